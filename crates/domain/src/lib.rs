@@ -1,0 +1,25 @@
+//! Solidarités domain: communes, INSEE codes, positions, the point → commune
+//! index, boundary import and map display.
+//!
+//! Coordinates are WGS 84 longitude/latitude in degrees everywhere (x = lon,
+//! y = lat). Geometry here is planar on those degrees, which is what
+//! point-in-polygon needs; distances would need Haversine or geodesic maths.
+//!
+//! This crate knows nothing of HTTP or SQL, so the server, the command-line
+//! tools and the tests share it.
+
+pub mod commune;
+pub mod demo;
+pub mod display;
+pub mod import;
+pub mod index;
+pub mod insee;
+pub mod point;
+
+pub use commune::Commune;
+pub use import::{
+    apply_population, parse_communes_geojson, parse_population_csv, ImportError, ImportErrors,
+};
+pub use index::CommuneIndex;
+pub use insee::{InseeCode, InseeCodeError};
+pub use point::{CoordinateError, LonLat};

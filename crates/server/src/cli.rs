@@ -1,0 +1,396 @@
+//! The `solidarites` command line: serve the platform, run the demo, import communes,
+//! assign points to communes.
+
+use std::{
+    io::{self, Read, Write},
+    path::{Path, PathBuf},
+    process::ExitCode,
+    time::Duration,
+};
+
+use anyhow::{bail, Context};
+use clap::{Args, Parser, Subcommand};
+use solidarites_domain::{
+    apply_population, demo::demo_communes, parse_communes_geojson, parse_population_csv,
+    CommuneIndex,
+};
+
+use crate::{config::Settings, startup::Application, storage};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "solidarites",
+    version,
+    about = "Solidarités: carte des solidarités, questionnaire des besoins, résultats par commune."
+)]
+pub struct Cli {
+    /// Database URL: `sqlite://path/to/file.db` or `postgres://user@host/db`.
+    /// Default: `sqlite://data/solidarites.db` (`sqlite://data/demo.db` for `demo`).
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the API and the web app.
+    Serve(ServeArgs),
+    /// Serve the platform with a fictional demonstration territory (created on first run).
+    Demo(ServeArgs),
+    /// Apply the database migrations and exit.
+    Migrate,
+    /// Manage the communes of the territory.
+    #[command(subcommand)]
+    Communes(CommunesCommand),
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "SOLIDARITES_BIND", default_value = "127.0.0.1:8080")]
+    bind: String,
+    /// Folder of the built web app.
+    #[arg(
+        long,
+        env = "SOLIDARITES_FRONTEND_DIR",
+        default_value = "frontend/dist"
+    )]
+    frontend_dir: PathBuf,
+    /// Seconds between checks for a re-imported territory (0 disables).
+    #[arg(long, env = "SOLIDARITES_TERRITORY_REFRESH_SECS", default_value_t = 10)]
+    territory_refresh_secs: u64,
+}
+
+#[derive(Debug, Subcommand)]
+enum CommunesCommand {
+    /// Replace the territory's communes by those of a GeoJSON FeatureCollection
+    /// (geo.api.gouv.fr, IGN ADMIN EXPRESS, OpenStreetMap or france-geojson properties).
+    Import {
+        /// GeoJSON file, WGS 84.
+        file: PathBuf,
+        /// `code;population` CSV (header optional, `;` or `,`) joined by INSEE code.
+        #[arg(long)]
+        population: Option<PathBuf>,
+    },
+    /// Assign `lon,lat` points (CSV, header optional, `-` for stdin) to communes. Writes each
+    /// input line followed by the INSEE code of its commune (empty when outside).
+    Assign {
+        file: PathBuf,
+        /// Write `code,count` per commune and a `none` row instead.
+        #[arg(long)]
+        counts: bool,
+    },
+}
+
+/// Parses the command line and runs it.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            tracing::error!(error = %err, "cannot start the async runtime");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(execute(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            // Errors of the command line are for the person who typed it: plain stderr.
+            let _ = writeln!(io::stderr().lock(), "error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn execute(cli: Cli) -> anyhow::Result<()> {
+    let default_url = match cli.command {
+        Command::Demo(_) => "sqlite://data/demo.db",
+        _ => storage::DEFAULT_DATABASE_URL,
+    };
+    let database_url = cli.database_url.unwrap_or_else(|| default_url.to_owned());
+    match cli.command {
+        Command::Serve(args) => serve(settings(database_url, args)).await,
+        Command::Demo(args) => {
+            let settings = settings(database_url, args);
+            let db = storage::connect(&settings.database_url).await?;
+            storage::migrate(&db).await?;
+            if storage::communes::load_all(&db).await?.is_empty() {
+                let communes = demo_communes();
+                storage::communes::replace_all(&db, &communes, "demo").await?;
+                tracing::info!(
+                    communes = communes.len(),
+                    "fictional demonstration territory loaded"
+                );
+            }
+            db.close().await?;
+            serve(settings).await
+        }
+        Command::Migrate => {
+            let db = storage::connect(&database_url).await?;
+            storage::migrate(&db).await?;
+            db.close().await?;
+            Ok(())
+        }
+        Command::Communes(CommunesCommand::Import { file, population }) => {
+            import_communes(&database_url, &file, population.as_deref()).await
+        }
+        Command::Communes(CommunesCommand::Assign { file, counts }) => {
+            let db = storage::connect(&database_url).await?;
+            storage::migrate(&db).await?;
+            let communes = storage::communes::load_all(&db).await?;
+            db.close().await?;
+            if communes.is_empty() {
+                bail!("no communes in the database: run `solidarites communes import` first");
+            }
+            let index = CommuneIndex::new(communes);
+            let input = read_input(&file)?;
+            let mut out = io::BufWriter::new(io::stdout().lock());
+            assign_points(&index, &input, counts, &mut out)?;
+            out.flush()?;
+            Ok(())
+        }
+    }
+}
+
+fn settings(database_url: String, args: ServeArgs) -> Settings {
+    Settings {
+        database_url,
+        bind: args.bind,
+        frontend_dir: args.frontend_dir,
+        territory_refresh: Duration::from_secs(args.territory_refresh_secs),
+    }
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let app = Application::build(settings.clone()).await?;
+    tracing::info!(
+        url = %format!("http://{}", settings.bind),
+        database = %storage::redact_url(&settings.database_url),
+        communes = app.state().territory.current().index.len(),
+        "Solidarités is listening"
+    );
+    app.run_until_stopped().await?;
+    Ok(())
+}
+
+/// Parses everything first, then replaces the communes in one transaction: a bad file
+/// changes nothing.
+pub async fn import_communes(
+    database_url: &str,
+    file: &Path,
+    population: Option<&Path>,
+) -> anyhow::Result<()> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let mut communes = parse_communes_geojson(&text)
+        .map_err(|e| anyhow::anyhow!("{} is not a valid commune file:\n{e}", file.display()))?;
+    if let Some(path) = population {
+        let csv = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let table = parse_population_csv(&csv).map_err(|e| {
+            anyhow::anyhow!("{} is not a valid population file:\n{e}", path.display())
+        })?;
+        let unmatched = apply_population(&mut communes, &table);
+        if !unmatched.is_empty() {
+            tracing::warn!(
+                count = unmatched.len(),
+                first = %unmatched[0],
+                "population rows with no matching commune were ignored"
+            );
+        }
+    }
+    let db = storage::connect(database_url).await?;
+    storage::migrate(&db).await?;
+    let source = file.file_name().map_or_else(
+        || file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let revision = storage::communes::replace_all(&db, &communes, &source).await?;
+    db.close().await?;
+    let _ = writeln!(
+        io::stdout().lock(),
+        "imported {} communes from {} (territory revision {revision})",
+        communes.len(),
+        file.display()
+    );
+    Ok(())
+}
+
+fn read_input(file: &Path) -> anyhow::Result<Vec<u8>> {
+    let mut input = Vec::new();
+    if file.as_os_str() == "-" {
+        io::stdin().lock().read_to_end(&mut input)?;
+    } else {
+        input = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    }
+    Ok(input)
+}
+
+/// How a points file is laid out.
+#[derive(Debug, Clone, Copy)]
+struct PointsLayout {
+    delimiter: u8,
+    has_header: bool,
+    lon_column: usize,
+    lat_column: usize,
+}
+
+/// Reads a points CSV and writes either each record plus its commune code, or per-commune
+/// counts. Two passes over the bytes: parse all points, assign them in parallel, write.
+pub fn assign_points(
+    index: &CommuneIndex,
+    input: &[u8],
+    counts: bool,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    let input = input.strip_prefix("\u{feff}".as_bytes()).unwrap_or(input);
+    let layout = detect_layout(input)?;
+    let points = parse_points(input, layout)?;
+    let communes = index.communes();
+    if counts {
+        let (per_commune, outside) = index.count_batch(&points);
+        writeln!(out, "code,count")?;
+        for (commune, count) in communes.iter().zip(per_commune) {
+            writeln!(out, "{},{count}", commune.code)?;
+        }
+        writeln!(out, "none,{outside}")?;
+        return Ok(());
+    }
+    let assigned = index.locate_batch(&points);
+    let mut reader = csv_reader(input, layout.delimiter);
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(layout.delimiter)
+        .flexible(true)
+        .from_writer(out);
+    let mut record = csv::ByteRecord::new();
+    let mut i = 0usize;
+    let mut first = true;
+    while reader.read_byte_record(&mut record)? {
+        if first && layout.has_header {
+            first = false;
+            record.push_field(b"code_commune");
+            writer.write_byte_record(&record)?;
+            continue;
+        }
+        first = false;
+        if is_blank(&record) {
+            continue;
+        }
+        let code = assigned
+            .get(i)
+            .copied()
+            .flatten()
+            .and_then(|c| communes.get(c as usize))
+            .map_or("", |c| c.code.as_str());
+        record.push_field(code.as_bytes());
+        writer.write_byte_record(&record)?;
+        i += 1;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
+fn csv_reader(input: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(input)
+}
+
+fn is_blank(record: &csv::ByteRecord) -> bool {
+    record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace))
+}
+
+/// `;` when the first line has one (French Excel, decimal comma), else `,`. A first line
+/// whose coordinates are not numbers is a header; its column names pick lon/lat columns.
+fn detect_layout(input: &[u8]) -> anyhow::Result<PointsLayout> {
+    let first_line = input.split(|&b| b == b'\n').next().unwrap_or_default();
+    let delimiter = if first_line.contains(&b';') {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv_reader(input, delimiter);
+    let mut record = csv::ByteRecord::new();
+    if !reader.read_byte_record(&mut record)? {
+        bail!("the points file is empty");
+    }
+    let looks_numeric = record.len() >= 2
+        && parse_coordinate(&record[0], delimiter).is_some()
+        && parse_coordinate(&record[1], delimiter).is_some();
+    if looks_numeric {
+        return Ok(PointsLayout {
+            delimiter,
+            has_header: false,
+            lon_column: 0,
+            lat_column: 1,
+        });
+    }
+    let names: Vec<String> = record
+        .iter()
+        .map(|f| String::from_utf8_lossy(f).trim().to_lowercase())
+        .collect();
+    let find = |candidates: &[&str]| names.iter().position(|n| candidates.contains(&n.as_str()));
+    let lon_column = find(&["lon", "lng", "long", "longitude", "x"]).unwrap_or(0);
+    let lat_column = find(&["lat", "latitude", "y"]).unwrap_or(1);
+    Ok(PointsLayout {
+        delimiter,
+        has_header: true,
+        lon_column,
+        lat_column,
+    })
+}
+
+fn parse_coordinate(field: &[u8], delimiter: u8) -> Option<f64> {
+    let text = std::str::from_utf8(field).ok()?.trim();
+    let value = if delimiter == b';' && text.contains(',') {
+        text.replacen(',', ".", 1).parse::<f64>().ok()?
+    } else {
+        text.parse::<f64>().ok()?
+    };
+    value.is_finite().then_some(value)
+}
+
+fn parse_points(input: &[u8], layout: PointsLayout) -> anyhow::Result<Vec<(f64, f64)>> {
+    let mut reader = csv_reader(input, layout.delimiter);
+    let mut record = csv::ByteRecord::new();
+    let mut points = Vec::with_capacity(input.len() / 20);
+    let mut errors = Vec::new();
+    let mut line = 0usize;
+    while reader.read_byte_record(&mut record)? {
+        line += 1;
+        if (line == 1 && layout.has_header) || is_blank(&record) {
+            continue;
+        }
+        let lon = record
+            .get(layout.lon_column)
+            .and_then(|f| parse_coordinate(f, layout.delimiter));
+        let lat = record
+            .get(layout.lat_column)
+            .and_then(|f| parse_coordinate(f, layout.delimiter));
+        match (lon, lat) {
+            (Some(lon), Some(lat)) if lon.abs() <= 180.0 && lat.abs() <= 90.0 => {
+                points.push((lon, lat));
+            }
+            _ => {
+                let line_no = record.position().map_or(line as u64, |p| p.line());
+                errors.push(line_no);
+            }
+        }
+    }
+    if !errors.is_empty() {
+        let shown: Vec<String> = errors.iter().take(10).map(u64::to_string).collect();
+        bail!(
+            "{} line(s) without valid WGS 84 lon,lat coordinates (line {}{})",
+            errors.len(),
+            shown.join(", "),
+            if errors.len() > 10 { ", …" } else { "" }
+        );
+    }
+    Ok(points)
+}

@@ -1,0 +1,127 @@
+//! The one error type at the HTTP edge, with an explicit mapping to status codes.
+//!
+//! Bodies are always `{"error": code, "message": …, "fields": {…}}` (see
+//! [`solidarites_api_types::ErrorResponse`]). Internal causes are logged, never sent.
+
+use std::collections::BTreeMap;
+
+use actix_web::{http::StatusCode, HttpResponse, ResponseError};
+use solidarites_api_types::ErrorResponse;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// Input that fails validation: each bad field is named with a French message.
+    #[error("invalid input: {message}")]
+    Validation {
+        code: &'static str,
+        message: String,
+        fields: BTreeMap<String, String>,
+    },
+    /// The request itself is malformed (unparsable query string or JSON body).
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// The resource does not exist.
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// Anything we did not expect: the cause is logged, the client gets a fixed body.
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl ApiError {
+    /// One bad field.
+    pub fn field(code: &'static str, field: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        let mut fields = BTreeMap::new();
+        fields.insert(field.to_owned(), message.clone());
+        ApiError::Validation {
+            code,
+            message,
+            fields,
+        }
+    }
+
+    pub fn internal(err: impl Into<anyhow::Error>) -> Self {
+        ApiError::Internal(err.into())
+    }
+}
+
+impl From<sea_orm::DbErr> for ApiError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        ApiError::Internal(err.into())
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let body = match self {
+            ApiError::Validation {
+                code,
+                message,
+                fields,
+            } => ErrorResponse {
+                error: (*code).to_owned(),
+                message: message.clone(),
+                fields: fields.clone(),
+            },
+            ApiError::BadRequest(message) => ErrorResponse {
+                error: "bad_request".to_owned(),
+                message: message.clone(),
+                fields: BTreeMap::new(),
+            },
+            ApiError::NotFound(message) => ErrorResponse {
+                error: "not_found".to_owned(),
+                message: message.clone(),
+                fields: BTreeMap::new(),
+            },
+            ApiError::Internal(cause) => {
+                tracing::error!(error = ?cause, "internal error");
+                ErrorResponse {
+                    error: "internal".to_owned(),
+                    message: "Une erreur interne est survenue. Réessayez plus tard.".to_owned(),
+                    fields: BTreeMap::new(),
+                }
+            }
+        };
+        HttpResponse::build(self.status_code()).json(body)
+    }
+}
+
+/// Turns actix's query-string extraction failures into our JSON 400 body.
+pub fn query_error_handler(
+    err: actix_web::error::QueryPayloadError,
+    _req: &actix_web::HttpRequest,
+) -> actix_web::Error {
+    ApiError::BadRequest(format!("Paramètres de requête invalides : {err}")).into()
+}
+
+/// Turns actix's JSON body extraction failures into our JSON 400/413 body.
+pub fn json_error_handler(
+    err: actix_web::error::JsonPayloadError,
+    _req: &actix_web::HttpRequest,
+) -> actix_web::Error {
+    use actix_web::error::JsonPayloadError;
+    match err {
+        JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
+            actix_web::error::InternalError::from_response(
+                err,
+                HttpResponse::PayloadTooLarge().json(ErrorResponse {
+                    error: "payload_too_large".to_owned(),
+                    message: "La requête est trop volumineuse.".to_owned(),
+                    fields: BTreeMap::new(),
+                }),
+            )
+            .into()
+        }
+        other => ApiError::BadRequest(format!("Corps JSON invalide : {other}")).into(),
+    }
+}

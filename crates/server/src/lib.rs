@@ -1,0 +1,15 @@
+//! The Solidarités server: HTTP API (`/api/v1`), storage, and the `solidarites` command line.
+//!
+//! The binary is a thin wrapper over [`cli::run`]; tests build the real application with
+//! [`startup::Application`] on port 0 and talk HTTP to it.
+
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod routes;
+pub mod search;
+pub mod startup;
+pub mod state;
+pub mod storage;
+pub mod telemetry;
+pub mod territory;

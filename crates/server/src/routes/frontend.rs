@@ -1,0 +1,91 @@
+//! Serves the built web app from `Settings::frontend_dir`. Client-side routes (any path
+//! that is not a file and has no extension) fall back to `index.html`.
+
+use std::path::{Component, Path, PathBuf};
+
+use actix_files::NamedFile;
+use actix_web::{http::header, web, HttpRequest, HttpResponse, Responder};
+
+use crate::state::AppState;
+
+pub async fn serve_frontend(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    if req.method() != actix_web::http::Method::GET && req.method() != actix_web::http::Method::HEAD
+    {
+        return HttpResponse::MethodNotAllowed().finish();
+    }
+    let dir = &state.settings.frontend_dir;
+    let Some(relative) = safe_relative_path(req.path()) else {
+        return HttpResponse::NotFound().body("Introuvable");
+    };
+    let candidate = dir.join(&relative);
+    if candidate.is_file() {
+        return file_response(&candidate, &req, false);
+    }
+    if relative.extension().is_some() {
+        return HttpResponse::NotFound().body("Introuvable");
+    }
+    let index = dir.join("index.html");
+    if index.is_file() {
+        return file_response(&index, &req, true);
+    }
+    HttpResponse::ServiceUnavailable()
+        .content_type("text/html; charset=utf-8")
+        .body(
+            "<!doctype html><html lang=\"fr\"><meta charset=\"utf-8\"><title>Solidarités</title>\
+             <h1>Solidarités</h1><p>L'application web n'est pas encore construite sur ce serveur. \
+             L'API répond sous <code>/api/v1</code>. Pour construire l'application : \
+             <code>cargo xtask frontend</code>.</p></html>",
+        )
+}
+
+fn file_response(path: &Path, req: &HttpRequest, is_index: bool) -> HttpResponse {
+    match NamedFile::open(path) {
+        Ok(file) => {
+            let mut response = file.respond_to(req).map_into_boxed_body();
+            let cache = if is_index {
+                "no-cache"
+            } else {
+                "public, max-age=0, must-revalidate"
+            };
+            if let Ok(value) = header::HeaderValue::from_str(cache) {
+                response.headers_mut().insert(header::CACHE_CONTROL, value);
+            }
+            response
+        }
+        Err(err) => {
+            tracing::error!(error = %err, path = %path.display(), "cannot open frontend file");
+            HttpResponse::InternalServerError().finish()
+        }
+    }
+}
+
+/// The request path as a relative path with only normal components (no `..`, no root, no
+/// hidden files); `None` when it tries to leave the folder.
+fn safe_relative_path(request_path: &str) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    for segment in request_path.split('/').filter(|s| !s.is_empty()) {
+        if segment.starts_with('.') || segment.contains('\\') {
+            return None;
+        }
+        match Path::new(segment).components().next() {
+            Some(Component::Normal(part)) => out.push(part),
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_relative_path;
+    use std::path::PathBuf;
+
+    #[test]
+    fn refuses_paths_that_leave_the_folder() {
+        assert_eq!(safe_relative_path("/"), Some(PathBuf::new()));
+        assert_eq!(safe_relative_path("/a/b.js"), Some(PathBuf::from("a/b.js")));
+        assert_eq!(safe_relative_path("/../etc/passwd"), None);
+        assert_eq!(safe_relative_path("/.git/config"), None);
+        assert_eq!(safe_relative_path("/a\\..\\b"), None);
+    }
+}

@@ -1,0 +1,13 @@
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use crate::{config::Settings, territory::TerritoryCache};
+
+/// What every handler can reach.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub territory: Arc<TerritoryCache>,
+    pub settings: Arc<Settings>,
+}

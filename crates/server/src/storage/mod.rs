@@ -1,0 +1,133 @@
+//! Storage: connecting to SQLite or PostgreSQL, running the migrations, and the functions
+//! that read and write domain values. Handlers never build SQL themselves.
+
+pub mod communes;
+pub mod entities;
+
+use std::{path::Path, time::Duration};
+
+use anyhow::Context;
+use sea_orm::{
+    sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, TransactionTrait,
+};
+use solidarites_migration::{Migrator, MigratorTrait};
+
+/// The default database: an SQLite file next to where the server runs.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/solidarites.db";
+
+/// Opens the database named by `url` (`sqlite://path`, `sqlite::memory:` or `postgres://…`).
+///
+/// SQLite files (and their folder) are created on first use, in WAL mode with foreign keys
+/// enforced and durable commits (`synchronous = FULL`).
+pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(30));
+    if url.starts_with("sqlite:") {
+        if let Some(path) = sqlite_file_path(url) {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).with_context(|| {
+                    format!("cannot create the database folder {}", parent.display())
+                })?;
+            }
+        }
+        options.map_sqlx_sqlite_opts(|opts| {
+            opts.create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+        });
+    }
+    let db = Database::connect(options)
+        .await
+        .with_context(|| format!("cannot open the database {}", redact_url(url)))?;
+    Ok(db)
+}
+
+/// Brings the schema up to date. On PostgreSQL an advisory lock makes several server
+/// instances starting at once apply the migrations one after the other.
+pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
+    match db.get_database_backend() {
+        DbBackend::Postgres => {
+            let txn = db.begin().await?;
+            txn.execute_unprepared("SELECT pg_advisory_xact_lock(7265747311)")
+                .await?;
+            Migrator::up(&txn, None).await.context("migration failed")?;
+            txn.commit().await?;
+        }
+        _ => Migrator::up(db, None).await.context("migration failed")?,
+    }
+    Ok(())
+}
+
+/// `"sqlite"` or `"postgres"`, for the health endpoint and logs.
+pub fn backend_name(db: &DatabaseConnection) -> &'static str {
+    match db.get_database_backend() {
+        DbBackend::Postgres => "postgres",
+        DbBackend::Sqlite => "sqlite",
+        _ => "other",
+    }
+}
+
+/// The file behind an SQLite URL, if it names one.
+fn sqlite_file_path(url: &str) -> Option<&Path> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    if path.is_empty() || path.starts_with(":memory:") {
+        None
+    } else {
+        Some(Path::new(path))
+    }
+}
+
+/// The URL without its password, for messages.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.find(':') {
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme_end + 3],
+                    &credentials[..colon],
+                    &url[at..]
+                ),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_file_of_sqlite_urls() {
+        assert_eq!(
+            sqlite_file_path("sqlite://data/x.db?mode=rwc"),
+            Some(Path::new("data/x.db"))
+        );
+        assert_eq!(sqlite_file_path("sqlite::memory:"), None);
+        assert_eq!(
+            sqlite_file_path("sqlite:///tmp/a.db"),
+            Some(Path::new("/tmp/a.db"))
+        );
+    }
+
+    #[test]
+    fn hides_passwords_in_urls() {
+        assert_eq!(
+            redact_url("postgres://user:secret@db:5432/x"),
+            "postgres://user:***@db:5432/x"
+        );
+        assert_eq!(redact_url("postgres://db/x"), "postgres://db/x");
+    }
+}

@@ -1,0 +1,109 @@
+//! The territory loaded in memory: the commune index used to locate points, and the
+//! simplified boundaries served to the map. Every server instance keeps its own copy and
+//! reloads it when the stored territory revision changes (another instance or the CLI may
+//! have imported new boundaries).
+
+use std::{
+    collections::BTreeMap,
+    sync::{Arc, RwLock},
+};
+
+use sea_orm::DatabaseConnection;
+use sha2::{Digest, Sha256};
+use solidarites_domain::{display::simplified_feature_collection, Commune, CommuneIndex};
+
+use crate::storage;
+
+/// Simplification tolerance for the boundaries sent to browsers, in degrees (~30 m).
+const DISPLAY_TOLERANCE_DEG: f64 = 0.0003;
+
+/// One immutable snapshot of the territory.
+#[derive(Debug)]
+pub struct LoadedTerritory {
+    pub revision: i64,
+    pub index: CommuneIndex,
+    /// Serialised, simplified GeoJSON FeatureCollection of the communes.
+    pub boundaries_geojson: Vec<u8>,
+    /// Strong ETag of `boundaries_geojson` (quoted, as sent in the header).
+    pub boundaries_etag: String,
+    /// Postal code → indexes into `index.communes()`.
+    pub by_postal_code: BTreeMap<String, Vec<usize>>,
+}
+
+impl LoadedTerritory {
+    pub fn new(revision: i64, communes: Vec<Commune>) -> anyhow::Result<Self> {
+        let index = CommuneIndex::new(communes);
+        let collection = simplified_feature_collection(index.communes(), DISPLAY_TOLERANCE_DEG);
+        let boundaries_geojson = serde_json::to_vec(&collection)?;
+        let digest = Sha256::digest(&boundaries_geojson);
+        let boundaries_etag = format!("\"{}\"", hex::encode(&digest[..16]));
+        let mut by_postal_code: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, commune) in index.communes().iter().enumerate() {
+            for postal_code in &commune.postal_codes {
+                by_postal_code
+                    .entry(postal_code.clone())
+                    .or_default()
+                    .push(i);
+            }
+        }
+        Ok(Self {
+            revision,
+            index,
+            boundaries_geojson,
+            boundaries_etag,
+            by_postal_code,
+        })
+    }
+}
+
+/// Shared handle on the current snapshot; readers never wait for a reload.
+#[derive(Debug)]
+pub struct TerritoryCache {
+    current: RwLock<Arc<LoadedTerritory>>,
+}
+
+impl TerritoryCache {
+    /// Loads the stored territory.
+    pub async fn load(db: &DatabaseConnection) -> anyhow::Result<Self> {
+        let loaded = load_snapshot(db).await?;
+        Ok(Self {
+            current: RwLock::new(Arc::new(loaded)),
+        })
+    }
+
+    pub fn current(&self) -> Arc<LoadedTerritory> {
+        match self.current.read() {
+            Ok(guard) => Arc::clone(&guard),
+            // A panic while holding the lock cannot leave a half-written Arc: keep serving.
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    /// Reloads when the stored revision differs from ours. Returns whether it reloaded.
+    pub async fn refresh(&self, db: &DatabaseConnection) -> anyhow::Result<bool> {
+        let stored = storage::communes::revision(db).await?;
+        if stored == self.current().revision {
+            return Ok(false);
+        }
+        let loaded = Arc::new(load_snapshot(db).await?);
+        tracing::info!(
+            revision = loaded.revision,
+            communes = loaded.index.len(),
+            "territory reloaded"
+        );
+        match self.current.write() {
+            Ok(mut guard) => *guard = loaded,
+            Err(poisoned) => *poisoned.into_inner() = loaded,
+        }
+        Ok(true)
+    }
+}
+
+async fn load_snapshot(db: &DatabaseConnection) -> anyhow::Result<LoadedTerritory> {
+    // Read the revision first: if an import lands in between, the next refresh sees a newer
+    // revision and reloads again, so we never keep stale communes under a fresh revision.
+    let revision = storage::communes::revision(db).await?;
+    let communes = storage::communes::load_all(db).await?;
+    // Building the index is CPU work: keep it off the async workers.
+    tokio::task::spawn_blocking(move || LoadedTerritory::new(revision, communes)).await?
+}

@@ -1,0 +1,84 @@
+//! Serving the web app: files from the frontend folder, client-side routes fall back to
+//! `index.html`, the API keeps its JSON 404.
+
+use std::path::PathBuf;
+
+use reqwest::StatusCode;
+
+use crate::helpers::{backends, spawn_app, spawn_app_with, test_settings, TestDb};
+
+#[tokio::test]
+async fn serves_files_and_falls_back_to_index_for_client_routes() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("index.html"),
+        "<!doctype html><title>Solidarités</title>",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("app.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    let db = TestDb::create(&backends()[0]).await;
+    let mut settings = test_settings(&db);
+    settings.frontend_dir = dir.path().to_path_buf();
+    let app = spawn_app_with(db, settings).await;
+
+    for path in ["/", "/carte", "/questionnaire/abc"] {
+        let res = app.get(path).await;
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        assert!(res
+            .text()
+            .await
+            .unwrap()
+            .contains("<title>Solidarités</title>"));
+    }
+    let res = app.get("/app.wasm").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "application/wasm");
+    assert_eq!(app.get("/missing.js").await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get("/../Cargo.toml").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("/api/v1/missing").await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn explains_in_french_when_the_app_is_not_built() {
+    let db = TestDb::create(&backends()[0]).await;
+    let app = spawn_app(db).await;
+    let res = app.get("/").await;
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(res.text().await.unwrap().contains("pas encore construite"));
+}
+
+/// The real WASM app built by `cargo xtask frontend` (run by `cargo xtask test`, which
+/// passes `--include-ignored`).
+#[tokio::test]
+#[ignore = "needs the WASM build: run through `cargo xtask test`"]
+async fn serves_the_built_leptos_app() {
+    let dist = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../frontend/dist");
+    assert!(
+        dist.join("index.html").is_file(),
+        "frontend/dist/index.html missing: run `cargo xtask frontend`"
+    );
+    let db = TestDb::create(&backends()[0]).await;
+    let mut settings = test_settings(&db);
+    settings.frontend_dir = dist.clone();
+    let app = spawn_app_with(db, settings).await;
+    let html = app.get("/").await.text().await.unwrap();
+    assert!(html.contains("<title>Solidarités</title>"), "{html}");
+    assert!(html.contains("lang=\"fr\""));
+    let wasm = std::fs::read_dir(&dist)
+        .unwrap()
+        .filter_map(Result::ok)
+        .find(|e| e.path().extension().is_some_and(|x| x == "wasm"))
+        .expect("a .wasm file in frontend/dist");
+    let res = app
+        .get(&format!("/{}", wasm.file_name().to_string_lossy()))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "application/wasm");
+    assert!(res.bytes().await.unwrap().starts_with(b"\0asm"));
+}

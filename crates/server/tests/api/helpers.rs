@@ -1,0 +1,232 @@
+//! Starting the real application for a test, on a fresh database.
+//!
+//! Every test runs on SQLite (a new file in a temporary folder) and, when
+//! `TEST_DATABASE_URL` names a PostgreSQL server, again on a new PostgreSQL database
+//! created for it and dropped afterwards. Under CI (`CI=true`) PostgreSQL is mandatory.
+
+use std::{future::Future, path::PathBuf, time::Duration};
+
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use solidarites_domain::Commune;
+use solidarites_server::{config::Settings, startup::Application, storage};
+
+#[derive(Debug, Clone)]
+pub enum Backend {
+    Sqlite,
+    Postgres { admin_url: String },
+}
+
+impl Backend {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres { .. } => "postgres",
+        }
+    }
+}
+
+/// The databases every test runs on.
+pub fn backends() -> Vec<Backend> {
+    let mut all = vec![Backend::Sqlite];
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if url.starts_with("postgres") => all.push(Backend::Postgres { admin_url: url }),
+        _ => assert!(
+            std::env::var("CI").is_err(),
+            "CI must run the tests on PostgreSQL too: set TEST_DATABASE_URL=postgres://…"
+        ),
+    }
+    all
+}
+
+/// Runs `test` once per backend, each time on a fresh database.
+pub async fn for_each_backend<F, Fut>(test: F)
+where
+    F: Fn(TestDb) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    for backend in backends() {
+        let db = TestDb::create(&backend).await;
+        let cleanup = db.clone_handle();
+        test(db).await;
+        cleanup.drop_database().await;
+    }
+}
+
+/// A fresh, migrated database.
+#[derive(Debug)]
+pub struct TestDb {
+    pub backend: Backend,
+    pub url: String,
+    pub conn: DatabaseConnection,
+    /// Keeps the SQLite folder alive for the test's duration.
+    _dir: Option<std::sync::Arc<tempfile::TempDir>>,
+    pg_name: Option<String>,
+}
+
+impl TestDb {
+    pub async fn create(backend: &Backend) -> TestDb {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let path = dir.path().join("test.db");
+                let url = format!("sqlite://{}", path.display());
+                let conn = storage::connect(&url).await.expect("connect sqlite");
+                storage::migrate(&conn).await.expect("migrate sqlite");
+                TestDb {
+                    backend: backend.clone(),
+                    url,
+                    conn,
+                    _dir: Some(std::sync::Arc::new(dir)),
+                    pg_name: None,
+                }
+            }
+            Backend::Postgres { admin_url } => {
+                let name = format!("sol_test_{}", uuid::Uuid::new_v4().simple());
+                let admin = storage::connect(admin_url).await.expect("connect postgres");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                    .await
+                    .expect("create test database");
+                admin.close().await.expect("close admin connection");
+                let url = with_database_name(admin_url, &name);
+                let conn = storage::connect(&url).await.expect("connect test database");
+                storage::migrate(&conn).await.expect("migrate postgres");
+                TestDb {
+                    backend: backend.clone(),
+                    url,
+                    conn,
+                    _dir: None,
+                    pg_name: Some(name),
+                }
+            }
+        }
+    }
+
+    /// A second connection to the same database (e.g. for a second server instance); the
+    /// database is dropped by the original handle only.
+    pub async fn reopen(other: &TestDb) -> TestDb {
+        TestDb {
+            backend: other.backend.clone(),
+            url: other.url.clone(),
+            conn: storage::connect(&other.url).await.expect("reconnect"),
+            _dir: other._dir.clone(),
+            pg_name: None,
+        }
+    }
+
+    fn clone_handle(&self) -> TestDb {
+        TestDb {
+            backend: self.backend.clone(),
+            url: self.url.clone(),
+            conn: self.conn.clone(),
+            _dir: self._dir.clone(),
+            pg_name: self.pg_name.clone(),
+        }
+    }
+
+    /// Stores `communes` as the territory (the same code path as `communes import`).
+    pub async fn with_communes(self, communes: &[Commune]) -> TestDb {
+        storage::communes::replace_all(&self.conn, communes, "test")
+            .await
+            .expect("store communes");
+        self
+    }
+
+    async fn drop_database(self) {
+        let _ = self.conn.close().await;
+        if let (Backend::Postgres { admin_url }, Some(name)) = (&self.backend, &self.pg_name) {
+            if let Ok(admin) = storage::connect(admin_url).await {
+                let _ = admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                    .await;
+                let _ = admin.close().await;
+            }
+        }
+    }
+}
+
+/// `postgres://u@h:5432/postgres?x=y` with the database name replaced.
+pub fn with_database_name(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let authority_start = base.find("://").map_or(0, |i| i + 3);
+    let base = match base[authority_start..].find('/') {
+        Some(slash) => &base[..authority_start + slash],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+/// A running application.
+#[derive(Debug)]
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: TestDb,
+}
+
+impl TestApp {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{}", self.address, path))
+            .send()
+            .await
+            .expect("request")
+    }
+}
+
+pub fn test_settings(db: &TestDb) -> Settings {
+    let mut settings = Settings::local(db.url.clone());
+    settings.bind = "127.0.0.1:0".to_owned();
+    settings.frontend_dir = PathBuf::from("/nonexistent-frontend");
+    settings.territory_refresh = Duration::from_millis(100);
+    settings
+}
+
+/// Starts the real application on a free port of 127.0.0.1.
+pub async fn spawn_app(db: TestDb) -> TestApp {
+    let settings = test_settings(&db);
+    spawn_app_with(db, settings).await
+}
+
+pub async fn spawn_app_with(db: TestDb, settings: Settings) -> TestApp {
+    let app = Application::build(settings).await.expect("build app");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client"),
+        db,
+    }
+}
+
+/// The real Landes communes shipped beside the project, when present.
+pub fn landes_geojson_path() -> Option<PathBuf> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/communes-40-landes.geojson");
+    path.is_file().then_some(path)
+}
+
+#[test]
+fn replaces_the_database_name_of_postgres_urls() {
+    assert_eq!(
+        with_database_name("postgres://postgres@127.0.0.1:5432/postgres", "t1"),
+        "postgres://postgres@127.0.0.1:5432/t1"
+    );
+    assert_eq!(
+        with_database_name("postgres://u:p@h/db?sslmode=disable", "t2"),
+        "postgres://u:p@h/t2?sslmode=disable"
+    );
+    assert_eq!(
+        with_database_name("postgres://h:5432", "t3"),
+        "postgres://h:5432/t3"
+    );
+}

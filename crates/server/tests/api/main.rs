@@ -1,0 +1,9 @@
+//! API tests: the real application, real migrations, real HTTP, on SQLite and PostgreSQL.
+
+mod cli;
+mod communes;
+mod frontend;
+mod helpers;
+mod import;
+mod locate;
+mod schema;

@@ -1,0 +1,560 @@
+//! `cargo xtask frontend`: builds the Leptos app into `frontend/dist/`.
+//!
+//! 1. makes sure the `wasm32-unknown-unknown` target is installed;
+//! 2. `cargo build -p solidarites-frontend --target wasm32-unknown-unknown`
+//!    (profile `wasm-release`, or `dev` with `--dev`);
+//! 3. wasm-bindgen, as a library (`wasm-bindgen-cli-support`, same version as the
+//!    `wasm-bindgen` crate), generates the JS glue (`--target web`);
+//! 4. release only: `wasm-opt -Oz` from the npm package `binaryen`
+//!    (`node_modules/.bin/wasm-opt`, installed with `npm install` when missing);
+//! 5. writes `frontend/dist/`: `index.html` (from `frontend/index.html`), `style.css`,
+//!    the JS glue and the `.wasm`, then prints their sizes, raw and gzipped.
+//!
+//! Steps 3–4 are cached in `<target>/xtask/frontend-<profile>/`: when cargo produced the
+//! same `.wasm` as last time, only step 5 runs again.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use wasm_bindgen_cli_support::Bindgen;
+
+use crate::util::{self, human_size, note, step};
+
+pub const HELP: &str = "\
+Builds the Leptos app for wasm32-unknown-unknown, runs wasm-bindgen (as a library) and,
+in release mode, wasm-opt -Oz (npm package `binaryen`, installed into node_modules/ with
+`npm install` when npm is available). Writes frontend/dist/: index.html, style.css,
+solidarites.js and solidarites_bg.wasm. Serve that directory at --public-url.
+
+Options:
+  --dev                 Debug build (cargo `dev` profile, no wasm-opt): faster to build,
+                        much bigger, readable panics and stack traces.
+  --public-url <path>   URL path the files are served from (default `/`).
+  -h, --help            Show this help.
+
+Environment:
+  CARGO_TARGET_DIR      Cargo's target directory (default <workspace>/target).";
+
+const PACKAGE: &str = "solidarites-frontend";
+const TARGET: &str = "wasm32-unknown-unknown";
+const RELEASE_PROFILE: &str = "wasm-release";
+/// Stem of the generated files: `solidarites.js`, `solidarites_bg.wasm`.
+const OUT_NAME: &str = "solidarites";
+/// Start of the comment of `frontend/index.html` that is replaced (up to its `-->`) by
+/// the stylesheet link and the boot script.
+const ASSETS_PLACEHOLDER: &str = "<!-- xtask:assets";
+/// Features that rustc enables by default for wasm32-unknown-unknown; wasm-opt must
+/// accept them in its input.
+const WASM_OPT_FEATURES: &[&str] = &[
+    "--enable-bulk-memory",
+    "--enable-mutable-globals",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+/// Bump when the output of steps 3–4 changes for the same input, to drop old caches.
+const CACHE_VERSION: u32 = 1;
+
+#[derive(Debug)]
+struct Options {
+    dev: bool,
+    public_url: String,
+}
+
+fn parse_args(args: &[String]) -> Result<Options> {
+    let mut options = Options {
+        dev: false,
+        public_url: "/".to_owned(),
+    };
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--dev" => options.dev = true,
+            "--public-url" => {
+                options.public_url = args
+                    .next()
+                    .context("--public-url needs a value, e.g. `--public-url /`")?
+                    .clone();
+            }
+            other => match other.strip_prefix("--public-url=") {
+                Some(url) => options.public_url = url.to_owned(),
+                None => bail!("unexpected argument `{other}` (see `cargo xtask help frontend`)"),
+            },
+        }
+    }
+    options.public_url = normalize_public_url(&options.public_url);
+    Ok(options)
+}
+
+/// `""` → `/`, `app` → `/app/`, `/app/` stays; full URLs (`https://…/`) keep their host.
+fn normalize_public_url(url: &str) -> String {
+    let mut url = url.trim().to_owned();
+    if !url.starts_with('/') && !url.contains("://") {
+        url.insert(0, '/');
+    }
+    if !url.ends_with('/') {
+        url.push('/');
+    }
+    url
+}
+
+/// Paths of one build.
+struct Layout {
+    frontend: PathBuf,
+    dist: PathBuf,
+    /// What cargo writes.
+    input_wasm: PathBuf,
+    /// Cached output of wasm-bindgen (+ wasm-opt).
+    stage: PathBuf,
+    /// Where `npm install` puts wasm-opt.
+    wasm_opt: PathBuf,
+    root: PathBuf,
+    target_dir: PathBuf,
+}
+
+impl Layout {
+    fn new(root: PathBuf, target_dir: PathBuf, dev: bool) -> Self {
+        let profile_dir = if dev { "debug" } else { RELEASE_PROFILE };
+        let frontend = root.join("frontend");
+        let wasm_opt_name = if cfg!(windows) {
+            "wasm-opt.cmd"
+        } else {
+            "wasm-opt"
+        };
+        Layout {
+            dist: frontend.join("dist"),
+            input_wasm: target_dir
+                .join(TARGET)
+                .join(profile_dir)
+                .join(format!("{PACKAGE}.wasm")),
+            stage: target_dir
+                .join("xtask")
+                .join(format!("frontend-{}", if dev { "dev" } else { "release" })),
+            wasm_opt: root.join("node_modules").join(".bin").join(wasm_opt_name),
+            frontend,
+            root,
+            target_dir,
+        }
+    }
+
+    fn js(&self, dir: &Path) -> PathBuf {
+        dir.join(format!("{OUT_NAME}.js"))
+    }
+
+    fn wasm(&self, dir: &Path) -> PathBuf {
+        dir.join(format!("{OUT_NAME}_bg.wasm"))
+    }
+
+    fn stamp(&self) -> PathBuf {
+        self.stage.join(".xtask-stamp")
+    }
+}
+
+pub fn run(args: &[String]) -> Result<()> {
+    let options = parse_args(args)?;
+    let started = Instant::now();
+    let root = util::workspace_root()?;
+    let target_dir = util::target_dir(&root)?;
+    let layout = Layout::new(root, target_dir, options.dev);
+
+    ensure_wasm_target(&layout.root)?;
+    cargo_build(&layout, options.dev)?;
+    let stage = bindgen_and_optimize(&layout, options.dev)?;
+    write_dist(&layout, &options)?;
+    print_report(&layout, &options, &stage)?;
+    println!(
+        "Done in {:.1} s. Serve it with e.g. `python3 -m http.server --directory frontend/dist --bind 127.0.0.1 8080`.",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Installs the wasm32 target with rustup when the toolchain lacks it.
+fn ensure_wasm_target(root: &Path) -> Result<()> {
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    let sysroot = util::output(
+        Command::new(rustc)
+            .current_dir(root)
+            .args(["--print", "sysroot"]),
+    )
+    .context("cannot ask rustc for its sysroot")?;
+    let target_lib = Path::new(sysroot.trim())
+        .join("lib")
+        .join("rustlib")
+        .join(TARGET)
+        .join("lib");
+    if target_lib.is_dir() {
+        return Ok(());
+    }
+    step(&format!("Installing the {TARGET} target"));
+    // In the workspace root, rustup picks the toolchain of rust-toolchain.toml.
+    match util::run(
+        Command::new("rustup")
+            .current_dir(root)
+            .args(["target", "add", TARGET]),
+    ) {
+        Err(error) if util::is_not_found(&error) => bail!(
+            "the {TARGET} target is not installed ({} is missing) and rustup was not found: \
+             install the target for this toolchain by other means",
+            target_lib.display()
+        ),
+        other => other,
+    }
+}
+
+fn cargo_build(layout: &Layout, dev: bool) -> Result<()> {
+    step(&format!(
+        "Building {PACKAGE} for {TARGET} ({} profile)",
+        if dev { "dev" } else { RELEASE_PROFILE }
+    ));
+    let mut cmd = util::cargo();
+    cmd.current_dir(&layout.root)
+        .env("CARGO_TARGET_DIR", &layout.target_dir)
+        .args(["build", "--package", PACKAGE, "--target", TARGET]);
+    if !dev {
+        cmd.args(["--profile", RELEASE_PROFILE]);
+    }
+    util::run(&mut cmd)?;
+    if !layout.input_wasm.is_file() {
+        bail!(
+            "cargo succeeded but {} is missing: is {PACKAGE} still a binary crate?",
+            layout.input_wasm.display()
+        );
+    }
+    Ok(())
+}
+
+/// What steps 3–4 produced: sizes of the `.wasm` before and after wasm-opt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct StageInfo {
+    /// Size of the `.wasm` out of wasm-bindgen, raw and gzipped.
+    bindgen_wasm: (u64, u64),
+    /// Whether wasm-opt ran on it.
+    optimized: bool,
+}
+
+/// Runs wasm-bindgen and wasm-opt into the stage directory, unless the stage already
+/// holds their output for this exact `.wasm`.
+fn bindgen_and_optimize(layout: &Layout, dev: bool) -> Result<StageInfo> {
+    let input = fs::read(&layout.input_wasm)
+        .with_context(|| format!("cannot read {}", layout.input_wasm.display()))?;
+    let wasm_opt = if dev { None } else { find_wasm_opt(layout) };
+    let key = format!(
+        "v{CACHE_VERSION} bindgen=0.2.130 dev={dev} wasm-opt={} input={:016x}",
+        wasm_opt.is_some(),
+        util::fnv1a(&input)
+    );
+    if let Some(info) = read_stamp(layout, &key) {
+        note("the .wasm is unchanged: reusing the previous wasm-bindgen/wasm-opt output");
+        return Ok(info);
+    }
+
+    step("Generating the JS glue (wasm-bindgen 0.2.130, --target web)");
+    util::remove_dir(&layout.stage)?;
+    let started = Instant::now();
+    Bindgen::new()
+        .input_bytes(OUT_NAME, input)
+        .typescript(false)
+        .debug(dev)
+        .remove_name_section(!dev)
+        .remove_producers_section(!dev)
+        .web(true)?
+        .generate(&layout.stage)
+        .context("wasm-bindgen failed")?;
+    eprintln!("    done in {:.1} s", started.elapsed().as_secs_f64());
+
+    let wasm = layout.wasm(&layout.stage);
+    let bindgen_bytes = fs::read(&wasm)?;
+    let bindgen_wasm = (bindgen_bytes.len() as u64, util::gzip_len(&bindgen_bytes)?);
+    let optimized = match &wasm_opt {
+        Some(program) => {
+            step("Optimizing the .wasm for size (wasm-opt -Oz)");
+            let optimized = wasm.with_extension("opt.wasm");
+            util::run(
+                Command::new(program)
+                    .arg("-Oz")
+                    .args(WASM_OPT_FEATURES)
+                    .arg(&wasm)
+                    .arg("-o")
+                    .arg(&optimized),
+            )
+            .context("wasm-opt failed")?;
+            fs::rename(&optimized, &wasm)
+                .with_context(|| format!("cannot replace {}", wasm.display()))?;
+            true
+        }
+        None => false,
+    };
+    let info = StageInfo {
+        bindgen_wasm,
+        optimized,
+    };
+    write_stamp(layout, &key, info)?;
+    Ok(info)
+}
+
+/// `node_modules/.bin/wasm-opt`, after `npm install` if it is missing or stale; `None`
+/// (with a note saying why) when it cannot be had.
+fn find_wasm_opt(layout: &Layout) -> Option<PathBuf> {
+    let package_json = layout.root.join("package.json");
+    if !package_json.is_file() {
+        note("no package.json at the workspace root: skipping wasm-opt");
+        return layout.wasm_opt.is_file().then(|| layout.wasm_opt.clone());
+    }
+    if npm_install_needed(layout) {
+        step("Installing npm dev dependencies (binaryen's wasm-opt)");
+        let npm = if cfg!(windows) { "npm.cmd" } else { "npm" };
+        let result = util::run(Command::new(npm).current_dir(&layout.root).args([
+            "install",
+            "--no-audit",
+            "--no-fund",
+        ]));
+        match result {
+            Ok(()) => {}
+            Err(error) if util::is_not_found(&error) => {
+                note("npm is not installed: skipping wasm-opt (the .wasm will be bigger)");
+                return None;
+            }
+            Err(error) => {
+                note(&format!(
+                    "{error:#}: skipping wasm-opt (the .wasm will be bigger)"
+                ));
+                return None;
+            }
+        }
+    }
+    if layout.wasm_opt.is_file() {
+        Some(layout.wasm_opt.clone())
+    } else {
+        note(&format!(
+            "{} not found: skipping wasm-opt (is `binaryen` a devDependency in package.json?)",
+            layout.wasm_opt.display()
+        ));
+        None
+    }
+}
+
+/// Whether node_modules is missing wasm-opt or older than package.json / package-lock.json.
+fn npm_install_needed(layout: &Layout) -> bool {
+    if !layout.wasm_opt.is_file() {
+        return true;
+    }
+    let modified = |path: PathBuf| fs::metadata(path).and_then(|m| m.modified()).ok();
+    let Some(installed) = modified(layout.root.join("node_modules").join(".package-lock.json"))
+    else {
+        return true;
+    };
+    ["package.json", "package-lock.json"]
+        .into_iter()
+        .filter_map(|name| modified(layout.root.join(name)))
+        .any(|changed| changed > installed)
+}
+
+fn read_stamp(layout: &Layout, key: &str) -> Option<StageInfo> {
+    let text = fs::read_to_string(layout.stamp()).ok()?;
+    let mut lines = text.lines();
+    if lines.next()? != key {
+        return None;
+    }
+    let bindgen_wasm = (lines.next()?.parse().ok()?, lines.next()?.parse().ok()?);
+    let optimized = lines.next()?.parse().ok()?;
+    let outputs_present =
+        layout.js(&layout.stage).is_file() && layout.wasm(&layout.stage).is_file();
+    outputs_present.then_some(StageInfo {
+        bindgen_wasm,
+        optimized,
+    })
+}
+
+fn write_stamp(layout: &Layout, key: &str, info: StageInfo) -> Result<()> {
+    let stamp = layout.stamp();
+    fs::write(
+        &stamp,
+        format!(
+            "{key}\n{}\n{}\n{}\n",
+            info.bindgen_wasm.0, info.bindgen_wasm.1, info.optimized
+        ),
+    )
+    .with_context(|| format!("cannot write {}", stamp.display()))
+}
+
+/// Rebuilds `frontend/dist/` from the stage and the static files.
+fn write_dist(layout: &Layout, options: &Options) -> Result<()> {
+    step(&format!("Writing {}", layout.dist.display()));
+    let template_path = layout.frontend.join("index.html");
+    let template = fs::read_to_string(&template_path)
+        .with_context(|| format!("cannot read {}", template_path.display()))?;
+    let style_path = layout.frontend.join("style.css");
+    let style =
+        fs::read(&style_path).with_context(|| format!("cannot read {}", style_path.display()))?;
+    let js = fs::read(layout.js(&layout.stage))?;
+    let wasm = fs::read(layout.wasm(&layout.stage))?;
+
+    let assets = assets_html(&options.public_url, &style, &js, &wasm);
+    let index = render_index(&template, &assets)
+        .with_context(|| format!("in {}", template_path.display()))?;
+
+    util::remove_dir(&layout.dist)?;
+    util::copy_dir(&layout.stage, &layout.dist, &[".xtask-stamp"])?;
+    fs::write(layout.dist.join("style.css"), style)?;
+    fs::write(layout.dist.join("index.html"), index)?;
+    Ok(())
+}
+
+/// The `<head>` tags that load the app. Each URL carries a hash of its file (`?v=`), so
+/// that a server may let browsers cache them for long.
+fn assets_html(public_url: &str, style: &[u8], js: &[u8], wasm: &[u8]) -> String {
+    let tag = |bytes: &[u8]| format!("{:08x}", util::fnv1a(bytes) >> 32);
+    let css_url = format!("{public_url}style.css?v={}", tag(style));
+    let js_url = format!("{public_url}{OUT_NAME}.js?v={}", tag(js));
+    let wasm_url = format!("{public_url}{OUT_NAME}_bg.wasm?v={}", tag(wasm));
+    format!(
+        r#"<link rel="stylesheet" href="{css_url}">
+    <link rel="modulepreload" href="{js_url}">
+    <link rel="preload" href="{wasm_url}" as="fetch" type="application/wasm" crossorigin>
+    <script type="module">
+      import init from "{js_url}";
+      init({{ module_or_path: "{wasm_url}" }}).catch((error) => {{
+        console.error(error);
+        const p = document.createElement("p");
+        p.className = "erreur-demarrage";
+        p.setAttribute("role", "alert");
+        p.textContent = "L’application n’a pas pu démarrer dans ce navigateur. " +
+          "Merci de recharger la page ou d’essayer avec un navigateur à jour.";
+        document.body.prepend(p);
+      }});
+    </script>"#
+    )
+}
+
+/// Replaces the `<!-- xtask:assets … -->` comment of the template by `assets`.
+fn render_index(template: &str, assets: &str) -> Result<String> {
+    let count = template.matches(ASSETS_PLACEHOLDER).count();
+    if count != 1 {
+        bail!("expected one `{ASSETS_PLACEHOLDER} -->` comment in <head>, found {count}");
+    }
+    let start = template.find(ASSETS_PLACEHOLDER).unwrap_or_default();
+    let Some(len) = template[start..].find("-->") else {
+        bail!("the `{ASSETS_PLACEHOLDER}` comment is not closed with `-->`");
+    };
+    let end = start + len + "-->".len();
+    Ok(format!(
+        "{}{assets}{}",
+        &template[..start],
+        &template[end..]
+    ))
+}
+
+fn print_report(layout: &Layout, options: &Options, stage: &StageInfo) -> Result<()> {
+    let mode = match (options.dev, stage.optimized) {
+        (true, _) => "dev build, not optimized",
+        (false, true) => "release, wasm-opt -Oz",
+        (false, false) => "release, without wasm-opt",
+    };
+    let mut report = format!(
+        "\n{} ({mode}):\n  {:<24} {:>11} {:>11}\n",
+        layout.dist.display(),
+        "file",
+        "raw",
+        "gzip"
+    );
+    let (mut total, mut total_gz) = (0, 0);
+    let names = [
+        "index.html".to_owned(),
+        "style.css".to_owned(),
+        format!("{OUT_NAME}.js"),
+        format!("{OUT_NAME}_bg.wasm"),
+    ];
+    for name in names {
+        let bytes = fs::read(layout.dist.join(&name))?;
+        let (raw, gz) = (bytes.len() as u64, util::gzip_len(&bytes)?);
+        total += raw;
+        total_gz += gz;
+        let _ = writeln!(
+            report,
+            "  {name:<24} {:>11} {:>11}",
+            human_size(raw),
+            human_size(gz)
+        );
+    }
+    let _ = writeln!(
+        report,
+        "  {:<24} {:>11} {:>11}",
+        "total",
+        human_size(total),
+        human_size(total_gz)
+    );
+    if stage.optimized {
+        let _ = writeln!(
+            report,
+            "  {:<24} {:>11} {:>11}",
+            "(.wasm before wasm-opt)",
+            human_size(stage.bindgen_wasm.0),
+            human_size(stage.bindgen_wasm.1)
+        );
+    }
+    print!("{report}");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn parses_options() {
+        let o = parse_args(&args(&[])).unwrap();
+        assert!(!o.dev);
+        assert_eq!(o.public_url, "/");
+        let o = parse_args(&args(&["--dev", "--public-url", "app"])).unwrap();
+        assert!(o.dev);
+        assert_eq!(o.public_url, "/app/");
+        let o = parse_args(&args(&["--public-url=/x/"])).unwrap();
+        assert_eq!(o.public_url, "/x/");
+        assert!(parse_args(&args(&["--release"])).is_err());
+        assert!(parse_args(&args(&["--public-url"])).is_err());
+    }
+
+    #[test]
+    fn public_urls_are_normalized() {
+        assert_eq!(normalize_public_url(""), "/");
+        assert_eq!(normalize_public_url("/"), "/");
+        assert_eq!(normalize_public_url("a/b"), "/a/b/");
+        assert_eq!(
+            normalize_public_url("https://cdn.example/app"),
+            "https://cdn.example/app/"
+        );
+    }
+
+    #[test]
+    fn index_gets_the_assets_once() {
+        let html = render_index("<head>\n<!-- xtask:assets -->\n</head>", "<x>").unwrap();
+        assert_eq!(html, "<head>\n<x>\n</head>");
+        let html = render_index(
+            "<head>\n  <!-- xtask:assets: note\n  more -->\n</head>",
+            "<x>",
+        );
+        assert_eq!(html.unwrap(), "<head>\n  <x>\n</head>");
+        assert!(render_index("<head></head>", "<x>").is_err());
+        assert!(render_index("<!-- xtask:assets --><!-- xtask:assets -->", "<x>").is_err());
+        assert!(render_index("<!-- xtask:assets", "<x>").is_err());
+    }
+
+    #[test]
+    fn assets_load_the_glue_and_the_wasm_with_version_tags() {
+        let html = assets_html("/", b"css", b"js", b"wasm");
+        assert!(html.contains(r#"href="/style.css?v="#));
+        assert!(html.contains(r#"import init from "/solidarites.js?v="#));
+        assert!(html.contains(r#"init({ module_or_path: "/solidarites_bg.wasm?v="#));
+        assert_ne!(html, assets_html("/", b"css", b"js", b"wasm2"));
+    }
+}

@@ -1,0 +1,103 @@
+//! `cargo xtask <command>`: the project's developer task runner.
+//!
+//! `cargo xtask` is an alias (see `.cargo/config.toml`) for
+//! `cargo run --quiet --package xtask --`. Every task is a plain function that takes the
+//! arguments after its name; to add one, write a module with a `run(&[String])` function
+//! and add an entry to [`TASKS`].
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "xtask is a command-line tool: what it prints is its interface"
+)]
+
+mod frontend;
+mod util;
+
+use std::process::ExitCode;
+
+/// One `cargo xtask` subcommand.
+struct Task {
+    name: &'static str,
+    /// Arguments, as shown in the help.
+    args: &'static str,
+    /// One line for `cargo xtask help`.
+    about: &'static str,
+    /// `cargo xtask help <name>` / `cargo xtask <name> --help`.
+    long_help: &'static str,
+    run: fn(&[String]) -> anyhow::Result<()>,
+}
+
+const TASKS: &[Task] = &[Task {
+    name: "frontend",
+    args: "[--dev] [--public-url <path>]",
+    about: "Build the WASM frontend into frontend/dist/",
+    long_help: frontend::HELP,
+    run: frontend::run,
+}];
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((name, rest)) = args.split_first() else {
+        print_help();
+        return ExitCode::SUCCESS;
+    };
+    match name.as_str() {
+        "help" | "-h" | "--help" => match rest.first() {
+            None => {
+                print_help();
+                ExitCode::SUCCESS
+            }
+            Some(topic) => match find(topic) {
+                Some(task) => {
+                    print_task_help(task);
+                    ExitCode::SUCCESS
+                }
+                None => unknown(topic),
+            },
+        },
+        _ => match find(name) {
+            None => unknown(name),
+            Some(task) if rest.iter().any(|a| a == "-h" || a == "--help") => {
+                print_task_help(task);
+                ExitCode::SUCCESS
+            }
+            Some(task) => match (task.run)(rest) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    eprintln!("error: cargo xtask {}: {error:#}", task.name);
+                    ExitCode::FAILURE
+                }
+            },
+        },
+    }
+}
+
+fn find(name: &str) -> Option<&'static Task> {
+    TASKS.iter().find(|task| task.name == name)
+}
+
+fn unknown(name: &str) -> ExitCode {
+    eprintln!("error: unknown command `{name}`\n");
+    print_help();
+    ExitCode::from(2)
+}
+
+fn print_help() {
+    println!("Developer tasks of the Solidarités workspace.\n");
+    println!("Usage: cargo xtask <command> [options]\n");
+    println!("Commands:");
+    let width = TASKS.iter().map(|t| t.name.len()).max().unwrap_or(0).max(4);
+    for task in TASKS {
+        println!("  {:width$}  {}", task.name, task.about);
+    }
+    println!(
+        "  {:width$}  Show this help, or a command's: cargo xtask help <command>",
+        "help"
+    );
+}
+
+fn print_task_help(task: &Task) {
+    println!("{}\n", task.about);
+    println!("Usage: cargo xtask {} {}\n", task.name, task.args);
+    println!("{}", task.long_help.trim_end());
+}

@@ -1,0 +1,19 @@
+//! The Solidarités database schema, as sea-orm migrations.
+//!
+//! The same migrations run on SQLite (the embedded default) and PostgreSQL: only portable
+//! column types are used, and geometry is stored as GeoJSON text with its bounding box in
+//! plain columns (no PostGIS). Schema only: no seed data lives here.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_create_communes;
+
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_create_communes::Migration)]
+    }
+}
