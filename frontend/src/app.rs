@@ -60,19 +60,26 @@ pub fn App() -> impl IntoView {
 /// The live status line, fed by `GET /api/v1/health`.
 #[component]
 fn ServiceStatus() -> impl IntoView {
-    let outcome: LocalResource<Result<HealthResponse, HealthError>> =
-        LocalResource::new(health::fetch_health);
+    // `None` while a request is under way.
+    let outcome: RwSignal<Option<Result<HealthResponse, HealthError>>> = RwSignal::new(None);
+    let check = move || {
+        outcome.set(None);
+        leptos::task::spawn_local(async move {
+            let result = health::fetch_health().await;
+            outcome.set(Some(result));
+        });
+    };
+    check();
+
     let line = move || -> StatusLine {
-        outcome
-            .get()
-            .map_or_else(health::pending, |result| health::describe(&result))
+        outcome.with(|outcome| {
+            outcome
+                .as_ref()
+                .map_or_else(health::pending, health::describe)
+        })
     };
     let failed = move || line().tone == Tone::Error;
-    let retry = move |_| {
-        // Back to "checking…" at once, so the retry is visible and announced.
-        outcome.set(None);
-        outcome.refetch();
-    };
+    let retry = move |_| check();
 
     view! {
         <section class="etat" aria-labelledby="etat-titre">

@@ -98,7 +98,7 @@ pub fn describe(outcome: &Result<HealthResponse, HealthError>) -> StatusLine {
         Err(HealthError::Http { status, .. }) => StatusLine {
             tone: Tone::Error,
             text: format!(
-                "L’état du service n’est pas disponible pour le moment (erreur {status}). \
+                "L’état du service n’est pas disponible pour le moment (erreur\u{a0}{status}). \
                  Merci de réessayer dans quelques instants."
             ),
         },
@@ -215,7 +215,7 @@ mod tests {
             status: 404,
             message: None,
         }));
-        assert!(not_found.text.contains("(erreur 404)"));
+        assert!(not_found.text.contains("(erreur\u{a0}404)"));
         assert!(not_found.text.contains("Merci de réessayer"));
 
         let api = describe(&Err(HealthError::Http {
@@ -228,7 +228,7 @@ mod tests {
             status: 500,
             message: Some("  ".to_owned()),
         }));
-        assert!(blank.text.contains("(erreur 500)"));
+        assert!(blank.text.contains("(erreur\u{a0}500)"));
 
         assert!(describe(&Err(HealthError::InvalidBody))
             .text

@@ -57,6 +57,8 @@ const WASM_OPT_FEATURES: &[&str] = &[
     "--enable-reference-types",
     "--enable-multivalue",
 ];
+/// Must match the `wasm-bindgen-cli-support` pin in crates/xtask/Cargo.toml.
+const WASM_BINDGEN_VERSION: &str = "0.2.130";
 /// Bump when the output of steps 3–4 changes for the same input, to drop old caches.
 const CACHE_VERSION: u32 = 1;
 
@@ -168,8 +170,9 @@ pub fn run(args: &[String]) -> Result<()> {
     write_dist(&layout, &options)?;
     print_report(&layout, &options, &stage)?;
     println!(
-        "Done in {:.1} s. Serve it with e.g. `python3 -m http.server --directory frontend/dist --bind 127.0.0.1 8080`.",
-        started.elapsed().as_secs_f64()
+        "Done in {:.1} s. To look at it: python3 -m http.server --bind 127.0.0.1 8080 --directory {}",
+        started.elapsed().as_secs_f64(),
+        layout.dist.display()
     );
     Ok(())
 }
@@ -244,9 +247,15 @@ fn bindgen_and_optimize(layout: &Layout, dev: bool) -> Result<StageInfo> {
     let input = fs::read(&layout.input_wasm)
         .with_context(|| format!("cannot read {}", layout.input_wasm.display()))?;
     let wasm_opt = if dev { None } else { find_wasm_opt(layout) };
+    // wasm-opt is identified by its install time: a reinstall or upgrade reruns it.
+    let wasm_opt_id = wasm_opt
+        .as_ref()
+        .and_then(|path| fs::metadata(path).and_then(|m| m.modified()).ok())
+        .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or_else(|| "none".to_owned(), |age| age.as_secs().to_string());
     let key = format!(
-        "v{CACHE_VERSION} bindgen=0.2.130 dev={dev} wasm-opt={} input={:016x}",
-        wasm_opt.is_some(),
+        "v{CACHE_VERSION} wasm-bindgen={WASM_BINDGEN_VERSION} dev={dev} \
+         wasm-opt={wasm_opt_id} input={:016x}",
         util::fnv1a(&input)
     );
     if let Some(info) = read_stamp(layout, &key) {
@@ -254,7 +263,9 @@ fn bindgen_and_optimize(layout: &Layout, dev: bool) -> Result<StageInfo> {
         return Ok(info);
     }
 
-    step("Generating the JS glue (wasm-bindgen 0.2.130, --target web)");
+    step(&format!(
+        "Generating the JS glue (wasm-bindgen {WASM_BINDGEN_VERSION}, --target web)"
+    ));
     util::remove_dir(&layout.stage)?;
     let started = Instant::now();
     Bindgen::new()
@@ -303,8 +314,11 @@ fn bindgen_and_optimize(layout: &Layout, dev: bool) -> Result<StageInfo> {
 fn find_wasm_opt(layout: &Layout) -> Option<PathBuf> {
     let package_json = layout.root.join("package.json");
     if !package_json.is_file() {
+        if layout.wasm_opt.is_file() {
+            return Some(layout.wasm_opt.clone());
+        }
         note("no package.json at the workspace root: skipping wasm-opt");
-        return layout.wasm_opt.is_file().then(|| layout.wasm_opt.clone());
+        return None;
     }
     if npm_install_needed(layout) {
         step("Installing npm dev dependencies (binaryen's wasm-opt)");
@@ -399,7 +413,8 @@ fn write_dist(layout: &Layout, options: &Options) -> Result<()> {
     let index = render_index(&template, &assets)
         .with_context(|| format!("in {}", template_path.display()))?;
 
-    util::remove_dir(&layout.dist)?;
+    // Empty it rather than delete it: a server started inside it keeps working.
+    util::empty_dir(&layout.dist)?;
     util::copy_dir(&layout.stage, &layout.dist, &[".xtask-stamp"])?;
     fs::write(layout.dist.join("style.css"), style)?;
     fs::write(layout.dist.join("index.html"), index)?;

@@ -142,6 +142,21 @@ pub fn remove_dir(dir: &Path) -> Result<()> {
     }
 }
 
+/// Removes everything inside `dir` but keeps `dir` itself (created if missing).
+pub fn empty_dir(dir: &Path) -> Result<()> {
+    fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    for entry in fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
+        let path = entry?.path();
+        let removed = if path.is_dir() {
+            fs::remove_dir_all(&path)
+        } else {
+            fs::remove_file(&path)
+        };
+        removed.with_context(|| format!("cannot remove {}", path.display()))?;
+    }
+    Ok(())
+}
+
 /// A fast, stable 64-bit hash (FNV-1a): cache keys and `?v=` cache-busting tags.
 pub fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
