@@ -10,7 +10,11 @@
     reason = "xtask is a command-line tool: what it prints is its interface"
 )]
 
+mod bench;
+mod checks;
+mod demo;
 mod frontend;
+mod test;
 mod util;
 
 use std::process::ExitCode;
@@ -27,13 +31,36 @@ struct Task {
     run: fn(&[String]) -> anyhow::Result<()>,
 }
 
-const TASKS: &[Task] = &[Task {
-    name: "frontend",
-    args: "[--dev] [--public-url <path>]",
-    about: "Build the WASM frontend into frontend/dist/",
-    long_help: frontend::HELP,
-    run: frontend::run,
-}];
+const TASKS: &[Task] = &[
+    Task {
+        name: "demo",
+        args: "[solidarites demo options]",
+        about: "Build everything and serve the demo on http://127.0.0.1:8080",
+        long_help: demo::HELP,
+        run: demo::run,
+    },
+    Task {
+        name: "test",
+        args: "[cargo test options]",
+        about: "Run every test (PostgreSQL too when TEST_DATABASE_URL is set)",
+        long_help: test::HELP,
+        run: test::run,
+    },
+    Task {
+        name: "frontend",
+        args: "[--dev] [--public-url <path>]",
+        about: "Build the WASM frontend into frontend/dist/",
+        long_help: frontend::HELP,
+        run: frontend::run,
+    },
+    Task {
+        name: "bench",
+        args: "[--cli-only]",
+        about: "Run the benchmarks of docs/benchmarks.md",
+        long_help: bench::HELP,
+        run: bench::run,
+    },
+];
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

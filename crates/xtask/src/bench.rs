@@ -1,0 +1,129 @@
+//! `cargo xtask bench`: the speed figures of docs/benchmarks.md.
+
+use std::{
+    fs,
+    io::{BufWriter, Write},
+    path::Path,
+    process::{Command, Stdio},
+    time::Instant,
+};
+
+use anyhow::{bail, Context, Result};
+
+use crate::util;
+
+pub const HELP: &str = "\
+Runs the benchmarks behind docs/benchmarks.md:
+  1. criterion: point → commune assignment in the domain crate (index build, 1M points);
+  2. end to end: `solidarites communes assign --counts` (release build) on 1,000,000
+     random points of the territory's bounding box, 5 runs, wall time and points/second.
+The territory is the real Landes (../shared/data) when present, else the demo fixture.
+
+Options:
+  --cli-only   Skip criterion.";
+
+const POINTS: usize = 1_000_000;
+const RUNS: usize = 5;
+
+pub fn run(args: &[String]) -> Result<()> {
+    let root = util::workspace_root()?;
+    if !args.iter().any(|a| a == "--cli-only") {
+        util::step("criterion: cargo bench -p solidarites-domain --bench assign");
+        util::run(util::cargo().current_dir(&root).args([
+            "bench",
+            "--package",
+            "solidarites-domain",
+            "--bench",
+            "assign",
+        ]))?;
+    }
+    util::step("building the server (release)");
+    util::run(util::cargo().current_dir(&root).args([
+        "build",
+        "--release",
+        "--package",
+        "solidarites-server",
+        "--bin",
+        "solidarites",
+    ]))?;
+    let target = util::target_dir(&root)?;
+    let binary = target.join("release").join("solidarites");
+    let work = target.join("xtask").join("bench");
+    fs::create_dir_all(&work)?;
+
+    let landes = root.join("../shared/data/communes-40-landes.geojson");
+    let (communes, bbox) = if landes.is_file() {
+        (landes, (-1.52487, 43.48764, 0.13673, 44.53219))
+    } else {
+        (
+            root.join("fixtures/demo-communes.geojson"),
+            (-5.0, 45.3, -3.6, 46.3),
+        )
+    };
+    let db = work.join("bench.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    let db_url = format!("sqlite://{}", db.display());
+    util::run(
+        Command::new(&binary)
+            .args(["communes", "import"])
+            .arg(&communes)
+            .env("DATABASE_URL", &db_url),
+    )?;
+
+    let points = work.join("points.csv");
+    write_points(&points, bbox)?;
+
+    let mut times = Vec::with_capacity(RUNS);
+    for run in 1..=RUNS {
+        let started = Instant::now();
+        let status = Command::new(&binary)
+            .args(["communes", "assign", "--counts"])
+            .arg(&points)
+            .env("DATABASE_URL", &db_url)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .status()
+            .context("cannot run solidarites")?;
+        if !status.success() {
+            bail!("communes assign failed with {status}");
+        }
+        let elapsed = started.elapsed();
+        util::note(&format!("run {run}: {:.3} s", elapsed.as_secs_f64()));
+        times.push(elapsed);
+    }
+    times.sort();
+    let median = times[RUNS / 2];
+    let best = times[0];
+    println!(
+        "communes assign --counts, {POINTS} points ({}): median {:.3} s, best {:.3} s \
+         → {:.2} M points/s end to end (process start, database read, CSV parse, assignment, output)",
+        communes.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+        median.as_secs_f64(),
+        best.as_secs_f64(),
+        POINTS as f64 / median.as_secs_f64() / 1e6,
+    );
+    Ok(())
+}
+
+/// Deterministic uniform points (SplitMix64) over the bbox, `lon,lat` per line.
+fn write_points(path: &Path, (min_lon, min_lat, max_lon, max_lat): (f64, f64, f64, f64)) -> Result<()> {
+    let mut out = BufWriter::new(fs::File::create(path)?);
+    let mut state: u64 = 0x5EED_0040;
+    let mut next = || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+    };
+    writeln!(out, "lon,lat")?;
+    for _ in 0..POINTS {
+        let lon = min_lon + next() * (max_lon - min_lon);
+        let lat = min_lat + next() * (max_lat - min_lat);
+        writeln!(out, "{lon:.6},{lat:.6}")?;
+    }
+    out.flush()?;
+    Ok(())
+}

@@ -1,0 +1,41 @@
+//! `cargo xtask demo`: build the web app and the server, then serve the fictional demo
+//! territory on http://127.0.0.1:8080.
+
+use anyhow::{Context, Result};
+
+use crate::{frontend, util};
+
+pub const HELP: &str = "\
+Builds the WASM app (release) and the server (release), then runs
+`solidarites demo`: a fictional demonstration territory stored in data/demo.db, served with
+the web app on http://127.0.0.1:8080. Delete data/demo.db to start again.
+
+Any further arguments go to `solidarites demo`, e.g. `cargo xtask demo --bind 127.0.0.1:9000`.";
+
+pub fn run(args: &[String]) -> Result<()> {
+    let root = util::workspace_root()?;
+    frontend::run(&[])?;
+    util::step("building the server (release)");
+    util::run(util::cargo().current_dir(&root).args([
+        "build",
+        "--release",
+        "--package",
+        "solidarites-server",
+        "--bin",
+        "solidarites",
+    ]))?;
+    let binary = util::target_dir(&root)?.join("release").join("solidarites");
+    util::step("starting the demo: http://127.0.0.1:8080 (Ctrl-C to stop)");
+    let status = std::process::Command::new(&binary)
+        .current_dir(&root)
+        .arg("demo")
+        .arg("--frontend-dir")
+        .arg(root.join("frontend").join("dist"))
+        .args(args)
+        .status()
+        .with_context(|| format!("cannot run {}", binary.display()))?;
+    if !status.success() {
+        anyhow::bail!("solidarites demo exited with {status}");
+    }
+    Ok(())
+}

@@ -1,0 +1,35 @@
+//! `cargo xtask test`: every test of the project.
+
+use anyhow::Result;
+
+use crate::{checks, frontend, util};
+
+pub const HELP: &str = "\
+Runs every test:
+  1. the dependency-direction check (the domain and the API types have no HTTP server,
+     database or async runtime in their dependency tree);
+  2. builds the WASM app (release) so the server tests check the real bundle;
+  3. cargo test on the whole workspace, including the tests marked #[ignore] because they
+     need that build.
+
+The API tests run on SQLite, and also on PostgreSQL when TEST_DATABASE_URL is set
+(e.g. postgres://postgres@127.0.0.1:5432/postgres); under CI=true PostgreSQL is required.
+Further arguments go to cargo test (before `--`).";
+
+pub fn run(args: &[String]) -> Result<()> {
+    let root = util::workspace_root()?;
+    checks::dependency_direction()?;
+    frontend::run(&[])?;
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => util::note("API tests run on SQLite and PostgreSQL"),
+        _ => util::note("TEST_DATABASE_URL unset: API tests run on SQLite only"),
+    }
+    util::step("cargo test --workspace");
+    util::run(
+        util::cargo()
+            .current_dir(&root)
+            .args(["test", "--workspace"])
+            .args(args)
+            .args(["--", "--include-ignored"]),
+    )
+}
