@@ -1,5 +1,9 @@
 //! API tests: the real application, real migrations, real HTTP, on SQLite and PostgreSQL.
 
+// Test helpers (outside `#[test]` functions, which clippy.toml already covers) panic on
+// purpose: a failed set-up step is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod admin_routes;
 mod admin_users;
 mod auth;
