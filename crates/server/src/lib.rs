@@ -3,6 +3,7 @@
 //! The binary is a thin wrapper over [`cli::run`]; tests build the real application with
 //! [`startup::Application`] on port 0 and talk HTTP to it.
 
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod error;
@@ -13,3 +14,4 @@ pub mod state;
 pub mod storage;
 pub mod telemetry;
 pub mod territory;
+pub mod throttle;

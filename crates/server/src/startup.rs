@@ -11,7 +11,10 @@ use actix_web::{
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
 
-use crate::{config::Settings, error, routes, state::AppState, storage, territory::TerritoryCache};
+use crate::{
+    config::Settings, error, routes, state::AppState, storage, territory::TerritoryCache,
+    throttle::LoginThrottle,
+};
 
 /// Largest JSON body accepted, in bytes.
 const JSON_LIMIT: usize = 256 * 1024;
@@ -44,10 +47,15 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
+        let login_throttle = Arc::new(LoginThrottle::new(
+            settings.login_burst_per_ip,
+            settings.login_refill_per_ip,
+        ));
         let state = AppState {
             db,
             territory,
             settings: Arc::new(settings),
+            login_throttle,
         };
         let server = run(listener, state.clone())?;
         spawn_territory_refresh(state.clone());

@@ -1,5 +1,7 @@
 //! HTTP routes. `/api/v1` is the JSON API; everything else is the web app.
 
+mod admin;
+mod auth;
 mod communes;
 mod frontend;
 mod health;
@@ -20,6 +22,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(communes::list_communes)
             .service(communes::get_commune)
             .service(locate::locate_point)
+            .service(auth::login)
+            .service(auth::logout)
+            .service(auth::get_me)
+            .service(admin::list_users)
+            .service(admin::create_user)
+            .service(admin::update_user)
+            .service(admin::list_audit)
             .service(openapi::get_openapi)
             .default_service(web::to(api_not_found)),
     )

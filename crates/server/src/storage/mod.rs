@@ -1,8 +1,11 @@
 //! Storage: connecting to SQLite or PostgreSQL, running the migrations, and the functions
 //! that read and write domain values. Handlers never build SQL themselves.
 
+pub mod audit;
 pub mod communes;
 pub mod entities;
+pub mod sessions;
+pub mod users;
 
 use std::{path::Path, time::Duration};
 
