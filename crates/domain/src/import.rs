@@ -553,7 +553,7 @@ fn parse_geometry(geometry: &Value) -> Result<MultiPolygon<f64>, Vec<String>> {
         let mut line_strings = Vec::with_capacity(rings.len());
         for (ring_index, ring) in rings.iter().enumerate() {
             match parse_ring(ring) {
-                Err(problem) => problems.push(format!("{}: {problem}", place(ring_index))),
+                Err(problem) => problems.push(format!("{} {problem}", place(ring_index))),
                 Ok(coords) => {
                     if out_of_range.is_none() {
                         out_of_range = coords
@@ -590,7 +590,7 @@ fn parse_geometry(geometry: &Value) -> Result<MultiPolygon<f64>, Vec<String>> {
 fn parse_ring(ring: &Value) -> Result<Vec<Coord<f64>>, String> {
     let Value::Array(positions) = ring else {
         return Err(format!(
-            "expected an array of positions, found {}",
+            "is not an array of positions (found {})",
             describe(ring)
         ));
     };
@@ -605,11 +605,11 @@ fn parse_ring(ring: &Value) -> Result<Vec<Coord<f64>>, String> {
         };
         let (Some(x), Some(y)) = xy else {
             return Err(format!(
-                "position {i} is not an array of at least 2 numbers [longitude, latitude]"
+                "has an invalid position {i}: expected an array of at least 2 numbers [longitude, latitude]"
             ));
         };
         if !(x.is_finite() && y.is_finite()) {
-            return Err(format!("position {i} has a non-finite coordinate"));
+            return Err(format!("has a non-finite coordinate at position {i}"));
         }
         coords.push(Coord { x, y });
     }

@@ -1,6 +1,8 @@
 //! Hand-made territories for the cases real data rarely hits exactly.
 
-use geo::{coord, LineString, MultiPolygon, Polygon};
+#![allow(clippy::unwrap_used, reason = "test helpers outside #[test] functions")]
+
+use geo::{LineString, MultiPolygon, Polygon};
 use solidarites_domain::index::{brute_force_locate, geometry_contains};
 use solidarites_domain::{Commune, CommuneIndex, InseeCode, LonLat};
 

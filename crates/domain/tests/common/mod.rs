@@ -2,6 +2,11 @@
 //! territory otherwise, and an independent reference locator.
 
 #![allow(dead_code)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::print_stderr,
+    reason = "test helpers: failing loudly and saying what was skipped is their job"
+)]
 
 use std::path::PathBuf;
 
