@@ -108,7 +108,10 @@ pub fn run(args: &[String]) -> Result<()> {
 }
 
 /// Deterministic uniform points (SplitMix64) over the bbox, `lon,lat` per line.
-fn write_points(path: &Path, (min_lon, min_lat, max_lon, max_lat): (f64, f64, f64, f64)) -> Result<()> {
+fn write_points(
+    path: &Path,
+    (min_lon, min_lat, max_lon, max_lat): (f64, f64, f64, f64),
+) -> Result<()> {
     let mut out = BufWriter::new(fs::File::create(path)?);
     let mut state: u64 = 0x5EED_0040;
     let mut next = || {
