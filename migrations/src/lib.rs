@@ -7,6 +7,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_create_communes;
+mod m20261122_000002_create_carte;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -14,6 +15,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261122_000001_create_communes::Migration)]
+        vec![
+            Box::new(m20261122_000001_create_communes::Migration),
+            Box::new(m20261122_000002_create_carte::Migration),
+        ]
     }
 }

@@ -59,3 +59,6 @@ pub struct LocateResponse {
     pub lat: f64,
     pub commune: CommuneResponse,
 }
+
+mod carte;
+pub use carte::*;

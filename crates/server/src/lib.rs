@@ -5,11 +5,14 @@
 
 pub mod cli;
 pub mod config;
+pub mod edit_token;
 pub mod error;
+pub mod map;
 pub mod routes;
 pub mod search;
 pub mod startup;
 pub mod state;
 pub mod storage;
+pub mod submission;
 pub mod telemetry;
 pub mod territory;

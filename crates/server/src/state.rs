@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::{config::Settings, territory::TerritoryCache};
+use crate::{config::Settings, map::MapCache, territory::TerritoryCache};
 
 /// What every handler can reach.
 #[derive(Debug, Clone)]
@@ -10,4 +10,6 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub territory: Arc<TerritoryCache>,
     pub settings: Arc<Settings>,
+    /// Published initiatives in memory, for the clusters endpoint.
+    pub map: Arc<MapCache>,
 }

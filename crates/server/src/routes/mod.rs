@@ -1,10 +1,14 @@
 //! HTTP routes. `/api/v1` is the JSON API; everything else is the web app.
 
+mod actors;
+mod carte_query;
 mod communes;
 mod frontend;
 mod health;
+mod initiatives;
 mod locate;
 mod openapi;
+mod themes;
 
 use actix_web::{web, HttpResponse};
 use solidarites_api_types::ErrorResponse;
@@ -21,6 +25,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(communes::get_commune)
             .service(locate::locate_point)
             .service(openapi::get_openapi)
+            // Carte des solidarités. Fixed paths before `/initiatives/{id}`.
+            .service(themes::list_themes)
+            .service(actors::list_actors)
+            .service(actors::get_actor)
+            .service(initiatives::list_initiatives)
+            .service(initiatives::get_initiatives_geojson)
+            .service(initiatives::get_initiative_clusters)
+            .service(initiatives::create_initiative)
+            .service(initiatives::get_initiative_by_token_header)
+            .service(initiatives::update_initiative_by_token_header)
+            .service(initiatives::withdraw_initiative_by_token_header)
+            .service(initiatives::get_initiative_by_token)
+            .service(initiatives::update_initiative_by_token)
+            .service(initiatives::withdraw_initiative_by_token)
+            .service(initiatives::get_initiative)
             .default_service(web::to(api_not_found)),
     )
     .default_service(web::to(frontend::serve_frontend));

@@ -1,8 +1,14 @@
 //! Storage: connecting to SQLite or PostgreSQL, running the migrations, and the functions
 //! that read and write domain values. Handlers never build SQL themselves.
 
+pub mod actors;
+pub mod carte_entities;
 pub mod communes;
 pub mod entities;
+pub mod initiatives;
+pub mod labels;
+pub mod moderation;
+pub mod themes;
 
 use std::{path::Path, time::Duration};
 

@@ -5,5 +5,6 @@ mod communes;
 mod frontend;
 mod helpers;
 mod import;
+mod initiatives;
 mod locate;
 mod schema;
