@@ -7,7 +7,8 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_create_communes;
-mod m20261122_000002_create_carte;
+mod m20261122_000002_staff;
+mod m20261122_000003_create_carte;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -17,7 +18,8 @@ impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         vec![
             Box::new(m20261122_000001_create_communes::Migration),
-            Box::new(m20261122_000002_create_carte::Migration),
+            Box::new(m20261122_000002_staff::Migration),
+            Box::new(m20261122_000003_create_carte::Migration),
         ]
     }
 }

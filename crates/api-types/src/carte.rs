@@ -270,3 +270,126 @@ pub struct ClusterListResponse {
     pub total: u32,
     pub clusters: Vec<ClusterResponse>,
 }
+
+/// One item of the moderation queue (`GET /api/v1/admin/moderation`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ModerationItemResponse {
+    /// `initiative`, `initiative_revision` or `actor`.
+    pub kind: String,
+    /// What the decision routes take.
+    pub id: String,
+    /// For a revision: the published initiative it would change.
+    pub initiative_id: Option<String>,
+    pub status: String,
+    /// Initiative title or actor name.
+    pub title: String,
+    pub submitted_at: String,
+    /// The proposed content (initiatives and revisions).
+    pub content: Option<InitiativeContentResponse>,
+    pub actor: Option<ActorSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ModerationQueueResponse {
+    pub items: Vec<ModerationItemResponse>,
+}
+
+/// Body of reject and request-changes: the message shown to the submitter.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ModerationMessageRequest {
+    pub message: Option<String>,
+}
+
+/// `POST /api/v1/admin/moderation/bulk`: all or nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BulkModerationRequest {
+    /// `approve` or `reject`.
+    pub action: Option<String>,
+    #[serde(default)]
+    pub ids: Vec<String>,
+    /// The rejection reason (required to reject).
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ModerationOutcomeResponse {
+    pub kind: String,
+    pub id: String,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BulkModerationResponse {
+    pub outcomes: Vec<ModerationOutcomeResponse>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreateLabelRequest {
+    /// Lowercase letters, digits and dashes, e.g. `anti-solitude`.
+    pub slug: Option<String>,
+    pub name: Option<String>,
+    pub criteria: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LabelResponse {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub criteria: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LabelListResponse {
+    pub labels: Vec<LabelResponse>,
+}
+
+/// Grants a label to exactly one of an actor or an initiative until `expires_on`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GrantLabelRequest {
+    pub actor_id: Option<String>,
+    pub initiative_id: Option<String>,
+    /// Last day of validity, `YYYY-MM-DD`.
+    pub expires_on: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LabelGrantResponse {
+    pub id: String,
+    pub label: String,
+    pub actor_id: Option<String>,
+    pub initiative_id: Option<String>,
+    pub expires_on: String,
+    pub revoked: bool,
+}
+
+/// `POST /api/v1/admin/themes`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreateThemeRequest {
+    pub slug: Option<String>,
+    pub label: Option<String>,
+    /// `#rrggbb`, with at least 4.5:1 contrast under white text.
+    pub color: Option<String>,
+    pub icon: Option<String>,
+}
+
+/// `PATCH /api/v1/admin/themes/{slug}`: only the given fields change.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UpdateThemeRequest {
+    pub label: Option<String>,
+    pub color: Option<String>,
+    pub icon: Option<String>,
+}

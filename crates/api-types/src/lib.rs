@@ -62,3 +62,138 @@ pub struct LocateResponse {
 
 mod carte;
 pub use carte::*;
+/// `POST /api/v1/auth/login`. Missing fields read as empty so that the answer is a 422
+/// naming each of them.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LoginRequest {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub password: String,
+}
+
+impl std::fmt::Debug for LoginRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginRequest")
+            .field("email", &self.email)
+            .field("password", &"***")
+            .finish()
+    }
+}
+
+/// A staff member as the signed-in user sees themself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffUserResponse {
+    /// UUID.
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    /// `analyst`, `moderator` or `admin`.
+    pub role: String,
+}
+
+/// `POST /api/v1/auth/login` and `GET /api/v1/auth/me`: who is signed in, and the token
+/// to send back in the `X-CSRF-Token` header of every state-changing request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionResponse {
+    pub user: StaffUserResponse,
+    pub csrf_token: String,
+}
+
+/// A staff account as administrators see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AdminUserResponse {
+    /// UUID.
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    /// `analyst`, `moderator` or `admin`.
+    pub role: String,
+    pub disabled: bool,
+    /// True while sign-ins are refused after repeated failures.
+    pub locked: bool,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    /// RFC 3339, UTC.
+    pub updated_at: String,
+}
+
+/// `GET /api/v1/admin/users`, sorted by email.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AdminUserListResponse {
+    pub users: Vec<AdminUserResponse>,
+}
+
+/// `POST /api/v1/admin/users`. Missing fields read as empty (422 naming them).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreateUserRequest {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub display_name: String,
+    /// `analyst`, `moderator` or `admin`.
+    #[serde(default)]
+    pub role: String,
+    /// At least 12 characters.
+    #[serde(default)]
+    pub password: String,
+}
+
+impl std::fmt::Debug for CreateUserRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateUserRequest")
+            .field("email", &self.email)
+            .field("display_name", &self.display_name)
+            .field("role", &self.role)
+            .field("password", &"***")
+            .finish()
+    }
+}
+
+/// `PATCH /api/v1/admin/users/{id}`: only the fields present change.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UpdateUserRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+}
+
+/// One line of the audit trail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEntryResponse {
+    pub id: i64,
+    /// RFC 3339, UTC.
+    pub at: String,
+    /// `None` for changes made with the command line.
+    pub actor_user_id: Option<String>,
+    pub actor_email: Option<String>,
+    /// e.g. `user.create`, `initiative.approve`, `cli.user.set_role`.
+    pub action: String,
+    pub entity_type: String,
+    pub entity_id: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub before: Option<serde_json::Value>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub after: Option<serde_json::Value>,
+}
+
+/// `GET /api/v1/admin/audit`: newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditPageResponse {
+    pub entries: Vec<AuditEntryResponse>,
+    pub page: u64,
+    pub per_page: u64,
+    pub total: u64,
+}

@@ -13,6 +13,13 @@ pub struct Settings {
     pub frontend_dir: PathBuf,
     /// How often each instance checks whether the territory was re-imported.
     pub territory_refresh: Duration,
+    /// Take the client address from `Forwarded`/`X-Forwarded-For` (only behind a reverse
+    /// proxy that sets them) for sign-in throttling. Otherwise the peer address is used.
+    pub trust_proxy: bool,
+    /// Sign-in attempts one client address may make at once…
+    pub login_burst_per_ip: u32,
+    /// …then one more per this interval.
+    pub login_refill_per_ip: Duration,
 }
 
 impl Settings {
@@ -23,6 +30,9 @@ impl Settings {
             bind: "127.0.0.1:8080".to_owned(),
             frontend_dir: PathBuf::from("frontend/dist"),
             territory_refresh: Duration::from_secs(10),
+            trust_proxy: false,
+            login_burst_per_ip: 20,
+            login_refill_per_ip: Duration::from_secs(6),
         }
     }
 }

@@ -28,6 +28,25 @@ pub enum ApiError {
     #[error("gone: {0}")]
     Gone(String),
     // --- end carte des solidarités ---
+    /// No valid staff session (no cookie, unknown or expired session, disabled account).
+    #[error("unauthorized")]
+    Unauthorized,
+    /// Sign-in refused. One answer whatever was wrong (unknown email, wrong password,
+    /// disabled account), so that it reveals nothing about which accounts exist.
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    /// Signed in, but the role is not high enough.
+    #[error("forbidden")]
+    Forbidden,
+    /// A state-changing request without the session's `X-CSRF-Token`.
+    #[error("csrf check failed")]
+    CsrfFailed,
+    /// The request conflicts with the current state (duplicate, self-lockout…).
+    #[error("conflict: {message}")]
+    Conflict { code: &'static str, message: String },
+    /// Too many attempts: retry after this many seconds (sent as `Retry-After`).
+    #[error("too many requests, retry after {retry_after_secs} s")]
+    TooManyRequests { retry_after_secs: u64 },
     /// Anything we did not expect: the cause is logged, the client gets a fixed body.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -64,6 +83,10 @@ impl ResponseError for ApiError {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Gone(_) => StatusCode::GONE,
+            ApiError::Unauthorized | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden | ApiError::CsrfFailed => StatusCode::FORBIDDEN,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -94,6 +117,38 @@ impl ResponseError for ApiError {
                 message: message.clone(),
                 fields: BTreeMap::new(),
             },
+            ApiError::Unauthorized => plain(
+                "unauthorized",
+                "Vous devez vous connecter pour accéder à cette page.",
+            ),
+            ApiError::InvalidCredentials => plain(
+                "invalid_credentials",
+                "Adresse électronique ou mot de passe incorrect.",
+            ),
+            ApiError::Forbidden => plain(
+                "forbidden",
+                "Votre rôle ne permet pas cette action.",
+            ),
+            ApiError::CsrfFailed => plain(
+                "csrf_failed",
+                "La vérification de sécurité de la requête a échoué. Rechargez la page et réessayez.",
+            ),
+            ApiError::Conflict { code, message } => plain(code, message),
+            ApiError::TooManyRequests { retry_after_secs } => {
+                let body = plain(
+                    "too_many_requests",
+                    &format!(
+                        "Trop de tentatives. Réessayez dans {}.",
+                        french_duration(*retry_after_secs)
+                    ),
+                );
+                return HttpResponse::build(self.status_code())
+                    .insert_header((
+                        actix_web::http::header::RETRY_AFTER,
+                        retry_after_secs.to_string(),
+                    ))
+                    .json(body);
+            }
             ApiError::Internal(cause) => {
                 tracing::error!(error = ?cause, "internal error");
                 ErrorResponse {
@@ -104,6 +159,26 @@ impl ResponseError for ApiError {
             }
         };
         HttpResponse::build(self.status_code()).json(body)
+    }
+}
+
+fn plain(code: &str, message: &str) -> ErrorResponse {
+    ErrorResponse {
+        error: code.to_owned(),
+        message: message.to_owned(),
+        fields: BTreeMap::new(),
+    }
+}
+
+/// "45 secondes", "3 minutes", "1 heure".
+fn french_duration(secs: u64) -> String {
+    let plural = |n: u64, unit: &str| format!("{n} {unit}{}", if n > 1 { "s" } else { "" });
+    if secs < 60 {
+        plural(secs.max(1), "seconde")
+    } else if secs < 3600 {
+        plural(secs.div_ceil(60), "minute")
+    } else {
+        plural(secs.div_ceil(3600), "heure")
     }
 }
 

@@ -3,6 +3,7 @@
 //! The binary is a thin wrapper over [`cli::run`]; tests build the real application with
 //! [`startup::Application`] on port 0 and talk HTTP to it.
 
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod edit_token;
@@ -16,3 +17,4 @@ pub mod storage;
 pub mod submission;
 pub mod telemetry;
 pub mod territory;
+pub mod throttle;

@@ -13,7 +13,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::{
     config::Settings, error, map::MapCache, routes, state::AppState, storage,
-    territory::TerritoryCache,
+    territory::TerritoryCache, throttle::LoginThrottle,
 };
 
 /// Largest JSON body accepted, in bytes.
@@ -51,11 +51,16 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
+        let login_throttle = Arc::new(LoginThrottle::new(
+            settings.login_burst_per_ip,
+            settings.login_refill_per_ip,
+        ));
         let state = AppState {
             db,
             territory,
             settings: Arc::new(settings),
             map,
+            login_throttle,
         };
         let server = run(listener, state.clone())?;
         spawn_territory_refresh(state.clone());

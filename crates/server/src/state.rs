@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::{config::Settings, map::MapCache, territory::TerritoryCache};
+use crate::{config::Settings, map::MapCache, territory::TerritoryCache, throttle::LoginThrottle};
 
 /// What every handler can reach.
 #[derive(Debug, Clone)]
@@ -12,4 +12,6 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Published initiatives in memory, for the clusters endpoint.
     pub map: Arc<MapCache>,
+    /// Sign-in attempts per client address, in memory only.
+    pub login_throttle: Arc<LoginThrottle>,
 }

@@ -64,7 +64,7 @@ pub fn label_responses(labels: Option<&Vec<CurrentLabel>>) -> Vec<CurrentLabelRe
         .unwrap_or_default()
 }
 
-fn content_of_row(
+pub(super) fn content_of_row(
     territory: &LoadedTerritory,
     row: &initiative::Model,
 ) -> InitiativeContentResponse {
@@ -90,7 +90,10 @@ fn content_of_row(
     }
 }
 
-fn content_of_draft(territory: &LoadedTerritory, d: &InitiativeDraft) -> InitiativeContentResponse {
+pub(super) fn content_of_draft(
+    territory: &LoadedTerritory,
+    d: &InitiativeDraft,
+) -> InitiativeContentResponse {
     InitiativeContentResponse {
         title: d.title.clone(),
         description: d.description.clone(),
@@ -113,7 +116,7 @@ fn content_of_draft(territory: &LoadedTerritory, d: &InitiativeDraft) -> Initiat
     }
 }
 
-fn actor_summary(a: Option<&actor::Model>) -> ActorSummary {
+pub(super) fn actor_summary(a: Option<&actor::Model>) -> ActorSummary {
     a.map_or_else(
         || ActorSummary {
             id: String::new(),

@@ -1,6 +1,9 @@
 //! HTTP routes. `/api/v1` is the JSON API; everything else is the web app.
 
 mod actors;
+mod admin;
+mod admin_carte;
+mod auth;
 mod carte_query;
 mod communes;
 mod frontend;
@@ -24,6 +27,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(communes::list_communes)
             .service(communes::get_commune)
             .service(locate::locate_point)
+            .service(auth::login)
+            .service(auth::logout)
+            .service(auth::get_me)
+            .service(admin::list_users)
+            .service(admin::create_user)
+            .service(admin::update_user)
+            .service(admin::list_audit)
             .service(openapi::get_openapi)
             // Carte des solidarités. Fixed paths before `/initiatives/{id}`.
             .service(themes::list_themes)
@@ -40,6 +50,19 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(initiatives::update_initiative_by_token)
             .service(initiatives::withdraw_initiative_by_token)
             .service(initiatives::get_initiative)
+            .service(admin_carte::get_moderation_queue)
+            .service(admin_carte::bulk_moderate)
+            .service(admin_carte::approve_submission)
+            .service(admin_carte::reject_submission)
+            .service(admin_carte::request_changes)
+            .service(admin_carte::archive_submission)
+            .service(admin_carte::list_labels)
+            .service(admin_carte::create_label)
+            .service(admin_carte::grant_label)
+            .service(admin_carte::revoke_label_grant)
+            .service(admin_carte::create_theme)
+            .service(admin_carte::update_theme)
+            .service(admin_carte::retire_theme)
             .default_service(web::to(api_not_found)),
     )
     .default_service(web::to(frontend::serve_frontend));

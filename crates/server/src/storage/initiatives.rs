@@ -197,6 +197,11 @@ pub async fn get_public(
         .await
 }
 
+/// Whether an initiative with this id exists, whatever its status.
+pub async fn exists(db: &impl ConnectionTrait, id: Uuid) -> Result<bool, sea_orm::DbErr> {
+    Ok(initiative::Entity::find_by_id(id).one(db).await?.is_some())
+}
+
 /// The theme slugs of a stored initiative, main theme first.
 pub fn themes_of(row: &initiative::Model) -> Vec<String> {
     serde_json::from_str(&row.themes).unwrap_or_default()

@@ -84,6 +84,13 @@ pub async fn grant(
     .await
 }
 
+pub async fn find_grant(
+    db: &impl ConnectionTrait,
+    grant_id: Uuid,
+) -> Result<Option<label_grant::Model>, sea_orm::DbErr> {
+    label_grant::Entity::find_by_id(grant_id).one(db).await
+}
+
 /// Revokes a grant. `None` when it does not exist.
 pub async fn revoke(
     db: &impl ConnectionTrait,

@@ -2,13 +2,16 @@
 //! that read and write domain values. Handlers never build SQL themselves.
 
 pub mod actors;
+pub mod audit;
 pub mod carte_entities;
 pub mod communes;
 pub mod entities;
 pub mod initiatives;
 pub mod labels;
 pub mod moderation;
+pub mod sessions;
 pub mod themes;
+pub mod users;
 
 use std::{path::Path, time::Duration};
 

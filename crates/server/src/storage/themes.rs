@@ -157,24 +157,15 @@ pub async fn retire(
 #[cfg(test)]
 mod tests {
     use super::DEFAULT_THEMES;
-
-    fn luminance(hex: &str) -> f64 {
-        let channel = |i: usize| {
-            let v = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0;
-            if v <= 0.03928 {
-                v / 12.92
-            } else {
-                ((v + 0.055) / 1.055).powf(2.4)
-            }
-        };
-        0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
-    }
+    use crate::submission::contrast_with_white;
 
     #[test]
     fn default_theme_colours_have_aa_contrast_under_white_text() {
         for (slug, _, color, _) in DEFAULT_THEMES {
-            let ratio = 1.05 / (luminance(color) + 0.05);
+            let ratio = contrast_with_white(color).unwrap();
             assert!(ratio >= 4.5, "{slug} {color}: {ratio:.2}");
         }
+        assert!(contrast_with_white("#FFFF00").unwrap() < 4.5);
+        assert!(contrast_with_white("yellow").is_none());
     }
 }

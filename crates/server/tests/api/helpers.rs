@@ -8,7 +8,12 @@ use std::{future::Future, path::PathBuf, time::Duration};
 
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use solidarites_domain::Commune;
-use solidarites_server::{config::Settings, startup::Application, storage};
+use solidarites_server::{
+    auth::{self, Role},
+    config::Settings,
+    startup::Application,
+    storage::{self, users::NewUser},
+};
 
 #[derive(Debug, Clone)]
 pub enum Backend {
@@ -229,4 +234,124 @@ fn replaces_the_database_name_of_postgres_urls() {
         with_database_name("postgres://h:5432", "t3"),
         "postgres://h:5432/t3"
     );
+}
+
+/// Creates a staff account through the storage layer (as `solidarites users create` does)
+/// and returns its password.
+pub async fn create_user(db: &TestDb, email: &str, role: Role) -> String {
+    let password = format!("pw-{}", uuid::Uuid::new_v4().simple());
+    let new = NewUser {
+        email: email.to_lowercase(),
+        display_name: format!("Test {role}"),
+        role,
+        password_hash: auth::hash_password(password.clone())
+            .await
+            .expect("hash password"),
+    };
+    storage::users::create(&db.conn, new, None, "test.user.create")
+        .await
+        .expect("create user");
+    password
+}
+
+/// A signed-in staff member's HTTP client: keeps the session cookie and sends the CSRF
+/// header on every request.
+#[derive(Debug, Clone)]
+pub struct StaffClient {
+    pub client: reqwest::Client,
+    pub csrf: String,
+    pub address: String,
+    pub email: String,
+    pub user_id: String,
+}
+
+impl StaffClient {
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .header("X-CSRF-Token", &self.csrf)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header("X-CSRF-Token", &self.csrf)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn patch_json(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
+        self.client
+            .patch(self.url(path))
+            .header("X-CSRF-Token", &self.csrf)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    // For the DELETE routes of the back office (moderation).
+    #[allow(dead_code)]
+    pub async fn delete(&self, path: &str) -> reqwest::Response {
+        self.client
+            .delete(self.url(path))
+            .header("X-CSRF-Token", &self.csrf)
+            .send()
+            .await
+            .expect("request")
+    }
+}
+
+impl TestApp {
+    pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
+        self.client
+            .post(format!("{}{}", self.address, path))
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Creates an account with `role` and signs it in.
+    pub async fn login_as(&self, role: Role) -> StaffClient {
+        let email = format!(
+            "{role}-{}@test.solidarites.fr",
+            uuid::Uuid::new_v4().simple()
+        );
+        let password = create_user(&self.db, &email, role).await;
+        self.login(&email, &password).await
+    }
+
+    /// Signs in an existing account; panics unless the answer is 200.
+    pub async fn login(&self, email: &str, password: &str) -> StaffClient {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let response = client
+            .post(format!("{}/api/v1/auth/login", self.address))
+            .json(&serde_json::json!({"email": email, "password": password}))
+            .send()
+            .await
+            .expect("login request");
+        assert_eq!(response.status(), 200, "login of {email} failed");
+        let body: serde_json::Value = response.json().await.expect("login body");
+        StaffClient {
+            client,
+            csrf: body["csrf_token"].as_str().expect("csrf_token").to_owned(),
+            address: self.address.clone(),
+            email: email.to_owned(),
+            user_id: body["user"]["id"].as_str().expect("user id").to_owned(),
+        }
+    }
 }

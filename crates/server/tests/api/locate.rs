@@ -141,22 +141,17 @@ async fn other_instances_reload_a_reimported_territory() {
         solidarites_server::storage::communes::replace_all(&first.db.conn, &communes, "reimport")
             .await
             .unwrap();
+        // Each instance polls on its own timer: wait for both (bounded), not one then the
+        // other at once.
         let deadline = Instant::now() + Duration::from_secs(10);
-        while count(&second).await != communes.len() {
-            assert!(
-                Instant::now() < deadline,
-                "second instance never reloaded ({url})"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        // The first instance reloads on its own ticker too (not necessarily before the
-        // second one): wait for it the same way instead of racing it.
-        while count(&first).await != communes.len() {
-            assert!(
-                Instant::now() < deadline,
-                "first instance never reloaded ({url})"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
+        for (name, app) in [("second", &second), ("first", &first)] {
+            while count(app).await != communes.len() {
+                assert!(
+                    Instant::now() < deadline,
+                    "{name} instance never reloaded ({url})"
+                );
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
         }
     })
     .await;

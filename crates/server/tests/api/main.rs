@@ -1,10 +1,20 @@
 //! API tests: the real application, real migrations, real HTTP, on SQLite and PostgreSQL.
 
+// Test helpers (outside `#[test]` functions, which clippy.toml already covers) panic on
+// purpose: a failed set-up step is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod admin_carte;
+mod admin_routes;
+mod admin_users;
+mod auth;
 mod cli;
+mod cli_users;
 mod communes;
 mod frontend;
 mod helpers;
 mod import;
 mod initiatives;
 mod locate;
+mod multi_instance;
 mod schema;

@@ -1,0 +1,247 @@
+//! Administration: staff accounts and the audit trail. Administrators only.
+
+use std::collections::BTreeMap;
+
+use actix_web::{get, patch, post, web, HttpResponse};
+use serde::Deserialize;
+use solidarites_api_types::{
+    AdminUserListResponse, AdminUserResponse, AuditEntryResponse, AuditPageResponse,
+    CreateUserRequest, UpdateUserRequest,
+};
+use uuid::Uuid;
+
+use crate::{
+    auth::{self, NewAccount, Role, StaffUser},
+    error::ApiError,
+    state::AppState,
+    storage::{
+        self,
+        audit::AuditFilter,
+        users::{CreateUserError, NewUser, StoredUser, UpdateUserError, UserChanges},
+    },
+};
+
+/// Lines per audit page unless asked otherwise, and at most.
+const DEFAULT_PER_PAGE: u64 = 50;
+const MAX_PER_PAGE: u64 = 200;
+
+fn to_response(user: &StoredUser) -> AdminUserResponse {
+    AdminUserResponse {
+        id: user.id.to_string(),
+        email: user.email.clone(),
+        display_name: user.display_name.clone(),
+        role: user.role.as_str().to_owned(),
+        disabled: user.disabled,
+        locked: user.is_locked(chrono::Utc::now()),
+        created_at: user.created_at.to_rfc3339(),
+        updated_at: user.updated_at.to_rfc3339(),
+    }
+}
+
+/// Every staff account, sorted by email.
+#[utoipa::path(get, path = "/api/v1/admin/users", tag = "admin",
+    responses((status = 200, body = AdminUserListResponse),
+              (status = 401, body = solidarites_api_types::ErrorResponse),
+              (status = 403, body = solidarites_api_types::ErrorResponse)))]
+#[get("/admin/users")]
+#[tracing::instrument(skip_all)]
+pub async fn list_users(
+    state: web::Data<AppState>,
+    staff: StaffUser,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::Admin)?;
+    let users = storage::users::list(&state.db).await?;
+    Ok(HttpResponse::Ok().json(AdminUserListResponse {
+        users: users.iter().map(to_response).collect(),
+    }))
+}
+
+/// Creates a staff account (audited as `user.create`).
+#[utoipa::path(post, path = "/api/v1/admin/users", tag = "admin", request_body = CreateUserRequest,
+    responses((status = 201, body = AdminUserResponse),
+              (status = 401, body = solidarites_api_types::ErrorResponse),
+              (status = 403, body = solidarites_api_types::ErrorResponse),
+              (status = 409, body = solidarites_api_types::ErrorResponse, description = "email_taken"),
+              (status = 422, body = solidarites_api_types::ErrorResponse)))]
+#[post("/admin/users")]
+#[tracing::instrument(skip_all)]
+pub async fn create_user(
+    state: web::Data<AppState>,
+    staff: StaffUser,
+    body: web::Json<CreateUserRequest>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::Admin)?;
+    let account = NewAccount::parse(&body.email, &body.display_name, &body.role, &body.password)
+        .map_err(|fields| ApiError::Validation {
+            code: "invalid_user",
+            message: "Le compte ne peut pas être créé : corrigez les champs signalés.".to_owned(),
+            fields,
+        })?;
+    let password_hash = auth::hash_password(account.password)
+        .await
+        .map_err(ApiError::internal)?;
+    let new = NewUser {
+        email: account.email,
+        display_name: account.display_name,
+        role: account.role,
+        password_hash,
+    };
+    match storage::users::create(&state.db, new, Some(&staff), "user.create").await {
+        Ok(user) => Ok(HttpResponse::Created().json(to_response(&user))),
+        Err(CreateUserError::EmailTaken) => Err(ApiError::Conflict {
+            code: "email_taken",
+            message: "Un compte existe déjà avec cette adresse électronique.".to_owned(),
+        }),
+        Err(CreateUserError::Db(err)) => Err(err.into()),
+    }
+}
+
+/// Changes the role, the display name or the disabled flag of an account (audited as
+/// `user.update`). Administrators cannot disable or demote themselves.
+#[utoipa::path(patch, path = "/api/v1/admin/users/{id}", tag = "admin", request_body = UpdateUserRequest,
+    params(("id" = String, Path, description = "Account id (UUID)")),
+    responses((status = 200, body = AdminUserResponse),
+              (status = 401, body = solidarites_api_types::ErrorResponse),
+              (status = 403, body = solidarites_api_types::ErrorResponse),
+              (status = 404, body = solidarites_api_types::ErrorResponse),
+              (status = 409, body = solidarites_api_types::ErrorResponse, description = "self_lockout"),
+              (status = 422, body = solidarites_api_types::ErrorResponse)))]
+#[patch("/admin/users/{id}")]
+#[tracing::instrument(skip_all)]
+pub async fn update_user(
+    state: web::Data<AppState>,
+    staff: StaffUser,
+    id: web::Path<String>,
+    body: web::Json<UpdateUserRequest>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::Admin)?;
+    let not_found = || ApiError::NotFound("Aucun compte ne correspond à cet identifiant.".into());
+    let id = Uuid::parse_str(id.trim()).map_err(|_| not_found())?;
+    let UpdateUserRequest {
+        role,
+        disabled,
+        display_name,
+    } = body.into_inner();
+    let mut fields = BTreeMap::new();
+    let role = role
+        .map(|r| auth::parse_role(&r))
+        .transpose()
+        .map_err(|m| fields.insert("role".to_owned(), m))
+        .ok()
+        .flatten();
+    let display_name = display_name
+        .map(|n| auth::parse_display_name(&n))
+        .transpose()
+        .map_err(|m| fields.insert("display_name".to_owned(), m))
+        .ok()
+        .flatten();
+    if !fields.is_empty() {
+        return Err(ApiError::Validation {
+            code: "invalid_user",
+            message: "Le compte ne peut pas être modifié : corrigez les champs signalés.".into(),
+            fields,
+        });
+    }
+    if id == staff.id && (disabled == Some(true) || role.is_some_and(|r| r < Role::Admin)) {
+        return Err(ApiError::Conflict {
+            code: "self_lockout",
+            message: "Vous ne pouvez pas désactiver votre propre compte ni retirer votre rôle \
+                      d'administrateur : demandez-le à un autre administrateur."
+                .to_owned(),
+        });
+    }
+    let changes = UserChanges {
+        role,
+        disabled,
+        display_name,
+    };
+    match storage::users::update(&state.db, id, changes, Some(&staff), "user.update").await {
+        Ok(user) => Ok(HttpResponse::Ok().json(to_response(&user))),
+        Err(UpdateUserError::NotFound) => Err(not_found()),
+        Err(UpdateUserError::Db(err)) => Err(err.into()),
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct AuditQuery {
+    /// e.g. `user`, `initiative`.
+    entity_type: Option<String>,
+    entity_id: Option<String>,
+    /// Account id (UUID) or email of whoever made the change.
+    actor: Option<String>,
+    /// From 1 (default 1).
+    page: Option<String>,
+    /// 1 to 200 (default 50).
+    per_page: Option<String>,
+}
+
+/// The audit trail, newest first, filtered and paginated.
+#[utoipa::path(get, path = "/api/v1/admin/audit", tag = "admin", params(AuditQuery),
+    responses((status = 200, body = AuditPageResponse),
+              (status = 401, body = solidarites_api_types::ErrorResponse),
+              (status = 403, body = solidarites_api_types::ErrorResponse),
+              (status = 422, body = solidarites_api_types::ErrorResponse)))]
+#[get("/admin/audit")]
+#[tracing::instrument(skip_all)]
+pub async fn list_audit(
+    state: web::Data<AppState>,
+    staff: StaffUser,
+    query: web::Query<AuditQuery>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::Admin)?;
+    let mut fields = BTreeMap::new();
+    let page = parse_bounded(query.page.as_deref(), 1, 1, u64::from(u32::MAX))
+        .map_err(|m| fields.insert("page".to_owned(), m))
+        .unwrap_or(1);
+    let per_page = parse_bounded(query.per_page.as_deref(), DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+        .map_err(|m| fields.insert("per_page".to_owned(), m))
+        .unwrap_or(DEFAULT_PER_PAGE);
+    if !fields.is_empty() {
+        return Err(ApiError::Validation {
+            code: "invalid_pagination",
+            message: "Les paramètres de pagination sont invalides.".to_owned(),
+            fields,
+        });
+    }
+    let non_blank = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    let filter = AuditFilter {
+        entity_type: non_blank(&query.entity_type),
+        entity_id: non_blank(&query.entity_id),
+        actor: non_blank(&query.actor),
+    };
+    let (entries, total) = storage::audit::page(&state.db, &filter, page, per_page).await?;
+    Ok(HttpResponse::Ok().json(AuditPageResponse {
+        entries: entries
+            .into_iter()
+            .map(|e| AuditEntryResponse {
+                id: e.id,
+                at: e.at.to_rfc3339(),
+                actor_user_id: e.actor_user_id,
+                actor_email: e.actor_email,
+                action: e.action,
+                entity_type: e.entity_type,
+                entity_id: e.entity_id,
+                before: e.before,
+                after: e.after,
+            })
+            .collect(),
+        page,
+        per_page,
+        total,
+    }))
+}
+
+fn parse_bounded(raw: Option<&str>, default: u64, min: u64, max: u64) -> Result<u64, String> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(default),
+        Some(s) => match s.parse::<u64>() {
+            Ok(v) if (min..=max).contains(&v) => Ok(v),
+            _ => Err(format!("Doit être un nombre entier entre {min} et {max}.")),
+        },
+    }
+}

@@ -1,0 +1,184 @@
+//! Staff sign-in, sign-out and "who am I".
+
+use std::{
+    collections::BTreeMap,
+    net::{IpAddr, Ipv4Addr},
+};
+
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use chrono::Utc;
+use solidarites_api_types::{LoginRequest, SessionResponse, StaffUserResponse};
+
+use crate::{
+    auth::{self, StaffSession, StaffUser},
+    error::ApiError,
+    state::AppState,
+    storage,
+};
+
+pub fn staff_user_response(user: &StaffUser) -> StaffUserResponse {
+    StaffUserResponse {
+        id: user.id.to_string(),
+        email: user.email.clone(),
+        display_name: user.display_name.clone(),
+        role: user.role.as_str().to_owned(),
+    }
+}
+
+/// Signs a staff member in: sets the session cookie and returns the CSRF token.
+///
+/// Wrong email, wrong password and disabled account get the same 401. After 5 failures
+/// in a row the account (or unknown email) is locked for a growing while: 429 with
+/// `Retry-After`, even for the right password.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = SessionResponse, description = "Signed in; sets the `solidarites_session` cookie"),
+              (status = 401, body = solidarites_api_types::ErrorResponse, description = "invalid_credentials"),
+              (status = 422, body = solidarites_api_types::ErrorResponse),
+              (status = 429, body = solidarites_api_types::ErrorResponse, description = "Too many attempts; see Retry-After")))]
+#[post("/auth/login")]
+#[tracing::instrument(skip_all)]
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let LoginRequest { email, password } = body.into_inner();
+    let mut fields = BTreeMap::new();
+    if email.trim().is_empty() {
+        fields.insert(
+            "email".to_owned(),
+            "L'adresse électronique est obligatoire.".to_owned(),
+        );
+    }
+    if password.is_empty() {
+        fields.insert(
+            "password".to_owned(),
+            "Le mot de passe est obligatoire.".to_owned(),
+        );
+    }
+    if !fields.is_empty() {
+        return Err(ApiError::Validation {
+            code: "invalid_login",
+            message: "Renseignez votre adresse électronique et votre mot de passe.".to_owned(),
+            fields,
+        });
+    }
+    if password.chars().count() > auth::MAX_PASSWORD_CHARS {
+        return Err(ApiError::InvalidCredentials);
+    }
+    state
+        .login_throttle
+        .check_ip(client_ip(&req, state.settings.trust_proxy))
+        .map_err(|retry_after_secs| ApiError::TooManyRequests { retry_after_secs })?;
+
+    let now = Utc::now();
+    let Some((user, hash)) = storage::users::find_credentials(&state.db, &email).await? else {
+        if let Some(retry_after_secs) = state.login_throttle.unknown_email_locked(&email) {
+            return Err(ApiError::TooManyRequests { retry_after_secs });
+        }
+        // Same work as for a real account, so that timing tells nothing either.
+        auth::verify_password(password, None)
+            .await
+            .map_err(ApiError::internal)?;
+        state.login_throttle.unknown_email_failed(&email);
+        return Err(ApiError::InvalidCredentials);
+    };
+    if let Some(until) = user.locked_until.filter(|t| *t > now) {
+        let retry_after_secs = u64::try_from((until - now).num_seconds() + 1).unwrap_or(1);
+        return Err(ApiError::TooManyRequests { retry_after_secs });
+    }
+    let valid = auth::verify_password(password, Some(hash))
+        .await
+        .map_err(ApiError::internal)?;
+    if !valid {
+        storage::users::record_login_failure(&state.db, user.id).await?;
+        return Err(ApiError::InvalidCredentials);
+    }
+    if user.disabled {
+        return Err(ApiError::InvalidCredentials);
+    }
+    storage::users::record_login_success(&state.db, user.id).await?;
+    // Opportunistic cleanup: sign-ins are rare enough, and the index makes it cheap.
+    storage::sessions::purge_expired(&state.db, now).await?;
+
+    let token = auth::new_token();
+    let csrf_token = auth::new_token();
+    let session_id = auth::session_id_of(&token);
+    storage::sessions::create(
+        &state.db,
+        &session_id,
+        user.id,
+        &csrf_token,
+        now,
+        auth::sliding_expiry(now, now),
+    )
+    .await?;
+    let staff = StaffUser {
+        id: user.id,
+        email: user.email,
+        display_name: user.display_name,
+        role: user.role,
+    };
+    tracing::info!(user_id = %staff.id, "staff signed in");
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .cookie(auth::session_cookie(token, auth::is_https(&req)))
+        .json(SessionResponse {
+            user: staff_user_response(&staff),
+            csrf_token,
+        }))
+}
+
+/// Ends the session: deletes it and clears the cookie. Needs the CSRF header.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
+    responses((status = 204, description = "Signed out"),
+              (status = 401, body = solidarites_api_types::ErrorResponse),
+              (status = 403, body = solidarites_api_types::ErrorResponse, description = "csrf_failed")))]
+#[post("/auth/logout")]
+#[tracing::instrument(skip_all)]
+pub async fn logout(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    session: StaffSession,
+) -> Result<HttpResponse, ApiError> {
+    storage::sessions::delete(&state.db, &session.session_id).await?;
+    Ok(HttpResponse::NoContent()
+        .cookie(auth::removal_cookie(auth::is_https(&req)))
+        .finish())
+}
+
+/// The signed-in staff member and the session's CSRF token.
+#[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth",
+    responses((status = 200, body = SessionResponse),
+              (status = 401, body = solidarites_api_types::ErrorResponse)))]
+#[get("/auth/me")]
+#[tracing::instrument(skip_all)]
+pub async fn get_me(session: StaffSession) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(SessionResponse {
+            user: staff_user_response(&session.user),
+            csrf_token: session.csrf_token,
+        })
+}
+
+/// The address sign-in throttling counts attempts against. Used in memory only.
+fn client_ip(req: &HttpRequest, trust_proxy: bool) -> IpAddr {
+    let from_proxy = trust_proxy
+        .then(|| {
+            req.connection_info()
+                .realip_remote_addr()
+                .and_then(parse_ip)
+        })
+        .flatten();
+    from_proxy
+        .or_else(|| req.peer_addr().map(|a| a.ip()))
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+}
+
+/// `1.2.3.4`, `1.2.3.4:5678`, `[::1]:5678` or `::1`.
+fn parse_ip(raw: &str) -> Option<IpAddr> {
+    raw.parse::<IpAddr>()
+        .ok()
+        .or_else(|| raw.parse::<std::net::SocketAddr>().ok().map(|a| a.ip()))
+}

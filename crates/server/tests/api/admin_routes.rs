@@ -1,0 +1,99 @@
+//! Every staff-only route, with the lowest role allowed on it. Routes added later extend
+//! [`ADMIN_ROUTES`]; the test below then checks them like the others.
+
+use serde_json::json;
+use solidarites_server::auth::Role;
+
+use crate::helpers::{for_each_backend, spawn_app};
+
+/// `(method, path, minimum role)`. `{id}` is replaced by a random UUID.
+pub const ADMIN_ROUTES: &[(&str, &str, Role)] = &[
+    ("GET", "/api/v1/admin/users", Role::Admin),
+    ("POST", "/api/v1/admin/users", Role::Admin),
+    ("PATCH", "/api/v1/admin/users/{id}", Role::Admin),
+    ("GET", "/api/v1/admin/audit", Role::Admin),
+    ("GET", "/api/v1/admin/moderation", Role::Analyst),
+    ("POST", "/api/v1/admin/moderation/bulk", Role::Moderator),
+    (
+        "POST",
+        "/api/v1/admin/moderation/{id}/approve",
+        Role::Moderator,
+    ),
+    (
+        "POST",
+        "/api/v1/admin/moderation/{id}/reject",
+        Role::Moderator,
+    ),
+    (
+        "POST",
+        "/api/v1/admin/moderation/{id}/request-changes",
+        Role::Moderator,
+    ),
+    (
+        "POST",
+        "/api/v1/admin/moderation/{id}/archive",
+        Role::Moderator,
+    ),
+    ("GET", "/api/v1/admin/labels", Role::Moderator),
+    ("POST", "/api/v1/admin/labels", Role::Admin),
+    ("POST", "/api/v1/admin/labels/{id}/grants", Role::Moderator),
+    ("DELETE", "/api/v1/admin/label-grants/{id}", Role::Moderator),
+    ("POST", "/api/v1/admin/themes", Role::Admin),
+    ("PATCH", "/api/v1/admin/themes/{id}", Role::Admin),
+    ("POST", "/api/v1/admin/themes/{id}/retire", Role::Admin),
+];
+
+async fn send(
+    client: &reqwest::Client,
+    method: &str,
+    url: &str,
+    csrf: Option<&str>,
+) -> reqwest::Response {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+    let mut request = client.request(method.clone(), url);
+    if let Some(csrf) = csrf {
+        request = request.header("X-CSRF-Token", csrf);
+    }
+    if method != reqwest::Method::GET && method != reqwest::Method::HEAD {
+        request = request.json(&json!({}));
+    }
+    request.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn every_admin_route_checks_the_session_and_the_role() {
+    for_each_backend(|db| async move {
+        let app = spawn_app(db).await;
+        let mut staff = Vec::new();
+        for role in [Role::Analyst, Role::Moderator, Role::Admin] {
+            staff.push((role, app.login_as(role).await));
+        }
+        for &(method, path, minimum) in ADMIN_ROUTES {
+            let url = format!(
+                "{}{}",
+                app.address,
+                path.replace("{id}", &uuid::Uuid::new_v4().to_string())
+            );
+            let anonymous = send(&app.client, method, &url, None).await;
+            assert_eq!(anonymous.status(), 401, "{method} {path} anonymous");
+            let body: serde_json::Value = anonymous.json().await.unwrap();
+            assert_eq!(body["error"], "unauthorized", "{method} {path}");
+
+            for (role, client) in &staff {
+                let response = send(&client.client, method, &url, Some(&client.csrf)).await;
+                let status = response.status().as_u16();
+                if *role < minimum {
+                    assert_eq!(status, 403, "{method} {path} as {role}");
+                    let body: serde_json::Value = response.json().await.unwrap();
+                    assert_eq!(body["error"], "forbidden", "{method} {path} as {role}");
+                } else {
+                    assert!(
+                        status != 401 && status != 403,
+                        "{method} {path} as {role}: {status}"
+                    );
+                }
+            }
+        }
+    })
+    .await;
+}
