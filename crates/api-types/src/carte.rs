@@ -393,3 +393,12 @@ pub struct UpdateThemeRequest {
     pub color: Option<String>,
     pub icon: Option<String>,
 }
+
+/// `PUT /api/v1/admin/actors/{id}/charter`: when the actor signed the charter (`null` to
+/// clear it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ActorCharterRequest {
+    /// `YYYY-MM-DD`.
+    pub signed_on: Option<String>,
+}

@@ -1,13 +1,13 @@
 //! Back office of the carte des solidarités: moderation queue and decisions, labels and
 //! their grants, themes. Every change is written to the audit trail in its transaction.
 
-use actix_web::{delete, get, patch, post, web, HttpResponse};
+use actix_web::{delete, get, patch, post, put, web, HttpResponse};
 use chrono::NaiveDate;
 use sea_orm::TransactionTrait;
 use serde_json::json;
 use solidarites_api_types::{
-    BulkModerationRequest, BulkModerationResponse, CreateLabelRequest, CreateThemeRequest,
-    GrantLabelRequest, LabelGrantResponse, LabelListResponse, LabelResponse,
+    ActorCharterRequest, BulkModerationRequest, BulkModerationResponse, CreateLabelRequest,
+    CreateThemeRequest, GrantLabelRequest, LabelGrantResponse, LabelListResponse, LabelResponse,
     ModerationItemResponse, ModerationMessageRequest, ModerationOutcomeResponse,
     ModerationQueueResponse, ThemeResponse, UpdateThemeRequest,
 };
@@ -782,4 +782,59 @@ pub async fn retire_theme(
     .await?;
     txn.commit().await?;
     Ok(HttpResponse::Ok().json(theme_response(&updated)))
+}
+
+/// Records when an actor signed the charter of reciprocal commitments (moderators); `null`
+/// clears it. Shown on the public actor pages.
+#[utoipa::path(put, path = "/api/v1/admin/actors/{id}/charter", tag = "actors",
+    params(("id" = String, Path)), request_body = ActorCharterRequest,
+    responses((status = 204),
+              (status = 404, body = solidarites_api_types::ErrorResponse),
+              (status = 422, body = solidarites_api_types::ErrorResponse)))]
+#[put("/admin/actors/{id}/charter")]
+#[tracing::instrument(skip_all)]
+pub async fn set_actor_charter(
+    state: web::Data<AppState>,
+    staff: StaffUser,
+    id: web::Path<String>,
+    body: web::Json<ActorCharterRequest>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::Moderator)?;
+    let not_found = || ApiError::NotFound("Cet acteur n'existe pas.".to_owned());
+    let id = Uuid::parse_str(&id).map_err(|_| not_found())?;
+    let signed_at = match body.signed_on.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(raw) => match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+            Ok(d) if d <= super::initiatives::today() => {
+                d.and_hms_opt(12, 0, 0).map(|t| t.and_utc())
+            }
+            _ => {
+                return Err(invalid(FieldErrors::from([(
+                    "signed_on".to_owned(),
+                    "Date de signature attendue (AAAA-MM-JJ, pas dans le futur).".to_owned(),
+                )])))
+            }
+        },
+    };
+    let txn = state.db.begin().await?;
+    let before = storage::actors::by_ids(&txn, [id])
+        .await?
+        .remove(&id)
+        .ok_or_else(not_found)?;
+    let after = storage::actors::set_charter_signed(&txn, id, signed_at)
+        .await?
+        .ok_or_else(not_found)?;
+    let state_of = |a: &storage::carte_entities::actor::Model| json!({"charter_signed_at": a.charter_signed_at.map(|t| t.to_rfc3339())});
+    audit::record(
+        &txn,
+        Some(&staff),
+        "actor.charter",
+        "actor",
+        &id.to_string(),
+        Some(state_of(&before)),
+        Some(state_of(&after)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -63,6 +63,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(admin_carte::create_theme)
             .service(admin_carte::update_theme)
             .service(admin_carte::retire_theme)
+            .service(admin_carte::set_actor_charter)
             .default_service(web::to(api_not_found)),
     )
     .default_service(web::to(frontend::serve_frontend));

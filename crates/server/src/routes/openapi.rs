@@ -40,6 +40,7 @@ use utoipa::OpenApi;
         super::admin_carte::create_theme,
         super::admin_carte::update_theme,
         super::admin_carte::retire_theme,
+        super::admin_carte::set_actor_charter,
         super::auth::login,
         super::auth::logout,
         super::auth::get_me,

@@ -219,6 +219,7 @@ async fn decide_initiative(
         active.published_at = Set(Some(Utc::now()));
     }
     let updated = active.update(db).await?;
+    let mut actor_published = false;
     if new_status == status::PUBLISHED {
         // A new actor submitted with its initiative is published with it.
         if let Some(a) = actor::Entity::find_by_id(actor_id).one(db).await? {
@@ -227,17 +228,23 @@ async fn decide_initiative(
                 a.status = Set(status::PUBLISHED.to_owned());
                 a.updated_at = Set(Utc::now());
                 a.update(db).await?;
+                actor_published = true;
             }
         }
     }
     if was_published || new_status == status::PUBLISHED {
         bump_map_revision(db).await?;
     }
+    let mut after = initiative_state(&updated);
+    if actor_published {
+        after["actor_published"] = Value::Bool(true);
+        after["actor_id"] = json!(actor_id);
+    }
     Ok(Outcome {
         entity_type: "initiative",
         entity_id: updated.id,
         before,
-        after: initiative_state(&updated),
+        after,
     })
 }
 

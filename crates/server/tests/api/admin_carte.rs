@@ -73,6 +73,8 @@ async fn moderators_approve_reject_and_archive_and_each_decision_is_audited() {
         );
         assert_eq!(rows[0].before.as_ref().unwrap()["status"], "pending");
         assert_eq!(rows[0].after.as_ref().unwrap()["status"], "published");
+        // Its new actor was published with it, which the same audit line records.
+        assert_eq!(rows[0].after.as_ref().unwrap()["actor_published"], true);
 
         // Approving twice is a conflict, and is not audited.
         let res = moderator
@@ -292,6 +294,41 @@ async fn admins_define_labels_moderators_grant_them_and_public_pages_show_curren
         assert!(public.labels.is_empty());
         assert_eq!(list(&app, "label=anti-solitude").await.total, 0);
         assert_eq!(audit_rows(&app, &grant.id).await.len(), 2);
+
+        // The charter signature is set by staff and shown on the actor page.
+        let view: SubmitterInitiativeResponse = app
+            .get(&format!("/api/v1/initiatives/edit/{}", a.edit_token))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let charter = format!("/api/v1/admin/actors/{}/charter", view.actor.id);
+        let res = moderator
+            .client
+            .put(format!("{}{charter}", app.address))
+            .header("X-CSRF-Token", &moderator.csrf)
+            .json(&json!({"signed_on": "2099-01-01"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let res = moderator
+            .client
+            .put(format!("{}{charter}", app.address))
+            .header("X-CSRF-Token", &moderator.csrf)
+            .json(&json!({"signed_on": "2026-01-15"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::NO_CONTENT);
+        let actor: Value = app
+            .get(&format!("/api/v1/actors/{}", view.actor.id))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(actor["charter_signed_at"].as_str().unwrap().starts_with("2026-01-15"));
+        assert!(audit_rows(&app, &view.actor.id).await.iter().any(|r| r.action == "actor.charter"));
     })
     .await;
 }

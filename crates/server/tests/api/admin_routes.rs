@@ -41,6 +41,7 @@ pub const ADMIN_ROUTES: &[(&str, &str, Role)] = &[
     ("POST", "/api/v1/admin/themes", Role::Admin),
     ("PATCH", "/api/v1/admin/themes/{id}", Role::Admin),
     ("POST", "/api/v1/admin/themes/{id}/retire", Role::Admin),
+    ("PUT", "/api/v1/admin/actors/{id}/charter", Role::Moderator),
 ];
 
 async fn send(
