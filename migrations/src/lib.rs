@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_create_communes;
 mod m20261122_000002_staff;
+mod m20261122_000003_create_carte;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_000001_create_communes::Migration),
             Box::new(m20261122_000002_staff::Migration),
+            Box::new(m20261122_000003_create_carte::Migration),
         ]
     }
 }

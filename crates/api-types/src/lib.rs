@@ -60,6 +60,8 @@ pub struct LocateResponse {
     pub commune: CommuneResponse,
 }
 
+mod carte;
+pub use carte::*;
 /// `POST /api/v1/auth/login`. Missing fields read as empty so that the answer is a 422
 /// naming each of them.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,6 +9,7 @@
 //! tools and the tests share it.
 
 pub mod commune;
+pub mod contact;
 pub mod demo;
 pub mod display;
 pub mod import;

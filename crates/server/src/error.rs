@@ -23,6 +23,11 @@ pub enum ApiError {
     /// The resource does not exist.
     #[error("not found: {0}")]
     NotFound(String),
+    // --- carte des solidarités (initiatives branch) ---
+    /// The resource existed but can no longer be changed (e.g. a withdrawn initiative).
+    #[error("gone: {0}")]
+    Gone(String),
+    // --- end carte des solidarités ---
     /// No valid staff session (no cookie, unknown or expired session, disabled account).
     #[error("unauthorized")]
     Unauthorized,
@@ -77,6 +82,7 @@ impl ResponseError for ApiError {
             ApiError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Gone(_) => StatusCode::GONE,
             ApiError::Unauthorized | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden | ApiError::CsrfFailed => StatusCode::FORBIDDEN,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
@@ -103,6 +109,11 @@ impl ResponseError for ApiError {
             },
             ApiError::NotFound(message) => ErrorResponse {
                 error: "not_found".to_owned(),
+                message: message.clone(),
+                fields: BTreeMap::new(),
+            },
+            ApiError::Gone(message) => ErrorResponse {
+                error: "gone".to_owned(),
                 message: message.clone(),
                 fields: BTreeMap::new(),
             },

@@ -6,12 +6,15 @@
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod edit_token;
 pub mod error;
+pub mod map;
 pub mod routes;
 pub mod search;
 pub mod startup;
 pub mod state;
 pub mod storage;
+pub mod submission;
 pub mod telemetry;
 pub mod territory;
 pub mod throttle;

@@ -12,8 +12,8 @@ use anyhow::Context;
 use sea_orm::DatabaseConnection;
 
 use crate::{
-    config::Settings, error, routes, state::AppState, storage, territory::TerritoryCache,
-    throttle::LoginThrottle,
+    config::Settings, error, map::MapCache, routes, state::AppState, storage,
+    territory::TerritoryCache, throttle::LoginThrottle,
 };
 
 /// Largest JSON body accepted, in bytes.
@@ -44,6 +44,10 @@ impl Application {
 
     pub async fn build_with_db(settings: Settings, db: DatabaseConnection) -> anyhow::Result<Self> {
         let territory = Arc::new(TerritoryCache::load(&db).await?);
+        storage::themes::seed_defaults(&db)
+            .await
+            .context("cannot store the default themes")?;
+        let map = Arc::new(MapCache::load(&db).await?);
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
@@ -55,10 +59,12 @@ impl Application {
             db,
             territory,
             settings: Arc::new(settings),
+            map,
             login_throttle,
         };
         let server = run(listener, state.clone())?;
         spawn_territory_refresh(state.clone());
+        spawn_map_refresh(state.clone());
         Ok(Self {
             port,
             server,
@@ -119,6 +125,26 @@ fn spawn_territory_refresh(state: AppState) {
             ticker.tick().await;
             if let Err(err) = state.territory.refresh(&state.db).await {
                 tracing::warn!(error = ?err, "territory refresh failed");
+            }
+        }
+    });
+}
+
+/// Checks the stored map revision periodically and reloads the published initiatives when
+/// another instance (or the command line) published or unpublished some.
+fn spawn_map_refresh(state: AppState) {
+    let period = state.settings.territory_refresh;
+    if period.is_zero() {
+        return;
+    }
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(period);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        ticker.tick().await;
+        loop {
+            ticker.tick().await;
+            if let Err(err) = state.map.refresh(&state.db).await {
+                tracing::warn!(error = ?err, "map snapshot refresh failed");
             }
         }
     });

@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::{config::Settings, territory::TerritoryCache, throttle::LoginThrottle};
+use crate::{config::Settings, map::MapCache, territory::TerritoryCache, throttle::LoginThrottle};
 
 /// What every handler can reach.
 #[derive(Debug, Clone)]
@@ -10,6 +10,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub territory: Arc<TerritoryCache>,
     pub settings: Arc<Settings>,
+    /// Published initiatives in memory, for the clusters endpoint.
+    pub map: Arc<MapCache>,
     /// Sign-in attempts per client address, in memory only.
     pub login_throttle: Arc<LoginThrottle>,
 }

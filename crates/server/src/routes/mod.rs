@@ -1,12 +1,17 @@
 //! HTTP routes. `/api/v1` is the JSON API; everything else is the web app.
 
+mod actors;
 mod admin;
+mod admin_carte;
 mod auth;
+mod carte_query;
 mod communes;
 mod frontend;
 mod health;
+mod initiatives;
 mod locate;
 mod openapi;
+mod themes;
 
 use actix_web::{web, HttpResponse};
 use solidarites_api_types::ErrorResponse;
@@ -30,6 +35,35 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(admin::update_user)
             .service(admin::list_audit)
             .service(openapi::get_openapi)
+            // Carte des solidarités. Fixed paths before `/initiatives/{id}`.
+            .service(themes::list_themes)
+            .service(actors::list_actors)
+            .service(actors::get_actor)
+            .service(initiatives::list_initiatives)
+            .service(initiatives::get_initiatives_geojson)
+            .service(initiatives::get_initiative_clusters)
+            .service(initiatives::create_initiative)
+            .service(initiatives::get_initiative_by_token_header)
+            .service(initiatives::update_initiative_by_token_header)
+            .service(initiatives::withdraw_initiative_by_token_header)
+            .service(initiatives::get_initiative_by_token)
+            .service(initiatives::update_initiative_by_token)
+            .service(initiatives::withdraw_initiative_by_token)
+            .service(initiatives::get_initiative)
+            .service(admin_carte::get_moderation_queue)
+            .service(admin_carte::bulk_moderate)
+            .service(admin_carte::approve_submission)
+            .service(admin_carte::reject_submission)
+            .service(admin_carte::request_changes)
+            .service(admin_carte::archive_submission)
+            .service(admin_carte::list_labels)
+            .service(admin_carte::create_label)
+            .service(admin_carte::grant_label)
+            .service(admin_carte::revoke_label_grant)
+            .service(admin_carte::create_theme)
+            .service(admin_carte::update_theme)
+            .service(admin_carte::retire_theme)
+            .service(admin_carte::set_actor_charter)
             .default_service(web::to(api_not_found)),
     )
     .default_service(web::to(frontend::serve_frontend));

@@ -1,10 +1,16 @@
 //! Storage: connecting to SQLite or PostgreSQL, running the migrations, and the functions
 //! that read and write domain values. Handlers never build SQL themselves.
 
+pub mod actors;
 pub mod audit;
+pub mod carte_entities;
 pub mod communes;
 pub mod entities;
+pub mod initiatives;
+pub mod labels;
+pub mod moderation;
 pub mod sessions;
+pub mod themes;
 pub mod users;
 
 use std::{path::Path, time::Duration};

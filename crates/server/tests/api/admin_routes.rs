@@ -12,6 +12,36 @@ pub const ADMIN_ROUTES: &[(&str, &str, Role)] = &[
     ("POST", "/api/v1/admin/users", Role::Admin),
     ("PATCH", "/api/v1/admin/users/{id}", Role::Admin),
     ("GET", "/api/v1/admin/audit", Role::Admin),
+    ("GET", "/api/v1/admin/moderation", Role::Analyst),
+    ("POST", "/api/v1/admin/moderation/bulk", Role::Moderator),
+    (
+        "POST",
+        "/api/v1/admin/moderation/{id}/approve",
+        Role::Moderator,
+    ),
+    (
+        "POST",
+        "/api/v1/admin/moderation/{id}/reject",
+        Role::Moderator,
+    ),
+    (
+        "POST",
+        "/api/v1/admin/moderation/{id}/request-changes",
+        Role::Moderator,
+    ),
+    (
+        "POST",
+        "/api/v1/admin/moderation/{id}/archive",
+        Role::Moderator,
+    ),
+    ("GET", "/api/v1/admin/labels", Role::Moderator),
+    ("POST", "/api/v1/admin/labels", Role::Admin),
+    ("POST", "/api/v1/admin/labels/{id}/grants", Role::Moderator),
+    ("DELETE", "/api/v1/admin/label-grants/{id}", Role::Moderator),
+    ("POST", "/api/v1/admin/themes", Role::Admin),
+    ("PATCH", "/api/v1/admin/themes/{id}", Role::Admin),
+    ("POST", "/api/v1/admin/themes/{id}/retire", Role::Admin),
+    ("PUT", "/api/v1/admin/actors/{id}/charter", Role::Moderator),
 ];
 
 async fn send(

@@ -4,6 +4,7 @@
 // purpose: a failed set-up step is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod admin_carte;
 mod admin_routes;
 mod admin_users;
 mod auth;
@@ -13,6 +14,7 @@ mod communes;
 mod frontend;
 mod helpers;
 mod import;
+mod initiatives;
 mod locate;
 mod multi_instance;
 mod schema;

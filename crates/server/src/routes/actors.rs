@@ -1,0 +1,111 @@
+use actix_web::{get, web, HttpResponse};
+use solidarites_api_types::{ActorDetailResponse, ActorListResponse, ActorResponse, CommuneRef};
+use solidarites_domain::InseeCode;
+use uuid::Uuid;
+
+use super::{
+    carte_query::{parse_actor_query, Pairs},
+    initiatives::{label_responses, public_responses, today},
+};
+use crate::{
+    error::ApiError,
+    state::AppState,
+    storage::{self, carte_entities::actor, initiatives::PublicFilter, labels::CurrentLabel},
+    territory::LoadedTerritory,
+};
+
+/// Most initiatives listed on an actor's page.
+const ACTOR_PAGE_INITIATIVES: u64 = 200;
+
+fn actor_response(
+    territory: &LoadedTerritory,
+    a: &actor::Model,
+    labels: Option<&Vec<CurrentLabel>>,
+) -> ActorResponse {
+    ActorResponse {
+        id: a.id.to_string(),
+        name: a.name.clone(),
+        kind: a.kind.clone(),
+        description: a.description.clone(),
+        website: a.website.clone(),
+        contact_email: a.contact_email.clone(),
+        contact_phone: a.contact_phone.clone(),
+        commune: a.commune_code.as_deref().map(|code| CommuneRef {
+            code: code.to_owned(),
+            name: InseeCode::parse(code)
+                .ok()
+                .and_then(|c| territory.index.get(&c).map(|c| c.name.clone()))
+                .unwrap_or_default(),
+        }),
+        charter_signed_at: a.charter_signed_at.map(|t| t.to_rfc3339()),
+        labels: label_responses(labels),
+    }
+}
+
+/// Published actors by name, one page at a time.
+#[utoipa::path(get, path = "/api/v1/actors", tag = "actors",
+    params(
+        ("kind" = Option<String>, Query, description = "association, ccas, commune, collectif, entreprise, particulier, autre"),
+        ("commune" = Option<String>, Query, description = "INSEE code"),
+        ("theme" = Option<String>, Query, description = "Actors running a published initiative of this theme"),
+        ("q" = Option<String>, Query, description = "Name, accents and case ignored"),
+        ("label" = Option<String>, Query, description = "Label slug currently held"),
+        ("page" = Option<u64>, Query), ("per_page" = Option<u64>, Query)),
+    responses((status = 200, body = ActorListResponse),
+              (status = 422, body = solidarites_api_types::ErrorResponse)))]
+#[get("/actors")]
+#[tracing::instrument(skip_all)]
+pub async fn list_actors(
+    state: web::Data<AppState>,
+    query: web::Query<Pairs>,
+) -> Result<HttpResponse, ApiError> {
+    let (filter, page, per_page) = parse_actor_query(&query)?;
+    let today = today();
+    let (rows, total) =
+        storage::actors::list_public(&state.db, &filter, today, page, per_page).await?;
+    let labels =
+        storage::labels::current_for_actors(&state.db, rows.iter().map(|a| a.id).collect(), today)
+            .await?;
+    let territory = state.territory.current();
+    Ok(HttpResponse::Ok().json(ActorListResponse {
+        items: rows
+            .iter()
+            .map(|a| actor_response(&territory, a, labels.get(&a.id)))
+            .collect(),
+        page,
+        per_page,
+        total,
+    }))
+}
+
+/// One published actor with its published initiatives and current labels.
+#[utoipa::path(get, path = "/api/v1/actors/{id}", tag = "actors",
+    params(("id" = String, Path)),
+    responses((status = 200, body = ActorDetailResponse),
+              (status = 404, body = solidarites_api_types::ErrorResponse)))]
+#[get("/actors/{id}")]
+#[tracing::instrument(skip_all)]
+pub async fn get_actor(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let not_found =
+        || ApiError::NotFound("Cet acteur n'existe pas ou n'est pas publié.".to_owned());
+    let id = Uuid::parse_str(&id).map_err(|_| not_found())?;
+    let actor = storage::actors::get_public(&state.db, id)
+        .await?
+        .ok_or_else(not_found)?;
+    let today = today();
+    let labels = storage::labels::current_for_actors(&state.db, vec![id], today).await?;
+    let filter = PublicFilter {
+        actor: Some(id),
+        ..PublicFilter::default()
+    };
+    let rows =
+        storage::initiatives::all_public(&state.db, &filter, today, ACTOR_PAGE_INITIATIVES).await?;
+    let territory = state.territory.current();
+    Ok(HttpResponse::Ok().json(ActorDetailResponse {
+        actor: actor_response(&territory, &actor, labels.get(&id)),
+        initiatives: public_responses(&state, &rows, today).await?,
+    }))
+}

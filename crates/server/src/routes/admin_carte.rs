@@ -1,0 +1,840 @@
+//! Back office of the carte des solidarités: moderation queue and decisions, labels and
+//! their grants, themes. Every change is written to the audit trail in its transaction.
+
+use actix_web::{delete, get, patch, post, put, web, HttpResponse};
+use chrono::NaiveDate;
+use sea_orm::TransactionTrait;
+use serde_json::json;
+use solidarites_api_types::{
+    ActorCharterRequest, BulkModerationRequest, BulkModerationResponse, CreateLabelRequest,
+    CreateThemeRequest, GrantLabelRequest, LabelGrantResponse, LabelListResponse, LabelResponse,
+    ModerationItemResponse, ModerationMessageRequest, ModerationOutcomeResponse,
+    ModerationQueueResponse, ThemeResponse, UpdateThemeRequest,
+};
+use uuid::Uuid;
+
+use super::initiatives::{actor_summary, content_of_draft, content_of_row};
+use crate::{
+    auth::{Role, StaffUser},
+    error::ApiError,
+    state::AppState,
+    storage::{
+        self, audit,
+        carte_entities::{label, label_grant, theme},
+        labels::GrantTarget,
+        moderation::{Decision, ModerationError, Outcome},
+    },
+    submission::{invalid, parse_theme_color, FieldErrors},
+};
+
+const MESSAGE_MAX: usize = 2000;
+
+fn moderation_error(err: ModerationError) -> ApiError {
+    match err {
+        ModerationError::UnknownIds(ids) => {
+            let list: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+            invalid(FieldErrors::from([(
+                "ids".to_owned(),
+                format!("Identifiants inconnus : {}.", list.join(", ")),
+            )]))
+        }
+        ModerationError::NotApplicable {
+            entity_id, status, ..
+        } => ApiError::Conflict {
+            code: "invalid_state",
+            message: format!(
+                "Cette décision ne s'applique pas à l'élément {entity_id} (statut « {status} »)."
+            ),
+        },
+        ModerationError::Db(e) => e.into(),
+    }
+}
+
+fn outcome_response(o: &Outcome) -> ModerationOutcomeResponse {
+    ModerationOutcomeResponse {
+        kind: o.entity_type.to_owned(),
+        id: o.entity_id.to_string(),
+        status: o.after["status"].as_str().unwrap_or_default().to_owned(),
+    }
+}
+
+/// Everything waiting for a moderator: new initiatives, changes of published ones, new
+/// actors, oldest first.
+#[utoipa::path(get, path = "/api/v1/admin/moderation", tag = "moderation",
+    responses((status = 200, body = ModerationQueueResponse),
+              (status = 401, body = solidarites_api_types::ErrorResponse),
+              (status = 403, body = solidarites_api_types::ErrorResponse)))]
+#[get("/admin/moderation")]
+#[tracing::instrument(skip_all)]
+pub async fn get_moderation_queue(
+    state: web::Data<AppState>,
+    staff: StaffUser,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::Analyst)?;
+    let queue = storage::moderation::queue(&state.db).await?;
+    let territory = state.territory.current();
+    let actor_ids = queue
+        .initiatives
+        .iter()
+        .map(|i| i.actor_id)
+        .chain(queue.revisions.iter().map(|(_, i)| i.actor_id));
+    let actors = storage::actors::by_ids(&state.db, actor_ids).await?;
+    let mut items = Vec::new();
+    for i in &queue.initiatives {
+        items.push(ModerationItemResponse {
+            kind: "initiative".to_owned(),
+            id: i.id.to_string(),
+            initiative_id: None,
+            status: i.status.clone(),
+            title: i.title.clone(),
+            submitted_at: i.updated_at.to_rfc3339(),
+            content: Some(content_of_row(&territory, i)),
+            actor: Some(actor_summary(actors.get(&i.actor_id))),
+        });
+    }
+    for (rev, i) in &queue.revisions {
+        let draft = storage::initiatives::revision_content(rev)?;
+        items.push(ModerationItemResponse {
+            kind: "initiative_revision".to_owned(),
+            id: rev.id.to_string(),
+            initiative_id: Some(i.id.to_string()),
+            status: rev.status.clone(),
+            title: draft.title.clone(),
+            submitted_at: rev.created_at.to_rfc3339(),
+            content: Some(content_of_draft(&territory, &draft)),
+            actor: Some(actor_summary(actors.get(&i.actor_id))),
+        });
+    }
+    for a in &queue.actors {
+        items.push(ModerationItemResponse {
+            kind: "actor".to_owned(),
+            id: a.id.to_string(),
+            initiative_id: None,
+            status: a.status.clone(),
+            title: a.name.clone(),
+            submitted_at: a.created_at.to_rfc3339(),
+            content: None,
+            actor: Some(actor_summary(Some(a))),
+        });
+    }
+    Ok(HttpResponse::Ok().json(ModerationQueueResponse { items }))
+}
+
+fn required_message(body: &ModerationMessageRequest) -> Result<String, ApiError> {
+    let message = body.message.as_deref().map(str::trim).unwrap_or_default();
+    let problem = if message.is_empty() {
+        "Expliquez la décision : ce message est montré à la personne qui a proposé."
+    } else if message.chars().count() > MESSAGE_MAX {
+        "Message trop long (2 000 caractères au plus)."
+    } else {
+        return Ok(message.to_owned());
+    };
+    Err(invalid(FieldErrors::from([(
+        "message".to_owned(),
+        problem.to_owned(),
+    )])))
+}
+
+/// Applies one decision and audits it, in one transaction.
+async fn decide(
+    state: &AppState,
+    staff: &StaffUser,
+    id: &str,
+    decision: Decision,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::Moderator)?;
+    let not_found = || ApiError::NotFound("Rien à modérer sous cet identifiant.".to_owned());
+    let id = Uuid::parse_str(id).map_err(|_| not_found())?;
+    let txn = state.db.begin().await?;
+    let outcome = match storage::moderation::decide(&txn, id, &decision).await {
+        Err(ModerationError::UnknownIds(_)) => return Err(not_found()),
+        other => other.map_err(moderation_error)?,
+    };
+    audit::record(
+        &txn,
+        Some(staff),
+        &format!("moderation.{}", decision.action()),
+        outcome.entity_type,
+        &outcome.entity_id.to_string(),
+        Some(outcome.before.clone()),
+        Some(outcome.after.clone()),
+    )
+    .await?;
+    txn.commit().await?;
+    refresh_map(state).await;
+    Ok(HttpResponse::Ok().json(outcome_response(&outcome)))
+}
+
+/// This instance shows the change at once; the others at their next refresh.
+async fn refresh_map(state: &AppState) {
+    if let Err(err) = state.map.refresh(&state.db).await {
+        tracing::warn!(error = ?err, "map snapshot refresh failed");
+    }
+}
+
+/// Publishes a pending initiative (and its new actor), applies a pending change, or
+/// publishes a pending actor.
+#[utoipa::path(post, path = "/api/v1/admin/moderation/{id}/approve", tag = "moderation",
+    params(("id" = String, Path)),
+    responses((status = 200, body = ModerationOutcomeResponse),
+              (status = 404, body = solidarites_api_types::ErrorResponse),
+              (status = 409, body = solidarites_api_types::ErrorResponse)))]
+#[post("/admin/moderation/{id}/approve")]
+#[tracing::instrument(skip_all)]
+pub async fn approve_submission(
+    state: web::Data<AppState>,
+    staff: StaffUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    decide(&state, &staff, &id, Decision::Approve).await
+}
+
+/// Rejects, with a reason the submitter reads through the edit link.
+#[utoipa::path(post, path = "/api/v1/admin/moderation/{id}/reject", tag = "moderation",
+    params(("id" = String, Path)), request_body = ModerationMessageRequest,
+    responses((status = 200, body = ModerationOutcomeResponse),
+              (status = 404, body = solidarites_api_types::ErrorResponse),
+              (status = 409, body = solidarites_api_types::ErrorResponse),
+              (status = 422, body = solidarites_api_types::ErrorResponse)))]
+#[post("/admin/moderation/{id}/reject")]
+#[tracing::instrument(skip_all)]
+pub async fn reject_submission(
+    state: web::Data<AppState>,
+    staff: StaffUser,
+    id: web::Path<String>,
+    body: web::Json<ModerationMessageRequest>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::Moderator)?;
+    let message = required_message(&body)?;
+    decide(&state, &staff, &id, Decision::Reject(message)).await
+}
+
+/// Asks the submitter for changes, with a message read through the edit link.
+#[utoipa::path(post, path = "/api/v1/admin/moderation/{id}/request-changes", tag = "moderation",
+    params(("id" = String, Path)), request_body = ModerationMessageRequest,
+    responses((status = 200, body = ModerationOutcomeResponse),
+              (status = 404, body = solidarites_api_types::ErrorResponse),
+              (status = 409, body = solidarites_api_types::ErrorResponse),
+              (status = 422, body = solidarites_api_types::ErrorResponse)))]
+#[post("/admin/moderation/{id}/request-changes")]
+#[tracing::instrument(skip_all)]
+pub async fn request_changes(
+    state: web::Data<AppState>,
+    staff: StaffUser,
+    id: web::Path<String>,
+    body: web::Json<ModerationMessageRequest>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::Moderator)?;
+    let message = required_message(&body)?;
+    decide(&state, &staff, &id, Decision::RequestChanges(message)).await
+}
+
+/// Archives an initiative or an actor (off the public map and directory).
+#[utoipa::path(post, path = "/api/v1/admin/moderation/{id}/archive", tag = "moderation",
+    params(("id" = String, Path)),
+    responses((status = 200, body = ModerationOutcomeResponse),
+              (status = 404, body = solidarites_api_types::ErrorResponse),
+              (status = 409, body = solidarites_api_types::ErrorResponse)))]
+#[post("/admin/moderation/{id}/archive")]
+#[tracing::instrument(skip_all)]
+pub async fn archive_submission(
+    state: web::Data<AppState>,
+    staff: StaffUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    decide(&state, &staff, &id, Decision::Archive).await
+}
+
+/// Approves or rejects several items at once: all or nothing, unknown ids named.
+#[utoipa::path(post, path = "/api/v1/admin/moderation/bulk", tag = "moderation",
+    request_body = BulkModerationRequest,
+    responses((status = 200, body = BulkModerationResponse),
+              (status = 409, body = solidarites_api_types::ErrorResponse),
+              (status = 422, body = solidarites_api_types::ErrorResponse)))]
+#[post("/admin/moderation/bulk")]
+#[tracing::instrument(skip_all)]
+pub async fn bulk_moderate(
+    state: web::Data<AppState>,
+    staff: StaffUser,
+    body: web::Json<BulkModerationRequest>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::Moderator)?;
+    let mut errors = FieldErrors::new();
+    let decision = match body.action.as_deref() {
+        Some("approve") => Some(Decision::Approve),
+        Some("reject") => match required_message(&ModerationMessageRequest {
+            message: body.message.clone(),
+        }) {
+            Ok(m) => Some(Decision::Reject(m)),
+            Err(_) => {
+                errors.insert(
+                    "message".to_owned(),
+                    "Expliquez le refus : ce message est montré aux personnes qui ont proposé."
+                        .to_owned(),
+                );
+                None
+            }
+        },
+        _ => {
+            errors.insert(
+                "action".to_owned(),
+                "Action attendue : « approve » ou « reject ».".to_owned(),
+            );
+            None
+        }
+    };
+    let mut ids = Vec::with_capacity(body.ids.len());
+    let mut malformed = Vec::new();
+    for raw in &body.ids {
+        match Uuid::parse_str(raw.trim()) {
+            Ok(id) if !ids.contains(&id) => ids.push(id),
+            Ok(_) => {}
+            Err(_) => malformed.push(raw.chars().take(40).collect::<String>()),
+        }
+    }
+    if !malformed.is_empty() {
+        errors.insert(
+            "ids".to_owned(),
+            format!("Identifiants invalides : {}.", malformed.join(", ")),
+        );
+    } else if ids.is_empty() {
+        errors.insert(
+            "ids".to_owned(),
+            "Donnez au moins un identifiant.".to_owned(),
+        );
+    } else if ids.len() > 500 {
+        errors.insert(
+            "ids".to_owned(),
+            "500 identifiants au plus par lot.".to_owned(),
+        );
+    }
+    let (Some(decision), true) = (decision, errors.is_empty()) else {
+        return Err(invalid(errors));
+    };
+    let txn = state.db.begin().await?;
+    let outcomes = storage::moderation::decide_all(&txn, &ids, &decision)
+        .await
+        .map_err(moderation_error)?;
+    for o in &outcomes {
+        audit::record(
+            &txn,
+            Some(&staff),
+            &format!("moderation.{}", decision.action()),
+            o.entity_type,
+            &o.entity_id.to_string(),
+            Some(o.before.clone()),
+            Some(o.after.clone()),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    refresh_map(&state).await;
+    Ok(HttpResponse::Ok().json(BulkModerationResponse {
+        outcomes: outcomes.iter().map(outcome_response).collect(),
+    }))
+}
+
+fn label_response(l: &label::Model) -> LabelResponse {
+    LabelResponse {
+        id: l.id.to_string(),
+        slug: l.slug.clone(),
+        name: l.name.clone(),
+        criteria: l.criteria.clone(),
+    }
+}
+
+fn label_state(l: &label::Model) -> serde_json::Value {
+    json!({"slug": l.slug, "name": l.name, "criteria": l.criteria})
+}
+
+fn grant_response(g: &label_grant::Model, slug: &str) -> LabelGrantResponse {
+    LabelGrantResponse {
+        id: g.id.to_string(),
+        label: slug.to_owned(),
+        actor_id: g.actor_id.map(|i| i.to_string()),
+        initiative_id: g.initiative_id.map(|i| i.to_string()),
+        expires_on: g.expires_on.to_string(),
+        revoked: g.revoked_at.is_some(),
+    }
+}
+
+fn grant_state(g: &label_grant::Model) -> serde_json::Value {
+    json!({"label_id": g.label_id, "actor_id": g.actor_id, "initiative_id": g.initiative_id,
+           "expires_on": g.expires_on.to_string(), "revoked": g.revoked_at.is_some()})
+}
+
+/// Lowercase ASCII letters and digits in dash-separated words, at most 64 characters.
+fn parse_slug(raw: Option<&str>, errors: &mut FieldErrors) -> Option<String> {
+    let slug = raw.map(str::trim).unwrap_or_default();
+    let ok = !slug.is_empty()
+        && slug.len() <= 64
+        && slug.split('-').all(|w| {
+            !w.is_empty()
+                && w.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        });
+    if ok {
+        Some(slug.to_owned())
+    } else {
+        errors.insert(
+            "slug".to_owned(),
+            "Identifiant attendu : minuscules sans accents, chiffres et tirets (ex. anti-solitude)."
+                .to_owned(),
+        );
+        None
+    }
+}
+
+fn parse_name(
+    raw: Option<&str>,
+    field: &str,
+    max: usize,
+    errors: &mut FieldErrors,
+) -> Option<String> {
+    let name = raw.map(str::trim).unwrap_or_default();
+    let len = name.chars().count();
+    if (2..=max).contains(&len) && !name.chars().any(char::is_control) {
+        Some(name.to_owned())
+    } else {
+        errors.insert(field.to_owned(), format!("De 2 à {max} caractères."));
+        None
+    }
+}
+
+/// Every label.
+#[utoipa::path(get, path = "/api/v1/admin/labels", tag = "labels",
+    responses((status = 200, body = LabelListResponse)))]
+#[get("/admin/labels")]
+#[tracing::instrument(skip_all)]
+pub async fn list_labels(
+    state: web::Data<AppState>,
+    staff: StaffUser,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::Moderator)?;
+    let labels = storage::labels::list(&state.db).await?;
+    Ok(HttpResponse::Ok().json(LabelListResponse {
+        labels: labels.iter().map(label_response).collect(),
+    }))
+}
+
+/// Defines a label (administrators).
+#[utoipa::path(post, path = "/api/v1/admin/labels", tag = "labels", request_body = CreateLabelRequest,
+    responses((status = 201, body = LabelResponse),
+              (status = 409, body = solidarites_api_types::ErrorResponse),
+              (status = 422, body = solidarites_api_types::ErrorResponse)))]
+#[post("/admin/labels")]
+#[tracing::instrument(skip_all)]
+pub async fn create_label(
+    state: web::Data<AppState>,
+    staff: StaffUser,
+    body: web::Json<CreateLabelRequest>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::Admin)?;
+    let mut errors = FieldErrors::new();
+    let slug = parse_slug(body.slug.as_deref(), &mut errors);
+    let name = parse_name(body.name.as_deref(), "name", 120, &mut errors);
+    let criteria = body
+        .criteria
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or_default()
+        .to_owned();
+    if criteria.chars().count() > 5000 {
+        errors.insert(
+            "criteria".to_owned(),
+            "5 000 caractères au plus.".to_owned(),
+        );
+    }
+    let (Some(slug), Some(name), true) = (slug, name, errors.is_empty()) else {
+        return Err(invalid(errors));
+    };
+    let txn = state.db.begin().await?;
+    if storage::labels::find_by_slug(&txn, &slug).await?.is_some() {
+        return Err(ApiError::Conflict {
+            code: "slug_taken",
+            message: "Un label porte déjà cet identifiant.".to_owned(),
+        });
+    }
+    let created = storage::labels::create(&txn, &slug, &name, &criteria).await?;
+    audit::record(
+        &txn,
+        Some(&staff),
+        "label.create",
+        "label",
+        &created.id.to_string(),
+        None,
+        Some(label_state(&created)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Created().json(label_response(&created)))
+}
+
+/// Grants a label to an actor or an initiative until a date (moderators).
+#[utoipa::path(post, path = "/api/v1/admin/labels/{slug}/grants", tag = "labels",
+    params(("slug" = String, Path)), request_body = GrantLabelRequest,
+    responses((status = 201, body = LabelGrantResponse),
+              (status = 404, body = solidarites_api_types::ErrorResponse),
+              (status = 422, body = solidarites_api_types::ErrorResponse)))]
+#[post("/admin/labels/{slug}/grants")]
+#[tracing::instrument(skip_all)]
+pub async fn grant_label(
+    state: web::Data<AppState>,
+    staff: StaffUser,
+    slug: web::Path<String>,
+    body: web::Json<GrantLabelRequest>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::Moderator)?;
+    let label = storage::labels::find_by_slug(&state.db, &slug)
+        .await?
+        .ok_or_else(|| ApiError::NotFound("Ce label n'existe pas.".to_owned()))?;
+    let mut errors = FieldErrors::new();
+    let parse_id = |raw: &Option<String>| raw.as_deref().map(|s| Uuid::parse_str(s.trim()));
+    let target = match (parse_id(&body.actor_id), parse_id(&body.initiative_id)) {
+        (Some(Ok(id)), None) => {
+            if storage::actors::by_ids(&state.db, [id]).await?.is_empty() {
+                errors.insert("actor_id".to_owned(), "Cet acteur n'existe pas.".to_owned());
+            }
+            Some(GrantTarget::Actor(id))
+        }
+        (None, Some(Ok(id))) => {
+            if storage::initiatives::exists(&state.db, id).await? {
+                Some(GrantTarget::Initiative(id))
+            } else {
+                errors.insert(
+                    "initiative_id".to_owned(),
+                    "Cette initiative n'existe pas.".to_owned(),
+                );
+                None
+            }
+        }
+        (Some(Err(_)), _) => {
+            errors.insert("actor_id".to_owned(), "Identifiant invalide.".to_owned());
+            None
+        }
+        (_, Some(Err(_))) => {
+            errors.insert(
+                "initiative_id".to_owned(),
+                "Identifiant invalide.".to_owned(),
+            );
+            None
+        }
+        _ => {
+            errors.insert(
+                "actor_id".to_owned(),
+                "Donnez soit un acteur, soit une initiative.".to_owned(),
+            );
+            None
+        }
+    };
+    let expires_on = match body
+        .expires_on
+        .as_deref()
+        .map(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d"))
+    {
+        Some(Ok(d)) if d >= super::initiatives::today() => Some(d),
+        Some(Ok(_)) => {
+            errors.insert(
+                "expires_on".to_owned(),
+                "La date d'expiration est passée.".to_owned(),
+            );
+            None
+        }
+        _ => {
+            errors.insert(
+                "expires_on".to_owned(),
+                "Date d'expiration attendue (AAAA-MM-JJ).".to_owned(),
+            );
+            None
+        }
+    };
+    let (Some(target), Some(expires_on), true) = (target, expires_on, errors.is_empty()) else {
+        return Err(invalid(errors));
+    };
+    let txn = state.db.begin().await?;
+    let grant = storage::labels::grant(&txn, label.id, target, expires_on).await?;
+    audit::record(
+        &txn,
+        Some(&staff),
+        "label.grant",
+        "label_grant",
+        &grant.id.to_string(),
+        None,
+        Some(grant_state(&grant)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Created().json(grant_response(&grant, &label.slug)))
+}
+
+/// Revokes a grant (moderators).
+#[utoipa::path(delete, path = "/api/v1/admin/label-grants/{id}", tag = "labels",
+    params(("id" = String, Path)),
+    responses((status = 200, body = LabelGrantResponse),
+              (status = 404, body = solidarites_api_types::ErrorResponse)))]
+#[delete("/admin/label-grants/{id}")]
+#[tracing::instrument(skip_all)]
+pub async fn revoke_label_grant(
+    state: web::Data<AppState>,
+    staff: StaffUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::Moderator)?;
+    let not_found = || ApiError::NotFound("Cette attribution de label n'existe pas.".to_owned());
+    let id = Uuid::parse_str(&id).map_err(|_| not_found())?;
+    let txn = state.db.begin().await?;
+    let before = storage::labels::find_grant(&txn, id)
+        .await?
+        .ok_or_else(not_found)?;
+    let after = storage::labels::revoke(&txn, id)
+        .await?
+        .ok_or_else(not_found)?;
+    audit::record(
+        &txn,
+        Some(&staff),
+        "label.revoke",
+        "label_grant",
+        &id.to_string(),
+        Some(grant_state(&before)),
+        Some(grant_state(&after)),
+    )
+    .await?;
+    txn.commit().await?;
+    let slug = storage::labels::list(&state.db)
+        .await?
+        .into_iter()
+        .find(|l| l.id == after.label_id)
+        .map(|l| l.slug)
+        .unwrap_or_default();
+    Ok(HttpResponse::Ok().json(grant_response(&after, &slug)))
+}
+
+fn theme_response(t: &theme::Model) -> ThemeResponse {
+    ThemeResponse {
+        slug: t.slug.clone(),
+        label: t.label.clone(),
+        color: t.color.clone(),
+        icon: t.icon.clone(),
+        position: t.position,
+        retired: t.retired_at.is_some(),
+    }
+}
+
+fn theme_state(t: &theme::Model) -> serde_json::Value {
+    json!({"slug": t.slug, "label": t.label, "color": t.color, "icon": t.icon, "retired": t.retired_at.is_some()})
+}
+
+fn parse_icon(raw: Option<&str>, errors: &mut FieldErrors) -> Option<String> {
+    let icon = raw.map(str::trim).unwrap_or_default();
+    if !icon.is_empty()
+        && icon.len() <= 64
+        && icon
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        Some(icon.to_owned())
+    } else {
+        errors.insert(
+            "icon".to_owned(),
+            "Nom d'icône attendu (minuscules, chiffres, tirets).".to_owned(),
+        );
+        None
+    }
+}
+
+/// Adds a theme, placed last (administrators).
+#[utoipa::path(post, path = "/api/v1/admin/themes", tag = "themes", request_body = CreateThemeRequest,
+    responses((status = 201, body = ThemeResponse),
+              (status = 409, body = solidarites_api_types::ErrorResponse),
+              (status = 422, body = solidarites_api_types::ErrorResponse)))]
+#[post("/admin/themes")]
+#[tracing::instrument(skip_all)]
+pub async fn create_theme(
+    state: web::Data<AppState>,
+    staff: StaffUser,
+    body: web::Json<CreateThemeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::Admin)?;
+    let mut errors = FieldErrors::new();
+    let slug = parse_slug(body.slug.as_deref(), &mut errors);
+    let label = parse_name(body.label.as_deref(), "label", 120, &mut errors);
+    let color = parse_theme_color(body.color.as_deref(), &mut errors);
+    let icon = parse_icon(body.icon.as_deref(), &mut errors);
+    let (Some(slug), Some(label), Some(color), Some(icon)) = (slug, label, color, icon) else {
+        return Err(invalid(errors));
+    };
+    let txn = state.db.begin().await?;
+    if storage::themes::list(&txn)
+        .await?
+        .iter()
+        .any(|t| t.slug == slug)
+    {
+        return Err(ApiError::Conflict {
+            code: "slug_taken",
+            message: "Un thème porte déjà cet identifiant.".to_owned(),
+        });
+    }
+    let created = storage::themes::create(&txn, &slug, &label, &color, &icon).await?;
+    audit::record(
+        &txn,
+        Some(&staff),
+        "theme.create",
+        "theme",
+        &slug,
+        None,
+        Some(theme_state(&created)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Created().json(theme_response(&created)))
+}
+
+/// Renames, recolours or changes the icon of a theme (administrators).
+#[utoipa::path(patch, path = "/api/v1/admin/themes/{slug}", tag = "themes",
+    params(("slug" = String, Path)), request_body = UpdateThemeRequest,
+    responses((status = 200, body = ThemeResponse),
+              (status = 404, body = solidarites_api_types::ErrorResponse),
+              (status = 422, body = solidarites_api_types::ErrorResponse)))]
+#[patch("/admin/themes/{slug}")]
+#[tracing::instrument(skip_all)]
+pub async fn update_theme(
+    state: web::Data<AppState>,
+    staff: StaffUser,
+    slug: web::Path<String>,
+    body: web::Json<UpdateThemeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::Admin)?;
+    let mut errors = FieldErrors::new();
+    let label = body
+        .label
+        .as_ref()
+        .map(|l| parse_name(Some(l), "label", 120, &mut errors));
+    let color = body
+        .color
+        .as_ref()
+        .map(|c| parse_theme_color(Some(c), &mut errors));
+    let icon = body.icon.as_ref().map(|i| parse_icon(Some(i), &mut errors));
+    if !errors.is_empty() {
+        return Err(invalid(errors));
+    }
+    let not_found = || ApiError::NotFound("Ce thème n'existe pas.".to_owned());
+    let txn = state.db.begin().await?;
+    let before = storage::themes::list(&txn)
+        .await?
+        .into_iter()
+        .find(|t| t.slug == *slug)
+        .ok_or_else(not_found)?;
+    let updated = storage::themes::update(
+        &txn,
+        &slug,
+        label.flatten().as_deref(),
+        color.flatten().as_deref(),
+        icon.flatten().as_deref(),
+    )
+    .await?
+    .ok_or_else(not_found)?;
+    audit::record(
+        &txn,
+        Some(&staff),
+        "theme.update",
+        "theme",
+        &slug,
+        Some(theme_state(&before)),
+        Some(theme_state(&updated)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Ok().json(theme_response(&updated)))
+}
+
+/// Retires a theme: kept on existing initiatives, no longer offered (administrators).
+#[utoipa::path(post, path = "/api/v1/admin/themes/{slug}/retire", tag = "themes",
+    params(("slug" = String, Path)),
+    responses((status = 200, body = ThemeResponse),
+              (status = 404, body = solidarites_api_types::ErrorResponse)))]
+#[post("/admin/themes/{slug}/retire")]
+#[tracing::instrument(skip_all)]
+pub async fn retire_theme(
+    state: web::Data<AppState>,
+    staff: StaffUser,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::Admin)?;
+    let not_found = || ApiError::NotFound("Ce thème n'existe pas.".to_owned());
+    let txn = state.db.begin().await?;
+    let before = storage::themes::list(&txn)
+        .await?
+        .into_iter()
+        .find(|t| t.slug == *slug)
+        .ok_or_else(not_found)?;
+    let updated = storage::themes::retire(&txn, &slug)
+        .await?
+        .ok_or_else(not_found)?;
+    audit::record(
+        &txn,
+        Some(&staff),
+        "theme.retire",
+        "theme",
+        &slug,
+        Some(theme_state(&before)),
+        Some(theme_state(&updated)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Ok().json(theme_response(&updated)))
+}
+
+/// Records when an actor signed the charter of reciprocal commitments (moderators); `null`
+/// clears it. Shown on the public actor pages.
+#[utoipa::path(put, path = "/api/v1/admin/actors/{id}/charter", tag = "actors",
+    params(("id" = String, Path)), request_body = ActorCharterRequest,
+    responses((status = 204),
+              (status = 404, body = solidarites_api_types::ErrorResponse),
+              (status = 422, body = solidarites_api_types::ErrorResponse)))]
+#[put("/admin/actors/{id}/charter")]
+#[tracing::instrument(skip_all)]
+pub async fn set_actor_charter(
+    state: web::Data<AppState>,
+    staff: StaffUser,
+    id: web::Path<String>,
+    body: web::Json<ActorCharterRequest>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::Moderator)?;
+    let not_found = || ApiError::NotFound("Cet acteur n'existe pas.".to_owned());
+    let id = Uuid::parse_str(&id).map_err(|_| not_found())?;
+    let signed_at = match body.signed_on.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(raw) => match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+            Ok(d) if d <= super::initiatives::today() => {
+                d.and_hms_opt(12, 0, 0).map(|t| t.and_utc())
+            }
+            _ => {
+                return Err(invalid(FieldErrors::from([(
+                    "signed_on".to_owned(),
+                    "Date de signature attendue (AAAA-MM-JJ, pas dans le futur).".to_owned(),
+                )])))
+            }
+        },
+    };
+    let txn = state.db.begin().await?;
+    let before = storage::actors::by_ids(&txn, [id])
+        .await?
+        .remove(&id)
+        .ok_or_else(not_found)?;
+    let after = storage::actors::set_charter_signed(&txn, id, signed_at)
+        .await?
+        .ok_or_else(not_found)?;
+    let state_of = |a: &storage::carte_entities::actor::Model| json!({"charter_signed_at": a.charter_signed_at.map(|t| t.to_rfc3339())});
+    audit::record(
+        &txn,
+        Some(&staff),
+        "actor.charter",
+        "actor",
+        &id.to_string(),
+        Some(state_of(&before)),
+        Some(state_of(&after)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,217 @@
+//! Query-string parsing shared by the initiatives and actors lists: every bad parameter is
+//! named, all at once. Repeated parameters (`theme=a&theme=b`) and comma lists
+//! (`theme=a,b`) are both accepted.
+
+use solidarites_domain::InseeCode;
+use uuid::Uuid;
+
+use crate::{
+    error::ApiError,
+    search::fold,
+    storage::{actors::ActorFilter, initiatives::PublicFilter},
+    submission::{FieldErrors, ACTOR_KINDS},
+};
+
+pub const DEFAULT_PER_PAGE: u64 = 20;
+pub const MAX_PER_PAGE: u64 = 100;
+
+/// The raw `key=value` pairs of a query string.
+pub type Pairs = Vec<(String, String)>;
+
+fn values<'a>(pairs: &'a Pairs, key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    pairs
+        .iter()
+        .filter(move |(k, _)| k == key)
+        .map(|(_, v)| v.trim())
+}
+
+fn single<'a>(pairs: &'a Pairs, key: &'a str) -> Option<&'a str> {
+    values(pairs, key).filter(|v| !v.is_empty()).last()
+}
+
+fn list(pairs: &Pairs, key: &str) -> Vec<String> {
+    let mut out: Vec<String> = values(pairs, key)
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+        .collect();
+    out.dedup();
+    out
+}
+
+fn invalid_query(fields: FieldErrors) -> ApiError {
+    ApiError::Validation {
+        code: "invalid_query",
+        message: "Certains paramètres de la requête sont invalides.".to_owned(),
+        fields,
+    }
+}
+
+/// `minLon,minLat,maxLon,maxLat` in WGS 84 degrees.
+pub fn parse_bbox(raw: &str, errors: &mut FieldErrors) -> Option<[f64; 4]> {
+    let parts: Vec<Option<f64>> = raw
+        .split(',')
+        .map(|p| p.trim().parse::<f64>().ok().filter(|v| v.is_finite()))
+        .collect();
+    let message = match parts.as_slice() {
+        [Some(a), Some(b), Some(c), Some(d)] => {
+            let (a, b, c, d) = (*a, *b, *c, *d);
+            if a.abs() > 180.0 || c.abs() > 180.0 || b.abs() > 90.0 || d.abs() > 90.0 {
+                "Les longitudes doivent être entre -180 et 180, les latitudes entre -90 et 90."
+            } else if a > c || b > d {
+                "Le minimum doit précéder le maximum : minLon,minLat,maxLon,maxLat."
+            } else {
+                return Some([a, b, c, d]);
+            }
+        }
+        _ => "Format attendu : minLon,minLat,maxLon,maxLat (4 nombres décimaux, WGS 84).",
+    };
+    errors.insert("bbox".to_owned(), message.to_owned());
+    None
+}
+
+fn parse_commune(pairs: &Pairs, errors: &mut FieldErrors) -> Option<String> {
+    let raw = single(pairs, "commune")?;
+    match InseeCode::parse(raw) {
+        Ok(code) => Some(code.as_str().to_owned()),
+        Err(_) => {
+            errors.insert(
+                "commune".to_owned(),
+                "Code INSEE invalide (5 caractères, ex. 40192).".to_owned(),
+            );
+            None
+        }
+    }
+}
+
+fn parse_q(pairs: &Pairs) -> Option<String> {
+    single(pairs, "q").map(fold).filter(|q| !q.is_empty())
+}
+
+fn parse_page(pairs: &Pairs, errors: &mut FieldErrors) -> (u64, u64) {
+    let page = match single(pairs, "page").map(str::parse::<u64>) {
+        None => 1,
+        Some(Ok(p)) if p >= 1 => p,
+        Some(_) => {
+            errors.insert(
+                "page".to_owned(),
+                "Numéro de page invalide (1 ou plus).".to_owned(),
+            );
+            1
+        }
+    };
+    let per_page = match single(pairs, "per_page").map(str::parse::<u64>) {
+        None => DEFAULT_PER_PAGE,
+        Some(Ok(p)) if (1..=MAX_PER_PAGE).contains(&p) => p,
+        Some(_) => {
+            errors.insert(
+                "per_page".to_owned(),
+                format!("Nombre par page invalide (de 1 à {MAX_PER_PAGE})."),
+            );
+            DEFAULT_PER_PAGE
+        }
+    };
+    (page, per_page)
+}
+
+/// Filters and page of `GET /api/v1/initiatives` (and `.geojson`, which ignores the page).
+pub fn parse_initiative_query(pairs: &Pairs) -> Result<(PublicFilter, u64, u64), ApiError> {
+    let mut errors = FieldErrors::new();
+    let bbox = single(pairs, "bbox").and_then(|raw| parse_bbox(raw, &mut errors));
+    let commune = parse_commune(pairs, &mut errors);
+    let actor = match single(pairs, "actor").map(Uuid::parse_str) {
+        None => None,
+        Some(Ok(id)) => Some(id),
+        Some(Err(_)) => {
+            errors.insert(
+                "actor".to_owned(),
+                "Identifiant d'acteur invalide.".to_owned(),
+            );
+            None
+        }
+    };
+    let (page, per_page) = parse_page(pairs, &mut errors);
+    if !errors.is_empty() {
+        return Err(invalid_query(errors));
+    }
+    let filter = PublicFilter {
+        bbox,
+        themes: list(pairs, "theme"),
+        commune,
+        actor,
+        label: single(pairs, "label").map(str::to_owned),
+        q: parse_q(pairs),
+    };
+    Ok((filter, page, per_page))
+}
+
+/// Filters and page of `GET /api/v1/actors`.
+pub fn parse_actor_query(pairs: &Pairs) -> Result<(ActorFilter, u64, u64), ApiError> {
+    let mut errors = FieldErrors::new();
+    let kind = single(pairs, "kind").map(str::to_owned);
+    if let Some(k) = &kind {
+        if !ACTOR_KINDS.contains(&k.as_str()) {
+            errors.insert(
+                "kind".to_owned(),
+                format!(
+                    "Type d'acteur inconnu (attendu : {}).",
+                    ACTOR_KINDS.join(", ")
+                ),
+            );
+        }
+    }
+    let commune = parse_commune(pairs, &mut errors);
+    let (page, per_page) = parse_page(pairs, &mut errors);
+    if !errors.is_empty() {
+        return Err(invalid_query(errors));
+    }
+    let filter = ActorFilter {
+        kind,
+        commune,
+        themes: list(pairs, "theme"),
+        q: parse_q(pairs),
+        label: single(pairs, "label").map(str::to_owned),
+    };
+    Ok((filter, page, per_page))
+}
+
+/// `zoom` (0–20) and `bbox` of the clusters endpoint; `bbox` defaults to `default_bbox`.
+pub fn parse_cluster_query(
+    pairs: &Pairs,
+    default_bbox: Option<[f64; 4]>,
+) -> Result<([f64; 4], u8, Vec<String>), ApiError> {
+    let mut errors = FieldErrors::new();
+    let bbox = match single(pairs, "bbox") {
+        Some(raw) => parse_bbox(raw, &mut errors),
+        None => default_bbox,
+    };
+    let zoom = match single(pairs, "zoom").map(str::parse::<u8>) {
+        Some(Ok(z)) if z <= crate::map::MAX_ZOOM => Some(z),
+        _ => {
+            errors.insert(
+                "zoom".to_owned(),
+                format!(
+                    "Niveau de zoom obligatoire, de 0 à {}.",
+                    crate::map::MAX_ZOOM
+                ),
+            );
+            None
+        }
+    };
+    if let (Some([a, b, c, d]), Some(z)) = (bbox, zoom) {
+        let (x0, y0) = crate::map::world_px(a, d, z);
+        let (x1, y1) = crate::map::world_px(c, b, z);
+        if x1 - x0 > crate::map::MAX_VIEW_PX || y1 - y0 > crate::map::MAX_VIEW_PX {
+            errors.insert(
+                "bbox".to_owned(),
+                "Zone trop grande pour ce niveau de zoom : réduisez la zone ou le zoom.".to_owned(),
+            );
+        }
+    }
+    match (bbox, zoom) {
+        (Some(bbox), Some(zoom)) if errors.is_empty() => Ok((bbox, zoom, list(pairs, "theme"))),
+        (None, _) if errors.is_empty() => Ok(([0.0; 4], 0, Vec::new())),
+        _ => Err(invalid_query(errors)),
+    }
+}

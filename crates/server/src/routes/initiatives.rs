@@ -1,0 +1,570 @@
+//! The carte des solidarités: submitting initiatives, editing them through the private
+//! link, and reading the published ones (list, GeoJSON, clusters, detail).
+
+use std::collections::HashSet;
+
+use actix_web::{delete, get, http::header, post, put, web, HttpRequest, HttpResponse};
+use chrono::{NaiveDate, Utc};
+use solidarites_api_types::{
+    ActorSummary, ClusterListResponse, ClusterResponse, CommuneRef, ContactResponse,
+    CreateInitiativeRequest, CreateInitiativeResponse, CurrentLabelResponse,
+    InitiativeContentResponse, InitiativeListResponse, InitiativeResponse,
+    SubmitterInitiativeResponse, UpdateInitiativeRequest,
+};
+use solidarites_domain::InseeCode;
+use uuid::Uuid;
+
+use super::carte_query::{parse_cluster_query, parse_initiative_query, Pairs};
+use crate::{
+    edit_token,
+    error::ApiError,
+    state::AppState,
+    storage::{
+        self,
+        carte_entities::{actor, initiative},
+        initiatives::{status, EditOutcome},
+        labels::CurrentLabel,
+    },
+    submission::{self, FieldErrors, InitiativeDraft, ParseContext},
+    territory::LoadedTerritory,
+};
+
+/// Most features a GeoJSON answer carries; narrow with `bbox` or filters beyond that.
+const GEOJSON_LIMIT: u64 = 20_000;
+
+/// Today in France, for expiry (end dates are inclusive local dates).
+pub fn today() -> NaiveDate {
+    // Metropolitan France is UTC+1/+2: the day changes at most two hours late, which only
+    // keeps an initiative visible a little longer on its last day.
+    (Utc::now() + chrono::Duration::hours(1)).date_naive()
+}
+
+fn commune_ref(territory: &LoadedTerritory, code: &str) -> CommuneRef {
+    let name = InseeCode::parse(code)
+        .ok()
+        .and_then(|c| territory.index.get(&c).map(|c| c.name.clone()))
+        .unwrap_or_default();
+    CommuneRef {
+        code: code.to_owned(),
+        name,
+    }
+}
+
+pub fn label_responses(labels: Option<&Vec<CurrentLabel>>) -> Vec<CurrentLabelResponse> {
+    labels
+        .map(|l| {
+            l.iter()
+                .map(|c| CurrentLabelResponse {
+                    slug: c.slug.clone(),
+                    name: c.name.clone(),
+                    expires_on: c.expires_on.to_string(),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+pub(super) fn content_of_row(
+    territory: &LoadedTerritory,
+    row: &initiative::Model,
+) -> InitiativeContentResponse {
+    InitiativeContentResponse {
+        title: row.title.clone(),
+        description: row.description.clone(),
+        themes: storage::initiatives::themes_of(row),
+        lon: row.lon,
+        lat: row.lat,
+        has_point: row.has_point,
+        commune: commune_ref(territory, &row.commune_code),
+        address: row.address.clone(),
+        start_date: row.start_date.map(|d| d.to_string()),
+        end_date: row.end_date.map(|d| d.to_string()),
+        ongoing: row.end_date.is_none(),
+        schedule: row.schedule.clone(),
+        audience: row.audience.clone(),
+        contact: ContactResponse {
+            email: row.contact_email.clone(),
+            phone: row.contact_phone.clone(),
+            url: row.contact_url.clone(),
+        },
+    }
+}
+
+pub(super) fn content_of_draft(
+    territory: &LoadedTerritory,
+    d: &InitiativeDraft,
+) -> InitiativeContentResponse {
+    InitiativeContentResponse {
+        title: d.title.clone(),
+        description: d.description.clone(),
+        themes: d.themes.clone(),
+        lon: d.placement.lon,
+        lat: d.placement.lat,
+        has_point: d.placement.has_point,
+        commune: commune_ref(territory, &d.placement.commune_code),
+        address: d.address.clone(),
+        start_date: d.start_date.map(|x| x.to_string()),
+        end_date: d.end_date.map(|x| x.to_string()),
+        ongoing: d.end_date.is_none(),
+        schedule: d.schedule.clone(),
+        audience: d.audience.clone(),
+        contact: ContactResponse {
+            email: d.contact_email.clone(),
+            phone: d.contact_phone.clone(),
+            url: d.contact_url.clone(),
+        },
+    }
+}
+
+pub(super) fn actor_summary(a: Option<&actor::Model>) -> ActorSummary {
+    a.map_or_else(
+        || ActorSummary {
+            id: String::new(),
+            name: String::new(),
+            kind: String::new(),
+        },
+        |a| ActorSummary {
+            id: a.id.to_string(),
+            name: a.name.clone(),
+            kind: a.kind.clone(),
+        },
+    )
+}
+
+/// Public payloads of `rows` (actors and current labels loaded in two queries).
+pub async fn public_responses(
+    state: &AppState,
+    rows: &[initiative::Model],
+    today: NaiveDate,
+) -> Result<Vec<InitiativeResponse>, ApiError> {
+    let territory = state.territory.current();
+    let actors = storage::actors::by_ids(&state.db, rows.iter().map(|r| r.actor_id)).await?;
+    let labels = storage::labels::current_for_initiatives(
+        &state.db,
+        rows.iter().map(|r| r.id).collect(),
+        today,
+    )
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|row| InitiativeResponse {
+            id: row.id.to_string(),
+            content: content_of_row(&territory, row),
+            actor: actor_summary(actors.get(&row.actor_id)),
+            labels: label_responses(labels.get(&row.id)),
+            published_at: row.published_at.map(|t| t.to_rfc3339()),
+        })
+        .collect())
+}
+
+/// Published initiatives, newest first, one page at a time.
+#[utoipa::path(get, path = "/api/v1/initiatives", tag = "initiatives",
+    params(
+        ("bbox" = Option<String>, Query, description = "minLon,minLat,maxLon,maxLat (WGS 84)"),
+        ("theme" = Option<String>, Query, description = "Theme slug(s): repeated or comma-separated"),
+        ("commune" = Option<String>, Query, description = "INSEE code"),
+        ("actor" = Option<String>, Query, description = "Actor id"),
+        ("label" = Option<String>, Query, description = "Label slug held by the initiative or its actor"),
+        ("q" = Option<String>, Query, description = "Text, accents and case ignored"),
+        ("page" = Option<u64>, Query), ("per_page" = Option<u64>, Query, description = "1 to 100, default 20")),
+    responses((status = 200, body = InitiativeListResponse),
+              (status = 422, body = solidarites_api_types::ErrorResponse)))]
+#[get("/initiatives")]
+#[tracing::instrument(skip_all)]
+pub async fn list_initiatives(
+    state: web::Data<AppState>,
+    query: web::Query<Pairs>,
+) -> Result<HttpResponse, ApiError> {
+    let (filter, page, per_page) = parse_initiative_query(&query)?;
+    let today = today();
+    let (rows, total) =
+        storage::initiatives::list_public(&state.db, &filter, today, page, per_page).await?;
+    Ok(HttpResponse::Ok().json(InitiativeListResponse {
+        items: public_responses(&state, &rows, today).await?,
+        page,
+        per_page,
+        total,
+    }))
+}
+
+/// Published initiatives as a GeoJSON FeatureCollection (WGS 84 points). An initiative
+/// covering a whole commune sits on the commune's interior point, with
+/// `location_precision: "commune"`.
+#[utoipa::path(get, path = "/api/v1/initiatives.geojson", tag = "initiatives",
+    params(
+        ("bbox" = Option<String>, Query, description = "minLon,minLat,maxLon,maxLat (WGS 84)"),
+        ("theme" = Option<String>, Query), ("commune" = Option<String>, Query),
+        ("actor" = Option<String>, Query), ("label" = Option<String>, Query), ("q" = Option<String>, Query)),
+    responses((status = 200, description = "GeoJSON FeatureCollection", content_type = "application/geo+json"),
+              (status = 422, body = solidarites_api_types::ErrorResponse)))]
+#[get("/initiatives.geojson")]
+#[tracing::instrument(skip_all)]
+pub async fn get_initiatives_geojson(
+    state: web::Data<AppState>,
+    query: web::Query<Pairs>,
+) -> Result<HttpResponse, ApiError> {
+    let (filter, _, _) = parse_initiative_query(&query)?;
+    let today = today();
+    let rows =
+        storage::initiatives::all_public(&state.db, &filter, today, GEOJSON_LIMIT + 1).await?;
+    let truncated = rows.len() as u64 > GEOJSON_LIMIT;
+    let rows = &rows[..rows
+        .len()
+        .min(usize::try_from(GEOJSON_LIMIT).unwrap_or(usize::MAX))];
+    let territory = state.territory.current();
+    let actors = storage::actors::by_ids(&state.db, rows.iter().map(|r| r.actor_id)).await?;
+    let features: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|row| {
+            let commune = commune_ref(&territory, &row.commune_code);
+            let actor = actors.get(&row.actor_id);
+            serde_json::json!({
+                "type": "Feature",
+                "id": row.id.to_string(),
+                "geometry": {"type": "Point", "coordinates": [row.lon, row.lat]},
+                "properties": {
+                    "id": row.id.to_string(),
+                    "title": row.title,
+                    "themes": storage::initiatives::themes_of(row),
+                    "commune": commune.code,
+                    "commune_name": commune.name,
+                    "actor": actor.map(|a| a.name.clone()),
+                    "actor_id": row.actor_id.to_string(),
+                    "location_precision": if row.has_point { "point" } else { "commune" },
+                }
+            })
+        })
+        .collect();
+    let body = serde_json::json!({
+        "type": "FeatureCollection",
+        "features": features,
+        "truncated": truncated,
+    });
+    Ok(HttpResponse::Ok()
+        .content_type("application/geo+json")
+        .body(serde_json::to_vec(&body).map_err(ApiError::internal)?))
+}
+
+/// Server-side clusters of published initiatives: 80-pixel Web-Mercator grid cells at
+/// `zoom`. Each cluster's theme breakdown counts members by main theme and sums to its
+/// count. Without `bbox`, the whole territory.
+#[utoipa::path(get, path = "/api/v1/initiatives/clusters", tag = "initiatives",
+    params(
+        ("bbox" = Option<String>, Query, description = "minLon,minLat,maxLon,maxLat (WGS 84)"),
+        ("zoom" = u8, Query, description = "0 to 20"),
+        ("theme" = Option<String>, Query, description = "Only these main themes")),
+    responses((status = 200, body = ClusterListResponse),
+              (status = 422, body = solidarites_api_types::ErrorResponse)))]
+#[get("/initiatives/clusters")]
+#[tracing::instrument(skip_all)]
+pub async fn get_initiative_clusters(
+    state: web::Data<AppState>,
+    query: web::Query<Pairs>,
+) -> Result<HttpResponse, ApiError> {
+    let territory_bbox = state
+        .territory
+        .current()
+        .index
+        .bbox()
+        .map(|r| [r.min().x, r.min().y, r.max().x, r.max().y]);
+    let (bbox, zoom, themes) = parse_cluster_query(&query, territory_bbox)?;
+    let snapshot = state.map.current();
+    let clusters = snapshot.clusters(bbox, zoom, today(), &themes);
+    let total = clusters.iter().map(|c| c.count).sum();
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "public, max-age=10"))
+        .json(ClusterListResponse {
+            zoom,
+            total,
+            clusters: clusters
+                .into_iter()
+                .map(|c| ClusterResponse {
+                    count: c.count,
+                    lon: (c.lon * 1e6).round() / 1e6,
+                    lat: (c.lat * 1e6).round() / 1e6,
+                    themes: c.themes,
+                    id: c.single.as_ref().map(|(id, _)| id.to_string()),
+                    title: c.single.map(|(_, t)| t),
+                })
+                .collect(),
+        }))
+}
+
+/// One published initiative.
+#[utoipa::path(get, path = "/api/v1/initiatives/{id}", tag = "initiatives",
+    params(("id" = String, Path)),
+    responses((status = 200, body = InitiativeResponse),
+              (status = 404, body = solidarites_api_types::ErrorResponse)))]
+#[get("/initiatives/{id}")]
+#[tracing::instrument(skip_all)]
+pub async fn get_initiative(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let not_found =
+        || ApiError::NotFound("Cette initiative n'existe pas ou n'est pas publiée.".to_owned());
+    let id = Uuid::parse_str(&id).map_err(|_| not_found())?;
+    let today = today();
+    let row = storage::initiatives::get_public(&state.db, id, today)
+        .await?
+        .ok_or_else(not_found)?;
+    let mut responses = public_responses(&state, std::slice::from_ref(&row), today).await?;
+    let response = responses.pop().ok_or_else(not_found)?;
+    Ok(HttpResponse::Ok().json(response))
+}
+
+/// Submits an initiative (anonymous). It waits for moderation; the answer carries, once,
+/// the private edit token.
+#[utoipa::path(post, path = "/api/v1/initiatives", tag = "initiatives",
+    request_body = CreateInitiativeRequest,
+    responses((status = 201, body = CreateInitiativeResponse),
+              (status = 422, description = "Each bad field named", body = solidarites_api_types::ErrorResponse)))]
+#[post("/initiatives")]
+#[tracing::instrument(skip_all)]
+pub async fn create_initiative(
+    state: web::Data<AppState>,
+    body: web::Json<CreateInitiativeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let territory = state.territory.current();
+    let allowed_themes = storage::themes::active_slugs(&state.db).await?;
+    let existing_actor = match body.actor_id.as_deref().map(|s| Uuid::parse_str(s.trim())) {
+        Some(Ok(id)) => storage::actors::is_published(&state.db, id).await?,
+        _ => false,
+    };
+    let mut errors = FieldErrors::new();
+    let ctx = ParseContext {
+        communes: &territory.index,
+        allowed_themes: &allowed_themes,
+    };
+    let draft = submission::parse_content(&body.content, &ctx, &mut errors);
+    let actor = submission::parse_actor_choice(
+        body.actor_id.as_deref(),
+        body.new_actor.as_ref(),
+        |_| existing_actor,
+        &territory.index,
+        &mut errors,
+    );
+    let (Some(draft), Some(actor), true) = (draft, actor, errors.is_empty()) else {
+        return Err(submission::invalid(errors));
+    };
+    let token = edit_token::generate();
+    let id =
+        storage::initiatives::create(&state.db, &draft, &actor, &edit_token::hash(&token)).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/initiatives/{id}")))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(CreateInitiativeResponse {
+            id: id.to_string(),
+            status: status::PENDING.to_owned(),
+            edit_url: format!("/initiatives/modifier/{token}"),
+            edit_token: token,
+        }))
+}
+
+fn token_from(req: &HttpRequest, path: Option<&str>) -> Option<String> {
+    path.map(str::to_owned)
+        .or_else(|| {
+            req.headers()
+                .get("X-Edit-Token")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        })
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty())
+}
+
+fn unknown_token() -> ApiError {
+    ApiError::NotFound("Ce lien de modification est inconnu.".to_owned())
+}
+
+async fn find_by_token(
+    state: &AppState,
+    req: &HttpRequest,
+    path: Option<&str>,
+) -> Result<(initiative::Model, String), ApiError> {
+    let token = token_from(req, path).ok_or_else(unknown_token)?;
+    let hash = edit_token::hash(&token);
+    let row = storage::initiatives::find_by_token_hash(&state.db, &hash)
+        .await?
+        .ok_or_else(unknown_token)?;
+    Ok((row, hash))
+}
+
+async fn submitter_view(
+    state: &AppState,
+    row: &initiative::Model,
+) -> Result<SubmitterInitiativeResponse, ApiError> {
+    let territory = state.territory.current();
+    let actors = storage::actors::by_ids(&state.db, [row.actor_id]).await?;
+    let pending = storage::initiatives::pending_revision(&state.db, row.id).await?;
+    let mut moderation_message = row.moderation_message.clone();
+    if moderation_message.is_none() && row.status == status::PUBLISHED && pending.is_none() {
+        // A refused change of a published initiative: tell the submitter why.
+        if let Some(rev) = storage::initiatives::latest_revision(&state.db, row.id).await? {
+            if rev.status == status::REJECTED || rev.status == status::CHANGES_REQUESTED {
+                moderation_message = rev.moderation_message;
+            }
+        }
+    }
+    Ok(SubmitterInitiativeResponse {
+        id: row.id.to_string(),
+        status: row.status.clone(),
+        content: content_of_row(&territory, row),
+        actor: actor_summary(actors.get(&row.actor_id)),
+        pending_revision: pending.map(|(_, d)| content_of_draft(&territory, &d)),
+        moderation_message,
+    })
+}
+
+async fn show_by_token(
+    state: &AppState,
+    req: &HttpRequest,
+    path: Option<&str>,
+) -> Result<HttpResponse, ApiError> {
+    let (row, _) = find_by_token(state, req, path).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(submitter_view(state, &row).await?))
+}
+
+async fn update_by_token(
+    state: &AppState,
+    req: &HttpRequest,
+    path: Option<&str>,
+    body: &UpdateInitiativeRequest,
+) -> Result<HttpResponse, ApiError> {
+    let (row, hash) = find_by_token(state, req, path).await?;
+    let territory = state.territory.current();
+    // Themes retired since the submission stay allowed on it.
+    let mut allowed: HashSet<String> = storage::themes::active_slugs(&state.db).await?;
+    allowed.extend(storage::initiatives::themes_of(&row));
+    let mut errors = FieldErrors::new();
+    let ctx = ParseContext {
+        communes: &territory.index,
+        allowed_themes: &allowed,
+    };
+    let draft = submission::parse_content(body, &ctx, &mut errors);
+    let (Some(draft), true) = (draft, errors.is_empty()) else {
+        return Err(submission::invalid(errors));
+    };
+    match storage::initiatives::update_by_token(&state.db, &hash, &draft).await? {
+        None => Err(unknown_token()),
+        Some(EditOutcome::Closed) => Err(ApiError::Gone(
+            "Cette initiative a été retirée ou archivée : elle ne peut plus être modifiée."
+                .to_owned(),
+        )),
+        Some(EditOutcome::Updated | EditOutcome::RevisionPending) => {
+            let row = storage::initiatives::find_by_token_hash(&state.db, &hash)
+                .await?
+                .ok_or_else(unknown_token)?;
+            Ok(HttpResponse::Ok()
+                .insert_header((header::CACHE_CONTROL, "no-store"))
+                .json(submitter_view(state, &row).await?))
+        }
+    }
+}
+
+async fn withdraw_by_token(
+    state: &AppState,
+    req: &HttpRequest,
+    path: Option<&str>,
+) -> Result<HttpResponse, ApiError> {
+    let (_, hash) = find_by_token(state, req, path).await?;
+    match storage::initiatives::withdraw_by_token(&state.db, &hash).await? {
+        None => Err(unknown_token()),
+        Some(_) => {
+            // This instance shows the change at once; the others at their next refresh.
+            if let Err(err) = state.map.refresh(&state.db).await {
+                tracing::warn!(error = ?err, "map snapshot refresh failed");
+            }
+            Ok(HttpResponse::NoContent().finish())
+        }
+    }
+}
+
+/// The submitter's view (content, pending change, moderators' message), by the token in
+/// the `X-Edit-Token` header.
+#[utoipa::path(get, path = "/api/v1/initiatives/edit", tag = "initiatives",
+    params(("X-Edit-Token" = String, Header)),
+    responses((status = 200, body = SubmitterInitiativeResponse),
+              (status = 404, body = solidarites_api_types::ErrorResponse)))]
+#[get("/initiatives/edit")]
+pub async fn get_initiative_by_token_header(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    show_by_token(&state, &req, None).await
+}
+
+/// The submitter's view, by the token in the path.
+#[utoipa::path(get, path = "/api/v1/initiatives/edit/{token}", tag = "initiatives",
+    params(("token" = String, Path)),
+    responses((status = 200, body = SubmitterInitiativeResponse),
+              (status = 404, body = solidarites_api_types::ErrorResponse)))]
+#[get("/initiatives/edit/{token}")]
+pub async fn get_initiative_by_token(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    token: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    show_by_token(&state, &req, Some(&token)).await
+}
+
+/// Edits an initiative by the token in the `X-Edit-Token` header. A published initiative
+/// keeps its published version public until moderators approve the change.
+#[utoipa::path(put, path = "/api/v1/initiatives/edit", tag = "initiatives",
+    params(("X-Edit-Token" = String, Header)), request_body = UpdateInitiativeRequest,
+    responses((status = 200, body = SubmitterInitiativeResponse),
+              (status = 404, body = solidarites_api_types::ErrorResponse),
+              (status = 410, body = solidarites_api_types::ErrorResponse),
+              (status = 422, body = solidarites_api_types::ErrorResponse)))]
+#[put("/initiatives/edit")]
+pub async fn update_initiative_by_token_header(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<UpdateInitiativeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    update_by_token(&state, &req, None, &body).await
+}
+
+/// Edits an initiative by the token in the path.
+#[utoipa::path(put, path = "/api/v1/initiatives/edit/{token}", tag = "initiatives",
+    params(("token" = String, Path)), request_body = UpdateInitiativeRequest,
+    responses((status = 200, body = SubmitterInitiativeResponse),
+              (status = 404, body = solidarites_api_types::ErrorResponse),
+              (status = 410, body = solidarites_api_types::ErrorResponse),
+              (status = 422, body = solidarites_api_types::ErrorResponse)))]
+#[put("/initiatives/edit/{token}")]
+pub async fn update_initiative_by_token(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    token: web::Path<String>,
+    body: web::Json<UpdateInitiativeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    update_by_token(&state, &req, Some(&token), &body).await
+}
+
+/// Withdraws an initiative by the token in the `X-Edit-Token` header.
+#[utoipa::path(delete, path = "/api/v1/initiatives/edit", tag = "initiatives",
+    params(("X-Edit-Token" = String, Header)),
+    responses((status = 204), (status = 404, body = solidarites_api_types::ErrorResponse)))]
+#[delete("/initiatives/edit")]
+pub async fn withdraw_initiative_by_token_header(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    withdraw_by_token(&state, &req, None).await
+}
+
+/// Withdraws an initiative by the token in the path.
+#[utoipa::path(delete, path = "/api/v1/initiatives/edit/{token}", tag = "initiatives",
+    params(("token" = String, Path)),
+    responses((status = 204), (status = 404, body = solidarites_api_types::ErrorResponse)))]
+#[delete("/initiatives/edit/{token}")]
+pub async fn withdraw_initiative_by_token(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    token: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    withdraw_by_token(&state, &req, Some(&token)).await
+}

@@ -1,0 +1,318 @@
+//! Moderation of submissions: the queue, and the decisions on initiatives, revisions of
+//! published initiatives, and actors. Every decision returns the before/after states for
+//! the audit trail; anything that changes the public map bumps its revision in the same
+//! transaction.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, TransactionSession, TransactionTrait,
+};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use super::{
+    carte_entities::{actor, initiative, initiative_revision},
+    initiatives::{apply_content, bump_map_revision, revision_content, status},
+};
+
+/// What is waiting for a moderator, oldest first.
+#[derive(Debug, Clone, Default)]
+pub struct ModerationQueue {
+    pub initiatives: Vec<initiative::Model>,
+    /// Each pending revision with the published initiative it would change.
+    pub revisions: Vec<(initiative_revision::Model, initiative::Model)>,
+    pub actors: Vec<actor::Model>,
+}
+
+pub async fn queue(db: &impl ConnectionTrait) -> Result<ModerationQueue, sea_orm::DbErr> {
+    let initiatives = initiative::Entity::find()
+        .filter(initiative::Column::Status.eq(status::PENDING))
+        .order_by_asc(initiative::Column::UpdatedAt)
+        .all(db)
+        .await?;
+    let revs = initiative_revision::Entity::find()
+        .filter(initiative_revision::Column::Status.eq(status::PENDING))
+        .order_by_asc(initiative_revision::Column::CreatedAt)
+        .all(db)
+        .await?;
+    let mut revisions = Vec::with_capacity(revs.len());
+    for rev in revs {
+        if let Some(i) = initiative::Entity::find_by_id(rev.initiative_id)
+            .one(db)
+            .await?
+        {
+            revisions.push((rev, i));
+        }
+    }
+    let actors = actor::Entity::find()
+        .filter(actor::Column::Status.eq(status::PENDING))
+        .order_by_asc(actor::Column::CreatedAt)
+        .all(db)
+        .await?;
+    Ok(ModerationQueue {
+        initiatives,
+        revisions,
+        actors,
+    })
+}
+
+/// A moderation decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    Approve,
+    /// The reason is shown to the submitter.
+    Reject(String),
+    /// The message is shown to the submitter.
+    RequestChanges(String),
+    Archive,
+}
+
+impl Decision {
+    /// The audit action name.
+    pub fn action(&self) -> &'static str {
+        match self {
+            Decision::Approve => "approve",
+            Decision::Reject(_) => "reject",
+            Decision::RequestChanges(_) => "request_changes",
+            Decision::Archive => "archive",
+        }
+    }
+}
+
+/// What a decision changed, for the audit trail.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// `initiative`, `initiative_revision` or `actor`.
+    pub entity_type: &'static str,
+    pub entity_id: Uuid,
+    pub before: Value,
+    pub after: Value,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ModerationError {
+    /// No initiative, revision or actor has these ids.
+    #[error("unknown ids: {0:?}")]
+    UnknownIds(Vec<Uuid>),
+    /// The decision does not apply to the item in its current state.
+    #[error("{entity_id}: cannot {action} an item in status {status}")]
+    NotApplicable {
+        entity_id: Uuid,
+        action: &'static str,
+        status: String,
+    },
+    #[error(transparent)]
+    Db(#[from] sea_orm::DbErr),
+}
+
+fn initiative_state(i: &initiative::Model) -> Value {
+    json!({"status": i.status, "title": i.title, "moderation_message": i.moderation_message})
+}
+
+fn actor_state(a: &actor::Model) -> Value {
+    json!({"status": a.status, "name": a.name, "moderation_message": a.moderation_message})
+}
+
+fn revision_state(r: &initiative_revision::Model) -> Value {
+    json!({"status": r.status, "initiative_id": r.initiative_id, "moderation_message": r.moderation_message})
+}
+
+fn not_applicable(entity_id: Uuid, decision: &Decision, status: &str) -> ModerationError {
+    ModerationError::NotApplicable {
+        entity_id,
+        action: decision.action(),
+        status: status.to_owned(),
+    }
+}
+
+/// Applies `decision` to the initiative, pending revision or actor `id`, in one transaction.
+pub async fn decide<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    id: Uuid,
+    decision: &Decision,
+) -> Result<Outcome, ModerationError> {
+    let txn = db.begin().await?;
+    let outcome = decide_in(&txn, id, decision).await?;
+    txn.commit().await?;
+    Ok(outcome)
+}
+
+/// Applies `decision` to every id, all or nothing. Unknown ids are all named.
+pub async fn decide_all<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    ids: &[Uuid],
+    decision: &Decision,
+) -> Result<Vec<Outcome>, ModerationError> {
+    let txn = db.begin().await?;
+    let mut unknown = Vec::new();
+    for id in ids {
+        if !exists(&txn, *id).await? {
+            unknown.push(*id);
+        }
+    }
+    if !unknown.is_empty() {
+        return Err(ModerationError::UnknownIds(unknown));
+    }
+    let mut outcomes = Vec::with_capacity(ids.len());
+    for id in ids {
+        outcomes.push(decide_in(&txn, *id, decision).await?);
+    }
+    txn.commit().await?;
+    Ok(outcomes)
+}
+
+async fn exists(db: &impl ConnectionTrait, id: Uuid) -> Result<bool, sea_orm::DbErr> {
+    Ok(initiative::Entity::find_by_id(id).one(db).await?.is_some()
+        || initiative_revision::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .is_some()
+        || actor::Entity::find_by_id(id).one(db).await?.is_some())
+}
+
+async fn decide_in(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    decision: &Decision,
+) -> Result<Outcome, ModerationError> {
+    if let Some(i) = initiative::Entity::find_by_id(id).one(db).await? {
+        return decide_initiative(db, i, decision).await;
+    }
+    if let Some(r) = initiative_revision::Entity::find_by_id(id).one(db).await? {
+        return decide_revision(db, r, decision).await;
+    }
+    if let Some(a) = actor::Entity::find_by_id(id).one(db).await? {
+        return decide_actor(db, a, decision).await;
+    }
+    Err(ModerationError::UnknownIds(vec![id]))
+}
+
+async fn decide_initiative(
+    db: &impl ConnectionTrait,
+    row: initiative::Model,
+    decision: &Decision,
+) -> Result<Outcome, ModerationError> {
+    let before = initiative_state(&row);
+    let was_published = row.status == status::PUBLISHED;
+    let reviewable = matches!(
+        row.status.as_str(),
+        status::PENDING | status::CHANGES_REQUESTED | status::REJECTED
+    );
+    let (new_status, message) = match decision {
+        Decision::Approve if row.status == status::PENDING => (status::PUBLISHED, None),
+        Decision::Reject(reason) if reviewable => (status::REJECTED, Some(reason.clone())),
+        Decision::RequestChanges(msg) if reviewable => {
+            (status::CHANGES_REQUESTED, Some(msg.clone()))
+        }
+        Decision::Archive if row.status != status::WITHDRAWN && row.status != status::ARCHIVED => {
+            (status::ARCHIVED, None)
+        }
+        _ => return Err(not_applicable(row.id, decision, &row.status)),
+    };
+    let actor_id = row.actor_id;
+    let mut active: initiative::ActiveModel = row.into();
+    active.status = Set(new_status.to_owned());
+    active.moderation_message = Set(message);
+    active.updated_at = Set(Utc::now());
+    if new_status == status::PUBLISHED {
+        active.published_at = Set(Some(Utc::now()));
+    }
+    let updated = active.update(db).await?;
+    let mut actor_published = false;
+    if new_status == status::PUBLISHED {
+        // A new actor submitted with its initiative is published with it.
+        if let Some(a) = actor::Entity::find_by_id(actor_id).one(db).await? {
+            if a.status == status::PENDING {
+                let mut a: actor::ActiveModel = a.into();
+                a.status = Set(status::PUBLISHED.to_owned());
+                a.updated_at = Set(Utc::now());
+                a.update(db).await?;
+                actor_published = true;
+            }
+        }
+    }
+    if was_published || new_status == status::PUBLISHED {
+        bump_map_revision(db).await?;
+    }
+    let mut after = initiative_state(&updated);
+    if actor_published {
+        after["actor_published"] = Value::Bool(true);
+        after["actor_id"] = json!(actor_id);
+    }
+    Ok(Outcome {
+        entity_type: "initiative",
+        entity_id: updated.id,
+        before,
+        after,
+    })
+}
+
+async fn decide_revision(
+    db: &impl ConnectionTrait,
+    rev: initiative_revision::Model,
+    decision: &Decision,
+) -> Result<Outcome, ModerationError> {
+    if rev.status != status::PENDING {
+        return Err(not_applicable(rev.id, decision, &rev.status));
+    }
+    let before = revision_state(&rev);
+    let (new_status, message) = match decision {
+        Decision::Approve => (status::APPROVED, None),
+        Decision::Reject(reason) => (status::REJECTED, Some(reason.clone())),
+        Decision::RequestChanges(msg) => (status::CHANGES_REQUESTED, Some(msg.clone())),
+        Decision::Archive => return Err(not_applicable(rev.id, decision, &rev.status)),
+    };
+    if new_status == status::APPROVED {
+        let draft = revision_content(&rev)?;
+        let Some(target) = initiative::Entity::find_by_id(rev.initiative_id)
+            .one(db)
+            .await?
+        else {
+            return Err(ModerationError::UnknownIds(vec![rev.initiative_id]));
+        };
+        if target.status != status::PUBLISHED {
+            return Err(not_applicable(rev.id, decision, &target.status));
+        }
+        apply_content(db, target, &draft, None).await?;
+        bump_map_revision(db).await?;
+    }
+    let mut active: initiative_revision::ActiveModel = rev.into();
+    active.status = Set(new_status.to_owned());
+    active.moderation_message = Set(message);
+    active.decided_at = Set(Some(Utc::now()));
+    let updated = active.update(db).await?;
+    Ok(Outcome {
+        entity_type: "initiative_revision",
+        entity_id: updated.id,
+        before,
+        after: revision_state(&updated),
+    })
+}
+
+async fn decide_actor(
+    db: &impl ConnectionTrait,
+    row: actor::Model,
+    decision: &Decision,
+) -> Result<Outcome, ModerationError> {
+    let before = actor_state(&row);
+    let (new_status, message) = match decision {
+        Decision::Approve if row.status == status::PENDING => (status::PUBLISHED, None),
+        Decision::Reject(reason) if row.status == status::PENDING => {
+            (status::REJECTED, Some(reason.clone()))
+        }
+        Decision::Archive if row.status != status::ARCHIVED => (status::ARCHIVED, None),
+        _ => return Err(not_applicable(row.id, decision, &row.status)),
+    };
+    let mut active: actor::ActiveModel = row.into();
+    active.status = Set(new_status.to_owned());
+    active.moderation_message = Set(message);
+    active.updated_at = Set(Utc::now());
+    let updated = active.update(db).await?;
+    Ok(Outcome {
+        entity_type: "actor",
+        entity_id: updated.id,
+        before,
+        after: actor_state(&updated),
+    })
+}

@@ -1,0 +1,1034 @@
+//! The carte des solidarités over HTTP: submission, private edit link, public reading,
+//! filters, clusters. Moderation decisions are taken through the storage functions until
+//! the staff routes exist.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::{Duration, Instant};
+
+use geo::InteriorPoint;
+use reqwest::StatusCode;
+use sea_orm::{EntityTrait, PaginatorTrait};
+use serde_json::{json, Value};
+use solidarites_api_types::{
+    ActorDetailResponse, ActorListResponse, ClusterListResponse, CreateInitiativeResponse,
+    ErrorResponse, InitiativeListResponse, InitiativeResponse, SubmitterInitiativeResponse,
+    ThemeListResponse,
+};
+use solidarites_domain::{demo::demo_communes, Commune};
+use solidarites_server::storage::{
+    self,
+    carte_entities::{actor, initiative, initiative_revision},
+    moderation::{Decision, ModerationError},
+};
+use uuid::Uuid;
+
+use crate::helpers::{for_each_backend, spawn_app, TestApp};
+
+pub fn point_in(commune: &Commune) -> (f64, f64) {
+    let p = commune.geometry.interior_point().expect("interior point");
+    (p.x(), p.y())
+}
+
+/// A valid submission with a new actor, at a point of the `n`-th demo commune.
+pub fn submission(title: &str, theme: &str, n: usize) -> Value {
+    let communes = demo_communes();
+    let (lon, lat) = point_in(&communes[n]);
+    json!({
+        "title": title,
+        "description": "Distribution de colis chaque semaine.",
+        "themes": [theme],
+        "location": {"lon": lon, "lat": lat},
+        "address": "1 place de la Mairie",
+        "schedule": "Mardi 14 h – 17 h",
+        "contact": {"email": "contact@asso.example.org", "phone": "05 58 00 00 00", "url": "https://asso.example.org"},
+        "new_actor": {"name": format!("Acteur de {title}"), "kind": "association"}
+    })
+}
+
+pub async fn post(app: &TestApp, path: &str, body: &Value) -> reqwest::Response {
+    app.client
+        .post(format!("{}{}", app.address, path))
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+pub async fn submit(app: &TestApp, body: &Value) -> CreateInitiativeResponse {
+    let res = post(app, "/api/v1/initiatives", body).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    res.json().await.unwrap()
+}
+
+pub async fn approve(app: &TestApp, id: &str) {
+    storage::moderation::decide(
+        &app.db.conn,
+        Uuid::parse_str(id).unwrap(),
+        &Decision::Approve,
+    )
+    .await
+    .unwrap();
+}
+
+pub async fn submit_published(app: &TestApp, body: &Value) -> CreateInitiativeResponse {
+    let created = submit(app, body).await;
+    approve(app, &created.id).await;
+    created
+}
+
+pub async fn list(app: &TestApp, query: &str) -> InitiativeListResponse {
+    let res = app.get(&format!("/api/v1/initiatives?{query}")).await;
+    assert_eq!(res.status(), StatusCode::OK, "{query}");
+    res.json().await.unwrap()
+}
+
+fn titles(list: &InitiativeListResponse) -> Vec<String> {
+    let mut t: Vec<String> = list.items.iter().map(|i| i.content.title.clone()).collect();
+    t.sort();
+    t
+}
+
+pub async fn clusters(app: &TestApp, query: &str) -> ClusterListResponse {
+    let res = app
+        .get(&format!("/api/v1/initiatives/clusters?{query}"))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK, "{query}");
+    res.json().await.unwrap()
+}
+
+/// Waits until the app's map snapshot (refreshed every 100 ms in tests) shows `total`
+/// initiatives over the whole territory.
+pub async fn wait_for_map(app: &TestApp, total: u32) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let got = clusters(app, "zoom=5").await.total;
+        if got == total {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "map shows {got}, expected {total}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn counts(app: &TestApp) -> (u64, u64, u64) {
+    (
+        initiative::Entity::find()
+            .count(&app.db.conn)
+            .await
+            .unwrap(),
+        actor::Entity::find().count(&app.db.conn).await.unwrap(),
+        initiative_revision::Entity::find()
+            .count(&app.db.conn)
+            .await
+            .unwrap(),
+    )
+}
+
+async fn demo_app(db: crate::helpers::TestDb) -> TestApp {
+    spawn_app(db.with_communes(&demo_communes()).await).await
+}
+
+#[tokio::test]
+async fn lists_the_default_themes_once_in_order() {
+    for_each_backend(|db| async move {
+        let url = db.url.clone();
+        let app = demo_app(db).await;
+        // A second instance on the same database seeds again: nothing is duplicated.
+        let second = spawn_app(crate::helpers::TestDb::reopen(&app.db).await).await;
+        let themes: ThemeListResponse = second.get("/api/v1/themes").await.json().await.unwrap();
+        assert_eq!(themes.themes.len(), 14, "{url}");
+        assert_eq!(themes.themes[0].slug, "aide-alimentaire");
+        assert_eq!(themes.themes[0].label, "Aide alimentaire");
+        assert_eq!(themes.themes[13].slug, "autre");
+        assert!(themes
+            .themes
+            .iter()
+            .all(|t| !t.retired && t.color.starts_with('#')));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn refuses_a_submission_with_bad_fields_naming_each_and_stores_nothing() {
+    for_each_backend(|db| async move {
+        let app = demo_app(db).await;
+        let before = counts(&app).await;
+        let body = json!({
+            "title": "ab",
+            "description": "x".repeat(5001),
+            "themes": ["pas-un-theme"],
+            "location": {"commune_code": "99999"},
+            "start_date": "2026-13-01",
+            "contact": {"email": "pas-un-mail", "phone": "12345", "url": "javascript:alert(1)"},
+            "new_actor": {"name": "", "kind": "secte", "commune_code": "abc"}
+        });
+        let res = post(&app, "/api/v1/initiatives", &body).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let err: ErrorResponse = res.json().await.unwrap();
+        assert_eq!(err.error, "invalid_fields");
+        let mut fields: Vec<&str> = err.fields.keys().map(String::as_str).collect();
+        fields.sort_unstable();
+        assert_eq!(
+            fields,
+            [
+                "contact.email",
+                "contact.phone",
+                "contact.url",
+                "description",
+                "location",
+                "new_actor.commune_code",
+                "new_actor.kind",
+                "new_actor.name",
+                "start_date",
+                "themes",
+                "title",
+            ]
+        );
+        assert_eq!(counts(&app).await, before);
+
+        // Missing everything: the required fields are named, including who runs it.
+        let res = post(&app, "/api/v1/initiatives", &json!({})).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let err: ErrorResponse = res.json().await.unwrap();
+        for f in ["title", "description", "themes", "location", "actor_id"] {
+            assert!(err.fields.contains_key(f), "{f}: {:?}", err.fields);
+        }
+        // An unknown or unpublished actor id.
+        let mut body = submission("Épicerie", "aide-alimentaire", 0);
+        body.as_object_mut().unwrap().remove("new_actor");
+        body["actor_id"] = json!(Uuid::new_v4().to_string());
+        let res = post(&app, "/api/v1/initiatives", &body).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let err: ErrorResponse = res.json().await.unwrap();
+        assert_eq!(err.fields.keys().collect::<Vec<_>>(), ["actor_id"]);
+        assert_eq!(counts(&app).await, before);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn refuses_a_point_outside_the_territory() {
+    for_each_backend(|db| async move {
+        let app = demo_app(db).await;
+        let mut body = submission("Épicerie solidaire", "aide-alimentaire", 0);
+        body["location"] = json!({"lon": 2.35, "lat": 48.85});
+        let res = post(&app, "/api/v1/initiatives", &body).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let err: ErrorResponse = res.json().await.unwrap();
+        assert_eq!(err.fields.keys().collect::<Vec<_>>(), ["location"]);
+        assert!(err.fields["location"].contains("en dehors du territoire"));
+        assert_eq!(counts(&app).await, (0, 0, 0));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn derives_the_commune_from_the_point_and_accepts_a_commune_wide_action() {
+    for_each_backend(|db| async move {
+        let app = demo_app(db).await;
+        let communes = demo_communes();
+        let created = submit_published(&app, &submission("Au point", "logement", 3)).await;
+        let got: InitiativeResponse = app
+            .get(&format!("/api/v1/initiatives/{}", created.id))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(got.content.commune.code, communes[3].code.as_str());
+        assert!(got.content.has_point);
+
+        let mut body = submission("Toute la commune", "logement", 0);
+        body["location"] = json!({"commune_code": communes[5].code.as_str()});
+        let created = submit_published(&app, &body).await;
+        let got: InitiativeResponse = app
+            .get(&format!("/api/v1/initiatives/{}", created.id))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(got.content.commune.code, communes[5].code.as_str());
+        assert!(!got.content.has_point);
+        let geojson: Value = app
+            .get("/api/v1/initiatives.geojson")
+            .await
+            .json()
+            .await
+            .unwrap();
+        let feature = geojson["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["properties"]["id"] == created.id.as_str())
+            .unwrap();
+        assert_eq!(feature["properties"]["location_precision"], "commune");
+        assert_eq!(feature["properties"]["commune"], communes[5].code.as_str());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_pending_initiative_never_appears_publicly() {
+    for_each_backend(|db| async move {
+        let app = demo_app(db).await;
+        let created = submit(
+            &app,
+            &submission("Épicerie solidaire", "aide-alimentaire", 0),
+        )
+        .await;
+        assert_eq!(created.status, "pending");
+        assert_eq!(created.edit_token.len(), 43);
+        assert_eq!(
+            created.edit_url,
+            format!("/initiatives/modifier/{}", created.edit_token)
+        );
+
+        assert_eq!(list(&app, "").await.total, 0);
+        let geojson: Value = app
+            .get("/api/v1/initiatives.geojson")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(geojson["features"].as_array().unwrap().len(), 0);
+        assert_eq!(clusters(&app, "zoom=5").await.total, 0);
+        let res = app
+            .get(&format!("/api/v1/initiatives/{}", created.id))
+            .await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+        // Its new actor is pending too.
+        let view: SubmitterInitiativeResponse = app
+            .get(&format!("/api/v1/initiatives/edit/{}", created.edit_token))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(view.status, "pending");
+        let res = app.get(&format!("/api/v1/actors/{}", view.actor.id)).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+        let actors: ActorListResponse = app.get("/api/v1/actors").await.json().await.unwrap();
+        assert_eq!(actors.total, 0);
+
+        // Once approved, it shows everywhere, with its actor.
+        approve(&app, &created.id).await;
+        wait_for_map(&app, 1).await;
+        assert_eq!(list(&app, "").await.total, 1);
+        let actor: ActorDetailResponse = app
+            .get(&format!("/api/v1/actors/{}", view.actor.id))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(actor.initiatives.len(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn refuses_unknown_or_wrong_edit_tokens() {
+    for_each_backend(|db| async move {
+        let app = demo_app(db).await;
+        let created = submit(&app, &submission("Épicerie", "aide-alimentaire", 0)).await;
+        let wrong = solidarites_server::edit_token::generate();
+        let body = submission("Changé", "aide-alimentaire", 0);
+        for token in [wrong.as_str(), "x", &created.edit_token[..42]] {
+            let url = format!("{}/api/v1/initiatives/edit/{token}", app.address);
+            let get = app.client.get(&url).send().await.unwrap();
+            assert_eq!(get.status(), StatusCode::NOT_FOUND, "{token}");
+            let err: ErrorResponse = get.json().await.unwrap();
+            assert_eq!(err.error, "not_found");
+            let put = app.client.put(&url).json(&body).send().await.unwrap();
+            assert_eq!(put.status(), StatusCode::NOT_FOUND);
+            let del = app.client.delete(&url).send().await.unwrap();
+            assert_eq!(del.status(), StatusCode::NOT_FOUND);
+            let header = app
+                .client
+                .get(format!("{}/api/v1/initiatives/edit", app.address))
+                .header("X-Edit-Token", token)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(header.status(), StatusCode::NOT_FOUND);
+        }
+        let none = app.get("/api/v1/initiatives/edit").await;
+        assert_eq!(none.status(), StatusCode::NOT_FOUND);
+
+        // The right token works by header and by path, and the title did not change.
+        let by_header: SubmitterInitiativeResponse = app
+            .client
+            .get(format!("{}/api/v1/initiatives/edit", app.address))
+            .header("X-Edit-Token", &created.edit_token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(by_header.id, created.id);
+        assert_eq!(by_header.content.title, "Épicerie");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_edit_of_a_published_initiative_keeps_the_published_version_until_approval() {
+    for_each_backend(|db| async move {
+        let app = demo_app(db).await;
+        let created = submit_published(&app, &submission("Version publiée", "sante", 0)).await;
+        let url = format!(
+            "{}/api/v1/initiatives/edit/{}",
+            app.address, created.edit_token
+        );
+        let edit = submission("Version modifiée", "sante", 1);
+        let res = app.client.put(&url).json(&edit).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let view: SubmitterInitiativeResponse = res.json().await.unwrap();
+        assert_eq!(view.status, "published");
+        assert_eq!(view.content.title, "Version publiée");
+        assert_eq!(
+            view.pending_revision.as_ref().unwrap().title,
+            "Version modifiée"
+        );
+
+        let public: InitiativeResponse = app
+            .get(&format!("/api/v1/initiatives/{}", created.id))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(public.content.title, "Version publiée");
+        assert_eq!(titles(&list(&app, "").await), ["Version publiée"]);
+        assert_eq!(list(&app, "q=modifiee").await.total, 0);
+
+        // A rejected change leaves the published version and tells the submitter why.
+        let queue = storage::moderation::queue(&app.db.conn).await.unwrap();
+        assert_eq!(queue.revisions.len(), 1);
+        let rev_id = queue.revisions[0].0.id;
+        storage::moderation::decide(
+            &app.db.conn,
+            rev_id,
+            &Decision::Reject("Adresse inexacte.".into()),
+        )
+        .await
+        .unwrap();
+        let view: SubmitterInitiativeResponse = app
+            .client
+            .get(&url)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            view.moderation_message.as_deref(),
+            Some("Adresse inexacte.")
+        );
+        assert!(view.pending_revision.is_none());
+
+        // A new change, approved, replaces the published version.
+        app.client.put(&url).json(&edit).send().await.unwrap();
+        let queue = storage::moderation::queue(&app.db.conn).await.unwrap();
+        storage::moderation::decide(&app.db.conn, queue.revisions[0].0.id, &Decision::Approve)
+            .await
+            .unwrap();
+        assert_eq!(titles(&list(&app, "").await), ["Version modifiée"]);
+        let public: InitiativeResponse = app
+            .get(&format!("/api/v1/initiatives/{}", created.id))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            public.content.commune.code,
+            demo_communes()[1].code.as_str()
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn withdrawing_removes_an_initiative_and_closes_the_edit_link() {
+    for_each_backend(|db| async move {
+        let app = demo_app(db).await;
+        let created = submit_published(&app, &submission("À retirer", "sante", 0)).await;
+        wait_for_map(&app, 1).await;
+        let url = format!("{}/api/v1/initiatives/edit", app.address);
+        let res = app
+            .client
+            .delete(&url)
+            .header("X-Edit-Token", &created.edit_token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::NO_CONTENT);
+        assert_eq!(list(&app, "").await.total, 0);
+        assert_eq!(clusters(&app, "zoom=5").await.total, 0);
+        let res = app
+            .client
+            .put(&url)
+            .header("X-Edit-Token", &created.edit_token)
+            .json(&submission("Encore", "sante", 0))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::GONE);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn returns_xss_looking_text_verbatim() {
+    for_each_backend(|db| async move {
+        let app = demo_app(db).await;
+        let script = "<script>alert(1)</script>";
+        let img = "\"><img src=x onerror=alert(1)>";
+        let mut body = submission(script, "autre", 0);
+        body["description"] = json!(format!("{img}\n& « guillemets »"));
+        body["schedule"] = json!(img);
+        body["new_actor"]["name"] = json!(img);
+        let created = submit_published(&app, &body).await;
+        let res = app
+            .get(&format!("/api/v1/initiatives/{}", created.id))
+            .await;
+        assert!(res
+            .headers()
+            .get("content-type")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("application/json"));
+        let got: InitiativeResponse = res.json().await.unwrap();
+        assert_eq!(got.content.title, script);
+        assert_eq!(got.content.description, format!("{img}\n& « guillemets »"));
+        assert_eq!(got.content.schedule.as_deref(), Some(img));
+        assert_eq!(got.actor.name, img);
+        let geojson: Value = app
+            .get("/api/v1/initiatives.geojson")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(geojson["features"][0]["properties"]["title"], script);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn filters_by_theme_commune_bbox_text_actor_and_label() {
+    for_each_backend(|db| async move {
+        let app = demo_app(db).await;
+        let communes = demo_communes();
+        let a = submit_published(
+            &app,
+            &submission("Épicerie solidaire", "aide-alimentaire", 0),
+        )
+        .await;
+        let mut body_b = submission("Atelier numérique", "numerique", 10);
+        body_b["themes"] = json!(["numerique", "education"]);
+        body_b["description"] = json!("Aide aux démarches en ligne.");
+        submit_published(&app, &body_b).await;
+        let mut body_c = submission("Visites de convivialité", "isolement", 20);
+        body_c["description"] = json!("Des bénévoles rendent visite.");
+        body_c["new_actor"]["name"] = json!("Les Petits Frères de l'Île");
+        let c = submit_published(&app, &body_c).await;
+
+        // theme: one, several (repeated or comma list), none matching
+        assert_eq!(
+            titles(&list(&app, "theme=numerique").await),
+            ["Atelier numérique"]
+        );
+        assert_eq!(
+            titles(&list(&app, "theme=education").await),
+            ["Atelier numérique"]
+        );
+        assert_eq!(list(&app, "theme=numerique&theme=isolement").await.total, 2);
+        assert_eq!(
+            list(&app, "theme=numerique,aide-alimentaire").await.total,
+            2
+        );
+        assert_eq!(list(&app, "theme=logement").await.total, 0);
+
+        // commune
+        let code = communes[20].code.as_str();
+        assert_eq!(
+            titles(&list(&app, &format!("commune={code}")).await),
+            ["Visites de convivialité"]
+        );
+        let other = communes[30].code.as_str();
+        assert_eq!(list(&app, &format!("commune={other}")).await.total, 0);
+        let res = app.get("/api/v1/initiatives?commune=xyz").await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+        // bbox: around the first point only; then an empty sea box; then invalid ones
+        let (lon, lat) = point_in(&communes[0]);
+        let bbox = format!(
+            "bbox={},{},{},{}",
+            lon - 0.001,
+            lat - 0.001,
+            lon + 0.001,
+            lat + 0.001
+        );
+        assert_eq!(titles(&list(&app, &bbox).await), ["Épicerie solidaire"]);
+        assert_eq!(list(&app, "bbox=10,10,11,11").await.total, 0);
+        for bad in [
+            "bbox=1,2,3",
+            "bbox=a,b,c,d",
+            "bbox=3,2,1,4",
+            "bbox=-200,0,0,1",
+        ] {
+            let res = app.get(&format!("/api/v1/initiatives?{bad}")).await;
+            assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+            let err: ErrorResponse = res.json().await.unwrap();
+            assert!(err.fields.contains_key("bbox"), "{bad}");
+        }
+        let geojson: Value = app
+            .get(&format!("/api/v1/initiatives.geojson?{bbox}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(geojson["features"].as_array().unwrap().len(), 1);
+
+        // q: accents and case ignored, over title, description and actor name
+        assert_eq!(
+            titles(&list(&app, "q=epicerie").await),
+            ["Épicerie solidaire"]
+        );
+        assert_eq!(
+            titles(&list(&app, "q=%C3%89PICERIE").await),
+            ["Épicerie solidaire"]
+        );
+        assert_eq!(
+            titles(&list(&app, "q=demarches").await),
+            ["Atelier numérique"]
+        );
+        assert_eq!(
+            titles(&list(&app, "q=petits%20freres%20de%20l%20ile").await),
+            ["Visites de convivialité"]
+        );
+        assert_eq!(list(&app, "q=boulangerie").await.total, 0);
+
+        // actor
+        let view: SubmitterInitiativeResponse = app
+            .get(&format!("/api/v1/initiatives/edit/{}", c.edit_token))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            titles(&list(&app, &format!("actor={}", view.actor.id)).await),
+            ["Visites de convivialité"]
+        );
+
+        // label: on the initiative itself, on its actor; expired and revoked grants don't count
+        let label = storage::labels::create(
+            &app.db.conn,
+            "anti-solitude",
+            "Label anti-solitude",
+            "Critères.",
+        )
+        .await
+        .unwrap();
+        assert_eq!(list(&app, "label=anti-solitude").await.total, 0);
+        let today = chrono::Utc::now().date_naive();
+        let grant = storage::labels::grant(
+            &app.db.conn,
+            label.id,
+            storage::labels::GrantTarget::Initiative(Uuid::parse_str(&a.id).unwrap()),
+            today + chrono::Duration::days(30),
+        )
+        .await
+        .unwrap();
+        let actor_id = Uuid::parse_str(&view.actor.id).unwrap();
+        storage::labels::grant(
+            &app.db.conn,
+            label.id,
+            storage::labels::GrantTarget::Actor(actor_id),
+            today - chrono::Duration::days(3),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            titles(&list(&app, "label=anti-solitude").await),
+            ["Épicerie solidaire"]
+        );
+        let labelled: InitiativeResponse = app
+            .get(&format!("/api/v1/initiatives/{}", a.id))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(labelled.labels.len(), 1);
+        assert_eq!(labelled.labels[0].name, "Label anti-solitude");
+        let actors: ActorListResponse = app
+            .get("/api/v1/actors?label=anti-solitude")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(actors.total, 0, "the actor's grant expired");
+        storage::labels::grant(
+            &app.db.conn,
+            label.id,
+            storage::labels::GrantTarget::Actor(actor_id),
+            today + chrono::Duration::days(365),
+        )
+        .await
+        .unwrap();
+        assert_eq!(list(&app, "label=anti-solitude").await.total, 2);
+        let actors: ActorListResponse = app
+            .get("/api/v1/actors?label=anti-solitude")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            actors
+                .items
+                .iter()
+                .map(|a| a.id.as_str())
+                .collect::<Vec<_>>(),
+            [view.actor.id.as_str()]
+        );
+        assert_eq!(actors.items[0].labels.len(), 1);
+        storage::labels::revoke(&app.db.conn, grant.id)
+            .await
+            .unwrap();
+        assert_eq!(
+            titles(&list(&app, "label=anti-solitude").await),
+            ["Visites de convivialité"]
+        );
+        let unlabelled: InitiativeResponse = app
+            .get(&format!("/api/v1/initiatives/{}", a.id))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(unlabelled.labels.is_empty());
+        assert_eq!(list(&app, "label=inconnu").await.total, 0);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn filters_the_actors_directory() {
+    for_each_backend(|db| async move {
+        let app = demo_app(db).await;
+        let communes = demo_communes();
+        let mut body = submission("Épicerie", "aide-alimentaire", 0);
+        body["new_actor"] = json!({"name": "Épicerie des Îles", "kind": "association", "commune_code": communes[0].code.as_str()});
+        submit_published(&app, &body).await;
+        let mut body = submission("Café numérique", "numerique", 1);
+        body["new_actor"] = json!({"name": "CCAS de Port-Fictif", "kind": "ccas"});
+        submit_published(&app, &body).await;
+        let names = |r: ActorListResponse| r.items.into_iter().map(|a| a.name).collect::<Vec<_>>();
+        let get = |q: &'static str| {
+            let app = &app;
+            async move {
+                let res = app.get(&format!("/api/v1/actors?{q}")).await;
+                assert_eq!(res.status(), StatusCode::OK, "{q}");
+                res.json::<ActorListResponse>().await.unwrap()
+            }
+        };
+        assert_eq!(get("").await.total, 2);
+        assert_eq!(names(get("kind=ccas").await), ["CCAS de Port-Fictif"]);
+        assert_eq!(get("kind=entreprise").await.total, 0);
+        assert_eq!(names(get("q=epicerie%20des%20iles").await), ["Épicerie des Îles"]);
+        assert_eq!(get("q=boulangerie").await.total, 0);
+        assert_eq!(names(get("theme=numerique").await), ["CCAS de Port-Fictif"]);
+        assert_eq!(get("theme=logement").await.total, 0);
+        let res = app.get(&format!("/api/v1/actors?commune={}", communes[0].code)).await;
+        let r: ActorListResponse = res.json().await.unwrap();
+        assert_eq!(names(r), ["Épicerie des Îles"]);
+        let res = app.get("/api/v1/actors?kind=secte&commune=x").await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let err: ErrorResponse = res.json().await.unwrap();
+        assert_eq!(err.fields.len(), 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn hides_expired_initiatives() {
+    for_each_backend(|db| async move {
+        let app = demo_app(db).await;
+        let mut body = submission("Terminée", "sante", 0);
+        body["start_date"] = json!("2020-01-01");
+        body["end_date"] = json!("2020-06-30");
+        let expired = submit_published(&app, &body).await;
+        let mut body = submission("En cours", "sante", 1);
+        body["start_date"] = json!("2020-01-01");
+        body["end_date"] = json!("2099-12-31");
+        submit_published(&app, &body).await;
+        submit_published(&app, &submission("Permanente", "sante", 2)).await;
+        wait_for_map(&app, 2).await;
+        assert_eq!(titles(&list(&app, "").await), ["En cours", "Permanente"]);
+        let res = app
+            .get(&format!("/api/v1/initiatives/{}", expired.id))
+            .await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+        let geojson: Value = app
+            .get("/api/v1/initiatives.geojson")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(geojson["features"].as_array().unwrap().len(), 2);
+        // End before start is refused.
+        let mut body = submission("À l'envers", "sante", 0);
+        body["start_date"] = json!("2026-02-01");
+        body["end_date"] = json!("2026-01-01");
+        let res = post(&app, "/api/v1/initiatives", &body).await;
+        let err: ErrorResponse = res.json().await.unwrap();
+        assert_eq!(err.fields.keys().collect::<Vec<_>>(), ["end_date"]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn cluster_counts_add_up_to_the_published_initiatives_in_the_bbox() {
+    for_each_backend(|db| async move {
+        let app = demo_app(db).await;
+        let themes = ["aide-alimentaire", "sante", "logement"];
+        for n in 0..24 {
+            let body = submission(&format!("Initiative {n}"), themes[n % 3], n % 12);
+            if n % 5 == 4 {
+                submit(&app, &body).await; // stays pending
+            } else {
+                submit_published(&app, &body).await;
+            }
+        }
+        let published = 24 - 24 / 5;
+        wait_for_map(&app, published).await;
+        for zoom in [0, 5, 8, 10, 12] {
+            let c = clusters(&app, &format!("zoom={zoom}")).await;
+            assert_eq!(c.total, published, "zoom {zoom}");
+            assert_eq!(c.clusters.iter().map(|c| c.count).sum::<u32>(), published);
+            for cluster in &c.clusters {
+                assert_eq!(cluster.themes.values().sum::<u32>(), cluster.count);
+                assert_eq!(cluster.id.is_some(), cluster.count == 1);
+                assert_eq!(cluster.title.is_some(), cluster.count == 1);
+            }
+        }
+        assert!(clusters(&app, "zoom=0").await.clusters.len() == 1);
+        // A bbox around one commune's point holds exactly the published ones there.
+        let (lon, lat) = point_in(&demo_communes()[0]);
+        let bbox = format!(
+            "bbox={},{},{},{}",
+            lon - 0.001,
+            lat - 0.001,
+            lon + 0.001,
+            lat + 0.001
+        );
+        let in_box = list(&app, &format!("{bbox}&per_page=100")).await.total;
+        let c = clusters(&app, &format!("{bbox}&zoom=14")).await;
+        assert_eq!(u64::from(c.total), in_box);
+        assert!(in_box > 0);
+        let c = clusters(&app, &format!("{bbox}&zoom=14&theme=sante")).await;
+        assert!(c
+            .clusters
+            .iter()
+            .all(|c| c.themes.keys().all(|t| t == "sante")));
+        // Invalid zoom and too large a view are refused.
+        for bad in ["zoom=21", "zoom=x", "", "zoom=20&bbox=-5,45,-3,47"] {
+            let res = app
+                .get(&format!("/api/v1/initiatives/clusters?{bad}"))
+                .await;
+            assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn paginates_the_public_list() {
+    for_each_backend(|db| async move {
+        let app = demo_app(db).await;
+        for n in 0..7 {
+            submit_published(&app, &submission(&format!("Initiative {n}"), "autre", n)).await;
+        }
+        let first = list(&app, "per_page=3").await;
+        assert_eq!(
+            (first.total, first.items.len(), first.page, first.per_page),
+            (7, 3, 1, 3)
+        );
+        let third = list(&app, "per_page=3&page=3").await;
+        assert_eq!(third.items.len(), 1);
+        let beyond = list(&app, "per_page=3&page=4").await;
+        assert!(beyond.items.is_empty());
+        let mut all: Vec<String> = Vec::new();
+        for page in 1..=3 {
+            all.extend(
+                list(&app, &format!("per_page=3&page={page}"))
+                    .await
+                    .items
+                    .into_iter()
+                    .map(|i| i.id),
+            );
+        }
+        all.sort();
+        all.dedup();
+        assert_eq!(all.len(), 7);
+        for bad in ["per_page=101", "per_page=0", "page=0", "page=-1"] {
+            let res = app.get(&format!("/api/v1/initiatives?{bad}")).await;
+            assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn retired_themes_are_refused_for_new_submissions_but_kept_on_old_ones() {
+    for_each_backend(|db| async move {
+        let app = demo_app(db).await;
+        let old = submit_published(&app, &submission("Ancienne", "mobilite", 0)).await;
+        storage::themes::retire(&app.db.conn, "mobilite")
+            .await
+            .unwrap();
+        let res = post(
+            &app,
+            "/api/v1/initiatives",
+            &submission("Nouvelle", "mobilite", 0),
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let themes: ThemeListResponse = app.get("/api/v1/themes").await.json().await.unwrap();
+        assert!(themes
+            .themes
+            .iter()
+            .any(|t| t.slug == "mobilite" && t.retired));
+        let got: InitiativeResponse = app
+            .get(&format!("/api/v1/initiatives/{}", old.id))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(got.content.themes, ["mobilite"]);
+        // Its submitter can still edit it without changing theme.
+        let res = app
+            .client
+            .put(format!(
+                "{}/api/v1/initiatives/edit/{}",
+                app.address, old.edit_token
+            ))
+            .json(&submission("Ancienne, corrigée", "mobilite", 0))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn moderation_decisions_follow_the_workflow_and_bulk_is_all_or_nothing() {
+    for_each_backend(|db| async move {
+        let app = demo_app(db).await;
+        let a = submit(&app, &submission("Initiative A", "sante", 0)).await;
+        let b = submit(&app, &submission("Initiative B", "sante", 1)).await;
+        let c = submit(&app, &submission("Initiative C", "sante", 2)).await;
+        let queue = storage::moderation::queue(&app.db.conn).await.unwrap();
+        assert_eq!((queue.initiatives.len(), queue.actors.len()), (3, 3));
+
+        let ids: Vec<Uuid> = [&a.id, &b.id]
+            .iter()
+            .map(|i| Uuid::parse_str(i).unwrap())
+            .collect();
+        let unknown = Uuid::new_v4();
+        let err = storage::moderation::decide_all(
+            &app.db.conn,
+            &[ids[0], unknown, ids[1]],
+            &Decision::Approve,
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            matches!(err, ModerationError::UnknownIds(ref u) if u == &vec![unknown]),
+            "{err:?}"
+        );
+        assert_eq!(list(&app, "").await.total, 0, "nothing approved");
+
+        // One not applicable (already published) makes the whole batch fail too.
+        approve(&app, &c.id).await;
+        let c_id = Uuid::parse_str(&c.id).unwrap();
+        assert!(
+            storage::moderation::decide_all(&app.db.conn, &[ids[0], c_id], &Decision::Approve)
+                .await
+                .is_err()
+        );
+        assert_eq!(list(&app, "").await.total, 1);
+
+        let outcomes = storage::moderation::decide_all(&app.db.conn, &ids, &Decision::Approve)
+            .await
+            .unwrap();
+        assert_eq!(outcomes.len(), 2);
+        assert_eq!(outcomes[0].before["status"], "pending");
+        assert_eq!(outcomes[0].after["status"], "published");
+        assert_eq!(list(&app, "").await.total, 3);
+
+        // Request changes, then reject: the submitter reads the message.
+        let d = submit(&app, &submission("Initiative D", "sante", 3)).await;
+        let d_id = Uuid::parse_str(&d.id).unwrap();
+        storage::moderation::decide(
+            &app.db.conn,
+            d_id,
+            &Decision::RequestChanges("Précisez l'horaire.".into()),
+        )
+        .await
+        .unwrap();
+        let view: SubmitterInitiativeResponse = app
+            .get(&format!("/api/v1/initiatives/edit/{}", d.edit_token))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(view.status, "changes_requested");
+        assert_eq!(
+            view.moderation_message.as_deref(),
+            Some("Précisez l'horaire.")
+        );
+        // The submitter's edit sends it back to the queue.
+        app.client
+            .put(format!(
+                "{}/api/v1/initiatives/edit/{}",
+                app.address, d.edit_token
+            ))
+            .json(&submission("Initiative D corrigée", "sante", 3))
+            .send()
+            .await
+            .unwrap();
+        let queue = storage::moderation::queue(&app.db.conn).await.unwrap();
+        assert_eq!(
+            queue
+                .initiatives
+                .iter()
+                .map(|i| i.title.as_str())
+                .collect::<Vec<_>>(),
+            ["Initiative D corrigée"]
+        );
+        storage::moderation::decide(&app.db.conn, d_id, &Decision::Reject("Hors sujet.".into()))
+            .await
+            .unwrap();
+        let view: SubmitterInitiativeResponse = app
+            .get(&format!("/api/v1/initiatives/edit/{}", d.edit_token))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            (view.status.as_str(), view.moderation_message.as_deref()),
+            ("rejected", Some("Hors sujet."))
+        );
+
+        // Archiving a published initiative takes it off the map.
+        storage::moderation::decide(&app.db.conn, c_id, &Decision::Archive)
+            .await
+            .unwrap();
+        assert_eq!(list(&app, "").await.total, 2);
+        wait_for_map(&app, 2).await;
+    })
+    .await;
+}
