@@ -22,7 +22,7 @@ fn themes() -> Vec<(String, String)> {
 }
 
 fn raw(value: Value) -> BTreeMap<String, Value> {
-    serde_json::from_value(value).unwrap()
+    serde_json::from_value(value).unwrap_or_else(|e| panic!("not an answer object: {e}"))
 }
 
 fn landes_commune(code: &InseeCode) -> bool {
