@@ -1,4 +1,4 @@
-use actix_web::{get, http::header, web, HttpRequest, HttpResponse};
+use actix_web::{get, http::header, route, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use solidarites_api_types::{CommuneListResponse, CommuneResponse};
 use solidarites_domain::{Commune, InseeCode};
@@ -97,7 +97,7 @@ pub async fn get_commune(
 #[utoipa::path(get, path = "/api/v1/communes.geojson", tag = "communes",
     responses((status = 200, description = "GeoJSON FeatureCollection", content_type = "application/geo+json"),
               (status = 304, description = "Not modified")))]
-#[get("/communes.geojson")]
+#[route("/communes.geojson", method = "GET", method = "HEAD")]
 #[tracing::instrument(skip_all)]
 pub async fn get_communes_geojson(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
     let territory = state.territory.current();

@@ -1,4 +1,4 @@
-use actix_web::{get, web, HttpResponse};
+use actix_web::{route, web, HttpResponse};
 use solidarites_api_types::HealthResponse;
 
 use crate::{error::ApiError, state::AppState, storage};
@@ -6,7 +6,7 @@ use crate::{error::ApiError, state::AppState, storage};
 /// Liveness and readiness: answers 200 only when the database answers.
 #[utoipa::path(get, path = "/api/v1/health", tag = "system",
     responses((status = 200, description = "The server and its database are up", body = HealthResponse)))]
-#[get("/health")]
+#[route("/health", method = "GET", method = "HEAD")]
 #[tracing::instrument(skip_all)]
 pub async fn get_health(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     state.db.ping().await?;

@@ -232,3 +232,28 @@ async fn publishes_an_openapi_description_of_the_routes() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn answers_head_requests_on_cacheable_routes_without_a_body() {
+    for_each_backend(|db| async move {
+        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
+        for path in ["/api/v1/communes.geojson", "/api/v1/health"] {
+            let res = app
+                .client
+                .head(format!("{}{path}", app.address))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::OK, "{path}");
+            assert!(res.bytes().await.unwrap().is_empty(), "{path}");
+        }
+        let res = app
+            .client
+            .head(format!("{}/api/v1/communes.geojson", app.address))
+            .send()
+            .await
+            .unwrap();
+        assert!(res.headers().contains_key("etag"));
+    })
+    .await;
+}
