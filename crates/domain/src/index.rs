@@ -32,6 +32,7 @@
 use std::collections::HashMap;
 
 use geo::{Coord, LineString, MultiPolygon, Rect};
+#[cfg(feature = "parallel")]
 use rayon::prelude::*;
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::RTree;
@@ -373,44 +374,52 @@ impl CommuneIndex {
     }
 
     /// [`locate_index`](Self::locate_index) for many (lon, lat) points, in
-    /// parallel; the answer for `points[i]` is at `[i]`.
+    /// parallel (sequentially without the `parallel` feature); the answer for
+    /// `points[i]` is at `[i]`.
     #[must_use]
     pub fn locate_batch(&self, points: &[(f64, f64)]) -> Vec<Option<u32>> {
         let mut answers = vec![None; points.len()];
+        let fill = |(answers, points): (&mut [Option<u32>], &[(f64, f64)])| {
+            self.for_each_located(points, |k, found| {
+                if let Some(answer) = answers.get_mut(k) {
+                    *answer = found;
+                }
+            });
+        };
+        #[cfg(feature = "parallel")]
         answers
             .par_chunks_mut(PARALLEL_CHUNK)
             .zip(points.par_chunks(PARALLEL_CHUNK))
-            .for_each(|(answers, points)| {
-                self.for_each_located(points, |k, found| {
-                    if let Some(answer) = answers.get_mut(k) {
-                        *answer = found;
-                    }
-                });
-            });
+            .for_each(fill);
+        #[cfg(not(feature = "parallel"))]
+        answers
+            .chunks_mut(PARALLEL_CHUNK)
+            .zip(points.chunks(PARALLEL_CHUNK))
+            .for_each(fill);
         answers
     }
 
-    /// Counts (lon, lat) points per commune, in parallel: the counts are
-    /// indexed like [`communes`](Self::communes); the second value is the
-    /// number of points in no commune.
+    /// Counts (lon, lat) points per commune, in parallel (sequentially
+    /// without the `parallel` feature): the counts are indexed like
+    /// [`communes`](Self::communes); the second value is the number of points
+    /// in no commune.
     #[must_use]
     pub fn count_batch(&self, points: &[(f64, f64)]) -> (Vec<u64>, u64) {
         let slots = self.communes.len() + 1;
         let outside = self.communes.len();
+        let count_chunk = |mut counts: Vec<u64>, chunk: &[(f64, f64)]| {
+            self.for_each_located(chunk, |_, found| {
+                let slot = found.map_or(outside, |i| i as usize);
+                if let Some(count) = counts.get_mut(slot) {
+                    *count += 1;
+                }
+            });
+            counts
+        };
+        #[cfg(feature = "parallel")]
         let mut counts = points
             .par_chunks(PARALLEL_CHUNK)
-            .fold(
-                || vec![0u64; slots],
-                |mut counts, chunk| {
-                    self.for_each_located(chunk, |_, found| {
-                        let slot = found.map_or(outside, |i| i as usize);
-                        if let Some(count) = counts.get_mut(slot) {
-                            *count += 1;
-                        }
-                    });
-                    counts
-                },
-            )
+            .fold(|| vec![0u64; slots], count_chunk)
             .reduce(
                 || vec![0u64; slots],
                 |mut total, part| {
@@ -418,6 +427,10 @@ impl CommuneIndex {
                     total
                 },
             );
+        #[cfg(not(feature = "parallel"))]
+        let mut counts = points
+            .chunks(PARALLEL_CHUNK)
+            .fold(vec![0u64; slots], count_chunk);
         let none = counts.pop().unwrap_or(0);
         (counts, none)
     }

@@ -1,5 +1,5 @@
 //! Solidarités domain: communes, INSEE codes, positions, the point → commune
-//! index, boundary import and map display.
+//! index, boundary import, map display and needs questionnaires.
 //!
 //! Coordinates are WGS 84 longitude/latitude in degrees everywhere (x = lon,
 //! y = lat). Geometry here is planar on those degrees, which is what
@@ -16,6 +16,7 @@ pub mod import;
 pub mod index;
 pub mod insee;
 pub mod point;
+pub mod questionnaire;
 
 pub use commune::Commune;
 pub use import::{
@@ -24,3 +25,7 @@ pub use import::{
 pub use index::CommuneIndex;
 pub use insee::{InseeCode, InseeCodeError};
 pub use point::{CoordinateError, LonLat};
+pub use questionnaire::{
+    landes_template, AnswerValue, ChoiceOption, Condition, FieldErrors, Question, QuestionKind,
+    QuestionnaireDefinition, Section, ValidatedAnswers,
+};
