@@ -178,6 +178,7 @@ pub struct QuestionnaireListResponse {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SaveQuestionnaireRequest {
     /// A `QuestionnaireDefinition`.
+    #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub definition: serde_json::Value,
 }

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     sea_query::{Expr, Func},
+    ActiveModelTrait,
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, SqlErr, TransactionTrait,
@@ -105,7 +106,8 @@ pub async fn get_version(
 }
 
 /// Stores a new questionnaire with its version 1 (`definition` is validated JSON).
-/// Audited as `questionnaire.create` (`actor` `None` for the start-up default).
+/// Audited as `questionnaire.create` when made by staff (`actor` `None`: the start-up
+/// default, not audited).
 pub async fn create(
     db: &DatabaseConnection,
     title: &str,
@@ -134,16 +136,19 @@ pub async fn create(
     questionnaire_version::Entity::insert(questionnaire_version::ActiveModel::from(v.clone()))
         .exec_without_returning(&txn)
         .await?;
-    audit::record(
-        &txn,
-        actor,
-        "questionnaire.create",
-        "questionnaire",
-        &q.id,
-        None,
-        Some(serde_json::json!({"title": q.title, "version": 1, "version_id": v.id})),
-    )
-    .await?;
+    // The start-up default (no actor) is not audited, like the default themes.
+    if let Some(actor) = actor {
+        audit::record(
+            &txn,
+            Some(actor),
+            "questionnaire.create",
+            "questionnaire",
+            &q.id,
+            None,
+            Some(serde_json::json!({"title": q.title, "version": 1, "version_id": v.id})),
+        )
+        .await?;
+    }
     txn.commit().await?;
     Ok(StoredQuestionnaire {
         questionnaire: q,
@@ -248,6 +253,27 @@ pub async fn save_definition(
     .await?;
     txn.commit().await?;
     Ok(Some(outcome))
+}
+
+/// Title of the questionnaire created on first start.
+pub const DEFAULT_TITLE: &str = "Questionnaire Landes — nouvelles solidarités";
+
+/// On first start (no questionnaire at all), stores the Landes template built with the
+/// active themes. Idempotent; returns whether it created it.
+pub async fn seed_default(db: &DatabaseConnection) -> Result<bool, DbErr> {
+    if any_exists(db).await? {
+        return Ok(false);
+    }
+    let themes: Vec<(String, String)> = super::themes::list(db)
+        .await?
+        .into_iter()
+        .filter(|t| t.retired_at.is_none())
+        .map(|t| (t.slug, t.label))
+        .collect();
+    let definition = solidarites_domain::landes_template(&themes);
+    let json = serde_json::to_string(&definition).map_err(|e| DbErr::Custom(e.to_string()))?;
+    create(db, DEFAULT_TITLE, &json, None).await?;
+    Ok(true)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -365,7 +391,8 @@ pub async fn update_campaign<E>(
         return Ok(Some(Err(err)));
     }
     after.updated_at = Utc::now();
-    let mut active = campaign::ActiveModel::from(after.clone());
+    // Every column written (a model converts to all-`Unchanged` values).
+    let mut active = campaign::ActiveModel::from(after.clone()).reset_all();
     active.id = sea_orm::ActiveValue::Unchanged(after.id.clone());
     campaign::Entity::update(active).exec(&txn).await?;
     audit::record(
@@ -446,8 +473,9 @@ pub struct NewResponse {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SubmitOutcome {
     Created(String),
-    /// The same idempotency key was already used for this campaign: that response's id.
-    Replayed(String),
+    /// The same idempotency key was already used for this campaign: that response's id
+    /// and day.
+    Replayed(String, NaiveDate),
     /// The version was edited between validation and storage: validate again.
     DefinitionChanged,
 }
@@ -457,13 +485,14 @@ pub async fn find_by_idempotency(
     db: &impl ConnectionTrait,
     campaign_id: &str,
     key_hash: &str,
-) -> Result<Option<String>, DbErr> {
+) -> Result<Option<(String, NaiveDate)>, DbErr> {
     response::Entity::find()
         .select_only()
         .column(response::Column::Id)
+        .column(response::Column::SubmittedOn)
         .filter(response::Column::CampaignId.eq(campaign_id))
         .filter(response::Column::IdempotencyKeyHash.eq(key_hash))
-        .into_tuple::<String>()
+        .into_tuple::<(String, NaiveDate)>()
         .one(db)
         .await
 }
@@ -478,8 +507,8 @@ pub async fn submit(
     assisted: Option<&StaffUser>,
 ) -> Result<SubmitOutcome, DbErr> {
     if let Some(hash) = &new.idempotency_key_hash {
-        if let Some(id) = find_by_idempotency(db, &new.campaign_id, hash).await? {
-            return Ok(SubmitOutcome::Replayed(id));
+        if let Some((id, day)) = find_by_idempotency(db, &new.campaign_id, hash).await? {
+            return Ok(SubmitOutcome::Replayed(id, day));
         }
     }
     let id = Uuid::new_v4().to_string();
@@ -525,8 +554,8 @@ pub async fn submit(
         {
             drop(txn);
             // The concurrent twin committed first: answer with its id.
-            if let Some(existing) = find_by_idempotency(db, &new.campaign_id, hash).await? {
-                return Ok(SubmitOutcome::Replayed(existing));
+            if let Some((existing, day)) = find_by_idempotency(db, &new.campaign_id, hash).await? {
+                return Ok(SubmitOutcome::Replayed(existing, day));
             }
         }
         return Err(err);
