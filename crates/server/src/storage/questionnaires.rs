@@ -114,10 +114,20 @@ pub async fn create(
     definition: &str,
     actor: Option<&StaffUser>,
 ) -> Result<StoredQuestionnaire, DbErr> {
+    insert_questionnaire(db, Uuid::new_v4().to_string(), title, definition, actor).await
+}
+
+async fn insert_questionnaire(
+    db: &DatabaseConnection,
+    id: String,
+    title: &str,
+    definition: &str,
+    actor: Option<&StaffUser>,
+) -> Result<StoredQuestionnaire, DbErr> {
     let now = Utc::now();
     let txn = db.begin().await?;
     let q = questionnaire::Model {
-        id: Uuid::new_v4().to_string(),
+        id,
         title: title.to_owned(),
         created_at: now,
         updated_at: now,
@@ -257,6 +267,8 @@ pub async fn save_definition(
 
 /// Title of the questionnaire created on first start.
 pub const DEFAULT_TITLE: &str = "Questionnaire Landes — nouvelles solidarités";
+/// Id of the questionnaire created on first start.
+pub const DEFAULT_ID: &str = "00000000-0000-4000-8000-00000000a001";
 
 /// On first start (no questionnaire at all), stores the Landes template built with the
 /// active themes. Idempotent; returns whether it created it.
@@ -272,8 +284,14 @@ pub async fn seed_default(db: &DatabaseConnection) -> Result<bool, DbErr> {
         .collect();
     let definition = solidarites_domain::landes_template(&themes);
     let json = serde_json::to_string(&definition).map_err(|e| DbErr::Custom(e.to_string()))?;
-    create(db, DEFAULT_TITLE, &json, None).await?;
-    Ok(true)
+    // A fixed id: instances starting together cannot both store it.
+    match insert_questionnaire(db, DEFAULT_ID.to_owned(), DEFAULT_TITLE, &json, None).await {
+        Ok(_) => Ok(true),
+        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            Ok(false)
+        }
+        Err(err) => Err(err),
+    }
 }
 
 // ---------------------------------------------------------------------------------------

@@ -834,3 +834,57 @@ async fn assisted_entry_is_audited_without_the_answers() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn answers_are_throttled_per_address_in_memory() {
+    for_each_backend(|db| async move {
+        let mut settings = crate::helpers::test_settings(&db);
+        settings.answer_burst_per_ip = 2;
+        settings.answer_refill_per_ip = std::time::Duration::from_secs(3600);
+        let app =
+            crate::helpers::spawn_app_with(db.with_communes(&demo_communes()).await, settings)
+                .await;
+        let staff = app.login_as(Role::Moderator).await;
+        let campaign = open_campaign(&staff).await;
+        for n in 0..2 {
+            assert_eq!(
+                answer(&app, &campaign, &full_answer(n)).await.status(),
+                StatusCode::CREATED
+            );
+        }
+        let res = answer(&app, &campaign, &full_answer(3)).await;
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert!(res.headers().contains_key("retry-after"));
+        let res = app
+            .post_json("/api/v1/volunteers", &volunteer(&code(&demo_communes()[0])))
+            .await;
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(count(&app, "responses").await, 2);
+        // Staff entering answers are not throttled.
+        let mut body = full_answer(4);
+        body["channel"] = json!("telephone");
+        let res = staff
+            .post_json(
+                &format!("/api/v1/admin/campaigns/{campaign}/responses"),
+                &body,
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn two_instances_starting_together_store_one_default_questionnaire() {
+    for_each_backend(|db| async move {
+        // (The default themes have their own start-up race: seed them first.)
+        storage::themes::seed_defaults(&db.conn).await.unwrap();
+        let other = crate::helpers::TestDb::reopen(&db).await;
+        let (a, b) = tokio::join!(spawn_app(db), spawn_app(other));
+        let staff = a.login_as(Role::Analyst).await;
+        let q = default_questionnaire(&staff).await;
+        assert_eq!(q["id"], storage::questionnaires::DEFAULT_ID);
+        drop(b);
+    })
+    .await;
+}
