@@ -888,3 +888,37 @@ async fn two_instances_starting_together_store_one_default_questionnaire() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_questionnaire_routes_are_in_the_openapi_description() {
+    for_each_backend(|db| async move {
+        let app = spawn_app(db).await;
+        let doc: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+        let paths = doc["paths"].as_object().unwrap();
+        for path in [
+            "/api/v1/campaigns",
+            "/api/v1/campaigns/{id}",
+            "/api/v1/campaigns/{id}/responses",
+            "/api/v1/volunteers",
+            "/api/v1/admin/questionnaires",
+            "/api/v1/admin/questionnaires/{id}",
+            "/api/v1/admin/questionnaires/{id}/preview",
+            "/api/v1/admin/campaigns",
+            "/api/v1/admin/campaigns/{id}",
+            "/api/v1/admin/campaigns/{id}/open-now",
+            "/api/v1/admin/campaigns/{id}/close",
+            "/api/v1/admin/campaigns/{id}/counts",
+            "/api/v1/admin/campaigns/{id}/responses",
+            "/api/v1/admin/volunteers",
+        ] {
+            assert!(paths.contains_key(path), "{path} missing from OpenAPI");
+        }
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        assert!(
+            schemas.contains_key("SubmitResponseRequest"),
+            "{:?}",
+            schemas.keys()
+        );
+    })
+    .await;
+}
