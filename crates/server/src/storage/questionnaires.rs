@@ -455,7 +455,7 @@ pub async fn campaign_counts(
     Ok((total, by_channel, by_commune))
 }
 
-/// Versions with at least one campaign: the questionnaire id and version of each campaign.
+/// The versions with these ids, by id (to show each campaign's questionnaire and version).
 pub async fn version_of_campaigns(
     db: &impl ConnectionTrait,
     version_ids: Vec<String>,
