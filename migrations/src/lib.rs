@@ -9,6 +9,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_create_communes;
 mod m20261122_000002_staff;
 mod m20261122_000003_create_carte;
+mod m20261122_000004_questionnaires;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_create_communes::Migration),
             Box::new(m20261122_000002_staff::Migration),
             Box::new(m20261122_000003_create_carte::Migration),
+            Box::new(m20261122_000004_questionnaires::Migration),
         ]
     }
 }

@@ -62,6 +62,9 @@ pub struct LocateResponse {
 
 mod carte;
 pub use carte::*;
+
+mod questionnaire;
+pub use questionnaire::*;
 /// `POST /api/v1/auth/login`. Missing fields read as empty so that the answer is a 422
 /// naming each of them.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -20,6 +20,10 @@ pub struct Settings {
     pub login_burst_per_ip: u32,
     /// …then one more per this interval.
     pub login_refill_per_ip: Duration,
+    /// Questionnaire answers and volunteer sign-ups one client address may send at once…
+    pub answer_burst_per_ip: u32,
+    /// …then one more per this interval (in memory only, like sign-in throttling).
+    pub answer_refill_per_ip: Duration,
 }
 
 impl Settings {
@@ -33,6 +37,9 @@ impl Settings {
             trust_proxy: false,
             login_burst_per_ip: 20,
             login_refill_per_ip: Duration::from_secs(6),
+            // A shared connection (a CCAS reception desk, a family) may send several.
+            answer_burst_per_ip: 30,
+            answer_refill_per_ip: Duration::from_secs(2),
         }
     }
 }

@@ -27,6 +27,9 @@ pub enum ApiError {
     /// The resource existed but can no longer be changed (e.g. a withdrawn initiative).
     #[error("gone: {0}")]
     Gone(String),
+    /// Gone, with a specific code (e.g. `campaign_closed`).
+    #[error("gone: {message}")]
+    GoneCoded { code: &'static str, message: String },
     // --- end carte des solidarités ---
     /// No valid staff session (no cookie, unknown or expired session, disabled account).
     #[error("unauthorized")]
@@ -82,7 +85,7 @@ impl ResponseError for ApiError {
             ApiError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::Gone(_) => StatusCode::GONE,
+            ApiError::Gone(_) | ApiError::GoneCoded { .. } => StatusCode::GONE,
             ApiError::Unauthorized | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden | ApiError::CsrfFailed => StatusCode::FORBIDDEN,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
@@ -133,7 +136,9 @@ impl ResponseError for ApiError {
                 "csrf_failed",
                 "La vérification de sécurité de la requête a échoué. Rechargez la page et réessayez.",
             ),
-            ApiError::Conflict { code, message } => plain(code, message),
+            ApiError::Conflict { code, message } | ApiError::GoneCoded { code, message } => {
+                plain(code, message)
+            }
             ApiError::TooManyRequests { retry_after_secs } => {
                 let body = plain(
                     "too_many_requests",

@@ -9,6 +9,7 @@ pub mod config;
 pub mod edit_token;
 pub mod error;
 pub mod map;
+pub mod questionnaire;
 pub mod routes;
 pub mod search;
 pub mod startup;

@@ -47,6 +47,9 @@ impl Application {
         storage::themes::seed_defaults(&db)
             .await
             .context("cannot store the default themes")?;
+        storage::questionnaires::seed_default(&db)
+            .await
+            .context("cannot store the default questionnaire")?;
         let map = Arc::new(MapCache::load(&db).await?);
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
@@ -55,12 +58,17 @@ impl Application {
             settings.login_burst_per_ip,
             settings.login_refill_per_ip,
         ));
+        let answer_throttle = Arc::new(LoginThrottle::new(
+            settings.answer_burst_per_ip,
+            settings.answer_refill_per_ip,
+        ));
         let state = AppState {
             db,
             territory,
             settings: Arc::new(settings),
             map,
             login_throttle,
+            answer_throttle,
         };
         let server = run(listener, state.clone())?;
         spawn_territory_refresh(state.clone());

@@ -163,7 +163,7 @@ pub async fn get_me(session: StaffSession) -> HttpResponse {
 }
 
 /// The address sign-in throttling counts attempts against. Used in memory only.
-fn client_ip(req: &HttpRequest, trust_proxy: bool) -> IpAddr {
+pub(crate) fn client_ip(req: &HttpRequest, trust_proxy: bool) -> IpAddr {
     let from_proxy = trust_proxy
         .then(|| {
             req.connection_info()

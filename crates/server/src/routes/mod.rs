@@ -3,7 +3,8 @@
 mod actors;
 mod admin;
 mod admin_carte;
-mod auth;
+mod admin_questionnaire;
+pub(crate) mod auth;
 mod carte_query;
 mod communes;
 mod frontend;
@@ -11,6 +12,7 @@ mod health;
 mod initiatives;
 mod locate;
 mod openapi;
+mod questionnaire;
 mod themes;
 
 use actix_web::{web, HttpResponse};
@@ -64,6 +66,24 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(admin_carte::update_theme)
             .service(admin_carte::retire_theme)
             .service(admin_carte::set_actor_charter)
+            // Questionnaire des besoins.
+            .service(questionnaire::list_campaigns)
+            .service(questionnaire::get_campaign)
+            .service(questionnaire::submit_response)
+            .service(questionnaire::create_volunteer)
+            .service(admin_questionnaire::list_questionnaires)
+            .service(admin_questionnaire::create_questionnaire)
+            .service(admin_questionnaire::get_questionnaire)
+            .service(admin_questionnaire::update_questionnaire)
+            .service(admin_questionnaire::preview_questionnaire)
+            .service(admin_questionnaire::list_admin_campaigns)
+            .service(admin_questionnaire::create_campaign)
+            .service(admin_questionnaire::update_campaign)
+            .service(admin_questionnaire::open_campaign_now)
+            .service(admin_questionnaire::close_campaign)
+            .service(admin_questionnaire::campaign_counts)
+            .service(admin_questionnaire::assisted_response)
+            .service(admin_questionnaire::list_volunteers)
             .default_service(web::to(api_not_found)),
     )
     .default_service(web::to(frontend::serve_frontend));

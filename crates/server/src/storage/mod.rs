@@ -9,9 +9,12 @@ pub mod entities;
 pub mod initiatives;
 pub mod labels;
 pub mod moderation;
+pub mod questionnaire_entities;
+pub mod questionnaires;
 pub mod sessions;
 pub mod themes;
 pub mod users;
+pub mod volunteers;
 
 use std::{path::Path, time::Duration};
 

@@ -42,6 +42,35 @@ pub const ADMIN_ROUTES: &[(&str, &str, Role)] = &[
     ("PATCH", "/api/v1/admin/themes/{id}", Role::Admin),
     ("POST", "/api/v1/admin/themes/{id}/retire", Role::Admin),
     ("PUT", "/api/v1/admin/actors/{id}/charter", Role::Moderator),
+    ("GET", "/api/v1/admin/questionnaires", Role::Analyst),
+    ("POST", "/api/v1/admin/questionnaires", Role::Moderator),
+    ("GET", "/api/v1/admin/questionnaires/{id}", Role::Analyst),
+    ("PUT", "/api/v1/admin/questionnaires/{id}", Role::Moderator),
+    (
+        "POST",
+        "/api/v1/admin/questionnaires/{id}/preview",
+        Role::Analyst,
+    ),
+    ("GET", "/api/v1/admin/campaigns", Role::Analyst),
+    ("POST", "/api/v1/admin/campaigns", Role::Moderator),
+    ("PATCH", "/api/v1/admin/campaigns/{id}", Role::Moderator),
+    (
+        "POST",
+        "/api/v1/admin/campaigns/{id}/open-now",
+        Role::Moderator,
+    ),
+    (
+        "POST",
+        "/api/v1/admin/campaigns/{id}/close",
+        Role::Moderator,
+    ),
+    ("GET", "/api/v1/admin/campaigns/{id}/counts", Role::Analyst),
+    (
+        "POST",
+        "/api/v1/admin/campaigns/{id}/responses",
+        Role::Moderator,
+    ),
+    ("GET", "/api/v1/admin/volunteers", Role::Moderator),
 ];
 
 async fn send(

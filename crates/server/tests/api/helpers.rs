@@ -190,6 +190,8 @@ pub fn test_settings(db: &TestDb) -> Settings {
     settings.bind = "127.0.0.1:0".to_owned();
     settings.frontend_dir = PathBuf::from("/nonexistent-frontend");
     settings.territory_refresh = Duration::from_millis(100);
+    // Tests send many answers from 127.0.0.1.
+    settings.answer_burst_per_ip = 10_000;
     settings
 }
 
@@ -292,6 +294,18 @@ impl StaffClient {
     pub async fn patch_json(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
         self.client
             .patch(self.url(path))
+            .header("X-CSRF-Token", &self.csrf)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    // For the PUT routes of the back office (questionnaires).
+    #[allow(dead_code)]
+    pub async fn put_json(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
+        self.client
+            .put(self.url(path))
             .header("X-CSRF-Token", &self.csrf)
             .json(body)
             .send()

@@ -17,4 +17,5 @@ mod import;
 mod initiatives;
 mod locate;
 mod multi_instance;
+mod questionnaire;
 mod schema;

@@ -1,0 +1,288 @@
+//! Load benchmark of `POST /api/v1/campaigns/{id}/responses` (anonymous answers to the
+//! Landes questionnaire), with `GET /api/v1/health` as the trivial-endpoint ceiling.
+//!
+//! Starts the real application on 127.0.0.1:0 over a fresh SQLite file (WAL,
+//! `synchronous = FULL`: every answer is durable when acknowledged) and, when
+//! `TEST_DATABASE_URL` names a PostgreSQL server, over a fresh PostgreSQL database too.
+//! Opens one campaign on the default questionnaire, then sends a bounded number of
+//! complete answers (varied, each with its own `Idempotency-Key`) with a fixed
+//! concurrency and a time cap, and as many health requests. Prints answers/s, p50 and p99,
+//! and checks the number of stored rows.
+//!
+//! ```sh
+//! CARGO_TARGET_DIR=/work/target-init cargo run --release -p solidarites-server \
+//!     --example responses_load -- [requests=3000] [concurrency=8]
+//! ```
+#![allow(clippy::print_stdout, clippy::expect_used, clippy::unwrap_used)]
+
+use std::{
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc,
+    },
+    time::{Duration, Instant},
+};
+
+use chrono::Utc;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use sea_orm::ConnectionTrait;
+use serde_json::{json, Value};
+use solidarites_domain::demo::demo_communes;
+use solidarites_server::{
+    auth::{Role, StaffUser},
+    config::Settings,
+    startup::Application,
+    storage::{self, questionnaires::NewCampaign},
+};
+
+/// Time cap of each request phase.
+const TIME_CAP: Duration = Duration::from_secs(60);
+
+const THEMES: &[&str] = &[
+    "aide-alimentaire",
+    "isolement",
+    "sante",
+    "logement",
+    "mobilite",
+];
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss
+    )]
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i]
+}
+
+/// A varied, complete and valid answer.
+fn answer(rng: &mut ChaCha8Rng, communes: &[String]) -> Value {
+    let commune = &communes[rng.gen_range(0..communes.len())];
+    let role = ["benevole", "voisin_solidaire", "non"][rng.gen_range(0..3)];
+    let age = ["moins_de_25", "25_39", "40_59", "60_74", "75_et_plus"][rng.gen_range(0..5)];
+    let menage = [
+        "seul",
+        "couple_sans_enfant",
+        "couple_avec_enfants",
+        "famille_monoparentale",
+        "autre",
+    ][rng.gen_range(0..5)];
+    let mut answers = json!({
+        "difficultes": rng.gen_bool(0.7),
+        "aide": rng.gen_bool(0.5),
+        "role": role,
+        "tranche_age": age,
+        "menage": menage,
+        "propositions": "Organiser des visites aux personnes seules pendant l'hiver.",
+        "commune": commune,
+    });
+    if answers["difficultes"] == true {
+        let a = THEMES[rng.gen_range(0..THEMES.len())];
+        let b = THEMES[rng.gen_range(0..THEMES.len())];
+        let chosen: Vec<&str> = if a == b { vec![a] } else { vec![a, b] };
+        for t in &chosen {
+            answers[format!("gravite_{}", t.replace('-', "_"))] = json!(rng.gen_range(1..=4));
+        }
+        answers["domaines"] = json!({"values": chosen, "other": null});
+    }
+    if answers["aide"] == true {
+        answers["aide_par"] = json!(["famille", "voisins"]);
+    }
+    json!({"answers": answers, "commune": {"code": commune}})
+}
+
+struct Phase {
+    name: &'static str,
+    ok: usize,
+    elapsed: Duration,
+    latencies: Vec<Duration>,
+}
+
+impl Phase {
+    fn print(&self) {
+        #[allow(clippy::cast_precision_loss)]
+        let rate = self.ok as f64 / self.elapsed.as_secs_f64();
+        println!(
+            "  {:<20} {:>6} ok in {:>6.2} s: {:>7.0} req/s, p50 {:>6.2} ms, p99 {:>6.2} ms",
+            self.name,
+            self.ok,
+            self.elapsed.as_secs_f64(),
+            rate,
+            percentile(&self.latencies, 0.50).as_secs_f64() * 1000.0,
+            percentile(&self.latencies, 0.99).as_secs_f64() * 1000.0,
+        );
+    }
+}
+
+/// Sends `bodies` (POST when `Some`) or GETs to `url` with `concurrency` workers.
+async fn run_phase(
+    name: &'static str,
+    url: String,
+    bodies: Option<Vec<Value>>,
+    count: usize,
+    concurrency: usize,
+) -> Phase {
+    let client = reqwest::Client::new();
+    let bodies = Arc::new(bodies);
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let deadline = started + TIME_CAP;
+    let mut workers = Vec::new();
+    for _ in 0..concurrency {
+        let (client, bodies, next, url) =
+            (client.clone(), bodies.clone(), next.clone(), url.clone());
+        workers.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= count || Instant::now() > deadline {
+                    return latencies;
+                }
+                let t = Instant::now();
+                let res = match bodies.as_ref() {
+                    Some(bodies) => client
+                        .post(&url)
+                        .header("Idempotency-Key", format!("bench-{i}"))
+                        .json(&bodies[i])
+                        .send()
+                        .await
+                        .expect("request"),
+                    None => client.get(&url).send().await.expect("request"),
+                };
+                let status = res.status();
+                let text = res.text().await.expect("body");
+                assert!(status.is_success(), "{name} #{i}: {status} {text}");
+                latencies.push(t.elapsed());
+            }
+        }));
+    }
+    let mut latencies = Vec::new();
+    for w in workers {
+        latencies.extend(w.await.expect("worker"));
+    }
+    let elapsed = started.elapsed();
+    latencies.sort_unstable();
+    Phase {
+        name,
+        ok: latencies.len(),
+        elapsed,
+        latencies,
+    }
+}
+
+async fn bench(label: &str, url: &str, requests: usize, concurrency: usize) -> anyhow::Result<()> {
+    let db = storage::connect(url).await?;
+    storage::migrate(&db).await?;
+    let communes = demo_communes();
+    storage::communes::replace_all(&db, &communes, "bench").await?;
+    let codes: Vec<String> = communes
+        .iter()
+        .map(|c| c.code.as_str().to_owned())
+        .collect();
+
+    let mut settings = Settings::local(url.to_owned());
+    settings.bind = "127.0.0.1:0".to_owned();
+    // One client address sends everything here.
+    settings.answer_burst_per_ip = u32::MAX;
+    let app = Application::build(settings).await?;
+    let port = app.port();
+    tokio::spawn(app.run_until_stopped());
+
+    let questionnaire = storage::questionnaires::list(&db)
+        .await?
+        .into_iter()
+        .next()
+        .expect("default questionnaire");
+    let version = questionnaire.latest().expect("version").id.clone();
+    let bench_user = StaffUser {
+        id: uuid::Uuid::new_v4(),
+        email: "bench@example.org".to_owned(),
+        display_name: "Banc d'essai".to_owned(),
+        role: Role::Admin,
+    };
+    let now = Utc::now();
+    let campaign = storage::questionnaires::create_campaign(
+        &db,
+        NewCampaign {
+            title: "Banc d'essai".to_owned(),
+            description: String::new(),
+            questionnaire_version_id: version,
+            opens_at: now - chrono::Duration::hours(1),
+            closes_at: now + chrono::Duration::days(1),
+            status: "open".to_owned(),
+        },
+        &bench_user,
+    )
+    .await?;
+
+    let mut rng = ChaCha8Rng::seed_from_u64(0x00A2_5E25);
+    let bodies: Vec<Value> = (0..requests).map(|_| answer(&mut rng, &codes)).collect();
+    let base = format!("http://127.0.0.1:{port}/api/v1");
+    println!("{label}: {requests} requests per phase, concurrency {concurrency}");
+    let health = run_phase(
+        "GET /health",
+        format!("{base}/health"),
+        None,
+        requests,
+        concurrency,
+    )
+    .await;
+    let answers = run_phase(
+        "POST …/responses",
+        format!("{base}/campaigns/{}/responses", campaign.id),
+        Some(bodies),
+        requests,
+        concurrency,
+    )
+    .await;
+    health.print();
+    answers.print();
+    let stored = storage::questionnaires::count_responses(&db).await?;
+    println!("  stored responses: {stored}");
+    assert_eq!(usize::try_from(stored)?, answers.ok);
+    db.close().await?;
+    Ok(())
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> anyhow::Result<()> {
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let requests = args.first().copied().unwrap_or(3_000);
+    let concurrency = args.get(1).copied().unwrap_or(8).max(1);
+
+    let dir = tempfile::tempdir()?;
+    let sqlite = format!("sqlite://{}", dir.path().join("bench.db").display());
+    bench(
+        "SQLite (WAL, synchronous=FULL)",
+        &sqlite,
+        requests,
+        concurrency,
+    )
+    .await?;
+
+    if let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") {
+        if admin_url.starts_with("postgres") {
+            let name = format!("sol_bench_{}", uuid::Uuid::new_v4().simple());
+            let admin = storage::connect(&admin_url).await?;
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .await?;
+            let (base, _) = admin_url.rsplit_once('/').unwrap_or((&admin_url, ""));
+            let url = format!("{base}/{name}");
+            let result = bench("PostgreSQL", &url, requests, concurrency).await;
+            admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .await?;
+            result?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,600 @@
+//! Questionnaires and their versions, campaigns, and anonymous responses.
+//!
+//! A version is frozen by the first response to a campaign using it (in the response's
+//! transaction); a frozen version is never edited again: saving a questionnaire whose
+//! latest version is frozen creates the next version instead.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{
+    sea_query::{Expr, Func},
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, SqlErr, TransactionTrait,
+};
+use uuid::Uuid;
+
+use super::{
+    audit,
+    questionnaire_entities::{campaign, questionnaire, questionnaire_version, response},
+};
+use crate::auth::StaffUser;
+
+/// Campaign statuses.
+pub mod campaign_status {
+    pub const DRAFT: &str = "draft";
+    pub const OPEN: &str = "open";
+    pub const CLOSED: &str = "closed";
+    pub const ALL: [&str; 3] = [DRAFT, OPEN, CLOSED];
+}
+
+/// A questionnaire with all its versions, oldest first (never empty once stored).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredQuestionnaire {
+    pub questionnaire: questionnaire::Model,
+    pub versions: Vec<questionnaire_version::Model>,
+}
+
+impl StoredQuestionnaire {
+    pub fn latest(&self) -> Option<&questionnaire_version::Model> {
+        self.versions.last()
+    }
+}
+
+/// Whether any questionnaire exists (for the default template at start-up).
+pub async fn any_exists(db: &impl ConnectionTrait) -> Result<bool, DbErr> {
+    Ok(questionnaire::Entity::find().count(db).await? > 0)
+}
+
+/// Every questionnaire with its versions, by title.
+pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<StoredQuestionnaire>, DbErr> {
+    let questionnaires = questionnaire::Entity::find()
+        .order_by_asc(questionnaire::Column::Title)
+        .order_by_asc(questionnaire::Column::Id)
+        .all(db)
+        .await?;
+    let mut versions: BTreeMap<String, Vec<questionnaire_version::Model>> = BTreeMap::new();
+    for v in questionnaire_version::Entity::find()
+        .order_by_asc(questionnaire_version::Column::Version)
+        .all(db)
+        .await?
+    {
+        versions
+            .entry(v.questionnaire_id.clone())
+            .or_default()
+            .push(v);
+    }
+    Ok(questionnaires
+        .into_iter()
+        .map(|q| StoredQuestionnaire {
+            versions: versions.remove(&q.id).unwrap_or_default(),
+            questionnaire: q,
+        })
+        .collect())
+}
+
+pub async fn get(
+    db: &impl ConnectionTrait,
+    id: &str,
+) -> Result<Option<StoredQuestionnaire>, DbErr> {
+    let Some(q) = questionnaire::Entity::find_by_id(id.to_owned())
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let versions = questionnaire_version::Entity::find()
+        .filter(questionnaire_version::Column::QuestionnaireId.eq(id))
+        .order_by_asc(questionnaire_version::Column::Version)
+        .all(db)
+        .await?;
+    Ok(Some(StoredQuestionnaire {
+        questionnaire: q,
+        versions,
+    }))
+}
+
+pub async fn get_version(
+    db: &impl ConnectionTrait,
+    id: &str,
+) -> Result<Option<questionnaire_version::Model>, DbErr> {
+    questionnaire_version::Entity::find_by_id(id.to_owned())
+        .one(db)
+        .await
+}
+
+/// Stores a new questionnaire with its version 1 (`definition` is validated JSON).
+/// Audited as `questionnaire.create` when made by staff (`actor` `None`: the start-up
+/// default, not audited).
+pub async fn create(
+    db: &DatabaseConnection,
+    title: &str,
+    definition: &str,
+    actor: Option<&StaffUser>,
+) -> Result<StoredQuestionnaire, DbErr> {
+    insert_questionnaire(db, Uuid::new_v4().to_string(), title, definition, actor).await
+}
+
+async fn insert_questionnaire(
+    db: &DatabaseConnection,
+    id: String,
+    title: &str,
+    definition: &str,
+    actor: Option<&StaffUser>,
+) -> Result<StoredQuestionnaire, DbErr> {
+    let now = Utc::now();
+    let txn = db.begin().await?;
+    let q = questionnaire::Model {
+        id,
+        title: title.to_owned(),
+        created_at: now,
+        updated_at: now,
+    };
+    let v = questionnaire_version::Model {
+        id: Uuid::new_v4().to_string(),
+        questionnaire_id: q.id.clone(),
+        version: 1,
+        definition: definition.to_owned(),
+        frozen_at: None,
+        created_at: now,
+    };
+    questionnaire::Entity::insert(questionnaire::ActiveModel::from(q.clone()))
+        .exec_without_returning(&txn)
+        .await?;
+    questionnaire_version::Entity::insert(questionnaire_version::ActiveModel::from(v.clone()))
+        .exec_without_returning(&txn)
+        .await?;
+    // The start-up default (no actor) is not audited, like the default themes.
+    if let Some(actor) = actor {
+        audit::record(
+            &txn,
+            Some(actor),
+            "questionnaire.create",
+            "questionnaire",
+            &q.id,
+            None,
+            Some(serde_json::json!({"title": q.title, "version": 1, "version_id": v.id})),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(StoredQuestionnaire {
+        questionnaire: q,
+        versions: vec![v],
+    })
+}
+
+/// What saving a definition did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SaveOutcome {
+    pub version: i32,
+    pub new_version: bool,
+}
+
+/// Saves `definition` into the latest version when it is not frozen, else into a new
+/// version. `None` when the questionnaire does not exist. Audited as
+/// `questionnaire.update` (without the definitions themselves, only their versions).
+pub async fn save_definition(
+    db: &DatabaseConnection,
+    id: &str,
+    title: &str,
+    definition: &str,
+    actor: &StaffUser,
+) -> Result<Option<SaveOutcome>, DbErr> {
+    let now = Utc::now();
+    let txn = db.begin().await?;
+    if questionnaire::Entity::find_by_id(id.to_owned())
+        .one(&txn)
+        .await?
+        .is_none()
+    {
+        return Ok(None);
+    }
+    let Some(latest) = questionnaire_version::Entity::find()
+        .filter(questionnaire_version::Column::QuestionnaireId.eq(id))
+        .order_by_desc(questionnaire_version::Column::Version)
+        .one(&txn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    // In place only while unfrozen: the condition is checked by the UPDATE itself, so a
+    // response freezing the version meanwhile wins and we create a new version.
+    let updated = if latest.frozen_at.is_none() {
+        questionnaire_version::Entity::update_many()
+            .col_expr(
+                questionnaire_version::Column::Definition,
+                Expr::value(definition.to_owned()),
+            )
+            .filter(questionnaire_version::Column::Id.eq(latest.id.as_str()))
+            .filter(questionnaire_version::Column::FrozenAt.is_null())
+            .exec(&txn)
+            .await?
+            .rows_affected
+            > 0
+    } else {
+        false
+    };
+    let outcome = if updated {
+        SaveOutcome {
+            version: latest.version,
+            new_version: false,
+        }
+    } else {
+        let version = latest.version + 1;
+        questionnaire_version::Entity::insert(questionnaire_version::ActiveModel::from(
+            questionnaire_version::Model {
+                id: Uuid::new_v4().to_string(),
+                questionnaire_id: id.to_owned(),
+                version,
+                definition: definition.to_owned(),
+                frozen_at: None,
+                created_at: now,
+            },
+        ))
+        .exec_without_returning(&txn)
+        .await?;
+        SaveOutcome {
+            version,
+            new_version: true,
+        }
+    };
+    questionnaire::Entity::update_many()
+        .col_expr(questionnaire::Column::Title, Expr::value(title.to_owned()))
+        .col_expr(questionnaire::Column::UpdatedAt, Expr::value(now))
+        .filter(questionnaire::Column::Id.eq(id))
+        .exec(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        Some(actor),
+        "questionnaire.update",
+        "questionnaire",
+        id,
+        Some(serde_json::json!({"version": latest.version})),
+        Some(serde_json::json!({
+            "title": title,
+            "version": outcome.version,
+            "new_version": outcome.new_version,
+        })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Some(outcome))
+}
+
+/// Title of the questionnaire created on first start.
+pub const DEFAULT_TITLE: &str = "Questionnaire Landes — nouvelles solidarités";
+/// Id of the questionnaire created on first start.
+pub const DEFAULT_ID: &str = "00000000-0000-4000-8000-00000000a001";
+
+/// On first start (no questionnaire at all), stores the Landes template built with the
+/// active themes. Idempotent; returns whether it created it.
+pub async fn seed_default(db: &DatabaseConnection) -> Result<bool, DbErr> {
+    if any_exists(db).await? {
+        return Ok(false);
+    }
+    let themes: Vec<(String, String)> = super::themes::list(db)
+        .await?
+        .into_iter()
+        .filter(|t| t.retired_at.is_none())
+        .map(|t| (t.slug, t.label))
+        .collect();
+    let definition = solidarites_domain::landes_template(&themes);
+    let json = serde_json::to_string(&definition).map_err(|e| DbErr::Custom(e.to_string()))?;
+    // A fixed id: instances starting together cannot both store it.
+    match insert_questionnaire(db, DEFAULT_ID.to_owned(), DEFAULT_TITLE, &json, None).await {
+        Ok(_) => Ok(true),
+        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            Ok(false)
+        }
+        Err(err) => Err(err),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Campaigns
+
+/// Every campaign, newest opening first.
+pub async fn list_campaigns(db: &impl ConnectionTrait) -> Result<Vec<campaign::Model>, DbErr> {
+    campaign::Entity::find()
+        .order_by_desc(campaign::Column::OpensAt)
+        .order_by_asc(campaign::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Campaigns accepting answers at `now`.
+pub async fn list_open_campaigns(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> Result<Vec<campaign::Model>, DbErr> {
+    campaign::Entity::find()
+        .filter(campaign::Column::Status.eq(campaign_status::OPEN))
+        .filter(campaign::Column::OpensAt.lte(now))
+        .filter(campaign::Column::ClosesAt.gt(now))
+        .order_by_asc(campaign::Column::ClosesAt)
+        .order_by_asc(campaign::Column::Id)
+        .all(db)
+        .await
+}
+
+pub async fn get_campaign(
+    db: &impl ConnectionTrait,
+    id: &str,
+) -> Result<Option<campaign::Model>, DbErr> {
+    campaign::Entity::find_by_id(id.to_owned()).one(db).await
+}
+
+fn campaign_snapshot(c: &campaign::Model) -> serde_json::Value {
+    serde_json::json!({
+        "title": c.title,
+        "description": c.description,
+        "questionnaire_version_id": c.questionnaire_version_id,
+        "opens_at": c.opens_at.to_rfc3339(),
+        "closes_at": c.closes_at.to_rfc3339(),
+        "status": c.status,
+    })
+}
+
+/// The fields of a new campaign (already validated).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCampaign {
+    pub title: String,
+    pub description: String,
+    pub questionnaire_version_id: String,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    pub status: String,
+}
+
+/// Stores a campaign, audited as `campaign.create`.
+pub async fn create_campaign(
+    db: &DatabaseConnection,
+    new: NewCampaign,
+    actor: &StaffUser,
+) -> Result<campaign::Model, DbErr> {
+    let now = Utc::now();
+    let row = campaign::Model {
+        id: Uuid::new_v4().to_string(),
+        title: new.title,
+        description: new.description,
+        questionnaire_version_id: new.questionnaire_version_id,
+        opens_at: new.opens_at,
+        closes_at: new.closes_at,
+        status: new.status,
+        created_at: now,
+        updated_at: now,
+    };
+    let txn = db.begin().await?;
+    campaign::Entity::insert(campaign::ActiveModel::from(row.clone()))
+        .exec_without_returning(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        Some(actor),
+        "campaign.create",
+        "campaign",
+        &row.id,
+        None,
+        Some(campaign_snapshot(&row)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// Applies `change` to the stored campaign and saves it, audited as `action`. `change`
+/// returns field errors to refuse the change (nothing is written then). `None` when the
+/// campaign does not exist.
+pub async fn update_campaign<E>(
+    db: &DatabaseConnection,
+    id: &str,
+    action: &str,
+    actor: &StaffUser,
+    change: impl FnOnce(&mut campaign::Model) -> Result<(), E>,
+) -> Result<Option<Result<campaign::Model, E>>, DbErr> {
+    let txn = db.begin().await?;
+    let Some(before) = campaign::Entity::find_by_id(id.to_owned())
+        .lock_exclusive()
+        .one(&txn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let mut after = before.clone();
+    if let Err(err) = change(&mut after) {
+        return Ok(Some(Err(err)));
+    }
+    after.updated_at = Utc::now();
+    // Every column written (a model converts to all-`Unchanged` values).
+    let mut active = campaign::ActiveModel::from(after.clone()).reset_all();
+    active.id = sea_orm::ActiveValue::Unchanged(after.id.clone());
+    campaign::Entity::update(active).exec(&txn).await?;
+    audit::record(
+        &txn,
+        Some(actor),
+        action,
+        "campaign",
+        id,
+        Some(campaign_snapshot(&before)),
+        Some(campaign_snapshot(&after)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Some(Ok(after)))
+}
+
+/// Answers of a campaign: total, by channel, by commune.
+pub async fn campaign_counts(
+    db: &impl ConnectionTrait,
+    campaign_id: &str,
+) -> Result<(u64, BTreeMap<String, u64>, BTreeMap<String, u64>), DbErr> {
+    let group = |column: response::Column| {
+        response::Entity::find()
+            .select_only()
+            .column(column)
+            .column_as(
+                Expr::expr(Func::count(Expr::col(response::Column::Id))),
+                "n",
+            )
+            .filter(response::Column::CampaignId.eq(campaign_id))
+            .group_by(column)
+            .into_tuple::<(String, i64)>()
+    };
+    let to_map = |rows: Vec<(String, i64)>| -> BTreeMap<String, u64> {
+        rows.into_iter()
+            .map(|(k, n)| (k, u64::try_from(n).unwrap_or(0)))
+            .collect()
+    };
+    let by_channel = to_map(group(response::Column::Channel).all(db).await?);
+    let by_commune = to_map(group(response::Column::CommuneCode).all(db).await?);
+    let total = by_channel.values().sum();
+    Ok((total, by_channel, by_commune))
+}
+
+/// The versions with these ids, by id (to show each campaign's questionnaire and version).
+pub async fn version_of_campaigns(
+    db: &impl ConnectionTrait,
+    version_ids: Vec<String>,
+) -> Result<BTreeMap<String, questionnaire_version::Model>, DbErr> {
+    Ok(questionnaire_version::Entity::find()
+        .filter(questionnaire_version::Column::Id.is_in(version_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|v| (v.id.clone(), v))
+        .collect())
+}
+
+// ---------------------------------------------------------------------------------------
+// Responses
+
+/// A validated answer ready to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewResponse {
+    pub campaign_id: String,
+    pub version_id: String,
+    /// The definition text the answers were validated against.
+    pub validated_definition: String,
+    pub commune_code: String,
+    pub channel: String,
+    /// JSON `ValidatedAnswers`.
+    pub answers: String,
+    pub submitted_on: NaiveDate,
+    pub idempotency_key_hash: Option<String>,
+}
+
+/// What storing a response did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubmitOutcome {
+    Created(String),
+    /// The same idempotency key was already used for this campaign: that response's id
+    /// and day.
+    Replayed(String, NaiveDate),
+    /// The version was edited between validation and storage: validate again.
+    DefinitionChanged,
+}
+
+/// The response already stored with this idempotency key hash for this campaign.
+pub async fn find_by_idempotency(
+    db: &impl ConnectionTrait,
+    campaign_id: &str,
+    key_hash: &str,
+) -> Result<Option<(String, NaiveDate)>, DbErr> {
+    response::Entity::find()
+        .select_only()
+        .column(response::Column::Id)
+        .column(response::Column::SubmittedOn)
+        .filter(response::Column::CampaignId.eq(campaign_id))
+        .filter(response::Column::IdempotencyKeyHash.eq(key_hash))
+        .into_tuple::<(String, NaiveDate)>()
+        .one(db)
+        .await
+}
+
+/// Stores one response and freezes its version, in one transaction. `assisted` (staff
+/// entry) writes an audit line naming the staff member and the channel, never the
+/// answers. A concurrent submission with the same idempotency key is caught by the unique
+/// constraint and answered with the stored response's id.
+pub async fn submit(
+    db: &DatabaseConnection,
+    new: &NewResponse,
+    assisted: Option<&StaffUser>,
+) -> Result<SubmitOutcome, DbErr> {
+    if let Some(hash) = &new.idempotency_key_hash {
+        if let Some((id, day)) = find_by_idempotency(db, &new.campaign_id, hash).await? {
+            return Ok(SubmitOutcome::Replayed(id, day));
+        }
+    }
+    let id = Uuid::new_v4().to_string();
+    let txn = db.begin().await?;
+    // Freeze on the first answer. Only unfrozen rows are written, so that answers to an
+    // already frozen version do not all queue on this row.
+    questionnaire_version::Entity::update_many()
+        .col_expr(
+            questionnaire_version::Column::FrozenAt,
+            Expr::value(Utc::now()),
+        )
+        .filter(questionnaire_version::Column::Id.eq(new.version_id.as_str()))
+        .filter(questionnaire_version::Column::FrozenAt.is_null())
+        .exec(&txn)
+        .await?;
+    // Whatever happened meanwhile, the version is now frozen: its definition can no
+    // longer change. It must be the one the answers were checked against.
+    let current = questionnaire_version::Entity::find_by_id(new.version_id.clone())
+        .select_only()
+        .column(questionnaire_version::Column::Definition)
+        .into_tuple::<String>()
+        .one(&txn)
+        .await?;
+    if current.as_deref() != Some(new.validated_definition.as_str()) {
+        return Ok(SubmitOutcome::DefinitionChanged);
+    }
+    let row = response::ActiveModel {
+        id: Set(id.clone()),
+        campaign_id: Set(new.campaign_id.clone()),
+        questionnaire_version_id: Set(new.version_id.clone()),
+        commune_code: Set(new.commune_code.clone()),
+        channel: Set(new.channel.clone()),
+        answers: Set(new.answers.clone()),
+        submitted_on: Set(new.submitted_on),
+        idempotency_key_hash: Set(new.idempotency_key_hash.clone()),
+    };
+    if let Err(err) = response::Entity::insert(row)
+        .exec_without_returning(&txn)
+        .await
+    {
+        if let (Some(SqlErr::UniqueConstraintViolation(_)), Some(hash)) =
+            (err.sql_err(), &new.idempotency_key_hash)
+        {
+            drop(txn);
+            // The concurrent twin committed first: answer with its id.
+            if let Some((existing, day)) = find_by_idempotency(db, &new.campaign_id, hash).await? {
+                return Ok(SubmitOutcome::Replayed(existing, day));
+            }
+        }
+        return Err(err);
+    }
+    if let Some(staff) = assisted {
+        audit::record(
+            &txn,
+            Some(staff),
+            "response.assisted_entry",
+            "campaign",
+            &new.campaign_id,
+            None,
+            Some(serde_json::json!({"channel": new.channel})),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(SubmitOutcome::Created(id))
+}
+
+/// Number of stored responses (all campaigns), for tests and the benchmark.
+pub async fn count_responses(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    response::Entity::find().count(db).await
+}
