@@ -2,7 +2,10 @@
 //! only when missing, so staff changes survive restarts.
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, QueryOrder};
+use sea_orm::{
+    sea_query::OnConflict, ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait,
+    QueryOrder,
+};
 
 use super::carte_entities::theme;
 
@@ -39,7 +42,9 @@ pub const DEFAULT_THEMES: &[(&str, &str, &str, &str)] = &[
     ("autre", "Autre", "#424242", "dots"),
 ];
 
-/// Inserts the default themes that are missing (by slug). Idempotent.
+/// Inserts the default themes that are missing (by slug). Idempotent, and safe when several
+/// instances start together on an empty database: a slug another instance has just
+/// inserted is skipped by the database (`ON CONFLICT DO NOTHING`), not an error.
 pub async fn seed_defaults(db: &impl ConnectionTrait) -> Result<usize, sea_orm::DbErr> {
     let existing: Vec<String> = theme::Entity::find()
         .all(db)
@@ -52,17 +57,23 @@ pub async fn seed_defaults(db: &impl ConnectionTrait) -> Result<usize, sea_orm::
         if existing.iter().any(|s| s == slug) {
             continue;
         }
-        theme::ActiveModel {
+        let row = theme::ActiveModel {
             slug: Set((*slug).to_owned()),
             label: Set((*label).to_owned()),
             color: Set((*color).to_owned()),
             icon: Set((*icon).to_owned()),
             position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
             retired_at: Set(None),
-        }
-        .insert(db)
-        .await?;
-        inserted += 1;
+        };
+        let rows = theme::Entity::insert(row)
+            .on_conflict(
+                OnConflict::column(theme::Column::Slug)
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(db)
+            .await?;
+        inserted += usize::try_from(rows).unwrap_or(0);
     }
     Ok(inserted)
 }

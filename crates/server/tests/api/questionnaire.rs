@@ -877,14 +877,30 @@ async fn answers_are_throttled_per_address_in_memory() {
 #[tokio::test]
 async fn two_instances_starting_together_store_one_default_questionnaire() {
     for_each_backend(|db| async move {
-        // (The default themes have their own start-up race: seed them first.)
-        storage::themes::seed_defaults(&db.conn).await.unwrap();
         let other = crate::helpers::TestDb::reopen(&db).await;
         let (a, b) = tokio::join!(spawn_app(db), spawn_app(other));
         let staff = a.login_as(Role::Analyst).await;
         let q = default_questionnaire(&staff).await;
         assert_eq!(q["id"], storage::questionnaires::DEFAULT_ID);
         drop(b);
+    })
+    .await;
+}
+
+/// Two instances seeding the default themes at once: the second one's inserts of slugs the
+/// first has just written are skipped, not a UNIQUE error that stops the start-up.
+#[tokio::test]
+async fn concurrent_theme_seeding_stores_each_default_theme_once() {
+    for_each_backend(|db| async move {
+        let other = crate::helpers::TestDb::reopen(&db).await;
+        let (a, b) = tokio::join!(
+            storage::themes::seed_defaults(&db.conn),
+            storage::themes::seed_defaults(&other.conn)
+        );
+        let inserted = a.unwrap() + b.unwrap();
+        let themes = storage::themes::list(&db.conn).await.unwrap();
+        assert_eq!(themes.len(), storage::themes::DEFAULT_THEMES.len());
+        assert_eq!(inserted, storage::themes::DEFAULT_THEMES.len());
     })
     .await;
 }
