@@ -366,28 +366,18 @@ impl NewAccount {
     }
 }
 
-/// A plausible email address, trimmed and lowercased.
+/// A plausible email address, trimmed and lowercased. The syntax rule is the domain's
+/// ([`solidarites_domain::contact::Email`]), shared with public contacts and volunteers.
 pub fn parse_email(raw: &str) -> Result<String, String> {
     let email = raw.trim().to_lowercase();
     if email.is_empty() {
         return Err("L'adresse électronique est obligatoire.".to_owned());
     }
-    let valid = email.len() <= 254
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
-        && match email.split_once('@') {
-            Some((local, domain)) => {
-                !local.is_empty()
-                    && !domain.contains('@')
-                    && domain.contains('.')
-                    && !domain.starts_with('.')
-                    && !domain.ends_with('.')
-            }
-            None => false,
-        };
-    if valid {
-        Ok(email)
-    } else {
-        Err("L'adresse électronique n'est pas valide (ex. prenom.nom@departement.fr).".to_owned())
+    match solidarites_domain::contact::Email::parse(&email) {
+        Ok(valid) => Ok(valid.as_str().to_owned()),
+        Err(_) => Err(
+            "L'adresse électronique n'est pas valide (ex. prenom.nom@departement.fr).".to_owned(),
+        ),
     }
 }
 

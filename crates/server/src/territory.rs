@@ -12,7 +12,7 @@ use sea_orm::DatabaseConnection;
 use sha2::{Digest, Sha256};
 use solidarites_domain::{display::simplified_feature_collection, Commune, CommuneIndex};
 
-use crate::storage;
+use crate::{search::fold, storage};
 
 /// Simplification tolerance for the boundaries sent to browsers, in degrees (~30 m).
 const DISPLAY_TOLERANCE_DEG: f64 = 0.0003;
@@ -28,6 +28,9 @@ pub struct LoadedTerritory {
     pub boundaries_etag: String,
     /// Postal code → indexes into `index.communes()`.
     pub by_postal_code: BTreeMap<String, Vec<usize>>,
+    /// `search::fold` of each commune name, indexed like `index.communes()`: folded once
+    /// per territory load, not on every autocomplete request.
+    pub folded_names: Vec<String>,
 }
 
 impl LoadedTerritory {
@@ -46,12 +49,14 @@ impl LoadedTerritory {
                     .push(i);
             }
         }
+        let folded_names = index.communes().iter().map(|c| fold(&c.name)).collect();
         Ok(Self {
             revision,
             index,
             boundaries_geojson,
             boundaries_etag,
             by_postal_code,
+            folded_names,
         })
     }
 }

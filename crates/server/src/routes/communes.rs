@@ -34,7 +34,8 @@ pub async fn list_communes(
 ) -> Result<HttpResponse, ApiError> {
     let territory = state.territory.current();
     let communes = territory.index.communes();
-    let mut selected: Vec<&Commune> = match query.postal_code.as_deref() {
+    // Indexes into `communes`, so the folded names precomputed by the territory apply.
+    let mut selected: Vec<usize> = match query.postal_code.as_deref() {
         Some(postal_code) => {
             let postal_code = postal_code.trim();
             if postal_code.len() != 5 || !postal_code.bytes().all(|b| b.is_ascii_digit()) {
@@ -47,21 +48,30 @@ pub async fn list_communes(
             territory
                 .by_postal_code
                 .get(postal_code)
-                .map(|ids| ids.iter().filter_map(|&i| communes.get(i)).collect())
+                .cloned()
                 .unwrap_or_default()
         }
-        None => communes.iter().collect(),
+        None => (0..communes.len()).collect(),
     };
     if let Some(q) = query.q.as_deref() {
         let needle = fold(q);
         if !needle.is_empty() {
-            selected.retain(|c| fold(&c.name).contains(&needle));
+            selected.retain(|&i| {
+                territory
+                    .folded_names
+                    .get(i)
+                    .is_some_and(|name| name.contains(&needle))
+            });
         }
     }
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "public, max-age=60"))
         .json(CommuneListResponse {
-            communes: selected.into_iter().map(to_response).collect(),
+            communes: selected
+                .into_iter()
+                .filter_map(|i| communes.get(i))
+                .map(to_response)
+                .collect(),
         }))
 }
 
