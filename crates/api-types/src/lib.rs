@@ -93,7 +93,7 @@ pub struct StaffUserResponse {
     pub id: String,
     pub email: String,
     pub display_name: String,
-    /// `analyst`, `moderator` or `admin`.
+    /// `committee`, `analyst`, `moderator` or `admin`.
     pub role: String,
 }
 
@@ -114,7 +114,7 @@ pub struct AdminUserResponse {
     pub id: String,
     pub email: String,
     pub display_name: String,
-    /// `analyst`, `moderator` or `admin`.
+    /// `committee`, `analyst`, `moderator` or `admin`.
     pub role: String,
     pub disabled: bool,
     /// True while sign-ins are refused after repeated failures.
@@ -140,7 +140,7 @@ pub struct CreateUserRequest {
     pub email: String,
     #[serde(default)]
     pub display_name: String,
-    /// `analyst`, `moderator` or `admin`.
+    /// `committee`, `analyst`, `moderator` or `admin`.
     #[serde(default)]
     pub role: String,
     /// At least 12 characters.

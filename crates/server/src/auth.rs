@@ -40,13 +40,16 @@ pub const MIN_PASSWORD_CHARS: usize = 12;
 /// Longest accepted password, in characters (hashing cost stays bounded).
 pub const MAX_PASSWORD_CHARS: usize = 1024;
 
-/// What a staff member may do. Ordered: `Analyst < Moderator < Admin`, each role can do
-/// everything the roles below it can.
+/// What a staff member may do. Ordered: `Committee < Analyst < Moderator < Admin`, each
+/// role can do everything the roles below it can.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
+    /// A steering-committee member: reads aggregated results, gaps and proposals, sets
+    /// proposal priorities; never raw answers nor volunteers' contacts.
+    Committee,
     /// Reads results and exports.
     Analyst,
     /// Also moderates what the public submits.
@@ -56,10 +59,11 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 3] = [Role::Analyst, Role::Moderator, Role::Admin];
+    pub const ALL: [Role; 4] = [Role::Committee, Role::Analyst, Role::Moderator, Role::Admin];
 
     pub fn as_str(self) -> &'static str {
         match self {
+            Role::Committee => "committee",
             Role::Analyst => "analyst",
             Role::Moderator => "moderator",
             Role::Admin => "admin",
@@ -73,9 +77,9 @@ impl fmt::Display for Role {
     }
 }
 
-/// The role names are not one of `analyst`, `moderator`, `admin`.
+/// The role names are not one of `committee`, `analyst`, `moderator`, `admin`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown role {0:?}: expected analyst, moderator or admin")]
+#[error("unknown role {0:?}: expected committee, analyst, moderator or admin")]
 pub struct UnknownRole(pub String);
 
 impl FromStr for Role {
@@ -83,6 +87,7 @@ impl FromStr for Role {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.trim() {
+            "committee" => Ok(Role::Committee),
             "analyst" => Ok(Role::Analyst),
             "moderator" => Ok(Role::Moderator),
             "admin" => Ok(Role::Admin),
@@ -397,7 +402,7 @@ pub fn parse_role(raw: &str) -> Result<Role, String> {
         return Err("Le rôle est obligatoire.".to_owned());
     }
     raw.parse()
-        .map_err(|_| "Le rôle doit être « analyst », « moderator » ou « admin ».".to_owned())
+        .map_err(|_| "Le rôle doit être « committee », « analyst », « moderator » ou « admin ».".to_owned())
 }
 
 pub fn check_password(password: &str) -> Result<(), String> {
@@ -421,6 +426,7 @@ mod tests {
 
     #[test]
     fn roles_are_ordered_and_round_trip_through_their_names() {
+        assert!(Role::Committee < Role::Analyst);
         assert!(Role::Analyst < Role::Moderator && Role::Moderator < Role::Admin);
         for role in Role::ALL {
             assert_eq!(role.to_string().parse::<Role>(), Ok(role));

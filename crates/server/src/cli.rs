@@ -79,7 +79,7 @@ enum UsersCommand {
     Create {
         #[arg(long)]
         email: String,
-        /// analyst, moderator or admin.
+        /// committee, analyst, moderator or admin.
         #[arg(long)]
         role: String,
         /// Name shown in the back office (default: the part of the email before `@`).
@@ -92,7 +92,7 @@ enum UsersCommand {
     SetRole {
         #[arg(long)]
         email: String,
-        /// analyst, moderator or admin.
+        /// committee, analyst, moderator or admin.
         #[arg(long)]
         role: String,
     },

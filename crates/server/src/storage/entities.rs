@@ -60,7 +60,7 @@ pub mod user {
         pub display_name: String,
         /// Argon2id PHC string. Never leaves the storage and auth modules.
         pub password_hash: String,
-        /// `analyst`, `moderator` or `admin`.
+        /// `committee`, `analyst`, `moderator` or `admin`.
         pub role: String,
         pub disabled: bool,
         pub failed_logins: i32,

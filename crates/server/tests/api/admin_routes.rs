@@ -95,7 +95,7 @@ async fn every_admin_route_checks_the_session_and_the_role() {
     for_each_backend(|db| async move {
         let app = spawn_app(db).await;
         let mut staff = Vec::new();
-        for role in [Role::Analyst, Role::Moderator, Role::Admin] {
+        for role in Role::ALL {
             staff.push((role, app.login_as(role).await));
         }
         for &(method, path, minimum) in ADMIN_ROUTES {
