@@ -20,7 +20,8 @@ pub struct Settings {
     pub login_burst_per_ip: u32,
     /// …then one more per this interval.
     pub login_refill_per_ip: Duration,
-    /// Questionnaire answers and volunteer sign-ups one client address may send at once…
+    /// Anonymous submissions (questionnaire answers, volunteer sign-ups, initiatives) one
+    /// client address may send at once…
     pub answer_burst_per_ip: u32,
     /// …then one more per this interval (in memory only, like sign-in throttling).
     pub answer_refill_per_ip: Duration,

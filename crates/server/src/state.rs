@@ -14,6 +14,7 @@ pub struct AppState {
     pub map: Arc<MapCache>,
     /// Sign-in attempts per client address, in memory only.
     pub login_throttle: Arc<LoginThrottle>,
-    /// Questionnaire answers and volunteer sign-ups per client address, in memory only.
+    /// Anonymous submissions (questionnaire answers, volunteer sign-ups, initiatives) per
+    /// client address, in memory only.
     pub answer_throttle: Arc<LoginThrottle>,
 }

@@ -318,13 +318,16 @@ pub async fn get_initiative(
 #[utoipa::path(post, path = "/api/v1/initiatives", tag = "initiatives",
     request_body = CreateInitiativeRequest,
     responses((status = 201, body = CreateInitiativeResponse),
-              (status = 422, description = "Each bad field named", body = solidarites_api_types::ErrorResponse)))]
+              (status = 422, description = "Each bad field named", body = solidarites_api_types::ErrorResponse),
+              (status = 429, description = "Too many submissions from this address; see Retry-After", body = solidarites_api_types::ErrorResponse)))]
 #[post("/initiatives")]
 #[tracing::instrument(skip_all)]
 pub async fn create_initiative(
     state: web::Data<AppState>,
+    req: HttpRequest,
     body: web::Json<CreateInitiativeRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    super::questionnaire::throttle(&state, &req)?;
     let territory = state.territory.current();
     let allowed_themes = storage::themes::active_slugs(&state.db).await?;
     let existing_actor = match body.actor_id.as_deref().map(|s| Uuid::parse_str(s.trim())) {

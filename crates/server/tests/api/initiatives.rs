@@ -1032,3 +1032,40 @@ async fn moderation_decisions_follow_the_workflow_and_bulk_is_all_or_nothing() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn anonymous_submissions_are_throttled_per_address_and_the_refused_one_stores_nothing() {
+    for_each_backend(|db| async move {
+        let mut settings = crate::helpers::test_settings(&db);
+        settings.answer_burst_per_ip = 2;
+        settings.answer_refill_per_ip = Duration::from_secs(3600);
+        let app =
+            crate::helpers::spawn_app_with(db.with_communes(&demo_communes()).await, settings)
+                .await;
+        submit(
+            &app,
+            &submission("Épicerie solidaire", "aide-alimentaire", 0),
+        )
+        .await;
+        submit(&app, &submission("Café des aidants", "isolement", 1)).await;
+        let before = counts(&app).await;
+        let res = post(
+            &app,
+            "/api/v1/initiatives",
+            &submission("Repair café", "isolement", 2),
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+        let retry: u64 = res.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(retry > 0);
+        let body: ErrorResponse = res.json().await.unwrap();
+        assert!(!body.message.is_empty());
+        assert_eq!(counts(&app).await, before);
+        assert_eq!(before.0, 2);
+    })
+    .await;
+}
