@@ -36,7 +36,7 @@ pub struct ImportError {
 }
 
 impl ImportError {
-    fn file(message: impl Into<String>) -> ImportError {
+    pub(crate) fn file(message: impl Into<String>) -> ImportError {
         ImportError {
             feature: None,
             line: None,
@@ -44,7 +44,7 @@ impl ImportError {
         }
     }
 
-    fn feature(index: usize, message: impl Into<String>) -> ImportError {
+    pub(crate) fn feature(index: usize, message: impl Into<String>) -> ImportError {
         ImportError {
             feature: Some(index),
             line: None,
@@ -52,7 +52,7 @@ impl ImportError {
         }
     }
 
-    fn line(line: usize, message: impl Into<String>) -> ImportError {
+    pub(crate) fn line(line: usize, message: impl Into<String>) -> ImportError {
         ImportError {
             feature: None,
             line: Some(line),
