@@ -49,7 +49,7 @@ impl Channel {
         Channel::ALL.into_iter().find(|c| c.as_str() == s)
     }
 
-    fn code(self) -> u8 {
+    pub(super) fn code(self) -> u8 {
         match self {
             Channel::Web => 0,
             Channel::Telephone => 1,

@@ -1,10 +1,14 @@
 //! Needs against offer: where residents report difficulties in a theme and
 //! few initiatives of that theme are nearby.
 
+use std::collections::BTreeMap;
+
 use geojson::FeatureCollection;
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use super::secrecy::SecretTable;
+use crate::display::simplified_feature_collection;
 use crate::{Commune, InseeCode, LonLat};
 
 /// Mean Earth radius (IUGG), km.
@@ -69,8 +73,33 @@ impl Need {
 /// who answered the question.
 #[must_use]
 pub fn needs_from_table(table: &SecretTable, question: &str) -> Vec<Need> {
-    let _ = (table, question);
-    todo!()
+    let Some(index) = table.questions.iter().position(|q| q.id == question) else {
+        return Vec::new();
+    };
+    let mut needs = Vec::new();
+    for group in &table.groups {
+        let (Ok(commune), Some(respondents), false) = (
+            InseeCode::parse(&group.code),
+            group.respondents.count(),
+            group.secret,
+        ) else {
+            continue;
+        };
+        let Some(answers) = group.questions.get(index) else {
+            continue;
+        };
+        for option in &answers.options {
+            if let Some(reporting) = option.cell.count() {
+                needs.push(Need {
+                    commune: commune.clone(),
+                    theme: option.value.clone(),
+                    respondents,
+                    reporting,
+                });
+            }
+        }
+    }
+    needs
 }
 
 /// A published initiative, as the gap analysis sees it.
@@ -98,8 +127,25 @@ impl GapTerritory {
     /// The representative points of `communes`.
     #[must_use]
     pub fn new(communes: &[Commune]) -> GapTerritory {
-        let _ = communes;
-        todo!()
+        GapTerritory {
+            codes: communes.iter().map(|c| c.code.clone()).collect(),
+            names: communes.iter().map(|c| c.name.clone()).collect(),
+            points: communes.iter().map(Commune::interior_point).collect(),
+        }
+    }
+
+    /// The representative point of the commune with this code, if known.
+    #[must_use]
+    pub fn point(&self, code: &InseeCode) -> Option<LonLat> {
+        self.position(code).and_then(|i| self.points[i])
+    }
+
+    fn position(&self, code: &InseeCode) -> Option<usize> {
+        // Territories are sorted by code; a linear scan covers any other order.
+        match self.codes.binary_search(code) {
+            Ok(i) => Some(i),
+            Err(_) => self.codes.iter().position(|c| c == code),
+        }
     }
 }
 
@@ -145,8 +191,76 @@ pub fn rank(
     offers: &[Offer],
     radius_km: f64,
 ) -> Vec<Gap> {
-    let _ = (territory, needs, offers, radius_km);
-    todo!()
+    let radius_km = if radius_km.is_finite() {
+        radius_km.max(0.0)
+    } else {
+        0.0
+    };
+    let mut by_theme: BTreeMap<&str, Vec<&Offer>> = BTreeMap::new();
+    for offer in offers {
+        by_theme
+            .entry(offer.theme.as_str())
+            .or_default()
+            .push(offer);
+    }
+    let mut gaps: Vec<Gap> = needs
+        .iter()
+        .filter_map(|need| {
+            let position = territory.position(&need.commune)?;
+            let point = territory.points[position];
+            let near = |o: &&&Offer| {
+                o.commune.as_ref() == Some(&need.commune)
+                    || matches!((o.point, point), (Some(a), Some(b)) if haversine_km(a, b) <= radius_km)
+            };
+            let offer = by_theme
+                .get(need.theme.as_str())
+                .map_or(0, |offers| offers.iter().filter(near).count());
+            let offer = u32::try_from(offer).unwrap_or(u32::MAX);
+            Some(Gap {
+                commune: need.commune.clone(),
+                commune_name: territory.names[position].clone(),
+                theme: need.theme.clone(),
+                respondents: need.respondents,
+                reporting: need.reporting,
+                need_share: need.share(),
+                offer,
+                score: wilson_lower_bound(need.reporting, need.respondents)
+                    / (1.0 + f64::from(offer)),
+            })
+        })
+        .collect();
+    gaps.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(b.reporting.cmp(&a.reporting))
+            .then_with(|| a.commune.cmp(&b.commune))
+            .then_with(|| a.theme.cmp(&b.theme))
+    });
+    gaps
+}
+
+/// Lower bound of the 95 % Wilson score interval of the proportion
+/// `successes / trials` (0 without trials).
+///
+/// ```
+/// use solidarites_domain::results::gaps::wilson_lower_bound;
+///
+/// assert_eq!(wilson_lower_bound(0, 0), 0.0);
+/// assert!(wilson_lower_bound(3, 5) < wilson_lower_bound(30, 50));
+/// assert!(wilson_lower_bound(30, 50) < 0.6);
+/// ```
+#[must_use]
+pub fn wilson_lower_bound(successes: u64, trials: u64) -> f64 {
+    const Z: f64 = 1.96;
+    if trials == 0 {
+        return 0.0;
+    }
+    let n = trials as f64;
+    let p = (successes.min(trials) as f64) / n;
+    let z2 = Z * Z;
+    let center = p + z2 / (2.0 * n);
+    let margin = Z * ((p * (1.0 - p) + z2 / (4.0 * n)) / n).sqrt();
+    ((center - margin) / (1.0 + z2 / n)).max(0.0)
 }
 
 /// A GeoJSON layer for the map: one Feature per commune of `communes` with
@@ -162,6 +276,36 @@ pub fn gaps_feature_collection(
     theme: Option<&str>,
     tolerance_deg: f64,
 ) -> FeatureCollection {
-    let _ = (gaps, communes, theme, tolerance_deg);
-    todo!()
+    // `gaps` is ranked: the first gap seen for a commune is its largest.
+    let mut largest: BTreeMap<&str, &Gap> = BTreeMap::new();
+    for gap in gaps.iter().filter(|g| theme.is_none_or(|t| g.theme == t)) {
+        largest.entry(gap.commune.as_str()).or_insert(gap);
+    }
+    let mut collection = simplified_feature_collection(communes, tolerance_deg);
+    for feature in &mut collection.features {
+        let code = feature
+            .properties
+            .as_ref()
+            .and_then(|p| p.get("code"))
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let gap = code.as_deref().and_then(|c| largest.get(c));
+        let mut properties = Map::new();
+        if let Some(props) = &feature.properties {
+            for key in ["code", "name"] {
+                if let Some(value) = props.get(key) {
+                    properties.insert(key.to_owned(), value.clone());
+                }
+            }
+        }
+        let field = |f: fn(&Gap) -> Value| gap.map_or(Value::Null, |g| f(g));
+        properties.insert("theme".into(), field(|g| Value::from(g.theme.clone())));
+        properties.insert("need_share".into(), field(|g| Value::from(g.need_share)));
+        properties.insert("respondents".into(), field(|g| Value::from(g.respondents)));
+        properties.insert("reporting".into(), field(|g| Value::from(g.reporting)));
+        properties.insert("offer".into(), field(|g| Value::from(g.offer)));
+        properties.insert("score".into(), field(|g| Value::from(g.score)));
+        feature.properties = Some(properties);
+    }
+    collection
 }

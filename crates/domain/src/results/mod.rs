@@ -24,6 +24,7 @@
 //! 4. [`gaps`]: needs against offer; [`zones`]: commune → zone mappings;
 //!    [`indicators`]: territorial indicators from CSV.
 
+mod accumulate;
 mod aggregate;
 mod dataset;
 mod schema;
