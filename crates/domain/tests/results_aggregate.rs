@@ -676,7 +676,7 @@ fn numbered(n: usize) -> Vec<ChoiceOption> {
 
 /// A random answer to `kind` (or none), from a seed.
 fn random_answer(kind: &QuestionKind, seed: u64) -> Option<AnswerValue> {
-    if seed % 5 == 0 {
+    if seed.is_multiple_of(5) {
         return None;
     }
     let pick = |n: usize, salt: u64| {
@@ -689,7 +689,7 @@ fn random_answer(kind: &QuestionKind, seed: u64) -> Option<AnswerValue> {
         QuestionKind::SingleChoice { options } => {
             Some(choice(&options[pick(options.len(), 7)].value))
         }
-        QuestionKind::YesNo => Some(AnswerValue::YesNo(seed % 2 == 0)),
+        QuestionKind::YesNo => Some(AnswerValue::YesNo(seed.is_multiple_of(2))),
         QuestionKind::MultipleChoice {
             options,
             allow_other,
@@ -701,7 +701,7 @@ fn random_answer(kind: &QuestionKind, seed: u64) -> Option<AnswerValue> {
                 .filter(|(i, _)| pick(3, *i as u64 + 1) == 0)
                 .map(|(_, o)| o.value.clone())
                 .collect();
-            let other = (*allow_other && seed % 3 == 0).then(|| "autre".to_owned());
+            let other = (*allow_other && seed.is_multiple_of(3)).then(|| "autre".to_owned());
             (!values.is_empty() || other.is_some())
                 .then_some(AnswerValue::Choices { values, other })
         }
