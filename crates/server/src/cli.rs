@@ -122,6 +122,15 @@ struct ServeArgs {
     /// for sign-in throttling. Leave off when clients reach the server directly.
     #[arg(long, env = "SOLIDARITES_TRUST_PROXY", default_value_t = false)]
     trust_proxy: bool,
+    /// Statistical secrecy: results computed from fewer respondents are shown as `secret`.
+    #[arg(long, env = "SOLIDARITES_SECRECY_K", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    secrecy_k: u32,
+    /// Needs versus offer: initiatives within this many km of a commune count as near it.
+    #[arg(long, env = "SOLIDARITES_GAP_DISTANCE_KM", default_value_t = 10.0)]
+    gap_distance_km: f64,
+    /// Serve aggregated results (with the same secrecy) on a public route.
+    #[arg(long, env = "SOLIDARITES_PUBLIC_RESULTS", default_value_t = false)]
+    public_results: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -396,6 +405,9 @@ fn settings(database_url: String, args: ServeArgs) -> Settings {
         frontend_dir: args.frontend_dir,
         territory_refresh: Duration::from_secs(args.territory_refresh_secs),
         trust_proxy: args.trust_proxy,
+        secrecy_k: args.secrecy_k,
+        gap_distance_km: args.gap_distance_km,
+        public_results: args.public_results,
         ..Settings::local(database_url)
     }
 }

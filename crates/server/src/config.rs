@@ -24,6 +24,16 @@ pub struct Settings {
     pub answer_burst_per_ip: u32,
     /// …then one more per this interval (in memory only, like sign-in throttling).
     pub answer_refill_per_ip: Duration,
+    /// Statistical secrecy: a result computed from fewer respondents than this is never
+    /// shown nor exported (`secret`), for every role; only the audited raw-answers export
+    /// is exempt.
+    pub secrecy_k: u32,
+    /// Needs versus offer: initiatives within this distance (km, great-circle) of a
+    /// commune's interior point count as offered to it.
+    pub gap_distance_km: f64,
+    /// Whether `GET /api/v1/campaigns/{id}/results` serves aggregated results (with the
+    /// same secrecy) to anyone. Off by default.
+    pub public_results: bool,
 }
 
 impl Settings {
@@ -40,6 +50,9 @@ impl Settings {
             // A shared connection (a CCAS reception desk, a family) may send several.
             answer_burst_per_ip: 30,
             answer_refill_per_ip: Duration::from_secs(2),
+            secrecy_k: 5,
+            gap_distance_km: 10.0,
+            public_results: false,
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod edit_token;
 pub mod error;
+pub mod exports;
 pub mod map;
 pub mod questionnaire;
 pub mod routes;

@@ -1,0 +1,1 @@
+//! Aggregated results exports (filled once the domain aggregation lands).
