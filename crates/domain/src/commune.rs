@@ -22,3 +22,15 @@ pub struct Commune {
     /// Boundary, WGS 84 lon/lat degrees.
     pub geometry: MultiPolygon<f64>,
 }
+
+impl Commune {
+    /// A point guaranteed inside the commune (WGS 84 lon/lat), as central as
+    /// possible: the pole of inaccessibility of its largest polygon (the
+    /// interior point farthest from the boundary, found to about 10 m), so
+    /// that a C-shaped commune gets a point in its body, not in the bay of
+    /// the C as a centroid would. `None` only for an empty geometry.
+    #[must_use]
+    pub fn interior_point(&self) -> Option<crate::LonLat> {
+        crate::interior::interior_point(&self.geometry)
+    }
+}

@@ -36,7 +36,7 @@ pub struct ImportError {
 }
 
 impl ImportError {
-    fn file(message: impl Into<String>) -> ImportError {
+    pub(crate) fn file(message: impl Into<String>) -> ImportError {
         ImportError {
             feature: None,
             line: None,
@@ -44,7 +44,7 @@ impl ImportError {
         }
     }
 
-    fn feature(index: usize, message: impl Into<String>) -> ImportError {
+    pub(crate) fn feature(index: usize, message: impl Into<String>) -> ImportError {
         ImportError {
             feature: Some(index),
             line: None,
@@ -52,7 +52,7 @@ impl ImportError {
         }
     }
 
-    fn line(line: usize, message: impl Into<String>) -> ImportError {
+    pub(crate) fn line(line: usize, message: impl Into<String>) -> ImportError {
         ImportError {
             feature: None,
             line: Some(line),
@@ -216,7 +216,7 @@ pub fn parse_communes_geojson(text: &str) -> Result<Vec<Commune>, ImportErrors> 
 /// `Some(problem)` when a GeoJSON `crs` member names something other than
 /// WGS 84 longitude/latitude. Unrecognised declarations are left to the
 /// coordinate range check.
-fn check_crs(crs: &Value) -> Option<String> {
+pub(crate) fn check_crs(crs: &Value) -> Option<String> {
     let properties = crs.get("properties")?;
     let declared = match (properties.get("name"), properties.get("code")) {
         (Some(Value::String(name)), _) => name.clone(),
@@ -248,7 +248,7 @@ fn check_crs(crs: &Value) -> Option<String> {
 }
 
 /// A short description of a JSON value's kind, for messages.
-fn describe(value: &Value) -> String {
+pub(crate) fn describe(value: &Value) -> String {
     match value {
         Value::Null => "null".to_owned(),
         Value::Bool(_) => "a boolean".to_owned(),
@@ -263,7 +263,7 @@ fn describe(value: &Value) -> String {
 }
 
 /// The first property among `keys` that is present and not null.
-fn first_property<'a>(
+pub(crate) fn first_property<'a>(
     properties: &'a Map<String, Value>,
     keys: &[&'static str],
 ) -> Option<(&'static str, &'a Value)> {
@@ -496,7 +496,7 @@ fn parse_postal_codes(value: &Value) -> Result<Vec<String>, String> {
 }
 
 /// Converts a GeoJSON Polygon or MultiPolygon, listing every problem.
-fn parse_geometry(geometry: &Value) -> Result<MultiPolygon<f64>, Vec<String>> {
+pub(crate) fn parse_geometry(geometry: &Value) -> Result<MultiPolygon<f64>, Vec<String>> {
     let kind = geometry.get("type").and_then(Value::as_str);
     let coordinates = geometry.get("coordinates");
     let polygons: Vec<(Option<usize>, &Value)> = match (kind, coordinates) {

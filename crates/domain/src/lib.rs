@@ -1,5 +1,6 @@
 //! Solidarités domain: communes, INSEE codes, positions, the point → commune
-//! index, boundary import, map display and needs questionnaires.
+//! index, boundary import, map display, needs questionnaires and their
+//! results.
 //!
 //! Coordinates are WGS 84 longitude/latitude in degrees everywhere (x = lon,
 //! y = lat). Geometry here is planar on those degrees, which is what
@@ -15,8 +16,10 @@ pub mod display;
 pub mod import;
 pub mod index;
 pub mod insee;
+mod interior;
 pub mod point;
 pub mod questionnaire;
+pub mod results;
 
 pub use commune::Commune;
 pub use import::{
@@ -24,6 +27,7 @@ pub use import::{
 };
 pub use index::CommuneIndex;
 pub use insee::{InseeCode, InseeCodeError};
+pub use interior::interior_point;
 pub use point::{CoordinateError, LonLat};
 pub use questionnaire::{
     landes_template, AnswerValue, ChoiceOption, Condition, FieldErrors, Question, QuestionKind,

@@ -1,0 +1,374 @@
+//! The one pass over the rows: counters per commune ("bucket"), column by
+//! column, in chunks of rows (in parallel with the `parallel` feature).
+
+use std::ops::Range;
+
+use super::aggregate::{Allowed, CompiledFilter};
+use super::dataset::{Column, Dataset, NO_COMMUNE};
+use super::schema::{ResultKind, ResultsSchema};
+
+/// A row the filter drops.
+const SKIP: u32 = u32::MAX;
+/// Rows per chunk: the chunk's bucket list (64 KiB) stays in L2.
+const CHUNK: usize = 1 << 14;
+
+/// Where a question's counters sit in a bucket's slab of `slots` counters.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Slots {
+    /// `offset + i`: respondents who chose option `i` (single choice, yes/no).
+    Codes { offset: usize, options: usize },
+    /// `offset + v`: answers `min + v` (scale).
+    Scale {
+        offset: usize,
+        span: usize,
+        min: i32,
+    },
+    /// `offset`: respondents who answered; `offset + 1 + i`: bit `i` set
+    /// (options, then "other").
+    Mask { offset: usize, bits: usize },
+    /// `offset`: respondents who answered; sums and values at `number`.
+    Number { offset: usize, number: usize },
+}
+
+/// Counter layout of a schema.
+#[derive(Debug, Clone)]
+pub(super) struct Layout {
+    /// Counters per bucket.
+    pub slots: usize,
+    /// Number questions (for sums and values).
+    pub numbers: usize,
+    /// One per schema question.
+    pub questions: Vec<Slots>,
+}
+
+impl Layout {
+    pub fn new(schema: &ResultsSchema) -> Layout {
+        let mut slots = 0;
+        let mut numbers = 0;
+        let questions = schema
+            .questions()
+            .iter()
+            .map(|q| {
+                let offset = slots;
+                let (layout, width) = match q.kind {
+                    ResultKind::SingleChoice | ResultKind::YesNo => (
+                        Slots::Codes {
+                            offset,
+                            options: q.options.len(),
+                        },
+                        q.options.len(),
+                    ),
+                    ResultKind::Scale { min, max } => {
+                        let span = usize::try_from(i64::from(max) - i64::from(min) + 1)
+                            .unwrap_or(0)
+                            .min(usize::from(u8::MAX));
+                        (Slots::Scale { offset, span, min }, span)
+                    }
+                    ResultKind::MultipleChoice { .. } => {
+                        let bits = q.options.len() + 1;
+                        (Slots::Mask { offset, bits }, bits + 1)
+                    }
+                    ResultKind::Number { .. } => {
+                        numbers += 1;
+                        (
+                            Slots::Number {
+                                offset,
+                                number: numbers - 1,
+                            },
+                            1,
+                        )
+                    }
+                };
+                slots += width;
+                layout
+            })
+            .collect();
+        Layout {
+            slots,
+            numbers,
+            questions,
+        }
+    }
+}
+
+/// Counters of some buckets (or of one group once summed).
+#[derive(Debug, Clone)]
+pub(super) struct Counters {
+    pub buckets: usize,
+    /// Per bucket.
+    pub respondents: Vec<u64>,
+    /// `buckets × slots`.
+    pub counts: Vec<u64>,
+    /// `buckets × numbers`: sum of the answers.
+    pub sums: Vec<f64>,
+    /// `buckets × numbers`: the answers (for medians).
+    pub values: Vec<Vec<f64>>,
+}
+
+impl Counters {
+    pub fn new(layout: &Layout, buckets: usize) -> Counters {
+        Counters {
+            buckets,
+            respondents: vec![0; buckets],
+            counts: vec![0; buckets * layout.slots],
+            sums: vec![0.0; buckets * layout.numbers],
+            values: vec![Vec::new(); buckets * layout.numbers],
+        }
+    }
+
+    fn merge(mut self, other: Counters) -> Counters {
+        for (a, b) in self.respondents.iter_mut().zip(&other.respondents) {
+            *a += b;
+        }
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            *a += b;
+        }
+        for (a, b) in self.sums.iter_mut().zip(&other.sums) {
+            *a += b;
+        }
+        for (a, b) in self.values.iter_mut().zip(other.values) {
+            a.extend(b);
+        }
+        self
+    }
+
+    /// The counters of buckets `members` summed into one bucket.
+    pub fn sum_of(&self, layout: &Layout, members: impl IntoIterator<Item = usize>) -> Counters {
+        let mut out = Counters::new(layout, 1);
+        for b in members {
+            if b >= self.buckets {
+                continue;
+            }
+            out.respondents[0] += self.respondents[b];
+            let slab = &self.counts[b * layout.slots..(b + 1) * layout.slots];
+            for (a, c) in out.counts.iter_mut().zip(slab) {
+                *a += c;
+            }
+            for n in 0..layout.numbers {
+                out.sums[n] += self.sums[b * layout.numbers + n];
+                out.values[n].extend_from_slice(&self.values[b * layout.numbers + n]);
+            }
+        }
+        out
+    }
+}
+
+/// Counts `dataset`'s rows kept by `filter` into one bucket per commune
+/// position plus a last bucket for rows without a commune.
+pub(super) fn accumulate(dataset: &Dataset, layout: &Layout, filter: &CompiledFilter) -> Counters {
+    let buckets = dataset.commune_count() + 1;
+    let rows = dataset.len();
+    let chunks = rows.div_ceil(CHUNK);
+    let chunk_range = |i: usize| i * CHUNK..rows.min((i + 1) * CHUNK);
+
+    #[cfg(feature = "parallel")]
+    if chunks > 1 {
+        use rayon::prelude::*;
+        return (0..chunks)
+            .into_par_iter()
+            .fold(
+                || (Counters::new(layout, buckets), Vec::with_capacity(CHUNK)),
+                |(mut counters, mut scratch), i| {
+                    count_chunk(
+                        dataset,
+                        layout,
+                        filter,
+                        chunk_range(i),
+                        &mut counters,
+                        &mut scratch,
+                    );
+                    (counters, scratch)
+                },
+            )
+            .map(|(counters, _)| counters)
+            .reduce(|| Counters::new(layout, buckets), Counters::merge);
+    }
+
+    let mut counters = Counters::new(layout, buckets);
+    let mut scratch = Vec::with_capacity(CHUNK.min(rows));
+    for i in 0..chunks {
+        count_chunk(
+            dataset,
+            layout,
+            filter,
+            chunk_range(i),
+            &mut counters,
+            &mut scratch,
+        );
+    }
+    counters
+}
+
+/// Adds the rows `rows` to `counters`; `bucket` is scratch space.
+fn count_chunk(
+    dataset: &Dataset,
+    layout: &Layout,
+    filter: &CompiledFilter,
+    rows: Range<usize>,
+    counters: &mut Counters,
+    bucket: &mut Vec<u32>,
+) {
+    let outside = dataset.commune_count;
+    bucket.clear();
+    bucket.extend(dataset.communes[rows.clone()].iter().map(|&c| {
+        if c == NO_COMMUNE {
+            outside
+        } else {
+            c
+        }
+    }));
+    if filter.channels != 0 {
+        for (b, &channel) in bucket.iter_mut().zip(&dataset.channels[rows.clone()]) {
+            if filter.channels & (1 << channel) == 0 {
+                *b = SKIP;
+            }
+        }
+    }
+    for (index, allowed) in &filter.answers {
+        if let Some(column) = dataset.columns.get(*index) {
+            keep_matching(column, allowed, rows.clone(), bucket);
+        }
+    }
+    for &b in bucket.iter() {
+        if b != SKIP {
+            counters.respondents[b as usize] += 1;
+        }
+    }
+    let slots = layout.slots;
+    let counts = &mut counters.counts;
+    for (column, place) in dataset.columns.iter().zip(&layout.questions) {
+        match (column, *place) {
+            (Column::Code8(codes) | Column::Scale(codes), Slots::Codes { offset, .. })
+            | (Column::Code8(codes) | Column::Scale(codes), Slots::Scale { offset, .. }) => {
+                count_codes(bucket, &codes[rows.clone()], counts, slots, offset);
+            }
+            (Column::Code16(codes), Slots::Codes { offset, .. }) => {
+                count_codes(bucket, &codes[rows.clone()], counts, slots, offset);
+            }
+            (Column::Mask8(masks), Slots::Mask { offset, .. }) => {
+                count_masks(bucket, &masks[rows.clone()], counts, slots, offset);
+            }
+            (Column::Mask16(masks), Slots::Mask { offset, .. }) => {
+                count_masks(bucket, &masks[rows.clone()], counts, slots, offset);
+            }
+            (Column::Mask32(masks), Slots::Mask { offset, .. }) => {
+                count_masks(bucket, &masks[rows.clone()], counts, slots, offset);
+            }
+            (Column::Mask64(masks), Slots::Mask { offset, .. }) => {
+                count_masks(bucket, &masks[rows.clone()], counts, slots, offset);
+            }
+            (Column::MaskWide { words, data }, Slots::Mask { offset, bits }) => {
+                let data = &data[rows.start * words..rows.end * words];
+                for (&b, row) in bucket.iter().zip(data.chunks_exact(*words)) {
+                    if b == SKIP || row.iter().all(|&w| w == 0) {
+                        continue;
+                    }
+                    let base = b as usize * slots + offset;
+                    counts[base] += 1;
+                    for (w, &word) in row.iter().enumerate() {
+                        let mut m = word;
+                        while m != 0 {
+                            let bit = w * 64 + m.trailing_zeros() as usize;
+                            if bit < bits {
+                                counts[base + 1 + bit] += 1;
+                            }
+                            m &= m - 1;
+                        }
+                    }
+                }
+            }
+            (Column::Number(values), Slots::Number { offset, number }) => {
+                let numbers = layout.numbers;
+                for (&b, &x) in bucket.iter().zip(&values[rows.clone()]) {
+                    if b == SKIP || x.is_nan() {
+                        continue;
+                    }
+                    counts[b as usize * slots + offset] += 1;
+                    counters.sums[b as usize * numbers + number] += x;
+                    counters.values[b as usize * numbers + number].push(x);
+                }
+            }
+            // A column always matches its layout (both come from the schema).
+            _ => {}
+        }
+    }
+}
+
+/// Categorical codes: `code` (≥ 1) counts at `offset + code - 1`.
+fn count_codes<T: Copy + Into<usize>>(
+    bucket: &[u32],
+    codes: &[T],
+    counts: &mut [u64],
+    slots: usize,
+    offset: usize,
+) {
+    for (&b, &code) in bucket.iter().zip(codes) {
+        let code: usize = code.into();
+        if code != 0 && b != SKIP {
+            counts[b as usize * slots + offset + code - 1] += 1;
+        }
+    }
+}
+
+/// Bit masks: a non-zero mask counts as answered at `offset`, each set bit
+/// `i` at `offset + 1 + i`.
+fn count_masks<T: Copy + Into<u64>>(
+    bucket: &[u32],
+    masks: &[T],
+    counts: &mut [u64],
+    slots: usize,
+    offset: usize,
+) {
+    for (&b, &mask) in bucket.iter().zip(masks) {
+        let mut m: u64 = mask.into();
+        if m == 0 || b == SKIP {
+            continue;
+        }
+        let base = b as usize * slots + offset;
+        counts[base] += 1;
+        while m != 0 {
+            counts[base + 1 + m.trailing_zeros() as usize] += 1;
+            m &= m - 1;
+        }
+    }
+}
+
+/// Marks [`SKIP`] the rows of `bucket` whose answer in `column` is not allowed.
+fn keep_matching(column: &Column, allowed: &Allowed, rows: Range<usize>, bucket: &mut [u32]) {
+    fn by_code<T: Copy + Into<usize>>(codes: &[T], allowed: &[bool], bucket: &mut [u32]) {
+        for (b, &code) in bucket.iter_mut().zip(codes) {
+            if !allowed.get(code.into()).copied().unwrap_or(false) {
+                *b = SKIP;
+            }
+        }
+    }
+    fn by_mask<T: Copy + Into<u64>>(masks: &[T], allowed: u64, bucket: &mut [u32]) {
+        for (b, &mask) in bucket.iter_mut().zip(masks) {
+            if mask.into() & allowed == 0 {
+                *b = SKIP;
+            }
+        }
+    }
+    match (column, allowed) {
+        (Column::Code8(codes), Allowed::Codes(ok)) => by_code(&codes[rows], ok, bucket),
+        (Column::Code16(codes), Allowed::Codes(ok)) => by_code(&codes[rows], ok, bucket),
+        (Column::Mask8(m), Allowed::Bits(ok)) => by_mask(&m[rows], first(ok), bucket),
+        (Column::Mask16(m), Allowed::Bits(ok)) => by_mask(&m[rows], first(ok), bucket),
+        (Column::Mask32(m), Allowed::Bits(ok)) => by_mask(&m[rows], first(ok), bucket),
+        (Column::Mask64(m), Allowed::Bits(ok)) => by_mask(&m[rows], first(ok), bucket),
+        (Column::MaskWide { words, data }, Allowed::Bits(ok)) => {
+            let data = &data[rows.start * words..rows.end * words];
+            for (b, row) in bucket.iter_mut().zip(data.chunks_exact(*words)) {
+                if !row.iter().zip(ok).any(|(&w, &a)| w & a != 0) {
+                    *b = SKIP;
+                }
+            }
+        }
+        // Filters compile only on choice columns; anything else keeps nobody.
+        _ => bucket.fill(SKIP),
+    }
+}
+
+fn first(words: &[u64]) -> u64 {
+    words.first().copied().unwrap_or(0)
+}

@@ -1,0 +1,651 @@
+//! Statistical secrecy: primary and secondary suppression of small counts.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::aggregate::{Filter, GroupResult, ResultsTable};
+use super::schema::SchemaQuestion;
+
+/// The default threshold: a count of 1 to 4 respondents is secret.
+pub const DEFAULT_K: u32 = 5;
+
+/// The word a suppressed value is replaced with, in JSON and in exports.
+const SECRET: &str = "secret";
+
+/// A published count, or the fact that it is secret.
+///
+/// JSON: `{"count": 12, "share": 0.4}` (`share` may be `null`) or `"secret"`.
+/// A secret cell holds no number at all, so none can leak.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cell {
+    /// A visible count.
+    Value {
+        /// Respondents.
+        count: u64,
+        /// `count` over the cell's denominator (see the field that holds the
+        /// cell), from 0 to 1; `None` when the denominator is secret or zero.
+        share: Option<f64>,
+    },
+    /// Suppressed.
+    Secret,
+}
+
+impl Cell {
+    /// The count, if visible.
+    #[must_use]
+    pub fn count(&self) -> Option<u64> {
+        match self {
+            Cell::Value { count, .. } => Some(*count),
+            Cell::Secret => None,
+        }
+    }
+
+    /// The share, if visible and defined.
+    #[must_use]
+    pub fn share(&self) -> Option<f64> {
+        match self {
+            Cell::Value { share, .. } => *share,
+            Cell::Secret => None,
+        }
+    }
+
+    /// Whether the cell is suppressed.
+    #[must_use]
+    pub fn is_secret(&self) -> bool {
+        matches!(self, Cell::Secret)
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum CellRepr {
+    Marker(String),
+    Value { count: u64, share: Option<f64> },
+}
+
+impl Serialize for Cell {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match *self {
+            Cell::Value { count, share } => CellRepr::Value { count, share },
+            Cell::Secret => CellRepr::Marker(SECRET.to_owned()),
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Cell {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match CellRepr::deserialize(deserializer)? {
+            CellRepr::Value { count, share } => Ok(Cell::Value { count, share }),
+            CellRepr::Marker(m) if m == SECRET => Ok(Cell::Secret),
+            CellRepr::Marker(m) => Err(serde::de::Error::custom(format!(
+                "expected \"{SECRET}\" or a count, got {m:?}"
+            ))),
+        }
+    }
+}
+
+/// A published statistic (mean, median, rate), or the fact that it is secret.
+///
+/// JSON: a number or `"secret"`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Stat {
+    /// A visible value.
+    Value(f64),
+    /// Suppressed.
+    Secret,
+}
+
+impl Stat {
+    /// The value, if visible.
+    #[must_use]
+    pub fn value(&self) -> Option<f64> {
+        match self {
+            Stat::Value(v) => Some(*v),
+            Stat::Secret => None,
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum StatRepr {
+    Value(f64),
+    Marker(String),
+}
+
+impl Serialize for Stat {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match *self {
+            Stat::Value(v) => StatRepr::Value(v),
+            Stat::Secret => StatRepr::Marker(SECRET.to_owned()),
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Stat {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match StatRepr::deserialize(deserializer)? {
+            StatRepr::Value(v) => Ok(Stat::Value(v)),
+            StatRepr::Marker(m) if m == SECRET => Ok(Stat::Secret),
+            StatRepr::Marker(m) => Err(serde::de::Error::custom(format!(
+                "expected \"{SECRET}\" or a number, got {m:?}"
+            ))),
+        }
+    }
+}
+
+/// One option's cell.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SecretOption {
+    /// The option value (`yes`/`no` for yes/no questions).
+    pub value: String,
+    /// Respondents who chose it; `share` is over the question's `answered`
+    /// respondents (for a multiple choice: the share of those respondents who
+    /// chose it, so shares may add up to more than 1).
+    pub cell: Cell,
+}
+
+/// One question in one group, protected.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SecretQuestion {
+    /// The question id.
+    pub id: String,
+    /// Respondents who answered; `share` is over the group's respondents.
+    pub answered: Cell,
+    /// Respondents who did not answer (or to whom the question was not
+    /// shown); `share` is over the group's respondents.
+    pub no_answer: Cell,
+    /// Per option, in schema order (empty for scale and number).
+    pub options: Vec<SecretOption>,
+    /// Multiple choice with "other": respondents who gave an "other" text
+    /// (`share` over `answered`).
+    pub other: Option<Cell>,
+    /// Scale and number: mean, `null` when nobody answered.
+    pub mean: Option<Stat>,
+    /// Scale and number: median, `null` when nobody answered.
+    pub median: Option<Stat>,
+}
+
+/// One group (commune, zone, territory), protected.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SecretGroup {
+    /// INSEE code, zone code, `territoire` or `hors_zone`.
+    pub code: String,
+    /// Name of the commune or zone.
+    pub name: String,
+    /// Inhabitants, when known (public data, never secret).
+    pub population: Option<u64>,
+    /// Respondents kept by the filter (`share` is always `null`).
+    pub respondents: Cell,
+    /// Respondents per 1,000 inhabitants; `null` when the population is unknown.
+    pub rate_per_1000: Option<Stat>,
+    /// Whether the whole group is secret (every cell of it is then secret).
+    pub secret: bool,
+    /// One per question of [`SecretTable::questions`], same order.
+    pub questions: Vec<SecretQuestion>,
+}
+
+/// Results of a campaign at one level after statistical secrecy: the only
+/// form that may be returned or exported.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SecretTable {
+    /// `commune`, `canton`, `arrondissement`, `epci` or `territory`.
+    pub level: String,
+    /// The secrecy threshold applied.
+    pub k: u32,
+    /// The filter applied.
+    pub filter: Filter,
+    /// The aggregated questions (labels and options), in column order.
+    pub questions: Vec<SchemaQuestion>,
+    /// One per commune / zone (empty at the territory level).
+    pub groups: Vec<SecretGroup>,
+    /// Respondents in no group of this level, if any.
+    pub unassigned: Option<SecretGroup>,
+    /// The whole territory.
+    pub total: SecretGroup,
+}
+
+/// Protects one table on its own: see [`protect_levels`].
+#[must_use]
+pub fn protect(table: &ResultsTable, k: u32) -> SecretTable {
+    let mut graph = Graph::new(std::slice::from_ref(table));
+    graph.suppress(k);
+    graph.table(table, 0, k)
+}
+
+/// Protects tables of the same campaign and filter at several levels
+/// together (as [`aggregate_levels`](super::aggregate_levels) returns them),
+/// so that a value hidden at one level cannot be recovered from another.
+///
+/// Rules, with `k` the threshold (`k` ≤ 1 disables suppression):
+///
+/// * **Primary**: a count from 1 to `k - 1` is secret. A group with fewer
+///   than `k` respondents is secret as a whole. A mean or median computed
+///   from fewer than `k` answers is secret. Zero counts are not sensitive
+///   (they describe nobody).
+/// * **Secondary**: counts are linked by additive relations that a reader
+///   could use to subtract: within a group and question, the options of a
+///   single choice / yes-no sum to `answered`, and `answered + no_answer`
+///   sum to `respondents`; along a column, the groups plus `unassigned` sum
+///   to the territory; across levels, the communes of a zone sum to the
+///   zone. Whenever a relation has exactly one secret member, the smallest
+///   non-zero visible member (other than a group's respondents when
+///   possible) is made secret too, until no relation has exactly one secret
+///   member. A group whose respondent count becomes secret is secret as a
+///   whole. Shares are withheld when their denominator is secret, and means,
+///   medians and rates when the count they rest on is.
+///
+/// Tables whose territory totals differ (not from the same dataset and
+/// filter) are protected each on its own.
+#[must_use]
+pub fn protect_levels(tables: &[ResultsTable], k: u32) -> Vec<SecretTable> {
+    let Some(first) = tables.first() else {
+        return Vec::new();
+    };
+    let linked = tables
+        .iter()
+        .all(|t| t.total == first.total && t.questions == first.questions);
+    if !linked {
+        return tables.iter().map(|t| protect(t, k)).collect();
+    }
+    let mut graph = Graph::new(tables);
+    graph.suppress(k);
+    tables
+        .iter()
+        .enumerate()
+        .map(|(t, table)| graph.table(table, t, k))
+        .collect()
+}
+
+/// Where one question's cells sit in a group's run of cells.
+#[derive(Debug, Clone)]
+struct QuestionCells {
+    answered: usize,
+    no_answer: usize,
+    options: usize,
+    option_count: usize,
+    /// Single choice / yes-no: options sum to answered.
+    additive: bool,
+    other: Option<usize>,
+}
+
+/// Every count of the tables as a cell, and the additive relations between them.
+#[derive(Debug)]
+struct Graph {
+    /// Cells per group: respondents first, then each question's.
+    width: usize,
+    questions: Vec<QuestionCells>,
+    counts: Vec<u64>,
+    hidden: Vec<bool>,
+    /// Node (group) index per table: its groups, its unassigned group if any,
+    /// then the shared territory total (last node).
+    nodes: Vec<Vec<usize>>,
+    node_count: usize,
+    /// Relations: `members[starts[r]..starts[r + 1]]`, the first is the total.
+    starts: Vec<usize>,
+    members: Vec<usize>,
+    /// Relations of each cell: `cell_relations[cell_starts[c]..cell_starts[c + 1]]`.
+    cell_starts: Vec<usize>,
+    cell_relations: Vec<usize>,
+}
+
+impl Graph {
+    fn new(tables: &[ResultsTable]) -> Graph {
+        let questions_of = &tables[0].questions;
+        let mut width = 1;
+        let questions: Vec<QuestionCells> = tables[0]
+            .total
+            .questions
+            .iter()
+            .zip(questions_of)
+            .map(|(result, question)| {
+                let answered = width;
+                let option_count = result.options.len();
+                let other = result.other.map(|_| answered + 2 + option_count);
+                width += 2 + option_count + usize::from(other.is_some());
+                QuestionCells {
+                    answered,
+                    no_answer: answered + 1,
+                    options: answered + 2,
+                    option_count,
+                    additive: question.is_categorical(),
+                    other,
+                }
+            })
+            .collect();
+
+        // Nodes: each table's groups and unassigned, then the shared total.
+        let mut nodes = Vec::with_capacity(tables.len());
+        let mut groups: Vec<&GroupResult> = Vec::new();
+        for table in tables {
+            let mut ids = Vec::new();
+            for group in table.groups.iter().chain(&table.unassigned) {
+                ids.push(groups.len());
+                groups.push(group);
+            }
+            nodes.push(ids);
+        }
+        let total_node = groups.len();
+        groups.push(&tables[0].total);
+        for ids in &mut nodes {
+            ids.push(total_node);
+        }
+        let node_count = groups.len();
+
+        let mut counts = vec![0u64; node_count * width];
+        for (node, group) in groups.iter().enumerate() {
+            let base = node * width;
+            counts[base] = group.respondents;
+            for (cells, result) in questions.iter().zip(&group.questions) {
+                counts[base + cells.answered] = result.answered;
+                counts[base + cells.no_answer] = result.no_answer(group.respondents);
+                for (i, &n) in result.options.iter().take(cells.option_count).enumerate() {
+                    counts[base + cells.options + i] = n;
+                }
+                if let (Some(at), Some(n)) = (cells.other, result.other) {
+                    counts[base + at] = n;
+                }
+            }
+        }
+
+        let mut relations: Vec<Vec<usize>> = Vec::new();
+        // Within each group.
+        for node in 0..node_count {
+            let base = node * width;
+            for cells in &questions {
+                relations.push(vec![base, base + cells.answered, base + cells.no_answer]);
+                if cells.additive {
+                    let mut r = vec![base + cells.answered];
+                    r.extend((0..cells.option_count).map(|i| base + cells.options + i));
+                    relations.push(r);
+                }
+            }
+        }
+        // Along each column of each table: groups + unassigned = total.
+        for ids in &nodes {
+            let parts = &ids[..ids.len() - 1];
+            if parts.is_empty() {
+                continue;
+            }
+            for offset in 0..width {
+                let mut r = vec![total_node * width + offset];
+                r.extend(parts.iter().map(|&n| n * width + offset));
+                relations.push(r);
+            }
+        }
+        // Across levels: the groups of a table that exactly cover a group of another.
+        for (a, finer) in tables.iter().enumerate() {
+            let mut group_of_commune: Vec<Option<usize>> = Vec::new();
+            for (g, group) in finer.groups.iter().enumerate() {
+                for &p in &group.communes {
+                    let p = p as usize;
+                    if group_of_commune.len() <= p {
+                        group_of_commune.resize(p + 1, None);
+                    }
+                    group_of_commune[p] = Some(g);
+                }
+            }
+            for (b, coarser) in tables.iter().enumerate() {
+                if a == b {
+                    continue;
+                }
+                for (g, whole) in coarser.groups.iter().enumerate() {
+                    if let Some(parts) = exact_cover(whole, finer, &group_of_commune) {
+                        if parts.len() < 2
+                            && finer.groups[parts[0]].communes == whole.communes
+                            && a > b
+                        {
+                            continue; // the same set both ways: one equality is enough
+                        }
+                        for offset in 0..width {
+                            let mut r = vec![nodes[b][g] * width + offset];
+                            r.extend(parts.iter().map(|&p| nodes[a][p] * width + offset));
+                            relations.push(r);
+                        }
+                    }
+                }
+            }
+        }
+
+        let mut starts = Vec::with_capacity(relations.len() + 1);
+        let mut members = Vec::new();
+        let mut per_cell = vec![0usize; node_count * width + 1];
+        starts.push(0);
+        for r in &relations {
+            for &c in r {
+                per_cell[c + 1] += 1;
+            }
+            members.extend_from_slice(r);
+            starts.push(members.len());
+        }
+        for c in 1..per_cell.len() {
+            per_cell[c] += per_cell[c - 1];
+        }
+        let cell_starts = per_cell.clone();
+        let mut fill = per_cell;
+        let mut cell_relations = vec![0usize; members.len()];
+        for (r, rel) in relations.iter().enumerate() {
+            for &c in rel {
+                cell_relations[fill[c]] = r;
+                fill[c] += 1;
+            }
+        }
+        Graph {
+            width,
+            questions,
+            hidden: vec![false; counts.len()],
+            counts,
+            nodes,
+            node_count,
+            starts,
+            members,
+            cell_starts,
+            cell_relations,
+        }
+    }
+
+    fn relation(&self, r: usize) -> &[usize] {
+        &self.members[self.starts[r]..self.starts[r + 1]]
+    }
+
+    fn is_respondents(&self, cell: usize) -> bool {
+        cell.is_multiple_of(self.width)
+    }
+
+    /// Primary then secondary suppression, to a fixed point.
+    fn suppress(&mut self, k: u32) {
+        let k = u64::from(k);
+        let mut queue: Vec<usize> = Vec::new();
+        for node in 0..self.node_count {
+            let respondents = self.counts[node * self.width];
+            if (1..k).contains(&respondents) {
+                self.hide_group(node, &mut queue);
+            }
+        }
+        for cell in 0..self.counts.len() {
+            if (1..k).contains(&self.counts[cell]) && !self.hidden[cell] {
+                self.hide(cell, &mut queue);
+            }
+        }
+        let relations = self.starts.len() - 1;
+        let mut queued = vec![true; relations];
+        let mut work: Vec<usize> = (0..relations).rev().collect();
+        loop {
+            // Newly hidden cells put their relations back on the list.
+            for cell in queue.drain(..) {
+                for &r in &self.cell_relations[self.cell_starts[cell]..self.cell_starts[cell + 1]] {
+                    if !queued[r] {
+                        queued[r] = true;
+                        work.push(r);
+                    }
+                }
+            }
+            let Some(r) = work.pop() else { break };
+            queued[r] = false;
+            let members = self.relation(r);
+            if members.iter().filter(|&&c| self.hidden[c]).count() != 1 {
+                continue;
+            }
+            let total = members[0];
+            let visible = |c: &&usize| !self.hidden[**c];
+            // The smallest non-zero part, zeros last; groups' respondents only
+            // when nothing else is left; the total as a last resort.
+            let pick = members[1..]
+                .iter()
+                .filter(visible)
+                .filter(|&&c| !self.is_respondents(c))
+                .min_by_key(|&&c| (self.counts[c] == 0, self.counts[c]))
+                .or_else(|| {
+                    members[1..]
+                        .iter()
+                        .filter(visible)
+                        .min_by_key(|&&c| (self.counts[c] == 0, self.counts[c]))
+                })
+                .copied()
+                .unwrap_or(total);
+            if self.hidden[pick] {
+                continue;
+            }
+            if self.is_respondents(pick) {
+                self.hide_group(pick / self.width, &mut queue);
+            } else {
+                self.hide(pick, &mut queue);
+            }
+        }
+    }
+
+    fn hide(&mut self, cell: usize, queue: &mut Vec<usize>) {
+        if !self.hidden[cell] {
+            self.hidden[cell] = true;
+            queue.push(cell);
+        }
+    }
+
+    fn hide_group(&mut self, node: usize, queue: &mut Vec<usize>) {
+        for cell in node * self.width..(node + 1) * self.width {
+            self.hide(cell, queue);
+        }
+    }
+
+    fn cell(&self, cell: usize, denominator: Option<usize>) -> Cell {
+        if self.hidden[cell] {
+            return Cell::Secret;
+        }
+        let count = self.counts[cell];
+        let share = denominator
+            .filter(|&d| !self.hidden[d] && self.counts[d] > 0)
+            .map(|d| count as f64 / self.counts[d] as f64);
+        Cell::Value { count, share }
+    }
+
+    fn group(&self, node: usize, group: &GroupResult, k: u32) -> SecretGroup {
+        let base = node * self.width;
+        let secret = self.hidden[base];
+        let stat = |value: Option<f64>, visible: bool| {
+            value.map(|v| {
+                if visible {
+                    Stat::Value(v)
+                } else {
+                    Stat::Secret
+                }
+            })
+        };
+        let questions = self
+            .questions
+            .iter()
+            .zip(&group.questions)
+            .map(|(cells, result)| {
+                let answered = base + cells.answered;
+                let enough = !self.hidden[answered] && self.counts[answered] >= u64::from(k);
+                SecretQuestion {
+                    id: result.id.clone(),
+                    answered: self.cell(answered, Some(base)),
+                    no_answer: self.cell(base + cells.no_answer, Some(base)),
+                    options: (0..cells.option_count)
+                        .map(|i| SecretOption {
+                            value: String::new(),
+                            cell: self.cell(base + cells.options + i, Some(answered)),
+                        })
+                        .collect(),
+                    other: cells.other.map(|at| self.cell(base + at, Some(answered))),
+                    mean: stat(result.mean, enough),
+                    median: stat(result.median, enough),
+                }
+            })
+            .collect();
+        SecretGroup {
+            code: group.code.clone(),
+            name: group.name.clone(),
+            population: group.population,
+            respondents: self.cell(base, None),
+            rate_per_1000: stat(group.rate_per_1000(), !secret),
+            secret,
+            questions,
+        }
+    }
+
+    fn table(&self, table: &ResultsTable, t: usize, k: u32) -> SecretTable {
+        let ids = &self.nodes[t];
+        let mut groups: Vec<SecretGroup> = table
+            .groups
+            .iter()
+            .zip(ids)
+            .map(|(group, &node)| self.group(node, group, k))
+            .collect();
+        let unassigned = table
+            .unassigned
+            .as_ref()
+            .map(|group| self.group(ids[table.groups.len()], group, k));
+        let mut total = self.group(ids[ids.len() - 1], &table.total, k);
+        // Option values from the schema.
+        let name_options = |group: &mut SecretGroup| {
+            for (question, schema) in group.questions.iter_mut().zip(&table.questions) {
+                for (option, described) in question.options.iter_mut().zip(&schema.options) {
+                    option.value.clone_from(&described.value);
+                }
+            }
+        };
+        groups.iter_mut().for_each(name_options);
+        let mut unassigned = unassigned;
+        if let Some(group) = unassigned.as_mut() {
+            name_options(group);
+        }
+        name_options(&mut total);
+        SecretTable {
+            level: table.level.clone(),
+            k,
+            filter: table.filter.clone(),
+            questions: table.questions.clone(),
+            groups,
+            unassigned,
+            total,
+        }
+    }
+}
+
+/// The groups of `finer` that exactly cover `whole`'s communes (each inside
+/// it, together all of them), if any.
+fn exact_cover(
+    whole: &GroupResult,
+    finer: &ResultsTable,
+    group_of_commune: &[Option<usize>],
+) -> Option<Vec<usize>> {
+    if whole.communes.is_empty() {
+        return None;
+    }
+    let mut parts: Vec<usize> = Vec::new();
+    for &p in &whole.communes {
+        let g = group_of_commune.get(p as usize).copied().flatten()?;
+        if !parts.contains(&g) {
+            parts.push(g);
+        }
+    }
+    let inside = parts.iter().all(|&g| {
+        finer.groups[g]
+            .communes
+            .iter()
+            .all(|p| whole.communes.binary_search(p).is_ok())
+    });
+    inside.then_some(parts)
+}
