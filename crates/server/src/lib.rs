@@ -11,6 +11,7 @@ pub mod error;
 pub mod exports;
 pub mod map;
 pub mod questionnaire;
+pub mod results;
 pub mod routes;
 pub mod search;
 pub mod startup;

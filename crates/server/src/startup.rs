@@ -69,6 +69,7 @@ impl Application {
             map,
             login_throttle,
             answer_throttle,
+            results: Arc::new(crate::results::ResultsCache::new()),
         };
         let server = run(listener, state.clone())?;
         spawn_territory_refresh(state.clone());

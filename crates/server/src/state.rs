@@ -2,7 +2,10 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::{config::Settings, map::MapCache, territory::TerritoryCache, throttle::LoginThrottle};
+use crate::{
+    config::Settings, map::MapCache, results::ResultsCache, territory::TerritoryCache,
+    throttle::LoginThrottle,
+};
 
 /// What every handler can reach.
 #[derive(Debug, Clone)]
@@ -16,4 +19,6 @@ pub struct AppState {
     pub login_throttle: Arc<LoginThrottle>,
     /// Questionnaire answers and volunteer sign-ups per client address, in memory only.
     pub answer_throttle: Arc<LoginThrottle>,
+    /// Per-campaign answers in memory for results, kept up to date incrementally.
+    pub results: Arc<ResultsCache>,
 }

@@ -7,12 +7,14 @@ mod admin_questionnaire;
 pub(crate) mod auth;
 mod carte_query;
 mod communes;
+mod exports;
 mod frontend;
 mod health;
 mod initiatives;
 mod locate;
 mod openapi;
 mod questionnaire;
+mod results;
 mod themes;
 
 use actix_web::{web, HttpResponse};
@@ -84,6 +86,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(admin_questionnaire::campaign_counts)
             .service(admin_questionnaire::assisted_response)
             .service(admin_questionnaire::list_volunteers)
+            // Results by commune and exports.
+            .service(results::get_results)
+            .service(results::get_public_results)
+            .service(results::get_gaps_geojson)
+            .service(results::get_gaps)
+            .service(results::list_indicators)
+            .service(results::list_zones)
+            .service(exports::export_answers_csv)
+            .service(exports::export_answers_xlsx)
+            .service(exports::export_results_csv)
+            .service(exports::export_results_xlsx)
+            .service(exports::export_results_geojson)
+            .service(exports::export_initiatives_geojson)
+            .service(exports::export_initiatives_csv)
+            .service(exports::export_data_inclusion_structures)
+            .service(exports::export_data_inclusion_services)
             .default_service(web::to(api_not_found)),
     )
     .default_service(web::to(frontend::serve_frontend));
