@@ -12,6 +12,7 @@ pub mod exports;
 pub mod map;
 pub mod questionnaire;
 pub mod results;
+pub mod results_import;
 pub mod routes;
 pub mod search;
 pub mod startup;

@@ -362,7 +362,11 @@ async fn compute_gaps(
     let territory = state.territory.current();
     let gap_territory = state.results.gap_territory(&territory);
     let offers = state.results.offers(&state.db).await.map_err(results_error)?;
-    let needs = needs_from_table(table, &question);
+    // Communes without respondents, and themes nobody reported, measure no need.
+    let needs: Vec<_> = needs_from_table(table, &question)
+        .into_iter()
+        .filter(|n| n.reporting > 0)
+        .collect();
     let mut gaps = rank(&gap_territory, &needs, &offers, state.settings.gap_distance_km);
     if let Some(theme) = &theme {
         gaps.retain(|g| &g.theme == theme);
