@@ -11,6 +11,7 @@ mod m20261122_000002_staff;
 mod m20261122_000003_create_carte;
 mod m20261122_000004_questionnaires;
 mod m20261122_000005_proposals;
+mod m20261122_000006_results;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_create_carte::Migration),
             Box::new(m20261122_000004_questionnaires::Migration),
             Box::new(m20261122_000005_proposals::Migration),
+            Box::new(m20261122_000006_results::Migration),
         ]
     }
 }

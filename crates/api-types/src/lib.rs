@@ -68,6 +68,8 @@ pub use questionnaire::*;
 
 mod proposals;
 pub use proposals::*;
+mod results;
+pub use results::*;
 /// `POST /api/v1/auth/login`. Missing fields read as empty so that the answer is a 422
 /// naming each of them.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]

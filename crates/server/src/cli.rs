@@ -59,6 +59,48 @@ enum Command {
     /// Volunteers who left their contact after the questionnaire.
     #[command(subcommand)]
     Volunteers(VolunteersCommand),
+    /// Zones grouping communes for results (cantons, arrondissements, EPCI).
+    #[command(subcommand)]
+    Zones(ZonesCommand),
+    /// Territorial indicators per commune, shown beside the results.
+    #[command(subcommand)]
+    Indicators(IndicatorsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum ZonesCommand {
+    /// Replace the zones of one level. FILE is either a GeoJSON FeatureCollection of
+    /// (Multi)Polygons in WGS 84 (each commune goes to the zone containing its interior
+    /// point) or a `code_commune;code_zone;nom_zone` CSV. A bad file changes nothing.
+    Import {
+        /// canton, arrondissement or epci.
+        #[arg(long)]
+        level: String,
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum IndicatorsCommand {
+    /// Import a CSV with one line per commune (INSEE code first) and one column per
+    /// indicator. Describe the indicators with `--metadata` (indicateur;libelle;unite;
+    /// source;annee) or, for a one-indicator file, with `--label` and the other flags.
+    /// Indicators of the file replace those with the same code; a bad file changes nothing.
+    Import {
+        file: PathBuf,
+        /// Metadata CSV: indicateur;libelle;unite;source;annee.
+        #[arg(long, conflicts_with_all = ["label", "unit", "source", "year"])]
+        metadata: Option<PathBuf>,
+        /// Label of the file's only indicator (instead of --metadata).
+        #[arg(long)]
+        label: Option<String>,
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long)]
+        source: Option<String>,
+        #[arg(long)]
+        year: Option<i32>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -122,9 +164,15 @@ struct ServeArgs {
     /// for sign-in throttling. Leave off when clients reach the server directly.
     #[arg(long, env = "SOLIDARITES_TRUST_PROXY", default_value_t = false)]
     trust_proxy: bool,
-    /// Statistical secrecy: shares of answers are withheld over fewer respondents.
+    /// Statistical secrecy: results computed from fewer respondents are shown as `secret`.
     #[arg(long, env = "SOLIDARITES_SECRECY_K", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
     secrecy_k: u32,
+    /// Needs versus offer: initiatives within this many km of a commune count as near it.
+    #[arg(long, env = "SOLIDARITES_GAP_DISTANCE_KM", default_value_t = 10.0)]
+    gap_distance_km: f64,
+    /// Serve aggregated results (with the same secrecy) on a public route.
+    #[arg(long, env = "SOLIDARITES_PUBLIC_RESULTS", default_value_t = false)]
+    public_results: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -226,6 +274,33 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
             db.close().await?;
             let mut out = io::stdout().lock();
             writeln!(out, "{} volunteer record(s) deleted", deleted?)?;
+            Ok(())
+        }
+        Command::Zones(ZonesCommand::Import { level, file }) => {
+            let summary = crate::results_import::import_zones(&database_url, &level, &file).await?;
+            let _ = writeln!(io::stdout().lock(), "{summary}");
+            Ok(())
+        }
+        Command::Indicators(IndicatorsCommand::Import {
+            file,
+            metadata,
+            label,
+            unit,
+            source,
+            year,
+        }) => {
+            let description = match metadata {
+                Some(path) => crate::results_import::IndicatorDescription::File(path),
+                None => crate::results_import::IndicatorDescription::Flags {
+                    label,
+                    unit,
+                    source,
+                    year,
+                },
+            };
+            let summary =
+                crate::results_import::import_indicators(&database_url, &file, description).await?;
+            let _ = writeln!(io::stdout().lock(), "{summary}");
             Ok(())
         }
         Command::Users(command) => {
@@ -400,6 +475,8 @@ fn settings(database_url: String, args: ServeArgs) -> Settings {
         territory_refresh: Duration::from_secs(args.territory_refresh_secs),
         trust_proxy: args.trust_proxy,
         secrecy_k: args.secrecy_k,
+        gap_distance_km: args.gap_distance_km,
+        public_results: args.public_results,
         ..Settings::local(database_url)
     }
 }

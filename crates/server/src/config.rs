@@ -29,8 +29,16 @@ pub struct Settings {
     pub proposal_burst_per_ip: u32,
     /// …then one more per this interval (in memory only).
     pub proposal_refill_per_ip: Duration,
-    /// Statistical secrecy: no share is published over fewer respondents than this.
+    /// Statistical secrecy: a result computed from fewer respondents than this is never
+    /// shown nor exported (`secret`), for every role; only the audited raw-answers export
+    /// is exempt. Proposals' measured needs follow the same rule.
     pub secrecy_k: u32,
+    /// Needs versus offer: initiatives within this distance (km, great-circle) of a
+    /// commune's interior point count as offered to it.
+    pub gap_distance_km: f64,
+    /// Whether `GET /api/v1/campaigns/{id}/results` serves aggregated results (with the
+    /// same secrecy) to anyone. Off by default.
+    pub public_results: bool,
 }
 
 impl Settings {
@@ -51,6 +59,8 @@ impl Settings {
             proposal_burst_per_ip: 30,
             proposal_refill_per_ip: Duration::from_secs(2),
             secrecy_k: 5,
+            gap_distance_km: 10.0,
+            public_results: false,
         }
     }
 }

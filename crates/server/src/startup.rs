@@ -75,6 +75,7 @@ impl Application {
             answer_throttle,
             proposal_throttle,
             needs: Arc::new(NeedsCache::default()),
+            results: Arc::new(crate::results::ResultsCache::new()),
         };
         let server = run(listener, state.clone())?;
         spawn_territory_refresh(state.clone());

@@ -3,8 +3,8 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 
 use crate::{
-    config::Settings, map::MapCache, storage::needs::NeedsCache, territory::TerritoryCache,
-    throttle::LoginThrottle,
+    config::Settings, map::MapCache, results::ResultsCache, storage::needs::NeedsCache,
+    territory::TerritoryCache, throttle::LoginThrottle,
 };
 
 /// What every handler can reach.
@@ -24,4 +24,6 @@ pub struct AppState {
     pub proposal_throttle: Arc<LoginThrottle>,
     /// The latest campaign's needs by theme and commune, for proposals.
     pub needs: Arc<NeedsCache>,
+    /// Per-campaign answers in memory for results, kept up to date incrementally.
+    pub results: Arc<ResultsCache>,
 }

@@ -8,6 +8,7 @@ mod admin_questionnaire;
 pub(crate) mod auth;
 mod carte_query;
 mod communes;
+mod exports;
 mod frontend;
 mod health;
 mod initiatives;
@@ -15,6 +16,7 @@ mod locate;
 mod openapi;
 mod proposals;
 mod questionnaire;
+mod results;
 mod themes;
 
 use actix_web::{web, HttpResponse};
@@ -98,6 +100,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(admin_proposals::set_proposal_note)
             .service(admin_proposals::set_proposal_priority)
             .service(admin_proposals::merge_proposal)
+            // Results by commune and exports.
+            .service(results::get_results)
+            .service(results::get_public_results)
+            .service(results::get_gaps_geojson)
+            .service(results::get_gaps)
+            .service(results::list_indicators)
+            .service(results::list_zones)
+            .service(exports::export_answers_csv)
+            .service(exports::export_answers_xlsx)
+            .service(exports::export_results_csv)
+            .service(exports::export_results_xlsx)
+            .service(exports::export_results_geojson)
+            .service(exports::export_initiatives_geojson)
+            .service(exports::export_initiatives_csv)
+            .service(exports::export_data_inclusion_structures)
+            .service(exports::export_data_inclusion_services)
             .default_service(web::to(api_not_found)),
     )
     .default_service(web::to(frontend::serve_frontend));

@@ -2,10 +2,13 @@
 //! that read and write domain values. Handlers never build SQL themselves.
 
 pub mod actors;
+pub mod answers;
 pub mod audit;
 pub mod carte_entities;
 pub mod communes;
 pub mod entities;
+pub mod indicators;
+pub mod initiative_exports;
 pub mod initiatives;
 pub mod labels;
 pub mod moderation;
@@ -14,10 +17,12 @@ pub mod proposal_entities;
 pub mod proposals;
 pub mod questionnaire_entities;
 pub mod questionnaires;
+pub mod results_entities;
 pub mod sessions;
 pub mod themes;
 pub mod users;
 pub mod volunteers;
+pub mod zones;
 
 use std::{path::Path, time::Duration};
 

@@ -81,6 +81,8 @@ pub mod response {
         pub answers: String,
         pub submitted_on: ChronoDate,
         pub idempotency_key_hash: Option<String>,
+        /// 1, 2, 3… within the campaign, in commit order (see the `results` migration).
+        pub seq: i64,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -519,7 +519,34 @@ pub async fn find_by_idempotency(
 /// entry) writes an audit line naming the staff member and the channel, never the
 /// answers. A concurrent submission with the same idempotency key is caught by the unique
 /// constraint and answered with the stored response's id.
+///
+/// The response gets the campaign's next arrival number (`seq`), taken under a lock on the
+/// campaign row held until commit (SQLite serialises writers anyway): numbers are
+/// committed in order, so a reader that has seen `seq` n has seen every answer before it.
 pub async fn submit(
+    db: &DatabaseConnection,
+    new: &NewResponse,
+    assisted: Option<&StaffUser>,
+) -> Result<SubmitOutcome, DbErr> {
+    // A clash on the (campaign, seq) unique index can only come from a writer that read
+    // the last number before ours committed (not expected with the lock, but harmless):
+    // try again with a fresh transaction.
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        match submit_once(db, new, assisted).await {
+            Err(err)
+                if attempts < 5
+                    && matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) =>
+            {
+                continue
+            }
+            other => return other,
+        }
+    }
+}
+
+async fn submit_once(
     db: &DatabaseConnection,
     new: &NewResponse,
     assisted: Option<&StaffUser>,
@@ -553,6 +580,7 @@ pub async fn submit(
     if current.as_deref() != Some(new.validated_definition.as_str()) {
         return Ok(SubmitOutcome::DefinitionChanged);
     }
+    let seq = next_response_seq(&txn, &new.campaign_id).await?;
     let row = response::ActiveModel {
         id: Set(id.clone()),
         campaign_id: Set(new.campaign_id.clone()),
@@ -562,6 +590,7 @@ pub async fn submit(
         answers: Set(new.answers.clone()),
         submitted_on: Set(new.submitted_on),
         idempotency_key_hash: Set(new.idempotency_key_hash.clone()),
+        seq: Set(seq),
     };
     if let Err(err) = response::Entity::insert(row)
         .exec_without_returning(&txn)
@@ -592,6 +621,34 @@ pub async fn submit(
     }
     txn.commit().await?;
     Ok(SubmitOutcome::Created(id))
+}
+
+/// The next arrival number of a campaign's answers, locking the campaign row until the
+/// caller's transaction ends (PostgreSQL; SQLite has a single writer).
+pub async fn next_response_seq(
+    txn: &impl ConnectionTrait,
+    campaign_id: &str,
+) -> Result<i64, DbErr> {
+    campaign::Entity::find_by_id(campaign_id.to_owned())
+        .select_only()
+        .column(campaign::Column::Id)
+        .lock_exclusive()
+        .into_tuple::<String>()
+        .one(txn)
+        .await?;
+    let last = response::Entity::find()
+        .select_only()
+        .column_as(
+            Expr::expr(Func::max(Expr::col(response::Column::Seq))),
+            "last",
+        )
+        .filter(response::Column::CampaignId.eq(campaign_id))
+        .into_tuple::<Option<i64>>()
+        .one(txn)
+        .await?
+        .flatten()
+        .unwrap_or(0);
+    Ok(last + 1)
 }
 
 /// Number of stored responses (all campaigns), for tests and the benchmark.

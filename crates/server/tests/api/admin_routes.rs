@@ -89,6 +89,64 @@ pub const ADMIN_ROUTES: &[(&str, &str, Role)] = &[
         "/api/v1/admin/proposals/{id}/merge",
         Role::Moderator,
     ),
+    (
+        "GET",
+        "/api/v1/admin/campaigns/{id}/results",
+        Role::Committee,
+    ),
+    ("GET", "/api/v1/admin/campaigns/{id}/gaps", Role::Committee),
+    (
+        "GET",
+        "/api/v1/admin/campaigns/{id}/gaps.geojson",
+        Role::Committee,
+    ),
+    ("GET", "/api/v1/admin/indicators", Role::Committee),
+    ("GET", "/api/v1/admin/zones?level=canton", Role::Committee),
+    (
+        "GET",
+        "/api/v1/admin/campaigns/{id}/exports/answers.csv",
+        Role::Admin,
+    ),
+    (
+        "GET",
+        "/api/v1/admin/campaigns/{id}/exports/answers.xlsx",
+        Role::Admin,
+    ),
+    (
+        "GET",
+        "/api/v1/admin/campaigns/{id}/exports/results.csv",
+        Role::Committee,
+    ),
+    (
+        "GET",
+        "/api/v1/admin/campaigns/{id}/exports/results.xlsx",
+        Role::Committee,
+    ),
+    (
+        "GET",
+        "/api/v1/admin/campaigns/{id}/exports/results.geojson",
+        Role::Committee,
+    ),
+    (
+        "GET",
+        "/api/v1/admin/exports/initiatives.geojson",
+        Role::Analyst,
+    ),
+    (
+        "GET",
+        "/api/v1/admin/exports/initiatives.csv",
+        Role::Analyst,
+    ),
+    (
+        "GET",
+        "/api/v1/admin/exports/data-inclusion/structures.json",
+        Role::Analyst,
+    ),
+    (
+        "GET",
+        "/api/v1/admin/exports/data-inclusion/services.json",
+        Role::Analyst,
+    ),
 ];
 
 async fn send(

@@ -1,0 +1,462 @@
+//! Results by commune, kept up to date in memory.
+//!
+//! Each server instance holds, per campaign, the compact [`Dataset`] of every answer it has
+//! seen and the arrival number (`responses.seq`) of the last one. A results request first
+//! reads the answers stored after that number (one indexed query, usually empty) and
+//! appends them, so answers sent to any instance are picked up; then the dataset is
+//! aggregated at every level at once and protected by statistical secrecy
+//! ([`protect_levels`]). The first request after start-up, or after the territory was
+//! re-imported, rebuilds the dataset from every stored answer (the "full recomputation").
+//! Protected tables are kept for the last few (campaign, filter) pairs until an answer
+//! arrives or the zones change.
+
+use std::{
+    collections::{BTreeMap, HashMap},
+    sync::{Arc, Mutex},
+};
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use solidarites_domain::{
+    results::{
+        aggregate_levels,
+        gaps::{GapTerritory, Offer},
+        protect_levels,
+        zones::ZoneAssignment,
+        Channel, Dataset, Filter, ResultsSchema, SecretTable, ZoneLevel, ZoneMapping,
+    },
+    FieldErrors, InseeCode, LonLat, QuestionnaireDefinition,
+};
+use tokio::sync::RwLock;
+
+use crate::{
+    storage::{self, questionnaire_entities::campaign},
+    territory::LoadedTerritory,
+};
+
+/// Answers read from the database at a time when (re)building a dataset.
+const REBUILD_PAGE: u64 = 20_000;
+/// (campaign, filter) pairs whose protected tables are kept.
+const MAX_CACHED_TABLES: usize = 32;
+
+/// What went wrong computing results.
+#[derive(Debug, thiserror::Error)]
+pub enum ResultsError {
+    /// The filter does not fit the campaign's questionnaire: French messages by field.
+    #[error("invalid filter")]
+    Filter(FieldErrors),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sea_orm::DbErr> for ResultsError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        ResultsError::Internal(err.into())
+    }
+}
+
+/// One campaign's answers in memory.
+#[derive(Debug)]
+pub struct CampaignData {
+    pub campaign_id: String,
+    /// The territory the commune positions refer to.
+    pub territory_revision: i64,
+    pub definition: QuestionnaireDefinition,
+    pub dataset: Dataset,
+    /// Arrival number of the last answer in `dataset`.
+    pub last_seq: i64,
+}
+
+/// The zone levels imported, as mappings over the current territory.
+#[derive(Debug, Clone)]
+pub struct ZoneSnapshot {
+    territory_revision: i64,
+    /// (level, imported at) of every imported level: changes when zones are re-imported.
+    stamp: Vec<(String, DateTime<Utc>)>,
+    pub mappings: Vec<ZoneMapping>,
+}
+
+/// Every level of one (campaign, filter), protected together.
+#[derive(Debug)]
+pub struct ProtectedResults {
+    /// Commune table, one table per zone level (in [`ZoneSnapshot::mappings`] order), then
+    /// the territory table.
+    pub tables: Vec<SecretTable>,
+    /// Answers included.
+    pub answers: usize,
+}
+
+impl ProtectedResults {
+    /// The table of `level` (`commune`, `territory` or a zone level), if computed.
+    pub fn level(&self, level: &str) -> Option<&SecretTable> {
+        self.tables.iter().find(|t| t.level == level)
+    }
+}
+
+/// Stamp of cached protected tables: they hold while none of these change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct TablesStamp {
+    territory_revision: i64,
+    last_seq: i64,
+    zones: Vec<(String, DateTime<Utc>)>,
+    k: u32,
+}
+
+type TablesKey = (String, String);
+
+/// Published initiatives as offers, per theme.
+#[derive(Debug)]
+struct OfferSnapshot {
+    map_revision: i64,
+    day: chrono::NaiveDate,
+    offers: Arc<Vec<Offer>>,
+}
+
+/// Per-instance results state (in [`crate::state::AppState`]).
+#[derive(Debug, Default)]
+pub struct ResultsCache {
+    campaigns: Mutex<HashMap<String, Arc<RwLock<Option<CampaignData>>>>>,
+    zones: RwLock<Option<Arc<ZoneSnapshot>>>,
+    tables: Mutex<HashMap<TablesKey, (TablesStamp, Arc<ProtectedResults>)>>,
+    gap_territory: Mutex<Option<(i64, Arc<GapTerritory>)>>,
+    offers: Mutex<Option<OfferSnapshot>>,
+}
+
+impl ResultsCache {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn entry(&self, campaign_id: &str) -> Arc<RwLock<Option<CampaignData>>> {
+        let mut campaigns = self
+            .campaigns
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        campaigns.entry(campaign_id.to_owned()).or_default().clone()
+    }
+
+    /// The campaign's dataset, brought up to date with the stored answers: rebuilt from
+    /// every answer on first use or when the territory changed, else extended with the
+    /// answers stored since it was last read.
+    pub async fn campaign_data(
+        &self,
+        db: &DatabaseConnection,
+        territory: &LoadedTerritory,
+        campaign: &campaign::Model,
+    ) -> Result<tokio::sync::OwnedRwLockReadGuard<Option<CampaignData>>, ResultsError> {
+        let entry = self.entry(&campaign.id);
+        let (stale, last_seq) = {
+            let guard = entry.read().await;
+            match guard.as_ref() {
+                Some(data) if data.territory_revision == territory.revision => {
+                    (false, data.last_seq)
+                }
+                _ => (true, 0),
+            }
+        };
+        if stale {
+            let mut guard = entry.clone().write_owned().await;
+            // Another request may have rebuilt it meanwhile.
+            let still_stale = guard
+                .as_ref()
+                .is_none_or(|d| d.territory_revision != territory.revision);
+            if still_stale {
+                *guard = Some(rebuild(db, territory, campaign).await?);
+            }
+            return Ok(guard.downgrade());
+        }
+        let newer = storage::answers::after_seq(db, &campaign.id, last_seq, REBUILD_PAGE).await?;
+        if !newer.is_empty() {
+            let mut guard = entry.clone().write_owned().await;
+            if let Some(data) = guard.as_mut() {
+                let positions = commune_positions(territory);
+                let mut batch = newer;
+                loop {
+                    for row in &batch {
+                        if row.seq > data.last_seq {
+                            push_row(&mut data.dataset, &positions, row)?;
+                            data.last_seq = row.seq;
+                        }
+                    }
+                    if (batch.len() as u64) < REBUILD_PAGE {
+                        break;
+                    }
+                    batch =
+                        storage::answers::after_seq(db, &campaign.id, data.last_seq, REBUILD_PAGE)
+                            .await?;
+                }
+            }
+            return Ok(guard.downgrade());
+        }
+        Ok(entry.read_owned().await)
+    }
+
+    /// The imported zone levels as mappings over `territory`, reloaded when a level was
+    /// re-imported or the territory changed.
+    pub async fn zones(
+        &self,
+        db: &impl ConnectionTrait,
+        territory: &LoadedTerritory,
+    ) -> Result<Arc<ZoneSnapshot>, ResultsError> {
+        let stamp: Vec<(String, DateTime<Utc>)> = storage::zones::levels(db)
+            .await?
+            .into_iter()
+            .map(|l| (l.level, l.imported_at))
+            .collect();
+        if let Some(current) = self.zones.read().await.as_ref() {
+            if current.stamp == stamp && current.territory_revision == territory.revision {
+                return Ok(current.clone());
+            }
+        }
+        let communes = territory.index.communes();
+        let mut mappings = Vec::new();
+        for level in ZoneLevel::ALL {
+            if !stamp.iter().any(|(l, _)| l == level.as_str()) {
+                continue;
+            }
+            let zones = storage::zones::zones_of_level(db, level.as_str(), false).await?;
+            let mut assignments = Vec::new();
+            for zone in zones {
+                for commune in &zone.communes {
+                    if let Ok(code) = InseeCode::parse(commune) {
+                        assignments.push(ZoneAssignment {
+                            commune: code,
+                            zone_code: zone.code.clone(),
+                            zone_name: zone.name.clone(),
+                        });
+                    }
+                }
+            }
+            mappings.push(ZoneMapping::new(level, communes, &assignments));
+        }
+        let snapshot = Arc::new(ZoneSnapshot {
+            territory_revision: territory.revision,
+            stamp,
+            mappings,
+        });
+        *self.zones.write().await = Some(snapshot.clone());
+        Ok(snapshot)
+    }
+
+    /// Every level of the campaign under `filter`, protected with threshold `k`.
+    pub async fn protected(
+        &self,
+        db: &DatabaseConnection,
+        territory: Arc<LoadedTerritory>,
+        campaign: &campaign::Model,
+        filter: Filter,
+        k: u32,
+    ) -> Result<Arc<ProtectedResults>, ResultsError> {
+        let data = self.campaign_data(db, &territory, campaign).await?;
+        let zones = self.zones(db, &territory).await?;
+        let Some(current) = data.as_ref() else {
+            return Err(anyhow::anyhow!("campaign dataset missing after a build").into());
+        };
+        filter
+            .validate(current.dataset.schema())
+            .map_err(ResultsError::Filter)?;
+        let key = (
+            campaign.id.clone(),
+            serde_json::to_string(&filter).context("filter as JSON")?,
+        );
+        let stamp = TablesStamp {
+            territory_revision: territory.revision,
+            last_seq: current.last_seq,
+            zones: zones.stamp.clone(),
+            k,
+        };
+        if let Some((cached_stamp, tables)) = self
+            .tables
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&key)
+        {
+            if *cached_stamp == stamp {
+                return Ok(tables.clone());
+            }
+        }
+        // The pass over the rows uses every core: off the async workers.
+        let computed = tokio::task::spawn_blocking(move || {
+            let Some(current) = data.as_ref() else {
+                return Err(ResultsError::Internal(anyhow::anyhow!(
+                    "campaign dataset missing"
+                )));
+            };
+            let mapping_refs: Vec<&ZoneMapping> = zones.mappings.iter().collect();
+            let tables = aggregate_levels(
+                &current.dataset,
+                territory.index.communes(),
+                &mapping_refs,
+                &filter,
+            )
+            .map_err(ResultsError::Filter)?;
+            Ok(ProtectedResults {
+                tables: protect_levels(&tables, k),
+                answers: current.dataset.len(),
+            })
+        })
+        .await
+        .context("results computation panicked")??;
+        let computed = Arc::new(computed);
+        let mut cache = self
+            .tables
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if cache.len() >= MAX_CACHED_TABLES {
+            cache.clear();
+        }
+        cache.insert(key, (stamp, computed.clone()));
+        Ok(computed)
+    }
+
+    /// Representative points of the communes, per territory revision.
+    pub fn gap_territory(&self, territory: &LoadedTerritory) -> Arc<GapTerritory> {
+        let mut cached = self
+            .gap_territory
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((revision, gap)) = cached.as_ref() {
+            if *revision == territory.revision {
+                return gap.clone();
+            }
+        }
+        let gap = Arc::new(GapTerritory::new(territory.index.communes()));
+        *cached = Some((territory.revision, gap.clone()));
+        gap
+    }
+
+    /// Published, not ended initiatives as offers (one per theme of each), reloaded when
+    /// the map revision or the day changes.
+    pub async fn offers(&self, db: &DatabaseConnection) -> Result<Arc<Vec<Offer>>, ResultsError> {
+        let revision = storage::initiatives::map_revision(db).await?;
+        let today = crate::questionnaire::today();
+        if let Some(snapshot) = self
+            .offers
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .as_ref()
+        {
+            if snapshot.map_revision == revision && snapshot.day == today {
+                return Ok(snapshot.offers.clone());
+            }
+        }
+        let mut offers = Vec::new();
+        let mut after = None;
+        loop {
+            let page =
+                storage::initiative_exports::published_page(db, today, after, REBUILD_PAGE).await?;
+            let Some(last) = page.last() else {
+                break;
+            };
+            after = Some(last.id);
+            for row in &page {
+                let commune = InseeCode::parse(&row.commune_code).ok();
+                let point = LonLat::new(row.lon, row.lat).ok();
+                for theme in storage::initiatives::themes_of(row) {
+                    offers.push(Offer {
+                        theme,
+                        commune: commune.clone(),
+                        point,
+                    });
+                }
+            }
+        }
+        let offers = Arc::new(offers);
+        *self
+            .offers
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(OfferSnapshot {
+            map_revision: revision,
+            day: today,
+            offers: offers.clone(),
+        });
+        Ok(offers)
+    }
+}
+
+/// INSEE code → position in the territory's commune list.
+pub fn commune_positions(territory: &LoadedTerritory) -> HashMap<&str, u32> {
+    territory
+        .index
+        .communes()
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| Some((c.code.as_str(), u32::try_from(i).ok()?)))
+        .collect()
+}
+
+fn push_row(
+    dataset: &mut Dataset,
+    positions: &HashMap<&str, u32>,
+    row: &storage::answers::StoredAnswer,
+) -> anyhow::Result<()> {
+    let channel = Channel::parse(&row.channel).unwrap_or(Channel::Web);
+    dataset
+        .push_stored_str(
+            positions.get(row.commune_code.as_str()).copied(),
+            channel,
+            &row.answers,
+        )
+        .with_context(|| format!("stored answers of response {} are invalid", row.id))
+}
+
+/// The campaign's questionnaire definition (its version is frozen by the first answer).
+pub async fn campaign_definition(
+    db: &impl ConnectionTrait,
+    campaign: &campaign::Model,
+) -> anyhow::Result<QuestionnaireDefinition> {
+    let version = storage::questionnaires::get_version(db, &campaign.questionnaire_version_id)
+        .await?
+        .with_context(|| format!("campaign {} has no questionnaire version", campaign.id))?;
+    serde_json::from_str(&version.definition)
+        .with_context(|| format!("stored definition of version {} is invalid", version.id))
+}
+
+/// The full recomputation: a dataset of every stored answer of the campaign, read in
+/// pages by arrival number.
+pub async fn rebuild(
+    db: &DatabaseConnection,
+    territory: &LoadedTerritory,
+    campaign: &campaign::Model,
+) -> anyhow::Result<CampaignData> {
+    let definition = campaign_definition(db, campaign).await?;
+    let schema = ResultsSchema::from_definition(&definition);
+    let mut dataset = Dataset::new(schema, territory.index.len());
+    let expected = storage::answers::last_seq(db, &campaign.id).await?;
+    dataset.reserve(usize::try_from(expected).unwrap_or(0));
+    let positions = commune_positions(territory);
+    let mut last_seq = 0;
+    loop {
+        let page = storage::answers::after_seq(db, &campaign.id, last_seq, REBUILD_PAGE).await?;
+        for row in &page {
+            push_row(&mut dataset, &positions, row)?;
+            last_seq = row.seq;
+        }
+        if (page.len() as u64) < REBUILD_PAGE {
+            break;
+        }
+    }
+    Ok(CampaignData {
+        campaign_id: campaign.id.clone(),
+        territory_revision: territory.revision,
+        definition,
+        dataset,
+        last_seq,
+    })
+}
+
+/// Commune code → indicator code → value, for the communes of `territory`.
+pub fn indicator_values_for(
+    values: BTreeMap<String, BTreeMap<String, f64>>,
+    territory: &LoadedTerritory,
+) -> BTreeMap<String, BTreeMap<String, f64>> {
+    values
+        .into_iter()
+        .filter(|(code, _)| {
+            InseeCode::parse(code)
+                .ok()
+                .is_some_and(|c| territory.index.get(&c).is_some())
+        })
+        .collect()
+}

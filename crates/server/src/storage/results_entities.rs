@@ -1,0 +1,100 @@
+//! sea-orm entities of results by commune (see the `results` migration): zones and the
+//! communes they hold, territorial indicators.
+
+pub mod zone_level {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "zone_levels")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub level: String,
+        pub source: String,
+        pub imported_at: ChronoDateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod zone {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "zones")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub level: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub code: String,
+        pub name: String,
+        /// GeoJSON geometry, WGS 84, when imported from polygons.
+        pub geometry: Option<String>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod commune_zone {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "commune_zones")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub level: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub commune_code: String,
+        pub zone_code: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod indicator {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "indicators")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub code: String,
+        pub label: String,
+        pub unit: Option<String>,
+        pub source: Option<String>,
+        pub year: Option<i32>,
+        pub imported_at: ChronoDateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod indicator_value {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "indicator_values")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub indicator_code: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub commune_code: String,
+        pub value: f64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
