@@ -13,6 +13,7 @@ mod cli_results;
 mod cli_users;
 mod communes;
 mod exports;
+mod demo_data;
 mod frontend;
 mod helpers;
 mod import;
