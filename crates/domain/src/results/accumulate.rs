@@ -122,6 +122,7 @@ impl Counters {
         }
     }
 
+    #[cfg(feature = "parallel")]
     fn merge(mut self, other: Counters) -> Counters {
         for (a, b) in self.respondents.iter_mut().zip(&other.respondents) {
             *a += b;
