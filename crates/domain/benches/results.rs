@@ -228,6 +228,34 @@ fn rebuild(schema: &ResultsSchema, communes: usize, stored: &[(u32, Channel, Str
     dataset
 }
 
+/// CPU time of this process (all threads) so far, from `/proc/self/stat`
+/// (Linux; clock ticks of 10 ms): on a machine shared with other jobs, the
+/// CPU time an operation takes says more than its wall time.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let after = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
+/// Prints the CPU and wall time per call of `f` over `n` calls.
+fn cpu_time<T>(label: &str, n: u32, mut f: impl FnMut() -> T) {
+    let (cpu, wall) = (cpu_seconds(), std::time::Instant::now());
+    for _ in 0..n {
+        std::hint::black_box(f());
+    }
+    let wall = wall.elapsed().as_secs_f64() / f64::from(n);
+    if let (Some(before), Some(after)) = (cpu, cpu_seconds()) {
+        eprintln!(
+            "{label}: {:.1} ms CPU, {:.1} ms wall per call ({} threads)",
+            (after - before) * 1000.0 / f64::from(n),
+            wall * 1000.0,
+            rayon::current_num_threads(),
+        );
+    }
+}
+
 fn benches(c: &mut Criterion) {
     let campaign = campaign();
     let Campaign {
@@ -251,6 +279,24 @@ fn benches(c: &mut Criterion) {
             },
         ],
     };
+
+    cpu_time("aggregate by commune", 30, || {
+        aggregate(dataset, communes, Grouping::Commune, &Filter::default())
+    });
+    cpu_time("aggregate by commune, filter", 30, || {
+        aggregate(dataset, communes, Grouping::Commune, &not_helped_seniors)
+    });
+    cpu_time("all levels + secrecy", 30, || {
+        let tables = aggregate_levels(dataset, communes, &zone_refs, &Filter::default());
+        protect_levels(&tables.expect("valid filter"), DEFAULT_K)
+    });
+    cpu_time("all levels + secrecy, filter", 30, || {
+        let tables = aggregate_levels(dataset, communes, &zone_refs, &not_helped_seniors);
+        protect_levels(&tables.expect("valid filter"), DEFAULT_K)
+    });
+    cpu_time("full rebuild from stored JSON", 2, || {
+        rebuild(&campaign.schema, communes.len(), &campaign.stored)
+    });
 
     let mut group = c.benchmark_group(format!("results_1m_{name}"));
     group.throughput(Throughput::Elements(ROWS as u64));

@@ -808,3 +808,46 @@ proptest! {
         prop_assert_eq!(table.total.respondents, kept);
     }
 }
+
+#[test]
+fn many_chunks_add_up_like_one() {
+    // 60,000 rows: several chunks of 16,384, counted in parallel with the
+    // `parallel` feature, then summed.
+    let mut data = Dataset::new(ResultsSchema::from_definition(&definition()), 3);
+    for _ in 0..10_000 {
+        for (commune, channel, answers) in rows() {
+            data.push(commune, channel, &answers);
+        }
+    }
+    let communes = communes();
+    // No filter, half the rows kept, a sixth kept (only those rows counted).
+    let filters = [
+        Filter::default(),
+        filter(&[], &[("aide", &["no"])]),
+        filter(&[Channel::Telephone], &[]),
+    ];
+    for filter in filters {
+        let big = aggregate(&data, &communes, Grouping::Commune, &filter).unwrap();
+        let small = aggregate(&dataset(), &communes, Grouping::Commune, &filter).unwrap();
+        let groups = big.groups.iter().chain(&big.unassigned).chain([&big.total]);
+        let expected = small
+            .groups
+            .iter()
+            .chain(&small.unassigned)
+            .chain([&small.total]);
+        for (b, s) in groups.zip(expected) {
+            assert_eq!(b.respondents, s.respondents * 10_000);
+            for (bq, sq) in b.questions.iter().zip(&s.questions) {
+                assert_eq!(bq.answered, sq.answered * 10_000, "{}", bq.id);
+                let scaled: Vec<u64> = sq.options.iter().map(|n| n * 10_000).collect();
+                assert_eq!(bq.options, scaled);
+                assert_eq!(bq.other, sq.other.map(|n| n * 10_000));
+                assert_eq!(bq.median, sq.median);
+                match (bq.mean, sq.mean) {
+                    (Some(a), Some(b)) => assert!((a - b).abs() < 1e-9),
+                    (a, b) => assert_eq!(a, b),
+                }
+            }
+        }
+    }
+}
