@@ -1,0 +1,444 @@
+//! Benchmark of `GET /api/v1/admin/campaigns/{id}/results` on a campaign with a million
+//! answers over the real Landes communes, and of the full recomputation.
+//!
+//! Fills a fresh SQLite file (and, when `TEST_DATABASE_URL` names a PostgreSQL server, a
+//! fresh PostgreSQL database) with `answers` generated answers (fixed-seed ChaCha8,
+//! communes drawn by population, varied conditional paths) by bulk insert, imports the
+//! Landes cantons and arrondissements, starts the real application on 127.0.0.1:0 and
+//! measures, over HTTP with a signed-in staff member:
+//!
+//! * the first request (the dataset is rebuilt from every stored answer);
+//! * `requests` requests per level with nothing new (the protected tables are reused);
+//! * `requests` requests each preceded by one new stored answer (read incrementally, then
+//!   every level aggregated and protected again);
+//!
+//! and, in process, the full recomputation alone (`results::rebuild`). Bounded: at most
+//! `requests` requests per phase and 120 s per phase.
+//!
+//! With `keep=PATH`, the SQLite database is written to PATH and kept (for the export
+//! memory measurement, `export_memory`).
+//!
+//! ```sh
+//! cargo run --release -p solidarites-server --example results_load -- \
+//!     [answers=1000000] [requests=200] [keep=/tmp/results.db]
+//! ```
+#![allow(clippy::print_stdout, clippy::expect_used, clippy::unwrap_used)]
+
+use std::{
+    path::PathBuf,
+    time::{Duration, Instant},
+};
+
+use chrono::Utc;
+use rand::{distributions::WeightedIndex, prelude::Distribution, Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, TransactionTrait};
+use solidarites_domain::{
+    demo::demo_communes, parse_communes_geojson, AnswerValue, Commune, InseeCode, ValidatedAnswers,
+};
+use solidarites_server::{
+    auth::{self, Role, StaffUser},
+    config::Settings,
+    results,
+    startup::Application,
+    storage::{
+        self,
+        questionnaire_entities::{campaign, response},
+        questionnaires::NewCampaign,
+        users::NewUser,
+    },
+    territory::LoadedTerritory,
+};
+
+const PHASE_CAP: Duration = Duration::from_secs(120);
+const THEMES: &[&str] = &[
+    "aide-alimentaire",
+    "isolement",
+    "sante",
+    "emploi",
+    "logement",
+    "numerique",
+    "mobilite",
+    "seniors",
+];
+
+fn shared_data(name: &str) -> Option<PathBuf> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data")
+        .join(name);
+    path.is_file().then_some(path)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss
+    )]
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i].as_secs_f64() * 1000.0
+}
+
+/// A valid stored answer set (the JSON of `ValidatedAnswers`).
+fn answers_json(rng: &mut ChaCha8Rng, commune: &InseeCode) -> String {
+    let mut a = std::collections::BTreeMap::new();
+    let difficulties = rng.gen_bool(0.6);
+    a.insert("difficultes".to_owned(), AnswerValue::YesNo(difficulties));
+    if difficulties {
+        let mut chosen: Vec<String> = THEMES
+            .iter()
+            .filter(|_| rng.gen_bool(0.3))
+            .map(|t| (*t).to_owned())
+            .collect();
+        if chosen.is_empty() {
+            chosen.push(THEMES[rng.gen_range(0..THEMES.len())].to_owned());
+        }
+        for t in &chosen {
+            a.insert(
+                format!("gravite_{}", t.replace('-', "_")),
+                AnswerValue::Scale(rng.gen_range(1..=4)),
+            );
+        }
+        a.insert(
+            "domaines".to_owned(),
+            AnswerValue::Choices {
+                values: chosen,
+                other: None,
+            },
+        );
+    }
+    let helped = rng.gen_bool(0.5);
+    a.insert("aide".to_owned(), AnswerValue::YesNo(helped));
+    if helped {
+        a.insert(
+            "aide_par".to_owned(),
+            AnswerValue::Choices {
+                values: vec!["famille".to_owned(), "voisins".to_owned()],
+                other: None,
+            },
+        );
+    }
+    let role = ["benevole", "voisin_solidaire", "non"][rng.gen_range(0..3)];
+    a.insert("role".to_owned(), AnswerValue::Choice(role.to_owned()));
+    let age = ["moins_de_25", "25_39", "40_59", "60_74", "75_et_plus"][rng.gen_range(0..5)];
+    a.insert(
+        "tranche_age".to_owned(),
+        AnswerValue::Choice(age.to_owned()),
+    );
+    let menage = [
+        "seul",
+        "couple_sans_enfant",
+        "couple_avec_enfants",
+        "famille_monoparentale",
+        "autre",
+    ][rng.gen_range(0..5)];
+    a.insert("menage".to_owned(), AnswerValue::Choice(menage.to_owned()));
+    a.insert("commune".to_owned(), AnswerValue::Commune(commune.clone()));
+    serde_json::to_string(&ValidatedAnswers(a)).unwrap()
+}
+
+struct Generator {
+    rng: ChaCha8Rng,
+    communes: Vec<InseeCode>,
+    weights: WeightedIndex<u64>,
+}
+
+impl Generator {
+    fn new(communes: &[Commune]) -> Self {
+        Self {
+            rng: ChaCha8Rng::seed_from_u64(2026),
+            communes: communes.iter().map(|c| c.code.clone()).collect(),
+            weights: WeightedIndex::new(
+                communes
+                    .iter()
+                    .map(|c| u64::from(c.population.unwrap_or(100).max(1))),
+            )
+            .unwrap(),
+        }
+    }
+
+    fn row(&mut self, campaign: &campaign::Model, seq: i64) -> response::ActiveModel {
+        let commune = self.communes[self.weights.sample(&mut self.rng)].clone();
+        let channel = if self.rng.gen_bool(0.85) {
+            "web"
+        } else {
+            ["telephone", "papier", "accueil"][self.rng.gen_range(0..3)]
+        };
+        response::ActiveModel {
+            id: Set(uuid::Uuid::new_v4().to_string()),
+            campaign_id: Set(campaign.id.clone()),
+            questionnaire_version_id: Set(campaign.questionnaire_version_id.clone()),
+            commune_code: Set(commune.as_str().to_owned()),
+            channel: Set(channel.to_owned()),
+            answers: Set(answers_json(&mut self.rng, &commune)),
+            submitted_on: Set(Utc::now().date_naive()),
+            idempotency_key_hash: Set(None),
+            seq: Set(seq),
+        }
+    }
+}
+
+async fn insert_rows(
+    db: &sea_orm::DatabaseConnection,
+    generator: &mut Generator,
+    campaign: &campaign::Model,
+    from_seq: i64,
+    count: i64,
+) {
+    let txn = db.begin().await.unwrap();
+    let mut seq = from_seq;
+    while seq < from_seq + count {
+        let end = (seq + 1000).min(from_seq + count);
+        let rows: Vec<response::ActiveModel> =
+            (seq..end).map(|s| generator.row(campaign, s)).collect();
+        response::Entity::insert_many(rows)
+            .exec_without_returning(&txn)
+            .await
+            .unwrap();
+        seq = end;
+    }
+    txn.commit().await.unwrap();
+}
+
+async fn get(client: &reqwest::Client, url: &str) -> (Duration, usize) {
+    let t = Instant::now();
+    let res = client.get(url).send().await.expect("request");
+    let status = res.status();
+    let body = res.bytes().await.expect("body");
+    assert!(status.is_success(), "{url}: {status}");
+    (t.elapsed(), body.len())
+}
+
+async fn bench(label: &str, url: &str, answers: i64, requests: usize) {
+    println!("\n== {label}: {answers} answers ==");
+    let db = storage::connect(url).await.unwrap();
+    storage::migrate(&db).await.unwrap();
+    let (communes, source) = match shared_data("communes-40-landes.geojson") {
+        Some(path) => (
+            parse_communes_geojson(&std::fs::read_to_string(path).unwrap()).unwrap(),
+            "Landes",
+        ),
+        None => (demo_communes(), "demo"),
+    };
+    println!("territory: {source}, {} communes", communes.len());
+    storage::communes::replace_all(&db, &communes, "bench")
+        .await
+        .unwrap();
+    for (level, file) in [
+        ("canton", "cantons-40-landes.geojson"),
+        ("arrondissement", "arrondissements-40-landes.geojson"),
+    ] {
+        if let (Some(path), "Landes") = (shared_data(file), source) {
+            let out = solidarites_server::results_import::import_zones(url, level, &path)
+                .await
+                .unwrap();
+            println!("{}", out.lines().last().unwrap_or_default());
+        }
+    }
+    storage::themes::seed_defaults(&db).await.unwrap();
+    storage::questionnaires::seed_default(&db).await.unwrap();
+    let version = storage::questionnaires::list(&db).await.unwrap()[0]
+        .latest()
+        .unwrap()
+        .id
+        .clone();
+    let bench_user = StaffUser {
+        id: uuid::Uuid::new_v4(),
+        email: "bench@example.org".to_owned(),
+        display_name: "Banc d'essai".to_owned(),
+        role: Role::Admin,
+    };
+    let now = Utc::now();
+    let campaign = storage::questionnaires::create_campaign(
+        &db,
+        NewCampaign {
+            title: "Banc d'essai".to_owned(),
+            description: String::new(),
+            questionnaire_version_id: version,
+            opens_at: now - chrono::Duration::hours(1),
+            closes_at: now + chrono::Duration::days(30),
+            status: "open".to_owned(),
+        },
+        &bench_user,
+    )
+    .await
+    .unwrap();
+
+    let mut generator = Generator::new(&communes);
+    let t = Instant::now();
+    let mut inserted = 0;
+    while inserted < answers {
+        let n = (answers - inserted).min(50_000);
+        insert_rows(&db, &mut generator, &campaign, inserted + 1, n).await;
+        inserted += n;
+    }
+    println!(
+        "bulk insert: {answers} answers in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+
+    // The full recomputation alone, in process.
+    let territory = LoadedTerritory::new(
+        storage::communes::revision(&db).await.unwrap(),
+        communes.clone(),
+    )
+    .unwrap();
+    let mut rebuilds = Vec::new();
+    let mut heap = 0;
+    for _ in 0..3 {
+        let t = Instant::now();
+        let data = results::rebuild(&db, &territory, &campaign).await.unwrap();
+        rebuilds.push(t.elapsed());
+        heap = data.dataset.heap_bytes();
+        assert_eq!(data.dataset.len(), usize::try_from(answers).unwrap());
+    }
+    rebuilds.sort_unstable();
+    println!(
+        "full recomputation (read every answer, build the dataset): median {:.0} ms (runs: {:?}); dataset {:.1} MiB",
+        percentile(&rebuilds, 0.5),
+        rebuilds.iter().map(|d| d.as_millis()).collect::<Vec<_>>(),
+        heap as f64 / 1_048_576.0
+    );
+
+    let mut settings = Settings::local(url.to_owned());
+    settings.bind = "127.0.0.1:0".to_owned();
+    let app = Application::build(settings).await.unwrap();
+    let port = app.port();
+    tokio::spawn(app.run_until_stopped());
+    let password = "banc-d-essai-1234".to_owned();
+    storage::users::create(
+        &db,
+        NewUser {
+            email: "analyste@bench.example.org".to_owned(),
+            display_name: "Analyste".to_owned(),
+            role: Role::Analyst,
+            password_hash: auth::hash_password(password.clone()).await.unwrap(),
+        },
+        None,
+        "bench.user.create",
+    )
+    .await
+    .unwrap();
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}/api/v1");
+    let login = client
+        .post(format!("{base}/auth/login"))
+        .json(&serde_json::json!({"email": "analyste@bench.example.org", "password": password}))
+        .send()
+        .await
+        .unwrap();
+    assert!(login.status().is_success());
+    let results_url =
+        |query: &str| format!("{base}/admin/campaigns/{}/results?{query}", campaign.id);
+
+    let (cold, size) = get(&client, &results_url("level=commune")).await;
+    println!(
+        "first request (rebuild + aggregate + secrecy), level=commune: {:.0} ms, {} KiB",
+        cold.as_secs_f64() * 1000.0,
+        size / 1024
+    );
+
+    println!("| scenario | requests | p50 (ms) | p99 (ms) | max (ms) | body (KiB) |");
+    println!("|---|---|---|---|---|---|");
+    let report = |name: &str, mut lat: Vec<Duration>, size: usize| {
+        lat.sort_unstable();
+        println!(
+            "| {name} | {} | {:.2} | {:.2} | {:.2} | {} |",
+            lat.len(),
+            percentile(&lat, 0.5),
+            percentile(&lat, 0.99),
+            percentile(&lat, 1.0),
+            size / 1024
+        );
+    };
+    for query in [
+        "level=commune",
+        "level=canton",
+        "level=territory",
+        "level=commune&age=75_et_plus&channel=web",
+    ] {
+        let started = Instant::now();
+        let mut lat = Vec::new();
+        let mut size = 0;
+        for _ in 0..requests {
+            if started.elapsed() > PHASE_CAP {
+                break;
+            }
+            let (d, s) = get(&client, &results_url(query)).await;
+            lat.push(d);
+            size = s;
+        }
+        report(&format!("unchanged, {query}"), lat, size);
+    }
+    for query in ["level=commune", "level=territory"] {
+        let started = Instant::now();
+        let mut lat = Vec::new();
+        let mut size = 0;
+        let mut next_seq = storage::answers::last_seq(&db, &campaign.id).await.unwrap() + 1;
+        for _ in 0..requests {
+            if started.elapsed() > PHASE_CAP {
+                break;
+            }
+            insert_rows(&db, &mut generator, &campaign, next_seq, 1).await;
+            next_seq += 1;
+            let (d, s) = get(&client, &results_url(query)).await;
+            lat.push(d);
+            size = s;
+        }
+        report(&format!("one new answer before each, {query}"), lat, size);
+    }
+    let total = storage::answers::last_seq(&db, &campaign.id).await.unwrap();
+    println!("answers at the end: {total}");
+    db.close().await.unwrap();
+}
+
+#[tokio::main]
+async fn main() {
+    let mut answers: i64 = 1_000_000;
+    let mut requests: usize = 200;
+    let mut keep: Option<PathBuf> = None;
+    for arg in std::env::args().skip(1) {
+        if let Some(v) = arg.strip_prefix("answers=") {
+            answers = v.parse().expect("answers=N");
+        } else if let Some(v) = arg.strip_prefix("requests=") {
+            requests = v.parse().expect("requests=N");
+        } else if let Some(v) = arg.strip_prefix("keep=") {
+            keep = Some(PathBuf::from(v));
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = keep.unwrap_or_else(|| dir.path().join("results.db"));
+    let _ = std::fs::remove_file(&path);
+    bench(
+        "SQLite (WAL)",
+        &format!("sqlite://{}", path.display()),
+        answers,
+        requests,
+    )
+    .await;
+    if let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") {
+        if admin_url.starts_with("postgres") {
+            let name = format!("sol_bench_{}", uuid::Uuid::new_v4().simple());
+            let admin = storage::connect(&admin_url).await.unwrap();
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .await
+                .unwrap();
+            let url = match admin_url.rsplit_once('/') {
+                Some((base, _)) => format!("{base}/{name}"),
+                None => admin_url.clone(),
+            };
+            bench("PostgreSQL", &url, answers, requests).await;
+            admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .await
+                .unwrap();
+        }
+    }
+}
