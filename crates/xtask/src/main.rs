@@ -16,6 +16,7 @@ mod demo;
 mod frontend;
 mod test;
 mod util;
+mod vendor;
 
 use std::process::ExitCode;
 

@@ -13,6 +13,7 @@ mod initiatives;
 mod locate;
 mod openapi;
 mod questionnaire;
+mod site_config;
 mod themes;
 
 use actix_web::{web, HttpResponse};
@@ -25,6 +26,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
             .service(health::get_health)
+            .service(site_config::get_public_config)
             .service(communes::get_communes_geojson)
             .service(communes::list_communes)
             .service(communes::get_commune)

@@ -9,6 +9,7 @@ use utoipa::OpenApi;
     ),
     paths(
         super::health::get_health,
+        super::site_config::get_public_config,
         super::communes::list_communes,
         super::communes::get_commune,
         super::communes::get_communes_geojson,
