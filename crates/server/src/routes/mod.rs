@@ -10,6 +10,7 @@ mod communes;
 mod frontend;
 mod health;
 mod initiatives;
+mod labels;
 mod locate;
 mod openapi;
 mod questionnaire;
@@ -41,6 +42,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(openapi::get_openapi)
             // Carte des solidarités. Fixed paths before `/initiatives/{id}`.
             .service(themes::list_themes)
+            .service(labels::list_public_labels)
             .service(actors::list_actors)
             .service(actors::get_actor)
             .service(initiatives::list_initiatives)

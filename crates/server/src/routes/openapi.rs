@@ -15,6 +15,7 @@ use utoipa::OpenApi;
         super::communes::get_communes_geojson,
         super::locate::locate_point,
         super::themes::list_themes,
+        super::labels::list_public_labels,
         super::actors::list_actors,
         super::actors::get_actor,
         super::initiatives::list_initiatives,

@@ -1,9 +1,14 @@
-//! `GET /api/v1/config`: the map settings the web app reads (tile layer, territory extent).
+//! What the web app reads to draw its maps and filters: `GET /api/v1/config` (tile layer,
+//! territory extent) and `GET /api/v1/labels`.
 
 use reqwest::StatusCode;
-use solidarites_api_types::PublicConfigResponse;
+use serde_json::json;
+use solidarites_api_types::{LabelListResponse, PublicConfigResponse};
 use solidarites_domain::demo::demo_communes;
-use solidarites_server::config::{DEFAULT_TILE_ATTRIBUTION, DEFAULT_TILE_URL};
+use solidarites_server::{
+    auth::Role,
+    config::{DEFAULT_TILE_ATTRIBUTION, DEFAULT_TILE_URL},
+};
 
 use crate::helpers::{for_each_backend, spawn_app, spawn_app_with, test_settings, TestApp};
 
@@ -83,7 +88,35 @@ async fn the_config_route_is_in_the_openapi_description() {
         let app = spawn_app(db).await;
         let doc: serde_json::Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
         assert!(doc["paths"]["/api/v1/config"]["get"].is_object());
+        assert!(doc["paths"]["/api/v1/labels"]["get"].is_object());
         assert!(doc["components"]["schemas"]["PublicConfigResponse"].is_object());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn anyone_reads_the_labels_staff_define_with_their_criteria() {
+    for_each_backend(|db| async move {
+        let app = spawn_app(db).await;
+        let empty: LabelListResponse = app.get("/api/v1/labels").await.json().await.unwrap();
+        assert!(empty.labels.is_empty());
+        let admin = app.login_as(Role::Admin).await;
+        for (slug, name) in [("zero-gaspi", "Zéro gaspillage"), ("anti-solitude", "Anti-solitude")] {
+            let res = admin
+                .post_json(
+                    "/api/v1/admin/labels",
+                    &json!({"slug": slug, "name": name, "criteria": format!("Critères de {name}.")}),
+                )
+                .await;
+            assert_eq!(res.status(), StatusCode::CREATED);
+        }
+        let res = app.get("/api/v1/labels").await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let body: LabelListResponse = res.json().await.unwrap();
+        let names: Vec<&str> = body.labels.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(names, ["Anti-solitude", "Zéro gaspillage"], "sorted by name");
+        assert_eq!(body.labels[0].slug, "anti-solitude");
+        assert_eq!(body.labels[0].criteria, "Critères de Anti-solitude.");
     })
     .await;
 }
