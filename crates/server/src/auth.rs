@@ -401,8 +401,9 @@ pub fn parse_role(raw: &str) -> Result<Role, String> {
     if raw.trim().is_empty() {
         return Err("Le rôle est obligatoire.".to_owned());
     }
-    raw.parse()
-        .map_err(|_| "Le rôle doit être « committee », « analyst », « moderator » ou « admin ».".to_owned())
+    raw.parse().map_err(|_| {
+        "Le rôle doit être « committee », « analyst », « moderator » ou « admin ».".to_owned()
+    })
 }
 
 pub fn check_password(password: &str) -> Result<(), String> {

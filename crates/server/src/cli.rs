@@ -122,6 +122,9 @@ struct ServeArgs {
     /// for sign-in throttling. Leave off when clients reach the server directly.
     #[arg(long, env = "SOLIDARITES_TRUST_PROXY", default_value_t = false)]
     trust_proxy: bool,
+    /// Statistical secrecy: shares of answers are withheld over fewer respondents.
+    #[arg(long, env = "SOLIDARITES_SECRECY_K", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    secrecy_k: u32,
 }
 
 #[derive(Debug, Subcommand)]
@@ -396,6 +399,7 @@ fn settings(database_url: String, args: ServeArgs) -> Settings {
         frontend_dir: args.frontend_dir,
         territory_refresh: Duration::from_secs(args.territory_refresh_secs),
         trust_proxy: args.trust_proxy,
+        secrecy_k: args.secrecy_k,
         ..Settings::local(database_url)
     }
 }

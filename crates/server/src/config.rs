@@ -24,6 +24,12 @@ pub struct Settings {
     pub answer_burst_per_ip: u32,
     /// …then one more per this interval (in memory only, like sign-in throttling).
     pub answer_refill_per_ip: Duration,
+    /// New proposals, supports and withdrawals one client address may send at once…
+    pub proposal_burst_per_ip: u32,
+    /// …then one more per this interval (in memory only).
+    pub proposal_refill_per_ip: Duration,
+    /// Statistical secrecy: no share is published over fewer respondents than this.
+    pub secrecy_k: u32,
 }
 
 impl Settings {
@@ -40,6 +46,10 @@ impl Settings {
             // A shared connection (a CCAS reception desk, a family) may send several.
             answer_burst_per_ip: 30,
             answer_refill_per_ip: Duration::from_secs(2),
+            // Someone browsing proposals supports a few in a row.
+            proposal_burst_per_ip: 30,
+            proposal_refill_per_ip: Duration::from_secs(2),
+            secrecy_k: 5,
         }
     }
 }

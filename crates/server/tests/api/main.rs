@@ -17,5 +17,6 @@ mod import;
 mod initiatives;
 mod locate;
 mod multi_instance;
+mod proposals;
 mod questionnaire;
 mod schema;
