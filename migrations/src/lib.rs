@@ -10,6 +10,7 @@ mod m20261122_000001_create_communes;
 mod m20261122_000002_staff;
 mod m20261122_000003_create_carte;
 mod m20261122_000004_questionnaires;
+mod m20261122_000005_proposals;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_staff::Migration),
             Box::new(m20261122_000003_create_carte::Migration),
             Box::new(m20261122_000004_questionnaires::Migration),
+            Box::new(m20261122_000005_proposals::Migration),
         ]
     }
 }

@@ -289,7 +289,7 @@ pub struct ClusterListResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ModerationItemResponse {
-    /// `initiative`, `initiative_revision` or `actor`.
+    /// `initiative`, `initiative_revision`, `actor` or `proposal`.
     pub kind: String,
     /// What the decision routes take.
     pub id: String,
@@ -302,6 +302,9 @@ pub struct ModerationItemResponse {
     /// The proposed content (initiatives and revisions).
     pub content: Option<InitiativeContentResponse>,
     pub actor: Option<ActorSummary>,
+    /// The proposal's content (kind `proposal`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposal: Option<crate::ProposalContentResponse>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -65,6 +65,9 @@ pub use carte::*;
 
 mod questionnaire;
 pub use questionnaire::*;
+
+mod proposals;
+pub use proposals::*;
 /// `POST /api/v1/auth/login`. Missing fields read as empty so that the answer is a 422
 /// naming each of them.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]

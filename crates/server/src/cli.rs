@@ -133,6 +133,9 @@ struct ServeArgs {
         default_value = crate::config::DEFAULT_TILE_ATTRIBUTION
     )]
     tile_attribution: String,
+    /// Statistical secrecy: shares of answers are withheld over fewer respondents.
+    #[arg(long, env = "SOLIDARITES_SECRECY_K", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    secrecy_k: u32,
 }
 
 #[derive(Debug, Subcommand)]
@@ -409,6 +412,7 @@ fn settings(database_url: String, args: ServeArgs) -> Settings {
         trust_proxy: args.trust_proxy,
         tile_url: Some(args.tile_url.trim().to_owned()).filter(|url| !url.is_empty()),
         tile_attribution: args.tile_attribution.trim().to_owned(),
+        secrecy_k: args.secrecy_k,
         ..Settings::local(database_url)
     }
 }

@@ -29,6 +29,12 @@ pub struct Settings {
     pub tile_url: Option<String>,
     /// Credit shown under the maps for the tiles (HTML, as tile providers word it).
     pub tile_attribution: String,
+    /// New proposals, supports and withdrawals one client address may send at once…
+    pub proposal_burst_per_ip: u32,
+    /// …then one more per this interval (in memory only).
+    pub proposal_refill_per_ip: Duration,
+    /// Statistical secrecy: no share is published over fewer respondents than this.
+    pub secrecy_k: u32,
 }
 
 /// OpenStreetMap's own tile server (fine for modest traffic; see its tile usage policy).
@@ -53,6 +59,10 @@ impl Settings {
             answer_refill_per_ip: Duration::from_secs(2),
             tile_url: Some(DEFAULT_TILE_URL.to_owned()),
             tile_attribution: DEFAULT_TILE_ATTRIBUTION.to_owned(),
+            // Someone browsing proposals supports a few in a row.
+            proposal_burst_per_ip: 30,
+            proposal_refill_per_ip: Duration::from_secs(2),
+            secrecy_k: 5,
         }
     }
 }

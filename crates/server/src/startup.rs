@@ -13,7 +13,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::{
     config::Settings, error, map::MapCache, routes, state::AppState, storage,
-    territory::TerritoryCache, throttle::LoginThrottle,
+    storage::needs::NeedsCache, territory::TerritoryCache, throttle::LoginThrottle,
 };
 
 /// Largest JSON body accepted, in bytes.
@@ -62,6 +62,10 @@ impl Application {
             settings.answer_burst_per_ip,
             settings.answer_refill_per_ip,
         ));
+        let proposal_throttle = Arc::new(LoginThrottle::new(
+            settings.proposal_burst_per_ip,
+            settings.proposal_refill_per_ip,
+        ));
         let state = AppState {
             db,
             territory,
@@ -69,6 +73,8 @@ impl Application {
             map,
             login_throttle,
             answer_throttle,
+            proposal_throttle,
+            needs: Arc::new(NeedsCache::default()),
         };
         let server = run(listener, state.clone())?;
         spawn_territory_refresh(state.clone());

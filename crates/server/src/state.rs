@@ -2,7 +2,10 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::{config::Settings, map::MapCache, territory::TerritoryCache, throttle::LoginThrottle};
+use crate::{
+    config::Settings, map::MapCache, storage::needs::NeedsCache, territory::TerritoryCache,
+    throttle::LoginThrottle,
+};
 
 /// What every handler can reach.
 #[derive(Debug, Clone)]
@@ -16,4 +19,8 @@ pub struct AppState {
     pub login_throttle: Arc<LoginThrottle>,
     /// Questionnaire answers and volunteer sign-ups per client address, in memory only.
     pub answer_throttle: Arc<LoginThrottle>,
+    /// New proposals and supports per client address, in memory only.
+    pub proposal_throttle: Arc<LoginThrottle>,
+    /// The latest campaign's needs by theme and commune, for proposals.
+    pub needs: Arc<NeedsCache>,
 }

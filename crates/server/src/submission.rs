@@ -265,7 +265,7 @@ fn parse_new_actor(
     })
 }
 
-fn required_text(
+pub(crate) fn required_text(
     raw: Option<&str>,
     field: &str,
     min: usize,
@@ -291,7 +291,7 @@ fn required_text(
 }
 
 /// `Some(None)` when absent or blank, `None` when invalid.
-fn optional_text(
+pub(crate) fn optional_text(
     raw: Option<&str>,
     field: &str,
     max: usize,
@@ -324,7 +324,7 @@ fn has_bad_controls(text: &str, single_line: bool) -> bool {
         .any(|c| c.is_control() && (single_line || !matches!(c, '\n' | '\r' | '\t')))
 }
 
-fn parse_themes(
+pub(crate) fn parse_themes(
     raw: &[String],
     allowed: &HashSet<String>,
     errors: &mut FieldErrors,
@@ -409,7 +409,7 @@ fn parse_location(
     }
 }
 
-fn parse_commune(
+pub(crate) fn parse_commune(
     raw: &str,
     communes: &CommuneIndex,
     field: &str,
@@ -547,5 +547,101 @@ pub fn parse_theme_color(raw: Option<&str>, errors: &mut FieldErrors) -> Option<
             );
             None
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Proposals
+
+/// Most themes a proposal may carry.
+pub const PROPOSAL_THEMES_MAX: usize = 5;
+const PSEUDONYM_MIN: usize = 2;
+const PSEUDONYM_MAX: usize = 60;
+
+/// A validated proposal; outside this crate only [`parse_proposal`] builds one (the demo
+/// data and tests go through it too).
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProposalDraft {
+    pub title: String,
+    pub description: String,
+    /// Theme slugs without duplicates, the first being the main one.
+    pub themes: Vec<String>,
+    /// INSEE code of a commune of the territory; `None` for the whole territory.
+    pub commune_code: Option<String>,
+    pub pseudonym: Option<String>,
+}
+
+/// Parses a proposal, naming every bad field.
+pub fn parse_proposal(
+    req: &solidarites_api_types::CreateProposalRequest,
+    ctx: &ParseContext<'_>,
+) -> Result<ProposalDraft, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let title = required_text(
+        req.title.as_deref(),
+        "title",
+        TITLE_MIN,
+        TITLE_MAX,
+        &mut errors,
+        true,
+    );
+    let description = required_text(
+        req.description.as_deref(),
+        "description",
+        1,
+        DESCRIPTION_MAX,
+        &mut errors,
+        false,
+    );
+    let themes = parse_themes(&req.themes, ctx.allowed_themes, &mut errors);
+    if themes
+        .as_ref()
+        .is_some_and(|t| t.len() > PROPOSAL_THEMES_MAX)
+    {
+        errors.insert(
+            "themes".to_owned(),
+            format!("{PROPOSAL_THEMES_MAX} thèmes au plus."),
+        );
+    }
+    let commune_code = match req.commune_code.as_deref().map(str::trim) {
+        None | Some("") => Some(None),
+        Some(raw) => parse_commune(raw, ctx.communes, "commune_code", &mut errors).map(Some),
+    };
+    let pseudonym = match optional_text(
+        req.pseudonym.as_deref(),
+        "pseudonym",
+        PSEUDONYM_MAX,
+        &mut errors,
+    ) {
+        Some(Some(p)) if p.chars().count() < PSEUDONYM_MIN => {
+            errors.insert(
+                "pseudonym".to_owned(),
+                format!("Au moins {PSEUDONYM_MIN} caractères, ou rien pour rester anonyme."),
+            );
+            None
+        }
+        Some(Some(p)) if has_bad_controls(&p, true) => {
+            errors.insert(
+                "pseudonym".to_owned(),
+                "Ce texte contient des caractères de contrôle.".to_owned(),
+            );
+            None
+        }
+        other => other,
+    };
+    match (title, description, themes, commune_code, pseudonym) {
+        (Some(title), Some(description), Some(themes), Some(commune_code), Some(pseudonym))
+            if errors.is_empty() =>
+        {
+            Ok(ProposalDraft {
+                title,
+                description,
+                themes,
+                commune_code,
+                pseudonym,
+            })
+        }
+        _ => Err(errors),
     }
 }

@@ -59,7 +59,7 @@ fn outcome_response(o: &Outcome) -> ModerationOutcomeResponse {
 }
 
 /// Everything waiting for a moderator: new initiatives, changes of published ones, new
-/// actors, oldest first.
+/// actors, new proposals, oldest first within each kind.
 #[utoipa::path(get, path = "/api/v1/admin/moderation", tag = "moderation",
     responses((status = 200, body = ModerationQueueResponse),
               (status = 401, body = solidarites_api_types::ErrorResponse),
@@ -90,6 +90,7 @@ pub async fn get_moderation_queue(
             submitted_at: i.updated_at.to_rfc3339(),
             content: Some(content_of_row(&territory, i)),
             actor: Some(actor_summary(actors.get(&i.actor_id))),
+            proposal: None,
         });
     }
     for (rev, i) in &queue.revisions {
@@ -103,6 +104,7 @@ pub async fn get_moderation_queue(
             submitted_at: rev.created_at.to_rfc3339(),
             content: Some(content_of_draft(&territory, &draft)),
             actor: Some(actor_summary(actors.get(&i.actor_id))),
+            proposal: None,
         });
     }
     for a in &queue.actors {
@@ -115,6 +117,20 @@ pub async fn get_moderation_queue(
             submitted_at: a.created_at.to_rfc3339(),
             content: None,
             actor: Some(actor_summary(Some(a))),
+            proposal: None,
+        });
+    }
+    for p in &queue.proposals {
+        items.push(ModerationItemResponse {
+            kind: "proposal".to_owned(),
+            id: p.id.to_string(),
+            initiative_id: None,
+            status: p.moderation_status.clone(),
+            title: p.title.clone(),
+            submitted_at: p.created_at.to_rfc3339(),
+            content: None,
+            actor: None,
+            proposal: Some(super::proposals::content_of(&territory, p)),
         });
     }
     Ok(HttpResponse::Ok().json(ModerationQueueResponse { items }))
@@ -173,7 +189,7 @@ async fn refresh_map(state: &AppState) {
 }
 
 /// Publishes a pending initiative (and its new actor), applies a pending change, or
-/// publishes a pending actor.
+/// publishes a pending actor or proposal.
 #[utoipa::path(post, path = "/api/v1/admin/moderation/{id}/approve", tag = "moderation",
     params(("id" = String, Path)),
     responses((status = 200, body = ModerationOutcomeResponse),

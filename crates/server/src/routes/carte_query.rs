@@ -25,11 +25,11 @@ fn values<'a>(pairs: &'a Pairs, key: &'a str) -> impl Iterator<Item = &'a str> +
         .map(|(_, v)| v.trim())
 }
 
-fn single<'a>(pairs: &'a Pairs, key: &'a str) -> Option<&'a str> {
+pub(super) fn single<'a>(pairs: &'a Pairs, key: &'a str) -> Option<&'a str> {
     values(pairs, key).filter(|v| !v.is_empty()).last()
 }
 
-fn list(pairs: &Pairs, key: &str) -> Vec<String> {
+pub(super) fn list(pairs: &Pairs, key: &str) -> Vec<String> {
     let mut out: Vec<String> = values(pairs, key)
         .flat_map(|v| v.split(','))
         .map(str::trim)
@@ -40,7 +40,7 @@ fn list(pairs: &Pairs, key: &str) -> Vec<String> {
     out
 }
 
-fn invalid_query(fields: FieldErrors) -> ApiError {
+pub(super) fn invalid_query(fields: FieldErrors) -> ApiError {
     ApiError::Validation {
         code: "invalid_query",
         message: "Certains paramètres de la requête sont invalides.".to_owned(),
@@ -71,7 +71,7 @@ pub fn parse_bbox(raw: &str, errors: &mut FieldErrors) -> Option<[f64; 4]> {
     None
 }
 
-fn parse_commune(pairs: &Pairs, errors: &mut FieldErrors) -> Option<String> {
+pub(super) fn parse_commune(pairs: &Pairs, errors: &mut FieldErrors) -> Option<String> {
     let raw = single(pairs, "commune")?;
     match InseeCode::parse(raw) {
         Ok(code) => Some(code.as_str().to_owned()),
@@ -85,11 +85,11 @@ fn parse_commune(pairs: &Pairs, errors: &mut FieldErrors) -> Option<String> {
     }
 }
 
-fn parse_q(pairs: &Pairs) -> Option<String> {
+pub(super) fn parse_q(pairs: &Pairs) -> Option<String> {
     single(pairs, "q").map(fold).filter(|q| !q.is_empty())
 }
 
-fn parse_page(pairs: &Pairs, errors: &mut FieldErrors) -> (u64, u64) {
+pub(super) fn parse_page(pairs: &Pairs, errors: &mut FieldErrors) -> (u64, u64) {
     let page = match single(pairs, "page").map(str::parse::<u64>) {
         None => 1,
         Some(Ok(p)) if p >= 1 => p,

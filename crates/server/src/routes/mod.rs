@@ -3,6 +3,7 @@
 mod actors;
 mod admin;
 mod admin_carte;
+mod admin_proposals;
 mod admin_questionnaire;
 pub(crate) mod auth;
 mod carte_query;
@@ -13,6 +14,7 @@ mod initiatives;
 mod labels;
 mod locate;
 mod openapi;
+mod proposals;
 mod questionnaire;
 mod site_config;
 mod themes;
@@ -88,6 +90,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(admin_questionnaire::campaign_counts)
             .service(admin_questionnaire::assisted_response)
             .service(admin_questionnaire::list_volunteers)
+            // Proposals.
+            .service(proposals::list_proposals)
+            .service(proposals::create_proposal)
+            .service(proposals::get_proposal)
+            .service(proposals::support_proposal)
+            .service(proposals::withdraw_support)
+            .service(admin_proposals::list_admin_proposals)
+            .service(admin_proposals::get_admin_proposal)
+            .service(admin_proposals::set_proposal_status)
+            .service(admin_proposals::set_proposal_note)
+            .service(admin_proposals::set_proposal_priority)
+            .service(admin_proposals::merge_proposal)
             .default_service(web::to(api_not_found)),
     )
     .default_service(web::to(frontend::serve_frontend));

@@ -1,5 +1,5 @@
 //! Moderation of submissions: the queue, and the decisions on initiatives, revisions of
-//! published initiatives, and actors. Every decision returns the before/after states for
+//! published initiatives, actors and proposals. Every decision returns the before/after states for
 //! the audit trail; anything that changes the public map bumps its revision in the same
 //! transaction.
 
@@ -14,6 +14,7 @@ use uuid::Uuid;
 use super::{
     carte_entities::{actor, initiative, initiative_revision},
     initiatives::{apply_content, bump_map_revision, revision_content, status},
+    proposal_entities::proposal,
 };
 
 /// What is waiting for a moderator, oldest first.
@@ -23,6 +24,7 @@ pub struct ModerationQueue {
     /// Each pending revision with the published initiative it would change.
     pub revisions: Vec<(initiative_revision::Model, initiative::Model)>,
     pub actors: Vec<actor::Model>,
+    pub proposals: Vec<proposal::Model>,
 }
 
 pub async fn queue(db: &impl ConnectionTrait) -> Result<ModerationQueue, sea_orm::DbErr> {
@@ -50,10 +52,12 @@ pub async fn queue(db: &impl ConnectionTrait) -> Result<ModerationQueue, sea_orm
         .order_by_asc(actor::Column::CreatedAt)
         .all(db)
         .await?;
+    let proposals = super::proposals::pending(db).await?;
     Ok(ModerationQueue {
         initiatives,
         revisions,
         actors,
+        proposals,
     })
 }
 
@@ -83,7 +87,7 @@ impl Decision {
 /// What a decision changed, for the audit trail.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
-    /// `initiative`, `initiative_revision` or `actor`.
+    /// `initiative`, `initiative_revision`, `actor` or `proposal`.
     pub entity_type: &'static str,
     pub entity_id: Uuid,
     pub before: Value,
@@ -92,7 +96,7 @@ pub struct Outcome {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ModerationError {
-    /// No initiative, revision or actor has these ids.
+    /// No initiative, revision, actor or proposal has these ids.
     #[error("unknown ids: {0:?}")]
     UnknownIds(Vec<Uuid>),
     /// The decision does not apply to the item in its current state.
@@ -168,7 +172,8 @@ async fn exists(db: &impl ConnectionTrait, id: Uuid) -> Result<bool, sea_orm::Db
             .one(db)
             .await?
             .is_some()
-        || actor::Entity::find_by_id(id).one(db).await?.is_some())
+        || actor::Entity::find_by_id(id).one(db).await?.is_some()
+        || proposal::Entity::find_by_id(id).one(db).await?.is_some())
 }
 
 async fn decide_in(
@@ -184,6 +189,9 @@ async fn decide_in(
     }
     if let Some(a) = actor::Entity::find_by_id(id).one(db).await? {
         return decide_actor(db, a, decision).await;
+    }
+    if let Some(p) = proposal::Entity::find_by_id(id).one(db).await? {
+        return super::proposals::decide(db, p, decision).await;
     }
     Err(ModerationError::UnknownIds(vec![id]))
 }

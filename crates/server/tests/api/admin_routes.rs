@@ -71,6 +71,24 @@ pub const ADMIN_ROUTES: &[(&str, &str, Role)] = &[
         Role::Moderator,
     ),
     ("GET", "/api/v1/admin/volunteers", Role::Moderator),
+    ("GET", "/api/v1/admin/proposals", Role::Committee),
+    ("GET", "/api/v1/admin/proposals/{id}", Role::Committee),
+    (
+        "POST",
+        "/api/v1/admin/proposals/{id}/status",
+        Role::Moderator,
+    ),
+    ("PUT", "/api/v1/admin/proposals/{id}/note", Role::Moderator),
+    (
+        "PUT",
+        "/api/v1/admin/proposals/{id}/priority",
+        Role::Committee,
+    ),
+    (
+        "POST",
+        "/api/v1/admin/proposals/{id}/merge",
+        Role::Moderator,
+    ),
 ];
 
 async fn send(

@@ -192,6 +192,7 @@ pub fn test_settings(db: &TestDb) -> Settings {
     settings.territory_refresh = Duration::from_millis(100);
     // Tests send many answers from 127.0.0.1.
     settings.answer_burst_per_ip = 10_000;
+    settings.proposal_burst_per_ip = 10_000;
     settings
 }
 

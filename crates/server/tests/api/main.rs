@@ -17,6 +17,7 @@ mod import;
 mod initiatives;
 mod locate;
 mod multi_instance;
+mod proposals;
 mod public_config;
 mod questionnaire;
 mod schema;

@@ -1,0 +1,462 @@
+//! Proposals of solidarity actions, public side: proposing (moderated), reading the
+//! published ones with their support counts, follow-up timeline and measured needs, and
+//! supporting them anonymously with a device token (see `solidarites_api_types::proposals`).
+
+use std::collections::HashSet;
+
+use actix_web::{delete, get, http::header, post, web, HttpRequest, HttpResponse};
+use solidarites_api_types::{
+    CommuneRef, CreateProposalRequest, CreateProposalResponse, NeedsScopeResponse,
+    ProposalContentResponse, ProposalListResponse, ProposalNeedsResponse, ProposalResponse,
+    ProposalStatusEventResponse, ProposalSupportResponse, ThemeNeedResponse, DEVICE_TOKEN_HEADER,
+};
+use solidarites_domain::InseeCode;
+use uuid::Uuid;
+
+use super::{
+    auth::client_ip,
+    carte_query::{invalid_query, list, parse_commune, parse_page, parse_q, single, Pairs},
+};
+use crate::{
+    edit_token,
+    error::ApiError,
+    state::AppState,
+    storage::{
+        self,
+        needs::{NeedsTable, ScopeCounts},
+        proposal_entities::proposal,
+        proposals::{moderation_status, status, ProposalFilter, ProposalSort, SupportOutcome},
+    },
+    submission::{self, FieldErrors, ParseContext},
+    territory::LoadedTerritory,
+};
+
+/// Shortest and longest device token, in characters.
+const DEVICE_TOKEN_LEN: std::ops::RangeInclusive<usize> = 16..=128;
+
+/// Takes one request from the client address's bucket (in memory only, never stored).
+fn throttle(state: &AppState, req: &HttpRequest) -> Result<(), ApiError> {
+    state
+        .proposal_throttle
+        .check_ip(client_ip(req, state.settings.trust_proxy))
+        .map_err(|retry_after_secs| ApiError::TooManyRequests { retry_after_secs })
+}
+
+/// The SHA-256 of the `X-Device-Token` header: `Ok(None)` without the header, a 422 when
+/// it is not 16 to 128 characters among `A-Z a-z 0-9 - _`.
+pub(super) fn device_token_hash(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(raw) = req.headers().get(DEVICE_TOKEN_HEADER) else {
+        return Ok(None);
+    };
+    let token = raw.to_str().unwrap_or_default().trim();
+    let valid = DEVICE_TOKEN_LEN.contains(&token.len())
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if valid {
+        Ok(Some(edit_token::hash(token)))
+    } else {
+        Err(ApiError::field(
+            "invalid_device_token",
+            DEVICE_TOKEN_HEADER,
+            "Jeton d'appareil invalide : 16 à 128 caractères parmi A-Z, a-z, 0-9, - et _.",
+        ))
+    }
+}
+
+fn required_device_token_hash(req: &HttpRequest) -> Result<String, ApiError> {
+    device_token_hash(req)?.ok_or_else(|| {
+        ApiError::field(
+            "missing_device_token",
+            DEVICE_TOKEN_HEADER,
+            "L'en-tête X-Device-Token est nécessaire pour soutenir une proposition.",
+        )
+    })
+}
+
+fn commune_ref(territory: &LoadedTerritory, code: &str) -> CommuneRef {
+    let name = InseeCode::parse(code)
+        .ok()
+        .and_then(|c| territory.index.get(&c).map(|c| c.name.clone()))
+        .unwrap_or_default();
+    CommuneRef {
+        code: code.to_owned(),
+        name,
+    }
+}
+
+pub(super) fn content_of(
+    territory: &LoadedTerritory,
+    row: &proposal::Model,
+) -> ProposalContentResponse {
+    ProposalContentResponse {
+        title: row.title.clone(),
+        description: row.description.clone(),
+        themes: storage::proposals::themes_of(row),
+        commune: row
+            .commune_code
+            .as_deref()
+            .map(|c| commune_ref(territory, c)),
+        pseudonym: row.pseudonym.clone(),
+    }
+}
+
+fn scope_response(
+    scope: Option<&ScopeCounts>,
+    themes: &[String],
+    asked: &HashSet<String>,
+    k: u32,
+) -> NeedsScopeResponse {
+    let empty = ScopeCounts::default();
+    let scope = scope.unwrap_or(&empty);
+    let secret = scope.respondents < u64::from(k.max(1));
+    NeedsScopeResponse {
+        respondents: (!secret).then_some(scope.respondents),
+        secret,
+        themes: themes
+            .iter()
+            .map(|theme| {
+                let is_asked = asked.contains(theme);
+                ThemeNeedResponse {
+                    theme: theme.clone(),
+                    share: if is_asked {
+                        scope.share(theme, k)
+                    } else {
+                        None
+                    },
+                    secret,
+                    asked: is_asked,
+                }
+            })
+            .collect(),
+    }
+}
+
+/// The measured needs of a proposal's themes in its commune and over the territory.
+pub(super) fn needs_response(
+    table: Option<&NeedsTable>,
+    themes: &[String],
+    commune: Option<&str>,
+    k: u32,
+) -> ProposalNeedsResponse {
+    let Some(table) = table else {
+        return ProposalNeedsResponse {
+            campaign_id: None,
+            campaign_title: None,
+            commune: None,
+            territory: None,
+        };
+    };
+    ProposalNeedsResponse {
+        campaign_id: Some(table.campaign_id.clone()),
+        campaign_title: Some(table.campaign_title.clone()),
+        commune: commune.map(|c| scope_response(table.communes.get(c), themes, &table.asked, k)),
+        territory: Some(scope_response(
+            Some(&table.territory),
+            themes,
+            &table.asked,
+            k,
+        )),
+    }
+}
+
+/// Public payloads of `rows`: supports, this device's supports, timelines and needs are
+/// loaded once for all the rows (four queries, the needs usually from memory).
+pub(super) async fn public_responses(
+    state: &AppState,
+    rows: &[proposal::Model],
+    device_hash: Option<&str>,
+) -> Result<Vec<ProposalResponse>, ApiError> {
+    let territory = state.territory.current();
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let counts = storage::proposals::support_counts(&state.db, &ids).await?;
+    let mine = match device_hash {
+        Some(hash) => Some(storage::proposals::supported_by(&state.db, &ids, hash).await?),
+        None => None,
+    };
+    let mut timelines = storage::proposals::timelines(&state.db, &ids).await?;
+    let needs = state.needs.current(&state.db).await?;
+    let k = state.settings.secrecy_k;
+    Ok(rows
+        .iter()
+        .map(|row| {
+            let content = content_of(&territory, row);
+            let needs = needs_response(
+                needs.as_deref(),
+                &content.themes,
+                row.commune_code.as_deref(),
+                k,
+            );
+            ProposalResponse {
+                id: row.id.to_string(),
+                content,
+                status: row.status.clone(),
+                published_at: row.published_at.map(|t| t.to_rfc3339()),
+                support_count: counts.get(&row.id).copied().unwrap_or(0),
+                supported_by_me: mine.as_ref().map(|m| m.contains(&row.id)),
+                accepts_supports: storage::proposals::accepts_supports(row),
+                priority: row.priority,
+                merged_into: row.merged_into.map(|id| id.to_string()),
+                timeline: timelines
+                    .remove(&row.id)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|e| ProposalStatusEventResponse {
+                        status: e.status,
+                        answer: e.answer,
+                        at: e.at.to_rfc3339(),
+                    })
+                    .collect(),
+                needs,
+            }
+        })
+        .collect())
+}
+
+/// Filters, sort and page of the proposal lists. `staff` also reads `moderation` and
+/// `merged`.
+pub(super) fn parse_proposal_query(
+    pairs: &Pairs,
+    staff: bool,
+) -> Result<(ProposalFilter, ProposalSort, u64, u64), ApiError> {
+    let mut errors = FieldErrors::new();
+    let commune = parse_commune(pairs, &mut errors);
+    let statuses = list(pairs, "status");
+    if let Some(bad) = statuses.iter().find(|s| !status::ALL.contains(&s.as_str())) {
+        errors.insert(
+            "status".to_owned(),
+            format!(
+                "Statut inconnu « {} » (attendu : {}).",
+                bad.chars().take(40).collect::<String>(),
+                status::ALL.join(", ")
+            ),
+        );
+    }
+    let sort = match single(pairs, "sort") {
+        None | Some("newest") => ProposalSort::Newest,
+        Some("most_supported") => ProposalSort::MostSupported,
+        Some("priority") => ProposalSort::Priority,
+        Some(_) => {
+            errors.insert(
+                "sort".to_owned(),
+                "Tri inconnu (attendu : newest, most_supported ou priority).".to_owned(),
+            );
+            ProposalSort::Newest
+        }
+    };
+    let mut filter = ProposalFilter {
+        themes: list(pairs, "theme"),
+        commune,
+        statuses,
+        q: parse_q(pairs),
+        ..ProposalFilter::default()
+    };
+    if staff {
+        filter.moderation = list(pairs, "moderation");
+        if let Some(bad) = filter
+            .moderation
+            .iter()
+            .find(|s| !moderation_status::ALL.contains(&s.as_str()))
+        {
+            errors.insert(
+                "moderation".to_owned(),
+                format!(
+                    "Statut de modération inconnu « {} » (attendu : {}).",
+                    bad.chars().take(40).collect::<String>(),
+                    moderation_status::ALL.join(", ")
+                ),
+            );
+        }
+        if filter.moderation.is_empty() {
+            filter.moderation = moderation_status::ALL.map(str::to_owned).to_vec();
+        }
+        filter.include_merged = match single(pairs, "merged") {
+            None | Some("false") => false,
+            Some("true") => true,
+            Some(_) => {
+                errors.insert(
+                    "merged".to_owned(),
+                    "Valeur attendue : true ou false.".to_owned(),
+                );
+                false
+            }
+        };
+    }
+    let (page, per_page) = parse_page(pairs, &mut errors);
+    if errors.is_empty() {
+        Ok((filter, sort, page, per_page))
+    } else {
+        Err(invalid_query(errors))
+    }
+}
+
+/// Published proposals (duplicates merged into another one left out), one page at a time.
+#[utoipa::path(get, path = "/api/v1/proposals", tag = "proposals",
+    params(
+        ("theme" = Option<String>, Query, description = "Theme slug(s): repeated or comma-separated"),
+        ("commune" = Option<String>, Query, description = "INSEE code"),
+        ("status" = Option<String>, Query, description = "Follow-up status(es): submitted, under_study, accepted, in_progress, done, declined"),
+        ("q" = Option<String>, Query, description = "Text, accents and case ignored"),
+        ("sort" = Option<String>, Query, description = "newest (default), most_supported or priority"),
+        ("page" = Option<u64>, Query), ("per_page" = Option<u64>, Query, description = "1 to 100, default 20"),
+        ("X-Device-Token" = Option<String>, Header, description = "Fills supported_by_me")),
+    responses((status = 200, body = ProposalListResponse),
+              (status = 422, body = solidarites_api_types::ErrorResponse)))]
+#[get("/proposals")]
+#[tracing::instrument(skip_all)]
+pub async fn list_proposals(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    query: web::Query<Pairs>,
+) -> Result<HttpResponse, ApiError> {
+    let (filter, sort, page, per_page) = parse_proposal_query(&query, false)?;
+    let device = device_token_hash(&req)?;
+    let (rows, total) = storage::proposals::list(&state.db, &filter, sort, page, per_page).await?;
+    Ok(HttpResponse::Ok().json(ProposalListResponse {
+        items: public_responses(&state, &rows, device.as_deref()).await?,
+        page,
+        per_page,
+        total,
+    }))
+}
+
+fn proposal_not_found() -> ApiError {
+    ApiError::NotFound("Cette proposition n'existe pas ou n'est pas publiée.".to_owned())
+}
+
+/// One published proposal, with its timeline. A duplicate shows `merged_into`.
+#[utoipa::path(get, path = "/api/v1/proposals/{id}", tag = "proposals",
+    params(("id" = String, Path),
+           ("X-Device-Token" = Option<String>, Header, description = "Fills supported_by_me")),
+    responses((status = 200, body = ProposalResponse),
+              (status = 404, body = solidarites_api_types::ErrorResponse)))]
+#[get("/proposals/{id}")]
+#[tracing::instrument(skip_all)]
+pub async fn get_proposal(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = Uuid::parse_str(id.trim()).map_err(|_| proposal_not_found())?;
+    let device = device_token_hash(&req)?;
+    let row = storage::proposals::get_public(&state.db, id)
+        .await?
+        .ok_or_else(proposal_not_found)?;
+    let mut responses =
+        public_responses(&state, std::slice::from_ref(&row), device.as_deref()).await?;
+    let response = responses.pop().ok_or_else(proposal_not_found)?;
+    Ok(HttpResponse::Ok().json(response))
+}
+
+/// Proposes an action (anonymous, optional pseudonym). It waits for moderation.
+#[utoipa::path(post, path = "/api/v1/proposals", tag = "proposals",
+    request_body = CreateProposalRequest,
+    responses((status = 201, body = CreateProposalResponse),
+              (status = 422, description = "Each bad field named", body = solidarites_api_types::ErrorResponse),
+              (status = 429, body = solidarites_api_types::ErrorResponse)))]
+#[post("/proposals")]
+#[tracing::instrument(skip_all)]
+pub async fn create_proposal(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<CreateProposalRequest>,
+) -> Result<HttpResponse, ApiError> {
+    throttle(&state, &req)?;
+    let territory = state.territory.current();
+    let allowed_themes = storage::themes::active_slugs(&state.db).await?;
+    let ctx = ParseContext {
+        communes: &territory.index,
+        allowed_themes: &allowed_themes,
+    };
+    let draft = submission::parse_proposal(&body, &ctx).map_err(submission::invalid)?;
+    let id = storage::proposals::create(&state.db, &draft).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/proposals/{id}")))
+        .json(CreateProposalResponse {
+            id: id.to_string(),
+            moderation_status: moderation_status::PENDING.to_owned(),
+        }))
+}
+
+fn support_answer(
+    id: Uuid,
+    outcome: SupportOutcome,
+    supported: bool,
+) -> Result<HttpResponse, ApiError> {
+    match outcome {
+        SupportOutcome::NotFound => Err(proposal_not_found()),
+        SupportOutcome::Merged(kept) => Err(ApiError::Conflict {
+            code: "proposal_merged",
+            message: format!(
+                "Cette proposition a été fusionnée avec la proposition {kept} : soutenez celle-ci."
+            ),
+        }),
+        SupportOutcome::Closed => Err(ApiError::Conflict {
+            code: "supports_closed",
+            message: "Cette proposition est close (réalisée ou non retenue) : elle ne reçoit plus de soutiens.".to_owned(),
+        }),
+        SupportOutcome::Applied { changed, count } => {
+            let body = ProposalSupportResponse {
+                proposal_id: id.to_string(),
+                support_count: count,
+                supported,
+                changed,
+            };
+            let mut response = if changed && supported {
+                HttpResponse::Created()
+            } else {
+                HttpResponse::Ok()
+            };
+            Ok(response
+                .insert_header((header::CACHE_CONTROL, "no-store"))
+                .json(body))
+        }
+    }
+}
+
+/// Supports a proposal, once per device (`X-Device-Token` header). 201 when counted, 200
+/// when this device already supported it (nothing changes).
+#[utoipa::path(post, path = "/api/v1/proposals/{id}/supports", tag = "proposals",
+    params(("id" = String, Path),
+           ("X-Device-Token" = String, Header, description = "16 to 128 characters among A-Z a-z 0-9 - _; kept by the browser")),
+    responses((status = 201, body = ProposalSupportResponse),
+              (status = 200, body = ProposalSupportResponse, description = "Already supported by this device"),
+              (status = 404, body = solidarites_api_types::ErrorResponse),
+              (status = 409, body = solidarites_api_types::ErrorResponse, description = "proposal_merged or supports_closed"),
+              (status = 422, body = solidarites_api_types::ErrorResponse, description = "Missing or invalid device token"),
+              (status = 429, body = solidarites_api_types::ErrorResponse)))]
+#[post("/proposals/{id}/supports")]
+#[tracing::instrument(skip_all)]
+pub async fn support_proposal(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    throttle(&state, &req)?;
+    let id = Uuid::parse_str(id.trim()).map_err(|_| proposal_not_found())?;
+    let hash = required_device_token_hash(&req)?;
+    let outcome = storage::proposals::add_support(&state.db, id, &hash).await?;
+    support_answer(id, outcome, true)
+}
+
+/// Withdraws this device's support (`X-Device-Token` header); 200 even when it had none.
+#[utoipa::path(delete, path = "/api/v1/proposals/{id}/supports", tag = "proposals",
+    params(("id" = String, Path), ("X-Device-Token" = String, Header)),
+    responses((status = 200, body = ProposalSupportResponse),
+              (status = 404, body = solidarites_api_types::ErrorResponse),
+              (status = 409, body = solidarites_api_types::ErrorResponse, description = "proposal_merged"),
+              (status = 422, body = solidarites_api_types::ErrorResponse),
+              (status = 429, body = solidarites_api_types::ErrorResponse)))]
+#[delete("/proposals/{id}/supports")]
+#[tracing::instrument(skip_all)]
+pub async fn withdraw_support(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    throttle(&state, &req)?;
+    let id = Uuid::parse_str(id.trim()).map_err(|_| proposal_not_found())?;
+    let hash = required_device_token_hash(&req)?;
+    let outcome = storage::proposals::remove_support(&state.db, id, &hash).await?;
+    support_answer(id, outcome, false)
+}

@@ -1,0 +1,748 @@
+//! Proposals of solidarity actions: submission (pending until moderated), public reading,
+//! anonymous supports (one per device token hash), and the staff follow-up (status
+//! timeline, internal note, priority, merging duplicates).
+//!
+//! Support counts are computed from the support rows when read, never kept in a counter,
+//! so that they cannot drift: a merge or a concurrent support changes rows, and the next
+//! read counts them.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    sea_query::{Expr, NullOrdering, OnConflict, Query},
+    ActiveModelTrait,
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, Order, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
+};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use super::{
+    moderation::{Decision, ModerationError, Outcome},
+    proposal_entities::{proposal, proposal_status_event, proposal_support, proposal_theme},
+};
+use crate::{search::fold, submission::ProposalDraft};
+
+/// Moderation statuses: whether the public sees the proposal.
+pub mod moderation_status {
+    pub const PENDING: &str = "pending";
+    pub const PUBLISHED: &str = "published";
+    pub const REJECTED: &str = "rejected";
+    pub const ARCHIVED: &str = "archived";
+    pub const ALL: [&str; 4] = [PENDING, PUBLISHED, REJECTED, ARCHIVED];
+}
+
+/// Follow-up statuses, shown publicly with their timeline.
+pub mod status {
+    pub const SUBMITTED: &str = "submitted";
+    pub const UNDER_STUDY: &str = "under_study";
+    pub const ACCEPTED: &str = "accepted";
+    pub const IN_PROGRESS: &str = "in_progress";
+    pub const DONE: &str = "done";
+    pub const DECLINED: &str = "declined";
+    pub const ALL: [&str; 6] = [
+        SUBMITTED,
+        UNDER_STUDY,
+        ACCEPTED,
+        IN_PROGRESS,
+        DONE,
+        DECLINED,
+    ];
+}
+
+/// Lowest and highest priority rank.
+pub const PRIORITY_RANGE: std::ops::RangeInclusive<i32> = 1..=999;
+
+/// Whether a published proposal in follow-up status `status` takes new supports.
+pub fn accepts_supports(row: &proposal::Model) -> bool {
+    row.moderation_status == moderation_status::PUBLISHED
+        && row.merged_into.is_none()
+        && !matches!(row.status.as_str(), status::DONE | status::DECLINED)
+}
+
+/// The theme slugs of a stored proposal, main theme first.
+pub fn themes_of(row: &proposal::Model) -> Vec<String> {
+    serde_json::from_str(&row.themes).unwrap_or_default()
+}
+
+/// Stores a new proposal, pending moderation. Returns its id.
+pub async fn create<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    draft: &ProposalDraft,
+) -> Result<Uuid, DbErr> {
+    create_at(db, draft, Utc::now()).await
+}
+
+/// [`create`] with a given submission time (demo data spreads them over weeks).
+pub async fn create_at<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    draft: &ProposalDraft,
+    now: DateTime<Utc>,
+) -> Result<Uuid, DbErr> {
+    let id = Uuid::new_v4();
+    let txn = db.begin().await?;
+    proposal::ActiveModel {
+        id: Set(id),
+        title: Set(draft.title.clone()),
+        description: Set(draft.description.clone()),
+        search_text: Set(fold(&format!("{} {}", draft.title, draft.description))),
+        themes: Set(serde_json::to_string(&draft.themes).map_err(|e| DbErr::Custom(e.to_string()))?),
+        commune_code: Set(draft.commune_code.clone()),
+        pseudonym: Set(draft.pseudonym.clone()),
+        moderation_status: Set(moderation_status::PENDING.to_owned()),
+        moderation_message: Set(None),
+        status: Set(status::SUBMITTED.to_owned()),
+        priority: Set(None),
+        merged_into: Set(None),
+        internal_note: Set(None),
+        internal_note_updated_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        published_at: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    let rows: Vec<_> = draft
+        .themes
+        .iter()
+        .map(|slug| proposal_theme::ActiveModel {
+            proposal_id: Set(id),
+            theme_slug: Set(slug.clone()),
+        })
+        .collect();
+    if !rows.is_empty() {
+        proposal_theme::Entity::insert_many(rows)
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    txn.commit().await?;
+    Ok(id)
+}
+
+pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<proposal::Model>, DbErr> {
+    proposal::Entity::find_by_id(id).one(db).await
+}
+
+/// A published proposal (merged ones included: their page says where they went).
+pub async fn get_public(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<proposal::Model>, DbErr> {
+    proposal::Entity::find_by_id(id)
+        .filter(proposal::Column::ModerationStatus.eq(moderation_status::PUBLISHED))
+        .one(db)
+        .await
+}
+
+/// How lists are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ProposalSort {
+    /// Most recently published (or submitted, for staff lists) first.
+    #[default]
+    Newest,
+    /// Most supports first, then newest.
+    MostSupported,
+    /// Ranked ones by rank (1 first), then unranked ones by supports, then newest.
+    Priority,
+}
+
+/// Filters of the lists. Every field narrows the result.
+#[derive(Debug, Clone, Default)]
+pub struct ProposalFilter {
+    /// Any of these themes.
+    pub themes: Vec<String>,
+    pub commune: Option<String>,
+    /// Any of these follow-up statuses.
+    pub statuses: Vec<String>,
+    /// Folded text (see [`fold`]) searched in title and description.
+    pub q: Option<String>,
+    /// Any of these moderation statuses; empty: published only (the public lists).
+    pub moderation: Vec<String>,
+    /// Include duplicates merged into another proposal (staff lists).
+    pub include_merged: bool,
+}
+
+fn condition(f: &ProposalFilter) -> Condition {
+    let mut c = Condition::all();
+    if f.moderation.is_empty() {
+        c = c.add(proposal::Column::ModerationStatus.eq(moderation_status::PUBLISHED));
+    } else {
+        c = c.add(proposal::Column::ModerationStatus.is_in(f.moderation.clone()));
+    }
+    if !f.include_merged {
+        c = c.add(proposal::Column::MergedInto.is_null());
+    }
+    if !f.themes.is_empty() {
+        c = c.add(
+            proposal::Column::Id.in_subquery(
+                Query::select()
+                    .column(proposal_theme::Column::ProposalId)
+                    .from(proposal_theme::Entity)
+                    .and_where(proposal_theme::Column::ThemeSlug.is_in(f.themes.clone()))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(commune) = &f.commune {
+        c = c.add(proposal::Column::CommuneCode.eq(commune.clone()));
+    }
+    if !f.statuses.is_empty() {
+        c = c.add(proposal::Column::Status.is_in(f.statuses.clone()));
+    }
+    if let Some(q) = f.q.as_deref().filter(|q| !q.is_empty()) {
+        // `fold` leaves only letters, digits and single spaces: no LIKE wildcard to escape.
+        c = c.add(proposal::Column::SearchText.like(format!("%{q}%")));
+    }
+    c
+}
+
+/// The number of supports of the row being selected, for ordering.
+fn support_count_expr() -> Expr {
+    Expr::cust(
+        "(SELECT COUNT(*) FROM proposal_supports \
+         WHERE proposal_supports.proposal_id = proposals.id)",
+    )
+}
+
+/// One page (1-based) of the proposals matching `filter`, and their total count.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    filter: &ProposalFilter,
+    sort: ProposalSort,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<proposal::Model>, u64), DbErr> {
+    let query = proposal::Entity::find().filter(condition(filter));
+    let total = query.clone().count(db).await?;
+    let query = match sort {
+        ProposalSort::Newest => query,
+        ProposalSort::MostSupported => query.order_by(support_count_expr(), Order::Desc),
+        ProposalSort::Priority => query
+            .order_by_with_nulls(proposal::Column::Priority, Order::Asc, NullOrdering::Last)
+            .order_by(support_count_expr(), Order::Desc),
+    };
+    let items = query
+        .order_by_with_nulls(
+            proposal::Column::PublishedAt,
+            Order::Desc,
+            NullOrdering::Last,
+        )
+        .order_by_desc(proposal::Column::CreatedAt)
+        .order_by_asc(proposal::Column::Id)
+        .offset(page.saturating_sub(1).saturating_mul(per_page))
+        .limit(per_page)
+        .all(db)
+        .await?;
+    Ok((items, total))
+}
+
+/// Support counts of these proposals (absent ids have none).
+pub async fn support_counts(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, u64>, DbErr> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(Uuid, i64)> = proposal_support::Entity::find()
+        .select_only()
+        .column(proposal_support::Column::ProposalId)
+        .column_as(proposal_support::Column::DeviceTokenHash.count(), "n")
+        .filter(proposal_support::Column::ProposalId.is_in(ids.to_vec()))
+        .group_by(proposal_support::Column::ProposalId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, n)| (id, u64::try_from(n).unwrap_or(0)))
+        .collect())
+}
+
+async fn support_count(db: &impl ConnectionTrait, id: Uuid) -> Result<u64, DbErr> {
+    proposal_support::Entity::find()
+        .filter(proposal_support::Column::ProposalId.eq(id))
+        .count(db)
+        .await
+}
+
+/// Which of these proposals the device with this token hash supports.
+pub async fn supported_by(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+    device_token_hash: &str,
+) -> Result<HashSet<Uuid>, DbErr> {
+    if ids.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let rows: Vec<Uuid> = proposal_support::Entity::find()
+        .select_only()
+        .column(proposal_support::Column::ProposalId)
+        .filter(proposal_support::Column::ProposalId.is_in(ids.to_vec()))
+        .filter(proposal_support::Column::DeviceTokenHash.eq(device_token_hash))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// The public timelines of these proposals, each oldest first.
+pub async fn timelines(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<proposal_status_event::Model>>, DbErr> {
+    let mut out: HashMap<Uuid, Vec<proposal_status_event::Model>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    for event in proposal_status_event::Entity::find()
+        .filter(proposal_status_event::Column::ProposalId.is_in(ids.to_vec()))
+        .order_by_asc(proposal_status_event::Column::At)
+        .order_by_asc(proposal_status_event::Column::Id)
+        .all(db)
+        .await?
+    {
+        out.entry(event.proposal_id).or_default().push(event);
+    }
+    Ok(out)
+}
+
+/// Pending proposals, oldest first (the moderation queue).
+pub async fn pending(db: &impl ConnectionTrait) -> Result<Vec<proposal::Model>, DbErr> {
+    proposal::Entity::find()
+        .filter(proposal::Column::ModerationStatus.eq(moderation_status::PENDING))
+        .order_by_asc(proposal::Column::CreatedAt)
+        .all(db)
+        .await
+}
+
+// ---------------------------------------------------------------------------------------
+// Supports
+
+/// What a support or a withdrawal did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SupportOutcome {
+    /// No published proposal has this id.
+    NotFound,
+    /// The proposal was merged into this one: support that one.
+    Merged(Uuid),
+    /// The proposal no longer takes supports (done or declined).
+    Closed,
+    /// Applied. `changed` is false for a repeated support or the withdrawal of a support
+    /// that did not exist; `count` is the proposal's support count afterwards.
+    Applied { changed: bool, count: u64 },
+}
+
+/// Adds the support of the device whose token hashes to `device_token_hash`. A second
+/// support from the same device changes nothing, even when both arrive at once: the
+/// primary key (proposal, hash) refuses the second row.
+pub async fn add_support<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    id: Uuid,
+    device_token_hash: &str,
+) -> Result<SupportOutcome, DbErr> {
+    let txn = db.begin().await?;
+    // A shared lock: supports do not wait for each other, but a merge (which locks the
+    // proposal exclusively) cannot move the supports while one is being added.
+    let Some(row) = proposal::Entity::find_by_id(id)
+        .filter(proposal::Column::ModerationStatus.eq(moderation_status::PUBLISHED))
+        .lock_shared()
+        .one(&txn)
+        .await?
+    else {
+        return Ok(SupportOutcome::NotFound);
+    };
+    if let Some(kept) = row.merged_into {
+        return Ok(SupportOutcome::Merged(kept));
+    }
+    if !accepts_supports(&row) {
+        return Ok(SupportOutcome::Closed);
+    }
+    let inserted = proposal_support::Entity::insert(proposal_support::ActiveModel {
+        proposal_id: Set(id),
+        device_token_hash: Set(device_token_hash.to_owned()),
+    })
+    .on_conflict(
+        OnConflict::columns([
+            proposal_support::Column::ProposalId,
+            proposal_support::Column::DeviceTokenHash,
+        ])
+        .do_nothing()
+        .to_owned(),
+    )
+    .exec_without_returning(&txn)
+    .await?;
+    let count = support_count(&txn, id).await?;
+    txn.commit().await?;
+    Ok(SupportOutcome::Applied {
+        changed: inserted > 0,
+        count,
+    })
+}
+
+/// Withdraws the support of this device, if it had one.
+pub async fn remove_support<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    id: Uuid,
+    device_token_hash: &str,
+) -> Result<SupportOutcome, DbErr> {
+    let txn = db.begin().await?;
+    let Some(row) = proposal::Entity::find_by_id(id)
+        .filter(proposal::Column::ModerationStatus.eq(moderation_status::PUBLISHED))
+        .lock_shared()
+        .one(&txn)
+        .await?
+    else {
+        return Ok(SupportOutcome::NotFound);
+    };
+    if let Some(kept) = row.merged_into {
+        return Ok(SupportOutcome::Merged(kept));
+    }
+    let deleted = proposal_support::Entity::delete_many()
+        .filter(proposal_support::Column::ProposalId.eq(id))
+        .filter(proposal_support::Column::DeviceTokenHash.eq(device_token_hash))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    let count = support_count(&txn, id).await?;
+    txn.commit().await?;
+    Ok(SupportOutcome::Applied {
+        changed: deleted > 0,
+        count,
+    })
+}
+
+/// Adds supports without any device behind them (demo data only): each gets a hash that
+/// no device token can have.
+pub async fn add_demo_supports(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    count: usize,
+) -> Result<(), DbErr> {
+    let rows: Vec<_> = (0..count)
+        .map(|i| proposal_support::ActiveModel {
+            proposal_id: Set(id),
+            device_token_hash: Set(format!("demo-{}-{i}", id.simple())),
+        })
+        .collect();
+    for chunk in rows.chunks(500) {
+        proposal_support::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// Moderation
+
+fn moderation_state(p: &proposal::Model) -> Value {
+    json!({
+        "moderation_status": p.moderation_status,
+        "title": p.title,
+        "moderation_message": p.moderation_message,
+    })
+}
+
+/// Applies a moderation decision to a proposal (called by [`super::moderation`]).
+/// Approving publishes it and opens its public timeline with the `submitted` step.
+pub(crate) async fn decide(
+    db: &impl ConnectionTrait,
+    row: proposal::Model,
+    decision: &Decision,
+) -> Result<Outcome, ModerationError> {
+    let before = moderation_state(&row);
+    let (new_status, message) = match decision {
+        Decision::Approve if row.moderation_status == moderation_status::PENDING => {
+            (moderation_status::PUBLISHED, None)
+        }
+        Decision::Reject(reason) if row.moderation_status == moderation_status::PENDING => {
+            (moderation_status::REJECTED, Some(reason.clone()))
+        }
+        Decision::Archive if row.moderation_status != moderation_status::ARCHIVED => {
+            (moderation_status::ARCHIVED, None)
+        }
+        _ => {
+            return Err(ModerationError::NotApplicable {
+                entity_id: row.id,
+                action: decision.action(),
+                status: row.moderation_status,
+            })
+        }
+    };
+    let now = Utc::now();
+    let id = row.id;
+    let mut active: proposal::ActiveModel = row.into();
+    active.moderation_status = Set(new_status.to_owned());
+    active.moderation_message = Set(message);
+    active.updated_at = Set(now);
+    if new_status == moderation_status::PUBLISHED {
+        active.published_at = Set(Some(now));
+    }
+    let updated = active.update(db).await?;
+    if new_status == moderation_status::PUBLISHED {
+        add_event(db, id, status::SUBMITTED, None, now).await?;
+    }
+    Ok(Outcome {
+        entity_type: "proposal",
+        entity_id: updated.id,
+        before,
+        after: moderation_state(&updated),
+    })
+}
+
+async fn add_event(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    new_status: &str,
+    answer: Option<String>,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    proposal_status_event::Entity::insert(proposal_status_event::ActiveModel {
+        id: NotSet,
+        proposal_id: Set(id),
+        status: Set(new_status.to_owned()),
+        answer: Set(answer),
+        at: Set(at),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// Staff follow-up. Each function runs in the caller's transaction, which also writes the
+// audit line, and returns the states before and after.
+
+/// Why a follow-up change was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum FollowUpError {
+    #[error("no such proposal")]
+    NotFound,
+    /// Not published (pending, rejected, archived): nothing to follow up yet.
+    #[error("proposal not published (moderation status {0})")]
+    NotPublished(String),
+    /// Merged into another proposal: follow that one up.
+    #[error("proposal merged into {0}")]
+    Merged(Uuid),
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+/// The published, unmerged proposal `id`, locked for the change.
+async fn for_follow_up(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<proposal::Model, FollowUpError> {
+    let row = proposal::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(db)
+        .await?
+        .ok_or(FollowUpError::NotFound)?;
+    if row.moderation_status != moderation_status::PUBLISHED {
+        return Err(FollowUpError::NotPublished(row.moderation_status));
+    }
+    if let Some(kept) = row.merged_into {
+        return Err(FollowUpError::Merged(kept));
+    }
+    Ok(row)
+}
+
+/// A follow-up change, for the audit trail.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub before: Value,
+    pub after: Value,
+}
+
+/// Moves the proposal to follow-up status `new_status` with a public answer, adding a step
+/// to its public timeline.
+pub async fn set_status(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    new_status: &str,
+    answer: &str,
+    now: DateTime<Utc>,
+) -> Result<Change, FollowUpError> {
+    let row = for_follow_up(db, id).await?;
+    let before = json!({"status": row.status});
+    let mut active: proposal::ActiveModel = row.into();
+    active.status = Set(new_status.to_owned());
+    active.updated_at = Set(now);
+    active.update(db).await?;
+    add_event(db, id, new_status, Some(answer.to_owned()), now).await?;
+    Ok(Change {
+        before,
+        after: json!({"status": new_status, "answer": answer}),
+    })
+}
+
+/// Replaces the internal note (`None` clears it). Allowed whatever the moderation status.
+pub async fn set_note(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    note: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Change, FollowUpError> {
+    let row = proposal::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(db)
+        .await?
+        .ok_or(FollowUpError::NotFound)?;
+    let before = json!({"internal_note": row.internal_note});
+    let mut active: proposal::ActiveModel = row.into();
+    active.internal_note = Set(note.map(str::to_owned));
+    active.internal_note_updated_at = Set(Some(now));
+    active.updated_at = Set(now);
+    active.update(db).await?;
+    Ok(Change {
+        before,
+        after: json!({"internal_note": note}),
+    })
+}
+
+/// Sets or clears the priority rank.
+pub async fn set_priority(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    priority: Option<i32>,
+    now: DateTime<Utc>,
+) -> Result<Change, FollowUpError> {
+    let row = for_follow_up(db, id).await?;
+    let before = json!({"priority": row.priority});
+    let mut active: proposal::ActiveModel = row.into();
+    active.priority = Set(priority);
+    active.updated_at = Set(now);
+    active.update(db).await?;
+    Ok(Change {
+        before,
+        after: json!({"priority": priority}),
+    })
+}
+
+/// Why a merge was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum MergeError {
+    /// The duplicate (path) does not exist.
+    #[error("no such proposal")]
+    NotFound,
+    /// The kept proposal does not exist or is not published.
+    #[error("no such kept proposal")]
+    KeptNotFound,
+    #[error("a proposal cannot be merged into itself")]
+    SameProposal,
+    /// The duplicate is not a published, unmerged proposal.
+    #[error("the duplicate cannot be merged: {0}")]
+    DuplicateNotApplicable(String),
+    /// The kept proposal was itself merged into another one.
+    #[error("the kept proposal was merged into {0}")]
+    KeptMerged(Uuid),
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+/// What a merge did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MergeOutcome {
+    /// Supports moved to the kept proposal (not counting devices that supported both).
+    pub moved: u64,
+    /// Supports of the duplicate before the merge.
+    pub duplicate_supports: u64,
+    /// Supports of the kept proposal before and after.
+    pub kept_before: u64,
+    pub kept_after: u64,
+}
+
+/// Merges the duplicate `dup` into `kept`: each device that supported `dup` supports
+/// `kept` (once, even if it supported both), `dup` loses its supports and shows as merged,
+/// and proposals earlier merged into `dup` now point to `kept`.
+pub async fn merge(
+    db: &impl ConnectionTrait,
+    dup: Uuid,
+    kept: Uuid,
+    now: DateTime<Utc>,
+) -> Result<MergeOutcome, MergeError> {
+    if dup == kept {
+        return Err(MergeError::SameProposal);
+    }
+    // Lock both rows, in id order so that two opposite merges cannot deadlock. The
+    // exclusive lock on the duplicate waits for supports being added to it.
+    let mut locked = HashMap::new();
+    let mut ids = [dup, kept];
+    ids.sort();
+    for id in ids {
+        if let Some(row) = proposal::Entity::find_by_id(id)
+            .lock_exclusive()
+            .one(db)
+            .await?
+        {
+            locked.insert(id, row);
+        }
+    }
+    let dup_row = locked.remove(&dup).ok_or(MergeError::NotFound)?;
+    let kept_row = locked
+        .remove(&kept)
+        .filter(|k| k.moderation_status == moderation_status::PUBLISHED)
+        .ok_or(MergeError::KeptNotFound)?;
+    if let Some(target) = kept_row.merged_into {
+        return Err(MergeError::KeptMerged(target));
+    }
+    if dup_row.moderation_status != moderation_status::PUBLISHED {
+        return Err(MergeError::DuplicateNotApplicable(
+            dup_row.moderation_status,
+        ));
+    }
+    if dup_row.merged_into.is_some() {
+        return Err(MergeError::DuplicateNotApplicable("merged".to_owned()));
+    }
+    let duplicate_supports = support_count(db, dup).await?;
+    let kept_before = support_count(db, kept).await?;
+    let copy = Query::insert()
+        .into_table(proposal_support::Entity)
+        .columns([
+            proposal_support::Column::ProposalId,
+            proposal_support::Column::DeviceTokenHash,
+        ])
+        .select_from(
+            Query::select()
+                .expr(Expr::val(kept))
+                .column(proposal_support::Column::DeviceTokenHash)
+                .from(proposal_support::Entity)
+                .and_where(proposal_support::Column::ProposalId.eq(dup))
+                .to_owned(),
+        )
+        .map_err(|e| DbErr::Custom(e.to_string()))?
+        .on_conflict(
+            OnConflict::columns([
+                proposal_support::Column::ProposalId,
+                proposal_support::Column::DeviceTokenHash,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .to_owned();
+    db.execute(&copy).await?;
+    proposal_support::Entity::delete_many()
+        .filter(proposal_support::Column::ProposalId.eq(dup))
+        .exec(db)
+        .await?;
+    let kept_after = support_count(db, kept).await?;
+    proposal::Entity::update_many()
+        .col_expr(proposal::Column::MergedInto, Expr::val(kept))
+        .col_expr(proposal::Column::UpdatedAt, Expr::val(now))
+        .filter(
+            Condition::any()
+                .add(proposal::Column::Id.eq(dup))
+                .add(proposal::Column::MergedInto.eq(dup)),
+        )
+        .exec(db)
+        .await?;
+    Ok(MergeOutcome {
+        moved: kept_after.saturating_sub(kept_before),
+        duplicate_supports,
+        kept_before,
+        kept_after,
+    })
+}

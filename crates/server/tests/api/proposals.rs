@@ -1,0 +1,1290 @@
+//! Proposals over HTTP, on SQLite and PostgreSQL: submission and moderation (shared queue,
+//! bulk, audit), public lists and filters, anonymous supports (one per device, throttled),
+//! staff follow-up (timeline, internal note, priority, merge) and the measured needs.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeMap;
+
+use chrono::{Duration, Utc};
+use reqwest::StatusCode;
+use sea_orm::{ConnectionTrait, Statement};
+use serde_json::{json, Value};
+use solidarites_api_types::{
+    AdminProposalResponse, CreateProposalResponse, MergeProposalResponse, ModerationQueueResponse,
+    ProposalListResponse, ProposalResponse, ProposalSupportResponse,
+};
+use solidarites_domain::demo::demo_communes;
+use solidarites_server::{
+    auth::Role,
+    storage::audit::{self, AuditFilter},
+};
+
+use crate::helpers::{
+    for_each_backend, spawn_app, spawn_app_with, test_settings, StaffClient, TestApp,
+};
+
+fn code(n: usize) -> String {
+    demo_communes()[n].code.as_str().to_owned()
+}
+
+fn body(title: &str, themes: &[&str], commune: Option<usize>) -> Value {
+    json!({
+        "title": title,
+        "description": format!("{title} : une action proposée par des habitants."),
+        "themes": themes,
+        "commune_code": commune.map(code),
+        "pseudonym": "Une voisine",
+    })
+}
+
+async fn propose(app: &TestApp, body: &Value) -> String {
+    let res = app.post_json("/api/v1/proposals", body).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let created: CreateProposalResponse = res.json().await.unwrap();
+    assert_eq!(created.moderation_status, "pending");
+    created.id
+}
+
+async fn approve(moderator: &StaffClient, id: &str) {
+    let res = moderator
+        .post_json(
+            &format!("/api/v1/admin/moderation/{id}/approve"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
+}
+
+/// Proposes and publishes.
+async fn published(app: &TestApp, moderator: &StaffClient, body: &Value) -> String {
+    let id = propose(app, body).await;
+    approve(moderator, &id).await;
+    id
+}
+
+fn device(n: usize) -> String {
+    format!("device-token-{n:0>8}")
+}
+
+async fn support(app: &TestApp, id: &str, token: &str) -> reqwest::Response {
+    app.client
+        .post(format!("{}/api/v1/proposals/{id}/supports", app.address))
+        .header("X-Device-Token", token)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn withdraw(app: &TestApp, id: &str, token: &str) -> reqwest::Response {
+    app.client
+        .delete(format!("{}/api/v1/proposals/{id}/supports", app.address))
+        .header("X-Device-Token", token)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn supported(app: &TestApp, id: &str, token: &str) -> ProposalSupportResponse {
+    let res = support(app, id, token).await;
+    assert!(res.status().is_success(), "{}", res.status());
+    res.json().await.unwrap()
+}
+
+async fn detail(app: &TestApp, id: &str, token: Option<&str>) -> ProposalResponse {
+    let mut req = app
+        .client
+        .get(format!("{}/api/v1/proposals/{id}", app.address));
+    if let Some(token) = token {
+        req = req.header("X-Device-Token", token);
+    }
+    let res = req.send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    res.json().await.unwrap()
+}
+
+async fn list(app: &TestApp, query: &str) -> ProposalListResponse {
+    let res = app.get(&format!("/api/v1/proposals?{query}")).await;
+    assert_eq!(res.status(), StatusCode::OK, "{query}");
+    res.json().await.unwrap()
+}
+
+fn titles(list: &ProposalListResponse) -> Vec<String> {
+    list.items.iter().map(|p| p.content.title.clone()).collect()
+}
+
+async fn audit_actions(app: &TestApp, entity_id: &str) -> Vec<String> {
+    let filter = AuditFilter {
+        entity_id: Some(entity_id.to_owned()),
+        ..AuditFilter::default()
+    };
+    let mut actions: Vec<String> = audit::page(&app.db.conn, &filter, 1, 100)
+        .await
+        .unwrap()
+        .0
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    actions.reverse();
+    actions
+}
+
+async fn set_status(
+    staff: &StaffClient,
+    id: &str,
+    status: &str,
+    answer: &str,
+) -> reqwest::Response {
+    staff
+        .post_json(
+            &format!("/api/v1/admin/proposals/{id}/status"),
+            &json!({"status": status, "answer": answer}),
+        )
+        .await
+}
+
+async fn expect_422(res: reqwest::Response, fields: &[&str]) {
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = res.json().await.unwrap();
+    let got: BTreeMap<String, String> = serde_json::from_value(body["fields"].clone()).unwrap();
+    for f in fields {
+        assert!(got.contains_key(*f), "{f} not in {body}");
+    }
+}
+
+#[tokio::test]
+async fn proposals_wait_for_moderation_in_the_shared_queue_and_decisions_are_audited() {
+    for_each_backend(|db| async move {
+        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
+        let id = propose(
+            &app,
+            &body("Jardin partagé", &["isolement", "seniors"], Some(0)),
+        )
+        .await;
+
+        // Not public while pending.
+        assert_eq!(list(&app, "").await.total, 0);
+        let res = app.get(&format!("/api/v1/proposals/{id}")).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+        assert_eq!(
+            support(&app, &id, &device(1)).await.status(),
+            StatusCode::NOT_FOUND
+        );
+
+        // In the moderation queue, with its content.
+        let analyst = app.login_as(Role::Analyst).await;
+        let queue: ModerationQueueResponse = analyst
+            .get("/api/v1/admin/moderation")
+            .await
+            .json()
+            .await
+            .unwrap();
+        let item = queue.items.iter().find(|i| i.id == id).unwrap();
+        assert_eq!(item.kind, "proposal");
+        assert_eq!(item.status, "pending");
+        let content = item.proposal.as_ref().unwrap();
+        assert_eq!(content.title, "Jardin partagé");
+        assert_eq!(content.themes, ["isolement", "seniors"]);
+        assert_eq!(content.commune.as_ref().unwrap().code, code(0));
+        assert_eq!(content.pseudonym.as_deref(), Some("Une voisine"));
+
+        let moderator = app.login_as(Role::Moderator).await;
+        approve(&moderator, &id).await;
+        let shown = detail(&app, &id, None).await;
+        assert_eq!(shown.status, "submitted");
+        assert_eq!(shown.support_count, 0);
+        assert_eq!(shown.supported_by_me, None);
+        assert!(shown.accepts_supports);
+        assert_eq!(shown.timeline.len(), 1);
+        assert_eq!(shown.timeline[0].status, "submitted");
+        assert_eq!(shown.timeline[0].answer, None);
+        assert!(!demo_communes()[0].name.is_empty());
+        assert_eq!(shown.content.commune.unwrap().name, demo_communes()[0].name);
+        assert_eq!(list(&app, "").await.total, 1);
+
+        // Approving twice is refused; the queue no longer shows it.
+        let res = moderator
+            .post_json(
+                &format!("/api/v1/admin/moderation/{id}/approve"),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CONFLICT);
+        let queue: ModerationQueueResponse = analyst
+            .get("/api/v1/admin/moderation")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(queue.items.iter().all(|i| i.id != id));
+
+        // Request-changes does not apply to proposals (no private edit link).
+        let other = propose(&app, &body("Covoiturage solidaire", &["mobilite"], None)).await;
+        let res = moderator
+            .post_json(
+                &format!("/api/v1/admin/moderation/{other}/request-changes"),
+                &json!({"message": "Précisez"}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CONFLICT);
+        let res = moderator
+            .post_json(
+                &format!("/api/v1/admin/moderation/{other}/reject"),
+                &json!({"message": "Hors du champ de la consultation."}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let res = app.get(&format!("/api/v1/proposals/{other}")).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+
+        // Archiving takes a published one off the public lists.
+        let res = moderator
+            .post_json(
+                &format!("/api/v1/admin/moderation/{id}/archive"),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(list(&app, "").await.total, 0);
+
+        assert_eq!(
+            audit_actions(&app, &id).await,
+            ["moderation.approve", "moderation.archive"]
+        );
+        assert_eq!(audit_actions(&app, &other).await, ["moderation.reject"]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn bulk_moderation_decides_proposals_with_the_other_submissions() {
+    for_each_backend(|db| async move {
+        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
+        let a = propose(&app, &body("Repair café", &["numerique"], Some(1))).await;
+        let b = propose(&app, &body("Épicerie mobile", &["aide-alimentaire"], None)).await;
+        let c = propose(&app, &body("Bus des droits", &["acces-aux-droits"], None)).await;
+        let initiative = app
+            .post_json(
+                "/api/v1/initiatives",
+                &crate::initiatives::submission("Atelier vélo", "mobilite", 2),
+            )
+            .await;
+        assert_eq!(initiative.status(), StatusCode::CREATED);
+        let initiative: Value = initiative.json().await.unwrap();
+        let initiative = initiative["id"].as_str().unwrap().to_owned();
+
+        let moderator = app.login_as(Role::Moderator).await;
+        // All or nothing: one unknown id and nothing changes.
+        let unknown = uuid::Uuid::new_v4().to_string();
+        let res = moderator
+            .post_json(
+                "/api/v1/admin/moderation/bulk",
+                &json!({"action": "approve", "ids": [a, unknown]}),
+            )
+            .await;
+        expect_422(res, &["ids"]).await;
+        assert_eq!(list(&app, "").await.total, 0);
+
+        let res = moderator
+            .post_json(
+                "/api/v1/admin/moderation/bulk",
+                &json!({"action": "approve", "ids": [a, b, initiative]}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let outcome: Value = res.json().await.unwrap();
+        let kinds: Vec<&str> = outcome["outcomes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["kind"].as_str().unwrap())
+            .collect();
+        assert_eq!(kinds, ["proposal", "proposal", "initiative"]);
+        let res = moderator
+            .post_json(
+                "/api/v1/admin/moderation/bulk",
+                &json!({"action": "reject", "ids": [c], "message": "Doublon d'une autre proposition."}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+
+        let mut shown = titles(&list(&app, "").await);
+        shown.sort();
+        assert_eq!(shown, ["Repair café", "Épicerie mobile"]);
+        let admin = app.login_as(Role::Admin).await;
+        let rejected: AdminProposalResponse = admin
+            .get(&format!("/api/v1/admin/proposals/{c}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(rejected.moderation_status, "rejected");
+        assert_eq!(
+            rejected.moderation_message.as_deref(),
+            Some("Doublon d'une autre proposition.")
+        );
+        assert_eq!(audit_actions(&app, &a).await, ["moderation.approve"]);
+        assert_eq!(audit_actions(&app, &c).await, ["moderation.reject"]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn bad_proposals_are_refused_naming_each_field() {
+    for_each_backend(|db| async move {
+        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
+        let res = app.post_json("/api/v1/proposals", &json!({})).await;
+        expect_422(res, &["title", "description", "themes"]).await;
+        let res = app
+            .post_json(
+                "/api/v1/proposals",
+                &json!({
+                    "title": "ab",
+                    "description": "x".repeat(5001),
+                    "themes": ["pas-un-theme"],
+                    "commune_code": "99999",
+                    "pseudonym": "x",
+                }),
+            )
+            .await;
+        expect_422(
+            res,
+            &[
+                "title",
+                "description",
+                "themes",
+                "commune_code",
+                "pseudonym",
+            ],
+        )
+        .await;
+        let res = app
+            .post_json(
+                "/api/v1/proposals",
+                &json!({
+                    "title": "Six thèmes",
+                    "description": "Trop de thèmes.",
+                    "themes": ["isolement", "sante", "emploi", "logement", "numerique", "mobilite"],
+                    "commune_code": "nope",
+                }),
+            )
+            .await;
+        expect_422(res, &["themes", "commune_code"]).await;
+        // Optional fields may be absent or empty.
+        let res = app
+            .post_json(
+                "/api/v1/proposals",
+                &json!({"title": "Sans commune", "description": "Pour tout le territoire.",
+                        "themes": ["sante"], "commune_code": "", "pseudonym": " "}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let res = app
+            .client
+            .post(format!("{}/api/v1/proposals", app.address))
+            .header("Content-Type", "application/json")
+            .body("{not json")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_public_list_filters_and_sorts() {
+    for_each_backend(|db| async move {
+        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
+        let moderator = app.login_as(Role::Moderator).await;
+        let a = published(
+            &app,
+            &moderator,
+            &body("Jardin partagé", &["isolement"], Some(0)),
+        )
+        .await;
+        let b = published(
+            &app,
+            &moderator,
+            &body(
+                "Épicerie solidaire",
+                &["aide-alimentaire", "isolement"],
+                Some(1),
+            ),
+        )
+        .await;
+        let c = published(
+            &app,
+            &moderator,
+            &body("Navette du marché", &["mobilite"], None),
+        )
+        .await;
+        for n in 0..3 {
+            supported(&app, &b, &device(n)).await;
+        }
+        supported(&app, &c, &device(9)).await;
+        let res = set_status(
+            &moderator,
+            &c,
+            "under_study",
+            "Le service mobilité l'étudie.",
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::OK);
+
+        assert_eq!(
+            titles(&list(&app, "").await),
+            ["Navette du marché", "Épicerie solidaire", "Jardin partagé"]
+        );
+        assert_eq!(
+            titles(&list(&app, "sort=most_supported").await),
+            ["Épicerie solidaire", "Navette du marché", "Jardin partagé"]
+        );
+        let by_theme = list(&app, "theme=isolement").await;
+        assert_eq!(by_theme.total, 2);
+        assert_eq!(
+            titles(&list(&app, &format!("commune={}", code(0))).await),
+            ["Jardin partagé"]
+        );
+        assert_eq!(
+            titles(&list(&app, "status=under_study").await),
+            ["Navette du marché"]
+        );
+        assert_eq!(
+            titles(&list(&app, "q=epicerie").await),
+            ["Épicerie solidaire"]
+        );
+        let page = list(&app, "per_page=2&page=2").await;
+        assert_eq!((page.total, page.items.len()), (3, 1));
+        assert_eq!(page.items[0].id, a);
+
+        // Support counts in the list, and this device's supports.
+        let res = app
+            .client
+            .get(format!(
+                "{}/api/v1/proposals?sort=most_supported",
+                app.address
+            ))
+            .header("X-Device-Token", device(9))
+            .send()
+            .await
+            .unwrap();
+        let mine: ProposalListResponse = res.json().await.unwrap();
+        let flags: Vec<(u64, Option<bool>)> = mine
+            .items
+            .iter()
+            .map(|p| (p.support_count, p.supported_by_me))
+            .collect();
+        assert_eq!(flags, [(3, Some(false)), (1, Some(true)), (0, Some(false))]);
+
+        let res = app
+            .get("/api/v1/proposals?sort=best&status=finished&commune=x&per_page=0")
+            .await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let err: Value = res.json().await.unwrap();
+        for field in ["sort", "status", "commune", "per_page"] {
+            assert!(err["fields"][field].is_string(), "{field}: {err}");
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn one_device_supports_once_and_can_withdraw() {
+    for_each_backend(|db| async move {
+        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
+        let moderator = app.login_as(Role::Moderator).await;
+        let id = published(
+            &app,
+            &moderator,
+            &body("Jardin partagé", &["isolement"], Some(0)),
+        )
+        .await;
+
+        let res = support(&app, &id, &device(1)).await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let first: ProposalSupportResponse = res.json().await.unwrap();
+        assert_eq!(
+            (first.support_count, first.supported, first.changed),
+            (1, true, true)
+        );
+        // The same device again: counted once.
+        let res = support(&app, &id, &device(1)).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let again: ProposalSupportResponse = res.json().await.unwrap();
+        assert_eq!(
+            (again.support_count, again.supported, again.changed),
+            (1, true, false)
+        );
+        assert_eq!(supported(&app, &id, &device(2)).await.support_count, 2);
+
+        assert_eq!(
+            detail(&app, &id, Some(&device(1))).await.supported_by_me,
+            Some(true)
+        );
+        assert_eq!(
+            detail(&app, &id, Some(&device(3))).await.supported_by_me,
+            Some(false)
+        );
+        assert_eq!(detail(&app, &id, None).await.supported_by_me, None);
+
+        let res = withdraw(&app, &id, &device(1)).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let gone: ProposalSupportResponse = res.json().await.unwrap();
+        assert_eq!(
+            (gone.support_count, gone.supported, gone.changed),
+            (1, false, true)
+        );
+        let res = withdraw(&app, &id, &device(1)).await;
+        let noop: ProposalSupportResponse = res.json().await.unwrap();
+        assert_eq!((noop.support_count, noop.changed), (1, false));
+        let shown = detail(&app, &id, Some(&device(1))).await;
+        assert_eq!(
+            (shown.support_count, shown.supported_by_me),
+            (1, Some(false))
+        );
+        // Supporting again after withdrawing counts again.
+        assert_eq!(supported(&app, &id, &device(1)).await.support_count, 2);
+
+        // The token is required and checked.
+        let res = app
+            .client
+            .post(format!("{}/api/v1/proposals/{id}/supports", app.address))
+            .send()
+            .await
+            .unwrap();
+        expect_422(res, &["X-Device-Token"]).await;
+        for bad in [
+            "short",
+            "has spaces in it, really",
+            &"x".repeat(129),
+            "ééééééééééééééééé",
+        ] {
+            let res = support(&app, &id, bad).await;
+            expect_422(res, &["X-Device-Token"]).await;
+        }
+        let res = support(&app, &uuid::Uuid::new_v4().to_string(), &device(1)).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+        let res = support(&app, "not-a-uuid", &device(1)).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+
+        // Only a SHA-256 of the token is stored.
+        let db = &app.db.conn;
+        let rows = db
+            .query_all_raw(Statement::from_string(
+                db.get_database_backend(),
+                "SELECT device_token_hash FROM proposal_supports",
+            ))
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 2);
+        for row in rows {
+            let hash: String = row.try_get("", "device_token_hash").unwrap();
+            assert_eq!(hash.len(), 64);
+            assert!(hash.bytes().all(|b| b.is_ascii_hexdigit()));
+            assert!(!hash.contains("device-token"));
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn concurrent_supports_from_one_device_are_counted_once() {
+    for_each_backend(|db| async move {
+        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
+        let moderator = app.login_as(Role::Moderator).await;
+        let id = published(
+            &app,
+            &moderator,
+            &body("Jardin partagé", &["isolement"], Some(0)),
+        )
+        .await;
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..16 {
+            let client = app.client.clone();
+            let url = format!("{}/api/v1/proposals/{id}/supports", app.address);
+            tasks.spawn(async move {
+                client
+                    .post(url)
+                    .header("X-Device-Token", device(7))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            });
+        }
+        let statuses = tasks.join_all().await;
+        assert_eq!(
+            statuses
+                .iter()
+                .filter(|s| **s == StatusCode::CREATED)
+                .count(),
+            1,
+            "{statuses:?}"
+        );
+        assert!(statuses
+            .iter()
+            .all(|s| *s == StatusCode::CREATED || *s == StatusCode::OK));
+        assert_eq!(detail(&app, &id, None).await.support_count, 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn supports_and_proposals_are_throttled_per_address() {
+    for_each_backend(|db| async move {
+        let db = db.with_communes(&demo_communes()).await;
+        let mut settings = test_settings(&db);
+        settings.proposal_burst_per_ip = 3;
+        settings.proposal_refill_per_ip = std::time::Duration::from_secs(3600);
+        let app = spawn_app_with(db, settings).await;
+        let moderator = app.login_as(Role::Moderator).await;
+        let id = published(
+            &app,
+            &moderator,
+            &body("Jardin partagé", &["isolement"], Some(0)),
+        )
+        .await;
+        // The proposal took one token; two supports take the rest.
+        assert_eq!(
+            support(&app, &id, &device(1)).await.status(),
+            StatusCode::CREATED
+        );
+        assert_eq!(
+            support(&app, &id, &device(2)).await.status(),
+            StatusCode::CREATED
+        );
+        let res = support(&app, &id, &device(3)).await;
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert!(res.headers().get("Retry-After").is_some());
+        let res = app
+            .post_json("/api/v1/proposals", &body("Encore", &["sante"], None))
+            .await;
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(detail(&app, &id, None).await.support_count, 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn staff_follow_up_builds_an_ordered_public_timeline() {
+    for_each_backend(|db| async move {
+        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
+        let moderator = app.login_as(Role::Moderator).await;
+        let id = published(
+            &app,
+            &moderator,
+            &body("Navette du marché", &["mobilite"], Some(3)),
+        )
+        .await;
+        for (status, answer) in [
+            ("under_study", "Le service mobilité étudie le trajet."),
+            ("accepted", "Retenue par le comité du 12 mars."),
+            ("in_progress", "Première navette en mai."),
+        ] {
+            let res = set_status(&moderator, &id, status, answer).await;
+            assert_eq!(res.status(), StatusCode::OK);
+            let staff_view: AdminProposalResponse = res.json().await.unwrap();
+            assert_eq!(staff_view.proposal.status, status);
+        }
+        let shown = detail(&app, &id, None).await;
+        assert_eq!(shown.status, "in_progress");
+        let steps: Vec<(&str, Option<&str>)> = shown
+            .timeline
+            .iter()
+            .map(|e| (e.status.as_str(), e.answer.as_deref()))
+            .collect();
+        assert_eq!(
+            steps,
+            [
+                ("submitted", None),
+                ("under_study", Some("Le service mobilité étudie le trajet.")),
+                ("accepted", Some("Retenue par le comité du 12 mars.")),
+                ("in_progress", Some("Première navette en mai.")),
+            ]
+        );
+        let dates: Vec<chrono::DateTime<chrono::FixedOffset>> = shown
+            .timeline
+            .iter()
+            .map(|e| chrono::DateTime::parse_from_rfc3339(&e.at).unwrap())
+            .collect();
+        assert!(dates.windows(2).all(|w| w[0] <= w[1]), "{dates:?}");
+
+        // Bad input and states.
+        let res = set_status(&moderator, &id, "finished", "").await;
+        expect_422(res, &["status", "answer"]).await;
+        let pending = propose(&app, &body("En attente", &["sante"], None)).await;
+        let res = set_status(&moderator, &pending, "accepted", "Oui").await;
+        assert_eq!(res.status(), StatusCode::CONFLICT);
+        let res = set_status(
+            &moderator,
+            &uuid::Uuid::new_v4().to_string(),
+            "accepted",
+            "Oui",
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+        let analyst = app.login_as(Role::Analyst).await;
+        let res = set_status(&analyst, &id, "done", "Fait").await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+        // Done: the proposal takes no new support, a withdrawal still works.
+        supported(&app, &id, &device(1)).await;
+        let res = set_status(&moderator, &id, "done", "La navette roule chaque mardi.").await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let res = support(&app, &id, &device(2)).await;
+        assert_eq!(res.status(), StatusCode::CONFLICT);
+        let err: Value = res.json().await.unwrap();
+        assert_eq!(err["error"], "supports_closed");
+        assert!(!detail(&app, &id, None).await.accepts_supports);
+        let res = withdraw(&app, &id, &device(1)).await;
+        assert_eq!(res.status(), StatusCode::OK);
+
+        assert_eq!(
+            audit_actions(&app, &id).await,
+            [
+                "moderation.approve",
+                "proposal.status",
+                "proposal.status",
+                "proposal.status",
+                "proposal.status"
+            ]
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn internal_notes_are_staff_only_and_never_public() {
+    for_each_backend(|db| async move {
+        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
+        let moderator = app.login_as(Role::Moderator).await;
+        let id = published(
+            &app,
+            &moderator,
+            &body("Épicerie solidaire", &["aide-alimentaire"], Some(2)),
+        )
+        .await;
+        let note = "NOTE-INTERNE : budget CCAS à confirmer avec M. Durand";
+        let res = moderator
+            .put_json(
+                &format!("/api/v1/admin/proposals/{id}/note"),
+                &json!({"note": note}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let view: AdminProposalResponse = res.json().await.unwrap();
+        assert_eq!(view.internal_note.unwrap().text, note);
+
+        // Public payloads never carry it.
+        for path in [
+            format!("/api/v1/proposals/{id}"),
+            "/api/v1/proposals".to_owned(),
+            "/api/v1/proposals?sort=priority".to_owned(),
+        ] {
+            let text = app.get(&path).await.text().await.unwrap();
+            assert!(!text.contains("NOTE-INTERNE"), "{path}: {text}");
+            assert!(!text.contains("internal_note"), "{path}: {text}");
+        }
+        // The committee reads proposals without the note; analysts read it.
+        let committee = app.login_as(Role::Committee).await;
+        for path in [
+            format!("/api/v1/admin/proposals/{id}"),
+            "/api/v1/admin/proposals".to_owned(),
+        ] {
+            let res = committee.get(&path).await;
+            assert_eq!(res.status(), StatusCode::OK);
+            let text = res.text().await.unwrap();
+            assert!(!text.contains("NOTE-INTERNE"), "{path}: {text}");
+            assert!(!text.contains("internal_note"), "{path}: {text}");
+        }
+        let analyst = app.login_as(Role::Analyst).await;
+        let seen: AdminProposalResponse = analyst
+            .get(&format!("/api/v1/admin/proposals/{id}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let seen_note = seen.internal_note.unwrap();
+        assert_eq!(seen_note.text, note);
+        assert!(seen_note.updated_at.is_some());
+        // Only moderators and above write it.
+        let res = analyst
+            .put_json(
+                &format!("/api/v1/admin/proposals/{id}/note"),
+                &json!({"note": "autre"}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+        let res = moderator
+            .put_json(
+                &format!("/api/v1/admin/proposals/{id}/note"),
+                &json!({"note": "x".repeat(10_001)}),
+            )
+            .await;
+        expect_422(res, &["note"]).await;
+        // Clearing it.
+        let res = moderator
+            .put_json(
+                &format!("/api/v1/admin/proposals/{id}/note"),
+                &json!({"note": ""}),
+            )
+            .await;
+        let cleared: AdminProposalResponse = res.json().await.unwrap();
+        assert_eq!(cleared.internal_note.unwrap().text, "");
+        assert_eq!(
+            audit_actions(&app, &id).await,
+            ["moderation.approve", "proposal.note", "proposal.note"]
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_committee_ranks_proposals_and_the_priority_sort_follows() {
+    for_each_backend(|db| async move {
+        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
+        let moderator = app.login_as(Role::Moderator).await;
+        let a = published(&app, &moderator, &body("Alpha", &["sante"], None)).await;
+        let b = published(&app, &moderator, &body("Bravo", &["sante"], None)).await;
+        let c = published(&app, &moderator, &body("Charlie", &["sante"], None)).await;
+        let d = published(&app, &moderator, &body("Delta", &["sante"], None)).await;
+        supported(&app, &d, &device(1)).await;
+        let committee = app.login_as(Role::Committee).await;
+        for (id, rank) in [(&b, 1), (&a, 2)] {
+            let res = committee
+                .put_json(
+                    &format!("/api/v1/admin/proposals/{id}/priority"),
+                    &json!({"priority": rank}),
+                )
+                .await;
+            assert_eq!(res.status(), StatusCode::OK);
+        }
+        // Ranked first by rank, then unranked by supports, then newest.
+        assert_eq!(
+            titles(&list(&app, "sort=priority").await),
+            ["Bravo", "Alpha", "Delta", "Charlie"]
+        );
+        assert_eq!(detail(&app, &b, None).await.priority, Some(1));
+        let res = committee
+            .put_json(
+                &format!("/api/v1/admin/proposals/{b}/priority"),
+                &json!({"priority": null}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(detail(&app, &b, None).await.priority, None);
+        for bad in [0, 1000, -3] {
+            let res = committee
+                .put_json(
+                    &format!("/api/v1/admin/proposals/{c}/priority"),
+                    &json!({"priority": bad}),
+                )
+                .await;
+            expect_422(res, &["priority"]).await;
+        }
+        // The committee cannot change statuses nor merge.
+        assert_eq!(
+            set_status(&committee, &a, "accepted", "Oui").await.status(),
+            StatusCode::FORBIDDEN
+        );
+        let res = committee
+            .post_json(
+                &format!("/api/v1/admin/proposals/{a}/merge"),
+                &json!({"into": b}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+        assert_eq!(
+            audit_actions(&app, &b).await,
+            [
+                "moderation.approve",
+                "proposal.priority",
+                "proposal.priority"
+            ]
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn merging_moves_supports_without_counting_a_device_twice() {
+    for_each_backend(|db| async move {
+        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
+        let moderator = app.login_as(Role::Moderator).await;
+        let kept = published(
+            &app,
+            &moderator,
+            &body("Épicerie solidaire", &["aide-alimentaire"], Some(0)),
+        )
+        .await;
+        let dup = published(
+            &app,
+            &moderator,
+            &body("Une épicerie sociale", &["aide-alimentaire"], Some(0)),
+        )
+        .await;
+        let older = published(
+            &app,
+            &moderator,
+            &body("Épicerie à petits prix", &["aide-alimentaire"], None),
+        )
+        .await;
+        // kept: devices 1, 2; dup: devices 2, 3, 4 (device 2 supports both).
+        for n in [1, 2] {
+            supported(&app, &kept, &device(n)).await;
+        }
+        for n in [2, 3, 4] {
+            supported(&app, &dup, &device(n)).await;
+        }
+        // `older` was first merged into `dup`.
+        supported(&app, &older, &device(5)).await;
+        let res = moderator
+            .post_json(
+                &format!("/api/v1/admin/proposals/{older}/merge"),
+                &json!({"into": dup}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let first: MergeProposalResponse = res.json().await.unwrap();
+        assert_eq!((first.moved_supports, first.support_count), (1, 4));
+
+        let res = moderator
+            .post_json(
+                &format!("/api/v1/admin/proposals/{dup}/merge"),
+                &json!({"into": kept}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let merged: MergeProposalResponse = res.json().await.unwrap();
+        // 2 (kept) + 4 (dup: devices 2, 3, 4, 5) − 1 (device 2 supported both) = 5.
+        assert_eq!((merged.moved_supports, merged.support_count), (3, 5));
+        assert_eq!(detail(&app, &kept, None).await.support_count, 5);
+        assert_eq!(
+            detail(&app, &kept, Some(&device(3))).await.supported_by_me,
+            Some(true)
+        );
+
+        // The duplicate shows where it went, has no supports and takes none.
+        let shown = detail(&app, &dup, Some(&device(3))).await;
+        assert_eq!(shown.merged_into.as_deref(), Some(kept.as_str()));
+        assert_eq!(
+            (shown.support_count, shown.supported_by_me),
+            (0, Some(false))
+        );
+        assert!(!shown.accepts_supports);
+        let res = support(&app, &dup, &device(9)).await;
+        assert_eq!(res.status(), StatusCode::CONFLICT);
+        let err: Value = res.json().await.unwrap();
+        assert_eq!(err["error"], "proposal_merged");
+        // Proposals merged into the duplicate now point to the kept one.
+        assert_eq!(
+            detail(&app, &older, None).await.merged_into.as_deref(),
+            Some(kept.as_str())
+        );
+        // Merged ones leave the public list.
+        assert_eq!(titles(&list(&app, "").await), ["Épicerie solidaire"]);
+        // Device 2 supporting the kept one again changes nothing.
+        let again = supported(&app, &kept, &device(2)).await;
+        assert_eq!((again.changed, again.support_count), (false, 5));
+
+        // Refused merges.
+        let res = moderator
+            .post_json(
+                &format!("/api/v1/admin/proposals/{kept}/merge"),
+                &json!({"into": kept}),
+            )
+            .await;
+        expect_422(res, &["into"]).await;
+        let res = moderator
+            .post_json(
+                &format!("/api/v1/admin/proposals/{kept}/merge"),
+                &json!({"into": dup}),
+            )
+            .await;
+        expect_422(res, &["into"]).await;
+        let res = moderator
+            .post_json(
+                &format!("/api/v1/admin/proposals/{dup}/merge"),
+                &json!({"into": kept}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CONFLICT);
+        let pending = propose(&app, &body("En attente", &["sante"], None)).await;
+        let res = moderator
+            .post_json(
+                &format!("/api/v1/admin/proposals/{kept}/merge"),
+                &json!({"into": pending}),
+            )
+            .await;
+        expect_422(res, &["into"]).await;
+        let res = moderator
+            .post_json(&format!("/api/v1/admin/proposals/{kept}/merge"), &json!({}))
+            .await;
+        expect_422(res, &["into"]).await;
+        let res = set_status(&moderator, &dup, "accepted", "Oui").await;
+        assert_eq!(res.status(), StatusCode::CONFLICT);
+
+        // Staff lists show merged duplicates on request.
+        let admin = app.login_as(Role::Admin).await;
+        let all: Value = admin
+            .get("/api/v1/admin/proposals?merged=true&moderation=published")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(all["total"], 3);
+        assert_eq!(
+            audit_actions(&app, &dup).await,
+            ["moderation.approve", "proposal.merge"]
+        );
+    })
+    .await;
+}
+
+// ---------------------------------------------------------------------------------------
+// Needs
+
+async fn open_campaign(staff: &StaffClient, title: &str, opened_hours_ago: i64) -> String {
+    let list: Value = staff
+        .get("/api/v1/admin/questionnaires")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let questionnaire = list["questionnaires"][0]["id"].clone();
+    let now = Utc::now();
+    let res = staff
+        .post_json(
+            "/api/v1/admin/campaigns",
+            &json!({
+                "title": title,
+                "description": "Consultation des habitants.",
+                "questionnaire_id": questionnaire,
+                "opens_at": (now - Duration::hours(opened_hours_ago)).to_rfc3339(),
+                "closes_at": (now + Duration::hours(24)).to_rfc3339(),
+                "status": "open",
+            }),
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::CREATED,
+        "{}",
+        res.text().await.unwrap()
+    );
+    let body: Value = res.json().await.unwrap();
+    body["id"].as_str().unwrap().to_owned()
+}
+
+/// One anonymous answer from commune `n`: a difficulty in `themes`, or none when empty.
+async fn answer(app: &TestApp, campaign: &str, n: usize, themes: &[&str]) {
+    let answers = if themes.is_empty() {
+        json!({"difficultes": false, "commune": code(n)})
+    } else {
+        json!({"difficultes": true, "domaines": themes, "commune": code(n)})
+    };
+    let res = app
+        .post_json(
+            &format!("/api/v1/campaigns/{campaign}/responses"),
+            &json!({"answers": answers, "commune": {"code": code(n)}}),
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::CREATED,
+        "{}",
+        res.text().await.unwrap()
+    );
+}
+
+#[tokio::test]
+async fn each_proposal_carries_the_measured_needs_of_its_themes_under_statistical_secrecy() {
+    for_each_backend(|db| async move {
+        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
+        let moderator = app.login_as(Role::Moderator).await;
+        let here = published(
+            &app,
+            &moderator,
+            &body("Logements d'urgence", &["logement", "sante"], Some(0)),
+        )
+        .await;
+        let small = published(
+            &app,
+            &moderator,
+            &body("Aide au logement", &["logement"], Some(1)),
+        )
+        .await;
+        let everywhere = published(
+            &app,
+            &moderator,
+            &body("Un toit pour tous", &["logement"], None),
+        )
+        .await;
+
+        // No campaign with answers yet.
+        let needs = detail(&app, &here, None).await.needs;
+        assert_eq!(needs.campaign_id, None);
+        assert!(needs.commune.is_none() && needs.territory.is_none());
+
+        let campaign = open_campaign(&moderator, "Consultation d'automne", 2).await;
+        // Commune 0: 6 respondents, 3 with housing difficulties, 1 with health.
+        for themes in [
+            &["logement"][..],
+            &["logement", "sante"],
+            &["logement"],
+            &[],
+            &[],
+            &["emploi"],
+        ] {
+            answer(&app, &campaign, 0, themes).await;
+        }
+        // Commune 1: 2 respondents (under the threshold of 5), both with housing.
+        answer(&app, &campaign, 1, &["logement"]).await;
+        answer(&app, &campaign, 1, &["logement"]).await;
+
+        let needs = detail(&app, &here, None).await.needs;
+        assert_eq!(needs.campaign_id.as_deref(), Some(campaign.as_str()));
+        assert_eq!(
+            needs.campaign_title.as_deref(),
+            Some("Consultation d'automne")
+        );
+        let commune = needs.commune.unwrap();
+        assert_eq!((commune.respondents, commune.secret), (Some(6), false));
+        let shares: Vec<(String, Option<f64>)> = commune
+            .themes
+            .iter()
+            .map(|t| (t.theme.clone(), t.share))
+            .collect();
+        assert_eq!(
+            shares,
+            [
+                ("logement".to_owned(), Some(0.5)),
+                ("sante".to_owned(), Some(1.0 / 6.0))
+            ]
+        );
+        let territory = needs.territory.unwrap();
+        assert_eq!(territory.respondents, Some(8));
+        assert_eq!(territory.themes[0].share, Some(5.0 / 8.0));
+
+        // Fewer than 5 respondents in the commune: withheld, no count at all.
+        let needs = detail(&app, &small, None).await.needs;
+        let commune = needs.commune.unwrap();
+        assert!(commune.secret);
+        assert_eq!(commune.respondents, None);
+        assert_eq!(commune.themes[0].share, None);
+        assert!(commune.themes[0].secret);
+        let raw = app
+            .get(&format!("/api/v1/proposals/{small}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        let raw: Value = serde_json::from_str(&raw).unwrap();
+        assert_eq!(raw["needs"]["commune"]["themes"][0]["share"], Value::Null);
+        assert_eq!(raw["needs"]["commune"]["themes"][0]["secret"], true);
+
+        // Whole territory: no commune scope.
+        let needs = detail(&app, &everywhere, None).await.needs;
+        assert!(needs.commune.is_none());
+        assert_eq!(needs.territory.unwrap().themes[0].share, Some(5.0 / 8.0));
+
+        // A new answer is counted at once (the cache is keyed by the number of answers).
+        answer(&app, &campaign, 0, &["logement"]).await;
+        let list = list(&app, "sort=newest").await;
+        let here_now = list.items.iter().find(|p| p.id == here).unwrap();
+        assert_eq!(
+            here_now.needs.commune.as_ref().unwrap().themes[0].share,
+            Some(4.0 / 7.0)
+        );
+
+        // A theme the questionnaire did not offer has no measure.
+        let admin = app.login_as(Role::Admin).await;
+        let res = admin
+            .post_json(
+                "/api/v1/admin/themes",
+                &json!({"slug": "energie", "label": "Énergie", "color": "#1A5FB4", "icon": "bolt"}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let energy = published(
+            &app,
+            &moderator,
+            &body("Chèques énergie", &["energie"], Some(0)),
+        )
+        .await;
+        let needs = detail(&app, &energy, None).await.needs;
+        let t = &needs.commune.unwrap().themes[0];
+        assert_eq!((t.asked, t.share, t.secret), (false, None, false));
+
+        // A later campaign with answers becomes the reference.
+        let newer = open_campaign(&moderator, "Consultation de printemps", 1).await;
+        for _ in 0..5 {
+            answer(&app, &newer, 1, &[]).await;
+        }
+        let needs = detail(&app, &small, None).await.needs;
+        assert_eq!(needs.campaign_id.as_deref(), Some(newer.as_str()));
+        let commune = needs.commune.unwrap();
+        assert_eq!(
+            (commune.respondents, commune.themes[0].share),
+            (Some(5), Some(0.0))
+        );
+        assert!(needs.territory.unwrap().themes[0].share == Some(0.0));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_secrecy_threshold_is_a_setting() {
+    for_each_backend(|db| async move {
+        let db = db.with_communes(&demo_communes()).await;
+        let mut settings = test_settings(&db);
+        settings.secrecy_k = 2;
+        let app = spawn_app_with(db, settings).await;
+        let moderator = app.login_as(Role::Moderator).await;
+        let id = published(
+            &app,
+            &moderator,
+            &body("Aide au logement", &["logement"], Some(1)),
+        )
+        .await;
+        let campaign = open_campaign(&moderator, "Consultation", 1).await;
+        answer(&app, &campaign, 1, &["logement"]).await;
+        let commune = detail(&app, &id, None).await.needs.commune.unwrap();
+        assert!(commune.secret);
+        answer(&app, &campaign, 1, &[]).await;
+        let commune = detail(&app, &id, None).await.needs.commune.unwrap();
+        assert_eq!(
+            (commune.secret, commune.themes[0].share),
+            (false, Some(0.5))
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_proposal_routes_are_in_the_openapi_description() {
+    for_each_backend(|db| async move {
+        let app = spawn_app(db).await;
+        let doc: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+        for path in [
+            "/api/v1/proposals",
+            "/api/v1/proposals/{id}",
+            "/api/v1/proposals/{id}/supports",
+            "/api/v1/admin/proposals",
+            "/api/v1/admin/proposals/{id}",
+            "/api/v1/admin/proposals/{id}/status",
+            "/api/v1/admin/proposals/{id}/note",
+            "/api/v1/admin/proposals/{id}/priority",
+            "/api/v1/admin/proposals/{id}/merge",
+        ] {
+            assert!(doc["paths"][path].is_object(), "{path}");
+        }
+        assert!(doc["components"]["schemas"]["ProposalResponse"].is_object());
+    })
+    .await;
+}
