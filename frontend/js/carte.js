@@ -99,11 +99,13 @@ function bboxBounds(L, bbox) {
   return L.latLngBounds([bbox[1], bbox[0]], [bbox[3], bbox[2]]);
 }
 
-// A DivIcon whose element carries an accessible name.
+// A DivIcon whose element carries an accessible name (and a role that allows one).
 function labelledIcon(L, options) {
   const Labelled = L.DivIcon.extend({
     createIcon(old) {
       const div = L.DivIcon.prototype.createIcon.call(this, old);
+      // An image with a name; Leaflet makes keyboard markers `role="button"` after this.
+      div.setAttribute("role", "img");
       div.setAttribute("aria-label", this.options.label);
       return div;
     },
@@ -181,6 +183,11 @@ function build(handle, L, element) {
     map.fitBounds(bboxBounds(L, options.bbox));
   } else {
     map.setView([46.6, 2.4], 5);
+  }
+  // The container may change size after the map is made (fonts, a panel, the window).
+  if (window.ResizeObserver) {
+    handle.resizeObserver = new ResizeObserver(() => map.invalidateSize());
+    handle.resizeObserver.observe(element);
   }
   if (options.picker) {
     map.on("click", (e) => handle.onPick(e.latlng.lng, e.latlng.lat));
@@ -436,7 +443,7 @@ export function showInitiatives(handle, query, total, filtered, fit) {
         handle.layer = drawItems(handle, items).addTo(map);
         if (fit && items.length) {
           const bounds = L.latLngBounds(items.map((i) => [i.lat, i.lon]));
-          map.fitBounds(bounds.pad(0.2), { maxZoom: 13 });
+          map.fitBounds(bounds.pad(0.2), { maxZoom: 12 });
         }
       })
       .catch((error) => error.name !== "AbortError" && console.error(error));
@@ -540,9 +547,23 @@ export function resize(handle) {
 /** Removes the map and stops its requests. */
 export function unmount(handle) {
   handle.destroyed = true;
+  if (handle.resizeObserver) {
+    handle.resizeObserver.disconnect();
+  }
   if (handle.map) {
     clearLayer(handle);
     handle.map.remove();
     handle.map = null;
+  }
+}
+
+/** Copies `text` to the clipboard; resolves to whether it worked. */
+export async function copyText(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch (error) {
+    console.error(error);
+    return false;
   }
 }

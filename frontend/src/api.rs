@@ -112,6 +112,40 @@ pub async fn delete<T: DeserializeOwned>(
     send(request, None::<&()>).await
 }
 
+/// `PUT url` with a JSON body and extra headers → `T`.
+pub async fn put<B: Serialize, T: DeserializeOwned>(
+    url: &str,
+    body: &B,
+    headers: &[(&str, &str)],
+) -> Result<T, ApiError> {
+    let mut request = Request::put(url);
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    send(request, Some(body)).await
+}
+
+/// `DELETE url` with extra headers, for routes that answer `204 No Content`.
+pub async fn delete_no_content(url: &str, headers: &[(&str, &str)]) -> Result<(), ApiError> {
+    let mut request = Request::delete(url);
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    let response = request
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    if response.ok() {
+        return Ok(());
+    }
+    let status = response.status();
+    Err(ApiError::from_body(
+        status,
+        response.json::<ErrorResponse>().await.ok(),
+    ))
+}
+
 async fn send<B: Serialize, T: DeserializeOwned>(
     request: RequestBuilder,
     body: Option<&B>,

@@ -26,7 +26,9 @@ pub fn App() -> impl IntoView {
         Route::Home => view! { <pages::home::HomePage/> }.into_any(),
         Route::Carte => view! { <pages::carte::CartePage/> }.into_any(),
         Route::AddInitiative => view! { <pages::carte::AddInitiativePage/> }.into_any(),
-        Route::EditInitiative => view! { <pages::carte::EditInitiativePage/> }.into_any(),
+        Route::EditInitiative(token) => {
+            view! { <pages::carte::EditInitiativePage token=token/> }.into_any()
+        }
         Route::Actors => view! { <pages::actors::ActorsPage/> }.into_any(),
         Route::Actor(id) => view! { <pages::actors::ActorPage id=id/> }.into_any(),
         Route::Questionnaire(id) => {

@@ -18,8 +18,8 @@ pub enum Route {
     Carte,
     /// `/carte/ajouter`
     AddInitiative,
-    /// `/initiatives/modifier` (the private edit link carries its token in the query).
-    EditInitiative,
+    /// `/initiatives/modifier/{token}`: the private edit link (`edit_url` of the API).
+    EditInitiative(String),
     /// `/acteurs`
     Actors,
     /// `/acteurs/{id}`
@@ -58,7 +58,7 @@ impl Route {
             [] => Route::Home,
             ["carte"] => Route::Carte,
             ["carte", "ajouter"] => Route::AddInitiative,
-            ["initiatives", "modifier"] => Route::EditInitiative,
+            ["initiatives", "modifier", token] => Route::EditInitiative((*token).to_owned()),
             ["acteurs"] => Route::Actors,
             ["acteurs", id] => Route::Actor((*id).to_owned()),
             ["questionnaire"] => Route::Questionnaire(None),
@@ -76,7 +76,9 @@ impl Route {
             Route::Home | Route::NotFound => "/".to_owned(),
             Route::Carte => "/carte".to_owned(),
             Route::AddInitiative => "/carte/ajouter".to_owned(),
-            Route::EditInitiative => "/initiatives/modifier".to_owned(),
+            Route::EditInitiative(token) => {
+                format!("/initiatives/modifier/{}", percent_encode(token))
+            }
             Route::Actors => "/acteurs".to_owned(),
             Route::Actor(id) => format!("/acteurs/{}", percent_encode(id)),
             Route::Questionnaire(None) => "/questionnaire".to_owned(),
@@ -91,7 +93,7 @@ impl Route {
     pub fn section(&self) -> Option<Section> {
         match self {
             Route::Home => Some(Section::Home),
-            Route::Carte | Route::AddInitiative | Route::EditInitiative => Some(Section::Carte),
+            Route::Carte | Route::AddInitiative | Route::EditInitiative(_) => Some(Section::Carte),
             Route::Actors | Route::Actor(_) => Some(Section::Actors),
             Route::Questionnaire(_) => Some(Section::Questionnaire),
             Route::Proposals | Route::NewProposal | Route::Proposal(_) => Some(Section::Proposals),
@@ -341,7 +343,10 @@ mod tests {
             ("/", Route::Home),
             ("/carte", Route::Carte),
             ("/carte/ajouter", Route::AddInitiative),
-            ("/initiatives/modifier", Route::EditInitiative),
+            (
+                "/initiatives/modifier/abc-123",
+                Route::EditInitiative("abc-123".into()),
+            ),
             ("/acteurs", Route::Actors),
             ("/acteurs/a1", Route::Actor("a1".into())),
             ("/questionnaire", Route::Questionnaire(None)),

@@ -231,7 +231,10 @@ impl TestServer {
             let mut cmd = Command::new(binary);
             cmd.current_dir(root)
                 .env("DATABASE_URL", &database_url)
-                .env("RUST_LOG", "warn");
+                .env("RUST_LOG", "warn")
+                // No map tiles: the tests never reach the Internet, and the maps must work
+                // without tiles.
+                .env("SOLIDARITES_TILE_URL", "");
             cmd
         };
 

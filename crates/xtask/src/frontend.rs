@@ -7,7 +7,8 @@
 //!    `wasm-bindgen` crate), generates the JS glue (`--target web`);
 //! 4. release only: `wasm-opt -Oz` from the npm package `binaryen`
 //!    (`node_modules/.bin/wasm-opt`, installed with `npm install` when missing);
-//! 5. writes `frontend/dist/`: `index.html` (from `frontend/index.html`), `style.css`,
+//! 5. writes `frontend/dist/`: `index.html` (from `frontend/index.html`), `style.css`
+//!    (`frontend/style.css` then `frontend/carte.css`),
 //!    the JS glue and the `.wasm`, and Leaflet from npm under `vendor/` (see `vendor.rs`),
 //!    then prints their sizes, raw and gzipped.
 //!
@@ -407,9 +408,7 @@ fn write_dist(layout: &Layout, options: &Options) -> Result<vendor::Vendored> {
     let template_path = layout.frontend.join("index.html");
     let template = fs::read_to_string(&template_path)
         .with_context(|| format!("cannot read {}", template_path.display()))?;
-    let style_path = layout.frontend.join("style.css");
-    let style =
-        fs::read(&style_path).with_context(|| format!("cannot read {}", style_path.display()))?;
+    let style = read_stylesheets(&layout.frontend)?;
     let js = fs::read(layout.js(&layout.stage))?;
     let wasm = fs::read(layout.wasm(&layout.stage))?;
 
@@ -428,6 +427,23 @@ fn write_dist(layout: &Layout, options: &Options) -> Result<vendor::Vendored> {
     fs::write(layout.dist.join("style.css"), style)?;
     fs::write(layout.dist.join("index.html"), index)?;
     Ok(vendored)
+}
+
+/// `frontend/style.css` followed by the stylesheet of each area of the app, as one file
+/// (one request; each area keeps its own file to edit).
+const STYLESHEETS: &[&str] = &["style.css", "carte.css"];
+
+fn read_stylesheets(frontend: &Path) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    for name in STYLESHEETS {
+        let path = frontend.join(name);
+        let bytes = fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        if !out.is_empty() {
+            out.push(b'\n');
+        }
+        out.extend(bytes);
+    }
+    Ok(out)
 }
 
 /// The `<head>` tags that load the app. Each URL carries a hash of its file (`?v=`), so

@@ -154,13 +154,15 @@ export class Staff {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: STAFF_EMAIL, password: STAFF_PASSWORD }),
     });
-    assert.equal(response.status, 200, `staff sign-in failed: ${await response.text()}`);
+    // The body can be read once: keep its text for the failure message.
+    const text = await response.text();
+    assert.equal(response.status, 200, `staff sign-in failed: ${text}`);
     const cookie = response.headers
       .getSetCookie()
       .map((c) => c.split(';')[0])
       .find((c) => c.startsWith('solidarites_session='));
     assert.ok(cookie, 'no session cookie after sign-in');
-    const body = await response.json();
+    const body = JSON.parse(text);
     return new Staff(cookie, body.csrf_token);
   }
 
