@@ -109,4 +109,32 @@ async fn serves_the_built_leptos_app() {
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()["content-type"], "application/wasm");
     assert!(res.bytes().await.unwrap().starts_with(b"\0asm"));
+
+    // Leaflet and its clustering plug-in are served by us (no CDN), listed for carte.js.
+    let start = html
+        .find(r#"<script type="application/json" id="carte-assets">"#)
+        .expect("the carte-assets block in index.html");
+    let block = &html[start..];
+    let json = &block[block.find('>').unwrap() + 1..block.find("</script>").unwrap()];
+    let assets: serde_json::Value = serde_json::from_str(json).unwrap();
+    let urls: Vec<&str> = ["css", "js"]
+        .iter()
+        .flat_map(|k| assets[k].as_array().unwrap())
+        .map(|u| u.as_str().unwrap())
+        .collect();
+    assert!(urls.iter().any(|u| u.ends_with("/leaflet.js")), "{urls:?}");
+    assert!(
+        urls.iter()
+            .any(|u| u.ends_with("/leaflet.markercluster.js")),
+        "{urls:?}"
+    );
+    for url in urls {
+        assert!(url.starts_with("/vendor/"), "{url}");
+        let res = app.get(url).await;
+        assert_eq!(res.status(), StatusCode::OK, "{url}");
+        assert!(res.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable"));
+    }
 }
