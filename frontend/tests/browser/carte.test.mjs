@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import {
-  PHONE, Staff, assertNoProblems, checkA11y, launchBrowser, newPage, visit,
+  PHONE, Staff, assertNoProblems, checkA11y, launchBrowser, newPage, press, visit,
 } from './helpers.mjs';
 
 let browser;
@@ -25,8 +25,9 @@ const ACTOR = `Association Entraide ${suffix}`;
 const THEME = 'aide-alimentaire';
 const OTHER_THEME = 'mobilite';
 
-// Filled in by the first test, used by the next ones.
+// Filled in by the submission test, used by the next ones.
 let editLink = '';
+let communeName = '';
 
 /** The marker of the initiative titled `title` (its accessible name starts with it). */
 function markerOf(page, title) {
@@ -72,7 +73,9 @@ test('an initiative submitted through the form shows its private edit link', asy
   await map.locator('.leaflet-marker-pane').waitFor({ state: 'attached' });
   await page.waitForFunction(() => document.querySelector('.carte-leaflet--formulaire .leaflet-overlay-pane path'));
   await map.click();
-  await page.getByText(/Point placé dans la commune de /).waitFor();
+  const placed = page.getByText(/Point placé dans la commune de /);
+  await placed.waitFor();
+  communeName = (await placed.textContent()).replace(/^Point placé dans la commune de /, '').replace(/\.$/, '');
   assert.match(await page.getByLabel('Longitude').inputValue(), /^-?\d+,\d{6}$/);
   await page.getByLabel('Horaires').fill('Le mercredi de 14 h à 18 h');
   await page.locator('#initiative-courriel').fill('contact@entraide.example.org');
@@ -142,6 +145,26 @@ test('once approved, the initiative is on the map and in the list of its theme, 
   // The focus goes back to the list item's button.
   await page.waitForFunction((t) => document.activeElement?.textContent === t, TITLE);
 
+  // The commune filter, with the keyboard: type, arrow down, Enter.
+  const commune = page.getByRole('combobox', { name: 'Commune' });
+  await commune.fill(communeName);
+  const options = page.locator('#filtre-commune-propositions [role="option"]');
+  await options.first().waitFor();
+  const names = await options.locator('span:first-child').allTextContents();
+  const index = names.indexOf(communeName);
+  assert.ok(index >= 0, `${communeName} is not among ${names.join(', ')}`);
+  await press(page, 'ArrowDown', index + 1);
+  assert.equal(await commune.getAttribute('aria-activedescendant'), `filtre-commune-proposition-${index}`);
+  await commune.press('Enter');
+  await page.waitForURL(/commune=\w{5}/);
+  assert.match(page.url(), new RegExp(`theme=${THEME}`));
+  await listItems(page).filter({ hasText: TITLE }).waitFor();
+  await markerOf(page, TITLE).waitFor();
+  await page.getByRole('button', { name: 'Effacer les filtres' }).click();
+  await page.waitForURL(/\/carte$/);
+  await page.locator(`#filtre-theme-${THEME}`).check();
+  await page.waitForURL(`**/carte?theme=${THEME}`);
+
   // Another theme hides it, on the map and in the list; the URL follows the filters.
   await page.locator(`#filtre-theme-${THEME}`).uncheck();
   await page.locator(`#filtre-theme-${OTHER_THEME}`).check();
@@ -209,5 +232,20 @@ test('the carte is readable on a phone and the map works without tiles', async (
     () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
   );
   assert.ok(overflow <= 0, `the page is ${overflow} px wider than the screen`);
+  assertNoProblems(page);
+});
+
+test('withdrawing through the private link, after a confirmation, takes it off the map', async () => {
+  assert.ok(editLink, 'needs the submission of the first test');
+  const page = await newPage(browser);
+  await visit(page, new URL(editLink).pathname);
+  await page.getByRole('button', { name: 'Retirer l’initiative…' }).click();
+  await page.getByRole('button', { name: 'Oui, retirer l’initiative' }).click();
+  await page.getByText('Votre initiative a été retirée de la carte.').waitFor();
+  await checkA11y(page, 'the edit page after withdrawing');
+  await visit(page, `/carte?theme=${THEME}`);
+  await page.locator('.carte-page__compte').filter({ hasText: /\S/ }).waitFor();
+  await page.waitForLoadState('networkidle');
+  assert.equal(await listItems(page).filter({ hasText: TITLE }).count(), 0);
   assertNoProblems(page);
 });
