@@ -2,3 +2,4 @@
 
 pub mod commune;
 pub mod form;
+pub mod themes;
