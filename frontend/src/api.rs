@@ -87,6 +87,18 @@ pub async fn get<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
     send(Request::get(url), None::<&()>).await
 }
 
+/// `GET url` with extra headers → `T`.
+pub async fn get_with<T: DeserializeOwned>(
+    url: &str,
+    headers: &[(&str, &str)],
+) -> Result<T, ApiError> {
+    let mut request = Request::get(url);
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    send(request, None::<&()>).await
+}
+
 /// `POST url` with a JSON body and extra headers → `T`.
 pub async fn post<B: Serialize, T: DeserializeOwned>(
     url: &str,

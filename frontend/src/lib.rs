@@ -13,6 +13,7 @@ pub mod api;
 pub mod app;
 pub mod browser;
 pub mod carte;
+pub mod components;
 pub mod format;
 pub mod i18n;
 pub mod pages;

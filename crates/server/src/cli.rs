@@ -202,6 +202,15 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
                     "fictional demonstration territory loaded"
                 );
             }
+            if let Some(stored) = crate::demo_data::seed(&db).await? {
+                tracing::info!(
+                    actors = stored.actors,
+                    initiatives = stored.initiatives,
+                    answers = stored.answers,
+                    proposals = stored.proposals,
+                    "demonstration content stored"
+                );
+            }
             db.close().await?;
             serve(settings).await
         }

@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod demo_data;
 pub mod edit_token;
 pub mod error;
 pub mod map;

@@ -7,8 +7,9 @@ use crate::{frontend, util};
 
 pub const HELP: &str = "\
 Builds the WASM app (release) and the server (release), then runs
-`solidarites demo`: a fictional demonstration territory stored in data/demo.db, served with
-the web app on http://127.0.0.1:8080. Delete data/demo.db to start again.
+`solidarites demo`: a fictional demonstration territory with sample content (actors,
+initiatives, an open survey with a few hundred answers, proposals), stored in data/demo.db
+and served with the web app on http://127.0.0.1:8080. Delete data/demo.db to start again.
 
 Any further arguments go to `solidarites demo`, e.g. `cargo xtask demo --bind 127.0.0.1:9000`.";
 

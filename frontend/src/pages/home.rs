@@ -2,7 +2,7 @@
 //! map, the questionnaire) and the latest proposals.
 
 use leptos::prelude::*;
-use solidarites_api_types::CampaignListResponse;
+use solidarites_api_types::{CampaignListResponse, ProposalListResponse};
 
 use crate::api;
 use crate::app::set_page_title;
@@ -34,6 +34,58 @@ pub fn HomePage() -> impl IntoView {
                     </a>
                 </li>
             </ul>
+        </section>
+        <LatestProposals/>
+    }
+}
+
+/// The three latest published proposals.
+#[component]
+fn LatestProposals() -> impl IntoView {
+    let t = home::t();
+    let latest = LocalResource::new(|| async {
+        let headers = crate::pages::proposals::device_headers();
+        let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let list =
+            api::get_with::<ProposalListResponse>("/api/v1/proposals?per_page=3", &headers).await?;
+        let themes = crate::components::themes::all().await.unwrap_or_default();
+        Ok::<_, api::ApiError>((list, themes))
+    });
+    let content = move || match latest.get() {
+        None => view! { <p class="texte-doux">{common::t().loading}</p> }.into_any(),
+        Some(Err(error)) => {
+            view! { <p class="statut statut--erreur">{error.message()}</p> }.into_any()
+        }
+        Some(Ok((list, _))) if list.items.is_empty() => {
+            view! { <p>{t.proposals_none}</p> }.into_any()
+        }
+        Some(Ok((list, themes))) => view! {
+            <ul class="propositions">
+                {list
+                    .items
+                    .into_iter()
+                    .map(|p| {
+                        view! {
+                            <crate::pages::proposals::ProposalCard
+                                proposal=p
+                                themes=themes.clone()
+                                level3=true
+                            />
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+        .into_any(),
+    };
+    view! {
+        <section class="dernieres-propositions" aria-labelledby="propositions-titre">
+            <h2 id="propositions-titre">{t.proposals_title}</h2>
+            {content}
+            <div class="boutons">
+                <a class="bouton" href="/propositions">{t.proposals_all}</a>
+                <a class="bouton bouton--discret" href="/propositions/nouvelle">{t.proposals_new}</a>
+            </div>
         </section>
     }
 }

@@ -122,10 +122,10 @@ export async function press(page, key, times = 1) {
  * Presses Tab until the focused element matches `predicate` (evaluated in the page with
  * the focused element), at most `limit` times; fails otherwise. Keyboard-only navigation.
  */
-export async function tabTo(page, description, predicate, { limit = 60, shift = false } = {}) {
+export async function tabTo(page, description, predicate, { limit = 60, shift = false } = {}, arg = undefined) {
   for (let i = 0; i < limit; i += 1) {
     await page.keyboard.press(shift ? 'Shift+Tab' : 'Tab');
-    const found = await page.evaluate(predicate);
+    const found = await page.evaluate(predicate, arg);
     if (found) {
       return;
     }
@@ -154,7 +154,6 @@ export class Staff {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: STAFF_EMAIL, password: STAFF_PASSWORD }),
     });
-    // The body can be read once: keep its text for the failure message.
     const text = await response.text();
     assert.equal(response.status, 200, `staff sign-in failed: ${text}`);
     const cookie = response.headers
@@ -162,8 +161,7 @@ export class Staff {
       .map((c) => c.split(';')[0])
       .find((c) => c.startsWith('solidarites_session='));
     assert.ok(cookie, 'no session cookie after sign-in');
-    const body = JSON.parse(text);
-    return new Staff(cookie, body.csrf_token);
+    return new Staff(cookie, JSON.parse(text).csrf_token);
   }
 
   constructor(cookie, csrf) {

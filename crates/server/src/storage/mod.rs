@@ -28,6 +28,22 @@ use sea_orm::{
 };
 use solidarites_migration::{Migrator, MigratorTrait};
 
+/// Whether the database holds any actor, initiative, proposal or campaign (the demo data
+/// go only into a database without any).
+pub async fn has_content(db: &impl ConnectionTrait) -> Result<bool, sea_orm::DbErr> {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    Ok(carte_entities::actor::Entity::find().count(db).await? > 0
+        || carte_entities::initiative::Entity::find().count(db).await? > 0
+        || proposal_entities::proposal::Entity::find()
+            .count(db)
+            .await?
+            > 0
+        || questionnaire_entities::campaign::Entity::find()
+            .count(db)
+            .await?
+            > 0)
+}
+
 /// The default database: an SQLite file next to where the server runs.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/solidarites.db";
 

@@ -414,6 +414,27 @@ pub async fn remove_support<C: ConnectionTrait + TransactionTrait>(
     })
 }
 
+/// Moves the publication of a proposal, and the first step of its timeline, back to `at`
+/// (demo data only: its proposals were published weeks ago).
+pub async fn backdate_publication(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    proposal::Entity::update_many()
+        .col_expr(proposal::Column::PublishedAt, Expr::val(at))
+        .filter(proposal::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    proposal_status_event::Entity::update_many()
+        .col_expr(proposal_status_event::Column::At, Expr::val(at))
+        .filter(proposal_status_event::Column::ProposalId.eq(id))
+        .filter(proposal_status_event::Column::Status.eq(status::SUBMITTED))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Adds supports without any device behind them (demo data only): each gets a hash that
 /// no device token can have.
 pub async fn add_demo_supports(

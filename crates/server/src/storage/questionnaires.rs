@@ -356,6 +356,24 @@ pub async fn create_campaign(
     new: NewCampaign,
     actor: &StaffUser,
 ) -> Result<campaign::Model, DbErr> {
+    insert_campaign(db, new, Some(actor), "campaign.create").await
+}
+
+/// Stores a campaign made by the command line (the demo data), audited as
+/// `cli.campaign.create`.
+pub async fn create_campaign_from_cli(
+    db: &DatabaseConnection,
+    new: NewCampaign,
+) -> Result<campaign::Model, DbErr> {
+    insert_campaign(db, new, None, "cli.campaign.create").await
+}
+
+async fn insert_campaign(
+    db: &DatabaseConnection,
+    new: NewCampaign,
+    actor: Option<&StaffUser>,
+    action: &str,
+) -> Result<campaign::Model, DbErr> {
     let now = Utc::now();
     let row = campaign::Model {
         id: Uuid::new_v4().to_string(),
@@ -374,8 +392,8 @@ pub async fn create_campaign(
         .await?;
     audit::record(
         &txn,
-        Some(actor),
-        "campaign.create",
+        actor,
+        action,
         "campaign",
         &row.id,
         None,

@@ -11,6 +11,7 @@ mod auth;
 mod cli;
 mod cli_users;
 mod communes;
+mod demo_data;
 mod frontend;
 mod helpers;
 mod import;

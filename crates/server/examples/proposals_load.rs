@@ -1,0 +1,362 @@
+//! Load benchmark of the proposals: the public list (with support counts, timelines and
+//! the measured needs of each proposal's themes), and anonymous supports.
+//!
+//! Starts the real application on 127.0.0.1:0 over a fresh SQLite file and, when
+//! `TEST_DATABASE_URL` names a PostgreSQL server, over a fresh PostgreSQL database too.
+//! Stores `answers` anonymous answers of one campaign (inserted in batches: this measures
+//! reading them, not submitting them), 200 published proposals with 20 supports each, then:
+//!
+//! 1. times one aggregation pass of the needs over all the answers (what the first list
+//!    request after a new answer pays);
+//! 2. sends `requests` `GET /api/v1/proposals?per_page=20` (newest, then most supported)
+//!    with a fixed concurrency, the needs cached;
+//! 3. sends `requests` supports from distinct device tokens.
+//!
+//! ```sh
+//! cargo run --release -p solidarites-server --example proposals_load -- \
+//!     [answers=50000] [requests=2000] [concurrency=8]
+//! ```
+#![allow(clippy::print_stdout, clippy::expect_used, clippy::unwrap_used)]
+
+use std::{
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc,
+    },
+    time::{Duration, Instant},
+};
+
+use chrono::Utc;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
+use serde_json::{json, Value};
+use solidarites_api_types::CreateProposalRequest;
+use solidarites_domain::{demo::demo_communes, CommuneIndex};
+use solidarites_server::{
+    config::Settings,
+    startup::Application,
+    storage::{
+        self, moderation::Decision, questionnaire_entities::response, questionnaires::NewCampaign,
+    },
+    submission::{self, ParseContext},
+};
+
+const TIME_CAP: Duration = Duration::from_secs(60);
+const PROPOSALS: usize = 200;
+const SUPPORTS_EACH: usize = 20;
+const THEMES: &[&str] = &[
+    "aide-alimentaire",
+    "isolement",
+    "sante",
+    "logement",
+    "mobilite",
+    "numerique",
+    "emploi",
+];
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss
+    )]
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i]
+}
+
+/// A stored answer (the JSON of `ValidatedAnswers`), as the server writes it.
+fn stored_answer(rng: &mut ChaCha8Rng, commune: &str) -> String {
+    let mut a = json!({
+        "aide": {"type": "yes_no", "value": rng.gen_bool(0.5)},
+        "role": {"type": "choice", "value": "non"},
+        "tranche_age": {"type": "choice", "value": "40_59"},
+        "menage": {"type": "choice", "value": "seul"},
+        "propositions": {"type": "text", "value": "Organiser des visites aux personnes seules pendant l'hiver."},
+        "commune": {"type": "commune", "value": commune},
+    });
+    let difficulties = rng.gen_bool(0.65);
+    a["difficultes"] = json!({"type": "yes_no", "value": difficulties});
+    if difficulties {
+        let first = THEMES[rng.gen_range(0..THEMES.len())];
+        let second = THEMES[rng.gen_range(0..THEMES.len())];
+        let mut values = vec![first];
+        if second != first {
+            values.push(second);
+        }
+        a["domaines"] = json!({"type": "choices", "value": {"values": values, "other": null}});
+    }
+    a.to_string()
+}
+
+struct Phase {
+    name: &'static str,
+    ok: usize,
+    elapsed: Duration,
+    latencies: Vec<Duration>,
+}
+
+impl Phase {
+    fn print(&self) {
+        #[allow(clippy::cast_precision_loss)]
+        let rate = self.ok as f64 / self.elapsed.as_secs_f64();
+        println!(
+            "  {:<32} {:>6} ok in {:>6.2} s: {:>7.0} req/s, p50 {:>6.2} ms, p99 {:>6.2} ms",
+            self.name,
+            self.ok,
+            self.elapsed.as_secs_f64(),
+            rate,
+            percentile(&self.latencies, 0.50).as_secs_f64() * 1000.0,
+            percentile(&self.latencies, 0.99).as_secs_f64() * 1000.0,
+        );
+    }
+}
+
+/// GETs `url` (or POSTs a support to `urls[i % len]` with token `i` when `support`).
+async fn run_phase(
+    name: &'static str,
+    urls: Vec<String>,
+    support: bool,
+    count: usize,
+    concurrency: usize,
+) -> Phase {
+    let client = reqwest::Client::new();
+    let urls = Arc::new(urls);
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let deadline = started + TIME_CAP;
+    let mut workers = Vec::new();
+    for _ in 0..concurrency {
+        let (client, urls, next) = (client.clone(), urls.clone(), next.clone());
+        workers.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= count || Instant::now() > deadline {
+                    return latencies;
+                }
+                let url = &urls[i % urls.len()];
+                let t = Instant::now();
+                let res = if support {
+                    client
+                        .post(url)
+                        .header("X-Device-Token", format!("bench-device-{i:08}"))
+                        .send()
+                        .await
+                        .expect("request")
+                } else {
+                    client.get(url).send().await.expect("request")
+                };
+                let status = res.status();
+                let text = res.text().await.expect("body");
+                assert!(status.is_success(), "{name} #{i}: {status} {text}");
+                latencies.push(t.elapsed());
+            }
+        }));
+    }
+    let mut latencies = Vec::new();
+    for w in workers {
+        latencies.extend(w.await.expect("worker"));
+    }
+    let elapsed = started.elapsed();
+    latencies.sort_unstable();
+    Phase {
+        name,
+        ok: latencies.len(),
+        elapsed,
+        latencies,
+    }
+}
+
+async fn bench(
+    label: &str,
+    url: &str,
+    answers: usize,
+    requests: usize,
+    concurrency: usize,
+) -> anyhow::Result<()> {
+    let db = storage::connect(url).await?;
+    storage::migrate(&db).await?;
+    let communes = demo_communes();
+    storage::communes::replace_all(&db, &communes, "bench").await?;
+
+    let mut settings = Settings::local(url.to_owned());
+    settings.bind = "127.0.0.1:0".to_owned();
+    // One client address sends everything here.
+    settings.proposal_burst_per_ip = u32::MAX;
+    let app = Application::build(settings).await?;
+    let port = app.port();
+    tokio::spawn(app.run_until_stopped());
+
+    // One campaign and its answers.
+    let version = storage::questionnaires::list(&db)
+        .await?
+        .into_iter()
+        .next()
+        .and_then(|q| q.latest().cloned())
+        .expect("default questionnaire");
+    let now = Utc::now();
+    let campaign = storage::questionnaires::create_campaign_from_cli(
+        &db,
+        NewCampaign {
+            title: "Banc d'essai".to_owned(),
+            description: String::new(),
+            questionnaire_version_id: version.id.clone(),
+            opens_at: now - chrono::Duration::hours(1),
+            closes_at: now + chrono::Duration::days(1),
+            status: "open".to_owned(),
+        },
+    )
+    .await?;
+    let mut rng = ChaCha8Rng::seed_from_u64(0x0090_5A15);
+    let codes: Vec<String> = communes
+        .iter()
+        .map(|c| c.code.as_str().to_owned())
+        .collect();
+    let today = now.date_naive();
+    let mut batch = Vec::with_capacity(500);
+    for i in 0..answers {
+        let commune = &codes[rng.gen_range(0..codes.len())];
+        batch.push(response::ActiveModel {
+            id: Set(uuid::Uuid::new_v4().to_string()),
+            campaign_id: Set(campaign.id.clone()),
+            questionnaire_version_id: Set(version.id.clone()),
+            commune_code: Set(commune.clone()),
+            channel: Set("web".to_owned()),
+            answers: Set(stored_answer(&mut rng, commune)),
+            submitted_on: Set(today),
+            idempotency_key_hash: Set(None),
+        });
+        if batch.len() == 500 || i + 1 == answers {
+            response::Entity::insert_many(std::mem::take(&mut batch))
+                .exec_without_returning(&db)
+                .await?;
+        }
+    }
+
+    // Published proposals with supports.
+    let index = CommuneIndex::new(communes.clone());
+    let allowed = storage::themes::active_slugs(&db).await?;
+    let ctx = ParseContext {
+        communes: &index,
+        allowed_themes: &allowed,
+    };
+    let mut ids = Vec::with_capacity(PROPOSALS);
+    for i in 0..PROPOSALS {
+        let request = CreateProposalRequest {
+            title: Some(format!("Proposition numéro {i}")),
+            description: Some("Une action proposée pour le banc d'essai.".to_owned()),
+            themes: vec![
+                THEMES[i % THEMES.len()].to_owned(),
+                THEMES[(i + 3) % THEMES.len()].to_owned(),
+            ],
+            commune_code: (i % 4 != 0).then(|| codes[i % codes.len()].clone()),
+            pseudonym: None,
+        };
+        let draft = submission::parse_proposal(&request, &ctx).expect("valid proposal");
+        let id = storage::proposals::create(&db, &draft).await?;
+        storage::moderation::decide(&db, id, &Decision::Approve).await?;
+        storage::proposals::add_demo_supports(&db, id, SUPPORTS_EACH).await?;
+        ids.push(id);
+    }
+
+    println!(
+        "{label}: {answers} answers, {PROPOSALS} proposals × {SUPPORTS_EACH} supports, \
+         {requests} requests per phase, concurrency {concurrency}"
+    );
+    let t = Instant::now();
+    let table = storage::needs::compute(&db, &campaign).await?;
+    println!(
+        "  needs aggregation (cold, once per new answer): {:.1} ms over {} answers",
+        t.elapsed().as_secs_f64() * 1000.0,
+        table.territory.respondents
+    );
+    assert_eq!(usize::try_from(table.territory.respondents)?, answers);
+
+    let base = format!("http://127.0.0.1:{port}/api/v1");
+    // Warm the needs cache, as the first request after an answer does.
+    let t = Instant::now();
+    let first = reqwest::get(format!("{base}/proposals?per_page=20")).await?;
+    assert!(first.status().is_success());
+    let body: Value = first.json().await?;
+    println!(
+        "  first list request (computes the needs): {:.1} ms",
+        t.elapsed().as_secs_f64() * 1000.0
+    );
+    assert_eq!(body["total"], PROPOSALS);
+
+    let newest = run_phase(
+        "GET /proposals (newest)",
+        vec![format!("{base}/proposals?per_page=20")],
+        false,
+        requests,
+        concurrency,
+    )
+    .await;
+    let most = run_phase(
+        "GET /proposals (most_supported)",
+        vec![format!("{base}/proposals?per_page=20&sort=most_supported")],
+        false,
+        requests,
+        concurrency,
+    )
+    .await;
+    let supports = run_phase(
+        "POST /proposals/{id}/supports",
+        ids.iter()
+            .map(|id| format!("{base}/proposals/{id}/supports"))
+            .collect(),
+        true,
+        requests,
+        concurrency,
+    )
+    .await;
+    newest.print();
+    most.print();
+    supports.print();
+    db.close().await?;
+    Ok(())
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> anyhow::Result<()> {
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let answers = args.first().copied().unwrap_or(50_000);
+    let requests = args.get(1).copied().unwrap_or(2_000);
+    let concurrency = args.get(2).copied().unwrap_or(8).max(1);
+
+    let dir = tempfile::tempdir()?;
+    let sqlite = format!("sqlite://{}", dir.path().join("bench.db").display());
+    bench(
+        "SQLite (WAL, synchronous=FULL)",
+        &sqlite,
+        answers,
+        requests,
+        concurrency,
+    )
+    .await?;
+
+    if let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") {
+        if admin_url.starts_with("postgres") {
+            let name = format!("sol_bench_{}", uuid::Uuid::new_v4().simple());
+            let admin = storage::connect(&admin_url).await?;
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .await?;
+            let (base, _) = admin_url.rsplit_once('/').unwrap_or((&admin_url, ""));
+            let url = format!("{base}/{name}");
+            let result = bench("PostgreSQL", &url, answers, requests, concurrency).await;
+            admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .await?;
+            result?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,897 @@
+//! Sample content for the demonstration (`solidarites demo`): actors, published
+//! initiatives, an open needs campaign with a few hundred anonymous answers, and proposals
+//! at every stage of their follow-up — all invented, over the fictional territory.
+//!
+//! Everything goes through the same parsing and storage functions as real submissions
+//! (initiatives and proposals are parsed, stored pending, then approved through the
+//! moderation decisions; answers are validated against the stored questionnaire), so the
+//! demo shows what the platform really stores. The same code gives the same content on
+//! every machine (a fixed-seed generator); only ids and dates relative to today differ.
+//!
+//! [`seed`] writes only into a database without any actor, initiative, proposal or
+//! campaign, so running the demo again never duplicates anything.
+
+use std::collections::BTreeMap;
+
+use anyhow::{anyhow, Context};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use geo::InteriorPoint;
+use sea_orm::DatabaseConnection;
+use serde_json::{json, Value};
+use solidarites_api_types::{
+    ContactRequest, CreateProposalRequest, InitiativeContentRequest, LocationRequest,
+    NewActorRequest,
+};
+use solidarites_domain::{Commune, CommuneIndex, LonLat, QuestionKind, QuestionnaireDefinition};
+use uuid::Uuid;
+
+use crate::{
+    edit_token,
+    storage::{
+        self, audit,
+        labels::GrantTarget,
+        moderation::Decision,
+        proposals::status,
+        questionnaires::{campaign_status, NewCampaign, NewResponse, SubmitOutcome},
+    },
+    submission::{self, ActorChoice, FieldErrors, ParseContext},
+};
+
+/// Number of anonymous answers of the demo campaign.
+pub const DEMO_ANSWERS: usize = 420;
+
+/// What [`seed`] stored.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DemoSummary {
+    pub actors: usize,
+    pub initiatives: usize,
+    pub answers: usize,
+    pub proposals: usize,
+}
+
+/// A deterministic generator (SplitMix64): the same demo everywhere.
+#[derive(Debug, Clone)]
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1).
+    fn unit(&mut self) -> f64 {
+        // 53 random bits: exact in an f64.
+        #[allow(clippy::cast_precision_loss)]
+        let x = (self.next() >> 11) as f64;
+        x / (1u64 << 53) as f64
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        // `n` is small: the modulo bias is negligible for demo data.
+        usize::try_from(self.next() % (n.max(1) as u64)).unwrap_or(0)
+    }
+
+    fn chance(&mut self, p: f64) -> bool {
+        self.unit() < p
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+/// An actor of the demo: name, kind, commune (by name), description, theme of its actions,
+/// whether it signed the charter.
+struct DemoActor {
+    name: &'static str,
+    kind: &'static str,
+    commune: &'static str,
+    description: &'static str,
+    themes: &'static [&'static str],
+    charter: bool,
+    label: bool,
+}
+
+const ACTORS: &[DemoActor] = &[
+    DemoActor {
+        name: "Épicerie solidaire du Port",
+        kind: "association",
+        commune: "Port-Fictif",
+        description: "Épicerie à petits prix ouverte aux familles orientées par les travailleurs sociaux.",
+        themes: &["aide-alimentaire", "isolement"],
+        charter: true,
+        label: true,
+    },
+    DemoActor {
+        name: "CCAS de Port-Fictif",
+        kind: "ccas",
+        commune: "Port-Fictif",
+        description: "Centre communal d'action sociale : aides facultatives, domiciliation, accompagnement.",
+        themes: &["acces-aux-droits", "logement", "seniors"],
+        charter: true,
+        label: false,
+    },
+    DemoActor {
+        name: "Les Voisins de Lande-Imaginaire",
+        kind: "collectif",
+        commune: "Lande-Imaginaire",
+        description: "Collectif d'habitants qui rend visite aux personnes seules et organise des repas partagés.",
+        themes: &["isolement", "seniors"],
+        charter: false,
+        label: false,
+    },
+    DemoActor {
+        name: "Commune de Saint-Exemple",
+        kind: "commune",
+        commune: "Saint-Exemple",
+        description: "La mairie accueille des permanences et prête ses salles aux associations.",
+        themes: &["acces-aux-droits", "culture-sport"],
+        charter: true,
+        label: false,
+    },
+    DemoActor {
+        name: "Secours alimentaire du Val",
+        kind: "association",
+        commune: "Val-Fictif",
+        description: "Distribution de colis alimentaires et jardin solidaire.",
+        themes: &["aide-alimentaire"],
+        charter: true,
+        label: true,
+    },
+    DemoActor {
+        name: "Mobilité solidaire de Bois-Songé",
+        kind: "association",
+        commune: "Bois-Songé",
+        description: "Chauffeurs bénévoles pour les rendez-vous médicaux et les courses des personnes sans voiture.",
+        themes: &["mobilite", "sante"],
+        charter: false,
+        label: false,
+    },
+    DemoActor {
+        name: "Maison des aidants du Mont",
+        kind: "association",
+        commune: "Mont-Inventé",
+        description: "Écoute, répit et groupes de parole pour les proches aidants.",
+        themes: &["seniors", "sante", "handicap"],
+        charter: false,
+        label: true,
+    },
+    DemoActor {
+        name: "CCAS de Sables-Fictifs",
+        kind: "ccas",
+        commune: "Sables-Fictifs",
+        description: "Aides d'urgence, accompagnement budgétaire et logement temporaire.",
+        themes: &["logement", "emploi", "acces-aux-droits"],
+        charter: false,
+        label: false,
+    },
+    DemoActor {
+        name: "Club numérique des Marais",
+        kind: "association",
+        commune: "Marais-Imaginaire",
+        description: "Ateliers pour apprendre à se servir d'un ordinateur et faire ses démarches en ligne.",
+        themes: &["numerique", "acces-aux-droits"],
+        charter: false,
+        label: false,
+    },
+    DemoActor {
+        name: "Toit partagé de Pont-Chimère",
+        kind: "association",
+        commune: "Pont-Chimère",
+        description: "Cohabitation entre aînés et jeunes, et hébergement temporaire.",
+        themes: &["logement", "isolement", "education"],
+        charter: false,
+        label: false,
+    },
+];
+
+/// Initiative titles, descriptions, schedules by theme.
+fn initiative_template(theme: &str, n: usize) -> (String, &'static str, &'static str) {
+    let (titles, description, schedule): (&[&str], &str, &str) = match theme {
+        "aide-alimentaire" => (
+            &["Distribution de colis", "Épicerie à petits prix", "Jardin solidaire", "Repas partagé du jeudi"],
+            "Produits frais et d'épicerie pour les foyers aux revenus modestes, sans condition de domicile.",
+            "Mardi et vendredi, 14 h – 17 h",
+        ),
+        "isolement" => (
+            &["Visites de convivialité", "Café-rencontre", "Appels aux personnes seules", "Après-midi jeux"],
+            "Des bénévoles passent du temps avec les personnes seules, chez elles ou autour d'un café.",
+            "Chaque semaine, sur rendez-vous",
+        ),
+        "sante" => (
+            &["Transport vers les rendez-vous médicaux", "Permanence d'écoute", "Bus de prévention santé"],
+            "Accompagnement vers les soins et écoute, en lien avec les professionnels de santé.",
+            "Lundi au vendredi",
+        ),
+        "emploi" => (
+            &["Atelier CV et entretien", "Garage solidaire", "Permanence emploi"],
+            "Aide à la recherche d'emploi et aux démarches, avec des bénévoles et des professionnels.",
+            "Mercredi, 9 h – 12 h",
+        ),
+        "logement" => (
+            &["Hébergement temporaire", "Cohabitation intergénérationnelle", "Aide aux petits travaux"],
+            "Solutions de logement d'urgence ou partagé, et coups de main pour rester chez soi.",
+            "Sur rendez-vous",
+        ),
+        "numerique" => (
+            &["Atelier numérique", "Aide aux démarches en ligne", "Prêt d'ordinateurs"],
+            "Apprendre à utiliser un ordinateur ou un téléphone, et faire ses démarches en ligne avec de l'aide.",
+            "Jeudi, 14 h – 16 h",
+        ),
+        "mobilite" => (
+            &["Covoiturage solidaire", "Navette du marché", "Location de vélos à petit prix"],
+            "Des trajets pour celles et ceux qui n'ont pas de voiture : courses, marché, rendez-vous.",
+            "Mardi matin",
+        ),
+        "education" => (
+            &["Soutien scolaire", "Café des parents", "Ludothèque"],
+            "Accompagnement des enfants et des parents, dans un lieu convivial.",
+            "Mercredi après-midi",
+        ),
+        "acces-aux-droits" => (
+            &["Permanence d'accès aux droits", "Écrivain public", "Point conseil budget"],
+            "Aide pour comprendre ses droits, remplir les dossiers et suivre ses démarches.",
+            "Un samedi sur deux",
+        ),
+        "seniors" => (
+            &["Répit des aidants", "Atelier mémoire", "Portage de livres à domicile"],
+            "Des temps pour les aînés et leurs proches aidants, à domicile ou en salle.",
+            "Vendredi après-midi",
+        ),
+        "handicap" => (
+            &["Accompagnement aux loisirs adaptés", "Groupe de parole des familles"],
+            "Activités et soutien pour les personnes en situation de handicap et leurs familles.",
+            "Un samedi par mois",
+        ),
+        _ => (
+            &["Fête de quartier", "Club de marche", "Chorale ouverte"],
+            "Des activités ouvertes à tous pour se retrouver.",
+            "Le week-end",
+        ),
+    };
+    (titles[n % titles.len()].to_owned(), description, schedule)
+}
+
+struct DemoProposal {
+    title: &'static str,
+    description: &'static str,
+    themes: &'static [&'static str],
+    commune: Option<&'static str>,
+    pseudonym: Option<&'static str>,
+    /// Follow-up steps after publication: status and public answer.
+    steps: &'static [(&'static str, &'static str)],
+    supports: usize,
+    priority: Option<i32>,
+    note: Option<&'static str>,
+    weeks_ago: i64,
+}
+
+const PROPOSALS: &[DemoProposal] = &[
+    DemoProposal {
+        title: "Une navette solidaire vers le marché de Port-Fictif",
+        description: "Beaucoup de personnes âgées des villages n'ont plus de voiture. Une navette le mardi matin permettrait d'aller au marché et chez le médecin.",
+        themes: &["mobilite", "seniors"],
+        commune: Some("Bois-Songé"),
+        pseudonym: Some("Josette, 78 ans"),
+        steps: &[
+            ("under_study", "Le service mobilité étudie un trajet avec trois arrêts et le coût d'un minibus."),
+            ("accepted", "Le comité de pilotage a retenu la proposition le 12 du mois dernier."),
+            ("in_progress", "Un minibus est prêté par la commune ; les premiers trajets partent le mois prochain avec des chauffeurs bénévoles."),
+        ],
+        supports: 48,
+        priority: Some(1),
+        note: Some("Financement : reliquat du fonds mobilité rurale. Contact : service transports, poste 412."),
+        weeks_ago: 10,
+    },
+    DemoProposal {
+        title: "Une épicerie solidaire itinérante",
+        description: "Un camion qui passe dans les villages éloignés une fois par semaine, avec des produits à petits prix pour les familles qui ont du mal à finir le mois.",
+        themes: &["aide-alimentaire"],
+        commune: None,
+        pseudonym: Some("Karim"),
+        steps: &[
+            ("under_study", "Nous étudions ce projet avec l'Épicerie solidaire du Port et le Secours alimentaire du Val."),
+            ("accepted", "Retenue : un appel à projets sera lancé pour le véhicule."),
+        ],
+        supports: 61,
+        priority: Some(2),
+        note: None,
+        weeks_ago: 9,
+    },
+    DemoProposal {
+        title: "Des ateliers numériques pour les aînés",
+        description: "Apprendre à faire une visio avec ses petits-enfants et ses démarches en ligne, en petits groupes, à la médiathèque.",
+        themes: &["numerique", "seniors"],
+        commune: Some("Marais-Imaginaire"),
+        pseudonym: None,
+        steps: &[("under_study", "Le Club numérique des Marais propose d'animer deux ateliers par mois : nous regardons les salles disponibles.")],
+        supports: 23,
+        priority: Some(3),
+        note: None,
+        weeks_ago: 7,
+    },
+    DemoProposal {
+        title: "Un réseau de voisins pour appeler les personnes isolées",
+        description: "Pendant les canicules et l'hiver, des voisins volontaires appellent chaque semaine les personnes seules inscrites à la mairie.",
+        themes: &["isolement", "seniors"],
+        commune: Some("Lande-Imaginaire"),
+        pseudonym: Some("Les Voisins de Lande"),
+        steps: &[
+            ("accepted", "Bonne idée, déjà en partie portée par le collectif des Voisins : la mairie fournit la liste des personnes inscrites."),
+            ("in_progress", "Vingt-deux voisins se sont portés volontaires."),
+            ("done", "Le réseau fonctionne depuis l'été : 64 personnes sont appelées chaque semaine."),
+        ],
+        supports: 35,
+        priority: None,
+        note: None,
+        weeks_ago: 12,
+    },
+    DemoProposal {
+        title: "Une permanence d'accès aux droits à la mairie",
+        description: "Une fois par mois, quelqu'un pour aider à remplir les dossiers (retraite, CAF, MDPH) sans aller jusqu'en ville.",
+        themes: &["acces-aux-droits"],
+        commune: Some("Saint-Exemple"),
+        pseudonym: None,
+        steps: &[("under_study", "Nous cherchons avec la commune un créneau pour une permanence de l'écrivain public.")],
+        supports: 17,
+        priority: Some(5),
+        note: Some("À coupler avec la permanence France services itinérante ?"),
+        weeks_ago: 6,
+    },
+    DemoProposal {
+        title: "Des logements temporaires pour les jeunes qui commencent à travailler",
+        description: "Les apprentis et les saisonniers ne trouvent rien à louer pour quelques mois. Des chambres chez l'habitant ou un foyer aideraient.",
+        themes: &["logement", "emploi"],
+        commune: Some("Port-Fictif"),
+        pseudonym: Some("Léa, apprentie"),
+        steps: &[],
+        supports: 29,
+        priority: None,
+        note: None,
+        weeks_ago: 4,
+    },
+    DemoProposal {
+        title: "Un jardin partagé au cœur du bourg",
+        description: "Transformer le terrain vague derrière l'église en jardin partagé pour cultiver et se rencontrer.",
+        themes: &["isolement", "aide-alimentaire"],
+        commune: Some("Bourg-Supposé"),
+        pseudonym: None,
+        steps: &[
+            ("under_study", "Nous vérifions à qui appartient le terrain."),
+            ("declined", "Le terrain est inconstructible et inondable : il ne peut pas accueillir de jardin. Le jardin solidaire du Val accueille volontiers de nouveaux jardiniers."),
+        ],
+        supports: 8,
+        priority: None,
+        note: None,
+        weeks_ago: 11,
+    },
+    DemoProposal {
+        title: "Un groupe de parole pour les proches aidants",
+        description: "S'occuper d'un parent malade épuise. Se retrouver entre aidants, avec une psychologue, une fois par mois.",
+        themes: &["seniors", "sante"],
+        commune: Some("Mont-Inventé"),
+        pseudonym: Some("Un aidant"),
+        steps: &[("accepted", "La Maison des aidants du Mont animera un groupe mensuel à partir de la rentrée.")],
+        supports: 14,
+        priority: Some(4),
+        note: None,
+        weeks_ago: 8,
+    },
+    DemoProposal {
+        title: "Du covoiturage pour les rendez-vous médicaux",
+        description: "Mettre en relation les personnes qui vont en ville pour un rendez-vous et celles qui ont une place dans leur voiture.",
+        themes: &["mobilite", "sante"],
+        commune: Some("Val-Fictif"),
+        pseudonym: None,
+        steps: &[],
+        supports: 19,
+        priority: None,
+        note: None,
+        weeks_ago: 3,
+    },
+    DemoProposal {
+        title: "Du soutien scolaire bénévole",
+        description: "Des retraités et des étudiants pour aider les collégiens à faire leurs devoirs, deux soirs par semaine.",
+        themes: &["education"],
+        commune: None,
+        pseudonym: Some("Mme Dupuy, enseignante retraitée"),
+        steps: &[],
+        supports: 11,
+        priority: None,
+        note: None,
+        weeks_ago: 2,
+    },
+    DemoProposal {
+        title: "Une épicerie sociale qui passe dans les villages",
+        description: "Il faudrait une épicerie sociale mobile pour les villages sans commerce.",
+        themes: &["aide-alimentaire"],
+        commune: Some("Pont-Chimère"),
+        pseudonym: None,
+        steps: &[],
+        supports: 9,
+        priority: None,
+        note: None,
+        weeks_ago: 5,
+    },
+];
+
+/// Merged into the second proposal ("Une épicerie solidaire itinérante").
+const DUPLICATE_OF: (usize, usize) = (10, 1);
+
+/// Waiting for moderation, so that the moderation queue is not empty.
+const PENDING_PROPOSAL: (&str, &str, &[&str], &str) = (
+    "Un café des parents",
+    "Un lieu où les parents de jeunes enfants peuvent se retrouver et échanger, avec une puéricultrice de temps en temps.",
+    &["education", "isolement"],
+    "Pont-Chimère",
+);
+
+fn commune_by_name<'a>(communes: &'a [Commune], name: &str) -> anyhow::Result<&'a Commune> {
+    communes
+        .iter()
+        .find(|c| c.name == name)
+        .ok_or_else(|| anyhow!("the demo territory has no commune named {name}"))
+}
+
+/// A point inside `commune` (WGS 84), a little off its interior point.
+fn point_in(index: &CommuneIndex, commune: &Commune, rng: &mut Rng) -> (f64, f64) {
+    let center = commune
+        .geometry
+        .interior_point()
+        .map_or((0.0, 0.0), |p| (p.x(), p.y()));
+    for _ in 0..30 {
+        let lon = center.0 + (rng.unit() - 0.5) * 0.03;
+        let lat = center.1 + (rng.unit() - 0.5) * 0.02;
+        let inside = LonLat::new(lon, lat)
+            .ok()
+            .and_then(|p| index.locate(p))
+            .is_some_and(|c| c.code == commune.code);
+        if inside {
+            return ((lon * 1e5).round() / 1e5, (lat * 1e5).round() / 1e5);
+        }
+    }
+    center
+}
+
+fn fields_error(what: &str, errors: &FieldErrors) -> anyhow::Error {
+    anyhow!("demo {what} refused: {errors:?}")
+}
+
+/// Stores the demo content unless the database already has actors, initiatives,
+/// proposals or campaigns. Returns what it stored, or `None` when it did nothing.
+pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<Option<DemoSummary>> {
+    if storage::has_content(db).await? {
+        return Ok(None);
+    }
+    storage::themes::seed_defaults(db).await?;
+    storage::questionnaires::seed_default(db).await?;
+    let communes = storage::communes::load_all(db).await?;
+    if communes.is_empty() {
+        anyhow::bail!("load the demo territory before the demo data");
+    }
+    let index = CommuneIndex::new(communes.clone());
+    let mut rng = Rng(0x5011_DA21_7E5D_0002);
+    let mut summary = DemoSummary::default();
+
+    let actor_ids = seed_carte(db, &communes, &index, &mut rng, &mut summary).await?;
+    seed_labels(db, &actor_ids).await?;
+    summary.answers = seed_answers(db, &communes, &mut rng).await?;
+    summary.proposals = seed_proposals(db, &index).await?;
+
+    audit::record(
+        db,
+        None,
+        "cli.demo.seed",
+        "demo",
+        "demo",
+        None,
+        Some(json!({
+            "actors": summary.actors,
+            "initiatives": summary.initiatives,
+            "answers": summary.answers,
+            "proposals": summary.proposals,
+        })),
+    )
+    .await?;
+    Ok(Some(summary))
+}
+
+/// Actors and their published initiatives; returns the actors' ids in [`ACTORS`] order.
+async fn seed_carte(
+    db: &DatabaseConnection,
+    communes: &[Commune],
+    index: &CommuneIndex,
+    rng: &mut Rng,
+    summary: &mut DemoSummary,
+) -> anyhow::Result<Vec<Uuid>> {
+    let allowed = storage::themes::active_slugs(db).await?;
+    let ctx = ParseContext {
+        communes: index,
+        allowed_themes: &allowed,
+    };
+    let today = Utc::now().date_naive();
+    let mut actor_ids = Vec::with_capacity(ACTORS.len());
+    // 40 initiatives: four per actor.
+    for (a, actor) in ACTORS.iter().enumerate() {
+        let home = commune_by_name(communes, actor.commune)?;
+        let mut actor_id: Option<Uuid> = None;
+        for n in 0..4 {
+            let theme = actor.themes[n % actor.themes.len()];
+            let (title, description, schedule) = initiative_template(theme, a + n);
+            // Most actions happen in the actor's commune, some in another one nearby.
+            let commune = if n == 3 && rng.chance(0.7) {
+                rng.pick(communes)
+            } else {
+                home
+            };
+            let (lon, lat) = point_in(index, commune, rng);
+            let ongoing = n != 2;
+            let request = InitiativeContentRequest {
+                title: Some(format!("{title} — {}", commune.name)),
+                description: Some(format!("{description} Proposé par {}.", actor.name)),
+                themes: vec![theme.to_owned()],
+                location: Some(LocationRequest {
+                    lon: Some(lon),
+                    lat: Some(lat),
+                    commune_code: None,
+                }),
+                address: Some(format!(
+                    "{} rue de la Mairie, {}",
+                    1 + rng.below(40),
+                    commune.name
+                )),
+                start_date: Some(
+                    (today - Duration::days(30 + 10 * i64::try_from(n).unwrap_or(0))).to_string(),
+                ),
+                end_date: (!ongoing).then(|| (today + Duration::days(120)).to_string()),
+                schedule: Some(schedule.to_owned()),
+                audience: Some(
+                    if theme == "seniors" {
+                        "Personnes âgées et aidants"
+                    } else {
+                        "Tout public"
+                    }
+                    .to_owned(),
+                ),
+                contact: ContactRequest {
+                    email: Some(format!("contact{}@demo.example.org", a + 1)),
+                    phone: Some(format!("05 36 49 00 {:02}", a * 4 + n)),
+                    url: None,
+                },
+            };
+            let mut errors = FieldErrors::new();
+            let draft = submission::parse_content(&request, &ctx, &mut errors)
+                .filter(|_| errors.is_empty())
+                .ok_or_else(|| fields_error("initiative", &errors))?;
+            let choice = match actor_id {
+                Some(id) => ActorChoice::Existing(id),
+                None => {
+                    let new_actor = NewActorRequest {
+                        name: Some(actor.name.to_owned()),
+                        kind: Some(actor.kind.to_owned()),
+                        description: Some(actor.description.to_owned()),
+                        website: Some(format!("https://acteur{}.demo.example.org", a + 1)),
+                        contact_email: Some(format!("contact{}@demo.example.org", a + 1)),
+                        contact_phone: Some(format!("05 36 49 01 {:02}", a)),
+                        commune_code: Some(home.code.as_str().to_owned()),
+                    };
+                    submission::parse_actor_choice(
+                        None,
+                        Some(&new_actor),
+                        |_| false,
+                        index,
+                        &mut errors,
+                    )
+                    .filter(|_| errors.is_empty())
+                    .ok_or_else(|| fields_error("actor", &errors))?
+                }
+            };
+            let token_hash = edit_token::hash(&edit_token::generate());
+            let id = storage::initiatives::create(db, &draft, &choice, &token_hash).await?;
+            storage::moderation::decide(db, id, &Decision::Approve)
+                .await
+                .map_err(|e| anyhow!("demo initiative not published: {e}"))?;
+            summary.initiatives += 1;
+            if actor_id.is_none() {
+                let row = storage::initiatives::get_public(db, id, today)
+                    .await?
+                    .context("demo initiative not visible")?;
+                actor_id = Some(row.actor_id);
+                summary.actors += 1;
+            }
+        }
+        let id = actor_id.context("demo actor without initiative")?;
+        if actor.charter {
+            let signed = Utc::now() - Duration::days(60 + 15 * i64::try_from(a).unwrap_or(0));
+            storage::actors::set_charter_signed(db, id, Some(signed)).await?;
+        }
+        actor_ids.push(id);
+    }
+    Ok(actor_ids)
+}
+
+async fn seed_labels(db: &DatabaseConnection, actor_ids: &[Uuid]) -> anyhow::Result<()> {
+    let label = storage::labels::create(
+        db,
+        "accueil-inconditionnel",
+        "Accueil inconditionnel",
+        "Accueille toute personne sans condition de ressources ni de domicile, gratuitement, et oriente vers les bons interlocuteurs.",
+    )
+    .await?;
+    let expires = Utc::now().date_naive() + Duration::days(365);
+    for (actor, id) in ACTORS.iter().zip(actor_ids) {
+        if actor.label {
+            storage::labels::grant(db, label.id, GrantTarget::Actor(*id), expires).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Theme slugs offered by the questionnaire's `domaines` question.
+fn domain_options(definition: &QuestionnaireDefinition) -> Vec<String> {
+    definition
+        .sections
+        .iter()
+        .flat_map(|s| &s.questions)
+        .filter(|q| q.id == "domaines")
+        .flat_map(|q| match &q.kind {
+            QuestionKind::MultipleChoice { options, .. } => {
+                options.iter().map(|o| o.value.clone()).collect()
+            }
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
+/// Themes more often reported in a commune, so that the needs differ from place to place:
+/// the main town reports housing and food, rural communes mobility and isolation.
+fn weighted_themes(commune: &Commune, options: &[String], rng: &mut Rng) -> Vec<String> {
+    let urban = commune.population.unwrap_or(0) > 5_000;
+    let weight = |slug: &str| -> f64 {
+        match (slug, urban) {
+            ("logement" | "aide-alimentaire" | "emploi", true) => 0.45,
+            ("mobilite" | "isolement" | "numerique", false) => 0.4,
+            ("sante" | "acces-aux-droits", _) => 0.25,
+            ("autre", _) => 0.03,
+            _ => 0.12,
+        }
+    };
+    let mut chosen: Vec<String> = options
+        .iter()
+        .filter(|slug| rng.chance(weight(slug)))
+        .cloned()
+        .collect();
+    if chosen.is_empty() {
+        chosen.push(rng.pick(options).clone());
+    }
+    chosen.truncate(4);
+    chosen
+}
+
+/// A complete, valid answer to the Landes questionnaire from `commune`.
+fn demo_answer(commune: &Commune, options: &[String], rng: &mut Rng) -> BTreeMap<String, Value> {
+    let mut a = BTreeMap::new();
+    let difficulties = rng.chance(if commune.population.unwrap_or(0) > 5_000 {
+        0.72
+    } else {
+        0.6
+    });
+    a.insert("difficultes".to_owned(), json!(difficulties));
+    if difficulties {
+        let themes = weighted_themes(commune, options, rng);
+        for t in &themes {
+            if rng.chance(0.8) {
+                a.insert(
+                    format!("gravite_{}", t.replace('-', "_")),
+                    json!(1 + rng.below(4)),
+                );
+            }
+        }
+        a.insert(
+            "domaines".to_owned(),
+            json!({"values": themes, "other": null}),
+        );
+    }
+    let helped = rng.chance(0.45);
+    a.insert("aide".to_owned(), json!(helped));
+    if helped {
+        let by: Vec<&str> = [
+            "famille",
+            "voisins",
+            "association",
+            "commune_ccas",
+            "departement",
+        ]
+        .into_iter()
+        .filter(|_| rng.chance(0.35))
+        .collect();
+        if !by.is_empty() {
+            a.insert("aide_par".to_owned(), json!({"values": by, "other": null}));
+        }
+    }
+    if rng.chance(0.2) {
+        let text = *rng.pick(&[
+            "Un appel de la mairie de temps en temps.",
+            "Savoir à qui m'adresser pour les démarches.",
+            "Un transport pour aller faire mes courses.",
+            "Quelqu'un pour garder les enfants quelques heures.",
+        ]);
+        a.insert("ce_qui_aurait_aide".to_owned(), json!(text));
+    }
+    a.insert(
+        "role".to_owned(),
+        json!(rng.pick(&["benevole", "voisin_solidaire", "non", "non"])),
+    );
+    a.insert(
+        "tranche_age".to_owned(),
+        json!(rng.pick(&["moins_de_25", "25_39", "40_59", "60_74", "75_et_plus"])),
+    );
+    a.insert(
+        "menage".to_owned(),
+        json!(rng.pick(&[
+            "seul",
+            "couple_sans_enfant",
+            "couple_avec_enfants",
+            "famille_monoparentale",
+            "autre"
+        ])),
+    );
+    a.insert("commune".to_owned(), json!(commune.code.as_str()));
+    a
+}
+
+/// An open campaign of the default questionnaire and [`DEMO_ANSWERS`] anonymous answers,
+/// communes drawn in proportion to their population.
+async fn seed_answers(
+    db: &DatabaseConnection,
+    communes: &[Commune],
+    rng: &mut Rng,
+) -> anyhow::Result<usize> {
+    let questionnaire = storage::questionnaires::get(db, storage::questionnaires::DEFAULT_ID)
+        .await?
+        .context("the default questionnaire is missing")?;
+    let version = questionnaire
+        .latest()
+        .context("the default questionnaire has no version")?
+        .clone();
+    let definition: QuestionnaireDefinition = serde_json::from_str(&version.definition)?;
+    let options = domain_options(&definition);
+    let now = Utc::now();
+    let opened: DateTime<Utc> = now - Duration::days(35);
+    let campaign = storage::questionnaires::create_campaign_from_cli(
+        db,
+        NewCampaign {
+            title: "Les nouvelles solidarités, j'en parle — édition de démonstration".to_owned(),
+            description: "Dites-nous, de façon anonyme, ce que vous avez vécu et ce qui pourrait être fait près de chez vous.".to_owned(),
+            questionnaire_version_id: version.id.clone(),
+            opens_at: opened,
+            closes_at: now + Duration::days(25),
+            status: campaign_status::OPEN.to_owned(),
+        },
+    )
+    .await?;
+    let total_population: f64 = communes
+        .iter()
+        .map(|c| f64::from(c.population.unwrap_or(0)) + 400.0)
+        .sum();
+    let is_commune =
+        |code: &solidarites_domain::InseeCode| communes.iter().any(|c| &c.code == code);
+    let mut stored = 0;
+    for _ in 0..DEMO_ANSWERS {
+        // Population-weighted, with a floor so that small communes answer too.
+        let mut target = rng.unit() * total_population;
+        let commune = communes
+            .iter()
+            .find(|c| {
+                target -= f64::from(c.population.unwrap_or(0)) + 400.0;
+                target <= 0.0
+            })
+            .unwrap_or(&communes[0]);
+        let raw = demo_answer(commune, &options, rng);
+        let validated = definition
+            .validate_answers(&raw, &is_commune)
+            .map_err(|e| anyhow!("demo answer refused: {:?}", e.0))?;
+        let days_ago = i64::try_from(rng.below(35)).unwrap_or(0);
+        let day: NaiveDate = (now - Duration::days(days_ago)).date_naive();
+        let channel = if rng.chance(0.1) {
+            "papier"
+        } else {
+            crate::questionnaire::WEB
+        };
+        let outcome = storage::questionnaires::submit(
+            db,
+            &NewResponse {
+                campaign_id: campaign.id.clone(),
+                version_id: version.id.clone(),
+                validated_definition: version.definition.clone(),
+                commune_code: commune.code.as_str().to_owned(),
+                channel: channel.to_owned(),
+                answers: serde_json::to_string(&validated)?,
+                submitted_on: day,
+                idempotency_key_hash: None,
+            },
+            None,
+        )
+        .await?;
+        if matches!(outcome, SubmitOutcome::Created(_)) {
+            stored += 1;
+        }
+    }
+    Ok(stored)
+}
+
+/// The proposals: published ones at every stage of their follow-up, with supports,
+/// priorities and notes, one duplicate merged, one waiting for moderation.
+async fn seed_proposals(db: &DatabaseConnection, index: &CommuneIndex) -> anyhow::Result<usize> {
+    let allowed = storage::themes::active_slugs(db).await?;
+    let ctx = ParseContext {
+        communes: index,
+        allowed_themes: &allowed,
+    };
+    let communes = index.communes();
+    let now = Utc::now();
+    let mut ids = Vec::with_capacity(PROPOSALS.len());
+    for p in PROPOSALS {
+        let request = CreateProposalRequest {
+            title: Some(p.title.to_owned()),
+            description: Some(p.description.to_owned()),
+            themes: p.themes.iter().map(|t| (*t).to_owned()).collect(),
+            commune_code: match p.commune {
+                Some(name) => Some(commune_by_name(communes, name)?.code.as_str().to_owned()),
+                None => None,
+            },
+            pseudonym: p.pseudonym.map(str::to_owned),
+        };
+        let draft =
+            submission::parse_proposal(&request, &ctx).map_err(|e| fields_error("proposal", &e))?;
+        let published_at = now - Duration::weeks(p.weeks_ago);
+        let id =
+            storage::proposals::create_at(db, &draft, published_at - Duration::days(2)).await?;
+        storage::moderation::decide(db, id, &Decision::Approve)
+            .await
+            .map_err(|e| anyhow!("demo proposal not published: {e}"))?;
+        storage::proposals::backdate_publication(db, id, published_at).await?;
+        // Steps spread evenly between the publication and today.
+        let steps = i32::try_from(p.steps.len()).unwrap_or(1);
+        for (k, (new_status, answer)) in (1..).zip(p.steps) {
+            let at = published_at + Duration::weeks(p.weeks_ago) * k / (steps + 1);
+            debug_assert!(status::ALL.contains(new_status));
+            storage::proposals::set_status(db, id, new_status, answer, at)
+                .await
+                .map_err(|e| anyhow!("demo proposal status: {e}"))?;
+        }
+        storage::proposals::add_demo_supports(db, id, p.supports).await?;
+        if let Some(rank) = p.priority {
+            storage::proposals::set_priority(db, id, Some(rank), now)
+                .await
+                .map_err(|e| anyhow!("demo proposal priority: {e}"))?;
+        }
+        if let Some(note) = p.note {
+            storage::proposals::set_note(db, id, Some(note), now)
+                .await
+                .map_err(|e| anyhow!("demo proposal note: {e}"))?;
+        }
+        ids.push(id);
+    }
+    let (dup, kept) = DUPLICATE_OF;
+    storage::proposals::merge(db, ids[dup], ids[kept], now)
+        .await
+        .map_err(|e| anyhow!("demo merge: {e}"))?;
+
+    let (title, description, themes, commune) = PENDING_PROPOSAL;
+    let request = CreateProposalRequest {
+        title: Some(title.to_owned()),
+        description: Some(description.to_owned()),
+        themes: themes.iter().map(|t| (*t).to_owned()).collect(),
+        commune_code: Some(commune_by_name(communes, commune)?.code.as_str().to_owned()),
+        pseudonym: None,
+    };
+    let draft =
+        submission::parse_proposal(&request, &ctx).map_err(|e| fields_error("proposal", &e))?;
+    storage::proposals::create(db, &draft).await?;
+    Ok(ids.len() + 1)
+}

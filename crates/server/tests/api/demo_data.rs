@@ -1,0 +1,157 @@
+//! The demonstration content: stored once into an empty database, through the real
+//! storage, and visible through the public API.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use reqwest::StatusCode;
+use sea_orm::{ConnectionTrait, Statement};
+use serde_json::Value;
+use solidarites_api_types::{
+    ActorListResponse, InitiativeListResponse, ModerationQueueResponse, ProposalListResponse,
+};
+use solidarites_domain::demo::demo_communes;
+use solidarites_server::{
+    auth::Role,
+    demo_data::{self, DemoSummary, DEMO_ANSWERS},
+};
+
+use crate::helpers::{for_each_backend, spawn_app, TestDb};
+
+async fn count(db: &TestDb, table: &str) -> i64 {
+    let conn = &db.conn;
+    let row = conn
+        .query_one_raw(Statement::from_string(
+            conn.get_database_backend(),
+            format!("SELECT COUNT(*) AS n FROM {table}"),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get::<i64>("", "n").unwrap()
+}
+
+async fn counts(db: &TestDb) -> Vec<i64> {
+    let mut out = Vec::new();
+    for table in [
+        "actors",
+        "initiatives",
+        "campaigns",
+        "responses",
+        "proposals",
+        "proposal_supports",
+        "proposal_status_events",
+        "label_grants",
+    ] {
+        out.push(count(db, table).await);
+    }
+    out
+}
+
+#[tokio::test]
+async fn demo_content_fills_an_empty_database_once() {
+    for_each_backend(|db| async move {
+        let db = db.with_communes(&demo_communes()).await;
+        let stored = demo_data::seed(&db.conn).await.unwrap();
+        assert_eq!(
+            stored,
+            Some(DemoSummary {
+                actors: 10,
+                initiatives: 40,
+                answers: DEMO_ANSWERS,
+                proposals: 12,
+            })
+        );
+        let after_first = counts(&db).await;
+        assert_eq!(&after_first[..5], [10, 40, 1, 420, 12]);
+        assert!(after_first[5] > 200, "{after_first:?}");
+
+        // A second run stores nothing.
+        assert_eq!(demo_data::seed(&db.conn).await.unwrap(), None);
+        assert_eq!(counts(&db).await, after_first);
+
+        // What the public sees.
+        let app = spawn_app(db).await;
+        let initiatives: InitiativeListResponse = app
+            .get("/api/v1/initiatives?per_page=100")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(initiatives.total, 40);
+        let mut themes: Vec<&str> = initiatives
+            .items
+            .iter()
+            .flat_map(|i| i.content.themes.iter().map(String::as_str))
+            .collect();
+        themes.sort_unstable();
+        themes.dedup();
+        assert!(themes.len() >= 8, "{themes:?}");
+        assert!(initiatives.items.iter().all(|i| i.content.has_point));
+        let actors: ActorListResponse = app
+            .get("/api/v1/actors?per_page=100")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(actors.total, 10);
+        assert!(
+            actors
+                .items
+                .iter()
+                .filter(|a| a.charter_signed_at.is_some())
+                .count()
+                >= 3
+        );
+        assert!(actors.items.iter().any(|a| !a.labels.is_empty()));
+        let campaigns: Value = app.get("/api/v1/campaigns").await.json().await.unwrap();
+        assert_eq!(campaigns["campaigns"].as_array().unwrap().len(), 1);
+
+        let proposals: ProposalListResponse = app
+            .get("/api/v1/proposals?sort=priority&per_page=100")
+            .await
+            .json()
+            .await
+            .unwrap();
+        // 11 published, one of them merged into another.
+        assert_eq!(proposals.total, 10);
+        assert_eq!(proposals.items[0].priority, Some(1));
+        let mut statuses: Vec<&str> = proposals.items.iter().map(|p| p.status.as_str()).collect();
+        statuses.sort_unstable();
+        statuses.dedup();
+        assert_eq!(
+            statuses,
+            [
+                "accepted",
+                "declined",
+                "done",
+                "in_progress",
+                "submitted",
+                "under_study"
+            ]
+        );
+        for p in &proposals.items {
+            let dates: Vec<&str> = p.timeline.iter().map(|e| e.at.as_str()).collect();
+            let mut sorted = dates.clone();
+            sorted.sort_unstable();
+            assert_eq!(dates, sorted, "{}", p.content.title);
+            let territory = p.needs.territory.as_ref().unwrap();
+            assert!(!territory.secret);
+            assert!(territory.themes.iter().all(|t| t.share.is_some()));
+        }
+        let kept = proposals
+            .items
+            .iter()
+            .find(|p| p.content.title == "Une épicerie solidaire itinérante")
+            .unwrap();
+        assert_eq!(kept.support_count, 61 + 9);
+
+        let moderator = app.login_as(Role::Moderator).await;
+        let res = moderator.get("/api/v1/admin/moderation").await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let queue: ModerationQueueResponse = res.json().await.unwrap();
+        assert_eq!(
+            queue.items.iter().filter(|i| i.kind == "proposal").count(),
+            1
+        );
+    })
+    .await;
+}
