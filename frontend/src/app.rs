@@ -1,93 +1,109 @@
-//! The page: skip link, header, main content, footer.
+//! The page frame: skip link, header with the main menu, `<main>` holding the current
+//! page, footer. The page shown follows the router's location.
 
 use leptos::prelude::*;
 
-use crate::health::{self, HealthError, StatusLine, Tone};
-use solidarites_api_types::HealthResponse;
+use crate::i18n::common;
+use crate::pages;
+use crate::router::{self, Route, Section};
 
-/// `id` of `<main>`, the skip link's target.
-const MAIN_ID: &str = "contenu";
+/// `id` of `<main>`: target of the skip link, focused after each navigation.
+pub const MAIN_ID: &str = "contenu";
+
+/// Sets the document title to "{page} — Solidarités".
+pub fn set_page_title(page: &str) {
+    crate::browser::set_title(&(common::t().page_title)(page));
+}
 
 /// The whole page body.
 #[component]
 pub fn App() -> impl IntoView {
+    let router = router::provide_router();
+    let route = Memo::new(move |_| router.location.with(|l| Route::parse(&l.path)));
+    let t = common::t();
+
+    let page = move || match route.get() {
+        Route::Home => view! { <pages::home::HomePage/> }.into_any(),
+        Route::Carte => view! { <pages::carte::CartePage/> }.into_any(),
+        Route::AddInitiative => view! { <pages::carte::AddInitiativePage/> }.into_any(),
+        Route::EditInitiative(token) => {
+            view! { <pages::carte::EditInitiativePage token=token/> }.into_any()
+        }
+        Route::Actors => view! { <pages::actors::ActorsPage/> }.into_any(),
+        Route::Actor(id) => view! { <pages::actors::ActorPage id=id/> }.into_any(),
+        Route::Questionnaire(id) => {
+            view! { <pages::questionnaire::QuestionnairePage campaign_id=id/> }.into_any()
+        }
+        Route::Proposals => view! { <pages::proposals::ProposalsPage/> }.into_any(),
+        Route::NewProposal => view! { <pages::proposals::NewProposalPage/> }.into_any(),
+        Route::Proposal(id) => view! { <pages::proposals::ProposalPage id=id/> }.into_any(),
+        Route::NotFound => view! { <pages::not_found::NotFoundPage/> }.into_any(),
+    };
+    // The map needs the whole width; text pages keep a readable line length.
+    let main_class = move || match route.get() {
+        Route::Carte => "conteneur conteneur--large",
+        _ => "conteneur",
+    };
+
     view! {
-        <a class="lien-evitement" href=format!("#{MAIN_ID}")>"Aller au contenu principal"</a>
+        <a class="lien-evitement" href=format!("#{MAIN_ID}")>{t.skip_link}</a>
         <header class="entete">
-            <div class="conteneur">
-                <p class="marque">
-                    <span class="marque__nom">"Solidarités"</span>
-                    <span class="marque__devise">"Politiques sociales participatives"</span>
-                </p>
+            <div class="conteneur conteneur--large entete__ligne">
+                <a class="marque" href="/">
+                    <span class="marque__nom">{t.site_name}</span>
+                    <span class="marque__devise">{t.tagline}</span>
+                </a>
+                <Menu route=route/>
             </div>
         </header>
-        <main id=MAIN_ID class="conteneur" tabindex="-1">
-            <h1>"Solidarités"</h1>
-            <p class="intro">
-                "Solidarités est la plateforme ouverte qui permet aux collectivités locales "
-                "de construire leur politique sociale avec les habitantes et les habitants\u{a0}: "
-                "une carte des solidarités qui recense les services et les lieux d’entraide du "
-                "territoire, un questionnaire des besoins pour dire ce qui manque, et des "
-                "propositions à déposer, discuter et soutenir."
-            </p>
-            <ul class="piliers">
-                <li>
-                    <h2>"Carte des solidarités"</h2>
-                    <p>"Les services, associations et lieux d’entraide près de chez vous."</p>
-                </li>
-                <li>
-                    <h2>"Questionnaire des besoins"</h2>
-                    <p>"Quelques questions pour faire connaître vos besoins, en toute confidentialité."</p>
-                </li>
-                <li>
-                    <h2>"Propositions"</h2>
-                    <p>"Des idées déposées par les habitants, ouvertes au débat et au soutien."</p>
-                </li>
-            </ul>
-            <ServiceStatus/>
+        <main id=MAIN_ID class=main_class tabindex="-1">
+            {page}
         </main>
         <footer class="pied">
-            <div class="conteneur">
+            <div class="conteneur conteneur--large">
                 <p>
-                    "Solidarités "{env!("CARGO_PKG_VERSION")}
-                    " — logiciel libre (licence AGPL-3.0) au service des collectivités locales."
+                    {(t.footer)(env!("CARGO_PKG_VERSION"))} " "
+                    <a href="/api/v1/openapi.json">{t.footer_api}</a>
                 </p>
             </div>
         </footer>
     }
 }
 
-/// The live status line, fed by `GET /api/v1/health`.
+/// The main menu; the entry of the current page carries `aria-current="page"`.
 #[component]
-fn ServiceStatus() -> impl IntoView {
-    // `None` while a request is under way.
-    let outcome: RwSignal<Option<Result<HealthResponse, HealthError>>> = RwSignal::new(None);
-    let check = move || {
-        outcome.set(None);
-        leptos::task::spawn_local(async move {
-            let result = health::fetch_health().await;
-            outcome.set(Some(result));
-        });
-    };
-    check();
-
-    let line = move || -> StatusLine {
-        outcome.with(|outcome| {
-            outcome
-                .as_ref()
-                .map_or_else(health::pending, health::describe)
-        })
-    };
-    let failed = move || line().tone == Tone::Error;
-    let retry = move |_| check();
-
+fn Menu(route: Memo<Route>) -> impl IntoView {
+    let t = common::t();
+    let entries = [
+        (Section::Home, "/", t.nav_home),
+        (Section::Carte, "/carte", t.nav_carte),
+        (
+            Section::Questionnaire,
+            "/questionnaire",
+            t.nav_questionnaire,
+        ),
+        (Section::Proposals, "/propositions", t.nav_proposals),
+        (Section::Actors, "/acteurs", t.nav_actors),
+    ];
     view! {
-        <section class="etat" aria-labelledby="etat-titre">
-            <h2 id="etat-titre">"État du service"</h2>
-            <p role="status" class=move || line().tone.class()>{move || line().text}</p>
-            <Show when=failed>
-                <button type="button" class="bouton" on:click=retry>"Réessayer"</button>
-            </Show>
-        </section>
+        <nav class="menu" aria-label=t.nav_label>
+            <ul class="menu__liste">
+                {entries
+                    .into_iter()
+                    .map(|(section, href, label)| {
+                        let current = move || {
+                            (route.get().section() == Some(section)).then_some("page")
+                        };
+                        view! {
+                            <li>
+                                <a class="menu__lien" href=href aria-current=current>
+                                    {label}
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </nav>
     }
 }

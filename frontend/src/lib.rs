@@ -1,10 +1,23 @@
 //! Solidarités — the client-side rendered (CSR) Leptos app.
 //!
 //! The page shell (`<html lang="fr">`, `<title>`, stylesheet) lives in `frontend/index.html`;
-//! this crate renders the body: skip link, header, main content and footer.
+//! this crate renders the body: skip link, header, the current page, footer.
+//!
+//! - [`router`]: client-side routes on the History API;
+//! - [`i18n`]: every string shown, one catalogue per area;
+//! - [`format`]: French dates and numbers;
+//! - [`api`]: typed calls to `/api/v1`;
+//! - [`pages`]: one module per area of the site.
 
+pub mod api;
 pub mod app;
-pub mod health;
+pub mod browser;
+pub mod carte;
+pub mod components;
+pub mod format;
+pub mod i18n;
+pub mod pages;
+pub mod router;
 
 /// Installs the panic hook and mounts the app to `<body>`.
 pub fn start() {

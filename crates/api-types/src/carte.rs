@@ -7,6 +7,20 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+/// `GET /api/v1/config`: what the web app needs to know about this instance to draw maps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicConfigResponse {
+    /// URL template of the background tiles (`{z}`, `{x}`, `{y}`, optional `{s}`); `None`
+    /// when this instance has no tiles: maps show communes and markers on a plain background.
+    pub tile_url: Option<String>,
+    /// Credit for the tiles, HTML as the tile provider words it; empty without tiles.
+    pub tile_attribution: String,
+    /// Bounding box of the territory, `[minLon, minLat, maxLon, maxLat]` (WGS 84), `None`
+    /// before any commune is imported.
+    pub territory_bbox: Option<Vec<f64>>,
+}
+
 /// A theme of solidarity initiatives (`GET /api/v1/themes`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -164,6 +164,17 @@ struct ServeArgs {
     /// for sign-in throttling. Leave off when clients reach the server directly.
     #[arg(long, env = "SOLIDARITES_TRUST_PROXY", default_value_t = false)]
     trust_proxy: bool,
+    /// Background tiles of the public maps (`{z}`, `{x}`, `{y}`, optional `{s}`); an empty
+    /// value disables tiles (communes and markers on a plain background).
+    #[arg(long, env = "SOLIDARITES_TILE_URL", default_value = crate::config::DEFAULT_TILE_URL)]
+    tile_url: String,
+    /// Credit shown under the maps for the tiles (HTML).
+    #[arg(
+        long,
+        env = "SOLIDARITES_TILE_ATTRIBUTION",
+        default_value = crate::config::DEFAULT_TILE_ATTRIBUTION
+    )]
+    tile_attribution: String,
     /// Statistical secrecy: results computed from fewer respondents are shown as `secret`.
     #[arg(long, env = "SOLIDARITES_SECRECY_K", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
     secrecy_k: u32,
@@ -483,6 +494,8 @@ fn settings(database_url: String, args: ServeArgs) -> Settings {
         frontend_dir: args.frontend_dir,
         territory_refresh: Duration::from_secs(args.territory_refresh_secs),
         trust_proxy: args.trust_proxy,
+        tile_url: Some(args.tile_url.trim().to_owned()).filter(|url| !url.is_empty()),
+        tile_attribution: args.tile_attribution.trim().to_owned(),
         secrecy_k: args.secrecy_k,
         gap_distance_km: args.gap_distance_km,
         public_results: args.public_results,

@@ -25,6 +25,11 @@ pub struct Settings {
     pub answer_burst_per_ip: u32,
     /// …then one more per this interval (in memory only, like sign-in throttling).
     pub answer_refill_per_ip: Duration,
+    /// Background tiles of the public maps: an `{z}/{x}/{y}` URL template, or `None` for
+    /// no tiles (the maps still draw communes and markers on a plain background).
+    pub tile_url: Option<String>,
+    /// Credit shown under the maps for the tiles (HTML, as tile providers word it).
+    pub tile_attribution: String,
     /// New proposals, supports and withdrawals one client address may send at once…
     pub proposal_burst_per_ip: u32,
     /// …then one more per this interval (in memory only).
@@ -41,6 +46,12 @@ pub struct Settings {
     pub public_results: bool,
 }
 
+/// OpenStreetMap's own tile server (fine for modest traffic; see its tile usage policy).
+pub const DEFAULT_TILE_URL: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+/// The credit OpenStreetMap asks for.
+pub const DEFAULT_TILE_ATTRIBUTION: &str =
+    "&copy; les contributeurs d&rsquo;<a href=\"https://www.openstreetmap.org/copyright\">OpenStreetMap</a>";
+
 impl Settings {
     /// Local defaults: SQLite in `./data`, port 8080 on the loopback interface.
     pub fn local(database_url: impl Into<String>) -> Self {
@@ -55,6 +66,8 @@ impl Settings {
             // A shared connection (a CCAS reception desk, a family) may send several.
             answer_burst_per_ip: 30,
             answer_refill_per_ip: Duration::from_secs(2),
+            tile_url: Some(DEFAULT_TILE_URL.to_owned()),
+            tile_attribution: DEFAULT_TILE_ATTRIBUTION.to_owned(),
             // Someone browsing proposals supports a few in a row.
             proposal_burst_per_ip: 30,
             proposal_refill_per_ip: Duration::from_secs(2),

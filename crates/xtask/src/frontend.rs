@@ -7,8 +7,10 @@
 //!    `wasm-bindgen` crate), generates the JS glue (`--target web`);
 //! 4. release only: `wasm-opt -Oz` from the npm package `binaryen`
 //!    (`node_modules/.bin/wasm-opt`, installed with `npm install` when missing);
-//! 5. writes `frontend/dist/`: `index.html` (from `frontend/index.html`), `style.css`,
-//!    the JS glue and the `.wasm`, then prints their sizes, raw and gzipped.
+//! 5. writes `frontend/dist/`: `index.html` (from `frontend/index.html`), `style.css`
+//!    (`frontend/style.css` then `frontend/carte.css`),
+//!    the JS glue and the `.wasm`, and Leaflet from npm under `vendor/` (see `vendor.rs`),
+//!    then prints their sizes, raw and gzipped.
 //!
 //! Steps 3–4 are cached in `<target>/xtask/frontend-<profile>/`: when cargo produced the
 //! same `.wasm` as last time, only step 5 runs again.
@@ -23,12 +25,14 @@ use anyhow::{bail, Context, Result};
 use wasm_bindgen_cli_support::Bindgen;
 
 use crate::util::{self, human_size, note, step};
+use crate::vendor;
 
 pub const HELP: &str = "\
 Builds the Leptos app for wasm32-unknown-unknown, runs wasm-bindgen (as a library) and,
 in release mode, wasm-opt -Oz (npm package `binaryen`, installed into node_modules/ with
 `npm install` when npm is available). Writes frontend/dist/: index.html, style.css,
-solidarites.js and solidarites_bg.wasm. Serve that directory at --public-url.
+solidarites.js and solidarites_bg.wasm, and Leaflet with its clustering plug-in (npm)
+under vendor/<package>-<version>/. Serve that directory at --public-url.
 
 Options:
   --dev                 Debug build (cargo `dev` profile, no wasm-opt): faster to build,
@@ -167,8 +171,9 @@ pub fn run(args: &[String]) -> Result<()> {
     ensure_wasm_target(&layout.root)?;
     cargo_build(&layout, options.dev)?;
     let stage = bindgen_and_optimize(&layout, options.dev)?;
-    write_dist(&layout, &options)?;
-    print_report(&layout, &options, &stage)?;
+    vendor::ensure_installed(&layout.root)?;
+    let vendored = write_dist(&layout, &options)?;
+    print_report(&layout, &options, &stage, &vendored)?;
     println!(
         "Done in {:.1} s. To look at it: python3 -m http.server --bind 127.0.0.1 8080 --directory {}",
         started.elapsed().as_secs_f64(),
@@ -397,28 +402,48 @@ fn write_stamp(layout: &Layout, key: &str, info: StageInfo) -> Result<()> {
     .with_context(|| format!("cannot write {}", stamp.display()))
 }
 
-/// Rebuilds `frontend/dist/` from the stage and the static files.
-fn write_dist(layout: &Layout, options: &Options) -> Result<()> {
+/// Rebuilds `frontend/dist/` from the stage, the static files and the npm libraries.
+fn write_dist(layout: &Layout, options: &Options) -> Result<vendor::Vendored> {
     step(&format!("Writing {}", layout.dist.display()));
     let template_path = layout.frontend.join("index.html");
     let template = fs::read_to_string(&template_path)
         .with_context(|| format!("cannot read {}", template_path.display()))?;
-    let style_path = layout.frontend.join("style.css");
-    let style =
-        fs::read(&style_path).with_context(|| format!("cannot read {}", style_path.display()))?;
+    let style = read_stylesheets(&layout.frontend)?;
     let js = fs::read(layout.js(&layout.stage))?;
     let wasm = fs::read(layout.wasm(&layout.stage))?;
-
-    let assets = assets_html(&options.public_url, &style, &js, &wasm);
-    let index = render_index(&template, &assets)
-        .with_context(|| format!("in {}", template_path.display()))?;
 
     // Empty it rather than delete it: a server started inside it keeps working.
     util::empty_dir(&layout.dist)?;
     util::copy_dir(&layout.stage, &layout.dist, &[".xtask-stamp"])?;
+    let vendored = vendor::copy_into(&layout.root, &layout.dist, &options.public_url)?;
+
+    let assets = format!(
+        "{}\n    {}",
+        assets_html(&options.public_url, &style, &js, &wasm),
+        vendor::assets_block(&vendored)
+    );
+    let index = render_index(&template, &assets)
+        .with_context(|| format!("in {}", template_path.display()))?;
     fs::write(layout.dist.join("style.css"), style)?;
     fs::write(layout.dist.join("index.html"), index)?;
-    Ok(())
+    Ok(vendored)
+}
+
+/// `frontend/style.css` followed by the stylesheet of each area of the app, as one file
+/// (one request; each area keeps its own file to edit).
+const STYLESHEETS: &[&str] = &["style.css", "carte.css"];
+
+fn read_stylesheets(frontend: &Path) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    for name in STYLESHEETS {
+        let path = frontend.join(name);
+        let bytes = fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        if !out.is_empty() {
+            out.push(b'\n');
+        }
+        out.extend(bytes);
+    }
+    Ok(out)
 }
 
 /// The `<head>` tags that load the app. Each URL carries a hash of its file (`?v=`), so
@@ -465,7 +490,12 @@ fn render_index(template: &str, assets: &str) -> Result<String> {
     ))
 }
 
-fn print_report(layout: &Layout, options: &Options, stage: &StageInfo) -> Result<()> {
+fn print_report(
+    layout: &Layout,
+    options: &Options,
+    stage: &StageInfo,
+    vendored: &vendor::Vendored,
+) -> Result<()> {
     let mode = match (options.dev, stage.optimized) {
         (true, _) => "dev build, not optimized",
         (false, true) => "release, wasm-opt -Oz",
@@ -503,6 +533,32 @@ fn print_report(layout: &Layout, options: &Options, stage: &StageInfo) -> Result
         "total",
         human_size(total),
         human_size(total_gz)
+    );
+    // Loaded on top of the above by the pages that show a map.
+    let (mut map_total, mut map_total_gz) = (total, total_gz);
+    for path in &vendored.loaded {
+        let bytes = fs::read(layout.dist.join(path))?;
+        let (raw, gz) = (bytes.len() as u64, util::gzip_len(&bytes)?);
+        map_total += raw;
+        map_total_gz += gz;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        let _ = writeln!(
+            report,
+            "  {:<24} {:>11} {:>11}",
+            format!("+ {name}"),
+            human_size(raw),
+            human_size(gz)
+        );
+    }
+    let _ = writeln!(
+        report,
+        "  {:<24} {:>11} {:>11}",
+        "total, map pages",
+        human_size(map_total),
+        human_size(map_total_gz)
     );
     if stage.optimized {
         let _ = writeln!(

@@ -11,11 +11,13 @@
 )]
 
 mod bench;
+mod browser;
 mod checks;
 mod demo;
 mod frontend;
 mod test;
 mod util;
+mod vendor;
 
 use std::process::ExitCode;
 
@@ -45,6 +47,13 @@ const TASKS: &[Task] = &[
         about: "Run every test (PostgreSQL too when TEST_DATABASE_URL is set)",
         long_help: test::HELP,
         run: test::run,
+    },
+    Task {
+        name: "browser",
+        args: "[--no-build] [file.test.mjs ...]",
+        about: "Run the browser tests (headless Chromium) against a fresh test server",
+        long_help: browser::HELP,
+        run: browser::run,
     },
     Task {
         name: "frontend",

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 
-use crate::{checks, frontend, util};
+use crate::{browser, checks, frontend, util};
 
 pub const HELP: &str = "\
 Runs every test:
@@ -10,7 +10,9 @@ Runs every test:
      database or async runtime in their dependency tree);
   2. builds the WASM app (release) so the server tests check the real bundle;
   3. cargo test on the whole workspace, including the tests marked #[ignore] because they
-     need that build.
+     need that build;
+  4. the browser tests (`cargo xtask browser`): headless Chromium against the debug
+     `solidarites` binary that step 3 built, on a fresh database.
 
 The API tests run on SQLite, and also on PostgreSQL when TEST_DATABASE_URL is set
 (e.g. postgres://postgres@127.0.0.1:5432/postgres); under CI=true PostgreSQL is required.
@@ -31,5 +33,6 @@ pub fn run(args: &[String]) -> Result<()> {
             .args(["test", "--workspace"])
             .args(args)
             .args(["--", "--include-ignored"]),
-    )
+    )?;
+    browser::run_after_rust_tests(&root)
 }

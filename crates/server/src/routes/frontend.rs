@@ -19,14 +19,20 @@ pub async fn serve_frontend(req: HttpRequest, state: web::Data<AppState>) -> Htt
     };
     let candidate = dir.join(&relative);
     if candidate.is_file() {
-        return file_response(&candidate, &req, false);
+        // `vendor/<package>-<version>/…` never changes content (see crates/xtask/src/vendor.rs).
+        let cache = if relative.starts_with("vendor") {
+            "public, max-age=31536000, immutable"
+        } else {
+            "public, max-age=0, must-revalidate"
+        };
+        return file_response(&candidate, &req, cache);
     }
     if relative.extension().is_some() {
         return HttpResponse::NotFound().body("Introuvable");
     }
     let index = dir.join("index.html");
     if index.is_file() {
-        return file_response(&index, &req, true);
+        return file_response(&index, &req, "no-cache");
     }
     HttpResponse::ServiceUnavailable()
         .content_type("text/html; charset=utf-8")
@@ -38,15 +44,10 @@ pub async fn serve_frontend(req: HttpRequest, state: web::Data<AppState>) -> Htt
         )
 }
 
-fn file_response(path: &Path, req: &HttpRequest, is_index: bool) -> HttpResponse {
+fn file_response(path: &Path, req: &HttpRequest, cache: &'static str) -> HttpResponse {
     match NamedFile::open(path) {
         Ok(file) => {
             let mut response = file.respond_to(req).map_into_boxed_body();
-            let cache = if is_index {
-                "no-cache"
-            } else {
-                "public, max-age=0, must-revalidate"
-            };
             if let Ok(value) = header::HeaderValue::from_str(cache) {
                 response.headers_mut().insert(header::CACHE_CONTROL, value);
             }

@@ -12,11 +12,13 @@ mod exports;
 mod frontend;
 mod health;
 mod initiatives;
+mod labels;
 mod locate;
 mod openapi;
 mod proposals;
 mod questionnaire;
 mod results;
+mod site_config;
 mod themes;
 
 use actix_web::{web, HttpResponse};
@@ -29,6 +31,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
             .service(health::get_health)
+            .service(site_config::get_public_config)
             .service(communes::get_communes_geojson)
             .service(communes::list_communes)
             .service(communes::get_commune)
@@ -43,6 +46,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(openapi::get_openapi)
             // Carte des solidarités. Fixed paths before `/initiatives/{id}`.
             .service(themes::list_themes)
+            .service(labels::list_public_labels)
             .service(actors::list_actors)
             .service(actors::get_actor)
             .service(initiatives::list_initiatives)

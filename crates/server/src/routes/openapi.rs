@@ -9,11 +9,13 @@ use utoipa::OpenApi;
     ),
     paths(
         super::health::get_health,
+        super::site_config::get_public_config,
         super::communes::list_communes,
         super::communes::get_commune,
         super::communes::get_communes_geojson,
         super::locate::locate_point,
         super::themes::list_themes,
+        super::labels::list_public_labels,
         super::actors::list_actors,
         super::actors::get_actor,
         super::initiatives::list_initiatives,

@@ -45,6 +45,34 @@ async fn serves_files_and_falls_back_to_index_for_client_routes() {
 }
 
 #[tokio::test]
+async fn versioned_vendor_files_are_cached_for_long_and_the_rest_revalidated() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("index.html"), "<!doctype html>").unwrap();
+    std::fs::write(dir.path().join("style.css"), "body{}").unwrap();
+    let leaflet = dir.path().join("vendor").join("leaflet-1.9.4");
+    std::fs::create_dir_all(&leaflet).unwrap();
+    std::fs::write(leaflet.join("leaflet.js"), "window.L={};").unwrap();
+    let db = TestDb::create(&backends()[0]).await;
+    let mut settings = test_settings(&db);
+    settings.frontend_dir = dir.path().to_path_buf();
+    let app = spawn_app_with(db, settings).await;
+
+    let cache =
+        |res: &reqwest::Response| res.headers()["cache-control"].to_str().unwrap().to_owned();
+    let res = app.get("/vendor/leaflet-1.9.4/leaflet.js").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(cache(&res), "public, max-age=31536000, immutable");
+    let res = app.get("/style.css").await;
+    assert_eq!(cache(&res), "public, max-age=0, must-revalidate");
+    let res = app.get("/carte").await;
+    assert_eq!(cache(&res), "no-cache");
+    assert_eq!(
+        app.get("/vendor/leaflet-1.9.4/missing.js").await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
 async fn explains_in_french_when_the_app_is_not_built() {
     let db = TestDb::create(&backends()[0]).await;
     let app = spawn_app(db).await;
@@ -81,4 +109,32 @@ async fn serves_the_built_leptos_app() {
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()["content-type"], "application/wasm");
     assert!(res.bytes().await.unwrap().starts_with(b"\0asm"));
+
+    // Leaflet and its clustering plug-in are served by us (no CDN), listed for carte.js.
+    let start = html
+        .find(r#"<script type="application/json" id="carte-assets">"#)
+        .expect("the carte-assets block in index.html");
+    let block = &html[start..];
+    let json = &block[block.find('>').unwrap() + 1..block.find("</script>").unwrap()];
+    let assets: serde_json::Value = serde_json::from_str(json).unwrap();
+    let urls: Vec<&str> = ["css", "js"]
+        .iter()
+        .flat_map(|k| assets[k].as_array().unwrap())
+        .map(|u| u.as_str().unwrap())
+        .collect();
+    assert!(urls.iter().any(|u| u.ends_with("/leaflet.js")), "{urls:?}");
+    assert!(
+        urls.iter()
+            .any(|u| u.ends_with("/leaflet.markercluster.js")),
+        "{urls:?}"
+    );
+    for url in urls {
+        assert!(url.starts_with("/vendor/"), "{url}");
+        let res = app.get(url).await;
+        assert_eq!(res.status(), StatusCode::OK, "{url}");
+        assert!(res.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable"));
+    }
 }

@@ -21,6 +21,7 @@ mod initiatives;
 mod locate;
 mod multi_instance;
 mod proposals;
+mod public_config;
 mod questionnaire;
 mod results;
 mod schema;

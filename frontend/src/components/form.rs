@@ -1,0 +1,137 @@
+//! Accessible form errors: a message under each bad field (tied to it with
+//! `aria-describedby`), and a summary above the form that takes the focus and links to
+//! each field.
+
+use leptos::prelude::*;
+
+use crate::i18n::common;
+
+/// `id` of the element holding the error message of the field `field_id`.
+pub fn error_id(field_id: &str) -> String {
+    format!("{field_id}-erreur")
+}
+
+/// `id` of the help text of the field `field_id`.
+pub fn help_id(field_id: &str) -> String {
+    format!("{field_id}-aide")
+}
+
+/// `aria-describedby` of a field: its help text (when it has one) and its error (when
+/// there is one); `None` when neither.
+pub fn described_by(field_id: &str, has_help: bool, has_error: bool) -> Option<String> {
+    let ids: Vec<String> = [
+        has_help.then(|| help_id(field_id)),
+        has_error.then(|| error_id(field_id)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    (!ids.is_empty()).then(|| ids.join(" "))
+}
+
+/// The error message under a field, when there is one.
+#[component]
+pub fn FieldError(
+    /// `id` of the field (the message gets [`error_id`]).
+    field_id: String,
+    #[prop(into)] message: Signal<Option<String>>,
+) -> impl IntoView {
+    let id = error_id(&field_id);
+    move || {
+        message.get().map(|message| {
+            view! {
+                <p id=id.clone() class="champ__erreur">
+                    <span class="visuellement-cache">{common::t().error_prefix}" "</span>
+                    {message}
+                </p>
+            }
+        })
+    }
+}
+
+/// One line of an error summary: the field's `id`, its label, the message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SummaryItem {
+    pub field_id: String,
+    pub label: String,
+    pub message: String,
+}
+
+/// `id` of the error summary: focus it with [`crate::browser::focus_id`] after a failed
+/// submission.
+pub const SUMMARY_ID: &str = "resume-erreurs";
+
+/// The list of errors above a form, each linking to its field (a click or Enter moves the
+/// focus to the field).
+#[component]
+pub fn ErrorSummary(#[prop(into)] items: Signal<Vec<SummaryItem>>) -> impl IntoView {
+    move || {
+        let items = items.get();
+        (!items.is_empty()).then(|| {
+            let count = items.len();
+            view! {
+                <div
+                    id=SUMMARY_ID
+                    class="resume-erreurs"
+                    tabindex="-1"
+                    role="group"
+                    aria-labelledby="resume-erreurs-titre"
+                >
+                    <h2 id="resume-erreurs-titre">{(common::t().error_summary)(count)}</h2>
+                    <ul>
+                        {items
+                            .into_iter()
+                            .map(|item| {
+                                let target = item.field_id.clone();
+                                let focus = move |event: leptos::ev::MouseEvent| {
+                                    event.prevent_default();
+                                    focus_field(&target);
+                                };
+                                view! {
+                                    <li>
+                                        <a href=format!("#{}", item.field_id) on:click=focus>
+                                            {item.label}" — "{item.message}
+                                        </a>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                </div>
+            }
+        })
+    }
+}
+
+/// Moves the focus to a field and scrolls it into view.
+pub fn focus_field(field_id: &str) {
+    crate::browser::focus_id(field_id);
+    if let Some(element) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(field_id))
+    {
+        element.scroll_into_view_with_bool(false);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_described_by_their_help_and_error() {
+        assert_eq!(described_by("q-age", false, false), None);
+        assert_eq!(
+            described_by("q-age", true, false).as_deref(),
+            Some("q-age-aide")
+        );
+        assert_eq!(
+            described_by("q-age", false, true).as_deref(),
+            Some("q-age-erreur")
+        );
+        assert_eq!(
+            described_by("q-age", true, true).as_deref(),
+            Some("q-age-aide q-age-erreur")
+        );
+    }
+}

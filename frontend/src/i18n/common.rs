@@ -1,0 +1,101 @@
+//! Strings of the page frame (header, navigation, footer), the 404 page, and the messages
+//! every page shares (loading, network and server errors, form errors).
+
+use super::{lang, Lang};
+
+#[derive(Debug)]
+pub struct Strings {
+    pub site_name: &'static str,
+    pub tagline: &'static str,
+    pub skip_link: &'static str,
+    pub nav_label: &'static str,
+    pub nav_home: &'static str,
+    pub nav_carte: &'static str,
+    pub nav_actors: &'static str,
+    pub nav_questionnaire: &'static str,
+    pub nav_proposals: &'static str,
+    /// `<title>` of a page: "{page} — Solidarités".
+    pub page_title: fn(&str) -> String,
+    pub footer: fn(&str) -> String,
+    pub footer_api: &'static str,
+    pub not_found_title: &'static str,
+    pub not_found_text: &'static str,
+    pub not_found_home: &'static str,
+    pub loading: &'static str,
+    pub retry: &'static str,
+    pub error_network: &'static str,
+    pub error_body: &'static str,
+    pub error_throttled: &'static str,
+    /// A server error without a message of its own: the HTTP status.
+    pub error_http: fn(u16) -> String,
+    /// Title of a form's error summary, with the number of errors.
+    pub error_summary: fn(usize) -> String,
+    pub required_mark: &'static str,
+    pub optional_mark: &'static str,
+    pub error_prefix: &'static str,
+}
+
+pub const FR: Strings = Strings {
+    site_name: "Solidarités",
+    tagline: "Politiques sociales participatives",
+    skip_link: "Aller au contenu principal",
+    nav_label: "Menu principal",
+    nav_home: "Accueil",
+    nav_carte: "Carte des solidarités",
+    nav_actors: "Acteurs",
+    nav_questionnaire: "Questionnaire",
+    nav_proposals: "Propositions",
+    page_title: |page| format!("{page} — Solidarités"),
+    footer: |version| {
+        format!(
+            "Solidarités {version} — logiciel libre (licence AGPL-3.0) au service des \
+             collectivités locales."
+        )
+    },
+    footer_api: "API ouverte",
+    not_found_title: "Page introuvable",
+    not_found_text: "L’adresse demandée ne correspond à aucune page. Elle a peut-être été \
+                     déplacée, ou une faute de frappe s’est glissée dans l’adresse.",
+    not_found_home: "Revenir à l’accueil",
+    loading: "Chargement…",
+    retry: "Réessayer",
+    error_network: "Le service n’a pas pu être joint. Vérifiez votre connexion ou réessayez \
+                    dans quelques instants.",
+    error_body: "La réponse du service est illisible. Merci de réessayer dans quelques \
+                 instants.",
+    error_throttled: "Trop de demandes en peu de temps. Merci de patienter une minute avant \
+                      de réessayer.",
+    error_http: |status| {
+        format!(
+            "Le service n’a pas pu répondre (erreur\u{a0}{status}). Merci de réessayer dans \
+             quelques instants."
+        )
+    },
+    error_summary: |n| match n {
+        1 => "1 erreur à corriger\u{a0}:".to_owned(),
+        n => format!("{n} erreurs à corriger\u{a0}:"),
+    },
+    required_mark: "obligatoire",
+    optional_mark: "facultatif",
+    error_prefix: "Erreur\u{a0}:",
+};
+
+pub fn t() -> &'static Strings {
+    match lang() {
+        Lang::Fr => &FR,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_with_values() {
+        assert_eq!((FR.page_title)("Accueil"), "Accueil — Solidarités");
+        assert!((FR.error_http)(503).contains("erreur\u{a0}503"));
+        assert_eq!((FR.error_summary)(1), "1 erreur à corriger\u{a0}:");
+        assert_eq!((FR.error_summary)(3), "3 erreurs à corriger\u{a0}:");
+        assert!((FR.footer)("0.1.0").starts_with("Solidarités 0.1.0 — "));
+    }
+}

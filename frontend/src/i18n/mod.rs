@@ -1,0 +1,45 @@
+//! Every string the app shows, in one catalogue: one module per area of the app.
+//!
+//! Each area has a `Strings` struct (one field per message; messages with values are
+//! `fn` fields), a `FR` constant holding the French table, and `t()` returning the table
+//! of the current language. Adding a language is adding a [`Lang`] variant and an `EN`
+//! table next to each `FR` one: the compiler then lists every `t()` to extend, and a
+//! table missing a message does not compile.
+//!
+//! Dates and numbers are written by [`crate::format`].
+
+pub mod actors;
+pub mod carte;
+pub mod common;
+pub mod home;
+pub mod proposals;
+pub mod questionnaire;
+
+/// A language of the interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Fr,
+}
+
+impl Lang {
+    /// BCP 47 code, for `<html lang>`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Fr => "fr",
+        }
+    }
+}
+
+/// The language of the interface. French only for now; this is the one place that will
+/// read a choice (a setting, `navigator.languages`, a menu).
+pub fn lang() -> Lang {
+    Lang::Fr
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_interface_is_french() {
+        assert_eq!(super::lang().code(), "fr");
+    }
+}

@@ -1,0 +1,814 @@
+//! The carte des solidarités: the map and the list of the same results, adding an
+//! initiative, editing one through its private link.
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use solidarites_api_types::{
+    CommuneResponse, CreateInitiativeRequest, CreateInitiativeResponse, InitiativeListResponse,
+    InitiativeResponse, LabelResponse, PublicConfigResponse, SubmitterInitiativeResponse,
+    ThemeResponse,
+};
+
+use crate::api::{self, ApiError};
+use crate::app::set_page_title;
+use crate::browser;
+use crate::carte::data;
+use crate::carte::detail::{item_button_id, FocusReturn, InitiativeDetail, InitiativeItem};
+use crate::carte::filters::{page_count, CarteFilter};
+use crate::carte::form::{ContentInput, InitiativeForm, Submission, SUMMARY_ID};
+use crate::carte::leaflet::{copy_text, options_json, MapController, MapView};
+use crate::carte::widgets::{CommuneChoice, CommuneSearch, Pagination, ThemeIcon};
+use crate::i18n::{carte as i18n, common};
+use crate::router::{self, percent_encode, use_location};
+
+/// Id of the map of the carte page (focus target when a panel closes).
+const MAP_ID: &str = "carte-initiatives";
+
+/// The name of the commune `code`, for a filter restored from the URL.
+async fn commune_choice(code: String) -> Option<CommuneChoice> {
+    let found: CommuneResponse = api::get(&format!("/api/v1/communes/{}", percent_encode(&code)))
+        .await
+        .ok()?;
+    Some(CommuneChoice {
+        code: found.code,
+        name: found.name,
+    })
+}
+
+/// Shown while the page's data loads, or when it failed.
+fn loading_or_error(error: Option<ApiError>) -> AnyView {
+    let c = common::t();
+    match error {
+        None => {
+            view! { <p class="statut statut--attente" role="status">{c.loading}</p> }.into_any()
+        }
+        Some(error) => {
+            view! { <p class="statut statut--erreur" role="alert">{error.message()}</p> }.into_any()
+        }
+    }
+}
+
+/// What every map page needs before it can draw: settings and themes.
+type MapBasics = (PublicConfigResponse, Vec<ThemeResponse>);
+
+async fn map_basics() -> Result<MapBasics, ApiError> {
+    Ok((data::config().await?, data::themes().await?))
+}
+
+#[component]
+pub fn CartePage() -> impl IntoView {
+    let t = i18n::t();
+    set_page_title(t.title);
+    let basics = LocalResource::new(map_basics);
+    view! {
+        <div class="carte-page">
+            <div class="carte-page__entete">
+                <h1>{t.title}</h1>
+                <p class="intro">{t.intro}</p>
+                <p><a class="bouton bouton--plein" href="/carte/ajouter">{t.add_link}</a></p>
+            </div>
+            {move || match basics.get() {
+                None => loading_or_error(None),
+                Some(Err(error)) => loading_or_error(Some(error)),
+                Some(Ok((config, themes))) => view! { <CarteExplorer config=config themes=themes/> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+/// The filters, the map, the detail panel and the list, all following the URL's query.
+#[component]
+fn CarteExplorer(config: PublicConfigResponse, themes: Vec<ThemeResponse>) -> impl IntoView {
+    let t = i18n::t();
+    let location = use_location();
+    let filter = Memo::new(move |_| location.with(|l| CarteFilter::from_query(&l.query)));
+    let labels = LocalResource::new(data::labels);
+    // The list, tagged with the question it answers.
+    let results = LocalResource::new(move || {
+        let filter = filter.get();
+        async move {
+            let answer: Result<InitiativeListResponse, ApiError> =
+                api::get(&filter.list_url()).await;
+            (filter, answer)
+        }
+    });
+    let map = MapController::new();
+    let selected: RwSignal<Option<String>> = RwSignal::new(None);
+    let focus = FocusReturn::new();
+    let detail = LocalResource::new(move || {
+        let id = selected.get();
+        async move {
+            match id {
+                Some(id) => Some(
+                    api::get::<InitiativeResponse>(&format!(
+                        "/api/v1/initiatives/{}",
+                        percent_encode(&id)
+                    ))
+                    .await,
+                ),
+                None => None,
+            }
+        }
+    });
+
+    // The map shows what the list counts, with the same query (the page aside).
+    let shown = Memo::new(move |_| {
+        results.get().and_then(|(f, answer)| {
+            answer
+                .ok()
+                .map(|list| (f.api_query(), list.total, f.is_filtered()))
+        })
+    });
+    Effect::new(move |_| {
+        if !map.is_mounted() {
+            return;
+        }
+        if let Some((query, total, filtered)) = shown.get() {
+            map.show_initiatives(&query, total, filtered, filtered);
+        }
+    });
+    // The commune filter: zoom to it, and show its name in the search box.
+    let commune = RwSignal::new(None::<CommuneChoice>);
+    Effect::new(move |previous: Option<Option<String>>| {
+        let code = filter.with(|f| f.commune.clone());
+        let mounted = map.is_mounted();
+        if mounted {
+            match &code {
+                Some(code) => map.show_commune(code),
+                None if previous.flatten().is_some() => map.show_territory(),
+                None => {}
+            }
+        }
+        match &code {
+            Some(code) if commune.with_untracked(|c| c.as_ref().map(|c| &c.code) != Some(code)) => {
+                let code = code.clone();
+                leptos::task::spawn_local(async move {
+                    if let Some(choice) = commune_choice(code).await {
+                        commune.set(Some(choice));
+                    }
+                });
+            }
+            None => commune.set(None),
+            _ => {}
+        }
+        if mounted {
+            code
+        } else {
+            None
+        }
+    });
+    Effect::new(move |_| {
+        let id = selected.get();
+        if map.is_mounted() {
+            map.select(id.as_deref());
+        }
+    });
+
+    let open = UnsyncCallback::new(move |id: String| {
+        focus.remember();
+        selected.set(Some(id));
+    });
+    let close = UnsyncCallback::new(move |()| {
+        let fallback = selected
+            .get_untracked()
+            .map(|id| item_button_id(&id))
+            .unwrap_or_else(|| MAP_ID.to_owned());
+        selected.set(None);
+        browser::after_render(move || focus.restore(&fallback));
+    });
+    // The panel's title gets the focus once the initiative is there.
+    Effect::new(move |_| {
+        if let Some(Some(Ok(_))) = detail.get() {
+            browser::after_render(|| browser::focus_id("detail-titre"));
+        }
+    });
+
+    let apply = apply_filter;
+    let q_text = RwSignal::new(filter.get_untracked().q.unwrap_or_default());
+    let on_search = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let q = q_text.get_untracked();
+        let q = q.trim();
+        apply(CarteFilter {
+            q: (!q.is_empty()).then(|| q.to_owned()),
+            ..filter.get_untracked()
+        });
+    };
+    let on_commune = move |choice: Option<CommuneChoice>| {
+        apply(CarteFilter {
+            commune: choice.map(|c| c.code),
+            ..filter.get_untracked()
+        });
+    };
+    let clear = move |_| {
+        q_text.set(String::new());
+        commune.set(None);
+        router::replace_query("");
+    };
+
+    let count_text = move || match results.get() {
+        None => common::t().loading.to_owned(),
+        Some((_, Err(error))) => error.message(),
+        Some((f, Ok(list))) => (t.results_count)(list.total, f.is_filtered()),
+    };
+    let options = options_json(&config, &themes, false);
+    let themes_for_list = themes.clone();
+    let themes_for_detail = themes.clone();
+    let page = Signal::derive(move || filter.with(|f| f.page));
+    let pages = Signal::derive(move || {
+        results
+            .get()
+            .and_then(|(_, r)| r.ok())
+            .map_or(1, |l| page_count(l.total))
+    });
+
+    view! {
+               <div class="carte-page__grille">
+                   <form class="filtres" role="search" aria-labelledby="filtres-titre" on:submit=on_search>
+                       <h2 id="filtres-titre">{t.filters_title}</h2>
+                       <details class="filtres__repli" open=wide_screen()>
+                       <summary>{move || (t.filters_summary)(filter.with(active_filters))}</summary>
+                       <fieldset class="groupe">
+                           <legend>{t.filter_themes}</legend>
+                           <p class="champ__aide">{t.filter_themes_hint}</p>
+                           <ul class="choix choix--themes">
+                               {themes
+                                   .iter()
+                                   .filter(|th| !th.retired)
+                                   .cloned()
+                                   .map(|theme| {
+                                       let slug = theme.slug.clone();
+                                       let id = format!("filtre-theme-{slug}");
+    let for_id = id.clone();
+                                       let checked = {
+                                           let slug = slug.clone();
+                                           move || filter.with(|f| f.themes.contains(&slug))
+                                       };
+                                       let label = theme.label.clone();
+                                       view! {
+                                           <li>
+       <label for=for_id class="choix__theme">
+       <input type="checkbox" id=id
+                                                   name="theme"
+                                                   value=slug.clone()
+                                                   prop:checked=checked
+                                                   on:change=move |ev| {
+                                                       let on = event_target_checked(&ev);
+                                                       let mut next = filter.get_untracked();
+                                                       next.themes.retain(|s| *s != slug);
+                                                       if on {
+                                                           next.themes.push(slug.clone());
+                                                       }
+                                                       apply(next);
+                                                   }
+                                               />
+       <ThemeIcon theme=theme/>
+       <span>{label}</span>
+       </label>
+       </li>
+                                       }
+                                   })
+                                   .collect_view()}
+                           </ul>
+                       </fieldset>
+                       <CommuneSearch id="filtre-commune" label=t.filter_commune selected=commune on_change=on_commune/>
+                       <LabelFilter labels=labels filter=filter/>
+                       <div class="champ">
+                           <label for="filtre-texte">{t.filter_text}</label>
+                           <p class="champ__aide" id="filtre-texte-aide">{t.filter_text_hint}</p>
+                           <div class="recherche-texte">
+                               <input
+                                   id="filtre-texte" class="saisie"
+                                   type="search"
+                                   aria-describedby="filtre-texte-aide"
+                                   prop:value=move || q_text.get()
+                                   on:input=move |ev| q_text.set(event_target_value(&ev))
+                               />
+                               <button type="submit" class="bouton">{t.filter_search}</button>
+                           </div>
+                       </div>
+                       <Show when=move || filter.with(CarteFilter::is_filtered)>
+                           <button type="button" class="bouton bouton--discret" on:click=clear>{t.filters_clear}</button>
+                       </Show>
+                       </details>
+                   </form>
+
+                   <div class="carte-page__carte">
+                       <p class="carte-page__compte" role="status">{count_text}</p>
+                       <a class="lien-discret" href="#resultats">{t.skip_to_list}</a>
+                       <div class="carte-zone">
+                                  <MapView
+                               controller=map
+                               options=options
+                               label=t.map_label
+                               id=MAP_ID
+                               on_select=open
+                           />
+                           <p class="carte-zone__legende">{t.map_legend}</p>
+                           {move || detail.get().flatten().map(|answer| match answer {
+                               Ok(initiative) => view! {
+                                   <InitiativeDetail initiative=initiative themes=themes_for_detail.clone() on_close=close/>
+                               }.into_any(),
+                               Err(error) => view! {
+                                   <section class="detail" id="detail-initiative" aria-labelledby="detail-titre">
+                                       <h2 id="detail-titre" tabindex="-1">{t.detail_unavailable}</h2>
+                                       <p>{error.message()}</p>
+                                       <button type="button" class="bouton bouton--discret" on:click=move |_| close.run(())>{t.detail_close}</button>
+                                   </section>
+                               }.into_any(),
+                           })}
+                       </div>
+                   </div>
+               </div>
+
+               <section class="resultats" id="resultats" aria-labelledby="resultats-titre" tabindex="-1">
+                   <h2 id="resultats-titre">{t.list_title}</h2>
+                   <p class="champ__aide">{t.list_hint}</p>
+                   {move || match results.get() {
+                       None => view! { <p class="statut statut--attente">{common::t().loading}</p> }.into_any(),
+                       Some((_, Err(error))) => view! {
+                           <p class="statut statut--erreur">{error.message()}</p>
+                           <button type="button" class="bouton" on:click=move |_| results.refetch()>{common::t().retry}</button>
+                       }.into_any(),
+                       Some((_, Ok(list))) if list.items.is_empty() => view! {
+                           <p>{t.list_empty}</p>
+                       }.into_any(),
+                       Some((_, Ok(list))) => {
+                           let themes = themes_for_list.clone();
+                           view! {
+                               <ol class="resultats__liste">
+                                   {list.items.into_iter().map(|item| {
+                                       let id = item.id.clone();
+                                       let current = Signal::derive(move || selected.with(|s| s.as_deref() == Some(id.as_str())));
+                                       view! { <InitiativeItem item=item themes=themes.clone() on_open=open current=current/> }
+                                   }).collect_view()}
+                               </ol>
+                           }.into_any()
+                       }
+                   }}
+                   <Pagination page=page pages=pages href=page_href/>
+               </section>
+           }
+}
+
+/// Whether the window is wide enough to show the filters beside the map (they start
+/// folded on phones, so that the map comes first).
+fn wide_screen() -> bool {
+    web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|w| w.as_f64())
+        .is_some_and(|w| w >= 1024.0)
+}
+
+/// How many filters are set (each theme counts).
+fn active_filters(f: &CarteFilter) -> usize {
+    f.themes.len()
+        + usize::from(f.commune.is_some())
+        + usize::from(f.label.is_some())
+        + usize::from(f.q.is_some())
+}
+
+/// Shows the carte with `next` filters, from the first page of the list.
+fn apply_filter(next: CarteFilter) {
+    router::replace_query(&next.first_page().to_query());
+}
+
+/// The carte's URL for page `n` of the current filters.
+fn page_href(n: u64) -> String {
+    let query = router::use_router()
+        .location
+        .with_untracked(|l| l.query.clone());
+    let filter = CarteFilter {
+        page: n,
+        ..CarteFilter::from_query(&query)
+    };
+    let query = filter.to_query();
+    if query.is_empty() {
+        "/carte#resultats".to_owned()
+    } else {
+        format!("/carte?{query}")
+    }
+}
+
+/// The label filter, when the instance has labels (or the URL names one).
+#[component]
+fn LabelFilter(
+    labels: LocalResource<Result<Vec<LabelResponse>, ApiError>>,
+    filter: Memo<CarteFilter>,
+) -> impl IntoView {
+    let apply = apply_filter;
+    let t = i18n::t();
+    move || {
+        let list = labels.get().and_then(Result::ok).unwrap_or_default();
+        let current = filter.with(|f| f.label.clone());
+        if list.is_empty() && current.is_none() {
+            return None;
+        }
+        Some(view! {
+            <div class="champ">
+                <label for="filtre-label">{t.filter_label}</label>
+                <select class="saisie" id="filtre-label"
+                    on:change=move |ev| {
+                        let value = event_target_value(&ev);
+                        apply(CarteFilter {
+                            label: (!value.is_empty()).then_some(value),
+                            ..filter.get_untracked()
+                        });
+                    }
+                >
+                    <option value="" selected=current.is_none()>{t.filter_label_any}</option>
+                    {list.into_iter().map(|l| {
+                        let selected = current.as_deref() == Some(l.slug.as_str());
+                        view! { <option value=l.slug.clone() selected=selected>{l.name.clone()}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+        })
+    }
+}
+
+#[component]
+pub fn AddInitiativePage() -> impl IntoView {
+    let t = i18n::t();
+    set_page_title(t.add_title);
+    let basics = LocalResource::new(map_basics);
+    let created: RwSignal<Option<CreateInitiativeResponse>> = RwSignal::new(None);
+    view! {
+        <h1>{t.add_title}</h1>
+        {move || match created.get() {
+            Some(done) => view! { <Submitted created=done/> }.into_any(),
+            None => view! {
+                <p class="intro">{t.add_intro}</p>
+                {move || match basics.get() {
+                    None => loading_or_error(None),
+                    Some(Err(error)) => loading_or_error(Some(error)),
+                    Some(Ok((config, themes))) => view! { <AddForm config=config themes=themes created=created/> }.into_any(),
+                }}
+            }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn AddForm(
+    config: PublicConfigResponse,
+    themes: Vec<ThemeResponse>,
+    created: RwSignal<Option<CreateInitiativeResponse>>,
+) -> impl IntoView {
+    let t = i18n::t();
+    let errors: RwSignal<BTreeMap<String, String>> = RwSignal::new(BTreeMap::new());
+    let general = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+    let on_submit = UnsyncCallback::new(move |submission: Submission| {
+        pending.set(true);
+        leptos::task::spawn_local(async move {
+            let request = CreateInitiativeRequest {
+                content: submission.content,
+                actor_id: submission.actor_id,
+                new_actor: submission.new_actor,
+            };
+            let answer: Result<CreateInitiativeResponse, ApiError> =
+                api::post("/api/v1/initiatives", &request, &[]).await;
+            pending.set(false);
+            match answer {
+                Ok(done) => {
+                    errors.set(BTreeMap::new());
+                    created.set(Some(done));
+                    if let Some(window) = web_sys::window() {
+                        window.scroll_to_with_x_and_y(0.0, 0.0);
+                    }
+                    browser::after_render(|| browser::focus_id("envoi-titre"));
+                }
+                Err(error) => {
+                    let fields = error.fields();
+                    general.set(fields.is_empty().then(|| error.message()));
+                    errors.set(fields);
+                    browser::after_render(|| browser::focus_id(SUMMARY_ID));
+                }
+            }
+        });
+    });
+    view! {
+        <InitiativeForm
+            config=config
+            themes=themes
+            initial=ContentInput { point: true, ..ContentInput::default() }
+            with_actor=true
+            submit_label=t.submit_add
+            on_submit=on_submit
+            errors=errors
+            general_error=general
+            pending=pending.into()
+        />
+    }
+}
+
+/// The full address of the private edit link.
+fn absolute_url(path: &str) -> String {
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    format!("{origin}{path}")
+}
+
+/// After a submission: the pending-moderation notice and the private edit link.
+#[component]
+fn Submitted(created: CreateInitiativeResponse) -> impl IntoView {
+    let t = i18n::t();
+    let link = absolute_url(&created.edit_url);
+    let copied = RwSignal::new(None::<bool>);
+    let copy = {
+        let link = link.clone();
+        move |_| {
+            let link = link.clone();
+            leptos::task::spawn_local(async move {
+                copied.set(Some(copy_text(&link).await));
+            });
+        }
+    };
+    view! {
+        <section class="envoi" aria-labelledby="envoi-titre">
+            <h2 id="envoi-titre" tabindex="-1">{t.sent_title}</h2>
+            <p class="statut statut--ok">{t.sent_pending}</p>
+            <h3>{t.sent_link_title}</h3>
+            <p>{t.sent_link_explain}</p>
+            <p class="statut statut--alerte">{t.sent_link_warning}</p>
+            <div class="champ">
+                <label for="lien-modification">{t.sent_link_label}</label>
+                <div class="recherche-texte">
+                    <input
+                        id="lien-modification" class="saisie"
+                        type="text"
+                        readonly
+                        value=link.clone()
+                        on:focus=move |ev| {
+                            use wasm_bindgen::JsCast;
+                            if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                                input.select();
+                            }
+                        }
+                    />
+                    <button type="button" class="bouton" on:click=copy>{t.sent_copy}</button>
+                </div>
+                <p role="status" class="champ__aide">
+                    {move || copied.get().map(|ok| if ok { t.sent_copied } else { t.sent_copy_failed })}
+                </p>
+            </div>
+            <p>
+                <a class="bouton bouton--plein" href=created.edit_url.clone()>{t.sent_open_link}</a>
+                " "
+                <a class="bouton bouton--discret" href="/carte">{t.back_to_map}</a>
+            </p>
+        </section>
+    }
+}
+
+/// `GET /api/v1/initiatives/edit/{token}`.
+async fn load_by_token(token: String) -> Result<SubmitterInitiativeResponse, ApiError> {
+    api::get(&format!(
+        "/api/v1/initiatives/edit/{}",
+        percent_encode(&token)
+    ))
+    .await
+}
+
+#[component]
+pub fn EditInitiativePage(token: String) -> impl IntoView {
+    let t = i18n::t();
+    set_page_title(t.edit_title);
+    let basics = LocalResource::new(map_basics);
+    let loaded = {
+        let token = token.clone();
+        LocalResource::new(move || load_by_token(token.clone()))
+    };
+    let withdrawn = RwSignal::new(false);
+    let token = StoredValue::new(token);
+    view! {
+        <h1>{t.edit_title}</h1>
+        <p class="intro">{t.edit_intro}</p>
+        {move || {
+            if withdrawn.get() {
+                return view! {
+                    <p class="statut statut--ok" role="status">{t.withdrawn_done}</p>
+                    <p><a href="/carte">{t.back_to_map}</a></p>
+                }
+                .into_any();
+            }
+            match (basics.get(), loaded.get()) {
+                (_, Some(Err(error))) | (Some(Err(error)), _) => loading_or_error(Some(error)),
+                (Some(Ok((config, themes))), Some(Ok(view))) => {
+                    view! {
+                        <EditView
+                            token=token.get_value()
+                            config=config
+                            themes=themes
+                            initial=view
+                            withdrawn=withdrawn
+                        />
+                    }
+                    .into_any()
+                }
+                _ => loading_or_error(None),
+            }
+        }}
+    }
+}
+
+/// The status of a submission, explained.
+fn status_text(view: &SubmitterInitiativeResponse) -> (&'static str, &'static str) {
+    let t = i18n::t();
+    match (view.status.as_str(), view.pending_revision.is_some()) {
+        ("published", true) => (t.status_published_revision, "statut statut--alerte"),
+        ("published", false) => (t.status_published, "statut statut--ok"),
+        ("pending", _) => (t.status_pending, "statut statut--alerte"),
+        ("rejected", _) => (t.status_rejected, "statut statut--erreur"),
+        ("changes_requested", _) => (t.status_changes_requested, "statut statut--alerte"),
+        ("archived", _) => (t.status_archived, "statut statut--attente"),
+        ("withdrawn", _) => (t.status_withdrawn, "statut statut--attente"),
+        _ => (t.status_unknown, "statut statut--attente"),
+    }
+}
+
+#[component]
+fn EditView(
+    token: String,
+    config: PublicConfigResponse,
+    themes: Vec<ThemeResponse>,
+    /// As loaded; a save updates the status shown, not the form.
+    initial: SubmitterInitiativeResponse,
+    withdrawn: RwSignal<bool>,
+) -> impl IntoView {
+    let t = i18n::t();
+    let closed = matches!(initial.status.as_str(), "archived" | "withdrawn");
+    let shown = initial
+        .pending_revision
+        .clone()
+        .unwrap_or_else(|| initial.content.clone());
+    let view = RwSignal::new(initial);
+    let initial = ContentInput::from_content(&shown);
+    let initial_commune = (!shown.has_point).then(|| CommuneChoice {
+        code: shown.commune.code.clone(),
+        name: shown.commune.name.clone(),
+    });
+    let errors: RwSignal<BTreeMap<String, String>> = RwSignal::new(BTreeMap::new());
+    let general = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+    let saved = RwSignal::new(None::<&'static str>);
+    let token = StoredValue::new(token);
+    let on_submit = UnsyncCallback::new(move |submission: Submission| {
+        pending.set(true);
+        saved.set(None);
+        leptos::task::spawn_local(async move {
+            let url = format!(
+                "/api/v1/initiatives/edit/{}",
+                percent_encode(&token.get_value())
+            );
+            let answer: Result<SubmitterInitiativeResponse, ApiError> =
+                api::put(&url, &submission.content, &[]).await;
+            pending.set(false);
+            match answer {
+                Ok(updated) => {
+                    errors.set(BTreeMap::new());
+                    general.set(None);
+                    saved.set(Some(if updated.status == "published" {
+                        t.saved_revision
+                    } else {
+                        t.saved
+                    }));
+                    view.set(updated);
+                    browser::after_render(|| browser::focus_id("modification-etat"));
+                }
+                Err(error) => {
+                    let fields = error.fields();
+                    general.set(fields.is_empty().then(|| error.message()));
+                    errors.set(fields);
+                    browser::after_render(|| browser::focus_id(SUMMARY_ID));
+                }
+            }
+        });
+    });
+    let status = move || view.with(status_text);
+    view! {
+        <section class="etat-initiative" aria-labelledby="modification-etat">
+            <h2 id="modification-etat" tabindex="-1">{move || view.with(|v| v.content.title.clone())}</h2>
+            <p class=move || status().1>{move || status().0}</p>
+            {move || saved.get().map(|m| view! { <p class="statut statut--ok" role="status">{m}</p> })}
+            {move || view.with(|v| v.moderation_message.clone()).map(|m| view! {
+                <div class="message-moderation">
+                    <h3>{t.moderation_message_title}</h3>
+                    <p>{m}</p>
+                </div>
+            })}
+            <p>{move || view.with(|v| (t.edit_actor)(&v.actor.name))}</p>
+        </section>
+        {(!closed).then(|| view! {
+            <h2>{t.edit_form_title}</h2>
+            <InitiativeForm
+                config=config
+                themes=themes
+                initial=initial
+                initial_commune=initial_commune
+                submit_label=t.submit_edit
+                on_submit=on_submit
+                errors=errors
+                general_error=general
+                pending=pending.into()
+            />
+            <Withdraw token=token withdrawn=withdrawn/>
+        })}
+    }
+}
+
+/// « Retirer l’initiative », with a confirmation step.
+#[component]
+fn Withdraw(token: StoredValue<String>, withdrawn: RwSignal<bool>) -> impl IntoView {
+    let t = i18n::t();
+    let confirming = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+    let confirm = move |_| {
+        pending.set(true);
+        leptos::task::spawn_local(async move {
+            let url = format!(
+                "/api/v1/initiatives/edit/{}",
+                percent_encode(&token.get_value())
+            );
+            let answer = api::delete_no_content(&url, &[]).await;
+            pending.set(false);
+            match answer {
+                Ok(()) => {
+                    withdrawn.set(true);
+                    browser::after_render(|| browser::focus_id(crate::app::MAIN_ID));
+                }
+                Err(e) => error.set(Some(e.message())),
+            }
+        });
+    };
+    view! {
+        <section class="retrait" aria-labelledby="retrait-titre">
+            <h2 id="retrait-titre">{t.withdraw_title}</h2>
+            <p>{t.withdraw_explain}</p>
+            <Show
+                when=move || confirming.get()
+                fallback=move || view! {
+                    <button type="button" class="bouton bouton--danger" on:click=move |_| {
+                        confirming.set(true);
+                        browser::after_render(|| browser::focus_id("retrait-confirmation"));
+                    }>
+                        {t.withdraw_button}
+                    </button>
+                }
+            >
+                <div class="confirmation" id="retrait-confirmation" tabindex="-1" role="group" aria-labelledby="retrait-question">
+                    <p id="retrait-question"><strong>{t.withdraw_confirm_question}</strong></p>
+                    <button type="button" class="bouton bouton--danger" on:click=confirm aria-disabled=move || pending.get().then_some("true")>
+                        {t.withdraw_confirm}
+                    </button>
+                    " "
+                    <button type="button" class="bouton bouton--discret" on:click=move |_| confirming.set(false)>
+                        {t.withdraw_cancel}
+                    </button>
+                </div>
+            </Show>
+            {move || error.get().map(|m| view! { <p class="statut statut--erreur" role="alert">{m}</p> })}
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_status_is_explained() {
+        for status in [
+            "pending",
+            "published",
+            "rejected",
+            "changes_requested",
+            "archived",
+            "withdrawn",
+        ] {
+            let view = SubmitterInitiativeResponse {
+                id: "x".into(),
+                status: status.into(),
+                content: serde_json::from_value(serde_json::json!({
+                    "title": "t", "description": "d", "themes": [], "lon": 0.0, "lat": 0.0,
+                    "has_point": true, "commune": {"code": "40192", "name": "M"}, "address": null,
+                    "start_date": null, "end_date": null, "ongoing": true, "schedule": null,
+                    "audience": null, "contact": {"email": null, "phone": null, "url": null}
+                }))
+                .unwrap(),
+                actor: solidarites_api_types::ActorSummary {
+                    id: "a".into(),
+                    name: "A".into(),
+                    kind: "autre".into(),
+                },
+                pending_revision: None,
+                moderation_message: None,
+            };
+            assert_ne!(status_text(&view).0, i18n::FR.status_unknown, "{status}");
+        }
+    }
+}

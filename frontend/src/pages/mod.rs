@@ -1,0 +1,8 @@
+//! The pages, one module per area of the site.
+
+pub mod actors;
+pub mod carte;
+pub mod home;
+pub mod not_found;
+pub mod proposals;
+pub mod questionnaire;

@@ -1,0 +1,508 @@
+//! One question of any kind, as a form field: radio buttons (single choice, yes/no,
+//! scale), checkboxes (multiple choice, with the "other" text), text fields (number, short
+//! and long text, date) and the commune picker. Each field has its label, its help, its
+//! error under it and `aria-describedby`/`aria-invalid` tying them together.
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use serde_json::Value;
+use solidarites_domain::questionnaire::{Question, QuestionKind, QuestionnaireDefinition};
+
+use super::logic::{self, field_id, Answers};
+use crate::components::commune::CommunePicker;
+use crate::components::form::{described_by, help_id, FieldError};
+use crate::format;
+use crate::i18n::{common, questionnaire};
+
+/// The state of a questionnaire being answered, shared by its components.
+#[derive(Debug, Clone, Copy)]
+pub struct Form {
+    pub definition: StoredValue<QuestionnaireDefinition>,
+    /// Question id → answer (submission form of the API).
+    pub answers: RwSignal<Answers>,
+    /// Question id → text of the commune field (typed or chosen).
+    pub texts: RwSignal<BTreeMap<String, String>>,
+    /// Question id → error message, set when a step is checked.
+    pub errors: RwSignal<BTreeMap<String, String>>,
+}
+
+impl Form {
+    /// Sets (or with `None` removes) the answer to a question.
+    pub fn set(&self, id: &str, value: Option<Value>) {
+        self.answers.update(|answers| match value {
+            Some(value) => {
+                answers.insert(id.to_owned(), value);
+            }
+            None => {
+                answers.remove(id);
+            }
+        });
+    }
+
+    pub fn set_text(&self, id: &str, text: String) {
+        self.texts.update(|texts| {
+            if text.is_empty() {
+                texts.remove(id);
+            } else {
+                texts.insert(id.to_owned(), text);
+            }
+        });
+    }
+
+    fn answer(&self, id: &str) -> Option<Value> {
+        self.answers.with(|a| a.get(id).cloned())
+    }
+}
+
+/// The help shown under a question's label: its own help, then what the kind implies.
+fn hints(question: &Question) -> Vec<String> {
+    let t = questionnaire::t();
+    let mut hints: Vec<String> = question.help.iter().cloned().collect();
+    match &question.kind {
+        QuestionKind::MultipleChoice {
+            max_choices: Some(n),
+            ..
+        } => hints.push((t.max_choices)(*n)),
+        QuestionKind::LongText { max_length } => hints.push((t.max_length)(*max_length)),
+        QuestionKind::Number { min, max, unit, .. } => {
+            let shown = |x: &f64| format::decimal(*x, 6);
+            match (min, max) {
+                (Some(min), Some(max)) => hints.push((t.number_between)(&shown(min), &shown(max))),
+                (Some(min), None) => hints.push((t.number_at_least)(&shown(min))),
+                (None, Some(max)) => hints.push((t.number_at_most)(&shown(max))),
+                (None, None) => {}
+            }
+            if let Some(unit) = unit {
+                hints.push(format!("({unit})"));
+            }
+        }
+        QuestionKind::Date { .. } => hints.push(t.date_hint.to_owned()),
+        QuestionKind::Commune => hints.push(t.commune_hint.to_owned()),
+        _ => {}
+    }
+    hints
+}
+
+/// "(obligatoire)" after a required question's label: said in words, not by colour.
+fn mark(required: bool) -> impl IntoView {
+    let t = common::t();
+    view! {
+        <span class="champ__mention">
+            " (" {if required { t.required_mark } else { t.optional_mark }} ")"
+        </span>
+    }
+}
+
+/// A question of any kind.
+#[component]
+pub fn QuestionField(question: Question, form: Form) -> impl IntoView {
+    let qid = question.id.clone();
+    let fid = field_id(&qid);
+    let hints = hints(&question);
+    let has_help = !hints.is_empty();
+    let error = {
+        let qid = qid.clone();
+        Signal::derive(move || form.errors.with(|e| e.get(&qid).cloned()))
+    };
+    let describedby = {
+        let fid = fid.clone();
+        Signal::derive(move || described_by(&fid, has_help, error.with(Option::is_some)))
+    };
+    let invalid = Signal::derive(move || error.with(Option::is_some));
+    let help = has_help.then(|| {
+        view! { <p id=help_id(&fid) class="champ__aide">{hints.join(" ")}</p> }
+    });
+    let error_view = view! { <FieldError field_id=fid.clone() message=error/> };
+    let required = question.required;
+
+    match question.kind.clone() {
+        QuestionKind::SingleChoice { options } => {
+            let choices: Vec<(Value, String)> = options
+                .into_iter()
+                .map(|o| (Value::String(o.value), o.label))
+                .collect();
+            radio_group(
+                &question,
+                form,
+                choices,
+                false,
+                help,
+                error_view,
+                describedby,
+            )
+        }
+        QuestionKind::YesNo => {
+            let t = questionnaire::t();
+            let choices = vec![
+                (Value::Bool(true), t.yes.to_owned()),
+                (Value::Bool(false), t.no.to_owned()),
+            ];
+            radio_group(
+                &question,
+                form,
+                choices,
+                true,
+                help,
+                error_view,
+                describedby,
+            )
+        }
+        QuestionKind::Scale {
+            min,
+            max,
+            min_label,
+            max_label,
+        } => {
+            let choices = (min..=max)
+                .map(|n| {
+                    let label = if n == min {
+                        min_label.as_ref().map(|l| format!("{n} – {l}"))
+                    } else if n == max {
+                        max_label.as_ref().map(|l| format!("{n} – {l}"))
+                    } else {
+                        None
+                    };
+                    (Value::from(n), label.unwrap_or_else(|| n.to_string()))
+                })
+                .collect();
+            radio_group(
+                &question,
+                form,
+                choices,
+                true,
+                help,
+                error_view,
+                describedby,
+            )
+        }
+        QuestionKind::MultipleChoice {
+            options,
+            allow_other,
+            ..
+        } => {
+            let group = question.clone();
+            let name = fid.clone();
+            let boxes = options
+                .into_iter()
+                .enumerate()
+                .map(|(k, option)| {
+                    let input_id = if k == 0 {
+                        fid.clone()
+                    } else {
+                        format!("{fid}-{k}")
+                    };
+                    let value = option.value.clone();
+                    let checked = {
+                        let qid = qid.clone();
+                        let value = value.clone();
+                        move || {
+                            form.answers
+                                .with(|a| logic::choices(a.get(&qid)).0.contains(&value))
+                        }
+                    };
+                    let question = group.clone();
+                    let toggle = move |event: leptos::ev::Event| {
+                        let on = event_target_checked(&event);
+                        let (mut values, other) =
+                            logic::choices(form.answer(&question.id).as_ref());
+                        values.retain(|v| *v != value);
+                        if on {
+                            values.push(value.clone());
+                        }
+                        form.set(
+                            &question.id,
+                            logic::choices_value(&question, &values, &other),
+                        );
+                    };
+                    view! {
+                        <li>
+                            <label for=input_id.clone()>
+                                <input
+                                    type="checkbox"
+                                    id=input_id.clone()
+                                    name=name.clone()
+                                    value=option.value
+                                    prop:checked=checked
+                                    on:change=toggle
+                                />
+                                <span>{option.label}</span>
+                            </label>
+                        </li>
+                    }
+                })
+                .collect_view();
+            let other = allow_other.then(|| {
+                let other_id = format!("{fid}-autre");
+                let question = group.clone();
+                let text = {
+                    let qid = qid.clone();
+                    move || form.answers.with(|a| logic::choices(a.get(&qid)).1)
+                };
+                let on_input = move |event: leptos::ev::Event| {
+                    let other = event_target_value(&event);
+                    let (values, _) = logic::choices(form.answer(&question.id).as_ref());
+                    form.set(
+                        &question.id,
+                        logic::choices_value(&question, &values, &other),
+                    );
+                };
+                view! {
+                    <div class="champ__autre">
+                        <label for=other_id.clone()>{questionnaire::t().other_label}</label>
+                        <input
+                            id=other_id
+                            class="saisie"
+                            type="text"
+                            maxlength="500"
+                            prop:value=text
+                            on:input=on_input
+                        />
+                    </div>
+                }
+            });
+            view! {
+                <fieldset class="champ" aria-describedby=move || describedby.get()>
+                    <legend>{question.label.clone()} {mark(required)}</legend>
+                    {help}
+                    {error_view}
+                    <ul class="choix">{boxes}</ul>
+                    {other}
+                </fieldset>
+            }
+            .into_any()
+        }
+        QuestionKind::Number { integer, .. } => {
+            let text = {
+                let qid = qid.clone();
+                move || {
+                    form.answers
+                        .with(|a| a.get(&qid).map(logic::number_text).unwrap_or_default())
+                }
+            };
+            let on_input = {
+                let qid = qid.clone();
+                move |event: leptos::ev::Event| {
+                    form.set(&qid, logic::parse_number(&event_target_value(&event)));
+                }
+            };
+            view! {
+                <div class="champ">
+                    <label for=fid.clone()>{question.label.clone()} {mark(required)}</label>
+                    {help}
+                    {error_view}
+                    <input
+                        id=fid.clone()
+                        class="saisie saisie--courte"
+                        type="text"
+                        inputmode=if integer { "numeric" } else { "decimal" }
+                        autocomplete="off"
+                        aria-describedby=move || describedby.get()
+                        aria-invalid=move || invalid.get().then_some("true")
+                        aria-required=required.then_some("true")
+                        prop:value=text
+                        on:input=on_input
+                    />
+                </div>
+            }
+            .into_any()
+        }
+        QuestionKind::ShortText { max_length } | QuestionKind::LongText { max_length } => {
+            let long = matches!(question.kind, QuestionKind::LongText { .. });
+            let text = {
+                let qid = qid.clone();
+                move || {
+                    form.answers.with(|a| {
+                        a.get(&qid)
+                            .and_then(Value::as_str)
+                            .unwrap_or_default()
+                            .to_owned()
+                    })
+                }
+            };
+            let on_input = {
+                let qid = qid.clone();
+                move |event: leptos::ev::Event| {
+                    let value = event_target_value(&event);
+                    form.set(&qid, (!value.is_empty()).then_some(Value::String(value)));
+                }
+            };
+            let input = if long {
+                view! {
+                    <textarea
+                        id=fid.clone()
+                        class="saisie"
+                        rows="5"
+                        maxlength=max_length.to_string()
+                        aria-describedby=move || describedby.get()
+                        aria-invalid=move || invalid.get().then_some("true")
+                        aria-required=required.then_some("true")
+                        prop:value=text
+                        on:input=on_input
+                    ></textarea>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <input
+                        id=fid.clone()
+                        class="saisie"
+                        type="text"
+                        maxlength=max_length.to_string()
+                        aria-describedby=move || describedby.get()
+                        aria-invalid=move || invalid.get().then_some("true")
+                        aria-required=required.then_some("true")
+                        prop:value=text
+                        on:input=on_input
+                    />
+                }
+                .into_any()
+            };
+            view! {
+                <div class="champ">
+                    <label for=fid.clone()>{question.label.clone()} {mark(required)}</label>
+                    {help}
+                    {error_view}
+                    {input}
+                </div>
+            }
+            .into_any()
+        }
+        QuestionKind::Date { min, max } => {
+            let text = {
+                let qid = qid.clone();
+                move || {
+                    form.answers.with(|a| {
+                        a.get(&qid)
+                            .and_then(Value::as_str)
+                            .unwrap_or_default()
+                            .to_owned()
+                    })
+                }
+            };
+            let on_input = {
+                let qid = qid.clone();
+                move |event: leptos::ev::Event| {
+                    let value = event_target_value(&event);
+                    form.set(&qid, (!value.is_empty()).then_some(Value::String(value)));
+                }
+            };
+            view! {
+                <div class="champ">
+                    <label for=fid.clone()>{question.label.clone()} {mark(required)}</label>
+                    {help}
+                    {error_view}
+                    <input
+                        id=fid.clone()
+                        class="saisie saisie--courte"
+                        type="date"
+                        min=min
+                        max=max
+                        aria-describedby=move || describedby.get()
+                        aria-invalid=move || invalid.get().then_some("true")
+                        aria-required=required.then_some("true")
+                        prop:value=text
+                        on:input=on_input
+                    />
+                </div>
+            }
+            .into_any()
+        }
+        QuestionKind::Commune => {
+            let initial_text = form
+                .texts
+                .with_untracked(|t| t.get(&qid).cloned())
+                .unwrap_or_default();
+            let initially_chosen = form.answers.with_untracked(|a| a.contains_key(&qid));
+            let on_text = {
+                let qid = qid.clone();
+                Callback::new(move |text: String| form.set_text(&qid, text))
+            };
+            let on_choose = {
+                let qid = qid.clone();
+                Callback::new(move |choice: Option<(String, String)>| {
+                    form.set(&qid, choice.map(|(code, _)| Value::String(code)));
+                })
+            };
+            view! {
+                <div class="champ">
+                    <label for=fid.clone()>{question.label.clone()} {mark(required)}</label>
+                    {help}
+                    {error_view}
+                    <CommunePicker
+                        input_id=fid.clone()
+                        initial_text=initial_text
+                        initially_chosen=initially_chosen
+                        described_by=describedby
+                        invalid=invalid
+                        required=required
+                        on_text=on_text
+                        on_choose=on_choose
+                    />
+                </div>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// Radio buttons in a fieldset; `inline` lays them out in a row (yes/no, scales).
+fn radio_group(
+    question: &Question,
+    form: Form,
+    choices: Vec<(Value, String)>,
+    inline: bool,
+    help: Option<impl IntoView + 'static>,
+    error_view: impl IntoView + 'static,
+    describedby: Signal<Option<String>>,
+) -> AnyView {
+    let fid = field_id(&question.id);
+    let required = question.required;
+    let radios = choices
+        .into_iter()
+        .enumerate()
+        .map(|(k, (value, label))| {
+            let input_id = if k == 0 {
+                fid.clone()
+            } else {
+                format!("{fid}-{k}")
+            };
+            let qid = question.id.clone();
+            let checked = {
+                let qid = qid.clone();
+                let value = value.clone();
+                move || form.answers.with(|a| a.get(&qid) == Some(&value))
+            };
+            let choose = move |_| form.set(&qid, Some(value.clone()));
+            view! {
+                <li>
+                    <label for=input_id.clone()>
+                        <input
+                            type="radio"
+                            id=input_id.clone()
+                            name=fid.clone()
+                            required=required
+                            prop:checked=checked
+                            on:change=choose
+                        />
+                        <span>{label}</span>
+                    </label>
+                </li>
+            }
+        })
+        .collect_view();
+    let class = if inline {
+        "choix choix--ligne"
+    } else {
+        "choix"
+    };
+    view! {
+        <fieldset class="champ" aria-describedby=move || describedby.get()>
+            <legend>{question.label.clone()} {mark(required)}</legend>
+            {help}
+            {error_view}
+            <ul class=class>{radios}</ul>
+        </fieldset>
+    }
+    .into_any()
+}

@@ -1,0 +1,628 @@
+//! The needs questionnaire: any questionnaire definition, one section per step with a
+//! progress indicator, conditional questions appearing and disappearing as people answer,
+//! errors next to the fields (the domain's own rules, as the server checks them), a review
+//! step, the optional volunteer step, and a thank-you page. Answers in progress are kept
+//! on the device (`localStorage`) until they are sent.
+
+mod draft;
+mod fields;
+mod logic;
+mod volunteer;
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use solidarites_api_types::{
+    CampaignDetailResponse, CampaignListResponse, CampaignSummary, RespondentCommune,
+    SubmitResponseRequest, SubmitResponseResponse,
+};
+use solidarites_domain::questionnaire::QuestionnaireDefinition;
+
+use crate::api;
+use crate::app::set_page_title;
+use crate::browser;
+use crate::components::commune::CommunePicker;
+use crate::components::form::{
+    described_by, help_id, ErrorSummary, FieldError, SummaryItem, SUMMARY_ID,
+};
+use crate::i18n::{common, questionnaire};
+use crate::router::{percent_encode, Route};
+use draft::{Draft, Step};
+use fields::{Form, QuestionField};
+use logic::{field_id, FALLBACK_COMMUNE};
+
+/// `id` of each step's heading, focused when the step changes.
+const STEP_HEADING_ID: &str = "etape-titre";
+
+#[component]
+pub fn QuestionnairePage(campaign_id: Option<String>) -> impl IntoView {
+    set_page_title(questionnaire::t().title);
+    match campaign_id {
+        Some(id) => view! { <CampaignLoader id=id/> }.into_any(),
+        None => view! { <CampaignChooser/> }.into_any(),
+    }
+}
+
+/// `/questionnaire`: the open campaign, or the list when several are open.
+#[component]
+fn CampaignChooser() -> impl IntoView {
+    let t = questionnaire::t();
+    let campaigns = LocalResource::new(|| api::get::<CampaignListResponse>("/api/v1/campaigns"));
+    move || match campaigns.get() {
+        None => loading().into_any(),
+        Some(Err(error)) => failure(error.message()).into_any(),
+        Some(Ok(list)) => match list.campaigns.as_slice() {
+            [] => view! {
+                <h1>{t.title}</h1>
+                <p>{t.none_open}</p>
+            }
+            .into_any(),
+            [only] => view! { <CampaignLoader id=only.id.clone()/> }.into_any(),
+            several => view! {
+                <h1>{t.choose_title}</h1>
+                <p>{t.choose_intro}</p>
+                <ul class="cartes">
+                    {several
+                        .iter()
+                        .map(|c| {
+                            let href = Route::Questionnaire(Some(c.id.clone())).path();
+                            view! {
+                                <li class="carte-info">
+                                    <h2><a href=href>{c.title.clone()}</a></h2>
+                                    <p>{c.description.clone()}</p>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            }
+            .into_any(),
+        },
+    }
+}
+
+fn loading() -> impl IntoView {
+    view! {
+        <h1>{questionnaire::t().title}</h1>
+        <p class="texte-doux" role="status">{common::t().loading}</p>
+    }
+}
+
+fn failure(message: String) -> impl IntoView {
+    view! {
+        <h1>{questionnaire::t().title}</h1>
+        <p class="statut statut--erreur" role="alert">{message}</p>
+    }
+}
+
+/// `/questionnaire/{id}`: loads the campaign and its questionnaire.
+#[component]
+fn CampaignLoader(id: String) -> impl IntoView {
+    let url = format!("/api/v1/campaigns/{}", percent_encode(&id));
+    let detail = LocalResource::new(move || {
+        let url = url.clone();
+        async move { api::get::<CampaignDetailResponse>(&url).await }
+    });
+    move || match detail.get() {
+        None => loading().into_any(),
+        Some(Err(error)) => failure(error.message()).into_any(),
+        Some(Ok(detail)) => {
+            match serde_json::from_value::<QuestionnaireDefinition>(detail.definition) {
+                Ok(definition) => view! {
+                    <QuestionnaireForm
+                        campaign=detail.campaign
+                        version_id=detail.questionnaire_version_id
+                        definition=definition
+                    />
+                }
+                .into_any(),
+                Err(_) => failure(common::t().error_body.to_owned()).into_any(),
+            }
+        }
+    }
+}
+
+/// Moves to `step`: back to the top, focus on the step's heading.
+fn show_step(step: RwSignal<Step>, to: Step) {
+    step.set(to);
+    if let Some(window) = web_sys::window() {
+        window.scroll_to_with_x_and_y(0.0, 0.0);
+    }
+    browser::after_render(|| browser::focus_id(STEP_HEADING_ID));
+}
+
+#[component]
+fn QuestionnaireForm(
+    campaign: CampaignSummary,
+    version_id: String,
+    definition: QuestionnaireDefinition,
+) -> impl IntoView {
+    let t = questionnaire::t();
+    set_page_title(&campaign.title);
+    if !campaign.accepting_answers {
+        return view! {
+            <h1>{campaign.title}</h1>
+            <p>{t.closed}</p>
+        }
+        .into_any();
+    }
+    let campaign_id = campaign.id.clone();
+    let restored_draft = draft::load(&campaign_id, &version_id);
+    let restored = RwSignal::new(restored_draft.is_some());
+    let (answers, texts, first_step) = match restored_draft {
+        Some(d) => (d.answers, d.texts, d.step),
+        None => (BTreeMap::new(), BTreeMap::new(), Step::Section(0)),
+    };
+    let has_commune_question = !definition.commune_question_ids().is_empty();
+    let form = Form {
+        definition: StoredValue::new(definition),
+        answers: RwSignal::new(answers),
+        texts: RwSignal::new(texts),
+        errors: RwSignal::new(BTreeMap::new()),
+    };
+    let step = RwSignal::new(first_step);
+    let pending = RwSignal::new(false);
+    let submit_error: RwSignal<Option<String>> = RwSignal::new(None);
+    let idempotency_key: StoredValue<Option<String>> = StoredValue::new(None);
+    // What the volunteer form starts with: the commune of the answers.
+    let answered_commune: RwSignal<Option<(String, String)>> = RwSignal::new(None);
+
+    // Keep the answers in progress on the device.
+    {
+        let campaign_id = campaign_id.clone();
+        let version_id = version_id.clone();
+        Effect::new(move |_| {
+            let step = step.get();
+            if matches!(step, Step::Section(_) | Step::Review) {
+                let draft = Draft {
+                    version_id: version_id.clone(),
+                    answers: form.answers.get(),
+                    texts: form.texts.get(),
+                    step,
+                };
+                draft::save(&campaign_id, &draft);
+            }
+        });
+    }
+
+    let steps = Memo::new(move |_| {
+        form.answers
+            .with(|a| form.definition.with_value(|d| logic::steps(d, a)))
+    });
+    // "Étape k sur n": the sections with a visible question, then the review.
+    let progress = move || {
+        let steps = steps.get();
+        let total = steps.len() + 1;
+        let current = match step.get() {
+            Step::Section(i) => steps.iter().position(|&s| s == i).map_or(1, |p| p + 1),
+            _ => total,
+        };
+        (current, total)
+    };
+
+    let go_next = move || {
+        let Step::Section(current) = step.get_untracked() else {
+            return;
+        };
+        let errors = form.answers.with_untracked(|a| {
+            form.texts.with_untracked(|texts| {
+                form.definition
+                    .with_value(|d| logic::errors(d, a, texts, Some(current)))
+            })
+        });
+        let has_errors = !errors.is_empty();
+        form.errors.set(errors);
+        if has_errors {
+            browser::after_render(|| browser::focus_id(SUMMARY_ID));
+            return;
+        }
+        let next = steps
+            .get_untracked()
+            .into_iter()
+            .find(|&s| s > current)
+            .map_or(Step::Review, Step::Section);
+        if next == Step::Review {
+            idempotency_key.set_value(browser::random_id());
+        }
+        show_step(step, next);
+    };
+    let go_previous = move || {
+        let steps = steps.get_untracked();
+        let previous = match step.get_untracked() {
+            Step::Section(current) => steps.into_iter().rev().find(|&s| s < current),
+            Step::Review => steps.last().copied(),
+            _ => None,
+        };
+        if let Some(previous) = previous {
+            form.errors.set(BTreeMap::new());
+            show_step(step, Step::Section(previous));
+        }
+    };
+
+    let submit = {
+        let campaign_id = campaign_id.clone();
+        move || {
+            if pending.get_untracked() {
+                return; // a second click while the first is on its way
+            }
+            submit_error.set(None);
+            let (answers, texts) = (form.answers.get_untracked(), form.texts.get_untracked());
+            let mut errors = form
+                .definition
+                .with_value(|d| logic::errors(d, &answers, &texts, None));
+            let fallback = answers
+                .get(FALLBACK_COMMUNE)
+                .and_then(|v| v.as_str())
+                .map(str::to_owned);
+            if !has_commune_question && fallback.is_none() {
+                errors.insert(FALLBACK_COMMUNE.to_owned(), t.error_commune_pick.to_owned());
+            }
+            if !errors.is_empty() {
+                show_errors(form, step, errors);
+                return;
+            }
+            pending.set(true);
+            let key = idempotency_key.get_value().or_else(browser::random_id);
+            idempotency_key.set_value(key.clone());
+            let body = SubmitResponseRequest {
+                answers: form
+                    .definition
+                    .with_value(|d| logic::submission(d, &answers)),
+                commune: fallback.map(|code| RespondentCommune {
+                    code: Some(code),
+                    postal_code: None,
+                    lon: None,
+                    lat: None,
+                }),
+                channel: None,
+            };
+            let commune = form.definition.with_value(|d| {
+                let qid = d
+                    .commune_question_ids()
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(|| FALLBACK_COMMUNE.to_owned());
+                let code = answers.get(&qid).and_then(|v| v.as_str())?.to_owned();
+                Some((code, texts.get(&qid).cloned().unwrap_or_default()))
+            });
+            let url = format!(
+                "/api/v1/campaigns/{}/responses",
+                percent_encode(&campaign_id)
+            );
+            let campaign_id = campaign_id.clone();
+            leptos::task::spawn_local(async move {
+                let headers: Vec<(&str, &str)> = key
+                    .as_deref()
+                    .map(|k| ("Idempotency-Key", k))
+                    .into_iter()
+                    .collect();
+                let result = api::post::<_, SubmitResponseResponse>(&url, &body, &headers).await;
+                pending.set(false);
+                match result {
+                    Ok(_) => {
+                        draft::clear(&campaign_id);
+                        answered_commune.set(commune);
+                        restored.set(false);
+                        show_step(step, Step::Volunteer);
+                    }
+                    Err(error) if !error.fields().is_empty() => {
+                        show_errors(form, step, error.fields());
+                    }
+                    Err(error) => submit_error.set(Some(error.message())),
+                }
+            });
+        }
+    };
+
+    let stored_campaign_id = StoredValue::new(campaign_id.clone());
+    let start_over = {
+        move |_| {
+            stored_campaign_id.with_value(|id| draft::clear(id));
+            form.answers.set(BTreeMap::new());
+            form.texts.set(BTreeMap::new());
+            form.errors.set(BTreeMap::new());
+            restored.set(false);
+            show_step(step, Step::Section(0));
+        }
+    };
+
+    let summary = Signal::derive(move || summary_items(form));
+    let description = form.definition.with_value(|d| d.description.clone());
+    let title = campaign.title.clone();
+
+    let body = move || match step.get() {
+        Step::Section(index) => {
+            let Some(section) = form
+                .definition
+                .with_value(|d| d.sections.get(index).cloned())
+            else {
+                return ().into_any();
+            };
+            let is_first = steps.with(|s| s.first() == Some(&index));
+            let questions = section
+                .questions
+                .into_iter()
+                .map(|question| {
+                    let qid = question.id.clone();
+                    let visible = move || {
+                        form.answers.with(|a| {
+                            form.definition
+                                .with_value(|d| d.visible_question_ids(a).contains(&qid))
+                        })
+                    };
+                    view! {
+                        <Show when=visible>
+                            <QuestionField question=question.clone() form=form/>
+                        </Show>
+                    }
+                })
+                .collect_view();
+            let next = go_next;
+            view! {
+                <form
+                    class="etape"
+                    novalidate
+                    on:submit=move |event| {
+                        event.prevent_default();
+                        next();
+                    }
+                >
+                    <h2 id=STEP_HEADING_ID tabindex="-1">{section.title}</h2>
+                    {section.description.map(|d| view! { <p>{d}</p> })}
+                    <ErrorSummary items=summary/>
+                    {questions}
+                    <div class="boutons">
+                        {(!is_first)
+                            .then(|| {
+                                view! {
+                                    <button
+                                        type="button"
+                                        class="bouton"
+                                        on:click=move |_| go_previous()
+                                    >
+                                        {t.previous}
+                                    </button>
+                                }
+                            })}
+                        <button type="submit" class="bouton bouton--plein">{t.next}</button>
+                    </div>
+                </form>
+            }
+            .into_any()
+        }
+        Step::Review => {
+            let submit = submit.clone();
+            view! {
+                <form
+                    class="etape"
+                    novalidate
+                    on:submit=move |event| {
+                        event.prevent_default();
+                        submit();
+                    }
+                >
+                    <h2 id=STEP_HEADING_ID tabindex="-1">{t.review_title}</h2>
+                    <p>{t.review_intro}</p>
+                    <ErrorSummary items=summary/>
+                    <Review form=form step=step/>
+                    {(!has_commune_question).then(|| view! { <FallbackCommune form=form/> })}
+                    {move || {
+                        submit_error
+                            .get()
+                            .map(|message| {
+                                view! {
+                                    <p class="statut statut--erreur" role="alert">{message}</p>
+                                }
+                            })
+                    }}
+                    <div class="boutons">
+                        <button type="button" class="bouton" on:click=move |_| go_previous()>
+                            {t.previous}
+                        </button>
+                        <button
+                            type="submit"
+                            class="bouton bouton--plein"
+                            aria-disabled=move || pending.get().then_some("true")
+                        >
+                            {move || if pending.get() { t.submitting } else { t.submit }}
+                        </button>
+                    </div>
+                    <p class="visuellement-cache" role="status">
+                        {move || if pending.get() { t.submitting } else { "" }}
+                    </p>
+                </form>
+            }
+            .into_any()
+        }
+        Step::Volunteer => {
+            let on_done = Callback::new(move |sent: bool| show_step(step, Step::Done(sent)));
+            view! { <volunteer::VolunteerForm commune=answered_commune.get() on_done=on_done/> }
+                .into_any()
+        }
+        Step::Done(volunteered) => view! {
+            <h2 id=STEP_HEADING_ID tabindex="-1">{t.thanks_title}</h2>
+            <p>{t.thanks_text}</p>
+            {volunteered.then(|| view! { <p>{t.thanks_volunteer}</p> })}
+            <ul class="liens-suite">
+                <li><a href="/carte">{t.thanks_carte}</a></li>
+                <li><a href="/propositions">{t.thanks_proposals}</a></li>
+            </ul>
+        }
+        .into_any(),
+    };
+
+    let in_progress = move || matches!(step.get(), Step::Section(_) | Step::Review);
+    view! {
+        <h1>{title}</h1>
+        <Show when=in_progress>
+            <p class="intro">{description.clone()}</p>
+            <p class="texte-doux">{t.anonymous_note}</p>
+            <Show when=move || restored.get()>
+                <div class="statut statut--attente">
+                    <p>{t.restored}</p>
+                    <button type="button" class="bouton bouton--discret" on:click=start_over>
+                        {t.start_over}
+                    </button>
+                </div>
+            </Show>
+            <div class="progression">
+                <p class="progression__texte" id="progression-texte">
+                    {move || {
+                        let (current, total) = progress();
+                        (t.step_of)(current, total)
+                    }}
+                </p>
+                <progress
+                    max=move || progress().1
+                    value=move || progress().0
+                    aria-label=t.progress_label
+                    aria-describedby="progression-texte"
+                ></progress>
+            </div>
+        </Show>
+        {body}
+    }
+    .into_any()
+}
+
+/// Shows `errors` (question id → message) at the first step holding one, and focuses the
+/// error summary.
+fn show_errors(form: Form, step: RwSignal<Step>, errors: BTreeMap<String, String>) {
+    let first_section = form.definition.with_value(|d| {
+        d.sections
+            .iter()
+            .position(|s| s.questions.iter().any(|q| errors.contains_key(&q.id)))
+    });
+    form.errors.set(errors);
+    if let Some(index) = first_section {
+        step.set(Step::Section(index));
+    }
+    browser::after_render(|| browser::focus_id(SUMMARY_ID));
+}
+
+/// The error summary's lines, in the questions' order.
+fn summary_items(form: Form) -> Vec<SummaryItem> {
+    let t = questionnaire::t();
+    form.errors.with(|errors| {
+        form.definition.with_value(|d| {
+            let mut items: Vec<SummaryItem> = d
+                .questions()
+                .filter_map(|(_, _, q)| {
+                    errors.get(&q.id).map(|message| SummaryItem {
+                        field_id: field_id(&q.id),
+                        label: q.label.clone(),
+                        message: message.clone(),
+                    })
+                })
+                .collect();
+            for (key, message) in errors {
+                if d.question(key).is_none() {
+                    items.push(SummaryItem {
+                        field_id: field_id(FALLBACK_COMMUNE),
+                        label: if key == FALLBACK_COMMUNE || key == "commune" {
+                            t.commune_fallback_label.to_owned()
+                        } else {
+                            key.clone()
+                        },
+                        message: message.clone(),
+                    });
+                }
+            }
+            items
+        })
+    })
+}
+
+/// The review step: each step's answers, with a button to go back and change them.
+#[component]
+fn Review(form: Form, step: RwSignal<Step>) -> impl IntoView {
+    let t = questionnaire::t();
+    move || {
+        let answers = form.answers.get();
+        let texts = form.texts.get();
+        form.definition.with_value(|d| {
+            let visible = d.visible_question_ids(&answers);
+            logic::steps(d, &answers)
+                .into_iter()
+                .filter_map(|index| d.sections.get(index).map(|s| (index, s.clone())))
+                .map(|(index, section)| {
+                    let rows = section
+                        .questions
+                        .iter()
+                        .filter(|q| visible.contains(&q.id))
+                        .map(|q| {
+                            let shown = logic::answer_text(
+                                q,
+                                answers.get(&q.id),
+                                texts.get(&q.id).map(String::as_str),
+                            );
+                            let answered = shown.is_some();
+                            view! {
+                                <dt>{q.label.clone()}</dt>
+                                <dd class=if answered { "" } else { "texte-doux" }>
+                                    {shown.unwrap_or_else(|| t.review_no_answer.to_owned())}
+                                </dd>
+                            }
+                        })
+                        .collect_view();
+                    let title = section.title.clone();
+                    view! {
+                        <section class="relecture" aria-labelledby=format!("relecture-{index}")>
+                            <h3 id=format!("relecture-{index}")>{section.title}</h3>
+                            <dl>{rows}</dl>
+                            <button
+                                type="button"
+                                class="bouton bouton--discret"
+                                on:click=move |_| show_step(step, Step::Section(index))
+                            >
+                                {(t.review_edit)(&title)}
+                            </button>
+                        </section>
+                    }
+                })
+                .collect_view()
+        })
+    }
+}
+
+/// The respondent's commune, asked on the review step when the questionnaire has no
+/// commune question (the server needs one).
+#[component]
+fn FallbackCommune(form: Form) -> impl IntoView {
+    let t = questionnaire::t();
+    let fid = field_id(FALLBACK_COMMUNE);
+    let error = Signal::derive(move || form.errors.with(|e| e.get(FALLBACK_COMMUNE).cloned()));
+    let describedby = {
+        let fid = fid.clone();
+        Signal::derive(move || described_by(&fid, true, error.with(Option::is_some)))
+    };
+    let initial_text = form
+        .texts
+        .with_untracked(|t| t.get(FALLBACK_COMMUNE).cloned())
+        .unwrap_or_default();
+    let initially_chosen = form
+        .answers
+        .with_untracked(|a| a.contains_key(FALLBACK_COMMUNE));
+    view! {
+        <div class="champ">
+            <label for=fid.clone()>
+                {t.commune_fallback_label}
+                <span class="champ__mention">" (" {common::t().required_mark} ")"</span>
+            </label>
+            <p id=help_id(&fid) class="champ__aide">{t.commune_hint}</p>
+            <FieldError field_id=fid.clone() message=error/>
+            <CommunePicker
+                input_id=fid.clone()
+                initial_text=initial_text
+                initially_chosen=initially_chosen
+                described_by=describedby
+                invalid=Signal::derive(move || error.with(Option::is_some))
+                required=true
+                on_text=Callback::new(move |text| form.set_text(FALLBACK_COMMUNE, text))
+                on_choose=Callback::new(move |choice: Option<(String, String)>| {
+                    form.set(FALLBACK_COMMUNE, choice.map(|(code, _)| serde_json::Value::String(code)));
+                })
+            />
+        </div>
+    }
+}
