@@ -11,7 +11,8 @@ pub struct Settings {
     pub bind: String,
     /// Folder of the built web app (`index.html`, the WASM and its JS glue).
     pub frontend_dir: PathBuf,
-    /// How often each instance checks whether the territory was re-imported.
+    /// How often each instance checks whether the territory was re-imported (and refreshes
+    /// its other in-memory snapshots: the map, the measured needs).
     pub territory_refresh: Duration,
     /// Take the client address from `Forwarded`/`X-Forwarded-For` (only behind a reverse
     /// proxy that sets them) for sign-in throttling. Otherwise the peer address is used.

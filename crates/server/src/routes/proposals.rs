@@ -175,7 +175,10 @@ pub(super) async fn public_responses(
         None => None,
     };
     let mut timelines = storage::proposals::timelines(&state.db, &ids).await?;
-    let needs = state.needs.current(&state.db).await?;
+    let needs = state
+        .needs
+        .current(&state.db, state.settings.territory_refresh)
+        .await?;
     let k = state.settings.secrecy_k;
     Ok(rows
         .iter()

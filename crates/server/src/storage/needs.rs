@@ -17,12 +17,14 @@
 //! see a [`NeedsTable`].
 //!
 //! Cost: one aggregation pass over the campaign's answers, cached in memory and keyed by
-//! (campaign id, number of answers), so that each request costs two small queries (the
-//! campaigns, and the count of the latest one's answers) until a new answer arrives.
+//! (campaign id, number of answers). The key itself is checked at most once per refresh
+//! period (`Settings::territory_refresh`, 10 s by default, like the other in-memory
+//! snapshots): in between, requests read the needs from memory without any query.
 
 use std::{
     collections::{HashMap, HashSet},
     sync::{Arc, Mutex},
+    time::{Duration, Instant},
 };
 
 use sea_orm::{
@@ -187,39 +189,57 @@ pub async fn compute(db: &impl ConnectionTrait, c: &campaign::Model) -> Result<N
 /// The needs of the latest campaign, recomputed only when its number of answers changes.
 #[derive(Debug, Default)]
 pub struct NeedsCache {
-    entry: Mutex<Option<(String, u64, Arc<NeedsTable>)>>,
+    entry: Mutex<Option<CacheEntry>>,
+}
+
+#[derive(Debug, Clone)]
+struct CacheEntry {
+    /// Campaign id and number of answers the table was computed from; `None` when no
+    /// campaign had answers.
+    key: Option<(String, u64)>,
+    table: Option<Arc<NeedsTable>>,
+    /// When the key was last checked against the database.
+    checked: Instant,
 }
 
 impl NeedsCache {
     /// The needs measured by the latest campaign with answers; `None` when there is none.
+    ///
+    /// Within `max_age` of the last check this answers from memory without any query;
+    /// after it, it counts the latest campaign's answers and aggregates them again only if
+    /// that number changed. A new answer therefore shows within `max_age`.
     pub async fn current(
         &self,
         db: &impl ConnectionTrait,
+        max_age: Duration,
     ) -> Result<Option<Arc<NeedsTable>>, DbErr> {
-        let Some((c, n)) = latest_campaign(db).await? else {
-            return Ok(None);
-        };
-        if let Some(table) = self.cached(&c.id, n) {
-            return Ok(Some(table));
+        let previous = self.lock().clone();
+        if let Some(entry) = &previous {
+            if entry.checked.elapsed() < max_age {
+                return Ok(entry.table.clone());
+            }
         }
-        let table = Arc::new(compute(db, &c).await?);
-        let mut entry = self
-            .entry
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        *entry = Some((c.id, n, table.clone()));
-        Ok(Some(table))
+        let checked = Instant::now();
+        let latest = latest_campaign(db).await?;
+        let key = latest.as_ref().map(|(c, n)| (c.id.clone(), *n));
+        let table = match (&latest, previous) {
+            (None, _) => None,
+            (Some(_), Some(entry)) if entry.key == key && entry.table.is_some() => entry.table,
+            (Some((c, _)), _) => Some(Arc::new(compute(db, c).await?)),
+        };
+        *self.lock() = Some(CacheEntry {
+            key,
+            table: table.clone(),
+            checked,
+        });
+        Ok(table)
     }
 
-    fn cached(&self, campaign_id: &str, answers: u64) -> Option<Arc<NeedsTable>> {
-        let entry = self
-            .entry
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<CacheEntry>> {
+        // A panic while holding the lock cannot leave the entry half-written: keep going.
+        self.entry
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        match entry.as_ref() {
-            Some((id, n, table)) if id == campaign_id && *n == answers => Some(table.clone()),
-            _ => None,
-        }
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 

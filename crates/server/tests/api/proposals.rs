@@ -11,7 +11,7 @@ use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{json, Value};
 use solidarites_api_types::{
     AdminProposalResponse, CreateProposalResponse, MergeProposalResponse, ModerationQueueResponse,
-    ProposalListResponse, ProposalResponse, ProposalSupportResponse,
+    ProposalListResponse, ProposalNeedsResponse, ProposalResponse, ProposalSupportResponse,
 };
 use solidarites_domain::demo::demo_communes;
 use solidarites_server::{
@@ -1102,6 +1102,27 @@ async fn answer(app: &TestApp, campaign: &str, n: usize, themes: &[&str]) {
     );
 }
 
+/// The needs of proposal `id` once `ready` holds: each instance rechecks the answers at
+/// most once per refresh period (100 ms in tests).
+async fn needs_when(
+    app: &TestApp,
+    id: &str,
+    ready: impl Fn(&ProposalNeedsResponse) -> bool,
+) -> ProposalNeedsResponse {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let needs = detail(app, id, None).await.needs;
+        if ready(&needs) {
+            return needs;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "needs never ready: {needs:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
 #[tokio::test]
 async fn each_proposal_carries_the_measured_needs_of_its_themes_under_statistical_secrecy() {
     for_each_backend(|db| async move {
@@ -1147,7 +1168,10 @@ async fn each_proposal_carries_the_measured_needs_of_its_themes_under_statistica
         answer(&app, &campaign, 1, &["logement"]).await;
         answer(&app, &campaign, 1, &["logement"]).await;
 
-        let needs = detail(&app, &here, None).await.needs;
+        let needs = needs_when(&app, &here, |n| {
+            n.territory.as_ref().and_then(|t| t.respondents) == Some(8)
+        })
+        .await;
         assert_eq!(needs.campaign_id.as_deref(), Some(campaign.as_str()));
         assert_eq!(
             needs.campaign_title.as_deref(),
@@ -1193,8 +1217,13 @@ async fn each_proposal_carries_the_measured_needs_of_its_themes_under_statistica
         assert!(needs.commune.is_none());
         assert_eq!(needs.territory.unwrap().themes[0].share, Some(5.0 / 8.0));
 
-        // A new answer is counted at once (the cache is keyed by the number of answers).
+        // A new answer is counted at the next check (the table is recomputed when the
+        // number of answers changes); lists carry the needs too.
         answer(&app, &campaign, 0, &["logement"]).await;
+        needs_when(&app, &here, |n| {
+            n.commune.as_ref().and_then(|c| c.respondents) == Some(7)
+        })
+        .await;
         let list = list(&app, "sort=newest").await;
         let here_now = list.items.iter().find(|p| p.id == here).unwrap();
         assert_eq!(
@@ -1226,8 +1255,10 @@ async fn each_proposal_carries_the_measured_needs_of_its_themes_under_statistica
         for _ in 0..5 {
             answer(&app, &newer, 1, &[]).await;
         }
-        let needs = detail(&app, &small, None).await.needs;
-        assert_eq!(needs.campaign_id.as_deref(), Some(newer.as_str()));
+        let needs = needs_when(&app, &small, |n| {
+            n.campaign_id.as_deref() == Some(newer.as_str())
+        })
+        .await;
         let commune = needs.commune.unwrap();
         assert_eq!(
             (commune.respondents, commune.themes[0].share),
@@ -1254,13 +1285,16 @@ async fn the_secrecy_threshold_is_a_setting() {
         .await;
         let campaign = open_campaign(&moderator, "Consultation", 1).await;
         answer(&app, &campaign, 1, &["logement"]).await;
-        let commune = detail(&app, &id, None).await.needs.commune.unwrap();
+        let needs = needs_when(&app, &id, |n| n.campaign_id.is_some()).await;
+        let commune = needs.commune.unwrap();
         assert!(commune.secret);
+        assert_eq!(commune.respondents, None);
         answer(&app, &campaign, 1, &[]).await;
-        let commune = detail(&app, &id, None).await.needs.commune.unwrap();
+        let needs = needs_when(&app, &id, |n| n.commune.as_ref().is_some_and(|c| !c.secret)).await;
+        let commune = needs.commune.unwrap();
         assert_eq!(
-            (commune.secret, commune.themes[0].share),
-            (false, Some(0.5))
+            (commune.respondents, commune.themes[0].share),
+            (Some(2), Some(0.5))
         );
     })
     .await;
