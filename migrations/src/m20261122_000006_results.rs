@@ -55,7 +55,11 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(CommuneZones::Table)
-                    .col(ColumnDef::new(CommuneZones::Level).string_len(16).not_null())
+                    .col(
+                        ColumnDef::new(CommuneZones::Level)
+                            .string_len(16)
+                            .not_null(),
+                    )
                     .col(
                         ColumnDef::new(CommuneZones::CommuneCode)
                             .string_len(5)

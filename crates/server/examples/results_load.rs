@@ -34,8 +34,7 @@ use rand::{distributions::WeightedIndex, prelude::Distribution, Rng, SeedableRng
 use rand_chacha::ChaCha8Rng;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, TransactionTrait};
 use solidarites_domain::{
-    demo::demo_communes, parse_communes_geojson, AnswerValue, Commune, InseeCode,
-    ValidatedAnswers,
+    demo::demo_communes, parse_communes_geojson, AnswerValue, Commune, InseeCode, ValidatedAnswers,
 };
 use solidarites_server::{
     auth::{self, Role, StaffUser},
@@ -125,7 +124,10 @@ fn answers_json(rng: &mut ChaCha8Rng, commune: &InseeCode) -> String {
     let role = ["benevole", "voisin_solidaire", "non"][rng.gen_range(0..3)];
     a.insert("role".to_owned(), AnswerValue::Choice(role.to_owned()));
     let age = ["moins_de_25", "25_39", "40_59", "60_74", "75_et_plus"][rng.gen_range(0..5)];
-    a.insert("tranche_age".to_owned(), AnswerValue::Choice(age.to_owned()));
+    a.insert(
+        "tranche_age".to_owned(),
+        AnswerValue::Choice(age.to_owned()),
+    );
     let menage = [
         "seul",
         "couple_sans_enfant",
@@ -279,9 +281,11 @@ async fn bench(label: &str, url: &str, answers: i64, requests: usize) {
     );
 
     // The full recomputation alone, in process.
-    let territory =
-        LoadedTerritory::new(storage::communes::revision(&db).await.unwrap(), communes.clone())
-            .unwrap();
+    let territory = LoadedTerritory::new(
+        storage::communes::revision(&db).await.unwrap(),
+        communes.clone(),
+    )
+    .unwrap();
     let mut rebuilds = Vec::new();
     let mut heap = 0;
     for _ in 0..3 {
@@ -330,7 +334,8 @@ async fn bench(label: &str, url: &str, answers: i64, requests: usize) {
         .await
         .unwrap();
     assert!(login.status().is_success());
-    let results_url = |query: &str| format!("{base}/admin/campaigns/{}/results?{query}", campaign.id);
+    let results_url =
+        |query: &str| format!("{base}/admin/campaigns/{}/results?{query}", campaign.id);
 
     let (cold, size) = get(&client, &results_url("level=commune")).await;
     println!(
@@ -405,7 +410,10 @@ async fn bench(label: &str, url: &str, answers: i64, requests: usize) {
             if body["total"]["respondents"]["count"] == next_seq {
                 break;
             }
-            assert!(t.elapsed() < Duration::from_secs(30), "answer {next_seq} never showed");
+            assert!(
+                t.elapsed() < Duration::from_secs(30),
+                "answer {next_seq} never showed"
+            );
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
         lags.push(t.elapsed());

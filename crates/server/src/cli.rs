@@ -299,8 +299,7 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
                 },
             };
             let summary =
-                crate::results_import::import_indicators(&database_url, &file, description)
-                    .await?;
+                crate::results_import::import_indicators(&database_url, &file, description).await?;
             let _ = writeln!(io::stdout().lock(), "{summary}");
             Ok(())
         }

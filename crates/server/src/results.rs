@@ -136,10 +136,7 @@ impl ResultsCache {
             .campaigns
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        campaigns
-            .entry(campaign_id.to_owned())
-            .or_default()
-            .clone()
+        campaigns.entry(campaign_id.to_owned()).or_default().clone()
     }
 
     /// The campaign's dataset, brought up to date with the stored answers: rebuilt from
@@ -188,13 +185,9 @@ impl ResultsCache {
                     if (batch.len() as u64) < REBUILD_PAGE {
                         break;
                     }
-                    batch = storage::answers::after_seq(
-                        db,
-                        &campaign.id,
-                        data.last_seq,
-                        REBUILD_PAGE,
-                    )
-                    .await?;
+                    batch =
+                        storage::answers::after_seq(db, &campaign.id, data.last_seq, REBUILD_PAGE)
+                            .await?;
                 }
             }
             return Ok(guard.downgrade());
@@ -281,7 +274,15 @@ impl ResultsCache {
             })
             .map(|(_, tables)| tables.clone());
         if let Some(tables) = cached {
-            self.refresh_in_background(key, db.clone(), territory, zones, campaign.clone(), filter, k);
+            self.refresh_in_background(
+                key,
+                db.clone(),
+                territory,
+                zones,
+                campaign.clone(),
+                filter,
+                k,
+            );
             return Ok(tables);
         }
         self.compute(key, db, territory, zones, campaign, filter, k)
@@ -429,8 +430,7 @@ impl ResultsCache {
         let mut after = None;
         loop {
             let page =
-                storage::initiative_exports::published_page(db, today, after, REBUILD_PAGE)
-                    .await?;
+                storage::initiative_exports::published_page(db, today, after, REBUILD_PAGE).await?;
             let Some(last) = page.last() else {
                 break;
             };

@@ -45,7 +45,10 @@ fn is_geojson(file: &Path, text: &str) -> bool {
     {
         Some("geojson" | "json") => true,
         Some("csv" | "txt" | "tsv") => false,
-        _ => text.trim_start_matches('\u{feff}').trim_start().starts_with('{'),
+        _ => text
+            .trim_start_matches('\u{feff}')
+            .trim_start()
+            .starts_with('{'),
     }
 }
 
@@ -139,7 +142,10 @@ pub async fn import_zones(database_url: &str, level: &str, file: &Path) -> anyho
         }
         let missing = index.len().saturating_sub(commune_to_zone.len());
         if missing > 0 {
-            let _ = writeln!(notes, "warning: {missing} commune(s) of the territory in no zone");
+            let _ = writeln!(
+                notes,
+                "warning: {missing} commune(s) of the territory in no zone"
+            );
         }
     }
     let zones: Vec<NewZone> = zones.into_values().collect();
@@ -201,9 +207,8 @@ pub async fn import_indicators(
     let metadata: Vec<IndicatorMeta> = match description {
         IndicatorDescription::File(path) => {
             let text = read(&path)?;
-            indicators::parse_metadata(&text).map_err(|e| {
-                anyhow!("{} is not a valid metadata file:\n{e}", path.display())
-            })?
+            indicators::parse_metadata(&text)
+                .map_err(|e| anyhow!("{} is not a valid metadata file:\n{e}", path.display()))?
         }
         IndicatorDescription::Flags {
             label,

@@ -281,7 +281,11 @@ impl AnswersExport {
 /// Data rows of one sheet (Excel's limit is 1,048,576 rows, the header included).
 const XLSX_MAX_DATA_ROWS: u32 = 1_048_575;
 
-pub fn write_header(sheet: &mut Worksheet, headers: &[String], bold: &Format) -> anyhow::Result<()> {
+pub fn write_header(
+    sheet: &mut Worksheet,
+    headers: &[String],
+    bold: &Format,
+) -> anyhow::Result<()> {
     for (col, header) in headers.iter().enumerate() {
         let col = u16::try_from(col).context("too many columns for a sheet")?;
         sheet.write_string_with_format(0, col, header, bold)?;

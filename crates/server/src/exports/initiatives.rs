@@ -42,7 +42,10 @@ pub const THEMATIQUES: &[(&str, &[&str])] = &[
     ("logement", &["logement-hebergement"]),
     ("numerique", &["numerique"]),
     ("mobilite", &["mobilite"]),
-    ("education", &["famille", "famille--soutien-a-la-parentalite"]),
+    (
+        "education",
+        &["famille", "famille--soutien-a-la-parentalite"],
+    ),
     (
         "acces-aux-droits",
         &[

@@ -52,7 +52,9 @@ fn count_text(cell: &SecretCell) -> String {
 fn share_text(cell: &SecretCell) -> String {
     match cell {
         SecretCell::Secret => SECRET.to_owned(),
-        SecretCell::Value { share, .. } => share.map_or(String::new(), |s| french_decimal(s * 100.0, 1)),
+        SecretCell::Value { share, .. } => {
+            share.map_or(String::new(), |s| french_decimal(s * 100.0, 1))
+        }
     }
 }
 
@@ -93,11 +95,19 @@ pub fn write_csv(table: &SecretTable, out: &mut ChunkWriter) -> anyhow::Result<(
             stat_text(group.rate_per_1000.as_ref()),
         ];
         for (schema, answers) in table.questions.iter().zip(&group.questions) {
-            let mut line = |answer: &str, count: String, share: String, mean: String, median: String| {
-                let mut record: Vec<String> = head.to_vec();
-                record.extend([schema.label.clone(), answer.to_owned(), count, share, mean, median]);
-                csv.write_record(&record)
-            };
+            let mut line =
+                |answer: &str, count: String, share: String, mean: String, median: String| {
+                    let mut record: Vec<String> = head.to_vec();
+                    record.extend([
+                        schema.label.clone(),
+                        answer.to_owned(),
+                        count,
+                        share,
+                        mean,
+                        median,
+                    ]);
+                    csv.write_record(&record)
+                };
             match schema.kind {
                 ResultKind::Scale { .. } | ResultKind::Number { .. } => {
                     line(
@@ -199,9 +209,9 @@ pub fn write_xlsx(table: &SecretTable, out: &mut ChunkWriter) -> anyhow::Result<
         let cells = [
             Cell::Text(group.code.clone()),
             Cell::Text(group.name.clone()),
-            group
-                .population
-                .map_or(Cell::Empty, |p| Cell::Integer(i64::try_from(p).unwrap_or(i64::MAX))),
+            group.population.map_or(Cell::Empty, |p| {
+                Cell::Integer(i64::try_from(p).unwrap_or(i64::MAX))
+            }),
             cell_count(&group.respondents),
             stat_cell(group.rate_per_1000.as_ref()),
         ];
@@ -279,7 +289,10 @@ fn field_part(value: &str) -> String {
 }
 
 fn insert_count(properties: &mut Map<String, Value>, field: &str, cell: &SecretCell) {
-    properties.insert(format!("{field}_n"), cell.count().map_or(Value::Null, Value::from));
+    properties.insert(
+        format!("{field}_n"),
+        cell.count().map_or(Value::Null, Value::from),
+    );
     properties.insert(
         format!("{field}_pct"),
         cell.share()
@@ -289,7 +302,10 @@ fn insert_count(properties: &mut Map<String, Value>, field: &str, cell: &SecretC
 }
 
 fn insert_stat(properties: &mut Map<String, Value>, field: &str, stat: Option<&Stat>) {
-    properties.insert(field.to_owned(), stat.and_then(Stat::value).map_or(Value::Null, Value::from));
+    properties.insert(
+        field.to_owned(),
+        stat.and_then(Stat::value).map_or(Value::Null, Value::from),
+    );
     properties.insert(
         format!("{field}_secret"),
         Value::from(matches!(stat, Some(Stat::Secret))),
@@ -325,8 +341,16 @@ fn group_properties(
         match schema.kind {
             ResultKind::Scale { .. } | ResultKind::Number { .. } => {
                 insert_count(&mut p, &schema.id, &answers.answered);
-                insert_stat(&mut p, &format!("{}_moyenne", schema.id), answers.mean.as_ref());
-                insert_stat(&mut p, &format!("{}_mediane", schema.id), answers.median.as_ref());
+                insert_stat(
+                    &mut p,
+                    &format!("{}_moyenne", schema.id),
+                    answers.mean.as_ref(),
+                );
+                insert_stat(
+                    &mut p,
+                    &format!("{}_mediane", schema.id),
+                    answers.median.as_ref(),
+                );
             }
             _ => {
                 for option in &answers.options {
@@ -422,9 +446,14 @@ fn merged_multipolygon(codes: &[String], geometries: &BTreeMap<String, Value>) -
         let Some(geometry) = geometries.get(code) else {
             continue;
         };
-        match (geometry.get("type").and_then(Value::as_str), geometry.get("coordinates")) {
+        match (
+            geometry.get("type").and_then(Value::as_str),
+            geometry.get("coordinates"),
+        ) {
             (Some("Polygon"), Some(coords)) => polygons.push(coords.clone()),
-            (Some("MultiPolygon"), Some(Value::Array(many))) => polygons.extend(many.iter().cloned()),
+            (Some("MultiPolygon"), Some(Value::Array(many))) => {
+                polygons.extend(many.iter().cloned())
+            }
             _ => {}
         }
     }

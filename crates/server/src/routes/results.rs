@@ -185,9 +185,7 @@ struct ResultsBody<'a> {
     indicator_values: BTreeMap<String, BTreeMap<String, f64>>,
 }
 
-pub fn indicator_response(
-    row: storage::results_entities::indicator::Model,
-) -> IndicatorResponse {
+pub fn indicator_response(row: storage::results_entities::indicator::Model) -> IndicatorResponse {
     IndicatorResponse {
         code: row.code,
         label: row.label,
@@ -300,12 +298,12 @@ fn theme_question(
     requested: Option<&str>,
     theme_slugs: &[String],
 ) -> Result<String, ApiError> {
-    let is_multiple =
-        |id: &str| {
-            table.questions.iter().any(|q| {
-                q.id == id && matches!(q.kind, ResultKind::MultipleChoice { .. })
-            })
-        };
+    let is_multiple = |id: &str| {
+        table
+            .questions
+            .iter()
+            .any(|q| q.id == id && matches!(q.kind, ResultKind::MultipleChoice { .. }))
+    };
     if let Some(requested) = requested {
         return if is_multiple(requested) {
             Ok(requested.to_owned())
@@ -361,13 +359,22 @@ async fn compute_gaps(
     let theme = single(pairs, "theme").map(str::to_owned);
     let territory = state.territory.current();
     let gap_territory = state.results.gap_territory(&territory);
-    let offers = state.results.offers(&state.db).await.map_err(results_error)?;
+    let offers = state
+        .results
+        .offers(&state.db)
+        .await
+        .map_err(results_error)?;
     // Communes without respondents, and themes nobody reported, measure no need.
     let needs: Vec<_> = needs_from_table(table, &question)
         .into_iter()
         .filter(|n| n.reporting > 0)
         .collect();
-    let mut gaps = rank(&gap_territory, &needs, &offers, state.settings.gap_distance_km);
+    let mut gaps = rank(
+        &gap_territory,
+        &needs,
+        &offers,
+        state.settings.gap_distance_km,
+    );
     if let Some(theme) = &theme {
         gaps.retain(|g| &g.theme == theme);
     }
@@ -432,7 +439,10 @@ pub async fn get_gaps(
                 .into_iter()
                 .take(limit)
                 .map(|g| GapResponse {
-                    theme_label: labels.get(&g.theme).cloned().unwrap_or_else(|| g.theme.clone()),
+                    theme_label: labels
+                        .get(&g.theme)
+                        .cloned()
+                        .unwrap_or_else(|| g.theme.clone()),
                     commune: g.commune.as_str().to_owned(),
                     commune_name: g.commune_name,
                     theme: g.theme,

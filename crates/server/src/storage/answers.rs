@@ -71,7 +71,10 @@ pub async fn after_seq(
 pub async fn last_seq(db: &impl ConnectionTrait, campaign_id: &str) -> Result<i64, DbErr> {
     Ok(response::Entity::find()
         .select_only()
-        .column_as(Expr::expr(Func::max(Expr::col(response::Column::Seq))), "last")
+        .column_as(
+            Expr::expr(Func::max(Expr::col(response::Column::Seq))),
+            "last",
+        )
         .filter(response::Column::CampaignId.eq(campaign_id))
         .into_tuple::<Option<i64>>()
         .one(db)

@@ -638,7 +638,10 @@ pub async fn next_response_seq(
         .await?;
     let last = response::Entity::find()
         .select_only()
-        .column_as(Expr::expr(Func::max(Expr::col(response::Column::Seq))), "last")
+        .column_as(
+            Expr::expr(Func::max(Expr::col(response::Column::Seq))),
+            "last",
+        )
         .filter(response::Column::CampaignId.eq(campaign_id))
         .into_tuple::<Option<i64>>()
         .one(txn)

@@ -71,7 +71,11 @@ pub const ADMIN_ROUTES: &[(&str, &str, Role)] = &[
         Role::Moderator,
     ),
     ("GET", "/api/v1/admin/volunteers", Role::Moderator),
-    ("GET", "/api/v1/admin/campaigns/{id}/results", Role::Committee),
+    (
+        "GET",
+        "/api/v1/admin/campaigns/{id}/results",
+        Role::Committee,
+    ),
     ("GET", "/api/v1/admin/campaigns/{id}/gaps", Role::Committee),
     (
         "GET",
@@ -105,8 +109,16 @@ pub const ADMIN_ROUTES: &[(&str, &str, Role)] = &[
         "/api/v1/admin/campaigns/{id}/exports/results.geojson",
         Role::Committee,
     ),
-    ("GET", "/api/v1/admin/exports/initiatives.geojson", Role::Analyst),
-    ("GET", "/api/v1/admin/exports/initiatives.csv", Role::Analyst),
+    (
+        "GET",
+        "/api/v1/admin/exports/initiatives.geojson",
+        Role::Analyst,
+    ),
+    (
+        "GET",
+        "/api/v1/admin/exports/initiatives.csv",
+        Role::Analyst,
+    ),
     (
         "GET",
         "/api/v1/admin/exports/data-inclusion/structures.json",

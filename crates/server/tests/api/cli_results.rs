@@ -42,22 +42,47 @@ async fn landes_cantons_and_arrondissements_cover_every_commune_once() {
     };
     for backend in backends() {
         let db = TestDb::create(&backend).await;
-        ok(&solidarites(&db.url, &["communes", "import", communes.to_str().unwrap()]));
+        ok(&solidarites(
+            &db.url,
+            &["communes", "import", communes.to_str().unwrap()],
+        ));
         let out = ok(&solidarites(
             &db.url,
-            &["zones", "import", "--level", "canton", cantons.to_str().unwrap()],
+            &[
+                "zones",
+                "import",
+                "--level",
+                "canton",
+                cantons.to_str().unwrap(),
+            ],
         ));
-        assert!(out.contains("imported 15 canton zone(s) covering 330 commune(s)"), "{out}");
+        assert!(
+            out.contains("imported 15 canton zone(s) covering 330 commune(s)"),
+            "{out}"
+        );
         let out = ok(&solidarites(
             &db.url,
-            &["zones", "import", "--level", "arrondissement", arrondissements.to_str().unwrap()],
+            &[
+                "zones",
+                "import",
+                "--level",
+                "arrondissement",
+                arrondissements.to_str().unwrap(),
+            ],
         ));
-        assert!(out.contains("imported 2 arrondissement zone(s) covering 330 commune(s)"), "{out}");
+        assert!(
+            out.contains("imported 2 arrondissement zone(s) covering 330 commune(s)"),
+            "{out}"
+        );
 
-        let cantons = storage::zones::zones_of_level(&db.conn, "canton", true).await.unwrap();
+        let cantons = storage::zones::zones_of_level(&db.conn, "canton", true)
+            .await
+            .unwrap();
         assert_eq!(cantons.len(), 15);
         assert_eq!(cantons.iter().map(|z| z.communes.len()).sum::<usize>(), 330);
-        assert!(cantons.iter().all(|z| !z.communes.is_empty() && z.geometry.is_some()));
+        assert!(cantons
+            .iter()
+            .all(|z| !z.communes.is_empty() && z.geometry.is_some()));
         // Mont-de-Marsan (40192) is in the arrondissement of Mont-de-Marsan.
         let arrondissements = storage::zones::zones_of_level(&db.conn, "arrondissement", false)
             .await
@@ -77,32 +102,71 @@ async fn zones_import_from_a_csv_table_and_a_bad_table_changes_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let geo = dir.path().join("demo.geojson");
         std::fs::write(&geo, demo_communes_geojson()).unwrap();
-        ok(&solidarites(&db.url, &["communes", "import", geo.to_str().unwrap()]));
-        let codes: Vec<String> = demo_communes().iter().map(|c| c.code.as_str().to_owned()).collect();
+        ok(&solidarites(
+            &db.url,
+            &["communes", "import", geo.to_str().unwrap()],
+        ));
+        let codes: Vec<String> = demo_communes()
+            .iter()
+            .map(|c| c.code.as_str().to_owned())
+            .collect();
 
         let mut table = String::from("\u{feff}code_commune;code_zone;nom_zone\n");
         for (i, code) in codes.iter().enumerate() {
-            let zone = if i % 2 == 0 { "E1;Cœur de lande" } else { "E2;Côte" };
+            let zone = if i % 2 == 0 {
+                "E1;Cœur de lande"
+            } else {
+                "E2;Côte"
+            };
             table.push_str(&format!("{code};{zone}\n"));
         }
         let good = dir.path().join("epci.csv");
         std::fs::write(&good, &table).unwrap();
-        let out = ok(&solidarites(&db.url, &["zones", "import", "--level", "epci", good.to_str().unwrap()]));
-        assert!(out.contains(&format!("imported 2 epci zone(s) covering {} commune(s)", codes.len())), "{out}");
+        let out = ok(&solidarites(
+            &db.url,
+            &["zones", "import", "--level", "epci", good.to_str().unwrap()],
+        ));
+        assert!(
+            out.contains(&format!(
+                "imported 2 epci zone(s) covering {} commune(s)",
+                codes.len()
+            )),
+            "{out}"
+        );
 
         // Line 3 has two fields: refused, naming the line; the stored zones stay.
-        let bad_table = format!("code_commune;code_zone;nom_zone\n{};X1;Un\n{};X2\n", codes[0], codes[1]);
+        let bad_table = format!(
+            "code_commune;code_zone;nom_zone\n{};X1;Un\n{};X2\n",
+            codes[0], codes[1]
+        );
         let bad = dir.path().join("bad.csv");
         std::fs::write(&bad, bad_table).unwrap();
-        let out = solidarites(&db.url, &["zones", "import", "--level", "epci", bad.to_str().unwrap()]);
+        let out = solidarites(
+            &db.url,
+            &["zones", "import", "--level", "epci", bad.to_str().unwrap()],
+        );
         assert!(!out.status.success());
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains("line 3"), "{stderr}");
-        let stored = storage::zones::zones_of_level(&db.conn, "epci", false).await.unwrap();
-        assert_eq!(stored.iter().map(|z| z.code.as_str()).collect::<Vec<_>>(), ["E1", "E2"]);
+        let stored = storage::zones::zones_of_level(&db.conn, "epci", false)
+            .await
+            .unwrap();
+        assert_eq!(
+            stored.iter().map(|z| z.code.as_str()).collect::<Vec<_>>(),
+            ["E1", "E2"]
+        );
         assert_eq!(stored[0].name, "Cœur de lande");
 
-        let out = solidarites(&db.url, &["zones", "import", "--level", "region", good.to_str().unwrap()]);
+        let out = solidarites(
+            &db.url,
+            &[
+                "zones",
+                "import",
+                "--level",
+                "region",
+                good.to_str().unwrap(),
+            ],
+        );
         assert!(!out.status.success());
         assert!(String::from_utf8_lossy(&out.stderr).contains("--level"));
     }
@@ -115,8 +179,14 @@ async fn indicators_import_with_metadata_or_flags_and_a_bad_file_names_its_line(
         let dir = tempfile::tempdir().unwrap();
         let geo = dir.path().join("demo.geojson");
         std::fs::write(&geo, demo_communes_geojson()).unwrap();
-        ok(&solidarites(&db.url, &["communes", "import", geo.to_str().unwrap()]));
-        let codes: Vec<String> = demo_communes().iter().map(|c| c.code.as_str().to_owned()).collect();
+        ok(&solidarites(
+            &db.url,
+            &["communes", "import", geo.to_str().unwrap()],
+        ));
+        let codes: Vec<String> = demo_communes()
+            .iter()
+            .map(|c| c.code.as_str().to_owned())
+            .collect();
 
         let data = format!(
             "code;taux_pauvrete;part_75_seuls\n{};14,5;9.2\n{};;11\n99999;3;4\n",
@@ -131,43 +201,87 @@ async fn indicators_import_with_metadata_or_flags_and_a_bad_file_names_its_line(
         std::fs::write(&meta_path, meta).unwrap();
         let out = ok(&solidarites(
             &db.url,
-            &["indicators", "import", data_path.to_str().unwrap(), "--metadata", meta_path.to_str().unwrap()],
+            &[
+                "indicators",
+                "import",
+                data_path.to_str().unwrap(),
+                "--metadata",
+                meta_path.to_str().unwrap(),
+            ],
         ));
         assert!(out.contains("imported 2 indicator(s)"), "{out}");
-        assert!(out.contains("line 4"), "the commune outside the territory is reported: {out}");
-        let values = storage::indicators::values_by_commune(&db.conn).await.unwrap();
+        assert!(
+            out.contains("line 4"),
+            "the commune outside the territory is reported: {out}"
+        );
+        let values = storage::indicators::values_by_commune(&db.conn)
+            .await
+            .unwrap();
         assert_eq!(values[&codes[0]]["taux_pauvrete"], 14.5);
         assert_eq!(values[&codes[0]]["part_75_seuls"], 9.2);
-        assert!(!values[&codes[1]].contains_key("taux_pauvrete"), "empty = missing");
+        assert!(
+            !values[&codes[1]].contains_key("taux_pauvrete"),
+            "empty = missing"
+        );
         let list = storage::indicators::list(&db.conn).await.unwrap();
         assert_eq!(list[1].label, "Taux de pauvreté");
         assert_eq!(list[1].year, Some(2021));
 
         // One indicator described by flags.
         let single = dir.path().join("revenu.csv");
-        std::fs::write(&single, format!("CODGEO;revenu_median\n{};21 340\n", codes[2])).unwrap();
+        std::fs::write(
+            &single,
+            format!("CODGEO;revenu_median\n{};21 340\n", codes[2]),
+        )
+        .unwrap();
         ok(&solidarites(
             &db.url,
-            &["indicators", "import", single.to_str().unwrap(), "--label", "Revenu médian", "--unit", "€", "--year", "2021"],
+            &[
+                "indicators",
+                "import",
+                single.to_str().unwrap(),
+                "--label",
+                "Revenu médian",
+                "--unit",
+                "€",
+                "--year",
+                "2021",
+            ],
         ));
-        let values = storage::indicators::values_by_commune(&db.conn).await.unwrap();
+        let values = storage::indicators::values_by_commune(&db.conn)
+            .await
+            .unwrap();
         assert_eq!(values[&codes[2]]["revenu_median"], 21340.0);
 
         // A value that is not a number on line 3: refused, named, nothing changed.
         let bad = dir.path().join("bad.csv");
         std::fs::write(
             &bad,
-            format!("code;taux_pauvrete;part_75_seuls\n{};1;2\n{};beaucoup;3\n", codes[0], codes[1]),
+            format!(
+                "code;taux_pauvrete;part_75_seuls\n{};1;2\n{};beaucoup;3\n",
+                codes[0], codes[1]
+            ),
         )
         .unwrap();
         let out = solidarites(
             &db.url,
-            &["indicators", "import", bad.to_str().unwrap(), "--metadata", meta_path.to_str().unwrap()],
+            &[
+                "indicators",
+                "import",
+                bad.to_str().unwrap(),
+                "--metadata",
+                meta_path.to_str().unwrap(),
+            ],
         );
         assert!(!out.status.success());
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(stderr.contains("line 3") && stderr.contains("beaucoup"), "{stderr}");
-        let values = storage::indicators::values_by_commune(&db.conn).await.unwrap();
+        assert!(
+            stderr.contains("line 3") && stderr.contains("beaucoup"),
+            "{stderr}"
+        );
+        let values = storage::indicators::values_by_commune(&db.conn)
+            .await
+            .unwrap();
         assert_eq!(values[&codes[0]]["taux_pauvrete"], 14.5);
     }
 }

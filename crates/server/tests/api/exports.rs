@@ -71,7 +71,11 @@ async fn raw_answers_export_as_french_csv_and_xlsx_for_admins_only_and_audited()
         for role in [Role::Committee, Role::Analyst, Role::Moderator] {
             let staff = app.login_as(role).await;
             for path in [&csv_path, &xlsx_path] {
-                assert_eq!(staff.get(path).await.status(), StatusCode::FORBIDDEN, "{role}");
+                assert_eq!(
+                    staff.get(path).await.status(),
+                    StatusCode::FORBIDDEN,
+                    "{role}"
+                );
             }
         }
 
@@ -96,13 +100,20 @@ async fn raw_answers_export_as_french_csv_and_xlsx_for_admins_only_and_audited()
         assert_eq!(a.iter().filter(|r| r[food] == "oui").count(), 12);
         // A hidden question is an empty cell, not "non".
         assert_eq!(a.iter().filter(|r| r[food].is_empty()).count(), 8);
-        let mut gravities: Vec<&str> = a.iter().map(|r| r[gravity].as_str()).filter(|g| !g.is_empty()).collect();
+        let mut gravities: Vec<&str> = a
+            .iter()
+            .map(|r| r[gravity].as_str())
+            .filter(|g| !g.is_empty())
+            .collect();
         gravities.sort_unstable();
         assert_eq!(gravities, [["2"; 6], ["3"; 6]].concat());
         // Single choice answers carry the option's French label.
         assert_eq!(a.iter().filter(|r| r[age] == "75 ans et plus").count(), 10);
         assert_eq!(
-            rows[1..].iter().filter(|r| r[commune_col] == commune(1)).count(),
+            rows[1..]
+                .iter()
+                .filter(|r| r[commune_col] == commune(1))
+                .count(),
             3,
             "the raw export is the one not subject to secrecy"
         );
@@ -112,7 +123,13 @@ async fn raw_answers_export_as_french_csv_and_xlsx_for_admins_only_and_audited()
         let mut book = workbook(bytes);
         let sheet = book.worksheet_range("Réponses").unwrap();
         assert_eq!(sheet.height(), 1 + 29);
-        let header: Vec<String> = sheet.rows().next().unwrap().iter().map(ToString::to_string).collect();
+        let header: Vec<String> = sheet
+            .rows()
+            .next()
+            .unwrap()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         let gravity = column(&header, GRAVITY);
         let food = column(&header, FOOD);
         let numbers: Vec<f64> = sheet
@@ -127,7 +144,11 @@ async fn raw_answers_export_as_french_csv_and_xlsx_for_admins_only_and_audited()
         assert_eq!(numbers.len(), 12);
         assert!((numbers.iter().sum::<f64>() - 30.0).abs() < 1e-9);
         assert_eq!(
-            sheet.rows().skip(1).filter(|r| r[food] == Data::String("oui".into())).count(),
+            sheet
+                .rows()
+                .skip(1)
+                .filter(|r| r[food] == Data::String("oui".into()))
+                .count(),
             12
         );
 
@@ -144,7 +165,10 @@ async fn raw_answers_export_as_french_csv_and_xlsx_for_admins_only_and_audited()
             assert_eq!(entry["entity_id"], campaign.as_str());
             assert_eq!(entry["actor_email"], admin.email.as_str());
             let text = entry.to_string();
-            assert!(!text.contains("aide-alimentaire") && !text.contains(&commune(0)), "{text}");
+            assert!(
+                !text.contains("aide-alimentaire") && !text.contains(&commune(0)),
+                "{text}"
+            );
         }
     })
     .await;
@@ -180,7 +204,10 @@ async fn aggregated_exports_apply_secrecy_in_csv_xlsx_and_geojson() {
         let gravity = line(&commune(0), GRAVITY, "Réponses");
         assert_eq!(gravity[mean], "2,5", "decimal comma");
         let hidden = line(&commune(1), DIFFICULTIES, "Non");
-        assert_eq!((hidden[count].as_str(), hidden[share].as_str()), ("secret", "secret"));
+        assert_eq!(
+            (hidden[count].as_str(), hidden[share].as_str()),
+            ("secret", "secret")
+        );
         assert!(rows
             .iter()
             .filter(|r| r[code] == commune(1))
@@ -226,8 +253,12 @@ async fn aggregated_exports_apply_secrecy_in_csv_xlsx_and_geojson() {
         assert_eq!(a["difficultes__yes_pct"], 60.0);
         assert_eq!(a["domaines__aide_alimentaire_pct"], 100.0);
         assert_eq!(a["gravite_aide_alimentaire_moyenne"], 2.5);
-        assert!(features.iter().all(|f| f["geometry"]["type"] == "Polygon"
-            || f["geometry"]["type"] == "MultiPolygon"));
+        assert!(
+            features
+                .iter()
+                .all(|f| f["geometry"]["type"] == "Polygon"
+                    || f["geometry"]["type"] == "MultiPolygon")
+        );
         let b = props(&commune(1));
         assert!(b["repondants"].is_null());
         assert_eq!(b["repondants_secret"], true);
@@ -261,11 +292,18 @@ async fn aggregated_exports_apply_secrecy_in_csv_xlsx_and_geojson() {
 async fn initiatives_export_as_geojson_csv_and_data_inclusion() {
     for_each_backend(|db| async move {
         let app = spawn_app(db.with_communes(&demo_communes()).await).await;
-        submit_published(&app, &submission("Épicerie solidaire", "aide-alimentaire", 0)).await;
+        submit_published(
+            &app,
+            &submission("Épicerie solidaire", "aide-alimentaire", 0),
+        )
+        .await;
         submit_published(&app, &submission("Café des voisins", "isolement", 3)).await;
         let committee = app.login_as(Role::Committee).await;
         assert_eq!(
-            committee.get("/api/v1/admin/exports/initiatives.csv").await.status(),
+            committee
+                .get("/api/v1/admin/exports/initiatives.csv")
+                .await
+                .status(),
             StatusCode::FORBIDDEN
         );
         let analyst = app.login_as(Role::Analyst).await;
@@ -291,13 +329,22 @@ async fn initiatives_export_as_geojson_csv_and_data_inclusion() {
             .find(|r| r[column(header, "Titre")] == "Café des voisins")
             .unwrap();
         assert_eq!(row[column(header, "Code commune (INSEE)")], commune(3));
-        assert!(row[column(header, "Longitude")].contains(','), "decimal comma");
+        assert!(
+            row[column(header, "Longitude")].contains(','),
+            "decimal comma"
+        );
 
-        let (_, bytes) =
-            download(&analyst, "/api/v1/admin/exports/data-inclusion/services.json").await;
+        let (_, bytes) = download(
+            &analyst,
+            "/api/v1/admin/exports/data-inclusion/services.json",
+        )
+        .await;
         let services: Vec<Value> = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(services.len(), 2);
-        let service = services.iter().find(|s| s["nom"] == "Épicerie solidaire").unwrap();
+        let service = services
+            .iter()
+            .find(|s| s["nom"] == "Épicerie solidaire")
+            .unwrap();
         assert_eq!(service["source"], "solidarites");
         assert_eq!(service["code_insee"], commune(0).as_str());
         assert_eq!(
@@ -311,8 +358,11 @@ async fn initiatives_export_as_geojson_csv_and_data_inclusion() {
             assert!(service[field].is_string(), "{field}");
         }
 
-        let (_, bytes) =
-            download(&analyst, "/api/v1/admin/exports/data-inclusion/structures.json").await;
+        let (_, bytes) = download(
+            &analyst,
+            "/api/v1/admin/exports/data-inclusion/structures.json",
+        )
+        .await;
         let structures: Vec<Value> = serde_json::from_slice(&bytes).unwrap();
         let structure = structures
             .iter()

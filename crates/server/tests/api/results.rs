@@ -30,12 +30,7 @@ pub fn commune(n: usize) -> String {
 }
 
 /// An answer to the Landes questionnaire.
-pub fn answer(
-    commune: &str,
-    difficulties: &[&str],
-    gravity: Option<i32>,
-    age: &str,
-) -> Value {
+pub fn answer(commune: &str, difficulties: &[&str], gravity: Option<i32>, age: &str) -> Value {
     let mut answers = json!({
         "difficultes": !difficulties.is_empty(),
         "tranche_age": age,
@@ -55,7 +50,12 @@ pub async fn send_answer(app: &TestApp, campaign: &str, body: &Value) {
     let res = app
         .post_json(&format!("/api/v1/campaigns/{campaign}/responses"), body)
         .await;
-    assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
+    assert_eq!(
+        res.status(),
+        StatusCode::CREATED,
+        "{}",
+        res.text().await.unwrap()
+    );
 }
 
 /// An open campaign on the default questionnaire.
@@ -115,7 +115,9 @@ pub async fn seeded_app(app: &TestApp) -> (String, StaffClient) {
 
 pub async fn results(staff: &StaffClient, campaign: &str, query: &str) -> (ResultsResponse, Value) {
     let res = staff
-        .get(&format!("/api/v1/admin/campaigns/{campaign}/results?{query}"))
+        .get(&format!(
+            "/api/v1/admin/campaigns/{campaign}/results?{query}"
+        ))
         .await;
     assert_eq!(res.status(), StatusCode::OK, "{query}");
     let raw: Value = res.json().await.unwrap();
@@ -131,8 +133,17 @@ fn group<'a>(results: &'a ResultsResponse, code: &str) -> &'a ResultGroup {
 }
 
 /// (count, share) of `option` of `question` in `group`.
-fn option(results: &ResultsResponse, group: &ResultGroup, question: &str, option: &str) -> (Option<u64>, Option<f64>) {
-    let q = results.questions.iter().position(|q| q.id == question).unwrap();
+fn option(
+    results: &ResultsResponse,
+    group: &ResultGroup,
+    question: &str,
+    option: &str,
+) -> (Option<u64>, Option<f64>) {
+    let q = results
+        .questions
+        .iter()
+        .position(|q| q.id == question)
+        .unwrap();
     let cell = group.questions[q]
         .options
         .iter()
@@ -163,7 +174,10 @@ async fn results_by_commune_count_shares_and_means_and_hide_small_communes() {
         assert_eq!(option(&r, a, "difficultes", "yes"), (Some(12), Some(0.6)));
         assert_eq!(option(&r, a, "difficultes", "no"), (Some(8), Some(0.4)));
         // Multiple choice: share of the respondents who answered the question.
-        assert_eq!(option(&r, a, "domaines", "aide-alimentaire"), (Some(12), Some(1.0)));
+        assert_eq!(
+            option(&r, a, "domaines", "aide-alimentaire"),
+            (Some(12), Some(1.0))
+        );
         assert_eq!(option(&r, a, "domaines", "logement"), (Some(6), Some(0.5)));
         let g = r
             .questions
@@ -185,12 +199,19 @@ async fn results_by_commune_count_shares_and_means_and_hide_small_communes() {
             .find(|g| g["code"] == commune(1).as_str())
             .unwrap();
         assert_eq!(b_raw["respondents"], "secret");
-        assert!(b_raw["questions"].as_array().unwrap().iter().all(|q| q["answered"] == "secret"));
+        assert!(b_raw["questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|q| q["answered"] == "secret"));
         // C (6) is hidden too, else B = total − A − C.
         let c = group(&r, &commune(2));
         assert!(c.secret, "secondary suppression of C");
         assert_eq!(r.total.respondents.count(), Some(29));
-        assert_eq!(option(&r, &r.total, "difficultes", "no"), (Some(17), Some(17.0 / 29.0)));
+        assert_eq!(
+            option(&r, &r.total, "difficultes", "no"),
+            (Some(17), Some(17.0 / 29.0))
+        );
         // Population is known for demo communes: a rate per 1,000 inhabitants.
         let population = demo_communes()[0].population.unwrap();
         assert!(close(
@@ -212,7 +233,12 @@ async fn results_filter_by_channel_age_and_answer_and_refuse_bad_filters() {
         assert_eq!(option(&r, a, "difficultes", "yes"), (Some(10), Some(1.0)));
         assert_eq!(r.filter.answers[0].question, "tranche_age");
 
-        let (r, _) = results(&admin, &campaign, "level=territory&filter=domaines:logement").await;
+        let (r, _) = results(
+            &admin,
+            &campaign,
+            "level=territory&filter=domaines:logement",
+        )
+        .await;
         assert!(r.groups.is_empty());
         assert_eq!(r.total.respondents.count(), Some(6));
 
@@ -226,18 +252,26 @@ async fn results_filter_by_channel_age_and_answer_and_refuse_bad_filters() {
             ("channel=pigeon", "channel"),
             ("filter=nope:x", "filter.nope"),
             ("filter=difficultes:peut-etre", "filter.difficultes"),
-            ("filter=gravite_aide_alimentaire:2", "filter.gravite_aide_alimentaire"),
+            (
+                "filter=gravite_aide_alimentaire:2",
+                "filter.gravite_aide_alimentaire",
+            ),
             ("level=canton", "level"),
         ] {
             let res = admin
-                .get(&format!("/api/v1/admin/campaigns/{campaign}/results?{query}"))
+                .get(&format!(
+                    "/api/v1/admin/campaigns/{campaign}/results?{query}"
+                ))
                 .await;
             assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{query}");
             let body: Value = res.json().await.unwrap();
             assert!(body["fields"][field].is_string(), "{query}: {body}");
         }
         let missing = admin
-            .get(&format!("/api/v1/admin/campaigns/{}/results", uuid::Uuid::new_v4()))
+            .get(&format!(
+                "/api/v1/admin/campaigns/{}/results",
+                uuid::Uuid::new_v4()
+            ))
             .await;
         assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     })
@@ -250,8 +284,16 @@ async fn zone_levels_aggregate_communes_and_never_reveal_a_hidden_commune() {
         let app = spawn_app(db.with_communes(&demo_communes()).await).await;
         let (campaign, admin) = seeded_app(&app).await;
         let zones = vec![
-            storage::zones::NewZone { code: "Z1".into(), name: "Nord".into(), geometry: None },
-            storage::zones::NewZone { code: "Z2".into(), name: "Sud".into(), geometry: None },
+            storage::zones::NewZone {
+                code: "Z1".into(),
+                name: "Nord".into(),
+                geometry: None,
+            },
+            storage::zones::NewZone {
+                code: "Z2".into(),
+                name: "Sud".into(),
+                geometry: None,
+            },
         ];
         let mut map = BTreeMap::new();
         map.insert(commune(0), "Z1".to_owned());
@@ -318,7 +360,12 @@ async fn new_answers_are_picked_up_incrementally_even_from_another_instance() {
         let other_db = crate::helpers::TestDb::reopen(&app.db).await;
         let other = spawn_app(other_db).await;
         for _ in 0..2 {
-            send_answer(&other, &campaign, &answer(&commune(0), &["logement"], None, "60_74")).await;
+            send_answer(
+                &other,
+                &campaign,
+                &answer(&commune(0), &["logement"], None, "60_74"),
+            )
+            .await;
         }
         // Results are served at once from the last pass and refreshed in the background:
         // the new answers show within a few requests.
@@ -358,14 +405,18 @@ async fn public_results_are_off_by_default_and_keep_secrecy_when_on() {
         settings.public_results = true;
         let app = spawn_app_with(db, settings).await;
         let (campaign, _) = seeded_app(&app).await;
-        let res = app.get(&format!("/api/v1/campaigns/{campaign}/results")).await;
+        let res = app
+            .get(&format!("/api/v1/campaigns/{campaign}/results"))
+            .await;
         assert_eq!(res.status(), StatusCode::OK);
         let r: ResultsResponse = res.json().await.unwrap();
         assert!(group(&r, &commune(1)).secret);
         assert_eq!(group(&r, &commune(0)).respondents.count(), Some(20));
 
         let off = spawn_app(off_db).await;
-        let res = off.get(&format!("/api/v1/campaigns/{campaign}/results")).await;
+        let res = off
+            .get(&format!("/api/v1/campaigns/{campaign}/results"))
+            .await;
         assert_eq!(res.status(), StatusCode::NOT_FOUND);
     })
     .await;
@@ -381,7 +432,9 @@ async fn gaps_rank_needs_against_nearby_offer_and_map_them() {
 
         let committee = app.login_as(Role::Committee).await;
         let res = committee
-            .get(&format!("/api/v1/admin/campaigns/{campaign}/gaps?limit=100"))
+            .get(&format!(
+                "/api/v1/admin/campaigns/{campaign}/gaps?limit=100"
+            ))
             .await;
         assert_eq!(res.status(), StatusCode::OK);
         let gaps: GapListResponse = res.json().await.unwrap();
@@ -398,7 +451,10 @@ async fn gaps_rank_needs_against_nearby_offer_and_map_them() {
         assert_eq!(food.theme_label, "Aide alimentaire");
         let housing = &gaps.gaps[find("logement")];
         assert_eq!((housing.reporting, housing.offer), (6, 1));
-        assert!(find("aide-alimentaire") < find("logement"), "largest gap first");
+        assert!(
+            find("aide-alimentaire") < find("logement"),
+            "largest gap first"
+        );
         assert_eq!(gaps.gaps[0].commune, commune(0));
         // Secret communes are never ranked.
         assert!(gaps.gaps.iter().all(|g| g.commune == commune(0)));
