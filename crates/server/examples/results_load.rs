@@ -393,6 +393,38 @@ async fn bench(label: &str, url: &str, answers: i64, requests: usize) {
         }
         report(&format!("one new answer before each, {query}"), lat, size);
     }
+    // Freshness: how long after an answer is stored the results include it (results are
+    // served from the last pass while the next one runs in the background).
+    let mut lags = Vec::new();
+    let mut next_seq = storage::answers::last_seq(&db, &campaign.id).await.unwrap() + 1;
+    for _ in 0..20 {
+        insert_rows(&db, &mut generator, &campaign, next_seq, 1).await;
+        let t = Instant::now();
+        loop {
+            let res = client
+                .get(results_url("level=territory"))
+                .send()
+                .await
+                .unwrap();
+            let body: serde_json::Value = res.json().await.unwrap();
+            if body["total"]["respondents"]["count"] == next_seq {
+                break;
+            }
+            assert!(
+                t.elapsed() < Duration::from_secs(30),
+                "answer {next_seq} never showed"
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        lags.push(t.elapsed());
+        next_seq += 1;
+    }
+    lags.sort_unstable();
+    println!(
+        "freshness: a new answer is in the results after p50 {:.0} ms, max {:.0} ms (20 answers)",
+        percentile(&lags, 0.5),
+        percentile(&lags, 1.0)
+    );
     let total = storage::answers::last_seq(&db, &campaign.id).await.unwrap();
     println!("answers at the end: {total}");
     db.close().await.unwrap();

@@ -7,8 +7,9 @@
 //! aggregated at every level at once and protected by statistical secrecy
 //! ([`protect_levels`]). The first request after start-up, or after the territory was
 //! re-imported, rebuilds the dataset from every stored answer (the "full recomputation").
-//! Protected tables are kept for the last few (campaign, filter) pairs until an answer
-//! arrives or the zones change.
+//! Protected tables are kept for the last few (campaign, filter) pairs: a request is
+//! answered from them at once while a background task brings them up to date with the
+//! answers that arrived since (stale-while-revalidate, see [`ResultsCache::protected`]).
 
 use std::{
     collections::{BTreeMap, HashMap},
@@ -119,6 +120,8 @@ pub struct ResultsCache {
     campaigns: Mutex<HashMap<String, Arc<RwLock<Option<CampaignData>>>>>,
     zones: RwLock<Option<Arc<ZoneSnapshot>>>,
     tables: Mutex<HashMap<TablesKey, (TablesStamp, Arc<ProtectedResults>)>>,
+    /// Keys whose tables are being refreshed in the background.
+    refreshing: Mutex<std::collections::HashSet<TablesKey>>,
     gap_territory: Mutex<Option<(i64, Arc<GapTerritory>)>>,
     offers: Mutex<Option<OfferSnapshot>>,
 }
@@ -240,26 +243,72 @@ impl ResultsCache {
     }
 
     /// Every level of the campaign under `filter`, protected with threshold `k`.
+    ///
+    /// When tables were already computed for this (campaign, filter) on the same
+    /// territory, zones and `k`, they are returned at once and brought up to date in the
+    /// background (stale-while-revalidate): a request never waits for a pass over every
+    /// answer, and results lag the newest answers by one recomputation at most. The first
+    /// request for a filter computes synchronously.
     pub async fn protected(
-        &self,
+        self: &Arc<Self>,
         db: &DatabaseConnection,
         territory: Arc<LoadedTerritory>,
         campaign: &campaign::Model,
         filter: Filter,
         k: u32,
     ) -> Result<Arc<ProtectedResults>, ResultsError> {
-        let data = self.campaign_data(db, &territory, campaign).await?;
         let zones = self.zones(db, &territory).await?;
+        let key = (
+            campaign.id.clone(),
+            serde_json::to_string(&filter).context("filter as JSON")?,
+        );
+        let cached = self
+            .tables
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&key)
+            .filter(|(stamp, _)| {
+                stamp.territory_revision == territory.revision
+                    && stamp.zones == zones.stamp
+                    && stamp.k == k
+            })
+            .map(|(_, tables)| tables.clone());
+        if let Some(tables) = cached {
+            self.refresh_in_background(
+                key,
+                db.clone(),
+                territory,
+                zones,
+                campaign.clone(),
+                filter,
+                k,
+            );
+            return Ok(tables);
+        }
+        self.compute(key, db, territory, zones, campaign, filter, k)
+            .await
+    }
+
+    /// Reads the answers stored since the last pass, then aggregates and protects every
+    /// level unless nothing changed.
+    #[allow(clippy::too_many_arguments)]
+    async fn compute(
+        &self,
+        key: TablesKey,
+        db: &DatabaseConnection,
+        territory: Arc<LoadedTerritory>,
+        zones: Arc<ZoneSnapshot>,
+        campaign: &campaign::Model,
+        filter: Filter,
+        k: u32,
+    ) -> Result<Arc<ProtectedResults>, ResultsError> {
+        let data = self.campaign_data(db, &territory, campaign).await?;
         let Some(current) = data.as_ref() else {
             return Err(anyhow::anyhow!("campaign dataset missing after a build").into());
         };
         filter
             .validate(current.dataset.schema())
             .map_err(ResultsError::Filter)?;
-        let key = (
-            campaign.id.clone(),
-            serde_json::to_string(&filter).context("filter as JSON")?,
-        );
         let stamp = TablesStamp {
             territory_revision: territory.revision,
             last_seq: current.last_seq,
@@ -308,6 +357,42 @@ impl ResultsCache {
         }
         cache.insert(key, (stamp, computed.clone()));
         Ok(computed)
+    }
+
+    /// Runs [`compute`](Self::compute) for `key` on a task of its own, unless one is
+    /// already running for it.
+    #[allow(clippy::too_many_arguments)]
+    fn refresh_in_background(
+        self: &Arc<Self>,
+        key: TablesKey,
+        db: DatabaseConnection,
+        territory: Arc<LoadedTerritory>,
+        zones: Arc<ZoneSnapshot>,
+        campaign: campaign::Model,
+        filter: Filter,
+        k: u32,
+    ) {
+        if !self
+            .refreshing
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(key.clone())
+        {
+            return;
+        }
+        let this = self.clone();
+        tokio::spawn(async move {
+            let outcome = this
+                .compute(key.clone(), &db, territory, zones, &campaign, filter, k)
+                .await;
+            if let Err(err) = outcome {
+                tracing::warn!(error = ?err, "background results refresh failed");
+            }
+            this.refreshing
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .remove(&key);
+        });
     }
 
     /// Representative points of the communes, per territory revision.

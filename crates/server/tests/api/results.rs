@@ -331,6 +331,23 @@ async fn zone_levels_aggregate_communes_and_never_reveal_a_hidden_commune() {
     .await;
 }
 
+/// Commune results once the territory total reaches `expected` (bounded wait).
+async fn until_respondents(staff: &StaffClient, campaign: &str, expected: u64) -> ResultsResponse {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let (r, _) = results(staff, campaign, "level=commune").await;
+        if r.total.respondents.count() == Some(expected) {
+            return r;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still {:?} respondents",
+            r.total.respondents.count()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
 #[tokio::test]
 async fn new_answers_are_picked_up_incrementally_even_from_another_instance() {
     for_each_backend(|db| async move {
@@ -350,9 +367,9 @@ async fn new_answers_are_picked_up_incrementally_even_from_another_instance() {
             )
             .await;
         }
-        let (r, _) = results(&admin, &campaign, "level=territory").await;
-        assert_eq!(r.total.respondents.count(), Some(31));
-        let (r, _) = results(&admin, &campaign, "level=commune").await;
+        // Results are served at once from the last pass and refreshed in the background:
+        // the new answers show within a few requests.
+        let r = until_respondents(&admin, &campaign, 31).await;
         assert_eq!(group(&r, &commune(0)).respondents.count(), Some(22));
         assert_eq!(
             option(&r, group(&r, &commune(0)), "domaines", "logement").0,
