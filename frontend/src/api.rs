@@ -7,7 +7,10 @@
 
 use std::collections::BTreeMap;
 
-use gloo_net::http::{Request, RequestBuilder, Response};
+use std::future::Future;
+
+use gloo_net::http::Request;
+use leptos::prelude::{RwSignal, Set};
 use serde::{de::DeserializeOwned, Serialize};
 use solidarites_api_types::ErrorResponse;
 
@@ -84,7 +87,7 @@ impl ApiError {
 
 /// `GET url` → `T`.
 pub async fn get<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
-    send(Request::get(url), None::<&()>).await
+    parse(&send(Method::Get, url, None, &[]).await?)
 }
 
 /// `GET url` with extra headers → `T`.
@@ -92,11 +95,7 @@ pub async fn get_with<T: DeserializeOwned>(
     url: &str,
     headers: &[(&str, &str)],
 ) -> Result<T, ApiError> {
-    let mut request = Request::get(url);
-    for (name, value) in headers {
-        request = request.header(name, value);
-    }
-    send(request, None::<&()>).await
+    parse(&send(Method::Get, url, None, headers).await?)
 }
 
 /// `POST url` with a JSON body and extra headers → `T`.
@@ -105,11 +104,8 @@ pub async fn post<B: Serialize, T: DeserializeOwned>(
     body: &B,
     headers: &[(&str, &str)],
 ) -> Result<T, ApiError> {
-    let mut request = Request::post(url);
-    for (name, value) in headers {
-        request = request.header(name, value);
-    }
-    send(request, Some(body)).await
+    let body = serde_json::to_string(body).map_err(|_| ApiError::InvalidBody)?;
+    parse(&send(Method::Post, url, Some(body), headers).await?)
 }
 
 /// `DELETE url` with extra headers → `T`.
@@ -117,11 +113,7 @@ pub async fn delete<T: DeserializeOwned>(
     url: &str,
     headers: &[(&str, &str)],
 ) -> Result<T, ApiError> {
-    let mut request = Request::delete(url);
-    for (name, value) in headers {
-        request = request.header(name, value);
-    }
-    send(request, None::<&()>).await
+    parse(&send(Method::Delete, url, None, headers).await?)
 }
 
 /// `PUT url` with a JSON body and extra headers → `T`.
@@ -130,43 +122,51 @@ pub async fn put<B: Serialize, T: DeserializeOwned>(
     body: &B,
     headers: &[(&str, &str)],
 ) -> Result<T, ApiError> {
-    let mut request = Request::put(url);
-    for (name, value) in headers {
-        request = request.header(name, value);
-    }
-    send(request, Some(body)).await
+    let body = serde_json::to_string(body).map_err(|_| ApiError::InvalidBody)?;
+    parse(&send(Method::Put, url, Some(body), headers).await?)
 }
 
 /// `DELETE url` with extra headers, for routes that answer `204 No Content`.
 pub async fn delete_no_content(url: &str, headers: &[(&str, &str)]) -> Result<(), ApiError> {
-    let mut request = Request::delete(url);
+    send(Method::Delete, url, None, headers).await.map(|_| ())
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Method {
+    Get,
+    Post,
+    Put,
+    Delete,
+}
+
+/// Reads a 2xx body as `T`. (Only this is generic: the request itself is one function for
+/// every type, which keeps the `.wasm` small.)
+fn parse<T: DeserializeOwned>(body: &str) -> Result<T, ApiError> {
+    serde_json::from_str(body).map_err(|_| ApiError::InvalidBody)
+}
+
+/// Sends a request and returns the body of a 2xx answer, or the error.
+async fn send(
+    method: Method,
+    url: &str,
+    json: Option<String>,
+    headers: &[(&str, &str)],
+) -> Result<String, ApiError> {
+    let mut request = match method {
+        Method::Get => Request::get(url),
+        Method::Post => Request::post(url),
+        Method::Put => Request::put(url),
+        Method::Delete => Request::delete(url),
+    }
+    .header("Accept", "application/json");
     for (name, value) in headers {
         request = request.header(name, value);
     }
-    let response = request
-        .header("Accept", "application/json")
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
-    if response.ok() {
-        return Ok(());
-    }
-    let status = response.status();
-    Err(ApiError::from_body(
-        status,
-        response.json::<ErrorResponse>().await.ok(),
-    ))
-}
-
-async fn send<B: Serialize, T: DeserializeOwned>(
-    request: RequestBuilder,
-    body: Option<&B>,
-) -> Result<T, ApiError> {
-    let request = request.header("Accept", "application/json");
-    let response = match body {
-        Some(body) => {
+    let response = match json {
+        Some(json) => {
             request
-                .json(body)
+                .header("Content-Type", "application/json")
+                .body(json)
                 .map_err(|_| ApiError::InvalidBody)?
                 .send()
                 .await
@@ -174,18 +174,34 @@ async fn send<B: Serialize, T: DeserializeOwned>(
         None => request.send().await,
     }
     .map_err(|_| ApiError::Network)?;
-    read(response).await
+    let ok = response.ok();
+    let status = response.status();
+    let text = response.text().await.map_err(|_| ApiError::Network)?;
+    if ok {
+        Ok(text)
+    } else {
+        Err(ApiError::from_body(
+            status,
+            serde_json::from_str::<ErrorResponse>(&text).ok(),
+        ))
+    }
 }
 
-async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
-    if !response.ok() {
-        let body = response.json::<ErrorResponse>().await.ok();
-        return Err(ApiError::from_body(response.status(), body));
-    }
-    response
-        .json::<T>()
-        .await
-        .map_err(|_| ApiError::InvalidBody)
+/// What a page loads from the API: `None` while the request is under way.
+pub type Loaded<T> = RwSignal<Option<Result<T, ApiError>>>;
+
+/// Starts loading `future` and returns the signal that will hold its outcome. (Lighter
+/// than a resource: no async-derived machinery per type.)
+pub fn load<T: Send + Sync + 'static>(
+    future: impl Future<Output = Result<T, ApiError>> + 'static,
+) -> Loaded<T> {
+    let loaded = RwSignal::new(None);
+    leptos::task::spawn_local(async move {
+        let outcome = future.await;
+        // The page may be gone by then.
+        let _ = loaded.try_set(Some(outcome));
+    });
+    loaded
 }
 
 #[cfg(test)]

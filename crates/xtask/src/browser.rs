@@ -109,7 +109,7 @@ pub fn chromium() -> Result<Option<PathBuf>> {
 }
 
 /// The debug `solidarites` binary, built (a no-op after `cargo test`) when `build`.
-fn server_binary(root: &Path, build: bool) -> Result<PathBuf> {
+pub fn server_binary(root: &Path, build: bool) -> Result<PathBuf> {
     if build {
         util::run(util::cargo().current_dir(root).args([
             "build",

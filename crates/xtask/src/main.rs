@@ -15,6 +15,7 @@ mod browser;
 mod checks;
 mod demo;
 mod frontend;
+mod screenshots;
 mod test;
 mod util;
 mod vendor;
@@ -61,6 +62,13 @@ const TASKS: &[Task] = &[
         about: "Build the WASM frontend into frontend/dist/",
         long_help: frontend::HELP,
         run: frontend::run,
+    },
+    Task {
+        name: "screenshots",
+        args: "",
+        about: "Screenshots of every page (docs/screenshots/) and the map page's weight",
+        long_help: screenshots::HELP,
+        run: screenshots::run,
     },
     Task {
         name: "bench",

@@ -43,7 +43,7 @@ pub fn HomePage() -> impl IntoView {
 #[component]
 fn LatestProposals() -> impl IntoView {
     let t = home::t();
-    let latest = LocalResource::new(|| async {
+    let latest = api::load(async {
         let headers = crate::pages::proposals::device_headers();
         let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let list =
@@ -94,7 +94,7 @@ fn LatestProposals() -> impl IntoView {
 #[component]
 fn OpenCampaigns() -> impl IntoView {
     let t = home::t();
-    let campaigns = LocalResource::new(|| api::get::<CampaignListResponse>("/api/v1/campaigns"));
+    let campaigns = api::load(api::get::<CampaignListResponse>("/api/v1/campaigns"));
     let content = move || match campaigns.get() {
         None => view! { <p class="texte-doux">{common::t().loading}</p> }.into_any(),
         Some(Err(error)) => {

@@ -27,7 +27,7 @@ pub fn ProposalPage(id: String) -> impl IntoView {
     let t = proposals::t();
     set_page_title(t.detail_title);
     let id = StoredValue::new(id);
-    let proposal = LocalResource::new(move || fetch(id.get_value()));
+    let proposal = api::load(fetch(id.get_value()));
     let back = view! {
         <p class="retour"><a href=Route::Proposals.path()>"← "{t.back_to_list}</a></p>
     };

@@ -181,7 +181,21 @@ pub fn ProposalsPage() -> impl IntoView {
     set_page_title(t.title);
     let location = use_location();
     let filters = Memo::new(move |_| Filters::from_location(&location.get()));
-    let results = LocalResource::new(move || fetch(filters.get().api_url()));
+    // The results of the current filters; the previous ones stay shown while the next
+    // ones load, and an answer that arrives after a newer request is dropped.
+    let results: api::Loaded<(ProposalListResponse, Vec<ThemeResponse>)> = RwSignal::new(None);
+    let generation = StoredValue::new(0u32);
+    Effect::new(move |_| {
+        let url = filters.get().api_url();
+        let current = generation.get_value().wrapping_add(1);
+        generation.set_value(current);
+        leptos::task::spawn_local(async move {
+            let outcome = fetch(url).await;
+            if generation.try_get_value() == Some(current) {
+                let _ = results.try_set(Some(outcome));
+            }
+        });
+    });
     let apply = move |change: &dyn Fn(&mut Filters)| {
         let mut next = filters.get_untracked();
         change(&mut next);
@@ -197,7 +211,7 @@ pub fn ProposalsPage() -> impl IntoView {
         let q = text.get_untracked();
         apply(&move |f| f.q = q.trim().to_owned());
     };
-    let theme_list = LocalResource::new(themes::all);
+    let theme_list = api::load(themes::all());
 
     let select = move |key: &'static str| {
         move |event: leptos::ev::Event| {

@@ -75,7 +75,7 @@ fn ProposalForm(sent: RwSignal<bool>) -> impl IntoView {
     let errors: RwSignal<BTreeMap<String, String>> = RwSignal::new(BTreeMap::new());
     let failure: RwSignal<Option<String>> = RwSignal::new(None);
     let pending = RwSignal::new(false);
-    let theme_list = LocalResource::new(themes::all);
+    let theme_list = api::load(themes::all());
 
     let label_of = move |field: &str| -> String {
         match field {
@@ -90,9 +90,13 @@ fn ProposalForm(sent: RwSignal<bool>) -> impl IntoView {
     };
     let summary = Signal::derive(move || {
         errors.with(|errors| {
-            let mut keys: Vec<&String> = errors.keys().collect();
-            keys.sort_by_key(|k| FIELDS.iter().position(|f| f == k).unwrap_or(FIELDS.len()));
-            keys.into_iter()
+            // In the order of the form, then any other key.
+            let known = FIELDS
+                .iter()
+                .filter_map(|f| errors.get_key_value(*f).map(|(k, _)| k));
+            let others = errors.keys().filter(|k| !FIELDS.contains(&k.as_str()));
+            known
+                .chain(others)
                 .map(|key| SummaryItem {
                     field_id: fid(key),
                     label: label_of(key),

@@ -47,7 +47,7 @@ pub fn QuestionnairePage(campaign_id: Option<String>) -> impl IntoView {
 #[component]
 fn CampaignChooser() -> impl IntoView {
     let t = questionnaire::t();
-    let campaigns = LocalResource::new(|| api::get::<CampaignListResponse>("/api/v1/campaigns"));
+    let campaigns = api::load(api::get::<CampaignListResponse>("/api/v1/campaigns"));
     move || match campaigns.get() {
         None => loading().into_any(),
         Some(Err(error)) => failure(error.message()).into_any(),
@@ -99,10 +99,7 @@ fn failure(message: String) -> impl IntoView {
 #[component]
 fn CampaignLoader(id: String) -> impl IntoView {
     let url = format!("/api/v1/campaigns/{}", percent_encode(&id));
-    let detail = LocalResource::new(move || {
-        let url = url.clone();
-        async move { api::get::<CampaignDetailResponse>(&url).await }
-    });
+    let detail = api::load(async move { api::get::<CampaignDetailResponse>(&url).await });
     move || match detail.get() {
         None => loading().into_any(),
         Some(Err(error)) => failure(error.message()).into_any(),
@@ -327,7 +324,7 @@ fn QuestionnaireForm(
     };
 
     let summary = Signal::derive(move || summary_items(form));
-    let description = form.definition.with_value(|d| d.description.clone());
+    let description = StoredValue::new(form.definition.with_value(|d| d.description.clone()));
     let title = campaign.title.clone();
 
     let body = move || match step.get() {
@@ -452,11 +449,19 @@ fn QuestionnaireForm(
     };
 
     let in_progress = move || matches!(step.get(), Step::Section(_) | Step::Review);
+    let on_first_step = move || match step.get() {
+        Step::Section(index) => steps.with(|s| s.first().is_none_or(|&first| first == index)),
+        _ => false,
+    };
     view! {
         <h1>{title}</h1>
         <Show when=in_progress>
-            <p class="intro">{description.clone()}</p>
-            <p class="texte-doux">{t.anonymous_note}</p>
+            // The introduction on the first step only: on a phone the questions of the
+            // next steps start within the first screen.
+            <Show when=on_first_step>
+                <p class="intro">{description.get_value()}</p>
+                <p class="texte-doux">{t.anonymous_note}</p>
+            </Show>
             <Show when=move || restored.get()>
                 <div class="statut statut--attente">
                     <p>{t.restored}</p>

@@ -40,7 +40,7 @@ pub fn VolunteerForm(
     let errors: RwSignal<BTreeMap<String, String>> = RwSignal::new(BTreeMap::new());
     let failure: RwSignal<Option<String>> = RwSignal::new(None);
     let pending = RwSignal::new(false);
-    let theme_list = LocalResource::new(|| api::get::<ThemeListResponse>("/api/v1/themes"));
+    let theme_list = api::load(api::get::<ThemeListResponse>("/api/v1/themes"));
 
     let labels = move |key: &str| -> String {
         match key {
@@ -66,9 +66,13 @@ pub fn VolunteerForm(
     ];
     let summary = Signal::derive(move || {
         errors.with(|errors| {
-            let mut keys: Vec<&String> = errors.keys().collect();
-            keys.sort_by_key(|k| order.iter().position(|o| o == k).unwrap_or(order.len()));
-            keys.into_iter()
+            // In the order of the form, then any other key.
+            let known = order
+                .iter()
+                .filter_map(|o| errors.get_key_value(*o).map(|(k, _)| k));
+            let others = errors.keys().filter(|k| !order.contains(&k.as_str()));
+            known
+                .chain(others)
                 .map(|key| SummaryItem {
                     field_id: fid(if key == "consent_text" {
                         "consent"

@@ -1,0 +1,129 @@
+// Screenshots of every page at desktop (1280×800) and phone (360×740) width into
+// docs/screenshots/, and the first-load weight of the map page (gzipped), printed as a
+// Markdown table. Run by `cargo xtask screenshots`, against `solidarites demo` on a fresh
+// database (so the pages show the demo content).
+
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+import { BASE_URL, DESKTOP, PHONE, launchBrowser, newPage } from './helpers.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const outDir = join(root, 'docs', 'screenshots');
+mkdirSync(outDir, { recursive: true });
+
+async function api(path) {
+  const response = await fetch(`${BASE_URL}${path}`);
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+  return response.json();
+}
+
+const actors = await api('/api/v1/actors').catch(() => ({ items: [] }));
+const actorId = (actors.items ?? actors.actors ?? [])[0]?.id;
+const proposals = await api('/api/v1/proposals?sort=most_supported&per_page=1');
+const proposalId = proposals.items[0]?.id;
+
+/**
+ * The pages: file name, path, and an optional step run before the capture. Add a page
+ * here to get its two screenshots.
+ */
+const PAGES = [
+  { name: 'accueil', path: '/' },
+  { name: 'carte', path: '/carte' },
+  { name: 'carte-ajouter', path: '/carte/ajouter' },
+  { name: 'acteurs', path: '/acteurs' },
+  ...(actorId ? [{ name: 'acteur', path: `/acteurs/${actorId}` }] : []),
+  { name: 'questionnaire', path: '/questionnaire', ready: '#q-difficultes' },
+  {
+    name: 'questionnaire-erreur',
+    path: '/questionnaire',
+    ready: '#q-difficultes',
+    before: async (page) => {
+      await page.getByRole('button', { name: 'Étape suivante' }).click();
+      await page.locator('#resume-erreurs').waitFor();
+      await page.evaluate(() => document.getElementById('etape-titre').scrollIntoView());
+    },
+  },
+  { name: 'propositions', path: '/propositions', ready: '.proposition' },
+  ...(proposalId ? [{ name: 'proposition', path: `/propositions/${proposalId}`, ready: '.frise' }] : []),
+  { name: 'proposition-nouvelle', path: '/propositions/nouvelle' },
+  { name: 'page-introuvable', path: '/page-qui-n-existe-pas' },
+];
+
+const browser = await launchBrowser();
+for (const [suffix, viewport] of [['bureau', DESKTOP], ['telephone', PHONE]]) {
+  const page = await newPage(browser, viewport);
+  for (const { name, path, ready, before } of PAGES) {
+    await page.goto(path);
+    await page.locator(ready ?? 'main h1').first().waitFor();
+    await page.waitForLoadState('networkidle');
+    if (before) await before(page);
+    // Let fonts, tiles and transitions settle.
+    await page.waitForTimeout(300);
+    const file = join(outDir, `${name}-${suffix}.png`);
+    await page.screenshot({ path: file });
+    console.log(`docs/screenshots/${name}-${suffix}.png`);
+  }
+  if (page.problems.length) {
+    console.error(page.problems.join('\n'));
+    process.exitCode = 1;
+  }
+  await page.context().close();
+}
+
+// First-load weight of the map page: every same-origin file the browser loads for a
+// fresh visit of /carte (HTML, JS, CSS, wasm, Leaflet and its images), API answers apart,
+// each gzipped at level 9 as a server would send it.
+const page = await newPage(browser, DESKTOP);
+const files = new Map();
+page.on('response', async (response) => {
+  const url = new URL(response.url());
+  if (url.origin !== new URL(BASE_URL).origin || response.status() !== 200) return;
+  try {
+    const body = await response.body();
+    files.set(url.pathname, { bytes: body.length, gzip: gzipSync(body, { level: 9 }).length });
+  } catch {
+    // a body the browser did not keep (redirect, aborted)
+  }
+});
+await page.goto('/carte');
+await page.locator('main h1').first().waitFor();
+await page.waitForLoadState('networkidle');
+await page.waitForTimeout(500);
+await browser.close();
+
+const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
+const rows = [...files.entries()].sort((a, b) => b[1].gzip - a[1].gzip);
+const isApi = ([path]) => path.startsWith('/api/');
+let total = { bytes: 0, gzip: 0 };
+console.log('\nFirst load of /carte (same-origin files, gzip -9):\n');
+console.log('| file | raw | gzip |\n|---|---:|---:|');
+for (const [path, size] of rows.filter((r) => !isApi(r))) {
+  total = { bytes: total.bytes + size.bytes, gzip: total.gzip + size.gzip };
+  console.log(`| \`${path}\` | ${kib(size.bytes)} | ${kib(size.gzip)} |`);
+}
+// Until the map page loads Leaflet itself, count the files it will load from npm.
+if (![...files.keys()].some((path) => path.includes('leaflet'))) {
+  for (const file of [
+    'leaflet/dist/leaflet.js',
+    'leaflet/dist/leaflet.css',
+    'leaflet.markercluster/dist/leaflet.markercluster.js',
+    'leaflet.markercluster/dist/MarkerCluster.css',
+    'leaflet.markercluster/dist/MarkerCluster.Default.css',
+  ]) {
+    const body = readFileSync(join(root, 'node_modules', file));
+    const size = { bytes: body.length, gzip: gzipSync(body, { level: 9 }).length };
+    total = { bytes: total.bytes + size.bytes, gzip: total.gzip + size.gzip };
+    console.log(`| \`${file}\` (npm, not yet loaded by this build) | ${kib(size.bytes)} | ${kib(size.gzip)} |`);
+  }
+}
+console.log(`| **total (app + Leaflet)** | ${kib(total.bytes)} | **${kib(total.gzip)}** |`);
+const apiRows = rows.filter(isApi);
+if (apiRows.length) {
+  console.log('\nAPI answers on that load (data, not counted above):\n');
+  for (const [path, size] of apiRows) {
+    console.log(`- \`${path}\`: ${kib(size.bytes)} raw, ${kib(size.gzip)} gzip`);
+  }
+}
