@@ -7,17 +7,16 @@ use super::aggregate::{Allowed, CompiledFilter};
 use super::dataset::{Column, Dataset, NO_COMMUNE};
 use super::schema::{ResultKind, ResultsSchema};
 
-/// A row the filter drops.
-const SKIP: u32 = u32::MAX;
 /// Rows per chunk: the chunk's bucket list (64 KiB) stays in L2.
 const CHUNK: usize = 1 << 14;
 
 /// Where a question's counters sit in a bucket's slab of `slots` counters.
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Slots {
-    /// `offset + i`: respondents who chose option `i` (single choice, yes/no).
+    /// `offset + i`: respondents who chose option `i` (single choice, yes/no);
+    /// `offset - 1` is a spare slot for "no answer" (not counted).
     Codes { offset: usize, options: usize },
-    /// `offset + v`: answers `min + v` (scale).
+    /// `offset + v`: answers `min + v` (scale); `offset - 1` as for codes.
     Scale {
         offset: usize,
         span: usize,
@@ -53,16 +52,23 @@ impl Layout {
                 let (layout, width) = match q.kind {
                     ResultKind::SingleChoice | ResultKind::YesNo => (
                         Slots::Codes {
-                            offset,
+                            offset: offset + 1,
                             options: q.options.len(),
                         },
-                        q.options.len(),
+                        q.options.len() + 1,
                     ),
                     ResultKind::Scale { min, max } => {
                         let span = usize::try_from(i64::from(max) - i64::from(min) + 1)
                             .unwrap_or(0)
                             .min(usize::from(u8::MAX));
-                        (Slots::Scale { offset, span, min }, span)
+                        (
+                            Slots::Scale {
+                                offset: offset + 1,
+                                span,
+                                min,
+                            },
+                            span + 1,
+                        )
                     }
                     ResultKind::MultipleChoice { .. } => {
                         let bits = q.options.len() + 1;
@@ -116,6 +122,7 @@ impl Counters {
         }
     }
 
+    #[cfg(feature = "parallel")]
     fn merge(mut self, other: Counters) -> Counters {
         for (a, b) in self.respondents.iter_mut().zip(&other.respondents) {
             *a += b;
@@ -154,9 +161,10 @@ impl Counters {
 }
 
 /// Counts `dataset`'s rows kept by `filter` into one bucket per commune
-/// position plus a last bucket for rows without a commune.
+/// position, then a bucket for rows without a commune, then a last bucket
+/// for the rows the filter drops (counted and ignored: no branch per row).
 pub(super) fn accumulate(dataset: &Dataset, layout: &Layout, filter: &CompiledFilter) -> Counters {
-    let buckets = dataset.commune_count() + 1;
+    let buckets = dataset.commune_count() + 2;
     let rows = dataset.len();
     let chunks = rows.div_ceil(CHUNK);
     let chunk_range = |i: usize| i * CHUNK..rows.min((i + 1) * CHUNK);
@@ -209,6 +217,7 @@ fn count_chunk(
     bucket: &mut Vec<u32>,
 ) {
     let outside = dataset.commune_count;
+    let dropped = outside + 1;
     bucket.clear();
     bucket.extend(dataset.communes[rows.clone()].iter().map(|&c| {
         if c == NO_COMMUNE {
@@ -220,47 +229,81 @@ fn count_chunk(
     if filter.channels != 0 {
         for (b, &channel) in bucket.iter_mut().zip(&dataset.channels[rows.clone()]) {
             if filter.channels & (1 << channel) == 0 {
-                *b = SKIP;
+                *b = dropped;
             }
         }
     }
     for (index, allowed) in &filter.answers {
         if let Some(column) = dataset.columns.get(*index) {
-            keep_matching(column, allowed, rows.clone(), bucket);
+            keep_matching(column, allowed, rows.clone(), bucket, dropped);
         }
     }
     for &b in bucket.iter() {
-        if b != SKIP {
-            counters.respondents[b as usize] += 1;
-        }
+        counters.respondents[b as usize] += 1;
     }
+    // When the filter keeps few rows, count only those: gathered, they cost
+    // less than counting every row, most of them in the same dropped bucket.
+    let kept = bucket.iter().filter(|&&b| b != dropped).count();
+    let selection: Option<Vec<u32>> = (kept * 2 < bucket.len()).then(|| {
+        let mut picked = Vec::with_capacity(kept);
+        let mut kept_buckets = Vec::with_capacity(kept);
+        for (i, &b) in bucket.iter().enumerate() {
+            if b != dropped {
+                picked.push(u32::try_from(rows.start + i).unwrap_or(u32::MAX));
+                kept_buckets.push(b);
+            }
+        }
+        *bucket = kept_buckets;
+        picked
+    });
+    let picked = selection.as_deref();
+    let bucket: &[u32] = bucket;
     let slots = layout.slots;
     let counts = &mut counters.counts;
     for (column, place) in dataset.columns.iter().zip(&layout.questions) {
         match (column, *place) {
             (Column::Code8(codes) | Column::Scale(codes), Slots::Codes { offset, .. })
             | (Column::Code8(codes) | Column::Scale(codes), Slots::Scale { offset, .. }) => {
-                count_codes(bucket, &codes[rows.clone()], counts, slots, offset);
+                let mut tmp = Vec::new();
+                let codes = view(codes, &rows, picked, &mut tmp);
+                count_codes(bucket, codes, counts, slots, offset);
             }
             (Column::Code16(codes), Slots::Codes { offset, .. }) => {
-                count_codes(bucket, &codes[rows.clone()], counts, slots, offset);
+                let mut tmp = Vec::new();
+                let codes = view(codes, &rows, picked, &mut tmp);
+                count_codes(bucket, codes, counts, slots, offset);
             }
             (Column::Mask8(masks), Slots::Mask { offset, .. }) => {
-                count_masks(bucket, &masks[rows.clone()], counts, slots, offset);
+                let mut tmp = Vec::new();
+                let masks = view(masks, &rows, picked, &mut tmp);
+                count_masks(bucket, masks, counts, slots, offset);
             }
             (Column::Mask16(masks), Slots::Mask { offset, .. }) => {
-                count_masks(bucket, &masks[rows.clone()], counts, slots, offset);
+                let mut tmp = Vec::new();
+                let masks = view(masks, &rows, picked, &mut tmp);
+                count_masks(bucket, masks, counts, slots, offset);
             }
             (Column::Mask32(masks), Slots::Mask { offset, .. }) => {
-                count_masks(bucket, &masks[rows.clone()], counts, slots, offset);
+                let mut tmp = Vec::new();
+                let masks = view(masks, &rows, picked, &mut tmp);
+                count_masks(bucket, masks, counts, slots, offset);
             }
             (Column::Mask64(masks), Slots::Mask { offset, .. }) => {
-                count_masks(bucket, &masks[rows.clone()], counts, slots, offset);
+                let mut tmp = Vec::new();
+                let masks = view(masks, &rows, picked, &mut tmp);
+                count_masks(bucket, masks, counts, slots, offset);
             }
             (Column::MaskWide { words, data }, Slots::Mask { offset, bits }) => {
-                let data = &data[rows.start * words..rows.end * words];
-                for (&b, row) in bucket.iter().zip(data.chunks_exact(*words)) {
-                    if b == SKIP || row.iter().all(|&w| w == 0) {
+                let words = *words;
+                let row_words = |r: usize| &data[r * words..(r + 1) * words];
+                let rows_of: Box<dyn Iterator<Item = &[u64]>> = match picked {
+                    Some(picked) => Box::new(picked.iter().map(|&r| row_words(r as usize))),
+                    None => {
+                        Box::new(data[rows.start * words..rows.end * words].chunks_exact(words))
+                    }
+                };
+                for (&b, row) in bucket.iter().zip(rows_of) {
+                    if b == dropped || row.iter().all(|&w| w == 0) {
                         continue;
                     }
                     let base = b as usize * slots + offset;
@@ -279,8 +322,10 @@ fn count_chunk(
             }
             (Column::Number(values), Slots::Number { offset, number }) => {
                 let numbers = layout.numbers;
-                for (&b, &x) in bucket.iter().zip(&values[rows.clone()]) {
-                    if b == SKIP || x.is_nan() {
+                let mut tmp = Vec::new();
+                let values = view(values, &rows, picked, &mut tmp);
+                for (&b, &x) in bucket.iter().zip(values) {
+                    if b == dropped || x.is_nan() {
                         continue;
                     }
                     counts[b as usize * slots + offset] += 1;
@@ -294,7 +339,27 @@ fn count_chunk(
     }
 }
 
-/// Categorical codes: `code` (≥ 1) counts at `offset + code - 1`.
+/// The values of `rows` in `column`, or only those of the `picked` rows
+/// (gathered into `tmp`).
+fn view<'a, T: Copy>(
+    column: &'a [T],
+    rows: &Range<usize>,
+    picked: Option<&[u32]>,
+    tmp: &'a mut Vec<T>,
+) -> &'a [T] {
+    match picked {
+        None => &column[rows.clone()],
+        Some(picked) => {
+            tmp.extend(picked.iter().map(|&r| column[r as usize]));
+            tmp
+        }
+    }
+}
+
+/// Categorical codes: `code` (≥ 1) counts at `offset + code - 1`. Dropped
+/// rows count in their own bucket (no test on the bucket); "no answer" (0) is
+/// skipped, a branch well predicted in the sparse columns (severities) where
+/// it is frequent, and it spares long chains of increments of one counter.
 fn count_codes<T: Copy + Into<usize>>(
     bucket: &[u32],
     codes: &[T],
@@ -302,10 +367,11 @@ fn count_codes<T: Copy + Into<usize>>(
     slots: usize,
     offset: usize,
 ) {
+    let base = offset - 1;
     for (&b, &code) in bucket.iter().zip(codes) {
         let code: usize = code.into();
-        if code != 0 && b != SKIP {
-            counts[b as usize * slots + offset + code - 1] += 1;
+        if code != 0 {
+            counts[b as usize * slots + base + code] += 1;
         }
     }
 }
@@ -321,11 +387,8 @@ fn count_masks<T: Copy + Into<u64>>(
 ) {
     for (&b, &mask) in bucket.iter().zip(masks) {
         let mut m: u64 = mask.into();
-        if m == 0 || b == SKIP {
-            continue;
-        }
         let base = b as usize * slots + offset;
-        counts[base] += 1;
+        counts[base] += u64::from(m != 0);
         while m != 0 {
             counts[base + 1 + m.trailing_zeros() as usize] += 1;
             m &= m - 1;
@@ -333,39 +396,45 @@ fn count_masks<T: Copy + Into<u64>>(
     }
 }
 
-/// Marks [`SKIP`] the rows of `bucket` whose answer in `column` is not allowed.
-fn keep_matching(column: &Column, allowed: &Allowed, rows: Range<usize>, bucket: &mut [u32]) {
-    fn by_code<T: Copy + Into<usize>>(codes: &[T], allowed: &[bool], bucket: &mut [u32]) {
+/// Moves to bucket `dropped` the rows whose answer in `column` is not allowed.
+fn keep_matching(
+    column: &Column,
+    allowed: &Allowed,
+    rows: Range<usize>,
+    bucket: &mut [u32],
+    dropped: u32,
+) {
+    fn by_code<T: Copy + Into<usize>>(codes: &[T], ok: &[bool], bucket: &mut [u32], to: u32) {
         for (b, &code) in bucket.iter_mut().zip(codes) {
-            if !allowed.get(code.into()).copied().unwrap_or(false) {
-                *b = SKIP;
+            if !ok.get(code.into()).copied().unwrap_or(false) {
+                *b = to;
             }
         }
     }
-    fn by_mask<T: Copy + Into<u64>>(masks: &[T], allowed: u64, bucket: &mut [u32]) {
+    fn by_mask<T: Copy + Into<u64>>(masks: &[T], ok: u64, bucket: &mut [u32], to: u32) {
         for (b, &mask) in bucket.iter_mut().zip(masks) {
-            if mask.into() & allowed == 0 {
-                *b = SKIP;
+            if mask.into() & ok == 0 {
+                *b = to;
             }
         }
     }
     match (column, allowed) {
-        (Column::Code8(codes), Allowed::Codes(ok)) => by_code(&codes[rows], ok, bucket),
-        (Column::Code16(codes), Allowed::Codes(ok)) => by_code(&codes[rows], ok, bucket),
-        (Column::Mask8(m), Allowed::Bits(ok)) => by_mask(&m[rows], first(ok), bucket),
-        (Column::Mask16(m), Allowed::Bits(ok)) => by_mask(&m[rows], first(ok), bucket),
-        (Column::Mask32(m), Allowed::Bits(ok)) => by_mask(&m[rows], first(ok), bucket),
-        (Column::Mask64(m), Allowed::Bits(ok)) => by_mask(&m[rows], first(ok), bucket),
+        (Column::Code8(c), Allowed::Codes(ok)) => by_code(&c[rows], ok, bucket, dropped),
+        (Column::Code16(c), Allowed::Codes(ok)) => by_code(&c[rows], ok, bucket, dropped),
+        (Column::Mask8(m), Allowed::Bits(ok)) => by_mask(&m[rows], first(ok), bucket, dropped),
+        (Column::Mask16(m), Allowed::Bits(ok)) => by_mask(&m[rows], first(ok), bucket, dropped),
+        (Column::Mask32(m), Allowed::Bits(ok)) => by_mask(&m[rows], first(ok), bucket, dropped),
+        (Column::Mask64(m), Allowed::Bits(ok)) => by_mask(&m[rows], first(ok), bucket, dropped),
         (Column::MaskWide { words, data }, Allowed::Bits(ok)) => {
             let data = &data[rows.start * words..rows.end * words];
             for (b, row) in bucket.iter_mut().zip(data.chunks_exact(*words)) {
                 if !row.iter().zip(ok).any(|(&w, &a)| w & a != 0) {
-                    *b = SKIP;
+                    *b = dropped;
                 }
             }
         }
         // Filters compile only on choice columns; anything else keeps nobody.
-        _ => bucket.fill(SKIP),
+        _ => bucket.fill(dropped),
     }
 }
 

@@ -185,8 +185,9 @@ pub struct GroupResult {
     pub code: String,
     /// Name of the commune or zone.
     pub name: String,
-    /// Positions of the communes the group covers, ascending (empty for
-    /// [`UNASSIGNED_CODE`]).
+    /// Positions of the communes the group covers, ascending. The
+    /// [`UNASSIGNED_CODE`] group lists the communes in no zone; it also holds
+    /// the respondents whose commune is not in the territory.
     pub communes: Vec<u32>,
     /// Inhabitants, when the population of every commune covered is known.
     pub population: Option<u64>,
@@ -361,10 +362,15 @@ impl Builder<'_> {
                 }
                 Grouping::Territory => (TERRITORY_LEVEL.to_owned(), Vec::new(), Vec::new()),
             };
+        let unassigned_communes = unassigned_buckets
+            .iter()
+            .filter(|&&b| b < known)
+            .filter_map(|&b| u32::try_from(b).ok())
+            .collect();
         let unassigned = Some(self.group(
             UNASSIGNED_CODE.to_owned(),
             "Hors zone".to_owned(),
-            Vec::new(),
+            unassigned_communes,
             None,
             unassigned_buckets,
         ))

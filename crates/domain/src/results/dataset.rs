@@ -208,12 +208,12 @@ impl Column {
 
     fn reserve(&mut self, additional: usize) {
         match self {
-            Column::Code8(v) | Column::Scale(v) | Column::Mask8(v) => v.reserve(additional),
-            Column::Code16(v) | Column::Mask16(v) => v.reserve(additional),
-            Column::Mask32(v) => v.reserve(additional),
-            Column::Number(v) => v.reserve(additional),
-            Column::Mask64(v) => v.reserve(additional),
-            Column::MaskWide { words, data } => data.reserve(additional * *words),
+            Column::Code8(v) | Column::Scale(v) | Column::Mask8(v) => v.reserve_exact(additional),
+            Column::Code16(v) | Column::Mask16(v) => v.reserve_exact(additional),
+            Column::Mask32(v) => v.reserve_exact(additional),
+            Column::Number(v) => v.reserve_exact(additional),
+            Column::Mask64(v) => v.reserve_exact(additional),
+            Column::MaskWide { words, data } => data.reserve_exact(additional * *words),
         }
     }
 }
@@ -299,8 +299,8 @@ impl Dataset {
 
     /// Reserves room for `additional` more rows (a rebuild knows its count).
     pub fn reserve(&mut self, additional: usize) {
-        self.communes.reserve(additional);
-        self.channels.reserve(additional);
+        self.communes.reserve_exact(additional);
+        self.channels.reserve_exact(additional);
         for column in &mut self.columns {
             column.reserve(additional);
         }

@@ -1,5 +1,7 @@
 //! Statistical secrecy: primary and secondary suppression of small counts.
 
+use std::collections::{HashMap, VecDeque};
+
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::aggregate::{Filter, GroupResult, ResultsTable};
@@ -7,6 +9,10 @@ use super::schema::SchemaQuestion;
 
 /// The default threshold: a count of 1 to 4 respondents is secret.
 pub const DEFAULT_K: u32 = 5;
+
+/// Member of an unassigned group's set standing for the respondents without
+/// a commune of the territory.
+const OUTSIDE: u32 = u32::MAX;
 
 /// The word a suppressed value is replaced with, in JSON and in exports.
 const SECRET: &str = "secret";
@@ -228,13 +234,29 @@ pub fn protect(table: &ResultsTable, k: u32) -> SecretTable {
 ///   could use to subtract: within a group and question, the options of a
 ///   single choice / yes-no sum to `answered`, and `answered + no_answer`
 ///   sum to `respondents`; along a column, the groups plus `unassigned` sum
-///   to the territory; across levels, the communes of a zone sum to the
-///   zone. Whenever a relation has exactly one secret member, the smallest
-///   non-zero visible member (other than a group's respondents when
-///   possible) is made secret too, until no relation has exactly one secret
-///   member. A group whose respondent count becomes secret is secret as a
-///   whole. Shares are withheld when their denominator is secret, and means,
-///   medians and rates when the count they rest on is.
+///   to the territory; across levels, the groups of one level that exactly
+///   cover a group of another (communes of a canton, cantons of an
+///   arrondissement when they nest) sum to it. Whenever a relation has
+///   exactly one secret member, another visible member is made secret too:
+///   not a group's respondents when possible, and preferably one whose
+///   hiding completes other relations rather than breaking new ones, then
+///   the smallest non-zero. A group whose respondent count becomes secret
+///   is secret as a whole.
+/// * **Audit**: sums of several relations of a column, across levels (a
+///   canton total minus the communes of an arrondissement…), may still
+///   isolate a secret value; each column (one count of every group of every
+///   level) is checked by exact linear algebra over the communes, and a
+///   visible group taking part in such a combination is hidden, until no
+///   secret value of any column is a combination of its visible values.
+///
+/// Shares are withheld when their denominator is secret, and means, medians
+/// and rates when the count they rest on is.
+///
+/// Known limit: a value could in principle still be isolated by combining
+/// the rows of a group with the columns of several levels at once (several
+/// options and several levels together); the rules above close every
+/// single-relation and every single-column derivation, which is what the
+/// property tests check.
 ///
 /// Tables whose territory totals differ (not from the same dataset and
 /// filter) are protected each on its own.
@@ -288,6 +310,13 @@ struct Graph {
     /// Relations of each cell: `cell_relations[cell_starts[c]..cell_starts[c + 1]]`.
     cell_starts: Vec<usize>,
     cell_relations: Vec<usize>,
+    /// Per node, the atoms (commune positions, and `atoms - 1` for the
+    /// respondents without a commune) it sums, sorted.
+    node_atoms: Vec<Vec<usize>>,
+    atoms: usize,
+    total_node: usize,
+    /// Nodes whose cells are known zeros and never hidden.
+    pinned: Vec<bool>,
 }
 
 impl Graph {
@@ -316,18 +345,26 @@ impl Graph {
             .collect();
 
         // Nodes: each table's groups and unassigned, then the shared total.
+        // A table with groups and no unassigned group tells its reader that
+        // nobody is unassigned: that zero is a published value, kept as a
+        // "pinned" node (`None`) that is never hidden.
         let mut nodes = Vec::with_capacity(tables.len());
-        let mut groups: Vec<&GroupResult> = Vec::new();
+        let mut groups: Vec<Option<&GroupResult>> = Vec::new();
         for table in tables {
             let mut ids = Vec::new();
-            for group in table.groups.iter().chain(&table.unassigned) {
+            for group in &table.groups {
                 ids.push(groups.len());
-                groups.push(group);
+                groups.push(Some(group));
+            }
+            if table.unassigned.is_some() || !table.groups.is_empty() {
+                ids.push(groups.len());
+                groups.push(table.unassigned.as_ref());
             }
             nodes.push(ids);
         }
         let total_node = groups.len();
-        groups.push(&tables[0].total);
+        groups.push(Some(&tables[0].total));
+        let pinned: Vec<bool> = groups.iter().map(Option::is_none).collect();
         for ids in &mut nodes {
             ids.push(total_node);
         }
@@ -335,6 +372,7 @@ impl Graph {
 
         let mut counts = vec![0u64; node_count * width];
         for (node, group) in groups.iter().enumerate() {
+            let Some(group) = group else { continue };
             let base = node * width;
             counts[base] = group.respondents;
             for (cells, result) in questions.iter().zip(&group.questions) {
@@ -374,35 +412,57 @@ impl Graph {
                 relations.push(r);
             }
         }
-        // Across levels: the groups of a table that exactly cover a group of another.
-        for (a, finer) in tables.iter().enumerate() {
-            let mut group_of_commune: Vec<Option<usize>> = Vec::new();
-            for (g, group) in finer.groups.iter().enumerate() {
-                for &p in &group.communes {
-                    let p = p as usize;
-                    if group_of_commune.len() <= p {
-                        group_of_commune.resize(p + 1, None);
-                    }
-                    group_of_commune[p] = Some(g);
+        // Across levels: the groups of a table that exactly cover a group of
+        // another. Unassigned groups also hold the respondents without a
+        // commune of the territory: the member `OUTSIDE` stands for them.
+        let members_of = |table: &ResultsTable| -> Vec<Vec<u32>> {
+            let mut sets: Vec<Vec<u32>> = table.groups.iter().map(|g| g.communes.clone()).collect();
+            if let Some(u) = &table.unassigned {
+                let mut set = u.communes.clone();
+                set.push(OUTSIDE);
+                sets.push(set);
+            } else if !table.groups.is_empty() {
+                let grouped: std::collections::HashSet<u32> =
+                    sets.iter().flatten().copied().collect();
+                let mut set: Vec<u32> = table
+                    .total
+                    .communes
+                    .iter()
+                    .copied()
+                    .filter(|p| !grouped.contains(p))
+                    .collect();
+                set.push(OUTSIDE);
+                sets.push(set);
+            }
+            for set in &mut sets {
+                set.sort_unstable();
+                set.dedup();
+            }
+            sets
+        };
+        let sets: Vec<Vec<Vec<u32>>> = tables.iter().map(members_of).collect();
+        for (a, finer) in sets.iter().enumerate() {
+            let mut group_of: HashMap<u32, usize> = HashMap::new();
+            for (g, set) in finer.iter().enumerate() {
+                for &p in set {
+                    group_of.insert(p, g);
                 }
             }
-            for (b, coarser) in tables.iter().enumerate() {
+            for (b, coarser) in sets.iter().enumerate() {
                 if a == b {
                     continue;
                 }
-                for (g, whole) in coarser.groups.iter().enumerate() {
-                    if let Some(parts) = exact_cover(whole, finer, &group_of_commune) {
-                        if parts.len() < 2
-                            && finer.groups[parts[0]].communes == whole.communes
-                            && a > b
-                        {
-                            continue; // the same set both ways: one equality is enough
-                        }
-                        for offset in 0..width {
-                            let mut r = vec![nodes[b][g] * width + offset];
-                            r.extend(parts.iter().map(|&p| nodes[a][p] * width + offset));
-                            relations.push(r);
-                        }
+                for (g, whole) in coarser.iter().enumerate() {
+                    let Some(parts) = exact_cover(whole, finer, &group_of) else {
+                        continue;
+                    };
+                    if parts.len() == 1 && a > b {
+                        continue; // the same set both ways: one equality is enough
+                    }
+                    for offset in 0..width {
+                        let mut r = vec![nodes[b][g] * width + offset];
+                        r.extend(parts.iter().map(|&p| nodes[a][p] * width + offset));
+                        relations.push(r);
                     }
                 }
             }
@@ -431,6 +491,29 @@ impl Graph {
                 fill[c] += 1;
             }
         }
+        // Atoms of each node, for the audit.
+        let mut all: Vec<u32> = tables[0].total.communes.clone();
+        all.push(OUTSIDE);
+        let atoms = sets
+            .iter()
+            .flatten()
+            .chain(std::iter::once(&all))
+            .flatten()
+            .filter(|&&p| p != OUTSIDE)
+            .max()
+            .map_or(1, |&p| p as usize + 2);
+        let to_atoms = |set: &Vec<u32>| -> Vec<usize> {
+            let mut atoms_of: Vec<usize> = set
+                .iter()
+                .map(|&p| if p == OUTSIDE { atoms - 1 } else { p as usize })
+                .collect();
+            atoms_of.sort_unstable();
+            atoms_of.dedup();
+            atoms_of
+        };
+        let mut node_atoms: Vec<Vec<usize>> = sets.iter().flatten().map(to_atoms).collect();
+        node_atoms.push(to_atoms(&all));
+
         Graph {
             width,
             questions,
@@ -442,6 +525,10 @@ impl Graph {
             members,
             cell_starts,
             cell_relations,
+            node_atoms,
+            atoms,
+            total_node,
+            pinned,
         }
     }
 
@@ -454,8 +541,15 @@ impl Graph {
     }
 
     /// Primary then secondary suppression, to a fixed point.
+    fn relations_of(&self, cell: usize) -> &[usize] {
+        &self.cell_relations[self.cell_starts[cell]..self.cell_starts[cell + 1]]
+    }
+
+    /// Primary then secondary suppression, to a fixed point.
     fn suppress(&mut self, k: u32) {
         let k = u64::from(k);
+        let relations = self.starts.len() - 1;
+        let mut hidden_in = vec![0usize; relations];
         let mut queue: Vec<usize> = Vec::new();
         for node in 0..self.node_count {
             let respondents = self.counts[node * self.width];
@@ -464,55 +558,232 @@ impl Graph {
             }
         }
         for cell in 0..self.counts.len() {
-            if (1..k).contains(&self.counts[cell]) && !self.hidden[cell] {
+            if (1..k).contains(&self.counts[cell]) {
                 self.hide(cell, &mut queue);
             }
         }
-        let relations = self.starts.len() - 1;
-        let mut queued = vec![true; relations];
-        let mut work: Vec<usize> = (0..relations).rev().collect();
+        let mut queued = vec![false; relations];
+        let mut work: VecDeque<usize> = VecDeque::new();
         loop {
-            // Newly hidden cells put their relations back on the list.
-            for cell in queue.drain(..) {
-                for &r in &self.cell_relations[self.cell_starts[cell]..self.cell_starts[cell + 1]] {
-                    if !queued[r] {
-                        queued[r] = true;
-                        work.push(r);
+            loop {
+                // Newly hidden cells count in their relations, which are looked at again.
+                for cell in queue.drain(..) {
+                    for &r in
+                        &self.cell_relations[self.cell_starts[cell]..self.cell_starts[cell + 1]]
+                    {
+                        hidden_in[r] += 1;
+                        if !queued[r] {
+                            queued[r] = true;
+                            work.push_back(r);
+                        }
                     }
                 }
+                let Some(r) = work.pop_front() else { break };
+                queued[r] = false;
+                if hidden_in[r] != 1 {
+                    continue;
+                }
+                let pick = self.second_cell(r, &hidden_in);
+                self.hide_cell_or_group(pick, &mut queue);
             }
-            let Some(r) = work.pop() else { break };
-            queued[r] = false;
-            let members = self.relation(r);
-            if members.iter().filter(|&&c| self.hidden[c]).count() != 1 {
-                continue;
+            // Sums of several relations (a zone minus the communes of
+            // another level's zone…) may still isolate a hidden value.
+            let fixes = self.audit();
+            if fixes.is_empty() {
+                break;
             }
-            let total = members[0];
-            let visible = |c: &&usize| !self.hidden[**c];
-            // The smallest non-zero part, zeros last; groups' respondents only
-            // when nothing else is left; the total as a last resort.
-            let pick = members[1..]
-                .iter()
-                .filter(visible)
-                .filter(|&&c| !self.is_respondents(c))
-                .min_by_key(|&&c| (self.counts[c] == 0, self.counts[c]))
-                .or_else(|| {
-                    members[1..]
-                        .iter()
-                        .filter(visible)
-                        .min_by_key(|&&c| (self.counts[c] == 0, self.counts[c]))
-                })
-                .copied()
-                .unwrap_or(total);
-            if self.hidden[pick] {
-                continue;
-            }
-            if self.is_respondents(pick) {
-                self.hide_group(pick / self.width, &mut queue);
-            } else {
-                self.hide(pick, &mut queue);
+            for cell in fixes {
+                self.hide_cell_or_group(cell, &mut queue);
             }
         }
+    }
+
+    fn hide_cell_or_group(&mut self, cell: usize, queue: &mut Vec<usize>) {
+        if self.is_respondents(cell) {
+            self.hide_group(cell / self.width, queue);
+        } else {
+            self.hide(cell, queue);
+        }
+    }
+
+    /// Along each column (one count of every group of every level), whether
+    /// a hidden value is a linear combination of the visible ones of that
+    /// column (exact linear algebra over the communes); for each column where
+    /// one is, a visible cell taking part in the combination, to hide.
+    fn audit(&self) -> Vec<usize> {
+        let mut fixes = Vec::new();
+        for offset in 0..self.width {
+            if let Some(cell) = self.audit_column(offset) {
+                fixes.push(cell);
+            }
+        }
+        fixes
+    }
+
+    fn audit_column(&self, offset: usize) -> Option<usize> {
+        const EPS: f64 = 1e-9;
+        let cell = |node: usize| node * self.width + offset;
+        if (0..self.node_count).all(|n| !self.hidden[cell(n)]) {
+            return None;
+        }
+        // Atoms whose value is shown by a visible one-atom group.
+        let mut known: Vec<Option<usize>> = vec![None; self.atoms];
+        for node in 0..self.node_count {
+            if let ([atom], false) = (self.node_atoms[node].as_slice(), self.hidden[cell(node)]) {
+                known[*atom].get_or_insert(node);
+            }
+        }
+        let mut column_of = vec![usize::MAX; self.atoms];
+        let mut rest = 0;
+        for (atom, k) in known.iter().enumerate() {
+            if k.is_none() {
+                column_of[atom] = rest;
+                rest += 1;
+            }
+        }
+        let vector = |node: usize| -> Vec<f64> {
+            let mut v = vec![0.0; rest];
+            for &a in &self.node_atoms[node] {
+                if column_of[a] != usize::MAX {
+                    v[column_of[a]] = 1.0;
+                }
+            }
+            v
+        };
+        // Reduced row echelon form of the other visible groups, each row
+        // with its combination of those groups.
+        let sources: Vec<usize> = (0..self.node_count)
+            .filter(|&n| !self.hidden[cell(n)] && self.node_atoms[n].len() > 1)
+            .collect();
+        let mut rows: Vec<(usize, Vec<f64>, Vec<f64>)> = Vec::new();
+        for (i, &node) in sources.iter().enumerate() {
+            let mut v = vector(node);
+            let mut combination = vec![0.0; sources.len()];
+            combination[i] = 1.0;
+            for (pivot, row, comb) in &rows {
+                let f = v[*pivot];
+                if f.abs() > EPS {
+                    v.iter_mut().zip(row).for_each(|(x, r)| *x -= f * r);
+                    combination
+                        .iter_mut()
+                        .zip(comb)
+                        .for_each(|(x, c)| *x -= f * c);
+                }
+            }
+            let Some(pivot) = v.iter().position(|x| x.abs() > EPS) else {
+                continue;
+            };
+            let lead = v[pivot];
+            v.iter_mut().for_each(|x| *x /= lead);
+            combination.iter_mut().for_each(|x| *x /= lead);
+            for (_, row, comb) in &mut rows {
+                let f = row[pivot];
+                if f.abs() > EPS {
+                    row.iter_mut().zip(&v).for_each(|(x, r)| *x -= f * r);
+                    comb.iter_mut()
+                        .zip(&combination)
+                        .for_each(|(x, c)| *x -= f * c);
+                }
+            }
+            rows.push((pivot, v, combination));
+        }
+        for node in (0..self.node_count).filter(|&n| self.hidden[cell(n)]) {
+            // The hidden group's vector, minus its part in the span.
+            let target = vector(node);
+            let mut residue = target.clone();
+            let mut coefficients = vec![0.0; sources.len()];
+            for (pivot, row, comb) in &rows {
+                let f = target[*pivot];
+                if f.abs() > EPS {
+                    residue.iter_mut().zip(row).for_each(|(x, r)| *x -= f * r);
+                    coefficients
+                        .iter_mut()
+                        .zip(comb)
+                        .for_each(|(x, c)| *x += f * c);
+                }
+            }
+            if residue.iter().any(|x| x.abs() > EPS) {
+                continue;
+            }
+            // Determined: hide a visible group of the combination, the total
+            // last; failing that, a one-atom group it uses.
+            let mut used: Vec<usize> = sources
+                .iter()
+                .zip(&coefficients)
+                .filter(|(&n, c)| c.abs() > EPS && !self.pinned[n])
+                .map(|(&n, _)| n)
+                .collect();
+            let mut atom_weight = vec![0.0; self.atoms];
+            for &a in &self.node_atoms[node] {
+                atom_weight[a] += 1.0;
+            }
+            for (&n, &c) in sources.iter().zip(&coefficients) {
+                for &a in &self.node_atoms[n] {
+                    atom_weight[a] -= c;
+                }
+            }
+            let singletons: Vec<usize> = known
+                .iter()
+                .enumerate()
+                .filter(|(a, k)| k.is_some() && atom_weight[*a].abs() > EPS)
+                .filter_map(|(_, k)| *k)
+                .filter(|&n| !self.pinned[n])
+                .collect();
+            used.sort_by_key(|&n| {
+                (
+                    n == self.total_node,
+                    self.counts[cell(n)] == 0,
+                    self.counts[cell(n)],
+                )
+            });
+            let smallest = |nodes: &[usize]| {
+                nodes
+                    .iter()
+                    .copied()
+                    .min_by_key(|&n| (self.counts[cell(n)] == 0, self.counts[cell(n)]))
+            };
+            let pick = match used.first() {
+                Some(&n) if n != self.total_node => Some(n),
+                first => smallest(&singletons).or(first.copied()),
+            };
+            if let Some(n) = pick {
+                return Some(cell(n));
+            }
+        }
+        None
+    }
+
+    /// The cell to hide beside the only hidden member of relation `r`: among
+    /// the visible parts other than groups' respondents (those only when
+    /// nothing else is left, the total as a last resort), the one whose
+    /// hiding leaves the fewest other relations with a single hidden member
+    /// (it may complete some), then the smallest non-zero count.
+    fn second_cell(&self, r: usize, hidden_in: &[usize]) -> usize {
+        let members = self.relation(r);
+        let total = members[0];
+        let effect = |c: usize| -> i64 {
+            self.relations_of(c)
+                .iter()
+                .filter(|&&other| other != r)
+                .map(|&other| match hidden_in[other] {
+                    0 => 1,
+                    1 => -1,
+                    _ => 0,
+                })
+                .sum()
+        };
+        let key = |c: usize| (effect(c), self.counts[c] == 0, self.counts[c]);
+        let visible_parts = || {
+            members[1..]
+                .iter()
+                .copied()
+                .filter(|&c| !self.hidden[c] && !self.pinned[c / self.width])
+        };
+        visible_parts()
+            .filter(|&c| !self.is_respondents(c))
+            .min_by_key(|&c| key(c))
+            .or_else(|| visible_parts().min_by_key(|&c| key(c)))
+            .unwrap_or(total)
     }
 
     fn hide(&mut self, cell: usize, queue: &mut Vec<usize>) {
@@ -624,28 +895,24 @@ impl Graph {
     }
 }
 
-/// The groups of `finer` that exactly cover `whole`'s communes (each inside
-/// it, together all of them), if any.
+/// The groups of `finer` that exactly cover the set `whole` (each inside
+/// it, together all of it), if any. Sets are sorted.
 fn exact_cover(
-    whole: &GroupResult,
-    finer: &ResultsTable,
-    group_of_commune: &[Option<usize>],
+    whole: &[u32],
+    finer: &[Vec<u32>],
+    group_of: &HashMap<u32, usize>,
 ) -> Option<Vec<usize>> {
-    if whole.communes.is_empty() {
+    if whole.is_empty() {
         return None;
     }
-    let mut parts: Vec<usize> = Vec::new();
-    for &p in &whole.communes {
-        let g = group_of_commune.get(p as usize).copied().flatten()?;
-        if !parts.contains(&g) {
-            parts.push(g);
-        }
-    }
-    let inside = parts.iter().all(|&g| {
-        finer.groups[g]
-            .communes
-            .iter()
-            .all(|p| whole.communes.binary_search(p).is_ok())
-    });
-    inside.then_some(parts)
+    let mut parts: Vec<usize> = whole
+        .iter()
+        .map(|p| group_of.get(p).copied())
+        .collect::<Option<_>>()?;
+    parts.sort_unstable();
+    parts.dedup();
+    parts
+        .iter()
+        .all(|&g| finer[g].iter().all(|p| whole.binary_search(p).is_ok()))
+        .then_some(parts)
 }

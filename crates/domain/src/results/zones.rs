@@ -414,7 +414,7 @@ fn distance_to_boundary_km(geometry: &MultiPolygon<f64>, point: LonLat) -> f64 {
 /// The separator is `;`, `,` or tab (the first found on the first non-blank
 /// line); a UTF-8 BOM, blank lines and double quotes around fields are
 /// tolerated; a header is recognised on the first non-blank line when its
-/// first field is not a commune code; a 4-digit code is left-padded
+/// first field has no digit (`code_commune`, `CODGEO`); a 4-digit code is left-padded
 /// (`1004` → `01004`). Every line must have 3 fields, a valid INSEE code, a
 /// non-empty zone code and name.
 ///
