@@ -218,10 +218,13 @@ async fn bench(
         .collect();
     let today = now.date_naive();
     let mut batch = Vec::with_capacity(500);
+    let mut seq: i64 = 0;
     for i in 0..answers {
         let commune = &codes[rng.gen_range(0..codes.len())];
+        seq += 1;
         batch.push(response::ActiveModel {
             id: Set(uuid::Uuid::new_v4().to_string()),
+            seq: Set(seq),
             campaign_id: Set(campaign.id.clone()),
             questionnaire_version_id: Set(version.id.clone()),
             commune_code: Set(commune.clone()),
