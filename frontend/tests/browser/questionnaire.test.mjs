@@ -46,6 +46,7 @@ test('a required question left empty shows its error next to it, linked, and sto
 
   // The summary takes the focus and links to the field.
   await page.locator('#resume-erreurs').waitFor();
+  await page.waitForFunction((id) => document.activeElement?.id === id, 'resume-erreurs', { timeout: 5000 }).catch(() => {});
   assert.equal(await focusedId(page), 'resume-erreurs');
   const summary = await page.locator('#resume-erreurs').textContent();
   assert.match(summary, /1 erreur à corriger/);
@@ -61,6 +62,7 @@ test('a required question left empty shows its error next to it, linked, and sto
   // Following the summary's link moves the focus to the field.
   await page.keyboard.press('Tab');
   await page.keyboard.press('Enter');
+  await page.waitForFunction((id) => document.activeElement?.id === id, 'q-difficultes', { timeout: 5000 }).catch(() => {});
   assert.equal(await focusedId(page), 'q-difficultes');
 
   assert.equal(await staff.answerCount(campaign.id), before, 'nothing was stored');
