@@ -22,22 +22,11 @@ pub fn App() -> impl IntoView {
     let route = Memo::new(move |_| router.location.with(|l| Route::parse(&l.path)));
     let t = common::t();
 
-    let page = move || match route.get() {
-        Route::Home => view! { <pages::home::HomePage/> }.into_any(),
-        Route::Carte => view! { <pages::carte::CartePage/> }.into_any(),
-        Route::AddInitiative => view! { <pages::carte::AddInitiativePage/> }.into_any(),
-        Route::EditInitiative(token) => {
-            view! { <pages::carte::EditInitiativePage token=token/> }.into_any()
-        }
-        Route::Actors => view! { <pages::actors::ActorsPage/> }.into_any(),
-        Route::Actor(id) => view! { <pages::actors::ActorPage id=id/> }.into_any(),
-        Route::Questionnaire(id) => {
-            view! { <pages::questionnaire::QuestionnairePage campaign_id=id/> }.into_any()
-        }
-        Route::Proposals => view! { <pages::proposals::ProposalsPage/> }.into_any(),
-        Route::NewProposal => view! { <pages::proposals::NewProposalPage/> }.into_any(),
-        Route::Proposal(id) => view! { <pages::proposals::ProposalPage id=id/> }.into_any(),
-        Route::NotFound => view! { <pages::not_found::NotFoundPage/> }.into_any(),
+    // Each page is its own split of the `.wasm` (see `pages::lazy`): the first load only
+    // fetches the shell and the page asked for; the others come when they are visited.
+    let page = move || {
+        let route = route.get();
+        Suspend::new(async move { pages::lazy::view(route).await })
     };
     // The map needs the whole width; text pages keep a readable line length.
     let main_class = move || match route.get() {

@@ -2,18 +2,25 @@
 //!
 //! 1. makes sure the `wasm32-unknown-unknown` target is installed;
 //! 2. `cargo build -p solidarites-frontend --target wasm32-unknown-unknown`
-//!    (profile `wasm-release`, or `dev` with `--dev`);
-//! 3. wasm-bindgen, as a library (`wasm-bindgen-cli-support`, same version as the
-//!    `wasm-bindgen` crate), generates the JS glue (`--target web`);
-//! 4. release only: `wasm-opt -Oz` from the npm package `binaryen`
-//!    (`node_modules/.bin/wasm-opt`, installed with `npm install` when missing);
-//! 5. writes `frontend/dist/`: `index.html` (from `frontend/index.html`), `style.css`
+//!    (profile `wasm-release`, or `dev` with `--dev`), linked with `--emit-relocs`
+//!    (`.cargo/config.toml`);
+//! 3. wasm-split, as a library (`wasm_split_cli_support`, the tool cargo-leptos uses):
+//!    cuts the `.wasm` at the app's `#[lazy]` functions (`frontend/src/pages/lazy.rs`)
+//!    into a main module, one module per lazy area and shared chunks, plus
+//!    `__wasm_split.js` that fetches them on demand;
+//! 4. wasm-bindgen, as a library (`wasm-bindgen-cli-support`, same version as the
+//!    `wasm-bindgen` crate), generates the JS glue of the main module (`--target web`);
+//! 5. release only: `wasm-opt -Oz` from the npm package `binaryen`
+//!    (`node_modules/.bin/wasm-opt`, installed with `npm install` when missing), on every
+//!    module;
+//! 6. writes `frontend/dist/`: `index.html` (from `frontend/index.html`), `style.css`
 //!    (`frontend/style.css` then `frontend/carte.css`),
-//!    the JS glue and the `.wasm`, and Leaflet from npm under `vendor/` (see `vendor.rs`),
-//!    then prints their sizes, raw and gzipped.
+//!    the JS glue and the `.wasm` modules, and Leaflet from npm under `vendor/` (see
+//!    `vendor.rs`), then prints their sizes, raw and gzipped, and the first load of the
+//!    map page (checked against [`MAP_PAGE_BUDGET`] by `cargo xtask test`).
 //!
-//! Steps 3–4 are cached in `<target>/xtask/frontend-<profile>/`: when cargo produced the
-//! same `.wasm` as last time, only step 5 runs again.
+//! Steps 3–5 are cached in `<target>/xtask/frontend-<profile>/`: when cargo produced the
+//! same `.wasm` as last time, only step 6 runs again.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -28,10 +35,11 @@ use crate::util::{self, human_size, note, step};
 use crate::vendor;
 
 pub const HELP: &str = "\
-Builds the Leptos app for wasm32-unknown-unknown, runs wasm-bindgen (as a library) and,
-in release mode, wasm-opt -Oz (npm package `binaryen`, installed into node_modules/ with
+Builds the Leptos app for wasm32-unknown-unknown, splits it at its lazy pages (wasm-split),
+runs wasm-bindgen (as a library) and, in release mode, wasm-opt -Oz (npm package `binaryen`, installed into node_modules/ with
 `npm install` when npm is available). Writes frontend/dist/: index.html, style.css,
-solidarites.js and solidarites_bg.wasm, and Leaflet with its clustering plug-in (npm)
+solidarites.js, solidarites_bg.wasm, __wasm_split.js with the split modules
+(split_*.wasm, chunk_*.wasm), and Leaflet with its clustering plug-in (npm)
 under vendor/<package>-<version>/. Serve that directory at --public-url.
 
 Options:
@@ -64,7 +72,16 @@ const WASM_OPT_FEATURES: &[&str] = &[
 /// Must match the `wasm-bindgen-cli-support` pin in crates/xtask/Cargo.toml.
 const WASM_BINDGEN_VERSION: &str = "0.2.130";
 /// Bump when the output of steps 3–4 changes for the same input, to drop old caches.
-const CACHE_VERSION: u32 = 1;
+const CACHE_VERSION: u32 = 3;
+/// The JS module that loads the split modules (written by wasm-split, imported by the
+/// main module).
+const SPLIT_LINK: &str = "__wasm_split.js";
+/// For each split (lazy function), the module files it needs, as JSON. Kept in the stage
+/// for the size report; not copied to `dist/`.
+const SPLIT_MANIFEST: &str = "split-manifest.json";
+/// Prefix of a split holding the map page, if it were made lazy (`frontend/src/pages/lazy.rs`
+/// keeps it in the main module).
+const MAP_PAGE_SPLIT: &str = "area_carte_";
 
 #[derive(Debug)]
 struct Options {
@@ -159,9 +176,56 @@ impl Layout {
     fn stamp(&self) -> PathBuf {
         self.stage.join(".xtask-stamp")
     }
+
+    /// The main module out of wasm-split, before wasm-bindgen (outside the stage, which
+    /// is copied to `dist/`).
+    fn split_main(&self) -> PathBuf {
+        let mut dir = self.stage.clone().into_os_string();
+        dir.push("-split");
+        PathBuf::from(dir).join("main.wasm")
+    }
+}
+
+/// Budget of the map page's first load (everything it fetches before the map shows,
+/// gzipped): 300 KB. `cargo xtask test` fails above it.
+pub const MAP_PAGE_BUDGET: u64 = 300_000;
+
+/// What a build produced, for the checks of `cargo xtask test`.
+#[derive(Debug, Clone, Copy)]
+pub struct Built {
+    /// First load of the map page, gzipped bytes.
+    pub map_page_gz: u64,
+    /// Whether wasm-opt ran (release build with npm available).
+    pub optimized: bool,
+}
+
+impl Built {
+    /// Fails when the map page's first load is over [`MAP_PAGE_BUDGET`].
+    pub fn check_budget(&self) -> Result<()> {
+        if !self.optimized {
+            bail!("the .wasm was not optimized (wasm-opt missing?): cannot check the map page's weight");
+        }
+        if self.map_page_gz > MAP_PAGE_BUDGET {
+            bail!(
+                "the map page's first load is {} gzipped ({} bytes), over the budget of {MAP_PAGE_BUDGET} bytes",
+                human_size(self.map_page_gz),
+                self.map_page_gz
+            );
+        }
+        note(&format!(
+            "map page first load: {} bytes gzipped, within the budget of {MAP_PAGE_BUDGET}",
+            self.map_page_gz
+        ));
+        Ok(())
+    }
 }
 
 pub fn run(args: &[String]) -> Result<()> {
+    build(args).map(|_| ())
+}
+
+/// [`run`], returning what was built.
+pub fn build(args: &[String]) -> Result<Built> {
     let options = parse_args(args)?;
     let started = Instant::now();
     let root = util::workspace_root()?;
@@ -173,13 +237,16 @@ pub fn run(args: &[String]) -> Result<()> {
     let stage = bindgen_and_optimize(&layout, options.dev)?;
     vendor::ensure_installed(&layout.root)?;
     let vendored = write_dist(&layout, &options)?;
-    print_report(&layout, &options, &stage, &vendored)?;
+    let map_page_gz = print_report(&layout, &options, &stage, &vendored)?;
     println!(
         "Done in {:.1} s. To look at it: python3 -m http.server --bind 127.0.0.1 8080 --directory {}",
         started.elapsed().as_secs_f64(),
         layout.dist.display()
     );
-    Ok(())
+    Ok(Built {
+        map_page_gz,
+        optimized: stage.optimized,
+    })
 }
 
 /// Installs the wasm32 target with rustup when the toolchain lacks it.
@@ -237,17 +304,18 @@ fn cargo_build(layout: &Layout, dev: bool) -> Result<()> {
     Ok(())
 }
 
-/// What steps 3–4 produced: sizes of the `.wasm` before and after wasm-opt.
+/// What steps 3–5 produced: sizes of the `.wasm` modules before wasm-opt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct StageInfo {
-    /// Size of the `.wasm` out of wasm-bindgen, raw and gzipped.
+    /// Total size of the `.wasm` modules out of wasm-split and wasm-bindgen, raw and
+    /// gzipped (each module gzipped on its own, as a browser fetches them).
     bindgen_wasm: (u64, u64),
-    /// Whether wasm-opt ran on it.
+    /// Whether wasm-opt ran on them.
     optimized: bool,
 }
 
-/// Runs wasm-bindgen and wasm-opt into the stage directory, unless the stage already
-/// holds their output for this exact `.wasm`.
+/// Runs wasm-split, wasm-bindgen and wasm-opt into the stage directory, unless the
+/// stage already holds their output for this exact `.wasm`.
 fn bindgen_and_optimize(layout: &Layout, dev: bool) -> Result<StageInfo> {
     let input = fs::read(&layout.input_wasm)
         .with_context(|| format!("cannot read {}", layout.input_wasm.display()))?;
@@ -264,19 +332,29 @@ fn bindgen_and_optimize(layout: &Layout, dev: bool) -> Result<StageInfo> {
         util::fnv1a(&input)
     );
     if let Some(info) = read_stamp(layout, &key) {
-        note("the .wasm is unchanged: reusing the previous wasm-bindgen/wasm-opt output");
+        note(
+            "the .wasm is unchanged: reusing the previous wasm-split/wasm-bindgen/wasm-opt output",
+        );
         return Ok(info);
     }
+    util::remove_dir(&layout.stage)?;
+    fs::create_dir_all(&layout.stage)
+        .with_context(|| format!("cannot create {}", layout.stage.display()))?;
+
+    let split_modules = split(layout, &input)?;
 
     step(&format!(
         "Generating the JS glue (wasm-bindgen {WASM_BINDGEN_VERSION}, --target web)"
     ));
-    util::remove_dir(&layout.stage)?;
     let started = Instant::now();
+    let main = fs::read(layout.split_main())?;
     Bindgen::new()
-        .input_bytes(OUT_NAME, input)
+        .input_bytes(OUT_NAME, main)
         .typescript(false)
         .debug(dev)
+        // The split modules call the main module through exports that wasm-split added.
+        .keep_lld_exports(true)
+        .demangle(false)
         .remove_name_section(!dev)
         .remove_producers_section(!dev)
         .web(true)?
@@ -284,24 +362,36 @@ fn bindgen_and_optimize(layout: &Layout, dev: bool) -> Result<StageInfo> {
         .context("wasm-bindgen failed")?;
     eprintln!("    done in {:.1} s", started.elapsed().as_secs_f64());
 
-    let wasm = layout.wasm(&layout.stage);
-    let bindgen_bytes = fs::read(&wasm)?;
-    let bindgen_wasm = (bindgen_bytes.len() as u64, util::gzip_len(&bindgen_bytes)?);
+    let mut modules = vec![layout.wasm(&layout.stage)];
+    modules.extend(split_modules);
+    let mut bindgen_wasm = (0, 0);
+    for module in &modules {
+        let bytes = fs::read(module)?;
+        bindgen_wasm.0 += bytes.len() as u64;
+        bindgen_wasm.1 += util::gzip_len(&bytes)?;
+    }
     let optimized = match &wasm_opt {
         Some(program) => {
-            step("Optimizing the .wasm for size (wasm-opt -Oz)");
-            let optimized = wasm.with_extension("opt.wasm");
-            util::run(
-                Command::new(program)
-                    .arg("-Oz")
-                    .args(WASM_OPT_FEATURES)
-                    .arg(&wasm)
-                    .arg("-o")
-                    .arg(&optimized),
-            )
-            .context("wasm-opt failed")?;
-            fs::rename(&optimized, &wasm)
-                .with_context(|| format!("cannot replace {}", wasm.display()))?;
+            step(&format!(
+                "Optimizing the {} .wasm modules for size (wasm-opt -Oz)",
+                modules.len()
+            ));
+            for module in &modules {
+                let optimized = module.with_extension("opt.wasm");
+                util::run(
+                    Command::new(program)
+                        .arg("-Oz")
+                        // wasm-split copies these sections into every split module.
+                        .arg("--strip-producers")
+                        .args(WASM_OPT_FEATURES)
+                        .arg(module)
+                        .arg("-o")
+                        .arg(&optimized),
+                )
+                .context("wasm-opt failed")?;
+                fs::rename(&optimized, module)
+                    .with_context(|| format!("cannot replace {}", module.display()))?;
+            }
             true
         }
         None => false,
@@ -312,6 +402,44 @@ fn bindgen_and_optimize(layout: &Layout, dev: bool) -> Result<StageInfo> {
     };
     write_stamp(layout, &key, info)?;
     Ok(info)
+}
+
+/// wasm-split (library `wasm_split_cli_support`): cuts the `.wasm` at the `#[lazy]`
+/// functions (the pages, see `frontend/src/pages/lazy.rs`). Writes the main module to
+/// [`Layout::split_main`] (for wasm-bindgen), and into the stage the split modules, the
+/// JS that loads them (`__wasm_split.js`, imported by the main module) and
+/// [`SPLIT_MANIFEST`]: for each split, the module files it needs. Returns the paths of
+/// the split modules.
+fn split(layout: &Layout, input: &[u8]) -> Result<Vec<PathBuf>> {
+    step("Splitting the .wasm at its lazy pages (wasm-split)");
+    let started = Instant::now();
+    let main_out = layout.split_main();
+    if let Some(dir) = main_out.parent() {
+        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let main_module = format!("./{OUT_NAME}.js");
+    let link_name = format!("./{SPLIT_LINK}");
+    let split = wasm_split_cli_support::transform({
+        let mut options = wasm_split_cli_support::Options::new(input);
+        options.output_dir = &layout.stage;
+        options.main_out_path = &main_out;
+        options.main_module = &main_module;
+        options.link_name = &link_name;
+        options
+    })
+    // eyre's report, with its chain of causes.
+    .map_err(|error| anyhow::anyhow!("wasm-split failed: {error:?}"))?;
+    let manifest: std::collections::BTreeMap<_, _> = split.prefetch_map.into_iter().collect();
+    fs::write(
+        layout.stage.join(SPLIT_MANIFEST),
+        serde_json::to_vec_pretty(&manifest)?,
+    )?;
+    eprintln!(
+        "    {} split modules in {:.1} s",
+        split.split_modules.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(split.split_modules)
 }
 
 /// `node_modules/.bin/wasm-opt`, after `npm install` if it is missing or stale; `None`
@@ -382,8 +510,9 @@ fn read_stamp(layout: &Layout, key: &str) -> Option<StageInfo> {
     }
     let bindgen_wasm = (lines.next()?.parse().ok()?, lines.next()?.parse().ok()?);
     let optimized = lines.next()?.parse().ok()?;
-    let outputs_present =
-        layout.js(&layout.stage).is_file() && layout.wasm(&layout.stage).is_file();
+    let outputs_present = layout.js(&layout.stage).is_file()
+        && layout.wasm(&layout.stage).is_file()
+        && layout.stage.join(SPLIT_MANIFEST).is_file();
     outputs_present.then_some(StageInfo {
         bindgen_wasm,
         optimized,
@@ -414,8 +543,13 @@ fn write_dist(layout: &Layout, options: &Options) -> Result<vendor::Vendored> {
 
     // Empty it rather than delete it: a server started inside it keeps working.
     util::empty_dir(&layout.dist)?;
-    util::copy_dir(&layout.stage, &layout.dist, &[".xtask-stamp"])?;
+    util::copy_dir(
+        &layout.stage,
+        &layout.dist,
+        &[".xtask-stamp", SPLIT_MANIFEST],
+    )?;
     let vendored = vendor::copy_into(&layout.root, &layout.dist, &options.public_url)?;
+    tag_main_module_import(&layout.dist.join(SPLIT_LINK), &js)?;
 
     let assets = format!(
         "{}\n    {}",
@@ -446,10 +580,30 @@ fn read_stylesheets(frontend: &Path) -> Result<Vec<u8>> {
     Ok(out)
 }
 
+/// `?v=` tag of a file: a hash of its bytes.
+fn version_tag(bytes: &[u8]) -> String {
+    format!("{:08x}", util::fnv1a(bytes) >> 32)
+}
+
+/// The split loader imports the JS glue to reach the main module's exports: it must name
+/// the very URL `index.html` loads (query string included), or the browser would load the
+/// glue a second time, as another module with no `.wasm` behind it.
+fn tag_main_module_import(link: &Path, js: &[u8]) -> Result<()> {
+    let text =
+        fs::read_to_string(link).with_context(|| format!("cannot read {}", link.display()))?;
+    let import = format!("\"./{OUT_NAME}.js\"");
+    if !text.contains(&import) {
+        bail!("{} does not import {import}", link.display());
+    }
+    let tagged = format!("\"./{OUT_NAME}.js?v={}\"", version_tag(js));
+    fs::write(link, text.replace(&import, &tagged))
+        .with_context(|| format!("cannot write {}", link.display()))
+}
+
 /// The `<head>` tags that load the app. Each URL carries a hash of its file (`?v=`), so
 /// that a server may let browsers cache them for long.
 fn assets_html(public_url: &str, style: &[u8], js: &[u8], wasm: &[u8]) -> String {
-    let tag = |bytes: &[u8]| format!("{:08x}", util::fnv1a(bytes) >> 32);
+    let tag = version_tag;
     let css_url = format!("{public_url}style.css?v={}", tag(style));
     let js_url = format!("{public_url}{OUT_NAME}.js?v={}", tag(js));
     let wasm_url = format!("{public_url}{OUT_NAME}_bg.wasm?v={}", tag(wasm));
@@ -495,82 +649,130 @@ fn print_report(
     options: &Options,
     stage: &StageInfo,
     vendored: &vendor::Vendored,
-) -> Result<()> {
+) -> Result<u64> {
     let mode = match (options.dev, stage.optimized) {
         (true, _) => "dev build, not optimized",
         (false, true) => "release, wasm-opt -Oz",
         (false, false) => "release, without wasm-opt",
     };
     let mut report = format!(
-        "\n{} ({mode}):\n  {:<24} {:>11} {:>11}\n",
+        "\n{} ({mode}):\n  {:<28} {:>11} {:>11}\n",
         layout.dist.display(),
         "file",
         "raw",
         "gzip"
     );
-    let (mut total, mut total_gz) = (0, 0);
-    let names = [
+    let mut row = |name: &str, (raw, gz): (u64, u64)| {
+        let _ = writeln!(
+            report,
+            "  {name:<28} {:>11} {:>11}",
+            human_size(raw),
+            human_size(gz)
+        );
+    };
+    let add = |total: &mut (u64, u64), size: (u64, u64)| {
+        total.0 += size.0;
+        total.1 += size.1;
+    };
+
+    // Loaded by every page.
+    let mut shell = (0, 0);
+    for path in shell_files(&layout.dist)? {
+        let size = file_size(&layout.dist.join(&path))?;
+        add(&mut shell, size);
+        row(&path.to_string_lossy(), size);
+    }
+    row("shell, every page", shell);
+
+    // The map page: the shell, its split modules, then Leaflet.
+    let manifest = read_manifest(layout)?;
+    let map_modules = manifest
+        .iter()
+        .find(|(split, _)| split.starts_with(MAP_PAGE_SPLIT))
+        .map(|(_, modules)| modules.as_slice())
+        .unwrap_or_default();
+    let mut map_page = shell;
+    let loaded = map_modules
+        .iter()
+        .map(|stem| PathBuf::from(format!("{stem}.wasm")))
+        .chain(vendored.loaded.iter().cloned());
+    for path in loaded {
+        let size = file_size(&layout.dist.join(&path))?;
+        add(&mut map_page, size);
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        row(&format!("+ {name}"), size);
+    }
+    row("first load, map page", map_page);
+
+    // Every page's own modules (on top of the shell), for the record.
+    for (split, modules) in &manifest {
+        let mut size = (0, 0);
+        for stem in modules {
+            add(
+                &mut size,
+                file_size(&layout.dist.join(format!("{stem}.wasm")))?,
+            );
+        }
+        let page = split
+            .rsplit_once('_')
+            .map_or(split.as_str(), |(name, _)| name);
+        row(&format!("{page} (+ modules)"), size);
+    }
+    if stage.optimized {
+        row("(.wasm before wasm-opt)", stage.bindgen_wasm);
+    }
+    print!("{report}");
+    Ok(map_page.1)
+}
+
+/// Files every page loads, relative to `dist/`: the page, the stylesheet, the JS glue with
+/// its snippets, the split loader and the main `.wasm`.
+fn shell_files(dist: &Path) -> Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = [
         "index.html".to_owned(),
         "style.css".to_owned(),
         format!("{OUT_NAME}.js"),
-        format!("{OUT_NAME}_bg.wasm"),
-    ];
-    for name in names {
-        let bytes = fs::read(layout.dist.join(&name))?;
-        let (raw, gz) = (bytes.len() as u64, util::gzip_len(&bytes)?);
-        total += raw;
-        total_gz += gz;
-        let _ = writeln!(
-            report,
-            "  {name:<24} {:>11} {:>11}",
-            human_size(raw),
-            human_size(gz)
-        );
+        SPLIT_LINK.to_owned(),
+    ]
+    .into_iter()
+    .map(PathBuf::from)
+    .collect();
+    let snippets = dist.join("snippets");
+    if snippets.is_dir() {
+        let mut found = Vec::new();
+        collect_files(&snippets, &mut found)?;
+        found.sort();
+        for path in found {
+            files.push(path.strip_prefix(dist).unwrap_or(&path).to_path_buf());
+        }
     }
-    let _ = writeln!(
-        report,
-        "  {:<24} {:>11} {:>11}",
-        "total",
-        human_size(total),
-        human_size(total_gz)
-    );
-    // Loaded on top of the above by the pages that show a map.
-    let (mut map_total, mut map_total_gz) = (total, total_gz);
-    for path in &vendored.loaded {
-        let bytes = fs::read(layout.dist.join(path))?;
-        let (raw, gz) = (bytes.len() as u64, util::gzip_len(&bytes)?);
-        map_total += raw;
-        map_total_gz += gz;
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default();
-        let _ = writeln!(
-            report,
-            "  {:<24} {:>11} {:>11}",
-            format!("+ {name}"),
-            human_size(raw),
-            human_size(gz)
-        );
+    files.push(PathBuf::from(format!("{OUT_NAME}_bg.wasm")));
+    Ok(files)
+}
+
+fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    for entry in fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            collect_files(&entry.path(), out)?;
+        } else {
+            out.push(entry.path());
+        }
     }
-    let _ = writeln!(
-        report,
-        "  {:<24} {:>11} {:>11}",
-        "total, map pages",
-        human_size(map_total),
-        human_size(map_total_gz)
-    );
-    if stage.optimized {
-        let _ = writeln!(
-            report,
-            "  {:<24} {:>11} {:>11}",
-            "(.wasm before wasm-opt)",
-            human_size(stage.bindgen_wasm.0),
-            human_size(stage.bindgen_wasm.1)
-        );
-    }
-    print!("{report}");
     Ok(())
+}
+
+/// Raw and gzipped size of a file.
+fn file_size(path: &Path) -> Result<(u64, u64)> {
+    let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok((bytes.len() as u64, util::gzip_len(&bytes)?))
+}
+
+/// [`SPLIT_MANIFEST`]: split name → module file stems, sorted by split name.
+fn read_manifest(layout: &Layout) -> Result<std::collections::BTreeMap<String, Vec<String>>> {
+    let path = layout.stage.join(SPLIT_MANIFEST);
+    let bytes = fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    serde_json::from_slice(&bytes).with_context(|| format!("cannot parse {}", path.display()))
 }
 
 #[cfg(test)]

@@ -8,7 +8,8 @@ pub const HELP: &str = "\
 Runs every test:
   1. the dependency-direction check (the domain and the API types have no HTTP server,
      database or async runtime in their dependency tree);
-  2. builds the WASM app (release) so the server tests check the real bundle;
+  2. builds the WASM app (release) so the server tests check the real bundle, and checks
+     that the map page's first load stays within its budget (300 KB gzipped);
   3. cargo test on the whole workspace, including the tests marked #[ignore] because they
      need that build;
   4. the browser tests (`cargo xtask browser`): headless Chromium against the debug
@@ -21,7 +22,7 @@ Further arguments go to cargo test (before `--`).";
 pub fn run(args: &[String]) -> Result<()> {
     let root = util::workspace_root()?;
     checks::dependency_direction()?;
-    frontend::run(&[])?;
+    frontend::build(&[])?.check_budget()?;
     match std::env::var("TEST_DATABASE_URL") {
         Ok(url) if !url.is_empty() => util::note("API tests run on SQLite and PostgreSQL"),
         _ => util::note("TEST_DATABASE_URL unset: API tests run on SQLite only"),

@@ -3,6 +3,7 @@
 pub mod actors;
 pub mod carte;
 pub mod home;
+pub mod lazy;
 pub mod not_found;
 pub mod proposals;
 pub mod questionnaire;

@@ -1,0 +1,65 @@
+//! Code splitting. The map page, the one residents reach first from a shared link, is in
+//! the main module with the frame, the router and the API client. Every other area of
+//! the site is a `#[lazy]` function: `cargo xtask frontend` (wasm-split) moves what only
+//! that area uses into its own `.wasm` modules, fetched the first time the area is shown.
+//! One split per area rather than per page: fewer, bigger modules compress better and
+//! take fewer requests.
+//!
+//! The split names start with `area_`, as the size report of `cargo xtask frontend`
+//! shows them.
+
+use leptos::lazy;
+use leptos::prelude::*;
+
+use crate::router::Route;
+
+/// The view of `route`, once its module is loaded.
+pub async fn view(route: Route) -> AnyView {
+    match route {
+        Route::Carte => view! { <super::carte::CartePage/> }.into_any(),
+        Route::NotFound => view! { <super::not_found::NotFoundPage/> }.into_any(),
+        Route::Home => area_home().await,
+        Route::AddInitiative | Route::EditInitiative(_) => area_initiative_form(route).await,
+        Route::Actors | Route::Actor(_) => area_actors(route).await,
+        Route::Questionnaire(id) => area_questionnaire(id).await,
+        Route::Proposals | Route::NewProposal | Route::Proposal(_) => area_proposals(route).await,
+    }
+}
+
+#[lazy]
+fn area_home() -> AnyView {
+    view! { <super::home::HomePage/> }.into_any()
+}
+
+/// "Ajouter une initiative" and the edit page reached by the private link.
+#[lazy]
+fn area_initiative_form(route: Route) -> AnyView {
+    match route {
+        Route::EditInitiative(token) => {
+            view! { <super::carte::EditInitiativePage token=token/> }.into_any()
+        }
+        _ => view! { <super::carte::AddInitiativePage/> }.into_any(),
+    }
+}
+
+#[lazy]
+fn area_actors(route: Route) -> AnyView {
+    match route {
+        Route::Actor(id) => view! { <super::actors::ActorPage id=id/> }.into_any(),
+        _ => view! { <super::actors::ActorsPage/> }.into_any(),
+    }
+}
+
+#[lazy]
+fn area_questionnaire(campaign_id: Option<String>) -> AnyView {
+    view! { <super::questionnaire::QuestionnairePage campaign_id=campaign_id/> }.into_any()
+}
+
+#[lazy]
+fn area_proposals(route: Route) -> AnyView {
+    match route {
+        Route::NewProposal => view! { <super::proposals::NewProposalPage/> }.into_any(),
+        Route::Proposal(id) => view! { <super::proposals::ProposalPage id=id/> }.into_any(),
+        _ => view! { <super::proposals::ProposalsPage/> }.into_any(),
+    }
+}
