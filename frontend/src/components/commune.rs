@@ -1,13 +1,14 @@
 //! Choosing a commune of the territory: by name or postal code, with the suggestions of
 //! `GET /api/v1/communes` in an ARIA 1.2 combobox (a text field and a listbox, arrow keys
-//! to move, Enter to choose, Escape to close), or by the device's position
-//! (`GET /api/v1/locate`).
+//! to move, Enter to choose, Escape to close), by the device's position, or by a point
+//! on a small map of the communes (both through `GET /api/v1/locate`).
 
 use leptos::prelude::*;
 use solidarites_api_types::{CommuneListResponse, CommuneResponse, LocateResponse};
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 
 use crate::api;
+use crate::carte::leaflet::{options_json, MapController, MapView};
 use crate::i18n::questionnaire;
 use crate::router::with_query;
 
@@ -49,6 +50,9 @@ pub fn CommunePicker(
     #[prop(into)] described_by: Signal<Option<String>>,
     #[prop(into)] invalid: Signal<bool>,
     #[prop(optional)] required: bool,
+    /// Offers a small map of the communes, to choose by clicking in one (questionnaire).
+    #[prop(optional)]
+    with_map: bool,
     on_text: Callback<String>,
     on_choose: Callback<Option<(String, String)>>,
 ) -> impl IntoView {
@@ -280,6 +284,90 @@ pub fn CommunePicker(
                         </button>
                     }
                 })}
+            {with_map.then(|| view! { <CommuneMap input_id=input_id.clone() on_found=Callback::new(choose)/> })}
+        </div>
+    }
+}
+
+/// A small map of the communes behind a disclosure button: a click in a commune chooses
+/// it. An addition for those who know the place better than its name; the text field
+/// stays the way that works with a keyboard and a screen reader. The map (and Leaflet)
+/// is only loaded when opened.
+#[component]
+fn CommuneMap(input_id: String, on_found: Callback<CommuneResponse>) -> impl IntoView {
+    let t = questionnaire::t();
+    let open = RwSignal::new(false);
+    let options: RwSignal<Option<String>> = RwSignal::new(None);
+    let message = RwSignal::new(String::new());
+    let map = MapController::new();
+    let region_id = format!("{input_id}-carte");
+
+    let toggle = move |_| {
+        let now = !open.get_untracked();
+        open.set(now);
+        if !now {
+            return;
+        }
+        if options.get_untracked().is_some() {
+            map.resize(); // it was hidden: let Leaflet measure it again
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            match crate::carte::data::config().await {
+                Ok(config) => options.set(Some(options_json(&config, &[], true))),
+                Err(error) => message.set(error.message()),
+            }
+        });
+    };
+    let on_pick = move |(lon, lat): (f64, f64)| {
+        map.set_picked(lon, lat, false);
+        message.set(t.commune_map_searching.to_owned());
+        leptos::task::spawn_local(async move {
+            let url = with_query(
+                "/api/v1/locate",
+                &[("lon", &lon.to_string()), ("lat", &lat.to_string())],
+            );
+            match api::get::<LocateResponse>(&url).await {
+                Ok(found) => {
+                    // The picker's own line says which commune is chosen.
+                    message.set(String::new());
+                    on_found.run(found.commune);
+                }
+                Err(error) => message.set(error.message()),
+            }
+        });
+    };
+
+    view! {
+        <div class="commune-carte">
+            <button
+                type="button"
+                class="bouton bouton--discret"
+                aria-expanded=move || if open.get() { "true" } else { "false" }
+                aria-controls=region_id.clone()
+                on:click=toggle
+            >
+                {move || if open.get() { t.commune_map_hide } else { t.commune_map_show }}
+            </button>
+            <div id=region_id class="commune-carte__zone" hidden=move || !open.get()>
+                <p class="champ__aide">{t.commune_map_hint}</p>
+                {move || {
+                    options
+                        .get()
+                        .map(|options| {
+                            view! {
+                                <MapView
+                                    controller=map
+                                    options=options
+                                    label=t.commune_map_label
+                                    class="carte-leaflet--commune"
+                                    on_pick=on_pick
+                                />
+                            }
+                        })
+                }}
+                <p class="statut" role="status">{move || message.get()}</p>
+            </div>
         </div>
     }
 }

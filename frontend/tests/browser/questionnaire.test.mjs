@@ -1,13 +1,14 @@
 // The needs questionnaire: answered end to end with the keyboard only (Tab, Space, Enter,
 // arrow keys: no mouse), a required question left empty (its error shown, linked to the
 // field, nothing stored), answers surviving a reload, and a double-click on submit storing
-// one answer. axe-core checks every state visited.
+// one answer; a commune chosen by clicking in it on the small map. axe-core checks every
+// state visited.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import {
-  PHONE, Staff, assertNoProblems, checkA11y, launchBrowser, newPage, press, tabTo, visit,
+  BASE_URL, PHONE, Staff, assertNoProblems, checkA11y, launchBrowser, newPage, press, tabTo, visit,
 } from './helpers.mjs';
 
 let browser;
@@ -231,5 +232,55 @@ test('a double-click on submit stores one answer', async () => {
   assert.ok(counts.body.by_commune['00002'] >= 1, 'stored for the commune chosen by postal code');
   await page.getByRole('button', { name: 'Non merci, terminer' }).click();
   await page.locator('#etape-titre', { hasText: 'Merci pour votre participation' }).waitFor();
+  assertNoProblems(page);
+});
+
+test('a commune can be chosen by clicking in it on a small map', async () => {
+  const page = await newPage(browser);
+  await visit(page, `/questionnaire/${campaign.id}`);
+  await page.locator('label[for="q-difficultes-1"]').click();
+  const next = page.getByRole('button', { name: 'Étape suivante' });
+  for (const title of ['L\'aide reçue', 'Vos propositions', 'Vous concernant']) {
+    await next.click();
+    await page.locator('#etape-titre', { hasText: title }).waitFor();
+  }
+  // Closed at first: the map and Leaflet are only loaded on demand.
+  assert.equal(await page.locator('.leaflet-container').count(), 0);
+  const toggle = page.getByRole('button', { name: 'Choisir sur une carte' });
+  await toggle.click();
+  assert.equal(await page.getByRole('button', { name: 'Masquer la carte' }).getAttribute('aria-expanded'), 'true');
+  await page.waitForFunction(() => document.querySelector('.carte-leaflet--commune .leaflet-overlay-pane path'));
+  await checkA11y(page, 'the small map of the communes, open');
+
+  // Click in the middle of the biggest commune drawn (the map on screen first).
+  await page.locator('.carte-leaflet--commune').scrollIntoViewIfNeeded();
+  const box = await page.evaluate(() => {
+    let best = null;
+    for (const path of document.querySelectorAll('.carte-leaflet--commune .leaflet-overlay-pane path')) {
+      const r = path.getBoundingClientRect();
+      if (!best || r.width * r.height > best.width * best.height) {
+        best = { x: r.x, y: r.y, width: r.width, height: r.height };
+      }
+    }
+    return best;
+  });
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await page.locator('.autocompletion__choisie').waitFor();
+  const shown = await page.locator('#q-commune').inputValue();
+  const name = shown.replace(/ \(\d+\)$/, '');
+  assert.ok(name.length > 0, 'the commune clicked fills the field');
+  assert.match(await page.locator('.autocompletion__choisie').textContent(), /Commune choisie/);
+  const found = await (await fetch(`${BASE_URL}/api/v1/communes?q=${encodeURIComponent(name)}`)).json();
+  const commune = found.communes.find((c) => c.name === name);
+  assert.ok(commune, `${name} is a commune of the territory`);
+
+  const countOf = async () =>
+    (await staff.get(`/api/v1/admin/campaigns/${campaign.id}/counts`)).body.by_commune[commune.code] ?? 0;
+  const before = await countOf();
+  await next.click();
+  await page.locator('#etape-titre', { hasText: 'Relisez vos réponses' }).waitFor();
+  await page.getByRole('button', { name: 'Envoyer mes réponses' }).click();
+  await page.locator('#etape-titre', { hasText: 'Souhaitez-vous vous engager' }).waitFor();
+  assert.equal(await countOf(), before + 1, 'the answer is stored for the commune clicked');
   assertNoProblems(page);
 });

@@ -436,6 +436,7 @@ pub fn QuestionField(question: Question, form: Form) -> impl IntoView {
                         described_by=describedby
                         invalid=invalid
                         required=required
+                        with_map=true
                         on_text=on_text
                         on_choose=on_choose
                     />

@@ -623,6 +623,7 @@ fn FallbackCommune(form: Form) -> impl IntoView {
                 described_by=describedby
                 invalid=Signal::derive(move || error.with(Option::is_some))
                 required=true
+                with_map=true
                 on_text=Callback::new(move |text| form.set_text(FALLBACK_COMMUNE, text))
                 on_choose=Callback::new(move |choice: Option<(String, String)>| {
                     form.set(FALLBACK_COMMUNE, choice.map(|(code, _)| serde_json::Value::String(code)));
