@@ -12,6 +12,9 @@
 //! ```
 #![allow(clippy::print_stdout, clippy::expect_used, clippy::unwrap_used)]
 
+mod common;
+use common::percentile;
+
 use std::{
     collections::{BTreeMap, HashSet},
     path::PathBuf,
@@ -61,19 +64,6 @@ fn content(title: String, theme: &str, lon: f64, lat: f64) -> InitiativeContentR
         }),
         ..Default::default()
     }
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    #[allow(
-        clippy::cast_possible_truncation,
-        clippy::cast_sign_loss,
-        clippy::cast_precision_loss
-    )]
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i]
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]

@@ -15,6 +15,9 @@
 //! ```
 #![allow(clippy::print_stdout, clippy::expect_used, clippy::unwrap_used)]
 
+mod common;
+use common::Phase;
+
 use std::{
     sync::{
         atomic::{AtomicUsize, Ordering},
@@ -26,7 +29,6 @@ use std::{
 use chrono::Utc;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use sea_orm::ConnectionTrait;
 use serde_json::{json, Value};
 use solidarites_domain::demo::demo_communes;
 use solidarites_server::{
@@ -46,19 +48,6 @@ const THEMES: &[&str] = &[
     "logement",
     "mobilite",
 ];
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    #[allow(
-        clippy::cast_possible_truncation,
-        clippy::cast_sign_loss,
-        clippy::cast_precision_loss
-    )]
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i]
-}
 
 /// A varied, complete and valid answer.
 fn answer(rng: &mut ChaCha8Rng, communes: &[String]) -> Value {
@@ -94,29 +83,6 @@ fn answer(rng: &mut ChaCha8Rng, communes: &[String]) -> Value {
         answers["aide_par"] = json!(["famille", "voisins"]);
     }
     json!({"answers": answers, "commune": {"code": commune}})
-}
-
-struct Phase {
-    name: &'static str,
-    ok: usize,
-    elapsed: Duration,
-    latencies: Vec<Duration>,
-}
-
-impl Phase {
-    fn print(&self) {
-        #[allow(clippy::cast_precision_loss)]
-        let rate = self.ok as f64 / self.elapsed.as_secs_f64();
-        println!(
-            "  {:<20} {:>6} ok in {:>6.2} s: {:>7.0} req/s, p50 {:>6.2} ms, p99 {:>6.2} ms",
-            self.name,
-            self.ok,
-            self.elapsed.as_secs_f64(),
-            rate,
-            percentile(&self.latencies, 0.50).as_secs_f64() * 1000.0,
-            percentile(&self.latencies, 0.99).as_secs_f64() * 1000.0,
-        );
-    }
 }
 
 /// Sends `bodies` (POST when `Some`) or GETs to `url` with `concurrency` workers.
@@ -268,21 +234,9 @@ async fn main() -> anyhow::Result<()> {
     )
     .await?;
 
-    if let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") {
-        if admin_url.starts_with("postgres") {
-            let name = format!("sol_bench_{}", uuid::Uuid::new_v4().simple());
-            let admin = storage::connect(&admin_url).await?;
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-                .await?;
-            let (base, _) = admin_url.rsplit_once('/').unwrap_or((&admin_url, ""));
-            let url = format!("{base}/{name}");
-            let result = bench("PostgreSQL", &url, requests, concurrency).await;
-            admin
-                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                .await?;
-            result?;
-        }
-    }
+    common::on_scratch_postgres(|url| async move {
+        bench("PostgreSQL", &url, requests, concurrency).await
+    })
+    .await?;
     Ok(())
 }

@@ -24,6 +24,8 @@
 //! ```
 #![allow(clippy::print_stdout, clippy::expect_used, clippy::unwrap_used)]
 
+mod common;
+
 use std::{
     path::PathBuf,
     time::{Duration, Instant},
@@ -32,7 +34,7 @@ use std::{
 use chrono::Utc;
 use rand::{distributions::WeightedIndex, prelude::Distribution, Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, TransactionTrait};
+use sea_orm::{ActiveValue::Set, EntityTrait, TransactionTrait};
 use solidarites_domain::{
     demo::demo_communes, parse_communes_geojson, AnswerValue, Commune, InseeCode, ValidatedAnswers,
 };
@@ -67,19 +69,6 @@ fn shared_data(name: &str) -> Option<PathBuf> {
         .join("../../../shared/data")
         .join(name);
     path.is_file().then_some(path)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    #[allow(
-        clippy::cast_possible_truncation,
-        clippy::cast_sign_loss,
-        clippy::cast_precision_loss
-    )]
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i].as_secs_f64() * 1000.0
 }
 
 /// A valid stored answer set (the JSON of `ValidatedAnswers`).
@@ -298,7 +287,7 @@ async fn bench(label: &str, url: &str, answers: i64, requests: usize) {
     rebuilds.sort_unstable();
     println!(
         "full recomputation (read every answer, build the dataset): median {:.0} ms (runs: {:?}); dataset {:.1} MiB",
-        percentile(&rebuilds, 0.5),
+        common::percentile_ms(&rebuilds, 0.5),
         rebuilds.iter().map(|d| d.as_millis()).collect::<Vec<_>>(),
         heap as f64 / 1_048_576.0
     );
@@ -351,9 +340,9 @@ async fn bench(label: &str, url: &str, answers: i64, requests: usize) {
         println!(
             "| {name} | {} | {:.2} | {:.2} | {:.2} | {} |",
             lat.len(),
-            percentile(&lat, 0.5),
-            percentile(&lat, 0.99),
-            percentile(&lat, 1.0),
+            common::percentile_ms(&lat, 0.5),
+            common::percentile_ms(&lat, 0.99),
+            common::percentile_ms(&lat, 1.0),
             size / 1024
         );
     };
@@ -422,8 +411,8 @@ async fn bench(label: &str, url: &str, answers: i64, requests: usize) {
     lags.sort_unstable();
     println!(
         "freshness: a new answer is in the results after p50 {:.0} ms, max {:.0} ms (20 answers)",
-        percentile(&lags, 0.5),
-        percentile(&lags, 1.0)
+        common::percentile_ms(&lags, 0.5),
+        common::percentile_ms(&lags, 1.0)
     );
     let total = storage::answers::last_seq(&db, &campaign.id).await.unwrap();
     println!("answers at the end: {total}");
@@ -454,23 +443,10 @@ async fn main() {
         requests,
     )
     .await;
-    if let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") {
-        if admin_url.starts_with("postgres") {
-            let name = format!("sol_bench_{}", uuid::Uuid::new_v4().simple());
-            let admin = storage::connect(&admin_url).await.unwrap();
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-                .await
-                .unwrap();
-            let url = match admin_url.rsplit_once('/') {
-                Some((base, _)) => format!("{base}/{name}"),
-                None => admin_url.clone(),
-            };
-            bench("PostgreSQL", &url, answers, requests).await;
-            admin
-                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                .await
-                .unwrap();
-        }
-    }
+    common::on_scratch_postgres(|url| async move {
+        bench("PostgreSQL", &url, answers, requests).await;
+        Ok(())
+    })
+    .await
+    .expect("a scratch PostgreSQL database for the benchmark");
 }

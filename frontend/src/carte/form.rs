@@ -15,7 +15,7 @@ use solidarites_api_types::{
 use crate::api::{self, ApiError};
 use crate::carte::leaflet::{options_json, MapController, MapView};
 use crate::carte::widgets::{
-    field_error, CommuneChoice, CommuneSearch, ErrorSummary, RequiredMark, SelectField,
+    field_error, CommuneChoice, CommuneSearch, ErrorSummary, FieldError, RequiredMark, SelectField,
     SummaryField, TextField, ThemeIcon,
 };
 use crate::i18n::{actors as actors_i18n, carte as i18n, common};
@@ -35,6 +35,34 @@ pub enum PlaceMode {
 pub enum ActorMode {
     Existing,
     New,
+}
+
+/// One radio button of a choice between modes: checked while `mode` holds `value`.
+#[component]
+fn ModeChoice<M>(
+    name: &'static str,
+    id: &'static str,
+    mode: RwSignal<M>,
+    value: M,
+    label: &'static str,
+) -> impl IntoView
+where
+    M: PartialEq + Copy + Send + Sync + 'static,
+{
+    view! {
+        <div class="choix">
+            <label for=id>
+                <input
+                    type="radio"
+                    name=name
+                    id=id
+                    prop:checked=move || mode.get() == value
+                    on:change=move |_| mode.set(value)
+                />
+                <span>{label}</span>
+            </label>
+        </div>
+    }
 }
 
 /// The form's text, as typed, before it becomes a request.
@@ -587,35 +615,9 @@ pub fn InitiativeForm(
 
                       <fieldset class="groupe" aria-describedby=move || place_error.with(Option::is_some).then_some("lieu-erreur")>
                           <legend>{t.section_place}</legend>
-                          {move || place_error.get().map(|m| view! {
-                              <p class="champ__erreur" id="lieu-erreur">
-                                  <span class="champ__erreur-prefixe">{c.error_prefix}</span>" "{m}
-                              </p>
-                          })}
-                          <div class="choix">
-          <label for="lieu-point">
-          <input
-                                  type="radio"
-                                  name="lieu"
-                                  id="lieu-point"
-                                  prop:checked=move || fields.place_mode.get() == PlaceMode::Point
-                                  on:change=move |_| fields.place_mode.set(PlaceMode::Point)
-                              />
-          <span>{t.place_mode_point}</span>
-          </label>
-          </div>
-                          <div class="choix">
-          <label for="lieu-commune">
-          <input
-                                  type="radio"
-                                  name="lieu"
-                                  id="lieu-commune"
-                                  prop:checked=move || fields.place_mode.get() == PlaceMode::Commune
-                                  on:change=move |_| fields.place_mode.set(PlaceMode::Commune)
-                              />
-          <span>{t.place_mode_commune}</span>
-          </label>
-          </div>
+                          <FieldError id="lieu-erreur".to_owned() error=place_error/>
+                          <ModeChoice name="lieu" id="lieu-point" mode=fields.place_mode value=PlaceMode::Point label=t.place_mode_point/>
+                          <ModeChoice name="lieu" id="lieu-commune" mode=fields.place_mode value=PlaceMode::Commune label=t.place_mode_commune/>
                           <Show when=move || fields.place_mode.get() == PlaceMode::Commune>
                               <CommuneSearch
                                   id="lieu-commune-recherche"
@@ -708,7 +710,6 @@ fn ActorFields(
 ) -> impl IntoView {
     let t = i18n::t();
     let a = actors_i18n::t();
-    let c = common::t();
     let err = move |key: &'static str| field_error(errors, key);
     let actor_error = err("actor_id");
     let search = RwSignal::new(String::new());
@@ -727,35 +728,9 @@ fn ActorFields(
     view! {
                   <fieldset class="groupe" aria-describedby=move || actor_error.with(Option::is_some).then_some("acteur-erreur")>
                       <legend>{t.section_actor}</legend>
-                      {move || actor_error.get().map(|m| view! {
-                          <p class="champ__erreur" id="acteur-erreur">
-                              <span class="champ__erreur-prefixe">{c.error_prefix}</span>" "{m}
-                          </p>
-                      })}
-                      <div class="choix">
-          <label for="acteur-nouveau">
-          <input
-                              type="radio"
-                              name="acteur"
-                              id="acteur-nouveau"
-                              prop:checked=move || fields.actor_mode.get() == ActorMode::New
-                              on:change=move |_| fields.actor_mode.set(ActorMode::New)
-                          />
-          <span>{t.actor_mode_new}</span>
-          </label>
-          </div>
-                      <div class="choix">
-          <label for="acteur-existant">
-          <input
-                              type="radio"
-                              name="acteur"
-                              id="acteur-existant"
-                              prop:checked=move || fields.actor_mode.get() == ActorMode::Existing
-                              on:change=move |_| fields.actor_mode.set(ActorMode::Existing)
-                          />
-          <span>{t.actor_mode_existing}</span>
-          </label>
-          </div>
+                      <FieldError id="acteur-erreur".to_owned() error=actor_error/>
+                      <ModeChoice name="acteur" id="acteur-nouveau" mode=fields.actor_mode value=ActorMode::New label=t.actor_mode_new/>
+                      <ModeChoice name="acteur" id="acteur-existant" mode=fields.actor_mode value=ActorMode::Existing label=t.actor_mode_existing/>
                       <Show when=move || fields.actor_mode.get() == ActorMode::Existing>
                           <div class="recherche-acteur">
                               <TextField id="acteur-recherche" label=t.actor_search_label value=search error=Signal::derive(|| None) kind="search"/>

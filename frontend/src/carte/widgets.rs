@@ -88,7 +88,7 @@ pub fn RequiredMark(required: bool) -> impl IntoView {
 
 /// The message under a field in error, with the id its input points to.
 #[component]
-fn FieldError(id: String, error: Signal<Option<String>>) -> impl IntoView {
+pub fn FieldError(id: String, error: Signal<Option<String>>) -> impl IntoView {
     let c = common::t();
     move || {
         error.get().map(|message| {

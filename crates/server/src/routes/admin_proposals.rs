@@ -84,6 +84,30 @@ async fn admin_responses(
         .collect())
 }
 
+/// Audits a follow-up `change` made in `txn`, commits it, and answers with the proposal as
+/// the staff member sees it now.
+async fn audit_and_answer(
+    state: &AppState,
+    staff: &StaffUser,
+    txn: sea_orm::DatabaseTransaction,
+    action: &str,
+    id: Uuid,
+    change: storage::proposals::Change,
+) -> Result<HttpResponse, ApiError> {
+    audit::record(
+        &txn,
+        Some(staff),
+        action,
+        "proposal",
+        &id.to_string(),
+        Some(change.before),
+        Some(change.after),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Ok().json(admin_response(state, staff, id).await?))
+}
+
 async fn admin_response(
     state: &AppState,
     staff: &StaffUser,
@@ -192,18 +216,7 @@ pub async fn set_proposal_status(
     let change = storage::proposals::set_status(&txn, id, new_status, answer, Utc::now())
         .await
         .map_err(follow_up_error)?;
-    audit::record(
-        &txn,
-        Some(&staff),
-        "proposal.status",
-        "proposal",
-        &id.to_string(),
-        Some(change.before),
-        Some(change.after),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(HttpResponse::Ok().json(admin_response(&state, &staff, id).await?))
+    audit_and_answer(&state, &staff, txn, "proposal.status", id, change).await
 }
 
 /// Replaces the internal note, never shown publicly nor to the committee (moderators).
@@ -234,18 +247,7 @@ pub async fn set_proposal_note(
     let change = storage::proposals::set_note(&txn, id, note, Utc::now())
         .await
         .map_err(follow_up_error)?;
-    audit::record(
-        &txn,
-        Some(&staff),
-        "proposal.note",
-        "proposal",
-        &id.to_string(),
-        Some(change.before),
-        Some(change.after),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(HttpResponse::Ok().json(admin_response(&state, &staff, id).await?))
+    audit_and_answer(&state, &staff, txn, "proposal.note", id, change).await
 }
 
 /// Sets the priority rank (1 first, up to 999) or clears it with `null` (committee and
@@ -276,18 +278,7 @@ pub async fn set_proposal_priority(
     let change = storage::proposals::set_priority(&txn, id, body.priority, Utc::now())
         .await
         .map_err(follow_up_error)?;
-    audit::record(
-        &txn,
-        Some(&staff),
-        "proposal.priority",
-        "proposal",
-        &id.to_string(),
-        Some(change.before),
-        Some(change.after),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(HttpResponse::Ok().json(admin_response(&state, &staff, id).await?))
+    audit_and_answer(&state, &staff, txn, "proposal.priority", id, change).await
 }
 
 /// Merges the proposal of the path, a duplicate, into `into` (moderators): its supports
