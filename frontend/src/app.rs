@@ -22,11 +22,19 @@ pub fn App() -> impl IntoView {
     let route = Memo::new(move |_| router.location.with(|l| Route::parse(&l.path)));
     let t = common::t();
 
-    // Each page is its own split of the `.wasm` (see `pages::lazy`): the first load only
-    // fetches the shell and the page asked for; the others come when they are visited.
+    // Each area but the map is its own split of the `.wasm` (see `pages::lazy`): the first
+    // load only fetches the shell and the area asked for; the others come when visited.
+    // Until then the previous page stays, `<main>` is marked busy and a status line says
+    // that the next one is loading.
+    let loading = RwSignal::new(false);
     let page = move || {
         let route = route.get();
-        Suspend::new(async move { pages::lazy::view(route).await })
+        loading.set(true);
+        Suspend::new(async move {
+            let view = pages::lazy::view(route).await;
+            loading.set(false);
+            view
+        })
     };
     // The map needs the whole width; text pages keep a readable line length.
     let main_class = move || match route.get() {
@@ -45,7 +53,15 @@ pub fn App() -> impl IntoView {
                 <Menu route=route/>
             </div>
         </header>
-        <main id=MAIN_ID class=main_class tabindex="-1">
+        <main
+            id=MAIN_ID
+            class=main_class
+            tabindex="-1"
+            aria-busy=move || loading.get().then_some("true")
+        >
+            <p class="statut statut--attente" role="status" hidden=move || !loading.get()>
+                {t.loading}
+            </p>
             {page}
         </main>
         <footer class="pied">

@@ -41,7 +41,7 @@ test('the menu follows links without reloading the page and marks the current pa
 
   await page.getByRole('link', { name: 'Propositions', exact: true }).first().click();
   await page.waitForURL('**/propositions');
-  await page.locator('main h1').waitFor();
+  await page.locator('main h1', { hasText: 'Propositions' }).waitFor();
   assert.equal(await current.textContent(), 'Propositions');
   assert.equal(await page.evaluate(() => window.__sameDocument), true, 'no full reload');
   assert.match(await page.title(), /Propositions — Solidarités/);
