@@ -256,9 +256,18 @@ impl TestServer {
         let log_file =
             fs::File::create(&log).with_context(|| format!("cannot create {}", log.display()))?;
         let command = if seed == Seed::Demo { "demo" } else { "serve" };
-        let child = solidarites()
+        let mut server = solidarites();
+        server
             .arg(command)
-            .args(["--bind", &format!("127.0.0.1:{port}")])
+            .args(["--bind", &format!("127.0.0.1:{port}")]);
+        if seed == Seed::Territory {
+            // As behind a reverse proxy: the client address comes from X-Forwarded-For, so
+            // that carte-clusters.test.mjs can submit hundreds of initiatives as many
+            // residents (anonymous submissions are throttled per address). Requests without
+            // the header count against the peer address, as before.
+            server.arg("--trust-proxy");
+        }
+        let child = server
             .arg("--frontend-dir")
             .arg(root.join("frontend").join("dist"))
             .stdout(log_file.try_clone()?)
