@@ -1,7 +1,9 @@
-//! The themes of the platform (`GET /api/v1/themes`), loaded once per visit.
+//! The themes of the platform (`GET /api/v1/themes`), loaded once per visit, and the
+//! checkbox that picks one.
 
 use std::cell::RefCell;
 
+use leptos::prelude::*;
 use solidarites_api_types::{ThemeListResponse, ThemeResponse};
 
 use crate::api::{self, ApiError};
@@ -28,4 +30,39 @@ pub fn label(themes: &[ThemeResponse], slug: &str) -> String {
         .iter()
         .find(|t| t.slug == slug)
         .map_or_else(|| slug.to_owned(), |t| t.label.clone())
+}
+
+/// A list item with a checkbox for `theme`, ticked while `selected` holds its slug.
+#[component]
+pub fn ThemeCheckbox(
+    id: String,
+    theme: ThemeResponse,
+    selected: RwSignal<Vec<String>>,
+) -> impl IntoView {
+    let slug = theme.slug;
+    let checked = {
+        let slug = slug.clone();
+        move || selected.with(|s| s.contains(&slug))
+    };
+    view! {
+        <li>
+            <label for=id.clone()>
+                <input
+                    type="checkbox"
+                    id=id.clone()
+                    prop:checked=checked
+                    on:change=move |event| {
+                        let on = event_target_checked(&event);
+                        selected.update(|s| {
+                            s.retain(|other| *other != slug);
+                            if on {
+                                s.push(slug.clone());
+                            }
+                        });
+                    }
+                />
+                <span>{theme.label}</span>
+            </label>
+        </li>
+    }
 }

@@ -13,7 +13,7 @@ use crate::components::commune::CommunePicker;
 use crate::components::form::{
     described_by, help_id, ErrorSummary, FieldError, SummaryItem, SUMMARY_ID,
 };
-use crate::components::themes;
+use crate::components::themes::{self, ThemeCheckbox};
 use crate::i18n::{common, proposals};
 
 /// Field ids, named after the API's fields.
@@ -270,32 +270,7 @@ fn ProposalForm(sent: RwSignal<bool>) -> impl IntoView {
                             .enumerate()
                             .map(|(k, theme)| {
                                 let id = format!("{}-autre-{k}", fid("themes"));
-                                let slug = theme.slug.clone();
-                                let checked = {
-                                    let slug = slug.clone();
-                                    move || other_themes.with(|o| o.contains(&slug))
-                                };
-                                view! {
-                                    <li>
-                                        <label for=id.clone()>
-                                            <input
-                                                type="checkbox"
-                                                id=id.clone()
-                                                prop:checked=checked
-                                                on:change=move |event| {
-                                                    let on = event_target_checked(&event);
-                                                    other_themes.update(|o| {
-                                                        o.retain(|s| *s != slug);
-                                                        if on {
-                                                            o.push(slug.clone());
-                                                        }
-                                                    });
-                                                }
-                                            />
-                                            <span>{theme.label}</span>
-                                        </label>
-                                    </li>
-                                }
+                                view! { <ThemeCheckbox id=id theme=theme selected=other_themes/> }
                             })
                             .collect_view()
                     }}

@@ -13,6 +13,7 @@ use crate::components::commune::CommunePicker;
 use crate::components::form::{
     described_by, help_id, ErrorSummary, FieldError, SummaryItem, SUMMARY_ID,
 };
+use crate::components::themes::ThemeCheckbox;
 use crate::i18n::{common, questionnaire};
 
 /// `id` of a field of this form.
@@ -246,32 +247,7 @@ pub fn VolunteerForm(
                                     .enumerate()
                                     .map(|(k, theme)| {
                                         let id = if k == 0 { fid("themes") } else { format!("{}-{k}", fid("themes")) };
-                                        let slug = theme.slug.clone();
-                                        let checked = {
-                                            let slug = slug.clone();
-                                            move || themes.with(|t| t.contains(&slug))
-                                        };
-                                        view! {
-                                            <li>
-                                                <label for=id.clone()>
-                                                    <input
-                                                        type="checkbox"
-                                                        id=id.clone()
-                                                        prop:checked=checked
-                                                        on:change=move |event| {
-                                                            let on = event_target_checked(&event);
-                                                            themes.update(|t| {
-                                                                t.retain(|s| *s != slug);
-                                                                if on {
-                                                                    t.push(slug.clone());
-                                                                }
-                                                            });
-                                                        }
-                                                    />
-                                                    <span>{theme.label}</span>
-                                                </label>
-                                            </li>
-                                        }
+                                        view! { <ThemeCheckbox id=id theme=theme selected=themes/> }
                                     })
                                     .collect_view()
                             })
