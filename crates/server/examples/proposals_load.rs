@@ -22,10 +22,7 @@ mod common;
 use common::Phase;
 
 use std::{
-    sync::{
-        atomic::{AtomicUsize, Ordering},
-        Arc,
-    },
+    sync::Arc,
     time::{Duration, Instant},
 };
 
@@ -82,7 +79,7 @@ fn stored_answer(rng: &mut ChaCha8Rng, commune: &str) -> String {
     a.to_string()
 }
 
-/// GETs `url` (or POSTs a support to `urls[i % len]` with token `i` when `support`).
+/// GETs `urls[i % len]` (or POSTs a support there with token `i` when `support`).
 async fn run_phase(
     name: &'static str,
     urls: Vec<String>,
@@ -90,52 +87,18 @@ async fn run_phase(
     count: usize,
     concurrency: usize,
 ) -> Phase {
-    let client = reqwest::Client::new();
     let urls = Arc::new(urls);
-    let next = Arc::new(AtomicUsize::new(0));
-    let started = Instant::now();
-    let deadline = started + TIME_CAP;
-    let mut workers = Vec::new();
-    for _ in 0..concurrency {
-        let (client, urls, next) = (client.clone(), urls.clone(), next.clone());
-        workers.push(tokio::spawn(async move {
-            let mut latencies = Vec::new();
-            loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= count || Instant::now() > deadline {
-                    return latencies;
-                }
-                let url = &urls[i % urls.len()];
-                let t = Instant::now();
-                let res = if support {
-                    client
-                        .post(url)
-                        .header("X-Device-Token", format!("bench-device-{i:08}"))
-                        .send()
-                        .await
-                        .expect("request")
-                } else {
-                    client.get(url).send().await.expect("request")
-                };
-                let status = res.status();
-                let text = res.text().await.expect("body");
-                assert!(status.is_success(), "{name} #{i}: {status} {text}");
-                latencies.push(t.elapsed());
-            }
-        }));
-    }
-    let mut latencies = Vec::new();
-    for w in workers {
-        latencies.extend(w.await.expect("worker"));
-    }
-    let elapsed = started.elapsed();
-    latencies.sort_unstable();
-    Phase {
-        name,
-        ok: latencies.len(),
-        elapsed,
-        latencies,
-    }
+    common::run_phase(name, count, concurrency, TIME_CAP, move |client, i| {
+        let url = &urls[i % urls.len()];
+        if support {
+            client
+                .post(url)
+                .header("X-Device-Token", format!("bench-device-{i:08}"))
+        } else {
+            client.get(url)
+        }
+    })
+    .await
 }
 
 async fn bench(

@@ -18,13 +18,7 @@
 mod common;
 use common::Phase;
 
-use std::{
-    sync::{
-        atomic::{AtomicUsize, Ordering},
-        Arc,
-    },
-    time::{Duration, Instant},
-};
+use std::{sync::Arc, time::Duration};
 
 use chrono::Utc;
 use rand::{Rng, SeedableRng};
@@ -93,52 +87,21 @@ async fn run_phase(
     count: usize,
     concurrency: usize,
 ) -> Phase {
-    let client = reqwest::Client::new();
     let bodies = Arc::new(bodies);
-    let next = Arc::new(AtomicUsize::new(0));
-    let started = Instant::now();
-    let deadline = started + TIME_CAP;
-    let mut workers = Vec::new();
-    for _ in 0..concurrency {
-        let (client, bodies, next, url) =
-            (client.clone(), bodies.clone(), next.clone(), url.clone());
-        workers.push(tokio::spawn(async move {
-            let mut latencies = Vec::new();
-            loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= count || Instant::now() > deadline {
-                    return latencies;
-                }
-                let t = Instant::now();
-                let res = match bodies.as_ref() {
-                    Some(bodies) => client
-                        .post(&url)
-                        .header("Idempotency-Key", format!("bench-{i}"))
-                        .json(&bodies[i])
-                        .send()
-                        .await
-                        .expect("request"),
-                    None => client.get(&url).send().await.expect("request"),
-                };
-                let status = res.status();
-                let text = res.text().await.expect("body");
-                assert!(status.is_success(), "{name} #{i}: {status} {text}");
-                latencies.push(t.elapsed());
-            }
-        }));
-    }
-    let mut latencies = Vec::new();
-    for w in workers {
-        latencies.extend(w.await.expect("worker"));
-    }
-    let elapsed = started.elapsed();
-    latencies.sort_unstable();
-    Phase {
+    common::run_phase(
         name,
-        ok: latencies.len(),
-        elapsed,
-        latencies,
-    }
+        count,
+        concurrency,
+        TIME_CAP,
+        move |client, i| match bodies.as_ref() {
+            Some(bodies) => client
+                .post(&url)
+                .header("Idempotency-Key", format!("bench-{i}"))
+                .json(&bodies[i]),
+            None => client.get(&url),
+        },
+    )
+    .await
 }
 
 async fn bench(label: &str, url: &str, requests: usize, concurrency: usize) -> anyhow::Result<()> {

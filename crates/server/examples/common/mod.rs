@@ -81,3 +81,58 @@ where
         .await?;
     result
 }
+
+/// Sends `count` requests with `concurrency` workers until `cap` has passed: request `i`
+/// is built by `request(client, i)`; each must succeed. The latencies come back sorted.
+pub async fn run_phase<F>(
+    name: &'static str,
+    count: usize,
+    concurrency: usize,
+    cap: Duration,
+    request: F,
+) -> Phase
+where
+    F: Fn(&reqwest::Client, usize) -> reqwest::RequestBuilder + Clone + Send + 'static,
+{
+    use std::sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc,
+    };
+    use std::time::Instant;
+
+    let client = reqwest::Client::new();
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let deadline = started + cap;
+    let mut workers = Vec::new();
+    for _ in 0..concurrency {
+        let (client, next, request) = (client.clone(), next.clone(), request.clone());
+        workers.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= count || Instant::now() > deadline {
+                    return latencies;
+                }
+                let t = Instant::now();
+                let res = request(&client, i).send().await.expect("request");
+                let status = res.status();
+                let text = res.text().await.expect("body");
+                assert!(status.is_success(), "{name} #{i}: {status} {text}");
+                latencies.push(t.elapsed());
+            }
+        }));
+    }
+    let mut latencies = Vec::new();
+    for w in workers {
+        latencies.extend(w.await.expect("worker"));
+    }
+    let elapsed = started.elapsed();
+    latencies.sort_unstable();
+    Phase {
+        name,
+        ok: latencies.len(),
+        elapsed,
+        latencies,
+    }
+}

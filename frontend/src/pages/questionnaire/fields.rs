@@ -309,24 +309,7 @@ pub fn QuestionField(question: Question, form: Form) -> impl IntoView {
         }
         QuestionKind::ShortText { max_length } | QuestionKind::LongText { max_length } => {
             let long = matches!(question.kind, QuestionKind::LongText { .. });
-            let text = {
-                let qid = qid.clone();
-                move || {
-                    form.answers.with(|a| {
-                        a.get(&qid)
-                            .and_then(Value::as_str)
-                            .unwrap_or_default()
-                            .to_owned()
-                    })
-                }
-            };
-            let on_input = {
-                let qid = qid.clone();
-                move |event: leptos::ev::Event| {
-                    let value = event_target_value(&event);
-                    form.set(&qid, (!value.is_empty()).then_some(Value::String(value)));
-                }
-            };
+            let (text, on_input) = text_binding(form, &qid);
             let input = if long {
                 view! {
                     <textarea
@@ -369,24 +352,7 @@ pub fn QuestionField(question: Question, form: Form) -> impl IntoView {
             .into_any()
         }
         QuestionKind::Date { min, max } => {
-            let text = {
-                let qid = qid.clone();
-                move || {
-                    form.answers.with(|a| {
-                        a.get(&qid)
-                            .and_then(Value::as_str)
-                            .unwrap_or_default()
-                            .to_owned()
-                    })
-                }
-            };
-            let on_input = {
-                let qid = qid.clone();
-                move |event: leptos::ev::Event| {
-                    let value = event_target_value(&event);
-                    form.set(&qid, (!value.is_empty()).then_some(Value::String(value)));
-                }
-            };
+            let (text, on_input) = text_binding(form, &qid);
             view! {
                 <div class="champ">
                     <label for=fid.clone()>{question.label.clone()} {mark(required)}</label>
@@ -445,6 +411,36 @@ pub fn QuestionField(question: Question, form: Form) -> impl IntoView {
             .into_any()
         }
     }
+}
+
+/// A text answer (short/long text, date) bound to an input: its value, and the handler
+/// that stores what is typed (an emptied field removes the answer).
+fn text_binding(
+    form: Form,
+    qid: &str,
+) -> (
+    impl Fn() -> String + Clone + Send + Sync + 'static,
+    impl Fn(leptos::ev::Event) + Clone + 'static,
+) {
+    let text = {
+        let qid = qid.to_owned();
+        move || {
+            form.answers.with(|a| {
+                a.get(&qid)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+        }
+    };
+    let on_input = {
+        let qid = qid.to_owned();
+        move |event: leptos::ev::Event| {
+            let value = event_target_value(&event);
+            form.set(&qid, (!value.is_empty()).then_some(Value::String(value)));
+        }
+    };
+    (text, on_input)
 }
 
 /// Radio buttons in a fieldset; `inline` lays them out in a row (yes/no, scales).
