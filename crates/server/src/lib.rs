@@ -11,6 +11,7 @@ pub mod edit_token;
 pub mod error;
 pub mod exports;
 pub mod map;
+pub mod needs;
 pub mod questionnaire;
 pub mod results;
 pub mod results_import;

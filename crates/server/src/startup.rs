@@ -12,8 +12,8 @@ use anyhow::Context;
 use sea_orm::DatabaseConnection;
 
 use crate::{
-    config::Settings, error, map::MapCache, routes, state::AppState, storage,
-    storage::needs::NeedsCache, territory::TerritoryCache, throttle::LoginThrottle,
+    config::Settings, error, map::MapCache, needs::NeedsCache, routes, state::AppState, storage,
+    territory::TerritoryCache, throttle::LoginThrottle,
 };
 
 /// Largest JSON body accepted, in bytes.

@@ -3,7 +3,7 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 
 use crate::{
-    config::Settings, map::MapCache, results::ResultsCache, storage::needs::NeedsCache,
+    config::Settings, map::MapCache, needs::NeedsCache, results::ResultsCache,
     territory::TerritoryCache, throttle::LoginThrottle,
 };
 

@@ -20,10 +20,10 @@ use super::{
 use crate::{
     edit_token,
     error::ApiError,
+    needs::{NeedsScope, NeedsTable},
     state::AppState,
     storage::{
         self,
-        needs::{NeedsTable, ScopeCounts},
         proposal_entities::proposal,
         proposals::{moderation_status, status, ProposalFilter, ProposalSort, SupportOutcome},
     },
@@ -102,29 +102,26 @@ pub(super) fn content_of(
 }
 
 fn scope_response(
-    scope: Option<&ScopeCounts>,
+    scope: Option<&NeedsScope>,
     themes: &[String],
     asked: &HashSet<String>,
-    k: u32,
 ) -> NeedsScopeResponse {
-    let empty = ScopeCounts::default();
+    let empty = NeedsScope::default();
     let scope = scope.unwrap_or(&empty);
-    let secret = scope.respondents < u64::from(k.max(1));
+    let secret = scope.is_secret();
     NeedsScopeResponse {
-        respondents: (!secret).then_some(scope.respondents),
+        respondents: scope.respondents,
         secret,
         themes: themes
             .iter()
             .map(|theme| {
                 let is_asked = asked.contains(theme);
+                let share = scope.themes.get(theme).and_then(|need| need.share);
                 ThemeNeedResponse {
                     theme: theme.clone(),
-                    share: if is_asked {
-                        scope.share(theme, k)
-                    } else {
-                        None
-                    },
-                    secret,
+                    share: if is_asked { share } else { None },
+                    // Withheld: the scope, or this theme's count, is under secrecy.
+                    secret: is_asked && share.is_none(),
                     asked: is_asked,
                 }
             })
@@ -137,7 +134,6 @@ pub(super) fn needs_response(
     table: Option<&NeedsTable>,
     themes: &[String],
     commune: Option<&str>,
-    k: u32,
 ) -> ProposalNeedsResponse {
     let Some(table) = table else {
         return ProposalNeedsResponse {
@@ -150,13 +146,8 @@ pub(super) fn needs_response(
     ProposalNeedsResponse {
         campaign_id: Some(table.campaign_id.clone()),
         campaign_title: Some(table.campaign_title.clone()),
-        commune: commune.map(|c| scope_response(table.communes.get(c), themes, &table.asked, k)),
-        territory: Some(scope_response(
-            Some(&table.territory),
-            themes,
-            &table.asked,
-            k,
-        )),
+        commune: commune.map(|c| scope_response(table.communes.get(c), themes, &table.asked)),
+        territory: Some(scope_response(Some(&table.territory), themes, &table.asked)),
     }
 }
 
@@ -177,9 +168,15 @@ pub(super) async fn public_responses(
     let mut timelines = storage::proposals::timelines(&state.db, &ids).await?;
     let needs = state
         .needs
-        .current(&state.db, state.settings.territory_refresh)
-        .await?;
-    let k = state.settings.secrecy_k;
+        .current(
+            &state.db,
+            &state.results,
+            territory.clone(),
+            state.settings.secrecy_k,
+            state.settings.territory_refresh,
+        )
+        .await
+        .map_err(super::results::results_error)?;
     Ok(rows
         .iter()
         .map(|row| {
@@ -188,7 +185,6 @@ pub(super) async fn public_responses(
                 needs.as_deref(),
                 &content.themes,
                 row.commune_code.as_deref(),
-                k,
             );
             ProposalResponse {
                 id: row.id.to_string(),

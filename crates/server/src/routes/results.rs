@@ -133,7 +133,7 @@ pub async fn find_campaign(state: &AppState, id: &str) -> Result<campaign::Model
         .ok_or_else(campaign_not_found)
 }
 
-fn results_error(err: ResultsError) -> ApiError {
+pub(super) fn results_error(err: ResultsError) -> ApiError {
     match err {
         ResultsError::Filter(errors) => invalid_query(errors.0),
         ResultsError::Internal(err) => ApiError::Internal(err),

@@ -11,7 +11,8 @@ use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{json, Value};
 use solidarites_api_types::{
     AdminProposalResponse, CreateProposalResponse, MergeProposalResponse, ModerationQueueResponse,
-    ProposalListResponse, ProposalNeedsResponse, ProposalResponse, ProposalSupportResponse,
+    NeedsScopeResponse, ProposalListResponse, ProposalNeedsResponse, ProposalResponse,
+    ProposalSupportResponse, ResultCell, ResultGroup, ResultsResponse,
 };
 use solidarites_domain::demo::demo_communes;
 use solidarites_server::{
@@ -1123,6 +1124,75 @@ async fn needs_when(
     }
 }
 
+/// No visible share, times its visible denominator, gives a count from 1 to `k - 1`.
+fn assert_no_small_count_derivable(needs: &ProposalNeedsResponse, k: u64) {
+    for scope in [&needs.commune, &needs.territory].into_iter().flatten() {
+        for theme in &scope.themes {
+            if let (Some(share), Some(n)) = (theme.share, scope.respondents) {
+                #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
+                let count = (share * n as f64).round() as u64;
+                assert!(
+                    count == 0 || count >= k,
+                    "{} in a scope of {n}: share {share} reveals {count} respondents",
+                    theme.theme
+                );
+            }
+        }
+    }
+}
+
+/// The commune-level results staff read for the same campaign and view (no filter).
+async fn commune_results(staff: &StaffClient, campaign: &str) -> ResultsResponse {
+    let res = staff
+        .get(&format!(
+            "/api/v1/admin/campaigns/{campaign}/results?level=commune"
+        ))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    res.json().await.unwrap()
+}
+
+/// The needs of one scope are exactly the visible cells of the results' `group` for the
+/// `domaines` question: the same protection, one secrecy path.
+fn assert_needs_match_results(
+    scope: &NeedsScopeResponse,
+    group: &ResultGroup,
+    results: &ResultsResponse,
+) {
+    let respondents = if group.secret {
+        None
+    } else {
+        group.respondents.count()
+    };
+    assert_eq!(scope.respondents, respondents, "{}", group.code);
+    assert_eq!(scope.secret, respondents.is_none(), "{}", group.code);
+    let index = results
+        .questions
+        .iter()
+        .position(|q| q.id == "domaines")
+        .unwrap();
+    for theme in &scope.themes {
+        let cell = group.questions[index]
+            .options
+            .iter()
+            .find(|o| o.value == theme.theme)
+            .map(|o| o.cell);
+        #[allow(clippy::cast_precision_loss)]
+        let expected = match (respondents, cell.and_then(|c| c.count())) {
+            (Some(n), Some(count)) if n > 0 => Some(count as f64 / n as f64),
+            _ => None,
+        };
+        assert_eq!(theme.share, expected, "{} {}", group.code, theme.theme);
+        assert_eq!(
+            theme.secret,
+            expected.is_none(),
+            "{} {}",
+            group.code,
+            theme.theme
+        );
+    }
+}
+
 #[tokio::test]
 async fn each_proposal_carries_the_measured_needs_of_its_themes_under_statistical_secrecy() {
     for_each_backend(|db| async move {
@@ -1140,6 +1210,12 @@ async fn each_proposal_carries_the_measured_needs_of_its_themes_under_statistica
             &body("Aide au logement", &["logement"], Some(1)),
         )
         .await;
+        let other = published(
+            &app,
+            &moderator,
+            &body("Maison de santé", &["logement", "sante"], Some(2)),
+        )
+        .await;
         let everywhere = published(
             &app,
             &moderator,
@@ -1153,23 +1229,41 @@ async fn each_proposal_carries_the_measured_needs_of_its_themes_under_statistica
         assert!(needs.commune.is_none() && needs.territory.is_none());
 
         let campaign = open_campaign(&moderator, "Consultation d'automne", 2).await;
-        // Commune 0: 6 respondents, 3 with housing difficulties, 1 with health.
+        // Commune 0: 10 respondents, 6 with housing difficulties, 2 of them also with
+        // health: 2 people, who must never be readable from a share and its denominator
+        // (the leak this test guards: 2 of 10 used to be published as 0.2).
         for themes in [
-            &["logement"][..],
+            &["logement", "sante"][..],
             &["logement", "sante"],
+            &["logement"],
+            &["logement"],
+            &["logement"],
             &["logement"],
             &[],
             &[],
-            &["emploi"],
+            &[],
+            &[],
         ] {
             answer(&app, &campaign, 0, themes).await;
         }
         // Commune 1: 2 respondents (under the threshold of 5), both with housing.
         answer(&app, &campaign, 1, &["logement"]).await;
         answer(&app, &campaign, 1, &["logement"]).await;
+        // Commune 2: 7 respondents, 5 with housing.
+        for themes in [
+            &["logement"][..],
+            &["logement"],
+            &["logement"],
+            &["logement"],
+            &["logement"],
+            &[],
+            &[],
+        ] {
+            answer(&app, &campaign, 2, themes).await;
+        }
 
         let needs = needs_when(&app, &here, |n| {
-            n.territory.as_ref().and_then(|t| t.respondents) == Some(8)
+            n.territory.as_ref().and_then(|t| t.respondents) == Some(19)
         })
         .await;
         assert_eq!(needs.campaign_id.as_deref(), Some(campaign.as_str()));
@@ -1177,27 +1271,24 @@ async fn each_proposal_carries_the_measured_needs_of_its_themes_under_statistica
             needs.campaign_title.as_deref(),
             Some("Consultation d'automne")
         );
-        let commune = needs.commune.unwrap();
-        assert_eq!((commune.respondents, commune.secret), (Some(6), false));
-        let shares: Vec<(String, Option<f64>)> = commune
-            .themes
-            .iter()
-            .map(|t| (t.theme.clone(), t.share))
-            .collect();
+        let results = commune_results(&moderator, &campaign).await;
+        assert_eq!(results.total.respondents.count(), Some(19));
+        for (id, n) in [(&here, 0), (&small, 1), (&other, 2)] {
+            let needs = detail(&app, id, None).await.needs;
+            assert_no_small_count_derivable(&needs, 5);
+            let group = results.groups.iter().find(|g| g.code == code(n)).unwrap();
+            assert_needs_match_results(needs.commune.as_ref().unwrap(), group, &results);
+            assert_needs_match_results(needs.territory.as_ref().unwrap(), &results.total, &results);
+        }
+        // The two people with health difficulties in commune 0 are never shown.
+        let commune = detail(&app, &here, None).await.needs.commune.unwrap();
+        assert_eq!(commune.themes[1].theme, "sante");
         assert_eq!(
-            shares,
-            [
-                ("logement".to_owned(), Some(0.5)),
-                ("sante".to_owned(), Some(1.0 / 6.0))
-            ]
+            (commune.themes[1].share, commune.themes[1].secret),
+            (None, true)
         );
-        let territory = needs.territory.unwrap();
-        assert_eq!(territory.respondents, Some(8));
-        assert_eq!(territory.themes[0].share, Some(5.0 / 8.0));
-
-        // Fewer than 5 respondents in the commune: withheld, no count at all.
-        let needs = detail(&app, &small, None).await.needs;
-        let commune = needs.commune.unwrap();
+        // Fewer than 5 respondents in commune 1: withheld, no count at all.
+        let commune = detail(&app, &small, None).await.needs.commune.unwrap();
         assert!(commune.secret);
         assert_eq!(commune.respondents, None);
         assert_eq!(commune.themes[0].share, None);
@@ -1211,24 +1302,27 @@ async fn each_proposal_carries_the_measured_needs_of_its_themes_under_statistica
         let raw: Value = serde_json::from_str(&raw).unwrap();
         assert_eq!(raw["needs"]["commune"]["themes"][0]["share"], Value::Null);
         assert_eq!(raw["needs"]["commune"]["themes"][0]["secret"], true);
+        assert_eq!(raw["needs"]["commune"]["respondents"], Value::Null);
 
-        // Whole territory: no commune scope.
+        // Whole territory: no commune scope; 13 of 19 with housing difficulties.
         let needs = detail(&app, &everywhere, None).await.needs;
         assert!(needs.commune.is_none());
-        assert_eq!(needs.territory.unwrap().themes[0].share, Some(5.0 / 8.0));
+        assert_eq!(needs.territory.unwrap().themes[0].share, Some(13.0 / 19.0));
 
-        // A new answer is counted at the next check (the table is recomputed when the
-        // number of answers changes); lists carry the needs too.
+        // A new answer is counted at a later check; lists carry the needs too.
         answer(&app, &campaign, 0, &["logement"]).await;
-        needs_when(&app, &here, |n| {
-            n.commune.as_ref().and_then(|c| c.respondents) == Some(7)
+        needs_when(&app, &everywhere, |n| {
+            n.territory.as_ref().and_then(|c| c.respondents) == Some(20)
         })
         .await;
         let list = list(&app, "sort=newest").await;
-        let here_now = list.items.iter().find(|p| p.id == here).unwrap();
+        for item in &list.items {
+            assert_no_small_count_derivable(&item.needs, 5);
+        }
+        let everywhere_now = list.items.iter().find(|p| p.id == everywhere).unwrap();
         assert_eq!(
-            here_now.needs.commune.as_ref().unwrap().themes[0].share,
-            Some(4.0 / 7.0)
+            everywhere_now.needs.territory.as_ref().unwrap().themes[0].share,
+            Some(14.0 / 20.0)
         );
 
         // A theme the questionnaire did not offer has no measure.
@@ -1247,7 +1341,7 @@ async fn each_proposal_carries_the_measured_needs_of_its_themes_under_statistica
         )
         .await;
         let needs = detail(&app, &energy, None).await.needs;
-        let t = &needs.commune.unwrap().themes[0];
+        let t = &needs.territory.unwrap().themes[0];
         assert_eq!((t.asked, t.share, t.secret), (false, None, false));
 
         // A later campaign with answers becomes the reference.
@@ -1274,7 +1368,7 @@ async fn the_secrecy_threshold_is_a_setting() {
     for_each_backend(|db| async move {
         let db = db.with_communes(&demo_communes()).await;
         let mut settings = test_settings(&db);
-        settings.secrecy_k = 2;
+        settings.secrecy_k = 3;
         let app = spawn_app_with(db, settings).await;
         let moderator = app.login_as(Role::Moderator).await;
         let id = published(
@@ -1284,18 +1378,134 @@ async fn the_secrecy_threshold_is_a_setting() {
         )
         .await;
         let campaign = open_campaign(&moderator, "Consultation", 1).await;
-        answer(&app, &campaign, 1, &["logement"]).await;
+        for _ in 0..2 {
+            answer(&app, &campaign, 1, &["logement"]).await;
+        }
         let needs = needs_when(&app, &id, |n| n.campaign_id.is_some()).await;
         let commune = needs.commune.unwrap();
         assert!(commune.secret);
         assert_eq!(commune.respondents, None);
-        answer(&app, &campaign, 1, &[]).await;
+        // 3 respondents, all with housing: visible at k = 3 (it would not be at 5).
+        answer(&app, &campaign, 1, &["logement"]).await;
         let needs = needs_when(&app, &id, |n| n.commune.as_ref().is_some_and(|c| !c.secret)).await;
+        assert_no_small_count_derivable(&needs, 3);
         let commune = needs.commune.unwrap();
         assert_eq!(
             (commune.respondents, commune.themes[0].share),
-            (Some(2), Some(0.5))
+            (Some(3), Some(1.0))
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn no_public_answer_reveals_a_count_under_the_threshold() {
+    for_each_backend(|db| async move {
+        let db = db.with_communes(&demo_communes()).await;
+        let mut settings = test_settings(&db);
+        settings.public_results = true;
+        let app = spawn_app_with(db, settings).await;
+        let moderator = app.login_as(Role::Moderator).await;
+        let mut proposals = Vec::new();
+        for n in 0..4 {
+            proposals.push(
+                published(
+                    &app,
+                    &moderator,
+                    &body(
+                        &format!("Proposition {n}"),
+                        &["logement", "sante", "emploi"],
+                        Some(n),
+                    ),
+                )
+                .await,
+            );
+        }
+        let campaign = open_campaign(&moderator, "Consultation", 1).await;
+        // Irregular small counts in every commune: 9, 6, 3 and 12 respondents with 1 to 4
+        // people per theme here and there.
+        let patterns: [&[&[&str]]; 4] = [
+            &[
+                &["logement"],
+                &["logement", "sante"],
+                &["logement"],
+                &["emploi"],
+                &["logement"],
+                &[],
+                &[],
+                &[],
+                &["logement"],
+            ],
+            &[&["sante"], &["sante"], &["logement"], &[], &[], &[]],
+            &[&["logement"], &[], &["emploi"]],
+            &[
+                &["logement"],
+                &["logement"],
+                &["logement"],
+                &["logement"],
+                &["logement"],
+                &["sante"],
+                &["emploi"],
+                &["emploi"],
+                &[],
+                &[],
+                &[],
+                &[],
+            ],
+        ];
+        let mut total = 0;
+        for (n, answers) in patterns.iter().enumerate() {
+            for themes in *answers {
+                answer(&app, &campaign, n, themes).await;
+                total += 1;
+            }
+        }
+        // Proposals, in detail and in the list.
+        needs_when(&app, &proposals[0], |n| {
+            n.territory.as_ref().and_then(|t| t.respondents) == Some(total)
+        })
+        .await;
+        for id in &proposals {
+            assert_no_small_count_derivable(&detail(&app, id, None).await.needs, 5);
+        }
+        for item in list(&app, "per_page=50").await.items {
+            assert_no_small_count_derivable(&item.needs, 5);
+        }
+        // The public results: every visible count is 0 or at least k, and every visible
+        // share times its visible denominator too.
+        let res = app
+            .get(&format!(
+                "/api/v1/campaigns/{campaign}/results?level=commune"
+            ))
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let results: ResultsResponse = res.json().await.unwrap();
+        let small = |c: &ResultCell| c.count().is_some_and(|n| n > 0 && n < 5);
+        for group in results.groups.iter().chain([&results.total]) {
+            assert!(!small(&group.respondents), "{}", group.code);
+            for q in &group.questions {
+                assert!(
+                    !small(&q.answered) && !small(&q.no_answer),
+                    "{} {}",
+                    group.code,
+                    q.id
+                );
+                for o in &q.options {
+                    assert!(!small(&o.cell), "{} {} {}", group.code, q.id, o.value);
+                    if let (Some(share), Some(answered)) = (o.cell.share(), q.answered.count()) {
+                        #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
+                        let derived = (share * answered as f64).round() as u64;
+                        assert!(
+                            derived == 0 || derived >= 5,
+                            "{} {} {}",
+                            group.code,
+                            q.id,
+                            o.value
+                        );
+                    }
+                }
+            }
+        }
     })
     .await;
 }
