@@ -17,6 +17,7 @@ pub mod results;
 pub mod results_import;
 pub mod routes;
 pub mod search;
+pub mod security_headers;
 pub mod startup;
 pub mod state;
 pub mod storage;

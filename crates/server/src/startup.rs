@@ -12,8 +12,8 @@ use anyhow::Context;
 use sea_orm::DatabaseConnection;
 
 use crate::{
-    config::Settings, error, map::MapCache, needs::NeedsCache, routes, state::AppState, storage,
-    territory::TerritoryCache, throttle::LoginThrottle,
+    config::Settings, error, map::MapCache, needs::NeedsCache, routes, security_headers,
+    state::AppState, storage, territory::TerritoryCache, throttle::LoginThrottle,
 };
 
 /// Largest JSON body accepted, in bytes.
@@ -105,6 +105,7 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     let server = HttpServer::new(move || {
         App::new()
             .wrap(middleware::from_fn(log_request))
+            .wrap(middleware::from_fn(security_headers::add_security_headers))
             .wrap(
                 middleware::DefaultHeaders::new()
                     .add(("X-Content-Type-Options", "nosniff"))

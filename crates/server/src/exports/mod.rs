@@ -145,12 +145,68 @@ pub fn french_decimal(value: f64, decimals: usize) -> String {
     text.replace('.', ",")
 }
 
-/// A CSV writer for a French Excel: `;` between fields, CRLF line ends.
-pub fn french_csv<W: Write>(out: W) -> csv::Writer<W> {
-    csv::WriterBuilder::new()
-        .delimiter(b';')
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(out)
+/// A CSV writer for a French Excel: `;` between fields, CRLF line ends, and every cell
+/// neutralised against formula injection ([`neutralise_formula`]).
+pub fn french_csv<W: Write>(out: W) -> SafeCsv<W> {
+    SafeCsv(
+        csv::WriterBuilder::new()
+            .delimiter(b';')
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(out),
+    )
+}
+
+/// A CSV writer that cannot be made to write a spreadsheet formula: every record goes
+/// through [`neutralise_formula`]. The only CSV writer of the exports.
+#[derive(Debug)]
+pub struct SafeCsv<W: Write>(csv::Writer<W>);
+
+impl<W: Write> SafeCsv<W> {
+    /// Writes one record, each field neutralised.
+    pub fn write_record<I, T>(&mut self, record: I) -> csv::Result<()>
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<str>,
+    {
+        self.0.write_record(
+            record
+                .into_iter()
+                .map(|field| neutralise_formula(field.as_ref()).into_owned()),
+        )
+    }
+
+    /// Flushes the underlying writer.
+    pub fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
+/// A cell a spreadsheet would not run as a formula (CSV injection, OWASP): text that
+/// starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, which
+/// Excel and LibreOffice show as text. Numbers keep their sign (`-3`, `-12,5`, `+4`), so
+/// numeric columns stay numbers.
+pub fn neutralise_formula(field: &str) -> std::borrow::Cow<'_, str> {
+    let risky = field
+        .chars()
+        .next()
+        .is_some_and(|c| matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r'));
+    if risky && !is_plain_number(field) {
+        std::borrow::Cow::Owned(format!("'{field}"))
+    } else {
+        std::borrow::Cow::Borrowed(field)
+    }
+}
+
+/// `-12`, `+3,5`, `-0.25`: an optional sign, digits, and at most one decimal separator
+/// followed by digits.
+fn is_plain_number(field: &str) -> bool {
+    let digits = field.strip_prefix(['-', '+']).unwrap_or(field);
+    let (whole, fraction) = match digits.split_once([',', '.']) {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (digits, None),
+    };
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    all_digits(whole) && fraction.is_none_or(all_digits)
 }
 
 /// `2026-11-22` → `22/11/2026`, as a French Excel reads dates.
@@ -169,5 +225,37 @@ mod tests {
         assert_eq!(french_decimal(0.333_33, 1), "0,3");
         assert_eq!(french_decimal(-0.001, 1), "0");
         assert_eq!(french_decimal(1234.567, 2), "1234,57");
+    }
+
+    #[test]
+    fn formulas_are_neutralised_and_numbers_kept() {
+        for risky in [
+            "=1+1",
+            "=HYPERLINK(\"http://x\")",
+            "+33 6 12",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\r=1",
+            "-",
+            "+",
+            "--1",
+            "-1,",
+        ] {
+            assert_eq!(neutralise_formula(risky), format!("'{risky}"), "{risky:?}");
+        }
+        for kept in [
+            "-3",
+            "-12,5",
+            "+4",
+            "-0.25",
+            "12",
+            "",
+            "texte = ok",
+            "a-b",
+            "'=x",
+        ] {
+            assert_eq!(neutralise_formula(kept), kept, "{kept:?}");
+        }
     }
 }

@@ -6,7 +6,7 @@ use std::path::{Component, Path, PathBuf};
 use actix_files::NamedFile;
 use actix_web::{http::header, web, HttpRequest, HttpResponse, Responder};
 
-use crate::state::AppState;
+use crate::{security_headers, state::AppState};
 
 pub async fn serve_frontend(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     if req.method() != actix_web::http::Method::GET && req.method() != actix_web::http::Method::HEAD
@@ -32,7 +32,18 @@ pub async fn serve_frontend(req: HttpRequest, state: web::Data<AppState>) -> Htt
     }
     let index = dir.join("index.html");
     if index.is_file() {
-        return file_response(&index, &req, "no-cache");
+        let mut response = file_response(&index, &req, "no-cache");
+        // The page's policy allows its own inline start-up script, by hash.
+        if let Ok(html) = std::fs::read_to_string(&index) {
+            let hashes = security_headers::inline_script_hashes(&html);
+            let policy = security_headers::page_policy(hashes.iter().map(String::as_str));
+            if let Ok(value) = header::HeaderValue::from_str(&policy) {
+                response
+                    .headers_mut()
+                    .insert(header::CONTENT_SECURITY_POLICY, value);
+            }
+        }
+        return response;
     }
     HttpResponse::ServiceUnavailable()
         .content_type("text/html; charset=utf-8")

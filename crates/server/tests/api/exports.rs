@@ -374,3 +374,61 @@ async fn initiatives_export_as_geojson_csv_and_data_inclusion() {
     })
     .await;
 }
+
+/// CSV injection (OWASP): text typed by residents and associations that starts like a
+/// formula reaches the staff's Excel as text, never as a formula; numbers keep their sign.
+#[tokio::test]
+async fn csv_exports_neutralise_formulas_and_keep_negative_numbers() {
+    for_each_backend(|db| async move {
+        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
+        let mut body = submission("=HYPERLINK(\"http://x.example\";\"clic\")", "isolement", 0);
+        body["address"] = "-2+3 rue du Port".into();
+        body["schedule"] = "@SUM(A1:A9)".into();
+        submit_published(&app, &body).await;
+        let admin = app.login_as(Role::Admin).await;
+
+        let (_, bytes) = download(&admin, "/api/v1/admin/exports/initiatives.csv").await;
+        let rows = french_csv(&bytes);
+        let header = &rows[0];
+        let row = &rows[1];
+        assert_eq!(
+            row[column(header, "Titre")],
+            "'=HYPERLINK(\"http://x.example\";\"clic\")"
+        );
+        assert_eq!(row[column(header, "Adresse")], "'-2+3 rue du Port");
+        assert_eq!(row[column(header, "Horaires")], "'@SUM(A1:A9)");
+        // The demo territory lies west of Greenwich: a negative longitude, kept a number.
+        let lon = &row[column(header, "Longitude")];
+        assert!(
+            lon.starts_with('-') && lon[1..].replace(',', "").parse::<u64>().is_ok(),
+            "{lon}"
+        );
+
+        let campaign = crate::results::open_campaign(&admin).await;
+        let mut answer = crate::results::answer(&commune(0), &[], None, "25_39");
+        answer["answers"]["propositions"] = "=1+1".into();
+        crate::results::send_answer(&app, &campaign, &answer).await;
+        let (_, bytes) = download(
+            &admin,
+            &format!("/api/v1/admin/campaigns/{campaign}/exports/answers.csv"),
+        )
+        .await;
+        let rows = french_csv(&bytes);
+        let text = rows[1].iter().find(|c| c.contains("1+1")).unwrap();
+        assert_eq!(text, "'=1+1");
+        // The XLSX keeps the text as it was typed (a string cell is never a formula).
+        let (_, bytes) = download(
+            &admin,
+            &format!("/api/v1/admin/campaigns/{campaign}/exports/answers.xlsx"),
+        )
+        .await;
+        let sheet = workbook(bytes).worksheet_range("Réponses").unwrap();
+        assert!(sheet
+            .rows()
+            .nth(1)
+            .unwrap()
+            .iter()
+            .any(|c| *c == Data::String("=1+1".into())));
+    })
+    .await;
+}

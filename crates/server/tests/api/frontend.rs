@@ -138,3 +138,111 @@ async fn serves_the_built_leptos_app() {
             .contains("immutable"));
     }
 }
+
+fn header(res: &reqwest::Response, name: &str) -> Option<String> {
+    res.headers()
+        .get(name)
+        .map(|v| v.to_str().unwrap().to_owned())
+}
+
+/// Clickjacking, script injection and cached staff data: the headers every answer carries,
+/// on the web app's page, its files and the API, anonymous and signed in.
+#[tokio::test]
+async fn every_answer_carries_the_browser_security_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    let boot = "\n      import init from \"/solidarites.js\";\n      init();\n    ";
+    std::fs::write(
+        dir.path().join("index.html"),
+        format!("<!doctype html><head><script type=\"module\">{boot}</script></head>"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("style.css"), "body{}").unwrap();
+    let db = TestDb::create(&backends()[0]).await;
+    let mut settings = test_settings(&db);
+    settings.frontend_dir = dir.path().to_path_buf();
+    let app = spawn_app_with(db, settings).await;
+
+    // The page: its inline start-up script allowed by hash, WebAssembly allowed, no framing.
+    let res = app.get("/admin/moderation").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let csp = header(&res, "content-security-policy").unwrap();
+    use base64::Engine;
+    use sha2::Digest;
+    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(boot));
+    for part in [
+        format!("'sha256-{hash}'"),
+        "'wasm-unsafe-eval'".to_owned(),
+        "frame-ancestors 'none'".to_owned(),
+        "object-src 'none'".to_owned(),
+    ] {
+        assert!(csp.contains(&part), "{part} missing from {csp}");
+    }
+    assert!(!csp.contains("'unsafe-eval'") && !csp.contains("script-src 'self' 'unsafe-inline'"));
+    assert_eq!(header(&res, "x-frame-options").as_deref(), Some("DENY"));
+    assert_eq!(
+        header(&res, "strict-transport-security"),
+        None,
+        "plain HTTP"
+    );
+
+    // Files and the API: the strictest policy, no framing.
+    for path in [
+        "/style.css",
+        "/api/v1/health",
+        "/api/v1/missing",
+        "/api/v1/themes",
+    ] {
+        let res = app.get(path).await;
+        assert_eq!(
+            header(&res, "content-security-policy").as_deref(),
+            Some(solidarites_server::security_headers::API_POLICY),
+            "{path}"
+        );
+        assert_eq!(
+            header(&res, "x-frame-options").as_deref(),
+            Some("DENY"),
+            "{path}"
+        );
+    }
+
+    // Over HTTPS (a proxy says so): HSTS.
+    let res = app
+        .client
+        .get(format!("{}/api/v1/health", app.address))
+        .header("X-Forwarded-Proto", "https")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        header(&res, "strict-transport-security").as_deref(),
+        Some("max-age=31536000")
+    );
+
+    // Staff answers are never stored by a browser or a proxy, whatever the route.
+    let admin = app.login_as(solidarites_server::auth::Role::Admin).await;
+    for path in [
+        "/api/v1/auth/me",
+        "/api/v1/admin/users",
+        "/api/v1/admin/audit",
+        "/api/v1/admin/moderation",
+        "/api/v1/admin/proposals",
+        "/api/v1/admin/questionnaires",
+        "/api/v1/admin/campaigns",
+        "/api/v1/admin/volunteers",
+        "/api/v1/admin/labels",
+        "/api/v1/admin/indicators",
+        "/api/v1/admin/zones?level=canton",
+    ] {
+        let res = admin.get(path).await;
+        assert!(res.status().is_success(), "{path}: {}", res.status());
+        assert_eq!(
+            header(&res, "cache-control").as_deref(),
+            Some("no-store"),
+            "{path}"
+        );
+    }
+    // Refused answers too.
+    let res = app.get("/api/v1/admin/users").await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(header(&res, "cache-control").as_deref(), Some("no-store"));
+}
