@@ -16,7 +16,8 @@ use serde::{Deserialize, Serialize};
 pub struct ErrorResponse {
     pub error: String,
     pub message: String,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    /// Always present; empty when no single field is at fault.
+    #[serde(default)]
     pub fields: BTreeMap<String, String>,
 }
 

@@ -20,6 +20,19 @@ pub enum ApiError {
     /// The request itself is malformed (unparsable query string or JSON body).
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// A JSON body whose `field` (a path: `title`, `contact.email`, `themes[0]`) does not
+    /// have the expected type.
+    #[error("bad body field {field}: {message}")]
+    BadBody { field: String, message: String },
+    /// A body that is not `application/json` in UTF-8.
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    /// A body over the size limit.
+    #[error("payload too large")]
+    PayloadTooLarge,
+    /// A query string over [`crate::security_headers::MAX_QUERY_LEN`].
+    #[error("uri too long")]
+    UriTooLong,
     /// The resource does not exist.
     #[error("not found: {0}")]
     NotFound(String),
@@ -83,7 +96,10 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::BadRequest(_) | ApiError::BadBody { .. } => StatusCode::BAD_REQUEST,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UriTooLong => StatusCode::URI_TOO_LONG,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Gone(_) | ApiError::GoneCoded { .. } => StatusCode::GONE,
             ApiError::Unauthorized | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
@@ -108,6 +124,28 @@ impl ResponseError for ApiError {
             ApiError::BadRequest(message) => ErrorResponse {
                 error: "bad_request".to_owned(),
                 message: message.clone(),
+                fields: BTreeMap::new(),
+            },
+            ApiError::BadBody { field, message } => ErrorResponse {
+                error: "invalid_body".to_owned(),
+                message: format!("Le champ « {field} » est invalide : {message}"),
+                fields: BTreeMap::from([(field.clone(), message.clone())]),
+            },
+            ApiError::UnsupportedMediaType => ErrorResponse {
+                error: "unsupported_media_type".to_owned(),
+                message: "Le corps de la requête doit être du JSON encodé en UTF-8 \
+                          (Content-Type: application/json)."
+                    .to_owned(),
+                fields: BTreeMap::new(),
+            },
+            ApiError::PayloadTooLarge => ErrorResponse {
+                error: "payload_too_large".to_owned(),
+                message: "La requête est trop volumineuse.".to_owned(),
+                fields: BTreeMap::new(),
+            },
+            ApiError::UriTooLong => ErrorResponse {
+                error: "uri_too_long".to_owned(),
+                message: "L'adresse demandée est trop longue.".to_owned(),
                 fields: BTreeMap::new(),
             },
             ApiError::NotFound(message) => ErrorResponse {

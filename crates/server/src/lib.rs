@@ -10,6 +10,7 @@ pub mod demo_data;
 pub mod edit_token;
 pub mod error;
 pub mod exports;
+pub mod json_body;
 pub mod map;
 pub mod needs;
 pub mod questionnaire;

@@ -2,10 +2,11 @@
 //! refused (clickjacking), HSTS over HTTPS, and staff answers never cached.
 
 use actix_web::{
-    body::MessageBody,
+    body::{EitherBody, MessageBody},
     dev::{ServiceRequest, ServiceResponse},
     http::header::{self, HeaderValue},
     middleware::Next,
+    ResponseError,
 };
 use base64::Engine;
 use sha2::{Digest, Sha256};
@@ -96,6 +97,25 @@ pub async fn add_security_headers(
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     Ok(response)
+}
+
+/// Longest query string accepted, in bytes: no filter of the API comes near it. Longer
+/// ones get a `414` in the API's error shape (past 64 KiB the HTTP parser itself refuses
+/// the request line, with a bare `400`, before any of our code runs).
+pub const MAX_QUERY_LEN: usize = 8 * 1024;
+
+/// Refuses query strings over [`MAX_QUERY_LEN`] with the API's JSON error body.
+pub async fn limit_query_length(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    if req.query_string().len() > MAX_QUERY_LEN {
+        let response = crate::error::ApiError::UriTooLong.error_response();
+        return Ok(req.into_response(response).map_into_right_body());
+    }
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_left_body)
 }
 
 /// The staff API: sessions and everything under `/admin`.

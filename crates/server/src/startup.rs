@@ -12,12 +12,9 @@ use anyhow::Context;
 use sea_orm::DatabaseConnection;
 
 use crate::{
-    config::Settings, error, map::MapCache, needs::NeedsCache, routes, security_headers,
+    config::Settings, error, json_body, map::MapCache, needs::NeedsCache, routes, security_headers,
     state::AppState, storage, territory::TerritoryCache, throttle::LoginThrottle,
 };
-
-/// Largest JSON body accepted, in bytes.
-const JSON_LIMIT: usize = 256 * 1024;
 
 pub struct Application {
     port: u16,
@@ -105,6 +102,7 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     let server = HttpServer::new(move || {
         App::new()
             .wrap(middleware::from_fn(log_request))
+            .wrap(middleware::from_fn(security_headers::limit_query_length))
             .wrap(middleware::from_fn(security_headers::add_security_headers))
             .wrap(
                 middleware::DefaultHeaders::new()
@@ -113,10 +111,11 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             )
             .wrap(middleware::Compress::default())
             .app_data(data.clone())
+            .app_data(web::PayloadConfig::new(json_body::JSON_LIMIT))
             .app_data(web::QueryConfig::default().error_handler(error::query_error_handler))
             .app_data(
                 web::JsonConfig::default()
-                    .limit(JSON_LIMIT)
+                    .limit(json_body::JSON_LIMIT)
                     .error_handler(error::json_error_handler),
             )
             .configure(routes::configure)

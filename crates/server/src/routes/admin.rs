@@ -13,6 +13,7 @@ use uuid::Uuid;
 use crate::{
     auth::{self, NewAccount, Role, StaffUser},
     error::ApiError,
+    json_body::ApiJson,
     state::AppState,
     storage::{
         self,
@@ -68,7 +69,7 @@ pub async fn list_users(
 pub async fn create_user(
     state: web::Data<AppState>,
     staff: StaffUser,
-    body: web::Json<CreateUserRequest>,
+    body: ApiJson<CreateUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Admin)?;
     let account = NewAccount::parse(&body.email, &body.display_name, &body.role, &body.password)
@@ -112,7 +113,7 @@ pub async fn update_user(
     state: web::Data<AppState>,
     staff: StaffUser,
     id: web::Path<String>,
-    body: web::Json<UpdateUserRequest>,
+    body: ApiJson<UpdateUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Admin)?;
     let not_found = || ApiError::NotFound("Aucun compte ne correspond à cet identifiant.".into());

@@ -17,6 +17,7 @@ use super::initiatives::{actor_summary, content_of_draft, content_of_row};
 use crate::{
     auth::{Role, StaffUser},
     error::ApiError,
+    json_body::ApiJson,
     state::AppState,
     storage::{
         self, audit,
@@ -218,7 +219,7 @@ pub async fn reject_submission(
     state: web::Data<AppState>,
     staff: StaffUser,
     id: web::Path<String>,
-    body: web::Json<ModerationMessageRequest>,
+    body: ApiJson<ModerationMessageRequest>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Moderator)?;
     let message = required_message(&body)?;
@@ -238,7 +239,7 @@ pub async fn request_changes(
     state: web::Data<AppState>,
     staff: StaffUser,
     id: web::Path<String>,
-    body: web::Json<ModerationMessageRequest>,
+    body: ApiJson<ModerationMessageRequest>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Moderator)?;
     let message = required_message(&body)?;
@@ -272,7 +273,7 @@ pub async fn archive_submission(
 pub async fn bulk_moderate(
     state: web::Data<AppState>,
     staff: StaffUser,
-    body: web::Json<BulkModerationRequest>,
+    body: ApiJson<BulkModerationRequest>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Moderator)?;
     let mut errors = FieldErrors::new();
@@ -443,7 +444,7 @@ pub async fn list_labels(
 pub async fn create_label(
     state: web::Data<AppState>,
     staff: StaffUser,
-    body: web::Json<CreateLabelRequest>,
+    body: ApiJson<CreateLabelRequest>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Admin)?;
     let mut errors = FieldErrors::new();
@@ -498,7 +499,7 @@ pub async fn grant_label(
     state: web::Data<AppState>,
     staff: StaffUser,
     slug: web::Path<String>,
-    body: web::Json<GrantLabelRequest>,
+    body: ApiJson<GrantLabelRequest>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Moderator)?;
     let label = storage::labels::find_by_slug(&state.db, &slug)
@@ -668,7 +669,7 @@ fn parse_icon(raw: Option<&str>, errors: &mut FieldErrors) -> Option<String> {
 pub async fn create_theme(
     state: web::Data<AppState>,
     staff: StaffUser,
-    body: web::Json<CreateThemeRequest>,
+    body: ApiJson<CreateThemeRequest>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Admin)?;
     let mut errors = FieldErrors::new();
@@ -717,7 +718,7 @@ pub async fn update_theme(
     state: web::Data<AppState>,
     staff: StaffUser,
     slug: web::Path<String>,
-    body: web::Json<UpdateThemeRequest>,
+    body: ApiJson<UpdateThemeRequest>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Admin)?;
     let mut errors = FieldErrors::new();
@@ -813,7 +814,7 @@ pub async fn set_actor_charter(
     state: web::Data<AppState>,
     staff: StaffUser,
     id: web::Path<String>,
-    body: web::Json<ActorCharterRequest>,
+    body: ApiJson<ActorCharterRequest>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Moderator)?;
     let not_found = || ApiError::NotFound("Cet acteur n'existe pas.".to_owned());

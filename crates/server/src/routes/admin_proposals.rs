@@ -21,6 +21,7 @@ use super::{carte_query::Pairs, proposals};
 use crate::{
     auth::{Role, StaffUser},
     error::ApiError,
+    json_body::ApiJson,
     state::AppState,
     storage::{
         self, audit,
@@ -185,7 +186,7 @@ pub async fn set_proposal_status(
     state: web::Data<AppState>,
     staff: StaffUser,
     id: web::Path<String>,
-    body: web::Json<ProposalStatusRequest>,
+    body: ApiJson<ProposalStatusRequest>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Moderator)?;
     let id = parse_id(&id)?;
@@ -231,7 +232,7 @@ pub async fn set_proposal_note(
     state: web::Data<AppState>,
     staff: StaffUser,
     id: web::Path<String>,
-    body: web::Json<ProposalNoteRequest>,
+    body: ApiJson<ProposalNoteRequest>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Moderator)?;
     let id = parse_id(&id)?;
@@ -264,7 +265,7 @@ pub async fn set_proposal_priority(
     state: web::Data<AppState>,
     staff: StaffUser,
     id: web::Path<String>,
-    body: web::Json<ProposalPriorityRequest>,
+    body: ApiJson<ProposalPriorityRequest>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Committee)?;
     let id = parse_id(&id)?;
@@ -295,7 +296,7 @@ pub async fn merge_proposal(
     state: web::Data<AppState>,
     staff: StaffUser,
     id: web::Path<String>,
-    body: web::Json<MergeProposalRequest>,
+    body: ApiJson<MergeProposalRequest>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Moderator)?;
     let dup = parse_id(&id)?;

@@ -19,6 +19,7 @@ use super::questionnaire::{created_or_ok, summary};
 use crate::{
     auth::{Role, StaffUser},
     error::ApiError,
+    json_body::ApiJson,
     questionnaire::{self, campaign_not_found, parse_definition, stored_definition},
     state::AppState,
     storage::{
@@ -98,7 +99,7 @@ pub async fn list_questionnaires(
 pub async fn create_questionnaire(
     state: web::Data<AppState>,
     staff: StaffUser,
-    body: web::Json<SaveQuestionnaireRequest>,
+    body: ApiJson<SaveQuestionnaireRequest>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Moderator)?;
     let definition = parse_definition(&body.definition)?;
@@ -145,7 +146,7 @@ pub async fn update_questionnaire(
     state: web::Data<AppState>,
     staff: StaffUser,
     id: web::Path<String>,
-    body: web::Json<SaveQuestionnaireRequest>,
+    body: ApiJson<SaveQuestionnaireRequest>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Moderator)?;
     let definition = parse_definition(&body.definition)?;
@@ -192,7 +193,7 @@ pub async fn preview_questionnaire(
     state: web::Data<AppState>,
     staff: StaffUser,
     id: web::Path<String>,
-    body: web::Json<PreviewRequest>,
+    body: ApiJson<PreviewRequest>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Analyst)?;
     let q = storage::questionnaires::get(&state.db, id.trim())
@@ -350,7 +351,7 @@ fn invalid_campaign(fields: BTreeMap<String, String>) -> ApiError {
 pub async fn create_campaign(
     state: web::Data<AppState>,
     staff: StaffUser,
-    body: web::Json<CreateCampaignRequest>,
+    body: ApiJson<CreateCampaignRequest>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Moderator)?;
     let mut fields = BTreeMap::new();
@@ -431,7 +432,7 @@ pub async fn update_campaign(
     state: web::Data<AppState>,
     staff: StaffUser,
     id: web::Path<String>,
-    body: web::Json<UpdateCampaignRequest>,
+    body: ApiJson<UpdateCampaignRequest>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Moderator)?;
     let body = body.into_inner();
@@ -584,7 +585,7 @@ pub async fn assisted_response(
     staff: StaffUser,
     req: HttpRequest,
     id: web::Path<String>,
-    body: web::Json<SubmitResponseRequest>,
+    body: ApiJson<SubmitResponseRequest>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Moderator)?;
     let channel = body.channel.as_deref().map(str::trim).unwrap_or_default();

@@ -12,6 +12,7 @@ use solidarites_api_types::{LoginRequest, SessionResponse, StaffUserResponse};
 use crate::{
     auth::{self, StaffSession, StaffUser},
     error::ApiError,
+    json_body::ApiJson,
     state::AppState,
     storage,
 };
@@ -40,7 +41,7 @@ pub fn staff_user_response(user: &StaffUser) -> StaffUserResponse {
 pub async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<LoginRequest>,
+    body: ApiJson<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let LoginRequest { email, password } = body.into_inner();
     let mut fields = BTreeMap::new();

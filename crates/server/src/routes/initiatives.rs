@@ -18,6 +18,7 @@ use super::carte_query::{parse_cluster_query, parse_initiative_query, Pairs};
 use crate::{
     edit_token,
     error::ApiError,
+    json_body::ApiJson,
     state::AppState,
     storage::{
         self,
@@ -325,7 +326,7 @@ pub async fn get_initiative(
 pub async fn create_initiative(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<CreateInitiativeRequest>,
+    body: ApiJson<CreateInitiativeRequest>,
 ) -> Result<HttpResponse, ApiError> {
     super::questionnaire::throttle(&state, &req)?;
     let territory = state.territory.current();
@@ -525,7 +526,7 @@ pub async fn get_initiative_by_token(
 pub async fn update_initiative_by_token_header(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<UpdateInitiativeRequest>,
+    body: ApiJson<UpdateInitiativeRequest>,
 ) -> Result<HttpResponse, ApiError> {
     update_by_token(&state, &req, None, &body).await
 }
@@ -542,7 +543,7 @@ pub async fn update_initiative_by_token(
     state: web::Data<AppState>,
     req: HttpRequest,
     token: web::Path<String>,
-    body: web::Json<UpdateInitiativeRequest>,
+    body: ApiJson<UpdateInitiativeRequest>,
 ) -> Result<HttpResponse, ApiError> {
     update_by_token(&state, &req, Some(&token), &body).await
 }

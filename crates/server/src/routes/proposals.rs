@@ -20,6 +20,7 @@ use super::{
 use crate::{
     edit_token,
     error::ApiError,
+    json_body::ApiJson,
     needs::{NeedsScope, NeedsTable},
     state::AppState,
     storage::{
@@ -358,7 +359,7 @@ pub async fn get_proposal(
 pub async fn create_proposal(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<CreateProposalRequest>,
+    body: ApiJson<CreateProposalRequest>,
 ) -> Result<HttpResponse, ApiError> {
     throttle(&state, &req)?;
     let territory = state.territory.current();

@@ -17,6 +17,7 @@ use solidarites_domain::{
 use super::auth::client_ip;
 use crate::{
     error::ApiError,
+    json_body::ApiJson,
     questionnaire::{self, campaign_not_found, window, Window},
     state::AppState,
     storage::{self, questionnaire_entities::campaign, volunteers::NewVolunteer},
@@ -110,7 +111,7 @@ pub async fn submit_response(
     state: web::Data<AppState>,
     req: HttpRequest,
     id: web::Path<String>,
-    body: web::Json<SubmitResponseRequest>,
+    body: ApiJson<SubmitResponseRequest>,
 ) -> Result<HttpResponse, ApiError> {
     throttle(&state, &req)?;
     let (status, id, day) = questionnaire::submit(&state, &req, &id, &body, None).await?;
@@ -142,7 +143,7 @@ pub(super) fn created_or_ok(status: u16) -> actix_web::HttpResponseBuilder {
 pub async fn create_volunteer(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<CreateVolunteerRequest>,
+    body: ApiJson<CreateVolunteerRequest>,
 ) -> Result<HttpResponse, ApiError> {
     throttle(&state, &req)?;
     let territory = state.territory.current();

@@ -13,6 +13,7 @@ mod cli_results;
 mod cli_users;
 mod communes;
 mod demo_data;
+mod errors;
 mod exports;
 mod frontend;
 mod helpers;
