@@ -186,12 +186,16 @@ impl MapSnapshot {
 #[derive(Debug)]
 pub struct MapCache {
     current: RwLock<Arc<MapSnapshot>>,
+    /// Held while a reload runs, so that requests seeing a new revision together load
+    /// the points once.
+    reloading: tokio::sync::Mutex<()>,
 }
 
 impl MapCache {
     pub async fn load(db: &DatabaseConnection) -> anyhow::Result<Self> {
         Ok(Self {
             current: RwLock::new(Arc::new(load_snapshot(db).await?)),
+            reloading: tokio::sync::Mutex::new(()),
         })
     }
 
@@ -203,9 +207,18 @@ impl MapCache {
     }
 
     /// Reloads when the stored revision differs from ours. Returns whether it reloaded.
+    ///
+    /// One indexed read of the revision row when nothing changed; a request may call it
+    /// before answering from the snapshot, so that every instance answers with what is
+    /// stored (see `get_initiative_clusters`).
     pub async fn refresh(&self, db: &DatabaseConnection) -> anyhow::Result<bool> {
         let stored = storage::initiatives::map_revision(db).await?;
         if stored == self.current().revision {
+            return Ok(false);
+        }
+        let _reloading = self.reloading.lock().await;
+        // Another request may have reloaded while this one waited.
+        if storage::initiatives::map_revision(db).await? == self.current().revision {
             return Ok(false);
         }
         let loaded = Arc::new(load_snapshot(db).await?);

@@ -3,7 +3,9 @@
 
 use std::collections::HashSet;
 
-use actix_web::{delete, get, http::header, post, put, web, HttpRequest, HttpResponse};
+use actix_web::{
+    delete, get, http::header, post, put, web, HttpMessage, HttpRequest, HttpResponse,
+};
 use chrono::{NaiveDate, Utc};
 use solidarites_api_types::{
     ActorSummary, ClusterListResponse, ClusterResponse, CommuneRef, ContactResponse,
@@ -259,6 +261,7 @@ pub async fn get_initiatives_geojson(
 #[get("/initiatives/clusters")]
 #[tracing::instrument(skip_all)]
 pub async fn get_initiative_clusters(
+    req: HttpRequest,
     state: web::Data<AppState>,
     query: web::Query<Pairs>,
 ) -> Result<HttpResponse, ApiError> {
@@ -269,11 +272,31 @@ pub async fn get_initiative_clusters(
         .bbox()
         .map(|r| [r.min().x, r.min().y, r.max().x, r.max().y]);
     let (bbox, zoom, themes) = parse_cluster_query(&query, territory_bbox)?;
+    // Like the lists and the detail, the clusters follow what is stored, whichever
+    // instance changed it: one read of the map revision, a reload only when it moved.
+    state
+        .map
+        .refresh(&state.db)
+        .await
+        .map_err(ApiError::Internal)?;
     let snapshot = state.map.current();
-    let clusters = snapshot.clusters(bbox, zoom, today(), &themes);
+    let day = today();
+    // The answer depends on the published points (the revision) and on the day (ended
+    // initiatives drop out): a browser revalidates, and gets a 304 while both hold.
+    let etag = header::EntityTag::new_weak(format!("m{}-{day}", snapshot.revision));
+    if let Some(header::IfNoneMatch::Items(tags)) = req.get_header::<header::IfNoneMatch>() {
+        if tags.iter().any(|tag| tag.weak_eq(&etag)) {
+            return Ok(HttpResponse::NotModified()
+                .insert_header(header::ETag(etag))
+                .insert_header((header::CACHE_CONTROL, "no-cache"))
+                .finish());
+        }
+    }
+    let clusters = snapshot.clusters(bbox, zoom, day, &themes);
     let total = clusters.iter().map(|c| c.count).sum();
     Ok(HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "public, max-age=10"))
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .insert_header(header::ETag(etag))
         .json(ClusterListResponse {
             zoom,
             total,

@@ -22,7 +22,7 @@ use solidarites_server::storage::{
 };
 use uuid::Uuid;
 
-use crate::helpers::{for_each_backend, spawn_app, TestApp};
+use crate::helpers::{for_each_backend, spawn_app, spawn_app_with, test_settings, TestApp};
 
 pub fn point_in(commune: &Commune) -> (f64, f64) {
     let p = commune.geometry.interior_point().expect("interior point");
@@ -1066,6 +1066,76 @@ async fn anonymous_submissions_are_throttled_per_address_and_the_refused_one_sto
         assert!(!body.message.is_empty());
         assert_eq!(counts(&app).await, before);
         assert_eq!(before.0, 2);
+    })
+    .await;
+}
+
+/// An initiative archived through one instance leaves the clusters of another at once
+/// (not after that instance's refresh period), and the answer is revalidated by browsers
+/// (no `max-age`), with a 304 while nothing changed.
+#[tokio::test]
+async fn clusters_follow_a_change_made_on_another_instance_at_once() {
+    for_each_backend(|db| async move {
+        let db = db.with_communes(&demo_communes()).await;
+        // Periodic refreshes far away: only the per-request check can bring the change.
+        let mut settings = test_settings(&db);
+        settings.territory_refresh = Duration::from_secs(3600);
+        let app = spawn_app_with(db, settings.clone()).await;
+        let other_db = crate::helpers::TestDb::reopen(&app.db).await;
+        let other = spawn_app_with(other_db, settings).await;
+        let kept = submit_published(&app, &submission("Épicerie", "aide-alimentaire", 0)).await;
+        let gone = submit_published(&app, &submission("Café", "isolement", 1)).await;
+        assert_eq!(clusters(&other, "zoom=5").await.total, 2);
+
+        let res = other.get("/api/v1/initiatives/clusters?zoom=5").await;
+        assert_eq!(res.headers()["cache-control"], "no-cache");
+        let etag = res.headers()["etag"].to_str().unwrap().to_owned();
+        let again = other
+            .client
+            .get(format!(
+                "{}/api/v1/initiatives/clusters?zoom=5",
+                other.address
+            ))
+            .header("If-None-Match", &etag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+
+        let moderator = app
+            .login_as(solidarites_server::auth::Role::Moderator)
+            .await;
+        let res = moderator
+            .post_json(
+                &format!("/api/v1/admin/moderation/{}/archive", gone.id),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(
+            res.status(),
+            StatusCode::OK,
+            "{}",
+            res.text().await.unwrap()
+        );
+        let after = clusters(&other, "zoom=5").await;
+        assert_eq!(after.total, 1);
+        assert_eq!(list(&other, "").await.items.len(), 1);
+        let changed = other
+            .client
+            .get(format!(
+                "{}/api/v1/initiatives/clusters?zoom=5",
+                other.address
+            ))
+            .header("If-None-Match", &etag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            changed.status(),
+            StatusCode::OK,
+            "a new revision, a new answer"
+        );
+        let _ = kept;
     })
     .await;
 }
