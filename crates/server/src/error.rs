@@ -24,6 +24,12 @@ pub enum ApiError {
     /// have the expected type.
     #[error("bad body field {field}: {message}")]
     BadBody { field: String, message: String },
+    /// A required request header is missing: named in `fields`.
+    #[error("missing header {header}")]
+    MissingHeader {
+        header: &'static str,
+        message: &'static str,
+    },
     /// A body that is not `application/json` in UTF-8.
     #[error("unsupported media type")]
     UnsupportedMediaType,
@@ -96,7 +102,9 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::BadRequest(_) | ApiError::BadBody { .. } => StatusCode::BAD_REQUEST,
+            ApiError::BadRequest(_) | ApiError::BadBody { .. } | ApiError::MissingHeader { .. } => {
+                StatusCode::BAD_REQUEST
+            }
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UriTooLong => StatusCode::URI_TOO_LONG,
@@ -130,6 +138,11 @@ impl ResponseError for ApiError {
                 error: "invalid_body".to_owned(),
                 message: format!("Le champ « {field} » est invalide : {message}"),
                 fields: BTreeMap::from([(field.clone(), message.clone())]),
+            },
+            ApiError::MissingHeader { header, message } => ErrorResponse {
+                error: "missing_header".to_owned(),
+                message: (*message).to_owned(),
+                fields: BTreeMap::from([((*header).to_owned(), (*message).to_owned())]),
             },
             ApiError::UnsupportedMediaType => ErrorResponse {
                 error: "unsupported_media_type".to_owned(),

@@ -409,7 +409,10 @@ async fn find_by_token(
     req: &HttpRequest,
     path: Option<&str>,
 ) -> Result<(initiative::Model, String), ApiError> {
-    let token = token_from(req, path).ok_or_else(unknown_token)?;
+    let token = token_from(req, path).ok_or(ApiError::MissingHeader {
+        header: "X-Edit-Token",
+        message: "Le jeton de modification est manquant : utilisez le lien privé reçu à l'envoi.",
+    })?;
     let hash = edit_token::hash(&token);
     let row = storage::initiatives::find_by_token_hash(&state.db, &hash)
         .await?

@@ -125,10 +125,85 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .default_service(web::to(frontend::serve_frontend));
 }
 
-async fn api_not_found() -> HttpResponse {
+/// No route took the request: `405` with `Allow` when the path exists with other
+/// methods (as the OpenAPI document lists them), else `404`.
+async fn api_not_found(req: actix_web::HttpRequest) -> HttpResponse {
+    let allowed = allowed_methods(req.path());
+    if !allowed.is_empty() {
+        return HttpResponse::MethodNotAllowed()
+            .insert_header((actix_web::http::header::ALLOW, allowed.join(", ")))
+            .json(ErrorResponse {
+                error: "method_not_allowed".to_owned(),
+                message: format!(
+                    "Cette adresse de l'API n'accepte pas la méthode {} (méthodes possibles : {}).",
+                    req.method(),
+                    allowed.join(", ")
+                ),
+                fields: Default::default(),
+            });
+    }
     HttpResponse::NotFound().json(ErrorResponse {
         error: "not_found".to_owned(),
         message: "Cette adresse de l'API n'existe pas.".to_owned(),
         fields: Default::default(),
     })
+}
+
+/// Path templates of the API (`/api/v1/initiatives/{id}`) and their methods, from the
+/// OpenAPI document: the one list of what the router serves.
+fn route_methods() -> &'static [(Vec<String>, Vec<&'static str>)] {
+    static ROUTES: std::sync::OnceLock<Vec<(Vec<String>, Vec<&'static str>)>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| {
+        use utoipa::OpenApi;
+        ApiDoc::openapi()
+            .paths
+            .paths
+            .iter()
+            .map(|(template, item)| {
+                let segments = template
+                    .split('/')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect();
+                let mut methods = Vec::new();
+                for (method, operation) in [
+                    ("GET", &item.get),
+                    ("POST", &item.post),
+                    ("PUT", &item.put),
+                    ("PATCH", &item.patch),
+                    ("DELETE", &item.delete),
+                ] {
+                    if operation.is_some() {
+                        methods.push(method);
+                    }
+                }
+                if item.get.is_some() {
+                    methods.push("HEAD");
+                }
+                (segments, methods)
+            })
+            .collect()
+    })
+}
+
+/// The methods the API serves at `path`, empty when it serves none there.
+fn allowed_methods(path: &str) -> Vec<&'static str> {
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let mut allowed: Vec<&'static str> = Vec::new();
+    for (template, methods) in route_methods() {
+        let matches = template.len() == segments.len()
+            && template
+                .iter()
+                .zip(&segments)
+                .all(|(t, s)| (t.starts_with('{') && t.ends_with('}')) || t == s);
+        if matches {
+            for method in methods {
+                if !allowed.contains(method) {
+                    allowed.push(method);
+                }
+            }
+        }
+    }
+    allowed
 }

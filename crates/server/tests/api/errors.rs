@@ -116,3 +116,58 @@ async fn long_query_strings_get_an_error_in_the_promised_shape() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_unknown_method_on_a_known_path_is_a_405_and_a_missing_edit_token_a_400() {
+    for_each_backend(|db| async move {
+        let app = spawn_app(db).await;
+        let res = app
+            .client
+            .patch(format!("{}/api/v1/initiatives", app.address))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+        let allow = res.headers()["allow"].to_str().unwrap().to_owned();
+        assert!(allow.contains("GET") && allow.contains("POST"), "{allow}");
+        assert_eq!(error_body(res).await["error"], "method_not_allowed");
+        let res = app
+            .client
+            .delete(format!("{}/api/v1/communes/40192", app.address))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+        // An unknown path stays a 404.
+        let res = app
+            .client
+            .patch(format!("{}/api/v1/nowhere", app.address))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+        assert_eq!(error_body(res).await["error"], "not_found");
+
+        for method in [
+            reqwest::Method::GET,
+            reqwest::Method::PUT,
+            reqwest::Method::DELETE,
+        ] {
+            let res = app
+                .client
+                .request(
+                    method.clone(),
+                    format!("{}/api/v1/initiatives/edit", app.address),
+                )
+                .json(&json!({}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{method}");
+            let error = error_body(res).await;
+            assert_eq!(error["error"], "missing_header");
+            assert!(error["fields"]["X-Edit-Token"].is_string(), "{error}");
+        }
+    })
+    .await;
+}
