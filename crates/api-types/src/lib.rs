@@ -70,6 +70,8 @@ mod proposals;
 pub use proposals::*;
 mod results;
 pub use results::*;
+mod staff;
+pub use staff::*;
 /// `POST /api/v1/auth/login`. Missing fields read as empty so that the answer is a 422
 /// naming each of them.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -135,6 +137,13 @@ pub struct AdminUserResponse {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AdminUserListResponse {
     pub users: Vec<AdminUserResponse>,
+    /// Page number (from 1), items per page and number of items of the whole list.
+    #[serde(default)]
+    pub page: u64,
+    #[serde(default)]
+    pub per_page: u64,
+    #[serde(default)]
+    pub total: u64,
 }
 
 /// `POST /api/v1/admin/users`. Missing fields read as empty (422 naming them).

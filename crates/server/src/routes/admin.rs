@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use actix_web::{get, patch, post, web, HttpResponse};
+use actix_web::{get, http::header, patch, post, web, HttpResponse};
 use serde::Deserialize;
 use solidarites_api_types::{
     AdminUserListResponse, AdminUserResponse, AuditEntryResponse, AuditPageResponse,
@@ -10,6 +10,7 @@ use solidarites_api_types::{
 };
 use uuid::Uuid;
 
+use super::paging::{paging_or_422, PageQuery};
 use crate::{
     auth::{self, NewAccount, Role, StaffUser},
     error::ApiError,
@@ -21,7 +22,7 @@ use crate::{
     },
 };
 
-/// Lines per audit page unless asked otherwise, and at most.
+/// Lines per page (accounts, audit trail) unless asked otherwise, and at most.
 const DEFAULT_PER_PAGE: u64 = 50;
 const MAX_PER_PAGE: u64 = 200;
 
@@ -38,22 +39,35 @@ fn to_response(user: &StoredUser) -> AdminUserResponse {
     }
 }
 
-/// Every staff account, sorted by email.
-#[utoipa::path(get, path = "/api/v1/admin/users", tag = "admin",
+/// Staff accounts sorted by email, one page at a time (50 by default, at most 200).
+#[utoipa::path(get, path = "/api/v1/admin/users", tag = "admin", params(PageQuery),
     responses((status = 200, body = AdminUserListResponse),
               (status = 401, body = solidarites_api_types::ErrorResponse),
-              (status = 403, body = solidarites_api_types::ErrorResponse)))]
+              (status = 403, body = solidarites_api_types::ErrorResponse),
+              (status = 422, body = solidarites_api_types::ErrorResponse)))]
 #[get("/admin/users")]
 #[tracing::instrument(skip_all)]
 pub async fn list_users(
     state: web::Data<AppState>,
     staff: StaffUser,
+    query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Admin)?;
-    let users = storage::users::list(&state.db).await?;
-    Ok(HttpResponse::Ok().json(AdminUserListResponse {
-        users: users.iter().map(to_response).collect(),
-    }))
+    let paging = paging_or_422(
+        query.page.as_deref(),
+        query.per_page.as_deref(),
+        DEFAULT_PER_PAGE,
+        MAX_PER_PAGE,
+    )?;
+    let (users, total) = storage::users::page(&state.db, paging.offset(), paging.per_page).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(AdminUserListResponse {
+            users: users.iter().map(to_response).collect(),
+            page: paging.page,
+            per_page: paging.per_page,
+            total,
+        }))
 }
 
 /// Creates a staff account (audited as `user.create`).
@@ -189,20 +203,13 @@ pub async fn list_audit(
     query: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Admin)?;
-    let mut fields = BTreeMap::new();
-    let page = parse_bounded(query.page.as_deref(), 1, 1, u64::from(u32::MAX))
-        .map_err(|m| fields.insert("page".to_owned(), m))
-        .unwrap_or(1);
-    let per_page = parse_bounded(query.per_page.as_deref(), DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
-        .map_err(|m| fields.insert("per_page".to_owned(), m))
-        .unwrap_or(DEFAULT_PER_PAGE);
-    if !fields.is_empty() {
-        return Err(ApiError::Validation {
-            code: "invalid_pagination",
-            message: "Les paramètres de pagination sont invalides.".to_owned(),
-            fields,
-        });
-    }
+    let paging = paging_or_422(
+        query.page.as_deref(),
+        query.per_page.as_deref(),
+        DEFAULT_PER_PAGE,
+        MAX_PER_PAGE,
+    )?;
+    let (page, per_page) = (paging.page, paging.per_page);
     let non_blank = |v: &Option<String>| {
         v.as_deref()
             .map(str::trim)
@@ -215,33 +222,25 @@ pub async fn list_audit(
         actor: non_blank(&query.actor),
     };
     let (entries, total) = storage::audit::page(&state.db, &filter, page, per_page).await?;
-    Ok(HttpResponse::Ok().json(AuditPageResponse {
-        entries: entries
-            .into_iter()
-            .map(|e| AuditEntryResponse {
-                id: e.id,
-                at: e.at.to_rfc3339(),
-                actor_user_id: e.actor_user_id,
-                actor_email: e.actor_email,
-                action: e.action,
-                entity_type: e.entity_type,
-                entity_id: e.entity_id,
-                before: e.before,
-                after: e.after,
-            })
-            .collect(),
-        page,
-        per_page,
-        total,
-    }))
-}
-
-fn parse_bounded(raw: Option<&str>, default: u64, min: u64, max: u64) -> Result<u64, String> {
-    match raw.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(default),
-        Some(s) => match s.parse::<u64>() {
-            Ok(v) if (min..=max).contains(&v) => Ok(v),
-            _ => Err(format!("Doit être un nombre entier entre {min} et {max}.")),
-        },
-    }
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(AuditPageResponse {
+            entries: entries
+                .into_iter()
+                .map(|e| AuditEntryResponse {
+                    id: e.id,
+                    at: e.at.to_rfc3339(),
+                    actor_user_id: e.actor_user_id,
+                    actor_email: e.actor_email,
+                    action: e.action,
+                    entity_type: e.entity_type,
+                    entity_id: e.entity_id,
+                    before: e.before,
+                    after: e.after,
+                })
+                .collect(),
+            page,
+            per_page,
+            total,
+        }))
 }

@@ -218,6 +218,26 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<StoredUser>, DbErr> {
         .collect()
 }
 
+/// `limit` accounts sorted by email after the first `offset`, and the number of accounts.
+pub async fn page(
+    db: &impl ConnectionTrait,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<StoredUser>, u64), DbErr> {
+    use sea_orm::{PaginatorTrait, QuerySelect};
+    let total = user::Entity::find().count(db).await?;
+    let rows = user::Entity::find()
+        .order_by_asc(user::Column::Email)
+        .offset(offset)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_domain)
+        .collect::<Result<_, _>>()?;
+    Ok((rows, total))
+}
+
 pub async fn find_by_id(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<StoredUser>, DbErr> {
     user::Entity::find_by_id(id.to_string())
         .one(db)

@@ -11,10 +11,10 @@ use solidarites_api_types::{
 use solidarites_domain::demo::demo_communes;
 use solidarites_server::{
     auth::Role,
-    demo_data::{self, DemoSummary, DEMO_ANSWERS},
+    demo_data::{self, DemoAccounts, DemoSummary, DEMO_ANSWERS},
 };
 
-use crate::helpers::{for_each_backend, spawn_app, TestDb};
+use crate::helpers::{create_user, for_each_backend, spawn_app, TestDb};
 
 async fn count(db: &TestDb, table: &str) -> i64 {
     let conn = &db.conn;
@@ -152,6 +152,80 @@ async fn demo_content_fills_an_empty_database_once() {
             queue.items.iter().filter(|i| i.kind == "proposal").count(),
             1
         );
+    })
+    .await;
+}
+
+async fn user_count(db: &TestDb) -> i64 {
+    count(db, "users").await
+}
+
+#[tokio::test]
+async fn the_demo_creates_one_account_per_role_once_and_each_signs_in() {
+    for_each_backend(|db| async move {
+        let first = demo_data::prepare(&db.conn).await.unwrap();
+        assert!(first.content.is_some());
+        assert_eq!(first.accounts, DemoAccounts::Ready { created: 4 });
+        // A restart of the demo creates nothing more.
+        let second = demo_data::prepare(&db.conn).await.unwrap();
+        assert_eq!(second.content, None);
+        assert_eq!(second.accounts, DemoAccounts::Ready { created: 0 });
+        assert_eq!(user_count(&db).await, 4);
+
+        let app = spawn_app(db).await;
+        let accounts = demo_data::demo_accounts();
+        let emails: Vec<&str> = accounts.iter().map(|(e, _)| e.as_str()).collect();
+        assert_eq!(
+            emails,
+            [
+                "admin@demo.solidarites.invalid",
+                "moderator@demo.solidarites.invalid",
+                "analyst@demo.solidarites.invalid",
+                "committee@demo.solidarites.invalid",
+            ]
+        );
+        for (email, role) in &accounts {
+            let staff = app.login(email, demo_data::DEMO_PASSWORD).await;
+            let me: Value = staff.get("/api/v1/auth/me").await.json().await.unwrap();
+            assert_eq!(me["user"]["role"], role.as_str(), "{email}");
+        }
+        // Only the admin manages accounts.
+        let admin = app.login(emails[0], demo_data::DEMO_PASSWORD).await;
+        assert_eq!(admin.get("/api/v1/admin/users").await.status(), 200);
+        let committee = app.login(emails[3], demo_data::DEMO_PASSWORD).await;
+        assert_eq!(committee.get("/api/v1/admin/users").await.status(), 403);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_demo_creates_no_account_in_a_database_with_real_accounts() {
+    for_each_backend(|db| async move {
+        let db = db.with_communes(&demo_communes()).await;
+        create_user(&db, "agent@landes.fr", Role::Admin).await;
+        let accounts = demo_data::seed_accounts(&db.conn).await.unwrap();
+        assert_eq!(accounts, DemoAccounts::Skipped { other_accounts: 1 });
+        assert_eq!(user_count(&db).await, 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn serving_creates_no_account() {
+    for_each_backend(|db| async move {
+        let app = spawn_app(db).await;
+        assert_eq!(app.get("/api/v1/health").await.status(), 200);
+        assert_eq!(user_count(&app.db).await, 0);
+        let refused = app
+            .post_json(
+                "/api/v1/auth/login",
+                &serde_json::json!({
+                    "email": "admin@demo.solidarites.invalid",
+                    "password": demo_data::DEMO_PASSWORD,
+                }),
+            )
+            .await;
+        assert_eq!(refused.status(), 401);
     })
     .await;
 }

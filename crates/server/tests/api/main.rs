@@ -6,6 +6,7 @@
 
 mod admin_carte;
 mod admin_routes;
+mod admin_settings;
 mod admin_users;
 mod auth;
 mod cli;
