@@ -146,3 +146,41 @@ pub struct AdminLabelGrantListResponse {
     pub per_page: u64,
     pub total: u64,
 }
+
+/// `POST /api/v1/admin/users/{id}/password-link`: a new one-time link for an account (its
+/// older unused links stop working).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PasswordLinkResponse {
+    /// `/admin/mot-de-passe/<token>`: the console shows it to copy; shown once, never stored.
+    pub set_password_path: String,
+    /// RFC 3339.
+    pub expires_at: String,
+}
+
+/// `POST /api/v1/auth/password`: choose a password with a one-time link's token.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SetPasswordRequest {
+    #[serde(default)]
+    pub token: String,
+    /// At least 12 characters.
+    #[serde(default)]
+    pub password: String,
+}
+
+impl std::fmt::Debug for SetPasswordRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SetPasswordRequest")
+            .field("token", &"***")
+            .field("password", &"***")
+            .finish()
+    }
+}
+
+/// The account whose password was set: sign in with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SetPasswordResponse {
+    pub email: String,
+}

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     sea_query::Expr, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, ExprTrait, QueryFilter, QueryOrder, SqlErr, TransactionTrait,
+    EntityTrait, ExprTrait, QueryFilter, QueryOrder, SqlErr, TransactionSession, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -109,7 +109,7 @@ pub(crate) fn to_domain(row: user::Model) -> Result<StoredUser, DbErr> {
 /// Creates an account and its audit row (`action`, e.g. `user.create` or
 /// `cli.user.create`) in one transaction.
 pub async fn create(
-    db: &DatabaseConnection,
+    db: &impl TransactionTrait,
     new: NewUser,
     actor: Option<&StaffUser>,
     action: &str,

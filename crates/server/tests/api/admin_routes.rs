@@ -11,6 +11,11 @@ pub const ADMIN_ROUTES: &[(&str, &str, Role)] = &[
     ("GET", "/api/v1/admin/users", Role::Admin),
     ("POST", "/api/v1/admin/users", Role::Admin),
     ("PATCH", "/api/v1/admin/users/{id}", Role::Admin),
+    (
+        "POST",
+        "/api/v1/admin/users/{id}/password-link",
+        Role::Admin,
+    ),
     ("GET", "/api/v1/admin/audit", Role::Admin),
     ("GET", "/api/v1/admin/settings", Role::Admin),
     ("PUT", "/api/v1/admin/settings", Role::Admin),
