@@ -96,7 +96,23 @@ pub async fn save(
         .map_err(|_| {
             DbErr::Custom("secrecy_k out of range (validated before storing)".to_owned())
         })?;
-    let updated = site_setting::Entity::update_many()
+    // The row exists from the first change on; instances storing the first change at once
+    // both get past this insert, then both update (one after the other).
+    site_setting::Entity::insert(site_setting::ActiveModel {
+        id: Set(ROW_ID),
+        revision: Set(0),
+        public_results: Set(None),
+        secrecy_k: Set(None),
+        gap_distance_km: Set(None),
+        tile_url: Set(None),
+        tile_attribution: Set(None),
+        updated_at: Set(now),
+        updated_by: Set(None),
+    })
+    .on_conflict_do_nothing()
+    .exec_without_returning(&txn)
+    .await?;
+    site_setting::Entity::update_many()
         .col_expr(
             site_setting::Column::Revision,
             Expr::col(site_setting::Column::Revision).add(1),
@@ -126,21 +142,6 @@ pub async fn save(
         .filter(site_setting::Column::Id.eq(ROW_ID))
         .exec(&txn)
         .await?;
-    if updated.rows_affected == 0 {
-        site_setting::Entity::insert(site_setting::ActiveModel {
-            id: Set(ROW_ID),
-            revision: Set(1),
-            public_results: Set(settings.public_results),
-            secrecy_k: Set(secrecy_k),
-            gap_distance_km: Set(settings.gap_distance_km),
-            tile_url: Set(settings.tile_url.clone()),
-            tile_attribution: Set(settings.tile_attribution.clone()),
-            updated_at: Set(now),
-            updated_by: Set(Some(actor.id.to_string())),
-        })
-        .exec_without_returning(&txn)
-        .await?;
-    }
     let after = load(&txn).await?;
     audit::record(
         &txn,

@@ -229,3 +229,81 @@ async fn serving_creates_no_account() {
     })
     .await;
 }
+
+/// A running `solidarites` process, killed when dropped (also when the test fails).
+struct Process(std::process::Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `solidarites <command>` on a free port with its log in a file; returns once it
+/// answers (bounded: 120 s), with the log read so far.
+async fn start(command: &str, db_url: &str, dir: &std::path::Path) -> (Process, String, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let log_path = dir.join(format!("{command}.log"));
+    let log = std::fs::File::create(&log_path).unwrap();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_solidarites"))
+        .args([command, "--bind", &format!("127.0.0.1:{port}")])
+        .env("DATABASE_URL", db_url)
+        .env("SOLIDARITES_FRONTEND_DIR", "/nonexistent-frontend")
+        .env("RUST_LOG", "info")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    let mut process = Process(child);
+    let address = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    for _ in 0..1200 {
+        if let Ok(Some(status)) = process.0.try_wait() {
+            panic!(
+                "solidarites {command} exited: {status}\n{}",
+                std::fs::read_to_string(&log_path).unwrap_or_default()
+            );
+        }
+        let health = client.get(format!("{address}/api/v1/health")).send().await;
+        if health.is_ok_and(|r| r.status() == 200) {
+            let text = std::fs::read_to_string(&log_path).unwrap();
+            return (process, address, text);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("solidarites {command} never answered at {address}");
+}
+
+#[tokio::test]
+async fn the_demo_prints_its_accounts_and_password_and_serve_creates_none() {
+    for_each_backend(|db| async move {
+        let dir = tempfile::tempdir().unwrap();
+        let (serve, _, _) = start("serve", &db.url, dir.path()).await;
+        drop(serve);
+        assert_eq!(user_count(&db).await, 0, "serve creates no account");
+
+        let (_demo, address, log) = start("demo", &db.url, dir.path()).await;
+        for (email, _) in demo_data::demo_accounts() {
+            assert!(log.contains(&email), "{email} missing from the log:\n{log}");
+        }
+        assert!(log.contains(demo_data::DEMO_PASSWORD), "{log}");
+        assert!(log.contains("/admin"), "{log}");
+        let login = reqwest::Client::new()
+            .post(format!("{address}/api/v1/auth/login"))
+            .json(&serde_json::json!({
+                "email": "committee@demo.solidarites.invalid",
+                "password": demo_data::DEMO_PASSWORD,
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(login.status(), StatusCode::OK);
+    })
+    .await;
+}
