@@ -372,3 +372,38 @@ async fn label_grants_are_listed_with_their_expiry_and_the_renewal_list_spans_la
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_staff_console_routes_are_in_the_openapi_description() {
+    for_each_backend(|db| async move {
+        let app = spawn_app(db).await;
+        let doc: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+        for (path, method) in [
+            ("/api/v1/admin/settings", "get"),
+            ("/api/v1/admin/settings", "put"),
+            ("/api/v1/admin/users", "get"),
+            ("/api/v1/admin/users/{id}/password-link", "post"),
+            ("/api/v1/auth/password", "post"),
+            ("/api/v1/admin/volunteers", "get"),
+            ("/api/v1/admin/exports/volunteers.csv", "get"),
+            ("/api/v1/admin/volunteers/purge", "post"),
+            ("/api/v1/admin/labels/{slug}/grants", "get"),
+            ("/api/v1/admin/label-grants", "get"),
+            ("/api/v1/admin/campaigns/{id}/counts", "get"),
+        ] {
+            assert!(doc["paths"][path][method].is_object(), "{method} {path}");
+        }
+        for schema in [
+            "AdminSettingsResponse",
+            "UpdateSettingsRequest",
+            "AdminLabelGrantListResponse",
+            "PurgeVolunteersRequest",
+            "SetPasswordRequest",
+            "PasswordLinkResponse",
+            "DayCountResponse",
+        ] {
+            assert!(doc["components"]["schemas"][schema].is_object(), "{schema}");
+        }
+    })
+    .await;
+}
