@@ -19,6 +19,7 @@ pub mod results_import;
 pub mod routes;
 pub mod search;
 pub mod security_headers;
+pub mod site_settings;
 pub mod startup;
 pub mod state;
 pub mod storage;

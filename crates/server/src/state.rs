@@ -4,7 +4,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::{
     config::Settings, map::MapCache, needs::NeedsCache, results::ResultsCache,
-    territory::TerritoryCache, throttle::LoginThrottle,
+    site_settings::SettingsCache, territory::TerritoryCache, throttle::LoginThrottle,
 };
 
 /// What every handler can reach.
@@ -26,4 +26,14 @@ pub struct AppState {
     pub needs: Arc<NeedsCache>,
     /// Per-campaign answers in memory for results, kept up to date incrementally.
     pub results: Arc<ResultsCache>,
+    /// The settings administrators change without a restart, over the flags' defaults.
+    /// Read these (not `settings`) for public results, secrecy, gap distance and tiles.
+    pub site_settings: Arc<SettingsCache>,
+}
+
+impl AppState {
+    /// The settings in force: public results, secrecy `k`, gap distance, tiles.
+    pub fn site(&self) -> crate::site_settings::SiteSettings {
+        self.site_settings.effective()
+    }
 }

@@ -173,7 +173,7 @@ pub(super) async fn public_responses(
             &state.db,
             &state.results,
             territory.clone(),
-            state.settings.secrecy_k,
+            state.site().secrecy_k,
             state.settings.territory_refresh,
         )
         .await
