@@ -14,6 +14,7 @@ mod cli_results;
 mod cli_users;
 mod communes;
 mod demo_data;
+mod durability;
 mod errors;
 mod exports;
 mod frontend;

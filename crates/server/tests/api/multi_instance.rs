@@ -11,9 +11,9 @@ use serde_json::{json, Value};
 use crate::{cli_users::solidarites_with_stdin, helpers::for_each_backend};
 
 /// A running `solidarites serve`, killed when dropped (also when the test fails).
-struct ServerProcess {
-    child: Child,
-    address: String,
+pub(crate) struct ServerProcess {
+    pub(crate) child: Child,
+    pub(crate) address: String,
 }
 
 impl Drop for ServerProcess {
@@ -32,9 +32,15 @@ fn free_port() -> u16 {
 }
 
 async fn start_server(db_url: &str) -> ServerProcess {
+    start_server_with(db_url, &[]).await
+}
+
+/// `solidarites serve` on a free port with `extra` arguments, once healthy.
+pub(crate) async fn start_server_with(db_url: &str, extra: &[&str]) -> ServerProcess {
     let port = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_solidarites"))
         .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+        .args(extra)
         .env("DATABASE_URL", db_url)
         .env("SOLIDARITES_FRONTEND_DIR", "/nonexistent-frontend")
         .env("RUST_LOG", "warn")

@@ -1,0 +1,226 @@
+//! Crash durability: the real `solidarites serve`, a bounded concurrent write load of
+//! answers, SIGKILL in the middle, a restart on the same database. Every answer that got
+//! a 2xx is stored exactly once; resending an in-doubt request with its Idempotency-Key
+//! never stores it twice. SQLite (synchronous=FULL) and PostgreSQL.
+
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use chrono::Utc;
+use sea_orm::{ConnectionTrait, Statement};
+use serde_json::{json, Value};
+use solidarites_domain::demo::demo_communes;
+
+use crate::{
+    cli_users::solidarites_with_stdin,
+    helpers::for_each_backend,
+    multi_instance::start_server_with,
+    results::{answer, commune},
+};
+
+/// Answers sent at most, and at once.
+const ANSWERS: usize = 400;
+const CONCURRENCY: usize = 8;
+/// Acknowledged answers after which the server is killed.
+const KILL_AFTER: usize = 60;
+
+#[derive(Debug, Default)]
+struct Outcomes {
+    /// Idempotency key → stored answer id, for each 2xx.
+    acknowledged: BTreeMap<String, String>,
+    /// Keys sent without an answer (connection cut, or never sent back).
+    in_doubt: BTreeSet<String>,
+}
+
+async fn open_campaign(address: &str) -> String {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let login = client
+        .post(format!("{address}/api/v1/auth/login"))
+        .json(&json!({"email": "durable@landes.fr", "password": "mot de passe durable"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 200);
+    let csrf = login.json::<Value>().await.unwrap()["csrf_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let list: Value = client
+        .get(format!("{address}/api/v1/admin/questionnaires"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let now = Utc::now();
+    let res = client
+        .post(format!("{address}/api/v1/admin/campaigns"))
+        .header("X-CSRF-Token", csrf)
+        .json(&json!({
+            "title": "Consultation de crise",
+            "description": "",
+            "questionnaire_id": list["questionnaires"][0]["id"],
+            "opens_at": (now - chrono::Duration::hours(1)).to_rfc3339(),
+            "closes_at": (now + chrono::Duration::hours(24)).to_rfc3339(),
+            "status": "open",
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Sends answer `i` with its key; `None` when no answer came back.
+async fn send(client: &reqwest::Client, url: &str, i: usize, key: &str) -> Option<(u16, String)> {
+    let body = answer(&commune(i % 5), &[], None, "25_39");
+    let res = client
+        .post(url)
+        .header("Idempotency-Key", key)
+        // As many residents: the per-address throttle is not what this test is about.
+        .header(
+            "X-Forwarded-For",
+            format!("10.{}.{}.{}", i / 65_536, (i / 256) % 256, i % 256),
+        )
+        .json(&body)
+        .send()
+        .await
+        .ok()?;
+    let status = res.status().as_u16();
+    let body: Value = res.json().await.ok()?;
+    Some((status, body["id"].as_str()?.to_owned()))
+}
+
+#[tokio::test]
+async fn no_acknowledged_answer_is_lost_or_doubled_when_the_server_is_killed() {
+    for_each_backend(|db| async move {
+        let db = db.with_communes(&demo_communes()).await;
+        let created = solidarites_with_stdin(
+            &db.url,
+            &[
+                "users",
+                "create",
+                "--email",
+                "durable@landes.fr",
+                "--role",
+                "admin",
+            ],
+            "mot de passe durable\n",
+        );
+        assert!(
+            created.status.success(),
+            "{}",
+            String::from_utf8_lossy(&created.stderr)
+        );
+        let mut server = start_server_with(&db.url, &["--trust-proxy"]).await;
+        let campaign = open_campaign(&server.address).await;
+        let url = format!("{}/api/v1/campaigns/{campaign}/responses", server.address);
+
+        let outcomes = Arc::new(Mutex::new(Outcomes::default()));
+        let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .build()
+            .unwrap();
+        let mut workers = Vec::new();
+        for _ in 0..CONCURRENCY {
+            let (outcomes, next, client, url) =
+                (outcomes.clone(), next.clone(), client.clone(), url.clone());
+            workers.push(tokio::spawn(async move {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    if i >= ANSWERS {
+                        return;
+                    }
+                    let key = format!("durable-{i:05}");
+                    match send(&client, &url, i, &key).await {
+                        Some((201 | 200, id)) => {
+                            outcomes.lock().unwrap().acknowledged.insert(key, id);
+                        }
+                        Some((status, _)) => panic!("answer {i}: HTTP {status}"),
+                        None => {
+                            outcomes.lock().unwrap().in_doubt.insert(key);
+                            // The server is gone: stop this worker.
+                            return;
+                        }
+                    }
+                }
+            }));
+        }
+        // Kill (SIGKILL) once enough answers were acknowledged, mid-load; bounded wait.
+        for _ in 0..600 {
+            if outcomes.lock().unwrap().acknowledged.len() >= KILL_AFTER {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        server.child.kill().unwrap();
+        server.child.wait().unwrap();
+        for worker in workers {
+            worker.await.unwrap();
+        }
+        let outcomes = Arc::try_unwrap(outcomes).unwrap().into_inner().unwrap();
+        assert!(outcomes.acknowledged.len() >= KILL_AFTER, "{outcomes:?}");
+        assert!(
+            outcomes.acknowledged.len() < ANSWERS,
+            "the load ended before the kill: nothing was tested"
+        );
+
+        // Restart on the same database: every acknowledged answer is there, once.
+        let server = start_server_with(&db.url, &["--trust-proxy"]).await;
+        let stored: BTreeSet<String> = db
+            .conn
+            .query_all_raw(Statement::from_string(
+                db.conn.get_database_backend(),
+                format!("SELECT id FROM responses WHERE campaign_id = '{campaign}'"),
+            ))
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| row.try_get::<String>("", "id").unwrap())
+            .collect();
+        for (key, id) in &outcomes.acknowledged {
+            assert!(stored.contains(id), "acknowledged answer {key} ({id}) lost");
+        }
+        // Resending each in-doubt request (and an acknowledged one) with its key stores
+        // each at most once.
+        let url = format!("{}/api/v1/campaigns/{campaign}/responses", server.address);
+        let (first_key, first_id) = outcomes.acknowledged.iter().next().unwrap();
+        let i: usize = first_key.trim_start_matches("durable-").parse().unwrap();
+        let (status, id) = send(&client, &url, i, first_key).await.unwrap();
+        assert_eq!((status, id.as_str()), (200, first_id.as_str()), "a replay");
+        for key in &outcomes.in_doubt {
+            let i: usize = key.trim_start_matches("durable-").parse().unwrap();
+            let (status, _) = send(&client, &url, i, key).await.unwrap();
+            assert!(status == 200 || status == 201, "{key}: {status}");
+        }
+        let count = db
+            .conn
+            .query_one_raw(Statement::from_string(
+                db.conn.get_database_backend(),
+                format!("SELECT COUNT(*) AS n FROM responses WHERE campaign_id = '{campaign}'"),
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get::<i64>("", "n")
+            .unwrap();
+        let keys = outcomes.acknowledged.len() + outcomes.in_doubt.len();
+        assert_eq!(
+            usize::try_from(count).unwrap(),
+            keys,
+            "one stored answer per key sent (acknowledged or resent), never two"
+        );
+    })
+    .await;
+}
