@@ -352,8 +352,12 @@ async fn refuses_unknown_or_wrong_edit_tokens() {
                 .unwrap();
             assert_eq!(header.status(), StatusCode::NOT_FOUND);
         }
+        // No token at all: a malformed request, naming the header.
         let none = app.get("/api/v1/initiatives/edit").await;
-        assert_eq!(none.status(), StatusCode::NOT_FOUND);
+        assert_eq!(none.status(), StatusCode::BAD_REQUEST);
+        let err: ErrorResponse = none.json().await.unwrap();
+        assert_eq!(err.error, "missing_header");
+        assert!(err.fields.contains_key("X-Edit-Token"));
 
         // The right token works by header and by path, and the title did not change.
         let by_header: SubmitterInitiativeResponse = app
