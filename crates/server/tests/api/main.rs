@@ -19,6 +19,7 @@ mod helpers;
 mod import;
 mod initiatives;
 mod locate;
+mod moderation_queue;
 mod multi_instance;
 mod proposals;
 mod public_config;
