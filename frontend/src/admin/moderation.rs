@@ -129,8 +129,9 @@ impl Queue {
         self.version.update(|v| *v += 1);
     }
 
+    /// Says `message` in the `aria-live` region (nothing if the page is gone).
     fn say(&self, message: String) {
-        self.announce.set(message);
+        let _ = self.announce.try_set(message);
     }
 
     fn theme_label(&self, slug: &str) -> String {
@@ -274,19 +275,28 @@ fn reject_message(reason: &str, details: &str) -> Option<String> {
 pub fn ModerationPage() -> impl IntoView {
     let t = i18n::t();
     set_title(t.moderation_title);
-    let location = router::use_location();
-    let kind = Memo::new(move |_| {
-        location
-            .with(|l| l.param("kind"))
-            .filter(|k| KINDS.iter().any(|(kind, _)| kind == k))
-            .unwrap_or_else(|| KINDS[0].0.to_owned())
+    // Read from the router's own signal (it outlives the page), and only while the page is
+    // shown: leaving it must not make the queue load again.
+    let location = router::use_router().location;
+    let here = |l: &router::Location| l.path.trim_end_matches('/') == "/admin/moderation";
+    let kind = Memo::new(move |previous: Option<&String>| {
+        location.with(|l| match previous {
+            Some(previous) if !here(l) => previous.clone(),
+            _ => l
+                .param("kind")
+                .filter(|k| KINDS.iter().any(|(kind, _)| kind == k))
+                .unwrap_or_else(|| KINDS[0].0.to_owned()),
+        })
     });
-    let page = Memo::new(move |_| {
-        location
-            .with(|l| l.param("page"))
-            .and_then(|p| p.parse::<u64>().ok())
-            .filter(|p| *p >= 1)
-            .unwrap_or(1)
+    let page = Memo::new(move |previous: Option<&u64>| {
+        location.with(|l| match previous {
+            Some(previous) if !here(l) => *previous,
+            _ => l
+                .param("page")
+                .and_then(|p| p.parse::<u64>().ok())
+                .filter(|p| *p >= 1)
+                .unwrap_or(1),
+        })
     });
     let queue = Queue {
         kind,
@@ -305,11 +315,11 @@ pub fn ModerationPage() -> impl IntoView {
     };
     // Load the page of the queue asked for, again after each decision.
     Effect::new(move |_| {
-        let url = format!(
-            "/api/v1/admin/moderation?kind={}&page={}&per_page={PER_PAGE}",
-            kind.get(),
-            page.get()
-        );
+        // `try_`: a run queued just before the page goes finds its values gone.
+        let (Some(kind), Some(page)) = (kind.try_get(), page.try_get()) else {
+            return;
+        };
+        let url = format!("/api/v1/admin/moderation?kind={kind}&page={page}&per_page={PER_PAGE}");
         queue.version.track();
         leptos::task::spawn_local(async move {
             let result = session::get::<ModerationQueueResponse>(&url).await;
@@ -507,7 +517,9 @@ fn Tabs(queue: Queue) -> impl IntoView {
                                 <a
                                     class="moderation__onglet"
                                     href=href
-                                    aria-current=move || (queue.kind.get() == kind).then_some("page")
+                                    aria-current=move || {
+                                        queue.kind.try_get().is_some_and(|k| k == kind).then_some("page")
+                                    }
                                 >
                                     {move || match count() {
                                         Some(n) => (t.tab_label)(label(), n),

@@ -102,12 +102,21 @@ pub fn here() -> String {
 }
 
 /// The session has ended: forget it and go to sign-in, to come back here afterwards.
+///
+/// The page changes on the next turn of the event loop, once the caller has finished
+/// updating its own state: a page that updates a signal just after a failed call must not
+/// find it already disposed. Several calls failing together go to sign-in once.
 pub fn expired() {
     set(None);
-    let here = here();
-    if !here.starts_with("/admin/connexion") {
-        router::navigate(&login_path(&here));
-    }
+    leptos::prelude::set_timeout(
+        || {
+            let here = here();
+            if !here.starts_with("/admin/connexion") {
+                router::navigate(&login_path(&here));
+            }
+        },
+        std::time::Duration::ZERO,
+    );
 }
 
 /// Sends to sign-in on a 401; passes the outcome on.

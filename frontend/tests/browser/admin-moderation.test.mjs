@@ -122,6 +122,17 @@ test('a moderator signs in and approves three new initiatives at once with the k
   assert.match(await page.locator('.moderation__lot').textContent(), /3 éléments sélectionnés/);
   assert.equal(await page.locator('.moderation__element--choisi').count(), 3);
   await checkA11y(page, 'the moderation queue with a selection');
+  // o opens the current item: its whole content and a small map of its place.
+  const current = page.locator(`#moderation-element-${count - 1}`);
+  await page.keyboard.press('o');
+  await current.locator('.moderation__detail').waitFor();
+  assert.match(await current.locator('.moderation__contenu').textContent(), /Commune/);
+  await current.getByRole('region', { name: 'Carte de l’emplacement proposé' }).waitFor();
+  await page.waitForFunction(
+    (id) => document.querySelector(`#${id} .carte-leaflet .leaflet-overlay-pane path`),
+    `moderation-element-${count - 1}`,
+  );
+  await checkA11y(page, 'an item opened, with its map');
   await page.keyboard.press('a');
   await page.locator('#moderation-annonce', { hasText: '3 éléments approuvés.' }).waitFor();
   for (const title of titles) {
@@ -243,7 +254,7 @@ test('a session that ends while a reason is half-typed sends to sign-in and back
   await page.waitForURL(/\/admin$/);
   await page.locator('main h1', { hasText: 'Accueil de la console' }).waitFor();
   // The home page counts the queues, as links to them.
-  const queueLink = page.getByRole('link', { name: /^Nouvelles initiatives\u00a0: \d+ éléments? en attente$/ });
+  const queueLink = page.getByRole('link', { name: /^Nouvelles initiatives\s*: \d+ éléments? en attente$/ });
   await queueLink.waitFor();
   await checkA11y(page, 'the console home of a moderator');
   await queueLink.click();
@@ -251,7 +262,9 @@ test('a session that ends while a reason is half-typed sends to sign-in and back
 
   const item = itemOf(page, title);
   await item.waitFor();
-  await item.getByRole('button', { name: 'Refuser' }).click();
+  // With the keyboard (a hovered button would be caught mid-transition by axe).
+  await item.getByRole('button', { name: 'Refuser' }).focus();
+  await page.keyboard.press('Enter');
   const reason = item.getByLabel('Motif du refus');
   await reason.waitFor();
   assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'SELECT');
