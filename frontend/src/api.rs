@@ -126,6 +126,28 @@ pub async fn put<B: Serialize, T: DeserializeOwned>(
     parse(&send(Method::Put, url, Some(body), headers).await?)
 }
 
+/// `PATCH url` with a JSON body and extra headers → `T`.
+pub async fn patch<B: Serialize, T: DeserializeOwned>(
+    url: &str,
+    body: &B,
+    headers: &[(&str, &str)],
+) -> Result<T, ApiError> {
+    let body = serde_json::to_string(body).map_err(|_| ApiError::InvalidBody)?;
+    parse(&send(Method::Patch, url, Some(body), headers).await?)
+}
+
+/// `POST url` with a JSON body and extra headers, for routes that answer `204 No Content`.
+pub async fn post_no_content<B: Serialize>(
+    url: &str,
+    body: &B,
+    headers: &[(&str, &str)],
+) -> Result<(), ApiError> {
+    let body = serde_json::to_string(body).map_err(|_| ApiError::InvalidBody)?;
+    send(Method::Post, url, Some(body), headers)
+        .await
+        .map(|_| ())
+}
+
 /// `DELETE url` with extra headers, for routes that answer `204 No Content`.
 pub async fn delete_no_content(url: &str, headers: &[(&str, &str)]) -> Result<(), ApiError> {
     send(Method::Delete, url, None, headers).await.map(|_| ())
@@ -136,6 +158,7 @@ enum Method {
     Get,
     Post,
     Put,
+    Patch,
     Delete,
 }
 
@@ -156,6 +179,7 @@ async fn send(
         Method::Get => Request::get(url),
         Method::Post => Request::post(url),
         Method::Put => Request::put(url),
+        Method::Patch => Request::patch(url),
         Method::Delete => Request::delete(url),
     }
     .header("Accept", "application/json");

@@ -38,9 +38,11 @@ pub fn App() -> impl IntoView {
     };
     // The map needs the whole width; text pages keep a readable line length.
     let main_class = move || match route.get() {
-        Route::Carte => "conteneur conteneur--large",
+        Route::Carte | Route::Admin(_) => "conteneur conteneur--large",
         _ => "conteneur",
     };
+    // The staff console has its own menu (`crate::admin::shell`), by role.
+    let public_menu = move || (!route.with(Route::is_admin)).then(|| view! { <Menu route=route/> });
 
     view! {
         <a class="lien-evitement" href=format!("#{MAIN_ID}")>{t.skip_link}</a>
@@ -50,7 +52,7 @@ pub fn App() -> impl IntoView {
                     <span class="marque__nom">{t.site_name}</span>
                     <span class="marque__devise">{t.tagline}</span>
                 </a>
-                <Menu route=route/>
+                {public_menu}
             </div>
         </header>
         <main

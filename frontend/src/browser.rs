@@ -25,6 +25,26 @@ pub fn storage_remove(key: &str) {
     }
 }
 
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok()?
+}
+
+/// The text under `key` in `sessionStorage` (this tab only, gone when it closes).
+pub fn session_get(key: &str) -> Option<String> {
+    session_storage()?.get_item(key).ok()?
+}
+
+/// Stores `value` under `key` in `sessionStorage`; `false` when it could not.
+pub fn session_set(key: &str, value: &str) -> bool {
+    session_storage().is_some_and(|s| s.set_item(key, value).is_ok())
+}
+
+pub fn session_remove(key: &str) {
+    if let Some(storage) = session_storage() {
+        let _ = storage.remove_item(key);
+    }
+}
+
 /// Sets `document.title`.
 pub fn set_title(title: &str) {
     if let Some(document) = web_sys::window().and_then(|w| w.document()) {

@@ -7,8 +7,10 @@
 //! - [`i18n`]: every string shown, one catalogue per area;
 //! - [`format`]: French dates and numbers;
 //! - [`api`]: typed calls to `/api/v1`;
-//! - [`pages`]: one module per area of the site.
+//! - [`pages`]: one module per area of the site;
+//! - [`admin`]: the staff console (`/admin`), its own lazy area.
 
+pub mod admin;
 pub mod api;
 pub mod app;
 pub mod browser;

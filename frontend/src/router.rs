@@ -32,6 +32,10 @@ pub enum Route {
     NewProposal,
     /// `/propositions/{id}`
     Proposal(String),
+    /// `/admin` and below: the staff console (`crate::admin`), with the path after
+    /// `/admin/` (`""` for `/admin`, `moderation`, `connexion`…). The console parses it
+    /// itself, so that its pages are added without touching this router.
+    Admin(String),
     NotFound,
 }
 
@@ -66,6 +70,7 @@ impl Route {
             ["propositions"] => Route::Proposals,
             ["propositions", "nouvelle"] => Route::NewProposal,
             ["propositions", id] => Route::Proposal((*id).to_owned()),
+            ["admin", rest @ ..] => Route::Admin(rest.join("/")),
             _ => Route::NotFound,
         }
     }
@@ -86,6 +91,14 @@ impl Route {
             Route::Proposals => "/propositions".to_owned(),
             Route::NewProposal => "/propositions/nouvelle".to_owned(),
             Route::Proposal(id) => format!("/propositions/{}", percent_encode(id)),
+            Route::Admin(rest) if rest.is_empty() => "/admin".to_owned(),
+            Route::Admin(rest) => format!(
+                "/admin/{}",
+                rest.split('/')
+                    .map(percent_encode)
+                    .collect::<Vec<_>>()
+                    .join("/")
+            ),
         }
     }
 
@@ -97,8 +110,13 @@ impl Route {
             Route::Actors | Route::Actor(_) => Some(Section::Actors),
             Route::Questionnaire(_) => Some(Section::Questionnaire),
             Route::Proposals | Route::NewProposal | Route::Proposal(_) => Some(Section::Proposals),
-            Route::NotFound => None,
+            Route::Admin(_) | Route::NotFound => None,
         }
+    }
+
+    /// Whether this page belongs to the staff console (its own frame, no public menu).
+    pub fn is_admin(&self) -> bool {
+        matches!(self, Route::Admin(_))
     }
 }
 
@@ -357,6 +375,9 @@ mod tests {
             ("/propositions", Route::Proposals),
             ("/propositions/nouvelle", Route::NewProposal),
             ("/propositions/p1", Route::Proposal("p1".into())),
+            ("/admin", Route::Admin(String::new())),
+            ("/admin/moderation", Route::Admin("moderation".into())),
+            ("/admin/connexion", Route::Admin("connexion".into())),
         ];
         for (path, route) in routes {
             assert_eq!(Route::parse(path), route, "{path}");

@@ -305,12 +305,53 @@ pub struct ModerationItemResponse {
     /// The proposal's content (kind `proposal`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proposal: Option<crate::ProposalContentResponse>,
+    /// For a revision (kind `initiative_revision`): the published content it would
+    /// replace, so that a moderator sees what changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<InitiativeContentResponse>,
 }
 
+/// Number of items waiting in each queue of the moderation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ModerationCountsResponse {
+    pub initiative: u64,
+    pub initiative_revision: u64,
+    pub actor: u64,
+    pub proposal: u64,
+}
+
+impl ModerationCountsResponse {
+    /// The count of `kind` (`initiative`, `initiative_revision`, `actor`, `proposal`).
+    pub fn of(&self, kind: &str) -> u64 {
+        match kind {
+            "initiative" => self.initiative,
+            "initiative_revision" => self.initiative_revision,
+            "actor" => self.actor,
+            "proposal" => self.proposal,
+            _ => 0,
+        }
+    }
+
+    /// Everything waiting, all queues together.
+    pub fn total(&self) -> u64 {
+        self.initiative + self.initiative_revision + self.actor + self.proposal
+    }
+}
+
+/// `GET /api/v1/admin/moderation?kind=&page=&per_page=`: one page of the queue (of one
+/// kind, or of every kind in the order initiatives, revisions, actors, proposals; oldest
+/// first within each kind).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ModerationQueueResponse {
     pub items: Vec<ModerationItemResponse>,
+    /// Items of the asked kind (or of every kind) over all pages.
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+    /// Items waiting in each queue, whatever the `kind` asked.
+    pub counts: ModerationCountsResponse,
 }
 
 /// Body of reject and request-changes: the message shown to the submitter.

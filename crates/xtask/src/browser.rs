@@ -11,6 +11,8 @@
 //! |---|---|
 //! | `SOLIDARITES_URL` | `http://127.0.0.1:<port>` |
 //! | `SOLIDARITES_STAFF_EMAIL`, `SOLIDARITES_STAFF_PASSWORD` | an `admin` account |
+//! | `SOLIDARITES_MODERATOR_EMAIL`, `SOLIDARITES_MODERATOR_PASSWORD` | a `moderator` account |
+//! | `SOLIDARITES_COMMITTEE_EMAIL`, `SOLIDARITES_COMMITTEE_PASSWORD` | a `committee` account |
 //! | `CHROMIUM_PATH` | the browser to drive |
 
 use std::fs;
@@ -45,6 +47,53 @@ Environment:
 /// Staff account of the test server.
 pub const STAFF_EMAIL: &str = "browser-tests@example.test";
 pub const STAFF_PASSWORD: &str = "mot-de-passe-des-tests-navigateur";
+
+/// A staff account the test server starts with.
+#[derive(Debug, Clone, Copy)]
+pub struct Account {
+    pub email: &'static str,
+    pub password: &'static str,
+    pub role: &'static str,
+    pub name: &'static str,
+    /// Prefix of the environment variables (`{env}_EMAIL`, `{env}_PASSWORD`) that pass it
+    /// to the tests.
+    pub env: &'static str,
+}
+
+/// One account per role the tests sign in with: an admin (for the API helpers), a
+/// moderator and a committee member (for the console's pages by role).
+pub const ACCOUNTS: [Account; 3] = [
+    Account {
+        email: STAFF_EMAIL,
+        password: STAFF_PASSWORD,
+        role: "admin",
+        name: "Tests navigateur",
+        env: "SOLIDARITES_STAFF",
+    },
+    Account {
+        email: "moderation-tests@example.test",
+        password: "mot-de-passe-de-la-moderation",
+        role: "moderator",
+        name: "Camille Modération",
+        env: "SOLIDARITES_MODERATOR",
+    },
+    Account {
+        email: "comite-tests@example.test",
+        password: "mot-de-passe-du-comite-de-pilotage",
+        role: "committee",
+        name: "Dominique Comité",
+        env: "SOLIDARITES_COMMITTEE",
+    },
+];
+
+/// Passes every account of [`ACCOUNTS`] to `cmd` in its environment variables.
+pub fn account_env(cmd: &mut Command) -> &mut Command {
+    for account in ACCOUNTS {
+        cmd.env(format!("{}_EMAIL", account.env), account.email)
+            .env(format!("{}_PASSWORD", account.env), account.password);
+    }
+    cmd
+}
 const TEST_DIR: &str = "frontend/tests/browser";
 
 pub fn run(args: &[String]) -> Result<()> {
@@ -166,14 +215,13 @@ fn run_tests(root: &Path, binary: &Path, chromium: &Path, files: &[PathBuf]) -> 
         files.len(),
         server.url
     ));
-    let status = Command::new("node")
-        .current_dir(root)
+    let mut node = Command::new("node");
+    node.current_dir(root)
         .args(["--test", "--test-concurrency=1", "--test-reporter=spec"])
         .args(&files)
         .env("SOLIDARITES_URL", &server.url)
-        .env("SOLIDARITES_STAFF_EMAIL", STAFF_EMAIL)
-        .env("SOLIDARITES_STAFF_PASSWORD", STAFF_PASSWORD)
-        .env("CHROMIUM_PATH", chromium)
+        .env("CHROMIUM_PATH", chromium);
+    let status = account_env(&mut node)
         .status()
         .context("cannot run `node` (is Node.js installed?)")?;
     if !status.success() {
@@ -249,7 +297,9 @@ impl TestServer {
         } else {
             util::run(solidarites().arg("migrate"))?;
         }
-        create_staff(&mut solidarites())?;
+        for account in ACCOUNTS {
+            create_staff(&mut solidarites(), &account)?;
+        }
 
         let port = free_port()?;
         let log = dir.join("server.log");
@@ -327,16 +377,16 @@ fn unix_nanos() -> u128 {
 }
 
 /// `solidarites users create` with the password on standard input.
-fn create_staff(cmd: &mut Command) -> Result<()> {
+fn create_staff(cmd: &mut Command, account: &Account) -> Result<()> {
     cmd.args([
         "users",
         "create",
         "--email",
-        STAFF_EMAIL,
+        account.email,
         "--role",
-        "admin",
+        account.role,
         "--name",
-        "Tests navigateur",
+        account.name,
     ])
     .stdin(Stdio::piped())
     .stdout(Stdio::null());
@@ -345,7 +395,7 @@ fn create_staff(cmd: &mut Command) -> Result<()> {
         .spawn()
         .context("cannot run `solidarites users create`")?;
     if let Some(mut stdin) = child.stdin.take() {
-        writeln!(stdin, "{STAFF_PASSWORD}")?;
+        writeln!(stdin, "{}", account.password)?;
     }
     let status = child.wait()?;
     if !status.success() {

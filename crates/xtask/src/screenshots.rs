@@ -3,7 +3,7 @@
 
 use anyhow::{bail, Context, Result};
 
-use crate::browser::{self, Seed, TestServer, STAFF_EMAIL, STAFF_PASSWORD};
+use crate::browser::{self, Seed, TestServer};
 use crate::{frontend, util};
 
 pub const HELP: &str = "\
@@ -27,13 +27,12 @@ pub fn run(args: &[String]) -> Result<()> {
     let binary = browser::server_binary(&root, true)?;
     let server = TestServer::start(&root, &binary, Seed::Demo)?;
     util::step(&format!("screenshots of {}", server.url));
-    let status = std::process::Command::new("node")
-        .current_dir(&root)
+    let mut node = std::process::Command::new("node");
+    node.current_dir(&root)
         .arg("frontend/tests/browser/screenshots.mjs")
         .env("SOLIDARITES_URL", &server.url)
-        .env("SOLIDARITES_STAFF_EMAIL", STAFF_EMAIL)
-        .env("SOLIDARITES_STAFF_PASSWORD", STAFF_PASSWORD)
-        .env("CHROMIUM_PATH", chromium)
+        .env("CHROMIUM_PATH", chromium);
+    let status = browser::account_env(&mut node)
         .status()
         .context("cannot run `node` (is Node.js installed?)")?;
     if !status.success() {

@@ -9,6 +9,7 @@
 //! Dates and numbers are written by [`crate::format`].
 
 pub mod actors;
+pub mod admin;
 pub mod carte;
 pub mod common;
 pub mod home;

@@ -23,6 +23,7 @@ pub async fn view(route: Route) -> AnyView {
         Route::Actors | Route::Actor(_) => area_actors(route).await,
         Route::Questionnaire(id) => area_questionnaire(id).await,
         Route::Proposals | Route::NewProposal | Route::Proposal(_) => area_proposals(route).await,
+        Route::Admin(path) => area_admin(path).await,
     }
 }
 
@@ -62,4 +63,10 @@ fn area_proposals(route: Route) -> AnyView {
         Route::Proposal(id) => view! { <super::proposals::ProposalPage id=id/> }.into_any(),
         _ => view! { <super::proposals::ProposalsPage/> }.into_any(),
     }
+}
+
+/// The staff console (`/admin/…`): residents never load it.
+#[lazy]
+fn area_admin(path: String) -> AnyView {
+    view! { <crate::admin::AdminApp path=path/> }.into_any()
 }

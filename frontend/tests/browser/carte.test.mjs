@@ -97,7 +97,7 @@ test('an initiative submitted through the form shows its private edit link', asy
 test('once approved, the initiative is on the map and in the list of its theme, not under another theme', async () => {
   assert.ok(editLink, 'needs the submission of the previous test');
   const staff = await Staff.login();
-  const queue = await staff.get('/api/v1/admin/moderation');
+  const queue = await staff.get('/api/v1/admin/moderation?kind=initiative&per_page=200');
   assert.equal(queue.status, 200, JSON.stringify(queue.body));
   const item = queue.body.items.find((i) => i.kind === 'initiative' && i.title === TITLE);
   assert.ok(item, `${TITLE} is not in the moderation queue`);

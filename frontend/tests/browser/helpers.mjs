@@ -5,6 +5,10 @@
 //   SOLIDARITES_URL              http://127.0.0.1:<port>
 //   SOLIDARITES_STAFF_EMAIL      an admin account created with `solidarites users create`
 //   SOLIDARITES_STAFF_PASSWORD
+//   SOLIDARITES_MODERATOR_EMAIL  a moderator account, likewise
+//   SOLIDARITES_MODERATOR_PASSWORD
+//   SOLIDARITES_COMMITTEE_EMAIL  a committee (steering committee) account, likewise
+//   SOLIDARITES_COMMITTEE_PASSWORD
 //   CHROMIUM_PATH                /usr/bin/chromium unless told otherwise
 
 import assert from 'node:assert/strict';
@@ -17,6 +21,19 @@ const require = createRequire(import.meta.url);
 export const BASE_URL = process.env.SOLIDARITES_URL ?? '';
 const STAFF_EMAIL = process.env.SOLIDARITES_STAFF_EMAIL ?? '';
 const STAFF_PASSWORD = process.env.SOLIDARITES_STAFF_PASSWORD ?? '';
+
+/** The staff accounts of the test server, by role: `{ email, password }`. */
+export const ACCOUNTS = {
+  admin: { email: STAFF_EMAIL, password: STAFF_PASSWORD },
+  moderator: {
+    email: process.env.SOLIDARITES_MODERATOR_EMAIL ?? '',
+    password: process.env.SOLIDARITES_MODERATOR_PASSWORD ?? '',
+  },
+  committee: {
+    email: process.env.SOLIDARITES_COMMITTEE_EMAIL ?? '',
+    password: process.env.SOLIDARITES_COMMITTEE_PASSWORD ?? '',
+  },
+};
 
 if (!BASE_URL) {
   throw new Error(
@@ -157,11 +174,12 @@ export async function focusedLabel(page) {
 // Staff API (what moderators do in the back office), over HTTP with the session cookie.
 
 export class Staff {
-  static async login() {
+  /** Signs in through the API (the admin account unless told otherwise). */
+  static async login(account = ACCOUNTS.admin) {
     const response = await fetch(`${BASE_URL}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: STAFF_EMAIL, password: STAFF_PASSWORD }),
+      body: JSON.stringify({ email: account.email, password: account.password }),
     });
     const text = await response.text();
     assert.equal(response.status, 200, `staff sign-in failed: ${text}`);

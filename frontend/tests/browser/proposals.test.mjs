@@ -25,7 +25,7 @@ const RUN = `n${Date.now().toString(36)}`;
 const TITLE = `Un jardin partagé derrière la mairie (${RUN})`;
 
 async function pendingProposal(title) {
-  const queue = await staff.get('/api/v1/admin/moderation');
+  const queue = await staff.get('/api/v1/admin/moderation?kind=proposal&per_page=200');
   assert.equal(queue.status, 200, JSON.stringify(queue.body));
   return queue.body.items.find((item) => item.kind === 'proposal' && item.title === title);
 }

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
-import { BASE_URL, DESKTOP, PHONE, launchBrowser, newPage } from './helpers.mjs';
+import { ACCOUNTS, BASE_URL, DESKTOP, PHONE, launchBrowser, newPage } from './helpers.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const outDir = join(root, 'docs', 'screenshots');
@@ -50,12 +50,33 @@ const PAGES = [
   ...(proposalId ? [{ name: 'proposition', path: `/propositions/${proposalId}`, ready: '.frise' }] : []),
   { name: 'proposition-nouvelle', path: '/propositions/nouvelle' },
   { name: 'page-introuvable', path: '/page-qui-n-existe-pas' },
+  // The staff console: sign-in, then (signed in as the test admin) home and moderation.
+  { name: 'console-connexion', path: '/admin/connexion' },
+  { name: 'console-accueil', path: '/admin', setup: signIn, ready: '.console-files' },
+  { name: 'console-moderation', path: '/admin/moderation', ready: '.moderation__raccourcis' },
 ];
+
+/** Signs the page's browser context in as the test admin (the session cookie). */
+async function signIn(page) {
+  const response = await fetch(`${BASE_URL}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(ACCOUNTS.admin),
+  });
+  if (!response.ok) throw new Error(`sign-in: HTTP ${response.status}`);
+  const cookie = response.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .find((c) => c.startsWith('solidarites_session='));
+  const [name, value] = cookie.split('=');
+  await page.context().addCookies([{ name, value, url: BASE_URL }]);
+}
 
 const browser = await launchBrowser();
 for (const [suffix, viewport] of [['bureau', DESKTOP], ['telephone', PHONE]]) {
   const page = await newPage(browser, viewport);
-  for (const { name, path, ready, before } of PAGES) {
+  for (const { name, path, ready, before, setup } of PAGES) {
+    if (setup) await setup(page);
     await page.goto(path);
     await page.locator(ready ?? 'main h1').first().waitFor();
     await page.waitForLoadState('networkidle');

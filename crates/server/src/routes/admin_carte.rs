@@ -8,11 +8,12 @@ use serde_json::json;
 use solidarites_api_types::{
     ActorCharterRequest, BulkModerationRequest, BulkModerationResponse, CreateLabelRequest,
     CreateThemeRequest, GrantLabelRequest, LabelGrantResponse, LabelListResponse, LabelResponse,
-    ModerationItemResponse, ModerationMessageRequest, ModerationOutcomeResponse,
-    ModerationQueueResponse, ThemeResponse, UpdateThemeRequest,
+    ModerationCountsResponse, ModerationItemResponse, ModerationMessageRequest,
+    ModerationOutcomeResponse, ModerationQueueResponse, ThemeResponse, UpdateThemeRequest,
 };
 use uuid::Uuid;
 
+use super::carte_query::{invalid_query, single, Pairs};
 use super::initiatives::{actor_summary, content_of_draft, content_of_row};
 use crate::{
     auth::{Role, StaffUser},
@@ -23,7 +24,7 @@ use crate::{
         self, audit,
         carte_entities::{label, label_grant, theme},
         labels::GrantTarget,
-        moderation::{Decision, ModerationError, Outcome},
+        moderation::{Decision, ModerationError, Outcome, QueueKind},
     },
     submission::{invalid, parse_theme_color, FieldErrors},
 };
@@ -59,20 +60,89 @@ fn outcome_response(o: &Outcome) -> ModerationOutcomeResponse {
     }
 }
 
-/// Everything waiting for a moderator: new initiatives, changes of published ones, new
-/// actors, new proposals, oldest first within each kind.
+/// Default and largest page of `GET /api/v1/admin/moderation`.
+pub const MODERATION_DEFAULT_PER_PAGE: u64 = 50;
+pub const MODERATION_MAX_PER_PAGE: u64 = 200;
+
+/// `kind`, `page` and `per_page` of the moderation queue; every bad one named.
+fn parse_queue_query(pairs: &Pairs) -> Result<(Option<QueueKind>, u64, u64), ApiError> {
+    let mut errors = FieldErrors::new();
+    let kind = match single(pairs, "kind") {
+        None => None,
+        Some(raw) => match QueueKind::parse(raw) {
+            Some(kind) => Some(kind),
+            None => {
+                errors.insert(
+                    "kind".to_owned(),
+                    "Type inconnu : initiative, initiative_revision, actor ou proposal.".to_owned(),
+                );
+                None
+            }
+        },
+    };
+    let page = match single(pairs, "page").map(str::parse::<u64>) {
+        None => 1,
+        // Bounded so that the offset never overflows.
+        Some(Ok(p)) if (1..=1_000_000).contains(&p) => p,
+        Some(_) => {
+            errors.insert(
+                "page".to_owned(),
+                "Numéro de page invalide (de 1 à 1 000 000).".to_owned(),
+            );
+            1
+        }
+    };
+    let per_page = match single(pairs, "per_page").map(str::parse::<u64>) {
+        None => MODERATION_DEFAULT_PER_PAGE,
+        Some(Ok(p)) if (1..=MODERATION_MAX_PER_PAGE).contains(&p) => p,
+        Some(_) => {
+            errors.insert(
+                "per_page".to_owned(),
+                format!("Nombre par page invalide (de 1 à {MODERATION_MAX_PER_PAGE})."),
+            );
+            MODERATION_DEFAULT_PER_PAGE
+        }
+    };
+    if errors.is_empty() {
+        Ok((kind, page, per_page))
+    } else {
+        Err(invalid_query(errors))
+    }
+}
+
+/// What waits for a moderator — new initiatives, changes of published ones (with the
+/// published content they would replace), new actors, new proposals — one page at a time:
+/// of one `kind`, or of every kind in that order; oldest first within each kind. `counts`
+/// gives what waits in each queue.
 #[utoipa::path(get, path = "/api/v1/admin/moderation", tag = "moderation",
+    params(
+        ("kind" = Option<String>, Query, description = "initiative, initiative_revision, actor or proposal; default every kind"),
+        ("page" = Option<u64>, Query, description = "From 1, default 1"),
+        ("per_page" = Option<u64>, Query, description = "1 to 200, default 50")),
     responses((status = 200, body = ModerationQueueResponse),
               (status = 401, body = solidarites_api_types::ErrorResponse),
-              (status = 403, body = solidarites_api_types::ErrorResponse)))]
+              (status = 403, body = solidarites_api_types::ErrorResponse),
+              (status = 422, body = solidarites_api_types::ErrorResponse)))]
 #[get("/admin/moderation")]
 #[tracing::instrument(skip_all)]
 pub async fn get_moderation_queue(
     state: web::Data<AppState>,
     staff: StaffUser,
+    query: web::Query<Pairs>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Analyst)?;
-    let queue = storage::moderation::queue(&state.db).await?;
+    let (kind, page, per_page) = parse_queue_query(&query)?;
+    let counts = storage::moderation::counts(&state.db).await?;
+    let kinds: Vec<QueueKind> = kind.map_or_else(|| QueueKind::ALL.to_vec(), |k| vec![k]);
+    let total: u64 = kinds.iter().map(|k| counts.of(*k)).sum();
+    let queue = storage::moderation::queue_page(
+        &state.db,
+        &kinds,
+        &counts,
+        (page - 1) * per_page,
+        per_page,
+    )
+    .await?;
     let territory = state.territory.current();
     let actor_ids = queue
         .initiatives
@@ -92,6 +162,7 @@ pub async fn get_moderation_queue(
             content: Some(content_of_row(&territory, i)),
             actor: Some(actor_summary(actors.get(&i.actor_id))),
             proposal: None,
+            published: None,
         });
     }
     for (rev, i) in &queue.revisions {
@@ -106,6 +177,7 @@ pub async fn get_moderation_queue(
             content: Some(content_of_draft(&territory, &draft)),
             actor: Some(actor_summary(actors.get(&i.actor_id))),
             proposal: None,
+            published: Some(content_of_row(&territory, i)),
         });
     }
     for a in &queue.actors {
@@ -119,6 +191,7 @@ pub async fn get_moderation_queue(
             content: None,
             actor: Some(actor_summary(Some(a))),
             proposal: None,
+            published: None,
         });
     }
     for p in &queue.proposals {
@@ -132,9 +205,23 @@ pub async fn get_moderation_queue(
             content: None,
             actor: None,
             proposal: Some(super::proposals::content_of(&territory, p)),
+            published: None,
         });
     }
-    Ok(HttpResponse::Ok().json(ModerationQueueResponse { items }))
+    Ok(HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .json(ModerationQueueResponse {
+            items,
+            total,
+            page,
+            per_page,
+            counts: ModerationCountsResponse {
+                initiative: counts.initiatives,
+                initiative_revision: counts.revisions,
+                actor: counts.actors,
+                proposal: counts.proposals,
+            },
+        }))
 }
 
 fn required_message(body: &ModerationMessageRequest) -> Result<String, ApiError> {

@@ -5,8 +5,8 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, TransactionSession, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
 };
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -59,6 +59,157 @@ pub async fn queue(db: &impl ConnectionTrait) -> Result<ModerationQueue, sea_orm
         actors,
         proposals,
     })
+}
+
+/// The queues of the moderation, in the order a queue of every kind lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueKind {
+    /// New initiatives.
+    Initiative,
+    /// Changes of published initiatives.
+    Revision,
+    /// New actors.
+    Actor,
+    Proposal,
+}
+
+impl QueueKind {
+    pub const ALL: [QueueKind; 4] = [
+        QueueKind::Initiative,
+        QueueKind::Revision,
+        QueueKind::Actor,
+        QueueKind::Proposal,
+    ];
+
+    /// The API's name of the kind (`kind` of the items).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QueueKind::Initiative => "initiative",
+            QueueKind::Revision => "initiative_revision",
+            QueueKind::Actor => "actor",
+            QueueKind::Proposal => "proposal",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<QueueKind> {
+        QueueKind::ALL.into_iter().find(|k| k.as_str() == raw)
+    }
+}
+
+/// Number of items waiting in each queue.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct QueueCounts {
+    pub initiatives: u64,
+    pub revisions: u64,
+    pub actors: u64,
+    pub proposals: u64,
+}
+
+impl QueueCounts {
+    pub fn of(&self, kind: QueueKind) -> u64 {
+        match kind {
+            QueueKind::Initiative => self.initiatives,
+            QueueKind::Revision => self.revisions,
+            QueueKind::Actor => self.actors,
+            QueueKind::Proposal => self.proposals,
+        }
+    }
+}
+
+pub async fn counts(db: &impl ConnectionTrait) -> Result<QueueCounts, sea_orm::DbErr> {
+    Ok(QueueCounts {
+        initiatives: initiative::Entity::find()
+            .filter(initiative::Column::Status.eq(status::PENDING))
+            .count(db)
+            .await?,
+        revisions: initiative_revision::Entity::find()
+            .filter(initiative_revision::Column::Status.eq(status::PENDING))
+            .count(db)
+            .await?,
+        actors: actor::Entity::find()
+            .filter(actor::Column::Status.eq(status::PENDING))
+            .count(db)
+            .await?,
+        proposals: super::proposals::pending_count(db).await?,
+    })
+}
+
+/// One page of the queue: `limit` items from `offset`, over the queues of `kinds` taken one
+/// after the other (in the order given), oldest first within each. `counts` (from
+/// [`counts`]) tells which queues the page spans, so that only those are read.
+pub async fn queue_page(
+    db: &impl ConnectionTrait,
+    kinds: &[QueueKind],
+    counts: &QueueCounts,
+    offset: u64,
+    limit: u64,
+) -> Result<ModerationQueue, sea_orm::DbErr> {
+    let mut out = ModerationQueue::default();
+    let (mut offset, mut limit) = (offset, limit);
+    for kind in kinds {
+        let waiting = counts.of(*kind);
+        if limit == 0 {
+            break;
+        }
+        if offset >= waiting {
+            offset -= waiting;
+            continue;
+        }
+        let take = limit.min(waiting - offset);
+        match kind {
+            QueueKind::Initiative => {
+                out.initiatives = initiative::Entity::find()
+                    .filter(initiative::Column::Status.eq(status::PENDING))
+                    .order_by_asc(initiative::Column::UpdatedAt)
+                    .order_by_asc(initiative::Column::Id)
+                    .offset(offset)
+                    .limit(take)
+                    .all(db)
+                    .await?;
+            }
+            QueueKind::Revision => {
+                let revs = initiative_revision::Entity::find()
+                    .filter(initiative_revision::Column::Status.eq(status::PENDING))
+                    .order_by_asc(initiative_revision::Column::CreatedAt)
+                    .order_by_asc(initiative_revision::Column::Id)
+                    .offset(offset)
+                    .limit(take)
+                    .all(db)
+                    .await?;
+                let targets: std::collections::HashMap<Uuid, initiative::Model> =
+                    initiative::Entity::find()
+                        .filter(
+                            initiative::Column::Id
+                                .is_in(revs.iter().map(|r| r.initiative_id).collect::<Vec<_>>()),
+                        )
+                        .all(db)
+                        .await?
+                        .into_iter()
+                        .map(|i| (i.id, i))
+                        .collect();
+                out.revisions = revs
+                    .into_iter()
+                    .filter_map(|r| targets.get(&r.initiative_id).cloned().map(|i| (r, i)))
+                    .collect();
+            }
+            QueueKind::Actor => {
+                out.actors = actor::Entity::find()
+                    .filter(actor::Column::Status.eq(status::PENDING))
+                    .order_by_asc(actor::Column::CreatedAt)
+                    .order_by_asc(actor::Column::Id)
+                    .offset(offset)
+                    .limit(take)
+                    .all(db)
+                    .await?;
+            }
+            QueueKind::Proposal => {
+                out.proposals = super::proposals::pending_page(db, offset, take).await?;
+            }
+        }
+        offset = 0;
+        limit -= take;
+    }
+    Ok(out)
 }
 
 /// A moderation decision.

@@ -318,6 +318,30 @@ pub async fn pending(db: &impl ConnectionTrait) -> Result<Vec<proposal::Model>, 
         .await
 }
 
+/// Number of proposals waiting for moderation.
+pub async fn pending_count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    proposal::Entity::find()
+        .filter(proposal::Column::ModerationStatus.eq(moderation_status::PENDING))
+        .count(db)
+        .await
+}
+
+/// `limit` proposals waiting for moderation from `offset`, oldest first.
+pub async fn pending_page(
+    db: &impl ConnectionTrait,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<proposal::Model>, DbErr> {
+    proposal::Entity::find()
+        .filter(proposal::Column::ModerationStatus.eq(moderation_status::PENDING))
+        .order_by_asc(proposal::Column::CreatedAt)
+        .order_by_asc(proposal::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
 // ---------------------------------------------------------------------------------------
 // Supports
 

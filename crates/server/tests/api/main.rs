@@ -22,6 +22,7 @@ mod helpers;
 mod import;
 mod initiatives;
 mod locate;
+mod moderation_queue;
 mod multi_instance;
 mod paging;
 mod password_links;

@@ -1,0 +1,231 @@
+//! The staff console (`/admin/…`), one lazy area of the app (`pages::lazy::area_admin`):
+//! residents never download it.
+//!
+//! - [`session`]: who is signed in, and [`session::get`]/[`session::post`]… — the one place
+//!   that calls the staff API, with the CSRF header, sending to sign-in on a 401;
+//! - [`drafts`]: what is typed in console forms, kept in `sessionStorage` so that a sign-in
+//!   in the middle loses nothing;
+//! - [`shell`]: the frame of every console page (header with the person and
+//!   "Se déconnecter", the menu by role, the page);
+//! - one module per page.
+//!
+//! **Adding a page**: a [`Page`] variant (with its path in [`Page::parse`] and its view in
+//! [`Page::view`]), and a [`NAV`] entry when it belongs in the menu. The API's 403 stays the
+//! real guard: a page reached by URL without the role shows the API's message.
+
+pub mod drafts;
+pub mod home;
+pub mod login;
+pub mod moderation;
+pub mod session;
+pub mod shell;
+pub mod soon;
+
+use leptos::prelude::*;
+
+use crate::i18n::admin as i18n;
+
+/// Staff roles, in increasing order of rights (as the server's `auth::Role`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    Committee,
+    Analyst,
+    Moderator,
+    Admin,
+}
+
+impl Role {
+    /// The role of the API's `role` string; unknown roles get the fewest rights.
+    pub fn parse(role: &str) -> Role {
+        match role {
+            "admin" => Role::Admin,
+            "moderator" => Role::Moderator,
+            "analyst" => Role::Analyst,
+            _ => Role::Committee,
+        }
+    }
+
+    /// French name of the role.
+    pub fn label(self) -> &'static str {
+        let t = i18n::t();
+        match self {
+            Role::Committee => t.role_committee,
+            Role::Analyst => t.role_analyst,
+            Role::Moderator => t.role_moderator,
+            Role::Admin => t.role_admin,
+        }
+    }
+}
+
+/// An entry of the console's menu, shown to `min_role` and above.
+#[derive(Debug, Clone, Copy)]
+pub struct NavEntry {
+    pub label: fn() -> &'static str,
+    pub path: &'static str,
+    pub min_role: Role,
+}
+
+/// The console's menu, in order.
+pub const NAV: &[NavEntry] = &[
+    NavEntry {
+        label: || i18n::t().nav_home,
+        path: "/admin",
+        min_role: Role::Committee,
+    },
+    NavEntry {
+        label: || i18n::t().nav_moderation,
+        path: "/admin/moderation",
+        min_role: Role::Moderator,
+    },
+    NavEntry {
+        label: || i18n::t().nav_questionnaires,
+        path: "/admin/questionnaires",
+        min_role: Role::Analyst,
+    },
+    NavEntry {
+        label: || i18n::t().nav_assisted,
+        path: "/admin/saisie",
+        min_role: Role::Moderator,
+    },
+    NavEntry {
+        label: || i18n::t().nav_proposals,
+        path: "/admin/propositions",
+        min_role: Role::Committee,
+    },
+    NavEntry {
+        label: || i18n::t().nav_volunteers,
+        path: "/admin/benevoles",
+        min_role: Role::Moderator,
+    },
+    NavEntry {
+        label: || i18n::t().nav_admin,
+        path: "/admin/administration",
+        min_role: Role::Admin,
+    },
+    NavEntry {
+        label: || i18n::t().nav_results,
+        path: "/admin/resultats",
+        min_role: Role::Committee,
+    },
+];
+
+/// The menu entries `role` sees.
+pub fn nav_for(role: Role) -> impl Iterator<Item = &'static NavEntry> {
+    NAV.iter().filter(move |entry| role >= entry.min_role)
+}
+
+/// A page of the console.
+#[derive(Debug, Clone)]
+pub enum Page {
+    /// `/admin/connexion` (outside the frame: no session needed).
+    Login,
+    /// `/admin`
+    Home,
+    /// `/admin/moderation`
+    Moderation,
+    /// A menu entry whose page is still to come: its title and an API route that the
+    /// role needs (its 403 is shown to whoever lacks it).
+    Soon {
+        title: fn() -> &'static str,
+        probe: Option<&'static str>,
+    },
+    NotFound,
+}
+
+impl Page {
+    /// The page at `path`, the part of the URL path after `/admin/`.
+    pub fn parse(path: &str) -> Page {
+        match path.trim_matches('/') {
+            "" => Page::Home,
+            "connexion" => Page::Login,
+            "moderation" => Page::Moderation,
+            "questionnaires" => Page::Soon {
+                title: || i18n::t().nav_questionnaires,
+                probe: Some("/api/v1/admin/questionnaires"),
+            },
+            "saisie" => Page::Soon {
+                title: || i18n::t().nav_assisted,
+                probe: Some("/api/v1/admin/volunteers"),
+            },
+            "propositions" => Page::Soon {
+                title: || i18n::t().nav_proposals,
+                probe: Some("/api/v1/admin/proposals"),
+            },
+            "benevoles" => Page::Soon {
+                title: || i18n::t().nav_volunteers,
+                probe: Some("/api/v1/admin/volunteers"),
+            },
+            "administration" => Page::Soon {
+                title: || i18n::t().nav_admin,
+                probe: Some("/api/v1/admin/users"),
+            },
+            "resultats" => Page::Soon {
+                title: || i18n::t().nav_results,
+                probe: None,
+            },
+            _ => Page::NotFound,
+        }
+    }
+
+    /// The page's content, inside the frame.
+    pub fn view(self) -> AnyView {
+        match self {
+            Page::Login => view! { <login::LoginPage/> }.into_any(),
+            Page::Home => view! { <home::HomePage/> }.into_any(),
+            Page::Moderation => view! { <moderation::ModerationPage/> }.into_any(),
+            Page::Soon { title, probe } => {
+                view! { <soon::SoonPage title=title() probe=probe/> }.into_any()
+            }
+            Page::NotFound => view! { <soon::ConsoleNotFound/> }.into_any(),
+        }
+    }
+}
+
+/// The console at `path` (after `/admin/`): sign-in alone, any other page in the frame.
+#[component]
+pub fn AdminApp(path: String) -> impl IntoView {
+    match Page::parse(&path) {
+        Page::Login => Page::Login.view(),
+        page => view! { <shell::AdminLayout page=page/> }.into_any(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_are_ordered_and_parsed() {
+        assert!(Role::Committee < Role::Analyst);
+        assert!(Role::Moderator < Role::Admin);
+        assert_eq!(Role::parse("moderator"), Role::Moderator);
+        assert_eq!(Role::parse("inconnu"), Role::Committee);
+    }
+
+    #[test]
+    fn a_committee_member_sees_no_raw_data_volunteers_or_accounts() {
+        let paths: Vec<&str> = nav_for(Role::Committee).map(|e| e.path).collect();
+        assert_eq!(
+            paths,
+            ["/admin", "/admin/propositions", "/admin/resultats"],
+            "committee menu"
+        );
+        assert_eq!(nav_for(Role::Admin).count(), NAV.len());
+        assert!(!nav_for(Role::Moderator).any(|e| e.path == "/admin/administration"));
+    }
+
+    #[test]
+    fn pages_are_found_by_path() {
+        assert!(matches!(Page::parse(""), Page::Home));
+        assert!(matches!(Page::parse("connexion"), Page::Login));
+        assert!(matches!(Page::parse("moderation/"), Page::Moderation));
+        assert!(matches!(Page::parse("nimportequoi"), Page::NotFound));
+        assert!(matches!(
+            Page::parse("benevoles"),
+            Page::Soon {
+                probe: Some("/api/v1/admin/volunteers"),
+                ..
+            }
+        ));
+    }
+}
