@@ -218,3 +218,97 @@ async fn every_admin_route_checks_the_session_and_the_role() {
     })
     .await;
 }
+
+/// The handlers the router registers (`.service(module::handler)` in `routes/mod.rs`) and
+/// those the OpenAPI document describes (`paths(super::module::handler, …)`).
+fn registered_and_documented() -> (
+    std::collections::BTreeSet<String>,
+    std::collections::BTreeSet<String>,
+) {
+    let router = include_str!("../../src/routes/mod.rs");
+    let openapi = include_str!("../../src/routes/openapi.rs");
+    let registered = router
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix(".service("))
+        .filter_map(|l| l.strip_suffix(')'))
+        .filter(|l| l.contains("::") && !l.contains('('))
+        .map(str::to_owned)
+        .collect();
+    let paths = &openapi
+        [openapi.find("paths(").unwrap() + "paths(".len()..openapi.find("components(").unwrap()];
+    let documented = paths
+        .split(',')
+        .filter_map(|l| l.trim().strip_prefix("super::"))
+        .map(|l| l.trim_end_matches(')').trim().to_owned())
+        .collect();
+    (registered, documented)
+}
+
+/// A route cannot be served undocumented, and a staff route cannot be documented without
+/// declaring its access in [`ADMIN_ROUTES`], which the matrix above then checks for every
+/// role: adding a route without saying who may use it fails here.
+#[tokio::test]
+async fn every_route_the_router_serves_is_documented_and_every_staff_route_declares_its_access() {
+    let (registered, documented) = registered_and_documented();
+    assert!(registered.len() > 50, "{registered:?}");
+    let undocumented: Vec<&String> = registered
+        .iter()
+        .filter(|h| !documented.contains(*h) && h.as_str() != "openapi::get_openapi")
+        .collect();
+    assert!(
+        undocumented.is_empty(),
+        "served but not in the OpenAPI document: {undocumented:?}"
+    );
+    let unserved: Vec<&String> = documented
+        .iter()
+        .filter(|h| !registered.contains(*h))
+        .collect();
+    assert!(
+        unserved.is_empty(),
+        "documented but not served: {unserved:?}"
+    );
+
+    use utoipa::OpenApi;
+    let doc = solidarites_server::routes::ApiDoc::openapi();
+    let normalise = |path: &str| -> String {
+        let path = path.split('?').next().unwrap_or(path);
+        path.split('/')
+            .map(|s| if s.starts_with('{') { "{id}" } else { s })
+            .collect::<Vec<_>>()
+            .join("/")
+    };
+    let declared: std::collections::BTreeSet<(String, String)> = ADMIN_ROUTES
+        .iter()
+        .map(|(m, p, _)| ((*m).to_owned(), normalise(p)))
+        .collect();
+    let mut missing = Vec::new();
+    let mut staff_operations = 0;
+    for (path, item) in &doc.paths.paths {
+        if !path.starts_with("/api/v1/admin") {
+            continue;
+        }
+        for (method, operation) in [
+            ("GET", &item.get),
+            ("POST", &item.post),
+            ("PUT", &item.put),
+            ("PATCH", &item.patch),
+            ("DELETE", &item.delete),
+        ] {
+            if operation.is_some() {
+                staff_operations += 1;
+                if !declared.contains(&(method.to_owned(), normalise(path))) {
+                    missing.push(format!("{method} {path}"));
+                }
+            }
+        }
+    }
+    assert!(
+        staff_operations >= declared.len(),
+        "{staff_operations} < {}",
+        declared.len()
+    );
+    assert!(
+        missing.is_empty(),
+        "staff routes without a declared access: {missing:?}"
+    );
+}
