@@ -12,6 +12,7 @@ mod m20261122_000003_create_carte;
 mod m20261122_000004_questionnaires;
 mod m20261122_000005_proposals;
 mod m20261122_000006_results;
+mod m20261206_200000_results_key;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_questionnaires::Migration),
             Box::new(m20261122_000005_proposals::Migration),
             Box::new(m20261122_000006_results::Migration),
+            Box::new(m20261206_200000_results_key::Migration),
         ]
     }
 }

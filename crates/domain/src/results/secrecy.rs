@@ -740,6 +740,15 @@ impl Graph {
                 self.hide(cell, &mut queue);
             }
         }
+        // Those hidden zeros call for no secondary suppression: in a
+        // perturbed view every visible value carries its own noise, so a
+        // subtraction tells a hidden zero only within ±2 per term, never
+        // exactly (and hiding a partner beside every zero would empty
+        // filtered views). Hidden counts of 1 to k − 1 get the usual
+        // secondary suppression and audit.
+        if self.perturbed {
+            queue.retain(|&cell| self.truth[cell] != 0);
+        }
         let mut queued = vec![false; relations];
         let mut work: VecDeque<usize> = VecDeque::new();
         loop {
@@ -865,7 +874,8 @@ impl Graph {
             }
             rows.push((pivot, v, combination));
         }
-        for node in (0..self.node_count).filter(|&n| self.hidden[cell(n)]) {
+        let soft = |n: usize| self.perturbed && self.truth[cell(n)] == 0;
+        for node in (0..self.node_count).filter(|&n| self.hidden[cell(n)] && !soft(n)) {
             // The hidden group's vector, minus its part in the span.
             let target = vector(node);
             let mut residue = target.clone();
