@@ -292,10 +292,15 @@ pub fn protect_levels(tables: &[ResultsTable], k: u32) -> Vec<SecretTable> {
 /// cell keys (the same tables from
 /// [`aggregate_levels_keys`](super::aggregate_levels_keys)): every count is
 /// published perturbed ([`perturb_count`]), then the rules of
-/// [`protect_levels`] apply, primary suppression on the **true** counts
-/// (a true count of 1 to `k − 1` is secret whatever its perturbed value)
-/// and secondary suppression and the audit on the published ones. The
-/// tables say [`SecretTable::perturbed`].
+/// [`protect_levels`] apply, primary suppression on the **true** counts:
+/// a true count of 0 to `k − 1` is secret whatever its perturbed value,
+/// zeros included (an exact zero of a filtered view beside the exact
+/// unfiltered view would say who is not in a cell), except the zeros the
+/// filter makes by definition (options it excludes, the no-answer cell of a
+/// filtered question). Hidden counts of 1 to `k − 1` get secondary
+/// suppression and the audit; hidden zeros do not (a subtraction of
+/// perturbed values tells them only within the noise). The tables say
+/// [`SecretTable::perturbed`].
 ///
 /// Why: each view is protected on its own, and a filtered view beside the
 /// unfiltered one (or beside another filter) would let a reader subtract.
