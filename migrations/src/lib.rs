@@ -14,6 +14,7 @@ mod m20261122_000005_proposals;
 mod m20261122_000006_results;
 mod m20261206_000001_site_settings;
 mod m20261206_000002_password_tokens;
+mod m20261206_200000_results_key;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000006_results::Migration),
             Box::new(m20261206_000001_site_settings::Migration),
             Box::new(m20261206_000002_password_tokens::Migration),
+            Box::new(m20261206_200000_results_key::Migration),
         ]
     }
 }

@@ -177,6 +177,14 @@ pub struct ResultsResponse {
     pub level: String,
     /// The secrecy threshold: counts from 1 to `k - 1` are secret.
     pub k: u32,
+    /// Whether the counts are perturbed: true for every filtered view (any `channel`,
+    /// `age`, `household` or `filter`). Each visible count is then its true value plus a
+    /// noise of −2 to +2 fixed by the set of respondents it counts (the same on every
+    /// request), zero stays zero, counts under `k` (zeros included, except those the
+    /// filter makes by definition) are secret, and shares and rates are computed from
+    /// the perturbed counts. Show "valeurs perturbées". The unfiltered view is exact.
+    #[serde(default)]
+    pub perturbed: bool,
     pub filter: ResultsFilterResponse,
     pub questions: Vec<ResultQuestionSchema>,
     /// One per commune or zone (empty at the territory level).

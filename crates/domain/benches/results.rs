@@ -18,8 +18,8 @@ use solidarites_domain::demo::demo_communes;
 use solidarites_domain::questionnaire::{AnswerValue, ValidatedAnswers};
 use solidarites_domain::results::zones::{assign_by_polygons, parse_zones_geojson};
 use solidarites_domain::results::{
-    aggregate, aggregate_levels, protect_levels, AnswerFilter, Channel, Dataset, Filter, Grouping,
-    ResultsSchema, ZoneLevel, ZoneMapping, DEFAULT_K,
+    aggregate, aggregate_levels, protect_levels, protect_view, AnswerFilter, Channel, Dataset,
+    Filter, Grouping, ResultsSchema, ZoneLevel, ZoneMapping, DEFAULT_K,
 };
 use solidarites_domain::{landes_template, parse_communes_geojson, Commune};
 
@@ -294,6 +294,18 @@ fn benches(c: &mut Criterion) {
         let tables = aggregate_levels(dataset, communes, &zone_refs, &not_helped_seniors);
         protect_levels(&tables.expect("valid filter"), DEFAULT_K)
     });
+    cpu_time("served view, filter, perturbed (protect_view)", 30, || {
+        protect_view(
+            dataset,
+            communes,
+            &zone_refs,
+            &not_helped_seniors,
+            DEFAULT_K,
+        )
+    });
+    cpu_time("served view, unfiltered (protect_view, exact)", 30, || {
+        protect_view(dataset, communes, &zone_refs, &Filter::default(), DEFAULT_K)
+    });
     cpu_time("full rebuild from stored JSON", 2, || {
         rebuild(&campaign.schema, communes.len(), &campaign.stored)
     });
@@ -334,6 +346,21 @@ fn benches(c: &mut Criterion) {
             protect_levels(&tables, DEFAULT_K)
         });
     });
+    group.bench_function(
+        "served view perturbed (protect_view), filter aide=no and age 60+",
+        |b| {
+            b.iter(|| {
+                protect_view(
+                    dataset,
+                    communes,
+                    &zone_refs,
+                    &not_helped_seniors,
+                    DEFAULT_K,
+                )
+                .expect("valid filter")
+            });
+        },
+    );
     let tables =
         aggregate_levels(dataset, communes, &zone_refs, &not_helped_seniors).expect("valid filter");
     group.bench_function("secrecy only, filter aide=no and age 60+", |b| {

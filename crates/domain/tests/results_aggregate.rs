@@ -591,7 +591,7 @@ fn positions_outside_the_territory_count_as_unassigned() {
 }
 
 #[test]
-fn landes_rows_take_under_thirty_bytes() {
+fn landes_rows_take_thirty_two_bytes() {
     let themes: Vec<(String, String)> = (0..15)
         .map(|i| (format!("theme-{i}"), format!("Thème {i}")))
         .collect();
@@ -610,9 +610,10 @@ fn landes_rows_take_under_thirty_bytes() {
     for i in 0..10_000 {
         data.push(Some(i % 330), Channel::Web, &row);
     }
-    // 4 (commune) + 1 (channel) + 15 scales + 1 per yes/no and single choice
-    // (5) + 2 (16-bit mask of 15 themes and "other") + 1 (8-bit mask).
-    assert_eq!(data.heap_bytes(), 10_000 * 28);
+    // 4 (commune) + 1 (channel) + 4 (record key) + 15 scales + 1 per yes/no
+    // and single choice (5) + 2 (16-bit mask of 15 themes and "other") + 1
+    // (8-bit mask).
+    assert_eq!(data.heap_bytes(), 10_000 * 32);
     let table = aggregate(&data, &[], Grouping::Territory, &Filter::default()).unwrap();
     assert_eq!(q(&table, "territoire", "gravite_theme_1").3, Some(3.0));
 }

@@ -10,6 +10,12 @@
 //! Protected tables are kept for the last few (campaign, filter) pairs: a request is
 //! answered from them at once while a background task brings them up to date with the
 //! answers that arrived since (stale-while-revalidate, see [`ResultsCache::protected`]).
+//!
+//! Every view is protected by [`protect_view`]: the unfiltered view exact, a filtered view
+//! perturbed by cell keys. Each answer's record key is HMAC-SHA-256 of its response id
+//! under the installation's secret (table `results_key`, written once), so a view gives
+//! the same figures on every request and every instance, and nobody without the secret
+//! can compute the noise.
 
 use std::{
     collections::{BTreeMap, HashMap},
@@ -18,12 +24,14 @@ use std::{
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
+use hmac::{Hmac, Mac};
+use rand::RngCore;
 use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sha2::Sha256;
 use solidarites_domain::{
     results::{
-        aggregate_levels,
         gaps::{GapTerritory, Offer},
-        protect_levels,
+        protect_view,
         zones::ZoneAssignment,
         Channel, Dataset, Filter, ResultsSchema, SecretTable, ZoneLevel, ZoneMapping,
     },
@@ -67,6 +75,40 @@ pub struct CampaignData {
     pub dataset: Dataset,
     /// Arrival number of the last answer in `dataset`.
     pub last_seq: i64,
+    /// Derives each answer's record key (never published).
+    keys: RecordKeys,
+}
+
+/// Record keys of answers: the first 32 bits of HMAC-SHA-256(secret, response id).
+#[derive(Clone)]
+pub struct RecordKeys {
+    mac: Hmac<Sha256>,
+}
+
+impl std::fmt::Debug for RecordKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RecordKeys(..)")
+    }
+}
+
+impl RecordKeys {
+    /// Keys under the installation's secret, stored on first use.
+    pub async fn load(db: &impl ConnectionTrait) -> anyhow::Result<RecordKeys> {
+        let mut fresh = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut fresh);
+        let secret = storage::answers::record_key_secret(db, &hex::encode(fresh)).await?;
+        let mac = <Hmac<Sha256> as Mac>::new_from_slice(secret.as_bytes())
+            .context("record key secret")?;
+        Ok(RecordKeys { mac })
+    }
+
+    /// The record key of the answer `response_id`.
+    pub fn key(&self, response_id: &str) -> u32 {
+        let mut mac = self.mac.clone();
+        mac.update(response_id.as_bytes());
+        let digest = mac.finalize().into_bytes();
+        u32::from_le_bytes([digest[0], digest[1], digest[2], digest[3]])
+    }
 }
 
 /// The zone levels imported, as mappings over the current territory.
@@ -178,7 +220,7 @@ impl ResultsCache {
                 loop {
                     for row in &batch {
                         if row.seq > data.last_seq {
-                            push_row(&mut data.dataset, &positions, row)?;
+                            push_row(&mut data.dataset, &positions, &data.keys, row)?;
                             data.last_seq = row.seq;
                         }
                     }
@@ -333,15 +375,16 @@ impl ResultsCache {
                 )));
             };
             let mapping_refs: Vec<&ZoneMapping> = zones.mappings.iter().collect();
-            let tables = aggregate_levels(
+            let tables = protect_view(
                 &current.dataset,
                 territory.index.communes(),
                 &mapping_refs,
                 &filter,
+                k,
             )
             .map_err(ResultsError::Filter)?;
             Ok(ProtectedResults {
-                tables: protect_levels(&tables, k),
+                tables,
                 answers: current.dataset.len(),
             })
         })
@@ -474,14 +517,16 @@ pub fn commune_positions(territory: &LoadedTerritory) -> HashMap<&str, u32> {
 fn push_row(
     dataset: &mut Dataset,
     positions: &HashMap<&str, u32>,
+    keys: &RecordKeys,
     row: &storage::answers::StoredAnswer,
 ) -> anyhow::Result<()> {
     let channel = Channel::parse(&row.channel).unwrap_or(Channel::Web);
     dataset
-        .push_stored_str(
+        .push_stored_str_keyed(
             positions.get(row.commune_code.as_str()).copied(),
             channel,
             &row.answers,
+            keys.key(&row.id),
         )
         .with_context(|| format!("stored answers of response {} are invalid", row.id))
 }
@@ -511,11 +556,12 @@ pub async fn rebuild(
     let expected = storage::answers::last_seq(db, &campaign.id).await?;
     dataset.reserve(usize::try_from(expected).unwrap_or(0));
     let positions = commune_positions(territory);
+    let keys = RecordKeys::load(db).await?;
     let mut last_seq = 0;
     loop {
         let page = storage::answers::after_seq(db, &campaign.id, last_seq, REBUILD_PAGE).await?;
         for row in &page {
-            push_row(&mut dataset, &positions, row)?;
+            push_row(&mut dataset, &positions, &keys, row)?;
             last_seq = row.seq;
         }
         if (page.len() as u64) < REBUILD_PAGE {
@@ -528,6 +574,7 @@ pub async fn rebuild(
         definition,
         dataset,
         last_seq,
+        keys,
     })
 }
 

@@ -164,6 +164,27 @@ impl Counters {
 /// position, then a bucket for rows without a commune, then a last bucket
 /// for the rows the filter drops (counted and ignored: no branch per row).
 pub(super) fn accumulate(dataset: &Dataset, layout: &Layout, filter: &CompiledFilter) -> Counters {
+    accumulate_with(dataset, layout, filter, false)
+}
+
+/// [`accumulate`] adding each row's record key instead of 1: every counter
+/// then holds the sum of the keys of the rows it counts (its cell key, mod
+/// 2^32 once truncated). Sums and values of number questions stay empty.
+pub(super) fn accumulate_keys(
+    dataset: &Dataset,
+    layout: &Layout,
+    filter: &CompiledFilter,
+) -> Counters {
+    accumulate_with(dataset, layout, filter, true)
+}
+
+fn accumulate_with(
+    dataset: &Dataset,
+    layout: &Layout,
+    filter: &CompiledFilter,
+    keyed: bool,
+) -> Counters {
+    let keys = keyed.then_some(dataset.keys.as_slice());
     let buckets = dataset.commune_count() + 2;
     let rows = dataset.len();
     let chunks = rows.div_ceil(CHUNK);
@@ -181,6 +202,7 @@ pub(super) fn accumulate(dataset: &Dataset, layout: &Layout, filter: &CompiledFi
                         dataset,
                         layout,
                         filter,
+                        keys,
                         chunk_range(i),
                         &mut counters,
                         &mut scratch,
@@ -199,6 +221,7 @@ pub(super) fn accumulate(dataset: &Dataset, layout: &Layout, filter: &CompiledFi
             dataset,
             layout,
             filter,
+            keys,
             chunk_range(i),
             &mut counters,
             &mut scratch,
@@ -207,11 +230,14 @@ pub(super) fn accumulate(dataset: &Dataset, layout: &Layout, filter: &CompiledFi
     counters
 }
 
-/// Adds the rows `rows` to `counters`; `bucket` is scratch space.
+/// Adds the rows `rows` to `counters` (each row weighs its key in `keys`
+/// when given, else 1); `bucket` is scratch space.
+#[allow(clippy::too_many_lines)]
 fn count_chunk(
     dataset: &Dataset,
     layout: &Layout,
     filter: &CompiledFilter,
+    keys: Option<&[u32]>,
     rows: Range<usize>,
     counters: &mut Counters,
     bucket: &mut Vec<u32>,
@@ -238,8 +264,17 @@ fn count_chunk(
             keep_matching(column, allowed, rows.clone(), bucket, dropped);
         }
     }
-    for &b in bucket.iter() {
-        counters.respondents[b as usize] += 1;
+    match keys {
+        None => {
+            for &b in bucket.iter() {
+                counters.respondents[b as usize] += 1;
+            }
+        }
+        Some(keys) => {
+            for (&b, &key) in bucket.iter().zip(&keys[rows.clone()]) {
+                counters.respondents[b as usize] += u64::from(key);
+            }
+        }
     }
     // When the filter keeps few rows, count only those: gathered, they cost
     // less than counting every row, most of them in the same dropped bucket.
@@ -258,6 +293,8 @@ fn count_chunk(
     });
     let picked = selection.as_deref();
     let bucket: &[u32] = bucket;
+    let mut key_tmp = Vec::new();
+    let weights = keys.map(|keys| view(keys, &rows, picked, &mut key_tmp));
     let slots = layout.slots;
     let counts = &mut counters.counts;
     for (column, place) in dataset.columns.iter().zip(&layout.questions) {
@@ -266,32 +303,32 @@ fn count_chunk(
             | (Column::Code8(codes) | Column::Scale(codes), Slots::Scale { offset, .. }) => {
                 let mut tmp = Vec::new();
                 let codes = view(codes, &rows, picked, &mut tmp);
-                count_codes(bucket, codes, counts, slots, offset);
+                count_codes(bucket, codes, weights, counts, slots, offset);
             }
             (Column::Code16(codes), Slots::Codes { offset, .. }) => {
                 let mut tmp = Vec::new();
                 let codes = view(codes, &rows, picked, &mut tmp);
-                count_codes(bucket, codes, counts, slots, offset);
+                count_codes(bucket, codes, weights, counts, slots, offset);
             }
             (Column::Mask8(masks), Slots::Mask { offset, .. }) => {
                 let mut tmp = Vec::new();
                 let masks = view(masks, &rows, picked, &mut tmp);
-                count_masks(bucket, masks, counts, slots, offset);
+                count_masks(bucket, masks, weights, counts, slots, offset);
             }
             (Column::Mask16(masks), Slots::Mask { offset, .. }) => {
                 let mut tmp = Vec::new();
                 let masks = view(masks, &rows, picked, &mut tmp);
-                count_masks(bucket, masks, counts, slots, offset);
+                count_masks(bucket, masks, weights, counts, slots, offset);
             }
             (Column::Mask32(masks), Slots::Mask { offset, .. }) => {
                 let mut tmp = Vec::new();
                 let masks = view(masks, &rows, picked, &mut tmp);
-                count_masks(bucket, masks, counts, slots, offset);
+                count_masks(bucket, masks, weights, counts, slots, offset);
             }
             (Column::Mask64(masks), Slots::Mask { offset, .. }) => {
                 let mut tmp = Vec::new();
                 let masks = view(masks, &rows, picked, &mut tmp);
-                count_masks(bucket, masks, counts, slots, offset);
+                count_masks(bucket, masks, weights, counts, slots, offset);
             }
             (Column::MaskWide { words, data }, Slots::Mask { offset, bits }) => {
                 let words = *words;
@@ -302,18 +339,19 @@ fn count_chunk(
                         Box::new(data[rows.start * words..rows.end * words].chunks_exact(words))
                     }
                 };
-                for (&b, row) in bucket.iter().zip(rows_of) {
+                for (i, (&b, row)) in bucket.iter().zip(rows_of).enumerate() {
                     if b == dropped || row.iter().all(|&w| w == 0) {
                         continue;
                     }
+                    let weight = weights.map_or(1, |w| u64::from(w[i]));
                     let base = b as usize * slots + offset;
-                    counts[base] += 1;
+                    counts[base] += weight;
                     for (w, &word) in row.iter().enumerate() {
                         let mut m = word;
                         while m != 0 {
                             let bit = w * 64 + m.trailing_zeros() as usize;
                             if bit < bits {
-                                counts[base + 1 + bit] += 1;
+                                counts[base + 1 + bit] += weight;
                             }
                             m &= m - 1;
                         }
@@ -324,8 +362,12 @@ fn count_chunk(
                 let numbers = layout.numbers;
                 let mut tmp = Vec::new();
                 let values = view(values, &rows, picked, &mut tmp);
-                for (&b, &x) in bucket.iter().zip(values) {
+                for (i, (&b, &x)) in bucket.iter().zip(values).enumerate() {
                     if b == dropped || x.is_nan() {
+                        continue;
+                    }
+                    if let Some(w) = weights {
+                        counts[b as usize * slots + offset] += u64::from(w[i]);
                         continue;
                     }
                     counts[b as usize * slots + offset] += 1;
@@ -363,11 +405,21 @@ fn view<'a, T: Copy>(
 fn count_codes<T: Copy + Into<usize>>(
     bucket: &[u32],
     codes: &[T],
+    weights: Option<&[u32]>,
     counts: &mut [u64],
     slots: usize,
     offset: usize,
 ) {
     let base = offset - 1;
+    if let Some(weights) = weights {
+        for ((&b, &code), &w) in bucket.iter().zip(codes).zip(weights) {
+            let code: usize = code.into();
+            if code != 0 {
+                counts[b as usize * slots + base + code] += u64::from(w);
+            }
+        }
+        return;
+    }
     for (&b, &code) in bucket.iter().zip(codes) {
         let code: usize = code.into();
         if code != 0 {
@@ -381,10 +433,24 @@ fn count_codes<T: Copy + Into<usize>>(
 fn count_masks<T: Copy + Into<u64>>(
     bucket: &[u32],
     masks: &[T],
+    weights: Option<&[u32]>,
     counts: &mut [u64],
     slots: usize,
     offset: usize,
 ) {
+    if let Some(weights) = weights {
+        for ((&b, &mask), &w) in bucket.iter().zip(masks).zip(weights) {
+            let mut m: u64 = mask.into();
+            let w = u64::from(w);
+            let base = b as usize * slots + offset;
+            counts[base] += if m != 0 { w } else { 0 };
+            while m != 0 {
+                counts[base + 1 + m.trailing_zeros() as usize] += w;
+                m &= m - 1;
+            }
+        }
+        return;
+    }
     for (&b, &mask) in bucket.iter().zip(masks) {
         let mut m: u64 = mask.into();
         let base = b as usize * slots + offset;

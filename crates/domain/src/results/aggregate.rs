@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::accumulate::{accumulate, Counters, Layout, Slots};
-use super::dataset::{Channel, Dataset};
+use super::accumulate::{accumulate, accumulate_keys, Counters, Layout, Slots};
+use super::dataset::{Channel, Dataset, NO_COMMUNE};
 use super::schema::{ResultKind, ResultsSchema};
 use super::zones::ZoneMapping;
 use crate::questionnaire::FieldErrors;
@@ -288,6 +288,63 @@ pub fn aggregate_levels(
     Ok(tables)
 }
 
+/// [`aggregate_levels`] with every count replaced by its cell key: the sum of
+/// the record keys of the rows it counts (in a `u64`; the key is that sum
+/// modulo 2^32). Means and medians of these tables mean nothing. Feed them
+/// with the true tables to
+/// [`protect_levels_perturbed`](super::protect_levels_perturbed).
+///
+/// # Errors
+/// The filter does not fit the dataset's schema ([`Filter::validate`]).
+pub fn aggregate_levels_keys(
+    dataset: &Dataset,
+    communes: &[Commune],
+    zones: &[&ZoneMapping],
+    filter: &Filter,
+) -> Result<Vec<ResultsTable>, FieldErrors> {
+    let compiled = filter.compile(dataset.schema())?;
+    let layout = Layout::new(dataset.schema());
+    let counters = accumulate_keys(dataset, &layout, &compiled);
+    let builder = Builder {
+        dataset,
+        communes,
+        filter,
+        layout: &layout,
+        counters: &counters,
+    };
+    let mut tables = Vec::with_capacity(zones.len() + 2);
+    tables.push(builder.table(Grouping::Commune));
+    for mapping in zones {
+        tables.push(builder.table(Grouping::Zones(mapping)));
+    }
+    tables.push(builder.table(Grouping::Territory));
+    Ok(tables)
+}
+
+/// Every level of one view of a campaign, protected: the rule the server
+/// follows for every output. The unfiltered view is exact
+/// ([`protect_levels`](super::protect_levels)); a filtered view (any
+/// channel or answer condition) is perturbed by cell keys
+/// ([`protect_levels_perturbed`](super::protect_levels_perturbed)), so that
+/// no two views can be subtracted exactly.
+///
+/// # Errors
+/// The filter does not fit the dataset's schema ([`Filter::validate`]).
+pub fn protect_view(
+    dataset: &Dataset,
+    communes: &[Commune],
+    zones: &[&ZoneMapping],
+    filter: &Filter,
+    k: u32,
+) -> Result<Vec<super::SecretTable>, FieldErrors> {
+    let tables = aggregate_levels(dataset, communes, zones, filter)?;
+    if filter.is_empty() {
+        return Ok(super::protect_levels(&tables, k));
+    }
+    let keys = aggregate_levels_keys(dataset, communes, zones, filter)?;
+    Ok(super::protect_levels_perturbed(&tables, &keys, k))
+}
+
 /// Turns bucket counters into tables.
 struct Builder<'a> {
     dataset: &'a Dataset,
@@ -362,6 +419,9 @@ impl Builder<'_> {
                 }
                 Grouping::Territory => (TERRITORY_LEVEL.to_owned(), Vec::new(), Vec::new()),
             };
+        // A filtered view shows the unassigned group whenever the unfiltered
+        // one does: its absence would publish an exact zero of the filter.
+        let keep_unassigned = !self.filter.is_empty() && self.any_row_in(&unassigned_buckets);
         let unassigned_communes = unassigned_buckets
             .iter()
             .filter(|&&b| b < known)
@@ -374,7 +434,7 @@ impl Builder<'_> {
             None,
             unassigned_buckets,
         ))
-        .filter(|g| g.respondents > 0);
+        .filter(|g| g.respondents > 0 || keep_unassigned);
         let population = population_of(&all_positions).filter(|_| known > 0);
         let total = self.group(
             TERRITORY_CODE.to_owned(),
@@ -391,6 +451,21 @@ impl Builder<'_> {
             unassigned,
             total,
         }
+    }
+
+    /// Whether any row of the dataset, filter aside, falls in `buckets`.
+    fn any_row_in(&self, buckets: &[usize]) -> bool {
+        let outside = self.dataset.commune_count();
+        let mut mask = vec![false; outside + 1];
+        for &b in buckets {
+            if let Some(m) = mask.get_mut(b) {
+                *m = true;
+            }
+        }
+        self.dataset.communes.iter().any(|&c| {
+            let b = if c == NO_COMMUNE { outside } else { c as usize };
+            mask.get(b).copied().unwrap_or(false)
+        })
     }
 
     fn group(

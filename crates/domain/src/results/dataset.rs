@@ -78,6 +78,15 @@ impl FromStr for Channel {
 #[error("stored answers are not valid ValidatedAnswers JSON: {0}")]
 pub struct StoredAnswersError(pub String);
 
+/// The record key of row `row` when none is given: a fixed mix of its
+/// position (SplitMix64's finaliser), pseudo-random but not secret.
+fn position_key(row: usize) -> u32 {
+    let mut z = (row as u64).wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    (z ^ (z >> 31)) as u32
+}
+
 /// Marks "no commune" in [`Dataset`]'s commune column.
 pub(super) const NO_COMMUNE: u32 = u32::MAX;
 
@@ -233,6 +242,10 @@ pub struct Dataset {
     pub(super) communes: Vec<u32>,
     /// [`Channel::code`] per row.
     pub(super) channels: Vec<u8>,
+    /// Record key per row: a pseudo-random number fixed for the answer, never
+    /// published; the sum of a cell's keys picks the cell's perturbation
+    /// (see [`perturb_count`](super::perturb_count)).
+    pub(super) keys: Vec<u32>,
     /// One per schema question, same order.
     pub(super) columns: Vec<Column>,
     /// Schema question index by id, sorted by id (for `push`).
@@ -260,6 +273,7 @@ impl Dataset {
             commune_count: u32::try_from(commune_count).unwrap_or(NO_COMMUNE),
             communes: Vec::new(),
             channels: Vec::new(),
+            keys: Vec::new(),
             columns,
             by_id,
         }
@@ -294,6 +308,7 @@ impl Dataset {
     pub fn heap_bytes(&self) -> usize {
         self.communes.capacity() * 4
             + self.channels.capacity()
+            + self.keys.capacity() * 4
             + self.columns.iter().map(Column::heap_bytes).sum::<usize>()
     }
 
@@ -301,6 +316,7 @@ impl Dataset {
     pub fn reserve(&mut self, additional: usize) {
         self.communes.reserve_exact(additional);
         self.channels.reserve_exact(additional);
+        self.keys.reserve_exact(additional);
         for column in &mut self.columns {
             column.reserve(additional);
         }
@@ -314,8 +330,28 @@ impl Dataset {
     /// Answers to questions the schema does not aggregate are skipped; a value
     /// that does not fit its question (impossible for answers validated
     /// against the same definition) counts as no answer.
+    ///
+    /// The row's record key is derived from its position (public): fine for
+    /// tests and benchmarks; the server uses [`push_keyed`](Self::push_keyed)
+    /// with a secret key per answer.
     pub fn push(&mut self, commune_pos: Option<u32>, channel: Channel, answers: &ValidatedAnswers) {
-        self.begin_row(commune_pos, channel);
+        let key = position_key(self.len());
+        self.push_keyed(commune_pos, channel, answers, key);
+    }
+
+    /// [`push`](Self::push) with the answer's record key: a pseudo-random
+    /// `u32` fixed for the answer (the same on every rebuild and every
+    /// instance) and never published, e.g. a keyed hash of the response id
+    /// with a secret of the installation. Filtered views are perturbed by
+    /// the sums of these keys: whoever knows them can compute the noise.
+    pub fn push_keyed(
+        &mut self,
+        commune_pos: Option<u32>,
+        channel: Channel,
+        answers: &ValidatedAnswers,
+        key: u32,
+    ) {
+        self.begin_row(commune_pos, channel, key);
         for (id, value) in &answers.0 {
             self.set_answer(id, value);
         }
@@ -357,7 +393,27 @@ impl Dataset {
         Ok(())
     }
 
-    fn begin_row(&mut self, commune_pos: Option<u32>, channel: Channel) {
+    /// [`push_stored_str`](Self::push_stored_str) with the answer's record
+    /// key (see [`push_keyed`](Self::push_keyed)).
+    ///
+    /// # Errors
+    /// [`StoredAnswersError`] when the text is not that JSON form; nothing is
+    /// appended then.
+    pub fn push_stored_str_keyed(
+        &mut self,
+        commune_pos: Option<u32>,
+        channel: Channel,
+        answers_json: &str,
+        key: u32,
+    ) -> Result<(), StoredAnswersError> {
+        let answers: ValidatedAnswers =
+            serde_json::from_str(answers_json).map_err(|e| StoredAnswersError(e.to_string()))?;
+        self.push_keyed(commune_pos, channel, &answers, key);
+        Ok(())
+    }
+
+    fn begin_row(&mut self, commune_pos: Option<u32>, channel: Channel, key: u32) {
+        self.keys.push(key);
         let commune = commune_pos
             .filter(|&p| p < self.commune_count)
             .unwrap_or(NO_COMMUNE);

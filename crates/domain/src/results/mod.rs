@@ -21,6 +21,9 @@
 //!    with threshold `k`, giving [`SecretTable`]s, the only form that may be
 //!    returned or exported. A suppressed value is [`Cell::Secret`] /
 //!    [`Stat::Secret`], serialised as `"secret"`.
+//!    [`protect_view`] does steps 2 and 3 for one view as the server serves
+//!    it: the unfiltered view exact, a filtered view perturbed by cell keys
+//!    ([`protect_levels_perturbed`]) so that no two views subtract exactly.
 //! 4. [`gaps`]: needs against offer; [`zones`]: commune → zone mappings;
 //!    [`indicators`]: territorial indicators from CSV.
 
@@ -35,13 +38,14 @@ pub mod indicators;
 pub mod zones;
 
 pub use aggregate::{
-    aggregate, aggregate_levels, AnswerFilter, Filter, GroupResult, Grouping, QuestionResult,
-    ResultsTable, COMMUNE_LEVEL, TERRITORY_CODE, TERRITORY_LEVEL, UNASSIGNED_CODE,
+    aggregate, aggregate_levels, aggregate_levels_keys, protect_view, AnswerFilter, Filter,
+    GroupResult, Grouping, QuestionResult, ResultsTable, COMMUNE_LEVEL, TERRITORY_CODE,
+    TERRITORY_LEVEL, UNASSIGNED_CODE,
 };
 pub use dataset::{Channel, Dataset, StoredAnswersError};
 pub use schema::{ResultKind, ResultsSchema, SchemaQuestion};
 pub use secrecy::{
-    protect, protect_levels, Cell, SecretGroup, SecretOption, SecretQuestion, SecretTable, Stat,
-    DEFAULT_K,
+    perturb_count, protect, protect_levels, protect_levels_perturbed, Cell, SecretGroup,
+    SecretOption, SecretQuestion, SecretTable, Stat, DEFAULT_K, PERTURBATION_BOUND,
 };
 pub use zones::{ZoneLevel, ZoneMapping};

@@ -200,6 +200,13 @@ pub struct SecretTable {
     pub level: String,
     /// The secrecy threshold applied.
     pub k: u32,
+    /// Whether the counts are perturbed (a filtered view): each visible
+    /// count is its true value plus a noise from −[`PERTURBATION_BOUND`] to
+    /// +[`PERTURBATION_BOUND`] fixed by the set of respondents it counts
+    /// (zero stays zero), and shares and rates are computed from those
+    /// values. The unfiltered view is exact.
+    #[serde(default)]
+    pub perturbed: bool,
     /// The filter applied.
     pub filter: Filter,
     /// The aggregated questions (labels and options), in column order.
@@ -215,7 +222,7 @@ pub struct SecretTable {
 /// Protects one table on its own: see [`protect_levels`].
 #[must_use]
 pub fn protect(table: &ResultsTable, k: u32) -> SecretTable {
-    let mut graph = Graph::new(std::slice::from_ref(table));
+    let mut graph = Graph::new(std::slice::from_ref(table), None);
     graph.suppress(k);
     graph.table(table, 0, k)
 }
@@ -271,13 +278,116 @@ pub fn protect_levels(tables: &[ResultsTable], k: u32) -> Vec<SecretTable> {
     if !linked {
         return tables.iter().map(|t| protect(t, k)).collect();
     }
-    let mut graph = Graph::new(tables);
+    let mut graph = Graph::new(tables, None);
     graph.suppress(k);
     tables
         .iter()
         .enumerate()
         .map(|(t, table)| graph.table(table, t, k))
         .collect()
+}
+
+/// Protects the tables of one **filtered** view (as
+/// [`aggregate_levels`](super::aggregate_levels) returns them) with their
+/// cell keys (the same tables from
+/// [`aggregate_levels_keys`](super::aggregate_levels_keys)): every count is
+/// published perturbed ([`perturb_count`]), then the rules of
+/// [`protect_levels`] apply, primary suppression on the **true** counts:
+/// a true count of 0 to `k − 1` is secret whatever its perturbed value,
+/// zeros included (an exact zero of a filtered view beside the exact
+/// unfiltered view would say who is not in a cell), except the zeros the
+/// filter makes by definition (options it excludes, the no-answer cell of a
+/// filtered question). Hidden counts of 1 to `k − 1` get secondary
+/// suppression and the audit; hidden zeros do not (a subtraction of
+/// perturbed values tells them only within the noise). The tables say
+/// [`SecretTable::perturbed`].
+///
+/// Why: each view is protected on its own, and a filtered view beside the
+/// unfiltered one (or beside another filter) would let a reader subtract.
+/// With perturbed filtered views, no difference of two views is exact unless
+/// it is the difference of cells counting the same respondents (which then
+/// have the same noise and the same value). See `docs/privacy.md`.
+#[must_use]
+pub fn protect_levels_perturbed(
+    tables: &[ResultsTable],
+    keys: &[ResultsTable],
+    k: u32,
+) -> Vec<SecretTable> {
+    let Some(first) = tables.first() else {
+        return Vec::new();
+    };
+    let aligned = keys.len() == tables.len()
+        && tables
+            .iter()
+            .zip(keys)
+            .all(|(t, key)| t.groups.len() == key.groups.len());
+    let linked = tables
+        .iter()
+        .all(|t| t.total == first.total && t.questions == first.questions);
+    if !aligned || !linked {
+        // Not the keys of these tables, or tables not from one dataset and
+        // filter (never the case from the functions above): each table on
+        // its own, with its own keys when they fit, else with every
+        // non-zero count secret rather than unperturbed.
+        return tables
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let key = keys
+                    .get(i)
+                    .filter(|key| aligned && key.groups.len() == t.groups.len());
+                let mut graph = Graph::new(
+                    std::slice::from_ref(t),
+                    Some(key.map_or(std::slice::from_ref(t), std::slice::from_ref)),
+                );
+                graph.suppress(if key.is_some() { k } else { u32::MAX });
+                graph.table(t, 0, k)
+            })
+            .collect();
+    }
+    let mut graph = Graph::new(tables, Some(keys));
+    graph.suppress(k);
+    tables
+        .iter()
+        .enumerate()
+        .map(|(t, table)| graph.table(table, t, k))
+        .collect()
+}
+
+/// Largest noise of a perturbed count, either way.
+pub const PERTURBATION_BOUND: u64 = 2;
+
+/// The perturbation table: a cell key's mixed top 4 bits pick one entry.
+/// Noise −2, −1, 0, +1, +2 with probabilities 2, 3, 6, 3, 2 sixteenths:
+/// centred, variance 1.375.
+const NOISE: [i64; 16] = [-2, -2, -1, -1, -1, 0, 0, 0, 0, 0, 0, 1, 1, 1, 2, 2];
+
+/// A cell key from a sum of record keys (kept in a `u64` counter): the sum
+/// modulo 2^32.
+fn cell_key(sum: u64) -> u32 {
+    u32::try_from(sum & u64::from(u32::MAX)).unwrap_or(0)
+}
+
+/// The published value of a count of a perturbed view: `count` plus the
+/// noise its `cell_key` (the sum modulo 2^32 of the record keys of the
+/// respondents it counts) picks from a fixed table, within
+/// ±[`PERTURBATION_BOUND`]; zero stays zero and a non-zero count never
+/// becomes zero. The same respondents always get the same noise, whatever
+/// the view, the request or the server instance.
+#[must_use]
+pub fn perturb_count(count: u64, cell_key: u32) -> u64 {
+    if count == 0 {
+        return 0;
+    }
+    // Murmur3's finaliser: every key bit moves the top bits.
+    let mut h = cell_key;
+    h ^= h >> 16;
+    h = h.wrapping_mul(0x85eb_ca6b);
+    h ^= h >> 13;
+    h = h.wrapping_mul(0xc2b2_ae35);
+    h ^= h >> 16;
+    let noise = NOISE[(h >> 28) as usize];
+    count.saturating_add_signed(noise).max(1)
 }
 
 /// Where one question's cells sit in a group's run of cells.
@@ -298,7 +408,18 @@ struct Graph {
     /// Cells per group: respondents first, then each question's.
     width: usize,
     questions: Vec<QuestionCells>,
+    /// The published counts: the true ones, or perturbed ones
+    /// ([`perturb_count`]) in a perturbed view.
     counts: Vec<u64>,
+    /// The true counts (primary suppression and the statistics' threshold
+    /// rest on them, never on perturbed values).
+    truth: Vec<u64>,
+    perturbed: bool,
+    /// Per offset in a group's run: a count the filter makes zero by
+    /// definition (an option the filter excludes, the no-answer cell of a
+    /// filtered question). Only a perturbed view uses it: there every other
+    /// count under `k`, zero included, is secret.
+    structural_zero: Vec<bool>,
     hidden: Vec<bool>,
     /// Node (group) index per table: its groups, its unassigned group if any,
     /// then the shared territory total (last node).
@@ -320,7 +441,11 @@ struct Graph {
 }
 
 impl Graph {
-    fn new(tables: &[ResultsTable]) -> Graph {
+    /// The cells and relations of `tables`; with `keys` (the same tables
+    /// aggregated by [`aggregate_levels_keys`](super::aggregate_levels_keys)),
+    /// every published count is perturbed by its cell key.
+    #[allow(clippy::too_many_lines)]
+    fn new(tables: &[ResultsTable], keys: Option<&[ResultsTable]>) -> Graph {
         let questions_of = &tables[0].questions;
         let mut width = 1;
         let questions: Vec<QuestionCells> = tables[0]
@@ -370,22 +495,70 @@ impl Graph {
         }
         let node_count = groups.len();
 
-        let mut counts = vec![0u64; node_count * width];
-        for (node, group) in groups.iter().enumerate() {
-            let Some(group) = group else { continue };
-            let base = node * width;
-            counts[base] = group.respondents;
-            for (cells, result) in questions.iter().zip(&group.questions) {
-                counts[base + cells.answered] = result.answered;
-                counts[base + cells.no_answer] = result.no_answer(group.respondents);
-                for (i, &n) in result.options.iter().take(cells.option_count).enumerate() {
-                    counts[base + cells.options + i] = n;
+        let fill_counts = |groups: &[Option<&GroupResult>]| {
+            let mut counts = vec![0u64; node_count * width];
+            for (node, group) in groups.iter().enumerate() {
+                let Some(group) = group else { continue };
+                let base = node * width;
+                counts[base] = group.respondents;
+                for (cells, result) in questions.iter().zip(&group.questions) {
+                    counts[base + cells.answered] = result.answered;
+                    counts[base + cells.no_answer] = result.no_answer(group.respondents);
+                    for (i, &n) in result.options.iter().take(cells.option_count).enumerate() {
+                        counts[base + cells.options + i] = n;
+                    }
+                    if let (Some(at), Some(n)) = (cells.other, result.other) {
+                        counts[base + at] = n;
+                    }
                 }
-                if let (Some(at), Some(n)) = (cells.other, result.other) {
-                    counts[base + at] = n;
+            }
+            counts
+        };
+        let truth = fill_counts(&groups);
+        let mut structural_zero = vec![false; width];
+        let filter = &tables[0].filter;
+        for (cells, schema) in questions.iter().zip(questions_of) {
+            let conditions: Vec<_> = filter
+                .answers
+                .iter()
+                .filter(|a| a.question == schema.id)
+                .collect();
+            if conditions.is_empty() {
+                continue;
+            }
+            structural_zero[cells.no_answer] = true;
+            if cells.additive {
+                for (i, option) in schema.options.iter().enumerate().take(cells.option_count) {
+                    if conditions.iter().any(|c| !c.any_of.contains(&option.value)) {
+                        structural_zero[cells.options + i] = true;
+                    }
                 }
             }
         }
+        // Cell keys in the same layout: sums of record keys (the no-answer
+        // cell's key is the respondents' minus the answered ones', the sum of
+        // its own records' keys).
+        let perturbed = keys.is_some();
+        let counts = match keys {
+            None => truth.clone(),
+            Some(keys) => {
+                let mut key_groups: Vec<Option<&GroupResult>> = Vec::with_capacity(node_count);
+                for (table, keyed) in tables.iter().zip(keys) {
+                    key_groups.extend((0..table.groups.len()).map(|g| keyed.groups.get(g)));
+                    if table.unassigned.is_some() || !table.groups.is_empty() {
+                        key_groups.push(table.unassigned.as_ref().and(keyed.unassigned.as_ref()));
+                    }
+                }
+                key_groups.push(keys.first().map(|t| &t.total));
+                key_groups.resize(node_count, None);
+                let cell_keys = fill_counts(&key_groups);
+                truth
+                    .iter()
+                    .zip(&cell_keys)
+                    .map(|(&count, &key)| perturb_count(count, cell_key(key)))
+                    .collect()
+            }
+        };
 
         let mut relations: Vec<Vec<usize>> = Vec::new();
         // Within each group.
@@ -519,6 +692,9 @@ impl Graph {
             questions,
             hidden: vec![false; counts.len()],
             counts,
+            truth,
+            perturbed,
+            structural_zero,
             nodes,
             node_count,
             starts,
@@ -551,16 +727,32 @@ impl Graph {
         let relations = self.starts.len() - 1;
         let mut hidden_in = vec![0usize; relations];
         let mut queue: Vec<usize> = Vec::new();
+        // A perturbed view hides its zeros too (but those the filter makes
+        // by definition): an exact zero of a filtered view, beside the exact
+        // unfiltered view, would tell which respondents are not in a cell.
+        let smallest = u64::from(!self.perturbed);
+        let pinned_zero = |g: &Graph, cell: usize| {
+            g.perturbed && g.structural_zero[cell % g.width] || g.pinned[cell / g.width]
+        };
         for node in 0..self.node_count {
-            let respondents = self.counts[node * self.width];
-            if (1..k).contains(&respondents) {
+            let respondents = self.truth[node * self.width];
+            if (smallest..k).contains(&respondents) && !self.pinned[node] {
                 self.hide_group(node, &mut queue);
             }
         }
         for cell in 0..self.counts.len() {
-            if (1..k).contains(&self.counts[cell]) {
+            if (smallest..k).contains(&self.truth[cell]) && !pinned_zero(self, cell) {
                 self.hide(cell, &mut queue);
             }
+        }
+        // Those hidden zeros call for no secondary suppression: in a
+        // perturbed view every visible value carries its own noise, so a
+        // subtraction tells a hidden zero only within ±2 per term, never
+        // exactly (and hiding a partner beside every zero would empty
+        // filtered views). Hidden counts of 1 to k − 1 get the usual
+        // secondary suppression and audit.
+        if self.perturbed {
+            queue.retain(|&cell| self.truth[cell] != 0);
         }
         let mut queued = vec![false; relations];
         let mut work: VecDeque<usize> = VecDeque::new();
@@ -687,7 +879,8 @@ impl Graph {
             }
             rows.push((pivot, v, combination));
         }
-        for node in (0..self.node_count).filter(|&n| self.hidden[cell(n)]) {
+        let soft = |n: usize| self.perturbed && self.truth[cell(n)] == 0;
+        for node in (0..self.node_count).filter(|&n| self.hidden[cell(n)] && !soft(n)) {
             // The hidden group's vector, minus its part in the span.
             let target = vector(node);
             let mut residue = target.clone();
@@ -828,7 +1021,7 @@ impl Graph {
             .zip(&group.questions)
             .map(|(cells, result)| {
                 let answered = base + cells.answered;
-                let enough = !self.hidden[answered] && self.counts[answered] >= u64::from(k);
+                let enough = !self.hidden[answered] && self.truth[answered] >= u64::from(k);
                 SecretQuestion {
                     id: result.id.clone(),
                     answered: self.cell(answered, Some(base)),
@@ -850,7 +1043,14 @@ impl Graph {
             name: group.name.clone(),
             population: group.population,
             respondents: self.cell(base, None),
-            rate_per_1000: stat(group.rate_per_1000(), !secret),
+            // From the published count: a perturbed view's rate is perturbed too.
+            rate_per_1000: stat(
+                group
+                    .population
+                    .filter(|&p| p > 0)
+                    .map(|p| self.counts[base] as f64 * 1000.0 / p as f64),
+                !secret,
+            ),
             secret,
             questions,
         }
@@ -886,6 +1086,7 @@ impl Graph {
         SecretTable {
             level: table.level.clone(),
             k,
+            perturbed: self.perturbed,
             filter: table.filter.clone(),
             questions: table.questions.clone(),
             groups,

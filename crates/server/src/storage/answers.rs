@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use sea_orm::{
-    sea_query::{Expr, Func},
+    sea_query::{Alias, Expr, Func, OnConflict, Query},
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
@@ -103,4 +103,33 @@ pub async fn page_by_id(
         .into_iter()
         .map(to_answer)
         .collect())
+}
+
+/// The installation's secret for record keys (table `results_key`, one row): the stored
+/// one, or `fresh` stored first when there is none. Two instances racing both read the
+/// row that won (insert or nothing, then read), so every instance uses the same secret.
+pub async fn record_key_secret(db: &impl ConnectionTrait, fresh: &str) -> Result<String, DbErr> {
+    let table = Alias::new("results_key");
+    let id = Alias::new("id");
+    let secret = Alias::new("secret");
+    let read = Query::select()
+        .column(secret.clone())
+        .from(table.clone())
+        .and_where(sea_orm::sea_query::ExprTrait::eq(Expr::col(id.clone()), 1))
+        .to_owned();
+    if let Some(row) = db.query_one(&read).await? {
+        return row.try_get("", "secret");
+    }
+    let insert = Query::insert()
+        .into_table(table)
+        .columns([id.clone(), secret])
+        .values([1.into(), fresh.into()])
+        .map_err(|e| DbErr::Custom(e.to_string()))?
+        .on_conflict(OnConflict::column(id).do_nothing().to_owned())
+        .to_owned();
+    db.execute(&insert).await?;
+    db.query_one(&read)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("results_key".to_owned()))?
+        .try_get("", "secret")
 }

@@ -132,6 +132,25 @@ fn group<'a>(results: &'a ResultsResponse, code: &str) -> &'a ResultGroup {
         .unwrap_or_else(|| panic!("no group {code}"))
 }
 
+/// A perturbed count: visible and within ±2 (the perturbation bound) of `truth`.
+fn near(count: Option<u64>, truth: u64) {
+    let count = count.expect("visible count");
+    assert!(
+        count.abs_diff(truth) <= solidarites_domain::results::PERTURBATION_BOUND,
+        "{count} is not {truth} ± 2"
+    );
+}
+
+/// The `answered` count of `question` in `group`.
+fn answered_of(results: &ResultsResponse, group: &ResultGroup, question: &str) -> Option<u64> {
+    let q = results
+        .questions
+        .iter()
+        .position(|q| q.id == question)
+        .unwrap();
+    group.questions[q].answered.count()
+}
+
 /// (count, share) of `option` of `question` in `group`.
 fn option(
     results: &ResultsResponse,
@@ -227,11 +246,41 @@ async fn results_filter_by_channel_age_and_answer_and_refuse_bad_filters() {
     for_each_backend(|db| async move {
         let app = spawn_app(db.with_communes(&demo_communes()).await).await;
         let (campaign, admin) = seeded_app(&app).await;
-        let (r, _) = results(&admin, &campaign, "level=commune&age=75_et_plus").await;
-        let a = group(&r, &commune(0));
-        assert_eq!(a.respondents.count(), Some(10));
-        assert_eq!(option(&r, a, "difficultes", "yes"), (Some(10), Some(1.0)));
+        // The unfiltered view is exact.
+        let (whole, _) = results(&admin, &campaign, "level=commune").await;
+        assert!(!whole.perturbed);
+        assert_eq!(group(&whole, &commune(0)).respondents.count(), Some(20));
+
+        // A filtered view is perturbed: each count within ±2 of the true one.
+        let query = "level=commune&age=75_et_plus";
+        let (r, raw) = results(&admin, &campaign, query).await;
+        assert!(r.perturbed);
+        assert_eq!(raw["perturbed"], true);
         assert_eq!(r.filter.answers[0].question, "tranche_age");
+        let a = group(&r, &commune(0));
+        near(a.respondents.count(), 10);
+        let (yes, share) = option(&r, a, "difficultes", "yes");
+        near(yes, 10);
+        // Shares come from the published (perturbed) counts.
+        let answered = answered_of(&r, a, "difficultes").unwrap();
+        assert!(close(share, yes.unwrap() as f64 / answered as f64));
+        // A true zero of a filtered view is secret (an exact zero beside the exact
+        // unfiltered view would tell who is not in the filter).
+        assert_eq!(option(&r, a, "difficultes", "no"), (None, None));
+        // The commune's rate per 1,000 inhabitants rests on the perturbed count.
+        let population = demo_communes()[0].population.unwrap();
+        assert!(close(
+            a.rate_per_1000.unwrap().value(),
+            a.respondents.count().unwrap() as f64 * 1000.0 / f64::from(population)
+        ));
+
+        // The same view gives the same figures on every request and every instance.
+        let (_, again) = results(&admin, &campaign, query).await;
+        assert_eq!(again, raw);
+        let other = spawn_app(crate::helpers::TestDb::reopen(&app.db).await).await;
+        let other_admin = other.login_as(Role::Admin).await;
+        let (_, elsewhere) = results(&other_admin, &campaign, query).await;
+        assert_eq!(elsewhere, raw);
 
         let (r, _) = results(
             &admin,
@@ -240,12 +289,15 @@ async fn results_filter_by_channel_age_and_answer_and_refuse_bad_filters() {
         )
         .await;
         assert!(r.groups.is_empty());
-        assert_eq!(r.total.respondents.count(), Some(6));
+        assert!(r.perturbed);
+        near(r.total.respondents.count(), 6);
 
         let (r, _) = results(&admin, &campaign, "level=territory&channel=web").await;
-        assert_eq!(r.total.respondents.count(), Some(29));
+        near(r.total.respondents.count(), 29);
+        // Nobody answered by telephone: a zero of a filtered view, secret.
         let (r, _) = results(&admin, &campaign, "level=territory&channel=telephone").await;
-        assert_eq!(r.total.respondents.count(), Some(0));
+        assert!(r.total.secret);
+        assert!(r.total.respondents.is_secret());
 
         for (query, field) in [
             ("level=region", "level"),
