@@ -202,6 +202,12 @@ pub async fn spawn_app(db: TestDb) -> TestApp {
     spawn_app_with(db, settings).await
 }
 
+/// How long test clients keep an idle connection: well under the server's keep-alive
+/// (5 s), so that a client never sends on a connection the server is closing (which
+/// fails as "connection closed before message completed" when a slow step of a test,
+/// under load, leaves a pooled connection idle for about that long).
+const CLIENT_IDLE: std::time::Duration = std::time::Duration::from_secs(1);
+
 pub async fn spawn_app_with(db: TestDb, settings: Settings) -> TestApp {
     let app = Application::build(settings).await.expect("build app");
     let address = format!("http://127.0.0.1:{}", app.port());
@@ -210,6 +216,7 @@ pub async fn spawn_app_with(db: TestDb, settings: Settings) -> TestApp {
         address,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            .pool_idle_timeout(CLIENT_IDLE)
             .build()
             .expect("client"),
         db,
@@ -351,6 +358,7 @@ impl TestApp {
         let client = reqwest::Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
+            .pool_idle_timeout(CLIENT_IDLE)
             .build()
             .expect("client");
         let response = client
