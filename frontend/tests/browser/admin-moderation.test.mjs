@@ -11,6 +11,7 @@ import { after, before, test } from 'node:test';
 
 import {
   ACCOUNTS, BASE_URL, Staff, assertNoProblems, checkA11y, launchBrowser, newPage, visit,
+  expectFocus,
 } from './helpers.mjs';
 
 let browser;
@@ -80,7 +81,7 @@ test('a moderator signs in and approves three new initiatives at once with the k
   await page.getByRole('button', { name: 'Se connecter' }).click();
   const summary = page.locator('#resume-erreurs');
   await summary.waitFor();
-  assert.equal(await page.evaluate(() => document.activeElement?.id), 'resume-erreurs');
+  await expectFocus(page, 'resume-erreurs');
   assert.match(await summary.textContent(), /Adresse électronique — /);
   assert.match(await summary.textContent(), /Mot de passe — /);
   assert.equal(await page.locator('#connexion-email').getAttribute('aria-invalid'), 'true');

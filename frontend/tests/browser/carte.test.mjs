@@ -9,6 +9,7 @@ import { after, before, test } from 'node:test';
 
 import {
   PHONE, Staff, assertNoProblems, checkA11y, launchBrowser, newPage, press, visit,
+  expectFocus,
 } from './helpers.mjs';
 
 let browser;
@@ -45,7 +46,7 @@ test('a refused submission names each bad field next to it and in a focused summ
   await page.getByRole('button', { name: 'Envoyer l’initiative' }).click();
   const summary = page.locator('#resume-erreurs');
   await summary.waitFor();
-  assert.equal(await page.evaluate(() => document.activeElement?.id), 'resume-erreurs');
+  await expectFocus(page, 'resume-erreurs');
   assert.match(await summary.textContent(), /Titre\u00a0: Ce champ est obligatoire/);
   // The title's message is tied to its input.
   const title = page.locator('#initiative-titre');
@@ -55,7 +56,7 @@ test('a refused submission names each bad field next to it and in a focused summ
   assert.match(await page.locator('#initiative-titre-erreur').textContent(), /obligatoire/);
   // The summary's link leads to the field.
   await summary.getByRole('link', { name: /^Titre/ }).click();
-  assert.equal(await page.evaluate(() => document.activeElement?.id), 'initiative-titre');
+  await expectFocus(page, 'initiative-titre');
   await checkA11y(page, 'the add form with errors');
   assertNoProblems(page);
 });
@@ -85,7 +86,7 @@ test('an initiative submitted through the form shows its private edit link', asy
 
   await page.getByRole('button', { name: 'Envoyer l’initiative' }).click();
   await page.getByRole('heading', { name: 'Merci, votre initiative a bien été envoyée' }).waitFor();
-  assert.equal(await page.evaluate(() => document.activeElement?.id), 'envoi-titre');
+  await expectFocus(page, 'envoi-titre');
   assert.match(await page.locator('main').textContent(), /en attente de modération/);
   assert.match(await page.locator('main').textContent(), /seul moyen de modifier/);
   editLink = await page.getByLabel('Lien de modification').inputValue();
@@ -122,7 +123,7 @@ test('once approved, the initiative is on the map and in the list of its theme, 
   const heading = page.locator('#detail-titre');
   await heading.waitFor();
   assert.equal(await heading.textContent(), TITLE);
-  assert.equal(await page.evaluate(() => document.activeElement?.id), 'detail-titre');
+  await expectFocus(page, 'detail-titre');
   const panel = page.locator('#detail-initiative');
   assert.match(await panel.textContent(), new RegExp(ACTOR));
   assert.match(await panel.textContent(), /Le mercredi de 14 h à 18 h/);

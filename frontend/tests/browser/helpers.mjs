@@ -91,6 +91,17 @@ export async function newPage(browser, viewport = DESKTOP) {
   return page;
 }
 
+/**
+ * Waits (5 s at most) for the element with this id to have the focus, then checks it: the
+ * app moves the focus after its next render, not always before the click returns.
+ */
+export async function expectFocus(page, id) {
+  await page
+    .waitForFunction((wanted) => document.activeElement?.id === wanted, id, { timeout: 5000 })
+    .catch(() => {});
+  assert.equal(await page.evaluate(() => document.activeElement?.id), id);
+}
+
 export function assertNoProblems(page) {
   assert.deepEqual(page.problems, [], 'the page had errors');
 }

@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 
 import {
   PHONE, Staff, assertNoProblems, checkA11y, launchBrowser, newPage, visit,
+  expectFocus,
 } from './helpers.mjs';
 
 let browser;
@@ -38,7 +39,7 @@ test('propose, approve, find with the filters, support and follow a proposal', a
   // Sent empty: each required field gets its message, linked, and the summary the focus.
   await page.getByRole('button', { name: 'Envoyer ma proposition' }).click();
   await page.locator('#resume-erreurs').waitFor();
-  assert.equal(await page.evaluate(() => document.activeElement?.id), 'resume-erreurs');
+  await expectFocus(page, 'resume-erreurs');
   for (const field of ['title', 'description', 'themes']) {
     const input = page.locator(`#proposition-${field}`);
     assert.equal(await input.getAttribute('aria-invalid'), 'true', field);
