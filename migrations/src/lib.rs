@@ -12,6 +12,8 @@ mod m20261122_000003_create_carte;
 mod m20261122_000004_questionnaires;
 mod m20261122_000005_proposals;
 mod m20261122_000006_results;
+mod m20261206_000001_site_settings;
+mod m20261206_000002_password_tokens;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -26,6 +28,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_questionnaires::Migration),
             Box::new(m20261122_000005_proposals::Migration),
             Box::new(m20261122_000006_results::Migration),
+            Box::new(m20261206_000001_site_settings::Migration),
+            Box::new(m20261206_000002_password_tokens::Migration),
         ]
     }
 }

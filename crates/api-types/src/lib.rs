@@ -70,6 +70,8 @@ mod proposals;
 pub use proposals::*;
 mod results;
 pub use results::*;
+mod staff;
+pub use staff::*;
 /// `POST /api/v1/auth/login`. Missing fields read as empty so that the answer is a 422
 /// naming each of them.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -128,6 +130,13 @@ pub struct AdminUserResponse {
     pub created_at: String,
     /// RFC 3339, UTC.
     pub updated_at: String,
+    /// Only in the answer that creates an account with `set_password_link`: the path of
+    /// the one-time link (`/admin/mot-de-passe/<token>`) to hand to its holder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set_password_path: Option<String>,
+    /// RFC 3339: when that link stops working.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set_password_expires_at: Option<String>,
 }
 
 /// `GET /api/v1/admin/users`, sorted by email.
@@ -135,6 +144,13 @@ pub struct AdminUserResponse {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AdminUserListResponse {
     pub users: Vec<AdminUserResponse>,
+    /// Page number (from 1), items per page and number of items of the whole list.
+    #[serde(default)]
+    pub page: u64,
+    #[serde(default)]
+    pub per_page: u64,
+    #[serde(default)]
+    pub total: u64,
 }
 
 /// `POST /api/v1/admin/users`. Missing fields read as empty (422 naming them).
@@ -148,9 +164,13 @@ pub struct CreateUserRequest {
     /// `committee`, `analyst`, `moderator` or `admin`.
     #[serde(default)]
     pub role: String,
-    /// At least 12 characters.
+    /// At least 12 characters; leave it empty with `set_password_link`.
     #[serde(default)]
     pub password: String,
+    /// Instead of a password: answer with a one-time link (72 h) with which the holder
+    /// chooses it.
+    #[serde(default)]
+    pub set_password_link: bool,
 }
 
 impl std::fmt::Debug for CreateUserRequest {
@@ -160,6 +180,7 @@ impl std::fmt::Debug for CreateUserRequest {
             .field("display_name", &self.display_name)
             .field("role", &self.role)
             .field("password", &"***")
+            .field("set_password_link", &self.set_password_link)
             .finish()
     }
 }

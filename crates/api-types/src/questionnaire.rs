@@ -138,6 +138,16 @@ pub struct VolunteerResponse {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VolunteerListResponse {
     pub volunteers: Vec<VolunteerResponse>,
+    /// Page number (from 1), items per page and number of items of the whole list.
+    #[serde(default)]
+    pub page: u64,
+    #[serde(default)]
+    pub per_page: u64,
+    #[serde(default)]
+    pub total: u64,
+    /// Volunteers are kept this many months, then purged (see `docs/privacy.md`).
+    #[serde(default)]
+    pub retention_months: u32,
 }
 
 /// One version of a questionnaire.
@@ -171,6 +181,13 @@ pub struct QuestionnaireResponse {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuestionnaireListResponse {
     pub questionnaires: Vec<QuestionnaireResponse>,
+    /// Page number (from 1), items per page and number of items of the whole list.
+    #[serde(default)]
+    pub page: u64,
+    #[serde(default)]
+    pub per_page: u64,
+    #[serde(default)]
+    pub total: u64,
 }
 
 /// `POST /api/v1/admin/questionnaires` and `PUT /api/v1/admin/questionnaires/{id}`.
@@ -270,6 +287,13 @@ pub struct AdminCampaignResponse {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AdminCampaignListResponse {
     pub campaigns: Vec<AdminCampaignResponse>,
+    /// Page number (from 1), items per page and number of items of the whole list.
+    #[serde(default)]
+    pub page: u64,
+    #[serde(default)]
+    pub per_page: u64,
+    #[serde(default)]
+    pub total: u64,
 }
 
 /// `GET /api/v1/admin/campaigns/{id}/counts`: counts only, never answers.
@@ -280,4 +304,8 @@ pub struct CampaignCountsResponse {
     pub by_channel: BTreeMap<String, u64>,
     /// INSEE code → count.
     pub by_commune: BTreeMap<String, u64>,
+    /// Answers per day (the date in France an answer was received), oldest first; days
+    /// without answers are left out.
+    #[serde(default)]
+    pub by_day: Vec<crate::DayCountResponse>,
 }

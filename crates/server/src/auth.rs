@@ -40,6 +40,11 @@ pub const MIN_PASSWORD_CHARS: usize = 12;
 /// Longest accepted password, in characters (hashing cost stays bounded).
 pub const MAX_PASSWORD_CHARS: usize = 1024;
 
+/// A one-time set-password link works this long.
+pub const SET_PASSWORD_LINK_LIFETIME: Duration = Duration::hours(72);
+/// Path of the console page a set-password link opens; the token follows it.
+pub const SET_PASSWORD_PATH: &str = "/admin/mot-de-passe/";
+
 /// What a staff member may do. Ordered: `Committee < Analyst < Moderator < Admin`, each
 /// role can do everything the roles below it can.
 #[derive(

@@ -11,8 +11,7 @@ use std::{
 use anyhow::{anyhow, bail, Context};
 use clap::{Args, Parser, Subcommand};
 use solidarites_domain::{
-    apply_population, demo::demo_communes, parse_communes_geojson, parse_population_csv,
-    CommuneIndex,
+    apply_population, parse_communes_geojson, parse_population_csv, CommuneIndex,
 };
 
 use sea_orm::DatabaseConnection;
@@ -176,7 +175,7 @@ struct ServeArgs {
     )]
     tile_attribution: String,
     /// Statistical secrecy: results computed from fewer respondents are shown as `secret`.
-    #[arg(long, env = "SOLIDARITES_SECRECY_K", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, env = "SOLIDARITES_SECRECY_K", default_value_t = 5, value_parser = clap::value_parser!(u32).range(3..))]
     secrecy_k: u32,
     /// Needs versus offer: initiatives within this many km of a commune count as near it.
     #[arg(long, env = "SOLIDARITES_GAP_DISTANCE_KM", default_value_t = 10.0)]
@@ -242,15 +241,8 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
             let settings = settings(database_url, args);
             let db = storage::connect(&settings.database_url).await?;
             storage::migrate(&db).await?;
-            if storage::communes::load_all(&db).await?.is_empty() {
-                let communes = demo_communes();
-                storage::communes::replace_all(&db, &communes, "demo").await?;
-                tracing::info!(
-                    communes = communes.len(),
-                    "fictional demonstration territory loaded"
-                );
-            }
-            if let Some(stored) = crate::demo_data::seed(&db).await? {
+            let prepared = crate::demo_data::prepare(&db).await?;
+            if let Some(stored) = prepared.content {
                 tracing::info!(
                     actors = stored.actors,
                     initiatives = stored.initiatives,
@@ -258,6 +250,27 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
                     proposals = stored.proposals,
                     "demonstration content stored"
                 );
+            }
+            match prepared.accounts {
+                crate::demo_data::DemoAccounts::Ready { created } => {
+                    let emails: Vec<String> = crate::demo_data::demo_accounts()
+                        .into_iter()
+                        .map(|(email, role)| format!("{email} ({role})"))
+                        .collect();
+                    tracing::info!(
+                        sign_in = %format!("http://{}/admin", settings.bind),
+                        accounts = %emails.join(", "),
+                        password = crate::demo_data::DEMO_PASSWORD,
+                        created,
+                        "demo staff accounts (demo database only)"
+                    );
+                }
+                crate::demo_data::DemoAccounts::Skipped { other_accounts } => {
+                    tracing::warn!(
+                        other_accounts,
+                        "this database has real staff accounts: no demo account was created"
+                    );
+                }
             }
             db.close().await?;
             serve(settings).await

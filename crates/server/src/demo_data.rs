@@ -895,3 +895,101 @@ async fn seed_proposals(db: &DatabaseConnection, index: &CommuneIndex) -> anyhow
     storage::proposals::create(db, &draft).await?;
     Ok(ids.len() + 1)
 }
+
+/// What [`prepare`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoPrepared {
+    /// The content stored, or `None` when the database already had some.
+    pub content: Option<DemoSummary>,
+    pub accounts: DemoAccounts,
+}
+
+/// Everything `solidarites demo` does before serving: the fictional territory when no
+/// commune is stored, the demo content ([`seed`]) and the demo staff accounts
+/// ([`seed_accounts`]). Idempotent.
+pub async fn prepare(db: &DatabaseConnection) -> anyhow::Result<DemoPrepared> {
+    if storage::communes::load_all(db).await?.is_empty() {
+        let communes = solidarites_domain::demo::demo_communes();
+        storage::communes::replace_all(db, &communes, "demo").await?;
+        tracing::info!(
+            communes = communes.len(),
+            "fictional demonstration territory loaded"
+        );
+    }
+    let content = seed(db).await?;
+    let accounts = seed_accounts(db).await?;
+    Ok(DemoPrepared { content, accounts })
+}
+
+/// Domain of the demo staff accounts (`.invalid` is reserved: no mail ever goes there).
+pub const DEMO_ACCOUNT_DOMAIN: &str = "demo.solidarites.invalid";
+/// The one password of every demo account. Public on purpose: the demo database holds
+/// only invented content, and these accounts are never created elsewhere (see
+/// [`seed_accounts`]).
+pub const DEMO_PASSWORD: &str = "demo-solidarites";
+
+/// One demo staff account per role: `admin@`, `moderator@`, `analyst@`, `committee@`
+/// [`DEMO_ACCOUNT_DOMAIN`].
+pub fn demo_accounts() -> Vec<(String, crate::auth::Role)> {
+    crate::auth::Role::ALL
+        .iter()
+        .rev()
+        .map(|role| (format!("{role}@{DEMO_ACCOUNT_DOMAIN}"), *role))
+        .collect()
+}
+
+/// What [`seed_accounts`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DemoAccounts {
+    /// The demo accounts exist (`created` of them were created just now).
+    Ready { created: usize },
+    /// The database holds other staff accounts: it is not a demo database, so no account
+    /// with a public password was created.
+    Skipped { other_accounts: usize },
+}
+
+/// Creates the demo staff accounts that are missing, with [`DEMO_PASSWORD`], audited as
+/// `cli.demo.account`. Idempotent: existing demo accounts are left as they are. Does
+/// nothing on a database that has any account outside [`DEMO_ACCOUNT_DOMAIN`], so that
+/// `solidarites demo` pointed at a real database never opens it with a known password.
+pub async fn seed_accounts(db: &DatabaseConnection) -> anyhow::Result<DemoAccounts> {
+    let suffix = format!("@{DEMO_ACCOUNT_DOMAIN}");
+    let others = storage::users::list(db)
+        .await?
+        .iter()
+        .filter(|u| !u.email.ends_with(&suffix))
+        .count();
+    if others > 0 {
+        return Ok(DemoAccounts::Skipped {
+            other_accounts: others,
+        });
+    }
+    let mut created = 0;
+    for (email, role) in demo_accounts() {
+        if storage::users::find_by_email(db, &email).await?.is_some() {
+            continue;
+        }
+        let new = storage::users::NewUser {
+            email: email.clone(),
+            display_name: format!("Démo {}", role_label(role)),
+            role,
+            password_hash: crate::auth::hash_password(DEMO_PASSWORD.to_owned()).await?,
+        };
+        match storage::users::create(db, new, None, "cli.demo.account").await {
+            Ok(_) => created += 1,
+            // Another demo process created it meanwhile.
+            Err(storage::users::CreateUserError::EmailTaken) => {}
+            Err(storage::users::CreateUserError::Db(err)) => return Err(err.into()),
+        }
+    }
+    Ok(DemoAccounts::Ready { created })
+}
+
+fn role_label(role: crate::auth::Role) -> &'static str {
+    match role {
+        crate::auth::Role::Admin => "administration",
+        crate::auth::Role::Moderator => "modération",
+        crate::auth::Role::Analyst => "analyse",
+        crate::auth::Role::Committee => "comité",
+    }
+}

@@ -16,6 +16,7 @@ pub mod results;
 pub mod results_import;
 pub mod routes;
 pub mod search;
+pub mod site_settings;
 pub mod startup;
 pub mod state;
 pub mod storage;

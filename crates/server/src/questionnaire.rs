@@ -30,8 +30,12 @@ const MAX_IDEMPOTENCY_KEY: usize = 100;
 
 /// Today in France (the date stored with an answer; no time of day).
 pub fn today() -> NaiveDate {
-    // Metropolitan France is UTC+1/+2 (as for the carte's dates).
-    (Utc::now() + chrono::Duration::hours(1)).date_naive()
+    paris_date(Utc::now())
+}
+
+/// The date in metropolitan France (Europe/Paris, summer time included) at `at`.
+pub fn paris_date(at: chrono::DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&chrono_tz::Europe::Paris).date_naive()
 }
 
 /// A definition sent by staff: parsed, then checked as a whole. 422 names each problem.
@@ -322,4 +326,25 @@ pub async fn submit(
         message: "Le questionnaire vient d'être modifié : rechargez la page et réessayez."
             .to_owned(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_are_dated_in_paris_with_summer_time() {
+        let at = |s: &str| {
+            chrono::DateTime::parse_from_rfc3339(s)
+                .unwrap()
+                .with_timezone(&Utc)
+        };
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        // Winter: UTC+1.
+        assert_eq!(paris_date(at("2026-01-15T22:30:00Z")), day("2026-01-15"));
+        assert_eq!(paris_date(at("2026-01-15T23:30:00Z")), day("2026-01-16"));
+        // Summer: UTC+2, so 22:30 UTC is already the next day in Paris.
+        assert_eq!(paris_date(at("2026-07-01T21:30:00Z")), day("2026-07-01"));
+        assert_eq!(paris_date(at("2026-07-01T22:30:00Z")), day("2026-07-02"));
+    }
 }

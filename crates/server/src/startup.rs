@@ -12,8 +12,8 @@ use anyhow::Context;
 use sea_orm::DatabaseConnection;
 
 use crate::{
-    config::Settings, error, map::MapCache, routes, state::AppState, storage,
-    storage::needs::NeedsCache, territory::TerritoryCache, throttle::LoginThrottle,
+    config::Settings, error, map::MapCache, routes, site_settings::SettingsCache, state::AppState,
+    storage, storage::needs::NeedsCache, territory::TerritoryCache, throttle::LoginThrottle,
 };
 
 /// Largest JSON body accepted, in bytes.
@@ -51,6 +51,7 @@ impl Application {
             .await
             .context("cannot store the default questionnaire")?;
         let map = Arc::new(MapCache::load(&db).await?);
+        let site_settings = Arc::new(SettingsCache::load(&db, &settings).await?);
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
@@ -76,10 +77,12 @@ impl Application {
             proposal_throttle,
             needs: Arc::new(NeedsCache::default()),
             results: Arc::new(crate::results::ResultsCache::new()),
+            site_settings,
         };
         let server = run(listener, state.clone())?;
         spawn_territory_refresh(state.clone());
         spawn_map_refresh(state.clone());
+        spawn_settings_refresh(state.clone());
         Ok(Self {
             port,
             server,
@@ -160,6 +163,26 @@ fn spawn_map_refresh(state: AppState) {
             ticker.tick().await;
             if let Err(err) = state.map.refresh(&state.db).await {
                 tracing::warn!(error = ?err, "map snapshot refresh failed");
+            }
+        }
+    });
+}
+
+/// Checks the stored settings revision periodically and reloads them when an
+/// administrator changed them through another instance.
+fn spawn_settings_refresh(state: AppState) {
+    let period = state.settings.territory_refresh;
+    if period.is_zero() {
+        return;
+    }
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(period);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        ticker.tick().await;
+        loop {
+            ticker.tick().await;
+            if let Err(err) = state.site_settings.refresh(&state.db).await {
+                tracing::warn!(error = ?err, "settings refresh failed");
             }
         }
     });

@@ -3,8 +3,8 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 
 use crate::{
-    config::Settings, map::MapCache, results::ResultsCache, storage::needs::NeedsCache,
-    territory::TerritoryCache, throttle::LoginThrottle,
+    config::Settings, map::MapCache, results::ResultsCache, site_settings::SettingsCache,
+    storage::needs::NeedsCache, territory::TerritoryCache, throttle::LoginThrottle,
 };
 
 /// What every handler can reach.
@@ -26,4 +26,14 @@ pub struct AppState {
     pub needs: Arc<NeedsCache>,
     /// Per-campaign answers in memory for results, kept up to date incrementally.
     pub results: Arc<ResultsCache>,
+    /// The settings administrators change without a restart, over the flags' defaults.
+    /// Read these (not `settings`) for public results, secrecy, gap distance and tiles.
+    pub site_settings: Arc<SettingsCache>,
+}
+
+impl AppState {
+    /// The settings in force: public results, secrecy `k`, gap distance, tiles.
+    pub fn site(&self) -> crate::site_settings::SiteSettings {
+        self.site_settings.effective()
+    }
 }

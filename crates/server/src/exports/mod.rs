@@ -153,6 +153,16 @@ pub fn french_csv<W: Write>(out: W) -> csv::Writer<W> {
         .from_writer(out)
 }
 
+/// A cell a spreadsheet would read as a formula (it starts with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return) gets a leading `'`, as OWASP recommends against CSV injection.
+pub fn neutralise_formula(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
 /// `2026-11-22` → `22/11/2026`, as a French Excel reads dates.
 pub fn french_date(date: chrono::NaiveDate) -> String {
     date.format("%d/%m/%Y").to_string()
@@ -161,6 +171,15 @@ pub fn french_date(date: chrono::NaiveDate) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cells_that_look_like_formulas_are_neutralised() {
+        for cell in ["=1+1", "+33 6", "-2", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(neutralise_formula(cell), format!("'{cell}"));
+        }
+        assert_eq!(neutralise_formula("Camille"), "Camille");
+        assert_eq!(neutralise_formula(""), "");
+    }
 
     #[test]
     fn french_decimals_use_a_comma_and_drop_trailing_zeros() {

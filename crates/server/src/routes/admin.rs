@@ -2,14 +2,16 @@
 
 use std::collections::BTreeMap;
 
-use actix_web::{get, patch, post, web, HttpResponse};
+use actix_web::{get, http::header, patch, post, web, HttpResponse};
+use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use solidarites_api_types::{
     AdminUserListResponse, AdminUserResponse, AuditEntryResponse, AuditPageResponse,
-    CreateUserRequest, UpdateUserRequest,
+    CreateUserRequest, PasswordLinkResponse, UpdateUserRequest,
 };
 use uuid::Uuid;
 
+use super::paging::{paging_or_422, PageQuery};
 use crate::{
     auth::{self, NewAccount, Role, StaffUser},
     error::ApiError,
@@ -21,7 +23,7 @@ use crate::{
     },
 };
 
-/// Lines per audit page unless asked otherwise, and at most.
+/// Lines per page (accounts, audit trail) unless asked otherwise, and at most.
 const DEFAULT_PER_PAGE: u64 = 50;
 const MAX_PER_PAGE: u64 = 200;
 
@@ -35,28 +37,64 @@ fn to_response(user: &StoredUser) -> AdminUserResponse {
         locked: user.is_locked(chrono::Utc::now()),
         created_at: user.created_at.to_rfc3339(),
         updated_at: user.updated_at.to_rfc3339(),
+        set_password_path: None,
+        set_password_expires_at: None,
     }
 }
 
-/// Every staff account, sorted by email.
-#[utoipa::path(get, path = "/api/v1/admin/users", tag = "admin",
+/// A new one-time link: the token (for the path, shown once) and its stored hash.
+struct NewLink {
+    path: String,
+    hash: String,
+    now: chrono::DateTime<chrono::Utc>,
+    expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+fn new_link() -> NewLink {
+    let token = auth::new_token();
+    let now = chrono::Utc::now();
+    NewLink {
+        path: format!("{}{token}", auth::SET_PASSWORD_PATH),
+        hash: auth::session_id_of(&token),
+        now,
+        expires_at: now + auth::SET_PASSWORD_LINK_LIFETIME,
+    }
+}
+
+/// Staff accounts sorted by email, one page at a time (50 by default, at most 200).
+#[utoipa::path(get, path = "/api/v1/admin/users", tag = "admin", params(PageQuery),
     responses((status = 200, body = AdminUserListResponse),
               (status = 401, body = solidarites_api_types::ErrorResponse),
-              (status = 403, body = solidarites_api_types::ErrorResponse)))]
+              (status = 403, body = solidarites_api_types::ErrorResponse),
+              (status = 422, body = solidarites_api_types::ErrorResponse)))]
 #[get("/admin/users")]
 #[tracing::instrument(skip_all)]
 pub async fn list_users(
     state: web::Data<AppState>,
     staff: StaffUser,
+    query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Admin)?;
-    let users = storage::users::list(&state.db).await?;
-    Ok(HttpResponse::Ok().json(AdminUserListResponse {
-        users: users.iter().map(to_response).collect(),
-    }))
+    let paging = paging_or_422(
+        query.page.as_deref(),
+        query.per_page.as_deref(),
+        DEFAULT_PER_PAGE,
+        MAX_PER_PAGE,
+    )?;
+    let (users, total) = storage::users::page(&state.db, paging.offset(), paging.per_page).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(AdminUserListResponse {
+            users: users.iter().map(to_response).collect(),
+            page: paging.page,
+            per_page: paging.per_page,
+            total,
+        }))
 }
 
-/// Creates a staff account (audited as `user.create`).
+/// Creates a staff account (audited as `user.create`), either with its initial password
+/// or, with `set_password_link`, with a one-time link (72 h, audited as
+/// `user.password_link`) through which its holder chooses the password.
 #[utoipa::path(post, path = "/api/v1/admin/users", tag = "admin", request_body = CreateUserRequest,
     responses((status = 201, body = AdminUserResponse),
               (status = 401, body = solidarites_api_types::ErrorResponse),
@@ -71,12 +109,27 @@ pub async fn create_user(
     body: web::Json<CreateUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Admin)?;
-    let account = NewAccount::parse(&body.email, &body.display_name, &body.role, &body.password)
-        .map_err(|fields| ApiError::Validation {
-            code: "invalid_user",
-            message: "Le compte ne peut pas être créé : corrigez les champs signalés.".to_owned(),
-            fields,
-        })?;
+    let invalid = |fields| ApiError::Validation {
+        code: "invalid_user",
+        message: "Le compte ne peut pas être créé : corrigez les champs signalés.".to_owned(),
+        fields,
+    };
+    // With a link, the account gets a random password nobody knows until the link is used.
+    let password = if body.set_password_link {
+        if !body.password.is_empty() {
+            let mut fields = BTreeMap::new();
+            fields.insert(
+                "password".to_owned(),
+                "Laissez le mot de passe vide : la personne le choisira avec le lien.".to_owned(),
+            );
+            return Err(invalid(fields));
+        }
+        auth::new_token()
+    } else {
+        body.password.clone()
+    };
+    let account = NewAccount::parse(&body.email, &body.display_name, &body.role, &password)
+        .map_err(invalid)?;
     let password_hash = auth::hash_password(account.password)
         .await
         .map_err(ApiError::internal)?;
@@ -86,14 +139,79 @@ pub async fn create_user(
         role: account.role,
         password_hash,
     };
-    match storage::users::create(&state.db, new, Some(&staff), "user.create").await {
-        Ok(user) => Ok(HttpResponse::Created().json(to_response(&user))),
-        Err(CreateUserError::EmailTaken) => Err(ApiError::Conflict {
-            code: "email_taken",
-            message: "Un compte existe déjà avec cette adresse électronique.".to_owned(),
-        }),
-        Err(CreateUserError::Db(err)) => Err(err.into()),
+    // The account and its link commit together.
+    let txn = state.db.begin().await?;
+    let user = match storage::users::create(&txn, new, Some(&staff), "user.create").await {
+        Ok(user) => user,
+        Err(CreateUserError::EmailTaken) => {
+            return Err(ApiError::Conflict {
+                code: "email_taken",
+                message: "Un compte existe déjà avec cette adresse électronique.".to_owned(),
+            })
+        }
+        Err(CreateUserError::Db(err)) => return Err(err.into()),
+    };
+    let mut response = to_response(&user);
+    if body.set_password_link {
+        let link = new_link();
+        storage::password_tokens::issue(
+            &txn,
+            user.id,
+            &link.hash,
+            link.now,
+            link.expires_at,
+            &staff,
+        )
+        .await?;
+        response.set_password_path = Some(link.path);
+        response.set_password_expires_at = Some(link.expires_at.to_rfc3339());
     }
+    txn.commit().await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(response))
+}
+
+/// A new one-time set-password link for an account (a forgotten password, a lost link):
+/// its older unused links stop working; its password stays until the link is used.
+/// Audited as `user.password_link`.
+#[utoipa::path(post, path = "/api/v1/admin/users/{id}/password-link", tag = "admin",
+    params(("id" = String, Path, description = "Account id (UUID)")),
+    responses((status = 201, body = PasswordLinkResponse),
+              (status = 401, body = solidarites_api_types::ErrorResponse),
+              (status = 403, body = solidarites_api_types::ErrorResponse),
+              (status = 404, body = solidarites_api_types::ErrorResponse),
+              (status = 409, body = solidarites_api_types::ErrorResponse, description = "account_disabled")))]
+#[post("/admin/users/{id}/password-link")]
+#[tracing::instrument(skip_all)]
+pub async fn create_password_link(
+    state: web::Data<AppState>,
+    staff: StaffUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::Admin)?;
+    let not_found = || ApiError::NotFound("Aucun compte ne correspond à cet identifiant.".into());
+    let id = Uuid::parse_str(id.trim()).map_err(|_| not_found())?;
+    let user = storage::users::find_by_id(&state.db, id)
+        .await?
+        .ok_or_else(not_found)?;
+    if user.disabled {
+        return Err(ApiError::Conflict {
+            code: "account_disabled",
+            message: "Ce compte est désactivé : réactivez-le avant d'envoyer un lien.".to_owned(),
+        });
+    }
+    let link = new_link();
+    let txn = state.db.begin().await?;
+    storage::password_tokens::issue(&txn, user.id, &link.hash, link.now, link.expires_at, &staff)
+        .await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(PasswordLinkResponse {
+            set_password_path: link.path,
+            expires_at: link.expires_at.to_rfc3339(),
+        }))
 }
 
 /// Changes the role, the display name or the disabled flag of an account (audited as
@@ -189,20 +307,13 @@ pub async fn list_audit(
     query: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Admin)?;
-    let mut fields = BTreeMap::new();
-    let page = parse_bounded(query.page.as_deref(), 1, 1, u64::from(u32::MAX))
-        .map_err(|m| fields.insert("page".to_owned(), m))
-        .unwrap_or(1);
-    let per_page = parse_bounded(query.per_page.as_deref(), DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
-        .map_err(|m| fields.insert("per_page".to_owned(), m))
-        .unwrap_or(DEFAULT_PER_PAGE);
-    if !fields.is_empty() {
-        return Err(ApiError::Validation {
-            code: "invalid_pagination",
-            message: "Les paramètres de pagination sont invalides.".to_owned(),
-            fields,
-        });
-    }
+    let paging = paging_or_422(
+        query.page.as_deref(),
+        query.per_page.as_deref(),
+        DEFAULT_PER_PAGE,
+        MAX_PER_PAGE,
+    )?;
+    let (page, per_page) = (paging.page, paging.per_page);
     let non_blank = |v: &Option<String>| {
         v.as_deref()
             .map(str::trim)
@@ -215,33 +326,25 @@ pub async fn list_audit(
         actor: non_blank(&query.actor),
     };
     let (entries, total) = storage::audit::page(&state.db, &filter, page, per_page).await?;
-    Ok(HttpResponse::Ok().json(AuditPageResponse {
-        entries: entries
-            .into_iter()
-            .map(|e| AuditEntryResponse {
-                id: e.id,
-                at: e.at.to_rfc3339(),
-                actor_user_id: e.actor_user_id,
-                actor_email: e.actor_email,
-                action: e.action,
-                entity_type: e.entity_type,
-                entity_id: e.entity_id,
-                before: e.before,
-                after: e.after,
-            })
-            .collect(),
-        page,
-        per_page,
-        total,
-    }))
-}
-
-fn parse_bounded(raw: Option<&str>, default: u64, min: u64, max: u64) -> Result<u64, String> {
-    match raw.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(default),
-        Some(s) => match s.parse::<u64>() {
-            Ok(v) if (min..=max).contains(&v) => Ok(v),
-            _ => Err(format!("Doit être un nombre entier entre {min} et {max}.")),
-        },
-    }
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(AuditPageResponse {
+            entries: entries
+                .into_iter()
+                .map(|e| AuditEntryResponse {
+                    id: e.id,
+                    at: e.at.to_rfc3339(),
+                    actor_user_id: e.actor_user_id,
+                    actor_email: e.actor_email,
+                    action: e.action,
+                    entity_type: e.entity_type,
+                    entity_id: e.entity_id,
+                    before: e.before,
+                    after: e.after,
+                })
+                .collect(),
+            page,
+            per_page,
+            total,
+        }))
 }

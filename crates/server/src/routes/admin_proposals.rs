@@ -146,12 +146,14 @@ pub async fn list_admin_proposals(
     staff.require(Role::Committee)?;
     let (filter, sort, page, per_page) = proposals::parse_proposal_query(&query, true)?;
     let (rows, total) = storage::proposals::list(&state.db, &filter, sort, page, per_page).await?;
-    Ok(HttpResponse::Ok().json(AdminProposalListResponse {
-        items: admin_responses(&state, &staff, &rows).await?,
-        page,
-        per_page,
-        total,
-    }))
+    Ok(HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .json(AdminProposalListResponse {
+            items: admin_responses(&state, &staff, &rows).await?,
+            page,
+            per_page,
+            total,
+        }))
 }
 
 /// One proposal as staff see it.

@@ -8,14 +8,17 @@ use actix_web::{get, patch, post, put, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use solidarites_api_types::{
     AdminCampaignListResponse, AdminCampaignResponse, CampaignCountsResponse,
-    CreateCampaignRequest, PreviewRequest, PreviewResponse, QuestionnaireListResponse,
-    QuestionnaireResponse, QuestionnaireVersionResponse, SaveQuestionnaireRequest,
-    SaveQuestionnaireResponse, SubmitResponseRequest, SubmitResponseResponse,
-    UpdateCampaignRequest, VolunteerListResponse, VolunteerResponse,
+    CreateCampaignRequest, DayCountResponse, PreviewRequest, PreviewResponse,
+    QuestionnaireListResponse, QuestionnaireResponse, QuestionnaireVersionResponse,
+    SaveQuestionnaireRequest, SaveQuestionnaireResponse, SubmitResponseRequest,
+    SubmitResponseResponse, UpdateCampaignRequest,
 };
 use solidarites_domain::InseeCode;
 
-use super::questionnaire::{created_or_ok, summary};
+use super::{
+    paging::{paging_or_422, PageQuery, Paging},
+    questionnaire::{created_or_ok, summary},
+};
 use crate::{
     auth::{Role, StaffUser},
     error::ApiError,
@@ -64,26 +67,60 @@ fn questionnaire_response(q: &StoredQuestionnaire) -> Result<QuestionnaireRespon
     })
 }
 
-/// Every questionnaire with its latest version.
+/// Lists of the back office: items per page unless asked otherwise, and at most.
+const DEFAULT_PER_PAGE: u64 = 50;
+const MAX_PER_PAGE: u64 = 200;
+
+fn list_paging(query: &PageQuery) -> Result<Paging, ApiError> {
+    paging_or_422(
+        query.page.as_deref(),
+        query.per_page.as_deref(),
+        DEFAULT_PER_PAGE,
+        MAX_PER_PAGE,
+    )
+}
+
+/// The items of `paging` among `all`.
+fn page_of<T>(all: Vec<T>, paging: Paging) -> Vec<T> {
+    let skip = usize::try_from(paging.offset()).unwrap_or(usize::MAX);
+    let take = usize::try_from(paging.per_page).unwrap_or(usize::MAX);
+    all.into_iter().skip(skip).take(take).collect()
+}
+
+/// Questionnaires with their latest version, one page at a time (50 by default).
 #[utoipa::path(get, path = "/api/v1/admin/questionnaires", tag = "admin-questionnaire",
+    params(PageQuery),
     responses((status = 200, body = QuestionnaireListResponse),
               (status = 401, body = solidarites_api_types::ErrorResponse),
-              (status = 403, body = solidarites_api_types::ErrorResponse)))]
+              (status = 403, body = solidarites_api_types::ErrorResponse),
+              (status = 422, body = solidarites_api_types::ErrorResponse)))]
 #[get("/admin/questionnaires")]
 #[tracing::instrument(skip_all)]
 pub async fn list_questionnaires(
     state: web::Data<AppState>,
     staff: StaffUser,
+    query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Analyst)?;
-    let all = storage::questionnaires::list(&state.db).await?;
-    Ok(HttpResponse::Ok().json(QuestionnaireListResponse {
-        questionnaires: all
-            .iter()
-            .filter(|q| !q.versions.is_empty())
-            .map(questionnaire_response)
-            .collect::<Result<_, _>>()?,
-    }))
+    let paging = list_paging(&query)?;
+    // A handful per territory: read them all, count, and keep the page.
+    let all: Vec<StoredQuestionnaire> = storage::questionnaires::list(&state.db)
+        .await?
+        .into_iter()
+        .filter(|q| !q.versions.is_empty())
+        .collect();
+    let total = all.len() as u64;
+    Ok(HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .json(QuestionnaireListResponse {
+            questionnaires: page_of(all, paging)
+                .iter()
+                .map(questionnaire_response)
+                .collect::<Result<_, _>>()?,
+            page: paging.page,
+            per_page: paging.per_page,
+            total,
+        }))
 }
 
 /// Creates a questionnaire (version 1) from a definition, checked as a whole.
@@ -252,22 +289,33 @@ async fn one_admin_campaign(
         .ok_or_else(campaign_not_found)
 }
 
-/// Every campaign, drafts included.
+/// Campaigns, drafts included, latest opening first, one page at a time (50 by default).
 #[utoipa::path(get, path = "/api/v1/admin/campaigns", tag = "admin-questionnaire",
+    params(PageQuery),
     responses((status = 200, body = AdminCampaignListResponse),
               (status = 401, body = solidarites_api_types::ErrorResponse),
-              (status = 403, body = solidarites_api_types::ErrorResponse)))]
+              (status = 403, body = solidarites_api_types::ErrorResponse),
+              (status = 422, body = solidarites_api_types::ErrorResponse)))]
 #[get("/admin/campaigns")]
 #[tracing::instrument(skip_all)]
 pub async fn list_admin_campaigns(
     state: web::Data<AppState>,
     staff: StaffUser,
+    query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Analyst)?;
-    let rows = storage::questionnaires::list_campaigns(&state.db).await?;
-    Ok(HttpResponse::Ok().json(AdminCampaignListResponse {
-        campaigns: admin_campaign_responses(&state, &rows).await?,
-    }))
+    let paging = list_paging(&query)?;
+    let (rows, total) =
+        storage::questionnaires::campaigns_page(&state.db, paging.offset(), paging.per_page)
+            .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .json(AdminCampaignListResponse {
+            campaigns: admin_campaign_responses(&state, &rows).await?,
+            page: paging.page,
+            per_page: paging.per_page,
+            total,
+        }))
 }
 
 fn parse_time(
@@ -538,7 +586,8 @@ pub async fn close_campaign(
     .await
 }
 
-/// How many answers a campaign received: in all, by channel, by commune. Counts only.
+/// How many answers a campaign received: in all, by channel, by commune, and per day
+/// (date in France) and channel for a chart. Counts only.
 #[utoipa::path(get, path = "/api/v1/admin/campaigns/{id}/counts", tag = "admin-questionnaire",
     params(("id" = String, Path)),
     responses((status = 200, body = CampaignCountsResponse),
@@ -558,11 +607,31 @@ pub async fn campaign_counts(
         .ok_or_else(campaign_not_found)?;
     let (total, by_channel, by_commune) =
         storage::questionnaires::campaign_counts(&state.db, &c.id).await?;
-    Ok(HttpResponse::Ok().json(CampaignCountsResponse {
-        total,
-        by_channel,
-        by_commune,
-    }))
+    let mut by_day: Vec<DayCountResponse> = Vec::new();
+    for (day, channel, n) in
+        storage::questionnaires::campaign_daily_counts(&state.db, &c.id).await?
+    {
+        let date = day.to_string();
+        match by_day.last_mut() {
+            Some(last) if last.date == date => {
+                last.total += n;
+                *last.by_channel.entry(channel).or_default() += n;
+            }
+            _ => by_day.push(DayCountResponse {
+                date,
+                total: n,
+                by_channel: BTreeMap::from([(channel, n)]),
+            }),
+        }
+    }
+    Ok(HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .json(CampaignCountsResponse {
+            total,
+            by_channel,
+            by_commune,
+            by_day,
+        }))
 }
 
 /// Assisted entry: staff type in an answer given by telephone, on paper or at a desk.
@@ -601,39 +670,4 @@ pub async fn assisted_response(
         id,
         received_on: day.to_string(),
     }))
-}
-
-/// Volunteers and their contacts (moderators and administrators: analysts do not see
-/// contacts).
-#[utoipa::path(get, path = "/api/v1/admin/volunteers", tag = "admin-questionnaire",
-    responses((status = 200, body = VolunteerListResponse),
-              (status = 401, body = solidarites_api_types::ErrorResponse),
-              (status = 403, body = solidarites_api_types::ErrorResponse)))]
-#[get("/admin/volunteers")]
-#[tracing::instrument(skip_all)]
-pub async fn list_volunteers(
-    state: web::Data<AppState>,
-    staff: StaffUser,
-) -> Result<HttpResponse, ApiError> {
-    staff.require(Role::Moderator)?;
-    let rows = storage::volunteers::list(&state.db).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
-        .json(VolunteerListResponse {
-            volunteers: rows
-                .iter()
-                .map(|v| VolunteerResponse {
-                    id: v.id.clone(),
-                    created_at: v.created_at.to_rfc3339(),
-                    name: v.name.clone(),
-                    email: v.email.clone(),
-                    phone: v.phone.clone(),
-                    commune: v.commune_code.clone(),
-                    availability: v.availability.clone(),
-                    themes: storage::volunteers::themes_of(v),
-                    consent_text: v.consent_text.clone(),
-                    consent_at: v.consent_at.to_rfc3339(),
-                })
-                .collect(),
-        }))
 }

@@ -7,7 +7,9 @@ use std::{
 
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
-use solidarites_api_types::{LoginRequest, SessionResponse, StaffUserResponse};
+use solidarites_api_types::{
+    LoginRequest, SessionResponse, SetPasswordRequest, SetPasswordResponse, StaffUserResponse,
+};
 
 use crate::{
     auth::{self, StaffSession, StaffUser},
@@ -160,6 +162,62 @@ pub async fn get_me(session: StaffSession) -> HttpResponse {
             user: staff_user_response(&session.user),
             csrf_token: session.csrf_token,
         })
+}
+
+/// Sets the password of an account with the token of a one-time link (from `POST
+/// /api/v1/admin/users`). The link then stops working, the account's sessions end and its
+/// failed sign-ins are forgotten; sign in afterwards. Throttled like sign-in.
+#[utoipa::path(post, path = "/api/v1/auth/password", tag = "auth", request_body = SetPasswordRequest,
+    responses((status = 200, body = SetPasswordResponse),
+              (status = 422, body = solidarites_api_types::ErrorResponse, description = "invalid_link (unknown, used or expired) or a bad password"),
+              (status = 429, body = solidarites_api_types::ErrorResponse)))]
+#[post("/auth/password")]
+#[tracing::instrument(skip_all)]
+pub async fn set_password(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<SetPasswordRequest>,
+) -> Result<HttpResponse, ApiError> {
+    state
+        .login_throttle
+        .check_ip(client_ip(&req, state.settings.trust_proxy))
+        .map_err(|retry_after_secs| ApiError::TooManyRequests { retry_after_secs })?;
+    let SetPasswordRequest { token, password } = body.into_inner();
+    let invalid_link = || {
+        ApiError::field(
+            "invalid_link",
+            "token",
+            "Ce lien n'est plus valable (déjà utilisé, expiré ou inconnu) : demandez-en un \
+             nouveau à un administrateur.",
+        )
+    };
+    let token = token.trim();
+    // Tokens are 43 base64url characters; anything else cannot be one.
+    if token.is_empty() || token.len() > 64 {
+        return Err(invalid_link());
+    }
+    auth::check_password(&password)
+        .map_err(|message| ApiError::field("invalid_password", "password", message))?;
+    let password_hash = auth::hash_password(password)
+        .await
+        .map_err(ApiError::internal)?;
+    match storage::password_tokens::consume(
+        &state.db,
+        &auth::session_id_of(token),
+        password_hash,
+        Utc::now(),
+    )
+    .await
+    {
+        Ok(user) => {
+            tracing::info!(user_id = %user.id, "password set with a one-time link");
+            Ok(HttpResponse::Ok()
+                .insert_header(("Cache-Control", "no-store"))
+                .json(SetPasswordResponse { email: user.email }))
+        }
+        Err(storage::password_tokens::UseTokenError::Invalid) => Err(invalid_link()),
+        Err(storage::password_tokens::UseTokenError::Db(err)) => Err(err.into()),
+    }
 }
 
 /// The address sign-in throttling counts attempts against. Used in memory only.

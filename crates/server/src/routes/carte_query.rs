@@ -90,29 +90,14 @@ pub(super) fn parse_q(pairs: &Pairs) -> Option<String> {
 }
 
 pub(super) fn parse_page(pairs: &Pairs, errors: &mut FieldErrors) -> (u64, u64) {
-    let page = match single(pairs, "page").map(str::parse::<u64>) {
-        None => 1,
-        Some(Ok(p)) if p >= 1 => p,
-        Some(_) => {
-            errors.insert(
-                "page".to_owned(),
-                "Numéro de page invalide (1 ou plus).".to_owned(),
-            );
-            1
-        }
-    };
-    let per_page = match single(pairs, "per_page").map(str::parse::<u64>) {
-        None => DEFAULT_PER_PAGE,
-        Some(Ok(p)) if (1..=MAX_PER_PAGE).contains(&p) => p,
-        Some(_) => {
-            errors.insert(
-                "per_page".to_owned(),
-                format!("Nombre par page invalide (de 1 à {MAX_PER_PAGE})."),
-            );
-            DEFAULT_PER_PAGE
-        }
-    };
-    (page, per_page)
+    let paging = super::paging::parse_paging(
+        single(pairs, "page"),
+        single(pairs, "per_page"),
+        DEFAULT_PER_PAGE,
+        MAX_PER_PAGE,
+        errors,
+    );
+    (paging.page, paging.per_page)
 }
 
 /// Filters and page of `GET /api/v1/initiatives` (and `.geojson`, which ignores the page).

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use actix_web::{delete, get, http::header, post, put, web, HttpRequest, HttpResponse};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use solidarites_api_types::{
     ActorSummary, ClusterListResponse, ClusterResponse, CommuneRef, ContactResponse,
     CreateInitiativeRequest, CreateInitiativeResponse, CurrentLabelResponse,
@@ -34,9 +34,7 @@ const GEOJSON_LIMIT: u64 = 20_000;
 
 /// Today in France, for expiry (end dates are inclusive local dates).
 pub fn today() -> NaiveDate {
-    // Metropolitan France is UTC+1/+2: the day changes at most two hours late, which only
-    // keeps an initiative visible a little longer on its last day.
-    (Utc::now() + chrono::Duration::hours(1)).date_naive()
+    crate::questionnaire::today()
 }
 
 fn commune_ref(territory: &LoadedTerritory, code: &str) -> CommuneRef {

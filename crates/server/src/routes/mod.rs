@@ -3,8 +3,11 @@
 mod actors;
 mod admin;
 mod admin_carte;
+mod admin_labels;
 mod admin_proposals;
 mod admin_questionnaire;
+mod admin_settings;
+mod admin_volunteers;
 pub(crate) mod auth;
 mod carte_query;
 mod communes;
@@ -15,6 +18,7 @@ mod initiatives;
 mod labels;
 mod locate;
 mod openapi;
+pub(crate) mod paging;
 mod proposals;
 mod questionnaire;
 mod results;
@@ -39,10 +43,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(auth::login)
             .service(auth::logout)
             .service(auth::get_me)
+            .service(auth::set_password)
             .service(admin::list_users)
             .service(admin::create_user)
             .service(admin::update_user)
+            .service(admin::create_password_link)
             .service(admin::list_audit)
+            .service(admin_settings::get_settings)
+            .service(admin_settings::put_settings)
             .service(openapi::get_openapi)
             // Carte des solidarités. Fixed paths before `/initiatives/{id}`.
             .service(themes::list_themes)
@@ -67,6 +75,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(admin_carte::request_changes)
             .service(admin_carte::archive_submission)
             .service(admin_carte::list_labels)
+            .service(admin_labels::list_label_grants)
+            .service(admin_labels::list_expiring_grants)
             .service(admin_carte::create_label)
             .service(admin_carte::grant_label)
             .service(admin_carte::revoke_label_grant)
@@ -91,7 +101,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(admin_questionnaire::close_campaign)
             .service(admin_questionnaire::campaign_counts)
             .service(admin_questionnaire::assisted_response)
-            .service(admin_questionnaire::list_volunteers)
+            .service(admin_volunteers::list_volunteers)
+            .service(admin_volunteers::export_volunteers_csv)
+            .service(admin_volunteers::purge_volunteers)
             // Proposals.
             .service(proposals::list_proposals)
             .service(proposals::create_proposal)

@@ -179,7 +179,7 @@ pub(super) async fn public_responses(
         .needs
         .current(&state.db, state.settings.territory_refresh)
         .await?;
-    let k = state.settings.secrecy_k;
+    let k = state.site().secrecy_k;
     Ok(rows
         .iter()
         .map(|row| {

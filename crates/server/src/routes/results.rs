@@ -153,7 +153,7 @@ pub async fn protected_results(
             state.territory.current(),
             campaign,
             filter,
-            state.settings.secrecy_k,
+            state.site().secrecy_k,
         )
         .await
         .map_err(results_error)
@@ -278,7 +278,7 @@ pub async fn get_public_results(
     id: web::Path<String>,
     query: web::Query<Pairs>,
 ) -> Result<HttpResponse, ApiError> {
-    if !state.settings.public_results {
+    if !state.site().public_results {
         return Err(ApiError::NotFound(
             "Les résultats ne sont pas publiés sur cette plateforme.".to_owned(),
         ));
@@ -373,7 +373,7 @@ async fn compute_gaps(
         &gap_territory,
         &needs,
         &offers,
-        state.settings.gap_distance_km,
+        state.site().gap_distance_km,
     );
     if let Some(theme) = &theme {
         gaps.retain(|g| &g.theme == theme);
@@ -432,8 +432,8 @@ pub async fn get_gaps(
         .json(GapListResponse {
             campaign_id: campaign.id.clone(),
             question: computed.question,
-            distance_km: state.settings.gap_distance_km,
-            k: state.settings.secrecy_k,
+            distance_km: state.site().gap_distance_km,
+            k: state.site().secrecy_k,
             gaps: computed
                 .gaps
                 .into_iter()

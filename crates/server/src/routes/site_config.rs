@@ -13,7 +13,7 @@ use crate::state::AppState;
 #[get("/config")]
 #[tracing::instrument(skip_all)]
 pub async fn get_public_config(state: web::Data<AppState>) -> HttpResponse {
-    let settings = &state.settings;
+    let settings = state.site();
     let territory_bbox = state
         .territory
         .current()
@@ -21,7 +21,7 @@ pub async fn get_public_config(state: web::Data<AppState>) -> HttpResponse {
         .bbox()
         .map(|r| vec![r.min().x, r.min().y, r.max().x, r.max().y]);
     HttpResponse::Ok()
-        // Short: a re-imported territory shows within a minute.
+        // Short: a re-imported territory or new tile settings show within a minute.
         .insert_header((header::CACHE_CONTROL, "public, max-age=60"))
         .json(PublicConfigResponse {
             tile_url: settings.tile_url.clone(),

@@ -84,6 +84,104 @@ pub async fn grant(
     .await
 }
 
+/// Which grants to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GrantQuery {
+    /// Every grant of one label, revoked and expired ones included.
+    OfLabel(Uuid),
+    /// Grants in force (not revoked) whose last day falls between the two dates
+    /// (inclusive), across labels: the renewal list.
+    ExpiringBetween(NaiveDate, NaiveDate),
+}
+
+/// A grant with what staff need to read it: its label, and the name of what holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GrantRow {
+    pub grant: label_grant::Model,
+    pub label: label::Model,
+    /// The actor's name or the initiative's title.
+    pub holder_name: Option<String>,
+}
+
+/// `limit` grants matching `query` after the first `offset`, soonest expiry first, and how
+/// many match.
+pub async fn grants_page(
+    db: &impl ConnectionTrait,
+    query: GrantQuery,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<GrantRow>, u64), sea_orm::DbErr> {
+    use sea_orm::{PaginatorTrait, QuerySelect};
+
+    use super::carte_entities::{actor, initiative};
+    let select = match query {
+        GrantQuery::OfLabel(label_id) => {
+            label_grant::Entity::find().filter(label_grant::Column::LabelId.eq(label_id))
+        }
+        GrantQuery::ExpiringBetween(from, to) => label_grant::Entity::find()
+            .filter(label_grant::Column::RevokedAt.is_null())
+            .filter(label_grant::Column::ExpiresOn.gte(from))
+            .filter(label_grant::Column::ExpiresOn.lte(to)),
+    };
+    let total = select.clone().count(db).await?;
+    let grants = select
+        .order_by_asc(label_grant::Column::ExpiresOn)
+        .order_by_asc(label_grant::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let label_ids: Vec<Uuid> = grants.iter().map(|g| g.label_id).collect();
+    let labels: HashMap<Uuid, label::Model> = label::Entity::find()
+        .filter(label::Column::Id.is_in(label_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| (l.id, l))
+        .collect();
+    let actor_ids: Vec<Uuid> = grants.iter().filter_map(|g| g.actor_id).collect();
+    let actors: HashMap<Uuid, String> = if actor_ids.is_empty() {
+        HashMap::new()
+    } else {
+        actor::Entity::find()
+            .filter(actor::Column::Id.is_in(actor_ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a.name))
+            .collect()
+    };
+    let initiative_ids: Vec<Uuid> = grants.iter().filter_map(|g| g.initiative_id).collect();
+    let initiatives: HashMap<Uuid, String> = if initiative_ids.is_empty() {
+        HashMap::new()
+    } else {
+        initiative::Entity::find()
+            .filter(initiative::Column::Id.is_in(initiative_ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|i| (i.id, i.title))
+            .collect()
+    };
+    let rows = grants
+        .into_iter()
+        .filter_map(|grant| {
+            let label = labels.get(&grant.label_id)?.clone();
+            let holder_name = match (grant.actor_id, grant.initiative_id) {
+                (Some(id), _) => actors.get(&id).cloned(),
+                (None, Some(id)) => initiatives.get(&id).cloned(),
+                (None, None) => None,
+            };
+            Some(GrantRow {
+                grant,
+                label,
+                holder_name,
+            })
+        })
+        .collect();
+    Ok((rows, total))
+}
+
 pub async fn find_grant(
     db: &impl ConnectionTrait,
     grant_id: Uuid,

@@ -306,6 +306,24 @@ pub async fn list_campaigns(db: &impl ConnectionTrait) -> Result<Vec<campaign::M
         .await
 }
 
+/// `limit` campaigns in the order of [`list_campaigns`] after the first `offset`, and the
+/// number of campaigns.
+pub async fn campaigns_page(
+    db: &impl ConnectionTrait,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<campaign::Model>, u64), DbErr> {
+    let total = campaign::Entity::find().count(db).await?;
+    let rows = campaign::Entity::find()
+        .order_by_desc(campaign::Column::OpensAt)
+        .order_by_asc(campaign::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok((rows, total))
+}
+
 /// Campaigns accepting answers at `now`.
 pub async fn list_open_campaigns(
     db: &impl ConnectionTrait,
@@ -471,6 +489,34 @@ pub async fn campaign_counts(
     let by_commune = to_map(group(response::Column::CommuneCode).all(db).await?);
     let total = by_channel.values().sum();
     Ok((total, by_channel, by_commune))
+}
+
+/// Answers of a campaign per day received and channel: `(day, channel, count)` sorted by
+/// day then channel.
+pub async fn campaign_daily_counts(
+    db: &impl ConnectionTrait,
+    campaign_id: &str,
+) -> Result<Vec<(NaiveDate, String, u64)>, DbErr> {
+    let rows: Vec<(NaiveDate, String, i64)> = response::Entity::find()
+        .select_only()
+        .column(response::Column::SubmittedOn)
+        .column(response::Column::Channel)
+        .column_as(
+            Expr::expr(Func::count(Expr::col(response::Column::Id))),
+            "n",
+        )
+        .filter(response::Column::CampaignId.eq(campaign_id))
+        .group_by(response::Column::SubmittedOn)
+        .group_by(response::Column::Channel)
+        .order_by_asc(response::Column::SubmittedOn)
+        .order_by_asc(response::Column::Channel)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(day, channel, n)| (day, channel, u64::try_from(n).unwrap_or(0)))
+        .collect())
 }
 
 /// The versions with these ids, by id (to show each campaign's questionnaire and version).

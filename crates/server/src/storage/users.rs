@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     sea_query::Expr, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, ExprTrait, QueryFilter, QueryOrder, SqlErr, TransactionTrait,
+    EntityTrait, ExprTrait, QueryFilter, QueryOrder, SqlErr, TransactionSession, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -109,7 +109,7 @@ pub(crate) fn to_domain(row: user::Model) -> Result<StoredUser, DbErr> {
 /// Creates an account and its audit row (`action`, e.g. `user.create` or
 /// `cli.user.create`) in one transaction.
 pub async fn create(
-    db: &DatabaseConnection,
+    db: &impl TransactionTrait,
     new: NewUser,
     actor: Option<&StaffUser>,
     action: &str,
@@ -216,6 +216,26 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<StoredUser>, DbErr> {
         .into_iter()
         .map(to_domain)
         .collect()
+}
+
+/// `limit` accounts sorted by email after the first `offset`, and the number of accounts.
+pub async fn page(
+    db: &impl ConnectionTrait,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<StoredUser>, u64), DbErr> {
+    use sea_orm::{PaginatorTrait, QuerySelect};
+    let total = user::Entity::find().count(db).await?;
+    let rows = user::Entity::find()
+        .order_by_asc(user::Column::Email)
+        .offset(offset)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_domain)
+        .collect::<Result<_, _>>()?;
+    Ok((rows, total))
 }
 
 pub async fn find_by_id(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<StoredUser>, DbErr> {

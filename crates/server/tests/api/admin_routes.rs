@@ -11,7 +11,14 @@ pub const ADMIN_ROUTES: &[(&str, &str, Role)] = &[
     ("GET", "/api/v1/admin/users", Role::Admin),
     ("POST", "/api/v1/admin/users", Role::Admin),
     ("PATCH", "/api/v1/admin/users/{id}", Role::Admin),
+    (
+        "POST",
+        "/api/v1/admin/users/{id}/password-link",
+        Role::Admin,
+    ),
     ("GET", "/api/v1/admin/audit", Role::Admin),
+    ("GET", "/api/v1/admin/settings", Role::Admin),
+    ("PUT", "/api/v1/admin/settings", Role::Admin),
     ("GET", "/api/v1/admin/moderation", Role::Analyst),
     ("POST", "/api/v1/admin/moderation/bulk", Role::Moderator),
     (
@@ -37,6 +44,8 @@ pub const ADMIN_ROUTES: &[(&str, &str, Role)] = &[
     ("GET", "/api/v1/admin/labels", Role::Moderator),
     ("POST", "/api/v1/admin/labels", Role::Admin),
     ("POST", "/api/v1/admin/labels/{id}/grants", Role::Moderator),
+    ("GET", "/api/v1/admin/labels/{id}/grants", Role::Moderator),
+    ("GET", "/api/v1/admin/label-grants", Role::Moderator),
     ("DELETE", "/api/v1/admin/label-grants/{id}", Role::Moderator),
     ("POST", "/api/v1/admin/themes", Role::Admin),
     ("PATCH", "/api/v1/admin/themes/{id}", Role::Admin),
@@ -71,6 +80,12 @@ pub const ADMIN_ROUTES: &[(&str, &str, Role)] = &[
         Role::Moderator,
     ),
     ("GET", "/api/v1/admin/volunteers", Role::Moderator),
+    (
+        "GET",
+        "/api/v1/admin/exports/volunteers.csv",
+        Role::Moderator,
+    ),
+    ("POST", "/api/v1/admin/volunteers/purge", Role::Admin),
     ("GET", "/api/v1/admin/proposals", Role::Committee),
     ("GET", "/api/v1/admin/proposals/{id}", Role::Committee),
     (

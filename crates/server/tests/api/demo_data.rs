@@ -11,10 +11,10 @@ use solidarites_api_types::{
 use solidarites_domain::demo::demo_communes;
 use solidarites_server::{
     auth::Role,
-    demo_data::{self, DemoSummary, DEMO_ANSWERS},
+    demo_data::{self, DemoAccounts, DemoSummary, DEMO_ANSWERS},
 };
 
-use crate::helpers::{for_each_backend, spawn_app, TestDb};
+use crate::helpers::{create_user, for_each_backend, spawn_app, TestDb};
 
 async fn count(db: &TestDb, table: &str) -> i64 {
     let conn = &db.conn;
@@ -152,6 +152,158 @@ async fn demo_content_fills_an_empty_database_once() {
             queue.items.iter().filter(|i| i.kind == "proposal").count(),
             1
         );
+    })
+    .await;
+}
+
+async fn user_count(db: &TestDb) -> i64 {
+    count(db, "users").await
+}
+
+#[tokio::test]
+async fn the_demo_creates_one_account_per_role_once_and_each_signs_in() {
+    for_each_backend(|db| async move {
+        let first = demo_data::prepare(&db.conn).await.unwrap();
+        assert!(first.content.is_some());
+        assert_eq!(first.accounts, DemoAccounts::Ready { created: 4 });
+        // A restart of the demo creates nothing more.
+        let second = demo_data::prepare(&db.conn).await.unwrap();
+        assert_eq!(second.content, None);
+        assert_eq!(second.accounts, DemoAccounts::Ready { created: 0 });
+        assert_eq!(user_count(&db).await, 4);
+
+        let app = spawn_app(db).await;
+        let accounts = demo_data::demo_accounts();
+        let emails: Vec<&str> = accounts.iter().map(|(e, _)| e.as_str()).collect();
+        assert_eq!(
+            emails,
+            [
+                "admin@demo.solidarites.invalid",
+                "moderator@demo.solidarites.invalid",
+                "analyst@demo.solidarites.invalid",
+                "committee@demo.solidarites.invalid",
+            ]
+        );
+        for (email, role) in &accounts {
+            let staff = app.login(email, demo_data::DEMO_PASSWORD).await;
+            let me: Value = staff.get("/api/v1/auth/me").await.json().await.unwrap();
+            assert_eq!(me["user"]["role"], role.as_str(), "{email}");
+        }
+        // Only the admin manages accounts.
+        let admin = app.login(emails[0], demo_data::DEMO_PASSWORD).await;
+        assert_eq!(admin.get("/api/v1/admin/users").await.status(), 200);
+        let committee = app.login(emails[3], demo_data::DEMO_PASSWORD).await;
+        assert_eq!(committee.get("/api/v1/admin/users").await.status(), 403);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_demo_creates_no_account_in_a_database_with_real_accounts() {
+    for_each_backend(|db| async move {
+        let db = db.with_communes(&demo_communes()).await;
+        create_user(&db, "agent@landes.fr", Role::Admin).await;
+        let accounts = demo_data::seed_accounts(&db.conn).await.unwrap();
+        assert_eq!(accounts, DemoAccounts::Skipped { other_accounts: 1 });
+        assert_eq!(user_count(&db).await, 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn serving_creates_no_account() {
+    for_each_backend(|db| async move {
+        let app = spawn_app(db).await;
+        assert_eq!(app.get("/api/v1/health").await.status(), 200);
+        assert_eq!(user_count(&app.db).await, 0);
+        let refused = app
+            .post_json(
+                "/api/v1/auth/login",
+                &serde_json::json!({
+                    "email": "admin@demo.solidarites.invalid",
+                    "password": demo_data::DEMO_PASSWORD,
+                }),
+            )
+            .await;
+        assert_eq!(refused.status(), 401);
+    })
+    .await;
+}
+
+/// A running `solidarites` process, killed when dropped (also when the test fails).
+struct Process(std::process::Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `solidarites <command>` on a free port with its log in a file; returns once it
+/// answers (bounded: 120 s), with the log read so far.
+async fn start(command: &str, db_url: &str, dir: &std::path::Path) -> (Process, String, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let log_path = dir.join(format!("{command}.log"));
+    let log = std::fs::File::create(&log_path).unwrap();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_solidarites"))
+        .args([command, "--bind", &format!("127.0.0.1:{port}")])
+        .env("DATABASE_URL", db_url)
+        .env("SOLIDARITES_FRONTEND_DIR", "/nonexistent-frontend")
+        .env("RUST_LOG", "info")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    let mut process = Process(child);
+    let address = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    for _ in 0..1200 {
+        if let Ok(Some(status)) = process.0.try_wait() {
+            panic!(
+                "solidarites {command} exited: {status}\n{}",
+                std::fs::read_to_string(&log_path).unwrap_or_default()
+            );
+        }
+        let health = client.get(format!("{address}/api/v1/health")).send().await;
+        if health.is_ok_and(|r| r.status() == 200) {
+            let text = std::fs::read_to_string(&log_path).unwrap();
+            return (process, address, text);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("solidarites {command} never answered at {address}");
+}
+
+#[tokio::test]
+async fn the_demo_prints_its_accounts_and_password_and_serve_creates_none() {
+    for_each_backend(|db| async move {
+        let dir = tempfile::tempdir().unwrap();
+        let (serve, _, _) = start("serve", &db.url, dir.path()).await;
+        drop(serve);
+        assert_eq!(user_count(&db).await, 0, "serve creates no account");
+
+        let (_demo, address, log) = start("demo", &db.url, dir.path()).await;
+        for (email, _) in demo_data::demo_accounts() {
+            assert!(log.contains(&email), "{email} missing from the log:\n{log}");
+        }
+        assert!(log.contains(demo_data::DEMO_PASSWORD), "{log}");
+        assert!(log.contains("/admin"), "{log}");
+        let login = reqwest::Client::new()
+            .post(format!("{address}/api/v1/auth/login"))
+            .json(&serde_json::json!({
+                "email": "committee@demo.solidarites.invalid",
+                "password": demo_data::DEMO_PASSWORD,
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(login.status(), StatusCode::OK);
     })
     .await;
 }

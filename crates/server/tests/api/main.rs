@@ -6,6 +6,7 @@
 
 mod admin_carte;
 mod admin_routes;
+mod admin_settings;
 mod admin_users;
 mod auth;
 mod cli;
@@ -21,8 +22,11 @@ mod initiatives;
 mod locate;
 mod moderation_queue;
 mod multi_instance;
+mod paging;
+mod password_links;
 mod proposals;
 mod public_config;
 mod questionnaire;
 mod results;
 mod schema;
+mod staff_console;
