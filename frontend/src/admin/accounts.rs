@@ -171,7 +171,7 @@ fn AccountRow(
             <td>{user.display_name.clone()}</td>
             <td>
                 <label class="visuellement-cache" for=select_id.clone()>{(t.role_of)(&user.email)}</label>
-                <select id=select_id on:change=move |ev| role.set(event_target_value(&ev))>
+                <select class="saisie" id=select_id on:change=move |ev| role.set(event_target_value(&ev))>
                     {ROLES
                         .iter()
                         .map(|r| view! { <option value=*r selected=user.role == *r>{role_name(r)}</option> })
@@ -253,7 +253,7 @@ fn CreateAccount(feedback: RwSignal<Option<Feedback>>, version: RwSignal<u32>) -
                 <div class="champ">
                     <label for="compte-role">{t.field_role}</label>
                     <FieldError field_id="compte-role".to_owned() message=role_error/>
-                    <select
+                    <select class="saisie"
                         id="compte-role"
                         on:change=move |ev| role.set(event_target_value(&ev))
                         aria-describedby=move || described_by("compte-role", false, role_error.with(Option::is_some))

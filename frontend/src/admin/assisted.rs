@@ -75,7 +75,7 @@ pub fn AssistedPage() -> impl IntoView {
                 <div class="formulaire-console formulaire-console--ligne">
                     <div class="champ">
                         <label for="saisie-campagne">{t.assisted_campaign}</label>
-                        <select
+                        <select class="saisie"
                             id="saisie-campagne"
                             on:change=move |ev| campaign.set(event_target_value(&ev))
                         >
@@ -93,7 +93,7 @@ pub fn AssistedPage() -> impl IntoView {
                     </div>
                     <div class="champ">
                         <label for="saisie-canal">{t.assisted_channel}</label>
-                        <select id="saisie-canal" on:change=move |ev| channel.set(event_target_value(&ev))>
+                        <select class="saisie" id="saisie-canal" on:change=move |ev| channel.set(event_target_value(&ev))>
                             {CHANNELS
                                 .iter()
                                 .map(|c| {
@@ -259,7 +259,7 @@ fn EntryForm(
     };
     let summary = Signal::derive(move || summary_items(form));
     view! {
-        <form class="saisie" novalidate on:submit=submit>
+        <form class="saisie-assistee" novalidate on:submit=submit>
             <ErrorSummary items=summary/>
             {move || {
                 generation.track();

@@ -359,7 +359,7 @@ pub fn TextField(
             <label for=id>{label}</label>
             {hint.map(|h| view! { <p id=help_id(id) class="champ__aide">{h}</p> })}
             <FieldError field_id=id.to_owned() message=error/>
-            <input
+            <input class="saisie"
                 id=id
                 type=kind
                 prop:value=move || value.get()
@@ -442,7 +442,7 @@ fn CreateCampaign(
                 <div class="champ">
                     <label for="campagne-questionnaire">{t.field_questionnaire}</label>
                     <FieldError field_id="campagne-questionnaire".to_owned() message=q_error/>
-                    <select
+                    <select class="saisie"
                         id="campagne-questionnaire"
                         on:change=move |ev| questionnaire.set(event_target_value(&ev))
                         aria-describedby=move || described_by("campagne-questionnaire", false, q_error.with(Option::is_some))

@@ -139,7 +139,7 @@ pub fn ProposalsPage() -> impl IntoView {
             <div class="formulaire-console formulaire-console--ligne">
                 <div class="champ">
                     <label for="filtre-statut">{t.filter_status}</label>
-                    <select id="filtre-statut" on:change=move |ev| status.set(event_target_value(&ev))>
+                    <select class="saisie" id="filtre-statut" on:change=move |ev| status.set(event_target_value(&ev))>
                         <option value="" selected=status.get_untracked().is_empty()>{t.filter_all}</option>
                         {STATUSES
                             .iter()
@@ -151,7 +151,7 @@ pub fn ProposalsPage() -> impl IntoView {
                 </div>
                 <div class="champ">
                     <label for="filtre-theme">{t.filter_theme}</label>
-                    <select id="filtre-theme" on:change=move |ev| theme.set(event_target_value(&ev))>
+                    <select class="saisie" id="filtre-theme" on:change=move |ev| theme.set(event_target_value(&ev))>
                         <option value="" selected=theme.get_untracked().is_empty()>{t.filter_all}</option>
                         {move || match theme_list.get() {
                             Some(Ok(list)) => list
@@ -168,7 +168,7 @@ pub fn ProposalsPage() -> impl IntoView {
                 </div>
                 <div class="champ">
                     <label for="filtre-texte">{t.filter_text}</label>
-                    <input
+                    <input class="saisie"
                         id="filtre-texte"
                         type="search"
                         prop:value=move || q.get()
@@ -177,7 +177,7 @@ pub fn ProposalsPage() -> impl IntoView {
                 </div>
                 <div class="champ">
                     <label for="filtre-tri">{t.filter_sort}</label>
-                    <select id="filtre-tri" on:change=move |ev| sort.set(event_target_value(&ev))>
+                    <select class="saisie" id="filtre-tri" on:change=move |ev| sort.set(event_target_value(&ev))>
                         {SORTS
                             .iter()
                             .map(|s| {
@@ -391,7 +391,7 @@ fn TextArea(
             <label for=id>{label}</label>
             {hint.map(|h| view! { <p id=help_id(id) class="champ__aide">{h}</p> })}
             <FieldError field_id=id.to_owned() message=error/>
-            <textarea
+            <textarea class="saisie"
                 id=id
                 rows="4"
                 prop:value=move || value.get()
@@ -554,7 +554,7 @@ fn StatusForm(
                 <div class="champ">
                     <label for="proposition-nouveau-statut">{t.new_status}</label>
                     <FieldError field_id="proposition-nouveau-statut".to_owned() message=status_error/>
-                    <select
+                    <select class="saisie"
                         id="proposition-nouveau-statut"
                         on:change=move |ev| status.set(event_target_value(&ev))
                         aria-describedby=move || described_by("proposition-nouveau-statut", false, status_error.with(Option::is_some))
@@ -794,7 +794,7 @@ fn MergeForm(
             <div class="formulaire-console formulaire-console--ligne">
                 <div class="champ">
                     <label for="fusion-recherche">{t.merge_search}</label>
-                    <input
+                    <input class="saisie"
                         id="fusion-recherche"
                         type="search"
                         prop:value=move || search.get()

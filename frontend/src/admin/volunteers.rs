@@ -176,7 +176,7 @@ pub fn VolunteersPage() -> impl IntoView {
             <div class="formulaire-console formulaire-console--ligne">
                 <div class="champ">
                     <label for="benevoles-commune">{t.filter_commune}</label>
-                    <select id="benevoles-commune" on:change=move |ev| commune.set(event_target_value(&ev))>
+                    <select class="saisie" id="benevoles-commune" on:change=move |ev| commune.set(event_target_value(&ev))>
                         <option value="">{t.filter_all}</option>
                         {move || match communes.get() {
                             Some(Ok(list)) => list
@@ -194,7 +194,7 @@ pub fn VolunteersPage() -> impl IntoView {
                 </div>
                 <div class="champ">
                     <label for="benevoles-theme">{t.filter_theme}</label>
-                    <select id="benevoles-theme" on:change=move |ev| theme.set(event_target_value(&ev))>
+                    <select class="saisie" id="benevoles-theme" on:change=move |ev| theme.set(event_target_value(&ev))>
                         <option value="">{t.filter_all}</option>
                         {move || match theme_list.get() {
                             Some(Ok(list)) => list

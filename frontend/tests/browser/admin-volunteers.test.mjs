@@ -52,6 +52,7 @@ test('a moderator lists volunteers by commune with the retention rule; the commi
   await page.locator('#benevoles-commune').selectOption('00001');
   await page.getByRole('button', { name: 'Filtrer' }).press('Enter');
   await page.waitForURL(/commune=00001/);
+  await page.locator('a[href="/api/v1/admin/exports/volunteers.csv?commune=00001"]').waitFor();
   await page.locator('tbody th', { hasText: `Alex ${RUN}` }).waitFor();
   assert.equal(
     await page.getByRole('link', { name: 'Exporter cette liste (CSV pour Excel)' }).getAttribute('href'),
