@@ -177,7 +177,7 @@ pub fn VolunteersPage() -> impl IntoView {
                 <div class="champ">
                     <label for="benevoles-commune">{t.filter_commune}</label>
                     <select class="saisie" id="benevoles-commune" on:change=move |ev| commune.set(event_target_value(&ev))>
-                        <option value="">{t.filter_all}</option>
+                        <option value="">{t.filter_all_f}</option>
                         {move || match communes.get() {
                             Some(Ok(list)) => list
                                 .communes
