@@ -13,13 +13,20 @@
 //! [`Page::view`]), and a [`NAV`] entry when it belongs in the menu. The API's 403 stays the
 //! real guard: a page reached by URL without the role shows the API's message.
 
+pub mod accounts;
+pub mod assisted;
+pub mod campaigns;
 pub mod drafts;
 pub mod home;
 pub mod login;
 pub mod moderation;
+pub mod proposals;
 pub mod session;
+pub mod settings;
 pub mod shell;
 pub mod soon;
+pub mod ui;
+pub mod volunteers;
 
 use leptos::prelude::*;
 
@@ -79,7 +86,7 @@ pub const NAV: &[NavEntry] = &[
     },
     NavEntry {
         label: || i18n::t().nav_questionnaires,
-        path: "/admin/questionnaires",
+        path: "/admin/campagnes",
         min_role: Role::Analyst,
     },
     NavEntry {
@@ -123,6 +130,24 @@ pub enum Page {
     Home,
     /// `/admin/moderation`
     Moderation,
+    /// `/admin/campagnes` (also `/admin/questionnaires`)
+    Campaigns,
+    /// `/admin/campagnes/{id}`
+    Campaign(String),
+    /// `/admin/saisie`
+    Assisted,
+    /// `/admin/propositions`
+    Proposals,
+    /// `/admin/propositions/{id}`
+    Proposal(String),
+    /// `/admin/benevoles`
+    Volunteers,
+    /// `/admin/administration`
+    Administration,
+    /// `/admin/administration/comptes`
+    Accounts,
+    /// `/admin/administration/parametres`
+    Settings,
     /// A menu entry whose page is still to come: its title and an API route that the
     /// role needs (its 403 is shown to whoever lacks it).
     Soon {
@@ -135,30 +160,24 @@ pub enum Page {
 impl Page {
     /// The page at `path`, the part of the URL path after `/admin/`.
     pub fn parse(path: &str) -> Page {
-        match path.trim_matches('/') {
+        let path = path.trim_matches('/');
+        if let Some(id) = path.strip_prefix("campagnes/") {
+            return Page::Campaign(crate::router::percent_decode(id));
+        }
+        if let Some(id) = path.strip_prefix("propositions/") {
+            return Page::Proposal(crate::router::percent_decode(id));
+        }
+        match path {
             "" => Page::Home,
             "connexion" => Page::Login,
             "moderation" => Page::Moderation,
-            "questionnaires" => Page::Soon {
-                title: || i18n::t().nav_questionnaires,
-                probe: Some("/api/v1/admin/questionnaires"),
-            },
-            "saisie" => Page::Soon {
-                title: || i18n::t().nav_assisted,
-                probe: Some("/api/v1/admin/volunteers"),
-            },
-            "propositions" => Page::Soon {
-                title: || i18n::t().nav_proposals,
-                probe: Some("/api/v1/admin/proposals"),
-            },
-            "benevoles" => Page::Soon {
-                title: || i18n::t().nav_volunteers,
-                probe: Some("/api/v1/admin/volunteers"),
-            },
-            "administration" => Page::Soon {
-                title: || i18n::t().nav_admin,
-                probe: Some("/api/v1/admin/users"),
-            },
+            "campagnes" | "questionnaires" => Page::Campaigns,
+            "saisie" => Page::Assisted,
+            "propositions" => Page::Proposals,
+            "benevoles" => Page::Volunteers,
+            "administration" => Page::Administration,
+            "administration/comptes" => Page::Accounts,
+            "administration/parametres" => Page::Settings,
             "resultats" => Page::Soon {
                 title: || i18n::t().nav_results,
                 probe: None,
@@ -173,6 +192,15 @@ impl Page {
             Page::Login => view! { <login::LoginPage/> }.into_any(),
             Page::Home => view! { <home::HomePage/> }.into_any(),
             Page::Moderation => view! { <moderation::ModerationPage/> }.into_any(),
+            Page::Campaigns => view! { <campaigns::CampaignsPage/> }.into_any(),
+            Page::Campaign(id) => view! { <campaigns::CampaignPage id=id/> }.into_any(),
+            Page::Assisted => view! { <assisted::AssistedPage/> }.into_any(),
+            Page::Proposals => view! { <proposals::ProposalsPage/> }.into_any(),
+            Page::Proposal(id) => view! { <proposals::ProposalPage id=id/> }.into_any(),
+            Page::Volunteers => view! { <volunteers::VolunteersPage/> }.into_any(),
+            Page::Administration => view! { <accounts::AdministrationPage/> }.into_any(),
+            Page::Accounts => view! { <accounts::AccountsPage/> }.into_any(),
+            Page::Settings => view! { <settings::SettingsPage/> }.into_any(),
             Page::Soon { title, probe } => {
                 view! { <soon::SoonPage title=title() probe=probe/> }.into_any()
             }
@@ -220,12 +248,9 @@ mod tests {
         assert!(matches!(Page::parse("connexion"), Page::Login));
         assert!(matches!(Page::parse("moderation/"), Page::Moderation));
         assert!(matches!(Page::parse("nimportequoi"), Page::NotFound));
-        assert!(matches!(
-            Page::parse("benevoles"),
-            Page::Soon {
-                probe: Some("/api/v1/admin/volunteers"),
-                ..
-            }
-        ));
+        assert!(matches!(Page::parse("campagnes"), Page::Campaigns));
+        assert!(matches!(Page::parse("saisie"), Page::Assisted));
+        assert!(matches!(Page::parse("campagnes/abc%20d"), Page::Campaign(id) if id == "abc d"));
+        assert!(matches!(Page::parse("benevoles"), Page::Volunteers));
     }
 }

@@ -10,8 +10,10 @@
 
 pub mod actors;
 pub mod admin;
+pub mod administration;
 pub mod carte;
 pub mod common;
+pub mod console;
 pub mod home;
 pub mod proposals;
 pub mod questionnaire;

@@ -121,6 +121,10 @@ const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 export async function checkA11y(page, label) {
   // Let pending requests settle, so that the checked DOM is the one people see.
   await page.waitForLoadState('networkidle').catch(() => {});
+  // The mouse off any button: axe reads the colours at rest, not a hover fading in or
+  // out (buttons change colour in 0.15 s) under the pointer left by the last click.
+  await page.mouse.move(0, 0);
+  await page.waitForTimeout(200);
   const hasAxe = await page.evaluate(() => typeof window.axe !== 'undefined');
   if (!hasAxe) {
     // Evaluated through the DevTools protocol, not as an inline <script>: the page's

@@ -54,6 +54,12 @@ const PAGES = [
   { name: 'console-connexion', path: '/admin/connexion' },
   { name: 'console-accueil', path: '/admin', setup: signIn, ready: '.console-files' },
   { name: 'console-moderation', path: '/admin/moderation', ready: '.moderation__raccourcis' },
+  { name: 'console-campagnes', path: '/admin/campagnes', ready: 'table.tableau' },
+  { name: 'console-saisie', path: '/admin/saisie', ready: '#saisie-compte' },
+  { name: 'console-propositions', path: '/admin/propositions', ready: 'table.tableau' },
+  { name: 'console-benevoles', path: '/admin/benevoles', ready: '#conservation' },
+  { name: 'console-comptes', path: '/admin/administration/comptes', ready: 'table.tableau' },
+  { name: 'console-parametres', path: '/admin/administration/parametres', ready: '#parametre-secrecy_k' },
 ];
 
 /** Signs the page's browser context in as the test admin (the session cookie). */

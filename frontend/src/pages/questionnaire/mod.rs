@@ -5,9 +5,12 @@
 //! on the device (`localStorage`) until they are sent.
 
 mod draft;
-mod fields;
-mod logic;
+pub(crate) mod fields;
+pub(crate) mod logic;
 mod volunteer;
+mod whole;
+
+pub(crate) use whole::{first_field_id, WholeQuestionnaire};
 
 use std::collections::BTreeMap;
 
@@ -506,7 +509,7 @@ fn show_errors(form: Form, step: RwSignal<Step>, errors: BTreeMap<String, String
 }
 
 /// The error summary's lines, in the questions' order.
-fn summary_items(form: Form) -> Vec<SummaryItem> {
+pub(crate) fn summary_items(form: Form) -> Vec<SummaryItem> {
     let t = questionnaire::t();
     form.errors.with(|errors| {
         form.definition.with_value(|d| {
@@ -593,7 +596,7 @@ fn Review(form: Form, step: RwSignal<Step>) -> impl IntoView {
 /// The respondent's commune, asked on the review step when the questionnaire has no
 /// commune question (the server needs one).
 #[component]
-fn FallbackCommune(form: Form) -> impl IntoView {
+pub(crate) fn FallbackCommune(form: Form) -> impl IntoView {
     let t = questionnaire::t();
     let fid = field_id(FALLBACK_COMMUNE);
     let error = Signal::derive(move || form.errors.with(|e| e.get(FALLBACK_COMMUNE).cloned()));

@@ -1,0 +1,282 @@
+//! `/admin/administration/comptes`: staff accounts, paged by the server; create one
+//! (email, name, role, initial password of 12 characters at least), change a role,
+//! disable or enable an account, each with the API's messages. Administrators only.
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use solidarites_api_types::{
+    AdminUserListResponse, AdminUserResponse, CreateUserRequest, UpdateUserRequest,
+};
+
+use super::campaigns::TextField;
+use super::session;
+use super::shell::set_title;
+use super::ui::{self, Feedback, FeedbackLine, Pager};
+use super::Role;
+use crate::api::ApiError;
+use crate::components::form::{described_by, FieldError};
+use crate::i18n::administration as i18n;
+use crate::router::percent_encode;
+
+const PER_PAGE: u64 = 25;
+const ROLES: [&str; 4] = ["committee", "analyst", "moderator", "admin"];
+
+fn role_name(role: &str) -> &'static str {
+    Role::parse(role).label()
+}
+
+/// The administration's home: its pages.
+#[component]
+pub fn AdministrationPage() -> impl IntoView {
+    let t = i18n::t();
+    set_title(t.title);
+    // Whoever is not an administrator reads the API's 403 here.
+    let probe = crate::api::load(session::get::<AdminUserListResponse>(
+        "/api/v1/admin/users?per_page=1",
+    ));
+    view! {
+        <h1>{t.title}</h1>
+        <p class="intro">{t.intro}</p>
+        {move || match probe.get() {
+            None => view! { <p class="statut statut--attente">{crate::i18n::common::t().loading}</p> }.into_any(),
+            Some(Err(error)) => view! { <p class="statut statut--erreur" role="alert">{error.message()}</p> }.into_any(),
+            Some(Ok(_)) => view! {
+                <ul class="console-rubriques">
+                    <li><a href="/admin/administration/comptes">{t.accounts_title}</a></li>
+                    <li><a href="/admin/administration/parametres">{t.settings_title}</a></li>
+                </ul>
+            }
+            .into_any(),
+        }}
+    }
+}
+
+#[component]
+pub fn AccountsPage() -> impl IntoView {
+    let t = i18n::t();
+    set_title(t.accounts_title);
+    let page = ui::page_param();
+    let version = RwSignal::new(0u32);
+    let feedback: RwSignal<Option<Feedback>> = RwSignal::new(None);
+    let list: RwSignal<Option<Result<AdminUserListResponse, ApiError>>> = RwSignal::new(None);
+    Effect::new(move |_| {
+        version.track();
+        let url = format!(
+            "/api/v1/admin/users?page={}&per_page={PER_PAGE}",
+            page.get()
+        );
+        leptos::task::spawn_local(async move {
+            let result = session::get::<AdminUserListResponse>(&url).await;
+            let _ = list.try_set(Some(result));
+        });
+    });
+    view! {
+        <p><a href="/admin/administration">{t.title}</a></p>
+        <h1>{t.accounts_title}</h1>
+        <p class="intro">{t.accounts_intro}</p>
+        <FeedbackLine feedback=feedback/>
+        {move || match list.get() {
+            None => view! { <p class="statut statut--attente">{crate::i18n::common::t().loading}</p> }.into_any(),
+            Some(Err(error)) => view! { <p class="statut statut--erreur" role="alert">{error.message()}</p> }.into_any(),
+            Some(Ok(list)) => view! { <AccountTable list=list feedback=feedback version=version/> }.into_any(),
+        }}
+        <CreateAccount feedback=feedback version=version/>
+    }
+}
+
+#[component]
+fn AccountTable(
+    list: AdminUserListResponse,
+    feedback: RwSignal<Option<Feedback>>,
+    version: RwSignal<u32>,
+) -> impl IntoView {
+    let t = i18n::t();
+    let rows = list
+        .users
+        .into_iter()
+        .enumerate()
+        .map(
+            |(i, user)| view! { <AccountRow index=i user=user feedback=feedback version=version/> },
+        )
+        .collect_view();
+    view! {
+        <div class="tableau-defilant">
+            <table class="tableau">
+                <caption>{(t.accounts_caption)(list.total)}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{t.col_email}</th>
+                        <th scope="col">{t.col_name}</th>
+                        <th scope="col">{t.col_role}</th>
+                        <th scope="col">{t.col_state}</th>
+                        <th scope="col">{t.col_actions}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        <Pager
+            path="/admin/administration/comptes"
+            pairs=vec![]
+            page=list.page
+            per_page=list.per_page
+            total=list.total
+        />
+    }
+}
+
+#[component]
+fn AccountRow(
+    index: usize,
+    user: AdminUserResponse,
+    feedback: RwSignal<Option<Feedback>>,
+    version: RwSignal<u32>,
+) -> impl IntoView {
+    let t = i18n::t();
+    let role = RwSignal::new(user.role.clone());
+    let id = StoredValue::new(user.id.clone());
+    let email = StoredValue::new(user.email.clone());
+    let update = move |body: UpdateUserRequest| {
+        let url = format!("/api/v1/admin/users/{}", percent_encode(&id.get_value()));
+        leptos::task::spawn_local(async move {
+            match session::patch::<_, AdminUserResponse>(&url, &body).await {
+                Ok(u) => {
+                    let message = if body.role.is_some() {
+                        (t.role_changed)(&u.email, role_name(&u.role))
+                    } else if u.disabled {
+                        (t.account_disabled)(&u.email)
+                    } else {
+                        (t.account_enabled)(&u.email)
+                    };
+                    feedback.set(Some(Feedback::Done(message)));
+                    version.update(|v| *v += 1);
+                }
+                Err(error) => feedback.set(Some(Feedback::failed(&error))),
+            }
+        });
+    };
+    let select_id = format!("compte-role-{index}");
+    let disabled = user.disabled;
+    let state = if user.disabled {
+        t.disabled
+    } else if user.locked {
+        t.locked
+    } else {
+        t.active
+    };
+    view! {
+        <tr>
+            <th scope="row">{user.email.clone()}</th>
+            <td>{user.display_name.clone()}</td>
+            <td>
+                <label class="visuellement-cache" for=select_id.clone()>{(t.role_of)(&user.email)}</label>
+                <select class="saisie" id=select_id on:change=move |ev| role.set(event_target_value(&ev))>
+                    {ROLES
+                        .iter()
+                        .map(|r| view! { <option value=*r selected=user.role == *r>{role_name(r)}</option> })
+                        .collect_view()}
+                </select>
+            </td>
+            <td>{state}</td>
+            <td>
+                <div class="boutons boutons--serres">
+                    <button
+                        type="button"
+                        class="bouton bouton--discret"
+                        aria-label=(t.change_role_of)(&user.email)
+                        on:click=move |_| update(UpdateUserRequest {
+                            role: Some(role.get_untracked()),
+                            ..UpdateUserRequest::default()
+                        })
+                    >
+                        {t.change_role}
+                    </button>
+                    <button
+                        type="button"
+                        class="bouton bouton--discret"
+                        aria-label=if disabled { (t.enable_of)(&email.get_value()) } else { (t.disable_of)(&email.get_value()) }
+                        on:click=move |_| update(UpdateUserRequest {
+                            disabled: Some(!disabled),
+                            ..UpdateUserRequest::default()
+                        })
+                    >
+                        {if disabled { t.enable } else { t.disable }}
+                    </button>
+                </div>
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+fn CreateAccount(feedback: RwSignal<Option<Feedback>>, version: RwSignal<u32>) -> impl IntoView {
+    let t = i18n::t();
+    let email = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let role = RwSignal::new("committee".to_owned());
+    let password = RwSignal::new(String::new());
+    let errors: RwSignal<BTreeMap<String, String>> = RwSignal::new(BTreeMap::new());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = CreateUserRequest {
+            email: email.get_untracked().trim().to_owned(),
+            display_name: name.get_untracked().trim().to_owned(),
+            role: role.get_untracked(),
+            password: password.get_untracked(),
+            set_password_link: false,
+        };
+        leptos::task::spawn_local(async move {
+            match session::post::<_, AdminUserResponse>("/api/v1/admin/users", &body).await {
+                Ok(u) => {
+                    errors.set(BTreeMap::new());
+                    email.set(String::new());
+                    name.set(String::new());
+                    password.set(String::new());
+                    feedback.set(Some(Feedback::Done((t.created)(&u.email))));
+                    version.update(|v| *v += 1);
+                }
+                Err(error) => {
+                    errors.set(error.fields());
+                    feedback.set(Some(Feedback::failed(&error)));
+                }
+            }
+        });
+    };
+    let role_error = Signal::derive(move || errors.with(|e| e.get("role").cloned()));
+    view! {
+        <section aria-labelledby="compte-creer-titre">
+            <h2 id="compte-creer-titre">{t.create_title}</h2>
+            <form class="formulaire-console" novalidate on:submit=submit>
+                <TextField id="compte-email" label=t.field_email kind="email" value=email errors=errors field="email"/>
+                <TextField id="compte-nom" label=t.field_name value=name errors=errors field="display_name"/>
+                <div class="champ">
+                    <label for="compte-role">{t.field_role}</label>
+                    <FieldError field_id="compte-role".to_owned() message=role_error/>
+                    <select class="saisie"
+                        id="compte-role"
+                        on:change=move |ev| role.set(event_target_value(&ev))
+                        aria-describedby=move || described_by("compte-role", false, role_error.with(Option::is_some))
+                    >
+                        {ROLES
+                            .iter()
+                            .map(|r| view! { <option value=*r selected=*r == "committee">{role_name(r)}</option> })
+                            .collect_view()}
+                    </select>
+                </div>
+                <TextField
+                    id="compte-mot-de-passe"
+                    label=t.field_password
+                    hint=t.password_hint
+                    kind="password"
+                    value=password
+                    errors=errors
+                    field="password"
+                />
+                <div class="boutons">
+                    <button type="submit" class="bouton bouton--plein">{t.create_button}</button>
+                </div>
+            </form>
+        </section>
+    }
+}

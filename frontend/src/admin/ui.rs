@@ -1,0 +1,140 @@
+//! Pieces shared by the console's operations pages: a pager that pages through the
+//! server, the feedback line of an action, and dates typed in `datetime-local` fields.
+
+use leptos::prelude::*;
+
+use crate::api::ApiError;
+use crate::i18n::console as i18n;
+use crate::router;
+
+/// The outcome of the last action of a page: a success or a failure, in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Feedback {
+    Done(String),
+    Failed(String),
+}
+
+impl Feedback {
+    /// A failure with the API's own message.
+    pub fn failed(error: &ApiError) -> Feedback {
+        Feedback::Failed((i18n::t().failed)(&error.message()))
+    }
+}
+
+/// The feedback line: a status for a success, an alert for a failure. The region is
+/// always in the page, so that screen readers announce what is put in it.
+#[component]
+pub fn FeedbackLine(feedback: RwSignal<Option<Feedback>>) -> impl IntoView {
+    view! {
+        <div class="retour-action" role="status">
+            {move || match feedback.get() {
+                Some(Feedback::Done(message)) => {
+                    view! { <p class="statut statut--ok">{message}</p> }.into_any()
+                }
+                Some(Feedback::Failed(message)) => {
+                    view! { <p class="statut statut--erreur">{message}</p> }.into_any()
+                }
+                None => ().into_any(),
+            }}
+        </div>
+    }
+}
+
+/// The page number asked for in the URL (`?page=`), from 1.
+pub fn page_param() -> Memo<u64> {
+    let location = router::use_location();
+    Memo::new(move |_| {
+        location
+            .with(|l| l.param("page"))
+            .and_then(|p| p.parse::<u64>().ok())
+            .filter(|p| *p >= 1)
+            .unwrap_or(1)
+    })
+}
+
+/// Links to the previous and next pages of a list paged by the server: `path` with the
+/// query `pairs` and `page`.
+#[component]
+pub fn Pager(
+    path: &'static str,
+    pairs: Vec<(&'static str, String)>,
+    page: u64,
+    per_page: u64,
+    total: u64,
+) -> impl IntoView {
+    let t = i18n::t();
+    let pages = total.div_ceil(per_page.max(1)).max(1);
+    let page = page.min(pages);
+    let link = move |p: u64| {
+        let p = p.to_string();
+        let mut query: Vec<(&str, &str)> = pairs
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| (*k, v.as_str()))
+            .collect();
+        query.push(("page", &p));
+        router::with_query(path, &query)
+    };
+    view! {
+        <nav class="pagination" aria-label=t.pages_label>
+            {(page > 1)
+                .then(|| {
+                    view! {
+                        <a class="bouton bouton--discret" href=link(page - 1)>{t.previous_page}</a>
+                    }
+                })}
+            <span>{(t.page_of)(page, pages, total)}</span>
+            {(page < pages)
+                .then(|| {
+                    view! {
+                        <a class="bouton bouton--discret" href=link(page + 1)>{t.next_page}</a>
+                    }
+                })}
+        </nav>
+    }
+}
+
+/// The RFC 3339 instant (UTC) of a `datetime-local` value, read in the browser's time
+/// zone; `None` when empty or invalid.
+pub fn instant_of_local(value: &str) -> Option<String> {
+    if value.trim().is_empty() {
+        return None;
+    }
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(value));
+    if date.get_time().is_nan() {
+        return None;
+    }
+    date.to_iso_string().as_string()
+}
+
+/// The `datetime-local` value (browser time zone) of an RFC 3339 instant.
+pub fn local_of_instant(instant: &str) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(instant));
+    if date.get_time().is_nan() {
+        return String::new();
+    }
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}",
+        date.get_full_year(),
+        date.get_month() + 1,
+        date.get_date(),
+        date.get_hours(),
+        date.get_minutes()
+    )
+}
+
+/// The RFC 3339 instant `days` days from now (UTC).
+pub fn instant_in_days(days: f64) -> String {
+    let now = js_sys::Date::now();
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(now + days * 86_400_000.0));
+    date.to_iso_string().as_string().unwrap_or_default()
+}
+
+/// A date and time in French, as « 6 décembre 2026 à 08:15 » (browser time zone).
+pub fn date_time(instant: &str) -> String {
+    let local = local_of_instant(instant);
+    match local.split_once('T') {
+        Some((day, time)) => format!("{} à {time}", crate::format::date_text(day)),
+        None => instant.to_owned(),
+    }
+}

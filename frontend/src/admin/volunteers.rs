@@ -1,0 +1,293 @@
+//! `/admin/benevoles`: the volunteers who consented to be contacted, filtered by commune
+//! and theme and paged by the server, with the retention rule, the CSV export of the
+//! same filters, and (administrators) the purge of old sign-ups. Moderators and
+//! administrators; the API's 403 is shown to others.
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use solidarites_api_types::{
+    CommuneListResponse, PurgeVolunteersRequest, PurgeVolunteersResponse, VolunteerListResponse,
+};
+
+use super::campaigns::TextField;
+use super::session::{self, Session};
+use super::shell::set_title;
+use super::ui::{self, Feedback, FeedbackLine, Pager};
+use super::Role;
+use crate::api::{self, ApiError};
+use crate::components::themes;
+use crate::i18n::console as i18n;
+use crate::router;
+
+const PER_PAGE: u64 = 25;
+
+#[component]
+pub fn VolunteersPage() -> impl IntoView {
+    let t = i18n::t();
+    set_title(t.volunteers_title);
+    let location = router::use_location();
+    let commune_filter =
+        Memo::new(move |_| location.with(|l| l.param("commune").unwrap_or_default()));
+    let theme_filter = Memo::new(move |_| location.with(|l| l.param("theme").unwrap_or_default()));
+    let page = ui::page_param();
+    let version = RwSignal::new(0u32);
+    let feedback: RwSignal<Option<Feedback>> = RwSignal::new(None);
+    let list: RwSignal<Option<Result<VolunteerListResponse, ApiError>>> = RwSignal::new(None);
+    Effect::new(move |_| {
+        version.track();
+        let (commune, theme, page) = (commune_filter.get(), theme_filter.get(), page.get());
+        let page = page.to_string();
+        let per_page = PER_PAGE.to_string();
+        let pairs: Vec<(&str, &str)> = [
+            ("commune", commune.as_str()),
+            ("theme", theme.as_str()),
+            ("page", page.as_str()),
+            ("per_page", per_page.as_str()),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+        let url = router::with_query("/api/v1/admin/volunteers", &pairs);
+        leptos::task::spawn_local(async move {
+            let result = session::get::<VolunteerListResponse>(&url).await;
+            let _ = list.try_set(Some(result));
+        });
+    });
+    let communes = api::load(api::get::<CommuneListResponse>("/api/v1/communes"));
+    let theme_list = api::load(themes::all());
+    let is_admin = use_context::<Session>()
+        .or_else(session::current)
+        .is_some_and(|s| s.role() >= Role::Admin);
+
+    let commune = RwSignal::new(commune_filter.get_untracked());
+    let theme = RwSignal::new(theme_filter.get_untracked());
+    let apply = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (c, th) = (commune.get_untracked(), theme.get_untracked());
+        let pairs: Vec<(&str, &str)> = [("commune", c.as_str()), ("theme", th.as_str())]
+            .into_iter()
+            .filter(|(_, v)| !v.is_empty())
+            .collect();
+        router::navigate(&router::with_query("/admin/benevoles", &pairs));
+    };
+    let commune_name = move |code: &str| {
+        communes
+            .with(|c| match c {
+                Some(Ok(list)) => list
+                    .communes
+                    .iter()
+                    .find(|c| c.code == code)
+                    .map(|c| c.name.clone()),
+                _ => None,
+            })
+            .unwrap_or_else(|| code.to_owned())
+    };
+
+    let body = move || match list.get() {
+        None => view! { <p class="statut statut--attente">{crate::i18n::common::t().loading}</p> }
+            .into_any(),
+        Some(Err(error)) => {
+            view! { <p class="statut statut--erreur" role="alert">{error.message()}</p> }.into_any()
+        }
+        Some(Ok(list)) => {
+            let (c, th) = (commune_filter.get_untracked(), theme_filter.get_untracked());
+            let csv_pairs: Vec<(&str, &str)> = [("commune", c.as_str()), ("theme", th.as_str())]
+                .into_iter()
+                .filter(|(_, v)| !v.is_empty())
+                .collect();
+            let csv = router::with_query("/api/v1/admin/exports/volunteers.csv", &csv_pairs);
+            let rows = list
+                .volunteers
+                .iter()
+                .map(|v| {
+                    let contact = [v.email.clone(), v.phone.clone()]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(" · ");
+                    let theme_names = theme_list.with(|tl| match tl {
+                        Some(Ok(all)) => v
+                            .themes
+                            .iter()
+                            .map(|s| themes::label(all, s))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        _ => v.themes.join(", "),
+                    });
+                    view! {
+                        <tr>
+                            <th scope="row">{v.name.clone()}</th>
+                            <td>{contact}</td>
+                            <td>{commune_name(&v.commune)}</td>
+                            <td>{theme_names}</td>
+                            <td>{v.availability.clone()}</td>
+                            <td>{crate::format::date_text(&v.consent_at)}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            let table = if list.volunteers.is_empty() {
+                view! { <p>{t.volunteers_empty}</p> }.into_any()
+            } else {
+                view! {
+                    <div class="tableau-defilant">
+                        <table class="tableau">
+                            <caption>{(t.volunteers_caption)(list.total)}</caption>
+                            <thead>
+                                <tr>
+                                    <th scope="col">{t.col_name}</th>
+                                    <th scope="col">{t.col_contact}</th>
+                                    <th scope="col">{t.filter_commune}</th>
+                                    <th scope="col">{t.filter_theme}</th>
+                                    <th scope="col">{t.col_availability}</th>
+                                    <th scope="col">{t.col_consent}</th>
+                                </tr>
+                            </thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    </div>
+                    <Pager
+                        path="/admin/benevoles"
+                        pairs=vec![("commune", c.clone()), ("theme", th.clone())]
+                        page=list.page
+                        per_page=list.per_page
+                        total=list.total
+                    />
+                }
+                .into_any()
+            };
+            view! {
+                <p id="conservation" class="statut statut--attente">{(t.retention)(list.retention_months)}</p>
+                <p><a href=csv download="benevoles.csv">{t.csv_link}</a></p>
+                {table}
+                {is_admin.then(|| view! {
+                    <Purge retention=list.retention_months feedback=feedback version=version/>
+                })}
+            }
+            .into_any()
+        }
+    };
+
+    view! {
+        <h1>{t.volunteers_title}</h1>
+        <p class="intro">{t.volunteers_intro}</p>
+        <form class="filtres" role="search" aria-label=t.filters_title on:submit=apply>
+            <div class="formulaire-console formulaire-console--ligne">
+                <div class="champ">
+                    <label for="benevoles-commune">{t.filter_commune}</label>
+                    <select class="saisie" id="benevoles-commune" on:change=move |ev| commune.set(event_target_value(&ev))>
+                        <option value="">{t.filter_all_f}</option>
+                        {move || match communes.get() {
+                            Some(Ok(list)) => list
+                                .communes
+                                .into_iter()
+                                .map(|c| {
+                                    let selected = commune.get_untracked() == c.code;
+                                    view! { <option value=c.code selected=selected>{c.name}</option> }
+                                })
+                                .collect_view()
+                                .into_any(),
+                            _ => ().into_any(),
+                        }}
+                    </select>
+                </div>
+                <div class="champ">
+                    <label for="benevoles-theme">{t.filter_theme}</label>
+                    <select class="saisie" id="benevoles-theme" on:change=move |ev| theme.set(event_target_value(&ev))>
+                        <option value="">{t.filter_all}</option>
+                        {move || match theme_list.get() {
+                            Some(Ok(list)) => list
+                                .into_iter()
+                                .map(|th| {
+                                    let selected = theme.get_untracked() == th.slug;
+                                    view! { <option value=th.slug selected=selected>{th.label}</option> }
+                                })
+                                .collect_view()
+                                .into_any(),
+                            _ => ().into_any(),
+                        }}
+                    </select>
+                </div>
+                <div class="boutons">
+                    <button type="submit" class="bouton">{t.filter_apply}</button>
+                </div>
+            </div>
+        </form>
+        <FeedbackLine feedback=feedback/>
+        {body}
+    }
+}
+
+/// Administrators: delete the volunteers signed up more than N months ago, after a
+/// confirmation.
+#[component]
+fn Purge(
+    retention: u32,
+    feedback: RwSignal<Option<Feedback>>,
+    version: RwSignal<u32>,
+) -> impl IntoView {
+    let t = i18n::t();
+    let months = RwSignal::new(retention.max(1).to_string());
+    let errors: RwSignal<BTreeMap<String, String>> = RwSignal::new(BTreeMap::new());
+    let confirming = RwSignal::new(false);
+    let ask = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        confirming.set(true);
+        crate::browser::after_render(|| crate::browser::focus_id("purge-confirmer"));
+    };
+    let purge = move |_| {
+        let older_than_months = months.get_untracked().trim().parse::<i64>().ok();
+        confirming.set(false);
+        leptos::task::spawn_local(async move {
+            let body = PurgeVolunteersRequest { older_than_months };
+            match session::post::<_, PurgeVolunteersResponse>(
+                "/api/v1/admin/volunteers/purge",
+                &body,
+            )
+            .await
+            {
+                Ok(done) => {
+                    errors.set(BTreeMap::new());
+                    feedback.set(Some(Feedback::Done((t.purge_done)(done.deleted))));
+                    version.update(|v| *v += 1);
+                }
+                Err(error) => {
+                    errors.set(error.fields());
+                    feedback.set(Some(Feedback::failed(&error)));
+                }
+            }
+        });
+    };
+    view! {
+        <section aria-labelledby="purge-titre">
+            <h2 id="purge-titre">{t.purge_title}</h2>
+            <form class="formulaire-console formulaire-console--ligne" novalidate on:submit=ask>
+                <TextField
+                    id="purge-mois"
+                    label=t.purge_label
+                    kind="number"
+                    value=months
+                    errors=errors
+                    field="older_than_months"
+                />
+                <div class="boutons">
+                    <button type="submit" class="bouton">{t.purge_button}</button>
+                </div>
+            </form>
+            <Show when=move || confirming.get()>
+                <div class="statut statut--alerte">
+                    <p>{move || (t.purge_confirm)(&months.get())}</p>
+                    <div class="boutons">
+                        <button id="purge-confirmer" type="button" class="bouton bouton--plein" on:click=purge>
+                            {t.purge_confirm_button}
+                        </button>
+                        <button type="button" class="bouton" on:click=move |_| confirming.set(false)>
+                            {t.cancel}
+                        </button>
+                    </div>
+                </div>
+            </Show>
+        </section>
+    }
+}

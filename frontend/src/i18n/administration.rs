@@ -1,0 +1,127 @@
+//! Strings of the console's administration pages: accounts and settings.
+
+use super::{lang, Lang};
+
+#[derive(Debug)]
+pub struct Strings {
+    pub title: &'static str,
+    pub intro: &'static str,
+    pub accounts_title: &'static str,
+    pub accounts_intro: &'static str,
+    pub settings_title: &'static str,
+    pub settings_intro: &'static str,
+    // Accounts
+    pub accounts_caption: fn(u64) -> String,
+    pub col_email: &'static str,
+    pub col_name: &'static str,
+    pub col_role: &'static str,
+    pub col_state: &'static str,
+    pub col_actions: &'static str,
+    pub active: &'static str,
+    pub disabled: &'static str,
+    pub locked: &'static str,
+    pub role_of: fn(&str) -> String,
+    pub change_role: &'static str,
+    pub change_role_of: fn(&str) -> String,
+    pub disable: &'static str,
+    pub disable_of: fn(&str) -> String,
+    pub enable: &'static str,
+    pub enable_of: fn(&str) -> String,
+    pub role_changed: fn(&str, &str) -> String,
+    pub account_disabled: fn(&str) -> String,
+    pub account_enabled: fn(&str) -> String,
+    pub create_title: &'static str,
+    pub field_email: &'static str,
+    pub field_name: &'static str,
+    pub field_role: &'static str,
+    pub field_password: &'static str,
+    pub password_hint: &'static str,
+    pub create_button: &'static str,
+    pub created: fn(&str) -> String,
+    // Settings
+    pub public_results: &'static str,
+    pub public_results_hint: &'static str,
+    pub secrecy_k: &'static str,
+    pub secrecy_k_hint: fn(u32, u32) -> String,
+    pub gap_distance: &'static str,
+    pub gap_distance_hint: fn(&str, &str) -> String,
+    pub tile_url: &'static str,
+    pub tile_url_hint: &'static str,
+    pub tile_attribution: &'static str,
+    pub tile_attribution_hint: &'static str,
+    pub default_value: fn(&str) -> String,
+    pub stored_mark: &'static str,
+    pub yes: &'static str,
+    pub no: &'static str,
+    pub none: &'static str,
+    pub save: &'static str,
+    pub saved: fn(u64) -> String,
+    pub last_change: fn(&str, i64) -> String,
+}
+
+pub const FR: Strings = Strings {
+    title: "Administration",
+    intro: "Les comptes du personnel et les paramètres de la plateforme (administrateurs).",
+    accounts_title: "Comptes",
+    accounts_intro: "Les comptes du personnel, leur rôle et leur état.",
+    settings_title: "Paramètres",
+    settings_intro: "Réglages en vigueur sur toutes les instances. Videz un champ pour revenir \
+                     à la valeur par défaut.",
+    accounts_caption: |n| format!("Comptes ({n})"),
+    col_email: "Adresse électronique",
+    col_name: "Nom",
+    col_role: "Rôle",
+    col_state: "État",
+    col_actions: "Actions",
+    active: "Actif",
+    disabled: "Désactivé",
+    locked: "Bloqué (essais répétés)",
+    role_of: |who| format!("Rôle de {who}"),
+    change_role: "Changer le rôle",
+    change_role_of: |who| format!("Changer le rôle de {who}"),
+    disable: "Désactiver",
+    disable_of: |who| format!("Désactiver le compte de {who}"),
+    enable: "Réactiver",
+    enable_of: |who| format!("Réactiver le compte de {who}"),
+    role_changed: |who, role| format!("{who} a désormais le rôle «\u{a0}{role}\u{a0}»."),
+    account_disabled: |who| format!("Le compte de {who} est désactivé."),
+    account_enabled: |who| format!("Le compte de {who} est réactivé."),
+    create_title: "Créer un compte",
+    field_email: "Adresse électronique",
+    field_name: "Nom affiché",
+    field_role: "Rôle",
+    field_password: "Mot de passe initial",
+    password_hint: "12 caractères au moins. Transmettez-le à la personne par un autre canal.",
+    create_button: "Créer le compte",
+    created: |email| format!("Le compte {email} est créé."),
+    public_results: "Résultats publics",
+    public_results_hint: "Publier les résultats agrégés (sous le même secret statistique).",
+    secrecy_k: "Seuil du secret statistique (personnes)",
+    secrecy_k_hint: |min, max| {
+        format!("De {min} à {max}\u{a0}: aucun chiffre n’est donné sous ce nombre de répondants.")
+    },
+    gap_distance: "Distance besoins / offre (km)",
+    gap_distance_hint: |min, max| format!("De {min} à {max}\u{a0}km."),
+    tile_url: "Adresse des tuiles de fond de carte",
+    tile_url_hint: "Adresse http(s) avec {z}, {x} et {y}\u{a0}; vide pour aucun fond.",
+    tile_attribution: "Crédit du fond de carte",
+    tile_attribution_hint: "Texte affiché sous les cartes (liens <a href=\"https://…\"> permis).",
+    default_value: |v| format!("Valeur par défaut\u{a0}: {v}."),
+    stored_mark: "Valeur enregistrée (différente du défaut possible).",
+    yes: "oui",
+    no: "non",
+    none: "(aucune)",
+    save: "Enregistrer les paramètres",
+    saved: |secs| {
+        format!(
+            "Paramètres enregistrés\u{a0}; les autres instances les appliquent sous {secs}\u{a0}s."
+        )
+    },
+    last_change: |at, rev| format!("Dernière modification\u{a0}: {at} (révision {rev})."),
+};
+
+pub fn t() -> &'static Strings {
+    match lang() {
+        Lang::Fr => &FR,
+    }
+}
