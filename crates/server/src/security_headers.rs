@@ -60,7 +60,7 @@ pub fn inline_script_hashes(html: &str) -> Vec<String> {
             break;
         };
         if !open_tag.contains(" src=") {
-            let digest = Sha256::digest(body_start[..close].as_bytes());
+            let digest = Sha256::digest(&body_start.as_bytes()[..close]);
             hashes.push(base64::engine::general_purpose::STANDARD.encode(digest));
         }
         rest = &body_start[close..];
