@@ -2,7 +2,7 @@
 //! (path and query) and a field name, so that a sign-in in the middle of typing (session
 //! expired) loses nothing: back on the page, each field finds its text again.
 //!
-//! ```ignore
+//! ```text
 //! let reason = drafts::text("motif");           // restored if a draft is stored
 //! view! { <textarea prop:value=move || reason.get()
 //!             on:input=move |e| reason.set(event_target_value(&e))/> };
