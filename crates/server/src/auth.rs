@@ -315,8 +315,25 @@ async fn dummy_hash() -> anyhow::Result<String> {
     Ok(DUMMY.get_or_init(|| hash).clone())
 }
 
-/// How long an account stays locked after `failures` consecutive failed sign-ins: none
-/// below [`MAX_FAILED_LOGINS`], then 1 min, doubling with each further failure, at most 1 h.
+/// Consecutive failed sign-ins to one account, from any addresses, after which the account
+/// itself is locked for everyone: far above [`MAX_FAILED_LOGINS`], which locks only the
+/// (account, address) pair, so that someone who knows a staff email cannot lock its owner
+/// out from another address, while guessing from many addresses stays bounded.
+pub const ACCOUNT_FAILURE_CEILING: i32 = 50;
+
+/// How long the account itself stays locked after `failures` consecutive failures from any
+/// addresses: none below [`ACCOUNT_FAILURE_CEILING`], then the schedule of
+/// [`lockout_after`] counted from the ceiling.
+pub fn account_lockout_after(failures: i32) -> Option<Duration> {
+    if failures < ACCOUNT_FAILURE_CEILING {
+        return None;
+    }
+    lockout_after(failures - ACCOUNT_FAILURE_CEILING + MAX_FAILED_LOGINS)
+}
+
+/// How long an (account, address) pair stays locked after `failures` consecutive failed
+/// sign-ins: none below [`MAX_FAILED_LOGINS`], then 1 min, doubling with each further
+/// failure, at most 1 h.
 pub fn lockout_after(failures: i32) -> Option<Duration> {
     if failures < MAX_FAILED_LOGINS {
         return None;
@@ -446,6 +463,9 @@ mod tests {
         assert_eq!(lockout_after(5), Some(Duration::minutes(1)));
         assert_eq!(lockout_after(6), Some(Duration::minutes(2)));
         assert_eq!(lockout_after(50), Some(Duration::hours(1)));
+        assert_eq!(account_lockout_after(49), None);
+        assert_eq!(account_lockout_after(50), Some(Duration::minutes(1)));
+        assert_eq!(account_lockout_after(51), Some(Duration::minutes(2)));
     }
 
     #[test]

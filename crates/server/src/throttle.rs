@@ -2,9 +2,12 @@
 //!
 //! - Per client address: a token bucket, so one address cannot try passwords fast. Addresses
 //!   live only in this map (never on disk, never in logs) and the map is bounded.
-//! - Per unknown email: the same lockout schedule as real accounts (whose failures are
-//!   counted in the database, shared by all instances), so that being locked out reveals
-//!   nothing about whether an account exists.
+//! - Per (email, address) pair: after 5 failures in a row the pair is locked for a growing
+//!   while, for real accounts and unknown emails alike. Another address is not locked: a
+//!   remote attacker who knows a staff email cannot lock its owner out.
+//! - Per unknown email, from any address: the account-wide ceiling that real accounts count
+//!   in the database (shared by all instances), so that being locked out reveals nothing
+//!   about whether an account exists.
 
 use std::{
     collections::HashMap,
@@ -15,7 +18,7 @@ use std::{
 
 use sha2::{Digest, Sha256};
 
-use crate::auth::lockout_after;
+use crate::auth::{account_lockout_after, lockout_after};
 
 /// Most entries kept in each map; beyond, idle entries are dropped first.
 const MAX_ENTRIES: usize = 10_000;
@@ -26,6 +29,7 @@ pub struct LoginThrottle {
     refill_per_sec: f64,
     buckets: Mutex<HashMap<IpAddr, Bucket>>,
     unknown: Mutex<HashMap<[u8; 32], Failures>>,
+    pairs: Mutex<HashMap<[u8; 32], Failures>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -54,6 +58,7 @@ impl LoginThrottle {
             refill_per_sec: 1.0 / refill.as_secs_f64().max(0.001),
             buckets: Mutex::new(HashMap::new()),
             unknown: Mutex::new(HashMap::new()),
+            pairs: Mutex::new(HashMap::new()),
         }
     }
 
@@ -86,36 +91,72 @@ impl LoginThrottle {
         }
     }
 
-    /// Seconds left while an unknown email is locked out.
+    /// Seconds left while an unknown email is locked out (account-wide ceiling).
     pub fn unknown_email_locked(&self, email: &str) -> Option<u64> {
-        let now = Instant::now();
-        let map = lock(&self.unknown);
-        let until = map.get(&key(email))?.locked_until?;
-        (until > now).then(|| seconds_up(until.duration_since(now).as_secs_f64()))
+        seconds_left(&self.unknown, &key(email))
     }
 
-    /// Counts a failed sign-in for an email that has no account.
+    /// Counts a failed sign-in for an email that has no account (account-wide ceiling).
     pub fn unknown_email_failed(&self, email: &str) {
-        let now = Instant::now();
-        let mut map = lock(&self.unknown);
-        if map.len() >= MAX_ENTRIES {
-            // Entries idle for an hour (the longest lockout) no longer matter.
-            map.retain(|_, f| now.duration_since(f.last) < Duration::from_secs(3600));
-            if map.len() >= MAX_ENTRIES {
-                map.clear();
-            }
-        }
-        let entry = map.entry(key(email)).or_insert(Failures {
-            count: 0,
-            locked_until: None,
-            last: now,
-        });
-        entry.count = entry.count.saturating_add(1);
-        entry.last = now;
-        entry.locked_until = lockout_after(entry.count)
-            .and_then(|d| d.to_std().ok())
-            .map(|d| now + d);
+        record_failure(&self.unknown, key(email), account_lockout_after);
     }
+
+    /// Seconds left while the (email, address) pair is locked out.
+    pub fn pair_locked(&self, email: &str, ip: IpAddr) -> Option<u64> {
+        seconds_left(&self.pairs, &pair_key(email, ip))
+    }
+
+    /// Counts a failed sign-in of `email` from `ip`.
+    pub fn pair_failed(&self, email: &str, ip: IpAddr) {
+        record_failure(&self.pairs, pair_key(email, ip), lockout_after);
+    }
+
+    /// A successful sign-in clears the pair's count.
+    pub fn pair_succeeded(&self, email: &str, ip: IpAddr) {
+        lock(&self.pairs).remove(&pair_key(email, ip));
+    }
+}
+
+fn seconds_left(map: &Mutex<HashMap<[u8; 32], Failures>>, key: &[u8; 32]) -> Option<u64> {
+    let now = Instant::now();
+    let map = lock(map);
+    let until = map.get(key)?.locked_until?;
+    (until > now).then(|| seconds_up(until.duration_since(now).as_secs_f64()))
+}
+
+fn record_failure(
+    map: &Mutex<HashMap<[u8; 32], Failures>>,
+    key: [u8; 32],
+    schedule: fn(i32) -> Option<chrono::Duration>,
+) {
+    let now = Instant::now();
+    let mut map = lock(map);
+    if map.len() >= MAX_ENTRIES {
+        // Entries idle for an hour (the longest lockout) no longer matter.
+        map.retain(|_, f| now.duration_since(f.last) < Duration::from_secs(3600));
+        if map.len() >= MAX_ENTRIES {
+            map.clear();
+        }
+    }
+    let entry = map.entry(key).or_insert(Failures {
+        count: 0,
+        locked_until: None,
+        last: now,
+    });
+    entry.count = entry.count.saturating_add(1);
+    entry.last = now;
+    entry.locked_until = schedule(entry.count)
+        .and_then(|d| d.to_std().ok())
+        .map(|d| now + d);
+}
+
+/// The pair's key: a hash, so the map holds no address or email in clear.
+fn pair_key(email: &str, ip: IpAddr) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    hasher.update(email.trim().to_lowercase().as_bytes());
+    hasher.update([0]);
+    hasher.update(ip.to_string().as_bytes());
+    hasher.finalize().into()
 }
 
 fn key(email: &str) -> [u8; 32] {
@@ -146,9 +187,25 @@ mod tests {
     }
 
     #[test]
-    fn unknown_emails_lock_after_five_failures() {
+    fn a_pair_locks_after_five_failures_and_another_address_does_not() {
         let throttle = LoginThrottle::new(100, Duration::from_secs(1));
+        let attacker: IpAddr = [203, 0, 113, 9].into();
+        let agent: IpAddr = [198, 51, 100, 7].into();
         for _ in 0..4 {
+            throttle.pair_failed("Agent@x.fr", attacker);
+            assert_eq!(throttle.pair_locked("agent@x.fr", attacker), None);
+        }
+        throttle.pair_failed("agent@x.fr", attacker);
+        assert!(throttle.pair_locked("AGENT@x.fr", attacker).is_some());
+        assert_eq!(throttle.pair_locked("agent@x.fr", agent), None);
+        throttle.pair_succeeded("agent@x.fr", attacker);
+        assert_eq!(throttle.pair_locked("agent@x.fr", attacker), None);
+    }
+
+    #[test]
+    fn unknown_emails_lock_at_the_account_ceiling() {
+        let throttle = LoginThrottle::new(100, Duration::from_secs(1));
+        for _ in 0..crate::auth::ACCOUNT_FAILURE_CEILING - 1 {
             throttle.unknown_email_failed("Nobody@x.fr");
             assert_eq!(throttle.unknown_email_locked("nobody@x.fr"), None);
         }

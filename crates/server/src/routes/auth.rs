@@ -31,8 +31,10 @@ pub fn staff_user_response(user: &StaffUser) -> StaffUserResponse {
 /// Signs a staff member in: sets the session cookie and returns the CSRF token.
 ///
 /// Wrong email, wrong password and disabled account get the same 401. After 5 failures
-/// in a row the account (or unknown email) is locked for a growing while: 429 with
-/// `Retry-After`, even for the right password.
+/// in a row from one address, that (email, address) pair is locked for a growing while:
+/// 429 with `Retry-After`, even for the right password; other addresses are not. After
+/// [`auth::ACCOUNT_FAILURE_CEILING`] failures from any addresses the account itself is
+/// locked. Unknown emails follow the same rules.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = SessionResponse, description = "Signed in; sets the `solidarites_session` cookie"),
               (status = 401, body = solidarites_api_types::ErrorResponse, description = "invalid_credentials"),
@@ -69,10 +71,15 @@ pub async fn login(
     if password.chars().count() > auth::MAX_PASSWORD_CHARS {
         return Err(ApiError::InvalidCredentials);
     }
+    let ip = client_ip(&req, state.settings.trust_proxy);
     state
         .login_throttle
-        .check_ip(client_ip(&req, state.settings.trust_proxy))
+        .check_ip(ip)
         .map_err(|retry_after_secs| ApiError::TooManyRequests { retry_after_secs })?;
+    // This address has failed too often for this email (account or not): locked here only.
+    if let Some(retry_after_secs) = state.login_throttle.pair_locked(&email, ip) {
+        return Err(ApiError::TooManyRequests { retry_after_secs });
+    }
 
     let now = Utc::now();
     let Some((user, hash)) = storage::users::find_credentials(&state.db, &email).await? else {
@@ -84,6 +91,7 @@ pub async fn login(
             .await
             .map_err(ApiError::internal)?;
         state.login_throttle.unknown_email_failed(&email);
+        state.login_throttle.pair_failed(&email, ip);
         return Err(ApiError::InvalidCredentials);
     };
     if let Some(until) = user.locked_until.filter(|t| *t > now) {
@@ -95,8 +103,10 @@ pub async fn login(
         .map_err(ApiError::internal)?;
     if !valid {
         storage::users::record_login_failure(&state.db, user.id).await?;
+        state.login_throttle.pair_failed(&email, ip);
         return Err(ApiError::InvalidCredentials);
     }
+    state.login_throttle.pair_succeeded(&email, ip);
     if user.disabled {
         return Err(ApiError::InvalidCredentials);
     }

@@ -10,7 +10,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::{audit, entities::session, entities::user};
-use crate::auth::{lockout_after, Role, StaffUser};
+use crate::auth::{account_lockout_after, Role, StaffUser};
 
 /// A staff account, without its password hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -270,8 +270,9 @@ pub async fn find_credentials(
     Ok(Some((to_domain(row)?, hash)))
 }
 
-/// Counts one more failed sign-in; from the fifth in a row the account is locked for a
-/// growing while. Returns when the lock ends, if it is locked now.
+/// Counts one more failed sign-in from any address; past
+/// [`crate::auth::ACCOUNT_FAILURE_CEILING`] in a row the account is locked for everyone for
+/// a growing while (the (account, address) pair is locked much earlier, in memory). Returns when the lock ends, if it is locked now.
 pub async fn record_login_failure(
     db: &DatabaseConnection,
     id: Uuid,
@@ -290,7 +291,7 @@ pub async fn record_login_failure(
         txn.commit().await?;
         return Ok(None);
     };
-    let locked_until = lockout_after(current.failed_logins).map(|d| Utc::now() + d);
+    let locked_until = account_lockout_after(current.failed_logins).map(|d| Utc::now() + d);
     if locked_until.is_some() {
         user::Entity::update_many()
             .col_expr(user::Column::LockedUntil, Expr::value(locked_until))

@@ -194,16 +194,71 @@ async fn repeated_failures_lock_the_account_even_for_the_right_password() {
         let ghost_body: Value = ghost.json().await.unwrap();
         assert_eq!(ghost_body["error"], locked_body["error"]);
 
-        // Once the lock has passed (moved into the past in the database), the right
-        // password works again and clears the count.
-        let past = Utc::now() - chrono::Duration::seconds(1);
-        user::Entity::update_many()
-            .col_expr(user::Column::LockedUntil, Expr::value(Some(past)))
-            .exec(&app.db.conn)
+        // The lock holds for this address only: the account itself is not locked.
+        let stored: Option<user::Model> = user::Entity::find()
+            .all(&app.db.conn)
             .await
-            .unwrap();
-        let unlocked = login_raw(&app, "target@landes.fr", &password).await;
-        assert_eq!(unlocked.status(), 200);
+            .unwrap()
+            .into_iter()
+            .find(|u| u.email == "target@landes.fr");
+        assert!(stored.unwrap().locked_until.is_none());
+    })
+    .await;
+}
+
+async fn login_from(
+    app: &TestApp,
+    address: &str,
+    email: &str,
+    password: &str,
+) -> reqwest::Response {
+    app.client
+        .post(format!("{}/api/v1/auth/login", app.address))
+        .header("X-Forwarded-For", address)
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Someone who knows a staff email cannot lock its owner out from another address; guessing
+/// from many addresses still ends in an account-wide lock past the ceiling.
+#[tokio::test]
+async fn a_remote_attacker_cannot_lock_out_an_agent_signing_in_from_elsewhere() {
+    for_each_backend(|db| async move {
+        let mut settings = test_settings(&db);
+        settings.trust_proxy = true;
+        let app = spawn_app_with(db, settings).await;
+        let password = create_user(&app.db, "agent@landes.fr", Role::Moderator).await;
+        for _ in 0..5 {
+            let res = login_from(&app, "203.0.113.9", "agent@landes.fr", "wrong password!").await;
+            assert_eq!(res.status(), 401);
+        }
+        let attacker = login_from(&app, "203.0.113.9", "agent@landes.fr", &password).await;
+        assert_eq!(attacker.status(), 429, "the guessing address is locked");
+        let agent = login_from(&app, "198.51.100.7", "agent@landes.fr", &password).await;
+        assert_eq!(agent.status(), 200, "the agent, elsewhere, signs in");
+
+        // Guessing spread over many addresses: past the ceiling the account is locked for
+        // every address, even with the right password.
+        let ceiling = solidarites_server::auth::ACCOUNT_FAILURE_CEILING;
+        for i in 0..ceiling {
+            let address = format!("10.9.{}.{}", i / 200, i % 200 + 1);
+            let res = login_from(&app, &address, "agent@landes.fr", "wrong password!").await;
+            assert_eq!(res.status(), 401, "{i}");
+        }
+        let locked = login_from(&app, "198.51.100.8", "agent@landes.fr", &password).await;
+        assert_eq!(locked.status(), 429);
+        // An unknown email behaves the same (nothing tells whether an account exists).
+        for i in 0..5 {
+            let res = login_from(&app, "203.0.113.10", "ghost@landes.fr", "wrong password!").await;
+            assert_eq!(res.status(), 401, "{i}");
+        }
+        let ghost = login_from(&app, "203.0.113.10", "ghost@landes.fr", "wrong password!").await;
+        assert_eq!(ghost.status(), 429);
+        let elsewhere =
+            login_from(&app, "198.51.100.9", "ghost@landes.fr", "wrong password!").await;
+        assert_eq!(elsewhere.status(), 401);
     })
     .await;
 }
