@@ -269,23 +269,7 @@ pub fn aggregate_levels(
     zones: &[&ZoneMapping],
     filter: &Filter,
 ) -> Result<Vec<ResultsTable>, FieldErrors> {
-    let compiled = filter.compile(dataset.schema())?;
-    let layout = Layout::new(dataset.schema());
-    let counters = accumulate(dataset, &layout, &compiled);
-    let builder = Builder {
-        dataset,
-        communes,
-        filter,
-        layout: &layout,
-        counters: &counters,
-    };
-    let mut tables = Vec::with_capacity(zones.len() + 2);
-    tables.push(builder.table(Grouping::Commune));
-    for mapping in zones {
-        tables.push(builder.table(Grouping::Zones(mapping)));
-    }
-    tables.push(builder.table(Grouping::Territory));
-    Ok(tables)
+    level_tables(dataset, communes, zones, filter, accumulate)
 }
 
 /// [`aggregate_levels`] with every count replaced by its cell key: the sum of
@@ -302,9 +286,21 @@ pub fn aggregate_levels_keys(
     zones: &[&ZoneMapping],
     filter: &Filter,
 ) -> Result<Vec<ResultsTable>, FieldErrors> {
+    level_tables(dataset, communes, zones, filter, accumulate_keys)
+}
+
+/// The commune table, one table per zone mapping and the territory table, from the
+/// counters `count` gathers in one pass over the rows (true counts or cell keys).
+fn level_tables(
+    dataset: &Dataset,
+    communes: &[Commune],
+    zones: &[&ZoneMapping],
+    filter: &Filter,
+    count: fn(&Dataset, &Layout, &CompiledFilter) -> Counters,
+) -> Result<Vec<ResultsTable>, FieldErrors> {
     let compiled = filter.compile(dataset.schema())?;
     let layout = Layout::new(dataset.schema());
-    let counters = accumulate_keys(dataset, &layout, &compiled);
+    let counters = count(dataset, &layout, &compiled);
     let builder = Builder {
         dataset,
         communes,
