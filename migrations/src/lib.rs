@@ -16,6 +16,18 @@ mod m20261206_000001_site_settings;
 mod m20261206_000002_password_tokens;
 mod m20261206_200000_results_key;
 
+/// The schema version of this build: the name of its last migration, as a literal (so that
+/// `concat!` can use it in the program's `--version`). A test checks it is the last one.
+#[macro_export]
+macro_rules! schema_version {
+    () => {
+        "m20261206_200000_results_key"
+    };
+}
+
+/// The schema version of this build (the name of its last migration).
+pub const SCHEMA_VERSION: &str = schema_version!();
+
 #[derive(Debug)]
 pub struct Migrator;
 
@@ -33,5 +45,17 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000002_password_tokens::Migration),
             Box::new(m20261206_200000_results_key::Migration),
         ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_schema_version_is_the_name_of_the_last_migration() {
+        let migrations = Migrator::migrations();
+        let last = migrations.last().map(|m| m.name().to_owned());
+        assert_eq!(last.as_deref(), Some(SCHEMA_VERSION));
     }
 }

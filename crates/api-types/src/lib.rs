@@ -25,13 +25,39 @@ pub struct ErrorResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HealthResponse {
-    /// `"ok"` when the database answers.
+    /// `"ok"`: the process answers (liveness; readiness is `GET /api/v1/ready`).
     pub status: String,
     pub version: String,
+    /// The database schema this program expects (the name of its last migration).
+    pub schema_version: String,
     /// `"sqlite"` or `"postgres"`.
     pub database: String,
     /// Number of communes of the loaded territory.
     pub communes: usize,
+}
+
+/// `GET /api/v1/ready`: whether this instance can serve (200) or not (503), and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReadinessResponse {
+    pub ready: bool,
+    pub version: String,
+    /// The schema this program expects.
+    pub schema_version: String,
+    /// The schema the database is at (its last applied migration), when it answers.
+    pub database_schema: Option<String>,
+    /// `database`, `migrations` and `territory`, in that order.
+    pub checks: Vec<ReadinessCheck>,
+}
+
+/// One readiness check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReadinessCheck {
+    pub name: String,
+    pub ok: bool,
+    /// What was found, in French.
+    pub detail: String,
 }
 
 /// A commune as listed by `GET /api/v1/communes` and `GET /api/v1/communes/{code}`.

@@ -29,7 +29,7 @@ use crate::{
 #[derive(Debug, Parser)]
 #[command(
     name = "solidarites",
-    version,
+    version = crate::VERSION,
     about = "Solidarités: carte des solidarités, questionnaire des besoins, résultats par commune."
 )]
 pub struct Cli {
@@ -37,6 +37,10 @@ pub struct Cli {
     /// Default: `sqlite://data/solidarites.db` (`sqlite://data/demo.db` for `demo`).
     #[arg(long, env = "DATABASE_URL", global = true)]
     database_url: Option<String>,
+    /// Configuration file (TOML): any flag as `name = value` with `_` for `-`, e.g.
+    /// `bind = "127.0.0.1:8080"`. Flags and environment variables override it.
+    #[arg(long, env = "SOLIDARITES_CONFIG", global = true)]
+    config: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -49,6 +53,19 @@ enum Command {
     Demo(ServeArgs),
     /// Apply the database migrations and exit.
     Migrate,
+    /// Copy the SQLite database to FILE, consistently, while the server keeps running
+    /// (`VACUUM INTO`). For PostgreSQL use `pg_dump` (see docs/operations.md).
+    Backup {
+        /// The copy to write (must not exist).
+        file: PathBuf,
+    },
+    /// Replace the SQLite database by a copy made with `backup`, after checking that the
+    /// copy is sound and that its schema is one this version knows. Stop the server first.
+    /// The database being replaced is kept beside it as `….before-restore-<time>`.
+    Restore {
+        /// A copy made by `solidarites backup`.
+        file: PathBuf,
+    },
     /// Manage the communes of the territory.
     #[command(subcommand)]
     Communes(CommunesCommand),
@@ -183,6 +200,22 @@ struct ServeArgs {
     /// Serve aggregated results (with the same secrecy) on a public route.
     #[arg(long, env = "SOLIDARITES_PUBLIC_RESULTS", default_value_t = false)]
     public_results: bool,
+    /// The address residents reach, e.g. `https://solidarites.landes.fr`. With `https://`,
+    /// session cookies are always `Secure`, whatever the proxy says.
+    #[arg(long, env = "SOLIDARITES_PUBLIC_URL", value_parser = crate::config::parse_public_url)]
+    public_url: Option<String>,
+    /// Client addresses (IPs or networks, comma-separated) allowed to read `/metrics`.
+    #[arg(
+        long,
+        env = "SOLIDARITES_METRICS_ALLOW",
+        value_delimiter = ',',
+        default_value = "127.0.0.1,::1",
+        value_parser = crate::config::parse_network
+    )]
+    metrics_allow: Vec<ipnet::IpNet>,
+    /// Seconds in-flight requests get to finish after SIGTERM or SIGINT.
+    #[arg(long, env = "SOLIDARITES_SHUTDOWN_TIMEOUT_SECS", default_value_t = 30)]
+    shutdown_timeout_secs: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -208,7 +241,13 @@ enum CommunesCommand {
 
 /// Parses the command line and runs it.
 pub fn run() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match parse_command_line(std::env::args_os().collect()) {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = writeln!(io::stderr().lock(), "error: {err:#}");
+            return ExitCode::FAILURE;
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -227,6 +266,19 @@ pub fn run() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The command line, completed by the configuration file when there is one (see
+/// [`crate::config_file`]). Clap's own errors and `--help` exit here as usual.
+pub fn parse_command_line(args: Vec<std::ffi::OsString>) -> anyhow::Result<Cli> {
+    use clap::{CommandFactory, FromArgMatches};
+    let command = Cli::command();
+    let matches = command.clone().get_matches_from(args.clone());
+    let Some(file) = matches.get_one::<PathBuf>("config").cloned() else {
+        return Ok(Cli::from_arg_matches(&matches)?);
+    };
+    let merged = crate::config_file::merge(&command, &matches, args, &file)?;
+    Cli::try_parse_from(merged).map_err(|err| anyhow!("{}: {err}", file.display()))
 }
 
 async fn execute(cli: Cli) -> anyhow::Result<()> {
@@ -279,6 +331,21 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
             let db = storage::connect(&database_url).await?;
             storage::migrate(&db).await?;
             db.close().await?;
+            Ok(())
+        }
+        Command::Backup { file } => {
+            let copied = crate::backup::backup(&database_url, &file).await?;
+            let _ = writeln!(
+                io::stdout().lock(),
+                "backup written to {} ({copied} bytes, schema {})",
+                file.display(),
+                solidarites_migration::SCHEMA_VERSION
+            );
+            Ok(())
+        }
+        Command::Restore { file } => {
+            let restored = crate::backup::restore(&database_url, &file).await?;
+            let _ = writeln!(io::stdout().lock(), "{restored}");
             Ok(())
         }
         Command::Communes(CommunesCommand::Import { file, population }) => {
@@ -512,6 +579,9 @@ fn settings(database_url: String, args: ServeArgs) -> Settings {
         secrecy_k: args.secrecy_k,
         gap_distance_km: args.gap_distance_km,
         public_results: args.public_results,
+        public_url: args.public_url,
+        metrics_allow: args.metrics_allow,
+        shutdown_timeout: Duration::from_secs(args.shutdown_timeout_secs),
         ..Settings::local(database_url)
     }
 }

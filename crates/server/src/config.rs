@@ -45,6 +45,43 @@ pub struct Settings {
     /// Whether `GET /api/v1/campaigns/{id}/results` serves aggregated results (with the
     /// same secrecy) to anyone. Off by default.
     pub public_results: bool,
+    /// The public address (`https://…`), when known: with `https`, session cookies are
+    /// always `Secure`.
+    pub public_url: Option<String>,
+    /// Client addresses allowed to read `/metrics` (loopback by default).
+    pub metrics_allow: Vec<ipnet::IpNet>,
+    /// Time in-flight requests get to finish on SIGTERM/SIGINT.
+    pub shutdown_timeout: Duration,
+}
+
+impl Settings {
+    /// Whether the platform is published over HTTPS (its public URL says so).
+    pub fn public_https(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("https://"))
+    }
+}
+
+/// `--public-url`: an absolute `http://` or `https://` URL, kept without a trailing `/`.
+pub fn parse_public_url(raw: &str) -> Result<String, String> {
+    let url = raw.trim().trim_end_matches('/');
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| format!("expected an http:// or https:// URL, not {raw:?}"))?;
+    if rest.is_empty() || rest.contains(char::is_whitespace) {
+        return Err(format!("expected an http:// or https:// URL, not {raw:?}"));
+    }
+    Ok(url.to_owned())
+}
+
+/// `--metrics-allow`: an IP address (one host) or a network such as `10.0.0.0/8`.
+pub fn parse_network(raw: &str) -> Result<ipnet::IpNet, String> {
+    let raw = raw.trim();
+    raw.parse::<ipnet::IpNet>()
+        .or_else(|_| raw.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("expected an IP address or a network like 10.0.0.0/8, not {raw:?}"))
 }
 
 /// OpenStreetMap's own tile server (fine for modest traffic; see its tile usage policy).
@@ -75,6 +112,12 @@ impl Settings {
             secrecy_k: 5,
             gap_distance_km: 10.0,
             public_results: false,
+            public_url: None,
+            metrics_allow: vec![
+                ipnet::IpNet::from(std::net::IpAddr::from([127, 0, 0, 1])),
+                ipnet::IpNet::from(std::net::IpAddr::from(std::net::Ipv6Addr::LOCALHOST)),
+            ],
+            shutdown_timeout: Duration::from_secs(30),
         }
     }
 }

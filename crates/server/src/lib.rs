@@ -4,14 +4,17 @@
 //! [`startup::Application`] on port 0 and talk HTTP to it.
 
 pub mod auth;
+pub mod backup;
 pub mod cli;
 pub mod config;
+pub mod config_file;
 pub mod demo_data;
 pub mod edit_token;
 pub mod error;
 pub mod exports;
 pub mod json_body;
 pub mod map;
+pub mod metrics;
 pub mod needs;
 pub mod questionnaire;
 pub mod results;
@@ -27,3 +30,11 @@ pub mod submission;
 pub mod telemetry;
 pub mod territory;
 pub mod throttle;
+
+/// `solidarites --version`: the program's version and the database schema it expects.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (schema ",
+    solidarites_migration::schema_version!(),
+    ")"
+);

@@ -316,7 +316,10 @@ pub async fn submit(
             idempotency_key_hash: key_hash.clone(),
         };
         match storage::questionnaires::submit(&state.db, &new, assisted.map(|(s, _)| s)).await? {
-            SubmitOutcome::Created(id) => return Ok((201, id, day)),
+            SubmitOutcome::Created(id) => {
+                crate::metrics::answer_stored();
+                return Ok((201, id, day));
+            }
             SubmitOutcome::Replayed(id, day) => return Ok((200, id, day)),
             SubmitOutcome::DefinitionChanged => continue,
         }

@@ -550,6 +550,7 @@ pub async fn rebuild(
     territory: &LoadedTerritory,
     campaign: &campaign::Model,
 ) -> anyhow::Result<CampaignData> {
+    let started = std::time::Instant::now();
     let definition = campaign_definition(db, campaign).await?;
     let schema = ResultsSchema::from_definition(&definition);
     let mut dataset = Dataset::new(schema, territory.index.len());
@@ -568,6 +569,7 @@ pub async fn rebuild(
             break;
         }
     }
+    crate::metrics::results_pass(started.elapsed());
     Ok(CampaignData {
         campaign_id: campaign.id.clone(),
         territory_revision: territory.revision,

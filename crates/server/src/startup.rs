@@ -10,6 +10,8 @@ use actix_web::{
 };
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
 
 use crate::{
     config::Settings, error, json_body, map::MapCache, needs::NeedsCache, routes, security_headers,
@@ -21,6 +23,9 @@ pub struct Application {
     port: u16,
     server: Server,
     state: AppState,
+    /// Tells the background tasks to stop once the server has.
+    shutdown: CancellationToken,
+    tasks: Vec<JoinHandle<()>>,
 }
 
 impl std::fmt::Debug for Application {
@@ -78,13 +83,16 @@ impl Application {
             site_settings,
         };
         let server = run(listener, state.clone())?;
-        spawn_territory_refresh(state.clone());
-        spawn_map_refresh(state.clone());
-        spawn_settings_refresh(state.clone());
+        let shutdown = CancellationToken::new();
+        let tasks = spawn_refresh(state.clone(), shutdown.clone())
+            .into_iter()
+            .collect();
         Ok(Self {
             port,
             server,
             state,
+            shutdown,
+            tasks,
         })
     }
 
@@ -96,12 +104,33 @@ impl Application {
         &self.state
     }
 
+    /// Serves until SIGTERM or SIGINT (or [`Application::handle`]'s stop): the listener
+    /// closes, requests in flight get `--shutdown-timeout-secs` to finish, then the
+    /// background tasks stop and the database connections are closed (on SQLite, the
+    /// write-ahead log is checkpointed into the database file).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        tracing::info!("stopping: no more requests in flight");
+        self.shutdown.cancel();
+        for task in self.tasks {
+            if let Err(err) = task.await {
+                tracing::warn!(error = %err, "a background task ended badly");
+            }
+        }
+        if let Err(err) = self.state.db.clone().close().await {
+            tracing::warn!(error = %err, "closing the database connections failed");
+        }
+        served
+    }
+
+    /// A handle to stop the server gracefully from code (tests).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
     }
 }
 
 fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
+    let shutdown_timeout = state.settings.shutdown_timeout.as_secs();
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         App::new()
@@ -124,69 +153,40 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             )
             .configure(routes::configure)
     })
+    .shutdown_timeout(shutdown_timeout)
     .listen(listener)?
     .run();
     Ok(server)
 }
 
-/// Checks the stored territory revision periodically and reloads when another instance
-/// (or the command line) imported new boundaries.
-fn spawn_territory_refresh(state: AppState) {
+/// Checks the stored revisions periodically and reloads what another instance (or the
+/// command line) changed: the territory's boundaries, the published initiatives of the
+/// map, the settings administrators change. Stops at the next tick after `shutdown`.
+fn spawn_refresh(state: AppState, shutdown: CancellationToken) -> Option<JoinHandle<()>> {
     let period = state.settings.territory_refresh;
     if period.is_zero() {
-        return;
+        return None;
     }
-    tokio::spawn(async move {
+    Some(tokio::spawn(async move {
         let mut ticker = tokio::time::interval(period);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         ticker.tick().await;
         loop {
-            ticker.tick().await;
+            tokio::select! {
+                () = shutdown.cancelled() => return,
+                _ = ticker.tick() => {}
+            }
             if let Err(err) = state.territory.refresh(&state.db).await {
                 tracing::warn!(error = ?err, "territory refresh failed");
             }
-        }
-    });
-}
-
-/// Checks the stored map revision periodically and reloads the published initiatives when
-/// another instance (or the command line) published or unpublished some.
-fn spawn_map_refresh(state: AppState) {
-    let period = state.settings.territory_refresh;
-    if period.is_zero() {
-        return;
-    }
-    tokio::spawn(async move {
-        let mut ticker = tokio::time::interval(period);
-        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        ticker.tick().await;
-        loop {
-            ticker.tick().await;
             if let Err(err) = state.map.refresh(&state.db).await {
                 tracing::warn!(error = ?err, "map snapshot refresh failed");
             }
-        }
-    });
-}
-
-/// Checks the stored settings revision periodically and reloads them when an
-/// administrator changed them through another instance.
-fn spawn_settings_refresh(state: AppState) {
-    let period = state.settings.territory_refresh;
-    if period.is_zero() {
-        return;
-    }
-    tokio::spawn(async move {
-        let mut ticker = tokio::time::interval(period);
-        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        ticker.tick().await;
-        loop {
-            ticker.tick().await;
             if let Err(err) = state.site_settings.refresh(&state.db).await {
                 tracing::warn!(error = ?err, "settings refresh failed");
             }
         }
-    });
+    }))
 }
 
 /// One log line per request: method, route pattern, status, duration. No client address
@@ -205,11 +205,13 @@ async fn log_request(
         Ok(res) => res.status().as_u16(),
         Err(err) => err.as_response_error().status_code().as_u16(),
     };
+    let elapsed = started.elapsed();
+    crate::metrics::observe_request(method.as_str(), &route, status, elapsed);
     tracing::info!(
         %method,
         %route,
         status,
-        elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
+        elapsed_ms = elapsed.as_secs_f64() * 1000.0,
         "request"
     );
     response

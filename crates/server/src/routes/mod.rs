@@ -35,6 +35,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
             .service(health::get_health)
+            .service(health::get_ready)
             .service(site_config::get_public_config)
             .service(communes::get_communes_geojson)
             .service(communes::list_communes)
@@ -134,6 +135,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(exports::export_data_inclusion_services)
             .default_service(web::to(api_not_found)),
     )
+    .service(crate::metrics::get_metrics)
     .default_service(web::to(frontend::serve_frontend));
 }
 

@@ -9,6 +9,7 @@ use utoipa::OpenApi;
     ),
     paths(
         super::health::get_health,
+        super::health::get_ready,
         super::site_config::get_public_config,
         super::communes::list_communes,
         super::communes::get_commune,

@@ -102,6 +102,21 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The connection pool's size and idle connections, for the metrics.
+pub fn pool_usage(db: &DatabaseConnection) -> (u32, u32) {
+    match db.get_database_backend() {
+        DbBackend::Postgres => {
+            let pool = db.get_postgres_connection_pool();
+            (pool.size(), u32::try_from(pool.num_idle()).unwrap_or(u32::MAX))
+        }
+        DbBackend::Sqlite => {
+            let pool = db.get_sqlite_connection_pool();
+            (pool.size(), u32::try_from(pool.num_idle()).unwrap_or(u32::MAX))
+        }
+        _ => (0, 0),
+    }
+}
+
 /// `"sqlite"` or `"postgres"`, for the health endpoint and logs.
 pub fn backend_name(db: &DatabaseConnection) -> &'static str {
     match db.get_database_backend() {
@@ -112,7 +127,7 @@ pub fn backend_name(db: &DatabaseConnection) -> &'static str {
 }
 
 /// The file behind an SQLite URL, if it names one.
-fn sqlite_file_path(url: &str) -> Option<&Path> {
+pub(crate) fn sqlite_file_path(url: &str) -> Option<&Path> {
     let rest = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))?;

@@ -35,7 +35,7 @@ struct Outcomes {
     in_doubt: BTreeSet<String>,
 }
 
-async fn open_campaign(address: &str) -> String {
+pub(crate) async fn open_campaign(address: &str) -> String {
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .build()
@@ -82,7 +82,12 @@ async fn open_campaign(address: &str) -> String {
 }
 
 /// Sends answer `i` with its key; `None` when no answer came back.
-async fn send(client: &reqwest::Client, url: &str, i: usize, key: &str) -> Option<(u16, String)> {
+pub(crate) async fn send(
+    client: &reqwest::Client,
+    url: &str,
+    i: usize,
+    key: &str,
+) -> Option<(u16, String)> {
     let body = answer(&commune(i % 5), &[], None, "25_39");
     let res = client
         .post(url)

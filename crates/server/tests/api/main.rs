@@ -24,6 +24,7 @@ mod initiatives;
 mod locate;
 mod moderation_queue;
 mod multi_instance;
+mod operations;
 mod paging;
 mod password_links;
 mod proposals;
