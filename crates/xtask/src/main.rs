@@ -15,6 +15,7 @@ mod browser;
 mod checks;
 mod demo;
 mod frontend;
+mod package;
 mod screenshots;
 mod test;
 mod util;
@@ -69,6 +70,13 @@ const TASKS: &[Task] = &[
         about: "Screenshots of every page (docs/screenshots/) and the map page's weight",
         long_help: screenshots::HELP,
         run: screenshots::run,
+    },
+    Task {
+        name: "package",
+        args: "[--dev] [--check]",
+        about: "Build the Debian package (target/package/*.deb); --check installs and runs it",
+        long_help: package::HELP,
+        run: package::run,
     },
     Task {
         name: "bench",
