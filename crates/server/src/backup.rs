@@ -168,7 +168,9 @@ fn sqlite_path(database_url: &str) -> anyhow::Result<PathBuf> {
     }
     storage::sqlite_file_path(database_url)
         .map(Path::to_path_buf)
-        .ok_or_else(|| anyhow!("backup and restore need an SQLite database file, not {database_url}"))
+        .ok_or_else(|| {
+            anyhow!("backup and restore need an SQLite database file, not {database_url}")
+        })
 }
 
 fn with_suffix(path: &Path, suffix: &str) -> PathBuf {

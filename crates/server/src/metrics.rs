@@ -10,13 +10,9 @@
 //! and without `--trust-proxy` a request that carries forwarding headers is refused, since
 //! it came through a proxy from an address nobody vouched for.
 
-use std::{
-    net::IpAddr,
-    sync::LazyLock,
-    time::Duration,
-};
+use std::{net::IpAddr, sync::LazyLock, time::Duration};
 
-use actix_web::{get, http::header, web, HttpRequest, HttpResponse};
+use actix_web::{http::header, HttpRequest};
 use prometheus_client::{
     encoding::{text::encode, EncodeLabelSet},
     metrics::{
@@ -27,7 +23,6 @@ use prometheus_client::{
     },
     registry::Registry,
 };
-use solidarites_api_types::ErrorResponse;
 
 use crate::{state::AppState, storage};
 
@@ -175,18 +170,9 @@ pub fn results_pass(elapsed: Duration) {
     METRICS.results_pass.observe(elapsed.as_secs_f64());
 }
 
-/// `GET /metrics`: OpenMetrics text, for allowed client addresses only.
-#[get("/metrics")]
-pub async fn get_metrics(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    if !allowed(&req, &state) {
-        return HttpResponse::Forbidden().json(ErrorResponse {
-            error: "forbidden".to_owned(),
-            message: "Les métriques ne sont lisibles que depuis les adresses autorisées \
-                      (--metrics-allow)."
-                .to_owned(),
-            fields: Default::default(),
-        });
-    }
+/// The metrics as OpenMetrics text, with the values read at scrape time brought up to date
+/// first (moderation queues, database pool).
+pub async fn render(state: &AppState) -> Result<String, std::fmt::Error> {
     let metrics = &*METRICS;
     match storage::moderation::counts(&state.db).await {
         Ok(counts) => {
@@ -216,33 +202,32 @@ pub async fn get_metrics(req: HttpRequest, state: web::Data<AppState>) -> HttpRe
             .set(i64::from(value));
     }
     let mut text = String::new();
-    if let Err(err) = encode(&mut text, &metrics.registry) {
-        tracing::error!(error = %err, "metrics: cannot encode");
-        return HttpResponse::InternalServerError().finish();
-    }
-    HttpResponse::Ok()
-        .insert_header((
-            header::CONTENT_TYPE,
-            "application/openmetrics-text; version=1.0.0; charset=utf-8",
-        ))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(text)
+    encode(&mut text, &metrics.registry)?;
+    Ok(text)
 }
 
-fn allowed(req: &HttpRequest, state: &AppState) -> bool {
+/// Whether this request may read the metrics (see the module's documentation).
+pub fn allowed(req: &HttpRequest, state: &AppState) -> bool {
     let forwarded = req.headers().contains_key(header::FORWARDED)
         || req.headers().contains_key("x-forwarded-for");
     let client: Option<IpAddr> = if forwarded && !state.settings.trust_proxy {
         None
     } else {
-        Some(crate::routes::auth::client_ip(req, state.settings.trust_proxy))
-            .filter(|ip| !ip.is_unspecified())
+        Some(crate::routes::auth::client_ip(
+            req,
+            state.settings.trust_proxy,
+        ))
+        .filter(|ip| !ip.is_unspecified())
     };
     client.is_some_and(|ip| {
         let ip = match ip {
             IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
             v4 => v4,
         };
-        state.settings.metrics_allow.iter().any(|net| net.contains(&ip))
+        state
+            .settings
+            .metrics_allow
+            .iter()
+            .any(|net| net.contains(&ip))
     })
 }

@@ -85,7 +85,11 @@ fn version(root: &Path) -> Result<String> {
         .lines()
         .skip_while(|line| line.trim() != "[workspace.package]")
         .find_map(|line| {
-            let value = line.trim().strip_prefix("version")?.trim().strip_prefix('=')?;
+            let value = line
+                .trim()
+                .strip_prefix("version")?
+                .trim()
+                .strip_prefix('=')?;
             Some(value.trim().trim_matches('"').to_owned())
         })
         .context("no version in [workspace.package] of Cargo.toml")
@@ -253,9 +257,9 @@ fn check(target: &Path, deb: &Path) -> Result<()> {
             .arg(root.join("lib/systemd/system/solidarites.service")),
     ) {
         Ok(_) => util::note("systemd-analyze verify: the unit is valid"),
-        Err(err) if util::is_not_found(&err) => {
-            util::note("systemd-analyze is not installed here: the unit was checked by its keys only")
-        }
+        Err(err) if util::is_not_found(&err) => util::note(
+            "systemd-analyze is not installed here: the unit was checked by its keys only",
+        ),
         // In a container without systemd running, verify complains about the machine.
         Err(err) => util::note(&format!("systemd-analyze verify: {err:#}")),
     }

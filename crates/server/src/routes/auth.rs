@@ -135,7 +135,10 @@ pub async fn login(
     tracing::info!(user_id = %staff.id, "staff signed in");
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
-        .cookie(auth::session_cookie(token, auth::is_https(&req) || state.settings.public_https()))
+        .cookie(auth::session_cookie(
+            token,
+            auth::is_https(&req) || state.settings.public_https(),
+        ))
         .json(SessionResponse {
             user: staff_user_response(&staff),
             csrf_token,
@@ -156,7 +159,9 @@ pub async fn logout(
 ) -> Result<HttpResponse, ApiError> {
     storage::sessions::delete(&state.db, &session.session_id).await?;
     Ok(HttpResponse::NoContent()
-        .cookie(auth::removal_cookie(auth::is_https(&req) || state.settings.public_https()))
+        .cookie(auth::removal_cookie(
+            auth::is_https(&req) || state.settings.public_https(),
+        ))
         .finish())
 }
 

@@ -36,7 +36,11 @@ pub async fn get_ready(state: web::Data<AppState>) -> HttpResponse {
     let mut database_schema = None;
     match state.db.ping().await {
         Ok(()) => {
-            checks.push(check("database", true, "la base de données répond".to_owned()));
+            checks.push(check(
+                "database",
+                true,
+                "la base de données répond".to_owned(),
+            ));
             let last = state
                 .db
                 .query_one_raw(Statement::from_string(
@@ -67,7 +71,11 @@ pub async fn get_ready(state: web::Data<AppState>) -> HttpResponse {
         }
         Err(err) => {
             tracing::warn!(error = %err, "readiness: the database does not answer");
-            checks.push(check("database", false, "la base de données ne répond pas".to_owned()));
+            checks.push(check(
+                "database",
+                false,
+                "la base de données ne répond pas".to_owned(),
+            ));
             checks.push(check("migrations", false, "non vérifiées".to_owned()));
         }
     }

@@ -17,6 +17,7 @@ mod health;
 mod initiatives;
 mod labels;
 mod locate;
+mod metrics;
 mod openapi;
 pub(crate) mod paging;
 mod proposals;
@@ -135,7 +136,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(exports::export_data_inclusion_services)
             .default_service(web::to(api_not_found)),
     )
-    .service(crate::metrics::get_metrics)
+    .service(metrics::get_metrics)
     .default_service(web::to(frontend::serve_frontend));
 }
 

@@ -10,6 +10,7 @@ use utoipa::OpenApi;
     paths(
         super::health::get_health,
         super::health::get_ready,
+        super::metrics::get_metrics,
         super::site_config::get_public_config,
         super::communes::list_communes,
         super::communes::get_commune,

@@ -107,11 +107,17 @@ pub fn pool_usage(db: &DatabaseConnection) -> (u32, u32) {
     match db.get_database_backend() {
         DbBackend::Postgres => {
             let pool = db.get_postgres_connection_pool();
-            (pool.size(), u32::try_from(pool.num_idle()).unwrap_or(u32::MAX))
+            (
+                pool.size(),
+                u32::try_from(pool.num_idle()).unwrap_or(u32::MAX),
+            )
         }
         DbBackend::Sqlite => {
             let pool = db.get_sqlite_connection_pool();
-            (pool.size(), u32::try_from(pool.num_idle()).unwrap_or(u32::MAX))
+            (
+                pool.size(),
+                u32::try_from(pool.num_idle()).unwrap_or(u32::MAX),
+            )
         }
         _ => (0, 0),
     }

@@ -20,9 +20,7 @@ use solidarites_server::storage;
 use crate::{
     cli_users::solidarites_with_stdin,
     durability::{open_campaign, send},
-    helpers::{
-        for_each_backend, spawn_app, spawn_app_with, test_settings, Backend, TestDb,
-    },
+    helpers::{for_each_backend, spawn_app, spawn_app_with, test_settings, Backend, TestDb},
     multi_instance::{start_server_with, ServerProcess},
 };
 
@@ -55,7 +53,10 @@ fn create_durable_admin(db_url: &str) {
     );
 }
 
-async fn stored_ids(db: &impl ConnectionTrait, campaign: &str) -> std::collections::BTreeSet<String> {
+async fn stored_ids(
+    db: &impl ConnectionTrait,
+    campaign: &str,
+) -> std::collections::BTreeSet<String> {
     db.query_all_raw(Statement::from_string(
         db.get_database_backend(),
         format!("SELECT id FROM responses WHERE campaign_id = '{campaign}'"),
@@ -189,7 +190,10 @@ async fn backup_under_write_load_then_restore_keeps_every_acknowledged_answer() 
     );
     load.wait_for(before_backup.len() + 20).await;
     let all = load.finish().await;
-    assert!(all.len() > before_backup.len(), "no answer came during the backup");
+    assert!(
+        all.len() > before_backup.len(),
+        "no answer came during the backup"
+    );
     // A second backup to the same file is refused, the first one untouched.
     let again = solidarites(&db.url, &["backup", copy.to_str().unwrap()]);
     assert!(!again.status.success());
@@ -217,7 +221,10 @@ async fn backup_under_write_load_then_restore_keeps_every_acknowledged_answer() 
     let conn = storage::connect(&db.url).await.unwrap();
     let stored = stored_ids(&conn, &campaign).await;
     for (key, id) in &before_backup {
-        assert!(stored.contains(id), "answer {key} ({id}) missing after restore");
+        assert!(
+            stored.contains(id),
+            "answer {key} ({id}) missing after restore"
+        );
     }
     let acknowledged: std::collections::BTreeSet<&String> = all.values().collect();
     assert!(stored.iter().all(|id| acknowledged.contains(id)));
@@ -250,7 +257,11 @@ async fn restore_refuses_a_backup_of_an_unknown_schema_and_changes_nothing() {
     let folder = tempfile::tempdir().unwrap();
     let copy = folder.path().join("future.db");
     let out = solidarites(&db.url, &["backup", copy.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // The copy as a newer version would have left it.
     let future = storage::connect(&format!("sqlite://{}", copy.display()))
         .await
@@ -291,7 +302,9 @@ async fn restore_refuses_a_backup_of_an_unknown_schema_and_changes_nothing() {
     // Not a database at all; and PostgreSQL is pointed to pg_dump.
     let junk = folder.path().join("junk.db");
     std::fs::write(&junk, "pas une base").unwrap();
-    assert!(!solidarites(&db.url, &["restore", junk.to_str().unwrap()]).status.success());
+    assert!(!solidarites(&db.url, &["restore", junk.to_str().unwrap()])
+        .status
+        .success());
     let pg = solidarites(
         "postgres://postgres@127.0.0.1:1/none",
         &["backup", folder.path().join("x.db").to_str().unwrap()],
@@ -349,7 +362,8 @@ fn sample(text: &str, prefix: &str) -> f64 {
 async fn metrics_count_requests_by_route_and_hold_no_client_address() {
     for_each_backend(|db| async move {
         let app = spawn_app(db).await;
-        let health = r#"solidarites_http_requests_total{method="GET",route="/api/v1/health",status="200"}"#;
+        let health =
+            r#"solidarites_http_requests_total{method="GET",route="/api/v1/health",status="200"}"#;
         let first = app.get("/metrics").await;
         assert_eq!(first.status(), 200);
         assert!(first.headers()["content-type"]
@@ -436,7 +450,10 @@ async fn readiness_is_apart_from_liveness_and_both_show_the_versions() {
         let health = app.get("/api/v1/health").await;
         assert_eq!(health.status(), 200);
         let health: Value = health.json().await.unwrap();
-        assert_eq!(health["schema_version"], solidarites_migration::SCHEMA_VERSION);
+        assert_eq!(
+            health["schema_version"],
+            solidarites_migration::SCHEMA_VERSION
+        );
         assert_eq!(health["version"], env!("CARGO_PKG_VERSION"));
         let ready = app.get("/api/v1/ready").await;
         assert_eq!(ready.status(), 503);
@@ -446,7 +463,12 @@ async fn readiness_is_apart_from_liveness_and_both_show_the_versions() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|c| (c["name"].as_str().unwrap().to_owned(), c["ok"].as_bool().unwrap()))
+            .map(|c| {
+                (
+                    c["name"].as_str().unwrap().to_owned(),
+                    c["ok"].as_bool().unwrap(),
+                )
+            })
             .collect();
         assert_eq!(
             checks,
@@ -456,7 +478,10 @@ async fn readiness_is_apart_from_liveness_and_both_show_the_versions() {
                 ("territory".to_owned(), false),
             ])
         );
-        assert_eq!(ready["database_schema"], solidarites_migration::SCHEMA_VERSION);
+        assert_eq!(
+            ready["database_schema"],
+            solidarites_migration::SCHEMA_VERSION
+        );
     })
     .await;
     for_each_backend(|db| async move {
@@ -486,9 +511,12 @@ async fn with_an_https_public_url_session_cookies_are_secure_even_over_plain_htt
     for_each_backend(|db| async move {
         let mut settings = test_settings(&db);
         settings.public_url = Some("https://solidarites.landes.fr".to_owned());
-        let password =
-            crate::helpers::create_user(&db, "agent@landes.fr", solidarites_server::auth::Role::Admin)
-                .await;
+        let password = crate::helpers::create_user(
+            &db,
+            "agent@landes.fr",
+            solidarites_server::auth::Role::Admin,
+        )
+        .await;
         let app = spawn_app_with(db, settings).await;
         let res = app
             .client
@@ -504,9 +532,12 @@ async fn with_an_https_public_url_session_cookies_are_secure_even_over_plain_htt
     .await;
     // Without it, a plain-HTTP sign-in (local use) gets a cookie the browser will send back.
     for_each_backend(|db| async move {
-        let password =
-            crate::helpers::create_user(&db, "agent@landes.fr", solidarites_server::auth::Role::Admin)
-                .await;
+        let password = crate::helpers::create_user(
+            &db,
+            "agent@landes.fr",
+            solidarites_server::auth::Role::Admin,
+        )
+        .await;
         let app = spawn_app(db).await;
         let res = app
             .client
@@ -530,7 +561,10 @@ fn version_shows_the_program_and_the_schema() {
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains(env!("CARGO_PKG_VERSION")), "{text}");
-    assert!(text.contains(solidarites_migration::SCHEMA_VERSION), "{text}");
+    assert!(
+        text.contains(solidarites_migration::SCHEMA_VERSION),
+        "{text}"
+    );
 }
 
 #[tokio::test]
@@ -568,7 +602,10 @@ async fn a_configuration_file_sets_what_flags_and_environment_leave_unset() {
         .json()
         .await
         .unwrap();
-    assert_eq!(public["tile_url"], "https://tuiles.example/{z}/{x}/{y}.png", "{public}");
+    assert_eq!(
+        public["tile_url"], "https://tuiles.example/{z}/{x}/{y}.png",
+        "{public}"
+    );
     assert_eq!(public["tile_attribution"], "Drapeau", "{public}");
     // trust_proxy and metrics_allow from the file: a forwarded 10.x address may read them.
     let metrics = reqwest::Client::new()
@@ -588,5 +625,9 @@ async fn a_configuration_file_sets_what_flags_and_environment_leave_unset() {
     // A `serve` key is fine for other commands.
     std::fs::write(&config, "bind = \"127.0.0.1:1\"\n").unwrap();
     let out = solidarites(&db.url, &["--config", config.to_str().unwrap(), "migrate"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
