@@ -15,6 +15,7 @@ mod browser;
 mod checks;
 mod demo;
 mod frontend;
+mod schemathesis;
 mod screenshots;
 mod test;
 mod util;
@@ -55,6 +56,13 @@ const TASKS: &[Task] = &[
         about: "Run the browser tests (headless Chromium) against a fresh test server",
         long_help: browser::HELP,
         run: browser::run,
+    },
+    Task {
+        name: "schemathesis",
+        args: "[--no-build] [--max-examples <n>]",
+        about: "Property-based API tests (schemathesis) against a live demo server",
+        long_help: schemathesis::HELP,
+        run: schemathesis::run,
     },
     Task {
         name: "frontend",

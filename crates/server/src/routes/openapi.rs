@@ -1,5 +1,16 @@
 use actix_web::{get, HttpResponse};
-use utoipa::OpenApi;
+use solidarites_domain::InseeCode;
+use utoipa::{
+    openapi::{
+        path::{Operation, ParameterIn},
+        schema::{Object, Schema},
+        ContentBuilder, Ref, RefOr, ResponseBuilder,
+    },
+    Modify, OpenApi,
+};
+
+use super::{paging::MAX_PAGE, questionnaire as q};
+use crate::submission as s;
 
 #[derive(Debug, OpenApi)]
 #[openapi(
@@ -102,6 +113,7 @@ use utoipa::OpenApi;
         super::exports::export_data_inclusion_structures,
         super::exports::export_data_inclusion_services,
     ),
+    modifiers(&Limits),
     components(schemas(
         solidarites_api_types::ErrorResponse,
         solidarites_api_types::LoginRequest,
@@ -116,6 +128,191 @@ use utoipa::OpenApi;
     ))
 )]
 pub struct ApiDoc;
+
+/// A limit the server enforces, stated in the schema of a value.
+#[derive(Debug, Clone, Copy)]
+enum Limit {
+    /// Characters (Unicode scalar values, as the server counts them).
+    Length { min: usize, max: usize },
+    /// Inclusive bounds of a number.
+    Range { min: f64, max: f64 },
+    /// An ECMA-262 regular expression.
+    Pattern(&'static str),
+}
+
+/// Properties of the request schemas and the limits their parsers enforce, from the
+/// constants those parsers use (never retyped).
+const PROPERTY_LIMITS: &[(&str, &str, Limit)] = &[
+    (
+        "InitiativeContentRequest",
+        "title",
+        Limit::Length { min: s::TITLE_MIN, max: s::TITLE_MAX },
+    ),
+    (
+        "InitiativeContentRequest",
+        "description",
+        Limit::Length { min: 1, max: s::DESCRIPTION_MAX },
+    ),
+    ("InitiativeContentRequest", "address", Limit::Length { min: 0, max: s::SHORT_TEXT_MAX }),
+    ("InitiativeContentRequest", "schedule", Limit::Length { min: 0, max: s::SHORT_TEXT_MAX }),
+    ("InitiativeContentRequest", "audience", Limit::Length { min: 0, max: s::SHORT_TEXT_MAX }),
+    ("LocationRequest", "lon", Limit::Range { min: -180.0, max: 180.0 }),
+    ("LocationRequest", "lat", Limit::Range { min: -90.0, max: 90.0 }),
+    ("LocationRequest", "commune_code", Limit::Pattern(InseeCode::PATTERN)),
+    (
+        "NewActorRequest",
+        "name",
+        Limit::Length { min: s::ACTOR_NAME_MIN, max: s::ACTOR_NAME_MAX },
+    ),
+    (
+        "NewActorRequest",
+        "description",
+        Limit::Length { min: 0, max: s::ACTOR_DESCRIPTION_MAX },
+    ),
+    ("NewActorRequest", "commune_code", Limit::Pattern(InseeCode::PATTERN)),
+    (
+        "CreateProposalRequest",
+        "title",
+        Limit::Length { min: s::TITLE_MIN, max: s::TITLE_MAX },
+    ),
+    (
+        "CreateProposalRequest",
+        "description",
+        Limit::Length { min: 1, max: s::DESCRIPTION_MAX },
+    ),
+    (
+        "CreateProposalRequest",
+        "pseudonym",
+        Limit::Length { min: s::PSEUDONYM_MIN, max: s::PSEUDONYM_MAX },
+    ),
+    ("CreateProposalRequest", "commune_code", Limit::Pattern(InseeCode::PATTERN)),
+    ("CreateVolunteerRequest", "name", Limit::Length { min: 0, max: q::MAX_NAME }),
+    ("CreateVolunteerRequest", "commune", Limit::Pattern(InseeCode::PATTERN)),
+];
+
+/// Query and path parameters and their limits, by name (every operation alike).
+const PARAMETER_LIMITS: &[(&str, ParameterIn, Limit)] = &[
+    ("page", ParameterIn::Query, Limit::Range { min: 1.0, max: MAX_PAGE as f64 }),
+    // The highest `per_page` differs by list; every list refuses 0.
+    ("per_page", ParameterIn::Query, Limit::Range { min: 1.0, max: f64::MAX }),
+    ("commune", ParameterIn::Query, Limit::Pattern(InseeCode::PATTERN)),
+    ("lon", ParameterIn::Query, Limit::Range { min: -180.0, max: 180.0 }),
+    ("lat", ParameterIn::Query, Limit::Range { min: -90.0, max: 90.0 }),
+];
+
+/// States the server's limits in the document (`pattern`, `minLength`/`maxLength`,
+/// `minimum`/`maximum`), and the `400 invalid_body` of every operation that reads a JSON
+/// body (a body that is not JSON of the expected shape: see `json_body`).
+#[derive(Debug)]
+struct Limits;
+
+impl Modify for Limits {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            for (schema, property, limit) in PROPERTY_LIMITS {
+                let object = components
+                    .schemas
+                    .get_mut(*schema)
+                    .and_then(object_mut)
+                    .and_then(|o| o.properties.get_mut(*property))
+                    .and_then(object_mut);
+                match object {
+                    Some(object) => apply(object, *limit),
+                    // A renamed type or field must not silently drop its limit.
+                    None => panic!("OpenAPI limits: no property {schema}.{property}"),
+                }
+            }
+        }
+        for (template, item) in &mut openapi.paths.paths {
+            let operations = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                limit_parameters(template, operation);
+                if operation.request_body.is_some() {
+                    document_invalid_body(operation);
+                }
+            }
+        }
+    }
+}
+
+fn object_mut(schema: &mut RefOr<Schema>) -> Option<&mut Object> {
+    match schema {
+        RefOr::T(Schema::Object(object)) => Some(object),
+        _ => None,
+    }
+}
+
+fn apply(object: &mut Object, limit: Limit) {
+    match limit {
+        Limit::Length { min, max } => {
+            object.min_length = (min > 0).then_some(min);
+            object.max_length = Some(max);
+        }
+        Limit::Range { min, max } => {
+            object.minimum = Some(number(min));
+            object.maximum = (max < f64::MAX).then(|| number(max));
+        }
+        Limit::Pattern(pattern) => object.pattern = Some(pattern.to_owned()),
+    }
+}
+
+/// Whole numbers as integers (`1`, not `1.0`), so integer parameters stay integers.
+fn number(value: f64) -> utoipa::Number {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        utoipa::Number::Int(value as isize)
+    } else {
+        utoipa::Number::Float(value)
+    }
+}
+
+fn limit_parameters(template: &str, operation: &mut Operation) {
+    for parameter in operation.parameters.iter_mut().flatten() {
+        let limit = PARAMETER_LIMITS
+            .iter()
+            .find(|(name, place, _)| *name == parameter.name && *place == parameter.parameter_in)
+            .map(|(_, _, limit)| *limit)
+            .or_else(|| {
+                // `/api/v1/communes/{code}`: an INSEE code.
+                (parameter.parameter_in == ParameterIn::Path
+                    && parameter.name == "code"
+                    && template.starts_with("/api/v1/communes/"))
+                .then_some(Limit::Pattern(InseeCode::PATTERN))
+            });
+        if let (Some(limit), Some(schema)) = (limit, parameter.schema.as_mut()) {
+            if let Some(object) = object_mut(schema) {
+                apply(object, limit);
+            }
+        }
+    }
+}
+
+fn document_invalid_body(operation: &mut Operation) {
+    operation
+        .responses
+        .responses
+        .entry("400".to_owned())
+        .or_insert_with(|| {
+            ResponseBuilder::new()
+                .description(
+                    "`invalid_body`: the body is not JSON of the expected shape (the bad \
+                     field is named in `fields`)",
+                )
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorResponse")))
+                        .build(),
+                )
+                .build()
+                .into()
+        });
+}
 
 /// The OpenAPI 3 description of this API.
 #[get("/openapi.json")]
