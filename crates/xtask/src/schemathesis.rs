@@ -23,12 +23,15 @@ database: every operation of /api/v1/openapi.json, once anonymously and once wit
 signed-in admin session (session cookie + X-CSRF-Token header, see hooks.py beside this
 file). A fixed number of examples per operation and a fixed seed bound the run; the checks
 are not_a_server_error, status_code_conformance, content_type_conformance and
-response_schema_conformance. Any failure fails the task, and so does a run where 20 % or
-fewer of the generated requests got a 2xx answer (the share is printed per run).
+response_schema_conformance. The coverage phase probes each operation with boundary and
+invalid values; the fuzzing and stateful phases draw valid requests (anonymous.toml,
+admin.toml). Any failure fails the task, and so do two runs where 20 % or fewer of all
+the generated requests got a 2xx answer (the share is printed per run and phase; the
+anonymous run alone is lower: its staff operations can only answer 401).
 
 Options:
   --no-build            Reuse target/debug/solidarites (built by `cargo test`).
-  --max-examples <n>    Examples per operation and phase (default 12).
+  --max-examples <n>    Examples per operation and phase (default 40).
 
 Reports (JUnit) are kept in target/schemathesis/<run>/.";
 
@@ -46,7 +49,7 @@ const MIN_SUCCESS_SHARE: f64 = 0.2;
 pub fn run(args: &[String]) -> Result<()> {
     let root = util::workspace_root()?;
     let mut build = true;
-    let mut max_examples = "12".to_owned();
+    let mut max_examples = "40".to_owned();
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -60,7 +63,10 @@ pub fn run(args: &[String]) -> Result<()> {
     let schemathesis = install(&root)?;
     let reuse = util::target_dir(&root)?.join("debug").join("solidarites");
     let binary = browser::server_binary(&root, build || !reuse.is_file())?;
-    let server = TestServer::start(&root, &binary, Seed::Demo)?;
+    // Behind a "proxy": hooks.py sends each request from one of many addresses, so that the
+    // per-address throttles (tested by their own API tests) do not turn most of a run of
+    // thousands of requests from one client into 429s.
+    let server = TestServer::start_with(&root, &binary, Seed::Demo, true)?;
     let reports = util::target_dir(&root)?.join("schemathesis");
     let mut failed = Vec::new();
     let mut totals = Vec::new();
@@ -71,13 +77,17 @@ pub fn run(args: &[String]) -> Result<()> {
         let summary = dir.join("summary.json");
         let mut cmd = Command::new(&schemathesis);
         cmd.current_dir(&root)
+            .arg("--config-file")
+            .arg(root.join(format!("crates/xtask/schemathesis/{name}.toml")))
             .arg("run")
             .arg(format!("{}/api/v1/openapi.json", server.url))
             .args(["--url", &server.url])
             .args(["--checks", CHECKS])
             .args(["--max-examples", &max_examples])
             .args(["--seed", SEED])
-            .args(["--workers", "2"])
+            // One worker: with two, hypothesis' lambda-description cache raced ("AST
+            // constructor recursion depth mismatch", a runtime error of the tool itself).
+            .args(["--workers", "1"])
             .args(["--request-timeout", "30"])
             .args(["--no-shrink"])
             .args(["--suppress-health-check", "all"])
@@ -101,32 +111,35 @@ pub fn run(args: &[String]) -> Result<()> {
         let counts = read_summary(&summary)?;
         let share = counts.share();
         println!(
-            "    {name}: {} operations, {} requests, {} with a 2xx ({:.1} %), {} 5xx, {:.0} s",
+            "    {name}: {} operations, {} requests, {} with a 2xx ({:.1} %), {} 5xx, {:.0} s; \
+             by phase (2xx/requests): {}",
             counts.operations,
             counts.requests,
             counts.successes,
             share * 100.0,
             counts.server_errors,
-            started.elapsed().as_secs_f64()
+            started.elapsed().as_secs_f64(),
+            counts.phases
         );
         if !ok {
             failed.push(format!("{name}: schemathesis found failures (see above)"));
-        }
-        if share <= MIN_SUCCESS_SHARE {
-            failed.push(format!(
-                "{name}: only {:.1} % of the requests got a 2xx (more than {:.0} % expected)",
-                share * 100.0,
-                MIN_SUCCESS_SHARE * 100.0
-            ));
         }
         totals.push(counts);
     }
     let requests: u64 = totals.iter().map(|c| c.requests).sum();
     let successes: u64 = totals.iter().map(|c| c.successes).sum();
+    let share = successes as f64 / requests.max(1) as f64;
     println!(
-        "    both runs: {requests} requests, {:.1} % with a 2xx",
-        100.0 * successes as f64 / requests.max(1) as f64
+        "    both runs: {requests} requests, {successes} with a 2xx ({:.1} %)",
+        100.0 * share
     );
+    if share <= MIN_SUCCESS_SHARE {
+        failed.push(format!(
+            "only {:.1} % of the requests got a 2xx (more than {:.0} % expected)",
+            share * 100.0,
+            MIN_SUCCESS_SHARE * 100.0
+        ));
+    }
     if !failed.is_empty() {
         server.print_log_tail();
         bail!("{}", failed.join("; "));
@@ -185,6 +198,8 @@ struct Counts {
     requests: u64,
     successes: u64,
     server_errors: u64,
+    /// `coverage 313/2766, fuzzing …`.
+    phases: String,
 }
 
 impl Counts {
@@ -200,10 +215,26 @@ fn read_summary(path: &Path) -> Result<Counts> {
     let summary: Value = serde_json::from_str(&text)?;
     let class = |name: &str| summary["status"][name].as_u64().unwrap_or(0);
     let requests = ["1xx", "2xx", "3xx", "4xx", "5xx"].iter().map(|c| class(c)).sum();
+    let phases = summary["phases"]
+        .as_object()
+        .map(|phases| {
+            phases
+                .iter()
+                .map(|(phase, counts)| {
+                    let total: u64 = counts
+                        .as_object()
+                        .map_or(0, |c| c.values().filter_map(Value::as_u64).sum());
+                    format!("{phase} {}/{total}", counts["2xx"].as_u64().unwrap_or(0))
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default();
     Ok(Counts {
         operations: summary["operations"].as_object().map_or(0, serde_json::Map::len),
         requests,
         successes: class("2xx"),
         server_errors: class("5xx"),
+        phases,
     })
 }

@@ -3,6 +3,7 @@ use solidarites_domain::InseeCode;
 use utoipa::{
     openapi::{
         path::{Operation, ParameterIn},
+        Required,
         schema::{Object, Schema},
         ContentBuilder, Ref, RefOr, ResponseBuilder,
     },
@@ -198,11 +199,25 @@ const PARAMETER_LIMITS: &[(&str, ParameterIn, Limit)] = &[
     ("commune", ParameterIn::Query, Limit::Pattern(InseeCode::PATTERN)),
     ("lon", ParameterIn::Query, Limit::Range { min: -180.0, max: 180.0 }),
     ("lat", ParameterIn::Query, Limit::Range { min: -90.0, max: 90.0 }),
+    (
+        "X-Device-Token",
+        ParameterIn::Header,
+        Limit::Length {
+            min: *super::proposals::DEVICE_TOKEN_LEN.start(),
+            max: *super::proposals::DEVICE_TOKEN_LEN.end(),
+        },
+    ),
+    (
+        "X-Device-Token",
+        ParameterIn::Header,
+        Limit::Pattern(super::proposals::DEVICE_TOKEN_CHARACTERS),
+    ),
 ];
 
 /// States the server's limits in the document (`pattern`, `minLength`/`maxLength`,
-/// `minimum`/`maximum`), and the `400 invalid_body` of every operation that reads a JSON
-/// body (a body that is not JSON of the expected shape: see `json_body`).
+/// `minimum`/`maximum`), and the refusals every operation of a kind can answer: `400
+/// invalid_body` and `415` where a JSON body is read (see `json_body`), `400
+/// missing_header` where a header is required, `401`/`403` on staff routes.
 #[derive(Debug)]
 struct Limits;
 
@@ -234,12 +249,34 @@ impl Modify for Limits {
             for operation in operations.into_iter().flatten() {
                 limit_parameters(template, operation);
                 if operation.request_body.is_some() {
-                    document_invalid_body(operation);
+                    document(operation, "400", INVALID_BODY);
+                    document(operation, "415", UNSUPPORTED_MEDIA_TYPE);
+                }
+                let reads_header = operation.parameters.iter().flatten().any(|p| {
+                    p.parameter_in == ParameterIn::Header && p.required == Required::True
+                });
+                if reads_header {
+                    document(operation, "400", MISSING_HEADER);
+                }
+                // Every staff operation takes its session through `StaffUser` (the role
+                // matrix test drives each over every role: admin_routes.rs).
+                if template.starts_with("/api/v1/admin/") {
+                    document(operation, "401", UNAUTHORIZED);
+                    document(operation, "403", FORBIDDEN);
                 }
             }
         }
     }
 }
+
+const INVALID_BODY: &str = "`invalid_body`: the body is not JSON of the expected shape (the \
+                            bad field is named in `fields`)";
+const UNSUPPORTED_MEDIA_TYPE: &str =
+    "`unsupported_media_type`: the body is not UTF-8 `application/json`";
+const MISSING_HEADER: &str = "`missing_header`: a required header is missing (named in `fields`)";
+const UNAUTHORIZED: &str = "`unauthorized`: no valid staff session";
+const FORBIDDEN: &str =
+    "`forbidden`: the role is not allowed; `csrf_failed`: missing or wrong `X-CSRF-Token`";
 
 fn object_mut(schema: &mut RefOr<Schema>) -> Option<&mut Object> {
     match schema {
@@ -273,36 +310,35 @@ fn number(value: f64) -> utoipa::Number {
 
 fn limit_parameters(template: &str, operation: &mut Operation) {
     for parameter in operation.parameters.iter_mut().flatten() {
-        let limit = PARAMETER_LIMITS
+        let mut limits: Vec<Limit> = PARAMETER_LIMITS
             .iter()
-            .find(|(name, place, _)| *name == parameter.name && *place == parameter.parameter_in)
+            .filter(|(name, place, _)| *name == parameter.name && *place == parameter.parameter_in)
             .map(|(_, _, limit)| *limit)
-            .or_else(|| {
-                // `/api/v1/communes/{code}`: an INSEE code.
-                (parameter.parameter_in == ParameterIn::Path
-                    && parameter.name == "code"
-                    && template.starts_with("/api/v1/communes/"))
-                .then_some(Limit::Pattern(InseeCode::PATTERN))
-            });
-        if let (Some(limit), Some(schema)) = (limit, parameter.schema.as_mut()) {
-            if let Some(object) = object_mut(schema) {
+            .collect();
+        // `/api/v1/communes/{code}`: an INSEE code.
+        if parameter.parameter_in == ParameterIn::Path
+            && parameter.name == "code"
+            && template.starts_with("/api/v1/communes/")
+        {
+            limits.push(Limit::Pattern(InseeCode::PATTERN));
+        }
+        if let Some(object) = parameter.schema.as_mut().and_then(object_mut) {
+            for limit in limits {
                 apply(object, limit);
             }
         }
     }
 }
 
-fn document_invalid_body(operation: &mut Operation) {
+/// Lists `status` with the error shape, unless the operation already documents it.
+fn document(operation: &mut Operation, status: &str, description: &str) {
     operation
         .responses
         .responses
-        .entry("400".to_owned())
+        .entry(status.to_owned())
         .or_insert_with(|| {
             ResponseBuilder::new()
-                .description(
-                    "`invalid_body`: the body is not JSON of the expected shape (the bad \
-                     field is named in `fields`)",
-                )
+                .description(description)
                 .content(
                     "application/json",
                     ContentBuilder::new()
