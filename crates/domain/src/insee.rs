@@ -59,6 +59,10 @@ pub enum InseeCodeError {
 }
 
 impl InseeCode {
+    /// What [`InseeCode::parse`] accepts, as an ECMA-262 regular expression (the OpenAPI
+    /// document states it): five digits, or `2A`/`2B` (either case) and three digits.
+    pub const PATTERN: &'static str = "^(?:[0-9]{5}|2[AaBb][0-9]{3})$";
+
     /// Parses and normalises an INSEE commune code.
     ///
     /// # Errors

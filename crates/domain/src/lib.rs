@@ -18,6 +18,7 @@ pub mod index;
 pub mod insee;
 mod interior;
 pub mod point;
+pub mod points_csv;
 pub mod questionnaire;
 pub mod results;
 

@@ -527,6 +527,62 @@ fn attack(case: &Case, filters: &[Filter]) -> Option<String> {
     None
 }
 
+/// Issue 13, point 3: within **one** view (every level of it: communes, zones,
+/// territory), the first secret count of 1 to k − 1 respondents that the
+/// visible counts of that view determine exactly, combining the rows of
+/// groups (options, no answer, respondents of every question) with the
+/// columns of several levels at once; described.
+///
+/// Sums of cells hidden together stay derivable by design (a row or a
+/// column total minus its visible cells: docs/privacy.md, "Sums of
+/// suppressed cells"); the targets here are single cells, each checked
+/// against the span of every visible count of the view.
+fn attack_within(case: &Case, filter: &Filter) -> Option<String> {
+    let communes = communes(case.communes);
+    let atoms = Atoms::new(case);
+    let tables = case.view(filter);
+    let perturbed = tables.iter().any(|t| t.perturbed);
+    let cells = cells_of(case, &atoms, &communes, filter, &tables);
+    let mut noise_of: HashMap<Vec<i128>, usize> = HashMap::new();
+    if perturbed {
+        for (_, vector, cell) in &cells {
+            if cell.count().is_some() && atoms.value(vector) != 0 {
+                let next = noise_of.len();
+                noise_of.entry(vector.clone()).or_insert(next);
+            }
+        }
+    }
+    let width = atoms.len() + noise_of.len();
+    let mut span = Span::default();
+    for (_, vector, cell) in &cells {
+        if cell.count().is_some() {
+            let mut row = vector.clone();
+            row.resize(width, 0);
+            if let Some(&noise) = noise_of.get(vector) {
+                row[atoms.len() + noise] = 1;
+            }
+            span.add(row);
+        }
+    }
+    let k = i128::from(case.k);
+    for (name, vector, cell) in &cells {
+        let truth = atoms.value(vector);
+        if cell.count().is_some() || !(1..k).contains(&truth) {
+            continue;
+        }
+        let mut target = vector.clone();
+        target.resize(width, 0);
+        if span.contains(&target) {
+            return Some(format!(
+                "{filter:?} {name} = {truth} < k = {} is secret but a combination of the visible \
+                 counts of the same view",
+                case.k
+            ));
+        }
+    }
+    None
+}
+
 fn age_filter(values: &[usize]) -> Filter {
     Filter {
         channels: vec![],
@@ -616,6 +672,19 @@ fn unfiltered_minus_filtered_view_does_not_isolate_the_younger_respondents() {
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(160))]
+
+    /// Point 3 of issue 13: rows of a group combined with the columns of
+    /// several levels, within one view (unfiltered, or filtered and
+    /// perturbed), never isolate a secret cell.
+    #[test]
+    fn no_secret_count_is_a_combination_of_rows_and_columns_of_one_view(
+        case in arb_case(),
+        filter in arb_filter(),
+    ) {
+        if let Some(found) = attack_within(&case, &filter) {
+            prop_assert!(false, "{found}");
+        }
+    }
 
     #[test]
     fn no_count_under_k_is_a_combination_of_several_views(

@@ -18,9 +18,10 @@ use crate::error::ApiError;
 pub const TITLE_MIN: usize = 3;
 pub const TITLE_MAX: usize = 120;
 pub const DESCRIPTION_MAX: usize = 5000;
-const SHORT_TEXT_MAX: usize = 500;
-const ACTOR_NAME_MAX: usize = 200;
-const ACTOR_DESCRIPTION_MAX: usize = 5000;
+pub const SHORT_TEXT_MAX: usize = 500;
+pub const ACTOR_NAME_MIN: usize = 2;
+pub const ACTOR_NAME_MAX: usize = 200;
+pub const ACTOR_DESCRIPTION_MAX: usize = 5000;
 
 /// The kinds of actors.
 pub const ACTOR_KINDS: &[&str] = &[
@@ -210,7 +211,7 @@ fn parse_new_actor(
     let name = required_text(
         req.name.as_deref(),
         "new_actor.name",
-        2,
+        ACTOR_NAME_MIN,
         ACTOR_NAME_MAX,
         errors,
         true,
@@ -555,8 +556,8 @@ pub fn parse_theme_color(raw: Option<&str>, errors: &mut FieldErrors) -> Option<
 
 /// Most themes a proposal may carry.
 pub const PROPOSAL_THEMES_MAX: usize = 5;
-const PSEUDONYM_MIN: usize = 2;
-const PSEUDONYM_MAX: usize = 60;
+pub const PSEUDONYM_MIN: usize = 2;
+pub const PSEUDONYM_MAX: usize = 60;
 
 /// A validated proposal; outside this crate only [`parse_proposal`] builds one (the demo
 /// data and tests go through it too).

@@ -267,6 +267,16 @@ pub struct TestServer {
 
 impl TestServer {
     pub fn start(root: &Path, binary: &Path, seed: Seed) -> Result<TestServer> {
+        Self::start_with(root, binary, seed, seed == Seed::Territory)
+    }
+
+    /// [`TestServer::start`], saying whether the server trusts `X-Forwarded-For`.
+    pub fn start_with(
+        root: &Path,
+        binary: &Path,
+        seed: Seed,
+        trust_proxy: bool,
+    ) -> Result<TestServer> {
         let dir = std::env::temp_dir().join(format!(
             "solidarites-browser-{}-{}",
             std::process::id(),
@@ -310,7 +320,7 @@ impl TestServer {
         server
             .arg(command)
             .args(["--bind", &format!("127.0.0.1:{port}")]);
-        if seed == Seed::Territory {
+        if trust_proxy {
             // As behind a reverse proxy: the client address comes from X-Forwarded-For, so
             // that carte-clusters.test.mjs can submit hundreds of initiatives as many
             // residents (anonymous submissions are throttled per address). Requests without

@@ -16,6 +16,7 @@ mod checks;
 mod demo;
 mod frontend;
 mod package;
+mod schemathesis;
 mod screenshots;
 mod test;
 mod util;
@@ -56,6 +57,13 @@ const TASKS: &[Task] = &[
         about: "Run the browser tests (headless Chromium) against a fresh test server",
         long_help: browser::HELP,
         run: browser::run,
+    },
+    Task {
+        name: "schemathesis",
+        args: "[--no-build] [--max-examples <n>]",
+        about: "Property-based API tests (schemathesis) against a live demo server",
+        long_help: schemathesis::HELP,
+        run: schemathesis::run,
     },
     Task {
         name: "frontend",

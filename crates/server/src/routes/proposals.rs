@@ -33,7 +33,10 @@ use crate::{
 };
 
 /// Shortest and longest device token, in characters.
-const DEVICE_TOKEN_LEN: std::ops::RangeInclusive<usize> = 16..=128;
+pub(crate) const DEVICE_TOKEN_LEN: std::ops::RangeInclusive<usize> = 16..=128;
+/// The characters of a device token (its length is [`DEVICE_TOKEN_LEN`]), as the OpenAPI
+/// document states them.
+pub(crate) const DEVICE_TOKEN_CHARACTERS: &str = "^[A-Za-z0-9_-]*$";
 
 /// Takes one request from the client address's bucket (in memory only, never stored).
 fn throttle(state: &AppState, req: &HttpRequest) -> Result<(), ApiError> {
@@ -329,7 +332,8 @@ fn proposal_not_found() -> ApiError {
     params(("id" = String, Path),
            ("X-Device-Token" = Option<String>, Header, description = "Fills supported_by_me")),
     responses((status = 200, body = ProposalResponse),
-              (status = 404, body = solidarites_api_types::ErrorResponse)))]
+              (status = 404, body = solidarites_api_types::ErrorResponse),
+              (status = 422, body = solidarites_api_types::ErrorResponse, description = "invalid X-Device-Token")))]
 #[get("/proposals/{id}")]
 #[tracing::instrument(skip_all)]
 pub async fn get_proposal(

@@ -23,9 +23,9 @@ use crate::{
     storage::{self, questionnaire_entities::campaign, volunteers::NewVolunteer},
 };
 
-const MAX_NAME: usize = 120;
-const MAX_AVAILABILITY: usize = 1_000;
-const MAX_CONSENT_TEXT: usize = 2_000;
+pub(crate) const MAX_NAME: usize = 120;
+pub(crate) const MAX_AVAILABILITY: usize = 1_000;
+pub(crate) const MAX_CONSENT_TEXT: usize = 2_000;
 const MAX_THEMES: usize = 20;
 
 pub fn summary(c: &campaign::Model, now: DateTime<Utc>) -> CampaignSummary {

@@ -23,6 +23,7 @@ mod import;
 mod initiatives;
 mod locate;
 mod moderation_queue;
+mod openapi_limits;
 mod multi_instance;
 mod operations;
 mod paging;
