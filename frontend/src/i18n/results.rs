@@ -1,0 +1,205 @@
+//! Strings of the console's results pages: dashboard and exports.
+
+use super::{lang, Lang};
+
+#[derive(Debug)]
+pub struct Strings {
+    pub dashboard_title: &'static str,
+    pub dashboard_intro: &'static str,
+    pub view_legend: &'static str,
+    pub filters_legend: &'static str,
+    pub field_campaign: &'static str,
+    pub field_level: &'static str,
+    pub field_question: &'static str,
+    pub field_option: &'static str,
+    pub field_measure: &'static str,
+    pub field_method: &'static str,
+    pub field_classes: &'static str,
+    pub field_channel: &'static str,
+    pub field_age: &'static str,
+    pub field_household: &'static str,
+    pub field_helped: &'static str,
+    pub any: &'static str,
+    pub yes: &'static str,
+    pub no: &'static str,
+    pub level_commune: &'static str,
+    pub level_canton: &'static str,
+    pub level_arrondissement: &'static str,
+    pub level_epci: &'static str,
+    pub level_territory: &'static str,
+    pub measure_count: &'static str,
+    pub measure_share: &'static str,
+    pub measure_rate: &'static str,
+    pub measure_mean: &'static str,
+    pub method_quantiles: &'static str,
+    pub method_jenks: &'static str,
+    pub method_equal: &'static str,
+    pub no_campaign: &'static str,
+    pub no_question: &'static str,
+    pub perturbed: &'static str,
+    pub map_title: &'static str,
+    pub map_label: fn(&str) -> String,
+    pub map_help: &'static str,
+    pub legend_title: &'static str,
+    /// Class `i` (from 1): lower bound (included for the first class), upper bound.
+    pub legend_class: fn(usize, &str, &str, bool) -> String,
+    pub legend_secret: fn(u32) -> String,
+    pub legend_empty: &'static str,
+    pub secret: &'static str,
+    pub secret_short: &'static str,
+    pub empty: &'static str,
+    pub area_label: fn(&str, &str) -> String,
+    pub class_n: fn(usize) -> String,
+    pub details_title: &'static str,
+    pub details_hint: &'static str,
+    pub col_area: &'static str,
+    pub col_respondents: &'static str,
+    pub col_value: &'static str,
+    pub col_class: &'static str,
+    pub col_option: &'static str,
+    pub col_count: &'static str,
+    pub col_share: &'static str,
+    pub table_caption: fn(&str) -> String,
+    pub sort_by: fn(&str) -> String,
+    pub chart_title: &'static str,
+    pub chart_caption: fn(&str) -> String,
+    pub chart_mean: fn(&str) -> String,
+    pub download_view: &'static str,
+    pub exports_of_view: &'static str,
+    pub view_file_name: &'static str,
+    // Exports page
+    pub exports_title: &'static str,
+    pub exports_intro: &'static str,
+    pub exports_campaign: &'static str,
+    pub exports_other: &'static str,
+    pub who_admin: &'static str,
+    pub who_analyst: &'static str,
+    pub who_committee: &'static str,
+    pub export_answers_csv: &'static str,
+    pub export_answers_xlsx: &'static str,
+    pub export_results_csv: &'static str,
+    pub export_results_xlsx: &'static str,
+    pub export_results_geojson: &'static str,
+    pub export_initiatives_csv: &'static str,
+    pub export_initiatives_geojson: &'static str,
+    pub export_structures: &'static str,
+    pub export_services: &'static str,
+    pub exports_dashboard_link: &'static str,
+}
+
+pub const FR: Strings = Strings {
+    dashboard_title: "Tableau de bord des résultats",
+    dashboard_intro: "Les réponses de la campagne par commune ou par zone, sous secret \
+        statistique : un chiffre calculé sur trop peu de réponses n'est jamais affiché. \
+        Toute la vue est dans l'adresse de la page : copiez-la pour la partager.",
+    view_legend: "Vue",
+    filters_legend: "Filtres",
+    field_campaign: "Campagne",
+    field_level: "Niveau",
+    field_question: "Question",
+    field_option: "Réponse",
+    field_measure: "Mesure",
+    field_method: "Classes par",
+    field_classes: "Nombre de classes",
+    field_channel: "Canal",
+    field_age: "Tranche d'âge",
+    field_household: "Ménage",
+    field_helped: "A été aidé(e)",
+    any: "Tous",
+    yes: "Oui",
+    no: "Non",
+    level_commune: "Commune",
+    level_canton: "Canton",
+    level_arrondissement: "Arrondissement",
+    level_epci: "EPCI",
+    level_territory: "Territoire",
+    measure_count: "Nombre de répondants",
+    measure_share: "Part des répondants (%)",
+    measure_rate: "Pour 1 000 habitants",
+    measure_mean: "Moyenne",
+    method_quantiles: "Quantiles",
+    method_jenks: "Seuils naturels (Jenks)",
+    method_equal: "Intervalles égaux",
+    no_campaign: "Aucune campagne n'a encore été ouverte.",
+    no_question: "Ce questionnaire n'a aucune question agrégée.",
+    perturbed: "Valeurs perturbées : une vue filtrée décale chaque nombre de 2 au plus, \
+        pour qu'aucune soustraction entre deux vues ne désigne une personne.",
+    map_title: "Carte",
+    map_label: |what| format!("Carte de « {what} »"),
+    map_help: "Cliquez sur une zone, ou atteignez-la avec Tab et appuyez sur Entrée, \
+        pour lire ses chiffres. Le tableau à côté donne les mêmes chiffres.",
+    legend_title: "Légende",
+    legend_class: |i, low, high, first| {
+        if first {
+            format!("Classe {i} : de {low} à {high}")
+        } else {
+            format!("Classe {i} : plus de {low} à {high}")
+        }
+    },
+    legend_secret: |k| format!("secret statistique : moins de {k} réponses"),
+    legend_empty: "aucune réponse",
+    secret: "secret statistique",
+    secret_short: "secret",
+    empty: "aucune réponse",
+    area_label: |name, what| format!("{name} : {what}"),
+    class_n: |i| format!("classe {i}"),
+    details_title: "Zone choisie",
+    details_hint: "Aucune zone choisie.",
+    col_area: "Commune ou zone",
+    col_respondents: "Répondants",
+    col_value: "Valeur",
+    col_class: "Classe",
+    col_option: "Réponse",
+    col_count: "Nombre",
+    col_share: "Part",
+    table_caption: |what| format!("Chiffres de la carte : {what}"),
+    sort_by: |col| format!("Trier par {col}"),
+    chart_title: "Ensemble du territoire",
+    chart_caption: |q| format!("Réponses à « {q} » sur le territoire"),
+    chart_mean: |v| format!("Moyenne sur le territoire : {v}"),
+    download_view: "Télécharger cette vue (CSV)",
+    exports_of_view: "Exports de cette vue :",
+    view_file_name: "tableau-de-bord.csv",
+    exports_title: "Exports",
+    exports_intro: "Chaque fichier est tiré de l'API au moment du téléchargement et \
+        chaque téléchargement est inscrit au journal. Les résultats agrégés restent sous \
+        secret statistique (« secret » à la place des petits nombres).",
+    exports_campaign: "Fichiers de la campagne",
+    exports_other: "Fichiers de la carte des solidarités",
+    who_admin: "Administrateurs seulement.",
+    who_analyst: "Chargés d'études, modérateurs et administrateurs.",
+    who_committee: "Tous les rôles du personnel, comité compris.",
+    export_answers_csv: "Réponses brutes (CSV) : une ligne par réponse anonyme, une \
+        colonne par question, pour Excel.",
+    export_answers_xlsx: "Réponses brutes (Excel) : les mêmes réponses en classeur.",
+    export_results_csv: "Résultats agrégés par commune (CSV) : une ligne par commune, \
+        question et réponse, sous secret statistique.",
+    export_results_xlsx: "Résultats agrégés par commune (Excel) : une feuille de synthèse \
+        et une feuille par question, sous secret statistique.",
+    export_results_geojson: "Résultats agrégés par commune (GeoJSON) : les contours des \
+        communes et leurs valeurs, pour QGIS ; une valeur secrète est vide.",
+    export_initiatives_csv: "Initiatives publiées (CSV) : celles de la carte publique.",
+    export_initiatives_geojson: "Initiatives publiées (GeoJSON) : points en WGS 84.",
+    export_structures: "Structures au format data·inclusion (JSON).",
+    export_services: "Services au format data·inclusion (JSON).",
+    exports_dashboard_link: "Les chiffres d'une vue du tableau de bord se téléchargent \
+        depuis le tableau de bord même.",
+};
+
+pub fn t() -> &'static Strings {
+    match lang() {
+        Lang::Fr => &FR,
+    }
+}
+
+/// French name of a results level.
+pub fn level_label(level: &str) -> &'static str {
+    let t = t();
+    match level {
+        "canton" => t.level_canton,
+        "arrondissement" => t.level_arrondissement,
+        "epci" => t.level_epci,
+        "territory" => t.level_territory,
+        _ => t.level_commune,
+    }
+}
