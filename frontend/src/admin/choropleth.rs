@@ -10,7 +10,9 @@
 use std::collections::BTreeMap;
 
 use serde_json::Value;
-use solidarites_api_types::{ResultGroup, ResultKindResponse, ResultQuestionSchema, ResultsResponse};
+use solidarites_api_types::{
+    ResultGroup, ResultKindResponse, ResultQuestionSchema, ResultsResponse,
+};
 use solidarites_domain::results::classes::{
     class_breaks, ClassMethod, Classes, MAX_CLASSES, MIN_CLASSES,
 };
@@ -27,7 +29,9 @@ const PALETTES: [&[&str]; 5] = [
     &["#edf8b1", "#7fcdbb", "#2c7fb8"],
     &["#ffffcc", "#a1dab4", "#41b6c4", "#225ea8"],
     &["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"],
-    &["#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494"],
+    &[
+        "#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494",
+    ],
     &[
         "#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84",
     ],
@@ -42,7 +46,10 @@ pub fn class_colour(i: usize, n: usize) -> &'static str {
     } else {
         i
     };
-    palette.get(i).copied().unwrap_or(palette[palette.len() - 1])
+    palette
+        .get(i)
+        .copied()
+        .unwrap_or(palette[palette.len() - 1])
 }
 
 /// What the map shows per area.
@@ -129,7 +136,11 @@ impl View {
             ("campagne", self.campaign.as_str()),
             (
                 "niveau",
-                if self.level == "commune" { "" } else { &self.level },
+                if self.level == "commune" {
+                    ""
+                } else {
+                    &self.level
+                },
             ),
             ("question", &self.question),
             ("option", &self.option),
@@ -269,7 +280,12 @@ pub fn figure(
             None => Figure::NoAnswer,
         };
     }
-    let Some(cell) = result.options.iter().find(|o| o.value == option).map(|o| o.cell) else {
+    let Some(cell) = result
+        .options
+        .iter()
+        .find(|o| o.value == option)
+        .map(|o| o.cell)
+    else {
         return Figure::NoAnswer;
     };
     let Some(count) = cell.count() else {
@@ -388,7 +404,10 @@ pub fn csv(rows: &[Row], value_header: &str, measure: Measure, mean: bool) -> St
         let (value, class) = match row.figure {
             Figure::Secret => ("secret".to_owned(), String::new()),
             Figure::NoAnswer => (String::new(), String::new()),
-            Figure::Value(v) => (plain(v), row.class.map_or(String::new(), |c| (c + 1).to_string())),
+            Figure::Value(v) => (
+                plain(v),
+                row.class.map_or(String::new(), |c| (c + 1).to_string()),
+            ),
         };
         out.push_str(&format!(
             "{};{};{};{};{}\r\n",
@@ -410,6 +429,9 @@ pub struct Outline {
     pub path: String,
 }
 
+/// A closed ring of lon/lat positions.
+type Ring = Vec<(f64, f64)>;
+
 /// Width of the map's SVG view box (its height follows the territory's shape).
 pub const MAP_WIDTH: f64 = 600.0;
 
@@ -417,8 +439,11 @@ pub const MAP_WIDTH: f64 = 600.0;
 /// `name` properties), projected equirectangularly around the territory's mean latitude
 /// into a view box `MAP_WIDTH` wide; and the view box's height.
 pub fn outlines(collection: &Value) -> (Vec<Outline>, f64) {
-    let features = collection["features"].as_array().cloned().unwrap_or_default();
-    let mut polygons: Vec<(String, String, Vec<Vec<(f64, f64)>>)> = Vec::new();
+    let features = collection["features"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let mut polygons: Vec<(String, String, Vec<Ring>)> = Vec::new();
     let (mut min_x, mut min_y, mut max_x, mut max_y) = (
         f64::INFINITY,
         f64::INFINITY,
@@ -426,8 +451,14 @@ pub fn outlines(collection: &Value) -> (Vec<Outline>, f64) {
         f64::NEG_INFINITY,
     );
     for feature in &features {
-        let code = feature["properties"]["code"].as_str().unwrap_or_default().to_owned();
-        let name = feature["properties"]["name"].as_str().unwrap_or_default().to_owned();
+        let code = feature["properties"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let name = feature["properties"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         let geometry = &feature["geometry"];
         let polys: Vec<&Value> = match geometry["type"].as_str() {
             Some("Polygon") => vec![&geometry["coordinates"]],
@@ -578,12 +609,7 @@ mod tests {
         assert!(text.contains("40002;B;secret;secret;\r\n"), "{text}");
         assert!(text.contains("40003;C;0;;\r\n"), "{text}");
         assert!(text.contains("40004;\"D; la ville\";9;6;1\r\n"), "{text}");
-        let shares = csv(
-            &rows_of_share(&r),
-            "Non (part)",
-            Measure::Share,
-            false,
-        );
+        let shares = csv(&rows_of_share(&r), "Non (part)", Measure::Share, false);
         assert!(shares.contains("40001;A;20;40;"), "{shares}");
     }
 

@@ -11,8 +11,7 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use solidarites_api_types::{
-    AdminCampaignListResponse, ResultCell, ResultQuestionSchema, ResultsResponse,
-    ZoneListResponse,
+    AdminCampaignListResponse, ResultCell, ResultQuestionSchema, ResultsResponse, ZoneListResponse,
 };
 use solidarites_domain::results::classes::{ClassMethod, Classes, MAX_CLASSES, MIN_CLASSES};
 
@@ -134,17 +133,23 @@ pub fn DashboardPage() -> impl IntoView {
 
     // The questions of the campaign (territory level: one small group).
     let schema_url = Memo::new(move |_| {
-        view.with(|v| (!v.campaign.is_empty()).then(|| View {
-            campaign: v.campaign.clone(),
-            ..View::default()
-        }
-        .results_url(None)))
+        view.with(|v| {
+            (!v.campaign.is_empty()).then(|| {
+                View {
+                    campaign: v.campaign.clone(),
+                    ..View::default()
+                }
+                .results_url(None)
+            })
+        })
     });
     let schema: Keyed<ResultsResponse> = RwSignal::new(None);
     Effect::new(move |_| {
         if let Some(url) = schema_url.get() {
             schema.set(None);
-            fetch_into(schema, url, move || schema_url.get_untracked().unwrap_or_default());
+            fetch_into(schema, url, move || {
+                schema_url.get_untracked().unwrap_or_default()
+            });
         }
     });
     let questions = Memo::new(move |_| {
@@ -161,10 +166,15 @@ pub fn DashboardPage() -> impl IntoView {
         };
         let (question, option) = view.with(|v| (v.question.clone(), v.option.clone()));
         let chosen = questions.iter().find(|q| q.id == question).unwrap_or(first);
-        let option_ok = chosen.options.is_empty() || chosen.options.iter().any(|o| o.value == option);
+        let option_ok =
+            chosen.options.is_empty() || chosen.options.iter().any(|o| o.value == option);
         if chosen.id != question || !option_ok {
             let id = chosen.id.clone();
-            let first_option = chosen.options.first().map(|o| o.value.clone()).unwrap_or_default();
+            let first_option = chosen
+                .options
+                .first()
+                .map(|o| o.value.clone())
+                .unwrap_or_default();
             update(view, |v| {
                 v.question = id;
                 v.option = first_option;
@@ -182,7 +192,9 @@ pub fn DashboardPage() -> impl IntoView {
     let results: Keyed<ResultsResponse> = RwSignal::new(None);
     Effect::new(move |_| {
         if let Some(url) = results_url.get() {
-            fetch_into(results, url, move || results_url.get_untracked().unwrap_or_default());
+            fetch_into(results, url, move || {
+                results_url.get_untracked().unwrap_or_default()
+            });
         }
     });
     let loading = Memo::new(move |_| {
@@ -252,9 +264,13 @@ pub fn DashboardPage() -> impl IntoView {
                     .iter()
                     .map(|o| (o.value.clone(), o.label.clone()))
                     .collect();
-                select_field("tdb-option", t.field_option, choices, v.option.clone(), move |o| {
-                    update(view, |v| v.option = o)
-                })
+                select_field(
+                    "tdb-option",
+                    t.field_option,
+                    choices,
+                    v.option.clone(),
+                    move |o| update(view, |v| v.option = o),
+                )
             });
         let mean = current_question.as_ref().is_some_and(is_mean);
         let measure_field = (!mean).then(|| {
@@ -389,7 +405,10 @@ pub fn DashboardPage() -> impl IntoView {
         let measure = view.with(|v| v.measure);
         let what_text = what();
         let csv = choropleth::csv(&rows, &what_text, measure, mean);
-        let csv_href = format!("data:text/csv;charset=utf-8,{}", router::percent_encode(&csv));
+        let csv_href = format!(
+            "data:text/csv;charset=utf-8,{}",
+            router::percent_encode(&csv)
+        );
         let v = view.get();
         view! {
             {perturbed.then(|| view! {
@@ -470,7 +489,10 @@ fn Map(
         let (outlines, _) = outlines.get();
         let level = level.get();
         let membership: BTreeMap<String, String> = match level.as_str() {
-            "commune" => outlines.iter().map(|o| (o.code.clone(), o.code.clone())).collect(),
+            "commune" => outlines
+                .iter()
+                .map(|o| (o.code.clone(), o.code.clone()))
+                .collect(),
             "territory" => outlines
                 .iter()
                 .map(|o| (o.code.clone(), "territoire".to_owned()))
@@ -549,7 +571,13 @@ fn Map(
             .collect_view();
         (outside, areas)
     };
-    let view_box = move || format!("0 0 {} {:.0}", choropleth::MAP_WIDTH, outlines.with(|o| o.1.max(1.0)));
+    let view_box = move || {
+        format!(
+            "0 0 {} {:.0}",
+            choropleth::MAP_WIDTH,
+            outlines.with(|o| o.1.max(1.0))
+        )
+    };
     view! {
         <svg class="tdb__svg" viewBox=view_box role="group" aria-label=(t.map_label)(&what)>
             <defs>
@@ -691,7 +719,10 @@ fn FiguresTable(rows: Vec<Row>, what: String, measure: Measure, mean: bool) -> i
                     (None, None) => a.name.cmp(&b.name),
                 },
             };
-            if asc || (key == SortKey::Value && (a.figure.value().is_none() || b.figure.value().is_none())) {
+            if asc
+                || (key == SortKey::Value
+                    && (a.figure.value().is_none() || b.figure.value().is_none()))
+            {
                 order
             } else {
                 order.reverse()
@@ -756,7 +787,13 @@ fn Chart(results: Keyed<ResultsResponse>) -> impl IntoView {
         let Some(question) = r.questions.first().cloned() else {
             return ().into_any();
         };
-        let Some(total) = r.total.questions.iter().find(|q| q.id == question.id).cloned() else {
+        let Some(total) = r
+            .total
+            .questions
+            .iter()
+            .find(|q| q.id == question.id)
+            .cloned()
+        else {
             return ().into_any();
         };
         if is_mean(&question) {

@@ -85,7 +85,10 @@ pub const MAP_EXPORTS: &[Export] = &[
 ];
 
 /// The exports `role` may take.
-pub fn exports_for(exports: &'static [Export], role: Role) -> impl Iterator<Item = &'static Export> {
+pub fn exports_for(
+    exports: &'static [Export],
+    role: Role,
+) -> impl Iterator<Item = &'static Export> {
     exports.iter().filter(move |e| role >= e.min_role)
 }
 
@@ -136,9 +139,7 @@ pub fn ExportsPage() -> impl IntoView {
         Some(Err(error)) => {
             view! { <p class="statut statut--erreur" role="alert">{error.message()}</p> }.into_any()
         }
-        Some(Ok(list)) if list.campaigns.is_empty() => {
-            view! { <p>{t.no_campaign}</p> }.into_any()
-        }
+        Some(Ok(list)) if list.campaigns.is_empty() => view! { <p>{t.no_campaign}</p> }.into_any(),
         Some(Ok(list)) => {
             let current = chosen.get();
             let current = if list.campaigns.iter().any(|c| c.campaign.id == current) {

@@ -213,8 +213,8 @@ fn jenks(distinct: &[(f64, usize)], classes: usize) -> Vec<f64> {
     // start[c][j]: where the last of those classes starts.
     let mut best = vec![vec![f64::INFINITY; n + 1]; classes];
     let mut start = vec![vec![0usize; n + 1]; classes];
-    for j in 1..=n {
-        best[0][j] = cost(0, j);
+    for (j, slot) in best[0].iter_mut().enumerate().skip(1) {
+        *slot = cost(0, j);
     }
     for c in 1..classes {
         for j in (c + 1)..=n {
@@ -254,10 +254,7 @@ mod tests {
             breaks(&values, ClassMethod::Quantiles, 5),
             [2.0, 4.0, 6.0, 8.0, 10.0]
         );
-        assert_eq!(
-            breaks(&values, ClassMethod::Quantiles, 3),
-            [4.0, 7.0, 10.0]
-        );
+        assert_eq!(breaks(&values, ClassMethod::Quantiles, 3), [4.0, 7.0, 10.0]);
     }
 
     #[test]
@@ -273,7 +270,8 @@ mod tests {
     fn equal_intervals_drop_classes_no_value_falls_in() {
         // Nothing between 2 and 8: the middle classes would be empty.
         let values = [0.0, 1.0, 1.5, 2.0, 9.0, 10.0];
-        let classes = class_breaks(&values, ClassMethod::EqualIntervals, 5).unwrap_or_else(|e| panic!("{e}"));
+        let classes =
+            class_breaks(&values, ClassMethod::EqualIntervals, 5).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(classes.upper, [2.0, 10.0]);
         assert!(values.iter().all(|&v| classes.class_of(v).is_some()));
     }
@@ -283,9 +281,7 @@ mod tests {
         let values = [22.0, 1.0, 11.0, 2.0, 3.0, 10.0, 20.0, 12.0, 21.0];
         assert_eq!(breaks(&values, ClassMethod::Jenks, 3), [3.0, 12.0, 22.0]);
         // A classic example (Jenks 1977 style): four clear groups.
-        let values = [
-            0.5, 0.6, 0.7, 4.0, 4.2, 4.1, 9.0, 9.5, 9.2, 9.1, 30.0, 31.0,
-        ];
+        let values = [0.5, 0.6, 0.7, 4.0, 4.2, 4.1, 9.0, 9.5, 9.2, 9.1, 30.0, 31.0];
         assert_eq!(
             breaks(&values, ClassMethod::Jenks, 4),
             [0.7, 4.2, 9.5, 31.0]
@@ -299,7 +295,11 @@ mod tests {
             let mut total = 0.0;
             let mut lower = f64::NEG_INFINITY;
             for &u in upper {
-                let class: Vec<f64> = values.iter().copied().filter(|&v| v > lower && v <= u).collect();
+                let class: Vec<f64> = values
+                    .iter()
+                    .copied()
+                    .filter(|&v| v > lower && v <= u)
+                    .collect();
                 let mean = class.iter().sum::<f64>() / class.len() as f64;
                 total += class.iter().map(|v| (v - mean).powi(2)).sum::<f64>();
                 lower = u;
@@ -346,7 +346,8 @@ mod tests {
             assert_eq!(classes.class_of(7.0), Some(1));
             assert_eq!(classes.bounds(1), Some((5.0, 7.0)));
         }
-        let single = class_breaks(&[3.0, 3.0], ClassMethod::Jenks, 3).unwrap_or_else(|e| panic!("{e}"));
+        let single =
+            class_breaks(&[3.0, 3.0], ClassMethod::Jenks, 3).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((single.min, single.upper.as_slice()), (3.0, &[3.0][..]));
     }
 

@@ -589,16 +589,30 @@ async fn one_question_is_the_same_protected_cells_as_in_the_whole_table() {
                 let (whole, whole_raw) = results(&analyst, &campaign, &query).await;
                 let (one, raw) =
                     results(&analyst, &campaign, &format!("{query}&question=domaines")).await;
-                let at = whole.questions.iter().position(|q| q.id == "domaines").unwrap();
+                let at = whole
+                    .questions
+                    .iter()
+                    .position(|q| q.id == "domaines")
+                    .unwrap();
                 assert_eq!(one.questions, [whole.questions[at].clone()], "{query}");
                 assert_eq!(one.perturbed, whole.perturbed);
                 assert_eq!(one.k, whole.k);
                 assert_eq!(one.groups.len(), whole.groups.len());
-                for (one_group, whole_group) in one.groups.iter().zip(&whole.groups).chain([(&one.total, &whole.total)]) {
+                for (one_group, whole_group) in one
+                    .groups
+                    .iter()
+                    .zip(&whole.groups)
+                    .chain([(&one.total, &whole.total)])
+                {
                     assert_eq!(one_group.code, whole_group.code);
                     assert_eq!(one_group.respondents, whole_group.respondents);
                     assert_eq!(one_group.secret, whole_group.secret);
-                    assert_eq!(one_group.questions, [whole_group.questions[at].clone()], "{query} {}", one_group.code);
+                    assert_eq!(
+                        one_group.questions,
+                        [whole_group.questions[at].clone()],
+                        "{query} {}",
+                        one_group.code
+                    );
                 }
                 assert!(
                     raw.to_string().len() < whole_raw.to_string().len(),
@@ -627,7 +641,13 @@ async fn one_question_is_the_same_protected_cells_as_in_the_whole_table() {
                 .await;
             assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{question}");
             let body: Value = res.json().await.unwrap();
-            assert!(body["fields"]["question"].as_str().unwrap().contains("question"), "{body}");
+            assert!(
+                body["fields"]["question"]
+                    .as_str()
+                    .unwrap()
+                    .contains("question"),
+                "{body}"
+            );
         }
     })
     .await;
