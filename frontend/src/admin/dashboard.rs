@@ -71,28 +71,40 @@ fn method_label(method: ClassMethod) -> &'static str {
     }
 }
 
-/// A labelled `<select>`: `choices` are (value, label); `on_pick` gets the value.
+/// A labelled `<select>`: `choices` are (value, label); `current` the value chosen;
+/// `on_pick` gets the value picked. The element stays in place while the view changes
+/// (only its options follow), so the keyboard focus stays on it.
 fn select_field(
     id: &'static str,
     label: &'static str,
-    choices: Vec<(String, String)>,
-    current: String,
+    choices: impl Fn() -> Vec<(String, String)> + Send + Sync + 'static,
+    current: impl Fn() -> String + Copy + Send + Sync + 'static,
     on_pick: impl Fn(String) + 'static,
 ) -> impl IntoView {
     view! {
         <div class="champ">
             <label for=id>{label}</label>
             <select class="saisie" id=id on:change=move |ev| on_pick(event_target_value(&ev))>
-                {choices
-                    .into_iter()
-                    .map(|(value, text)| {
-                        let selected = value == current;
-                        view! { <option value=value selected=selected>{text}</option> }
-                    })
-                    .collect_view()}
+                {move || {
+                    choices()
+                        .into_iter()
+                        .map(|(value, text)| {
+                            let mine = value.clone();
+                            view! {
+                                <option value=value prop:selected=move || current() == mine>{text}</option>
+                            }
+                        })
+                        .collect_view()
+                }}
             </select>
         </div>
     }
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+        .collect()
 }
 
 /// The options of question `id` of the schema, as select choices after "Tous".
@@ -237,29 +249,16 @@ pub fn DashboardPage() -> impl IntoView {
     });
     let selected: RwSignal<Option<String>> = RwSignal::new(None);
 
-    let controls = move || {
-        let v = view.get();
-        let list = campaigns.get();
-        let questions = questions.get();
-        let c = console::t();
-        let campaign_choices: Vec<(String, String)> = match &list {
-            Some(Ok(list)) => list
-                .campaigns
-                .iter()
-                .map(|c| (c.campaign.id.clone(), c.campaign.title.clone()))
-                .collect(),
-            _ => Vec::new(),
-        };
-        let question_choices: Vec<(String, String)> = questions
-            .iter()
-            .map(|q| (q.id.clone(), q.label.clone()))
-            .collect();
-        let current_question = questions.iter().find(|q| q.id == v.question).cloned();
-        let option_field = current_question
-            .as_ref()
+    let current_question = Memo::new(move |_| {
+        let id = view.with(|v| v.question.clone());
+        questions.with(|qs| qs.iter().find(|q| q.id == id).cloned())
+    });
+    let option_field = move || {
+        current_question
+            .get()
             .filter(|q| !q.options.is_empty())
             .map(|q| {
-                let choices = q
+                let choices: Vec<(String, String)> = q
                     .options
                     .iter()
                     .map(|o| (o.value.clone(), o.label.clone()))
@@ -267,92 +266,142 @@ pub fn DashboardPage() -> impl IntoView {
                 select_field(
                     "tdb-option",
                     t.field_option,
-                    choices,
-                    v.option.clone(),
+                    move || choices.clone(),
+                    move || view.with(|v| v.option.clone()),
                     move |o| update(view, |v| v.option = o),
                 )
-            });
-        let mean = current_question.as_ref().is_some_and(is_mean);
-        let measure_field = (!mean).then(|| {
+            })
+    };
+    let measure_field = move || {
+        let mean = current_question.with(|q| q.as_ref().is_some_and(is_mean));
+        (!mean).then(|| {
             select_field(
                 "tdb-mesure",
                 t.field_measure,
-                Measure::ALL
-                    .into_iter()
-                    .map(|m| (m.as_str().to_owned(), measure_label(m).to_owned()))
-                    .collect(),
-                v.measure.as_str().to_owned(),
+                || {
+                    Measure::ALL
+                        .into_iter()
+                        .map(|m| (m.as_str().to_owned(), measure_label(m).to_owned()))
+                        .collect()
+                },
+                move || view.with(|v| v.measure.as_str().to_owned()),
                 move |m| update(view, |v| v.measure = Measure::parse(&m).unwrap_or_default()),
             )
-        });
-        let channels = [
-            ("", t.any),
-            ("web", c.channel_web),
-            ("telephone", c.channel_phone),
-            ("papier", c.channel_paper),
-            ("accueil", c.channel_desk),
-        ]
-        .into_iter()
-        .map(|(a, b)| (a.to_owned(), b.to_owned()))
-        .collect();
-        let yes_no = [("", t.any), ("yes", t.yes), ("no", t.no)]
-            .into_iter()
-            .map(|(a, b)| (a.to_owned(), b.to_owned()))
-            .collect();
-        view! {
-            <form class="tdb__controles" on:submit=|ev| ev.prevent_default()>
-                <fieldset>
-                    <legend>{t.view_legend}</legend>
-                    <div class="tdb__grille">
-                        {select_field("tdb-campagne", t.field_campaign, campaign_choices, v.campaign.clone(), move |id| {
+        })
+    };
+    let c = console::t();
+    let controls = view! {
+        <form class="tdb__controles" on:submit=|ev| ev.prevent_default()>
+            <fieldset>
+                <legend>{t.view_legend}</legend>
+                <div class="tdb__grille">
+                    {select_field(
+                        "tdb-campagne",
+                        t.field_campaign,
+                        move || match campaigns.get() {
+                            Some(Ok(list)) => list
+                                .campaigns
+                                .iter()
+                                .map(|c| (c.campaign.id.clone(), c.campaign.title.clone()))
+                                .collect(),
+                            _ => Vec::new(),
+                        },
+                        move || view.with(|v| v.campaign.clone()),
+                        move |id| {
                             update(view, |v| {
                                 v.campaign = id;
                                 v.question.clear();
                                 v.option.clear();
                             })
-                        })}
-                        {select_field(
-                            "tdb-niveau",
-                            t.field_level,
-                            LEVELS.iter().map(|l| ((*l).to_owned(), i18n::level_label(l).to_owned())).collect(),
-                            v.level.clone(),
-                            move |l| update(view, |v| v.level = l),
-                        )}
-                        {select_field("tdb-question", t.field_question, question_choices, v.question.clone(), move |q| {
+                        },
+                    )}
+                    {select_field(
+                        "tdb-niveau",
+                        t.field_level,
+                        || {
+                            LEVELS
+                                .iter()
+                                .map(|l| ((*l).to_owned(), i18n::level_label(l).to_owned()))
+                                .collect()
+                        },
+                        move || view.with(|v| v.level.clone()),
+                        move |l| update(view, |v| v.level = l),
+                    )}
+                    {select_field(
+                        "tdb-question",
+                        t.field_question,
+                        move || questions.get().iter().map(|q| (q.id.clone(), q.label.clone())).collect(),
+                        move || view.with(|v| v.question.clone()),
+                        move |q| {
                             update(view, |v| {
                                 v.question = q;
                                 v.option.clear();
                             })
-                        })}
-                        {option_field}
-                        {measure_field}
-                        {select_field(
-                            "tdb-methode",
-                            t.field_method,
-                            ClassMethod::ALL.into_iter().map(|m| (m.as_str().to_owned(), method_label(m).to_owned())).collect(),
-                            v.method.as_str().to_owned(),
-                            move |m| update(view, |v| v.method = ClassMethod::parse(&m).unwrap_or_default()),
-                        )}
-                        {select_field(
-                            "tdb-classes",
-                            t.field_classes,
-                            (MIN_CLASSES..=MAX_CLASSES).map(|n| (n.to_string(), n.to_string())).collect(),
-                            v.classes.to_string(),
-                            move |n| update(view, |v| v.classes = n.parse().unwrap_or(choropleth::DEFAULT_CLASSES)),
-                        )}
-                    </div>
-                </fieldset>
-                <fieldset>
-                    <legend>{t.filters_legend}</legend>
-                    <div class="tdb__grille">
-                        {select_field("tdb-canal", t.field_channel, channels, v.channel.clone(), move |x| update(view, |v| v.channel = x))}
-                        {select_field("tdb-age", t.field_age, answer_choices(&questions, "tranche_age"), v.age.clone(), move |x| update(view, |v| v.age = x))}
-                        {select_field("tdb-menage", t.field_household, answer_choices(&questions, "menage"), v.household.clone(), move |x| update(view, |v| v.household = x))}
-                        {select_field("tdb-aide", t.field_helped, yes_no, v.helped.clone(), move |x| update(view, |v| v.helped = x))}
-                    </div>
-                </fieldset>
-            </form>
-        }
+                        },
+                    )}
+                    {option_field}
+                    {measure_field}
+                    {select_field(
+                        "tdb-methode",
+                        t.field_method,
+                        || {
+                            ClassMethod::ALL
+                                .into_iter()
+                                .map(|m| (m.as_str().to_owned(), method_label(m).to_owned()))
+                                .collect()
+                        },
+                        move || view.with(|v| v.method.as_str().to_owned()),
+                        move |m| update(view, |v| v.method = ClassMethod::parse(&m).unwrap_or_default()),
+                    )}
+                    {select_field(
+                        "tdb-classes",
+                        t.field_classes,
+                        || (MIN_CLASSES..=MAX_CLASSES).map(|n| (n.to_string(), n.to_string())).collect(),
+                        move || view.with(|v| v.classes.to_string()),
+                        move |n| update(view, |v| v.classes = n.parse().unwrap_or(choropleth::DEFAULT_CLASSES)),
+                    )}
+                </div>
+            </fieldset>
+            <fieldset>
+                <legend>{t.filters_legend}</legend>
+                <div class="tdb__grille">
+                    {select_field(
+                        "tdb-canal",
+                        t.field_channel,
+                        move || pairs(&[
+                            ("", t.any),
+                            ("web", c.channel_web),
+                            ("telephone", c.channel_phone),
+                            ("papier", c.channel_paper),
+                            ("accueil", c.channel_desk),
+                        ]),
+                        move || view.with(|v| v.channel.clone()),
+                        move |x| update(view, |v| v.channel = x),
+                    )}
+                    {select_field(
+                        "tdb-age",
+                        t.field_age,
+                        move || questions.with(|qs| answer_choices(qs, "tranche_age")),
+                        move || view.with(|v| v.age.clone()),
+                        move |x| update(view, |v| v.age = x),
+                    )}
+                    {select_field(
+                        "tdb-menage",
+                        t.field_household,
+                        move || questions.with(|qs| answer_choices(qs, "menage")),
+                        move || view.with(|v| v.household.clone()),
+                        move |x| update(view, |v| v.household = x),
+                    )}
+                    {select_field(
+                        "tdb-aide",
+                        t.field_helped,
+                        move || pairs(&[("", t.any), ("yes", t.yes), ("no", t.no)]),
+                        move || view.with(|v| v.helped.clone()),
+                        move |x| update(view, |v| v.helped = x),
+                    )}
+                </div>
+            </fieldset>
+        </form>
     };
 
     // What the figure is, in words: "Oui — Part des répondants (%)".
@@ -418,7 +467,7 @@ pub fn DashboardPage() -> impl IntoView {
                 <section class="tdb__carte" aria-labelledby="tdb-carte-titre">
                     <h2 id="tdb-carte-titre">{t.map_title}</h2>
                     <p class="champ__aide">{t.map_help}</p>
-                    <Map rows=rows.clone() classes=classes.clone() k=k measure=measure mean=mean
+                    <Map rows=rows.clone() classes=classes.clone() measure=measure mean=mean
                         what=what_text.clone() outlines=outlines zones=zones level=level selected=selected/>
                     <Legend classes=classes.clone() k=k measure=measure mean=mean/>
                     <Details rows=rows.clone() selected=selected measure=measure mean=mean/>
@@ -472,7 +521,6 @@ fn figure_text(figure: Figure, measure: Measure, mean: bool) -> String {
 fn Map(
     rows: Vec<Row>,
     classes: Classes,
-    k: u32,
     measure: Measure,
     mean: bool,
     what: String,
@@ -482,7 +530,6 @@ fn Map(
     selected: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let t = i18n::t();
-    let _ = k;
     let by_code: BTreeMap<String, Row> = rows.into_iter().map(|r| (r.code.clone(), r)).collect();
     let n = classes.len();
     let areas = move || {

@@ -20,6 +20,7 @@ pub mod choropleth;
 pub mod dashboard;
 pub mod drafts;
 pub mod exports;
+pub mod gaps;
 pub mod home;
 pub mod login;
 pub mod moderation;
@@ -118,6 +119,11 @@ pub const NAV: &[NavEntry] = &[
         min_role: Role::Committee,
     },
     NavEntry {
+        label: || crate::i18n::results::t().gaps_title,
+        path: "/admin/besoins",
+        min_role: Role::Committee,
+    },
+    NavEntry {
         label: || crate::i18n::results::t().exports_title,
         path: "/admin/exports",
         min_role: Role::Committee,
@@ -160,6 +166,8 @@ pub enum Page {
     Dashboard,
     /// `/admin/exports`
     Exports,
+    /// `/admin/besoins`
+    Gaps,
     /// A menu entry whose page is still to come: its title and an API route that the
     /// role needs (its 403 is shown to whoever lacks it).
     Soon {
@@ -192,6 +200,7 @@ impl Page {
             "administration/parametres" => Page::Settings,
             "resultats" => Page::Dashboard,
             "exports" => Page::Exports,
+            "besoins" => Page::Gaps,
             _ => Page::NotFound,
         }
     }
@@ -213,6 +222,7 @@ impl Page {
             Page::Settings => view! { <settings::SettingsPage/> }.into_any(),
             Page::Dashboard => view! { <dashboard::DashboardPage/> }.into_any(),
             Page::Exports => view! { <exports::ExportsPage/> }.into_any(),
+            Page::Gaps => view! { <gaps::GapsPage/> }.into_any(),
             Page::Soon { title, probe } => {
                 view! { <soon::SoonPage title=title() probe=probe/> }.into_any()
             }
@@ -251,6 +261,7 @@ mod tests {
                 "/admin",
                 "/admin/propositions",
                 "/admin/resultats",
+                "/admin/besoins",
                 "/admin/exports"
             ],
             "committee menu"

@@ -85,6 +85,18 @@ pub struct Strings {
     pub export_structures: &'static str,
     pub export_services: &'static str,
     pub exports_dashboard_link: &'static str,
+    // Needs versus offer
+    pub gaps_title: &'static str,
+    pub gaps_intro: &'static str,
+    pub gaps_empty: &'static str,
+    pub gaps_caption: &'static str,
+    pub gaps_distance: fn(&str) -> String,
+    pub gaps_rank: &'static str,
+    pub gaps_theme: &'static str,
+    pub gaps_need: &'static str,
+    pub gaps_offer: &'static str,
+    pub gaps_map: &'static str,
+    pub gaps_link: fn(&str, &str) -> String,
 }
 
 pub const FR: Strings = Strings {
@@ -184,6 +196,19 @@ pub const FR: Strings = Strings {
     export_services: "Services au format data·inclusion (JSON).",
     exports_dashboard_link: "Les chiffres d'une vue du tableau de bord se téléchargent \
         depuis le tableau de bord même.",
+    gaps_title: "Besoins et offre",
+    gaps_intro: "Les communes où beaucoup de répondants disent une difficulté dans un \
+        domaine et où peu d'initiatives de ce domaine sont proches, les plus grands écarts \
+        d'abord. Les chiffres sous secret statistique ne sont jamais classés.",
+    gaps_empty: "Aucun écart mesurable : pas encore assez de réponses hors secret statistique.",
+    gaps_caption: "Écarts entre besoins et offre, du plus grand au plus petit",
+    gaps_distance: |km| format!("Initiatives comptées dans la commune ou à moins de {km} km."),
+    gaps_rank: "Rang",
+    gaps_theme: "Domaine",
+    gaps_need: "Part déclarant une difficulté",
+    gaps_offer: "Initiatives proches",
+    gaps_map: "Sur la carte",
+    gaps_link: |theme, commune| format!("Initiatives « {theme} » près de {commune}"),
 };
 
 pub fn t() -> &'static Strings {

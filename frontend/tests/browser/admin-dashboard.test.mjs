@@ -343,3 +343,33 @@ test('a committee member sees the dashboard and the aggregate exports but no raw
   assertNoProblems(adminPage);
   await adminPage.context().close();
 });
+
+test('needs versus offer: the ranked gaps of the API, each linking to the public map of its theme and commune', async () => {
+  const analyst = await Staff.login(ANALYST);
+  const api = await analyst.get(`/api/v1/admin/campaigns/${campaign.id}/gaps?limit=100`);
+  assert.equal(api.status, 200, JSON.stringify(api.body));
+  assert.ok(api.body.gaps.length > 0, 'the seeded answers make at least one gap');
+  const page = await signedIn(ANALYST, '/admin/besoins');
+  await page.locator('main h1', { hasText: 'Besoins et offre' }).waitFor();
+  await page.locator('#besoins-campagne').selectOption(campaign.id);
+  await page.waitForFunction(
+    (n) => document.querySelectorAll('#besoins-ecarts tbody tr').length === n,
+    api.body.gaps.length,
+  );
+  const rows = await page.locator('#besoins-ecarts tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => ({ code: tr.dataset.code, theme: tr.dataset.theme, href: tr.querySelector('a').getAttribute('href') })),
+  );
+  rows.forEach((row, i) => {
+    const gap = api.body.gaps[i];
+    assert.equal(row.code, gap.commune, `rank ${i + 1}`);
+    assert.equal(row.theme, gap.theme, `rank ${i + 1}`);
+    assert.equal(row.href, `/carte?theme=${encodeURIComponent(gap.theme)}&commune=${gap.commune}`);
+  });
+  // No secret commune is ranked.
+  const results = await analyst.get(`/api/v1/admin/campaigns/${campaign.id}/results?level=commune&question=domaines`);
+  const secret = results.body.groups.filter((g) => g.secret).map((g) => g.code);
+  assert.ok(rows.every((r) => !secret.includes(r.code)));
+  await checkA11y(page, 'the needs versus offer page');
+  assertNoProblems(page);
+  await page.context().close();
+});
