@@ -12,6 +12,9 @@
 //! * `requests` requests each preceded by one new stored answer (read incrementally, then
 //!   every level aggregated and protected again);
 //!
+//! * the dashboard's requests, one question at a time (`question=`), gzipped as a browser
+//!   receives them, against the ceiling of 200 KiB per answer;
+//!
 //! and, in process, the full recomputation alone (`results::rebuild`). Bounded: at most
 //! `requests` requests per phase and 120 s per phase.
 //!
@@ -382,6 +385,59 @@ async fn bench(label: &str, url: &str, answers: i64, requests: usize) {
         }
         report(&format!("one new answer before each, {query}"), lat, size);
     }
+    // The dashboard's requests: one question at a time (`question=`), as the browser
+    // receives them (gzip), against the ceiling of 200 KiB per answer.
+    let schema: serde_json::Value = client
+        .get(results_url("level=territory"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let questions: Vec<String> = schema["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["id"].as_str().unwrap().to_owned())
+        .collect();
+    let gzipped = |url: String| {
+        let client = client.clone();
+        async move {
+            let t = Instant::now();
+            let res = client
+                .get(&url)
+                .header("Accept-Encoding", "gzip")
+                .send()
+                .await
+                .expect("request");
+            assert!(res.status().is_success(), "{url}");
+            let body = res.bytes().await.expect("body");
+            (t.elapsed(), body.len())
+        }
+    };
+    let (_, whole) = gzipped(results_url("level=commune")).await;
+    for filter in ["", "&age=75_et_plus&channel=web"] {
+        let mut lat = Vec::new();
+        let mut largest = 0;
+        for question in &questions {
+            let (d, size) =
+                gzipped(results_url(&format!("level=commune&question={question}{filter}"))).await;
+            lat.push(d);
+            largest = largest.max(size);
+        }
+        lat.sort_unstable();
+        println!(
+            "dashboard, one question{filter} at commune level ({} questions): p50 {:.2} ms, max {:.2} ms; largest body {:.1} KiB gzipped (whole table: {:.1} KiB gzipped); ceiling 200 KiB: {}",
+            lat.len(),
+            common::percentile_ms(&lat, 0.5),
+            common::percentile_ms(&lat, 1.0),
+            largest as f64 / 1024.0,
+            whole as f64 / 1024.0,
+            if largest <= 200 * 1024 { "met" } else { "NOT met" }
+        );
+    }
+
     // Freshness: how long after an answer is stored the results include it (results are
     // served from the last pass while the next one runs in the background).
     let mut lags = Vec::new();

@@ -14,7 +14,7 @@
 //!    (`node_modules/.bin/wasm-opt`, installed with `npm install` when missing), on every
 //!    module;
 //! 6. writes `frontend/dist/`: `index.html` (from `frontend/index.html`), `style.css`
-//!    (`frontend/style.css` then `frontend/carte.css` and `frontend/admin.css`),
+//!    (`frontend/style.css` then `frontend/carte.css`, `frontend/admin.css` and `frontend/results.css`),
 //!    the JS glue and the `.wasm` modules, and Leaflet from npm under `vendor/` (see
 //!    `vendor.rs`), then prints their sizes, raw and gzipped, and the first load of the
 //!    map page (checked against [`MAP_PAGE_BUDGET`] by `cargo xtask test`).
@@ -565,7 +565,7 @@ fn write_dist(layout: &Layout, options: &Options) -> Result<vendor::Vendored> {
 
 /// `frontend/style.css` followed by the stylesheet of each area of the app, as one file
 /// (one request; each area keeps its own file to edit).
-const STYLESHEETS: &[&str] = &["style.css", "carte.css", "admin.css"];
+const STYLESHEETS: &[&str] = &["style.css", "carte.css", "admin.css", "results.css"];
 
 fn read_stylesheets(frontend: &Path) -> Result<Vec<u8>> {
     let mut out = Vec::new();

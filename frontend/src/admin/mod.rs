@@ -16,7 +16,11 @@
 pub mod accounts;
 pub mod assisted;
 pub mod campaigns;
+pub mod choropleth;
+pub mod dashboard;
 pub mod drafts;
+pub mod exports;
+pub mod gaps;
 pub mod home;
 pub mod login;
 pub mod moderation;
@@ -114,6 +118,16 @@ pub const NAV: &[NavEntry] = &[
         path: "/admin/resultats",
         min_role: Role::Committee,
     },
+    NavEntry {
+        label: || crate::i18n::results::t().gaps_title,
+        path: "/admin/besoins",
+        min_role: Role::Committee,
+    },
+    NavEntry {
+        label: || crate::i18n::results::t().exports_title,
+        path: "/admin/exports",
+        min_role: Role::Committee,
+    },
 ];
 
 /// The menu entries `role` sees.
@@ -148,6 +162,12 @@ pub enum Page {
     Accounts,
     /// `/admin/administration/parametres`
     Settings,
+    /// `/admin/resultats`
+    Dashboard,
+    /// `/admin/exports`
+    Exports,
+    /// `/admin/besoins`
+    Gaps,
     /// A menu entry whose page is still to come: its title and an API route that the
     /// role needs (its 403 is shown to whoever lacks it).
     Soon {
@@ -178,10 +198,9 @@ impl Page {
             "administration" => Page::Administration,
             "administration/comptes" => Page::Accounts,
             "administration/parametres" => Page::Settings,
-            "resultats" => Page::Soon {
-                title: || i18n::t().nav_results,
-                probe: None,
-            },
+            "resultats" => Page::Dashboard,
+            "exports" => Page::Exports,
+            "besoins" => Page::Gaps,
             _ => Page::NotFound,
         }
     }
@@ -201,6 +220,9 @@ impl Page {
             Page::Administration => view! { <accounts::AdministrationPage/> }.into_any(),
             Page::Accounts => view! { <accounts::AccountsPage/> }.into_any(),
             Page::Settings => view! { <settings::SettingsPage/> }.into_any(),
+            Page::Dashboard => view! { <dashboard::DashboardPage/> }.into_any(),
+            Page::Exports => view! { <exports::ExportsPage/> }.into_any(),
+            Page::Gaps => view! { <gaps::GapsPage/> }.into_any(),
             Page::Soon { title, probe } => {
                 view! { <soon::SoonPage title=title() probe=probe/> }.into_any()
             }
@@ -235,7 +257,13 @@ mod tests {
         let paths: Vec<&str> = nav_for(Role::Committee).map(|e| e.path).collect();
         assert_eq!(
             paths,
-            ["/admin", "/admin/propositions", "/admin/resultats"],
+            [
+                "/admin",
+                "/admin/propositions",
+                "/admin/resultats",
+                "/admin/besoins",
+                "/admin/exports"
+            ],
             "committee menu"
         );
         assert_eq!(nav_for(Role::Admin).count(), NAV.len());

@@ -17,6 +17,7 @@ pub mod console;
 pub mod home;
 pub mod proposals;
 pub mod questionnaire;
+pub mod results;
 
 /// A language of the interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -60,6 +60,8 @@ const PAGES = [
   { name: 'console-benevoles', path: '/admin/benevoles', ready: '#conservation' },
   { name: 'console-comptes', path: '/admin/administration/comptes', ready: 'table.tableau' },
   { name: 'console-parametres', path: '/admin/administration/parametres', ready: '#parametre-secrecy_k' },
+  { name: 'console-tableau-de-bord', path: '/admin/resultats', ready: '#tdb-chiffres tbody tr' },
+  { name: 'console-exports', path: '/admin/exports', ready: 'a[data-export]' },
 ];
 
 /** Signs the page's browser context in as the test admin (the session cookie). */

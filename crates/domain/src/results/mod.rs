@@ -25,6 +25,7 @@
 //!    it: the unfiltered view exact, a filtered view perturbed by cell keys
 //!    ([`protect_levels_perturbed`]) so that no two views subtract exactly.
 //! 4. [`gaps`]: needs against offer; [`zones`]: commune → zone mappings;
+//!    [`classes`]: class breaks of a choropleth map;
 //!    [`indicators`]: territorial indicators from CSV.
 
 mod accumulate;
@@ -33,6 +34,7 @@ mod dataset;
 mod schema;
 mod secrecy;
 
+pub mod classes;
 pub mod gaps;
 pub mod indicators;
 pub mod zones;

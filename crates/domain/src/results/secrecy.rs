@@ -219,6 +219,45 @@ pub struct SecretTable {
     pub total: SecretGroup,
 }
 
+impl SecretTable {
+    /// The same table restricted to question `id` (its schema entry and its
+    /// cell in every group), or `None` when the table has no such question.
+    /// Nothing is recomputed: the cells are those already protected, so a
+    /// one-question view tells exactly what the whole table tells.
+    #[must_use]
+    pub fn only_question(&self, id: &str) -> Option<SecretTable> {
+        let index = self.questions.iter().position(|q| q.id == id)?;
+        let keep = |group: &SecretGroup| SecretGroup {
+            questions: group.questions.get(index).cloned().into_iter().collect(),
+            ..group.clone_without_questions()
+        };
+        Some(SecretTable {
+            level: self.level.clone(),
+            k: self.k,
+            perturbed: self.perturbed,
+            filter: self.filter.clone(),
+            questions: vec![self.questions[index].clone()],
+            groups: self.groups.iter().map(keep).collect(),
+            unassigned: self.unassigned.as_ref().map(keep),
+            total: keep(&self.total),
+        })
+    }
+}
+
+impl SecretGroup {
+    fn clone_without_questions(&self) -> SecretGroup {
+        SecretGroup {
+            code: self.code.clone(),
+            name: self.name.clone(),
+            population: self.population,
+            respondents: self.respondents,
+            rate_per_1000: self.rate_per_1000,
+            secret: self.secret,
+            questions: Vec::new(),
+        }
+    }
+}
+
 /// Protects one table on its own: see [`protect_levels`].
 #[must_use]
 pub fn protect(table: &ResultsTable, k: u32) -> SecretTable {

@@ -291,6 +291,7 @@ async fn one_admin_campaign(
 }
 
 /// Campaigns, drafts included, latest opening first, one page at a time (50 by default).
+/// From the committee role up.
 #[utoipa::path(get, path = "/api/v1/admin/campaigns", tag = "admin-questionnaire",
     params(PageQuery),
     responses((status = 200, body = AdminCampaignListResponse),
@@ -304,7 +305,9 @@ pub async fn list_admin_campaigns(
     staff: StaffUser,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    staff.require(Role::Analyst)?;
+    // From the committee up: the results dashboard lists the campaigns to choose from
+    // (titles and dates only; answers stay behind their own routes).
+    staff.require(Role::Committee)?;
     let paging = list_paging(&query)?;
     let (rows, total) =
         storage::questionnaires::campaigns_page(&state.db, paging.offset(), paging.per_page)

@@ -207,7 +207,23 @@ async fn results_response(
         return Err(invalid_query(fields));
     }
     let results = protected_results(state, campaign, filter).await?;
-    let table = table_of(&results, &level)?;
+    let whole = table_of(&results, &level)?;
+    // One question: the same protected cells, cut after protection (so the view tells
+    // nothing the whole table does not), in a body small enough for the dashboard.
+    let one;
+    let table = match single(pairs, "question") {
+        None => whole,
+        Some(id) => {
+            one = whole.only_question(id).ok_or_else(|| {
+                ApiError::field(
+                    "invalid_query",
+                    "question",
+                    format!("Aucune question agrégée « {id} » dans ce questionnaire."),
+                )
+            })?;
+            &one
+        }
+    };
     let (indicators, indicator_values) = if level == COMMUNE_LEVEL {
         (
             storage::indicators::list(&state.db)
@@ -245,7 +261,8 @@ async fn results_response(
         ("channel" = Option<String>, Query, description = "web, telephone, papier, accueil (comma-separated)"),
         ("age" = Option<String>, Query, description = "tranche_age option values"),
         ("household" = Option<String>, Query, description = "menage option values"),
-        ("filter" = Option<String>, Query, description = "question:value1|value2, repeatable")),
+        ("filter" = Option<String>, Query, description = "question:value1|value2, repeatable"),
+        ("question" = Option<String>, Query, description = "only this aggregated question (its schema and its cells in every group): the dashboard's view, a small body at commune level")),
     responses((status = 200, body = ResultsResponse),
               (status = 401, body = solidarites_api_types::ErrorResponse),
               (status = 403, body = solidarites_api_types::ErrorResponse),
@@ -267,7 +284,8 @@ pub async fn get_results(
 /// The same results for anyone, when the `public_results` setting is on (else 404), for
 /// campaigns that are open or closed (never drafts).
 #[utoipa::path(get, path = "/api/v1/campaigns/{id}/results", tag = "results",
-    params(("id" = String, Path), ("level" = Option<String>, Query)),
+    params(("id" = String, Path), ("level" = Option<String>, Query),
+        ("question" = Option<String>, Query, description = "only this aggregated question")),
     responses((status = 200, body = ResultsResponse),
               (status = 404, body = solidarites_api_types::ErrorResponse),
               (status = 422, body = solidarites_api_types::ErrorResponse)))]

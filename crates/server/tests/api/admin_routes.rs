@@ -60,7 +60,7 @@ pub const ADMIN_ROUTES: &[(&str, &str, Role)] = &[
         "/api/v1/admin/questionnaires/{id}/preview",
         Role::Analyst,
     ),
-    ("GET", "/api/v1/admin/campaigns", Role::Analyst),
+    ("GET", "/api/v1/admin/campaigns", Role::Committee),
     ("POST", "/api/v1/admin/campaigns", Role::Moderator),
     ("PATCH", "/api/v1/admin/campaigns/{id}", Role::Moderator),
     (

@@ -16,7 +16,7 @@ const STAFF_LISTS: &[(&str, Role, &str)] = &[
     ("/api/v1/admin/audit", Role::Admin, "entries"),
     ("/api/v1/admin/volunteers", Role::Moderator, "volunteers"),
     ("/api/v1/admin/proposals", Role::Committee, "items"),
-    ("/api/v1/admin/campaigns", Role::Analyst, "campaigns"),
+    ("/api/v1/admin/campaigns", Role::Committee, "campaigns"),
     (
         "/api/v1/admin/questionnaires",
         Role::Analyst,

@@ -576,3 +576,79 @@ async fn indicators_are_listed_and_shown_beside_commune_results() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn one_question_is_the_same_protected_cells_as_in_the_whole_table() {
+    for_each_backend(|db| async move {
+        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
+        let (campaign, _) = seeded_app(&app).await;
+        let analyst = app.login_as(Role::Analyst).await;
+        for filter in ["", "&age=75_et_plus"] {
+            for level in ["commune", "territory"] {
+                let query = format!("level={level}{filter}");
+                let (whole, whole_raw) = results(&analyst, &campaign, &query).await;
+                let (one, raw) =
+                    results(&analyst, &campaign, &format!("{query}&question=domaines")).await;
+                let at = whole
+                    .questions
+                    .iter()
+                    .position(|q| q.id == "domaines")
+                    .unwrap();
+                assert_eq!(one.questions, [whole.questions[at].clone()], "{query}");
+                assert_eq!(one.perturbed, whole.perturbed);
+                assert_eq!(one.k, whole.k);
+                assert_eq!(one.groups.len(), whole.groups.len());
+                for (one_group, whole_group) in one
+                    .groups
+                    .iter()
+                    .zip(&whole.groups)
+                    .chain([(&one.total, &whole.total)])
+                {
+                    assert_eq!(one_group.code, whole_group.code);
+                    assert_eq!(one_group.respondents, whole_group.respondents);
+                    assert_eq!(one_group.secret, whole_group.secret);
+                    assert_eq!(
+                        one_group.questions,
+                        [whole_group.questions[at].clone()],
+                        "{query} {}",
+                        one_group.code
+                    );
+                }
+                assert!(
+                    raw.to_string().len() < whole_raw.to_string().len(),
+                    "one question is a smaller body"
+                );
+            }
+        }
+        // Secret cells stay secret: commune B has 3 respondents.
+        let (one, raw) = results(&analyst, &campaign, "question=difficultes").await;
+        assert!(group(&one, &commune(1)).secret);
+        let b = raw["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["code"] == commune(1).as_str())
+            .unwrap();
+        assert_eq!(b["questions"][0]["answered"], "secret");
+        assert_eq!(b["questions"][0]["options"][0]["cell"], "secret");
+
+        // A free-text or unknown question is named in a 422.
+        for question in ["nope", "ce_qui_aurait_aide"] {
+            let res = analyst
+                .get(&format!(
+                    "/api/v1/admin/campaigns/{campaign}/results?question={question}"
+                ))
+                .await;
+            assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{question}");
+            let body: Value = res.json().await.unwrap();
+            assert!(
+                body["fields"]["question"]
+                    .as_str()
+                    .unwrap()
+                    .contains("question"),
+                "{body}"
+            );
+        }
+    })
+    .await;
+}

@@ -1,0 +1,916 @@
+//! `/admin/resultats`: the results dashboard. One campaign (the latest by default), one
+//! level, one question and answer, one measure and filters, all held in the URL; the
+//! choropleth map of that figure with its legend, the same figures in a sortable table,
+//! the question's answers over the territory as bars, and the view as CSV. Secret cells
+//! are hatched and marked, never a number. From the committee role up (the API's 403
+//! is shown to others).
+//!
+//! The pure parts (view, figures, classes, outlines, CSV) are in [`super::choropleth`].
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use solidarites_api_types::{
+    AdminCampaignListResponse, ResultCell, ResultQuestionSchema, ResultsResponse, ZoneListResponse,
+};
+use solidarites_domain::results::classes::{ClassMethod, Classes, MAX_CLASSES, MIN_CLASSES};
+
+use super::choropleth::{
+    self, class_colour, format_value, is_mean, Figure, Measure, Outline, Row, View, LEVELS,
+};
+use super::session;
+use super::shell::set_title;
+use crate::api::{self, ApiError};
+use crate::format;
+use crate::i18n::{common, console, results as i18n};
+use crate::router;
+
+/// The id of the hatching pattern of secret cells (map and legend).
+const SECRET_PATTERN: &str = "motif-secret";
+/// Fill of areas nobody answered in.
+const EMPTY_FILL: &str = "#d4d4d4";
+
+/// Loaded with the URL it answers, so that a late answer to an older view is dropped.
+type Keyed<T> = RwSignal<Option<(String, Result<T, ApiError>)>>;
+
+fn fetch_into<T: serde::de::DeserializeOwned + Send + Sync + 'static>(
+    target: Keyed<T>,
+    url: String,
+    current: impl Fn() -> String + 'static,
+) {
+    leptos::task::spawn_local(async move {
+        let outcome = session::get::<T>(&url).await;
+        if current() == url {
+            let _ = target.try_set(Some((url, outcome)));
+        }
+    });
+}
+
+/// Replaces the view in the URL.
+fn update(view: Memo<View>, change: impl FnOnce(&mut View)) {
+    let mut next = view.get_untracked();
+    change(&mut next);
+    router::replace_query(&next.to_query());
+}
+
+fn measure_label(measure: Measure) -> &'static str {
+    let t = i18n::t();
+    match measure {
+        Measure::Count => t.measure_count,
+        Measure::Share => t.measure_share,
+        Measure::Rate => t.measure_rate,
+    }
+}
+
+fn method_label(method: ClassMethod) -> &'static str {
+    let t = i18n::t();
+    match method {
+        ClassMethod::Quantiles => t.method_quantiles,
+        ClassMethod::Jenks => t.method_jenks,
+        ClassMethod::EqualIntervals => t.method_equal,
+    }
+}
+
+/// A labelled `<select>`: `choices` are (value, label); `current` the value chosen;
+/// `on_pick` gets the value picked. The element stays in place while the view changes
+/// (only its options follow), so the keyboard focus stays on it.
+fn select_field(
+    id: &'static str,
+    label: &'static str,
+    choices: impl Fn() -> Vec<(String, String)> + Send + Sync + 'static,
+    current: impl Fn() -> String + Copy + Send + Sync + 'static,
+    on_pick: impl Fn(String) + 'static,
+) -> impl IntoView {
+    view! {
+        <div class="champ">
+            <label for=id>{label}</label>
+            <select class="saisie" id=id on:change=move |ev| on_pick(event_target_value(&ev))>
+                {move || {
+                    choices()
+                        .into_iter()
+                        .map(|(value, text)| {
+                            let mine = value.clone();
+                            view! {
+                                <option value=value prop:selected=move || current() == mine>{text}</option>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </select>
+        </div>
+    }
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+        .collect()
+}
+
+/// The options of question `id` of the schema, as select choices after "Tous".
+fn answer_choices(schema: &[ResultQuestionSchema], id: &str) -> Vec<(String, String)> {
+    let mut choices = vec![(String::new(), i18n::t().any.to_owned())];
+    if let Some(q) = schema.iter().find(|q| q.id == id) {
+        choices.extend(q.options.iter().map(|o| (o.value.clone(), o.label.clone())));
+    }
+    choices
+}
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let t = i18n::t();
+    set_title(t.dashboard_title);
+    let location = router::use_location();
+    let view = Memo::new(move |_| location.with(|l| View::from_query(&l.query)));
+
+    // Campaigns: the latest opening first; the latest is the default.
+    let campaigns = api::load(session::get::<AdminCampaignListResponse>(
+        "/api/v1/admin/campaigns?per_page=100",
+    ));
+    Effect::new(move |_| {
+        if let Some(Ok(list)) = campaigns.get() {
+            let current = view.with_untracked(|v| v.campaign.clone());
+            if !list.campaigns.iter().any(|c| c.campaign.id == current) {
+                if let Some(first) = list.campaigns.first() {
+                    let id = first.campaign.id.clone();
+                    update(view, |v| {
+                        v.campaign = id;
+                        v.question.clear();
+                        v.option.clear();
+                    });
+                }
+            }
+        }
+    });
+
+    // The questions of the campaign (territory level: one small group).
+    let schema_url = Memo::new(move |_| {
+        view.with(|v| {
+            (!v.campaign.is_empty()).then(|| {
+                View {
+                    campaign: v.campaign.clone(),
+                    ..View::default()
+                }
+                .results_url(None)
+            })
+        })
+    });
+    let schema: Keyed<ResultsResponse> = RwSignal::new(None);
+    Effect::new(move |_| {
+        if let Some(url) = schema_url.get() {
+            schema.set(None);
+            fetch_into(schema, url, move || {
+                schema_url.get_untracked().unwrap_or_default()
+            });
+        }
+    });
+    let questions = Memo::new(move |_| {
+        schema.with(|s| match s {
+            Some((_, Ok(r))) => r.questions.clone(),
+            _ => Vec::new(),
+        })
+    });
+    // Default question and answer: the first of each.
+    Effect::new(move |_| {
+        let questions = questions.get();
+        let Some(first) = questions.first() else {
+            return;
+        };
+        let (question, option) = view.with(|v| (v.question.clone(), v.option.clone()));
+        let chosen = questions.iter().find(|q| q.id == question).unwrap_or(first);
+        let option_ok =
+            chosen.options.is_empty() || chosen.options.iter().any(|o| o.value == option);
+        if chosen.id != question || !option_ok {
+            let id = chosen.id.clone();
+            let first_option = chosen
+                .options
+                .first()
+                .map(|o| o.value.clone())
+                .unwrap_or_default();
+            update(view, |v| {
+                v.question = id;
+                v.option = first_option;
+            });
+        }
+    });
+
+    // The figures of the view's question.
+    let results_url = Memo::new(move |_| {
+        view.with(|v| {
+            (!v.campaign.is_empty() && !v.question.is_empty())
+                .then(|| v.results_url(Some(&v.question)))
+        })
+    });
+    let results: Keyed<ResultsResponse> = RwSignal::new(None);
+    Effect::new(move |_| {
+        if let Some(url) = results_url.get() {
+            fetch_into(results, url, move || {
+                results_url.get_untracked().unwrap_or_default()
+            });
+        }
+    });
+    let loading = Memo::new(move |_| {
+        results_url.get() != results.with(|r| r.as_ref().map(|(u, _)| u.clone()))
+    });
+
+    // Commune outlines (cached by the browser with their ETag), and zone membership.
+    let boundaries = api::load(api::get::<serde_json::Value>("/api/v1/communes.geojson"));
+    let outlines = Memo::new(move |_| {
+        boundaries.with(|b| match b {
+            Some(Ok(collection)) => choropleth::outlines(collection),
+            _ => (Vec::new(), 0.0),
+        })
+    });
+    let level = Memo::new(move |_| view.with(|v| v.level.clone()));
+    let zones: Keyed<ZoneListResponse> = RwSignal::new(None);
+    Effect::new(move |_| {
+        let level = level.get();
+        if !matches!(level.as_str(), "commune" | "territory") {
+            let url = format!("/api/v1/admin/zones?level={level}");
+            fetch_into(zones, url, move || {
+                format!("/api/v1/admin/zones?level={}", level_untracked(view))
+            });
+        }
+    });
+
+    // Rows and classes of the view.
+    let derived = Memo::new(move |_| {
+        let (option, measure, method, classes) =
+            view.with(|v| (v.option.clone(), v.measure, v.method, v.classes));
+        results.with(|r| match r {
+            Some((_, Ok(r))) => Some((
+                choropleth::rows(r, &option, measure, method, classes),
+                r.k,
+                r.perturbed,
+                r.questions.first().map(is_mean).unwrap_or(false),
+            )),
+            _ => None,
+        })
+    });
+    let selected: RwSignal<Option<String>> = RwSignal::new(None);
+
+    let current_question = Memo::new(move |_| {
+        let id = view.with(|v| v.question.clone());
+        questions.with(|qs| qs.iter().find(|q| q.id == id).cloned())
+    });
+    let option_field = move || {
+        current_question
+            .get()
+            .filter(|q| !q.options.is_empty())
+            .map(|q| {
+                let choices: Vec<(String, String)> = q
+                    .options
+                    .iter()
+                    .map(|o| (o.value.clone(), o.label.clone()))
+                    .collect();
+                select_field(
+                    "tdb-option",
+                    t.field_option,
+                    move || choices.clone(),
+                    move || view.with(|v| v.option.clone()),
+                    move |o| update(view, |v| v.option = o),
+                )
+            })
+    };
+    let measure_field = move || {
+        let mean = current_question.with(|q| q.as_ref().is_some_and(is_mean));
+        (!mean).then(|| {
+            select_field(
+                "tdb-mesure",
+                t.field_measure,
+                || {
+                    Measure::ALL
+                        .into_iter()
+                        .map(|m| (m.as_str().to_owned(), measure_label(m).to_owned()))
+                        .collect()
+                },
+                move || view.with(|v| v.measure.as_str().to_owned()),
+                move |m| update(view, |v| v.measure = Measure::parse(&m).unwrap_or_default()),
+            )
+        })
+    };
+    let c = console::t();
+    let controls = view! {
+        <form class="tdb__controles" on:submit=|ev| ev.prevent_default()>
+            <fieldset>
+                <legend>{t.view_legend}</legend>
+                <div class="tdb__grille">
+                    {select_field(
+                        "tdb-campagne",
+                        t.field_campaign,
+                        move || match campaigns.get() {
+                            Some(Ok(list)) => list
+                                .campaigns
+                                .iter()
+                                .map(|c| (c.campaign.id.clone(), c.campaign.title.clone()))
+                                .collect(),
+                            _ => Vec::new(),
+                        },
+                        move || view.with(|v| v.campaign.clone()),
+                        move |id| {
+                            update(view, |v| {
+                                v.campaign = id;
+                                v.question.clear();
+                                v.option.clear();
+                            })
+                        },
+                    )}
+                    {select_field(
+                        "tdb-niveau",
+                        t.field_level,
+                        || {
+                            LEVELS
+                                .iter()
+                                .map(|l| ((*l).to_owned(), i18n::level_label(l).to_owned()))
+                                .collect()
+                        },
+                        move || view.with(|v| v.level.clone()),
+                        move |l| update(view, |v| v.level = l),
+                    )}
+                    {select_field(
+                        "tdb-question",
+                        t.field_question,
+                        move || questions.get().iter().map(|q| (q.id.clone(), q.label.clone())).collect(),
+                        move || view.with(|v| v.question.clone()),
+                        move |q| {
+                            update(view, |v| {
+                                v.question = q;
+                                v.option.clear();
+                            })
+                        },
+                    )}
+                    {option_field}
+                    {measure_field}
+                    {select_field(
+                        "tdb-methode",
+                        t.field_method,
+                        || {
+                            ClassMethod::ALL
+                                .into_iter()
+                                .map(|m| (m.as_str().to_owned(), method_label(m).to_owned()))
+                                .collect()
+                        },
+                        move || view.with(|v| v.method.as_str().to_owned()),
+                        move |m| update(view, |v| v.method = ClassMethod::parse(&m).unwrap_or_default()),
+                    )}
+                    {select_field(
+                        "tdb-classes",
+                        t.field_classes,
+                        || (MIN_CLASSES..=MAX_CLASSES).map(|n| (n.to_string(), n.to_string())).collect(),
+                        move || view.with(|v| v.classes.to_string()),
+                        move |n| update(view, |v| v.classes = n.parse().unwrap_or(choropleth::DEFAULT_CLASSES)),
+                    )}
+                </div>
+            </fieldset>
+            <fieldset>
+                <legend>{t.filters_legend}</legend>
+                <div class="tdb__grille">
+                    {select_field(
+                        "tdb-canal",
+                        t.field_channel,
+                        move || pairs(&[
+                            ("", t.any),
+                            ("web", c.channel_web),
+                            ("telephone", c.channel_phone),
+                            ("papier", c.channel_paper),
+                            ("accueil", c.channel_desk),
+                        ]),
+                        move || view.with(|v| v.channel.clone()),
+                        move |x| update(view, |v| v.channel = x),
+                    )}
+                    {select_field(
+                        "tdb-age",
+                        t.field_age,
+                        move || questions.with(|qs| answer_choices(qs, "tranche_age")),
+                        move || view.with(|v| v.age.clone()),
+                        move |x| update(view, |v| v.age = x),
+                    )}
+                    {select_field(
+                        "tdb-menage",
+                        t.field_household,
+                        move || questions.with(|qs| answer_choices(qs, "menage")),
+                        move || view.with(|v| v.household.clone()),
+                        move |x| update(view, |v| v.household = x),
+                    )}
+                    {select_field(
+                        "tdb-aide",
+                        t.field_helped,
+                        move || pairs(&[("", t.any), ("yes", t.yes), ("no", t.no)]),
+                        move || view.with(|v| v.helped.clone()),
+                        move |x| update(view, |v| v.helped = x),
+                    )}
+                </div>
+            </fieldset>
+        </form>
+    };
+
+    // What the figure is, in words: "Oui — Part des répondants (%)".
+    let what = move || {
+        let v = view.get();
+        let questions = questions.get();
+        let Some(q) = questions.iter().find(|q| q.id == v.question) else {
+            return String::new();
+        };
+        if is_mean(q) {
+            return format!("{} — {}", q.label, t.measure_mean);
+        }
+        let option = q
+            .options
+            .iter()
+            .find(|o| o.value == v.option)
+            .map_or(v.option.clone(), |o| o.label.clone());
+        format!("{} : {} — {}", q.label, option, measure_label(v.measure))
+    };
+
+    let body = move || {
+        if let Some(Ok(list)) = campaigns.get() {
+            if list.campaigns.is_empty() {
+                return view! { <p>{t.no_campaign}</p> }.into_any();
+            }
+        }
+        if let Some(Err(error)) = campaigns.get() {
+            return view! { <p class="statut statut--erreur" role="alert">{error.message()}</p> }
+                .into_any();
+        }
+        if let Some((_, Err(error))) = schema.get() {
+            return view! { <p class="statut statut--erreur" role="alert">{error.message()}</p> }
+                .into_any();
+        }
+        if let Some((_, Ok(r))) = schema.get() {
+            if r.questions.is_empty() {
+                return view! { <p>{t.no_question}</p> }.into_any();
+            }
+        }
+        if let Some((_, Err(error))) = results.get() {
+            return view! { <p class="statut statut--erreur" role="alert">{error.message()}</p> }
+                .into_any();
+        }
+        let Some(((rows, classes), k, perturbed, mean)) = derived.get() else {
+            return view! {
+                <p class="statut statut--attente" role="status">{common::t().loading}</p>
+            }
+            .into_any();
+        };
+        let measure = view.with(|v| v.measure);
+        let what_text = what();
+        let csv = choropleth::csv(&rows, &what_text, measure, mean);
+        let csv_href = format!(
+            "data:text/csv;charset=utf-8,{}",
+            router::percent_encode(&csv)
+        );
+        let v = view.get();
+        view! {
+            {perturbed.then(|| view! {
+                <p class="statut statut--alerte tdb__perturbe" data-perturbe="true">{t.perturbed}</p>
+            })}
+            <div class="tdb__vue">
+                <section class="tdb__carte" aria-labelledby="tdb-carte-titre">
+                    <h2 id="tdb-carte-titre">{t.map_title}</h2>
+                    <p class="champ__aide">{t.map_help}</p>
+                    <Map rows=rows.clone() classes=classes.clone() measure=measure mean=mean
+                        what=what_text.clone() outlines=outlines zones=zones level=level selected=selected/>
+                    <Legend classes=classes.clone() k=k measure=measure mean=mean/>
+                    <Details rows=rows.clone() selected=selected measure=measure mean=mean/>
+                </section>
+                <section class="tdb__tableau" aria-labelledby="tdb-tableau-titre">
+                    <h2 id="tdb-tableau-titre">{t.col_value}</h2>
+                    <FiguresTable rows=rows what=what_text measure=measure mean=mean/>
+                    <p class="boutons">
+                        <a class="bouton" href=csv_href download=t.view_file_name>{t.download_view}</a>
+                    </p>
+                    <p>
+                        {t.exports_of_view}" "
+                        <a href=v.export_url("results.csv") download="">"CSV"</a>", "
+                        <a href=v.export_url("results.xlsx") download="">"Excel"</a>", "
+                        <a href=v.export_url("results.geojson") download="">"GeoJSON"</a>
+                    </p>
+                </section>
+            </div>
+            <Chart results=results/>
+        }
+        .into_any()
+    };
+
+    view! {
+        <h1>{t.dashboard_title}</h1>
+        <p>{t.dashboard_intro}</p>
+        {controls}
+        <p class="visuellement-cache" role="status">
+            {move || if loading.get() { common::t().loading } else { "" }}
+        </p>
+        <div class="tdb" aria-busy=move || loading.get().then_some("true")>{body}</div>
+    }
+}
+
+fn level_untracked(view: Memo<View>) -> String {
+    view.with_untracked(|v| v.level.clone())
+}
+
+/// The French text of a figure (never a number for a secret one).
+fn figure_text(figure: Figure, measure: Measure, mean: bool) -> String {
+    let t = i18n::t();
+    match figure {
+        Figure::Secret => t.secret.to_owned(),
+        Figure::NoAnswer => t.empty.to_owned(),
+        Figure::Value(v) => format_value(v, measure, mean),
+    }
+}
+
+#[component]
+#[allow(clippy::too_many_arguments)]
+fn Map(
+    rows: Vec<Row>,
+    classes: Classes,
+    measure: Measure,
+    mean: bool,
+    what: String,
+    outlines: Memo<(Vec<Outline>, f64)>,
+    zones: Keyed<ZoneListResponse>,
+    level: Memo<String>,
+    selected: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let t = i18n::t();
+    let by_code: BTreeMap<String, Row> = rows.into_iter().map(|r| (r.code.clone(), r)).collect();
+    let n = classes.len();
+    let areas = move || {
+        let (outlines, _) = outlines.get();
+        let level = level.get();
+        let membership: BTreeMap<String, String> = match level.as_str() {
+            "commune" => outlines
+                .iter()
+                .map(|o| (o.code.clone(), o.code.clone()))
+                .collect(),
+            "territory" => outlines
+                .iter()
+                .map(|o| (o.code.clone(), "territoire".to_owned()))
+                .collect(),
+            _ => zones.with(|z| match z {
+                Some((_, Ok(z))) if z.level == level => choropleth::zone_of(z),
+                _ => BTreeMap::new(),
+            }),
+        };
+        let mut grouped: BTreeMap<String, Vec<Outline>> = BTreeMap::new();
+        let mut outside: Vec<Outline> = Vec::new();
+        for outline in outlines {
+            match membership.get(&outline.code) {
+                Some(area) => grouped.entry(area.clone()).or_default().push(outline),
+                None => outside.push(outline),
+            }
+        }
+        let outside = outside
+            .into_iter()
+            .map(|o| view! { <path class="tdb__hors-zone" d=o.path></path> })
+            .collect_view();
+        let areas = grouped
+            .into_iter()
+            .map(|(code, paths)| {
+                let row = by_code.get(&code);
+                let name = row.map_or_else(
+                    || paths.first().map(|p| p.name.clone()).unwrap_or_default(),
+                    |r| r.name.clone(),
+                );
+                let figure = row.map_or(Figure::NoAnswer, |r| r.figure);
+                let class = row.and_then(|r| r.class);
+                let (state, fill) = match (figure, class) {
+                    (Figure::Secret, _) => ("secret", format!("url(#{SECRET_PATTERN})")),
+                    (Figure::Value(_), Some(c)) => ("valeur", class_colour(c, n).to_owned()),
+                    _ => ("vide", EMPTY_FILL.to_owned()),
+                };
+                let mut label = (t.area_label)(&name, &figure_text(figure, measure, mean));
+                if let Some(c) = class {
+                    label.push_str(&format!(" ({})", (t.class_n)(c + 1)));
+                }
+                let is_selected = {
+                    let code = code.clone();
+                    move || selected.get().as_deref() == Some(code.as_str())
+                };
+                let pick = {
+                    let code = code.clone();
+                    move || selected.set(Some(code.clone()))
+                };
+                let pick_key = pick.clone();
+                let paths = paths
+                    .into_iter()
+                    .map(|p| view! { <path d=p.path></path> })
+                    .collect_view();
+                view! {
+                    <g
+                        class=move || if is_selected() { format!("tdb__zone tdb__zone--{state} tdb__zone--choisie") } else { format!("tdb__zone tdb__zone--{state}") }
+                        data-code=code.clone()
+                        data-etat=state
+                        data-classe=class.map(|c| (c + 1).to_string())
+                        fill=fill
+                        role="button"
+                        tabindex="0"
+                        aria-label=label
+                        on:click=move |_| pick()
+                        on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                            if ev.key() == "Enter" || ev.key() == " " {
+                                ev.prevent_default();
+                                pick_key();
+                            }
+                        }
+                    >
+                        {paths}
+                    </g>
+                }
+            })
+            .collect_view();
+        (outside, areas)
+    };
+    let view_box = move || {
+        format!(
+            "0 0 {} {:.0}",
+            choropleth::MAP_WIDTH,
+            outlines.with(|o| o.1.max(1.0))
+        )
+    };
+    view! {
+        <svg class="tdb__svg" viewBox=view_box role="group" aria-label=(t.map_label)(&what)>
+            <defs>
+                <pattern id=SECRET_PATTERN width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+                    <rect width="6" height="6" fill="#ffffff"></rect>
+                    <line x1="0" y1="0" x2="0" y2="6" stroke="#333333" stroke-width="2.5"></line>
+                </pattern>
+            </defs>
+            {areas}
+        </svg>
+    }
+}
+
+/// A legend swatch.
+fn swatch(fill: String, extra: &'static str) -> impl IntoView {
+    view! {
+        <svg class="tdb__pastille" width="20" height="14" viewBox="0 0 20 14" aria-hidden="true" focusable="false">
+            <rect class=extra x="0.5" y="0.5" width="19" height="13" fill=fill stroke="#555555"></rect>
+        </svg>
+    }
+}
+
+#[component]
+fn Legend(classes: Classes, k: u32, measure: Measure, mean: bool) -> impl IntoView {
+    let t = i18n::t();
+    let n = classes.len();
+    let entries = (0..n)
+        .filter_map(|i| {
+            let (low, high) = classes.bounds(i)?;
+            let text = (t.legend_class)(
+                i + 1,
+                &format_value(low, measure, mean),
+                &format_value(high, measure, mean),
+                i == 0,
+            );
+            Some(view! {
+                <li data-classe=(i + 1).to_string() data-min=low.to_string() data-max=high.to_string()>
+                    {swatch(class_colour(i, n).to_owned(), "")}
+                    {text}
+                </li>
+            })
+        })
+        .collect_view();
+    view! {
+        <h3 class="tdb__legende-titre">{t.legend_title}</h3>
+        <ul class="tdb__legende">
+            {entries}
+            <li data-etat="secret">{swatch(format!("url(#{SECRET_PATTERN})"), "")}{(t.legend_secret)(k)}</li>
+            <li data-etat="vide">{swatch(EMPTY_FILL.to_owned(), "tdb__pastille--vide")}{t.legend_empty}</li>
+        </ul>
+    }
+}
+
+#[component]
+fn Details(
+    rows: Vec<Row>,
+    selected: RwSignal<Option<String>>,
+    measure: Measure,
+    mean: bool,
+) -> impl IntoView {
+    let t = i18n::t();
+    let content = move || {
+        let Some(code) = selected.get() else {
+            return view! { <p>{t.details_hint}</p> }.into_any();
+        };
+        let Some(row) = rows.iter().find(|r| r.code == code).cloned() else {
+            return view! { <p>{t.details_hint}</p> }.into_any();
+        };
+        let respondents = row
+            .respondents
+            .map_or_else(|| t.secret.to_owned(), format::count);
+        view! {
+            <dl class="tdb__details-liste">
+                <dt>{t.col_area}</dt><dd>{row.name.clone()}</dd>
+                <dt>{t.col_respondents}</dt><dd>{respondents}</dd>
+                <dt>{t.col_value}</dt><dd>{figure_text(row.figure, measure, mean)}</dd>
+                {row.class.map(|c| view! { <dt>{t.col_class}</dt><dd>{c + 1}</dd> })}
+            </dl>
+        }
+        .into_any()
+    };
+    view! {
+        <div class="tdb__details" aria-live="polite">
+            <h3>{t.details_title}</h3>
+            {content}
+        </div>
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SortKey {
+    Name,
+    Respondents,
+    Value,
+}
+
+fn secret_mark() -> impl IntoView {
+    let t = i18n::t();
+    view! {
+        <span class="tdb__secret">
+            {swatch(format!("url(#{SECRET_PATTERN})"), "")}
+            <span>{t.secret_short}</span>
+        </span>
+    }
+}
+
+#[component]
+fn FiguresTable(rows: Vec<Row>, what: String, measure: Measure, mean: bool) -> impl IntoView {
+    let t = i18n::t();
+    let sort = RwSignal::new((SortKey::Name, true));
+    let header = move |key: SortKey, label: &'static str| {
+        let aria = move || {
+            let (k, asc) = sort.get();
+            (k == key).then_some(if asc { "ascending" } else { "descending" })
+        };
+        view! {
+            <th scope="col" aria-sort=aria>
+                <button type="button" class="tdb__tri" title=(t.sort_by)(label)
+                    on:click=move |_| sort.update(|(k, asc)| {
+                        if *k == key { *asc = !*asc } else { *k = key; *asc = true }
+                    })>
+                    {label}
+                </button>
+            </th>
+        }
+    };
+    let body = move || {
+        let (key, asc) = sort.get();
+        let mut sorted = rows.clone();
+        sorted.sort_by(|a, b| {
+            let order = match key {
+                SortKey::Name => a.name.cmp(&b.name),
+                SortKey::Respondents => a.respondents.cmp(&b.respondents),
+                // Secret and empty cells after every value, whatever the direction.
+                SortKey::Value => match (a.figure.value(), b.figure.value()) {
+                    (Some(x), Some(y)) => x.total_cmp(&y),
+                    (Some(_), None) => std::cmp::Ordering::Less,
+                    (None, Some(_)) => std::cmp::Ordering::Greater,
+                    (None, None) => a.name.cmp(&b.name),
+                },
+            };
+            if asc
+                || (key == SortKey::Value
+                    && (a.figure.value().is_none() || b.figure.value().is_none()))
+            {
+                order
+            } else {
+                order.reverse()
+            }
+        });
+        sorted
+            .into_iter()
+            .map(|row| {
+                let respondents = match row.respondents {
+                    Some(n) => view! { <td class="nombre">{format::count(n)}</td> }.into_any(),
+                    None => view! { <td data-etat="secret">{secret_mark()}</td> }.into_any(),
+                };
+                let value = match row.figure {
+                    Figure::Secret => view! { <td data-etat="secret">{secret_mark()}</td> }.into_any(),
+                    Figure::NoAnswer => {
+                        view! { <td data-etat="vide" class="texte-doux">{t.empty}</td> }.into_any()
+                    }
+                    Figure::Value(v) => view! {
+                        <td class="nombre" data-etat="valeur" data-valeur=v.to_string()>{format_value(v, measure, mean)}</td>
+                    }
+                    .into_any(),
+                };
+                view! {
+                    <tr data-code=row.code.clone()>
+                        <th scope="row">{row.name.clone()}</th>
+                        {respondents}
+                        {value}
+                        <td class="nombre" data-classe=row.class.map(|c| (c + 1).to_string())>
+                            {row.class.map_or_else(|| "–".to_owned(), |c| (c + 1).to_string())}
+                        </td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <div class="tableau-defilant tdb__defilant">
+            <table class="tableau" id="tdb-chiffres">
+                <caption>{(t.table_caption)(&what)}</caption>
+                <thead>
+                    <tr>
+                        {header(SortKey::Name, t.col_area)}
+                        {header(SortKey::Respondents, t.col_respondents)}
+                        {header(SortKey::Value, t.col_value)}
+                        <th scope="col">{t.col_class}</th>
+                    </tr>
+                </thead>
+                <tbody>{body}</tbody>
+            </table>
+        </div>
+    }
+}
+
+/// The question over the whole territory: bars with their figures (a table).
+#[component]
+fn Chart(results: Keyed<ResultsResponse>) -> impl IntoView {
+    let t = i18n::t();
+    move || {
+        let Some((_, Ok(r))) = results.get() else {
+            return ().into_any();
+        };
+        let Some(question) = r.questions.first().cloned() else {
+            return ().into_any();
+        };
+        let Some(total) = r
+            .total
+            .questions
+            .iter()
+            .find(|q| q.id == question.id)
+            .cloned()
+        else {
+            return ().into_any();
+        };
+        if is_mean(&question) {
+            let text = match total.mean {
+                Some(stat) => stat
+                    .value()
+                    .map_or_else(|| t.secret.to_owned(), |v| format::decimal(v, 2)),
+                None => t.empty.to_owned(),
+            };
+            return view! {
+                <section class="tdb__graphique" aria-labelledby="tdb-graphique-titre">
+                    <h2 id="tdb-graphique-titre">{t.chart_title}</h2>
+                    <p>{(t.chart_mean)(&text)}</p>
+                </section>
+            }
+            .into_any();
+        }
+        let bars = question
+            .options
+            .iter()
+            .map(|o| {
+                let cell = total
+                    .options
+                    .iter()
+                    .find(|c| c.value == o.value)
+                    .map(|c| c.cell);
+                let (count, share, bar) = match cell {
+                    Some(ResultCell::Value { count, share }) => {
+                        let pct = share.unwrap_or(0.0) * 100.0;
+                        (
+                            view! { <td class="nombre">{format::count(count)}</td> }.into_any(),
+                            view! { <td class="nombre">{share.map_or_else(|| "–".to_owned(), |s| format::percent(s, 1))}</td> }.into_any(),
+                            view! { <span class="barre" style=format!("width: {:.1}%", pct.clamp(0.0, 100.0))></span> }.into_any(),
+                        )
+                    }
+                    _ => (
+                        view! { <td data-etat="secret">{secret_mark()}</td> }.into_any(),
+                        view! { <td data-etat="secret">{secret_mark()}</td> }.into_any(),
+                        ().into_any(),
+                    ),
+                };
+                view! {
+                    <tr>
+                        <th scope="row">{o.label.clone()}</th>
+                        {count}
+                        {share}
+                        <td class="barre-cellule" aria-hidden="true">{bar}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <section class="tdb__graphique" aria-labelledby="tdb-graphique-titre">
+                <h2 id="tdb-graphique-titre">{t.chart_title}</h2>
+                <div class="tableau-defilant">
+                    <table class="tableau tableau--barres" id="tdb-graphique">
+                        <caption>{(t.chart_caption)(&question.label)}</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">{t.col_option}</th>
+                                <th scope="col">{t.col_count}</th>
+                                <th scope="col">{t.col_share}</th>
+                                <td></td>
+                            </tr>
+                        </thead>
+                        <tbody>{bars}</tbody>
+                    </table>
+                </div>
+            </section>
+        }
+        .into_any()
+    }
+}

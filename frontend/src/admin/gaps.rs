@@ -1,0 +1,156 @@
+//! `/admin/besoins`: needs versus offer. The ranked gaps of a campaign (communes where
+//! many respondents report a difficulty in a theme and few initiatives of that theme are
+//! near), each linking to the public map filtered by that theme and commune. Secret counts
+//! are never ranked (the API leaves them out). From the committee role up.
+
+use leptos::prelude::*;
+use solidarites_api_types::{AdminCampaignListResponse, GapListResponse};
+
+use super::session;
+use super::shell::set_title;
+use crate::api;
+use crate::format;
+use crate::i18n::{common, results as i18n};
+use crate::router;
+
+/// The public map filtered by `theme` around `commune`.
+pub fn map_link(theme: &str, commune: &str) -> String {
+    router::with_query("/carte", &[("theme", theme), ("commune", commune)])
+}
+
+#[component]
+pub fn GapsPage() -> impl IntoView {
+    let t = i18n::t();
+    set_title(t.gaps_title);
+    let campaigns = api::load(session::get::<AdminCampaignListResponse>(
+        "/api/v1/admin/campaigns?per_page=100",
+    ));
+    let chosen: RwSignal<String> = RwSignal::new(String::new());
+    let gaps: RwSignal<Option<(String, Result<GapListResponse, api::ApiError>)>> =
+        RwSignal::new(None);
+    let campaign = Memo::new(move |_| {
+        let wanted = chosen.get();
+        campaigns.with(|c| match c {
+            Some(Ok(list)) => list
+                .campaigns
+                .iter()
+                .find(|c| c.campaign.id == wanted)
+                .or(list.campaigns.first())
+                .map(|c| c.campaign.id.clone()),
+            _ => None,
+        })
+    });
+    Effect::new(move |_| {
+        if let Some(id) = campaign.get() {
+            let url = format!(
+                "/api/v1/admin/campaigns/{}/gaps?limit=100",
+                router::percent_encode(&id)
+            );
+            leptos::task::spawn_local(async move {
+                let outcome = session::get::<GapListResponse>(&url).await;
+                if campaign.get_untracked().as_deref() == Some(id.as_str()) {
+                    let _ = gaps.try_set(Some((id, outcome)));
+                }
+            });
+        }
+    });
+    let picker = move || match campaigns.get() {
+        Some(Ok(list)) if !list.campaigns.is_empty() => {
+            let current = campaign.get().unwrap_or_default();
+            let options = list
+                .campaigns
+                .iter()
+                .map(|c| {
+                    let selected = c.campaign.id == current;
+                    view! { <option value=c.campaign.id.clone() selected=selected>{c.campaign.title.clone()}</option> }
+                })
+                .collect_view();
+            view! {
+                <div class="champ">
+                    <label for="besoins-campagne">{t.field_campaign}</label>
+                    <select class="saisie" id="besoins-campagne" on:change=move |ev| chosen.set(event_target_value(&ev))>
+                        {options}
+                    </select>
+                </div>
+            }
+            .into_any()
+        }
+        Some(Ok(_)) => view! { <p>{t.no_campaign}</p> }.into_any(),
+        Some(Err(error)) => {
+            view! { <p class="statut statut--erreur" role="alert">{error.message()}</p> }.into_any()
+        }
+        None => view! {
+            <p class="statut statut--attente" role="status">{common::t().loading}</p>
+        }
+        .into_any(),
+    };
+    let list = move || match gaps.get() {
+        None => ().into_any(),
+        Some((_, Err(error))) => {
+            view! { <p class="statut statut--erreur" role="alert">{error.message()}</p> }.into_any()
+        }
+        Some((_, Ok(list))) if list.gaps.is_empty() => {
+            view! { <p>{t.gaps_empty}</p> }.into_any()
+        }
+        Some((_, Ok(list))) => {
+            let rows = list
+                .gaps
+                .iter()
+                .enumerate()
+                .map(|(i, g)| {
+                    let link = map_link(&g.theme, &g.commune);
+                    let link_text = (t.gaps_link)(&g.theme_label, &g.commune_name);
+                    view! {
+                        <tr data-code=g.commune.clone() data-theme=g.theme.clone()>
+                            <td class="nombre">{i + 1}</td>
+                            <th scope="row">{g.commune_name.clone()}</th>
+                            <td>{g.theme_label.clone()}</td>
+                            <td class="nombre">{format::percent(g.need_share, 1)}</td>
+                            <td class="nombre">{format::count(g.respondents)}</td>
+                            <td class="nombre">{format::count(u64::from(g.offer))}</td>
+                            <td><a href=link>{link_text}</a></td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            view! {
+                <p>{(t.gaps_distance)(&format::decimal(list.distance_km, 1))}</p>
+                <div class="tableau-defilant">
+                    <table class="tableau" id="besoins-ecarts">
+                        <caption>{t.gaps_caption}</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">{t.gaps_rank}</th>
+                                <th scope="col">{t.col_area}</th>
+                                <th scope="col">{t.gaps_theme}</th>
+                                <th scope="col">{t.gaps_need}</th>
+                                <th scope="col">{t.col_respondents}</th>
+                                <th scope="col">{t.gaps_offer}</th>
+                                <th scope="col">{t.gaps_map}</th>
+                            </tr>
+                        </thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <h1>{t.gaps_title}</h1>
+        <p>{t.gaps_intro}</p>
+        {picker}
+        {list}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_gap_links_to_the_public_map_of_its_theme_and_commune() {
+        assert_eq!(
+            super::map_link("aide-alimentaire", "40192"),
+            "/carte?theme=aide-alimentaire&commune=40192"
+        );
+    }
+}

@@ -1,0 +1,375 @@
+// The results dashboard (/admin/resultats) and the exports page (/admin/exports): an
+// analyst reads the figures of a campaign on the map and in the table, exactly as the API
+// gives them, with secret cells hatched and never a number; a committee member takes the
+// aggregate exports but sees no raw ones; every export downloads and parses.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { inflateRawSync } from 'node:zlib';
+
+import {
+  ACCOUNTS,
+  BASE_URL,
+  Staff,
+  assertNoProblems,
+  checkA11y,
+  launchBrowser,
+  newPage,
+} from './helpers.mjs';
+
+let browser;
+let admin;
+let campaign;
+let communes;
+const RUN = `t${Date.now().toString(36)}`;
+const ANALYST = { email: `analyste-${RUN}@example.org`, password: 'analyste-des-tests-2026' };
+
+/** One anonymous answer to the default (Landes) questionnaire, from its own address. */
+async function answer(n, commune, difficulties, age) {
+  const response = await fetch(`${BASE_URL}/api/v1/campaigns/${campaign.id}/responses`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': `10.91.${Math.floor(n / 200)}.${(n % 200) + 1}` },
+    body: JSON.stringify({
+      answers: {
+        difficultes: difficulties,
+        ...(difficulties ? { domaines: { values: ['aide-alimentaire'], other: null } } : {}),
+        tranche_age: age,
+        menage: 'seul',
+        commune,
+      },
+      commune: { code: commune },
+    }),
+  });
+  assert.equal(response.status, 201, await response.text());
+}
+
+before(async () => {
+  browser = await launchBrowser();
+  admin = await Staff.login();
+  const created = await admin.post('/api/v1/admin/users', {
+    email: ANALYST.email,
+    display_name: 'Camille Analyste',
+    role: 'analyst',
+    password: ANALYST.password,
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  campaign = await admin.openDefaultCampaign(`Tableau de bord ${RUN}`);
+  const list = await admin.get('/api/v1/communes?per_page=100');
+  communes = (list.body.communes ?? list.body.items ?? list.body).map((c) => c.code);
+  // Commune 0: 14 answers (visible), commune 1: 3 (secret), commune 2: 7 (secret too, or
+  // commune 1 = total − the others), commune 3: 9 (visible).
+  let n = 0;
+  const plan = [
+    [communes[0], 14],
+    [communes[1], 3],
+    [communes[2], 7],
+    [communes[3], 9],
+  ];
+  for (const [commune, count] of plan) {
+    for (let i = 0; i < count; i += 1) {
+      await answer(n, commune, i % 3 !== 0, i % 2 === 0 ? '75_et_plus' : '25_39');
+      n += 1;
+    }
+  }
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function signedIn(account, path) {
+  const page = await newPage(browser);
+  await page.goto(path);
+  await page.locator('main h1', { hasText: 'Connexion du personnel' }).waitFor();
+  await page.getByLabel('Adresse électronique').fill(account.email);
+  await page.getByLabel('Mot de passe').fill(account.password);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  return page;
+}
+
+/** The API's figures of one view: code → {figure, secret}. */
+async function apiView(staff, query, option) {
+  const res = await staff.get(`/api/v1/admin/campaigns/${campaign.id}/results?${query}`);
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  const groups = res.body.groups.length ? res.body.groups : [res.body.total];
+  return {
+    body: res.body,
+    groups: groups.map((g) => {
+      const cell = g.questions[0].options.find((o) => o.value === option)?.cell;
+      const secret = g.secret || cell === 'secret';
+      const empty = !secret && (g.respondents.count === 0 || cell === undefined);
+      return { code: g.code, name: g.name, secret, empty, count: secret || empty ? null : cell.count };
+    }),
+  };
+}
+
+/** Waits until the table shows `n` rows for the URL's view and the page is no longer busy. */
+async function settled(page, n) {
+  await page.waitForFunction(
+    (n) =>
+      !document.querySelector('.tdb[aria-busy="true"]') &&
+      document.querySelectorAll('#tdb-chiffres tbody tr').length === n,
+    n,
+  );
+}
+
+/** Every figure of the page equals the API's; map areas carry the legend's classes. */
+async function assertSameFigures(page, api) {
+  const rows = await page.locator('#tdb-chiffres tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => {
+      const value = tr.querySelectorAll('td')[1];
+      return {
+        code: tr.dataset.code,
+        text: tr.textContent,
+        state: value.dataset.etat,
+        value: value.dataset.valeur === undefined ? null : Number(value.dataset.valeur),
+      };
+    }),
+  );
+  assert.equal(rows.length, api.groups.length, 'one row per commune or zone');
+  const areas = await page.locator('svg.tdb__svg g.tdb__zone').evaluateAll((gs) =>
+    gs.map((g) => ({
+      code: g.dataset.code,
+      state: g.dataset.etat,
+      classe: g.dataset.classe ? Number(g.dataset.classe) : null,
+      fill: g.getAttribute('fill'),
+      label: g.getAttribute('aria-label'),
+    })),
+  );
+  assert.equal(areas.length, api.groups.length, 'one map area per commune or zone');
+  const legend = await page.locator('.tdb__legende li[data-classe]').evaluateAll((lis) =>
+    lis.map((li) => ({
+      classe: Number(li.dataset.classe),
+      min: Number(li.dataset.min),
+      max: Number(li.dataset.max),
+      fill: li.querySelector('rect').getAttribute('fill'),
+    })),
+  );
+  for (const group of api.groups) {
+    const row = rows.find((r) => r.code === group.code);
+    const area = areas.find((a) => a.code === group.code);
+    assert.ok(row && area, `${group.code} on the page`);
+    if (group.secret) {
+      assert.equal(row.state, 'secret', `${group.code} marked secret in the table`);
+      assert.equal(area.state, 'secret', `${group.code} hatched on the map`);
+      assert.equal(area.fill, 'url(#motif-secret)');
+      assert.doesNotMatch(row.text.replace(group.name, ''), /\d/, `no number in the row of ${group.code}`);
+      assert.doesNotMatch(area.label.replace(group.name, ''), /\d/, `no number in the name of ${group.code}`);
+    } else if (group.empty) {
+      assert.equal(row.state, 'vide');
+      assert.equal(area.state, 'vide');
+    } else {
+      assert.equal(row.value, group.count, `${group.code}: the API's figure`);
+      assert.equal(area.state, 'valeur');
+      const classes = legend.filter((c, i) => (i === 0 ? group.count >= c.min : group.count > c.min) && group.count <= c.max);
+      assert.equal(classes.length, 1, `${group.code}: one legend class holds ${group.count}`);
+      assert.equal(area.classe, classes[0].classe, `${group.code}: the legend's class`);
+      assert.equal(area.fill, classes[0].fill, `${group.code}: the legend's colour`);
+    }
+  }
+  if (api.groups.some((g) => g.secret)) {
+    const k = api.body.k;
+    await page.locator('.tdb__legende li[data-etat="secret"]', { hasText: `secret statistique : moins de ${k} réponses` }).waitFor();
+  }
+}
+
+test('an analyst reads the dashboard: figures equal the API, classes from the legend, secret cells hatched without a number', async () => {
+  const analyst = await Staff.login(ANALYST);
+  const page = await signedIn(ANALYST, `/admin/resultats?campagne=${campaign.id}`);
+  await page.locator('main h1', { hasText: 'Tableau de bord des résultats' }).waitFor();
+  const schema = await analyst.get(`/api/v1/admin/campaigns/${campaign.id}/results?level=territory`);
+  const first = schema.body.questions[0];
+  await page.waitForURL((url) => url.searchParams.get('question') === first.id);
+  assert.equal(await page.locator('#tdb-question').inputValue(), first.id);
+  assert.equal(await page.locator('#tdb-niveau').inputValue(), 'commune');
+
+  // Commune level, the first question and its first answer.
+  let api = await apiView(analyst, `level=commune&question=${first.id}`, first.options[0].value);
+  await settled(page, api.groups.length);
+  await assertSameFigures(page, api);
+  assert.ok(api.groups.some((g) => g.secret), 'the seeded answers make secret communes');
+  assert.ok(api.groups.some((g) => g.count > 0), 'and visible ones');
+  await checkA11y(page, 'the dashboard at commune level');
+
+  // A click on a secret commune: its figures, never a number.
+  const secret = api.groups.find((g) => g.secret);
+  await page.locator(`g.tdb__zone[data-code="${secret.code}"]`).click();
+  await page.locator('.tdb__details dd', { hasText: secret.name }).waitFor();
+  assert.doesNotMatch((await page.locator('.tdb__details dl').textContent()).replace(secret.name, ''), /\d/);
+  // Enter on a visible one, reached by keyboard.
+  const visible = api.groups.find((g) => g.count > 0);
+  await page.locator(`g.tdb__zone[data-code="${visible.code}"]`).focus();
+  await page.keyboard.press('Enter');
+  await page.locator('.tdb__details dd', { hasText: visible.name }).waitFor();
+  assert.match(await page.locator('.tdb__details dl').textContent(), new RegExp(`${visible.count}`));
+
+  // Another question: « Votre tranche d'âge », as share of respondents, Jenks classes.
+  const age = schema.body.questions.find((q) => q.id === 'tranche_age');
+  await page.locator('#tdb-question').selectOption(age.id);
+  await page.waitForURL((url) => url.searchParams.get('question') === age.id);
+  await page.locator('#tdb-option').selectOption('75_et_plus');
+  await page.locator('#tdb-methode').selectOption('jenks');
+  await page.waitForURL((url) => url.searchParams.get('option') === '75_et_plus' && url.searchParams.get('methode') === 'jenks');
+  api = await apiView(analyst, `level=commune&question=${age.id}`, '75_et_plus');
+  await settled(page, api.groups.length);
+  await assertSameFigures(page, api);
+
+  // Territory level: one area, one row, the total.
+  await page.locator('#tdb-niveau').selectOption('territory');
+  await page.waitForURL((url) => url.searchParams.get('niveau') === 'territory');
+  api = await apiView(analyst, `level=territory&question=${age.id}`, '75_et_plus');
+  await settled(page, 1);
+  await assertSameFigures(page, api);
+  // The chart of the question over the territory, with its data table.
+  await page.locator('#tdb-graphique tbody tr').first().waitFor();
+  assert.equal(await page.locator('#tdb-graphique tbody tr').count(), age.options.length);
+  await checkA11y(page, 'the dashboard at territory level');
+
+  // A filter: perturbed values, said so.
+  await page.locator('#tdb-niveau').selectOption('commune');
+  await page.locator('#tdb-aide').selectOption('no');
+  await page.waitForURL((url) => url.searchParams.get('aide') === 'no' && !url.searchParams.has('niveau'));
+  await page.locator('[data-perturbe="true"]', { hasText: 'Valeurs perturbées' }).waitFor();
+  api = await apiView(analyst, `level=commune&question=${age.id}&filter=aide:no`, '75_et_plus');
+  assert.equal(api.body.perturbed, true);
+  await settled(page, api.groups.length);
+  await assertSameFigures(page, api);
+
+  // The whole view is in the URL: a colleague opening it sees the same.
+  const shared = page.url();
+  const colleague = await newPage(browser);
+  await colleague.context().addCookies(await page.context().cookies());
+  await colleague.goto(shared);
+  await settled(colleague, api.groups.length);
+  assert.equal(await colleague.locator('#tdb-question').inputValue(), age.id);
+  assert.equal(await colleague.locator('#tdb-aide').inputValue(), 'no');
+  await assertSameFigures(colleague, api);
+  await colleague.context().close();
+
+  // The view as CSV: BOM, `;`, one line per commune, `secret` and never a number there.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Télécharger cette vue (CSV)' }).click(),
+  ]);
+  const csv = readFileSync(await download.path(), 'utf8');
+  assert.ok(csv.startsWith('\uFEFFcode;nom;'), 'BOM and `;`');
+  const lines = csv.trim().split('\r\n');
+  assert.equal(lines.length, api.groups.length + 1);
+  for (const group of api.groups.filter((g) => g.secret)) {
+    const line = lines.find((l) => l.startsWith(`${group.code};`));
+    assert.match(line, /;secret;/);
+  }
+  assertNoProblems(page);
+  await page.context().close();
+});
+
+/** Entries of a ZIP archive (XLSX): name → inflated bytes, from the central directory. */
+function unzip(buffer) {
+  const eocd = buffer.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  assert.ok(eocd >= 0, 'a ZIP archive');
+  const entries = buffer.readUInt16LE(eocd + 10);
+  let at = buffer.readUInt32LE(eocd + 16);
+  const files = new Map();
+  for (let i = 0; i < entries; i += 1) {
+    assert.equal(buffer.readUInt32LE(at), 0x02014b50);
+    const method = buffer.readUInt16LE(at + 10);
+    const size = buffer.readUInt32LE(at + 20);
+    const nameLength = buffer.readUInt16LE(at + 28);
+    const extra = buffer.readUInt16LE(at + 30);
+    const comment = buffer.readUInt16LE(at + 32);
+    const local = buffer.readUInt32LE(at + 42);
+    const name = buffer.toString('utf8', at + 46, at + 46 + nameLength);
+    const start = local + 30 + buffer.readUInt16LE(local + 26) + buffer.readUInt16LE(local + 28);
+    const data = buffer.subarray(start, start + size);
+    files.set(name, method === 8 ? inflateRawSync(data) : data);
+    at += 46 + nameLength + extra + comment;
+  }
+  return files;
+}
+
+/** Downloads the export link named `file` and checks that it parses. */
+async function downloadAndParse(page, file) {
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator(`a[data-export="${file}"]`).click(),
+  ]);
+  const bytes = readFileSync(await download.path());
+  if (file.endsWith('.csv')) {
+    const text = bytes.toString('utf8');
+    assert.ok(text.startsWith('\uFEFF'), `${file}: BOM`);
+    assert.ok(text.split(/\r?\n/)[0].includes(';'), `${file}: \`;\``);
+  } else if (file.endsWith('.xlsx')) {
+    const files = unzip(bytes);
+    assert.ok(files.has('xl/workbook.xml'), `${file}: a workbook`);
+    assert.match(files.get('xl/workbook.xml').toString('utf8'), /<sheet /);
+  } else {
+    const json = JSON.parse(bytes.toString('utf8'));
+    if (file.endsWith('.geojson')) {
+      assert.equal(json.type, 'FeatureCollection', file);
+    }
+  }
+}
+
+test('a committee member sees the dashboard and the aggregate exports but no raw ones; each export downloads and parses', async () => {
+  const page = await signedIn(ACCOUNTS.committee, '/admin/exports');
+  await page.locator('main h1', { hasText: 'Exports' }).waitFor();
+  await page.locator('a[data-export="resultats.csv"]').waitFor();
+  const links = await page.locator('main a[data-export]').evaluateAll((as) => as.map((a) => a.dataset.export));
+  assert.deepEqual(links, ['resultats.csv', 'resultats.xlsx', 'resultats.geojson']);
+  assert.equal(await page.locator('a[href*="answers"]').count(), 0, 'no raw answers for the committee');
+  await checkA11y(page, 'the exports page of a committee member');
+  await page.locator('#exports-campagne').selectOption(campaign.id);
+  for (const file of links) {
+    await downloadAndParse(page, file);
+  }
+  // The dashboard is open to the committee too.
+  await page.getByRole('link', { name: 'Résultats' }).click();
+  await page.locator('main h1', { hasText: 'Tableau de bord des résultats' }).waitFor();
+  await page.locator('#tdb-chiffres tbody tr').first().waitFor();
+  assertNoProblems(page);
+  await page.context().close();
+
+  // An administrator takes every export, raw answers included.
+  const adminPage = await signedIn(ACCOUNTS.admin, '/admin/exports');
+  await adminPage.locator('a[data-export="reponses.csv"]').waitFor();
+  await adminPage.locator('#exports-campagne').selectOption(campaign.id);
+  const all = await adminPage.locator('main a[data-export]').evaluateAll((as) => as.map((a) => a.dataset.export));
+  assert.ok(all.includes('reponses.xlsx') && all.includes('initiatives.geojson'), all.join(', '));
+  for (const file of all) {
+    await downloadAndParse(adminPage, file);
+  }
+  await checkA11y(adminPage, 'the exports page of an administrator');
+  assertNoProblems(adminPage);
+  await adminPage.context().close();
+});
+
+test('needs versus offer: the ranked gaps of the API, each linking to the public map of its theme and commune', async () => {
+  const analyst = await Staff.login(ANALYST);
+  const api = await analyst.get(`/api/v1/admin/campaigns/${campaign.id}/gaps?limit=100`);
+  assert.equal(api.status, 200, JSON.stringify(api.body));
+  assert.ok(api.body.gaps.length > 0, 'the seeded answers make at least one gap');
+  const page = await signedIn(ANALYST, '/admin/besoins');
+  await page.locator('main h1', { hasText: 'Besoins et offre' }).waitFor();
+  await page.locator('#besoins-campagne').selectOption(campaign.id);
+  await page.waitForFunction(
+    (n) => document.querySelectorAll('#besoins-ecarts tbody tr').length === n,
+    api.body.gaps.length,
+  );
+  const rows = await page.locator('#besoins-ecarts tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => ({ code: tr.dataset.code, theme: tr.dataset.theme, href: tr.querySelector('a').getAttribute('href') })),
+  );
+  rows.forEach((row, i) => {
+    const gap = api.body.gaps[i];
+    assert.equal(row.code, gap.commune, `rank ${i + 1}`);
+    assert.equal(row.theme, gap.theme, `rank ${i + 1}`);
+    assert.equal(row.href, `/carte?theme=${encodeURIComponent(gap.theme)}&commune=${gap.commune}`);
+  });
+  // No secret commune is ranked.
+  const results = await analyst.get(`/api/v1/admin/campaigns/${campaign.id}/results?level=commune&question=domaines`);
+  const secret = results.body.groups.filter((g) => g.secret).map((g) => g.code);
+  assert.ok(rows.every((r) => !secret.includes(r.code)));
+  await checkA11y(page, 'the needs versus offer page');
+  assertNoProblems(page);
+  await page.context().close();
+});
