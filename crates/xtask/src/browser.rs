@@ -220,6 +220,13 @@ fn run_tests(root: &Path, binary: &Path, chromium: &Path, files: &[PathBuf]) -> 
         .args(["--test", "--test-concurrency=1", "--test-reporter=spec"])
         .args(&files)
         .env("SOLIDARITES_URL", &server.url)
+        // For a second instance on the same database (settings in force everywhere).
+        .env("SOLIDARITES_TEST_BINARY", binary)
+        .env("SOLIDARITES_TEST_DATABASE_URL", &server.database_url)
+        .env(
+            "SOLIDARITES_TEST_FRONTEND_DIR",
+            root.join("frontend").join("dist"),
+        )
         .env("CHROMIUM_PATH", chromium);
     let status = account_env(&mut node)
         .status()
@@ -260,6 +267,8 @@ pub enum Seed {
 #[derive(Debug)]
 pub struct TestServer {
     pub url: String,
+    /// The server's database, for tests that start a second instance on it.
+    pub database_url: String,
     child: Child,
     dir: PathBuf,
     log: PathBuf,
@@ -336,6 +345,7 @@ impl TestServer {
             .with_context(|| format!("cannot start {}", binary.display()))?;
         let server = TestServer {
             url: format!("http://127.0.0.1:{port}"),
+            database_url,
             child,
             dir,
             log,

@@ -19,12 +19,14 @@ pub mod campaigns;
 pub mod choropleth;
 pub mod dashboard;
 pub mod drafts;
+pub mod editor;
 pub mod exports;
 pub mod gaps;
 pub mod home;
 pub mod login;
 pub mod moderation;
 pub mod proposals;
+pub mod questionnaires;
 pub mod session;
 pub mod settings;
 pub mod shell;
@@ -94,6 +96,11 @@ pub const NAV: &[NavEntry] = &[
         min_role: Role::Analyst,
     },
     NavEntry {
+        label: || crate::i18n::editor::t().list_title,
+        path: "/admin/questionnaires",
+        min_role: Role::Analyst,
+    },
+    NavEntry {
         label: || i18n::t().nav_assisted,
         path: "/admin/saisie",
         min_role: Role::Moderator,
@@ -144,8 +151,12 @@ pub enum Page {
     Home,
     /// `/admin/moderation`
     Moderation,
-    /// `/admin/campagnes` (also `/admin/questionnaires`)
+    /// `/admin/campagnes`
     Campaigns,
+    /// `/admin/questionnaires`
+    Questionnaires,
+    /// `/admin/questionnaires/{id}`
+    Questionnaire(String),
     /// `/admin/campagnes/{id}`
     Campaign(String),
     /// `/admin/saisie`
@@ -184,6 +195,9 @@ impl Page {
         if let Some(id) = path.strip_prefix("campagnes/") {
             return Page::Campaign(crate::router::percent_decode(id));
         }
+        if let Some(id) = path.strip_prefix("questionnaires/") {
+            return Page::Questionnaire(crate::router::percent_decode(id));
+        }
         if let Some(id) = path.strip_prefix("propositions/") {
             return Page::Proposal(crate::router::percent_decode(id));
         }
@@ -191,7 +205,8 @@ impl Page {
             "" => Page::Home,
             "connexion" => Page::Login,
             "moderation" => Page::Moderation,
-            "campagnes" | "questionnaires" => Page::Campaigns,
+            "campagnes" => Page::Campaigns,
+            "questionnaires" => Page::Questionnaires,
             "saisie" => Page::Assisted,
             "propositions" => Page::Proposals,
             "benevoles" => Page::Volunteers,
@@ -213,6 +228,8 @@ impl Page {
             Page::Moderation => view! { <moderation::ModerationPage/> }.into_any(),
             Page::Campaigns => view! { <campaigns::CampaignsPage/> }.into_any(),
             Page::Campaign(id) => view! { <campaigns::CampaignPage id=id/> }.into_any(),
+            Page::Questionnaires => view! { <questionnaires::QuestionnairesPage/> }.into_any(),
+            Page::Questionnaire(id) => view! { <editor::EditorPage id=id/> }.into_any(),
             Page::Assisted => view! { <assisted::AssistedPage/> }.into_any(),
             Page::Proposals => view! { <proposals::ProposalsPage/> }.into_any(),
             Page::Proposal(id) => view! { <proposals::ProposalPage id=id/> }.into_any(),
@@ -280,5 +297,12 @@ mod tests {
         assert!(matches!(Page::parse("saisie"), Page::Assisted));
         assert!(matches!(Page::parse("campagnes/abc%20d"), Page::Campaign(id) if id == "abc d"));
         assert!(matches!(Page::parse("benevoles"), Page::Volunteers));
+        assert!(matches!(
+            Page::parse("questionnaires"),
+            Page::Questionnaires
+        ));
+        assert!(
+            matches!(Page::parse("questionnaires/q%201"), Page::Questionnaire(id) if id == "q 1")
+        );
     }
 }

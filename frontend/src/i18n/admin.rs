@@ -123,7 +123,7 @@ pub const FR: Strings = Strings {
     nav_label: "Menu de la console",
     nav_home: "Accueil",
     nav_moderation: "Modération",
-    nav_questionnaires: "Questionnaires et campagnes",
+    nav_questionnaires: "Campagnes",
     nav_assisted: "Saisie assistée",
     nav_proposals: "Propositions",
     nav_volunteers: "Bénévoles",

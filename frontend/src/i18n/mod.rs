@@ -14,6 +14,7 @@ pub mod administration;
 pub mod carte;
 pub mod common;
 pub mod console;
+pub mod editor;
 pub mod home;
 pub mod proposals;
 pub mod questionnaire;
