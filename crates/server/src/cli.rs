@@ -580,4 +580,3 @@ fn read_input(file: &Path) -> anyhow::Result<Vec<u8>> {
     }
     Ok(input)
 }
-
