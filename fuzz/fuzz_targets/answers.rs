@@ -30,8 +30,7 @@ fn landes() -> &'static QuestionnaireDefinition {
 fuzz_target!(|data: &[u8]| {
     let (definition, answers) = match data.iter().position(|&b| b == 0) {
         Some(split) => {
-            let Ok(definition) =
-                serde_json::from_slice::<QuestionnaireDefinition>(&data[..split])
+            let Ok(definition) = serde_json::from_slice::<QuestionnaireDefinition>(&data[..split])
             else {
                 return;
             };

@@ -11,9 +11,8 @@ use solidarites_domain::{parse_communes_geojson, points_csv::assign_points, Comm
 fn territory() -> &'static CommuneIndex {
     static INDEX: OnceLock<CommuneIndex> = OnceLock::new();
     INDEX.get_or_init(|| {
-        let communes =
-            parse_communes_geojson(include_str!("../../fixtures/demo-communes.geojson"))
-                .expect("the demo territory parses");
+        let communes = parse_communes_geojson(include_str!("../../fixtures/demo-communes.geojson"))
+            .expect("the demo territory parses");
         CommuneIndex::new(communes)
     })
 }
@@ -24,7 +23,11 @@ fuzz_target!(|data: &[u8]| {
     let assigned = assign_points(index, data, false, &mut records);
     let mut counts = Vec::new();
     let counted = assign_points(index, data, true, &mut counts);
-    assert_eq!(assigned.is_ok(), counted.is_ok(), "both modes accept the same files");
+    assert_eq!(
+        assigned.is_ok(),
+        counted.is_ok(),
+        "both modes accept the same files"
+    );
     if counted.is_err() {
         return;
     }
@@ -41,7 +44,10 @@ fuzz_target!(|data: &[u8]| {
         .lines()
         .skip(1)
         .filter(|line| !line.starts_with("none,"))
-        .map(|line| line.rsplit_once(',').map_or(0, |(_, n)| n.parse::<u64>().unwrap_or(0)))
+        .map(|line| {
+            line.rsplit_once(',')
+                .map_or(0, |(_, n)| n.parse::<u64>().unwrap_or(0))
+        })
         .sum();
     // Each point line of the first mode ends with the code of its commune (or nothing).
     let located = records

@@ -13,7 +13,11 @@ fuzz_target!(|data: &[u8]| {
     };
     if let Ok(assignments) = parse_csv(text) {
         let communes: BTreeSet<_> = assignments.iter().map(|a| a.commune.clone()).collect();
-        assert_eq!(communes.len(), assignments.len(), "a commune given twice was accepted");
+        assert_eq!(
+            communes.len(),
+            assignments.len(),
+            "a commune given twice was accepted"
+        );
     }
     let _ = parse_zones_geojson(text);
 });

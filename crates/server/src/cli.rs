@@ -650,4 +650,3 @@ fn read_input(file: &Path) -> anyhow::Result<Vec<u8>> {
     }
     Ok(input)
 }
-

@@ -55,7 +55,10 @@ pub fn run(args: &[String]) -> Result<()> {
         match arg.as_str() {
             "--no-build" => build = false,
             "--max-examples" => {
-                max_examples = args.next().context("--max-examples needs a number")?.clone();
+                max_examples = args
+                    .next()
+                    .context("--max-examples needs a number")?
+                    .clone();
             }
             other => bail!("unexpected argument `{other}` (see `cargo xtask help schemathesis`)"),
         }
@@ -158,7 +161,10 @@ fn install(root: &Path) -> Result<PathBuf> {
         .ok()
         .is_some_and(|o| String::from_utf8_lossy(&o.stdout).contains(VERSION));
     if !installed {
-        util::step(&format!("installing schemathesis {VERSION} (PyPI) into {}", venv.display()));
+        util::step(&format!(
+            "installing schemathesis {VERSION} (PyPI) into {}",
+            venv.display()
+        ));
         let python = if Command::new("python3").arg("--version").output().is_ok() {
             "python3"
         } else {
@@ -214,7 +220,10 @@ fn read_summary(path: &Path) -> Result<Counts> {
         .with_context(|| format!("schemathesis wrote no summary at {}", path.display()))?;
     let summary: Value = serde_json::from_str(&text)?;
     let class = |name: &str| summary["status"][name].as_u64().unwrap_or(0);
-    let requests = ["1xx", "2xx", "3xx", "4xx", "5xx"].iter().map(|c| class(c)).sum();
+    let requests = ["1xx", "2xx", "3xx", "4xx", "5xx"]
+        .iter()
+        .map(|c| class(c))
+        .sum();
     let phases = summary["phases"]
         .as_object()
         .map(|phases| {
@@ -231,7 +240,9 @@ fn read_summary(path: &Path) -> Result<Counts> {
         })
         .unwrap_or_default();
     Ok(Counts {
-        operations: summary["operations"].as_object().map_or(0, serde_json::Map::len),
+        operations: summary["operations"]
+            .as_object()
+            .map_or(0, serde_json::Map::len),
         requests,
         successes: class("2xx"),
         server_errors: class("5xx"),

@@ -298,11 +298,12 @@ pub fn protect(table: &ResultsTable, k: u32) -> SecretTable {
 /// Shares are withheld when their denominator is secret, and means, medians
 /// and rates when the count they rest on is.
 ///
-/// Known limit: a value could in principle still be isolated by combining
-/// the rows of a group with the columns of several levels at once (several
-/// options and several levels together); the rules above close every
-/// single-relation and every single-column derivation, which is what the
-/// property tests check.
+/// Known limit (issue 13, point 3): a value can still be isolated by
+/// combining the rows of groups with columns (several options and several
+/// groups together): a hidden cell that links two cycles of hidden cells
+/// without lying on one is determined. `docs/privacy.md` gives the smallest
+/// such layout; the rules above close every single-relation and every
+/// single-column derivation, which is what the property tests check.
 ///
 /// Tables whose territory totals differ (not from the same dataset and
 /// filter) are protected each on its own.

@@ -3,9 +3,8 @@ use solidarites_domain::InseeCode;
 use utoipa::{
     openapi::{
         path::{Operation, ParameterIn},
-        Required,
         schema::{Object, Schema},
-        ContentBuilder, Ref, RefOr, ResponseBuilder,
+        ContentBuilder, Ref, RefOr, Required, ResponseBuilder,
     },
     Modify, OpenApi,
 };
@@ -149,58 +148,169 @@ const PROPERTY_LIMITS: &[(&str, &str, Limit)] = &[
     (
         "InitiativeContentRequest",
         "title",
-        Limit::Length { min: s::TITLE_MIN, max: s::TITLE_MAX },
+        Limit::Length {
+            min: s::TITLE_MIN,
+            max: s::TITLE_MAX,
+        },
     ),
     (
         "InitiativeContentRequest",
         "description",
-        Limit::Length { min: 1, max: s::DESCRIPTION_MAX },
+        Limit::Length {
+            min: 1,
+            max: s::DESCRIPTION_MAX,
+        },
     ),
-    ("InitiativeContentRequest", "address", Limit::Length { min: 0, max: s::SHORT_TEXT_MAX }),
-    ("InitiativeContentRequest", "schedule", Limit::Length { min: 0, max: s::SHORT_TEXT_MAX }),
-    ("InitiativeContentRequest", "audience", Limit::Length { min: 0, max: s::SHORT_TEXT_MAX }),
-    ("LocationRequest", "lon", Limit::Range { min: -180.0, max: 180.0 }),
-    ("LocationRequest", "lat", Limit::Range { min: -90.0, max: 90.0 }),
-    ("LocationRequest", "commune_code", Limit::Pattern(InseeCode::PATTERN)),
+    (
+        "InitiativeContentRequest",
+        "address",
+        Limit::Length {
+            min: 0,
+            max: s::SHORT_TEXT_MAX,
+        },
+    ),
+    (
+        "InitiativeContentRequest",
+        "schedule",
+        Limit::Length {
+            min: 0,
+            max: s::SHORT_TEXT_MAX,
+        },
+    ),
+    (
+        "InitiativeContentRequest",
+        "audience",
+        Limit::Length {
+            min: 0,
+            max: s::SHORT_TEXT_MAX,
+        },
+    ),
+    (
+        "LocationRequest",
+        "lon",
+        Limit::Range {
+            min: -180.0,
+            max: 180.0,
+        },
+    ),
+    (
+        "LocationRequest",
+        "lat",
+        Limit::Range {
+            min: -90.0,
+            max: 90.0,
+        },
+    ),
+    (
+        "LocationRequest",
+        "commune_code",
+        Limit::Pattern(InseeCode::PATTERN),
+    ),
     (
         "NewActorRequest",
         "name",
-        Limit::Length { min: s::ACTOR_NAME_MIN, max: s::ACTOR_NAME_MAX },
+        Limit::Length {
+            min: s::ACTOR_NAME_MIN,
+            max: s::ACTOR_NAME_MAX,
+        },
     ),
     (
         "NewActorRequest",
         "description",
-        Limit::Length { min: 0, max: s::ACTOR_DESCRIPTION_MAX },
+        Limit::Length {
+            min: 0,
+            max: s::ACTOR_DESCRIPTION_MAX,
+        },
     ),
-    ("NewActorRequest", "commune_code", Limit::Pattern(InseeCode::PATTERN)),
+    (
+        "NewActorRequest",
+        "commune_code",
+        Limit::Pattern(InseeCode::PATTERN),
+    ),
     (
         "CreateProposalRequest",
         "title",
-        Limit::Length { min: s::TITLE_MIN, max: s::TITLE_MAX },
+        Limit::Length {
+            min: s::TITLE_MIN,
+            max: s::TITLE_MAX,
+        },
     ),
     (
         "CreateProposalRequest",
         "description",
-        Limit::Length { min: 1, max: s::DESCRIPTION_MAX },
+        Limit::Length {
+            min: 1,
+            max: s::DESCRIPTION_MAX,
+        },
     ),
     (
         "CreateProposalRequest",
         "pseudonym",
-        Limit::Length { min: s::PSEUDONYM_MIN, max: s::PSEUDONYM_MAX },
+        Limit::Length {
+            min: s::PSEUDONYM_MIN,
+            max: s::PSEUDONYM_MAX,
+        },
     ),
-    ("CreateProposalRequest", "commune_code", Limit::Pattern(InseeCode::PATTERN)),
-    ("CreateVolunteerRequest", "name", Limit::Length { min: 0, max: q::MAX_NAME }),
-    ("CreateVolunteerRequest", "commune", Limit::Pattern(InseeCode::PATTERN)),
+    (
+        "CreateProposalRequest",
+        "commune_code",
+        Limit::Pattern(InseeCode::PATTERN),
+    ),
+    (
+        "CreateVolunteerRequest",
+        "name",
+        Limit::Length {
+            min: 0,
+            max: q::MAX_NAME,
+        },
+    ),
+    (
+        "CreateVolunteerRequest",
+        "commune",
+        Limit::Pattern(InseeCode::PATTERN),
+    ),
 ];
 
 /// Query and path parameters and their limits, by name (every operation alike).
 const PARAMETER_LIMITS: &[(&str, ParameterIn, Limit)] = &[
-    ("page", ParameterIn::Query, Limit::Range { min: 1.0, max: MAX_PAGE as f64 }),
+    (
+        "page",
+        ParameterIn::Query,
+        Limit::Range {
+            min: 1.0,
+            max: MAX_PAGE as f64,
+        },
+    ),
     // The highest `per_page` differs by list; every list refuses 0.
-    ("per_page", ParameterIn::Query, Limit::Range { min: 1.0, max: f64::MAX }),
-    ("commune", ParameterIn::Query, Limit::Pattern(InseeCode::PATTERN)),
-    ("lon", ParameterIn::Query, Limit::Range { min: -180.0, max: 180.0 }),
-    ("lat", ParameterIn::Query, Limit::Range { min: -90.0, max: 90.0 }),
+    (
+        "per_page",
+        ParameterIn::Query,
+        Limit::Range {
+            min: 1.0,
+            max: f64::MAX,
+        },
+    ),
+    (
+        "commune",
+        ParameterIn::Query,
+        Limit::Pattern(InseeCode::PATTERN),
+    ),
+    (
+        "lon",
+        ParameterIn::Query,
+        Limit::Range {
+            min: -180.0,
+            max: 180.0,
+        },
+    ),
+    (
+        "lat",
+        ParameterIn::Query,
+        Limit::Range {
+            min: -90.0,
+            max: 90.0,
+        },
+    ),
     (
         "X-Device-Token",
         ParameterIn::Header,
@@ -254,9 +364,10 @@ impl Modify for Limits {
                     document(operation, "400", INVALID_BODY);
                     document(operation, "415", UNSUPPORTED_MEDIA_TYPE);
                 }
-                let reads_header = operation.parameters.iter().flatten().any(|p| {
-                    p.parameter_in == ParameterIn::Header && p.required == Required::True
-                });
+                let reads_header =
+                    operation.parameters.iter().flatten().any(|p| {
+                        p.parameter_in == ParameterIn::Header && p.required == Required::True
+                    });
                 if reads_header {
                     document(operation, "400", MISSING_HEADER);
                 }

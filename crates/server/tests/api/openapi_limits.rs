@@ -20,7 +20,12 @@ fn parameter<'a>(doc: &'a Value, path: &str, method: &str, name: &str) -> &'a Va
 }
 
 fn as_usize(value: &Value) -> usize {
-    usize::try_from(value.as_u64().unwrap_or_else(|| panic!("not a number: {value}"))).unwrap()
+    usize::try_from(
+        value
+            .as_u64()
+            .unwrap_or_else(|| panic!("not a number: {value}")),
+    )
+    .unwrap()
 }
 
 async fn field_errors(res: reqwest::Response) -> (StatusCode, Value) {
@@ -43,8 +48,19 @@ async fn the_openapi_document_states_the_limits_the_server_enforces() {
         assert_eq!(pattern, InseeCode::PATTERN);
         let regex = regex::Regex::new(pattern).unwrap();
         for probe in [
-            "40192", "2A004", "2a004", "2B033", "97411", "2C004", "4019", "401920", "4O192",
-            "20A04", "A2004", "40 92", "٤٠١٩٢",
+            "40192",
+            "2A004",
+            "2a004",
+            "2B033",
+            "97411",
+            "2C004",
+            "4019",
+            "401920",
+            "4O192",
+            "20A04",
+            "A2004",
+            "40 92",
+            "٤٠١٩٢",
         ] {
             let res = app
                 .get(&format!("/api/v1/communes/{}", probe.replace(' ', "%20")))
@@ -71,9 +87,17 @@ async fn the_openapi_document_states_the_limits_the_server_enforces() {
         let pseudonym = &schemas["CreateProposalRequest"]["properties"]["pseudonym"];
         assert_eq!(as_usize(&pseudonym["maxLength"]), submission::PSEUDONYM_MAX);
         for (path, field, limit) in [
-            ("/api/v1/initiatives", "title", as_usize(&title["maxLength"])),
+            (
+                "/api/v1/initiatives",
+                "title",
+                as_usize(&title["maxLength"]),
+            ),
             ("/api/v1/proposals", "title", as_usize(&title["maxLength"])),
-            ("/api/v1/proposals", "pseudonym", as_usize(&pseudonym["maxLength"])),
+            (
+                "/api/v1/proposals",
+                "pseudonym",
+                as_usize(&pseudonym["maxLength"]),
+            ),
         ] {
             for (length, refused) in [(limit, false), (limit + 1, true)] {
                 let body = json!({ field: "é".repeat(length) });
@@ -100,17 +124,29 @@ async fn the_openapi_document_states_the_limits_the_server_enforces() {
         let page = parameter(&doc, "/api/v1/initiatives", "get", "page");
         assert_eq!(page["schema"]["minimum"], 1);
         let max_page = page["schema"]["maximum"].as_u64().unwrap();
-        for (value, refused) in [(0, true), (1, false), (max_page, false), (max_page + 1, true)] {
+        for (value, refused) in [
+            (0, true),
+            (1, false),
+            (max_page, false),
+            (max_page + 1, true),
+        ] {
             let res = app.get(&format!("/api/v1/initiatives?page={value}")).await;
             let status = res.status();
-            assert_eq!(status == StatusCode::UNPROCESSABLE_ENTITY, refused, "page={value}");
+            assert_eq!(
+                status == StatusCode::UNPROCESSABLE_ENTITY,
+                refused,
+                "page={value}"
+            );
             if refused {
                 let (_, fields) = field_errors(res).await;
                 assert!(fields.get("page").is_some(), "{fields}");
             }
         }
         let lon = &schemas["LocationRequest"]["properties"]["lon"];
-        assert_eq!((lon["minimum"].as_f64(), lon["maximum"].as_f64()), (Some(-180.0), Some(180.0)));
+        assert_eq!(
+            (lon["minimum"].as_f64(), lon["maximum"].as_f64()),
+            (Some(-180.0), Some(180.0))
+        );
 
         // Every operation that reads a JSON body lists the 400 of a body of the wrong shape,
         // and the server answers it in that shape.
@@ -128,7 +164,10 @@ async fn the_openapi_document_states_the_limits_the_server_enforces() {
         }
         assert!(with_body > 20, "{with_body} operations with a body");
         let res = app
-            .post_json("/api/v1/proposals", &json!({ "title": ["not", "a", "string"] }))
+            .post_json(
+                "/api/v1/proposals",
+                &json!({ "title": ["not", "a", "string"] }),
+            )
             .await;
         assert_eq!(res.status(), StatusCode::BAD_REQUEST);
         let body: Value = res.json().await.unwrap();
