@@ -145,10 +145,7 @@ async fn main() -> anyhow::Result<()> {
     let mut settings = Settings::local(url.clone());
     settings.bind = "127.0.0.1:0".to_owned();
     let app = Application::build(settings).await?;
-    let base = format!(
-        "http://127.0.0.1:{}/api/v1/initiatives/clusters",
-        app.port()
-    );
+    let origin = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
 
     // Scenarios: whole territory at low zooms, then 1280×800-pixel viewports at random
@@ -180,7 +177,14 @@ async fn main() -> anyhow::Result<()> {
         } else {
             format!("viewport z{zoom}")
         };
-        queries.push((scenario, q));
+        queries.push((scenario, format!("/api/v1/initiatives/clusters?{q}")));
+        // The ceiling in the same run: the health answer, interleaved with the rest.
+        if i % 8 == 7 {
+            queries.push((
+                "ceiling: GET /health".to_owned(),
+                "/api/v1/health".to_owned(),
+            ));
+        }
     }
     let queries = Arc::new(queries);
     let client = reqwest::Client::new();
@@ -188,8 +192,12 @@ async fn main() -> anyhow::Result<()> {
     let deadline = Instant::now() + TIME_CAP;
     let mut workers = Vec::new();
     for _ in 0..concurrency {
-        let (queries, client, next, base) =
-            (queries.clone(), client.clone(), next.clone(), base.clone());
+        let (queries, client, next, origin) = (
+            queries.clone(),
+            client.clone(),
+            next.clone(),
+            origin.clone(),
+        );
         workers.push(tokio::spawn(async move {
             let mut out: Vec<(String, Duration, usize)> = Vec::new();
             loop {
@@ -200,7 +208,7 @@ async fn main() -> anyhow::Result<()> {
                 let (scenario, q) = &queries[i];
                 let t = Instant::now();
                 let res = client
-                    .get(format!("{base}?{q}"))
+                    .get(format!("{origin}{q}"))
                     .send()
                     .await
                     .expect("request");
@@ -214,7 +222,9 @@ async fn main() -> anyhow::Result<()> {
     let mut all = Vec::new();
     for w in workers {
         for (scenario, d, size) in w.await? {
-            all.push(d);
+            if !scenario.starts_with("ceiling") {
+                all.push(d);
+            }
             let e = by_scenario.entry(scenario).or_default();
             e.0.push(d);
             e.1.push(size);
@@ -222,7 +232,7 @@ async fn main() -> anyhow::Result<()> {
     }
     all.sort();
     println!(
-        "{} requests, concurrency {concurrency}: p50 {:.2} ms, p99 {:.2} ms",
+        "{} cluster requests, concurrency {concurrency}: p50 {:.2} ms, p99 {:.2} ms",
         all.len(),
         percentile(&all, 0.5).as_secs_f64() * 1e3,
         percentile(&all, 0.99).as_secs_f64() * 1e3

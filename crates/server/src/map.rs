@@ -43,6 +43,8 @@ pub struct MapSnapshot {
     pub revision: i64,
     pub points: Vec<MapPoint>,
     pub themes: Vec<String>,
+    /// The clusters of every zoom level, for the day they were built for.
+    index: RwLock<Option<Arc<ClusterIndex>>>,
 }
 
 /// One cluster: members' count, mean position and main-theme breakdown.
@@ -65,11 +67,24 @@ pub fn world_px(lon: f64, lat: f64, zoom: u8) -> (f64, f64) {
     (x, y)
 }
 
+/// Coordinates are summed in fixed point (1e-9 degree), exactly: a cluster's mean position
+/// does not depend on the order its members are added in, so the precomputed cells and a
+/// scan of the points give the same figures to the last bit.
+const FIXED_POINT: f64 = 1e9;
+
+/// A coordinate in fixed point (degrees are within ±180: no overflow, even summed over
+/// millions of points in an `i64`).
+// Rounding to the nearest 1e-9 degree is the point of the cast.
+#[allow(clippy::cast_possible_truncation)]
+fn fixed(degrees: f64) -> i64 {
+    (degrees * FIXED_POINT).round() as i64
+}
+
 #[derive(Default)]
 struct Acc {
     count: u32,
-    sum_lon: f64,
-    sum_lat: f64,
+    sum_lon: i64,
+    sum_lat: i64,
     themes: Vec<u32>,
     first: usize,
 }
@@ -97,17 +112,52 @@ impl MapSnapshot {
             })
             .collect();
         points.sort_by(|a, b| a.lon.total_cmp(&b.lon).then(a.id.cmp(&b.id)));
+        let index = ClusterIndex::build(&points, crate::questionnaire::today());
         Self {
             revision,
             points,
             themes,
+            index: RwLock::new(Some(Arc::new(index))),
         }
     }
 
     /// Grid clusters of the initiatives visible on `today` inside `bbox`
     /// (`[min_lon, min_lat, max_lon, max_lat]`, WGS 84), in [`CELL_PX`] cells at `zoom`,
     /// optionally only those whose main theme is in `themes`. Sorted by cell (row, column).
+    ///
+    /// Answered from the precomputed cells of [`ClusterIndex`]: the cells wholly inside the
+    /// bbox are read as they are, only those on its edges look at their points.
     pub fn clusters(
+        &self,
+        bbox: [f64; 4],
+        zoom: u8,
+        today: NaiveDate,
+        themes: &[String],
+    ) -> Vec<Cluster> {
+        self.index_for(today).clusters(self, bbox, zoom, themes)
+    }
+
+    /// The cluster index valid on `today`: the current one, or one built now (on the first
+    /// request of a day on which an initiative ended, or before the day it was built for).
+    fn index_for(&self, today: NaiveDate) -> Arc<ClusterIndex> {
+        let current = match self.index.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        };
+        if let Some(index) = current.filter(|index| index.valid_on(today)) {
+            return index;
+        }
+        let built = Arc::new(ClusterIndex::build(&self.points, today));
+        match self.index.write() {
+            Ok(mut guard) => *guard = Some(built.clone()),
+            Err(poisoned) => *poisoned.into_inner() = Some(built.clone()),
+        }
+        built
+    }
+
+    /// The same clusters as [`MapSnapshot::clusters`], by a scan of every point of the
+    /// bbox's longitude band: the reference the index is tested against.
+    pub fn clusters_by_scan(
         &self,
         bbox: [f64; 4],
         zoom: u8,
@@ -148,8 +198,8 @@ impl MapSnapshot {
                 ..Acc::default()
             });
             acc.count += 1;
-            acc.sum_lon += p.lon;
-            acc.sum_lat += p.lat;
+            acc.sum_lon += fixed(p.lon);
+            acc.sum_lat += fixed(p.lat);
             if let Some(t) = acc.themes.get_mut(usize::from(p.theme)) {
                 *t += 1;
             }
@@ -158,27 +208,313 @@ impl MapSnapshot {
         keyed.sort_by_key(|(k, _)| *k);
         keyed
             .into_iter()
-            .map(|(_, acc)| {
-                let n = f64::from(acc.count);
-                let single = (acc.count == 1)
-                    .then(|| self.points.get(acc.first))
-                    .flatten()
-                    .map(|p| (p.id, p.title.clone()));
-                Cluster {
-                    count: acc.count,
-                    lon: acc.sum_lon / n,
-                    lat: acc.sum_lat / n,
-                    themes: acc
-                        .themes
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, c)| **c > 0)
-                        .filter_map(|(t, c)| self.themes.get(t).map(|s| (s.clone(), *c)))
-                        .collect(),
-                    single,
-                }
-            })
+            .filter_map(|(_, acc)| self.cluster_of(&acc))
             .collect()
+    }
+
+    /// The cluster of an accumulator with at least one member.
+    fn cluster_of(&self, acc: &Acc) -> Option<Cluster> {
+        if acc.count == 0 {
+            return None;
+        }
+        let single = (acc.count == 1)
+            .then(|| self.points.get(acc.first))
+            .flatten()
+            .map(|p| (p.id, p.title.clone()));
+        Some(Cluster {
+            count: acc.count,
+            lon: mean(acc.sum_lon, acc.count),
+            lat: mean(acc.sum_lat, acc.count),
+            themes: acc
+                .themes
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| **c > 0)
+                .filter_map(|(t, c)| self.themes.get(t).map(|s| (s.clone(), *c)))
+                .collect(),
+            single,
+        })
+    }
+}
+
+fn mean(sum: i64, count: u32) -> f64 {
+    // Fixed-point sums of coordinates stay far below 2^53 per point; the mean is exact to
+    // the last bit of an f64 for any realistic count.
+    #[allow(clippy::cast_precision_loss)]
+    let sum = sum as f64;
+    sum / FIXED_POINT / f64::from(count)
+}
+
+/// Deepest zoom level whose cells the index keeps; every coarser level's cells are unions
+/// of its cells (a pixel coordinate at zoom z+1 is exactly twice that at zoom z, so cell
+/// (r, c) at z+1 lies in cell (r >> 1, c >> 1) at z).
+const INDEX_ZOOM: u8 = MAX_ZOOM;
+
+/// Members of one cell whose main theme is `theme`.
+#[derive(Debug, Clone, Copy)]
+struct ThemeAgg {
+    theme: u16,
+    count: u32,
+    sum_lon: i64,
+    sum_lat: i64,
+    /// Index (into the snapshot's points) of the first member, in longitude order: the
+    /// member itself when it is the only one.
+    first: u32,
+}
+
+/// One non-empty cell of one zoom level.
+#[derive(Debug, Clone, Copy)]
+struct Cell {
+    row: u32,
+    col: u32,
+    /// Its members: `order[start..start + len]`.
+    start: u32,
+    len: u32,
+    /// Its members by theme, `themes[themes_start..themes_start + themes_len]`.
+    themes_start: u32,
+    themes_len: u32,
+}
+
+/// Precomputed clusters of every zoom level (the approach of Mapbox's supercluster, for
+/// our fixed grid): the points in Morton (Z) order of their cell at [`INDEX_ZOOM`], so that
+/// every cell of every level is a contiguous run of them, and per level the non-empty cells
+/// sorted by (row, column) with their counts and coordinate sums by theme. A request reads
+/// the cells of each row of its bbox by binary search: cells wholly inside are taken as
+/// they are, cells on an edge have their members checked against the bbox. Built for the
+/// points visible on one day, valid until the next end date passes.
+#[derive(Debug)]
+pub struct ClusterIndex {
+    built_for: NaiveDate,
+    /// Last day the same points are visible (the earliest end date among them).
+    valid_until: Option<NaiveDate>,
+    /// Indices of the visible points, in Morton order of their deepest cell.
+    order: Vec<u32>,
+    /// Per zoom level 0..=INDEX_ZOOM, its cells sorted by (row, column).
+    levels: Vec<Vec<Cell>>,
+    themes: Vec<ThemeAgg>,
+}
+
+/// Interleaves the bits of `row` and `col` (row in the odd bits).
+fn morton(row: u32, col: u32) -> u64 {
+    fn spread(v: u32) -> u64 {
+        let mut x = u64::from(v);
+        x = (x | (x << 16)) & 0x0000_FFFF_0000_FFFF;
+        x = (x | (x << 8)) & 0x00FF_00FF_00FF_00FF;
+        x = (x | (x << 4)) & 0x0F0F_0F0F_0F0F_0F0F;
+        x = (x | (x << 2)) & 0x3333_3333_3333_3333;
+        x = (x | (x << 1)) & 0x5555_5555_5555_5555;
+        x
+    }
+    (spread(row) << 1) | spread(col)
+}
+
+/// The cell (row, column) of a point at `zoom`, as [`MapSnapshot::clusters_by_scan`] finds it.
+// Truncation to a cell index is the point of the casts; pixel coordinates are ≥ 0.
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+fn cell_of(lon: f64, lat: f64, zoom: u8) -> (u32, u32) {
+    let (x, y) = world_px(lon, lat, zoom);
+    ((y / CELL_PX).floor() as u32, (x / CELL_PX).floor() as u32)
+}
+
+impl ClusterIndex {
+    /// The index of the points of `points` (sorted by longitude) visible on `day`.
+    pub fn build(points: &[MapPoint], day: NaiveDate) -> Self {
+        let mut keyed: Vec<(u64, u32, u32, u32)> = points
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.end_date.is_none_or(|end| end >= day))
+            .map(|(i, p)| {
+                let (row, col) = cell_of(p.lon, p.lat, INDEX_ZOOM);
+                (
+                    morton(row, col),
+                    row,
+                    col,
+                    u32::try_from(i).unwrap_or(u32::MAX),
+                )
+            })
+            .collect();
+        // Within a cell, members stay in longitude order (the scan's order).
+        keyed.sort_unstable_by_key(|&(key, _, _, i)| (key, i));
+        let valid_until = keyed
+            .iter()
+            .filter_map(|&(_, _, _, i)| points.get(i as usize).and_then(|p| p.end_date))
+            .min();
+        let order: Vec<u32> = keyed.iter().map(|&(_, _, _, i)| i).collect();
+        let mut themes = Vec::new();
+        let mut levels = Vec::with_capacity(usize::from(INDEX_ZOOM) + 1);
+        for zoom in 0..=INDEX_ZOOM {
+            let shift = u32::from(INDEX_ZOOM - zoom);
+            let mut cells = Vec::new();
+            let mut start = 0;
+            while start < keyed.len() {
+                let prefix = keyed[start].0 >> (2 * shift);
+                let mut end = start + 1;
+                while end < keyed.len() && keyed[end].0 >> (2 * shift) == prefix {
+                    end += 1;
+                }
+                let themes_start = themes.len();
+                if end - start > 1 {
+                    let mut by_theme: Vec<ThemeAgg> = Vec::new();
+                    for &(_, _, _, i) in &keyed[start..end] {
+                        let Some(p) = points.get(i as usize) else {
+                            continue;
+                        };
+                        match by_theme.iter_mut().find(|t| t.theme == p.theme) {
+                            Some(agg) => {
+                                agg.count += 1;
+                                agg.sum_lon += fixed(p.lon);
+                                agg.sum_lat += fixed(p.lat);
+                                agg.first = agg.first.min(i);
+                            }
+                            None => by_theme.push(ThemeAgg {
+                                theme: p.theme,
+                                count: 1,
+                                sum_lon: fixed(p.lon),
+                                sum_lat: fixed(p.lat),
+                                first: i,
+                            }),
+                        }
+                    }
+                    by_theme.sort_unstable_by_key(|t| t.theme);
+                    themes.extend(by_theme);
+                }
+                let (_, row, col, _) = keyed[start];
+                cells.push(Cell {
+                    row: row >> shift,
+                    col: col >> shift,
+                    start: u32::try_from(start).unwrap_or(u32::MAX),
+                    len: u32::try_from(end - start).unwrap_or(u32::MAX),
+                    themes_start: u32::try_from(themes_start).unwrap_or(u32::MAX),
+                    themes_len: u32::try_from(themes.len() - themes_start).unwrap_or(u32::MAX),
+                });
+                start = end;
+            }
+            cells.sort_unstable_by_key(|c| (c.row, c.col));
+            levels.push(cells);
+        }
+        Self {
+            built_for: day,
+            valid_until,
+            order,
+            levels,
+            themes,
+        }
+    }
+
+    /// Whether the points visible on `day` are those this index was built with.
+    fn valid_on(&self, day: NaiveDate) -> bool {
+        day >= self.built_for && self.valid_until.is_none_or(|until| day <= until)
+    }
+
+    fn clusters(
+        &self,
+        snapshot: &MapSnapshot,
+        bbox: [f64; 4],
+        zoom: u8,
+        themes: &[String],
+    ) -> Vec<Cluster> {
+        let [min_lon, min_lat, max_lon, max_lat] = bbox;
+        let Some(cells) = self.levels.get(usize::from(zoom)) else {
+            return Vec::new();
+        };
+        if !(min_lon <= max_lon && min_lat <= max_lat) {
+            return Vec::new();
+        }
+        let wanted: Option<Vec<bool>> = (!themes.is_empty()).then(|| {
+            snapshot
+                .themes
+                .iter()
+                .map(|t| themes.iter().any(|w| w == t))
+                .collect()
+        });
+        let theme_wanted = |t: u16| {
+            wanted
+                .as_ref()
+                .is_none_or(|w| w.get(usize::from(t)).copied().unwrap_or(false))
+        };
+        // North is the smaller row.
+        let (top, left) = cell_of(min_lon, max_lat, zoom);
+        let (bottom, right) = cell_of(max_lon, min_lat, zoom);
+        let mut out = Vec::new();
+        for row in top..=bottom {
+            let from = cells.partition_point(|c| (c.row, c.col) < (row, left));
+            for cell in cells[from..]
+                .iter()
+                .take_while(|c| c.row == row && c.col <= right)
+            {
+                let edge = row == top || row == bottom || cell.col == left || cell.col == right;
+                let acc = if edge || cell.themes_len == 0 {
+                    self.scan_cell(snapshot, cell, bbox, &theme_wanted)
+                } else {
+                    self.sum_cell(cell, &theme_wanted)
+                };
+                if let Some(cluster) = acc.and_then(|acc| snapshot.cluster_of(&acc)) {
+                    out.push(cluster);
+                }
+            }
+        }
+        out
+    }
+
+    /// A cell's members inside `bbox` with a wanted theme, one by one.
+    fn scan_cell(
+        &self,
+        snapshot: &MapSnapshot,
+        cell: &Cell,
+        bbox: [f64; 4],
+        theme_wanted: &impl Fn(u16) -> bool,
+    ) -> Option<Acc> {
+        let [min_lon, min_lat, max_lon, max_lat] = bbox;
+        let start = cell.start as usize;
+        let members = self.order.get(start..start + cell.len as usize)?;
+        let mut acc = Acc {
+            themes: vec![0; snapshot.themes.len()],
+            first: usize::MAX,
+            ..Acc::default()
+        };
+        for &i in members {
+            let p = snapshot.points.get(i as usize)?;
+            if p.lon < min_lon || p.lon > max_lon || p.lat < min_lat || p.lat > max_lat {
+                continue;
+            }
+            if !theme_wanted(p.theme) {
+                continue;
+            }
+            acc.count += 1;
+            acc.sum_lon += fixed(p.lon);
+            acc.sum_lat += fixed(p.lat);
+            acc.first = acc.first.min(i as usize);
+            if let Some(t) = acc.themes.get_mut(usize::from(p.theme)) {
+                *t += 1;
+            }
+        }
+        (acc.count > 0).then_some(acc)
+    }
+
+    /// A cell wholly inside the bbox, from its sums by theme.
+    fn sum_cell(&self, cell: &Cell, theme_wanted: &impl Fn(u16) -> bool) -> Option<Acc> {
+        let start = cell.themes_start as usize;
+        let by_theme = self.themes.get(start..start + cell.themes_len as usize)?;
+        let width = by_theme
+            .iter()
+            .map(|t| usize::from(t.theme) + 1)
+            .max()
+            .unwrap_or(0);
+        let mut acc = Acc {
+            themes: vec![0; width],
+            first: usize::MAX,
+            ..Acc::default()
+        };
+        for agg in by_theme.iter().filter(|agg| theme_wanted(agg.theme)) {
+            acc.count += agg.count;
+            acc.sum_lon += agg.sum_lon;
+            acc.sum_lat += agg.sum_lat;
+            acc.first = acc.first.min(agg.first as usize);
+            if let Some(t) = acc.themes.get_mut(usize::from(agg.theme)) {
+                *t = agg.count;
+            }
+        }
+        (acc.count > 0).then_some(acc)
     }
 }
 
@@ -285,5 +621,90 @@ mod tests {
         let only_sante =
             snapshot.clusters([-2.0, 43.0, 1.0, 45.0], 8, today, &["sante".to_owned()]);
         assert_eq!(only_sante.iter().map(|c| c.count).sum::<u32>(), 2);
+    }
+
+    fn point(i: usize, lon: f64, lat: f64, theme: u16, end: Option<u32>) -> MapPoint {
+        MapPoint {
+            id: Uuid::from_u128(i as u128),
+            title: format!("p{i}"),
+            lon,
+            lat,
+            theme,
+            end_date: end.map(|d| {
+                NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Days::new(u64::from(d))
+            }),
+        }
+    }
+
+    fn snapshot_of(points: Vec<MapPoint>) -> MapSnapshot {
+        let mut points = points;
+        points.sort_by(|a, b| a.lon.total_cmp(&b.lon).then(a.id.cmp(&b.id)));
+        MapSnapshot {
+            revision: 1,
+            points,
+            themes: ["a", "b", "c", "d"].map(str::to_owned).to_vec(),
+            index: RwLock::new(None),
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+
+        /// The precomputed cells give exactly what a scan of the points gives, for any
+        /// bbox, zoom, theme filter and day (edge cells, ties on a cell border, points
+        /// stacked on one spot, ended initiatives).
+        #[test]
+        fn the_index_answers_exactly_as_a_scan_of_the_points(
+            raw in proptest::collection::vec(
+                (-1.6f64..0.3, 43.3f64..44.7, 0u16..4, proptest::option::weighted(0.2, 0u32..20), 0u8..4),
+                0..250,
+            ),
+            corner in (-1.7f64..0.4, 43.2f64..44.8),
+            size in (0.0001f64..2.0, 0.0001f64..1.6),
+            zoom in 0u8..=20,
+            filter in proptest::collection::vec(proptest::bool::ANY, 4),
+            day in 0u32..25,
+        ) {
+            // Some points stacked on the previous one's spot.
+            let mut points = Vec::new();
+            for (i, (lon, lat, theme, end, stack)) in raw.into_iter().enumerate() {
+                let (lon, lat) = match (stack, points.last()) {
+                    (0, Some(prev)) => {
+                        let prev: &MapPoint = prev;
+                        (prev.lon, prev.lat)
+                    }
+                    _ => (lon, lat),
+                };
+                points.push(point(i, lon, lat, theme, end));
+            }
+            let snapshot = snapshot_of(points);
+            let bbox = [corner.0, corner.1, corner.0 + size.0, corner.1 + size.1];
+            let today = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Days::new(u64::from(day));
+            let themes: Vec<String> = ["a", "b", "c", "d"]
+                .iter()
+                .zip(&filter)
+                .filter(|(_, on)| **on)
+                .map(|(t, _)| (*t).to_owned())
+                .collect();
+            let themes = if themes.len() == 4 { Vec::new() } else { themes };
+            let indexed = snapshot.clusters(bbox, zoom, today, &themes);
+            let scanned = snapshot.clusters_by_scan(bbox, zoom, today, &themes);
+            proptest::prop_assert_eq!(indexed, scanned);
+        }
+    }
+
+    #[test]
+    fn the_index_follows_the_day_as_initiatives_end() {
+        let snapshot = snapshot_of(vec![
+            point(1, -0.5, 43.9, 0, Some(3)),
+            point(2, -0.5, 43.9, 1, None),
+        ]);
+        let bbox = [-1.0, 43.0, 0.0, 44.5];
+        let day = |d: u64| NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Days::new(d);
+        assert_eq!(snapshot.clusters(bbox, 8, day(0), &[])[0].count, 2);
+        assert_eq!(snapshot.clusters(bbox, 8, day(3), &[])[0].count, 2);
+        assert_eq!(snapshot.clusters(bbox, 8, day(4), &[])[0].count, 1);
+        // Back to a day before: rebuilt for it, not served from the later index.
+        assert_eq!(snapshot.clusters(bbox, 8, day(1), &[])[0].count, 2);
     }
 }
