@@ -473,7 +473,7 @@ pub fn DashboardPage() -> impl IntoView {
                     <Details rows=rows.clone() selected=selected measure=measure mean=mean/>
                 </section>
                 <section class="tdb__tableau" aria-labelledby="tdb-tableau-titre">
-                    <h2 id="tdb-tableau-titre">{t.col_value}</h2>
+                    <h2 id="tdb-tableau-titre">{t.table_title}</h2>
                     <FiguresTable rows=rows what=what_text measure=measure mean=mean/>
                     <p class="boutons">
                         <a class="bouton" href=csv_href download=t.view_file_name>{t.download_view}</a>
