@@ -46,8 +46,19 @@ fn fetch_into<T: serde::de::DeserializeOwned + Send + Sync + 'static>(
     });
 }
 
-/// Replaces the view in the URL.
+/// The dashboard's path.
+const PATH: &str = "/admin/resultats";
+
+/// Replaces the view in the URL. Only on the dashboard itself: when another page has just
+/// been navigated to (sign-out), the dashboard's effects may still run once before it is
+/// gone, and must not write its view into that page's URL.
 fn update(view: Memo<View>, change: impl FnOnce(&mut View)) {
+    let here = router::use_router()
+        .location
+        .with_untracked(|l| l.path.trim_end_matches('/') == PATH);
+    if !here {
+        return;
+    }
     let mut next = view.get_untracked();
     change(&mut next);
     router::replace_query(&next.to_query());
