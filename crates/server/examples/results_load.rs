@@ -421,8 +421,10 @@ async fn bench(label: &str, url: &str, answers: i64, requests: usize) {
         let mut lat = Vec::new();
         let mut largest = 0;
         for question in &questions {
-            let (d, size) =
-                gzipped(results_url(&format!("level=commune&question={question}{filter}"))).await;
+            let (d, size) = gzipped(results_url(&format!(
+                "level=commune&question={question}{filter}"
+            )))
+            .await;
             lat.push(d);
             largest = largest.max(size);
         }

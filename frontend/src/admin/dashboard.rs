@@ -46,8 +46,19 @@ fn fetch_into<T: serde::de::DeserializeOwned + Send + Sync + 'static>(
     });
 }
 
-/// Replaces the view in the URL.
+/// The dashboard's path.
+const PATH: &str = "/admin/resultats";
+
+/// Replaces the view in the URL. Only on the dashboard itself: when another page has just
+/// been navigated to (sign-out), the dashboard's effects may still run once before it is
+/// gone, and must not write its view into that page's URL.
 fn update(view: Memo<View>, change: impl FnOnce(&mut View)) {
+    let here = router::use_router()
+        .location
+        .with_untracked(|l| l.path.trim_end_matches('/') == PATH);
+    if !here {
+        return;
+    }
     let mut next = view.get_untracked();
     change(&mut next);
     router::replace_query(&next.to_query());
@@ -473,7 +484,7 @@ pub fn DashboardPage() -> impl IntoView {
                     <Details rows=rows.clone() selected=selected measure=measure mean=mean/>
                 </section>
                 <section class="tdb__tableau" aria-labelledby="tdb-tableau-titre">
-                    <h2 id="tdb-tableau-titre">{t.col_value}</h2>
+                    <h2 id="tdb-tableau-titre">{t.table_title}</h2>
                     <FiguresTable rows=rows what=what_text measure=measure mean=mean/>
                     <p class="boutons">
                         <a class="bouton" href=csv_href download=t.view_file_name>{t.download_view}</a>

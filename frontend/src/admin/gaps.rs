@@ -89,9 +89,7 @@ pub fn GapsPage() -> impl IntoView {
         Some((_, Err(error))) => {
             view! { <p class="statut statut--erreur" role="alert">{error.message()}</p> }.into_any()
         }
-        Some((_, Ok(list))) if list.gaps.is_empty() => {
-            view! { <p>{t.gaps_empty}</p> }.into_any()
-        }
+        Some((_, Ok(list))) if list.gaps.is_empty() => view! { <p>{t.gaps_empty}</p> }.into_any(),
         Some((_, Ok(list))) => {
             let rows = list
                 .gaps

@@ -99,7 +99,7 @@ async function apiView(staff, query, option) {
       const cell = g.questions[0].options.find((o) => o.value === option)?.cell;
       const secret = g.secret || cell === 'secret';
       const empty = !secret && (g.respondents.count === 0 || cell === undefined);
-      return { code: g.code, name: g.name, secret, empty, count: secret || empty ? null : cell.count };
+      return { code: g.code, name: g.name, secret, groupSecret: g.secret, empty, count: secret || empty ? null : cell.count };
     }),
   };
 }
@@ -119,9 +119,13 @@ async function assertSameFigures(page, api) {
   const rows = await page.locator('#tdb-chiffres tbody tr').evaluateAll((trs) =>
     trs.map((tr) => {
       const value = tr.querySelectorAll('td')[1];
+      const cells = tr.querySelectorAll('td');
       return {
         code: tr.dataset.code,
-        text: tr.textContent,
+        // The figure and its class: a secret figure shows neither (the respondents of a
+        // visible commune stay visible beside a secret answer count).
+        text: cells[1].textContent + cells[2].textContent,
+        respondents: cells[0].textContent,
         state: value.dataset.etat,
         value: value.dataset.valeur === undefined ? null : Number(value.dataset.valeur),
       };
@@ -154,7 +158,10 @@ async function assertSameFigures(page, api) {
       assert.equal(row.state, 'secret', `${group.code} marked secret in the table`);
       assert.equal(area.state, 'secret', `${group.code} hatched on the map`);
       assert.equal(area.fill, 'url(#motif-secret)');
-      assert.doesNotMatch(row.text.replace(group.name, ''), /\d/, `no number in the row of ${group.code}`);
+      assert.doesNotMatch(row.text, /\d/, `no number for the secret cell of ${group.code}`);
+      if (group.groupSecret) {
+        assert.doesNotMatch(row.respondents, /\d/, `no respondent count for ${group.code}`);
+      }
       assert.doesNotMatch(area.label.replace(group.name, ''), /\d/, `no number in the name of ${group.code}`);
     } else if (group.empty) {
       assert.equal(row.state, 'vide');
@@ -192,8 +199,8 @@ test('an analyst reads the dashboard: figures equal the API, classes from the le
   assert.ok(api.groups.some((g) => g.count > 0), 'and visible ones');
   await checkA11y(page, 'the dashboard at commune level');
 
-  // A click on a secret commune: its figures, never a number.
-  const secret = api.groups.find((g) => g.secret);
+  // A click on a commune under secrecy (3 answers): its figures, never a number.
+  const secret = api.groups.find((g) => g.groupSecret);
   await page.locator(`g.tdb__zone[data-code="${secret.code}"]`).click();
   await page.locator('.tdb__details dd', { hasText: secret.name }).waitFor();
   assert.doesNotMatch((await page.locator('.tdb__details dl').textContent()).replace(secret.name, ''), /\d/);

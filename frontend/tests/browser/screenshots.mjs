@@ -60,7 +60,15 @@ const PAGES = [
   { name: 'console-benevoles', path: '/admin/benevoles', ready: '#conservation' },
   { name: 'console-comptes', path: '/admin/administration/comptes', ready: 'table.tableau' },
   { name: 'console-parametres', path: '/admin/administration/parametres', ready: '#parametre-secrecy_k' },
-  { name: 'console-tableau-de-bord', path: '/admin/resultats', ready: '#tdb-chiffres tbody tr' },
+  {
+    name: 'console-tableau-de-bord',
+    path: '/admin/resultats',
+    ready: '#tdb-chiffres tbody tr',
+    // The map and the table, below the view's controls.
+    before: async (page) => {
+      await page.evaluate(() => document.getElementById('tdb-carte-titre').scrollIntoView());
+    },
+  },
   { name: 'console-exports', path: '/admin/exports', ready: 'a[data-export]' },
 ];
 
