@@ -15,18 +15,21 @@
 
 pub mod accounts;
 pub mod assisted;
+pub mod audit;
 pub mod campaigns;
 pub mod drafts;
 pub mod editor;
 pub mod home;
 pub mod login;
 pub mod moderation;
+pub mod password;
 pub mod proposals;
 pub mod questionnaires;
 pub mod session;
 pub mod settings;
 pub mod shell;
 pub mod soon;
+pub mod themes;
 pub mod ui;
 pub mod volunteers;
 
@@ -133,6 +136,8 @@ pub fn nav_for(role: Role) -> impl Iterator<Item = &'static NavEntry> {
 pub enum Page {
     /// `/admin/connexion` (outside the frame: no session needed).
     Login,
+    /// `/admin/mot-de-passe/{token}`, a one-time set-password link (outside the frame).
+    Password(String),
     /// `/admin`
     Home,
     /// `/admin/moderation`
@@ -159,6 +164,10 @@ pub enum Page {
     Accounts,
     /// `/admin/administration/parametres`
     Settings,
+    /// `/admin/administration/journal`
+    Audit,
+    /// `/admin/administration/themes`
+    Themes,
     /// A menu entry whose page is still to come: its title and an API route that the
     /// role needs (its 403 is shown to whoever lacks it).
     Soon {
@@ -174,6 +183,9 @@ impl Page {
         let path = path.trim_matches('/');
         if let Some(id) = path.strip_prefix("campagnes/") {
             return Page::Campaign(crate::router::percent_decode(id));
+        }
+        if let Some(token) = path.strip_prefix("mot-de-passe/") {
+            return Page::Password(crate::router::percent_decode(token));
         }
         if let Some(id) = path.strip_prefix("questionnaires/") {
             return Page::Questionnaire(crate::router::percent_decode(id));
@@ -193,6 +205,8 @@ impl Page {
             "administration" => Page::Administration,
             "administration/comptes" => Page::Accounts,
             "administration/parametres" => Page::Settings,
+            "administration/journal" => Page::Audit,
+            "administration/themes" => Page::Themes,
             "resultats" => Page::Soon {
                 title: || i18n::t().nav_results,
                 probe: None,
@@ -205,6 +219,7 @@ impl Page {
     pub fn view(self) -> AnyView {
         match self {
             Page::Login => view! { <login::LoginPage/> }.into_any(),
+            Page::Password(token) => view! { <password::PasswordPage token=token/> }.into_any(),
             Page::Home => view! { <home::HomePage/> }.into_any(),
             Page::Moderation => view! { <moderation::ModerationPage/> }.into_any(),
             Page::Campaigns => view! { <campaigns::CampaignsPage/> }.into_any(),
@@ -218,6 +233,8 @@ impl Page {
             Page::Administration => view! { <accounts::AdministrationPage/> }.into_any(),
             Page::Accounts => view! { <accounts::AccountsPage/> }.into_any(),
             Page::Settings => view! { <settings::SettingsPage/> }.into_any(),
+            Page::Audit => view! { <audit::AuditPage/> }.into_any(),
+            Page::Themes => view! { <themes::ThemesPage/> }.into_any(),
             Page::Soon { title, probe } => {
                 view! { <soon::SoonPage title=title() probe=probe/> }.into_any()
             }
@@ -231,6 +248,7 @@ impl Page {
 pub fn AdminApp(path: String) -> impl IntoView {
     match Page::parse(&path) {
         Page::Login => Page::Login.view(),
+        page @ Page::Password(_) => page.view(),
         page => view! { <shell::AdminLayout page=page/> }.into_any(),
     }
 }

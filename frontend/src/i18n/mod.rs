@@ -18,6 +18,7 @@ pub mod editor;
 pub mod home;
 pub mod proposals;
 pub mod questionnaire;
+pub mod registers;
 
 /// A language of the interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

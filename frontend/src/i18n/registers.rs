@@ -1,0 +1,173 @@
+//! Strings of the console's administration registers: audit trail and themes.
+
+use super::{lang, Lang};
+
+#[derive(Debug)]
+pub struct Strings {
+    // Audit trail
+    pub audit_title: &'static str,
+    pub audit_intro: &'static str,
+    pub filters: &'static str,
+    pub filter_actor: &'static str,
+    pub filter_actor_hint: &'static str,
+    pub filter_action: &'static str,
+    pub filter_action_hint: &'static str,
+    pub filter_entity_type: &'static str,
+    pub filter_entity_id: &'static str,
+    pub filter_from: &'static str,
+    pub filter_to: &'static str,
+    pub apply: &'static str,
+    pub clear: &'static str,
+    pub audit_caption: fn(u64) -> String,
+    pub audit_empty: &'static str,
+    pub col_at: &'static str,
+    pub col_actor: &'static str,
+    pub col_action: &'static str,
+    pub col_object: &'static str,
+    pub col_change: &'static str,
+    pub command_line: &'static str,
+    pub created_value: &'static str,
+    // Themes
+    pub themes_title: &'static str,
+    pub themes_intro: &'static str,
+    pub themes_caption: fn(usize) -> String,
+    pub col_theme: &'static str,
+    pub col_slug: &'static str,
+    pub col_color: &'static str,
+    pub col_state: &'static str,
+    pub col_actions: &'static str,
+    pub in_use: &'static str,
+    pub retired: &'static str,
+    pub field_label: &'static str,
+    pub field_slug: &'static str,
+    pub field_slug_hint: &'static str,
+    pub field_color: &'static str,
+    pub field_color_hint: &'static str,
+    pub field_icon: &'static str,
+    pub field_icon_hint: &'static str,
+    pub contrast: fn(&str) -> String,
+    pub contrast_ok: &'static str,
+    pub contrast_low: &'static str,
+    pub contrast_invalid: &'static str,
+    pub sample: &'static str,
+    pub create_theme: &'static str,
+    pub create_button: &'static str,
+    pub theme_created: fn(&str) -> String,
+    pub edit_theme: fn(&str) -> String,
+    pub save_theme: &'static str,
+    pub theme_saved: fn(&str) -> String,
+    pub retire: &'static str,
+    pub retire_of: fn(&str) -> String,
+    pub retire_confirm: fn(&str) -> String,
+    pub theme_retired: fn(&str) -> String,
+    pub cancel: &'static str,
+    pub edit: &'static str,
+    // One-time set-password link
+    pub password_title: &'static str,
+    pub password_intro: &'static str,
+    pub password_new: &'static str,
+    pub password_hint: &'static str,
+    pub password_again: &'static str,
+    pub password_mismatch: &'static str,
+    pub password_submit: &'static str,
+    pub password_done: fn(&str) -> String,
+    pub password_sign_in: &'static str,
+    pub link_instead: &'static str,
+    pub link_created: fn(&str) -> String,
+}
+
+pub const FR: Strings = Strings {
+    audit_title: "Journal des modifications",
+    audit_intro: "Chaque modification faite par le personnel ou en ligne de commande, la plus \
+                  récente d’abord, avec sa valeur avant et après.",
+    filters: "Filtrer le journal",
+    filter_actor: "Qui (adresse électronique)",
+    filter_actor_hint: "L’adresse exacte d’un compte du personnel.",
+    filter_action: "Action",
+    filter_action_hint: "Une action (user.update) ou une famille finie par un point (user.).",
+    filter_entity_type: "Type d’objet",
+    filter_entity_id: "Identifiant de l’objet",
+    filter_from: "Du (jour inclus)",
+    filter_to: "Au (jour inclus)",
+    apply: "Filtrer",
+    clear: "Tout afficher",
+    audit_caption: |n| match n {
+        0 => "Aucune ligne".to_owned(),
+        1 => "1 ligne".to_owned(),
+        n => format!("{n} lignes"),
+    },
+    audit_empty: "Aucune modification ne correspond à ces filtres.",
+    col_at: "Date",
+    col_actor: "Qui",
+    col_action: "Action",
+    col_object: "Objet",
+    col_change: "Modification",
+    command_line: "Ligne de commande",
+    created_value: "(création)",
+    themes_title: "Thèmes",
+    themes_intro: "Les thèmes des initiatives, des propositions et des besoins. Un thème \
+                   retiré n’est plus proposé mais reste affiché sur ce qui le porte déjà. \
+                   Chaque couleur doit laisser lisible un texte blanc (contraste 4,5:1).",
+    themes_caption: |n| match n {
+        1 => "1 thème".to_owned(),
+        n => format!("{n} thèmes"),
+    },
+    col_theme: "Thème",
+    col_slug: "Identifiant",
+    col_color: "Couleur",
+    col_state: "État",
+    col_actions: "Actions",
+    in_use: "proposé",
+    retired: "retiré",
+    field_label: "Nom",
+    field_slug: "Identifiant",
+    field_slug_hint: "Minuscules sans accent, chiffres et tirets\u{a0}; ne change plus ensuite.",
+    field_color: "Couleur (#RRGGBB)",
+    field_color_hint: "Fond des pastilles, sous un texte blanc.",
+    field_icon: "Icône",
+    field_icon_hint: "Nom d’icône de la carte\u{a0}: minuscules, chiffres et tirets.",
+    contrast: |ratio| format!("Contraste avec le texte blanc\u{a0}: {ratio}:1"),
+    contrast_ok: "lisible",
+    contrast_low: "trop faible (4,5:1 au moins)",
+    contrast_invalid: "Couleur attendue au format #RRGGBB.",
+    sample: "Exemple",
+    create_theme: "Ajouter un thème",
+    create_button: "Ajouter le thème",
+    theme_created: |label| format!("Le thème « {label} » est ajouté."),
+    edit_theme: |label| format!("Modifier « {label} »"),
+    save_theme: "Enregistrer le thème",
+    theme_saved: |label| format!("Le thème « {label} » est enregistré."),
+    retire: "Retirer",
+    retire_of: |label| format!("Retirer « {label} »"),
+    retire_confirm: |label| {
+        format!("Confirmer le retrait de « {label} » (il ne sera plus proposé)")
+    },
+    theme_retired: |label| format!("Le thème « {label} » est retiré."),
+    cancel: "Annuler",
+    edit: "Modifier",
+    password_title: "Choisir votre mot de passe",
+    password_intro: "Ce lien, valable 72\u{a0}heures, ne sert qu’une fois\u{a0}: choisissez le \
+                     mot de passe de votre compte du personnel, puis connectez-vous.",
+    password_new: "Nouveau mot de passe",
+    password_hint: "12 caractères au moins\u{a0}; une phrase de plusieurs mots convient bien.",
+    password_again: "Le même mot de passe, à nouveau",
+    password_mismatch: "Les deux mots de passe sont différents.",
+    password_submit: "Enregistrer le mot de passe",
+    password_done: |email| {
+        format!("Mot de passe enregistré pour {email}. Vous pouvez maintenant vous connecter.")
+    },
+    password_sign_in: "Se connecter",
+    link_instead: "Pas de mot de passe initial\u{a0}: un lien à usage unique pour le choisir",
+    link_created: |until| {
+        format!(
+            "Transmettez ce lien à la personne, par un moyen sûr\u{a0}: il sert une fois, \
+             jusqu’au {until}."
+        )
+    },
+};
+
+pub fn t() -> &'static Strings {
+    match lang() {
+        Lang::Fr => &FR,
+    }
+}
