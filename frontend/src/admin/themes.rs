@@ -81,8 +81,10 @@ pub fn ThemesPage() -> impl IntoView {
     let list: RwSignal<Option<Result<Vec<ThemeResponse>, ApiError>>> = RwSignal::new(None);
     Effect::new(move |_| {
         version.track();
+        // The public list is cached a minute by browsers: after a change, a new address.
+        let url = format!("/api/v1/themes?lu={}", js_sys::Date::now());
         leptos::task::spawn_local(async move {
-            let result = api::get::<ThemeListResponse>("/api/v1/themes")
+            let result = api::get::<ThemeListResponse>(&url)
                 .await
                 .map(|l| l.themes);
             let _ = list.try_set(Some(result));

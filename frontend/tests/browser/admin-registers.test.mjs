@@ -147,7 +147,7 @@ test('the audit trail filters by who, action family and days, pages through the 
     });
     assert.equal(res.status, 201, JSON.stringify(res.body));
   }
-  const pageTwo = page.waitForResponse((r) => /\/api\/v1\/admin\/audit\?.*page=2/.test(r.url()));
+  const pageTwo = page.waitForResponse((r) => /\/api\/v1\/admin\/audit\?(.*&)?page=2(&|$)/.test(r.url()));
   await page.goto('/admin/administration/journal');
   await page.locator('.pagination').getByRole('link', { name: /suivante/i }).click();
   const second = await (await pageTwo).json();
