@@ -46,6 +46,7 @@ pub fn AdministrationPage() -> impl IntoView {
                     <li><a href="/admin/administration/comptes">{t.accounts_title}</a></li>
                     <li><a href="/admin/administration/parametres">{t.settings_title}</a></li>
                     <li><a href="/admin/administration/themes">{crate::i18n::registers::t().themes_title}</a></li>
+                    <li><a href="/admin/administration/labels">{crate::i18n::registers::t().labels_title}</a></li>
                     <li><a href="/admin/administration/journal">{crate::i18n::registers::t().audit_title}</a></li>
                 </ul>
             }

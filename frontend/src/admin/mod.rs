@@ -20,6 +20,7 @@ pub mod campaigns;
 pub mod drafts;
 pub mod editor;
 pub mod home;
+pub mod labels;
 pub mod login;
 pub mod moderation;
 pub mod password;
@@ -168,6 +169,8 @@ pub enum Page {
     Audit,
     /// `/admin/administration/themes`
     Themes,
+    /// `/admin/administration/labels`
+    Labels,
     /// A menu entry whose page is still to come: its title and an API route that the
     /// role needs (its 403 is shown to whoever lacks it).
     Soon {
@@ -207,6 +210,7 @@ impl Page {
             "administration/parametres" => Page::Settings,
             "administration/journal" => Page::Audit,
             "administration/themes" => Page::Themes,
+            "administration/labels" => Page::Labels,
             "resultats" => Page::Soon {
                 title: || i18n::t().nav_results,
                 probe: None,
@@ -235,6 +239,7 @@ impl Page {
             Page::Settings => view! { <settings::SettingsPage/> }.into_any(),
             Page::Audit => view! { <audit::AuditPage/> }.into_any(),
             Page::Themes => view! { <themes::ThemesPage/> }.into_any(),
+            Page::Labels => view! { <labels::LabelsPage/> }.into_any(),
             Page::Soon { title, probe } => {
                 view! { <soon::SoonPage title=title() probe=probe/> }.into_any()
             }

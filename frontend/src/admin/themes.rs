@@ -84,9 +84,7 @@ pub fn ThemesPage() -> impl IntoView {
         // The public list is cached a minute by browsers: after a change, a new address.
         let url = format!("/api/v1/themes?lu={}", js_sys::Date::now());
         leptos::task::spawn_local(async move {
-            let result = api::get::<ThemeListResponse>(&url)
-                .await
-                .map(|l| l.themes);
+            let result = api::get::<ThemeListResponse>(&url).await.map(|l| l.themes);
             let _ = list.try_set(Some(result));
         });
     });

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import {
-  ACCOUNTS, Staff, assertNoProblems, checkA11y, launchBrowser, newPage,
+  ACCOUNTS, BASE_URL, Staff, assertNoProblems, checkA11y, launchBrowser, newPage,
 } from './helpers.mjs';
 
 let browser;
@@ -197,4 +197,65 @@ test('an account created with a one-time link: its holder chooses the password o
   await again.locator('#mot-de-passe-echec', { hasText: "n'est plus valable" }).waitFor();
   await checkA11y(again, 'the set-password page with a used link');
   assertNoProblems(holder);
+});
+
+test('a label is granted to an actor found by name, shows in the renewal list and is revoked from it', async () => {
+  // A published actor (submitted with an initiative, both approved) and a label.
+  const communes = (await (await fetch(`${BASE_URL}/api/v1/communes`)).json()).communes;
+  const actorName = `Collectif des jardins ${RUN}`;
+  const submitted = await fetch(`${BASE_URL}/api/v1/initiatives`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': '10.89.0.1' },
+    body: JSON.stringify({
+      title: `Jardin partagé ${RUN}`,
+      description: 'Un jardin partagé ouvert à tous les habitants du quartier.',
+      themes: ['isolement'],
+      location: { commune_code: communes[0].code },
+      schedule: 'Le samedi matin',
+      new_actor: { name: actorName, kind: 'collectif' },
+    }),
+  });
+  assert.equal(submitted.status, 201, await submitted.text());
+  // Approving the initiative publishes its new actor too.
+  const queue = await admin.get('/api/v1/admin/moderation?kind=initiative&per_page=100');
+  const item = queue.body.items.find((i) => i.title === `Jardin partagé ${RUN}`);
+  const approved = await admin.post(`/api/v1/admin/moderation/${item.id}/approve`);
+  assert.equal(approved.status, 200, JSON.stringify(approved.body));
+  const actors = await (await fetch(`${BASE_URL}/api/v1/actors?q=${encodeURIComponent(actorName)}`)).json();
+  assert.equal(actors.items[0]?.name, actorName, 'the actor is published');
+  const slug = `jardins-${RUN}`;
+  const labelName = `Jardin solidaire ${RUN}`;
+  const created = await admin.post('/api/v1/admin/labels', { slug, name: labelName, criteria: 'Un jardin ouvert à tous.' });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+
+  const page = await signedIn(ACCOUNTS.admin, '/admin/administration/labels');
+  await page.locator('#labels-echeance').waitFor();
+  await checkA11y(page, 'the labels page');
+  await page.locator('#label-choix').selectOption(slug);
+  await page.locator('#label-recherche').fill('jardins');
+  await page.getByRole('button', { name: 'Chercher' }).click();
+  await page.locator('#label-acteur').waitFor();
+  assert.match(await page.locator('#label-acteur option:checked').textContent(), new RegExp(actorName));
+  const inTenDays = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+  await page.locator('#label-echeance').fill(inTenDays);
+  await page.getByRole('button', { name: 'Attribuer le label' }).click();
+  await page.locator('.retour-action', { hasText: `« ${labelName} » est attribué à ${actorName}.` }).waitFor();
+
+  // In the renewal list (ends within 30 days), and in the label's own grants.
+  const due = page.locator('section[aria-labelledby="labels-echeance"] tbody tr', { hasText: actorName });
+  await due.waitFor();
+  assert.match(await due.textContent(), /encore (9|10) jours/);
+  await page.getByRole('link', { name: `Voir les attributions de « ${labelName} »` }).click();
+  await page.locator('#label-attributions', { hasText: labelName }).waitFor();
+  await page.locator('section[aria-labelledby="label-attributions"] tbody tr', { hasText: actorName }).waitFor();
+  await checkA11y(page, 'the labels page with a label\'s grants');
+
+  // Revoked from the renewal list.
+  await due.getByRole('button', { name: `Retirer « ${labelName} » à ${actorName}` }).click();
+  await page.locator('.retour-action', { hasText: `« ${labelName} » est retiré à ${actorName}.` }).waitFor();
+  await page.locator('section[aria-labelledby="label-attributions"] tbody tr', { hasText: actorName })
+    .filter({ hasText: 'retiré' }).waitFor();
+  const grants = await admin.get(`/api/v1/admin/labels/${slug}/grants`);
+  assert.equal(grants.body.grants[0].revoked, true);
+  assertNoProblems(page);
 });
