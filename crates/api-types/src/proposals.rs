@@ -253,6 +253,33 @@ pub struct ProposalPriorityRequest {
     pub priority: Option<i32>,
 }
 
+/// One rank of `PUT /api/v1/admin/proposal-priorities`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProposalRank {
+    #[serde(default)]
+    pub id: String,
+    /// 1 first, up to 999; `null` removes the rank.
+    #[serde(default)]
+    pub priority: Option<i32>,
+}
+
+/// `PUT /api/v1/admin/proposal-priorities` (committee and above): several ranks set in one
+/// transaction, all or none (moving a proposal up swaps two ranks).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProposalRanksRequest {
+    #[serde(default)]
+    pub ranks: Vec<ProposalRank>,
+}
+
+/// The proposals whose ranks `PUT /api/v1/admin/proposal-priorities` set, in its order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProposalRanksResponse {
+    pub proposals: Vec<AdminProposalResponse>,
+}
+
 /// `POST /api/v1/admin/proposals/{id}/merge` (moderators): the proposal of the path is a
 /// duplicate of `into`. Its supports move to `into` (a device that supported both counts
 /// once) and it shows publicly as merged into `into`.

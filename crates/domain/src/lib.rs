@@ -9,6 +9,7 @@
 //! This crate knows nothing of HTTP or SQL, so the server, the command-line
 //! tools and the tests share it.
 
+pub mod color;
 pub mod commune;
 pub mod contact;
 pub mod demo;

@@ -511,22 +511,7 @@ fn parse_optional(
     }
 }
 
-/// Contrast ratio of white text on `#rrggbb` (WCAG 2 relative luminance); `None` when the
-/// colour is not `#rrggbb`.
-pub fn contrast_with_white(hex: &str) -> Option<f64> {
-    let digits = hex.strip_prefix('#').filter(|d| d.len() == 6)?;
-    let mut luminance = 0.0;
-    for (i, weight) in [0.2126, 0.7152, 0.0722].into_iter().enumerate() {
-        let v = f64::from(u8::from_str_radix(digits.get(i * 2..i * 2 + 2)?, 16).ok()?) / 255.0;
-        let linear = if v <= 0.039_28 {
-            v / 12.92
-        } else {
-            ((v + 0.055) / 1.055).powf(2.4)
-        };
-        luminance += weight * linear;
-    }
-    Some(1.05 / (luminance + 0.05))
-}
+pub use solidarites_domain::color::contrast_with_white;
 
 /// A theme colour: `#rrggbb` readable under white text (WCAG AA, 4.5:1).
 pub fn parse_theme_color(raw: Option<&str>, errors: &mut FieldErrors) -> Option<String> {

@@ -45,6 +45,9 @@ pub fn AdministrationPage() -> impl IntoView {
                 <ul class="console-rubriques">
                     <li><a href="/admin/administration/comptes">{t.accounts_title}</a></li>
                     <li><a href="/admin/administration/parametres">{t.settings_title}</a></li>
+                    <li><a href="/admin/administration/themes">{crate::i18n::registers::t().themes_title}</a></li>
+                    <li><a href="/admin/administration/labels">{crate::i18n::registers::t().labels_title}</a></li>
+                    <li><a href="/admin/administration/journal">{crate::i18n::registers::t().audit_title}</a></li>
                 </ul>
             }
             .into_any(),
@@ -216,15 +219,23 @@ fn CreateAccount(feedback: RwSignal<Option<Feedback>>, version: RwSignal<u32>) -
     let name = RwSignal::new(String::new());
     let role = RwSignal::new("committee".to_owned());
     let password = RwSignal::new(String::new());
+    // A one-time link (72 h) instead of an initial password: shown once, to pass on.
+    let with_link = RwSignal::new(false);
+    let link: RwSignal<Option<(String, String)>> = RwSignal::new(None);
     let errors: RwSignal<BTreeMap<String, String>> = RwSignal::new(BTreeMap::new());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        let set_password_link = with_link.get_untracked();
         let body = CreateUserRequest {
             email: email.get_untracked().trim().to_owned(),
             display_name: name.get_untracked().trim().to_owned(),
             role: role.get_untracked(),
-            password: password.get_untracked(),
-            set_password_link: false,
+            password: if set_password_link {
+                String::new()
+            } else {
+                password.get_untracked()
+            },
+            set_password_link,
         };
         leptos::task::spawn_local(async move {
             match session::post::<_, AdminUserResponse>("/api/v1/admin/users", &body).await {
@@ -233,6 +244,18 @@ fn CreateAccount(feedback: RwSignal<Option<Feedback>>, version: RwSignal<u32>) -
                     email.set(String::new());
                     name.set(String::new());
                     password.set(String::new());
+                    let origin = web_sys::window()
+                        .and_then(|w| w.location().origin().ok())
+                        .unwrap_or_default();
+                    link.set(u.set_password_path.as_ref().map(|path| {
+                        (
+                            format!("{origin}{path}"),
+                            u.set_password_expires_at
+                                .as_deref()
+                                .map(ui::date_time)
+                                .unwrap_or_default(),
+                        )
+                    }));
                     feedback.set(Some(Feedback::Done((t.created)(&u.email))));
                     version.update(|v| *v += 1);
                 }
@@ -264,19 +287,33 @@ fn CreateAccount(feedback: RwSignal<Option<Feedback>>, version: RwSignal<u32>) -
                             .collect_view()}
                     </select>
                 </div>
-                <TextField
-                    id="compte-mot-de-passe"
-                    label=t.field_password
-                    hint=t.password_hint
-                    kind="password"
-                    value=password
-                    errors=errors
-                    field="password"
-                />
+                <div class="champ champ--case">
+                    <input id="compte-lien" type="checkbox"
+                        prop:checked=move || with_link.get()
+                        on:change=move |ev| with_link.set(event_target_checked(&ev))/>
+                    <label for="compte-lien">{crate::i18n::registers::t().link_instead}</label>
+                </div>
+                <Show when=move || !with_link.get()>
+                    <TextField
+                        id="compte-mot-de-passe"
+                        label=t.field_password
+                        hint=t.password_hint
+                        kind="password"
+                        value=password
+                        errors=errors
+                        field="password"
+                    />
+                </Show>
                 <div class="boutons">
                     <button type="submit" class="bouton bouton--plein">{t.create_button}</button>
                 </div>
             </form>
+            {move || link.get().map(|(url, until)| view! {
+                <div class="encadre-crise" id="compte-lien-cree">
+                    <p>{(crate::i18n::registers::t().link_created)(&until)}</p>
+                    <p><code class="journal__id">{url}</code></p>
+                </div>
+            })}
         </section>
     }
 }

@@ -51,19 +51,13 @@ async fn questionnaires() -> Result<Vec<QuestionnaireResponse>, ApiError> {
     Ok(list.questionnaires)
 }
 
-/// A campaign by id, looked for in the paged list (the API has no single-campaign route).
+/// A campaign by id (`GET /api/v1/admin/campaigns/{id}`); `None` when it does not exist.
 pub async fn find_campaign(id: &str) -> Result<Option<AdminCampaignResponse>, ApiError> {
-    let mut page = 1;
-    loop {
-        let list: AdminCampaignListResponse =
-            session::get(&format!("/api/v1/admin/campaigns?page={page}&per_page=100")).await?;
-        if let Some(found) = list.campaigns.iter().find(|c| c.campaign.id == id) {
-            return Ok(Some(found.clone()));
-        }
-        if list.campaigns.is_empty() || page * list.per_page.max(1) >= list.total {
-            return Ok(None);
-        }
-        page += 1;
+    let url = format!("/api/v1/admin/campaigns/{}", percent_encode(id));
+    match session::get::<AdminCampaignResponse>(&url).await {
+        Ok(found) => Ok(Some(found)),
+        Err(ApiError::Http { status: 404, .. }) => Ok(None),
+        Err(error) => Err(error),
     }
 }
 

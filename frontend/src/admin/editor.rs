@@ -1109,8 +1109,9 @@ fn OptionsFields(ed: Editor, s: usize, q: usize, options: Vec<ChoiceOption>) -> 
                     {text_field(ed, format!("{op}.value"), format!("{} — {}", (t.option_n)(k + 1), t.option_value), None,
                         option.value.clone(), "text", false,
                         move |d, v| if let Some(o) = options_mut(d, s, q).and_then(|o| o.get_mut(k)) { o.value = v })}
-                    <button type="button" class="bouton bouton--discret" on:click=remove>
-                        {(t.remove_option)(k + 1, &label)}
+                    <button type="button" class="bouton bouton--discret"
+                        aria-label=(t.remove_option)(k + 1, &label) on:click=remove>
+                        {t.remove}
                     </button>
                 </div>
             }

@@ -15,6 +15,7 @@
 
 pub mod accounts;
 pub mod assisted;
+pub mod audit;
 pub mod campaigns;
 pub mod choropleth;
 pub mod dashboard;
@@ -23,14 +24,17 @@ pub mod editor;
 pub mod exports;
 pub mod gaps;
 pub mod home;
+pub mod labels;
 pub mod login;
 pub mod moderation;
+pub mod password;
 pub mod proposals;
 pub mod questionnaires;
 pub mod session;
 pub mod settings;
 pub mod shell;
 pub mod soon;
+pub mod themes;
 pub mod ui;
 pub mod volunteers;
 
@@ -147,6 +151,8 @@ pub fn nav_for(role: Role) -> impl Iterator<Item = &'static NavEntry> {
 pub enum Page {
     /// `/admin/connexion` (outside the frame: no session needed).
     Login,
+    /// `/admin/mot-de-passe/{token}`, a one-time set-password link (outside the frame).
+    Password(String),
     /// `/admin`
     Home,
     /// `/admin/moderation`
@@ -179,6 +185,12 @@ pub enum Page {
     Exports,
     /// `/admin/besoins`
     Gaps,
+    /// `/admin/administration/journal`
+    Audit,
+    /// `/admin/administration/themes`
+    Themes,
+    /// `/admin/administration/labels`
+    Labels,
     /// A menu entry whose page is still to come: its title and an API route that the
     /// role needs (its 403 is shown to whoever lacks it).
     Soon {
@@ -194,6 +206,9 @@ impl Page {
         let path = path.trim_matches('/');
         if let Some(id) = path.strip_prefix("campagnes/") {
             return Page::Campaign(crate::router::percent_decode(id));
+        }
+        if let Some(token) = path.strip_prefix("mot-de-passe/") {
+            return Page::Password(crate::router::percent_decode(token));
         }
         if let Some(id) = path.strip_prefix("questionnaires/") {
             return Page::Questionnaire(crate::router::percent_decode(id));
@@ -216,6 +231,9 @@ impl Page {
             "resultats" => Page::Dashboard,
             "exports" => Page::Exports,
             "besoins" => Page::Gaps,
+            "administration/journal" => Page::Audit,
+            "administration/themes" => Page::Themes,
+            "administration/labels" => Page::Labels,
             _ => Page::NotFound,
         }
     }
@@ -224,6 +242,7 @@ impl Page {
     pub fn view(self) -> AnyView {
         match self {
             Page::Login => view! { <login::LoginPage/> }.into_any(),
+            Page::Password(token) => view! { <password::PasswordPage token=token/> }.into_any(),
             Page::Home => view! { <home::HomePage/> }.into_any(),
             Page::Moderation => view! { <moderation::ModerationPage/> }.into_any(),
             Page::Campaigns => view! { <campaigns::CampaignsPage/> }.into_any(),
@@ -240,6 +259,9 @@ impl Page {
             Page::Dashboard => view! { <dashboard::DashboardPage/> }.into_any(),
             Page::Exports => view! { <exports::ExportsPage/> }.into_any(),
             Page::Gaps => view! { <gaps::GapsPage/> }.into_any(),
+            Page::Audit => view! { <audit::AuditPage/> }.into_any(),
+            Page::Themes => view! { <themes::ThemesPage/> }.into_any(),
+            Page::Labels => view! { <labels::LabelsPage/> }.into_any(),
             Page::Soon { title, probe } => {
                 view! { <soon::SoonPage title=title() probe=probe/> }.into_any()
             }
@@ -253,6 +275,7 @@ impl Page {
 pub fn AdminApp(path: String) -> impl IntoView {
     match Page::parse(&path) {
         Page::Login => Page::Login.view(),
+        page @ Page::Password(_) => page.view(),
         page => view! { <shell::AdminLayout page=page/> }.into_any(),
     }
 }

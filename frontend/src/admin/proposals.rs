@@ -13,7 +13,8 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use solidarites_api_types::{
     AdminProposalListResponse, AdminProposalResponse, MergeProposalRequest, MergeProposalResponse,
-    ProposalNoteRequest, ProposalPriorityRequest, ProposalStatusRequest, ThemeResponse,
+    ProposalNoteRequest, ProposalPriorityRequest, ProposalRank, ProposalRanksRequest,
+    ProposalRanksResponse, ProposalStatusRequest, ThemeResponse,
 };
 
 use super::campaigns::TextField;
@@ -257,19 +258,24 @@ fn ProposalTable(
             (b_rank, a_rank)
         };
         leptos::task::spawn_local(async move {
-            let put = |id: String, rank: i32| async move {
-                session::put::<_, AdminProposalResponse>(
-                    &format!("/api/v1/admin/proposals/{}/priority", percent_encode(&id)),
-                    &ProposalPriorityRequest {
-                        priority: Some(rank.clamp(1, 999)),
+            // Both ranks in one transaction: all or none.
+            let body = ProposalRanksRequest {
+                ranks: vec![
+                    ProposalRank {
+                        id: a_id,
+                        priority: Some(a_new.clamp(1, 999)),
                     },
-                )
-                .await
+                    ProposalRank {
+                        id: b_id,
+                        priority: Some(b_new.clamp(1, 999)),
+                    },
+                ],
             };
-            let result = match put(a_id, a_new).await {
-                Ok(_) => put(b_id, b_new).await,
-                Err(e) => Err(e),
-            };
+            let result = session::put::<_, ProposalRanksResponse>(
+                "/api/v1/admin/proposal-priorities",
+                &body,
+            )
+            .await;
             match result {
                 Ok(_) => {
                     feedback.set(Some(Feedback::Done((t.ranked)(&a_title))));

@@ -24,6 +24,11 @@ pub async fn all() -> Result<Vec<ThemeResponse>, ApiError> {
     Ok(themes)
 }
 
+/// Forgets the themes loaded (after the console changed one): the next [`all`] asks again.
+pub fn forget() {
+    CACHE.with(|c| *c.borrow_mut() = None);
+}
+
 /// The label of a theme, or its slug when unknown.
 pub fn label(themes: &[ThemeResponse], slug: &str) -> String {
     themes

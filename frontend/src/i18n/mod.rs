@@ -18,6 +18,7 @@ pub mod editor;
 pub mod home;
 pub mod proposals;
 pub mod questionnaire;
+pub mod registers;
 pub mod results;
 
 /// A language of the interface.

@@ -70,6 +70,29 @@ const PAGES = [
     },
   },
   { name: 'console-exports', path: '/admin/exports', ready: 'a[data-export]' },
+  { name: 'console-questionnaires', path: '/admin/questionnaires', ready: 'table.tableau' },
+  {
+    name: 'console-editeur',
+    path: '/admin/questionnaires',
+    ready: 'table.tableau',
+    before: async (page) => {
+      await page.locator('table.tableau a').first().click();
+      await page.locator('#ed-sections-1-questions-0-label').waitFor();
+      await page.waitForLoadState('networkidle');
+      // The second section, a conditional question in the preview shown.
+      await page.locator('.editeur__apercu #q-difficultes').check();
+      await page.evaluate(() => document.getElementById('ed-sections-1').scrollIntoView());
+    },
+  },
+  { name: 'console-themes', path: '/admin/administration/themes', ready: 'table.tableau' },
+  {
+    name: 'console-journal',
+    path: '/admin/administration/journal',
+    ready: 'table.tableau',
+    before: async (page) => {
+      await page.evaluate(() => document.querySelector('.filtres .boutons').scrollIntoView());
+    },
+  },
 ];
 
 /** Signs the page's browser context in as the test admin (the session cookie). */

@@ -288,13 +288,29 @@ pub struct AuditQuery {
     entity_id: Option<String>,
     /// Account id (UUID) or email of whoever made the change.
     actor: Option<String>,
+    /// An action (`user.update`), or a family of actions ending with a dot (`user.`).
+    action: Option<String>,
+    /// First day, `YYYY-MM-DD` (French time), included.
+    from: Option<String>,
+    /// Last day, `YYYY-MM-DD` (French time), included.
+    to: Option<String>,
     /// From 1 (default 1).
     page: Option<String>,
     /// 1 to 200 (default 50).
     per_page: Option<String>,
 }
 
-/// The audit trail, newest first, filtered and paginated.
+/// The first instant of `day` in France (Europe/Paris, summer time included).
+fn paris_midnight(day: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    let midnight = day.and_time(chrono::NaiveTime::MIN);
+    chrono_tz::Europe::Paris
+        .from_local_datetime(&midnight)
+        .earliest()
+        .map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&chrono::Utc))
+}
+
+/// The audit trail, newest first, filtered (who, action, object, days) and paginated.
 #[utoipa::path(get, path = "/api/v1/admin/audit", tag = "admin", params(AuditQuery),
     responses((status = 200, body = AuditPageResponse),
               (status = 401, body = solidarites_api_types::ErrorResponse),
@@ -321,10 +337,43 @@ pub async fn list_audit(
             .filter(|s| !s.is_empty())
             .map(str::to_owned)
     };
+    let mut bad = BTreeMap::new();
+    let mut day = |name: &str, value: &Option<String>| {
+        let text = non_blank(value)?;
+        match chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
+            Ok(date) => Some(date),
+            Err(_) => {
+                bad.insert(
+                    name.to_owned(),
+                    format!("« {text} » n'est pas une date AAAA-MM-JJ."),
+                );
+                None
+            }
+        }
+    };
+    let (from, to) = (day("from", &query.from), day("to", &query.to));
+    if let (Some(from), Some(to)) = (from, to) {
+        if from > to {
+            bad.insert(
+                "to".to_owned(),
+                "La date de fin doit suivre la date de début.".to_owned(),
+            );
+        }
+    }
+    if !bad.is_empty() {
+        return Err(ApiError::Validation {
+            code: "invalid_query",
+            message: "Les filtres du journal sont invalides.".to_owned(),
+            fields: bad,
+        });
+    }
     let filter = AuditFilter {
         entity_type: non_blank(&query.entity_type),
         entity_id: non_blank(&query.entity_id),
         actor: non_blank(&query.actor),
+        action: non_blank(&query.action),
+        since: from.map(paris_midnight),
+        until: to.and_then(|d| d.succ_opt()).map(paris_midnight),
     };
     let (entries, total) = storage::audit::page(&state.db, &filter, page, per_page).await?;
     Ok(HttpResponse::Ok()

@@ -13,7 +13,8 @@ use chrono::Utc;
 use sea_orm::TransactionTrait;
 use solidarites_api_types::{
     AdminProposalListResponse, AdminProposalResponse, InternalNoteResponse, MergeProposalRequest,
-    MergeProposalResponse, ProposalNoteRequest, ProposalPriorityRequest, ProposalStatusRequest,
+    MergeProposalResponse, ProposalNoteRequest, ProposalPriorityRequest, ProposalRanksRequest,
+    ProposalRanksResponse, ProposalStatusRequest,
 };
 use uuid::Uuid;
 
@@ -282,6 +283,85 @@ pub async fn set_proposal_priority(
         .await
         .map_err(follow_up_error)?;
     audit_and_answer(&state, &staff, txn, "proposal.priority", id, change).await
+}
+
+/// Most ranks set by one `PUT /api/v1/admin/proposal-priorities`.
+const MAX_RANKS: usize = 50;
+
+/// Sets several priority ranks in one transaction, all or none (committee and above):
+/// moving a proposal up or down swaps two ranks, and nobody sees one change without the
+/// other. Each change is audited as `proposal.priority`.
+#[utoipa::path(put, path = "/api/v1/admin/proposal-priorities", tag = "proposals",
+    request_body = ProposalRanksRequest,
+    responses((status = 200, body = ProposalRanksResponse),
+              (status = 404, body = solidarites_api_types::ErrorResponse),
+              (status = 409, body = solidarites_api_types::ErrorResponse),
+              (status = 422, body = solidarites_api_types::ErrorResponse)))]
+#[put("/admin/proposal-priorities")]
+#[tracing::instrument(skip_all)]
+pub async fn set_proposal_priorities(
+    state: web::Data<AppState>,
+    staff: StaffUser,
+    body: ApiJson<ProposalRanksRequest>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::Committee)?;
+    let mut errors = FieldErrors::new();
+    if body.ranks.is_empty() || body.ranks.len() > MAX_RANKS {
+        errors.insert(
+            "ranks".to_owned(),
+            format!("De 1 à {MAX_RANKS} rangs à la fois."),
+        );
+    }
+    let mut ids = Vec::new();
+    for (k, rank) in body.ranks.iter().enumerate() {
+        match Uuid::parse_str(rank.id.trim()) {
+            Ok(id) if ids.contains(&id) => {
+                errors.insert(
+                    format!("ranks[{k}].id"),
+                    "Cette proposition est déjà dans la liste.".to_owned(),
+                );
+            }
+            Ok(id) => ids.push(id),
+            Err(_) => {
+                errors.insert(
+                    format!("ranks[{k}].id"),
+                    "Identifiant de proposition attendu.".to_owned(),
+                );
+            }
+        }
+        if rank.priority.is_some_and(|p| !PRIORITY_RANGE.contains(&p)) {
+            errors.insert(
+                format!("ranks[{k}].priority"),
+                "Rang attendu de 1 à 999, ou null pour le retirer.".to_owned(),
+            );
+        }
+    }
+    if !errors.is_empty() {
+        return Err(invalid(errors));
+    }
+    let txn = state.db.begin().await?;
+    let now = Utc::now();
+    for (id, rank) in ids.iter().zip(&body.ranks) {
+        let change = storage::proposals::set_priority(&txn, *id, rank.priority, now)
+            .await
+            .map_err(follow_up_error)?;
+        audit::record(
+            &txn,
+            Some(&staff),
+            "proposal.priority",
+            "proposal",
+            &id.to_string(),
+            Some(change.before),
+            Some(change.after),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    let mut proposals = Vec::with_capacity(ids.len());
+    for id in ids {
+        proposals.push(admin_response(&state, &staff, id).await?);
+    }
+    Ok(HttpResponse::Ok().json(ProposalRanksResponse { proposals }))
 }
 
 /// Merges the proposal of the path, a duplicate, into `into` (moderators): its supports

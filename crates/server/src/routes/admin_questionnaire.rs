@@ -322,6 +322,33 @@ pub async fn list_admin_campaigns(
         }))
 }
 
+/// One campaign, as in the list (status, dates, version, answers).
+#[utoipa::path(get, path = "/api/v1/admin/campaigns/{id}", tag = "admin-questionnaire",
+    params(("id" = String, Path)),
+    responses((status = 200, body = AdminCampaignResponse),
+              (status = 401, body = solidarites_api_types::ErrorResponse),
+              (status = 403, body = solidarites_api_types::ErrorResponse),
+              (status = 404, body = solidarites_api_types::ErrorResponse)))]
+#[get("/admin/campaigns/{id}")]
+#[tracing::instrument(skip_all)]
+pub async fn get_admin_campaign(
+    state: web::Data<AppState>,
+    staff: StaffUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::Analyst)?;
+    let row = storage::questionnaires::get_campaign(&state.db, id.trim())
+        .await?
+        .ok_or_else(campaign_not_found)?;
+    let response = admin_campaign_responses(&state, std::slice::from_ref(&row))
+        .await?
+        .pop()
+        .ok_or_else(campaign_not_found)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .json(response))
+}
+
 fn parse_time(
     raw: &str,
     field: &str,

@@ -97,6 +97,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(admin_questionnaire::update_questionnaire)
             .service(admin_questionnaire::preview_questionnaire)
             .service(admin_questionnaire::list_admin_campaigns)
+            .service(admin_questionnaire::get_admin_campaign)
             .service(admin_questionnaire::create_campaign)
             .service(admin_questionnaire::update_campaign)
             .service(admin_questionnaire::open_campaign_now)
@@ -117,6 +118,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(admin_proposals::set_proposal_status)
             .service(admin_proposals::set_proposal_note)
             .service(admin_proposals::set_proposal_priority)
+            .service(admin_proposals::set_proposal_priorities)
             .service(admin_proposals::merge_proposal)
             // Results by commune and exports.
             .service(results::get_results)

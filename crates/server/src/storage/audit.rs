@@ -60,6 +60,13 @@ pub struct AuditFilter {
     pub entity_id: Option<String>,
     /// A user id (UUID) or an email address (compared lowercased).
     pub actor: Option<String>,
+    /// An action (`user.update`), or every action of a family when it ends with a dot
+    /// (`user.`).
+    pub action: Option<String>,
+    /// Lines at or after this instant.
+    pub since: Option<chrono::DateTime<chrono::Utc>>,
+    /// Lines strictly before this instant.
+    pub until: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Page `page` (from 1) of `per_page` lines, newest first, and the number of matching lines.
@@ -82,6 +89,21 @@ pub async fn page(
                 .add(audit_log::Column::ActorUserId.eq(actor.as_str()))
                 .add(audit_log::Column::ActorEmail.eq(actor.trim().to_lowercase())),
         );
+    }
+    if let Some(action) = &filter.action {
+        condition = condition.add(match action.strip_suffix('.') {
+            // A family: its actions all start with `family.` (no LIKE: `_` is a wildcard).
+            Some(family) => Condition::all()
+                .add(audit_log::Column::Action.gt(format!("{family}.")))
+                .add(audit_log::Column::Action.lt(format!("{family}/"))),
+            None => Condition::all().add(audit_log::Column::Action.eq(action.as_str())),
+        });
+    }
+    if let Some(since) = filter.since {
+        condition = condition.add(audit_log::Column::At.gte(since));
+    }
+    if let Some(until) = filter.until {
+        condition = condition.add(audit_log::Column::At.lt(until));
     }
     let query = audit_log::Entity::find().filter(condition);
     let total = query.clone().count(db).await?;

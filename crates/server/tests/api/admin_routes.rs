@@ -62,6 +62,7 @@ pub const ADMIN_ROUTES: &[(&str, &str, Role)] = &[
     ),
     ("GET", "/api/v1/admin/campaigns", Role::Committee),
     ("POST", "/api/v1/admin/campaigns", Role::Moderator),
+    ("GET", "/api/v1/admin/campaigns/{id}", Role::Analyst),
     ("PATCH", "/api/v1/admin/campaigns/{id}", Role::Moderator),
     (
         "POST",
@@ -99,6 +100,7 @@ pub const ADMIN_ROUTES: &[(&str, &str, Role)] = &[
         "/api/v1/admin/proposals/{id}/priority",
         Role::Committee,
     ),
+    ("PUT", "/api/v1/admin/proposal-priorities", Role::Committee),
     (
         "POST",
         "/api/v1/admin/proposals/{id}/merge",

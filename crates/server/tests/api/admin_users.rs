@@ -253,3 +253,94 @@ async fn the_audit_trail_filters_by_actor_and_paginates() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_audit_trail_filters_by_action_family_and_french_days() {
+    for_each_backend(|db| async move {
+        let app = spawn_app(db).await;
+        let admin = app.login_as(Role::Admin).await;
+        for email in ["a.audit@landes.fr", "b.audit@landes.fr"] {
+            let res = admin
+                .post_json("/api/v1/admin/users", &new_user(email, "analyst"))
+                .await;
+            assert_eq!(res.status(), 201);
+        }
+        let list: Value = admin.get("/api/v1/admin/users").await.json().await.unwrap();
+        let id = list["users"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["email"] == "b.audit@landes.fr")
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let res = admin
+            .patch_json(
+                &format!("/api/v1/admin/users/{id}"),
+                &json!({"role": "moderator"}),
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+
+        let total = |query: &'static str| {
+            let admin = &admin;
+            async move {
+                let res = admin.get(&format!("/api/v1/admin/audit?{query}")).await;
+                assert_eq!(res.status(), 200, "{query}");
+                let body: Value = res.json().await.unwrap();
+                (body["total"].as_u64().unwrap(), body)
+            }
+        };
+        let (n, body) = total("action=user.update").await;
+        assert_eq!(n, 1);
+        assert_eq!(body["entries"][0]["entity_id"], id.as_str());
+        // A family: every `user.*` action, not `user_x` or `users`.
+        assert_eq!(total("action=user.").await.0, 3);
+        assert_eq!(total("action=user.create").await.0, 2);
+        assert_eq!(total("action=user").await.0, 0);
+
+        // Days in French time, both included.
+        let today = chrono::Utc::now()
+            .with_timezone(&chrono_tz::Europe::Paris)
+            .date_naive();
+        let res = admin
+            .get(&format!(
+                "/api/v1/admin/audit?action=user.&from={today}&to={today}"
+            ))
+            .await;
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["total"], 3);
+        let yesterday = today.pred_opt().unwrap();
+        let res = admin
+            .get(&format!("/api/v1/admin/audit?to={yesterday}"))
+            .await;
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["total"], 0);
+        let tomorrow = today.succ_opt().unwrap();
+        let res = admin
+            .get(&format!("/api/v1/admin/audit?from={tomorrow}"))
+            .await;
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["total"], 0);
+
+        // Bad days: 422 naming each.
+        let res = admin
+            .get("/api/v1/admin/audit?from=2026-13-01&to=hier")
+            .await;
+        assert_eq!(res.status(), 422);
+        let body: Value = res.json().await.unwrap();
+        assert!(body["fields"]["from"]
+            .as_str()
+            .unwrap()
+            .contains("2026-13-01"));
+        assert!(body["fields"]["to"].as_str().unwrap().contains("hier"));
+        let res = admin
+            .get("/api/v1/admin/audit?from=2026-12-06&to=2026-12-01")
+            .await;
+        assert_eq!(res.status(), 422);
+        let body: Value = res.json().await.unwrap();
+        assert!(body["fields"]["to"].is_string(), "{body}");
+    })
+    .await;
+}

@@ -846,6 +846,85 @@ async fn internal_notes_are_staff_only_and_never_public() {
 }
 
 #[tokio::test]
+async fn two_ranks_are_swapped_in_one_transaction_all_or_none() {
+    for_each_backend(|db| async move {
+        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
+        let moderator = app.login_as(Role::Moderator).await;
+        let a = published(&app, &moderator, &body("Alpha", &["sante"], None)).await;
+        let b = published(&app, &moderator, &body("Bravo", &["sante"], None)).await;
+        let committee = app.login_as(Role::Committee).await;
+        let ranks = |pairs: &[(&str, Option<i32>)]| {
+            json!({"ranks": pairs.iter().map(|(id, p)| json!({"id": id, "priority": p})).collect::<Vec<_>>()})
+        };
+        let res = committee
+            .put_json(
+                "/api/v1/admin/proposal-priorities",
+                &ranks(&[(a.as_str(), Some(1)), (b.as_str(), Some(2))]),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let done: Value = res.json().await.unwrap();
+        assert_eq!(done["proposals"][0]["priority"], 1);
+        assert_eq!(done["proposals"][1]["priority"], 2);
+        assert_eq!(
+            titles(&list(&app, "sort=priority").await),
+            ["Alpha", "Bravo"]
+        );
+
+        // Bravo up: both ranks change together.
+        let res = committee
+            .put_json(
+                "/api/v1/admin/proposal-priorities",
+                &ranks(&[(b.as_str(), Some(1)), (a.as_str(), Some(2))]),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(
+            titles(&list(&app, "sort=priority").await),
+            ["Bravo", "Alpha"]
+        );
+
+        // One unknown proposal: nothing changes.
+        let unknown = uuid::Uuid::new_v4().to_string();
+        let res = committee
+            .put_json(
+                "/api/v1/admin/proposal-priorities",
+                &ranks(&[(a.as_str(), Some(1)), (unknown.as_str(), Some(2))]),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+        assert_eq!(detail(&app, &a, None).await.priority, Some(2));
+        assert_eq!(detail(&app, &b, None).await.priority, Some(1));
+
+        // Bad input: each bad rank named.
+        let res = committee
+            .put_json(
+                "/api/v1/admin/proposal-priorities",
+                &ranks(&[(a.as_str(), Some(0)), ("pas-un-id", Some(1)), (a.as_str(), None)]),
+            )
+            .await;
+        expect_422(
+            res,
+            &["ranks[0].priority", "ranks[1].id", "ranks[2].id"],
+        )
+        .await;
+        let res = committee
+            .put_json("/api/v1/admin/proposal-priorities", &json!({"ranks": []}))
+            .await;
+        expect_422(res, &["ranks"]).await;
+        assert_eq!(
+            audit_actions(&app, &a).await,
+            [
+                "moderation.approve",
+                "proposal.priority",
+                "proposal.priority"
+            ]
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn the_committee_ranks_proposals_and_the_priority_sort_follows() {
     for_each_backend(|db| async move {
         let app = spawn_app(db.with_communes(&demo_communes()).await).await;

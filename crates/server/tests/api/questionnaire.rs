@@ -820,6 +820,7 @@ async fn assisted_entry_is_audited_without_the_answers() {
             entity_type: Some("campaign".to_owned()),
             entity_id: Some(campaign.clone()),
             actor: None,
+            ..AuditFilter::default()
         };
         let (entries, _) = storage::audit::page(&app.db.conn, &filter, 1, 50)
             .await

@@ -30,6 +30,45 @@ async fn audit_actions(admin: &StaffClient, entity_type: &str) -> Vec<Value> {
 }
 
 #[tokio::test]
+async fn one_campaign_is_read_by_its_id_as_in_the_list() {
+    for_each_backend(|db| async move {
+        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
+        let (campaign, admin) = seeded_app(&app).await;
+        let analyst = app.login_as(Role::Analyst).await;
+        let res = analyst
+            .get(&format!("/api/v1/admin/campaigns/{campaign}"))
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(res.headers()["cache-control"], "no-store");
+        let one: Value = res.json().await.unwrap();
+        let list: Value = admin
+            .get("/api/v1/admin/campaigns?per_page=200")
+            .await
+            .json()
+            .await
+            .unwrap();
+        let listed = list["campaigns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == campaign.as_str())
+            .unwrap();
+        assert_eq!(&one, listed);
+
+        let res = analyst.get("/api/v1/admin/campaigns/inconnue").await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+        let body: Value = res.json().await.unwrap();
+        assert!(body["message"].as_str().unwrap().contains("n'existe pas"));
+        let committee = app.login_as(Role::Committee).await;
+        let res = committee
+            .get(&format!("/api/v1/admin/campaigns/{campaign}"))
+            .await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn campaign_counts_give_the_answers_per_day_and_channel() {
     for_each_backend(|db| async move {
         let app = spawn_app(db.with_communes(&demo_communes()).await).await;
@@ -390,6 +429,7 @@ async fn the_staff_console_routes_are_in_the_openapi_description() {
             ("/api/v1/admin/labels/{slug}/grants", "get"),
             ("/api/v1/admin/label-grants", "get"),
             ("/api/v1/admin/campaigns/{id}/counts", "get"),
+            ("/api/v1/admin/campaigns/{id}", "get"),
         ] {
             assert!(doc["paths"][path][method].is_object(), "{method} {path}");
         }
