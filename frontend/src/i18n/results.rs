@@ -106,9 +106,24 @@ pub struct Strings {
     pub gaps_offer: &'static str,
     pub gaps_map: &'static str,
     pub gaps_link: fn(&str, &str) -> String,
+    pub gaps_map_title: &'static str,
+    pub gaps_map_label: fn(usize) -> String,
+    pub gaps_legend_title: &'static str,
+    pub gaps_legend_none: &'static str,
 }
 
 pub const FR: Strings = Strings {
+    gaps_map_title: "Carte des écarts",
+    gaps_map_label: |n| {
+        format!(
+            "Carte des communes classées parmi les écarts ({n} communes), colorées selon la \
+             part de répondants déclarant une difficulté dans leur plus grand écart ; le \
+             détail est dans le tableau qui suit."
+        )
+    },
+    gaps_legend_title: "Part déclarant une difficulté (plus grand écart de la commune)",
+    gaps_legend_none: "aucun écart classé (pas assez de réponses, secret statistique ou \
+        aucune difficulté déclarée)",
     field_indicator: "Indicateur territorial",
     indicator_heading: |label, unit| match unit {
         Some(unit) => format!("{label} ({unit})"),

@@ -435,6 +435,27 @@ test('needs versus offer: the ranked gaps of the API, each linking to the public
   const results = await analyst.get(`/api/v1/admin/campaigns/${campaign.id}/results?level=commune&question=domaines`);
   const secret = results.body.groups.filter((g) => g.secret).map((g) => g.code);
   assert.ok(rows.every((r) => !secret.includes(r.code)));
+  // The gaps layer: one coloured area per ranked commune, in the class the legend gives
+  // for the need share of its largest gap; the others (secret ones included) carry no
+  // figure, and the page shows no number for a secret commune.
+  const ranked = [...new Set(api.body.gaps.map((g) => g.commune))];
+  await page.locator('svg.besoins__svg path.besoins__zone--ecart').first().waitFor();
+  const areas = await page.locator('svg.besoins__svg path.besoins__zone--ecart').evaluateAll((ps) =>
+    ps.map((p) => ({ code: p.dataset.code, classe: Number(p.dataset.classe), fill: p.getAttribute('fill') })),
+  );
+  assert.deepEqual(areas.map((a) => a.code).sort(), ranked.sort(), 'one area per ranked gap commune');
+  const legend = await page.locator('.tdb__legende li[data-classe]').evaluateAll((lis) =>
+    lis.map((li) => ({ classe: Number(li.dataset.classe), fill: li.querySelector('rect').getAttribute('fill') })),
+  );
+  for (const area of areas) {
+    assert.equal(legend.find((l) => l.classe === area.classe)?.fill, area.fill, `${area.code}: the legend's colour`);
+  }
+  const all = await page.locator('svg.besoins__svg path').count();
+  assert.equal(all, communes.length, 'every commune drawn');
+  for (const code of secret) {
+    assert.ok(!areas.some((a) => a.code === code), `${code} (secret) not coloured`);
+  }
+  await page.locator('.tdb__legende li[data-etat="aucun"]', { hasText: 'secret statistique' }).waitFor();
   await checkA11y(page, 'the needs versus offer page');
   assertNoProblems(page);
   await page.context().close();
