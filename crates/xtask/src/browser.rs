@@ -31,8 +31,9 @@ Runs the browser tests (frontend/tests/browser/*.test.mjs, node --test) in headl
 Chromium against the real `solidarites` binary on a fresh SQLite database.
 
 Builds the web app (release) and the server (debug) first, imports the demo territory
-(fixtures/demo-communes.geojson), creates a staff account with `solidarites users create`,
-serves on a free 127.0.0.1 port, runs the tests, then stops the server.
+(fixtures/demo-communes.geojson) and its indicators (fixtures/demo-indicators.csv),
+creates a staff account with `solidarites users create`, serves on a free 127.0.0.1 port,
+runs the tests, then stops the server.
 `cargo xtask test` runs them after the Rust tests.
 
 Options:
@@ -311,6 +312,16 @@ impl TestServer {
                 solidarites()
                     .args(["communes", "import"])
                     .arg(root.join("fixtures").join("demo-communes.geojson"))
+                    .stdout(Stdio::null()),
+            )?;
+            // Territorial indicators, shown beside the results on the dashboard.
+            let fixtures = root.join("fixtures");
+            util::run(
+                solidarites()
+                    .args(["indicators", "import"])
+                    .arg(fixtures.join("demo-indicators.csv"))
+                    .arg("--metadata")
+                    .arg(fixtures.join("demo-indicators-meta.csv"))
                     .stdout(Stdio::null()),
             )?;
         } else {

@@ -96,6 +96,8 @@ pub struct View {
     pub household: String,
     /// `yes` or `no`: answer to « Avez-vous été aidé(e) ? ».
     pub helped: String,
+    /// Code of the territorial indicator shown beside the figures (the first when empty).
+    pub indicator: String,
 }
 
 /// Levels the dashboard offers.
@@ -126,6 +128,7 @@ impl View {
             age: get("age"),
             household: get("menage"),
             helped: get("aide"),
+            indicator: get("indicateur"),
         }
     }
 
@@ -172,6 +175,7 @@ impl View {
             ("age", &self.age),
             ("menage", &self.household),
             ("aide", &self.helped),
+            ("indicateur", &self.indicator),
         ];
         router::build_query(&pairs)
     }
@@ -329,6 +333,44 @@ pub struct Row {
     pub figure: Figure,
     /// Class index for a value.
     pub class: Option<usize>,
+}
+
+/// A commune of the scatter: an indicator's value (x) against the view's figure (y).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Point {
+    pub code: String,
+    pub name: String,
+    pub x: f64,
+    pub y: f64,
+}
+
+/// The scatter of `indicator` against the rows' figures: one point per commune with a
+/// value for both. Secret communes are left out and counted (the second number), so the
+/// page can say how many are missing; communes without answers or without a value for
+/// the indicator are simply left out.
+pub fn scatter(
+    rows: &[Row],
+    values: &BTreeMap<String, BTreeMap<String, f64>>,
+    indicator: &str,
+) -> (Vec<Point>, usize) {
+    let mut points = Vec::new();
+    let mut secret = 0;
+    for row in rows {
+        let Some(&x) = values.get(&row.code).and_then(|v| v.get(indicator)) else {
+            continue;
+        };
+        match row.figure {
+            Figure::Secret => secret += 1,
+            Figure::Value(y) => points.push(Point {
+                code: row.code.clone(),
+                name: row.name.clone(),
+                x,
+                y,
+            }),
+            Figure::NoAnswer => {}
+        }
+    }
+    (points, secret)
 }
 
 /// The rows of `results` and the classes of their values.
@@ -613,6 +655,28 @@ mod tests {
         assert!(shares.contains("40001;A;20;40;"), "{shares}");
     }
 
+    #[test]
+    fn the_scatter_leaves_secret_communes_out_and_counts_them() {
+        let r = response();
+        let (rows, _) = rows(&r, "no", Measure::Count, ClassMethod::Quantiles, 5);
+        let mut values = BTreeMap::new();
+        for (code, v) in [("40001", 12.5), ("40002", 20.0), ("40003", 9.0)] {
+            values.insert(
+                code.to_owned(),
+                BTreeMap::from([("taux_pauvrete".to_owned(), v)]),
+            );
+        }
+        // 40001 visible with a value; 40002 secret (counted); 40003 without answers and
+        // 40004 without an indicator value (both left out, not counted).
+        let (points, secret) = scatter(&rows, &values, "taux_pauvrete");
+        assert_eq!(secret, 1);
+        assert_eq!(points.len(), 1);
+        assert_eq!(points[0].code, "40001");
+        assert_eq!(points[0].x, 12.5);
+        assert_eq!(Some(points[0].y), rows[0].figure.value());
+        assert_eq!(scatter(&rows, &values, "autre"), (Vec::new(), 0));
+    }
+
     fn rows_of_share(r: &ResultsResponse) -> Vec<Row> {
         rows(r, "no", Measure::Share, ClassMethod::Jenks, 3).0
     }
@@ -631,6 +695,7 @@ mod tests {
             age: "75_et_plus".into(),
             household: String::new(),
             helped: "yes".into(),
+            indicator: "taux_pauvrete".into(),
         };
         assert_eq!(View::from_query(&view.to_query()), view);
         let default = View::from_query("niveau=region&classes=9&mesure=x");

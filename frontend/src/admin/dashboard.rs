@@ -11,12 +11,13 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use solidarites_api_types::{
-    AdminCampaignListResponse, ResultCell, ResultQuestionSchema, ResultsResponse, ZoneListResponse,
+    AdminCampaignListResponse, IndicatorResponse, ResultCell, ResultQuestionSchema,
+    ResultsResponse, ZoneListResponse,
 };
 use solidarites_domain::results::classes::{ClassMethod, Classes, MAX_CLASSES, MIN_CLASSES};
 
 use super::choropleth::{
-    self, class_colour, format_value, is_mean, Figure, Measure, Outline, Row, View, LEVELS,
+    self, class_colour, format_value, is_mean, Figure, Measure, Outline, Point, Row, View, LEVELS,
 };
 use super::session;
 use super::shell::set_title;
@@ -29,6 +30,11 @@ use crate::router;
 const SECRET_PATTERN: &str = "motif-secret";
 /// Fill of areas nobody answered in.
 const EMPTY_FILL: &str = "#d4d4d4";
+
+/// Commune code → indicator code → value, as the results API gives them.
+type IndicatorValues = BTreeMap<String, BTreeMap<String, f64>>;
+/// The indicator shown beside the figures, with the values of every indicator.
+type Beside = (IndicatorResponse, IndicatorValues);
 
 /// Loaded with the URL it answers, so that a late answer to an older view is dropped.
 type Keyed<T> = RwSignal<Option<(String, Result<T, ApiError>)>>;
@@ -260,6 +266,39 @@ pub fn DashboardPage() -> impl IntoView {
     });
     let selected: RwSignal<Option<String>> = RwSignal::new(None);
 
+    // Territorial indicators (commune level only): the one of the URL, else the first.
+    let indicators = Memo::new(move |_| {
+        results.with(|r| match r {
+            Some((_, Ok(r))) => r.indicators.clone(),
+            _ => Vec::new(),
+        })
+    });
+    let indicator = Memo::new(move |_| {
+        let code = view.with(|v| v.indicator.clone());
+        indicators.with(|list| {
+            list.iter()
+                .find(|i| i.code == code)
+                .or_else(|| list.first())
+                .cloned()
+        })
+    });
+    let indicator_field = move || {
+        let list = indicators.get();
+        (!list.is_empty()).then(|| {
+            let choices: Vec<(String, String)> = list
+                .iter()
+                .map(|i| (i.code.clone(), i.label.clone()))
+                .collect();
+            select_field(
+                "tdb-indicateur",
+                t.field_indicator,
+                move || choices.clone(),
+                move || indicator.with(|i| i.as_ref().map(|i| i.code.clone()).unwrap_or_default()),
+                move |code| update(view, |v| v.indicator = code),
+            )
+        })
+    };
+
     let current_question = Memo::new(move |_| {
         let id = view.with(|v| v.question.clone());
         questions.with(|qs| qs.iter().find(|q| q.id == id).cloned())
@@ -371,6 +410,7 @@ pub fn DashboardPage() -> impl IntoView {
                         move || view.with(|v| v.classes.to_string()),
                         move |n| update(view, |v| v.classes = n.parse().unwrap_or(choropleth::DEFAULT_CLASSES)),
                     )}
+                    {indicator_field}
                 </div>
             </fieldset>
             <fieldset>
@@ -470,6 +510,18 @@ pub fn DashboardPage() -> impl IntoView {
             router::percent_encode(&csv)
         );
         let v = view.get();
+        // The chosen indicator and its values per commune.
+        let beside = indicator.get().map(|i| {
+            let values = results.with(|r| match r {
+                Some((_, Ok(r))) => r.indicator_values.clone(),
+                _ => BTreeMap::new(),
+            });
+            (i, values)
+        });
+        let scatter = beside.clone().map(|(i, values)| {
+            let (points, secret) = choropleth::scatter(&rows, &values, &i.code);
+            view! { <Scatter indicator=i points=points secret=secret what=what_text.clone() measure=measure mean=mean/> }
+        });
         view! {
             {perturbed.then(|| view! {
                 <p class="statut statut--alerte tdb__perturbe" data-perturbe="true">{t.perturbed}</p>
@@ -485,7 +537,7 @@ pub fn DashboardPage() -> impl IntoView {
                 </section>
                 <section class="tdb__tableau" aria-labelledby="tdb-tableau-titre">
                     <h2 id="tdb-tableau-titre">{t.table_title}</h2>
-                    <FiguresTable rows=rows what=what_text measure=measure mean=mean/>
+                    <FiguresTable rows=rows what=what_text measure=measure mean=mean indicator=beside/>
                     <p class="boutons">
                         <a class="bouton" href=csv_href download=t.view_file_name>{t.download_view}</a>
                     </p>
@@ -497,6 +549,7 @@ pub fn DashboardPage() -> impl IntoView {
                     </p>
                 </section>
             </div>
+            {scatter}
             <Chart results=results/>
         }
         .into_any()
@@ -743,8 +796,19 @@ fn secret_mark() -> impl IntoView {
 }
 
 #[component]
-fn FiguresTable(rows: Vec<Row>, what: String, measure: Measure, mean: bool) -> impl IntoView {
+fn FiguresTable(
+    rows: Vec<Row>,
+    what: String,
+    measure: Measure,
+    mean: bool,
+    /// The territorial indicator shown beside the figures, and the values of every
+    /// indicator per commune.
+    indicator: Option<Beside>,
+) -> impl IntoView {
     let t = i18n::t();
+    let indicator_header = indicator.as_ref().map(|(i, _)| {
+        view! { <th scope="col">{(t.indicator_heading)(&i.label, i.unit.as_deref())}</th> }
+    });
     let sort = RwSignal::new((SortKey::Name, true));
     let header = move |key: SortKey, label: &'static str| {
         let aria = move || {
@@ -803,6 +867,15 @@ fn FiguresTable(rows: Vec<Row>, what: String, measure: Measure, mean: bool) -> i
                     }
                     .into_any(),
                 };
+                let beside = indicator.as_ref().map(|(i, values)| {
+                    match values.get(&row.code).and_then(|v| v.get(&i.code)) {
+                        Some(&x) => view! {
+                            <td class="nombre" data-indicateur=x.to_string()>{indicator_value(x)}</td>
+                        }
+                        .into_any(),
+                        None => view! { <td class="texte-doux">"–"</td> }.into_any(),
+                    }
+                });
                 view! {
                     <tr data-code=row.code.clone()>
                         <th scope="row">{row.name.clone()}</th>
@@ -811,6 +884,7 @@ fn FiguresTable(rows: Vec<Row>, what: String, measure: Measure, mean: bool) -> i
                         <td class="nombre" data-classe=row.class.map(|c| (c + 1).to_string())>
                             {row.class.map_or_else(|| "–".to_owned(), |c| (c + 1).to_string())}
                         </td>
+                        {beside}
                     </tr>
                 }
             })
@@ -826,6 +900,7 @@ fn FiguresTable(rows: Vec<Row>, what: String, measure: Measure, mean: bool) -> i
                         {header(SortKey::Respondents, t.col_respondents)}
                         {header(SortKey::Value, t.col_value)}
                         <th scope="col">{t.col_class}</th>
+                        {indicator_header}
                     </tr>
                 </thead>
                 <tbody>{body}</tbody>
@@ -923,5 +998,118 @@ fn Chart(results: Keyed<ResultsResponse>) -> impl IntoView {
             </section>
         }
         .into_any()
+    }
+}
+
+/// An indicator's value in French number format.
+fn indicator_value(x: f64) -> String {
+    format::decimal(x, 1)
+}
+
+/// Scatter geometry (SVG user units).
+const SCATTER_WIDTH: f64 = 640.0;
+const SCATTER_HEIGHT: f64 = 400.0;
+const SCATTER_LEFT: f64 = 80.0;
+const SCATTER_RIGHT: f64 = 20.0;
+const SCATTER_TOP: f64 = 20.0;
+const SCATTER_BOTTOM: f64 = 60.0;
+
+/// The range of `values` for an axis, widened when every value is the same.
+fn axis_range(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (low, high) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
+        (l.min(v), h.max(v))
+    });
+    if !low.is_finite() {
+        (0.0, 1.0)
+    } else if (high - low).abs() < f64::EPSILON {
+        (low - 1.0, high + 1.0)
+    } else {
+        (low, high)
+    }
+}
+
+/// One territorial indicator (x) against the view's figure (y), one point per commune
+/// outside statistical secrecy, with a note counting the secret communes left out and the
+/// same points as a table.
+#[component]
+fn Scatter(
+    indicator: IndicatorResponse,
+    points: Vec<Point>,
+    secret: usize,
+    what: String,
+    measure: Measure,
+    mean: bool,
+) -> impl IntoView {
+    let t = i18n::t();
+    let x_label = (t.indicator_heading)(&indicator.label, indicator.unit.as_deref());
+    let (x_low, x_high) = axis_range(points.iter().map(|p| p.x));
+    let (y_low, y_high) = axis_range(points.iter().map(|p| p.y));
+    let plot_w = SCATTER_WIDTH - SCATTER_LEFT - SCATTER_RIGHT;
+    let plot_h = SCATTER_HEIGHT - SCATTER_TOP - SCATTER_BOTTOM;
+    let px = move |x: f64| SCATTER_LEFT + (x - x_low) / (x_high - x_low) * plot_w;
+    let py = move |y: f64| SCATTER_TOP + (y_high - y) / (y_high - y_low) * plot_h;
+    let bottom = SCATTER_TOP + plot_h;
+    let right = SCATTER_LEFT + plot_w;
+    let circles = points
+        .iter()
+        .map(|p| {
+            view! {
+                <circle class="tdb__point" data-code=p.code.clone()
+                    cx=format!("{:.1}", px(p.x)) cy=format!("{:.1}", py(p.y)) r="5"></circle>
+            }
+        })
+        .collect_view();
+    let rows = points
+        .iter()
+        .map(|p| {
+            view! {
+                <tr data-code=p.code.clone()>
+                    <th scope="row">{p.name.clone()}</th>
+                    <td class="nombre">{indicator_value(p.x)}</td>
+                    <td class="nombre">{format_value(p.y, measure, mean)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let n = points.len();
+    let graph = (n > 0).then(|| {
+        view! {
+            <svg class="tdb__nuage" viewBox=format!("0 0 {SCATTER_WIDTH} {SCATTER_HEIGHT}") role="img"
+                aria-labelledby="tdb-nuage-svg-titre tdb-nuage-svg-desc">
+                <title id="tdb-nuage-svg-titre">{(t.scatter_svg_title)(&x_label)}</title>
+                <desc id="tdb-nuage-svg-desc">{(t.scatter_desc)(&x_label, &what, n)}</desc>
+                <line class="tdb__axe" x1=SCATTER_LEFT y1=bottom x2=right y2=bottom></line>
+                <line class="tdb__axe" x1=SCATTER_LEFT y1=SCATTER_TOP x2=SCATTER_LEFT y2=bottom></line>
+                <text class="tdb__graduation" x=SCATTER_LEFT y=bottom + 18.0 text-anchor="start">{indicator_value(x_low)}</text>
+                <text class="tdb__graduation" x=right y=bottom + 18.0 text-anchor="end">{indicator_value(x_high)}</text>
+                <text class="tdb__graduation" x=SCATTER_LEFT - 6.0 y=bottom text-anchor="end">{format_value(y_low, measure, mean)}</text>
+                <text class="tdb__graduation" x=SCATTER_LEFT - 6.0 y=SCATTER_TOP + 10.0 text-anchor="end">{format_value(y_high, measure, mean)}</text>
+                <text class="tdb__titre-axe" x=SCATTER_LEFT + plot_w / 2.0 y=SCATTER_HEIGHT - 10.0 text-anchor="middle">{x_label.clone()}</text>
+                <text class="tdb__titre-axe" text-anchor="middle"
+                    transform=format!("translate(16 {:.1}) rotate(-90)", SCATTER_TOP + plot_h / 2.0)>{what.clone()}</text>
+                {circles}
+            </svg>
+        }
+    });
+    view! {
+        <section class="tdb__indicateur" aria-labelledby="tdb-nuage-titre">
+            <h2 id="tdb-nuage-titre">{t.scatter_title}</h2>
+            <p class="tdb__note-secret" data-secretes=secret.to_string()>{(t.scatter_secret_note)(secret)}</p>
+            {if n == 0 { Some(view! { <p>{t.scatter_empty}</p> }) } else { None }}
+            {graph}
+            <div class="tableau-defilant tdb__defilant">
+                <table class="tableau" id="tdb-nuage">
+                    <caption>{(t.scatter_caption)(&x_label)}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{t.col_area}</th>
+                            <th scope="col">{x_label.clone()}</th>
+                            <th scope="col">{what.clone()}</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </section>
     }
 }

@@ -3,8 +3,13 @@
 //! near), each linking to the public map filtered by that theme and commune. Secret counts
 //! are never ranked (the API leaves them out). From the committee role up.
 
+use std::collections::BTreeMap;
+
 use leptos::prelude::*;
-use solidarites_api_types::{AdminCampaignListResponse, GapListResponse};
+use solidarites_api_types::{AdminCampaignListResponse, GapListResponse, GapResponse};
+use solidarites_domain::results::classes::{class_breaks, ClassMethod};
+
+use super::choropleth::{self, class_colour, Outline};
 
 use super::session;
 use super::shell::set_title;
@@ -84,6 +89,14 @@ pub fn GapsPage() -> impl IntoView {
         }
         .into_any(),
     };
+    // Commune outlines (cached by the browser with their ETag) for the gaps layer.
+    let boundaries = api::load(api::get::<serde_json::Value>("/api/v1/communes.geojson"));
+    let outlines = Memo::new(move |_| {
+        boundaries.with(|b| match b {
+            Some(Ok(collection)) => choropleth::outlines(collection),
+            _ => (Vec::new(), 0.0),
+        })
+    });
     let list = move || match gaps.get() {
         None => ().into_any(),
         Some((_, Err(error))) => {
@@ -111,8 +124,10 @@ pub fn GapsPage() -> impl IntoView {
                     }
                 })
                 .collect_view();
+            let (outlines, height) = outlines.get();
             view! {
                 <p>{(t.gaps_distance)(&format::decimal(list.distance_km, 1))}</p>
+                <GapsMap gaps=list.gaps.clone() outlines=outlines height=height/>
                 <div class="tableau-defilant">
                     <table class="tableau" id="besoins-ecarts">
                         <caption>{t.gaps_caption}</caption>
@@ -139,6 +154,81 @@ pub fn GapsPage() -> impl IntoView {
         <p>{t.gaps_intro}</p>
         {picker}
         {list}
+    }
+}
+
+/// Classes of the gaps layer.
+const GAP_CLASSES: usize = 5;
+/// Fill of communes with no ranked gap.
+const NONE_FILL: &str = "#d4d4d4";
+
+/// The gaps on the communes: each commune with a ranked gap coloured by the need share
+/// of its largest gap (quantile classes); every other commune in one neutral style, so a
+/// commune left out (too few answers, secret, no difficulty) never shows a number.
+#[component]
+fn GapsMap(gaps: Vec<GapResponse>, outlines: Vec<Outline>, height: f64) -> impl IntoView {
+    let t = i18n::t();
+    // The gaps are ranked: the first of a commune is its largest.
+    let mut largest: BTreeMap<String, f64> = BTreeMap::new();
+    for gap in &gaps {
+        largest.entry(gap.commune.clone()).or_insert(gap.need_share);
+    }
+    let values: Vec<f64> = largest.values().copied().collect();
+    let Ok(classes) = class_breaks(&values, ClassMethod::Quantiles, GAP_CLASSES) else {
+        return ().into_any();
+    };
+    let n = classes.len();
+    let areas = outlines
+        .into_iter()
+        .map(
+            |o| match largest.get(&o.code).and_then(|&v| classes.class_of(v)) {
+                Some(c) => view! {
+                    <path class="besoins__zone besoins__zone--ecart" data-code=o.code
+                        data-classe=(c + 1).to_string() fill=class_colour(c, n) d=o.path></path>
+                }
+                .into_any(),
+                None => view! {
+                    <path class="besoins__zone" fill=NONE_FILL d=o.path></path>
+                }
+                .into_any(),
+            },
+        )
+        .collect_view();
+    let legend = (0..n)
+        .filter_map(|i| {
+            let (low, high) = classes.bounds(i)?;
+            let text = format!("{} – {}", format::percent(low, 1), format::percent(high, 1));
+            Some(view! {
+                <li data-classe=(i + 1).to_string()>
+                    {swatch(class_colour(i, n))}
+                    {text}
+                </li>
+            })
+        })
+        .collect_view();
+    view! {
+        <section aria-labelledby="besoins-carte-titre">
+            <h2 id="besoins-carte-titre">{t.gaps_map_title}</h2>
+            <svg class="tdb__svg besoins__svg" role="img" aria-label=(t.gaps_map_label)(largest.len())
+                viewBox=format!("0 0 {} {:.0}", choropleth::MAP_WIDTH, height.max(1.0))>
+                {areas}
+            </svg>
+            <h3 class="tdb__legende-titre">{t.gaps_legend_title}</h3>
+            <ul class="tdb__legende">
+                {legend}
+                <li data-etat="aucun">{swatch(NONE_FILL)}{t.gaps_legend_none}</li>
+            </ul>
+        </section>
+    }
+    .into_any()
+}
+
+/// A legend swatch.
+fn swatch(fill: &'static str) -> impl IntoView {
+    view! {
+        <svg class="tdb__pastille" width="20" height="14" viewBox="0 0 20 14" aria-hidden="true" focusable="false">
+            <rect x="0.5" y="0.5" width="19" height="13" fill=fill stroke="#555555"></rect>
+        </svg>
     }
 }
 

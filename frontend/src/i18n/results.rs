@@ -66,6 +66,14 @@ pub struct Strings {
     pub chart_caption: fn(&str) -> String,
     pub chart_mean: fn(&str) -> String,
     pub download_view: &'static str,
+    pub field_indicator: &'static str,
+    pub indicator_heading: fn(&str, Option<&str>) -> String,
+    pub scatter_title: &'static str,
+    pub scatter_svg_title: fn(&str) -> String,
+    pub scatter_desc: fn(&str, &str, usize) -> String,
+    pub scatter_secret_note: fn(usize) -> String,
+    pub scatter_caption: fn(&str) -> String,
+    pub scatter_empty: &'static str,
     pub exports_of_view: &'static str,
     pub view_file_name: &'static str,
     // Exports page
@@ -98,9 +106,49 @@ pub struct Strings {
     pub gaps_offer: &'static str,
     pub gaps_map: &'static str,
     pub gaps_link: fn(&str, &str) -> String,
+    pub gaps_map_title: &'static str,
+    pub gaps_map_label: fn(usize) -> String,
+    pub gaps_legend_title: &'static str,
+    pub gaps_legend_none: &'static str,
 }
 
 pub const FR: Strings = Strings {
+    gaps_map_title: "Carte des écarts",
+    gaps_map_label: |n| {
+        format!(
+            "Carte des communes classées parmi les écarts ({n} communes), colorées selon la \
+             part de répondants déclarant une difficulté dans leur plus grand écart ; le \
+             détail est dans le tableau qui suit."
+        )
+    },
+    gaps_legend_title: "Part déclarant une difficulté (plus grand écart de la commune)",
+    gaps_legend_none: "aucun écart classé (pas assez de réponses, secret statistique ou \
+        aucune difficulté déclarée)",
+    field_indicator: "Indicateur territorial",
+    indicator_heading: |label, unit| match unit {
+        Some(unit) => format!("{label} ({unit})"),
+        None => label.to_owned(),
+    },
+    scatter_title: "Indicateur territorial et résultat par commune",
+    scatter_svg_title: |indicator| {
+        format!("Nuage de points : {indicator} et résultat de l'enquête")
+    },
+    scatter_desc: |indicator, what, n| {
+        format!(
+            "En abscisse {indicator}, en ordonnée {what} ; un point par commune hors secret \
+             statistique, {n} au total. Les valeurs sont dans le tableau qui suit."
+        )
+    },
+    scatter_secret_note: |n| match n {
+        0 => "Aucune commune sous secret statistique n'est écartée.".to_owned(),
+        1 => "1 commune sous secret statistique n'est pas représentée.".to_owned(),
+        n => format!("{n} communes sous secret statistique ne sont pas représentées."),
+    },
+    scatter_caption: |indicator| {
+        format!("Valeurs du nuage de points : {indicator} et résultat de l'enquête par commune")
+    },
+    scatter_empty: "Aucune commune hors secret statistique n'a à la fois des réponses et une \
+        valeur pour cet indicateur.",
     dashboard_title: "Tableau de bord des résultats",
     dashboard_intro: "Les réponses de la campagne par commune ou par zone, sous secret \
         statistique : un chiffre calculé sur trop peu de réponses n'est jamais affiché. \

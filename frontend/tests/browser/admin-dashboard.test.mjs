@@ -181,6 +181,45 @@ async function assertSameFigures(page, api) {
   }
 }
 
+/**
+ * The territorial indicator `indicator` beside the figures: its column in the table holds
+ * the API's values, and the scatter has one point per commune outside secrecy with both
+ * a figure and a value, the secret ones being counted in a note, never drawn.
+ */
+async function assertIndicator(page, api, indicator) {
+  const values = api.body.indicator_values;
+  const has = (g) => values[g.code]?.[indicator.code] !== undefined;
+  const plotted = api.groups.filter((g) => !g.secret && !g.empty && has(g));
+  const secret = api.groups.filter((g) => g.secret && has(g));
+  await page.locator('#tdb-nuage caption', { hasText: indicator.label }).waitFor();
+  await page.locator('#tdb-chiffres thead th', { hasText: indicator.label }).waitFor();
+  const column = await page.locator('#tdb-chiffres tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => ({ code: tr.dataset.code, value: tr.querySelector('td[data-indicateur]')?.dataset.indicateur })),
+  );
+  for (const row of column) {
+    const expected = values[row.code]?.[indicator.code];
+    assert.equal(row.value === undefined ? undefined : Number(row.value), expected, `${row.code}: the API's ${indicator.code}`);
+  }
+  const points = await page.locator('svg.tdb__nuage circle.tdb__point').evaluateAll((cs) => cs.map((c) => c.dataset.code));
+  assert.ok(plotted.length > 0, 'some communes to plot');
+  assert.deepEqual(points.sort(), plotted.map((g) => g.code).sort(), 'one point per non-secret commune with a value');
+  for (const g of secret) {
+    assert.ok(!points.includes(g.code), `${g.code} (secret) is not drawn`);
+  }
+  const tableCodes = await page.locator('#tdb-nuage tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.code));
+  assert.deepEqual(tableCodes.sort(), plotted.map((g) => g.code).sort(), 'the scatter\'s data table');
+  assert.ok(secret.length > 1, 'the seeded answers make secret communes with an indicator');
+  const note = page.locator('.tdb__note-secret');
+  assert.equal(await note.getAttribute('data-secretes'), String(secret.length));
+  assert.equal(
+    (await note.textContent()).trim(),
+    `${secret.length} communes sous secret statistique ne sont pas représentées.`,
+  );
+  assert.equal(await page.locator('svg.tdb__nuage').getAttribute('role'), 'img');
+  assert.match(await page.locator('svg.tdb__nuage title').textContent(), new RegExp(indicator.label));
+  assert.match(await page.locator('svg.tdb__nuage desc').textContent(), new RegExp(`${plotted.length} au total`));
+}
+
 test('an analyst reads the dashboard: figures equal the API, classes from the legend, secret cells hatched without a number', async () => {
   const analyst = await Staff.login(ANALYST);
   const page = await signedIn(ANALYST, `/admin/resultats?campagne=${campaign.id}`);
@@ -197,7 +236,27 @@ test('an analyst reads the dashboard: figures equal the API, classes from the le
   await assertSameFigures(page, api);
   assert.ok(api.groups.some((g) => g.secret), 'the seeded answers make secret communes');
   assert.ok(api.groups.some((g) => g.count > 0), 'and visible ones');
+
+  // The territorial indicators beside the figures (the test server imports
+  // fixtures/demo-indicators.csv): the first by default, another one from its list.
+  const indicators = api.body.indicators;
+  assert.ok(indicators.length >= 2, 'the demo indicators are imported');
+  assert.equal(await page.locator('#tdb-indicateur').inputValue(), indicators[0].code);
+  await assertIndicator(page, api, indicators[0]);
   await checkA11y(page, 'the dashboard at commune level');
+  // At 1280 px the table (indicator column included) fits: no sideways scrolling.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const fit = await page.locator('#tdb-chiffres').evaluate((table) => ({
+    table: table.scrollWidth,
+    box: table.parentElement.clientWidth,
+  }));
+  assert.ok(fit.table <= fit.box, `the table (${fit.table} px) fits its box (${fit.box} px) at 1280 px`);
+  // By keyboard: the next indicator of the list.
+  await page.locator('#tdb-indicateur').focus();
+  await page.keyboard.press('ArrowDown');
+  await page.waitForURL((url) => url.searchParams.get('indicateur') === indicators[1].code);
+  await assertIndicator(page, api, indicators[1]);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'tdb-indicateur', 'the focus stays on the list');
 
   // A click on a commune under secrecy (3 answers): its figures, never a number.
   const secret = api.groups.find((g) => g.groupSecret);
@@ -376,6 +435,27 @@ test('needs versus offer: the ranked gaps of the API, each linking to the public
   const results = await analyst.get(`/api/v1/admin/campaigns/${campaign.id}/results?level=commune&question=domaines`);
   const secret = results.body.groups.filter((g) => g.secret).map((g) => g.code);
   assert.ok(rows.every((r) => !secret.includes(r.code)));
+  // The gaps layer: one coloured area per ranked commune, in the class the legend gives
+  // for the need share of its largest gap; the others (secret ones included) carry no
+  // figure, and the page shows no number for a secret commune.
+  const ranked = [...new Set(api.body.gaps.map((g) => g.commune))];
+  await page.locator('svg.besoins__svg path.besoins__zone--ecart').first().waitFor();
+  const areas = await page.locator('svg.besoins__svg path.besoins__zone--ecart').evaluateAll((ps) =>
+    ps.map((p) => ({ code: p.dataset.code, classe: Number(p.dataset.classe), fill: p.getAttribute('fill') })),
+  );
+  assert.deepEqual(areas.map((a) => a.code).sort(), ranked.sort(), 'one area per ranked gap commune');
+  const legend = await page.locator('.tdb__legende li[data-classe]').evaluateAll((lis) =>
+    lis.map((li) => ({ classe: Number(li.dataset.classe), fill: li.querySelector('rect').getAttribute('fill') })),
+  );
+  for (const area of areas) {
+    assert.equal(legend.find((l) => l.classe === area.classe)?.fill, area.fill, `${area.code}: the legend's colour`);
+  }
+  const all = await page.locator('svg.besoins__svg path').count();
+  assert.equal(all, communes.length, 'every commune drawn');
+  for (const code of secret) {
+    assert.ok(!areas.some((a) => a.code === code), `${code} (secret) not coloured`);
+  }
+  await page.locator('.tdb__legende li[data-etat="aucun"]', { hasText: 'secret statistique' }).waitFor();
   await checkA11y(page, 'the needs versus offer page');
   assertNoProblems(page);
   await page.context().close();
