@@ -249,22 +249,29 @@ pub fn protect(table: &ResultsTable, k: u32) -> SecretTable {
 ///   hiding completes other relations rather than breaking new ones, then
 ///   the smallest non-zero. A group whose respondent count becomes secret
 ///   is secret as a whole.
-/// * **Audit**: sums of several relations of a column, across levels (a
-///   canton total minus the communes of an arrondissement…), may still
-///   isolate a secret value; each column (one count of every group of every
-///   level) is checked by exact linear algebra over the communes, and a
-///   visible group taking part in such a combination is hidden, until no
-///   secret value of any column is a combination of its visible values.
+/// * **Audit**: sums of several relations, rows and columns of several
+///   levels together (a canton total minus the communes of an
+///   arrondissement, the hidden sums of two rows minus those of two
+///   columns…), may still isolate a secret value. The whole view is checked
+///   as one linear system by exact integer elimination: its unknowns are the
+///   communes' counts that no visible cell shows, its equations every other
+///   visible count and, per commune, `respondents = answered + no answer` of
+///   each question and `answered = Σ options` of each single choice (which
+///   also link the questions through a hidden respondent count); a visible
+///   zero makes each count under it zero. Every hidden count that the
+///   system determines gets a visible neighbour (through the relations,
+///   nearest first, not a respondents count when possible, then the
+///   smallest non-zero) hidden, and suppression runs again, until no hidden
+///   count is determined. Hidden zeros are checked against the relations
+///   alone (a visible zero then determines them, which tells nothing).
 ///
 /// Shares are withheld when their denominator is secret, and means, medians
 /// and rates when the count they rest on is.
 ///
-/// Known limit (issue 13, point 3): a value can still be isolated by
-/// combining the rows of groups with columns (several options and several
-/// groups together): a hidden cell that links two cycles of hidden cells
-/// without lying on one is determined. `docs/privacy.md` gives the smallest
-/// such layout; the rules above close every single-relation and every
-/// single-column derivation, which is what the property tests check.
+/// What remains (`docs/privacy.md`): sums of cells hidden together are
+/// known (a row or column total minus its visible cells), and bounds from
+/// non-negativity beyond published zeros (a hidden sum of 3 over two cells
+/// puts each between 0 and 3) are not audited.
 ///
 /// Tables whose territory totals differ (not from the same dataset and
 /// filter) are protected each on its own.
