@@ -865,17 +865,21 @@ impl Graph {
         // Known atom cells: shown by a visible one-atom group, or zero.
         let mut known = vec![false; atoms * width];
         let mut zero = vec![false; atoms * width];
+        // A perturbed view's hidden zeros count as known zeros, as they do
+        // for secondary suppression (assuming the reader knows them is
+        // conservative, and it keeps the system small).
         for node in 0..self.node_count {
             let base = node * width;
             for offset in 0..width {
-                if self.hidden[base + offset] {
+                let soft = self.perturbed && self.truth[base + offset] == 0;
+                if self.hidden[base + offset] && !soft {
                     continue;
                 }
                 let node_atoms = &self.node_atoms[node];
                 if let [atom] = node_atoms.as_slice() {
                     known[atom * width + offset] = true;
                 }
-                if use_zeros && self.counts[base + offset] == 0 {
+                if (use_zeros || soft) && self.counts[base + offset] == 0 {
                     for &atom in node_atoms {
                         zero[atom * width + offset] = true;
                     }
@@ -950,7 +954,8 @@ impl Graph {
         // Every visible count of a group of several atoms.
         for node in (0..self.node_count).filter(|&n| self.node_atoms[n].len() > 1) {
             for offset in 0..width {
-                if !self.hidden[node * width + offset] {
+                let cell = node * width + offset;
+                if !self.hidden[cell] || (self.perturbed && self.truth[cell] == 0) {
                     overflow |= echelon.add(vector(node, offset)).is_none();
                 }
             }
