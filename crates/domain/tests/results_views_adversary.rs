@@ -705,6 +705,50 @@ fn unfiltered_minus_filtered_view_does_not_isolate_the_younger_respondents() {
     assert_eq!(case.view(&views[1]), filtered);
 }
 
+/// Issue 13, point 3: the smallest layout that primary and secondary
+/// suppression plus a column-by-column audit leave open within one view
+/// (`docs/privacy.md`). One question, four communes, options o1…o4 =
+/// `jeune`…`tres_age`: A 1, 1, 1, 10; B 1, 1, 10, 10; C and D 10, 10, 1, 1.
+/// Suppression hides A·o1, A·o2, A·o3, B·o1, B·o2, C·o3, C·o4, D·o3, D·o4;
+/// then A·o3 = (row A's hidden sum) + (row B's) − (column o1's) − (column
+/// o2's) would read A's single respondent on o3. The whole-table audit must
+/// hide more until no hidden cell is a combination of the visible ones.
+#[test]
+fn a_hidden_cell_bridging_two_cycles_of_hidden_cells_is_not_determined() {
+    let answers: [(u32, [usize; 4]); 4] = [
+        (0, [1, 1, 1, 10]),
+        (1, [1, 1, 10, 10]),
+        (2, [10, 10, 1, 1]),
+        (3, [10, 10, 1, 1]),
+    ];
+    let mut rows: Vec<Row> = Vec::new();
+    for (commune, counts) in answers {
+        for (option, &n) in counts.iter().enumerate() {
+            rows.extend(vec![(Some(commune), 0, Some(option), Some(true)); n]);
+        }
+    }
+    for zones in [vec![None; 4], vec![Some(0), Some(0), Some(1), Some(1)]] {
+        let case = Case {
+            communes: 4,
+            zones,
+            rows: rows.clone(),
+            k: 5,
+        };
+        for filter in [Filter::default(), age_filter(&[0, 1, 2, 3])] {
+            assert_eq!(
+                attack_within(&case, &filter),
+                None,
+                "zones {:?}",
+                case.zones
+            );
+        }
+        // A's single respondent on o3 stays secret.
+        let view = case.view(&Filter::default());
+        let a = &view[0].groups[0];
+        assert_eq!(a.questions[0].options[2].cell, Cell::Secret);
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 

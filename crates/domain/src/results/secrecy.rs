@@ -288,22 +288,29 @@ pub fn protect(table: &ResultsTable, k: u32) -> SecretTable {
 ///   hiding completes other relations rather than breaking new ones, then
 ///   the smallest non-zero. A group whose respondent count becomes secret
 ///   is secret as a whole.
-/// * **Audit**: sums of several relations of a column, across levels (a
-///   canton total minus the communes of an arrondissement…), may still
-///   isolate a secret value; each column (one count of every group of every
-///   level) is checked by exact linear algebra over the communes, and a
-///   visible group taking part in such a combination is hidden, until no
-///   secret value of any column is a combination of its visible values.
+/// * **Audit**: sums of several relations, rows and columns of several
+///   levels together (a canton total minus the communes of an
+///   arrondissement, the hidden sums of two rows minus those of two
+///   columns…), may still isolate a secret value. The whole view is checked
+///   as one linear system by exact integer elimination: its unknowns are the
+///   communes' counts that no visible cell shows, its equations every other
+///   visible count and, per commune, `respondents = answered + no answer` of
+///   each question and `answered = Σ options` of each single choice (which
+///   also link the questions through a hidden respondent count); a visible
+///   zero makes each count under it zero. Every hidden count that the
+///   system determines gets a visible neighbour (through the relations,
+///   nearest first, not a respondents count when possible, then the
+///   smallest non-zero) hidden, and suppression runs again, until no hidden
+///   count is determined. Hidden zeros are checked against the relations
+///   alone (a visible zero then determines them, which tells nothing).
 ///
 /// Shares are withheld when their denominator is secret, and means, medians
 /// and rates when the count they rest on is.
 ///
-/// Known limit (issue 13, point 3): a value can still be isolated by
-/// combining the rows of groups with columns (several options and several
-/// groups together): a hidden cell that links two cycles of hidden cells
-/// without lying on one is determined. `docs/privacy.md` gives the smallest
-/// such layout; the rules above close every single-relation and every
-/// single-column derivation, which is what the property tests check.
+/// What remains (`docs/privacy.md`): sums of cells hidden together are
+/// known (a row or column total minus its visible cells), and bounds from
+/// non-negativity beyond published zeros (a hidden sum of 3 over two cells
+/// puts each between 0 and 3) are not audited.
 ///
 /// Tables whose territory totals differ (not from the same dataset and
 /// filter) are protected each on its own.
@@ -838,150 +845,205 @@ impl Graph {
         }
     }
 
-    /// Along each column (one count of every group of every level), whether
-    /// a hidden value is a linear combination of the visible ones of that
-    /// column (exact linear algebra over the communes); for each column where
-    /// one is, a visible cell taking part in the combination, to hide.
+    /// The whole view as one linear system: whether a hidden count is a
+    /// linear combination of the visible counts of every group
+    /// of every level, rows (options, answered, no answer, respondents of
+    /// every question) and columns together; for each such count, a visible
+    /// cell next to it, to hide.
+    ///
+    /// The unknowns are the counts of the atoms (commune, or the respondents
+    /// without a commune) at each offset of a group's run that no visible
+    /// one-atom group shows; a visible zero makes every atom of its cell
+    /// zero (counts are never negative), and a zero respondents or answered
+    /// count the cells below it. The equations are every other visible
+    /// count (the sum of its atoms) and, per atom, `respondents = answered +
+    /// no answer` of each question and `answered = Σ options` of each single
+    /// choice. A hidden count is determined exactly when its vector over the
+    /// unknowns lies in the row space of those equations: fraction-free
+    /// Gaussian elimination over the integers ([`Echelon`]). A perturbed
+    /// view's visible counts are taken as exact (the reader knows less).
     fn audit(&self) -> Vec<usize> {
-        let mut fixes = Vec::new();
-        for offset in 0..self.width {
-            if let Some(cell) = self.audit_column(offset) {
-                fixes.push(cell);
+        // Counts of 1 to k − 1, and those of k or more (hiding them protects
+        // the former), against everything the reader knows, zeros included;
+        // hidden zeros (not a perturbed view's: those are soft) against the
+        // linear relations alone, as any reader would see a column or row
+        // whose other members are hidden.
+        let soft = |cell: usize| self.perturbed && self.truth[cell] == 0;
+        let hidden: Vec<usize> = (0..self.counts.len())
+            .filter(|&c| self.hidden[c] && !soft(c) && !self.pinned[c / self.width])
+            .collect();
+        let mut fixes: Vec<usize> = Vec::new();
+        for use_zeros in [true, false] {
+            let targets: Vec<usize> = hidden
+                .iter()
+                .copied()
+                .filter(|&c| (self.truth[c] != 0) == use_zeros)
+                .collect();
+            if targets.is_empty() {
+                continue;
+            }
+            let system = self.system(use_zeros);
+            for cell in targets {
+                if system.determines(cell / self.width, cell % self.width) {
+                    if let Some(fix) = self.neighbour_to_hide(cell) {
+                        if !fixes.contains(&fix) {
+                            fixes.push(fix);
+                        }
+                    }
+                }
             }
         }
         fixes
     }
 
-    fn audit_column(&self, offset: usize) -> Option<usize> {
-        const EPS: f64 = 1e-9;
-        let cell = |node: usize| node * self.width + offset;
-        if (0..self.node_count).all(|n| !self.hidden[cell(n)]) {
-            return None;
-        }
-        // Atoms whose value is shown by a visible one-atom group.
-        let mut known: Vec<Option<usize>> = vec![None; self.atoms];
+    /// The linear system of the view ([`Graph::audit`]); with `use_zeros`,
+    /// a visible zero makes its atoms' cells known.
+    fn system(&self, use_zeros: bool) -> System<'_> {
+        let width = self.width;
+        let atoms = self.atoms;
+        // Known atom cells: shown by a visible one-atom group, or zero.
+        let mut known = vec![false; atoms * width];
+        let mut zero = vec![false; atoms * width];
+        // A perturbed view's hidden zeros count as known zeros, as they do
+        // for secondary suppression (assuming the reader knows them is
+        // conservative, and it keeps the system small).
         for node in 0..self.node_count {
-            if let ([atom], false) = (self.node_atoms[node].as_slice(), self.hidden[cell(node)]) {
-                known[*atom].get_or_insert(node);
-            }
-        }
-        let mut column_of = vec![usize::MAX; self.atoms];
-        let mut rest = 0;
-        for (atom, k) in known.iter().enumerate() {
-            if k.is_none() {
-                column_of[atom] = rest;
-                rest += 1;
-            }
-        }
-        let vector = |node: usize| -> Vec<f64> {
-            let mut v = vec![0.0; rest];
-            for &a in &self.node_atoms[node] {
-                if column_of[a] != usize::MAX {
-                    v[column_of[a]] = 1.0;
+            let base = node * width;
+            for offset in 0..width {
+                let soft = self.perturbed && self.truth[base + offset] == 0;
+                if self.hidden[base + offset] && !soft {
+                    continue;
+                }
+                let node_atoms = &self.node_atoms[node];
+                if let [atom] = node_atoms.as_slice() {
+                    known[atom * width + offset] = true;
+                }
+                if (use_zeros || soft) && self.counts[base + offset] == 0 {
+                    for &atom in node_atoms {
+                        zero[atom * width + offset] = true;
+                    }
                 }
             }
+        }
+        for atom in 0..atoms {
+            let base = atom * width;
+            if zero[base] {
+                zero[base..base + width].iter_mut().for_each(|z| *z = true);
+            }
+            for cells in &self.questions {
+                if zero[base + cells.answered] {
+                    for i in 0..cells.option_count {
+                        zero[base + cells.options + i] = true;
+                    }
+                    if let Some(at) = cells.other {
+                        zero[base + at] = true;
+                    }
+                }
+            }
+        }
+        // Unknowns: the other atom cells, numbered atom by atom.
+        let mut unknown = vec![u32::MAX; atoms * width];
+        let mut next = 0u32;
+        for (cell, slot) in unknown.iter_mut().enumerate() {
+            if !known[cell] && !zero[cell] {
+                *slot = next;
+                next += 1;
+            }
+        }
+        let vector = |node: usize, offset: usize| -> Vec<(u32, i128)> {
+            let mut v: Vec<(u32, i128)> = self.node_atoms[node]
+                .iter()
+                .map(|&a| unknown[a * width + offset])
+                .filter(|&u| u != u32::MAX)
+                .map(|u| (u, 1))
+                .collect();
+            v.sort_unstable_by_key(|&(u, _)| u);
             v
         };
-        // Reduced row echelon form of the other visible groups, each row
-        // with its combination of those groups.
-        let sources: Vec<usize> = (0..self.node_count)
-            .filter(|&n| !self.hidden[cell(n)] && self.node_atoms[n].len() > 1)
-            .collect();
-        let mut rows: Vec<(usize, Vec<f64>, Vec<f64>)> = Vec::new();
-        for (i, &node) in sources.iter().enumerate() {
-            let mut v = vector(node);
-            let mut combination = vec![0.0; sources.len()];
-            combination[i] = 1.0;
-            for (pivot, row, comb) in &rows {
-                let f = v[*pivot];
-                if f.abs() > EPS {
-                    v.iter_mut().zip(row).for_each(|(x, r)| *x -= f * r);
-                    combination
-                        .iter_mut()
-                        .zip(comb)
-                        .for_each(|(x, c)| *x -= f * c);
-                }
-            }
-            let Some(pivot) = v.iter().position(|x| x.abs() > EPS) else {
-                continue;
+        let mut echelon = Echelon::default();
+        let mut overflow = false;
+        // Per atom, the relations between its cells.
+        for atom in 0..atoms {
+            let base = atom * width;
+            let term = |offset: usize, sign: i128| {
+                let u = unknown[base + offset];
+                (u != u32::MAX).then_some((u, sign))
             };
-            let lead = v[pivot];
-            v.iter_mut().for_each(|x| *x /= lead);
-            combination.iter_mut().for_each(|x| *x /= lead);
-            for (_, row, comb) in &mut rows {
-                let f = row[pivot];
-                if f.abs() > EPS {
-                    row.iter_mut().zip(&v).for_each(|(x, r)| *x -= f * r);
-                    comb.iter_mut()
-                        .zip(&combination)
-                        .for_each(|(x, c)| *x -= f * c);
+            for cells in &self.questions {
+                let mut row: Vec<(u32, i128)> = [
+                    term(0, 1),
+                    term(cells.answered, -1),
+                    term(cells.no_answer, -1),
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
+                row.sort_unstable_by_key(|&(u, _)| u);
+                overflow |= echelon.add(row).is_none();
+                if cells.additive {
+                    let mut row: Vec<(u32, i128)> = std::iter::once(term(cells.answered, 1))
+                        .chain((0..cells.option_count).map(|i| term(cells.options + i, -1)))
+                        .flatten()
+                        .collect();
+                    row.sort_unstable_by_key(|&(u, _)| u);
+                    overflow |= echelon.add(row).is_none();
                 }
             }
-            rows.push((pivot, v, combination));
         }
-        let soft = |n: usize| self.perturbed && self.truth[cell(n)] == 0;
-        for node in (0..self.node_count).filter(|&n| self.hidden[cell(n)] && !soft(n)) {
-            // The hidden group's vector, minus its part in the span.
-            let target = vector(node);
-            let mut residue = target.clone();
-            let mut coefficients = vec![0.0; sources.len()];
-            for (pivot, row, comb) in &rows {
-                let f = target[*pivot];
-                if f.abs() > EPS {
-                    residue.iter_mut().zip(row).for_each(|(x, r)| *x -= f * r);
-                    coefficients
-                        .iter_mut()
-                        .zip(comb)
-                        .for_each(|(x, c)| *x += f * c);
+        // Every visible count of a group of several atoms.
+        for node in (0..self.node_count).filter(|&n| self.node_atoms[n].len() > 1) {
+            for offset in 0..width {
+                let cell = node * width + offset;
+                if !self.hidden[cell] || (self.perturbed && self.truth[cell] == 0) {
+                    overflow |= echelon.add(vector(node, offset)).is_none();
                 }
             }
-            if residue.iter().any(|x| x.abs() > EPS) {
-                continue;
-            }
-            // Determined: hide a visible group of the combination, the total
-            // last; failing that, a one-atom group it uses.
-            let mut used: Vec<usize> = sources
-                .iter()
-                .zip(&coefficients)
-                .filter(|(&n, c)| c.abs() > EPS && !self.pinned[n])
-                .map(|(&n, _)| n)
-                .collect();
-            let mut atom_weight = vec![0.0; self.atoms];
-            for &a in &self.node_atoms[node] {
-                atom_weight[a] += 1.0;
-            }
-            for (&n, &c) in sources.iter().zip(&coefficients) {
-                for &a in &self.node_atoms[n] {
-                    atom_weight[a] -= c;
+        }
+        System {
+            graph: self,
+            unknown,
+            echelon,
+            overflow,
+        }
+    }
+
+    /// The visible cell nearest `cell` through the relations (breadth
+    /// first): in the first ring that has one, not a group's respondents
+    /// when possible, then the smallest non-zero count, the territory total
+    /// last. `None` when every cell is hidden or pinned.
+    fn neighbour_to_hide(&self, cell: usize) -> Option<usize> {
+        let mut seen = vec![false; self.counts.len()];
+        seen[cell] = true;
+        let mut ring = vec![cell];
+        while !ring.is_empty() {
+            let mut next = Vec::new();
+            for &c in &ring {
+                for &r in self.relations_of(c) {
+                    for &m in self.relation(r) {
+                        if !seen[m] {
+                            seen[m] = true;
+                            next.push(m);
+                        }
+                    }
                 }
             }
-            let singletons: Vec<usize> = known
+            let pick = next
                 .iter()
-                .enumerate()
-                .filter(|(a, k)| k.is_some() && atom_weight[*a].abs() > EPS)
-                .filter_map(|(_, k)| *k)
-                .filter(|&n| !self.pinned[n])
-                .collect();
-            used.sort_by_key(|&n| {
-                (
-                    n == self.total_node,
-                    self.counts[cell(n)] == 0,
-                    self.counts[cell(n)],
-                )
-            });
-            let smallest = |nodes: &[usize]| {
-                nodes
-                    .iter()
-                    .copied()
-                    .min_by_key(|&n| (self.counts[cell(n)] == 0, self.counts[cell(n)]))
-            };
-            let pick = match used.first() {
-                Some(&n) if n != self.total_node => Some(n),
-                first => smallest(&singletons).or(first.copied()),
-            };
-            if let Some(n) = pick {
-                return Some(cell(n));
+                .copied()
+                .filter(|&m| !self.hidden[m] && !self.pinned[m / self.width])
+                .min_by_key(|&m| {
+                    (
+                        self.is_respondents(m),
+                        m / self.width == self.total_node,
+                        self.counts[m] == 0,
+                        self.counts[m],
+                        m,
+                    )
+                });
+            if pick.is_some() {
+                return pick;
             }
+            ring = next;
         }
         None
     }
@@ -1156,4 +1218,118 @@ fn exact_cover(
         .iter()
         .all(|&g| finer[g].iter().all(|p| whole.binary_search(p).is_ok()))
         .then_some(parts)
+}
+
+/// Row space of sparse integer rows (sorted by column), in echelon form:
+/// each row's first column is its pivot, no two rows share one. Exact:
+/// fraction-free elimination over `i128` (rows divided by the gcd of their
+/// coefficients), `None` on overflow. Written here rather than taken from a
+/// crate: the rows are sparse, 0/±1 at the start, and only membership is
+/// asked; the dense rational matrices of the linear algebra crates would
+/// cost memory and time quadratic in the unknowns.
+#[derive(Default)]
+struct Echelon {
+    /// Pivot column → its row.
+    rows: HashMap<u32, Vec<(u32, i128)>>,
+}
+
+impl Echelon {
+    /// `v` minus multiples of the rows, until its first column is no
+    /// pivot (or it is zero); `None` on overflow.
+    fn reduce(&self, mut v: Vec<(u32, i128)>) -> Option<Vec<(u32, i128)>> {
+        while let Some(&(col, f)) = v.first() {
+            let Some(row) = self.rows.get(&col) else {
+                break;
+            };
+            let p = row[0].1;
+            // v * p − row * f, merged by column; the pivot cancels.
+            let mut out = Vec::with_capacity(v.len() + row.len());
+            let (mut i, mut j) = (0, 0);
+            while i < v.len() || j < row.len() {
+                let (c, x) = match (v.get(i), row.get(j)) {
+                    (Some(&(a, x)), Some(&(b, _))) if a < b => {
+                        i += 1;
+                        (a, x.checked_mul(p)?)
+                    }
+                    (Some(&(a, _)), Some(&(b, y))) if b < a => {
+                        j += 1;
+                        (b, y.checked_mul(f)?.checked_neg()?)
+                    }
+                    (Some(&(a, x)), Some(&(_, y))) => {
+                        i += 1;
+                        j += 1;
+                        (a, x.checked_mul(p)?.checked_sub(y.checked_mul(f)?)?)
+                    }
+                    (Some(&(a, x)), None) => {
+                        i += 1;
+                        (a, x.checked_mul(p)?)
+                    }
+                    (None, Some(&(b, y))) => {
+                        j += 1;
+                        (b, y.checked_mul(f)?.checked_neg()?)
+                    }
+                    (None, None) => break,
+                };
+                if x != 0 {
+                    out.push((c, x));
+                }
+            }
+            let g = out.iter().fold(0i128, |g, &(_, x)| gcd(g, x));
+            if g > 1 {
+                out.iter_mut().for_each(|(_, x)| *x /= g);
+            }
+            v = out;
+        }
+        Some(v)
+    }
+
+    /// Adds `v` to the span; `None` on overflow.
+    fn add(&mut self, v: Vec<(u32, i128)>) -> Option<()> {
+        let v = self.reduce(v)?;
+        if let Some(&(col, _)) = v.first() {
+            self.rows.insert(col, v);
+        }
+        Some(())
+    }
+
+    /// Whether `v` lies in the span; `None` on overflow.
+    fn contains(&self, v: Vec<(u32, i128)>) -> Option<bool> {
+        Some(self.reduce(v)?.is_empty())
+    }
+}
+
+fn gcd(a: i128, b: i128) -> i128 {
+    let (mut a, mut b) = (a.unsigned_abs(), b.unsigned_abs());
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    i128::try_from(a).unwrap_or(1)
+}
+
+/// The view's linear system: the unknown atom cells and the echelon form
+/// of the equations over them.
+struct System<'a> {
+    graph: &'a Graph,
+    /// Per atom cell (`atom * width + offset`), its unknown's number, or
+    /// `u32::MAX` when known.
+    unknown: Vec<u32>,
+    echelon: Echelon,
+    overflow: bool,
+}
+
+impl System<'_> {
+    /// Whether the count of `node` at `offset` follows from the equations.
+    /// An overflow (never seen: coefficients stay small) counts as
+    /// determined: more suppression, never less.
+    fn determines(&self, node: usize, offset: usize) -> bool {
+        let width = self.graph.width;
+        let mut v: Vec<(u32, i128)> = self.graph.node_atoms[node]
+            .iter()
+            .map(|&a| self.unknown[a * width + offset])
+            .filter(|&u| u != u32::MAX)
+            .map(|u| (u, 1))
+            .collect();
+        v.sort_unstable_by_key(|&(u, _)| u);
+        self.overflow || self.echelon.contains(v).unwrap_or(true)
+    }
 }
