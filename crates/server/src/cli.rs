@@ -213,6 +213,10 @@ struct ServeArgs {
         value_parser = crate::config::parse_network
     )]
     metrics_allow: Vec<ipnet::IpNet>,
+    /// Sign-in attempts one client address may make at once (then one more every 6 s).
+    /// Raise it when many agents sign in from behind one address (a shared desk, a NAT).
+    #[arg(long, env = "SOLIDARITES_LOGIN_BURST", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    login_burst: u32,
     /// Seconds in-flight requests get to finish after SIGTERM or SIGINT.
     #[arg(long, env = "SOLIDARITES_SHUTDOWN_TIMEOUT_SECS", default_value_t = 30)]
     shutdown_timeout_secs: u64,
@@ -582,6 +586,7 @@ fn settings(database_url: String, args: ServeArgs) -> Settings {
         public_url: args.public_url,
         metrics_allow: args.metrics_allow,
         shutdown_timeout: Duration::from_secs(args.shutdown_timeout_secs),
+        login_burst_per_ip: args.login_burst,
         ..Settings::local(database_url)
     }
 }

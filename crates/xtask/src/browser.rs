@@ -339,7 +339,10 @@ impl TestServer {
         let mut server = solidarites();
         server
             .arg(command)
-            .args(["--bind", &format!("127.0.0.1:{port}")]);
+            .args(["--bind", &format!("127.0.0.1:{port}")])
+            // The suite signs in a few hundred times from 127.0.0.1; the sign-in throttle
+            // itself is tested by the API tests with its default.
+            .args(["--login-burst", "1000"]);
         if trust_proxy {
             // As behind a reverse proxy: the client address comes from X-Forwarded-For, so
             // that carte-clusters.test.mjs can submit hundreds of initiatives as many

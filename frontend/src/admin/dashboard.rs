@@ -39,14 +39,17 @@ type Beside = (IndicatorResponse, IndicatorValues);
 /// Loaded with the URL it answers, so that a late answer to an older view is dropped.
 type Keyed<T> = RwSignal<Option<(String, Result<T, ApiError>)>>;
 
+/// Loads `url` into `target` if, when the answer comes, `current` still wants that URL.
+/// `current` gives `None` once the page is gone (its signals disposed: e.g. signed out
+/// while loading), and the answer is then dropped.
 fn fetch_into<T: serde::de::DeserializeOwned + Send + Sync + 'static>(
     target: Keyed<T>,
     url: String,
-    current: impl Fn() -> String + 'static,
+    current: impl Fn() -> Option<String> + 'static,
 ) {
     leptos::task::spawn_local(async move {
         let outcome = session::get::<T>(&url).await;
-        if current() == url {
+        if current().as_deref() == Some(url.as_str()) {
             let _ = target.try_set(Some((url, outcome)));
         }
     });
@@ -177,7 +180,7 @@ pub fn DashboardPage() -> impl IntoView {
         if let Some(url) = schema_url.get() {
             schema.set(None);
             fetch_into(schema, url, move || {
-                schema_url.get_untracked().unwrap_or_default()
+                schema_url.try_get_untracked().flatten()
             });
         }
     });
@@ -222,7 +225,7 @@ pub fn DashboardPage() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(url) = results_url.get() {
             fetch_into(results, url, move || {
-                results_url.get_untracked().unwrap_or_default()
+                results_url.try_get_untracked().flatten()
             });
         }
     });
@@ -245,7 +248,7 @@ pub fn DashboardPage() -> impl IntoView {
         if !matches!(level.as_str(), "commune" | "territory") {
             let url = format!("/api/v1/admin/zones?level={level}");
             fetch_into(zones, url, move || {
-                format!("/api/v1/admin/zones?level={}", level_untracked(view))
+                view.try_with_untracked(|v| format!("/api/v1/admin/zones?level={}", v.level))
             });
         }
     });
@@ -564,10 +567,6 @@ pub fn DashboardPage() -> impl IntoView {
         </p>
         <div class="tdb" aria-busy=move || loading.get().then_some("true")>{body}</div>
     }
-}
-
-fn level_untracked(view: Memo<View>) -> String {
-    view.with_untracked(|v| v.level.clone())
 }
 
 /// The French text of a figure (never a number for a secret one).

@@ -53,7 +53,8 @@ pub fn GapsPage() -> impl IntoView {
             );
             leptos::task::spawn_local(async move {
                 let outcome = session::get::<GapListResponse>(&url).await;
-                if campaign.get_untracked().as_deref() == Some(id.as_str()) {
+                // `None` once the page is gone (signed out while loading): dropped.
+                if campaign.try_get_untracked().flatten().as_deref() == Some(id.as_str()) {
                     let _ = gaps.try_set(Some((id, outcome)));
                 }
             });
