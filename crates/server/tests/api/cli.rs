@@ -12,7 +12,8 @@ use solidarites_domain::{
 
 use crate::helpers::{backends, landes_geojson_path, TestDb};
 
-fn solidarites(db_url: &str, args: &[&str]) -> std::process::Output {
+/// Runs the real binary on `db_url` and waits for it.
+pub(crate) fn solidarites(db_url: &str, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_solidarites"))
         .args(args)
         .env("DATABASE_URL", db_url)

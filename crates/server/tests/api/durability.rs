@@ -35,6 +35,27 @@ struct Outcomes {
     in_doubt: BTreeSet<String>,
 }
 
+/// The admin account `open_campaign` signs in with, created by the real CLI.
+pub(crate) fn create_durable_admin(db_url: &str) {
+    let created = solidarites_with_stdin(
+        db_url,
+        &[
+            "users",
+            "create",
+            "--email",
+            "durable@landes.fr",
+            "--role",
+            "admin",
+        ],
+        "mot de passe durable\n",
+    );
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+}
+
 pub(crate) async fn open_campaign(address: &str) -> String {
     let client = reqwest::Client::builder()
         .cookie_store(true)
@@ -110,23 +131,7 @@ pub(crate) async fn send(
 async fn no_acknowledged_answer_is_lost_or_doubled_when_the_server_is_killed() {
     for_each_backend(|db| async move {
         let db = db.with_communes(&demo_communes()).await;
-        let created = solidarites_with_stdin(
-            &db.url,
-            &[
-                "users",
-                "create",
-                "--email",
-                "durable@landes.fr",
-                "--role",
-                "admin",
-            ],
-            "mot de passe durable\n",
-        );
-        assert!(
-            created.status.success(),
-            "{}",
-            String::from_utf8_lossy(&created.stderr)
-        );
+        create_durable_admin(&db.url);
         let mut server = start_server_with(&db.url, &["--trust-proxy"]).await;
         let campaign = open_campaign(&server.address).await;
         let url = format!("{}/api/v1/campaigns/{campaign}/responses", server.address);

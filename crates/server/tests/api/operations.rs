@@ -18,40 +18,11 @@ use solidarites_domain::demo::demo_communes;
 use solidarites_server::storage;
 
 use crate::{
-    cli_users::solidarites_with_stdin,
-    durability::{open_campaign, send},
+    cli::solidarites,
+    durability::{create_durable_admin, open_campaign, send},
     helpers::{for_each_backend, spawn_app, spawn_app_with, test_settings, Backend, TestDb},
     multi_instance::{start_server_with, ServerProcess},
 };
-
-fn solidarites(db_url: &str, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_solidarites"))
-        .args(args)
-        .env("DATABASE_URL", db_url)
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("run solidarites")
-}
-
-fn create_durable_admin(db_url: &str) {
-    let created = solidarites_with_stdin(
-        db_url,
-        &[
-            "users",
-            "create",
-            "--email",
-            "durable@landes.fr",
-            "--role",
-            "admin",
-        ],
-        "mot de passe durable\n",
-    );
-    assert!(
-        created.status.success(),
-        "{}",
-        String::from_utf8_lossy(&created.stderr)
-    );
-}
 
 async fn stored_ids(
     db: &impl ConnectionTrait,
