@@ -256,6 +256,9 @@ test('an analyst reads the dashboard: figures equal the API, classes from the le
   await page.keyboard.press('ArrowDown');
   await page.waitForURL((url) => url.searchParams.get('indicateur') === indicators[1].code);
   await assertIndicator(page, api, indicators[1]);
+  await page
+    .waitForFunction(() => document.activeElement?.id === 'tdb-indicateur', null, { timeout: 5000 })
+    .catch(() => {});
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'tdb-indicateur', 'the focus stays on the list');
 
   // A click on a commune under secrecy (3 answers): its figures, never a number.

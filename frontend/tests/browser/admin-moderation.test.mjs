@@ -266,6 +266,10 @@ test('a session that ends while a reason is half-typed sends to sign-in and back
   await page.keyboard.press('Enter');
   const reason = item.getByLabel('Motif du refus');
   await reason.waitFor();
+  // The focus moves to the reason once the form is drawn: wait for it (bounded), then check.
+  await page
+    .waitForFunction(() => document.activeElement?.tagName === 'SELECT', null, { timeout: 5000 })
+    .catch(() => {});
   assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'SELECT');
   await reason.selectOption('Doublon d’un élément déjà publié');
   await item.getByLabel('Précisions').fill('Voir la fiche déjà publiée, à fus');
