@@ -206,14 +206,15 @@ fn route_methods() -> &'static [(Vec<String>, Vec<&'static str>)] {
 
 /// The methods the API serves at `path`, empty when it serves none there.
 fn allowed_methods(path: &str) -> Vec<&'static str> {
-    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    // Empty segments are kept: `/campaigns//results` is no `/campaigns/{id}/results`.
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     let mut allowed: Vec<&'static str> = Vec::new();
     for (template, methods) in route_methods() {
         let matches = template.len() == segments.len()
             && template
                 .iter()
                 .zip(&segments)
-                .all(|(t, s)| (t.starts_with('{') && t.ends_with('}')) || t == s);
+                .all(|(t, s)| (t.starts_with('{') && t.ends_with('}') && !s.is_empty()) || t == s);
         if matches {
             for method in methods {
                 if !allowed.contains(method) {

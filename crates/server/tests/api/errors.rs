@@ -131,6 +131,15 @@ async fn an_unknown_method_on_a_known_path_is_a_405_and_a_missing_edit_token_a_4
         let allow = res.headers()["allow"].to_str().unwrap().to_owned();
         assert!(allow.contains("GET") && allow.contains("POST"), "{allow}");
         assert_eq!(error_body(res).await["error"], "method_not_allowed");
+        // An empty path segment is no `{id}`: a 404, not a 405 listing the method used.
+        let res = app
+            .client
+            .get(format!("{}/api/v1/campaigns//responses", app.address))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+        assert_eq!(error_body(res).await["error"], "not_found");
         let res = app
             .client
             .delete(format!("{}/api/v1/communes/40192", app.address))
