@@ -6,7 +6,8 @@ use anyhow::{Context, Result};
 use crate::{frontend, util};
 
 pub const HELP: &str = "\
-Builds the WASM app (release) and the server (release), then runs
+Builds the WASM app (release) and, at the same time, the server (release; its cargo
+output goes to target/xtask/demo-server-build.log), then runs
 `solidarites demo`: a fictional demonstration territory with sample content (actors,
 initiatives, an open survey with a few hundred answers, proposals), stored in data/demo.db
 and served with the web app on http://127.0.0.1:8080. Delete data/demo.db to start again.
@@ -15,17 +16,26 @@ Any further arguments go to `solidarites demo`, e.g. `cargo xtask demo --bind 12
 
 pub fn run(args: &[String]) -> Result<()> {
     let root = util::workspace_root()?;
+    let target = util::target_dir(&root)?;
+    // The server builds while the web app does (they use separate target directories):
+    // on two cores this overlaps the single-threaded ends of each (the frontend crate,
+    // wasm-opt, the server crate), about a minute and a half of a first run.
+    util::step("building the server (release), beside the web app");
+    let server = util::spawn_logged(
+        util::cargo().current_dir(&root).args([
+            "build",
+            "--release",
+            "--package",
+            "solidarites-server",
+            "--bin",
+            "solidarites",
+        ]),
+        &target.join("xtask").join("demo-server-build.log"),
+    )?;
     frontend::run(&[])?;
-    util::step("building the server (release)");
-    util::run(util::cargo().current_dir(&root).args([
-        "build",
-        "--release",
-        "--package",
-        "solidarites-server",
-        "--bin",
-        "solidarites",
-    ]))?;
-    let binary = util::target_dir(&root)?.join("release").join("solidarites");
+    util::step("waiting for the server build");
+    server.wait()?;
+    let binary = target.join("release").join("solidarites");
     util::step("starting the demo: http://127.0.0.1:8080 (Ctrl-C to stop)");
     let status = std::process::Command::new(&binary)
         .current_dir(&root)

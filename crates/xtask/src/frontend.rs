@@ -137,7 +137,10 @@ struct Layout {
     /// Where `npm install` puts wasm-opt.
     wasm_opt: PathBuf,
     root: PathBuf,
-    target_dir: PathBuf,
+    /// Cargo's target directory for the WASM build: `<target>/wasm`, apart from the
+    /// native builds so that cargo's lock on a target directory lets the server build
+    /// run at the same time (`cargo xtask demo`, `cargo xtask test`).
+    wasm_target_dir: PathBuf,
 }
 
 impl Layout {
@@ -149,9 +152,10 @@ impl Layout {
         } else {
             "wasm-opt"
         };
+        let wasm_target_dir = target_dir.join("wasm");
         Layout {
             dist: frontend.join("dist"),
-            input_wasm: target_dir
+            input_wasm: wasm_target_dir
                 .join(TARGET)
                 .join(profile_dir)
                 .join(format!("{PACKAGE}.wasm")),
@@ -161,7 +165,7 @@ impl Layout {
             wasm_opt: root.join("node_modules").join(".bin").join(wasm_opt_name),
             frontend,
             root,
-            target_dir,
+            wasm_target_dir,
         }
     }
 
@@ -289,7 +293,7 @@ fn cargo_build(layout: &Layout, dev: bool) -> Result<()> {
     ));
     let mut cmd = util::cargo();
     cmd.current_dir(&layout.root)
-        .env("CARGO_TARGET_DIR", &layout.target_dir)
+        .env("CARGO_TARGET_DIR", &layout.wasm_target_dir)
         .args(["build", "--package", PACKAGE, "--target", TARGET]);
     if !dev {
         cmd.args(["--profile", RELEASE_PROFILE]);

@@ -8,7 +8,8 @@ pub const HELP: &str = "\
 Runs every test:
   1. the dependency-direction check (the domain and the API types have no HTTP server,
      database or async runtime in their dependency tree);
-  2. builds the WASM app (release) so the server tests check the real bundle, and checks
+  2. builds the WASM app (release) so the server tests check the real bundle (and, at
+     the same time, the test binaries: log in target/xtask/test-build.log), and checks
      that the map page's first load stays within its budget (300 KB gzipped);
   3. cargo test on the whole workspace, including the tests marked #[ignore] because they
      need that build;
@@ -22,7 +23,20 @@ Further arguments go to cargo test (before `--`).";
 pub fn run(args: &[String]) -> Result<()> {
     let root = util::workspace_root()?;
     checks::dependency_direction()?;
+    // The test binaries build while the web app does (separate target directories).
+    util::step("building the tests, beside the web app");
+    let tests = util::spawn_logged(
+        util::cargo()
+            .current_dir(&root)
+            .args(["test", "--workspace", "--no-run"])
+            .args(args),
+        &util::target_dir(&root)?
+            .join("xtask")
+            .join("test-build.log"),
+    )?;
     frontend::build(&[])?.check_budget()?;
+    util::step("waiting for the test build");
+    tests.wait()?;
     match std::env::var("TEST_DATABASE_URL") {
         Ok(url) if !url.is_empty() => util::note("API tests run on SQLite and PostgreSQL"),
         _ => util::note("TEST_DATABASE_URL unset: API tests run on SQLite only"),

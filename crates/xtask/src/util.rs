@@ -82,6 +82,68 @@ pub fn run(cmd: &mut Command) -> Result<()> {
     Ok(())
 }
 
+/// A command running beside the current task, its output going to a log file (two
+/// cargo builds printing at once would be unreadable).
+#[derive(Debug)]
+pub struct Background {
+    child: std::process::Child,
+    shown: String,
+    log: PathBuf,
+}
+
+/// Starts `cmd` in the background with stdout and stderr written to `log`.
+pub fn spawn_logged(cmd: &mut Command, log: &Path) -> Result<Background> {
+    let shown = display(cmd);
+    if let Some(dir) = log.parent() {
+        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let file = fs::File::create(log).with_context(|| format!("cannot create {}", log.display()))?;
+    let child = cmd
+        .stdout(file.try_clone()?)
+        .stderr(file)
+        .spawn()
+        .map_err(|error| spawn_error(cmd, error))?;
+    eprintln!("    $ {shown} (in the background, log: {})", log.display());
+    Ok(Background {
+        child,
+        shown,
+        log: log.to_path_buf(),
+    })
+}
+
+impl Background {
+    /// Waits for the command; on failure prints the end of its log and fails.
+    pub fn wait(mut self) -> Result<()> {
+        let status = self
+            .child
+            .wait()
+            .with_context(|| format!("cannot wait for `{}`", self.shown))?;
+        if status.success() {
+            return Ok(());
+        }
+        let log = fs::read_to_string(&self.log).unwrap_or_default();
+        let lines: Vec<&str> = log.lines().collect();
+        for line in &lines[lines.len().saturating_sub(60)..] {
+            eprintln!("    | {line}");
+        }
+        bail!(
+            "`{}` failed ({status}); its log: {}",
+            self.shown,
+            self.log.display()
+        )
+    }
+}
+
+impl Drop for Background {
+    /// An early error of the foreground task must not leave a build running.
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 /// Runs a command and returns its standard output (stderr is inherited).
 pub fn output(cmd: &mut Command) -> Result<String> {
     let out = cmd
