@@ -280,6 +280,18 @@ fn benches(c: &mut Criterion) {
         ],
     };
 
+    // `RESULTS_BENCH=small`: only the small campaign's served views (the secrecy
+    // audit's worst case), for quick before/after comparisons.
+    if std::env::var("RESULTS_BENCH").is_ok_and(|v| v == "small") {
+        let small = rebuild(&campaign.schema, communes.len(), &campaign.stored[..20_000]);
+        cpu_time("served view, unfiltered, 20,000 answers", 10, || {
+            protect_view(&small, communes, &zone_refs, &Filter::default(), DEFAULT_K)
+        });
+        cpu_time("served view, filter, perturbed, 20,000 answers", 10, || {
+            protect_view(&small, communes, &zone_refs, &not_helped_seniors, DEFAULT_K)
+        });
+        return;
+    }
     cpu_time("aggregate by commune", 30, || {
         aggregate(dataset, communes, Grouping::Commune, &Filter::default())
     });
