@@ -491,6 +491,43 @@ export function showTerritory(handle) {
   });
 }
 
+/**
+ * The search around a commune: a dashed circle of `radiusKm` around the commune's point
+ * (`lon`, `lat`), and the map fitted to it. A radius of 0 removes the circle.
+ */
+export function showNear(handle, lon, lat, radiusKm) {
+  handle.ready.then(() => {
+    if (!handle.map) {
+      return;
+    }
+    const { L, map } = handle;
+    if (handle.nearLayer) {
+      handle.nearLayer.remove();
+      handle.nearLayer = null;
+    }
+    if (!(radiusKm > 0)) {
+      return;
+    }
+    const circle = L.circle([lat, lon], {
+      radius: radiusKm * 1000,
+      color: "#1d4f91",
+      weight: 2,
+      dashArray: "6 6",
+      fill: false,
+      interactive: false,
+    });
+    const centre = L.circleMarker([lat, lon], {
+      radius: 5,
+      color: "#1d4f91",
+      fillColor: "#1d4f91",
+      fillOpacity: 1,
+      interactive: false,
+    });
+    handle.nearLayer = L.layerGroup([circle, centre]).addTo(map);
+    map.fitBounds(circle.getBounds());
+  });
+}
+
 /** Picker maps: shows the chosen point (`zoom`: centre the map on it). */
 export function setPicked(handle, lon, lat, zoom) {
   handle.ready.then(() => {

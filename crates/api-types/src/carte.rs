@@ -197,6 +197,10 @@ pub struct InitiativeResponse {
     pub actor: ActorSummary,
     pub labels: Vec<CurrentLabelResponse>,
     pub published_at: Option<String>,
+    /// Great-circle distance in km from the commune of `near`, in a list asked with
+    /// `near`; absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distance_km: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -207,6 +211,23 @@ pub struct InitiativeListResponse {
     pub per_page: u64,
     /// Number of matching initiatives over all pages.
     pub total: u64,
+    /// The search around a commune, when the list was asked with `near`: the items are
+    /// then ordered by distance from the commune's point, nearest first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub near: Option<NearResponse>,
+}
+
+/// The centre and radius of a `near` search.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NearResponse {
+    pub commune: CommuneRef,
+    /// The commune's representative point (inside it), WGS 84 degrees: the distances are
+    /// measured from it.
+    pub lon: f64,
+    pub lat: f64,
+    /// Initiatives of the commune, and those of other communes within this distance.
+    pub radius_km: f64,
 }
 
 /// What the submitter sees through the private edit link.

@@ -304,6 +304,7 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
                     initiatives = stored.initiatives,
                     answers = stored.answers,
                     proposals = stored.proposals,
+                    indicators = stored.indicators,
                     "demonstration content stored"
                 );
             }

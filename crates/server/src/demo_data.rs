@@ -47,6 +47,8 @@ pub struct DemoSummary {
     pub initiatives: usize,
     pub answers: usize,
     pub proposals: usize,
+    /// Territorial indicators (each with a value per commune).
+    pub indicators: usize,
 }
 
 /// A deterministic generator (SplitMix64): the same demo everywhere.
@@ -481,6 +483,7 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<Option<DemoSummary>
     seed_labels(db, &actor_ids).await?;
     summary.answers = seed_answers(db, &communes, &mut rng).await?;
     summary.proposals = seed_proposals(db, &index).await?;
+    summary.indicators = seed_indicators(db, &communes).await?;
 
     audit::record(
         db,
@@ -494,6 +497,7 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<Option<DemoSummary>
             "initiatives": summary.initiatives,
             "answers": summary.answers,
             "proposals": summary.proposals,
+            "indicators": summary.indicators,
         })),
     )
     .await?;
@@ -629,6 +633,84 @@ async fn seed_labels(db: &DatabaseConnection, actor_ids: &[Uuid]) -> anyhow::Res
         }
     }
     Ok(())
+}
+
+/// The demo's territorial indicators: code, label, unit, source (all invented).
+const DEMO_INDICATORS: [(&str, &str, &str, &str); 2] = [
+    (
+        "taux_pauvrete",
+        "Taux de pauvreté",
+        "%",
+        "Insee, Filosofi (valeurs fictives)",
+    ),
+    (
+        "part_75_seuls",
+        "Part des 75 ans et plus vivant seuls",
+        "%",
+        "Insee, recensement (valeurs fictives)",
+    ),
+];
+
+/// Year of the demo indicators.
+const DEMO_INDICATOR_YEAR: i32 = 2021;
+
+/// Plausible values of [`DEMO_INDICATORS`] for `commune`, one decimal: poverty higher in
+/// the towns (17–23 %) than in the countryside (9–16 %), older people living alone more
+/// often in the countryside (6–12 %) than in the towns (4–7 %). From a generator of its
+/// own, seeded by the commune's code, so the rest of the demo is unchanged.
+fn demo_indicator_values(commune: &Commune) -> [f64; 2] {
+    let code: u64 = commune
+        .code
+        .as_str()
+        .bytes()
+        .fold(0, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
+    let mut rng = Rng(0x5011_DA21_7E5D_0003 ^ code);
+    let urban = commune.population.unwrap_or(0) > 5_000;
+    let one_decimal = |x: f64| (x * 10.0).round() / 10.0;
+    let poverty = if urban {
+        17.0 + 6.0 * rng.unit()
+    } else {
+        9.0 + 7.0 * rng.unit()
+    };
+    let alone = if urban {
+        4.0 + 3.0 * rng.unit()
+    } else {
+        6.0 + 6.0 * rng.unit()
+    };
+    [one_decimal(poverty), one_decimal(alone)]
+}
+
+/// The demo's territorial indicators, a value per commune, stored as
+/// `solidarites indicators import` stores them (so the dashboard shows its indicator
+/// column and scatter). Returns how many indicators.
+async fn seed_indicators(db: &DatabaseConnection, communes: &[Commune]) -> anyhow::Result<usize> {
+    let metas: Vec<storage::indicators::IndicatorMeta> = DEMO_INDICATORS
+        .iter()
+        .map(
+            |(code, label, unit, source)| storage::indicators::IndicatorMeta {
+                code: (*code).to_owned(),
+                label: (*label).to_owned(),
+                unit: Some((*unit).to_owned()),
+                source: Some((*source).to_owned()),
+                year: Some(DEMO_INDICATOR_YEAR),
+            },
+        )
+        .collect();
+    let values: Vec<storage::indicators::IndicatorValue> = communes
+        .iter()
+        .flat_map(|commune| {
+            DEMO_INDICATORS
+                .iter()
+                .zip(demo_indicator_values(commune))
+                .map(|((code, ..), value)| storage::indicators::IndicatorValue {
+                    indicator: (*code).to_owned(),
+                    commune_code: commune.code.as_str().to_owned(),
+                    value,
+                })
+        })
+        .collect();
+    storage::indicators::import(db, &metas, &values, "demo").await?;
+    Ok(metas.len())
 }
 
 /// Theme slugs offered by the questionnaire's `domaines` question.

@@ -11,6 +11,7 @@ Builds the web app (release) and the server, starts `solidarites demo` on a fres
 in a temporary folder, and runs frontend/tests/browser/screenshots.mjs: every page at
 1280×800 and 360×740 into docs/screenshots/*.png, then the first-load weight of /carte
 (every same-origin file, gzipped) as a Markdown table for docs/benchmarks.md.
+SCREENSHOTS_ONLY=name,name (e.g. console-besoins) takes only those pages.
 
 Needs Chromium (/usr/bin/chromium or CHROMIUM_PATH) and Node.js.";
 

@@ -98,6 +98,10 @@ pub struct View {
     pub helped: String,
     /// Code of the territorial indicator shown beside the figures (the first when empty).
     pub indicator: String,
+    /// A choice question of the questionnaire to filter on (none when empty)…
+    pub answer_question: String,
+    /// …and the option values kept: respondents who gave any of them.
+    pub answer_values: Vec<String>,
 }
 
 /// Levels the dashboard offers.
@@ -129,12 +133,25 @@ impl View {
             household: get("menage"),
             helped: get("aide"),
             indicator: get("indicateur"),
+            answer_question: get("filtre"),
+            answer_values: get("filtre_reponses")
+                .split(',')
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+                .fold(Vec::new(), |mut values, v| {
+                    if !values.contains(&v) {
+                        values.push(v);
+                    }
+                    values
+                }),
         }
     }
 
     /// The URL query of this view (defaults left out).
     pub fn to_query(&self) -> String {
         let classes = self.classes.to_string();
+        let answer_values = self.answer_values.join(",");
         let pairs = [
             ("campagne", self.campaign.as_str()),
             (
@@ -176,6 +193,15 @@ impl View {
             ("menage", &self.household),
             ("aide", &self.helped),
             ("indicateur", &self.indicator),
+            ("filtre", &self.answer_question),
+            (
+                "filtre_reponses",
+                if self.answer_question.is_empty() {
+                    ""
+                } else {
+                    &answer_values
+                },
+            ),
         ];
         router::build_query(&pairs)
     }
@@ -195,7 +221,17 @@ impl View {
         if !self.helped.is_empty() {
             pairs.push(("filter", format!("aide:{}", self.helped)));
         }
+        if let Some(filter) = self.answer_filter() {
+            pairs.push(("filter", filter));
+        }
         pairs
+    }
+
+    /// The "any choice question" filter as the API's `filter` value
+    /// (`question:value1|value2`), when a question and at least one value are chosen.
+    pub fn answer_filter(&self) -> Option<String> {
+        (!self.answer_question.is_empty() && !self.answer_values.is_empty())
+            .then(|| format!("{}:{}", self.answer_question, self.answer_values.join("|")))
     }
 
     /// The results URL of this view's question (`question` given) or of the questions'
@@ -696,7 +732,12 @@ mod tests {
             household: String::new(),
             helped: "yes".into(),
             indicator: "taux_pauvrete".into(),
+            answer_question: "domaines".into(),
+            answer_values: vec!["logement".into(), "sante".into()],
         };
+        assert!(view
+            .to_query()
+            .ends_with("&filtre=domaines&filtre_reponses=logement%2Csante"));
         assert_eq!(View::from_query(&view.to_query()), view);
         let default = View::from_query("niveau=region&classes=9&mesure=x");
         assert_eq!(default.level, "commune");
@@ -704,11 +745,27 @@ mod tests {
         assert_eq!(default.measure, Measure::Count);
         assert_eq!(
             view.results_url(Some("domaines")),
-            "/api/v1/admin/campaigns/abc/results?level=canton&question=domaines&channel=web&age=75_et_plus&filter=aide%3Ayes"
+            "/api/v1/admin/campaigns/abc/results?level=canton&question=domaines&channel=web&age=75_et_plus&filter=aide%3Ayes&filter=domaines%3Alogement%7Csante"
         );
         assert_eq!(
             view.results_url(None),
-            "/api/v1/admin/campaigns/abc/results?level=territory&channel=web&age=75_et_plus&filter=aide%3Ayes"
+            "/api/v1/admin/campaigns/abc/results?level=territory&channel=web&age=75_et_plus&filter=aide%3Ayes&filter=domaines%3Alogement%7Csante"
+        );
+        assert_eq!(
+            view.export_url("results.csv"),
+            "/api/v1/admin/campaigns/abc/exports/results.csv?level=canton&channel=web&age=75_et_plus&filter=aide%3Ayes&filter=domaines%3Alogement%7Csante"
+        );
+        // A question without any value chosen filters nothing, and is not kept alone.
+        let undecided = View {
+            answer_values: Vec::new(),
+            ..view.clone()
+        };
+        assert_eq!(undecided.answer_filter(), None);
+        assert!(undecided.to_query().ends_with("&filtre=domaines"));
+        assert_eq!(
+            View::from_query("filtre=domaines&filtre_reponses=sante,,sante,%20logement")
+                .answer_values,
+            ["sante", "logement"]
         );
     }
 

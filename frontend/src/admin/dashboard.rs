@@ -136,6 +136,175 @@ fn answer_choices(schema: &[ResultQuestionSchema], id: &str) -> Vec<(String, Str
     choices
 }
 
+/// The label of option `value` of question `id`, or the value itself when unknown.
+fn option_label(schema: &[ResultQuestionSchema], id: &str, value: &str) -> String {
+    schema
+        .iter()
+        .find(|q| q.id == id)
+        .and_then(|q| q.options.iter().find(|o| o.value == value))
+        .map_or_else(|| value.to_owned(), |o| o.label.clone())
+}
+
+/// The French name of a channel.
+fn channel_label(channel: &str) -> String {
+    let c = console::t();
+    match channel {
+        "web" => c.channel_web,
+        "telephone" => c.channel_phone,
+        "papier" => c.channel_paper,
+        "accueil" => c.channel_desk,
+        other => other,
+    }
+    .to_owned()
+}
+
+/// The view's filters in words (« Canal : En ligne ; Domaines : Logement ou Santé »),
+/// for the captions and the CSV; `None` when the view is not filtered.
+fn filters_text(v: &View, schema: &[ResultQuestionSchema]) -> Option<String> {
+    let t = i18n::t();
+    let mut parts = Vec::new();
+    if !v.channel.is_empty() {
+        parts.push(format!(
+            "{} : {}",
+            t.field_channel,
+            channel_label(&v.channel)
+        ));
+    }
+    for (field, question, value) in [
+        (t.field_age, "tranche_age", &v.age),
+        (t.field_household, "menage", &v.household),
+    ] {
+        if !value.is_empty() {
+            parts.push(format!(
+                "{field} : {}",
+                option_label(schema, question, value)
+            ));
+        }
+    }
+    match v.helped.as_str() {
+        "yes" => parts.push(format!("{} : {}", t.field_helped, t.yes)),
+        "no" => parts.push(format!("{} : {}", t.field_helped, t.no)),
+        _ => {}
+    }
+    if v.answer_filter().is_some() {
+        let label = schema
+            .iter()
+            .find(|q| q.id == v.answer_question)
+            .map_or_else(|| v.answer_question.clone(), |q| q.label.clone());
+        let values: Vec<String> = v
+            .answer_values
+            .iter()
+            .map(|value| option_label(schema, &v.answer_question, value))
+            .collect();
+        parts.push(format!("{label} : {}", values.join(t.or)));
+    }
+    (!parts.is_empty()).then(|| (t.filters_caption)(&parts.join(" ; ")))
+}
+
+/// The filter on any choice question: the question (a list) and the answers kept
+/// (checkboxes, in a fieldset named after the question). The checkboxes stay in place
+/// while they are ticked, so the keyboard focus stays where it is.
+fn answer_filter_fields(
+    view: Memo<View>,
+    questions: Memo<Vec<ResultQuestionSchema>>,
+) -> impl IntoView {
+    let t = i18n::t();
+    let choices = move || {
+        let mut choices = vec![(String::new(), t.answer_filter_none.to_owned())];
+        questions.with(|qs| {
+            choices.extend(
+                qs.iter()
+                    .filter(|q| !is_mean(q) && !q.options.is_empty())
+                    .map(|q| (q.id.clone(), q.label.clone())),
+            );
+        });
+        choices
+    };
+    // The chosen question's label and options (unchanged while answers are ticked).
+    let chosen = Memo::new(move |_| {
+        let id = view.with(|v| v.answer_question.clone());
+        questions.with(|qs| {
+            qs.iter()
+                .find(|q| q.id == id && !is_mean(q))
+                .map(|q| (q.label.clone(), q.options.clone()))
+        })
+    });
+    let values = move || {
+        chosen.get().map(|(label, options)| {
+            let order: Vec<String> = options.iter().map(|o| o.value.clone()).collect();
+            let boxes = options
+                .into_iter()
+                .enumerate()
+                .map(|(i, option)| {
+                    let id = format!("tdb-filtre-reponse-{i}");
+                    let value = option.value.clone();
+                    let checked = {
+                        let value = value.clone();
+                        move || view.with(|v| v.answer_values.contains(&value))
+                    };
+                    let order = order.clone();
+                    let toggle = move |on: bool| {
+                        let value = value.clone();
+                        let order = order.clone();
+                        update(view, move |v| {
+                            let mut kept: Vec<String> = v
+                                .answer_values
+                                .iter()
+                                .filter(|x| **x != value)
+                                .cloned()
+                                .collect();
+                            if on {
+                                kept.push(value);
+                            }
+                            // In the options' order, so that a view has one URL.
+                            v.answer_values =
+                                order.iter().filter(|o| kept.contains(o)).cloned().collect();
+                        });
+                    };
+                    let for_id = id.clone();
+                    view! {
+                        <li>
+                            <label for=for_id>
+                                <input type="checkbox" id=id value=option.value.clone()
+                                    prop:checked=checked
+                                    on:change=move |ev| toggle(event_target_checked(&ev))/>
+                                <span>{option.label.clone()}</span>
+                            </label>
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! {
+                <fieldset class="tdb__reponses">
+                    <legend>{(t.answer_filter_values)(&label)}</legend>
+                    <ul class="choix tdb__reponses-liste">{boxes}</ul>
+                </fieldset>
+            }
+        })
+    };
+    view! {
+        <fieldset>
+            <legend>{t.answer_filter_legend}</legend>
+            <p class="champ__aide">{t.answer_filter_hint}</p>
+            <div class="tdb__grille">
+                {select_field(
+                    "tdb-filtre-question",
+                    t.field_answer_filter,
+                    choices,
+                    move || view.with(|v| v.answer_question.clone()),
+                    move |q| {
+                        update(view, |v| {
+                            v.answer_question = q;
+                            v.answer_values.clear();
+                        })
+                    },
+                )}
+            </div>
+            {values}
+        </fieldset>
+    }
+}
+
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let t = i18n::t();
@@ -455,6 +624,7 @@ pub fn DashboardPage() -> impl IntoView {
                     )}
                 </div>
             </fieldset>
+            {answer_filter_fields(view, questions)}
         </form>
     };
 
@@ -475,6 +645,9 @@ pub fn DashboardPage() -> impl IntoView {
             .map_or(v.option.clone(), |o| o.label.clone());
         format!("{} : {} — {}", q.label, option, measure_label(v.measure))
     };
+
+    // The view's filters in words, shown in the captions and written in the CSV.
+    let filters = Memo::new(move |_| view.with(|v| questions.with(|qs| filters_text(v, qs))));
 
     let body = move || {
         if let Some(Ok(list)) = campaigns.get() {
@@ -507,7 +680,12 @@ pub fn DashboardPage() -> impl IntoView {
         };
         let measure = view.with(|v| v.measure);
         let what_text = what();
-        let csv = choropleth::csv(&rows, &what_text, measure, mean);
+        // What the figure is and under which filters: captions, map name and CSV.
+        let what_filtered = match filters.get() {
+            Some(f) => format!("{what_text} — {f}"),
+            None => what_text.clone(),
+        };
+        let csv = choropleth::csv(&rows, &what_filtered, measure, mean);
         let csv_href = format!(
             "data:text/csv;charset=utf-8,{}",
             router::percent_encode(&csv)
@@ -534,13 +712,13 @@ pub fn DashboardPage() -> impl IntoView {
                     <h2 id="tdb-carte-titre">{t.map_title}</h2>
                     <p class="champ__aide">{t.map_help}</p>
                     <Map rows=rows.clone() classes=classes.clone() measure=measure mean=mean
-                        what=what_text.clone() outlines=outlines zones=zones level=level selected=selected/>
+                        what=what_filtered.clone() outlines=outlines zones=zones level=level selected=selected/>
                     <Legend classes=classes.clone() k=k measure=measure mean=mean/>
                     <Details rows=rows.clone() selected=selected measure=measure mean=mean/>
                 </section>
                 <section class="tdb__tableau" aria-labelledby="tdb-tableau-titre">
                     <h2 id="tdb-tableau-titre">{t.table_title}</h2>
-                    <FiguresTable rows=rows what=what_text measure=measure mean=mean indicator=beside/>
+                    <FiguresTable rows=rows what=what_filtered measure=measure mean=mean indicator=beside/>
                     <p class="boutons">
                         <a class="bouton" href=csv_href download=t.view_file_name>{t.download_view}</a>
                     </p>
@@ -553,7 +731,7 @@ pub fn DashboardPage() -> impl IntoView {
                 </section>
             </div>
             {scatter}
-            <Chart results=results/>
+            <Chart results=results filters=filters/>
         }
         .into_any()
     };
@@ -910,7 +1088,7 @@ fn FiguresTable(
 
 /// The question over the whole territory: bars with their figures (a table).
 #[component]
-fn Chart(results: Keyed<ResultsResponse>) -> impl IntoView {
+fn Chart(results: Keyed<ResultsResponse>, filters: Memo<Option<String>>) -> impl IntoView {
     let t = i18n::t();
     move || {
         let Some((_, Ok(r))) = results.get() else {
@@ -982,7 +1160,10 @@ fn Chart(results: Keyed<ResultsResponse>) -> impl IntoView {
                 <h2 id="tdb-graphique-titre">{t.chart_title}</h2>
                 <div class="tableau-defilant">
                     <table class="tableau tableau--barres" id="tdb-graphique">
-                        <caption>{(t.chart_caption)(&question.label)}</caption>
+                        <caption>
+                            {(t.chart_caption)(&question.label)}
+                            {filters.get().map(|f| format!(" — {f}"))}
+                        </caption>
                         <thead>
                             <tr>
                                 <th scope="col">{t.col_option}</th>

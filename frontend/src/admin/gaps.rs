@@ -1,7 +1,8 @@
 //! `/admin/besoins`: needs versus offer. The ranked gaps of a campaign (communes where
 //! many respondents report a difficulty in a theme and few initiatives of that theme are
-//! near), each linking to the public map filtered by that theme and commune. Secret counts
-//! are never ranked (the API leaves them out). From the committee role up.
+//! near), each linking to the public map of that theme around the commune (its
+//! initiatives and those nearby, nearest first). Secret counts are never ranked (the API
+//! leaves them out). From the committee role up.
 
 use std::collections::BTreeMap;
 
@@ -18,9 +19,10 @@ use crate::format;
 use crate::i18n::{common, results as i18n};
 use crate::router;
 
-/// The public map filtered by `theme` around `commune`.
+/// The public map of `theme` around `commune`: the initiatives of the commune and of its
+/// surroundings, nearest first (the map's default radius).
 pub fn map_link(theme: &str, commune: &str) -> String {
-    router::with_query("/carte", &[("theme", theme), ("commune", commune)])
+    router::with_query("/carte", &[("theme", theme), ("pres", commune)])
 }
 
 #[component]
@@ -236,10 +238,15 @@ fn swatch(fill: &'static str) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn a_gap_links_to_the_public_map_of_its_theme_and_commune() {
-        assert_eq!(
-            super::map_link("aide-alimentaire", "40192"),
-            "/carte?theme=aide-alimentaire&commune=40192"
+    fn a_gap_links_to_the_public_map_of_its_theme_near_the_commune() {
+        let link = super::map_link("aide-alimentaire", "40192");
+        assert_eq!(link, "/carte?theme=aide-alimentaire&pres=40192");
+        // The link the public map reads as "that theme, around that commune".
+        let filter = crate::carte::filters::CarteFilter::from_query(
+            link.split_once('?').map_or("", |(_, q)| q),
         );
+        assert_eq!(filter.themes, ["aide-alimentaire"]);
+        assert_eq!(filter.near.as_deref(), Some("40192"));
+        assert_eq!(filter.commune, None);
     }
 }

@@ -91,6 +91,11 @@ pub fn InitiativeItem(
                 <span>{place}</span>
                 {(!actor.is_empty()).then(|| view! { <span>{(t.run_by)(&actor)}</span> })}
                 {dates.map(|d| view! { <span>{d}</span> })}
+                {item.distance_km.map(|d| view! {
+                    <span class="resultat__distance" data-distance=d.to_string()>
+                        {(t.distance)(&format::decimal(d, 1))}
+                    </span>
+                })}
             </p>
         </li>
     }

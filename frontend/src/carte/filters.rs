@@ -2,7 +2,10 @@
 //! filtered map can be shared: `/carte?theme=sante&theme=logement&commune=40192&q=repas`.
 //!
 //! The URL uses the API's own parameter names, so the map and the list ask the API exactly
-//! the same question: [`CarteFilter::api_query`] is the URL query without the page.
+//! the same question: [`CarteFilter::api_query`] is the URL query without the page. The
+//! one exception is the search around a commune, `pres=40192&rayon=20` in the page's URL
+//! (French and short: the needs-versus-offer page links to it) and `near=…&radius_km=…`
+//! for the API.
 
 use crate::router::{percent_decode, percent_encode};
 
@@ -71,6 +74,11 @@ pub struct CarteFilter {
     pub label: Option<String>,
     /// Free text.
     pub q: Option<String>,
+    /// INSEE code of the commune to search around (`pres`): its initiatives and those
+    /// nearby, nearest first.
+    pub near: Option<String>,
+    /// Radius of that search in km (`rayon`, 1 to 100; the API's default when `None`).
+    pub radius_km: Option<u32>,
     /// Page of the list, from 1.
     pub page: u64,
 }
@@ -96,23 +104,39 @@ impl CarteFilter {
             commune: single(&pairs, "commune").filter(|c| insee_like(c)),
             label: single(&pairs, "label"),
             q: single(&pairs, "q"),
+            near: single(&pairs, "pres").filter(|c| insee_like(c)),
+            radius_km: single(&pairs, "rayon")
+                .and_then(|r| r.parse::<u32>().ok())
+                .filter(|r| (1..=100).contains(r)),
             page: page(&pairs),
         }
     }
 
-    /// The filters as an API query (no page): `theme=a&theme=b&commune=…&label=…&q=…`.
-    pub fn api_query(&self) -> String {
+    /// The filters as a query, `near` and `radius_km` named `near_key` and `radius_key`.
+    fn query(&self, near_key: &'static str, radius_key: &'static str) -> String {
         let mut list: Vec<(&str, &str)> =
             self.themes.iter().map(|t| ("theme", t.as_str())).collect();
         list.push(("commune", self.commune.as_deref().unwrap_or_default()));
         list.push(("label", self.label.as_deref().unwrap_or_default()));
         list.push(("q", self.q.as_deref().unwrap_or_default()));
+        let radius = match (&self.near, self.radius_km) {
+            (Some(_), Some(r)) => r.to_string(),
+            _ => String::new(),
+        };
+        list.push((near_key, self.near.as_deref().unwrap_or_default()));
+        list.push((radius_key, &radius));
         encode(&list)
+    }
+
+    /// The filters as an API query (no page):
+    /// `theme=a&theme=b&commune=…&label=…&q=…&near=…&radius_km=…`.
+    pub fn api_query(&self) -> String {
+        self.query("near", "radius_km")
     }
 
     /// The page URL's query: the filters, and the page when it is not the first.
     pub fn to_query(&self) -> String {
-        with_page(self.api_query(), self.page)
+        with_page(self.query("pres", "rayon"), self.page)
     }
 
     /// `GET /api/v1/initiatives` for the current page of the list.
@@ -126,6 +150,7 @@ impl CarteFilter {
             || self.commune.is_some()
             || self.label.is_some()
             || self.q.is_some()
+            || self.near.is_some()
     }
 
     /// The same filters, back on the first page (any filter change starts the list again).
@@ -221,6 +246,8 @@ mod tests {
             commune: Some("2A004".into()),
             label: Some("anti-solitude".into()),
             q: Some("repas & café".into()),
+            near: None,
+            radius_km: None,
             page: 3,
         };
         let query = filter.to_query();
@@ -247,6 +274,31 @@ mod tests {
         assert_eq!(none.to_query(), "");
         assert_eq!(none.list_url(), "/api/v1/initiatives?page=1&per_page=20");
         assert_eq!(CarteFilter { page: 4, ..none }.to_query(), "page=4");
+    }
+
+    #[test]
+    fn the_search_around_a_commune_has_french_keys_in_the_page_and_api_keys_for_the_api() {
+        let filter = CarteFilter::from_query("theme=aide-alimentaire&pres=00023&rayon=15");
+        assert_eq!(filter.near.as_deref(), Some("00023"));
+        assert_eq!(filter.radius_km, Some(15));
+        assert!(filter.is_filtered());
+        assert_eq!(
+            filter.to_query(),
+            "theme=aide-alimentaire&pres=00023&rayon=15"
+        );
+        assert_eq!(
+            filter.list_url(),
+            "/api/v1/initiatives?theme=aide-alimentaire&near=00023&radius_km=15&page=1&per_page=20"
+        );
+        // The API's default radius; a radius alone, or out of bounds, is dropped.
+        let default = CarteFilter::from_query("pres=00023");
+        assert_eq!(default.api_query(), "near=00023");
+        assert_eq!(CarteFilter::from_query("rayon=15").to_query(), "");
+        assert_eq!(
+            CarteFilter::from_query("pres=00023&rayon=500").radius_km,
+            None
+        );
+        assert_eq!(CarteFilter::from_query("pres=Paris").near, None);
     }
 
     #[test]

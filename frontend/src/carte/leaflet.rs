@@ -35,6 +35,8 @@ extern "C" {
     fn js_show_commune(handle: &MapHandle, code: &str);
     #[wasm_bindgen(js_name = showTerritory)]
     fn js_show_territory(handle: &MapHandle);
+    #[wasm_bindgen(js_name = showNear)]
+    fn js_show_near(handle: &MapHandle, lon: f64, lat: f64, radius_km: f64);
     #[wasm_bindgen(js_name = setPicked)]
     fn js_set_picked(handle: &MapHandle, lon: f64, lat: f64, zoom: bool);
     #[wasm_bindgen(js_name = clearPicked)]
@@ -134,6 +136,12 @@ impl MapController {
 
     pub fn show_territory(&self) {
         self.with(js_show_territory);
+    }
+
+    /// Centres the map on the circle of `radius_km` around `(lon, lat)` (WGS 84) and
+    /// draws it; a radius of 0 removes the circle.
+    pub fn show_near(&self, lon: f64, lat: f64, radius_km: f64) {
+        self.with(|h| js_show_near(h, lon, lat, radius_km));
     }
 
     pub fn set_picked(&self, lon: f64, lat: f64, zoom: bool) {

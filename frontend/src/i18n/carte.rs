@@ -50,6 +50,12 @@ pub struct Strings {
     pub results_count: fn(u64, bool) -> String,
     pub list_title: &'static str,
     pub list_hint: &'static str,
+    pub list_hint_near: &'static str,
+    /// The search around a commune: its name and the radius in km.
+    pub near_intro: fn(&str, &str) -> String,
+    pub near_leave: &'static str,
+    /// « à 3,2 km » (the distance in French format).
+    pub distance: fn(&str) -> String,
     pub list_empty: &'static str,
     pub run_by: fn(&str) -> String,
     pub pagination_label: &'static str,
@@ -225,6 +231,16 @@ pub const FR: Strings = Strings {
     },
     list_title: "Liste des initiatives",
     list_hint: "Les mêmes résultats que la carte, du plus récent au plus ancien.",
+    list_hint_near: "Les mêmes résultats que la carte, du plus proche au plus lointain \
+                     (distance à vol d’oiseau depuis la commune).",
+    near_intro: |commune, km| {
+        format!(
+            "Près de {commune}\u{a0}: les initiatives de la commune et celles à moins de \
+             {km}\u{a0}km, de la plus proche à la plus lointaine."
+        )
+    },
+    near_leave: "Voir tout le territoire",
+    distance: |km| format!("à {km}\u{a0}km"),
     list_empty: "Aucune initiative à afficher.",
     run_by: |actor| format!("Par {actor}"),
     pagination_label: "Pages de résultats",

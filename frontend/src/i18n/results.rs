@@ -110,9 +110,26 @@ pub struct Strings {
     pub gaps_map_label: fn(usize) -> String,
     pub gaps_legend_title: &'static str,
     pub gaps_legend_none: &'static str,
+    // Filter on any choice question
+    pub answer_filter_legend: &'static str,
+    pub answer_filter_hint: &'static str,
+    pub field_answer_filter: &'static str,
+    pub answer_filter_none: &'static str,
+    pub answer_filter_values: fn(&str) -> String,
+    /// Between the answers kept: « Logement ou Santé ».
+    pub or: &'static str,
+    pub filters_caption: fn(&str) -> String,
 }
 
 pub const FR: Strings = Strings {
+    answer_filter_legend: "Filtre sur une réponse",
+    answer_filter_hint: "Ne compter que les répondants ayant donné l'une des réponses \
+        cochées à une question à choix.",
+    field_answer_filter: "Question filtrée",
+    answer_filter_none: "Aucune",
+    answer_filter_values: |q| format!("Réponses retenues à « {q} »"),
+    or: " ou ",
+    filters_caption: |list| format!("filtres : {list}"),
     gaps_map_title: "Carte des écarts",
     gaps_map_label: |n| {
         format!(

@@ -19,6 +19,7 @@ use crate::carte::filters::{page_count, CarteFilter};
 use crate::carte::form::{ContentInput, InitiativeForm, Submission, SUMMARY_ID};
 use crate::carte::leaflet::{copy_text, options_json, MapController, MapView};
 use crate::carte::widgets::{CommuneChoice, CommuneSearch, Pagination, ThemeIcon};
+use crate::format;
 use crate::i18n::{carte as i18n, common};
 use crate::router::{self, percent_encode, use_location};
 
@@ -117,16 +118,36 @@ fn CarteExplorer(config: PublicConfigResponse, themes: Vec<ThemeResponse>) -> im
         results.get().and_then(|(f, answer)| {
             answer
                 .ok()
-                .map(|list| (f.api_query(), list.total, f.is_filtered()))
+                .map(|list| (f.api_query(), list.total, f.is_filtered(), f.near.is_some()))
         })
     });
     Effect::new(move |_| {
         if !map.is_mounted() {
             return;
         }
-        if let Some((query, total, filtered)) = shown.get() {
-            map.show_initiatives(&query, total, filtered, filtered);
+        if let Some((query, total, filtered, near)) = shown.get() {
+            // Around a commune the map is fitted to the circle, not to the results.
+            map.show_initiatives(&query, total, filtered, filtered && !near);
         }
+    });
+    // The search around a commune (`pres`): the commune, its point and the radius.
+    let near = Memo::new(move |_| {
+        results
+            .get()
+            .and_then(|(_, answer)| answer.ok())
+            .and_then(|list| list.near)
+    });
+    Effect::new(move |previous: Option<bool>| {
+        let mounted = map.is_mounted();
+        let current = near.get();
+        if mounted {
+            match &current {
+                Some(n) => map.show_near(n.lon, n.lat, n.radius_km),
+                None if previous == Some(true) => map.show_near(0.0, 0.0, 0.0),
+                None => {}
+            }
+        }
+        mounted && current.is_some()
     });
     // The commune filter: zoom to it, and show its name in the search box.
     let commune = RwSignal::new(None::<CommuneChoice>);
@@ -295,6 +316,21 @@ fn CarteExplorer(config: PublicConfigResponse, themes: Vec<ThemeResponse>) -> im
                    </form>
 
                    <div class="carte-page__carte">
+                       {move || near.get().map(|n| {
+                           let radius = format::decimal(n.radius_km, 1);
+                           view! {
+                               <div class="carte-page__pres" data-pres=n.commune.code.clone()>
+                                   <p>{(t.near_intro)(&n.commune.name, &radius)}</p>
+                                   <button type="button" class="bouton bouton--discret" on:click=move |_| {
+                                       apply(CarteFilter {
+                                           near: None,
+                                           radius_km: None,
+                                           ..filter.get_untracked()
+                                       });
+                                   }>{t.near_leave}</button>
+                               </div>
+                           }
+                       })}
                        <p class="carte-page__compte" role="status">{count_text}</p>
                        <a class="lien-discret" href="#resultats">{t.skip_to_list}</a>
                        <div class="carte-zone">
@@ -324,7 +360,7 @@ fn CarteExplorer(config: PublicConfigResponse, themes: Vec<ThemeResponse>) -> im
 
                <section class="resultats" id="resultats" aria-labelledby="resultats-titre" tabindex="-1">
                    <h2 id="resultats-titre">{t.list_title}</h2>
-                   <p class="champ__aide">{t.list_hint}</p>
+                   <p class="champ__aide">{move || if filter.with(|f| f.near.is_some()) { t.list_hint_near } else { t.list_hint }}</p>
                    {move || match results.get() {
                        None => view! { <p class="statut statut--attente">{common::t().loading}</p> }.into_any(),
                        Some((_, Err(error))) => view! {
@@ -367,6 +403,7 @@ fn active_filters(f: &CarteFilter) -> usize {
         + usize::from(f.commune.is_some())
         + usize::from(f.label.is_some())
         + usize::from(f.q.is_some())
+        + usize::from(f.near.is_some())
 }
 
 /// Shows the carte with `next` filters, from the first page of the list.

@@ -333,6 +333,105 @@ test('an analyst reads the dashboard: figures equal the API, classes from the le
   await page.context().close();
 });
 
+test('an analyst filters on any choice question: in the URL and the captions, applied to the table, map, chart and CSV; the shared URL gives the same view', async () => {
+  const analyst = await Staff.login(ANALYST);
+  const page = await signedIn(ANALYST, `/admin/resultats?campagne=${campaign.id}`);
+  await page.locator('main h1', { hasText: 'Tableau de bord des résultats' }).waitFor();
+  const schema = await analyst.get(`/api/v1/admin/campaigns/${campaign.id}/results?level=territory`);
+  const first = schema.body.questions[0];
+  await page.waitForURL((url) => url.searchParams.get('question') === first.id);
+  const unfiltered = await apiView(analyst, `level=commune&question=${first.id}`, first.options[0].value);
+  await settled(page, unfiltered.groups.length);
+
+  // Every choice question of the questionnaire is offered, scales and numbers are not.
+  const offered = await page.locator('#tdb-filtre-question option').evaluateAll((os) => os.map((o) => o.value));
+  const choices = schema.body.questions.filter((q) => q.options.length > 0).map((q) => q.id);
+  assert.deepEqual(offered, ['', ...choices]);
+  assert.equal(await page.locator('#tdb-filtre-question').inputValue(), '');
+
+  // « Domaines » (a multiple choice), then two of its answers: the first ticked with the
+  // mouse, the second with the keyboard (Space), the focus staying on it.
+  const domaines = schema.body.questions.find((q) => q.id === 'domaines');
+  await page.locator('#tdb-filtre-question').selectOption('domaines');
+  await page.waitForURL((url) => url.searchParams.get('filtre') === 'domaines');
+  const group = page.getByRole('group', { name: `Réponses retenues à « ${domaines.label} »` });
+  await group.waitFor();
+  assert.equal(await group.getByRole('checkbox').count(), domaines.options.length);
+  const logement = domaines.options.find((o) => o.value === 'logement');
+  const food = domaines.options.find((o) => o.value === 'aide-alimentaire');
+  assert.ok(logement && food, 'the Landes questionnaire has these domains');
+  await group.getByRole('checkbox', { name: food.label }).check();
+  await page.waitForURL((url) => url.searchParams.get('filtre_reponses') === 'aide-alimentaire');
+  const second = group.getByRole('checkbox', { name: logement.label });
+  await second.focus();
+  await page.keyboard.press('Space');
+  // In the options' order, whatever the order of the ticks.
+  const values = domaines.options.map((o) => o.value).filter((v) => v === 'logement' || v === 'aide-alimentaire');
+  await page.waitForURL((url) => url.searchParams.get('filtre_reponses') === values.join(','));
+  assert.equal(await second.isChecked(), true);
+  assert.equal(await page.evaluate(() => document.activeElement?.type), 'checkbox', 'the focus stays on the tick box');
+
+  // The table and the map equal the API's figures under that filter.
+  const filter = `domaines:${values.join('|')}`;
+  const api = await apiView(analyst, `level=commune&question=${first.id}&filter=${encodeURIComponent(filter)}`, first.options[0].value);
+  assert.deepEqual(api.body.filter.answers, [{ question: 'domaines', any_of: values }]);
+  assert.equal(api.body.perturbed, true);
+  await page.locator('[data-perturbe="true"]').waitFor();
+  await settled(page, api.groups.length);
+  await assertSameFigures(page, api);
+
+  // Said in the captions: table, map, chart.
+  const labels = domaines.options.filter((o) => values.includes(o.value)).map((o) => o.label);
+  const said = `${domaines.label} : ${labels.join(' ou ')}`;
+  await page.locator('#tdb-chiffres caption', { hasText: said }).waitFor();
+  assert.ok((await page.locator('svg.tdb__svg').getAttribute('aria-label')).includes(said), 'the map says the filter');
+  await page.locator('#tdb-graphique caption', { hasText: said }).waitFor();
+  // The chart: the territory's figures under the filter.
+  const totals = await analyst.get(`/api/v1/admin/campaigns/${campaign.id}/results?level=territory&question=${first.id}&filter=${encodeURIComponent(filter)}`);
+  const bars = await page.locator('#tdb-graphique tbody tr').evaluateAll((trs) => trs.map((tr) => tr.querySelectorAll('td')[0].textContent));
+  const cells = first.options.map((o) => totals.body.total.questions[0].options.find((c) => c.value === o.value).cell);
+  assert.deepEqual(
+    bars.map((text) => (/\d/.test(text) ? Number(text.replace(/\D/g, '')) : 'secret')),
+    cells.map((cell) => (cell === 'secret' ? 'secret' : cell.count)),
+  );
+  // The view's CSV says it and holds the same rows; the exports of the view take the filter.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Télécharger cette vue (CSV)' }).click(),
+  ]);
+  const csv = readFileSync(await download.path(), 'utf8').trim().split('\r\n');
+  assert.ok(csv[0].includes(said), csv[0]);
+  assert.equal(csv.length, api.groups.length + 1);
+  for (const group of api.groups.filter((g) => !g.secret && !g.empty)) {
+    assert.ok(csv.some((line) => line.startsWith(`${group.code};`) && line.split(';')[3] === String(group.count)), group.code);
+  }
+  const exportHref = await page.locator('a[href*="/exports/results.csv"]').getAttribute('href');
+  assert.ok(exportHref.includes(`filter=${encodeURIComponent(filter)}`), exportHref);
+  await checkA11y(page, 'the dashboard filtered on a choice question');
+
+  // A colleague opening the URL gets the same filter, the same ticks and the same figures.
+  const shared = page.url();
+  assert.ok(new URL(shared).searchParams.get('filtre') === 'domaines');
+  const colleague = await newPage(browser);
+  await colleague.context().addCookies(await page.context().cookies());
+  await colleague.goto(shared);
+  await settled(colleague, api.groups.length);
+  assert.equal(await colleague.locator('#tdb-filtre-question').inputValue(), 'domaines');
+  const ticked = await colleague.locator('.tdb__reponses input[type="checkbox"]').evaluateAll((is) => is.filter((i) => i.checked).map((i) => i.value));
+  assert.deepEqual(ticked, values);
+  await colleague.locator('#tdb-chiffres caption', { hasText: said }).waitFor();
+  await assertSameFigures(colleague, api);
+  await colleague.context().close();
+
+  // « Aucune » removes the filter: back to the exact figures.
+  await page.locator('#tdb-filtre-question').selectOption('');
+  await page.waitForURL((url) => !url.searchParams.has('filtre') && !url.searchParams.has('filtre_reponses'));
+  await settled(page, unfiltered.groups.length);
+  await assertSameFigures(page, unfiltered);
+  assertNoProblems(page);
+  await page.context().close();
+});
+
 /** Entries of a ZIP archive (XLSX): name → inflated bytes, from the central directory. */
 function unzip(buffer) {
   const eocd = buffer.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
@@ -413,7 +512,7 @@ test('a committee member sees the dashboard and the aggregate exports but no raw
   await adminPage.context().close();
 });
 
-test('needs versus offer: the ranked gaps of the API, each linking to the public map of its theme and commune', async () => {
+test('needs versus offer: the ranked gaps of the API, each linking to the public map of its theme near the commune', async () => {
   const analyst = await Staff.login(ANALYST);
   const api = await analyst.get(`/api/v1/admin/campaigns/${campaign.id}/gaps?limit=100`);
   assert.equal(api.status, 200, JSON.stringify(api.body));
@@ -432,7 +531,7 @@ test('needs versus offer: the ranked gaps of the API, each linking to the public
     const gap = api.body.gaps[i];
     assert.equal(row.code, gap.commune, `rank ${i + 1}`);
     assert.equal(row.theme, gap.theme, `rank ${i + 1}`);
-    assert.equal(row.href, `/carte?theme=${encodeURIComponent(gap.theme)}&commune=${gap.commune}`);
+    assert.equal(row.href, `/carte?theme=${encodeURIComponent(gap.theme)}&pres=${gap.commune}`);
   });
   // No secret commune is ranked.
   const results = await analyst.get(`/api/v1/admin/campaigns/${campaign.id}/results?level=commune&question=domaines`);
@@ -460,6 +559,89 @@ test('needs versus offer: the ranked gaps of the API, each linking to the public
   }
   await page.locator('.tdb__legende li[data-etat="aucun"]', { hasText: 'secret statistique' }).waitFor();
   await checkA11y(page, 'the needs versus offer page');
+  assertNoProblems(page);
+  await page.context().close();
+});
+
+/** A point of each commune's outline (the mean of its vertices): close enough to pick neighbours. */
+async function communeCentres() {
+  const geojson = await (await fetch(`${BASE_URL}/api/v1/communes.geojson`)).json();
+  return new Map(
+    geojson.features.map((f) => {
+      const rings = f.geometry.type === 'Polygon' ? [f.geometry.coordinates[0]] : f.geometry.coordinates.map((p) => p[0]);
+      const points = rings.flat();
+      const lon = points.reduce((sum, p) => sum + p[0], 0) / points.length;
+      const lat = points.reduce((sum, p) => sum + p[1], 0) / points.length;
+      return [f.properties.code, { lon, lat }];
+    }),
+  );
+}
+
+test('a gap leads to the initiatives of its theme near the commune, a neighbour\'s included, nearest first', async () => {
+  const analyst = await Staff.login(ANALYST);
+  const gaps = await analyst.get(`/api/v1/admin/campaigns/${campaign.id}/gaps?limit=100`);
+  assert.equal(gaps.status, 200, JSON.stringify(gaps.body));
+  const gap = gaps.body.gaps[0];
+  assert.ok(gap, 'the seeded answers make a gap');
+  // An initiative of the gap's theme in the nearest other commune, published.
+  const centres = await communeCentres();
+  const here = centres.get(gap.commune);
+  const [neighbour] = [...centres.entries()]
+    .filter(([code]) => code !== gap.commune)
+    .sort(([, a], [, b]) => Math.hypot(a.lon - here.lon, a.lat - here.lat) - Math.hypot(b.lon - here.lon, b.lat - here.lat))[0];
+  const title = `Épicerie voisine ${RUN}`;
+  const response = await fetch(`${BASE_URL}/api/v1/initiatives`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': '10.92.0.1' },
+    body: JSON.stringify({
+      title,
+      description: 'Des colis chaque semaine pour les familles de la commune et des alentours.',
+      themes: [gap.theme],
+      location: { commune_code: neighbour },
+      new_actor: { name: `Association ${title}`, kind: 'association' },
+    }),
+  });
+  const created = await response.json();
+  assert.equal(response.status, 201, JSON.stringify(created));
+  const approved = await admin.post(`/api/v1/admin/moderation/${created.id}/approve`);
+  assert.equal(approved.status, 200, JSON.stringify(approved.body));
+  const near = await (await fetch(`${BASE_URL}/api/v1/initiatives?theme=${encodeURIComponent(gap.theme)}&near=${gap.commune}&per_page=100`)).json();
+  const ours = near.items.find((i) => i.id === created.id);
+  assert.ok(ours, 'the API lists the neighbour\'s initiative near the commune');
+  assert.equal(ours.commune.code, neighbour);
+  assert.ok(ours.distance_km > 0 && ours.distance_km <= near.near.radius_km, String(ours.distance_km));
+
+  // From the gaps page, the gap's link.
+  const page = await signedIn(ANALYST, '/admin/besoins');
+  await page.locator('main h1', { hasText: 'Besoins et offre' }).waitFor();
+  await page.locator('#besoins-campagne').selectOption(campaign.id);
+  const link = page.locator(`#besoins-ecarts tr[data-code="${gap.commune}"][data-theme="${gap.theme}"] a`);
+  await link.waitFor();
+  await link.click();
+  await page.waitForURL((url) => url.pathname === '/carte' && url.searchParams.get('pres') === gap.commune && url.searchParams.get('theme') === gap.theme);
+  // The public map around the commune: what it shows, and the list nearest first with
+  // the distances in French format, the neighbour's initiative among them.
+  const notice = page.locator(`.carte-page__pres[data-pres="${gap.commune}"]`);
+  await notice.waitFor();
+  const noticeText = await notice.textContent();
+  assert.ok(noticeText.includes(gap.commune_name), noticeText);
+  assert.match(noticeText, /moins de 20\u00a0km/);
+  const item = page.locator('.resultat', { hasText: title });
+  await item.waitFor();
+  const distance = await item.locator('.resultat__distance').textContent();
+  const expected = ours.distance_km.toFixed(1).replace(/\.0$/, '').replace('.', ',');
+  assert.equal(distance, `à ${expected}\u00a0km`);
+  const shown = await page.locator('.resultat').evaluateAll((lis) => lis.map((li) => Number(li.querySelector('.resultat__distance')?.dataset.distance)));
+  const again = await (await fetch(`${BASE_URL}/api/v1/initiatives?theme=${encodeURIComponent(gap.theme)}&near=${gap.commune}&per_page=20`)).json();
+  assert.deepEqual(shown, again.items.map((i) => i.distance_km), 'the API\'s order and distances');
+  assert.ok(shown.every((d, i) => i === 0 || shown[i - 1] <= d), 'nearest first');
+  // The map is there, centred on the commune (its markers come from the same query).
+  await page.locator('#carte-initiatives .leaflet-marker-icon').first().waitFor();
+  await checkA11y(page, 'the public map near a commune');
+  // Leaving the search around the commune: the whole territory again.
+  await page.getByRole('button', { name: 'Voir tout le territoire' }).click();
+  await page.waitForURL((url) => !url.searchParams.has('pres') && url.searchParams.get('theme') === gap.theme);
+  await page.locator('.carte-page__pres').waitFor({ state: 'detached' });
   assertNoProblems(page);
   await page.context().close();
 });

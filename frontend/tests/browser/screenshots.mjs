@@ -69,6 +69,17 @@ const PAGES = [
       await page.evaluate(() => document.getElementById('tdb-carte-titre').scrollIntoView());
     },
   },
+  {
+    name: 'console-indicateurs',
+    // The demo's poverty rate against the share of respondents reporting a difficulty.
+    path: '/admin/resultats?mesure=part&indicateur=taux_pauvrete',
+    setup: signIn,
+    ready: 'svg.tdb__nuage circle',
+    before: async (page) => {
+      await page.evaluate(() => document.getElementById('tdb-nuage-titre').scrollIntoView());
+    },
+  },
+  { name: 'console-besoins', path: '/admin/besoins', setup: signIn, ready: '#besoins-ecarts tbody tr' },
   { name: 'console-exports', path: '/admin/exports', ready: 'a[data-export]' },
   { name: 'console-questionnaires', path: '/admin/questionnaires', ready: 'table.tableau' },
   {
@@ -111,10 +122,14 @@ async function signIn(page) {
   await page.context().addCookies([{ name, value, url: BASE_URL }]);
 }
 
+// SCREENSHOTS_ONLY=name,name… takes only those pages (each signs in when it needs to).
+const only = process.env.SCREENSHOTS_ONLY?.split(',').filter(Boolean);
+const chosen = only ? PAGES.filter((p) => only.includes(p.name)) : PAGES;
+
 const browser = await launchBrowser();
 for (const [suffix, viewport] of [['bureau', DESKTOP], ['telephone', PHONE]]) {
   const page = await newPage(browser, viewport);
-  for (const { name, path, ready, before, setup } of PAGES) {
+  for (const { name, path, ready, before, setup } of chosen) {
     if (setup) await setup(page);
     await page.goto(path);
     await page.locator(ready ?? 'main h1').first().waitFor();

@@ -2,18 +2,27 @@
 //! named, all at once. Repeated parameters (`theme=a&theme=b`) and comma lists
 //! (`theme=a,b`) are both accepted.
 
-use solidarites_domain::InseeCode;
+use solidarites_domain::{InseeCode, LonLat};
 use uuid::Uuid;
 
 use crate::{
     error::ApiError,
     search::fold,
-    storage::{actors::ActorFilter, initiatives::PublicFilter},
+    storage::{
+        actors::ActorFilter,
+        initiatives::{Near, PublicFilter},
+    },
     submission::{FieldErrors, ACTOR_KINDS},
 };
 
 pub const DEFAULT_PER_PAGE: u64 = 20;
 pub const MAX_PER_PAGE: u64 = 100;
+
+/// Radius of `near` when `radius_km` is not given, km.
+pub const DEFAULT_NEAR_RADIUS_KM: f64 = 20.0;
+/// Smallest and largest `radius_km`, km.
+pub const MIN_NEAR_RADIUS_KM: f64 = 1.0;
+pub const MAX_NEAR_RADIUS_KM: f64 = 100.0;
 
 /// The raw `key=value` pairs of a query string.
 pub type Pairs = Vec<(String, String)>;
@@ -100,11 +109,74 @@ pub(super) fn parse_page(pairs: &Pairs, errors: &mut FieldErrors) -> (u64, u64) 
     (paging.page, paging.per_page)
 }
 
+/// `near` (an INSEE code of the territory, resolved to its representative point by
+/// `point_of`) and `radius_km` (default [`DEFAULT_NEAR_RADIUS_KM`]).
+fn parse_near(
+    pairs: &Pairs,
+    point_of: &dyn Fn(&InseeCode) -> Option<LonLat>,
+    errors: &mut FieldErrors,
+) -> Option<Near> {
+    let radius_km = match single(pairs, "radius_km") {
+        None => Some(DEFAULT_NEAR_RADIUS_KM),
+        Some(raw) => match raw.parse::<f64>() {
+            Ok(r) if (MIN_NEAR_RADIUS_KM..=MAX_NEAR_RADIUS_KM).contains(&r) => Some(r),
+            _ => {
+                errors.insert(
+                    "radius_km".to_owned(),
+                    format!(
+                        "Rayon attendu en kilomètres, de {MIN_NEAR_RADIUS_KM} à \
+                         {MAX_NEAR_RADIUS_KM} ({DEFAULT_NEAR_RADIUS_KM} par défaut)."
+                    ),
+                );
+                None
+            }
+        },
+    };
+    let Some(raw) = single(pairs, "near") else {
+        if single(pairs, "radius_km").is_some() {
+            errors.insert(
+                "radius_km".to_owned(),
+                "Le rayon s'emploie avec near, le code INSEE de la commune autour de laquelle \
+                 chercher."
+                    .to_owned(),
+            );
+        }
+        return None;
+    };
+    let Ok(code) = InseeCode::parse(raw) else {
+        errors.insert(
+            "near".to_owned(),
+            "Code INSEE invalide (5 caractères, ex. 40192).".to_owned(),
+        );
+        return None;
+    };
+    let Some(point) = point_of(&code) else {
+        errors.insert(
+            "near".to_owned(),
+            format!(
+                "Aucune commune du territoire n'a le code INSEE « {} ».",
+                code.as_str()
+            ),
+        );
+        return None;
+    };
+    Some(Near {
+        commune: code.as_str().to_owned(),
+        point,
+        radius_km: radius_km?,
+    })
+}
+
 /// Filters and page of `GET /api/v1/initiatives` (and `.geojson`, which ignores the page).
-pub fn parse_initiative_query(pairs: &Pairs) -> Result<(PublicFilter, u64, u64), ApiError> {
+/// `point_of` gives the representative point of a commune of the territory (for `near`).
+pub fn parse_initiative_query(
+    pairs: &Pairs,
+    point_of: &dyn Fn(&InseeCode) -> Option<LonLat>,
+) -> Result<(PublicFilter, u64, u64), ApiError> {
     let mut errors = FieldErrors::new();
     let bbox = single(pairs, "bbox").and_then(|raw| parse_bbox(raw, &mut errors));
     let commune = parse_commune(pairs, &mut errors);
+    let near = parse_near(pairs, point_of, &mut errors);
     let actor = match single(pairs, "actor").map(Uuid::parse_str) {
         None => None,
         Some(Ok(id)) => Some(id),
@@ -127,6 +199,7 @@ pub fn parse_initiative_query(pairs: &Pairs) -> Result<(PublicFilter, u64, u64),
         actor,
         label: single(pairs, "label").map(str::to_owned),
         q: parse_q(pairs),
+        near,
     };
     Ok((filter, page, per_page))
 }

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use solidarites_api_types::{
     ActorSummary, ClusterListResponse, ClusterResponse, CommuneRef, ContactResponse,
     CreateInitiativeRequest, CreateInitiativeResponse, CurrentLabelResponse,
-    InitiativeContentResponse, InitiativeListResponse, InitiativeResponse,
+    InitiativeContentResponse, InitiativeListResponse, InitiativeResponse, NearResponse,
     SubmitterInitiativeResponse, UpdateInitiativeRequest,
 };
 use solidarites_domain::InseeCode;
@@ -154,16 +154,38 @@ pub async fn public_responses(
             actor: actor_summary(actors.get(&row.actor_id)),
             labels: label_responses(labels.get(&row.id)),
             published_at: row.published_at.map(|t| t.to_rfc3339()),
+            distance_km: None,
         })
         .collect())
 }
 
-/// Published initiatives, newest first, one page at a time.
+/// The initiatives query of `pairs`, `near` resolved on the current territory.
+fn initiative_query(
+    state: &AppState,
+    pairs: &Pairs,
+) -> Result<(storage::initiatives::PublicFilter, u64, u64), ApiError> {
+    let territory = state.territory.current();
+    let points = state.results.gap_territory(&territory);
+    parse_initiative_query(pairs, &|code| points.point(code))
+}
+
+/// Distances rounded to 10 m: enough to order and show, no false precision.
+fn round_km(d: f64) -> f64 {
+    (d * 100.0).round() / 100.0
+}
+
+/// Published initiatives, newest first, one page at a time; with `near`, those around a
+/// commune, nearest first.
 #[utoipa::path(get, path = "/api/v1/initiatives", tag = "initiatives",
     params(
         ("bbox" = Option<String>, Query, description = "minLon,minLat,maxLon,maxLat (WGS 84)"),
         ("theme" = Option<String>, Query, description = "Theme slug(s): repeated or comma-separated"),
         ("commune" = Option<String>, Query, description = "INSEE code"),
+        ("near" = Option<String>, Query, description = "INSEE code of a commune of the territory: \
+            only its initiatives and those within `radius_km` of its representative point, \
+            ordered by great-circle distance from that point (nearest first), each with \
+            `distance_km`; the answer's `near` gives the point and radius"),
+        ("radius_km" = Option<f64>, Query, description = "Radius of `near` in km, 1 to 100, default 20 (only with `near`)"),
         ("actor" = Option<String>, Query, description = "Actor id"),
         ("label" = Option<String>, Query, description = "Label slug held by the initiative or its actor"),
         ("q" = Option<String>, Query, description = "Text, accents and case ignored"),
@@ -176,8 +198,31 @@ pub async fn list_initiatives(
     state: web::Data<AppState>,
     query: web::Query<Pairs>,
 ) -> Result<HttpResponse, ApiError> {
-    let (filter, page, per_page) = parse_initiative_query(&query)?;
+    let (filter, page, per_page) = initiative_query(&state, &query)?;
     let today = today();
+    if let Some(near) = &filter.near {
+        let (found, total) =
+            storage::initiatives::list_near(&state.db, &filter, near, today, page, per_page)
+                .await?;
+        let (rows, distances): (Vec<_>, Vec<_>) = found.into_iter().unzip();
+        let mut items = public_responses(&state, &rows, today).await?;
+        for (item, d) in items.iter_mut().zip(distances) {
+            item.distance_km = Some(round_km(d));
+        }
+        let territory = state.territory.current();
+        return Ok(HttpResponse::Ok().json(InitiativeListResponse {
+            items,
+            page,
+            per_page,
+            total,
+            near: Some(NearResponse {
+                commune: commune_ref(&territory, &near.commune),
+                lon: near.point.lon(),
+                lat: near.point.lat(),
+                radius_km: near.radius_km,
+            }),
+        }));
+    }
     let (rows, total) =
         storage::initiatives::list_public(&state.db, &filter, today, page, per_page).await?;
     Ok(HttpResponse::Ok().json(InitiativeListResponse {
@@ -185,6 +230,7 @@ pub async fn list_initiatives(
         page,
         per_page,
         total,
+        near: None,
     }))
 }
 
@@ -195,6 +241,8 @@ pub async fn list_initiatives(
     params(
         ("bbox" = Option<String>, Query, description = "minLon,minLat,maxLon,maxLat (WGS 84)"),
         ("theme" = Option<String>, Query), ("commune" = Option<String>, Query),
+        ("near" = Option<String>, Query, description = "INSEE code: as in the list, nearest first"),
+        ("radius_km" = Option<f64>, Query, description = "Radius of `near` in km, 1 to 100, default 20"),
         ("actor" = Option<String>, Query), ("label" = Option<String>, Query), ("q" = Option<String>, Query)),
     responses((status = 200, description = "GeoJSON FeatureCollection", content_type = "application/geo+json"),
               (status = 422, body = solidarites_api_types::ErrorResponse)))]
@@ -204,10 +252,17 @@ pub async fn get_initiatives_geojson(
     state: web::Data<AppState>,
     query: web::Query<Pairs>,
 ) -> Result<HttpResponse, ApiError> {
-    let (filter, _, _) = parse_initiative_query(&query)?;
+    let (filter, _, _) = initiative_query(&state, &query)?;
     let today = today();
-    let rows =
-        storage::initiatives::all_public(&state.db, &filter, today, GEOJSON_LIMIT + 1).await?;
+    let rows = match &filter.near {
+        Some(near) => {
+            storage::initiatives::all_near(&state.db, &filter, near, today, GEOJSON_LIMIT + 1)
+                .await?
+        }
+        None => {
+            storage::initiatives::all_public(&state.db, &filter, today, GEOJSON_LIMIT + 1).await?
+        }
+    };
     let truncated = rows.len() as u64 > GEOJSON_LIMIT;
     let rows = &rows[..rows
         .len()

@@ -298,6 +298,19 @@ const PARAMETER_LIMITS: &[(&str, ParameterIn, Limit)] = &[
         Limit::Pattern(InseeCode::PATTERN),
     ),
     (
+        "near",
+        ParameterIn::Query,
+        Limit::Pattern(InseeCode::PATTERN),
+    ),
+    (
+        "radius_km",
+        ParameterIn::Query,
+        Limit::Range {
+            min: super::carte_query::MIN_NEAR_RADIUS_KM,
+            max: super::carte_query::MAX_NEAR_RADIUS_KM,
+        },
+    ),
+    (
         "lon",
         ParameterIn::Query,
         Limit::Range {

@@ -14,6 +14,11 @@ use uuid::Uuid;
 use super::carte_entities::{
     actor, initiative, initiative_revision, initiative_theme, label, label_grant, map_state,
 };
+use solidarites_domain::{
+    results::gaps::{haversine_km, EARTH_RADIUS_KM},
+    LonLat,
+};
+
 use crate::{
     search::fold,
     submission::{ActorChoice, InitiativeDraft},
@@ -45,6 +50,45 @@ pub struct PublicFilter {
     pub label: Option<String>,
     /// Folded text (see [`fold`]) searched in title, description and actor name.
     pub q: Option<String>,
+    /// Around a commune: its initiatives and those within the radius.
+    pub near: Option<Near>,
+}
+
+/// Initiatives around a commune: those of the commune, and those whose point is within
+/// `radius_km` of the commune's representative point (great-circle distance).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Near {
+    /// INSEE code.
+    pub commune: String,
+    /// The commune's representative point (WGS 84), the one the needs-versus-offer
+    /// ranking measures from.
+    pub point: LonLat,
+    pub radius_km: f64,
+}
+
+impl Near {
+    /// The bounding box of the circle, a little wider (a prefilter the database can use;
+    /// the distance itself is computed in Rust, the same on SQLite and PostgreSQL).
+    fn bbox(&self) -> [f64; 4] {
+        let km_per_degree = EARTH_RADIUS_KM.to_radians();
+        let dlat = self.radius_km / km_per_degree * 1.01;
+        let cos = self.point.lat().to_radians().cos().max(0.01);
+        let dlon = (dlat / cos).min(180.0);
+        [
+            self.point.lon() - dlon,
+            self.point.lat() - dlat,
+            self.point.lon() + dlon,
+            self.point.lat() + dlat,
+        ]
+    }
+
+    /// The distance of `(lon, lat)` from the commune, if the initiative is around it.
+    fn distance_km(&self, lon: f64, lat: f64, commune: &str) -> Option<f64> {
+        let d = LonLat::new(lon, lat)
+            .ok()
+            .map(|p| haversine_km(self.point, p))?;
+        (d <= self.radius_km || commune == self.commune).then_some(d)
+    }
 }
 
 /// Published and not expired on `today`.
@@ -112,6 +156,18 @@ fn public_condition(f: &PublicFilter, today: NaiveDate) -> Condition {
     if let Some(commune) = &f.commune {
         c = c.add(initiative::Column::CommuneCode.eq(commune.clone()));
     }
+    if let Some(near) = &f.near {
+        let [min_lon, min_lat, max_lon, max_lat] = near.bbox();
+        c = c.add(
+            Condition::any()
+                .add(initiative::Column::CommuneCode.eq(near.commune.clone()))
+                .add(
+                    Condition::all()
+                        .add(initiative::Column::Lon.between(min_lon, max_lon))
+                        .add(initiative::Column::Lat.between(min_lat, max_lat)),
+                ),
+        );
+    }
     if let Some(actor_id) = f.actor {
         c = c.add(initiative::Column::ActorId.eq(actor_id));
     }
@@ -168,6 +224,92 @@ pub async fn list_public(
         .all(db)
         .await?;
     Ok((items, total))
+}
+
+/// The public initiatives matching `filter` around `near`, nearest first (then by id):
+/// ids and distances in km. Only the id, point and commune of each candidate are read.
+async fn near_ids(
+    db: &impl ConnectionTrait,
+    filter: &PublicFilter,
+    near: &Near,
+    today: NaiveDate,
+) -> Result<Vec<(Uuid, f64)>, sea_orm::DbErr> {
+    let candidates: Vec<(Uuid, f64, f64, String)> = initiative::Entity::find()
+        .select_only()
+        .column(initiative::Column::Id)
+        .column(initiative::Column::Lon)
+        .column(initiative::Column::Lat)
+        .column(initiative::Column::CommuneCode)
+        .filter(public_condition(filter, today))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut found: Vec<(Uuid, f64)> = candidates
+        .into_iter()
+        .filter_map(|(id, lon, lat, commune)| Some((id, near.distance_km(lon, lat, &commune)?)))
+        .collect();
+    found.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    Ok(found)
+}
+
+/// The rows of `ids`, in that order.
+async fn rows_in_order(
+    db: &impl ConnectionTrait,
+    ids: &[(Uuid, f64)],
+) -> Result<Vec<(initiative::Model, f64)>, sea_orm::DbErr> {
+    // Bound parameters per query stay well under SQLite's and PostgreSQL's limits.
+    const IDS_PER_QUERY: usize = 5_000;
+    let mut rows: std::collections::HashMap<Uuid, initiative::Model> =
+        std::collections::HashMap::with_capacity(ids.len());
+    for part in ids.chunks(IDS_PER_QUERY) {
+        let found = initiative::Entity::find()
+            .filter(initiative::Column::Id.is_in(part.iter().map(|(id, _)| *id)))
+            .all(db)
+            .await?;
+        rows.extend(found.into_iter().map(|row| (row.id, row)));
+    }
+    Ok(ids
+        .iter()
+        .filter_map(|(id, d)| rows.remove(id).map(|row| (row, *d)))
+        .collect())
+}
+
+/// One page of the public initiatives matching `filter` around `near`, nearest first,
+/// each with its distance in km; and the number over all pages.
+pub async fn list_near(
+    db: &impl ConnectionTrait,
+    filter: &PublicFilter,
+    near: &Near,
+    today: NaiveDate,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<(initiative::Model, f64)>, u64), sea_orm::DbErr> {
+    let found = near_ids(db, filter, near, today).await?;
+    let total = found.len() as u64;
+    let start = usize::try_from(page.saturating_sub(1).saturating_mul(per_page))
+        .unwrap_or(usize::MAX)
+        .min(found.len());
+    let end = start
+        .saturating_add(usize::try_from(per_page).unwrap_or(usize::MAX))
+        .min(found.len());
+    Ok((rows_in_order(db, &found[start..end]).await?, total))
+}
+
+/// Up to `limit` public initiatives matching `filter` around `near`, nearest first.
+pub async fn all_near(
+    db: &impl ConnectionTrait,
+    filter: &PublicFilter,
+    near: &Near,
+    today: NaiveDate,
+    limit: u64,
+) -> Result<Vec<initiative::Model>, sea_orm::DbErr> {
+    let mut found = near_ids(db, filter, near, today).await?;
+    found.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    Ok(rows_in_order(db, &found)
+        .await?
+        .into_iter()
+        .map(|(row, _)| row)
+        .collect())
 }
 
 /// Up to `limit` public initiatives matching `filter`.

@@ -58,8 +58,24 @@ async fn demo_content_fills_an_empty_database_once() {
                 initiatives: 40,
                 answers: DEMO_ANSWERS,
                 proposals: 12,
+                indicators: 2,
             })
         );
+        // The indicators: a plausible value for every commune, so the dashboard of the
+        // demo has its indicator column and scatter.
+        assert_eq!(count(&db, "indicators").await, 2);
+        assert_eq!(
+            count(&db, "indicator_values").await,
+            2 * i64::try_from(demo_communes().len()).unwrap()
+        );
+        let values = solidarites_server::storage::indicators::values_by_commune(&db.conn)
+            .await
+            .unwrap();
+        for commune in demo_communes() {
+            let of = &values[commune.code.as_str()];
+            assert!((4.0..=23.0).contains(&of["taux_pauvrete"]), "{of:?}");
+            assert!((4.0..=12.0).contains(&of["part_75_seuls"]), "{of:?}");
+        }
         let after_first = counts(&db).await;
         assert_eq!(&after_first[..5], [10, 40, 1, 420, 12]);
         assert!(after_first[5] > 200, "{after_first:?}");

@@ -14,7 +14,7 @@ use solidarites_api_types::{
     ErrorResponse, InitiativeListResponse, InitiativeResponse, SubmitterInitiativeResponse,
     ThemeListResponse,
 };
-use solidarites_domain::{demo::demo_communes, Commune};
+use solidarites_domain::{demo::demo_communes, results::gaps::haversine_km, Commune, LonLat};
 use solidarites_server::storage::{
     self,
     carte_entities::{actor, initiative, initiative_revision},
@@ -713,6 +713,153 @@ async fn filters_by_theme_commune_bbox_text_actor_and_label() {
             .unwrap();
         assert!(unlabelled.labels.is_empty());
         assert_eq!(list(&app, "label=inconnu").await.total, 0);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn lists_the_initiatives_near_a_commune_nearest_first_within_the_radius() {
+    for_each_backend(|db| async move {
+        let app = demo_app(db).await;
+        let communes = demo_communes();
+        // The centre: a commune inside the territory, with neighbours on every side.
+        let centre = communes
+            .iter()
+            .position(|c| c.name == "Enclave-Imaginaire")
+            .unwrap();
+        let origin = communes[centre].interior_point().unwrap();
+        let from_origin = |k: usize| {
+            let (lon, lat) = point_in(&communes[k]);
+            haversine_km(origin, LonLat::new(lon, lat).unwrap())
+        };
+        let mut others: Vec<(usize, f64)> = (0..communes.len())
+            .filter(|&k| k != centre)
+            .map(|k| (k, from_origin(k)))
+            .collect();
+        others.sort_by(|a, b| a.1.total_cmp(&b.1));
+        let (neighbour, d_neighbour) = others[0];
+        let (second, d_second) = others[1];
+        let (far, d_far) = others
+            .iter()
+            .copied()
+            .find(|(_, d)| (30.0..60.0).contains(d))
+            .unwrap();
+        assert!(
+            d_neighbour < d_second && d_second < 20.0,
+            "{d_neighbour} {d_second}"
+        );
+
+        let theme = "aide-alimentaire";
+        submit_published(&app, &submission("Au second voisin", theme, second)).await;
+        submit_published(&app, &submission("Au loin", theme, far)).await;
+        submit_published(&app, &submission("Chez le voisin", theme, neighbour)).await;
+        submit_published(&app, &submission("Sur place", theme, centre)).await;
+        submit_published(&app, &submission("Autre domaine", "sante", centre)).await;
+        // Never shown: waiting for moderation, or rejected.
+        submit(&app, &submission("En attente", theme, centre)).await;
+        let rejected = submit(&app, &submission("Refusée", theme, neighbour)).await;
+        storage::moderation::decide(
+            &app.db.conn,
+            Uuid::parse_str(&rejected.id).unwrap(),
+            &Decision::Reject("Hors sujet".to_owned()),
+        )
+        .await
+        .unwrap();
+
+        let code = communes[centre].code.as_str();
+        let found = list(&app, &format!("theme={theme}&near={code}")).await;
+        let titles: Vec<&str> = found
+            .items
+            .iter()
+            .map(|i| i.content.title.as_str())
+            .collect();
+        // Nearest first; the neighbours' included; beyond 20 km, unpublished and other
+        // themes left out.
+        assert_eq!(titles, ["Sur place", "Chez le voisin", "Au second voisin"]);
+        assert_eq!(found.total, 3);
+        let distances: Vec<f64> = found.items.iter().map(|i| i.distance_km.unwrap()).collect();
+        assert!(distances[0] < 1.0, "{distances:?}");
+        assert!((distances[1] - d_neighbour).abs() < 0.01, "{distances:?}");
+        assert!((distances[2] - d_second).abs() < 0.01, "{distances:?}");
+        assert_eq!(
+            found.items[1].content.commune.code,
+            communes[neighbour].code.as_str()
+        );
+        let near = found.near.as_ref().unwrap();
+        assert_eq!(near.commune.code, code);
+        assert_eq!(near.commune.name, communes[centre].name);
+        assert_eq!((near.lon, near.lat), (origin.lon(), origin.lat()));
+        assert_eq!(near.radius_km, 20.0);
+
+        // A wider radius takes the far one in, last; pages follow the distance order.
+        let wide = format!(
+            "theme={theme}&near={code}&radius_km={}",
+            (d_far + 1.0).ceil()
+        );
+        let all = list(&app, &wide).await;
+        assert_eq!(all.total, 4);
+        assert_eq!(all.items.last().unwrap().content.title, "Au loin");
+        let page2 = list(&app, &format!("{wide}&per_page=3&page=2")).await;
+        assert_eq!(page2.items.len(), 1);
+        assert_eq!(page2.items[0].content.title, "Au loin");
+        assert_eq!(page2.total, 4);
+        // Without a theme: the other domain too, still never the unpublished.
+        let any = list(&app, &format!("near={code}")).await;
+        assert_eq!(any.total, 4);
+        assert!(any
+            .items
+            .iter()
+            .all(|i| !["En attente", "Refusée"].contains(&i.content.title.as_str())));
+        // Lists without `near` carry no distance.
+        let plain = list(&app, &format!("theme={theme}")).await;
+        assert!(plain.near.is_none() && plain.items.iter().all(|i| i.distance_km.is_none()));
+
+        // The map layer: the same initiatives.
+        let geojson: Value = app
+            .get(&format!(
+                "/api/v1/initiatives.geojson?theme={theme}&near={code}"
+            ))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let mut features: Vec<&str> = geojson["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["properties"]["title"].as_str().unwrap())
+            .collect();
+        features.sort_unstable();
+        assert_eq!(
+            features,
+            ["Au second voisin", "Chez le voisin", "Sur place"]
+        );
+
+        // Bad input: 422 naming the field, in French.
+        for (query, field) in [
+            ("near=4019", "near"),
+            ("near=99999", "near"),
+            (&*format!("near={code}&radius_km=0"), "radius_km"),
+            (&*format!("near={code}&radius_km=101"), "radius_km"),
+            (&*format!("near={code}&radius_km=loin"), "radius_km"),
+            ("radius_km=10", "radius_km"),
+        ] {
+            for path in ["/api/v1/initiatives", "/api/v1/initiatives.geojson"] {
+                let res = app.get(&format!("{path}?{query}")).await;
+                assert_eq!(
+                    res.status(),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "{path}?{query}"
+                );
+                let err: ErrorResponse = res.json().await.unwrap();
+                assert!(err.fields.contains_key(field), "{query}: {:?}", err.fields);
+                assert!(
+                    err.fields[field].contains(' '),
+                    "a sentence: {:?}",
+                    err.fields
+                );
+            }
+        }
     })
     .await;
 }
