@@ -153,11 +153,31 @@ impl WebUrl {
     }
 }
 
-impl fmt::Display for Email {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
+/// Contact details travel and are stored as their text; reading one back parses it again.
+macro_rules! serde_as_text {
+    ($($name:ident),+) => {$(
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(&self.0)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<$name, D::Error> {
+                let raw = String::deserialize(d)?;
+                $name::parse(&raw).map_err(serde::de::Error::custom)
+            }
+        }
+    )+};
 }
+
+serde_as_text!(Email, FrenchPhone, WebUrl);
 
 #[cfg(test)]
 mod tests {

@@ -1,6 +1,7 @@
 //! Solidarités domain: communes, INSEE codes, positions, the point → commune
 //! index, boundary import, map display, needs questionnaires and their
-//! results.
+//! results, what people submit (drafts), the lifecycles of what is stored, and
+//! dates in France.
 //!
 //! Coordinates are WGS 84 longitude/latitude in degrees everywhere (x = lon,
 //! y = lat). Geometry here is planar on those degrees, which is what
@@ -14,14 +15,17 @@ pub mod commune;
 pub mod contact;
 pub mod demo;
 pub mod display;
+pub mod drafts;
 pub mod import;
 pub mod index;
 pub mod insee;
 mod interior;
+pub mod lifecycle;
 pub mod point;
 pub mod points_csv;
 pub mod questionnaire;
 pub mod results;
+pub mod time;
 
 pub use commune::Commune;
 pub use import::{

@@ -25,12 +25,16 @@ use std::{
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use solidarites_api_types::{InitiativeContentRequest, LocationRequest, NewActorRequest};
-use solidarites_domain::{demo::demo_communes, parse_communes_geojson, CommuneIndex, LonLat};
+use solidarites_domain::{
+    demo::demo_communes,
+    drafts::{parse_initiative, parse_initiative_submission},
+    parse_communes_geojson, CommuneIndex, LonLat,
+};
 use solidarites_server::{
     config::Settings,
     startup::Application,
     storage::{self, moderation::Decision},
-    submission::{self, FieldErrors, ParseContext},
+    submission::ParseContext,
 };
 
 const THEMES: &[&str] = &[
@@ -113,22 +117,21 @@ async fn main() -> anyhow::Result<()> {
             continue;
         }
         let theme = THEMES[rng.gen_range(0..THEMES.len())];
-        let mut errors = FieldErrors::new();
         let req = content(format!("Initiative {}", drafts.len()), theme, lon, lat);
-        drafts.push(submission::parse_content(&req, &ctx, &mut errors).expect("valid draft"));
+        drafts.push(parse_initiative(&req, &ctx).expect("valid draft"));
     }
     // One published actor runs them all.
-    let mut errors = FieldErrors::new();
-    let actor = submission::parse_actor_choice(
+    let (lon, lat) = (drafts[0].placement.lon, drafts[0].placement.lat);
+    let (_, actor) = parse_initiative_submission::<uuid::Uuid>(
+        &content("Banc d'essai".into(), THEMES[0], lon, lat),
         None,
         Some(&NewActorRequest {
             name: Some("Banc d'essai".into()),
             kind: Some("autre".into()),
             ..Default::default()
         }),
-        |_| false,
-        &index,
-        &mut errors,
+        |_| None,
+        &ctx,
     )
     .expect("valid actor");
     let first = storage::initiatives::create(&db, &drafts[0], &actor, "bench-first").await?;

@@ -39,7 +39,7 @@ use solidarites_server::{
     storage::{
         self, moderation::Decision, questionnaire_entities::response, questionnaires::NewCampaign,
     },
-    submission::{self, ParseContext},
+    submission::ParseContext,
 };
 
 const TIME_CAP: Duration = Duration::from_secs(60);
@@ -189,7 +189,8 @@ async fn bench(
             commune_code: (i % 4 != 0).then(|| codes[i % codes.len()].clone()),
             pseudonym: None,
         };
-        let draft = submission::parse_proposal(&request, &ctx).expect("valid proposal");
+        let draft =
+            solidarites_domain::drafts::parse_proposal(&request, &ctx).expect("valid proposal");
         let id = storage::proposals::create(&db, &draft).await?;
         storage::moderation::decide(&db, id, &Decision::Approve).await?;
         storage::proposals::add_demo_supports(&db, id, SUPPORTS_EACH).await?;

@@ -22,7 +22,9 @@ use solidarites_api_types::{
     ContactRequest, CreateProposalRequest, InitiativeContentRequest, LocationRequest,
     NewActorRequest,
 };
-use solidarites_domain::{Commune, CommuneIndex, LonLat, QuestionKind, QuestionnaireDefinition};
+use solidarites_domain::{
+    drafts, Commune, CommuneIndex, FieldErrors, LonLat, QuestionKind, QuestionnaireDefinition,
+};
 use uuid::Uuid;
 
 use crate::{
@@ -34,7 +36,7 @@ use crate::{
         proposals::status,
         questionnaires::{campaign_status, NewCampaign, NewResponse, SubmitOutcome},
     },
-    submission::{self, ActorChoice, FieldErrors, ParseContext},
+    submission::{ActorChoice, ParseContext},
 };
 
 /// Number of anonymous answers of the demo campaign.
@@ -517,7 +519,7 @@ async fn seed_carte(
         communes: index,
         allowed_themes: &allowed,
     };
-    let today = Utc::now().date_naive();
+    let today = solidarites_domain::time::today_in_paris(Utc::now());
     let mut actor_ids = Vec::with_capacity(ACTORS.len());
     // 40 initiatives: four per actor.
     for (a, actor) in ACTORS.iter().enumerate() {
@@ -567,10 +569,8 @@ async fn seed_carte(
                     url: None,
                 },
             };
-            let mut errors = FieldErrors::new();
-            let draft = submission::parse_content(&request, &ctx, &mut errors)
-                .filter(|_| errors.is_empty())
-                .ok_or_else(|| fields_error("initiative", &errors))?;
+            let draft = drafts::parse_initiative(&request, &ctx)
+                .map_err(|e| fields_error("initiative", &e))?;
             let choice = match actor_id {
                 Some(id) => ActorChoice::Existing(id),
                 None => {
@@ -583,15 +583,15 @@ async fn seed_carte(
                         contact_phone: Some(format!("05 36 49 01 {:02}", a)),
                         commune_code: Some(home.code.as_str().to_owned()),
                     };
-                    submission::parse_actor_choice(
+                    drafts::parse_initiative_submission(
+                        &request,
                         None,
                         Some(&new_actor),
-                        |_| false,
-                        index,
-                        &mut errors,
+                        |_| None,
+                        &ctx,
                     )
-                    .filter(|_| errors.is_empty())
-                    .ok_or_else(|| fields_error("actor", &errors))?
+                    .map_err(|e| fields_error("actor", &e))?
+                    .1
                 }
             };
             let token_hash = edit_token::hash(&edit_token::generate());
@@ -626,7 +626,7 @@ async fn seed_labels(db: &DatabaseConnection, actor_ids: &[Uuid]) -> anyhow::Res
         "Accueille toute personne sans condition de ressources ni de domicile, gratuitement, et oriente vers les bons interlocuteurs.",
     )
     .await?;
-    let expires = Utc::now().date_naive() + Duration::days(365);
+    let expires = solidarites_domain::time::today_in_paris(Utc::now()) + Duration::days(365);
     for (actor, id) in ACTORS.iter().zip(actor_ids) {
         if actor.label {
             storage::labels::grant(db, label.id, GrantTarget::Actor(*id), expires).await?;
@@ -929,7 +929,7 @@ async fn seed_proposals(db: &DatabaseConnection, index: &CommuneIndex) -> anyhow
             pseudonym: p.pseudonym.map(str::to_owned),
         };
         let draft =
-            submission::parse_proposal(&request, &ctx).map_err(|e| fields_error("proposal", &e))?;
+            drafts::parse_proposal(&request, &ctx).map_err(|e| fields_error("proposal", &e))?;
         let published_at = now - Duration::weeks(p.weeks_ago);
         let id =
             storage::proposals::create_at(db, &draft, published_at - Duration::days(2)).await?;
@@ -972,8 +972,7 @@ async fn seed_proposals(db: &DatabaseConnection, index: &CommuneIndex) -> anyhow
         commune_code: Some(commune_by_name(communes, commune)?.code.as_str().to_owned()),
         pseudonym: None,
     };
-    let draft =
-        submission::parse_proposal(&request, &ctx).map_err(|e| fields_error("proposal", &e))?;
+    let draft = drafts::parse_proposal(&request, &ctx).map_err(|e| fields_error("proposal", &e))?;
     storage::proposals::create(db, &draft).await?;
     Ok(ids.len() + 1)
 }

@@ -7,7 +7,10 @@ use actix_web::HttpRequest;
 use chrono::{DateTime, NaiveDate, Utc};
 use sha2::{Digest, Sha256};
 use solidarites_api_types::{RespondentCommune, SubmitResponseRequest};
-use solidarites_domain::{AnswerValue, InseeCode, LonLat, QuestionnaireDefinition};
+use solidarites_domain::{
+    lifecycle::{CampaignStatus, CampaignWindow},
+    time, AnswerValue, InseeCode, LonLat, QuestionnaireDefinition,
+};
 
 use crate::{
     auth::StaffUser,
@@ -16,7 +19,7 @@ use crate::{
     storage::{
         self,
         questionnaire_entities::campaign,
-        questionnaires::{campaign_status, NewResponse, SubmitOutcome},
+        questionnaires::{NewResponse, SubmitOutcome},
     },
     territory::LoadedTerritory,
 };
@@ -30,12 +33,7 @@ const MAX_IDEMPOTENCY_KEY: usize = 100;
 
 /// Today in France (the date stored with an answer; no time of day).
 pub fn today() -> NaiveDate {
-    paris_date(Utc::now())
-}
-
-/// The date in metropolitan France (Europe/Paris, summer time included) at `at`.
-pub fn paris_date(at: chrono::DateTime<Utc>) -> NaiveDate {
-    at.with_timezone(&chrono_tz::Europe::Paris).date_naive()
+    time::today_in_paris(Utc::now())
 }
 
 /// A definition sent by staff: parsed, then checked as a whole. 422 names each problem.
@@ -64,25 +62,21 @@ pub fn stored_definition(text: &str) -> Result<QuestionnaireDefinition, ApiError
     serde_json::from_str(text).map_err(ApiError::internal)
 }
 
-/// Where a campaign stands at `now`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Window {
-    Draft,
-    NotYetOpen,
-    Open,
-    Closed,
+/// Where a campaign stands at an instant (the domain's campaign phases).
+pub use solidarites_domain::lifecycle::Phase as Window;
+
+/// The campaign's window rules (status and dates).
+pub fn campaign_window(c: &campaign::Model) -> CampaignWindow {
+    CampaignWindow {
+        // Stored statuses are written from the enum; an unknown one is never public.
+        status: CampaignStatus::parse(&c.status).unwrap_or(CampaignStatus::Draft),
+        opens_at: c.opens_at,
+        closes_at: c.closes_at,
+    }
 }
 
 pub fn window(c: &campaign::Model, now: DateTime<Utc>) -> Window {
-    if c.status == campaign_status::DRAFT {
-        Window::Draft
-    } else if c.status == campaign_status::CLOSED || now >= c.closes_at {
-        Window::Closed
-    } else if now < c.opens_at {
-        Window::NotYetOpen
-    } else {
-        Window::Open
-    }
+    campaign_window(c).phase(now)
 }
 
 pub fn campaign_not_found() -> ApiError {
@@ -98,7 +92,7 @@ fn check_window(c: &campaign::Model, now: DateTime<Utc>) -> Result<(), ApiError>
             code: "campaign_not_open",
             message: format!(
                 "Cette consultation n'est pas encore ouverte : elle ouvrira le {}.",
-                french_date(c.opens_at)
+                time::french_date(c.opens_at)
             ),
         }),
         Window::Closed => Err(ApiError::GoneCoded {
@@ -108,13 +102,6 @@ fn check_window(c: &campaign::Model, now: DateTime<Utc>) -> Result<(), ApiError>
                 .to_owned(),
         }),
     }
-}
-
-fn french_date(at: DateTime<Utc>) -> String {
-    (at + chrono::Duration::hours(1))
-        .date_naive()
-        .format("%d/%m/%Y")
-        .to_string()
 }
 
 /// SHA-256 (hex) of the `Idempotency-Key` header, when sent. 422 when empty or too long.
@@ -329,25 +316,4 @@ pub async fn submit(
         message: "Le questionnaire vient d'être modifié : rechargez la page et réessayez."
             .to_owned(),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn answers_are_dated_in_paris_with_summer_time() {
-        let at = |s: &str| {
-            chrono::DateTime::parse_from_rfc3339(s)
-                .unwrap()
-                .with_timezone(&Utc)
-        };
-        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        // Winter: UTC+1.
-        assert_eq!(paris_date(at("2026-01-15T22:30:00Z")), day("2026-01-15"));
-        assert_eq!(paris_date(at("2026-01-15T23:30:00Z")), day("2026-01-16"));
-        // Summer: UTC+2, so 22:30 UTC is already the next day in Paris.
-        assert_eq!(paris_date(at("2026-07-01T21:30:00Z")), day("2026-07-01"));
-        assert_eq!(paris_date(at("2026-07-01T22:30:00Z")), day("2026-07-02"));
-    }
 }

@@ -297,6 +297,11 @@ impl FieldErrors {
         self.0.entry(key.into()).or_insert_with(|| message.into());
     }
 
+    /// Records `message` for `key`, replacing an earlier message for `key`.
+    pub fn set(&mut self, key: impl Into<String>, message: impl Into<String>) {
+        self.0.insert(key.into(), message.into());
+    }
+
     /// Whether there is no error.
     #[must_use]
     pub fn is_empty(&self) -> bool {
@@ -338,6 +343,12 @@ impl fmt::Display for FieldErrors {
 }
 
 impl std::error::Error for FieldErrors {}
+
+impl From<FieldErrors> for BTreeMap<String, String> {
+    fn from(errors: FieldErrors) -> BTreeMap<String, String> {
+        errors.0
+    }
+}
 
 /// Whether `s` is a well-formed question or section id: `[a-z0-9_]{1,40}`.
 #[must_use]

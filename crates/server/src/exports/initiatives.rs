@@ -2,6 +2,7 @@
 //! data·inclusion schema (`structures` = actors, `services` = initiatives); the mapping is
 //! documented in `docs/data-inclusion.md`.
 
+use solidarites_domain::time;
 use std::{
     collections::{BTreeSet, HashMap},
     io::Write,
@@ -279,13 +280,13 @@ impl InitiativesExport {
                 "longitude": row.lon,
                 "latitude": row.lat,
                 "recurrence": row.schedule,
-                "date_creation": row.created_at.date_naive().to_string(),
+                "date_creation": time::today_in_paris(row.created_at).to_string(),
                 "date_suspension": row.end_date.map(|d| d.to_string()),
                 "lien_source": Value::Null,
                 "telephone": row.contact_phone,
                 "courriel": row.contact_email,
                 "contact_public": true,
-                "date_maj": row.updated_at.date_naive().to_string(),
+                "date_maj": time::today_in_paris(row.updated_at).to_string(),
                 "modes_accueil": ["en-presentiel"],
                 "zone_diffusion_type": "commune",
                 "zone_diffusion_code": row.commune_code,
@@ -341,7 +342,7 @@ impl InitiativesExport {
                     "presentation_resume": resume(&a.description),
                     "presentation_detail": a.description,
                     "source": DATA_INCLUSION_SOURCE,
-                    "date_maj": a.updated_at.date_naive().to_string(),
+                    "date_maj": time::today_in_paris(a.updated_at).to_string(),
                     "antenne": false,
                     "lien_source": Value::Null,
                     "horaires_ouverture": Value::Null,

@@ -9,6 +9,7 @@ use solidarites_api_types::{
     AdminUserListResponse, AdminUserResponse, AuditEntryResponse, AuditPageResponse,
     CreateUserRequest, PasswordLinkResponse, UpdateUserRequest,
 };
+use solidarites_domain::time;
 use uuid::Uuid;
 
 use super::paging::{paging_or_422, PageQuery};
@@ -300,16 +301,6 @@ pub struct AuditQuery {
     per_page: Option<String>,
 }
 
-/// The first instant of `day` in France (Europe/Paris, summer time included).
-fn paris_midnight(day: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
-    use chrono::TimeZone;
-    let midnight = day.and_time(chrono::NaiveTime::MIN);
-    chrono_tz::Europe::Paris
-        .from_local_datetime(&midnight)
-        .earliest()
-        .map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&chrono::Utc))
-}
-
 /// The audit trail, newest first, filtered (who, action, object, days) and paginated.
 #[utoipa::path(get, path = "/api/v1/admin/audit", tag = "admin", params(AuditQuery),
     responses((status = 200, body = AuditPageResponse),
@@ -372,8 +363,8 @@ pub async fn list_audit(
         entity_id: non_blank(&query.entity_id),
         actor: non_blank(&query.actor),
         action: non_blank(&query.action),
-        since: from.map(paris_midnight),
-        until: to.and_then(|d| d.succ_opt()).map(paris_midnight),
+        since: from.map(time::paris_midnight),
+        until: to.and_then(|d| d.succ_opt()).map(time::paris_midnight),
     };
     let (entries, total) = storage::audit::page(&state.db, &filter, page, per_page).await?;
     Ok(HttpResponse::Ok()

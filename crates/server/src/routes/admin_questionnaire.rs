@@ -13,7 +13,10 @@ use solidarites_api_types::{
     SaveQuestionnaireRequest, SaveQuestionnaireResponse, SubmitResponseRequest,
     SubmitResponseResponse, UpdateCampaignRequest,
 };
-use solidarites_domain::InseeCode;
+use solidarites_domain::{
+    lifecycle::{CampaignStatus, CampaignWindow},
+    InseeCode,
+};
 
 use super::{
     paging::{paging_or_422, PageQuery, Paging},
@@ -23,7 +26,9 @@ use crate::{
     auth::{Role, StaffUser},
     error::ApiError,
     json_body::ApiJson,
-    questionnaire::{self, campaign_not_found, parse_definition, stored_definition},
+    questionnaire::{
+        self, campaign_not_found, campaign_window, parse_definition, stored_definition,
+    },
     state::AppState,
     storage::{
         self,
@@ -400,7 +405,12 @@ fn check_window_order(
     closes_at: DateTime<Utc>,
     fields: &mut BTreeMap<String, String>,
 ) {
-    if closes_at <= opens_at {
+    let window = CampaignWindow {
+        status: CampaignStatus::Draft,
+        opens_at,
+        closes_at,
+    };
+    if !window.is_ordered() {
         fields.insert(
             "closes_at".to_owned(),
             "La clôture doit suivre l'ouverture.".to_owned(),
@@ -580,16 +590,16 @@ pub async fn open_campaign_now(
     staff.require(Role::Moderator)?;
     let now = Utc::now();
     change_campaign(&state, &staff, &id, "campaign.open_now", move |c| {
-        if c.closes_at <= now {
+        let Ok(opened) = campaign_window(c).open_now(now) else {
             let mut fields = BTreeMap::new();
             fields.insert(
                 "closes_at".to_owned(),
                 "La date de clôture est passée : repoussez-la avant d'ouvrir.".to_owned(),
             );
             return Err(fields);
-        }
-        c.status = campaign_status::OPEN.to_owned();
-        c.opens_at = now;
+        };
+        c.status = opened.status.as_str().to_owned();
+        c.opens_at = opened.opens_at;
         Ok(())
     })
     .await
@@ -611,7 +621,7 @@ pub async fn close_campaign(
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Moderator)?;
     change_campaign(&state, &staff, &id, "campaign.close", |c| {
-        c.status = campaign_status::CLOSED.to_owned();
+        c.status = campaign_window(c).close().status.as_str().to_owned();
         Ok(())
     })
     .await

@@ -13,7 +13,7 @@ use solidarites_api_types::{
     InitiativeContentResponse, InitiativeListResponse, InitiativeResponse, NearResponse,
     SubmitterInitiativeResponse, UpdateInitiativeRequest,
 };
-use solidarites_domain::InseeCode;
+use solidarites_domain::{drafts, InseeCode};
 use uuid::Uuid;
 
 use super::carte_query::{parse_cluster_query, parse_initiative_query, Pairs};
@@ -28,7 +28,7 @@ use crate::{
         initiatives::{status, EditOutcome},
         labels::CurrentLabel,
     },
-    submission::{self, FieldErrors, InitiativeDraft, ParseContext},
+    submission::{self, InitiativeDraft, ParseContext},
     territory::LoadedTerritory,
 };
 
@@ -102,7 +102,7 @@ pub(super) fn content_of_draft(
         lon: d.placement.lon,
         lat: d.placement.lat,
         has_point: d.placement.has_point,
-        commune: commune_ref(territory, &d.placement.commune_code),
+        commune: commune_ref(territory, d.placement.commune_code.as_str()),
         address: d.address.clone(),
         start_date: d.start_date.map(|x| x.to_string()),
         end_date: d.end_date.map(|x| x.to_string()),
@@ -110,9 +110,9 @@ pub(super) fn content_of_draft(
         schedule: d.schedule.clone(),
         audience: d.audience.clone(),
         contact: ContactResponse {
-            email: d.contact_email.clone(),
-            phone: d.contact_phone.clone(),
-            url: d.contact_url.clone(),
+            email: d.contact_email.as_ref().map(ToString::to_string),
+            phone: d.contact_phone.as_ref().map(ToString::to_string),
+            url: d.contact_url.as_ref().map(ToString::to_string),
         },
     }
 }
@@ -408,25 +408,21 @@ pub async fn create_initiative(
     let territory = state.territory.current();
     let allowed_themes = storage::themes::active_slugs(&state.db).await?;
     let existing_actor = match body.actor_id.as_deref().map(|s| Uuid::parse_str(s.trim())) {
-        Some(Ok(id)) => storage::actors::is_published(&state.db, id).await?,
-        _ => false,
+        Some(Ok(id)) if storage::actors::is_published(&state.db, id).await? => Some(id),
+        _ => None,
     };
-    let mut errors = FieldErrors::new();
     let ctx = ParseContext {
         communes: &territory.index,
         allowed_themes: &allowed_themes,
     };
-    let draft = submission::parse_content(&body.content, &ctx, &mut errors);
-    let actor = submission::parse_actor_choice(
+    let (draft, actor) = drafts::parse_initiative_submission(
+        &body.content,
         body.actor_id.as_deref(),
         body.new_actor.as_ref(),
         |_| existing_actor,
-        &territory.index,
-        &mut errors,
-    );
-    let (Some(draft), Some(actor), true) = (draft, actor, errors.is_empty()) else {
-        return Err(submission::invalid(errors));
-    };
+        &ctx,
+    )
+    .map_err(submission::invalid)?;
     let token = edit_token::generate();
     let id =
         storage::initiatives::create(&state.db, &draft, &actor, &edit_token::hash(&token)).await?;
@@ -521,15 +517,11 @@ async fn update_by_token(
     // Themes retired since the submission stay allowed on it.
     let mut allowed: HashSet<String> = storage::themes::active_slugs(&state.db).await?;
     allowed.extend(storage::initiatives::themes_of(&row));
-    let mut errors = FieldErrors::new();
     let ctx = ParseContext {
         communes: &territory.index,
         allowed_themes: &allowed,
     };
-    let draft = submission::parse_content(body, &ctx, &mut errors);
-    let (Some(draft), true) = (draft, errors.is_empty()) else {
-        return Err(submission::invalid(errors));
-    };
+    let draft = drafts::parse_initiative(body, &ctx).map_err(submission::invalid)?;
     match storage::initiatives::update_by_token(&state.db, &hash, &draft).await? {
         None => Err(unknown_token()),
         Some(EditOutcome::Closed) => Err(ApiError::Gone(

@@ -10,7 +10,7 @@ use solidarites_api_types::{
     ProposalContentResponse, ProposalListResponse, ProposalNeedsResponse, ProposalResponse,
     ProposalStatusEventResponse, ProposalSupportResponse, ThemeNeedResponse, DEVICE_TOKEN_HEADER,
 };
-use solidarites_domain::InseeCode;
+use solidarites_domain::{drafts, InseeCode};
 use uuid::Uuid;
 
 use super::{
@@ -372,7 +372,7 @@ pub async fn create_proposal(
         communes: &territory.index,
         allowed_themes: &allowed_themes,
     };
-    let draft = submission::parse_proposal(&body, &ctx).map_err(submission::invalid)?;
+    let draft = drafts::parse_proposal(&body, &ctx).map_err(submission::invalid)?;
     let id = storage::proposals::create(&state.db, &draft).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/proposals/{id}")))

@@ -1,18 +1,13 @@
 //! The needs questionnaire, public side: open campaigns, their questionnaire, anonymous
 //! answers, and volunteers' sign-ups (a separate request, never tied to an answer).
 
-use std::collections::{BTreeMap, HashSet};
-
 use actix_web::{get, http::header, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use solidarites_api_types::{
     CampaignDetailResponse, CampaignListResponse, CampaignSummary, CreateVolunteerRequest,
     CreateVolunteerResponse, SubmitResponseRequest, SubmitResponseResponse,
 };
-use solidarites_domain::{
-    contact::{Email, FrenchPhone},
-    InseeCode,
-};
+use solidarites_domain::drafts::{self, ParseContext};
 
 use super::auth::client_ip;
 use crate::{
@@ -23,10 +18,7 @@ use crate::{
     storage::{self, questionnaire_entities::campaign, volunteers::NewVolunteer},
 };
 
-pub(crate) const MAX_NAME: usize = 120;
-pub(crate) const MAX_AVAILABILITY: usize = 1_000;
-pub(crate) const MAX_CONSENT_TEXT: usize = 2_000;
-const MAX_THEMES: usize = 20;
+pub(crate) use solidarites_domain::drafts::VOLUNTEER_NAME_MAX as MAX_NAME;
 
 pub fn summary(c: &campaign::Model, now: DateTime<Utc>) -> CampaignSummary {
     CampaignSummary {
@@ -148,111 +140,32 @@ pub async fn create_volunteer(
     throttle(&state, &req)?;
     let territory = state.territory.current();
     let allowed_themes = storage::themes::active_slugs(&state.db).await?;
-    let new = parse_volunteer(&body, |c| territory.index.get(c).is_some(), &allowed_themes)
-        .map_err(|fields| ApiError::Validation {
-            code: "invalid_volunteer",
-            message: fields.get("consent").cloned().unwrap_or_else(|| {
+    let ctx = ParseContext {
+        communes: &territory.index,
+        allowed_themes: &allowed_themes,
+    };
+    let draft = drafts::parse_volunteer(&body, &ctx).map_err(|fields| ApiError::Validation {
+        code: "invalid_volunteer",
+        message: fields.get("consent").map_or_else(
+            || {
                 "L'inscription ne peut pas être enregistrée : corrigez les champs signalés."
                     .to_owned()
-            }),
-            fields,
-        })?;
+            },
+            str::to_owned,
+        ),
+        fields: fields.0,
+    })?;
+    let new = NewVolunteer {
+        name: draft.name,
+        email: draft.email.map(|e| e.to_string()),
+        phone: draft.phone.map(|p| p.to_string()),
+        commune_code: draft.commune_code.to_string(),
+        availability: draft.availability,
+        themes: draft.themes,
+        consent_text: draft.consent_text,
+    };
     storage::volunteers::create(&state.db, new, Utc::now()).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(CreateVolunteerResponse { received: true }))
-}
-
-fn parse_volunteer(
-    body: &CreateVolunteerRequest,
-    is_commune: impl Fn(&InseeCode) -> bool,
-    allowed_themes: &HashSet<String>,
-) -> Result<NewVolunteer, BTreeMap<String, String>> {
-    let mut fields = BTreeMap::new();
-    let mut err = |k: &str, m: &str| {
-        fields.insert(k.to_owned(), m.to_owned());
-    };
-    if !body.consent {
-        err(
-            "consent",
-            "Votre accord est nécessaire pour que nous conservions vos coordonnées.",
-        );
-    }
-    let name = body.name.trim().to_owned();
-    if name.is_empty() {
-        err("name", "Indiquez votre nom.");
-    } else if name.chars().count() > MAX_NAME {
-        err("name", "Le nom est trop long (120 caractères au plus).");
-    }
-    let blank = |s: &Option<String>| {
-        s.as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-    };
-    let email = match blank(&body.email).map(|e| Email::parse(&e)) {
-        None => None,
-        Some(Ok(e)) => Some(e.as_str().to_owned()),
-        Some(Err(_)) => {
-            err("email", "Cette adresse électronique n'est pas valide.");
-            None
-        }
-    };
-    let phone = match blank(&body.phone).map(|p| FrenchPhone::parse(&p)) {
-        None => None,
-        Some(Ok(p)) => Some(p.as_str().to_owned()),
-        Some(Err(_)) => {
-            err("phone", "Ce numéro de téléphone n'est pas valide.");
-            None
-        }
-    };
-    if blank(&body.email).is_none() && blank(&body.phone).is_none() {
-        err(
-            "email",
-            "Indiquez une adresse électronique ou un numéro de téléphone.",
-        );
-    }
-    let commune = InseeCode::parse(body.commune.trim())
-        .ok()
-        .filter(|c| is_commune(c));
-    if commune.is_none() {
-        err("commune", "Choisissez une commune du territoire.");
-    }
-    let availability = body.availability.trim().to_owned();
-    if availability.chars().count() > MAX_AVAILABILITY {
-        err(
-            "availability",
-            "Les disponibilités sont trop longues (1 000 caractères au plus).",
-        );
-    }
-    let mut themes: Vec<String> = Vec::new();
-    for t in &body.themes {
-        let t = t.trim();
-        if !allowed_themes.contains(t) {
-            err("themes", "Un des thèmes choisis n'existe pas.");
-        } else if !themes.iter().any(|x| x == t) {
-            themes.push(t.to_owned());
-        }
-    }
-    if themes.len() > MAX_THEMES {
-        err("themes", "Trop de thèmes choisis.");
-    }
-    let consent_text = body.consent_text.trim().to_owned();
-    if body.consent && consent_text.is_empty() {
-        err("consent_text", "Le texte de l'accord donné est manquant.");
-    } else if consent_text.chars().count() > MAX_CONSENT_TEXT {
-        err("consent_text", "Le texte de l'accord est trop long.");
-    }
-    match (commune, fields.is_empty()) {
-        (Some(commune), true) => Ok(NewVolunteer {
-            name,
-            email,
-            phone,
-            commune_code: commune.as_str().to_owned(),
-            availability,
-            themes,
-            consent_text,
-        }),
-        _ => Err(fields),
-    }
 }

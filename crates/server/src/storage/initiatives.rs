@@ -14,6 +14,7 @@ use uuid::Uuid;
 use super::carte_entities::{
     actor, initiative, initiative_revision, initiative_theme, label, label_grant, map_state,
 };
+use solidarites_domain::lifecycle::{InitiativeEvent, InitiativeStatus};
 use solidarites_domain::{
     results::gaps::{haversine_km, EARTH_RADIUS_KM},
     LonLat,
@@ -24,17 +25,19 @@ use crate::{
     submission::{ActorChoice, InitiativeDraft},
 };
 
-/// Statuses of an initiative.
+/// Statuses of initiatives, their revisions and actors, as stored (the domain's
+/// `InitiativeStatus`, `RevisionStatus` and `ModerationStatus` spell them alike).
 pub mod status {
-    pub const PENDING: &str = "pending";
-    pub const PUBLISHED: &str = "published";
-    pub const REJECTED: &str = "rejected";
-    pub const CHANGES_REQUESTED: &str = "changes_requested";
-    pub const ARCHIVED: &str = "archived";
-    pub const WITHDRAWN: &str = "withdrawn";
+    use solidarites_domain::lifecycle::{InitiativeStatus, RevisionStatus};
+    pub const PENDING: &str = InitiativeStatus::Pending.as_str();
+    pub const PUBLISHED: &str = InitiativeStatus::Published.as_str();
+    pub const REJECTED: &str = InitiativeStatus::Rejected.as_str();
+    pub const CHANGES_REQUESTED: &str = InitiativeStatus::ChangesRequested.as_str();
+    pub const ARCHIVED: &str = InitiativeStatus::Archived.as_str();
+    pub const WITHDRAWN: &str = InitiativeStatus::Withdrawn.as_str();
     /// Only for revisions: replaced by a newer one before moderation.
-    pub const SUPERSEDED: &str = "superseded";
-    pub const APPROVED: &str = "approved";
+    pub const SUPERSEDED: &str = RevisionStatus::Superseded.as_str();
+    pub const APPROVED: &str = RevisionStatus::Approved.as_str();
 }
 
 /// Filters of the public lists. Every field narrows the result.
@@ -349,6 +352,11 @@ pub fn themes_of(row: &initiative::Model) -> Vec<String> {
     serde_json::from_str(&row.themes).unwrap_or_default()
 }
 
+/// A typed value's stored text.
+fn text(value: Option<&impl ToString>) -> Option<String> {
+    value.map(ToString::to_string)
+}
+
 fn search_text(draft: &InitiativeDraft) -> String {
     fold(&format!("{} {}", draft.title, draft.description))
 }
@@ -363,15 +371,15 @@ fn apply_draft(
     row.lon = Set(draft.placement.lon);
     row.lat = Set(draft.placement.lat);
     row.has_point = Set(draft.placement.has_point);
-    row.commune_code = Set(draft.placement.commune_code.clone());
+    row.commune_code = Set(draft.placement.commune_code.to_string());
     row.address = Set(draft.address.clone());
     row.start_date = Set(draft.start_date);
     row.end_date = Set(draft.end_date);
     row.schedule = Set(draft.schedule.clone());
     row.audience = Set(draft.audience.clone());
-    row.contact_email = Set(draft.contact_email.clone());
-    row.contact_phone = Set(draft.contact_phone.clone());
-    row.contact_url = Set(draft.contact_url.clone());
+    row.contact_email = Set(text(draft.contact_email.as_ref()));
+    row.contact_phone = Set(text(draft.contact_phone.as_ref()));
+    row.contact_url = Set(text(draft.contact_url.as_ref()));
     row.themes =
         Set(serde_json::to_string(&draft.themes)
             .map_err(|e| sea_orm::DbErr::Custom(e.to_string()))?);
@@ -439,12 +447,12 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
                 id: Set(id),
                 name: Set(a.name.clone()),
                 search_text: Set(fold(&a.name)),
-                kind: Set(a.kind.clone()),
+                kind: Set(a.kind.as_str().to_owned()),
                 description: Set(a.description.clone()),
-                website: Set(a.website.clone()),
-                contact_email: Set(a.contact_email.clone()),
-                contact_phone: Set(a.contact_phone.clone()),
-                commune_code: Set(a.commune_code.clone()),
+                website: Set(text(a.website.as_ref())),
+                contact_email: Set(text(a.contact_email.as_ref())),
+                contact_phone: Set(text(a.contact_phone.as_ref())),
+                commune_code: Set(text(a.commune_code.as_ref())),
                 charter_signed_at: Set(None),
                 status: Set(status::PENDING.to_owned()),
                 moderation_message: Set(None),
@@ -547,9 +555,11 @@ pub async fn update_by_token<C: ConnectionTrait + TransactionTrait>(
     let Some(row) = find_by_token_hash(&txn, hash).await? else {
         return Ok(None);
     };
-    let outcome = match row.status.as_str() {
-        status::ARCHIVED | status::WITHDRAWN => EditOutcome::Closed,
-        status::PUBLISHED => {
+    let next = InitiativeStatus::parse(&row.status)
+        .and_then(|current| current.after(InitiativeEvent::Edit));
+    let outcome = match next {
+        None => EditOutcome::Closed,
+        Some(InitiativeStatus::Published) => {
             supersede_pending_revisions(&txn, row.id).await?;
             initiative_revision::ActiveModel {
                 id: Set(Uuid::new_v4()),
@@ -565,13 +575,13 @@ pub async fn update_by_token<C: ConnectionTrait + TransactionTrait>(
             .await?;
             EditOutcome::RevisionPending
         }
-        _ => {
+        Some(next) => {
             let mut row = row;
             row.moderation_message = None;
             let mut active: initiative::ActiveModel = row.clone().into();
             active.moderation_message = Set(None);
             let row = active.update(&txn).await?;
-            apply_content(&txn, row, draft, Some(status::PENDING)).await?;
+            apply_content(&txn, row, draft, Some(next.as_str())).await?;
             EditOutcome::Updated
         }
     };
@@ -605,13 +615,15 @@ pub async fn withdraw_by_token<C: ConnectionTrait + TransactionTrait>(
     let Some(row) = find_by_token_hash(&txn, hash).await? else {
         return Ok(None);
     };
-    if matches!(row.status.as_str(), status::ARCHIVED | status::WITHDRAWN) {
+    let next = InitiativeStatus::parse(&row.status)
+        .and_then(|current| current.after(InitiativeEvent::Withdraw));
+    let Some(next) = next else {
         return Ok(Some(false));
-    }
+    };
     let was_published = row.status == status::PUBLISHED;
     supersede_pending_revisions(&txn, row.id).await?;
     let mut active: initiative::ActiveModel = row.into();
-    active.status = Set(status::WITHDRAWN.to_owned());
+    active.status = Set(next.as_str().to_owned());
     active.updated_at = Set(Utc::now());
     active.update(&txn).await?;
     if was_published {

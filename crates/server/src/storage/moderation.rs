@@ -9,6 +9,9 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
 };
 use serde_json::{json, Value};
+use solidarites_domain::lifecycle::{
+    self, InitiativeEvent, InitiativeStatus, ModerationStatus, RevisionEvent, RevisionStatus,
+};
 use uuid::Uuid;
 
 use super::{
@@ -224,13 +227,26 @@ pub enum Decision {
 }
 
 impl Decision {
+    /// The decision without its message: what the lifecycles of the domain take.
+    pub fn kind(&self) -> lifecycle::Decision {
+        match self {
+            Decision::Approve => lifecycle::Decision::Approve,
+            Decision::Reject(_) => lifecycle::Decision::Reject,
+            Decision::RequestChanges(_) => lifecycle::Decision::RequestChanges,
+            Decision::Archive => lifecycle::Decision::Archive,
+        }
+    }
+
     /// The audit action name.
     pub fn action(&self) -> &'static str {
+        self.kind().action()
+    }
+
+    /// The message shown to the submitter, if the decision carries one.
+    pub fn message(&self) -> Option<String> {
         match self {
-            Decision::Approve => "approve",
-            Decision::Reject(_) => "reject",
-            Decision::RequestChanges(_) => "request_changes",
-            Decision::Archive => "archive",
+            Decision::Reject(text) | Decision::RequestChanges(text) => Some(text.clone()),
+            Decision::Approve | Decision::Archive => None,
         }
     }
 }
@@ -354,21 +370,12 @@ async fn decide_initiative(
 ) -> Result<Outcome, ModerationError> {
     let before = initiative_state(&row);
     let was_published = row.status == status::PUBLISHED;
-    let reviewable = matches!(
-        row.status.as_str(),
-        status::PENDING | status::CHANGES_REQUESTED | status::REJECTED
-    );
-    let (new_status, message) = match decision {
-        Decision::Approve if row.status == status::PENDING => (status::PUBLISHED, None),
-        Decision::Reject(reason) if reviewable => (status::REJECTED, Some(reason.clone())),
-        Decision::RequestChanges(msg) if reviewable => {
-            (status::CHANGES_REQUESTED, Some(msg.clone()))
-        }
-        Decision::Archive if row.status != status::WITHDRAWN && row.status != status::ARCHIVED => {
-            (status::ARCHIVED, None)
-        }
-        _ => return Err(not_applicable(row.id, decision, &row.status)),
+    let Some(next) = InitiativeStatus::parse(&row.status)
+        .and_then(|current| current.after(InitiativeEvent::Moderate(decision.kind())))
+    else {
+        return Err(not_applicable(row.id, decision, &row.status));
     };
+    let (new_status, message) = (next.as_str(), decision.message());
     let actor_id = row.actor_id;
     let mut active: initiative::ActiveModel = row.into();
     active.status = Set(new_status.to_owned());
@@ -412,16 +419,13 @@ async fn decide_revision(
     rev: initiative_revision::Model,
     decision: &Decision,
 ) -> Result<Outcome, ModerationError> {
-    if rev.status != status::PENDING {
+    let Some(next) = RevisionStatus::parse(&rev.status)
+        .and_then(|current| current.after(RevisionEvent::Moderate(decision.kind())))
+    else {
         return Err(not_applicable(rev.id, decision, &rev.status));
-    }
-    let before = revision_state(&rev);
-    let (new_status, message) = match decision {
-        Decision::Approve => (status::APPROVED, None),
-        Decision::Reject(reason) => (status::REJECTED, Some(reason.clone())),
-        Decision::RequestChanges(msg) => (status::CHANGES_REQUESTED, Some(msg.clone())),
-        Decision::Archive => return Err(not_applicable(rev.id, decision, &rev.status)),
     };
+    let before = revision_state(&rev);
+    let (new_status, message) = (next.as_str(), decision.message());
     if new_status == status::APPROVED {
         let draft = revision_content(&rev)?;
         let Some(target) = initiative::Entity::find_by_id(rev.initiative_id)
@@ -455,14 +459,12 @@ async fn decide_actor(
     decision: &Decision,
 ) -> Result<Outcome, ModerationError> {
     let before = actor_state(&row);
-    let (new_status, message) = match decision {
-        Decision::Approve if row.status == status::PENDING => (status::PUBLISHED, None),
-        Decision::Reject(reason) if row.status == status::PENDING => {
-            (status::REJECTED, Some(reason.clone()))
-        }
-        Decision::Archive if row.status != status::ARCHIVED => (status::ARCHIVED, None),
-        _ => return Err(not_applicable(row.id, decision, &row.status)),
+    let Some(next) =
+        ModerationStatus::parse(&row.status).and_then(|current| current.after(decision.kind()))
+    else {
+        return Err(not_applicable(row.id, decision, &row.status));
     };
+    let (new_status, message) = (next.as_str(), decision.message());
     let mut active: actor::ActiveModel = row.into();
     active.status = Set(new_status.to_owned());
     active.moderation_message = Set(message);

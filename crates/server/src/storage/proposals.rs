@@ -24,24 +24,27 @@ use super::{
     proposal_entities::{proposal, proposal_status_event, proposal_support, proposal_theme},
 };
 use crate::{search::fold, submission::ProposalDraft};
+use solidarites_domain::lifecycle::{ModerationStatus, ProposalStatus};
 
 /// Moderation statuses: whether the public sees the proposal.
 pub mod moderation_status {
-    pub const PENDING: &str = "pending";
-    pub const PUBLISHED: &str = "published";
-    pub const REJECTED: &str = "rejected";
-    pub const ARCHIVED: &str = "archived";
+    use solidarites_domain::lifecycle::ModerationStatus;
+    pub const PENDING: &str = ModerationStatus::Pending.as_str();
+    pub const PUBLISHED: &str = ModerationStatus::Published.as_str();
+    pub const REJECTED: &str = ModerationStatus::Rejected.as_str();
+    pub const ARCHIVED: &str = ModerationStatus::Archived.as_str();
     pub const ALL: [&str; 4] = [PENDING, PUBLISHED, REJECTED, ARCHIVED];
 }
 
-/// Follow-up statuses, shown publicly with their timeline.
+/// Follow-up statuses, shown publicly with their timeline (the domain's `ProposalStatus`).
 pub mod status {
-    pub const SUBMITTED: &str = "submitted";
-    pub const UNDER_STUDY: &str = "under_study";
-    pub const ACCEPTED: &str = "accepted";
-    pub const IN_PROGRESS: &str = "in_progress";
-    pub const DONE: &str = "done";
-    pub const DECLINED: &str = "declined";
+    use solidarites_domain::lifecycle::ProposalStatus;
+    pub const SUBMITTED: &str = ProposalStatus::Submitted.as_str();
+    pub const UNDER_STUDY: &str = ProposalStatus::UnderStudy.as_str();
+    pub const ACCEPTED: &str = ProposalStatus::Accepted.as_str();
+    pub const IN_PROGRESS: &str = ProposalStatus::InProgress.as_str();
+    pub const DONE: &str = ProposalStatus::Done.as_str();
+    pub const DECLINED: &str = ProposalStatus::Declined.as_str();
     pub const ALL: [&str; 6] = [
         SUBMITTED,
         UNDER_STUDY,
@@ -59,7 +62,7 @@ pub const PRIORITY_RANGE: std::ops::RangeInclusive<i32> = 1..=999;
 pub fn accepts_supports(row: &proposal::Model) -> bool {
     row.moderation_status == moderation_status::PUBLISHED
         && row.merged_into.is_none()
-        && !matches!(row.status.as_str(), status::DONE | status::DECLINED)
+        && ProposalStatus::parse(&row.status).is_none_or(ProposalStatus::accepts_supports)
 }
 
 /// The theme slugs of a stored proposal, main theme first.
@@ -89,7 +92,7 @@ pub async fn create_at<C: ConnectionTrait + TransactionTrait>(
         description: Set(draft.description.clone()),
         search_text: Set(fold(&format!("{} {}", draft.title, draft.description))),
         themes: Set(serde_json::to_string(&draft.themes).map_err(|e| DbErr::Custom(e.to_string()))?),
-        commune_code: Set(draft.commune_code.clone()),
+        commune_code: Set(draft.commune_code.as_ref().map(ToString::to_string)),
         pseudonym: Set(draft.pseudonym.clone()),
         moderation_status: Set(moderation_status::PENDING.to_owned()),
         moderation_message: Set(None),
@@ -499,24 +502,16 @@ pub(crate) async fn decide(
     decision: &Decision,
 ) -> Result<Outcome, ModerationError> {
     let before = moderation_state(&row);
-    let (new_status, message) = match decision {
-        Decision::Approve if row.moderation_status == moderation_status::PENDING => {
-            (moderation_status::PUBLISHED, None)
-        }
-        Decision::Reject(reason) if row.moderation_status == moderation_status::PENDING => {
-            (moderation_status::REJECTED, Some(reason.clone()))
-        }
-        Decision::Archive if row.moderation_status != moderation_status::ARCHIVED => {
-            (moderation_status::ARCHIVED, None)
-        }
-        _ => {
-            return Err(ModerationError::NotApplicable {
-                entity_id: row.id,
-                action: decision.action(),
-                status: row.moderation_status,
-            })
-        }
+    let Some(next) = ModerationStatus::parse(&row.moderation_status)
+        .and_then(|current| current.after(decision.kind()))
+    else {
+        return Err(ModerationError::NotApplicable {
+            entity_id: row.id,
+            action: decision.action(),
+            status: row.moderation_status,
+        });
     };
+    let (new_status, message) = (next.as_str(), decision.message());
     let now = Utc::now();
     let id = row.id;
     let mut active: proposal::ActiveModel = row.into();

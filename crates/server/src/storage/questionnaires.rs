@@ -22,11 +22,12 @@ use super::{
 };
 use crate::auth::StaffUser;
 
-/// Campaign statuses.
+/// Campaign statuses, as stored (the domain's `CampaignStatus`).
 pub mod campaign_status {
-    pub const DRAFT: &str = "draft";
-    pub const OPEN: &str = "open";
-    pub const CLOSED: &str = "closed";
+    use solidarites_domain::lifecycle::CampaignStatus;
+    pub const DRAFT: &str = CampaignStatus::Draft.as_str();
+    pub const OPEN: &str = CampaignStatus::Open.as_str();
+    pub const CLOSED: &str = CampaignStatus::Closed.as_str();
     pub const ALL: [&str; 3] = [DRAFT, OPEN, CLOSED];
 }
 

@@ -1,8 +1,6 @@
 //! Settings stored in the database (`/api/v1/admin/settings`): validated, audited, and in
 //! force on every instance without a restart.
 
-use std::time::Duration;
-
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use solidarites_api_types::{AdminSettingsResponse, PublicConfigResponse, ResultsResponse};
@@ -10,7 +8,7 @@ use solidarites_domain::demo::demo_communes;
 use solidarites_server::{auth::Role, config::DEFAULT_TILE_URL};
 
 use crate::{
-    helpers::{for_each_backend, spawn_app, TestApp, TestDb},
+    helpers::{eventually, for_each_backend, holds, spawn_app, TestApp, TestDb},
     results::{commune, seeded_app},
 };
 
@@ -23,22 +21,6 @@ async fn settings(admin: &crate::helpers::StaffClient) -> AdminSettingsResponse 
 
 async fn public_config(app: &TestApp) -> PublicConfigResponse {
     app.get("/api/v1/config").await.json().await.unwrap()
-}
-
-/// Polls `check` on the second instance until it holds: instances reload the settings on
-/// their refresh tick (100 ms in tests). Bounded: 10 s.
-async fn eventually<F, Fut>(what: &str, check: F)
-where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    for _ in 0..200 {
-        if check().await {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the second instance never saw: {what}");
 }
 
 #[tokio::test]
@@ -180,13 +162,18 @@ async fn a_setting_changed_through_one_instance_takes_effect_on_a_second_instanc
         // In force at once on the instance that stored it.
         assert_eq!(first.get(&public).await.status(), StatusCode::OK);
 
-        eventually("public results on", || async {
-            second.get(&public).await.status() == StatusCode::OK
+        // The second instance reloads the settings on its refresh tick (100 ms in tests).
+        eventually("public results on the second instance", async || {
+            let status = second.get(&public).await.status();
+            holds(status == StatusCode::OK, status)
         })
         .await;
-        eventually("the new tile URL", || async {
-            public_config(&second).await.tile_url.as_deref()
-                == Some("https://tuiles.example.fr/{z}/{x}/{y}.png")
+        eventually("the new tile URL on the second instance", async || {
+            let url = public_config(&second).await.tile_url;
+            holds(
+                url.as_deref() == Some("https://tuiles.example.fr/{z}/{x}/{y}.png"),
+                url,
+            )
         })
         .await;
         let after: ResultsResponse = analyst.get(&admin_results).await.json().await.unwrap();
@@ -202,8 +189,9 @@ async fn a_setting_changed_through_one_instance_takes_effect_on_a_second_instanc
             .put_json("/api/v1/admin/settings", &json!({"public_results": false}))
             .await;
         assert_eq!(res.status(), StatusCode::OK);
-        eventually("public results off", || async {
-            second.get(&public).await.status() == StatusCode::NOT_FOUND
+        eventually("public results off on the second instance", async || {
+            let status = second.get(&public).await.status();
+            holds(status == StatusCode::NOT_FOUND, status)
         })
         .await;
         let reset: ResultsResponse = analyst.get(&admin_results).await.json().await.unwrap();

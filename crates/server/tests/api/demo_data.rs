@@ -14,7 +14,7 @@ use solidarites_server::{
     demo_data::{self, DemoAccounts, DemoSummary, DEMO_ANSWERS},
 };
 
-use crate::helpers::{create_user, for_each_backend, spawn_app, TestDb};
+use crate::helpers::{create_user, eventually_within, for_each_backend, spawn_app, TestDb};
 
 async fn count(db: &TestDb, table: &str) -> i64 {
     let conn = &db.conn;
@@ -279,21 +279,28 @@ async fn start(command: &str, db_url: &str, dir: &std::path::Path) -> (Process, 
     let mut process = Process(child);
     let address = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::new();
-    for _ in 0..1200 {
-        if let Ok(Some(status)) = process.0.try_wait() {
-            panic!(
-                "solidarites {command} exited: {status}\n{}",
-                std::fs::read_to_string(&log_path).unwrap_or_default()
-            );
-        }
-        let health = client.get(format!("{address}/api/v1/health")).send().await;
-        if health.is_ok_and(|r| r.status() == 200) {
-            let text = std::fs::read_to_string(&log_path).unwrap();
-            return (process, address, text);
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("solidarites {command} never answered at {address}");
+    let what = format!("solidarites {command} answering at {address}");
+    let text = eventually_within(
+        &what,
+        std::time::Duration::from_secs(120),
+        std::time::Duration::from_millis(100),
+        async || {
+            if let Ok(Some(status)) = process.0.try_wait() {
+                panic!(
+                    "solidarites {command} exited: {status}\n{}",
+                    std::fs::read_to_string(&log_path).unwrap_or_default()
+                );
+            }
+            let health = client.get(format!("{address}/api/v1/health")).send().await;
+            match health {
+                Ok(r) if r.status() == 200 => Ok(std::fs::read_to_string(&log_path).unwrap()),
+                Ok(r) => Err(r.status().to_string()),
+                Err(e) => Err(e.to_string()),
+            }
+        },
+    )
+    .await;
+    (process, address, text)
 }
 
 #[tokio::test]

@@ -2,7 +2,8 @@
 //!
 //! Every test runs on SQLite (a new file in a temporary folder) and, when
 //! `TEST_DATABASE_URL` names a PostgreSQL server, again on a new PostgreSQL database
-//! created for it and dropped afterwards. Under CI (`CI=true`) PostgreSQL is mandatory.
+//! created for it and dropped afterwards, even when the test panics. Under CI (`CI=true`)
+//! PostgreSQL is mandatory.
 
 use std::{future::Future, path::PathBuf, time::Duration};
 
@@ -51,9 +52,46 @@ where
 {
     for backend in backends() {
         let db = TestDb::create(&backend).await;
-        let cleanup = db.clone_handle();
+        // A test's `async move` block captures only the fields it uses: keep the SQLite
+        // folder and the PostgreSQL database alive until it ends (or unwinds).
+        let keep_alive = (db._dir.clone(), db._pg.clone());
         test(db).await;
-        cleanup.drop_database().await;
+        drop(keep_alive);
+    }
+}
+
+/// Drops a test's PostgreSQL database when the last `TestDb` handle on it goes, whether
+/// the test ended or panicked: the unwinding drops the handles too. Runs on its own thread
+/// and runtime, since a `Drop` cannot await; `WITH (FORCE)` ends the connections the
+/// application still holds.
+#[derive(Debug)]
+struct DropDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl Drop for DropDatabase {
+    fn drop(&mut self) {
+        let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
+        let dropped = std::thread::spawn(move || -> anyhow::Result<()> {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            runtime.block_on(async {
+                let admin = storage::connect(&admin_url).await?;
+                let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+                let result = admin.execute_unprepared(&sql).await.map(drop);
+                let _ = admin.close().await;
+                result.map_err(anyhow::Error::from)
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) && !std::thread::panicking() {
+            panic!(
+                "could not drop the test database {}: {dropped:?}",
+                self.name
+            );
+        }
     }
 }
 
@@ -65,7 +103,8 @@ pub struct TestDb {
     pub conn: DatabaseConnection,
     /// Keeps the SQLite folder alive for the test's duration.
     _dir: Option<std::sync::Arc<tempfile::TempDir>>,
-    pg_name: Option<String>,
+    /// Drops the PostgreSQL database with the last handle on it.
+    _pg: Option<std::sync::Arc<DropDatabase>>,
 }
 
 impl TestDb {
@@ -82,7 +121,7 @@ impl TestDb {
                     url,
                     conn,
                     _dir: Some(std::sync::Arc::new(dir)),
-                    pg_name: None,
+                    _pg: None,
                 }
             }
             Backend::Postgres { admin_url } => {
@@ -93,6 +132,10 @@ impl TestDb {
                     .await
                     .expect("create test database");
                 admin.close().await.expect("close admin connection");
+                let guard = std::sync::Arc::new(DropDatabase {
+                    admin_url: admin_url.clone(),
+                    name: name.clone(),
+                });
                 let url = with_database_name(admin_url, &name);
                 let conn = storage::connect(&url).await.expect("connect test database");
                 storage::migrate(&conn).await.expect("migrate postgres");
@@ -101,31 +144,21 @@ impl TestDb {
                     url,
                     conn,
                     _dir: None,
-                    pg_name: Some(name),
+                    _pg: Some(guard),
                 }
             }
         }
     }
 
     /// A second connection to the same database (e.g. for a second server instance); the
-    /// database is dropped by the original handle only.
+    /// database is dropped once both handles are gone.
     pub async fn reopen(other: &TestDb) -> TestDb {
         TestDb {
             backend: other.backend.clone(),
             url: other.url.clone(),
             conn: storage::connect(&other.url).await.expect("reconnect"),
             _dir: other._dir.clone(),
-            pg_name: None,
-        }
-    }
-
-    fn clone_handle(&self) -> TestDb {
-        TestDb {
-            backend: self.backend.clone(),
-            url: self.url.clone(),
-            conn: self.conn.clone(),
-            _dir: self._dir.clone(),
-            pg_name: self.pg_name.clone(),
+            _pg: other._pg.clone(),
         }
     }
 
@@ -136,16 +169,51 @@ impl TestDb {
             .expect("store communes");
         self
     }
+}
 
-    async fn drop_database(self) {
-        let _ = self.conn.close().await;
-        if let (Backend::Postgres { admin_url }, Some(name)) = (&self.backend, &self.pg_name) {
-            if let Ok(admin) = storage::connect(admin_url).await {
-                let _ = admin
-                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                    .await;
-                let _ = admin.close().await;
+/// The JSON of a request built from its `solidarites_api_types` struct: a renamed or
+/// retyped field breaks the test's compilation instead of silently sending an unknown one.
+pub fn body(request: &impl serde::Serialize) -> serde_json::Value {
+    serde_json::to_value(request).expect("a request serialises")
+}
+
+/// Polls `probe` until it returns `Ok`, every 50 ms, for at most 10 s; then fails naming
+/// `what` and the last `Err` (what was seen instead). For what the application does on its
+/// own timers (snapshot refreshes, reloads, a process starting or stopping).
+pub async fn eventually<T>(what: &str, probe: impl AsyncFnMut() -> Result<T, String>) -> T {
+    eventually_within(
+        what,
+        Duration::from_secs(10),
+        Duration::from_millis(50),
+        probe,
+    )
+    .await
+}
+
+/// `Ok` when `holds`, else what was `seen` instead (for [`eventually`]'s probes).
+pub fn holds(holds: bool, seen: impl std::fmt::Debug) -> Result<(), String> {
+    if holds {
+        Ok(())
+    } else {
+        Err(format!("{seen:?}"))
+    }
+}
+
+/// [`eventually`] with its own bound and polling interval.
+pub async fn eventually_within<T>(
+    what: &str,
+    timeout: Duration,
+    interval: Duration,
+    mut probe: impl AsyncFnMut() -> Result<T, String>,
+) -> T {
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        match probe().await {
+            Ok(value) => return value,
+            Err(seen) if std::time::Instant::now() >= deadline => {
+                panic!("{what}: not after {timeout:?}; last seen: {seen}")
             }
+            Err(_) => tokio::time::sleep(interval).await,
         }
     }
 }
@@ -377,4 +445,43 @@ impl TestApp {
             user_id: body["user"]["id"].as_str().expect("user id").to_owned(),
         }
     }
+}
+
+/// The drop guard at work: a test that panics still leaves no database behind.
+#[tokio::test]
+async fn a_panicking_test_still_drops_its_postgres_database() {
+    let Some(backend) = backends()
+        .into_iter()
+        .find(|b| matches!(b, Backend::Postgres { .. }))
+    else {
+        return; // SQLite only: its temporary folder goes with the TempDir.
+    };
+    let Backend::Postgres { admin_url } = &backend else {
+        return;
+    };
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let test = tokio::spawn({
+        let backend = backend.clone();
+        async move {
+            let db = TestDb::create(&backend).await;
+            sender.send(db.url.clone()).expect("send");
+            panic!("a test failing while it holds its database");
+        }
+    })
+    .await;
+    assert!(test.is_err_and(|e| e.is_panic()));
+    let url = receiver.recv().expect("the test created its database");
+    let name = url.rsplit('/').next().expect("a database name").to_owned();
+    let admin = storage::connect(admin_url).await.expect("connect");
+    let left = admin
+        .query_one_raw(sea_orm::Statement::from_string(
+            admin.get_database_backend(),
+            format!("SELECT COUNT(*) AS n FROM pg_database WHERE datname = '{name}'"),
+        ))
+        .await
+        .expect("query")
+        .expect("one row")
+        .try_get::<i64>("", "n")
+        .expect("count");
+    assert_eq!(left, 0, "{name} was left behind");
 }

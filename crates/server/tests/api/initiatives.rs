@@ -3,16 +3,17 @@
 //! the staff routes exist.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use geo::InteriorPoint;
 use reqwest::StatusCode;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{json, Value};
 use solidarites_api_types::{
-    ActorDetailResponse, ActorListResponse, ClusterListResponse, CreateInitiativeResponse,
-    ErrorResponse, InitiativeListResponse, InitiativeResponse, SubmitterInitiativeResponse,
-    ThemeListResponse,
+    ActorDetailResponse, ActorListResponse, ClusterListResponse, ContactRequest,
+    CreateInitiativeRequest, CreateInitiativeResponse, ErrorResponse, InitiativeContentRequest,
+    InitiativeListResponse, InitiativeResponse, LocationRequest, NewActorRequest,
+    SubmitterInitiativeResponse, ThemeListResponse,
 };
 use solidarites_domain::{demo::demo_communes, results::gaps::haversine_km, Commune, LonLat};
 use solidarites_server::storage::{
@@ -22,7 +23,9 @@ use solidarites_server::storage::{
 };
 use uuid::Uuid;
 
-use crate::helpers::{for_each_backend, spawn_app, spawn_app_with, test_settings, TestApp};
+use crate::helpers::{
+    self, eventually, for_each_backend, holds, spawn_app, spawn_app_with, test_settings, TestApp,
+};
 
 pub fn point_in(commune: &Commune) -> (f64, f64) {
     let p = commune.geometry.interior_point().expect("interior point");
@@ -33,15 +36,32 @@ pub fn point_in(commune: &Commune) -> (f64, f64) {
 pub fn submission(title: &str, theme: &str, n: usize) -> Value {
     let communes = demo_communes();
     let (lon, lat) = point_in(&communes[n]);
-    json!({
-        "title": title,
-        "description": "Distribution de colis chaque semaine.",
-        "themes": [theme],
-        "location": {"lon": lon, "lat": lat},
-        "address": "1 place de la Mairie",
-        "schedule": "Mardi 14 h – 17 h",
-        "contact": {"email": "contact@asso.example.org", "phone": "05 58 00 00 00", "url": "https://asso.example.org"},
-        "new_actor": {"name": format!("Acteur de {title}"), "kind": "association"}
+    let some = |s: &str| Some(s.to_owned());
+    helpers::body(&CreateInitiativeRequest {
+        content: InitiativeContentRequest {
+            title: some(title),
+            description: some("Distribution de colis chaque semaine."),
+            themes: vec![theme.to_owned()],
+            location: Some(LocationRequest {
+                lon: Some(lon),
+                lat: Some(lat),
+                commune_code: None,
+            }),
+            address: some("1 place de la Mairie"),
+            schedule: some("Mardi 14 h – 17 h"),
+            contact: ContactRequest {
+                email: some("contact@asso.example.org"),
+                phone: some("05 58 00 00 00"),
+                url: some("https://asso.example.org"),
+            },
+            ..InitiativeContentRequest::default()
+        },
+        actor_id: None,
+        new_actor: Some(NewActorRequest {
+            name: Some(format!("Acteur de {title}")),
+            kind: some("association"),
+            ..NewActorRequest::default()
+        }),
     })
 }
 
@@ -99,18 +119,11 @@ pub async fn clusters(app: &TestApp, query: &str) -> ClusterListResponse {
 /// Waits until the app's map snapshot (refreshed every 100 ms in tests) shows `total`
 /// initiatives over the whole territory.
 pub async fn wait_for_map(app: &TestApp, total: u32) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
+    eventually(&format!("the map shows {total} initiatives"), async || {
         let got = clusters(app, "zoom=5").await.total;
-        if got == total {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "map shows {got}, expected {total}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+        holds(got == total, got)
+    })
+    .await;
 }
 
 async fn counts(app: &TestApp) -> (u64, u64, u64) {

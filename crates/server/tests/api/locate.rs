@@ -1,5 +1,3 @@
-use std::time::{Duration, Instant};
-
 use geo::InteriorPoint;
 use reqwest::StatusCode;
 use solidarites_api_types::{ErrorResponse, HealthResponse, LocateResponse};
@@ -7,7 +5,8 @@ use solidarites_domain::demo::demo_communes;
 use solidarites_server::cli::import_communes;
 
 use crate::helpers::{
-    for_each_backend, landes_geojson_path, spawn_app, spawn_app_with, test_settings,
+    eventually, for_each_backend, holds, landes_geojson_path, spawn_app, spawn_app_with,
+    test_settings,
 };
 
 async fn locate(app: &crate::helpers::TestApp, lon: &str, lat: &str) -> reqwest::Response {
@@ -143,15 +142,15 @@ async fn other_instances_reload_a_reimported_territory() {
             .unwrap();
         // Each instance polls on its own timer: wait for both (bounded), not one then the
         // other at once.
-        let deadline = Instant::now() + Duration::from_secs(10);
         for (name, app) in [("second", &second), ("first", &first)] {
-            while count(app).await != communes.len() {
-                assert!(
-                    Instant::now() < deadline,
-                    "{name} instance never reloaded ({url})"
-                );
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
+            eventually(
+                &format!("the {name} instance reloads ({url})"),
+                async || {
+                    let n = count(app).await;
+                    holds(n == communes.len(), n)
+                },
+            )
+            .await;
         }
     })
     .await;

@@ -8,7 +8,10 @@ use std::{
 
 use serde_json::{json, Value};
 
-use crate::{cli_users::solidarites_with_stdin, helpers::for_each_backend};
+use crate::{
+    cli_users::solidarites_with_stdin,
+    helpers::{eventually_within, for_each_backend},
+};
 
 /// A running `solidarites serve`, killed when dropped (also when the test fails).
 pub(crate) struct ServerProcess {
@@ -54,23 +57,28 @@ pub(crate) async fn start_server_with(db_url: &str, extra: &[&str]) -> ServerPro
     };
     let client = reqwest::Client::new();
     // Bounded wait for readiness: up to 60 s (migrations, first connection).
-    for _ in 0..600 {
-        if let Ok(Some(status)) = server.child.try_wait() {
-            panic!("solidarites serve exited early: {status}");
-        }
-        let health = client
-            .get(format!("{}/api/v1/health", server.address))
-            .send()
-            .await;
-        if health.is_ok_and(|r| r.status() == 200) {
-            return server;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!(
-        "solidarites serve did not become healthy at {}",
-        server.address
-    );
+    let what = format!("solidarites serve healthy at {}", server.address);
+    eventually_within(
+        &what,
+        Duration::from_secs(60),
+        Duration::from_millis(100),
+        async || {
+            if let Ok(Some(status)) = server.child.try_wait() {
+                panic!("solidarites serve exited early: {status}");
+            }
+            let health = client
+                .get(format!("{}/api/v1/health", server.address))
+                .send()
+                .await;
+            match health {
+                Ok(r) if r.status() == 200 => Ok(()),
+                Ok(r) => Err(r.status().to_string()),
+                Err(e) => Err(e.to_string()),
+            }
+        },
+    )
+    .await;
+    server
 }
 
 #[tokio::test]

@@ -20,7 +20,10 @@ use solidarites_server::storage;
 use crate::{
     cli::solidarites,
     durability::{create_durable_admin, open_campaign, send},
-    helpers::{for_each_backend, spawn_app, spawn_app_with, test_settings, Backend, TestDb},
+    helpers::{
+        eventually_within, for_each_backend, holds, spawn_app, spawn_app_with, test_settings,
+        Backend, TestDb,
+    },
     multi_instance::{start_server_with, ServerProcess},
 };
 
@@ -96,13 +99,17 @@ impl Load {
     }
 
     async fn wait_for(&self, count: usize) {
-        for _ in 0..1000 {
-            if self.acknowledged.lock().unwrap().len() >= count {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-        panic!("the load did not reach {count} answers");
+        let what = format!("the load reaching {count} answers");
+        eventually_within(
+            &what,
+            Duration::from_secs(10),
+            Duration::from_millis(10),
+            async || {
+                let n = self.acknowledged.lock().unwrap().len();
+                holds(n >= count, n)
+            },
+        )
+        .await;
     }
 
     async fn finish(self) -> BTreeMap<String, String> {
@@ -127,13 +134,20 @@ fn sigterm(server: &ServerProcess) {
 
 /// Waits (bounded) for the process to exit; its exit status.
 async fn wait_exit(server: &mut ServerProcess) -> std::process::ExitStatus {
-    for _ in 0..600 {
-        if let Some(status) = server.child.try_wait().unwrap() {
-            return status;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the server did not stop within 30 s of SIGTERM");
+    let what = "the server stopping after SIGTERM";
+    eventually_within(
+        what,
+        Duration::from_secs(30),
+        Duration::from_millis(50),
+        async || {
+            server
+                .child
+                .try_wait()
+                .unwrap()
+                .ok_or_else(|| "running".to_owned())
+        },
+    )
+    .await
 }
 
 #[tokio::test]

@@ -10,9 +10,11 @@ use reqwest::StatusCode;
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{json, Value};
 use solidarites_api_types::{
-    AdminProposalResponse, CreateProposalResponse, MergeProposalResponse, ModerationQueueResponse,
-    NeedsScopeResponse, ProposalListResponse, ProposalNeedsResponse, ProposalResponse,
-    ProposalSupportResponse, ResultCell, ResultGroup, ResultsResponse,
+    AdminProposalResponse, CreateProposalRequest, CreateProposalResponse, MergeProposalRequest,
+    MergeProposalResponse, ModerationQueueResponse, NeedsScopeResponse, ProposalListResponse,
+    ProposalNeedsResponse, ProposalNoteRequest, ProposalPriorityRequest, ProposalRank,
+    ProposalRanksRequest, ProposalResponse, ProposalStatusRequest, ProposalSupportResponse,
+    ResultCell, ResultGroup, ResultsResponse,
 };
 use solidarites_domain::demo::demo_communes;
 use solidarites_server::{
@@ -21,7 +23,8 @@ use solidarites_server::{
 };
 
 use crate::helpers::{
-    for_each_backend, spawn_app, spawn_app_with, test_settings, StaffClient, TestApp,
+    self, eventually, for_each_backend, spawn_app, spawn_app_with, test_settings, StaffClient,
+    TestApp,
 };
 
 fn code(n: usize) -> String {
@@ -29,12 +32,12 @@ fn code(n: usize) -> String {
 }
 
 fn body(title: &str, themes: &[&str], commune: Option<usize>) -> Value {
-    json!({
-        "title": title,
-        "description": format!("{title} : une action proposée par des habitants."),
-        "themes": themes,
-        "commune_code": commune.map(code),
-        "pseudonym": "Une voisine",
+    helpers::body(&CreateProposalRequest {
+        title: Some(title.to_owned()),
+        description: Some(format!("{title} : une action proposée par des habitants.")),
+        themes: themes.iter().map(|t| (*t).to_owned()).collect(),
+        commune_code: commune.map(code),
+        pseudonym: Some("Une voisine".to_owned()),
     })
 }
 
@@ -143,7 +146,10 @@ async fn set_status(
     staff
         .post_json(
             &format!("/api/v1/admin/proposals/{id}/status"),
-            &json!({"status": status, "answer": answer}),
+            &helpers::body(&ProposalStatusRequest {
+                status: Some(status.to_owned()),
+                answer: Some(answer.to_owned()),
+            }),
         )
         .await
 }
@@ -774,7 +780,9 @@ async fn internal_notes_are_staff_only_and_never_public() {
         let res = moderator
             .put_json(
                 &format!("/api/v1/admin/proposals/{id}/note"),
-                &json!({"note": note}),
+                &helpers::body(&ProposalNoteRequest {
+                    note: Some(note.to_owned()),
+                }),
             )
             .await;
         assert_eq!(res.status(), StatusCode::OK);
@@ -817,14 +825,18 @@ async fn internal_notes_are_staff_only_and_never_public() {
         let res = analyst
             .put_json(
                 &format!("/api/v1/admin/proposals/{id}/note"),
-                &json!({"note": "autre"}),
+                &helpers::body(&ProposalNoteRequest {
+                    note: Some("autre".to_owned()),
+                }),
             )
             .await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN);
         let res = moderator
             .put_json(
                 &format!("/api/v1/admin/proposals/{id}/note"),
-                &json!({"note": "x".repeat(10_001)}),
+                &helpers::body(&ProposalNoteRequest {
+                    note: Some("x".repeat(10_001)),
+                }),
             )
             .await;
         expect_422(res, &["note"]).await;
@@ -832,7 +844,9 @@ async fn internal_notes_are_staff_only_and_never_public() {
         let res = moderator
             .put_json(
                 &format!("/api/v1/admin/proposals/{id}/note"),
-                &json!({"note": ""}),
+                &helpers::body(&ProposalNoteRequest {
+                    note: Some("".to_owned()),
+                }),
             )
             .await;
         let cleared: AdminProposalResponse = res.json().await.unwrap();
@@ -854,7 +868,15 @@ async fn two_ranks_are_swapped_in_one_transaction_all_or_none() {
         let b = published(&app, &moderator, &body("Bravo", &["sante"], None)).await;
         let committee = app.login_as(Role::Committee).await;
         let ranks = |pairs: &[(&str, Option<i32>)]| {
-            json!({"ranks": pairs.iter().map(|(id, p)| json!({"id": id, "priority": p})).collect::<Vec<_>>()})
+            helpers::body(&ProposalRanksRequest {
+                ranks: pairs
+                    .iter()
+                    .map(|(id, priority)| ProposalRank {
+                        id: (*id).to_owned(),
+                        priority: *priority,
+                    })
+                    .collect(),
+            })
         };
         let res = committee
             .put_json(
@@ -900,14 +922,14 @@ async fn two_ranks_are_swapped_in_one_transaction_all_or_none() {
         let res = committee
             .put_json(
                 "/api/v1/admin/proposal-priorities",
-                &ranks(&[(a.as_str(), Some(0)), ("pas-un-id", Some(1)), (a.as_str(), None)]),
+                &ranks(&[
+                    (a.as_str(), Some(0)),
+                    ("pas-un-id", Some(1)),
+                    (a.as_str(), None),
+                ]),
             )
             .await;
-        expect_422(
-            res,
-            &["ranks[0].priority", "ranks[1].id", "ranks[2].id"],
-        )
-        .await;
+        expect_422(res, &["ranks[0].priority", "ranks[1].id", "ranks[2].id"]).await;
         let res = committee
             .put_json("/api/v1/admin/proposal-priorities", &json!({"ranks": []}))
             .await;
@@ -939,7 +961,9 @@ async fn the_committee_ranks_proposals_and_the_priority_sort_follows() {
             let res = committee
                 .put_json(
                     &format!("/api/v1/admin/proposals/{id}/priority"),
-                    &json!({"priority": rank}),
+                    &helpers::body(&ProposalPriorityRequest {
+                        priority: Some(rank),
+                    }),
                 )
                 .await;
             assert_eq!(res.status(), StatusCode::OK);
@@ -953,7 +977,7 @@ async fn the_committee_ranks_proposals_and_the_priority_sort_follows() {
         let res = committee
             .put_json(
                 &format!("/api/v1/admin/proposals/{b}/priority"),
-                &json!({"priority": null}),
+                &helpers::body(&ProposalPriorityRequest { priority: None }),
             )
             .await;
         assert_eq!(res.status(), StatusCode::OK);
@@ -962,7 +986,9 @@ async fn the_committee_ranks_proposals_and_the_priority_sort_follows() {
             let res = committee
                 .put_json(
                     &format!("/api/v1/admin/proposals/{c}/priority"),
-                    &json!({"priority": bad}),
+                    &helpers::body(&ProposalPriorityRequest {
+                        priority: Some(bad),
+                    }),
                 )
                 .await;
             expect_422(res, &["priority"]).await;
@@ -975,7 +1001,9 @@ async fn the_committee_ranks_proposals_and_the_priority_sort_follows() {
         let res = committee
             .post_json(
                 &format!("/api/v1/admin/proposals/{a}/merge"),
-                &json!({"into": b}),
+                &helpers::body(&MergeProposalRequest {
+                    into: Some(b.clone()),
+                }),
             )
             .await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN);
@@ -1026,7 +1054,9 @@ async fn merging_moves_supports_without_counting_a_device_twice() {
         let res = moderator
             .post_json(
                 &format!("/api/v1/admin/proposals/{older}/merge"),
-                &json!({"into": dup}),
+                &helpers::body(&MergeProposalRequest {
+                    into: Some(dup.clone()),
+                }),
             )
             .await;
         assert_eq!(res.status(), StatusCode::OK);
@@ -1036,7 +1066,9 @@ async fn merging_moves_supports_without_counting_a_device_twice() {
         let res = moderator
             .post_json(
                 &format!("/api/v1/admin/proposals/{dup}/merge"),
-                &json!({"into": kept}),
+                &helpers::body(&MergeProposalRequest {
+                    into: Some(kept.clone()),
+                }),
             )
             .await;
         assert_eq!(res.status(), StatusCode::OK);
@@ -1076,21 +1108,27 @@ async fn merging_moves_supports_without_counting_a_device_twice() {
         let res = moderator
             .post_json(
                 &format!("/api/v1/admin/proposals/{kept}/merge"),
-                &json!({"into": kept}),
+                &helpers::body(&MergeProposalRequest {
+                    into: Some(kept.clone()),
+                }),
             )
             .await;
         expect_422(res, &["into"]).await;
         let res = moderator
             .post_json(
                 &format!("/api/v1/admin/proposals/{kept}/merge"),
-                &json!({"into": dup}),
+                &helpers::body(&MergeProposalRequest {
+                    into: Some(dup.clone()),
+                }),
             )
             .await;
         expect_422(res, &["into"]).await;
         let res = moderator
             .post_json(
                 &format!("/api/v1/admin/proposals/{dup}/merge"),
-                &json!({"into": kept}),
+                &helpers::body(&MergeProposalRequest {
+                    into: Some(kept.clone()),
+                }),
             )
             .await;
         assert_eq!(res.status(), StatusCode::CONFLICT);
@@ -1098,7 +1136,9 @@ async fn merging_moves_supports_without_counting_a_device_twice() {
         let res = moderator
             .post_json(
                 &format!("/api/v1/admin/proposals/{kept}/merge"),
-                &json!({"into": pending}),
+                &helpers::body(&MergeProposalRequest {
+                    into: Some(pending.clone()),
+                }),
             )
             .await;
         expect_422(res, &["into"]).await;
@@ -1189,18 +1229,15 @@ async fn needs_when(
     id: &str,
     ready: impl Fn(&ProposalNeedsResponse) -> bool,
 ) -> ProposalNeedsResponse {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    loop {
+    eventually("the needs of the proposal", async || {
         let needs = detail(app, id, None).await.needs;
         if ready(&needs) {
-            return needs;
+            Ok(needs)
+        } else {
+            Err(format!("{needs:?}"))
         }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "needs never ready: {needs:?}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    })
+    .await
 }
 
 /// No visible share, times its visible denominator, gives a count from 1 to `k - 1`.

@@ -9,6 +9,10 @@ use chrono::{Duration, Utc};
 use reqwest::StatusCode;
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{json, Value};
+use solidarites_api_types::{
+    CreateCampaignRequest, CreateVolunteerRequest, RespondentCommune, SubmitResponseRequest,
+    UpdateCampaignRequest,
+};
 use solidarites_domain::{demo::demo_communes, Commune};
 use solidarites_server::{
     auth::Role,
@@ -17,7 +21,7 @@ use solidarites_server::{
 
 use crate::{
     cli_users::solidarites_with_stdin,
-    helpers::{for_each_backend, spawn_app, StaffClient, TestApp},
+    helpers::{self, for_each_backend, spawn_app, StaffClient, TestApp},
     initiatives::point_in,
 };
 
@@ -52,13 +56,13 @@ async fn campaign_with(
     let res = staff
         .post_json(
             "/api/v1/admin/campaigns",
-            &json!({
-                "title": "Consultation d'automne",
-                "description": "Dites-nous ce qui vous manque.",
-                "questionnaire_id": questionnaire_id,
-                "opens_at": (now + Duration::hours(opens_in_hours)).to_rfc3339(),
-                "closes_at": (now + Duration::hours(closes_in_hours)).to_rfc3339(),
-                "status": status,
+            &helpers::body(&CreateCampaignRequest {
+                title: "Consultation d'automne".to_owned(),
+                description: "Dites-nous ce qui vous manque.".to_owned(),
+                questionnaire_id: questionnaire_id.as_str().unwrap().to_owned(),
+                opens_at: (now + Duration::hours(opens_in_hours)).to_rfc3339(),
+                closes_at: (now + Duration::hours(closes_in_hours)).to_rfc3339(),
+                status: Some(status.to_owned()),
             }),
         )
         .await;
@@ -70,8 +74,7 @@ async fn campaign_with(
 /// A complete, valid answer to the Landes template from the `n`-th demo commune.
 fn full_answer(n: usize) -> Value {
     let c = &demo_communes()[n];
-    json!({
-        "answers": {
+    let answers = json!({
             "difficultes": true,
             "domaines": {"values": ["aide-alimentaire", "logement"], "other": "Garde d'enfants"},
             "gravite_aide_alimentaire": 4,
@@ -84,8 +87,16 @@ fn full_answer(n: usize) -> Value {
             "tranche_age": "60_74",
             "menage": "seul",
             "commune": code(c),
-        },
-        "commune": {"code": code(c)},
+    });
+    helpers::body(&SubmitResponseRequest {
+        answers: serde_json::from_value(answers).unwrap(),
+        commune: Some(RespondentCommune {
+            code: Some(code(c)),
+            postal_code: None,
+            lon: None,
+            lat: None,
+        }),
+        channel: None,
     })
 }
 
@@ -498,7 +509,10 @@ async fn answers_are_accepted_only_while_the_campaign_is_open() {
         let res = staff
             .patch_json(
                 &format!("/api/v1/admin/campaigns/{draft}"),
-                &json!({"closes_at": (Utc::now() - Duration::days(30)).to_rfc3339()}),
+                &helpers::body(&UpdateCampaignRequest {
+                    closes_at: Some((Utc::now() - Duration::days(30)).to_rfc3339()),
+                    ..UpdateCampaignRequest::default()
+                }),
             )
             .await;
         expect_422(res, "closes_at").await;
@@ -648,15 +662,16 @@ async fn responses_hold_nothing_identifying_and_volunteers_are_not_linked_to_the
 }
 
 fn volunteer(commune: &str) -> Value {
-    json!({
-        "name": "Camille Martin",
-        "email": "camille@example.org",
-        "phone": "06 12 34 56 78",
-        "commune": commune,
-        "availability": "Le samedi matin",
-        "themes": ["isolement", "mobilite"],
-        "consent": true,
-        "consent_text": "J'accepte que la commune conserve mes coordonnées pendant 12 mois.",
+    helpers::body(&CreateVolunteerRequest {
+        name: "Camille Martin".to_owned(),
+        email: Some("camille@example.org".to_owned()),
+        phone: Some("06 12 34 56 78".to_owned()),
+        commune: commune.to_owned(),
+        availability: "Le samedi matin".to_owned(),
+        themes: vec!["isolement".to_owned(), "mobilite".to_owned()],
+        consent: true,
+        consent_text: "J'accepte que la commune conserve mes coordonnées pendant 12 mois."
+            .to_owned(),
     })
 }
 

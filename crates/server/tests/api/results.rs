@@ -21,7 +21,10 @@ use solidarites_domain::demo::demo_communes;
 use solidarites_server::{auth::Role, storage};
 
 use crate::{
-    helpers::{for_each_backend, spawn_app, spawn_app_with, test_settings, StaffClient, TestApp},
+    helpers::{
+        eventually, for_each_backend, spawn_app, spawn_app_with, test_settings, StaffClient,
+        TestApp,
+    },
     initiatives::{submission, submit_published},
 };
 
@@ -387,19 +390,14 @@ async fn zone_levels_aggregate_communes_and_never_reveal_a_hidden_commune() {
 
 /// Commune results once the territory total reaches `expected` (bounded wait).
 async fn until_respondents(staff: &StaffClient, campaign: &str, expected: u64) -> ResultsResponse {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    loop {
+    eventually(&format!("{expected} respondents"), async || {
         let (r, _) = results(staff, campaign, "level=commune").await;
-        if r.total.respondents.count() == Some(expected) {
-            return r;
+        match r.total.respondents.count() {
+            Some(n) if n == expected => Ok(r),
+            other => Err(format!("{other:?} respondents")),
         }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "still {:?} respondents",
-            r.total.respondents.count()
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    })
+    .await
 }
 
 #[tokio::test]
