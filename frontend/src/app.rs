@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::i18n::common;
+use crate::offline::OfflineBanner;
 use crate::pages;
 use crate::router::{self, Route, Section};
 
@@ -19,6 +20,7 @@ pub fn set_page_title(page: &str) {
 #[component]
 pub fn App() -> impl IntoView {
     let router = router::provide_router();
+    crate::offline::start();
     let route = Memo::new(move |_| router.location.with(|l| Route::parse(&l.path)));
     let t = common::t();
 
@@ -55,6 +57,7 @@ pub fn App() -> impl IntoView {
                 {public_menu}
             </div>
         </header>
+        <OfflineBanner/>
         <main
             id=MAIN_ID
             class=main_class

@@ -8,6 +8,7 @@
 //! - [`format`]: French dates and numbers;
 //! - [`api`]: typed calls to `/api/v1`;
 //! - [`pages`]: one module per area of the site;
+//! - [`offline`]: the service worker, the « hors connexion » banner, answers kept to send later;
 //! - [`admin`]: the staff console (`/admin`), its own lazy area.
 
 pub mod admin;
@@ -18,6 +19,7 @@ pub mod carte;
 pub mod components;
 pub mod format;
 pub mod i18n;
+pub mod offline;
 pub mod pages;
 pub mod router;
 

@@ -70,7 +70,7 @@ pub struct SubmitResponseRequest {
     pub answers: BTreeMap<String, serde_json::Value>,
     #[serde(default)]
     pub commune: Option<RespondentCommune>,
-    /// Assisted entry only: `telephone`, `papier` or `accueil`.
+    /// Assisted entry only: `telephone`, `papier`, `accueil` or `visite` (home visit).
     #[serde(default)]
     pub channel: Option<String>,
 }

@@ -110,7 +110,7 @@ pub struct DayCountResponse {
     /// `YYYY-MM-DD`, in France (Europe/Paris).
     pub date: String,
     pub total: u64,
-    /// `web`, `telephone`, `papier`, `accueil` → count (channels without answers left out).
+    /// `web`, `telephone`, `papier`, `accueil`, `visite` → count (channels without answers left out).
     pub by_channel: std::collections::BTreeMap<String, u64>,
 }
 

@@ -26,7 +26,8 @@ use crate::{
 
 /// Channels of an answer: `web` for the public form, the others for assisted entry.
 pub const WEB: &str = "web";
-pub const ASSISTED_CHANNELS: [&str; 3] = ["telephone", "papier", "accueil"];
+/// `visite` (a home visit) was added after the others.
+pub const ASSISTED_CHANNELS: [&str; 4] = ["telephone", "papier", "accueil", "visite"];
 
 /// Longest accepted `Idempotency-Key`, in characters.
 const MAX_IDEMPOTENCY_KEY: usize = 100;

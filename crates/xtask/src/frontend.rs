@@ -542,7 +542,6 @@ fn write_dist(layout: &Layout, options: &Options) -> Result<vendor::Vendored> {
     let template = fs::read_to_string(&template_path)
         .with_context(|| format!("cannot read {}", template_path.display()))?;
     let style = read_stylesheets(&layout.frontend)?;
-    let js = fs::read(layout.js(&layout.stage))?;
     let wasm = fs::read(layout.wasm(&layout.stage))?;
 
     // Empty it rather than delete it: a server started inside it keeps working.
@@ -553,7 +552,13 @@ fn write_dist(layout: &Layout, options: &Options) -> Result<vendor::Vendored> {
         &[".xtask-stamp", SPLIT_MANIFEST],
     )?;
     let vendored = vendor::copy_into(&layout.root, &layout.dist, &options.public_url)?;
+    for name in APP_FILES {
+        copy_app_file(&layout.frontend, &layout.dist, name)?;
+    }
+    let build = build_id(&layout.dist, &[&style, template.as_bytes()])?;
+    let js = tag_module_urls(&layout.dist, &build)?;
     tag_main_module_import(&layout.dist.join(SPLIT_LINK), &js)?;
+    write_service_worker(layout, options, &build, &style, &js, &wasm)?;
 
     let assets = format!(
         "{}\n    {}",
@@ -565,6 +570,186 @@ fn write_dist(layout: &Layout, options: &Options) -> Result<vendor::Vendored> {
     fs::write(layout.dist.join("style.css"), style)?;
     fs::write(layout.dist.join("index.html"), index)?;
     Ok(vendored)
+}
+
+/// Files of `frontend/` copied as they are into `dist/`: the web app manifest and its
+/// icons (issue 19: installable app).
+const APP_FILES: &[&str] = &[
+    "manifest.webmanifest",
+    "icons/icon.svg",
+    "icons/icon-192.png",
+    "icons/icon-512.png",
+];
+
+/// Template of the service worker (`dist/sw.js`), see [`write_service_worker`].
+const SERVICE_WORKER: &str = "sw.js";
+
+fn copy_app_file(frontend: &Path, dist: &Path, name: &str) -> Result<()> {
+    let (src, dst) = (frontend.join(name), dist.join(name));
+    if let Some(dir) = dst.parent() {
+        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    fs::copy(&src, &dst)
+        .with_context(|| format!("cannot copy {} to {}", src.display(), dst.display()))?;
+    Ok(())
+}
+
+/// Every file under `dir`, relative to it, sorted.
+fn relative_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    collect_files(dir, &mut files)?;
+    let mut relative: Vec<PathBuf> = files
+        .iter()
+        .map(|path| path.strip_prefix(dir).unwrap_or(path).to_path_buf())
+        .collect();
+    relative.sort();
+    Ok(relative)
+}
+
+/// The URL path of a file of `dist/` (`/` separators whatever the system).
+fn url_path(relative: &Path) -> String {
+    relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The id of this build: a hash of the names and bytes of every file of `dist/` so far,
+/// and of `more` (the stylesheet and page written afterwards). It tags the URLs of the
+/// modules and names the service worker's cache.
+fn build_id(dist: &Path, more: &[&[u8]]) -> Result<String> {
+    let mut all: Vec<u8> = more.concat();
+    for relative in relative_files(dist)? {
+        all.extend(url_path(&relative).as_bytes());
+        all.push(0);
+        all.extend(fs::read(dist.join(&relative))?);
+    }
+    Ok(version_tag(&all))
+}
+
+/// Adds `?v=<build>` to the URLs the modules load each other by, so that a URL never names
+/// two versions of a file (the service worker keeps them by URL): in the JS glue, its
+/// snippets and the split loader; in the split loader, the split modules. Returns the JS
+/// glue as rewritten.
+fn tag_module_urls(dist: &Path, build: &str) -> Result<Vec<u8>> {
+    let glue_path = dist.join(format!("{OUT_NAME}.js"));
+    let mut glue = fs::read_to_string(&glue_path)
+        .with_context(|| format!("cannot read {}", glue_path.display()))?;
+    let mut imported = vec![SPLIT_LINK.to_owned()];
+    if dist.join("snippets").is_dir() {
+        for snippet in relative_files(&dist.join("snippets"))? {
+            imported.push(format!("snippets/{}", url_path(&snippet)));
+        }
+    }
+    for name in &imported {
+        for quote in ['"', '\''] {
+            glue = glue.replace(
+                &format!("{quote}./{name}{quote}"),
+                &format!("{quote}./{name}?v={build}{quote}"),
+            );
+        }
+    }
+    fs::write(&glue_path, &glue)
+        .with_context(|| format!("cannot write {}", glue_path.display()))?;
+
+    let link = dist.join(SPLIT_LINK);
+    let loader =
+        fs::read_to_string(&link).with_context(|| format!("cannot read {}", link.display()))?;
+    let marker = ".wasm\", import.meta.url";
+    if !loader.contains(marker) {
+        bail!(
+            "{} loads no module as `new URL(\"./….wasm\", import.meta.url)`",
+            link.display()
+        );
+    }
+    let tagged = loader.replace(marker, &format!(".wasm?v={build}\", import.meta.url"));
+    fs::write(&link, tagged).with_context(|| format!("cannot write {}", link.display()))?;
+    Ok(glue.into_bytes())
+}
+
+/// Writes `dist/sw.js` from `frontend/sw.js`: the build id, the files fetched at install
+/// (the page, the stylesheet, the main module, its JS and snippets, the questionnaire's
+/// modules, the manifest and icons) and every file of the build, as URLs.
+fn write_service_worker(
+    layout: &Layout,
+    options: &Options,
+    build: &str,
+    style: &[u8],
+    js: &[u8],
+    wasm: &[u8],
+) -> Result<()> {
+    let template_path = layout.frontend.join(SERVICE_WORKER);
+    let template = fs::read_to_string(&template_path)
+        .with_context(|| format!("cannot read {}", template_path.display()))?;
+    if options.public_url != "/" {
+        note("the app is not served at `/`: no service worker (it would not cover the site)");
+        return Ok(());
+    }
+    let main = format!("/{OUT_NAME}.js?v={}", version_tag(js));
+    let mut precache = vec![
+        "/".to_owned(),
+        format!("/style.css?v={}", version_tag(style)),
+        main.clone(),
+        format!("/{OUT_NAME}_bg.wasm?v={}", version_tag(wasm)),
+        format!("/{SPLIT_LINK}?v={build}"),
+    ];
+    let mut files = precache.clone();
+    for relative in relative_files(&layout.dist)? {
+        let path = url_path(&relative);
+        if path.starts_with("snippets/") {
+            precache.push(format!("/{path}?v={build}"));
+            files.push(format!("/{path}?v={build}"));
+        } else if path.ends_with(".wasm") && path != format!("{OUT_NAME}_bg.wasm") {
+            files.push(format!("/{path}?v={build}"));
+        } else if path.starts_with("vendor/") || APP_FILES.contains(&path.as_str()) {
+            files.push(format!("/{path}"));
+        }
+    }
+    for name in APP_FILES {
+        precache.push(format!("/{name}"));
+    }
+    let manifest = read_manifest(layout)?;
+    for (split, modules) in &manifest {
+        if split.starts_with(QUESTIONNAIRE_SPLIT) {
+            precache.extend(modules.iter().map(|stem| format!("/{stem}.wasm?v={build}")));
+        }
+    }
+    precache.sort();
+    precache.dedup();
+    files.sort();
+    files.dedup();
+    let worker = render_service_worker(&template, build, &main, &precache, &files)
+        .with_context(|| format!("in {}", template_path.display()))?;
+    fs::write(layout.dist.join(SERVICE_WORKER), worker)?;
+    Ok(())
+}
+
+/// Prefix of the split of the questionnaire's area, whose modules the service worker
+/// fetches at install.
+const QUESTIONNAIRE_SPLIT: &str = "area_questionnaire_";
+
+fn render_service_worker(
+    template: &str,
+    build: &str,
+    main: &str,
+    precache: &[String],
+    files: &[String],
+) -> Result<String> {
+    let values = [
+        ("__SOLIDARITES_BUILD__", build.to_owned()),
+        ("__SOLIDARITES_MAIN__", main.to_owned()),
+        ("__SOLIDARITES_PRECACHE__", serde_json::to_string(precache)?),
+        ("__SOLIDARITES_FILES__", serde_json::to_string(files)?),
+    ];
+    let mut out = template.to_owned();
+    for (placeholder, value) in values {
+        if out.matches(placeholder).count() != 1 {
+            bail!("expected `{placeholder}` once");
+        }
+        out = out.replace(placeholder, &value);
+    }
+    Ok(out)
 }
 
 /// `frontend/style.css` followed by the stylesheet of each area of the app, as one file
@@ -824,6 +1009,26 @@ mod tests {
         assert!(render_index("<head></head>", "<x>").is_err());
         assert!(render_index("<!-- xtask:assets --><!-- xtask:assets -->", "<x>").is_err());
         assert!(render_index("<!-- xtask:assets", "<x>").is_err());
+    }
+
+    #[test]
+    fn the_service_worker_gets_the_build_and_its_files_once() {
+        let template = "const B = \"__SOLIDARITES_BUILD__\"; const M = \"__SOLIDARITES_MAIN__\"; \
+                        const P = __SOLIDARITES_PRECACHE__; const F = new Set(__SOLIDARITES_FILES__);";
+        let out = render_service_worker(
+            template,
+            "abcd1234",
+            "/solidarites.js?v=1",
+            &["/".to_owned()],
+            &["/".to_owned(), "/chunk_1.wasm?v=abcd1234".to_owned()],
+        )
+        .unwrap();
+        assert!(out.contains(r#"const B = "abcd1234";"#));
+        assert!(out.contains(r#"const P = ["/"];"#));
+        assert!(out.contains(r#"new Set(["/","/chunk_1.wasm?v=abcd1234"])"#));
+        assert!(!out.contains("__SOLIDARITES_"));
+        let missing = render_service_worker("const B = 1;", "x", "m", &[], &[]);
+        assert!(missing.is_err());
     }
 
     #[test]

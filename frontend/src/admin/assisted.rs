@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use solidarites_api_types::{
-    AdminCampaignListResponse, CampaignDetailResponse, RespondentCommune, SubmitResponseRequest,
-    SubmitResponseResponse,
+    AdminCampaignListResponse, CampaignDetailResponse, CampaignListResponse, RespondentCommune,
+    SubmitResponseRequest, SubmitResponseResponse,
 };
 use solidarites_domain::questionnaire::QuestionnaireDefinition;
 
@@ -23,22 +23,45 @@ use crate::api::{self, ApiError};
 use crate::browser;
 use crate::components::form::{ErrorSummary, SUMMARY_ID};
 use crate::i18n::console::{self as i18n, channel_label};
+use crate::i18n::offline as offline_i18n;
 use crate::i18n::questionnaire as qi18n;
+use crate::offline::{self, agent_owner, PendingAnswers, QueuedAnswer};
 use crate::pages::questionnaire::fields::Form;
 use crate::pages::questionnaire::logic::{self, FALLBACK_COMMUNE};
 use crate::pages::questionnaire::{first_field_id, summary_items, WholeQuestionnaire};
 use crate::router::percent_encode;
 
 /// The channels of assisted entry (the API's `ASSISTED_CHANNELS`).
-const CHANNELS: [&str; 3] = ["papier", "telephone", "accueil"];
+const CHANNELS: [&str; 4] = ["papier", "telephone", "accueil", "visite"];
 
 #[component]
 pub fn AssistedPage() -> impl IntoView {
     let t = i18n::t();
     set_title(t.assisted_title);
-    let campaigns = api::load(session::get::<AdminCampaignListResponse>(
-        "/api/v1/admin/campaigns?per_page=100",
-    ));
+    // The open campaigns (id, title). Offline, the public list the service worker kept:
+    // the console's own answers are never kept on the device.
+    let campaigns = api::load(async {
+        match session::get::<AdminCampaignListResponse>("/api/v1/admin/campaigns?per_page=100")
+            .await
+        {
+            Ok(list) => Ok(list
+                .campaigns
+                .into_iter()
+                .filter(|c| c.campaign.accepting_answers)
+                .map(|c| (c.campaign.id, c.campaign.title))
+                .collect::<Vec<_>>()),
+            Err(ApiError::Network) => api::get::<CampaignListResponse>("/api/v1/campaigns")
+                .await
+                .map(|list| {
+                    list.campaigns
+                        .into_iter()
+                        .filter(|c| c.accepting_answers)
+                        .map(|c| (c.id, c.title))
+                        .collect()
+                }),
+            Err(error) => Err(error),
+        }
+    });
     // `?campagne=<id>` (the link of a campaign's page) chooses the campaign.
     let asked = crate::router::use_router()
         .location
@@ -55,13 +78,7 @@ pub fn AssistedPage() -> impl IntoView {
         Some(Err(error)) => {
             view! { <p class="statut statut--erreur" role="alert">{error.message()}</p> }.into_any()
         }
-        Some(Ok(list)) => {
-            let open: Vec<(String, String)> = list
-                .campaigns
-                .into_iter()
-                .filter(|c| c.campaign.accepting_answers)
-                .map(|c| (c.campaign.id, c.campaign.title))
-                .collect();
+        Some(Ok(open)) => {
             if open.is_empty() {
                 return view! { <p>{t.assisted_none_open}</p> }.into_any();
             }
@@ -116,10 +133,21 @@ pub fn AssistedPage() -> impl IntoView {
         })
     };
 
+    // The answers typed without a connection, this agent's only (see `crate::offline`).
+    let owner = session::current()
+        .map(|s| agent_owner(&s.user.id))
+        .unwrap_or_default();
+    let csrf = Signal::derive(|| session::current().map(|s| s.csrf_token).unwrap_or_default());
+    let label: fn(&str) -> String = channel_label;
     view! {
         <h1>{t.assisted_title}</h1>
         <p class="intro">{t.assisted_intro}</p>
         <p class="texte-doux">{t.assisted_keyboard}</p>
+        <PendingAnswers
+            owner=owner
+            csrf=csrf
+            channel_label=label
+        />
         {choosers}
         <p id="saisie-compte" class="saisie__compte" role="status">
             {move || (t.assisted_count)(count.get())}
@@ -147,6 +175,8 @@ fn CampaignEntry(
             Ok(definition) => view! {
                 <EntryForm
                     campaign_id=detail.campaign.id
+                    campaign_title=detail.campaign.title
+                    version_id=detail.questionnaire_version_id
                     definition=definition
                     channel=channel
                     count=count
@@ -166,6 +196,8 @@ fn CampaignEntry(
 #[component]
 fn EntryForm(
     campaign_id: String,
+    campaign_title: String,
+    version_id: String,
     definition: QuestionnaireDefinition,
     channel: RwSignal<String>,
     count: RwSignal<u32>,
@@ -183,6 +215,18 @@ fn EntryForm(
     let generation = RwSignal::new(0u32);
     let pending = RwSignal::new(false);
     let campaign_id = StoredValue::new(campaign_id);
+    let campaign_title = StoredValue::new(campaign_title);
+    let version_id = StoredValue::new(version_id);
+    // Cleared after each answer stored or kept: the form is empty again.
+    let reset = move || {
+        form.answers.set(BTreeMap::new());
+        form.texts.set(BTreeMap::new());
+        form.errors.set(BTreeMap::new());
+        generation.update(|g| *g += 1);
+        if let Some(first) = first_field_id(form) {
+            browser::after_render(move || browser::focus_id(&first));
+        }
+    };
 
     let show_errors = move |errors: BTreeMap<String, String>| {
         form.errors.set(errors);
@@ -229,8 +273,48 @@ fn EntryForm(
             percent_encode(&campaign_id.get_value())
         );
         pending.set(true);
+        // The same key for the first try and every later one (offline queue).
+        let key = browser::random_id().unwrap_or_default();
         leptos::task::spawn_local(async move {
-            let result = session::post::<_, SubmitResponseResponse>(&url, &body).await;
+            let result =
+                session::post_with_key::<_, SubmitResponseResponse>(&url, &body, &key).await;
+            if matches!(result, Err(ApiError::Network)) {
+                let owner = session::current().map(|s| agent_owner(&s.user.id));
+                let kept = match owner {
+                    Some(owner) if !key.is_empty() => {
+                        offline::enqueue(QueuedAnswer {
+                            id: key,
+                            owner,
+                            url,
+                            campaign_id: campaign_id.get_value(),
+                            campaign_title: campaign_title.get_value(),
+                            version_id: version_id.get_value(),
+                            channel: Some(channel_now.clone()),
+                            body,
+                            queued_at: String::new(),
+                            state: String::new(),
+                            message: String::new(),
+                        })
+                        .await
+                    }
+                    _ => false,
+                };
+                pending.set(false);
+                if kept {
+                    let n = count.get_untracked() + 1;
+                    count.set(n);
+                    feedback.set(Some(Feedback::Done((t.assisted_kept)(
+                        n,
+                        &channel_label(&channel_now),
+                    ))));
+                    reset();
+                } else {
+                    feedback.set(Some(Feedback::Failed(
+                        offline_i18n::t().queued_no_storage.to_owned(),
+                    )));
+                }
+                return;
+            }
             pending.set(false);
             match result {
                 Ok(_) => {
@@ -240,13 +324,7 @@ fn EntryForm(
                         n,
                         &channel_label(&channel_now),
                     ))));
-                    form.answers.set(BTreeMap::new());
-                    form.texts.set(BTreeMap::new());
-                    form.errors.set(BTreeMap::new());
-                    generation.update(|g| *g += 1);
-                    if let Some(first) = first_field_id(form) {
-                        browser::after_render(move || browser::focus_id(&first));
-                    }
+                    reset();
                 }
                 Err(ApiError::Http { status: 401, .. }) => {}
                 Err(error) if !error.fields().is_empty() => {

@@ -597,6 +597,7 @@ pub fn DashboardPage() -> impl IntoView {
                             ("telephone", c.channel_phone),
                             ("papier", c.channel_paper),
                             ("accueil", c.channel_desk),
+                            ("visite", c.channel_visit),
                         ]),
                         move || view.with(|v| v.channel.clone()),
                         move |x| update(view, |v| v.channel = x),

@@ -49,18 +49,49 @@ pub fn current() -> Option<Session> {
     CURRENT.with(|cell| cell.borrow().clone())
 }
 
+/// `sessionStorage` key of the session known to this tab: it lets an agent reload the
+/// console without a connection (assisted entry offline). Gone when the tab closes, on
+/// sign-out and when the server says the session ended.
+const TAB_SESSION_KEY: &str = "solidarites.session";
+
 /// Remembers (or forgets, with `None`) the session.
 pub fn set(session: Option<Session>) {
-    CURRENT.with(|cell| *cell.borrow_mut() = session);
+    match &session {
+        Some(s) => {
+            let stored = SessionResponse {
+                user: s.user.clone(),
+                csrf_token: s.csrf_token.clone(),
+            };
+            if let Ok(json) = serde_json::to_string(&stored) {
+                crate::browser::session_set(TAB_SESSION_KEY, &json);
+            }
+        }
+        None => crate::browser::session_remove(TAB_SESSION_KEY),
+    }
+    let previous = CURRENT.with(|cell| std::mem::replace(&mut *cell.borrow_mut(), session));
+    // The answers the previous person typed offline stay on the device, unsent, until
+    // they sign in again: never sent or shown in another session.
+    if let Some(previous) = previous {
+        if current().is_none_or(|now| now.user.id != previous.user.id) {
+            crate::offline::stop_sending(&crate::offline::agent_owner(&previous.user.id));
+        }
+    }
 }
 
 /// The session: the one known to this tab, else asks the server (`GET /api/v1/auth/me`).
-/// A 401 means nobody is signed in.
+/// A 401 means nobody is signed in. Without a connection, the session this tab knew
+/// before a reload (its answers are sent once the server can check it again).
 pub async fn ensure() -> Result<Session, ApiError> {
     if let Some(session) = current() {
         return Ok(session);
     }
-    let response: SessionResponse = api::get("/api/v1/auth/me").await?;
+    let response: SessionResponse = match api::get("/api/v1/auth/me").await {
+        Ok(response) => response,
+        Err(ApiError::Network) => crate::browser::session_get(TAB_SESSION_KEY)
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .ok_or(ApiError::Network)?,
+        Err(error) => return Err(error),
+    };
     let session = Session::from(response);
     set(Some(session.clone()));
     Ok(session)
@@ -134,6 +165,20 @@ fn csrf() -> String {
 /// `GET` a staff route.
 pub async fn get<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
     check(api::get(url).await)
+}
+
+/// `POST` to a staff route, with the CSRF header and an `Idempotency-Key`.
+pub async fn post_with_key<B: Serialize, T: DeserializeOwned>(
+    url: &str,
+    body: &B,
+    key: &str,
+) -> Result<T, ApiError> {
+    let token = csrf();
+    let mut headers = vec![("X-CSRF-Token", token.as_str())];
+    if !key.is_empty() {
+        headers.push(("Idempotency-Key", key));
+    }
+    check(api::post(url, body, &headers).await)
 }
 
 /// `POST` to a staff route, with the CSRF header.

@@ -8,8 +8,12 @@ use super::session::{self, Session};
 use super::{nav_for, Page};
 use crate::api::ApiError;
 use crate::browser;
-use crate::i18n::{admin as i18n, common};
+use crate::i18n::{admin as i18n, common, offline as offline_i18n};
+use crate::offline;
 use crate::router;
+
+/// `id` of the warning shown on signing out with answers still waiting (focused).
+const LOGOUT_WARNING_ID: &str = "avertissement-deconnexion";
 
 /// What the frame knows of the session.
 #[derive(Debug, Clone)]
@@ -76,15 +80,82 @@ fn Frame(session: Session, page: Page) -> impl IntoView {
         .location
         .with_untracked(|l| l.path.clone());
     let logout_error: RwSignal<Option<String>> = RwSignal::new(None);
-    let logout = move |_| {
+    // The answers this agent typed offline are sent from every console page, with this
+    // session's CSRF token, and never in anyone else's session.
+    let owner = StoredValue::new(offline::agent_owner(&session.user.id));
+    offline::auto_send(&owner.get_value(), &session.csrf_token);
+    // Answers still waiting when the agent signs out: how many (the warning is shown).
+    let waiting_at_logout: RwSignal<Option<usize>> = RwSignal::new(None);
+    let sign_out = move || {
         leptos::task::spawn_local(async move {
             match session::logout().await {
-                Ok(()) => router::navigate("/admin/connexion"),
+                Ok(()) => {
+                    offline::stop_sending(&owner.get_value());
+                    router::navigate("/admin/connexion");
+                }
                 Err(error) => {
                     logout_error.set(Some(format!("{} {}", t.logout_failed, error.message())))
                 }
             }
         });
+    };
+    let logout = move |_| {
+        leptos::task::spawn_local(async move {
+            let waiting = offline::list(&owner.get_value()).await.len();
+            if waiting > 0 {
+                waiting_at_logout.set(Some(waiting));
+                browser::after_render(|| browser::focus_id(LOGOUT_WARNING_ID));
+            } else {
+                sign_out();
+            }
+        });
+    };
+    let o = offline_i18n::t();
+    let warning = move || {
+        waiting_at_logout.get().map(|n| {
+            view! {
+                <div class="statut statut--attente avertissement-deconnexion" role="alert">
+                    <p id=LOGOUT_WARNING_ID tabindex="-1">{(o.signout_pending)(n)}</p>
+                    <div class="boutons">
+                        <button
+                            type="button"
+                            class="bouton bouton--plein"
+                            on:click=move |_| {
+                                let csrf = session::current()
+                                    .map(|s| s.csrf_token)
+                                    .unwrap_or_default();
+                                waiting_at_logout.set(None);
+                                leptos::task::spawn_local(async move {
+                                    offline::send_now(&owner.get_value(), &csrf).await;
+                                });
+                            }
+                        >
+                            {o.signout_send_first}
+                        </button>
+                        <button
+                            type="button"
+                            class="bouton"
+                            on:click=move |_| {
+                                waiting_at_logout.set(None);
+                                leptos::task::spawn_local(async move {
+                                    offline::discard_all(&owner.get_value()).await;
+                                    sign_out();
+                                });
+                            }
+                        >
+                            {o.signout_discard}
+                        </button>
+                        <button
+                            type="button"
+                            class="bouton bouton--discret"
+                            on:click=move |_| waiting_at_logout.set(None)
+                        >
+                            {o.signout_cancel}
+                        </button>
+                    </div>
+                </div>
+            }
+        })
     };
     let entries = nav_for(role)
         .map(|entry| {
@@ -114,6 +185,7 @@ fn Frame(session: Session, page: Page) -> impl IntoView {
                     {t.logout}
                 </button>
             </div>
+            {warning}
             {move || {
                 logout_error
                     .get()

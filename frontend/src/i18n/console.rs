@@ -15,6 +15,7 @@ pub struct Strings {
     pub channel_phone: &'static str,
     pub channel_paper: &'static str,
     pub channel_desk: &'static str,
+    pub channel_visit: &'static str,
     // Campaigns
     pub campaigns_title: &'static str,
     pub campaigns_intro: &'static str,
@@ -82,6 +83,7 @@ pub struct Strings {
     pub assisted_submit: &'static str,
     pub assisted_count: fn(u32) -> String,
     pub assisted_stored: fn(u32, &str) -> String,
+    pub assisted_kept: fn(u32, &str) -> String,
     pub assisted_keyboard: &'static str,
     // Proposals
     pub proposals_title: &'static str,
@@ -175,6 +177,7 @@ pub const FR: Strings = Strings {
     channel_phone: "Téléphone",
     channel_paper: "Papier",
     channel_desk: "Accueil",
+    channel_visit: "Visite à domicile",
     campaigns_title: "Questionnaires et campagnes",
     campaigns_intro: "Les campagnes de recueil des besoins, leur calendrier et les réponses \
                       reçues par canal.",
@@ -220,7 +223,8 @@ pub const FR: Strings = Strings {
     closed: |title| format!("«\u{a0}{title}\u{a0}» est clôturée."),
     scheduled: |title| format!("Les dates de «\u{a0}{title}\u{a0}» sont enregistrées."),
     back_to_list: "Toutes les campagnes",
-    enter_answers: "Saisir des réponses reçues par téléphone, sur papier ou à l’accueil",
+    enter_answers: "Saisir des réponses reçues par téléphone, sur papier, à l’accueil ou lors \
+                    d’une visite à domicile",
     campaign_not_found: "Cette campagne n’existe pas.",
     schedule_title: "Programmer",
     schedule_button: "Enregistrer les dates et ouvrir à la date prévue",
@@ -243,7 +247,9 @@ pub const FR: Strings = Strings {
         n => format!("{n} réponses"),
     },
     assisted_title: "Saisie assistée",
-    assisted_intro: "Saisissez les réponses reçues par téléphone, sur papier ou à l’accueil. \
+    assisted_intro: "Saisissez les réponses reçues par téléphone, sur papier, à l’accueil ou lors \
+                     d’une visite à domicile, même sans connexion\u{a0}: elles sont alors gardées \
+                     sur cet appareil et envoyées au retour de la connexion. \
                      Après chaque enregistrement, le formulaire est vidé et le curseur revient \
                      à la première question.",
     assisted_campaign: "Campagne",
@@ -259,6 +265,12 @@ pub const FR: Strings = Strings {
     },
     assisted_stored: |n, channel| {
         format!("Questionnaire n°\u{a0}{n} enregistré (canal\u{a0}: {channel}). Formulaire vidé.")
+    },
+    assisted_kept: |n, channel| {
+        format!(
+            "Hors connexion\u{a0}: questionnaire n°\u{a0}{n} gardé sur cet appareil (canal\u{a0}: \
+             {channel}), envoyé au retour de la connexion. Formulaire vidé."
+        )
     },
     assisted_keyboard: "Au clavier\u{a0}: Tab et Maj+Tab d’une question à l’autre, flèches \
                         pour les choix, Espace pour cocher, Entrée sur «\u{a0}Enregistrer ce \
@@ -385,6 +397,7 @@ pub fn channel_label(channel: &str) -> String {
         "telephone" => t.channel_phone.to_owned(),
         "papier" => t.channel_paper.to_owned(),
         "accueil" => t.channel_desk.to_owned(),
+        "visite" => t.channel_visit.to_owned(),
         other => other.to_owned(),
     }
 }

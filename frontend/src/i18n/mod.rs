@@ -16,6 +16,7 @@ pub mod common;
 pub mod console;
 pub mod editor;
 pub mod home;
+pub mod offline;
 pub mod proposals;
 pub mod questionnaire;
 pub mod registers;

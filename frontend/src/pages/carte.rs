@@ -61,13 +61,26 @@ async fn map_basics() -> Result<MapBasics, ApiError> {
 pub fn CartePage() -> impl IntoView {
     let t = i18n::t();
     set_page_title(t.title);
-    let basics = LocalResource::new(map_basics);
+    let offline = crate::offline::use_offline();
+    // Loaded again when the connection returns.
+    let basics = LocalResource::new(move || {
+        offline.online.track();
+        map_basics()
+    });
     view! {
         <div class="carte-page">
             <div class="carte-page__entete">
                 <h1>{t.title}</h1>
                 <p class="intro">{t.intro}</p>
                 <p><a class="bouton bouton--plein" href="/carte/ajouter">{t.add_link}</a></p>
+                // Offline the map's data cannot come: said here rather than an empty map.
+                <div role="status">
+                    <Show when=move || !offline.online.get()>
+                        <p class="statut statut--erreur">
+                            {crate::i18n::offline::t().map_offline}
+                        </p>
+                    </Show>
+                </div>
             </div>
             {move || match basics.get() {
                 None => loading_or_error(None),

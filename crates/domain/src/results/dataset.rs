@@ -21,18 +21,21 @@ pub enum Channel {
     Papier,
     /// Assisted entry: at a front desk.
     Accueil,
+    /// Assisted entry: during a home visit (a volunteer or an agent with a tablet).
+    Visite,
 }
 
 impl Channel {
     /// Every channel, in code order.
-    pub const ALL: [Channel; 4] = [
+    pub const ALL: [Channel; 5] = [
         Channel::Web,
         Channel::Telephone,
         Channel::Papier,
         Channel::Accueil,
+        Channel::Visite,
     ];
 
-    /// `web`, `telephone`, `papier` or `accueil`.
+    /// `web`, `telephone`, `papier`, `accueil` or `visite`.
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
@@ -40,6 +43,7 @@ impl Channel {
             Channel::Telephone => "telephone",
             Channel::Papier => "papier",
             Channel::Accueil => "accueil",
+            Channel::Visite => "visite",
         }
     }
 
@@ -55,6 +59,8 @@ impl Channel {
             Channel::Telephone => 1,
             Channel::Papier => 2,
             Channel::Accueil => 3,
+            // Added later: codes are stored, new channels take the next number.
+            Channel::Visite => 4,
         }
     }
 }

@@ -19,6 +19,7 @@ pub fn channel_label(channel: &str) -> &str {
         "telephone" => "Téléphone",
         "papier" => "Papier",
         "accueil" => "Accueil",
+        "visite" => "Visite à domicile",
         other => other,
     }
 }

@@ -702,7 +702,7 @@ pub async fn assisted_response(
         return Err(ApiError::field(
             "invalid_answers",
             "channel",
-            "Canal attendu : telephone, papier ou accueil.",
+            "Canal attendu : telephone, papier, accueil ou visite.",
         ));
     }
     let (status, id, day) =

@@ -19,6 +19,9 @@ pub async fn serve_frontend(req: HttpRequest, state: web::Data<AppState>) -> Htt
     };
     let candidate = dir.join(&relative);
     if candidate.is_file() {
+        if relative == Path::new(SERVICE_WORKER) {
+            return service_worker_response(&candidate, &req);
+        }
         // `vendor/<package>-<version>/…` never changes content (see crates/xtask/src/vendor.rs).
         let cache = if relative.starts_with("vendor") {
             "public, max-age=31536000, immutable"
@@ -53,6 +56,26 @@ pub async fn serve_frontend(req: HttpRequest, state: web::Data<AppState>) -> Htt
              L'API répond sous <code>/api/v1</code>. Pour construire l'application : \
              <code>cargo xtask frontend</code>.</p></html>",
         )
+}
+
+/// The service worker of the web app (`frontend/sw.js`, written into `dist/` by `cargo
+/// xtask frontend`), at the root so that its scope is the whole site.
+const SERVICE_WORKER: &str = "sw.js";
+
+/// Policy of the service worker: a worker runs under the policy of its own script, and
+/// the files' `default-src 'none'` would forbid it to fetch anything, even from us.
+pub const SERVICE_WORKER_POLICY: &str =
+    "default-src 'none'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// The service worker: never kept in a cache (`no-cache`: the browser asks each time
+/// whether a new version is there), under [`SERVICE_WORKER_POLICY`].
+fn service_worker_response(path: &Path, req: &HttpRequest) -> HttpResponse {
+    let mut response = file_response(path, req, "no-cache");
+    response.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        header::HeaderValue::from_static(SERVICE_WORKER_POLICY),
+    );
+    response
 }
 
 fn file_response(path: &Path, req: &HttpRequest, cache: &'static str) -> HttpResponse {

@@ -72,7 +72,7 @@ pub fn parse_filter(pairs: &Pairs, fields: &mut BTreeMap<String, String>) -> Fil
             None => {
                 fields.insert(
                     "channel".to_owned(),
-                    format!("Canal inconnu « {raw} » : web, telephone, papier ou accueil."),
+                    format!("Canal inconnu « {raw} » : web, telephone, papier, accueil ou visite."),
                 );
             }
         }
@@ -258,7 +258,7 @@ async fn results_response(
 #[utoipa::path(get, path = "/api/v1/admin/campaigns/{id}/results", tag = "results",
     params(("id" = String, Path),
         ("level" = Option<String>, Query, description = "commune (default), canton, arrondissement, epci or territory"),
-        ("channel" = Option<String>, Query, description = "web, telephone, papier, accueil (comma-separated)"),
+        ("channel" = Option<String>, Query, description = "web, telephone, papier, accueil, visite (comma-separated)"),
         ("age" = Option<String>, Query, description = "tranche_age option values"),
         ("household" = Option<String>, Query, description = "menage option values"),
         ("filter" = Option<String>, Query, description = "question:value1|value2, repeatable"),

@@ -72,6 +72,38 @@ async fn versioned_vendor_files_are_cached_for_long_and_the_rest_revalidated() {
     );
 }
 
+/// Issue 19: the service worker is asked for again at every visit (so that a new version
+/// of the app is picked up) and may fetch from the site, which the files' policy forbids.
+#[tokio::test]
+async fn the_service_worker_is_never_cached_and_may_fetch_from_the_site() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("index.html"), "<!doctype html>").unwrap();
+    std::fs::write(
+        dir.path().join("sw.js"),
+        "self.addEventListener('fetch', () => {});",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("app.js"), "export {};").unwrap();
+    let db = TestDb::create(&backends()[0]).await;
+    let mut settings = test_settings(&db);
+    settings.frontend_dir = dir.path().to_path_buf();
+    let app = spawn_app_with(db, settings).await;
+
+    let res = app.get("/sw.js").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["cache-control"], "no-cache");
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .contains("javascript"));
+    let policy = res.headers()["content-security-policy"].to_str().unwrap();
+    assert!(policy.contains("connect-src 'self'"), "{policy}");
+    // Other files keep the policy that forbids everything.
+    let res = app.get("/app.js").await;
+    let policy = res.headers()["content-security-policy"].to_str().unwrap();
+    assert!(!policy.contains("connect-src"), "{policy}");
+}
+
 #[tokio::test]
 async fn explains_in_french_when_the_app_is_not_built() {
     let db = TestDb::create(&backends()[0]).await;

@@ -851,6 +851,57 @@ async fn assisted_entry_is_audited_without_the_answers() {
     .await;
 }
 
+/// Issue 19: « visite à domicile », the channel of volunteers and agents visiting people at
+/// home, is accepted by assisted entry, counted, filtered on and named in the export.
+#[tokio::test]
+async fn assisted_entry_accepts_home_visits_counts_filters_and_exports_them() {
+    for_each_backend(|db| async move {
+        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
+        let staff = app.login_as(Role::Moderator).await;
+        let campaign = open_campaign(&staff).await;
+        let path = format!("/api/v1/admin/campaigns/{campaign}/responses");
+        let mut body = full_answer(2);
+        body["channel"] = json!("visite");
+        // What the offline queue of the web app sends: the key kept with the answer.
+        let send = || {
+            staff
+                .client
+                .post(format!("{}{path}", staff.address))
+                .header("X-CSRF-Token", &staff.csrf)
+                .header("Idempotency-Key", "visite-1")
+                .json(&body)
+                .send()
+        };
+        assert_eq!(send().await.unwrap().status(), StatusCode::CREATED);
+        // Sent again after a reconnection: the same answer, not a second one.
+        assert_eq!(send().await.unwrap().status(), StatusCode::OK);
+
+        let counts: Value = staff
+            .get(&format!("/api/v1/admin/campaigns/{campaign}/counts"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(counts["by_channel"], json!({"visite": 1}));
+
+        let admin = app.login_as(Role::Admin).await;
+        let res = admin
+            .get(&format!(
+                "/api/v1/admin/campaigns/{campaign}/results?level=territory&channel=visite"
+            ))
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let csv = admin
+            .get(&format!(
+                "/api/v1/admin/campaigns/{campaign}/exports/answers.csv"
+            ))
+            .await;
+        assert_eq!(csv.status(), StatusCode::OK);
+        assert!(csv.text().await.unwrap().contains("Visite à domicile"));
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn answers_are_throttled_per_address_in_memory() {
     for_each_backend(|db| async move {

@@ -17,6 +17,8 @@ pub enum Step {
     Volunteer,
     /// The thank-you page; `true` when the volunteer form was sent too.
     Done(bool),
+    /// Sent without a connection: the answers are kept on the device, to send later.
+    Queued,
 }
 
 /// What is kept of an unfinished questionnaire.

@@ -28,7 +28,8 @@ use crate::components::commune::CommunePicker;
 use crate::components::form::{
     described_by, help_id, ErrorSummary, FieldError, SummaryItem, SUMMARY_ID,
 };
-use crate::i18n::{common, questionnaire};
+use crate::i18n::{common, offline as offline_i18n, questionnaire};
+use crate::offline::{self, PendingAnswers, QueuedAnswer, PUBLIC_OWNER};
 use crate::router::{percent_encode, Route};
 use draft::{Draft, Step};
 use fields::{Form, QuestionField};
@@ -58,12 +59,14 @@ fn CampaignChooser() -> impl IntoView {
             [] => view! {
                 <h1>{t.title}</h1>
                 <p>{t.none_open}</p>
+                <PublicPending/>
             }
             .into_any(),
             [only] => view! { <CampaignLoader id=only.id.clone()/> }.into_any(),
             several => view! {
                 <h1>{t.choose_title}</h1>
                 <p>{t.choose_intro}</p>
+                <PublicPending/>
                 <ul class="cartes">
                     {several
                         .iter()
@@ -122,6 +125,12 @@ fn CampaignLoader(id: String) -> impl IntoView {
     }
 }
 
+/// The resident's answers waiting on this device (none for most people: then nothing).
+#[component]
+fn PublicPending() -> impl IntoView {
+    view! { <PendingAnswers owner=PUBLIC_OWNER.to_owned() csrf=Signal::derive(String::new)/> }
+}
+
 /// Moves to `step`: back to the top, focus on the step's heading.
 fn show_step(step: RwSignal<Step>, to: Step) {
     step.set(to);
@@ -143,10 +152,13 @@ fn QuestionnaireForm(
         return view! {
             <h1>{campaign.title}</h1>
             <p>{t.closed}</p>
+            <PublicPending/>
         }
         .into_any();
     }
     let campaign_id = campaign.id.clone();
+    let campaign_title = StoredValue::new(campaign.title.clone());
+    let version = StoredValue::new(version_id.clone());
     let restored_draft = draft::load(&campaign_id, &version_id);
     let restored = RwSignal::new(restored_draft.is_some());
     let (answers, texts, first_step) = match restored_draft {
@@ -297,6 +309,32 @@ fn QuestionnaireForm(
                     .into_iter()
                     .collect();
                 let result = api::post::<_, SubmitResponseResponse>(&url, &body, &headers).await;
+                if matches!(result, Err(api::ApiError::Network)) {
+                    // No connection: kept on the device, sent when it returns.
+                    let queued = QueuedAnswer {
+                        id: key.clone().unwrap_or_default(),
+                        owner: PUBLIC_OWNER.to_owned(),
+                        url,
+                        campaign_id: campaign_id.clone(),
+                        campaign_title: campaign_title.get_value(),
+                        version_id: version.get_value(),
+                        channel: None,
+                        body,
+                        queued_at: String::new(),
+                        state: String::new(),
+                        message: String::new(),
+                    };
+                    let kept = !queued.id.is_empty() && offline::enqueue(queued).await;
+                    pending.set(false);
+                    if kept {
+                        draft::clear(&campaign_id);
+                        restored.set(false);
+                        show_step(step, Step::Queued);
+                    } else {
+                        submit_error.set(Some(offline_i18n::t().queued_no_storage.to_owned()));
+                    }
+                    return;
+                }
                 pending.set(false);
                 match result {
                     Ok(_) => {
@@ -439,6 +477,15 @@ fn QuestionnaireForm(
             view! { <volunteer::VolunteerForm commune=answered_commune.get() on_done=on_done/> }
                 .into_any()
         }
+        Step::Queued => {
+            let o = offline_i18n::t();
+            view! {
+                <h2 id=STEP_HEADING_ID tabindex="-1">{o.queued_title}</h2>
+                <p>{o.queued_text}</p>
+                <p>{t.thanks_text}</p>
+            }
+            .into_any()
+        }
         Step::Done(volunteered) => view! {
             <h2 id=STEP_HEADING_ID tabindex="-1">{t.thanks_title}</h2>
             <p>{t.thanks_text}</p>
@@ -458,6 +505,7 @@ fn QuestionnaireForm(
     };
     view! {
         <h1>{title}</h1>
+        <PublicPending/>
         <Show when=in_progress>
             // The introduction on the first step only: on a phone the questions of the
             // next steps start within the first screen.
