@@ -297,8 +297,13 @@ async function sendOne(item, csrf) {
   if (response.status === 410 || response.status === 404) {
     return { kind: "refused", message: message || "closed" };
   }
-  if (response.status === 422 || (response.status === 409 && body.error === "campaign_not_open")) {
-    return { kind: "refused", message: message || "changed" };
+  if (response.status === 422) {
+    // Checked on this device against the questionnaire of the time: refused now, the
+    // questionnaire has changed since.
+    return { kind: "refused", message: "changed" };
+  }
+  if (response.status === 409 && body.error === "campaign_not_open") {
+    return { kind: "refused", message: message || "closed" };
   }
   if (response.status === 401 || response.status === 403) {
     return { kind: "signed_out" };

@@ -642,11 +642,13 @@ fn tag_module_urls(dist: &Path, build: &str) -> Result<Vec<u8>> {
             imported.push(format!("snippets/{}", url_path(&snippet)));
         }
     }
+    // Only the `import … from "…"` statements: the same string is also the key of the
+    // module's imports object, which must keep matching the name in the `.wasm`.
     for name in &imported {
         for quote in ['"', '\''] {
             glue = glue.replace(
-                &format!("{quote}./{name}{quote}"),
-                &format!("{quote}./{name}?v={build}{quote}"),
+                &format!("from {quote}./{name}{quote}"),
+                &format!("from {quote}./{name}?v={build}{quote}"),
             );
         }
     }

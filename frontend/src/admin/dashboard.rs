@@ -1195,7 +1195,8 @@ const SCATTER_RIGHT: f64 = 20.0;
 const SCATTER_TOP: f64 = 20.0;
 const SCATTER_BOTTOM: f64 = 60.0;
 
-/// The range of `values` for an axis, widened when every value is the same.
+/// The range of `values` for an axis, widened when every value is the same, and by 5 %
+/// on each side so that no point sits on an axis (never below 0 for positive values).
 fn axis_range(values: impl Iterator<Item = f64>) -> (f64, f64) {
     let (low, high) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
         (l.min(v), h.max(v))
@@ -1205,7 +1206,28 @@ fn axis_range(values: impl Iterator<Item = f64>) -> (f64, f64) {
     } else if (high - low).abs() < f64::EPSILON {
         (low - 1.0, high + 1.0)
     } else {
-        (low, high)
+        let pad = (high - low) * 0.05;
+        let padded = low - pad;
+        (
+            if low >= 0.0 { padded.max(0.0) } else { padded },
+            high + pad,
+        )
+    }
+}
+
+/// Longest title of the vertical axis of the scatter, characters (it must fit the plot's
+/// height; the whole wording is in the figure's description and its table).
+const AXIS_TITLE_MAX: usize = 44;
+
+/// The vertical axis's title: the answer and measure of `what` (« Oui — Part des
+/// répondants (%) »), shortened with « … » past [`AXIS_TITLE_MAX`].
+fn axis_title(what: &str) -> String {
+    let short = what.rsplit_once(" : ").map_or(what, |(_, rest)| rest);
+    if short.chars().count() <= AXIS_TITLE_MAX {
+        short.to_owned()
+    } else {
+        let cut: String = short.chars().take(AXIS_TITLE_MAX - 1).collect();
+        format!("{}…", cut.trim_end())
     }
 }
 
@@ -1267,7 +1289,7 @@ fn Scatter(
                 <text class="tdb__graduation" x=SCATTER_LEFT - 6.0 y=SCATTER_TOP + 10.0 text-anchor="end">{format_value(y_high, measure, mean)}</text>
                 <text class="tdb__titre-axe" x=SCATTER_LEFT + plot_w / 2.0 y=SCATTER_HEIGHT - 10.0 text-anchor="middle">{x_label.clone()}</text>
                 <text class="tdb__titre-axe" text-anchor="middle"
-                    transform=format!("translate(16 {:.1}) rotate(-90)", SCATTER_TOP + plot_h / 2.0)>{what.clone()}</text>
+                    transform=format!("translate(16 {:.1}) rotate(-90)", SCATTER_TOP + plot_h / 2.0)>{axis_title(&what)}</text>
                 {circles}
             </svg>
         }
@@ -1292,5 +1314,27 @@ fn Scatter(
                 </table>
             </div>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{axis_range, axis_title, AXIS_TITLE_MAX};
+
+    #[test]
+    fn the_scatter_axes_leave_room_around_the_points_and_keep_titles_short() {
+        let (low, high) = axis_range([10.0, 20.0].into_iter());
+        assert!((low - 9.5).abs() < 1e-9 && (high - 20.5).abs() < 1e-9);
+        // Shares never get a negative bound; equal values get a range.
+        assert_eq!(axis_range([0.0, 1.0].into_iter()).0, 0.0);
+        assert_eq!(axis_range([3.0, 3.0].into_iter()), (2.0, 4.0));
+        assert_eq!(axis_range(std::iter::empty()), (0.0, 1.0));
+        assert_eq!(
+            axis_title("Avez-vous rencontré des difficultés ? : Oui — Part des répondants (%)"),
+            "Oui — Part des répondants (%)"
+        );
+        let long = axis_title(&"x".repeat(100));
+        assert_eq!(long.chars().count(), AXIS_TITLE_MAX);
+        assert!(long.ends_with('…'));
     }
 }

@@ -11,6 +11,7 @@ use solidarites_api_types::{
     InitiativeContentResponse, LocateResponse, LocationRequest, NewActorRequest,
     PublicConfigResponse, ThemeResponse,
 };
+use solidarites_domain::drafts;
 
 use crate::api::{self, ApiError};
 use crate::carte::leaflet::{options_json, MapController, MapView};
@@ -536,7 +537,7 @@ pub fn InitiativeForm(
                               value=fields.title
                               error=err("title")
                               required=true
-                              maxlength=120
+                              maxlength={drafts::TITLE_MAX as u32}
                               hint=t.hint_title
                           />
                           <TextField
@@ -546,7 +547,7 @@ pub fn InitiativeForm(
                               error=err("description")
                               required=true
                               multiline=true
-                              maxlength=5000
+                              maxlength={drafts::DESCRIPTION_MAX as u32}
                               hint=t.hint_description
                           />
                       </fieldset>
@@ -615,7 +616,7 @@ pub fn InitiativeForm(
 
                       <fieldset class="groupe" aria-describedby=move || place_error.with(Option::is_some).then_some("lieu-erreur")>
                           <legend>{t.section_place}</legend>
-                          <FieldError id="lieu-erreur".to_owned() error=place_error/>
+                          <FieldError field_id="lieu".to_owned() message=place_error/>
                           <ModeChoice name="lieu" id="lieu-point" mode=fields.place_mode value=PlaceMode::Point label=t.place_mode_point/>
                           <ModeChoice name="lieu" id="lieu-commune" mode=fields.place_mode value=PlaceMode::Commune label=t.place_mode_commune/>
                           <Show when=move || fields.place_mode.get() == PlaceMode::Commune>
@@ -728,7 +729,7 @@ fn ActorFields(
     view! {
                   <fieldset class="groupe" aria-describedby=move || actor_error.with(Option::is_some).then_some("acteur-erreur")>
                       <legend>{t.section_actor}</legend>
-                      <FieldError id="acteur-erreur".to_owned() error=actor_error/>
+                      <FieldError field_id="acteur".to_owned() message=actor_error/>
                       <ModeChoice name="acteur" id="acteur-nouveau" mode=fields.actor_mode value=ActorMode::New label=t.actor_mode_new/>
                       <ModeChoice name="acteur" id="acteur-existant" mode=fields.actor_mode value=ActorMode::Existing label=t.actor_mode_existing/>
                       <Show when=move || fields.actor_mode.get() == ActorMode::Existing>

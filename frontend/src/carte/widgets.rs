@@ -11,6 +11,9 @@ use solidarites_api_types::{
 
 use crate::api;
 use crate::carte::icons;
+use crate::components::commune::{search_url, MAX_SUGGESTIONS};
+pub use crate::components::form::FieldError;
+use crate::components::form::{described_by, focus_field, help_id};
 use crate::format;
 use crate::i18n::{carte as i18n, common};
 
@@ -70,11 +73,6 @@ pub fn field_error(
     Signal::derive(move || errors.with(|e| e.get(key).cloned()))
 }
 
-fn described_by(hint: Option<String>, error: Option<String>) -> Option<String> {
-    let ids: Vec<String> = hint.into_iter().chain(error).collect();
-    (!ids.is_empty()).then(|| ids.join(" "))
-}
-
 /// The label's mark: « (obligatoire) » or « (facultatif) ».
 #[component]
 pub fn RequiredMark(required: bool) -> impl IntoView {
@@ -83,23 +81,6 @@ pub fn RequiredMark(required: bool) -> impl IntoView {
         <span class="champ__mention">
             {format!(" ({})", if required { c.required_mark } else { c.optional_mark })}
         </span>
-    }
-}
-
-/// The message under a field in error, with the id its input points to.
-#[component]
-pub fn FieldError(id: String, error: Signal<Option<String>>) -> impl IntoView {
-    let c = common::t();
-    move || {
-        error.get().map(|message| {
-            view! {
-                <p class="champ__erreur" id=id.clone()>
-                    <span class="champ__erreur-prefixe">{c.error_prefix}</span>
-                    " "
-                    {message}
-                </p>
-            }
-        })
     }
 }
 
@@ -120,17 +101,8 @@ pub fn TextField(
     #[prop(optional)] inputmode: Option<&'static str>,
     #[prop(optional)] maxlength: Option<u32>,
 ) -> impl IntoView {
-    let hint_id = format!("{id}-aide");
-    let error_id = format!("{id}-erreur");
-    let describedby = {
-        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
-        move || {
-            described_by(
-                hint.map(|_| hint_id.clone()),
-                error.with(Option::is_some).then(|| error_id.clone()),
-            )
-        }
-    };
+    let hint_id = help_id(id);
+    let describedby = move || described_by(id, hint.is_some(), error.with(Option::is_some));
     let invalid = move || error.with(Option::is_some).then_some("true");
     let on_input = move |ev| value.set(event_target_value(&ev));
     let input = if multiline {
@@ -170,7 +142,7 @@ pub fn TextField(
         <div class="champ" class:champ--erreur=move || error.with(Option::is_some)>
             <label for=id>{label}<RequiredMark required=required/></label>
             {hint.map(|h| view! { <p class="champ__aide" id=hint_id>{h}</p> })}
-            <FieldError id=error_id error=error/>
+            <FieldError field_id=id.to_owned() message=error/>
             {input}
         </div>
     }
@@ -188,22 +160,13 @@ pub fn SelectField(
     #[prop(optional)] required: bool,
     #[prop(optional)] hint: Option<&'static str>,
 ) -> impl IntoView {
-    let hint_id = format!("{id}-aide");
-    let error_id = format!("{id}-erreur");
-    let describedby = {
-        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
-        move || {
-            described_by(
-                hint.map(|_| hint_id.clone()),
-                error.with(Option::is_some).then(|| error_id.clone()),
-            )
-        }
-    };
+    let hint_id = help_id(id);
+    let describedby = move || described_by(id, hint.is_some(), error.with(Option::is_some));
     view! {
         <div class="champ" class:champ--erreur=move || error.with(Option::is_some)>
             <label for=id>{label}<RequiredMark required=required/></label>
             {hint.map(|h| view! { <p class="champ__aide" id=hint_id>{h}</p> })}
-            <FieldError id=error_id error=error/>
+            <FieldError field_id=id.to_owned() message=error/>
             <select
                 id=id
                 name=id
@@ -298,19 +261,6 @@ pub fn ErrorSummary(
     }
 }
 
-/// Scrolls to the control `id` and focuses it.
-fn focus_field(id: &str) {
-    use wasm_bindgen::JsCast;
-    let element = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-    if let Some(element) = element {
-        element.scroll_into_view();
-        let _ = element.focus();
-    }
-}
-
 /// A commune chosen in a [`CommuneSearch`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommuneChoice {
@@ -324,19 +274,6 @@ impl CommuneChoice {
         format!("{} ({})", self.name, self.code)
     }
 }
-
-/// What to ask the API for `text`: a postal code (5 digits) or a name (2 letters or more).
-pub fn commune_search_url(text: &str) -> Option<String> {
-    let text = text.trim();
-    if text.len() == 5 && text.bytes().all(|b| b.is_ascii_digit()) {
-        return Some(format!("/api/v1/communes?postal_code={text}"));
-    }
-    (text.chars().count() >= 2)
-        .then(|| format!("/api/v1/communes?q={}", crate::router::percent_encode(text)))
-}
-
-/// Most communes proposed at once.
-const MAX_SUGGESTIONS: usize = 8;
 
 /// A search box for a commune, by name or postal code (the ARIA 1.2 combobox pattern:
 /// arrows move in the suggestions, Enter chooses, Escape closes).
@@ -397,7 +334,7 @@ pub fn CommuneSearch(
     let search = move |value: String| {
         generation.update_value(|g| *g += 1);
         let mine = generation.get_value();
-        let Some(url) = commune_search_url(&value) else {
+        let Some(url) = search_url(&value) else {
             suggestions.set(Vec::new());
             open.set(false);
             status.set(String::new());
@@ -473,17 +410,8 @@ pub fn CommuneSearch(
 
     let listbox_id = format!("{id}-propositions");
     let option_id = move |i: usize| format!("{id}-proposition-{i}");
-    let hint_id = format!("{id}-aide");
-    let error_id = format!("{id}-erreur");
-    let describedby = {
-        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
-        move || {
-            described_by(
-                Some(hint_id.clone()),
-                error.with(Option::is_some).then(|| error_id.clone()),
-            )
-        }
-    };
+    let hint_id = help_id(id);
+    let describedby = move || described_by(id, true, error.with(Option::is_some));
 
     view! {
         <div class="champ champ--commune" class:champ--erreur=move || error.with(Option::is_some)>
@@ -492,7 +420,7 @@ pub fn CommuneSearch(
                 {show_mark.then(|| view! { <RequiredMark required=required/> })}
             </label>
             <p class="champ__aide" id=hint_id>{hint.unwrap_or(t.commune_hint)}</p>
-            <FieldError id=error_id error=error/>
+            <FieldError field_id=id.to_owned() message=error/>
             <div class="autocompletion">
                 <input
                     id=id
@@ -588,17 +516,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn communes_are_searched_by_postal_code_or_name() {
-        assert_eq!(
-            commune_search_url(" 40100 ").as_deref(),
-            Some("/api/v1/communes?postal_code=40100")
-        );
-        assert_eq!(
-            commune_search_url("Saint-É").as_deref(),
-            Some("/api/v1/communes?q=Saint-%C3%89")
-        );
-        assert_eq!(commune_search_url("a"), None);
-        assert_eq!(commune_search_url("  "), None);
+    fn a_chosen_commune_shows_its_insee_code() {
         assert_eq!(
             CommuneChoice {
                 code: "40192".into(),
@@ -606,19 +524,6 @@ mod tests {
             }
             .display(),
             "Mont-de-Marsan (40192)"
-        );
-    }
-
-    #[test]
-    fn inputs_point_to_their_hint_and_error() {
-        assert_eq!(described_by(None, None), None);
-        assert_eq!(
-            described_by(Some("a-aide".into()), None).as_deref(),
-            Some("a-aide")
-        );
-        assert_eq!(
-            described_by(Some("a-aide".into()), Some("a-erreur".into())).as_deref(),
-            Some("a-aide a-erreur")
         );
     }
 }

@@ -13,7 +13,7 @@ use crate::i18n::questionnaire;
 use crate::router::with_query;
 
 /// At most this many suggestions are shown.
-const MAX_SUGGESTIONS: usize = 8;
+pub const MAX_SUGGESTIONS: usize = 8;
 /// Wait this long after the last key before asking the server.
 const DEBOUNCE_MS: u64 = 200;
 
@@ -429,6 +429,10 @@ mod tests {
         assert_eq!(
             search_url("Aé").as_deref(),
             Some("/api/v1/communes?q=A%C3%A9")
+        );
+        assert_eq!(
+            search_url(" 40100 ").as_deref(),
+            Some("/api/v1/communes?postal_code=40100")
         );
     }
 

@@ -4,15 +4,7 @@ use super::{lang, Lang};
 use crate::format;
 
 /// The kinds of actor the API knows, in the order the filters offer them.
-pub const KINDS: &[&str] = &[
-    "association",
-    "ccas",
-    "commune",
-    "collectif",
-    "entreprise",
-    "particulier",
-    "autre",
-];
+pub const KINDS: &[&str] = &solidarites_domain::drafts::ActorKind::NAMES;
 
 #[derive(Debug)]
 pub struct Strings {

@@ -125,6 +125,14 @@ test('a resident answers offline, reloads, reopens the browser, and the answer i
   await page.locator('#etape-titre', { hasText: 'Réponse gardée sur cet appareil' }).waitFor();
   await page.locator('.file-attente__compte', { hasText: '1 réponse en attente d’envoi' }).waitFor();
   await checkA11y(page, 'an answer kept offline');
+  // The worker is offline too: a commune search is answered from the list it kept (the
+  // server's answer would carry its Cache-Control).
+  const search = await page.evaluate(async () => {
+    const response = await fetch('/api/v1/communes?q=fictif');
+    return { cache: response.headers.get('cache-control'), names: (await response.json()).communes.map((c) => c.name) };
+  });
+  assert.equal(search.cache, null, 'answered by the service worker, not the server');
+  assert.ok(search.names.includes('Val-Fictif'), JSON.stringify(search.names));
 
   // Reloaded without a network: the app comes from the service worker, the answer waits.
   await page.reload();

@@ -76,7 +76,10 @@ const PAGES = [
     setup: signIn,
     ready: 'svg.tdb__nuage circle',
     before: async (page) => {
-      await page.evaluate(() => document.getElementById('tdb-nuage-titre').scrollIntoView());
+      await page.evaluate(() => {
+        document.getElementById('tdb-nuage-titre').scrollIntoView();
+        window.scrollBy(0, -24);
+      });
     },
   },
   { name: 'console-besoins', path: '/admin/besoins', setup: signIn, ready: '#besoins-ecarts tbody tr' },

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use solidarites_api_types::{CreateProposalRequest, CreateProposalResponse};
+use solidarites_domain::drafts;
 
 use crate::api;
 use crate::app::set_page_title;
@@ -196,7 +197,7 @@ fn ProposalForm(sent: RwSignal<bool>) -> impl IntoView {
                     id=fid("title")
                     class="saisie"
                     type="text"
-                    maxlength="120"
+                    maxlength=drafts::TITLE_MAX
                     aria-required="true"
                     aria-describedby=described("title", true)
                     aria-invalid=invalid("title")
@@ -214,7 +215,7 @@ fn ProposalForm(sent: RwSignal<bool>) -> impl IntoView {
                     id=fid("description")
                     class="saisie"
                     rows="8"
-                    maxlength="5000"
+                    maxlength=drafts::DESCRIPTION_MAX
                     aria-required="true"
                     aria-describedby=described("description", true)
                     aria-invalid=invalid("description")
@@ -300,7 +301,7 @@ fn ProposalForm(sent: RwSignal<bool>) -> impl IntoView {
                     id=fid("pseudonym")
                     class="saisie"
                     type="text"
-                    maxlength="60"
+                    maxlength=drafts::PSEUDONYM_MAX
                     autocomplete="nickname"
                     aria-describedby=described("pseudonym", true)
                     aria-invalid=invalid("pseudonym")
