@@ -4,7 +4,7 @@
 //! Handlers that need a signed-in staff member take a [`StaffUser`] argument and call
 //! [`StaffUser::require`] with the lowest role allowed. See `docs/security.md`.
 
-use std::{collections::BTreeMap, fmt, future::Future, pin::Pin, str::FromStr, sync::OnceLock};
+use std::{collections::BTreeMap, fmt, future::Future, pin::Pin, sync::OnceLock};
 
 use actix_web::{
     cookie::{time::Duration as CookieDuration, Cookie, SameSite},
@@ -45,73 +45,25 @@ pub const SET_PASSWORD_LINK_LIFETIME: Duration = Duration::hours(72);
 /// Path of the console page a set-password link opens; the token follows it.
 pub const SET_PASSWORD_PATH: &str = "/admin/mot-de-passe/";
 
-/// What a staff member may do. Ordered: `Committee < Analyst < Moderator < Admin`, each
-/// role can do everything the roles below it can.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// A steering-committee member: reads aggregated results, gaps and proposals, sets
-    /// proposal priorities; never raw answers nor volunteers' contacts.
-    Committee,
-    /// Reads results and exports.
-    Analyst,
-    /// Also moderates what the public submits.
-    Moderator,
-    /// Also manages staff accounts and reads the audit trail.
-    Admin,
-}
-
-impl Role {
-    pub const ALL: [Role; 4] = [Role::Committee, Role::Analyst, Role::Moderator, Role::Admin];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Committee => "committee",
-            Role::Analyst => "analyst",
-            Role::Moderator => "moderator",
-            Role::Admin => "admin",
-        }
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The role names are not one of `committee`, `analyst`, `moderator`, `admin`.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown role {0:?}: expected committee, analyst, moderator or admin")]
-pub struct UnknownRole(pub String);
-
-impl FromStr for Role {
-    type Err = UnknownRole;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim() {
-            "committee" => Ok(Role::Committee),
-            "analyst" => Ok(Role::Analyst),
-            "moderator" => Ok(Role::Moderator),
-            "admin" => Ok(Role::Admin),
-            other => Err(UnknownRole(other.to_owned())),
-        }
-    }
-}
+pub use crate::staff::{Role, Staff, UnknownRole};
 
 /// The signed-in staff member of a request.
 ///
 /// As an extractor it answers 401 `unauthorized` without a valid session (unknown or
 /// expired, or a disabled account) and, for methods other than GET/HEAD/OPTIONS, 403
 /// `csrf_failed` unless the `X-CSRF-Token` header equals the session's token.
+///
+/// It is the HTTP edge of [`Staff`], the plain identity that services and storage take:
+/// it dereferences to it, so `&user` passes where a `&Staff` is expected.
 #[derive(Debug, Clone)]
-pub struct StaffUser {
-    pub id: uuid::Uuid,
-    pub email: String,
-    pub display_name: String,
-    pub role: Role,
+pub struct StaffUser(pub Staff);
+
+impl std::ops::Deref for StaffUser {
+    type Target = Staff;
+
+    fn deref(&self) -> &Staff {
+        &self.0
+    }
 }
 
 impl StaffUser {
@@ -220,12 +172,12 @@ async fn load_session(req: &HttpRequest) -> Result<StaffSession, ApiError> {
         storage::sessions::touch(&state.db, &session_id, now, expires_at).await?;
     }
     Ok(StaffSession {
-        user: StaffUser {
+        user: StaffUser(Staff {
             id: user.id,
             email: user.email,
             display_name: user.display_name,
             role: user.role,
-        },
+        }),
         session_id,
         csrf_token: session.csrf_token,
     })

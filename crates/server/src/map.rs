@@ -13,7 +13,10 @@ use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
-use crate::storage;
+use crate::{
+    snapshot::{Revisioned, Snapshot},
+    storage,
+};
 
 /// Cluster cell size in screen pixels (256-pixel Web-Mercator tiles).
 pub const CELL_PX: f64 = 80.0;
@@ -518,28 +521,29 @@ impl ClusterIndex {
     }
 }
 
+impl Revisioned for MapSnapshot {
+    type Revision = i64;
+
+    fn revision(&self) -> i64 {
+        self.revision
+    }
+}
+
 /// Shared handle on the current snapshot; readers never wait for a reload.
 #[derive(Debug)]
 pub struct MapCache {
-    current: RwLock<Arc<MapSnapshot>>,
-    /// Held while a reload runs, so that requests seeing a new revision together load
-    /// the points once.
-    reloading: tokio::sync::Mutex<()>,
+    snapshot: Snapshot<MapSnapshot>,
 }
 
 impl MapCache {
     pub async fn load(db: &DatabaseConnection) -> anyhow::Result<Self> {
         Ok(Self {
-            current: RwLock::new(Arc::new(load_snapshot(db).await?)),
-            reloading: tokio::sync::Mutex::new(()),
+            snapshot: Snapshot::new(load_snapshot(db).await?),
         })
     }
 
     pub fn current(&self) -> Arc<MapSnapshot> {
-        match self.current.read() {
-            Ok(guard) => Arc::clone(&guard),
-            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
-        }
+        self.snapshot.current()
     }
 
     /// Reloads when the stored revision differs from ours. Returns whether it reloaded.
@@ -548,26 +552,26 @@ impl MapCache {
     /// before answering from the snapshot, so that every instance answers with what is
     /// stored (see `get_initiative_clusters`).
     pub async fn refresh(&self, db: &DatabaseConnection) -> anyhow::Result<bool> {
-        let stored = storage::initiatives::map_revision(db).await?;
-        if stored == self.current().revision {
-            return Ok(false);
+        let reloaded = self
+            .snapshot
+            .refresh(
+                || async move {
+                    storage::initiatives::map_revision(db)
+                        .await
+                        .map_err(anyhow::Error::from)
+                },
+                || load_snapshot(db),
+            )
+            .await?;
+        if reloaded {
+            let loaded = self.current();
+            tracing::info!(
+                revision = loaded.revision,
+                initiatives = loaded.points.len(),
+                "map snapshot reloaded"
+            );
         }
-        let _reloading = self.reloading.lock().await;
-        // Another request may have reloaded while this one waited.
-        if storage::initiatives::map_revision(db).await? == self.current().revision {
-            return Ok(false);
-        }
-        let loaded = Arc::new(load_snapshot(db).await?);
-        tracing::info!(
-            revision = loaded.revision,
-            initiatives = loaded.points.len(),
-            "map snapshot reloaded"
-        );
-        match self.current.write() {
-            Ok(mut guard) => *guard = loaded,
-            Err(poisoned) => *poisoned.into_inner() = loaded,
-        }
-        Ok(true)
+        Ok(reloaded)
     }
 }
 

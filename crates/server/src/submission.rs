@@ -13,7 +13,7 @@ use solidarites_domain::{
 };
 use uuid::Uuid;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 pub const TITLE_MIN: usize = 3;
 pub const TITLE_MAX: usize = 120;
@@ -101,7 +101,7 @@ pub struct ParseContext<'a> {
 /// The 422 answer for a set of field errors.
 pub fn invalid(fields: FieldErrors) -> ApiError {
     ApiError::Validation {
-        code: "invalid_fields",
+        code: ErrorCode::InvalidFields,
         message: "Certains champs sont invalides : corrigez-les puis renvoyez le formulaire."
             .to_owned(),
         fields,

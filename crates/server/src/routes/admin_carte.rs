@@ -3,8 +3,6 @@
 
 use actix_web::{delete, get, patch, post, put, web, HttpResponse};
 use chrono::NaiveDate;
-use sea_orm::TransactionTrait;
-use serde_json::json;
 use solidarites_api_types::{
     ActorCharterRequest, BulkModerationRequest, BulkModerationResponse, CreateLabelRequest,
     CreateThemeRequest, GrantLabelRequest, LabelGrantResponse, LabelListResponse, LabelResponse,
@@ -17,19 +15,32 @@ use super::carte_query::{invalid_query, single, Pairs};
 use super::initiatives::{actor_summary, content_of_draft, content_of_row};
 use crate::{
     auth::{Role, StaffUser},
-    error::ApiError,
+    error::{ApiError, ErrorCode},
     json_body::ApiJson,
-    state::AppState,
-    storage::{
-        self, audit,
-        carte_entities::{label, label_grant, theme},
-        labels::GrantTarget,
-        moderation::{Decision, ModerationError, Outcome, QueueKind},
+    services::{
+        self,
+        carte::{self, CarteError, GrantTarget, ThemeChanges},
+        moderation::{Decision, ModerationError, Outcome},
     },
+    state::AppState,
+    storage::{self, moderation::QueueKind},
     submission::{invalid, parse_theme_color, FieldErrors},
 };
 
 const MESSAGE_MAX: usize = 2000;
+const THEME_NOT_FOUND: &str = "Ce thème n'existe pas.";
+
+/// A refused change of labels, themes or charter: 409 `slug_taken`, 404, or the database.
+fn carte_error(err: CarteError, slug_taken: &str, not_found: &str) -> ApiError {
+    match err {
+        CarteError::SlugTaken => ApiError::Conflict {
+            code: ErrorCode::SlugTaken,
+            message: slug_taken.to_owned(),
+        },
+        CarteError::NotFound => ApiError::NotFound(not_found.to_owned()),
+        CarteError::Db(e) => e.into(),
+    }
+}
 
 fn moderation_error(err: ModerationError) -> ApiError {
     match err {
@@ -43,7 +54,7 @@ fn moderation_error(err: ModerationError) -> ApiError {
         ModerationError::NotApplicable {
             entity_id, status, ..
         } => ApiError::Conflict {
-            code: "invalid_state",
+            code: ErrorCode::InvalidState,
             message: format!(
                 "Cette décision ne s'applique pas à l'élément {entity_id} (statut « {status} »)."
             ),
@@ -249,22 +260,10 @@ async fn decide(
     staff.require(Role::Moderator)?;
     let not_found = || ApiError::NotFound("Rien à modérer sous cet identifiant.".to_owned());
     let id = Uuid::parse_str(id).map_err(|_| not_found())?;
-    let txn = state.db.begin().await?;
-    let outcome = match storage::moderation::decide(&txn, id, &decision).await {
+    let outcome = match services::moderation::decide(&state.db, staff, id, &decision).await {
         Err(ModerationError::UnknownIds(_)) => return Err(not_found()),
         other => other.map_err(moderation_error)?,
     };
-    audit::record(
-        &txn,
-        Some(staff),
-        &format!("moderation.{}", decision.action()),
-        outcome.entity_type,
-        &outcome.entity_id.to_string(),
-        Some(outcome.before.clone()),
-        Some(outcome.after.clone()),
-    )
-    .await?;
-    txn.commit().await?;
     refresh_map(state).await;
     Ok(HttpResponse::Ok().json(outcome_response(&outcome)))
 }
@@ -415,30 +414,16 @@ pub async fn bulk_moderate(
     let (Some(decision), true) = (decision, errors.is_empty()) else {
         return Err(invalid(errors));
     };
-    let txn = state.db.begin().await?;
-    let outcomes = storage::moderation::decide_all(&txn, &ids, &decision)
+    let outcomes = services::moderation::decide_all(&state.db, &staff, &ids, &decision)
         .await
         .map_err(moderation_error)?;
-    for o in &outcomes {
-        audit::record(
-            &txn,
-            Some(&staff),
-            &format!("moderation.{}", decision.action()),
-            o.entity_type,
-            &o.entity_id.to_string(),
-            Some(o.before.clone()),
-            Some(o.after.clone()),
-        )
-        .await?;
-    }
-    txn.commit().await?;
     refresh_map(&state).await;
     Ok(HttpResponse::Ok().json(BulkModerationResponse {
         outcomes: outcomes.iter().map(outcome_response).collect(),
     }))
 }
 
-fn label_response(l: &label::Model) -> LabelResponse {
+fn label_response(l: &storage::Label) -> LabelResponse {
     LabelResponse {
         id: l.id.to_string(),
         slug: l.slug.clone(),
@@ -447,11 +432,7 @@ fn label_response(l: &label::Model) -> LabelResponse {
     }
 }
 
-fn label_state(l: &label::Model) -> serde_json::Value {
-    json!({"slug": l.slug, "name": l.name, "criteria": l.criteria})
-}
-
-fn grant_response(g: &label_grant::Model, slug: &str) -> LabelGrantResponse {
+fn grant_response(g: &storage::LabelGrant, slug: &str) -> LabelGrantResponse {
     LabelGrantResponse {
         id: g.id.to_string(),
         label: slug.to_owned(),
@@ -460,11 +441,6 @@ fn grant_response(g: &label_grant::Model, slug: &str) -> LabelGrantResponse {
         expires_on: g.expires_on.to_string(),
         revoked: g.revoked_at.is_some(),
     }
-}
-
-fn grant_state(g: &label_grant::Model) -> serde_json::Value {
-    json!({"label_id": g.label_id, "actor_id": g.actor_id, "initiative_id": g.initiative_id,
-           "expires_on": g.expires_on.to_string(), "revoked": g.revoked_at.is_some()})
 }
 
 /// Lowercase ASCII letters and digits in dash-separated words, at most 64 characters.
@@ -552,25 +528,9 @@ pub async fn create_label(
     let (Some(slug), Some(name), true) = (slug, name, errors.is_empty()) else {
         return Err(invalid(errors));
     };
-    let txn = state.db.begin().await?;
-    if storage::labels::find_by_slug(&txn, &slug).await?.is_some() {
-        return Err(ApiError::Conflict {
-            code: "slug_taken",
-            message: "Un label porte déjà cet identifiant.".to_owned(),
-        });
-    }
-    let created = storage::labels::create(&txn, &slug, &name, &criteria).await?;
-    audit::record(
-        &txn,
-        Some(&staff),
-        "label.create",
-        "label",
-        &created.id.to_string(),
-        None,
-        Some(label_state(&created)),
-    )
-    .await?;
-    txn.commit().await?;
+    let created = carte::create_label(&state.db, &staff, &slug, &name, &criteria)
+        .await
+        .map_err(|e| carte_error(e, "Un label porte déjà cet identifiant.", ""))?;
     Ok(HttpResponse::Created().json(label_response(&created)))
 }
 
@@ -655,19 +615,9 @@ pub async fn grant_label(
     let (Some(target), Some(expires_on), true) = (target, expires_on, errors.is_empty()) else {
         return Err(invalid(errors));
     };
-    let txn = state.db.begin().await?;
-    let grant = storage::labels::grant(&txn, label.id, target, expires_on).await?;
-    audit::record(
-        &txn,
-        Some(&staff),
-        "label.grant",
-        "label_grant",
-        &grant.id.to_string(),
-        None,
-        Some(grant_state(&grant)),
-    )
-    .await?;
-    txn.commit().await?;
+    let grant = carte::grant_label(&state.db, &staff, label.id, target, expires_on)
+        .await
+        .map_err(|e| carte_error(e, "", "Ce label n'existe pas."))?;
     Ok(HttpResponse::Created().json(grant_response(&grant, &label.slug)))
 }
 
@@ -686,24 +636,9 @@ pub async fn revoke_label_grant(
     staff.require(Role::Moderator)?;
     let not_found = || ApiError::NotFound("Cette attribution de label n'existe pas.".to_owned());
     let id = Uuid::parse_str(&id).map_err(|_| not_found())?;
-    let txn = state.db.begin().await?;
-    let before = storage::labels::find_grant(&txn, id)
-        .await?
-        .ok_or_else(not_found)?;
-    let after = storage::labels::revoke(&txn, id)
-        .await?
-        .ok_or_else(not_found)?;
-    audit::record(
-        &txn,
-        Some(&staff),
-        "label.revoke",
-        "label_grant",
-        &id.to_string(),
-        Some(grant_state(&before)),
-        Some(grant_state(&after)),
-    )
-    .await?;
-    txn.commit().await?;
+    let after = carte::revoke_grant(&state.db, &staff, id)
+        .await
+        .map_err(|e| carte_error(e, "", "Cette attribution de label n'existe pas."))?;
     let slug = storage::labels::list(&state.db)
         .await?
         .into_iter()
@@ -713,7 +648,7 @@ pub async fn revoke_label_grant(
     Ok(HttpResponse::Ok().json(grant_response(&after, &slug)))
 }
 
-fn theme_response(t: &theme::Model) -> ThemeResponse {
+fn theme_response(t: &storage::Theme) -> ThemeResponse {
     ThemeResponse {
         slug: t.slug.clone(),
         label: t.label.clone(),
@@ -722,10 +657,6 @@ fn theme_response(t: &theme::Model) -> ThemeResponse {
         position: t.position,
         retired: t.retired_at.is_some(),
     }
-}
-
-fn theme_state(t: &theme::Model) -> serde_json::Value {
-    json!({"slug": t.slug, "label": t.label, "color": t.color, "icon": t.icon, "retired": t.retired_at.is_some()})
 }
 
 fn parse_icon(raw: Option<&str>, errors: &mut FieldErrors) -> Option<String> {
@@ -767,29 +698,9 @@ pub async fn create_theme(
     let (Some(slug), Some(label), Some(color), Some(icon)) = (slug, label, color, icon) else {
         return Err(invalid(errors));
     };
-    let txn = state.db.begin().await?;
-    if storage::themes::list(&txn)
-        .await?
-        .iter()
-        .any(|t| t.slug == slug)
-    {
-        return Err(ApiError::Conflict {
-            code: "slug_taken",
-            message: "Un thème porte déjà cet identifiant.".to_owned(),
-        });
-    }
-    let created = storage::themes::create(&txn, &slug, &label, &color, &icon).await?;
-    audit::record(
-        &txn,
-        Some(&staff),
-        "theme.create",
-        "theme",
-        &slug,
-        None,
-        Some(theme_state(&created)),
-    )
-    .await?;
-    txn.commit().await?;
+    let created = carte::create_theme(&state.db, &staff, &slug, &label, &color, &icon)
+        .await
+        .map_err(|e| carte_error(e, "Un thème porte déjà cet identifiant.", ""))?;
     Ok(HttpResponse::Created().json(theme_response(&created)))
 }
 
@@ -821,33 +732,15 @@ pub async fn update_theme(
     if !errors.is_empty() {
         return Err(invalid(errors));
     }
-    let not_found = || ApiError::NotFound("Ce thème n'existe pas.".to_owned());
-    let txn = state.db.begin().await?;
-    let before = storage::themes::list(&txn)
-        .await?
-        .into_iter()
-        .find(|t| t.slug == *slug)
-        .ok_or_else(not_found)?;
-    let updated = storage::themes::update(
-        &txn,
-        &slug,
-        label.flatten().as_deref(),
-        color.flatten().as_deref(),
-        icon.flatten().as_deref(),
-    )
-    .await?
-    .ok_or_else(not_found)?;
-    audit::record(
-        &txn,
-        Some(&staff),
-        "theme.update",
-        "theme",
-        &slug,
-        Some(theme_state(&before)),
-        Some(theme_state(&updated)),
-    )
-    .await?;
-    txn.commit().await?;
+    let (label, color, icon) = (label.flatten(), color.flatten(), icon.flatten());
+    let changes = ThemeChanges {
+        label: label.as_deref(),
+        color: color.as_deref(),
+        icon: icon.as_deref(),
+    };
+    let updated = carte::update_theme(&state.db, &staff, &slug, changes)
+        .await
+        .map_err(|e| carte_error(e, "", THEME_NOT_FOUND))?;
     Ok(HttpResponse::Ok().json(theme_response(&updated)))
 }
 
@@ -864,27 +757,9 @@ pub async fn retire_theme(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Admin)?;
-    let not_found = || ApiError::NotFound("Ce thème n'existe pas.".to_owned());
-    let txn = state.db.begin().await?;
-    let before = storage::themes::list(&txn)
-        .await?
-        .into_iter()
-        .find(|t| t.slug == *slug)
-        .ok_or_else(not_found)?;
-    let updated = storage::themes::retire(&txn, &slug)
-        .await?
-        .ok_or_else(not_found)?;
-    audit::record(
-        &txn,
-        Some(&staff),
-        "theme.retire",
-        "theme",
-        &slug,
-        Some(theme_state(&before)),
-        Some(theme_state(&updated)),
-    )
-    .await?;
-    txn.commit().await?;
+    let updated = carte::retire_theme(&state.db, &staff, &slug)
+        .await
+        .map_err(|e| carte_error(e, "", THEME_NOT_FOUND))?;
     Ok(HttpResponse::Ok().json(theme_response(&updated)))
 }
 
@@ -920,25 +795,8 @@ pub async fn set_actor_charter(
             }
         },
     };
-    let txn = state.db.begin().await?;
-    let before = storage::actors::by_ids(&txn, [id])
-        .await?
-        .remove(&id)
-        .ok_or_else(not_found)?;
-    let after = storage::actors::set_charter_signed(&txn, id, signed_at)
-        .await?
-        .ok_or_else(not_found)?;
-    let state_of = |a: &storage::carte_entities::actor::Model| json!({"charter_signed_at": a.charter_signed_at.map(|t| t.to_rfc3339())});
-    audit::record(
-        &txn,
-        Some(&staff),
-        "actor.charter",
-        "actor",
-        &id.to_string(),
-        Some(state_of(&before)),
-        Some(state_of(&after)),
-    )
-    .await?;
-    txn.commit().await?;
+    carte::set_charter(&state.db, &staff, id, signed_at)
+        .await
+        .map_err(|e| carte_error(e, "", "Cet acteur n'existe pas."))?;
     Ok(HttpResponse::NoContent().finish())
 }

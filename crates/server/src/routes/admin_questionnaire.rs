@@ -17,17 +17,17 @@ use solidarites_domain::InseeCode;
 
 use super::{
     paging::{paging_or_422, PageQuery, Paging},
-    questionnaire::{created_or_ok, summary},
+    questionnaire::{answer_error, submitted, submitted_body, summary},
 };
 use crate::{
     auth::{Role, StaffUser},
-    error::ApiError,
+    error::{ApiError, ErrorCode},
     json_body::ApiJson,
     questionnaire::{self, campaign_not_found, parse_definition, stored_definition},
+    services::answers::{self, Entry, SubmitAnswer},
     state::AppState,
     storage::{
         self,
-        questionnaire_entities::{campaign, questionnaire_version},
         questionnaires::{campaign_status, NewCampaign, StoredQuestionnaire},
     },
 };
@@ -40,7 +40,7 @@ fn questionnaire_not_found() -> ApiError {
 }
 
 fn version_response(
-    v: &questionnaire_version::Model,
+    v: &storage::QuestionnaireVersion,
 ) -> Result<QuestionnaireVersionResponse, ApiError> {
     Ok(QuestionnaireVersionResponse {
         id: v.id.clone(),
@@ -199,7 +199,7 @@ pub async fn update_questionnaire(
     .map_err(|err| match err.sql_err() {
         // Two editors creating the next version at once.
         Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => ApiError::Conflict {
-            code: "questionnaire_edit_conflict",
+            code: ErrorCode::QuestionnaireEditConflict,
             message: "Le questionnaire vient d'être modifié par quelqu'un d'autre : rechargez-le."
                 .to_owned(),
         },
@@ -254,7 +254,7 @@ pub async fn preview_questionnaire(
 
 async fn admin_campaign_responses(
     state: &AppState,
-    rows: &[campaign::Model],
+    rows: &[storage::Campaign],
 ) -> Result<Vec<AdminCampaignResponse>, ApiError> {
     let versions = storage::questionnaires::version_of_campaigns(
         &state.db,
@@ -282,7 +282,7 @@ async fn admin_campaign_responses(
 
 async fn one_admin_campaign(
     state: &AppState,
-    row: campaign::Model,
+    row: storage::Campaign,
 ) -> Result<AdminCampaignResponse, ApiError> {
     admin_campaign_responses(state, std::slice::from_ref(&row))
         .await?
@@ -410,7 +410,7 @@ fn check_window_order(
 
 fn invalid_campaign(fields: BTreeMap<String, String>) -> ApiError {
     ApiError::Validation {
-        code: "invalid_campaign",
+        code: ErrorCode::InvalidCampaign,
         message: "La consultation ne peut pas être enregistrée : corrigez les champs signalés."
             .to_owned(),
         fields,
@@ -487,7 +487,7 @@ async fn change_campaign(
     staff: &StaffUser,
     id: &str,
     action: &str,
-    change: impl FnOnce(&mut campaign::Model) -> Result<(), BTreeMap<String, String>>,
+    change: impl FnOnce(&mut storage::Campaign) -> Result<(), BTreeMap<String, String>>,
 ) -> Result<HttpResponse, ApiError> {
     let row = storage::questionnaires::update_campaign(&state.db, id.trim(), action, staff, change)
         .await?
@@ -690,15 +690,26 @@ pub async fn assisted_response(
     let channel = body.channel.as_deref().map(str::trim).unwrap_or_default();
     if !questionnaire::ASSISTED_CHANNELS.contains(&channel) {
         return Err(ApiError::field(
-            "invalid_answers",
+            ErrorCode::InvalidAnswers,
             "channel",
             "Canal attendu : telephone, papier ou accueil.",
         ));
     }
-    let (status, id, day) =
-        questionnaire::submit(&state, &req, &id, &body, Some((&staff, channel))).await?;
-    Ok(created_or_ok(status).json(SubmitResponseResponse {
-        id,
-        received_on: day.to_string(),
-    }))
+    let key_hash = questionnaire::idempotency_key_hash(&req)?;
+    let outcome = answers::submit(
+        &state.db,
+        &state.territory.current(),
+        SubmitAnswer {
+            campaign_id: &id,
+            answer: &body,
+            idempotency_key_hash: key_hash.as_deref(),
+            entry: Entry::Assisted {
+                staff: &staff,
+                channel,
+            },
+        },
+    )
+    .await
+    .map_err(answer_error)?;
+    Ok(submitted(&outcome).json(submitted_body(&outcome)))
 }

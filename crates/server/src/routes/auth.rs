@@ -12,8 +12,8 @@ use solidarites_api_types::{
 };
 
 use crate::{
-    auth::{self, StaffSession, StaffUser},
-    error::ApiError,
+    auth::{self, Staff, StaffSession, StaffUser},
+    error::{ApiError, ErrorCode},
     json_body::ApiJson,
     state::AppState,
     storage,
@@ -63,7 +63,7 @@ pub async fn login(
     }
     if !fields.is_empty() {
         return Err(ApiError::Validation {
-            code: "invalid_login",
+            code: ErrorCode::InvalidLogin,
             message: "Renseignez votre adresse électronique et votre mot de passe.".to_owned(),
             fields,
         });
@@ -126,12 +126,12 @@ pub async fn login(
         auth::sliding_expiry(now, now),
     )
     .await?;
-    let staff = StaffUser {
+    let staff = StaffUser(Staff {
         id: user.id,
         email: user.email,
         display_name: user.display_name,
         role: user.role,
-    };
+    });
     tracing::info!(user_id = %staff.id, "staff signed in");
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
@@ -201,7 +201,7 @@ pub async fn set_password(
     let SetPasswordRequest { token, password } = body.into_inner();
     let invalid_link = || {
         ApiError::field(
-            "invalid_link",
+            ErrorCode::InvalidLink,
             "token",
             "Ce lien n'est plus valable (déjà utilisé, expiré ou inconnu) : demandez-en un \
              nouveau à un administrateur.",
@@ -213,7 +213,7 @@ pub async fn set_password(
         return Err(invalid_link());
     }
     auth::check_password(&password)
-        .map_err(|message| ApiError::field("invalid_password", "password", message))?;
+        .map_err(|message| ApiError::field(ErrorCode::InvalidPassword, "password", message))?;
     let password_hash = auth::hash_password(password)
         .await
         .map_err(ApiError::internal)?;

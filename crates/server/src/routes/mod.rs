@@ -26,6 +26,7 @@ mod results;
 mod site_config;
 mod themes;
 
+use crate::error::ErrorCode;
 use actix_web::{web, HttpResponse};
 use solidarites_api_types::ErrorResponse;
 
@@ -150,7 +151,7 @@ async fn api_not_found(req: actix_web::HttpRequest) -> HttpResponse {
         return HttpResponse::MethodNotAllowed()
             .insert_header((actix_web::http::header::ALLOW, allowed.join(", ")))
             .json(ErrorResponse {
-                error: "method_not_allowed".to_owned(),
+                error: ErrorCode::MethodNotAllowed.as_str().to_owned(),
                 message: format!(
                     "Cette adresse de l'API n'accepte pas la méthode {} (méthodes possibles : {}).",
                     req.method(),
@@ -160,7 +161,7 @@ async fn api_not_found(req: actix_web::HttpRequest) -> HttpResponse {
             });
     }
     HttpResponse::NotFound().json(ErrorResponse {
-        error: "not_found".to_owned(),
+        error: ErrorCode::NotFound.as_str().to_owned(),
         message: "Cette adresse de l'API n'existe pas.".to_owned(),
         fields: Default::default(),
     })

@@ -16,11 +16,12 @@ use solidarites_domain::{
 
 use super::auth::client_ip;
 use crate::{
-    error::ApiError,
+    error::{ApiError, ErrorCode},
     json_body::ApiJson,
     questionnaire::{self, campaign_not_found, window, Window},
+    services::answers::{self, AnswerError, Entry, SubmitAnswer, Submitted},
     state::AppState,
-    storage::{self, questionnaire_entities::campaign, volunteers::NewVolunteer},
+    storage::{self, volunteers::NewVolunteer},
 };
 
 pub(crate) const MAX_NAME: usize = 120;
@@ -28,7 +29,7 @@ pub(crate) const MAX_AVAILABILITY: usize = 1_000;
 pub(crate) const MAX_CONSENT_TEXT: usize = 2_000;
 const MAX_THEMES: usize = 20;
 
-pub fn summary(c: &campaign::Model, now: DateTime<Utc>) -> CampaignSummary {
+pub fn summary(c: &storage::Campaign, now: DateTime<Utc>) -> CampaignSummary {
     CampaignSummary {
         id: c.id.clone(),
         title: c.title.clone(),
@@ -114,20 +115,66 @@ pub async fn submit_response(
     body: ApiJson<SubmitResponseRequest>,
 ) -> Result<HttpResponse, ApiError> {
     throttle(&state, &req)?;
-    let (status, id, day) = questionnaire::submit(&state, &req, &id, &body, None).await?;
-    Ok(created_or_ok(status)
+    let key_hash = questionnaire::idempotency_key_hash(&req)?;
+    let outcome = answers::submit(
+        &state.db,
+        &state.territory.current(),
+        SubmitAnswer {
+            campaign_id: &id,
+            answer: &body,
+            idempotency_key_hash: key_hash.as_deref(),
+            entry: Entry::Public,
+        },
+    )
+    .await
+    .map_err(answer_error)?;
+    Ok(submitted(&outcome)
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(SubmitResponseResponse {
-            id,
-            received_on: day.to_string(),
-        }))
+        .json(submitted_body(&outcome)))
 }
 
-pub(super) fn created_or_ok(status: u16) -> actix_web::HttpResponseBuilder {
-    if status == 201 {
-        HttpResponse::Created()
-    } else {
-        HttpResponse::Ok()
+/// 201 for an answer stored now, 200 for the repeat of a stored one.
+pub(super) fn submitted(outcome: &Submitted) -> actix_web::HttpResponseBuilder {
+    match outcome {
+        Submitted::Created { .. } => HttpResponse::Created(),
+        Submitted::Replayed { .. } => HttpResponse::Ok(),
+    }
+}
+
+pub(super) fn submitted_body(outcome: &Submitted) -> SubmitResponseResponse {
+    let (Submitted::Created { id, received_on } | Submitted::Replayed { id, received_on }) =
+        outcome;
+    SubmitResponseResponse {
+        id: id.clone(),
+        received_on: received_on.to_string(),
+    }
+}
+
+/// An answer refused: 404 unknown campaign, 409 not yet open, 410 closed, 422 by field.
+pub(super) fn answer_error(err: AnswerError) -> ApiError {
+    match err {
+        AnswerError::CampaignNotFound => campaign_not_found(),
+        AnswerError::NotYetOpen { opens_at } => ApiError::Conflict {
+            code: ErrorCode::CampaignNotOpen,
+            message: format!(
+                "Cette consultation n'est pas encore ouverte : elle ouvrira le {}.",
+                questionnaire::french_date(opens_at)
+            ),
+        },
+        AnswerError::Closed => ApiError::GoneCoded {
+            code: ErrorCode::CampaignClosed,
+            message: "Cette consultation est close : elle n'accepte plus de réponses. \
+                      Merci de votre intérêt."
+                .to_owned(),
+        },
+        AnswerError::Invalid(fields) => ApiError::Validation {
+            code: ErrorCode::InvalidAnswers,
+            message: "Certaines réponses sont à corriger : voyez les questions signalées."
+                .to_owned(),
+            fields,
+        },
+        AnswerError::Storage(err) => err.into(),
+        AnswerError::Internal(err) => ApiError::internal(err),
     }
 }
 
@@ -150,7 +197,7 @@ pub async fn create_volunteer(
     let allowed_themes = storage::themes::active_slugs(&state.db).await?;
     let new = parse_volunteer(&body, |c| territory.index.get(c).is_some(), &allowed_themes)
         .map_err(|fields| ApiError::Validation {
-            code: "invalid_volunteer",
+            code: ErrorCode::InvalidVolunteer,
             message: fields.get("consent").cloned().unwrap_or_else(|| {
                 "L'inscription ne peut pas être enregistrée : corrigez les champs signalés."
                     .to_owned()

@@ -10,7 +10,10 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::{audit, entities::session, entities::user};
-use crate::auth::{account_lockout_after, Role, StaffUser};
+use crate::{
+    auth::account_lockout_after,
+    staff::{Role, Staff},
+};
 
 /// A staff account, without its password hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,7 +114,7 @@ pub(crate) fn to_domain(row: user::Model) -> Result<StoredUser, DbErr> {
 pub async fn create(
     db: &impl TransactionTrait,
     new: NewUser,
-    actor: Option<&StaffUser>,
+    actor: Option<&Staff>,
     action: &str,
 ) -> Result<StoredUser, CreateUserError> {
     let txn = db.begin().await?;
@@ -162,7 +165,7 @@ pub async fn update(
     db: &DatabaseConnection,
     id: Uuid,
     changes: UserChanges,
-    actor: Option<&StaffUser>,
+    actor: Option<&Staff>,
     action: &str,
 ) -> Result<StoredUser, UpdateUserError> {
     let txn = db.begin().await?;
