@@ -1,7 +1,7 @@
 //! Staff follow-up of proposals: the staff lists, status changes with a public answer (the
 //! public timeline), the internal note, the priority rank, and merging duplicates. Every
 //! change is written to the audit trail in its transaction. Moderation (approve, reject,
-//! archive) goes through the shared moderation queue (`admin_carte`).
+//! archive) goes through the shared moderation queue (`admin_moderation`).
 //!
 //! Who may do what:
 //! - read the staff lists: committee and above; the internal note only analysts and above;
