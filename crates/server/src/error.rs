@@ -213,11 +213,7 @@ impl ResponseError for ApiError {
                 message: message.clone(),
                 fields: fields.clone(),
             },
-            ApiError::BadRequest(message) => ErrorResponse {
-                error: ErrorCode::BadRequest.as_str().to_owned(),
-                message: message.clone(),
-                fields: BTreeMap::new(),
-            },
+            ApiError::BadRequest(message) => plain(ErrorCode::BadRequest, message),
             ApiError::BadBody { field, message } => ErrorResponse {
                 error: ErrorCode::InvalidBody.as_str().to_owned(),
                 message: format!("Le champ « {field} » est invalide : {message}"),
@@ -228,33 +224,19 @@ impl ResponseError for ApiError {
                 message: (*message).to_owned(),
                 fields: BTreeMap::from([((*header).to_owned(), (*message).to_owned())]),
             },
-            ApiError::UnsupportedMediaType => ErrorResponse {
-                error: ErrorCode::UnsupportedMediaType.as_str().to_owned(),
-                message: "Le corps de la requête doit être du JSON encodé en UTF-8 \
-                          (Content-Type: application/json)."
-                    .to_owned(),
-                fields: BTreeMap::new(),
-            },
-            ApiError::PayloadTooLarge => ErrorResponse {
-                error: ErrorCode::PayloadTooLarge.as_str().to_owned(),
-                message: "La requête est trop volumineuse.".to_owned(),
-                fields: BTreeMap::new(),
-            },
-            ApiError::UriTooLong => ErrorResponse {
-                error: ErrorCode::UriTooLong.as_str().to_owned(),
-                message: "L'adresse demandée est trop longue.".to_owned(),
-                fields: BTreeMap::new(),
-            },
-            ApiError::NotFound(message) => ErrorResponse {
-                error: ErrorCode::NotFound.as_str().to_owned(),
-                message: message.clone(),
-                fields: BTreeMap::new(),
-            },
-            ApiError::Gone(message) => ErrorResponse {
-                error: ErrorCode::Gone.as_str().to_owned(),
-                message: message.clone(),
-                fields: BTreeMap::new(),
-            },
+            ApiError::UnsupportedMediaType => plain(
+                ErrorCode::UnsupportedMediaType,
+                "Le corps de la requête doit être du JSON encodé en UTF-8 \
+                 (Content-Type: application/json).",
+            ),
+            ApiError::PayloadTooLarge => {
+                plain(ErrorCode::PayloadTooLarge, "La requête est trop volumineuse.")
+            }
+            ApiError::UriTooLong => {
+                plain(ErrorCode::UriTooLong, "L'adresse demandée est trop longue.")
+            }
+            ApiError::NotFound(message) => plain(ErrorCode::NotFound, message),
+            ApiError::Gone(message) => plain(ErrorCode::Gone, message),
             ApiError::Unauthorized => plain(
                 ErrorCode::Unauthorized,
                 "Vous devez vous connecter pour accéder à cette page.",
@@ -291,11 +273,10 @@ impl ResponseError for ApiError {
             }
             ApiError::Internal(cause) => {
                 tracing::error!(error = ?cause, "internal error");
-                ErrorResponse {
-                    error: ErrorCode::Internal.as_str().to_owned(),
-                    message: "Une erreur interne est survenue. Réessayez plus tard.".to_owned(),
-                    fields: BTreeMap::new(),
-                }
+                plain(
+                    ErrorCode::Internal,
+                    "Une erreur interne est survenue. Réessayez plus tard.",
+                )
             }
         };
         HttpResponse::build(self.status_code()).json(body)

@@ -71,11 +71,7 @@ pub fn layer_boundaries(root: &Path) -> Result<()> {
     let storage = server.join("src/storage");
     let routes = server.join("src/routes");
     let mut offenders = Vec::new();
-    for dir in [
-        server.join("src"),
-        server.join("tests"),
-        server.join("benches"),
-    ] {
+    for dir in ["src", "tests", "benches", "examples"].map(|d| server.join(d)) {
         for file in rust_files(&dir)? {
             if file.starts_with(&storage) {
                 continue;
@@ -165,6 +161,12 @@ fn transactions_opened(source: &str) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::{entity_paths, forbidden_in, transactions_opened};
+
+    #[test]
+    fn this_workspace_keeps_its_layer_boundaries() {
+        let root = crate::util::workspace_root().unwrap();
+        super::layer_boundaries(&root).unwrap();
+    }
 
     #[test]
     fn spots_a_transaction_opened_in_source() {

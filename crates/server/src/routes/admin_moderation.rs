@@ -21,7 +21,10 @@ use crate::{
         moderation::{Decision, ModerationError, Outcome},
     },
     state::AppState,
-    storage::{self, moderation::QueueKind},
+    storage::{
+        self,
+        moderation::{ModerationQueue, QueueKind},
+    },
     submission::{invalid, FieldErrors},
 };
 
@@ -139,6 +142,28 @@ pub async fn get_moderation_queue(
         per_page,
     )
     .await?;
+    let items = queue_items(&state, &queue).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .json(ModerationQueueResponse {
+            items,
+            total,
+            page,
+            per_page,
+            counts: ModerationCountsResponse {
+                initiative: counts.initiatives,
+                initiative_revision: counts.revisions,
+                actor: counts.actors,
+                proposal: counts.proposals,
+            },
+        }))
+}
+
+/// The items of one page of the queue, as the console shows them.
+async fn queue_items(
+    state: &AppState,
+    queue: &ModerationQueue,
+) -> Result<Vec<ModerationItemResponse>, ApiError> {
     let territory = state.territory.current();
     let actor_ids = queue
         .initiatives
@@ -204,20 +229,7 @@ pub async fn get_moderation_queue(
             published: None,
         });
     }
-    Ok(HttpResponse::Ok()
-        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
-        .json(ModerationQueueResponse {
-            items,
-            total,
-            page,
-            per_page,
-            counts: ModerationCountsResponse {
-                initiative: counts.initiatives,
-                initiative_revision: counts.revisions,
-                actor: counts.actors,
-                proposal: counts.proposals,
-            },
-        }))
+    Ok(items)
 }
 
 fn required_message(body: &ModerationMessageRequest) -> Result<String, ApiError> {

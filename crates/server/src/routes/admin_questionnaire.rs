@@ -17,14 +17,14 @@ use solidarites_domain::InseeCode;
 
 use super::{
     paging::{paging_or_422, PageQuery, Paging},
-    questionnaire::{answer_error, submitted, submitted_body, summary},
+    questionnaire::{submit_answer, submitted, submitted_body, summary},
 };
 use crate::{
     auth::{Role, StaffUser},
     error::{ApiError, ErrorCode},
     json_body::ApiJson,
     questionnaire::{self, campaign_not_found, parse_definition, stored_definition},
-    services::answers::{self, Entry, SubmitAnswer},
+    services::answers::Entry,
     state::AppState,
     storage::{
         self,
@@ -695,21 +695,10 @@ pub async fn assisted_response(
             "Canal attendu : telephone, papier ou accueil.",
         ));
     }
-    let key_hash = questionnaire::idempotency_key_hash(&req)?;
-    let outcome = answers::submit(
-        &state.db,
-        &state.territory.current(),
-        SubmitAnswer {
-            campaign_id: &id,
-            answer: &body,
-            idempotency_key_hash: key_hash.as_deref(),
-            entry: Entry::Assisted {
-                staff: &staff,
-                channel,
-            },
-        },
-    )
-    .await
-    .map_err(answer_error)?;
+    let entry = Entry::Assisted {
+        staff: &staff,
+        channel,
+    };
+    let outcome = submit_answer(&state, &req, &id, &body, entry).await?;
     Ok(submitted(&outcome).json(submitted_body(&outcome)))
 }

@@ -115,22 +115,31 @@ pub async fn submit_response(
     body: ApiJson<SubmitResponseRequest>,
 ) -> Result<HttpResponse, ApiError> {
     throttle(&state, &req)?;
-    let key_hash = questionnaire::idempotency_key_hash(&req)?;
-    let outcome = answers::submit(
-        &state.db,
-        &state.territory.current(),
-        SubmitAnswer {
-            campaign_id: &id,
-            answer: &body,
-            idempotency_key_hash: key_hash.as_deref(),
-            entry: Entry::Public,
-        },
-    )
-    .await
-    .map_err(answer_error)?;
+    let outcome = submit_answer(&state, &req, &id, &body, Entry::Public).await?;
     Ok(submitted(&outcome)
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(submitted_body(&outcome)))
+}
+
+/// One answer through the answers service, with the request's `Idempotency-Key` (422
+/// when malformed).
+pub(super) async fn submit_answer(
+    state: &AppState,
+    req: &HttpRequest,
+    campaign_id: &str,
+    answer: &SubmitResponseRequest,
+    entry: Entry<'_>,
+) -> Result<Submitted, ApiError> {
+    let key_hash = questionnaire::idempotency_key_hash(req)?;
+    let command = SubmitAnswer {
+        campaign_id,
+        answer,
+        idempotency_key_hash: key_hash.as_deref(),
+        entry,
+    };
+    answers::submit(&state.db, &state.territory.current(), command)
+        .await
+        .map_err(answer_error)
 }
 
 /// 201 for an answer stored now, 200 for the repeat of a stored one.
@@ -151,7 +160,7 @@ pub(super) fn submitted_body(outcome: &Submitted) -> SubmitResponseResponse {
 }
 
 /// An answer refused: 404 unknown campaign, 409 not yet open, 410 closed, 422 by field.
-pub(super) fn answer_error(err: AnswerError) -> ApiError {
+fn answer_error(err: AnswerError) -> ApiError {
     match err {
         AnswerError::CampaignNotFound => campaign_not_found(),
         AnswerError::NotYetOpen { opens_at } => ApiError::Conflict {

@@ -620,6 +620,45 @@ pub async fn insert_response(
     Ok(id)
 }
 
+/// An answer made up by a load test or a benchmark, valid by construction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedResponse {
+    /// Arrival number, unique in the campaign.
+    pub seq: i64,
+    pub commune_code: String,
+    pub channel: String,
+    /// JSON `ValidatedAnswers`.
+    pub answers: String,
+    pub submitted_on: NaiveDate,
+}
+
+/// Inserts generated answers to `campaign` in one statement, without freezing the version
+/// nor checking anything: for load tests and benchmarks that store answers by the thousand.
+pub async fn insert_generated(
+    db: &impl ConnectionTrait,
+    campaign: &campaign::Model,
+    rows: Vec<GeneratedResponse>,
+) -> Result<(), DbErr> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let rows = rows.into_iter().map(|r| response::ActiveModel {
+        id: Set(Uuid::new_v4().to_string()),
+        campaign_id: Set(campaign.id.clone()),
+        questionnaire_version_id: Set(campaign.questionnaire_version_id.clone()),
+        commune_code: Set(r.commune_code),
+        channel: Set(r.channel),
+        answers: Set(r.answers),
+        submitted_on: Set(r.submitted_on),
+        idempotency_key_hash: Set(None),
+        seq: Set(r.seq),
+    });
+    response::Entity::insert_many(rows)
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
 /// Freezes the version and stores one response in a transaction of its own (the demo
 /// data: answers built already valid, on days of their own). Answers from the web go
 /// through [`crate::services::answers`].
