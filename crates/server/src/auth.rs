@@ -33,8 +33,6 @@ pub const SESSION_IDLE: Duration = Duration::hours(12);
 pub const SESSION_MAX_LIFETIME: Duration = Duration::days(7);
 /// The sliding expiry is written at most this often per session (not on every request).
 pub const SESSION_TOUCH_INTERVAL: Duration = Duration::minutes(5);
-/// Consecutive failed sign-ins before an account is locked for a while.
-pub const MAX_FAILED_LOGINS: i32 = 5;
 /// Shortest accepted password, in characters.
 pub const MIN_PASSWORD_CHARS: usize = 12;
 /// Longest accepted password, in characters (hashing cost stays bounded).
@@ -45,7 +43,10 @@ pub const SET_PASSWORD_LINK_LIFETIME: Duration = Duration::hours(72);
 /// Path of the console page a set-password link opens; the token follows it.
 pub const SET_PASSWORD_PATH: &str = "/admin/mot-de-passe/";
 
-pub use crate::staff::{Role, Staff, UnknownRole};
+pub use crate::staff::{
+    account_lockout_after, lockout_after, Role, Staff, UnknownRole, ACCOUNT_FAILURE_CEILING,
+    MAX_FAILED_LOGINS,
+};
 
 /// The signed-in staff member of a request.
 ///
@@ -265,35 +266,6 @@ async fn dummy_hash() -> anyhow::Result<String> {
     }
     let hash = hash_password(new_token()).await?;
     Ok(DUMMY.get_or_init(|| hash).clone())
-}
-
-/// Consecutive failed sign-ins to one account, from any addresses, after which the account
-/// itself is locked for everyone: far above [`MAX_FAILED_LOGINS`], which locks only the
-/// (account, address) pair, so that someone who knows a staff email cannot lock its owner
-/// out from another address, while guessing from many addresses stays bounded.
-pub const ACCOUNT_FAILURE_CEILING: i32 = 50;
-
-/// How long the account itself stays locked after `failures` consecutive failures from any
-/// addresses: none below [`ACCOUNT_FAILURE_CEILING`], then the schedule of
-/// [`lockout_after`] counted from the ceiling.
-pub fn account_lockout_after(failures: i32) -> Option<Duration> {
-    if failures < ACCOUNT_FAILURE_CEILING {
-        return None;
-    }
-    lockout_after(failures - ACCOUNT_FAILURE_CEILING + MAX_FAILED_LOGINS)
-}
-
-/// How long an (account, address) pair stays locked after `failures` consecutive failed
-/// sign-ins: none below [`MAX_FAILED_LOGINS`], then 1 min, doubling with each further
-/// failure, at most 1 h.
-pub fn lockout_after(failures: i32) -> Option<Duration> {
-    if failures < MAX_FAILED_LOGINS {
-        return None;
-    }
-    let doublings = u32::try_from(failures - MAX_FAILED_LOGINS)
-        .unwrap_or(0)
-        .min(6);
-    Some(Duration::minutes(1 << doublings).min(Duration::hours(1)))
 }
 
 /// A new staff account that passed validation (the password is still in clear: hash it

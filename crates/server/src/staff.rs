@@ -1,8 +1,10 @@
 //! Who a staff member is, as plain data: the identity services and storage take (for
-//! permissions and the audit trail). The actix extractor that builds it from a session
+//! permissions and the audit trail), and the sign-in lockout schedule storage applies. The actix extractor that builds it from a session
 //! cookie is [`crate::auth::StaffUser`], at the HTTP edge; nothing here knows HTTP.
 
 use std::{fmt, str::FromStr};
+
+use chrono::Duration;
 
 /// What a staff member may do. Ordered: `Committee < Analyst < Moderator < Admin`, each
 /// role can do everything the roles below it can.
@@ -67,4 +69,36 @@ pub struct Staff {
     pub email: String,
     pub display_name: String,
     pub role: Role,
+}
+
+/// Consecutive failed sign-ins before an account is locked for a while.
+pub const MAX_FAILED_LOGINS: i32 = 5;
+
+/// Consecutive failed sign-ins to one account, from any addresses, after which the account
+/// itself is locked for everyone: far above [`MAX_FAILED_LOGINS`], which locks only the
+/// (account, address) pair, so that someone who knows a staff email cannot lock its owner
+/// out from another address, while guessing from many addresses stays bounded.
+pub const ACCOUNT_FAILURE_CEILING: i32 = 50;
+
+/// How long the account itself stays locked after `failures` consecutive failures from any
+/// addresses: none below [`ACCOUNT_FAILURE_CEILING`], then the schedule of
+/// [`lockout_after`] counted from the ceiling.
+pub fn account_lockout_after(failures: i32) -> Option<Duration> {
+    if failures < ACCOUNT_FAILURE_CEILING {
+        return None;
+    }
+    lockout_after(failures - ACCOUNT_FAILURE_CEILING + MAX_FAILED_LOGINS)
+}
+
+/// How long an (account, address) pair stays locked after `failures` consecutive failed
+/// sign-ins: none below [`MAX_FAILED_LOGINS`], then 1 min, doubling with each further
+/// failure, at most 1 h.
+pub fn lockout_after(failures: i32) -> Option<Duration> {
+    if failures < MAX_FAILED_LOGINS {
+        return None;
+    }
+    let doublings = u32::try_from(failures - MAX_FAILED_LOGINS)
+        .unwrap_or(0)
+        .min(6);
+    Some(Duration::minutes(1 << doublings).min(Duration::hours(1)))
 }

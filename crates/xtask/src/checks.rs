@@ -64,20 +64,28 @@ fn forbidden_in(tree: &str) -> Vec<&'static str> {
 /// `carte_entities`, …) are private to `crates/server/src/storage/`, and no other file of
 /// the server (sources and tests) names one (the compiler already refuses a path through
 /// the private modules; this also catches a module made public again); HTTP handlers
-/// (`crates/server/src/routes/`) open no transaction: services do.
+/// (`crates/server/src/routes/`) open no transaction: services do; storage and services
+/// name neither actix nor the `auth` module (its extractor): they take `staff::Staff`.
 pub fn layer_boundaries(root: &Path) -> Result<()> {
     step("checking the layer boundaries (entities inside storage, no transaction in handlers)");
     let server = root.join("crates/server");
     let storage = server.join("src/storage");
     let routes = server.join("src/routes");
+    let services = server.join("src/services");
     let mut offenders = Vec::new();
     for dir in ["src", "tests", "benches", "examples"].map(|d| server.join(d)) {
         for file in rust_files(&dir)? {
-            if file.starts_with(&storage) {
-                continue;
-            }
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {}", file.display()))?;
+            if file.starts_with(&storage) || file.starts_with(&services) {
+                for line in http_edge_uses(&text) {
+                    offenders.push(format!(
+                        "{}:{line}: the HTTP edge (actix, crate::auth) used below it",
+                        file.display()
+                    ));
+                }
+                continue;
+            }
             for (line, name) in entity_paths(&text) {
                 offenders.push(format!("{}:{line}: {name}", file.display()));
             }
@@ -145,6 +153,20 @@ fn entity_paths(source: &str) -> Vec<(usize, String)> {
     found
 }
 
+/// Line numbers where Rust source names the HTTP edge (actix or the `auth` module with its
+/// extractor), comments aside: storage and services take the plain `staff::Staff`.
+fn http_edge_uses(source: &str) -> Vec<usize> {
+    source
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| {
+            let code = line.split("//").next().unwrap_or("");
+            code.contains("actix") || code.contains("crate::auth") || code.contains("StaffUser")
+        })
+        .map(|(number, _)| number + 1)
+        .collect()
+}
+
 /// Line numbers where Rust source opens a database transaction, comments aside.
 fn transactions_opened(source: &str) -> Vec<usize> {
     source
@@ -160,7 +182,16 @@ fn transactions_opened(source: &str) -> Vec<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::{entity_paths, forbidden_in, transactions_opened};
+    use super::{entity_paths, forbidden_in, http_edge_uses, transactions_opened};
+
+    #[test]
+    fn spots_the_http_edge_named_below_it() {
+        let source = "use crate::auth::StaffUser;\n\
+                      //! not [`crate::auth::StaffUser`]\n\
+                      use actix_web::HttpRequest;\n\
+                      use crate::staff::Staff;\n";
+        assert_eq!(http_edge_uses(source), vec![1, 3]);
+    }
 
     #[test]
     fn this_workspace_keeps_its_layer_boundaries() {
