@@ -201,47 +201,7 @@ pub async fn save_definition(
     else {
         return Ok(None);
     };
-    // In place only while unfrozen: the condition is checked by the UPDATE itself, so a
-    // response freezing the version meanwhile wins and we create a new version.
-    let updated = if latest.frozen_at.is_none() {
-        questionnaire_version::Entity::update_many()
-            .col_expr(
-                questionnaire_version::Column::Definition,
-                Expr::value(definition.to_owned()),
-            )
-            .filter(questionnaire_version::Column::Id.eq(latest.id.as_str()))
-            .filter(questionnaire_version::Column::FrozenAt.is_null())
-            .exec(&txn)
-            .await?
-            .rows_affected
-            > 0
-    } else {
-        false
-    };
-    let outcome = if updated {
-        SaveOutcome {
-            version: latest.version,
-            new_version: false,
-        }
-    } else {
-        let version = latest.version + 1;
-        questionnaire_version::Entity::insert(questionnaire_version::ActiveModel::from(
-            questionnaire_version::Model {
-                id: Uuid::new_v4().to_string(),
-                questionnaire_id: id.to_owned(),
-                version,
-                definition: definition.to_owned(),
-                frozen_at: None,
-                created_at: now,
-            },
-        ))
-        .exec_without_returning(&txn)
-        .await?;
-        SaveOutcome {
-            version,
-            new_version: true,
-        }
-    };
+    let outcome = write_definition(&txn, id, &latest, definition, now).await?;
     questionnaire::Entity::update_many()
         .col_expr(questionnaire::Column::Title, Expr::value(title.to_owned()))
         .col_expr(questionnaire::Column::UpdatedAt, Expr::value(now))
@@ -264,6 +224,58 @@ pub async fn save_definition(
     .await?;
     txn.commit().await?;
     Ok(Some(outcome))
+}
+
+/// Writes `definition` into `latest` when it is not frozen, else into a new version after
+/// it, in the caller's transaction.
+async fn write_definition(
+    txn: &impl ConnectionTrait,
+    id: &str,
+    latest: &questionnaire_version::Model,
+    definition: &str,
+    now: DateTime<Utc>,
+) -> Result<SaveOutcome, DbErr> {
+    // In place only while unfrozen: the condition is checked by the UPDATE itself, so a
+    // response freezing the version meanwhile wins and we create a new version.
+    let updated = if latest.frozen_at.is_none() {
+        questionnaire_version::Entity::update_many()
+            .col_expr(
+                questionnaire_version::Column::Definition,
+                Expr::value(definition.to_owned()),
+            )
+            .filter(questionnaire_version::Column::Id.eq(latest.id.as_str()))
+            .filter(questionnaire_version::Column::FrozenAt.is_null())
+            .exec(txn)
+            .await?
+            .rows_affected
+            > 0
+    } else {
+        false
+    };
+    Ok(if updated {
+        SaveOutcome {
+            version: latest.version,
+            new_version: false,
+        }
+    } else {
+        let version = latest.version + 1;
+        questionnaire_version::Entity::insert(questionnaire_version::ActiveModel::from(
+            questionnaire_version::Model {
+                id: Uuid::new_v4().to_string(),
+                questionnaire_id: id.to_owned(),
+                version,
+                definition: definition.to_owned(),
+                frozen_at: None,
+                created_at: now,
+            },
+        ))
+        .exec_without_returning(txn)
+        .await?;
+        SaveOutcome {
+            version,
+            new_version: true,
+        }
+    })
 }
 
 /// Title of the questionnaire created on first start.

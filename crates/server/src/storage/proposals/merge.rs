@@ -56,8 +56,33 @@ pub async fn merge(
     if dup == kept {
         return Err(MergeError::SameProposal);
     }
-    // Lock both rows, in id order so that two opposite merges cannot deadlock. The
-    // exclusive lock on the duplicate waits for supports being added to it.
+    lock_pair(db, dup, kept).await?;
+    let duplicate_supports = support_count(db, dup).await?;
+    let kept_before = support_count(db, kept).await?;
+    move_supports(db, dup, kept).await?;
+    let kept_after = support_count(db, kept).await?;
+    proposal::Entity::update_many()
+        .col_expr(proposal::Column::MergedInto, Expr::val(kept))
+        .col_expr(proposal::Column::UpdatedAt, Expr::val(now))
+        .filter(
+            Condition::any()
+                .add(proposal::Column::Id.eq(dup))
+                .add(proposal::Column::MergedInto.eq(dup)),
+        )
+        .exec(db)
+        .await?;
+    Ok(MergeOutcome {
+        moved: kept_after.saturating_sub(kept_before),
+        duplicate_supports,
+        kept_before,
+        kept_after,
+    })
+}
+
+/// Locks both proposals (in id order, so that two opposite merges cannot deadlock) and
+/// checks that `dup` can be merged into `kept`.
+async fn lock_pair(db: &impl ConnectionTrait, dup: Uuid, kept: Uuid) -> Result<(), MergeError> {
+    // The exclusive lock on the duplicate waits for supports being added to it.
     let mut locked = HashMap::new();
     let mut ids = [dup, kept];
     ids.sort();
@@ -86,8 +111,12 @@ pub async fn merge(
     if dup_row.merged_into.is_some() {
         return Err(MergeError::DuplicateNotApplicable("merged".to_owned()));
     }
-    let duplicate_supports = support_count(db, dup).await?;
-    let kept_before = support_count(db, kept).await?;
+    Ok(())
+}
+
+/// Gives `kept` the supports of `dup` (a device that supported both counting once) and
+/// deletes those of `dup`.
+async fn move_supports(db: &impl ConnectionTrait, dup: Uuid, kept: Uuid) -> Result<(), DbErr> {
     let copy = Query::insert()
         .into_table(proposal_support::Entity)
         .columns([
@@ -117,21 +146,5 @@ pub async fn merge(
         .filter(proposal_support::Column::ProposalId.eq(dup))
         .exec(db)
         .await?;
-    let kept_after = support_count(db, kept).await?;
-    proposal::Entity::update_many()
-        .col_expr(proposal::Column::MergedInto, Expr::val(kept))
-        .col_expr(proposal::Column::UpdatedAt, Expr::val(now))
-        .filter(
-            Condition::any()
-                .add(proposal::Column::Id.eq(dup))
-                .add(proposal::Column::MergedInto.eq(dup)),
-        )
-        .exec(db)
-        .await?;
-    Ok(MergeOutcome {
-        moved: kept_after.saturating_sub(kept_before),
-        duplicate_supports,
-        kept_before,
-        kept_after,
-    })
+    Ok(())
 }
