@@ -319,6 +319,34 @@ fn cell_of(lon: f64, lat: f64, zoom: u8) -> (u32, u32) {
     ((y / CELL_PX).floor() as u32, (x / CELL_PX).floor() as u32)
 }
 
+/// Per theme, the count, the sums of coordinates and the first member of a cell's
+/// members (`(key, row, col, index into points)`), by theme.
+fn theme_aggregates(points: &[MapPoint], members: &[(u64, u32, u32, u32)]) -> Vec<ThemeAgg> {
+    let mut by_theme: Vec<ThemeAgg> = Vec::new();
+    for &(_, _, _, i) in members {
+        let Some(p) = points.get(i as usize) else {
+            continue;
+        };
+        match by_theme.iter_mut().find(|t| t.theme == p.theme) {
+            Some(agg) => {
+                agg.count += 1;
+                agg.sum_lon += fixed(p.lon);
+                agg.sum_lat += fixed(p.lat);
+                agg.first = agg.first.min(i);
+            }
+            None => by_theme.push(ThemeAgg {
+                theme: p.theme,
+                count: 1,
+                sum_lon: fixed(p.lon),
+                sum_lat: fixed(p.lat),
+                first: i,
+            }),
+        }
+    }
+    by_theme.sort_unstable_by_key(|t| t.theme);
+    by_theme
+}
+
 impl ClusterIndex {
     /// The index of the points of `points` (sorted by longitude) visible on `day`.
     pub fn build(points: &[MapPoint], day: NaiveDate) -> Self {
@@ -357,29 +385,7 @@ impl ClusterIndex {
                 }
                 let themes_start = themes.len();
                 if end - start > 1 {
-                    let mut by_theme: Vec<ThemeAgg> = Vec::new();
-                    for &(_, _, _, i) in &keyed[start..end] {
-                        let Some(p) = points.get(i as usize) else {
-                            continue;
-                        };
-                        match by_theme.iter_mut().find(|t| t.theme == p.theme) {
-                            Some(agg) => {
-                                agg.count += 1;
-                                agg.sum_lon += fixed(p.lon);
-                                agg.sum_lat += fixed(p.lat);
-                                agg.first = agg.first.min(i);
-                            }
-                            None => by_theme.push(ThemeAgg {
-                                theme: p.theme,
-                                count: 1,
-                                sum_lon: fixed(p.lon),
-                                sum_lat: fixed(p.lat),
-                                first: i,
-                            }),
-                        }
-                    }
-                    by_theme.sort_unstable_by_key(|t| t.theme);
-                    themes.extend(by_theme);
+                    themes.extend(theme_aggregates(points, &keyed[start..end]));
                 }
                 let (_, row, col, _) = keyed[start];
                 cells.push(Cell {
