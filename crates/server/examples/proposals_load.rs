@@ -29,7 +29,6 @@ use std::{
 use chrono::Utc;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use sea_orm::{ActiveValue::Set, EntityTrait};
 use serde_json::{json, Value};
 use solidarites_api_types::CreateProposalRequest;
 use solidarites_domain::{demo::demo_communes, CommuneIndex};
@@ -37,7 +36,9 @@ use solidarites_server::{
     config::Settings,
     startup::Application,
     storage::{
-        self, moderation::Decision, questionnaire_entities::response, questionnaires::NewCampaign,
+        self,
+        moderation::Decision,
+        questionnaires::{GeneratedResponse, NewCampaign},
     },
     submission::ParseContext,
 };
@@ -148,24 +149,17 @@ async fn bench(
         .collect();
     let today = now.date_naive();
     let mut batch = Vec::with_capacity(500);
-    let mut seq: i64 = 0;
-    for i in 0..answers {
+    for (i, seq) in (0..answers).zip(1_i64..) {
         let commune = &codes[rng.gen_range(0..codes.len())];
-        seq += 1;
-        batch.push(response::ActiveModel {
-            id: Set(uuid::Uuid::new_v4().to_string()),
-            seq: Set(seq),
-            campaign_id: Set(campaign.id.clone()),
-            questionnaire_version_id: Set(version.id.clone()),
-            commune_code: Set(commune.clone()),
-            channel: Set("web".to_owned()),
-            answers: Set(stored_answer(&mut rng, commune)),
-            submitted_on: Set(today),
-            idempotency_key_hash: Set(None),
+        batch.push(GeneratedResponse {
+            seq,
+            commune_code: commune.clone(),
+            channel: "web".to_owned(),
+            answers: stored_answer(&mut rng, commune),
+            submitted_on: today,
         });
         if batch.len() == 500 || i + 1 == answers {
-            response::Entity::insert_many(std::mem::take(&mut batch))
-                .exec_without_returning(&db)
+            storage::questionnaires::insert_generated(&db, &campaign, std::mem::take(&mut batch))
                 .await?;
         }
     }

@@ -26,7 +26,7 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::{json, Value};
 use solidarites_domain::demo::demo_communes;
 use solidarites_server::{
-    auth::{Role, StaffUser},
+    auth::{Role, Staff},
     config::Settings,
     startup::Application,
     storage::{self, questionnaires::NewCampaign},
@@ -128,7 +128,7 @@ async fn bench(label: &str, url: &str, requests: usize, concurrency: usize) -> a
         .next()
         .expect("default questionnaire");
     let version = questionnaire.latest().expect("version").id.clone();
-    let bench_user = StaffUser {
+    let bench_user = Staff {
         id: uuid::Uuid::new_v4(),
         email: "bench@example.org".to_owned(),
         display_name: "Banc d'essai".to_owned(),

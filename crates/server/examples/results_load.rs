@@ -37,19 +37,18 @@ use std::{
 use chrono::Utc;
 use rand::{distributions::WeightedIndex, prelude::Distribution, Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use sea_orm::{ActiveValue::Set, EntityTrait, TransactionTrait};
+use sea_orm::TransactionTrait;
 use solidarites_domain::{
     demo::demo_communes, parse_communes_geojson, AnswerValue, Commune, InseeCode, ValidatedAnswers,
 };
 use solidarites_server::{
-    auth::{self, Role, StaffUser},
+    auth::{self, Role, Staff},
     config::Settings,
     results,
     startup::Application,
     storage::{
         self,
-        questionnaire_entities::{campaign, response},
-        questionnaires::NewCampaign,
+        questionnaires::{GeneratedResponse, NewCampaign},
         users::NewUser,
     },
     territory::LoadedTerritory,
@@ -152,23 +151,19 @@ impl Generator {
         }
     }
 
-    fn row(&mut self, campaign: &campaign::Model, seq: i64) -> response::ActiveModel {
+    fn row(&mut self, seq: i64) -> GeneratedResponse {
         let commune = self.communes[self.weights.sample(&mut self.rng)].clone();
         let channel = if self.rng.gen_bool(0.85) {
             "web"
         } else {
             ["telephone", "papier", "accueil"][self.rng.gen_range(0..3)]
         };
-        response::ActiveModel {
-            id: Set(uuid::Uuid::new_v4().to_string()),
-            campaign_id: Set(campaign.id.clone()),
-            questionnaire_version_id: Set(campaign.questionnaire_version_id.clone()),
-            commune_code: Set(commune.as_str().to_owned()),
-            channel: Set(channel.to_owned()),
-            answers: Set(answers_json(&mut self.rng, &commune)),
-            submitted_on: Set(Utc::now().date_naive()),
-            idempotency_key_hash: Set(None),
-            seq: Set(seq),
+        GeneratedResponse {
+            seq,
+            commune_code: commune.as_str().to_owned(),
+            channel: channel.to_owned(),
+            answers: answers_json(&mut self.rng, &commune),
+            submitted_on: Utc::now().date_naive(),
         }
     }
 }
@@ -176,7 +171,7 @@ impl Generator {
 async fn insert_rows(
     db: &sea_orm::DatabaseConnection,
     generator: &mut Generator,
-    campaign: &campaign::Model,
+    campaign: &storage::Campaign,
     from_seq: i64,
     count: i64,
 ) {
@@ -184,10 +179,8 @@ async fn insert_rows(
     let mut seq = from_seq;
     while seq < from_seq + count {
         let end = (seq + 1000).min(from_seq + count);
-        let rows: Vec<response::ActiveModel> =
-            (seq..end).map(|s| generator.row(campaign, s)).collect();
-        response::Entity::insert_many(rows)
-            .exec_without_returning(&txn)
+        let rows = (seq..end).map(|s| generator.row(s)).collect();
+        storage::questionnaires::insert_generated(&txn, campaign, rows)
             .await
             .unwrap();
         seq = end;
@@ -237,7 +230,7 @@ async fn bench(label: &str, url: &str, answers: i64, requests: usize) {
         .unwrap()
         .id
         .clone();
-    let bench_user = StaffUser {
+    let bench_user = Staff {
         id: uuid::Uuid::new_v4(),
         email: "bench@example.org".to_owned(),
         display_name: "Banc d'essai".to_owned(),

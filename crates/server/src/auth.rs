@@ -4,7 +4,7 @@
 //! Handlers that need a signed-in staff member take a [`StaffUser`] argument and call
 //! [`StaffUser::require`] with the lowest role allowed. See `docs/security.md`.
 
-use std::{collections::BTreeMap, fmt, future::Future, pin::Pin, str::FromStr, sync::OnceLock};
+use std::{collections::BTreeMap, fmt, future::Future, pin::Pin, sync::OnceLock};
 
 use actix_web::{
     cookie::{time::Duration as CookieDuration, Cookie, SameSite},
@@ -33,8 +33,6 @@ pub const SESSION_IDLE: Duration = Duration::hours(12);
 pub const SESSION_MAX_LIFETIME: Duration = Duration::days(7);
 /// The sliding expiry is written at most this often per session (not on every request).
 pub const SESSION_TOUCH_INTERVAL: Duration = Duration::minutes(5);
-/// Consecutive failed sign-ins before an account is locked for a while.
-pub const MAX_FAILED_LOGINS: i32 = 5;
 /// Shortest accepted password, in characters.
 pub const MIN_PASSWORD_CHARS: usize = 12;
 /// Longest accepted password, in characters (hashing cost stays bounded).
@@ -45,73 +43,28 @@ pub const SET_PASSWORD_LINK_LIFETIME: Duration = Duration::hours(72);
 /// Path of the console page a set-password link opens; the token follows it.
 pub const SET_PASSWORD_PATH: &str = "/admin/mot-de-passe/";
 
-/// What a staff member may do. Ordered: `Committee < Analyst < Moderator < Admin`, each
-/// role can do everything the roles below it can.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// A steering-committee member: reads aggregated results, gaps and proposals, sets
-    /// proposal priorities; never raw answers nor volunteers' contacts.
-    Committee,
-    /// Reads results and exports.
-    Analyst,
-    /// Also moderates what the public submits.
-    Moderator,
-    /// Also manages staff accounts and reads the audit trail.
-    Admin,
-}
-
-impl Role {
-    pub const ALL: [Role; 4] = [Role::Committee, Role::Analyst, Role::Moderator, Role::Admin];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Committee => "committee",
-            Role::Analyst => "analyst",
-            Role::Moderator => "moderator",
-            Role::Admin => "admin",
-        }
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The role names are not one of `committee`, `analyst`, `moderator`, `admin`.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown role {0:?}: expected committee, analyst, moderator or admin")]
-pub struct UnknownRole(pub String);
-
-impl FromStr for Role {
-    type Err = UnknownRole;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim() {
-            "committee" => Ok(Role::Committee),
-            "analyst" => Ok(Role::Analyst),
-            "moderator" => Ok(Role::Moderator),
-            "admin" => Ok(Role::Admin),
-            other => Err(UnknownRole(other.to_owned())),
-        }
-    }
-}
+pub use crate::staff::{
+    account_lockout_after, lockout_after, Role, Staff, UnknownRole, ACCOUNT_FAILURE_CEILING,
+    MAX_FAILED_LOGINS,
+};
 
 /// The signed-in staff member of a request.
 ///
 /// As an extractor it answers 401 `unauthorized` without a valid session (unknown or
 /// expired, or a disabled account) and, for methods other than GET/HEAD/OPTIONS, 403
 /// `csrf_failed` unless the `X-CSRF-Token` header equals the session's token.
+///
+/// It is the HTTP edge of [`Staff`], the plain identity that services and storage take:
+/// it dereferences to it, so `&user` passes where a `&Staff` is expected.
 #[derive(Debug, Clone)]
-pub struct StaffUser {
-    pub id: uuid::Uuid,
-    pub email: String,
-    pub display_name: String,
-    pub role: Role,
+pub struct StaffUser(pub Staff);
+
+impl std::ops::Deref for StaffUser {
+    type Target = Staff;
+
+    fn deref(&self) -> &Staff {
+        &self.0
+    }
 }
 
 impl StaffUser {
@@ -220,12 +173,12 @@ async fn load_session(req: &HttpRequest) -> Result<StaffSession, ApiError> {
         storage::sessions::touch(&state.db, &session_id, now, expires_at).await?;
     }
     Ok(StaffSession {
-        user: StaffUser {
+        user: StaffUser(Staff {
             id: user.id,
             email: user.email,
             display_name: user.display_name,
             role: user.role,
-        },
+        }),
         session_id,
         csrf_token: session.csrf_token,
     })
@@ -313,35 +266,6 @@ async fn dummy_hash() -> anyhow::Result<String> {
     }
     let hash = hash_password(new_token()).await?;
     Ok(DUMMY.get_or_init(|| hash).clone())
-}
-
-/// Consecutive failed sign-ins to one account, from any addresses, after which the account
-/// itself is locked for everyone: far above [`MAX_FAILED_LOGINS`], which locks only the
-/// (account, address) pair, so that someone who knows a staff email cannot lock its owner
-/// out from another address, while guessing from many addresses stays bounded.
-pub const ACCOUNT_FAILURE_CEILING: i32 = 50;
-
-/// How long the account itself stays locked after `failures` consecutive failures from any
-/// addresses: none below [`ACCOUNT_FAILURE_CEILING`], then the schedule of
-/// [`lockout_after`] counted from the ceiling.
-pub fn account_lockout_after(failures: i32) -> Option<Duration> {
-    if failures < ACCOUNT_FAILURE_CEILING {
-        return None;
-    }
-    lockout_after(failures - ACCOUNT_FAILURE_CEILING + MAX_FAILED_LOGINS)
-}
-
-/// How long an (account, address) pair stays locked after `failures` consecutive failed
-/// sign-ins: none below [`MAX_FAILED_LOGINS`], then 1 min, doubling with each further
-/// failure, at most 1 h.
-pub fn lockout_after(failures: i32) -> Option<Duration> {
-    if failures < MAX_FAILED_LOGINS {
-        return None;
-    }
-    let doublings = u32::try_from(failures - MAX_FAILED_LOGINS)
-        .unwrap_or(0)
-        .min(6);
-    Some(Duration::minutes(1 << doublings).min(Duration::hours(1)))
 }
 
 /// A new staff account that passed validation (the password is still in clear: hash it

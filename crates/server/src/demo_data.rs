@@ -34,7 +34,7 @@ use crate::{
         labels::GrantTarget,
         moderation::Decision,
         proposals::status,
-        questionnaires::{campaign_status, NewCampaign, NewResponse, SubmitOutcome},
+        questionnaires::{campaign_status, NewCampaign, NewResponse},
     },
     submission::{ActorChoice, ParseContext},
 };
@@ -884,24 +884,20 @@ async fn seed_answers(
         } else {
             crate::questionnaire::WEB
         };
-        let outcome = storage::questionnaires::submit(
+        storage::questionnaires::store_response(
             db,
             &NewResponse {
-                campaign_id: campaign.id.clone(),
-                version_id: version.id.clone(),
-                validated_definition: version.definition.clone(),
-                commune_code: commune.code.as_str().to_owned(),
-                channel: channel.to_owned(),
-                answers: serde_json::to_string(&validated)?,
+                campaign_id: &campaign.id,
+                version_id: &version.id,
+                commune: &commune.code,
+                channel,
+                answers: &validated,
                 submitted_on: day,
                 idempotency_key_hash: None,
             },
-            None,
         )
         .await?;
-        if matches!(outcome, SubmitOutcome::Created(_)) {
-            stored += 1;
-        }
+        stored += 1;
     }
     Ok(stored)
 }

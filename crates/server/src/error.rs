@@ -8,12 +8,96 @@ use std::collections::BTreeMap;
 use actix_web::{http::StatusCode, HttpResponse, ResponseError};
 use solidarites_api_types::ErrorResponse;
 
+/// Declares [`ErrorCode`] and its strings in one list.
+macro_rules! error_codes {
+    ($($variant:ident => $code:literal,)*) => {
+        /// The `error` of every JSON error body: the one list of codes the API sends. The
+        /// web app and the tests match on these strings; changing one is an API change.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum ErrorCode {
+            $($variant,)*
+        }
+
+        impl ErrorCode {
+            /// Every code, in declaration order.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant,)*];
+
+            /// The code as sent (snake_case).
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $code,)*
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    AccountDisabled => "account_disabled",
+    BadRequest => "bad_request",
+    CampaignClosed => "campaign_closed",
+    CampaignNotOpen => "campaign_not_open",
+    CsrfFailed => "csrf_failed",
+    EmailTaken => "email_taken",
+    Forbidden => "forbidden",
+    Gone => "gone",
+    Internal => "internal",
+    InvalidAnswers => "invalid_answers",
+    InvalidBody => "invalid_body",
+    InvalidCampaign => "invalid_campaign",
+    InvalidCommuneCode => "invalid_commune_code",
+    InvalidCoordinates => "invalid_coordinates",
+    InvalidCredentials => "invalid_credentials",
+    InvalidDeviceToken => "invalid_device_token",
+    InvalidFields => "invalid_fields",
+    InvalidIdempotencyKey => "invalid_idempotency_key",
+    InvalidLink => "invalid_link",
+    InvalidLogin => "invalid_login",
+    InvalidPagination => "invalid_pagination",
+    InvalidPassword => "invalid_password",
+    InvalidPostalCode => "invalid_postal_code",
+    InvalidPurge => "invalid_purge",
+    InvalidQuery => "invalid_query",
+    InvalidQuestionnaire => "invalid_questionnaire",
+    InvalidSettings => "invalid_settings",
+    InvalidState => "invalid_state",
+    InvalidUser => "invalid_user",
+    InvalidVolunteer => "invalid_volunteer",
+    MethodNotAllowed => "method_not_allowed",
+    MissingDeviceToken => "missing_device_token",
+    MissingHeader => "missing_header",
+    NotFound => "not_found",
+    OutsideTerritory => "outside_territory",
+    PayloadTooLarge => "payload_too_large",
+    ProposalMerged => "proposal_merged",
+    QuestionnaireEditConflict => "questionnaire_edit_conflict",
+    SelfLockout => "self_lockout",
+    SlugTaken => "slug_taken",
+    SupportsClosed => "supports_closed",
+    TooManyRequests => "too_many_requests",
+    Unauthorized => "unauthorized",
+    UnsupportedMediaType => "unsupported_media_type",
+    UriTooLong => "uri_too_long",
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ErrorCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     /// Input that fails validation: each bad field is named with a French message.
     #[error("invalid input: {message}")]
     Validation {
-        code: &'static str,
+        code: ErrorCode,
         message: String,
         fields: BTreeMap<String, String>,
     },
@@ -48,7 +132,7 @@ pub enum ApiError {
     Gone(String),
     /// Gone, with a specific code (e.g. `campaign_closed`).
     #[error("gone: {message}")]
-    GoneCoded { code: &'static str, message: String },
+    GoneCoded { code: ErrorCode, message: String },
     // --- end carte des solidarités ---
     /// No valid staff session (no cookie, unknown or expired session, disabled account).
     #[error("unauthorized")]
@@ -65,7 +149,7 @@ pub enum ApiError {
     CsrfFailed,
     /// The request conflicts with the current state (duplicate, self-lockout…).
     #[error("conflict: {message}")]
-    Conflict { code: &'static str, message: String },
+    Conflict { code: ErrorCode, message: String },
     /// Too many attempts: retry after this many seconds (sent as `Retry-After`).
     #[error("too many requests, retry after {retry_after_secs} s")]
     TooManyRequests { retry_after_secs: u64 },
@@ -76,7 +160,7 @@ pub enum ApiError {
 
 impl ApiError {
     /// One bad field.
-    pub fn field(code: &'static str, field: &str, message: impl Into<String>) -> Self {
+    pub fn field(code: ErrorCode, field: &str, message: impl Into<String>) -> Self {
         let message = message.into();
         let mut fields = BTreeMap::new();
         fields.insert(field.to_owned(), message.clone());
@@ -125,74 +209,56 @@ impl ResponseError for ApiError {
                 message,
                 fields,
             } => ErrorResponse {
-                error: (*code).to_owned(),
+                error: code.as_str().to_owned(),
                 message: message.clone(),
                 fields: fields.clone(),
             },
-            ApiError::BadRequest(message) => ErrorResponse {
-                error: "bad_request".to_owned(),
-                message: message.clone(),
-                fields: BTreeMap::new(),
-            },
+            ApiError::BadRequest(message) => plain(ErrorCode::BadRequest, message),
             ApiError::BadBody { field, message } => ErrorResponse {
-                error: "invalid_body".to_owned(),
+                error: ErrorCode::InvalidBody.as_str().to_owned(),
                 message: format!("Le champ « {field} » est invalide : {message}"),
                 fields: BTreeMap::from([(field.clone(), message.clone())]),
             },
             ApiError::MissingHeader { header, message } => ErrorResponse {
-                error: "missing_header".to_owned(),
+                error: ErrorCode::MissingHeader.as_str().to_owned(),
                 message: (*message).to_owned(),
                 fields: BTreeMap::from([((*header).to_owned(), (*message).to_owned())]),
             },
-            ApiError::UnsupportedMediaType => ErrorResponse {
-                error: "unsupported_media_type".to_owned(),
-                message: "Le corps de la requête doit être du JSON encodé en UTF-8 \
-                          (Content-Type: application/json)."
-                    .to_owned(),
-                fields: BTreeMap::new(),
-            },
-            ApiError::PayloadTooLarge => ErrorResponse {
-                error: "payload_too_large".to_owned(),
-                message: "La requête est trop volumineuse.".to_owned(),
-                fields: BTreeMap::new(),
-            },
-            ApiError::UriTooLong => ErrorResponse {
-                error: "uri_too_long".to_owned(),
-                message: "L'adresse demandée est trop longue.".to_owned(),
-                fields: BTreeMap::new(),
-            },
-            ApiError::NotFound(message) => ErrorResponse {
-                error: "not_found".to_owned(),
-                message: message.clone(),
-                fields: BTreeMap::new(),
-            },
-            ApiError::Gone(message) => ErrorResponse {
-                error: "gone".to_owned(),
-                message: message.clone(),
-                fields: BTreeMap::new(),
-            },
+            ApiError::UnsupportedMediaType => plain(
+                ErrorCode::UnsupportedMediaType,
+                "Le corps de la requête doit être du JSON encodé en UTF-8 \
+                 (Content-Type: application/json).",
+            ),
+            ApiError::PayloadTooLarge => {
+                plain(ErrorCode::PayloadTooLarge, "La requête est trop volumineuse.")
+            }
+            ApiError::UriTooLong => {
+                plain(ErrorCode::UriTooLong, "L'adresse demandée est trop longue.")
+            }
+            ApiError::NotFound(message) => plain(ErrorCode::NotFound, message),
+            ApiError::Gone(message) => plain(ErrorCode::Gone, message),
             ApiError::Unauthorized => plain(
-                "unauthorized",
+                ErrorCode::Unauthorized,
                 "Vous devez vous connecter pour accéder à cette page.",
             ),
             ApiError::InvalidCredentials => plain(
-                "invalid_credentials",
+                ErrorCode::InvalidCredentials,
                 "Adresse électronique ou mot de passe incorrect.",
             ),
             ApiError::Forbidden => plain(
-                "forbidden",
+                ErrorCode::Forbidden,
                 "Votre rôle ne permet pas cette action.",
             ),
             ApiError::CsrfFailed => plain(
-                "csrf_failed",
+                ErrorCode::CsrfFailed,
                 "La vérification de sécurité de la requête a échoué. Rechargez la page et réessayez.",
             ),
             ApiError::Conflict { code, message } | ApiError::GoneCoded { code, message } => {
-                plain(code, message)
+                plain(*code, message)
             }
             ApiError::TooManyRequests { retry_after_secs } => {
                 let body = plain(
-                    "too_many_requests",
+                    ErrorCode::TooManyRequests,
                     &format!(
                         "Trop de tentatives. Réessayez dans {}.",
                         french_duration(*retry_after_secs)
@@ -207,20 +273,19 @@ impl ResponseError for ApiError {
             }
             ApiError::Internal(cause) => {
                 tracing::error!(error = ?cause, "internal error");
-                ErrorResponse {
-                    error: "internal".to_owned(),
-                    message: "Une erreur interne est survenue. Réessayez plus tard.".to_owned(),
-                    fields: BTreeMap::new(),
-                }
+                plain(
+                    ErrorCode::Internal,
+                    "Une erreur interne est survenue. Réessayez plus tard.",
+                )
             }
         };
         HttpResponse::build(self.status_code()).json(body)
     }
 }
 
-fn plain(code: &str, message: &str) -> ErrorResponse {
+fn plain(code: ErrorCode, message: &str) -> ErrorResponse {
     ErrorResponse {
-        error: code.to_owned(),
+        error: code.as_str().to_owned(),
         message: message.to_owned(),
         fields: BTreeMap::new(),
     }
@@ -257,7 +322,7 @@ pub fn json_error_handler(
             actix_web::error::InternalError::from_response(
                 err,
                 HttpResponse::PayloadTooLarge().json(ErrorResponse {
-                    error: "payload_too_large".to_owned(),
+                    error: ErrorCode::PayloadTooLarge.as_str().to_owned(),
                     message: "La requête est trop volumineuse.".to_owned(),
                     fields: BTreeMap::new(),
                 }),
@@ -265,5 +330,76 @@ pub fn json_error_handler(
             .into()
         }
         other => ApiError::BadRequest(format!("Corps JSON invalide : {other}")).into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorCode;
+
+    /// The codes clients match on, spelled out: renaming or dropping one fails here.
+    #[test]
+    fn error_codes_are_the_snake_case_strings_clients_match_on() {
+        let sent: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(
+            sent,
+            [
+                "account_disabled",
+                "bad_request",
+                "campaign_closed",
+                "campaign_not_open",
+                "csrf_failed",
+                "email_taken",
+                "forbidden",
+                "gone",
+                "internal",
+                "invalid_answers",
+                "invalid_body",
+                "invalid_campaign",
+                "invalid_commune_code",
+                "invalid_coordinates",
+                "invalid_credentials",
+                "invalid_device_token",
+                "invalid_fields",
+                "invalid_idempotency_key",
+                "invalid_link",
+                "invalid_login",
+                "invalid_pagination",
+                "invalid_password",
+                "invalid_postal_code",
+                "invalid_purge",
+                "invalid_query",
+                "invalid_questionnaire",
+                "invalid_settings",
+                "invalid_state",
+                "invalid_user",
+                "invalid_volunteer",
+                "method_not_allowed",
+                "missing_device_token",
+                "missing_header",
+                "not_found",
+                "outside_territory",
+                "payload_too_large",
+                "proposal_merged",
+                "questionnaire_edit_conflict",
+                "self_lockout",
+                "slug_taken",
+                "supports_closed",
+                "too_many_requests",
+                "unauthorized",
+                "unsupported_media_type",
+                "uri_too_long",
+            ]
+        );
+        for code in ErrorCode::ALL {
+            assert_eq!(
+                serde_json::to_value(code).ok(),
+                Some(serde_json::Value::from(code.as_str()))
+            );
+            assert!(code
+                .as_str()
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b == b'_'));
+        }
     }
 }

@@ -13,7 +13,10 @@ use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
-use crate::storage;
+use crate::{
+    snapshot::{Revisioned, Snapshot},
+    storage,
+};
 
 /// Cluster cell size in screen pixels (256-pixel Web-Mercator tiles).
 pub const CELL_PX: f64 = 80.0;
@@ -316,6 +319,34 @@ fn cell_of(lon: f64, lat: f64, zoom: u8) -> (u32, u32) {
     ((y / CELL_PX).floor() as u32, (x / CELL_PX).floor() as u32)
 }
 
+/// Per theme, the count, the sums of coordinates and the first member of a cell's
+/// members (`(key, row, col, index into points)`), by theme.
+fn theme_aggregates(points: &[MapPoint], members: &[(u64, u32, u32, u32)]) -> Vec<ThemeAgg> {
+    let mut by_theme: Vec<ThemeAgg> = Vec::new();
+    for &(_, _, _, i) in members {
+        let Some(p) = points.get(i as usize) else {
+            continue;
+        };
+        match by_theme.iter_mut().find(|t| t.theme == p.theme) {
+            Some(agg) => {
+                agg.count += 1;
+                agg.sum_lon += fixed(p.lon);
+                agg.sum_lat += fixed(p.lat);
+                agg.first = agg.first.min(i);
+            }
+            None => by_theme.push(ThemeAgg {
+                theme: p.theme,
+                count: 1,
+                sum_lon: fixed(p.lon),
+                sum_lat: fixed(p.lat),
+                first: i,
+            }),
+        }
+    }
+    by_theme.sort_unstable_by_key(|t| t.theme);
+    by_theme
+}
+
 impl ClusterIndex {
     /// The index of the points of `points` (sorted by longitude) visible on `day`.
     pub fn build(points: &[MapPoint], day: NaiveDate) -> Self {
@@ -354,29 +385,7 @@ impl ClusterIndex {
                 }
                 let themes_start = themes.len();
                 if end - start > 1 {
-                    let mut by_theme: Vec<ThemeAgg> = Vec::new();
-                    for &(_, _, _, i) in &keyed[start..end] {
-                        let Some(p) = points.get(i as usize) else {
-                            continue;
-                        };
-                        match by_theme.iter_mut().find(|t| t.theme == p.theme) {
-                            Some(agg) => {
-                                agg.count += 1;
-                                agg.sum_lon += fixed(p.lon);
-                                agg.sum_lat += fixed(p.lat);
-                                agg.first = agg.first.min(i);
-                            }
-                            None => by_theme.push(ThemeAgg {
-                                theme: p.theme,
-                                count: 1,
-                                sum_lon: fixed(p.lon),
-                                sum_lat: fixed(p.lat),
-                                first: i,
-                            }),
-                        }
-                    }
-                    by_theme.sort_unstable_by_key(|t| t.theme);
-                    themes.extend(by_theme);
+                    themes.extend(theme_aggregates(points, &keyed[start..end]));
                 }
                 let (_, row, col, _) = keyed[start];
                 cells.push(Cell {
@@ -518,28 +527,29 @@ impl ClusterIndex {
     }
 }
 
+impl Revisioned for MapSnapshot {
+    type Revision = i64;
+
+    fn revision(&self) -> i64 {
+        self.revision
+    }
+}
+
 /// Shared handle on the current snapshot; readers never wait for a reload.
 #[derive(Debug)]
 pub struct MapCache {
-    current: RwLock<Arc<MapSnapshot>>,
-    /// Held while a reload runs, so that requests seeing a new revision together load
-    /// the points once.
-    reloading: tokio::sync::Mutex<()>,
+    snapshot: Snapshot<MapSnapshot>,
 }
 
 impl MapCache {
     pub async fn load(db: &DatabaseConnection) -> anyhow::Result<Self> {
         Ok(Self {
-            current: RwLock::new(Arc::new(load_snapshot(db).await?)),
-            reloading: tokio::sync::Mutex::new(()),
+            snapshot: Snapshot::new(load_snapshot(db).await?),
         })
     }
 
     pub fn current(&self) -> Arc<MapSnapshot> {
-        match self.current.read() {
-            Ok(guard) => Arc::clone(&guard),
-            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
-        }
+        self.snapshot.current()
     }
 
     /// Reloads when the stored revision differs from ours. Returns whether it reloaded.
@@ -548,26 +558,26 @@ impl MapCache {
     /// before answering from the snapshot, so that every instance answers with what is
     /// stored (see `get_initiative_clusters`).
     pub async fn refresh(&self, db: &DatabaseConnection) -> anyhow::Result<bool> {
-        let stored = storage::initiatives::map_revision(db).await?;
-        if stored == self.current().revision {
-            return Ok(false);
+        let reloaded = self
+            .snapshot
+            .refresh(
+                || async move {
+                    storage::initiatives::map_revision(db)
+                        .await
+                        .map_err(anyhow::Error::from)
+                },
+                || load_snapshot(db),
+            )
+            .await?;
+        if reloaded {
+            let loaded = self.current();
+            tracing::info!(
+                revision = loaded.revision,
+                initiatives = loaded.points.len(),
+                "map snapshot reloaded"
+            );
         }
-        let _reloading = self.reloading.lock().await;
-        // Another request may have reloaded while this one waited.
-        if storage::initiatives::map_revision(db).await? == self.current().revision {
-            return Ok(false);
-        }
-        let loaded = Arc::new(load_snapshot(db).await?);
-        tracing::info!(
-            revision = loaded.revision,
-            initiatives = loaded.points.len(),
-            "map snapshot reloaded"
-        );
-        match self.current.write() {
-            Ok(mut guard) => *guard = loaded,
-            Err(poisoned) => *poisoned.into_inner() = loaded,
-        }
-        Ok(true)
+        Ok(reloaded)
     }
 }
 

@@ -1,26 +1,21 @@
 //! The needs questionnaire between HTTP and storage: definitions from JSON, the
-//! respondent's commune, idempotency keys, and storing one answer (public or assisted).
+//! respondent's commune, idempotency keys. Storing one answer is the answers service
+//! ([`crate::services::answers`]).
 
 use std::collections::BTreeMap;
 
 use actix_web::HttpRequest;
 use chrono::{DateTime, NaiveDate, Utc};
 use sha2::{Digest, Sha256};
-use solidarites_api_types::{RespondentCommune, SubmitResponseRequest};
+use solidarites_api_types::RespondentCommune;
 use solidarites_domain::{
     lifecycle::{CampaignStatus, CampaignWindow},
-    time, AnswerValue, InseeCode, LonLat, QuestionnaireDefinition,
+    time, InseeCode, LonLat, QuestionnaireDefinition,
 };
 
 use crate::{
-    auth::StaffUser,
-    error::ApiError,
-    state::AppState,
-    storage::{
-        self,
-        questionnaire_entities::campaign,
-        questionnaires::{NewResponse, SubmitOutcome},
-    },
+    error::{ApiError, ErrorCode},
+    storage,
     territory::LoadedTerritory,
 };
 
@@ -42,7 +37,7 @@ pub fn parse_definition(value: &serde_json::Value) -> Result<QuestionnaireDefini
     let definition: QuestionnaireDefinition =
         serde_json::from_value(value.clone()).map_err(|err| {
             ApiError::field(
-                "invalid_questionnaire",
+                ErrorCode::InvalidQuestionnaire,
                 "definition",
                 format!("La définition du questionnaire est mal formée : {err}."),
             )
@@ -50,7 +45,7 @@ pub fn parse_definition(value: &serde_json::Value) -> Result<QuestionnaireDefini
     definition
         .validate()
         .map_err(|errors| ApiError::Validation {
-            code: "invalid_questionnaire",
+            code: ErrorCode::InvalidQuestionnaire,
             message: "Le questionnaire ne peut pas être enregistré : corrigez les points signalés."
                 .to_owned(),
             fields: errors.0,
@@ -67,7 +62,7 @@ pub fn stored_definition(text: &str) -> Result<QuestionnaireDefinition, ApiError
 pub use solidarites_domain::lifecycle::Phase as Window;
 
 /// The campaign's window rules (status and dates).
-pub fn campaign_window(c: &campaign::Model) -> CampaignWindow {
+pub fn campaign_window(c: &storage::Campaign) -> CampaignWindow {
     CampaignWindow {
         // Stored statuses are written from the enum; an unknown one is never public.
         status: CampaignStatus::parse(&c.status).unwrap_or(CampaignStatus::Draft),
@@ -76,7 +71,7 @@ pub fn campaign_window(c: &campaign::Model) -> CampaignWindow {
     }
 }
 
-pub fn window(c: &campaign::Model, now: DateTime<Utc>) -> Window {
+pub fn window(c: &storage::Campaign, now: DateTime<Utc>) -> Window {
     campaign_window(c).phase(now)
 }
 
@@ -84,25 +79,9 @@ pub fn campaign_not_found() -> ApiError {
     ApiError::NotFound("Cette consultation n'existe pas.".to_owned())
 }
 
-/// 409 before the campaign opens, 410 after it closed.
-fn check_window(c: &campaign::Model, now: DateTime<Utc>) -> Result<(), ApiError> {
-    match window(c, now) {
-        Window::Open => Ok(()),
-        Window::Draft => Err(campaign_not_found()),
-        Window::NotYetOpen => Err(ApiError::Conflict {
-            code: "campaign_not_open",
-            message: format!(
-                "Cette consultation n'est pas encore ouverte : elle ouvrira le {}.",
-                time::french_date(c.opens_at)
-            ),
-        }),
-        Window::Closed => Err(ApiError::GoneCoded {
-            code: "campaign_closed",
-            message: "Cette consultation est close : elle n'accepte plus de réponses. \
-                      Merci de votre intérêt."
-                .to_owned(),
-        }),
-    }
+/// A date as French readers write it (`31/12/2026`), in France.
+pub(crate) fn french_date(at: DateTime<Utc>) -> String {
+    time::french_date(at)
 }
 
 /// SHA-256 (hex) of the `Idempotency-Key` header, when sent. 422 when empty or too long.
@@ -112,7 +91,7 @@ pub fn idempotency_key_hash(req: &HttpRequest) -> Result<Option<String>, ApiErro
     };
     let invalid = || {
         ApiError::field(
-            "invalid_idempotency_key",
+            ErrorCode::InvalidIdempotencyKey,
             "Idempotency-Key",
             format!(
                 "L'en-tête Idempotency-Key doit compter de 1 à {MAX_IDEMPOTENCY_KEY} caractères."
@@ -129,7 +108,7 @@ pub fn idempotency_key_hash(req: &HttpRequest) -> Result<Option<String>, ApiErro
 
 /// The respondent's commune from the `commune` object, or `None` (with errors recorded)
 /// when it is given but wrong. `Ok(None)` also when it is absent.
-fn commune_from_body(
+pub(crate) fn commune_from_body(
     territory: &LoadedTerritory,
     commune: Option<&RespondentCommune>,
     errors: &mut BTreeMap<String, String>,
@@ -218,103 +197,4 @@ fn commune_from_body(
             None
         }
     }
-}
-
-/// Stores one answer to `campaign_id` (public when `assisted` is `None`). Returns the
-/// HTTP status (201 new, 200 replayed), the response id and its day.
-pub async fn submit(
-    state: &AppState,
-    req: &HttpRequest,
-    campaign_id: &str,
-    body: &SubmitResponseRequest,
-    assisted: Option<(&StaffUser, &str)>,
-) -> Result<(u16, String, NaiveDate), ApiError> {
-    let campaign = storage::questionnaires::get_campaign(&state.db, campaign_id.trim())
-        .await?
-        .ok_or_else(campaign_not_found)?;
-    let key_hash = idempotency_key_hash(req)?;
-    if let Some(hash) = &key_hash {
-        // A retry of an answer already stored (even if the campaign closed since).
-        if let Some((id, day)) =
-            storage::questionnaires::find_by_idempotency(&state.db, &campaign.id, hash).await?
-        {
-            return Ok((200, id, day));
-        }
-    }
-    check_window(&campaign, Utc::now())?;
-    let territory = state.territory.current();
-    let is_commune = |code: &InseeCode| territory.index.get(code).is_some();
-    // The version may be edited between our validation and the freeze: validate again.
-    for _ in 0..3 {
-        let version =
-            storage::questionnaires::get_version(&state.db, &campaign.questionnaire_version_id)
-                .await?
-                .ok_or_else(|| ApiError::internal(anyhow::anyhow!("campaign without version")))?;
-        let definition = stored_definition(&version.definition)?;
-        let mut fields = BTreeMap::new();
-        let from_body = commune_from_body(&territory, body.commune.as_ref(), &mut fields);
-        let validated = match definition.validate_answers(&body.answers, &is_commune) {
-            Ok(v) => Some(v),
-            Err(errors) => {
-                fields.extend(errors.0);
-                None
-            }
-        };
-        let mut commune = from_body;
-        if let Some(answers) = &validated {
-            for qid in definition.commune_question_ids() {
-                if let Some(AnswerValue::Commune(code)) = answers.0.get(&qid) {
-                    match &commune {
-                        None if body.commune.is_none() => commune = Some(code.clone()),
-                        Some(c) if c != code => {
-                            fields.insert(
-                                qid.clone(),
-                                "Cette commune ne correspond pas à celle indiquée par ailleurs."
-                                    .to_owned(),
-                            );
-                        }
-                        _ => {}
-                    }
-                }
-            }
-        }
-        if commune.is_none() && body.commune.is_none() {
-            fields.entry("commune".to_owned()).or_insert_with(|| {
-                "Indiquez votre commune : code INSEE, code postal et commune, ou position."
-                    .to_owned()
-            });
-        }
-        let (Some(validated), Some(commune), true) = (validated, commune, fields.is_empty()) else {
-            return Err(ApiError::Validation {
-                code: "invalid_answers",
-                message: "Certaines réponses sont à corriger : voyez les questions signalées."
-                    .to_owned(),
-                fields,
-            });
-        };
-        let day = today();
-        let new = NewResponse {
-            campaign_id: campaign.id.clone(),
-            version_id: version.id.clone(),
-            validated_definition: version.definition.clone(),
-            commune_code: commune.as_str().to_owned(),
-            channel: assisted.map_or(WEB, |(_, channel)| channel).to_owned(),
-            answers: serde_json::to_string(&validated).map_err(ApiError::internal)?,
-            submitted_on: day,
-            idempotency_key_hash: key_hash.clone(),
-        };
-        match storage::questionnaires::submit(&state.db, &new, assisted.map(|(s, _)| s)).await? {
-            SubmitOutcome::Created(id) => {
-                crate::metrics::answer_stored();
-                return Ok((201, id, day));
-            }
-            SubmitOutcome::Replayed(id, day) => return Ok((200, id, day)),
-            SubmitOutcome::DefinitionChanged => continue,
-        }
-    }
-    Err(ApiError::Conflict {
-        code: "questionnaire_changed",
-        message: "Le questionnaire vient d'être modifié : rechargez la page et réessayez."
-            .to_owned(),
-    })
 }

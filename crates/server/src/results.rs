@@ -40,7 +40,8 @@ use solidarites_domain::{
 use tokio::sync::RwLock;
 
 use crate::{
-    storage::{self, questionnaire_entities::campaign},
+    snapshot::{Revisioned, Snapshot, Tagged},
+    storage,
     territory::LoadedTerritory,
 };
 
@@ -120,6 +121,25 @@ pub struct ZoneSnapshot {
     pub mappings: Vec<ZoneMapping>,
 }
 
+impl Default for ZoneSnapshot {
+    /// Nothing loaded yet: a revision no territory has.
+    fn default() -> Self {
+        Self {
+            territory_revision: i64::MIN,
+            stamp: Vec::new(),
+            mappings: Vec::new(),
+        }
+    }
+}
+
+impl Revisioned for ZoneSnapshot {
+    type Revision = (i64, Vec<(String, DateTime<Utc>)>);
+
+    fn revision(&self) -> Self::Revision {
+        (self.territory_revision, self.stamp.clone())
+    }
+}
+
 /// Every level of one (campaign, filter), protected together.
 #[derive(Debug)]
 pub struct ProtectedResults {
@@ -148,24 +168,43 @@ struct TablesStamp {
 
 type TablesKey = (String, String);
 
-/// Published initiatives as offers, per theme.
-#[derive(Debug)]
-struct OfferSnapshot {
-    map_revision: i64,
-    day: chrono::NaiveDate,
-    offers: Arc<Vec<Offer>>,
-}
+/// Published, not ended initiatives as offers, per (map revision, day); `None` before the
+/// first load.
+type OfferSnapshot = Tagged<Option<(i64, chrono::NaiveDate)>, Arc<Vec<Offer>>>;
+
+/// Representative points of the communes, per territory revision; `None` before the first
+/// load.
+type GapSnapshot = Tagged<Option<i64>, Arc<GapTerritory>>;
 
 /// Per-instance results state (in [`crate::state::AppState`]).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct ResultsCache {
     campaigns: Mutex<HashMap<String, Arc<RwLock<Option<CampaignData>>>>>,
-    zones: RwLock<Option<Arc<ZoneSnapshot>>>,
+    zones: Snapshot<ZoneSnapshot>,
     tables: Mutex<HashMap<TablesKey, (TablesStamp, Arc<ProtectedResults>)>>,
     /// Keys whose tables are being refreshed in the background.
     refreshing: Mutex<std::collections::HashSet<TablesKey>>,
-    gap_territory: Mutex<Option<(i64, Arc<GapTerritory>)>>,
-    offers: Mutex<Option<OfferSnapshot>>,
+    gap_territory: Snapshot<GapSnapshot>,
+    offers: Snapshot<OfferSnapshot>,
+}
+
+impl Default for ResultsCache {
+    fn default() -> Self {
+        Self {
+            campaigns: Mutex::default(),
+            zones: Snapshot::default(),
+            tables: Mutex::default(),
+            refreshing: Mutex::default(),
+            gap_territory: Snapshot::new(Tagged {
+                revision: None,
+                value: Arc::new(GapTerritory::new(&[])),
+            }),
+            offers: Snapshot::new(Tagged {
+                revision: None,
+                value: Arc::new(Vec::new()),
+            }),
+        }
+    }
 }
 
 impl ResultsCache {
@@ -188,7 +227,7 @@ impl ResultsCache {
         &self,
         db: &DatabaseConnection,
         territory: &LoadedTerritory,
-        campaign: &campaign::Model,
+        campaign: &storage::Campaign,
     ) -> Result<tokio::sync::OwnedRwLockReadGuard<Option<CampaignData>>, ResultsError> {
         let entry = self.entry(&campaign.id);
         let (stale, last_seq) = {
@@ -249,39 +288,10 @@ impl ResultsCache {
             .into_iter()
             .map(|l| (l.level, l.imported_at))
             .collect();
-        if let Some(current) = self.zones.read().await.as_ref() {
-            if current.stamp == stamp && current.territory_revision == territory.revision {
-                return Ok(current.clone());
-            }
-        }
-        let communes = territory.index.communes();
-        let mut mappings = Vec::new();
-        for level in ZoneLevel::ALL {
-            if !stamp.iter().any(|(l, _)| l == level.as_str()) {
-                continue;
-            }
-            let zones = storage::zones::zones_of_level(db, level.as_str(), false).await?;
-            let mut assignments = Vec::new();
-            for zone in zones {
-                for commune in &zone.communes {
-                    if let Ok(code) = InseeCode::parse(commune) {
-                        assignments.push(ZoneAssignment {
-                            commune: code,
-                            zone_code: zone.code.clone(),
-                            zone_name: zone.name.clone(),
-                        });
-                    }
-                }
-            }
-            mappings.push(ZoneMapping::new(level, communes, &assignments));
-        }
-        let snapshot = Arc::new(ZoneSnapshot {
-            territory_revision: territory.revision,
-            stamp,
-            mappings,
-        });
-        *self.zones.write().await = Some(snapshot.clone());
-        Ok(snapshot)
+        let revision = (territory.revision, stamp);
+        self.zones
+            .at(&revision, || load_zones(db, territory, revision.1.clone()))
+            .await
     }
 
     /// Every level of the campaign under `filter`, protected with threshold `k`.
@@ -295,7 +305,7 @@ impl ResultsCache {
         self: &Arc<Self>,
         db: &DatabaseConnection,
         territory: Arc<LoadedTerritory>,
-        campaign: &campaign::Model,
+        campaign: &storage::Campaign,
         filter: Filter,
         k: u32,
     ) -> Result<Arc<ProtectedResults>, ResultsError> {
@@ -340,7 +350,7 @@ impl ResultsCache {
         db: &DatabaseConnection,
         territory: Arc<LoadedTerritory>,
         zones: Arc<ZoneSnapshot>,
-        campaign: &campaign::Model,
+        campaign: &storage::Campaign,
         filter: Filter,
         k: u32,
     ) -> Result<Arc<ProtectedResults>, ResultsError> {
@@ -411,7 +421,7 @@ impl ResultsCache {
         db: DatabaseConnection,
         territory: Arc<LoadedTerritory>,
         zones: Arc<ZoneSnapshot>,
-        campaign: campaign::Model,
+        campaign: storage::Campaign,
         filter: Filter,
         k: u32,
     ) {
@@ -439,68 +449,102 @@ impl ResultsCache {
     }
 
     /// Representative points of the communes, per territory revision.
-    pub fn gap_territory(&self, territory: &LoadedTerritory) -> Arc<GapTerritory> {
-        let mut cached = self
+    pub async fn gap_territory(&self, territory: &LoadedTerritory) -> Arc<GapTerritory> {
+        let revision = Some(territory.revision);
+        let loaded = self
             .gap_territory
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some((revision, gap)) = cached.as_ref() {
-            if *revision == territory.revision {
-                return gap.clone();
-            }
+            .at(&revision, || async move {
+                Ok::<_, std::convert::Infallible>(Tagged {
+                    revision,
+                    value: Arc::new(GapTerritory::new(territory.index.communes())),
+                })
+            })
+            .await;
+        match loaded {
+            Ok(snapshot) => snapshot.value.clone(),
+            Err(never) => match never {},
         }
-        let gap = Arc::new(GapTerritory::new(territory.index.communes()));
-        *cached = Some((territory.revision, gap.clone()));
-        gap
     }
 
     /// Published, not ended initiatives as offers (one per theme of each), reloaded when
     /// the map revision or the day changes.
     pub async fn offers(&self, db: &DatabaseConnection) -> Result<Arc<Vec<Offer>>, ResultsError> {
-        let revision = storage::initiatives::map_revision(db).await?;
         let today = crate::questionnaire::today();
-        if let Some(snapshot) = self
+        let revision = Some((storage::initiatives::map_revision(db).await?, today));
+        let snapshot = self
             .offers
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .as_ref()
-        {
-            if snapshot.map_revision == revision && snapshot.day == today {
-                return Ok(snapshot.offers.clone());
-            }
+            .at(&revision, || async move {
+                Ok::<_, ResultsError>(Tagged {
+                    revision,
+                    value: Arc::new(load_offers(db, today).await?),
+                })
+            })
+            .await?;
+        Ok(snapshot.value.clone())
+    }
+}
+
+/// The imported zone levels (`stamp`) as mappings over `territory`.
+async fn load_zones(
+    db: &impl ConnectionTrait,
+    territory: &LoadedTerritory,
+    stamp: Vec<(String, DateTime<Utc>)>,
+) -> Result<ZoneSnapshot, ResultsError> {
+    let communes = territory.index.communes();
+    let mut mappings = Vec::new();
+    for level in ZoneLevel::ALL {
+        if !stamp.iter().any(|(l, _)| l == level.as_str()) {
+            continue;
         }
-        let mut offers = Vec::new();
-        let mut after = None;
-        loop {
-            let page =
-                storage::initiative_exports::published_page(db, today, after, REBUILD_PAGE).await?;
-            let Some(last) = page.last() else {
-                break;
-            };
-            after = Some(last.id);
-            for row in &page {
-                let commune = InseeCode::parse(&row.commune_code).ok();
-                let point = LonLat::new(row.lon, row.lat).ok();
-                for theme in storage::initiatives::themes_of(row) {
-                    offers.push(Offer {
-                        theme,
-                        commune: commune.clone(),
-                        point,
+        let zones = storage::zones::zones_of_level(db, level.as_str(), false).await?;
+        let mut assignments = Vec::new();
+        for zone in zones {
+            for commune in &zone.communes {
+                if let Ok(code) = InseeCode::parse(commune) {
+                    assignments.push(ZoneAssignment {
+                        commune: code,
+                        zone_code: zone.code.clone(),
+                        zone_name: zone.name.clone(),
                     });
                 }
             }
         }
-        let offers = Arc::new(offers);
-        *self
-            .offers
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(OfferSnapshot {
-            map_revision: revision,
-            day: today,
-            offers: offers.clone(),
-        });
-        Ok(offers)
+        mappings.push(ZoneMapping::new(level, communes, &assignments));
     }
+    Ok(ZoneSnapshot {
+        territory_revision: territory.revision,
+        stamp,
+        mappings,
+    })
+}
+
+/// Every published initiative not ended on `today`, as one offer per theme.
+async fn load_offers(
+    db: &DatabaseConnection,
+    today: chrono::NaiveDate,
+) -> Result<Vec<Offer>, ResultsError> {
+    let mut offers = Vec::new();
+    let mut after = None;
+    loop {
+        let page =
+            storage::initiative_exports::published_page(db, today, after, REBUILD_PAGE).await?;
+        let Some(last) = page.last() else {
+            break;
+        };
+        after = Some(last.id);
+        for row in &page {
+            let commune = InseeCode::parse(&row.commune_code).ok();
+            let point = LonLat::new(row.lon, row.lat).ok();
+            for theme in storage::initiatives::themes_of(row) {
+                offers.push(Offer {
+                    theme,
+                    commune: commune.clone(),
+                    point,
+                });
+            }
+        }
+    }
+    Ok(offers)
 }
 
 /// INSEE code → position in the territory's commune list.
@@ -534,7 +578,7 @@ fn push_row(
 /// The campaign's questionnaire definition (its version is frozen by the first answer).
 pub async fn campaign_definition(
     db: &impl ConnectionTrait,
-    campaign: &campaign::Model,
+    campaign: &storage::Campaign,
 ) -> anyhow::Result<QuestionnaireDefinition> {
     let version = storage::questionnaires::get_version(db, &campaign.questionnaire_version_id)
         .await?
@@ -548,7 +592,7 @@ pub async fn campaign_definition(
 pub async fn rebuild(
     db: &DatabaseConnection,
     territory: &LoadedTerritory,
-    campaign: &campaign::Model,
+    campaign: &storage::Campaign,
 ) -> anyhow::Result<CampaignData> {
     let started = std::time::Instant::now();
     let definition = campaign_definition(db, campaign).await?;

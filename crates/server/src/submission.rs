@@ -12,7 +12,7 @@ pub use solidarites_domain::drafts::{
 };
 use uuid::Uuid;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 /// The kinds of actors, by their stored name.
 pub const ACTOR_KINDS: &[&str] = &ActorKind::NAMES;
@@ -26,7 +26,7 @@ pub type ActorChoice = solidarites_domain::drafts::ActorChoice<Uuid>;
 /// The 422 answer for a set of field errors.
 pub fn invalid(fields: impl Into<FieldErrors>) -> ApiError {
     ApiError::Validation {
-        code: "invalid_fields",
+        code: ErrorCode::InvalidFields,
         message: "Certains champs sont invalides : corrigez-les puis renvoyez le formulaire."
             .to_owned(),
         fields: fields.into(),

@@ -3,16 +3,17 @@
 //! reloads it when the stored territory revision changes (another instance or the CLI may
 //! have imported new boundaries).
 
-use std::{
-    collections::BTreeMap,
-    sync::{Arc, RwLock},
-};
+use std::{collections::BTreeMap, sync::Arc};
 
 use sea_orm::DatabaseConnection;
 use sha2::{Digest, Sha256};
 use solidarites_domain::{display::simplified_feature_collection, Commune, CommuneIndex};
 
-use crate::{search::fold, storage};
+use crate::{
+    search::fold,
+    snapshot::{Revisioned, Snapshot},
+    storage,
+};
 
 /// Simplification tolerance for the boundaries sent to browsers, in degrees (~30 m).
 const DISPLAY_TOLERANCE_DEG: f64 = 0.0003;
@@ -61,46 +62,47 @@ impl LoadedTerritory {
     }
 }
 
+impl Revisioned for LoadedTerritory {
+    type Revision = i64;
+
+    fn revision(&self) -> i64 {
+        self.revision
+    }
+}
+
 /// Shared handle on the current snapshot; readers never wait for a reload.
 #[derive(Debug)]
 pub struct TerritoryCache {
-    current: RwLock<Arc<LoadedTerritory>>,
+    snapshot: Snapshot<LoadedTerritory>,
 }
 
 impl TerritoryCache {
     /// Loads the stored territory.
     pub async fn load(db: &DatabaseConnection) -> anyhow::Result<Self> {
-        let loaded = load_snapshot(db).await?;
         Ok(Self {
-            current: RwLock::new(Arc::new(loaded)),
+            snapshot: Snapshot::new(load_snapshot(db).await?),
         })
     }
 
     pub fn current(&self) -> Arc<LoadedTerritory> {
-        match self.current.read() {
-            Ok(guard) => Arc::clone(&guard),
-            // A panic while holding the lock cannot leave a half-written Arc: keep serving.
-            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
-        }
+        self.snapshot.current()
     }
 
     /// Reloads when the stored revision differs from ours. Returns whether it reloaded.
     pub async fn refresh(&self, db: &DatabaseConnection) -> anyhow::Result<bool> {
-        let stored = storage::communes::revision(db).await?;
-        if stored == self.current().revision {
-            return Ok(false);
+        let reloaded = self
+            .snapshot
+            .refresh(|| storage::communes::revision(db), || load_snapshot(db))
+            .await?;
+        if reloaded {
+            let loaded = self.current();
+            tracing::info!(
+                revision = loaded.revision,
+                communes = loaded.index.len(),
+                "territory reloaded"
+            );
         }
-        let loaded = Arc::new(load_snapshot(db).await?);
-        tracing::info!(
-            revision = loaded.revision,
-            communes = loaded.index.len(),
-            "territory reloaded"
-        );
-        match self.current.write() {
-            Ok(mut guard) => *guard = loaded,
-            Err(poisoned) => *poisoned.into_inner() = loaded,
-        }
-        Ok(true)
+        Ok(reloaded)
     }
 }
 

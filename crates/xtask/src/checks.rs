@@ -1,6 +1,8 @@
 //! Architecture checks run by `cargo xtask test`.
 
-use anyhow::{bail, Result};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
 
 use crate::util::{self, step};
 
@@ -125,9 +127,174 @@ fn forbidden_in(tree: &str) -> Vec<&'static str> {
         .collect()
 }
 
+/// The layer boundaries of docs/architecture.md: the sea-orm entity modules (`entities`,
+/// `carte_entities`, …) are private to `crates/server/src/storage/`, and no other file of
+/// the server (sources and tests) names one (the compiler already refuses a path through
+/// the private modules; this also catches a module made public again); HTTP handlers
+/// (`crates/server/src/routes/`) open no transaction: services do; storage and services
+/// name neither actix nor the `auth` module (its extractor): they take `staff::Staff`.
+pub fn layer_boundaries(root: &Path) -> Result<()> {
+    step("checking the layer boundaries (entities inside storage, no transaction in handlers)");
+    let server = root.join("crates/server");
+    let storage = server.join("src/storage");
+    let routes = server.join("src/routes");
+    let services = server.join("src/services");
+    let mut offenders = Vec::new();
+    for dir in ["src", "tests", "benches", "examples"].map(|d| server.join(d)) {
+        for file in rust_files(&dir)? {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            if file.starts_with(&storage) || file.starts_with(&services) {
+                for line in http_edge_uses(&text) {
+                    offenders.push(format!(
+                        "{}:{line}: the HTTP edge (actix, crate::auth) used below it",
+                        file.display()
+                    ));
+                }
+                continue;
+            }
+            for (line, name) in entity_paths(&text) {
+                offenders.push(format!("{}:{line}: {name}", file.display()));
+            }
+            if file.starts_with(&routes) {
+                for line in transactions_opened(&text) {
+                    offenders.push(format!(
+                        "{}:{line}: a transaction opened in a handler (services own them)",
+                        file.display()
+                    ));
+                }
+            }
+        }
+    }
+    if !offenders.is_empty() {
+        bail!(
+            "layer boundaries crossed (use a storage function and its row type, or a \
+             service; see docs/architecture.md):\n  {}",
+            offenders.join("\n  ")
+        );
+    }
+    Ok(())
+}
+
+/// Every `.rs` file under `dir` (none when it does not exist).
+fn rust_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry?.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// (line number, module) of each path segment naming an entity module (`entities` or
+/// `…_entities` next to `::`) in Rust source, comments aside.
+fn entity_paths(source: &str) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    for (number, line) in source.lines().enumerate() {
+        let code = line.split("//").next().unwrap_or("");
+        let words = code.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':'));
+        for word in words {
+            let segments: Vec<&str> = word.split("::").collect();
+            if segments.len() < 2 {
+                continue;
+            }
+            if let Some(module) = segments
+                .iter()
+                .find(|s| **s == "entities" || s.ends_with("_entities"))
+            {
+                found.push((number + 1, (*module).to_owned()));
+            }
+        }
+    }
+    found
+}
+
+/// Line numbers where Rust source names the HTTP edge (actix or the `auth` module with its
+/// extractor), comments aside: storage and services take the plain `staff::Staff`.
+fn http_edge_uses(source: &str) -> Vec<usize> {
+    source
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| {
+            let code = line.split("//").next().unwrap_or("");
+            code.contains("actix") || code.contains("crate::auth") || code.contains("StaffUser")
+        })
+        .map(|(number, _)| number + 1)
+        .collect()
+}
+
+/// Line numbers where Rust source opens a database transaction, comments aside.
+fn transactions_opened(source: &str) -> Vec<usize> {
+    source
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| {
+            let code = line.split("//").next().unwrap_or("");
+            code.contains(".begin()") || code.contains("TransactionTrait")
+        })
+        .map(|(number, _)| number + 1)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{forbidden_in, forbidden_in_manifest};
+    use super::{
+        entity_paths, forbidden_in, forbidden_in_manifest, http_edge_uses, transactions_opened,
+    };
+
+    #[test]
+    fn spots_the_http_edge_named_below_it() {
+        let source = "use crate::auth::StaffUser;\n\
+                      //! not [`crate::auth::StaffUser`]\n\
+                      use actix_web::HttpRequest;\n\
+                      use crate::staff::Staff;\n";
+        assert_eq!(http_edge_uses(source), vec![1, 3]);
+    }
+
+    #[test]
+    fn this_workspace_keeps_its_layer_boundaries() {
+        let root = crate::util::workspace_root().unwrap();
+        super::layer_boundaries(&root).unwrap();
+    }
+
+    #[test]
+    fn spots_a_transaction_opened_in_source() {
+        let source = "use sea_orm::TransactionTrait;\n\
+                      // state.db.begin() in a comment is fine\n\
+                      let txn = state.db.begin().await?;\n";
+        assert_eq!(transactions_opened(source), vec![1, 3]);
+        assert!(transactions_opened("services::moderation::decide(&db).await?;\n").is_empty());
+    }
+
+    #[test]
+    fn spots_an_entity_module_named_in_source() {
+        let source = "use crate::storage::{self, carte_entities::actor};\n\
+                      // storage::entities::user in a comment is fine\n\
+                      fn f(u: &storage::entities::user::Model) {}\n\
+                      use storage::{questionnaire_entities::{campaign}};\n";
+        assert_eq!(
+            entity_paths(source),
+            vec![
+                (1, "carte_entities".to_owned()),
+                (3, "entities".to_owned()),
+                (4, "questionnaire_entities".to_owned()),
+            ]
+        );
+        let clean = "use crate::storage::{self, Campaign};\nlet entities = 3;\n\
+                     fn f(c: &storage::Campaign) {}\n";
+        assert!(entity_paths(clean).is_empty());
+    }
 
     #[test]
     fn the_domain_manifest_as_it_is_passes() {

@@ -17,10 +17,7 @@ use tokio::runtime::Handle;
 
 use super::{french_csv, french_date, ChunkWriter, PAGE_ROWS, UTF8_BOM};
 use crate::{
-    storage::{
-        self,
-        carte_entities::{actor, initiative},
-    },
+    storage::{self},
     territory::LoadedTerritory,
 };
 
@@ -122,7 +119,7 @@ impl InitiativesExport {
     fn for_each(
         &self,
         handle: &Handle,
-        mut each: impl FnMut(&initiative::Model, Option<&actor::Model>) -> anyhow::Result<()>,
+        mut each: impl FnMut(&storage::Initiative, Option<&storage::Actor>) -> anyhow::Result<()>,
     ) -> anyhow::Result<()> {
         let mut after = None;
         loop {

@@ -10,7 +10,7 @@ use super::{
 use crate::{
     error::ApiError,
     state::AppState,
-    storage::{self, carte_entities::actor, initiatives::PublicFilter, labels::CurrentLabel},
+    storage::{self, initiatives::PublicFilter, labels::CurrentLabel},
     territory::LoadedTerritory,
 };
 
@@ -19,7 +19,7 @@ const ACTOR_PAGE_INITIATIVES: u64 = 200;
 
 fn actor_response(
     territory: &LoadedTerritory,
-    a: &actor::Model,
+    a: &storage::Actor,
     labels: Option<&Vec<CurrentLabel>>,
 ) -> ActorResponse {
     ActorResponse {

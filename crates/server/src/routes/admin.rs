@@ -3,7 +3,6 @@
 use std::collections::BTreeMap;
 
 use actix_web::{get, http::header, patch, post, web, HttpResponse};
-use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use solidarites_api_types::{
     AdminUserListResponse, AdminUserResponse, AuditEntryResponse, AuditPageResponse,
@@ -15,8 +14,9 @@ use uuid::Uuid;
 use super::paging::{paging_or_422, PageQuery};
 use crate::{
     auth::{self, NewAccount, Role, StaffUser},
-    error::ApiError,
+    error::{ApiError, ErrorCode},
     json_body::ApiJson,
+    services::accounts::{self, LinkToStore},
     state::AppState,
     storage::{
         self,
@@ -50,6 +50,16 @@ struct NewLink {
     hash: String,
     now: chrono::DateTime<chrono::Utc>,
     expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl NewLink {
+    fn to_store(&self) -> LinkToStore<'_> {
+        LinkToStore {
+            token_hash: &self.hash,
+            issued_at: self.now,
+            expires_at: self.expires_at,
+        }
+    }
 }
 
 fn new_link() -> NewLink {
@@ -112,7 +122,7 @@ pub async fn create_user(
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Admin)?;
     let invalid = |fields| ApiError::Validation {
-        code: "invalid_user",
+        code: ErrorCode::InvalidUser,
         message: "Le compte ne peut pas être créé : corrigez les champs signalés.".to_owned(),
         fields,
     };
@@ -142,33 +152,23 @@ pub async fn create_user(
         password_hash,
     };
     // The account and its link commit together.
-    let txn = state.db.begin().await?;
-    let user = match storage::users::create(&txn, new, Some(&staff), "user.create").await {
+    let link = body.set_password_link.then(new_link);
+    let to_store = link.as_ref().map(NewLink::to_store);
+    let user = match accounts::create(&state.db, &staff, new, to_store).await {
         Ok(user) => user,
         Err(CreateUserError::EmailTaken) => {
             return Err(ApiError::Conflict {
-                code: "email_taken",
+                code: ErrorCode::EmailTaken,
                 message: "Un compte existe déjà avec cette adresse électronique.".to_owned(),
             })
         }
         Err(CreateUserError::Db(err)) => return Err(err.into()),
     };
     let mut response = to_response(&user);
-    if body.set_password_link {
-        let link = new_link();
-        storage::password_tokens::issue(
-            &txn,
-            user.id,
-            &link.hash,
-            link.now,
-            link.expires_at,
-            &staff,
-        )
-        .await?;
+    if let Some(link) = link {
         response.set_password_path = Some(link.path);
         response.set_password_expires_at = Some(link.expires_at.to_rfc3339());
     }
-    txn.commit().await?;
     Ok(HttpResponse::Created()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(response))
@@ -199,15 +199,12 @@ pub async fn create_password_link(
         .ok_or_else(not_found)?;
     if user.disabled {
         return Err(ApiError::Conflict {
-            code: "account_disabled",
+            code: ErrorCode::AccountDisabled,
             message: "Ce compte est désactivé : réactivez-le avant d'envoyer un lien.".to_owned(),
         });
     }
     let link = new_link();
-    let txn = state.db.begin().await?;
-    storage::password_tokens::issue(&txn, user.id, &link.hash, link.now, link.expires_at, &staff)
-        .await?;
-    txn.commit().await?;
+    accounts::issue_link(&state.db, &staff, user.id, link.to_store()).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(PasswordLinkResponse {
@@ -257,14 +254,14 @@ pub async fn update_user(
         .flatten();
     if !fields.is_empty() {
         return Err(ApiError::Validation {
-            code: "invalid_user",
+            code: ErrorCode::InvalidUser,
             message: "Le compte ne peut pas être modifié : corrigez les champs signalés.".into(),
             fields,
         });
     }
     if id == staff.id && (disabled == Some(true) || role.is_some_and(|r| r < Role::Admin)) {
         return Err(ApiError::Conflict {
-            code: "self_lockout",
+            code: ErrorCode::SelfLockout,
             message: "Vous ne pouvez pas désactiver votre propre compte ni retirer votre rôle \
                       d'administrateur : demandez-le à un autre administrateur."
                 .to_owned(),
@@ -353,7 +350,7 @@ pub async fn list_audit(
     }
     if !bad.is_empty() {
         return Err(ApiError::Validation {
-            code: "invalid_query",
+            code: ErrorCode::InvalidQuery,
             message: "Les filtres du journal sont invalides.".to_owned(),
             fields: bad,
         });

@@ -1,10 +1,17 @@
-//! Label grants for staff: the grants of one label with their expiry, and the renewal
-//! list (grants in force expiring within N days, across labels). Moderators and up.
+//! Labels for staff: defining them (administrators), granting and revoking them, the
+//! grants of one label with their expiry, and the renewal list (grants in force expiring
+//! within N days, across labels). Moderators and up.
 
-use actix_web::{get, http::header, web, HttpResponse};
-use solidarites_api_types::{AdminLabelGrantListResponse, AdminLabelGrantResponse};
+use actix_web::{delete, get, http::header, post, web, HttpResponse};
+use chrono::NaiveDate;
+use solidarites_api_types::{
+    AdminLabelGrantListResponse, AdminLabelGrantResponse, CreateLabelRequest, GrantLabelRequest,
+    LabelGrantResponse, LabelListResponse, LabelResponse,
+};
+use uuid::Uuid;
 
 use super::{
+    admin_carte::{carte_error, parse_name, parse_slug},
     carte_query::{invalid_query, single, Pairs},
     initiatives::today,
     paging::{parse_paging, Paging},
@@ -12,12 +19,14 @@ use super::{
 use crate::{
     auth::{Role, StaffUser},
     error::ApiError,
+    json_body::ApiJson,
+    services::carte::{self, GrantTarget},
     state::AppState,
     storage::{
         self,
         labels::{GrantQuery, GrantRow},
     },
-    submission::FieldErrors,
+    submission::{invalid, FieldErrors},
 };
 
 const DEFAULT_PER_PAGE: u64 = 50;
@@ -147,4 +156,191 @@ pub async fn list_expiring_grants(
         today,
     )
     .await
+}
+
+fn label_response(l: &storage::Label) -> LabelResponse {
+    LabelResponse {
+        id: l.id.to_string(),
+        slug: l.slug.clone(),
+        name: l.name.clone(),
+        criteria: l.criteria.clone(),
+    }
+}
+
+fn label_grant_response(g: &storage::LabelGrant, slug: &str) -> LabelGrantResponse {
+    LabelGrantResponse {
+        id: g.id.to_string(),
+        label: slug.to_owned(),
+        actor_id: g.actor_id.map(|i| i.to_string()),
+        initiative_id: g.initiative_id.map(|i| i.to_string()),
+        expires_on: g.expires_on.to_string(),
+        revoked: g.revoked_at.is_some(),
+    }
+}
+
+/// Every label.
+#[utoipa::path(get, path = "/api/v1/admin/labels", tag = "labels",
+    responses((status = 200, body = LabelListResponse)))]
+#[get("/admin/labels")]
+#[tracing::instrument(skip_all)]
+pub async fn list_labels(
+    state: web::Data<AppState>,
+    staff: StaffUser,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::Moderator)?;
+    let labels = storage::labels::list(&state.db).await?;
+    Ok(HttpResponse::Ok().json(LabelListResponse {
+        labels: labels.iter().map(label_response).collect(),
+    }))
+}
+
+/// Defines a label (administrators).
+#[utoipa::path(post, path = "/api/v1/admin/labels", tag = "labels", request_body = CreateLabelRequest,
+    responses((status = 201, body = LabelResponse),
+              (status = 409, body = solidarites_api_types::ErrorResponse),
+              (status = 422, body = solidarites_api_types::ErrorResponse)))]
+#[post("/admin/labels")]
+#[tracing::instrument(skip_all)]
+pub async fn create_label(
+    state: web::Data<AppState>,
+    staff: StaffUser,
+    body: ApiJson<CreateLabelRequest>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::Admin)?;
+    let mut errors = FieldErrors::new();
+    let slug = parse_slug(body.slug.as_deref(), &mut errors);
+    let name = parse_name(body.name.as_deref(), "name", 120, &mut errors);
+    let criteria = body
+        .criteria
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or_default()
+        .to_owned();
+    if criteria.chars().count() > 5000 {
+        errors.insert(
+            "criteria".to_owned(),
+            "5 000 caractères au plus.".to_owned(),
+        );
+    }
+    let (Some(slug), Some(name), true) = (slug, name, errors.is_empty()) else {
+        return Err(invalid(errors));
+    };
+    let created = carte::create_label(&state.db, &staff, &slug, &name, &criteria)
+        .await
+        .map_err(|e| carte_error(e, "Un label porte déjà cet identifiant.", ""))?;
+    Ok(HttpResponse::Created().json(label_response(&created)))
+}
+
+/// Grants a label to an actor or an initiative until a date (moderators).
+#[utoipa::path(post, path = "/api/v1/admin/labels/{slug}/grants", tag = "labels",
+    params(("slug" = String, Path)), request_body = GrantLabelRequest,
+    responses((status = 201, body = LabelGrantResponse),
+              (status = 404, body = solidarites_api_types::ErrorResponse),
+              (status = 422, body = solidarites_api_types::ErrorResponse)))]
+#[post("/admin/labels/{slug}/grants")]
+#[tracing::instrument(skip_all)]
+pub async fn grant_label(
+    state: web::Data<AppState>,
+    staff: StaffUser,
+    slug: web::Path<String>,
+    body: ApiJson<GrantLabelRequest>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::Moderator)?;
+    let label = storage::labels::find_by_slug(&state.db, &slug)
+        .await?
+        .ok_or_else(|| ApiError::NotFound("Ce label n'existe pas.".to_owned()))?;
+    let mut errors = FieldErrors::new();
+    let parse_id = |raw: &Option<String>| raw.as_deref().map(|s| Uuid::parse_str(s.trim()));
+    let target = match (parse_id(&body.actor_id), parse_id(&body.initiative_id)) {
+        (Some(Ok(id)), None) => {
+            if storage::actors::by_ids(&state.db, [id]).await?.is_empty() {
+                errors.insert("actor_id".to_owned(), "Cet acteur n'existe pas.".to_owned());
+            }
+            Some(GrantTarget::Actor(id))
+        }
+        (None, Some(Ok(id))) => {
+            if storage::initiatives::exists(&state.db, id).await? {
+                Some(GrantTarget::Initiative(id))
+            } else {
+                errors.insert(
+                    "initiative_id".to_owned(),
+                    "Cette initiative n'existe pas.".to_owned(),
+                );
+                None
+            }
+        }
+        (Some(Err(_)), _) => {
+            errors.insert("actor_id".to_owned(), "Identifiant invalide.".to_owned());
+            None
+        }
+        (_, Some(Err(_))) => {
+            errors.insert(
+                "initiative_id".to_owned(),
+                "Identifiant invalide.".to_owned(),
+            );
+            None
+        }
+        _ => {
+            errors.insert(
+                "actor_id".to_owned(),
+                "Donnez soit un acteur, soit une initiative.".to_owned(),
+            );
+            None
+        }
+    };
+    let expires_on = match body
+        .expires_on
+        .as_deref()
+        .map(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d"))
+    {
+        Some(Ok(d)) if d >= today() => Some(d),
+        Some(Ok(_)) => {
+            errors.insert(
+                "expires_on".to_owned(),
+                "La date d'expiration est passée.".to_owned(),
+            );
+            None
+        }
+        _ => {
+            errors.insert(
+                "expires_on".to_owned(),
+                "Date d'expiration attendue (AAAA-MM-JJ).".to_owned(),
+            );
+            None
+        }
+    };
+    let (Some(target), Some(expires_on), true) = (target, expires_on, errors.is_empty()) else {
+        return Err(invalid(errors));
+    };
+    let grant = carte::grant_label(&state.db, &staff, label.id, target, expires_on)
+        .await
+        .map_err(|e| carte_error(e, "", "Ce label n'existe pas."))?;
+    Ok(HttpResponse::Created().json(label_grant_response(&grant, &label.slug)))
+}
+
+/// Revokes a grant (moderators).
+#[utoipa::path(delete, path = "/api/v1/admin/label-grants/{id}", tag = "labels",
+    params(("id" = String, Path)),
+    responses((status = 200, body = LabelGrantResponse),
+              (status = 404, body = solidarites_api_types::ErrorResponse)))]
+#[delete("/admin/label-grants/{id}")]
+#[tracing::instrument(skip_all)]
+pub async fn revoke_label_grant(
+    state: web::Data<AppState>,
+    staff: StaffUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::Moderator)?;
+    let not_found = || ApiError::NotFound("Cette attribution de label n'existe pas.".to_owned());
+    let id = Uuid::parse_str(&id).map_err(|_| not_found())?;
+    let after = carte::revoke_grant(&state.db, &staff, id)
+        .await
+        .map_err(|e| carte_error(e, "", "Cette attribution de label n'existe pas."))?;
+    let slug = storage::labels::list(&state.db)
+        .await?
+        .into_iter()
+        .find(|l| l.id == after.label_id)
+        .map(|l| l.slug)
+        .unwrap_or_default();
+    Ok(HttpResponse::Ok().json(label_grant_response(&after, &slug)))
 }

@@ -1,7 +1,7 @@
 //! Staff follow-up of proposals: the staff lists, status changes with a public answer (the
 //! public timeline), the internal note, the priority rank, and merging duplicates. Every
 //! change is written to the audit trail in its transaction. Moderation (approve, reject,
-//! archive) goes through the shared moderation queue (`admin_carte`).
+//! archive) goes through the shared moderation queue (`admin_moderation`).
 //!
 //! Who may do what:
 //! - read the staff lists: committee and above; the internal note only analysts and above;
@@ -9,8 +9,6 @@
 //! - status with public answer, internal note, merge: moderators and above.
 
 use actix_web::{get, post, put, web, HttpResponse};
-use chrono::Utc;
-use sea_orm::TransactionTrait;
 use solidarites_api_types::{
     AdminProposalListResponse, AdminProposalResponse, InternalNoteResponse, MergeProposalRequest,
     MergeProposalResponse, ProposalNoteRequest, ProposalPriorityRequest, ProposalRanksRequest,
@@ -21,13 +19,16 @@ use uuid::Uuid;
 use super::{carte_query::Pairs, proposals};
 use crate::{
     auth::{Role, StaffUser},
-    error::ApiError,
+    error::{ApiError, ErrorCode},
     json_body::ApiJson,
+    services::{
+        self,
+        proposals::{FollowUp, FollowUpError, MergeError},
+    },
     state::AppState,
     storage::{
-        self, audit,
-        proposal_entities::proposal,
-        proposals::{status, FollowUpError, MergeError, PRIORITY_RANGE},
+        self,
+        proposals::{status, PRIORITY_RANGE},
     },
     submission::{invalid, FieldErrors},
 };
@@ -47,13 +48,13 @@ fn follow_up_error(err: FollowUpError) -> ApiError {
     match err {
         FollowUpError::NotFound => not_found(),
         FollowUpError::NotPublished(s) => ApiError::Conflict {
-            code: "invalid_state",
+            code: ErrorCode::InvalidState,
             message: format!(
                 "Cette proposition n'est pas publiée (statut de modération « {s} ») : modérez-la d'abord."
             ),
         },
         FollowUpError::Merged(kept) => ApiError::Conflict {
-            code: "proposal_merged",
+            code: ErrorCode::ProposalMerged,
             message: format!(
                 "Cette proposition a été fusionnée avec la proposition {kept} : suivez celle-ci."
             ),
@@ -66,7 +67,7 @@ fn follow_up_error(err: FollowUpError) -> ApiError {
 async fn admin_responses(
     state: &AppState,
     staff: &StaffUser,
-    rows: &[proposal::Model],
+    rows: &[storage::Proposal],
 ) -> Result<Vec<AdminProposalResponse>, ApiError> {
     let public = proposals::public_responses(state, rows, None).await?;
     let sees_notes = staff.role >= Role::Analyst;
@@ -86,27 +87,17 @@ async fn admin_responses(
         .collect())
 }
 
-/// Audits a follow-up `change` made in `txn`, commits it, and answers with the proposal as
+/// Applies a follow-up change (the service audits it) and answers with the proposal as
 /// the staff member sees it now.
-async fn audit_and_answer(
+async fn follow_up_and_answer(
     state: &AppState,
     staff: &StaffUser,
-    txn: sea_orm::DatabaseTransaction,
-    action: &str,
     id: Uuid,
-    change: storage::proposals::Change,
+    change: FollowUp<'_>,
 ) -> Result<HttpResponse, ApiError> {
-    audit::record(
-        &txn,
-        Some(staff),
-        action,
-        "proposal",
-        &id.to_string(),
-        Some(change.before),
-        Some(change.after),
-    )
-    .await?;
-    txn.commit().await?;
+    services::proposals::follow_up(&state.db, staff, id, change)
+        .await
+        .map_err(follow_up_error)?;
     Ok(HttpResponse::Ok().json(admin_response(state, staff, id).await?))
 }
 
@@ -216,11 +207,11 @@ pub async fn set_proposal_status(
     if !errors.is_empty() {
         return Err(invalid(errors));
     }
-    let txn = state.db.begin().await?;
-    let change = storage::proposals::set_status(&txn, id, new_status, answer, Utc::now())
-        .await
-        .map_err(follow_up_error)?;
-    audit_and_answer(&state, &staff, txn, "proposal.status", id, change).await
+    let change = FollowUp::Status {
+        status: new_status,
+        answer,
+    };
+    follow_up_and_answer(&state, &staff, id, change).await
 }
 
 /// Replaces the internal note, never shown publicly nor to the committee (moderators).
@@ -247,11 +238,7 @@ pub async fn set_proposal_note(
         )])));
     }
     let note = (!note.is_empty()).then_some(note);
-    let txn = state.db.begin().await?;
-    let change = storage::proposals::set_note(&txn, id, note, Utc::now())
-        .await
-        .map_err(follow_up_error)?;
-    audit_and_answer(&state, &staff, txn, "proposal.note", id, change).await
+    follow_up_and_answer(&state, &staff, id, FollowUp::Note(note)).await
 }
 
 /// Sets the priority rank (1 first, up to 999) or clears it with `null` (committee and
@@ -278,11 +265,7 @@ pub async fn set_proposal_priority(
             "Rang attendu de 1 à 999, ou null pour le retirer.".to_owned(),
         )])));
     }
-    let txn = state.db.begin().await?;
-    let change = storage::proposals::set_priority(&txn, id, body.priority, Utc::now())
-        .await
-        .map_err(follow_up_error)?;
-    audit_and_answer(&state, &staff, txn, "proposal.priority", id, change).await
+    follow_up_and_answer(&state, &staff, id, FollowUp::Priority(body.priority)).await
 }
 
 /// Most ranks set by one `PUT /api/v1/admin/proposal-priorities`.
@@ -339,24 +322,14 @@ pub async fn set_proposal_priorities(
     if !errors.is_empty() {
         return Err(invalid(errors));
     }
-    let txn = state.db.begin().await?;
-    let now = Utc::now();
-    for (id, rank) in ids.iter().zip(&body.ranks) {
-        let change = storage::proposals::set_priority(&txn, *id, rank.priority, now)
-            .await
-            .map_err(follow_up_error)?;
-        audit::record(
-            &txn,
-            Some(&staff),
-            "proposal.priority",
-            "proposal",
-            &id.to_string(),
-            Some(change.before),
-            Some(change.after),
-        )
-        .await?;
-    }
-    txn.commit().await?;
+    let ranks: Vec<(Uuid, Option<i32>)> = ids
+        .iter()
+        .zip(&body.ranks)
+        .map(|(id, rank)| (*id, rank.priority))
+        .collect();
+    services::proposals::set_priorities(&state.db, &staff, &ranks)
+        .await
+        .map_err(follow_up_error)?;
     let mut proposals = Vec::with_capacity(ids.len());
     for id in ids {
         proposals.push(admin_response(&state, &staff, id).await?);
@@ -392,8 +365,7 @@ pub async fn merge_proposal(
             ))
         }
     };
-    let txn = state.db.begin().await?;
-    let outcome = match storage::proposals::merge(&txn, dup, kept, Utc::now()).await {
+    let outcome = match services::proposals::merge(&state.db, &staff, dup, kept).await {
         Ok(o) => o,
         Err(MergeError::NotFound) => return Err(not_found()),
         Err(MergeError::KeptNotFound) => {
@@ -413,7 +385,7 @@ pub async fn merge_proposal(
         }
         Err(MergeError::DuplicateNotApplicable(s)) => {
             return Err(ApiError::Conflict {
-                code: "invalid_state",
+                code: ErrorCode::InvalidState,
                 message: format!(
                     "Cette proposition ne peut pas être fusionnée (statut « {s} ») : seule une proposition publiée et non fusionnée peut l'être."
                 ),
@@ -421,22 +393,6 @@ pub async fn merge_proposal(
         }
         Err(MergeError::Db(e)) => return Err(e.into()),
     };
-    audit::record(
-        &txn,
-        Some(&staff),
-        "proposal.merge",
-        "proposal",
-        &dup.to_string(),
-        Some(serde_json::json!({"merged_into": null, "supports": outcome.duplicate_supports})),
-        Some(serde_json::json!({
-            "merged_into": kept,
-            "moved_supports": outcome.moved,
-            "kept_supports_before": outcome.kept_before,
-            "kept_supports_after": outcome.kept_after,
-        })),
-    )
-    .await?;
-    txn.commit().await?;
     Ok(HttpResponse::Ok().json(MergeProposalResponse {
         merged_id: dup.to_string(),
         kept_id: kept.to_string(),

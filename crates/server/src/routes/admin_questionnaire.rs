@@ -20,19 +20,19 @@ use solidarites_domain::{
 
 use super::{
     paging::{paging_or_422, PageQuery, Paging},
-    questionnaire::{created_or_ok, summary},
+    questionnaire::{submit_answer, submitted, submitted_body, summary},
 };
 use crate::{
     auth::{Role, StaffUser},
-    error::ApiError,
+    error::{ApiError, ErrorCode},
     json_body::ApiJson,
     questionnaire::{
         self, campaign_not_found, campaign_window, parse_definition, stored_definition,
     },
+    services::answers::Entry,
     state::AppState,
     storage::{
         self,
-        questionnaire_entities::{campaign, questionnaire_version},
         questionnaires::{campaign_status, NewCampaign, StoredQuestionnaire},
     },
 };
@@ -45,7 +45,7 @@ fn questionnaire_not_found() -> ApiError {
 }
 
 fn version_response(
-    v: &questionnaire_version::Model,
+    v: &storage::QuestionnaireVersion,
 ) -> Result<QuestionnaireVersionResponse, ApiError> {
     Ok(QuestionnaireVersionResponse {
         id: v.id.clone(),
@@ -204,7 +204,7 @@ pub async fn update_questionnaire(
     .map_err(|err| match err.sql_err() {
         // Two editors creating the next version at once.
         Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => ApiError::Conflict {
-            code: "questionnaire_edit_conflict",
+            code: ErrorCode::QuestionnaireEditConflict,
             message: "Le questionnaire vient d'être modifié par quelqu'un d'autre : rechargez-le."
                 .to_owned(),
         },
@@ -259,7 +259,7 @@ pub async fn preview_questionnaire(
 
 async fn admin_campaign_responses(
     state: &AppState,
-    rows: &[campaign::Model],
+    rows: &[storage::Campaign],
 ) -> Result<Vec<AdminCampaignResponse>, ApiError> {
     let versions = storage::questionnaires::version_of_campaigns(
         &state.db,
@@ -287,7 +287,7 @@ async fn admin_campaign_responses(
 
 async fn one_admin_campaign(
     state: &AppState,
-    row: campaign::Model,
+    row: storage::Campaign,
 ) -> Result<AdminCampaignResponse, ApiError> {
     admin_campaign_responses(state, std::slice::from_ref(&row))
         .await?
@@ -420,7 +420,7 @@ fn check_window_order(
 
 fn invalid_campaign(fields: BTreeMap<String, String>) -> ApiError {
     ApiError::Validation {
-        code: "invalid_campaign",
+        code: ErrorCode::InvalidCampaign,
         message: "La consultation ne peut pas être enregistrée : corrigez les champs signalés."
             .to_owned(),
         fields,
@@ -497,7 +497,7 @@ async fn change_campaign(
     staff: &StaffUser,
     id: &str,
     action: &str,
-    change: impl FnOnce(&mut campaign::Model) -> Result<(), BTreeMap<String, String>>,
+    change: impl FnOnce(&mut storage::Campaign) -> Result<(), BTreeMap<String, String>>,
 ) -> Result<HttpResponse, ApiError> {
     let row = storage::questionnaires::update_campaign(&state.db, id.trim(), action, staff, change)
         .await?
@@ -700,15 +700,15 @@ pub async fn assisted_response(
     let channel = body.channel.as_deref().map(str::trim).unwrap_or_default();
     if !questionnaire::ASSISTED_CHANNELS.contains(&channel) {
         return Err(ApiError::field(
-            "invalid_answers",
+            ErrorCode::InvalidAnswers,
             "channel",
             "Canal attendu : telephone, papier, accueil ou visite.",
         ));
     }
-    let (status, id, day) =
-        questionnaire::submit(&state, &req, &id, &body, Some((&staff, channel))).await?;
-    Ok(created_or_ok(status).json(SubmitResponseResponse {
-        id,
-        received_on: day.to_string(),
-    }))
+    let entry = Entry::Assisted {
+        staff: &staff,
+        channel,
+    };
+    let outcome = submit_answer(&state, &req, &id, &body, entry).await?;
+    Ok(submitted(&outcome).json(submitted_body(&outcome)))
 }

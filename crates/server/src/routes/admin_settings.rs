@@ -9,7 +9,7 @@ use solidarites_api_types::{
 
 use crate::{
     auth::{Role, StaffUser},
-    error::ApiError,
+    error::{ApiError, ErrorCode},
     json_body::ApiJson,
     site_settings::{
         SettingsSnapshot, SiteSettings, StoredSettings, MAX_GAP_DISTANCE_KM, MAX_SECRECY_K,
@@ -114,7 +114,7 @@ pub async fn put_settings(
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Admin)?;
     let stored = StoredSettings::parse(&body).map_err(|fields| ApiError::Validation {
-        code: "invalid_settings",
+        code: ErrorCode::InvalidSettings,
         message: "Les réglages ne peuvent pas être enregistrés : corrigez les champs signalés."
             .to_owned(),
         fields,

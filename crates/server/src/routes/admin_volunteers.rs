@@ -18,13 +18,12 @@ use super::{
 };
 use crate::{
     auth::{Role, StaffUser},
-    error::ApiError,
+    error::{ApiError, ErrorCode},
     exports::{french_csv, CSV_CONTENT_TYPE, UTF8_BOM},
     json_body::ApiJson,
     state::AppState,
     storage::{
         self,
-        questionnaire_entities::volunteer,
         volunteers::{VolunteerFilter, RETENTION_MONTHS},
     },
     submission::FieldErrors,
@@ -56,7 +55,7 @@ fn parse_filter(pairs: &Pairs, errors: &mut FieldErrors) -> VolunteerFilter {
     VolunteerFilter { commune, theme }
 }
 
-fn to_response(v: &volunteer::Model) -> VolunteerResponse {
+fn to_response(v: &storage::Volunteer) -> VolunteerResponse {
     VolunteerResponse {
         id: v.id.clone(),
         created_at: v.created_at.to_rfc3339(),
@@ -175,7 +174,7 @@ pub async fn export_volunteers_csv(
 }
 
 fn volunteers_csv(
-    rows: &[volunteer::Model],
+    rows: &[storage::Volunteer],
     commune_name: impl Fn(&str) -> String,
 ) -> anyhow::Result<Vec<u8>> {
     let mut out = UTF8_BOM.to_vec();
@@ -236,7 +235,7 @@ pub async fn purge_volunteers(
         .filter(|m| (1..=MAX_PURGE_MONTHS).contains(m))
         .ok_or_else(|| {
             ApiError::field(
-                "invalid_purge",
+                ErrorCode::InvalidPurge,
                 "older_than_months",
                 format!(
                     "Indiquez l'ancienneté en mois, un nombre entier entre 1 et \

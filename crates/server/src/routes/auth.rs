@@ -12,8 +12,8 @@ use solidarites_api_types::{
 };
 
 use crate::{
-    auth::{self, StaffSession, StaffUser},
-    error::ApiError,
+    auth::{self, Staff, StaffSession, StaffUser},
+    error::{ApiError, ErrorCode},
     json_body::ApiJson,
     state::AppState,
     storage,
@@ -48,26 +48,7 @@ pub async fn login(
     body: ApiJson<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let LoginRequest { email, password } = body.into_inner();
-    let mut fields = BTreeMap::new();
-    if email.trim().is_empty() {
-        fields.insert(
-            "email".to_owned(),
-            "L'adresse électronique est obligatoire.".to_owned(),
-        );
-    }
-    if password.is_empty() {
-        fields.insert(
-            "password".to_owned(),
-            "Le mot de passe est obligatoire.".to_owned(),
-        );
-    }
-    if !fields.is_empty() {
-        return Err(ApiError::Validation {
-            code: "invalid_login",
-            message: "Renseignez votre adresse électronique et votre mot de passe.".to_owned(),
-            fields,
-        });
-    }
+    check_login_fields(&email, &password)?;
     if password.chars().count() > auth::MAX_PASSWORD_CHARS {
         return Err(ApiError::InvalidCredentials);
     }
@@ -114,24 +95,13 @@ pub async fn login(
     // Opportunistic cleanup: sign-ins are rare enough, and the index makes it cheap.
     storage::sessions::purge_expired(&state.db, now).await?;
 
-    let token = auth::new_token();
-    let csrf_token = auth::new_token();
-    let session_id = auth::session_id_of(&token);
-    storage::sessions::create(
-        &state.db,
-        &session_id,
-        user.id,
-        &csrf_token,
-        now,
-        auth::sliding_expiry(now, now),
-    )
-    .await?;
-    let staff = StaffUser {
+    let (token, csrf_token) = open_session(&state, user.id, now).await?;
+    let staff = StaffUser(Staff {
         id: user.id,
         email: user.email,
         display_name: user.display_name,
         role: user.role,
-    };
+    });
     tracing::info!(user_id = %staff.id, "staff signed in");
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
@@ -143,6 +113,52 @@ pub async fn login(
             user: staff_user_response(&staff),
             csrf_token,
         }))
+}
+
+/// 422 `invalid_login` naming the empty fields.
+fn check_login_fields(email: &str, password: &str) -> Result<(), ApiError> {
+    let mut fields = BTreeMap::new();
+    if email.trim().is_empty() {
+        fields.insert(
+            "email".to_owned(),
+            "L'adresse électronique est obligatoire.".to_owned(),
+        );
+    }
+    if password.is_empty() {
+        fields.insert(
+            "password".to_owned(),
+            "Le mot de passe est obligatoire.".to_owned(),
+        );
+    }
+    if fields.is_empty() {
+        return Ok(());
+    }
+    Err(ApiError::Validation {
+        code: ErrorCode::InvalidLogin,
+        message: "Renseignez votre adresse électronique et votre mot de passe.".to_owned(),
+        fields,
+    })
+}
+
+/// Stores a new session for `user_id`: the cookie's token and the CSRF token.
+async fn open_session(
+    state: &AppState,
+    user_id: uuid::Uuid,
+    now: chrono::DateTime<Utc>,
+) -> Result<(String, String), ApiError> {
+    let token = auth::new_token();
+    let csrf_token = auth::new_token();
+    let session_id = auth::session_id_of(&token);
+    storage::sessions::create(
+        &state.db,
+        &session_id,
+        user_id,
+        &csrf_token,
+        now,
+        auth::sliding_expiry(now, now),
+    )
+    .await?;
+    Ok((token, csrf_token))
 }
 
 /// Ends the session: deletes it and clears the cookie. Needs the CSRF header.
@@ -201,7 +217,7 @@ pub async fn set_password(
     let SetPasswordRequest { token, password } = body.into_inner();
     let invalid_link = || {
         ApiError::field(
-            "invalid_link",
+            ErrorCode::InvalidLink,
             "token",
             "Ce lien n'est plus valable (déjà utilisé, expiré ou inconnu) : demandez-en un \
              nouveau à un administrateur.",
@@ -213,7 +229,7 @@ pub async fn set_password(
         return Err(invalid_link());
     }
     auth::check_password(&password)
-        .map_err(|message| ApiError::field("invalid_password", "password", message))?;
+        .map_err(|message| ApiError::field(ErrorCode::InvalidPassword, "password", message))?;
     let password_hash = auth::hash_password(password)
         .await
         .map_err(ApiError::internal)?;

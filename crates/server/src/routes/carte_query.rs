@@ -6,7 +6,7 @@ use solidarites_domain::{InseeCode, LonLat};
 use uuid::Uuid;
 
 use crate::{
-    error::ApiError,
+    error::{ApiError, ErrorCode},
     search::fold,
     storage::{
         actors::ActorFilter,
@@ -51,7 +51,7 @@ pub(super) fn list(pairs: &Pairs, key: &str) -> Vec<String> {
 
 pub(super) fn invalid_query(fields: FieldErrors) -> ApiError {
     ApiError::Validation {
-        code: "invalid_query",
+        code: ErrorCode::InvalidQuery,
         message: "Certains paramètres de la requête sont invalides.".to_owned(),
         fields,
     }

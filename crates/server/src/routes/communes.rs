@@ -3,6 +3,7 @@ use serde::Deserialize;
 use solidarites_api_types::{CommuneListResponse, CommuneResponse};
 use solidarites_domain::{Commune, InseeCode};
 
+use crate::error::ErrorCode;
 use crate::{error::ApiError, search::fold, state::AppState};
 
 pub fn to_response(c: &Commune) -> CommuneResponse {
@@ -40,7 +41,7 @@ pub async fn list_communes(
             let postal_code = postal_code.trim();
             if postal_code.len() != 5 || !postal_code.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(ApiError::field(
-                    "invalid_postal_code",
+                    ErrorCode::InvalidPostalCode,
                     "postal_code",
                     "Le code postal doit comporter 5 chiffres.",
                 ));
@@ -89,7 +90,7 @@ pub async fn get_commune(
 ) -> Result<HttpResponse, ApiError> {
     let code = InseeCode::parse(&code).map_err(|e| {
         ApiError::field(
-            "invalid_commune_code",
+            ErrorCode::InvalidCommuneCode,
             "code",
             format!("Code INSEE invalide : {e}"),
         )

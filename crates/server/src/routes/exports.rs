@@ -13,7 +13,7 @@ use super::{
 };
 use crate::{
     auth::{Role, StaffUser},
-    error::ApiError,
+    error::{ApiError, ErrorCode},
     exports::{
         self,
         answers::{AnswerTable, AnswersExport},
@@ -23,7 +23,7 @@ use crate::{
     },
     results::{campaign_definition, indicator_values_for},
     state::AppState,
-    storage::{self, questionnaire_entities::campaign},
+    storage,
 };
 
 /// One audit line for an export: the filters, never any data.
@@ -48,7 +48,7 @@ async fn audit_export(
     Ok(())
 }
 
-fn file_stem(campaign: &campaign::Model) -> String {
+fn file_stem(campaign: &storage::Campaign) -> String {
     format!("consultation-{}", &campaign.id[..campaign.id.len().min(8)])
 }
 
@@ -57,7 +57,7 @@ async fn answers_export(
     staff: &StaffUser,
     id: &str,
     format: &str,
-) -> Result<(AnswersExport, campaign::Model), ApiError> {
+) -> Result<(AnswersExport, storage::Campaign), ApiError> {
     staff.require(Role::Admin)?;
     let campaign = find_campaign(state, id).await?;
     let definition = campaign_definition(&state.db, &campaign)
@@ -146,7 +146,7 @@ async fn results_table(
     export: &str,
 ) -> Result<
     (
-        campaign::Model,
+        storage::Campaign,
         std::sync::Arc<crate::results::ProtectedResults>,
         String,
     ),
@@ -158,7 +158,7 @@ async fn results_table(
     let filter = parse_filter(pairs, &mut fields);
     if !fields.is_empty() {
         return Err(ApiError::Validation {
-            code: "invalid_query",
+            code: ErrorCode::InvalidQuery,
             message: "Certains paramètres sont invalides : corrigez-les puis recommencez."
                 .to_owned(),
             fields,

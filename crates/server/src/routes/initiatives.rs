@@ -24,7 +24,6 @@ use crate::{
     state::AppState,
     storage::{
         self,
-        carte_entities::{actor, initiative},
         initiatives::{status, EditOutcome},
         labels::CurrentLabel,
     },
@@ -67,7 +66,7 @@ pub fn label_responses(labels: Option<&Vec<CurrentLabel>>) -> Vec<CurrentLabelRe
 
 pub(super) fn content_of_row(
     territory: &LoadedTerritory,
-    row: &initiative::Model,
+    row: &storage::Initiative,
 ) -> InitiativeContentResponse {
     InitiativeContentResponse {
         title: row.title.clone(),
@@ -117,7 +116,7 @@ pub(super) fn content_of_draft(
     }
 }
 
-pub(super) fn actor_summary(a: Option<&actor::Model>) -> ActorSummary {
+pub(super) fn actor_summary(a: Option<&storage::Actor>) -> ActorSummary {
     a.map_or_else(
         || ActorSummary {
             id: String::new(),
@@ -135,7 +134,7 @@ pub(super) fn actor_summary(a: Option<&actor::Model>) -> ActorSummary {
 /// Public payloads of `rows` (actors and current labels loaded in two queries).
 pub async fn public_responses(
     state: &AppState,
-    rows: &[initiative::Model],
+    rows: &[storage::Initiative],
     today: NaiveDate,
 ) -> Result<Vec<InitiativeResponse>, ApiError> {
     let territory = state.territory.current();
@@ -160,12 +159,12 @@ pub async fn public_responses(
 }
 
 /// The initiatives query of `pairs`, `near` resolved on the current territory.
-fn initiative_query(
+async fn initiative_query(
     state: &AppState,
     pairs: &Pairs,
 ) -> Result<(storage::initiatives::PublicFilter, u64, u64), ApiError> {
     let territory = state.territory.current();
-    let points = state.results.gap_territory(&territory);
+    let points = state.results.gap_territory(&territory).await;
     parse_initiative_query(pairs, &|code| points.point(code))
 }
 
@@ -198,7 +197,7 @@ pub async fn list_initiatives(
     state: web::Data<AppState>,
     query: web::Query<Pairs>,
 ) -> Result<HttpResponse, ApiError> {
-    let (filter, page, per_page) = initiative_query(&state, &query)?;
+    let (filter, page, per_page) = initiative_query(&state, &query).await?;
     let today = today();
     if let Some(near) = &filter.near {
         let (found, total) =
@@ -252,7 +251,7 @@ pub async fn get_initiatives_geojson(
     state: web::Data<AppState>,
     query: web::Query<Pairs>,
 ) -> Result<HttpResponse, ApiError> {
-    let (filter, _, _) = initiative_query(&state, &query)?;
+    let (filter, _, _) = initiative_query(&state, &query).await?;
     let today = today();
     let rows = match &filter.near {
         Some(near) => {
@@ -457,7 +456,7 @@ async fn find_by_token(
     state: &AppState,
     req: &HttpRequest,
     path: Option<&str>,
-) -> Result<(initiative::Model, String), ApiError> {
+) -> Result<(storage::Initiative, String), ApiError> {
     let token = token_from(req, path).ok_or(ApiError::MissingHeader {
         header: "X-Edit-Token",
         message: "Le jeton de modification est manquant : utilisez le lien privé reçu à l'envoi.",
@@ -471,7 +470,7 @@ async fn find_by_token(
 
 async fn submitter_view(
     state: &AppState,
-    row: &initiative::Model,
+    row: &storage::Initiative,
 ) -> Result<SubmitterInitiativeResponse, ApiError> {
     let territory = state.territory.current();
     let actors = storage::actors::by_ids(&state.db, [row.actor_id]).await?;

@@ -5,6 +5,7 @@ use serde::Deserialize;
 use solidarites_api_types::LocateResponse;
 use solidarites_domain::LonLat;
 
+use crate::error::ErrorCode;
 use crate::{error::ApiError, state::AppState};
 
 use super::communes::to_response;
@@ -42,7 +43,7 @@ pub async fn locate_point(
             fields.insert("lon".to_owned(), message.to_owned());
             fields.insert("lat".to_owned(), message.to_owned());
             Err(ApiError::Validation {
-                code: "outside_territory",
+                code: ErrorCode::OutsideTerritory,
                 message: message.to_owned(),
                 fields,
             })
@@ -56,10 +57,15 @@ pub fn parse_point(lon: Option<&str>, lat: Option<&str>) -> Result<LonLat, ApiEr
     let lon = parse_coordinate("lon", "longitude", lon, 180.0, &mut fields);
     let lat = parse_coordinate("lat", "latitude", lat, 90.0, &mut fields);
     match (lon, lat) {
-        (Some(lon), Some(lat)) if fields.is_empty() => LonLat::new(lon, lat)
-            .map_err(|e| ApiError::field("invalid_coordinates", e.field(), "Coordonnée invalide.")),
+        (Some(lon), Some(lat)) if fields.is_empty() => LonLat::new(lon, lat).map_err(|e| {
+            ApiError::field(
+                ErrorCode::InvalidCoordinates,
+                e.field(),
+                "Coordonnée invalide.",
+            )
+        }),
         _ => Err(ApiError::Validation {
-            code: "invalid_coordinates",
+            code: ErrorCode::InvalidCoordinates,
             message: "Les coordonnées du point sont invalides.".to_owned(),
             fields,
         }),

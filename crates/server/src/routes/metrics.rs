@@ -1,6 +1,7 @@
 use actix_web::{get, http::header, web, HttpRequest, HttpResponse};
 use solidarites_api_types::ErrorResponse;
 
+use crate::error::ErrorCode;
 use crate::state::AppState;
 
 /// Prometheus metrics (OpenMetrics text): requests by route pattern and status with their
@@ -16,7 +17,7 @@ use crate::state::AppState;
 pub async fn get_metrics(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     if !crate::metrics::allowed(&req, &state) {
         return HttpResponse::Forbidden().json(ErrorResponse {
-            error: "forbidden".to_owned(),
+            error: ErrorCode::Forbidden.as_str().to_owned(),
             message: "Les métriques ne sont lisibles que depuis les adresses autorisées \
                       (--metrics-allow)."
                 .to_owned(),

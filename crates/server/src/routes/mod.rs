@@ -2,11 +2,14 @@
 
 mod actors;
 mod admin;
+mod admin_actors;
 mod admin_carte;
 mod admin_labels;
+mod admin_moderation;
 mod admin_proposals;
 mod admin_questionnaire;
 mod admin_settings;
+mod admin_themes;
 mod admin_volunteers;
 pub(crate) mod auth;
 mod carte_query;
@@ -26,6 +29,7 @@ mod results;
 mod site_config;
 mod themes;
 
+use crate::error::ErrorCode;
 use actix_web::{web, HttpResponse};
 use solidarites_api_types::ErrorResponse;
 
@@ -70,22 +74,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(initiatives::update_initiative_by_token)
             .service(initiatives::withdraw_initiative_by_token)
             .service(initiatives::get_initiative)
-            .service(admin_carte::get_moderation_queue)
-            .service(admin_carte::bulk_moderate)
-            .service(admin_carte::approve_submission)
-            .service(admin_carte::reject_submission)
-            .service(admin_carte::request_changes)
-            .service(admin_carte::archive_submission)
-            .service(admin_carte::list_labels)
+            .service(admin_moderation::get_moderation_queue)
+            .service(admin_moderation::bulk_moderate)
+            .service(admin_moderation::approve_submission)
+            .service(admin_moderation::reject_submission)
+            .service(admin_moderation::request_changes)
+            .service(admin_moderation::archive_submission)
+            .service(admin_labels::list_labels)
             .service(admin_labels::list_label_grants)
             .service(admin_labels::list_expiring_grants)
-            .service(admin_carte::create_label)
-            .service(admin_carte::grant_label)
-            .service(admin_carte::revoke_label_grant)
-            .service(admin_carte::create_theme)
-            .service(admin_carte::update_theme)
-            .service(admin_carte::retire_theme)
-            .service(admin_carte::set_actor_charter)
+            .service(admin_labels::create_label)
+            .service(admin_labels::grant_label)
+            .service(admin_labels::revoke_label_grant)
+            .service(admin_themes::create_theme)
+            .service(admin_themes::update_theme)
+            .service(admin_themes::retire_theme)
+            .service(admin_actors::set_actor_charter)
             // Questionnaire des besoins.
             .service(questionnaire::list_campaigns)
             .service(questionnaire::get_campaign)
@@ -150,7 +154,7 @@ async fn api_not_found(req: actix_web::HttpRequest) -> HttpResponse {
         return HttpResponse::MethodNotAllowed()
             .insert_header((actix_web::http::header::ALLOW, allowed.join(", ")))
             .json(ErrorResponse {
-                error: "method_not_allowed".to_owned(),
+                error: ErrorCode::MethodNotAllowed.as_str().to_owned(),
                 message: format!(
                     "Cette adresse de l'API n'accepte pas la méthode {} (méthodes possibles : {}).",
                     req.method(),
@@ -160,7 +164,7 @@ async fn api_not_found(req: actix_web::HttpRequest) -> HttpResponse {
             });
     }
     HttpResponse::NotFound().json(ErrorResponse {
-        error: "not_found".to_owned(),
+        error: ErrorCode::NotFound.as_str().to_owned(),
         message: "Cette adresse de l'API n'existe pas.".to_owned(),
         fields: Default::default(),
     })

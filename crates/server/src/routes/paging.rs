@@ -3,6 +3,7 @@
 //! small offset that every database accepts (an unbounded page number used to overflow
 //! the 64-bit signed offset and end the connection).
 
+use crate::error::ErrorCode;
 use crate::{error::ApiError, submission::FieldErrors};
 
 /// Highest page number accepted, for every list.
@@ -73,7 +74,7 @@ pub fn paging_or_422(
         Ok(paging)
     } else {
         Err(ApiError::Validation {
-            code: "invalid_pagination",
+            code: ErrorCode::InvalidPagination,
             message: "Les paramètres de pagination sont invalides.".to_owned(),
             fields: errors,
         })

@@ -19,13 +19,12 @@ use super::{
 };
 use crate::{
     edit_token,
-    error::ApiError,
+    error::{ApiError, ErrorCode},
     json_body::ApiJson,
     needs::{NeedsScope, NeedsTable},
     state::AppState,
     storage::{
         self,
-        proposal_entities::proposal,
         proposals::{moderation_status, status, ProposalFilter, ProposalSort, SupportOutcome},
     },
     submission::{self, FieldErrors, ParseContext},
@@ -61,7 +60,7 @@ pub(super) fn device_token_hash(req: &HttpRequest) -> Result<Option<String>, Api
         Ok(Some(edit_token::hash(token)))
     } else {
         Err(ApiError::field(
-            "invalid_device_token",
+            ErrorCode::InvalidDeviceToken,
             DEVICE_TOKEN_HEADER,
             "Jeton d'appareil invalide : 16 à 128 caractères parmi A-Z, a-z, 0-9, - et _.",
         ))
@@ -71,7 +70,7 @@ pub(super) fn device_token_hash(req: &HttpRequest) -> Result<Option<String>, Api
 fn required_device_token_hash(req: &HttpRequest) -> Result<String, ApiError> {
     device_token_hash(req)?.ok_or_else(|| {
         ApiError::field(
-            "missing_device_token",
+            ErrorCode::MissingDeviceToken,
             DEVICE_TOKEN_HEADER,
             "L'en-tête X-Device-Token est nécessaire pour soutenir une proposition.",
         )
@@ -91,7 +90,7 @@ fn commune_ref(territory: &LoadedTerritory, code: &str) -> CommuneRef {
 
 pub(super) fn content_of(
     territory: &LoadedTerritory,
-    row: &proposal::Model,
+    row: &storage::Proposal,
 ) -> ProposalContentResponse {
     ProposalContentResponse {
         title: row.title.clone(),
@@ -159,7 +158,7 @@ pub(super) fn needs_response(
 /// loaded once for all the rows (four queries, the needs usually from memory).
 pub(super) async fn public_responses(
     state: &AppState,
-    rows: &[proposal::Model],
+    rows: &[storage::Proposal],
     device_hash: Option<&str>,
 ) -> Result<Vec<ProposalResponse>, ApiError> {
     let territory = state.territory.current();
@@ -390,13 +389,13 @@ fn support_answer(
     match outcome {
         SupportOutcome::NotFound => Err(proposal_not_found()),
         SupportOutcome::Merged(kept) => Err(ApiError::Conflict {
-            code: "proposal_merged",
+            code: ErrorCode::ProposalMerged,
             message: format!(
                 "Cette proposition a été fusionnée avec la proposition {kept} : soutenez celle-ci."
             ),
         }),
         SupportOutcome::Closed => Err(ApiError::Conflict {
-            code: "supports_closed",
+            code: ErrorCode::SupportsClosed,
             message: "Cette proposition est close (réalisée ou non retenue) : elle ne reçoit plus de soutiens.".to_owned(),
         }),
         SupportOutcome::Applied { changed, count } => {

@@ -11,16 +11,17 @@ use solidarites_domain::drafts::{self, ParseContext};
 
 use super::auth::client_ip;
 use crate::{
-    error::ApiError,
+    error::{ApiError, ErrorCode},
     json_body::ApiJson,
     questionnaire::{self, campaign_not_found, window, Window},
+    services::answers::{self, AnswerError, Entry, SubmitAnswer, Submitted},
     state::AppState,
-    storage::{self, questionnaire_entities::campaign, volunteers::NewVolunteer},
+    storage::{self, volunteers::NewVolunteer},
 };
 
 pub(crate) use solidarites_domain::drafts::VOLUNTEER_NAME_MAX as MAX_NAME;
 
-pub fn summary(c: &campaign::Model, now: DateTime<Utc>) -> CampaignSummary {
+pub fn summary(c: &storage::Campaign, now: DateTime<Utc>) -> CampaignSummary {
     CampaignSummary {
         id: c.id.clone(),
         title: c.title.clone(),
@@ -106,20 +107,75 @@ pub async fn submit_response(
     body: ApiJson<SubmitResponseRequest>,
 ) -> Result<HttpResponse, ApiError> {
     throttle(&state, &req)?;
-    let (status, id, day) = questionnaire::submit(&state, &req, &id, &body, None).await?;
-    Ok(created_or_ok(status)
+    let outcome = submit_answer(&state, &req, &id, &body, Entry::Public).await?;
+    Ok(submitted(&outcome)
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(SubmitResponseResponse {
-            id,
-            received_on: day.to_string(),
-        }))
+        .json(submitted_body(&outcome)))
 }
 
-pub(super) fn created_or_ok(status: u16) -> actix_web::HttpResponseBuilder {
-    if status == 201 {
-        HttpResponse::Created()
-    } else {
-        HttpResponse::Ok()
+/// One answer through the answers service, with the request's `Idempotency-Key` (422
+/// when malformed).
+pub(super) async fn submit_answer(
+    state: &AppState,
+    req: &HttpRequest,
+    campaign_id: &str,
+    answer: &SubmitResponseRequest,
+    entry: Entry<'_>,
+) -> Result<Submitted, ApiError> {
+    let key_hash = questionnaire::idempotency_key_hash(req)?;
+    let command = SubmitAnswer {
+        campaign_id,
+        answer,
+        idempotency_key_hash: key_hash.as_deref(),
+        entry,
+    };
+    answers::submit(&state.db, &state.territory.current(), command)
+        .await
+        .map_err(answer_error)
+}
+
+/// 201 for an answer stored now, 200 for the repeat of a stored one.
+pub(super) fn submitted(outcome: &Submitted) -> actix_web::HttpResponseBuilder {
+    match outcome {
+        Submitted::Created { .. } => HttpResponse::Created(),
+        Submitted::Replayed { .. } => HttpResponse::Ok(),
+    }
+}
+
+pub(super) fn submitted_body(outcome: &Submitted) -> SubmitResponseResponse {
+    let (Submitted::Created { id, received_on } | Submitted::Replayed { id, received_on }) =
+        outcome;
+    SubmitResponseResponse {
+        id: id.clone(),
+        received_on: received_on.to_string(),
+    }
+}
+
+/// An answer refused: 404 unknown campaign, 409 not yet open, 410 closed, 422 by field.
+fn answer_error(err: AnswerError) -> ApiError {
+    match err {
+        AnswerError::CampaignNotFound => campaign_not_found(),
+        AnswerError::NotYetOpen { opens_at } => ApiError::Conflict {
+            code: ErrorCode::CampaignNotOpen,
+            message: format!(
+                "Cette consultation n'est pas encore ouverte : elle ouvrira le {}.",
+                questionnaire::french_date(opens_at)
+            ),
+        },
+        AnswerError::Closed => ApiError::GoneCoded {
+            code: ErrorCode::CampaignClosed,
+            message: "Cette consultation est close : elle n'accepte plus de réponses. \
+                      Merci de votre intérêt."
+                .to_owned(),
+        },
+        AnswerError::Invalid(fields) => ApiError::Validation {
+            code: ErrorCode::InvalidAnswers,
+            message: "Certaines réponses sont à corriger : voyez les questions signalées."
+                .to_owned(),
+            fields,
+        },
+        AnswerError::Storage(err) => err.into(),
+        AnswerError::Internal(err) => ApiError::internal(err),
     }
 }
 
@@ -145,7 +201,7 @@ pub async fn create_volunteer(
         allowed_themes: &allowed_themes,
     };
     let draft = drafts::parse_volunteer(&body, &ctx).map_err(|fields| ApiError::Validation {
-        code: "invalid_volunteer",
+        code: ErrorCode::InvalidVolunteer,
         message: fields.get("consent").map_or_else(
             || {
                 "L'inscription ne peut pas être enregistrée : corrigez les champs signalés."

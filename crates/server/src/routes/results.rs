@@ -19,11 +19,11 @@ use solidarites_domain::results::{
 use super::carte_query::Pairs;
 use crate::{
     auth::{Role, StaffUser},
-    error::ApiError,
+    error::{ApiError, ErrorCode},
     questionnaire::campaign_not_found,
     results::{indicator_values_for, ProtectedResults, ResultsError},
     state::AppState,
-    storage::{self, questionnaire_entities::campaign, questionnaires::campaign_status},
+    storage::{self, questionnaires::campaign_status},
 };
 
 /// Simplification of boundaries in the gaps layer, degrees (~30 m, as the map).
@@ -55,7 +55,7 @@ fn single<'a>(pairs: &'a Pairs, key: &str) -> Option<&'a str> {
 
 fn invalid_query(fields: BTreeMap<String, String>) -> ApiError {
     ApiError::Validation {
-        code: "invalid_query",
+        code: ErrorCode::InvalidQuery,
         message: "Certains paramètres sont invalides : corrigez-les puis recommencez.".to_owned(),
         fields,
     }
@@ -127,7 +127,7 @@ pub fn parse_level(pairs: &Pairs, fields: &mut BTreeMap<String, String>) -> Stri
 }
 
 /// The campaign, or 404.
-pub async fn find_campaign(state: &AppState, id: &str) -> Result<campaign::Model, ApiError> {
+pub async fn find_campaign(state: &AppState, id: &str) -> Result<storage::Campaign, ApiError> {
     storage::questionnaires::get_campaign(&state.db, id.trim())
         .await?
         .ok_or_else(campaign_not_found)
@@ -143,7 +143,7 @@ pub(super) fn results_error(err: ResultsError) -> ApiError {
 /// Every level of the campaign under `filter`, protected with the configured `k`.
 pub async fn protected_results(
     state: &AppState,
-    campaign: &campaign::Model,
+    campaign: &storage::Campaign,
     filter: Filter,
 ) -> Result<std::sync::Arc<ProtectedResults>, ApiError> {
     state
@@ -166,7 +166,7 @@ pub fn table_of<'a>(
 ) -> Result<&'a SecretTable, ApiError> {
     results.level(level).ok_or_else(|| {
         ApiError::field(
-            "invalid_query",
+            ErrorCode::InvalidQuery,
             "level",
             format!(
                 "Aucune zone de niveau « {level} » n'a été importée (solidarites zones import)."
@@ -185,7 +185,7 @@ struct ResultsBody<'a> {
     indicator_values: BTreeMap<String, BTreeMap<String, f64>>,
 }
 
-pub fn indicator_response(row: storage::results_entities::indicator::Model) -> IndicatorResponse {
+pub fn indicator_response(row: storage::Indicator) -> IndicatorResponse {
     IndicatorResponse {
         code: row.code,
         label: row.label,
@@ -197,7 +197,7 @@ pub fn indicator_response(row: storage::results_entities::indicator::Model) -> I
 
 async fn results_response(
     state: &AppState,
-    campaign: &campaign::Model,
+    campaign: &storage::Campaign,
     pairs: &Pairs,
 ) -> Result<HttpResponse, ApiError> {
     let mut fields = BTreeMap::new();
@@ -216,7 +216,7 @@ async fn results_response(
         Some(id) => {
             one = whole.only_question(id).ok_or_else(|| {
                 ApiError::field(
-                    "invalid_query",
+                    ErrorCode::InvalidQuery,
                     "question",
                     format!("Aucune question agrégée « {id} » dans ce questionnaire."),
                 )
@@ -327,7 +327,7 @@ fn theme_question(
             Ok(requested.to_owned())
         } else {
             Err(ApiError::field(
-                "invalid_query",
+                ErrorCode::InvalidQuery,
                 "question",
                 "Choisissez une question à choix multiple de ce questionnaire.",
             ))
@@ -346,7 +346,7 @@ fn theme_question(
         .map(|q| q.id.clone())
         .ok_or_else(|| {
             ApiError::field(
-                "invalid_query",
+                ErrorCode::InvalidQuery,
                 "question",
                 "Ce questionnaire n'a pas de question à choix multiple portant sur les thèmes.",
             )
@@ -361,7 +361,7 @@ struct GapsComputed {
 
 async fn compute_gaps(
     state: &AppState,
-    campaign: &campaign::Model,
+    campaign: &storage::Campaign,
     pairs: &Pairs,
 ) -> Result<GapsComputed, ApiError> {
     let mut fields = BTreeMap::new();
@@ -376,7 +376,7 @@ async fn compute_gaps(
     let question = theme_question(table, single(pairs, "question"), &slugs)?;
     let theme = single(pairs, "theme").map(str::to_owned);
     let territory = state.territory.current();
-    let gap_territory = state.results.gap_territory(&territory);
+    let gap_territory = state.results.gap_territory(&territory).await;
     let offers = state
         .results
         .offers(&state.db)
@@ -431,7 +431,7 @@ pub async fn get_gaps(
             Ok(n) if (1..=MAX_GAPS).contains(&n) => n,
             _ => {
                 return Err(ApiError::field(
-                    "invalid_query",
+                    ErrorCode::InvalidQuery,
                     "limit",
                     format!("Nombre attendu entre 1 et {MAX_GAPS}."),
                 ))
@@ -545,7 +545,7 @@ pub async fn list_zones(
     staff.require(Role::Committee)?;
     let Some(level) = single(&query, "level").and_then(ZoneLevel::parse) else {
         return Err(ApiError::field(
-            "invalid_query",
+            ErrorCode::InvalidQuery,
             "level",
             "Niveau attendu : canton, arrondissement ou epci.",
         ));

@@ -11,12 +11,12 @@ use sea_orm::{
 };
 
 use super::entities::audit_log;
-use crate::auth::StaffUser;
+use crate::staff::Staff;
 
 /// Appends one line to the audit trail. `actor` is `None` for the command line.
 pub async fn record(
     db: &impl ConnectionTrait,
-    actor: Option<&StaffUser>,
+    actor: Option<&Staff>,
     action: &str,
     entity_type: &str,
     entity_id: &str,

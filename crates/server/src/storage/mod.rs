@@ -4,9 +4,9 @@
 pub mod actors;
 pub mod answers;
 pub mod audit;
-pub mod carte_entities;
+mod carte_entities;
 pub mod communes;
-pub mod entities;
+mod entities;
 pub mod indicators;
 pub mod initiative_exports;
 pub mod initiatives;
@@ -14,17 +14,32 @@ pub mod labels;
 pub mod moderation;
 pub mod needs;
 pub mod password_tokens;
-pub mod proposal_entities;
+mod proposal_entities;
 pub mod proposals;
-pub mod questionnaire_entities;
+mod questionnaire_entities;
 pub mod questionnaires;
-pub mod results_entities;
+mod results_entities;
 pub mod sessions;
 pub mod site_settings;
 pub mod themes;
 pub mod users;
 pub mod volunteers;
 pub mod zones;
+
+/// Rows read back from storage: the plain fields of a table's row. Their sea-orm entities,
+/// columns and active models stay private to this module (the `*entities` modules above are
+/// not `pub`, and `cargo xtask test` checks that no file outside `storage/` names them), so
+/// every query and every write goes through a storage function.
+pub use carte_entities::{
+    actor::Model as Actor, initiative::Model as Initiative, label::Model as Label,
+    label_grant::Model as LabelGrant, theme::Model as Theme,
+};
+pub use proposal_entities::proposal::Model as Proposal;
+pub use questionnaire_entities::{
+    campaign::Model as Campaign, questionnaire_version::Model as QuestionnaireVersion,
+    volunteer::Model as Volunteer,
+};
+pub use results_entities::indicator::Model as Indicator;
 
 use std::{path::Path, time::Duration};
 

@@ -15,7 +15,7 @@ use super::{
     entities::{session, user},
     users::{self, StoredUser},
 };
-use crate::auth::StaffUser;
+use crate::staff::Staff;
 
 pub mod password_token {
     use sea_orm::entity::prelude::*;
@@ -48,7 +48,7 @@ pub async fn issue(
     token_hash: &str,
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
-    actor: &StaffUser,
+    actor: &Staff,
 ) -> Result<(), DbErr> {
     password_token::Entity::delete_many()
         .filter(password_token::Column::UserId.eq(user_id.to_string()))
@@ -137,7 +137,7 @@ pub async fn consume(
         .filter(session::Column::UserId.eq(token.user_id.clone()))
         .exec(&txn)
         .await?;
-    let holder = StaffUser {
+    let holder = Staff {
         id: account.id,
         email: account.email.clone(),
         display_name: account.display_name.clone(),

@@ -14,13 +14,14 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, SqlErr, TransactionTrait,
 };
+use solidarites_domain::{InseeCode, ValidatedAnswers};
 use uuid::Uuid;
 
 use super::{
     audit,
     questionnaire_entities::{campaign, questionnaire, questionnaire_version, response},
 };
-use crate::auth::StaffUser;
+use crate::staff::Staff;
 
 /// Campaign statuses, as stored (the domain's `CampaignStatus`).
 pub mod campaign_status {
@@ -113,7 +114,7 @@ pub async fn create(
     db: &DatabaseConnection,
     title: &str,
     definition: &str,
-    actor: Option<&StaffUser>,
+    actor: Option<&Staff>,
 ) -> Result<StoredQuestionnaire, DbErr> {
     insert_questionnaire(db, Uuid::new_v4().to_string(), title, definition, actor).await
 }
@@ -123,7 +124,7 @@ async fn insert_questionnaire(
     id: String,
     title: &str,
     definition: &str,
-    actor: Option<&StaffUser>,
+    actor: Option<&Staff>,
 ) -> Result<StoredQuestionnaire, DbErr> {
     let now = Utc::now();
     let txn = db.begin().await?;
@@ -182,7 +183,7 @@ pub async fn save_definition(
     id: &str,
     title: &str,
     definition: &str,
-    actor: &StaffUser,
+    actor: &Staff,
 ) -> Result<Option<SaveOutcome>, DbErr> {
     let now = Utc::now();
     let txn = db.begin().await?;
@@ -201,47 +202,7 @@ pub async fn save_definition(
     else {
         return Ok(None);
     };
-    // In place only while unfrozen: the condition is checked by the UPDATE itself, so a
-    // response freezing the version meanwhile wins and we create a new version.
-    let updated = if latest.frozen_at.is_none() {
-        questionnaire_version::Entity::update_many()
-            .col_expr(
-                questionnaire_version::Column::Definition,
-                Expr::value(definition.to_owned()),
-            )
-            .filter(questionnaire_version::Column::Id.eq(latest.id.as_str()))
-            .filter(questionnaire_version::Column::FrozenAt.is_null())
-            .exec(&txn)
-            .await?
-            .rows_affected
-            > 0
-    } else {
-        false
-    };
-    let outcome = if updated {
-        SaveOutcome {
-            version: latest.version,
-            new_version: false,
-        }
-    } else {
-        let version = latest.version + 1;
-        questionnaire_version::Entity::insert(questionnaire_version::ActiveModel::from(
-            questionnaire_version::Model {
-                id: Uuid::new_v4().to_string(),
-                questionnaire_id: id.to_owned(),
-                version,
-                definition: definition.to_owned(),
-                frozen_at: None,
-                created_at: now,
-            },
-        ))
-        .exec_without_returning(&txn)
-        .await?;
-        SaveOutcome {
-            version,
-            new_version: true,
-        }
-    };
+    let outcome = write_definition(&txn, id, &latest, definition, now).await?;
     questionnaire::Entity::update_many()
         .col_expr(questionnaire::Column::Title, Expr::value(title.to_owned()))
         .col_expr(questionnaire::Column::UpdatedAt, Expr::value(now))
@@ -264,6 +225,58 @@ pub async fn save_definition(
     .await?;
     txn.commit().await?;
     Ok(Some(outcome))
+}
+
+/// Writes `definition` into `latest` when it is not frozen, else into a new version after
+/// it, in the caller's transaction.
+async fn write_definition(
+    txn: &impl ConnectionTrait,
+    id: &str,
+    latest: &questionnaire_version::Model,
+    definition: &str,
+    now: DateTime<Utc>,
+) -> Result<SaveOutcome, DbErr> {
+    // In place only while unfrozen: the condition is checked by the UPDATE itself, so a
+    // response freezing the version meanwhile wins and we create a new version.
+    let updated = if latest.frozen_at.is_none() {
+        questionnaire_version::Entity::update_many()
+            .col_expr(
+                questionnaire_version::Column::Definition,
+                Expr::value(definition.to_owned()),
+            )
+            .filter(questionnaire_version::Column::Id.eq(latest.id.as_str()))
+            .filter(questionnaire_version::Column::FrozenAt.is_null())
+            .exec(txn)
+            .await?
+            .rows_affected
+            > 0
+    } else {
+        false
+    };
+    Ok(if updated {
+        SaveOutcome {
+            version: latest.version,
+            new_version: false,
+        }
+    } else {
+        let version = latest.version + 1;
+        questionnaire_version::Entity::insert(questionnaire_version::ActiveModel::from(
+            questionnaire_version::Model {
+                id: Uuid::new_v4().to_string(),
+                questionnaire_id: id.to_owned(),
+                version,
+                definition: definition.to_owned(),
+                frozen_at: None,
+                created_at: now,
+            },
+        ))
+        .exec_without_returning(txn)
+        .await?;
+        SaveOutcome {
+            version,
+            new_version: true,
+        }
+    })
 }
 
 /// Title of the questionnaire created on first start.
@@ -373,7 +386,7 @@ pub struct NewCampaign {
 pub async fn create_campaign(
     db: &DatabaseConnection,
     new: NewCampaign,
-    actor: &StaffUser,
+    actor: &Staff,
 ) -> Result<campaign::Model, DbErr> {
     insert_campaign(db, new, Some(actor), "campaign.create").await
 }
@@ -390,7 +403,7 @@ pub async fn create_campaign_from_cli(
 async fn insert_campaign(
     db: &DatabaseConnection,
     new: NewCampaign,
-    actor: Option<&StaffUser>,
+    actor: Option<&Staff>,
     action: &str,
 ) -> Result<campaign::Model, DbErr> {
     let now = Utc::now();
@@ -430,7 +443,7 @@ pub async fn update_campaign<E>(
     db: &DatabaseConnection,
     id: &str,
     action: &str,
-    actor: &StaffUser,
+    actor: &Staff,
     change: impl FnOnce(&mut campaign::Model) -> Result<(), E>,
 ) -> Result<Option<Result<campaign::Model, E>>, DbErr> {
     let txn = db.begin().await?;
@@ -538,29 +551,15 @@ pub async fn version_of_campaigns(
 // Responses
 
 /// A validated answer ready to store.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewResponse {
-    pub campaign_id: String,
-    pub version_id: String,
-    /// The definition text the answers were validated against.
-    pub validated_definition: String,
-    pub commune_code: String,
-    pub channel: String,
-    /// JSON `ValidatedAnswers`.
-    pub answers: String,
+#[derive(Debug, Clone, Copy)]
+pub struct NewResponse<'a> {
+    pub campaign_id: &'a str,
+    pub version_id: &'a str,
+    pub commune: &'a InseeCode,
+    pub channel: &'a str,
+    pub answers: &'a ValidatedAnswers,
     pub submitted_on: NaiveDate,
-    pub idempotency_key_hash: Option<String>,
-}
-
-/// What storing a response did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SubmitOutcome {
-    Created(String),
-    /// The same idempotency key was already used for this campaign: that response's id
-    /// and day.
-    Replayed(String, NaiveDate),
-    /// The version was edited between validation and storage: validate again.
-    DefinitionChanged,
+    pub idempotency_key_hash: Option<&'a str>,
 }
 
 /// The response already stored with this idempotency key hash for this campaign.
@@ -580,112 +579,111 @@ pub async fn find_by_idempotency(
         .await
 }
 
-/// Stores one response and freezes its version, in one transaction. `assisted` (staff
-/// entry) writes an audit line naming the staff member and the channel, never the
-/// answers. A concurrent submission with the same idempotency key is caught by the unique
-/// constraint and answered with the stored response's id.
-///
-/// The response gets the campaign's next arrival number (`seq`), taken under a lock on the
-/// campaign row held until commit (SQLite serialises writers anyway): numbers are
-/// committed in order, so a reader that has seen `seq` n has seen every answer before it.
-pub async fn submit(
-    db: &DatabaseConnection,
-    new: &NewResponse,
-    assisted: Option<&StaffUser>,
-) -> Result<SubmitOutcome, DbErr> {
-    // A clash on the (campaign, seq) unique index can only come from a writer that read
-    // the last number before ours committed (not expected with the lock, but harmless):
-    // try again with a fresh transaction.
-    let mut attempts = 0;
-    loop {
-        attempts += 1;
-        match submit_once(db, new, assisted).await {
-            Err(err)
-                if attempts < 5
-                    && matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) =>
-            {
-                continue
-            }
-            other => return other,
-        }
-    }
-}
-
-async fn submit_once(
-    db: &DatabaseConnection,
-    new: &NewResponse,
-    assisted: Option<&StaffUser>,
-) -> Result<SubmitOutcome, DbErr> {
-    if let Some(hash) = &new.idempotency_key_hash {
-        if let Some((id, day)) = find_by_idempotency(db, &new.campaign_id, hash).await? {
-            return Ok(SubmitOutcome::Replayed(id, day));
-        }
-    }
-    let id = Uuid::new_v4().to_string();
-    let txn = db.begin().await?;
-    // Freeze on the first answer. Only unfrozen rows are written, so that answers to an
-    // already frozen version do not all queue on this row.
+/// Freezes a questionnaire version (if not yet) in the caller's transaction and returns
+/// its definition, final from now on: edits only touch unfrozen versions. Only unfrozen
+/// rows are written, so that answers to a frozen version do not all queue on this row.
+pub async fn freeze_version(
+    txn: &impl ConnectionTrait,
+    version_id: &str,
+) -> Result<Option<String>, DbErr> {
     questionnaire_version::Entity::update_many()
         .col_expr(
             questionnaire_version::Column::FrozenAt,
             Expr::value(Utc::now()),
         )
-        .filter(questionnaire_version::Column::Id.eq(new.version_id.as_str()))
+        .filter(questionnaire_version::Column::Id.eq(version_id))
         .filter(questionnaire_version::Column::FrozenAt.is_null())
-        .exec(&txn)
+        .exec(txn)
         .await?;
-    // Whatever happened meanwhile, the version is now frozen: its definition can no
-    // longer change. It must be the one the answers were checked against.
-    let current = questionnaire_version::Entity::find_by_id(new.version_id.clone())
+    questionnaire_version::Entity::find_by_id(version_id.to_owned())
         .select_only()
         .column(questionnaire_version::Column::Definition)
         .into_tuple::<String>()
-        .one(&txn)
-        .await?;
-    if current.as_deref() != Some(new.validated_definition.as_str()) {
-        return Ok(SubmitOutcome::DefinitionChanged);
-    }
-    let seq = next_response_seq(&txn, &new.campaign_id).await?;
+        .one(txn)
+        .await
+}
+
+/// Inserts one response in the caller's transaction, with the campaign's next arrival
+/// number (`seq`), taken under a lock on the campaign row held until commit (SQLite
+/// serialises writers anyway): numbers are committed in order, so a reader that has seen
+/// `seq` n has seen every answer before it. Returns its id. A unique-index refusal (same
+/// idempotency key, or the same `seq`) is left to the caller.
+pub async fn insert_response(
+    txn: &impl ConnectionTrait,
+    new: &NewResponse<'_>,
+) -> Result<String, DbErr> {
+    let id = Uuid::new_v4().to_string();
+    let seq = next_response_seq(txn, new.campaign_id).await?;
+    let answers = serde_json::to_string(new.answers)
+        .map_err(|e| DbErr::Custom(format!("answers not serialisable: {e}")))?;
     let row = response::ActiveModel {
         id: Set(id.clone()),
-        campaign_id: Set(new.campaign_id.clone()),
-        questionnaire_version_id: Set(new.version_id.clone()),
-        commune_code: Set(new.commune_code.clone()),
-        channel: Set(new.channel.clone()),
-        answers: Set(new.answers.clone()),
+        campaign_id: Set(new.campaign_id.to_owned()),
+        questionnaire_version_id: Set(new.version_id.to_owned()),
+        commune_code: Set(new.commune.as_str().to_owned()),
+        channel: Set(new.channel.to_owned()),
+        answers: Set(answers),
         submitted_on: Set(new.submitted_on),
-        idempotency_key_hash: Set(new.idempotency_key_hash.clone()),
+        idempotency_key_hash: Set(new.idempotency_key_hash.map(str::to_owned)),
         seq: Set(seq),
     };
-    if let Err(err) = response::Entity::insert(row)
-        .exec_without_returning(&txn)
-        .await
-    {
-        if let (Some(SqlErr::UniqueConstraintViolation(_)), Some(hash)) =
-            (err.sql_err(), &new.idempotency_key_hash)
-        {
-            drop(txn);
-            // The concurrent twin committed first: answer with its id.
-            if let Some((existing, day)) = find_by_idempotency(db, &new.campaign_id, hash).await? {
-                return Ok(SubmitOutcome::Replayed(existing, day));
-            }
-        }
-        return Err(err);
-    }
-    if let Some(staff) = assisted {
-        audit::record(
-            &txn,
-            Some(staff),
-            "response.assisted_entry",
-            "campaign",
-            &new.campaign_id,
-            None,
-            Some(serde_json::json!({"channel": new.channel})),
-        )
+    response::Entity::insert(row)
+        .exec_without_returning(txn)
         .await?;
+    Ok(id)
+}
+
+/// An answer made up by a load test or a benchmark, valid by construction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedResponse {
+    /// Arrival number, unique in the campaign.
+    pub seq: i64,
+    pub commune_code: String,
+    pub channel: String,
+    /// JSON `ValidatedAnswers`.
+    pub answers: String,
+    pub submitted_on: NaiveDate,
+}
+
+/// Inserts generated answers to `campaign` in one statement, without freezing the version
+/// nor checking anything: for load tests and benchmarks that store answers by the thousand.
+pub async fn insert_generated(
+    db: &impl ConnectionTrait,
+    campaign: &campaign::Model,
+    rows: Vec<GeneratedResponse>,
+) -> Result<(), DbErr> {
+    if rows.is_empty() {
+        return Ok(());
     }
+    let rows = rows.into_iter().map(|r| response::ActiveModel {
+        id: Set(Uuid::new_v4().to_string()),
+        campaign_id: Set(campaign.id.clone()),
+        questionnaire_version_id: Set(campaign.questionnaire_version_id.clone()),
+        commune_code: Set(r.commune_code),
+        channel: Set(r.channel),
+        answers: Set(r.answers),
+        submitted_on: Set(r.submitted_on),
+        idempotency_key_hash: Set(None),
+        seq: Set(r.seq),
+    });
+    response::Entity::insert_many(rows)
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// Freezes the version and stores one response in a transaction of its own (the demo
+/// data: answers built already valid, on days of their own). Answers from the web go
+/// through [`crate::services::answers`].
+pub async fn store_response(
+    db: &DatabaseConnection,
+    new: &NewResponse<'_>,
+) -> Result<String, DbErr> {
+    let txn = db.begin().await?;
+    freeze_version(&txn, new.version_id).await?;
+    let id = insert_response(&txn, new).await?;
     txn.commit().await?;
-    Ok(SubmitOutcome::Created(id))
+    Ok(id)
 }
 
 /// The next arrival number of a campaign's answers, locking the campaign row until the

@@ -9,7 +9,7 @@ use sea_orm::{
 };
 
 use super::audit;
-use crate::{auth::StaffUser, site_settings::StoredSettings};
+use crate::{site_settings::StoredSettings, staff::Staff};
 
 pub mod site_setting {
     use sea_orm::entity::prelude::*;
@@ -84,7 +84,7 @@ pub async fn load(db: &impl ConnectionTrait) -> Result<StoredRow, DbErr> {
 pub async fn save(
     db: &DatabaseConnection,
     settings: &StoredSettings,
-    actor: &StaffUser,
+    actor: &Staff,
 ) -> Result<StoredRow, DbErr> {
     let txn = db.begin().await?;
     let before = load(&txn).await?;

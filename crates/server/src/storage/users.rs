@@ -10,7 +10,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::{audit, entities::session, entities::user};
-use crate::auth::{account_lockout_after, Role, StaffUser};
+use crate::staff::{account_lockout_after, Role, Staff};
 
 /// A staff account, without its password hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,7 +111,7 @@ pub(crate) fn to_domain(row: user::Model) -> Result<StoredUser, DbErr> {
 pub async fn create(
     db: &impl TransactionTrait,
     new: NewUser,
-    actor: Option<&StaffUser>,
+    actor: Option<&Staff>,
     action: &str,
 ) -> Result<StoredUser, CreateUserError> {
     let txn = db.begin().await?;
@@ -162,7 +162,7 @@ pub async fn update(
     db: &DatabaseConnection,
     id: Uuid,
     changes: UserChanges,
-    actor: Option<&StaffUser>,
+    actor: Option<&Staff>,
     action: &str,
 ) -> Result<StoredUser, UpdateUserError> {
     let txn = db.begin().await?;
@@ -271,7 +271,7 @@ pub async fn find_credentials(
 }
 
 /// Counts one more failed sign-in from any address; past
-/// [`crate::auth::ACCOUNT_FAILURE_CEILING`] in a row the account is locked for everyone for
+/// [`crate::staff::ACCOUNT_FAILURE_CEILING`] in a row the account is locked for everyone for
 /// a growing while (the (account, address) pair is locked much earlier, in memory). Returns when the lock ends, if it is locked now.
 pub async fn record_login_failure(
     db: &DatabaseConnection,

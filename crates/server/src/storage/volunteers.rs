@@ -119,7 +119,7 @@ pub async fn purge_before(db: &impl ConnectionTrait, cutoff: DateTime<Utc>) -> R
 pub async fn purge_audited(
     db: &sea_orm::DatabaseConnection,
     cutoff: DateTime<Utc>,
-    actor: &crate::auth::StaffUser,
+    actor: &crate::staff::Staff,
     older_than_months: u32,
 ) -> Result<u64, DbErr> {
     use sea_orm::TransactionTrait;

@@ -1,25 +1,51 @@
-use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder};
+use chrono::{DateTime, Utc};
+use sea_orm::{DatabaseConnection, FromQueryResult, Statement};
 use serde_json::{json, Value};
 use solidarites_api_types::CommuneResponse;
 use solidarites_domain::demo::{demo_communes, demo_communes_geojson};
-use solidarites_server::{
-    cli::import_communes,
-    storage::{
-        self,
-        entities::{commune, territory},
-    },
-};
+use solidarites_server::{cli::import_communes, storage};
 
 use crate::helpers::{for_each_backend, landes_geojson_path, spawn_app};
 
+/// A `communes` row, read with SQL (the entities are private to the server's storage).
+#[derive(Debug, Clone, PartialEq, FromQueryResult)]
+struct CommuneRow {
+    code: String,
+    name: String,
+    population: Option<i64>,
+    postal_codes: String,
+    geometry: String,
+    min_lon: f64,
+    min_lat: f64,
+    max_lon: f64,
+    max_lat: f64,
+}
+
+/// The `territory` row.
+#[derive(Debug, Clone, PartialEq, FromQueryResult)]
+struct TerritoryRow {
+    revision: i64,
+    commune_count: i32,
+    source: String,
+    imported_at: DateTime<Utc>,
+}
+
 /// Everything stored about the territory, to compare before and after.
-async fn snapshot(db: &DatabaseConnection) -> (Vec<commune::Model>, Option<territory::Model>) {
-    let communes = commune::Entity::find()
-        .order_by_asc(commune::Column::Code)
-        .all(db)
-        .await
-        .unwrap();
-    let territory = territory::Entity::find_by_id(1).one(db).await.unwrap();
+async fn snapshot(db: &DatabaseConnection) -> (Vec<CommuneRow>, Option<TerritoryRow>) {
+    let sql = |s: &str| Statement::from_string(db.get_database_backend(), s);
+    let communes = CommuneRow::find_by_statement(sql(
+        "SELECT code, name, population, postal_codes, geometry, \
+         min_lon, min_lat, max_lon, max_lat FROM communes ORDER BY code",
+    ))
+    .all(db)
+    .await
+    .unwrap();
+    let territory = TerritoryRow::find_by_statement(sql(
+        "SELECT revision, commune_count, source, imported_at FROM territory WHERE id = 1",
+    ))
+    .one(db)
+    .await
+    .unwrap();
     (communes, territory)
 }
 

@@ -1,0 +1,141 @@
+//! `solidarites serve` and `solidarites demo`: the server's settings from the flags, and
+//! running it (the demo first stores its fictional content and staff accounts).
+
+use std::{path::PathBuf, time::Duration};
+
+use clap::Args;
+
+use crate::{config::Settings, startup::Application, storage};
+
+#[derive(Debug, Args)]
+pub(super) struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "SOLIDARITES_BIND", default_value = "127.0.0.1:8080")]
+    bind: String,
+    /// Folder of the built web app.
+    #[arg(
+        long,
+        env = "SOLIDARITES_FRONTEND_DIR",
+        default_value = "frontend/dist"
+    )]
+    frontend_dir: PathBuf,
+    /// Seconds between checks for a re-imported territory (0 disables).
+    #[arg(long, env = "SOLIDARITES_TERRITORY_REFRESH_SECS", default_value_t = 10)]
+    territory_refresh_secs: u64,
+    /// Behind a reverse proxy: take the client address from `Forwarded`/`X-Forwarded-For`
+    /// for sign-in throttling. Leave off when clients reach the server directly.
+    #[arg(long, env = "SOLIDARITES_TRUST_PROXY", default_value_t = false)]
+    trust_proxy: bool,
+    /// Background tiles of the public maps (`{z}`, `{x}`, `{y}`, optional `{s}`); an empty
+    /// value disables tiles (communes and markers on a plain background).
+    #[arg(long, env = "SOLIDARITES_TILE_URL", default_value = crate::config::DEFAULT_TILE_URL)]
+    tile_url: String,
+    /// Credit shown under the maps for the tiles (HTML).
+    #[arg(
+        long,
+        env = "SOLIDARITES_TILE_ATTRIBUTION",
+        default_value = crate::config::DEFAULT_TILE_ATTRIBUTION
+    )]
+    tile_attribution: String,
+    /// Statistical secrecy: results computed from fewer respondents are shown as `secret`.
+    #[arg(long, env = "SOLIDARITES_SECRECY_K", default_value_t = 5, value_parser = clap::value_parser!(u32).range(3..))]
+    secrecy_k: u32,
+    /// Needs versus offer: initiatives within this many km of a commune count as near it.
+    #[arg(long, env = "SOLIDARITES_GAP_DISTANCE_KM", default_value_t = 10.0)]
+    gap_distance_km: f64,
+    /// Serve aggregated results (with the same secrecy) on a public route.
+    #[arg(long, env = "SOLIDARITES_PUBLIC_RESULTS", default_value_t = false)]
+    public_results: bool,
+    /// The address residents reach, e.g. `https://solidarites.landes.fr`. With `https://`,
+    /// session cookies are always `Secure`, whatever the proxy says.
+    #[arg(long, env = "SOLIDARITES_PUBLIC_URL", value_parser = crate::config::parse_public_url)]
+    public_url: Option<String>,
+    /// Client addresses (IPs or networks, comma-separated) allowed to read `/metrics`.
+    #[arg(
+        long,
+        env = "SOLIDARITES_METRICS_ALLOW",
+        value_delimiter = ',',
+        default_value = "127.0.0.1,::1",
+        value_parser = crate::config::parse_network
+    )]
+    metrics_allow: Vec<ipnet::IpNet>,
+    /// Sign-in attempts one client address may make at once (then one more every 6 s).
+    /// Raise it when many agents sign in from behind one address (a shared desk, a NAT).
+    #[arg(long, env = "SOLIDARITES_LOGIN_BURST", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    login_burst: u32,
+    /// Seconds in-flight requests get to finish after SIGTERM or SIGINT.
+    #[arg(long, env = "SOLIDARITES_SHUTDOWN_TIMEOUT_SECS", default_value_t = 30)]
+    shutdown_timeout_secs: u64,
+}
+
+pub(super) fn settings(database_url: String, args: ServeArgs) -> Settings {
+    Settings {
+        database_url: database_url.clone(),
+        bind: args.bind,
+        frontend_dir: args.frontend_dir,
+        territory_refresh: Duration::from_secs(args.territory_refresh_secs),
+        trust_proxy: args.trust_proxy,
+        tile_url: Some(args.tile_url.trim().to_owned()).filter(|url| !url.is_empty()),
+        tile_attribution: args.tile_attribution.trim().to_owned(),
+        secrecy_k: args.secrecy_k,
+        gap_distance_km: args.gap_distance_km,
+        public_results: args.public_results,
+        public_url: args.public_url,
+        metrics_allow: args.metrics_allow,
+        shutdown_timeout: Duration::from_secs(args.shutdown_timeout_secs),
+        login_burst_per_ip: args.login_burst,
+        ..Settings::local(database_url)
+    }
+}
+
+pub(super) async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let app = Application::build(settings.clone()).await?;
+    tracing::info!(
+        url = %format!("http://{}", settings.bind),
+        database = %storage::redact_url(&settings.database_url),
+        communes = app.state().territory.current().index.len(),
+        "Solidarités is listening"
+    );
+    app.run_until_stopped().await?;
+    Ok(())
+}
+
+/// Stores the demonstration content and accounts (in a database without any), then serves.
+pub(super) async fn demo(settings: Settings) -> anyhow::Result<()> {
+    let db = storage::connect(&settings.database_url).await?;
+    storage::migrate(&db).await?;
+    let prepared = crate::demo_data::prepare(&db).await?;
+    if let Some(stored) = prepared.content {
+        tracing::info!(
+            actors = stored.actors,
+            initiatives = stored.initiatives,
+            answers = stored.answers,
+            proposals = stored.proposals,
+            indicators = stored.indicators,
+            "demonstration content stored"
+        );
+    }
+    match prepared.accounts {
+        crate::demo_data::DemoAccounts::Ready { created } => {
+            let emails: Vec<String> = crate::demo_data::demo_accounts()
+                .into_iter()
+                .map(|(email, role)| format!("{email} ({role})"))
+                .collect();
+            tracing::info!(
+                sign_in = %format!("http://{}/admin", settings.bind),
+                accounts = %emails.join(", "),
+                password = crate::demo_data::DEMO_PASSWORD,
+                created,
+                "demo staff accounts (demo database only)"
+            );
+        }
+        crate::demo_data::DemoAccounts::Skipped { other_accounts } => {
+            tracing::warn!(
+                other_accounts,
+                "this database has real staff accounts: no demo account was created"
+            );
+        }
+    }
+    db.close().await?;
+    serve(settings).await
+}
