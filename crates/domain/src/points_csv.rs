@@ -5,10 +5,16 @@
 //! number of points per commune is written instead.
 //!
 //! Here rather than in the command line so that it can be fuzzed without the server.
+//!
+//! The common file (no quotes, one point per line) is read by [`fast`]: parallel chunks,
+//! no allocation per line; any other file, or one with a bad line, by the csv reader,
+//! which names every bad line. Both read the same points.
 
 use std::io::{self, Write};
 
 use crate::CommuneIndex;
+
+mod fast;
 
 /// Why a points file cannot be assigned.
 #[derive(Debug, thiserror::Error)]
@@ -44,7 +50,8 @@ struct PointsLayout {
 }
 
 /// Reads a points CSV and writes either each record plus its commune code, or per-commune
-/// counts. Two passes over the bytes: parse all points, assign them in parallel, write.
+/// counts. Counts: each chunk of the file parsed and counted in one parallel pass. Records:
+/// parse all points, assign them in parallel, write.
 ///
 /// # Errors
 /// An empty file, lines without valid coordinates (all named), unreadable CSV, or a
@@ -57,10 +64,12 @@ pub fn assign_points(
 ) -> Result<(), PointsError> {
     let input = input.strip_prefix("\u{feff}".as_bytes()).unwrap_or(input);
     let layout = detect_layout(input)?;
-    let points = parse_points(input, layout)?;
     let communes = index.communes();
     if counts {
-        let (per_commune, outside) = index.count_batch(&points);
+        let (per_commune, outside) = match fast::counts(index, input, layout) {
+            Some(counted) => counted,
+            None => index.count_batch(&parse_points(input, layout)?),
+        };
         writeln!(out, "code,count")?;
         for (commune, count) in communes.iter().zip(per_commune) {
             writeln!(out, "{},{count}", commune.code)?;
@@ -68,6 +77,10 @@ pub fn assign_points(
         writeln!(out, "none,{outside}")?;
         return Ok(());
     }
+    let points = match fast::points(input, layout) {
+        Some(points) => points,
+        None => parse_points(input, layout)?,
+    };
     let assigned = index.locate_batch(&points);
     let mut reader = csv_reader(input, layout.delimiter);
     let mut writer = csv::WriterBuilder::new()
@@ -195,4 +208,157 @@ fn parse_points(input: &[u8], layout: PointsLayout) -> Result<Vec<(f64, f64)>, P
         return Err(PointsError::BadLines(errors));
     }
     Ok(points)
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::demo::demo_communes;
+
+    /// Points of `input` read by the csv reader path alone (the reference).
+    fn csv_points(input: &[u8]) -> Result<Vec<(f64, f64)>, PointsError> {
+        let input = input.strip_prefix("\u{feff}".as_bytes()).unwrap_or(input);
+        let layout = detect_layout(input)?;
+        parse_points(input, layout)
+    }
+
+    fn fast_points(input: &[u8]) -> Option<Vec<(f64, f64)>> {
+        let input = input.strip_prefix("\u{feff}".as_bytes()).unwrap_or(input);
+        fast::points(input, detect_layout(input).ok()?)
+    }
+
+    /// A coordinate as people write it in a CSV: spaces around, signs, exponents, a
+    /// decimal comma with `;`.
+    fn written(value: f64, style: u8, semicolon: bool) -> String {
+        let text = match style % 5 {
+            0 => format!("{value}"),
+            1 => format!("{value:.6}"),
+            2 => format!(" {value:.3} "),
+            3 => format!("{value:e}"),
+            _ => format!("{value:+.8}"),
+        };
+        if semicolon {
+            text.replacen('.', ",", 1)
+        } else {
+            text
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// Whatever the layout, the fast path reads the same points as the csv reader,
+        /// or gives up (never a different answer).
+        #[test]
+        fn the_fast_path_reads_what_the_csv_reader_reads(
+            mut points in proptest::collection::vec((-180.0f64..180.0, -90.0f64..90.0, any::<u8>()), 0..300),
+            out_of_range in proptest::option::of(0usize..300),
+            semicolon in any::<bool>(),
+            header in any::<bool>(),
+            swapped in any::<bool>(),
+            crlf in any::<bool>(),
+            bom in any::<bool>(),
+            blank_every in 0usize..20,
+            extra_column in any::<bool>(),
+        ) {
+            // Now and then a latitude out of range: both paths must refuse the file.
+            if let Some(p) = out_of_range.and_then(|k| points.get_mut(k)) {
+                p.1 = 95.5;
+            }
+            let sep = if semicolon { ";" } else { "," };
+            let end = if crlf { "\r\n" } else { "\n" };
+            let mut text = String::new();
+            if bom {
+                text.push('\u{feff}');
+            }
+            if header {
+                let names = if swapped { ["lat", "lon"] } else { ["lon", "lat"] };
+                text.push_str(&format!("id{sep}{}{sep}{}{end}", names[0], names[1]));
+            }
+            for (i, (lon, lat, style)) in points.iter().enumerate() {
+                // Blank lines between records (a leading one would change how the
+                // separator is detected, for both paths alike).
+                if blank_every > 0 && i > 0 && i % blank_every == 0 {
+                    text.push_str(if i % 2 == 0 { end } else { "  " });
+                    text.push_str(end);
+                }
+                let (a, b) = if header && swapped { (lat, lon) } else { (lon, lat) };
+                let (a, b) = (written(*a, *style, semicolon), written(*b, style / 5, semicolon));
+                if header {
+                    text.push_str(&format!("{i}{sep}{a}{sep}{b}"));
+                } else {
+                    text.push_str(&format!("{a}{sep}{b}"));
+                }
+                if extra_column {
+                    text.push_str(&format!("{sep}note {i}"));
+                }
+                text.push_str(end);
+            }
+            let reference = csv_points(text.as_bytes());
+            if (header || !points.is_empty()) && out_of_range.is_none_or(|k| k >= points.len()) {
+                prop_assert!(reference.is_ok(), "{text:?}");
+            }
+            match (fast_points(text.as_bytes()), reference) {
+                (Some(fast), Ok(csv)) => prop_assert_eq!(fast, csv),
+                // Out-of-range coordinates: both refuse (the csv path names the lines).
+                (None, Err(_)) => {}
+                // The csv path also reads what the fast path gives up on; it must be rare
+                // here (no quotes, no lone carriage return): only an empty file.
+                (None, Ok(csv)) => prop_assert!(csv.is_empty() || text.trim().is_empty(), "{text:?}"),
+                (Some(fast), Err(e)) => prop_assert!(false, "fast read {} points, csv refused: {e}", fast.len()),
+            }
+        }
+    }
+
+    #[test]
+    fn the_fast_path_gives_up_on_what_only_the_csv_reader_reads() {
+        for text in [
+            "\"-4.5\",\"45.8\"\n-4.4,45.9\n",
+            "-4.5,45.8\r-4.4,45.9\n",
+            "lon,lat\n-4.5,45.8\nx,y\n",
+            "-4.5,45.8\n-4.4,\u{a0}45.9\n",
+        ] {
+            assert_eq!(fast_points(text.as_bytes()), None, "{text:?}");
+        }
+        assert_eq!(
+            csv_points(b"\"-4.5\",\"45.8\"\n-4.4,45.9\n").unwrap(),
+            [(-4.5, 45.8), (-4.4, 45.9)]
+        );
+    }
+
+    /// `--counts` gives the same counts through the fast path as the csv reader path,
+    /// and the same as the records written back, on a file of many chunks.
+    #[test]
+    fn counts_are_the_same_through_either_path() {
+        let index = CommuneIndex::new(demo_communes());
+        let bbox = index.bbox().unwrap();
+        let mut state = 7u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut text = String::from("lon;lat\n");
+        for _ in 0..60_000 {
+            let lon = bbox.min().x + next() * bbox.width();
+            let lat = bbox.min().y + next() * bbox.height();
+            text.push_str(&format!("{lon:.6};{lat:.6}\n").replace('.', ","));
+        }
+        let input = text.as_bytes();
+        let layout = detect_layout(input).unwrap();
+        let fast = fast::counts(&index, input, layout).unwrap();
+        let reference = index.count_batch(&parse_points(input, layout).unwrap());
+        assert_eq!(fast, reference);
+        assert!(fast.1 > 0 && fast.0.iter().filter(|&&c| c > 0).count() > 10);
+        let mut out = Vec::new();
+        assign_points(&index, input, true, &mut out).unwrap();
+        let written = String::from_utf8(out).unwrap();
+        assert!(
+            written.ends_with(&format!("none,{}\n", reference.1)),
+            "{written}"
+        );
+    }
 }

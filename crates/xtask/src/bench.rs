@@ -17,6 +17,9 @@ Runs the benchmarks behind docs/benchmarks.md:
   1. criterion: point → commune assignment in the domain crate (index build, 1M points);
   2. end to end: `solidarites communes assign --counts` (release build) on 1,000,000
      random points of the territory's bounding box, 5 runs, wall time and points/second.
+  3. the same counts with GeoPandas (`sjoin`, crates/xtask/bench/geopandas_sjoin.py) in
+     the same run, when the Python of GEOPANDAS_PYTHON (default python3) has geopandas:
+     median of 3 whole-process runs, and the ratio.
 The territory is the real Landes (../shared/data) when present, else the demo fixture.
 
 Options:
@@ -103,6 +106,47 @@ pub fn run(args: &[String]) -> Result<()> {
         median.as_secs_f64(),
         best.as_secs_f64(),
         POINTS as f64 / median.as_secs_f64() / 1e6,
+    );
+    geopandas(&root, &communes, &points, median.as_secs_f64())
+}
+
+/// GeoPandas `sjoin` on the same files, whole process, and how many times slower it is.
+fn geopandas(root: &Path, communes: &Path, points: &Path, ours: f64) -> Result<()> {
+    let python = std::env::var("GEOPANDAS_PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    let has = Command::new(&python)
+        .args(["-c", "import geopandas"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has {
+        util::note(&format!(
+            "{python} has no geopandas: no comparison (set GEOPANDAS_PYTHON to a Python that has it)"
+        ));
+        return Ok(());
+    }
+    let script = root.join("crates/xtask/bench/geopandas_sjoin.py");
+    let mut times = Vec::new();
+    for run in 1..=3 {
+        let started = Instant::now();
+        let status = Command::new(&python)
+            .arg(&script)
+            .arg(communes)
+            .arg(points)
+            .stdout(Stdio::null())
+            .status()
+            .context("cannot run the GeoPandas script")?;
+        if !status.success() {
+            bail!("the GeoPandas script failed with {status}");
+        }
+        let elapsed = started.elapsed().as_secs_f64();
+        util::note(&format!("GeoPandas run {run}: {elapsed:.3} s"));
+        times.push(elapsed);
+    }
+    times.sort_by(f64::total_cmp);
+    let median = times[1];
+    println!(
+        "GeoPandas sjoin, same files: median {median:.3} s → communes assign is {:.1}× faster",
+        median / ours
     );
     Ok(())
 }
