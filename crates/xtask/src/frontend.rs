@@ -191,8 +191,12 @@ impl Layout {
 }
 
 /// Budget of the map page's first load (everything it fetches before the map shows,
-/// gzipped): 300 KB. `cargo xtask test` fails above it.
-pub const MAP_PAGE_BUDGET: u64 = 300_000;
+/// gzipped): `cargo xtask test` fails above it. The target is 300 KB; the budget is
+/// 310,000 bytes since December 2026, when the offline support (on every page) and the
+/// « près de » mode of the map together took the first load to 308.6 KB
+/// (docs/benchmarks.md): a temporary margin until the offline queue and the console's
+/// stylesheets leave the first load, not a new target.
+pub const MAP_PAGE_BUDGET: u64 = 310_000;
 
 /// What a build produced, for the checks of `cargo xtask test`.
 #[derive(Debug, Clone, Copy)]
