@@ -6,7 +6,8 @@ use anyhow::{Context, Result};
 use crate::{frontend, util};
 
 pub const HELP: &str = "\
-Builds the WASM app (release) and, at the same time, the server (release; its cargo
+Builds the WASM app (release) and, at the same time, the server (profile `demo`: release
+without debug info, most crates at opt-level 1 to shorten a first run; its cargo
 output goes to target/xtask/demo-server-build.log), then runs
 `solidarites demo`: a fictional demonstration territory with sample content (actors,
 initiatives, an open survey with a few hundred answers, proposals), stored in data/demo.db
@@ -20,11 +21,12 @@ pub fn run(args: &[String]) -> Result<()> {
     // The server builds while the web app does (they use separate target directories):
     // on two cores this overlaps the single-threaded ends of each (the frontend crate,
     // wasm-opt, the server crate), about a minute and a half of a first run.
-    util::step("building the server (release), beside the web app");
+    util::step("building the server (profile demo), beside the web app");
     let server = util::spawn_logged(
         util::cargo().current_dir(&root).args([
             "build",
-            "--release",
+            "--profile",
+            "demo",
             "--package",
             "solidarites-server",
             "--bin",
@@ -35,7 +37,7 @@ pub fn run(args: &[String]) -> Result<()> {
     frontend::run(&[])?;
     util::step("waiting for the server build");
     server.wait()?;
-    let binary = target.join("release").join("solidarites");
+    let binary = target.join("demo").join("solidarites");
     util::step("starting the demo: http://127.0.0.1:8080 (Ctrl-C to stop)");
     let status = std::process::Command::new(&binary)
         .current_dir(&root)
