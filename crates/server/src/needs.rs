@@ -27,7 +27,7 @@ use std::{
 
 use sea_orm::DatabaseConnection;
 use solidarites_domain::results::{
-    Cell, Filter, ResultKind, SchemaQuestion, SecretGroup, SecretTable, COMMUNE_LEVEL,
+    themes_question, Cell, Filter, SecretGroup, SecretTable, COMMUNE_LEVEL,
 };
 
 use crate::{
@@ -35,9 +35,6 @@ use crate::{
     storage,
     territory::LoadedTerritory,
 };
-
-/// Id of the multiple choice question "in which domains", whose values are theme slugs.
-pub const DOMAINS_QUESTION: &str = "domaines";
 
 /// One theme in one scope: the respondents who reported a difficulty in it, or `Secret`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -122,7 +119,7 @@ impl NeedsTable {
         communes: &SecretTable,
         theme_slugs: &[String],
     ) -> NeedsTable {
-        let question = domains_question(communes, theme_slugs);
+        let question = themes_question(&communes.questions, theme_slugs);
         let asked = question
             .map(|i| {
                 communes.questions[i]
@@ -157,22 +154,6 @@ impl NeedsTable {
             k: communes.k,
         }
     }
-}
-
-/// The index of the multiple choice question whose options are themes: `domaines` when
-/// the questionnaire has it, else the first multiple choice question with an option that
-/// is a theme slug.
-fn domains_question(table: &SecretTable, theme_slugs: &[String]) -> Option<usize> {
-    let multiple = |q: &&SchemaQuestion| matches!(q.kind, ResultKind::MultipleChoice { .. });
-    table
-        .questions
-        .iter()
-        .position(|q| q.id == DOMAINS_QUESTION && multiple(&q))
-        .or_else(|| {
-            table.questions.iter().position(|q| {
-                multiple(&q) && q.options.iter().any(|o| theme_slugs.contains(&o.value))
-            })
-        })
 }
 
 /// The needs of the latest campaign, re-read from the results at most once per `max_age`.

@@ -45,7 +45,7 @@ pub use aggregate::{
     TERRITORY_LEVEL, UNASSIGNED_CODE,
 };
 pub use dataset::{Channel, Dataset, StoredAnswersError};
-pub use schema::{ResultKind, ResultsSchema, SchemaQuestion};
+pub use schema::{themes_question, ResultKind, ResultsSchema, SchemaQuestion};
 pub use secrecy::{
     perturb_count, protect, protect_levels, protect_levels_perturbed, Cell, SecretGroup,
     SecretOption, SecretQuestion, SecretTable, Stat, DEFAULT_K, PERTURBATION_BOUND,

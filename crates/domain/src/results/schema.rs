@@ -61,6 +61,29 @@ impl SchemaQuestion {
     }
 }
 
+/// Position of the question that asks in which themes a respondent meets difficulties:
+/// the multiple choice question with the most options that are theme slugs (the first of
+/// equals), none when no multiple choice question offers a theme. Needs by theme and the
+/// gaps between needs and offer are read from it, whatever its id.
+#[must_use]
+pub fn themes_question(questions: &[SchemaQuestion], theme_slugs: &[String]) -> Option<usize> {
+    let mut best: Option<(usize, usize)> = None;
+    for (index, question) in questions.iter().enumerate() {
+        if !matches!(question.kind, ResultKind::MultipleChoice { .. }) {
+            continue;
+        }
+        let themes = question
+            .options
+            .iter()
+            .filter(|o| theme_slugs.contains(&o.value))
+            .count();
+        if themes > 0 && best.is_none_or(|(_, most)| themes > most) {
+            best = Some((index, themes));
+        }
+    }
+    best.map(|(index, _)| index)
+}
+
 /// The aggregated questions of a questionnaire, in display order.
 ///
 /// Single choice, yes/no, multiple choice, scale and number questions are
@@ -144,5 +167,45 @@ impl ResultsSchema {
     #[must_use]
     pub fn question(&self, id: &str) -> Option<(usize, &SchemaQuestion)> {
         self.questions.iter().enumerate().find(|(_, q)| q.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn multiple(id: &str, values: &[&str]) -> SchemaQuestion {
+        SchemaQuestion {
+            id: id.to_owned(),
+            label: id.to_owned(),
+            kind: ResultKind::MultipleChoice { has_other: false },
+            options: values
+                .iter()
+                .map(|v| ChoiceOption {
+                    value: (*v).to_owned(),
+                    label: (*v).to_owned(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn the_themes_question_is_the_multiple_choice_with_most_themes_whatever_its_id() {
+        let themes: Vec<String> = ["sante", "mobilite", "logement"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        let mut single = multiple("seul", &["sante", "mobilite", "logement"]);
+        single.kind = ResultKind::SingleChoice;
+        let questions = vec![
+            single,
+            multiple("loisirs", &["sport", "sante"]),
+            multiple("difficultes_vecues", &["sante", "logement", "autre"]),
+            multiple("encore", &["mobilite", "logement"]),
+        ];
+        assert_eq!(themes_question(&questions, &themes), Some(2));
+        assert_eq!(themes_question(&questions[..2], &themes), Some(1));
+        assert_eq!(themes_question(&questions[..1], &themes), None);
+        assert_eq!(themes_question(&questions, &[]), None);
     }
 }

@@ -9,7 +9,10 @@ use rust_xlsxwriter::{Format, Workbook};
 use serde_json::{json, Map, Value};
 use solidarites_domain::{
     display::simplified_feature_collection,
-    results::{Cell as SecretCell, ResultKind, SecretGroup, SecretQuestion, SecretTable, Stat},
+    results::{
+        Cell as SecretCell, ResultKind, SchemaQuestion, SecretGroup, SecretQuestion, SecretTable,
+        Stat,
+    },
     Commune,
 };
 
@@ -66,24 +69,27 @@ fn stat_text(stat: Option<&Stat>) -> String {
     }
 }
 
+/// The CSV's columns, one line per group × question × answer.
+const CSV_HEADER: [&str; 12] = [
+    "Niveau",
+    "Code",
+    "Nom",
+    "Population",
+    "Répondants",
+    "Répondants pour 1 000 habitants",
+    "Question",
+    "Réponse",
+    "Effectif",
+    "Part (%)",
+    "Moyenne",
+    "Médiane",
+];
+
 /// One line per group × question × answer, for a French Excel.
 pub fn write_csv(table: &SecretTable, out: &mut ChunkWriter) -> anyhow::Result<()> {
     out.write_all(UTF8_BOM)?;
     let mut csv = french_csv(out);
-    csv.write_record([
-        "Niveau",
-        "Code",
-        "Nom",
-        "Population",
-        "Répondants",
-        "Répondants pour 1 000 habitants",
-        "Question",
-        "Réponse",
-        "Effectif",
-        "Part (%)",
-        "Moyenne",
-        "Médiane",
-    ])?;
+    csv.write_record(CSV_HEADER)?;
     let level = level_label(&table.level);
     for group in all_groups(table) {
         let head = [
@@ -95,61 +101,51 @@ pub fn write_csv(table: &SecretTable, out: &mut ChunkWriter) -> anyhow::Result<(
             stat_text(group.rate_per_1000.as_ref()),
         ];
         for (schema, answers) in table.questions.iter().zip(&group.questions) {
-            let mut line =
-                |answer: &str, count: String, share: String, mean: String, median: String| {
-                    let mut record: Vec<String> = head.to_vec();
-                    record.extend([
-                        schema.label.clone(),
-                        answer.to_owned(),
-                        count,
-                        share,
-                        mean,
-                        median,
-                    ]);
-                    csv.write_record(&record)
-                };
-            match schema.kind {
-                ResultKind::Scale { .. } | ResultKind::Number { .. } => {
-                    line(
-                        "Réponses",
-                        count_text(&answers.answered),
-                        share_text(&answers.answered),
-                        stat_text(answers.mean.as_ref()),
-                        stat_text(answers.median.as_ref()),
-                    )?;
-                }
-                _ => {
-                    for (label, option) in schema.options.iter().zip(&answers.options) {
-                        line(
-                            &label.label,
-                            count_text(&option.cell),
-                            share_text(&option.cell),
-                            String::new(),
-                            String::new(),
-                        )?;
-                    }
-                    if let Some(other) = &answers.other {
-                        line(
-                            "Autre (précisé)",
-                            count_text(other),
-                            share_text(other),
-                            String::new(),
-                            String::new(),
-                        )?;
-                    }
-                }
+            for answer_line in answer_lines(schema, answers) {
+                let mut record: Vec<String> = head.to_vec();
+                record.push(schema.label.clone());
+                record.extend(answer_line);
+                csv.write_record(&record)?;
             }
-            line(
-                "Sans réponse",
-                count_text(&answers.no_answer),
-                share_text(&answers.no_answer),
-                String::new(),
-                String::new(),
-            )?;
         }
     }
     csv.flush()?;
     Ok(())
+}
+
+/// The answer, count, share, mean and median columns of one question in one group: one
+/// line for a scale or a number, one per option (and « autre ») for a choice, then the
+/// respondents who did not answer.
+fn answer_lines(schema: &SchemaQuestion, answers: &SecretQuestion) -> Vec<[String; 5]> {
+    let plain = |answer: &str, cell: &SecretCell| {
+        [
+            answer.to_owned(),
+            count_text(cell),
+            share_text(cell),
+            String::new(),
+            String::new(),
+        ]
+    };
+    let mut lines = Vec::new();
+    match schema.kind {
+        ResultKind::Scale { .. } | ResultKind::Number { .. } => lines.push([
+            "Réponses".to_owned(),
+            count_text(&answers.answered),
+            share_text(&answers.answered),
+            stat_text(answers.mean.as_ref()),
+            stat_text(answers.median.as_ref()),
+        ]),
+        _ => {
+            for (label, option) in schema.options.iter().zip(&answers.options) {
+                lines.push(plain(&label.label, &option.cell));
+            }
+            if let Some(other) = &answers.other {
+                lines.push(plain("Autre (précisé)", other));
+            }
+        }
+    }
+    lines.push(plain("Sans réponse", &answers.no_answer));
+    lines
 }
 
 fn cell_count(cell: &SecretCell) -> Cell {

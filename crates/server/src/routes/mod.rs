@@ -1,5 +1,121 @@
 //! HTTP routes. `/api/v1` is the JSON API; everything else is the web app.
 
+/// Every API route, once: the router ([`configure`]) and the OpenAPI document
+/// ([`ApiDoc`]) are both built from this list, so a route cannot be served undocumented
+/// nor documented unserved. `api` routes are under `/api/v1`, in the order the router tries
+/// them (fixed paths before `{id}`); `root` routes are at the site's root.
+/// `api_routes!(callback)` calls `callback! { api: [module::handler, …], root: […] }`.
+macro_rules! api_routes {
+    ($callback:ident) => {
+        $callback! {
+            api: [
+                health::get_health,
+                health::get_ready,
+                site_config::get_public_config,
+                communes::get_communes_geojson,
+                communes::list_communes,
+                communes::get_commune,
+                locate::locate_point,
+                auth::login,
+                auth::logout,
+                auth::get_me,
+                auth::set_password,
+                admin::list_users,
+                admin::create_user,
+                admin::update_user,
+                admin::create_password_link,
+                admin::list_audit,
+                admin_settings::get_settings,
+                admin_settings::put_settings,
+                openapi::get_openapi,
+                // Carte des solidarités. Fixed paths before `/initiatives/{id}`.
+                themes::list_themes,
+                labels::list_public_labels,
+                actors::list_actors,
+                actors::get_actor,
+                initiatives::list_initiatives,
+                initiatives::get_initiatives_geojson,
+                initiatives::get_initiative_clusters,
+                initiatives::create_initiative,
+                initiatives::get_initiative_by_token_header,
+                initiatives::update_initiative_by_token_header,
+                initiatives::withdraw_initiative_by_token_header,
+                initiatives::get_initiative_by_token,
+                initiatives::update_initiative_by_token,
+                initiatives::withdraw_initiative_by_token,
+                initiatives::get_initiative,
+                admin_moderation::get_moderation_queue,
+                admin_moderation::bulk_moderate,
+                admin_moderation::approve_submission,
+                admin_moderation::reject_submission,
+                admin_moderation::request_changes,
+                admin_moderation::archive_submission,
+                admin_labels::list_labels,
+                admin_labels::list_label_grants,
+                admin_labels::list_expiring_grants,
+                admin_labels::create_label,
+                admin_labels::grant_label,
+                admin_labels::revoke_label_grant,
+                admin_themes::create_theme,
+                admin_themes::update_theme,
+                admin_themes::retire_theme,
+                admin_actors::set_actor_charter,
+                // Questionnaire des besoins.
+                questionnaire::list_campaigns,
+                questionnaire::get_campaign,
+                questionnaire::submit_response,
+                questionnaire::create_volunteer,
+                admin_questionnaire::list_questionnaires,
+                admin_questionnaire::create_questionnaire,
+                admin_questionnaire::get_questionnaire,
+                admin_questionnaire::update_questionnaire,
+                admin_questionnaire::preview_questionnaire,
+                admin_questionnaire::list_admin_campaigns,
+                admin_questionnaire::get_admin_campaign,
+                admin_questionnaire::create_campaign,
+                admin_questionnaire::update_campaign,
+                admin_questionnaire::open_campaign_now,
+                admin_questionnaire::close_campaign,
+                admin_questionnaire::campaign_counts,
+                admin_questionnaire::assisted_response,
+                admin_volunteers::list_volunteers,
+                admin_volunteers::export_volunteers_csv,
+                admin_volunteers::purge_volunteers,
+                // Proposals.
+                proposals::list_proposals,
+                proposals::create_proposal,
+                proposals::get_proposal,
+                proposals::support_proposal,
+                proposals::withdraw_support,
+                admin_proposals::list_admin_proposals,
+                admin_proposals::get_admin_proposal,
+                admin_proposals::set_proposal_status,
+                admin_proposals::set_proposal_note,
+                admin_proposals::set_proposal_priority,
+                admin_proposals::set_proposal_priorities,
+                admin_proposals::merge_proposal,
+                // Results by commune and exports.
+                results::get_results,
+                results::get_public_results,
+                results::get_gaps_geojson,
+                results::get_gaps,
+                results::list_indicators,
+                results::list_zones,
+                exports::export_answers_csv,
+                exports::export_answers_xlsx,
+                exports::export_results_csv,
+                exports::export_results_xlsx,
+                exports::export_results_geojson,
+                exports::export_initiatives_geojson,
+                exports::export_initiatives_csv,
+                exports::export_data_inclusion_structures,
+                exports::export_data_inclusion_services,
+            ],
+            root: [metrics::get_metrics],
+        }
+    };
+}
+
 mod actors;
 mod admin;
 mod admin_actors;
@@ -35,115 +151,25 @@ use solidarites_api_types::ErrorResponse;
 
 pub use openapi::ApiDoc;
 
+/// Registers the routes of [`api_routes!`], inside and outside `/api/v1`.
+macro_rules! register_routes {
+    (api: [$($module:ident :: $handler:ident),* $(,)?], root: [$($rmodule:ident :: $rhandler:ident),* $(,)?] $(,)?) => {
+        |cfg: &mut web::ServiceConfig| {
+            cfg.service(
+                web::scope("/api/v1")
+                    $(.service($module::$handler))*
+                    .default_service(web::to(api_not_found)),
+            )
+            $(.service($rmodule::$rhandler))*
+            .default_service(web::to(frontend::serve_frontend));
+        }
+    };
+}
+
 /// The whole router, used by the binary and by the tests alike.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::scope("/api/v1")
-            .service(health::get_health)
-            .service(health::get_ready)
-            .service(site_config::get_public_config)
-            .service(communes::get_communes_geojson)
-            .service(communes::list_communes)
-            .service(communes::get_commune)
-            .service(locate::locate_point)
-            .service(auth::login)
-            .service(auth::logout)
-            .service(auth::get_me)
-            .service(auth::set_password)
-            .service(admin::list_users)
-            .service(admin::create_user)
-            .service(admin::update_user)
-            .service(admin::create_password_link)
-            .service(admin::list_audit)
-            .service(admin_settings::get_settings)
-            .service(admin_settings::put_settings)
-            .service(openapi::get_openapi)
-            // Carte des solidarités. Fixed paths before `/initiatives/{id}`.
-            .service(themes::list_themes)
-            .service(labels::list_public_labels)
-            .service(actors::list_actors)
-            .service(actors::get_actor)
-            .service(initiatives::list_initiatives)
-            .service(initiatives::get_initiatives_geojson)
-            .service(initiatives::get_initiative_clusters)
-            .service(initiatives::create_initiative)
-            .service(initiatives::get_initiative_by_token_header)
-            .service(initiatives::update_initiative_by_token_header)
-            .service(initiatives::withdraw_initiative_by_token_header)
-            .service(initiatives::get_initiative_by_token)
-            .service(initiatives::update_initiative_by_token)
-            .service(initiatives::withdraw_initiative_by_token)
-            .service(initiatives::get_initiative)
-            .service(admin_moderation::get_moderation_queue)
-            .service(admin_moderation::bulk_moderate)
-            .service(admin_moderation::approve_submission)
-            .service(admin_moderation::reject_submission)
-            .service(admin_moderation::request_changes)
-            .service(admin_moderation::archive_submission)
-            .service(admin_labels::list_labels)
-            .service(admin_labels::list_label_grants)
-            .service(admin_labels::list_expiring_grants)
-            .service(admin_labels::create_label)
-            .service(admin_labels::grant_label)
-            .service(admin_labels::revoke_label_grant)
-            .service(admin_themes::create_theme)
-            .service(admin_themes::update_theme)
-            .service(admin_themes::retire_theme)
-            .service(admin_actors::set_actor_charter)
-            // Questionnaire des besoins.
-            .service(questionnaire::list_campaigns)
-            .service(questionnaire::get_campaign)
-            .service(questionnaire::submit_response)
-            .service(questionnaire::create_volunteer)
-            .service(admin_questionnaire::list_questionnaires)
-            .service(admin_questionnaire::create_questionnaire)
-            .service(admin_questionnaire::get_questionnaire)
-            .service(admin_questionnaire::update_questionnaire)
-            .service(admin_questionnaire::preview_questionnaire)
-            .service(admin_questionnaire::list_admin_campaigns)
-            .service(admin_questionnaire::get_admin_campaign)
-            .service(admin_questionnaire::create_campaign)
-            .service(admin_questionnaire::update_campaign)
-            .service(admin_questionnaire::open_campaign_now)
-            .service(admin_questionnaire::close_campaign)
-            .service(admin_questionnaire::campaign_counts)
-            .service(admin_questionnaire::assisted_response)
-            .service(admin_volunteers::list_volunteers)
-            .service(admin_volunteers::export_volunteers_csv)
-            .service(admin_volunteers::purge_volunteers)
-            // Proposals.
-            .service(proposals::list_proposals)
-            .service(proposals::create_proposal)
-            .service(proposals::get_proposal)
-            .service(proposals::support_proposal)
-            .service(proposals::withdraw_support)
-            .service(admin_proposals::list_admin_proposals)
-            .service(admin_proposals::get_admin_proposal)
-            .service(admin_proposals::set_proposal_status)
-            .service(admin_proposals::set_proposal_note)
-            .service(admin_proposals::set_proposal_priority)
-            .service(admin_proposals::set_proposal_priorities)
-            .service(admin_proposals::merge_proposal)
-            // Results by commune and exports.
-            .service(results::get_results)
-            .service(results::get_public_results)
-            .service(results::get_gaps_geojson)
-            .service(results::get_gaps)
-            .service(results::list_indicators)
-            .service(results::list_zones)
-            .service(exports::export_answers_csv)
-            .service(exports::export_answers_xlsx)
-            .service(exports::export_results_csv)
-            .service(exports::export_results_xlsx)
-            .service(exports::export_results_geojson)
-            .service(exports::export_initiatives_geojson)
-            .service(exports::export_initiatives_csv)
-            .service(exports::export_data_inclusion_structures)
-            .service(exports::export_data_inclusion_services)
-            .default_service(web::to(api_not_found)),
-    )
-    .service(metrics::get_metrics)
-    .default_service(web::to(frontend::serve_frontend));
+    let register = api_routes!(register_routes);
+    register(cfg);
 }
 
 /// No route took the request: `405` with `Allow` when the path exists with other

@@ -12,126 +12,35 @@ use utoipa::{
 use super::{paging::MAX_PAGE, questionnaire as q};
 use crate::submission as s;
 
-#[derive(Debug, OpenApi)]
-#[openapi(
-    info(
-        title = "Solidarités API",
-        description = "API publique et d'administration de la plateforme Solidarités."
-    ),
-    paths(
-        super::health::get_health,
-        super::health::get_ready,
-        super::metrics::get_metrics,
-        super::site_config::get_public_config,
-        super::communes::list_communes,
-        super::communes::get_commune,
-        super::communes::get_communes_geojson,
-        super::locate::locate_point,
-        super::themes::list_themes,
-        super::labels::list_public_labels,
-        super::actors::list_actors,
-        super::actors::get_actor,
-        super::initiatives::list_initiatives,
-        super::initiatives::get_initiatives_geojson,
-        super::initiatives::get_initiative_clusters,
-        super::initiatives::get_initiative,
-        super::initiatives::create_initiative,
-        super::initiatives::get_initiative_by_token_header,
-        super::initiatives::get_initiative_by_token,
-        super::initiatives::update_initiative_by_token_header,
-        super::initiatives::update_initiative_by_token,
-        super::initiatives::withdraw_initiative_by_token_header,
-        super::initiatives::withdraw_initiative_by_token,
-        super::admin_moderation::get_moderation_queue,
-        super::admin_moderation::bulk_moderate,
-        super::admin_moderation::approve_submission,
-        super::admin_moderation::reject_submission,
-        super::admin_moderation::request_changes,
-        super::admin_moderation::archive_submission,
-        super::admin_labels::list_labels,
-        super::admin_labels::list_label_grants,
-        super::admin_labels::list_expiring_grants,
-        super::admin_labels::create_label,
-        super::admin_labels::grant_label,
-        super::admin_labels::revoke_label_grant,
-        super::admin_themes::create_theme,
-        super::admin_themes::update_theme,
-        super::admin_themes::retire_theme,
-        super::admin_actors::set_actor_charter,
-        super::auth::login,
-        super::auth::logout,
-        super::auth::get_me,
-        super::auth::set_password,
-        super::admin::list_users,
-        super::admin::create_user,
-        super::admin::update_user,
-        super::admin::create_password_link,
-        super::admin::list_audit,
-        super::admin_settings::get_settings,
-        super::admin_settings::put_settings,
-        super::questionnaire::list_campaigns,
-        super::questionnaire::get_campaign,
-        super::questionnaire::submit_response,
-        super::questionnaire::create_volunteer,
-        super::admin_questionnaire::list_questionnaires,
-        super::admin_questionnaire::create_questionnaire,
-        super::admin_questionnaire::get_questionnaire,
-        super::admin_questionnaire::update_questionnaire,
-        super::admin_questionnaire::preview_questionnaire,
-        super::admin_questionnaire::list_admin_campaigns,
-        super::admin_questionnaire::get_admin_campaign,
-        super::admin_questionnaire::create_campaign,
-        super::admin_questionnaire::update_campaign,
-        super::admin_questionnaire::open_campaign_now,
-        super::admin_questionnaire::close_campaign,
-        super::admin_questionnaire::campaign_counts,
-        super::admin_questionnaire::assisted_response,
-        super::admin_volunteers::list_volunteers,
-        super::admin_volunteers::export_volunteers_csv,
-        super::admin_volunteers::purge_volunteers,
-        super::proposals::list_proposals,
-        super::proposals::get_proposal,
-        super::proposals::create_proposal,
-        super::proposals::support_proposal,
-        super::proposals::withdraw_support,
-        super::admin_proposals::list_admin_proposals,
-        super::admin_proposals::get_admin_proposal,
-        super::admin_proposals::set_proposal_status,
-        super::admin_proposals::set_proposal_note,
-        super::admin_proposals::set_proposal_priority,
-        super::admin_proposals::set_proposal_priorities,
-        super::admin_proposals::merge_proposal,
-        super::results::get_results,
-        super::results::get_public_results,
-        super::results::get_gaps,
-        super::results::get_gaps_geojson,
-        super::results::list_indicators,
-        super::results::list_zones,
-        super::exports::export_answers_csv,
-        super::exports::export_answers_xlsx,
-        super::exports::export_results_csv,
-        super::exports::export_results_xlsx,
-        super::exports::export_results_geojson,
-        super::exports::export_initiatives_geojson,
-        super::exports::export_initiatives_csv,
-        super::exports::export_data_inclusion_structures,
-        super::exports::export_data_inclusion_services,
-    ),
-    modifiers(&Limits),
-    components(schemas(
-        solidarites_api_types::ErrorResponse,
-        solidarites_api_types::LoginRequest,
-        solidarites_api_types::SessionResponse,
-        solidarites_api_types::StaffUserResponse,
-        solidarites_api_types::AdminUserResponse,
-        solidarites_api_types::AdminUserListResponse,
-        solidarites_api_types::CreateUserRequest,
-        solidarites_api_types::UpdateUserRequest,
-        solidarites_api_types::AuditEntryResponse,
-        solidarites_api_types::AuditPageResponse,
-    ))
-)]
-pub struct ApiDoc;
+/// The OpenAPI document of every route of [`api_routes!`](super::api_routes).
+macro_rules! api_doc {
+    (api: [$($module:ident :: $handler:ident),* $(,)?], root: [$($rmodule:ident :: $rhandler:ident),* $(,)?] $(,)?) => {
+        #[derive(Debug, OpenApi)]
+        #[openapi(
+            info(
+                title = "Solidarités API",
+                description = "API publique et d'administration de la plateforme Solidarités."
+            ),
+            paths($(super::$module::$handler,)* $(super::$rmodule::$rhandler,)*),
+            modifiers(&Limits),
+            components(schemas(
+                solidarites_api_types::ErrorResponse,
+                solidarites_api_types::LoginRequest,
+                solidarites_api_types::SessionResponse,
+                solidarites_api_types::StaffUserResponse,
+                solidarites_api_types::AdminUserResponse,
+                solidarites_api_types::AdminUserListResponse,
+                solidarites_api_types::CreateUserRequest,
+                solidarites_api_types::UpdateUserRequest,
+                solidarites_api_types::AuditEntryResponse,
+                solidarites_api_types::AuditPageResponse,
+            ))
+        )]
+        pub struct ApiDoc;
+    };
+}
+
+api_routes!(api_doc);
 
 /// A limit the server enforces, stated in the schema of a value.
 #[derive(Debug, Clone, Copy)]
@@ -479,6 +388,9 @@ fn document(operation: &mut Operation, status: &str, description: &str) {
 }
 
 /// The OpenAPI 3 description of this API.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "system",
+    responses((status = 200, description = "Le document OpenAPI 3 de cette API.",
+               content_type = "application/json")))]
 #[get("/openapi.json")]
 pub async fn get_openapi() -> HttpResponse {
     HttpResponse::Ok().json(ApiDoc::openapi())

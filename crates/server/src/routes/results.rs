@@ -12,8 +12,8 @@ use solidarites_api_types::{
 };
 use solidarites_domain::results::{
     gaps::{gaps_feature_collection, needs_from_table, rank, Gap},
-    AnswerFilter, Channel, Filter, ResultKind, SecretTable, ZoneLevel, COMMUNE_LEVEL,
-    TERRITORY_LEVEL,
+    themes_question, AnswerFilter, Channel, Filter, ResultKind, SecretTable, ZoneLevel,
+    COMMUNE_LEVEL, TERRITORY_LEVEL,
 };
 
 use super::carte_query::Pairs;
@@ -309,8 +309,7 @@ pub async fn get_public_results(
 }
 
 /// The multiple choice question whose options are themes: `question=` when given, else
-/// `domaines` (Landes questionnaire), else the first multiple choice question with an
-/// option that is a theme slug.
+/// the domain's [`themes_question`].
 fn theme_question(
     table: &SecretTable,
     requested: Option<&str>,
@@ -333,17 +332,8 @@ fn theme_question(
             ))
         };
     }
-    if is_multiple("domaines") {
-        return Ok("domaines".to_owned());
-    }
-    table
-        .questions
-        .iter()
-        .find(|q| {
-            matches!(q.kind, ResultKind::MultipleChoice { .. })
-                && q.options.iter().any(|o| theme_slugs.contains(&o.value))
-        })
-        .map(|q| q.id.clone())
+    themes_question(&table.questions, theme_slugs)
+        .map(|index| table.questions[index].id.clone())
         .ok_or_else(|| {
             ApiError::field(
                 ErrorCode::InvalidQuery,
