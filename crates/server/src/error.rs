@@ -72,6 +72,7 @@ error_codes! {
     ProposalMerged => "proposal_merged",
     QuestionnaireEditConflict => "questionnaire_edit_conflict",
     SelfLockout => "self_lockout",
+    ServiceUnavailable => "service_unavailable",
     SlugTaken => "slug_taken",
     SupportsClosed => "supports_closed",
     TooManyRequests => "too_many_requests",
@@ -153,6 +154,13 @@ pub enum ApiError {
     /// Too many attempts: retry after this many seconds (sent as `Retry-After`).
     #[error("too many requests, retry after {retry_after_secs} s")]
     TooManyRequests { retry_after_secs: u64 },
+    /// Not done now, nothing changed: the client may try again after `retry_after_secs`
+    /// (sent as `Retry-After`).
+    #[error("unavailable: {message}")]
+    Unavailable {
+        message: String,
+        retry_after_secs: u64,
+    },
     /// Anything we did not expect: the cause is logged, the client gets a fixed body.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -198,6 +206,7 @@ impl ResponseError for ApiError {
             ApiError::Forbidden | ApiError::CsrfFailed => StatusCode::FORBIDDEN,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -270,6 +279,17 @@ impl ResponseError for ApiError {
                         retry_after_secs.to_string(),
                     ))
                     .json(body);
+            }
+            ApiError::Unavailable {
+                message,
+                retry_after_secs,
+            } => {
+                return HttpResponse::build(self.status_code())
+                    .insert_header((
+                        actix_web::http::header::RETRY_AFTER,
+                        retry_after_secs.to_string(),
+                    ))
+                    .json(plain(ErrorCode::ServiceUnavailable, message));
             }
             ApiError::Internal(cause) => {
                 tracing::error!(error = ?cause, "internal error");
@@ -383,6 +403,7 @@ mod tests {
                 "proposal_merged",
                 "questionnaire_edit_conflict",
                 "self_lockout",
+                "service_unavailable",
                 "slug_taken",
                 "supports_closed",
                 "too_many_requests",

@@ -71,6 +71,7 @@ impl Application {
             settings.proposal_refill_per_ip,
         ));
         let state = AppState {
+            answers: crate::services::answers::AnswerWriter::start(db.clone()),
             db,
             territory,
             settings: Arc::new(settings),

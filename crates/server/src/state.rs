@@ -3,7 +3,7 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 
 use crate::{
-    config::Settings, map::MapCache, needs::NeedsCache, results::ResultsCache,
+    config::Settings, services::answers::AnswerWriter, map::MapCache, needs::NeedsCache, results::ResultsCache,
     site_settings::SettingsCache, territory::TerritoryCache, throttle::LoginThrottle,
 };
 
@@ -11,6 +11,8 @@ use crate::{
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
+    /// The answers service: definitions in memory and the group-commit writer.
+    pub answers: Arc<AnswerWriter>,
     pub territory: Arc<TerritoryCache>,
     pub settings: Arc<Settings>,
     /// Published initiatives in memory, for the clusters endpoint.

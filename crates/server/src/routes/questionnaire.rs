@@ -14,7 +14,7 @@ use crate::{
     error::{ApiError, ErrorCode},
     json_body::ApiJson,
     questionnaire::{self, campaign_not_found, window, Window},
-    services::answers::{self, AnswerError, Entry, SubmitAnswer, Submitted},
+    services::answers::{AnswerError, Entry, SubmitAnswer, Submitted},
     state::AppState,
     storage::{self, volunteers::NewVolunteer},
 };
@@ -97,7 +97,8 @@ pub async fn get_campaign(
               (status = 409, body = solidarites_api_types::ErrorResponse, description = "campaign_not_open"),
               (status = 410, body = solidarites_api_types::ErrorResponse, description = "campaign_closed"),
               (status = 422, body = solidarites_api_types::ErrorResponse, description = "Fields keyed by question id"),
-              (status = 429, body = solidarites_api_types::ErrorResponse)))]
+              (status = 429, body = solidarites_api_types::ErrorResponse),
+              (status = 503, body = solidarites_api_types::ErrorResponse, description = "Not stored now: send it again")))]
 #[post("/campaigns/{id}/responses")]
 #[tracing::instrument(skip_all)]
 pub async fn submit_response(
@@ -129,7 +130,9 @@ pub(super) async fn submit_answer(
         idempotency_key_hash: key_hash.as_deref(),
         entry,
     };
-    answers::submit(&state.db, &state.territory.current(), command)
+    state
+        .answers
+        .submit(&state.territory.current(), command)
         .await
         .map_err(answer_error)
 }
@@ -173,6 +176,12 @@ fn answer_error(err: AnswerError) -> ApiError {
             message: "Certaines réponses sont à corriger : voyez les questions signalées."
                 .to_owned(),
             fields,
+        },
+        AnswerError::Unavailable => ApiError::Unavailable {
+            message: "Votre réponse n'a pas pu être enregistrée pour l'instant : \
+                      renvoyez-la dans quelques secondes."
+                .to_owned(),
+            retry_after_secs: 2,
         },
         AnswerError::Storage(err) => err.into(),
         AnswerError::Internal(err) => ApiError::internal(err),

@@ -1,26 +1,58 @@
 //! One answer to a campaign's questionnaire, anonymous (the public form) or entered by
-//! staff (assisted entry): a typed command in, a typed outcome out. The transaction is
-//! opened here; the handlers only turn a request into a [`SubmitAnswer`] and the
-//! outcome into HTTP.
+//! staff (assisted entry): a typed command in, a typed outcome out.
 //!
-//! The path of one answer: find the campaign; with an idempotency key, answer a repeat
-//! with the stored answer (even once the campaign closed); check the campaign window;
-//! then, in one transaction, freeze the questionnaire version (a frozen version is never
-//! edited again), check the answers against that final definition, take the next arrival
-//! number and store the answer (and, for an assisted entry, its audit line).
+//! The path of one answer, built for bursts (a crisis survey announced on the evening
+//! news): the handler's task finds the campaign (kept in memory while it is open), checks
+//! its window, checks the answers against the campaign's questionnaire version (parsed once
+//! per version and kept in memory once frozen) and serialises them, all concurrently with
+//! the other requests. It then hands the validated row to the [`AnswerWriter`]: one task
+//! per database connection pool that takes every pending row (at most [`MAX_BATCH`]) and
+//! stores them in ONE transaction (group commit):
+//!
+//! 1. lock the batch's campaigns (`SELECT … FOR UPDATE` on PostgreSQL; `BEGIN IMMEDIATE`
+//!    on SQLite) and check their window again (the source of truth: the copy in memory is
+//!    only a shortcut);
+//! 2. look up the batch's idempotency keys (one query per campaign): a key already stored
+//!    is a replay, answered with the stored answer, and twins inside the batch are stored
+//!    once;
+//! 3. freeze each questionnaire version not yet known frozen (the first answer stored
+//!    against a version freezes it in its own transaction) and check that the text frozen
+//!    is the text the row was validated against (else the handler validates again);
+//! 4. read each campaign's last arrival number once and number the rows in order;
+//! 5. insert them in one statement (row by row, each under a savepoint, if a unique index
+//!    refuses the batch), write the audit lines of assisted entries, commit.
+//!
+//! Each waiter is answered only after the commit (durability unchanged: SQLite keeps
+//! `synchronous = FULL`). A failed batch is retried once when the failure came before the
+//! commit; then every waiter gets [`AnswerError::Unavailable`] (nothing of it is stored).
 
-use std::collections::BTreeMap;
+use std::{
+    collections::{BTreeMap, BTreeSet, HashMap},
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc, Mutex,
+    },
+};
 
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{DatabaseConnection, DbErr, SqlErr, TransactionTrait};
+use sea_orm::{
+    DatabaseConnection, DatabaseTransaction, DbErr, SqlErr, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
 use solidarites_api_types::SubmitResponseRequest;
 use solidarites_domain::{AnswerValue, InseeCode, QuestionnaireDefinition, ValidatedAnswers};
+use tokio::sync::{mpsc, oneshot};
+use uuid::Uuid;
 
 use crate::{
     questionnaire::{commune_from_body, today, window, Window, WEB},
     staff::Staff,
-    storage::{self, questionnaires::NewResponse, Campaign},
+    storage::{
+        self,
+        questionnaires::ResponseRow,
+        Campaign,
+    },
     territory::LoadedTerritory,
 };
 
@@ -66,124 +98,615 @@ pub enum AnswerError {
     /// French messages keyed by question id (or `commune`, `commune.code`, …).
     #[error("invalid answers")]
     Invalid(BTreeMap<String, String>),
+    /// The batch holding the answer could not be stored (twice): nothing of it was; the
+    /// client may send it again (with its idempotency key, safely).
+    #[error("the answer could not be stored now")]
+    Unavailable,
     #[error(transparent)]
     Storage(#[from] DbErr),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
 
-/// Tries of the storing transaction when a unique index refuses it: two writers that read
-/// the same last arrival number (not expected under the campaign lock, but harmless).
-const MAX_ATTEMPTS: u32 = 5;
+/// Rows stored per transaction at most.
+pub const MAX_BATCH: usize = 256;
+/// Rows waiting for the writer at most; senders wait beyond (back-pressure).
+const QUEUE: usize = 4 * MAX_BATCH;
+/// Tries of one answer when the writer asks the handler to check it again (the campaign's
+/// version or an unfrozen definition changed in between: rare, staff editing meanwhile).
+const MAX_ATTEMPTS: u32 = 3;
+/// Campaigns or definitions kept in memory at most (cleared beyond: they are shortcuts).
+const MAX_CACHED: usize = 1_024;
 
-/// Stores one answer (see the module documentation for the steps).
-pub async fn submit(
-    db: &DatabaseConnection,
-    territory: &LoadedTerritory,
-    command: SubmitAnswer<'_>,
-) -> Result<Submitted, AnswerError> {
-    let campaign = storage::questionnaires::get_campaign(db, command.campaign_id.trim())
-        .await?
-        .ok_or(AnswerError::CampaignNotFound)?;
-    if let Some(stored) = replayed(db, &campaign, command.idempotency_key_hash).await? {
-        return Ok(stored);
+/// A questionnaire version's definition, parsed once.
+#[derive(Debug)]
+struct CachedDefinition {
+    /// The stored text the definition was parsed from (compared when freezing).
+    text: String,
+    definition: QuestionnaireDefinition,
+    /// Frozen in the database: the text is final, the copy can be used without a read.
+    frozen: AtomicBool,
+}
+
+/// A validated answer on its way to the writer.
+#[derive(Debug)]
+struct PendingRow {
+    campaign_id: String,
+    version_id: String,
+    definition: Arc<CachedDefinition>,
+    commune_code: String,
+    channel: String,
+    /// JSON `ValidatedAnswers`.
+    answers: String,
+    idempotency_key_hash: Option<String>,
+    received_on: NaiveDate,
+    /// For an assisted entry: who entered it (audited without the answers).
+    assisted_by: Option<Staff>,
+}
+
+/// What the writer did with one row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Written {
+    Stored(Submitted),
+    /// The campaign is gone, a draft, not yet open or closed (checked under the lock).
+    Refused(Window, DateTime<Utc>),
+    /// The row was checked against a definition that is no longer the campaign's: check
+    /// it again.
+    Recheck,
+    /// Not stored (the batch failed).
+    Unavailable,
+}
+
+struct Pending {
+    row: PendingRow,
+    reply: oneshot::Sender<Written>,
+}
+
+/// The answers service: the in-memory shortcuts and the group-commit writer.
+pub struct AnswerWriter {
+    db: DatabaseConnection,
+    sender: mpsc::Sender<Pending>,
+    /// Campaigns last seen open, by id (re-checked under the lock by the writer).
+    campaigns: Mutex<HashMap<String, Campaign>>,
+    /// Definitions by questionnaire version id.
+    definitions: Mutex<HashMap<String, Arc<CachedDefinition>>>,
+}
+
+impl std::fmt::Debug for AnswerWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AnswerWriter").finish_non_exhaustive()
     }
-    match window(&campaign, Utc::now()) {
-        Window::Open => {}
-        Window::Draft => return Err(AnswerError::CampaignNotFound),
-        Window::NotYetOpen => {
-            return Err(AnswerError::NotYetOpen {
-                opens_at: campaign.opens_at,
-            })
+}
+
+impl AnswerWriter {
+    /// Starts the writer task on the current Tokio runtime. It ends once every handle on
+    /// the service is dropped.
+    pub fn start(db: DatabaseConnection) -> Arc<Self> {
+        let (sender, receiver) = mpsc::channel(QUEUE);
+        tokio::spawn(run_writer(db.clone(), receiver));
+        Arc::new(Self {
+            db,
+            sender,
+            campaigns: Mutex::new(HashMap::new()),
+            definitions: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The campaign, from memory when it was last seen open, else from the database.
+    async fn campaign(&self, id: &str) -> Result<Option<(Campaign, bool)>, DbErr> {
+        if let Some(c) = lock(&self.campaigns).get(id) {
+            return Ok(Some((c.clone(), true)));
         }
-        Window::Closed => return Err(AnswerError::Closed),
+        let found = storage::questionnaires::get_campaign(&self.db, id).await?;
+        if let Some(c) = &found {
+            if window(c, Utc::now()) == Window::Open {
+                let mut campaigns = lock(&self.campaigns);
+                if campaigns.len() >= MAX_CACHED {
+                    campaigns.clear();
+                }
+                campaigns.insert(c.id.clone(), c.clone());
+            }
+        }
+        Ok(found.map(|c| (c, false)))
     }
-    let mut attempts = 0;
-    loop {
-        attempts += 1;
-        match store(db, territory, &campaign, &command).await {
-            Err(AnswerError::Storage(err)) if is_unique_violation(&err) => {
-                // A concurrent twin with the same key committed first: answer with it.
-                if let Some(stored) = replayed(db, &campaign, command.idempotency_key_hash).await? {
+
+    fn forget_campaign(&self, id: &str) {
+        lock(&self.campaigns).remove(id);
+    }
+
+    /// The version's definition: from memory once frozen, else read (an unfrozen text may
+    /// still be edited) and parsed again only when its text changed.
+    async fn definition(&self, version_id: &str) -> Result<Arc<CachedDefinition>, AnswerError> {
+        if let Some(d) = lock(&self.definitions).get(version_id) {
+            if d.frozen.load(Ordering::Acquire) {
+                return Ok(d.clone());
+            }
+        }
+        let (text, frozen) = storage::questionnaires::version_definition(&self.db, version_id)
+            .await?
+            .context("campaign without questionnaire version")?;
+        let mut definitions = lock(&self.definitions);
+        if let Some(d) = definitions.get(version_id).filter(|d| d.text == text) {
+            if frozen {
+                d.frozen.store(true, Ordering::Release);
+            }
+            return Ok(d.clone());
+        }
+        let definition: QuestionnaireDefinition =
+            serde_json::from_str(&text).context("stored questionnaire definition unreadable")?;
+        let cached = Arc::new(CachedDefinition {
+            text,
+            definition,
+            frozen: AtomicBool::new(frozen),
+        });
+        if definitions.len() >= MAX_CACHED {
+            definitions.clear();
+        }
+        definitions.insert(version_id.to_owned(), cached.clone());
+        Ok(cached)
+    }
+
+    /// The answer already stored under this idempotency key for this campaign.
+    async fn replayed(
+        &self,
+        campaign_id: &str,
+        key_hash: Option<&str>,
+    ) -> Result<Option<Submitted>, DbErr> {
+        let Some(hash) = key_hash else {
+            return Ok(None);
+        };
+        Ok(
+            storage::questionnaires::find_by_idempotency(&self.db, campaign_id, hash)
+                .await?
+                .map(|(id, received_on)| Submitted::Replayed { id, received_on }),
+        )
+    }
+
+    /// Stores one answer (see the module documentation for the steps).
+    pub async fn submit(
+        &self,
+        territory: &LoadedTerritory,
+        command: SubmitAnswer<'_>,
+    ) -> Result<Submitted, AnswerError> {
+        let campaign_id = command.campaign_id.trim();
+        let key = command.idempotency_key_hash;
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let (campaign, from_memory) = self
+                .campaign(campaign_id)
+                .await?
+                .ok_or(AnswerError::CampaignNotFound)?;
+            let now = Utc::now();
+            let phase = window(&campaign, now);
+            if phase != Window::Open {
+                if from_memory {
+                    // Closed since it was kept: read it again.
+                    self.forget_campaign(campaign_id);
+                    continue;
+                }
+                // A repeat is answered with the stored answer even once the campaign closed.
+                if let Some(stored) = self.replayed(&campaign.id, key).await? {
                     return Ok(stored);
                 }
-                if attempts >= MAX_ATTEMPTS {
-                    return Err(AnswerError::Storage(err));
-                }
+                return Err(refusal(phase, &campaign));
             }
-            other => return other,
+            let definition = self.definition(&campaign.questionnaire_version_id).await?;
+            let (answers, commune) =
+                match check_answer(territory, &definition.definition, command.answer) {
+                    Ok(checked) => checked,
+                    Err(fields) => {
+                        // A repeat is answered with the stored answer, whatever its body.
+                        if let Some(stored) = self.replayed(&campaign.id, key).await? {
+                            return Ok(stored);
+                        }
+                        return Err(AnswerError::Invalid(fields));
+                    }
+                };
+            let (channel, assisted_by) = match command.entry {
+                Entry::Public => (WEB, None),
+                Entry::Assisted { staff, channel } => (channel, Some(staff.clone())),
+            };
+            let row = PendingRow {
+                campaign_id: campaign.id.clone(),
+                version_id: campaign.questionnaire_version_id.clone(),
+                definition,
+                commune_code: commune.as_str().to_owned(),
+                channel: channel.to_owned(),
+                answers: serde_json::to_string(&answers).context("answers not serialisable")?,
+                idempotency_key_hash: key.map(str::to_owned),
+                received_on: today(),
+                assisted_by,
+            };
+            let (reply, written) = oneshot::channel();
+            if self.sender.send(Pending { row, reply }).await.is_err() {
+                return Err(AnswerError::Unavailable);
+            }
+            match written.await.unwrap_or(Written::Unavailable) {
+                Written::Stored(submitted) => return Ok(submitted),
+                Written::Refused(phase, opens_at) => {
+                    self.forget_campaign(campaign_id);
+                    return Err(match phase {
+                        Window::NotYetOpen => AnswerError::NotYetOpen { opens_at },
+                        Window::Closed => AnswerError::Closed,
+                        _ => AnswerError::CampaignNotFound,
+                    });
+                }
+                Written::Recheck if attempts < MAX_ATTEMPTS => {
+                    self.forget_campaign(campaign_id);
+                }
+                Written::Recheck | Written::Unavailable => return Err(AnswerError::Unavailable),
+            }
         }
     }
 }
 
-/// The answer already stored under this idempotency key for this campaign: the one
-/// idempotency check, before storing and after a clash on the key's unique index.
-async fn replayed(
-    db: &DatabaseConnection,
-    campaign: &Campaign,
-    key_hash: Option<&str>,
-) -> Result<Option<Submitted>, DbErr> {
-    let Some(hash) = key_hash else {
-        return Ok(None);
-    };
-    Ok(
-        storage::questionnaires::find_by_idempotency(db, &campaign.id, hash)
-            .await?
-            .map(|(id, received_on)| Submitted::Replayed { id, received_on }),
-    )
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic while holding these maps leaves them usable (they are shortcuts).
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn refusal(phase: Window, campaign: &Campaign) -> AnswerError {
+    match phase {
+        Window::NotYetOpen => AnswerError::NotYetOpen {
+            opens_at: campaign.opens_at,
+        },
+        Window::Closed => AnswerError::Closed,
+        _ => AnswerError::CampaignNotFound,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The writer
+
+/// Takes every pending row (at most [`MAX_BATCH`]) and stores them together, until every
+/// sender is gone. Each batch runs in a task of its own: should it panic, its waiters are
+/// told the answer was not stored and the writer goes on.
+async fn run_writer(db: DatabaseConnection, mut receiver: mpsc::Receiver<Pending>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    loop {
+        batch.clear();
+        if receiver.recv_many(&mut batch, MAX_BATCH).await == 0 {
+            return;
+        }
+        let (rows, replies): (Vec<PendingRow>, Vec<oneshot::Sender<Written>>) =
+            batch.drain(..).map(|p| (p.row, p.reply)).unzip();
+        let db = db.clone();
+        let outcomes = tokio::spawn(async move {
+            let outcomes = store_batch(&db, &rows).await;
+            (rows, outcomes)
+        })
+        .await;
+        match outcomes {
+            Ok((rows, outcomes)) => {
+                for ((reply, outcome), row) in replies.into_iter().zip(outcomes).zip(&rows) {
+                    if let Written::Stored(Submitted::Created { .. }) = &outcome {
+                        row.definition.frozen.store(true, Ordering::Release);
+                    }
+                    // The waiter may have gone (client disconnected): the answer is stored.
+                    let _ = reply.send(outcome);
+                }
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "the answer writer's batch panicked");
+                for reply in replies {
+                    let _ = reply.send(Written::Unavailable);
+                }
+            }
+        }
+    }
+}
+
+/// Why a batch transaction failed, and whether trying it again is safe.
+enum BatchFailure {
+    /// Before the commit: nothing stored.
+    BeforeCommit(DbErr),
+    /// At the commit: the outcome is unknown (a retry could store keyless rows twice).
+    AtCommit(DbErr),
+}
+
+/// Stores a batch, trying it a second time if it failed before its commit.
+async fn store_batch(db: &DatabaseConnection, rows: &[PendingRow]) -> Vec<Written> {
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        match try_batch(db, rows).await {
+            Ok(outcomes) => {
+                let created = outcomes
+                    .iter()
+                    .filter(|o| matches!(o, Written::Stored(Submitted::Created { .. })))
+                    .count();
+                for _ in 0..created {
+                    crate::metrics::answer_stored();
+                }
+                return outcomes;
+            }
+            Err(BatchFailure::BeforeCommit(err)) if tries < 2 => {
+                tracing::warn!(error = %err, rows = rows.len(), "answer batch failed, trying again");
+            }
+            Err(BatchFailure::BeforeCommit(err) | BatchFailure::AtCommit(err)) => {
+                tracing::error!(error = %err, rows = rows.len(), "answer batch not stored");
+                return vec![Written::Unavailable; rows.len()];
+            }
+        }
+    }
 }
 
 fn is_unique_violation(err: &DbErr) -> bool {
     matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
 }
 
-/// One try of the storing transaction.
-async fn store(
+/// One try of a batch's transaction (steps in the module documentation).
+async fn try_batch(
     db: &DatabaseConnection,
-    territory: &LoadedTerritory,
-    campaign: &Campaign,
-    command: &SubmitAnswer<'_>,
-) -> Result<Submitted, AnswerError> {
-    let txn = db.begin().await?;
-    // Frozen from here on (rolled back with the rest if the answer is refused), so the
-    // definition read now is the one stored answers are read against.
-    let text = storage::questionnaires::freeze_version(&txn, &campaign.questionnaire_version_id)
-        .await?
-        .context("campaign without questionnaire version")?;
-    let definition: QuestionnaireDefinition =
-        serde_json::from_str(&text).context("stored questionnaire definition unreadable")?;
-    let (answers, commune) =
-        check_answer(territory, &definition, command.answer).map_err(AnswerError::Invalid)?;
-    let channel = match command.entry {
-        Entry::Public => WEB,
-        Entry::Assisted { channel, .. } => channel,
-    };
-    let received_on = today();
-    let new = NewResponse {
-        campaign_id: &campaign.id,
-        version_id: &campaign.questionnaire_version_id,
-        commune: &commune,
-        channel,
-        answers: &answers,
-        submitted_on: received_on,
-        idempotency_key_hash: command.idempotency_key_hash,
-    };
-    let id = storage::questionnaires::insert_response(&txn, &new).await?;
-    if let Entry::Assisted { staff, channel } = command.entry {
-        storage::audit::record(
-            &txn,
-            Some(staff),
-            "response.assisted_entry",
-            "campaign",
-            &campaign.id,
-            None,
-            Some(serde_json::json!({ "channel": channel })),
-        )
-        .await?;
+    rows: &[PendingRow],
+) -> Result<Vec<Written>, BatchFailure> {
+    let before = BatchFailure::BeforeCommit;
+    let txn = db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        })
+        .await
+        .map_err(before)?;
+    let outcomes = decide(&txn, rows).await.map_err(before)?;
+    txn.commit().await.map_err(BatchFailure::AtCommit)?;
+    Ok(outcomes)
+}
+
+/// What a row becomes while the batch is decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Plan {
+    Done(Written),
+    /// To insert.
+    Insert,
+    /// Same campaign and key as row `usize`, earlier in the batch: its replay.
+    TwinOf(usize),
+}
+
+/// Decides and writes every row of the batch in `txn` (not committed).
+async fn decide(txn: &DatabaseTransaction, rows: &[PendingRow]) -> Result<Vec<Written>, DbErr> {
+    let now = Utc::now();
+    let ids: BTreeSet<&str> = rows.iter().map(|r| r.campaign_id.as_str()).collect();
+    let campaigns: HashMap<String, Campaign> = storage::questionnaires::lock_campaigns(
+        txn,
+        ids.iter().map(|&id| id.to_owned()).collect(),
+    )
+    .await?
+    .into_iter()
+    .map(|c| (c.id.clone(), c))
+    .collect();
+
+    // Replays: keys stored already (by anyone: the lock orders us after them).
+    let mut stored_keys: HashMap<&str, BTreeMap<String, (String, NaiveDate)>> = HashMap::new();
+    for &id in &ids {
+        let keys: Vec<String> = rows
+            .iter()
+            .filter(|r| r.campaign_id == id)
+            .filter_map(|r| r.idempotency_key_hash.clone())
+            .collect();
+        stored_keys.insert(
+            id,
+            storage::questionnaires::find_by_idempotency_keys(txn, id, keys).await?,
+        );
     }
-    txn.commit().await?;
-    crate::metrics::answer_stored();
-    Ok(Submitted::Created { id, received_on })
+
+    let mut plans: Vec<Plan> = rows
+        .iter()
+        .map(|row| {
+            let replay = row
+                .idempotency_key_hash
+                .as_ref()
+                .and_then(|k| stored_keys.get(row.campaign_id.as_str())?.get(k));
+            if let Some((id, received_on)) = replay {
+                return Plan::Done(Written::Stored(Submitted::Replayed {
+                    id: id.clone(),
+                    received_on: *received_on,
+                }));
+            }
+            let Some(campaign) = campaigns.get(&row.campaign_id) else {
+                return Plan::Done(Written::Refused(Window::Draft, now));
+            };
+            let phase = window(campaign, now);
+            if phase != Window::Open {
+                return Plan::Done(Written::Refused(phase, campaign.opens_at));
+            }
+            if campaign.questionnaire_version_id != row.version_id {
+                return Plan::Done(Written::Recheck);
+            }
+            Plan::Insert
+        })
+        .collect();
+
+    freeze_versions(txn, rows, &mut plans).await?;
+
+    // Twins: the first row of a (campaign, key) is stored, the others are its replays.
+    let mut first_of_key: HashMap<(&str, &str), usize> = HashMap::new();
+    for (i, row) in rows.iter().enumerate() {
+        if plans[i] != Plan::Insert {
+            continue;
+        }
+        if let Some(key) = &row.idempotency_key_hash {
+            match first_of_key.get(&(row.campaign_id.as_str(), key.as_str())) {
+                Some(&first) => plans[i] = Plan::TwinOf(first),
+                None => {
+                    first_of_key.insert((row.campaign_id.as_str(), key.as_str()), i);
+                }
+            }
+        }
+    }
+
+    insert_planned(txn, rows, &mut plans).await?;
+
+    for (row, plan) in rows.iter().zip(&plans) {
+        if let (Some(staff), Plan::Done(Written::Stored(Submitted::Created { .. }))) =
+            (&row.assisted_by, plan)
+        {
+            storage::audit::record(
+                txn,
+                Some(staff),
+                "response.assisted_entry",
+                "campaign",
+                &row.campaign_id,
+                None,
+                Some(serde_json::json!({ "channel": row.channel })),
+            )
+            .await?;
+        }
+    }
+
+    let outcomes = (0..rows.len())
+        .map(|i| match &plans[i] {
+            Plan::Done(w) => w.clone(),
+            Plan::TwinOf(first) => match &plans[*first] {
+                Plan::Done(Written::Stored(
+                    Submitted::Created { id, received_on } | Submitted::Replayed { id, received_on },
+                )) => Written::Stored(Submitted::Replayed {
+                    id: id.clone(),
+                    received_on: *received_on,
+                }),
+                // Its first was not stored: neither is it; the client may send it again.
+                _ => Written::Unavailable,
+            },
+            Plan::Insert => Written::Unavailable,
+        })
+        .collect();
+    Ok(outcomes)
+}
+
+/// Freezes the versions of the rows to insert that are not known frozen, each in a
+/// savepoint: kept when at least one row was checked against the text frozen, rolled
+/// back otherwise (a version is frozen only with an answer). Rows checked against
+/// another text are sent back to be checked again.
+async fn freeze_versions(
+    txn: &DatabaseTransaction,
+    rows: &[PendingRow],
+    plans: &mut [Plan],
+) -> Result<(), DbErr> {
+    let versions: BTreeSet<&str> = rows
+        .iter()
+        .zip(plans.iter())
+        .filter(|(row, plan)| {
+            **plan == Plan::Insert && !row.definition.frozen.load(Ordering::Acquire)
+        })
+        .map(|(row, _)| row.version_id.as_str())
+        .collect();
+    for version in versions {
+        let savepoint = txn.begin().await?;
+        let text = storage::questionnaires::freeze_version(&savepoint, version).await?;
+        let mut kept = false;
+        for (row, plan) in rows.iter().zip(plans.iter_mut()) {
+            if *plan != Plan::Insert || row.version_id != version {
+                continue;
+            }
+            if text.as_deref() == Some(row.definition.text.as_str()) {
+                kept = true;
+            } else {
+                *plan = Plan::Done(Written::Recheck);
+            }
+        }
+        if kept {
+            savepoint.commit().await?;
+        } else {
+            savepoint.rollback().await?;
+        }
+    }
+    Ok(())
+}
+
+/// Numbers the rows to insert (per campaign, after its last arrival number, in batch
+/// order) and inserts them in one statement; if a unique index refuses it, row by row.
+async fn insert_planned(
+    txn: &DatabaseTransaction,
+    rows: &[PendingRow],
+    plans: &mut [Plan],
+) -> Result<(), DbErr> {
+    let to_insert: Vec<usize> = (0..rows.len())
+        .filter(|&i| plans[i] == Plan::Insert)
+        .collect();
+    if to_insert.is_empty() {
+        return Ok(());
+    }
+    // One read of the last arrival number per campaign of the batch, under its lock.
+    let campaigns: BTreeSet<&str> = to_insert
+        .iter()
+        .map(|&i| rows[i].campaign_id.as_str())
+        .collect();
+    let mut next: HashMap<&str, i64> = HashMap::new();
+    for campaign in campaigns {
+        next.insert(campaign, storage::answers::last_seq(txn, campaign).await?);
+    }
+    let built: Vec<ResponseRow> = to_insert
+        .iter()
+        .map(|&i| {
+            let seq = next.entry(rows[i].campaign_id.as_str()).or_insert(0);
+            *seq += 1;
+            response_row(&rows[i], *seq)
+        })
+        .collect();
+    let savepoint = txn.begin().await?;
+    match storage::questionnaires::insert_responses(&savepoint, &built).await {
+        Ok(()) => {
+            savepoint.commit().await?;
+            for (&i, row) in to_insert.iter().zip(built) {
+                plans[i] = Plan::Done(Written::Stored(Submitted::Created {
+                    id: row.id,
+                    received_on: row.submitted_on,
+                }));
+            }
+            return Ok(());
+        }
+        Err(err) if is_unique_violation(&err) => savepoint.rollback().await?,
+        Err(err) => return Err(err),
+    }
+    // Row by row: a key stored meanwhile becomes a replay, the other rows are kept.
+    tracing::warn!("answer batch refused by a unique index: storing it row by row");
+    for &i in &to_insert {
+        let row = &rows[i];
+        if let Some(key) = &row.idempotency_key_hash {
+            if let Some((id, received_on)) =
+                storage::questionnaires::find_by_idempotency(txn, &row.campaign_id, key).await?
+            {
+                plans[i] = Plan::Done(Written::Stored(Submitted::Replayed { id, received_on }));
+                continue;
+            }
+        }
+        // The last number again: a writer outside this lock may have taken some.
+        let seq = storage::answers::last_seq(txn, &row.campaign_id).await? + 1;
+        let built = response_row(row, seq);
+        let savepoint = txn.begin().await?;
+        match storage::questionnaires::insert_responses(&savepoint, std::slice::from_ref(&built))
+            .await
+        {
+            Ok(()) => {
+                savepoint.commit().await?;
+                plans[i] = Plan::Done(Written::Stored(Submitted::Created {
+                    id: built.id,
+                    received_on: built.submitted_on,
+                }));
+            }
+            Err(err) if is_unique_violation(&err) => {
+                savepoint.rollback().await?;
+                plans[i] = Plan::Done(Written::Unavailable);
+            }
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(())
+}
+
+fn response_row(row: &PendingRow, seq: i64) -> ResponseRow {
+    ResponseRow {
+        id: Uuid::new_v4().to_string(),
+        campaign_id: row.campaign_id.clone(),
+        version_id: row.version_id.clone(),
+        commune_code: row.commune_code.clone(),
+        channel: row.channel.clone(),
+        answers: row.answers.clone(),
+        submitted_on: row.received_on,
+        idempotency_key_hash: row.idempotency_key_hash.clone(),
+        seq,
+    }
 }
 
 /// The answers checked against `definition` and the respondent's commune (from the

@@ -633,6 +633,106 @@ pub async fn insert_response(
     Ok(id)
 }
 
+/// A questionnaire version's definition text and whether it is frozen (its text final).
+pub async fn version_definition(
+    db: &impl ConnectionTrait,
+    version_id: &str,
+) -> Result<Option<(String, bool)>, DbErr> {
+    Ok(
+        questionnaire_version::Entity::find_by_id(version_id.to_owned())
+            .select_only()
+            .column(questionnaire_version::Column::Definition)
+            .column(questionnaire_version::Column::FrozenAt)
+            .into_tuple::<(String, Option<DateTime<Utc>>)>()
+            .one(db)
+            .await?
+            .map(|(text, frozen_at)| (text, frozen_at.is_some())),
+    )
+}
+
+/// The campaigns with these ids, by id, locked until the caller's transaction ends
+/// (`SELECT … FOR UPDATE` on PostgreSQL, always in the same order so that two writers
+/// never wait on each other crosswise; on SQLite the writer's `BEGIN IMMEDIATE` already
+/// excludes every other writer).
+pub async fn lock_campaigns(
+    txn: &impl ConnectionTrait,
+    ids: Vec<String>,
+) -> Result<Vec<campaign::Model>, DbErr> {
+    campaign::Entity::find()
+        .filter(campaign::Column::Id.is_in(ids))
+        .order_by_asc(campaign::Column::Id)
+        .lock_exclusive()
+        .all(txn)
+        .await
+}
+
+/// The responses of a campaign already stored under any of these idempotency key hashes:
+/// hash → (id, day received). One query for a whole batch.
+pub async fn find_by_idempotency_keys(
+    db: &impl ConnectionTrait,
+    campaign_id: &str,
+    key_hashes: Vec<String>,
+) -> Result<BTreeMap<String, (String, NaiveDate)>, DbErr> {
+    if key_hashes.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    Ok(response::Entity::find()
+        .select_only()
+        .column(response::Column::IdempotencyKeyHash)
+        .column(response::Column::Id)
+        .column(response::Column::SubmittedOn)
+        .filter(response::Column::CampaignId.eq(campaign_id))
+        .filter(response::Column::IdempotencyKeyHash.is_in(key_hashes))
+        .into_tuple::<(Option<String>, String, NaiveDate)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|(hash, id, day)| Some((hash?, (id, day))))
+        .collect())
+}
+
+/// A validated answer with its id and arrival number, for [`insert_responses`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseRow {
+    pub id: String,
+    pub campaign_id: String,
+    pub version_id: String,
+    pub commune_code: String,
+    pub channel: String,
+    /// JSON `ValidatedAnswers`.
+    pub answers: String,
+    pub submitted_on: NaiveDate,
+    pub idempotency_key_hash: Option<String>,
+    /// Arrival number, taken by the caller under [`lock_campaigns`].
+    pub seq: i64,
+}
+
+/// Inserts these responses in one statement, in the caller's transaction. A unique-index
+/// refusal (same idempotency key, or the same `seq`) is left to the caller.
+pub async fn insert_responses(
+    txn: &impl ConnectionTrait,
+    rows: &[ResponseRow],
+) -> Result<(), DbErr> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let rows = rows.iter().map(|r| response::ActiveModel {
+        id: Set(r.id.clone()),
+        campaign_id: Set(r.campaign_id.clone()),
+        questionnaire_version_id: Set(r.version_id.clone()),
+        commune_code: Set(r.commune_code.clone()),
+        channel: Set(r.channel.clone()),
+        answers: Set(r.answers.clone()),
+        submitted_on: Set(r.submitted_on),
+        idempotency_key_hash: Set(r.idempotency_key_hash.clone()),
+        seq: Set(r.seq),
+    });
+    response::Entity::insert_many(rows)
+        .exec_without_returning(txn)
+        .await?;
+    Ok(())
+}
+
 /// An answer made up by a load test or a benchmark, valid by construction.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedResponse {

@@ -20,6 +20,7 @@ mod exports;
 mod frontend;
 mod helpers;
 mod import;
+mod ingest;
 mod initiatives;
 mod locate;
 mod moderation_queue;

@@ -40,7 +40,7 @@ async fn default_questionnaire(staff: &StaffClient) -> Value {
 }
 
 /// A campaign on the default questionnaire, open from an hour ago to tomorrow.
-async fn open_campaign(staff: &StaffClient) -> String {
+pub(crate) async fn open_campaign(staff: &StaffClient) -> String {
     let q = default_questionnaire(staff).await;
     campaign_with(staff, &q["id"], -1, 24, "open").await
 }
@@ -72,7 +72,7 @@ async fn campaign_with(
 }
 
 /// A complete, valid answer to the Landes template from the `n`-th demo commune.
-fn full_answer(n: usize) -> Value {
+pub(crate) fn full_answer(n: usize) -> Value {
     let c = &demo_communes()[n];
     let answers = json!({
             "difficultes": true,

@@ -1,0 +1,353 @@
+//! Answers under concurrency, through the group-commit writer (services::answers), on
+//! SQLite and PostgreSQL: every parallel answer stored once with arrival numbers 1..N
+//! without gaps, twins with one idempotency key stored once, a failing batch storing
+//! nothing of itself while no acknowledged answer is lost, and two instances on one
+//! database numbering one campaign's answers in commit order.
+
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc,
+    },
+};
+
+use reqwest::StatusCode;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use serde_json::Value;
+use solidarites_domain::demo::demo_communes;
+use solidarites_server::{auth::Role, storage};
+
+use crate::{
+    helpers::{for_each_backend, spawn_app, Backend, TestApp, TestDb},
+    questionnaire::{full_answer, open_campaign},
+};
+
+/// A valid answer; `n` varies the commune.
+fn body(n: usize) -> Value {
+    full_answer(n % demo_communes().len())
+}
+
+/// Marks an answer so that the test's trigger refuses to store it.
+const MARKER: &str = "PANNE-SIMULEE";
+
+fn marked(n: usize) -> Value {
+    let mut b = body(n);
+    b["answers"]["propositions"] = Value::from(MARKER);
+    b
+}
+
+async fn post(
+    client: &reqwest::Client,
+    address: &str,
+    campaign: &str,
+    body: &Value,
+    key: Option<&str>,
+) -> (StatusCode, Value) {
+    let mut req = client
+        .post(format!("{address}/api/v1/campaigns/{campaign}/responses"))
+        .json(body);
+    if let Some(key) = key {
+        req = req.header("Idempotency-Key", key);
+    }
+    let res = req.send().await.expect("request");
+    let status = res.status();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+/// `(id, seq)` of the campaign's stored answers, by `seq`.
+async fn stored(db: &DatabaseConnection, campaign: &str) -> Vec<(String, i64)> {
+    db.query_all_raw(Statement::from_string(
+        db.get_database_backend(),
+        format!("SELECT id, seq FROM responses WHERE campaign_id = '{campaign}' ORDER BY seq"),
+    ))
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| {
+        (
+            r.try_get::<String>("", "id").unwrap(),
+            r.try_get::<i64>("", "seq").unwrap(),
+        )
+    })
+    .collect()
+}
+
+fn assert_gap_free(rows: &[(String, i64)]) {
+    let seqs: Vec<i64> = rows.iter().map(|(_, s)| *s).collect();
+    let expected: Vec<i64> = (1..=i64::try_from(rows.len()).unwrap()).collect();
+    assert_eq!(seqs, expected, "arrival numbers 1..N without gaps");
+}
+
+/// Sends `bodies` all at once (one task each); statuses and bodies in order.
+async fn send_all(app: &TestApp, campaign: &str, bodies: Vec<(Value, Option<String>)>) -> Vec<(StatusCode, Value)> {
+    let tasks: Vec<_> = bodies
+        .into_iter()
+        .map(|(body, key)| {
+            let (client, address, campaign) =
+                (app.client.clone(), app.address.clone(), campaign.to_owned());
+            tokio::spawn(async move {
+                post(&client, &address, &campaign, &body, key.as_deref()).await
+            })
+        })
+        .collect();
+    let mut out = Vec::new();
+    for t in tasks {
+        out.push(t.await.unwrap());
+    }
+    out
+}
+
+#[tokio::test]
+async fn parallel_answers_are_each_stored_once_with_arrival_numbers_without_gaps() {
+    for_each_backend(|db| async move {
+        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
+        let staff = app.login_as(Role::Moderator).await;
+        let campaign = open_campaign(&staff).await;
+        const N: usize = 300;
+        // Half with an idempotency key, half without.
+        let bodies = (0..N)
+            .map(|i| (body(i), (i % 2 == 0).then(|| format!("parallele-{i}"))))
+            .collect();
+        let outcomes = send_all(&app, &campaign, bodies).await;
+        let ids: BTreeSet<String> = outcomes
+            .iter()
+            .map(|(status, body)| {
+                assert_eq!(*status, StatusCode::CREATED, "{body}");
+                body["id"].as_str().unwrap().to_owned()
+            })
+            .collect();
+        assert_eq!(ids.len(), N, "one id per answer");
+        let rows = stored(&app.db.conn, &campaign).await;
+        assert_eq!(rows.len(), N, "{}", app.db.backend.name());
+        assert_gap_free(&rows);
+        let stored_ids: BTreeSet<String> = rows.into_iter().map(|(id, _)| id).collect();
+        assert_eq!(stored_ids, ids);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn twins_sent_at_once_with_one_key_are_stored_once_and_answered_with_its_id() {
+    for_each_backend(|db| async move {
+        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
+        let staff = app.login_as(Role::Moderator).await;
+        let campaign = open_campaign(&staff).await;
+        const KEYS: usize = 40;
+        const COPIES: usize = 4;
+        // Copies interleaved (key 0, 1, …, 39, 0, 1, …): within a batch and across batches.
+        let bodies = (0..KEYS * COPIES)
+            .map(|i| (body(i % KEYS), Some(format!("jumeau-{}", i % KEYS))))
+            .collect();
+        let outcomes = send_all(&app, &campaign, bodies).await;
+        let mut by_key: BTreeMap<usize, Vec<(StatusCode, String)>> = BTreeMap::new();
+        for (i, (status, body)) in outcomes.into_iter().enumerate() {
+            by_key
+                .entry(i % KEYS)
+                .or_default()
+                .push((status, body["id"].as_str().unwrap_or_default().to_owned()));
+        }
+        for (key, answers) in &by_key {
+            let created = answers
+                .iter()
+                .filter(|(s, _)| *s == StatusCode::CREATED)
+                .count();
+            let replayed = answers.iter().filter(|(s, _)| *s == StatusCode::OK).count();
+            assert_eq!((created, replayed), (1, COPIES - 1), "key {key}: {answers:?}");
+            let ids: BTreeSet<&String> = answers.iter().map(|(_, id)| id).collect();
+            assert_eq!(ids.len(), 1, "key {key}: one id for every copy: {answers:?}");
+        }
+        let rows = stored(&app.db.conn, &campaign).await;
+        assert_eq!(rows.len(), KEYS);
+        assert_gap_free(&rows);
+        // A later replay answers with the same stored answer.
+        let (status, replay) = post(
+            &app.client,
+            &app.address,
+            &campaign,
+            &body(3),
+            Some("jumeau-3"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(replay["id"].as_str(), Some(by_key[&3][0].1.as_str()));
+        assert_eq!(stored(&app.db.conn, &campaign).await.len(), KEYS);
+    })
+    .await;
+}
+
+/// A trigger that makes every insert of a marked answer fail, as a crash of the writer in
+/// the middle of a batch would (test-only: created here, never by the migrations).
+async fn install_failing_trigger(db: &TestDb) {
+    let statements: Vec<String> = match db.backend {
+        Backend::Sqlite => vec![format!(
+            "CREATE TRIGGER fail_marked BEFORE INSERT ON responses \
+             WHEN NEW.answers LIKE '%{MARKER}%' \
+             BEGIN SELECT RAISE(ABORT, 'simulated writer failure'); END"
+        )],
+        Backend::Postgres { .. } => vec![
+            format!(
+                "CREATE FUNCTION fail_marked() RETURNS trigger AS $$ BEGIN \
+                 IF NEW.answers::text LIKE '%{MARKER}%' THEN \
+                 RAISE EXCEPTION 'simulated writer failure'; END IF; \
+                 RETURN NEW; END $$ LANGUAGE plpgsql"
+            ),
+            "CREATE TRIGGER fail_marked BEFORE INSERT ON responses \
+             FOR EACH ROW EXECUTE FUNCTION fail_marked()"
+                .to_owned(),
+        ],
+    };
+    for sql in statements {
+        db.conn.execute_unprepared(&sql).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_failing_batch_stores_nothing_of_itself_and_no_acknowledged_answer_is_lost() {
+    for_each_backend(|db| async move {
+        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
+        let staff = app.login_as(Role::Moderator).await;
+        let campaign = open_campaign(&staff).await;
+        install_failing_trigger(&app.db).await;
+        const N: usize = 240;
+        // Every tenth answer is marked: its whole batch fails (twice: it is tried again).
+        let bodies = (0..N)
+            .map(|i| {
+                let b = if i % 10 == 5 { marked(i) } else { body(i) };
+                (b, Some(format!("panne-{i}")))
+            })
+            .collect();
+        let outcomes = send_all(&app, &campaign, bodies).await;
+        let mut acknowledged = BTreeSet::new();
+        let mut refused = Vec::new();
+        for (i, (status, body)) in outcomes.iter().enumerate() {
+            match status.as_u16() {
+                201 => {
+                    assert_ne!(i % 10, 5, "a marked answer acknowledged: {body}");
+                    acknowledged.insert(body["id"].as_str().unwrap().to_owned());
+                }
+                503 => {
+                    assert_eq!(body["error"], "service_unavailable", "{body}");
+                    refused.push(i);
+                }
+                other => panic!("answer {i}: HTTP {other} {body}"),
+            }
+        }
+        assert!(
+            refused.iter().filter(|&&i| i % 10 == 5).count() == N / 10,
+            "every marked answer refused: {refused:?}"
+        );
+        assert!(!acknowledged.is_empty(), "nothing got through: nothing was tested");
+        let rows = stored(&app.db.conn, &campaign).await;
+        let stored_ids: BTreeSet<String> = rows.iter().map(|(id, _)| id.clone()).collect();
+        assert_eq!(
+            stored_ids, acknowledged,
+            "exactly the acknowledged answers are stored ({})",
+            app.db.backend.name()
+        );
+        assert_gap_free(&rows);
+
+        // Sent again with their keys (the marked ones cleaned), the refused answers are
+        // stored once each, after the others.
+        let again = refused
+            .iter()
+            .map(|&i| (body(i), Some(format!("panne-{i}"))))
+            .collect();
+        for (status, body) in send_all(&app, &campaign, again).await {
+            assert_eq!(status, StatusCode::CREATED, "{body}");
+        }
+        let rows = stored(&app.db.conn, &campaign).await;
+        assert_eq!(rows.len(), N);
+        assert_gap_free(&rows);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn two_instances_on_one_database_number_answers_in_commit_order_without_gaps() {
+    for_each_backend(|db| async move {
+        let db = db.with_communes(&demo_communes()).await;
+        let second_db = TestDb::reopen(&db).await;
+        let reader = TestDb::reopen(&db).await;
+        let a = spawn_app(db).await;
+        let b = spawn_app(second_db).await;
+        let staff = a.login_as(Role::Moderator).await;
+        let campaign = open_campaign(&staff).await;
+
+        // A reader polling "answers after the last number seen" (as the results do) must
+        // never see a number before an earlier one is committed: no hole, ever.
+        let done = Arc::new(AtomicBool::new(false));
+        let poller = tokio::spawn({
+            let (done, campaign, conn) = (done.clone(), campaign.clone(), reader.conn.clone());
+            async move {
+                let mut last = 0;
+                let mut polls = 0;
+                while !done.load(Ordering::SeqCst) {
+                    let page = storage::answers::after_seq(&conn, &campaign, last, 10_000)
+                        .await
+                        .unwrap();
+                    for answer in page {
+                        assert_eq!(answer.seq, last + 1, "a hole after {last}");
+                        last = answer.seq;
+                    }
+                    polls += 1;
+                    tokio::task::yield_now().await;
+                }
+                (last, polls)
+            }
+        });
+
+        const PER_INSTANCE: usize = 150;
+        let mut tasks = Vec::new();
+        for i in 0..2 * PER_INSTANCE {
+            let app = if i % 2 == 0 { &a } else { &b };
+            let (client, address, campaign, check) = (
+                app.client.clone(),
+                app.address.clone(),
+                campaign.clone(),
+                reader.conn.clone(),
+            );
+            tasks.push(tokio::spawn(async move {
+                let (status, body) = post(
+                    &client,
+                    &address,
+                    &campaign,
+                    &body(i),
+                    Some(&format!("instance-{i}")),
+                )
+                .await;
+                assert_eq!(status, StatusCode::CREATED, "{body}");
+                let id = body["id"].as_str().unwrap().to_owned();
+                // Acknowledged only once committed: visible to another connection now.
+                let seen = check
+                    .query_one_raw(Statement::from_sql_and_values(
+                        check.get_database_backend(),
+                        match check.get_database_backend() {
+                            DbBackend::Postgres => "SELECT COUNT(*) AS n FROM responses WHERE id = $1",
+                            _ => "SELECT COUNT(*) AS n FROM responses WHERE id = ?",
+                        },
+                        [id.clone().into()],
+                    ))
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .try_get::<i64>("", "n")
+                    .unwrap();
+                assert_eq!(seen, 1, "acknowledged answer {id} not visible");
+                id
+            }));
+        }
+        let mut ids = BTreeSet::new();
+        for t in tasks {
+            ids.insert(t.await.unwrap());
+        }
+        done.store(true, Ordering::SeqCst);
+        let (_, polls) = poller.await.unwrap();
+        assert!(polls > 1, "the reader polled while answers arrived");
+        let rows = stored(&reader.conn, &campaign).await;
+        assert_eq!(rows.len(), 2 * PER_INSTANCE, "{}", reader.backend.name());
+        assert_gap_free(&rows);
+        assert_eq!(rows.into_iter().map(|(id, _)| id).collect::<BTreeSet<_>>(), ids);
+    })
+    .await;
+}
