@@ -14,6 +14,7 @@ mod admin_volunteers;
 pub(crate) mod auth;
 mod carte_query;
 mod communes;
+mod events;
 mod exports;
 mod frontend;
 mod health;
@@ -74,6 +75,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(initiatives::update_initiative_by_token)
             .service(initiatives::withdraw_initiative_by_token)
             .service(initiatives::get_initiative)
+            .service(events::list_events)
+            .service(events::get_events_geojson)
+            .service(events::get_events_ics)
+            .service(events::create_event)
+            .service(events::get_event_by_token_header)
+            .service(events::update_event_by_token_header)
+            .service(events::withdraw_event_by_token_header)
+            .service(events::get_event_by_token)
+            .service(events::update_event_by_token)
+            .service(events::withdraw_event_by_token)
+            .service(events::get_event_ics)
+            .service(events::get_event)
             .service(admin_moderation::get_moderation_queue)
             .service(admin_moderation::bulk_moderate)
             .service(admin_moderation::approve_submission)

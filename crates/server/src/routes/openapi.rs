@@ -42,6 +42,18 @@ use crate::submission as s;
         super::initiatives::update_initiative_by_token,
         super::initiatives::withdraw_initiative_by_token_header,
         super::initiatives::withdraw_initiative_by_token,
+        super::events::list_events,
+        super::events::get_events_geojson,
+        super::events::get_events_ics,
+        super::events::get_event,
+        super::events::get_event_ics,
+        super::events::create_event,
+        super::events::get_event_by_token_header,
+        super::events::get_event_by_token,
+        super::events::update_event_by_token_header,
+        super::events::update_event_by_token,
+        super::events::withdraw_event_by_token_header,
+        super::events::withdraw_event_by_token,
         super::admin_moderation::get_moderation_queue,
         super::admin_moderation::bulk_moderate,
         super::admin_moderation::approve_submission,
@@ -185,6 +197,54 @@ const PROPERTY_LIMITS: &[(&str, &str, Limit)] = &[
         Limit::Length {
             min: 0,
             max: s::SHORT_TEXT_MAX,
+        },
+    ),
+    (
+        "EventContentRequest",
+        "title",
+        Limit::Length {
+            min: s::TITLE_MIN,
+            max: s::TITLE_MAX,
+        },
+    ),
+    (
+        "EventContentRequest",
+        "description",
+        Limit::Length {
+            min: 1,
+            max: s::DESCRIPTION_MAX,
+        },
+    ),
+    (
+        "EventContentRequest",
+        "address",
+        Limit::Length {
+            min: 0,
+            max: s::SHORT_TEXT_MAX,
+        },
+    ),
+    (
+        "EventContentRequest",
+        "audience",
+        Limit::Length {
+            min: 0,
+            max: s::SHORT_TEXT_MAX,
+        },
+    ),
+    (
+        "EventContentRequest",
+        "age_min",
+        Limit::Range {
+            min: 0.0,
+            max: s::EVENT_AGE_MAX as f64,
+        },
+    ),
+    (
+        "EventContentRequest",
+        "age_max",
+        Limit::Range {
+            min: 0.0,
+            max: s::EVENT_AGE_MAX as f64,
         },
     ),
     (
