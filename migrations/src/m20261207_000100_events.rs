@@ -21,7 +21,11 @@ impl MigrationTrait for Migration {
                     // archived, withdrawn (as initiatives).
                     .col(ColumnDef::new(Events::Status).string_len(20).not_null())
                     // The organisers' word: scheduled, postponed, cancelled, full.
-                    .col(ColumnDef::new(Events::EventStatus).string_len(16).not_null())
+                    .col(
+                        ColumnDef::new(Events::EventStatus)
+                            .string_len(16)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(Events::Title).string_len(120).not_null())
                     .col(ColumnDef::new(Events::SearchText).text().not_null())
                     // The whole parsed content (the domain's `EventDraft`), as JSON.

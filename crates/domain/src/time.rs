@@ -125,15 +125,16 @@ mod tests {
     }
 
     fn local(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
-        day(y, m, d)
-            .and_hms_opt(h, min, 0)
-            .unwrap_or_default()
+        day(y, m, d).and_hms_opt(h, min, 0).unwrap_or_default()
     }
 
     #[test]
     fn local_times_around_the_spring_change_of_2027() {
         // Sunday 28 March 2027: 02:00 → 03:00 in Paris, at 01:00 UTC.
-        assert_eq!(paris_instant(local(2027, 3, 28, 1, 59)), Ok(utc(2027, 3, 28, 0, 59)));
+        assert_eq!(
+            paris_instant(local(2027, 3, 28, 1, 59)),
+            Ok(utc(2027, 3, 28, 0, 59))
+        );
         assert_eq!(
             paris_instant(local(2027, 3, 28, 2, 0)),
             Err(LocalTimeError::Skipped)
@@ -142,16 +143,28 @@ mod tests {
             paris_instant(local(2027, 3, 28, 2, 59)),
             Err(LocalTimeError::Skipped)
         );
-        assert_eq!(paris_instant(local(2027, 3, 28, 3, 0)), Ok(utc(2027, 3, 28, 1, 0)));
+        assert_eq!(
+            paris_instant(local(2027, 3, 28, 3, 0)),
+            Ok(utc(2027, 3, 28, 1, 0))
+        );
     }
 
     #[test]
     fn a_repeated_autumn_time_is_the_first_one() {
         // Sunday 31 October 2027: 03:00 → 02:00 in Paris, at 01:00 UTC; 02:30 happens at
         // 00:30 UTC (summer time) and again at 01:30 UTC.
-        assert_eq!(paris_instant(local(2027, 10, 31, 2, 30)), Ok(utc(2027, 10, 31, 0, 30)));
-        assert_eq!(paris_instant(local(2027, 10, 31, 3, 0)), Ok(utc(2027, 10, 31, 2, 0)));
-        assert_eq!(paris_local(utc(2027, 10, 31, 1, 30)), local(2027, 10, 31, 2, 30));
+        assert_eq!(
+            paris_instant(local(2027, 10, 31, 2, 30)),
+            Ok(utc(2027, 10, 31, 0, 30))
+        );
+        assert_eq!(
+            paris_instant(local(2027, 10, 31, 3, 0)),
+            Ok(utc(2027, 10, 31, 2, 0))
+        );
+        assert_eq!(
+            paris_local(utc(2027, 10, 31, 1, 30)),
+            local(2027, 10, 31, 2, 30)
+        );
     }
 
     mod properties {

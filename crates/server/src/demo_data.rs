@@ -700,8 +700,7 @@ async fn seed_events(
         ),
     ];
     let mut stored = 0;
-    for (title, description, theme, actor, commune, occurrences, status, registration) in events
-    {
+    for (title, description, theme, actor, commune, occurrences, status, registration) in events {
         let online = commune.is_none();
         let commune = match commune {
             Some(name) => Some(commune_by_name(communes, name)?),
@@ -729,11 +728,11 @@ async fn seed_events(
             }),
             event_status: Some(status.to_owned()),
         };
-        let draft =
-            drafts::parse_event(&request, &ctx).map_err(|e| fields_error("event", &e))?;
+        let draft = drafts::parse_event(&request, &ctx).map_err(|e| fields_error("event", &e))?;
         let token_hash = edit_token::hash(&edit_token::generate());
-        let id = crate::services::events::submit(db, &draft, actor_ids.get(actor).copied(), &token_hash)
-            .await?;
+        let id =
+            crate::services::events::submit(db, &draft, actor_ids.get(actor).copied(), &token_hash)
+                .await?;
         storage::moderation::decide(db, id, &Decision::Approve)
             .await
             .map_err(|e| anyhow!("demo event not published: {e}"))?;

@@ -223,7 +223,11 @@ mod tests {
         push_folded(&mut out, &line);
         let physical: Vec<&str> = out.trim_end_matches("\r\n").split("\r\n").collect();
         assert!(physical.len() > 2);
-        assert_eq!(physical[0].len(), 75 - 1, "12 ASCII octets + 31 'é', the 32nd would pass 75");
+        assert_eq!(
+            physical[0].len(),
+            75 - 1,
+            "12 ASCII octets + 31 'é', the 32nd would pass 75"
+        );
         for p in &physical {
             assert!(p.len() <= 75, "{p:?}");
         }
@@ -249,8 +253,13 @@ mod tests {
             // 02:00 local on the last Sunday of March is 01:00 UTC; 03:00 local on the
             // last Sunday of October is 01:00 UTC too.
             for (month, before, after) in [(3, 3600, 7200), (10, 7200, 3600)] {
-                let change = Utc.from_utc_datetime(&last_sunday(year, month).and_hms_opt(1, 0, 0).unwrap());
-                assert_eq!(offset(change - Duration::seconds(1)), before, "{year}-{month}");
+                let change =
+                    Utc.from_utc_datetime(&last_sunday(year, month).and_hms_opt(1, 0, 0).unwrap());
+                assert_eq!(
+                    offset(change - Duration::seconds(1)),
+                    before,
+                    "{year}-{month}"
+                );
                 assert_eq!(offset(change), after, "{year}-{month}");
             }
         }
@@ -258,7 +267,12 @@ mod tests {
 
     #[test]
     fn a_calendar_has_the_zone_and_each_event() {
-        let t = |d, h| NaiveDate::from_ymd_opt(2027, 3, d).unwrap().and_hms_opt(h, 0, 0).unwrap();
+        let t = |d, h| {
+            NaiveDate::from_ymd_opt(2027, 3, d)
+                .unwrap()
+                .and_hms_opt(h, 0, 0)
+                .unwrap()
+        };
         let e = VEvent {
             uid: "event-x-1@solidarites".to_owned(),
             sequence: 2,

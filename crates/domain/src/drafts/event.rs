@@ -228,7 +228,12 @@ pub fn parse_event(
             parse_location(location, ctx.communes, &mut errors).map(EventPlace::Located)
         }
     };
-    let address = optional_text(req.address.as_deref(), "address", SHORT_TEXT_MAX, &mut errors);
+    let address = optional_text(
+        req.address.as_deref(),
+        "address",
+        SHORT_TEXT_MAX,
+        &mut errors,
+    );
     let online_url = parse_url(req.online_url.as_deref(), "online_url", &mut errors);
     let audience = optional_text(
         req.audience.as_deref(),
@@ -323,14 +328,21 @@ fn parse_occurrences(
     if raw.len() > EVENT_OCCURRENCES_MAX {
         errors.set(
             "occurrences",
-            format!("Au plus {EVENT_OCCURRENCES_MAX} dates ({} reçues).", raw.len()),
+            format!(
+                "Au plus {EVENT_OCCURRENCES_MAX} dates ({} reçues).",
+                raw.len()
+            ),
         );
         return None;
     }
     let mut out = Vec::with_capacity(raw.len());
     let mut ok = true;
     for (i, o) in raw.iter().enumerate() {
-        let start = parse_local(o.start.as_deref(), &format!("occurrences[{i}].start"), errors);
+        let start = parse_local(
+            o.start.as_deref(),
+            &format!("occurrences[{i}].start"),
+            errors,
+        );
         let end = parse_local(o.end.as_deref(), &format!("occurrences[{i}].end"), errors);
         let (Some((start_local, start)), Some((end_local, end))) = (start, end) else {
             ok = false;
@@ -390,7 +402,10 @@ fn parse_age(raw: Option<i64>, field: &str, errors: &mut FieldErrors) -> Option<
         Some(age) => match u32::try_from(age) {
             Ok(age) if age <= EVENT_AGE_MAX => Some(Some(age)),
             _ => {
-                errors.set(field, format!("Âge attendu entre 0 et {EVENT_AGE_MAX} ans."));
+                errors.set(
+                    field,
+                    format!("Âge attendu entre 0 et {EVENT_AGE_MAX} ans."),
+                );
                 None
             }
         },

@@ -252,10 +252,8 @@ async fn queue_items(
             .filter_map(|e| e.actor_id),
     )
     .await?;
-    let actor_of = |e: &storage::EventRow| {
-        e.actor_id
-            .map(|id| actor_summary(event_actors.get(&id)))
-    };
+    let actor_of =
+        |e: &storage::EventRow| e.actor_id.map(|id| actor_summary(event_actors.get(&id)));
     for e in &queue.events {
         let draft = storage::events::content_of(e)?;
         items.push(ModerationItemResponse {

@@ -97,8 +97,7 @@ async fn public_responses(
     rows: &[EventRow],
 ) -> Result<Vec<EventResponse>, ApiError> {
     let territory = state.territory.current();
-    let actors =
-        storage::actors::by_ids(&state.db, rows.iter().filter_map(|r| r.actor_id)).await?;
+    let actors = storage::actors::by_ids(&state.db, rows.iter().filter_map(|r| r.actor_id)).await?;
     rows.iter()
         .map(|row| {
             let draft = storage::events::content_of(row)?;
@@ -119,7 +118,10 @@ fn parse_day(pairs: &Pairs, key: &str, errors: &mut FieldErrors) -> Option<Naive
     match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
         Ok(d) => Some(d),
         Err(_) => {
-            errors.insert(key.to_owned(), "Date invalide (format AAAA-MM-JJ).".to_owned());
+            errors.insert(
+                key.to_owned(),
+                "Date invalide (format AAAA-MM-JJ).".to_owned(),
+            );
             None
         }
     }
@@ -136,7 +138,10 @@ fn parse_event_filter(
     let actor = single(pairs, "actor").and_then(|raw| match Uuid::parse_str(raw) {
         Ok(id) => Some(id),
         Err(_) => {
-            errors.insert("actor".to_owned(), "Identifiant d'acteur invalide.".to_owned());
+            errors.insert(
+                "actor".to_owned(),
+                "Identifiant d'acteur invalide.".to_owned(),
+            );
             None
         }
     });
@@ -156,9 +161,7 @@ fn parse_event_filter(
         actor,
         q: parse_q(pairs),
         from: Some(from_day.map_or(default_from, paris_midnight)),
-        to: to_day
-            .and_then(|d| d.succ_opt())
-            .map(paris_midnight),
+        to: to_day.and_then(|d| d.succ_opt()).map(paris_midnight),
     }
 }
 
@@ -423,8 +426,11 @@ pub async fn get_events_ics(
     query: web::Query<Pairs>,
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = FieldErrors::new();
-    let mut filter =
-        parse_event_filter(&query, Utc::now() - Duration::days(FEED_PAST_DAYS), &mut errors);
+    let mut filter = parse_event_filter(
+        &query,
+        Utc::now() - Duration::days(FEED_PAST_DAYS),
+        &mut errors,
+    );
     if !errors.is_empty() {
         return Err(invalid_query(errors));
     }
@@ -435,7 +441,10 @@ pub async fn get_events_ics(
     let base = base_url(&state, &req);
     let mut name = "Agenda des solidarités".to_owned();
     if let Some(code) = &filter.commune {
-        name = format!("{name} – {}", commune_ref(&state.territory.current(), code).name);
+        name = format!(
+            "{name} – {}",
+            commune_ref(&state.territory.current(), code).name
+        );
     }
     let body = ical::calendar(&name, &vevents(&state, &rows, &base).await?);
     Ok(calendar_response(&req, body, "agenda.ics"))
@@ -491,7 +500,12 @@ pub async fn create_event(
         allowed_themes: &allowed_themes,
     };
     let parsed = drafts::parse_event(&body.content, &ctx);
-    let actor = match body.actor_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let actor = match body
+        .actor_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         None => Ok(None),
         Some(raw) => match Uuid::parse_str(raw) {
             Ok(id) if storage::actors::is_published(&state.db, id).await? => Ok(Some(id)),

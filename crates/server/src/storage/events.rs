@@ -7,11 +7,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    sea_query::Query,
-    ActiveModelTrait,
-    ActiveValue::Set,
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    sea_query::Query, ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::{json, Value};
 use solidarites_domain::{
@@ -183,7 +180,10 @@ pub async fn get_public(
         .await
 }
 
-pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<event::Model>, sea_orm::DbErr> {
+pub async fn find(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<event::Model>, sea_orm::DbErr> {
     event::Entity::find_by_id(id).one(db).await
 }
 
@@ -353,7 +353,10 @@ pub async fn edit(
 }
 
 /// Withdraws an event on its submitter's request; `false` when already closed.
-pub async fn withdraw(db: &impl ConnectionTrait, row: event::Model) -> Result<bool, sea_orm::DbErr> {
+pub async fn withdraw(
+    db: &impl ConnectionTrait,
+    row: event::Model,
+) -> Result<bool, sea_orm::DbErr> {
     let Some(next) = InitiativeStatus::parse(&row.status)
         .and_then(|current| current.after(InitiativeEvent::Withdraw))
     else {
@@ -390,7 +393,10 @@ pub async fn pending_count(db: &impl ConnectionTrait) -> Result<u64, sea_orm::Db
 
 /// Changes of published events waiting for moderation.
 pub async fn pending_change_count(db: &impl ConnectionTrait) -> Result<u64, sea_orm::DbErr> {
-    event::Entity::find().filter(pending_change()).count(db).await
+    event::Entity::find()
+        .filter(pending_change())
+        .count(db)
+        .await
 }
 
 /// New events waiting, oldest first.
@@ -454,7 +460,8 @@ pub(super) async fn decide(
         && *decision != Decision::Archive
     {
         let change = pending_of(&row)?.ok_or_else(|| not_applicable(&row, decision))?;
-        let current_status = EventStatus::parse(&row.event_status).unwrap_or(EventStatus::Scheduled);
+        let current_status =
+            EventStatus::parse(&row.event_status).unwrap_or(EventStatus::Scheduled);
         let sequence = row.sequence;
         let mut active: event::ActiveModel = row.into();
         active.pending_content = Set(None);

@@ -7,8 +7,8 @@ use icalendar::{Calendar, CalendarComponent, Component};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use solidarites_api_types::{
-    CreateEventResponse, ErrorResponse, EventListResponse, EventResponse,
-    ModerationQueueResponse, SubmitterEventResponse,
+    CreateEventResponse, ErrorResponse, EventListResponse, EventResponse, ModerationQueueResponse,
+    SubmitterEventResponse,
 };
 use solidarites_domain::demo::demo_communes;
 use solidarites_server::auth::Role;
@@ -59,7 +59,10 @@ async fn submit_event(app: &TestApp, body: &Value) -> CreateEventResponse {
 
 async fn approve(moderator: &StaffClient, id: &str) {
     let res = moderator
-        .post_json(&format!("/api/v1/admin/moderation/{id}/approve"), &json!({}))
+        .post_json(
+            &format!("/api/v1/admin/moderation/{id}/approve"),
+            &json!({}),
+        )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
 }
@@ -134,7 +137,10 @@ async fn a_submitted_event_shows_after_approval_in_the_agenda_the_map_and_the_fe
             .unwrap();
         assert_eq!((queue.total, queue.counts.event), (1, 1));
         let item = &queue.items[0];
-        assert_eq!((item.kind.as_str(), item.id.as_str()), ("event", created.id.as_str()));
+        assert_eq!(
+            (item.kind.as_str(), item.id.as_str()),
+            ("event", created.id.as_str())
+        );
         assert_eq!(item.event.as_ref().unwrap().title, "Atelier cuisine");
         approve(&moderator, &created.id).await;
 
@@ -142,7 +148,10 @@ async fn a_submitted_event_shows_after_approval_in_the_agenda_the_map_and_the_fe
         assert_eq!(titles(&listed), ["Atelier cuisine"]);
         let e = &listed.items[0];
         assert_eq!(e.content.place, "point");
-        assert_eq!(e.content.commune.as_ref().unwrap().code, demo_communes()[1].code.to_string());
+        assert_eq!(
+            e.content.commune.as_ref().unwrap().code,
+            demo_communes()[1].code.to_string()
+        );
         assert_eq!(e.content.accessibility, ["motor", "hearing"]);
         assert_eq!(e.content.occurrences[0].start, format!("{}T14:00", day(10)));
         assert_eq!(e.page_url, format!("/agenda/evenement/{}", created.id));
@@ -154,7 +163,12 @@ async fn a_submitted_event_shows_after_approval_in_the_agenda_the_map_and_the_fe
             .unwrap();
         assert_eq!(&detail, e);
 
-        let map: Value = app.get("/api/v1/events.geojson").await.json().await.unwrap();
+        let map: Value = app
+            .get("/api/v1/events.geojson")
+            .await
+            .json()
+            .await
+            .unwrap();
         let features = map["features"].as_array().unwrap();
         assert_eq!(features.len(), 1);
         assert_eq!(features[0]["properties"]["id"], created.id.as_str());
@@ -165,7 +179,10 @@ async fn a_submitted_event_shows_after_approval_in_the_agenda_the_map_and_the_fe
         let events = vevents(&feed);
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].get_summary(), Some("Atelier cuisine"));
-        assert_eq!(events[0].get_uid(), Some(format!("event-{}-1@solidarites", created.id).as_str()));
+        assert_eq!(
+            events[0].get_uid(),
+            Some(format!("event-{}-1@solidarites", created.id).as_str())
+        );
     })
     .await;
 }
@@ -219,8 +236,12 @@ async fn refuses_bad_events_naming_each_field_in_french_and_stores_nothing() {
         let res = app.get("/api/v1/admin/moderation?kind=event").await;
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
         let moderator = app.login_as(Role::Moderator).await;
-        let queue: ModerationQueueResponse =
-            moderator.get("/api/v1/admin/moderation").await.json().await.unwrap();
+        let queue: ModerationQueueResponse = moderator
+            .get("/api/v1/admin/moderation")
+            .await
+            .json()
+            .await
+            .unwrap();
         assert_eq!(queue.total, 0);
     })
     .await;
@@ -232,7 +253,8 @@ async fn lists_upcoming_first_and_filters_by_theme_commune_dates_and_actor() {
         let app = spawn_app(db.with_communes(&demo_communes()).await).await;
         let moderator = app.login_as(Role::Moderator).await;
         // A published actor (through an approved initiative with a new actor).
-        let initiative = submit_published(&app, &submission("Épicerie", "aide-alimentaire", 0)).await;
+        let initiative =
+            submit_published(&app, &submission("Épicerie", "aide-alimentaire", 0)).await;
         let actor_id = app
             .get(&format!("/api/v1/initiatives/{}", initiative.id))
             .await
@@ -255,14 +277,29 @@ async fn lists_upcoming_first_and_filters_by_theme_commune_dates_and_actor() {
             json!([{"start": format!("{yesterday}T10:00"), "end": format!("{yesterday}T11:00")}]);
         published(&app, &moderator, &past).await;
 
-        assert_eq!(titles(&list(&app, "").await), ["Bientôt", "Entre-deux", "Tard"]);
-        assert_eq!(titles(&list(&app, "theme=isolement").await), ["Bientôt", "Entre-deux"]);
+        assert_eq!(
+            titles(&list(&app, "").await),
+            ["Bientôt", "Entre-deux", "Tard"]
+        );
+        assert_eq!(
+            titles(&list(&app, "theme=isolement").await),
+            ["Bientôt", "Entre-deux"]
+        );
         let code0 = demo_communes()[0].code.to_string();
-        assert_eq!(titles(&list(&app, &format!("commune={code0}")).await), ["Entre-deux", "Tard"]);
-        assert_eq!(titles(&list(&app, &format!("actor={actor_id}")).await), ["Tard"]);
+        assert_eq!(
+            titles(&list(&app, &format!("commune={code0}")).await),
+            ["Entre-deux", "Tard"]
+        );
+        assert_eq!(
+            titles(&list(&app, &format!("actor={actor_id}")).await),
+            ["Tard"]
+        );
         let window = format!("from={}&to={}", day(5), day(20));
         assert_eq!(titles(&list(&app, &window).await), ["Entre-deux"]);
-        assert_eq!(titles(&list(&app, &format!("from={}", day(-2))).await)[0], "Passé");
+        assert_eq!(
+            titles(&list(&app, &format!("from={}", day(-2))).await)[0],
+            "Passé"
+        );
         let page = list(&app, "per_page=2&page=2").await;
         assert_eq!((titles(&page), page.total), (vec!["Tard".to_owned()], 3));
 
@@ -311,7 +348,10 @@ async fn the_feed_parses_back_with_time_zones_cancellations_escaping_and_folding
         let res = edit(&app, &concert.edit_token, &concert_body).await;
         assert_eq!(res.status(), StatusCode::OK);
         let view: SubmitterEventResponse = res.json().await.unwrap();
-        assert_eq!((view.status.as_str(), view.content.event_status.as_str()), ("published", "cancelled"));
+        assert_eq!(
+            (view.status.as_str(), view.content.event_status.as_str()),
+            ("published", "cancelled")
+        );
         assert!(view.pending_revision.is_none());
 
         let (feed, headers) = ics(&app, "/api/v1/events.ics").await;
@@ -330,12 +370,21 @@ async fn the_feed_parses_back_with_time_zones_cancellations_escaping_and_folding
         let text = w.get_description().unwrap();
         let page = format!("/agenda/evenement/{}", weekend.id);
         assert!(text.starts_with(description), "{text}");
-        assert!(text.ends_with(&page), "the page link closes DESCRIPTION: {text}");
+        assert!(
+            text.ends_with(&page),
+            "the page link closes DESCRIPTION: {text}"
+        );
         assert!(w.get_url().unwrap().ends_with(&page));
         assert_eq!(w.property_value("SEQUENCE"), Some("0"));
         let raw_start = w.properties().get("DTSTART").unwrap();
-        assert_eq!(raw_start.value(), saturday.format("%Y%m%dT100000").to_string());
-        assert_eq!(raw_start.params().get("TZID").unwrap().value(), "Europe/Paris");
+        assert_eq!(
+            raw_start.value(),
+            saturday.format("%Y%m%dT100000").to_string()
+        );
+        assert_eq!(
+            raw_start.params().get("TZID").unwrap().value(),
+            "Europe/Paris"
+        );
         assert_eq!(
             w.properties().get("DTEND").unwrap().value(),
             monday.format("%Y%m%dT180000").to_string()
@@ -357,7 +406,10 @@ async fn the_feed_parses_back_with_time_zones_cancellations_escaping_and_folding
             .collect();
         assert_eq!(cancelled.len(), 2, "one VEVENT per date");
         for (e, n) in cancelled.iter().zip(1..) {
-            assert_eq!(e.get_uid(), Some(format!("event-{}-{n}@solidarites", concert.id).as_str()));
+            assert_eq!(
+                e.get_uid(),
+                Some(format!("event-{}-{n}@solidarites", concert.id).as_str())
+            );
             assert_eq!(e.get_status(), Some(icalendar::EventStatus::Cancelled));
             assert_eq!(e.property_value("SEQUENCE"), Some("1"));
             assert!(e.get_summary().unwrap().starts_with("[Annulé]"));
@@ -374,7 +426,12 @@ async fn the_feed_parses_back_with_time_zones_cancellations_escaping_and_folding
             .unwrap();
         assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
         concert_body["event_status"] = json!("scheduled");
-        assert_eq!(edit(&app, &concert.edit_token, &concert_body).await.status(), StatusCode::OK);
+        assert_eq!(
+            edit(&app, &concert.edit_token, &concert_body)
+                .await
+                .status(),
+            StatusCode::OK
+        );
         let (_, headers) = ics(&app, "/api/v1/events.ics").await;
         assert_ne!(headers["etag"].to_str().unwrap(), etag);
 
@@ -383,9 +440,15 @@ async fn the_feed_parses_back_with_time_zones_cancellations_escaping_and_folding
         assert_eq!(headers["content-type"], "text/calendar; charset=utf-8");
         let events = vevents(&single);
         assert_eq!(events.len(), 2);
-        assert!(events.iter().all(|e| e.property_value("SEQUENCE") == Some("2")));
-        assert!(events.iter().all(|e| e.get_status() == Some(icalendar::EventStatus::Confirmed)));
-        let res = app.get(&format!("/api/v1/events/{}.ics", uuid::Uuid::new_v4())).await;
+        assert!(events
+            .iter()
+            .all(|e| e.property_value("SEQUENCE") == Some("2")));
+        assert!(events
+            .iter()
+            .all(|e| e.get_status() == Some(icalendar::EventStatus::Confirmed)));
+        let res = app
+            .get(&format!("/api/v1/events/{}.ics", uuid::Uuid::new_v4()))
+            .await;
         assert_eq!(res.status(), StatusCode::NOT_FOUND);
     })
     .await;
@@ -401,16 +464,28 @@ async fn a_published_event_changes_through_moderation_and_can_be_withdrawn() {
 
         // Before moderation, an edit replaces the content.
         body["title"] = json!("Marche solidaire");
-        let view: SubmitterEventResponse =
-            edit(&app, &created.edit_token, &body).await.json().await.unwrap();
-        assert_eq!((view.status.as_str(), view.content.title.as_str()), ("pending", "Marche solidaire"));
+        let view: SubmitterEventResponse = edit(&app, &created.edit_token, &body)
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            (view.status.as_str(), view.content.title.as_str()),
+            ("pending", "Marche solidaire")
+        );
         approve(&moderator, &created.id).await;
 
         // Once published, a change waits in the queue; the public keeps the published one.
         body["title"] = json!("Marche solidaire et pique-nique");
-        let view: SubmitterEventResponse =
-            edit(&app, &created.edit_token, &body).await.json().await.unwrap();
-        assert_eq!(view.pending_revision.unwrap().title, "Marche solidaire et pique-nique");
+        let view: SubmitterEventResponse = edit(&app, &created.edit_token, &body)
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            view.pending_revision.unwrap().title,
+            "Marche solidaire et pique-nique"
+        );
         assert_eq!(titles(&list(&app, "").await), ["Marche solidaire"]);
         let queue: ModerationQueueResponse = moderator
             .get("/api/v1/admin/moderation?kind=event_revision")
@@ -421,7 +496,10 @@ async fn a_published_event_changes_through_moderation_and_can_be_withdrawn() {
         assert_eq!(queue.counts.event_revision, 1);
         let item = &queue.items[0];
         assert_eq!(item.kind, "event_revision");
-        assert_eq!(item.published_event.as_ref().unwrap().title, "Marche solidaire");
+        assert_eq!(
+            item.published_event.as_ref().unwrap().title,
+            "Marche solidaire"
+        );
 
         // Refused with a reason the submitter reads; then a new change approved.
         let res = moderator
@@ -437,11 +515,17 @@ async fn a_published_event_changes_through_moderation_and_can_be_withdrawn() {
             .json()
             .await
             .unwrap();
-        assert_eq!(view.moderation_message.as_deref(), Some("Précisez le lieu du pique-nique."));
+        assert_eq!(
+            view.moderation_message.as_deref(),
+            Some("Précisez le lieu du pique-nique.")
+        );
         assert!(view.pending_revision.is_none());
         edit(&app, &created.edit_token, &body).await;
         approve(&moderator, &created.id).await;
-        assert_eq!(titles(&list(&app, "").await), ["Marche solidaire et pique-nique"]);
+        assert_eq!(
+            titles(&list(&app, "").await),
+            ["Marche solidaire et pique-nique"]
+        );
         let (feed, _) = ics(&app, "/api/v1/events.ics").await;
         assert_eq!(vevents(&feed)[0].property_value("SEQUENCE"), Some("1"));
 
@@ -457,7 +541,10 @@ async fn a_published_event_changes_through_moderation_and_can_be_withdrawn() {
         assert_eq!(list(&app, "").await.total, 0);
         let (feed, _) = ics(&app, "/api/v1/events.ics").await;
         assert!(vevents(&feed).is_empty());
-        assert_eq!(edit(&app, &created.edit_token, &body).await.status(), StatusCode::GONE);
+        assert_eq!(
+            edit(&app, &created.edit_token, &body).await.status(),
+            StatusCode::GONE
+        );
         let res = app.get("/api/v1/events/edit/not-a-token").await;
         assert_eq!(res.status(), StatusCode::NOT_FOUND);
     })
