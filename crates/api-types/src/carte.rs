@@ -310,7 +310,8 @@ pub struct ClusterListResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ModerationItemResponse {
-    /// `initiative`, `initiative_revision`, `actor` or `proposal`.
+    /// `initiative`, `initiative_revision`, `actor`, `proposal`, `event` or
+    /// `event_revision` (then `id` is the event's).
     pub kind: String,
     /// What the decision routes take.
     pub id: String,
@@ -330,6 +331,12 @@ pub struct ModerationItemResponse {
     /// replace, so that a moderator sees what changes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published: Option<InitiativeContentResponse>,
+    /// The event's proposed content (kinds `event` and `event_revision`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<crate::EventContentResponse>,
+    /// For a change of a published event (kind `event_revision`): the published content.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published_event: Option<crate::EventContentResponse>,
 }
 
 /// Number of items waiting in each queue of the moderation.
@@ -340,23 +347,37 @@ pub struct ModerationCountsResponse {
     pub initiative_revision: u64,
     pub actor: u64,
     pub proposal: u64,
+    /// New events.
+    #[serde(default)]
+    pub event: u64,
+    /// Changes of published events.
+    #[serde(default)]
+    pub event_revision: u64,
 }
 
 impl ModerationCountsResponse {
-    /// The count of `kind` (`initiative`, `initiative_revision`, `actor`, `proposal`).
+    /// The count of `kind` (`initiative`, `initiative_revision`, `actor`, `proposal`,
+    /// `event`, `event_revision`).
     pub fn of(&self, kind: &str) -> u64 {
         match kind {
             "initiative" => self.initiative,
             "initiative_revision" => self.initiative_revision,
             "actor" => self.actor,
             "proposal" => self.proposal,
+            "event" => self.event,
+            "event_revision" => self.event_revision,
             _ => 0,
         }
     }
 
     /// Everything waiting, all queues together.
     pub fn total(&self) -> u64 {
-        self.initiative + self.initiative_revision + self.actor + self.proposal
+        self.initiative
+            + self.initiative_revision
+            + self.actor
+            + self.proposal
+            + self.event
+            + self.event_revision
     }
 }
 

@@ -90,6 +90,9 @@ pub struct LocateResponse {
 mod carte;
 pub use carte::*;
 
+mod events;
+pub use events::*;
+
 mod questionnaire;
 pub use questionnaire::*;
 

@@ -201,6 +201,48 @@ impl RevisionStatus {
 }
 
 // ---------------------------------------------------------------------------------------
+// Events: moderated like initiatives (`InitiativeStatus`), and, apart from moderation,
+// announced by their organisers as going ahead, postponed, cancelled or full.
+
+status_enum! {
+    /// What the organisers say of an event; independent of its moderation status.
+    EventStatus {
+        Scheduled => "scheduled",
+        Postponed => "postponed",
+        Cancelled => "cancelled",
+        Full => "full",
+    }
+}
+
+impl EventStatus {
+    /// The French label shown to people.
+    #[must_use]
+    pub const fn label_fr(self) -> &'static str {
+        match self {
+            EventStatus::Scheduled => "Programmé",
+            EventStatus::Postponed => "Reporté",
+            EventStatus::Cancelled => "Annulé",
+            EventStatus::Full => "Complet",
+        }
+    }
+}
+
+/// Stored (in an event's JSON content) as its name.
+impl serde::Serialize for EventStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EventStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<EventStatus, D::Error> {
+        let raw = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        EventStatus::parse(&raw)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown event status {raw:?}")))
+    }
+}
+
+// ---------------------------------------------------------------------------------------
 // Actors and proposals share one moderation lifecycle.
 
 status_enum! {

@@ -19,8 +19,8 @@ use geo::InteriorPoint;
 use sea_orm::DatabaseConnection;
 use serde_json::{json, Value};
 use solidarites_api_types::{
-    ContactRequest, CreateProposalRequest, InitiativeContentRequest, LocationRequest,
-    NewActorRequest,
+    ContactRequest, CreateProposalRequest, EventContentRequest, EventOccurrenceRequest,
+    InitiativeContentRequest, LocationRequest, NewActorRequest, RegistrationRequest,
 };
 use solidarites_domain::{
     drafts, Commune, CommuneIndex, FieldErrors, LonLat, QuestionKind, QuestionnaireDefinition,
@@ -49,6 +49,8 @@ pub struct DemoSummary {
     pub initiatives: usize,
     pub answers: usize,
     pub proposals: usize,
+    /// Published events of the agenda.
+    pub events: usize,
     /// Territorial indicators (each with a value per commune).
     pub indicators: usize,
 }
@@ -483,6 +485,7 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<Option<DemoSummary>
 
     let actor_ids = seed_carte(db, &communes, &index, &mut rng, &mut summary).await?;
     seed_labels(db, &actor_ids).await?;
+    summary.events = seed_events(db, &communes, &index, &actor_ids).await?;
     summary.answers = seed_answers(db, &communes, &mut rng).await?;
     summary.proposals = seed_proposals(db, &index).await?;
     summary.indicators = seed_indicators(db, &communes).await?;
@@ -499,6 +502,7 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<Option<DemoSummary>
             "initiatives": summary.initiatives,
             "answers": summary.answers,
             "proposals": summary.proposals,
+            "events": summary.events,
             "indicators": summary.indicators,
         })),
     )
@@ -616,6 +620,125 @@ async fn seed_carte(
         actor_ids.push(id);
     }
     Ok(actor_ids)
+}
+
+/// A few events of the agenda, by some of the demo actors, in the weeks to come: a
+/// weekly one, one over several days, an online one, a cancelled one.
+async fn seed_events(
+    db: &DatabaseConnection,
+    communes: &[Commune],
+    index: &CommuneIndex,
+    actor_ids: &[Uuid],
+) -> anyhow::Result<usize> {
+    let allowed = storage::themes::active_slugs(db).await?;
+    let ctx = ParseContext {
+        communes: index,
+        allowed_themes: &allowed,
+    };
+    let today = solidarites_domain::time::today_in_paris(Utc::now());
+    let at = |days: i64, time: &str| format!("{}T{time}", today + Duration::days(days));
+    let date = |days: i64, start: &str, end: &str| EventOccurrenceRequest {
+        start: Some(at(days, start)),
+        end: Some(at(days, end)),
+    };
+    // (title, description, theme, actor index, commune name (None: online), dates, the
+    // organisers' status, registration)
+    type DemoEvent<'a> = (
+        &'a str,
+        &'a str,
+        &'a str,
+        usize,
+        Option<&'a str>,
+        Vec<EventOccurrenceRequest>,
+        &'a str,
+        (&'a str, Option<&'a str>),
+    );
+    let events: Vec<DemoEvent> = vec![
+        (
+            "Café des aidants",
+            "Un moment d'échange entre proches aidants, autour d'un café, avec une psychologue.",
+            "isolement",
+            0,
+            Some("Port-Fictif"),
+            (0..4).map(|w| date(3 + 7 * w, "14:00", "16:00")).collect(),
+            "scheduled",
+            ("free", None),
+        ),
+        (
+            "Forum des associations et du bénévolat",
+            "Deux jours pour rencontrer les associations du territoire, trouver une mission de \
+             bénévolat, s'inscrire aux activités de l'année.",
+            "culture-sport",
+            1,
+            Some("Val-Fictif"),
+            vec![EventOccurrenceRequest {
+                start: Some(at(12, "10:00")),
+                end: Some(at(13, "18:00")),
+            }],
+            "scheduled",
+            ("link", Some("https://forum.demo.example.org")),
+        ),
+        (
+            "Permanence numérique en ligne",
+            "Aide aux démarches en ligne (impôts, CAF, santé) par visioconférence.",
+            "acces-aux-droits",
+            2,
+            None,
+            vec![date(5, "09:30", "11:30"), date(19, "09:30", "11:30")],
+            "full",
+            ("phone", Some("05 36 49 02 00")),
+        ),
+        (
+            "Repas partagé de quartier",
+            "Chacun apporte un plat ; repas reporté pour cause de travaux dans la salle.",
+            "aide-alimentaire",
+            0,
+            Some("Port-Fictif"),
+            vec![date(8, "12:00", "14:30")],
+            "cancelled",
+            ("email", Some("repas@demo.example.org")),
+        ),
+    ];
+    let mut stored = 0;
+    for (title, description, theme, actor, commune, occurrences, status, registration) in events {
+        let online = commune.is_none();
+        let commune = match commune {
+            Some(name) => Some(commune_by_name(communes, name)?),
+            None => None,
+        };
+        let request = EventContentRequest {
+            title: Some(title.to_owned()),
+            description: Some(description.to_owned()),
+            themes: vec![theme.to_owned()],
+            occurrences,
+            attendance_mode: Some(if online { "online" } else { "in_person" }.to_owned()),
+            location: commune.map(|c| LocationRequest {
+                commune_code: Some(c.code.as_str().to_owned()),
+                ..LocationRequest::default()
+            }),
+            address: commune.map(|c| format!("Salle des fêtes, {}", c.name)),
+            online_url: online.then(|| "https://visio.demo.example.org".to_owned()),
+            audience: Some("Tout public".to_owned()),
+            age_min: None,
+            age_max: None,
+            accessibility: vec!["motor".to_owned(), "hearing".to_owned()],
+            registration: Some(RegistrationRequest {
+                kind: Some(registration.0.to_owned()),
+                value: registration.1.map(str::to_owned),
+            }),
+            event_status: Some(status.to_owned()),
+        };
+        let draft = drafts::parse_event(&request, &ctx).map_err(|e| fields_error("event", &e))?;
+        let token_hash = edit_token::hash(&edit_token::generate());
+        let id =
+            crate::services::events::submit(db, &draft, actor_ids.get(actor).copied(), &token_hash)
+                .await?;
+        storage::moderation::decide(db, id, &Decision::Approve)
+            .await
+            .map_err(|e| anyhow!("demo event not published: {e}"))?;
+        stored += 1;
+    }
+    Ok(stored)
 }
 
 async fn seed_labels(db: &DatabaseConnection, actor_ids: &[Uuid]) -> anyhow::Result<()> {

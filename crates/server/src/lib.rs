@@ -12,6 +12,7 @@ pub mod demo_data;
 pub mod edit_token;
 pub mod error;
 pub mod exports;
+pub mod ical;
 pub mod json_body;
 pub mod map;
 pub mod metrics;

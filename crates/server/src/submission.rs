@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 
 pub use solidarites_domain::color::contrast_with_white;
 pub use solidarites_domain::drafts::{
-    ActorDraft, ActorKind, InitiativeDraft, ParseContext, Placement, ProposalDraft, VolunteerDraft,
-    ACTOR_DESCRIPTION_MAX, ACTOR_NAME_MAX, ACTOR_NAME_MIN, DESCRIPTION_MAX, PROPOSAL_THEMES_MAX,
-    PSEUDONYM_MAX, PSEUDONYM_MIN, SHORT_TEXT_MAX, TITLE_MAX, TITLE_MIN,
+    ActorDraft, ActorKind, EventDraft, InitiativeDraft, ParseContext, Placement, ProposalDraft,
+    VolunteerDraft, ACTOR_DESCRIPTION_MAX, ACTOR_NAME_MAX, ACTOR_NAME_MIN, DESCRIPTION_MAX,
+    EVENT_AGE_MAX, PROPOSAL_THEMES_MAX, PSEUDONYM_MAX, PSEUDONYM_MIN, SHORT_TEXT_MAX, TITLE_MAX,
+    TITLE_MIN,
 };
 use uuid::Uuid;
 

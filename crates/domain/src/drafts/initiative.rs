@@ -316,7 +316,7 @@ fn new_actor_draft(
     })
 }
 
-fn parse_location(
+pub(super) fn parse_location(
     raw: Option<&LocationRequest>,
     communes: &CommuneIndex,
     errors: &mut FieldErrors,

@@ -1,11 +1,12 @@
 //! What people submit, parsed into typed values ("parse, don't validate"): initiatives
-//! and their actors, proposals, volunteers' sign-ups. Each `parse_*` takes the request as
+//! and their actors, events, proposals, volunteers' sign-ups. Each `parse_*` takes the request as
 //! it came over the wire (`solidarites_api_types`) and returns either a draft that storage
 //! accepts as is, or every bad field at once, keyed by its path in the request, with a
 //! French message.
 //!
 //! The limits and vocabularies here are the ones the web app shows in its forms.
 
+mod event;
 mod initiative;
 mod proposal;
 mod text;
@@ -13,6 +14,10 @@ mod volunteer;
 
 use std::collections::HashSet;
 
+pub use event::{
+    parse_event, Accessibility, AttendanceMode, EventDraft, EventPlace, Occurrence, Registration,
+    EVENT_AGE_MAX, EVENT_OCCURRENCES_MAX, EVENT_OCCURRENCE_MAX_DAYS, LOCAL_DATE_TIME_FORMAT,
+};
 pub use initiative::{
     parse_initiative, parse_initiative_submission, ActorChoice, ActorDraft, ActorKind,
     InitiativeDraft, Placement,

@@ -111,6 +111,7 @@ pub(super) async fn demo(settings: Settings) -> anyhow::Result<()> {
             initiatives = stored.initiatives,
             answers = stored.answers,
             proposals = stored.proposals,
+            events = stored.events,
             indicators = stored.indicators,
             "demonstration content stored"
         );

@@ -11,6 +11,7 @@ use solidarites_api_types::{
 use uuid::Uuid;
 
 use super::carte_query::{invalid_query, single, Pairs};
+use super::events::event_content;
 use super::initiatives::{actor_summary, content_of_draft, content_of_row};
 use crate::{
     auth::{Role, StaffUser},
@@ -23,6 +24,7 @@ use crate::{
     state::AppState,
     storage::{
         self,
+        initiatives::status,
         moderation::{ModerationQueue, QueueKind},
     },
     submission::{invalid, FieldErrors},
@@ -73,7 +75,9 @@ fn parse_queue_query(pairs: &Pairs) -> Result<(Option<QueueKind>, u64, u64), Api
             None => {
                 errors.insert(
                     "kind".to_owned(),
-                    "Type inconnu : initiative, initiative_revision, actor ou proposal.".to_owned(),
+                    "Type inconnu : initiative, initiative_revision, actor, proposal, event ou \
+                     event_revision."
+                        .to_owned(),
                 );
                 None
             }
@@ -115,7 +119,7 @@ fn parse_queue_query(pairs: &Pairs) -> Result<(Option<QueueKind>, u64, u64), Api
 /// gives what waits in each queue.
 #[utoipa::path(get, path = "/api/v1/admin/moderation", tag = "moderation",
     params(
-        ("kind" = Option<String>, Query, description = "initiative, initiative_revision, actor or proposal; default every kind"),
+        ("kind" = Option<String>, Query, description = "initiative, initiative_revision, actor, proposal, event or event_revision; default every kind"),
         ("page" = Option<u64>, Query, description = "From 1, default 1"),
         ("per_page" = Option<u64>, Query, description = "1 to 200, default 50")),
     responses((status = 200, body = ModerationQueueResponse),
@@ -155,6 +159,8 @@ pub async fn get_moderation_queue(
                 initiative_revision: counts.revisions,
                 actor: counts.actors,
                 proposal: counts.proposals,
+                event: counts.events,
+                event_revision: counts.event_revisions,
             },
         }))
 }
@@ -184,6 +190,8 @@ async fn queue_items(
             actor: Some(actor_summary(actors.get(&i.actor_id))),
             proposal: None,
             published: None,
+            event: None,
+            published_event: None,
         });
     }
     for (rev, i) in &queue.revisions {
@@ -199,6 +207,8 @@ async fn queue_items(
             actor: Some(actor_summary(actors.get(&i.actor_id))),
             proposal: None,
             published: Some(content_of_row(&territory, i)),
+            event: None,
+            published_event: None,
         });
     }
     for a in &queue.actors {
@@ -213,6 +223,8 @@ async fn queue_items(
             actor: Some(actor_summary(Some(a))),
             proposal: None,
             published: None,
+            event: None,
+            published_event: None,
         });
     }
     for p in &queue.proposals {
@@ -227,6 +239,56 @@ async fn queue_items(
             actor: None,
             proposal: Some(super::proposals::content_of(&territory, p)),
             published: None,
+            event: None,
+            published_event: None,
+        });
+    }
+    let event_actors = storage::actors::by_ids(
+        &state.db,
+        queue
+            .events
+            .iter()
+            .chain(&queue.event_changes)
+            .filter_map(|e| e.actor_id),
+    )
+    .await?;
+    let actor_of =
+        |e: &storage::EventRow| e.actor_id.map(|id| actor_summary(event_actors.get(&id)));
+    for e in &queue.events {
+        let draft = storage::events::content_of(e)?;
+        items.push(ModerationItemResponse {
+            kind: "event".to_owned(),
+            id: e.id.to_string(),
+            initiative_id: None,
+            status: e.status.clone(),
+            title: e.title.clone(),
+            submitted_at: e.updated_at.to_rfc3339(),
+            content: None,
+            actor: actor_of(e),
+            proposal: None,
+            published: None,
+            event: Some(event_content(&territory, &draft)),
+            published_event: None,
+        });
+    }
+    for e in &queue.event_changes {
+        let Some(change) = storage::events::pending_of(e)? else {
+            continue;
+        };
+        let published = storage::events::content_of(e)?;
+        items.push(ModerationItemResponse {
+            kind: "event_revision".to_owned(),
+            id: e.id.to_string(),
+            initiative_id: None,
+            status: status::PENDING.to_owned(),
+            title: change.title.clone(),
+            submitted_at: e.pending_at.unwrap_or(e.updated_at).to_rfc3339(),
+            content: None,
+            actor: actor_of(e),
+            proposal: None,
+            published: None,
+            event: Some(event_content(&territory, &change)),
+            published_event: Some(event_content(&territory, &published)),
         });
     }
     Ok(items)
@@ -272,8 +334,8 @@ async fn refresh_map(state: &AppState) {
     }
 }
 
-/// Publishes a pending initiative (and its new actor), applies a pending change, or
-/// publishes a pending actor or proposal.
+/// Publishes a pending initiative (and its new actor), applies a pending change (of an
+/// initiative or an event), or publishes a pending actor, proposal or event.
 #[utoipa::path(post, path = "/api/v1/admin/moderation/{id}/approve", tag = "moderation",
     params(("id" = String, Path)),
     responses((status = 200, body = ModerationOutcomeResponse),

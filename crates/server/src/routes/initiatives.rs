@@ -39,7 +39,7 @@ pub fn today() -> NaiveDate {
     crate::questionnaire::today()
 }
 
-fn commune_ref(territory: &LoadedTerritory, code: &str) -> CommuneRef {
+pub(super) fn commune_ref(territory: &LoadedTerritory, code: &str) -> CommuneRef {
     let name = InseeCode::parse(code)
         .ok()
         .and_then(|c| territory.index.get(&c).map(|c| c.name.clone()))
@@ -436,7 +436,7 @@ pub async fn create_initiative(
         }))
 }
 
-fn token_from(req: &HttpRequest, path: Option<&str>) -> Option<String> {
+pub(super) fn token_from(req: &HttpRequest, path: Option<&str>) -> Option<String> {
     path.map(str::to_owned)
         .or_else(|| {
             req.headers()

@@ -44,6 +44,18 @@ macro_rules! api_routes {
                 initiatives::update_initiative_by_token,
                 initiatives::withdraw_initiative_by_token,
                 initiatives::get_initiative,
+                events::list_events,
+                events::get_events_geojson,
+                events::get_events_ics,
+                events::create_event,
+                events::get_event_by_token_header,
+                events::update_event_by_token_header,
+                events::withdraw_event_by_token_header,
+                events::get_event_by_token,
+                events::update_event_by_token,
+                events::withdraw_event_by_token,
+                events::get_event_ics,
+                events::get_event,
                 admin_moderation::get_moderation_queue,
                 admin_moderation::bulk_moderate,
                 admin_moderation::approve_submission,
@@ -130,6 +142,7 @@ mod admin_volunteers;
 pub(crate) mod auth;
 mod carte_query;
 mod communes;
+mod events;
 mod exports;
 mod frontend;
 mod health;

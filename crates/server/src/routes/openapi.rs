@@ -97,6 +97,54 @@ const PROPERTY_LIMITS: &[(&str, &str, Limit)] = &[
         },
     ),
     (
+        "EventContentRequest",
+        "title",
+        Limit::Length {
+            min: s::TITLE_MIN,
+            max: s::TITLE_MAX,
+        },
+    ),
+    (
+        "EventContentRequest",
+        "description",
+        Limit::Length {
+            min: 1,
+            max: s::DESCRIPTION_MAX,
+        },
+    ),
+    (
+        "EventContentRequest",
+        "address",
+        Limit::Length {
+            min: 0,
+            max: s::SHORT_TEXT_MAX,
+        },
+    ),
+    (
+        "EventContentRequest",
+        "audience",
+        Limit::Length {
+            min: 0,
+            max: s::SHORT_TEXT_MAX,
+        },
+    ),
+    (
+        "EventContentRequest",
+        "age_min",
+        Limit::Range {
+            min: 0.0,
+            max: s::EVENT_AGE_MAX as f64,
+        },
+    ),
+    (
+        "EventContentRequest",
+        "age_max",
+        Limit::Range {
+            min: 0.0,
+            max: s::EVENT_AGE_MAX as f64,
+        },
+    ),
+    (
         "LocationRequest",
         "lon",
         Limit::Range {

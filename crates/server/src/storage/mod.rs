@@ -7,6 +7,8 @@ pub mod audit;
 mod carte_entities;
 pub mod communes;
 mod entities;
+mod event_entities;
+pub mod events;
 pub mod indicators;
 pub mod initiative_exports;
 pub mod initiatives;
@@ -34,6 +36,7 @@ pub use carte_entities::{
     actor::Model as Actor, initiative::Model as Initiative, label::Model as Label,
     label_grant::Model as LabelGrant, theme::Model as Theme,
 };
+pub use event_entities::event::Model as EventRow;
 pub use proposal_entities::proposal::Model as Proposal;
 pub use questionnaire_entities::{
     campaign::Model as Campaign, questionnaire_version::Model as QuestionnaireVersion,

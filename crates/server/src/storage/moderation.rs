@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 use super::{
     carte_entities::{actor, initiative, initiative_revision},
+    event_entities::event,
     initiatives::{apply_content, bump_map_revision, revision_content, status},
     proposal_entities::proposal,
 };
@@ -28,6 +29,10 @@ pub struct ModerationQueue {
     pub revisions: Vec<(initiative_revision::Model, initiative::Model)>,
     pub actors: Vec<actor::Model>,
     pub proposals: Vec<proposal::Model>,
+    /// New events.
+    pub events: Vec<event::Model>,
+    /// Published events with a change waiting (in `pending_content`).
+    pub event_changes: Vec<event::Model>,
 }
 
 pub async fn queue(db: &impl ConnectionTrait) -> Result<ModerationQueue, sea_orm::DbErr> {
@@ -61,6 +66,8 @@ pub async fn queue(db: &impl ConnectionTrait) -> Result<ModerationQueue, sea_orm
         revisions,
         actors,
         proposals,
+        events: super::events::pending_page(db, 0, u64::MAX >> 1).await?,
+        event_changes: super::events::pending_change_page(db, 0, u64::MAX >> 1).await?,
     })
 }
 
@@ -74,14 +81,20 @@ pub enum QueueKind {
     /// New actors.
     Actor,
     Proposal,
+    /// New events.
+    Event,
+    /// Changes of published events.
+    EventRevision,
 }
 
 impl QueueKind {
-    pub const ALL: [QueueKind; 4] = [
+    pub const ALL: [QueueKind; 6] = [
         QueueKind::Initiative,
         QueueKind::Revision,
         QueueKind::Actor,
         QueueKind::Proposal,
+        QueueKind::Event,
+        QueueKind::EventRevision,
     ];
 
     /// The API's name of the kind (`kind` of the items).
@@ -91,6 +104,8 @@ impl QueueKind {
             QueueKind::Revision => "initiative_revision",
             QueueKind::Actor => "actor",
             QueueKind::Proposal => "proposal",
+            QueueKind::Event => "event",
+            QueueKind::EventRevision => "event_revision",
         }
     }
 
@@ -106,6 +121,8 @@ pub struct QueueCounts {
     pub revisions: u64,
     pub actors: u64,
     pub proposals: u64,
+    pub events: u64,
+    pub event_revisions: u64,
 }
 
 impl QueueCounts {
@@ -115,6 +132,8 @@ impl QueueCounts {
             QueueKind::Revision => self.revisions,
             QueueKind::Actor => self.actors,
             QueueKind::Proposal => self.proposals,
+            QueueKind::Event => self.events,
+            QueueKind::EventRevision => self.event_revisions,
         }
     }
 }
@@ -134,6 +153,8 @@ pub async fn counts(db: &impl ConnectionTrait) -> Result<QueueCounts, sea_orm::D
             .count(db)
             .await?,
         proposals: super::proposals::pending_count(db).await?,
+        events: super::events::pending_count(db).await?,
+        event_revisions: super::events::pending_change_count(db).await?,
     })
 }
 
@@ -208,6 +229,12 @@ pub async fn queue_page(
             QueueKind::Proposal => {
                 out.proposals = super::proposals::pending_page(db, offset, take).await?;
             }
+            QueueKind::Event => {
+                out.events = super::events::pending_page(db, offset, take).await?;
+            }
+            QueueKind::EventRevision => {
+                out.event_changes = super::events::pending_change_page(db, offset, take).await?;
+            }
         }
         offset = 0;
         limit -= take;
@@ -254,7 +281,8 @@ impl Decision {
 /// What a decision changed, for the audit trail.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
-    /// `initiative`, `initiative_revision`, `actor` or `proposal`.
+    /// `initiative`, `initiative_revision`, `actor`, `proposal`, `event` or
+    /// `event_revision`.
     pub entity_type: &'static str,
     pub entity_id: Uuid,
     pub before: Value,
@@ -340,7 +368,8 @@ async fn exists(db: &impl ConnectionTrait, id: Uuid) -> Result<bool, sea_orm::Db
             .await?
             .is_some()
         || actor::Entity::find_by_id(id).one(db).await?.is_some()
-        || proposal::Entity::find_by_id(id).one(db).await?.is_some())
+        || proposal::Entity::find_by_id(id).one(db).await?.is_some()
+        || event::Entity::find_by_id(id).one(db).await?.is_some())
 }
 
 async fn decide_in(
@@ -359,6 +388,9 @@ async fn decide_in(
     }
     if let Some(p) = proposal::Entity::find_by_id(id).one(db).await? {
         return super::proposals::decide(db, p, decision).await;
+    }
+    if let Some(e) = event::Entity::find_by_id(id).one(db).await? {
+        return super::events::decide(db, e, decision).await;
     }
     Err(ModerationError::UnknownIds(vec![id]))
 }

@@ -58,6 +58,7 @@ async fn demo_content_fills_an_empty_database_once() {
                 initiatives: 40,
                 answers: DEMO_ANSWERS,
                 proposals: 12,
+                events: 4,
                 indicators: 2,
             })
         );

@@ -16,6 +16,7 @@ mod communes;
 mod demo_data;
 mod durability;
 mod errors;
+mod events;
 mod exports;
 mod frontend;
 mod helpers;

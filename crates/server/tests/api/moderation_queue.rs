@@ -35,6 +35,7 @@ async fn the_queue_is_paged_by_kind_and_counts_what_waits_in_each() {
             initiative_revision: 0,
             actor: 3,
             proposal: 0,
+            ..ModerationCountsResponse::default()
         };
 
         // One kind, two pages of two.
