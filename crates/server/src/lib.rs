@@ -13,6 +13,7 @@ pub mod edit_token;
 pub mod error;
 pub mod exports;
 pub mod json_body;
+pub mod mail;
 pub mod map;
 pub mod metrics;
 pub mod needs;

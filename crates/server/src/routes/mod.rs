@@ -10,6 +10,7 @@ mod admin_proposals;
 mod admin_questionnaire;
 mod admin_settings;
 mod admin_themes;
+mod admin_outbox;
 mod admin_volunteers;
 pub(crate) mod auth;
 mod carte_query;
@@ -111,6 +112,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(admin_volunteers::list_volunteers)
             .service(admin_volunteers::export_volunteers_csv)
             .service(admin_volunteers::purge_volunteers)
+            .service(admin_outbox::list_outbox)
             // Proposals.
             .service(proposals::list_proposals)
             .service(proposals::create_proposal)

@@ -89,6 +89,7 @@ use crate::submission as s;
         super::admin_volunteers::list_volunteers,
         super::admin_volunteers::export_volunteers_csv,
         super::admin_volunteers::purge_volunteers,
+        super::admin_outbox::list_outbox,
         super::proposals::list_proposals,
         super::proposals::get_proposal,
         super::proposals::create_proposal,
@@ -128,6 +129,8 @@ use crate::submission as s;
         solidarites_api_types::CreateUserRequest,
         solidarites_api_types::UpdateUserRequest,
         solidarites_api_types::AuditEntryResponse,
+        solidarites_api_types::OutboxListResponse,
+        solidarites_api_types::OutboxMessageResponse,
         solidarites_api_types::AuditPageResponse,
     ))
 )]

@@ -7,4 +7,5 @@ pub mod accounts;
 pub mod answers;
 pub mod carte;
 pub mod moderation;
+pub mod notifications;
 pub mod proposals;

@@ -142,6 +142,10 @@ fn ProposalForm(sent: RwSignal<bool>) -> impl IntoView {
             themes: chosen,
             commune_code: commune_code.get_untracked(),
             pseudonym: optional(pseudonym.get_untracked()),
+
+            notify_email: None,
+
+            notify_consent: false,
         };
         pending.set(true);
         leptos::task::spawn_local(async move {
