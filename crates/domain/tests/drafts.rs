@@ -231,9 +231,7 @@ fn proposals_and_volunteers() {
         themes: vec!["mobilite".to_owned()],
         commune_code: Some(" ".to_owned()),
         pseudonym: Some("A".to_owned()),
-
         notify_email: None,
-
         notify_consent: false,
     };
     assert_eq!(
@@ -342,9 +340,7 @@ proptest! {
             themes: vec!["mobilite".to_owned()],
             commune_code: Some(code.clone()),
             pseudonym: None,
-
             notify_email: None,
-
             notify_consent: false,
         };
         let known = InseeCode::parse(code.trim()).ok().filter(|c| index.get(c).is_some());

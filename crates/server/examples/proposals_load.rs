@@ -182,9 +182,7 @@ async fn bench(
             ],
             commune_code: (i % 4 != 0).then(|| codes[i % codes.len()].clone()),
             pseudonym: None,
-
             notify_email: None,
-
             notify_consent: false,
         };
         let draft =

@@ -142,9 +142,7 @@ fn ProposalForm(sent: RwSignal<bool>) -> impl IntoView {
             themes: chosen,
             commune_code: commune_code.get_untracked(),
             pseudonym: optional(pseudonym.get_untracked()),
-
             notify_email: None,
-
             notify_consent: false,
         };
         pending.set(true);
