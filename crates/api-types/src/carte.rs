@@ -122,6 +122,14 @@ pub struct CreateInitiativeRequest {
     pub content: InitiativeContentRequest,
     pub actor_id: Option<String>,
     pub new_actor: Option<NewActorRequest>,
+    /// Optional "e-mail pour être prévenu": where to tell the submitter of the moderation's
+    /// decisions (with the private edit link). Seen by staff only, never published;
+    /// forgotten after the retention period. Requires `notify_consent`.
+    #[serde(default)]
+    pub notify_email: Option<String>,
+    /// The submitter agrees to be written to at `notify_email`.
+    #[serde(default)]
+    pub notify_consent: bool,
 }
 
 /// `PUT /api/v1/initiatives/edit/{token}`.

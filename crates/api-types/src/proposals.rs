@@ -48,6 +48,14 @@ pub struct CreateProposalRequest {
     /// Name shown publicly with the proposal (2 to 60 characters); absent: anonymous.
     #[serde(default)]
     pub pseudonym: Option<String>,
+    /// Optional "e-mail pour être prévenu" of the moderation's decision. Seen by staff
+    /// only, never published; forgotten once the decision is told. Requires
+    /// `notify_consent`.
+    #[serde(default)]
+    pub notify_email: Option<String>,
+    /// The author agrees to be written to at `notify_email`.
+    #[serde(default)]
+    pub notify_consent: bool,
 }
 
 /// Answer to `POST /api/v1/proposals`.

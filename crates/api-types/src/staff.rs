@@ -184,3 +184,34 @@ impl std::fmt::Debug for SetPasswordRequest {
 pub struct SetPasswordResponse {
     pub email: String,
 }
+
+/// One e-mail of the outbox, as the staff console lists it: never its text, and its
+/// recipient masked (`j…@exemple.fr`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OutboxMessageResponse {
+    pub id: String,
+    /// `initiative_decided`, `proposal_decided`, `moderation_digest`, …
+    pub kind: String,
+    pub recipient: String,
+    /// `pending` (not tried yet), `retrying` (failed at least once), `sent` (through the
+    /// SMTP server) or `logged` (no SMTP server configured).
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    /// RFC 3339.
+    pub created_at: String,
+    pub next_attempt_at: Option<String>,
+    pub sent_at: Option<String>,
+}
+
+/// `GET /api/v1/admin/outbox`: the latest messages, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OutboxListResponse {
+    pub messages: Vec<OutboxMessageResponse>,
+    /// Messages not sent yet (all of them, not only those listed).
+    pub backlog: u64,
+    /// Whether an SMTP server is configured (otherwise messages are only logged).
+    pub smtp_configured: bool,
+}

@@ -21,6 +21,8 @@ pub mod index;
 pub mod insee;
 mod interior;
 pub mod lifecycle;
+pub mod mail_texts;
+pub mod notify;
 pub mod point;
 pub mod points_csv;
 pub mod questionnaire;

@@ -231,6 +231,8 @@ fn proposals_and_volunteers() {
         themes: vec!["mobilite".to_owned()],
         commune_code: Some(" ".to_owned()),
         pseudonym: Some("A".to_owned()),
+        notify_email: None,
+        notify_consent: false,
     };
     assert_eq!(
         parse_proposal(&req, &ctx).unwrap_err().get("pseudonym"),
@@ -338,6 +340,8 @@ proptest! {
             themes: vec!["mobilite".to_owned()],
             commune_code: Some(code.clone()),
             pseudonym: None,
+            notify_email: None,
+            notify_consent: false,
         };
         let known = InseeCode::parse(code.trim()).ok().filter(|c| index.get(c).is_some());
         match (parse_proposal(&req, &ctx), known) {

@@ -182,6 +182,8 @@ async fn bench(
             ],
             commune_code: (i % 4 != 0).then(|| codes[i % codes.len()].clone()),
             pseudonym: None,
+            notify_email: None,
+            notify_consent: false,
         };
         let draft =
             solidarites_domain::drafts::parse_proposal(&request, &ctx).expect("valid proposal");

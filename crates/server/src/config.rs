@@ -52,9 +52,106 @@ pub struct Settings {
     pub metrics_allow: Vec<ipnet::IpNet>,
     /// Time in-flight requests get to finish on SIGTERM/SIGINT.
     pub shutdown_timeout: Duration,
+    /// E-mail notifications: the SMTP server, the sender, the outbox's timings.
+    pub mail: MailSettings,
 }
 
+/// How the connection to the SMTP server is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SmtpTls {
+    /// Plain text (a relay on the same machine or network only).
+    None,
+    /// Plain connection upgraded with STARTTLS (port 587); refused if the server cannot.
+    Starttls,
+    /// TLS from the first byte (port 465).
+    Tls,
+}
+
+impl SmtpTls {
+    /// The usual port of the mode.
+    pub fn default_port(self) -> u16 {
+        match self {
+            SmtpTls::None => 25,
+            SmtpTls::Starttls => 587,
+            SmtpTls::Tls => 465,
+        }
+    }
+}
+
+/// The SMTP server messages leave through.
+#[derive(Clone)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub tls: SmtpTls,
+    pub username: Option<String>,
+    /// Never logged: the `Debug` output hides it.
+    pub password: Option<String>,
+}
+
+impl std::fmt::Debug for SmtpSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpSettings")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("tls", &self.tls)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "(hidden)"))
+            .finish()
+    }
+}
+
+/// E-mail notifications (see `crate::mail`).
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    /// `None`: messages are only logged (their kind, never their recipient or text) and
+    /// marked sent to the log.
+    pub smtp: Option<SmtpSettings>,
+    /// The `From` of every message, e.g. `Solidarités <ne-pas-repondre@landes.fr>`.
+    pub from: String,
+    /// Hour (0–23, Europe/Paris) from which the moderators' daily digest is sent.
+    pub digest_hour: u32,
+    /// How often the sender looks for messages to send.
+    pub poll: Duration,
+    /// Wait after a first failed try, doubled at each failure up to `retry_cap`.
+    pub retry_base: Duration,
+    pub retry_cap: Duration,
+    /// How long a sender holds the messages it claimed (longer than an SMTP exchange can
+    /// take, so that no other instance sends them meanwhile).
+    pub lease: Duration,
+    /// Sent messages are deleted (their recipients with them) after this long.
+    pub keep_sent: Duration,
+}
+
+impl MailSettings {
+    /// No SMTP server: messages only logged.
+    pub fn log_only() -> Self {
+        Self {
+            smtp: None,
+            from: DEFAULT_MAIL_FROM.to_owned(),
+            digest_hour: 8,
+            poll: Duration::from_secs(5),
+            retry_base: Duration::from_secs(30),
+            retry_cap: Duration::from_secs(6 * 3600),
+            lease: Duration::from_secs(300),
+            keep_sent: Duration::from_secs(30 * 24 * 3600),
+        }
+    }
+}
+
+/// The sender address when none is configured.
+pub const DEFAULT_MAIL_FROM: &str = "Solidarités <ne-pas-repondre@solidarites.invalid>";
+
 impl Settings {
+    /// The absolute address of `path` (`/…`) for links sent by e-mail: on the public URL,
+    /// or on the listening address when none is set.
+    pub fn absolute_url(&self, path: &str) -> String {
+        match &self.public_url {
+            Some(base) => format!("{base}{path}"),
+            None => format!("http://{}{path}", self.bind),
+        }
+    }
+
     /// Whether the platform is published over HTTPS (its public URL says so).
     pub fn public_https(&self) -> bool {
         self.public_url
@@ -118,6 +215,7 @@ impl Settings {
                 ipnet::IpNet::from(std::net::IpAddr::from(std::net::Ipv6Addr::LOCALHOST)),
             ],
             shutdown_timeout: Duration::from_secs(30),
+            mail: MailSettings::log_only(),
         }
     }
 }

@@ -1046,6 +1046,8 @@ async fn seed_proposals(db: &DatabaseConnection, index: &CommuneIndex) -> anyhow
                 None => None,
             },
             pseudonym: p.pseudonym.map(str::to_owned),
+            notify_email: None,
+            notify_consent: false,
         };
         let draft =
             drafts::parse_proposal(&request, &ctx).map_err(|e| fields_error("proposal", &e))?;
@@ -1090,6 +1092,8 @@ async fn seed_proposals(db: &DatabaseConnection, index: &CommuneIndex) -> anyhow
         themes: themes.iter().map(|t| (*t).to_owned()).collect(),
         commune_code: Some(commune_by_name(communes, commune)?.code.as_str().to_owned()),
         pseudonym: None,
+        notify_email: None,
+        notify_consent: false,
     };
     let draft = drafts::parse_proposal(&request, &ctx).map_err(|e| fields_error("proposal", &e))?;
     storage::proposals::create(db, &draft).await?;

@@ -14,6 +14,7 @@ pub mod error;
 pub mod exports;
 pub mod ical;
 pub mod json_body;
+pub mod mail;
 pub mod map;
 pub mod metrics;
 pub mod needs;

@@ -2,8 +2,8 @@
 //!
 //! What is measured: requests by method, route pattern (never the path itself: it may hold
 //! an edit token) and status, with their latency; answers stored; the duration of full
-//! results passes; and, read when scraped, the moderation queues, the database pool and
-//! the version. Never a client address, a query string or anything a person typed.
+//! results passes; and, read when scraped, the moderation queues, the e-mail outbox's
+//! backlog, the database pool and the version. Never a client address, a query string or anything a person typed.
 //!
 //! Only clients whose address is in `--metrics-allow` (loopback by default) may read it.
 //! The address is the peer's; behind a reverse proxy (`--trust-proxy`) the forwarded one,
@@ -76,6 +76,7 @@ struct Metrics {
     results_pass: Histogram,
     queues: Family<QueueLabels, Gauge>,
     pool: Family<PoolLabels, Gauge>,
+    outbox_backlog: Gauge,
 }
 
 static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
@@ -111,6 +112,12 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         "Items waiting for moderation, by queue",
         queues.clone(),
     );
+    let outbox_backlog = Gauge::default();
+    registry.register(
+        "outbox_backlog",
+        "E-mails waiting in the outbox (not sent yet, retries included)",
+        outbox_backlog.clone(),
+    );
     let pool = Family::<PoolLabels, Gauge>::default();
     registry.register(
         "database_pool_connections",
@@ -137,6 +144,7 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         results_pass,
         queues,
         pool,
+        outbox_backlog,
     }
 });
 
@@ -191,6 +199,14 @@ pub async fn render(state: &AppState) -> Result<String, std::fmt::Error> {
             }
         }
         Err(err) => tracing::warn!(error = %err, "metrics: cannot count the moderation queues"),
+    }
+    match storage::outbox::backlog(&state.db).await {
+        Ok(waiting) => {
+            metrics
+                .outbox_backlog
+                .set(i64::try_from(waiting).unwrap_or(i64::MAX));
+        }
+        Err(err) => tracing::warn!(error = %err, "metrics: cannot count the outbox"),
     }
     let (size, idle) = storage::pool_usage(&state.db);
     for (pool_state, value) in [("idle", idle), ("in_use", size.saturating_sub(idle))] {

@@ -85,9 +85,10 @@ impl Application {
         };
         let server = run(listener, state.clone())?;
         let shutdown = CancellationToken::new();
-        let tasks = spawn_refresh(state.clone(), shutdown.clone())
+        let mut tasks: Vec<JoinHandle<()>> = spawn_refresh(state.clone(), shutdown.clone())
             .into_iter()
             .collect();
+        tasks.push(crate::mail::spawn(state.clone(), shutdown.clone())?);
         Ok(Self {
             port,
             server,

@@ -34,6 +34,27 @@ pub fn invalid(fields: impl Into<FieldErrors>) -> ApiError {
     }
 }
 
+/// A parsed submission and its optional notification address
+/// (`notify::parse_notify_email`), or the 422 naming every bad field of both.
+pub fn with_notify_email<T>(
+    parsed: Result<T, solidarites_domain::FieldErrors>,
+    notify: Result<Option<solidarites_domain::contact::Email>, solidarites_domain::FieldErrors>,
+) -> Result<(T, Option<solidarites_domain::contact::Email>), ApiError> {
+    match (parsed, notify) {
+        (Ok(value), Ok(email)) => Ok((value, email)),
+        (parsed, notify) => {
+            let mut fields = FieldErrors::new();
+            if let Err(errors) = parsed {
+                fields.extend(BTreeMap::from(errors));
+            }
+            if let Err(errors) = notify {
+                fields.extend(BTreeMap::from(errors));
+            }
+            Err(invalid(fields))
+        }
+    }
+}
+
 /// A theme colour (see `drafts::parse_theme_color`), its message added to `errors`.
 pub fn parse_theme_color(raw: Option<&str>, errors: &mut FieldErrors) -> Option<String> {
     solidarites_domain::drafts::parse_theme_color(raw)

@@ -71,6 +71,9 @@ pub struct Strings {
     pub form_commune_hint: &'static str,
     pub form_pseudonym: &'static str,
     pub form_pseudonym_hint: &'static str,
+    pub form_notify_email: &'static str,
+    pub form_notify_email_hint: &'static str,
+    pub form_notify_consent: &'static str,
     pub form_send: &'static str,
     pub form_sending: &'static str,
     pub sent_title: &'static str,
@@ -169,6 +172,11 @@ pub const FR: Strings = Strings {
     form_pseudonym: "Nom affiché",
     form_pseudonym_hint: "Un prénom ou un pseudonyme, montré avec la proposition. Laissez \
                           vide pour rester anonyme.",
+    form_notify_email: "E-mail pour être prévenu",
+    form_notify_email_hint: "Pour recevoir la décision de l’équipe de modération. \
+                             L’adresse n’est jamais publiée, seule l’équipe la voit, et elle \
+                             est effacée une fois la décision envoyée.",
+    form_notify_consent: "J’accepte d’être prévenu par e-mail à cette adresse.",
     form_send: "Envoyer ma proposition",
     form_sending: "Envoi en cours…",
     sent_title: "Merci pour votre proposition\u{a0}!",

@@ -517,6 +517,8 @@ fn AddForm(
                 content: submission.content,
                 actor_id: submission.actor_id,
                 new_actor: submission.new_actor,
+                notify_email: None,
+                notify_consent: false,
             };
             let answer: Result<CreateInitiativeResponse, ApiError> =
                 api::post("/api/v1/initiatives", &request, &[]).await;

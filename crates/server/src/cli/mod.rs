@@ -127,8 +127,8 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
     };
     let database_url = cli.database_url.unwrap_or_else(|| default_url.to_owned());
     match cli.command {
-        Command::Serve(args) => serve::serve(serve::settings(database_url, args)).await,
-        Command::Demo(args) => serve::demo(serve::settings(database_url, args)).await,
+        Command::Serve(args) => serve::serve(serve::settings(database_url, args)?).await,
+        Command::Demo(args) => serve::demo(serve::settings(database_url, args)?).await,
         Command::Migrate => {
             let db = storage::connect(&database_url).await?;
             storage::migrate(&db).await?;

@@ -1,11 +1,16 @@
 //! `solidarites serve` and `solidarites demo`: the server's settings from the flags, and
 //! running it (the demo first stores its fictional content and staff accounts).
 
-use std::{path::PathBuf, time::Duration};
+use std::{path::PathBuf, str::FromStr, time::Duration};
 
+use anyhow::Context;
 use clap::Args;
 
-use crate::{config::Settings, startup::Application, storage};
+use crate::{
+    config::{MailSettings, Settings, SmtpSettings},
+    startup::Application,
+    storage,
+};
 
 #[derive(Debug, Args)]
 pub(super) struct ServeArgs {
@@ -66,10 +71,75 @@ pub(super) struct ServeArgs {
     /// Seconds in-flight requests get to finish after SIGTERM or SIGINT.
     #[arg(long, env = "SOLIDARITES_SHUTDOWN_TIMEOUT_SECS", default_value_t = 30)]
     shutdown_timeout_secs: u64,
+    /// SMTP server for e-mail notifications; without it, messages are only logged.
+    #[arg(long, env = "SOLIDARITES_SMTP_HOST")]
+    smtp_host: Option<String>,
+    /// SMTP port (default: 25, 587 or 465 after `--smtp-tls`).
+    #[arg(long, env = "SOLIDARITES_SMTP_PORT")]
+    smtp_port: Option<u16>,
+    /// How the SMTP connection is secured.
+    #[arg(long, env = "SOLIDARITES_SMTP_TLS", value_enum, default_value = "starttls")]
+    smtp_tls: crate::config::SmtpTls,
+    /// SMTP user name (with a password: from `SOLIDARITES_SMTP_PASSWORD` or a file).
+    #[arg(long, env = "SOLIDARITES_SMTP_USERNAME")]
+    smtp_username: Option<String>,
+    /// SMTP password. Prefer the environment variable or `--smtp-password-file` to the
+    /// command line, which other users of the machine can see.
+    #[arg(long, env = "SOLIDARITES_SMTP_PASSWORD", hide_env_values = true)]
+    smtp_password: Option<String>,
+    /// File holding the SMTP password (first line).
+    #[arg(long, env = "SOLIDARITES_SMTP_PASSWORD_FILE")]
+    smtp_password_file: Option<PathBuf>,
+    /// The sender of every message.
+    #[arg(long, env = "SOLIDARITES_MAIL_FROM", default_value = crate::config::DEFAULT_MAIL_FROM)]
+    mail_from: String,
+    /// Hour (0-23, Europe/Paris) from which the moderators' daily digest is sent.
+    #[arg(long, env = "SOLIDARITES_DIGEST_HOUR", default_value_t = 8, value_parser = clap::value_parser!(u32).range(0..=23))]
+    digest_hour: u32,
+    /// Milliseconds between two looks of the sender at the outbox.
+    #[arg(long, env = "SOLIDARITES_OUTBOX_POLL_MS", default_value_t = 5000, value_parser = clap::value_parser!(u64).range(10..))]
+    outbox_poll_ms: u64,
 }
 
-pub(super) fn settings(database_url: String, args: ServeArgs) -> Settings {
-    Settings {
+fn mail_settings(args: &ServeArgs) -> anyhow::Result<MailSettings> {
+    let password = match (&args.smtp_password, &args.smtp_password_file) {
+        (Some(password), _) => Some(password.clone()),
+        (None, Some(file)) => Some(
+            std::fs::read_to_string(file)
+                .with_context(|| format!("cannot read the SMTP password file {}", file.display()))?
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .to_owned(),
+        ),
+        (None, None) => None,
+    };
+    lettre::message::Mailbox::from_str(&args.mail_from)
+        .map_err(|err| anyhow::anyhow!("--mail-from {:?}: {err}", args.mail_from))?;
+    let smtp = args
+        .smtp_host
+        .as_deref()
+        .map(str::trim)
+        .filter(|host| !host.is_empty())
+        .map(|host| SmtpSettings {
+            host: host.to_owned(),
+            port: args.smtp_port.unwrap_or(args.smtp_tls.default_port()),
+            tls: args.smtp_tls,
+            username: args.smtp_username.clone().filter(|u| !u.is_empty()),
+            password,
+        });
+    Ok(MailSettings {
+        smtp,
+        from: args.mail_from.clone(),
+        digest_hour: args.digest_hour,
+        poll: Duration::from_millis(args.outbox_poll_ms),
+        ..MailSettings::log_only()
+    })
+}
+
+pub(super) fn settings(database_url: String, args: ServeArgs) -> anyhow::Result<Settings> {
+    let mail = mail_settings(&args)?;
+    Ok(Settings {
         database_url: database_url.clone(),
         bind: args.bind,
         frontend_dir: args.frontend_dir,
@@ -84,8 +154,9 @@ pub(super) fn settings(database_url: String, args: ServeArgs) -> Settings {
         metrics_allow: args.metrics_allow,
         shutdown_timeout: Duration::from_secs(args.shutdown_timeout_secs),
         login_burst_per_ip: args.login_burst,
+        mail,
         ..Settings::local(database_url)
-    }
+    })
 }
 
 pub(super) async fn serve(settings: Settings) -> anyhow::Result<()> {

@@ -13,7 +13,7 @@ use solidarites_api_types::{
     InitiativeContentResponse, InitiativeListResponse, InitiativeResponse, NearResponse,
     SubmitterInitiativeResponse, UpdateInitiativeRequest,
 };
-use solidarites_domain::{drafts, InseeCode};
+use solidarites_domain::{drafts, notify::parse_notify_email, InseeCode};
 use uuid::Uuid;
 
 use super::carte_query::{parse_cluster_query, parse_initiative_query, Pairs};
@@ -414,17 +414,25 @@ pub async fn create_initiative(
         communes: &territory.index,
         allowed_themes: &allowed_themes,
     };
-    let (draft, actor) = drafts::parse_initiative_submission(
-        &body.content,
-        body.actor_id.as_deref(),
-        body.new_actor.as_ref(),
-        |_| existing_actor,
-        &ctx,
-    )
-    .map_err(submission::invalid)?;
+    let ((draft, actor), notify_email) = submission::with_notify_email(
+        drafts::parse_initiative_submission(
+            &body.content,
+            body.actor_id.as_deref(),
+            body.new_actor.as_ref(),
+            |_| existing_actor,
+            &ctx,
+        ),
+        parse_notify_email(body.notify_email.as_deref(), body.notify_consent),
+    )?;
     let token = edit_token::generate();
-    let id =
-        storage::initiatives::create(&state.db, &draft, &actor, &edit_token::hash(&token)).await?;
+    let id = storage::initiatives::create_with_notify(
+        &state.db,
+        &draft,
+        &actor,
+        &edit_token::hash(&token),
+        notify_email.as_ref().map(|e| e.as_str()),
+    )
+    .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/initiatives/{id}")))
         .insert_header((header::CACHE_CONTROL, "no-store"))

@@ -93,6 +93,7 @@ macro_rules! api_routes {
                 admin_volunteers::list_volunteers,
                 admin_volunteers::export_volunteers_csv,
                 admin_volunteers::purge_volunteers,
+                admin_outbox::list_outbox,
                 // Proposals.
                 proposals::list_proposals,
                 proposals::create_proposal,
@@ -138,6 +139,7 @@ mod admin_proposals;
 mod admin_questionnaire;
 mod admin_settings;
 mod admin_themes;
+mod admin_outbox;
 mod admin_volunteers;
 pub(crate) mod auth;
 mod carte_query;

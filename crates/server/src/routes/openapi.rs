@@ -34,6 +34,8 @@ macro_rules! api_doc {
                 solidarites_api_types::UpdateUserRequest,
                 solidarites_api_types::AuditEntryResponse,
                 solidarites_api_types::AuditPageResponse,
+                solidarites_api_types::OutboxListResponse,
+                solidarites_api_types::OutboxMessageResponse,
             ))
         )]
         pub struct ApiDoc;

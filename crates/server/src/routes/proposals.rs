@@ -371,8 +371,19 @@ pub async fn create_proposal(
         communes: &territory.index,
         allowed_themes: &allowed_themes,
     };
-    let draft = drafts::parse_proposal(&body, &ctx).map_err(submission::invalid)?;
-    let id = storage::proposals::create(&state.db, &draft).await?;
+    let (draft, notify_email) = submission::with_notify_email(
+        drafts::parse_proposal(&body, &ctx),
+        solidarites_domain::notify::parse_notify_email(
+            body.notify_email.as_deref(),
+            body.notify_consent,
+        ),
+    )?;
+    let id = storage::proposals::create_with_notify(
+        &state.db,
+        &draft,
+        notify_email.as_ref().map(|e| e.as_str()),
+    )
+    .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/proposals/{id}")))
         .json(CreateProposalResponse {

@@ -8,4 +8,5 @@ pub mod answers;
 pub mod carte;
 pub mod events;
 pub mod moderation;
+pub mod notifications;
 pub mod proposals;

@@ -1,17 +1,20 @@
 //! Moderation decisions on what the public submits (initiatives, their changes, actors,
-//! proposals): each decision and its audit line in one transaction. The handler checks
-//! the role and parses the request; the in-memory map is refreshed by the caller.
+//! proposals): each decision, its audit line and the e-mail to its submitter (when they
+//! left an address) in one transaction. The handler checks the role and parses the
+//! request; the in-memory map is refreshed by the caller.
 
 use sea_orm::{DatabaseConnection, TransactionTrait};
 use uuid::Uuid;
 
 pub use crate::storage::moderation::{Decision, ModerationError, Outcome};
-use crate::{staff::Staff, storage};
+use super::notifications;
+use crate::{config::Settings, staff::Staff, storage};
 
 /// Applies `decision` to the item `id` (of any kind) and audits it as
 /// `moderation.<action>`.
 pub async fn decide(
     db: &DatabaseConnection,
+    settings: &Settings,
     staff: &Staff,
     id: Uuid,
     decision: &Decision,
@@ -19,6 +22,7 @@ pub async fn decide(
     let txn = db.begin().await?;
     let outcome = storage::moderation::decide(&txn, id, decision).await?;
     audit(&txn, staff, decision, &outcome).await?;
+    notifications::moderation_decided(&txn, settings, &outcome, decision).await?;
     txn.commit().await?;
     Ok(outcome)
 }
@@ -27,6 +31,7 @@ pub async fn decide(
 /// the decision does not apply to refuse the whole batch).
 pub async fn decide_all(
     db: &DatabaseConnection,
+    settings: &Settings,
     staff: &Staff,
     ids: &[Uuid],
     decision: &Decision,
@@ -35,6 +40,7 @@ pub async fn decide_all(
     let outcomes = storage::moderation::decide_all(&txn, ids, decision).await?;
     for outcome in &outcomes {
         audit(&txn, staff, decision, outcome).await?;
+        notifications::moderation_decided(&txn, settings, outcome, decision).await?;
     }
     txn.commit().await?;
     Ok(outcomes)

@@ -82,6 +82,10 @@ pub mod initiative {
         pub created_at: ChronoDateTimeUtc,
         pub updated_at: ChronoDateTimeUtc,
         pub published_at: Option<ChronoDateTimeUtc>,
+        /// Where the submitter asked, with consent, to be told of decisions (staff only).
+        pub notify_email: Option<String>,
+        /// Hash of the second private edit key, the one sent by e-mail.
+        pub mail_token_hash: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

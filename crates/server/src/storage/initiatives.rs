@@ -437,6 +437,17 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
     actor_choice: &ActorChoice,
     edit_token_hash: &str,
 ) -> Result<Uuid, sea_orm::DbErr> {
+    create_with_notify(db, draft, actor_choice, edit_token_hash, None).await
+}
+
+/// [`create`], with the address the submitter left (with consent) to be told of decisions.
+pub async fn create_with_notify<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    draft: &InitiativeDraft,
+    actor_choice: &ActorChoice,
+    edit_token_hash: &str,
+    notify_email: Option<&str>,
+) -> Result<Uuid, sea_orm::DbErr> {
     let now = Utc::now();
     let txn = db.begin().await?;
     let actor_id = match actor_choice {
@@ -473,6 +484,8 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
         moderation_message: Set(None),
         created_at: Set(now),
         published_at: Set(None),
+        notify_email: Set(notify_email.map(str::to_owned)),
+        mail_token_hash: Set(None),
         ..Default::default()
     };
     apply_draft(&mut row, draft)?;
@@ -488,7 +501,11 @@ pub async fn find_by_token_hash(
     hash: &str,
 ) -> Result<Option<initiative::Model>, sea_orm::DbErr> {
     initiative::Entity::find()
-        .filter(initiative::Column::EditTokenHash.eq(hash))
+        .filter(
+            initiative::Column::EditTokenHash
+                .eq(hash)
+                .or(initiative::Column::MailTokenHash.eq(hash)),
+        )
         .one(db)
         .await
 }

@@ -15,6 +15,7 @@ pub mod initiatives;
 pub mod labels;
 pub mod moderation;
 pub mod needs;
+pub mod outbox;
 pub mod password_tokens;
 mod proposal_entities;
 pub mod proposals;

@@ -25,6 +25,8 @@ pub mod proposal {
         pub created_at: ChronoDateTimeUtc,
         pub updated_at: ChronoDateTimeUtc,
         pub published_at: Option<ChronoDateTimeUtc>,
+        /// Where the author asked, with consent, to be told of decisions (staff only).
+        pub notify_email: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -17,6 +17,7 @@ pub const ADMIN_ROUTES: &[(&str, &str, Role)] = &[
         Role::Admin,
     ),
     ("GET", "/api/v1/admin/audit", Role::Admin),
+    ("GET", "/api/v1/admin/outbox", Role::Admin),
     ("GET", "/api/v1/admin/settings", Role::Admin),
     ("PUT", "/api/v1/admin/settings", Role::Admin),
     ("GET", "/api/v1/admin/moderation", Role::Analyst),

@@ -61,6 +61,8 @@ pub fn submission(title: &str, theme: &str, n: usize) -> Value {
             kind: some("association"),
             ..NewActorRequest::default()
         }),
+        notify_email: None,
+        notify_consent: false,
     })
 }
 

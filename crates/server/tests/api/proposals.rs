@@ -38,6 +38,8 @@ fn body(title: &str, themes: &[&str], commune: Option<usize>) -> Value {
         themes: themes.iter().map(|t| (*t).to_owned()).collect(),
         commune_code: commune.map(code),
         pseudonym: Some("Une voisine".to_owned()),
+        notify_email: None,
+        notify_consent: false,
     })
 }
 

@@ -22,12 +22,14 @@ fn fid(field: &str) -> String {
     format!("proposition-{field}")
 }
 
-const FIELDS: [&str; 5] = [
+const FIELDS: [&str; 7] = [
     "title",
     "description",
     "themes",
     "commune_code",
     "pseudonym",
+    "notify_email",
+    "notify_consent",
 ];
 
 #[component]
@@ -73,6 +75,8 @@ fn ProposalForm(sent: RwSignal<bool>) -> impl IntoView {
     let commune_code: RwSignal<Option<String>> = RwSignal::new(None);
     let commune_typed = RwSignal::new(String::new());
     let pseudonym = RwSignal::new(String::new());
+    let notify_email = RwSignal::new(String::new());
+    let notify_consent = RwSignal::new(false);
     let errors: RwSignal<BTreeMap<String, String>> = RwSignal::new(BTreeMap::new());
     let failure: RwSignal<Option<String>> = RwSignal::new(None);
     let pending = RwSignal::new(false);
@@ -85,6 +89,8 @@ fn ProposalForm(sent: RwSignal<bool>) -> impl IntoView {
             "themes" => t.form_main_theme,
             "commune_code" => t.form_commune,
             "pseudonym" => t.form_pseudonym,
+            "notify_email" => t.form_notify_email,
+            "notify_consent" => t.form_notify_consent,
             other => other,
         }
         .to_owned()
@@ -142,6 +148,8 @@ fn ProposalForm(sent: RwSignal<bool>) -> impl IntoView {
             themes: chosen,
             commune_code: commune_code.get_untracked(),
             pseudonym: optional(pseudonym.get_untracked()),
+            notify_email: optional(notify_email.get_untracked()),
+            notify_consent: notify_consent.get_untracked(),
         };
         pending.set(true);
         leptos::task::spawn_local(async move {
@@ -308,6 +316,38 @@ fn ProposalForm(sent: RwSignal<bool>) -> impl IntoView {
                     prop:value=move || pseudonym.get()
                     on:input=move |event| pseudonym.set(event_target_value(&event))
                 />
+            </div>
+            <div class="champ">
+                <label for=fid("notify_email")>{t.form_notify_email} {optional_mark()}</label>
+                <p id=help_id(&fid("notify_email")) class="champ__aide">
+                    {t.form_notify_email_hint}
+                </p>
+                <FieldError field_id=fid("notify_email") message=error_of("notify_email")/>
+                <input
+                    id=fid("notify_email")
+                    class="saisie"
+                    type="email"
+                    maxlength="254"
+                    autocomplete="email"
+                    aria-describedby=described("notify_email", true)
+                    aria-invalid=invalid("notify_email")
+                    prop:value=move || notify_email.get()
+                    on:input=move |event| notify_email.set(event_target_value(&event))
+                />
+                <FieldError field_id=fid("notify_consent") message=error_of("notify_consent")/>
+                <div class="choix">
+                    <label for=fid("notify_consent")>
+                        <input
+                            type="checkbox"
+                            id=fid("notify_consent")
+                            aria-describedby=described("notify_consent", false)
+                            aria-invalid=invalid("notify_consent")
+                            prop:checked=move || notify_consent.get()
+                            on:change=move |event| notify_consent.set(event_target_checked(&event))
+                        />
+                        <span>{t.form_notify_consent}</span>
+                    </label>
+                </div>
             </div>
             {move || {
                 failure

@@ -88,11 +88,29 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
     create_at(db, draft, Utc::now()).await
 }
 
+/// [`create`], with the address the author left (with consent) to be told of decisions.
+pub async fn create_with_notify<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    draft: &ProposalDraft,
+    notify_email: Option<&str>,
+) -> Result<Uuid, DbErr> {
+    create_row(db, draft, Utc::now(), notify_email).await
+}
+
 /// [`create`] with a given submission time (demo data spreads them over weeks).
 pub async fn create_at<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     draft: &ProposalDraft,
     now: DateTime<Utc>,
+) -> Result<Uuid, DbErr> {
+    create_row(db, draft, now, None).await
+}
+
+async fn create_row<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    draft: &ProposalDraft,
+    now: DateTime<Utc>,
+    notify_email: Option<&str>,
 ) -> Result<Uuid, DbErr> {
     let id = Uuid::new_v4();
     let txn = db.begin().await?;
@@ -114,6 +132,7 @@ pub async fn create_at<C: ConnectionTrait + TransactionTrait>(
         created_at: Set(now),
         updated_at: Set(now),
         published_at: Set(None),
+        notify_email: Set(notify_email.map(str::to_owned)),
     }
     .insert(&txn)
     .await?;

@@ -1,0 +1,261 @@
+//! The French texts of every e-mail the platform sends, each as a subject, a plain-text
+//! body and an HTML body. Everything a person typed (a title, a moderator's reason) is
+//! escaped in the HTML; links are absolute, built from the platform's public address.
+
+use std::fmt::Write as _;
+
+/// One message, ready for the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailText {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// What a moderator decided on a submission, as the submitter is told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict<'a> {
+    Approved,
+    Rejected { reason: &'a str },
+    ChangesRequested { message: &'a str },
+}
+
+/// `&`, `<`, `>`, `"` and `'` escaped for HTML text and attribute values.
+#[must_use]
+pub fn escape_html(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const SIGNATURE: &str = "L'équipe de la plateforme Solidarités";
+const FOOTER: &str = "Vous recevez ce message parce que vous avez laissé cette adresse en \
+soumettant votre contribution. Elle n'est visible que de l'équipe de modération et sera \
+effacée à la fin de la durée de conservation.";
+
+/// Who a message goes to: a submitter (the message ends with why they receive it) or a
+/// staff account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Audience {
+    Submitter,
+    Staff,
+}
+
+/// Paragraphs (plain text) → the message's plain and HTML bodies. A paragraph starting
+/// with `http` is a link.
+fn bodies(paragraphs: &[String], audience: Audience) -> (String, String) {
+    let mut text = String::new();
+    let mut html = String::from(
+        "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"></head><body>",
+    );
+    let footer: &[&str] = match audience {
+        Audience::Submitter => &[SIGNATURE, FOOTER],
+        Audience::Staff => &[SIGNATURE],
+    };
+    for p in paragraphs
+        .iter()
+        .map(String::as_str)
+        .chain(footer.iter().copied())
+    {
+        text.push_str(p);
+        text.push_str("\n\n");
+        let escaped = escape_html(p);
+        if p.starts_with("http://") || p.starts_with("https://") {
+            let _ = write!(html, "<p><a href=\"{escaped}\">{escaped}</a></p>");
+        } else {
+            let _ = write!(html, "<p>{}</p>", escaped.replace('\n', "<br>"));
+        }
+    }
+    html.push_str("</body></html>");
+    (text.trim_end().to_owned() + "\n", html)
+}
+
+fn message(subject: String, paragraphs: &[String]) -> MailText {
+    let (text, html) = bodies(paragraphs, Audience::Submitter);
+    MailText {
+        subject,
+        text,
+        html,
+    }
+}
+
+/// To the submitter of an initiative, after a moderation decision; `edit_link` is the
+/// absolute private link to its edit page.
+#[must_use]
+pub fn initiative_decided(title: &str, verdict: Verdict<'_>, edit_link: &str) -> MailText {
+    let (subject, mut paragraphs) = match verdict {
+        Verdict::Approved => (
+            format!("Votre initiative « {title} » est publiée"),
+            vec![
+                format!("Bonne nouvelle : votre initiative « {title} » a été validée par l'équipe de modération. Elle est maintenant visible sur la carte des solidarités."),
+            ],
+        ),
+        Verdict::Rejected { reason } => (
+            format!("Votre initiative « {title} » n'a pas été retenue"),
+            vec![
+                format!("L'équipe de modération n'a pas retenu votre initiative « {title} »."),
+                format!("Motif : {reason}"),
+            ],
+        ),
+        Verdict::ChangesRequested { message } => (
+            format!("Votre initiative « {title} » : des modifications sont demandées"),
+            vec![
+                format!("L'équipe de modération demande des modifications à votre initiative « {title} » avant de la publier."),
+                format!("Message : {message}"),
+            ],
+        ),
+    };
+    paragraphs.push(
+        "Pour la consulter ou la modifier, utilisez votre lien privé (ne le partagez pas) :"
+            .to_owned(),
+    );
+    paragraphs.push(edit_link.to_owned());
+    message(subject, &paragraphs)
+}
+
+/// To the author of a proposal, after a moderation decision; `page_link` is the public
+/// page of the proposal (approved only).
+#[must_use]
+pub fn proposal_decided(title: &str, verdict: Verdict<'_>, page_link: Option<&str>) -> MailText {
+    let (subject, mut paragraphs) = match verdict {
+        Verdict::Approved => (
+            format!("Votre proposition « {title} » est publiée"),
+            vec![format!("Votre proposition « {title} » a été validée par l'équipe de modération : chacun peut maintenant la lire et la soutenir.")],
+        ),
+        Verdict::Rejected { reason } => (
+            format!("Votre proposition « {title} » n'a pas été retenue"),
+            vec![
+                format!("L'équipe de modération n'a pas retenu votre proposition « {title} »."),
+                format!("Motif : {reason}"),
+            ],
+        ),
+        Verdict::ChangesRequested { message } => (
+            format!("Votre proposition « {title} » : des modifications sont demandées"),
+            vec![
+                format!("L'équipe de modération demande des modifications à votre proposition « {title} »."),
+                format!("Message : {message}"),
+            ],
+        ),
+    };
+    if let Some(link) = page_link {
+        paragraphs.push("Sa page :".to_owned());
+        paragraphs.push(link.to_owned());
+    }
+    message(subject, &paragraphs)
+}
+
+/// The pending queue, for the moderators' daily digest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct QueueSummary {
+    pub initiatives: u64,
+    pub revisions: u64,
+    pub actors: u64,
+    pub proposals: u64,
+}
+
+impl QueueSummary {
+    #[must_use]
+    pub fn total(&self) -> u64 {
+        self.initiatives + self.revisions + self.actors + self.proposals
+    }
+}
+
+fn count(n: u64, one: &str, many: &str) -> String {
+    if n <= 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// To each moderator, once a day: what waits in the queue; `console_link` is the
+/// moderation page of the staff console.
+#[must_use]
+pub fn moderation_digest(day: &str, queue: QueueSummary, console_link: &str) -> MailText {
+    let subject = format!(
+        "Modération : {} en attente ({day})",
+        count(queue.total(), "élément", "éléments")
+    );
+    let paragraphs = vec![
+        format!("Bonjour, voici la file de modération au {day} :"),
+        [
+            count(queue.initiatives, "nouvelle initiative", "nouvelles initiatives"),
+            count(
+                queue.revisions,
+                "modification d'initiative",
+                "modifications d'initiatives",
+            ),
+            count(queue.actors, "nouvel acteur", "nouveaux acteurs"),
+            count(queue.proposals, "proposition", "propositions"),
+        ]
+        .map(|line| format!("- {line}"))
+        .join("\n"),
+        "Pour les traiter, ouvrez la console :".to_owned(),
+        console_link.to_owned(),
+    ];
+    let (text, html) = bodies(&paragraphs, Audience::Staff);
+    MailText {
+        subject,
+        text,
+        html,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_a_person_typed_is_escaped_in_the_html_only() {
+        let mail = initiative_decided(
+            "Repas <partagés> & \"cafés\"",
+            Verdict::Rejected {
+                reason: "Doublon de <b>l'autre</b>",
+            },
+            "https://solidarites.example/initiatives/modifier/abc",
+        );
+        assert!(mail.text.contains("Motif : Doublon de <b>l'autre</b>"));
+        assert!(mail.html.contains("Repas &lt;partagés&gt; &amp; &quot;cafés&quot;"));
+        assert!(mail.html.contains("Doublon de &lt;b&gt;l&#39;autre&lt;/b&gt;"));
+        assert!(!mail.html.contains("<b>"));
+        assert!(mail
+            .html
+            .contains("<a href=\"https://solidarites.example/initiatives/modifier/abc\">"));
+        assert!(mail
+            .text
+            .contains("https://solidarites.example/initiatives/modifier/abc"));
+        assert_eq!(
+            mail.subject,
+            "Votre initiative « Repas <partagés> & \"cafés\" » n'a pas été retenue"
+        );
+    }
+
+    #[test]
+    fn the_digest_counts_each_queue_and_has_no_consent_footer() {
+        let mail = moderation_digest(
+            "07/12/2026",
+            QueueSummary {
+                initiatives: 2,
+                revisions: 0,
+                actors: 1,
+                proposals: 3,
+            },
+            "https://s.example/admin/moderation",
+        );
+        assert_eq!(mail.subject, "Modération : 6 éléments en attente (07/12/2026)");
+        assert!(mail.text.contains("- 2 nouvelles initiatives"));
+        assert!(mail.text.contains("- 0 modification d'initiative"));
+        assert!(mail.text.contains("- 1 nouvel acteur"));
+        assert!(!mail.text.contains("conservation"));
+        assert!(!mail.html.contains("conservation"));
+    }
+}
