@@ -3,6 +3,10 @@
 
 use std::{path::PathBuf, time::Duration};
 
+use solidarites_domain::freshness::FreshnessPolicy;
+
+use crate::clock::Clock;
+
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// `sqlite://…` (default `sqlite://data/solidarites.db`) or `postgres://…`.
@@ -52,6 +56,11 @@ pub struct Settings {
     pub metrics_allow: Vec<ipnet::IpNet>,
     /// Time in-flight requests get to finish on SIGTERM/SIGINT.
     pub shutdown_timeout: Duration,
+    /// Listings kept current: days without confirmation before a listing is flagged to
+    /// its submitter, then days before it is hidden from the public.
+    pub freshness: FreshnessPolicy,
+    /// The clock listings' freshness is judged by (the system clock; tests move theirs).
+    pub clock: Clock,
 }
 
 impl Settings {
@@ -118,6 +127,8 @@ impl Settings {
                 ipnet::IpNet::from(std::net::IpAddr::from(std::net::Ipv6Addr::LOCALHOST)),
             ],
             shutdown_timeout: Duration::from_secs(30),
+            freshness: FreshnessPolicy::default(),
+            clock: Clock::system(),
         }
     }
 }

@@ -9,6 +9,7 @@ mod admin_moderation;
 mod admin_proposals;
 mod admin_questionnaire;
 mod admin_settings;
+mod admin_stale;
 mod admin_themes;
 mod admin_volunteers;
 pub(crate) mod auth;
@@ -73,6 +74,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(initiatives::get_initiative_by_token)
             .service(initiatives::update_initiative_by_token)
             .service(initiatives::withdraw_initiative_by_token)
+            .service(initiatives::confirm_initiative_by_token_header)
+            .service(initiatives::confirm_initiative_by_token)
             .service(initiatives::get_initiative)
             .service(admin_moderation::get_moderation_queue)
             .service(admin_moderation::bulk_moderate)
@@ -111,6 +114,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(admin_volunteers::list_volunteers)
             .service(admin_volunteers::export_volunteers_csv)
             .service(admin_volunteers::purge_volunteers)
+            .service(admin_volunteers::list_volunteer_matches)
+            .service(admin_volunteers::export_volunteer_matches_csv)
+            .service(admin_stale::list_stale)
+            .service(admin_stale::confirm_stale)
+            .service(admin_stale::archive_stale)
             // Proposals.
             .service(proposals::list_proposals)
             .service(proposals::create_proposal)

@@ -6,5 +6,6 @@
 pub mod accounts;
 pub mod answers;
 pub mod carte;
+pub mod freshness;
 pub mod moderation;
 pub mod proposals;
