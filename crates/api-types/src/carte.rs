@@ -88,6 +88,9 @@ pub struct NewActorRequest {
     pub contact_phone: Option<String>,
     /// INSEE code of the actor's commune.
     pub commune_code: Option<String>,
+    /// « Accueille des bénévoles »: the actor takes volunteers (default no).
+    #[serde(default)]
+    pub welcomes_volunteers: Option<bool>,
 }
 
 /// The content of an initiative, as submitted or edited.
@@ -111,6 +114,9 @@ pub struct InitiativeContentRequest {
     pub audience: Option<String>,
     #[serde(default)]
     pub contact: ContactRequest,
+    /// « Accueille des bénévoles »: the initiative takes volunteers (default no).
+    #[serde(default)]
+    pub welcomes_volunteers: Option<bool>,
 }
 
 /// `POST /api/v1/initiatives`: the content plus who runs it, either an existing published
@@ -193,6 +199,9 @@ pub struct InitiativeContentResponse {
     pub schedule: Option<String>,
     pub audience: Option<String>,
     pub contact: ContactResponse,
+    /// « Accueille des bénévoles ».
+    #[serde(default)]
+    pub welcomes_volunteers: bool,
 }
 
 /// A published initiative (`GET /api/v1/initiatives/{id}` and lists).
@@ -251,6 +260,83 @@ pub struct SubmitterInitiativeResponse {
     pub pending_revision: Option<InitiativeContentResponse>,
     /// The moderators' reason or request, when they rejected or asked for changes.
     pub moderation_message: Option<String>,
+    /// When the information was last confirmed as current (RFC 3339).
+    #[serde(default)]
+    pub last_confirmed_at: Option<String>,
+    /// `fresh`, `flagged` (please confirm) or `hidden` (hidden from the public until
+    /// confirmed), for a published initiative; `fresh` otherwise.
+    #[serde(default)]
+    pub freshness: String,
+    /// The first day (`YYYY-MM-DD`) the published initiative is hidden unless confirmed.
+    #[serde(default)]
+    pub hidden_from: Option<String>,
+}
+
+/// `POST /api/v1/initiatives/edit/{token}/confirm`: the submitter confirms that the
+/// information is current.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConfirmListingResponse {
+    /// RFC 3339.
+    pub last_confirmed_at: String,
+    /// The first day (`YYYY-MM-DD`) it will be hidden without a new confirmation.
+    pub hidden_from: String,
+}
+
+/// A listing (initiative or actor) by kind and id.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ListingRef {
+    /// `initiative` or `actor`.
+    pub kind: String,
+    pub id: String,
+}
+
+/// `POST /api/v1/admin/stale/confirm` and `/archive`: the listings to act on, all or none.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaleBulkRequest {
+    #[serde(default)]
+    pub items: Vec<ListingRef>,
+}
+
+/// How many listings a bulk action changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaleBulkResponse {
+    pub changed: u64,
+}
+
+/// A published listing not confirmed for the period (`GET /api/v1/admin/stale`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaleListingResponse {
+    /// `initiative` or `actor`.
+    pub kind: String,
+    pub id: String,
+    /// The initiative's title or the actor's name.
+    pub title: String,
+    pub commune: Option<CommuneRef>,
+    /// `flagged` (still public) or `hidden`.
+    pub freshness: String,
+    /// RFC 3339.
+    pub last_confirmed_at: Option<String>,
+    /// When the submitter was asked to confirm (RFC 3339), once the flag was recorded.
+    pub flagged_at: Option<String>,
+    /// The first day (`YYYY-MM-DD`) it is (or was) hidden.
+    pub hidden_from: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaleListResponse {
+    pub items: Vec<StaleListingResponse>,
+    pub page: u64,
+    pub per_page: u64,
+    pub total: u64,
+    /// The instance's periods: days before the flag, then days before hiding.
+    pub flag_after_days: u32,
+    pub hide_after_flag_days: u32,
 }
 
 /// An actor of the directory (`GET /api/v1/actors`).
@@ -268,6 +354,9 @@ pub struct ActorResponse {
     /// When the actor signed the charter (set by staff).
     pub charter_signed_at: Option<String>,
     pub labels: Vec<CurrentLabelResponse>,
+    /// « Accueille des bénévoles ».
+    #[serde(default)]
+    pub welcomes_volunteers: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -133,6 +133,51 @@ pub struct VolunteerResponse {
     pub consent_at: String,
 }
 
+/// A listing that welcomes volunteers, offered to one volunteer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MatchedListingResponse {
+    /// `initiative` or `actor`.
+    pub kind: String,
+    pub id: String,
+    /// The initiative's title or the actor's name.
+    pub name: String,
+    /// For an initiative, the actor running it.
+    pub actor_name: Option<String>,
+    /// INSEE code and name of the listing's commune.
+    pub commune: String,
+    pub commune_name: String,
+    /// Great-circle distance from the volunteer's commune, km (0 in the same commune
+    /// without a point).
+    pub distance_km: f64,
+    pub themes: Vec<String>,
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
+    pub contact_url: Option<String>,
+}
+
+/// A volunteer and the listings nearby that welcome volunteers, nearest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VolunteerMatchResponse {
+    pub volunteer: VolunteerResponse,
+    pub matches: Vec<MatchedListingResponse>,
+}
+
+/// `GET /api/v1/admin/volunteers/matches`: the volunteers with at least one match.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VolunteerMatchListResponse {
+    pub items: Vec<VolunteerMatchResponse>,
+    pub page: u64,
+    pub per_page: u64,
+    pub total: u64,
+    /// The radius used, km.
+    pub radius_km: f64,
+    /// Volunteers are purged after this many months.
+    pub retention_months: u32,
+}
+
 /// `GET /api/v1/admin/volunteers`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

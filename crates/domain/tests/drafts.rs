@@ -351,3 +351,28 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn welcoming_volunteers_is_kept_and_defaults_to_no() {
+    let (index, themes) = (index(), themes());
+    let ctx = ParseContext {
+        communes: &index,
+        allowed_themes: &themes,
+    };
+    let mut req = content("Épicerie");
+    assert!(!parse_initiative(&req, &ctx).unwrap().welcomes_volunteers);
+    req.welcomes_volunteers = Some(true);
+    assert!(parse_initiative(&req, &ctx).unwrap().welcomes_volunteers);
+    let new_actor = NewActorRequest {
+        name: Some("Les Amis".to_owned()),
+        kind: Some("association".to_owned()),
+        welcomes_volunteers: Some(true),
+        ..NewActorRequest::default()
+    };
+    let (_, choice) =
+        parse_initiative_submission::<u32>(&req, None, Some(&new_actor), |_| None, &ctx).unwrap();
+    let ActorChoice::New(actor) = choice else {
+        panic!("a new actor")
+    };
+    assert!(actor.welcomes_volunteers);
+}

@@ -3,6 +3,10 @@
 
 use std::{path::PathBuf, time::Duration};
 
+use solidarites_domain::freshness::FreshnessPolicy;
+
+use crate::clock::Clock;
+
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// `sqlite://…` (default `sqlite://data/solidarites.db`) or `postgres://…`.
@@ -54,6 +58,11 @@ pub struct Settings {
     pub shutdown_timeout: Duration,
     /// E-mail notifications: the SMTP server, the sender, the outbox's timings.
     pub mail: MailSettings,
+    /// Listings kept current: days without confirmation before a listing is flagged to
+    /// its submitter, then days before it is hidden from the public.
+    pub freshness: FreshnessPolicy,
+    /// The clock listings' freshness is judged by (the system clock; tests move theirs).
+    pub clock: Clock,
 }
 
 /// How the connection to the SMTP server is secured.
@@ -216,6 +225,8 @@ impl Settings {
             ],
             shutdown_timeout: Duration::from_secs(30),
             mail: MailSettings::log_only(),
+            freshness: FreshnessPolicy::default(),
+            clock: Clock::system(),
         }
     }
 }

@@ -572,6 +572,8 @@ async fn seed_carte(
                     phone: Some(format!("05 36 49 00 {:02}", a * 4 + n)),
                     url: None,
                 },
+                // Some demo initiatives and actors welcome volunteers, for the matching.
+                welcomes_volunteers: Some(n % 2 == 0),
             };
             let draft = drafts::parse_initiative(&request, &ctx)
                 .map_err(|e| fields_error("initiative", &e))?;
@@ -586,6 +588,7 @@ async fn seed_carte(
                         contact_email: Some(format!("contact{}@demo.example.org", a + 1)),
                         contact_phone: Some(format!("05 36 49 01 {:02}", a)),
                         commune_code: Some(home.code.as_str().to_owned()),
+                        welcomes_volunteers: Some(a % 2 == 0),
                     };
                     drafts::parse_initiative_submission(
                         &request,
@@ -605,7 +608,11 @@ async fn seed_carte(
                 .map_err(|e| anyhow!("demo initiative not published: {e}"))?;
             summary.initiatives += 1;
             if actor_id.is_none() {
-                let row = storage::initiatives::get_public(db, id, today)
+                let day = storage::freshness::PublicDay::new(
+                    today,
+                    solidarites_domain::freshness::FreshnessPolicy::default(),
+                );
+                let row = storage::initiatives::get_public(db, id, &day)
                     .await?
                     .context("demo initiative not visible")?;
                 actor_id = Some(row.actor_id);

@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod backup;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod config_file;
 pub mod demo_data;

@@ -10,6 +10,7 @@ use std::{
 };
 
 use chrono::NaiveDate;
+use solidarites_domain::freshness::FreshnessPolicy;
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
@@ -539,12 +540,15 @@ impl Revisioned for MapSnapshot {
 #[derive(Debug)]
 pub struct MapCache {
     snapshot: Snapshot<MapSnapshot>,
+    /// Listings not confirmed for the policy's periods drop out of the map like ended ones.
+    policy: FreshnessPolicy,
 }
 
 impl MapCache {
-    pub async fn load(db: &DatabaseConnection) -> anyhow::Result<Self> {
+    pub async fn load(db: &DatabaseConnection, policy: FreshnessPolicy) -> anyhow::Result<Self> {
         Ok(Self {
-            snapshot: Snapshot::new(load_snapshot(db).await?),
+            snapshot: Snapshot::new(load_snapshot(db, policy).await?),
+            policy,
         })
     }
 
@@ -566,7 +570,7 @@ impl MapCache {
                         .await
                         .map_err(anyhow::Error::from)
                 },
-                || load_snapshot(db),
+                || load_snapshot(db, self.policy),
             )
             .await?;
         if reloaded {
@@ -581,10 +585,23 @@ impl MapCache {
     }
 }
 
-async fn load_snapshot(db: &DatabaseConnection) -> anyhow::Result<MapSnapshot> {
+async fn load_snapshot(
+    db: &DatabaseConnection,
+    policy: FreshnessPolicy,
+) -> anyhow::Result<MapSnapshot> {
     // Revision first: a publish landing in between makes the next refresh reload again.
     let revision = storage::initiatives::map_revision(db).await?;
-    let rows = storage::initiatives::published_points(db).await?;
+    let mut rows = storage::initiatives::published_points(db).await?;
+    for row in &mut rows {
+        // A listing not confirmed in time leaves the map on the day it is hidden, like an
+        // ended one: the cluster index is rebuilt on the first request of a day on which
+        // a point's last day has passed (`ClusterIndex::valid_on`), and every confirmation
+        // bumps the revision, so no background job is needed for the map to follow.
+        let last_public = row.last_confirmed_at.map_or(NaiveDate::MIN, |at| {
+            policy.last_public_day(solidarites_domain::time::today_in_paris(at))
+        });
+        row.end_date = Some(row.end_date.map_or(last_public, |end| end.min(last_public)));
+    }
     Ok(tokio::task::spawn_blocking(move || MapSnapshot::new(revision, rows)).await?)
 }
 
@@ -600,6 +617,7 @@ mod tests {
             lat,
             main_theme: theme.to_owned(),
             end_date: None,
+            last_confirmed_at: None,
         }
     }
 

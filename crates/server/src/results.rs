@@ -468,15 +468,18 @@ impl ResultsCache {
 
     /// Published, not ended initiatives as offers (one per theme of each), reloaded when
     /// the map revision or the day changes.
-    pub async fn offers(&self, db: &DatabaseConnection) -> Result<Arc<Vec<Offer>>, ResultsError> {
-        let today = crate::questionnaire::today();
-        let revision = Some((storage::initiatives::map_revision(db).await?, today));
+    pub async fn offers(
+        &self,
+        db: &DatabaseConnection,
+        day: storage::freshness::PublicDay,
+    ) -> Result<Arc<Vec<Offer>>, ResultsError> {
+        let revision = Some((storage::initiatives::map_revision(db).await?, day.today));
         let snapshot = self
             .offers
             .at(&revision, || async move {
                 Ok::<_, ResultsError>(Tagged {
                     revision,
-                    value: Arc::new(load_offers(db, today).await?),
+                    value: Arc::new(load_offers(db, &day).await?),
                 })
             })
             .await?;
@@ -518,16 +521,17 @@ async fn load_zones(
     })
 }
 
-/// Every published initiative not ended on `today`, as one offer per theme.
+/// Every public initiative on `day` (published, not ended, confirmed), as one offer per
+/// theme.
 async fn load_offers(
     db: &DatabaseConnection,
-    today: chrono::NaiveDate,
+    day: &storage::freshness::PublicDay,
 ) -> Result<Vec<Offer>, ResultsError> {
     let mut offers = Vec::new();
     let mut after = None;
     loop {
         let page =
-            storage::initiative_exports::published_page(db, today, after, REBUILD_PAGE).await?;
+            storage::initiative_exports::published_page(db, day, after, REBUILD_PAGE).await?;
         let Some(last) = page.last() else {
             break;
         };

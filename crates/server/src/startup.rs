@@ -53,7 +53,7 @@ impl Application {
         storage::questionnaires::seed_default(&db)
             .await
             .context("cannot store the default questionnaire")?;
-        let map = Arc::new(MapCache::load(&db).await?);
+        let map = Arc::new(MapCache::load(&db, settings.freshness).await?);
         let site_settings = Arc::new(SettingsCache::load(&db, &settings).await?);
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
@@ -163,7 +163,8 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
 
 /// Checks the stored revisions periodically and reloads what another instance (or the
 /// command line) changed: the territory's boundaries, the published initiatives of the
-/// map, the settings administrators change. Stops at the next tick after `shutdown`.
+/// map, the settings administrators change; and flags the listings not confirmed for the
+/// period. Stops at the next tick after `shutdown`.
 fn spawn_refresh(state: AppState, shutdown: CancellationToken) -> Option<JoinHandle<()>> {
     let period = state.settings.territory_refresh;
     if period.is_zero() {
@@ -186,6 +187,19 @@ fn spawn_refresh(state: AppState, shutdown: CancellationToken) -> Option<JoinHan
             }
             if let Err(err) = state.site_settings.refresh(&state.db).await {
                 tracing::warn!(error = ?err, "settings refresh failed");
+            }
+            // Listings not confirmed for the period: their submitters are asked to confirm
+            // (hiding needs no pass: public reads compare the dates themselves).
+            match crate::services::freshness::flag_due(
+                &state.db,
+                state.settings.freshness,
+                state.settings.clock.now(),
+            )
+            .await
+            {
+                Ok(0) => {}
+                Ok(flagged) => tracing::info!(flagged, "listings flagged as not confirmed"),
+                Err(err) => tracing::warn!(error = ?err, "flagging stale listings failed"),
             }
         }
     }))

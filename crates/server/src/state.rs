@@ -34,6 +34,15 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// What the public sees now: listings not ended and confirmed recently enough
+    /// (`--stale-after-days` and `--stale-grace-days`, judged by the settings' clock).
+    pub fn public_day(&self) -> crate::storage::freshness::PublicDay {
+        crate::storage::freshness::PublicDay::new(
+            self.settings.clock.today(),
+            self.settings.freshness,
+        )
+    }
+
     /// The settings in force: public results, secrecy `k`, gap distance, tiles.
     pub fn site(&self) -> crate::site_settings::SiteSettings {
         self.site_settings.effective()

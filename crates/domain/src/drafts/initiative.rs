@@ -46,6 +46,9 @@ pub struct InitiativeDraft {
     pub contact_email: Option<Email>,
     pub contact_phone: Option<FrenchPhone>,
     pub contact_url: Option<WebUrl>,
+    /// « Accueille des bénévoles » (absent from revisions stored before the field).
+    #[serde(default)]
+    pub welcomes_volunteers: bool,
 }
 
 /// The kinds of actors, in the order forms list them.
@@ -115,6 +118,8 @@ pub struct ActorDraft {
     pub contact_email: Option<Email>,
     pub contact_phone: Option<FrenchPhone>,
     pub commune_code: Option<InseeCode>,
+    /// « Accueille des bénévoles ».
+    pub welcomes_volunteers: bool,
 }
 
 /// Who runs a submitted initiative; `Id` is the caller's identifier of actors.
@@ -220,6 +225,7 @@ fn content(
         contact_email: contact_email?,
         contact_phone: contact_phone?,
         contact_url: contact_url?,
+        welcomes_volunteers: req.welcomes_volunteers.unwrap_or(false),
     })
 }
 
@@ -313,6 +319,7 @@ fn new_actor_draft(
         contact_email: contact_email?,
         contact_phone: contact_phone?,
         commune_code: commune_code?,
+        welcomes_volunteers: req.welcomes_volunteers.unwrap_or(false),
     })
 }
 

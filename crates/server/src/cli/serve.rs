@@ -99,6 +99,14 @@ pub(super) struct ServeArgs {
     /// Milliseconds between two looks of the sender at the outbox.
     #[arg(long, env = "SOLIDARITES_OUTBOX_POLL_MS", default_value_t = 5000, value_parser = clap::value_parser!(u64).range(10..))]
     outbox_poll_ms: u64,
+    /// Listings kept current: days without confirmation before an initiative or actor is
+    /// flagged to its submitter (asked to confirm it is still current).
+    #[arg(long, env = "SOLIDARITES_STALE_AFTER_DAYS", default_value_t = solidarites_domain::freshness::DEFAULT_FLAG_AFTER_DAYS, value_parser = clap::value_parser!(u32).range(1..=36_500))]
+    stale_after_days: u32,
+    /// Days after the flag before an unconfirmed listing is hidden from public pages (never
+    /// deleted; a confirmation brings it back).
+    #[arg(long, env = "SOLIDARITES_STALE_GRACE_DAYS", default_value_t = solidarites_domain::freshness::DEFAULT_HIDE_AFTER_FLAG_DAYS, value_parser = clap::value_parser!(u32).range(0..=36_500))]
+    stale_grace_days: u32,
 }
 
 fn mail_settings(args: &ServeArgs) -> anyhow::Result<MailSettings> {
@@ -155,6 +163,10 @@ pub(super) fn settings(database_url: String, args: ServeArgs) -> anyhow::Result<
         shutdown_timeout: Duration::from_secs(args.shutdown_timeout_secs),
         login_burst_per_ip: args.login_burst,
         mail,
+        freshness: solidarites_domain::freshness::FreshnessPolicy {
+            flag_after_days: args.stale_after_days,
+            hide_after_flag_days: args.stale_grace_days,
+        },
         ..Settings::local(database_url)
     })
 }

@@ -9,7 +9,6 @@ use std::{
     sync::Arc,
 };
 
-use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 use serde_json::{json, Value};
 use solidarites_domain::InseeCode;
@@ -96,7 +95,8 @@ pub struct InitiativesExport {
     pub territory: Arc<LoadedTerritory>,
     /// Theme slug → French label.
     pub theme_labels: HashMap<String, String>,
-    pub today: NaiveDate,
+    /// What the public sees (initiatives ended or not confirmed for too long are left out).
+    pub day: storage::freshness::PublicDay,
 }
 
 struct CommuneInfo {
@@ -124,7 +124,7 @@ impl InitiativesExport {
         let mut after = None;
         loop {
             let page = handle.block_on(storage::initiative_exports::published_page(
-                &self.db, self.today, after, PAGE_ROWS,
+                &self.db, &self.day, after, PAGE_ROWS,
             ))?;
             let Some(last) = page.last() else {
                 return Ok(());
@@ -304,14 +304,14 @@ impl InitiativesExport {
     /// data·inclusion `structures`: a JSON array, one object per published actor.
     pub fn write_structures(&self, out: &mut ChunkWriter, handle: &Handle) -> anyhow::Result<()> {
         let themes = handle.block_on(storage::initiative_exports::themes_by_actor(
-            &self.db, self.today,
+            &self.db, &self.day,
         ))?;
         out.write_all(b"[")?;
         let mut first = true;
         let mut after = None;
         loop {
             let page = handle.block_on(storage::initiative_exports::published_actors_page(
-                &self.db, after, PAGE_ROWS,
+                &self.db, &self.day, after, PAGE_ROWS,
             ))?;
             let Some(last) = page.last() else {
                 break;

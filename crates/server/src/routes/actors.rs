@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::{
     carte_query::{parse_actor_query, Pairs},
-    initiatives::{label_responses, public_responses, today},
+    initiatives::{label_responses, public_responses},
 };
 use crate::{
     error::ApiError,
@@ -39,6 +39,7 @@ fn actor_response(
         }),
         charter_signed_at: a.charter_signed_at.map(|t| t.to_rfc3339()),
         labels: label_responses(labels),
+        welcomes_volunteers: a.welcomes_volunteers,
     }
 }
 
@@ -60,12 +61,15 @@ pub async fn list_actors(
     query: web::Query<Pairs>,
 ) -> Result<HttpResponse, ApiError> {
     let (filter, page, per_page) = parse_actor_query(&query)?;
-    let today = today();
+    let day = state.public_day();
     let (rows, total) =
-        storage::actors::list_public(&state.db, &filter, today, page, per_page).await?;
-    let labels =
-        storage::labels::current_for_actors(&state.db, rows.iter().map(|a| a.id).collect(), today)
-            .await?;
+        storage::actors::list_public(&state.db, &filter, &day, page, per_page).await?;
+    let labels = storage::labels::current_for_actors(
+        &state.db,
+        rows.iter().map(|a| a.id).collect(),
+        day.today,
+    )
+    .await?;
     let territory = state.territory.current();
     Ok(HttpResponse::Ok().json(ActorListResponse {
         items: rows
@@ -92,20 +96,20 @@ pub async fn get_actor(
     let not_found =
         || ApiError::NotFound("Cet acteur n'existe pas ou n'est pas publié.".to_owned());
     let id = Uuid::parse_str(&id).map_err(|_| not_found())?;
-    let actor = storage::actors::get_public(&state.db, id)
+    let day = state.public_day();
+    let actor = storage::actors::get_public(&state.db, id, &day)
         .await?
         .ok_or_else(not_found)?;
-    let today = today();
-    let labels = storage::labels::current_for_actors(&state.db, vec![id], today).await?;
+    let labels = storage::labels::current_for_actors(&state.db, vec![id], day.today).await?;
     let filter = PublicFilter {
         actor: Some(id),
         ..PublicFilter::default()
     };
     let rows =
-        storage::initiatives::all_public(&state.db, &filter, today, ACTOR_PAGE_INITIATIVES).await?;
+        storage::initiatives::all_public(&state.db, &filter, &day, ACTOR_PAGE_INITIATIVES).await?;
     let territory = state.territory.current();
     Ok(HttpResponse::Ok().json(ActorDetailResponse {
         actor: actor_response(&territory, &actor, labels.get(&id)),
-        initiatives: public_responses(&state, &rows, today).await?,
+        initiatives: public_responses(&state, &rows, day.today).await?,
     }))
 }

@@ -32,7 +32,7 @@ use crate::{
 
 const MESSAGE_MAX: usize = 2000;
 
-fn moderation_error(err: ModerationError) -> ApiError {
+pub(super) fn moderation_error(err: ModerationError) -> ApiError {
     match err {
         ModerationError::UnknownIds(ids) => {
             let list: Vec<String> = ids.iter().map(Uuid::to_string).collect();
@@ -328,7 +328,7 @@ async fn decide(
 }
 
 /// This instance shows the change at once; the others at their next refresh.
-async fn refresh_map(state: &AppState) {
+pub(super) async fn refresh_map(state: &AppState) {
     if let Err(err) = state.map.refresh(&state.db).await {
         tracing::warn!(error = ?err, "map snapshot refresh failed");
     }

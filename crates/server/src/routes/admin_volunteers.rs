@@ -1,5 +1,6 @@
 //! Volunteers for staff: the list (filtered by commune and theme, paged), its CSV export,
-//! and the purge of those past the retention period. Contacts are for moderators and
+//! the matching with the initiatives and actors nearby that welcome volunteers (and its
+//! CSV), and the purge of those past the retention period. Contacts are for moderators and
 //! administrators; the purge (an irreversible bulk deletion) for administrators. The
 //! export and the purge are audited.
 
@@ -8,12 +9,23 @@ use actix_web::{
     http::header::{self, ContentDisposition, DispositionParam, DispositionType},
     post, web, HttpResponse,
 };
+use std::collections::HashMap;
+
 use solidarites_api_types::{
-    PurgeVolunteersRequest, PurgeVolunteersResponse, VolunteerListResponse, VolunteerResponse,
+    MatchedListingResponse, PurgeVolunteersRequest, PurgeVolunteersResponse,
+    VolunteerListResponse, VolunteerMatchListResponse, VolunteerMatchResponse, VolunteerResponse,
+};
+use solidarites_domain::{
+    freshness::ListingKind,
+    matching::{near_km, shares_theme, Place},
+    results::gaps::haversine_km,
+    InseeCode, LonLat,
 };
 
 use super::{
-    carte_query::{invalid_query, parse_commune, single, Pairs},
+    carte_query::{
+        invalid_query, parse_commune, single, Pairs, MAX_NEAR_RADIUS_KM, MIN_NEAR_RADIUS_KM,
+    },
     paging::parse_paging,
 };
 use crate::{
@@ -24,6 +36,7 @@ use crate::{
     state::AppState,
     storage::{
         self,
+        initiatives::{Near, PublicFilter},
         volunteers::{VolunteerFilter, RETENTION_MONTHS},
     },
     submission::FieldErrors,
@@ -255,4 +268,346 @@ pub async fn purge_volunteers(
             before: cutoff.to_rfc3339(),
             retention_months: RETENTION_MONTHS,
         }))
+}
+
+/// `radius_km` of the matching: 1 to 100 km, default 10.
+fn parse_radius(pairs: &Pairs, errors: &mut FieldErrors) -> f64 {
+    match single(pairs, "radius_km") {
+        None => DEFAULT_MATCH_RADIUS_KM,
+        Some(raw) => match raw.parse::<f64>() {
+            Ok(r) if (MIN_NEAR_RADIUS_KM..=MAX_NEAR_RADIUS_KM).contains(&r) => r,
+            _ => {
+                errors.insert(
+                    "radius_km".to_owned(),
+                    format!(
+                        "Rayon attendu en kilomètres, de {MIN_NEAR_RADIUS_KM} à \
+                         {MAX_NEAR_RADIUS_KM} ({DEFAULT_MATCH_RADIUS_KM} par défaut)."
+                    ),
+                );
+                DEFAULT_MATCH_RADIUS_KM
+            }
+        },
+    }
+}
+
+/// Radius of the matching when `radius_km` is not given, km.
+const DEFAULT_MATCH_RADIUS_KM: f64 = 10.0;
+
+/// Every volunteer of `filter` with the public listings welcoming volunteers within
+/// `radius_km` of their commune (or in it) that share one of their themes, nearest
+/// first; volunteers with no match are left out. Initiatives come from the same `near`
+/// query as the public map (`GET /api/v1/initiatives?near=`), actors (placed at their
+/// commune) by the same rule (`domain::matching`).
+async fn volunteer_matches(
+    state: &AppState,
+    filter: &VolunteerFilter,
+    radius_km: f64,
+) -> Result<Vec<(storage::Volunteer, Vec<MatchedListingResponse>)>, ApiError> {
+    let volunteers = storage::volunteers::matching(&state.db, filter).await?;
+    if volunteers.is_empty() {
+        return Ok(Vec::new());
+    }
+    let day = state.public_day();
+    let territory = state.territory.current();
+    let points = state.results.gap_territory(&territory).await;
+    let point_of = |code: &str| {
+        InseeCode::parse(code)
+            .ok()
+            .and_then(|c| points.point(&c))
+    };
+    let name_of = |code: &str| {
+        InseeCode::parse(code)
+            .ok()
+            .and_then(|c| territory.index.get(&c).map(|c| c.name.clone()))
+            .unwrap_or_default()
+    };
+    let actors = storage::actors::welcoming_volunteers(&state.db, &day).await?;
+    let actor_themes = storage::initiative_exports::themes_by_actor(&state.db, &day).await?;
+    // One `near` query per volunteers' commune (volunteers of a commune share it).
+    let mut near_cache: HashMap<String, Vec<(storage::Initiative, f64)>> = HashMap::new();
+    let mut out = Vec::new();
+    for volunteer in volunteers {
+        let themes = storage::volunteers::themes_of(&volunteer);
+        let from = Place {
+            commune: &volunteer.commune_code,
+            point: point_of(&volunteer.commune_code),
+        };
+        if !near_cache.contains_key(&volunteer.commune_code) {
+            let found = match from.point {
+                Some(point) => {
+                    let near = Near {
+                        commune: volunteer.commune_code.clone(),
+                        point,
+                        radius_km,
+                    };
+                    let welcoming = PublicFilter {
+                        welcomes_volunteers: true,
+                        ..PublicFilter::default()
+                    };
+                    storage::initiatives::all_near(&state.db, &welcoming, &near, &day, MAX_MATCHES)
+                        .await?
+                        .into_iter()
+                        .map(|row| {
+                            let d = LonLat::new(row.lon, row.lat)
+                                .ok()
+                                .map_or(0.0, |p| haversine_km(point, p));
+                            (row, d)
+                        })
+                        .collect()
+                }
+                None => Vec::new(),
+            };
+            near_cache.insert(volunteer.commune_code.clone(), found);
+        }
+        let initiatives = near_cache
+            .get(&volunteer.commune_code)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let initiative_actors =
+            storage::actors::by_ids(&state.db, initiatives.iter().map(|(r, _)| r.actor_id))
+                .await?;
+        let mut matches: Vec<MatchedListingResponse> = initiatives
+            .iter()
+            .filter(|(row, _)| shares_theme(&themes, &storage::initiatives::themes_of(row)))
+            .map(|(row, d)| MatchedListingResponse {
+                kind: ListingKind::Initiative.as_str().to_owned(),
+                id: row.id.to_string(),
+                name: row.title.clone(),
+                actor_name: initiative_actors.get(&row.actor_id).map(|a| a.name.clone()),
+                commune: row.commune_code.clone(),
+                commune_name: name_of(&row.commune_code),
+                distance_km: round_km(*d),
+                themes: storage::initiatives::themes_of(row),
+                contact_email: row.contact_email.clone(),
+                contact_phone: row.contact_phone.clone(),
+                contact_url: row.contact_url.clone(),
+            })
+            .collect();
+        for actor in &actors {
+            let Some(code) = actor.commune_code.as_deref() else {
+                continue;
+            };
+            let to = Place {
+                commune: code,
+                point: point_of(code),
+            };
+            let offered: Vec<String> = actor_themes
+                .get(&actor.id)
+                .map(|t| t.iter().cloned().collect())
+                .unwrap_or_default();
+            let Some(d) = near_km(from, to, radius_km) else {
+                continue;
+            };
+            if !shares_theme(&themes, &offered) {
+                continue;
+            }
+            matches.push(MatchedListingResponse {
+                kind: ListingKind::Actor.as_str().to_owned(),
+                id: actor.id.to_string(),
+                name: actor.name.clone(),
+                actor_name: None,
+                commune: code.to_owned(),
+                commune_name: name_of(code),
+                distance_km: round_km(d),
+                themes: offered,
+                contact_email: actor.contact_email.clone(),
+                contact_phone: actor.contact_phone.clone(),
+                contact_url: actor.website.clone(),
+            });
+        }
+        if matches.is_empty() {
+            continue;
+        }
+        matches.sort_by(|a, b| {
+            a.distance_km
+                .total_cmp(&b.distance_km)
+                .then_with(|| a.kind.cmp(&b.kind))
+                .then_with(|| a.name.cmp(&b.name))
+        });
+        out.push((volunteer, matches));
+    }
+    Ok(out)
+}
+
+/// Most initiatives offered to one volunteer.
+const MAX_MATCHES: u64 = 200;
+
+/// Distances rounded to 10 m.
+fn round_km(d: f64) -> f64 {
+    (d * 100.0).round() / 100.0
+}
+
+/// Volunteers (filtered by commune and theme) matched with the published initiatives and
+/// actors that welcome volunteers in their commune or within `radius_km` (default 10) of
+/// it and share one of their themes: the volunteers with at least one match, newest
+/// first, one page at a time. Moderators and administrators (contacts).
+#[utoipa::path(get, path = "/api/v1/admin/volunteers/matches", tag = "admin-questionnaire",
+    params(("commune" = Option<String>, Query, description = "INSEE code of the volunteers"),
+        ("theme" = Option<String>, Query, description = "theme slug of the volunteers"),
+        ("radius_km" = Option<f64>, Query, description = "1 to 100, default 10"),
+        ("page" = Option<u64>, Query), ("per_page" = Option<u64>, Query)),
+    responses((status = 200, body = VolunteerMatchListResponse),
+              (status = 401, body = solidarites_api_types::ErrorResponse),
+              (status = 403, body = solidarites_api_types::ErrorResponse),
+              (status = 422, body = solidarites_api_types::ErrorResponse)))]
+#[get("/admin/volunteers/matches")]
+#[tracing::instrument(skip_all)]
+pub async fn list_volunteer_matches(
+    state: web::Data<AppState>,
+    staff: StaffUser,
+    query: web::Query<Pairs>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::Moderator)?;
+    let mut errors = FieldErrors::new();
+    let filter = parse_filter(&query, &mut errors);
+    let radius_km = parse_radius(&query, &mut errors);
+    let paging = parse_paging(
+        single(&query, "page"),
+        single(&query, "per_page"),
+        DEFAULT_PER_PAGE,
+        MAX_PER_PAGE,
+        &mut errors,
+    );
+    if !errors.is_empty() {
+        return Err(invalid_query(errors));
+    }
+    let all = volunteer_matches(&state, &filter, radius_km).await?;
+    let total = all.len() as u64;
+    let items = all
+        .into_iter()
+        .skip(usize::try_from(paging.offset()).unwrap_or(usize::MAX))
+        .take(usize::try_from(paging.per_page).unwrap_or(usize::MAX))
+        .map(|(v, matches)| VolunteerMatchResponse {
+            volunteer: to_response(&v),
+            matches,
+        })
+        .collect();
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(VolunteerMatchListResponse {
+            items,
+            page: paging.page,
+            per_page: paging.per_page,
+            total,
+            radius_km,
+            retention_months: RETENTION_MONTHS,
+        }))
+}
+
+/// The matching as CSV for a French Excel (UTF-8 with BOM, `;`), one row per volunteer
+/// and listing, for the staff who call them. Audited as `volunteers.matches_export`
+/// (filter and count, never the contacts).
+#[utoipa::path(get, path = "/api/v1/admin/exports/volunteer-matches.csv", tag = "admin-questionnaire",
+    params(("commune" = Option<String>, Query, description = "INSEE code of the volunteers"),
+        ("theme" = Option<String>, Query, description = "theme slug of the volunteers"),
+        ("radius_km" = Option<f64>, Query, description = "1 to 100, default 10")),
+    responses((status = 200, content_type = "text/csv", body = String),
+              (status = 401, body = solidarites_api_types::ErrorResponse),
+              (status = 403, body = solidarites_api_types::ErrorResponse),
+              (status = 422, body = solidarites_api_types::ErrorResponse)))]
+#[get("/admin/exports/volunteer-matches.csv")]
+#[tracing::instrument(skip_all)]
+pub async fn export_volunteer_matches_csv(
+    state: web::Data<AppState>,
+    staff: StaffUser,
+    query: web::Query<Pairs>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(Role::Moderator)?;
+    let mut errors = FieldErrors::new();
+    let filter = parse_filter(&query, &mut errors);
+    let radius_km = parse_radius(&query, &mut errors);
+    if !errors.is_empty() {
+        return Err(invalid_query(errors));
+    }
+    let all = volunteer_matches(&state, &filter, radius_km).await?;
+    let territory = state.territory.current();
+    let names: HashMap<&str, &str> = territory
+        .index
+        .communes()
+        .iter()
+        .map(|c| (c.code.as_str(), c.name.as_str()))
+        .collect();
+    let body = matches_csv(&all, |code| {
+        names.get(code).copied().unwrap_or_default().to_owned()
+    })
+    .map_err(ApiError::internal)?;
+    storage::audit::record(
+        &state.db,
+        Some(&staff),
+        "volunteers.matches_export",
+        "volunteer",
+        "*",
+        None,
+        Some(serde_json::json!({
+            "commune": filter.commune,
+            "theme": filter.theme,
+            "radius_km": radius_km,
+            "volunteers": all.len(),
+            "rows": all.iter().map(|(_, m)| m.len()).sum::<usize>(),
+        })),
+    )
+    .await?;
+    Ok(HttpResponse::Ok()
+        .content_type(CSV_CONTENT_TYPE)
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Attachment,
+            parameters: vec![DispositionParam::Filename(
+                "benevoles-et-structures.csv".to_owned(),
+            )],
+        })
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(body))
+}
+
+fn matches_csv(
+    rows: &[(storage::Volunteer, Vec<MatchedListingResponse>)],
+    commune_name: impl Fn(&str) -> String,
+) -> anyhow::Result<Vec<u8>> {
+    let mut out = UTF8_BOM.to_vec();
+    {
+        let mut csv = french_csv(&mut out);
+        csv.write_record([
+            "Bénévole",
+            "Courriel du bénévole",
+            "Téléphone du bénévole",
+            "Commune du bénévole",
+            "Disponibilités",
+            "Thèmes du bénévole",
+            "Type",
+            "Initiative ou acteur",
+            "Porté par",
+            "Commune",
+            "Distance (km)",
+            "Courriel",
+            "Téléphone",
+            "Site",
+        ])?;
+        for (v, matches) in rows {
+            for m in matches {
+                let cells = [
+                    v.name.clone(),
+                    v.email.clone().unwrap_or_default(),
+                    v.phone.clone().unwrap_or_default(),
+                    commune_name(&v.commune_code),
+                    v.availability.clone(),
+                    storage::volunteers::themes_of(v).join(", "),
+                    if m.kind == ListingKind::Actor.as_str() {
+                        "Acteur".to_owned()
+                    } else {
+                        "Initiative".to_owned()
+                    },
+                    m.name.clone(),
+                    m.actor_name.clone().unwrap_or_default(),
+                    m.commune_name.clone(),
+                    format!("{:.1}", m.distance_km).replace('.', ","),
+                    m.contact_email.clone().unwrap_or_default(),
+                    m.contact_phone.clone().unwrap_or_default(),
+                    m.contact_url.clone().unwrap_or_default(),
+                ];
+                csv.write_record(&cells)?;
+            }
+        }
+        csv.flush()?;
+    }
+    Ok(out)
 }

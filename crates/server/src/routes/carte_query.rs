@@ -200,6 +200,7 @@ pub fn parse_initiative_query(
         label: single(pairs, "label").map(str::to_owned),
         q: parse_q(pairs),
         near,
+        welcomes_volunteers: false,
     };
     Ok((filter, page, per_page))
 }

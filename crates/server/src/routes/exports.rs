@@ -340,7 +340,7 @@ async fn initiatives_export(
         db: state.db.clone(),
         territory: state.territory.current(),
         theme_labels,
-        today: crate::questionnaire::today(),
+        day: state.public_day(),
     })
 }
 

@@ -8,18 +8,20 @@ use actix_web::{
 };
 use chrono::NaiveDate;
 use solidarites_api_types::{
-    ActorSummary, ClusterListResponse, ClusterResponse, CommuneRef, ContactResponse,
+    ActorSummary, ClusterListResponse, ClusterResponse, CommuneRef, ConfirmListingResponse,
+    ContactResponse,
     CreateInitiativeRequest, CreateInitiativeResponse, CurrentLabelResponse,
     InitiativeContentResponse, InitiativeListResponse, InitiativeResponse, NearResponse,
     SubmitterInitiativeResponse, UpdateInitiativeRequest,
 };
-use solidarites_domain::{drafts, notify::parse_notify_email, InseeCode};
+use solidarites_domain::{drafts, freshness::Freshness, notify::parse_notify_email, InseeCode};
 use uuid::Uuid;
 
 use super::carte_query::{parse_cluster_query, parse_initiative_query, Pairs};
 use crate::{
     edit_token,
-    error::ApiError,
+    error::{ApiError, ErrorCode},
+    services::freshness::TokenConfirmation,
     json_body::ApiJson,
     state::AppState,
     storage::{
@@ -87,6 +89,7 @@ pub(super) fn content_of_row(
             phone: row.contact_phone.clone(),
             url: row.contact_url.clone(),
         },
+        welcomes_volunteers: row.welcomes_volunteers,
     }
 }
 
@@ -113,6 +116,7 @@ pub(super) fn content_of_draft(
             phone: d.contact_phone.as_ref().map(ToString::to_string),
             url: d.contact_url.as_ref().map(ToString::to_string),
         },
+        welcomes_volunteers: d.welcomes_volunteers,
     }
 }
 
@@ -198,10 +202,11 @@ pub async fn list_initiatives(
     query: web::Query<Pairs>,
 ) -> Result<HttpResponse, ApiError> {
     let (filter, page, per_page) = initiative_query(&state, &query).await?;
-    let today = today();
+    let day = state.public_day();
+    let today = day.today;
     if let Some(near) = &filter.near {
         let (found, total) =
-            storage::initiatives::list_near(&state.db, &filter, near, today, page, per_page)
+            storage::initiatives::list_near(&state.db, &filter, near, &day, page, per_page)
                 .await?;
         let (rows, distances): (Vec<_>, Vec<_>) = found.into_iter().unzip();
         let mut items = public_responses(&state, &rows, today).await?;
@@ -223,7 +228,7 @@ pub async fn list_initiatives(
         }));
     }
     let (rows, total) =
-        storage::initiatives::list_public(&state.db, &filter, today, page, per_page).await?;
+        storage::initiatives::list_public(&state.db, &filter, &day, page, per_page).await?;
     Ok(HttpResponse::Ok().json(InitiativeListResponse {
         items: public_responses(&state, &rows, today).await?,
         page,
@@ -252,14 +257,14 @@ pub async fn get_initiatives_geojson(
     query: web::Query<Pairs>,
 ) -> Result<HttpResponse, ApiError> {
     let (filter, _, _) = initiative_query(&state, &query).await?;
-    let today = today();
+    let day = state.public_day();
     let rows = match &filter.near {
         Some(near) => {
-            storage::initiatives::all_near(&state.db, &filter, near, today, GEOJSON_LIMIT + 1)
+            storage::initiatives::all_near(&state.db, &filter, near, &day, GEOJSON_LIMIT + 1)
                 .await?
         }
         None => {
-            storage::initiatives::all_public(&state.db, &filter, today, GEOJSON_LIMIT + 1).await?
+            storage::initiatives::all_public(&state.db, &filter, &day, GEOJSON_LIMIT + 1).await?
         }
     };
     let truncated = rows.len() as u64 > GEOJSON_LIMIT;
@@ -332,7 +337,7 @@ pub async fn get_initiative_clusters(
         .await
         .map_err(ApiError::Internal)?;
     let snapshot = state.map.current();
-    let day = today();
+    let day = state.public_day().today;
     // The answer depends on the published points (the revision) and on the day (ended
     // initiatives drop out): a browser revalidates, and gets a 304 while both hold.
     let etag = header::EntityTag::new_weak(format!("m{}-{day}", snapshot.revision));
@@ -380,11 +385,11 @@ pub async fn get_initiative(
     let not_found =
         || ApiError::NotFound("Cette initiative n'existe pas ou n'est pas publiée.".to_owned());
     let id = Uuid::parse_str(&id).map_err(|_| not_found())?;
-    let today = today();
-    let row = storage::initiatives::get_public(&state.db, id, today)
+    let day = state.public_day();
+    let row = storage::initiatives::get_public(&state.db, id, &day)
         .await?
         .ok_or_else(not_found)?;
-    let mut responses = public_responses(&state, std::slice::from_ref(&row), today).await?;
+    let mut responses = public_responses(&state, std::slice::from_ref(&row), day.today).await?;
     let response = responses.pop().ok_or_else(not_found)?;
     Ok(HttpResponse::Ok().json(response))
 }
@@ -407,7 +412,9 @@ pub async fn create_initiative(
     let territory = state.territory.current();
     let allowed_themes = storage::themes::active_slugs(&state.db).await?;
     let existing_actor = match body.actor_id.as_deref().map(|s| Uuid::parse_str(s.trim())) {
-        Some(Ok(id)) if storage::actors::is_published(&state.db, id).await? => Some(id),
+        Some(Ok(id)) if storage::actors::is_published(&state.db, id, &state.public_day()).await? => {
+            Some(id)
+        }
         _ => None,
     };
     let ctx = ParseContext {
@@ -492,6 +499,16 @@ async fn submitter_view(
             }
         }
     }
+    let policy = state.settings.freshness;
+    let confirmed_on = row
+        .last_confirmed_at
+        .map(solidarites_domain::time::today_in_paris);
+    let published = row.status == status::PUBLISHED;
+    let freshness = match confirmed_on {
+        Some(on) if published => policy.freshness(on, state.settings.clock.today()),
+        None if published => Freshness::Hidden,
+        _ => Freshness::Fresh,
+    };
     Ok(SubmitterInitiativeResponse {
         id: row.id.to_string(),
         status: row.status.clone(),
@@ -499,6 +516,11 @@ async fn submitter_view(
         actor: actor_summary(actors.get(&row.actor_id)),
         pending_revision: pending.map(|(_, d)| content_of_draft(&territory, &d)),
         moderation_message,
+        last_confirmed_at: row.last_confirmed_at.map(|t| t.to_rfc3339()),
+        freshness: freshness.as_str().to_owned(),
+        hidden_from: confirmed_on
+            .filter(|_| published)
+            .map(|on| policy.hidden_from(on).to_string()),
     })
 }
 
@@ -649,4 +671,66 @@ pub async fn withdraw_initiative_by_token(
     token: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     withdraw_by_token(&state, &req, Some(&token)).await
+}
+
+async fn confirm_by_token(
+    state: &AppState,
+    req: &HttpRequest,
+    path: Option<&str>,
+) -> Result<HttpResponse, ApiError> {
+    let (_, hash) = find_by_token(state, req, path).await?;
+    let now = state.settings.clock.now();
+    match crate::services::freshness::confirm_by_token(&state.db, &hash, now).await? {
+        TokenConfirmation::Unknown => Err(unknown_token()),
+        TokenConfirmation::NotPublished(_) => Err(ApiError::Conflict {
+            code: ErrorCode::InvalidState,
+            message: "Seule une initiative publiée peut être confirmée comme à jour.".to_owned(),
+        }),
+        TokenConfirmation::Confirmed(at) => {
+            // This instance shows the change at once; the others at their next refresh.
+            if let Err(err) = state.map.refresh(&state.db).await {
+                tracing::warn!(error = ?err, "map snapshot refresh failed");
+            }
+            let hidden_from = state
+                .settings
+                .freshness
+                .hidden_from(solidarites_domain::time::today_in_paris(at));
+            Ok(HttpResponse::Ok()
+                .insert_header((header::CACHE_CONTROL, "no-store"))
+                .json(ConfirmListingResponse {
+                    last_confirmed_at: at.to_rfc3339(),
+                    hidden_from: hidden_from.to_string(),
+                }))
+        }
+    }
+}
+
+/// The submitter confirms in one click that the published initiative is current (token
+/// in the `X-Edit-Token` header): it stays public for a full period again.
+#[utoipa::path(post, path = "/api/v1/initiatives/edit/confirm", tag = "initiatives",
+    params(("X-Edit-Token" = String, Header)),
+    responses((status = 200, body = ConfirmListingResponse),
+              (status = 404, body = solidarites_api_types::ErrorResponse),
+              (status = 409, description = "Not published", body = solidarites_api_types::ErrorResponse)))]
+#[post("/initiatives/edit/confirm")]
+pub async fn confirm_initiative_by_token_header(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    confirm_by_token(&state, &req, None).await
+}
+
+/// The submitter confirms that the published initiative is current (token in the path).
+#[utoipa::path(post, path = "/api/v1/initiatives/edit/{token}/confirm", tag = "initiatives",
+    params(("token" = String, Path)),
+    responses((status = 200, body = ConfirmListingResponse),
+              (status = 404, body = solidarites_api_types::ErrorResponse),
+              (status = 409, description = "Not published", body = solidarites_api_types::ErrorResponse)))]
+#[post("/initiatives/edit/{token}/confirm")]
+pub async fn confirm_initiative_by_token(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    token: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    confirm_by_token(&state, &req, Some(&token)).await
 }

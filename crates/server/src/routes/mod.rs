@@ -43,6 +43,8 @@ macro_rules! api_routes {
                 initiatives::get_initiative_by_token,
                 initiatives::update_initiative_by_token,
                 initiatives::withdraw_initiative_by_token,
+                initiatives::confirm_initiative_by_token_header,
+                initiatives::confirm_initiative_by_token,
                 initiatives::get_initiative,
                 events::list_events,
                 events::get_events_geojson,
@@ -93,6 +95,11 @@ macro_rules! api_routes {
                 admin_volunteers::list_volunteers,
                 admin_volunteers::export_volunteers_csv,
                 admin_volunteers::purge_volunteers,
+                admin_volunteers::list_volunteer_matches,
+                admin_volunteers::export_volunteer_matches_csv,
+                admin_stale::list_stale,
+                admin_stale::confirm_stale,
+                admin_stale::archive_stale,
                 admin_outbox::list_outbox,
                 // Proposals.
                 proposals::list_proposals,
@@ -138,6 +145,7 @@ mod admin_moderation;
 mod admin_proposals;
 mod admin_questionnaire;
 mod admin_settings;
+mod admin_stale;
 mod admin_themes;
 mod admin_outbox;
 mod admin_volunteers;

@@ -369,7 +369,7 @@ async fn compute_gaps(
     let gap_territory = state.results.gap_territory(&territory).await;
     let offers = state
         .results
-        .offers(&state.db)
+        .offers(&state.db, state.public_day())
         .await
         .map_err(results_error)?;
     // Communes without respondents, and themes nobody reported, measure no need.

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod answers;
 pub mod carte;
 pub mod events;
+pub mod freshness;
 pub mod moderation;
 pub mod notifications;
 pub mod proposals;

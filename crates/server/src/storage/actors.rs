@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use sea_orm::{
     sea_query::{Expr, ExprTrait, Query},
     ActiveModelTrait,
@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use super::{
     carte_entities::{actor, initiative, initiative_theme},
+    freshness::{actor_confirmed, initiative_confirmed, PublicDay},
     initiatives::{label_condition_for_actors, status},
 };
 
@@ -30,23 +31,33 @@ pub struct ActorFilter {
     pub label: Option<String>,
 }
 
-/// Whether `id` is a published actor.
-pub async fn is_published(db: &impl ConnectionTrait, id: Uuid) -> Result<bool, sea_orm::DbErr> {
-    Ok(get_public(db, id).await?.is_some())
+/// Whether `id` is an actor the public sees on `day`.
+pub async fn is_published(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    day: &PublicDay,
+) -> Result<bool, sea_orm::DbErr> {
+    Ok(get_public(db, id, day).await?.is_some())
 }
 
+/// A published actor confirmed recently enough.
 pub async fn get_public(
     db: &impl ConnectionTrait,
     id: Uuid,
+    day: &PublicDay,
 ) -> Result<Option<actor::Model>, sea_orm::DbErr> {
     actor::Entity::find_by_id(id)
         .filter(actor::Column::Status.eq(status::PUBLISHED))
+        .filter(actor_confirmed(day))
         .one(db)
         .await
 }
 
-fn condition(f: &ActorFilter, today: NaiveDate) -> Condition {
-    let mut c = Condition::all().add(actor::Column::Status.eq(status::PUBLISHED));
+fn condition(f: &ActorFilter, day: &PublicDay) -> Condition {
+    let today = day.today;
+    let mut c = Condition::all()
+        .add(actor::Column::Status.eq(status::PUBLISHED))
+        .add(actor_confirmed(day));
     if let Some(kind) = &f.kind {
         c = c.add(actor::Column::Kind.eq(kind.clone()));
     }
@@ -65,6 +76,7 @@ fn condition(f: &ActorFilter, today: NaiveDate) -> Condition {
                             .add(initiative::Column::EndDate.is_null())
                             .add(initiative::Column::EndDate.gte(today)),
                     )
+                    .cond_where(initiative_confirmed(day))
                     .and_where(
                         Expr::col(initiative::Column::Id).in_subquery(
                             Query::select()
@@ -93,11 +105,11 @@ fn condition(f: &ActorFilter, today: NaiveDate) -> Condition {
 pub async fn list_public(
     db: &impl ConnectionTrait,
     filter: &ActorFilter,
-    today: NaiveDate,
+    day: &PublicDay,
     page: u64,
     per_page: u64,
 ) -> Result<(Vec<actor::Model>, u64), sea_orm::DbErr> {
-    let query = actor::Entity::find().filter(condition(filter, today));
+    let query = actor::Entity::find().filter(condition(filter, day));
     let total = query.clone().count(db).await?;
     let items = query
         .order_by_asc(actor::Column::SearchText)
@@ -107,6 +119,20 @@ pub async fn list_public(
         .all(db)
         .await?;
     Ok((items, total))
+}
+
+/// The public actors on `day` that welcome volunteers, by name.
+pub async fn welcoming_volunteers(
+    db: &impl ConnectionTrait,
+    day: &PublicDay,
+) -> Result<Vec<actor::Model>, sea_orm::DbErr> {
+    actor::Entity::find()
+        .filter(condition(&ActorFilter::default(), day))
+        .filter(actor::Column::WelcomesVolunteers.eq(true))
+        .order_by_asc(actor::Column::SearchText)
+        .order_by_asc(actor::Column::Id)
+        .all(db)
+        .await
 }
 
 /// Actors by id, whatever their status.

@@ -41,7 +41,12 @@ pub mod actor {
         pub status: String,
         pub moderation_message: Option<String>,
         pub created_at: ChronoDateTimeUtc,
-        pub updated_at: ChronoDateTimeUtc,
+        pub updated_at: ChronoDateTimeUtc,        /// When the submitter or staff last confirmed the listing (always set by the server).
+        pub last_confirmed_at: Option<ChronoDateTimeUtc>,
+        /// When the submitter was asked to confirm; cleared by a confirmation.
+        pub stale_flagged_at: Option<ChronoDateTimeUtc>,
+        /// « Accueille des bénévoles ».
+        pub welcomes_volunteers: bool,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -86,6 +91,12 @@ pub mod initiative {
         pub notify_email: Option<String>,
         /// Hash of the second private edit key, the one sent by e-mail.
         pub mail_token_hash: Option<String>,
+        /// When the submitter or staff last confirmed the listing (always set by the server).
+        pub last_confirmed_at: Option<ChronoDateTimeUtc>,
+        /// When the submitter was asked to confirm; cleared by a confirmation.
+        pub stale_flagged_at: Option<ChronoDateTimeUtc>,
+        /// « Accueille des bénévoles ».
+        pub welcomes_volunteers: bool,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,32 +1,26 @@
 //! Published initiatives and actors read page by page for exports.
 
-use chrono::NaiveDate;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect,
 };
 use uuid::Uuid;
 
 use super::{
     carte_entities::{actor, initiative},
+    freshness::{actor_confirmed, PublicDay},
     initiatives::status,
 };
 
-/// Up to `limit` initiatives shown on the public map on `today` (published, not ended),
-/// with an id above `after`, by id.
+/// Up to `limit` initiatives shown on the public map on `day` (published, not ended,
+/// confirmed recently enough), with an id above `after`, by id.
 pub async fn published_page(
     db: &impl ConnectionTrait,
-    today: NaiveDate,
+    day: &PublicDay,
     after: Option<Uuid>,
     limit: u64,
 ) -> Result<Vec<initiative::Model>, DbErr> {
-    let mut condition = Condition::all()
-        .add(initiative::Column::Status.eq(status::PUBLISHED))
-        .add(
-            Condition::any()
-                .add(initiative::Column::EndDate.is_null())
-                .add(initiative::Column::EndDate.gte(today)),
-        );
+    let mut condition = super::initiatives::visible(day);
     if let Some(after) = after {
         condition = condition.add(initiative::Column::Id.gt(after));
     }
@@ -38,13 +32,17 @@ pub async fn published_page(
         .await
 }
 
-/// Up to `limit` published actors with an id above `after`, by id.
+/// Up to `limit` published actors confirmed recently enough on `day`, with an id above
+/// `after`, by id.
 pub async fn published_actors_page(
     db: &impl ConnectionTrait,
+    day: &PublicDay,
     after: Option<Uuid>,
     limit: u64,
 ) -> Result<Vec<actor::Model>, DbErr> {
-    let mut query = actor::Entity::find().filter(actor::Column::Status.eq(status::PUBLISHED));
+    let mut query = actor::Entity::find()
+        .filter(actor::Column::Status.eq(status::PUBLISHED))
+        .filter(actor_confirmed(day));
     if let Some(after) = after {
         query = query.filter(actor::Column::Id.gt(after));
     }
@@ -55,22 +53,17 @@ pub async fn published_actors_page(
         .await
 }
 
-/// Theme slugs of the published, not ended initiatives of each actor (for the
-/// data·inclusion structures).
+/// Theme slugs of the public (published, not ended, confirmed) initiatives of each actor
+/// (for the data·inclusion structures).
 pub async fn themes_by_actor(
     db: &impl ConnectionTrait,
-    today: NaiveDate,
+    day: &PublicDay,
 ) -> Result<std::collections::HashMap<Uuid, std::collections::BTreeSet<String>>, DbErr> {
     let rows: Vec<(Uuid, String)> = initiative::Entity::find()
         .select_only()
         .column(initiative::Column::ActorId)
         .column(initiative::Column::Themes)
-        .filter(initiative::Column::Status.eq(status::PUBLISHED))
-        .filter(
-            Condition::any()
-                .add(initiative::Column::EndDate.is_null())
-                .add(initiative::Column::EndDate.gte(today)),
-        )
+        .filter(super::initiatives::visible(day))
         .into_tuple()
         .all(db)
         .await?;

@@ -1,7 +1,7 @@
 //! Initiatives: submission, the submitter's edits through the private link, public reading,
 //! and the revision counter of what the public map shows.
 
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     sea_query::{Expr, ExprTrait, Query},
     ActiveModelTrait,
@@ -20,6 +20,7 @@ use solidarites_domain::{
     LonLat,
 };
 
+use super::freshness::{initiative_confirmed, PublicDay};
 use crate::{
     search::fold,
     submission::{ActorChoice, InitiativeDraft},
@@ -55,6 +56,8 @@ pub struct PublicFilter {
     pub q: Option<String>,
     /// Around a commune: its initiatives and those within the radius.
     pub near: Option<Near>,
+    /// Only those that welcome volunteers.
+    pub welcomes_volunteers: bool,
 }
 
 /// Initiatives around a commune: those of the commune, and those whose point is within
@@ -94,15 +97,16 @@ impl Near {
     }
 }
 
-/// Published and not expired on `today`.
-fn visible(today: NaiveDate) -> Condition {
+/// Published, not expired on `day` and confirmed recently enough.
+pub(crate) fn visible(day: &PublicDay) -> Condition {
     Condition::all()
         .add(initiative::Column::Status.eq(status::PUBLISHED))
         .add(
             Condition::any()
                 .add(initiative::Column::EndDate.is_null())
-                .add(initiative::Column::EndDate.gte(today)),
+                .add(initiative::Column::EndDate.gte(day.today)),
         )
+        .add(initiative_confirmed(day))
 }
 
 /// Ids of the targets of current grants of the label `slug`; `column` picks actors or
@@ -138,8 +142,9 @@ pub(crate) fn label_condition_for_actors(slug: &str, today: NaiveDate) -> Expr {
     ))
 }
 
-fn public_condition(f: &PublicFilter, today: NaiveDate) -> Condition {
-    let mut c = visible(today);
+fn public_condition(f: &PublicFilter, day: &PublicDay) -> Condition {
+    let today = day.today;
+    let mut c = visible(day);
     if let Some([min_lon, min_lat, max_lon, max_lat]) = f.bbox {
         c = c
             .add(initiative::Column::Lon.between(min_lon, max_lon))
@@ -173,6 +178,9 @@ fn public_condition(f: &PublicFilter, today: NaiveDate) -> Condition {
     }
     if let Some(actor_id) = f.actor {
         c = c.add(initiative::Column::ActorId.eq(actor_id));
+    }
+    if f.welcomes_volunteers {
+        c = c.add(initiative::Column::WelcomesVolunteers.eq(true));
     }
     if let Some(slug) = &f.label {
         c = c.add(
@@ -213,11 +221,11 @@ fn public_condition(f: &PublicFilter, today: NaiveDate) -> Condition {
 pub async fn list_public(
     db: &impl ConnectionTrait,
     filter: &PublicFilter,
-    today: NaiveDate,
+    day: &PublicDay,
     page: u64,
     per_page: u64,
 ) -> Result<(Vec<initiative::Model>, u64), sea_orm::DbErr> {
-    let query = initiative::Entity::find().filter(public_condition(filter, today));
+    let query = initiative::Entity::find().filter(public_condition(filter, day));
     let total = query.clone().count(db).await?;
     let items = query
         .order_by_desc(initiative::Column::PublishedAt)
@@ -235,7 +243,7 @@ async fn near_ids(
     db: &impl ConnectionTrait,
     filter: &PublicFilter,
     near: &Near,
-    today: NaiveDate,
+    day: &PublicDay,
 ) -> Result<Vec<(Uuid, f64)>, sea_orm::DbErr> {
     let candidates: Vec<(Uuid, f64, f64, String)> = initiative::Entity::find()
         .select_only()
@@ -243,7 +251,7 @@ async fn near_ids(
         .column(initiative::Column::Lon)
         .column(initiative::Column::Lat)
         .column(initiative::Column::CommuneCode)
-        .filter(public_condition(filter, today))
+        .filter(public_condition(filter, day))
         .into_tuple()
         .all(db)
         .await?;
@@ -283,11 +291,11 @@ pub async fn list_near(
     db: &impl ConnectionTrait,
     filter: &PublicFilter,
     near: &Near,
-    today: NaiveDate,
+    day: &PublicDay,
     page: u64,
     per_page: u64,
 ) -> Result<(Vec<(initiative::Model, f64)>, u64), sea_orm::DbErr> {
-    let found = near_ids(db, filter, near, today).await?;
+    let found = near_ids(db, filter, near, day).await?;
     let total = found.len() as u64;
     let start = usize::try_from(page.saturating_sub(1).saturating_mul(per_page))
         .unwrap_or(usize::MAX)
@@ -303,10 +311,10 @@ pub async fn all_near(
     db: &impl ConnectionTrait,
     filter: &PublicFilter,
     near: &Near,
-    today: NaiveDate,
+    day: &PublicDay,
     limit: u64,
 ) -> Result<Vec<initiative::Model>, sea_orm::DbErr> {
-    let mut found = near_ids(db, filter, near, today).await?;
+    let mut found = near_ids(db, filter, near, day).await?;
     found.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     Ok(rows_in_order(db, &found)
         .await?
@@ -319,25 +327,25 @@ pub async fn all_near(
 pub async fn all_public(
     db: &impl ConnectionTrait,
     filter: &PublicFilter,
-    today: NaiveDate,
+    day: &PublicDay,
     limit: u64,
 ) -> Result<Vec<initiative::Model>, sea_orm::DbErr> {
     initiative::Entity::find()
-        .filter(public_condition(filter, today))
+        .filter(public_condition(filter, day))
         .order_by_asc(initiative::Column::Id)
         .limit(limit)
         .all(db)
         .await
 }
 
-/// A published, unexpired initiative.
+/// A published, unexpired, recently confirmed initiative.
 pub async fn get_public(
     db: &impl ConnectionTrait,
     id: Uuid,
-    today: NaiveDate,
+    day: &PublicDay,
 ) -> Result<Option<initiative::Model>, sea_orm::DbErr> {
     initiative::Entity::find_by_id(id)
-        .filter(visible(today))
+        .filter(visible(day))
         .one(db)
         .await
 }
@@ -380,6 +388,7 @@ fn apply_draft(
     row.contact_email = Set(text(draft.contact_email.as_ref()));
     row.contact_phone = Set(text(draft.contact_phone.as_ref()));
     row.contact_url = Set(text(draft.contact_url.as_ref()));
+    row.welcomes_volunteers = Set(draft.welcomes_volunteers);
     row.themes =
         Set(serde_json::to_string(&draft.themes)
             .map_err(|e| sea_orm::DbErr::Custom(e.to_string()))?);
@@ -469,6 +478,9 @@ pub async fn create_with_notify<C: ConnectionTrait + TransactionTrait>(
                 moderation_message: Set(None),
                 created_at: Set(now),
                 updated_at: Set(now),
+                last_confirmed_at: Set(Some(now)),
+                stale_flagged_at: Set(None),
+                welcomes_volunteers: Set(a.welcomes_volunteers),
             }
             .insert(&txn)
             .await?;
@@ -486,6 +498,8 @@ pub async fn create_with_notify<C: ConnectionTrait + TransactionTrait>(
         published_at: Set(None),
         notify_email: Set(notify_email.map(str::to_owned)),
         mail_token_hash: Set(None),
+        last_confirmed_at: Set(Some(now)),
+        stale_flagged_at: Set(None),
         ..Default::default()
     };
     apply_draft(&mut row, draft)?;
@@ -688,13 +702,23 @@ pub struct MapPointRow {
     pub lat: f64,
     pub main_theme: String,
     pub end_date: Option<NaiveDate>,
+    pub last_confirmed_at: Option<DateTime<Utc>>,
 }
 
 /// Every published initiative (expired ones included: the map filters by date per request).
 pub async fn published_points(
     db: &impl ConnectionTrait,
 ) -> Result<Vec<MapPointRow>, sea_orm::DbErr> {
-    let rows: Vec<(Uuid, String, f64, f64, String, Option<NaiveDate>)> = initiative::Entity::find()
+    type Row = (
+        Uuid,
+        String,
+        f64,
+        f64,
+        String,
+        Option<NaiveDate>,
+        Option<DateTime<Utc>>,
+    );
+    let rows: Vec<Row> = initiative::Entity::find()
         .select_only()
         .column(initiative::Column::Id)
         .column(initiative::Column::Title)
@@ -702,13 +726,15 @@ pub async fn published_points(
         .column(initiative::Column::Lat)
         .column(initiative::Column::Themes)
         .column(initiative::Column::EndDate)
+        .column(initiative::Column::LastConfirmedAt)
         .filter(initiative::Column::Status.eq(status::PUBLISHED))
         .into_tuple()
         .all(db)
         .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, title, lon, lat, themes, end_date)| MapPointRow {
+        .map(
+            |(id, title, lon, lat, themes, end_date, last_confirmed_at)| MapPointRow {
             id,
             title,
             lon,
@@ -718,7 +744,9 @@ pub async fn published_points(
                 .and_then(|t| t.into_iter().next())
                 .unwrap_or_default(),
             end_date,
-        })
+            last_confirmed_at,
+        },
+        )
         .collect())
 }
 
@@ -748,6 +776,8 @@ pub async fn create_published_batch<C: ConnectionTrait + TransactionTrait>(
                 moderation_message: Set(None),
                 created_at: Set(now),
                 published_at: Set(Some(now)),
+                last_confirmed_at: Set(Some(now)),
+                stale_flagged_at: Set(None),
                 ..Default::default()
             };
             apply_draft(&mut row, draft)?;

@@ -6,6 +6,7 @@ pub mod answers;
 pub mod audit;
 mod carte_entities;
 pub mod communes;
+pub mod freshness;
 mod entities;
 mod event_entities;
 pub mod events;

@@ -9,6 +9,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
 };
 use serde_json::{json, Value};
+use solidarites_domain::freshness::ListingKind;
 use solidarites_domain::lifecycle::{
     self, InitiativeEvent, InitiativeStatus, ModerationStatus, RevisionEvent, RevisionStatus,
 };
@@ -414,7 +415,10 @@ async fn decide_initiative(
     active.moderation_message = Set(message);
     active.updated_at = Set(Utc::now());
     if new_status == status::PUBLISHED {
+        // Approval is a confirmation that the listing is current.
         active.published_at = Set(Some(Utc::now()));
+        active.last_confirmed_at = Set(Some(Utc::now()));
+        active.stale_flagged_at = Set(None);
     }
     let updated = active.update(db).await?;
     let mut actor_published = false;
@@ -425,6 +429,8 @@ async fn decide_initiative(
                 let mut a: actor::ActiveModel = a.into();
                 a.status = Set(status::PUBLISHED.to_owned());
                 a.updated_at = Set(Utc::now());
+                a.last_confirmed_at = Set(Some(Utc::now()));
+                a.stale_flagged_at = Set(None);
                 a.update(db).await?;
                 actor_published = true;
             }
@@ -469,7 +475,10 @@ async fn decide_revision(
         if target.status != status::PUBLISHED {
             return Err(not_applicable(rev.id, decision, &target.status));
         }
+        let id = target.id;
         apply_content(db, target, &draft, None).await?;
+        // An approved change is a confirmation that the listing is current.
+        super::freshness::confirm(db, ListingKind::Initiative, id, Utc::now()).await?;
         bump_map_revision(db).await?;
     }
     let mut active: initiative_revision::ActiveModel = rev.into();
@@ -501,6 +510,10 @@ async fn decide_actor(
     active.status = Set(new_status.to_owned());
     active.moderation_message = Set(message);
     active.updated_at = Set(Utc::now());
+    if new_status == status::PUBLISHED {
+        active.last_confirmed_at = Set(Some(Utc::now()));
+        active.stale_flagged_at = Set(None);
+    }
     let updated = active.update(db).await?;
     Ok(Outcome {
         entity_type: "actor",

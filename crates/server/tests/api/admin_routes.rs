@@ -88,6 +88,15 @@ pub const ADMIN_ROUTES: &[(&str, &str, Role)] = &[
         Role::Moderator,
     ),
     ("POST", "/api/v1/admin/volunteers/purge", Role::Admin),
+    ("GET", "/api/v1/admin/volunteers/matches", Role::Moderator),
+    (
+        "GET",
+        "/api/v1/admin/exports/volunteer-matches.csv",
+        Role::Moderator,
+    ),
+    ("GET", "/api/v1/admin/stale", Role::Moderator),
+    ("POST", "/api/v1/admin/stale/confirm", Role::Moderator),
+    ("POST", "/api/v1/admin/stale/archive", Role::Moderator),
     ("GET", "/api/v1/admin/proposals", Role::Committee),
     ("GET", "/api/v1/admin/proposals/{id}", Role::Committee),
     (

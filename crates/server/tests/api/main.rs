@@ -37,4 +37,6 @@ mod questionnaire;
 mod results;
 mod schema;
 mod smtp_sink;
+mod stale;
 mod staff_console;
+mod volunteer_matches;

@@ -15,6 +15,8 @@ const STAFF_LISTS: &[(&str, Role, &str)] = &[
     ("/api/v1/admin/users", Role::Admin, "users"),
     ("/api/v1/admin/audit", Role::Admin, "entries"),
     ("/api/v1/admin/volunteers", Role::Moderator, "volunteers"),
+    ("/api/v1/admin/volunteers/matches", Role::Moderator, "items"),
+    ("/api/v1/admin/stale", Role::Moderator, "items"),
     ("/api/v1/admin/proposals", Role::Committee, "items"),
     ("/api/v1/admin/campaigns", Role::Committee, "campaigns"),
     (

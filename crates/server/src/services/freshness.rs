@@ -1,0 +1,169 @@
+//! Listings kept current (issue 18, point 4): the pass that flags listings not confirmed
+//! for the period, the submitter's one-click confirmation, and the staff's bulk
+//! confirmation. Hiding needs no pass: public reads compare `last_confirmed_at` with the
+//! day (`storage::freshness::PublicDay`), so every instance hides a listing on the same
+//! day whatever ran or not.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use solidarites_domain::{
+    freshness::{FreshnessPolicy, ListingKind},
+    time::{paris_midnight, today_in_paris},
+};
+use uuid::Uuid;
+
+use crate::{
+    staff::Staff,
+    storage::{self, freshness::Confirmed},
+};
+
+/// One listing, by kind and id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Listing {
+    pub kind: ListingKind,
+    pub id: Uuid,
+}
+
+/// Tells the submitter of `listing` that it must be confirmed, in the caller's
+/// transaction: records the flag, once. Returns whether this call recorded it (another
+/// instance may have flagged it first); only then is the submitter told.
+///
+/// This is the one place a flag is announced: the e-mail outbox (issue 18, point 5)
+/// enqueues its message here, in the same transaction, when the flag is recorded.
+pub async fn notify_stale(
+    txn: &impl ConnectionTrait,
+    listing: Listing,
+    at: DateTime<Utc>,
+) -> Result<bool, sea_orm::DbErr> {
+    storage::freshness::mark_flagged(txn, listing.kind, listing.id, at).await
+}
+
+/// Flags every published listing not confirmed for the policy's period and not flagged
+/// yet, each through [`notify_stale`]. Returns how many this call flagged. Safe to run on
+/// several instances at once: each listing is flagged by one of them.
+pub async fn flag_due(
+    db: &DatabaseConnection,
+    policy: FreshnessPolicy,
+    now: DateTime<Utc>,
+) -> Result<usize, sea_orm::DbErr> {
+    let fresh_since = paris_midnight(policy.fresh_since(today_in_paris(now)));
+    let mut flagged = 0;
+    for kind in ListingKind::ALL {
+        let due: Vec<Uuid> = storage::freshness::stale(db, kind, fresh_since)
+            .await?
+            .into_iter()
+            .filter(|row| row.stale_flagged_at.is_none())
+            .map(|row| row.id)
+            .collect();
+        for id in due {
+            // One short transaction per listing: the flag and its message commit together.
+            let txn = db.begin().await?;
+            if notify_stale(&txn, Listing { kind, id }, now).await? {
+                flagged += 1;
+            }
+            txn.commit().await?;
+        }
+    }
+    Ok(flagged)
+}
+
+/// What the submitter's confirmation did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenConfirmation {
+    /// Confirmed at this instant.
+    Confirmed(DateTime<Utc>),
+    /// Only a published initiative can be confirmed (its status).
+    NotPublished(String),
+    /// No initiative has this token.
+    Unknown,
+}
+
+/// The submitter confirms, through the private link, that the initiative is current. Its
+/// actor, if published, is confirmed with it (the actor has no private link of its own,
+/// and a submitter keeping an initiative current shows the actor is active).
+pub async fn confirm_by_token(
+    db: &DatabaseConnection,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<TokenConfirmation, sea_orm::DbErr> {
+    let txn = db.begin().await?;
+    let Some(row) = storage::initiatives::find_by_token_hash(&txn, token_hash).await? else {
+        return Ok(TokenConfirmation::Unknown);
+    };
+    let outcome = match storage::freshness::confirm(&txn, ListingKind::Initiative, row.id, now)
+        .await?
+    {
+        Confirmed::Done => {
+            storage::freshness::confirm(&txn, ListingKind::Actor, row.actor_id, now).await?;
+            storage::audit::record(
+                &txn,
+                None,
+                "freshness.confirm",
+                ListingKind::Initiative.as_str(),
+                &row.id.to_string(),
+                None,
+                Some(serde_json::json!({"by": "submitter", "at": now.to_rfc3339()})),
+            )
+            .await?;
+            TokenConfirmation::Confirmed(now)
+        }
+        Confirmed::NotPublished(status) => TokenConfirmation::NotPublished(status),
+        Confirmed::Unknown => TokenConfirmation::Unknown,
+    };
+    txn.commit().await?;
+    Ok(outcome)
+}
+
+/// Why staff's bulk action was refused (nothing changed).
+#[derive(Debug, thiserror::Error)]
+pub enum BulkError {
+    /// These listings do not exist.
+    #[error("unknown listings: {0:?}")]
+    Unknown(Vec<Listing>),
+    /// These listings are not published.
+    #[error("listings not published: {0:?}")]
+    NotPublished(Vec<Listing>),
+    #[error(transparent)]
+    Db(#[from] sea_orm::DbErr),
+}
+
+/// Staff confirm that these published listings are current: all or none, one audit line
+/// each. Returns how many were confirmed.
+pub async fn confirm_by_staff(
+    db: &DatabaseConnection,
+    staff: &Staff,
+    listings: &[Listing],
+    now: DateTime<Utc>,
+) -> Result<usize, BulkError> {
+    let txn = db.begin().await?;
+    let (mut unknown, mut unpublished) = (Vec::new(), Vec::new());
+    for listing in listings {
+        let before = storage::freshness::last_confirmed(&txn, listing.kind, listing.id).await?;
+        match storage::freshness::confirm(&txn, listing.kind, listing.id, now).await? {
+            Confirmed::Done => {
+                storage::audit::record(
+                    &txn,
+                    Some(staff),
+                    "freshness.confirm",
+                    listing.kind.as_str(),
+                    &listing.id.to_string(),
+                    Some(serde_json::json!({
+                        "last_confirmed_at": before.map(|t| t.to_rfc3339()),
+                    })),
+                    Some(serde_json::json!({"last_confirmed_at": now.to_rfc3339()})),
+                )
+                .await?;
+            }
+            Confirmed::NotPublished(_) => unpublished.push(*listing),
+            Confirmed::Unknown => unknown.push(*listing),
+        }
+    }
+    if !unknown.is_empty() {
+        return Err(BulkError::Unknown(unknown));
+    }
+    if !unpublished.is_empty() {
+        return Err(BulkError::NotPublished(unpublished));
+    }
+    txn.commit().await?;
+    Ok(listings.len())
+}

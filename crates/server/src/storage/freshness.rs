@@ -1,0 +1,263 @@
+//! Listings kept current: the "last confirmed" date of initiatives and actors, the flag
+//! recorded when the submitter was asked to confirm, and what the public may see on a
+//! day. Every function takes a [`ListingKind`]: a new kind (events) is one more arm.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{
+    sea_query::Expr, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use solidarites_domain::{
+    freshness::{FreshnessPolicy, ListingKind},
+    time::paris_midnight,
+};
+use uuid::Uuid;
+
+use super::{
+    carte_entities::{actor, initiative},
+    initiatives::{bump_map_revision, status},
+};
+
+/// What the public sees on a day: listings not ended on `today` and confirmed recently
+/// enough. Computed from the date alone, so every instance hides a listing on the same
+/// day without any background job having run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PublicDay {
+    pub today: NaiveDate,
+    /// Listings last confirmed before this instant are hidden (the first instant of the
+    /// French day [`FreshnessPolicy::public_since`]).
+    pub confirmed_since: DateTime<Utc>,
+}
+
+impl PublicDay {
+    pub fn new(today: NaiveDate, policy: FreshnessPolicy) -> Self {
+        Self {
+            today,
+            confirmed_since: paris_midnight(policy.public_since(today)),
+        }
+    }
+}
+
+/// The initiatives confirmed recently enough to be public.
+pub(crate) fn initiative_confirmed(day: &PublicDay) -> Condition {
+    Condition::all().add(initiative::Column::LastConfirmedAt.gte(day.confirmed_since))
+}
+
+/// The actors confirmed recently enough to be public.
+pub(crate) fn actor_confirmed(day: &PublicDay) -> Condition {
+    Condition::all().add(actor::Column::LastConfirmedAt.gte(day.confirmed_since))
+}
+
+/// A published listing not confirmed since a given instant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaleRow {
+    pub kind: ListingKind,
+    pub id: Uuid,
+    /// The initiative's title or the actor's name.
+    pub title: String,
+    pub commune_code: Option<String>,
+    pub last_confirmed_at: Option<DateTime<Utc>>,
+    pub stale_flagged_at: Option<DateTime<Utc>>,
+}
+
+type StaleTuple = (
+    Uuid,
+    String,
+    Option<String>,
+    Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
+);
+
+/// The published listings of `kind` last confirmed before `before` (or never).
+pub async fn stale(
+    db: &impl ConnectionTrait,
+    kind: ListingKind,
+    before: DateTime<Utc>,
+) -> Result<Vec<StaleRow>, sea_orm::DbErr> {
+    let rows: Vec<StaleTuple> = match kind {
+        ListingKind::Initiative => {
+            initiative::Entity::find()
+                .select_only()
+                .column(initiative::Column::Id)
+                .column(initiative::Column::Title)
+                .column(initiative::Column::CommuneCode)
+                .column(initiative::Column::LastConfirmedAt)
+                .column(initiative::Column::StaleFlaggedAt)
+                .filter(initiative::Column::Status.eq(status::PUBLISHED))
+                .filter(
+                    Condition::any()
+                        .add(initiative::Column::LastConfirmedAt.is_null())
+                        .add(initiative::Column::LastConfirmedAt.lt(before)),
+                )
+                .order_by_asc(initiative::Column::LastConfirmedAt)
+                .order_by_asc(initiative::Column::Id)
+                .into_tuple()
+                .all(db)
+                .await?
+        }
+        ListingKind::Actor => {
+            actor::Entity::find()
+                .select_only()
+                .column(actor::Column::Id)
+                .column(actor::Column::Name)
+                .column(actor::Column::CommuneCode)
+                .column(actor::Column::LastConfirmedAt)
+                .column(actor::Column::StaleFlaggedAt)
+                .filter(actor::Column::Status.eq(status::PUBLISHED))
+                .filter(
+                    Condition::any()
+                        .add(actor::Column::LastConfirmedAt.is_null())
+                        .add(actor::Column::LastConfirmedAt.lt(before)),
+                )
+                .order_by_asc(actor::Column::LastConfirmedAt)
+                .order_by_asc(actor::Column::Id)
+                .into_tuple()
+                .all(db)
+                .await?
+        }
+    };
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, title, commune_code, last_confirmed_at, stale_flagged_at)| StaleRow {
+                kind,
+                id,
+                title,
+                commune_code,
+                last_confirmed_at,
+                stale_flagged_at,
+            },
+        )
+        .collect())
+}
+
+/// Records that the submitter of the published listing was asked to confirm it, unless
+/// that was already recorded: `true` only for the one caller that recorded it (several
+/// instances may run the pass at once).
+pub async fn mark_flagged(
+    db: &impl ConnectionTrait,
+    kind: ListingKind,
+    id: Uuid,
+    at: DateTime<Utc>,
+) -> Result<bool, sea_orm::DbErr> {
+    let updated = match kind {
+        ListingKind::Initiative => {
+            initiative::Entity::update_many()
+                .col_expr(initiative::Column::StaleFlaggedAt, Expr::value(at))
+                .filter(initiative::Column::Id.eq(id))
+                .filter(initiative::Column::Status.eq(status::PUBLISHED))
+                .filter(initiative::Column::StaleFlaggedAt.is_null())
+                .exec(db)
+                .await?
+        }
+        ListingKind::Actor => {
+            actor::Entity::update_many()
+                .col_expr(actor::Column::StaleFlaggedAt, Expr::value(at))
+                .filter(actor::Column::Id.eq(id))
+                .filter(actor::Column::Status.eq(status::PUBLISHED))
+                .filter(actor::Column::StaleFlaggedAt.is_null())
+                .exec(db)
+                .await?
+        }
+    };
+    Ok(updated.rows_affected == 1)
+}
+
+/// What a confirmation found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Confirmed {
+    /// The listing is published: its date is now `at`.
+    Done,
+    /// The listing exists but is not published (its status).
+    NotPublished(String),
+    Unknown,
+}
+
+/// Records that the published listing is current at `at` and clears its flag. For an
+/// initiative the map revision moves on (the day it would have been hidden changed).
+pub async fn confirm(
+    db: &impl ConnectionTrait,
+    kind: ListingKind,
+    id: Uuid,
+    at: DateTime<Utc>,
+) -> Result<Confirmed, sea_orm::DbErr> {
+    let (updated, status_now) = match kind {
+        ListingKind::Initiative => {
+            let updated = initiative::Entity::update_many()
+                .col_expr(initiative::Column::LastConfirmedAt, Expr::value(at))
+                .col_expr(
+                    initiative::Column::StaleFlaggedAt,
+                    Expr::value(Option::<DateTime<Utc>>::None),
+                )
+                .filter(initiative::Column::Id.eq(id))
+                .filter(initiative::Column::Status.eq(status::PUBLISHED))
+                .exec(db)
+                .await?
+                .rows_affected;
+            let found = if updated == 0 {
+                initiative::Entity::find_by_id(id)
+                    .one(db)
+                    .await?
+                    .map(|r| r.status)
+            } else {
+                bump_map_revision(db).await?;
+                None
+            };
+            (updated, found)
+        }
+        ListingKind::Actor => {
+            let updated = actor::Entity::update_many()
+                .col_expr(actor::Column::LastConfirmedAt, Expr::value(at))
+                .col_expr(
+                    actor::Column::StaleFlaggedAt,
+                    Expr::value(Option::<DateTime<Utc>>::None),
+                )
+                .filter(actor::Column::Id.eq(id))
+                .filter(actor::Column::Status.eq(status::PUBLISHED))
+                .exec(db)
+                .await?
+                .rows_affected;
+            let found = if updated == 0 {
+                actor::Entity::find_by_id(id).one(db).await?.map(|r| r.status)
+            } else {
+                None
+            };
+            (updated, found)
+        }
+    };
+    Ok(match (updated, status_now) {
+        (0, Some(status)) => Confirmed::NotPublished(status),
+        (0, None) => Confirmed::Unknown,
+        _ => Confirmed::Done,
+    })
+}
+
+/// When the listing was last confirmed, whatever its status.
+pub async fn last_confirmed(
+    db: &impl ConnectionTrait,
+    kind: ListingKind,
+    id: Uuid,
+) -> Result<Option<DateTime<Utc>>, sea_orm::DbErr> {
+    Ok(match kind {
+        ListingKind::Initiative => initiative::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .and_then(|r| r.last_confirmed_at),
+        ListingKind::Actor => actor::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .and_then(|r| r.last_confirmed_at),
+    })
+}
+
+/// Whether a listing of `kind` has this id, whatever its status.
+pub async fn exists(
+    db: &impl ConnectionTrait,
+    kind: ListingKind,
+    id: Uuid,
+) -> Result<bool, sea_orm::DbErr> {
+    Ok(match kind {
+        ListingKind::Initiative => initiative::Entity::find_by_id(id).one(db).await?.is_some(),
+        ListingKind::Actor => actor::Entity::find_by_id(id).one(db).await?.is_some(),
+    })
+}
