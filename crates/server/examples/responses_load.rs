@@ -6,12 +6,14 @@
 //! `TEST_DATABASE_URL` names a PostgreSQL server, over a fresh PostgreSQL database too.
 //! Opens one campaign on the default questionnaire, then sends a bounded number of
 //! complete answers (varied, each with its own `Idempotency-Key`) with a fixed
-//! concurrency and a time cap, and as many health requests. Prints answers/s, p50 and p99,
-//! and checks the number of stored rows.
+//! concurrency and a time cap, and as many health requests just before. Prints answers/s,
+//! p50 and p99, the ratio of answers/s to the health ceiling measured in the same run (goal
+//! ≥ 25 %, p99 < 50 ms at concurrency 8), and checks the number of stored rows. Each
+//! concurrency given (default 8 then 64) is a run of its own, on a campaign of its own.
 //!
 //! ```sh
-//! CARGO_TARGET_DIR=/work/target-init cargo run --release -p solidarites-server \
-//!     --example responses_load -- [requests=3000] [concurrency=8]
+//! cargo run --release -p solidarites-server \
+//!     --example responses_load -- [requests=3000] [concurrency=8 64]
 //! ```
 #![allow(clippy::print_stdout, clippy::expect_used, clippy::unwrap_used)]
 
@@ -104,7 +106,14 @@ async fn run_phase(
     .await
 }
 
-async fn bench(label: &str, url: &str, requests: usize, concurrency: usize) -> anyhow::Result<()> {
+/// One backend: a fresh database, the real application, then for each concurrency the
+/// health ceiling and the answers, one after the other, and their ratio.
+async fn bench(
+    label: &str,
+    url: &str,
+    requests: usize,
+    concurrencies: &[usize],
+) -> anyhow::Result<()> {
     let db = storage::connect(url).await?;
     storage::migrate(&db).await?;
     let communes = demo_communes();
@@ -134,46 +143,66 @@ async fn bench(label: &str, url: &str, requests: usize, concurrency: usize) -> a
         display_name: "Banc d'essai".to_owned(),
         role: Role::Admin,
     };
-    let now = Utc::now();
-    let campaign = storage::questionnaires::create_campaign(
-        &db,
-        NewCampaign {
-            title: "Banc d'essai".to_owned(),
-            description: String::new(),
-            questionnaire_version_id: version,
-            opens_at: now - chrono::Duration::hours(1),
-            closes_at: now + chrono::Duration::days(1),
-            status: "open".to_owned(),
-        },
-        &bench_user,
-    )
-    .await?;
-
-    let mut rng = ChaCha8Rng::seed_from_u64(0x00A2_5E25);
-    let bodies: Vec<Value> = (0..requests).map(|_| answer(&mut rng, &codes)).collect();
     let base = format!("http://127.0.0.1:{port}/api/v1");
-    println!("{label}: {requests} requests per phase, concurrency {concurrency}");
-    let health = run_phase(
-        "GET /health",
-        format!("{base}/health"),
-        None,
-        requests,
-        concurrency,
-    )
-    .await;
-    let answers = run_phase(
-        "POST …/responses",
-        format!("{base}/campaigns/{}/responses", campaign.id),
-        Some(bodies),
-        requests,
-        concurrency,
-    )
-    .await;
-    health.print();
-    answers.print();
-    let stored = storage::questionnaires::count_responses(&db).await?;
-    println!("  stored responses: {stored}");
-    assert_eq!(usize::try_from(stored)?, answers.ok);
+    let mut stored_before = 0;
+    for &concurrency in concurrencies {
+        let now = Utc::now();
+        // A campaign per run: its arrival numbers start at 1.
+        let campaign = storage::questionnaires::create_campaign(
+            &db,
+            NewCampaign {
+                title: format!("Banc d'essai, {concurrency} à la fois"),
+                description: String::new(),
+                questionnaire_version_id: version.clone(),
+                opens_at: now - chrono::Duration::hours(1),
+                closes_at: now + chrono::Duration::days(1),
+                status: "open".to_owned(),
+            },
+            &bench_user,
+        )
+        .await?;
+        let mut rng = ChaCha8Rng::seed_from_u64(0x00A2_5E25);
+        let bodies: Vec<Value> = (0..requests).map(|_| answer(&mut rng, &codes)).collect();
+        println!("{label}: {requests} requests per phase, concurrency {concurrency}");
+        let health = run_phase(
+            "GET /health",
+            format!("{base}/health"),
+            None,
+            requests,
+            concurrency,
+        )
+        .await;
+        let answers = run_phase(
+            "POST …/responses",
+            format!("{base}/campaigns/{}/responses", campaign.id),
+            Some(bodies),
+            requests,
+            concurrency,
+        )
+        .await;
+        health.print();
+        answers.print();
+        let stored = storage::questionnaires::count_responses(&db).await?;
+        println!("  stored responses: {}", stored - stored_before);
+        assert_eq!(usize::try_from(stored - stored_before)?, answers.ok);
+        stored_before = stored;
+        let ratio = answers.rate() / health.rate();
+        let p99 = common::percentile_ms(&answers.latencies, 0.99);
+        println!(
+            "  answers/s ÷ health req/s = {:.1} % (goal ≥ 25 %: {}); answers p99 {p99:.1} ms{}",
+            ratio * 100.0,
+            if ratio >= 0.25 { "met" } else { "NOT met" },
+            if concurrency == 8 {
+                if p99 < 50.0 {
+                    " (goal < 50 ms at concurrency 8: met)"
+                } else {
+                    " (goal < 50 ms at concurrency 8: NOT met)"
+                }
+            } else {
+                ""
+            },
+        );
+    }
     db.close().await?;
     Ok(())
 }
@@ -185,7 +214,10 @@ async fn main() -> anyhow::Result<()> {
         .filter_map(|a| a.parse().ok())
         .collect();
     let requests = args.first().copied().unwrap_or(3_000);
-    let concurrency = args.get(1).copied().unwrap_or(8).max(1);
+    let mut concurrencies: Vec<usize> = args.iter().skip(1).map(|&c| c.max(1)).collect();
+    if concurrencies.is_empty() {
+        concurrencies = vec![8, 64];
+    }
 
     let dir = tempfile::tempdir()?;
     let sqlite = format!("sqlite://{}", dir.path().join("bench.db").display());
@@ -193,12 +225,12 @@ async fn main() -> anyhow::Result<()> {
         "SQLite (WAL, synchronous=FULL)",
         &sqlite,
         requests,
-        concurrency,
+        &concurrencies,
     )
     .await?;
 
     common::on_scratch_postgres(|url| async move {
-        bench("PostgreSQL", &url, requests, concurrency).await
+        bench("PostgreSQL", &url, requests, &concurrencies).await
     })
     .await?;
     Ok(())

@@ -3,8 +3,9 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 
 use crate::{
-    config::Settings, services::answers::AnswerWriter, map::MapCache, needs::NeedsCache, results::ResultsCache,
-    site_settings::SettingsCache, territory::TerritoryCache, throttle::LoginThrottle,
+    config::Settings, map::MapCache, needs::NeedsCache, results::ResultsCache,
+    services::answers::AnswerWriter, site_settings::SettingsCache, territory::TerritoryCache,
+    throttle::LoginThrottle,
 };
 
 /// What every handler can reach.

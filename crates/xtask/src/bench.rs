@@ -20,16 +20,23 @@ Runs the benchmarks behind docs/benchmarks.md:
   3. the same counts with GeoPandas (`sjoin`, crates/xtask/bench/geopandas_sjoin.py) in
      the same run, when the Python of GEOPANDAS_PYTHON (default python3) has geopandas:
      median of 3 whole-process runs, and the ratio.
+  4. answers: `POST …/responses` through the group-commit writer at concurrency 8 and
+     64 (crates/server/examples/responses_load.rs), with the `GET /health` ceiling in the
+     same run and the ratio; SQLite, and PostgreSQL when TEST_DATABASE_URL is set.
 The territory is the real Landes (../shared/data) when present, else the demo fixture.
 
 Options:
-  --cli-only   Skip criterion.";
+  --cli-only     Skip criterion.
+  --answers-only Only the answers benchmark (4).";
 
 const POINTS: usize = 1_000_000;
 const RUNS: usize = 5;
 
 pub fn run(args: &[String]) -> Result<()> {
     let root = util::workspace_root()?;
+    if args.iter().any(|a| a == "--answers-only") {
+        return answers(&root);
+    }
     if !args.iter().any(|a| a == "--cli-only") {
         util::step("criterion: cargo bench -p solidarites-domain --bench assign");
         util::run(util::cargo().current_dir(&root).args([
@@ -107,7 +114,25 @@ pub fn run(args: &[String]) -> Result<()> {
         best.as_secs_f64(),
         POINTS as f64 / median.as_secs_f64() / 1e6,
     );
-    geopandas(&root, &communes, &points, median.as_secs_f64())
+    geopandas(&root, &communes, &points, median.as_secs_f64())?;
+    answers(&root)
+}
+
+/// The answers load example (release), which prints its own ratios to the ceiling.
+fn answers(root: &Path) -> Result<()> {
+    util::step("answers: responses_load at concurrency 8 and 64 (release)");
+    util::run(util::cargo().current_dir(root).args([
+        "run",
+        "--release",
+        "--package",
+        "solidarites-server",
+        "--example",
+        "responses_load",
+        "--",
+        "3000",
+        "8",
+        "64",
+    ]))
 }
 
 /// GeoPandas `sjoin` on the same files, whole process, and how many times slower it is.

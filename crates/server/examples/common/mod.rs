@@ -35,6 +35,13 @@ pub struct Phase {
 }
 
 impl Phase {
+    /// Successful requests per second.
+    pub fn rate(&self) -> f64 {
+        #[allow(clippy::cast_precision_loss)]
+        let ok = self.ok as f64;
+        ok / self.elapsed.as_secs_f64()
+    }
+
     /// One line: count, duration, rate, p50 and p99.
     pub fn print(&self) {
         #[allow(clippy::cast_precision_loss)]

@@ -48,11 +48,7 @@ use uuid::Uuid;
 use crate::{
     questionnaire::{commune_from_body, today, window, Window, WEB},
     staff::Staff,
-    storage::{
-        self,
-        questionnaires::ResponseRow,
-        Campaign,
-    },
+    storage::{self, questionnaires::ResponseRow, Campaign},
     territory::LoadedTerritory,
 };
 
@@ -468,14 +464,12 @@ enum Plan {
 async fn decide(txn: &DatabaseTransaction, rows: &[PendingRow]) -> Result<Vec<Written>, DbErr> {
     let now = Utc::now();
     let ids: BTreeSet<&str> = rows.iter().map(|r| r.campaign_id.as_str()).collect();
-    let campaigns: HashMap<String, Campaign> = storage::questionnaires::lock_campaigns(
-        txn,
-        ids.iter().map(|&id| id.to_owned()).collect(),
-    )
-    .await?
-    .into_iter()
-    .map(|c| (c.id.clone(), c))
-    .collect();
+    let campaigns: HashMap<String, Campaign> =
+        storage::questionnaires::lock_campaigns(txn, ids.iter().map(|&id| id.to_owned()).collect())
+            .await?
+            .into_iter()
+            .map(|c| (c.id.clone(), c))
+            .collect();
 
     // Replays: keys stored already (by anyone: the lock orders us after them).
     let mut stored_keys: HashMap<&str, BTreeMap<String, (String, NaiveDate)>> = HashMap::new();
@@ -560,7 +554,8 @@ async fn decide(txn: &DatabaseTransaction, rows: &[PendingRow]) -> Result<Vec<Wr
             Plan::Done(w) => w.clone(),
             Plan::TwinOf(first) => match &plans[*first] {
                 Plan::Done(Written::Stored(
-                    Submitted::Created { id, received_on } | Submitted::Replayed { id, received_on },
+                    Submitted::Created { id, received_on }
+                    | Submitted::Replayed { id, received_on },
                 )) => Written::Stored(Submitted::Replayed {
                     id: id.clone(),
                     received_on: *received_on,

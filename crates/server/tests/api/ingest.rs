@@ -80,15 +80,19 @@ fn assert_gap_free(rows: &[(String, i64)]) {
 }
 
 /// Sends `bodies` all at once (one task each); statuses and bodies in order.
-async fn send_all(app: &TestApp, campaign: &str, bodies: Vec<(Value, Option<String>)>) -> Vec<(StatusCode, Value)> {
+async fn send_all(
+    app: &TestApp,
+    campaign: &str,
+    bodies: Vec<(Value, Option<String>)>,
+) -> Vec<(StatusCode, Value)> {
     let tasks: Vec<_> = bodies
         .into_iter()
         .map(|(body, key)| {
             let (client, address, campaign) =
                 (app.client.clone(), app.address.clone(), campaign.to_owned());
-            tokio::spawn(async move {
-                post(&client, &address, &campaign, &body, key.as_deref()).await
-            })
+            tokio::spawn(
+                async move { post(&client, &address, &campaign, &body, key.as_deref()).await },
+            )
         })
         .collect();
     let mut out = Vec::new();
@@ -153,9 +157,17 @@ async fn twins_sent_at_once_with_one_key_are_stored_once_and_answered_with_its_i
                 .filter(|(s, _)| *s == StatusCode::CREATED)
                 .count();
             let replayed = answers.iter().filter(|(s, _)| *s == StatusCode::OK).count();
-            assert_eq!((created, replayed), (1, COPIES - 1), "key {key}: {answers:?}");
+            assert_eq!(
+                (created, replayed),
+                (1, COPIES - 1),
+                "key {key}: {answers:?}"
+            );
             let ids: BTreeSet<&String> = answers.iter().map(|(_, id)| id).collect();
-            assert_eq!(ids.len(), 1, "key {key}: one id for every copy: {answers:?}");
+            assert_eq!(
+                ids.len(),
+                1,
+                "key {key}: one id for every copy: {answers:?}"
+            );
         }
         let rows = stored(&app.db.conn, &campaign).await;
         assert_eq!(rows.len(), KEYS);
@@ -237,11 +249,15 @@ async fn a_failing_batch_stores_nothing_of_itself_and_no_acknowledged_answer_is_
             refused.iter().filter(|&&i| i % 10 == 5).count() == N / 10,
             "every marked answer refused: {refused:?}"
         );
-        assert!(!acknowledged.is_empty(), "nothing got through: nothing was tested");
+        assert!(
+            !acknowledged.is_empty(),
+            "nothing got through: nothing was tested"
+        );
         let rows = stored(&app.db.conn, &campaign).await;
         let stored_ids: BTreeSet<String> = rows.iter().map(|(id, _)| id.clone()).collect();
         assert_eq!(
-            stored_ids, acknowledged,
+            stored_ids,
+            acknowledged,
             "exactly the acknowledged answers are stored ({})",
             app.db.backend.name()
         );
@@ -323,7 +339,9 @@ async fn two_instances_on_one_database_number_answers_in_commit_order_without_ga
                     .query_one_raw(Statement::from_sql_and_values(
                         check.get_database_backend(),
                         match check.get_database_backend() {
-                            DbBackend::Postgres => "SELECT COUNT(*) AS n FROM responses WHERE id = $1",
+                            DbBackend::Postgres => {
+                                "SELECT COUNT(*) AS n FROM responses WHERE id = $1"
+                            }
                             _ => "SELECT COUNT(*) AS n FROM responses WHERE id = ?",
                         },
                         [id.clone().into()],
@@ -347,7 +365,10 @@ async fn two_instances_on_one_database_number_answers_in_commit_order_without_ga
         let rows = stored(&reader.conn, &campaign).await;
         assert_eq!(rows.len(), 2 * PER_INSTANCE, "{}", reader.backend.name());
         assert_gap_free(&rows);
-        assert_eq!(rows.into_iter().map(|(id, _)| id).collect::<BTreeSet<_>>(), ids);
+        assert_eq!(
+            rows.into_iter().map(|(id, _)| id).collect::<BTreeSet<_>>(),
+            ids
+        );
     })
     .await;
 }
