@@ -93,6 +93,7 @@ fn Menu(route: Memo<Route>) -> impl IntoView {
             t.nav_questionnaire,
         ),
         (Section::Proposals, "/propositions", t.nav_proposals),
+        (Section::Agenda, "/agenda", t.nav_agenda),
         (Section::Actors, "/acteurs", t.nav_actors),
     ];
     view! {

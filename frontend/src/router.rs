@@ -26,6 +26,14 @@ pub enum Route {
     Actor(String),
     /// `/questionnaire` (the open campaign) or `/questionnaire/{campaign_id}`.
     Questionnaire(Option<String>),
+    /// `/agenda`
+    Agenda,
+    /// `/agenda/evenement/{id}`
+    Event(String),
+    /// `/agenda/proposer`
+    NewEvent,
+    /// `/agenda/modifier/{token}`: the private edit link of an event.
+    EditEvent(String),
     /// `/propositions`
     Proposals,
     /// `/propositions/nouvelle`
@@ -47,6 +55,7 @@ pub enum Section {
     Actors,
     Questionnaire,
     Proposals,
+    Agenda,
 }
 
 impl Route {
@@ -67,6 +76,10 @@ impl Route {
             ["acteurs", id] => Route::Actor((*id).to_owned()),
             ["questionnaire"] => Route::Questionnaire(None),
             ["questionnaire", id] => Route::Questionnaire(Some((*id).to_owned())),
+            ["agenda"] => Route::Agenda,
+            ["agenda", "evenement", id] => Route::Event((*id).to_owned()),
+            ["agenda", "proposer"] => Route::NewEvent,
+            ["agenda", "modifier", token] => Route::EditEvent((*token).to_owned()),
             ["propositions"] => Route::Proposals,
             ["propositions", "nouvelle"] => Route::NewProposal,
             ["propositions", id] => Route::Proposal((*id).to_owned()),
@@ -88,6 +101,10 @@ impl Route {
             Route::Actor(id) => format!("/acteurs/{}", percent_encode(id)),
             Route::Questionnaire(None) => "/questionnaire".to_owned(),
             Route::Questionnaire(Some(id)) => format!("/questionnaire/{}", percent_encode(id)),
+            Route::Agenda => "/agenda".to_owned(),
+            Route::Event(id) => format!("/agenda/evenement/{}", percent_encode(id)),
+            Route::NewEvent => "/agenda/proposer".to_owned(),
+            Route::EditEvent(token) => format!("/agenda/modifier/{}", percent_encode(token)),
             Route::Proposals => "/propositions".to_owned(),
             Route::NewProposal => "/propositions/nouvelle".to_owned(),
             Route::Proposal(id) => format!("/propositions/{}", percent_encode(id)),
@@ -110,6 +127,9 @@ impl Route {
             Route::Actors | Route::Actor(_) => Some(Section::Actors),
             Route::Questionnaire(_) => Some(Section::Questionnaire),
             Route::Proposals | Route::NewProposal | Route::Proposal(_) => Some(Section::Proposals),
+            Route::Agenda | Route::Event(_) | Route::NewEvent | Route::EditEvent(_) => {
+                Some(Section::Agenda)
+            }
             Route::Admin(_) | Route::NotFound => None,
         }
     }

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 
 use leptos::prelude::*;
 use solidarites_api_types::{
-    BulkModerationRequest, BulkModerationResponse, InitiativeContentResponse,
+    BulkModerationRequest, BulkModerationResponse, EventContentResponse, InitiativeContentResponse,
     ModerationItemResponse, ModerationMessageRequest, ModerationOutcomeResponse,
     ModerationQueueResponse, PublicConfigResponse, ThemeResponse,
 };
@@ -31,11 +31,13 @@ use crate::router;
 pub type Label = fn() -> &'static str;
 
 /// The queues, in the order of the tabs: the API's `kind` and its French name.
-pub const KINDS: [(&str, Label); 4] = [
+pub const KINDS: [(&str, Label); 6] = [
     ("initiative", || i18n::t().kind_initiative),
     ("initiative_revision", || i18n::t().kind_revision),
     ("actor", || i18n::t().kind_actor),
     ("proposal", || i18n::t().kind_proposal),
+    ("event", || i18n::t().kind_event),
+    ("event_revision", || i18n::t().kind_event_revision),
 ];
 
 /// Items per page.
@@ -66,8 +68,11 @@ impl Action {
     fn applies_to(self, kind: &str) -> bool {
         match self {
             Action::Approve | Action::Reject => true,
-            Action::RequestChanges => matches!(kind, "initiative" | "initiative_revision"),
-            Action::Archive => matches!(kind, "initiative" | "actor" | "proposal"),
+            Action::RequestChanges => matches!(
+                kind,
+                "initiative" | "initiative_revision" | "event" | "event_revision"
+            ),
+            Action::Archive => matches!(kind, "initiative" | "actor" | "proposal" | "event"),
         }
     }
 
@@ -923,7 +928,8 @@ fn excerpt(item: &ModerationItemResponse) -> Option<String> {
         .content
         .as_ref()
         .map(|c| c.description.as_str())
-        .or_else(|| item.proposal.as_ref().map(|p| p.description.as_str()))?;
+        .or_else(|| item.proposal.as_ref().map(|p| p.description.as_str()))
+        .or_else(|| item.event.as_ref().map(|e| e.description.as_str()))?;
     let mut short: String = text.chars().take(240).collect();
     if text.chars().count() > 240 {
         short.push('…');
@@ -976,6 +982,36 @@ fn Details(queue: Queue, item: ModerationItemResponse) -> impl IntoView {
         }
         .into_any();
     }
+    if let Some(event) = item.event.clone() {
+        let before = item.published_event.clone();
+        let fields = event_fields(queue, &event);
+        let previous = before.map(|b| event_fields(queue, &b));
+        let actor = item
+            .actor
+            .as_ref()
+            .map(|a| row(t.field_actor, format!("{} ({})", a.name, a.kind)));
+        return view! {
+            <dl class="moderation__contenu">
+                {fields
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (label, value))| {
+                        let was = previous
+                            .as_ref()
+                            .and_then(|p| p.get(i))
+                            .filter(|(_, old)| *old != value)
+                            .map(|(_, old)| old.clone());
+                        match was {
+                            Some(old) => row(label, (t.changed_from)(&value, &old)),
+                            None => row(label, value),
+                        }
+                    })
+                    .collect_view()}
+                {actor}
+            </dl>
+        }
+        .into_any();
+    }
     let actor = item.actor.clone();
     view! {
         <dl class="moderation__contenu">
@@ -983,6 +1019,59 @@ fn Details(queue: Queue, item: ModerationItemResponse) -> impl IntoView {
         </dl>
     }
     .into_any()
+}
+
+/// Each field of an event's content, as label and text.
+fn event_fields(queue: Queue, e: &EventContentResponse) -> Vec<(&'static str, String)> {
+    let t = i18n::t();
+    let or_empty = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map_or_else(|| t.empty_value.to_owned(), str::to_owned)
+    };
+    let dates: Vec<String> = e
+        .occurrences
+        .iter()
+        .map(|o| {
+            format!(
+                "{} → {}",
+                o.start.replace('T', " "),
+                o.end.replace('T', " ")
+            )
+        })
+        .collect();
+    let place = match &e.commune {
+        Some(c) => format!("{} ({}) · {}", c.name, c.code, e.place),
+        None => e.place.clone(),
+    };
+    vec![
+        (t.field_title, e.title.clone()),
+        (t.field_description, e.description.clone()),
+        (
+            t.field_themes,
+            e.themes
+                .iter()
+                .map(|s| queue.theme_label(s))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        (t.field_event_dates, dates.join(" ; ")),
+        (t.field_place, place),
+        (t.field_address, or_empty(&e.address)),
+        (t.field_audience, or_empty(&e.audience)),
+        (
+            t.field_registration,
+            match &e.registration.value {
+                Some(v) => format!("{} : {v}", e.registration.kind),
+                None => e.registration.kind.clone(),
+            },
+        ),
+        (
+            t.field_event_status,
+            (t.event_status)(&e.event_status).to_owned(),
+        ),
+    ]
 }
 
 /// Each field of an initiative's content, as label and text, in the form's order.

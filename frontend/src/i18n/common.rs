@@ -14,6 +14,7 @@ pub struct Strings {
     pub nav_actors: &'static str,
     pub nav_questionnaire: &'static str,
     pub nav_proposals: &'static str,
+    pub nav_agenda: &'static str,
     /// `<title>` of a page: "{page} — Solidarités".
     pub page_title: fn(&str) -> String,
     pub footer: fn(&str) -> String,
@@ -45,6 +46,7 @@ pub const FR: Strings = Strings {
     nav_actors: "Acteurs",
     nav_questionnaire: "Questionnaire",
     nav_proposals: "Propositions",
+    nav_agenda: "Agenda",
     page_title: |page| format!("{page} — Solidarités"),
     footer: |version| {
         format!(

@@ -11,6 +11,7 @@
 pub mod actors;
 pub mod admin;
 pub mod administration;
+pub mod agenda;
 pub mod carte;
 pub mod common;
 pub mod console;

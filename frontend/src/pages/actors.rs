@@ -288,6 +288,7 @@ fn ActorDetail(
     let t = i18n::t();
     let ct = carte_i18n::t();
     let actor = detail.actor;
+    let actor_id = actor.id.clone();
     let initiatives: Vec<InitiativeResponse> = detail.initiatives;
     let count = initiatives.len() as u64;
     let map = MapController::new();
@@ -361,5 +362,6 @@ fn ActorDetail(
                 }.into_any()
             }}
         </section>
+        <crate::pages::agenda::ActorEvents actor_id=actor_id/>
     }
 }

@@ -23,6 +23,9 @@ pub async fn view(route: Route) -> AnyView {
         Route::Actors | Route::Actor(_) => area_actors(route).await,
         Route::Questionnaire(id) => area_questionnaire(id).await,
         Route::Proposals | Route::NewProposal | Route::Proposal(_) => area_proposals(route).await,
+        Route::Agenda | Route::Event(_) | Route::NewEvent | Route::EditEvent(_) => {
+            area_agenda(route).await
+        }
         Route::Admin(path) => area_admin(path).await,
     }
 }
@@ -62,6 +65,17 @@ fn area_proposals(route: Route) -> AnyView {
         Route::NewProposal => view! { <super::proposals::NewProposalPage/> }.into_any(),
         Route::Proposal(id) => view! { <super::proposals::ProposalPage id=id/> }.into_any(),
         _ => view! { <super::proposals::ProposalsPage/> }.into_any(),
+    }
+}
+
+/// The agenda: the list, an event's page, the submission form and the private edit page.
+#[lazy]
+fn area_agenda(route: Route) -> AnyView {
+    match route {
+        Route::Event(id) => view! { <super::agenda::EventPage id=id/> }.into_any(),
+        Route::NewEvent => view! { <super::agenda::NewEventPage/> }.into_any(),
+        Route::EditEvent(token) => view! { <super::agenda::EditEventPage token=token/> }.into_any(),
+        _ => view! { <super::agenda::AgendaPage/> }.into_any(),
     }
 }
 

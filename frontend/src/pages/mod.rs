@@ -1,6 +1,7 @@
 //! The pages, one module per area of the site.
 
 pub mod actors;
+pub mod agenda;
 pub mod carte;
 pub mod home;
 pub mod lazy;

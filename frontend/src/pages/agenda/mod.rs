@@ -1,0 +1,435 @@
+//! The agenda: the list of events (filters in the address, upcoming first, each with its
+//! place), an event's page with its `.ics` file, how to subscribe to the feed, the form
+//! to submit an event and the private page to update or withdraw it.
+
+mod detail;
+mod edit;
+mod new;
+
+use leptos::prelude::*;
+use solidarites_api_types::{EventListResponse, EventResponse, ThemeResponse};
+
+pub use detail::EventPage;
+pub use edit::EditEventPage;
+pub use new::NewEventPage;
+
+use crate::api;
+use crate::app::set_page_title;
+use crate::components::themes;
+use crate::i18n::{agenda, common};
+use crate::router::{self, build_query, use_location, Location};
+
+/// Events per page.
+const PER_PAGE: u64 = 10;
+
+/// The list's filters, read from and written to the page's query string (the API's names).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Filters {
+    pub theme: String,
+    /// INSEE code.
+    pub commune: String,
+    /// `YYYY-MM-DD`.
+    pub from: String,
+    pub to: String,
+    /// Actor id.
+    pub actor: String,
+    pub page: u64,
+}
+
+impl Filters {
+    pub fn from_location(location: &Location) -> Filters {
+        let get = |key: &str| location.param(key).unwrap_or_default().trim().to_owned();
+        Filters {
+            theme: get("theme"),
+            commune: get("commune"),
+            from: get("from"),
+            to: get("to"),
+            actor: get("actor"),
+            page: get("page").parse().ok().filter(|&p| p >= 1).unwrap_or(1),
+        }
+    }
+
+    /// The page's query string.
+    pub fn query(&self) -> String {
+        let page = if self.page > 1 {
+            self.page.to_string()
+        } else {
+            String::new()
+        };
+        build_query(&[
+            ("theme", &self.theme),
+            ("commune", &self.commune),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("actor", &self.actor),
+            ("page", &page),
+        ])
+    }
+
+    pub fn api_url(&self) -> String {
+        let mut query = self.query();
+        if !query.is_empty() {
+            query.push('&');
+        }
+        format!("/api/v1/events?{query}per_page={PER_PAGE}")
+    }
+
+    /// The feed of these filters (commune, theme, actor: a feed has no date bounds).
+    pub fn feed_path(&self) -> String {
+        router::with_query(
+            "/api/v1/events.ics",
+            &[
+                ("commune", &self.commune),
+                ("theme", &self.theme),
+                ("actor", &self.actor),
+            ],
+        )
+    }
+}
+
+/// Where an event happens, in words.
+pub fn place_text(event: &EventResponse) -> String {
+    let t = agenda::t();
+    let c = &event.content;
+    match (&c.commune, &c.address) {
+        (None, _) => t.online.to_owned(),
+        (Some(commune), Some(address)) => format!("{address}, {}", commune.name),
+        (Some(commune), None) if c.place == "commune" => {
+            format!("{} ({})", commune.name, t.whole_commune)
+        }
+        (Some(commune), None) => commune.name.clone(),
+    }
+}
+
+/// The announced status as a labelled badge (words, not only a colour); none when
+/// scheduled.
+pub fn status_badge(status: &str) -> Option<impl IntoView> {
+    let t = agenda::t();
+    (status != "scheduled").then(|| {
+        view! {
+            <span class=format!("etiquette etiquette--{status}")>
+                <span class="visuellement-cache">{t.status_label}" "</span>
+                {(t.status)(status)}
+            </span>
+        }
+    })
+}
+
+/// One event in a list: title, next dates, place, status.
+#[component]
+pub fn EventCard(event: EventResponse, themes: Vec<ThemeResponse>, level3: bool) -> impl IntoView {
+    let t = agenda::t();
+    let href = event.page_url.clone();
+    let link = view! { <a href=href>{event.content.title.clone()}</a> };
+    let heading = if level3 {
+        view! { <h3 class="evenement__titre">{link}</h3> }.into_any()
+    } else {
+        view! { <h2 class="evenement__titre">{link}</h2> }.into_any()
+    };
+    let dates: Vec<String> = event
+        .content
+        .occurrences
+        .iter()
+        .take(3)
+        .map(|o| (t.dates)(&o.start, &o.end))
+        .collect();
+    let more = event.content.occurrences.len().saturating_sub(3);
+    let theme_names = event
+        .content
+        .themes
+        .iter()
+        .map(|slug| themes::label(&themes, slug))
+        .collect::<Vec<_>>()
+        .join(", ");
+    view! {
+        <li class="evenement">
+            {heading}
+            <p class="evenement__meta">
+                {status_badge(&event.content.event_status)}
+                <span>{place_text(&event)}</span>
+                <span>{theme_names}</span>
+            </p>
+            <ul class="evenement__dates">
+                {dates.into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}
+                {(more > 0).then(|| view! { <li>"+ " {more}</li> })}
+            </ul>
+        </li>
+    }
+}
+
+/// How to subscribe to the feed at `path` (shown with the page's origin).
+#[component]
+pub fn Subscribe(#[prop(into)] path: Signal<String>) -> impl IntoView {
+    let t = agenda::t();
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    let url = move || format!("{origin}{}", path.get());
+    view! {
+        <section class="abonnement" aria-labelledby="abonnement-titre">
+            <h2 id="abonnement-titre">{t.subscribe_title}</h2>
+            <p>{t.subscribe_what}</p>
+            <div class="champ">
+                <label for="abonnement-adresse">{t.subscribe_url_label}</label>
+                <input id="abonnement-adresse" class="saisie" type="text" readonly prop:value=url/>
+            </div>
+            <ul>
+                <li>{t.subscribe_iphone}</li>
+                <li>{t.subscribe_android}</li>
+                <li>{t.subscribe_other}</li>
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+pub fn AgendaPage() -> impl IntoView {
+    let t = agenda::t();
+    set_page_title(t.title);
+    let location = use_location();
+    let filters = Memo::new(move |_| Filters::from_location(&location.get()));
+    let results: api::Loaded<(EventListResponse, Vec<ThemeResponse>)> = RwSignal::new(None);
+    let generation = StoredValue::new(0u32);
+    Effect::new(move |_| {
+        let url = filters.get().api_url();
+        let current = generation.get_value().wrapping_add(1);
+        generation.set_value(current);
+        leptos::task::spawn_local(async move {
+            let outcome = async {
+                let list = api::get::<EventListResponse>(&url).await?;
+                Ok((list, themes::all().await.unwrap_or_default()))
+            }
+            .await;
+            if generation.try_get_value() == Some(current) {
+                let _ = results.try_set(Some(outcome));
+            }
+        });
+    });
+    let apply = move |change: &dyn Fn(&mut Filters)| {
+        let mut next = filters.get_untracked();
+        change(&mut next);
+        next.page = 1;
+        router::replace_query(&next.query());
+    };
+    let on_change = move |key: &'static str| {
+        move |event: leptos::ev::Event| {
+            let value = event_target_value(&event);
+            apply(&move |f| match key {
+                "theme" => f.theme = value.clone(),
+                "commune" => f.commune = value.clone(),
+                "from" => f.from = value.clone(),
+                _ => f.to = value.clone(),
+            });
+        }
+    };
+    let theme_list = api::load(themes::all());
+    let communes = api::load(api::get::<solidarites_api_types::CommuneListResponse>(
+        "/api/v1/communes",
+    ));
+
+    let list = move || match results.get() {
+        None => view! { <p class="texte-doux" role="status">{common::t().loading}</p> }.into_any(),
+        Some(Err(error)) => {
+            view! { <p class="statut statut--erreur" role="alert">{error.message()}</p> }.into_any()
+        }
+        Some(Ok((list, themes))) => {
+            let pages = list.total.div_ceil(PER_PAGE).max(1);
+            let page = list.page;
+            let go = move |to: u64| {
+                let mut next = filters.get_untracked();
+                next.page = to;
+                let q = next.query();
+                if q.is_empty() {
+                    "/agenda".to_owned()
+                } else {
+                    format!("/agenda?{q}")
+                }
+            };
+            let cards = list
+                .items
+                .into_iter()
+                .map(|e| view! { <EventCard event=e themes=themes.clone() level3=false/> })
+                .collect_view();
+            view! {
+                <p class="resultats__nombre" role="status">{(t.count)(list.total)}</p>
+                <ul class="evenements">{cards}</ul>
+                {(pages > 1)
+                    .then(|| {
+                        view! {
+                            <nav class="pagination" aria-label=t.pagination>
+                                {(page > 1)
+                                    .then(|| view! { <a class="bouton" href=go(page - 1)>{t.page_previous}</a> })}
+                                <span>{(t.page_of)(page, pages)}</span>
+                                {(page < pages)
+                                    .then(|| view! { <a class="bouton" href=go(page + 1)>{t.page_next}</a> })}
+                            </nav>
+                        }
+                    })}
+            }
+            .into_any()
+        }
+    };
+
+    view! {
+        <h1>{t.title}</h1>
+        <p class="intro">{t.intro}</p>
+        <p><a class="bouton bouton--plein" href="/agenda/proposer">{t.new_link}</a></p>
+        <section class="filtres" aria-labelledby="filtres-titre">
+            <h2 id="filtres-titre">{t.filters_title}</h2>
+            <div class="filtres__grille">
+                <div class="champ">
+                    <label for="agenda-theme">{t.filter_theme}</label>
+                    <select id="agenda-theme" class="saisie" on:change=on_change("theme")>
+                        <option value="" selected=move || filters.with(|f| f.theme.is_empty())>
+                            {t.filter_all}
+                        </option>
+                        {move || {
+                            theme_list
+                                .get()
+                                .and_then(Result::ok)
+                                .unwrap_or_default()
+                                .into_iter()
+                                .filter(|theme| !theme.retired)
+                                .map(|theme| {
+                                    let slug = theme.slug.clone();
+                                    let selected = move || filters.with(|f| f.theme == slug);
+                                    view! { <option value=theme.slug selected=selected>{theme.label}</option> }
+                                })
+                                .collect_view()
+                        }}
+                    </select>
+                </div>
+                <div class="champ">
+                    <label for="agenda-commune">{t.filter_commune}</label>
+                    <select id="agenda-commune" class="saisie" on:change=on_change("commune")>
+                        <option value="" selected=move || filters.with(|f| f.commune.is_empty())>
+                            {t.filter_all}
+                        </option>
+                        {move || {
+                            let mut items = communes
+                                .get()
+                                .and_then(Result::ok)
+                                .map(|l| l.communes)
+                                .unwrap_or_default();
+                            items.sort_by(|a, b| a.name.cmp(&b.name));
+                            items
+                                .into_iter()
+                                .map(|c| {
+                                    let code = c.code.clone();
+                                    let selected = move || filters.with(|f| f.commune == code);
+                                    view! { <option value=c.code selected=selected>{c.name}</option> }
+                                })
+                                .collect_view()
+                        }}
+                    </select>
+                </div>
+                <div class="champ">
+                    <label for="agenda-du">{t.filter_from}</label>
+                    <input
+                        id="agenda-du"
+                        class="saisie"
+                        type="date"
+                        prop:value=move || filters.with(|f| f.from.clone())
+                        on:change=on_change("from")
+                    />
+                </div>
+                <div class="champ">
+                    <label for="agenda-au">{t.filter_to}</label>
+                    <input
+                        id="agenda-au"
+                        class="saisie"
+                        type="date"
+                        prop:value=move || filters.with(|f| f.to.clone())
+                        on:change=on_change("to")
+                    />
+                </div>
+            </div>
+            {move || {
+                (!filters.with(|f| f.actor.is_empty()))
+                    .then(|| {
+                        view! {
+                            <p>
+                                {t.filter_actor} " — "
+                                <button
+                                    type="button"
+                                    class="bouton bouton--discret"
+                                    on:click=move |_| apply(&|f| f.actor = String::new())
+                                >
+                                    {t.filter_actor_remove}
+                                </button>
+                            </p>
+                        }
+                    })
+            }}
+            <button type="button" class="bouton bouton--discret" on:click=move |_| router::replace_query("")>
+                {t.filter_reset}
+            </button>
+        </section>
+        <section class="resultats" aria-label=t.title>{list}</section>
+        <Subscribe path=Signal::derive(move || filters.with(Filters::feed_path))/>
+    }
+}
+
+/// The upcoming events of an actor, for its page.
+#[component]
+pub fn ActorEvents(actor_id: String) -> impl IntoView {
+    let t = agenda::t();
+    let url = router::with_query(
+        "/api/v1/events",
+        &[("actor", &actor_id), ("per_page", "20")],
+    );
+    let loaded = api::load(async move {
+        let list = api::get::<EventListResponse>(&url).await?;
+        Ok((list, themes::all().await.unwrap_or_default()))
+    });
+    let feed = router::with_query("/api/v1/events.ics", &[("actor", &actor_id)]);
+    view! {
+        <section aria-labelledby="acteur-evenements">
+            <h2 id="acteur-evenements">{t.actor_events_title}</h2>
+            {move || match loaded.get() {
+                None => view! { <p role="status">{common::t().loading}</p> }.into_any(),
+                Some(Err(e)) => view! { <p role="alert">{e.message()}</p> }.into_any(),
+                Some(Ok((list, _))) if list.items.is_empty() => {
+                    view! { <p>{t.actor_events_none}</p> }.into_any()
+                }
+                Some(Ok((list, themes))) => {
+                    view! {
+                        <ul class="evenements">
+                            {list
+                                .items
+                                .into_iter()
+                                .map(|e| view! { <EventCard event=e themes=themes.clone() level3=true/> })
+                                .collect_view()}
+                        </ul>
+                    }
+                    .into_any()
+                }
+            }}
+            <p><a href=feed download>{t.subscribe_title}" (.ics)"</a></p>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filters_go_to_the_address_the_api_and_the_feed() {
+        let location = Location {
+            path: "/agenda".into(),
+            query: "theme=isolement&commune=40192&from=2027-03-01&page=2".into(),
+        };
+        let filters = Filters::from_location(&location);
+        assert_eq!(filters.page, 2);
+        assert_eq!(
+            filters.api_url(),
+            "/api/v1/events?theme=isolement&commune=40192&from=2027-03-01&page=2&per_page=10"
+        );
+        assert_eq!(
+            filters.feed_path(),
+            "/api/v1/events.ics?commune=40192&theme=isolement"
+        );
+        assert_eq!(Filters::default().feed_path(), "/api/v1/events.ics");
+    }
+}

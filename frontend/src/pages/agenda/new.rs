@@ -1,0 +1,476 @@
+//! `/agenda/proposer`: an actor (or anyone) submits an event; it is published after
+//! moderation, and the answer gives the private link to update or withdraw it.
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use solidarites_api_types::{
+    ActorListResponse, CreateEventRequest, CreateEventResponse, EventContentRequest,
+    EventOccurrenceRequest, LocationRequest, RegistrationRequest,
+};
+use solidarites_domain::drafts;
+
+use crate::api;
+use crate::app::set_page_title;
+use crate::browser;
+use crate::components::commune::CommunePicker;
+use crate::components::form::{
+    described_by, help_id, ErrorSummary, FieldError, SummaryItem, SUMMARY_ID,
+};
+use crate::components::themes;
+use crate::i18n::{agenda, common};
+
+/// The field id of an API field key (`occurrences[1].start` → `evenement-occurrences-1-start`).
+fn fid(field: &str) -> String {
+    let key: String = field
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("evenement-{}", key.trim_end_matches('-').replace("--", "-"))
+}
+
+/// One date row of the form: a stable key (for removal), its start and its end.
+type DateRow = (u32, RwSignal<String>, RwSignal<String>);
+
+const ACCESSIBILITY: [&str; 5] = ["motor", "hearing", "visual", "mental", "cognitive"];
+
+#[component]
+pub fn NewEventPage() -> impl IntoView {
+    let t = agenda::t();
+    set_page_title(t.new_title);
+    let sent: RwSignal<Option<CreateEventResponse>> = RwSignal::new(None);
+    move || match sent.get() {
+        Some(created) => {
+            let origin = web_sys::window()
+                .and_then(|w| w.location().origin().ok())
+                .unwrap_or_default();
+            let link = format!("{origin}{}", created.edit_url);
+            view! {
+                <h1 id="evenement-envoye" tabindex="-1">{t.sent_title}</h1>
+                <p>{t.sent_text}</p>
+                <p>{t.sent_link_label}" : " <a href=created.edit_url.clone()>{link}</a></p>
+                <p><a class="bouton" href="/agenda">{t.back_to_list}</a></p>
+            }
+            .into_any()
+        }
+        None => view! { <EventForm sent=sent/> }.into_any(),
+    }
+}
+
+#[component]
+fn EventForm(sent: RwSignal<Option<CreateEventResponse>>) -> impl IntoView {
+    let t = agenda::t();
+    let title = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
+    let theme = RwSignal::new(String::new());
+    let dates: RwSignal<Vec<DateRow>> = RwSignal::new(vec![(
+        0,
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    )]);
+    let next_key = StoredValue::new(1u32);
+    let attendance = RwSignal::new("in_person".to_owned());
+    let commune_code: RwSignal<Option<String>> = RwSignal::new(None);
+    let address = RwSignal::new(String::new());
+    let online_url = RwSignal::new(String::new());
+    let audience = RwSignal::new(String::new());
+    let age_min = RwSignal::new(String::new());
+    let age_max = RwSignal::new(String::new());
+    let accessibility: RwSignal<Vec<String>> = RwSignal::new(Vec::new());
+    let registration = RwSignal::new("free".to_owned());
+    let registration_value = RwSignal::new(String::new());
+    let actor = RwSignal::new(String::new());
+    let errors: RwSignal<BTreeMap<String, String>> = RwSignal::new(BTreeMap::new());
+    let failure: RwSignal<Option<String>> = RwSignal::new(None);
+    let pending = RwSignal::new(false);
+    let theme_list = api::load(themes::all());
+    let actors = api::load(api::get::<ActorListResponse>("/api/v1/actors?per_page=100"));
+
+    let label_of = move |key: &str| -> String {
+        let base = key.split(['[', '.']).next().unwrap_or(key);
+        match base {
+            "title" => t.form_title.to_owned(),
+            "description" => t.form_description.to_owned(),
+            "themes" => t.form_theme.to_owned(),
+            "occurrences" => {
+                let n: usize = key
+                    .split(['[', ']'])
+                    .nth(1)
+                    .and_then(|n| n.parse().ok())
+                    .unwrap_or(0);
+                let part = if key.ends_with("end") {
+                    t.form_end
+                } else {
+                    t.form_start
+                };
+                format!("{} — {part}", (t.form_date_legend)(n + 1))
+            }
+            "attendance_mode" => t.form_attendance.to_owned(),
+            "location" => t.form_commune.to_owned(),
+            "address" => t.form_address.to_owned(),
+            "online_url" => t.form_online_url.to_owned(),
+            "audience" => t.form_audience.to_owned(),
+            "age_min" => t.form_age_min.to_owned(),
+            "age_max" => t.form_age_max.to_owned(),
+            "accessibility" => t.form_accessibility.to_owned(),
+            "registration" => t.form_registration_value.to_owned(),
+            "actor_id" => t.form_actor.to_owned(),
+            other => other.to_owned(),
+        }
+    };
+    let summary = Signal::derive(move || {
+        errors.with(|errors| {
+            errors
+                .iter()
+                .map(|(key, message)| SummaryItem {
+                    field_id: if key == "occurrences" {
+                        fid("occurrences[0].start")
+                    } else {
+                        fid(key)
+                    },
+                    label: label_of(key),
+                    message: message.clone(),
+                })
+                .collect()
+        })
+    });
+    let error_of = move |key: String| Signal::derive(move || errors.with(|e| e.get(&key).cloned()));
+    let described = move |key: &'static str, help: bool| {
+        let error = error_of(key.to_owned());
+        move || described_by(&fid(key), help, error.with(Option::is_some))
+    };
+    let invalid = move |key: &'static str| {
+        let error = error_of(key.to_owned());
+        move || error.with(Option::is_some).then_some("true")
+    };
+
+    let send = move || {
+        if pending.get_untracked() {
+            return;
+        }
+        failure.set(None);
+        let optional = |s: String| {
+            let s = s.trim().to_owned();
+            (!s.is_empty()).then_some(s)
+        };
+        let age = |s: String| s.trim().parse::<i64>().ok();
+        let kind = registration.get_untracked();
+        let body = CreateEventRequest {
+            content: EventContentRequest {
+                title: optional(title.get_untracked()),
+                description: optional(description.get_untracked()),
+                themes: optional(theme.get_untracked()).into_iter().collect(),
+                occurrences: dates
+                    .get_untracked()
+                    .iter()
+                    .map(|(_, s, e)| EventOccurrenceRequest {
+                        start: optional(s.get_untracked()),
+                        end: optional(e.get_untracked()),
+                    })
+                    .collect(),
+                attendance_mode: Some(attendance.get_untracked()),
+                location: commune_code.get_untracked().map(|code| LocationRequest {
+                    commune_code: Some(code),
+                    ..LocationRequest::default()
+                }),
+                address: optional(address.get_untracked()),
+                online_url: optional(online_url.get_untracked()),
+                audience: optional(audience.get_untracked()),
+                age_min: age(age_min.get_untracked()),
+                age_max: age(age_max.get_untracked()),
+                accessibility: accessibility.get_untracked(),
+                registration: Some(RegistrationRequest {
+                    value: (kind != "free").then(|| registration_value.get_untracked()),
+                    kind: Some(kind),
+                }),
+                event_status: None,
+            },
+            actor_id: optional(actor.get_untracked()),
+        };
+        pending.set(true);
+        leptos::task::spawn_local(async move {
+            let result = api::post::<_, CreateEventResponse>("/api/v1/events", &body, &[]).await;
+            pending.set(false);
+            match result {
+                Ok(created) => {
+                    sent.set(Some(created));
+                    browser::after_render(|| browser::focus_id("evenement-envoye"));
+                }
+                Err(error) if !error.fields().is_empty() => {
+                    errors.set(error.fields());
+                    browser::after_render(|| browser::focus_id(SUMMARY_ID));
+                }
+                Err(error) => failure.set(Some(error.message())),
+            }
+        });
+    };
+
+    let required =
+        || view! { <span class="champ__mention">" (" {common::t().required_mark} ")"</span> };
+    let optional_mark =
+        || view! { <span class="champ__mention">" (" {common::t().optional_mark} ")"</span> };
+    let text_field = move |key: &'static str,
+                           label: &'static str,
+                           kind: &'static str,
+                           value: RwSignal<String>| {
+        view! {
+            <div class="champ">
+                <label for=fid(key)>{label} {optional_mark()}</label>
+                <FieldError field_id=fid(key) message=error_of(key.to_owned())/>
+                <input
+                    id=fid(key)
+                    class="saisie"
+                    type=kind
+                    aria-describedby=described(key, false)
+                    aria-invalid=invalid(key)
+                    prop:value=move || value.get()
+                    on:input=move |event| value.set(event_target_value(&event))
+                />
+            </div>
+        }
+    };
+    let commune_error = error_of("location".to_owned());
+
+    view! {
+        <h1>{t.new_title}</h1>
+        <p class="intro">{t.form_intro}</p>
+        <form novalidate on:submit=move |event| {
+            event.prevent_default();
+            send();
+        }>
+            <ErrorSummary items=summary/>
+            <div class="champ">
+                <label for=fid("title")>{t.form_title} {required()}</label>
+                <FieldError field_id=fid("title") message=error_of("title".to_owned())/>
+                <input
+                    id=fid("title")
+                    class="saisie"
+                    type="text"
+                    maxlength=drafts::TITLE_MAX
+                    aria-required="true"
+                    aria-describedby=described("title", false)
+                    aria-invalid=invalid("title")
+                    prop:value=move || title.get()
+                    on:input=move |event| title.set(event_target_value(&event))
+                />
+            </div>
+            <div class="champ">
+                <label for=fid("description")>{t.form_description} {required()}</label>
+                <FieldError field_id=fid("description") message=error_of("description".to_owned())/>
+                <textarea
+                    id=fid("description")
+                    class="saisie"
+                    rows="6"
+                    maxlength=drafts::DESCRIPTION_MAX
+                    aria-required="true"
+                    aria-describedby=described("description", false)
+                    aria-invalid=invalid("description")
+                    prop:value=move || description.get()
+                    on:input=move |event| description.set(event_target_value(&event))
+                ></textarea>
+            </div>
+            <div class="champ">
+                <label for=fid("themes")>{t.form_theme} {required()}</label>
+                <FieldError field_id=fid("themes") message=error_of("themes".to_owned())/>
+                <select
+                    id=fid("themes")
+                    class="saisie"
+                    aria-required="true"
+                    aria-describedby=described("themes", false)
+                    aria-invalid=invalid("themes")
+                    on:change=move |event| theme.set(event_target_value(&event))
+                >
+                    <option value="">{t.form_choose}</option>
+                    {move || {
+                        theme_list
+                            .get()
+                            .and_then(Result::ok)
+                            .unwrap_or_default()
+                            .into_iter()
+                            .filter(|theme| !theme.retired)
+                            .map(|th| view! { <option value=th.slug>{th.label}</option> })
+                            .collect_view()
+                    }}
+                </select>
+            </div>
+            <p id=help_id(&fid("occurrences")) class="champ__aide">{t.form_dates_hint}</p>
+            {move || {
+                let rows = dates.get();
+                let count = rows.len();
+                rows.into_iter()
+                    .enumerate()
+                    .map(|(i, (key, start, end))| {
+                        let start_key = format!("occurrences[{i}].start");
+                        let end_key = format!("occurrences[{i}].end");
+                        view! {
+                            <fieldset class="champ">
+                                <legend>{(t.form_date_legend)(i + 1)}</legend>
+                                <label for=fid(&start_key)>{t.form_start} {required()}</label>
+                                <FieldError field_id=fid(&start_key) message=error_of(start_key.clone())/>
+                                <input
+                                    id=fid(&start_key)
+                                    class="saisie"
+                                    type="datetime-local"
+                                    aria-required="true"
+                                    aria-describedby=help_id(&fid("occurrences"))
+                                    prop:value=move || start.get()
+                                    on:input=move |event| start.set(event_target_value(&event))
+                                />
+                                <label for=fid(&end_key)>{t.form_end} {required()}</label>
+                                <FieldError field_id=fid(&end_key) message=error_of(end_key.clone())/>
+                                <input
+                                    id=fid(&end_key)
+                                    class="saisie"
+                                    type="datetime-local"
+                                    aria-required="true"
+                                    prop:value=move || end.get()
+                                    on:input=move |event| end.set(event_target_value(&event))
+                                />
+                                {(count > 1).then(|| view! {
+                                    <button
+                                        type="button"
+                                        class="bouton bouton--discret"
+                                        on:click=move |_| dates.update(|d| d.retain(|(k, _, _)| *k != key))
+                                    >
+                                        {(t.form_remove_date)(i + 1)}
+                                    </button>
+                                })}
+                            </fieldset>
+                        }
+                    })
+                    .collect_view()
+            }}
+            <p>
+                <button
+                    type="button"
+                    class="bouton"
+                    on:click=move |_| {
+                        let key = next_key.get_value();
+                        next_key.set_value(key + 1);
+                        dates.update(|d| d.push((key, RwSignal::new(String::new()), RwSignal::new(String::new()))));
+                    }
+                >
+                    {t.form_add_date}
+                </button>
+            </p>
+            <div class="champ">
+                <label for=fid("attendance_mode")>{t.form_attendance} {required()}</label>
+                <FieldError field_id=fid("attendance_mode") message=error_of("attendance_mode".to_owned())/>
+                <select
+                    id=fid("attendance_mode")
+                    class="saisie"
+                    on:change=move |event| attendance.set(event_target_value(&event))
+                >
+                    {["in_person", "mixed", "online"]
+                        .map(|m| view! { <option value=m selected=move || attendance.get() == m>{(t.attendance)(m)}</option> })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="champ">
+                <label for=fid("location")>{t.form_commune}</label>
+                <p id=help_id(&fid("location")) class="champ__aide">{t.form_commune_hint}</p>
+                <FieldError field_id=fid("location") message=commune_error/>
+                <CommunePicker
+                    input_id=fid("location")
+                    described_by=Signal::derive(move || {
+                        described_by(&fid("location"), true, commune_error.with(Option::is_some))
+                    })
+                    invalid=Signal::derive(move || commune_error.with(Option::is_some))
+                    on_text=Callback::new(|_: String| {})
+                    on_choose=Callback::new(move |choice: Option<(String, String)>| {
+                        commune_code.set(choice.map(|(code, _)| code));
+                    })
+                />
+            </div>
+            {text_field("address", t.form_address, "text", address)}
+            {text_field("online_url", t.form_online_url, "url", online_url)}
+            {text_field("audience", t.form_audience, "text", audience)}
+            {text_field("age_min", t.form_age_min, "number", age_min)}
+            {text_field("age_max", t.form_age_max, "number", age_max)}
+            <fieldset class="champ">
+                <legend>{t.form_accessibility} {optional_mark()}</legend>
+                <FieldError field_id=fid("accessibility") message=error_of("accessibility".to_owned())/>
+                <ul class="choix">
+                    {ACCESSIBILITY
+                        .map(|a| {
+                            let id = format!("{}-{a}", fid("accessibility"));
+                            view! {
+                                <li>
+                                    <label for=id.clone()>
+                                        <input
+                                            type="checkbox"
+                                            id=id.clone()
+                                            prop:checked=move || accessibility.with(|s| s.iter().any(|x| x == a))
+                                            on:change=move |event| {
+                                                let on = event_target_checked(&event);
+                                                accessibility.update(|s| {
+                                                    s.retain(|x| x != a);
+                                                    if on {
+                                                        s.push(a.to_owned());
+                                                    }
+                                                });
+                                            }
+                                        />
+                                        " " {(t.accessibility)(a)}
+                                    </label>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </fieldset>
+            <div class="champ">
+                <label for=fid("registration.kind")>{t.form_registration}</label>
+                <select
+                    id=fid("registration.kind")
+                    class="saisie"
+                    on:change=move |event| registration.set(event_target_value(&event))
+                >
+                    {["free", "link", "phone", "email"]
+                        .map(|k| view! { <option value=k selected=move || registration.get() == k>{(t.registration_kind)(k)}</option> })
+                        .collect_view()}
+                </select>
+            </div>
+            <Show when=move || registration.get() != "free">
+                {text_field("registration.value", t.form_registration_value, "text", registration_value)}
+            </Show>
+            <div class="champ">
+                <label for=fid("actor_id")>{t.form_actor} {optional_mark()}</label>
+                <FieldError field_id=fid("actor_id") message=error_of("actor_id".to_owned())/>
+                <select
+                    id=fid("actor_id")
+                    class="saisie"
+                    on:change=move |event| actor.set(event_target_value(&event))
+                >
+                    <option value="">{t.form_actor_none}</option>
+                    {move || {
+                        actors
+                            .get()
+                            .and_then(Result::ok)
+                            .map(|l| l.items)
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|a| view! { <option value=a.id>{a.name}</option> })
+                            .collect_view()
+                    }}
+                </select>
+            </div>
+            {move || failure.get().map(|m| view! { <p class="statut statut--erreur" role="alert">{m}</p> })}
+            <div class="boutons">
+                <button
+                    type="submit"
+                    class="bouton bouton--plein"
+                    aria-disabled=move || pending.get().then_some("true")
+                >
+                    {move || if pending.get() { t.form_sending } else { t.form_send }}
+                </button>
+            </div>
+        </form>
+    }
+}
