@@ -188,7 +188,11 @@ pub fn moderation_digest(day: &str, queue: QueueSummary, console_link: &str) -> 
     let paragraphs = vec![
         format!("Bonjour, voici la file de modération au {day} :"),
         [
-            count(queue.initiatives, "nouvelle initiative", "nouvelles initiatives"),
+            count(
+                queue.initiatives,
+                "nouvelle initiative",
+                "nouvelles initiatives",
+            ),
             count(
                 queue.revisions,
                 "modification d'initiative",
@@ -224,8 +228,12 @@ mod tests {
             "https://solidarites.example/initiatives/modifier/abc",
         );
         assert!(mail.text.contains("Motif : Doublon de <b>l'autre</b>"));
-        assert!(mail.html.contains("Repas &lt;partagés&gt; &amp; &quot;cafés&quot;"));
-        assert!(mail.html.contains("Doublon de &lt;b&gt;l&#39;autre&lt;/b&gt;"));
+        assert!(mail
+            .html
+            .contains("Repas &lt;partagés&gt; &amp; &quot;cafés&quot;"));
+        assert!(mail
+            .html
+            .contains("Doublon de &lt;b&gt;l&#39;autre&lt;/b&gt;"));
         assert!(!mail.html.contains("<b>"));
         assert!(mail
             .html
@@ -251,7 +259,10 @@ mod tests {
             },
             "https://s.example/admin/moderation",
         );
-        assert_eq!(mail.subject, "Modération : 6 éléments en attente (07/12/2026)");
+        assert_eq!(
+            mail.subject,
+            "Modération : 6 éléments en attente (07/12/2026)"
+        );
         assert!(mail.text.contains("- 2 nouvelles initiatives"));
         assert!(mail.text.contains("- 0 modification d'initiative"));
         assert!(mail.text.contains("- 1 nouvel acteur"));

@@ -63,7 +63,8 @@ pub fn parse_notify_email(raw: Option<&str>, consent: bool) -> Result<Option<Ema
 #[must_use]
 pub fn retry_delay(attempts: u32, base: Duration, cap: Duration) -> Duration {
     let doublings = attempts.saturating_sub(1).min(31);
-    base.checked_mul(1u32 << doublings).map_or(cap, |d| d.min(cap))
+    base.checked_mul(1u32 << doublings)
+        .map_or(cap, |d| d.min(cap))
 }
 
 /// The day (in France) whose moderators' digest is due at `now`, when the local hour has
@@ -133,10 +134,7 @@ mod tests {
         let winter = Utc.with_ymd_and_hms(2026, 12, 7, 6, 30, 0).unwrap();
         let summer = Utc.with_ymd_and_hms(2026, 7, 7, 6, 30, 0).unwrap();
         assert_eq!(digest_due(winter, 8), None);
-        assert_eq!(
-            digest_due(summer, 8),
-            NaiveDate::from_ymd_opt(2026, 7, 7)
-        );
+        assert_eq!(digest_due(summer, 8), NaiveDate::from_ymd_opt(2026, 7, 7));
         // 23:30 UTC on 6 December is already 7 December in Paris.
         let late = Utc.with_ymd_and_hms(2026, 12, 6, 23, 30, 0).unwrap();
         assert_eq!(digest_due(late, 0), NaiveDate::from_ymd_opt(2026, 12, 7));

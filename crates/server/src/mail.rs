@@ -146,8 +146,7 @@ impl Sender {
             match notifications::digest_queued(&state.db, now).await {
                 Ok(true) => {}
                 Ok(false) => {
-                    match notifications::moderation_digest(&state.db, &state.settings, now).await
-                    {
+                    match notifications::moderation_digest(&state.db, &state.settings, now).await {
                         Ok(queued) => tracing::info!(queued, "moderators' digest queued"),
                         Err(err) => tracing::warn!(error = %err, "cannot queue the digest"),
                     }
@@ -160,21 +159,16 @@ impl Sender {
             let lease_until = now
                 + chrono::Duration::from_std(self.settings.lease)
                     .unwrap_or(chrono::Duration::minutes(5));
-            let claimed = match storage::outbox::claim(
-                &state.db,
-                &self.instance,
-                now,
-                lease_until,
-                BATCH,
-            )
-            .await
-            {
-                Ok(claimed) => claimed,
-                Err(err) => {
-                    tracing::warn!(error = %err, "outbox: cannot claim messages");
-                    return;
-                }
-            };
+            let claimed =
+                match storage::outbox::claim(&state.db, &self.instance, now, lease_until, BATCH)
+                    .await
+                {
+                    Ok(claimed) => claimed,
+                    Err(err) => {
+                        tracing::warn!(error = %err, "outbox: cannot claim messages");
+                        return;
+                    }
+                };
             let full = claimed.len() as u64 == BATCH;
             for message in claimed {
                 if shutdown.is_cancelled() {
@@ -260,9 +254,9 @@ impl Sender {
             Err(err) => tracing::warn!(error = %err, "outbox: cannot delete old messages"),
         }
         // Submitters' notification addresses are kept as long as volunteers' contacts.
-        let Some(cutoff) = Utc::now().checked_sub_months(chrono::Months::new(
-            storage::volunteers::RETENTION_MONTHS,
-        )) else {
+        let Some(cutoff) = Utc::now()
+            .checked_sub_months(chrono::Months::new(storage::volunteers::RETENTION_MONTHS))
+        else {
             return;
         };
         match storage::outbox::forget_addresses_before(&state.db, cutoff).await {

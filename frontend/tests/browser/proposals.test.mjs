@@ -59,6 +59,13 @@ test('propose, approve, find with the filters, support and follow a proposal', a
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Enter');
   await page.locator('#proposition-pseudonym').fill('Dominique');
+  // An address to be told of the decision needs the author's consent.
+  await page.locator('#proposition-notify_email').fill('dominique@exemple.fr');
+  await page.getByRole('button', { name: 'Envoyer ma proposition' }).click();
+  await page.locator('#proposition-notify_consent-erreur').waitFor();
+  assert.equal(await page.locator('#proposition-notify_consent').getAttribute('aria-invalid'), 'true');
+  await checkA11y(page, 'the proposal form asking for consent');
+  await page.getByLabel('J’accepte d’être prévenu par e-mail à cette adresse.').check();
   await page.getByRole('button', { name: 'Envoyer ma proposition' }).click();
   await page.locator('h1', { hasText: 'Merci pour votre proposition' }).waitFor();
   await checkA11y(page, 'the proposal sent');

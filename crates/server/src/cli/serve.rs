@@ -78,7 +78,12 @@ pub(super) struct ServeArgs {
     #[arg(long, env = "SOLIDARITES_SMTP_PORT")]
     smtp_port: Option<u16>,
     /// How the SMTP connection is secured.
-    #[arg(long, env = "SOLIDARITES_SMTP_TLS", value_enum, default_value = "starttls")]
+    #[arg(
+        long,
+        env = "SOLIDARITES_SMTP_TLS",
+        value_enum,
+        default_value = "starttls"
+    )]
     smtp_tls: crate::config::SmtpTls,
     /// SMTP user name (with a password: from `SOLIDARITES_SMTP_PASSWORD` or a file).
     #[arg(long, env = "SOLIDARITES_SMTP_USERNAME")]

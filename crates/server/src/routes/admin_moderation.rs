@@ -319,7 +319,15 @@ async fn decide(
     staff.require(Role::Moderator)?;
     let not_found = || ApiError::NotFound("Rien à modérer sous cet identifiant.".to_owned());
     let id = Uuid::parse_str(id).map_err(|_| not_found())?;
-    let outcome = match services::moderation::decide(&state.db, &state.settings, staff, id, &decision).await {
+    let outcome = match services::moderation::decide(
+        &state.db,
+        &state.settings,
+        staff,
+        id,
+        &decision,
+    )
+    .await
+    {
         Err(ModerationError::UnknownIds(_)) => return Err(not_found()),
         other => other.map_err(moderation_error)?,
     };
@@ -473,9 +481,10 @@ pub async fn bulk_moderate(
     let (Some(decision), true) = (decision, errors.is_empty()) else {
         return Err(invalid(errors));
     };
-    let outcomes = services::moderation::decide_all(&state.db, &state.settings, &staff, &ids, &decision)
-        .await
-        .map_err(moderation_error)?;
+    let outcomes =
+        services::moderation::decide_all(&state.db, &state.settings, &staff, &ids, &decision)
+            .await
+            .map_err(moderation_error)?;
     refresh_map(&state).await;
     Ok(HttpResponse::Ok().json(BulkModerationResponse {
         outcomes: outcomes.iter().map(outcome_response).collect(),

@@ -6,8 +6,8 @@
 use sea_orm::{DatabaseConnection, TransactionTrait};
 use uuid::Uuid;
 
-pub use crate::storage::moderation::{Decision, ModerationError, Outcome};
 use super::notifications;
+pub use crate::storage::moderation::{Decision, ModerationError, Outcome};
 use crate::{config::Settings, staff::Staff, storage};
 
 /// Applies `decision` to the item `id` (of any kind) and audits it as

@@ -20,9 +20,7 @@ use sea_orm::{
 use solidarites_domain::mail_texts::MailText;
 use uuid::Uuid;
 
-use super::{
-    carte_entities::initiative, entities::user, proposal_entities::proposal,
-};
+use super::{carte_entities::initiative, entities::user, proposal_entities::proposal};
 
 mod entity {
     pub mod message {
@@ -125,13 +123,11 @@ pub async fn enqueue(
 }
 
 fn claimable(now: DateTime<Utc>) -> Condition {
-    Condition::all()
-        .add(message::Column::SentAt.is_null())
-        .add(
-            Condition::any()
-                .add(message::Column::ClaimedUntil.is_null())
-                .add(message::Column::ClaimedUntil.lt(now)),
-        )
+    Condition::all().add(message::Column::SentAt.is_null()).add(
+        Condition::any()
+            .add(message::Column::ClaimedUntil.is_null())
+            .add(message::Column::ClaimedUntil.lt(now)),
+    )
 }
 
 /// Claims up to `limit` messages due at `now` for `instance` until `lease_until`: those it

@@ -58,8 +58,17 @@ fn with_notify(mut body: Value, email: &str) -> Value {
     body
 }
 
-async fn submit_notified(app: &TestApp, title: &str, n: usize, email: &str) -> CreateInitiativeResponse {
-    initiatives::submit(app, &with_notify(submission(title, "aide-alimentaire", n), email)).await
+async fn submit_notified(
+    app: &TestApp,
+    title: &str,
+    n: usize,
+    email: &str,
+) -> CreateInitiativeResponse {
+    initiatives::submit(
+        app,
+        &with_notify(submission(title, "aide-alimentaire", n), email),
+    )
+    .await
 }
 
 async fn outbox(app: &TestApp) -> Vec<storage::outbox::OutboxEntry> {
@@ -119,9 +128,7 @@ async fn a_rejection_reaches_the_submitter_once_with_the_reason_and_a_working_pr
         // The HTML part escapes what the moderator typed.
         assert!(body.contains("voyez l&#39;autre fiche"), "{body}");
         let token = private_link_token(&body);
-        let res = app
-            .get(&format!("/api/v1/initiatives/edit/{token}"))
-            .await;
+        let res = app.get(&format!("/api/v1/initiatives/edit/{token}")).await;
         assert_eq!(res.status(), StatusCode::OK, "the e-mailed link works");
         let res = app
             .get(&format!("/api/v1/initiatives/edit/{}", created.edit_token))
@@ -204,7 +211,10 @@ async fn a_proposal_author_is_told_of_the_decision_and_the_address_is_then_forgo
             .to_owned();
         let moderator = app.login_as(Role::Moderator).await;
         let res = moderator
-            .post_json(&format!("/api/v1/admin/moderation/{id}/approve"), &json!({}))
+            .post_json(
+                &format!("/api/v1/admin/moderation/{id}/approve"),
+                &json!({}),
+            )
             .await;
         assert_eq!(res.status(), StatusCode::OK);
         let received = eventually("the approval e-mail", async || {
@@ -224,7 +234,10 @@ async fn a_proposal_author_is_told_of_the_decision_and_the_address_is_then_forgo
         let target = storage::outbox::proposal_target(&app.db.conn, id.parse().unwrap())
             .await
             .unwrap();
-        assert_eq!(target, None, "the address is forgotten once the decision is told");
+        assert_eq!(
+            target, None,
+            "the address is forgotten once the decision is told"
+        );
     })
     .await;
 }
@@ -304,7 +317,11 @@ async fn two_instances_on_one_database_deliver_each_message_exactly_once() {
         let mut ids = Vec::new();
         for n in 0..count {
             let email = format!("personne{n}@exemple.fr");
-            ids.push(submit_notified(&first, &format!("Initiative {n}"), n % 4, &email).await.id);
+            ids.push(
+                submit_notified(&first, &format!("Initiative {n}"), n % 4, &email)
+                    .await
+                    .id,
+            );
         }
         let moderator = second.login_as(Role::Moderator).await;
         let res = moderator
@@ -418,8 +435,12 @@ async fn the_moderators_digest_goes_once_to_each_moderator_across_instances() {
         let mut recipients: Vec<String> = messages.iter().map(|m| m.to.join(",")).collect();
         recipients.sort();
         assert_eq!(recipients, ["admin@exemple.fr", "moderatrice@exemple.fr"]);
-        assert!(messages[0].subject().starts_with("Modération : 4 éléments en attente"));
-        assert!(messages[0].body_text().contains("- 2 nouvelles initiatives"));
+        assert!(messages[0]
+            .subject()
+            .starts_with("Modération : 4 éléments en attente"));
+        assert!(messages[0]
+            .body_text()
+            .contains("- 2 nouvelles initiatives"));
         assert!(messages[0]
             .body_text()
             .contains(&format!("{PUBLIC_URL}/admin/moderation")));
@@ -444,8 +465,12 @@ async fn administrators_list_the_outbox_without_texts_and_with_masked_recipients
         assert_eq!(res.status(), StatusCode::OK);
         let admin = app.login_as(Role::Admin).await;
         let listed: OutboxListResponse = eventually("a failed try listed", async || {
-            let listed: OutboxListResponse =
-                admin.get("/api/v1/admin/outbox").await.json().await.unwrap();
+            let listed: OutboxListResponse = admin
+                .get("/api/v1/admin/outbox")
+                .await
+                .json()
+                .await
+                .unwrap();
             holds(
                 listed.messages.len() == 1 && listed.messages[0].status == "retrying",
                 &listed,
@@ -459,7 +484,12 @@ async fn administrators_list_the_outbox_without_texts_and_with_masked_recipients
         assert!(message.last_error.is_some());
         assert_eq!(listed.backlog, 1);
         assert!(listed.smtp_configured);
-        let raw = admin.get("/api/v1/admin/outbox").await.text().await.unwrap();
+        let raw = admin
+            .get("/api/v1/admin/outbox")
+            .await
+            .text()
+            .await
+            .unwrap();
         assert!(!raw.contains("jeanne"), "{raw}");
         assert!(!raw.contains("Doublon"), "{raw}");
         assert_eq!(
