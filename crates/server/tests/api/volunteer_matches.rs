@@ -46,7 +46,7 @@ async fn listing(app: &TestApp, title: &str, theme: &str, welcomes: bool) -> (St
         .json()
         .await
         .unwrap();
-    assert_eq!(detail["content"]["welcomes_volunteers"], welcomes);
+    assert_eq!(detail["welcomes_volunteers"], welcomes);
     (created.id, detail["actor"]["id"].as_str().unwrap().to_owned())
 }
 
