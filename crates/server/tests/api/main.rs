@@ -33,6 +33,6 @@ mod public_config;
 mod questionnaire;
 mod results;
 mod schema;
-mod stale;
 mod staff_console;
+mod stale;
 mod volunteer_matches;
