@@ -87,11 +87,13 @@ impl Default for FreshnessPolicy {
 }
 
 fn plus(day: NaiveDate, days: u64) -> NaiveDate {
-    day.checked_add_days(Days::new(days)).unwrap_or(NaiveDate::MAX)
+    day.checked_add_days(Days::new(days))
+        .unwrap_or(NaiveDate::MAX)
 }
 
 fn minus(day: NaiveDate, days: u64) -> NaiveDate {
-    day.checked_sub_days(Days::new(days)).unwrap_or(NaiveDate::MIN)
+    day.checked_sub_days(Days::new(days))
+        .unwrap_or(NaiveDate::MIN)
 }
 
 impl FreshnessPolicy {
@@ -123,7 +125,9 @@ impl FreshnessPolicy {
     /// The last day a listing confirmed on `confirmed_on` is public.
     #[must_use]
     pub fn last_public_day(self, confirmed_on: NaiveDate) -> NaiveDate {
-        self.hidden_from(confirmed_on).pred_opt().unwrap_or(NaiveDate::MIN)
+        self.hidden_from(confirmed_on)
+            .pred_opt()
+            .unwrap_or(NaiveDate::MIN)
     }
 
     /// Where a listing confirmed on `confirmed_on` stands on `today`.
@@ -165,8 +169,14 @@ mod tests {
     fn default_policy_flags_after_a_year_and_hides_a_month_later() {
         let policy = FreshnessPolicy::default();
         let confirmed = day(2026, 1, 15);
-        assert_eq!(policy.freshness(confirmed, day(2026, 1, 15)), Freshness::Fresh);
-        assert_eq!(policy.freshness(confirmed, day(2027, 1, 14)), Freshness::Fresh);
+        assert_eq!(
+            policy.freshness(confirmed, day(2026, 1, 15)),
+            Freshness::Fresh
+        );
+        assert_eq!(
+            policy.freshness(confirmed, day(2027, 1, 14)),
+            Freshness::Fresh
+        );
         assert_eq!(
             policy.freshness(confirmed, day(2027, 1, 15)),
             Freshness::Flagged
@@ -226,7 +236,10 @@ mod tests {
             policy.freshness(day(2026, 1, 1), day(2100, 1, 1)),
             Freshness::Fresh
         );
-        assert_eq!(policy.public_since(day(2026, 1, 1)), plus(NaiveDate::MIN, 1));
+        assert_eq!(
+            policy.public_since(day(2026, 1, 1)),
+            plus(NaiveDate::MIN, 1)
+        );
     }
 
     fn any_day() -> impl Strategy<Value = NaiveDate> {

@@ -10,8 +10,8 @@ use std::{
 };
 
 use chrono::NaiveDate;
-use solidarites_domain::freshness::FreshnessPolicy;
 use sea_orm::DatabaseConnection;
+use solidarites_domain::freshness::FreshnessPolicy;
 use uuid::Uuid;
 
 use crate::{

@@ -34,6 +34,7 @@ pub mod session;
 pub mod settings;
 pub mod shell;
 pub mod soon;
+pub mod stale;
 pub mod themes;
 pub mod ui;
 pub mod volunteers;
@@ -115,6 +116,11 @@ pub const NAV: &[NavEntry] = &[
         min_role: Role::Committee,
     },
     NavEntry {
+        label: || crate::i18n::freshness::t().nav,
+        path: "/admin/a-jour",
+        min_role: Role::Moderator,
+    },
+    NavEntry {
         label: || i18n::t().nav_volunteers,
         path: "/admin/benevoles",
         min_role: Role::Moderator,
@@ -173,6 +179,8 @@ pub enum Page {
     Proposal(String),
     /// `/admin/benevoles`
     Volunteers,
+    /// `/admin/a-jour`
+    Stale,
     /// `/admin/administration`
     Administration,
     /// `/admin/administration/comptes`
@@ -225,6 +233,7 @@ impl Page {
             "saisie" => Page::Assisted,
             "propositions" => Page::Proposals,
             "benevoles" => Page::Volunteers,
+            "a-jour" => Page::Stale,
             "administration" => Page::Administration,
             "administration/comptes" => Page::Accounts,
             "administration/parametres" => Page::Settings,
@@ -253,6 +262,7 @@ impl Page {
             Page::Proposals => view! { <proposals::ProposalsPage/> }.into_any(),
             Page::Proposal(id) => view! { <proposals::ProposalPage id=id/> }.into_any(),
             Page::Volunteers => view! { <volunteers::VolunteersPage/> }.into_any(),
+            Page::Stale => view! { <stale::StalePage/> }.into_any(),
             Page::Administration => view! { <accounts::AdministrationPage/> }.into_any(),
             Page::Accounts => view! { <accounts::AccountsPage/> }.into_any(),
             Page::Settings => view! { <settings::SettingsPage/> }.into_any(),
@@ -320,6 +330,7 @@ mod tests {
         assert!(matches!(Page::parse("saisie"), Page::Assisted));
         assert!(matches!(Page::parse("campagnes/abc%20d"), Page::Campaign(id) if id == "abc d"));
         assert!(matches!(Page::parse("benevoles"), Page::Volunteers));
+        assert!(matches!(Page::parse("a-jour"), Page::Stale));
         assert!(matches!(
             Page::parse("questionnaires"),
             Page::Questionnaires

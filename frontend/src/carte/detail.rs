@@ -240,6 +240,7 @@ mod tests {
             schedule: None,
             audience: None,
             contact: ContactResponse::default(),
+            welcomes_volunteers: false,
         }
     }
 

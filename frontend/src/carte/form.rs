@@ -85,6 +85,8 @@ pub struct ContentInput {
     pub email: String,
     pub phone: String,
     pub url: String,
+    /// « Accueille des bénévoles ».
+    pub welcomes_volunteers: bool,
 }
 
 fn opt(text: &str) -> Option<String> {
@@ -160,6 +162,7 @@ impl ContentInput {
                 phone: opt(&self.phone),
                 url: opt(&self.url),
             },
+            welcomes_volunteers: Some(self.welcomes_volunteers),
         })
     }
 
@@ -190,6 +193,7 @@ impl ContentInput {
             email: c.contact.email.clone().unwrap_or_default(),
             phone: c.contact.phone.clone().unwrap_or_default(),
             url: c.contact.url.clone().unwrap_or_default(),
+            welcomes_volunteers: c.welcomes_volunteers,
         }
     }
 }
@@ -204,6 +208,7 @@ pub struct NewActorInput {
     pub email: String,
     pub phone: String,
     pub commune_code: Option<String>,
+    pub welcomes_volunteers: bool,
 }
 
 impl NewActorInput {
@@ -216,6 +221,7 @@ impl NewActorInput {
             contact_email: opt(&self.email),
             contact_phone: opt(&self.phone),
             commune_code: self.commune_code.clone(),
+            welcomes_volunteers: Some(self.welcomes_volunteers),
         }
     }
 }
@@ -241,6 +247,7 @@ pub struct FormFields {
     email: RwSignal<String>,
     phone: RwSignal<String>,
     url: RwSignal<String>,
+    welcomes_volunteers: RwSignal<bool>,
     actor_mode: RwSignal<ActorMode>,
     actor: RwSignal<Option<(String, String)>>,
     new_actor_name: RwSignal<String>,
@@ -250,6 +257,7 @@ pub struct FormFields {
     new_actor_email: RwSignal<String>,
     new_actor_phone: RwSignal<String>,
     new_actor_commune: RwSignal<Option<CommuneChoice>>,
+    new_actor_welcomes_volunteers: RwSignal<bool>,
 }
 
 impl FormFields {
@@ -276,6 +284,7 @@ impl FormFields {
             email: RwSignal::new(initial.email.clone()),
             phone: RwSignal::new(initial.phone.clone()),
             url: RwSignal::new(initial.url.clone()),
+            welcomes_volunteers: RwSignal::new(initial.welcomes_volunteers),
             actor_mode: RwSignal::new(ActorMode::New),
             actor: RwSignal::new(None),
             new_actor_name: RwSignal::new(String::new()),
@@ -285,6 +294,7 @@ impl FormFields {
             new_actor_email: RwSignal::new(String::new()),
             new_actor_phone: RwSignal::new(String::new()),
             new_actor_commune: RwSignal::new(None),
+            new_actor_welcomes_volunteers: RwSignal::new(false),
         }
     }
 
@@ -306,6 +316,7 @@ impl FormFields {
             email: self.email.get_untracked(),
             phone: self.phone.get_untracked(),
             url: self.url.get_untracked(),
+            welcomes_volunteers: self.welcomes_volunteers.get_untracked(),
         }
     }
 
@@ -318,6 +329,7 @@ impl FormFields {
             email: self.new_actor_email.get_untracked(),
             phone: self.new_actor_phone.get_untracked(),
             commune_code: self.new_actor_commune.get_untracked().map(|c| c.code),
+            welcomes_volunteers: self.new_actor_welcomes_volunteers.get_untracked(),
         }
     }
 }
@@ -681,6 +693,13 @@ pub fn InitiativeForm(
                           </div>
                           <TextField id="initiative-horaires" label=t.field_schedule value=fields.schedule error=err("schedule") hint=t.hint_schedule/>
                           <TextField id="initiative-public" label=t.field_audience value=fields.audience error=err("audience") hint=t.hint_audience/>
+                          <div class="champ champ--case">
+                              <input type="checkbox" id="initiative-benevoles"
+                                  prop:checked=move || fields.welcomes_volunteers.get()
+                                  on:change=move |ev| fields.welcomes_volunteers.set(event_target_checked(&ev))/>
+                              " "
+                              <label for="initiative-benevoles">{crate::i18n::freshness::t().welcomes_volunteers}</label>
+                          </div>
                       </fieldset>
 
                       <fieldset class="groupe">
@@ -785,6 +804,13 @@ fn ActorFields(
                           <TextField id="acteur-site" label=a.field_website value=fields.new_actor_website error=err("new_actor.website") kind="url" hint=t.hint_url/>
                           <TextField id="acteur-courriel" label=a.field_email value=fields.new_actor_email error=err("new_actor.contact_email") kind="email"/>
                           <TextField id="acteur-telephone" label=a.field_phone value=fields.new_actor_phone error=err("new_actor.contact_phone") kind="tel" hint=t.hint_phone/>
+                          <div class="champ champ--case">
+                              <input type="checkbox" id="acteur-benevoles"
+                                  prop:checked=move || fields.new_actor_welcomes_volunteers.get()
+                                  on:change=move |ev| fields.new_actor_welcomes_volunteers.set(event_target_checked(&ev))/>
+                              " "
+                              <label for="acteur-benevoles">{crate::i18n::freshness::t().actor_welcomes_volunteers}</label>
+                          </div>
                           <CommuneSearch
                               id="acteur-commune"
                               label=a.field_commune
@@ -873,6 +899,7 @@ mod tests {
             schedule: None,
             audience: None,
             contact: Default::default(),
+            welcomes_volunteers: true,
         };
         let back = ContentInput::from_content(&content);
         assert_eq!(back.lon, "-0,500000");

@@ -16,6 +16,7 @@ pub mod carte;
 pub mod common;
 pub mod console;
 pub mod editor;
+pub mod freshness;
 pub mod home;
 pub mod offline;
 pub mod proposals;

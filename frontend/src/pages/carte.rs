@@ -754,6 +754,9 @@ fn EditView(
             })}
             <p>{move || view.with(|v| (t.edit_actor)(&v.actor.name))}</p>
         </section>
+        {move || view.with(|v| v.status == "published").then(|| view! {
+            <ConfirmCurrent token=token view=view/>
+        })}
         {(!closed).then(|| view! {
             <h2>{t.edit_form_title}</h2>
             <InitiativeForm
@@ -769,6 +772,78 @@ fn EditView(
             />
             <Withdraw token=token withdrawn=withdrawn/>
         })}
+    }
+}
+
+/// « Je confirme que ces informations sont à jour »: one click keeps a published
+/// initiative public for a full period again (listings kept current).
+#[component]
+fn ConfirmCurrent(
+    token: StoredValue<String>,
+    view: RwSignal<SubmitterInitiativeResponse>,
+) -> impl IntoView {
+    let t = crate::i18n::freshness::t();
+    let done = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+    let confirm = move |_| {
+        if pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
+        leptos::task::spawn_local(async move {
+            let url = format!(
+                "/api/v1/initiatives/edit/{}/confirm",
+                percent_encode(&token.get_value())
+            );
+            let answer: Result<solidarites_api_types::ConfirmListingResponse, ApiError> =
+                api::post(&url, &serde_json::json!({}), &[]).await;
+            pending.set(false);
+            match answer {
+                Ok(confirmed) => {
+                    error.set(None);
+                    view.update(|v| {
+                        v.freshness = "fresh".to_owned();
+                        v.last_confirmed_at = Some(confirmed.last_confirmed_at.clone());
+                        v.hidden_from = Some(confirmed.hidden_from.clone());
+                    });
+                    done.set(Some((t.confirm_done)(&crate::format::date_text(
+                        &confirmed.hidden_from,
+                    ))));
+                }
+                Err(e) => error.set(Some(e.message())),
+            }
+        });
+    };
+    let state = move || {
+        view.with(|v| {
+            let day = v
+                .hidden_from
+                .as_deref()
+                .map(crate::format::date_text)
+                .unwrap_or_default();
+            match v.freshness.as_str() {
+                "hidden" => (t.confirm_hidden.to_owned(), "statut statut--erreur"),
+                "flagged" => ((t.confirm_flagged)(&day), "statut statut--alerte"),
+                _ => ((t.confirm_fresh)(&day), "statut statut--attente"),
+            }
+        })
+    };
+    view! {
+        <section class="confirmation-a-jour" aria-labelledby="a-jour-titre">
+            <h2 id="a-jour-titre">{t.confirm_title}</h2>
+            {move || done.get().is_none().then(|| {
+                let (text, class) = state();
+                view! { <p class=class>{text}</p> }
+            })}
+            <button type="button" class="bouton" on:click=confirm aria-disabled=move || pending.get().then_some("true")>
+                {t.confirm_button}
+            </button>
+            <div role="status">
+                {move || done.get().map(|m| view! { <p class="statut statut--ok">{m}</p> })}
+            </div>
+            {move || error.get().map(|m| view! { <p class="statut statut--erreur" role="alert">{m}</p> })}
+        </section>
     }
 }
 
@@ -859,6 +934,9 @@ mod tests {
                 },
                 pending_revision: None,
                 moderation_message: None,
+                last_confirmed_at: None,
+                freshness: "fresh".into(),
+                hidden_from: None,
             };
             assert_ne!(status_text(&view).0, i18n::FR.status_unknown, "{status}");
         }

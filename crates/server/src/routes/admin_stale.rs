@@ -106,10 +106,10 @@ pub async fn list_stale(
         .take(usize::try_from(paging.per_page).unwrap_or(usize::MAX))
         .map(|row| {
             let confirmed_on = row.last_confirmed_at.map(today_in_paris);
-            let freshness = confirmed_on.map_or(
-                solidarites_domain::freshness::Freshness::Hidden,
-                |on| policy.freshness(on, today),
-            );
+            let freshness = confirmed_on
+                .map_or(solidarites_domain::freshness::Freshness::Hidden, |on| {
+                    policy.freshness(on, today)
+                });
             StaleListingResponse {
                 kind: row.kind.as_str().to_owned(),
                 id: row.id.to_string(),
@@ -165,10 +165,7 @@ fn parse_items(body: &StaleBulkRequest) -> Result<Vec<Listing>, ApiError> {
         }
         let id = Uuid::parse_str(item.id.trim()).ok();
         if id.is_none() {
-            errors.insert(
-                format!("items[{i}].id"),
-                "Identifiant invalide.".to_owned(),
-            );
+            errors.insert(format!("items[{i}].id"), "Identifiant invalide.".to_owned());
         }
         if let (Some(kind), Some(id)) = (kind, id) {
             let listing = Listing { kind, id };
@@ -210,28 +207,32 @@ pub async fn confirm_stale(
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Moderator)?;
     let listings = parse_items(&body)?;
-    let changed =
-        match services::freshness::confirm_by_staff(&state.db, &staff, &listings, state.settings.clock.now())
-            .await
-        {
-            Ok(n) => n,
-            Err(BulkError::Unknown(unknown)) => {
-                return Err(invalid(FieldErrors::from([(
-                    "items".to_owned(),
-                    format!("Fiches inconnues : {}.", named(&unknown)),
-                )])))
-            }
-            Err(BulkError::NotPublished(listings)) => {
-                return Err(ApiError::Conflict {
-                    code: crate::error::ErrorCode::InvalidState,
-                    message: format!(
-                        "Seules les fiches publiées peuvent être confirmées : {}.",
-                        named(&listings)
-                    ),
-                })
-            }
-            Err(BulkError::Db(err)) => return Err(err.into()),
-        };
+    let changed = match services::freshness::confirm_by_staff(
+        &state.db,
+        &staff,
+        &listings,
+        state.settings.clock.now(),
+    )
+    .await
+    {
+        Ok(n) => n,
+        Err(BulkError::Unknown(unknown)) => {
+            return Err(invalid(FieldErrors::from([(
+                "items".to_owned(),
+                format!("Fiches inconnues : {}.", named(&unknown)),
+            )])))
+        }
+        Err(BulkError::NotPublished(listings)) => {
+            return Err(ApiError::Conflict {
+                code: crate::error::ErrorCode::InvalidState,
+                message: format!(
+                    "Seules les fiches publiées peuvent être confirmées : {}.",
+                    named(&listings)
+                ),
+            })
+        }
+        Err(BulkError::Db(err)) => return Err(err.into()),
+    };
     refresh_map(&state).await;
     Ok(HttpResponse::Ok().json(StaleBulkResponse {
         changed: changed as u64,

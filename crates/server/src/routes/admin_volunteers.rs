@@ -12,8 +12,8 @@ use actix_web::{
 use std::collections::HashMap;
 
 use solidarites_api_types::{
-    MatchedListingResponse, PurgeVolunteersRequest, PurgeVolunteersResponse,
-    VolunteerListResponse, VolunteerMatchListResponse, VolunteerMatchResponse, VolunteerResponse,
+    MatchedListingResponse, PurgeVolunteersRequest, PurgeVolunteersResponse, VolunteerListResponse,
+    VolunteerMatchListResponse, VolunteerMatchResponse, VolunteerResponse,
 };
 use solidarites_domain::{
     freshness::ListingKind,
@@ -310,11 +310,7 @@ async fn volunteer_matches(
     let day = state.public_day();
     let territory = state.territory.current();
     let points = state.results.gap_territory(&territory).await;
-    let point_of = |code: &str| {
-        InseeCode::parse(code)
-            .ok()
-            .and_then(|c| points.point(&c))
-    };
+    let point_of = |code: &str| InseeCode::parse(code).ok().and_then(|c| points.point(&c));
     let name_of = |code: &str| {
         InseeCode::parse(code)
             .ok()
@@ -364,8 +360,7 @@ async fn volunteer_matches(
             .map(Vec::as_slice)
             .unwrap_or_default();
         let initiative_actors =
-            storage::actors::by_ids(&state.db, initiatives.iter().map(|(r, _)| r.actor_id))
-                .await?;
+            storage::actors::by_ids(&state.db, initiatives.iter().map(|(r, _)| r.actor_id)).await?;
         let mut matches: Vec<MatchedListingResponse> = initiatives
             .iter()
             .filter(|(row, _)| shares_theme(&themes, &storage::initiatives::themes_of(row)))

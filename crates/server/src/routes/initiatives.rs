@@ -9,8 +9,7 @@ use actix_web::{
 use chrono::NaiveDate;
 use solidarites_api_types::{
     ActorSummary, ClusterListResponse, ClusterResponse, CommuneRef, ConfirmListingResponse,
-    ContactResponse,
-    CreateInitiativeRequest, CreateInitiativeResponse, CurrentLabelResponse,
+    ContactResponse, CreateInitiativeRequest, CreateInitiativeResponse, CurrentLabelResponse,
     InitiativeContentResponse, InitiativeListResponse, InitiativeResponse, NearResponse,
     SubmitterInitiativeResponse, UpdateInitiativeRequest,
 };
@@ -21,8 +20,8 @@ use super::carte_query::{parse_cluster_query, parse_initiative_query, Pairs};
 use crate::{
     edit_token,
     error::{ApiError, ErrorCode},
-    services::freshness::TokenConfirmation,
     json_body::ApiJson,
+    services::freshness::TokenConfirmation,
     state::AppState,
     storage::{
         self,
@@ -206,8 +205,7 @@ pub async fn list_initiatives(
     let today = day.today;
     if let Some(near) = &filter.near {
         let (found, total) =
-            storage::initiatives::list_near(&state.db, &filter, near, &day, page, per_page)
-                .await?;
+            storage::initiatives::list_near(&state.db, &filter, near, &day, page, per_page).await?;
         let (rows, distances): (Vec<_>, Vec<_>) = found.into_iter().unzip();
         let mut items = public_responses(&state, &rows, today).await?;
         for (item, d) in items.iter_mut().zip(distances) {
@@ -412,7 +410,9 @@ pub async fn create_initiative(
     let territory = state.territory.current();
     let allowed_themes = storage::themes::active_slugs(&state.db).await?;
     let existing_actor = match body.actor_id.as_deref().map(|s| Uuid::parse_str(s.trim())) {
-        Some(Ok(id)) if storage::actors::is_published(&state.db, id, &state.public_day()).await? => {
+        Some(Ok(id))
+            if storage::actors::is_published(&state.db, id, &state.public_day()).await? =>
+        {
             Some(id)
         }
         _ => None,

@@ -90,26 +90,25 @@ pub async fn confirm_by_token(
     let Some(row) = storage::initiatives::find_by_token_hash(&txn, token_hash).await? else {
         return Ok(TokenConfirmation::Unknown);
     };
-    let outcome = match storage::freshness::confirm(&txn, ListingKind::Initiative, row.id, now)
-        .await?
-    {
-        Confirmed::Done => {
-            storage::freshness::confirm(&txn, ListingKind::Actor, row.actor_id, now).await?;
-            storage::audit::record(
-                &txn,
-                None,
-                "freshness.confirm",
-                ListingKind::Initiative.as_str(),
-                &row.id.to_string(),
-                None,
-                Some(serde_json::json!({"by": "submitter", "at": now.to_rfc3339()})),
-            )
-            .await?;
-            TokenConfirmation::Confirmed(now)
-        }
-        Confirmed::NotPublished(status) => TokenConfirmation::NotPublished(status),
-        Confirmed::Unknown => TokenConfirmation::Unknown,
-    };
+    let outcome =
+        match storage::freshness::confirm(&txn, ListingKind::Initiative, row.id, now).await? {
+            Confirmed::Done => {
+                storage::freshness::confirm(&txn, ListingKind::Actor, row.actor_id, now).await?;
+                storage::audit::record(
+                    &txn,
+                    None,
+                    "freshness.confirm",
+                    ListingKind::Initiative.as_str(),
+                    &row.id.to_string(),
+                    None,
+                    Some(serde_json::json!({"by": "submitter", "at": now.to_rfc3339()})),
+                )
+                .await?;
+                TokenConfirmation::Confirmed(now)
+            }
+            Confirmed::NotPublished(status) => TokenConfirmation::NotPublished(status),
+            Confirmed::Unknown => TokenConfirmation::Unknown,
+        };
     txn.commit().await?;
     Ok(outcome)
 }

@@ -41,7 +41,8 @@ pub mod actor {
         pub status: String,
         pub moderation_message: Option<String>,
         pub created_at: ChronoDateTimeUtc,
-        pub updated_at: ChronoDateTimeUtc,        /// When the submitter or staff last confirmed the listing (always set by the server).
+        pub updated_at: ChronoDateTimeUtc,
+        /// When the submitter or staff last confirmed the listing (always set by the server).
         pub last_confirmed_at: Option<ChronoDateTimeUtc>,
         /// When the submitter was asked to confirm; cleared by a confirmation.
         pub stale_flagged_at: Option<ChronoDateTimeUtc>,

@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    sea_query::Expr, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    sea_query::Expr, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use solidarites_domain::{
     freshness::{FreshnessPolicy, ListingKind},
@@ -218,7 +218,10 @@ pub async fn confirm(
                 .await?
                 .rows_affected;
             let found = if updated == 0 {
-                actor::Entity::find_by_id(id).one(db).await?.map(|r| r.status)
+                actor::Entity::find_by_id(id)
+                    .one(db)
+                    .await?
+                    .map(|r| r.status)
             } else {
                 None
             };

@@ -735,17 +735,17 @@ pub async fn published_points(
         .into_iter()
         .map(
             |(id, title, lon, lat, themes, end_date, last_confirmed_at)| MapPointRow {
-            id,
-            title,
-            lon,
-            lat,
-            main_theme: serde_json::from_str::<Vec<String>>(&themes)
-                .ok()
-                .and_then(|t| t.into_iter().next())
-                .unwrap_or_default(),
-            end_date,
-            last_confirmed_at,
-        },
+                id,
+                title,
+                lon,
+                lat,
+                main_theme: serde_json::from_str::<Vec<String>>(&themes)
+                    .ok()
+                    .and_then(|t| t.into_iter().next())
+                    .unwrap_or_default(),
+                end_date,
+                last_confirmed_at,
+            },
         )
         .collect())
 }

@@ -7,8 +7,8 @@
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use solidarites_api_types::{
-    ActorListResponse, ConfirmListingResponse, ErrorResponse, StaleBulkResponse,
-    StaleListResponse, SubmitterInitiativeResponse,
+    ActorListResponse, ConfirmListingResponse, ErrorResponse, StaleBulkResponse, StaleListResponse,
+    SubmitterInitiativeResponse,
 };
 use solidarites_domain::{demo::demo_communes, freshness::FreshnessPolicy};
 use solidarites_server::{auth::Role, clock::Clock, services};
@@ -55,7 +55,7 @@ async fn public_sightings(
             .as_array()
             .unwrap()
             .iter()
-            .any(|i| i["content"]["title"] == title || i["properties"]["title"] == title)
+            .any(|i| i["title"] == title || i["properties"]["title"] == title)
     };
     let list = json_of(app, "/api/v1/initiatives").await;
     let searched = json_of(app, "/api/v1/initiatives?q=colis").await;
@@ -73,7 +73,10 @@ async fn public_sightings(
         .iter()
         .any(|c| c.id.as_deref() == Some(id) || c.count > 1);
     let directory: ActorListResponse = app.get("/api/v1/actors").await.json().await.unwrap();
-    let actor_detail = app.get(&format!("/api/v1/actors/{actor_id}")).await.status();
+    let actor_detail = app
+        .get(&format!("/api/v1/actors/{actor_id}"))
+        .await
+        .status();
     let by_theme: ActorListResponse = app
         .get("/api/v1/actors?theme=aide-alimentaire")
         .await
@@ -95,9 +98,7 @@ async fn public_sightings(
 }
 
 async fn submitter_view(app: &TestApp, token: &str) -> SubmitterInitiativeResponse {
-    let res = app
-        .get(&format!("/api/v1/initiatives/edit/{token}"))
-        .await;
+    let res = app.get(&format!("/api/v1/initiatives/edit/{token}")).await;
     assert_eq!(res.status(), StatusCode::OK);
     res.json().await.unwrap()
 }
@@ -131,20 +132,32 @@ async fn stale_listings_disappear_from_every_public_endpoint_and_come_back_when_
             holds(total == 2, total)
         })
         .await;
-        assert_eq!(public_sightings(&app, (&a.id, "Colis A", &actor_a), 0).await, everywhere);
+        assert_eq!(
+            public_sightings(&app, (&a.id, "Colis A", &actor_a), 0).await,
+            everywhere
+        );
         assert_eq!(submitter_view(&app, &a.edit_token).await.freshness, "fresh");
+        // Signed in before time moves: the flags the background pass then writes do not
+        // race the account's creation on SQLite.
+        let staff = app.login_as(Role::Moderator).await;
 
         // Past the period: flagged (the submitter is asked), still public.
         clock.advance(days(11));
-        assert_eq!(public_sightings(&app, (&a.id, "Colis A", &actor_a), 0).await, everywhere);
+        assert_eq!(
+            public_sightings(&app, (&a.id, "Colis A", &actor_a), 0).await,
+            everywhere
+        );
         let view = submitter_view(&app, &a.edit_token).await;
         assert_eq!(view.freshness, "flagged");
-        let staff = app.login_as(Role::Moderator).await;
         // The background pass records the flag of all four listings (two initiatives,
         // two actors).
         eventually("the flags are recorded", async || {
             let listed = stale_list(&staff, "").await;
-            let flagged = listed.items.iter().filter(|i| i.flagged_at.is_some()).count();
+            let flagged = listed
+                .items
+                .iter()
+                .filter(|i| i.flagged_at.is_some())
+                .count();
             holds(listed.total == 4 && flagged == 4, (listed.total, flagged))
         })
         .await;
@@ -154,11 +167,20 @@ async fn stale_listings_disappear_from_every_public_endpoint_and_come_back_when_
 
         // Past the grace period too: hidden from every public endpoint, never deleted.
         clock.advance(days(5));
-        assert_eq!(public_sightings(&app, (&a.id, "Colis A", &actor_a), 0).await, nowhere);
-        assert_eq!(public_sightings(&app, (&b.id, "Colis B", &actor_b), 1).await, nowhere);
+        assert_eq!(
+            public_sightings(&app, (&a.id, "Colis A", &actor_a), 0).await,
+            nowhere
+        );
+        assert_eq!(
+            public_sightings(&app, (&b.id, "Colis B", &actor_b), 1).await,
+            nowhere
+        );
         assert_eq!(clusters(&app, "zoom=5").await.total, 0);
         let view = submitter_view(&app, &a.edit_token).await;
-        assert_eq!((view.status.as_str(), view.freshness.as_str()), ("published", "hidden"));
+        assert_eq!(
+            (view.status.as_str(), view.freshness.as_str()),
+            ("published", "hidden")
+        );
         let listed = stale_list(&staff, "").await;
         assert_eq!(listed.total, 4);
         assert!(listed.items.iter().all(|i| i.freshness == "hidden"));
@@ -174,8 +196,14 @@ async fn stale_listings_disappear_from_every_public_endpoint_and_come_back_when_
         let confirmed: ConfirmListingResponse = res.json().await.unwrap();
         let today = clock.today();
         assert_eq!(confirmed.hidden_from, (today + days(15)).to_string());
-        assert_eq!(public_sightings(&app, (&a.id, "Colis A", &actor_a), 0).await, everywhere);
-        assert_eq!(public_sightings(&app, (&b.id, "Colis B", &actor_b), 1).await, nowhere);
+        assert_eq!(
+            public_sightings(&app, (&a.id, "Colis A", &actor_a), 0).await,
+            everywhere
+        );
+        assert_eq!(
+            public_sightings(&app, (&b.id, "Colis B", &actor_b), 1).await,
+            nowhere
+        );
         assert_eq!(clusters(&app, "zoom=5").await.total, 1);
         assert_eq!(submitter_view(&app, &a.edit_token).await.freshness, "fresh");
         let listed = stale_list(&staff, "").await;
@@ -194,7 +222,10 @@ async fn stale_listings_disappear_from_every_public_endpoint_and_come_back_when_
         assert_eq!(res.status(), StatusCode::OK);
         let done: StaleBulkResponse = res.json().await.unwrap();
         assert_eq!(done.changed, 2);
-        assert_eq!(public_sightings(&app, (&b.id, "Colis B", &actor_b), 1).await, everywhere);
+        assert_eq!(
+            public_sightings(&app, (&b.id, "Colis B", &actor_b), 1).await,
+            everywhere
+        );
         assert_eq!(clusters(&app, "zoom=5").await.total, 2);
         assert_eq!(stale_list(&staff, "").await.total, 0);
     })
@@ -208,8 +239,9 @@ async fn staff_archive_stale_listings_in_bulk_and_bad_requests_are_named() {
         let app = app_with_clock(db, &clock).await;
         let a = submit_published(&app, &submission("Colis A", "aide-alimentaire", 0)).await;
         let pending = submit(&app, &submission("En attente", "sante", 1)).await;
-        clock.advance(days(20));
         let staff = app.login_as(Role::Moderator).await;
+        let analyst = app.login_as(Role::Analyst).await;
+        clock.advance(days(20));
 
         // Every bad item is named; nothing changes.
         let res = staff
@@ -266,7 +298,6 @@ async fn staff_archive_stale_listings_in_bulk_and_bad_requests_are_named() {
         assert_eq!(res.status(), StatusCode::NOT_FOUND);
 
         // Analysts do not moderate.
-        let analyst = app.login_as(Role::Analyst).await;
         assert_eq!(
             analyst.get("/api/v1/admin/stale").await.status(),
             StatusCode::FORBIDDEN
@@ -319,7 +350,9 @@ async fn passes_running_together_flag_each_listing_once() {
         let conn = &app.db.conn;
         let not_yet = clock.now() + days(9);
         assert_eq!(
-            services::freshness::flag_due(conn, POLICY, not_yet).await.unwrap(),
+            services::freshness::flag_due(conn, POLICY, not_yet)
+                .await
+                .unwrap(),
             0
         );
         let now = clock.now() + days(11);
@@ -330,7 +363,9 @@ async fn passes_running_together_flag_each_listing_once() {
         // Three initiatives and their three actors, each flagged by one pass.
         assert_eq!(first.unwrap() + second.unwrap(), 6);
         assert_eq!(
-            services::freshness::flag_due(conn, POLICY, now).await.unwrap(),
+            services::freshness::flag_due(conn, POLICY, now)
+                .await
+                .unwrap(),
             0
         );
     })

@@ -46,8 +46,11 @@ async fn listing(app: &TestApp, title: &str, theme: &str, welcomes: bool) -> (St
         .json()
         .await
         .unwrap();
-    assert_eq!(detail["content"]["welcomes_volunteers"], welcomes);
-    (created.id, detail["actor"]["id"].as_str().unwrap().to_owned())
+    assert_eq!(detail["welcomes_volunteers"], welcomes);
+    (
+        created.id,
+        detail["actor"]["id"].as_str().unwrap().to_owned(),
+    )
 }
 
 async fn matches(staff: &StaffClient, query: &str) -> VolunteerMatchListResponse {
@@ -60,7 +63,9 @@ async fn matches(staff: &StaffClient, query: &str) -> VolunteerMatchListResponse
 
 async fn csv(staff: &StaffClient, query: &str) -> String {
     let res = staff
-        .get(&format!("/api/v1/admin/exports/volunteer-matches.csv?{query}"))
+        .get(&format!(
+            "/api/v1/admin/exports/volunteer-matches.csv?{query}"
+        ))
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     let bytes = res.bytes().await.unwrap();
@@ -151,12 +156,16 @@ async fn volunteers_are_matched_with_listings_nearby_that_welcome_them() {
 
         let text = csv(&staff, "radius_km=1").await;
         let mut lines = text.lines();
-        assert!(lines.next().unwrap().starts_with("Bénévole;Courriel du bénévole;"));
+        assert!(lines
+            .next()
+            .unwrap()
+            .starts_with("Bénévole;Courriel du bénévole;"));
         let rows: Vec<&str> = lines.collect();
         assert_eq!(rows.len(), 2 + 4);
         assert!(rows
             .iter()
-            .any(|r| r.starts_with("Camille;camille@example.org;") && r.contains("Visites de convivialité")));
+            .any(|r| r.starts_with("Camille;camille@example.org;")
+                && r.contains("Visites de convivialité")));
         assert_eq!(audit_count(&app, "volunteers.matches_export").await, 1);
 
         // Bad parameters are named.

@@ -1,0 +1,209 @@
+//! `/admin/a-jour`: the published initiatives and actors not confirmed for the period
+//! (flagged to their submitter, then hidden from the public), least recently confirmed
+//! first, with bulk confirmation and archiving. Moderators and administrators; the API's
+//! 403 is shown to others.
+
+use std::collections::BTreeSet;
+
+use leptos::prelude::*;
+use solidarites_api_types::{
+    ListingRef, StaleBulkRequest, StaleBulkResponse, StaleListResponse, StaleListingResponse,
+};
+
+use super::session;
+use super::shell::set_title;
+use super::ui::{self, Feedback, FeedbackLine, Pager};
+use crate::api::ApiError;
+use crate::i18n::freshness as i18n;
+
+const PER_PAGE: u64 = 50;
+
+fn key(item: &StaleListingResponse) -> (String, String) {
+    (item.kind.clone(), item.id.clone())
+}
+
+#[component]
+pub fn StalePage() -> impl IntoView {
+    let t = i18n::t();
+    set_title(t.title);
+    let page = ui::page_param();
+    let version = RwSignal::new(0u32);
+    let feedback: RwSignal<Option<Feedback>> = RwSignal::new(None);
+    let selected: RwSignal<BTreeSet<(String, String)>> = RwSignal::new(BTreeSet::new());
+    let busy = RwSignal::new(false);
+    let list: RwSignal<Option<Result<StaleListResponse, ApiError>>> = RwSignal::new(None);
+    Effect::new(move |_| {
+        version.track();
+        let Some(page) = page.try_get() else {
+            return;
+        };
+        let url = format!("/api/v1/admin/stale?page={page}&per_page={PER_PAGE}");
+        leptos::task::spawn_local(async move {
+            let result = session::get::<StaleListResponse>(&url).await;
+            if let Ok(loaded) = &result {
+                let shown: BTreeSet<(String, String)> = loaded.items.iter().map(key).collect();
+                let _ = selected.try_update(|s| s.retain(|k| shown.contains(k)));
+            }
+            let _ = list.try_set(Some(result));
+        });
+    });
+    let act = move |archive: bool| {
+        let items: Vec<ListingRef> = selected
+            .get_untracked()
+            .into_iter()
+            .map(|(kind, id)| ListingRef { kind, id })
+            .collect();
+        if items.is_empty() {
+            feedback.set(Some(Feedback::Failed(t.nothing_selected.to_owned())));
+            return;
+        }
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let url = if archive {
+                "/api/v1/admin/stale/archive"
+            } else {
+                "/api/v1/admin/stale/confirm"
+            };
+            let answer: Result<StaleBulkResponse, ApiError> =
+                session::post(url, &StaleBulkRequest { items }).await;
+            let _ = busy.try_set(false);
+            match answer {
+                Ok(done) => {
+                    let message = if archive {
+                        (t.archived)(done.changed)
+                    } else {
+                        (t.confirmed)(done.changed)
+                    };
+                    let _ = feedback.try_set(Some(Feedback::Done(message)));
+                    let _ = selected.try_set(BTreeSet::new());
+                    let _ = version.try_update(|v| *v += 1);
+                }
+                Err(error) => {
+                    let _ = feedback.try_set(Some(Feedback::failed(&error)));
+                }
+            }
+        });
+    };
+
+    let body = move || match list.get() {
+        None => view! { <p class="statut statut--attente">{crate::i18n::common::t().loading}</p> }
+            .into_any(),
+        Some(Err(error)) => {
+            view! { <p class="statut statut--erreur" role="alert">{error.message()}</p> }.into_any()
+        }
+        Some(Ok(loaded)) => {
+            let intro = (t.intro)(loaded.flag_after_days, loaded.hide_after_flag_days);
+            if loaded.items.is_empty() {
+                return view! {
+                    <p class="intro">{intro}</p>
+                    <p class="statut">{t.empty}</p>
+                }
+                .into_any();
+            }
+            let rows = loaded
+                .items
+                .iter()
+                .map(|item| {
+                    let k = key(item);
+                    let checked = {
+                        let k = k.clone();
+                        move || selected.with(|s| s.contains(&k))
+                    };
+                    let toggle = move |ev: leptos::ev::Event| {
+                        let on = event_target_checked(&ev);
+                        let k = k.clone();
+                        selected.update(|s| {
+                            if on {
+                                s.insert(k);
+                            } else {
+                                s.remove(&k);
+                            }
+                        });
+                    };
+                    let day = item
+                        .hidden_from
+                        .as_deref()
+                        .map(crate::format::date_text)
+                        .unwrap_or_default();
+                    let state = if item.freshness == "hidden" {
+                        (t.state_hidden)(&day)
+                    } else {
+                        (t.state_flagged)(&day)
+                    };
+                    let kind = if item.kind == "actor" {
+                        t.kind_actor
+                    } else {
+                        t.kind_initiative
+                    };
+                    let confirmed = item
+                        .last_confirmed_at
+                        .as_deref()
+                        .map_or_else(|| t.never.to_owned(), ui::date_time);
+                    let place = item
+                        .commune
+                        .as_ref()
+                        .map(|c| format!(" ({})", c.name))
+                        .unwrap_or_default();
+                    view! {
+                        <tr>
+                            <td>
+                                <input type="checkbox" prop:checked=checked on:change=toggle
+                                    aria-label=(t.select_one)(&item.title)/>
+                            </td>
+                            <th scope="row">{item.title.clone()}{place}</th>
+                            <td>{kind}</td>
+                            <td>{state}</td>
+                            <td>{confirmed}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            view! {
+                <p class="intro">{intro}</p>
+                <div class="actions-groupees" role="group" aria-label=t.title>
+                    <button type="button" class="bouton" on:click=move |_| act(false)
+                        aria-disabled=move || busy.get().then_some("true")>
+                        {t.bulk_confirm}
+                    </button>
+                    " "
+                    <button type="button" class="bouton bouton--danger" on:click=move |_| act(true)
+                        aria-disabled=move || busy.get().then_some("true")>
+                        {t.bulk_archive}
+                    </button>
+                </div>
+                <div class="tableau-defilant">
+                    <table class="tableau">
+                        <caption>{(t.caption)(loaded.total)}</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">{t.col_select}</th>
+                                <th scope="col">{t.col_listing}</th>
+                                <th scope="col">{t.col_kind}</th>
+                                <th scope="col">{t.col_state}</th>
+                                <th scope="col">{t.col_confirmed}</th>
+                            </tr>
+                        </thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+                <Pager
+                    path="/admin/a-jour"
+                    pairs=vec![]
+                    page=loaded.page
+                    per_page=loaded.per_page
+                    total=loaded.total
+                />
+            }
+            .into_any()
+        }
+    };
+
+    view! {
+        <h1>{t.title}</h1>
+        <FeedbackLine feedback=feedback/>
+        {body}
+    }
+}
