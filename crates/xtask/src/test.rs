@@ -12,8 +12,8 @@ Runs every test:
      transaction opened in an HTTP handler);
   2. builds the WASM app (release) so the server tests check the real bundle (and, at
      the same time, the test binaries: log in target/xtask/test-build.log), and checks
-     that the map page's first load stays within its budget (310,000 bytes gzipped; the
-     target is 300 KB, see docs/benchmarks.md);
+     that the map page's first load stays within its budget (300,000 bytes gzipped,
+     see docs/benchmarks.md);
   3. cargo test on the whole workspace, including the tests marked #[ignore] because they
      need that build;
   4. the browser tests (`cargo xtask browser`): headless Chromium against the debug

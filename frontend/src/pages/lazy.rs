@@ -65,8 +65,10 @@ fn area_proposals(route: Route) -> AnyView {
     }
 }
 
-/// The staff console (`/admin/…`): residents never load it.
+/// The staff console (`/admin/…`): residents never load it, nor its stylesheet, which
+/// it adds to the page before its first page shows.
 #[lazy]
-fn area_admin(path: String) -> AnyView {
+async fn area_admin(path: String) -> AnyView {
+    crate::admin::style::load().await;
     view! { <crate::admin::AdminApp path=path/> }.into_any()
 }
