@@ -176,7 +176,7 @@ pub fn js_number(x: f64) -> String {
     #[cfg(target_arch = "wasm32")]
     {
         js_sys::Number::from(x)
-            .to_string(10)
+            .to_string_with_radix(10)
             .map(String::from)
             .unwrap_or_default()
     }
