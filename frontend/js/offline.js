@@ -1,28 +1,24 @@
 // Working without a connection (issue 19), driven by the Leptos app (src/offline.rs).
 //
+// On every page, so kept small (it is part of every first load):
 // - registers the service worker (/sw.js, written by `cargo xtask frontend` from
 //   frontend/sw.js), which keeps the app and the questionnaires on the device;
 // - tells the app when the connection comes and goes;
-// - keeps the answers that could not be sent in IndexedDB, each with its Idempotency-Key,
-//   and sends them when the connection returns, on each visit and on demand: the server
-//   stores each key once, so an answer sent twice (a lost reply, two tabs) counts once.
-//
-// Each answer belongs to an `owner`: "public" for a resident's answers, "agent:<id>" for
-// those an agent typed in the console. Only the owner's page lists or sends them.
-//
-// Plain JS rather than a crate (rexie, idb): a few dozen lines of IndexedDB cost less in
-// the first load of every page than a generic wrapper compiled into the .wasm.
+// - passes the calls about the answers waiting to be sent to the queue module
+//   (offline-queue.js: IndexedDB, sending), imported the first time one is made, or at
+//   start when answers may wait on this device; and tells the app (in every tab) when a
+//   queue changes.
 
-const DB_NAME = "solidarites-hors-connexion";
-const STORE = "reponses";
 const CHANGED = "solidarites-file-reponses";
-/// Waits between automatic attempts after a failure: doubled each time, at most 5 min.
-const FIRST_RETRY_MS = 5000;
-const LAST_RETRY_MS = 300000;
+/** Set by offline-queue.js while answers may wait on this device. */
+const WAITING = "solidarites-reponses-en-attente";
+/** The queue module: `cargo xtask frontend` writes its public URL with the build's tag
+ * here (the service worker keeps it, for the questionnaire offline). */
+const QUEUE_MODULE = "/offline-queue.js";
 
-let dbPromise = null;
-// Owner → { csrf, retryMs, timer, sending } for the queues sent automatically.
-const senders = new Map();
+let queueLoading = null;
+// Owner → CSRF token of the queues to send automatically (see `autoSend`).
+const autoSenders = new Map();
 const listeners = new Set();
 const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel(CHANGED) : null;
 if (channel) {
@@ -42,49 +38,31 @@ function notify(detail, broadcast = true) {
   }
 }
 
-function openDb() {
-  if (!dbPromise) {
-    dbPromise = new Promise((resolve, reject) => {
-      if (typeof indexedDB === "undefined") {
-        reject(new Error("IndexedDB is not available"));
-        return;
+/** The queue module, imported once (again after a failure, e.g. offline before the
+ * service worker kept it). */
+function queue() {
+  if (!queueLoading) {
+    queueLoading = import(QUEUE_MODULE).then((module) => {
+      module.start(notify);
+      for (const [owner, csrf] of autoSenders) {
+        module.autoSend(owner, csrf);
       }
-      const request = indexedDB.open(DB_NAME, 1);
-      request.onupgradeneeded = () => {
-        const store = request.result.createObjectStore(STORE, { keyPath: "id" });
-        store.createIndex("owner", "owner");
-      };
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
+      return module;
     });
-    dbPromise.catch(() => {
-      dbPromise = null;
+    queueLoading.catch(() => {
+      queueLoading = null;
     });
   }
-  return dbPromise;
+  return queueLoading;
 }
 
-async function run(mode, work) {
-  const db = await openDb();
-  return new Promise((resolve, reject) => {
-    const tx = db.transaction(STORE, mode);
-    const store = tx.objectStore(STORE);
-    let result;
-    const request = work(store);
-    if (request) {
-      request.onsuccess = () => {
-        result = request.result;
-      };
-    }
-    tx.oncomplete = () => resolve(result);
-    tx.onerror = () => reject(tx.error);
-    tx.onabort = () => reject(tx.error);
-  });
-}
-
-async function itemsOf(owner) {
-  const items = await run("readonly", (store) => store.index("owner").getAll(owner));
-  return (items || []).sort((a, b) => (a.queued_at < b.queued_at ? -1 : 1));
+/** Whether answers may wait on this device (when storage cannot tell: yes). */
+function answersMayWait() {
+  try {
+    return localStorage.getItem(WAITING) !== null;
+  } catch {
+    return true;
+  }
 }
 
 /** Registers the service worker; `onNewVersion()` when a newer app takes over this page. */
@@ -114,12 +92,7 @@ export function registerServiceWorker(onNewVersion) {
 /** Calls `callback(online)` now and at each change of the connection. */
 export function watchConnection(callback) {
   callback(navigator.onLine);
-  window.addEventListener("online", () => {
-    callback(true);
-    for (const owner of senders.keys()) {
-      sendLater(owner, 0);
-    }
-  });
+  window.addEventListener("online", () => callback(true));
   window.addEventListener("offline", () => callback(false));
 }
 
@@ -130,203 +103,55 @@ export function onQueueChange(callback) {
 
 /** Stores an answer to send later (`itemJson`: see src/offline.rs `QueuedAnswer`). */
 export async function queueAdd(itemJson) {
-  const item = JSON.parse(itemJson);
-  item.state = "waiting";
-  item.message = "";
-  await run("readwrite", (store) => store.put(item));
-  notify({ owner: item.owner, kind: "added" });
+  return (await queue()).queueAdd(itemJson);
 }
 
 /** The answers of `owner`, oldest first, as JSON. */
 export async function queueList(owner) {
-  return JSON.stringify(await itemsOf(owner));
+  return (await queue()).queueList(owner);
 }
 
 /** Removes one answer (the person chose to discard it). */
 export async function queueRemove(owner, id) {
-  const item = await run("readonly", (store) => store.get(id));
-  if (item && item.owner === owner) {
-    await run("readwrite", (store) => store.delete(id));
-    notify({ owner, kind: "removed" });
-  }
+  return (await queue()).queueRemove(owner, id);
 }
 
 /** Removes every answer of `owner`; returns how many there were. */
 export async function queueRemoveOwner(owner) {
-  const items = await itemsOf(owner);
-  if (items.length) {
-    await run("readwrite", (store) => {
-      for (const item of items) {
-        store.delete(item.id);
-      }
-    });
-    notify({ owner, kind: "removed" });
-  }
-  return items.length;
+  return (await queue()).queueRemoveOwner(owner);
 }
 
-/** Sends the answers of `owner` automatically (now, when online comes back, after failures). */
+/**
+ * Sends the waiting answers of `owner` now; resolves to a JSON summary
+ * `{sent, by_channel, refused, waiting, offline, signed_out}`.
+ */
+export async function queueSend(owner, csrf) {
+  return (await queue()).queueSend(owner, csrf);
+}
+
+/**
+ * Sends the answers of `owner` automatically: now, when the connection returns, after
+ * failures. Without answers waiting on the device, only remembered until the queue
+ * module is loaded (by the first answer kept, or a page listing them).
+ */
 export function autoSend(owner, csrf) {
-  const known = senders.get(owner);
-  if (known) {
-    known.csrf = csrf;
-  } else {
-    senders.set(owner, { csrf, retryMs: FIRST_RETRY_MS, timer: null, sending: null });
+  autoSenders.set(owner, csrf);
+  if (queueLoading) {
+    queueLoading.then((module) => module.autoSend(owner, csrf)).catch(() => {});
+  } else if (answersMayWait()) {
+    queue().catch((error) => console.warn("offline queue not loaded", error));
   }
-  sendLater(owner, 0);
 }
 
 /** Stops sending the answers of `owner` (the agent signed out, the page is gone). */
 export function stopSending(owner) {
-  const sender = senders.get(owner);
-  if (sender) {
-    clearTimeout(sender.timer);
-    senders.delete(owner);
+  autoSenders.delete(owner);
+  if (queueLoading) {
+    queueLoading.then((module) => module.stopSending(owner)).catch(() => {});
   }
-}
-
-function sendLater(owner, delay) {
-  const sender = senders.get(owner);
-  if (!sender) {
-    return;
-  }
-  clearTimeout(sender.timer);
-  sender.timer = setTimeout(() => {
-    queueSend(owner, sender.csrf).catch((error) => console.warn(error));
-  }, delay);
-}
-
-/**
- * Sends the waiting answers of `owner` now, one after the other; resolves to a JSON
- * summary `{sent, by_channel, refused, waiting, offline, signed_out}`.
- */
-export function queueSend(owner, csrf) {
-  const sender = senders.get(owner);
-  if (sender && sender.sending) {
-    return sender.sending;
-  }
-  const sending = sendAll(owner, csrf).finally(() => {
-    if (sender) {
-      sender.sending = null;
-    }
-  });
-  if (sender) {
-    sender.sending = sending;
-  }
-  return sending;
-}
-
-async function sendAll(owner, csrf) {
-  const summary = { sent: 0, by_channel: {}, refused: 0, waiting: 0, offline: false, signed_out: false };
-  let stop = false;
-  for (const item of await itemsOf(owner)) {
-    if (item.state === "refused") {
-      summary.refused += 1;
-      continue;
-    }
-    if (stop) {
-      summary.waiting += 1;
-      continue;
-    }
-    const outcome = await sendOne(item, csrf);
-    if (outcome.kind === "sent") {
-      await run("readwrite", (store) => store.delete(item.id));
-      summary.sent += 1;
-      const key = item.channel || "web";
-      summary.by_channel[key] = (summary.by_channel[key] || 0) + 1;
-    } else if (outcome.kind === "refused") {
-      item.state = "refused";
-      item.message = outcome.message;
-      await run("readwrite", (store) => store.put(item));
-      summary.refused += 1;
-    } else {
-      // Offline, server busy or down, session over: the rest waits for the next attempt.
-      summary.waiting += 1;
-      summary.offline = outcome.kind === "offline";
-      summary.signed_out = outcome.kind === "signed_out";
-      stop = true;
-    }
-  }
-  const sender = senders.get(owner);
-  if (sender) {
-    if (summary.waiting && !summary.signed_out) {
-      const delay = sender.retryMs;
-      sender.retryMs = Math.min(sender.retryMs * 2, LAST_RETRY_MS);
-      // Offline: the `online` event sends them; retry anyway in case it never fires.
-      sendLater(owner, delay);
-    } else {
-      sender.retryMs = FIRST_RETRY_MS;
-    }
-  }
-  notify({ owner, kind: "sent", summary });
-  return JSON.stringify(summary);
-}
-
-async function sendOne(item, csrf) {
-  const headers = {
-    Accept: "application/json",
-    "Content-Type": "application/json",
-    "Idempotency-Key": item.id,
-  };
-  if (csrf) {
-    headers["X-CSRF-Token"] = csrf;
-  }
-  let response;
-  try {
-    response = await fetch(item.url, {
-      method: "POST",
-      headers,
-      body: JSON.stringify(item.body),
-      credentials: "same-origin",
-    });
-  } catch {
-    return { kind: "offline" };
-  }
-  if (response.ok) {
-    return { kind: "sent" };
-  }
-  let body = {};
-  try {
-    body = await response.json();
-  } catch {
-    // no JSON body
-  }
-  const message = typeof body.message === "string" ? body.message : "";
-  // The campaign closed or is gone, or the answers no longer fit its questionnaire: kept
-  // until the person decides, with the server's reason.
-  if (response.status === 410 || response.status === 404) {
-    return { kind: "refused", message: message || "closed" };
-  }
-  if (response.status === 422) {
-    // Checked on this device against the questionnaire of the time: refused now, the
-    // questionnaire has changed since.
-    return { kind: "refused", message: "changed" };
-  }
-  if (response.status === 409 && body.error === "campaign_not_open") {
-    return { kind: "refused", message: message || "closed" };
-  }
-  if (response.status === 401 || response.status === 403) {
-    return { kind: "signed_out" };
-  }
-  return { kind: "later" };
 }
 
 /** Asks the browser to keep our storage; "granted", "refused" or "unsupported". */
 export async function requestPersistence() {
-  if (!navigator.storage || typeof navigator.storage.persist !== "function") {
-    return "unsupported";
-  }
-  try {
-    if (await navigator.storage.persisted()) {
-      return "granted";
-    }
-    return (await navigator.storage.persist()) ? "granted" : "refused";
-  } catch {
-    return "refused";
-  }
-}
-
-/** Whether the browser believes it is online. */
-export function isOnline() {
-  return navigator.onLine;
+  return (await queue()).requestPersistence();
 }

@@ -130,7 +130,7 @@ pub fn decimal(x: f64, decimals: usize) -> String {
     if !x.is_finite() {
         return "–".to_owned();
     }
-    let fixed = format!("{:.*}", decimals, x.abs());
+    let fixed = fixed(x.abs(), decimals);
     let (whole, fraction) = fixed.split_once('.').unwrap_or((&fixed, ""));
     let fraction = fraction.trim_end_matches('0');
     let whole: i64 = whole.parse().unwrap_or(0);
@@ -145,6 +145,45 @@ pub fn decimal(x: f64, decimals: usize) -> String {
         out.push_str(fraction);
     }
     out
+}
+
+/// `x` (finite, not negative) with `decimals` digits after a point, rounded: « 1234.50 ».
+///
+/// In the browser, JavaScript's `Number.prototype.toFixed`: Rust's float printing (the
+/// Grisu and Dragon algorithms and their tables, several KB of `.wasm`) then stays out of
+/// the map page's first load, which shows distances. Elsewhere (unit tests), `format!`;
+/// the two differ only on exact binary ties (`0.125` to 2 digits: JS rounds up, Rust to
+/// even).
+fn fixed(x: f64, decimals: usize) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let digits = u8::try_from(decimals.min(100)).unwrap_or(100);
+        js_sys::Number::from(x)
+            .to_fixed(digits)
+            .map(String::from)
+            .unwrap_or_default()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        format!("{x:.decimals$}")
+    }
+}
+
+/// `x` as JavaScript writes it (the shortest text that reads back as the same number,
+/// `12.345`, `3`), for `data-` attributes that scripts and tests read with `Number()`.
+/// In the browser without Rust's float printing (see [`fixed`]).
+pub fn js_number(x: f64) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        js_sys::Number::from(x)
+            .to_string_with_radix(10)
+            .map(String::from)
+            .unwrap_or_default()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        x.to_string()
+    }
 }
 
 /// A share in percent, `share` between 0 and 1: `percent(0.125, 1)` is « 12,5 % ».
@@ -220,6 +259,8 @@ mod tests {
         assert_eq!(decimal(f64::NAN, 1), "–");
         assert_eq!(percent(0.125, 1), "12,5\u{202f}%");
         assert_eq!(percent(1.0, 0), "100\u{202f}%");
+        assert_eq!(js_number(12.345), "12.345");
+        assert_eq!(js_number(3.0), "3");
     }
 
     #[test]

@@ -1,4 +1,6 @@
-//! Working without a connection (issue 19): a binding to `frontend/js/offline.js`.
+//! Working without a connection (issue 19): a binding to `frontend/js/offline.js` (on
+//! every page), which imports the queue itself (`frontend/js/offline-queue.js`) on first
+//! use.
 //!
 //! - [`start`] (once, by the app frame): registers the service worker (`frontend/sw.js`),
 //!   follows the connection, and sends the residents' waiting answers now and whenever
@@ -108,9 +110,10 @@ pub struct QueueChange {
 pub struct Offline {
     pub online: RwSignal<bool>,
     pub new_version: RwSignal<bool>,
-    /// The last change of a queue (in any tab), with a counter so that equal changes
-    /// still notify.
-    pub changes: RwSignal<(u32, Option<QueueChange>)>,
+    /// The last change of a queue (in any tab), as offline.js reports it (a
+    /// [`QueueChange`] in JSON: read by the pages that show a queue, so that the map page
+    /// does not carry its parser), with a counter so that equal changes still notify.
+    pub changes: RwSignal<(u32, Option<String>)>,
 }
 
 /// Starts the offline support and provides [`Offline`] to the app. Call once.
@@ -131,10 +134,9 @@ pub fn start() -> Offline {
     watch_connection(&on_line);
     on_line.forget();
     let on_change = Closure::<dyn Fn(String)>::new(move |json: String| {
-        let change = serde_json::from_str::<QueueChange>(&json).ok();
         offline.changes.update(|(n, last)| {
             *n = n.wrapping_add(1);
-            *last = change;
+            *last = Some(json);
         });
     });
     on_queue_change(&on_change);
@@ -315,7 +317,10 @@ pub fn PendingAnswers(
     // an automatic sending did.
     Effect::new(move |_| {
         let (_, change) = offline.changes.get();
-        let Some(change) = change else { return };
+        let Some(change) = change.and_then(|json| serde_json::from_str::<QueueChange>(&json).ok())
+        else {
+            return;
+        };
         if change.owner != owner.get_value() {
             return;
         }

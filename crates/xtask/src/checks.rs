@@ -177,7 +177,7 @@ pub fn layer_boundaries(root: &Path) -> Result<()> {
 }
 
 /// Every `.rs` file under `dir` (none when it does not exist).
-fn rust_files(dir: &Path) -> Result<Vec<PathBuf>> {
+pub fn rust_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(dir) = pending.pop() {

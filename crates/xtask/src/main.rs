@@ -14,6 +14,7 @@ mod bench;
 mod browser;
 mod checks;
 mod demo;
+mod fn_length;
 mod frontend;
 mod package;
 mod schemathesis;
@@ -71,6 +72,14 @@ const TASKS: &[Task] = &[
         about: "Build the WASM frontend into frontend/dist/",
         long_help: frontend::HELP,
         run: frontend::run,
+    },
+    Task {
+        name: "fn-lengths",
+        args: "",
+        about: "List the frontend components over 150 lines and server functions over 80",
+        long_help: "Lists, longest first, the #[component] functions of frontend/src over 150 \
+lines (cargo xtask test fails on them) and the functions of crates/server/src over 80 lines.",
+        run: |_| fn_length::report(&util::workspace_root()?),
     },
     Task {
         name: "screenshots",

@@ -2,18 +2,19 @@
 
 use anyhow::Result;
 
-use crate::{browser, checks, frontend, util};
+use crate::{browser, checks, fn_length, frontend, util};
 
 pub const HELP: &str = "\
 Runs every test:
   1. the dependency-direction check (the domain and the API types have no HTTP server,
      database or async runtime in their dependency tree), and the layer-boundary
      check (no sea-orm entity module named outside crates/server/src/storage, no
-     transaction opened in an HTTP handler);
+     transaction opened in an HTTP handler), and no frontend #[component] function over
+     150 lines (`cargo xtask fn-lengths` lists them);
   2. builds the WASM app (release) so the server tests check the real bundle (and, at
      the same time, the test binaries: log in target/xtask/test-build.log), and checks
-     that the map page's first load stays within its budget (310,000 bytes gzipped; the
-     target is 300 KB, see docs/benchmarks.md);
+     that the map page's first load stays within its budget (300,000 bytes gzipped,
+     see docs/benchmarks.md);
   3. cargo test on the whole workspace, including the tests marked #[ignore] because they
      need that build;
   4. the browser tests (`cargo xtask browser`): headless Chromium against the debug
@@ -27,6 +28,7 @@ pub fn run(args: &[String]) -> Result<()> {
     let root = util::workspace_root()?;
     checks::dependency_direction()?;
     checks::layer_boundaries(&root)?;
+    fn_length::check_components(&root)?;
     // The test binaries build while the web app does (separate target directories).
     util::step("building the tests, beside the web app");
     let tests = util::spawn_logged(

@@ -7,6 +7,7 @@
 //!   in the middle loses nothing;
 //! - [`shell`]: the frame of every console page (header with the person and
 //!   "Se déconnecter", the menu by role, the page);
+//! - [`style`]: the console's stylesheet, added to the page when the console first shows;
 //! - one module per page.
 //!
 //! **Adding a page**: a [`Page`] variant (with its path in [`Page::parse`] and its view in
@@ -35,6 +36,7 @@ pub mod settings;
 pub mod shell;
 pub mod soon;
 pub mod stale;
+pub mod style;
 pub mod themes;
 pub mod ui;
 pub mod volunteers;

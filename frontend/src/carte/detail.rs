@@ -92,7 +92,7 @@ pub fn InitiativeItem(
                 {(!actor.is_empty()).then(|| view! { <span>{(t.run_by)(&actor)}</span> })}
                 {dates.map(|d| view! { <span>{d}</span> })}
                 {item.distance_km.map(|d| view! {
-                    <span class="resultat__distance" data-distance=d.to_string()>
+                    <span class="resultat__distance" data-distance=format::js_number(d)>
                         {(t.distance)(&format::decimal(d, 1))}
                     </span>
                 })}

@@ -16,9 +16,10 @@ use solidarites_domain::drafts;
 use crate::api::{self, ApiError};
 use crate::carte::leaflet::{options_json, MapController, MapView};
 use crate::carte::widgets::{
-    field_error, CommuneChoice, CommuneSearch, ErrorSummary, FieldError, RequiredMark, SelectField,
-    SummaryField, TextField, ThemeIcon,
+    field_error, CommuneChoice, CommuneSearch, FieldError, RequiredMark, SelectField, TextField,
+    ThemeIcon,
 };
+use crate::components::form::{summary_items, ErrorSummary, SummaryField};
 use crate::i18n::{actors as actors_i18n, carte as i18n, common};
 use crate::router::percent_encode;
 
@@ -381,7 +382,7 @@ fn summary_fields(with_actor: bool) -> Vec<SummaryField> {
 }
 
 /// Id of the error summary: focused after a refused submission.
-pub const SUMMARY_ID: &str = "resume-erreurs";
+pub use crate::components::form::SUMMARY_ID;
 
 /// The form. `on_submit` sends the request and returns the API's answer; on a refusal,
 /// its messages appear next to each field and in the summary, which gets the focus.
@@ -515,6 +516,10 @@ pub fn InitiativeForm(
     };
 
     let err = move |key: &'static str| field_error(errors, key);
+    let summary_fields = summary_fields(with_actor);
+    let summary = Signal::derive(move || {
+        errors.with(|e| summary_items(e, general_error.get(), &summary_fields))
+    });
     let options = options_json(&config, &themes, true);
     let picked_text = move || {
         fields.point_commune.get().map(|answer| match answer {
@@ -533,12 +538,7 @@ pub fn InitiativeForm(
 
     view! {
                   <form class="formulaire" novalidate on:submit=submit>
-                      <ErrorSummary
-                          id=SUMMARY_ID
-                          errors=errors
-                          general=general_error
-                          fields=summary_fields(with_actor)
-                      />
+                      <ErrorSummary items=summary/>
                       <p class="formulaire__note">{t.form_required_note}</p>
 
                       <fieldset class="groupe">

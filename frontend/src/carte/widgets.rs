@@ -1,6 +1,6 @@
 //! Pieces shared by the map and actor pages: theme and label badges, form fields with
-//! their errors tied to the input (`aria-describedby`, `aria-invalid`), the error summary,
-//! the commune search box and the pagination.
+//! their errors tied to the input (`aria-describedby`, `aria-invalid`; the error summary is
+//! the shared one of `components::form`), the commune search box and the pagination.
 
 use std::collections::BTreeMap;
 
@@ -13,7 +13,7 @@ use crate::api;
 use crate::carte::icons;
 use crate::components::commune::{search_url, MAX_SUGGESTIONS};
 pub use crate::components::form::FieldError;
-use crate::components::form::{described_by, focus_field, help_id};
+use crate::components::form::{described_by, help_id};
 use crate::format;
 use crate::i18n::{carte as i18n, common};
 
@@ -191,73 +191,6 @@ pub fn SelectField(
                 }}
             </select>
         </div>
-    }
-}
-
-/// One entry of an error summary: the API field, the id of its control, its label.
-pub type SummaryField = (&'static str, &'static str, &'static str);
-
-/// The list of errors above a form after a refused submission, each linking to its field.
-/// The page focuses it (`id`) so that the errors are read out at once.
-#[component]
-pub fn ErrorSummary(
-    id: &'static str,
-    errors: RwSignal<BTreeMap<String, String>>,
-    /// An error not tied to a field (network, server).
-    general: RwSignal<Option<String>>,
-    fields: Vec<SummaryField>,
-) -> impl IntoView {
-    let c = common::t();
-    let count = move || errors.with(BTreeMap::len) + usize::from(general.with(Option::is_some));
-    let fields = StoredValue::new(fields);
-    view! {
-        <Show when=move || { count() > 0 }>
-            <div class="resume-erreurs" id=id tabindex="-1" aria-labelledby=format!("{id}-titre")>
-                <h2 id=format!("{id}-titre")>{move || (c.error_summary)(count())}</h2>
-                <ul>
-                    {move || general.get().map(|m| view! { <li>{m}</li> })}
-                    {move || {
-                        let errors = errors.get();
-                        let known = fields.with_value(|fields| {
-                            fields
-                                .iter()
-                                .filter_map(|(key, target, label)| {
-                                    errors.get(*key).map(|m| (*target, *label, m.clone()))
-                                })
-                                .collect::<Vec<_>>()
-                        });
-                        let unknown: Vec<String> = errors
-                            .iter()
-                            .filter(|(k, _)| fields.with_value(|f| !f.iter().any(|(key, _, _)| key == k)))
-                            .map(|(k, m)| format!("{k} : {m}"))
-                            .collect();
-                        view! {
-                            {known
-                                .into_iter()
-                                .map(|(target, label, message)| {
-                                    view! {
-                                        <li>
-                                            <a
-                                                href=format!("#{target}")
-                                                on:click=move |ev| {
-                                                    // Focus the field itself (a fragment link
-                                                    // only scrolls to it).
-                                                    ev.prevent_default();
-                                                    focus_field(target);
-                                                }
-                                            >
-                                                {format!("{label}\u{a0}: {message}")}
-                                            </a>
-                                        </li>
-                                    }
-                                })
-                                .collect_view()}
-                            {unknown.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}
-                        }
-                    }}
-                </ul>
-            </div>
-        </Show>
     }
 }
 

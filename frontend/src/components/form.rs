@@ -2,6 +2,8 @@
 //! `aria-describedby`), and a summary above the form that takes the focus and links to
 //! each field.
 
+use std::collections::BTreeMap;
+
 use leptos::prelude::*;
 
 use crate::i18n::common;
@@ -49,7 +51,8 @@ pub fn FieldError(
     }
 }
 
-/// One line of an error summary: the field's `id`, its label, the message.
+/// One line of an error summary: the field's `id`, its label, the message. An empty
+/// `field_id` is a line without a link (an error of no field: network, server).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SummaryItem {
     pub field_id: String,
@@ -57,12 +60,46 @@ pub struct SummaryItem {
     pub message: String,
 }
 
+/// A field of a form whose errors come keyed by API field: the API's key, the `id` of its
+/// control, its label.
+pub type SummaryField = (&'static str, &'static str, &'static str);
+
+/// The lines of a summary for errors keyed by API field: `general` first (an error of no
+/// field), then each error of `fields` in their order, linked to its control, then the
+/// errors of keys `fields` does not know, unlinked.
+pub fn summary_items(
+    errors: &BTreeMap<String, String>,
+    general: Option<String>,
+    fields: &[SummaryField],
+) -> Vec<SummaryItem> {
+    let unlinked = |label: &str, message: &str| SummaryItem {
+        field_id: String::new(),
+        label: label.to_owned(),
+        message: message.to_owned(),
+    };
+    let mut items: Vec<SummaryItem> = general.iter().map(|m| unlinked("", m)).collect();
+    items.extend(fields.iter().filter_map(|(key, target, label)| {
+        errors.get(*key).map(|message| SummaryItem {
+            field_id: (*target).to_owned(),
+            label: (*label).to_owned(),
+            message: message.clone(),
+        })
+    }));
+    items.extend(
+        errors
+            .iter()
+            .filter(|(key, _)| !fields.iter().any(|(known, _, _)| known == key))
+            .map(|(key, message)| unlinked(key, message)),
+    );
+    items
+}
+
 /// `id` of the error summary: focus it with [`crate::browser::focus_id`] after a failed
 /// submission.
 pub const SUMMARY_ID: &str = "resume-erreurs";
 
 /// The list of errors above a form, each linking to its field (a click or Enter moves the
-/// focus to the field).
+/// focus to the field). The one error summary of the app.
 #[component]
 pub fn ErrorSummary(#[prop(into)] items: Signal<Vec<SummaryItem>>) -> impl IntoView {
     move || {
@@ -78,29 +115,34 @@ pub fn ErrorSummary(#[prop(into)] items: Signal<Vec<SummaryItem>>) -> impl IntoV
                     aria-labelledby="resume-erreurs-titre"
                 >
                     <h2 id="resume-erreurs-titre">{(common::t().error_summary)(count)}</h2>
-                    <ul>
-                        {items
-                            .into_iter()
-                            .map(|item| {
-                                let target = item.field_id.clone();
-                                let focus = move |event: leptos::ev::MouseEvent| {
-                                    event.prevent_default();
-                                    focus_field(&target);
-                                };
-                                view! {
-                                    <li>
-                                        <a href=format!("#{}", item.field_id) on:click=focus>
-                                            {item.label}" — "{item.message}
-                                        </a>
-                                    </li>
-                                }
-                            })
-                            .collect_view()}
-                    </ul>
+                    <ul>{items.into_iter().map(summary_line).collect_view()}</ul>
                 </div>
             }
         })
     }
+}
+
+/// « Label — message », a link to the field when it has one.
+fn summary_line(item: SummaryItem) -> impl IntoView {
+    let text = if item.label.is_empty() {
+        item.message
+    } else {
+        format!("{} — {}", item.label, item.message)
+    };
+    if item.field_id.is_empty() {
+        return view! { <li>{text}</li> }.into_any();
+    }
+    let target = item.field_id.clone();
+    let focus = move |event: leptos::ev::MouseEvent| {
+        event.prevent_default();
+        focus_field(&target);
+    };
+    view! {
+        <li>
+            <a href=format!("#{}", item.field_id) on:click=focus>{text}</a>
+        </li>
+    }
+    .into_any()
 }
 
 /// Moves the focus to a field and scrolls it into view.
@@ -117,6 +159,38 @@ pub fn focus_field(field_id: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn summary_lines_follow_the_form_then_name_unknown_keys() {
+        let errors: BTreeMap<String, String> = [
+            ("zzz", "inconnu"),
+            ("title", "obligatoire"),
+            ("address", "trop long"),
+        ]
+        .into_iter()
+        .map(|(k, m)| (k.to_owned(), m.to_owned()))
+        .collect();
+        let fields = [
+            ("title", "titre", "Titre"),
+            ("themes", "theme", "Thème"),
+            ("address", "adresse", "Adresse"),
+        ];
+        let items = summary_items(&errors, Some("Réseau".into()), &fields);
+        let lines: Vec<(&str, &str, &str)> = items
+            .iter()
+            .map(|i| (i.field_id.as_str(), i.label.as_str(), i.message.as_str()))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                ("", "", "Réseau"),
+                ("titre", "Titre", "obligatoire"),
+                ("adresse", "Adresse", "trop long"),
+                ("", "zzz", "inconnu"),
+            ]
+        );
+        assert!(summary_items(&BTreeMap::new(), None, &fields).is_empty());
+    }
 
     #[test]
     fn fields_are_described_by_their_help_and_error() {

@@ -79,8 +79,10 @@ fn area_agenda(route: Route) -> AnyView {
     }
 }
 
-/// The staff console (`/admin/…`): residents never load it.
+/// The staff console (`/admin/…`): residents never load it, nor its stylesheet, which
+/// it adds to the page before its first page shows.
 #[lazy]
-fn area_admin(path: String) -> AnyView {
+async fn area_admin(path: String) -> AnyView {
+    crate::admin::style::load().await;
     view! { <crate::admin::AdminApp path=path/> }.into_any()
 }

@@ -47,7 +47,7 @@ test('a refused submission names each bad field next to it and in a focused summ
   const summary = page.locator('#resume-erreurs');
   await summary.waitFor();
   await expectFocus(page, 'resume-erreurs');
-  assert.match(await summary.textContent(), /Titre\u00a0: Ce champ est obligatoire/);
+  assert.match(await summary.textContent(), /Titre — Ce champ est obligatoire/);
   // The title's message is tied to its input.
   const title = page.locator('#initiative-titre');
   assert.equal(await title.getAttribute('aria-invalid'), 'true');
