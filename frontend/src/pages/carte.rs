@@ -741,6 +741,7 @@ fn EditView(
         });
     });
     let status = move || view.with(status_text);
+    let published = Memo::new(move |_| view.with(|v| v.status == "published"));
     view! {
         <section class="etat-initiative" aria-labelledby="modification-etat">
             <h2 id="modification-etat" tabindex="-1">{move || view.with(|v| v.content.title.clone())}</h2>
@@ -754,7 +755,9 @@ fn EditView(
             })}
             <p>{move || view.with(|v| (t.edit_actor)(&v.actor.name))}</p>
         </section>
-        {move || view.with(|v| v.status == "published").then(|| view! {
+        // A memo, so that the confirmation (which updates `view`) does not rebuild the
+        // section and lose its « merci » message.
+        {move || published.get().then(|| view! {
             <ConfirmCurrent token=token view=view/>
         })}
         {(!closed).then(|| view! {

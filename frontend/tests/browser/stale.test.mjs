@@ -58,10 +58,14 @@ async function published(title, n) {
 /** Moves the last confirmation of the initiative `id` (and its actor) back to 2020. */
 function makeStale(id) {
   const old = '2020-01-01T00:00:00+00:00';
-  const sql = `UPDATE initiatives SET last_confirmed_at = '${old}' WHERE id = '${id}';
+  // sea-orm stores a UUID as text or as a 16-byte blob depending on the column: match both.
+  const same = `(id = '${id}' OR hex(id) = '${id.replaceAll('-', '').toUpperCase()}')`;
+  const sql = `UPDATE initiatives SET last_confirmed_at = '${old}' WHERE ${same};
     UPDATE actors SET last_confirmed_at = '${old}'
-      WHERE id = (SELECT actor_id FROM initiatives WHERE id = '${id}');`;
-  execFileSync('sqlite3', ['-cmd', '.timeout 10000', DATABASE, sql]);
+      WHERE id = (SELECT actor_id FROM initiatives WHERE ${same});
+    SELECT changes();`;
+  const out = execFileSync('sqlite3', ['-cmd', '.timeout 10000', DATABASE, sql]).toString();
+  assert.equal(out.trim(), '1', `the actor of ${id} was moved back`);
 }
 
 async function publicStatus(id) {

@@ -271,9 +271,15 @@ pub async fn archive_stale(
         )])));
     }
     let ids: Vec<Uuid> = listings.iter().map(|l| l.id).collect();
-    let outcomes = services::moderation::decide_all(&state.db, &state.settings, &staff, &ids, &Decision::Archive)
-        .await
-        .map_err(moderation_error)?;
+    let outcomes = services::moderation::decide_all(
+        &state.db,
+        &state.settings,
+        &staff,
+        &ids,
+        &Decision::Archive,
+    )
+    .await
+    .map_err(moderation_error)?;
     refresh_map(&state).await;
     Ok(HttpResponse::Ok().json(StaleBulkResponse {
         changed: outcomes.len() as u64,

@@ -508,7 +508,9 @@ pub async fn create_event(
     {
         None => Ok(None),
         Some(raw) => match Uuid::parse_str(raw) {
-            Ok(id) if storage::actors::is_published(&state.db, id, &state.public_day()).await? => Ok(Some(id)),
+            Ok(id) if storage::actors::is_published(&state.db, id, &state.public_day()).await? => {
+                Ok(Some(id))
+            }
             _ => Err("Cet acteur n'existe pas ou n'est pas encore publié."),
         },
     };

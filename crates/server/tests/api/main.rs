@@ -37,6 +37,6 @@ mod questionnaire;
 mod results;
 mod schema;
 mod smtp_sink;
-mod stale;
 mod staff_console;
+mod stale;
 mod volunteer_matches;
