@@ -23,8 +23,9 @@
 //!    refuses the batch), write the audit lines of assisted entries, commit.
 //!
 //! Each waiter is answered only after the commit (durability unchanged: SQLite keeps
-//! `synchronous = FULL`). A failed batch is retried once when the failure came before the
-//! commit; then every waiter gets [`AnswerError::Unavailable`] (nothing of it is stored).
+//! `synchronous = FULL`). A batch that fails before its commit is stored again answer by
+//! answer, each in its own transaction: only an answer that fails alone gets
+//! [`AnswerError::Unavailable`] (and nothing of it is stored).
 
 use std::{
     collections::{BTreeMap, BTreeSet, HashMap},
@@ -401,31 +402,44 @@ enum BatchFailure {
     AtCommit(DbErr),
 }
 
-/// Stores a batch, trying it a second time if it failed before its commit.
+/// Stores a batch. If its transaction fails before the commit, its answers are tried
+/// again one by one, each in its own transaction, so that one answer the database refuses
+/// costs only its own waiter a 503 (a failure at the commit is not retried: the outcome is
+/// unknown and a retry could store keyless answers twice).
 async fn store_batch(db: &DatabaseConnection, rows: &[PendingRow]) -> Vec<Written> {
-    let mut tries = 0;
-    loop {
-        tries += 1;
-        match try_batch(db, rows).await {
-            Ok(outcomes) => {
-                let created = outcomes
-                    .iter()
-                    .filter(|o| matches!(o, Written::Stored(Submitted::Created { .. })))
-                    .count();
-                for _ in 0..created {
-                    crate::metrics::answer_stored();
-                }
-                return outcomes;
-            }
-            Err(BatchFailure::BeforeCommit(err)) if tries < 2 => {
-                tracing::warn!(error = %err, rows = rows.len(), "answer batch failed, trying again");
-            }
-            Err(BatchFailure::BeforeCommit(err) | BatchFailure::AtCommit(err)) => {
-                tracing::error!(error = %err, rows = rows.len(), "answer batch not stored");
-                return vec![Written::Unavailable; rows.len()];
-            }
+    let err = match try_batch(db, rows).await {
+        Ok(outcomes) => return counted(outcomes),
+        Err(BatchFailure::AtCommit(err)) => {
+            tracing::error!(error = %err, rows = rows.len(), "answer batch not stored");
+            return vec![Written::Unavailable; rows.len()];
         }
+        Err(BatchFailure::BeforeCommit(err)) => err,
+    };
+    tracing::warn!(error = %err, rows = rows.len(), "answer batch failed, storing its answers one by one");
+    let mut outcomes = Vec::with_capacity(rows.len());
+    for row in rows {
+        let outcome = match try_batch(db, std::slice::from_ref(row)).await {
+            Ok(one) => counted(one).pop().unwrap_or(Written::Unavailable),
+            Err(BatchFailure::BeforeCommit(err) | BatchFailure::AtCommit(err)) => {
+                tracing::error!(error = %err, "answer not stored");
+                Written::Unavailable
+            }
+        };
+        outcomes.push(outcome);
     }
+    outcomes
+}
+
+/// Counts the answers a committed batch created in the metrics.
+fn counted(outcomes: Vec<Written>) -> Vec<Written> {
+    let created = outcomes
+        .iter()
+        .filter(|o| matches!(o, Written::Stored(Submitted::Created { .. })))
+        .count();
+    for _ in 0..created {
+        crate::metrics::answer_stored();
+    }
+    outcomes
 }
 
 fn is_unique_violation(err: &DbErr) -> bool {
