@@ -152,12 +152,7 @@ pub async fn export_volunteers_csv(
     }
     let rows = storage::volunteers::matching(&state.db, &filter).await?;
     let territory = state.territory.current();
-    let names: std::collections::HashMap<&str, &str> = territory
-        .index
-        .communes()
-        .iter()
-        .map(|c| (c.code.as_str(), c.name.as_str()))
-        .collect();
+    let names = commune_names(&territory.index);
     let body = volunteers_csv(&rows, |code| {
         names.get(code).copied().unwrap_or_default().to_owned()
     })
@@ -516,12 +511,7 @@ pub async fn export_volunteer_matches_csv(
     }
     let all = volunteer_matches(&state, &filter, radius_km).await?;
     let territory = state.territory.current();
-    let names: HashMap<&str, &str> = territory
-        .index
-        .communes()
-        .iter()
-        .map(|c| (c.code.as_str(), c.name.as_str()))
-        .collect();
+    let names = commune_names(&territory.index);
     let body = matches_csv(&all, |code| {
         names.get(code).copied().unwrap_or_default().to_owned()
     })
@@ -605,4 +595,13 @@ fn matches_csv(
         csv.flush()?;
     }
     Ok(out)
+}
+
+/// Commune names by INSEE code, for the CSV exports' commune columns.
+fn commune_names(index: &solidarites_domain::CommuneIndex) -> HashMap<&str, &str> {
+    index
+        .communes()
+        .iter()
+        .map(|c| (c.code.as_str(), c.name.as_str()))
+        .collect()
 }
