@@ -6,8 +6,9 @@ use anyhow::{Context, Result};
 use crate::{frontend, util};
 
 pub const HELP: &str = "\
-Builds the WASM app (release) and, at the same time, the server (profile `demo`: release
-without debug info, most crates at opt-level 1 to shorten a first run; its cargo
+Builds the WASM app (`cargo xtask frontend --demo`: release code without LTO or wasm-opt)
+and, at the same time, the server (profile `demo`: release without debug info, most
+crates at opt-level 1 to shorten a first run; its cargo
 output goes to target/xtask/demo-server-build.log), then runs
 `solidarites demo`: a fictional demonstration territory with sample content (actors,
 initiatives, an open survey with a few hundred answers, proposals), stored in data/demo.db
@@ -34,7 +35,7 @@ pub fn run(args: &[String]) -> Result<()> {
         ]),
         &target.join("xtask").join("demo-server-build.log"),
     )?;
-    frontend::run(&[])?;
+    frontend::run(&["--demo".to_owned()])?;
     util::step("waiting for the server build");
     server.wait()?;
     let binary = target.join("demo").join("solidarites");

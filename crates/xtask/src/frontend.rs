@@ -47,6 +47,10 @@ under vendor/<package>-<version>/. Serve that directory at --public-url.
 Options:
   --dev                 Debug build (cargo `dev` profile, no wasm-opt): faster to build,
                         much bigger, readable panics and stack traces.
+  --demo                What `cargo xtask demo` serves: optimized for speed of the first
+                        build (cargo profile `wasm-demo`: no LTO, parallel codegen, no
+                        wasm-opt); about twice the bytes of a release build, which only
+                        a local demo can afford.
   --public-url <path>   URL path the files are served from (default `/`).
   -h, --help            Show this help.
 
@@ -56,6 +60,39 @@ Environment:
 const PACKAGE: &str = "solidarites-frontend";
 const TARGET: &str = "wasm32-unknown-unknown";
 const RELEASE_PROFILE: &str = "wasm-release";
+/// Cargo profile of [`Mode::Demo`] (`Cargo.toml`).
+const DEMO_PROFILE: &str = "wasm-demo";
+
+/// Which build: what the tests check and the package ships, what the local demo serves,
+/// or a debug build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// `wasm-release` (size first, fat LTO) then wasm-opt -Oz: what is shipped.
+    Release,
+    /// `wasm-demo`: release code without LTO or wasm-opt, for a newcomer's first run.
+    Demo,
+    /// Cargo's `dev` profile: readable panics.
+    Dev,
+}
+
+impl Mode {
+    /// Cargo profile name, and its directory under the target directory.
+    fn profile(self) -> (&'static str, &'static str) {
+        match self {
+            Mode::Release => (RELEASE_PROFILE, RELEASE_PROFILE),
+            Mode::Demo => (DEMO_PROFILE, DEMO_PROFILE),
+            Mode::Dev => ("dev", "debug"),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Mode::Release => "release",
+            Mode::Demo => "demo",
+            Mode::Dev => "dev",
+        }
+    }
+}
 /// Stem of the generated files: `solidarites.js`, `solidarites_bg.wasm`.
 const OUT_NAME: &str = "solidarites";
 /// Start of the comment of `frontend/index.html` that is replaced (up to its `-->`) by
@@ -87,19 +124,20 @@ const MAP_PAGE_SPLIT: &str = "area_carte_";
 
 #[derive(Debug)]
 struct Options {
-    dev: bool,
+    mode: Mode,
     public_url: String,
 }
 
 fn parse_args(args: &[String]) -> Result<Options> {
     let mut options = Options {
-        dev: false,
+        mode: Mode::Release,
         public_url: "/".to_owned(),
     };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "--dev" => options.dev = true,
+            "--dev" => options.mode = Mode::Dev,
+            "--demo" => options.mode = Mode::Demo,
             "--public-url" => {
                 options.public_url = args
                     .next()
@@ -146,8 +184,8 @@ struct Layout {
 }
 
 impl Layout {
-    fn new(root: PathBuf, target_dir: PathBuf, dev: bool) -> Self {
-        let profile_dir = if dev { "debug" } else { RELEASE_PROFILE };
+    fn new(root: PathBuf, target_dir: PathBuf, mode: Mode) -> Self {
+        let profile_dir = mode.profile().1;
         let frontend = root.join("frontend");
         let wasm_opt_name = if cfg!(windows) {
             "wasm-opt.cmd"
@@ -163,7 +201,7 @@ impl Layout {
                 .join(format!("{PACKAGE}.wasm")),
             stage: target_dir
                 .join("xtask")
-                .join(format!("frontend-{}", if dev { "dev" } else { "release" })),
+                .join(format!("frontend-{}", mode.name())),
             wasm_opt: root.join("node_modules").join(".bin").join(wasm_opt_name),
             frontend,
             root,
@@ -237,11 +275,11 @@ pub fn build(args: &[String]) -> Result<Built> {
     let started = Instant::now();
     let root = util::workspace_root()?;
     let target_dir = util::target_dir(&root)?;
-    let layout = Layout::new(root, target_dir, options.dev);
+    let layout = Layout::new(root, target_dir, options.mode);
 
     ensure_wasm_target(&layout.root)?;
-    cargo_build(&layout, options.dev)?;
-    let stage = bindgen_and_optimize(&layout, options.dev)?;
+    cargo_build(&layout, options.mode)?;
+    let stage = bindgen_and_optimize(&layout, options.mode)?;
     vendor::ensure_installed(&layout.root)?;
     let vendored = write_dist(&layout, &options)?;
     let map_page_gz = print_report(&layout, &options, &stage, &vendored)?;
@@ -289,18 +327,16 @@ fn ensure_wasm_target(root: &Path) -> Result<()> {
     }
 }
 
-fn cargo_build(layout: &Layout, dev: bool) -> Result<()> {
+fn cargo_build(layout: &Layout, mode: Mode) -> Result<()> {
+    let profile = mode.profile().0;
     step(&format!(
-        "Building {PACKAGE} for {TARGET} ({} profile)",
-        if dev { "dev" } else { RELEASE_PROFILE }
+        "Building {PACKAGE} for {TARGET} ({profile} profile)"
     ));
     let mut cmd = util::cargo();
     cmd.current_dir(&layout.root)
         .env("CARGO_TARGET_DIR", &layout.wasm_target_dir)
-        .args(["build", "--package", PACKAGE, "--target", TARGET]);
-    if !dev {
-        cmd.args(["--profile", RELEASE_PROFILE]);
-    }
+        .args(["build", "--package", PACKAGE, "--target", TARGET])
+        .args(["--profile", profile]);
     util::run(&mut cmd)?;
     if !layout.input_wasm.is_file() {
         bail!(
@@ -323,10 +359,14 @@ struct StageInfo {
 
 /// Runs wasm-split, wasm-bindgen and wasm-opt into the stage directory, unless the
 /// stage already holds their output for this exact `.wasm`.
-fn bindgen_and_optimize(layout: &Layout, dev: bool) -> Result<StageInfo> {
+fn bindgen_and_optimize(layout: &Layout, mode: Mode) -> Result<StageInfo> {
+    let dev = mode == Mode::Dev;
     let input = fs::read(&layout.input_wasm)
         .with_context(|| format!("cannot read {}", layout.input_wasm.display()))?;
-    let wasm_opt = if dev { None } else { find_wasm_opt(layout) };
+    let wasm_opt = match mode {
+        Mode::Release => find_wasm_opt(layout),
+        Mode::Demo | Mode::Dev => None,
+    };
     // wasm-opt is identified by its install time: a reinstall or upgrade reruns it.
     let wasm_opt_id = wasm_opt
         .as_ref()
@@ -383,22 +423,28 @@ fn bindgen_and_optimize(layout: &Layout, dev: bool) -> Result<StageInfo> {
                 "Optimizing the {} .wasm modules for size (wasm-opt -Oz)",
                 modules.len()
             ));
-            for module in &modules {
-                let optimized = module.with_extension("opt.wasm");
-                util::run(
-                    Command::new(program)
-                        .arg("-Oz")
-                        // wasm-split copies these sections into every split module.
-                        .arg("--strip-producers")
-                        .args(WASM_OPT_FEATURES)
-                        .arg(module)
-                        .arg("-o")
-                        .arg(&optimized),
-                )
-                .context("wasm-opt failed")?;
-                fs::rename(&optimized, module)
-                    .with_context(|| format!("cannot replace {}", module.display()))?;
-            }
+            // One wasm-opt per core: most modules are small, and on a first run the
+            // server build may have finished by now.
+            let next = std::sync::atomic::AtomicUsize::new(0);
+            let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..workers.min(modules.len()))
+                    .map(|_| {
+                        scope.spawn(|| -> Result<()> {
+                            loop {
+                                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                                let Some(module) = modules.get(i) else {
+                                    return Ok(());
+                                };
+                                optimize_module(program, module)?;
+                            }
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .try_for_each(|h| h.join().expect("a wasm-opt worker panicked"))
+            })?;
             true
         }
         None => false,
@@ -409,6 +455,23 @@ fn bindgen_and_optimize(layout: &Layout, dev: bool) -> Result<StageInfo> {
     };
     write_stamp(layout, &key, info)?;
     Ok(info)
+}
+
+/// `wasm-opt -Oz` on one module, in place.
+fn optimize_module(program: &Path, module: &Path) -> Result<()> {
+    let optimized = module.with_extension("opt.wasm");
+    util::run(
+        Command::new(program)
+            .arg("-Oz")
+            // wasm-split copies these sections into every split module.
+            .arg("--strip-producers")
+            .args(WASM_OPT_FEATURES)
+            .arg(module)
+            .arg("-o")
+            .arg(&optimized),
+    )
+    .context("wasm-opt failed")?;
+    fs::rename(&optimized, module).with_context(|| format!("cannot replace {}", module.display()))
 }
 
 /// wasm-split (library `wasm_split_cli_support`): cuts the `.wasm` at the `#[lazy]`
@@ -995,10 +1058,11 @@ fn print_report(
     stage: &StageInfo,
     vendored: &vendor::Vendored,
 ) -> Result<u64> {
-    let mode = match (options.dev, stage.optimized) {
-        (true, _) => "dev build, not optimized",
-        (false, true) => "release, wasm-opt -Oz",
-        (false, false) => "release, without wasm-opt",
+    let mode = match (options.mode, stage.optimized) {
+        (Mode::Dev, _) => "dev build, not optimized",
+        (Mode::Demo, _) => "demo build: no LTO, no wasm-opt",
+        (Mode::Release, true) => "release, wasm-opt -Oz",
+        (Mode::Release, false) => "release, without wasm-opt",
     };
     let mut report = format!(
         "\n{} ({mode}):\n  {:<28} {:>11} {:>11}\n",
@@ -1143,10 +1207,11 @@ mod tests {
     #[test]
     fn parses_options() {
         let o = parse_args(&args(&[])).unwrap();
-        assert!(!o.dev);
+        assert_eq!(o.mode, Mode::Release);
         assert_eq!(o.public_url, "/");
         let o = parse_args(&args(&["--dev", "--public-url", "app"])).unwrap();
-        assert!(o.dev);
+        assert_eq!(o.mode, Mode::Dev);
+        assert_eq!(parse_args(&args(&["--demo"])).unwrap().mode, Mode::Demo);
         assert_eq!(o.public_url, "/app/");
         let o = parse_args(&args(&["--public-url=/x/"])).unwrap();
         assert_eq!(o.public_url, "/x/");
