@@ -368,7 +368,52 @@ pub fn PendingAnswers(
                 .collect::<Vec<_>>()
         })
     });
-    let refused_view = move || {
+    let persistence_note = move || match persistence.get().as_deref() {
+        Some("refused") => Some(view! { <p class="texte-doux">{t.persist_refused}</p> }),
+        _ => None,
+    };
+
+    view! {
+        <div class="file-attente-zone">
+            <div role="status">
+                {move || {
+                    message.get().map(|text| view! { <p class="statut statut--ok">{text}</p> })
+                }}
+            </div>
+            <Show when=move || { waiting.get() > 0 || !refused.with(Vec::is_empty) }>
+                <section class="file-attente" aria-labelledby="file-attente-titre">
+                    <h2 id="file-attente-titre">{t.pending_title}</h2>
+                    <Show when=move || { waiting.get() > 0 }>
+                        <p class="file-attente__compte">{move || (t.pending_count)(waiting.get())}</p>
+                        <p>{t.pending_auto}</p>
+                        <div class="boutons">
+                            <button
+                                type="button"
+                                class="bouton bouton--plein"
+                                aria-disabled=move || sending.get().then_some("true")
+                                on:click=send
+                            >
+                                {move || if sending.get() { t.sending } else { t.send_now }}
+                            </button>
+                        </div>
+                    </Show>
+                    {persistence_note}
+                    <RefusedAnswers refused=refused owner=owner message=message/>
+                </section>
+            </Show>
+        </div>
+    }
+}
+
+/// The answers the server refused, each with its reason and a button to delete it.
+#[component]
+fn RefusedAnswers(
+    refused: Memo<Vec<QueuedAnswer>>,
+    owner: StoredValue<String>,
+    message: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let t = i18n::t();
+    move || {
         let list = refused.get();
         (!list.is_empty()).then(|| {
             let rows = list
@@ -411,40 +456,5 @@ pub fn PendingAnswers(
                 <ul class="file-attente__liste">{rows}</ul>
             }
         })
-    };
-    let persistence_note = move || match persistence.get().as_deref() {
-        Some("refused") => Some(view! { <p class="texte-doux">{t.persist_refused}</p> }),
-        _ => None,
-    };
-
-    view! {
-        <div class="file-attente-zone">
-            <div role="status">
-                {move || {
-                    message.get().map(|text| view! { <p class="statut statut--ok">{text}</p> })
-                }}
-            </div>
-            <Show when=move || { waiting.get() > 0 || !refused.with(Vec::is_empty) }>
-                <section class="file-attente" aria-labelledby="file-attente-titre">
-                    <h2 id="file-attente-titre">{t.pending_title}</h2>
-                    <Show when=move || { waiting.get() > 0 }>
-                        <p class="file-attente__compte">{move || (t.pending_count)(waiting.get())}</p>
-                        <p>{t.pending_auto}</p>
-                        <div class="boutons">
-                            <button
-                                type="button"
-                                class="bouton bouton--plein"
-                                aria-disabled=move || sending.get().then_some("true")
-                                on:click=send
-                            >
-                                {move || if sending.get() { t.sending } else { t.send_now }}
-                            </button>
-                        </div>
-                    </Show>
-                    {persistence_note}
-                    {refused_view}
-                </section>
-            </Show>
-        </div>
     }
 }

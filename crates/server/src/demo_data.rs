@@ -510,6 +510,69 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<Option<DemoSummary>
     Ok(Some(summary))
 }
 
+/// The `n`-th initiative of actor `a`, in `commune` at `point` (WGS 84 lon/lat).
+fn initiative_request(
+    actor: &DemoActor,
+    (a, n): (usize, usize),
+    commune: &Commune,
+    (lon, lat): (f64, f64),
+    rng: &mut Rng,
+    today: NaiveDate,
+) -> InitiativeContentRequest {
+    let theme = actor.themes[n % actor.themes.len()];
+    let (title, description, schedule) = initiative_template(theme, a + n);
+    let ongoing = n != 2;
+    InitiativeContentRequest {
+        title: Some(format!("{title} — {}", commune.name)),
+        description: Some(format!("{description} Proposé par {}.", actor.name)),
+        themes: vec![theme.to_owned()],
+        location: Some(LocationRequest {
+            lon: Some(lon),
+            lat: Some(lat),
+            commune_code: None,
+        }),
+        address: Some(format!(
+            "{} rue de la Mairie, {}",
+            1 + rng.below(40),
+            commune.name
+        )),
+        start_date: Some(
+            (today - Duration::days(30 + 10 * i64::try_from(n).unwrap_or(0))).to_string(),
+        ),
+        end_date: (!ongoing).then(|| (today + Duration::days(120)).to_string()),
+        schedule: Some(schedule.to_owned()),
+        audience: Some(
+            if theme == "seniors" {
+                "Personnes âgées et aidants"
+            } else {
+                "Tout public"
+            }
+            .to_owned(),
+        ),
+        contact: ContactRequest {
+            email: Some(format!("contact{}@demo.example.org", a + 1)),
+            phone: Some(format!("05 36 49 00 {:02}", a * 4 + n)),
+            url: None,
+        },
+        // Some demo initiatives and actors welcome volunteers, for the matching.
+        welcomes_volunteers: Some(n % 2 == 0),
+    }
+}
+
+/// Actor `a` as submitted with its first initiative.
+fn new_actor_request(actor: &DemoActor, a: usize, home: &Commune) -> NewActorRequest {
+    NewActorRequest {
+        name: Some(actor.name.to_owned()),
+        kind: Some(actor.kind.to_owned()),
+        description: Some(actor.description.to_owned()),
+        website: Some(format!("https://acteur{}.demo.example.org", a + 1)),
+        contact_email: Some(format!("contact{}@demo.example.org", a + 1)),
+        contact_phone: Some(format!("05 36 49 01 {:02}", a)),
+        commune_code: Some(home.code.as_str().to_owned()),
+        welcomes_volunteers: Some(a % 2 == 0),
+    }
+}
+
 /// Actors and their published initiatives; returns the actors' ids in [`ACTORS`] order.
 async fn seed_carte(
     db: &DatabaseConnection,
@@ -530,66 +593,20 @@ async fn seed_carte(
         let home = commune_by_name(communes, actor.commune)?;
         let mut actor_id: Option<Uuid> = None;
         for n in 0..4 {
-            let theme = actor.themes[n % actor.themes.len()];
-            let (title, description, schedule) = initiative_template(theme, a + n);
             // Most actions happen in the actor's commune, some in another one nearby.
             let commune = if n == 3 && rng.chance(0.7) {
                 rng.pick(communes)
             } else {
                 home
             };
-            let (lon, lat) = point_in(index, commune, rng);
-            let ongoing = n != 2;
-            let request = InitiativeContentRequest {
-                title: Some(format!("{title} — {}", commune.name)),
-                description: Some(format!("{description} Proposé par {}.", actor.name)),
-                themes: vec![theme.to_owned()],
-                location: Some(LocationRequest {
-                    lon: Some(lon),
-                    lat: Some(lat),
-                    commune_code: None,
-                }),
-                address: Some(format!(
-                    "{} rue de la Mairie, {}",
-                    1 + rng.below(40),
-                    commune.name
-                )),
-                start_date: Some(
-                    (today - Duration::days(30 + 10 * i64::try_from(n).unwrap_or(0))).to_string(),
-                ),
-                end_date: (!ongoing).then(|| (today + Duration::days(120)).to_string()),
-                schedule: Some(schedule.to_owned()),
-                audience: Some(
-                    if theme == "seniors" {
-                        "Personnes âgées et aidants"
-                    } else {
-                        "Tout public"
-                    }
-                    .to_owned(),
-                ),
-                contact: ContactRequest {
-                    email: Some(format!("contact{}@demo.example.org", a + 1)),
-                    phone: Some(format!("05 36 49 00 {:02}", a * 4 + n)),
-                    url: None,
-                },
-                // Some demo initiatives and actors welcome volunteers, for the matching.
-                welcomes_volunteers: Some(n % 2 == 0),
-            };
+            let point = point_in(index, commune, rng);
+            let request = initiative_request(actor, (a, n), commune, point, rng, today);
             let draft = drafts::parse_initiative(&request, &ctx)
                 .map_err(|e| fields_error("initiative", &e))?;
             let choice = match actor_id {
                 Some(id) => ActorChoice::Existing(id),
                 None => {
-                    let new_actor = NewActorRequest {
-                        name: Some(actor.name.to_owned()),
-                        kind: Some(actor.kind.to_owned()),
-                        description: Some(actor.description.to_owned()),
-                        website: Some(format!("https://acteur{}.demo.example.org", a + 1)),
-                        contact_email: Some(format!("contact{}@demo.example.org", a + 1)),
-                        contact_phone: Some(format!("05 36 49 01 {:02}", a)),
-                        commune_code: Some(home.code.as_str().to_owned()),
-                        welcomes_volunteers: Some(a % 2 == 0),
-                    };
+                    let new_actor = new_actor_request(actor, a, home);
                     drafts::parse_initiative_submission(
                         &request,
                         None,
@@ -601,21 +618,10 @@ async fn seed_carte(
                     .1
                 }
             };
-            let token_hash = edit_token::hash(&edit_token::generate());
-            let id = storage::initiatives::create(db, &draft, &choice, &token_hash).await?;
-            storage::moderation::decide(db, id, &Decision::Approve)
-                .await
-                .map_err(|e| anyhow!("demo initiative not published: {e}"))?;
+            let id = publish_initiative(db, &draft, &choice).await?;
             summary.initiatives += 1;
             if actor_id.is_none() {
-                let day = storage::freshness::PublicDay::new(
-                    today,
-                    solidarites_domain::freshness::FreshnessPolicy::default(),
-                );
-                let row = storage::initiatives::get_public(db, id, &day)
-                    .await?
-                    .context("demo initiative not visible")?;
-                actor_id = Some(row.actor_id);
+                actor_id = Some(actor_of(db, id, today).await?);
                 summary.actors += 1;
             }
         }
@@ -629,38 +635,58 @@ async fn seed_carte(
     Ok(actor_ids)
 }
 
-/// A few events of the agenda, by some of the demo actors, in the weeks to come: a
-/// weekly one, one over several days, an online one, a cancelled one.
-async fn seed_events(
+/// Stores an initiative and approves it at once.
+async fn publish_initiative(
     db: &DatabaseConnection,
-    communes: &[Commune],
-    index: &CommuneIndex,
-    actor_ids: &[Uuid],
-) -> anyhow::Result<usize> {
-    let allowed = storage::themes::active_slugs(db).await?;
-    let ctx = ParseContext {
-        communes: index,
-        allowed_themes: &allowed,
-    };
-    let today = solidarites_domain::time::today_in_paris(Utc::now());
+    draft: &drafts::InitiativeDraft,
+    choice: &ActorChoice,
+) -> anyhow::Result<Uuid> {
+    let token_hash = edit_token::hash(&edit_token::generate());
+    let id = storage::initiatives::create(db, draft, choice, &token_hash).await?;
+    storage::moderation::decide(db, id, &Decision::Approve)
+        .await
+        .map_err(|e| anyhow!("demo initiative not published: {e}"))?;
+    Ok(id)
+}
+
+/// The actor of a published initiative.
+async fn actor_of(
+    db: &DatabaseConnection,
+    initiative: Uuid,
+    today: NaiveDate,
+) -> anyhow::Result<Uuid> {
+    let day = storage::freshness::PublicDay::new(
+        today,
+        solidarites_domain::freshness::FreshnessPolicy::default(),
+    );
+    let row = storage::initiatives::get_public(db, initiative, &day)
+        .await?
+        .context("demo initiative not visible")?;
+    Ok(row.actor_id)
+}
+
+/// A demo event: title, description, theme, actor index, commune name (`None`: online),
+/// dates, the organisers' status, registration (kind, value).
+type DemoEvent = (
+    &'static str,
+    &'static str,
+    &'static str,
+    usize,
+    Option<&'static str>,
+    Vec<EventOccurrenceRequest>,
+    &'static str,
+    (&'static str, Option<&'static str>),
+);
+
+/// A few events of the agenda in the weeks after `today`: a weekly one, one over several
+/// days, an online one, a cancelled one.
+fn demo_events(today: NaiveDate) -> Vec<DemoEvent> {
     let at = |days: i64, time: &str| format!("{}T{time}", today + Duration::days(days));
     let date = |days: i64, start: &str, end: &str| EventOccurrenceRequest {
         start: Some(at(days, start)),
         end: Some(at(days, end)),
     };
-    // (title, description, theme, actor index, commune name (None: online), dates, the
-    // organisers' status, registration)
-    type DemoEvent<'a> = (
-        &'a str,
-        &'a str,
-        &'a str,
-        usize,
-        Option<&'a str>,
-        Vec<EventOccurrenceRequest>,
-        &'a str,
-        (&'a str, Option<&'a str>),
-    );
-    let events: Vec<DemoEvent> = vec![
+    vec![
         (
             "Café des aidants",
             "Un moment d'échange entre proches aidants, autour d'un café, avec une psychologue.",
@@ -705,36 +731,59 @@ async fn seed_events(
             "cancelled",
             ("email", Some("repas@demo.example.org")),
         ),
-    ];
+    ]
+}
+
+/// The request of a demo event, in `commune` or online.
+fn event_request(event: DemoEvent, commune: Option<&Commune>) -> EventContentRequest {
+    let (title, description, theme, _, _, occurrences, status, registration) = event;
+    let online = commune.is_none();
+    EventContentRequest {
+        title: Some(title.to_owned()),
+        description: Some(description.to_owned()),
+        themes: vec![theme.to_owned()],
+        occurrences,
+        attendance_mode: Some(if online { "online" } else { "in_person" }.to_owned()),
+        location: commune.map(|c| LocationRequest {
+            commune_code: Some(c.code.as_str().to_owned()),
+            ..LocationRequest::default()
+        }),
+        address: commune.map(|c| format!("Salle des fêtes, {}", c.name)),
+        online_url: online.then(|| "https://visio.demo.example.org".to_owned()),
+        audience: Some("Tout public".to_owned()),
+        age_min: None,
+        age_max: None,
+        accessibility: vec!["motor".to_owned(), "hearing".to_owned()],
+        registration: Some(RegistrationRequest {
+            kind: Some(registration.0.to_owned()),
+            value: registration.1.map(str::to_owned),
+        }),
+        event_status: Some(status.to_owned()),
+    }
+}
+
+/// A few events of the agenda, by some of the demo actors, in the weeks to come
+/// ([`demo_events`]).
+async fn seed_events(
+    db: &DatabaseConnection,
+    communes: &[Commune],
+    index: &CommuneIndex,
+    actor_ids: &[Uuid],
+) -> anyhow::Result<usize> {
+    let allowed = storage::themes::active_slugs(db).await?;
+    let ctx = ParseContext {
+        communes: index,
+        allowed_themes: &allowed,
+    };
+    let today = solidarites_domain::time::today_in_paris(Utc::now());
     let mut stored = 0;
-    for (title, description, theme, actor, commune, occurrences, status, registration) in events {
-        let online = commune.is_none();
+    for event in demo_events(today) {
+        let (actor, commune) = (event.3, event.4);
         let commune = match commune {
             Some(name) => Some(commune_by_name(communes, name)?),
             None => None,
         };
-        let request = EventContentRequest {
-            title: Some(title.to_owned()),
-            description: Some(description.to_owned()),
-            themes: vec![theme.to_owned()],
-            occurrences,
-            attendance_mode: Some(if online { "online" } else { "in_person" }.to_owned()),
-            location: commune.map(|c| LocationRequest {
-                commune_code: Some(c.code.as_str().to_owned()),
-                ..LocationRequest::default()
-            }),
-            address: commune.map(|c| format!("Salle des fêtes, {}", c.name)),
-            online_url: online.then(|| "https://visio.demo.example.org".to_owned()),
-            audience: Some("Tout public".to_owned()),
-            age_min: None,
-            age_max: None,
-            accessibility: vec!["motor".to_owned(), "hearing".to_owned()],
-            registration: Some(RegistrationRequest {
-                kind: Some(registration.0.to_owned()),
-                value: registration.1.map(str::to_owned),
-            }),
-            event_status: Some(status.to_owned()),
-        };
+        let request = event_request(event, commune);
         let draft = drafts::parse_event(&request, &ctx).map_err(|e| fields_error("event", &e))?;
         let token_hash = edit_token::hash(&edit_token::generate());
         let id =

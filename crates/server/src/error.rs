@@ -212,7 +212,35 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        let body = match self {
+        if let ApiError::Internal(cause) = self {
+            tracing::error!(error = ?cause, "internal error");
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        if let Some(secs) = self.retry_after() {
+            response.insert_header((actix_web::http::header::RETRY_AFTER, secs.to_string()));
+        }
+        response.json(self.body())
+    }
+}
+
+impl ApiError {
+    /// The `Retry-After` of the refusal, in seconds, when it has one.
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            ApiError::TooManyRequests { retry_after_secs }
+            | ApiError::Unavailable {
+                retry_after_secs, ..
+            } => Some(*retry_after_secs),
+            _ => None,
+        }
+    }
+
+    /// The JSON body of the refusal: its code, its French message and the bad fields.
+    fn body(&self) -> ErrorResponse {
+        if let Some((code, message)) = self.fixed_message() {
+            return plain(code, message);
+        }
+        match self {
             ApiError::Validation {
                 code,
                 message,
@@ -233,75 +261,60 @@ impl ResponseError for ApiError {
                 message: (*message).to_owned(),
                 fields: BTreeMap::from([((*header).to_owned(), (*message).to_owned())]),
             },
-            ApiError::UnsupportedMediaType => plain(
+            ApiError::NotFound(message) => plain(ErrorCode::NotFound, message),
+            ApiError::Gone(message) => plain(ErrorCode::Gone, message),
+            ApiError::Conflict { code, message } | ApiError::GoneCoded { code, message } => {
+                plain(*code, message)
+            }
+            ApiError::TooManyRequests { retry_after_secs } => plain(
+                ErrorCode::TooManyRequests,
+                &format!(
+                    "Trop de tentatives. Réessayez dans {}.",
+                    french_duration(*retry_after_secs)
+                ),
+            ),
+            ApiError::Unavailable { message, .. } => plain(ErrorCode::ServiceUnavailable, message),
+            // The variants of fixed_message.
+            _ => plain(ErrorCode::Internal, INTERNAL_MESSAGE),
+        }
+    }
+
+    /// The code and message of the refusals that always say the same thing.
+    fn fixed_message(&self) -> Option<(ErrorCode, &'static str)> {
+        Some(match self {
+            ApiError::UnsupportedMediaType => (
                 ErrorCode::UnsupportedMediaType,
                 "Le corps de la requête doit être du JSON encodé en UTF-8 \
                  (Content-Type: application/json).",
             ),
             ApiError::PayloadTooLarge => {
-                plain(ErrorCode::PayloadTooLarge, "La requête est trop volumineuse.")
+                (ErrorCode::PayloadTooLarge, "La requête est trop volumineuse.")
             }
-            ApiError::UriTooLong => {
-                plain(ErrorCode::UriTooLong, "L'adresse demandée est trop longue.")
-            }
-            ApiError::NotFound(message) => plain(ErrorCode::NotFound, message),
-            ApiError::Gone(message) => plain(ErrorCode::Gone, message),
-            ApiError::Unauthorized => plain(
+            ApiError::UriTooLong => (ErrorCode::UriTooLong, "L'adresse demandée est trop longue."),
+            ApiError::Unauthorized => (
                 ErrorCode::Unauthorized,
                 "Vous devez vous connecter pour accéder à cette page.",
             ),
-            ApiError::InvalidCredentials => plain(
+            ApiError::InvalidCredentials => (
                 ErrorCode::InvalidCredentials,
                 "Adresse électronique ou mot de passe incorrect.",
             ),
-            ApiError::Forbidden => plain(
+            ApiError::Forbidden => (
                 ErrorCode::Forbidden,
                 "Votre rôle ne permet pas cette action.",
             ),
-            ApiError::CsrfFailed => plain(
+            ApiError::CsrfFailed => (
                 ErrorCode::CsrfFailed,
                 "La vérification de sécurité de la requête a échoué. Rechargez la page et réessayez.",
             ),
-            ApiError::Conflict { code, message } | ApiError::GoneCoded { code, message } => {
-                plain(*code, message)
-            }
-            ApiError::TooManyRequests { retry_after_secs } => {
-                let body = plain(
-                    ErrorCode::TooManyRequests,
-                    &format!(
-                        "Trop de tentatives. Réessayez dans {}.",
-                        french_duration(*retry_after_secs)
-                    ),
-                );
-                return HttpResponse::build(self.status_code())
-                    .insert_header((
-                        actix_web::http::header::RETRY_AFTER,
-                        retry_after_secs.to_string(),
-                    ))
-                    .json(body);
-            }
-            ApiError::Unavailable {
-                message,
-                retry_after_secs,
-            } => {
-                return HttpResponse::build(self.status_code())
-                    .insert_header((
-                        actix_web::http::header::RETRY_AFTER,
-                        retry_after_secs.to_string(),
-                    ))
-                    .json(plain(ErrorCode::ServiceUnavailable, message));
-            }
-            ApiError::Internal(cause) => {
-                tracing::error!(error = ?cause, "internal error");
-                plain(
-                    ErrorCode::Internal,
-                    "Une erreur interne est survenue. Réessayez plus tard.",
-                )
-            }
-        };
-        HttpResponse::build(self.status_code()).json(body)
+            ApiError::Internal(_) => (ErrorCode::Internal, INTERNAL_MESSAGE),
+            _ => return None,
+        })
     }
 }
+
+/// The message of a 500: never its cause (logged instead).
+const INTERNAL_MESSAGE: &str = "Une erreur interne est survenue. Réessayez plus tard.";
 
 fn plain(code: ErrorCode, message: &str) -> ErrorResponse {
     ErrorResponse {

@@ -113,12 +113,24 @@ pub(crate) fn commune_from_body(
     commune: Option<&RespondentCommune>,
     errors: &mut BTreeMap<String, String>,
 ) -> Option<InseeCode> {
-    let c = commune?;
-    let in_territory = |code: &str| {
-        InseeCode::parse(code.trim())
-            .ok()
-            .filter(|c| territory.index.get(c).is_some())
-    };
+    match resolve_commune(territory, commune?) {
+        Ok(code) => Some(code),
+        Err((field, message)) => {
+            errors.insert(field.to_owned(), message.to_owned());
+            None
+        }
+    }
+}
+
+/// Why the respondent's commune is refused: the field and the French message.
+type CommuneRefusal = (&'static str, &'static str);
+
+/// The commune of a postal code (and INSEE code when several share it), of an INSEE code,
+/// or containing a point (WGS 84 lon/lat), in that order of preference.
+fn resolve_commune(
+    territory: &LoadedTerritory,
+    c: &RespondentCommune,
+) -> Result<InseeCode, CommuneRefusal> {
     let blank = |s: &Option<String>| {
         s.as_deref()
             .map(str::trim)
@@ -126,75 +138,65 @@ pub(crate) fn commune_from_body(
             .map(str::to_owned)
     };
     match (blank(&c.postal_code), blank(&c.code), c.lon, c.lat) {
-        (Some(postal), code, _, _) => {
-            let communes: Vec<&InseeCode> = territory
-                .by_postal_code
-                .get(&postal)
-                .map(|idx| {
-                    idx.iter()
-                        .filter_map(|&i| territory.index.communes().get(i).map(|c| &c.code))
-                        .collect()
-                })
-                .unwrap_or_default();
-            if communes.is_empty() {
-                errors.insert(
-                    "commune.postal_code".to_owned(),
-                    "Ce code postal ne correspond à aucune commune du territoire.".to_owned(),
-                );
-                return None;
-            }
-            match code {
-                Some(code) => match communes.iter().find(|c| c.as_str() == code) {
-                    Some(found) => Some((*found).clone()),
-                    None => {
-                        errors.insert(
-                            "commune.code".to_owned(),
-                            "Cette commune ne correspond pas au code postal indiqué.".to_owned(),
-                        );
-                        None
-                    }
-                },
-                None if communes.len() == 1 => communes.first().map(|c| (*c).clone()),
-                None => {
-                    errors.insert(
-                        "commune.code".to_owned(),
-                        "Plusieurs communes partagent ce code postal : choisissez la vôtre."
-                            .to_owned(),
-                    );
-                    None
-                }
-            }
-        }
-        (None, Some(code), _, _) => {
-            let found = in_territory(&code);
-            if found.is_none() {
-                errors.insert(
-                    "commune.code".to_owned(),
-                    "Ce code INSEE ne correspond à aucune commune du territoire.".to_owned(),
-                );
-            }
-            found
-        }
-        (None, None, Some(lon), Some(lat)) => {
-            let located = LonLat::new(lon, lat)
-                .ok()
-                .and_then(|p| territory.index.locate(p))
-                .map(|c| c.code.clone());
-            if located.is_none() {
-                errors.insert(
-                    "commune".to_owned(),
-                    "Ce point est en dehors du territoire : indiquez votre commune.".to_owned(),
-                );
-            }
-            located
-        }
-        _ => {
-            errors.insert(
-                "commune".to_owned(),
-                "Indiquez votre commune : code INSEE, code postal et commune, ou position."
-                    .to_owned(),
-            );
-            None
-        }
+        (Some(postal), code, _, _) => by_postal_code(territory, &postal, code.as_deref()),
+        (None, Some(code), _, _) => InseeCode::parse(code.trim())
+            .ok()
+            .filter(|c| territory.index.get(c).is_some())
+            .ok_or((
+                "commune.code",
+                "Ce code INSEE ne correspond à aucune commune du territoire.",
+            )),
+        (None, None, Some(lon), Some(lat)) => LonLat::new(lon, lat)
+            .ok()
+            .and_then(|p| territory.index.locate(p))
+            .map(|c| c.code.clone())
+            .ok_or((
+                "commune",
+                "Ce point est en dehors du territoire : indiquez votre commune.",
+            )),
+        _ => Err((
+            "commune",
+            "Indiquez votre commune : code INSEE, code postal et commune, ou position.",
+        )),
+    }
+}
+
+/// The commune of `postal`: the one named by `code`, or the only one.
+fn by_postal_code(
+    territory: &LoadedTerritory,
+    postal: &str,
+    code: Option<&str>,
+) -> Result<InseeCode, CommuneRefusal> {
+    let communes: Vec<&InseeCode> = territory
+        .by_postal_code
+        .get(postal)
+        .map(|idx| {
+            idx.iter()
+                .filter_map(|&i| territory.index.communes().get(i).map(|c| &c.code))
+                .collect()
+        })
+        .unwrap_or_default();
+    if communes.is_empty() {
+        return Err((
+            "commune.postal_code",
+            "Ce code postal ne correspond à aucune commune du territoire.",
+        ));
+    }
+    match code {
+        Some(code) => communes
+            .iter()
+            .find(|c| c.as_str() == code)
+            .map(|found| (*found).clone())
+            .ok_or((
+                "commune.code",
+                "Cette commune ne correspond pas au code postal indiqué.",
+            )),
+        None => match communes.as_slice() {
+            [only] => Ok((*only).clone()),
+            _ => Err((
+                "commune.code",
+                "Plusieurs communes partagent ce code postal : choisissez la vôtre.",
+            )),
+        },
     }
 }

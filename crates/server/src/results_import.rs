@@ -52,6 +52,24 @@ fn is_geojson(file: &Path, text: &str) -> bool {
     }
 }
 
+/// The communes of the territory, from the database (after its migrations).
+async fn territory_index(db: &sea_orm::DatabaseConnection) -> anyhow::Result<CommuneIndex> {
+    storage::migrate(db).await?;
+    let communes = storage::communes::load_all(db).await?;
+    if communes.is_empty() {
+        bail!("no communes in the database: run `solidarites communes import` first");
+    }
+    Ok(CommuneIndex::new(communes))
+}
+
+/// The zones of a file, each commune's zone, and the notes to print.
+#[derive(Default)]
+struct ZonePlan {
+    zones: BTreeMap<String, NewZone>,
+    commune_to_zone: BTreeMap<String, String>,
+    notes: String,
+}
+
 /// Replaces the zones of `level` from a GeoJSON of polygons or a
 /// `code_commune;code_zone;nom_zone` CSV; returns what to print.
 pub async fn import_zones(database_url: &str, level: &str, file: &Path) -> anyhow::Result<String> {
@@ -59,113 +77,123 @@ pub async fn import_zones(database_url: &str, level: &str, file: &Path) -> anyho
         .ok_or_else(|| anyhow!("--level expects canton, arrondissement or epci, not {level:?}"))?;
     let text = read(file)?;
     let db = storage::connect(database_url).await?;
-    storage::migrate(&db).await?;
-    let communes = storage::communes::load_all(&db).await?;
-    if communes.is_empty() {
-        bail!("no communes in the database: run `solidarites communes import` first");
-    }
-    let index = CommuneIndex::new(communes);
-    let mut notes = String::new();
-    let mut zones: BTreeMap<String, NewZone> = BTreeMap::new();
-    let mut commune_to_zone: BTreeMap<String, String> = BTreeMap::new();
-    if is_geojson(file, &text) {
-        let polygons = parse_zones_geojson(&text)
-            .map_err(|e| anyhow!("{} is not a valid zone file:\n{e}", file.display()))?;
-        let assigned = assign_by_polygons(index.communes(), &polygons);
-        if assigned.assignments.is_empty() {
-            bail!(
-                "{}: no commune of the territory lies in any of its {} zones (wrong file or projection?)",
-                file.display(),
-                polygons.len()
-            );
-        }
-        for polygon in &polygons {
-            let geometry = geojson::Geometry::from(&polygon.geometry);
-            zones.insert(
-                polygon.code.clone(),
-                NewZone {
-                    code: polygon.code.clone(),
-                    name: polygon.name.clone(),
-                    geometry: Some(serde_json::to_string(&geometry)?),
-                },
-            );
-        }
-        for a in &assigned.assignments {
-            commune_to_zone.insert(a.commune.as_str().to_owned(), a.zone_code.clone());
-        }
-        for near in &assigned.nearest {
-            let _ = writeln!(
-                notes,
-                "note: commune {} lies outside every zone; placed in the nearest, {} ({:.2} km)",
-                near.commune, near.zone_code, near.distance_km
-            );
-        }
-        if !assigned.unassigned.is_empty() {
-            let codes: Vec<&str> = assigned.unassigned.iter().map(|c| c.as_str()).collect();
-            let _ = writeln!(
-                notes,
-                "warning: {} commune(s) in no zone: {}",
-                codes.len(),
-                codes.join(", ")
-            );
-        }
+    let index = territory_index(&db).await?;
+    let plan = if is_geojson(file, &text) {
+        zones_of_polygons(file, &text, &index)?
     } else {
-        let assignments = parse_csv(&text)
-            .map_err(|e| anyhow!("{} is not a valid zone table:\n{e}", file.display()))?;
-        let mut outside = Vec::new();
-        for a in &assignments {
-            if index.get(&a.commune).is_none() {
-                outside.push(a.commune.as_str().to_owned());
-                continue;
-            }
-            zones.entry(a.zone_code.clone()).or_insert_with(|| NewZone {
-                code: a.zone_code.clone(),
-                name: a.zone_name.clone(),
-                geometry: None,
-            });
-            commune_to_zone.insert(a.commune.as_str().to_owned(), a.zone_code.clone());
-        }
-        if commune_to_zone.is_empty() {
-            bail!(
-                "{}: none of its {} communes is in the territory",
-                file.display(),
-                assignments.len()
-            );
-        }
-        if !outside.is_empty() {
-            let _ = writeln!(
-                notes,
-                "note: {} line(s) for communes outside the territory were skipped (first: {})",
-                outside.len(),
-                outside[0]
-            );
-        }
-        let missing = index.len().saturating_sub(commune_to_zone.len());
-        if missing > 0 {
-            let _ = writeln!(
-                notes,
-                "warning: {missing} commune(s) of the territory in no zone"
-            );
-        }
-    }
-    let zones: Vec<NewZone> = zones.into_values().collect();
+        zones_of_table(file, &text, &index)?
+    };
+    let zones: Vec<NewZone> = plan.zones.into_values().collect();
     let summary = storage::zones::replace_level(
         &db,
         level.as_str(),
         &zones,
-        &commune_to_zone,
+        &plan.commune_to_zone,
         &file_name(file),
     )
     .await;
     db.close().await?;
     let summary = summary?;
     Ok(format!(
-        "{notes}imported {} {} zone(s) covering {} commune(s) from {}",
+        "{}imported {} {} zone(s) covering {} commune(s) from {}",
+        plan.notes,
         summary.zones,
         level,
         summary.communes,
         file.display()
     ))
+}
+
+/// Zones drawn as polygons: each commune goes to the zone holding it (or the nearest).
+fn zones_of_polygons(file: &Path, text: &str, index: &CommuneIndex) -> anyhow::Result<ZonePlan> {
+    let polygons = parse_zones_geojson(text)
+        .map_err(|e| anyhow!("{} is not a valid zone file:\n{e}", file.display()))?;
+    let assigned = assign_by_polygons(index.communes(), &polygons);
+    if assigned.assignments.is_empty() {
+        bail!(
+            "{}: no commune of the territory lies in any of its {} zones (wrong file or projection?)",
+            file.display(),
+            polygons.len()
+        );
+    }
+    let mut plan = ZonePlan::default();
+    for polygon in &polygons {
+        let geometry = geojson::Geometry::from(&polygon.geometry);
+        plan.zones.insert(
+            polygon.code.clone(),
+            NewZone {
+                code: polygon.code.clone(),
+                name: polygon.name.clone(),
+                geometry: Some(serde_json::to_string(&geometry)?),
+            },
+        );
+    }
+    for a in &assigned.assignments {
+        plan.commune_to_zone
+            .insert(a.commune.as_str().to_owned(), a.zone_code.clone());
+    }
+    for near in &assigned.nearest {
+        let _ = writeln!(
+            plan.notes,
+            "note: commune {} lies outside every zone; placed in the nearest, {} ({:.2} km)",
+            near.commune, near.zone_code, near.distance_km
+        );
+    }
+    if !assigned.unassigned.is_empty() {
+        let codes: Vec<&str> = assigned.unassigned.iter().map(|c| c.as_str()).collect();
+        let _ = writeln!(
+            plan.notes,
+            "warning: {} commune(s) in no zone: {}",
+            codes.len(),
+            codes.join(", ")
+        );
+    }
+    Ok(plan)
+}
+
+/// Zones as a table of communes: lines for communes outside the territory are skipped.
+fn zones_of_table(file: &Path, text: &str, index: &CommuneIndex) -> anyhow::Result<ZonePlan> {
+    let assignments = parse_csv(text)
+        .map_err(|e| anyhow!("{} is not a valid zone table:\n{e}", file.display()))?;
+    let mut plan = ZonePlan::default();
+    let mut outside = Vec::new();
+    for a in &assignments {
+        if index.get(&a.commune).is_none() {
+            outside.push(a.commune.as_str().to_owned());
+            continue;
+        }
+        plan.zones
+            .entry(a.zone_code.clone())
+            .or_insert_with(|| NewZone {
+                code: a.zone_code.clone(),
+                name: a.zone_name.clone(),
+                geometry: None,
+            });
+        plan.commune_to_zone
+            .insert(a.commune.as_str().to_owned(), a.zone_code.clone());
+    }
+    if plan.commune_to_zone.is_empty() {
+        bail!(
+            "{}: none of its {} communes is in the territory",
+            file.display(),
+            assignments.len()
+        );
+    }
+    if let Some(first) = outside.first() {
+        let _ = writeln!(
+            plan.notes,
+            "note: {} line(s) for communes outside the territory were skipped (first: {first})",
+            outside.len(),
+        );
+    }
+    let missing = index.len().saturating_sub(plan.commune_to_zone.len());
+    if missing > 0 {
+        let _ = writeln!(
+            plan.notes,
+            "warning: {missing} commune(s) of the territory in no zone"
+        );
+    }
+    Ok(plan)
 }
 
 /// How the indicators of a file are described.
@@ -197,62 +225,56 @@ fn header_fields(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Imports one indicator file; returns what to print.
-pub async fn import_indicators(
-    database_url: &str,
+/// The description of the indicators of `data`: a metadata file, or the flags for a file
+/// of one indicator column.
+fn indicator_metadata(
     file: &Path,
+    data: &str,
     description: IndicatorDescription,
-) -> anyhow::Result<String> {
-    let data = read(file)?;
-    let metadata: Vec<IndicatorMeta> = match description {
+) -> anyhow::Result<Vec<IndicatorMeta>> {
+    let (label, unit, source, year) = match description {
         IndicatorDescription::File(path) => {
             let text = read(&path)?;
-            indicators::parse_metadata(&text)
-                .map_err(|e| anyhow!("{} is not a valid metadata file:\n{e}", path.display()))?
+            return indicators::parse_metadata(&text)
+                .map_err(|e| anyhow!("{} is not a valid metadata file:\n{e}", path.display()));
         }
         IndicatorDescription::Flags {
             label,
             unit,
             source,
             year,
-        } => {
-            let header = header_fields(&data);
-            let [_, id] = header.as_slice() else {
-                bail!(
-                    "{}: without --metadata the file must have exactly two columns \
-                     (commune code, then one indicator), found {}",
-                    file.display(),
-                    header.len()
-                );
-            };
-            let label = label
-                .map(|l| l.trim().to_owned())
-                .filter(|l| !l.is_empty())
-                .ok_or_else(|| anyhow!("--label is required without --metadata"))?;
-            if let Some(year) = year {
-                if !(1000..=9999).contains(&year) {
-                    bail!("--year expects a 4-digit year, not {year}");
-                }
-            }
-            vec![IndicatorMeta {
-                id: id.clone(),
-                label,
-                unit: unit.filter(|u| !u.trim().is_empty()),
-                source: source.filter(|s| !s.trim().is_empty()),
-                year,
-            }]
-        }
+        } => (label, unit, source, year),
     };
-    let db = storage::connect(database_url).await?;
-    storage::migrate(&db).await?;
-    let communes = storage::communes::load_all(&db).await?;
-    if communes.is_empty() {
-        bail!("no communes in the database: run `solidarites communes import` first");
+    let header = header_fields(data);
+    let [_, id] = header.as_slice() else {
+        bail!(
+            "{}: without --metadata the file must have exactly two columns \
+             (commune code, then one indicator), found {}",
+            file.display(),
+            header.len()
+        );
+    };
+    let label = label
+        .map(|l| l.trim().to_owned())
+        .filter(|l| !l.is_empty())
+        .ok_or_else(|| anyhow!("--label is required without --metadata"))?;
+    if let Some(year) = year {
+        if !(1000..=9999).contains(&year) {
+            bail!("--year expects a 4-digit year, not {year}");
+        }
     }
-    let index = CommuneIndex::new(communes);
-    let parsed = indicators::parse(&data, &metadata, &|code| index.get(code).is_some())
-        .map_err(|e| anyhow!("{} is not a valid indicator file:\n{e}", file.display()))?;
-    let metas: Vec<StoredMeta> = parsed
+    Ok(vec![IndicatorMeta {
+        id: id.clone(),
+        label,
+        unit: unit.filter(|u| !u.trim().is_empty()),
+        source: source.filter(|s| !s.trim().is_empty()),
+        year,
+    }])
+}
+
+/// The rows to store: one per indicator, one per commune and indicator with a value.
+fn stored_rows(parsed: &indicators::Indicators) -> (Vec<StoredMeta>, Vec<IndicatorValue>) {
+    let metas = parsed
         .indicators
         .iter()
         .map(|m| StoredMeta {
@@ -275,6 +297,22 @@ pub async fn import_indicators(
             }
         }
     }
+    (metas, values)
+}
+
+/// Imports one indicator file; returns what to print.
+pub async fn import_indicators(
+    database_url: &str,
+    file: &Path,
+    description: IndicatorDescription,
+) -> anyhow::Result<String> {
+    let data = read(file)?;
+    let metadata = indicator_metadata(file, &data, description)?;
+    let db = storage::connect(database_url).await?;
+    let index = territory_index(&db).await?;
+    let parsed = indicators::parse(&data, &metadata, &|code| index.get(code).is_some())
+        .map_err(|e| anyhow!("{} is not a valid indicator file:\n{e}", file.display()))?;
+    let (metas, values) = stored_rows(&parsed);
     let stored = storage::indicators::import(&db, &metas, &values, &file_name(file)).await;
     db.close().await?;
     stored?;

@@ -9,8 +9,8 @@ Runs every test:
   1. the dependency-direction check (the domain and the API types have no HTTP server,
      database or async runtime in their dependency tree), and the layer-boundary
      check (no sea-orm entity module named outside crates/server/src/storage, no
-     transaction opened in an HTTP handler), and no frontend #[component] function over
-     150 lines (`cargo xtask fn-lengths` lists them);
+     transaction opened in an HTTP handler), no frontend #[component] function over
+     150 lines and no server function over 80 (`cargo xtask fn-lengths` lists them);
   2. builds the WASM app (release) so the server tests check the real bundle (and, at
      the same time, the test binaries: log in target/xtask/test-build.log), and checks
      that the map page's first load stays within its budget (300,000 bytes gzipped,
@@ -29,6 +29,7 @@ pub fn run(args: &[String]) -> Result<()> {
     checks::dependency_direction()?;
     checks::layer_boundaries(&root)?;
     fn_length::check_components(&root)?;
+    fn_length::check_server_functions(&root)?;
     // The test binaries build while the web app does (separate target directories).
     util::step("building the tests, beside the web app");
     let tests = util::spawn_logged(

@@ -11,8 +11,7 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use solidarites_api_types::{
-    AdminCampaignListResponse, CampaignDetailResponse, CampaignListResponse, RespondentCommune,
-    SubmitResponseRequest, SubmitResponseResponse,
+    AdminCampaignListResponse, CampaignDetailResponse, CampaignListResponse, SubmitResponseResponse,
 };
 use solidarites_domain::questionnaire::QuestionnaireDefinition;
 
@@ -24,11 +23,11 @@ use crate::browser;
 use crate::components::form::{ErrorSummary, SUMMARY_ID};
 use crate::i18n::console::{self as i18n, channel_label};
 use crate::i18n::offline as offline_i18n;
-use crate::i18n::questionnaire as qi18n;
 use crate::offline::{self, agent_owner, PendingAnswers, QueuedAnswer};
 use crate::pages::questionnaire::fields::Form;
-use crate::pages::questionnaire::logic::{self, FALLBACK_COMMUNE};
-use crate::pages::questionnaire::{first_field_id, summary_items, WholeQuestionnaire};
+use crate::pages::questionnaire::{
+    checked_request, first_field_id, summary_items, WholeQuestionnaire,
+};
 use crate::router::percent_encode;
 
 /// The channels of assisted entry (the API's `ASSISTED_CHANNELS`).
@@ -237,36 +236,13 @@ fn EntryForm(
         if pending.get_untracked() {
             return;
         }
-        let (answers, texts) = (form.answers.get_untracked(), form.texts.get_untracked());
-        let mut errors = form
-            .definition
-            .with_value(|d| logic::errors(d, &answers, &texts, None));
-        let fallback = answers
-            .get(FALLBACK_COMMUNE)
-            .and_then(|v| v.as_str())
-            .map(str::to_owned);
-        if !has_commune_question && fallback.is_none() {
-            errors.insert(
-                FALLBACK_COMMUNE.to_owned(),
-                qi18n::t().error_commune_pick.to_owned(),
-            );
-        }
-        if !errors.is_empty() {
-            show_errors(errors);
-            return;
-        }
         let channel_now = channel.get_untracked();
-        let body = SubmitResponseRequest {
-            answers: form
-                .definition
-                .with_value(|d| logic::submission(d, &answers)),
-            commune: fallback.map(|code| RespondentCommune {
-                code: Some(code),
-                postal_code: None,
-                lon: None,
-                lat: None,
-            }),
-            channel: Some(channel_now.clone()),
+        let body = match checked_request(form, has_commune_question, Some(channel_now.clone())) {
+            Ok(body) => body,
+            Err(errors) => {
+                show_errors(errors);
+                return;
+            }
         };
         let url = format!(
             "/api/v1/admin/campaigns/{}/responses",
@@ -279,26 +255,20 @@ fn EntryForm(
             let result =
                 session::post_with_key::<_, SubmitResponseResponse>(&url, &body, &key).await;
             if matches!(result, Err(ApiError::Network)) {
-                let owner = session::current().map(|s| agent_owner(&s.user.id));
-                let kept = match owner {
-                    Some(owner) if !key.is_empty() => {
-                        offline::enqueue(QueuedAnswer {
-                            id: key,
-                            owner,
-                            url,
-                            campaign_id: campaign_id.get_value(),
-                            campaign_title: campaign_title.get_value(),
-                            version_id: version_id.get_value(),
-                            channel: Some(channel_now.clone()),
-                            body,
-                            queued_at: String::new(),
-                            state: String::new(),
-                            message: String::new(),
-                        })
-                        .await
-                    }
-                    _ => false,
+                let queued = QueuedAnswer {
+                    id: key,
+                    owner: String::new(),
+                    url,
+                    campaign_id: campaign_id.get_value(),
+                    campaign_title: campaign_title.get_value(),
+                    version_id: version_id.get_value(),
+                    channel: Some(channel_now.clone()),
+                    body,
+                    queued_at: String::new(),
+                    state: String::new(),
+                    message: String::new(),
                 };
+                let kept = keep_for_agent(queued).await;
                 pending.set(false);
                 if kept {
                     let n = count.get_untracked() + 1;
@@ -354,4 +324,17 @@ fn EntryForm(
             </div>
         </form>
     }
+}
+
+/// Keeps an answer that could not be sent in the signed-in agent's queue on the device;
+/// `false` when there is no session, no key or no storage.
+async fn keep_for_agent(mut queued: QueuedAnswer) -> bool {
+    let Some(owner) = session::current().map(|s| agent_owner(&s.user.id)) else {
+        return false;
+    };
+    if queued.id.is_empty() {
+        return false;
+    }
+    queued.owner = owner;
+    offline::enqueue(queued).await
 }

@@ -21,7 +21,7 @@ use super::shell::set_title;
 use super::ui::{self, Feedback, FeedbackLine, Pager};
 use super::Role;
 use crate::api::{self, ApiError};
-use crate::components::form::{described_by, help_id, FieldError};
+use crate::components::form::{self, described_by, FieldError};
 use crate::i18n::console::{self as i18n, channel_label};
 use crate::router::percent_encode;
 
@@ -332,7 +332,8 @@ fn CampaignActions(
     }
 }
 
-/// A text field of a console form with its label, hint and the API's error under it.
+/// A text field of a console form with its label, hint and the API's error under it: the
+/// form kit's field, without the « (facultatif) » mark, its error read from `errors`.
 #[component]
 pub fn TextField(
     id: &'static str,
@@ -344,24 +345,16 @@ pub fn TextField(
     /// The API's name of the field.
     field: &'static str,
 ) -> impl IntoView {
-    let error = Signal::derive(move || errors.with(|e| e.get(field).cloned()));
-    let has_hint = hint.is_some();
-    let describedby =
-        Signal::derive(move || described_by(id, has_hint, error.with(Option::is_some)));
-    view! {
-        <div class="champ">
-            <label for=id>{label}</label>
-            {hint.map(|h| view! { <p id=help_id(id) class="champ__aide">{h}</p> })}
-            <FieldError field_id=id.to_owned() message=error/>
-            <input class="saisie"
-                id=id
-                type=kind
-                prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))
-                aria-describedby=describedby
-                aria-invalid=move || error.with(Option::is_some).then_some("true")
-            />
-        </div>
+    let error = form::field_error(errors, field);
+    match hint {
+        Some(hint) => view! {
+            <form::TextField id=id label=label hint=hint kind=kind value=value error=error mark=false/>
+        }
+        .into_any(),
+        None => view! {
+            <form::TextField id=id label=label kind=kind value=value error=error mark=false/>
+        }
+        .into_any(),
     }
 }
 

@@ -305,14 +305,34 @@ fn answer_filter_fields(
     }
 }
 
-#[component]
-pub fn DashboardPage() -> impl IntoView {
-    let t = i18n::t();
-    set_title(t.dashboard_title);
-    let location = router::use_location();
-    let view = Memo::new(move |_| location.with(|l| View::from_query(&l.query)));
+/// The figures of a view: its rows and classes, the secrecy threshold, whether the answers
+/// were perturbed, and whether the figure is a mean.
+type Derived = ((Vec<Row>, Classes), u32, bool, bool);
 
-    // Campaigns: the latest opening first; the latest is the default.
+/// What the dashboard loads for the view in the URL, and what it derives from it.
+#[derive(Clone, Copy)]
+struct Data {
+    campaigns: api::Loaded<AdminCampaignListResponse>,
+    /// The questions of the campaign (territory level: one small group).
+    schema: Keyed<ResultsResponse>,
+    questions: Memo<Vec<ResultQuestionSchema>>,
+    current_question: Memo<Option<ResultQuestionSchema>>,
+    /// The figures of the view's question.
+    results: Keyed<ResultsResponse>,
+    loading: Memo<bool>,
+    outlines: Memo<(Vec<Outline>, f64)>,
+    level: Memo<String>,
+    zones: Keyed<ZoneListResponse>,
+    derived: Memo<Option<Derived>>,
+    indicators: Memo<Vec<IndicatorResponse>>,
+    /// The indicator of the URL, else the first (commune level only).
+    indicator: Memo<Option<IndicatorResponse>>,
+    /// The area clicked on the map.
+    selected: RwSignal<Option<String>>,
+}
+
+/// Campaigns: the latest opening first; the latest is the default.
+fn load_campaigns(view: Memo<View>) -> api::Loaded<AdminCampaignListResponse> {
     let campaigns = api::load(session::get::<AdminCampaignListResponse>(
         "/api/v1/admin/campaigns?per_page=100",
     ));
@@ -331,8 +351,12 @@ pub fn DashboardPage() -> impl IntoView {
             }
         }
     });
+    campaigns
+}
 
-    // The questions of the campaign (territory level: one small group).
+/// The campaign's questions (its territory-level results), and the view's question and
+/// answer defaulting to the first of each.
+fn load_schema(view: Memo<View>) -> (Keyed<ResultsResponse>, Memo<Vec<ResultQuestionSchema>>) {
     let schema_url = Memo::new(move |_| {
         view.with(|v| {
             (!v.campaign.is_empty()).then(|| {
@@ -359,7 +383,6 @@ pub fn DashboardPage() -> impl IntoView {
             _ => Vec::new(),
         })
     });
-    // Default question and answer: the first of each.
     Effect::new(move |_| {
         let questions = questions.get();
         let Some(first) = questions.first() else {
@@ -382,8 +405,11 @@ pub fn DashboardPage() -> impl IntoView {
             });
         }
     });
+    (schema, questions)
+}
 
-    // The figures of the view's question.
+/// The figures of the view's question, and whether they are still loading.
+fn load_results(view: Memo<View>) -> (Keyed<ResultsResponse>, Memo<bool>) {
     let results_url = Memo::new(move |_| {
         view.with(|v| {
             (!v.campaign.is_empty() && !v.question.is_empty())
@@ -401,8 +427,17 @@ pub fn DashboardPage() -> impl IntoView {
     let loading = Memo::new(move |_| {
         results_url.get() != results.with(|r| r.as_ref().map(|(u, _)| u.clone()))
     });
+    (results, loading)
+}
 
-    // Commune outlines (cached by the browser with their ETag), and zone membership.
+/// Commune outlines (cached by the browser with their ETag), and zone membership.
+fn load_areas(
+    view: Memo<View>,
+) -> (
+    Memo<(Vec<Outline>, f64)>,
+    Memo<String>,
+    Keyed<ZoneListResponse>,
+) {
     let boundaries = api::load(api::get::<serde_json::Value>("/api/v1/communes.geojson"));
     let outlines = Memo::new(move |_| {
         boundaries.with(|b| match b {
@@ -421,39 +456,103 @@ pub fn DashboardPage() -> impl IntoView {
             });
         }
     });
+    (outlines, level, zones)
+}
 
-    // Rows and classes of the view.
-    let derived = Memo::new(move |_| {
-        let (option, measure, method, classes) =
-            view.with(|v| (v.option.clone(), v.measure, v.method, v.classes));
-        results.with(|r| match r {
-            Some((_, Ok(r))) => Some((
-                choropleth::rows(r, &option, measure, method, classes),
-                r.k,
-                r.perturbed,
-                r.questions.first().map(is_mean).unwrap_or(false),
-            )),
-            _ => None,
-        })
-    });
-    let selected: RwSignal<Option<String>> = RwSignal::new(None);
+impl Data {
+    fn load(view: Memo<View>) -> Self {
+        let campaigns = load_campaigns(view);
+        let (schema, questions) = load_schema(view);
+        let (results, loading) = load_results(view);
+        let (outlines, level, zones) = load_areas(view);
+        // Rows and classes of the view.
+        let derived = Memo::new(move |_| {
+            let (option, measure, method, classes) =
+                view.with(|v| (v.option.clone(), v.measure, v.method, v.classes));
+            results.with(|r| match r {
+                Some((_, Ok(r))) => Some((
+                    choropleth::rows(r, &option, measure, method, classes),
+                    r.k,
+                    r.perturbed,
+                    r.questions.first().map(is_mean).unwrap_or(false),
+                )),
+                _ => None,
+            })
+        });
+        let indicators = Memo::new(move |_| {
+            results.with(|r| match r {
+                Some((_, Ok(r))) => r.indicators.clone(),
+                _ => Vec::new(),
+            })
+        });
+        let indicator = Memo::new(move |_| {
+            let code = view.with(|v| v.indicator.clone());
+            indicators.with(|list| {
+                list.iter()
+                    .find(|i| i.code == code)
+                    .or_else(|| list.first())
+                    .cloned()
+            })
+        });
+        let current_question = Memo::new(move |_| {
+            let id = view.with(|v| v.question.clone());
+            questions.with(|qs| qs.iter().find(|q| q.id == id).cloned())
+        });
+        Self {
+            campaigns,
+            schema,
+            questions,
+            current_question,
+            results,
+            loading,
+            outlines,
+            level,
+            zones,
+            derived,
+            indicators,
+            indicator,
+            selected: RwSignal::new(None),
+        }
+    }
+}
 
-    // Territorial indicators (commune level only): the one of the URL, else the first.
-    let indicators = Memo::new(move |_| {
-        results.with(|r| match r {
-            Some((_, Ok(r))) => r.indicators.clone(),
-            _ => Vec::new(),
-        })
-    });
-    let indicator = Memo::new(move |_| {
-        let code = view.with(|v| v.indicator.clone());
-        indicators.with(|list| {
-            list.iter()
-                .find(|i| i.code == code)
-                .or_else(|| list.first())
-                .cloned()
-        })
-    });
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let t = i18n::t();
+    set_title(t.dashboard_title);
+    let location = router::use_location();
+    let view = Memo::new(move |_| location.with(|l| View::from_query(&l.query)));
+    let data = Data::load(view);
+    let loading = data.loading;
+    view! {
+        <h1>{t.dashboard_title}</h1>
+        <p>{t.dashboard_intro}</p>
+        <form class="tdb__controles" on:submit=|ev| ev.prevent_default()>
+            <ViewFields view=view data=data/>
+            <FilterFields view=view questions=data.questions/>
+            {answer_filter_fields(view, data.questions)}
+        </form>
+        <p class="visuellement-cache" role="status">
+            {move || if loading.get() { common::t().loading } else { "" }}
+        </p>
+        <div class="tdb" aria-busy=move || loading.get().then_some("true")>
+            <DashboardBody view=view data=data/>
+        </div>
+    }
+}
+
+/// The view's fields: campaign, level, question, answer, measure, classes, indicator.
+#[component]
+fn ViewFields(view: Memo<View>, data: Data) -> impl IntoView {
+    let t = i18n::t();
+    let Data {
+        campaigns,
+        questions,
+        current_question,
+        indicators,
+        indicator,
+        ..
+    } = data;
     let indicator_field = move || {
         let list = indicators.get();
         (!list.is_empty()).then(|| {
@@ -470,11 +569,6 @@ pub fn DashboardPage() -> impl IntoView {
             )
         })
     };
-
-    let current_question = Memo::new(move |_| {
-        let id = view.with(|v| v.question.clone());
-        questions.with(|qs| qs.iter().find(|q| q.id == id).cloned())
-    });
     let option_field = move || {
         current_question
             .get()
@@ -511,176 +605,214 @@ pub fn DashboardPage() -> impl IntoView {
             )
         })
     };
+    view! {
+        <fieldset>
+            <legend>{t.view_legend}</legend>
+            <div class="tdb__grille">
+                {select_field(
+                    "tdb-campagne",
+                    t.field_campaign,
+                    move || match campaigns.get() {
+                        Some(Ok(list)) => list
+                            .campaigns
+                            .iter()
+                            .map(|c| (c.campaign.id.clone(), c.campaign.title.clone()))
+                            .collect(),
+                        _ => Vec::new(),
+                    },
+                    move || view.with(|v| v.campaign.clone()),
+                    move |id| {
+                        update(view, |v| {
+                            v.campaign = id;
+                            v.question.clear();
+                            v.option.clear();
+                        })
+                    },
+                )}
+                {select_field(
+                    "tdb-niveau",
+                    t.field_level,
+                    || {
+                        LEVELS
+                            .iter()
+                            .map(|l| ((*l).to_owned(), i18n::level_label(l).to_owned()))
+                            .collect()
+                    },
+                    move || view.with(|v| v.level.clone()),
+                    move |l| update(view, |v| v.level = l),
+                )}
+                {select_field(
+                    "tdb-question",
+                    t.field_question,
+                    move || questions.get().iter().map(|q| (q.id.clone(), q.label.clone())).collect(),
+                    move || view.with(|v| v.question.clone()),
+                    move |q| {
+                        update(view, |v| {
+                            v.question = q;
+                            v.option.clear();
+                        })
+                    },
+                )}
+                {option_field}
+                {measure_field}
+                <ClassFields view=view/>
+                {indicator_field}
+            </div>
+        </fieldset>
+    }
+}
+
+/// The classing method and the number of classes of the map.
+#[component]
+fn ClassFields(view: Memo<View>) -> impl IntoView {
+    let t = i18n::t();
+    view! {
+        {select_field(
+            "tdb-methode",
+            t.field_method,
+            || {
+                ClassMethod::ALL
+                    .into_iter()
+                    .map(|m| (m.as_str().to_owned(), method_label(m).to_owned()))
+                    .collect()
+            },
+            move || view.with(|v| v.method.as_str().to_owned()),
+            move |m| update(view, |v| v.method = ClassMethod::parse(&m).unwrap_or_default()),
+        )}
+        {select_field(
+            "tdb-classes",
+            t.field_classes,
+            || (MIN_CLASSES..=MAX_CLASSES).map(|n| (n.to_string(), n.to_string())).collect(),
+            move || view.with(|v| v.classes.to_string()),
+            move |n| update(view, |v| v.classes = n.parse().unwrap_or(choropleth::DEFAULT_CLASSES)),
+        )}
+    }
+}
+
+/// The filters on who answered: channel, age band, household, help received.
+#[component]
+fn FilterFields(view: Memo<View>, questions: Memo<Vec<ResultQuestionSchema>>) -> impl IntoView {
+    let t = i18n::t();
     let c = console::t();
-    let controls = view! {
-        <form class="tdb__controles" on:submit=|ev| ev.prevent_default()>
-            <fieldset>
-                <legend>{t.view_legend}</legend>
-                <div class="tdb__grille">
-                    {select_field(
-                        "tdb-campagne",
-                        t.field_campaign,
-                        move || match campaigns.get() {
-                            Some(Ok(list)) => list
-                                .campaigns
-                                .iter()
-                                .map(|c| (c.campaign.id.clone(), c.campaign.title.clone()))
-                                .collect(),
-                            _ => Vec::new(),
-                        },
-                        move || view.with(|v| v.campaign.clone()),
-                        move |id| {
-                            update(view, |v| {
-                                v.campaign = id;
-                                v.question.clear();
-                                v.option.clear();
-                            })
-                        },
-                    )}
-                    {select_field(
-                        "tdb-niveau",
-                        t.field_level,
-                        || {
-                            LEVELS
-                                .iter()
-                                .map(|l| ((*l).to_owned(), i18n::level_label(l).to_owned()))
-                                .collect()
-                        },
-                        move || view.with(|v| v.level.clone()),
-                        move |l| update(view, |v| v.level = l),
-                    )}
-                    {select_field(
-                        "tdb-question",
-                        t.field_question,
-                        move || questions.get().iter().map(|q| (q.id.clone(), q.label.clone())).collect(),
-                        move || view.with(|v| v.question.clone()),
-                        move |q| {
-                            update(view, |v| {
-                                v.question = q;
-                                v.option.clear();
-                            })
-                        },
-                    )}
-                    {option_field}
-                    {measure_field}
-                    {select_field(
-                        "tdb-methode",
-                        t.field_method,
-                        || {
-                            ClassMethod::ALL
-                                .into_iter()
-                                .map(|m| (m.as_str().to_owned(), method_label(m).to_owned()))
-                                .collect()
-                        },
-                        move || view.with(|v| v.method.as_str().to_owned()),
-                        move |m| update(view, |v| v.method = ClassMethod::parse(&m).unwrap_or_default()),
-                    )}
-                    {select_field(
-                        "tdb-classes",
-                        t.field_classes,
-                        || (MIN_CLASSES..=MAX_CLASSES).map(|n| (n.to_string(), n.to_string())).collect(),
-                        move || view.with(|v| v.classes.to_string()),
-                        move |n| update(view, |v| v.classes = n.parse().unwrap_or(choropleth::DEFAULT_CLASSES)),
-                    )}
-                    {indicator_field}
-                </div>
-            </fieldset>
-            <fieldset>
-                <legend>{t.filters_legend}</legend>
-                <div class="tdb__grille">
-                    {select_field(
-                        "tdb-canal",
-                        t.field_channel,
-                        move || pairs(&[
-                            ("", t.any),
-                            ("web", c.channel_web),
-                            ("telephone", c.channel_phone),
-                            ("papier", c.channel_paper),
-                            ("accueil", c.channel_desk),
-                            ("visite", c.channel_visit),
-                        ]),
-                        move || view.with(|v| v.channel.clone()),
-                        move |x| update(view, |v| v.channel = x),
-                    )}
-                    {select_field(
-                        "tdb-age",
-                        t.field_age,
-                        move || questions.with(|qs| answer_choices(qs, "tranche_age")),
-                        move || view.with(|v| v.age.clone()),
-                        move |x| update(view, |v| v.age = x),
-                    )}
-                    {select_field(
-                        "tdb-menage",
-                        t.field_household,
-                        move || questions.with(|qs| answer_choices(qs, "menage")),
-                        move || view.with(|v| v.household.clone()),
-                        move |x| update(view, |v| v.household = x),
-                    )}
-                    {select_field(
-                        "tdb-aide",
-                        t.field_helped,
-                        move || pairs(&[("", t.any), ("yes", t.yes), ("no", t.no)]),
-                        move || view.with(|v| v.helped.clone()),
-                        move |x| update(view, |v| v.helped = x),
-                    )}
-                </div>
-            </fieldset>
-            {answer_filter_fields(view, questions)}
-        </form>
-    };
+    view! {
+        <fieldset>
+            <legend>{t.filters_legend}</legend>
+            <div class="tdb__grille">
+                {select_field(
+                    "tdb-canal",
+                    t.field_channel,
+                    move || pairs(&[
+                        ("", t.any),
+                        ("web", c.channel_web),
+                        ("telephone", c.channel_phone),
+                        ("papier", c.channel_paper),
+                        ("accueil", c.channel_desk),
+                        ("visite", c.channel_visit),
+                    ]),
+                    move || view.with(|v| v.channel.clone()),
+                    move |x| update(view, |v| v.channel = x),
+                )}
+                {select_field(
+                    "tdb-age",
+                    t.field_age,
+                    move || questions.with(|qs| answer_choices(qs, "tranche_age")),
+                    move || view.with(|v| v.age.clone()),
+                    move |x| update(view, |v| v.age = x),
+                )}
+                {select_field(
+                    "tdb-menage",
+                    t.field_household,
+                    move || questions.with(|qs| answer_choices(qs, "menage")),
+                    move || view.with(|v| v.household.clone()),
+                    move |x| update(view, |v| v.household = x),
+                )}
+                {select_field(
+                    "tdb-aide",
+                    t.field_helped,
+                    move || pairs(&[("", t.any), ("yes", t.yes), ("no", t.no)]),
+                    move || view.with(|v| v.helped.clone()),
+                    move |x| update(view, |v| v.helped = x),
+                )}
+            </div>
+        </fieldset>
+    }
+}
 
-    // What the figure is, in words: "Oui — Part des répondants (%)".
-    let what = move || {
-        let v = view.get();
-        let questions = questions.get();
-        let Some(q) = questions.iter().find(|q| q.id == v.question) else {
-            return String::new();
-        };
-        if is_mean(q) {
-            return format!("{} — {}", q.label, t.measure_mean);
+/// What the figure is, in words: « Oui — Part des répondants (%) ».
+fn figure_caption(v: &View, questions: &[ResultQuestionSchema]) -> String {
+    let t = i18n::t();
+    let Some(q) = questions.iter().find(|q| q.id == v.question) else {
+        return String::new();
+    };
+    if is_mean(q) {
+        return format!("{} — {}", q.label, t.measure_mean);
+    }
+    let option = q
+        .options
+        .iter()
+        .find(|o| o.value == v.option)
+        .map_or(v.option.clone(), |o| o.label.clone());
+    format!("{} : {} — {}", q.label, option, measure_label(v.measure))
+}
+
+/// Why the dashboard has no figures to show (no campaign, an error, no question,
+/// loading), or `None` when they are there.
+fn no_figures(data: Data) -> Option<AnyView> {
+    let t = i18n::t();
+    let alert = |error: &ApiError| {
+        view! { <p class="statut statut--erreur" role="alert">{error.message()}</p> }.into_any()
+    };
+    match data.campaigns.get() {
+        Some(Ok(list)) if list.campaigns.is_empty() => {
+            return Some(view! { <p>{t.no_campaign}</p> }.into_any())
         }
-        let option = q
-            .options
-            .iter()
-            .find(|o| o.value == v.option)
-            .map_or(v.option.clone(), |o| o.label.clone());
-        format!("{} : {} — {}", q.label, option, measure_label(v.measure))
-    };
+        Some(Err(error)) => return Some(alert(&error)),
+        _ => {}
+    }
+    match data.schema.get() {
+        Some((_, Err(error))) => return Some(alert(&error)),
+        Some((_, Ok(r))) if r.questions.is_empty() => {
+            return Some(view! { <p>{t.no_question}</p> }.into_any())
+        }
+        _ => {}
+    }
+    if let Some((_, Err(error))) = data.results.get() {
+        return Some(alert(&error));
+    }
+    data.derived.with(Option::is_none).then(|| {
+        view! { <p class="statut statut--attente" role="status">{common::t().loading}</p> }
+            .into_any()
+    })
+}
 
+/// The view's figures: the map with its legend and details, the table, the downloads,
+/// the scatter against the indicator and the bars of the answers.
+#[component]
+fn DashboardBody(view: Memo<View>, data: Data) -> impl IntoView {
+    let t = i18n::t();
+    let Data {
+        questions,
+        results,
+        outlines,
+        level,
+        zones,
+        derived,
+        indicator,
+        selected,
+        ..
+    } = data;
     // The view's filters in words, shown in the captions and written in the CSV.
     let filters = Memo::new(move |_| view.with(|v| questions.with(|qs| filters_text(v, qs))));
-
-    let body = move || {
-        if let Some(Ok(list)) = campaigns.get() {
-            if list.campaigns.is_empty() {
-                return view! { <p>{t.no_campaign}</p> }.into_any();
-            }
-        }
-        if let Some(Err(error)) = campaigns.get() {
-            return view! { <p class="statut statut--erreur" role="alert">{error.message()}</p> }
-                .into_any();
-        }
-        if let Some((_, Err(error))) = schema.get() {
-            return view! { <p class="statut statut--erreur" role="alert">{error.message()}</p> }
-                .into_any();
-        }
-        if let Some((_, Ok(r))) = schema.get() {
-            if r.questions.is_empty() {
-                return view! { <p>{t.no_question}</p> }.into_any();
-            }
-        }
-        if let Some((_, Err(error))) = results.get() {
-            return view! { <p class="statut statut--erreur" role="alert">{error.message()}</p> }
-                .into_any();
+    move || {
+        if let Some(reason) = no_figures(data) {
+            return reason;
         }
         let Some(((rows, classes), k, perturbed, mean)) = derived.get() else {
-            return view! {
-                <p class="statut statut--attente" role="status">{common::t().loading}</p>
-            }
-            .into_any();
+            return ().into_any();
         };
-        let measure = view.with(|v| v.measure);
-        let what_text = what();
+        let v = view.get();
+        let measure = v.measure;
+        let what_text = questions.with(|qs| figure_caption(&v, qs));
         // What the figure is and under which filters: captions, map name and CSV.
         let what_filtered = match filters.get() {
             Some(f) => format!("{what_text} — {f}"),
@@ -691,7 +823,6 @@ pub fn DashboardPage() -> impl IntoView {
             "data:text/csv;charset=utf-8,{}",
             router::percent_encode(&csv)
         );
-        let v = view.get();
         // The chosen indicator and its values per commune.
         let beside = indicator.get().map(|i| {
             let values = results.with(|r| match r {
@@ -735,16 +866,6 @@ pub fn DashboardPage() -> impl IntoView {
             <Chart results=results filters=filters/>
         }
         .into_any()
-    };
-
-    view! {
-        <h1>{t.dashboard_title}</h1>
-        <p>{t.dashboard_intro}</p>
-        {controls}
-        <p class="visuellement-cache" role="status">
-            {move || if loading.get() { common::t().loading } else { "" }}
-        </p>
-        <div class="tdb" aria-busy=move || loading.get().then_some("true")>{body}</div>
     }
 }
 

@@ -600,22 +600,6 @@ fn EditorForm(
         })
     });
 
-    // The preview's own answers: kept while the definition changes.
-    let preview = Form {
-        definition: StoredValue::new(ed.def.get_untracked()),
-        answers: RwSignal::new(BTreeMap::new()),
-        texts: RwSignal::new(BTreeMap::new()),
-        errors: RwSignal::new(BTreeMap::new()),
-    };
-    let preview_view = move || {
-        let definition = ed.def.get();
-        let form = Form {
-            definition: StoredValue::new(definition),
-            ..preview
-        };
-        view! { <WholeQuestionnaire form=form/> }
-    };
-
     view! {
         <h1>{move || (t.editor_title)(&title.get())}</h1>
         <p class="intro">{t.editor_intro}</p>
@@ -650,19 +634,44 @@ fn EditorForm(
                     })}
                 </div>
             </form>
-            <section class="editeur__apercu" aria-labelledby="apercu-titre">
-                <h2 id="apercu-titre">{t.preview_title}</h2>
-                <p class="texte-doux">{t.preview_intro}</p>
-                <button type="button" class="bouton bouton--discret"
-                    on:click=move |_| {
-                        preview.answers.set(BTreeMap::new());
-                        preview.texts.set(BTreeMap::new());
-                    }>
-                    {t.preview_reset}
-                </button>
-                <div class="editeur__rendu">{preview_view}</div>
-            </section>
+            <Preview ed=ed/>
         </div>
+    }
+}
+
+/// The questionnaire as residents will see it, answerable; its answers are kept while the
+/// definition changes.
+#[component]
+fn Preview(ed: Editor) -> impl IntoView {
+    let t = i18n::t();
+    let preview = Form {
+        definition: StoredValue::new(ed.def.get_untracked()),
+        answers: RwSignal::new(BTreeMap::new()),
+        texts: RwSignal::new(BTreeMap::new()),
+        errors: RwSignal::new(BTreeMap::new()),
+    };
+    let preview_view = move || {
+        let definition = ed.def.get();
+        let form = Form {
+            definition: StoredValue::new(definition),
+            ..preview
+        };
+        view! { <WholeQuestionnaire form=form/> }
+    };
+
+    view! {
+        <section class="editeur__apercu" aria-labelledby="apercu-titre">
+            <h2 id="apercu-titre">{t.preview_title}</h2>
+            <p class="texte-doux">{t.preview_intro}</p>
+            <button type="button" class="bouton bouton--discret"
+                on:click=move |_| {
+                    preview.answers.set(BTreeMap::new());
+                    preview.texts.set(BTreeMap::new());
+                }>
+                {t.preview_reset}
+            </button>
+            <div class="editeur__rendu">{preview_view}</div>
+        </section>
     }
 }
 

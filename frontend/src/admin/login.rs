@@ -10,8 +10,8 @@ use super::session::{self, Session};
 use super::shell::set_title;
 use crate::api;
 use crate::browser;
-use crate::components::form::{described_by, ErrorSummary, FieldError, SummaryItem, SUMMARY_ID};
-use crate::i18n::{admin as i18n, common};
+use crate::components::form::{ErrorSummary, SummaryItem, TextField, SUMMARY_ID};
+use crate::i18n::admin as i18n;
 use crate::router;
 
 const EMAIL_ID: &str = "connexion-email";
@@ -85,15 +85,6 @@ pub fn LoginPage() -> impl IntoView {
     };
     let send = StoredValue::new(send);
 
-    let described = move |key: &'static str, id: &'static str| {
-        let error = error_of(key);
-        move || described_by(id, false, error.with(Option::is_some))
-    };
-    let invalid = move |key: &'static str| {
-        let error = error_of(key);
-        move || error.with(Option::is_some).then_some("true")
-    };
-
     view! {
         <div class="console-connexion">
             <h1>{t.login_title}</h1>
@@ -118,44 +109,11 @@ pub fn LoginPage() -> impl IntoView {
                             }
                         })
                 }}
-                <div class="champ">
-                    <label for=EMAIL_ID>
-                        {t.login_email}
-                        <span class="champ__mention">" (" {common::t().required_mark} ")"</span>
-                    </label>
-                    <FieldError field_id=EMAIL_ID.to_owned() message=error_of("email")/>
-                    <input
-                        id=EMAIL_ID
-                        class="saisie"
-                        type="email"
-                        name="email"
-                        autocomplete="username"
-                        aria-required="true"
-                        aria-describedby=described("email", EMAIL_ID)
-                        aria-invalid=invalid("email")
-                        prop:value=move || email.get()
-                        on:input=move |event| email.set(event_target_value(&event))
-                    />
-                </div>
-                <div class="champ">
-                    <label for=PASSWORD_ID>
-                        {t.login_password}
-                        <span class="champ__mention">" (" {common::t().required_mark} ")"</span>
-                    </label>
-                    <FieldError field_id=PASSWORD_ID.to_owned() message=error_of("password")/>
-                    <input
-                        id=PASSWORD_ID
-                        class="saisie"
-                        type="password"
-                        name="password"
-                        autocomplete="current-password"
-                        aria-required="true"
-                        aria-describedby=described("password", PASSWORD_ID)
-                        aria-invalid=invalid("password")
-                        prop:value=move || password.get()
-                        on:input=move |event| password.set(event_target_value(&event))
-                    />
-                </div>
+                <TextField id=EMAIL_ID name="email" label=t.login_email value=email
+                    error=error_of("email") kind="email" autocomplete="username" required=true/>
+                <TextField id=PASSWORD_ID name="password" label=t.login_password value=password
+                    error=error_of("password") kind="password" autocomplete="current-password"
+                    required=true/>
                 <div class="boutons">
                     <button
                         type="submit"

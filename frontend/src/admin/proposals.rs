@@ -230,61 +230,8 @@ fn ProposalTable(
     if list.items.is_empty() {
         return view! { <p>{t.proposals_empty}</p> }.into_any();
     }
-    // Ranks of the page, in order: moving a row swaps its rank with its neighbour's (a row
-    // without a rank takes its position's).
-    let first_position = (list.page.saturating_sub(1) * list.per_page) as i32;
-    let ranks: Vec<(String, String, i32)> = list
-        .items
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            (
-                p.proposal.id.clone(),
-                p.proposal.content.title.clone(),
-                p.proposal.priority.unwrap_or(first_position + i as i32 + 1),
-            )
-        })
-        .collect();
-    let ranks = StoredValue::new(ranks);
-    let swap = move |i: usize, j: usize| {
-        let Some(((a_id, a_title, a_rank), (b_id, _, b_rank))) =
-            ranks.with_value(|r| Some((r.get(i)?.clone(), r.get(j)?.clone())))
-        else {
-            return;
-        };
-        let (a_new, b_new) = if a_rank == b_rank {
-            (b_rank, a_rank + if j > i { 1 } else { -1 })
-        } else {
-            (b_rank, a_rank)
-        };
-        leptos::task::spawn_local(async move {
-            // Both ranks in one transaction: all or none.
-            let body = ProposalRanksRequest {
-                ranks: vec![
-                    ProposalRank {
-                        id: a_id,
-                        priority: Some(a_new.clamp(1, 999)),
-                    },
-                    ProposalRank {
-                        id: b_id,
-                        priority: Some(b_new.clamp(1, 999)),
-                    },
-                ],
-            };
-            let result = session::put::<_, ProposalRanksResponse>(
-                "/api/v1/admin/proposal-priorities",
-                &body,
-            )
-            .await;
-            match result {
-                Ok(_) => {
-                    feedback.set(Some(Feedback::Done((t.ranked)(&a_title))));
-                    version.update(|v| *v += 1);
-                }
-                Err(error) => feedback.set(Some(Feedback::failed(&error))),
-            }
-        });
-    };
+    let ranks = StoredValue::new(page_ranks(&list));
+    let swap = move |i: usize, j: usize| swap_ranks(ranks, i, j, feedback, version);
     let count = list.items.len();
     let rows = list
         .items
@@ -377,6 +324,72 @@ fn ProposalTable(
         />
     }
     .into_any()
+}
+
+/// A row's proposal: its id, title and rank.
+type Ranked = (String, String, i32);
+
+/// Ranks of the page, in order: moving a row swaps its rank with its neighbour's (a row
+/// without a rank takes its position's).
+fn page_ranks(list: &AdminProposalListResponse) -> Vec<Ranked> {
+    let first_position = (list.page.saturating_sub(1) * list.per_page) as i32;
+    list.items
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            (
+                p.proposal.id.clone(),
+                p.proposal.content.title.clone(),
+                p.proposal.priority.unwrap_or(first_position + i as i32 + 1),
+            )
+        })
+        .collect()
+}
+
+/// Swaps the ranks of rows `i` and `j`, both in one request (one transaction: all or
+/// none).
+fn swap_ranks(
+    ranks: StoredValue<Vec<Ranked>>,
+    i: usize,
+    j: usize,
+    feedback: RwSignal<Option<Feedback>>,
+    version: RwSignal<u32>,
+) {
+    let t = i18n::t();
+    let Some(((a_id, a_title, a_rank), (b_id, _, b_rank))) =
+        ranks.with_value(|r| Some((r.get(i)?.clone(), r.get(j)?.clone())))
+    else {
+        return;
+    };
+    let (a_new, b_new) = if a_rank == b_rank {
+        (b_rank, a_rank + if j > i { 1 } else { -1 })
+    } else {
+        (b_rank, a_rank)
+    };
+    leptos::task::spawn_local(async move {
+        let body = ProposalRanksRequest {
+            ranks: vec![
+                ProposalRank {
+                    id: a_id,
+                    priority: Some(a_new.clamp(1, 999)),
+                },
+                ProposalRank {
+                    id: b_id,
+                    priority: Some(b_new.clamp(1, 999)),
+                },
+            ],
+        };
+        let result =
+            session::put::<_, ProposalRanksResponse>("/api/v1/admin/proposal-priorities", &body)
+                .await;
+        match result {
+            Ok(_) => {
+                feedback.set(Some(Feedback::Done((t.ranked)(&a_title))));
+                version.update(|v| *v += 1);
+            }
+            Err(error) => feedback.set(Some(Feedback::failed(&error))),
+        }
+    });
 }
 
 /// A multi-line field with its label, hint and the API's error under it.

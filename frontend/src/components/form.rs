@@ -1,6 +1,7 @@
-//! Accessible form errors: a message under each bad field (tied to it with
-//! `aria-describedby`), and a summary above the form that takes the focus and links to
-//! each field.
+//! The app's one form kit: labelled fields ([`TextField`], [`SelectField`]) with their
+//! hint and error tied to the control (`aria-describedby`, `aria-invalid`), a message
+//! under each bad field, and a summary above the form that takes the focus and links to
+//! each field. The commune field is `components::commune`.
 
 use std::collections::BTreeMap;
 
@@ -48,6 +49,151 @@ pub fn FieldError(
                 </p>
             }
         })
+    }
+}
+
+/// The error of the API field `key`, if any.
+pub fn field_error(
+    errors: RwSignal<BTreeMap<String, String>>,
+    key: &'static str,
+) -> Signal<Option<String>> {
+    Signal::derive(move || errors.with(|e| e.get(key).cloned()))
+}
+
+/// The label's mark: « (obligatoire) » or « (facultatif) ».
+#[component]
+pub fn RequiredMark(required: bool) -> impl IntoView {
+    let c = common::t();
+    view! {
+        <span class="champ__mention">
+            {format!(" ({})", if required { c.required_mark } else { c.optional_mark })}
+        </span>
+    }
+}
+
+/// A labelled text input (or `<textarea>` when `multiline`), its hint and its error.
+#[component]
+pub fn TextField(
+    id: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    error: Signal<Option<String>>,
+    /// `text` (default), `email`, `tel`, `url`, `date`, `search`, `number`.
+    #[prop(optional)]
+    kind: Option<&'static str>,
+    #[prop(optional)] multiline: bool,
+    /// Lines of a multiline field (5 by default).
+    #[prop(default = 5)]
+    rows: u32,
+    #[prop(optional)] required: bool,
+    /// Say « (obligatoire) » or « (facultatif) » after the label (the public forms; the
+    /// console's forms do not).
+    #[prop(default = true)]
+    mark: bool,
+    #[prop(optional, into)] hint: Option<String>,
+    /// The control's `name` (its `id` by default).
+    #[prop(optional)]
+    name: Option<&'static str>,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(optional)] maxlength: Option<u32>,
+) -> impl IntoView {
+    let hint_id = help_id(id);
+    let has_hint = hint.is_some();
+    let describedby = move || described_by(id, has_hint, error.with(Option::is_some));
+    let invalid = move || error.with(Option::is_some).then_some("true");
+    let on_input = move |ev| value.set(event_target_value(&ev));
+    let input = if multiline {
+        view! {
+            <textarea
+                id=id
+                name=name.unwrap_or(id)
+                class="saisie"
+                rows=rows
+                maxlength=maxlength
+                aria-describedby=describedby
+                aria-invalid=invalid
+                aria-required=required.then_some("true")
+                prop:value=move || value.get()
+                on:input=on_input
+            ></textarea>
+        }
+        .into_any()
+    } else {
+        view! {
+            <input
+                id=id
+                name=name.unwrap_or(id)
+                class="saisie"
+                type=kind.unwrap_or("text")
+                autocomplete=autocomplete
+                inputmode=inputmode
+                maxlength=maxlength
+                aria-describedby=describedby
+                aria-invalid=invalid
+                aria-required=required.then_some("true")
+                prop:value=move || value.get()
+                on:input=on_input
+            />
+        }
+        .into_any()
+    };
+    view! {
+        <div class="champ" class:champ--erreur=move || error.with(Option::is_some)>
+            <label for=id>
+                {label}
+                {mark.then(|| view! { <RequiredMark required=required/> })}
+            </label>
+            {hint.map(|h| view! { <p class="champ__aide" id=hint_id>{h}</p> })}
+            <FieldError field_id=id.to_owned() message=error/>
+            {input}
+        </div>
+    }
+}
+
+/// A labelled `<select>`; the first option (`""`) is `placeholder`.
+#[component]
+pub fn SelectField(
+    id: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    error: Signal<Option<String>>,
+    options: Signal<Vec<(String, String)>>,
+    placeholder: &'static str,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] hint: Option<&'static str>,
+) -> impl IntoView {
+    let hint_id = help_id(id);
+    let describedby = move || described_by(id, hint.is_some(), error.with(Option::is_some));
+    view! {
+        <div class="champ" class:champ--erreur=move || error.with(Option::is_some)>
+            <label for=id>{label}<RequiredMark required=required/></label>
+            {hint.map(|h| view! { <p class="champ__aide" id=hint_id>{h}</p> })}
+            <FieldError field_id=id.to_owned() message=error/>
+            <select
+                id=id
+                name=id
+                class="saisie"
+                aria-describedby=describedby
+                aria-invalid=move || error.with(Option::is_some).then_some("true")
+                on:change=move |ev| value.set(event_target_value(&ev))
+            >
+                <option value="" selected=move || value.with(String::is_empty)>{placeholder}</option>
+                {move || {
+                    options
+                        .get()
+                        .into_iter()
+                        .map(|(v, l)| {
+                            let selected = {
+                                let v = v.clone();
+                                move || value.with(|x| *x == v)
+                            };
+                            view! { <option value=v selected=selected>{l}</option> }
+                        })
+                        .collect_view()
+                }}
+            </select>
+        </div>
     }
 }
 

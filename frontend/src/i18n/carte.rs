@@ -27,8 +27,6 @@ pub struct Strings {
     pub filter_search: &'static str,
     pub filters_clear: &'static str,
     pub commune_hint: &'static str,
-    /// Read out when the commune suggestions change.
-    pub commune_suggestions: fn(usize) -> String,
 
     // Map
     pub map_label: &'static str,
@@ -203,11 +201,6 @@ pub const FR: Strings = Strings {
     filter_search: "Rechercher",
     filters_clear: "Effacer les filtres",
     commune_hint: "Nom ou code postal, puis choisissez dans la liste (flèches et Entrée).",
-    commune_suggestions: |n| match n {
-        0 => "Aucune commune ne correspond.".to_owned(),
-        1 => "1 commune proposée.".to_owned(),
-        n => format!("{n} communes proposées."),
-    },
 
     map_label: "Carte des initiatives",
     map_legend: "Chaque initiative est signalée par l’icône de son thème principal\u{a0}; \
@@ -393,7 +386,6 @@ mod tests {
         );
         assert!((FR.results_count)(0, true).contains("Aucune"));
         assert_eq!((FR.pagination_status)(2, 5), "Page 2 sur 5");
-        assert_eq!((FR.commune_suggestions)(1), "1 commune proposée.");
         assert_eq!((FR.place_whole_commune)("Dax"), "Toute la commune de Dax");
     }
 

@@ -34,6 +34,9 @@ pub struct Strings {
     pub required_mark: &'static str,
     pub optional_mark: &'static str,
     pub error_prefix: &'static str,
+    /// The commune combobox's live message: how many communes are suggested.
+    pub commune_results: fn(usize) -> String,
+    pub commune_none: &'static str,
 }
 
 pub const FR: Strings = Strings {
@@ -80,6 +83,11 @@ pub const FR: Strings = Strings {
     required_mark: "obligatoire",
     optional_mark: "facultatif",
     error_prefix: "Erreur\u{a0}:",
+    commune_results: |n| match n {
+        1 => "1 commune trouvée. Flèche bas pour la choisir.".to_owned(),
+        n => format!("{n} communes trouvées. Flèches haut et bas pour choisir."),
+    },
+    commune_none: "Aucune commune du territoire ne correspond.",
 };
 
 pub fn t() -> &'static Strings {
@@ -99,5 +107,9 @@ mod tests {
         assert_eq!((FR.error_summary)(1), "1 erreur à corriger\u{a0}:");
         assert_eq!((FR.error_summary)(3), "3 erreurs à corriger\u{a0}:");
         assert!((FR.footer)("0.1.0").starts_with("Solidarités 0.1.0 — "));
+        assert_eq!(
+            (FR.commune_results)(1),
+            "1 commune trouvée. Flèche bas pour la choisir."
+        );
     }
 }

@@ -33,8 +33,6 @@ pub struct Strings {
     pub number_at_most: fn(&str) -> String,
     pub date_hint: &'static str,
     pub commune_hint: &'static str,
-    pub commune_results: fn(usize) -> String,
-    pub commune_none: &'static str,
     pub commune_chosen: fn(&str) -> String,
     pub commune_pick: &'static str,
     pub commune_locate: &'static str,
@@ -106,11 +104,6 @@ pub const FR: Strings = Strings {
     date_hint: "Format\u{a0}: jj/mm/aaaa.",
     commune_hint: "Tapez le nom de la commune ou son code postal (5\u{a0}chiffres), puis \
                    choisissez-la dans la liste avec les flèches et la touche Entrée.",
-    commune_results: |n| match n {
-        1 => "1 commune trouvée. Flèche bas pour la choisir.".to_owned(),
-        n => format!("{n} communes trouvées. Flèches haut et bas pour choisir."),
-    },
-    commune_none: "Aucune commune du territoire ne correspond.",
     commune_chosen: |name| format!("Commune choisie\u{a0}: {name}"),
     commune_pick: "Choisissez une commune dans la liste.",
     commune_locate: "Utiliser ma position",

@@ -42,6 +42,9 @@ fn actor_meta(actor: &ActorResponse) -> String {
     }
 }
 
+/// The actors of the filters, tagged with the filters they answer.
+type ActorResults = LocalResource<(ActorFilter, Result<ActorListResponse, ApiError>)>;
+
 #[component]
 pub fn ActorsPage() -> impl IntoView {
     let t = i18n::t();
@@ -62,30 +65,7 @@ pub fn ActorsPage() -> impl IntoView {
         router::replace_query(&next.to_query());
     };
     let q_text = RwSignal::new(filter.get_untracked().q.unwrap_or_default());
-    let commune = RwSignal::new(None::<CommuneChoice>);
-    // A commune filter from the URL: show its name.
-    Effect::new(move |_| {
-        let code = filter.with(|f| f.commune.clone());
-        match code {
-            Some(code)
-                if commune.with_untracked(|c| c.as_ref().map(|c| c.code.clone()))
-                    != Some(code.clone()) =>
-            {
-                leptos::task::spawn_local(async move {
-                    let found: Result<solidarites_api_types::CommuneResponse, ApiError> =
-                        api::get(&format!("/api/v1/communes/{}", percent_encode(&code))).await;
-                    if let Ok(found) = found {
-                        commune.set(Some(CommuneChoice {
-                            code: found.code,
-                            name: found.name,
-                        }));
-                    }
-                });
-            }
-            None => commune.set(None),
-            _ => {}
-        }
-    });
+    let commune = commune_of(filter);
     let select_change = move |key: &'static str| {
         move |ev: leptos::ev::Event| {
             let value = event_target_value(&ev);
@@ -108,18 +88,6 @@ pub fn ActorsPage() -> impl IntoView {
             ..filter.get_untracked()
         });
     };
-    let count_text = move || match results.get() {
-        None => common::t().loading.to_owned(),
-        Some((_, Err(error))) => error.message(),
-        Some((f, Ok(list))) => (t.results_count)(list.total, f.is_filtered()),
-    };
-    let page = Signal::derive(move || filter.with(|f| f.page));
-    let pages = Signal::derive(move || {
-        results
-            .get()
-            .and_then(|(_, r)| r.ok())
-            .map_or(1, |l| page_count(l.total))
-    });
     let kind_selected =
         move |k: &'static str| move || filter.with(|f| f.kind.as_deref() == Some(k));
 
@@ -196,6 +164,56 @@ pub fn ActorsPage() -> impl IntoView {
             </Show>
         </form>
 
+        <ActorList results=results filter=filter/>
+    }
+}
+
+/// The commune of the filter, as the search box shows it (its name fetched for a code
+/// from the URL).
+fn commune_of(filter: Memo<ActorFilter>) -> RwSignal<Option<CommuneChoice>> {
+    let commune = RwSignal::new(None::<CommuneChoice>);
+    Effect::new(move |_| {
+        let code = filter.with(|f| f.commune.clone());
+        match code {
+            Some(code)
+                if commune.with_untracked(|c| c.as_ref().map(|c| c.code.clone()))
+                    != Some(code.clone()) =>
+            {
+                leptos::task::spawn_local(async move {
+                    let found: Result<solidarites_api_types::CommuneResponse, ApiError> =
+                        api::get(&format!("/api/v1/communes/{}", percent_encode(&code))).await;
+                    if let Ok(found) = found {
+                        commune.set(Some(CommuneChoice {
+                            code: found.code,
+                            name: found.name,
+                        }));
+                    }
+                });
+            }
+            None => commune.set(None),
+            _ => {}
+        }
+    });
+    commune
+}
+
+/// The actors of the filters, one page, with the count and the pagination.
+#[component]
+fn ActorList(results: ActorResults, filter: Memo<ActorFilter>) -> impl IntoView {
+    let t = i18n::t();
+    let count_text = move || match results.get() {
+        None => common::t().loading.to_owned(),
+        Some((_, Err(error))) => error.message(),
+        Some((f, Ok(list))) => (t.results_count)(list.total, f.is_filtered()),
+    };
+    let page = Signal::derive(move || filter.with(|f| f.page));
+    let pages = Signal::derive(move || {
+        results
+            .get()
+            .and_then(|(_, r)| r.ok())
+            .map_or(1, |l| page_count(l.total))
+    });
+    view! {
         <section aria-labelledby="acteurs-liste-titre" class="resultats">
             <h2 id="acteurs-liste-titre">{t.list_title}</h2>
             <p role="status" class="carte-page__compte">{count_text}</p>

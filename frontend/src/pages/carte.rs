@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use solidarites_api_types::{
     CommuneResponse, CreateInitiativeRequest, CreateInitiativeResponse, InitiativeListResponse,
-    InitiativeResponse, LabelResponse, PublicConfigResponse, SubmitterInitiativeResponse,
-    ThemeResponse,
+    InitiativeResponse, LabelResponse, NearResponse, PublicConfigResponse,
+    SubmitterInitiativeResponse, ThemeResponse,
 };
 
 use crate::api::{self, ApiError};
@@ -91,42 +91,14 @@ pub fn CartePage() -> impl IntoView {
     }
 }
 
-/// The filters, the map, the detail panel and the list, all following the URL's query.
-#[component]
-fn CarteExplorer(config: PublicConfigResponse, themes: Vec<ThemeResponse>) -> impl IntoView {
-    let t = i18n::t();
-    let location = use_location();
-    let filter = Memo::new(move |_| location.with(|l| CarteFilter::from_query(&l.query)));
-    let labels = LocalResource::new(data::labels);
-    // The list, tagged with the question it answers.
-    let results = LocalResource::new(move || {
-        let filter = filter.get();
-        async move {
-            let answer: Result<InitiativeListResponse, ApiError> =
-                api::get(&filter.list_url()).await;
-            (filter, answer)
-        }
-    });
-    let map = MapController::new();
-    let selected: RwSignal<Option<String>> = RwSignal::new(None);
-    let focus = FocusReturn::new();
-    let detail = LocalResource::new(move || {
-        let id = selected.get();
-        async move {
-            match id {
-                Some(id) => Some(
-                    api::get::<InitiativeResponse>(&format!(
-                        "/api/v1/initiatives/{}",
-                        percent_encode(&id)
-                    ))
-                    .await,
-                ),
-                None => None,
-            }
-        }
-    });
+/// The list of the filters, tagged with the filters it answers.
+type Results = LocalResource<(CarteFilter, Result<InitiativeListResponse, ApiError>)>;
+/// The initiative opened in the panel, if any.
+type Detail = LocalResource<Option<Result<InitiativeResponse, ApiError>>>;
 
-    // The map shows what the list counts, with the same query (the page aside).
+/// The map shows what the list counts, with the same query (the page aside); returns the
+/// search around a commune (`pres`): the commune, its point and the radius, drawn too.
+fn follow_results(map: MapController, results: Results) -> Memo<Option<NearResponse>> {
     let shown = Memo::new(move |_| {
         results.get().and_then(|(f, answer)| {
             answer
@@ -143,7 +115,6 @@ fn CarteExplorer(config: PublicConfigResponse, themes: Vec<ThemeResponse>) -> im
             map.show_initiatives(&query, total, filtered, filtered && !near);
         }
     });
-    // The search around a commune (`pres`): the commune, its point and the radius.
     let near = Memo::new(move |_| {
         results
             .get()
@@ -162,7 +133,14 @@ fn CarteExplorer(config: PublicConfigResponse, themes: Vec<ThemeResponse>) -> im
         }
         mounted && current.is_some()
     });
-    // The commune filter: zoom to it, and show its name in the search box.
+    near
+}
+
+/// The commune filter: the map zooms to it, and the search box shows its name.
+fn follow_commune(
+    map: MapController,
+    filter: Memo<CarteFilter>,
+) -> RwSignal<Option<CommuneChoice>> {
     let commune = RwSignal::new(None::<CommuneChoice>);
     Effect::new(move |previous: Option<Option<String>>| {
         let code = filter.with(|f| f.commune.clone());
@@ -192,13 +170,54 @@ fn CarteExplorer(config: PublicConfigResponse, themes: Vec<ThemeResponse>) -> im
             None
         }
     });
+    commune
+}
+
+/// The initiative of the panel, loaded when one is selected.
+fn load_detail(selected: RwSignal<Option<String>>) -> Detail {
+    LocalResource::new(move || {
+        let id = selected.get();
+        async move {
+            match id {
+                Some(id) => Some(
+                    api::get::<InitiativeResponse>(&format!(
+                        "/api/v1/initiatives/{}",
+                        percent_encode(&id)
+                    ))
+                    .await,
+                ),
+                None => None,
+            }
+        }
+    })
+}
+
+/// The filters, the map, the detail panel and the list, all following the URL's query.
+#[component]
+fn CarteExplorer(config: PublicConfigResponse, themes: Vec<ThemeResponse>) -> impl IntoView {
+    let location = use_location();
+    let filter = Memo::new(move |_| location.with(|l| CarteFilter::from_query(&l.query)));
+    // The list, tagged with the question it answers.
+    let results: Results = LocalResource::new(move || {
+        let filter = filter.get();
+        async move {
+            let answer: Result<InitiativeListResponse, ApiError> =
+                api::get(&filter.list_url()).await;
+            (filter, answer)
+        }
+    });
+    let map = MapController::new();
+    let selected: RwSignal<Option<String>> = RwSignal::new(None);
+    let focus = FocusReturn::new();
+    let detail = load_detail(selected);
+    let near = follow_results(map, results);
+    let commune = follow_commune(map, filter);
     Effect::new(move |_| {
         let id = selected.get();
         if map.is_mounted() {
             map.select(id.as_deref());
         }
     });
-
     let open = UnsyncCallback::new(move |id: String| {
         focus.remember();
         selected.set(Some(id));
@@ -217,8 +236,29 @@ fn CarteExplorer(config: PublicConfigResponse, themes: Vec<ThemeResponse>) -> im
             browser::after_render(|| browser::focus_id("detail-titre"));
         }
     });
+    let options = options_json(&config, &themes, false);
+    view! {
+        <div class="carte-page__grille">
+            <CarteFilters themes=themes.clone() filter=filter commune=commune/>
+            <div class="carte-page__carte">
+                <NearNotice near=near filter=filter/>
+                <MapPanel map=map options=options results=results detail=detail themes=themes.clone() open=open close=close/>
+            </div>
+        </div>
+        <ResultList results=results filter=filter selected=selected themes=themes open=open/>
+    }
+}
 
+/// The filters' form: themes, commune, label, words.
+#[component]
+fn CarteFilters(
+    themes: Vec<ThemeResponse>,
+    filter: Memo<CarteFilter>,
+    commune: RwSignal<Option<CommuneChoice>>,
+) -> impl IntoView {
+    let t = i18n::t();
     let apply = apply_filter;
+    let labels = LocalResource::new(data::labels);
     let q_text = RwSignal::new(filter.get_untracked().q.unwrap_or_default());
     let on_search = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -240,15 +280,161 @@ fn CarteExplorer(config: PublicConfigResponse, themes: Vec<ThemeResponse>) -> im
         commune.set(None);
         router::replace_query("");
     };
+    view! {
+        <form class="filtres" role="search" aria-labelledby="filtres-titre" on:submit=on_search>
+            <h2 id="filtres-titre">{t.filters_title}</h2>
+            <details class="filtres__repli" open=wide_screen()>
+                <summary>{move || (t.filters_summary)(filter.with(active_filters))}</summary>
+                <ThemeFilter themes=themes filter=filter/>
+                <CommuneSearch id="filtre-commune" label=t.filter_commune selected=commune on_change=on_commune/>
+                <LabelFilter labels=labels filter=filter/>
+                <div class="champ">
+                    <label for="filtre-texte">{t.filter_text}</label>
+                    <p class="champ__aide" id="filtre-texte-aide">{t.filter_text_hint}</p>
+                    <div class="recherche-texte">
+                        <input
+                            id="filtre-texte" class="saisie"
+                            type="search"
+                            aria-describedby="filtre-texte-aide"
+                            prop:value=move || q_text.get()
+                            on:input=move |ev| q_text.set(event_target_value(&ev))
+                        />
+                        <button type="submit" class="bouton">{t.filter_search}</button>
+                    </div>
+                </div>
+                <Show when=move || filter.with(CarteFilter::is_filtered)>
+                    <button type="button" class="bouton bouton--discret" on:click=clear>{t.filters_clear}</button>
+                </Show>
+            </details>
+        </form>
+    }
+}
 
+/// A checkbox per current theme.
+#[component]
+fn ThemeFilter(themes: Vec<ThemeResponse>, filter: Memo<CarteFilter>) -> impl IntoView {
+    let t = i18n::t();
+    let boxes = themes
+        .into_iter()
+        .filter(|th| !th.retired)
+        .map(|theme| {
+            let slug = theme.slug.clone();
+            let id = format!("filtre-theme-{slug}");
+            let for_id = id.clone();
+            let checked = {
+                let slug = slug.clone();
+                move || filter.with(|f| f.themes.contains(&slug))
+            };
+            let label = theme.label.clone();
+            let value = theme.slug.clone();
+            let toggle = move |ev| {
+                let on = event_target_checked(&ev);
+                let mut next = filter.get_untracked();
+                next.themes.retain(|s| *s != slug);
+                if on {
+                    next.themes.push(slug.clone());
+                }
+                apply_filter(next);
+            };
+            view! {
+                <li>
+                    <label for=for_id class="choix__theme">
+                        <input type="checkbox" id=id name="theme" value=value
+                            prop:checked=checked on:change=toggle/>
+                        <ThemeIcon theme=theme/>
+                        <span>{label}</span>
+                    </label>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="groupe">
+            <legend>{t.filter_themes}</legend>
+            <p class="champ__aide">{t.filter_themes_hint}</p>
+            <ul class="choix choix--themes">{boxes}</ul>
+        </fieldset>
+    }
+}
+
+/// « Autour de … » with the button to leave the search around a commune.
+#[component]
+fn NearNotice(near: Memo<Option<NearResponse>>, filter: Memo<CarteFilter>) -> impl IntoView {
+    let t = i18n::t();
+    move || {
+        near.get().map(|n| {
+            let radius = format::decimal(n.radius_km, 1);
+            let leave = move |_| {
+                apply_filter(CarteFilter {
+                    near: None,
+                    radius_km: None,
+                    ..filter.get_untracked()
+                });
+            };
+            view! {
+                <div class="carte-page__pres" data-pres=n.commune.code.clone()>
+                    <p>{(t.near_intro)(&n.commune.name, &radius)}</p>
+                    <button type="button" class="bouton bouton--discret" on:click=leave>{t.near_leave}</button>
+                </div>
+            }
+        })
+    }
+}
+
+/// The count, the map and the detail panel of the initiative selected.
+#[component]
+fn MapPanel(
+    map: MapController,
+    options: String,
+    results: Results,
+    detail: Detail,
+    themes: Vec<ThemeResponse>,
+    open: UnsyncCallback<String>,
+    close: UnsyncCallback<()>,
+) -> impl IntoView {
+    let t = i18n::t();
     let count_text = move || match results.get() {
         None => common::t().loading.to_owned(),
         Some((_, Err(error))) => error.message(),
         Some((f, Ok(list))) => (t.results_count)(list.total, f.is_filtered()),
     };
-    let options = options_json(&config, &themes, false);
-    let themes_for_list = themes.clone();
-    let themes_for_detail = themes.clone();
+    let panel = move || {
+        detail.get().flatten().map(|answer| match answer {
+            Ok(initiative) => view! {
+                <InitiativeDetail initiative=initiative themes=themes.clone() on_close=close/>
+            }
+            .into_any(),
+            Err(error) => view! {
+                <section class="detail" id="detail-initiative" aria-labelledby="detail-titre">
+                    <h2 id="detail-titre" tabindex="-1">{t.detail_unavailable}</h2>
+                    <p>{error.message()}</p>
+                    <button type="button" class="bouton bouton--discret" on:click=move |_| close.run(())>{t.detail_close}</button>
+                </section>
+            }
+            .into_any(),
+        })
+    };
+    view! {
+        <p class="carte-page__compte" role="status">{count_text}</p>
+        <a class="lien-discret" href="#resultats">{t.skip_to_list}</a>
+        <div class="carte-zone">
+            <MapView controller=map options=options label=t.map_label id=MAP_ID on_select=open/>
+            <p class="carte-zone__legende">{t.map_legend}</p>
+            {panel}
+        </div>
+    }
+}
+
+/// The list of the same results, one page, with the pagination.
+#[component]
+fn ResultList(
+    results: Results,
+    filter: Memo<CarteFilter>,
+    selected: RwSignal<Option<String>>,
+    themes: Vec<ThemeResponse>,
+    open: UnsyncCallback<String>,
+) -> impl IntoView {
+    let t = i18n::t();
     let page = Signal::derive(move || filter.with(|f| f.page));
     let pages = Signal::derive(move || {
         results
@@ -256,149 +442,37 @@ fn CarteExplorer(config: PublicConfigResponse, themes: Vec<ThemeResponse>) -> im
             .and_then(|(_, r)| r.ok())
             .map_or(1, |l| page_count(l.total))
     });
-
+    let items = move || {
+        match results.get() {
+        None => view! { <p class="statut statut--attente">{common::t().loading}</p> }.into_any(),
+        Some((_, Err(error))) => view! {
+            <p class="statut statut--erreur">{error.message()}</p>
+            <button type="button" class="bouton" on:click=move |_| results.refetch()>{common::t().retry}</button>
+        }
+        .into_any(),
+        Some((_, Ok(list))) if list.items.is_empty() => view! { <p>{t.list_empty}</p> }.into_any(),
+        Some((_, Ok(list))) => {
+            let items = list
+                .items
+                .into_iter()
+                .map(|item| {
+                    let id = item.id.clone();
+                    let current = Signal::derive(move || selected.with(|s| s.as_deref() == Some(id.as_str())));
+                    view! { <InitiativeItem item=item themes=themes.clone() on_open=open current=current/> }
+                })
+                .collect_view();
+            view! { <ol class="resultats__liste">{items}</ol> }.into_any()
+        }
+    }
+    };
     view! {
-               <div class="carte-page__grille">
-                   <form class="filtres" role="search" aria-labelledby="filtres-titre" on:submit=on_search>
-                       <h2 id="filtres-titre">{t.filters_title}</h2>
-                       <details class="filtres__repli" open=wide_screen()>
-                       <summary>{move || (t.filters_summary)(filter.with(active_filters))}</summary>
-                       <fieldset class="groupe">
-                           <legend>{t.filter_themes}</legend>
-                           <p class="champ__aide">{t.filter_themes_hint}</p>
-                           <ul class="choix choix--themes">
-                               {themes
-                                   .iter()
-                                   .filter(|th| !th.retired)
-                                   .cloned()
-                                   .map(|theme| {
-                                       let slug = theme.slug.clone();
-                                       let id = format!("filtre-theme-{slug}");
-    let for_id = id.clone();
-                                       let checked = {
-                                           let slug = slug.clone();
-                                           move || filter.with(|f| f.themes.contains(&slug))
-                                       };
-                                       let label = theme.label.clone();
-                                       view! {
-                                           <li>
-       <label for=for_id class="choix__theme">
-       <input type="checkbox" id=id
-                                                   name="theme"
-                                                   value=slug.clone()
-                                                   prop:checked=checked
-                                                   on:change=move |ev| {
-                                                       let on = event_target_checked(&ev);
-                                                       let mut next = filter.get_untracked();
-                                                       next.themes.retain(|s| *s != slug);
-                                                       if on {
-                                                           next.themes.push(slug.clone());
-                                                       }
-                                                       apply(next);
-                                                   }
-                                               />
-       <ThemeIcon theme=theme/>
-       <span>{label}</span>
-       </label>
-       </li>
-                                       }
-                                   })
-                                   .collect_view()}
-                           </ul>
-                       </fieldset>
-                       <CommuneSearch id="filtre-commune" label=t.filter_commune selected=commune on_change=on_commune/>
-                       <LabelFilter labels=labels filter=filter/>
-                       <div class="champ">
-                           <label for="filtre-texte">{t.filter_text}</label>
-                           <p class="champ__aide" id="filtre-texte-aide">{t.filter_text_hint}</p>
-                           <div class="recherche-texte">
-                               <input
-                                   id="filtre-texte" class="saisie"
-                                   type="search"
-                                   aria-describedby="filtre-texte-aide"
-                                   prop:value=move || q_text.get()
-                                   on:input=move |ev| q_text.set(event_target_value(&ev))
-                               />
-                               <button type="submit" class="bouton">{t.filter_search}</button>
-                           </div>
-                       </div>
-                       <Show when=move || filter.with(CarteFilter::is_filtered)>
-                           <button type="button" class="bouton bouton--discret" on:click=clear>{t.filters_clear}</button>
-                       </Show>
-                       </details>
-                   </form>
-
-                   <div class="carte-page__carte">
-                       {move || near.get().map(|n| {
-                           let radius = format::decimal(n.radius_km, 1);
-                           view! {
-                               <div class="carte-page__pres" data-pres=n.commune.code.clone()>
-                                   <p>{(t.near_intro)(&n.commune.name, &radius)}</p>
-                                   <button type="button" class="bouton bouton--discret" on:click=move |_| {
-                                       apply(CarteFilter {
-                                           near: None,
-                                           radius_km: None,
-                                           ..filter.get_untracked()
-                                       });
-                                   }>{t.near_leave}</button>
-                               </div>
-                           }
-                       })}
-                       <p class="carte-page__compte" role="status">{count_text}</p>
-                       <a class="lien-discret" href="#resultats">{t.skip_to_list}</a>
-                       <div class="carte-zone">
-                                  <MapView
-                               controller=map
-                               options=options
-                               label=t.map_label
-                               id=MAP_ID
-                               on_select=open
-                           />
-                           <p class="carte-zone__legende">{t.map_legend}</p>
-                           {move || detail.get().flatten().map(|answer| match answer {
-                               Ok(initiative) => view! {
-                                   <InitiativeDetail initiative=initiative themes=themes_for_detail.clone() on_close=close/>
-                               }.into_any(),
-                               Err(error) => view! {
-                                   <section class="detail" id="detail-initiative" aria-labelledby="detail-titre">
-                                       <h2 id="detail-titre" tabindex="-1">{t.detail_unavailable}</h2>
-                                       <p>{error.message()}</p>
-                                       <button type="button" class="bouton bouton--discret" on:click=move |_| close.run(())>{t.detail_close}</button>
-                                   </section>
-                               }.into_any(),
-                           })}
-                       </div>
-                   </div>
-               </div>
-
-               <section class="resultats" id="resultats" aria-labelledby="resultats-titre" tabindex="-1">
-                   <h2 id="resultats-titre">{t.list_title}</h2>
-                   <p class="champ__aide">{move || if filter.with(|f| f.near.is_some()) { t.list_hint_near } else { t.list_hint }}</p>
-                   {move || match results.get() {
-                       None => view! { <p class="statut statut--attente">{common::t().loading}</p> }.into_any(),
-                       Some((_, Err(error))) => view! {
-                           <p class="statut statut--erreur">{error.message()}</p>
-                           <button type="button" class="bouton" on:click=move |_| results.refetch()>{common::t().retry}</button>
-                       }.into_any(),
-                       Some((_, Ok(list))) if list.items.is_empty() => view! {
-                           <p>{t.list_empty}</p>
-                       }.into_any(),
-                       Some((_, Ok(list))) => {
-                           let themes = themes_for_list.clone();
-                           view! {
-                               <ol class="resultats__liste">
-                                   {list.items.into_iter().map(|item| {
-                                       let id = item.id.clone();
-                                       let current = Signal::derive(move || selected.with(|s| s.as_deref() == Some(id.as_str())));
-                                       view! { <InitiativeItem item=item themes=themes.clone() on_open=open current=current/> }
-                                   }).collect_view()}
-                               </ol>
-                           }.into_any()
-                       }
-                   }}
-                   <Pagination page=page pages=pages href=page_href/>
-               </section>
-           }
+        <section class="resultats" id="resultats" aria-labelledby="resultats-titre" tabindex="-1">
+            <h2 id="resultats-titre">{t.list_title}</h2>
+            <p class="champ__aide">{move || if filter.with(|f| f.near.is_some()) { t.list_hint_near } else { t.list_hint }}</p>
+            {items}
+            <Pagination page=page pages=pages href=page_href/>
+        </section>
+    }
 }
 
 /// Whether the window is wide enough to show the filters beside the map (they start

@@ -149,13 +149,13 @@ test('once approved, the initiative is on the map and in the list of its theme, 
   // The commune filter, with the keyboard: type, arrow down, Enter.
   const commune = page.getByRole('combobox', { name: 'Commune' });
   await commune.fill(communeName);
-  const options = page.locator('#filtre-commune-propositions [role="option"]');
+  const options = page.locator('#filtre-commune-liste [role="option"]');
   await options.first().waitFor();
   const names = await options.locator('span:first-child').allTextContents();
   const index = names.indexOf(communeName);
   assert.ok(index >= 0, `${communeName} is not among ${names.join(', ')}`);
   await press(page, 'ArrowDown', index + 1);
-  assert.equal(await commune.getAttribute('aria-activedescendant'), `filtre-commune-proposition-${index}`);
+  assert.equal(await commune.getAttribute('aria-activedescendant'), `filtre-commune-option-${index}`);
   await commune.press('Enter');
   await page.waitForURL(/commune=\w{5}/);
   assert.match(page.url(), new RegExp(`theme=${THEME}`));

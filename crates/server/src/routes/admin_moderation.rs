@@ -28,6 +28,7 @@ use crate::{
         moderation::{ModerationQueue, QueueKind},
     },
     submission::{invalid, FieldErrors},
+    territory::LoadedTerritory,
 };
 
 const MESSAGE_MAX: usize = 2000;
@@ -171,6 +172,51 @@ async fn queue_items(
     queue: &ModerationQueue,
 ) -> Result<Vec<ModerationItemResponse>, ApiError> {
     let territory = state.territory.current();
+    let mut items = carte_items(state, &territory, queue).await?;
+    items.extend(queue.proposals.iter().map(|p| ModerationItemResponse {
+        proposal: Some(super::proposals::content_of(&territory, p)),
+        ..item(
+            "proposal",
+            p.id.to_string(),
+            &p.moderation_status,
+            &p.title,
+            p.created_at.to_rfc3339(),
+        )
+    }));
+    items.extend(event_items(state, &territory, queue).await?);
+    Ok(items)
+}
+
+/// An item of the queue with what every kind has, and nothing else.
+fn item(
+    kind: &str,
+    id: String,
+    status: &str,
+    title: &str,
+    submitted_at: String,
+) -> ModerationItemResponse {
+    ModerationItemResponse {
+        kind: kind.to_owned(),
+        id,
+        initiative_id: None,
+        status: status.to_owned(),
+        title: title.to_owned(),
+        submitted_at,
+        content: None,
+        actor: None,
+        proposal: None,
+        published: None,
+        event: None,
+        published_event: None,
+    }
+}
+
+/// The new initiatives, the changes of published ones, and the new actors.
+async fn carte_items(
+    state: &AppState,
+    territory: &LoadedTerritory,
+    queue: &ModerationQueue,
+) -> Result<Vec<ModerationItemResponse>, ApiError> {
     let actor_ids = queue
         .initiatives
         .iter()
@@ -180,69 +226,52 @@ async fn queue_items(
     let mut items = Vec::new();
     for i in &queue.initiatives {
         items.push(ModerationItemResponse {
-            kind: "initiative".to_owned(),
-            id: i.id.to_string(),
-            initiative_id: None,
-            status: i.status.clone(),
-            title: i.title.clone(),
-            submitted_at: i.updated_at.to_rfc3339(),
-            content: Some(content_of_row(&territory, i)),
+            content: Some(content_of_row(territory, i)),
             actor: Some(actor_summary(actors.get(&i.actor_id))),
-            proposal: None,
-            published: None,
-            event: None,
-            published_event: None,
+            ..item(
+                "initiative",
+                i.id.to_string(),
+                &i.status,
+                &i.title,
+                i.updated_at.to_rfc3339(),
+            )
         });
     }
     for (rev, i) in &queue.revisions {
         let draft = storage::initiatives::revision_content(rev)?;
         items.push(ModerationItemResponse {
-            kind: "initiative_revision".to_owned(),
-            id: rev.id.to_string(),
             initiative_id: Some(i.id.to_string()),
-            status: rev.status.clone(),
-            title: draft.title.clone(),
-            submitted_at: rev.created_at.to_rfc3339(),
-            content: Some(content_of_draft(&territory, &draft)),
+            content: Some(content_of_draft(territory, &draft)),
             actor: Some(actor_summary(actors.get(&i.actor_id))),
-            proposal: None,
-            published: Some(content_of_row(&territory, i)),
-            event: None,
-            published_event: None,
+            published: Some(content_of_row(territory, i)),
+            ..item(
+                "initiative_revision",
+                rev.id.to_string(),
+                &rev.status,
+                &draft.title,
+                rev.created_at.to_rfc3339(),
+            )
         });
     }
-    for a in &queue.actors {
-        items.push(ModerationItemResponse {
-            kind: "actor".to_owned(),
-            id: a.id.to_string(),
-            initiative_id: None,
-            status: a.status.clone(),
-            title: a.name.clone(),
-            submitted_at: a.created_at.to_rfc3339(),
-            content: None,
-            actor: Some(actor_summary(Some(a))),
-            proposal: None,
-            published: None,
-            event: None,
-            published_event: None,
-        });
-    }
-    for p in &queue.proposals {
-        items.push(ModerationItemResponse {
-            kind: "proposal".to_owned(),
-            id: p.id.to_string(),
-            initiative_id: None,
-            status: p.moderation_status.clone(),
-            title: p.title.clone(),
-            submitted_at: p.created_at.to_rfc3339(),
-            content: None,
-            actor: None,
-            proposal: Some(super::proposals::content_of(&territory, p)),
-            published: None,
-            event: None,
-            published_event: None,
-        });
-    }
+    items.extend(queue.actors.iter().map(|a| ModerationItemResponse {
+        actor: Some(actor_summary(Some(a))),
+        ..item(
+            "actor",
+            a.id.to_string(),
+            &a.status,
+            &a.name,
+            a.created_at.to_rfc3339(),
+        )
+    }));
+    Ok(items)
+}
+
+/// The new events, and the changes of published ones.
+async fn event_items(
+    state: &AppState,
+    territory: &LoadedTerritory,
+    queue: &ModerationQueue,
+) -> Result<Vec<ModerationItemResponse>, ApiError> {
     let event_actors = storage::actors::by_ids(
         &state.db,
         queue
@@ -254,21 +283,19 @@ async fn queue_items(
     .await?;
     let actor_of =
         |e: &storage::EventRow| e.actor_id.map(|id| actor_summary(event_actors.get(&id)));
+    let mut items = Vec::new();
     for e in &queue.events {
         let draft = storage::events::content_of(e)?;
         items.push(ModerationItemResponse {
-            kind: "event".to_owned(),
-            id: e.id.to_string(),
-            initiative_id: None,
-            status: e.status.clone(),
-            title: e.title.clone(),
-            submitted_at: e.updated_at.to_rfc3339(),
-            content: None,
             actor: actor_of(e),
-            proposal: None,
-            published: None,
-            event: Some(event_content(&territory, &draft)),
-            published_event: None,
+            event: Some(event_content(territory, &draft)),
+            ..item(
+                "event",
+                e.id.to_string(),
+                &e.status,
+                &e.title,
+                e.updated_at.to_rfc3339(),
+            )
         });
     }
     for e in &queue.event_changes {
@@ -277,18 +304,16 @@ async fn queue_items(
         };
         let published = storage::events::content_of(e)?;
         items.push(ModerationItemResponse {
-            kind: "event_revision".to_owned(),
-            id: e.id.to_string(),
-            initiative_id: None,
-            status: status::PENDING.to_owned(),
-            title: change.title.clone(),
-            submitted_at: e.pending_at.unwrap_or(e.updated_at).to_rfc3339(),
-            content: None,
             actor: actor_of(e),
-            proposal: None,
-            published: None,
-            event: Some(event_content(&territory, &change)),
-            published_event: Some(event_content(&territory, &published)),
+            event: Some(event_content(territory, &change)),
+            published_event: Some(event_content(territory, &published)),
+            ..item(
+                "event_revision",
+                e.id.to_string(),
+                status::PENDING,
+                &change.title,
+                e.pending_at.unwrap_or(e.updated_at).to_rfc3339(),
+            )
         });
     }
     Ok(items)

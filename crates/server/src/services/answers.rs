@@ -484,51 +484,77 @@ async fn decide(txn: &DatabaseTransaction, rows: &[PendingRow]) -> Result<Vec<Wr
             .into_iter()
             .map(|c| (c.id.clone(), c))
             .collect();
+    let stored_keys = stored_keys(txn, rows, &ids).await?;
+    let mut plans: Vec<Plan> = rows
+        .iter()
+        .map(|row| first_plan(row, &campaigns, &stored_keys, now))
+        .collect();
+    freeze_versions(txn, rows, &mut plans).await?;
+    mark_twins(rows, &mut plans);
+    insert_planned(txn, rows, &mut plans).await?;
+    audit_assisted(txn, rows, &plans).await?;
+    Ok(outcomes(&plans))
+}
 
-    // Replays: keys stored already (by anyone: the lock orders us after them).
-    let mut stored_keys: HashMap<&str, BTreeMap<String, (String, NaiveDate)>> = HashMap::new();
-    for &id in &ids {
+/// Campaign id → idempotency key hash → (answer id, day received) of the batch's keys
+/// stored already (by anyone: the lock orders us after them).
+type StoredKeys<'a> = HashMap<&'a str, BTreeMap<String, (String, NaiveDate)>>;
+
+/// The keys of the batch's rows that are stored already, per campaign.
+async fn stored_keys<'a>(
+    txn: &DatabaseTransaction,
+    rows: &[PendingRow],
+    ids: &BTreeSet<&'a str>,
+) -> Result<StoredKeys<'a>, DbErr> {
+    let mut stored: StoredKeys<'a> = HashMap::new();
+    for &id in ids {
         let keys: Vec<String> = rows
             .iter()
             .filter(|r| r.campaign_id == id)
             .filter_map(|r| r.idempotency_key_hash.clone())
             .collect();
-        stored_keys.insert(
+        stored.insert(
             id,
             storage::questionnaires::find_by_idempotency_keys(txn, id, keys).await?,
         );
     }
+    Ok(stored)
+}
 
-    let mut plans: Vec<Plan> = rows
-        .iter()
-        .map(|row| {
-            let replay = row
-                .idempotency_key_hash
-                .as_ref()
-                .and_then(|k| stored_keys.get(row.campaign_id.as_str())?.get(k));
-            if let Some((id, received_on)) = replay {
-                return Plan::Done(Written::Stored(Submitted::Replayed {
-                    id: id.clone(),
-                    received_on: *received_on,
-                }));
-            }
-            let Some(campaign) = campaigns.get(&row.campaign_id) else {
-                return Plan::Done(Written::Refused(Window::Draft, now));
-            };
-            let phase = window(campaign, now);
-            if phase != Window::Open {
-                return Plan::Done(Written::Refused(phase, campaign.opens_at));
-            }
-            if campaign.questionnaire_version_id != row.version_id {
-                return Plan::Done(Written::Recheck);
-            }
-            Plan::Insert
-        })
-        .collect();
+/// A row's plan before versions and twins: a replay of a stored key, a refusal (campaign
+/// not open, questionnaire changed), or an insert.
+fn first_plan(
+    row: &PendingRow,
+    campaigns: &HashMap<String, Campaign>,
+    stored_keys: &StoredKeys<'_>,
+    now: DateTime<Utc>,
+) -> Plan {
+    let replay = row
+        .idempotency_key_hash
+        .as_ref()
+        .and_then(|k| stored_keys.get(row.campaign_id.as_str())?.get(k));
+    if let Some((id, received_on)) = replay {
+        return Plan::Done(Written::Stored(Submitted::Replayed {
+            id: id.clone(),
+            received_on: *received_on,
+        }));
+    }
+    let Some(campaign) = campaigns.get(&row.campaign_id) else {
+        return Plan::Done(Written::Refused(Window::Draft, now));
+    };
+    let phase = window(campaign, now);
+    if phase != Window::Open {
+        return Plan::Done(Written::Refused(phase, campaign.opens_at));
+    }
+    if campaign.questionnaire_version_id != row.version_id {
+        return Plan::Done(Written::Recheck);
+    }
+    Plan::Insert
+}
 
-    freeze_versions(txn, rows, &mut plans).await?;
-
-    // Twins: the first row of a (campaign, key) is stored, the others are its replays.
+/// Twins: the first row of a (campaign, key) to insert is stored, the others are its
+/// replays.
+fn mark_twins(rows: &[PendingRow], plans: &mut [Plan]) {
     let mut first_of_key: HashMap<(&str, &str), usize> = HashMap::new();
     for (i, row) in rows.iter().enumerate() {
         if plans[i] != Plan::Insert {
@@ -543,10 +569,15 @@ async fn decide(txn: &DatabaseTransaction, rows: &[PendingRow]) -> Result<Vec<Wr
             }
         }
     }
+}
 
-    insert_planned(txn, rows, &mut plans).await?;
-
-    for (row, plan) in rows.iter().zip(&plans) {
+/// The audit line of each answer typed by staff (assisted entry) and created.
+async fn audit_assisted(
+    txn: &DatabaseTransaction,
+    rows: &[PendingRow],
+    plans: &[Plan],
+) -> Result<(), DbErr> {
+    for (row, plan) in rows.iter().zip(plans) {
         if let (Some(staff), Plan::Done(Written::Stored(Submitted::Created { .. }))) =
             (&row.assisted_by, plan)
         {
@@ -562,9 +593,14 @@ async fn decide(txn: &DatabaseTransaction, rows: &[PendingRow]) -> Result<Vec<Wr
             .await?;
         }
     }
+    Ok(())
+}
 
-    let outcomes = (0..rows.len())
-        .map(|i| match &plans[i] {
+/// What each waiter is told: a twin gets its first's answer as a replay.
+fn outcomes(plans: &[Plan]) -> Vec<Written> {
+    plans
+        .iter()
+        .map(|plan| match plan {
             Plan::Done(w) => w.clone(),
             Plan::TwinOf(first) => match &plans[*first] {
                 Plan::Done(Written::Stored(
@@ -579,8 +615,7 @@ async fn decide(txn: &DatabaseTransaction, rows: &[PendingRow]) -> Result<Vec<Wr
             },
             Plan::Insert => Written::Unavailable,
         })
-        .collect();
-    Ok(outcomes)
+        .collect()
 }
 
 /// Freezes the versions of the rows to insert that are not known frozen, each in a

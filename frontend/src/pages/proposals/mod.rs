@@ -196,34 +196,48 @@ pub fn ProposalsPage() -> impl IntoView {
             }
         });
     });
-    let apply = move |change: &dyn Fn(&mut Filters)| {
-        let mut next = filters.get_untracked();
-        change(&mut next);
-        next.page = 1;
-        router::replace_query(&next.query());
-    };
+    view! {
+        <h1>{t.title}</h1>
+        <p class="intro">{t.intro}</p>
+        <p><a class="bouton bouton--plein" href="/propositions/nouvelle">{t.new_link}</a></p>
+        <ProposalFilters filters=filters/>
+        <section class="resultats" aria-label=t.title>
+            <ProposalList results=results filters=filters/>
+        </section>
+    }
+}
 
+/// Applies a change of the filters: back to the first page, in the address.
+fn apply(filters: Memo<Filters>, change: impl FnOnce(&mut Filters)) {
+    let mut next = filters.get_untracked();
+    change(&mut next);
+    next.page = 1;
+    router::replace_query(&next.query());
+}
+
+/// The filters' form: words, theme, commune, status and sort.
+#[component]
+fn ProposalFilters(filters: Memo<Filters>) -> impl IntoView {
+    let t = proposals::t();
     let text = RwSignal::new(filters.get_untracked().q);
     // Back and forward buttons change the address: the search field follows.
     Effect::new(move |_| text.set(filters.with(|f| f.q.clone())));
     let on_submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let q = text.get_untracked();
-        apply(&move |f| f.q = q.trim().to_owned());
+        apply(filters, move |f| f.q = q.trim().to_owned());
     };
     let theme_list = api::load(themes::all());
-
     let select = move |key: &'static str| {
         move |event: leptos::ev::Event| {
             let value = event_target_value(&event);
-            apply(&move |f| match key {
-                "theme" => f.theme = value.clone(),
-                "status" => f.status = value.clone(),
-                _ => f.sort = value.clone(),
+            apply(filters, move |f| match key {
+                "theme" => f.theme = value,
+                "status" => f.status = value,
+                _ => f.sort = value,
             });
         }
     };
-
     // The commune filter shows the commune's name (fetched once for a code in the
     // address); the field is rebuilt only when that name arrives or the filters are reset.
     let commune_text = StoredValue::new(String::new());
@@ -238,31 +252,12 @@ pub fn ProposalsPage() -> impl IntoView {
             }
         });
     }
-    let commune_field = move || {
-        commune_field_version.track();
-        let name = commune_text.get_value();
-        view! {
-            <CommunePicker
-                input_id="filtre-commune".to_owned()
-                initially_chosen=!name.is_empty()
-                initial_text=name
-                described_by=Signal::derive(|| None::<String>)
-                invalid=Signal::derive(|| false)
-                on_text=Callback::new(move |text| commune_text.set_value(text))
-                on_choose=Callback::new(move |choice: Option<(String, String)>| {
-                    let code = choice.map(|(code, _)| code).unwrap_or_default();
-                    apply(&move |f| f.commune = code.clone());
-                })
-            />
-        }
-    };
     let reset = move |_| {
         text.set(String::new());
         commune_text.set_value(String::new());
         commune_field_version.update(|v| *v += 1);
         router::replace_query("");
     };
-
     let option = move |value: &'static str, label: &'static str, current: &'static str| {
         let selected = move || {
             filters.with(|f| match current {
@@ -272,8 +267,108 @@ pub fn ProposalsPage() -> impl IntoView {
         };
         view! { <option value=value selected=selected>{label}</option> }
     };
+    let theme_options = move || {
+        theme_list
+            .get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|theme| !theme.retired)
+            .map(|theme| {
+                let slug = theme.slug.clone();
+                let selected = move || filters.with(|f| f.theme == slug);
+                view! { <option value=theme.slug selected=selected>{theme.label}</option> }
+            })
+            .collect_view()
+    };
+    view! {
+        <section class="filtres" aria-labelledby="filtres-titre">
+            <h2 id="filtres-titre">{t.filters_title}</h2>
+            <form role="search" aria-labelledby="filtres-titre" on:submit=on_submit>
+                <div class="filtres__grille">
+                    <div class="champ">
+                        <label for="filtre-texte">{t.filter_text}</label>
+                        <input
+                            id="filtre-texte"
+                            class="saisie"
+                            type="search"
+                            prop:value=move || text.get()
+                            on:input=move |event| text.set(event_target_value(&event))
+                        />
+                    </div>
+                    <div class="champ">
+                        <label for="filtre-theme">{t.filter_theme}</label>
+                        <select id="filtre-theme" class="saisie" on:change=select("theme")>
+                            <option value="" selected=move || filters.with(|f| f.theme.is_empty())>
+                                {t.filter_all}
+                            </option>
+                            {theme_options}
+                        </select>
+                    </div>
+                    <div class="champ">
+                        <label for="filtre-commune">{t.filter_commune}</label>
+                        {move || {
+                            commune_field_version.track();
+                            view! { <CommuneFilter filters=filters text=commune_text/> }
+                        }}
+                    </div>
+                    <div class="champ">
+                        <label for="filtre-statut">{t.filter_status}</label>
+                        <select id="filtre-statut" class="saisie" on:change=select("status")>
+                            <option value="" selected=move || filters.with(|f| f.status.is_empty())>
+                                {t.filter_all}
+                            </option>
+                            {STATUSES.map(|s| option(s, (t.status)(s), "status")).collect_view()}
+                        </select>
+                    </div>
+                    <div class="champ">
+                        <label for="filtre-tri">{t.filter_sort}</label>
+                        <select id="filtre-tri" class="saisie" on:change=select("sort")>
+                            {option("newest", t.sort_newest, "sort")}
+                            {option("most_supported", t.sort_most_supported, "sort")}
+                            {option("priority", t.sort_priority, "sort")}
+                        </select>
+                    </div>
+                </div>
+                <div class="boutons">
+                    <button type="submit" class="bouton bouton--plein">{t.filter_apply}</button>
+                    <button type="button" class="bouton bouton--discret" on:click=reset>
+                        {t.filter_reset}
+                    </button>
+                </div>
+            </form>
+        </section>
+    }
+}
 
-    let list = move || match results.get() {
+/// The commune filter: the app's commune picker, its text kept in `text`.
+#[component]
+fn CommuneFilter(filters: Memo<Filters>, text: StoredValue<String>) -> impl IntoView {
+    let name = text.get_value();
+    view! {
+        <CommunePicker
+            input_id="filtre-commune".to_owned()
+            initially_chosen=!name.is_empty()
+            initial_text=name
+            described_by=Signal::derive(|| None::<String>)
+            invalid=Signal::derive(|| false)
+            on_text=Callback::new(move |typed| text.set_value(typed))
+            on_choose=Callback::new(move |choice: Option<(String, String)>| {
+                let code = choice.map(|(code, _)| code).unwrap_or_default();
+                apply(filters, move |f| f.commune = code);
+            })
+        />
+    }
+}
+
+/// The proposals of the filters, one page, with the pagination.
+#[component]
+fn ProposalList(
+    results: api::Loaded<(ProposalListResponse, Vec<ThemeResponse>)>,
+    filters: Memo<Filters>,
+) -> impl IntoView {
+    let t = proposals::t();
+    move || match results.get() {
         None => view! { <p class="texte-doux" role="status">{common::t().loading}</p> }.into_any(),
         Some(Err(error)) => {
             view! { <p class="statut statut--erreur" role="alert">{error.message()}</p> }.into_any()
@@ -314,83 +409,6 @@ pub fn ProposalsPage() -> impl IntoView {
             }
             .into_any()
         }
-    };
-
-    view! {
-        <h1>{t.title}</h1>
-        <p class="intro">{t.intro}</p>
-        <p><a class="bouton bouton--plein" href="/propositions/nouvelle">{t.new_link}</a></p>
-        <section class="filtres" aria-labelledby="filtres-titre">
-            <h2 id="filtres-titre">{t.filters_title}</h2>
-            <form role="search" aria-labelledby="filtres-titre" on:submit=on_submit>
-                <div class="filtres__grille">
-                    <div class="champ">
-                        <label for="filtre-texte">{t.filter_text}</label>
-                        <input
-                            id="filtre-texte"
-                            class="saisie"
-                            type="search"
-                            prop:value=move || text.get()
-                            on:input=move |event| text.set(event_target_value(&event))
-                        />
-                    </div>
-                    <div class="champ">
-                        <label for="filtre-theme">{t.filter_theme}</label>
-                        <select id="filtre-theme" class="saisie" on:change=select("theme")>
-                            <option value="" selected=move || filters.with(|f| f.theme.is_empty())>
-                                {t.filter_all}
-                            </option>
-                            {move || {
-                                theme_list
-                                    .get()
-                                    .and_then(Result::ok)
-                                    .unwrap_or_default()
-                                    .into_iter()
-                                    .filter(|theme| !theme.retired)
-                                    .map(|theme| {
-                                        let slug = theme.slug.clone();
-                                        let selected = move || filters.with(|f| f.theme == slug);
-                                        view! {
-                                            <option value=theme.slug selected=selected>{theme.label}</option>
-                                        }
-                                    })
-                                    .collect_view()
-                            }}
-                        </select>
-                    </div>
-                    <div class="champ">
-                        <label for="filtre-commune">{t.filter_commune}</label>
-                        {commune_field}
-                    </div>
-                    <div class="champ">
-                        <label for="filtre-statut">{t.filter_status}</label>
-                        <select id="filtre-statut" class="saisie" on:change=select("status")>
-                            <option value="" selected=move || filters.with(|f| f.status.is_empty())>
-                                {t.filter_all}
-                            </option>
-                            {STATUSES.map(|s| option(s, (t.status)(s), "status")).collect_view()}
-                        </select>
-                    </div>
-                    <div class="champ">
-                        <label for="filtre-tri">{t.filter_sort}</label>
-                        <select id="filtre-tri" class="saisie" on:change=select("sort")>
-                            {option("newest", t.sort_newest, "sort")}
-                            {option("most_supported", t.sort_most_supported, "sort")}
-                            {option("priority", t.sort_priority, "sort")}
-                        </select>
-                    </div>
-                </div>
-                <div class="boutons">
-                    <button type="submit" class="bouton bouton--plein">{t.filter_apply}</button>
-                    <button type="button" class="bouton bouton--discret" on:click=reset>
-                        {t.filter_reset}
-                    </button>
-                </div>
-            </form>
-        </section>
-        <section class="resultats" aria-label=t.title>
-            {list}
-        </section>
     }
 }
 

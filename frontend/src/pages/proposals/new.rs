@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
-use solidarites_api_types::{CreateProposalRequest, CreateProposalResponse};
+use solidarites_api_types::{CreateProposalRequest, CreateProposalResponse, ThemeResponse};
 use solidarites_domain::drafts;
 
 use crate::api;
@@ -12,10 +12,11 @@ use crate::app::set_page_title;
 use crate::browser;
 use crate::components::commune::CommunePicker;
 use crate::components::form::{
-    described_by, help_id, ErrorSummary, FieldError, SummaryItem, SUMMARY_ID,
+    described_by, help_id, ErrorSummary, FieldError, RequiredMark, SummaryItem, TextField,
+    SUMMARY_ID,
 };
 use crate::components::themes::{self, ThemeCheckbox};
-use crate::i18n::{common, proposals};
+use crate::i18n::proposals;
 
 /// Field ids, named after the API's fields.
 fn fid(field: &str) -> String {
@@ -65,127 +66,149 @@ pub fn NewProposalPage() -> impl IntoView {
     }
 }
 
-#[component]
-fn ProposalForm(sent: RwSignal<bool>) -> impl IntoView {
+/// What the form holds.
+#[derive(Clone, Copy)]
+struct Proposal {
+    title: RwSignal<String>,
+    description: RwSignal<String>,
+    main_theme: RwSignal<String>,
+    other_themes: RwSignal<Vec<String>>,
+    commune_code: RwSignal<Option<String>>,
+    commune_typed: RwSignal<String>,
+    pseudonym: RwSignal<String>,
+    notify_email: RwSignal<String>,
+    notify_consent: RwSignal<bool>,
+    errors: RwSignal<BTreeMap<String, String>>,
+    failure: RwSignal<Option<String>>,
+    pending: RwSignal<bool>,
+}
+
+/// The label of the field an API error key names.
+fn label_of(field: &str) -> String {
     let t = proposals::t();
-    let title = RwSignal::new(String::new());
-    let description = RwSignal::new(String::new());
-    let main_theme = RwSignal::new(String::new());
-    let other_themes: RwSignal<Vec<String>> = RwSignal::new(Vec::new());
-    let commune_code: RwSignal<Option<String>> = RwSignal::new(None);
-    let commune_typed = RwSignal::new(String::new());
-    let pseudonym = RwSignal::new(String::new());
-    let notify_email = RwSignal::new(String::new());
-    let notify_consent = RwSignal::new(false);
-    let errors: RwSignal<BTreeMap<String, String>> = RwSignal::new(BTreeMap::new());
-    let failure: RwSignal<Option<String>> = RwSignal::new(None);
-    let pending = RwSignal::new(false);
-    let theme_list = api::load(themes::all());
+    match field {
+        "title" => t.form_title,
+        "description" => t.form_description,
+        "themes" => t.form_main_theme,
+        "commune_code" => t.form_commune,
+        "pseudonym" => t.form_pseudonym,
+        "notify_email" => t.form_notify_email,
+        "notify_consent" => t.form_notify_consent,
+        other => other,
+    }
+    .to_owned()
+}
 
-    let label_of = move |field: &str| -> String {
-        match field {
-            "title" => t.form_title,
-            "description" => t.form_description,
-            "themes" => t.form_main_theme,
-            "commune_code" => t.form_commune,
-            "pseudonym" => t.form_pseudonym,
-            "notify_email" => t.form_notify_email,
-            "notify_consent" => t.form_notify_consent,
-            other => other,
-        }
-        .to_owned()
-    };
-    let summary = Signal::derive(move || {
-        errors.with(|errors| {
-            // In the order of the form, then any other key.
-            let known = FIELDS
-                .iter()
-                .filter_map(|f| errors.get_key_value(*f).map(|(k, _)| k));
-            let others = errors.keys().filter(|k| !FIELDS.contains(&k.as_str()));
-            known
-                .chain(others)
-                .map(|key| SummaryItem {
-                    field_id: fid(key),
-                    label: label_of(key),
-                    message: errors.get(key).cloned().unwrap_or_default(),
-                })
-                .collect()
+/// The error summary's lines: in the order of the form, then any other key.
+fn summary_lines(errors: &BTreeMap<String, String>) -> Vec<SummaryItem> {
+    let known = FIELDS
+        .iter()
+        .filter_map(|f| errors.get_key_value(*f).map(|(k, _)| k));
+    let others = errors.keys().filter(|k| !FIELDS.contains(&k.as_str()));
+    known
+        .chain(others)
+        .map(|key| SummaryItem {
+            field_id: fid(key),
+            label: label_of(key),
+            message: errors.get(key).cloned().unwrap_or_default(),
         })
-    });
-    let error_of =
-        move |key: &'static str| Signal::derive(move || errors.with(|e| e.get(key).cloned()));
+        .collect()
+}
 
-    let send = move || {
-        if pending.get_untracked() {
-            return;
+fn optional(s: String) -> Option<String> {
+    let s = s.trim().to_owned();
+    (!s.is_empty()).then_some(s)
+}
+
+impl Proposal {
+    fn new() -> Self {
+        Self {
+            title: RwSignal::new(String::new()),
+            description: RwSignal::new(String::new()),
+            main_theme: RwSignal::new(String::new()),
+            other_themes: RwSignal::new(Vec::new()),
+            commune_code: RwSignal::new(None),
+            commune_typed: RwSignal::new(String::new()),
+            pseudonym: RwSignal::new(String::new()),
+            notify_email: RwSignal::new(String::new()),
+            notify_consent: RwSignal::new(false),
+            errors: RwSignal::new(BTreeMap::new()),
+            failure: RwSignal::new(None),
+            pending: RwSignal::new(false),
         }
-        failure.set(None);
-        if commune_code.get_untracked().is_none()
-            && !commune_typed.get_untracked().trim().is_empty()
-        {
-            errors.set(BTreeMap::from([(
-                "commune_code".to_owned(),
-                crate::i18n::questionnaire::t()
-                    .error_commune_pick
-                    .to_owned(),
-            )]));
-            browser::after_render(|| browser::focus_id(SUMMARY_ID));
-            return;
-        }
-        let optional = |s: String| {
-            let s = s.trim().to_owned();
-            (!s.is_empty()).then_some(s)
-        };
-        let mut chosen: Vec<String> = optional(main_theme.get_untracked()).into_iter().collect();
-        for theme in other_themes.get_untracked() {
+    }
+
+    fn error_of(self, key: &'static str) -> Signal<Option<String>> {
+        let errors = self.errors;
+        Signal::derive(move || errors.with(|e| e.get(key).cloned()))
+    }
+
+    /// The request: the main theme first, then the others.
+    fn request(self) -> CreateProposalRequest {
+        let mut chosen: Vec<String> = optional(self.main_theme.get_untracked())
+            .into_iter()
+            .collect();
+        for theme in self.other_themes.get_untracked() {
             if !chosen.contains(&theme) {
                 chosen.push(theme);
             }
         }
-        let body = CreateProposalRequest {
-            title: optional(title.get_untracked()),
-            description: optional(description.get_untracked()),
+        CreateProposalRequest {
+            title: optional(self.title.get_untracked()),
+            description: optional(self.description.get_untracked()),
             themes: chosen,
-            commune_code: commune_code.get_untracked(),
-            pseudonym: optional(pseudonym.get_untracked()),
-            notify_email: optional(notify_email.get_untracked()),
-            notify_consent: notify_consent.get_untracked(),
-        };
-        pending.set(true);
+            commune_code: self.commune_code.get_untracked(),
+            pseudonym: optional(self.pseudonym.get_untracked()),
+            notify_email: optional(self.notify_email.get_untracked()),
+            notify_consent: self.notify_consent.get_untracked(),
+        }
+    }
+
+    fn send(self, sent: RwSignal<bool>) {
+        if self.pending.get_untracked() {
+            return;
+        }
+        self.failure.set(None);
+        if self.commune_code.get_untracked().is_none()
+            && !self.commune_typed.get_untracked().trim().is_empty()
+        {
+            let message = crate::i18n::questionnaire::t().error_commune_pick;
+            self.errors.set(BTreeMap::from([(
+                "commune_code".to_owned(),
+                message.to_owned(),
+            )]));
+            browser::after_render(|| browser::focus_id(SUMMARY_ID));
+            return;
+        }
+        let body = self.request();
+        self.pending.set(true);
         leptos::task::spawn_local(async move {
             let result =
                 api::post::<_, CreateProposalResponse>("/api/v1/proposals", &body, &[]).await;
-            pending.set(false);
+            self.pending.set(false);
             match result {
                 Ok(_) => {
                     sent.set(true);
                     browser::after_render(|| browser::focus_id("proposition-envoyee"));
                 }
                 Err(error) if !error.fields().is_empty() => {
-                    errors.set(error.fields());
+                    self.errors.set(error.fields());
                     browser::after_render(|| browser::focus_id(SUMMARY_ID));
                 }
-                Err(error) => failure.set(Some(error.message())),
+                Err(error) => self.failure.set(Some(error.message())),
             }
         });
-    };
+    }
+}
 
-    let described = move |key: &'static str, help: bool| {
-        let error = error_of(key);
-        move || described_by(&fid(key), help, error.with(Option::is_some))
-    };
-    let invalid = move |key: &'static str| {
-        let error = error_of(key);
-        move || error.with(Option::is_some).then_some("true")
-    };
-    let required = || {
-        view! { <span class="champ__mention">" (" {common::t().required_mark} ")"</span> }
-    };
-    let optional_mark = || {
-        view! { <span class="champ__mention">" (" {common::t().optional_mark} ")"</span> }
-    };
-    let commune_error = error_of("commune_code");
-
+#[component]
+fn ProposalForm(sent: RwSignal<bool>) -> impl IntoView {
+    let t = proposals::t();
+    let p = Proposal::new();
+    let errors = p.errors;
+    let summary = Signal::derive(move || errors.with(summary_lines));
+    let theme_list = api::load(themes::all());
+    let (failure, pending) = (p.failure, p.pending);
     view! {
         <h1>{t.new_title}</h1>
         <p class="intro">{t.form_intro}</p>
@@ -193,80 +216,20 @@ fn ProposalForm(sent: RwSignal<bool>) -> impl IntoView {
             novalidate
             on:submit=move |event| {
                 event.prevent_default();
-                send();
+                p.send(sent);
             }
         >
             <ErrorSummary items=summary/>
-            <div class="champ">
-                <label for=fid("title")>{t.form_title} {required()}</label>
-                <p id=help_id(&fid("title")) class="champ__aide">{t.form_title_hint}</p>
-                <FieldError field_id=fid("title") message=error_of("title")/>
-                <input
-                    id=fid("title")
-                    class="saisie"
-                    type="text"
-                    maxlength=drafts::TITLE_MAX
-                    aria-required="true"
-                    aria-describedby=described("title", true)
-                    aria-invalid=invalid("title")
-                    prop:value=move || title.get()
-                    on:input=move |event| title.set(event_target_value(&event))
-                />
-            </div>
-            <div class="champ">
-                <label for=fid("description")>{t.form_description} {required()}</label>
-                <p id=help_id(&fid("description")) class="champ__aide">
-                    {t.form_description_hint}
-                </p>
-                <FieldError field_id=fid("description") message=error_of("description")/>
-                <textarea
-                    id=fid("description")
-                    class="saisie"
-                    rows="8"
-                    maxlength=drafts::DESCRIPTION_MAX
-                    aria-required="true"
-                    aria-describedby=described("description", true)
-                    aria-invalid=invalid("description")
-                    prop:value=move || description.get()
-                    on:input=move |event| description.set(event_target_value(&event))
-                ></textarea>
-            </div>
-            <div class="champ">
-                <label for=fid("themes")>{t.form_main_theme} {required()}</label>
-                <FieldError field_id=fid("themes") message=error_of("themes")/>
-                <select
-                    id=fid("themes")
-                    class="saisie"
-                    aria-required="true"
-                    aria-describedby=described("themes", false)
-                    aria-invalid=invalid("themes")
-                    on:change=move |event| main_theme.set(event_target_value(&event))
-                >
-                    <option value="">{t.form_choose}</option>
-                    {move || {
-                        theme_list
-                            .get()
-                            .and_then(Result::ok)
-                            .unwrap_or_default()
-                            .into_iter()
-                            .filter(|theme| !theme.retired)
-                            .map(|theme| {
-                                let slug = theme.slug.clone();
-                                view! {
-                                    <option
-                                        value=theme.slug
-                                        selected=move || main_theme.with(|m| *m == slug)
-                                    >
-                                        {theme.label}
-                                    </option>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </select>
-            </div>
+            <TextField id="proposition-title" label=t.form_title value=p.title
+                error=p.error_of("title") hint=t.form_title_hint required=true
+                maxlength={drafts::TITLE_MAX as u32}/>
+            <TextField id="proposition-description" label=t.form_description
+                value=p.description error=p.error_of("description")
+                hint=t.form_description_hint required=true multiline=true rows=8
+                maxlength={drafts::DESCRIPTION_MAX as u32}/>
+            <MainTheme p=p theme_list=theme_list/>
             <details class="champ">
-                <summary>{t.form_other_themes} {optional_mark()}</summary>
+                <summary>{t.form_other_themes} <RequiredMark required=false/></summary>
                 <p class="champ__aide">{t.form_other_themes_hint}</p>
                 <ul class="choix">
                     {move || {
@@ -279,76 +242,20 @@ fn ProposalForm(sent: RwSignal<bool>) -> impl IntoView {
                             .enumerate()
                             .map(|(k, theme)| {
                                 let id = format!("{}-autre-{k}", fid("themes"));
-                                view! { <ThemeCheckbox id=id theme=theme selected=other_themes/> }
+                                view! { <ThemeCheckbox id=id theme=theme selected=p.other_themes/> }
                             })
                             .collect_view()
                     }}
                 </ul>
             </details>
-            <div class="champ">
-                <label for=fid("commune_code")>{t.form_commune} {optional_mark()}</label>
-                <p id=help_id(&fid("commune_code")) class="champ__aide">{t.form_commune_hint}</p>
-                <FieldError field_id=fid("commune_code") message=commune_error/>
-                <CommunePicker
-                    input_id=fid("commune_code")
-                    described_by=Signal::derive(move || {
-                        described_by(&fid("commune_code"), true, commune_error.with(Option::is_some))
-                    })
-                    invalid=Signal::derive(move || commune_error.with(Option::is_some))
-                    on_text=Callback::new(move |text| commune_typed.set(text))
-                    on_choose=Callback::new(move |choice: Option<(String, String)>| {
-                        commune_code.set(choice.map(|(code, _)| code));
-                    })
-                />
-            </div>
-            <div class="champ">
-                <label for=fid("pseudonym")>{t.form_pseudonym} {optional_mark()}</label>
-                <p id=help_id(&fid("pseudonym")) class="champ__aide">{t.form_pseudonym_hint}</p>
-                <FieldError field_id=fid("pseudonym") message=error_of("pseudonym")/>
-                <input
-                    id=fid("pseudonym")
-                    class="saisie"
-                    type="text"
-                    maxlength=drafts::PSEUDONYM_MAX
-                    autocomplete="nickname"
-                    aria-describedby=described("pseudonym", true)
-                    aria-invalid=invalid("pseudonym")
-                    prop:value=move || pseudonym.get()
-                    on:input=move |event| pseudonym.set(event_target_value(&event))
-                />
-            </div>
-            <div class="champ">
-                <label for=fid("notify_email")>{t.form_notify_email} {optional_mark()}</label>
-                <p id=help_id(&fid("notify_email")) class="champ__aide">
-                    {t.form_notify_email_hint}
-                </p>
-                <FieldError field_id=fid("notify_email") message=error_of("notify_email")/>
-                <input
-                    id=fid("notify_email")
-                    class="saisie"
-                    type="email"
-                    maxlength="254"
-                    autocomplete="email"
-                    aria-describedby=described("notify_email", true)
-                    aria-invalid=invalid("notify_email")
-                    prop:value=move || notify_email.get()
-                    on:input=move |event| notify_email.set(event_target_value(&event))
-                />
-                <FieldError field_id=fid("notify_consent") message=error_of("notify_consent")/>
-                <div class="choix">
-                    <label for=fid("notify_consent")>
-                        <input
-                            type="checkbox"
-                            id=fid("notify_consent")
-                            aria-describedby=described("notify_consent", false)
-                            aria-invalid=invalid("notify_consent")
-                            prop:checked=move || notify_consent.get()
-                            on:change=move |event| notify_consent.set(event_target_checked(&event))
-                        />
-                        <span>{t.form_notify_consent}</span>
-                    </label>
-                </div>
-            </div>
+            <ProposalCommune p=p/>
+            <TextField id="proposition-pseudonym" label=t.form_pseudonym value=p.pseudonym
+                error=p.error_of("pseudonym") hint=t.form_pseudonym_hint autocomplete="nickname"
+                maxlength={drafts::PSEUDONYM_MAX as u32}/>
+            <TextField id="proposition-notify_email" label=t.form_notify_email
+                value=p.notify_email error=p.error_of("notify_email")
+                hint=t.form_notify_email_hint kind="email" autocomplete="email" maxlength=254/>
+            <NotifyConsent p=p/>
             {move || {
                 failure
                     .get()
@@ -364,5 +271,101 @@ fn ProposalForm(sent: RwSignal<bool>) -> impl IntoView {
                 </button>
             </div>
         </form>
+    }
+}
+
+/// The main theme, in a list of the current themes.
+#[component]
+fn MainTheme(p: Proposal, theme_list: api::Loaded<Vec<ThemeResponse>>) -> impl IntoView {
+    let t = proposals::t();
+    let error = p.error_of("themes");
+    let main_theme = p.main_theme;
+    view! {
+        <div class="champ">
+            <label for=fid("themes")>{t.form_main_theme} <RequiredMark required=true/></label>
+            <FieldError field_id=fid("themes") message=error/>
+            <select
+                id=fid("themes")
+                class="saisie"
+                aria-required="true"
+                aria-describedby=move || described_by(&fid("themes"), false, error.with(Option::is_some))
+                aria-invalid=move || error.with(Option::is_some).then_some("true")
+                on:change=move |event| main_theme.set(event_target_value(&event))
+            >
+                <option value="">{t.form_choose}</option>
+                {move || {
+                    theme_list
+                        .get()
+                        .and_then(Result::ok)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|theme| !theme.retired)
+                        .map(|theme| {
+                            let slug = theme.slug.clone();
+                            view! {
+                                <option
+                                    value=theme.slug
+                                    selected=move || main_theme.with(|m| *m == slug)
+                                >
+                                    {theme.label}
+                                </option>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </select>
+        </div>
+    }
+}
+
+/// The commune concerned, if any.
+#[component]
+fn ProposalCommune(p: Proposal) -> impl IntoView {
+    let t = proposals::t();
+    let error = p.error_of("commune_code");
+    let (code, typed) = (p.commune_code, p.commune_typed);
+    view! {
+        <div class="champ">
+            <label for=fid("commune_code")>{t.form_commune} <RequiredMark required=false/></label>
+            <p id=help_id(&fid("commune_code")) class="champ__aide">{t.form_commune_hint}</p>
+            <FieldError field_id=fid("commune_code") message=error/>
+            <CommunePicker
+                input_id=fid("commune_code")
+                described_by=Signal::derive(move || {
+                    described_by(&fid("commune_code"), true, error.with(Option::is_some))
+                })
+                invalid=Signal::derive(move || error.with(Option::is_some))
+                on_text=Callback::new(move |text| typed.set(text))
+                on_choose=Callback::new(move |choice: Option<(String, String)>| {
+                    code.set(choice.map(|(code, _)| code));
+                })
+            />
+        </div>
+    }
+}
+
+/// The consent to be told by e-mail of the proposal's follow-up.
+#[component]
+fn NotifyConsent(p: Proposal) -> impl IntoView {
+    let t = proposals::t();
+    let error = p.error_of("notify_consent");
+    let consent = p.notify_consent;
+    view! {
+        <div class="champ">
+            <FieldError field_id=fid("notify_consent") message=error/>
+            <div class="choix">
+                <label for=fid("notify_consent")>
+                    <input
+                        type="checkbox"
+                        id=fid("notify_consent")
+                        aria-describedby=move || described_by(&fid("notify_consent"), false, error.with(Option::is_some))
+                        aria-invalid=move || error.with(Option::is_some).then_some("true")
+                        prop:checked=move || consent.get()
+                        on:change=move |event| consent.set(event_target_checked(&event))
+                    />
+                    <span>{t.form_notify_consent}</span>
+                </label>
+            </div>
+        </div>
     }
 }

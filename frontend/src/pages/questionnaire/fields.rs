@@ -94,59 +94,120 @@ fn mark(required: bool) -> impl IntoView {
     }
 }
 
+/// What every kind of question shares: its ids, its help, its error and how they are
+/// tied to the control.
+#[derive(Clone)]
+struct Field {
+    question: Question,
+    form: Form,
+    fid: String,
+    /// The help under the label, when there is some.
+    help: Option<String>,
+    error: Signal<Option<String>>,
+    describedby: Signal<Option<String>>,
+    invalid: Signal<bool>,
+}
+
+impl Field {
+    fn new(question: Question, form: Form) -> Self {
+        let fid = field_id(&question.id);
+        let hints = hints(&question);
+        let has_help = !hints.is_empty();
+        let error = {
+            let qid = question.id.clone();
+            Signal::derive(move || form.errors.with(|e| e.get(&qid).cloned()))
+        };
+        let describedby = {
+            let fid = fid.clone();
+            Signal::derive(move || described_by(&fid, has_help, error.with(Option::is_some)))
+        };
+        Self {
+            question,
+            form,
+            fid,
+            help: has_help.then(|| hints.join(" ")),
+            error,
+            describedby,
+            invalid: Signal::derive(move || error.with(Option::is_some)),
+        }
+    }
+
+    fn required(&self) -> bool {
+        self.question.required
+    }
+
+    /// The help and the error message, under the label or legend.
+    fn help_and_error(&self) -> impl IntoView {
+        let help = self.help.clone().map(|text| {
+            view! { <p id=help_id(&self.fid) class="champ__aide">{text}</p> }
+        });
+        view! {
+            {help}
+            <FieldError field_id=self.fid.clone() message=self.error/>
+        }
+    }
+
+    /// A field of one control: its label, help, error, then the control.
+    fn labelled(&self, control: impl IntoView + 'static) -> AnyView {
+        view! {
+            <div class="champ">
+                <label for=self.fid.clone()>{self.question.label.clone()} {mark(self.required())}</label>
+                {self.help_and_error()}
+                {control}
+            </div>
+        }
+        .into_any()
+    }
+
+    /// A group of choices in a fieldset: its legend, help, error, the list (`class`), and
+    /// what follows it.
+    fn group(
+        &self,
+        class: &'static str,
+        items: impl IntoView + 'static,
+        after: impl IntoView + 'static,
+    ) -> AnyView {
+        let describedby = self.describedby;
+        view! {
+            <fieldset class="champ" aria-describedby=move || describedby.get()>
+                <legend>{self.question.label.clone()} {mark(self.required())}</legend>
+                {self.help_and_error()}
+                <ul class=class>{items}</ul>
+                {after}
+            </fieldset>
+        }
+        .into_any()
+    }
+
+    /// The `id` of the `k`-th control of a group: the first has the field's.
+    fn item_id(&self, k: usize) -> String {
+        if k == 0 {
+            self.fid.clone()
+        } else {
+            format!("{}-{k}", self.fid)
+        }
+    }
+}
+
 /// A question of any kind.
 #[component]
 pub fn QuestionField(question: Question, form: Form) -> impl IntoView {
-    let qid = question.id.clone();
-    let fid = field_id(&qid);
-    let hints = hints(&question);
-    let has_help = !hints.is_empty();
-    let error = {
-        let qid = qid.clone();
-        Signal::derive(move || form.errors.with(|e| e.get(&qid).cloned()))
-    };
-    let describedby = {
-        let fid = fid.clone();
-        Signal::derive(move || described_by(&fid, has_help, error.with(Option::is_some)))
-    };
-    let invalid = Signal::derive(move || error.with(Option::is_some));
-    let help = has_help.then(|| {
-        view! { <p id=help_id(&fid) class="champ__aide">{hints.join(" ")}</p> }
-    });
-    let error_view = view! { <FieldError field_id=fid.clone() message=error/> };
-    let required = question.required;
-
-    match question.kind.clone() {
+    let t = questionnaire::t();
+    let field = Field::new(question, form);
+    match field.question.kind.clone() {
         QuestionKind::SingleChoice { options } => {
-            let choices: Vec<(Value, String)> = options
+            let choices = options
                 .into_iter()
                 .map(|o| (Value::String(o.value), o.label))
                 .collect();
-            radio_group(
-                &question,
-                form,
-                choices,
-                false,
-                help,
-                error_view,
-                describedby,
-            )
+            radio_group(&field, choices, false)
         }
         QuestionKind::YesNo => {
-            let t = questionnaire::t();
             let choices = vec![
                 (Value::Bool(true), t.yes.to_owned()),
                 (Value::Bool(false), t.no.to_owned()),
             ];
-            radio_group(
-                &question,
-                form,
-                choices,
-                true,
-                help,
-                error_view,
-                describedby,
-            )
+            radio_group(&field, choices, true)
         }
         QuestionKind::Scale {
             min,
@@ -166,251 +227,222 @@ pub fn QuestionField(question: Question, form: Form) -> impl IntoView {
                     (Value::from(n), label.unwrap_or_else(|| n.to_string()))
                 })
                 .collect();
-            radio_group(
-                &question,
-                form,
-                choices,
-                true,
-                help,
-                error_view,
-                describedby,
-            )
+            radio_group(&field, choices, true)
         }
         QuestionKind::MultipleChoice {
             options,
             allow_other,
             ..
         } => {
-            let group = question.clone();
-            let name = fid.clone();
             let boxes = options
                 .into_iter()
                 .enumerate()
-                .map(|(k, option)| {
-                    let input_id = if k == 0 {
-                        fid.clone()
-                    } else {
-                        format!("{fid}-{k}")
-                    };
-                    let value = option.value.clone();
-                    let checked = {
-                        let qid = qid.clone();
-                        let value = value.clone();
-                        move || {
-                            form.answers
-                                .with(|a| logic::choices(a.get(&qid)).0.contains(&value))
-                        }
-                    };
-                    let question = group.clone();
-                    let toggle = move |event: leptos::ev::Event| {
-                        let on = event_target_checked(&event);
-                        let (mut values, other) =
-                            logic::choices(form.answer(&question.id).as_ref());
-                        values.retain(|v| *v != value);
-                        if on {
-                            values.push(value.clone());
-                        }
-                        form.set(
-                            &question.id,
-                            logic::choices_value(&question, &values, &other),
-                        );
-                    };
-                    view! {
-                        <li>
-                            <label for=input_id.clone()>
-                                <input
-                                    type="checkbox"
-                                    id=input_id.clone()
-                                    name=name.clone()
-                                    value=option.value
-                                    prop:checked=checked
-                                    on:change=toggle
-                                />
-                                <span>{option.label}</span>
-                            </label>
-                        </li>
-                    }
-                })
+                .map(|(k, option)| checkbox(&field, k, option.value, option.label))
                 .collect_view();
-            let other = allow_other.then(|| {
-                let other_id = format!("{fid}-autre");
-                let question = group.clone();
-                let text = {
-                    let qid = qid.clone();
-                    move || form.answers.with(|a| logic::choices(a.get(&qid)).1)
-                };
-                let on_input = move |event: leptos::ev::Event| {
-                    let other = event_target_value(&event);
-                    let (values, _) = logic::choices(form.answer(&question.id).as_ref());
-                    form.set(
-                        &question.id,
-                        logic::choices_value(&question, &values, &other),
-                    );
-                };
-                view! {
-                    <div class="champ__autre">
-                        <label for=other_id.clone()>{questionnaire::t().other_label}</label>
-                        <input
-                            id=other_id
-                            class="saisie"
-                            type="text"
-                            maxlength="500"
-                            prop:value=text
-                            on:input=on_input
-                        />
-                    </div>
-                }
-            });
-            view! {
-                <fieldset class="champ" aria-describedby=move || describedby.get()>
-                    <legend>{question.label.clone()} {mark(required)}</legend>
-                    {help}
-                    {error_view}
-                    <ul class="choix">{boxes}</ul>
-                    {other}
-                </fieldset>
-            }
-            .into_any()
+            let other = allow_other.then(|| other_text(&field));
+            field.group("choix", boxes, other)
         }
-        QuestionKind::Number { integer, .. } => {
-            let text = {
-                let qid = qid.clone();
-                move || {
-                    form.answers
-                        .with(|a| a.get(&qid).map(logic::number_text).unwrap_or_default())
-                }
-            };
-            let on_input = {
-                let qid = qid.clone();
-                move |event: leptos::ev::Event| {
-                    form.set(&qid, logic::parse_number(&event_target_value(&event)));
-                }
-            };
-            view! {
-                <div class="champ">
-                    <label for=fid.clone()>{question.label.clone()} {mark(required)}</label>
-                    {help}
-                    {error_view}
-                    <input
-                        id=fid.clone()
-                        class="saisie saisie--courte"
-                        type="text"
-                        inputmode=if integer { "numeric" } else { "decimal" }
-                        autocomplete="off"
-                        aria-describedby=move || describedby.get()
-                        aria-invalid=move || invalid.get().then_some("true")
-                        aria-required=required.then_some("true")
-                        prop:value=text
-                        on:input=on_input
-                    />
-                </div>
-            }
-            .into_any()
-        }
-        QuestionKind::ShortText { max_length } | QuestionKind::LongText { max_length } => {
-            let long = matches!(question.kind, QuestionKind::LongText { .. });
-            let (text, on_input) = text_binding(form, &qid);
-            let input = if long {
-                view! {
-                    <textarea
-                        id=fid.clone()
-                        class="saisie"
-                        rows="5"
-                        maxlength=max_length.to_string()
-                        aria-describedby=move || describedby.get()
-                        aria-invalid=move || invalid.get().then_some("true")
-                        aria-required=required.then_some("true")
-                        prop:value=text
-                        on:input=on_input
-                    ></textarea>
-                }
-                .into_any()
-            } else {
-                view! {
-                    <input
-                        id=fid.clone()
-                        class="saisie"
-                        type="text"
-                        maxlength=max_length.to_string()
-                        aria-describedby=move || describedby.get()
-                        aria-invalid=move || invalid.get().then_some("true")
-                        aria-required=required.then_some("true")
-                        prop:value=text
-                        on:input=on_input
-                    />
-                }
-                .into_any()
-            };
-            view! {
-                <div class="champ">
-                    <label for=fid.clone()>{question.label.clone()} {mark(required)}</label>
-                    {help}
-                    {error_view}
-                    {input}
-                </div>
-            }
-            .into_any()
-        }
+        QuestionKind::Number { integer, .. } => number_input(&field, integer),
+        QuestionKind::ShortText { max_length } => text_input(&field, false, max_length),
+        QuestionKind::LongText { max_length } => text_input(&field, true, max_length),
         QuestionKind::Date { min, max } => {
-            let (text, on_input) = text_binding(form, &qid);
-            view! {
-                <div class="champ">
-                    <label for=fid.clone()>{question.label.clone()} {mark(required)}</label>
-                    {help}
-                    {error_view}
-                    <input
-                        id=fid.clone()
-                        class="saisie saisie--courte"
-                        type="date"
-                        min=min
-                        max=max
-                        aria-describedby=move || describedby.get()
-                        aria-invalid=move || invalid.get().then_some("true")
-                        aria-required=required.then_some("true")
-                        prop:value=text
-                        on:input=on_input
-                    />
-                </div>
-            }
-            .into_any()
+            let (text, on_input) = text_binding(form, &field.question.id);
+            let (describedby, invalid) = (field.describedby, field.invalid);
+            field.labelled(view! {
+                <input
+                    id=field.fid.clone()
+                    class="saisie saisie--courte"
+                    type="date"
+                    min=min
+                    max=max
+                    aria-describedby=move || describedby.get()
+                    aria-invalid=move || invalid.get().then_some("true")
+                    aria-required=field.required().then_some("true")
+                    prop:value=text
+                    on:input=on_input
+                />
+            })
         }
-        QuestionKind::Commune => {
-            let initial_text = form
-                .texts
-                .with_untracked(|t| t.get(&qid).cloned())
-                .unwrap_or_default();
-            let initially_chosen = form.answers.with_untracked(|a| a.contains_key(&qid));
-            let on_text = {
-                let qid = qid.clone();
-                Callback::new(move |text: String| form.set_text(&qid, text))
-            };
-            let on_choose = {
-                let qid = qid.clone();
-                Callback::new(move |choice: Option<(String, String)>| {
-                    form.set(&qid, choice.map(|(code, _)| Value::String(code)));
-                })
-            };
-            view! {
-                <div class="champ">
-                    <label for=fid.clone()>{question.label.clone()} {mark(required)}</label>
-                    {help}
-                    {error_view}
-                    <CommunePicker
-                        input_id=fid.clone()
-                        initial_text=initial_text
-                        initially_chosen=initially_chosen
-                        described_by=describedby
-                        invalid=invalid
-                        required=required
-                        with_map=true
-                        on_text=on_text
-                        on_choose=on_choose
-                    />
-                </div>
-            }
-            .into_any()
-        }
+        QuestionKind::Commune => commune_input(&field),
     }
+}
+
+/// One checkbox of a multiple choice question.
+fn checkbox(field: &Field, k: usize, value: String, label: String) -> impl IntoView {
+    let form = field.form;
+    let input_id = field.item_id(k);
+    let checked = {
+        let qid = field.question.id.clone();
+        let value = value.clone();
+        move || {
+            form.answers
+                .with(|a| logic::choices(a.get(&qid)).0.contains(&value))
+        }
+    };
+    let question = field.question.clone();
+    let stored = value.clone();
+    let toggle = move |event: leptos::ev::Event| {
+        let on = event_target_checked(&event);
+        let (mut values, other) = logic::choices(form.answer(&question.id).as_ref());
+        values.retain(|v| *v != stored);
+        if on {
+            values.push(stored.clone());
+        }
+        form.set(
+            &question.id,
+            logic::choices_value(&question, &values, &other),
+        );
+    };
+    view! {
+        <li>
+            <label for=input_id.clone()>
+                <input
+                    type="checkbox"
+                    id=input_id.clone()
+                    name=field.fid.clone()
+                    value=value
+                    prop:checked=checked
+                    on:change=toggle
+                />
+                <span>{label}</span>
+            </label>
+        </li>
+    }
+}
+
+/// The « Autre » text of a multiple choice question that allows it.
+fn other_text(field: &Field) -> impl IntoView {
+    let form = field.form;
+    let other_id = format!("{}-autre", field.fid);
+    let question = field.question.clone();
+    let text = {
+        let qid = question.id.clone();
+        move || form.answers.with(|a| logic::choices(a.get(&qid)).1)
+    };
+    let on_input = move |event: leptos::ev::Event| {
+        let other = event_target_value(&event);
+        let (values, _) = logic::choices(form.answer(&question.id).as_ref());
+        form.set(
+            &question.id,
+            logic::choices_value(&question, &values, &other),
+        );
+    };
+    view! {
+        <div class="champ__autre">
+            <label for=other_id.clone()>{questionnaire::t().other_label}</label>
+            <input
+                id=other_id
+                class="saisie"
+                type="text"
+                maxlength="500"
+                prop:value=text
+                on:input=on_input
+            />
+        </div>
+    }
+}
+
+/// A number, typed as text (a comma or a point as decimal separator).
+fn number_input(field: &Field, integer: bool) -> AnyView {
+    let form = field.form;
+    let text = {
+        let qid = field.question.id.clone();
+        move || {
+            form.answers
+                .with(|a| a.get(&qid).map(logic::number_text).unwrap_or_default())
+        }
+    };
+    let on_input = {
+        let qid = field.question.id.clone();
+        move |event: leptos::ev::Event| {
+            form.set(&qid, logic::parse_number(&event_target_value(&event)));
+        }
+    };
+    let (describedby, invalid) = (field.describedby, field.invalid);
+    field.labelled(view! {
+        <input
+            id=field.fid.clone()
+            class="saisie saisie--courte"
+            type="text"
+            inputmode=if integer { "numeric" } else { "decimal" }
+            autocomplete="off"
+            aria-describedby=move || describedby.get()
+            aria-invalid=move || invalid.get().then_some("true")
+            aria-required=field.required().then_some("true")
+            prop:value=text
+            on:input=on_input
+        />
+    })
+}
+
+/// A short text (`<input>`) or a long one (`<textarea>`).
+fn text_input(field: &Field, long: bool, max_length: u32) -> AnyView {
+    let (text, on_input) = text_binding(field.form, &field.question.id);
+    let (describedby, invalid) = (field.describedby, field.invalid);
+    let required = field.required().then_some("true");
+    let input = if long {
+        view! {
+            <textarea
+                id=field.fid.clone()
+                class="saisie"
+                rows="5"
+                maxlength=max_length.to_string()
+                aria-describedby=move || describedby.get()
+                aria-invalid=move || invalid.get().then_some("true")
+                aria-required=required
+                prop:value=text
+                on:input=on_input
+            ></textarea>
+        }
+        .into_any()
+    } else {
+        view! {
+            <input
+                id=field.fid.clone()
+                class="saisie"
+                type="text"
+                maxlength=max_length.to_string()
+                aria-describedby=move || describedby.get()
+                aria-invalid=move || invalid.get().then_some("true")
+                aria-required=required
+                prop:value=text
+                on:input=on_input
+            />
+        }
+        .into_any()
+    };
+    field.labelled(input)
+}
+
+/// The commune, through the app's commune picker (with its map).
+fn commune_input(field: &Field) -> AnyView {
+    let form = field.form;
+    let qid = field.question.id.clone();
+    let initial_text = form
+        .texts
+        .with_untracked(|t| t.get(&qid).cloned())
+        .unwrap_or_default();
+    let initially_chosen = form.answers.with_untracked(|a| a.contains_key(&qid));
+    let on_text = {
+        let qid = qid.clone();
+        Callback::new(move |text: String| form.set_text(&qid, text))
+    };
+    let on_choose = Callback::new(move |choice: Option<(String, String)>| {
+        form.set(&qid, choice.map(|(code, _)| Value::String(code)));
+    });
+    field.labelled(view! {
+        <CommunePicker
+            input_id=field.fid.clone()
+            initial_text=initial_text
+            initially_chosen=initially_chosen
+            described_by=field.describedby
+            invalid=field.invalid
+            required=field.required()
+            with_map=true
+            on_text=on_text
+            on_choose=on_choose
+        />
+    })
 }
 
 /// A text answer (short/long text, date) bound to an input: its value, and the handler
@@ -444,27 +476,15 @@ fn text_binding(
 }
 
 /// Radio buttons in a fieldset; `inline` lays them out in a row (yes/no, scales).
-fn radio_group(
-    question: &Question,
-    form: Form,
-    choices: Vec<(Value, String)>,
-    inline: bool,
-    help: Option<impl IntoView + 'static>,
-    error_view: impl IntoView + 'static,
-    describedby: Signal<Option<String>>,
-) -> AnyView {
-    let fid = field_id(&question.id);
-    let required = question.required;
+fn radio_group(field: &Field, choices: Vec<(Value, String)>, inline: bool) -> AnyView {
+    let form = field.form;
+    let required = field.required();
     let radios = choices
         .into_iter()
         .enumerate()
         .map(|(k, (value, label))| {
-            let input_id = if k == 0 {
-                fid.clone()
-            } else {
-                format!("{fid}-{k}")
-            };
-            let qid = question.id.clone();
+            let input_id = field.item_id(k);
+            let qid = field.question.id.clone();
             let checked = {
                 let qid = qid.clone();
                 let value = value.clone();
@@ -477,7 +497,7 @@ fn radio_group(
                         <input
                             type="radio"
                             id=input_id.clone()
-                            name=fid.clone()
+                            name=field.fid.clone()
                             required=required
                             prop:checked=checked
                             on:change=choose
@@ -493,13 +513,5 @@ fn radio_group(
     } else {
         "choix"
     };
-    view! {
-        <fieldset class="champ" aria-describedby=move || describedby.get()>
-            <legend>{question.label.clone()} {mark(required)}</legend>
-            {help}
-            {error_view}
-            <ul class=class>{radios}</ul>
-        </fieldset>
-    }
-    .into_any()
+    field.group(class, radios, ())
 }

@@ -140,6 +140,190 @@ fn show_step(step: RwSignal<Step>, to: Step) {
     browser::after_render(|| browser::focus_id(STEP_HEADING_ID));
 }
 
+/// The state of one questionnaire being answered, beyond its answers: the step, the
+/// sending, and what the steps after the answers need.
+#[derive(Clone, Copy)]
+struct Flow {
+    form: Form,
+    step: RwSignal<Step>,
+    /// The sections with a visible question, in order.
+    steps: Memo<Vec<usize>>,
+    pending: RwSignal<bool>,
+    submit_error: RwSignal<Option<String>>,
+    /// Drawn when the review shows, kept across retries of the same answer.
+    idempotency_key: StoredValue<Option<String>>,
+    /// What the volunteer form starts with: the commune of the answers.
+    answered_commune: RwSignal<Option<(String, String)>>,
+    /// Whether the answers were restored from the device.
+    restored: RwSignal<bool>,
+    has_commune_question: bool,
+    campaign_id: StoredValue<String>,
+    campaign_title: StoredValue<String>,
+    version: StoredValue<String>,
+    summary: Signal<Vec<SummaryItem>>,
+}
+
+impl Flow {
+    /// Checks the current section; moves to the next one with a visible question, or to
+    /// the review.
+    fn next(self) {
+        let Step::Section(current) = self.step.get_untracked() else {
+            return;
+        };
+        let form = self.form;
+        let errors = form.answers.with_untracked(|a| {
+            form.texts.with_untracked(|texts| {
+                form.definition
+                    .with_value(|d| logic::errors(d, a, texts, Some(current)))
+            })
+        });
+        let has_errors = !errors.is_empty();
+        form.errors.set(errors);
+        if has_errors {
+            browser::after_render(|| browser::focus_id(SUMMARY_ID));
+            return;
+        }
+        let next = self
+            .steps
+            .get_untracked()
+            .into_iter()
+            .find(|&s| s > current)
+            .map_or(Step::Review, Step::Section);
+        if next == Step::Review {
+            self.idempotency_key.set_value(browser::random_id());
+        }
+        show_step(self.step, next);
+    }
+
+    fn previous(self) {
+        let steps = self.steps.get_untracked();
+        let previous = match self.step.get_untracked() {
+            Step::Section(current) => steps.into_iter().rev().find(|&s| s < current),
+            Step::Review => steps.last().copied(),
+            _ => None,
+        };
+        if let Some(previous) = previous {
+            self.form.errors.set(BTreeMap::new());
+            show_step(self.step, Step::Section(previous));
+        }
+    }
+
+    /// Forgets the answers kept on the device and starts again.
+    fn start_over(self) {
+        self.campaign_id.with_value(|id| draft::clear(id));
+        self.form.answers.set(BTreeMap::new());
+        self.form.texts.set(BTreeMap::new());
+        self.form.errors.set(BTreeMap::new());
+        self.restored.set(false);
+        show_step(self.step, Step::Section(0));
+    }
+
+    /// Checks every answer, then sends them (or keeps them on the device when offline).
+    fn submit(self) {
+        if self.pending.get_untracked() {
+            return; // a second click while the first is on its way
+        }
+        self.submit_error.set(None);
+        let form = self.form;
+        let body = match checked_request(form, self.has_commune_question, None) {
+            Ok(body) => body,
+            Err(errors) => {
+                show_errors(form, self.step, errors);
+                return;
+            }
+        };
+        self.pending.set(true);
+        let key = self.idempotency_key.get_value().or_else(browser::random_id);
+        self.idempotency_key.set_value(key.clone());
+        let (answers, texts) = (form.answers.get_untracked(), form.texts.get_untracked());
+        let commune = form.definition.with_value(|d| {
+            let qid = d
+                .commune_question_ids()
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| FALLBACK_COMMUNE.to_owned());
+            let code = answers.get(&qid).and_then(|v| v.as_str())?.to_owned();
+            Some((code, texts.get(&qid).cloned().unwrap_or_default()))
+        });
+        leptos::task::spawn_local(self.send(body, key, commune));
+    }
+
+    async fn send(
+        self,
+        body: SubmitResponseRequest,
+        key: Option<String>,
+        commune: Option<(String, String)>,
+    ) {
+        let campaign_id = self.campaign_id.get_value();
+        let url = format!(
+            "/api/v1/campaigns/{}/responses",
+            percent_encode(&campaign_id)
+        );
+        let headers: Vec<(&str, &str)> = key
+            .as_deref()
+            .map(|k| ("Idempotency-Key", k))
+            .into_iter()
+            .collect();
+        let result = api::post::<_, SubmitResponseResponse>(&url, &body, &headers).await;
+        if matches!(result, Err(api::ApiError::Network)) {
+            self.keep_offline(url, body, key).await;
+            return;
+        }
+        self.pending.set(false);
+        match result {
+            Ok(_) => {
+                draft::clear(&campaign_id);
+                self.answered_commune.set(commune);
+                self.restored.set(false);
+                show_step(self.step, Step::Volunteer);
+            }
+            Err(error) if !error.fields().is_empty() => {
+                show_errors(self.form, self.step, error.fields());
+            }
+            Err(error) => self.submit_error.set(Some(error.message())),
+        }
+    }
+
+    /// No connection: the answer is kept on the device, sent when it returns.
+    async fn keep_offline(self, url: String, body: SubmitResponseRequest, key: Option<String>) {
+        let campaign_id = self.campaign_id.get_value();
+        let queued = QueuedAnswer {
+            id: key.unwrap_or_default(),
+            owner: PUBLIC_OWNER.to_owned(),
+            url,
+            campaign_id: campaign_id.clone(),
+            campaign_title: self.campaign_title.get_value(),
+            version_id: self.version.get_value(),
+            channel: None,
+            body,
+            queued_at: String::new(),
+            state: String::new(),
+            message: String::new(),
+        };
+        let kept = !queued.id.is_empty() && offline::enqueue(queued).await;
+        self.pending.set(false);
+        if kept {
+            draft::clear(&campaign_id);
+            self.restored.set(false);
+            show_step(self.step, Step::Queued);
+        } else {
+            let message = offline_i18n::t().queued_no_storage.to_owned();
+            self.submit_error.set(Some(message));
+        }
+    }
+
+    /// « Étape k sur n »: the sections with a visible question, then the review.
+    fn progress(self) -> (usize, usize) {
+        let steps = self.steps.get();
+        let total = steps.len() + 1;
+        let current = match self.step.get() {
+            Step::Section(i) => steps.iter().position(|&s| s == i).map_or(1, |p| p + 1),
+            _ => total,
+        };
+        (current, total)
+    }
+}
+
 #[component]
 fn QuestionnaireForm(
     campaign: CampaignSummary,
@@ -156,16 +340,14 @@ fn QuestionnaireForm(
         }
         .into_any();
     }
-    let campaign_id = campaign.id.clone();
-    let campaign_title = StoredValue::new(campaign.title.clone());
-    let version = StoredValue::new(version_id.clone());
-    let restored_draft = draft::load(&campaign_id, &version_id);
+    let restored_draft = draft::load(&campaign.id, &version_id);
     let restored = RwSignal::new(restored_draft.is_some());
     let (answers, texts, first_step) = match restored_draft {
         Some(d) => (d.answers, d.texts, d.step),
         None => (BTreeMap::new(), BTreeMap::new(), Step::Section(0)),
     };
     let has_commune_question = !definition.commune_question_ids().is_empty();
+    let description = StoredValue::new(definition.description.clone());
     let form = Form {
         definition: StoredValue::new(definition),
         answers: RwSignal::new(answers),
@@ -173,338 +355,48 @@ fn QuestionnaireForm(
         errors: RwSignal::new(BTreeMap::new()),
     };
     let step = RwSignal::new(first_step);
-    let pending = RwSignal::new(false);
-    let submit_error: RwSignal<Option<String>> = RwSignal::new(None);
-    let idempotency_key: StoredValue<Option<String>> = StoredValue::new(None);
-    // What the volunteer form starts with: the commune of the answers.
-    let answered_commune: RwSignal<Option<(String, String)>> = RwSignal::new(None);
+    let flow = Flow {
+        form,
+        step,
+        steps: Memo::new(move |_| {
+            form.answers
+                .with(|a| form.definition.with_value(|d| logic::steps(d, a)))
+        }),
+        pending: RwSignal::new(false),
+        submit_error: RwSignal::new(None),
+        idempotency_key: StoredValue::new(None),
+        answered_commune: RwSignal::new(None),
+        restored,
+        has_commune_question,
+        campaign_id: StoredValue::new(campaign.id.clone()),
+        campaign_title: StoredValue::new(campaign.title.clone()),
+        version: StoredValue::new(version_id.clone()),
+        summary: Signal::derive(move || summary_items(form)),
+    };
 
     // Keep the answers in progress on the device.
-    {
-        let campaign_id = campaign_id.clone();
-        let version_id = version_id.clone();
-        Effect::new(move |_| {
-            let step = step.get();
-            if matches!(step, Step::Section(_) | Step::Review) {
-                let draft = Draft {
-                    version_id: version_id.clone(),
-                    answers: form.answers.get(),
-                    texts: form.texts.get(),
-                    step,
-                };
-                draft::save(&campaign_id, &draft);
-            }
-        });
-    }
-
-    let steps = Memo::new(move |_| {
-        form.answers
-            .with(|a| form.definition.with_value(|d| logic::steps(d, a)))
+    Effect::new(move |_| {
+        let step = step.get();
+        if matches!(step, Step::Section(_) | Step::Review) {
+            let draft = Draft {
+                version_id: version_id.clone(),
+                answers: form.answers.get(),
+                texts: form.texts.get(),
+                step,
+            };
+            flow.campaign_id.with_value(|id| draft::save(id, &draft));
+        }
     });
-    // "Étape k sur n": the sections with a visible question, then the review.
-    let progress = move || {
-        let steps = steps.get();
-        let total = steps.len() + 1;
-        let current = match step.get() {
-            Step::Section(i) => steps.iter().position(|&s| s == i).map_or(1, |p| p + 1),
-            _ => total,
-        };
-        (current, total)
-    };
-
-    let go_next = move || {
-        let Step::Section(current) = step.get_untracked() else {
-            return;
-        };
-        let errors = form.answers.with_untracked(|a| {
-            form.texts.with_untracked(|texts| {
-                form.definition
-                    .with_value(|d| logic::errors(d, a, texts, Some(current)))
-            })
-        });
-        let has_errors = !errors.is_empty();
-        form.errors.set(errors);
-        if has_errors {
-            browser::after_render(|| browser::focus_id(SUMMARY_ID));
-            return;
-        }
-        let next = steps
-            .get_untracked()
-            .into_iter()
-            .find(|&s| s > current)
-            .map_or(Step::Review, Step::Section);
-        if next == Step::Review {
-            idempotency_key.set_value(browser::random_id());
-        }
-        show_step(step, next);
-    };
-    let go_previous = move || {
-        let steps = steps.get_untracked();
-        let previous = match step.get_untracked() {
-            Step::Section(current) => steps.into_iter().rev().find(|&s| s < current),
-            Step::Review => steps.last().copied(),
-            _ => None,
-        };
-        if let Some(previous) = previous {
-            form.errors.set(BTreeMap::new());
-            show_step(step, Step::Section(previous));
-        }
-    };
-
-    let submit = {
-        let campaign_id = campaign_id.clone();
-        move || {
-            if pending.get_untracked() {
-                return; // a second click while the first is on its way
-            }
-            submit_error.set(None);
-            let (answers, texts) = (form.answers.get_untracked(), form.texts.get_untracked());
-            let mut errors = form
-                .definition
-                .with_value(|d| logic::errors(d, &answers, &texts, None));
-            let fallback = answers
-                .get(FALLBACK_COMMUNE)
-                .and_then(|v| v.as_str())
-                .map(str::to_owned);
-            if !has_commune_question && fallback.is_none() {
-                errors.insert(FALLBACK_COMMUNE.to_owned(), t.error_commune_pick.to_owned());
-            }
-            if !errors.is_empty() {
-                show_errors(form, step, errors);
-                return;
-            }
-            pending.set(true);
-            let key = idempotency_key.get_value().or_else(browser::random_id);
-            idempotency_key.set_value(key.clone());
-            let body = SubmitResponseRequest {
-                answers: form
-                    .definition
-                    .with_value(|d| logic::submission(d, &answers)),
-                commune: fallback.map(|code| RespondentCommune {
-                    code: Some(code),
-                    postal_code: None,
-                    lon: None,
-                    lat: None,
-                }),
-                channel: None,
-            };
-            let commune = form.definition.with_value(|d| {
-                let qid = d
-                    .commune_question_ids()
-                    .into_iter()
-                    .next()
-                    .unwrap_or_else(|| FALLBACK_COMMUNE.to_owned());
-                let code = answers.get(&qid).and_then(|v| v.as_str())?.to_owned();
-                Some((code, texts.get(&qid).cloned().unwrap_or_default()))
-            });
-            let url = format!(
-                "/api/v1/campaigns/{}/responses",
-                percent_encode(&campaign_id)
-            );
-            let campaign_id = campaign_id.clone();
-            leptos::task::spawn_local(async move {
-                let headers: Vec<(&str, &str)> = key
-                    .as_deref()
-                    .map(|k| ("Idempotency-Key", k))
-                    .into_iter()
-                    .collect();
-                let result = api::post::<_, SubmitResponseResponse>(&url, &body, &headers).await;
-                if matches!(result, Err(api::ApiError::Network)) {
-                    // No connection: kept on the device, sent when it returns.
-                    let queued = QueuedAnswer {
-                        id: key.clone().unwrap_or_default(),
-                        owner: PUBLIC_OWNER.to_owned(),
-                        url,
-                        campaign_id: campaign_id.clone(),
-                        campaign_title: campaign_title.get_value(),
-                        version_id: version.get_value(),
-                        channel: None,
-                        body,
-                        queued_at: String::new(),
-                        state: String::new(),
-                        message: String::new(),
-                    };
-                    let kept = !queued.id.is_empty() && offline::enqueue(queued).await;
-                    pending.set(false);
-                    if kept {
-                        draft::clear(&campaign_id);
-                        restored.set(false);
-                        show_step(step, Step::Queued);
-                    } else {
-                        submit_error.set(Some(offline_i18n::t().queued_no_storage.to_owned()));
-                    }
-                    return;
-                }
-                pending.set(false);
-                match result {
-                    Ok(_) => {
-                        draft::clear(&campaign_id);
-                        answered_commune.set(commune);
-                        restored.set(false);
-                        show_step(step, Step::Volunteer);
-                    }
-                    Err(error) if !error.fields().is_empty() => {
-                        show_errors(form, step, error.fields());
-                    }
-                    Err(error) => submit_error.set(Some(error.message())),
-                }
-            });
-        }
-    };
-
-    let stored_campaign_id = StoredValue::new(campaign_id.clone());
-    let start_over = {
-        move |_| {
-            stored_campaign_id.with_value(|id| draft::clear(id));
-            form.answers.set(BTreeMap::new());
-            form.texts.set(BTreeMap::new());
-            form.errors.set(BTreeMap::new());
-            restored.set(false);
-            show_step(step, Step::Section(0));
-        }
-    };
-
-    let summary = Signal::derive(move || summary_items(form));
-    let description = StoredValue::new(form.definition.with_value(|d| d.description.clone()));
-    let title = campaign.title.clone();
-
-    let body = move || match step.get() {
-        Step::Section(index) => {
-            let Some(section) = form
-                .definition
-                .with_value(|d| d.sections.get(index).cloned())
-            else {
-                return ().into_any();
-            };
-            let is_first = steps.with(|s| s.first() == Some(&index));
-            let questions = section
-                .questions
-                .into_iter()
-                .map(|question| {
-                    let qid = question.id.clone();
-                    let visible = move || {
-                        form.answers.with(|a| {
-                            form.definition
-                                .with_value(|d| d.visible_question_ids(a).contains(&qid))
-                        })
-                    };
-                    view! {
-                        <Show when=visible>
-                            <QuestionField question=question.clone() form=form/>
-                        </Show>
-                    }
-                })
-                .collect_view();
-            let next = go_next;
-            view! {
-                <form
-                    class="etape"
-                    novalidate
-                    on:submit=move |event| {
-                        event.prevent_default();
-                        next();
-                    }
-                >
-                    <h2 id=STEP_HEADING_ID tabindex="-1">{section.title}</h2>
-                    {section.description.map(|d| view! { <p>{d}</p> })}
-                    <ErrorSummary items=summary/>
-                    {questions}
-                    <div class="boutons">
-                        {(!is_first)
-                            .then(|| {
-                                view! {
-                                    <button
-                                        type="button"
-                                        class="bouton"
-                                        on:click=move |_| go_previous()
-                                    >
-                                        {t.previous}
-                                    </button>
-                                }
-                            })}
-                        <button type="submit" class="bouton bouton--plein">{t.next}</button>
-                    </div>
-                </form>
-            }
-            .into_any()
-        }
-        Step::Review => {
-            let submit = submit.clone();
-            view! {
-                <form
-                    class="etape"
-                    novalidate
-                    on:submit=move |event| {
-                        event.prevent_default();
-                        submit();
-                    }
-                >
-                    <h2 id=STEP_HEADING_ID tabindex="-1">{t.review_title}</h2>
-                    <p>{t.review_intro}</p>
-                    <ErrorSummary items=summary/>
-                    <Review form=form step=step/>
-                    {(!has_commune_question).then(|| view! { <FallbackCommune form=form/> })}
-                    {move || {
-                        submit_error
-                            .get()
-                            .map(|message| {
-                                view! {
-                                    <p class="statut statut--erreur" role="alert">{message}</p>
-                                }
-                            })
-                    }}
-                    <div class="boutons">
-                        <button type="button" class="bouton" on:click=move |_| go_previous()>
-                            {t.previous}
-                        </button>
-                        <button
-                            type="submit"
-                            class="bouton bouton--plein"
-                            aria-disabled=move || pending.get().then_some("true")
-                        >
-                            {move || if pending.get() { t.submitting } else { t.submit }}
-                        </button>
-                    </div>
-                    <p class="visuellement-cache" role="status">
-                        {move || if pending.get() { t.submitting } else { "" }}
-                    </p>
-                </form>
-            }
-            .into_any()
-        }
-        Step::Volunteer => {
-            let on_done = Callback::new(move |sent: bool| show_step(step, Step::Done(sent)));
-            view! { <volunteer::VolunteerForm commune=answered_commune.get() on_done=on_done/> }
-                .into_any()
-        }
-        Step::Queued => {
-            let o = offline_i18n::t();
-            view! {
-                <h2 id=STEP_HEADING_ID tabindex="-1">{o.queued_title}</h2>
-                <p>{o.queued_text}</p>
-                <p>{t.thanks_text}</p>
-            }
-            .into_any()
-        }
-        Step::Done(volunteered) => view! {
-            <h2 id=STEP_HEADING_ID tabindex="-1">{t.thanks_title}</h2>
-            <p>{t.thanks_text}</p>
-            {volunteered.then(|| view! { <p>{t.thanks_volunteer}</p> })}
-            <ul class="liens-suite">
-                <li><a href="/carte">{t.thanks_carte}</a></li>
-                <li><a href="/propositions">{t.thanks_proposals}</a></li>
-            </ul>
-        }
-        .into_any(),
-    };
 
     let in_progress = move || matches!(step.get(), Step::Section(_) | Step::Review);
     let on_first_step = move || match step.get() {
-        Step::Section(index) => steps.with(|s| s.first().is_none_or(|&first| first == index)),
+        Step::Section(index) => flow
+            .steps
+            .with(|s| s.first().is_none_or(|&first| first == index)),
         _ => false,
     };
     view! {
-        <h1>{title}</h1>
+        <h1>{campaign.title}</h1>
         <PublicPending/>
         <Show when=in_progress>
             // The introduction on the first step only: on a phone the questions of the
@@ -516,29 +408,217 @@ fn QuestionnaireForm(
             <Show when=move || restored.get()>
                 <div class="statut statut--attente">
                     <p>{t.restored}</p>
-                    <button type="button" class="bouton bouton--discret" on:click=start_over>
+                    <button type="button" class="bouton bouton--discret" on:click=move |_| flow.start_over()>
                         {t.start_over}
                     </button>
                 </div>
             </Show>
-            <div class="progression">
-                <p class="progression__texte" id="progression-texte">
-                    {move || {
-                        let (current, total) = progress();
-                        (t.step_of)(current, total)
-                    }}
-                </p>
-                <progress
-                    max=move || progress().1
-                    value=move || progress().0
-                    aria-label=t.progress_label
-                    aria-describedby="progression-texte"
-                ></progress>
-            </div>
+            <Progress flow=flow/>
         </Show>
-        {body}
+        {move || match step.get() {
+            Step::Section(index) => view! { <SectionStep flow=flow index=index/> }.into_any(),
+            Step::Review => view! { <ReviewStep flow=flow/> }.into_any(),
+            Step::Volunteer => {
+                let on_done = Callback::new(move |sent: bool| show_step(step, Step::Done(sent)));
+                let commune = flow.answered_commune.get();
+                view! { <volunteer::VolunteerForm commune=commune on_done=on_done/> }.into_any()
+            }
+            Step::Queued => queued_step().into_any(),
+            Step::Done(volunteered) => done_step(volunteered).into_any(),
+        }}
     }
     .into_any()
+}
+
+/// « Étape k sur n » and its progress bar.
+#[component]
+fn Progress(flow: Flow) -> impl IntoView {
+    let t = questionnaire::t();
+    view! {
+        <div class="progression">
+            <p class="progression__texte" id="progression-texte">
+                {move || {
+                    let (current, total) = flow.progress();
+                    (t.step_of)(current, total)
+                }}
+            </p>
+            <progress
+                max=move || flow.progress().1
+                value=move || flow.progress().0
+                aria-label=t.progress_label
+                aria-describedby="progression-texte"
+            ></progress>
+        </div>
+    }
+}
+
+/// One section of the questionnaire: its visible questions, « Précédent » (but on the
+/// first step) and « Suivant ».
+#[component]
+fn SectionStep(flow: Flow, index: usize) -> impl IntoView {
+    let t = questionnaire::t();
+    let form = flow.form;
+    let Some(section) = form
+        .definition
+        .with_value(|d| d.sections.get(index).cloned())
+    else {
+        return ().into_any();
+    };
+    let is_first = move || flow.steps.with(|s| s.first() == Some(&index));
+    let questions = section
+        .questions
+        .into_iter()
+        .map(|question| {
+            let qid = question.id.clone();
+            let visible = move || {
+                form.answers.with(|a| {
+                    form.definition
+                        .with_value(|d| d.visible_question_ids(a).contains(&qid))
+                })
+            };
+            view! {
+                <Show when=visible>
+                    <QuestionField question=question.clone() form=form/>
+                </Show>
+            }
+        })
+        .collect_view();
+    view! {
+        <form
+            class="etape"
+            novalidate
+            on:submit=move |event| {
+                event.prevent_default();
+                flow.next();
+            }
+        >
+            <h2 id=STEP_HEADING_ID tabindex="-1">{section.title}</h2>
+            {section.description.map(|d| view! { <p>{d}</p> })}
+            <ErrorSummary items=flow.summary/>
+            {questions}
+            <div class="boutons">
+                {move || {
+                    (!is_first())
+                        .then(|| {
+                            view! {
+                                <button type="button" class="bouton" on:click=move |_| flow.previous()>
+                                    {t.previous}
+                                </button>
+                            }
+                        })
+                }}
+                <button type="submit" class="bouton bouton--plein">{t.next}</button>
+            </div>
+        </form>
+    }
+    .into_any()
+}
+
+/// The review of the answers, the commune when no question asks for it, and « Envoyer ».
+#[component]
+fn ReviewStep(flow: Flow) -> impl IntoView {
+    let t = questionnaire::t();
+    let pending = flow.pending;
+    view! {
+        <form
+            class="etape"
+            novalidate
+            on:submit=move |event| {
+                event.prevent_default();
+                flow.submit();
+            }
+        >
+            <h2 id=STEP_HEADING_ID tabindex="-1">{t.review_title}</h2>
+            <p>{t.review_intro}</p>
+            <ErrorSummary items=flow.summary/>
+            <Review form=flow.form step=flow.step/>
+            {(!flow.has_commune_question).then(|| view! { <FallbackCommune form=flow.form/> })}
+            {move || {
+                flow.submit_error
+                    .get()
+                    .map(|message| {
+                        view! { <p class="statut statut--erreur" role="alert">{message}</p> }
+                    })
+            }}
+            <div class="boutons">
+                <button type="button" class="bouton" on:click=move |_| flow.previous()>
+                    {t.previous}
+                </button>
+                <button
+                    type="submit"
+                    class="bouton bouton--plein"
+                    aria-disabled=move || pending.get().then_some("true")
+                >
+                    {move || if pending.get() { t.submitting } else { t.submit }}
+                </button>
+            </div>
+            <p class="visuellement-cache" role="status">
+                {move || if pending.get() { t.submitting } else { "" }}
+            </p>
+        </form>
+    }
+}
+
+/// Kept on the device, to be sent when the connection returns.
+fn queued_step() -> impl IntoView {
+    let t = questionnaire::t();
+    let o = offline_i18n::t();
+    view! {
+        <h2 id=STEP_HEADING_ID tabindex="-1">{o.queued_title}</h2>
+        <p>{o.queued_text}</p>
+        <p>{t.thanks_text}</p>
+    }
+}
+
+/// The thank-you page.
+fn done_step(volunteered: bool) -> impl IntoView {
+    let t = questionnaire::t();
+    view! {
+        <h2 id=STEP_HEADING_ID tabindex="-1">{t.thanks_title}</h2>
+        <p>{t.thanks_text}</p>
+        {volunteered.then(|| view! { <p>{t.thanks_volunteer}</p> })}
+        <ul class="liens-suite">
+            <li><a href="/carte">{t.thanks_carte}</a></li>
+            <li><a href="/propositions">{t.thanks_proposals}</a></li>
+        </ul>
+    }
+}
+
+/// Checks every answer of `form` and builds the request: the answers and, when no
+/// question asks for it, the commune of the fallback field; or the errors by question id.
+/// The residents' questionnaire and the staff's assisted entry send the same way.
+pub(crate) fn checked_request(
+    form: Form,
+    has_commune_question: bool,
+    channel: Option<String>,
+) -> Result<SubmitResponseRequest, BTreeMap<String, String>> {
+    let (answers, texts) = (form.answers.get_untracked(), form.texts.get_untracked());
+    let mut errors = form
+        .definition
+        .with_value(|d| logic::errors(d, &answers, &texts, None));
+    let fallback = answers
+        .get(FALLBACK_COMMUNE)
+        .and_then(|v| v.as_str())
+        .map(str::to_owned);
+    if !has_commune_question && fallback.is_none() {
+        let message = questionnaire::t().error_commune_pick.to_owned();
+        errors.insert(FALLBACK_COMMUNE.to_owned(), message);
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(SubmitResponseRequest {
+        answers: form
+            .definition
+            .with_value(|d| logic::submission(d, &answers)),
+        commune: fallback.map(|code| RespondentCommune {
+            code: Some(code),
+            postal_code: None,
+            lon: None,
+            lat: None,
+        }),
+        channel,
+    })
 }
 
 /// Shows `errors` (question id → message) at the first step holding one, and focuses the

@@ -11,7 +11,7 @@ use crate::api;
 use crate::browser;
 use crate::components::commune::CommunePicker;
 use crate::components::form::{
-    described_by, help_id, ErrorSummary, FieldError, SummaryItem, SUMMARY_ID,
+    described_by, ErrorSummary, FieldError, SummaryItem, TextField, SUMMARY_ID,
 };
 use crate::components::themes::ThemeCheckbox;
 use crate::i18n::{common, questionnaire};
@@ -19,6 +19,149 @@ use crate::i18n::{common, questionnaire};
 /// `id` of a field of this form.
 fn fid(name: &str) -> String {
     format!("benevole-{name}")
+}
+
+/// What the form holds.
+#[derive(Clone, Copy)]
+struct Contact {
+    name: RwSignal<String>,
+    email: RwSignal<String>,
+    phone: RwSignal<String>,
+    availability: RwSignal<String>,
+    commune_code: RwSignal<Option<String>>,
+    commune_text: RwSignal<String>,
+    themes: RwSignal<Vec<String>>,
+    consent: RwSignal<bool>,
+    errors: RwSignal<BTreeMap<String, String>>,
+    failure: RwSignal<Option<String>>,
+    pending: RwSignal<bool>,
+}
+
+/// The fields in the order of the form, for the error summary.
+const ORDER: [&str; 7] = [
+    "name",
+    "email",
+    "phone",
+    "commune",
+    "availability",
+    "themes",
+    "consent",
+];
+
+/// The label of the field an API error key names.
+fn label_of(key: &str) -> String {
+    let t = questionnaire::t();
+    match key {
+        "name" => t.volunteer_name,
+        "email" => t.volunteer_email,
+        "phone" => t.volunteer_phone,
+        "commune" => t.volunteer_commune,
+        "availability" => t.volunteer_availability,
+        "themes" => t.volunteer_themes,
+        "consent" | "consent_text" => t.volunteer_consent_title,
+        other => other,
+    }
+    .to_owned()
+}
+
+/// The error summary's lines: in the order of the form, then any other key.
+fn summary_lines(errors: &BTreeMap<String, String>) -> Vec<SummaryItem> {
+    let known = ORDER
+        .iter()
+        .filter_map(|o| errors.get_key_value(*o).map(|(k, _)| k));
+    let others = errors.keys().filter(|k| !ORDER.contains(&k.as_str()));
+    known
+        .chain(others)
+        .map(|key| SummaryItem {
+            field_id: fid(if key == "consent_text" {
+                "consent"
+            } else {
+                key
+            }),
+            label: label_of(key),
+            message: errors.get(key).cloned().unwrap_or_default(),
+        })
+        .collect()
+}
+
+impl Contact {
+    fn new(commune: Option<(String, String)>) -> Self {
+        let (code, text) = commune.unzip();
+        Self {
+            name: RwSignal::new(String::new()),
+            email: RwSignal::new(String::new()),
+            phone: RwSignal::new(String::new()),
+            availability: RwSignal::new(String::new()),
+            commune_code: RwSignal::new(code),
+            commune_text: RwSignal::new(text.unwrap_or_default()),
+            themes: RwSignal::new(Vec::new()),
+            consent: RwSignal::new(false),
+            errors: RwSignal::new(BTreeMap::new()),
+            failure: RwSignal::new(None),
+            pending: RwSignal::new(false),
+        }
+    }
+
+    fn error_of(self, key: &'static str) -> Signal<Option<String>> {
+        let errors = self.errors;
+        Signal::derive(move || errors.with(|e| e.get(key).cloned()))
+    }
+
+    /// What the browser can check before sending: a commune chosen, a way to call back.
+    fn missing(self) -> BTreeMap<String, String> {
+        let t = questionnaire::t();
+        let mut found = BTreeMap::new();
+        if self.commune_code.get_untracked().is_none() {
+            found.insert("commune".to_owned(), t.error_commune_pick.to_owned());
+        }
+        if self.email.get_untracked().trim().is_empty()
+            && self.phone.get_untracked().trim().is_empty()
+        {
+            found.insert("email".to_owned(), t.error_contact.to_owned());
+        }
+        found
+    }
+
+    fn send(self, on_done: Callback<bool>) {
+        if self.pending.get_untracked() {
+            return;
+        }
+        self.failure.set(None);
+        let missing = self.missing();
+        if !missing.is_empty() {
+            self.errors.set(missing);
+            browser::after_render(|| browser::focus_id(SUMMARY_ID));
+            return;
+        }
+        let optional = |s: String| {
+            let s = s.trim().to_owned();
+            (!s.is_empty()).then_some(s)
+        };
+        let body = CreateVolunteerRequest {
+            name: self.name.get_untracked(),
+            email: optional(self.email.get_untracked()),
+            phone: optional(self.phone.get_untracked()),
+            commune: self.commune_code.get_untracked().unwrap_or_default(),
+            availability: self.availability.get_untracked(),
+            themes: self.themes.get_untracked(),
+            consent: self.consent.get_untracked(),
+            consent_text: questionnaire::t().volunteer_consent.to_owned(),
+        };
+        self.pending.set(true);
+        leptos::task::spawn_local(async move {
+            let result =
+                api::post::<_, CreateVolunteerResponse>("/api/v1/volunteers", &body, &[]).await;
+            self.pending.set(false);
+            match result {
+                Ok(_) => on_done.run(true),
+                Err(error) if !error.fields().is_empty() => {
+                    self.errors.set(error.fields());
+                    browser::after_render(|| browser::focus_id(SUMMARY_ID));
+                }
+                Err(error) => self.failure.set(Some(error.message())),
+            }
+        });
+    }
 }
 
 #[component]
@@ -29,158 +172,10 @@ pub fn VolunteerForm(
     on_done: Callback<bool>,
 ) -> impl IntoView {
     let t = questionnaire::t();
-    let name = RwSignal::new(String::new());
-    let email = RwSignal::new(String::new());
-    let phone = RwSignal::new(String::new());
-    let availability = RwSignal::new(String::new());
-    let (initial_code, initial_text) = commune.unzip();
-    let commune_code = RwSignal::new(initial_code.clone());
-    let commune_text = RwSignal::new(initial_text.clone().unwrap_or_default());
-    let themes: RwSignal<Vec<String>> = RwSignal::new(Vec::new());
-    let consent = RwSignal::new(false);
-    let errors: RwSignal<BTreeMap<String, String>> = RwSignal::new(BTreeMap::new());
-    let failure: RwSignal<Option<String>> = RwSignal::new(None);
-    let pending = RwSignal::new(false);
-    let theme_list = api::load(api::get::<ThemeListResponse>("/api/v1/themes"));
-
-    let labels = move |key: &str| -> String {
-        match key {
-            "name" => t.volunteer_name,
-            "email" => t.volunteer_email,
-            "phone" => t.volunteer_phone,
-            "commune" => t.volunteer_commune,
-            "availability" => t.volunteer_availability,
-            "themes" => t.volunteer_themes,
-            "consent" | "consent_text" => t.volunteer_consent_title,
-            other => other,
-        }
-        .to_owned()
-    };
-    let order = [
-        "name",
-        "email",
-        "phone",
-        "commune",
-        "availability",
-        "themes",
-        "consent",
-    ];
-    let summary = Signal::derive(move || {
-        errors.with(|errors| {
-            // In the order of the form, then any other key.
-            let known = order
-                .iter()
-                .filter_map(|o| errors.get_key_value(*o).map(|(k, _)| k));
-            let others = errors.keys().filter(|k| !order.contains(&k.as_str()));
-            known
-                .chain(others)
-                .map(|key| SummaryItem {
-                    field_id: fid(if key == "consent_text" {
-                        "consent"
-                    } else {
-                        key
-                    }),
-                    label: labels(key),
-                    message: errors.get(key).cloned().unwrap_or_default(),
-                })
-                .collect()
-        })
-    });
-    let error_of =
-        move |key: &'static str| Signal::derive(move || errors.with(|e| e.get(key).cloned()));
-
-    let send = move || {
-        if pending.get_untracked() {
-            return;
-        }
-        failure.set(None);
-        let mut found = BTreeMap::new();
-        if commune_code.get_untracked().is_none() {
-            found.insert("commune".to_owned(), t.error_commune_pick.to_owned());
-        }
-        if email.get_untracked().trim().is_empty() && phone.get_untracked().trim().is_empty() {
-            found.insert("email".to_owned(), t.error_contact.to_owned());
-        }
-        if !found.is_empty() {
-            errors.set(found);
-            browser::after_render(|| browser::focus_id(SUMMARY_ID));
-            return;
-        }
-        let optional = |s: String| {
-            let s = s.trim().to_owned();
-            (!s.is_empty()).then_some(s)
-        };
-        let body = CreateVolunteerRequest {
-            name: name.get_untracked(),
-            email: optional(email.get_untracked()),
-            phone: optional(phone.get_untracked()),
-            commune: commune_code.get_untracked().unwrap_or_default(),
-            availability: availability.get_untracked(),
-            themes: themes.get_untracked(),
-            consent: consent.get_untracked(),
-            consent_text: t.volunteer_consent.to_owned(),
-        };
-        pending.set(true);
-        leptos::task::spawn_local(async move {
-            let result =
-                api::post::<_, CreateVolunteerResponse>("/api/v1/volunteers", &body, &[]).await;
-            pending.set(false);
-            match result {
-                Ok(_) => on_done.run(true),
-                Err(error) if !error.fields().is_empty() => {
-                    errors.set(error.fields());
-                    browser::after_render(|| browser::focus_id(SUMMARY_ID));
-                }
-                Err(error) => failure.set(Some(error.message())),
-            }
-        });
-    };
-
-    let text_field = move |key: &'static str,
-                           label: &'static str,
-                           kind: &'static str,
-                           autocomplete: &'static str,
-                           value: RwSignal<String>,
-                           help: Option<&'static str>| {
-        let id = fid(key);
-        let error = error_of(key);
-        let describedby = {
-            let id = id.clone();
-            move || described_by(&id, help.is_some(), error.with(Option::is_some))
-        };
-        view! {
-            <div class="champ">
-                <label for=id.clone()>{label}</label>
-                {help.map(|h| view! { <p id=help_id(&fid(key)) class="champ__aide">{h}</p> })}
-                <FieldError field_id=id.clone() message=error/>
-                <input
-                    id=id.clone()
-                    class="saisie"
-                    type=kind
-                    autocomplete=autocomplete
-                    aria-describedby=describedby
-                    aria-invalid=move || error.with(Option::is_some).then_some("true")
-                    prop:value=move || value.get()
-                    on:input=move |event| value.set(event_target_value(&event))
-                />
-            </div>
-        }
-    };
-
-    let commune_error = error_of("commune");
-    let commune_id = fid("commune");
-    let commune_described = {
-        let id = commune_id.clone();
-        Signal::derive(move || described_by(&id, false, commune_error.with(Option::is_some)))
-    };
-    let consent_error = Signal::derive(move || {
-        errors.with(|e| e.get("consent").or_else(|| e.get("consent_text")).cloned())
-    });
-    let consent_id = fid("consent");
-    let availability_id = fid("availability");
-    let availability_error = error_of("availability");
-    let themes_error = error_of("themes");
-
+    let contact = Contact::new(commune);
+    let errors = contact.errors;
+    let summary = Signal::derive(move || errors.with(summary_lines));
+    let (failure, pending) = (contact.failure, contact.pending);
     view! {
         <h2 id="etape-titre" tabindex="-1">{t.volunteer_title}</h2>
         <p class="statut statut--ok">{t.volunteer_received}</p>
@@ -190,90 +185,23 @@ pub fn VolunteerForm(
             novalidate
             on:submit=move |event| {
                 event.prevent_default();
-                send();
+                contact.send(on_done);
             }
         >
             <ErrorSummary items=summary/>
-            {text_field("name", t.volunteer_name, "text", "name", name, None)}
+            <TextField id="benevole-name" label=t.volunteer_name value=contact.name
+                error=contact.error_of("name") autocomplete="name" mark=false/>
             <p class="champ__aide">{t.volunteer_contact_hint}</p>
-            {text_field("email", t.volunteer_email, "email", "email", email, None)}
-            {text_field("phone", t.volunteer_phone, "tel", "tel", phone, None)}
-            <div class="champ">
-                <label for=commune_id.clone()>{t.volunteer_commune}</label>
-                <FieldError field_id=commune_id.clone() message=commune_error/>
-                <CommunePicker
-                    input_id=commune_id.clone()
-                    initial_text=initial_text.unwrap_or_default()
-                    initially_chosen=initial_code.is_some()
-                    described_by=commune_described
-                    invalid=Signal::derive(move || commune_error.with(Option::is_some))
-                    on_text=Callback::new(move |text| commune_text.set(text))
-                    on_choose=Callback::new(move |choice: Option<(String, String)>| {
-                        commune_code.set(choice.map(|(code, _)| code));
-                    })
-                />
-            </div>
-            <div class="champ">
-                <label for=availability_id.clone()>{t.volunteer_availability}</label>
-                <p id=help_id(&availability_id) class="champ__aide">
-                    {t.volunteer_availability_hint}
-                </p>
-                <FieldError field_id=availability_id.clone() message=availability_error/>
-                <textarea
-                    id=availability_id.clone()
-                    class="saisie"
-                    rows="3"
-                    maxlength="1000"
-                    aria-describedby={
-                        let id = availability_id.clone();
-                        move || described_by(&id, true, availability_error.with(Option::is_some))
-                    }
-                    prop:value=move || availability.get()
-                    on:input=move |event| availability.set(event_target_value(&event))
-                ></textarea>
-            </div>
-            <fieldset class="champ">
-                <legend>{t.volunteer_themes}</legend>
-                <FieldError field_id=fid("themes") message=themes_error/>
-                <ul class="choix">
-                    {move || {
-                        theme_list
-                            .get()
-                            .and_then(Result::ok)
-                            .map(|list| {
-                                list.themes
-                                    .into_iter()
-                                    .filter(|theme| !theme.retired)
-                                    .enumerate()
-                                    .map(|(k, theme)| {
-                                        let id = if k == 0 { fid("themes") } else { format!("{}-{k}", fid("themes")) };
-                                        view! { <ThemeCheckbox id=id theme=theme selected=themes/> }
-                                    })
-                                    .collect_view()
-                            })
-                    }}
-                </ul>
-            </fieldset>
-            <fieldset class="champ consentement">
-                <legend>{t.volunteer_consent_title}</legend>
-                <FieldError field_id=consent_id.clone() message=consent_error/>
-                <div class="choix">
-                    <label for=consent_id.clone()>
-                        <input
-                            type="checkbox"
-                            id=consent_id.clone()
-                            aria-describedby={
-                                let id = consent_id.clone();
-                                move || described_by(&id, false, consent_error.with(Option::is_some))
-                            }
-                            aria-invalid=move || consent_error.with(Option::is_some).then_some("true")
-                            prop:checked=move || consent.get()
-                            on:change=move |event| consent.set(event_target_checked(&event))
-                        />
-                        <span>{t.volunteer_consent}</span>
-                    </label>
-                </div>
-            </fieldset>
+            <TextField id="benevole-email" label=t.volunteer_email value=contact.email
+                error=contact.error_of("email") kind="email" autocomplete="email" mark=false/>
+            <TextField id="benevole-phone" label=t.volunteer_phone value=contact.phone
+                error=contact.error_of("phone") kind="tel" autocomplete="tel" mark=false/>
+            <VolunteerCommune contact=contact/>
+            <TextField id="benevole-availability" label=t.volunteer_availability
+                value=contact.availability error=contact.error_of("availability")
+                hint=t.volunteer_availability_hint multiline=true rows=3 maxlength=1000 mark=false/>
+            <ThemeChoices contact=contact/>
+            <Consent contact=contact/>
             {move || {
                 failure
                     .get()
@@ -293,5 +221,102 @@ pub fn VolunteerForm(
             </div>
         </form>
         <p class="visuellement-cache">{common::t().optional_mark}</p>
+    }
+}
+
+/// The commune, starting with the one of the answers.
+#[component]
+fn VolunteerCommune(contact: Contact) -> impl IntoView {
+    let t = questionnaire::t();
+    let error = contact.error_of("commune");
+    let id = fid("commune");
+    let described = {
+        let id = id.clone();
+        Signal::derive(move || described_by(&id, false, error.with(Option::is_some)))
+    };
+    let (code, text) = (contact.commune_code, contact.commune_text);
+    view! {
+        <div class="champ">
+            <label for=id.clone()>{t.volunteer_commune}</label>
+            <FieldError field_id=id.clone() message=error/>
+            <CommunePicker
+                input_id=id
+                initial_text=text.get_untracked()
+                initially_chosen=code.with_untracked(Option::is_some)
+                described_by=described
+                invalid=Signal::derive(move || error.with(Option::is_some))
+                on_text=Callback::new(move |typed| text.set(typed))
+                on_choose=Callback::new(move |choice: Option<(String, String)>| {
+                    code.set(choice.map(|(code, _)| code));
+                })
+            />
+        </div>
+    }
+}
+
+/// The themes the person would help with (the current ones).
+#[component]
+fn ThemeChoices(contact: Contact) -> impl IntoView {
+    let t = questionnaire::t();
+    let theme_list = api::load(api::get::<ThemeListResponse>("/api/v1/themes"));
+    let selected = contact.themes;
+    view! {
+        <fieldset class="champ">
+            <legend>{t.volunteer_themes}</legend>
+            <FieldError field_id=fid("themes") message=contact.error_of("themes")/>
+            <ul class="choix">
+                {move || {
+                    theme_list
+                        .get()
+                        .and_then(Result::ok)
+                        .map(|list| {
+                            list.themes
+                                .into_iter()
+                                .filter(|theme| !theme.retired)
+                                .enumerate()
+                                .map(|(k, theme)| {
+                                    let id = if k == 0 { fid("themes") } else { format!("{}-{k}", fid("themes")) };
+                                    view! { <ThemeCheckbox id=id theme=theme selected=selected/> }
+                                })
+                                .collect_view()
+                        })
+                }}
+            </ul>
+        </fieldset>
+    }
+}
+
+/// The explicit consent to be contacted.
+#[component]
+fn Consent(contact: Contact) -> impl IntoView {
+    let t = questionnaire::t();
+    let errors = contact.errors;
+    let error = Signal::derive(move || {
+        errors.with(|e| e.get("consent").or_else(|| e.get("consent_text")).cloned())
+    });
+    let id = fid("consent");
+    let consent = contact.consent;
+    let describedby = {
+        let id = id.clone();
+        move || described_by(&id, false, error.with(Option::is_some))
+    };
+    view! {
+        <fieldset class="champ consentement">
+            <legend>{t.volunteer_consent_title}</legend>
+            <FieldError field_id=id.clone() message=error/>
+            <div class="choix">
+                <label for=id.clone()>
+                    <input
+                        type="checkbox"
+                        id=id.clone()
+                        aria-describedby=describedby
+                        aria-invalid=move || error.with(Option::is_some).then_some("true")
+                        prop:checked=move || consent.get()
+                        on:change=move |event| consent.set(event_target_checked(&event))
+                    />
+                    <span>{t.volunteer_consent}</span>
+                </label>
+            </div>
+        </fieldset>
     }
 }
