@@ -19,6 +19,7 @@ pub mod drafts;
 pub mod freshness;
 pub mod import;
 pub mod index;
+pub mod labels;
 pub mod insee;
 mod interior;
 pub mod lifecycle;
