@@ -25,6 +25,8 @@ pub mod editor;
 pub mod exports;
 pub mod gaps;
 pub mod home;
+pub mod label_applications;
+pub mod label_criteria;
 pub mod labels;
 pub mod login;
 pub mod moderation;
@@ -115,6 +117,11 @@ pub const NAV: &[NavEntry] = &[
     NavEntry {
         label: || i18n::t().nav_proposals,
         path: "/admin/propositions",
+        min_role: Role::Committee,
+    },
+    NavEntry {
+        label: || crate::i18n::labels::t().nav,
+        path: "/admin/labels",
         min_role: Role::Committee,
     },
     NavEntry {
@@ -226,6 +233,9 @@ impl Page {
         if let Some(id) = path.strip_prefix("propositions/") {
             return Page::Proposal(crate::router::percent_decode(id));
         }
+        if let Some(id) = path.strip_prefix("labels/") {
+            return Page::LabelApplication(crate::router::percent_decode(id));
+        }
         match path {
             "" => Page::Home,
             "connexion" => Page::Login,
@@ -245,6 +255,7 @@ impl Page {
             "administration/journal" => Page::Audit,
             "administration/themes" => Page::Themes,
             "administration/labels" => Page::Labels,
+            "labels" => Page::LabelApplications,
             _ => Page::NotFound,
         }
     }
@@ -274,6 +285,12 @@ impl Page {
             Page::Audit => view! { <audit::AuditPage/> }.into_any(),
             Page::Themes => view! { <themes::ThemesPage/> }.into_any(),
             Page::Labels => view! { <labels::LabelsPage/> }.into_any(),
+            Page::LabelApplications => {
+                view! { <label_applications::LabelApplicationsPage/> }.into_any()
+            }
+            Page::LabelApplication(id) => {
+                view! { <label_applications::LabelApplicationPage id=id/> }.into_any()
+            }
             Page::Soon { title, probe } => {
                 view! { <soon::SoonPage title=title() probe=probe/> }.into_any()
             }
@@ -312,6 +329,7 @@ mod tests {
             [
                 "/admin",
                 "/admin/propositions",
+                "/admin/labels",
                 "/admin/resultats",
                 "/admin/besoins",
                 "/admin/exports"
@@ -333,6 +351,8 @@ mod tests {
         assert!(matches!(Page::parse("campagnes/abc%20d"), Page::Campaign(id) if id == "abc d"));
         assert!(matches!(Page::parse("benevoles"), Page::Volunteers));
         assert!(matches!(Page::parse("a-jour"), Page::Stale));
+        assert!(matches!(Page::parse("labels"), Page::LabelApplications));
+        assert!(matches!(Page::parse("labels/a%201"), Page::LabelApplication(id) if id == "a 1"));
         assert!(matches!(
             Page::parse("questionnaires"),
             Page::Questionnaires
