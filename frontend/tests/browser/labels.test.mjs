@@ -1,9 +1,9 @@
 // Label applications, end to end: an actor applies for a label from its page (keyboard
 // only: every criterion answered, a bad link refused next to its field, the e-mail with
 // its consent), gets its private link and follows the application there; a committee
-// member reviews it in the review (criteria next to the answers) and approves it with
+// member reviews it in the console (criteria next to the answers) and approves it with
 // an expiry date; the label then shows on the actor's public page. axe-core checks the
-// public form, the private page and the review's list and detail pages.
+// public form, the private page and the console's list and detail pages.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -25,7 +25,7 @@ after(async () => {
 
 const RUN = Date.now().toString(36);
 
-/** Signs in through the review's form as `account`, landing on `path`. */
+/** Signs in through the console's form as `account`, landing on `path`. */
 async function signedIn(account, path) {
   const page = await newPage(browser);
   await page.goto(path);
@@ -115,7 +115,7 @@ test('an actor applies for a label, the committee approves it, the label shows o
   assert.match(privatePath, /^\/labels\/candidature\/[A-Za-z0-9_-]{43}$/);
   await checkA11y(page, 'the private page of an application');
 
-  // The committee reviews it in the review.
+  // The committee reviews it in the console.
   const review = await signedIn(ACCOUNTS.committee, '/admin/labels');
   const row = review.locator('tbody tr', { hasText: actorName });
   await row.waitFor();
