@@ -359,7 +359,8 @@ mod tests {
 
     #[test]
     fn every_bad_field_of_an_application_is_named() {
-        let mut req = request(&["", &"x".repeat(ANSWER_MAX + 1)]);
+        let long = "x".repeat(ANSWER_MAX + 1);
+        let mut req = request(&["", long.as_str()]);
         req.attachment_url = Some("javascript:alert(1)".to_owned());
         req.notify_email = Some("pas-une-adresse".to_owned());
         let err = parse_application(&req, &criteria()).unwrap_err();
