@@ -16,7 +16,8 @@ use crate::components::form::FieldError;
 use crate::i18n::labels as i18n;
 use crate::router::percent_encode;
 
-/// One criterion being edited: a stable key (for the list's rendering) and its text.
+/// One criterion being edited: a stable key and its text. The list is drawn again when a
+/// criterion is added, moved or removed (typing only changes the text's signal).
 type Row = (u32, RwSignal<String>);
 
 #[component]
@@ -67,9 +68,9 @@ pub fn CriteriaEditor(label: LabelResponse, feedback: RwSignal<Option<Feedback>>
             <form class="formulaire-console" novalidate on:submit=save>
                 <FieldError field_id="criteres".to_owned() message=list_error/>
                 <ol id="criteres" class="liste-simple">
-                    <For each=move || rows.get().into_iter().enumerate() key=|(i, (k, _))| (*i, *k) let:item>
-                        <CriterionRow index=item.0 value=item.1.1 rows=rows errors=errors/>
-                    </For>
+                    {move || rows.get().into_iter().enumerate().map(|(index, (_, value))| view! {
+                        <CriterionRow index=index value=value rows=rows errors=errors/>
+                    }).collect_view()}
                 </ol>
                 <div class="boutons">
                     <button type="button" class="bouton" on:click=add
