@@ -47,7 +47,8 @@ pub fn LabelApplicationsPage() -> impl IntoView {
         });
     });
     let choose = move |ev: leptos::ev::Event| {
-        router::replace_query(&router::build_query(&[("statut", &event_target_value(&ev))]));
+        let value = event_target_value(&ev);
+        router::replace_query(&router::build_query(&[("statut", value.as_str())]));
     };
     let options = ApplicationStatus::ALL
         .iter()
@@ -119,7 +120,8 @@ pub fn LabelApplicationPage(id: String) -> impl IntoView {
     let t = i18n::t();
     set_title(t.list_title);
     let url = format!("/api/v1/admin/label-applications/{}", percent_encode(&id));
-    let loaded: api::Loaded<LabelApplicationResponse> = api::load(session::get(&url));
+    let loaded: api::Loaded<LabelApplicationResponse> =
+        api::load(async move { session::get(&url).await });
     let feedback: RwSignal<Option<Feedback>> = RwSignal::new(None);
     view! {
         <p><a href=PATH>{t.back_to_list}</a></p>

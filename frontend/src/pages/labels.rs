@@ -59,10 +59,8 @@ async fn actor_choices(wanted: Option<String>) -> Result<Vec<(String, String)>, 
 pub fn LabelApplyPage(slug: String) -> impl IntoView {
     let t = i18n::t();
     let wanted = use_location().with_untracked(|l| l.param("acteur"));
-    let label = api::load(api::get::<LabelResponse>(&format!(
-        "/api/v1/labels/{}",
-        percent_encode(&slug)
-    )));
+    let label_url = format!("/api/v1/labels/{}", percent_encode(&slug));
+    let label = api::load(async move { api::get::<LabelResponse>(&label_url).await });
     let actors = api::load(actor_choices(wanted.clone()));
     let sent: RwSignal<Option<CreateLabelApplicationResponse>> = RwSignal::new(None);
     move || match (label.get(), actors.get(), sent.get()) {
@@ -341,7 +339,10 @@ pub fn LabelApplicationPage(token: String) -> impl IntoView {
     let t = i18n::t();
     set_page_title(t.status_title);
     let url = format!("/api/v1/label-applications/{}", percent_encode(&token));
-    let loaded = api::load(api::get::<LabelApplicationResponse>(&url));
+    let loaded = {
+        let url = url.clone();
+        api::load(async move { api::get::<LabelApplicationResponse>(&url).await })
+    };
     let feedback: RwSignal<Option<String>> = RwSignal::new(None);
     let withdraw = move || {
         let url = url.clone();
