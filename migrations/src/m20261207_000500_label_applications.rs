@@ -159,7 +159,11 @@ impl MigrationTrait for Migration {
                             .not_null(),
                     )
                     .col(ColumnDef::new(LabelApplications::Answers).text().not_null())
-                    .col(ColumnDef::new(LabelApplications::AttachmentUrl).text().null())
+                    .col(
+                        ColumnDef::new(LabelApplications::AttachmentUrl)
+                            .text()
+                            .null(),
+                    )
                     .col(ColumnDef::new(LabelApplications::NotifyEmail).text().null())
                     .col(
                         ColumnDef::new(LabelApplications::TokenHash)
@@ -184,8 +188,16 @@ impl MigrationTrait for Migration {
                             .timestamp_with_time_zone()
                             .null(),
                     )
-                    .col(ColumnDef::new(LabelApplications::RefusalReason).text().null())
-                    .col(ColumnDef::new(LabelApplications::GrantedUntil).date().null())
+                    .col(
+                        ColumnDef::new(LabelApplications::RefusalReason)
+                            .text()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(LabelApplications::GrantedUntil)
+                            .date()
+                            .null(),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .from(LabelApplications::Table, LabelApplications::LabelId)
@@ -259,7 +271,8 @@ mod tests {
 
     #[test]
     fn old_criteria_text_is_split_into_lines_without_markers() {
-        let lines = criteria_lines("- Être ouvert à tous\n\n  * Un lieu \"accessible\"\n• Gratuit ");
+        let lines =
+            criteria_lines("- Être ouvert à tous\n\n  * Un lieu \"accessible\"\n• Gratuit ");
         assert_eq!(
             lines,
             ["Être ouvert à tous", "Un lieu \"accessible\"", "Gratuit"]

@@ -78,9 +78,15 @@ pub fn parse_criteria(req: &UpdateLabelCriteriaRequest) -> Result<Vec<String>, F
         } else if len < 3 {
             errors.set(&field, "Au moins 3 caractères.");
         } else if len > CRITERION_MAX {
-            errors.set(&field, format!("Au plus {CRITERION_MAX} caractères ({len} reçus)."));
+            errors.set(
+                &field,
+                format!("Au plus {CRITERION_MAX} caractères ({len} reçus)."),
+            );
         } else if c.chars().any(char::is_control) {
-            errors.set(&field, "Un critère tient sur une ligne, sans caractère de contrôle.");
+            errors.set(
+                &field,
+                "Un critère tient sur une ligne, sans caractère de contrôle.",
+            );
         } else if criteria[..i].contains(c) {
             errors.set(&field, "Ce critère figure déjà dans la liste.");
         }
@@ -137,7 +143,10 @@ pub fn parse_application(
         if len == 0 {
             errors.set(&field, "Répondez à ce critère.");
         } else if len > ANSWER_MAX {
-            errors.set(&field, format!("Au plus {ANSWER_MAX} caractères ({len} reçus)."));
+            errors.set(
+                &field,
+                format!("Au plus {ANSWER_MAX} caractères ({len} reçus)."),
+            );
         } else if bad_controls(answer) {
             errors.set(&field, "Ce texte contient des caractères de contrôle.");
         }
@@ -240,16 +249,10 @@ pub fn parse_expiry(raw: Option<&str>, today: NaiveDate) -> Result<NaiveDate, Fi
             );
         }
         Some(Ok(day)) if (day - today).num_days() > MAX_GRANT_DAYS => {
-            errors.set(
-                "expires_on",
-                "La date d'expiration est à plus de cinq ans.",
-            );
+            errors.set("expires_on", "La date d'expiration est à plus de cinq ans.");
         }
         Some(Ok(day)) => return Ok(day),
-        _ => errors.set(
-            "expires_on",
-            "Date d'expiration attendue (AAAA-MM-JJ).",
-        ),
+        _ => errors.set("expires_on", "Date d'expiration attendue (AAAA-MM-JJ)."),
     }
     Err(errors)
 }
@@ -264,7 +267,10 @@ pub fn parse_refusal_reason(raw: Option<&str>) -> Result<String, FieldErrors> {
     let reason = raw.map(str::trim).unwrap_or_default();
     let len = reason.chars().count();
     if len == 0 {
-        errors.set("reason", "Indiquez le motif du refus : le candidat le lira.");
+        errors.set(
+            "reason",
+            "Indiquez le motif du refus : le candidat le lira.",
+        );
     } else if len > REFUSAL_REASON_MAX {
         errors.set(
             "reason",
@@ -332,7 +338,10 @@ mod tests {
         let many = UpdateLabelCriteriaRequest {
             criteria: (0..=CRITERIA_MAX).map(|i| format!("Critère {i}")).collect(),
         };
-        assert!(parse_criteria(&many).unwrap_err().0.contains_key("criteria"));
+        assert!(parse_criteria(&many)
+            .unwrap_err()
+            .0
+            .contains_key("criteria"));
     }
 
     #[test]
@@ -412,17 +421,31 @@ mod tests {
             parse_expiry(Some("2027-12-31"), today).unwrap(),
             day("2027-12-31")
         );
-        for bad in [Some("2026-12-07"), Some("2020-01-01"), Some("31/12/2027"), None] {
-            assert!(parse_expiry(bad, today).unwrap_err().0.contains_key("expires_on"));
+        for bad in [
+            Some("2026-12-07"),
+            Some("2020-01-01"),
+            Some("31/12/2027"),
+            None,
+        ] {
+            assert!(parse_expiry(bad, today)
+                .unwrap_err()
+                .0
+                .contains_key("expires_on"));
         }
         assert!(parse_expiry(Some("2035-01-01"), today).is_err());
     }
 
     #[test]
     fn a_refusal_needs_a_reason() {
-        assert_eq!(parse_refusal_reason(Some(" Hors territoire ")).unwrap(), "Hors territoire");
+        assert_eq!(
+            parse_refusal_reason(Some(" Hors territoire ")).unwrap(),
+            "Hors territoire"
+        );
         for bad in [None, Some("  "), Some("a\u{0}b")] {
-            assert!(parse_refusal_reason(bad).unwrap_err().0.contains_key("reason"));
+            assert!(parse_refusal_reason(bad)
+                .unwrap_err()
+                .0
+                .contains_key("reason"));
         }
         let long = "x".repeat(REFUSAL_REASON_MAX + 1);
         assert!(parse_refusal_reason(Some(&long)).is_err());

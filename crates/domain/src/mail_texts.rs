@@ -157,8 +157,12 @@ pub fn proposal_decided(title: &str, verdict: Verdict<'_>, page_link: Option<&st
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LabelVerdict<'a> {
     /// Granted until this day (inclusive), written in French (`31/12/2027`).
-    Approved { until: &'a str },
-    Refused { reason: &'a str },
+    Approved {
+        until: &'a str,
+    },
+    Refused {
+        reason: &'a str,
+    },
 }
 
 /// To the applicant for a label, after the committee's decision; `status_link` is the
@@ -186,7 +190,9 @@ pub fn label_application_decided(
             ],
         ),
     };
-    paragraphs.push("Votre candidature reste consultable à votre lien privé (ne le partagez pas) :".to_owned());
+    paragraphs.push(
+        "Votre candidature reste consultable à votre lien privé (ne le partagez pas) :".to_owned(),
+    );
     paragraphs.push(status_link.to_owned());
     message(subject, &paragraphs)
 }
@@ -194,13 +200,21 @@ pub fn label_application_decided(
 /// To the last applicant for a label held by `actor`, when the grant nears its end
 /// (`until`, written in French); `apply_link` is the absolute link to apply again.
 #[must_use]
-pub fn label_renewal_invitation(label: &str, actor: &str, until: &str, apply_link: &str) -> MailText {
+pub fn label_renewal_invitation(
+    label: &str,
+    actor: &str,
+    until: &str,
+    apply_link: &str,
+) -> MailText {
     let paragraphs = vec![
         format!("Le label « {label} » de {actor} arrive à échéance le {until}."),
         "Pour le renouveler, candidatez à nouveau en répondant aux critères du label : une fois votre candidature approuvée, le label est prolongé.".to_owned(),
         apply_link.to_owned(),
     ];
-    message(format!("Label « {label} » : pensez à le renouveler"), &paragraphs)
+    message(
+        format!("Label « {label} » : pensez à le renouveler"),
+        &paragraphs,
+    )
 }
 
 /// The pending queue, for the moderators' daily digest.
@@ -326,7 +340,9 @@ mod tests {
         let mail = label_application_decided(
             "Anti-solitude",
             "Les <Amis>",
-            LabelVerdict::Refused { reason: "Critère 2 non rempli" },
+            LabelVerdict::Refused {
+                reason: "Critère 2 non rempli",
+            },
             link,
         );
         assert!(mail.subject.contains("non retenue"));
@@ -337,11 +353,18 @@ mod tests {
         let mail = label_application_decided(
             "Anti-solitude",
             "Les Amis",
-            LabelVerdict::Approved { until: "31/12/2027" },
+            LabelVerdict::Approved {
+                until: "31/12/2027",
+            },
             link,
         );
         assert!(mail.text.contains("jusqu'au 31/12/2027 inclus"));
-        let mail = label_renewal_invitation("Anti-solitude", "Les Amis", "31/01/2027", "https://s.example/labels/a/candidater");
+        let mail = label_renewal_invitation(
+            "Anti-solitude",
+            "Les Amis",
+            "31/01/2027",
+            "https://s.example/labels/a/candidater",
+        );
         assert!(mail.subject.contains("renouveler"));
         assert!(mail.text.contains("31/01/2027"));
         assert!(mail.text.contains("https://s.example/labels/a/candidater"));

@@ -144,10 +144,10 @@ fn ApplicationDetail(
 ) -> impl IntoView {
     let t = i18n::t();
     let pending = app.status == "pending";
-    let grant = app
-        .current_expires_on
-        .as_deref()
-        .map_or_else(|| t.no_current_grant.to_owned(), |d| (t.current_grant)(&date_text(d)));
+    let grant = app.current_expires_on.as_deref().map_or_else(
+        || t.no_current_grant.to_owned(),
+        |d| (t.current_grant)(&date_text(d)),
+    );
     view! {
         <h1>{(t.detail_title)(&app.actor_name, &app.label_name)}</h1>
         <FeedbackLine feedback=feedback/>
@@ -188,8 +188,8 @@ fn Decision(
     let reason = RwSignal::new(String::new());
     let errors: RwSignal<BTreeMap<String, String>> = RwSignal::new(BTreeMap::new());
     let base = format!("/api/v1/admin/label-applications/{}", percent_encode(&id));
-    let done = move |result: Result<LabelApplicationResponse, ApiError>, message: String| {
-        match result {
+    let done =
+        move |result: Result<LabelApplicationResponse, ApiError>, message: String| match result {
             Ok(app) => {
                 errors.set(BTreeMap::new());
                 feedback.set(Some(Feedback::Done(message)));
@@ -199,14 +199,15 @@ fn Decision(
                 errors.set(error.fields());
                 feedback.set(Some(Feedback::failed(&error)));
             }
-        }
-    };
+        };
     let approve_url = format!("{base}/approve");
     let approve = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let url = approve_url.clone();
         let day = until.get_untracked();
-        let body = ApproveLabelApplicationRequest { expires_on: Some(day.clone()) };
+        let body = ApproveLabelApplicationRequest {
+            expires_on: Some(day.clone()),
+        };
         leptos::task::spawn_local(async move {
             let result = session::post(&url, &body).await;
             done(result, (t.approved_done)(&date_text(&day)));
@@ -216,7 +217,9 @@ fn Decision(
     let refuse = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let url = refuse_url.clone();
-        let body = RefuseLabelApplicationRequest { reason: Some(reason.get_untracked()) };
+        let body = RefuseLabelApplicationRequest {
+            reason: Some(reason.get_untracked()),
+        };
         leptos::task::spawn_local(async move {
             let result = session::post(&url, &body).await;
             done(result, t.refused_done.to_owned());

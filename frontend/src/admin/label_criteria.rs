@@ -40,7 +40,10 @@ pub fn CriteriaEditor(label: LabelResponse, feedback: RwSignal<Option<Feedback>>
         let n = rows.with_untracked(Vec::len);
         browser::after_render(move || browser::focus_id(&format!("critere-{}", n - 1)));
     };
-    let url = format!("/api/v1/admin/labels/{}/criteria", percent_encode(&label.slug));
+    let url = format!(
+        "/api/v1/admin/labels/{}/criteria",
+        percent_encode(&label.slug)
+    );
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = UpdateLabelCriteriaRequest {

@@ -86,7 +86,8 @@ pub fn LabelsPage() -> impl IntoView {
     };
 
     let invite = move |grant| invite_renewal(grant, feedback, version);
-    let expiring_view = move || match expiring.get() {
+    let expiring_view = move || {
+        match expiring.get() {
         None => view! { <p class="statut statut--attente">{crate::i18n::common::t().loading}</p> }
             .into_any(),
         Some(Err(error)) => {
@@ -97,6 +98,7 @@ pub fn LabelsPage() -> impl IntoView {
             view! { <GrantTable list=list caption=t.expiring_caption revoke=revoke invite=invite pager=None/> }
                 .into_any()
         }
+    }
     };
     let label_links = move || {
         match labels.get() {

@@ -178,7 +178,9 @@ pub const FR: Strings = Strings {
             "Le candidat n’a pas laissé d’adresse e-mail\u{a0}: il lira la décision à son lien privé."
         }
     },
-    current_grant: |until| format!("L’acteur détient déjà ce label jusqu’au {until}\u{a0}: l’approuver le prolonge."),
+    current_grant: |until| {
+        format!("L’acteur détient déjà ce label jusqu’au {until}\u{a0}: l’approuver le prolonge.")
+    },
     no_current_grant: "L’acteur ne détient pas encore ce label.",
     decision_title: "Décision",
     approve_title: "Approuver",

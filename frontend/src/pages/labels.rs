@@ -16,7 +16,9 @@ use solidarites_domain::labels::ANSWER_MAX;
 use crate::api::{self, ApiError};
 use crate::app::set_page_title;
 use crate::browser;
-use crate::components::form::{described_by, help_id, ErrorSummary, FieldError, SummaryItem, SUMMARY_ID};
+use crate::components::form::{
+    described_by, help_id, ErrorSummary, FieldError, SummaryItem, SUMMARY_ID,
+};
 use crate::i18n::{common, labels as i18n};
 use crate::router::{percent_encode, use_location};
 
@@ -96,10 +98,7 @@ fn ApplicationSent(created: CreateLabelApplicationResponse) -> impl IntoView {
 
 /// Field ids, after the API's fields (`answers[0]` → `candidature-answers-0`).
 fn fid(field: &str) -> String {
-    format!(
-        "candidature-{}",
-        field.replace('[', "-").replace(']', "")
-    )
+    format!("candidature-{}", field.replace('[', "-").replace(']', ""))
 }
 
 #[component]
@@ -111,8 +110,11 @@ fn ApplicationForm(
 ) -> impl IntoView {
     let t = i18n::t();
     let actor = RwSignal::new(wanted.unwrap_or_default());
-    let answers: Vec<RwSignal<String>> =
-        label.criteria_list.iter().map(|_| RwSignal::new(String::new())).collect();
+    let answers: Vec<RwSignal<String>> = label
+        .criteria_list
+        .iter()
+        .map(|_| RwSignal::new(String::new()))
+        .collect();
     let attachment = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
     let consent = RwSignal::new(false);
@@ -132,7 +134,10 @@ fn ApplicationForm(
                 .collect::<Vec<_>>()
         })
     });
-    let url = format!("/api/v1/labels/{}/applications", percent_encode(&label.slug));
+    let url = format!(
+        "/api/v1/labels/{}/applications",
+        percent_encode(&label.slug)
+    );
     let answers_sent = answers.clone();
     let send = move || {
         if pending.get_untracked() {
@@ -284,7 +289,11 @@ fn ContactFields(
     errors: RwSignal<BTreeMap<String, String>>,
 ) -> impl IntoView {
     let t = i18n::t();
-    let (url_id, email_id, consent_id) = (fid("attachment_url"), fid("notify_email"), fid("notify_consent"));
+    let (url_id, email_id, consent_id) = (
+        fid("attachment_url"),
+        fid("notify_email"),
+        fid("notify_consent"),
+    );
     let url_error = error_of(errors, "attachment_url".to_owned());
     let email_error = error_of(errors, "notify_email".to_owned());
     let consent_error = error_of(errors, "notify_consent".to_owned());

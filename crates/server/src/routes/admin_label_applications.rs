@@ -86,13 +86,9 @@ pub async fn list_label_applications(
     if !errors.is_empty() {
         return Err(invalid_query(errors));
     }
-    let (rows, total) = storage::label_applications::page(
-        &state.db,
-        status,
-        paging.offset(),
-        paging.per_page,
-    )
-    .await?;
+    let (rows, total) =
+        storage::label_applications::page(&state.db, status, paging.offset(), paging.per_page)
+            .await?;
     let labels = storage::labels::list(&state.db).await?;
     let actors = storage::actors::by_ids(&state.db, rows.iter().map(|r| r.actor_id)).await?;
     let applications = rows

@@ -153,12 +153,9 @@ pub async fn get_label_application_by_token(
     state: web::Data<AppState>,
     token: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let app = storage::label_applications::find_by_token_hash(
-        &state.db,
-        &edit_token::hash(&token),
-    )
-    .await?
-    .ok_or_else(unknown_link)?;
+    let app = storage::label_applications::find_by_token_hash(&state.db, &edit_token::hash(&token))
+        .await?
+        .ok_or_else(unknown_link)?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(full_response(&state, &app).await?))

@@ -69,8 +69,7 @@ pub async fn apply(
     draft: &ApplicationDraft,
     token_hash: &str,
 ) -> Result<Uuid, DbErr> {
-    storage::label_applications::insert(db, label_id, actor_id, draft, token_hash, Utc::now())
-        .await
+    storage::label_applications::insert(db, label_id, actor_id, draft, token_hash, Utc::now()).await
 }
 
 /// Withdraws the pending application of the private link `token_hash`.
@@ -166,8 +165,7 @@ pub async fn refuse(
     let app = find(&txn, id).await?;
     close(&txn, &app, ApplicationStatus::Refused, Some(reason), None).await?;
     audit(&txn, Some(staff), "label_application.refuse", &app).await?;
-    let notified =
-        tell_applicant(&txn, settings, &app, LabelVerdict::Refused { reason }).await?;
+    let notified = tell_applicant(&txn, settings, &app, LabelVerdict::Refused { reason }).await?;
     let application = find(&txn, id).await?;
     txn.commit().await?;
     Ok(Decided {

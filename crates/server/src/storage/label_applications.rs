@@ -101,7 +101,11 @@ pub async fn find_by_token_hash(
 
 /// Gives the application `id` a new e-mailed key (its hash), replacing the one an earlier
 /// message carried; the key shown at submission keeps working.
-pub async fn set_mail_token(db: &impl ConnectionTrait, id: Uuid, token_hash: &str) -> Result<(), DbErr> {
+pub async fn set_mail_token(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    token_hash: &str,
+) -> Result<(), DbErr> {
     Entity::update_many()
         .col_expr(Column::MailTokenHash, Expr::value(token_hash))
         .filter(Column::Id.eq(id))
@@ -144,7 +148,11 @@ pub struct Closing<'a> {
 
 /// Closes the application `id` if it is still pending: `true` for the one caller whose
 /// update applied.
-pub async fn close(db: &impl ConnectionTrait, id: Uuid, closing: &Closing<'_>) -> Result<bool, DbErr> {
+pub async fn close(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    closing: &Closing<'_>,
+) -> Result<bool, DbErr> {
     let result = Entity::update_many()
         .col_expr(Column::Status, Expr::value(closing.status.as_str()))
         .col_expr(Column::DecidedAt, Expr::value(closing.at))

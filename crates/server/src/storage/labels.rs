@@ -41,7 +41,10 @@ pub async fn set_criteria(
     row.update(db).await.map(Some)
 }
 
-pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<label::Model>, sea_orm::DbErr> {
+pub async fn find(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<label::Model>, sea_orm::DbErr> {
     label::Entity::find_by_id(id).one(db).await
 }
 

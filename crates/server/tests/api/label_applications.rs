@@ -77,7 +77,9 @@ async fn apply(app: &TestApp, body: &Value) -> CreateLabelApplicationResponse {
 }
 
 async fn private_view(app: &TestApp, token: &str) -> LabelApplicationResponse {
-    let res = app.get(&format!("/api/v1/label-applications/{token}")).await;
+    let res = app
+        .get(&format!("/api/v1/label-applications/{token}"))
+        .await;
     assert_eq!(res.status(), StatusCode::OK);
     res.json().await.unwrap()
 }
@@ -188,10 +190,22 @@ async fn each_bad_field_of_an_application_is_named_in_french() {
             (json!({"actor_id": "pas-un-uuid"}), &["actor_id"]),
             (json!({"answers": ["Oui"]}), &["answers", "answers[1]"]),
             (json!({"answers": ["", "Oui"]}), &["answers[0]"]),
-            (json!({"answers": ["Oui", "x".repeat(3001)]}), &["answers[1]"]),
-            (json!({"attachment_url": "ftp://asso.fr/a.pdf"}), &["attachment_url"]),
-            (json!({"attachment_url": "javascript:alert(1)"}), &["attachment_url"]),
-            (json!({"notify_email": "pas-une-adresse"}), &["notify_email"]),
+            (
+                json!({"answers": ["Oui", "x".repeat(3001)]}),
+                &["answers[1]"],
+            ),
+            (
+                json!({"attachment_url": "ftp://asso.fr/a.pdf"}),
+                &["attachment_url"],
+            ),
+            (
+                json!({"attachment_url": "javascript:alert(1)"}),
+                &["attachment_url"],
+            ),
+            (
+                json!({"notify_email": "pas-une-adresse"}),
+                &["notify_email"],
+            ),
             (json!({"notify_consent": false}), &["notify_consent"]),
         ];
         for (change, fields) in cases {
@@ -200,11 +214,7 @@ async fn each_bad_field_of_an_application_is_named_in_french() {
                 body[key] = value.clone();
             }
             let res = app.post_json(&url, &body).await;
-            assert_eq!(
-                res.status(),
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "{change}"
-            );
+            assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{change}");
             let err: ErrorResponse = res.json().await.unwrap();
             assert_eq!(err.error, "invalid_fields");
             let keys: Vec<&str> = err.fields.keys().map(String::as_str).collect();
@@ -212,7 +222,10 @@ async fn each_bad_field_of_an_application_is_named_in_french() {
             assert!(err.fields.values().all(|m| !m.is_empty()));
         }
         let res = app
-            .post_json("/api/v1/labels/inconnu/applications", &application(&actor_id))
+            .post_json(
+                "/api/v1/labels/inconnu/applications",
+                &application(&actor_id),
+            )
             .await;
         assert_eq!(res.status(), StatusCode::NOT_FOUND);
         // Nothing was stored.
@@ -270,7 +283,11 @@ async fn the_committee_approves_with_an_expiry_and_the_label_shows_on_the_actors
         assert_eq!(detail.current_expires_on, None);
 
         // The expiry must be a day in the future.
-        for bad in [json!({}), json!({"expires_on": today().to_string()}), json!({"expires_on": "demain"})] {
+        for bad in [
+            json!({}),
+            json!({"expires_on": today().to_string()}),
+            json!({"expires_on": "demain"}),
+        ] {
             let res = committee.post_json(&approve_url, &bad).await;
             assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
             let err: ErrorResponse = res.json().await.unwrap();
@@ -362,7 +379,10 @@ async fn a_refusal_needs_a_reason_which_reaches_the_applicant_with_a_working_pri
         }
         assert!(outbox(&app).await.is_empty());
         let res = committee
-            .post_json(&url, &json!({"reason": "Les rencontres ne sont pas encore régulières."}))
+            .post_json(
+                &url,
+                &json!({"reason": "Les rencontres ne sont pas encore régulières."}),
+            )
             .await;
         assert_eq!(res.status(), StatusCode::OK);
         let refused: LabelApplicationResponse = res.json().await.unwrap();
@@ -527,7 +547,10 @@ async fn grants_near_their_end_are_listed_and_their_holder_invited_once_per_peri
         assert!(!renew.grants[0].can_invite);
         let res = moderator
             .post_json(
-                &format!("/api/v1/admin/label-grants/{}/renewal-invitation", renew.grants[0].id),
+                &format!(
+                    "/api/v1/admin/label-grants/{}/renewal-invitation",
+                    renew.grants[0].id
+                ),
                 &json!({}),
             )
             .await;
@@ -579,7 +602,10 @@ async fn administrators_edit_the_criteria_as_a_list() {
             label.criteria_list,
             ["Ouvert à tous", "Gratuit", "Accessible en fauteuil"]
         );
-        assert_eq!(label.criteria, "Ouvert à tous\nGratuit\nAccessible en fauteuil");
+        assert_eq!(
+            label.criteria,
+            "Ouvert à tous\nGratuit\nAccessible en fauteuil"
+        );
         let label: LabelResponse = app
             .get(&format!("/api/v1/labels/{SLUG}"))
             .await
@@ -651,12 +677,8 @@ async fn an_expired_grant_shows_on_no_public_endpoint() {
             .await
             .unwrap();
         assert!(detail.labels.is_empty());
-        let list: InitiativeListResponse = app
-            .get("/api/v1/initiatives")
-            .await
-            .json()
-            .await
-            .unwrap();
+        let list: InitiativeListResponse =
+            app.get("/api/v1/initiatives").await.json().await.unwrap();
         assert_eq!(list.total, 1);
         assert!(list.items.iter().all(|i| i.labels.is_empty()));
         let filtered: InitiativeListResponse = app
