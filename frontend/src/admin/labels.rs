@@ -122,12 +122,8 @@ pub fn LabelsPage() -> impl IntoView {
     };
     let of_label_view = move || {
         let slug = chosen.get();
-        let name = labels.with(|l| match l {
-            Some(Ok(list)) => list
-                .labels
-                .iter()
-                .find(|x| x.slug == slug)
-                .map(|x| x.name.clone()),
+        let label = labels.with(|l| match l {
+            Some(Ok(list)) => list.labels.iter().find(|x| x.slug == slug).cloned(),
             _ => None,
         });
         match of_label.get() {
@@ -137,6 +133,7 @@ pub fn LabelsPage() -> impl IntoView {
             }
             .into_any(),
             Some(Ok(list)) => {
+                let name = label.as_ref().map(|x| x.name.clone());
                 let heading = (t.grants_of)(&name.unwrap_or(slug.clone()));
                 let body = if list.grants.is_empty() {
                     view! { <p>{t.grants_empty}</p> }.into_any()
@@ -145,10 +142,6 @@ pub fn LabelsPage() -> impl IntoView {
                     view! { <GrantTable list=list caption=t.grants_caption revoke=revoke invite=invite pager=pager/> }
                         .into_any()
                 };
-                let label = labels.with(|l| match l {
-                    Some(Ok(list)) => list.labels.iter().find(|x| x.slug == slug).cloned(),
-                    _ => None,
-                });
                 view! {
                     <section aria-labelledby="label-attributions">
                         <h2 id="label-attributions">{heading}</h2>
