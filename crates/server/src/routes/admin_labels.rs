@@ -8,7 +8,7 @@ use actix_web::{delete, get, http::header, post, web, HttpResponse};
 use chrono::NaiveDate;
 use solidarites_api_types::{
     AdminLabelGrantListResponse, AdminLabelGrantResponse, CreateLabelRequest, GrantLabelRequest,
-    LabelGrantResponse, LabelListResponse,
+    LabelGrantResponse, LabelListResponse, LabelResponse,
 };
 use uuid::Uuid;
 
