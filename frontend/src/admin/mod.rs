@@ -208,6 +208,10 @@ pub enum Page {
     Themes,
     /// `/admin/administration/labels`
     Labels,
+    /// `/admin/labels`: the actors' applications for labels.
+    LabelApplications,
+    /// `/admin/labels/{id}`: one application, approved or refused there.
+    LabelApplication(String),
     /// A menu entry whose page is still to come: its title and an API route that the
     /// role needs (its 403 is shown to whoever lacks it).
     Soon {

@@ -314,7 +314,7 @@ fn ContactFields(
             <label for=url_id.clone()>{t.field_attachment} {optional_mark()}</label>
             <p id=help_id(&url_id) class="champ__aide">{t.field_attachment_hint}</p>
             <FieldError field_id=url_id.clone() message=url_error/>
-            <input id=url_id class="saisie" type="url" maxlength="2000" aria-describedby=url_described
+            <input id=url_id.clone() class="saisie" type="url" maxlength="2000" aria-describedby=url_described
                 aria-invalid=move || url_error.with(Option::is_some).then_some("true")
                 prop:value=move || attachment.get()
                 on:input=move |ev| attachment.set(event_target_value(&ev))/>
@@ -323,7 +323,7 @@ fn ContactFields(
             <label for=email_id.clone()>{t.field_email} {optional_mark()}</label>
             <p id=help_id(&email_id) class="champ__aide">{t.field_email_hint}</p>
             <FieldError field_id=email_id.clone() message=email_error/>
-            <input id=email_id class="saisie" type="email" maxlength="254" autocomplete="email"
+            <input id=email_id.clone() class="saisie" type="email" maxlength="254" autocomplete="email"
                 aria-describedby=email_described
                 aria-invalid=move || email_error.with(Option::is_some).then_some("true")
                 prop:value=move || email.get()
@@ -331,7 +331,7 @@ fn ContactFields(
             <FieldError field_id=consent_id.clone() message=consent_error/>
             <div class="choix">
                 <label for=consent_id.clone()>
-                    <input type="checkbox" id=consent_id aria-describedby=consent_described
+                    <input type="checkbox" id=consent_id.clone() aria-describedby=consent_described
                         aria-invalid=move || consent_error.with(Option::is_some).then_some("true")
                         prop:checked=move || consent.get()
                         on:change=move |ev| consent.set(event_target_checked(&ev))/>
