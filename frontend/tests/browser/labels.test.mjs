@@ -77,6 +77,8 @@ test('an actor applies for a label, the committee approves it, the label shows o
   // From the actor's page to the form, with the actor already chosen.
   const page = await newPage(browser);
   await visit(page, `/acteurs/${actorId}`);
+  // Also lets the actor's small map settle before the page is left.
+  await checkA11y(page, 'an actor page with its links to apply for labels');
   await page.getByRole('link', { name: `Candidater au label « ${labelName} »` }).click();
   await page.locator('main h1', { hasText: `Candidater au label « ${labelName} »` }).waitFor();
   assert.equal(await page.locator('#candidature-actor_id').inputValue(), actorId);
