@@ -24,6 +24,10 @@ pub enum Route {
     Actors,
     /// `/acteurs/{id}`
     Actor(String),
+    /// `/labels/{slug}/candidater`: an actor applies for a label (`?acteur=<id>`).
+    LabelApply(String),
+    /// `/labels/candidature/{token}`: the private page of a label application.
+    LabelApplication(String),
     /// `/questionnaire` (the open campaign) or `/questionnaire/{campaign_id}`.
     Questionnaire(Option<String>),
     /// `/agenda`
@@ -74,6 +78,8 @@ impl Route {
             ["initiatives", "modifier", token] => Route::EditInitiative((*token).to_owned()),
             ["acteurs"] => Route::Actors,
             ["acteurs", id] => Route::Actor((*id).to_owned()),
+            ["labels", "candidature", token] => Route::LabelApplication((*token).to_owned()),
+            ["labels", slug, "candidater"] => Route::LabelApply((*slug).to_owned()),
             ["questionnaire"] => Route::Questionnaire(None),
             ["questionnaire", id] => Route::Questionnaire(Some((*id).to_owned())),
             ["agenda"] => Route::Agenda,
@@ -99,6 +105,10 @@ impl Route {
             }
             Route::Actors => "/acteurs".to_owned(),
             Route::Actor(id) => format!("/acteurs/{}", percent_encode(id)),
+            Route::LabelApply(slug) => format!("/labels/{}/candidater", percent_encode(slug)),
+            Route::LabelApplication(token) => {
+                format!("/labels/candidature/{}", percent_encode(token))
+            }
             Route::Questionnaire(None) => "/questionnaire".to_owned(),
             Route::Questionnaire(Some(id)) => format!("/questionnaire/{}", percent_encode(id)),
             Route::Agenda => "/agenda".to_owned(),
@@ -124,7 +134,9 @@ impl Route {
         match self {
             Route::Home => Some(Section::Home),
             Route::Carte | Route::AddInitiative | Route::EditInitiative(_) => Some(Section::Carte),
-            Route::Actors | Route::Actor(_) => Some(Section::Actors),
+            Route::Actors | Route::Actor(_) | Route::LabelApply(_) | Route::LabelApplication(_) => {
+                Some(Section::Actors)
+            }
             Route::Questionnaire(_) => Some(Section::Questionnaire),
             Route::Proposals | Route::NewProposal | Route::Proposal(_) => Some(Section::Proposals),
             Route::Agenda | Route::Event(_) | Route::NewEvent | Route::EditEvent(_) => {
@@ -387,6 +399,14 @@ mod tests {
             ),
             ("/acteurs", Route::Actors),
             ("/acteurs/a1", Route::Actor("a1".into())),
+            (
+                "/labels/anti-solitude/candidater",
+                Route::LabelApply("anti-solitude".into()),
+            ),
+            (
+                "/labels/candidature/tok-1",
+                Route::LabelApplication("tok-1".into()),
+            ),
             ("/questionnaire", Route::Questionnaire(None)),
             (
                 "/questionnaire/c-1",

@@ -541,7 +541,11 @@ pub struct LabelResponse {
     pub id: String,
     pub slug: String,
     pub name: String,
+    /// The criteria as one text, one per line (kept for older clients).
     pub criteria: String,
+    /// The criteria, in order: an application answers each of them.
+    #[serde(default)]
+    pub criteria_list: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

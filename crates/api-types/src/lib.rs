@@ -93,6 +93,9 @@ pub use carte::*;
 mod events;
 pub use events::*;
 
+mod label_applications;
+pub use label_applications::*;
+
 mod questionnaire;
 pub use questionnaire::*;
 

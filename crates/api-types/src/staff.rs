@@ -135,6 +135,13 @@ pub struct AdminLabelGrantResponse {
     pub days_left: i64,
     pub expired: bool,
     pub revoked: bool,
+    /// RFC 3339: when the holder was invited to renew in this grant's period.
+    #[serde(default)]
+    pub renewal_invited_at: Option<String>,
+    /// Whether an invitation can be sent: an actor's grant whose last applicant left a
+    /// consented address, not invited yet in this period.
+    #[serde(default)]
+    pub can_invite: bool,
 }
 
 /// `GET /api/v1/admin/labels/{slug}/grants` and `GET /api/v1/admin/label-grants`.

@@ -21,6 +21,7 @@ pub mod import;
 pub mod index;
 pub mod insee;
 mod interior;
+pub mod labels;
 pub mod lifecycle;
 pub mod mail_texts;
 pub mod matching;

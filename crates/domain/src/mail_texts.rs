@@ -153,6 +153,70 @@ pub fn proposal_decided(title: &str, verdict: Verdict<'_>, page_link: Option<&st
     message(subject, &paragraphs)
 }
 
+/// What the committee decided on a label application, as the applicant is told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LabelVerdict<'a> {
+    /// Granted until this day (inclusive), written in French (`31/12/2027`).
+    Approved {
+        until: &'a str,
+    },
+    Refused {
+        reason: &'a str,
+    },
+}
+
+/// To the applicant for a label, after the committee's decision; `status_link` is the
+/// absolute private link to the application's page.
+#[must_use]
+pub fn label_application_decided(
+    label: &str,
+    actor: &str,
+    verdict: LabelVerdict<'_>,
+    status_link: &str,
+) -> MailText {
+    let (subject, mut paragraphs) = match verdict {
+        LabelVerdict::Approved { until } => (
+            format!("Label « {label} » accordé à {actor}"),
+            vec![
+                format!("Bonne nouvelle : la candidature de {actor} au label « {label} » a été approuvée. Le label est accordé jusqu'au {until} inclus et apparaît sur ses pages publiques."),
+                "Quelques semaines avant cette date, vous pourrez candidater à nouveau pour le renouveler.".to_owned(),
+            ],
+        ),
+        LabelVerdict::Refused { reason } => (
+            format!("Label « {label} » : candidature de {actor} non retenue"),
+            vec![
+                format!("La candidature de {actor} au label « {label} » n'a pas été retenue."),
+                format!("Motif du refus : {reason}"),
+            ],
+        ),
+    };
+    paragraphs.push(
+        "Votre candidature reste consultable à votre lien privé (ne le partagez pas) :".to_owned(),
+    );
+    paragraphs.push(status_link.to_owned());
+    message(subject, &paragraphs)
+}
+
+/// To the last applicant for a label held by `actor`, when the grant nears its end
+/// (`until`, written in French); `apply_link` is the absolute link to apply again.
+#[must_use]
+pub fn label_renewal_invitation(
+    label: &str,
+    actor: &str,
+    until: &str,
+    apply_link: &str,
+) -> MailText {
+    let paragraphs = vec![
+        format!("Le label « {label} » de {actor} arrive à échéance le {until}."),
+        "Pour le renouveler, candidatez à nouveau en répondant aux critères du label : une fois votre candidature approuvée, le label est prolongé.".to_owned(),
+        apply_link.to_owned(),
+    ];
+    message(
+        format!("Label « {label} » : pensez à le renouveler"),
+        &paragraphs,
+    )
+}
+
 /// The pending queue, for the moderators' daily digest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct QueueSummary {
@@ -268,5 +332,41 @@ mod tests {
         assert!(mail.text.contains("- 1 nouvel acteur"));
         assert!(!mail.text.contains("conservation"));
         assert!(!mail.html.contains("conservation"));
+    }
+
+    #[test]
+    fn a_label_refusal_gives_the_reason_and_the_private_link() {
+        let link = "https://s.example/labels/candidature/tok";
+        let mail = label_application_decided(
+            "Anti-solitude",
+            "Les <Amis>",
+            LabelVerdict::Refused {
+                reason: "Critère 2 non rempli",
+            },
+            link,
+        );
+        assert!(mail.subject.contains("non retenue"));
+        assert!(mail.text.contains("Motif du refus : Critère 2 non rempli"));
+        assert!(mail.text.contains(link));
+        assert!(mail.html.contains("Les &lt;Amis&gt;"));
+        assert!(mail.html.contains(&format!("<a href=\"{link}\">")));
+        let mail = label_application_decided(
+            "Anti-solitude",
+            "Les Amis",
+            LabelVerdict::Approved {
+                until: "31/12/2027",
+            },
+            link,
+        );
+        assert!(mail.text.contains("jusqu'au 31/12/2027 inclus"));
+        let mail = label_renewal_invitation(
+            "Anti-solitude",
+            "Les Amis",
+            "31/01/2027",
+            "https://s.example/labels/a/candidater",
+        );
+        assert!(mail.subject.contains("renouveler"));
+        assert!(mail.text.contains("31/01/2027"));
+        assert!(mail.text.contains("https://s.example/labels/a/candidater"));
     }
 }

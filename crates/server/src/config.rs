@@ -63,6 +63,8 @@ pub struct Settings {
     pub freshness: FreshnessPolicy,
     /// The clock listings' freshness is judged by (the system clock; tests move theirs).
     pub clock: Clock,
+    /// Label grants ending within this many days are listed for renewal.
+    pub label_renewal_days: u32,
 }
 
 /// How the connection to the SMTP server is secured.
@@ -227,6 +229,7 @@ impl Settings {
             mail: MailSettings::log_only(),
             freshness: FreshnessPolicy::default(),
             clock: Clock::system(),
+            label_renewal_days: solidarites_domain::labels::DEFAULT_RENEWAL_WINDOW_DAYS,
         }
     }
 }

@@ -34,6 +34,7 @@ macro_rules! error_codes {
 
 error_codes! {
     AccountDisabled => "account_disabled",
+    AlreadyInvited => "already_invited",
     BadRequest => "bad_request",
     CampaignClosed => "campaign_closed",
     CampaignNotOpen => "campaign_not_open",
@@ -66,6 +67,7 @@ error_codes! {
     MethodNotAllowed => "method_not_allowed",
     MissingDeviceToken => "missing_device_token",
     MissingHeader => "missing_header",
+    NoContactAddress => "no_contact_address",
     NotFound => "not_found",
     OutsideTerritory => "outside_territory",
     PayloadTooLarge => "payload_too_large",
@@ -378,6 +380,7 @@ mod tests {
             sent,
             [
                 "account_disabled",
+                "already_invited",
                 "bad_request",
                 "campaign_closed",
                 "campaign_not_open",
@@ -410,6 +413,7 @@ mod tests {
                 "method_not_allowed",
                 "missing_device_token",
                 "missing_header",
+                "no_contact_address",
                 "not_found",
                 "outside_territory",
                 "payload_too_large",

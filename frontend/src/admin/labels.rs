@@ -1,7 +1,9 @@
-//! `/admin/administration/labels`: labels and their grants. First the renewal list (grants
-//! in force ending within 30 days, across labels), then the grants of the label chosen
-//! (`?label=<slug>`), both paged by the server with a revoke button on each grant in
-//! force; then a label granted to an actor found by name until a day.
+//! `/admin/administration/labels`: labels and their grants. First « Labels à renouveler »
+//! (grants in force ending within the configured window, 60 days unless set otherwise,
+//! across labels, with « Inviter à renouveler » when the holder's last applicant left a
+//! consented address), then the grants of the label chosen (`?label=<slug>`) and the
+//! editor of its criteria, both lists paged by the server with a revoke button on each
+//! grant in force; then a label granted to an actor found by name until a day.
 //!
 //! Moderators grant and revoke (the API's rule); the page sits in the administration.
 //! Labels are granted to actors here; the API also grants them to initiatives.
@@ -9,10 +11,11 @@
 use leptos::prelude::*;
 use solidarites_api_types::{
     ActorListResponse, AdminLabelGrantListResponse, AdminLabelGrantResponse, GrantLabelRequest,
-    LabelGrantResponse, LabelListResponse,
+    LabelGrantResponse, LabelListResponse, RenewalInvitationResponse,
 };
 
 use super::campaigns::TextField;
+use super::label_criteria::CriteriaEditor;
 use super::session;
 use super::shell::set_title;
 use super::ui::{self, Feedback, FeedbackLine, Pager};
@@ -42,7 +45,7 @@ pub fn LabelsPage() -> impl IntoView {
         version.track();
         leptos::task::spawn_local(async move {
             let result = session::get::<AdminLabelGrantListResponse>(
-                "/api/v1/admin/label-grants?within_days=30&per_page=50",
+                "/api/v1/admin/label-grants?per_page=50",
             )
             .await;
             let _ = expiring.try_set(Some(result));
@@ -82,7 +85,9 @@ pub fn LabelsPage() -> impl IntoView {
         });
     };
 
-    let expiring_view = move || match expiring.get() {
+    let invite = move |grant| invite_renewal(grant, feedback, version);
+    let expiring_view = move || {
+        match expiring.get() {
         None => view! { <p class="statut statut--attente">{crate::i18n::common::t().loading}</p> }
             .into_any(),
         Some(Err(error)) => {
@@ -90,9 +95,10 @@ pub fn LabelsPage() -> impl IntoView {
         }
         Some(Ok(list)) if list.grants.is_empty() => view! { <p>{t.expiring_empty}</p> }.into_any(),
         Some(Ok(list)) => {
-            view! { <GrantTable list=list caption=t.expiring_caption revoke=revoke pager=None/> }
+            view! { <GrantTable list=list caption=t.expiring_caption revoke=revoke invite=invite pager=None/> }
                 .into_any()
         }
+    }
     };
     let label_links = move || {
         match labels.get() {
@@ -116,12 +122,8 @@ pub fn LabelsPage() -> impl IntoView {
     };
     let of_label_view = move || {
         let slug = chosen.get();
-        let name = labels.with(|l| match l {
-            Some(Ok(list)) => list
-                .labels
-                .iter()
-                .find(|x| x.slug == slug)
-                .map(|x| x.name.clone()),
+        let label = labels.with(|l| match l {
+            Some(Ok(list)) => list.labels.iter().find(|x| x.slug == slug).cloned(),
             _ => None,
         });
         match of_label.get() {
@@ -131,12 +133,13 @@ pub fn LabelsPage() -> impl IntoView {
             }
             .into_any(),
             Some(Ok(list)) => {
+                let name = label.as_ref().map(|x| x.name.clone());
                 let heading = (t.grants_of)(&name.unwrap_or(slug.clone()));
                 let body = if list.grants.is_empty() {
                     view! { <p>{t.grants_empty}</p> }.into_any()
                 } else {
                     let pager = Some((slug, list.page, list.per_page, list.total));
-                    view! { <GrantTable list=list caption=t.grants_caption revoke=revoke pager=pager/> }
+                    view! { <GrantTable list=list caption=t.grants_caption revoke=revoke invite=invite pager=pager/> }
                         .into_any()
                 };
                 view! {
@@ -144,6 +147,7 @@ pub fn LabelsPage() -> impl IntoView {
                         <h2 id="label-attributions">{heading}</h2>
                         {body}
                     </section>
+                    {label.map(|label| view! { <CriteriaEditor label=label feedback=feedback/> })}
                 }
                 .into_any()
             }
@@ -167,6 +171,28 @@ pub fn LabelsPage() -> impl IntoView {
     }
 }
 
+/// « Inviter à renouveler »: queues the e-mail to the last applicant of the grant's holder.
+fn invite_renewal(
+    grant: AdminLabelGrantResponse,
+    feedback: RwSignal<Option<Feedback>>,
+    version: RwSignal<u32>,
+) {
+    let url = format!(
+        "/api/v1/admin/label-grants/{}/renewal-invitation",
+        percent_encode(&grant.id)
+    );
+    leptos::task::spawn_local(async move {
+        let li = crate::i18n::labels::t();
+        match session::post::<_, RenewalInvitationResponse>(&url, &()).await {
+            Ok(_) => {
+                feedback.set(Some(Feedback::Done((li.invited_done)(&holder(&grant)))));
+                version.update(|v| *v += 1);
+            }
+            Err(error) => feedback.set(Some(Feedback::failed(&error))),
+        }
+    });
+}
+
 fn holder(grant: &AdminLabelGrantResponse) -> String {
     grant
         .holder_name
@@ -181,6 +207,8 @@ fn GrantTable(
     list: AdminLabelGrantListResponse,
     caption: fn(u64) -> String,
     revoke: impl Fn(AdminLabelGrantResponse) + Copy + Send + Sync + 'static,
+    /// « Inviter à renouveler »: queues the e-mail to the holder's last applicant.
+    invite: impl Fn(AdminLabelGrantResponse) + Copy + Send + Sync + 'static,
     /// Label slug, page, items per page and total, when the table pages.
     pager: Option<(String, u64, u64, u64)>,
 ) -> impl IntoView {
@@ -199,12 +227,27 @@ fn GrantTable(
             };
             let in_force = !g.revoked && !g.expired;
             let label = (t.revoke_of)(&g.label_name, &who);
+            let li = crate::i18n::labels::t();
+            let invite_label = (li.invite_of)(&who, &g.label_name);
+            let invited = g
+                .renewal_invited_at
+                .as_deref()
+                .map(|at| (li.invited_on)(&crate::format::date_text(at)));
+            let can_invite = g.can_invite;
+            let to_invite = g.clone();
             view! {
                 <tr>
                     <th scope="row">{who.clone()}</th>
                     <td>{g.label_name.clone()}</td>
                     <td>{crate::format::date_text(&g.expires_on)}" ("{state}")"</td>
                     <td>
+                        {invited.map(|text| view! { <span>{text}" "</span> })}
+                        {can_invite.then(|| view! {
+                            <button type="button" class="bouton bouton--discret" aria-label=invite_label
+                                on:click=move |_| invite(to_invite.clone())>
+                                {li.invite}
+                            </button>
+                        })}
                         {in_force.then(|| view! {
                             <button type="button" class="bouton bouton--discret" aria-label=label
                                 on:click=move |_| revoke(g.clone())>

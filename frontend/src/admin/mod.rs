@@ -25,6 +25,8 @@ pub mod editor;
 pub mod exports;
 pub mod gaps;
 pub mod home;
+pub mod label_applications;
+pub mod label_criteria;
 pub mod labels;
 pub mod login;
 pub mod moderation;
@@ -118,6 +120,11 @@ pub const NAV: &[NavEntry] = &[
         min_role: Role::Committee,
     },
     NavEntry {
+        label: || crate::i18n::labels::t().nav,
+        path: "/admin/labels",
+        min_role: Role::Committee,
+    },
+    NavEntry {
         label: || crate::i18n::freshness::t().nav,
         path: "/admin/a-jour",
         min_role: Role::Moderator,
@@ -201,6 +208,10 @@ pub enum Page {
     Themes,
     /// `/admin/administration/labels`
     Labels,
+    /// `/admin/labels`: the actors' applications for labels.
+    LabelApplications,
+    /// `/admin/labels/{id}`: one application, approved or refused there.
+    LabelApplication(String),
     /// A menu entry whose page is still to come: its title and an API route that the
     /// role needs (its 403 is shown to whoever lacks it).
     Soon {
@@ -226,6 +237,9 @@ impl Page {
         if let Some(id) = path.strip_prefix("propositions/") {
             return Page::Proposal(crate::router::percent_decode(id));
         }
+        if let Some(id) = path.strip_prefix("labels/") {
+            return Page::LabelApplication(crate::router::percent_decode(id));
+        }
         match path {
             "" => Page::Home,
             "connexion" => Page::Login,
@@ -245,6 +259,7 @@ impl Page {
             "administration/journal" => Page::Audit,
             "administration/themes" => Page::Themes,
             "administration/labels" => Page::Labels,
+            "labels" => Page::LabelApplications,
             _ => Page::NotFound,
         }
     }
@@ -274,6 +289,12 @@ impl Page {
             Page::Audit => view! { <audit::AuditPage/> }.into_any(),
             Page::Themes => view! { <themes::ThemesPage/> }.into_any(),
             Page::Labels => view! { <labels::LabelsPage/> }.into_any(),
+            Page::LabelApplications => {
+                view! { <label_applications::LabelApplicationsPage/> }.into_any()
+            }
+            Page::LabelApplication(id) => {
+                view! { <label_applications::LabelApplicationPage id=id/> }.into_any()
+            }
             Page::Soon { title, probe } => {
                 view! { <soon::SoonPage title=title() probe=probe/> }.into_any()
             }
@@ -312,6 +333,7 @@ mod tests {
             [
                 "/admin",
                 "/admin/propositions",
+                "/admin/labels",
                 "/admin/resultats",
                 "/admin/besoins",
                 "/admin/exports"
@@ -333,6 +355,8 @@ mod tests {
         assert!(matches!(Page::parse("campagnes/abc%20d"), Page::Campaign(id) if id == "abc d"));
         assert!(matches!(Page::parse("benevoles"), Page::Volunteers));
         assert!(matches!(Page::parse("a-jour"), Page::Stale));
+        assert!(matches!(Page::parse("labels"), Page::LabelApplications));
+        assert!(matches!(Page::parse("labels/a%201"), Page::LabelApplication(id) if id == "a 1"));
         assert!(matches!(
             Page::parse("questionnaires"),
             Page::Questionnaires

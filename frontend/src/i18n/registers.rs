@@ -189,15 +189,15 @@ pub const FR: Strings = Strings {
     password_sign_in: "Se connecter",
     labels_title: "Labels et attributions",
     labels_intro: "Les labels attribués aux acteurs jusqu’à une date\u{a0}: ceux qui arrivent à \
-                   échéance d’abord, pour les renouveler à temps, puis les attributions de \
-                   chaque label.",
-    expiring_title: "À renouveler dans les 30\u{a0}jours",
+                   échéance d’abord, pour inviter leurs titulaires à les renouveler à temps, \
+                   puis les attributions et les critères de chaque label.",
+    expiring_title: "Labels à renouveler",
     expiring_caption: |n| match n {
         0 => "Aucune attribution à renouveler".to_owned(),
         1 => "1 attribution à renouveler".to_owned(),
         n => format!("{n} attributions à renouveler"),
     },
-    expiring_empty: "Aucune attribution n’arrive à échéance dans les 30\u{a0}jours.",
+    expiring_empty: "Aucune attribution n’arrive bientôt à échéance.",
     grants_of: |label| format!("Attributions du label « {label} »"),
     grants_caption: |n| match n {
         0 => "Aucune attribution".to_owned(),

@@ -380,6 +380,7 @@ fn ActorDetail(
                 }.into_any()
             }}
         </section>
-        <crate::pages::agenda::ActorEvents actor_id=actor_id/>
+        <crate::pages::agenda::ActorEvents actor_id=actor_id.clone()/>
+        <crate::pages::labels::ActorLabelLinks actor_id=actor_id/>
     }
 }

@@ -20,7 +20,9 @@ pub async fn view(route: Route) -> AnyView {
         Route::NotFound => view! { <super::not_found::NotFoundPage/> }.into_any(),
         Route::Home => area_home().await,
         Route::AddInitiative | Route::EditInitiative(_) => area_initiative_form(route).await,
-        Route::Actors | Route::Actor(_) => area_actors(route).await,
+        Route::Actors | Route::Actor(_) | Route::LabelApply(_) | Route::LabelApplication(_) => {
+            area_actors(route).await
+        }
         Route::Questionnaire(id) => area_questionnaire(id).await,
         Route::Proposals | Route::NewProposal | Route::Proposal(_) => area_proposals(route).await,
         Route::Agenda | Route::Event(_) | Route::NewEvent | Route::EditEvent(_) => {
@@ -46,10 +48,15 @@ fn area_initiative_form(route: Route) -> AnyView {
     }
 }
 
+/// The directory, an actor's page, and applying for a label (with its private page).
 #[lazy]
 fn area_actors(route: Route) -> AnyView {
     match route {
         Route::Actor(id) => view! { <super::actors::ActorPage id=id/> }.into_any(),
+        Route::LabelApply(slug) => view! { <super::labels::LabelApplyPage slug=slug/> }.into_any(),
+        Route::LabelApplication(token) => {
+            view! { <super::labels::LabelApplicationPage token=token/> }.into_any()
+        }
         _ => view! { <super::actors::ActorsPage/> }.into_any(),
     }
 }

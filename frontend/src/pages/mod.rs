@@ -4,6 +4,7 @@ pub mod actors;
 pub mod agenda;
 pub mod carte;
 pub mod home;
+pub mod labels;
 pub mod lazy;
 pub mod not_found;
 pub mod proposals;

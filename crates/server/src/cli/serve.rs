@@ -112,6 +112,9 @@ pub(super) struct ServeArgs {
     /// deleted; a confirmation brings it back).
     #[arg(long, env = "SOLIDARITES_STALE_GRACE_DAYS", default_value_t = solidarites_domain::freshness::DEFAULT_HIDE_AFTER_FLAG_DAYS, value_parser = clap::value_parser!(u32).range(0..=36_500))]
     stale_grace_days: u32,
+    /// Label grants ending within this many days are listed in the console for renewal.
+    #[arg(long, env = "SOLIDARITES_LABEL_RENEWAL_DAYS", default_value_t = solidarites_domain::labels::DEFAULT_RENEWAL_WINDOW_DAYS, value_parser = clap::value_parser!(u32).range(1..=366))]
+    label_renewal_days: u32,
 }
 
 fn mail_settings(args: &ServeArgs) -> anyhow::Result<MailSettings> {
@@ -172,6 +175,7 @@ pub(super) fn settings(database_url: String, args: ServeArgs) -> anyhow::Result<
             flag_after_days: args.stale_after_days,
             hide_after_flag_days: args.stale_grace_days,
         },
+        label_renewal_days: args.label_renewal_days,
         ..Settings::local(database_url)
     })
 }

@@ -2,6 +2,8 @@
 //! grants of one label with their expiry, and the renewal list (grants in force expiring
 //! within N days, across labels). Moderators and up.
 
+use std::collections::HashSet;
+
 use actix_web::{delete, get, http::header, post, web, HttpResponse};
 use chrono::NaiveDate;
 use solidarites_api_types::{
@@ -31,12 +33,22 @@ use crate::{
 
 const DEFAULT_PER_PAGE: u64 = 50;
 const MAX_PER_PAGE: u64 = 200;
-/// The renewal list looks this many days ahead unless asked otherwise, and at most.
-const DEFAULT_EXPIRING_DAYS: i64 = 30;
+/// The renewal list looks at most this many days ahead (by default, the configured
+/// `--label-renewal-days`).
 const MAX_EXPIRING_DAYS: i64 = 366;
 
-fn grant_response(row: GrantRow, today: chrono::NaiveDate) -> AdminLabelGrantResponse {
+fn grant_response(
+    row: GrantRow,
+    today: chrono::NaiveDate,
+    with_address: &HashSet<(Uuid, Uuid)>,
+) -> AdminLabelGrantResponse {
     let days_left = (row.grant.expires_on - today).num_days();
+    let can_invite = row.grant.renewal_invited_at.is_none()
+        && row.grant.revoked_at.is_none()
+        && row
+            .grant
+            .actor_id
+            .is_some_and(|actor| with_address.contains(&(row.grant.label_id, actor)));
     AdminLabelGrantResponse {
         id: row.grant.id.to_string(),
         label: row.label.slug,
@@ -49,6 +61,8 @@ fn grant_response(row: GrantRow, today: chrono::NaiveDate) -> AdminLabelGrantRes
         days_left,
         expired: days_left < 0,
         revoked: row.grant.revoked_at.is_some(),
+        renewal_invited_at: row.grant.renewal_invited_at.map(|t| t.to_rfc3339()),
+        can_invite,
     }
 }
 
@@ -70,10 +84,19 @@ async fn respond(
 ) -> Result<HttpResponse, ApiError> {
     let (rows, total) =
         storage::labels::grants_page(&state.db, query, paging.offset(), paging.per_page).await?;
+    let actors: Vec<Uuid> = rows.iter().filter_map(|r| r.grant.actor_id).collect();
+    let with_address: HashSet<(Uuid, Uuid)> =
+        storage::label_applications::pairs_with_address(&state.db, actors)
+            .await?
+            .into_iter()
+            .collect();
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(AdminLabelGrantListResponse {
-            grants: rows.into_iter().map(|r| grant_response(r, today)).collect(),
+            grants: rows
+                .into_iter()
+                .map(|r| grant_response(r, today, &with_address))
+                .collect(),
             page: paging.page,
             per_page: paging.per_page,
             total,
@@ -110,9 +133,10 @@ pub async fn list_label_grants(
 }
 
 /// The renewal list: grants in force (not revoked, not yet expired) whose last day is
-/// within `within_days` days (default 30, at most 366), across labels, soonest first.
+/// within `within_days` days (default `--label-renewal-days`, 60 unless configured; at most
+/// 366), across labels, soonest first, each with whether its holder can be invited to renew.
 #[utoipa::path(get, path = "/api/v1/admin/label-grants", tag = "labels",
-    params(("within_days" = Option<u32>, Query, description = "0 to 366, default 30"),
+    params(("within_days" = Option<u32>, Query, description = "0 to 366, default the configured renewal window (60)"),
         ("page" = Option<u64>, Query), ("per_page" = Option<u64>, Query)),
     responses((status = 200, body = AdminLabelGrantListResponse),
               (status = 401, body = solidarites_api_types::ErrorResponse),
@@ -128,8 +152,9 @@ pub async fn list_expiring_grants(
     staff.require(Role::Moderator)?;
     let mut errors = FieldErrors::new();
     let paging = paging_of(&query, &mut errors);
+    let default_days = i64::from(state.settings.label_renewal_days);
     let days = match single(&query, "within_days") {
-        None => DEFAULT_EXPIRING_DAYS,
+        None => default_days,
         Some(raw) => match raw.parse::<i64>() {
             Ok(n) if (0..=MAX_EXPIRING_DAYS).contains(&n) => n,
             _ => {
@@ -140,7 +165,7 @@ pub async fn list_expiring_grants(
                          {MAX_EXPIRING_DAYS}."
                     ),
                 );
-                DEFAULT_EXPIRING_DAYS
+                default_days
             }
         },
     };
@@ -156,15 +181,6 @@ pub async fn list_expiring_grants(
         today,
     )
     .await
-}
-
-fn label_response(l: &storage::Label) -> LabelResponse {
-    LabelResponse {
-        id: l.id.to_string(),
-        slug: l.slug.clone(),
-        name: l.name.clone(),
-        criteria: l.criteria.clone(),
-    }
 }
 
 fn label_grant_response(g: &storage::LabelGrant, slug: &str) -> LabelGrantResponse {
@@ -190,7 +206,7 @@ pub async fn list_labels(
     staff.require(Role::Moderator)?;
     let labels = storage::labels::list(&state.db).await?;
     Ok(HttpResponse::Ok().json(LabelListResponse {
-        labels: labels.iter().map(label_response).collect(),
+        labels: labels.iter().map(super::labels::label_response).collect(),
     }))
 }
 
@@ -228,7 +244,7 @@ pub async fn create_label(
     let created = carte::create_label(&state.db, &staff, &slug, &name, &criteria)
         .await
         .map_err(|e| carte_error(e, "Un label porte déjà cet identifiant.", ""))?;
-    Ok(HttpResponse::Created().json(label_response(&created)))
+    Ok(HttpResponse::Created().json(super::labels::label_response(&created)))
 }
 
 /// Grants a label to an actor or an initiative until a date (moderators).

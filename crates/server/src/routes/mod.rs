@@ -31,6 +31,10 @@ macro_rules! api_routes {
                 // Carte des solidarités. Fixed paths before `/initiatives/{id}`.
                 themes::list_themes,
                 labels::list_public_labels,
+                labels::get_public_label,
+                label_applications::create_label_application,
+                label_applications::get_label_application_by_token,
+                label_applications::withdraw_label_application_by_token,
                 actors::list_actors,
                 actors::get_actor,
                 initiatives::list_initiatives,
@@ -70,6 +74,12 @@ macro_rules! api_routes {
                 admin_labels::create_label,
                 admin_labels::grant_label,
                 admin_labels::revoke_label_grant,
+                admin_label_applications::list_label_applications,
+                admin_label_applications::get_label_application,
+                admin_label_applications::approve_label_application,
+                admin_label_applications::refuse_label_application,
+                admin_label_applications::invite_label_renewal,
+                admin_label_applications::update_label_criteria,
                 admin_themes::create_theme,
                 admin_themes::update_theme,
                 admin_themes::retire_theme,
@@ -140,6 +150,7 @@ mod actors;
 mod admin;
 mod admin_actors;
 mod admin_carte;
+mod admin_label_applications;
 mod admin_labels;
 mod admin_moderation;
 mod admin_outbox;
@@ -157,6 +168,7 @@ mod exports;
 mod frontend;
 mod health;
 mod initiatives;
+mod label_applications;
 mod labels;
 mod locate;
 mod metrics;

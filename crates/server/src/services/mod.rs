@@ -8,6 +8,7 @@ pub mod answers;
 pub mod carte;
 pub mod events;
 pub mod freshness;
+pub mod label_applications;
 pub mod moderation;
 pub mod notifications;
 pub mod proposals;

@@ -159,6 +159,8 @@ pub mod label {
         pub name: String,
         pub criteria: String,
         pub created_at: ChronoDateTimeUtc,
+        /// JSON array of the criteria, in order (see the migration `label_applications`).
+        pub criteria_list: String,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -181,6 +183,8 @@ pub mod label_grant {
         pub granted_at: ChronoDateTimeUtc,
         pub expires_on: ChronoDate,
         pub revoked_at: Option<ChronoDateTimeUtc>,
+        /// When the holder was invited to renew in the current period.
+        pub renewal_invited_at: Option<ChronoDateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -7,9 +7,103 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder,
 };
+use solidarites_domain::labels::{criteria_from_text, criteria_to_text};
 use uuid::Uuid;
 
 use super::carte_entities::{label, label_grant};
+
+fn criteria_json(criteria: &[String]) -> String {
+    serde_json::to_string(criteria).unwrap_or_else(|_| "[]".to_owned())
+}
+
+/// A label's criteria, in order. A list that cannot be read (never written by this
+/// server) falls back to the lines of the old text.
+pub fn criteria_of(label: &label::Model) -> Vec<String> {
+    match serde_json::from_str::<Vec<String>>(&label.criteria_list) {
+        Ok(list) if !list.is_empty() => list,
+        _ => criteria_from_text(&label.criteria),
+    }
+}
+
+/// Replaces the criteria of label `id` (the list and, for older readers, its text).
+/// `None` when there is no such label.
+pub async fn set_criteria(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    criteria: &[String],
+) -> Result<Option<label::Model>, sea_orm::DbErr> {
+    let Some(found) = label::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    let mut row: label::ActiveModel = found.into();
+    row.criteria = Set(criteria_to_text(criteria));
+    row.criteria_list = Set(criteria_json(criteria));
+    row.update(db).await.map(Some)
+}
+
+pub async fn find(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<label::Model>, sea_orm::DbErr> {
+    label::Entity::find_by_id(id).one(db).await
+}
+
+/// The actor's grant of a label that an approval renews: the unrevoked one that lasts
+/// longest (expired or not).
+pub async fn actor_grant(
+    db: &impl ConnectionTrait,
+    label_id: Uuid,
+    actor_id: Uuid,
+) -> Result<Option<label_grant::Model>, sea_orm::DbErr> {
+    label_grant::Entity::find()
+        .filter(label_grant::Column::LabelId.eq(label_id))
+        .filter(label_grant::Column::ActorId.eq(actor_id))
+        .filter(label_grant::Column::RevokedAt.is_null())
+        .order_by_desc(label_grant::Column::ExpiresOn)
+        .one(db)
+        .await
+}
+
+/// Grants label `label_id` to the actor until `expires_on`, or extends the grant it has
+/// (a new period: a renewal invitation may be sent again before its end).
+pub async fn grant_or_extend(
+    db: &impl ConnectionTrait,
+    label_id: Uuid,
+    actor_id: Uuid,
+    expires_on: NaiveDate,
+) -> Result<(Option<label_grant::Model>, label_grant::Model), sea_orm::DbErr> {
+    match actor_grant(db, label_id, actor_id).await? {
+        Some(before) => {
+            let mut row: label_grant::ActiveModel = before.clone().into();
+            row.expires_on = Set(expires_on);
+            row.renewal_invited_at = Set(None);
+            Ok((Some(before), row.update(db).await?))
+        }
+        None => Ok((
+            None,
+            grant(db, label_id, GrantTarget::Actor(actor_id), expires_on).await?,
+        )),
+    }
+}
+
+/// Records that the holder of grant `id` was invited to renew at `now`: `true` for the
+/// one caller that records it in the grant's period (a conditional update, so two
+/// clicks or two instances send one invitation).
+pub async fn mark_renewal_invited(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    now: chrono::DateTime<Utc>,
+) -> Result<bool, sea_orm::DbErr> {
+    use sea_orm::sea_query::Expr;
+    let result = label_grant::Entity::update_many()
+        .col_expr(label_grant::Column::RenewalInvitedAt, Expr::value(now))
+        .filter(label_grant::Column::Id.eq(id))
+        .filter(label_grant::Column::RenewalInvitedAt.is_null())
+        .filter(label_grant::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
 
 /// A label currently held.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +132,7 @@ pub async fn create(
         name: Set(name.to_owned()),
         criteria: Set(criteria.to_owned()),
         created_at: Set(Utc::now()),
+        criteria_list: Set(criteria_json(&criteria_from_text(criteria))),
     }
     .insert(db)
     .await
@@ -79,6 +174,7 @@ pub async fn grant(
         granted_at: Set(Utc::now()),
         expires_on: Set(expires_on),
         revoked_at: Set(None),
+        renewal_invited_at: Set(None),
     }
     .insert(db)
     .await

@@ -13,6 +13,7 @@ pub mod freshness;
 pub mod indicators;
 pub mod initiative_exports;
 pub mod initiatives;
+pub mod label_applications;
 pub mod labels;
 pub mod moderation;
 pub mod needs;

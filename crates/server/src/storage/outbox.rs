@@ -394,7 +394,8 @@ pub async fn forget_proposal_address(db: &impl ConnectionTrait, id: Uuid) -> Res
     Ok(())
 }
 
-/// Forgets the notification addresses left with submissions made before `cutoff` (the
+/// Forgets the notification addresses left with submissions (initiatives, proposals,
+/// label applications) made before `cutoff` (the
 /// retention period of contact details, as for volunteers). Returns how many were cleared.
 pub async fn forget_addresses_before(
     db: &impl ConnectionTrait,
@@ -420,7 +421,8 @@ pub async fn forget_addresses_before(
         .exec(db)
         .await?
         .rows_affected;
-    Ok(initiatives + proposals)
+    let applications = super::label_applications::forget_addresses_before(db, cutoff).await?;
+    Ok(initiatives + proposals + applications)
 }
 
 /// The addresses of the active moderator and administrator accounts.

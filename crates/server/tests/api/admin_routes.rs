@@ -48,6 +48,28 @@ pub const ADMIN_ROUTES: &[(&str, &str, Role)] = &[
     ("GET", "/api/v1/admin/labels/{id}/grants", Role::Moderator),
     ("GET", "/api/v1/admin/label-grants", Role::Moderator),
     ("DELETE", "/api/v1/admin/label-grants/{id}", Role::Moderator),
+    (
+        "POST",
+        "/api/v1/admin/label-grants/{id}/renewal-invitation",
+        Role::Moderator,
+    ),
+    ("PUT", "/api/v1/admin/labels/{id}/criteria", Role::Admin),
+    ("GET", "/api/v1/admin/label-applications", Role::Committee),
+    (
+        "GET",
+        "/api/v1/admin/label-applications/{id}",
+        Role::Committee,
+    ),
+    (
+        "POST",
+        "/api/v1/admin/label-applications/{id}/approve",
+        Role::Committee,
+    ),
+    (
+        "POST",
+        "/api/v1/admin/label-applications/{id}/refuse",
+        Role::Committee,
+    ),
     ("POST", "/api/v1/admin/themes", Role::Admin),
     ("PATCH", "/api/v1/admin/themes/{id}", Role::Admin),
     ("POST", "/api/v1/admin/themes/{id}/retire", Role::Admin),

@@ -23,6 +23,7 @@ mod helpers;
 mod import;
 mod ingest;
 mod initiatives;
+mod label_applications;
 mod locate;
 mod moderation_queue;
 mod multi_instance;

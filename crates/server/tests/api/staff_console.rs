@@ -392,7 +392,7 @@ async fn label_grants_are_listed_with_their_expiry_and_the_renewal_list_spans_la
             .json()
             .await
             .unwrap();
-        assert_eq!(default_window.total, 2);
+        assert_eq!(default_window.total, 3, "the default window is 60 days");
         let wide: AdminLabelGrantListResponse = moderator
             .get("/api/v1/admin/label-grants?within_days=60&per_page=1&page=3")
             .await
