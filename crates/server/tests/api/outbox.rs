@@ -25,11 +25,11 @@ use crate::{
     smtp_sink::{free_port, SmtpSink},
 };
 
-const PUBLIC_URL: &str = "https://solidarites.test";
+pub const PUBLIC_URL: &str = "https://solidarites.test";
 
 /// Test settings with e-mail through the SMTP server on `smtp_port` (none: logged only),
 /// quick polls and retries, and no digest unless a test asks for one.
-fn mail_settings(db: &TestDb, smtp_port: Option<u16>) -> Settings {
+pub fn mail_settings(db: &TestDb, smtp_port: Option<u16>) -> Settings {
     let mut settings = test_settings(db);
     settings.public_url = Some(PUBLIC_URL.to_owned());
     settings.mail.smtp = smtp_port.map(|port| SmtpSettings {
@@ -52,7 +52,7 @@ async fn app_with(db: TestDb, smtp_port: Option<u16>) -> TestApp {
     spawn_app_with(db, settings).await
 }
 
-fn with_notify(mut body: Value, email: &str) -> Value {
+pub fn with_notify(mut body: Value, email: &str) -> Value {
     body["notify_email"] = json!(email);
     body["notify_consent"] = json!(true);
     body
@@ -71,12 +71,12 @@ async fn submit_notified(
     .await
 }
 
-async fn outbox(app: &TestApp) -> Vec<storage::outbox::OutboxEntry> {
+pub async fn outbox(app: &TestApp) -> Vec<storage::outbox::OutboxEntry> {
     storage::outbox::latest(&app.db.conn, 1000).await.unwrap()
 }
 
 /// Waits a few sender passes more, so that a duplicate would have time to show.
-async fn settle() {
+pub async fn settle() {
     tokio::time::sleep(Duration::from_millis(400)).await;
 }
 
