@@ -384,12 +384,16 @@ mod tests {
         let approved = decided(Decided::Event, "Bal", Verdict::Approved, link);
         assert_eq!(approved.subject, "Votre événement « Bal » est publié");
         assert!(approved.text.contains("a été validé par"));
-        assert!(approved.text.contains("Il est maintenant visible dans l'agenda"));
+        assert!(approved
+            .text
+            .contains("Il est maintenant visible dans l'agenda"));
         assert!(approved.text.contains(link));
         let refused = decided(
             Decided::EventChange,
             "Bal",
-            Verdict::Rejected { reason: "Date erronée" },
+            Verdict::Rejected {
+                reason: "Date erronée",
+            },
             link,
         );
         assert_eq!(
@@ -398,13 +402,17 @@ mod tests {
         );
         assert!(refused.text.contains("La version publiée reste en ligne."));
         assert!(refused.text.contains("Motif : Date erronée"));
-        assert!(refused.html.contains("<a href=\"https://s.example/agenda/modifier/abc\">"));
+        assert!(refused
+            .html
+            .contains("<a href=\"https://s.example/agenda/modifier/abc\">"));
         let stale = listing_stale(StaleListing::Event, "Bal & co", "01/02/2027", link);
         assert_eq!(
             stale.subject,
             "Votre événement « Bal & co » est-il toujours d'actualité ?"
         );
-        assert!(stale.text.contains("masqué du public à partir du 01/02/2027"));
+        assert!(stale
+            .text
+            .contains("masqué du public à partir du 01/02/2027"));
         assert!(stale.html.contains("Bal &amp; co"));
         let stale = listing_stale(StaleListing::Initiative, "Colis", "01/02/2027", link);
         assert!(stale.text.contains("masquée du public"));

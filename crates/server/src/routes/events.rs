@@ -11,9 +11,8 @@ use chrono::{Duration, NaiveDate, Utc};
 use sha2::{Digest, Sha256};
 use solidarites_api_types::{
     ConfirmListingResponse, CreateEventRequest, CreateEventResponse, EventContentResponse,
-    EventListResponse,
-    EventOccurrenceResponse, EventResponse, RegistrationResponse, SubmitterEventResponse,
-    UpdateEventRequest,
+    EventListResponse, EventOccurrenceResponse, EventResponse, RegistrationResponse,
+    SubmitterEventResponse, UpdateEventRequest,
 };
 use solidarites_domain::{
     drafts::{self, EventDraft, LOCAL_DATE_TIME_FORMAT},
@@ -196,7 +195,9 @@ pub async fn list_events(
     if !errors.is_empty() {
         return Err(invalid_query(errors));
     }
-    let (rows, total) = storage::events::list_public(&state.db, &filter, &state.public_day(), page, per_page).await?;
+    let (rows, total) =
+        storage::events::list_public(&state.db, &filter, &state.public_day(), page, per_page)
+            .await?;
     Ok(HttpResponse::Ok().json(EventListResponse {
         items: public_responses(&state, &rows).await?,
         page,
@@ -228,7 +229,8 @@ pub async fn get_events_geojson(
     if !errors.is_empty() {
         return Err(invalid_query(errors));
     }
-    let rows = storage::events::all_public(&state.db, &filter, &state.public_day(), FEED_LIMIT + 1).await?;
+    let rows = storage::events::all_public(&state.db, &filter, &state.public_day(), FEED_LIMIT + 1)
+        .await?;
     let truncated = rows.len() > FEED_LIMIT;
     let territory = state.territory.current();
     let mut features = Vec::new();
@@ -447,7 +449,8 @@ pub async fn get_events_ics(
     // A feed is a subscription to what comes: no upper bound, no text search.
     filter.to = None;
     filter.q = None;
-    let rows = storage::events::all_public(&state.db, &filter, &state.public_day(), FEED_LIMIT).await?;
+    let rows =
+        storage::events::all_public(&state.db, &filter, &state.public_day(), FEED_LIMIT).await?;
     let base = base_url(&state, &req);
     let mut name = "Agenda des solidarités".to_owned();
     if let Some(code) = &filter.commune {

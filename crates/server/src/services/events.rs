@@ -33,8 +33,7 @@ pub async fn submit(
     notify_email: Option<&str>,
 ) -> Result<Uuid, DbErr> {
     let txn = db.begin().await?;
-    let id =
-        storage::events::create(&txn, draft, actor_id, edit_token_hash, notify_email).await?;
+    let id = storage::events::create(&txn, draft, actor_id, edit_token_hash, notify_email).await?;
     txn.commit().await?;
     Ok(id)
 }

@@ -133,8 +133,7 @@ pub async fn confirm_event_by_token(
     let Some(row) = storage::events::find_by_token_hash(&txn, token_hash).await? else {
         return Ok(TokenConfirmation::Unknown);
     };
-    let outcome = match storage::freshness::confirm(&txn, ListingKind::Event, row.id, now).await?
-    {
+    let outcome = match storage::freshness::confirm(&txn, ListingKind::Event, row.id, now).await? {
         Confirmed::Done => {
             storage::audit::record(
                 &txn,

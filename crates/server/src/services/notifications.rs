@@ -56,21 +56,19 @@ pub async fn moderation_decided(
     let id = outcome.entity_id;
     match outcome.entity_type {
         "initiative" => initiative_decided(txn, settings, id, Decided::Initiative, decision).await,
-        "initiative_revision" => {
-            match storage::outbox::initiative_of_revision(txn, id).await? {
-                Some(initiative) => {
-                    initiative_decided(
-                        txn,
-                        settings,
-                        initiative,
-                        Decided::InitiativeChange,
-                        decision,
-                    )
-                    .await
-                }
-                None => Ok(false),
+        "initiative_revision" => match storage::outbox::initiative_of_revision(txn, id).await? {
+            Some(initiative) => {
+                initiative_decided(
+                    txn,
+                    settings,
+                    initiative,
+                    Decided::InitiativeChange,
+                    decision,
+                )
+                .await
             }
-        }
+            None => Ok(false),
+        },
         "event" => event_decided(txn, settings, id, Decided::Event, decision).await,
         "event_revision" => event_decided(txn, settings, id, Decided::EventChange, decision).await,
         "proposal" => proposal_decided(txn, settings, id, decision).await,

@@ -375,12 +375,15 @@ pub async fn event_target(
     db: &impl ConnectionTrait,
     id: Uuid,
 ) -> Result<Option<NotifyTarget>, DbErr> {
-    Ok(event::Entity::find_by_id(id).one(db).await?.and_then(|row| {
-        row.notify_email.map(|email| NotifyTarget {
-            email,
-            title: row.title,
-        })
-    }))
+    Ok(event::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .and_then(|row| {
+            row.notify_email.map(|email| NotifyTarget {
+                email,
+                title: row.title,
+            })
+        }))
 }
 
 /// The initiative a revision (a change of a published initiative) is about.

@@ -157,17 +157,26 @@ async fn a_stale_event_disappears_from_every_public_endpoint_and_comes_back_when
         assert_eq!(public_sightings(&app, sight_a).await, nowhere);
         assert_eq!(public_sightings(&app, sight_b).await, nowhere);
         let view = submitter_view(&app, &a.edit_token).await;
-        assert_eq!((view.status.as_str(), view.freshness.as_str()), ("published", "hidden"));
+        assert_eq!(
+            (view.status.as_str(), view.freshness.as_str()),
+            ("published", "hidden")
+        );
         let listed = stale_events(&moderator).await;
         assert!(listed.items.iter().all(|i| i.freshness == "hidden"));
 
         // One click from the private link: back everywhere, for a full period.
         let res = app
-            .post_json(&format!("/api/v1/events/edit/{}/confirm", a.edit_token), &json!({}))
+            .post_json(
+                &format!("/api/v1/events/edit/{}/confirm", a.edit_token),
+                &json!({}),
+            )
             .await;
         assert_eq!(res.status(), StatusCode::OK);
         let confirmed: ConfirmListingResponse = res.json().await.unwrap();
-        assert_eq!(confirmed.hidden_from, (clock.today() + days(15)).to_string());
+        assert_eq!(
+            confirmed.hidden_from,
+            (clock.today() + days(15)).to_string()
+        );
         assert_eq!(public_sightings(&app, sight_a).await, everywhere);
         assert_eq!(public_sightings(&app, sight_b).await, nowhere);
         assert_eq!(submitter_view(&app, &a.edit_token).await.freshness, "fresh");
@@ -195,7 +204,10 @@ async fn a_stale_event_disappears_from_every_public_endpoint_and_comes_back_when
         assert_eq!(res.status(), StatusCode::OK);
         assert_eq!(public_sightings(&app, sight_b).await, nowhere);
         let res = app
-            .post_json(&format!("/api/v1/events/edit/{}/confirm", b.edit_token), &json!({}))
+            .post_json(
+                &format!("/api/v1/events/edit/{}/confirm", b.edit_token),
+                &json!({}),
+            )
             .await;
         assert_eq!(res.status(), StatusCode::CONFLICT);
         let res = app
@@ -234,7 +246,10 @@ async fn event_decisions_reach_the_submitter_with_the_reason_and_a_working_priva
 
         let created = submit_event(
             &app,
-            &with_notify(event("Goûter partagé", "isolement", 0, 20), "eve@exemple.fr"),
+            &with_notify(
+                event("Goûter partagé", "isolement", 0, 20),
+                "eve@exemple.fr",
+            ),
         )
         .await;
         settle().await;
@@ -258,7 +273,10 @@ async fn event_decisions_reach_the_submitter_with_the_reason_and_a_working_priva
             "Votre événement « Goûter partagé » n'a pas été retenu"
         );
         let text = received.body_text();
-        assert!(text.contains("Motif : Date déjà prise ; voyez l'agenda."), "{text}");
+        assert!(
+            text.contains("Motif : Date déjà prise ; voyez l'agenda."),
+            "{text}"
+        );
         let token = private_link_token(&text, "/agenda/modifier/");
         let view = submitter_view(&app, &token).await;
         assert_eq!(view.status, "rejected", "the e-mailed link works");
@@ -301,18 +319,25 @@ async fn event_decisions_reach_the_submitter_with_the_reason_and_a_working_priva
         })
         .await;
         assert!(subjects.contains(&"Votre événement « Loto » est publié".to_owned()));
-        assert!(subjects
-            .contains(&"La modification de votre événement « Loto » n'a pas été retenue".to_owned()));
+        assert!(subjects.contains(
+            &"La modification de votre événement « Loto » n'a pas été retenue".to_owned()
+        ));
 
         // The addresses are forgotten after the retention period, as the others.
         let conn = &app.db.conn;
         let id = uuid::Uuid::parse_str(&published.id).unwrap();
-        assert!(storage::outbox::event_target(conn, id).await.unwrap().is_some());
+        assert!(storage::outbox::event_target(conn, id)
+            .await
+            .unwrap()
+            .is_some());
         let cleared = storage::outbox::forget_addresses_before(conn, chrono::Utc::now())
             .await
             .unwrap();
         assert_eq!(cleared, 2);
-        assert!(storage::outbox::event_target(conn, id).await.unwrap().is_none());
+        assert!(storage::outbox::event_target(conn, id)
+            .await
+            .unwrap()
+            .is_none());
         settle().await;
         assert_eq!(sink.messages().len(), 3, "each message sent once");
     })
