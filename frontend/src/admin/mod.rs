@@ -27,7 +27,9 @@ pub mod gaps;
 pub mod home;
 pub mod labels;
 pub mod login;
+pub mod matches;
 pub mod moderation;
+pub mod outbox;
 pub mod password;
 pub mod proposals;
 pub mod questionnaires;
@@ -128,6 +130,16 @@ pub const NAV: &[NavEntry] = &[
         min_role: Role::Moderator,
     },
     NavEntry {
+        label: || crate::i18n::network::t().matches_nav,
+        path: "/admin/mises-en-relation",
+        min_role: Role::Moderator,
+    },
+    NavEntry {
+        label: || crate::i18n::network::t().outbox_nav,
+        path: "/admin/courriels",
+        min_role: Role::Admin,
+    },
+    NavEntry {
         label: || i18n::t().nav_admin,
         path: "/admin/administration",
         min_role: Role::Admin,
@@ -183,6 +195,10 @@ pub enum Page {
     Volunteers,
     /// `/admin/a-jour`
     Stale,
+    /// `/admin/mises-en-relation`
+    VolunteerMatches,
+    /// `/admin/courriels`
+    Outbox,
     /// `/admin/administration`
     Administration,
     /// `/admin/administration/comptes`
@@ -236,6 +252,8 @@ impl Page {
             "propositions" => Page::Proposals,
             "benevoles" => Page::Volunteers,
             "a-jour" => Page::Stale,
+            "mises-en-relation" => Page::VolunteerMatches,
+            "courriels" => Page::Outbox,
             "administration" => Page::Administration,
             "administration/comptes" => Page::Accounts,
             "administration/parametres" => Page::Settings,
@@ -265,6 +283,8 @@ impl Page {
             Page::Proposal(id) => view! { <proposals::ProposalPage id=id/> }.into_any(),
             Page::Volunteers => view! { <volunteers::VolunteersPage/> }.into_any(),
             Page::Stale => view! { <stale::StalePage/> }.into_any(),
+            Page::VolunteerMatches => view! { <matches::MatchesPage/> }.into_any(),
+            Page::Outbox => view! { <outbox::OutboxPage/> }.into_any(),
             Page::Administration => view! { <accounts::AdministrationPage/> }.into_any(),
             Page::Accounts => view! { <accounts::AccountsPage/> }.into_any(),
             Page::Settings => view! { <settings::SettingsPage/> }.into_any(),
@@ -333,6 +353,11 @@ mod tests {
         assert!(matches!(Page::parse("campagnes/abc%20d"), Page::Campaign(id) if id == "abc d"));
         assert!(matches!(Page::parse("benevoles"), Page::Volunteers));
         assert!(matches!(Page::parse("a-jour"), Page::Stale));
+        assert!(matches!(Page::parse("courriels"), Page::Outbox));
+        assert!(matches!(
+            Page::parse("mises-en-relation"),
+            Page::VolunteerMatches
+        ));
         assert!(matches!(
             Page::parse("questionnaires"),
             Page::Questionnaires

@@ -34,6 +34,10 @@ pub struct Strings {
     pub required_mark: &'static str,
     pub optional_mark: &'static str,
     pub error_prefix: &'static str,
+    /// The optional address of a submission (initiative, event) and its consent box.
+    pub notify_email: &'static str,
+    pub notify_email_hint: &'static str,
+    pub notify_consent: &'static str,
 }
 
 pub const FR: Strings = Strings {
@@ -80,6 +84,12 @@ pub const FR: Strings = Strings {
     required_mark: "obligatoire",
     optional_mark: "facultatif",
     error_prefix: "Erreur\u{a0}:",
+    notify_email: "E-mail pour être prévenu",
+    notify_email_hint: "Pour recevoir la décision de l’équipe de modération et, plus tard, \
+                        la demande de confirmer que votre fiche est à jour, avec votre lien \
+                        privé. L’adresse n’est jamais publiée, seule l’équipe la voit, et \
+                        elle est effacée à la fin de la durée de conservation.",
+    notify_consent: "J’accepte d’être prévenu par e-mail à cette adresse.",
 };
 
 pub fn t() -> &'static Strings {

@@ -18,6 +18,7 @@ pub mod console;
 pub mod editor;
 pub mod freshness;
 pub mod home;
+pub mod network;
 pub mod offline;
 pub mod proposals;
 pub mod questionnaire;
