@@ -450,6 +450,30 @@ export function showInitiatives(handle, query, total, filtered, fit) {
   });
 }
 
+/**
+ * Shows the events matching `query` (the agenda list's query string, without page) from
+ * `events.geojson`: online-only events have no point and are not drawn. `onSelect(id)`
+ * is called with an event's id. `fit`: zoom to the events.
+ */
+export function showEvents(handle, query, fit) {
+  handle.ready.then(() => {
+    if (!handle.map) {
+      return;
+    }
+    clearLayer(handle);
+    fetchJson(handle, `${API}/events.geojson${query ? "?" : ""}${query}`)
+      .then((geojson) => {
+        const items = itemsOfGeojson(geojson);
+        handle.layer = drawItems(handle, items).addTo(handle.map);
+        if (fit && items.length) {
+          const bounds = handle.L.latLngBounds(items.map((i) => [i.lat, i.lon]));
+          handle.map.fitBounds(bounds.pad(0.2), { maxZoom: 12 });
+        }
+      })
+      .catch((error) => error.name !== "AbortError" && console.error(error));
+  });
+}
+
 /** Marks the initiative `id` as the one shown in the detail panel (`""`: none). */
 export function select(handle, id) {
   handle.selected = id || null;

@@ -18,6 +18,7 @@ mod m20261206_200000_results_key;
 mod m20261207_000100_events;
 mod m20261207_000200_outbox;
 mod m20261207_000300_listings_current;
+mod m20261207_000410_events_kept_current;
 mod m20261207_000500_label_applications;
 
 /// The schema version of this build: the name of its last migration, as a literal (so that
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000100_events::Migration),
             Box::new(m20261207_000200_outbox::Migration),
             Box::new(m20261207_000300_listings_current::Migration),
+            Box::new(m20261207_000410_events_kept_current::Migration),
             Box::new(m20261207_000500_label_applications::Migration),
         ]
     }

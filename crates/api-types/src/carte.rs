@@ -283,11 +283,11 @@ pub struct ConfirmListingResponse {
     pub hidden_from: String,
 }
 
-/// A listing (initiative or actor) by kind and id.
+/// A listing (initiative, actor or event) by kind and id.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ListingRef {
-    /// `initiative` or `actor`.
+    /// `initiative`, `actor` or `event`.
     pub kind: String,
     pub id: String,
 }
@@ -311,10 +311,10 @@ pub struct StaleBulkResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaleListingResponse {
-    /// `initiative` or `actor`.
+    /// `initiative`, `actor` or `event`.
     pub kind: String,
     pub id: String,
-    /// The initiative's title or the actor's name.
+    /// The initiative's or event's title, or the actor's name.
     pub title: String,
     pub commune: Option<CommuneRef>,
     /// `flagged` (still public) or `hidden`.

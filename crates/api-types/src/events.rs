@@ -68,6 +68,15 @@ pub struct CreateEventRequest {
     #[serde(flatten)]
     pub content: EventContentRequest,
     pub actor_id: Option<String>,
+    /// Optional "e-mail pour être prévenu": where to tell the submitter of the moderation's
+    /// decisions and of the requests to confirm the event is current (with the private
+    /// edit link). Seen by staff only, never published; forgotten after the retention
+    /// period. Requires `notify_consent`.
+    #[serde(default)]
+    pub notify_email: Option<String>,
+    /// The submitter agrees to be written to at `notify_email`.
+    #[serde(default)]
+    pub notify_consent: bool,
 }
 
 /// `PUT /api/v1/events/edit/{token}`.
@@ -169,4 +178,14 @@ pub struct SubmitterEventResponse {
     pub pending_revision: Option<EventContentResponse>,
     /// The moderators' reason or request, when they rejected or asked for changes.
     pub moderation_message: Option<String>,
+    /// When the information was last confirmed as current (RFC 3339).
+    #[serde(default)]
+    pub last_confirmed_at: Option<String>,
+    /// `fresh`, `flagged` (please confirm) or `hidden` (hidden from the public until
+    /// confirmed), for a published event; `fresh` otherwise.
+    #[serde(default)]
+    pub freshness: String,
+    /// The first day (`YYYY-MM-DD`) the published event is hidden unless confirmed.
+    #[serde(default)]
+    pub hidden_from: Option<String>,
 }

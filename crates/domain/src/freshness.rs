@@ -1,4 +1,4 @@
-//! Listings kept current: each public listing (initiative, actor; events later) carries
+//! Listings kept current: each public listing (initiative, actor, event) carries
 //! the date it was last confirmed by its submitter or by staff. After a period without
 //! confirmation it is flagged to its submitter; after a grace period more it is hidden
 //! from every public page (never deleted) until someone confirms it again.
@@ -10,15 +10,20 @@
 use chrono::{Days, NaiveDate};
 
 /// The kinds of listing that must be kept current. Storage and services are written
-/// over this enum, so a new kind (events) is one variant and its match arms.
+/// over this enum, so a new kind is one variant and its match arms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ListingKind {
     Initiative,
     Actor,
+    Event,
 }
 
 impl ListingKind {
-    pub const ALL: [ListingKind; 2] = [ListingKind::Initiative, ListingKind::Actor];
+    pub const ALL: [ListingKind; 3] = [
+        ListingKind::Initiative,
+        ListingKind::Actor,
+        ListingKind::Event,
+    ];
 
     /// The name used in the API and the audit trail.
     #[must_use]
@@ -26,6 +31,7 @@ impl ListingKind {
         match self {
             ListingKind::Initiative => "initiative",
             ListingKind::Actor => "actor",
+            ListingKind::Event => "event",
         }
     }
 

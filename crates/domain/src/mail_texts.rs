@@ -88,37 +88,161 @@ fn message(subject: String, paragraphs: &[String]) -> MailText {
     }
 }
 
-/// To the submitter of an initiative, after a moderation decision; `edit_link` is the
-/// absolute private link to its edit page.
+/// What a moderation decision told to a submitter is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decided {
+    /// A new initiative.
+    Initiative,
+    /// A change of a published initiative.
+    InitiativeChange,
+    /// A new event of the agenda.
+    Event,
+    /// A change of a published event.
+    EventChange,
+}
+
+impl Decided {
+    /// « votre initiative « … » », « la modification de votre événement « … » », …
+    fn what(self, title: &str) -> String {
+        match self {
+            Decided::Initiative => format!("votre initiative « {title} »"),
+            Decided::InitiativeChange => {
+                format!("la modification de votre initiative « {title} »")
+            }
+            Decided::Event => format!("votre événement « {title} »"),
+            Decided::EventChange => format!("la modification de votre événement « {title} »"),
+        }
+    }
+
+    /// The ending of a past participle agreeing with [`Decided::what`].
+    fn e(self) -> &'static str {
+        match self {
+            Decided::Event => "",
+            _ => "e",
+        }
+    }
+
+    fn is_change(self) -> bool {
+        matches!(self, Decided::InitiativeChange | Decided::EventChange)
+    }
+
+    fn shown_where(self) -> &'static str {
+        match self {
+            Decided::Initiative | Decided::InitiativeChange => "sur la carte des solidarités",
+            Decided::Event | Decided::EventChange => "dans l'agenda des solidarités",
+        }
+    }
+}
+
+/// `text` with its first letter in upper case.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
+/// To the submitter of an initiative or an event (or of a change of one), after a
+/// moderation decision; `edit_link` is the absolute private link to its edit page.
 #[must_use]
-pub fn initiative_decided(title: &str, verdict: Verdict<'_>, edit_link: &str) -> MailText {
+pub fn decided(what: Decided, title: &str, verdict: Verdict<'_>, edit_link: &str) -> MailText {
+    let (subject_of, e) = (capitalised(&what.what(title)), what.e());
     let (subject, mut paragraphs) = match verdict {
-        Verdict::Approved => (
-            format!("Votre initiative « {title} » est publiée"),
-            vec![
-                format!("Bonne nouvelle : votre initiative « {title} » a été validée par l'équipe de modération. Elle est maintenant visible sur la carte des solidarités."),
-            ],
-        ),
-        Verdict::Rejected { reason } => (
-            format!("Votre initiative « {title} » n'a pas été retenue"),
-            vec![
-                format!("L'équipe de modération n'a pas retenu votre initiative « {title} »."),
-                format!("Motif : {reason}"),
-            ],
-        ),
-        Verdict::ChangesRequested { message } => (
-            format!("Votre initiative « {title} » : des modifications sont demandées"),
-            vec![
-                format!("L'équipe de modération demande des modifications à votre initiative « {title} » avant de la publier."),
-                format!("Message : {message}"),
-            ],
-        ),
+        Verdict::Approved => {
+            let pronoun = if e.is_empty() { "Il" } else { "Elle" };
+            (
+                format!("{subject_of} est publié{e}"),
+                vec![format!(
+                    "Bonne nouvelle : {} a été validé{e} par l'équipe de modération. {pronoun} est maintenant visible {}.",
+                    what.what(title),
+                    what.shown_where()
+                )],
+            )
+        }
+        Verdict::Rejected { reason } => {
+            let mut lines = vec![format!(
+                "L'équipe de modération n'a pas retenu {}.",
+                what.what(title)
+            )];
+            if what.is_change() {
+                lines.push("La version publiée reste en ligne.".to_owned());
+            }
+            lines.push(format!("Motif : {reason}"));
+            (format!("{subject_of} n'a pas été retenu{e}"), lines)
+        }
+        Verdict::ChangesRequested { message } => {
+            let pronoun = if e.is_empty() { "le" } else { "la" };
+            (
+                format!("{subject_of} : des modifications sont demandées"),
+                vec![
+                    format!(
+                        "L'équipe de modération demande des modifications à {} avant de {pronoun} publier.",
+                        what.what(title)
+                    ),
+                    format!("Message : {message}"),
+                ],
+            )
+        }
     };
     paragraphs.push(
         "Pour la consulter ou la modifier, utilisez votre lien privé (ne le partagez pas) :"
             .to_owned(),
     );
     paragraphs.push(edit_link.to_owned());
+    message(subject, &paragraphs)
+}
+
+/// To the submitter of an initiative, after a moderation decision; `edit_link` is the
+/// absolute private link to its edit page.
+#[must_use]
+pub fn initiative_decided(title: &str, verdict: Verdict<'_>, edit_link: &str) -> MailText {
+    decided(Decided::Initiative, title, verdict, edit_link)
+}
+
+/// A listing whose submitter is asked to confirm it is still current.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaleListing {
+    Initiative,
+    Event,
+}
+
+/// To the submitter of a published initiative or event not confirmed for the period:
+/// confirm in one click from the private link `edit_link`, or it is hidden from the public
+/// from `hidden_from` (a French date, `dd/mm/yyyy`).
+#[must_use]
+pub fn listing_stale(
+    kind: StaleListing,
+    title: &str,
+    hidden_from: &str,
+    edit_link: &str,
+) -> MailText {
+    let (what, e, il, la, place) = match kind {
+        StaleListing::Initiative => (
+            format!("votre initiative « {title} »"),
+            "e",
+            "elle",
+            "la",
+            "sur la carte des solidarités",
+        ),
+        StaleListing::Event => (
+            format!("votre événement « {title} »"),
+            "",
+            "il",
+            "le",
+            "dans l'agenda des solidarités",
+        ),
+    };
+    let subject = format!("{} est-{il} toujours d'actualité ?", capitalised(&what));
+    let paragraphs = vec![
+        format!(
+            "Bonjour, {what} n'a pas été confirmé{e} depuis longtemps. Pour qu'{il} reste visible {place}, confirmez en un clic que ses informations sont à jour, ou modifiez-les, depuis votre lien privé (ne le partagez pas) :"
+        ),
+        edit_link.to_owned(),
+        format!(
+            "Sans confirmation, {il} sera masqué{e} du public à partir du {hidden_from}. {} n'est pas supprimé{e} : une confirmation {la} rendra de nouveau visible.",
+            capitalised(il)
+        ),
+    ];
     message(subject, &paragraphs)
 }
 
@@ -224,12 +348,14 @@ pub struct QueueSummary {
     pub revisions: u64,
     pub actors: u64,
     pub proposals: u64,
+    /// New events and changes of published events.
+    pub events: u64,
 }
 
 impl QueueSummary {
     #[must_use]
     pub fn total(&self) -> u64 {
-        self.initiatives + self.revisions + self.actors + self.proposals
+        self.initiatives + self.revisions + self.actors + self.proposals + self.events
     }
 }
 
@@ -264,6 +390,11 @@ pub fn moderation_digest(day: &str, queue: QueueSummary, console_link: &str) -> 
             ),
             count(queue.actors, "nouvel acteur", "nouveaux acteurs"),
             count(queue.proposals, "proposition", "propositions"),
+            count(
+                queue.events,
+                "événement de l'agenda",
+                "événements de l'agenda",
+            ),
         ]
         .map(|line| format!("- {line}"))
         .join("\n"),
@@ -312,6 +443,47 @@ mod tests {
     }
 
     #[test]
+    fn event_texts_agree_in_gender_and_changes_say_the_published_version_stays() {
+        let link = "https://s.example/agenda/modifier/abc";
+        let approved = decided(Decided::Event, "Bal", Verdict::Approved, link);
+        assert_eq!(approved.subject, "Votre événement « Bal » est publié");
+        assert!(approved.text.contains("a été validé par"));
+        assert!(approved
+            .text
+            .contains("Il est maintenant visible dans l'agenda"));
+        assert!(approved.text.contains(link));
+        let refused = decided(
+            Decided::EventChange,
+            "Bal",
+            Verdict::Rejected {
+                reason: "Date erronée",
+            },
+            link,
+        );
+        assert_eq!(
+            refused.subject,
+            "La modification de votre événement « Bal » n'a pas été retenue"
+        );
+        assert!(refused.text.contains("La version publiée reste en ligne."));
+        assert!(refused.text.contains("Motif : Date erronée"));
+        assert!(refused
+            .html
+            .contains("<a href=\"https://s.example/agenda/modifier/abc\">"));
+        let stale = listing_stale(StaleListing::Event, "Bal & co", "01/02/2027", link);
+        assert_eq!(
+            stale.subject,
+            "Votre événement « Bal & co » est-il toujours d'actualité ?"
+        );
+        assert!(stale
+            .text
+            .contains("masqué du public à partir du 01/02/2027"));
+        assert!(stale.html.contains("Bal &amp; co"));
+        let stale = listing_stale(StaleListing::Initiative, "Colis", "01/02/2027", link);
+        assert!(stale.text.contains("masquée du public"));
+        assert!(stale.text.contains("conservation"), "the consent footer");
+    }
+
+    #[test]
     fn the_digest_counts_each_queue_and_has_no_consent_footer() {
         let mail = moderation_digest(
             "07/12/2026",
@@ -320,13 +492,15 @@ mod tests {
                 revisions: 0,
                 actors: 1,
                 proposals: 3,
+                events: 2,
             },
             "https://s.example/admin/moderation",
         );
         assert_eq!(
             mail.subject,
-            "Modération : 6 éléments en attente (07/12/2026)"
+            "Modération : 8 éléments en attente (07/12/2026)"
         );
+        assert!(mail.text.contains("- 2 événements de l'agenda"));
         assert!(mail.text.contains("- 2 nouvelles initiatives"));
         assert!(mail.text.contains("- 0 modification d'initiative"));
         assert!(mail.text.contains("- 1 nouvel acteur"));

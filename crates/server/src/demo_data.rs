@@ -748,7 +748,7 @@ fn event_request(event: DemoEvent, commune: Option<&Commune>) -> EventContentReq
             commune_code: Some(c.code.as_str().to_owned()),
             ..LocationRequest::default()
         }),
-        address: commune.map(|c| format!("Salle des fêtes, {}", c.name)),
+        address: commune.map(|_| "Salle des fêtes".to_owned()),
         online_url: online.then(|| "https://visio.demo.example.org".to_owned()),
         audience: Some("Tout public".to_owned()),
         age_min: None,
@@ -786,9 +786,14 @@ async fn seed_events(
         let request = event_request(event, commune);
         let draft = drafts::parse_event(&request, &ctx).map_err(|e| fields_error("event", &e))?;
         let token_hash = edit_token::hash(&edit_token::generate());
-        let id =
-            crate::services::events::submit(db, &draft, actor_ids.get(actor).copied(), &token_hash)
-                .await?;
+        let id = crate::services::events::submit(
+            db,
+            &draft,
+            actor_ids.get(actor).copied(),
+            &token_hash,
+            None,
+        )
+        .await?;
         storage::moderation::decide(db, id, &Decision::Approve)
             .await
             .map_err(|e| anyhow!("demo event not published: {e}"))?;

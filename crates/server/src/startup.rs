@@ -192,7 +192,7 @@ fn spawn_refresh(state: AppState, shutdown: CancellationToken) -> Option<JoinHan
             // (hiding needs no pass: public reads compare the dates themselves).
             match crate::services::freshness::flag_due(
                 &state.db,
-                state.settings.freshness,
+                &state.settings,
                 state.settings.clock.now(),
             )
             .await

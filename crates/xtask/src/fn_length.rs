@@ -22,10 +22,9 @@ pub const SERVER_MAX_LINES: usize = 80;
 /// page came in over the limit and the initiative and proposal forms grew by their new
 /// fields (issue 16 lists them to split).
 const COMPONENTS_TO_SPLIT: &[(&str, &str, usize)] = &[
-    ("frontend/src/pages/agenda/new.rs", "EventForm", 410),
-    ("frontend/src/carte/form.rs", "InitiativeForm", 333),
+    ("frontend/src/pages/agenda/new.rs", "EventForm", 332),
+    ("frontend/src/carte/form.rs", "InitiativeForm", 320),
     ("frontend/src/admin/volunteers.rs", "VolunteersPage", 195),
-    ("frontend/src/pages/agenda/mod.rs", "AgendaPage", 186),
     ("frontend/src/admin/stale.rs", "StalePage", 184),
 ];
 

@@ -29,7 +29,9 @@ pub mod label_applications;
 pub mod label_criteria;
 pub mod labels;
 pub mod login;
+pub mod matches;
 pub mod moderation;
+pub mod outbox;
 pub mod password;
 pub mod proposals;
 pub mod questionnaires;
@@ -135,6 +137,16 @@ pub const NAV: &[NavEntry] = &[
         min_role: Role::Moderator,
     },
     NavEntry {
+        label: || crate::i18n::network::t().matches_nav,
+        path: "/admin/mises-en-relation",
+        min_role: Role::Moderator,
+    },
+    NavEntry {
+        label: || crate::i18n::network::t().outbox_nav,
+        path: "/admin/courriels",
+        min_role: Role::Admin,
+    },
+    NavEntry {
         label: || i18n::t().nav_admin,
         path: "/admin/administration",
         min_role: Role::Admin,
@@ -190,6 +202,10 @@ pub enum Page {
     Volunteers,
     /// `/admin/a-jour`
     Stale,
+    /// `/admin/mises-en-relation`
+    VolunteerMatches,
+    /// `/admin/courriels`
+    Outbox,
     /// `/admin/administration`
     Administration,
     /// `/admin/administration/comptes`
@@ -250,6 +266,8 @@ impl Page {
             "propositions" => Page::Proposals,
             "benevoles" => Page::Volunteers,
             "a-jour" => Page::Stale,
+            "mises-en-relation" => Page::VolunteerMatches,
+            "courriels" => Page::Outbox,
             "administration" => Page::Administration,
             "administration/comptes" => Page::Accounts,
             "administration/parametres" => Page::Settings,
@@ -280,6 +298,8 @@ impl Page {
             Page::Proposal(id) => view! { <proposals::ProposalPage id=id/> }.into_any(),
             Page::Volunteers => view! { <volunteers::VolunteersPage/> }.into_any(),
             Page::Stale => view! { <stale::StalePage/> }.into_any(),
+            Page::VolunteerMatches => view! { <matches::MatchesPage/> }.into_any(),
+            Page::Outbox => view! { <outbox::OutboxPage/> }.into_any(),
             Page::Administration => view! { <accounts::AdministrationPage/> }.into_any(),
             Page::Accounts => view! { <accounts::AccountsPage/> }.into_any(),
             Page::Settings => view! { <settings::SettingsPage/> }.into_any(),
@@ -357,6 +377,11 @@ mod tests {
         assert!(matches!(Page::parse("a-jour"), Page::Stale));
         assert!(matches!(Page::parse("labels"), Page::LabelApplications));
         assert!(matches!(Page::parse("labels/a%201"), Page::LabelApplication(id) if id == "a 1"));
+        assert!(matches!(Page::parse("courriels"), Page::Outbox));
+        assert!(matches!(
+            Page::parse("mises-en-relation"),
+            Page::VolunteerMatches
+        ));
         assert!(matches!(
             Page::parse("questionnaires"),
             Page::Questionnaires

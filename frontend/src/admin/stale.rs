@@ -133,10 +133,10 @@ pub fn StalePage() -> impl IntoView {
                     } else {
                         (t.state_flagged)(&day)
                     };
-                    let kind = if item.kind == "actor" {
-                        t.kind_actor
-                    } else {
-                        t.kind_initiative
+                    let kind = match item.kind.as_str() {
+                        "actor" => t.kind_actor,
+                        "event" => t.kind_event,
+                        _ => t.kind_initiative,
                     };
                     let confirmed = item
                         .last_confirmed_at

@@ -19,7 +19,7 @@ use crate::carte::widgets::{
     field_error, CommuneChoice, CommuneSearch, FieldError, RequiredMark, SelectField, TextField,
     ThemeIcon,
 };
-use crate::components::form::{summary_items, ErrorSummary, SummaryField};
+use crate::components::form::{summary_items, ErrorSummary, NotifyFields, SummaryField};
 use crate::i18n::{actors as actors_i18n, carte as i18n, common};
 use crate::router::percent_encode;
 
@@ -259,6 +259,8 @@ pub struct FormFields {
     new_actor_phone: RwSignal<String>,
     new_actor_commune: RwSignal<Option<CommuneChoice>>,
     new_actor_welcomes_volunteers: RwSignal<bool>,
+    notify_email: RwSignal<String>,
+    notify_consent: RwSignal<bool>,
 }
 
 impl FormFields {
@@ -296,6 +298,8 @@ impl FormFields {
             new_actor_phone: RwSignal::new(String::new()),
             new_actor_commune: RwSignal::new(None),
             new_actor_welcomes_volunteers: RwSignal::new(false),
+            notify_email: RwSignal::new(String::new()),
+            notify_consent: RwSignal::new(false),
         }
     }
 
@@ -321,6 +325,25 @@ impl FormFields {
         }
     }
 
+    /// Who runs it, when the form asks (adding): an existing actor's id or a new actor.
+    fn actor_choice(&self, with_actor: bool) -> (Option<String>, Option<NewActorRequest>) {
+        if !with_actor {
+            return (None, None);
+        }
+        match self.actor_mode.get_untracked() {
+            ActorMode::Existing => (
+                Some(
+                    self.actor
+                        .get_untracked()
+                        .map(|(id, _)| id)
+                        .unwrap_or_default(),
+                ),
+                None,
+            ),
+            ActorMode::New => (None, Some(self.new_actor_input().to_request())),
+        }
+    }
+
     fn new_actor_input(&self) -> NewActorInput {
         NewActorInput {
             name: self.new_actor_name.get_untracked(),
@@ -342,6 +365,9 @@ pub struct Submission {
     /// Adding only: an existing actor's id, or a new actor.
     pub actor_id: Option<String>,
     pub new_actor: Option<NewActorRequest>,
+    /// Adding only: where to tell the submitter of decisions, with their consent.
+    pub notify_email: Option<String>,
+    pub notify_consent: bool,
 }
 
 /// The summary's entries: API field, id of its control, label.
@@ -376,6 +402,16 @@ fn summary_fields(with_actor: bool) -> Vec<SummaryField> {
             ("new_actor.contact_email", "acteur-courriel", a.field_email),
             ("new_actor.contact_phone", "acteur-telephone", a.field_phone),
             ("new_actor.commune_code", "acteur-commune", a.field_commune),
+            (
+                "notify_email",
+                "initiative-notify_email",
+                common::t().notify_email,
+            ),
+            (
+                "notify_consent",
+                "initiative-notify_consent",
+                common::t().notify_consent,
+            ),
         ]);
     }
     fields
@@ -491,27 +527,14 @@ pub fn InitiativeForm(
                 return;
             }
         };
-        let (actor_id, new_actor) = if with_actor {
-            match fields.actor_mode.get_untracked() {
-                ActorMode::Existing => (
-                    Some(
-                        fields
-                            .actor
-                            .get_untracked()
-                            .map(|(id, _)| id)
-                            .unwrap_or_default(),
-                    ),
-                    None,
-                ),
-                ActorMode::New => (None, Some(fields.new_actor_input().to_request())),
-            }
-        } else {
-            (None, None)
-        };
+        let (actor_id, new_actor) = fields.actor_choice(with_actor);
+        let notify_email = opt(&fields.notify_email.get_untracked()).filter(|_| with_actor);
         on_submit.run(Submission {
             content,
             actor_id,
             new_actor,
+            notify_email,
+            notify_consent: with_actor && fields.notify_consent.get_untracked(),
         });
     };
 
@@ -820,6 +843,13 @@ fn ActorFields(
                           />
                       </Show>
                   </fieldset>
+                  <NotifyFields
+                      prefix="initiative"
+                      email=fields.notify_email
+                      consent=fields.notify_consent
+                      email_error=err("notify_email")
+                      consent_error=err("notify_consent")
+                  />
               }
 }
 

@@ -29,6 +29,8 @@ extern "C" {
     ) -> MapHandle;
     #[wasm_bindgen(js_name = showInitiatives)]
     fn js_show_initiatives(handle: &MapHandle, query: &str, total: f64, filtered: bool, fit: bool);
+    #[wasm_bindgen(js_name = showEvents)]
+    fn js_show_events(handle: &MapHandle, query: &str, fit: bool);
     #[wasm_bindgen(js_name = select)]
     fn js_select(handle: &MapHandle, id: &str);
     #[wasm_bindgen(js_name = showCommune)]
@@ -123,6 +125,12 @@ impl MapController {
         #[allow(clippy::cast_precision_loss, reason = "counts far below 2^52")]
         let total = total as f64;
         self.with(|h| js_show_initiatives(h, query, total, filtered, fit));
+    }
+
+    /// Shows the events matching `query` (the agenda's API query without page); the
+    /// map's `on_select` receives an event's id.
+    pub fn show_events(&self, query: &str, fit: bool) {
+        self.with(|h| js_show_events(h, query, fit));
     }
 
     /// Marks the initiative shown in the detail panel (`None`: none).

@@ -355,3 +355,59 @@ mod tests {
         );
     }
 }
+
+/// The optional « e-mail pour être prévenu » of a submission (API fields `notify_email`
+/// and `notify_consent`): the address, its help text, the consent box, and their errors.
+/// The controls get the ids `{prefix}-notify_email` and `{prefix}-notify_consent`, as the
+/// forms' `fid` make them, so that the error summary links to them.
+#[component]
+pub fn NotifyFields(
+    /// The form's id prefix (`initiative`, `evenement`).
+    prefix: &'static str,
+    email: RwSignal<String>,
+    consent: RwSignal<bool>,
+    #[prop(into)] email_error: Signal<Option<String>>,
+    #[prop(into)] consent_error: Signal<Option<String>>,
+) -> impl IntoView {
+    let t = common::t();
+    let email_id = format!("{prefix}-notify_email");
+    let consent_id = format!("{prefix}-notify_consent");
+    let (eid, cid) = (email_id.clone(), consent_id.clone());
+    let email_described = move || described_by(&eid, true, email_error.with(Option::is_some));
+    let consent_described = move || described_by(&cid, false, consent_error.with(Option::is_some));
+    view! {
+        <div class="champ">
+            <label for=email_id.clone()>
+                {t.notify_email}
+                <span class="champ__mention">" (" {t.optional_mark} ")"</span>
+            </label>
+            <p id=help_id(&email_id) class="champ__aide">{t.notify_email_hint}</p>
+            <FieldError field_id=email_id.clone() message=email_error/>
+            <input
+                id=email_id.clone()
+                class="saisie"
+                type="email"
+                maxlength="254"
+                autocomplete="email"
+                aria-describedby=email_described
+                aria-invalid=move || email_error.with(Option::is_some).then_some("true")
+                prop:value=move || email.get()
+                on:input=move |event| email.set(event_target_value(&event))
+            />
+            <FieldError field_id=consent_id.clone() message=consent_error/>
+            <div class="choix">
+                <label for=consent_id.clone()>
+                    <input
+                        type="checkbox"
+                        id=consent_id.clone()
+                        aria-describedby=consent_described
+                        aria-invalid=move || consent_error.with(Option::is_some).then_some("true")
+                        prop:checked=move || consent.get()
+                        on:change=move |event| consent.set(event_target_checked(&event))
+                    />
+                    <span>{t.notify_consent}</span>
+                </label>
+            </div>
+        </div>
+    }
+}

@@ -14,6 +14,12 @@ pub struct Strings {
     pub filter_from: &'static str,
     pub filter_to: &'static str,
     pub filter_all: &'static str,
+    pub filter_all_communes: &'static str,
+    /// The map of the listed events.
+    pub map_title: &'static str,
+    pub map_label: &'static str,
+    /// Online-only events are not on the map.
+    pub map_online: &'static str,
     pub filter_actor: &'static str,
     pub filter_actor_remove: &'static str,
     pub filter_reset: &'static str,
@@ -107,7 +113,12 @@ pub const FR: Strings = Strings {
     filter_commune: "Commune",
     filter_from: "À partir du",
     filter_to: "Jusqu’au",
-    filter_all: "Tous",
+    filter_all: "Tous les thèmes",
+    filter_all_communes: "Toutes les communes",
+    map_title: "Sur la carte",
+    map_label: "Carte des événements de la liste",
+    map_online: "Les événements en ligne seulement figurent dans la liste, pas sur la \
+                 carte. Chaque point mène à la page de son événement.",
     filter_actor: "Événements d’un seul acteur",
     filter_actor_remove: "Voir les événements de tous les acteurs",
     filter_reset: "Effacer les filtres",

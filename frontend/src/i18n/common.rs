@@ -37,6 +37,10 @@ pub struct Strings {
     /// The commune combobox's live message: how many communes are suggested.
     pub commune_results: fn(usize) -> String,
     pub commune_none: &'static str,
+    /// The optional address of a submission (initiative, event) and its consent box.
+    pub notify_email: &'static str,
+    pub notify_email_hint: &'static str,
+    pub notify_consent: &'static str,
 }
 
 pub const FR: Strings = Strings {
@@ -88,6 +92,12 @@ pub const FR: Strings = Strings {
         n => format!("{n} communes trouvées. Flèches haut et bas pour choisir."),
     },
     commune_none: "Aucune commune du territoire ne correspond.",
+    notify_email: "E-mail pour être prévenu",
+    notify_email_hint: "Pour recevoir la décision de l’équipe de modération et, plus tard, \
+                        la demande de confirmer que votre fiche est à jour, avec votre lien \
+                        privé. L’adresse n’est jamais publiée, seule l’équipe la voit, et \
+                        elle est effacée à la fin de la durée de conservation.",
+    notify_consent: "J’accepte d’être prévenu par e-mail à cette adresse.",
 };
 
 pub fn t() -> &'static Strings {

@@ -26,6 +26,7 @@ pub struct Strings {
     pub col_confirmed: &'static str,
     pub kind_initiative: &'static str,
     pub kind_actor: &'static str,
+    pub kind_event: &'static str,
     pub state_flagged: fn(&str) -> String,
     pub state_hidden: fn(&str) -> String,
     pub never: &'static str,
@@ -58,9 +59,9 @@ pub const FR: Strings = Strings {
     title: "Fiches à confirmer",
     intro: |flag, grace| {
         format!(
-            "Initiatives et acteurs publiés sans confirmation depuis {flag} jours : leur \
-             auteur est invité à les confirmer ; {grace} jours plus tard, ils sont masqués \
-             du public (jamais supprimés)."
+            "Initiatives, acteurs et événements publiés sans confirmation depuis {flag} \
+             jours : leur auteur est invité à les confirmer ; {grace} jours plus tard, ils \
+             sont masqués du public (jamais supprimés)."
         )
     },
     empty: "Aucune fiche à confirmer.",
@@ -73,6 +74,7 @@ pub const FR: Strings = Strings {
     col_confirmed: "Dernière confirmation",
     kind_initiative: "Initiative",
     kind_actor: "Acteur",
+    kind_event: "Événement",
     state_flagged: |day| format!("À confirmer, masquée le {day}"),
     state_hidden: |day| format!("Masquée depuis le {day}"),
     never: "jamais",

@@ -19,6 +19,7 @@ pub mod editor;
 pub mod freshness;
 pub mod home;
 pub mod labels;
+pub mod network;
 pub mod offline;
 pub mod proposals;
 pub mod questionnaire;

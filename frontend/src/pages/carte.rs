@@ -591,8 +591,8 @@ fn AddForm(
                 content: submission.content,
                 actor_id: submission.actor_id,
                 new_actor: submission.new_actor,
-                notify_email: None,
-                notify_consent: false,
+                notify_email: submission.notify_email,
+                notify_consent: submission.notify_consent,
             };
             let answer: Result<CreateInitiativeResponse, ApiError> =
                 api::post("/api/v1/initiatives", &request, &[]).await;

@@ -1,4 +1,4 @@
-//! Listings kept current, for staff: the published initiatives and actors not confirmed
+//! Listings kept current, for staff: the published initiatives, actors and events not confirmed
 //! for the period (flagged, then hidden), and bulk confirmation or archiving. Moderators
 //! and administrators; every change audited.
 
@@ -37,7 +37,7 @@ const MAX_PER_PAGE: u64 = 200;
 /// Most listings one bulk action takes.
 pub const MAX_BULK: usize = 500;
 
-/// `kind`: `initiative` or `actor`; absent for both.
+/// `kind`: `initiative`, `actor` or `event`; absent for all.
 fn parse_kind(pairs: &Pairs, errors: &mut FieldErrors) -> Vec<ListingKind> {
     match single(pairs, "kind") {
         None => ListingKind::ALL.to_vec(),
@@ -46,7 +46,7 @@ fn parse_kind(pairs: &Pairs, errors: &mut FieldErrors) -> Vec<ListingKind> {
             None => {
                 errors.insert(
                     "kind".to_owned(),
-                    "Type attendu : « initiative » ou « actor ».".to_owned(),
+                    "Type attendu : « initiative », « actor » ou « event ».".to_owned(),
                 );
                 Vec::new()
             }
@@ -58,7 +58,7 @@ fn parse_kind(pairs: &Pairs, errors: &mut FieldErrors) -> Vec<ListingKind> {
 /// public (`flagged`: their submitter was asked to confirm) and those hidden from the
 /// public, least recently confirmed first.
 #[utoipa::path(get, path = "/api/v1/admin/stale", tag = "moderation",
-    params(("kind" = Option<String>, Query, description = "initiative or actor (default both)"),
+    params(("kind" = Option<String>, Query, description = "initiative, actor or event (default all)"),
         ("page" = Option<u64>, Query), ("per_page" = Option<u64>, Query, description = "1 to 200, default 50")),
     responses((status = 200, body = StaleListResponse),
               (status = 401, body = solidarites_api_types::ErrorResponse),
@@ -160,7 +160,7 @@ fn parse_items(body: &StaleBulkRequest) -> Result<Vec<Listing>, ApiError> {
         if kind.is_none() {
             errors.insert(
                 format!("items[{i}].kind"),
-                "Type attendu : « initiative » ou « actor ».".to_owned(),
+                "Type attendu : « initiative », « actor » ou « event ».".to_owned(),
             );
         }
         let id = Uuid::parse_str(item.id.trim()).ok();

@@ -10,14 +10,16 @@ use actix_web::{
 use chrono::{Duration, NaiveDate, Utc};
 use sha2::{Digest, Sha256};
 use solidarites_api_types::{
-    CreateEventRequest, CreateEventResponse, EventContentResponse, EventListResponse,
-    EventOccurrenceResponse, EventResponse, RegistrationResponse, SubmitterEventResponse,
-    UpdateEventRequest,
+    ConfirmListingResponse, CreateEventRequest, CreateEventResponse, EventContentResponse,
+    EventListResponse, EventOccurrenceResponse, EventResponse, RegistrationResponse,
+    SubmitterEventResponse, UpdateEventRequest,
 };
 use solidarites_domain::{
     drafts::{self, EventDraft, LOCAL_DATE_TIME_FORMAT},
+    freshness::Freshness,
     lifecycle::EventStatus,
-    time::paris_midnight,
+    notify::parse_notify_email,
+    time::{paris_midnight, today_in_paris},
 };
 use uuid::Uuid;
 
@@ -27,10 +29,13 @@ use super::{
 };
 use crate::{
     edit_token,
-    error::ApiError,
+    error::{ApiError, ErrorCode},
     ical,
     json_body::ApiJson,
-    services::events::{self as service, EditOutcome, EventError},
+    services::{
+        events::{self as service, EditOutcome, EventError},
+        freshness::TokenConfirmation,
+    },
     state::AppState,
     storage::{self, events::EventFilter, initiatives::status, EventRow},
     submission::{self, FieldErrors, ParseContext},
@@ -190,7 +195,9 @@ pub async fn list_events(
     if !errors.is_empty() {
         return Err(invalid_query(errors));
     }
-    let (rows, total) = storage::events::list_public(&state.db, &filter, page, per_page).await?;
+    let (rows, total) =
+        storage::events::list_public(&state.db, &filter, &state.public_day(), page, per_page)
+            .await?;
     Ok(HttpResponse::Ok().json(EventListResponse {
         items: public_responses(&state, &rows).await?,
         page,
@@ -222,7 +229,8 @@ pub async fn get_events_geojson(
     if !errors.is_empty() {
         return Err(invalid_query(errors));
     }
-    let rows = storage::events::all_public(&state.db, &filter, FEED_LIMIT + 1).await?;
+    let rows = storage::events::all_public(&state.db, &filter, &state.public_day(), FEED_LIMIT + 1)
+        .await?;
     let truncated = rows.len() > FEED_LIMIT;
     let territory = state.territory.current();
     let mut features = Vec::new();
@@ -287,7 +295,7 @@ fn event_not_found() -> ApiError {
 
 async fn public_event(state: &AppState, id: &str) -> Result<EventRow, ApiError> {
     let id = Uuid::parse_str(id).map_err(|_| event_not_found())?;
-    storage::events::get_public(&state.db, id)
+    storage::events::get_public(&state.db, id, &state.public_day())
         .await?
         .ok_or_else(event_not_found)
 }
@@ -330,6 +338,10 @@ async fn vevents(
         let place = d.place.placement().map(|p| {
             let commune = commune_ref(&territory, p.commune_code.as_str()).name;
             match &d.address {
+                // An address that names its commune already is not followed by it again.
+                Some(address) if address.to_lowercase().contains(&commune.to_lowercase()) => {
+                    address.clone()
+                }
                 Some(address) => format!("{address}, {commune}"),
                 None => commune,
             }
@@ -437,7 +449,8 @@ pub async fn get_events_ics(
     // A feed is a subscription to what comes: no upper bound, no text search.
     filter.to = None;
     filter.q = None;
-    let rows = storage::events::all_public(&state.db, &filter, FEED_LIMIT).await?;
+    let rows =
+        storage::events::all_public(&state.db, &filter, &state.public_day(), FEED_LIMIT).await?;
     let base = base_url(&state, &req);
     let mut name = "Agenda des solidarités".to_owned();
     if let Some(code) = &filter.commune {
@@ -514,18 +527,27 @@ pub async fn create_event(
             _ => Err("Cet acteur n'existe pas ou n'est pas encore publié."),
         },
     };
-    let (draft, actor) = match (parsed, actor) {
-        (Ok(draft), Ok(actor)) => (draft, actor),
-        (parsed, actor) => {
+    let notify = parse_notify_email(body.notify_email.as_deref(), body.notify_consent);
+    let (draft, actor, notify_email) = match (parsed, actor, notify) {
+        (Ok(draft), Ok(actor), Ok(email)) => (draft, actor, email),
+        (parsed, actor, notify) => {
             let mut errors = parsed.err().map(|e| e.0).unwrap_or_default();
             if let Err(message) = actor {
                 errors.insert("actor_id".to_owned(), message.to_owned());
             }
+            errors.extend(notify.err().map(|e| e.0).unwrap_or_default());
             return Err(submission::invalid(errors));
         }
     };
     let token = edit_token::generate();
-    let id = service::submit(&state.db, &draft, actor, &edit_token::hash(&token)).await?;
+    let id = service::submit(
+        &state.db,
+        &draft,
+        actor,
+        &edit_token::hash(&token),
+        notify_email.as_ref().map(|e| e.as_str()),
+    )
+    .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/events/{id}")))
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -559,6 +581,14 @@ async fn submitter_view(state: &AppState, row: &EventRow) -> Result<HttpResponse
     };
     let content = storage::events::content_of(row)?;
     let pending = storage::events::pending_of(row)?;
+    let policy = state.settings.freshness;
+    let confirmed_on = row.last_confirmed_at.map(today_in_paris);
+    let published = row.status == status::PUBLISHED;
+    let freshness = match confirmed_on {
+        Some(on) if published => policy.freshness(on, state.settings.clock.today()),
+        None if published => Freshness::Hidden,
+        _ => Freshness::Fresh,
+    };
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(SubmitterEventResponse {
@@ -568,6 +598,11 @@ async fn submitter_view(state: &AppState, row: &EventRow) -> Result<HttpResponse
             actor,
             pending_revision: pending.map(|d| event_content(&territory, &d)),
             moderation_message: row.moderation_message.clone(),
+            last_confirmed_at: row.last_confirmed_at.map(|t| t.to_rfc3339()),
+            freshness: freshness.as_str().to_owned(),
+            hidden_from: confirmed_on
+                .filter(|_| published)
+                .map(|on| policy.hidden_from(on).to_string()),
         }))
 }
 
@@ -721,4 +756,60 @@ pub async fn withdraw_event_by_token(
     token: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     withdraw_by_token(&state, &req, Some(&token)).await
+}
+
+async fn confirm_by_token(
+    state: &AppState,
+    req: &HttpRequest,
+    path: Option<&str>,
+) -> Result<HttpResponse, ApiError> {
+    let hash = token_hash(req, path)?;
+    let now = state.settings.clock.now();
+    match crate::services::freshness::confirm_event_by_token(&state.db, &hash, now).await? {
+        TokenConfirmation::Unknown => Err(unknown_token()),
+        TokenConfirmation::NotPublished(_) => Err(ApiError::Conflict {
+            code: ErrorCode::InvalidState,
+            message: "Seul un événement publié peut être confirmé comme à jour.".to_owned(),
+        }),
+        TokenConfirmation::Confirmed(at) => {
+            let hidden_from = state.settings.freshness.hidden_from(today_in_paris(at));
+            Ok(HttpResponse::Ok()
+                .insert_header((header::CACHE_CONTROL, "no-store"))
+                .json(ConfirmListingResponse {
+                    last_confirmed_at: at.to_rfc3339(),
+                    hidden_from: hidden_from.to_string(),
+                }))
+        }
+    }
+}
+
+/// The submitter confirms in one click that the published event is current (token in the
+/// `X-Edit-Token` header): it stays public for a full period again.
+#[utoipa::path(post, path = "/api/v1/events/edit/confirm", tag = "events",
+    params(("X-Edit-Token" = String, Header)),
+    responses((status = 200, body = ConfirmListingResponse),
+              (status = 400, body = solidarites_api_types::ErrorResponse),
+              (status = 404, body = solidarites_api_types::ErrorResponse),
+              (status = 409, description = "Not published", body = solidarites_api_types::ErrorResponse)))]
+#[post("/events/edit/confirm")]
+pub async fn confirm_event_by_token_header(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    confirm_by_token(&state, &req, None).await
+}
+
+/// The submitter confirms that the published event is current (token in the path).
+#[utoipa::path(post, path = "/api/v1/events/edit/{token}/confirm", tag = "events",
+    params(("token" = String, Path)),
+    responses((status = 200, body = ConfirmListingResponse),
+              (status = 404, body = solidarites_api_types::ErrorResponse),
+              (status = 409, description = "Not published", body = solidarites_api_types::ErrorResponse)))]
+#[post("/events/edit/{token}/confirm")]
+pub async fn confirm_event_by_token(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    token: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    confirm_by_token(&state, &req, Some(&token)).await
 }

@@ -60,6 +60,8 @@ macro_rules! api_routes {
                 events::get_event_by_token,
                 events::update_event_by_token,
                 events::withdraw_event_by_token,
+                events::confirm_event_by_token_header,
+                events::confirm_event_by_token,
                 events::get_event_ics,
                 events::get_event,
                 admin_moderation::get_moderation_queue,

@@ -1,7 +1,7 @@
 //! The agenda's submissions: a new event, the submitter's edits and withdrawal through the
 //! private link. Each in one transaction. Moderators' decisions on events go through
 //! [`super::moderation`] like every other submission (one transaction per decision, with
-//! its audit line): that is where e-mail to the submitter would be queued.
+//! its audit line and the e-mail to the submitter who left an address).
 
 use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
 use solidarites_domain::drafts::EventDraft;
@@ -23,15 +23,17 @@ pub enum EventError {
     Db(#[from] DbErr),
 }
 
-/// Stores a submitted event, pending moderation; `actor_id` is a published actor.
+/// Stores a submitted event, pending moderation; `actor_id` is a published actor,
+/// `notify_email` the address its submitter left with consent.
 pub async fn submit(
     db: &DatabaseConnection,
     draft: &EventDraft,
     actor_id: Option<Uuid>,
     edit_token_hash: &str,
+    notify_email: Option<&str>,
 ) -> Result<Uuid, DbErr> {
     let txn = db.begin().await?;
-    let id = storage::events::create(&txn, draft, actor_id, edit_token_hash).await?;
+    let id = storage::events::create(&txn, draft, actor_id, edit_token_hash, notify_email).await?;
     txn.commit().await?;
     Ok(id)
 }

@@ -12,7 +12,9 @@ use solidarites_domain::{
 };
 use uuid::Uuid;
 
+use super::notifications;
 use crate::{
+    config::Settings,
     staff::Staff,
     storage::{self, freshness::Confirmed},
 };
@@ -25,27 +27,35 @@ pub struct Listing {
 }
 
 /// Tells the submitter of `listing` that it must be confirmed, in the caller's
-/// transaction: records the flag, once. Returns whether this call recorded it (another
-/// instance may have flagged it first); only then is the submitter told.
-///
-/// This is the one place a flag is announced: the e-mail outbox (issue 18, point 5)
-/// enqueues its message here, in the same transaction, when the flag is recorded.
+/// transaction: records the flag, once, and queues the e-mail to the submitter (when they
+/// left an address) with it. Returns whether this call recorded it (another instance may
+/// have flagged it first); only then is the submitter told.
 pub async fn notify_stale(
     txn: &impl ConnectionTrait,
+    settings: &Settings,
     listing: Listing,
     at: DateTime<Utc>,
 ) -> Result<bool, sea_orm::DbErr> {
-    storage::freshness::mark_flagged(txn, listing.kind, listing.id, at).await
+    if !storage::freshness::mark_flagged(txn, listing.kind, listing.id, at).await? {
+        return Ok(false);
+    }
+    let confirmed_on = storage::freshness::last_confirmed(txn, listing.kind, listing.id)
+        .await?
+        .map_or(today_in_paris(at), today_in_paris);
+    let hidden_from = settings.freshness.hidden_from(confirmed_on);
+    notifications::listing_stale(txn, settings, listing.kind, listing.id, hidden_from, at).await?;
+    Ok(true)
 }
 
-/// Flags every published listing not confirmed for the policy's period and not flagged
-/// yet, each through [`notify_stale`]. Returns how many this call flagged. Safe to run on
-/// several instances at once: each listing is flagged by one of them.
+/// Flags every published listing not confirmed for the period of `settings.freshness`
+/// and not flagged yet, each through [`notify_stale`]. Returns how many this call flagged.
+/// Safe to run on several instances at once: each listing is flagged by one of them.
 pub async fn flag_due(
     db: &DatabaseConnection,
-    policy: FreshnessPolicy,
+    settings: &Settings,
     now: DateTime<Utc>,
 ) -> Result<usize, sea_orm::DbErr> {
+    let policy: FreshnessPolicy = settings.freshness;
     let fresh_since = paris_midnight(policy.fresh_since(today_in_paris(now)));
     let mut flagged = 0;
     for kind in ListingKind::ALL {
@@ -58,7 +68,7 @@ pub async fn flag_due(
         for id in due {
             // One short transaction per listing: the flag and its message commit together.
             let txn = db.begin().await?;
-            if notify_stale(&txn, Listing { kind, id }, now).await? {
+            if notify_stale(&txn, settings, Listing { kind, id }, now).await? {
                 flagged += 1;
             }
             txn.commit().await?;
@@ -72,9 +82,9 @@ pub async fn flag_due(
 pub enum TokenConfirmation {
     /// Confirmed at this instant.
     Confirmed(DateTime<Utc>),
-    /// Only a published initiative can be confirmed (its status).
+    /// Only a published listing can be confirmed (its status).
     NotPublished(String),
-    /// No initiative has this token.
+    /// No listing of the kind has this token.
     Unknown,
 }
 
@@ -109,6 +119,37 @@ pub async fn confirm_by_token(
             Confirmed::NotPublished(status) => TokenConfirmation::NotPublished(status),
             Confirmed::Unknown => TokenConfirmation::Unknown,
         };
+    txn.commit().await?;
+    Ok(outcome)
+}
+
+/// The submitter confirms, through the private link, that the event is current.
+pub async fn confirm_event_by_token(
+    db: &DatabaseConnection,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<TokenConfirmation, sea_orm::DbErr> {
+    let txn = db.begin().await?;
+    let Some(row) = storage::events::find_by_token_hash(&txn, token_hash).await? else {
+        return Ok(TokenConfirmation::Unknown);
+    };
+    let outcome = match storage::freshness::confirm(&txn, ListingKind::Event, row.id, now).await? {
+        Confirmed::Done => {
+            storage::audit::record(
+                &txn,
+                None,
+                "freshness.confirm",
+                ListingKind::Event.as_str(),
+                &row.id.to_string(),
+                None,
+                Some(serde_json::json!({"by": "submitter", "at": now.to_rfc3339()})),
+            )
+            .await?;
+            TokenConfirmation::Confirmed(now)
+        }
+        Confirmed::NotPublished(status) => TokenConfirmation::NotPublished(status),
+        Confirmed::Unknown => TokenConfirmation::Unknown,
+    };
     txn.commit().await?;
     Ok(outcome)
 }

@@ -6,10 +6,11 @@
 //! A submitter is written to only at the address they left with their consent
 //! (`notify_email`); staff accounts receive the moderators' digest.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait};
 use solidarites_domain::{
-    mail_texts::{self, QueueSummary, Verdict},
+    freshness::ListingKind,
+    mail_texts::{self, Decided, QueueSummary, StaleListing, Verdict},
     time::today_in_paris,
 };
 use uuid::Uuid;
@@ -27,6 +28,9 @@ use crate::{
 pub mod kind {
     pub const INITIATIVE_DECIDED: &str = "initiative_decided";
     pub const PROPOSAL_DECIDED: &str = "proposal_decided";
+    pub const EVENT_DECIDED: &str = "event_decided";
+    /// A published initiative or event not confirmed for the period.
+    pub const LISTING_STALE: &str = "listing_stale";
     pub const MODERATION_DIGEST: &str = "moderation_digest";
 }
 
@@ -39,27 +43,70 @@ fn verdict(decision: &Decision) -> Option<Verdict<'_>> {
     }
 }
 
-/// Tells the submitter of what a moderation decision changed (an initiative or a proposal)
-/// when they left an address. Returns whether a message was queued.
+/// Tells the submitter of what a moderation decision changed (an initiative, a change of
+/// one, an event, a change of one, or a proposal) when they left an address. Returns
+/// whether a message was queued. Actors have no address (their submitter is told through
+/// the initiative submitted with them); archiving is not told.
 pub async fn moderation_decided(
     txn: &impl ConnectionTrait,
     settings: &Settings,
     outcome: &Outcome,
     decision: &Decision,
 ) -> Result<bool, DbErr> {
+    let id = outcome.entity_id;
     match outcome.entity_type {
-        "initiative" => initiative_decided(txn, settings, outcome.entity_id, decision).await,
-        "proposal" => proposal_decided(txn, settings, outcome.entity_id, decision).await,
+        "initiative" => initiative_decided(txn, settings, id, Decided::Initiative, decision).await,
+        "initiative_revision" => match storage::outbox::initiative_of_revision(txn, id).await? {
+            Some(initiative) => {
+                initiative_decided(
+                    txn,
+                    settings,
+                    initiative,
+                    Decided::InitiativeChange,
+                    decision,
+                )
+                .await
+            }
+            None => Ok(false),
+        },
+        "event" => event_decided(txn, settings, id, Decided::Event, decision).await,
+        "event_revision" => event_decided(txn, settings, id, Decided::EventChange, decision).await,
+        "proposal" => proposal_decided(txn, settings, id, decision).await,
         _ => Ok(false),
     }
 }
 
-/// Tells the submitter of the initiative `id` of a decision, with a private edit link (a
-/// new e-mailed key: the one shown at submission is stored hashed only).
+/// A new e-mailed edit key of `listing` (the key shown at submission is stored hashed
+/// only), and the absolute private link it opens; `None` for an actor (no private link).
+async fn mailed_edit_link(
+    txn: &impl ConnectionTrait,
+    settings: &Settings,
+    kind: ListingKind,
+    id: Uuid,
+) -> Result<Option<String>, DbErr> {
+    let token = edit_token::generate();
+    let hash = edit_token::hash(&token);
+    let path = match kind {
+        ListingKind::Initiative => {
+            storage::outbox::set_mail_token(txn, id, &hash).await?;
+            format!("/initiatives/modifier/{token}")
+        }
+        ListingKind::Event => {
+            storage::outbox::set_event_mail_token(txn, id, &hash).await?;
+            format!("/agenda/modifier/{token}")
+        }
+        ListingKind::Actor => return Ok(None),
+    };
+    Ok(Some(settings.absolute_url(&path)))
+}
+
+/// Tells the submitter of the initiative `id` of a decision on it or on its change, with a
+/// private edit link.
 pub async fn initiative_decided(
     txn: &impl ConnectionTrait,
     settings: &Settings,
     id: Uuid,
+    what: Decided,
     decision: &Decision,
 ) -> Result<bool, DbErr> {
     let Some(verdict) = verdict(decision) else {
@@ -68,10 +115,10 @@ pub async fn initiative_decided(
     let Some(target) = storage::outbox::initiative_target(txn, id).await? else {
         return Ok(false);
     };
-    let token = edit_token::generate();
-    storage::outbox::set_mail_token(txn, id, &edit_token::hash(&token)).await?;
-    let link = settings.absolute_url(&format!("/initiatives/modifier/{token}"));
-    let mail = mail_texts::initiative_decided(&target.title, verdict, &link);
+    let Some(link) = mailed_edit_link(txn, settings, ListingKind::Initiative, id).await? else {
+        return Ok(false);
+    };
+    let mail = mail_texts::decided(what, &target.title, verdict, &link);
     storage::outbox::enqueue(
         txn,
         kind::INITIATIVE_DECIDED,
@@ -80,6 +127,68 @@ pub async fn initiative_decided(
         Utc::now(),
     )
     .await?;
+    Ok(true)
+}
+
+/// Tells the submitter of the event `id` of a decision on it or on its change, with a
+/// private edit link.
+pub async fn event_decided(
+    txn: &impl ConnectionTrait,
+    settings: &Settings,
+    id: Uuid,
+    what: Decided,
+    decision: &Decision,
+) -> Result<bool, DbErr> {
+    let Some(verdict) = verdict(decision) else {
+        return Ok(false);
+    };
+    let Some(target) = storage::outbox::event_target(txn, id).await? else {
+        return Ok(false);
+    };
+    let Some(link) = mailed_edit_link(txn, settings, ListingKind::Event, id).await? else {
+        return Ok(false);
+    };
+    let mail = mail_texts::decided(what, &target.title, verdict, &link);
+    storage::outbox::enqueue(txn, kind::EVENT_DECIDED, &target.email, &mail, Utc::now()).await?;
+    Ok(true)
+}
+
+/// Asks the submitter of a published initiative or event not confirmed for the period to
+/// confirm it, with a private link, saying from which day it is hidden (`hidden_from`).
+/// Nothing for an actor (no address, no private link) or without an address. Returns
+/// whether a message was queued.
+pub async fn listing_stale(
+    txn: &impl ConnectionTrait,
+    settings: &Settings,
+    listing: ListingKind,
+    id: Uuid,
+    hidden_from: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let (target, text_kind) = match listing {
+        ListingKind::Initiative => (
+            storage::outbox::initiative_target(txn, id).await?,
+            StaleListing::Initiative,
+        ),
+        ListingKind::Event => (
+            storage::outbox::event_target(txn, id).await?,
+            StaleListing::Event,
+        ),
+        ListingKind::Actor => return Ok(false),
+    };
+    let Some(target) = target else {
+        return Ok(false);
+    };
+    let Some(link) = mailed_edit_link(txn, settings, listing, id).await? else {
+        return Ok(false);
+    };
+    let mail = mail_texts::listing_stale(
+        text_kind,
+        &target.title,
+        &hidden_from.format("%d/%m/%Y").to_string(),
+        &link,
+    );
+    storage::outbox::enqueue(txn, kind::LISTING_STALE, &target.email, &mail, now).await?;
     Ok(true)
 }
 
@@ -145,6 +254,7 @@ pub async fn moderation_digest(
         revisions: counts.revisions,
         actors: counts.actors,
         proposals: counts.proposals,
+        events: counts.events + counts.event_revisions,
     };
     let mut queued = 0;
     if queue.total() > 0 {

@@ -26,6 +26,12 @@ pub mod event {
         pub created_at: ChronoDateTimeUtc,
         pub updated_at: ChronoDateTimeUtc,
         pub published_at: Option<ChronoDateTimeUtc>,
+        pub last_confirmed_at: Option<ChronoDateTimeUtc>,
+        pub stale_flagged_at: Option<ChronoDateTimeUtc>,
+        /// Where to tell the submitter of decisions and flags (consented; staff only).
+        pub notify_email: Option<String>,
+        /// The hash of the edit key sent by e-mail (a second key, as for initiatives).
+        pub mail_token_hash: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -19,6 +19,7 @@ use uuid::Uuid;
 
 use super::{
     event_entities::{event, event_occurrence, event_theme},
+    freshness::{event_confirmed, PublicDay},
     initiatives::status,
     moderation::{Decision, ModerationError, Outcome},
 };
@@ -61,8 +62,12 @@ pub fn pending_of(row: &event::Model) -> Result<Option<EventDraft>, sea_orm::DbE
         .transpose()
 }
 
-fn public_condition(f: &EventFilter) -> Condition {
-    let mut c = Condition::all().add(event::Column::Status.eq(status::PUBLISHED));
+/// Published, confirmed recently enough on `day` (else hidden, never deleted), and
+/// matching `f`.
+fn public_condition(f: &EventFilter, day: &PublicDay) -> Condition {
+    let mut c = Condition::all()
+        .add(event::Column::Status.eq(status::PUBLISHED))
+        .add(event_confirmed(day));
     if !f.themes.is_empty() {
         c = c.add(
             event::Column::Id.in_subquery(
@@ -92,6 +97,7 @@ fn public_condition(f: &EventFilter) -> Condition {
 async fn upcoming_ids(
     db: &impl ConnectionTrait,
     filter: &EventFilter,
+    day: &PublicDay,
 ) -> Result<Vec<(Uuid, DateTime<Utc>)>, sea_orm::DbErr> {
     let mut query = event_occurrence::Entity::find()
         .select_only()
@@ -102,7 +108,7 @@ async fn upcoming_ids(
                 Query::select()
                     .column(event::Column::Id)
                     .from(event::Entity)
-                    .cond_where(public_condition(filter))
+                    .cond_where(public_condition(filter, day))
                     .to_owned(),
             ),
         );
@@ -144,10 +150,11 @@ async fn rows_in_order(
 pub async fn list_public(
     db: &impl ConnectionTrait,
     filter: &EventFilter,
+    day: &PublicDay,
     page: u64,
     per_page: u64,
 ) -> Result<(Vec<event::Model>, u64), sea_orm::DbErr> {
-    let found = upcoming_ids(db, filter).await?;
+    let found = upcoming_ids(db, filter, day).await?;
     let total = found.len() as u64;
     let start = usize::try_from(page.saturating_sub(1).saturating_mul(per_page))
         .unwrap_or(usize::MAX)
@@ -162,20 +169,23 @@ pub async fn list_public(
 pub async fn all_public(
     db: &impl ConnectionTrait,
     filter: &EventFilter,
+    day: &PublicDay,
     limit: usize,
 ) -> Result<Vec<event::Model>, sea_orm::DbErr> {
-    let mut found = upcoming_ids(db, filter).await?;
+    let mut found = upcoming_ids(db, filter, day).await?;
     found.truncate(limit);
     rows_in_order(db, &found).await
 }
 
-/// A published event, whatever its dates.
+/// A published event confirmed recently enough on `day`, whatever its dates.
 pub async fn get_public(
     db: &impl ConnectionTrait,
     id: Uuid,
+    day: &PublicDay,
 ) -> Result<Option<event::Model>, sea_orm::DbErr> {
     event::Entity::find_by_id(id)
         .filter(event::Column::Status.eq(status::PUBLISHED))
+        .filter(event_confirmed(day))
         .one(db)
         .await
 }
@@ -187,13 +197,17 @@ pub async fn find(
     event::Entity::find_by_id(id).one(db).await
 }
 
-/// The event whose edit token hashes to `hash`.
+/// The event whose edit key (shown at submission, or sent by e-mail) hashes to `hash`.
 pub async fn find_by_token_hash(
     db: &impl ConnectionTrait,
     hash: &str,
 ) -> Result<Option<event::Model>, sea_orm::DbErr> {
     event::Entity::find()
-        .filter(event::Column::EditTokenHash.eq(hash))
+        .filter(
+            Condition::any()
+                .add(event::Column::EditTokenHash.eq(hash))
+                .add(event::Column::MailTokenHash.eq(hash)),
+        )
         .one(db)
         .await
 }
@@ -258,12 +272,14 @@ async fn replace_children(
     Ok(())
 }
 
-/// Stores a submission, pending moderation.
+/// Stores a submission, pending moderation, with the address its submitter left (with
+/// consent) to be told of decisions.
 pub async fn create(
     db: &impl ConnectionTrait,
     draft: &EventDraft,
     actor_id: Option<Uuid>,
     edit_token_hash: &str,
+    notify_email: Option<&str>,
 ) -> Result<Uuid, sea_orm::DbErr> {
     let now = Utc::now();
     let id = Uuid::new_v4();
@@ -278,6 +294,10 @@ pub async fn create(
         moderation_message: Set(None),
         created_at: Set(now),
         published_at: Set(None),
+        last_confirmed_at: Set(None),
+        stale_flagged_at: Set(None),
+        notify_email: Set(notify_email.map(str::to_owned)),
+        mail_token_hash: Set(None),
         ..Default::default()
     };
     apply_draft(&mut row, draft)?;
@@ -473,6 +493,9 @@ pub(super) async fn decide(
                 apply_draft(&mut active, &draft)?;
                 active.sequence = Set(sequence + 1);
                 active.moderation_message = Set(None);
+                // An approved change is a confirmation that the listing is current.
+                active.last_confirmed_at = Set(Some(Utc::now()));
+                active.stale_flagged_at = Set(None);
                 replace_children(db, id, &draft).await?;
                 status::APPROVED
             }
@@ -509,7 +532,10 @@ pub(super) async fn decide(
     active.moderation_message = Set(decision.message());
     active.updated_at = Set(Utc::now());
     if next == InitiativeStatus::Published {
+        // Approval is a confirmation that the listing is current.
         active.published_at = Set(Some(Utc::now()));
+        active.last_confirmed_at = Set(Some(Utc::now()));
+        active.stale_flagged_at = Set(None);
     }
     if was_published {
         active.sequence = Set(sequence + 1);

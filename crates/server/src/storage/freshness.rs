@@ -1,6 +1,6 @@
-//! Listings kept current: the "last confirmed" date of initiatives and actors, the flag
-//! recorded when the submitter was asked to confirm, and what the public may see on a
-//! day. Every function takes a [`ListingKind`]: a new kind (events) is one more arm.
+//! Listings kept current: the "last confirmed" date of initiatives, actors and events,
+//! the flag recorded when the submitter was asked to confirm, and what the public may see
+//! on a day. Every function takes a [`ListingKind`]: a new kind is one more arm.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use super::{
     carte_entities::{actor, initiative},
+    event_entities::event,
     initiatives::{bump_map_revision, status},
 };
 
@@ -48,12 +49,17 @@ pub(crate) fn actor_confirmed(day: &PublicDay) -> Condition {
     Condition::all().add(actor::Column::LastConfirmedAt.gte(day.confirmed_since))
 }
 
+/// The events confirmed recently enough to be public.
+pub(crate) fn event_confirmed(day: &PublicDay) -> Condition {
+    Condition::all().add(event::Column::LastConfirmedAt.gte(day.confirmed_since))
+}
+
 /// A published listing not confirmed since a given instant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StaleRow {
     pub kind: ListingKind,
     pub id: Uuid,
-    /// The initiative's title or the actor's name.
+    /// The initiative's or event's title, or the actor's name.
     pub title: String,
     pub commune_code: Option<String>,
     pub last_confirmed_at: Option<DateTime<Utc>>,
@@ -115,6 +121,26 @@ pub async fn stale(
                 .all(db)
                 .await?
         }
+        ListingKind::Event => {
+            event::Entity::find()
+                .select_only()
+                .column(event::Column::Id)
+                .column(event::Column::Title)
+                .column(event::Column::CommuneCode)
+                .column(event::Column::LastConfirmedAt)
+                .column(event::Column::StaleFlaggedAt)
+                .filter(event::Column::Status.eq(status::PUBLISHED))
+                .filter(
+                    Condition::any()
+                        .add(event::Column::LastConfirmedAt.is_null())
+                        .add(event::Column::LastConfirmedAt.lt(before)),
+                )
+                .order_by_asc(event::Column::LastConfirmedAt)
+                .order_by_asc(event::Column::Id)
+                .into_tuple()
+                .all(db)
+                .await?
+        }
     };
     Ok(rows
         .into_iter()
@@ -156,6 +182,15 @@ pub async fn mark_flagged(
                 .filter(actor::Column::Id.eq(id))
                 .filter(actor::Column::Status.eq(status::PUBLISHED))
                 .filter(actor::Column::StaleFlaggedAt.is_null())
+                .exec(db)
+                .await?
+        }
+        ListingKind::Event => {
+            event::Entity::update_many()
+                .col_expr(event::Column::StaleFlaggedAt, Expr::value(at))
+                .filter(event::Column::Id.eq(id))
+                .filter(event::Column::Status.eq(status::PUBLISHED))
+                .filter(event::Column::StaleFlaggedAt.is_null())
                 .exec(db)
                 .await?
         }
@@ -227,6 +262,28 @@ pub async fn confirm(
             };
             (updated, found)
         }
+        ListingKind::Event => {
+            let updated = event::Entity::update_many()
+                .col_expr(event::Column::LastConfirmedAt, Expr::value(at))
+                .col_expr(
+                    event::Column::StaleFlaggedAt,
+                    Expr::value(Option::<DateTime<Utc>>::None),
+                )
+                .filter(event::Column::Id.eq(id))
+                .filter(event::Column::Status.eq(status::PUBLISHED))
+                .exec(db)
+                .await?
+                .rows_affected;
+            let found = if updated == 0 {
+                event::Entity::find_by_id(id)
+                    .one(db)
+                    .await?
+                    .map(|r| r.status)
+            } else {
+                None
+            };
+            (updated, found)
+        }
     };
     Ok(match (updated, status_now) {
         (0, Some(status)) => Confirmed::NotPublished(status),
@@ -250,6 +307,10 @@ pub async fn last_confirmed(
             .one(db)
             .await?
             .and_then(|r| r.last_confirmed_at),
+        ListingKind::Event => event::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .and_then(|r| r.last_confirmed_at),
     })
 }
 
@@ -262,5 +323,6 @@ pub async fn exists(
     Ok(match kind {
         ListingKind::Initiative => initiative::Entity::find_by_id(id).one(db).await?.is_some(),
         ListingKind::Actor => actor::Entity::find_by_id(id).one(db).await?.is_some(),
+        ListingKind::Event => event::Entity::find_by_id(id).one(db).await?.is_some(),
     })
 }

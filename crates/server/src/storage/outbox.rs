@@ -20,7 +20,12 @@ use sea_orm::{
 use solidarites_domain::mail_texts::MailText;
 use uuid::Uuid;
 
-use super::{carte_entities::initiative, entities::user, proposal_entities::proposal};
+use super::{
+    carte_entities::{initiative, initiative_revision},
+    entities::user,
+    event_entities::event,
+    proposal_entities::proposal,
+};
 
 mod entity {
     pub mod message {
@@ -365,6 +370,48 @@ pub async fn proposal_target(
         }))
 }
 
+/// The notification address and title of the event `id`, if it has an address.
+pub async fn event_target(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<NotifyTarget>, DbErr> {
+    Ok(event::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .and_then(|row| {
+            row.notify_email.map(|email| NotifyTarget {
+                email,
+                title: row.title,
+            })
+        }))
+}
+
+/// The initiative a revision (a change of a published initiative) is about.
+pub async fn initiative_of_revision(
+    db: &impl ConnectionTrait,
+    revision_id: Uuid,
+) -> Result<Option<Uuid>, DbErr> {
+    Ok(initiative_revision::Entity::find_by_id(revision_id)
+        .one(db)
+        .await?
+        .map(|r| r.initiative_id))
+}
+
+/// Gives the event `id` a new e-mailed edit key (its hash), replacing the one an earlier
+/// message carried; the key shown at submission keeps working.
+pub async fn set_event_mail_token(
+    db: &impl ConnectionTrait,
+    event_id: Uuid,
+    token_hash: &str,
+) -> Result<(), DbErr> {
+    event::Entity::update_many()
+        .col_expr(event::Column::MailTokenHash, Expr::value(token_hash))
+        .filter(event::Column::Id.eq(event_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Gives the initiative `id` a new e-mailed edit key (its hash), replacing the one an
 /// earlier message carried; the key shown at submission keeps working.
 pub async fn set_mail_token(
@@ -422,7 +469,17 @@ pub async fn forget_addresses_before(
         .await?
         .rows_affected;
     let applications = super::label_applications::forget_addresses_before(db, cutoff).await?;
-    Ok(initiatives + proposals + applications)
+    let events = event::Entity::update_many()
+        .col_expr(
+            event::Column::NotifyEmail,
+            Expr::value(Option::<String>::None),
+        )
+        .filter(event::Column::NotifyEmail.is_not_null())
+        .filter(event::Column::CreatedAt.lt(cutoff))
+        .exec(db)
+        .await?
+        .rows_affected;
+    Ok(initiatives + proposals + applications + events)
 }
 
 /// The addresses of the active moderator and administrator accounts.

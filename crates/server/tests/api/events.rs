@@ -29,14 +29,14 @@ fn spring_change_weekend() -> (NaiveDate, NaiveDate) {
 }
 
 /// A day `days` from today, `YYYY-MM-DD`.
-fn day(days: i64) -> String {
+pub fn day(days: i64) -> String {
     (Utc::now().date_naive() + Duration::days(days))
         .format("%Y-%m-%d")
         .to_string()
 }
 
 /// A valid event in the `n`-th demo commune (by commune), on the day `days` from today.
-fn event(title: &str, theme: &str, n: usize, days: i64) -> Value {
+pub fn event(title: &str, theme: &str, n: usize, days: i64) -> Value {
     let code = demo_communes()[n].code.to_string();
     let d = day(days);
     json!({
@@ -51,13 +51,13 @@ fn event(title: &str, theme: &str, n: usize, days: i64) -> Value {
     })
 }
 
-async fn submit_event(app: &TestApp, body: &Value) -> CreateEventResponse {
+pub async fn submit_event(app: &TestApp, body: &Value) -> CreateEventResponse {
     let res = app.post_json("/api/v1/events", body).await;
     assert_eq!(res.status(), StatusCode::CREATED);
     res.json().await.unwrap()
 }
 
-async fn approve(moderator: &StaffClient, id: &str) {
+pub async fn approve(moderator: &StaffClient, id: &str) {
     let res = moderator
         .post_json(
             &format!("/api/v1/admin/moderation/{id}/approve"),

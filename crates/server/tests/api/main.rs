@@ -17,6 +17,7 @@ mod demo_data;
 mod durability;
 mod errors;
 mod events;
+mod events_current;
 mod exports;
 mod frontend;
 mod helpers;

@@ -52,7 +52,7 @@ pub async fn app_with(db: TestDb, smtp_port: Option<u16>) -> TestApp {
     spawn_app_with(db, settings).await
 }
 
-fn with_notify(mut body: Value, email: &str) -> Value {
+pub fn with_notify(mut body: Value, email: &str) -> Value {
     body["notify_email"] = json!(email);
     body["notify_consent"] = json!(true);
     body
@@ -76,7 +76,7 @@ pub async fn outbox(app: &TestApp) -> Vec<storage::outbox::OutboxEntry> {
 }
 
 /// Waits a few sender passes more, so that a duplicate would have time to show.
-async fn settle() {
+pub async fn settle() {
     tokio::time::sleep(Duration::from_millis(400)).await;
 }
 

@@ -247,7 +247,7 @@ async fn staff_archive_stale_listings_in_bulk_and_bad_requests_are_named() {
         let res = staff
             .post_json(
                 "/api/v1/admin/stale/confirm",
-                &json!({"items": [{"kind": "event", "id": a.id}, {"kind": "initiative", "id": "x"}]}),
+                &json!({"items": [{"kind": "label", "id": a.id}, {"kind": "initiative", "id": "x"}]}),
             )
             .await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -281,7 +281,7 @@ async fn staff_archive_stale_listings_in_bulk_and_bad_requests_are_named() {
             )
             .await;
         assert_eq!(res.status(), StatusCode::CONFLICT);
-        let res = staff.get("/api/v1/admin/stale?kind=event&page=0").await;
+        let res = staff.get("/api/v1/admin/stale?kind=label&page=0").await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let err: ErrorResponse = res.json().await.unwrap();
         assert_eq!(err.fields.keys().collect::<Vec<_>>(), ["kind", "page"]);
@@ -343,27 +343,27 @@ async fn passes_running_together_flag_each_listing_once() {
         settings.freshness = POLICY;
         // No background pass: the two below are the only ones.
         settings.territory_refresh = std::time::Duration::ZERO;
-        let app = spawn_app_with(db, settings).await;
+        let app = spawn_app_with(db, settings.clone()).await;
         for n in 0..3 {
             submit_published(&app, &submission(&format!("Colis {n}"), "sante", n)).await;
         }
         let conn = &app.db.conn;
         let not_yet = clock.now() + days(9);
         assert_eq!(
-            services::freshness::flag_due(conn, POLICY, not_yet)
+            services::freshness::flag_due(conn, &settings, not_yet)
                 .await
                 .unwrap(),
             0
         );
         let now = clock.now() + days(11);
         let (first, second) = tokio::join!(
-            services::freshness::flag_due(conn, POLICY, now),
-            services::freshness::flag_due(conn, POLICY, now),
+            services::freshness::flag_due(conn, &settings, now),
+            services::freshness::flag_due(conn, &settings, now),
         );
         // Three initiatives and their three actors, each flagged by one pass.
         assert_eq!(first.unwrap() + second.unwrap(), 6);
         assert_eq!(
-            services::freshness::flag_due(conn, POLICY, now)
+            services::freshness::flag_due(conn, &settings, now)
                 .await
                 .unwrap(),
             0

@@ -7,7 +7,9 @@ mod edit;
 mod new;
 
 use leptos::prelude::*;
-use solidarites_api_types::{EventListResponse, EventResponse, ThemeResponse};
+use solidarites_api_types::{
+    EventListResponse, EventResponse, PublicConfigResponse, ThemeResponse,
+};
 
 pub use detail::EventPage;
 pub use edit::EditEventPage;
@@ -15,6 +17,8 @@ pub use new::NewEventPage;
 
 use crate::api;
 use crate::app::set_page_title;
+use crate::carte::data;
+use crate::carte::leaflet::{options_json, MapController, MapView};
 use crate::components::themes;
 use crate::i18n::{agenda, common};
 use crate::router::{self, build_query, use_location, Location};
@@ -74,6 +78,15 @@ impl Filters {
         format!("/api/v1/events?{query}per_page={PER_PAGE}")
     }
 
+    /// The query of the map's `events.geojson`: the list's filters, without page.
+    pub fn map_query(&self) -> String {
+        Filters {
+            page: 1,
+            ..self.clone()
+        }
+        .query()
+    }
+
     /// The feed of these filters (commune, theme, actor: a feed has no date bounds).
     pub fn feed_path(&self) -> String {
         router::with_query(
@@ -93,12 +106,19 @@ pub fn place_text(event: &EventResponse) -> String {
     let c = &event.content;
     match (&c.commune, &c.address) {
         (None, _) => t.online.to_owned(),
+        // An address that names its commune already is not followed by it again.
+        (Some(commune), Some(address)) if names(address, &commune.name) => address.clone(),
         (Some(commune), Some(address)) => format!("{address}, {}", commune.name),
         (Some(commune), None) if c.place == "commune" => {
             format!("{} ({})", commune.name, t.whole_commune)
         }
         (Some(commune), None) => commune.name.clone(),
     }
+}
+
+/// Whether `address` already names the commune `name` (case ignored).
+fn names(address: &str, name: &str) -> bool {
+    address.to_lowercase().contains(&name.to_lowercase())
 }
 
 /// The announced status as a labelled badge (words, not only a colour); none when
@@ -205,28 +225,6 @@ pub fn AgendaPage() -> impl IntoView {
             }
         });
     });
-    let apply = move |change: &dyn Fn(&mut Filters)| {
-        let mut next = filters.get_untracked();
-        change(&mut next);
-        next.page = 1;
-        router::replace_query(&next.query());
-    };
-    let on_change = move |key: &'static str| {
-        move |event: leptos::ev::Event| {
-            let value = event_target_value(&event);
-            apply(&move |f| match key {
-                "theme" => f.theme = value.clone(),
-                "commune" => f.commune = value.clone(),
-                "from" => f.from = value.clone(),
-                _ => f.to = value.clone(),
-            });
-        }
-    };
-    let theme_list = api::load(themes::all());
-    let communes = api::load(api::get::<solidarites_api_types::CommuneListResponse>(
-        "/api/v1/communes",
-    ));
-
     let list = move || match results.get() {
         None => view! { <p class="texte-doux" role="status">{common::t().loading}</p> }.into_any(),
         Some(Err(error)) => {
@@ -274,6 +272,40 @@ pub fn AgendaPage() -> impl IntoView {
         <h1>{t.title}</h1>
         <p class="intro">{t.intro}</p>
         <p><a class="bouton bouton--plein" href="/agenda/proposer">{t.new_link}</a></p>
+        <AgendaFilters filters=filters/>
+        <section class="resultats" aria-label=t.title>{list}</section>
+        <AgendaMap filters=filters/>
+        <Subscribe path=Signal::derive(move || filters.with(Filters::feed_path))/>
+    }
+}
+
+/// The list's filters (theme, commune, dates, actor), written to the page's address.
+#[component]
+fn AgendaFilters(filters: Memo<Filters>) -> impl IntoView {
+    let t = agenda::t();
+    let apply = move |change: &dyn Fn(&mut Filters)| {
+        let mut next = filters.get_untracked();
+        change(&mut next);
+        next.page = 1;
+        router::replace_query(&next.query());
+    };
+    let on_change = move |key: &'static str| {
+        move |event: leptos::ev::Event| {
+            let value = event_target_value(&event);
+            apply(&move |f| match key {
+                "theme" => f.theme = value.clone(),
+                "commune" => f.commune = value.clone(),
+                "from" => f.from = value.clone(),
+                _ => f.to = value.clone(),
+            });
+        }
+    };
+    let theme_list = api::load(themes::all());
+    let communes = api::load(api::get::<solidarites_api_types::CommuneListResponse>(
+        "/api/v1/communes",
+    ));
+
+    view! {
         <section class="filtres" aria-labelledby="filtres-titre">
             <h2 id="filtres-titre">{t.filters_title}</h2>
             <div class="filtres__grille">
@@ -303,7 +335,7 @@ pub fn AgendaPage() -> impl IntoView {
                     <label for="agenda-commune">{t.filter_commune}</label>
                     <select id="agenda-commune" class="saisie" on:change=on_change("commune")>
                         <option value="" selected=move || filters.with(|f| f.commune.is_empty())>
-                            {t.filter_all}
+                            {t.filter_all_communes}
                         </option>
                         {move || {
                             let mut items = communes
@@ -365,8 +397,58 @@ pub fn AgendaPage() -> impl IntoView {
                 {t.filter_reset}
             </button>
         </section>
-        <section class="resultats" aria-label=t.title>{list}</section>
-        <Subscribe path=Signal::derive(move || filters.with(Filters::feed_path))/>
+    }
+}
+
+/// The listed events on a map (those with a place: online-only events are in the list
+/// only). Leaflet is loaded by carte.js on first use, as on the carte.
+#[component]
+fn AgendaMap(filters: Memo<Filters>) -> impl IntoView {
+    let t = agenda::t();
+    let basics = LocalResource::new(|| async {
+        Ok::<_, api::ApiError>((data::config().await?, data::themes().await?))
+    });
+    view! {
+        <section class="agenda-carte" aria-labelledby="agenda-carte-titre">
+            <h2 id="agenda-carte-titre">{t.map_title}</h2>
+            <p class="champ__aide">{t.map_online}</p>
+            {move || {
+                basics
+                    .get()
+                    .and_then(Result::ok)
+                    .map(|(config, themes)| view! { <EventsMap config=config themes=themes filters=filters/> })
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn EventsMap(
+    config: PublicConfigResponse,
+    themes: Vec<ThemeResponse>,
+    filters: Memo<Filters>,
+) -> impl IntoView {
+    let map = MapController::new();
+    Effect::new(move |_| {
+        let query = filters.with(Filters::map_query);
+        if map.is_mounted() {
+            map.show_events(&query, true);
+        }
+    });
+    let on_select = move |id: String| {
+        router::navigate(&format!(
+            "/agenda/evenement/{}",
+            router::percent_encode(&id)
+        ));
+    };
+    view! {
+        <MapView
+            controller=map
+            options=options_json(&config, &themes, false)
+            label=agenda::t().map_label
+            class="carte-leaflet--agenda"
+            on_select=on_select
+        />
     }
 }
 
@@ -431,5 +513,9 @@ mod tests {
             "/api/v1/events.ics?commune=40192&theme=isolement"
         );
         assert_eq!(Filters::default().feed_path(), "/api/v1/events.ics");
+        assert_eq!(
+            filters.map_query(),
+            "theme=isolement&commune=40192&from=2027-03-01"
+        );
     }
 }

@@ -15,7 +15,7 @@ use crate::app::set_page_title;
 use crate::browser;
 use crate::components::commune::CommunePicker;
 use crate::components::form::{
-    described_by, help_id, ErrorSummary, FieldError, SummaryItem, SUMMARY_ID,
+    described_by, help_id, ErrorSummary, FieldError, NotifyFields, SummaryItem, SUMMARY_ID,
 };
 use crate::components::themes;
 use crate::i18n::{agenda, common};
@@ -74,7 +74,6 @@ fn EventForm(sent: RwSignal<Option<CreateEventResponse>>) -> impl IntoView {
         RwSignal::new(String::new()),
         RwSignal::new(String::new()),
     )]);
-    let next_key = StoredValue::new(1u32);
     let attendance = RwSignal::new("in_person".to_owned());
     let commune_code: RwSignal<Option<String>> = RwSignal::new(None);
     let address = RwSignal::new(String::new());
@@ -86,6 +85,8 @@ fn EventForm(sent: RwSignal<Option<CreateEventResponse>>) -> impl IntoView {
     let registration = RwSignal::new("free".to_owned());
     let registration_value = RwSignal::new(String::new());
     let actor = RwSignal::new(String::new());
+    let notify_email = RwSignal::new(String::new());
+    let notify_consent = RwSignal::new(false);
     let errors: RwSignal<BTreeMap<String, String>> = RwSignal::new(BTreeMap::new());
     let failure: RwSignal<Option<String>> = RwSignal::new(None);
     let pending = RwSignal::new(false);
@@ -121,6 +122,8 @@ fn EventForm(sent: RwSignal<Option<CreateEventResponse>>) -> impl IntoView {
             "accessibility" => t.form_accessibility.to_owned(),
             "registration" => t.form_registration_value.to_owned(),
             "actor_id" => t.form_actor.to_owned(),
+            "notify_email" => common::t().notify_email.to_owned(),
+            "notify_consent" => common::t().notify_consent.to_owned(),
             other => other.to_owned(),
         }
     };
@@ -192,6 +195,8 @@ fn EventForm(sent: RwSignal<Option<CreateEventResponse>>) -> impl IntoView {
                 event_status: None,
             },
             actor_id: optional(actor.get_untracked()),
+            notify_email: optional(notify_email.get_untracked()),
+            notify_consent: notify_consent.get_untracked(),
         };
         pending.set(true);
         leptos::task::spawn_local(async move {
@@ -299,6 +304,118 @@ fn EventForm(sent: RwSignal<Option<CreateEventResponse>>) -> impl IntoView {
                     }}
                 </select>
             </div>
+            <DateFields dates=dates errors=errors/>
+            <div class="champ">
+                <label for=fid("attendance_mode")>{t.form_attendance} {required()}</label>
+                <FieldError field_id=fid("attendance_mode") message=error_of("attendance_mode".to_owned())/>
+                <select
+                    id=fid("attendance_mode")
+                    class="saisie"
+                    on:change=move |event| attendance.set(event_target_value(&event))
+                >
+                    {["in_person", "mixed", "online"]
+                        .map(|m| view! { <option value=m selected=move || attendance.get() == m>{(t.attendance)(m)}</option> })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="champ">
+                <label for=fid("location")>{t.form_commune}</label>
+                <p id=help_id(&fid("location")) class="champ__aide">{t.form_commune_hint}</p>
+                <FieldError field_id=fid("location") message=commune_error/>
+                <CommunePicker
+                    input_id=fid("location")
+                    described_by=Signal::derive(move || {
+                        described_by(&fid("location"), true, commune_error.with(Option::is_some))
+                    })
+                    invalid=Signal::derive(move || commune_error.with(Option::is_some))
+                    on_text=Callback::new(|_: String| {})
+                    on_choose=Callback::new(move |choice: Option<(String, String)>| {
+                        commune_code.set(choice.map(|(code, _)| code));
+                    })
+                />
+            </div>
+            {text_field("address", t.form_address, "text", address)}
+            {text_field("online_url", t.form_online_url, "url", online_url)}
+            {text_field("audience", t.form_audience, "text", audience)}
+            {text_field("age_min", t.form_age_min, "number", age_min)}
+            {text_field("age_max", t.form_age_max, "number", age_max)}
+            <AccessibilityFields accessibility=accessibility errors=errors/>
+            <div class="champ">
+                <label for=fid("registration.kind")>{t.form_registration}</label>
+                <select
+                    id=fid("registration.kind")
+                    class="saisie"
+                    on:change=move |event| registration.set(event_target_value(&event))
+                >
+                    {["free", "link", "phone", "email"]
+                        .map(|k| view! { <option value=k selected=move || registration.get() == k>{(t.registration_kind)(k)}</option> })
+                        .collect_view()}
+                </select>
+            </div>
+            <Show when=move || registration.get() != "free">
+                {text_field("registration.value", t.form_registration_value, "text", registration_value)}
+            </Show>
+            <div class="champ">
+                <label for=fid("actor_id")>{t.form_actor} {optional_mark()}</label>
+                <FieldError field_id=fid("actor_id") message=error_of("actor_id".to_owned())/>
+                <select
+                    id=fid("actor_id")
+                    class="saisie"
+                    on:change=move |event| actor.set(event_target_value(&event))
+                >
+                    <option value="">{t.form_actor_none}</option>
+                    {move || {
+                        actors
+                            .get()
+                            .and_then(Result::ok)
+                            .map(|l| l.items)
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|a| view! { <option value=a.id>{a.name}</option> })
+                            .collect_view()
+                    }}
+                </select>
+            </div>
+            <NotifyFields
+                prefix="evenement"
+                email=notify_email
+                consent=notify_consent
+                email_error=error_of("notify_email".to_owned())
+                consent_error=error_of("notify_consent".to_owned())
+            />
+            {move || failure.get().map(|m| view! { <p class="statut statut--erreur" role="alert">{m}</p> })}
+            <div class="boutons">
+                <button
+                    type="submit"
+                    class="bouton bouton--plein"
+                    aria-disabled=move || pending.get().then_some("true")
+                >
+                    {move || if pending.get() { t.form_sending } else { t.form_send }}
+                </button>
+            </div>
+        </form>
+    }
+}
+
+/// The error of the API field `key` among `errors`.
+fn error_in(errors: RwSignal<BTreeMap<String, String>>, key: String) -> Signal<Option<String>> {
+    Signal::derive(move || errors.with(|e| e.get(&key).cloned()))
+}
+
+/// The dates of the event: one fieldset per date (start and end), a button to add one and
+/// one to remove each (when there are several).
+#[component]
+fn DateFields(
+    dates: RwSignal<Vec<DateRow>>,
+    errors: RwSignal<BTreeMap<String, String>>,
+) -> impl IntoView {
+    let t = agenda::t();
+    // The form starts with one date, key 0.
+    let next_key = StoredValue::new(1u32);
+    let error_of = move |key: String| error_in(errors, key);
+    let required =
+        || view! { <span class="champ__mention">" (" {common::t().required_mark} ")"</span> };
+    view! {
             <p id=help_id(&fid("occurrences")) class="champ__aide">{t.form_dates_hint}</p>
             {move || {
                 let rows = dates.get();
@@ -359,40 +476,20 @@ fn EventForm(sent: RwSignal<Option<CreateEventResponse>>) -> impl IntoView {
                     {t.form_add_date}
                 </button>
             </p>
-            <div class="champ">
-                <label for=fid("attendance_mode")>{t.form_attendance} {required()}</label>
-                <FieldError field_id=fid("attendance_mode") message=error_of("attendance_mode".to_owned())/>
-                <select
-                    id=fid("attendance_mode")
-                    class="saisie"
-                    on:change=move |event| attendance.set(event_target_value(&event))
-                >
-                    {["in_person", "mixed", "online"]
-                        .map(|m| view! { <option value=m selected=move || attendance.get() == m>{(t.attendance)(m)}</option> })
-                        .collect_view()}
-                </select>
-            </div>
-            <div class="champ">
-                <label for=fid("location")>{t.form_commune}</label>
-                <p id=help_id(&fid("location")) class="champ__aide">{t.form_commune_hint}</p>
-                <FieldError field_id=fid("location") message=commune_error/>
-                <CommunePicker
-                    input_id=fid("location")
-                    described_by=Signal::derive(move || {
-                        described_by(&fid("location"), true, commune_error.with(Option::is_some))
-                    })
-                    invalid=Signal::derive(move || commune_error.with(Option::is_some))
-                    on_text=Callback::new(|_: String| {})
-                    on_choose=Callback::new(move |choice: Option<(String, String)>| {
-                        commune_code.set(choice.map(|(code, _)| code));
-                    })
-                />
-            </div>
-            {text_field("address", t.form_address, "text", address)}
-            {text_field("online_url", t.form_online_url, "url", online_url)}
-            {text_field("audience", t.form_audience, "text", audience)}
-            {text_field("age_min", t.form_age_min, "number", age_min)}
-            {text_field("age_max", t.form_age_max, "number", age_max)}
+    }
+}
+
+/// The five accessibility needs, as checkboxes.
+#[component]
+fn AccessibilityFields(
+    accessibility: RwSignal<Vec<String>>,
+    errors: RwSignal<BTreeMap<String, String>>,
+) -> impl IntoView {
+    let t = agenda::t();
+    let error_of = move |key: String| error_in(errors, key);
+    let optional_mark =
+        || view! { <span class="champ__mention">" (" {common::t().optional_mark} ")"</span> };
+    view! {
             <fieldset class="champ">
                 <legend>{t.form_accessibility} {optional_mark()}</legend>
                 <FieldError field_id=fid("accessibility") message=error_of("accessibility".to_owned())/>
@@ -425,52 +522,5 @@ fn EventForm(sent: RwSignal<Option<CreateEventResponse>>) -> impl IntoView {
                         .collect_view()}
                 </ul>
             </fieldset>
-            <div class="champ">
-                <label for=fid("registration.kind")>{t.form_registration}</label>
-                <select
-                    id=fid("registration.kind")
-                    class="saisie"
-                    on:change=move |event| registration.set(event_target_value(&event))
-                >
-                    {["free", "link", "phone", "email"]
-                        .map(|k| view! { <option value=k selected=move || registration.get() == k>{(t.registration_kind)(k)}</option> })
-                        .collect_view()}
-                </select>
-            </div>
-            <Show when=move || registration.get() != "free">
-                {text_field("registration.value", t.form_registration_value, "text", registration_value)}
-            </Show>
-            <div class="champ">
-                <label for=fid("actor_id")>{t.form_actor} {optional_mark()}</label>
-                <FieldError field_id=fid("actor_id") message=error_of("actor_id".to_owned())/>
-                <select
-                    id=fid("actor_id")
-                    class="saisie"
-                    on:change=move |event| actor.set(event_target_value(&event))
-                >
-                    <option value="">{t.form_actor_none}</option>
-                    {move || {
-                        actors
-                            .get()
-                            .and_then(Result::ok)
-                            .map(|l| l.items)
-                            .unwrap_or_default()
-                            .into_iter()
-                            .map(|a| view! { <option value=a.id>{a.name}</option> })
-                            .collect_view()
-                    }}
-                </select>
-            </div>
-            {move || failure.get().map(|m| view! { <p class="statut statut--erreur" role="alert">{m}</p> })}
-            <div class="boutons">
-                <button
-                    type="submit"
-                    class="bouton bouton--plein"
-                    aria-disabled=move || pending.get().then_some("true")
-                >
-                    {move || if pending.get() { t.form_sending } else { t.form_send }}
-                </button>
-            </div>
-        </form>
     }
 }
