@@ -18,13 +18,14 @@ mod m20261206_200000_results_key;
 mod m20261207_000100_events;
 mod m20261207_000200_outbox;
 mod m20261207_000300_listings_current;
+mod m20261208_000100_list_revisions;
 
 /// The schema version of this build: the name of its last migration, as a literal (so that
 /// `concat!` can use it in the program's `--version`). A test checks it is the last one.
 #[macro_export]
 macro_rules! schema_version {
     () => {
-        "m20261207_000300_listings_current"
+        "m20261208_000100_list_revisions"
     };
 }
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000100_events::Migration),
             Box::new(m20261207_000200_outbox::Migration),
             Box::new(m20261207_000300_listings_current::Migration),
+            Box::new(m20261208_000100_list_revisions::Migration),
         ]
     }
 }

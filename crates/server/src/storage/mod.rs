@@ -14,6 +14,7 @@ pub mod indicators;
 pub mod initiative_exports;
 pub mod initiatives;
 pub mod labels;
+pub mod list_revisions;
 pub mod moderation;
 pub mod needs;
 pub mod outbox;
