@@ -20,13 +20,14 @@ mod m20261207_000200_outbox;
 mod m20261207_000300_listings_current;
 mod m20261207_000410_events_kept_current;
 mod m20261207_000500_label_applications;
+mod m20261208_000100_list_revisions;
 
 /// The schema version of this build: the name of its last migration, as a literal (so that
 /// `concat!` can use it in the program's `--version`). A test checks it is the last one.
 #[macro_export]
 macro_rules! schema_version {
     () => {
-        "m20261207_000500_label_applications"
+        "m20261208_000100_list_revisions"
     };
 }
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000300_listings_current::Migration),
             Box::new(m20261207_000410_events_kept_current::Migration),
             Box::new(m20261207_000500_label_applications::Migration),
+            Box::new(m20261208_000100_list_revisions::Migration),
         ]
     }
 }

@@ -1,20 +1,23 @@
-//! Load benchmark of the proposals: the public list (with support counts, timelines and
-//! the measured needs of each proposal's themes), and anonymous supports.
+//! Load benchmark of the public lists: proposals (with support counts, timelines and
+//! the measured needs of each proposal's themes) and initiatives, and anonymous supports.
 //!
 //! Starts the real application on 127.0.0.1:0 over a fresh SQLite file and, when
 //! `TEST_DATABASE_URL` names a PostgreSQL server, over a fresh PostgreSQL database too.
 //! Stores `answers` anonymous answers of one campaign (inserted in batches: this measures
-//! reading them, not submitting them), 200 published proposals with 20 supports each, then:
+//! reading them, not submitting them), 200 published proposals with 20 supports each and
+//! `initiatives` published initiatives, then:
 //!
 //! 1. times one aggregation pass of the needs over all the answers (what the first list
 //!    request after a new answer pays);
-//! 2. sends `requests` `GET /api/v1/proposals?per_page=20` (newest, then most supported)
-//!    with a fixed concurrency, the needs cached;
-//! 3. sends `requests` supports from distinct device tokens.
+//! 2. sends `requests` `GET /api/v1/health`: the ceiling of the HTTP stack in this run;
+//! 3. sends `requests` `GET /api/v1/proposals?per_page=20` (newest, then most supported)
+//!    and `GET /api/v1/initiatives?per_page=20` with a fixed concurrency, and prints each
+//!    one's ratio to the ceiling and whether the goal (≥ 5,000 req/s) holds;
+//! 4. sends `requests` supports from distinct device tokens.
 //!
 //! ```sh
 //! cargo run --release -p solidarites-server --example proposals_load -- \
-//!     [answers=50000] [requests=2000] [concurrency=8]
+//!     [answers=50000] [requests=2000] [concurrency=8] [initiatives=2000]
 //! ```
 #![allow(clippy::print_stdout, clippy::expect_used, clippy::unwrap_used)]
 
@@ -30,8 +33,14 @@ use chrono::Utc;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::{json, Value};
-use solidarites_api_types::CreateProposalRequest;
-use solidarites_domain::{demo::demo_communes, CommuneIndex};
+use solidarites_api_types::{
+    CreateProposalRequest, InitiativeContentRequest, LocationRequest, NewActorRequest,
+};
+use solidarites_domain::{
+    demo::demo_communes,
+    drafts::{parse_initiative, parse_initiative_submission},
+    CommuneIndex, LonLat,
+};
 use solidarites_server::{
     config::Settings,
     startup::Application,
@@ -80,6 +89,85 @@ fn stored_answer(rng: &mut ChaCha8Rng, commune: &str) -> String {
     a.to_string()
 }
 
+/// The goal of issue 17, point 4, for a list of 20 items.
+const GOAL_PER_SECOND: f64 = 5_000.0;
+
+fn initiative_content(title: String, theme: &str, lon: f64, lat: f64) -> InitiativeContentRequest {
+    InitiativeContentRequest {
+        title: Some(title),
+        description: Some("Initiative générée pour le banc d'essai.".to_owned()),
+        themes: vec![theme.to_owned()],
+        location: Some(LocationRequest {
+            lon: Some(lon),
+            lat: Some(lat),
+            commune_code: None,
+        }),
+        ..Default::default()
+    }
+}
+
+/// `count` published initiatives at random points of the territory, one actor for all.
+async fn publish_initiatives(
+    db: &sea_orm::DatabaseConnection,
+    ctx: &ParseContext<'_>,
+    count: usize,
+) -> anyhow::Result<()> {
+    if count == 0 {
+        return Ok(());
+    }
+    let bbox = ctx.communes.bbox().expect("non-empty territory");
+    let mut rng = ChaCha8Rng::seed_from_u64(0x0049_4E17);
+    let mut drafts = Vec::with_capacity(count);
+    while drafts.len() < count {
+        let lon = rng.gen_range(bbox.min().x..bbox.max().x);
+        let lat = rng.gen_range(bbox.min().y..bbox.max().y);
+        if ctx.communes.locate(LonLat::new(lon, lat)?).is_none() {
+            continue;
+        }
+        let theme = THEMES[rng.gen_range(0..THEMES.len())];
+        let req = initiative_content(format!("Initiative {}", drafts.len()), theme, lon, lat);
+        drafts.push(parse_initiative(&req, ctx).expect("valid draft"));
+    }
+    let (lon, lat) = (drafts[0].placement.lon, drafts[0].placement.lat);
+    let (_, actor) = parse_initiative_submission::<uuid::Uuid>(
+        &initiative_content("Banc d'essai".into(), THEMES[0], lon, lat),
+        None,
+        Some(&NewActorRequest {
+            name: Some("Banc d'essai".into()),
+            kind: Some("autre".into()),
+            ..Default::default()
+        }),
+        |_| None,
+        ctx,
+    )
+    .expect("valid actor");
+    let first = storage::initiatives::create(db, &drafts[0], &actor, "bench-first").await?;
+    storage::moderation::decide(db, first, &Decision::Approve).await?;
+    let row = storage::initiatives::find_by_token_hash(db, "bench-first")
+        .await?
+        .expect("stored");
+    storage::initiatives::create_published_batch(db, row.actor_id, &drafts[1..]).await?;
+    Ok(())
+}
+
+/// A list phase against the ceiling of the same run, and the goal.
+fn print_goal(phase: &Phase, ceiling: &Phase) {
+    let rate = phase.rate();
+    println!(
+        "    {}: {:.0} req/s = {:.1} % of the health ceiling ({:.0} req/s); goal ≥ {:.0} req/s: {}",
+        phase.name,
+        rate,
+        100.0 * rate / ceiling.rate(),
+        ceiling.rate(),
+        GOAL_PER_SECOND,
+        if rate >= GOAL_PER_SECOND {
+            "met"
+        } else {
+            "not met"
+        }
+    );
+}
+
 /// GETs `urls[i % len]` (or POSTs a support there with token `i` when `support`).
 async fn run_phase(
     name: &'static str,
@@ -108,6 +196,7 @@ async fn bench(
     answers: usize,
     requests: usize,
     concurrency: usize,
+    initiatives: usize,
 ) -> anyhow::Result<()> {
     let db = storage::connect(url).await?;
     storage::migrate(&db).await?;
@@ -192,10 +281,11 @@ async fn bench(
         storage::proposals::add_demo_supports(&db, id, SUPPORTS_EACH).await?;
         ids.push(id);
     }
+    publish_initiatives(&db, &ctx, initiatives).await?;
 
     println!(
         "{label}: {answers} answers, {PROPOSALS} proposals × {SUPPORTS_EACH} supports, \
-         {requests} requests per phase, concurrency {concurrency}"
+         {initiatives} initiatives, {requests} requests per phase, concurrency {concurrency}"
     );
     let base = format!("http://127.0.0.1:{port}/api/v1");
     // Warm the needs cache, as the first request after an answer does.
@@ -214,6 +304,14 @@ async fn bench(
         answers
     );
 
+    let health = run_phase(
+        "ceiling: GET /health",
+        vec![format!("{base}/health")],
+        false,
+        requests,
+        concurrency,
+    )
+    .await;
     let newest = run_phase(
         "GET /proposals (newest)",
         vec![format!("{base}/proposals?per_page=20")],
@@ -230,6 +328,14 @@ async fn bench(
         concurrency,
     )
     .await;
+    let listed = run_phase(
+        "GET /initiatives",
+        vec![format!("{base}/initiatives?per_page=20")],
+        false,
+        requests,
+        concurrency,
+    )
+    .await;
     let supports = run_phase(
         "POST /proposals/{id}/supports",
         ids.iter()
@@ -240,9 +346,14 @@ async fn bench(
         concurrency,
     )
     .await;
+    health.print();
     newest.print();
     most.print();
+    listed.print();
     supports.print();
+    for phase in [&newest, &most, &listed] {
+        print_goal(phase, &health);
+    }
     db.close().await?;
     Ok(())
 }
@@ -256,6 +367,7 @@ async fn main() -> anyhow::Result<()> {
     let answers = args.first().copied().unwrap_or(50_000);
     let requests = args.get(1).copied().unwrap_or(2_000);
     let concurrency = args.get(2).copied().unwrap_or(8).max(1);
+    let initiatives = args.get(3).copied().unwrap_or(2_000);
 
     let dir = tempfile::tempdir()?;
     let sqlite = format!("sqlite://{}", dir.path().join("bench.db").display());
@@ -265,11 +377,20 @@ async fn main() -> anyhow::Result<()> {
         answers,
         requests,
         concurrency,
+        initiatives,
     )
     .await?;
 
     common::on_scratch_postgres(|url| async move {
-        bench("PostgreSQL", &url, answers, requests, concurrency).await
+        bench(
+            "PostgreSQL",
+            &url,
+            answers,
+            requests,
+            concurrency,
+            initiatives,
+        )
+        .await
     })
     .await?;
     Ok(())

@@ -15,6 +15,7 @@ pub mod error;
 pub mod exports;
 pub mod ical;
 pub mod json_body;
+pub mod lists;
 pub mod mail;
 pub mod map;
 pub mod metrics;

@@ -141,6 +141,25 @@ impl MapSnapshot {
         self.index_for(today).clusters(self, bbox, zoom, themes)
     }
 
+    /// Heap bytes of the cluster index currently held ([`ClusterIndex::heap_bytes`]), and
+    /// of the points themselves (titles included).
+    pub fn heap_bytes(&self) -> (usize, usize) {
+        let index = match self.index.read() {
+            Ok(guard) => guard.as_ref().map_or(0, |index| index.heap_bytes()),
+            Err(poisoned) => poisoned
+                .into_inner()
+                .as_ref()
+                .map_or(0, |index| index.heap_bytes()),
+        };
+        let points = self.points.capacity() * std::mem::size_of::<MapPoint>()
+            + self
+                .points
+                .iter()
+                .map(|p| p.title.capacity())
+                .sum::<usize>();
+        (index, points)
+    }
+
     /// The cluster index valid on `today`: the current one, or one built now (on the first
     /// request of a day on which an initiative ended, or before the day it was built for).
     fn index_for(&self, today: NaiveDate) -> Arc<ClusterIndex> {
@@ -411,6 +430,20 @@ impl ClusterIndex {
         }
     }
 
+    /// Bytes the index holds on the heap (its vectors' capacities): the hierarchy's own
+    /// memory, beside the snapshot's points.
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        self.order.capacity() * size_of::<u32>()
+            + self.levels.capacity() * size_of::<Vec<Cell>>()
+            + self
+                .levels
+                .iter()
+                .map(|level| level.capacity() * size_of::<Cell>())
+                .sum::<usize>()
+            + self.themes.capacity() * size_of::<ThemeAgg>()
+    }
+
     /// Whether the points visible on `day` are those this index was built with.
     fn valid_on(&self, day: NaiveDate) -> bool {
         day >= self.built_for && self.valid_until.is_none_or(|until| day <= until)
@@ -437,14 +470,12 @@ impl ClusterIndex {
                 .map(|t| themes.iter().any(|w| w == t))
                 .collect()
         });
-        let theme_wanted = |t: u16| {
-            wanted
-                .as_ref()
-                .is_none_or(|w| w.get(usize::from(t)).copied().unwrap_or(false))
+        let query = Query {
+            snapshot,
+            bbox,
+            wanted: wanted.as_deref(),
         };
-        // North is the smaller row.
-        let (top, left) = cell_of(min_lon, max_lat, zoom);
-        let (bottom, right) = cell_of(max_lon, min_lat, zoom);
+        let (top, left, bottom, right) = query.cells_at(zoom);
         let mut out = Vec::new();
         for row in top..=bottom {
             let from = cells.partition_point(|c| (c.row, c.col) < (row, left));
@@ -453,12 +484,13 @@ impl ClusterIndex {
                 .take_while(|c| c.row == row && c.col <= right)
             {
                 let edge = row == top || row == bottom || cell.col == left || cell.col == right;
-                let acc = if edge || cell.themes_len == 0 {
-                    self.scan_cell(snapshot, cell, bbox, &theme_wanted)
+                let mut acc = query.empty();
+                if edge {
+                    self.add_edge(&query, zoom, cell, &mut acc);
                 } else {
-                    self.sum_cell(cell, &theme_wanted)
-                };
-                if let Some(cluster) = acc.and_then(|acc| snapshot.cluster_of(&acc)) {
+                    self.add_inside(&query, cell, &mut acc);
+                }
+                if let Some(cluster) = snapshot.cluster_of(&acc) {
                     out.push(cluster);
                 }
             }
@@ -466,28 +498,77 @@ impl ClusterIndex {
         out
     }
 
-    /// A cell's members inside `bbox` with a wanted theme, one by one.
-    fn scan_cell(
-        &self,
-        snapshot: &MapSnapshot,
-        cell: &Cell,
-        bbox: [f64; 4],
-        theme_wanted: &impl Fn(u16) -> bool,
-    ) -> Option<Acc> {
-        let [min_lon, min_lat, max_lon, max_lat] = bbox;
+    /// Adds the members of `cell` (a cell of level `zoom` across the bbox's edge) that
+    /// lie inside the bbox: its children wholly inside from their sums, those across the
+    /// edge by recursion, and a small cell (or one of the deepest level) point by point.
+    /// The work follows the edge's length, not the number of points in edge cells.
+    fn add_edge(&self, query: &Query<'_>, zoom: u8, cell: &Cell, acc: &mut Acc) {
+        let child_zoom = zoom + 1;
+        let children = match self.levels.get(usize::from(child_zoom)) {
+            Some(children) if cell.len > SCAN_UP_TO && zoom < INDEX_ZOOM => children,
+            _ => return self.scan_into(query, cell, acc),
+        };
+        let (top, left, bottom, right) = query.cells_at(child_zoom);
+        for row in [cell.row * 2, cell.row * 2 + 1] {
+            // A row above the bbox's first row lies wholly north of it, and so on: the
+            // cell of a point is monotonic in its coordinates.
+            if row < top || row > bottom {
+                continue;
+            }
+            let from = children.partition_point(|c| (c.row, c.col) < (row, cell.col * 2));
+            for child in children[from..]
+                .iter()
+                .take_while(|c| c.row == row && c.col <= cell.col * 2 + 1)
+            {
+                if child.col < left || child.col > right {
+                    continue;
+                }
+                let inside = row > top && row < bottom && child.col > left && child.col < right;
+                if inside {
+                    self.add_inside(query, child, acc);
+                } else {
+                    self.add_edge(query, child_zoom, child, acc);
+                }
+            }
+        }
+    }
+
+    /// Adds the members of a cell wholly inside the bbox: from its sums by theme, or
+    /// point by point for a cell of one member (which has none).
+    fn add_inside(&self, query: &Query<'_>, cell: &Cell, acc: &mut Acc) {
+        if cell.themes_len == 0 {
+            return self.scan_into(query, cell, acc);
+        }
+        let start = cell.themes_start as usize;
+        let Some(by_theme) = self.themes.get(start..start + cell.themes_len as usize) else {
+            return;
+        };
+        for agg in by_theme.iter().filter(|agg| query.theme_wanted(agg.theme)) {
+            acc.count += agg.count;
+            acc.sum_lon += agg.sum_lon;
+            acc.sum_lat += agg.sum_lat;
+            acc.first = acc.first.min(agg.first as usize);
+            if let Some(t) = acc.themes.get_mut(usize::from(agg.theme)) {
+                *t += agg.count;
+            }
+        }
+    }
+
+    /// Adds a cell's members inside the bbox with a wanted theme, one by one.
+    fn scan_into(&self, query: &Query<'_>, cell: &Cell, acc: &mut Acc) {
+        let [min_lon, min_lat, max_lon, max_lat] = query.bbox;
         let start = cell.start as usize;
-        let members = self.order.get(start..start + cell.len as usize)?;
-        let mut acc = Acc {
-            themes: vec![0; snapshot.themes.len()],
-            first: usize::MAX,
-            ..Acc::default()
+        let Some(members) = self.order.get(start..start + cell.len as usize) else {
+            return;
         };
         for &i in members {
-            let p = snapshot.points.get(i as usize)?;
+            let Some(p) = query.snapshot.points.get(i as usize) else {
+                continue;
+            };
             if p.lon < min_lon || p.lon > max_lon || p.lat < min_lat || p.lat > max_lat {
                 continue;
             }
-            if !theme_wanted(p.theme) {
+            if !query.theme_wanted(p.theme) {
                 continue;
             }
             acc.count += 1;
@@ -498,33 +579,43 @@ impl ClusterIndex {
                 *t += 1;
             }
         }
-        (acc.count > 0).then_some(acc)
+    }
+}
+
+/// Edge cells with at most this many members are checked point by point rather than
+/// through their children.
+const SCAN_UP_TO: u32 = 48;
+
+/// One clusters request against the index.
+struct Query<'a> {
+    snapshot: &'a MapSnapshot,
+    bbox: [f64; 4],
+    /// By theme index, whether it is wanted; `None`: every theme.
+    wanted: Option<&'a [bool]>,
+}
+
+impl Query<'_> {
+    fn theme_wanted(&self, theme: u16) -> bool {
+        self.wanted
+            .is_none_or(|w| w.get(usize::from(theme)).copied().unwrap_or(false))
     }
 
-    /// A cell wholly inside the bbox, from its sums by theme.
-    fn sum_cell(&self, cell: &Cell, theme_wanted: &impl Fn(u16) -> bool) -> Option<Acc> {
-        let start = cell.themes_start as usize;
-        let by_theme = self.themes.get(start..start + cell.themes_len as usize)?;
-        let width = by_theme
-            .iter()
-            .map(|t| usize::from(t.theme) + 1)
-            .max()
-            .unwrap_or(0);
-        let mut acc = Acc {
-            themes: vec![0; width],
+    /// The bbox's first and last rows and columns of cells at `zoom`
+    /// (`(top, left, bottom, right)`; north is the smaller row).
+    fn cells_at(&self, zoom: u8) -> (u32, u32, u32, u32) {
+        let [min_lon, min_lat, max_lon, max_lat] = self.bbox;
+        let (top, left) = cell_of(min_lon, max_lat, zoom);
+        let (bottom, right) = cell_of(max_lon, min_lat, zoom);
+        (top, left, bottom, right)
+    }
+
+    /// An accumulator with no member yet.
+    fn empty(&self) -> Acc {
+        Acc {
+            themes: vec![0; self.snapshot.themes.len()],
             first: usize::MAX,
             ..Acc::default()
-        };
-        for agg in by_theme.iter().filter(|agg| theme_wanted(agg.theme)) {
-            acc.count += agg.count;
-            acc.sum_lon += agg.sum_lon;
-            acc.sum_lat += agg.sum_lat;
-            acc.first = acc.first.min(agg.first as usize);
-            if let Some(t) = acc.themes.get_mut(usize::from(agg.theme)) {
-                *t = agg.count;
-            }
         }
-        (acc.count > 0).then_some(acc)
     }
 }
 
@@ -575,9 +666,12 @@ impl MapCache {
             .await?;
         if reloaded {
             let loaded = self.current();
+            let (index_bytes, points_bytes) = loaded.heap_bytes();
             tracing::info!(
                 revision = loaded.revision,
                 initiatives = loaded.points.len(),
+                index_bytes,
+                points_bytes,
                 "map snapshot reloaded"
             );
         }

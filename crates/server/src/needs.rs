@@ -212,6 +212,13 @@ impl NeedsCache {
                 })
             }
         };
+        // The same figures keep the same `Arc`: the proposals' pages, stamped with it
+        // (`crate::lists`), stay valid while a re-read finds nothing new.
+        let previous = self.lock().as_ref().and_then(|entry| entry.table.clone());
+        let table = match (previous, table) {
+            (Some(previous), Some(table)) if *previous == *table => Some(previous),
+            (_, table) => table,
+        };
         *self.lock() = Some(CacheEntry {
             table: table.clone(),
             k,

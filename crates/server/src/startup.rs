@@ -80,6 +80,7 @@ impl Application {
             answer_throttle,
             proposal_throttle,
             needs: Arc::new(NeedsCache::default()),
+            lists: Arc::new(crate::lists::PublicLists::default()),
             results: Arc::new(crate::results::ResultsCache::new()),
             site_settings,
         };

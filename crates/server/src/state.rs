@@ -25,6 +25,8 @@ pub struct AppState {
     pub answer_throttle: Arc<LoginThrottle>,
     /// New proposals and supports per client address, in memory only.
     pub proposal_throttle: Arc<LoginThrottle>,
+    /// Pages of the public lists of proposals and initiatives, kept by revision.
+    pub lists: Arc<crate::lists::PublicLists>,
     /// The latest campaign's needs by theme and commune, for proposals.
     pub needs: Arc<NeedsCache>,
     /// Per-campaign answers in memory for results, kept up to date incrementally.

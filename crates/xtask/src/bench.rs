@@ -23,11 +23,20 @@ Runs the benchmarks behind docs/benchmarks.md:
   4. answers: `POST …/responses` through the group-commit writer at concurrency 8 and
      64 (crates/server/examples/responses_load.rs), with the `GET /health` ceiling in the
      same run and the ratio; SQLite, and PostgreSQL when TEST_DATABASE_URL is set.
+  5. public lists: `GET /proposals` and `GET /initiatives`, 20 items, the needs of 50,000
+     answers included (crates/server/examples/proposals_load.rs), with the `GET /health`
+     ceiling in the same run, the ratios and the goal (≥ 5,000 req/s); SQLite, and
+     PostgreSQL when TEST_DATABASE_URL is set.
+  6. clusters: `GET /initiatives/clusters` over 100,000 initiatives at concurrency 4
+     (crates/server/examples/clusters_load.rs), health interleaved as the ceiling, the
+     memory of the cluster hierarchy and the goal (p99 ≤ 5 ms).
 The territory is the real Landes (../shared/data) when present, else the demo fixture.
 
 Options:
-  --cli-only     Skip criterion.
-  --answers-only Only the answers benchmark (4).";
+  --cli-only      Skip criterion.
+  --answers-only  Only the answers benchmark (4).
+  --lists-only    Only the public lists benchmark (5).
+  --clusters-only Only the clusters benchmark (6).";
 
 const POINTS: usize = 1_000_000;
 const RUNS: usize = 5;
@@ -36,6 +45,12 @@ pub fn run(args: &[String]) -> Result<()> {
     let root = util::workspace_root()?;
     if args.iter().any(|a| a == "--answers-only") {
         return answers(&root);
+    }
+    if args.iter().any(|a| a == "--lists-only") {
+        return lists(&root);
+    }
+    if args.iter().any(|a| a == "--clusters-only") {
+        return clusters(&root);
     }
     if !args.iter().any(|a| a == "--cli-only") {
         util::step("criterion: cargo bench -p solidarites-domain --bench assign");
@@ -115,7 +130,39 @@ pub fn run(args: &[String]) -> Result<()> {
         POINTS as f64 / median.as_secs_f64() / 1e6,
     );
     geopandas(&root, &communes, &points, median.as_secs_f64())?;
-    answers(&root)
+    answers(&root)?;
+    lists(&root)?;
+    clusters(&root)
+}
+
+/// A load example of the server crate, in release, with its arguments.
+fn example(root: &Path, name: &str, args: &[&str]) -> Result<()> {
+    util::run(
+        util::cargo()
+            .current_dir(root)
+            .args([
+                "run",
+                "--release",
+                "--package",
+                "solidarites-server",
+                "--example",
+                name,
+                "--",
+            ])
+            .args(args),
+    )
+}
+
+/// The public lists' load example (release), which prints its own ratios to the ceiling.
+fn lists(root: &Path) -> Result<()> {
+    util::step("public lists: proposals_load, 20 items, concurrency 8 (release)");
+    example(root, "proposals_load", &["50000", "4000", "8", "2000"])
+}
+
+/// The clusters' load example (release), health interleaved as the ceiling.
+fn clusters(root: &Path) -> Result<()> {
+    util::step("clusters: clusters_load, 100,000 initiatives, concurrency 4 (release)");
+    example(root, "clusters_load", &["100000", "4000", "4"])
 }
 
 /// The answers load example (release), which prints its own ratios to the ceiling.

@@ -21,12 +21,15 @@ use crate::{
     edit_token,
     error::{ApiError, ErrorCode},
     json_body::ApiJson,
+    lists::{InitiativesStamp, Same},
     services::freshness::TokenConfirmation,
     state::AppState,
     storage::{
         self,
+        freshness::PublicDay,
         initiatives::{status, EditOutcome},
         labels::CurrentLabel,
+        list_revisions::List,
     },
     submission::{self, InitiativeDraft, ParseContext},
     territory::LoadedTerritory,
@@ -198,21 +201,56 @@ fn round_km(d: f64) -> f64 {
 #[tracing::instrument(skip_all)]
 pub async fn list_initiatives(
     state: web::Data<AppState>,
+    req: HttpRequest,
     query: web::Query<Pairs>,
 ) -> Result<HttpResponse, ApiError> {
+    // From memory while the initiatives' revision, the territory and the public day hold
+    // (see `crate::lists`); the revision and the territory are taken before the page is
+    // built (and before `near` is resolved on the territory).
+    let revision = storage::list_revisions::revision(&state.db, List::Initiatives).await?;
+    let territory = state.territory.current();
     let (filter, page, per_page) = initiative_query(&state, &query).await?;
     let day = state.public_day();
+    let stamp = InitiativesStamp {
+        revision,
+        territory: Same(territory),
+        today: day.today,
+        confirmed_since: day.confirmed_since,
+    };
+    let body = state
+        .lists
+        .initiatives
+        .page(stamp, req.query_string(), || async {
+            let response = initiatives_page(&state, &filter, &day, page, per_page).await?;
+            serde_json::to_vec(&response)
+                .map(bytes::Bytes::from)
+                .map_err(ApiError::internal)
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(header::ContentType::json())
+        .body(bytes::Bytes::clone(&body)))
+}
+
+/// One page of the published initiatives, from the database.
+async fn initiatives_page(
+    state: &AppState,
+    filter: &storage::initiatives::PublicFilter,
+    day: &PublicDay,
+    page: u64,
+    per_page: u64,
+) -> Result<InitiativeListResponse, ApiError> {
     let today = day.today;
     if let Some(near) = &filter.near {
         let (found, total) =
-            storage::initiatives::list_near(&state.db, &filter, near, &day, page, per_page).await?;
+            storage::initiatives::list_near(&state.db, filter, near, day, page, per_page).await?;
         let (rows, distances): (Vec<_>, Vec<_>) = found.into_iter().unzip();
-        let mut items = public_responses(&state, &rows, today).await?;
+        let mut items = public_responses(state, &rows, today).await?;
         for (item, d) in items.iter_mut().zip(distances) {
             item.distance_km = Some(round_km(d));
         }
         let territory = state.territory.current();
-        return Ok(HttpResponse::Ok().json(InitiativeListResponse {
+        return Ok(InitiativeListResponse {
             items,
             page,
             per_page,
@@ -223,17 +261,17 @@ pub async fn list_initiatives(
                 lat: near.point.lat(),
                 radius_km: near.radius_km,
             }),
-        }));
+        });
     }
     let (rows, total) =
-        storage::initiatives::list_public(&state.db, &filter, &day, page, per_page).await?;
-    Ok(HttpResponse::Ok().json(InitiativeListResponse {
-        items: public_responses(&state, &rows, today).await?,
+        storage::initiatives::list_public(&state.db, filter, day, page, per_page).await?;
+    Ok(InitiativeListResponse {
+        items: public_responses(state, &rows, today).await?,
         page,
         per_page,
         total,
         near: None,
-    }))
+    })
 }
 
 /// Published initiatives as a GeoJSON FeatureCollection (WGS 84 points). An initiative

@@ -2,7 +2,7 @@
 //! published ones with their support counts, follow-up timeline and measured needs, and
 //! supporting them anonymously with a device token (see `solidarites_api_types::proposals`).
 
-use std::collections::HashSet;
+use std::{collections::HashSet, sync::Arc};
 
 use actix_web::{delete, get, http::header, post, web, HttpRequest, HttpResponse};
 use solidarites_api_types::{
@@ -21,10 +21,12 @@ use crate::{
     edit_token,
     error::{ApiError, ErrorCode},
     json_body::ApiJson,
+    lists::{ProposalsPage, ProposalsStamp, Same},
     needs::{NeedsScope, NeedsTable},
     state::AppState,
     storage::{
         self,
+        list_revisions::List,
         proposals::{moderation_status, status, ProposalFilter, ProposalSort, SupportOutcome},
     },
     submission::{self, FieldErrors, ParseContext},
@@ -154,6 +156,24 @@ pub(super) fn needs_response(
     }
 }
 
+/// The needs of the latest campaign, as protected by the results (usually from memory).
+async fn current_needs(
+    state: &AppState,
+    territory: Arc<LoadedTerritory>,
+) -> Result<Option<Arc<NeedsTable>>, ApiError> {
+    state
+        .needs
+        .current(
+            &state.db,
+            &state.results,
+            territory,
+            state.site().secrecy_k,
+            state.settings.territory_refresh,
+        )
+        .await
+        .map_err(super::results::results_error)
+}
+
 /// Public payloads of `rows`: supports, this device's supports, timelines and needs are
 /// loaded once for all the rows (four queries, the needs usually from memory).
 pub(super) async fn public_responses(
@@ -162,6 +182,18 @@ pub(super) async fn public_responses(
     device_hash: Option<&str>,
 ) -> Result<Vec<ProposalResponse>, ApiError> {
     let territory = state.territory.current();
+    let needs = current_needs(state, Arc::clone(&territory)).await?;
+    responses_with(state, rows, device_hash, &territory, needs.as_deref()).await
+}
+
+/// [`public_responses`] with the territory and needs given.
+async fn responses_with(
+    state: &AppState,
+    rows: &[storage::Proposal],
+    device_hash: Option<&str>,
+    territory: &LoadedTerritory,
+    needs: Option<&NeedsTable>,
+) -> Result<Vec<ProposalResponse>, ApiError> {
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let counts = storage::proposals::support_counts(&state.db, &ids).await?;
     let mine = match device_hash {
@@ -169,26 +201,11 @@ pub(super) async fn public_responses(
         None => None,
     };
     let mut timelines = storage::proposals::timelines(&state.db, &ids).await?;
-    let needs = state
-        .needs
-        .current(
-            &state.db,
-            &state.results,
-            territory.clone(),
-            state.site().secrecy_k,
-            state.settings.territory_refresh,
-        )
-        .await
-        .map_err(super::results::results_error)?;
     Ok(rows
         .iter()
         .map(|row| {
-            let content = content_of(&territory, row);
-            let needs = needs_response(
-                needs.as_deref(),
-                &content.themes,
-                row.commune_code.as_deref(),
-            );
+            let content = content_of(territory, row);
+            let needs = needs_response(needs, &content.themes, row.commune_code.as_deref());
             ProposalResponse {
                 id: row.id.to_string(),
                 content,
@@ -313,13 +330,48 @@ pub async fn list_proposals(
 ) -> Result<HttpResponse, ApiError> {
     let (filter, sort, page, per_page) = parse_proposal_query(&query, false)?;
     let device = device_token_hash(&req)?;
-    let (rows, total) = storage::proposals::list(&state.db, &filter, sort, page, per_page).await?;
-    Ok(HttpResponse::Ok().json(ProposalListResponse {
-        items: public_responses(&state, &rows, device.as_deref()).await?,
-        page,
-        per_page,
-        total,
-    }))
+    // From memory while the proposals' revision, the territory and the needs hold (see
+    // `crate::lists`); the revision is read before the page is built.
+    let revision = storage::list_revisions::revision(&state.db, List::Proposals).await?;
+    let territory = state.territory.current();
+    let needs = current_needs(&state, Arc::clone(&territory)).await?;
+    let stamp = ProposalsStamp {
+        revision,
+        territory: Same(Arc::clone(&territory)),
+        needs: needs.clone().map(Same),
+    };
+    let built = state
+        .lists
+        .proposals
+        .page(stamp, req.query_string(), || async {
+            let (rows, total) =
+                storage::proposals::list(&state.db, &filter, sort, page, per_page).await?;
+            let items = responses_with(&state, &rows, None, &territory, needs.as_deref()).await?;
+            let response = ProposalListResponse {
+                items,
+                page,
+                per_page,
+                total,
+            };
+            let body = serde_json::to_vec(&response).map_err(ApiError::internal)?;
+            Ok::<_, ApiError>(ProposalsPage {
+                response,
+                ids: rows.iter().map(|r| r.id).collect(),
+                body: body.into(),
+            })
+        })
+        .await?;
+    let Some(hash) = device else {
+        return Ok(HttpResponse::Ok()
+            .insert_header(header::ContentType::json())
+            .body(built.body.clone()));
+    };
+    let mine = storage::proposals::supported_by(&state.db, &built.ids, &hash).await?;
+    let mut response = built.response.clone();
+    for (item, id) in response.items.iter_mut().zip(&built.ids) {
+        item.supported_by_me = Some(mine.contains(id));
+    }
+    Ok(HttpResponse::Ok().json(response))
 }
 
 fn proposal_not_found() -> ApiError {

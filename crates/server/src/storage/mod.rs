@@ -15,6 +15,7 @@ pub mod initiative_exports;
 pub mod initiatives;
 pub mod label_applications;
 pub mod labels;
+pub mod list_revisions;
 pub mod moderation;
 pub mod needs;
 pub mod outbox;

@@ -1314,3 +1314,135 @@ async fn clusters_follow_a_change_made_on_another_instance_at_once() {
     })
     .await;
 }
+
+/// The page of `query` on `app` once `ready` holds for it.
+async fn list_when(
+    app: &TestApp,
+    query: &str,
+    what: &str,
+    ready: impl Fn(&InitiativeListResponse) -> bool,
+) -> InitiativeListResponse {
+    eventually(what, async || {
+        let page = list(app, query).await;
+        if ready(&page) {
+            Ok(page)
+        } else {
+            Err(format!("{:?}", titles(&page)))
+        }
+    })
+    .await
+}
+
+/// The list answers from pages kept by revision (issue 17, point 4): after each kind of
+/// write — moderation, a label granted and revoked, an archive, a withdrawal — on
+/// the instance that wrote and on another one, the list shows it; a pending or archived
+/// initiative never appears. (Stale listings: `stale.rs` checks the list as days pass.)
+#[tokio::test]
+async fn the_public_list_follows_every_kind_of_write_on_every_instance() {
+    for_each_backend(|db| async move {
+        let db = db.with_communes(&demo_communes()).await;
+        let mut settings = test_settings(&db);
+        // Periodic refreshes far away: only the per-request revision check can help.
+        settings.territory_refresh = Duration::from_secs(3600);
+        let app = spawn_app_with(db, settings.clone()).await;
+        let other_db = crate::helpers::TestDb::reopen(&app.db).await;
+        let other = spawn_app_with(other_db, settings).await;
+        let grocery = submit_published(&app, &submission("Épicerie", "aide-alimentaire", 0)).await;
+        let queries = ["", "per_page=1", "theme=isolement", "label=anti-solitude"];
+        for instance in [&app, &other] {
+            for query in queries {
+                // Pages kept from now on.
+                list(instance, query).await;
+            }
+            assert_eq!(titles(&list(instance, "").await), ["Épicerie"]);
+        }
+
+        // Pending: never listed.
+        let cafe = submit(&app, &submission("Café", "isolement", 1)).await;
+        for instance in [&app, &other] {
+            assert_eq!(titles(&list(instance, "").await), ["Épicerie"]);
+            assert_eq!(list(instance, "theme=isolement").await.total, 0);
+        }
+        let moderator = app
+            .login_as(solidarites_server::auth::Role::Moderator)
+            .await;
+        let res = moderator
+            .post_json(&format!("/api/v1/admin/moderation/{}/approve", cafe.id), &json!({}))
+            .await;
+        assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+        for instance in [&app, &other] {
+            list_when(instance, "", "the approval", |p| p.total == 2).await;
+            list_when(instance, "theme=isolement", "the approval", |p| {
+                titles(p) == ["Café"]
+            })
+            .await;
+            let first = list_when(instance, "per_page=1", "the approval", |p| p.total == 2).await;
+            assert_eq!(first.items.len(), 1);
+        }
+
+        // A label granted, then revoked.
+        let admin = app
+            .login_as(solidarites_server::auth::Role::Admin)
+            .await;
+        let label = json!({"slug": "anti-solitude", "name": "Label anti-solitude", "criteria": "Visites régulières."});
+        let res = admin.post_json("/api/v1/admin/labels", &label).await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let res = moderator
+            .post_json(
+                "/api/v1/admin/labels/anti-solitude/grants",
+                &json!({"initiative_id": cafe.id, "expires_on": "2099-12-31"}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let grant: Value = res.json().await.unwrap();
+        for instance in [&app, &other] {
+            let page = list_when(instance, "label=anti-solitude", "the grant", |p| {
+                titles(p) == ["Café"]
+            })
+            .await;
+            assert_eq!(page.items[0].labels[0].slug, "anti-solitude");
+        }
+        let res = moderator
+            .delete(&format!(
+                "/api/v1/admin/label-grants/{}",
+                grant["id"].as_str().unwrap()
+            ))
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        for instance in [&app, &other] {
+            list_when(instance, "label=anti-solitude", "the revocation", |p| {
+                p.total == 0
+            })
+            .await;
+            list_when(instance, "", "the revocation", |p| {
+                p.items.iter().all(|i| i.labels.is_empty())
+            })
+            .await;
+        }
+
+        // Archived by moderators, withdrawn by the submitter: gone from every page.
+        let res = moderator
+            .post_json(&format!("/api/v1/admin/moderation/{}/archive", cafe.id), &json!({}))
+            .await;
+        assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+        let res = app
+            .client
+            .delete(format!(
+                "{}/api/v1/initiatives/edit/{}",
+                app.address, grocery.edit_token
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::NO_CONTENT);
+        for instance in [&app, &other] {
+            for query in queries {
+                list_when(instance, query, "the archive and the withdrawal", |p| {
+                    p.items.is_empty() && p.total == 0
+                })
+                .await;
+            }
+        }
+    })
+    .await;
+}

@@ -1650,3 +1650,209 @@ async fn the_proposal_routes_are_in_the_openapi_description() {
     })
     .await;
 }
+
+// ---------------------------------------------------------------------------------------
+// The public list from memory (issue 17, point 4)
+
+/// The page of `query` on `app` once `ready` holds for it.
+async fn list_when(
+    app: &TestApp,
+    query: &str,
+    what: &str,
+    ready: impl Fn(&ProposalListResponse) -> bool,
+) -> ProposalListResponse {
+    eventually(what, async || {
+        let page = list(app, query).await;
+        if ready(&page) {
+            Ok(page)
+        } else {
+            Err(format!("{:?}", titles(&page)))
+        }
+    })
+    .await
+}
+
+fn item<'a>(page: &'a ProposalListResponse, id: &str) -> Option<&'a ProposalResponse> {
+    page.items.iter().find(|p| p.id == id)
+}
+
+async fn list_for_device(app: &TestApp, query: &str, token: &str) -> ProposalListResponse {
+    let res = app
+        .client
+        .get(format!("{}/api/v1/proposals?{query}", app.address))
+        .header("X-Device-Token", token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    res.json().await.unwrap()
+}
+
+/// The list answers from pages kept by revision: after each kind of write, on the
+/// instance that wrote and on another one, the list shows it; a pending, merged or
+/// archived proposal never appears; the needs figures follow new answers.
+#[tokio::test]
+async fn the_public_list_follows_every_kind_of_write_on_every_instance() {
+    for_each_backend(|db| async move {
+        let db = db.with_communes(&demo_communes()).await;
+        let settings = test_settings(&db);
+        let app = spawn_app_with(db, settings.clone()).await;
+        let other_db = helpers::TestDb::reopen(&app.db).await;
+        let other = spawn_app_with(other_db, settings).await;
+        let moderator = app.login_as(Role::Moderator).await;
+        let garden = published(
+            &app,
+            &moderator,
+            &body("Jardin partagé", &["isolement"], Some(0)),
+        )
+        .await;
+        let queries = ["per_page=20", "sort=most_supported", "theme=mobilite"];
+        for instance in [&app, &other] {
+            for query in queries {
+                // Pages kept from now on.
+                list(instance, query).await;
+            }
+            assert_eq!(titles(&list(instance, "").await), ["Jardin partagé"]);
+        }
+
+        // Pending: never listed.
+        let shuttle = propose(&app, &body("Navette du marché", &["mobilite"], None)).await;
+        for instance in [&app, &other] {
+            assert_eq!(
+                titles(&list(instance, "per_page=20").await),
+                ["Jardin partagé"]
+            );
+            assert!(list(instance, "theme=mobilite").await.items.is_empty());
+        }
+        // Moderation.
+        approve(&moderator, &shuttle).await;
+        for instance in [&app, &other] {
+            list_when(instance, "theme=mobilite", "the approved proposal", |p| {
+                titles(p) == ["Navette du marché"] && p.total == 1
+            })
+            .await;
+            list_when(instance, "per_page=20", "both proposals", |p| p.total == 2).await;
+        }
+
+        // Supports, and this device's supports.
+        supported(&app, &garden, &device(1)).await;
+        supported(&other, &garden, &device(2)).await;
+        supported(&app, &shuttle, &device(1)).await;
+        supported(&app, &shuttle, &device(3)).await;
+        supported(&app, &shuttle, &device(4)).await;
+        for instance in [&app, &other] {
+            let page = list_when(instance, "sort=most_supported", "the supports", |p| {
+                item(p, &shuttle).map(|x| x.support_count) == Some(3)
+                    && item(p, &garden).map(|x| x.support_count) == Some(2)
+            })
+            .await;
+            assert_eq!(titles(&page), ["Navette du marché", "Jardin partagé"]);
+            assert!(page.items.iter().all(|p| p.supported_by_me.is_none()));
+            let mine = list_for_device(instance, "sort=most_supported", &device(2)).await;
+            assert_eq!(titles(&mine), titles(&page));
+            assert_eq!(item(&mine, &garden).unwrap().supported_by_me, Some(true));
+            assert_eq!(item(&mine, &shuttle).unwrap().supported_by_me, Some(false));
+        }
+        assert_eq!(
+            withdraw(&other, &shuttle, &device(3)).await.status(),
+            StatusCode::OK
+        );
+        assert_eq!(
+            withdraw(&other, &shuttle, &device(4)).await.status(),
+            StatusCode::OK
+        );
+        for instance in [&app, &other] {
+            let page = list_when(instance, "sort=most_supported", "the withdrawals", |p| {
+                item(p, &shuttle).map(|x| x.support_count) == Some(1)
+            })
+            .await;
+            assert_eq!(titles(&page), ["Jardin partagé", "Navette du marché"]);
+        }
+
+        // Follow-up.
+        let res = set_status(
+            &moderator,
+            &garden,
+            "under_study",
+            "À l'étude en commission.",
+        )
+        .await;
+        assert_eq!(
+            res.status(),
+            StatusCode::OK,
+            "{}",
+            res.text().await.unwrap()
+        );
+        for instance in [&app, &other] {
+            let page = list_when(instance, "per_page=20", "the follow-up", |p| {
+                item(p, &garden).is_some_and(|x| x.status == "under_study" && x.timeline.len() == 2)
+            })
+            .await;
+            assert_eq!(page.total, 2);
+        }
+
+        // The needs: figures from the protected results, as the detail shows them.
+        let campaign = open_campaign(&moderator, "Consultation d'hiver", 2).await;
+        for n in 0..6 {
+            let themes: &[&str] = if n % 2 == 0 { &["isolement"] } else { &[] };
+            answer(&app, &campaign, 0, themes).await;
+        }
+        let detail_needs = needs_when(&app, &garden, |n| {
+            n.territory.as_ref().and_then(|t| t.respondents) == Some(6)
+        })
+        .await;
+        for instance in [&app, &other] {
+            list_when(instance, "per_page=20", "the needs figures", |p| {
+                item(p, &garden).is_some_and(|x| x.needs == detail_needs)
+            })
+            .await;
+        }
+
+        // Merge, then archive: gone from every page.
+        let res = moderator
+            .post_json(
+                &format!("/api/v1/admin/proposals/{shuttle}/merge"),
+                &helpers::body(&MergeProposalRequest {
+                    into: Some(garden.clone()),
+                }),
+            )
+            .await;
+        assert_eq!(
+            res.status(),
+            StatusCode::OK,
+            "{}",
+            res.text().await.unwrap()
+        );
+        for instance in [&app, &other] {
+            list_when(instance, "per_page=20", "the merge", |p| {
+                titles(p) == ["Jardin partagé"] && p.total == 1
+            })
+            .await;
+            list_when(instance, "theme=mobilite", "the merge", |p| {
+                p.items.is_empty()
+            })
+            .await;
+        }
+        let res = moderator
+            .post_json(
+                &format!("/api/v1/admin/moderation/{garden}/archive"),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(
+            res.status(),
+            StatusCode::OK,
+            "{}",
+            res.text().await.unwrap()
+        );
+        for instance in [&app, &other] {
+            for query in queries {
+                list_when(instance, query, "the archive", |p| {
+                    p.items.is_empty() && p.total == 0
+                })
+                .await;
+            }
+        }
+    })
+    .await;
+}
