@@ -555,7 +555,7 @@ fn initiative_request(
             url: None,
         },
         // Some demo initiatives and actors welcome volunteers, for the matching.
-        welcomes_volunteers: Some(n % 2 == 0),
+        welcomes_volunteers: Some(n.is_multiple_of(2)),
     }
 }
 
@@ -569,7 +569,7 @@ fn new_actor_request(actor: &DemoActor, a: usize, home: &Commune) -> NewActorReq
         contact_email: Some(format!("contact{}@demo.example.org", a + 1)),
         contact_phone: Some(format!("05 36 49 01 {:02}", a)),
         commune_code: Some(home.code.as_str().to_owned()),
-        welcomes_volunteers: Some(a % 2 == 0),
+        welcomes_volunteers: Some(a.is_multiple_of(2)),
     }
 }
 

@@ -240,6 +240,28 @@ pub fn summary_items(
     items
 }
 
+/// The lines of a summary for errors keyed by API field, the fields in `order` first (in
+/// that order), then any other key; `field_id` and `label` name each key's control.
+pub fn ordered_summary(
+    errors: &BTreeMap<String, String>,
+    order: &[&str],
+    field_id: impl Fn(&str) -> String,
+    label: impl Fn(&str) -> String,
+) -> Vec<SummaryItem> {
+    let known = order
+        .iter()
+        .filter_map(|o| errors.get_key_value(*o).map(|(k, _)| k));
+    let others = errors.keys().filter(|k| !order.contains(&k.as_str()));
+    known
+        .chain(others)
+        .map(|key| SummaryItem {
+            field_id: field_id(key),
+            label: label(key),
+            message: errors.get(key).cloned().unwrap_or_default(),
+        })
+        .collect()
+}
+
 /// `id` of the error summary: focus it with [`crate::browser::focus_id`] after a failed
 /// submission.
 pub const SUMMARY_ID: &str = "resume-erreurs";
@@ -336,6 +358,32 @@ mod tests {
             ]
         );
         assert!(summary_items(&BTreeMap::new(), None, &fields).is_empty());
+    }
+
+    #[test]
+    fn ordered_summaries_follow_the_order_then_the_other_keys() {
+        let errors: BTreeMap<String, String> = [("a", "1"), ("zz", "2"), ("email", "3")]
+            .into_iter()
+            .map(|(k, m)| (k.to_owned(), m.to_owned()))
+            .collect();
+        let items = ordered_summary(
+            &errors,
+            &["email", "a"],
+            |k| format!("f-{k}"),
+            str::to_uppercase,
+        );
+        let lines: Vec<(&str, &str, &str)> = items
+            .iter()
+            .map(|i| (i.field_id.as_str(), i.label.as_str(), i.message.as_str()))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                ("f-email", "EMAIL", "3"),
+                ("f-a", "A", "1"),
+                ("f-zz", "ZZ", "2")
+            ]
+        );
     }
 
     #[test]

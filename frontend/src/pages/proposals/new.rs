@@ -12,8 +12,8 @@ use crate::app::set_page_title;
 use crate::browser;
 use crate::components::commune::CommunePicker;
 use crate::components::form::{
-    described_by, help_id, ErrorSummary, FieldError, RequiredMark, SummaryItem, TextField,
-    SUMMARY_ID,
+    described_by, help_id, ordered_summary, ErrorSummary, FieldError, RequiredMark, SummaryItem,
+    TextField, SUMMARY_ID,
 };
 use crate::components::themes::{self, ThemeCheckbox};
 use crate::i18n::proposals;
@@ -101,18 +101,7 @@ fn label_of(field: &str) -> String {
 
 /// The error summary's lines: in the order of the form, then any other key.
 fn summary_lines(errors: &BTreeMap<String, String>) -> Vec<SummaryItem> {
-    let known = FIELDS
-        .iter()
-        .filter_map(|f| errors.get_key_value(*f).map(|(k, _)| k));
-    let others = errors.keys().filter(|k| !FIELDS.contains(&k.as_str()));
-    known
-        .chain(others)
-        .map(|key| SummaryItem {
-            field_id: fid(key),
-            label: label_of(key),
-            message: errors.get(key).cloned().unwrap_or_default(),
-        })
-        .collect()
+    ordered_summary(errors, &FIELDS, fid, label_of)
 }
 
 fn optional(s: String) -> Option<String> {

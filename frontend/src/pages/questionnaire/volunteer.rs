@@ -11,7 +11,7 @@ use crate::api;
 use crate::browser;
 use crate::components::commune::CommunePicker;
 use crate::components::form::{
-    described_by, ErrorSummary, FieldError, SummaryItem, TextField, SUMMARY_ID,
+    described_by, ordered_summary, ErrorSummary, FieldError, SummaryItem, TextField, SUMMARY_ID,
 };
 use crate::components::themes::ThemeCheckbox;
 use crate::i18n::{common, questionnaire};
@@ -66,22 +66,14 @@ fn label_of(key: &str) -> String {
 
 /// The error summary's lines: in the order of the form, then any other key.
 fn summary_lines(errors: &BTreeMap<String, String>) -> Vec<SummaryItem> {
-    let known = ORDER
-        .iter()
-        .filter_map(|o| errors.get_key_value(*o).map(|(k, _)| k));
-    let others = errors.keys().filter(|k| !ORDER.contains(&k.as_str()));
-    known
-        .chain(others)
-        .map(|key| SummaryItem {
-            field_id: fid(if key == "consent_text" {
-                "consent"
-            } else {
-                key
-            }),
-            label: label_of(key),
-            message: errors.get(key).cloned().unwrap_or_default(),
+    let id_of = |key: &str| {
+        fid(if key == "consent_text" {
+            "consent"
+        } else {
+            key
         })
-        .collect()
+    };
+    ordered_summary(errors, &ORDER, id_of, label_of)
 }
 
 impl Contact {
