@@ -1,7 +1,9 @@
-// The agenda: an association submits an event with the form (keyboard only), a moderator
-// approves it in the console's moderation queue, and it shows in the agenda (with the
-// subscription help), on its page with its .ics file, in the map layer and in the
-// iCalendar feed. axe-core checks every new page.
+// The agenda: an association submits an event with the form (keyboard only, with an
+// address to be told of the decision), a moderator approves it in the console's
+// moderation queue, and it shows in the agenda's list and on its map (a keyboard marker
+// leading to its page), on its page with its .ics file, in the map layer and in the
+// iCalendar feed; the decision's e-mail is in the console's « Courriels », and the
+// volunteers' matches have their console page. axe-core checks every new page.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -61,6 +63,13 @@ test('an association submits an event, a moderator approves it, it shows everywh
   await page.keyboard.press('Enter');
   await page.locator('#evenement-address').fill('Salle des associations');
   await page.locator('#evenement-accessibility-motor').check();
+  // An address without consent is refused, named next to the box.
+  await page.locator('#evenement-notify_email').fill('association@exemple.fr');
+  await page.getByRole('button', { name: 'Envoyer l’événement' }).click();
+  await page.locator('#resume-erreurs').waitFor();
+  assert.equal(await page.locator('#evenement-notify_consent').getAttribute('aria-invalid'), 'true');
+  await page.locator('#evenement-notify_consent').focus();
+  await page.keyboard.press('Space');
   await page.getByRole('button', { name: 'Envoyer l’événement' }).click();
   await page.locator('#evenement-envoye').waitFor();
   const editLink = await page.locator('main a[href^="/agenda/modifier/"]').getAttribute('href');
@@ -82,12 +91,22 @@ test('an association submits an event, a moderator approves it, it shows everywh
   await item.getByRole('button', { name: 'Approuver' }).click();
   await item.waitFor({ state: 'detached' });
 
-  // In the agenda, on its page with the .ics file, on the map layer, in the feed.
+  // In the agenda's list and on its map, on its page with the .ics file, on the map
+  // layer, in the feed.
   await visit(page, '/agenda?commune=');
   const card = page.locator('.evenement', { hasText: TITLE });
   await card.waitFor();
   assert.match(await card.textContent(), /Val-Fictif|Salle des associations/);
-  await card.getByRole('link', { name: TITLE }).click();
+  assert.equal(
+    await page.locator('#agenda-commune option[value=""]').textContent(),
+    'Toutes les communes',
+  );
+  const marker = page.locator(`.carte-leaflet--agenda .leaflet-marker-icon[aria-label^="${TITLE}"]`);
+  await marker.waitFor();
+  assert.equal(await marker.getAttribute('tabindex'), '0');
+  await checkA11y(page, 'the agenda with its map');
+  await marker.focus();
+  await page.keyboard.press('Enter');
   await page.locator('main h1', { hasText: TITLE }).waitFor();
   const ics = page.getByRole('link', { name: /Ajouter à mon agenda/ });
   assert.match(await ics.getAttribute('href'), /^\/api\/v1\/events\/[0-9a-f-]+\.ics$/);
@@ -112,5 +131,37 @@ test('an association submits an event, a moderator approves it, it shows everywh
   await page.locator('main', { hasText: 'Enregistré.' }).waitFor();
   const after = (await (await fetch(`${BASE_URL}/api/v1/events/${id}.ics`)).text());
   assert.match(after, /STATUS:CANCELLED/);
+  assertNoProblems(page);
+});
+
+test('the console lists the e-mails and the volunteers to put in touch', async () => {
+  const page = await newPage(browser);
+  await page.goto('/admin/connexion?retour=%2Fadmin%2Fmises-en-relation');
+  await page.getByLabel('Adresse électronique').fill(ACCOUNTS.admin.email);
+  await page.getByLabel('Mot de passe').fill(ACCOUNTS.admin.password);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.waitForURL(/\/admin\/mises-en-relation$/);
+  await page.locator('main h1', { hasText: 'Bénévoles à mettre en relation' }).waitFor();
+  await page.locator('main .intro, main [role="alert"]').first().waitFor();
+  await checkA11y(page, 'the volunteers to put in touch');
+  // The radius, by keyboard, goes to the address.
+  await page.locator('#relations-rayon').focus();
+  await page.keyboard.type('25');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/radius_km=25/);
+
+  // « Courriels », reached from the menu with the keyboard.
+  const link = page.locator('a.console__lien', { hasText: 'Courriels' });
+  await link.focus();
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/admin\/courriels$/);
+  await page.locator('main h1', { hasText: 'Courriels' }).waitFor();
+  const table = page.locator('main table.tableau');
+  await table.waitFor();
+  // The event decision of the first test, recipient masked, never its text.
+  assert.match(await table.textContent(), /Décision sur un événement/);
+  assert.match(await table.textContent(), /a…@exemple\.fr/);
+  assert.doesNotMatch(await table.textContent(), /association@exemple\.fr/);
+  await checkA11y(page, 'the outbox');
   assertNoProblems(page);
 });
