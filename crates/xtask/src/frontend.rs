@@ -441,9 +441,11 @@ fn bindgen_and_optimize(layout: &Layout, mode: Mode) -> Result<StageInfo> {
                         })
                     })
                     .collect();
-                handles
-                    .into_iter()
-                    .try_for_each(|h| h.join().expect("a wasm-opt worker panicked"))
+                handles.into_iter().try_for_each(|handle| {
+                    handle
+                        .join()
+                        .map_err(|_| anyhow::anyhow!("a wasm-opt worker panicked"))?
+                })
             })?;
             true
         }
