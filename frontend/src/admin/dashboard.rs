@@ -430,14 +430,16 @@ fn load_results(view: Memo<View>) -> (Keyed<ResultsResponse>, Memo<bool>) {
     (results, loading)
 }
 
-/// Commune outlines (cached by the browser with their ETag), and zone membership.
-fn load_areas(
-    view: Memo<View>,
-) -> (
+/// What [`load_areas`] gives: the commune outlines with their scale, the view's level,
+/// and the zones of that level.
+type Areas = (
     Memo<(Vec<Outline>, f64)>,
     Memo<String>,
     Keyed<ZoneListResponse>,
-) {
+);
+
+/// Commune outlines (cached by the browser with their ETag), and zone membership.
+fn load_areas(view: Memo<View>) -> Areas {
     let boundaries = api::load(api::get::<serde_json::Value>("/api/v1/communes.geojson"));
     let outlines = Memo::new(move |_| {
         boundaries.with(|b| match b {

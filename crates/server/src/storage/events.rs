@@ -473,53 +473,14 @@ pub(super) async fn decide(
     row: event::Model,
     decision: &Decision,
 ) -> Result<Outcome, ModerationError> {
-    let before = state(&row);
-    let id = row.id;
     if row.status == status::PUBLISHED
         && row.pending_content.is_some()
         && *decision != Decision::Archive
     {
-        let change = pending_of(&row)?.ok_or_else(|| not_applicable(&row, decision))?;
-        let current_status =
-            EventStatus::parse(&row.event_status).unwrap_or(EventStatus::Scheduled);
-        let sequence = row.sequence;
-        let mut active: event::ActiveModel = row.into();
-        active.pending_content = Set(None);
-        active.pending_at = Set(None);
-        let revision_status = match decision {
-            Decision::Approve => {
-                // The organisers' status changes apply at once: the latest one stands.
-                let draft = change.with_status(current_status);
-                apply_draft(&mut active, &draft)?;
-                active.sequence = Set(sequence + 1);
-                active.moderation_message = Set(None);
-                // An approved change is a confirmation that the listing is current.
-                active.last_confirmed_at = Set(Some(Utc::now()));
-                active.stale_flagged_at = Set(None);
-                replace_children(db, id, &draft).await?;
-                status::APPROVED
-            }
-            Decision::Reject(_) | Decision::RequestChanges(_) => {
-                active.moderation_message = Set(decision.message());
-                if matches!(decision, Decision::Reject(_)) {
-                    status::REJECTED
-                } else {
-                    status::CHANGES_REQUESTED
-                }
-            }
-            Decision::Archive => status::ARCHIVED,
-        };
-        let updated = active.update(db).await?;
-        let mut after = state(&updated);
-        after["status"] = json!(revision_status);
-        after["event_status_now"] = json!(updated.status);
-        return Ok(Outcome {
-            entity_type: "event_revision",
-            entity_id: id,
-            before,
-            after,
-        });
+        return decide_revision(db, row, decision).await;
     }
+    let before = state(&row);
+    let id = row.id;
     let Some(next) = InitiativeStatus::parse(&row.status)
         .and_then(|current| current.after(InitiativeEvent::Moderate(decision.kind())))
     else {
@@ -548,6 +509,55 @@ pub(super) async fn decide(
         entity_id: id,
         before,
         after: state(&updated),
+    })
+}
+
+/// [`decide`] on the waiting change of a published event.
+async fn decide_revision(
+    db: &impl ConnectionTrait,
+    row: event::Model,
+    decision: &Decision,
+) -> Result<Outcome, ModerationError> {
+    let before = state(&row);
+    let id = row.id;
+    let change = pending_of(&row)?.ok_or_else(|| not_applicable(&row, decision))?;
+    let current_status = EventStatus::parse(&row.event_status).unwrap_or(EventStatus::Scheduled);
+    let sequence = row.sequence;
+    let mut active: event::ActiveModel = row.into();
+    active.pending_content = Set(None);
+    active.pending_at = Set(None);
+    let revision_status = match decision {
+        Decision::Approve => {
+            // The organisers' status changes apply at once: the latest one stands.
+            let draft = change.with_status(current_status);
+            apply_draft(&mut active, &draft)?;
+            active.sequence = Set(sequence + 1);
+            active.moderation_message = Set(None);
+            // An approved change is a confirmation that the listing is current.
+            active.last_confirmed_at = Set(Some(Utc::now()));
+            active.stale_flagged_at = Set(None);
+            replace_children(db, id, &draft).await?;
+            status::APPROVED
+        }
+        Decision::Reject(_) | Decision::RequestChanges(_) => {
+            active.moderation_message = Set(decision.message());
+            if matches!(decision, Decision::Reject(_)) {
+                status::REJECTED
+            } else {
+                status::CHANGES_REQUESTED
+            }
+        }
+        Decision::Archive => status::ARCHIVED,
+    };
+    let updated = active.update(db).await?;
+    let mut after = state(&updated);
+    after["status"] = json!(revision_status);
+    after["event_status_now"] = json!(updated.status);
+    Ok(Outcome {
+        entity_type: "event_revision",
+        entity_id: id,
+        before,
+        after,
     })
 }
 

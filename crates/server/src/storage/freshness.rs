@@ -80,67 +80,33 @@ pub async fn stale(
     kind: ListingKind,
     before: DateTime<Utc>,
 ) -> Result<Vec<StaleRow>, sea_orm::DbErr> {
+    // The three tables have the same columns under other names: one query shape.
+    macro_rules! stale_of {
+        ($table:ident, $name:ident) => {
+            $table::Entity::find()
+                .select_only()
+                .column($table::Column::Id)
+                .column($table::Column::$name)
+                .column($table::Column::CommuneCode)
+                .column($table::Column::LastConfirmedAt)
+                .column($table::Column::StaleFlaggedAt)
+                .filter($table::Column::Status.eq(status::PUBLISHED))
+                .filter(
+                    Condition::any()
+                        .add($table::Column::LastConfirmedAt.is_null())
+                        .add($table::Column::LastConfirmedAt.lt(before)),
+                )
+                .order_by_asc($table::Column::LastConfirmedAt)
+                .order_by_asc($table::Column::Id)
+                .into_tuple()
+                .all(db)
+                .await?
+        };
+    }
     let rows: Vec<StaleTuple> = match kind {
-        ListingKind::Initiative => {
-            initiative::Entity::find()
-                .select_only()
-                .column(initiative::Column::Id)
-                .column(initiative::Column::Title)
-                .column(initiative::Column::CommuneCode)
-                .column(initiative::Column::LastConfirmedAt)
-                .column(initiative::Column::StaleFlaggedAt)
-                .filter(initiative::Column::Status.eq(status::PUBLISHED))
-                .filter(
-                    Condition::any()
-                        .add(initiative::Column::LastConfirmedAt.is_null())
-                        .add(initiative::Column::LastConfirmedAt.lt(before)),
-                )
-                .order_by_asc(initiative::Column::LastConfirmedAt)
-                .order_by_asc(initiative::Column::Id)
-                .into_tuple()
-                .all(db)
-                .await?
-        }
-        ListingKind::Actor => {
-            actor::Entity::find()
-                .select_only()
-                .column(actor::Column::Id)
-                .column(actor::Column::Name)
-                .column(actor::Column::CommuneCode)
-                .column(actor::Column::LastConfirmedAt)
-                .column(actor::Column::StaleFlaggedAt)
-                .filter(actor::Column::Status.eq(status::PUBLISHED))
-                .filter(
-                    Condition::any()
-                        .add(actor::Column::LastConfirmedAt.is_null())
-                        .add(actor::Column::LastConfirmedAt.lt(before)),
-                )
-                .order_by_asc(actor::Column::LastConfirmedAt)
-                .order_by_asc(actor::Column::Id)
-                .into_tuple()
-                .all(db)
-                .await?
-        }
-        ListingKind::Event => {
-            event::Entity::find()
-                .select_only()
-                .column(event::Column::Id)
-                .column(event::Column::Title)
-                .column(event::Column::CommuneCode)
-                .column(event::Column::LastConfirmedAt)
-                .column(event::Column::StaleFlaggedAt)
-                .filter(event::Column::Status.eq(status::PUBLISHED))
-                .filter(
-                    Condition::any()
-                        .add(event::Column::LastConfirmedAt.is_null())
-                        .add(event::Column::LastConfirmedAt.lt(before)),
-                )
-                .order_by_asc(event::Column::LastConfirmedAt)
-                .order_by_asc(event::Column::Id)
-                .into_tuple()
-                .all(db)
-                .await?
-        }
+        ListingKind::Initiative => stale_of!(initiative, Title),
+        ListingKind::Actor => stale_of!(actor, Name),
+        ListingKind::Event => stale_of!(event, Title),
     };
     Ok(rows
         .into_iter()
@@ -216,75 +182,40 @@ pub async fn confirm(
     id: Uuid,
     at: DateTime<Utc>,
 ) -> Result<Confirmed, sea_orm::DbErr> {
+    // Sets the date and clears the flag of a published row; the row's status when none
+    // was updated.
+    macro_rules! confirm_in {
+        ($table:ident) => {{
+            let updated = $table::Entity::update_many()
+                .col_expr($table::Column::LastConfirmedAt, Expr::value(at))
+                .col_expr(
+                    $table::Column::StaleFlaggedAt,
+                    Expr::value(Option::<DateTime<Utc>>::None),
+                )
+                .filter($table::Column::Id.eq(id))
+                .filter($table::Column::Status.eq(status::PUBLISHED))
+                .exec(db)
+                .await?
+                .rows_affected;
+            let found = if updated == 0 {
+                $table::Entity::find_by_id(id)
+                    .one(db)
+                    .await?
+                    .map(|r| r.status)
+            } else {
+                None
+            };
+            (updated, found)
+        }};
+    }
     let (updated, status_now) = match kind {
-        ListingKind::Initiative => {
-            let updated = initiative::Entity::update_many()
-                .col_expr(initiative::Column::LastConfirmedAt, Expr::value(at))
-                .col_expr(
-                    initiative::Column::StaleFlaggedAt,
-                    Expr::value(Option::<DateTime<Utc>>::None),
-                )
-                .filter(initiative::Column::Id.eq(id))
-                .filter(initiative::Column::Status.eq(status::PUBLISHED))
-                .exec(db)
-                .await?
-                .rows_affected;
-            let found = if updated == 0 {
-                initiative::Entity::find_by_id(id)
-                    .one(db)
-                    .await?
-                    .map(|r| r.status)
-            } else {
-                bump_map_revision(db).await?;
-                None
-            };
-            (updated, found)
-        }
-        ListingKind::Actor => {
-            let updated = actor::Entity::update_many()
-                .col_expr(actor::Column::LastConfirmedAt, Expr::value(at))
-                .col_expr(
-                    actor::Column::StaleFlaggedAt,
-                    Expr::value(Option::<DateTime<Utc>>::None),
-                )
-                .filter(actor::Column::Id.eq(id))
-                .filter(actor::Column::Status.eq(status::PUBLISHED))
-                .exec(db)
-                .await?
-                .rows_affected;
-            let found = if updated == 0 {
-                actor::Entity::find_by_id(id)
-                    .one(db)
-                    .await?
-                    .map(|r| r.status)
-            } else {
-                None
-            };
-            (updated, found)
-        }
-        ListingKind::Event => {
-            let updated = event::Entity::update_many()
-                .col_expr(event::Column::LastConfirmedAt, Expr::value(at))
-                .col_expr(
-                    event::Column::StaleFlaggedAt,
-                    Expr::value(Option::<DateTime<Utc>>::None),
-                )
-                .filter(event::Column::Id.eq(id))
-                .filter(event::Column::Status.eq(status::PUBLISHED))
-                .exec(db)
-                .await?
-                .rows_affected;
-            let found = if updated == 0 {
-                event::Entity::find_by_id(id)
-                    .one(db)
-                    .await?
-                    .map(|r| r.status)
-            } else {
-                None
-            };
-            (updated, found)
-        }
+        ListingKind::Initiative => confirm_in!(initiative),
+        ListingKind::Actor => confirm_in!(actor),
+        ListingKind::Event => confirm_in!(event),
     };
+    if kind == ListingKind::Initiative && updated > 0 {
+        bump_map_revision(db).await?;
+    }
     Ok(match (updated, status_now) {
         (0, Some(status)) => Confirmed::NotPublished(status),
         (0, None) => Confirmed::Unknown,
