@@ -471,18 +471,29 @@ async fn administrators_list_the_outbox_without_texts_and_with_masked_recipients
                 .json()
                 .await
                 .unwrap();
+            // (The moderators' daily digest may be queued too, when its pass runs between
+            // the moderator's sign-in and the decision: only the decision's message counts.)
             holds(
-                listed.messages.len() == 1 && listed.messages[0].status == "retrying",
+                listed
+                    .messages
+                    .iter()
+                    .any(|m| m.kind == "initiative_decided" && m.status == "retrying"),
                 &listed,
             )?;
             Ok(listed)
         })
         .await;
-        let message = &listed.messages[0];
-        assert_eq!(message.kind, "initiative_decided");
+        let decided: Vec<_> = listed
+            .messages
+            .iter()
+            .filter(|m| m.kind == "initiative_decided")
+            .collect();
+        assert_eq!(decided.len(), 1, "{listed:?}");
+        let message = decided[0];
         assert_eq!(message.recipient, "j…@exemple.fr");
         assert!(message.last_error.is_some());
-        assert_eq!(listed.backlog, 1);
+        // The decision's message is not sent (a digest may wait beside it).
+        assert!(listed.backlog >= 1, "{listed:?}");
         assert!(listed.smtp_configured);
         let raw = admin
             .get("/api/v1/admin/outbox")
