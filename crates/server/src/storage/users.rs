@@ -114,10 +114,10 @@ pub async fn create(
     actor: Option<&Staff>,
     action: &str,
 ) -> Result<StoredUser, CreateUserError> {
+    // The insert is the transaction's first statement: on SQLite a transaction that reads
+    // before it writes gets `SQLITE_BUSY` at once (not after the busy timeout) when another
+    // connection commits in between; the unique index on `email` tells a taken address.
     let txn = db.begin().await?;
-    if find_by_email(&txn, &new.email).await?.is_some() {
-        return Err(CreateUserError::EmailTaken);
-    }
     let now = Utc::now();
     let id = Uuid::new_v4();
     let row = user::ActiveModel {
@@ -133,7 +133,6 @@ pub async fn create(
         updated_at: Set(now),
     };
     if let Err(err) = user::Entity::insert(row).exec_without_returning(&txn).await {
-        // Two creations racing past the check above.
         return Err(match err.sql_err() {
             Some(SqlErr::UniqueConstraintViolation(_)) => CreateUserError::EmailTaken,
             _ => CreateUserError::Db(err),
