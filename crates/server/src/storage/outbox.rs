@@ -338,20 +338,43 @@ pub struct NotifyTarget {
     pub title: String,
 }
 
+/// The address and title of the row `id` of a table with `notify_email` and `title`.
+macro_rules! notify_target {
+    ($table:ident, $db:expr, $id:expr) => {
+        $table::Entity::find_by_id($id)
+            .one($db)
+            .await?
+            .and_then(|row| {
+                row.notify_email.map(|email| NotifyTarget {
+                    email,
+                    title: row.title,
+                })
+            })
+    };
+}
+
+/// Clears `notify_email` of the rows of a table created before `cutoff`; how many.
+macro_rules! forget_notify_emails {
+    ($table:ident, $db:expr, $cutoff:expr) => {
+        $table::Entity::update_many()
+            .col_expr(
+                $table::Column::NotifyEmail,
+                Expr::value(Option::<String>::None),
+            )
+            .filter($table::Column::NotifyEmail.is_not_null())
+            .filter($table::Column::CreatedAt.lt($cutoff))
+            .exec($db)
+            .await?
+            .rows_affected
+    };
+}
+
 /// The notification address and title of the initiative `id`, if it has an address.
 pub async fn initiative_target(
     db: &impl ConnectionTrait,
     id: Uuid,
 ) -> Result<Option<NotifyTarget>, DbErr> {
-    Ok(initiative::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .and_then(|row| {
-            row.notify_email.map(|email| NotifyTarget {
-                email,
-                title: row.title,
-            })
-        }))
+    Ok(notify_target!(initiative, db, id))
 }
 
 /// The notification address and title of the proposal `id`, if it has an address.
@@ -359,15 +382,7 @@ pub async fn proposal_target(
     db: &impl ConnectionTrait,
     id: Uuid,
 ) -> Result<Option<NotifyTarget>, DbErr> {
-    Ok(proposal::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .and_then(|row| {
-            row.notify_email.map(|email| NotifyTarget {
-                email,
-                title: row.title,
-            })
-        }))
+    Ok(notify_target!(proposal, db, id))
 }
 
 /// The notification address and title of the event `id`, if it has an address.
@@ -375,15 +390,7 @@ pub async fn event_target(
     db: &impl ConnectionTrait,
     id: Uuid,
 ) -> Result<Option<NotifyTarget>, DbErr> {
-    Ok(event::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .and_then(|row| {
-            row.notify_email.map(|email| NotifyTarget {
-                email,
-                title: row.title,
-            })
-        }))
+    Ok(notify_target!(event, db, id))
 }
 
 /// The initiative a revision (a change of a published initiative) is about.
@@ -448,37 +455,10 @@ pub async fn forget_addresses_before(
     db: &impl ConnectionTrait,
     cutoff: DateTime<Utc>,
 ) -> Result<u64, DbErr> {
-    let initiatives = initiative::Entity::update_many()
-        .col_expr(
-            initiative::Column::NotifyEmail,
-            Expr::value(Option::<String>::None),
-        )
-        .filter(initiative::Column::NotifyEmail.is_not_null())
-        .filter(initiative::Column::CreatedAt.lt(cutoff))
-        .exec(db)
-        .await?
-        .rows_affected;
-    let proposals = proposal::Entity::update_many()
-        .col_expr(
-            proposal::Column::NotifyEmail,
-            Expr::value(Option::<String>::None),
-        )
-        .filter(proposal::Column::NotifyEmail.is_not_null())
-        .filter(proposal::Column::CreatedAt.lt(cutoff))
-        .exec(db)
-        .await?
-        .rows_affected;
+    let initiatives = forget_notify_emails!(initiative, db, cutoff);
+    let proposals = forget_notify_emails!(proposal, db, cutoff);
     let applications = super::label_applications::forget_addresses_before(db, cutoff).await?;
-    let events = event::Entity::update_many()
-        .col_expr(
-            event::Column::NotifyEmail,
-            Expr::value(Option::<String>::None),
-        )
-        .filter(event::Column::NotifyEmail.is_not_null())
-        .filter(event::Column::CreatedAt.lt(cutoff))
-        .exec(db)
-        .await?
-        .rows_affected;
+    let events = forget_notify_emails!(event, db, cutoff);
     Ok(initiatives + proposals + applications + events)
 }
 
