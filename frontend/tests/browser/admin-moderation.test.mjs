@@ -213,7 +213,8 @@ test('a committee member sees no link to raw data, volunteers or accounts, and r
     .getByRole('navigation', { name: 'Menu de la console' })
     .locator('a')
     .evaluateAll((links) => links.map((a) => a.getAttribute('href')));
-  assert.deepEqual(menu, ['/admin', '/admin/propositions', '/admin/resultats', '/admin/besoins', '/admin/exports']);
+  // The committee reviews label applications (issue 18), so « Labels » is in its menu.
+  assert.deepEqual(menu, ['/admin', '/admin/propositions', '/admin/labels', '/admin/resultats', '/admin/besoins', '/admin/exports']);
   const forbidden = await page
     .locator('a[href*="benevoles"], a[href*="volunteers"], a[href*="administration"], a[href*="users"], a[href*="exports/answers"], a[href*="moderation"], a[href*="questionnaires"], a[href*="saisie"]')
     .count();

@@ -38,7 +38,7 @@ pub async fn purge_volunteers(
     cutoff: chrono::DateTime<chrono::Utc>,
 ) -> anyhow::Result<u64> {
     use sea_orm::TransactionTrait;
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     let deleted = storage::volunteers::purge_before(&txn, cutoff).await?;
     storage::audit::record(
         &txn,

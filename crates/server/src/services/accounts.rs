@@ -25,7 +25,7 @@ pub async fn create(
     new: NewUser,
     link: Option<LinkToStore<'_>>,
 ) -> Result<StoredUser, CreateUserError> {
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     let user = storage::users::create(&txn, new, Some(staff), "user.create").await?;
     if let Some(link) = link {
         issue(&txn, staff, user.id, link).await?;
@@ -41,7 +41,7 @@ pub async fn issue_link(
     user_id: Uuid,
     link: LinkToStore<'_>,
 ) -> Result<(), DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     issue(&txn, staff, user_id, link).await?;
     txn.commit().await
 }

@@ -37,10 +37,7 @@ use std::{
 
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{
-    DatabaseConnection, DatabaseTransaction, DbErr, SqlErr, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait,
-};
+use sea_orm::{DatabaseConnection, DatabaseTransaction, DbErr, SqlErr};
 use solidarites_api_types::SubmitResponseRequest;
 use solidarites_domain::{AnswerValue, InseeCode, QuestionnaireDefinition, ValidatedAnswers};
 use tokio::sync::{mpsc, oneshot};
@@ -452,13 +449,7 @@ async fn try_batch(
     rows: &[PendingRow],
 ) -> Result<Vec<Written>, BatchFailure> {
     let before = BatchFailure::BeforeCommit;
-    let txn = db
-        .begin_with_options(TransactionOptions {
-            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-            ..TransactionOptions::default()
-        })
-        .await
-        .map_err(before)?;
+    let txn = storage::begin_write(db).await.map_err(before)?;
     let outcomes = decide(&txn, rows).await.map_err(before)?;
     txn.commit().await.map_err(BatchFailure::AtCommit)?;
     Ok(outcomes)
@@ -636,7 +627,7 @@ async fn freeze_versions(
         .map(|(row, _)| row.version_id.as_str())
         .collect();
     for version in versions {
-        let savepoint = txn.begin().await?;
+        let savepoint = crate::storage::begin_write(txn).await?;
         let text = storage::questionnaires::freeze_version(&savepoint, version).await?;
         let mut kept = false;
         for (row, plan) in rows.iter().zip(plans.iter_mut()) {
@@ -688,7 +679,7 @@ async fn insert_planned(
             response_row(&rows[i], *seq)
         })
         .collect();
-    let savepoint = txn.begin().await?;
+    let savepoint = crate::storage::begin_write(txn).await?;
     match storage::questionnaires::insert_responses(&savepoint, &built).await {
         Ok(()) => {
             savepoint.commit().await?;
@@ -718,7 +709,7 @@ async fn insert_planned(
         // The last number again: a writer outside this lock may have taken some.
         let seq = storage::answers::last_seq(txn, &row.campaign_id).await? + 1;
         let built = response_row(row, seq);
-        let savepoint = txn.begin().await?;
+        let savepoint = crate::storage::begin_write(txn).await?;
         match storage::questionnaires::insert_responses(&savepoint, std::slice::from_ref(&built))
             .await
         {

@@ -34,7 +34,7 @@ pub async fn create_label(
     name: &str,
     criteria: &str,
 ) -> Result<Label, CarteError> {
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     if storage::labels::find_by_slug(&txn, slug).await?.is_some() {
         return Err(CarteError::SlugTaken);
     }
@@ -54,7 +54,7 @@ pub async fn grant_label(
     target: GrantTarget,
     expires_on: NaiveDate,
 ) -> Result<LabelGrant, CarteError> {
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     let grant = storage::labels::grant(&txn, label_id, target, expires_on).await?;
     let id = grant.id.to_string();
     let after = Some(grant_state(&grant));
@@ -69,7 +69,7 @@ pub async fn revoke_grant(
     staff: &Staff,
     id: Uuid,
 ) -> Result<LabelGrant, CarteError> {
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     let before = storage::labels::find_grant(&txn, id)
         .await?
         .ok_or(CarteError::NotFound)?;
@@ -105,7 +105,7 @@ pub async fn create_theme(
     color: &str,
     icon: &str,
 ) -> Result<Theme, CarteError> {
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     if storage::themes::list(&txn)
         .await?
         .iter()
@@ -135,7 +135,7 @@ pub async fn update_theme(
     slug: &str,
     changes: ThemeChanges<'_>,
 ) -> Result<Theme, CarteError> {
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     let before = find_theme(&txn, slug).await?;
     let updated = storage::themes::update(&txn, slug, changes.label, changes.color, changes.icon)
         .await?
@@ -152,7 +152,7 @@ pub async fn retire_theme(
     staff: &Staff,
     slug: &str,
 ) -> Result<Theme, CarteError> {
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     let before = find_theme(&txn, slug).await?;
     let updated = storage::themes::retire(&txn, slug)
         .await?
@@ -182,7 +182,7 @@ pub async fn set_charter(
     actor: Uuid,
     signed_at: Option<DateTime<Utc>>,
 ) -> Result<(), CarteError> {
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     let before = storage::actors::by_ids(&txn, [actor])
         .await?
         .remove(&actor)

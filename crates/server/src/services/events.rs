@@ -32,7 +32,7 @@ pub async fn submit(
     edit_token_hash: &str,
     notify_email: Option<&str>,
 ) -> Result<Uuid, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     let id = storage::events::create(&txn, draft, actor_id, edit_token_hash, notify_email).await?;
     txn.commit().await?;
     Ok(id)
@@ -47,7 +47,7 @@ pub async fn edit(
     edit_token_hash: &str,
     draft: &EventDraft,
 ) -> Result<(EditOutcome, EventRow), EventError> {
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     let row = storage::events::find_by_token_hash(&txn, edit_token_hash)
         .await?
         .ok_or(EventError::UnknownToken)?;
@@ -64,7 +64,7 @@ pub async fn edit(
 
 /// Withdraws the event on its submitter's request (off the agenda and the feeds).
 pub async fn withdraw(db: &DatabaseConnection, edit_token_hash: &str) -> Result<(), EventError> {
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     let row = storage::events::find_by_token_hash(&txn, edit_token_hash)
         .await?
         .ok_or(EventError::UnknownToken)?;

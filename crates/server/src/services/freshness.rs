@@ -67,7 +67,7 @@ pub async fn flag_due(
             .collect();
         for id in due {
             // One short transaction per listing: the flag and its message commit together.
-            let txn = db.begin().await?;
+            let txn = crate::storage::begin_write(db).await?;
             if notify_stale(&txn, settings, Listing { kind, id }, now).await? {
                 flagged += 1;
             }
@@ -96,7 +96,7 @@ pub async fn confirm_by_token(
     token_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<TokenConfirmation, sea_orm::DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     let Some(row) = storage::initiatives::find_by_token_hash(&txn, token_hash).await? else {
         return Ok(TokenConfirmation::Unknown);
     };
@@ -129,7 +129,7 @@ pub async fn confirm_event_by_token(
     token_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<TokenConfirmation, sea_orm::DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     let Some(row) = storage::events::find_by_token_hash(&txn, token_hash).await? else {
         return Ok(TokenConfirmation::Unknown);
     };
@@ -175,7 +175,7 @@ pub async fn confirm_by_staff(
     listings: &[Listing],
     now: DateTime<Utc>,
 ) -> Result<usize, BulkError> {
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     let (mut unknown, mut unpublished) = (Vec::new(), Vec::new());
     for listing in listings {
         let before = storage::freshness::last_confirmed(&txn, listing.kind, listing.id).await?;

@@ -77,7 +77,7 @@ pub async fn withdraw(
     db: &DatabaseConnection,
     token_hash: &str,
 ) -> Result<LabelApplication, ApplicationError> {
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     let before = storage::label_applications::find_by_token_hash(&txn, token_hash)
         .await?
         .ok_or(ApplicationError::NotFound)?;
@@ -109,7 +109,7 @@ pub async fn approve(
     id: Uuid,
     expires_on: NaiveDate,
 ) -> Result<Decided, ApplicationError> {
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     let app = find(&txn, id).await?;
     close(
         &txn,
@@ -161,7 +161,7 @@ pub async fn refuse(
     id: Uuid,
     reason: &str,
 ) -> Result<Decided, ApplicationError> {
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     let app = find(&txn, id).await?;
     close(&txn, &app, ApplicationStatus::Refused, Some(reason), None).await?;
     audit(&txn, Some(staff), "label_application.refuse", &app).await?;
@@ -185,7 +185,7 @@ pub async fn invite_renewal(
     grant_id: Uuid,
 ) -> Result<DateTime<Utc>, ApplicationError> {
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     let grant = storage::labels::find_grant(&txn, grant_id)
         .await?
         .ok_or(ApplicationError::NotFound)?;
@@ -233,7 +233,7 @@ pub async fn set_criteria(
     id: Uuid,
     criteria: &[String],
 ) -> Result<Label, ApplicationError> {
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     let before = storage::labels::find(&txn, id)
         .await?
         .ok_or(ApplicationError::NotFound)?;

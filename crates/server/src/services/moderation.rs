@@ -19,7 +19,7 @@ pub async fn decide(
     id: Uuid,
     decision: &Decision,
 ) -> Result<Outcome, ModerationError> {
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     let outcome = storage::moderation::decide(&txn, id, decision).await?;
     audit(&txn, staff, decision, &outcome).await?;
     notifications::moderation_decided(&txn, settings, &outcome, decision).await?;
@@ -36,7 +36,7 @@ pub async fn decide_all(
     ids: &[Uuid],
     decision: &Decision,
 ) -> Result<Vec<Outcome>, ModerationError> {
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     let outcomes = storage::moderation::decide_all(&txn, ids, decision).await?;
     for outcome in &outcomes {
         audit(&txn, staff, decision, outcome).await?;

@@ -243,7 +243,7 @@ pub async fn moderation_digest(
     now: DateTime<Utc>,
 ) -> Result<usize, DbErr> {
     let day = today_in_paris(now);
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     if !storage::outbox::record_daily(&txn, &digest_name(day), now).await? {
         txn.rollback().await?;
         return Ok(0);

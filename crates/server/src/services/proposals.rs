@@ -29,7 +29,7 @@ pub async fn follow_up(
     id: Uuid,
     change: FollowUp<'_>,
 ) -> Result<(), FollowUpError> {
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     apply(&txn, staff, id, change).await?;
     txn.commit().await?;
     Ok(())
@@ -42,7 +42,7 @@ pub async fn set_priorities(
     staff: &Staff,
     ranks: &[(Uuid, Option<i32>)],
 ) -> Result<(), FollowUpError> {
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     for (id, priority) in ranks {
         apply(&txn, staff, *id, FollowUp::Priority(*priority)).await?;
     }
@@ -92,7 +92,7 @@ pub async fn merge(
     duplicate: Uuid,
     kept: Uuid,
 ) -> Result<MergeOutcome, MergeError> {
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     let outcome = storage::proposals::merge(&txn, duplicate, kept, Utc::now()).await?;
     record_merge(&txn, staff, duplicate, kept, &outcome).await?;
     txn.commit().await?;

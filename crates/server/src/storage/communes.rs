@@ -44,7 +44,7 @@ pub async fn replace_all(
         .collect::<anyhow::Result<Vec<_>>>()?;
     let count = i32::try_from(rows.len()).context("too many communes")?;
 
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     commune::Entity::delete_many().exec(&txn).await?;
     for chunk in rows.chunks(INSERT_CHUNK) {
         commune::Entity::insert_many(chunk.to_vec())

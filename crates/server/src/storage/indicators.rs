@@ -47,7 +47,7 @@ pub async fn import(
 ) -> Result<(), DbErr> {
     let now = Utc::now();
     let codes: Vec<String> = metas.iter().map(|m| m.code.clone()).collect();
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     indicator_value::Entity::delete_many()
         .filter(indicator_value::Column::IndicatorCode.is_in(codes.clone()))
         .exec(&txn)

@@ -458,7 +458,7 @@ pub async fn create_with_notify<C: ConnectionTrait + TransactionTrait>(
     notify_email: Option<&str>,
 ) -> Result<Uuid, sea_orm::DbErr> {
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     let actor_id = match actor_choice {
         ActorChoice::Existing(id) => *id,
         ActorChoice::New(a) => {
@@ -582,7 +582,7 @@ pub async fn update_by_token<C: ConnectionTrait + TransactionTrait>(
     hash: &str,
     draft: &InitiativeDraft,
 ) -> Result<Option<EditOutcome>, sea_orm::DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     let Some(row) = find_by_token_hash(&txn, hash).await? else {
         return Ok(None);
     };
@@ -642,7 +642,7 @@ pub async fn withdraw_by_token<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     hash: &str,
 ) -> Result<Option<bool>, sea_orm::DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     let Some(row) = find_by_token_hash(&txn, hash).await? else {
         return Ok(None);
     };
@@ -761,7 +761,7 @@ pub async fn create_published_batch<C: ConnectionTrait + TransactionTrait>(
     drafts: &[InitiativeDraft],
 ) -> Result<usize, sea_orm::DbErr> {
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     for chunk in drafts.chunks(BATCH_CHUNK) {
         let mut rows = Vec::with_capacity(chunk.len());
         let mut theme_rows = Vec::new();

@@ -108,12 +108,30 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     Ok(db)
 }
 
+/// Opens a transaction that will write. On SQLite it is `BEGIN IMMEDIATE`: the write lock
+/// is taken first, waiting up to the busy timeout. A deferred transaction that reads before
+/// it writes gets `SQLITE_BUSY` at once, without waiting, when another connection commits
+/// in between — a moderation decision would fail while the outbox sender or an answer
+/// batch commits. On PostgreSQL it is a plain `BEGIN`. Inside a transaction it opens a
+/// savepoint. Every write transaction of the server goes through here (clippy's
+/// `disallowed-methods` forbids `TransactionTrait::begin`).
+pub async fn begin_write<C>(db: &C) -> Result<C::Transaction, sea_orm::DbErr>
+where
+    C: sea_orm::TransactionTrait,
+{
+    db.begin_with_options(sea_orm::TransactionOptions {
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+        ..sea_orm::TransactionOptions::default()
+    })
+    .await
+}
+
 /// Brings the schema up to date. On PostgreSQL an advisory lock makes several server
 /// instances starting at once apply the migrations one after the other.
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     match db.get_database_backend() {
         DbBackend::Postgres => {
-            let txn = db.begin().await?;
+            let txn = begin_write(db).await?;
             txn.execute_unprepared("SELECT pg_advisory_xact_lock(7265747311)")
                 .await?;
             Migrator::up(&txn, None).await.context("migration failed")?;

@@ -332,7 +332,7 @@ pub async fn decide<C: ConnectionTrait + TransactionTrait>(
     id: Uuid,
     decision: &Decision,
 ) -> Result<Outcome, ModerationError> {
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     let outcome = decide_in(&txn, id, decision).await?;
     txn.commit().await?;
     Ok(outcome)
@@ -344,7 +344,7 @@ pub async fn decide_all<C: ConnectionTrait + TransactionTrait>(
     ids: &[Uuid],
     decision: &Decision,
 ) -> Result<Vec<Outcome>, ModerationError> {
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     let mut unknown = Vec::new();
     for id in ids {
         if !exists(&txn, *id).await? {

@@ -96,7 +96,7 @@ pub async fn consume(
     password_hash: String,
     now: DateTime<Utc>,
 ) -> Result<StoredUser, UseTokenError> {
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     let Some(token) = password_token::Entity::find_by_id(token_hash.to_owned())
         .one(&txn)
         .await?

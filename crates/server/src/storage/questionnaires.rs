@@ -127,7 +127,7 @@ async fn insert_questionnaire(
     actor: Option<&Staff>,
 ) -> Result<StoredQuestionnaire, DbErr> {
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     let q = questionnaire::Model {
         id,
         title: title.to_owned(),
@@ -186,7 +186,7 @@ pub async fn save_definition(
     actor: &Staff,
 ) -> Result<Option<SaveOutcome>, DbErr> {
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     if questionnaire::Entity::find_by_id(id.to_owned())
         .one(&txn)
         .await?
@@ -418,7 +418,7 @@ async fn insert_campaign(
         created_at: now,
         updated_at: now,
     };
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     campaign::Entity::insert(campaign::ActiveModel::from(row.clone()))
         .exec_without_returning(&txn)
         .await?;
@@ -446,7 +446,7 @@ pub async fn update_campaign<E>(
     actor: &Staff,
     change: impl FnOnce(&mut campaign::Model) -> Result<(), E>,
 ) -> Result<Option<Result<campaign::Model, E>>, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     let Some(before) = campaign::Entity::find_by_id(id.to_owned())
         .lock_exclusive()
         .one(&txn)
@@ -779,7 +779,7 @@ pub async fn store_response(
     db: &DatabaseConnection,
     new: &NewResponse<'_>,
 ) -> Result<String, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     freeze_version(&txn, new.version_id).await?;
     let id = insert_response(&txn, new).await?;
     txn.commit().await?;

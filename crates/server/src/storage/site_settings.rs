@@ -86,7 +86,7 @@ pub async fn save(
     settings: &StoredSettings,
     actor: &Staff,
 ) -> Result<StoredRow, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     let before = load(&txn).await?;
     let now = Utc::now();
     let secrecy_k = settings

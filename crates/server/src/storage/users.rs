@@ -117,7 +117,7 @@ pub async fn create(
     // The insert is the transaction's first statement: on SQLite a transaction that reads
     // before it writes gets `SQLITE_BUSY` at once (not after the busy timeout) when another
     // connection commits in between; the unique index on `email` tells a taken address.
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     let now = Utc::now();
     let id = Uuid::new_v4();
     let row = user::ActiveModel {
@@ -164,7 +164,7 @@ pub async fn update(
     actor: Option<&Staff>,
     action: &str,
 ) -> Result<StoredUser, UpdateUserError> {
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     let before = find_by_id(&txn, id)
         .await?
         .ok_or(UpdateUserError::NotFound)?;
@@ -276,7 +276,7 @@ pub async fn record_login_failure(
     db: &DatabaseConnection,
     id: Uuid,
 ) -> Result<Option<DateTime<Utc>>, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     // Incremented in SQL so that instances failing at once all count.
     user::Entity::update_many()
         .col_expr(

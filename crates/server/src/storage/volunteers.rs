@@ -123,7 +123,7 @@ pub async fn purge_audited(
     older_than_months: u32,
 ) -> Result<u64, DbErr> {
     use sea_orm::TransactionTrait;
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     let deleted = purge_before(&txn, cutoff).await?;
     super::audit::record(
         &txn,

@@ -45,7 +45,7 @@ pub async fn replace_level(
     commune_to_zone: &BTreeMap<String, String>,
     source: &str,
 ) -> Result<ZoneImportSummary, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     commune_zone::Entity::delete_many()
         .filter(commune_zone::Column::Level.eq(level))
         .exec(&txn)

@@ -42,3 +42,4 @@ mod smtp_sink;
 mod staff_console;
 mod stale;
 mod volunteer_matches;
+mod write_races;

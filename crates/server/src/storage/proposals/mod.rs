@@ -113,7 +113,7 @@ async fn create_row<C: ConnectionTrait + TransactionTrait>(
     notify_email: Option<&str>,
 ) -> Result<Uuid, DbErr> {
     let id = Uuid::new_v4();
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     proposal::ActiveModel {
         id: Set(id),
         title: Set(draft.title.clone()),

@@ -36,7 +36,7 @@ pub async fn add_support<C: ConnectionTrait + TransactionTrait>(
     id: Uuid,
     device_token_hash: &str,
 ) -> Result<SupportOutcome, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     // A shared lock: supports do not wait for each other, but a merge (which locks the
     // proposal exclusively) cannot move the supports while one is being added.
     let Some(row) = proposal::Entity::find_by_id(id)
@@ -81,7 +81,7 @@ pub async fn remove_support<C: ConnectionTrait + TransactionTrait>(
     id: Uuid,
     device_token_hash: &str,
 ) -> Result<SupportOutcome, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     let Some(row) = proposal::Entity::find_by_id(id)
         .filter(proposal::Column::ModerationStatus.eq(moderation_status::PUBLISHED))
         .lock_shared()
