@@ -33,7 +33,7 @@ Runs the benchmarks behind docs/benchmarks.md:
 The territory is the real Landes (../shared/data) when present, else the demo fixture.
 
 Options:
-  --cli-only      Skip criterion.
+  --cli-only      Only steps 2 and 3 (communes assign and GeoPandas).
   --answers-only  Only the answers benchmark (4).
   --lists-only    Only the public lists benchmark (5).
   --clusters-only Only the clusters benchmark (6).";
@@ -129,7 +129,22 @@ pub fn run(args: &[String]) -> Result<()> {
         best.as_secs_f64(),
         POINTS as f64 / median.as_secs_f64() / 1e6,
     );
-    geopandas(&root, &communes, &points, median.as_secs_f64())?;
+    let ours = work.join("counts-ours.csv");
+    let status = Command::new(&binary)
+        .args(["communes", "assign", "--counts"])
+        .arg(&points)
+        .env("DATABASE_URL", &db_url)
+        .env("RUST_LOG", "warn")
+        .stdout(fs::File::create(&ours)?)
+        .status()
+        .context("cannot run solidarites")?;
+    if !status.success() {
+        bail!("communes assign failed with {status}");
+    }
+    geopandas(&root, (&communes, &points), (median.as_secs_f64(), &ours))?;
+    if args.iter().any(|a| a == "--cli-only") {
+        return Ok(());
+    }
     answers(&root)?;
     lists(&root)?;
     clusters(&root)
@@ -183,7 +198,11 @@ fn answers(root: &Path) -> Result<()> {
 }
 
 /// GeoPandas `sjoin` on the same files, whole process, and how many times slower it is.
-fn geopandas(root: &Path, communes: &Path, points: &Path, ours: f64) -> Result<()> {
+fn geopandas(
+    root: &Path,
+    (communes, points): (&Path, &Path),
+    (ours, ours_counts): (f64, &Path),
+) -> Result<()> {
     let python = std::env::var("GEOPANDAS_PYTHON").unwrap_or_else(|_| "python3".to_owned());
     let has = Command::new(&python)
         .args(["-c", "import geopandas"])
@@ -197,6 +216,7 @@ fn geopandas(root: &Path, communes: &Path, points: &Path, ours: f64) -> Result<(
         return Ok(());
     }
     let script = root.join("crates/xtask/bench/geopandas_sjoin.py");
+    let theirs_counts = ours_counts.with_file_name("counts-geopandas.csv");
     let mut times = Vec::new();
     for run in 1..=3 {
         let started = Instant::now();
@@ -204,7 +224,7 @@ fn geopandas(root: &Path, communes: &Path, points: &Path, ours: f64) -> Result<(
             .arg(&script)
             .arg(communes)
             .arg(points)
-            .stdout(Stdio::null())
+            .stdout(fs::File::create(&theirs_counts)?)
             .status()
             .context("cannot run the GeoPandas script")?;
         if !status.success() {
@@ -216,11 +236,54 @@ fn geopandas(root: &Path, communes: &Path, points: &Path, ours: f64) -> Result<(
     }
     times.sort_by(f64::total_cmp);
     let median = times[1];
+    let ratio = median / ours;
     println!(
-        "GeoPandas sjoin, same files: median {median:.3} s → communes assign is {:.1}× faster",
-        median / ours
+        "GeoPandas sjoin, same files: median {median:.3} s → communes assign is {ratio:.1}× faster \
+         (goal ≥ 30×: {})",
+        if ratio >= 30.0 { "met" } else { "NOT met" }
+    );
+    let (ours, theirs) = (
+        nonzero_counts(ours_counts)?,
+        nonzero_counts(&theirs_counts)?,
+    );
+    if ours != theirs {
+        let differing: Vec<&String> = ours
+            .keys()
+            .chain(theirs.keys())
+            .filter(|code| ours.get(*code) != theirs.get(*code))
+            .collect();
+        bail!(
+            "the counts differ from GeoPandas' for {} code(s), e.g. {:?}",
+            differing.len(),
+            &differing[..differing.len().min(5)]
+        );
+    }
+    println!(
+        "counts identical to GeoPandas' ({} communes with points, and `none`)",
+        ours.len() - usize::from(ours.contains_key("none"))
     );
     Ok(())
+}
+
+/// The non-zero rows of a `code,count` file (ours lists every commune, GeoPandas only
+/// those with points).
+fn nonzero_counts(path: &Path) -> Result<std::collections::BTreeMap<String, u64>> {
+    let text =
+        fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut counts = std::collections::BTreeMap::new();
+    for line in text.lines().skip(1) {
+        let (code, count) = line
+            .split_once(',')
+            .with_context(|| format!("bad line in {}: {line}", path.display()))?;
+        let count: u64 = count
+            .trim()
+            .parse()
+            .with_context(|| format!("bad count in {}: {line}", path.display()))?;
+        if count > 0 {
+            counts.insert(code.to_owned(), count);
+        }
+    }
+    Ok(counts)
 }
 
 /// Deterministic uniform points (SplitMix64) over the bbox, `lon,lat` per line.

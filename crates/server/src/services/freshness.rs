@@ -5,7 +5,7 @@
 //! day whatever ran or not.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use solidarites_domain::{
     freshness::{FreshnessPolicy, ListingKind},
     time::{paris_midnight, today_in_paris},

@@ -7,7 +7,7 @@
 //! (`notify_email`); staff accounts receive the moderators' digest.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 use solidarites_domain::{
     freshness::ListingKind,
     mail_texts::{self, Decided, QueueSummary, StaleListing, Verdict},
