@@ -16,11 +16,18 @@
 //! Since the revision is read *before* a page is built from the database, a page holds
 //! data at least as new as its stamp: a write landing in between bumps the revision, and
 //! the next request drops the page.
+//!
+//! The revision read is shared ([`SharedRead`]): requests arriving together wait for one
+//! read that started after they arrived, so a request still sees every write committed
+//! before it came in (on any instance), while under load one primary-key lookup serves
+//! many requests instead of one each (on SQLite each lookup is a hand-off to the
+//! connection's thread, which dominated the cost of a kept page).
 
 use std::{
     collections::HashMap,
     future::Future,
     sync::{Arc, Mutex},
+    time::Instant,
 };
 
 use bytes::Bytes;
@@ -120,6 +127,39 @@ impl<S: PartialEq + Clone, P> ListCache<S, P> {
     }
 }
 
+/// One read of a stored value shared by the requests that wait for it at once, without
+/// ever answering a request with a value read before it arrived.
+///
+/// The last value is kept with the instant its read *started*. A request arriving at `t`
+/// takes the lock (FIFO) and uses the kept value only if its read started after `t`, so
+/// it reflects every commit that finished before the request arrived; otherwise it reads
+/// again itself, holding the lock, and the requests queued behind it use that read.
+#[derive(Debug, Default)]
+pub struct SharedRead {
+    last: tokio::sync::Mutex<Option<(Instant, i64)>>,
+}
+
+impl SharedRead {
+    /// The value, from a read that started after this call: shared or made by `read`.
+    pub async fn get<E, Read, Fut>(&self, read: Read) -> Result<i64, E>
+    where
+        Read: FnOnce() -> Fut,
+        Fut: Future<Output = Result<i64, E>>,
+    {
+        let arrived = Instant::now();
+        let mut last = self.last.lock().await;
+        if let Some((started, value)) = *last {
+            if started > arrived {
+                return Ok(value);
+            }
+        }
+        let started = Instant::now();
+        let value = read().await?;
+        *last = Some((started, value));
+        Ok(value)
+    }
+}
+
 /// An `Arc` compared by identity, for stamps: the territory and the needs table are
 /// swapped whole when they change (and kept when a re-read finds them equal).
 #[derive(Debug)]
@@ -171,6 +211,10 @@ pub struct PublicLists {
     pub proposals: ListCache<ProposalsStamp, ProposalsPage>,
     /// Pages of `GET /initiatives`, ready to send.
     pub initiatives: ListCache<InitiativesStamp, Bytes>,
+    /// Reads of the proposals' stored revision.
+    pub proposals_revision: SharedRead,
+    /// Reads of the initiatives' stored revision.
+    pub initiatives_revision: SharedRead,
 }
 
 #[cfg(test)]
@@ -220,6 +264,67 @@ mod tests {
         let first = cache.page(1, "extra", || async { Ok::<_, ()>(1) }).await;
         let second = cache.page(1, "extra", || async { Ok::<_, ()>(2) }).await;
         assert_eq!((first, second), (Ok(Arc::new(1)), Ok(Arc::new(2))));
+    }
+
+    #[tokio::test]
+    async fn a_read_that_started_before_a_request_arrived_is_not_reused() {
+        let shared = SharedRead::default();
+        let reads = AtomicUsize::new(0);
+        let read = |value: i64| {
+            reads.fetch_add(1, Ordering::SeqCst);
+            async move { Ok::<_, ()>(value) }
+        };
+        assert_eq!(shared.get(|| read(1)).await, Ok(1));
+        // One after the other: each request reads what was committed before it came.
+        assert_eq!(shared.get(|| read(2)).await, Ok(2));
+        assert_eq!(reads.load(Ordering::SeqCst), 2);
+        // A failed read is not kept.
+        assert_eq!(shared.get(|| async { Err::<i64, _>(()) }).await, Err(()));
+        assert_eq!(shared.get(|| read(3)).await, Ok(3));
+    }
+
+    #[tokio::test]
+    async fn requests_waiting_together_share_one_read_started_after_they_came() {
+        let shared = Arc::new(SharedRead::default());
+        let reads = Arc::new(AtomicUsize::new(0));
+        let (release, held) = tokio::sync::oneshot::channel::<()>();
+        // A first read in flight, held until released.
+        let first = {
+            let (shared, reads) = (Arc::clone(&shared), Arc::clone(&reads));
+            tokio::spawn(async move {
+                shared
+                    .get(|| async move {
+                        reads.fetch_add(1, Ordering::SeqCst);
+                        held.await.map_err(|_| ())?;
+                        Ok::<_, ()>(1)
+                    })
+                    .await
+            })
+        };
+        while reads.load(Ordering::SeqCst) == 0 {
+            tokio::task::yield_now().await;
+        }
+        // Five requests arrive while it is in flight: its value may predate their
+        // arrival, so they wait for the next read, which they all share.
+        let waiting: Vec<_> = (0..5)
+            .map(|_| {
+                let (shared, reads) = (Arc::clone(&shared), Arc::clone(&reads));
+                tokio::spawn(async move {
+                    shared
+                        .get(|| async move {
+                            Ok::<_, ()>(10 + reads.fetch_add(1, Ordering::SeqCst) as i64)
+                        })
+                        .await
+                })
+            })
+            .collect();
+        tokio::task::yield_now().await;
+        release.send(()).unwrap();
+        assert_eq!(first.await.unwrap(), Ok(1));
+        for request in waiting {
+            assert_eq!(request.await.unwrap(), Ok(11));
+        }
+        assert_eq!(reads.load(Ordering::SeqCst), 2);
     }
 
     #[test]

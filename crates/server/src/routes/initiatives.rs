@@ -207,7 +207,11 @@ pub async fn list_initiatives(
     // From memory while the initiatives' revision, the territory and the public day hold
     // (see `crate::lists`); the revision and the territory are taken before the page is
     // built (and before `near` is resolved on the territory).
-    let revision = storage::list_revisions::revision(&state.db, List::Initiatives).await?;
+    let revision = state
+        .lists
+        .initiatives_revision
+        .get(|| storage::list_revisions::revision(&state.db, List::Initiatives))
+        .await?;
     let territory = state.territory.current();
     let (filter, page, per_page) = initiative_query(&state, &query).await?;
     let day = state.public_day();

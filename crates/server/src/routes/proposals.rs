@@ -332,7 +332,11 @@ pub async fn list_proposals(
     let device = device_token_hash(&req)?;
     // From memory while the proposals' revision, the territory and the needs hold (see
     // `crate::lists`); the revision is read before the page is built.
-    let revision = storage::list_revisions::revision(&state.db, List::Proposals).await?;
+    let revision = state
+        .lists
+        .proposals_revision
+        .get(|| storage::list_revisions::revision(&state.db, List::Proposals))
+        .await?;
     let territory = state.territory.current();
     let needs = current_needs(&state, Arc::clone(&territory)).await?;
     let stamp = ProposalsStamp {
