@@ -21,13 +21,14 @@ mod m20261207_000300_listings_current;
 mod m20261207_000410_events_kept_current;
 mod m20261207_000500_label_applications;
 mod m20261208_000100_list_revisions;
+mod m20261209_000100_results_checkpoints;
 
 /// The schema version of this build: the name of its last migration, as a literal (so that
 /// `concat!` can use it in the program's `--version`). A test checks it is the last one.
 #[macro_export]
 macro_rules! schema_version {
     () => {
-        "m20261208_000100_list_revisions"
+        "m20261209_000100_results_checkpoints"
     };
 }
 
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000410_events_kept_current::Migration),
             Box::new(m20261207_000500_label_applications::Migration),
             Box::new(m20261208_000100_list_revisions::Migration),
+            Box::new(m20261209_000100_results_checkpoints::Migration),
         ]
     }
 }

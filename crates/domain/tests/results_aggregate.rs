@@ -13,8 +13,8 @@ use solidarites_domain::questionnaire::{
 };
 use solidarites_domain::results::zones::ZoneAssignment;
 use solidarites_domain::results::{
-    aggregate, aggregate_levels, AnswerFilter, Channel, Dataset, Filter, Grouping, ResultKind,
-    ResultsSchema, ResultsTable, ZoneLevel, ZoneMapping, UNASSIGNED_CODE,
+    aggregate, aggregate_levels, aggregate_levels_keys, AnswerFilter, Channel, Dataset, Filter,
+    Grouping, ResultKind, ResultsSchema, ResultsTable, ZoneLevel, ZoneMapping, UNASSIGNED_CODE,
 };
 use solidarites_domain::{landes_template, Commune, InseeCode};
 
@@ -849,6 +849,64 @@ fn many_chunks_add_up_like_one() {
                     (a, b) => assert_eq!(a, b),
                 }
             }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Rows encoded in chunks (`Dataset::encode_rows`) and appended back give the same
+    /// tables as the rows pushed from the answers, filtered or not: what a server reads
+    /// from its checkpoints after a restart.
+    #[test]
+    fn encoded_rows_aggregate_like_the_answers_they_encode(
+        definition in arb_definition(),
+        rows in prop::collection::vec((0u32..5, 0usize..5, any::<u64>()), 0..200),
+        cut in 0usize..200,
+    ) {
+        let communes = communes();
+        let schema = ResultsSchema::from_definition(&definition);
+        let questions: Vec<&Question> = definition.sections[0].questions.iter().collect();
+        let mut data = Dataset::new(schema.clone(), communes.len());
+        for (i, &(commune, channel, seed)) in rows.iter().enumerate() {
+            let answers = ValidatedAnswers(
+                questions
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(j, q)| {
+                        random_answer(&q.kind, seed ^ (j as u64 + 7).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ i as u64)
+                            .map(|a| (q.id.clone(), a))
+                    })
+                    .collect::<BTreeMap<_, _>>(),
+            );
+            data.push((commune < 3).then_some(commune), Channel::ALL[channel], &answers);
+        }
+        let code_of = |_: usize, position: Option<u32>| {
+            position.map(|p| communes[p as usize].code.as_str())
+        };
+        let cut = cut.min(data.len());
+        let mut back = Dataset::new(schema.clone(), communes.len());
+        for range in [0..cut, cut..data.len()] {
+            let bytes = data.encode_rows(range, code_of).unwrap();
+            let place = |code: &str| communes.iter().position(|c| c.code.as_str() == code).map(|p| p as u32);
+            back.append_encoded(&bytes, place).unwrap();
+        }
+        prop_assert_eq!(back.len(), data.len());
+        let first = &schema.questions()[0];
+        let mut filters = vec![Filter::default(), filter(&[Channel::Papier, Channel::Web], &[])];
+        if first.is_categorical() {
+            filters.push(Filter { channels: vec![], answers: vec![AnswerFilter { question: first.id.clone(), any_of: vec![first.options[0].value.clone()] }] });
+        }
+        for f in &filters {
+            prop_assert_eq!(
+                aggregate(&back, &communes, Grouping::Commune, f).unwrap(),
+                aggregate(&data, &communes, Grouping::Commune, f).unwrap()
+            );
+            prop_assert_eq!(
+                aggregate_levels_keys(&back, &communes, &[], f).unwrap(),
+                aggregate_levels_keys(&data, &communes, &[], f).unwrap()
+            );
         }
     }
 }

@@ -7,7 +7,11 @@
 //! Landes cantons and arrondissements, starts the real application on 127.0.0.1:0 and
 //! measures, over HTTP with a signed-in staff member:
 //!
-//! * the first request (the dataset is rebuilt from every stored answer);
+//! * the first request (no checkpoint yet: the dataset is rebuilt from every stored
+//!   answer's JSON, then its checkpoint chunks are stored);
+//! * the first request of an instance started afterwards on the same database (a restart:
+//!   the checkpoint chunks, then the JSON of the answers after them), and of one started
+//!   with `results_checkpoint_rows = 0` (every answer's JSON, as before checkpoints);
 //! * `requests` requests per level with nothing new (the protected tables are reused);
 //! * `requests` requests each preceded by one new stored answer (read incrementally, then
 //!   every level aggregated and protected again);
@@ -15,7 +19,8 @@
 //! * the dashboard's requests, one question at a time (`question=`), gzipped as a browser
 //!   receives them, against the ceiling of 200 KiB per answer;
 //!
-//! and, in process, the full recomputation alone (`results::rebuild`). Bounded: at most
+//! and, in process, the full recomputation alone (`results::rebuild` from the JSON, and
+//! from the checkpoints once stored). Bounded: at most
 //! `requests` requests per phase and 120 s per phase.
 //!
 //! With `keep=PATH`, the SQLite database is written to PATH and kept (for the export
@@ -37,7 +42,6 @@ use std::{
 use chrono::Utc;
 use rand::{distributions::WeightedIndex, prelude::Distribution, Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use sea_orm::TransactionTrait;
 use solidarites_domain::{
     demo::demo_communes, parse_communes_geojson, AnswerValue, Commune, InseeCode, ValidatedAnswers,
 };
@@ -175,7 +179,7 @@ async fn insert_rows(
     from_seq: i64,
     count: i64,
 ) {
-    let txn = db.begin().await.unwrap();
+    let txn = storage::begin_write(db).await.unwrap();
     let mut seq = from_seq;
     while seq < from_seq + count {
         let end = (seq + 1000).min(from_seq + count);
@@ -275,7 +279,9 @@ async fn bench(label: &str, url: &str, answers: i64, requests: usize) {
     let mut heap = 0;
     for _ in 0..3 {
         let t = Instant::now();
-        let data = results::rebuild(&db, &territory, &campaign).await.unwrap();
+        let data = results::rebuild(&db, &territory, &campaign, 0)
+            .await
+            .unwrap();
         rebuilds.push(t.elapsed());
         heap = data.dataset.heap_bytes();
         assert_eq!(data.dataset.len(), usize::try_from(answers).unwrap());
@@ -324,10 +330,11 @@ async fn bench(label: &str, url: &str, answers: i64, requests: usize) {
 
     let (cold, size) = get(&client, &results_url("level=commune")).await;
     println!(
-        "first request (rebuild + aggregate + secrecy), level=commune: {:.0} ms, {} KiB",
+        "first request (rebuild from every answer's JSON + aggregate + secrecy), level=commune: {:.0} ms, {} KiB",
         cold.as_secs_f64() * 1000.0,
         size / 1024
     );
+    restarts(&db, url, &territory, &campaign, &password, answers).await;
 
     println!("| scenario | requests | p50 (ms) | p99 (ms) | max (ms) | body (KiB) |");
     println!("|---|---|---|---|---|---|");
@@ -468,6 +475,104 @@ async fn bench(label: &str, url: &str, answers: i64, requests: usize) {
     let total = storage::answers::last_seq(&db, &campaign.id).await.unwrap();
     println!("answers at the end: {total}");
     db.close().await.unwrap();
+}
+
+/// A new instance on `url` (a restart), signed in as the analyst: its first request at
+/// commune level, timed from the start of `Application::build`.
+async fn first_request_after_start(
+    url: &str,
+    checkpoint_rows: usize,
+    campaign: &storage::Campaign,
+    password: &str,
+) -> (Duration, Duration) {
+    let started = Instant::now();
+    let mut settings = Settings::local(url.to_owned());
+    settings.bind = "127.0.0.1:0".to_owned();
+    settings.results_checkpoint_rows = checkpoint_rows;
+    let app = Application::build(settings).await.unwrap();
+    let port = app.port();
+    let handle = app.handle();
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}/api/v1");
+    let login = client
+        .post(format!("{base}/auth/login"))
+        .json(&serde_json::json!({"email": "analyste@bench.example.org", "password": password}))
+        .send()
+        .await
+        .unwrap();
+    assert!(login.status().is_success());
+    let (first, _) = get(
+        &client,
+        &format!(
+            "{base}/admin/campaigns/{}/results?level=commune",
+            campaign.id
+        ),
+    )
+    .await;
+    let since_start = started.elapsed();
+    handle.stop(true).await;
+    (first, since_start)
+}
+
+/// Restarts on the database of `answers` answers: once the first instance has stored its
+/// checkpoints, the first request of a new instance with them and of one without (every
+/// answer's JSON, as before), and the in-process rebuild from the checkpoints.
+async fn restarts(
+    db: &sea_orm::DatabaseConnection,
+    url: &str,
+    territory: &LoadedTerritory,
+    campaign: &storage::Campaign,
+    password: &str,
+    answers: i64,
+) {
+    let rows = i64::try_from(results::DEFAULT_CHECKPOINT_ROWS).unwrap();
+    let expected = answers / rows * rows;
+    let t = Instant::now();
+    while storage::results_checkpoints::stored_rows(db, &campaign.id)
+        .await
+        .unwrap()
+        < expected
+    {
+        assert!(t.elapsed() < PHASE_CAP, "checkpoints not stored");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    println!(
+        "checkpoints stored: {expected} rows in chunks of {rows}, {:.1} s after the first request",
+        t.elapsed().as_secs_f64()
+    );
+    let mut from_checkpoints = Vec::new();
+    for _ in 0..3 {
+        let t = Instant::now();
+        let data = results::rebuild(db, territory, campaign, results::DEFAULT_CHECKPOINT_ROWS)
+            .await
+            .unwrap();
+        from_checkpoints.push(t.elapsed());
+        assert_eq!(data.dataset.len(), usize::try_from(answers).unwrap());
+    }
+    from_checkpoints.sort_unstable();
+    println!(
+        "rebuild from the checkpoints (+ JSON of the last {} answers): median {:.0} ms (runs: {:?})",
+        answers - expected,
+        common::percentile_ms(&from_checkpoints, 0.5),
+        from_checkpoints.iter().map(|d| d.as_millis()).collect::<Vec<_>>(),
+    );
+    for (label, checkpoint_rows) in [
+        ("with checkpoints", results::DEFAULT_CHECKPOINT_ROWS),
+        ("without checkpoints (every answer's JSON)", 0),
+        ("with checkpoints, again", results::DEFAULT_CHECKPOINT_ROWS),
+    ] {
+        let (first, since_start) =
+            first_request_after_start(url, checkpoint_rows, campaign, password).await;
+        println!(
+            "restart {label}: first request, level=commune: {:.0} ms ({:.0} ms from the start of Application::build; ceiling 3,000 ms)",
+            first.as_secs_f64() * 1000.0,
+            since_start.as_secs_f64() * 1000.0
+        );
+    }
 }
 
 #[tokio::main]

@@ -65,6 +65,9 @@ pub struct Settings {
     pub clock: Clock,
     /// Label grants ending within this many days are listed for renewal.
     pub label_renewal_days: u32,
+    /// Results after a restart: rows per stored checkpoint chunk of a campaign's results
+    /// dataset; 0 writes none and rebuilds every campaign from its answers' JSON.
+    pub results_checkpoint_rows: usize,
 }
 
 /// How the connection to the SMTP server is secured.
@@ -230,6 +233,7 @@ impl Settings {
             freshness: FreshnessPolicy::default(),
             clock: Clock::system(),
             label_renewal_days: solidarites_domain::labels::DEFAULT_RENEWAL_WINDOW_DAYS,
+            results_checkpoint_rows: crate::results::DEFAULT_CHECKPOINT_ROWS,
         }
     }
 }

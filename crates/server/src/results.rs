@@ -6,7 +6,11 @@
 //! appends them, so answers sent to any instance are picked up; then the dataset is
 //! aggregated at every level at once and protected by statistical secrecy
 //! ([`protect_levels`]). The first request after start-up, or after the territory was
-//! re-imported, rebuilds the dataset from every stored answer (the "full recomputation").
+//! re-imported, rebuilds the dataset ([`rebuild`]): from the stored checkpoints (full
+//! chunks of encoded rows, table `results_checkpoints`, see [`Checkpoints`]) and then from
+//! the JSON of the answers stored after the last one; without checkpoints, from the JSON
+//! of every stored answer (the "full recomputation"). The answers' JSON stays the source
+//! of truth: each instance writes a chunk once its dataset has filled it.
 //! Protected tables are kept for the last few (campaign, filter) pairs: a request is
 //! answered from them at once while a background task brings them up to date with the
 //! answers that arrived since (stale-while-revalidate, see [`ResultsCache::protected`]).
@@ -19,7 +23,10 @@
 
 use std::{
     collections::{BTreeMap, HashMap},
-    sync::{Arc, Mutex},
+    sync::{
+        atomic::{AtomicBool, AtomicUsize, Ordering},
+        Arc, Mutex,
+    },
 };
 
 use anyhow::Context;
@@ -27,7 +34,7 @@ use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sea_orm::{ConnectionTrait, DatabaseConnection};
-use sha2::Sha256;
+use sha2::{Digest, Sha256};
 use solidarites_domain::{
     results::{
         gaps::{GapTerritory, Offer},
@@ -47,6 +54,11 @@ use crate::{
 
 /// Answers read from the database at a time when (re)building a dataset.
 const REBUILD_PAGE: u64 = 20_000;
+/// Rows per stored checkpoint chunk unless configured (`--results-checkpoint-rows`): a
+/// restart parses the JSON of fewer answers than this (about 1 MB a chunk).
+pub const DEFAULT_CHECKPOINT_ROWS: usize = 32_768;
+/// Checkpoint chunks read from the database at a time.
+const CHUNKS_PER_READ: u64 = 8;
 /// (campaign, filter) pairs whose protected tables are kept.
 const MAX_CACHED_TABLES: usize = 32;
 
@@ -78,6 +90,27 @@ pub struct CampaignData {
     pub last_seq: i64,
     /// Derives each answer's record key (never published).
     keys: RecordKeys,
+    /// Rows whose commune code is not in the territory, with the code, by row: checkpoints
+    /// keep codes, so that a re-imported territory can place them.
+    outside: Vec<(usize, String)>,
+    checkpoints: Checkpoints,
+}
+
+/// The stored chunks of a campaign's dataset rows (`storage::results_checkpoints`): chunk
+/// `n` is rows `n × rows .. (n + 1) × rows`, encoded by [`Dataset::encode_rows`].
+#[derive(Debug)]
+pub struct Checkpoints {
+    /// Rows per chunk; 0: checkpoints are neither read nor written.
+    rows: usize,
+    /// Fingerprint of the questionnaire version, the dataset's layout and the record-key
+    /// secret: chunks of another layout are not read.
+    layout: i64,
+    /// Arrival number of the last answer of each full chunk of the dataset.
+    ends: Vec<i64>,
+    /// Chunks known to be stored (read on start, or written since).
+    stored: Arc<AtomicUsize>,
+    /// Whether chunks are being written.
+    writing: Arc<AtomicBool>,
 }
 
 /// Record keys of answers: the first 32 bits of HMAC-SHA-256(secret, response id).
@@ -186,11 +219,14 @@ pub struct ResultsCache {
     refreshing: Mutex<std::collections::HashSet<TablesKey>>,
     gap_territory: Snapshot<GapSnapshot>,
     offers: Snapshot<OfferSnapshot>,
+    /// Rows per checkpoint chunk (0: rebuild from the JSON only, write no checkpoint).
+    checkpoint_rows: usize,
 }
 
 impl Default for ResultsCache {
     fn default() -> Self {
         Self {
+            checkpoint_rows: DEFAULT_CHECKPOINT_ROWS,
             campaigns: Mutex::default(),
             zones: Snapshot::default(),
             tables: Mutex::default(),
@@ -210,6 +246,15 @@ impl Default for ResultsCache {
 impl ResultsCache {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A cache whose datasets are checkpointed in chunks of `rows` rows (0: never; every
+    /// start rebuilds from the answers' JSON).
+    pub fn with_checkpoint_rows(rows: usize) -> Self {
+        Self {
+            checkpoint_rows: rows,
+            ..Self::default()
+        }
     }
 
     fn entry(&self, campaign_id: &str) -> Arc<RwLock<Option<CampaignData>>> {
@@ -246,7 +291,9 @@ impl ResultsCache {
                 .as_ref()
                 .is_none_or(|d| d.territory_revision != territory.revision);
             if still_stale {
-                *guard = Some(rebuild(db, territory, campaign).await?);
+                let data = rebuild(db, territory, campaign, self.checkpoint_rows).await?;
+                data.write_checkpoints(db, territory);
+                *guard = Some(data);
             }
             return Ok(guard.downgrade());
         }
@@ -255,21 +302,15 @@ impl ResultsCache {
             let mut guard = entry.clone().write_owned().await;
             if let Some(data) = guard.as_mut() {
                 let positions = commune_positions(territory);
-                let mut batch = newer;
-                loop {
-                    for row in &batch {
-                        if row.seq > data.last_seq {
-                            push_row(&mut data.dataset, &positions, &data.keys, row)?;
-                            data.last_seq = row.seq;
-                        }
+                for row in &newer {
+                    if row.seq > data.last_seq {
+                        data.push_answer(&positions, row)?;
                     }
-                    if (batch.len() as u64) < REBUILD_PAGE {
-                        break;
-                    }
-                    batch =
-                        storage::answers::after_seq(db, &campaign.id, data.last_seq, REBUILD_PAGE)
-                            .await?;
                 }
+                if newer.len() as u64 == REBUILD_PAGE {
+                    data.append_json(db, &positions).await?;
+                }
+                data.write_checkpoints(db, territory);
             }
             return Ok(guard.downgrade());
         }
@@ -562,23 +603,6 @@ pub fn commune_positions(territory: &LoadedTerritory) -> HashMap<&str, u32> {
         .collect()
 }
 
-fn push_row(
-    dataset: &mut Dataset,
-    positions: &HashMap<&str, u32>,
-    keys: &RecordKeys,
-    row: &storage::answers::StoredAnswer,
-) -> anyhow::Result<()> {
-    let channel = Channel::parse(&row.channel).unwrap_or(Channel::Web);
-    dataset
-        .push_stored_str_keyed(
-            positions.get(row.commune_code.as_str()).copied(),
-            channel,
-            &row.answers,
-            keys.key(&row.id),
-        )
-        .with_context(|| format!("stored answers of response {} are invalid", row.id))
-}
-
 /// The campaign's questionnaire definition (its version is frozen by the first answer).
 pub async fn campaign_definition(
     db: &impl ConnectionTrait,
@@ -591,41 +615,239 @@ pub async fn campaign_definition(
         .with_context(|| format!("stored definition of version {} is invalid", version.id))
 }
 
-/// The full recomputation: a dataset of every stored answer of the campaign, read in
-/// pages by arrival number.
+/// The campaign's dataset from the stored answers: the rows of the stored checkpoint
+/// chunks (unless `checkpoint_rows` is 0), then the JSON of every answer stored after the
+/// last of them. Without checkpoints this is the full recomputation from the JSON.
 pub async fn rebuild(
     db: &DatabaseConnection,
     territory: &LoadedTerritory,
     campaign: &storage::Campaign,
+    checkpoint_rows: usize,
 ) -> anyhow::Result<CampaignData> {
     let started = std::time::Instant::now();
-    let definition = campaign_definition(db, campaign).await?;
-    let schema = ResultsSchema::from_definition(&definition);
-    let mut dataset = Dataset::new(schema, territory.index.len());
-    let expected = storage::answers::last_seq(db, &campaign.id).await?;
-    dataset.reserve(usize::try_from(expected).unwrap_or(0));
+    let mut data = CampaignData::empty(db, territory, campaign, checkpoint_rows).await?;
     let positions = commune_positions(territory);
-    let keys = RecordKeys::load(db).await?;
-    let mut last_seq = 0;
-    loop {
-        let page = storage::answers::after_seq(db, &campaign.id, last_seq, REBUILD_PAGE).await?;
-        for row in &page {
-            push_row(&mut dataset, &positions, &keys, row)?;
-            last_seq = row.seq;
+    if checkpoint_rows > 0 {
+        data.read_checkpoints(db, &positions).await?;
+    }
+    let from_checkpoints = data.dataset.len();
+    data.append_json(db, &positions).await?;
+    crate::metrics::results_pass(started.elapsed());
+    tracing::info!(
+        campaign = %campaign.id,
+        rows = data.dataset.len(),
+        from_checkpoints,
+        elapsed_ms = started.elapsed().as_millis(),
+        "results dataset built"
+    );
+    Ok(data)
+}
+
+impl CampaignData {
+    /// No row yet: the campaign's schema, its record keys and its checkpoint layout.
+    async fn empty(
+        db: &DatabaseConnection,
+        territory: &LoadedTerritory,
+        campaign: &storage::Campaign,
+        checkpoint_rows: usize,
+    ) -> anyhow::Result<CampaignData> {
+        let definition = campaign_definition(db, campaign).await?;
+        let schema = ResultsSchema::from_definition(&definition);
+        let mut dataset = Dataset::new(schema, territory.index.len());
+        let expected = storage::answers::last_seq(db, &campaign.id).await?;
+        dataset.reserve(usize::try_from(expected).unwrap_or(0));
+        let keys = RecordKeys::load(db).await?;
+        let mut layout = Sha256::new();
+        layout.update(dataset.layout_fingerprint().to_le_bytes());
+        layout.update(campaign.questionnaire_version_id.as_bytes());
+        // Chunks hold record keys: another secret, other chunks.
+        layout.update(keys.key("results checkpoint layout").to_le_bytes());
+        let digest = layout.finalize();
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&digest[..8]);
+        Ok(CampaignData {
+            campaign_id: campaign.id.clone(),
+            territory_revision: territory.revision,
+            definition,
+            dataset,
+            last_seq: 0,
+            keys,
+            outside: Vec::new(),
+            checkpoints: Checkpoints {
+                rows: checkpoint_rows,
+                layout: i64::from_le_bytes(first),
+                ends: Vec::new(),
+                stored: Arc::default(),
+                writing: Arc::default(),
+            },
+        })
+    }
+
+    /// Appends one stored answer (parsed from its JSON).
+    fn push_answer(
+        &mut self,
+        positions: &HashMap<&str, u32>,
+        row: &storage::answers::StoredAnswer,
+    ) -> anyhow::Result<()> {
+        let channel = Channel::parse(&row.channel).unwrap_or(Channel::Web);
+        let position = positions.get(row.commune_code.as_str()).copied();
+        self.dataset
+            .push_stored_str_keyed(position, channel, &row.answers, self.keys.key(&row.id))
+            .with_context(|| format!("stored answers of response {} are invalid", row.id))?;
+        if position.is_none() {
+            self.outside
+                .push((self.dataset.len() - 1, row.commune_code.clone()));
         }
-        if (page.len() as u64) < REBUILD_PAGE {
-            break;
+        self.last_seq = row.seq;
+        let rows = self.checkpoints.rows;
+        if rows > 0 && self.dataset.len().is_multiple_of(rows) {
+            self.checkpoints.ends.push(row.seq);
+        }
+        Ok(())
+    }
+
+    /// Appends the JSON of every answer stored after `last_seq`, in pages.
+    async fn append_json(
+        &mut self,
+        db: &DatabaseConnection,
+        positions: &HashMap<&str, u32>,
+    ) -> anyhow::Result<()> {
+        loop {
+            let page =
+                storage::answers::after_seq(db, &self.campaign_id, self.last_seq, REBUILD_PAGE)
+                    .await?;
+            for row in &page {
+                self.push_answer(positions, row)?;
+            }
+            if (page.len() as u64) < REBUILD_PAGE {
+                return Ok(());
+            }
         }
     }
-    crate::metrics::results_pass(started.elapsed());
-    Ok(CampaignData {
-        campaign_id: campaign.id.clone(),
-        territory_revision: territory.revision,
-        definition,
-        dataset,
-        last_seq,
-        keys,
-    })
+
+    /// Appends the stored chunks of the campaign's layout, in order, up to the first one
+    /// that does not follow or does not decode (the rest then comes from the JSON).
+    async fn read_checkpoints(
+        &mut self,
+        db: &DatabaseConnection,
+        positions: &HashMap<&str, u32>,
+    ) -> anyhow::Result<()> {
+        loop {
+            let next = i32::try_from(self.checkpoints.ends.len()).context("chunk number")?;
+            let page = storage::results_checkpoints::chunks_from(
+                db,
+                &self.campaign_id,
+                self.checkpoints.layout,
+                next,
+                CHUNKS_PER_READ,
+            )
+            .await?;
+            let complete = page.len() as u64 == CHUNKS_PER_READ;
+            for chunk in page {
+                if let Err(problem) = self.append_chunk(positions, &chunk) {
+                    tracing::warn!(campaign = %self.campaign_id, chunk = chunk.chunk, problem,
+                        "results checkpoint left unread; the answers' JSON is read instead");
+                    self.checkpoints_read();
+                    return Ok(());
+                }
+            }
+            if !complete {
+                self.checkpoints_read();
+                return Ok(());
+            }
+        }
+    }
+
+    fn checkpoints_read(&self) {
+        let read = self.checkpoints.ends.len();
+        self.checkpoints.stored.store(read, Ordering::SeqCst);
+    }
+
+    /// Appends one stored chunk if it is the next one and decodes whole.
+    fn append_chunk(
+        &mut self,
+        positions: &HashMap<&str, u32>,
+        chunk: &storage::results_checkpoints::Chunk,
+    ) -> Result<(), String> {
+        let rows = self.checkpoints.rows;
+        let follows = usize::try_from(chunk.chunk).ok() == Some(self.checkpoints.ends.len())
+            && usize::try_from(chunk.row_count).ok() == Some(rows)
+            && Dataset::encoded_row_count(&chunk.data) == Some(rows)
+            && chunk.first_seq == self.last_seq + 1
+            && chunk.last_seq >= chunk.first_seq;
+        if !follows {
+            return Err("does not follow the previous one".to_owned());
+        }
+        let appended = self
+            .dataset
+            .append_encoded(&chunk.data, |code| positions.get(code).copied())
+            .map_err(|e| e.to_string())?;
+        self.outside.extend(appended.outside);
+        self.last_seq = chunk.last_seq;
+        self.checkpoints.ends.push(chunk.last_seq);
+        Ok(())
+    }
+
+    /// Stores, in the background, the full chunks not stored yet (unless a write is
+    /// running). `territory` is the one the dataset was built on.
+    fn write_checkpoints(&self, db: &DatabaseConnection, territory: &LoadedTerritory) {
+        let checkpoints = &self.checkpoints;
+        let from = checkpoints.stored.load(Ordering::SeqCst);
+        let to = checkpoints.ends.len();
+        if checkpoints.rows == 0 || from >= to || checkpoints.writing.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let chunks = match self.encode_chunks(territory, from..to) {
+            Ok(chunks) => chunks,
+            Err(err) => {
+                tracing::warn!(error = ?err, "results checkpoint not encoded");
+                checkpoints.writing.store(false, Ordering::SeqCst);
+                return;
+            }
+        };
+        let (db, campaign, layout) = (db.clone(), self.campaign_id.clone(), checkpoints.layout);
+        let (stored, writing) = (checkpoints.stored.clone(), checkpoints.writing.clone());
+        tokio::spawn(async move {
+            match storage::results_checkpoints::store(&db, &campaign, layout, chunks).await {
+                Ok(()) => stored.store(to, Ordering::SeqCst),
+                Err(err) => tracing::warn!(error = ?err, "results checkpoint not stored"),
+            }
+            writing.store(false, Ordering::SeqCst);
+        });
+    }
+
+    /// Chunks `chunks` of the dataset, encoded.
+    fn encode_chunks(
+        &self,
+        territory: &LoadedTerritory,
+        chunks: std::ops::Range<usize>,
+    ) -> anyhow::Result<Vec<storage::results_checkpoints::Chunk>> {
+        let communes = territory.index.communes();
+        let rows = self.checkpoints.rows;
+        let code_of = |row: usize, position: Option<u32>| match position {
+            Some(p) => communes.get(p as usize).map(|c| c.code.as_str()),
+            None => self
+                .outside
+                .binary_search_by_key(&row, |(r, _)| *r)
+                .ok()
+                .map(|i| self.outside[i].1.as_str()),
+        };
+        chunks
+            .map(|n| {
+                let data = self
+                    .dataset
+                    .encode_rows(n * rows..(n + 1) * rows, code_of)?;
+                let previous = n.checked_sub(1).map_or(0, |p| self.checkpoints.ends[p]);
+                Ok(storage::results_checkpoints::Chunk {
+                    chunk: i32::try_from(n)?,
+                    first_seq: previous + 1,
+                    last_seq: self.checkpoints.ends[n],
+                    row_count: i32::try_from(rows)?,
+                    data,
+                })
+            })
+            .collect()
+    }
 }
 
 /// Commune code → indicator code → value, for the communes of `territory`.

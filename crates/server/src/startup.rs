@@ -70,6 +70,8 @@ impl Application {
             settings.proposal_burst_per_ip,
             settings.proposal_refill_per_ip,
         ));
+        let results =
+            crate::results::ResultsCache::with_checkpoint_rows(settings.results_checkpoint_rows);
         let state = AppState {
             answers: crate::services::answers::AnswerWriter::start(db.clone()),
             db,
@@ -81,7 +83,7 @@ impl Application {
             proposal_throttle,
             needs: Arc::new(NeedsCache::default()),
             lists: Arc::new(crate::lists::PublicLists::default()),
-            results: Arc::new(crate::results::ResultsCache::new()),
+            results: Arc::new(results),
             site_settings,
         };
         let server = run(listener, state.clone())?;

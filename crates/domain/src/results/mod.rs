@@ -13,6 +13,9 @@
 //!    from every stored row. Commune positions are indexes into the
 //!    territory's commune list ([`crate::CommuneIndex::communes`], sorted by
 //!    code): rebuild the datasets when the territory is re-imported.
+//!    [`Dataset::encode_rows`] / [`Dataset::append_encoded`] keep rows in a fixed
+//!    binary form (communes as codes, placed again on decoding) so that a dataset
+//!    can be rebuilt without parsing the answers' JSON again.
 //! 2. [`aggregate`] (one level) or [`aggregate_levels`] (commune, every zone
 //!    level and the territory in one pass) with a [`Filter`]: a
 //!    [`ResultsTable`] of raw counts. It is deliberately **not**
@@ -31,6 +34,7 @@
 mod accumulate;
 mod aggregate;
 mod dataset;
+mod encoded;
 mod schema;
 mod secrecy;
 
@@ -45,6 +49,7 @@ pub use aggregate::{
     TERRITORY_LEVEL, UNASSIGNED_CODE,
 };
 pub use dataset::{Channel, Dataset, StoredAnswersError};
+pub use encoded::{AppendedRows, EncodedRowsError};
 pub use schema::{themes_question, ResultKind, ResultsSchema, SchemaQuestion};
 pub use secrecy::{
     perturb_count, protect, protect_levels, protect_levels_perturbed, Cell, SecretGroup,

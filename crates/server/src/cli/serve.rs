@@ -115,6 +115,19 @@ pub(super) struct ServeArgs {
     /// Label grants ending within this many days are listed in the console for renewal.
     #[arg(long, env = "SOLIDARITES_LABEL_RENEWAL_DAYS", default_value_t = solidarites_domain::labels::DEFAULT_RENEWAL_WINDOW_DAYS, value_parser = clap::value_parser!(u32).range(1..=366))]
     label_renewal_days: u32,
+    /// Results after a restart: rows per stored checkpoint chunk of a campaign's results (a
+    /// restart reads the chunks, then the JSON of fewer answers than this); 0 stores none
+    /// and rebuilds each campaign's results from every answer's JSON.
+    #[arg(long, env = "SOLIDARITES_RESULTS_CHECKPOINT_ROWS", default_value_t = crate::results::DEFAULT_CHECKPOINT_ROWS, value_parser = parse_checkpoint_rows)]
+    results_checkpoint_rows: usize,
+}
+
+/// `--results-checkpoint-rows`: 0, or 64 to 1,048,576 rows.
+fn parse_checkpoint_rows(raw: &str) -> Result<usize, String> {
+    match raw.trim().parse::<usize>() {
+        Ok(rows) if rows == 0 || (64..=1 << 20).contains(&rows) => Ok(rows),
+        _ => Err(format!("expected 0 or 64 to 1048576 rows, not {raw:?}")),
+    }
 }
 
 fn mail_settings(args: &ServeArgs) -> anyhow::Result<MailSettings> {
@@ -176,6 +189,7 @@ pub(super) fn settings(database_url: String, args: ServeArgs) -> anyhow::Result<
             hide_after_flag_days: args.stale_grace_days,
         },
         label_renewal_days: args.label_renewal_days,
+        results_checkpoint_rows: args.results_checkpoint_rows,
         ..Settings::local(database_url)
     })
 }

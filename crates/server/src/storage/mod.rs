@@ -24,6 +24,7 @@ mod proposal_entities;
 pub mod proposals;
 mod questionnaire_entities;
 pub mod questionnaires;
+pub mod results_checkpoints;
 mod results_entities;
 pub mod sessions;
 pub mod site_settings;

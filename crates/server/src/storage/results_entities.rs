@@ -98,3 +98,30 @@ pub mod indicator_value {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod results_checkpoint {
+    use sea_orm::entity::prelude::*;
+
+    /// A full chunk of a campaign's results rows in their encoded form (migration
+    /// `m20261209_000100_results_checkpoints`).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "results_checkpoints")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub campaign_id: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub layout: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub chunk: i32,
+        pub first_seq: i64,
+        pub last_seq: i64,
+        pub row_count: i32,
+        #[sea_orm(column_type = "Blob")]
+        pub data: Vec<u8>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

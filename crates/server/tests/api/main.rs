@@ -37,6 +37,7 @@ mod proposals;
 mod public_config;
 mod questionnaire;
 mod results;
+mod results_restart;
 mod schema;
 mod smtp_sink;
 mod staff_console;
