@@ -96,23 +96,27 @@ fn page_response(req: &HttpRequest, dir: &Path, html: &str) -> HttpResponse {
         .get(header::IF_NONE_MATCH)
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| value.split(',').any(|tag| tag.trim() == etag));
-    if not_modified {
-        return HttpResponse::NotModified()
-            .insert_header((header::CACHE_CONTROL, "no-cache"))
-            .insert_header((header::ETAG, etag))
-            .finish();
-    }
-    let hashes = security_headers::inline_script_hashes(&html);
-    let policy = security_headers::page_policy(hashes.iter().map(String::as_str));
-    let mut response = HttpResponse::Ok();
+    let mut response = if not_modified {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
     response
-        .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-cache"))
         .insert_header((header::ETAG, etag));
+    // On a 304 too: the browser updates its copy's headers with those of the 304, and
+    // without it the files' policy (`default-src 'none'`) would replace the page's.
+    let hashes = security_headers::inline_script_hashes(&html);
+    let policy = security_headers::page_policy(hashes.iter().map(String::as_str));
     if let Ok(value) = header::HeaderValue::from_str(&policy) {
         response.insert_header((header::CONTENT_SECURITY_POLICY, value));
     }
-    response.body(html)
+    if not_modified {
+        return response.finish();
+    }
+    response
+        .content_type("text/html; charset=utf-8")
+        .body(html)
 }
 
 /// A strong ETag of the page as sent: the first 16 bytes of its SHA-256, in hex.

@@ -194,6 +194,10 @@ async fn hashed_files_are_immutable_and_each_page_preloads_its_modules() {
         .unwrap();
     assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
     assert_eq!(cache(&again), "no-cache");
+    // The browser updates its copy's headers from the 304: the page's policy, not the
+    // files' one, or the page could no longer start.
+    let policy = again.headers()["content-security-policy"].to_str().unwrap();
+    assert!(policy.contains("'wasm-unsafe-eval'"), "{policy}");
     // Another route's page differs (its preloads), so its tag does not match.
     let other = app
         .client
