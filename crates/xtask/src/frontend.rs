@@ -672,7 +672,12 @@ fn write_preload_manifest(
     for (split, modules) in manifest {
         let urls = modules
             .iter()
-            .map(|stem| Ok(format!("{public_url}{}", names.get(&format!("{stem}.wasm"))?)))
+            .map(|stem| {
+                Ok(format!(
+                    "{public_url}{}",
+                    names.get(&format!("{stem}.wasm"))?
+                ))
+            })
             .collect::<Result<Vec<_>>>()?;
         areas.insert(area_name(split).to_owned(), urls);
     }
@@ -724,10 +729,7 @@ fn tag_offline_queue_import(dist: &Path, public_url: &str, queue: &str) -> Resul
                 continue;
             }
             found += count;
-            let tagged = text.replace(
-                OFFLINE_QUEUE_IMPORT,
-                &format!("\"{public_url}{queue}\""),
-            );
+            let tagged = text.replace(OFFLINE_QUEUE_IMPORT, &format!("\"{public_url}{queue}\""));
             fs::write(&path, tagged).with_context(|| format!("cannot write {}", path.display()))?;
         }
     }
@@ -888,7 +890,10 @@ fn write_service_worker(
     ];
     // Every hashed file (the console's stylesheet and modules, the other areas' modules
     // are kept the first time they are used).
-    let mut files: Vec<String> = names.iter().map(|(_, hashed)| format!("/{hashed}")).collect();
+    let mut files: Vec<String> = names
+        .iter()
+        .map(|(_, hashed)| format!("/{hashed}"))
+        .collect();
     for (original, hashed) in names.iter() {
         if original.starts_with("snippets/") {
             precache.push(format!("/{hashed}"));
@@ -985,7 +990,11 @@ fn version_tag(bytes: &[u8]) -> String {
 /// after the other), the main `.wasm` (preloaded), and the start-up script. The console's
 /// stylesheet is only named (`data-console`), not loaded.
 fn assets_html(public_url: &str, names: &Names) -> Result<String> {
-    let url = |original: &str| names.get(original).map(|hashed| format!("{public_url}{hashed}"));
+    let url = |original: &str| {
+        names
+            .get(original)
+            .map(|hashed| format!("{public_url}{hashed}"))
+    };
     let css_url = url("style.css")?;
     let console_url = url(CONSOLE_CSS)?;
     let js_url = url(&format!("{OUT_NAME}.js"))?;
@@ -1324,6 +1333,9 @@ mod tests {
     #[test]
     fn areas_are_named_after_their_lazy_functions() {
         assert_eq!(area_name("area_home_0123abcd"), "area_home");
-        assert_eq!(area_name("area_initiative_form_0123abcd"), "area_initiative_form");
+        assert_eq!(
+            area_name("area_initiative_form_0123abcd"),
+            "area_initiative_form"
+        );
     }
 }

@@ -114,9 +114,7 @@ fn page_response(req: &HttpRequest, dir: &Path, html: &str) -> HttpResponse {
     if not_modified {
         return response.finish();
     }
-    response
-        .content_type("text/html; charset=utf-8")
-        .body(html)
+    response.content_type("text/html; charset=utf-8").body(html)
 }
 
 /// A strong ETag of the page as sent: the first 16 bytes of its SHA-256, in hex.
@@ -187,9 +185,10 @@ fn lazy_area(path: &str) -> Option<&'static str> {
     match segments.as_slice() {
         [] => Some("area_home"),
         ["carte", "ajouter"] | ["initiatives", "modifier", _] => Some("area_initiative_form"),
-        ["acteurs"] | ["acteurs", _] | ["labels", "candidature", _] | ["labels", _, "candidater"] => {
-            Some("area_actors")
-        }
+        ["acteurs"]
+        | ["acteurs", _]
+        | ["labels", "candidature", _]
+        | ["labels", _, "candidater"] => Some("area_actors"),
         ["questionnaire"] | ["questionnaire", _] => Some("area_questionnaire"),
         ["propositions"] | ["propositions", _] => Some("area_proposals"),
         ["agenda"]

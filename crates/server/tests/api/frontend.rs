@@ -110,7 +110,10 @@ async fn hashed_files_are_immutable_and_each_page_preloads_its_modules() {
     let home = "/split_area_home_1.00112233445566ff.wasm";
     for (name, bytes) in [
         ("style.0123456789abcdef.css", &b"body{}"[..]),
-        ("solidarites.0123456789abcdef.js", b"export default () => {};"),
+        (
+            "solidarites.0123456789abcdef.js",
+            b"export default () => {};",
+        ),
         (&questionnaire[1..], b"\0asm\x01\0\0\0"),
         (&chunk[1..], b"\0asm\x01\0\0\0"),
         (&home[1..], b"\0asm\x01\0\0\0"),
@@ -164,7 +167,10 @@ async fn hashed_files_are_immutable_and_each_page_preloads_its_modules() {
         let res = app.get(path).await;
         assert_eq!(res.status(), StatusCode::OK, "{path}");
         assert_eq!(cache(&res), "no-cache", "{path}");
-        let csp = res.headers()["content-security-policy"].to_str().unwrap().to_owned();
+        let csp = res.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
         let html = res.text().await.unwrap();
         let mut wanted = vec![main.clone()];
         wanted.extend(expected.iter().map(|u| (*u).to_owned()));
@@ -311,7 +317,10 @@ async fn serves_the_built_leptos_app() {
     // year; each lazy area the server preloads for is in the build, its modules too.
     for url in html
         .split(['"', '\''])
-        .filter(|s| s.starts_with('/') && (s.ends_with(".js") || s.ends_with(".css") || s.ends_with(".wasm")))
+        .filter(|s| {
+            s.starts_with('/')
+                && (s.ends_with(".js") || s.ends_with(".css") || s.ends_with(".wasm"))
+        })
         .filter(|s| !s.starts_with("/vendor/"))
     {
         let res = app.get(url).await;
@@ -321,7 +330,9 @@ async fn serves_the_built_leptos_app() {
     let preload: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dist.join("preload.json")).unwrap()).unwrap();
     for area in solidarites_server::routes::LAZY_AREAS {
-        let modules = preload[area].as_array().unwrap_or_else(|| panic!("{area} in preload.json"));
+        let modules = preload[area]
+            .as_array()
+            .unwrap_or_else(|| panic!("{area} in preload.json"));
         assert!(!modules.is_empty(), "{area}");
         for url in modules {
             let res = app.get(url.as_str().unwrap()).await;

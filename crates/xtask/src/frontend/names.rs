@@ -111,7 +111,10 @@ pub fn name_by_content(dist: &Path, public_url: &str) -> Result<Names> {
         loader = loader.replace(&from, &format!("\"./{}\"", names.get(module)?));
     }
     // One hash for the pair that imports each other.
-    let hash = format!("{:016x}", util::fnv1a(format!("{glue}\0{loader}").as_bytes()));
+    let hash = format!(
+        "{:016x}",
+        util::fnv1a(format!("{glue}\0{loader}").as_bytes())
+    );
     let glue_hashed = format!("{OUT_NAME}.{hash}.js");
     let loader_hashed = SPLIT_LINK.replace(".js", &format!(".{hash}.js"));
     let glue = replace_imports(&glue, SPLIT_LINK, &loader_hashed)?;
@@ -193,13 +196,13 @@ mod tests {
         assert_eq!(a.len(), "style.css".len() + 17);
         assert_ne!(a, hashed_name("style.css", b"body{ }"));
         let s = hashed_name("snippets/x-1/js/carte.js", b"x");
-        assert!(s.starts_with("snippets/x-1/js/carte.") && s.ends_with(".js"), "{s}");
+        assert!(
+            s.starts_with("snippets/x-1/js/carte.") && s.ends_with(".js"),
+            "{s}"
+        );
         assert_eq!(
             hashed_name("split_area_home_12.wasm", b"\0asm"),
-            format!(
-                "split_area_home_12.{:016x}.wasm",
-                util::fnv1a(b"\0asm")
-            )
+            format!("split_area_home_12.{:016x}.wasm", util::fnv1a(b"\0asm"))
         );
     }
 
@@ -251,17 +254,32 @@ mod tests {
         );
         let glue_text = fs::read_to_string(dist.join(&glue)).unwrap();
         let loader_text = fs::read_to_string(dist.join(&loader)).unwrap();
-        assert!(glue_text.contains(&format!("from './{loader}'")), "{glue_text}");
+        assert!(
+            glue_text.contains(&format!("from './{loader}'")),
+            "{glue_text}"
+        );
         let offline = names
             .get("snippets/solidarites-frontend-abc/js/offline.js")
             .unwrap();
-        assert!(glue_text.contains(&format!("from './{offline}'")), "{glue_text}");
-        assert!(loader_text.contains(&format!("\"./{glue}\"")), "{loader_text}");
+        assert!(
+            glue_text.contains(&format!("from './{offline}'")),
+            "{glue_text}"
+        );
+        assert!(
+            loader_text.contains(&format!("\"./{glue}\"")),
+            "{loader_text}"
+        );
         let chunk = names.get("chunk_1.wasm").unwrap();
-        assert!(loader_text.contains(&format!("\"./{chunk}\"")), "{loader_text}");
+        assert!(
+            loader_text.contains(&format!("\"./{chunk}\"")),
+            "{loader_text}"
+        );
         let queue = names.get("offline-queue.js").unwrap();
         let offline_text = fs::read_to_string(dist.join(offline)).unwrap();
-        assert!(offline_text.contains(&format!("\"/{queue}\"")), "{offline_text}");
+        assert!(
+            offline_text.contains(&format!("\"/{queue}\"")),
+            "{offline_text}"
+        );
         // Only hashed names are left.
         for relative in relative_files(&dist).unwrap() {
             let name = url_path(&relative);
