@@ -4,7 +4,7 @@
 // `cargo xtask frontend` writes this file into dist/sw.js, replacing the three values
 // below: the build's id, the files fetched at install (the page, the stylesheet, the main
 // module and its JS, the questionnaire's modules, the manifest and icons), and every file
-// of the build (each URL of a module carries `?v=<build>`, so a URL never names two
+// of the build (each file's name carries a hash of its content, so a URL never names two
 // versions). One cache per build: a new build installs beside the old one, takes over,
 // then deletes it, so a page never mixes the files of two builds.
 //
@@ -30,7 +30,13 @@ self.addEventListener("install", (event) => {
     (async () => {
       const cache = await caches.open(CACHE);
       // `reload`: from the server, not from the browser's HTTP cache.
-      await cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "reload" })));
+      const files = PRECACHE.filter((url) => url !== SHELL);
+      await cache.addAll(files.map((url) => new Request(url, { cache: "reload" })));
+      const page = await fetch(SHELL, { cache: "reload" });
+      if (!page.ok) {
+        throw new Error(`${SHELL}: ${page.status}`);
+      }
+      await cache.put(SHELL, shell(await page.text(), page.headers));
       // The data the questionnaire needs offline; a failure here must not stop the install.
       await Promise.allSettled([keepApi(cache, "/api/v1/campaigns", true), keepApi(cache, COMMUNES, false)]);
       await self.skipWaiting();
@@ -83,7 +89,7 @@ async function navigation(request) {
     if (response.ok) {
       const text = await response.clone().text();
       if (text.includes(MAIN)) {
-        await cache.put(SHELL, response.clone());
+        await cache.put(SHELL, shell(text, response.headers));
       }
     }
     return response;
@@ -94,6 +100,18 @@ async function navigation(request) {
     }
     throw error;
   }
+}
+
+/**
+ * The page as kept for every route offline: without the preloads of the route it was
+ * asked for (the server marks them `data-route`), which would fetch modules this worker
+ * may not have kept.
+ */
+function shell(text, headers) {
+  const kept = new Headers(headers);
+  kept.delete("Content-Length");
+  kept.delete("ETag");
+  return new Response(text.replace(/<link [^>]*\bdata-route>\s*/g, ""), { headers: kept });
 }
 
 /** The build's files: the copy kept, else the network (and keep it). */

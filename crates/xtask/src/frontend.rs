@@ -18,8 +18,10 @@
 //!    then `frontend/results.css`: the staff console adds it when it first shows, see
 //!    [`CONSOLE_STYLESHEETS`]), `offline-queue.js` (see [`OFFLINE_QUEUE`]),
 //!    the JS glue and the `.wasm` modules, and Leaflet from npm under `vendor/` (see
-//!    `vendor.rs`), then prints their sizes, raw and gzipped, and the first load of the
-//!    map page (checked against [`MAP_PAGE_BUDGET`] by `cargo xtask test`).
+//!    `vendor.rs`); every file the page loads by URL is renamed after a hash of its
+//!    content (`names.rs`) and `preload.json` lists each lazy area's modules (see
+//!    [`PRELOAD_MANIFEST`]); then prints their sizes, raw and gzipped, and the first load
+//!    of the map page (checked against [`MAP_PAGE_BUDGET`] by `cargo xtask test`).
 //!
 //! Steps 3–5 are cached in `<target>/xtask/frontend-<profile>/`: when cargo produced the
 //! same `.wasm` as last time, only step 6 runs again.
@@ -36,13 +38,18 @@ use wasm_bindgen_cli_support::Bindgen;
 use crate::util::{self, human_size, note, step};
 use crate::vendor;
 
+mod names;
+use names::Names;
+
 pub const HELP: &str = "\
 Builds the Leptos app for wasm32-unknown-unknown, splits it at its lazy pages (wasm-split),
 runs wasm-bindgen (as a library) and, in release mode, wasm-opt -Oz (npm package `binaryen`, installed into node_modules/ with
 `npm install` when npm is available). Writes frontend/dist/: index.html, style.css,
 solidarites.js, solidarites_bg.wasm, __wasm_split.js with the split modules
-(split_*.wasm, chunk_*.wasm), and Leaflet with its clustering plug-in (npm)
-under vendor/<package>-<version>/. Serve that directory at --public-url.
+(split_*.wasm, chunk_*.wasm), each named after a hash of its content
+(style.<16 hex>.css…), preload.json (each lazy area's modules, for the server's
+preloads), sw.js, and Leaflet with its clustering plug-in (npm) under
+vendor/<package>-<version>/. Serve that directory at --public-url.
 
 Options:
   --dev                 Debug build (cargo `dev` profile, no wasm-opt): faster to build,
@@ -281,8 +288,8 @@ pub fn build(args: &[String]) -> Result<Built> {
     cargo_build(&layout, options.mode)?;
     let stage = bindgen_and_optimize(&layout, options.mode)?;
     vendor::ensure_installed(&layout.root)?;
-    let vendored = write_dist(&layout, &options)?;
-    let map_page_gz = print_report(&layout, &options, &stage, &vendored)?;
+    let (vendored, names) = write_dist(&layout, &options)?;
+    let map_page_gz = print_report(&layout, &options, &stage, &vendored, &names)?;
     println!(
         "Done in {:.1} s. To look at it: python3 -m http.server --bind 127.0.0.1 8080 --directory {}",
         started.elapsed().as_secs_f64(),
@@ -604,14 +611,11 @@ fn write_stamp(layout: &Layout, key: &str, info: StageInfo) -> Result<()> {
 }
 
 /// Rebuilds `frontend/dist/` from the stage, the static files and the npm libraries.
-fn write_dist(layout: &Layout, options: &Options) -> Result<vendor::Vendored> {
+fn write_dist(layout: &Layout, options: &Options) -> Result<(vendor::Vendored, Names)> {
     step(&format!("Writing {}", layout.dist.display()));
     let template_path = layout.frontend.join("index.html");
     let template = fs::read_to_string(&template_path)
         .with_context(|| format!("cannot read {}", template_path.display()))?;
-    let style = read_stylesheets(&layout.frontend, STYLESHEETS)?;
-    let console = read_stylesheets(&layout.frontend, CONSOLE_STYLESHEETS)?;
-    let wasm = fs::read(layout.wasm(&layout.stage))?;
 
     // Empty it rather than delete it: a server started inside it keeps working.
     util::empty_dir(&layout.dist)?;
@@ -624,43 +628,70 @@ fn write_dist(layout: &Layout, options: &Options) -> Result<vendor::Vendored> {
     for name in APP_FILES {
         copy_app_file(&layout.frontend, &layout.dist, name)?;
     }
-    fs::write(layout.dist.join(CONSOLE_CSS), &console)?;
+    fs::write(
+        layout.dist.join("style.css"),
+        read_stylesheets(&layout.frontend, STYLESHEETS)?,
+    )?;
+    fs::write(
+        layout.dist.join(CONSOLE_CSS),
+        read_stylesheets(&layout.frontend, CONSOLE_STYLESHEETS)?,
+    )?;
     copy_offline_queue(layout)?;
-    let build = build_id(&layout.dist, &[&style, template.as_bytes()])?;
-    let js = tag_module_urls(&layout.dist, &build)?;
-    tag_offline_queue_import(&layout.dist, &options.public_url, &build)?;
     strip_our_js_comments(&layout.dist)?;
-    tag_main_module_import(&layout.dist.join(SPLIT_LINK), &js)?;
-    let shell = Shell {
-        style: &style,
-        console: &console,
-        js: &js,
-        wasm: &wasm,
-    };
-    write_service_worker(layout, options, &build, &shell)?;
+    let names = names::name_by_content(&layout.dist, &options.public_url)?;
+    let manifest = read_manifest(layout)?;
+    write_preload_manifest(&layout.dist, &options.public_url, &manifest, &names)?;
+    let build = build_id(&layout.dist, &[template.as_bytes()])?;
+    write_service_worker(layout, options, &build, &names)?;
 
     let assets = format!(
         "{}\n    {}",
-        assets_html(&options.public_url, &shell),
+        assets_html(&options.public_url, &names)?,
         vendor::assets_block(&vendored)
     );
     let index = render_index(&template, &assets)
         .with_context(|| format!("in {}", template_path.display()))?;
-    fs::write(layout.dist.join("style.css"), style)?;
     fs::write(layout.dist.join("index.html"), index)?;
-    Ok(vendored)
+    Ok((vendored, names))
 }
 
-/// The files `index.html` names, each URL tagged with a hash of its bytes (`?v=`).
-struct Shell<'a> {
-    /// `dist/style.css`: every page.
-    style: &'a [u8],
-    /// `dist/console.css`: added by the staff console (see [`CONSOLE_STYLESHEETS`]).
-    console: &'a [u8],
-    /// The JS glue.
-    js: &'a [u8],
-    /// The main `.wasm` module.
-    wasm: &'a [u8],
+/// `dist/preload.json`: for each lazy area of the app (`frontend/src/pages/lazy.rs`), by
+/// its function's name (`area_home`), the URLs of the modules it needs. The server adds
+/// them to the page it sends for a route of that area as `<link rel="preload">`, so that
+/// they download beside the main module instead of after it
+/// (`crates/server/src/routes/frontend.rs`).
+pub const PRELOAD_MANIFEST: &str = "preload.json";
+
+fn write_preload_manifest(
+    dist: &Path,
+    public_url: &str,
+    manifest: &std::collections::BTreeMap<String, Vec<String>>,
+    names: &Names,
+) -> Result<()> {
+    let mut areas = std::collections::BTreeMap::new();
+    for (split, modules) in manifest {
+        let urls = modules
+            .iter()
+            .map(|stem| {
+                Ok(format!(
+                    "{public_url}{}",
+                    names.get(&format!("{stem}.wasm"))?
+                ))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        areas.insert(area_name(split).to_owned(), urls);
+    }
+    fs::write(
+        dist.join(PRELOAD_MANIFEST),
+        serde_json::to_vec_pretty(&areas)?,
+    )?;
+    Ok(())
+}
+
+/// The name of the `#[lazy]` function of a split: wasm-split's name ends with `_` and a
+/// hash the macro adds (`area_home_0123…`).
+fn area_name(split: &str) -> &str {
+    split.rsplit_once('_').map_or(split, |(name, _)| name)
 }
 
 /// The offline queue of answers (IndexedDB, sending), `frontend/js/offline-queue.js`:
@@ -684,9 +715,8 @@ fn copy_offline_queue(layout: &Layout) -> Result<()> {
 }
 
 /// Points the import of the offline queue in `offline.js` (a wasm-bindgen snippet) at
-/// `<public-url>offline-queue.js?v=<build>`: the service worker keeps files by URL, so a
-/// URL must never name two versions.
-fn tag_offline_queue_import(dist: &Path, public_url: &str, build: &str) -> Result<()> {
+/// `<public-url><queue>`, the queue's content-hashed name (`names.rs`).
+fn tag_offline_queue_import(dist: &Path, public_url: &str, queue: &str) -> Result<()> {
     let snippets = dist.join("snippets");
     let mut found = 0;
     if snippets.is_dir() {
@@ -699,10 +729,7 @@ fn tag_offline_queue_import(dist: &Path, public_url: &str, build: &str) -> Resul
                 continue;
             }
             found += count;
-            let tagged = text.replace(
-                OFFLINE_QUEUE_IMPORT,
-                &format!("\"{public_url}{OFFLINE_QUEUE_DIST}?v={build}\""),
-            );
+            let tagged = text.replace(OFFLINE_QUEUE_IMPORT, &format!("\"{public_url}{queue}\""));
             fs::write(&path, tagged).with_context(|| format!("cannot write {}", path.display()))?;
         }
     }
@@ -834,48 +861,6 @@ fn build_id(dist: &Path, more: &[&[u8]]) -> Result<String> {
     Ok(version_tag(&all))
 }
 
-/// Adds `?v=<build>` to the URLs the modules load each other by, so that a URL never names
-/// two versions of a file (the service worker keeps them by URL): in the JS glue, its
-/// snippets and the split loader; in the split loader, the split modules. Returns the JS
-/// glue as rewritten.
-fn tag_module_urls(dist: &Path, build: &str) -> Result<Vec<u8>> {
-    let glue_path = dist.join(format!("{OUT_NAME}.js"));
-    let mut glue = fs::read_to_string(&glue_path)
-        .with_context(|| format!("cannot read {}", glue_path.display()))?;
-    let mut imported = vec![SPLIT_LINK.to_owned()];
-    if dist.join("snippets").is_dir() {
-        for snippet in relative_files(&dist.join("snippets"))? {
-            imported.push(format!("snippets/{}", url_path(&snippet)));
-        }
-    }
-    // Only the `import … from "…"` statements: the same string is also the key of the
-    // module's imports object, which must keep matching the name in the `.wasm`.
-    for name in &imported {
-        for quote in ['"', '\''] {
-            glue = glue.replace(
-                &format!("from {quote}./{name}{quote}"),
-                &format!("from {quote}./{name}?v={build}{quote}"),
-            );
-        }
-    }
-    fs::write(&glue_path, &glue)
-        .with_context(|| format!("cannot write {}", glue_path.display()))?;
-
-    let link = dist.join(SPLIT_LINK);
-    let loader =
-        fs::read_to_string(&link).with_context(|| format!("cannot read {}", link.display()))?;
-    let marker = ".wasm\", import.meta.url";
-    if !loader.contains(marker) {
-        bail!(
-            "{} loads no module as `new URL(\"./….wasm\", import.meta.url)`",
-            link.display()
-        );
-    }
-    let tagged = loader.replace(marker, &format!(".wasm?v={build}\", import.meta.url"));
-    fs::write(&link, tagged).with_context(|| format!("cannot write {}", link.display()))?;
-    Ok(glue.into_bytes())
-}
-
 /// Writes `dist/sw.js` from `frontend/sw.js`: the build id, the files fetched at install
 /// (the page, the stylesheet, the main module, its JS and snippets, the offline queue, the
 /// questionnaire's modules, the manifest and icons) and every file of the build, as URLs.
@@ -883,7 +868,7 @@ fn write_service_worker(
     layout: &Layout,
     options: &Options,
     build: &str,
-    shell: &Shell,
+    names: &Names,
 ) -> Result<()> {
     let template_path = layout.frontend.join(SERVICE_WORKER);
     let template = fs::read_to_string(&template_path)
@@ -892,27 +877,31 @@ fn write_service_worker(
         note("the app is not served at `/`: no service worker (it would not cover the site)");
         return Ok(());
     }
-    let main = format!("/{OUT_NAME}.js?v={}", version_tag(shell.js));
+    let url = |original: &str| names.get(original).map(|hashed| format!("/{hashed}"));
+    let main = url(&format!("{OUT_NAME}.js"))?;
     let mut precache = vec![
         "/".to_owned(),
-        format!("/style.css?v={}", version_tag(shell.style)),
+        url("style.css")?,
         main.clone(),
-        format!("/{OUT_NAME}_bg.wasm?v={}", version_tag(shell.wasm)),
-        format!("/{SPLIT_LINK}?v={build}"),
+        url(&format!("{OUT_NAME}_bg.wasm"))?,
+        url(SPLIT_LINK)?,
         // The questionnaire keeps answers with it when offline.
-        format!("/{OFFLINE_QUEUE_DIST}?v={build}"),
+        url(OFFLINE_QUEUE_DIST)?,
     ];
-    let mut files = precache.clone();
-    // Kept the first time the console shows, like the console's modules.
-    files.push(format!("/{CONSOLE_CSS}?v={}", version_tag(shell.console)));
+    // Every hashed file (the console's stylesheet and modules, the other areas' modules
+    // are kept the first time they are used).
+    let mut files: Vec<String> = names
+        .iter()
+        .map(|(_, hashed)| format!("/{hashed}"))
+        .collect();
+    for (original, hashed) in names.iter() {
+        if original.starts_with("snippets/") {
+            precache.push(format!("/{hashed}"));
+        }
+    }
     for relative in relative_files(&layout.dist)? {
         let path = url_path(&relative);
-        if path.starts_with("snippets/") {
-            precache.push(format!("/{path}?v={build}"));
-            files.push(format!("/{path}?v={build}"));
-        } else if path.ends_with(".wasm") && path != format!("{OUT_NAME}_bg.wasm") {
-            files.push(format!("/{path}?v={build}"));
-        } else if path.starts_with("vendor/") || APP_FILES.contains(&path.as_str()) {
+        if path.starts_with("vendor/") || APP_FILES.contains(&path.as_str()) {
             files.push(format!("/{path}"));
         }
     }
@@ -922,9 +911,12 @@ fn write_service_worker(
     let manifest = read_manifest(layout)?;
     for (split, modules) in &manifest {
         if split.starts_with(QUESTIONNAIRE_SPLIT) {
-            precache.extend(modules.iter().map(|stem| format!("/{stem}.wasm?v={build}")));
+            for stem in modules {
+                precache.push(url(&format!("{stem}.wasm"))?);
+            }
         }
     }
+    files.extend(precache.iter().cloned());
     precache.sort();
     precache.dedup();
     files.sort();
@@ -988,38 +980,38 @@ fn read_stylesheets(frontend: &Path, names: &[&str]) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// `?v=` tag of a file: a hash of its bytes.
+/// A short hash of `bytes`: the build id.
 fn version_tag(bytes: &[u8]) -> String {
     format!("{:08x}", util::fnv1a(bytes) >> 32)
 }
 
-/// The split loader imports the JS glue to reach the main module's exports: it must name
-/// the very URL `index.html` loads (query string included), or the browser would load the
-/// glue a second time, as another module with no `.wasm` behind it.
-fn tag_main_module_import(link: &Path, js: &[u8]) -> Result<()> {
-    let text =
-        fs::read_to_string(link).with_context(|| format!("cannot read {}", link.display()))?;
-    let import = format!("\"./{OUT_NAME}.js\"");
-    if !text.contains(&import) {
-        bail!("{} does not import {import}", link.display());
+/// The `<head>` tags that load the app, by the files' content-hashed names: the
+/// stylesheet, the JS glue and the modules it imports (preloaded, rather than found one
+/// after the other), the main `.wasm` (preloaded), and the start-up script. The console's
+/// stylesheet is only named (`data-console`), not loaded.
+fn assets_html(public_url: &str, names: &Names) -> Result<String> {
+    let url = |original: &str| {
+        names
+            .get(original)
+            .map(|hashed| format!("{public_url}{hashed}"))
+    };
+    let css_url = url("style.css")?;
+    let console_url = url(CONSOLE_CSS)?;
+    let js_url = url(&format!("{OUT_NAME}.js"))?;
+    let wasm_url = url(&format!("{OUT_NAME}_bg.wasm"))?;
+    let mut imported = vec![url(SPLIT_LINK)?];
+    for (original, hashed) in names.iter() {
+        if original.starts_with("snippets/") && original.ends_with(".js") {
+            imported.push(format!("{public_url}{hashed}"));
+        }
     }
-    let tagged = format!("\"./{OUT_NAME}.js?v={}\"", version_tag(js));
-    fs::write(link, text.replace(&import, &tagged))
-        .with_context(|| format!("cannot write {}", link.display()))
-}
-
-/// The `<head>` tags that load the app. Each URL carries a hash of its file (`?v=`), so
-/// that a server may let browsers cache them for long. The console's stylesheet is only
-/// named (`data-console`), not loaded.
-fn assets_html(public_url: &str, shell: &Shell) -> String {
-    let tag = version_tag;
-    let css_url = format!("{public_url}style.css?v={}", tag(shell.style));
-    let console_url = format!("{public_url}{CONSOLE_CSS}?v={}", tag(shell.console));
-    let js_url = format!("{public_url}{OUT_NAME}.js?v={}", tag(shell.js));
-    let wasm_url = format!("{public_url}{OUT_NAME}_bg.wasm?v={}", tag(shell.wasm));
-    format!(
+    let module_preloads: String = imported
+        .iter()
+        .map(|u| format!("\n    <link rel=\"modulepreload\" href=\"{u}\">"))
+        .collect();
+    Ok(format!(
         r#"<link rel="stylesheet" href="{css_url}" data-console="{console_url}">
-    <link rel="modulepreload" href="{js_url}">
+    <link rel="modulepreload" href="{js_url}">{module_preloads}
     <link rel="preload" href="{wasm_url}" as="fetch" type="application/wasm" crossorigin>
     <script type="module">
       import init from "{js_url}";
@@ -1033,7 +1025,7 @@ fn assets_html(public_url: &str, shell: &Shell) -> String {
         document.body.prepend(p);
       }});
     </script>"#
-    )
+    ))
 }
 
 /// Replaces the `<!-- xtask:assets … -->` comment of the template by `assets`.
@@ -1059,6 +1051,7 @@ fn print_report(
     options: &Options,
     stage: &StageInfo,
     vendored: &vendor::Vendored,
+    names: &Names,
 ) -> Result<u64> {
     let mode = match (options.mode, stage.optimized) {
         (Mode::Dev, _) => "dev build, not optimized",
@@ -1088,10 +1081,10 @@ fn print_report(
 
     // Loaded by every page.
     let mut shell = (0, 0);
-    for path in shell_files(&layout.dist)? {
-        let size = file_size(&layout.dist.join(&path))?;
+    for (name, path) in shell_files(names)? {
+        let size = file_size(&layout.dist.join(path))?;
         add(&mut shell, size);
-        row(&path.to_string_lossy(), size);
+        row(&name, size);
     }
     row("shell, every page", shell);
 
@@ -1105,7 +1098,9 @@ fn print_report(
     let mut map_page = shell;
     let loaded = map_modules
         .iter()
-        .map(|stem| PathBuf::from(format!("{stem}.wasm")))
+        .map(|stem| names.get(&format!("{stem}.wasm")).map(PathBuf::from))
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
         .chain(vendored.loaded.iter().cloned());
     for path in loaded {
         let size = file_size(&layout.dist.join(&path))?;
@@ -1118,7 +1113,7 @@ fn print_report(
     for name in [CONSOLE_CSS, OFFLINE_QUEUE_DIST] {
         row(
             &format!("{name} (when needed)"),
-            file_size(&layout.dist.join(name))?,
+            file_size(&layout.dist.join(names.get(name)?))?,
         );
     }
 
@@ -1128,7 +1123,7 @@ fn print_report(
         for stem in modules {
             add(
                 &mut size,
-                file_size(&layout.dist.join(format!("{stem}.wasm")))?,
+                file_size(&layout.dist.join(names.get(&format!("{stem}.wasm"))?))?,
             );
         }
         let page = split
@@ -1148,28 +1143,27 @@ fn print_report(
     Ok(map_page.1)
 }
 
-/// Files every page loads, relative to `dist/`: the page, the stylesheet, the JS glue with
-/// its snippets, the split loader and the main `.wasm`.
-fn shell_files(dist: &Path) -> Result<Vec<PathBuf>> {
-    let mut files: Vec<PathBuf> = [
-        "index.html".to_owned(),
+/// Files every page loads, by their names out of the build, with their paths in `dist/`:
+/// the page, the stylesheet, the JS glue with its snippets, the split loader and the main
+/// `.wasm`.
+fn shell_files(names: &Names) -> Result<Vec<(String, String)>> {
+    let mut files = vec![("index.html".to_owned(), "index.html".to_owned())];
+    let mut originals = vec![
         "style.css".to_owned(),
         format!("{OUT_NAME}.js"),
         SPLIT_LINK.to_owned(),
-    ]
-    .into_iter()
-    .map(PathBuf::from)
-    .collect();
-    let snippets = dist.join("snippets");
-    if snippets.is_dir() {
-        let mut found = Vec::new();
-        collect_files(&snippets, &mut found)?;
-        found.sort();
-        for path in found {
-            files.push(path.strip_prefix(dist).unwrap_or(&path).to_path_buf());
-        }
+    ];
+    originals.extend(
+        names
+            .iter()
+            .filter(|(original, _)| original.starts_with("snippets/"))
+            .map(|(original, _)| original.to_owned()),
+    );
+    originals.push(format!("{OUT_NAME}_bg.wasm"));
+    for original in originals {
+        let path = names.get(&original)?.to_owned();
+        files.push((original, path));
     }
-    files.push(PathBuf::from(format!("{OUT_NAME}_bg.wasm")));
     Ok(files)
 }
 
@@ -1253,21 +1247,21 @@ mod tests {
         let out = render_service_worker(
             template,
             "abcd1234",
-            "/solidarites.js?v=1",
+            "/solidarites.0123456789abcdef.js",
             &["/".to_owned()],
-            &["/".to_owned(), "/chunk_1.wasm?v=abcd1234".to_owned()],
+            &["/".to_owned(), "/chunk_1.0123456789abcdef.wasm".to_owned()],
         )
         .unwrap();
         assert!(out.contains(r#"const B = "abcd1234";"#));
         assert!(out.contains(r#"const P = ["/"];"#));
-        assert!(out.contains(r#"new Set(["/","/chunk_1.wasm?v=abcd1234"])"#));
+        assert!(out.contains(r#"new Set(["/","/chunk_1.0123456789abcdef.wasm"])"#));
         assert!(!out.contains("__SOLIDARITES_"));
         let missing = render_service_worker("const B = 1;", "x", "m", &[], &[]);
         assert!(missing.is_err());
     }
 
     #[test]
-    fn the_offline_queue_is_imported_by_its_tagged_url() {
+    fn the_offline_queue_is_imported_by_its_hashed_name() {
         let dist = std::env::temp_dir().join(format!(
             "xtask-frontend-{}-{:?}",
             std::process::id(),
@@ -1276,13 +1270,13 @@ mod tests {
         let snippet = dist.join("snippets/solidarites-frontend-abc/js/offline.js");
         fs::create_dir_all(snippet.parent().unwrap()).unwrap();
         fs::write(&snippet, "const QUEUE_MODULE = \"/offline-queue.js\";\n").unwrap();
-        tag_offline_queue_import(&dist, "/app/", "b1").unwrap();
+        tag_offline_queue_import(&dist, "/app/", "offline-queue.0123.js").unwrap();
         assert_eq!(
             fs::read_to_string(&snippet).unwrap(),
-            "const QUEUE_MODULE = \"/app/offline-queue.js?v=b1\";\n"
+            "const QUEUE_MODULE = \"/app/offline-queue.0123.js\";\n"
         );
         // Already tagged (or renamed): the build stops rather than ship a broken import.
-        assert!(tag_offline_queue_import(&dist, "/", "b2").is_err());
+        assert!(tag_offline_queue_import(&dist, "/", "offline-queue.4567.js").is_err());
         fs::remove_dir_all(dist).unwrap();
     }
 
@@ -1301,20 +1295,47 @@ mod tests {
     }
 
     #[test]
-    fn assets_load_the_glue_and_the_wasm_with_version_tags() {
-        let shell = |wasm| Shell {
-            style: b"css",
-            console: b"console",
-            js: b"js",
-            wasm,
-        };
-        let html = assets_html("/", &shell(b"wasm"));
-        assert!(html.contains(r#"href="/style.css?v="#));
+    fn assets_load_the_glue_and_the_wasm_by_hashed_names() {
+        let mut names = Names::default();
+        for (original, hashed) in [
+            ("style.css", "style.01.css"),
+            ("console.css", "console.02.css"),
+            ("solidarites.js", "solidarites.03.js"),
+            ("__wasm_split.js", "__wasm_split.03.js"),
+            ("solidarites_bg.wasm", "solidarites_bg.04.wasm"),
+            ("snippets/s-1/js/carte.js", "snippets/s-1/js/carte.05.js"),
+        ] {
+            names.insert(original, hashed);
+        }
+        let html = assets_html("/", &names).unwrap();
+        assert!(html.contains(r#"<link rel="stylesheet" href="/style.01.css""#));
         // Named for the console, not loaded.
-        assert!(html.contains(r#" data-console="/console.css?v="#));
+        assert!(html.contains(r#" data-console="/console.02.css""#));
         assert_eq!(html.matches("rel=\"stylesheet\"").count(), 1);
-        assert!(html.contains(r#"import init from "/solidarites.js?v="#));
-        assert!(html.contains(r#"init({ module_or_path: "/solidarites_bg.wasm?v="#));
-        assert_ne!(html, assets_html("/", &shell(b"wasm2")));
+        assert!(html.contains(r#"import init from "/solidarites.03.js""#));
+        assert!(html.contains(r#"init({ module_or_path: "/solidarites_bg.04.wasm" })"#));
+        // What the glue imports is fetched beside it, not after it.
+        for url in [
+            "/solidarites.03.js",
+            "/__wasm_split.03.js",
+            "/snippets/s-1/js/carte.05.js",
+        ] {
+            assert!(
+                html.contains(&format!(r#"<link rel="modulepreload" href="{url}">"#)),
+                "{url}: {html}"
+            );
+        }
+        assert!(html.contains(
+            r#"<link rel="preload" href="/solidarites_bg.04.wasm" as="fetch" type="application/wasm" crossorigin>"#
+        ));
+    }
+
+    #[test]
+    fn areas_are_named_after_their_lazy_functions() {
+        assert_eq!(area_name("area_home_0123abcd"), "area_home");
+        assert_eq!(
+            area_name("area_initiative_form_0123abcd"),
+            "area_initiative_form"
+        );
     }
 }

@@ -219,7 +219,7 @@ pub fn empty_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// A fast, stable 64-bit hash (FNV-1a): cache keys and `?v=` cache-busting tags.
+/// A fast, stable 64-bit hash (FNV-1a): cache keys and the content hashes of file names.
 pub fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
         (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)

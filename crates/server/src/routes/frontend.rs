@@ -1,6 +1,7 @@
 //! Serves the built web app from `Settings::frontend_dir`. Client-side routes (any path
 //! that is not a file and has no extension) fall back to `index.html`.
 
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
 use actix_files::NamedFile;
@@ -22,32 +23,25 @@ pub async fn serve_frontend(req: HttpRequest, state: web::Data<AppState>) -> Htt
         if relative == Path::new(SERVICE_WORKER) {
             return service_worker_response(&candidate, &req);
         }
-        // `vendor/<package>-<version>/…` never changes content (see crates/xtask/src/vendor.rs).
-        let cache = if relative.starts_with("vendor") {
-            "public, max-age=31536000, immutable"
-        } else {
-            "public, max-age=0, must-revalidate"
-        };
-        return file_response(&candidate, &req, cache);
+        return file_response(&candidate, &req, cache_control(&relative));
     }
     if relative.extension().is_some() {
         return HttpResponse::NotFound().body("Introuvable");
     }
     let index = dir.join("index.html");
-    if index.is_file() {
-        let mut response = file_response(&index, &req, "no-cache");
-        // The page's policy allows its own inline start-up script, by hash.
-        if let Ok(html) = std::fs::read_to_string(&index) {
-            let hashes = security_headers::inline_script_hashes(&html);
-            let policy = security_headers::page_policy(hashes.iter().map(String::as_str));
-            if let Ok(value) = header::HeaderValue::from_str(&policy) {
-                response
-                    .headers_mut()
-                    .insert(header::CONTENT_SECURITY_POLICY, value);
-            }
-        }
-        return response;
+    if !index.is_file() {
+        return not_built_response();
     }
+    match std::fs::read_to_string(&index) {
+        Ok(html) => page_response(&req, dir, &html),
+        Err(err) => {
+            tracing::error!(error = %err, path = %index.display(), "cannot read the app's page");
+            HttpResponse::InternalServerError().finish()
+        }
+    }
+}
+
+fn not_built_response() -> HttpResponse {
     HttpResponse::ServiceUnavailable()
         .content_type("text/html; charset=utf-8")
         .body(
@@ -57,6 +51,165 @@ pub async fn serve_frontend(req: HttpRequest, state: web::Data<AppState>) -> Htt
              <code>cargo xtask frontend</code>.</p></html>",
         )
 }
+
+/// Files that never change under their name: Leaflet under `vendor/<package>-<version>/`
+/// (crates/xtask/src/vendor.rs) and every file named with a hash of its content
+/// ([`is_content_hashed`]). A browser keeps them a year without asking again; the rest
+/// (manifest, icons) is revalidated at each use.
+pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+const REVALIDATE: &str = "public, max-age=0, must-revalidate";
+
+fn cache_control(relative: &Path) -> &'static str {
+    if relative.starts_with("vendor") || is_content_hashed(relative) {
+        IMMUTABLE
+    } else {
+        REVALIDATE
+    }
+}
+
+/// Whether the file name carries a hash of its content, as `cargo xtask frontend` writes
+/// them (crates/xtask/src/frontend/names.rs): 16 lower-case hexadecimal digits between
+/// the last two dots, `style.0123456789abcdef.css`.
+fn is_content_hashed(relative: &Path) -> bool {
+    let Some(name) = relative.file_name().and_then(|name| name.to_str()) else {
+        return false;
+    };
+    let mut parts = name.rsplit('.');
+    let (Some(_extension), Some(hash), Some(_stem)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    hash.len() == 16
+        && hash
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// The app's page for a route: `index.html` with the modules of the route's lazy area
+/// preloaded ([`route_preloads`]), revalidated at each visit (`no-cache`, with an ETag),
+/// under a policy that allows its own inline start-up script, by hash.
+fn page_response(req: &HttpRequest, dir: &Path, html: &str) -> HttpResponse {
+    let html = with_preloads(html, &route_preloads(dir, req.path()));
+    let etag = page_etag(&html);
+    let not_modified = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.split(',').any(|tag| tag.trim() == etag));
+    let mut response = if not_modified {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    response
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .insert_header((header::ETAG, etag));
+    // On a 304 too: the browser updates its copy's headers with those of the 304, and
+    // without it the files' policy (`default-src 'none'`) would replace the page's.
+    let hashes = security_headers::inline_script_hashes(&html);
+    let policy = security_headers::page_policy(hashes.iter().map(String::as_str));
+    if let Ok(value) = header::HeaderValue::from_str(&policy) {
+        response.insert_header((header::CONTENT_SECURITY_POLICY, value));
+    }
+    if not_modified {
+        return response.finish();
+    }
+    response.content_type("text/html; charset=utf-8").body(html)
+}
+
+/// A strong ETag of the page as sent: the first 16 bytes of its SHA-256, in hex.
+fn page_etag(html: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(html.as_bytes());
+    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    format!("\"{hex}\"")
+}
+
+/// `dist/preload.json`, written by `cargo xtask frontend`: for each lazy area, the URLs of
+/// its modules.
+const PRELOAD_MANIFEST: &str = "preload.json";
+
+/// The URLs of the modules the page at `path` needs beyond the main module, from
+/// [`PRELOAD_MANIFEST`]; none for the pages of the main module, or when the build has no
+/// manifest.
+fn route_preloads(dir: &Path, path: &str) -> Vec<String> {
+    let Some(area) = lazy_area(path) else {
+        return Vec::new();
+    };
+    let Ok(bytes) = std::fs::read(dir.join(PRELOAD_MANIFEST)) else {
+        return Vec::new();
+    };
+    let mut areas: HashMap<String, Vec<String>> = match serde_json::from_slice(&bytes) {
+        Ok(areas) => areas,
+        Err(err) => {
+            tracing::warn!(error = %err, "unreadable {PRELOAD_MANIFEST}: no preloads");
+            return Vec::new();
+        }
+    };
+    areas
+        .remove(area)
+        .unwrap_or_default()
+        .into_iter()
+        // Our build's URLs; anything else is not written into the page.
+        .filter(|url| {
+            url.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"/._-:".contains(&b))
+        })
+        .collect()
+}
+
+/// `html` with a `<link rel="preload">` per URL of a `.wasm` module before `</head>`,
+/// fetched as `__wasm_split.js` fetches it (`fetch()`: CORS mode, same-origin
+/// credentials), so that the browser uses the preloaded answer. Each link carries
+/// `data-route` so that the service worker can keep the page without them (sw.js).
+fn with_preloads(html: &str, urls: &[String]) -> String {
+    let Some(head_end) = html.find("</head>") else {
+        return html.to_owned();
+    };
+    let mut links = String::new();
+    for url in urls {
+        links.push_str(&format!(
+            "<link rel=\"preload\" href=\"{url}\" as=\"fetch\" type=\"application/wasm\" crossorigin data-route>\n  "
+        ));
+    }
+    format!("{}{links}{}", &html[..head_end], &html[head_end..])
+}
+
+/// The lazy area (a `#[lazy]` function of `frontend/src/pages/lazy.rs`) that shows the
+/// page at `path`, as the web app's router reads paths (`frontend/src/router.rs`,
+/// `Route::parse`); `None` for the pages of the main module (the map, « page
+/// introuvable »). `serves_the_built_leptos_app` (tests/api/frontend.rs) checks that the
+/// build has each of these areas.
+fn lazy_area(path: &str) -> Option<&'static str> {
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    match segments.as_slice() {
+        [] => Some("area_home"),
+        ["carte", "ajouter"] | ["initiatives", "modifier", _] => Some("area_initiative_form"),
+        ["acteurs"]
+        | ["acteurs", _]
+        | ["labels", "candidature", _]
+        | ["labels", _, "candidater"] => Some("area_actors"),
+        ["questionnaire"] | ["questionnaire", _] => Some("area_questionnaire"),
+        ["propositions"] | ["propositions", _] => Some("area_proposals"),
+        ["agenda"]
+        | ["agenda", "evenement", _]
+        | ["agenda", "proposer"]
+        | ["agenda", "modifier", _] => Some("area_agenda"),
+        ["admin", ..] => Some("area_admin"),
+        _ => None,
+    }
+}
+
+/// Every area [`lazy_area`] names.
+pub const LAZY_AREAS: &[&str] = &[
+    "area_home",
+    "area_initiative_form",
+    "area_actors",
+    "area_questionnaire",
+    "area_proposals",
+    "area_agenda",
+    "area_admin",
+];
 
 /// The service worker of the web app (`frontend/sw.js`, written into `dist/` by `cargo
 /// xtask frontend`), at the root so that its scope is the whole site.
@@ -112,8 +265,7 @@ fn safe_relative_path(request_path: &str) -> Option<PathBuf> {
 
 #[cfg(test)]
 mod tests {
-    use super::safe_relative_path;
-    use std::path::PathBuf;
+    use super::*;
 
     #[test]
     fn refuses_paths_that_leave_the_folder() {
@@ -122,5 +274,41 @@ mod tests {
         assert_eq!(safe_relative_path("/../etc/passwd"), None);
         assert_eq!(safe_relative_path("/.git/config"), None);
         assert_eq!(safe_relative_path("/a\\..\\b"), None);
+    }
+
+    #[test]
+    fn content_hashed_names_are_recognised() {
+        for name in [
+            "style.0123456789abcdef.css",
+            "snippets/x-1/js/carte.0123456789abcdef.js",
+            "split_area_home_12.fedcba9876543210.wasm",
+        ] {
+            assert!(is_content_hashed(Path::new(name)), "{name}");
+        }
+        for name in [
+            "style.css",
+            "sw.js",
+            "0123456789abcdef.css",
+            "style.0123456789ABCDEF.css",
+            "style.0123456789abcde.css",
+            "icons/icon-192.png",
+        ] {
+            assert!(!is_content_hashed(Path::new(name)), "{name}");
+        }
+    }
+
+    #[test]
+    fn each_route_preloads_its_area() {
+        assert_eq!(lazy_area("/"), Some("area_home"));
+        assert_eq!(lazy_area("/carte"), None);
+        assert_eq!(lazy_area("/carte/ajouter"), Some("area_initiative_form"));
+        assert_eq!(lazy_area("/questionnaire"), Some("area_questionnaire"));
+        assert_eq!(lazy_area("/propositions/abc"), Some("area_proposals"));
+        assert_eq!(lazy_area("/labels/x/candidater"), Some("area_actors"));
+        assert_eq!(lazy_area("/admin/moderation"), Some("area_admin"));
+        assert_eq!(lazy_area("/nulle/part"), None);
+        let html = with_preloads("<head>\n</head>", &["/a.0.wasm".to_owned()]);
+        assert!(html.starts_with("<head>\n<link rel=\"preload\" href=\"/a.0.wasm\" as=\"fetch\""));
+        assert!(html.ends_with("</head>"));
     }
 }

@@ -168,6 +168,7 @@ mod communes;
 mod events;
 mod exports;
 mod frontend;
+pub use frontend::LAZY_AREAS;
 mod health;
 mod initiatives;
 mod label_applications;

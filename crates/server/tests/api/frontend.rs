@@ -57,11 +57,9 @@ async fn versioned_vendor_files_are_cached_for_long_and_the_rest_revalidated() {
     settings.frontend_dir = dir.path().to_path_buf();
     let app = spawn_app_with(db, settings).await;
 
-    let cache =
-        |res: &reqwest::Response| res.headers()["cache-control"].to_str().unwrap().to_owned();
     let res = app.get("/vendor/leaflet-1.9.4/leaflet.js").await;
     assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(cache(&res), "public, max-age=31536000, immutable");
+    assert_eq!(cache(&res), IMMUTABLE);
     let res = app.get("/style.css").await;
     assert_eq!(cache(&res), "public, max-age=0, must-revalidate");
     let res = app.get("/carte").await;
@@ -70,6 +68,151 @@ async fn versioned_vendor_files_are_cached_for_long_and_the_rest_revalidated() {
         app.get("/vendor/leaflet-1.9.4/missing.js").await.status(),
         StatusCode::NOT_FOUND
     );
+}
+
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+fn cache(res: &reqwest::Response) -> String {
+    res.headers()["cache-control"].to_str().unwrap().to_owned()
+}
+
+/// The `href` of each `<link rel="preload" … as="fetch" …>` of a page.
+fn preloaded_fetches(html: &str) -> Vec<String> {
+    html.split("<link ")
+        .skip(1)
+        .map(|tag| &tag[..tag.find('>').unwrap()])
+        .filter(|tag| tag.contains(r#"rel="preload""#) && tag.contains(r#"as="fetch""#))
+        .map(|tag| {
+            let href = &tag[tag.find(r#"href=""#).unwrap() + 6..];
+            href[..href.find('"').unwrap()].to_owned()
+        })
+        .collect()
+}
+
+/// Issue 17, point 6: files named after their content (as `cargo xtask frontend` names
+/// them) are kept a year; the page and the service worker are asked for at each visit; the
+/// page of a route preloads the modules of the route's area, as `preload.json` lists them.
+#[tokio::test]
+async fn hashed_files_are_immutable_and_each_page_preloads_its_modules() {
+    let dir = tempfile::tempdir().unwrap();
+    let boot = "import init from \"/solidarites.0123456789abcdef.js\"; init();";
+    std::fs::write(
+        dir.path().join("index.html"),
+        format!(
+            "<!doctype html><html lang=\"fr\"><head>\n<link rel=\"preload\" \
+             href=\"/solidarites_bg.00000000000000aa.wasm\" as=\"fetch\" crossorigin>\n\
+             <script type=\"module\">{boot}</script>\n</head><body></body></html>"
+        ),
+    )
+    .unwrap();
+    let questionnaire = "/split_area_questionnaire_3.0123456789abcdef.wasm";
+    let chunk = "/chunk_7.fedcba9876543210.wasm";
+    let home = "/split_area_home_1.00112233445566ff.wasm";
+    for (name, bytes) in [
+        ("style.0123456789abcdef.css", &b"body{}"[..]),
+        (
+            "solidarites.0123456789abcdef.js",
+            b"export default () => {};",
+        ),
+        (&questionnaire[1..], b"\0asm\x01\0\0\0"),
+        (&chunk[1..], b"\0asm\x01\0\0\0"),
+        (&home[1..], b"\0asm\x01\0\0\0"),
+        ("sw.js", b"self.addEventListener('fetch', () => {});"),
+        ("manifest.webmanifest", b"{}"),
+    ] {
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+    }
+    let manifest = serde_json::json!({
+        "area_questionnaire": [questionnaire, chunk],
+        "area_home": [home],
+        "area_proposals": ["/x\"><script>alert(1)</script>.wasm"],
+    });
+    std::fs::write(dir.path().join("preload.json"), manifest.to_string()).unwrap();
+    let db = TestDb::create(&backends()[0]).await;
+    let mut settings = test_settings(&db);
+    settings.frontend_dir = dir.path().to_path_buf();
+    let app = spawn_app_with(db, settings).await;
+
+    for path in [
+        "/style.0123456789abcdef.css",
+        "/solidarites.0123456789abcdef.js",
+        questionnaire,
+        chunk,
+    ] {
+        let res = app.get(path).await;
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        assert_eq!(cache(&res), IMMUTABLE, "{path}");
+    }
+    assert_eq!(
+        app.get(questionnaire).await.headers()["content-type"],
+        "application/wasm"
+    );
+    assert_eq!(
+        cache(&app.get("/manifest.webmanifest").await),
+        "public, max-age=0, must-revalidate"
+    );
+    assert_eq!(cache(&app.get("/sw.js").await), "no-cache");
+
+    // Each page: revalidated, with its area's modules preloaded beside the main module.
+    let main = "/solidarites_bg.00000000000000aa.wasm".to_owned();
+    for (path, expected) in [
+        ("/questionnaire", vec![questionnaire, chunk]),
+        ("/questionnaire/abc", vec![questionnaire, chunk]),
+        ("/", vec![home]),
+        ("/carte", vec![]),
+        ("/page/inconnue", vec![]),
+        // An entry that is not one of our URLs is left out.
+        ("/propositions/abc", vec![]),
+    ] {
+        let res = app.get(path).await;
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        assert_eq!(cache(&res), "no-cache", "{path}");
+        let csp = res.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let html = res.text().await.unwrap();
+        let mut wanted = vec![main.clone()];
+        wanted.extend(expected.iter().map(|u| (*u).to_owned()));
+        assert_eq!(preloaded_fetches(&html), wanted, "{path}: {html}");
+        assert!(!html.contains("alert"), "{html}");
+        assert!(
+            html.contains(&format!(r#"<link rel="preload" href="{}" as="fetch" type="application/wasm" crossorigin data-route>"#, wanted.last().unwrap()))
+                || expected.is_empty(),
+            "{html}"
+        );
+        // The start-up script is still allowed by its hash.
+        use base64::Engine;
+        use sha2::Digest;
+        let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(boot));
+        assert!(csp.contains(&format!("'sha256-{hash}'")), "{csp}");
+    }
+
+    // A page unchanged since the browser's copy: 304, nothing sent.
+    let res = app.get("/questionnaire").await;
+    let etag = res.headers()["etag"].to_str().unwrap().to_owned();
+    let again = app
+        .client
+        .get(format!("{}/questionnaire", app.address))
+        .header("If-None-Match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(cache(&again), "no-cache");
+    // The browser updates its copy's headers from the 304: the page's policy, not the
+    // files' one, or the page could no longer start.
+    let policy = again.headers()["content-security-policy"].to_str().unwrap();
+    assert!(policy.contains("'wasm-unsafe-eval'"), "{policy}");
+    // Another route's page differs (its preloads), so its tag does not match.
+    let other = app
+        .client
+        .get(format!("{}/", app.address))
+        .header("If-None-Match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), StatusCode::OK);
 }
 
 /// Issue 19: the service worker is asked for again at every visit (so that a new version
@@ -169,6 +312,45 @@ async fn serves_the_built_leptos_app() {
             .unwrap()
             .contains("immutable"));
     }
+
+    // Issue 17, point 6: every file the page names is named after its content and kept a
+    // year; each lazy area the server preloads for is in the build, its modules too.
+    for url in html
+        .split(['"', '\''])
+        .filter(|s| {
+            s.starts_with('/')
+                && (s.ends_with(".js") || s.ends_with(".css") || s.ends_with(".wasm"))
+        })
+        .filter(|s| !s.starts_with("/vendor/"))
+    {
+        let res = app.get(url).await;
+        assert_eq!(res.status(), StatusCode::OK, "{url}");
+        assert_eq!(cache(&res), IMMUTABLE, "{url}");
+    }
+    let preload: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dist.join("preload.json")).unwrap()).unwrap();
+    for area in solidarites_server::routes::LAZY_AREAS {
+        let modules = preload[area]
+            .as_array()
+            .unwrap_or_else(|| panic!("{area} in preload.json"));
+        assert!(!modules.is_empty(), "{area}");
+        for url in modules {
+            let res = app.get(url.as_str().unwrap()).await;
+            assert_eq!(res.status(), StatusCode::OK, "{url}");
+            assert_eq!(cache(&res), IMMUTABLE, "{url}");
+        }
+    }
+    let page = app.get("/questionnaire").await.text().await.unwrap();
+    let questionnaire: Vec<String> = preload["area_questionnaire"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u.as_str().unwrap().to_owned())
+        .collect();
+    for url in &questionnaire {
+        assert!(preloaded_fetches(&page).contains(url), "{url}: {page}");
+    }
+    assert_eq!(cache(&app.get("/sw.js").await), "no-cache");
 }
 
 fn header(res: &reqwest::Response, name: &str) -> Option<String> {
