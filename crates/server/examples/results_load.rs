@@ -37,7 +37,6 @@ use std::{
 use chrono::Utc;
 use rand::{distributions::WeightedIndex, prelude::Distribution, Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use sea_orm::TransactionTrait;
 use solidarites_domain::{
     demo::demo_communes, parse_communes_geojson, AnswerValue, Commune, InseeCode, ValidatedAnswers,
 };
@@ -175,7 +174,7 @@ async fn insert_rows(
     from_seq: i64,
     count: i64,
 ) {
-    let txn = db.begin().await.unwrap();
+    let txn = storage::begin_write(db).await.unwrap();
     let mut seq = from_seq;
     while seq < from_seq + count {
         let end = (seq + 1000).min(from_seq + count);

@@ -37,7 +37,6 @@ pub async fn purge_volunteers(
     db: &DatabaseConnection,
     cutoff: chrono::DateTime<chrono::Utc>,
 ) -> anyhow::Result<u64> {
-    use sea_orm::TransactionTrait;
     let txn = crate::storage::begin_write(db).await?;
     let deleted = storage::volunteers::purge_before(&txn, cutoff).await?;
     storage::audit::record(

@@ -3,7 +3,7 @@
 //! lines; the handler checks the role, validates the request and hashes the password.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
+use sea_orm::{DatabaseConnection, DbErr};
 use uuid::Uuid;
 
 pub use crate::storage::users::{CreateUserError, NewUser, StoredUser};

@@ -3,7 +3,7 @@
 //! the handler checks the role and parses the request.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 use serde_json::{json, Value};
 use uuid::Uuid;
 

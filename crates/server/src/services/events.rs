@@ -3,7 +3,7 @@
 //! [`super::moderation`] like every other submission (one transaction per decision, with
 //! its audit line and the e-mail to the submitter who left an address).
 
-use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
+use sea_orm::{DatabaseConnection, DbErr};
 use solidarites_domain::drafts::EventDraft;
 use uuid::Uuid;
 

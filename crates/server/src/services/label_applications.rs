@@ -6,7 +6,7 @@
 //! was committed. The handler checks the role and parses the request.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 use serde_json::{json, Value};
 use solidarites_domain::{
     labels::{ApplicationDraft, ApplicationStatus},

@@ -3,7 +3,7 @@
 //! left an address) in one transaction. The handler checks the role and parses the
 //! request; the in-memory map is refreshed by the caller.
 
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use super::notifications;

@@ -3,7 +3,7 @@
 //! handler checks the role and parses the request.
 
 use chrono::Utc;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 use serde_json::json;
 use uuid::Uuid;
 

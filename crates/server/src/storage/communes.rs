@@ -3,10 +3,7 @@
 use anyhow::{anyhow, Context};
 use chrono::Utc;
 use geo::BoundingRect;
-use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait, QueryOrder,
-    TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait, QueryOrder};
 use solidarites_domain::{Commune, InseeCode};
 
 use super::entities::{commune, territory};

@@ -12,7 +12,7 @@ use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, SqlErr, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, SqlErr,
 };
 use solidarites_domain::{InseeCode, ValidatedAnswers};
 use uuid::Uuid;

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     sea_query::Expr, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, ExprTrait, QueryFilter, QuerySelect, TransactionTrait,
+    EntityTrait, ExprTrait, QueryFilter, QuerySelect,
 };
 
 use super::audit;

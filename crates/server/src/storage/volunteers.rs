@@ -122,7 +122,6 @@ pub async fn purge_audited(
     actor: &crate::staff::Staff,
     older_than_months: u32,
 ) -> Result<u64, DbErr> {
-    use sea_orm::TransactionTrait;
     let txn = crate::storage::begin_write(db).await?;
     let deleted = purge_before(&txn, cutoff).await?;
     super::audit::record(
