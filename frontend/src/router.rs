@@ -339,6 +339,37 @@ pub fn build_query(pairs: &[(&str, &str)]) -> String {
         .join("&")
 }
 
+/// The query string of a list's page: `pairs` (empty values left out), then `page` when
+/// past the first.
+pub fn paged_query(pairs: &[(&str, &str)], page: u64) -> String {
+    let page = if page > 1 {
+        page.to_string()
+    } else {
+        String::new()
+    };
+    let mut all = pairs.to_vec();
+    all.push(("page", &page));
+    build_query(&all)
+}
+
+/// The API's URL of a list: `path` with `query` (a [`paged_query`]) and `per_page`.
+pub fn list_api_url(path: &str, query: &str, per_page: u64) -> String {
+    if query.is_empty() {
+        format!("{path}?per_page={per_page}")
+    } else {
+        format!("{path}?{query}&per_page={per_page}")
+    }
+}
+
+/// The page number of a list's address (`page`, from 1; 1 when absent or not a number).
+pub fn page_param(location: &Location) -> u64 {
+    location
+        .param("page")
+        .and_then(|p| p.trim().parse().ok())
+        .filter(|&p| p >= 1)
+        .unwrap_or(1)
+}
+
 /// `path` followed by `?query` when the query is not empty.
 pub fn with_query(path: &str, pairs: &[(&str, &str)]) -> String {
     let query = build_query(pairs);
@@ -437,6 +468,28 @@ mod tests {
             Some(Section::Proposals)
         );
         assert_eq!(Route::AddInitiative.section(), Some(Section::Carte));
+    }
+
+    #[test]
+    fn a_list_page_is_in_its_query_past_the_first() {
+        assert_eq!(
+            paged_query(&[("theme", "a b"), ("commune", "")], 1),
+            "theme=a%20b"
+        );
+        assert_eq!(paged_query(&[("theme", "")], 3), "page=3");
+        assert_eq!(list_api_url("/api/v1/x", "", 10), "/api/v1/x?per_page=10");
+        assert_eq!(
+            list_api_url("/api/v1/x", "q=a", 10),
+            "/api/v1/x?q=a&per_page=10"
+        );
+        let at = |query: &str| Location {
+            query: query.to_owned(),
+            ..Location::default()
+        };
+        assert_eq!(page_param(&at("?page=4")), 4);
+        assert_eq!(page_param(&at("?page=0")), 1);
+        assert_eq!(page_param(&at("?page=x")), 1);
+        assert_eq!(page_param(&at("")), 1);
     }
 
     #[test]

@@ -1,9 +1,8 @@
 //! Function length limits of issue 16, checked by `cargo xtask test`: no Leptos
 //! `#[component]` function of `frontend/src` over [`COMPONENT_MAX_LINES`] lines, and no
 //! function of `crates/server/src` over [`SERVER_MAX_LINES`]. A function is counted from
-//! its `fn` line to its closing brace, both included. The ones still over are listed with
-//! their current length, which may only go down ([`COMPONENTS_TO_SPLIT`],
-//! [`SERVER_FUNCTIONS_TO_SPLIT`]).
+//! its `fn` line to its closing brace, both included. There are no exceptions: split a
+//! function that grows over its limit by concern.
 
 use std::path::{Path, PathBuf};
 
@@ -15,27 +14,6 @@ use crate::util::step;
 pub const COMPONENT_MAX_LINES: usize = 150;
 /// Longest function allowed in `crates/server/src`, in lines.
 pub const SERVER_MAX_LINES: usize = 80;
-
-/// Components still over the limit, with the length they may not exceed: a ratchet to
-/// empty (split them; never add to it, never raise a number). Exception made once, when
-/// session 7's branches were integrated: the event form, the agenda and the stale-listings
-/// page came in over the limit and the initiative and proposal forms grew by their new
-/// fields (issue 16 lists them to split).
-const COMPONENTS_TO_SPLIT: &[(&str, &str, usize)] = &[
-    ("frontend/src/pages/agenda/new.rs", "EventForm", 332),
-    ("frontend/src/carte/form.rs", "InitiativeForm", 320),
-    ("frontend/src/admin/volunteers.rs", "VolunteersPage", 195),
-    ("frontend/src/admin/stale.rs", "StalePage", 184),
-];
-
-/// Server functions still over [`SERVER_MAX_LINES`], with the length they may not exceed:
-/// the same kind of ratchet as [`COMPONENTS_TO_SPLIT`] (split them; never add to it,
-/// never raise a number).
-const SERVER_FUNCTIONS_TO_SPLIT: &[(&str, &str, usize)] = &[(
-    "crates/server/src/routes/admin_volunteers.rs",
-    "volunteer_matches",
-    125,
-)];
 
 /// A function found in Rust source.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,19 +27,12 @@ pub struct Function {
     pub component: bool,
 }
 
-/// Fails when a frontend component is over [`COMPONENT_MAX_LINES`] lines (or over its
-/// number in [`COMPONENTS_TO_SPLIT`]).
+/// Fails when a frontend component is over [`COMPONENT_MAX_LINES`] lines.
 pub fn check_components(root: &Path) -> Result<()> {
     step(&format!(
         "checking that no frontend component is over {COMPONENT_MAX_LINES} lines"
     ));
-    let offenders = over_limit(
-        root,
-        "frontend/src",
-        true,
-        COMPONENT_MAX_LINES,
-        COMPONENTS_TO_SPLIT,
-    )?;
+    let offenders = over_limit(root, "frontend/src", true, COMPONENT_MAX_LINES)?;
     if !offenders.is_empty() {
         bail!(
             "components too long: split them into smaller components or plain functions\n  {}",
@@ -71,19 +42,12 @@ pub fn check_components(root: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Fails when a function of the server is over [`SERVER_MAX_LINES`] lines (or over its
-/// number in [`SERVER_FUNCTIONS_TO_SPLIT`]).
+/// Fails when a function of the server is over [`SERVER_MAX_LINES`] lines.
 pub fn check_server_functions(root: &Path) -> Result<()> {
     step(&format!(
         "checking that no server function is over {SERVER_MAX_LINES} lines"
     ));
-    let offenders = over_limit(
-        root,
-        "crates/server/src",
-        false,
-        SERVER_MAX_LINES,
-        SERVER_FUNCTIONS_TO_SPLIT,
-    )?;
+    let offenders = over_limit(root, "crates/server/src", false, SERVER_MAX_LINES)?;
     if !offenders.is_empty() {
         bail!(
             "server functions too long: split them by concern\n  {}",
@@ -94,27 +58,17 @@ pub fn check_server_functions(root: &Path) -> Result<()> {
 }
 
 /// The functions of `dir` (components only when `components_only`) over `limit` lines,
-/// or over their number in `ratchet`, as lines of an error message.
-fn over_limit(
-    root: &Path,
-    dir: &str,
-    components_only: bool,
-    limit: usize,
-    ratchet: &[(&str, &str, usize)],
-) -> Result<Vec<String>> {
+/// as lines of an error message.
+fn over_limit(root: &Path, dir: &str, components_only: bool, limit: usize) -> Result<Vec<String>> {
     let mut offenders = Vec::new();
     for (file, function) in functions_under(&root.join(dir))? {
         if components_only && !function.component {
             continue;
         }
         let relative = file.strip_prefix(root).unwrap_or(&file);
-        let allowed = ratchet
-            .iter()
-            .find(|(path, name, _)| relative == Path::new(path) && function.name == *name)
-            .map_or(limit, |(_, _, max)| *max);
-        if function.lines > allowed {
+        if function.lines > limit {
             offenders.push(format!(
-                "{}:{}: {} is {} lines (at most {allowed})",
+                "{}:{}: {} is {} lines (at most {limit})",
                 relative.display(),
                 function.line,
                 function.name,
@@ -421,21 +375,16 @@ mod tests {
     }
 
     #[test]
-    fn a_long_function_is_refused_unless_the_ratchet_allows_its_length() {
+    fn a_function_over_the_limit_is_refused() {
         let dir = std::env::temp_dir().join(format!("fn-length-{}", std::process::id()));
         std::fs::create_dir_all(dir.join("src")).unwrap();
         let body = "    let _x = 1;\n".repeat(10);
         std::fs::write(dir.join("src/a.rs"), format!("fn long() {{\n{body}}}\n")).unwrap();
-        assert_eq!(over_limit(&dir, "src", false, 12, &[]).unwrap().len(), 0);
-        let refused = over_limit(&dir, "src", false, 11, &[]).unwrap();
+        assert_eq!(over_limit(&dir, "src", false, 12).unwrap().len(), 0);
+        let refused = over_limit(&dir, "src", false, 11).unwrap();
         assert_eq!(refused, ["src/a.rs:1: long is 12 lines (at most 11)"]);
-        assert!(
-            over_limit(&dir, "src", false, 11, &[("src/a.rs", "long", 12)])
-                .unwrap()
-                .is_empty()
-        );
         assert_eq!(
-            over_limit(&dir, "src", true, 11, &[]).unwrap().len(),
+            over_limit(&dir, "src", true, 11).unwrap().len(),
             0,
             "not a component"
         );

@@ -12,7 +12,7 @@ use solidarites_api_types::{
 use super::campaigns::TextField;
 use super::session;
 use super::shell::set_title;
-use super::ui::{self, Feedback, FeedbackLine, Pager};
+use super::ui::{self, Feedback, FeedbackLine, Pager, Table};
 use super::Role;
 use crate::api::ApiError;
 use crate::components::form::{described_by, FieldError};
@@ -39,8 +39,8 @@ pub fn AdministrationPage() -> impl IntoView {
         <h1>{t.title}</h1>
         <p class="intro">{t.intro}</p>
         {move || match probe.get() {
-            None => view! { <p class="statut statut--attente">{crate::i18n::common::t().loading}</p> }.into_any(),
-            Some(Err(error)) => view! { <p class="statut statut--erreur" role="alert">{error.message()}</p> }.into_any(),
+            None => ui::loading(),
+            Some(Err(error)) => ui::alert(&error),
             Some(Ok(_)) => view! {
                 <ul class="console-rubriques">
                     <li><a href="/admin/administration/comptes">{t.accounts_title}</a></li>
@@ -80,8 +80,8 @@ pub fn AccountsPage() -> impl IntoView {
         <p class="intro">{t.accounts_intro}</p>
         <FeedbackLine feedback=feedback/>
         {move || match list.get() {
-            None => view! { <p class="statut statut--attente">{crate::i18n::common::t().loading}</p> }.into_any(),
-            Some(Err(error)) => view! { <p class="statut statut--erreur" role="alert">{error.message()}</p> }.into_any(),
+            None => ui::loading(),
+            Some(Err(error)) => ui::alert(&error),
             Some(Ok(list)) => view! { <AccountTable list=list feedback=feedback version=version/> }.into_any(),
         }}
         <CreateAccount feedback=feedback version=version/>
@@ -104,21 +104,18 @@ fn AccountTable(
         )
         .collect_view();
     view! {
-        <div class="tableau-defilant">
-            <table class="tableau">
-                <caption>{(t.accounts_caption)(list.total)}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">{t.col_email}</th>
-                        <th scope="col">{t.col_name}</th>
-                        <th scope="col">{t.col_role}</th>
-                        <th scope="col">{t.col_state}</th>
-                        <th scope="col">{t.col_actions}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <Table
+            caption={(t.accounts_caption)(list.total)}
+            columns=vec![
+                t.col_email,
+                t.col_name,
+                t.col_role,
+                t.col_state,
+                t.col_actions,
+            ]
+        >
+            {rows}
+        </Table>
         <Pager
             path="/admin/administration/comptes"
             pairs=vec![]
@@ -259,10 +256,7 @@ fn CreateAccount(feedback: RwSignal<Option<Feedback>>, version: RwSignal<u32>) -
                     feedback.set(Some(Feedback::Done((t.created)(&u.email))));
                     version.update(|v| *v += 1);
                 }
-                Err(error) => {
-                    errors.set(error.fields());
-                    feedback.set(Some(Feedback::failed(&error)));
-                }
+                Err(error) => ui::refused(errors, feedback, &error),
             }
         });
     };

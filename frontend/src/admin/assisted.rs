@@ -17,7 +17,7 @@ use solidarites_domain::questionnaire::QuestionnaireDefinition;
 
 use super::session;
 use super::shell::set_title;
-use super::ui::{Feedback, FeedbackLine};
+use super::ui::{self, Feedback, FeedbackLine};
 use crate::api::{self, ApiError};
 use crate::browser;
 use crate::components::form::{ErrorSummary, SUMMARY_ID};
@@ -72,11 +72,8 @@ pub fn AssistedPage() -> impl IntoView {
     let feedback: RwSignal<Option<Feedback>> = RwSignal::new(None);
 
     let choosers = move || match campaigns.get() {
-        None => view! { <p class="statut statut--attente">{crate::i18n::common::t().loading}</p> }
-            .into_any(),
-        Some(Err(error)) => {
-            view! { <p class="statut statut--erreur" role="alert">{error.message()}</p> }.into_any()
-        }
+        None => ui::loading(),
+        Some(Err(error)) => ui::alert(&error),
         Some(Ok(open)) => {
             if open.is_empty() {
                 return view! { <p>{t.assisted_none_open}</p> }.into_any();
@@ -168,8 +165,8 @@ fn CampaignEntry(
     let detail = api::load(async move { api::get::<CampaignDetailResponse>(&url).await });
     move || {
         match detail.get() {
-        None => view! { <p class="statut statut--attente">{crate::i18n::common::t().loading}</p> }.into_any(),
-        Some(Err(error)) => view! { <p class="statut statut--erreur" role="alert">{error.message()}</p> }.into_any(),
+        None => ui::loading(),
+        Some(Err(error)) => ui::alert(&error),
         Some(Ok(detail)) => match serde_json::from_value::<QuestionnaireDefinition>(detail.definition) {
             Ok(definition) => view! {
                 <EntryForm

@@ -139,11 +139,8 @@ pub fn AuditPage() -> impl IntoView {
     let [actor, action, entity_type, entity_id, from, to] = [0, 1, 2, 3, 4, 5].map(|i| fields[i]);
 
     let body = move || match list.get() {
-        None => view! { <p class="statut statut--attente">{crate::i18n::common::t().loading}</p> }
-            .into_any(),
-        Some(Err(error)) => {
-            view! { <p class="statut statut--erreur" role="alert">{error.message()}</p> }.into_any()
-        }
+        None => ui::loading(),
+        Some(Err(error)) => ui::alert(&error),
         Some(Ok(list)) if list.entries.is_empty() => view! { <p>{t.audit_empty}</p> }.into_any(),
         Some(Ok(list)) => {
             let pairs: Vec<(&'static str, String)> = query.get_untracked();

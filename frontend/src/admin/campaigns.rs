@@ -18,7 +18,7 @@ use solidarites_api_types::{
 
 use super::session::{self, Session};
 use super::shell::set_title;
-use super::ui::{self, Feedback, FeedbackLine, Pager};
+use super::ui::{self, Feedback, FeedbackLine, Pager, Table};
 use super::Role;
 use crate::api::{self, ApiError};
 use crate::components::form::{self, described_by, FieldError};
@@ -104,8 +104,8 @@ pub fn CampaignsPage() -> impl IntoView {
         <FeedbackLine feedback=feedback/>
         {acting.then(|| view! { <Crisis questionnaires=questionnaires feedback=feedback version=version/> })}
         {move || match list.get() {
-            None => view! { <p class="statut statut--attente">{crate::i18n::common::t().loading}</p> }.into_any(),
-            Some(Err(error)) => view! { <p class="statut statut--erreur" role="alert">{error.message()}</p> }.into_any(),
+            None => ui::loading(),
+            Some(Err(error)) => ui::alert(&error),
             Some(Ok(list)) => view! {
                 <CampaignTable list=list titles=titles acting=acting feedback=feedback version=version/>
             }
@@ -239,22 +239,12 @@ fn CampaignTable(
         })
         .collect_view();
     view! {
-        <div class="tableau-defilant">
-            <table class="tableau">
-                <caption>{(t.list_caption)(list.total)}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">{t.col_campaign}</th>
-                        <th scope="col">{t.col_status}</th>
-                        <th scope="col">{t.col_dates}</th>
-                        <th scope="col">{t.col_questionnaire}</th>
-                        <th scope="col">{t.col_answers}</th>
-                        {acting.then(|| view! { <th scope="col">{t.col_actions}</th> })}
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <Table
+            caption={(t.list_caption)(list.total)}
+            columns={[t.col_campaign, t.col_status, t.col_dates, t.col_questionnaire, t.col_answers].into_iter().chain(acting.then_some(t.col_actions)).collect::<Vec<_>>()}
+        >
+            {rows}
+        </Table>
         <Pager
             path="/admin/campagnes"
             pairs=vec![]
@@ -406,10 +396,7 @@ fn CreateCampaign(
                     feedback.set(Some(Feedback::Done((t.created)(&c.campaign.title))));
                     version.update(|v| *v += 1);
                 }
-                Err(error) => {
-                    errors.set(error.fields());
-                    feedback.set(Some(Feedback::failed(&error)));
-                }
+                Err(error) => ui::refused(errors, feedback, &error),
             }
         });
     };
@@ -599,10 +586,7 @@ fn Schedule(
                     feedback.set(Some(Feedback::Done((t.scheduled)(&c.campaign.title))));
                     version.update(|v| *v += 1);
                 }
-                Err(error) => {
-                    errors.set(error.fields());
-                    feedback.set(Some(Feedback::failed(&error)));
-                }
+                Err(error) => ui::refused(errors, feedback, &error),
             }
         });
     };

@@ -66,8 +66,8 @@ pub fn LabelApplicationsPage() -> impl IntoView {
             </select>
         </div>
         {move || match list.get() {
-            None => view! { <p class="statut statut--attente">{crate::i18n::common::t().loading}</p> }.into_any(),
-            Some(Err(error)) => view! { <p class="statut statut--erreur" role="alert">{error.message()}</p> }.into_any(),
+            None => ui::loading(),
+            Some(Err(error)) => ui::alert(&error),
             Some(Ok(list)) if list.applications.is_empty() => view! { <p>{t.empty}</p> }.into_any(),
             Some(Ok(list)) => view! { <ApplicationTable list=list status=status.get()/> }.into_any(),
         }}
@@ -126,8 +126,8 @@ pub fn LabelApplicationPage(id: String) -> impl IntoView {
     view! {
         <p><a href=PATH>{t.back_to_list}</a></p>
         {move || match loaded.get() {
-            None => view! { <p class="statut statut--attente">{crate::i18n::common::t().loading}</p> }.into_any(),
-            Some(Err(error)) => view! { <p class="statut statut--erreur" role="alert">{error.message()}</p> }.into_any(),
+            None => ui::loading(),
+            Some(Err(error)) => ui::alert(&error),
             Some(Ok(app)) => {
                 set_title(&(t.detail_title)(&app.actor_name, &app.label_name));
                 view! { <ApplicationDetail app=app loaded=loaded feedback=feedback/> }.into_any()
@@ -195,10 +195,7 @@ fn Decision(
                 feedback.set(Some(Feedback::Done(message)));
                 loaded.set(Some(Ok(app)));
             }
-            Err(error) => {
-                errors.set(error.fields());
-                feedback.set(Some(Feedback::failed(&error)));
-            }
+            Err(error) => ui::refused(errors, feedback, &error),
         };
     let approve_url = format!("{base}/approve");
     let approve = move |ev: leptos::ev::SubmitEvent| {

@@ -10,7 +10,7 @@ use solidarites_api_types::{LabelResponse, UpdateLabelCriteriaRequest};
 use solidarites_domain::labels::{CRITERIA_MAX, CRITERION_MAX};
 
 use super::session;
-use super::ui::Feedback;
+use super::ui::{self, Feedback};
 use crate::browser;
 use crate::components::form::FieldError;
 use crate::i18n::labels as i18n;
@@ -56,10 +56,7 @@ pub fn CriteriaEditor(label: LabelResponse, feedback: RwSignal<Option<Feedback>>
                     errors.set(BTreeMap::new());
                     feedback.set(Some(Feedback::Done(t.criteria_saved.to_owned())));
                 }
-                Err(error) => {
-                    errors.set(error.fields());
-                    feedback.set(Some(Feedback::failed(&error)));
-                }
+                Err(error) => ui::refused(errors, feedback, &error),
             }
         });
     };

@@ -18,7 +18,7 @@ use super::campaigns::TextField;
 use super::label_criteria::CriteriaEditor;
 use super::session;
 use super::shell::set_title;
-use super::ui::{self, Feedback, FeedbackLine, Pager};
+use super::ui::{self, Feedback, FeedbackLine, Pager, Table};
 use crate::api::{self, ApiError};
 use crate::i18n::registers as i18n;
 use crate::router::{self, percent_encode};
@@ -88,11 +88,8 @@ pub fn LabelsPage() -> impl IntoView {
     let invite = move |grant| invite_renewal(grant, feedback, version);
     let expiring_view = move || {
         match expiring.get() {
-        None => view! { <p class="statut statut--attente">{crate::i18n::common::t().loading}</p> }
-            .into_any(),
-        Some(Err(error)) => {
-            view! { <p class="statut statut--erreur" role="alert">{error.message()}</p> }.into_any()
-        }
+        None => ui::loading(),
+        Some(Err(error)) => ui::alert(&error),
         Some(Ok(list)) if list.grants.is_empty() => view! { <p>{t.expiring_empty}</p> }.into_any(),
         Some(Ok(list)) => {
             view! { <GrantTable list=list caption=t.expiring_caption revoke=revoke invite=invite pager=None/> }
@@ -260,20 +257,12 @@ fn GrantTable(
         })
         .collect_view();
     view! {
-        <div class="tableau-defilant">
-            <table class="tableau">
-                <caption>{caption(list.total)}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">{t.col_holder}</th>
-                        <th scope="col">{t.col_label}</th>
-                        <th scope="col">{t.col_expires}</th>
-                        <th scope="col">{t.col_actions}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <Table
+            caption={caption(list.total)}
+            columns=vec![t.col_holder, t.col_label, t.col_expires, t.col_actions]
+        >
+            {rows}
+        </Table>
         {pager.map(|(slug, page, per_page, total)| view! {
             <Pager path=PATH pairs=vec![("label", slug)] page=page per_page=per_page total=total/>
         })}
@@ -357,10 +346,7 @@ fn GrantForm(
                     ))));
                     version.update(|v| *v += 1);
                 }
-                Err(error) => {
-                    errors.set(error.fields());
-                    feedback.set(Some(Feedback::failed(&error)));
-                }
+                Err(error) => ui::refused(errors, feedback, &error),
             }
         });
     };

@@ -9,7 +9,7 @@ use solidarites_api_types::{VolunteerMatchListResponse, VolunteerMatchResponse};
 
 use super::session;
 use super::shell::set_title;
-use super::ui::{self, Pager};
+use super::ui::{self, Pager, Table};
 use crate::api::ApiError;
 use crate::i18n::network as i18n;
 use crate::router;
@@ -90,11 +90,8 @@ pub fn MatchesPage() -> impl IntoView {
         router::navigate(&router::with_query(PATH, &pairs));
     };
     let body = move || match list.get() {
-        None => view! { <p class="statut statut--attente">{crate::i18n::common::t().loading}</p> }
-            .into_any(),
-        Some(Err(error)) => {
-            view! { <p class="statut statut--erreur" role="alert">{error.message()}</p> }.into_any()
-        }
+        None => ui::loading(),
+        Some(Err(error)) => ui::alert(&error),
         Some(Ok(loaded)) => {
             let r = radius.get_untracked();
             let csv_pairs: Vec<(&str, &str)> = [("radius_km", r.as_str())]
@@ -110,19 +107,12 @@ pub fn MatchesPage() -> impl IntoView {
             view! {
                 <p class="intro">{intro}</p>
                 <p><a href=csv download="benevoles-relations.csv">{t.matches_csv}</a></p>
-                <div class="tableau-defilant">
-                    <table class="tableau">
-                        <caption>{(t.matches_caption)(loaded.total)}</caption>
-                        <thead>
-                            <tr>
-                                <th scope="col">{t.col_volunteer}</th>
-                                <th scope="col">{t.col_contact}</th>
-                                <th scope="col">{t.col_matches}</th>
-                            </tr>
-                        </thead>
-                        <tbody>{loaded.items.into_iter().map(row).collect_view()}</tbody>
-                    </table>
-                </div>
+                <Table
+                    caption={(t.matches_caption)(loaded.total)}
+                    columns=vec![t.col_volunteer, t.col_contact, t.col_matches]
+                >
+                    {loaded.items.into_iter().map(row).collect_view()}
+                </Table>
                 <Pager
                     path=PATH
                     pairs=vec![("radius_km", radius.get_untracked())]

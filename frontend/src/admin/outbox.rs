@@ -7,7 +7,7 @@ use solidarites_api_types::{OutboxListResponse, OutboxMessageResponse};
 
 use super::session;
 use super::shell::set_title;
-use super::ui;
+use super::ui::{self, Table};
 use crate::api::ApiError;
 use crate::i18n::network as i18n;
 
@@ -40,11 +40,8 @@ pub fn OutboxPage() -> impl IntoView {
         let _ = list.try_set(Some(result));
     });
     let body = move || match list.get() {
-        None => view! { <p class="statut statut--attente">{crate::i18n::common::t().loading}</p> }
-            .into_any(),
-        Some(Err(error)) => {
-            view! { <p class="statut statut--erreur" role="alert">{error.message()}</p> }.into_any()
-        }
+        None => ui::loading(),
+        Some(Err(error)) => ui::alert(&error),
         Some(Ok(loaded)) if loaded.messages.is_empty() => view! {
             <p>{(t.outbox_smtp)(loaded.smtp_configured)}</p>
             <p class="statut">{t.outbox_empty}</p>
@@ -54,23 +51,20 @@ pub fn OutboxPage() -> impl IntoView {
             let count = loaded.messages.len();
             view! {
                 <p>{(t.outbox_smtp)(loaded.smtp_configured)}" "{(t.outbox_backlog)(loaded.backlog)}</p>
-                <div class="tableau-defilant">
-                    <table class="tableau">
-                        <caption>{(t.outbox_caption)(count)}</caption>
-                        <thead>
-                            <tr>
-                                <th scope="col">{t.col_created}</th>
-                                <th scope="col">{t.col_kind}</th>
-                                <th scope="col">{t.col_recipient}</th>
-                                <th scope="col">{t.col_status}</th>
-                                <th scope="col">{t.col_attempts}</th>
-                                <th scope="col">{t.col_next}</th>
-                                <th scope="col">{t.col_error}</th>
-                            </tr>
-                        </thead>
-                        <tbody>{loaded.messages.into_iter().map(row).collect_view()}</tbody>
-                    </table>
-                </div>
+                <Table
+                    caption={(t.outbox_caption)(count)}
+                    columns=vec![
+                        t.col_created,
+                        t.col_kind,
+                        t.col_recipient,
+                        t.col_status,
+                        t.col_attempts,
+                        t.col_next,
+                        t.col_error,
+                    ]
+                >
+                    {loaded.messages.into_iter().map(row).collect_view()}
+                </Table>
             }
             .into_any()
         }

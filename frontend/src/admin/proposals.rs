@@ -20,7 +20,7 @@ use solidarites_api_types::{
 use super::campaigns::TextField;
 use super::session::{self, Session};
 use super::shell::set_title;
-use super::ui::{self, Feedback, FeedbackLine, Pager};
+use super::ui::{self, Feedback, FeedbackLine, Pager, Table};
 use super::Role;
 use crate::api::{self, ApiError};
 use crate::components::form::{described_by, help_id, FieldError};
@@ -196,8 +196,8 @@ pub fn ProposalsPage() -> impl IntoView {
         </form>
         <FeedbackLine feedback=feedback/>
         {move || match list.get() {
-            None => view! { <p class="statut statut--attente">{crate::i18n::common::t().loading}</p> }.into_any(),
-            Some(Err(error)) => view! { <p class="statut statut--erreur" role="alert">{error.message()}</p> }.into_any(),
+            None => ui::loading(),
+            Some(Err(error)) => ui::alert(&error),
             Some(Ok(list)) => {
                 let f = filters.get_untracked();
                 let by_priority = f.sort == "priority";
@@ -298,23 +298,12 @@ fn ProposalTable(
         })
         .collect_view();
     view! {
-        <div class="tableau-defilant">
-            <table class="tableau">
-                <caption>{(t.proposals_caption)(list.total)}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">{t.col_proposal}</th>
-                        <th scope="col">{t.col_status}</th>
-                        <th scope="col">{t.col_moderation}</th>
-                        <th scope="col">{t.filter_theme}</th>
-                        <th scope="col">{t.col_supports}</th>
-                        <th scope="col">{t.col_rank}</th>
-                        {by_priority.then(|| view! { <th scope="col">{t.col_actions}</th> })}
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <Table
+            caption={(t.proposals_caption)(list.total)}
+            columns={[t.col_proposal, t.col_status, t.col_moderation, t.filter_theme, t.col_supports, t.col_rank].into_iter().chain(by_priority.then_some(t.col_actions)).collect::<Vec<_>>()}
+        >
+            {rows}
+        </Table>
         <Pager
             path="/admin/propositions"
             pairs=filters.pairs()
@@ -558,10 +547,7 @@ fn StatusForm(
                     )))));
                     version.update(|v| *v += 1);
                 }
-                Err(error) => {
-                    errors.set(error.fields());
-                    feedback.set(Some(Feedback::failed(&error)));
-                }
+                Err(error) => ui::refused(errors, feedback, &error),
             }
         });
     };
@@ -631,10 +617,7 @@ fn NoteForm(
                     feedback.set(Some(Feedback::Done(t.note_done.to_owned())));
                     version.update(|v| *v += 1);
                 }
-                Err(error) => {
-                    errors.set(error.fields());
-                    feedback.set(Some(Feedback::failed(&error)));
-                }
+                Err(error) => ui::refused(errors, feedback, &error),
             }
         });
     };
@@ -705,10 +688,7 @@ fn PriorityForm(
                     feedback.set(Some(Feedback::Done((t.ranked)(&title.get_value()))));
                     version.update(|v| *v += 1);
                 }
-                Err(error) => {
-                    errors.set(error.fields());
-                    feedback.set(Some(Feedback::failed(&error)));
-                }
+                Err(error) => ui::refused(errors, feedback, &error),
             }
         });
     };
@@ -798,10 +778,7 @@ fn MergeForm(
                     feedback.set(Some(Feedback::Done((t.merge_done)(outcome.moved_supports))));
                     version.update(|v| *v += 1);
                 }
-                Err(error) => {
-                    errors.set(error.fields());
-                    feedback.set(Some(Feedback::failed(&error)));
-                }
+                Err(error) => ui::refused(errors, feedback, &error),
             }
         });
     };

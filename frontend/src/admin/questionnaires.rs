@@ -15,7 +15,7 @@ use solidarites_domain::questionnaire::{Question, QuestionKind, QuestionnaireDef
 use super::campaigns::TextField;
 use super::session;
 use super::shell::set_title;
-use super::ui::{self, Feedback, FeedbackLine, Pager};
+use super::ui::{self, Feedback, FeedbackLine, Pager, Table};
 use crate::api::ApiError;
 use crate::i18n::editor as i18n;
 use crate::router::{self, percent_encode};
@@ -73,8 +73,8 @@ pub fn QuestionnairesPage() -> impl IntoView {
         <p class="intro">{t.list_intro}</p>
         <FeedbackLine feedback=feedback/>
         {move || match list.get() {
-            None => view! { <p class="statut statut--attente">{crate::i18n::common::t().loading}</p> }.into_any(),
-            Some(Err(error)) => view! { <p class="statut statut--erreur" role="alert">{error.message()}</p> }.into_any(),
+            None => ui::loading(),
+            Some(Err(error)) => ui::alert(&error),
             Some(Ok(list)) => view! { <QuestionnaireTable list=list/> }.into_any(),
         }}
         <CreateQuestionnaire feedback=feedback/>
@@ -117,20 +117,12 @@ fn QuestionnaireTable(list: QuestionnaireListResponse) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="tableau-defilant">
-            <table class="tableau">
-                <caption>{(t.list_caption)(list.total)}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">{t.col_title}</th>
-                        <th scope="col">{t.col_versions}</th>
-                        <th scope="col">{t.col_latest}</th>
-                        <th scope="col">{t.col_updated}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <Table
+            caption={(t.list_caption)(list.total)}
+            columns=vec![t.col_title, t.col_versions, t.col_latest, t.col_updated]
+        >
+            {rows}
+        </Table>
         <Pager
             path="/admin/questionnaires"
             pairs=Vec::new()

@@ -30,8 +30,8 @@ pub fn SettingsPage() -> impl IntoView {
         <p class="intro">{t.settings_intro}</p>
         <FeedbackLine feedback=feedback/>
         {move || match loaded.get() {
-            None => view! { <p class="statut statut--attente">{crate::i18n::common::t().loading}</p> }.into_any(),
-            Some(Err(error)) => view! { <p class="statut statut--erreur" role="alert">{error.message()}</p> }.into_any(),
+            None => ui::loading(),
+            Some(Err(error)) => ui::alert(&error),
             Some(Ok(settings)) => view! { <SettingsForm settings=settings loaded=loaded feedback=feedback/> }.into_any(),
         }}
     }
@@ -101,10 +101,7 @@ fn SettingsForm(
                     feedback.set(Some(Feedback::Done((t.saved)(new.propagation_secs))));
                     loaded.set(Some(Ok(new)));
                 }
-                Err(error) => {
-                    errors.set(error.fields());
-                    feedback.set(Some(Feedback::failed(&error)));
-                }
+                Err(error) => ui::refused(errors, feedback, &error),
             }
         });
     };

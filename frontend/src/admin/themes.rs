@@ -15,7 +15,7 @@ use solidarites_domain::color::{contrast_with_white, MIN_CONTRAST};
 use super::campaigns::TextField;
 use super::session;
 use super::shell::set_title;
-use super::ui::{Feedback, FeedbackLine};
+use super::ui::{self, Feedback, FeedbackLine, Table};
 use crate::api::{self, ApiError};
 use crate::i18n::registers as i18n;
 use crate::router::percent_encode;
@@ -113,11 +113,8 @@ pub fn ThemesPage() -> impl IntoView {
     };
 
     let table = move || match list.get() {
-        None => view! { <p class="statut statut--attente">{crate::i18n::common::t().loading}</p> }
-            .into_any(),
-        Some(Err(error)) => {
-            view! { <p class="statut statut--erreur" role="alert">{error.message()}</p> }.into_any()
-        }
+        None => ui::loading(),
+        Some(Err(error)) => ui::alert(&error),
         Some(Ok(themes)) => {
             let count = themes.len();
             let rows = themes
@@ -192,21 +189,18 @@ pub fn ThemesPage() -> impl IntoView {
                 })
                 .collect_view();
             view! {
-                <div class="tableau-defilant">
-                    <table class="tableau">
-                        <caption>{(t.themes_caption)(count)}</caption>
-                        <thead>
-                            <tr>
-                                <th scope="col">{t.col_theme}</th>
-                                <th scope="col">{t.col_slug}</th>
-                                <th scope="col">{t.col_color}</th>
-                                <th scope="col">{t.col_state}</th>
-                                <th scope="col">{t.col_actions}</th>
-                            </tr>
-                        </thead>
-                        <tbody>{rows}</tbody>
-                    </table>
-                </div>
+                <Table
+                    caption={(t.themes_caption)(count)}
+                    columns=vec![
+                        t.col_theme,
+                        t.col_slug,
+                        t.col_color,
+                        t.col_state,
+                        t.col_actions,
+                    ]
+                >
+                    {rows}
+                </Table>
             }
             .into_any()
         }
@@ -250,10 +244,7 @@ fn EditTheme(
                     editing.set(None);
                     changed((t.theme_saved)(&done.label));
                 }
-                Err(error) => {
-                    errors.set(error.fields());
-                    feedback.set(Some(Feedback::failed(&error)));
-                }
+                Err(error) => ui::refused(errors, feedback, &error),
             }
         });
     };
@@ -303,10 +294,7 @@ fn CreateTheme(
                     icon.set(String::new());
                     changed((t.theme_created)(&done.label));
                 }
-                Err(error) => {
-                    errors.set(error.fields());
-                    feedback.set(Some(Feedback::failed(&error)));
-                }
+                Err(error) => ui::refused(errors, feedback, &error),
             }
         });
     };

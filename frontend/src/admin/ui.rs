@@ -1,5 +1,7 @@
-//! Pieces shared by the console's operations pages: a pager that pages through the
-//! server, the feedback line of an action, and dates typed in `datetime-local` fields.
+//! Pieces shared by the console's operations pages: a table, a pager that pages through
+//! the server, the feedback line of an action, and dates typed in `datetime-local` fields.
+
+use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 
@@ -38,6 +40,50 @@ pub fn FeedbackLine(feedback: RwSignal<Option<Feedback>>) -> impl IntoView {
             }}
         </div>
     }
+}
+
+/// The line shown while a page's data loads.
+pub fn loading() -> AnyView {
+    view! { <p class="statut statut--attente">{crate::i18n::common::t().loading}</p> }.into_any()
+}
+
+/// The API's refusal of a page's data, as an alert.
+pub fn alert(error: &ApiError) -> AnyView {
+    view! { <p class="statut statut--erreur" role="alert">{error.message()}</p> }.into_any()
+}
+
+/// A list's table: scrolls sideways on narrow screens, with its caption, one header row
+/// (`columns`) and `children` as its rows.
+#[component]
+pub fn Table(
+    #[prop(into)] caption: String,
+    columns: Vec<&'static str>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class="tableau-defilant">
+            <table class="tableau">
+                <caption>{caption}</caption>
+                <thead>
+                    <tr>
+                        {columns.into_iter().map(|c| view! { <th scope="col">{c}</th> }).collect_view()}
+                    </tr>
+                </thead>
+                <tbody>{children()}</tbody>
+            </table>
+        </div>
+    }
+}
+
+/// A form's request refused: the API's message in the feedback line, its errors by field
+/// next to the fields.
+pub fn refused(
+    errors: RwSignal<BTreeMap<String, String>>,
+    feedback: RwSignal<Option<Feedback>>,
+    error: &ApiError,
+) {
+    errors.set(error.fields());
+    feedback.set(Some(Feedback::failed(error)));
 }
 
 /// The page number asked for in the URL (`?page=`), from 1.

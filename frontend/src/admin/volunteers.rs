@@ -7,20 +7,30 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use solidarites_api_types::{
-    CommuneListResponse, PurgeVolunteersRequest, PurgeVolunteersResponse, VolunteerListResponse,
+    CommuneListResponse, PurgeVolunteersRequest, PurgeVolunteersResponse, ThemeResponse,
+    VolunteerListResponse,
 };
 
 use super::campaigns::TextField;
 use super::session::{self, Session};
 use super::shell::set_title;
-use super::ui::{self, Feedback, FeedbackLine, Pager};
+use super::ui::{self, Feedback, FeedbackLine, Pager, Table};
 use super::Role;
-use crate::api::{self, ApiError};
+use crate::api::{self, ApiError, Loaded};
 use crate::components::themes;
 use crate::i18n::console as i18n;
 use crate::router;
 
 const PER_PAGE: u64 = 25;
+
+/// `pairs` without the empty values, for a query string.
+fn non_empty<'a>(pairs: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    pairs
+        .iter()
+        .copied()
+        .filter(|(_, v)| !v.is_empty())
+        .collect()
+}
 
 #[component]
 pub fn VolunteersPage() -> impl IntoView {
@@ -39,15 +49,12 @@ pub fn VolunteersPage() -> impl IntoView {
         let (commune, theme, page) = (commune_filter.get(), theme_filter.get(), page.get());
         let page = page.to_string();
         let per_page = PER_PAGE.to_string();
-        let pairs: Vec<(&str, &str)> = [
+        let pairs = non_empty(&[
             ("commune", commune.as_str()),
             ("theme", theme.as_str()),
             ("page", page.as_str()),
             ("per_page", per_page.as_str()),
-        ]
-        .into_iter()
-        .filter(|(_, v)| !v.is_empty())
-        .collect();
+        ]);
         let url = router::with_query("/api/v1/admin/volunteers", &pairs);
         leptos::task::spawn_local(async move {
             let result = session::get::<VolunteerListResponse>(&url).await;
@@ -60,109 +67,16 @@ pub fn VolunteersPage() -> impl IntoView {
         .or_else(session::current)
         .is_some_and(|s| s.role() >= Role::Admin);
 
-    let commune = RwSignal::new(commune_filter.get_untracked());
-    let theme = RwSignal::new(theme_filter.get_untracked());
-    let apply = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let (c, th) = (commune.get_untracked(), theme.get_untracked());
-        let pairs: Vec<(&str, &str)> = [("commune", c.as_str()), ("theme", th.as_str())]
-            .into_iter()
-            .filter(|(_, v)| !v.is_empty())
-            .collect();
-        router::navigate(&router::with_query("/admin/benevoles", &pairs));
-    };
-    let commune_name = move |code: &str| {
-        communes
-            .with(|c| match c {
-                Some(Ok(list)) => list
-                    .communes
-                    .iter()
-                    .find(|c| c.code == code)
-                    .map(|c| c.name.clone()),
-                _ => None,
-            })
-            .unwrap_or_else(|| code.to_owned())
-    };
-
     let body = move || match list.get() {
-        None => view! { <p class="statut statut--attente">{crate::i18n::common::t().loading}</p> }
-            .into_any(),
-        Some(Err(error)) => {
-            view! { <p class="statut statut--erreur" role="alert">{error.message()}</p> }.into_any()
-        }
+        None => ui::loading(),
+        Some(Err(error)) => ui::alert(&error),
         Some(Ok(list)) => {
-            let (c, th) = (commune_filter.get_untracked(), theme_filter.get_untracked());
-            let csv_pairs: Vec<(&str, &str)> = [("commune", c.as_str()), ("theme", th.as_str())]
-                .into_iter()
-                .filter(|(_, v)| !v.is_empty())
-                .collect();
-            let csv = router::with_query("/api/v1/admin/exports/volunteers.csv", &csv_pairs);
-            let rows = list
-                .volunteers
-                .iter()
-                .map(|v| {
-                    let contact = [v.email.clone(), v.phone.clone()]
-                        .into_iter()
-                        .flatten()
-                        .collect::<Vec<_>>()
-                        .join(" · ");
-                    let theme_names = theme_list.with(|tl| match tl {
-                        Some(Ok(all)) => v
-                            .themes
-                            .iter()
-                            .map(|s| themes::label(all, s))
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                        _ => v.themes.join(", "),
-                    });
-                    view! {
-                        <tr>
-                            <th scope="row">{v.name.clone()}</th>
-                            <td>{contact}</td>
-                            <td>{commune_name(&v.commune)}</td>
-                            <td>{theme_names}</td>
-                            <td>{v.availability.clone()}</td>
-                            <td>{crate::format::date_text(&v.consent_at)}</td>
-                        </tr>
-                    }
-                })
-                .collect_view();
-            let table = if list.volunteers.is_empty() {
-                view! { <p>{t.volunteers_empty}</p> }.into_any()
-            } else {
-                view! {
-                    <div class="tableau-defilant">
-                        <table class="tableau">
-                            <caption>{(t.volunteers_caption)(list.total)}</caption>
-                            <thead>
-                                <tr>
-                                    <th scope="col">{t.col_name}</th>
-                                    <th scope="col">{t.col_contact}</th>
-                                    <th scope="col">{t.filter_commune}</th>
-                                    <th scope="col">{t.filter_theme}</th>
-                                    <th scope="col">{t.col_availability}</th>
-                                    <th scope="col">{t.col_consent}</th>
-                                </tr>
-                            </thead>
-                            <tbody>{rows}</tbody>
-                        </table>
-                    </div>
-                    <Pager
-                        path="/admin/benevoles"
-                        pairs=vec![("commune", c.clone()), ("theme", th.clone())]
-                        page=list.page
-                        per_page=list.per_page
-                        total=list.total
-                    />
-                }
-                .into_any()
-            };
+            let filters = (commune_filter.get_untracked(), theme_filter.get_untracked());
+            let retention = list.retention_months;
             view! {
-                <p id="conservation" class="statut statut--attente">{(t.retention)(list.retention_months)}</p>
-                <p><a href=csv download="benevoles.csv">{t.csv_link}</a></p>
-                {table}
+                <VolunteerList list=list filters=filters communes=communes theme_list=theme_list/>
                 {is_admin.then(|| view! {
-                    <Purge retention=list.retention_months feedback=feedback version=version/>
+                    <Purge retention=retention feedback=feedback version=version/>
                 })}
             }
             .into_any()
@@ -172,6 +86,35 @@ pub fn VolunteersPage() -> impl IntoView {
     view! {
         <h1>{t.volunteers_title}</h1>
         <p class="intro">{t.volunteers_intro}</p>
+        <Filters
+            commune=commune_filter.get_untracked()
+            theme=theme_filter.get_untracked()
+            communes=communes
+            theme_list=theme_list
+        />
+        <FeedbackLine feedback=feedback/>
+        {body}
+    }
+}
+
+/// The commune and theme filters; applying them changes the address.
+#[component]
+fn Filters(
+    commune: String,
+    theme: String,
+    communes: Loaded<CommuneListResponse>,
+    theme_list: Loaded<Vec<ThemeResponse>>,
+) -> impl IntoView {
+    let t = i18n::t();
+    let commune = RwSignal::new(commune);
+    let theme = RwSignal::new(theme);
+    let apply = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (c, th) = (commune.get_untracked(), theme.get_untracked());
+        let pairs = non_empty(&[("commune", c.as_str()), ("theme", th.as_str())]);
+        router::navigate(&router::with_query("/admin/benevoles", &pairs));
+    };
+    view! {
         <form class="filtres" role="search" aria-label=t.filters_title on:submit=apply>
             <div class="formulaire-console formulaire-console--ligne">
                 <div class="champ">
@@ -214,8 +157,95 @@ pub fn VolunteersPage() -> impl IntoView {
                 </div>
             </div>
         </form>
-        <FeedbackLine feedback=feedback/>
-        {body}
+    }
+}
+
+/// One page of volunteers (`filters`: the commune and theme in the address): the
+/// retention rule, the CSV link, the table and the pager.
+#[component]
+fn VolunteerList(
+    list: VolunteerListResponse,
+    filters: (String, String),
+    communes: Loaded<CommuneListResponse>,
+    theme_list: Loaded<Vec<ThemeResponse>>,
+) -> impl IntoView {
+    let t = i18n::t();
+    let (c, th) = filters;
+    let csv_pairs = non_empty(&[("commune", c.as_str()), ("theme", th.as_str())]);
+    let csv = router::with_query("/api/v1/admin/exports/volunteers.csv", &csv_pairs);
+    let commune_name = move |code: &str| {
+        communes
+            .with(|c| match c {
+                Some(Ok(list)) => list
+                    .communes
+                    .iter()
+                    .find(|c| c.code == code)
+                    .map(|c| c.name.clone()),
+                _ => None,
+            })
+            .unwrap_or_else(|| code.to_owned())
+    };
+    let rows = list
+        .volunteers
+        .iter()
+        .map(|v| {
+            let contact = [v.email.clone(), v.phone.clone()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · ");
+            let theme_names = theme_list.with(|tl| match tl {
+                Some(Ok(all)) => v
+                    .themes
+                    .iter()
+                    .map(|s| themes::label(all, s))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                _ => v.themes.join(", "),
+            });
+            view! {
+                <tr>
+                    <th scope="row">{v.name.clone()}</th>
+                    <td>{contact}</td>
+                    <td>{commune_name(&v.commune)}</td>
+                    <td>{theme_names}</td>
+                    <td>{v.availability.clone()}</td>
+                    <td>{crate::format::date_text(&v.consent_at)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let table = if list.volunteers.is_empty() {
+        view! { <p>{t.volunteers_empty}</p> }.into_any()
+    } else {
+        view! {
+            <Table
+                caption={(t.volunteers_caption)(list.total)}
+                columns=vec![
+                    t.col_name,
+                    t.col_contact,
+                    t.filter_commune,
+                    t.filter_theme,
+                    t.col_availability,
+                    t.col_consent,
+                ]
+            >
+                {rows}
+            </Table>
+            <Pager
+                path="/admin/benevoles"
+                pairs=vec![("commune", c.clone()), ("theme", th.clone())]
+                page=list.page
+                per_page=list.per_page
+                total=list.total
+            />
+        }
+        .into_any()
+    };
+    view! {
+        <p id="conservation" class="statut statut--attente">{(t.retention)(list.retention_months)}</p>
+        <p><a href=csv download="benevoles.csv">{t.csv_link}</a></p>
+        {table}
     }
 }
 
@@ -252,10 +282,7 @@ fn Purge(
                     feedback.set(Some(Feedback::Done((t.purge_done)(done.deleted))));
                     version.update(|v| *v += 1);
                 }
-                Err(error) => {
-                    errors.set(error.fields());
-                    feedback.set(Some(Feedback::failed(&error)));
-                }
+                Err(error) => ui::refused(errors, feedback, &error),
             }
         });
     };

@@ -420,6 +420,9 @@ fn summary_fields(with_actor: bool) -> Vec<SummaryField> {
 /// Id of the error summary: focused after a refused submission.
 pub use crate::components::form::SUMMARY_ID;
 
+/// Errors of the last answer, field → message.
+type Errors = RwSignal<BTreeMap<String, String>>;
+
 /// The form. `on_submit` sends the request and returns the API's answer; on a refusal,
 /// its messages appear next to each field and in the summary, which gets the focus.
 #[component]
@@ -436,15 +439,13 @@ pub fn InitiativeForm(
     submit_label: &'static str,
     on_submit: UnsyncCallback<Submission, ()>,
     /// Errors of the last answer (set by the page), field → message.
-    errors: RwSignal<BTreeMap<String, String>>,
+    errors: Errors,
     /// An error not tied to a field.
     general_error: RwSignal<Option<String>>,
     pending: Signal<bool>,
 ) -> impl IntoView {
     let t = i18n::t();
-    let c = common::t();
     let fields = FormFields::new(&initial, initial_commune);
-    let map = MapController::new();
     let active_themes: Vec<ThemeResponse> = themes
         .iter()
         .filter(|th| {
@@ -452,67 +453,6 @@ pub fn InitiativeForm(
         })
         .cloned()
         .collect();
-    let theme_options = {
-        let list: Vec<(String, String)> = active_themes
-            .iter()
-            .map(|th| (th.slug.clone(), th.label.clone()))
-            .collect();
-        Signal::derive(move || list.clone())
-    };
-
-    // Where the point falls: its commune, or why it cannot be used.
-    let locate_point = move |lon: f64, lat: f64| {
-        fields.point_commune.set(None);
-        leptos::task::spawn_local(async move {
-            let url = format!("/api/v1/locate?lon={lon}&lat={lat}");
-            let answer: Result<LocateResponse, ApiError> = api::get(&url).await;
-            fields.point_commune.set(Some(match answer {
-                Ok(found) => Ok(found.commune.name),
-                Err(error) => Err(error.message()),
-            }));
-        });
-    };
-    let on_pick = move |(lon, lat): (f64, f64)| {
-        fields.place_mode.set(PlaceMode::Point);
-        fields.lon.set(format_coordinate(lon));
-        fields.lat.set(format_coordinate(lat));
-        map.set_picked(lon, lat, false);
-        locate_point(lon, lat);
-    };
-    // Coordinates typed: show them on the map.
-    let on_coordinates = move |_| {
-        let parsed = (
-            parse_decimal(&fields.lon.get_untracked()),
-            parse_decimal(&fields.lat.get_untracked()),
-        );
-        if let (Some(lon), Some(lat)) = parsed {
-            map.set_picked(lon, lat, true);
-            locate_point(lon, lat);
-        }
-    };
-    // The initial point of the edit page.
-    Effect::new(move |_| {
-        if !map.is_mounted() {
-            return;
-        }
-        match fields.place_mode.get_untracked() {
-            PlaceMode::Point => {
-                if let (Some(lon), Some(lat)) = (
-                    parse_decimal(&fields.lon.get_untracked()),
-                    parse_decimal(&fields.lat.get_untracked()),
-                ) {
-                    map.set_picked(lon, lat, true);
-                    locate_point(lon, lat);
-                }
-            }
-            PlaceMode::Commune => {
-                if let Some(commune) = fields.commune.get_untracked() {
-                    map.show_commune(&commune.code);
-                }
-            }
-        }
-    });
-
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if pending.get_untracked() {
@@ -537,211 +477,316 @@ pub fn InitiativeForm(
             notify_consent: with_actor && fields.notify_consent.get_untracked(),
         });
     };
-
-    let err = move |key: &'static str| field_error(errors, key);
     let summary_fields = summary_fields(with_actor);
     let summary = Signal::derive(move || {
         errors.with(|e| summary_items(e, general_error.get(), &summary_fields))
     });
     let options = options_json(&config, &themes, true);
+    let actor_kinds: Vec<(String, String)> = actors_i18n::KINDS
+        .iter()
+        .map(|k| ((*k).to_owned(), (actors_i18n::t().kind_label)(k).to_owned()))
+        .collect();
+    let actor_kinds = Signal::derive(move || actor_kinds.clone());
+
+    view! {
+        <form class="formulaire" novalidate on:submit=submit>
+            <ErrorSummary items=summary/>
+            <p class="formulaire__note">{t.form_required_note}</p>
+            <InitiativeFields fields=fields errors=errors/>
+            <ThemeFields fields=fields errors=errors themes=active_themes/>
+            <PlaceFields fields=fields errors=errors options=options/>
+            <WhenFields fields=fields errors=errors/>
+            <ContactFields fields=fields errors=errors/>
+            {with_actor.then(|| view! { <ActorFields fields=fields errors=errors actor_kinds=actor_kinds/> })}
+            <div class="formulaire__actions">
+                <button type="submit" class="bouton bouton--plein" aria-disabled=move || pending.get().then_some("true")>
+                    {move || if pending.get() { t.sending } else { submit_label }}
+                </button>
+            </div>
+        </form>
+    }
+}
+
+/// The title and the description.
+#[component]
+fn InitiativeFields(fields: FormFields, errors: Errors) -> impl IntoView {
+    let t = i18n::t();
+    view! {
+        <fieldset class="groupe">
+            <legend>{t.section_initiative}</legend>
+            <TextField
+                id="initiative-titre"
+                label=t.field_title
+                value=fields.title
+                error=field_error(errors, "title")
+                required=true
+                maxlength={drafts::TITLE_MAX as u32}
+                hint=t.hint_title
+            />
+            <TextField
+                id="initiative-description"
+                label=t.field_description
+                value=fields.description
+                error=field_error(errors, "description")
+                required=true
+                multiline=true
+                maxlength={drafts::DESCRIPTION_MAX as u32}
+                hint=t.hint_description
+            />
+        </fieldset>
+    }
+}
+
+/// The main theme and the other ones (`themes`: those offered).
+#[component]
+fn ThemeFields(fields: FormFields, errors: Errors, themes: Vec<ThemeResponse>) -> impl IntoView {
+    let t = i18n::t();
+    let c = common::t();
+    let themes_error = field_error(errors, "themes");
+    let theme_options = {
+        let list: Vec<(String, String)> = themes
+            .iter()
+            .map(|th| (th.slug.clone(), th.label.clone()))
+            .collect();
+        Signal::derive(move || list.clone())
+    };
+    view! {
+        <fieldset class="groupe" aria-describedby=move || themes_error.with(Option::is_some).then_some("themes-erreur")>
+            <legend>{t.section_themes}</legend>
+            {move || themes_error.get().map(|m| view! {
+                <p class="champ__erreur" id="themes-erreur">
+                    <span class="champ__erreur-prefixe">{c.error_prefix}</span>" "{m}
+                </p>
+            })}
+            <SelectField
+                id="initiative-theme-principal"
+                label=t.field_main_theme
+                value=fields.main_theme
+                error=Signal::derive(|| None)
+                options=theme_options
+                placeholder=t.choose_theme
+                required=true
+            />
+            <fieldset class="groupe groupe--interne">
+                <legend>{t.field_other_themes}<RequiredMark required=false/></legend>
+                <ul class="choix choix--themes">
+                    {themes.into_iter().map(|theme| view! { <OtherTheme fields=fields theme=theme/> }).collect_view()}
+                </ul>
+            </fieldset>
+        </fieldset>
+    }
+}
+
+/// One box of the other themes (disabled while it is the main theme).
+#[component]
+fn OtherTheme(fields: FormFields, theme: ThemeResponse) -> impl IntoView {
+    let slug = theme.slug.clone();
+    let id = format!("autre-theme-{}", theme.slug);
+    let for_id = id.clone();
+    let checked = {
+        let slug = slug.clone();
+        move || fields.other_themes.with(|l| l.contains(&slug))
+    };
+    let is_main = {
+        let slug = slug.clone();
+        move || fields.main_theme.with(|m| *m == slug)
+    };
+    let label = theme.label.clone();
+    view! {
+        <li>
+            <label for=for_id class="choix__theme">
+                <input type="checkbox" id=id
+                    prop:checked=checked
+                    disabled=is_main
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        let slug = slug.clone();
+                        fields.other_themes.update(|l| {
+                            l.retain(|s| *s != slug);
+                            if on {
+                                l.push(slug);
+                            }
+                        });
+                    }
+                />
+                <ThemeIcon theme=theme/>
+                <span>{label}</span>
+            </label>
+        </li>
+    }
+}
+
+/// Where: a point (on the map or by coordinates, with the commune it falls in) or a
+/// whole commune, and the address. `options`: the map's, from [`options_json`].
+#[component]
+fn PlaceFields(fields: FormFields, errors: Errors, options: String) -> impl IntoView {
+    let t = i18n::t();
+    let map = MapController::new();
+    let locate_point = move |lon: f64, lat: f64| locate(fields, lon, lat);
+    let on_pick = move |(lon, lat): (f64, f64)| {
+        fields.place_mode.set(PlaceMode::Point);
+        fields.lon.set(format_coordinate(lon));
+        fields.lat.set(format_coordinate(lat));
+        map.set_picked(lon, lat, false);
+        locate_point(lon, lat);
+    };
+    // Coordinates typed: show them on the map.
+    let on_coordinates = move |_| {
+        let parsed = (
+            parse_decimal(&fields.lon.get_untracked()),
+            parse_decimal(&fields.lat.get_untracked()),
+        );
+        if let (Some(lon), Some(lat)) = parsed {
+            map.set_picked(lon, lat, true);
+            locate_point(lon, lat);
+        }
+    };
+    // The initial point of the edit page.
+    Effect::new(move |_| show_initial_place(fields, map));
     let picked_text = move || {
         fields.point_commune.get().map(|answer| match answer {
             Ok(name) => (t.place_point_in)(&name),
             Err(message) => message,
         })
     };
-    let place_error = err("location");
-    let themes_error = err("themes");
-    let actor_kinds: Vec<(String, String)> = actors_i18n::KINDS
-        .iter()
-        .map(|k| ((*k).to_owned(), (actors_i18n::t().kind_label)(k).to_owned()))
-        .collect();
-    let actor_kinds = Signal::derive(move || actor_kinds.clone());
-    let other_themes = active_themes.clone();
-
+    let place_error = field_error(errors, "location");
     view! {
-                  <form class="formulaire" novalidate on:submit=submit>
-                      <ErrorSummary items=summary/>
-                      <p class="formulaire__note">{t.form_required_note}</p>
+        <fieldset class="groupe" aria-describedby=move || place_error.with(Option::is_some).then_some("lieu-erreur")>
+            <legend>{t.section_place}</legend>
+            <FieldError field_id="lieu".to_owned() message=place_error/>
+            <ModeChoice name="lieu" id="lieu-point" mode=fields.place_mode value=PlaceMode::Point label=t.place_mode_point/>
+            <ModeChoice name="lieu" id="lieu-commune" mode=fields.place_mode value=PlaceMode::Commune label=t.place_mode_commune/>
+            <Show when=move || fields.place_mode.get() == PlaceMode::Commune>
+                <CommuneSearch
+                    id="lieu-commune-recherche"
+                    label=t.field_commune
+                    selected=fields.commune
+                    required=true
+                    show_mark=true
+                    on_change={move |choice: Option<CommuneChoice>| {
+                        if let Some(choice) = choice {
+                            map.show_commune(&choice.code);
+                        }
+                    }}
+                />
+            </Show>
+            <Show when=move || fields.place_mode.get() == PlaceMode::Point>
+                <p class="champ__aide" id="lieu-aide">{t.place_point_help}</p>
+                <div class="coordonnees" on:change=on_coordinates>
+                    <TextField
+                        id="lieu-longitude"
+                        label=t.field_lon
+                        value=fields.lon
+                        error=Signal::derive(|| None)
+                        inputmode="decimal"
+                    />
+                    <TextField
+                        id="lieu-latitude"
+                        label=t.field_lat
+                        value=fields.lat
+                        error=Signal::derive(|| None)
+                        inputmode="decimal"
+                    />
+                </div>
+                <p class="statut statut--attente" role="status">{picked_text}</p>
+                <button type="button" class="bouton bouton--discret" on:click=move |_| map.pick_centre()>
+                    {t.place_pick_centre}
+                </button>
+            </Show>
+            <MapView
+                controller=map
+                options=options
+                label=t.place_map_label
+                class="carte-leaflet--formulaire"
+                on_pick=on_pick
+            />
+            <TextField
+                id="initiative-adresse"
+                label=t.field_address
+                value=fields.address
+                error=field_error(errors, "address")
+                autocomplete="street-address"
+                hint=t.hint_address
+            />
+        </fieldset>
+    }
+}
 
-                      <fieldset class="groupe">
-                          <legend>{t.section_initiative}</legend>
-                          <TextField
-                              id="initiative-titre"
-                              label=t.field_title
-                              value=fields.title
-                              error=err("title")
-                              required=true
-                              maxlength={drafts::TITLE_MAX as u32}
-                              hint=t.hint_title
-                          />
-                          <TextField
-                              id="initiative-description"
-                              label=t.field_description
-                              value=fields.description
-                              error=err("description")
-                              required=true
-                              multiline=true
-                              maxlength={drafts::DESCRIPTION_MAX as u32}
-                              hint=t.hint_description
-                          />
-                      </fieldset>
+/// Where the point falls: its commune, or why it cannot be used.
+fn locate(fields: FormFields, lon: f64, lat: f64) {
+    fields.point_commune.set(None);
+    leptos::task::spawn_local(async move {
+        let url = format!("/api/v1/locate?lon={lon}&lat={lat}");
+        let answer: Result<LocateResponse, ApiError> = api::get(&url).await;
+        fields.point_commune.set(Some(match answer {
+            Ok(found) => Ok(found.commune.name),
+            Err(error) => Err(error.message()),
+        }));
+    });
+}
 
-                      <fieldset class="groupe" aria-describedby=move || themes_error.with(Option::is_some).then_some("themes-erreur")>
-                          <legend>{t.section_themes}</legend>
-                          {move || themes_error.get().map(|m| view! {
-                              <p class="champ__erreur" id="themes-erreur">
-                                  <span class="champ__erreur-prefixe">{c.error_prefix}</span>" "{m}
-                              </p>
-                          })}
-                          <SelectField
-                              id="initiative-theme-principal"
-                              label=t.field_main_theme
-                              value=fields.main_theme
-                              error=Signal::derive(|| None)
-                              options=theme_options
-                              placeholder=t.choose_theme
-                              required=true
-                          />
-                          <fieldset class="groupe groupe--interne">
-                              <legend>{t.field_other_themes}<RequiredMark required=false/></legend>
-                              <ul class="choix choix--themes">
-                                  {other_themes
-                                      .into_iter()
-                                      .map(|theme| {
-                                          let slug = theme.slug.clone();
-                                          let id = format!("autre-theme-{}", theme.slug);
-       let for_id = id.clone();
-                                          let checked = {
-                                              let slug = slug.clone();
-                                              move || fields.other_themes.with(|l| l.contains(&slug))
-                                          };
-                                          let is_main = {
-                                              let slug = slug.clone();
-                                              move || fields.main_theme.with(|m| *m == slug)
-                                          };
-                                          let label = theme.label.clone();
-                                          view! {
-                                              <li>
-          <label for=for_id class="choix__theme">
-          <input type="checkbox" id=id
-                                                      prop:checked=checked
-                                                      disabled=is_main
-                                                      on:change=move |ev| {
-                                                          let on = event_target_checked(&ev);
-                                                          let slug = slug.clone();
-                                                          fields.other_themes.update(|l| {
-                                                              l.retain(|s| *s != slug);
-                                                              if on {
-                                                                  l.push(slug);
-                                                              }
-                                                          });
-                                                      }
-                                                  />
-          <ThemeIcon theme=theme/>
-          <span>{label}</span>
-          </label>
-          </li>
-                                          }
-                                      })
-                                      .collect_view()}
-                              </ul>
-                          </fieldset>
-                      </fieldset>
+/// Once the map is mounted: the form's initial point (edit page) or commune.
+fn show_initial_place(fields: FormFields, map: MapController) {
+    if !map.is_mounted() {
+        return;
+    }
+    match fields.place_mode.get_untracked() {
+        PlaceMode::Point => {
+            if let (Some(lon), Some(lat)) = (
+                parse_decimal(&fields.lon.get_untracked()),
+                parse_decimal(&fields.lat.get_untracked()),
+            ) {
+                map.set_picked(lon, lat, true);
+                locate(fields, lon, lat);
+            }
+        }
+        PlaceMode::Commune => {
+            if let Some(commune) = fields.commune.get_untracked() {
+                map.show_commune(&commune.code);
+            }
+        }
+    }
+}
 
-                      <fieldset class="groupe" aria-describedby=move || place_error.with(Option::is_some).then_some("lieu-erreur")>
-                          <legend>{t.section_place}</legend>
-                          <FieldError field_id="lieu".to_owned() message=place_error/>
-                          <ModeChoice name="lieu" id="lieu-point" mode=fields.place_mode value=PlaceMode::Point label=t.place_mode_point/>
-                          <ModeChoice name="lieu" id="lieu-commune" mode=fields.place_mode value=PlaceMode::Commune label=t.place_mode_commune/>
-                          <Show when=move || fields.place_mode.get() == PlaceMode::Commune>
-                              <CommuneSearch
-                                  id="lieu-commune-recherche"
-                                  label=t.field_commune
-                                  selected=fields.commune
-                                  required=true
-    show_mark=true
-                                  on_change={move |choice: Option<CommuneChoice>| {
-                                      if let Some(choice) = choice {
-                                          map.show_commune(&choice.code);
-                                      }
-                                  }}
-                              />
-                          </Show>
-                          <Show when=move || fields.place_mode.get() == PlaceMode::Point>
-                              <p class="champ__aide" id="lieu-aide">{t.place_point_help}</p>
-                              <div class="coordonnees" on:change=on_coordinates>
-                                  <TextField
-                                      id="lieu-longitude"
-                                      label=t.field_lon
-                                      value=fields.lon
-                                      error=Signal::derive(|| None)
-                                      inputmode="decimal"
-                                  />
-                                  <TextField
-                                      id="lieu-latitude"
-                                      label=t.field_lat
-                                      value=fields.lat
-                                      error=Signal::derive(|| None)
-                                      inputmode="decimal"
-                                  />
-                              </div>
-                              <p class="statut statut--attente" role="status">{picked_text}</p>
-                              <button type="button" class="bouton bouton--discret" on:click=move |_| map.pick_centre()>
-                                  {t.place_pick_centre}
-                              </button>
-                          </Show>
-                          <MapView
-                              controller=map
-                              options=options
-                              label=t.place_map_label
-                              class="carte-leaflet--formulaire"
-                              on_pick=on_pick
-                          />
-                          <TextField
-                              id="initiative-adresse"
-                              label=t.field_address
-                              value=fields.address
-                              error=err("address")
-                              autocomplete="street-address"
-                              hint=t.hint_address
-                          />
-                      </fieldset>
+/// Dates, schedule, audience and whether volunteers are welcome.
+#[component]
+fn WhenFields(fields: FormFields, errors: Errors) -> impl IntoView {
+    let t = i18n::t();
+    let err = move |key: &'static str| field_error(errors, key);
+    view! {
+        <fieldset class="groupe">
+            <legend>{t.section_when}</legend>
+            <div class="deux-colonnes">
+                <TextField id="initiative-debut" label=t.field_start_date value=fields.start_date error=err("start_date") kind="date"/>
+                <TextField id="initiative-fin" label=t.field_end_date value=fields.end_date error=err("end_date") kind="date" hint=t.hint_end_date/>
+            </div>
+            <TextField id="initiative-horaires" label=t.field_schedule value=fields.schedule error=err("schedule") hint=t.hint_schedule/>
+            <TextField id="initiative-public" label=t.field_audience value=fields.audience error=err("audience") hint=t.hint_audience/>
+            <div class="champ champ--case">
+                <input type="checkbox" id="initiative-benevoles"
+                    prop:checked=move || fields.welcomes_volunteers.get()
+                    on:change=move |ev| fields.welcomes_volunteers.set(event_target_checked(&ev))/>
+                " "
+                <label for="initiative-benevoles">{crate::i18n::freshness::t().welcomes_volunteers}</label>
+            </div>
+        </fieldset>
+    }
+}
 
-                      <fieldset class="groupe">
-                          <legend>{t.section_when}</legend>
-                          <div class="deux-colonnes">
-                              <TextField id="initiative-debut" label=t.field_start_date value=fields.start_date error=err("start_date") kind="date"/>
-                              <TextField id="initiative-fin" label=t.field_end_date value=fields.end_date error=err("end_date") kind="date" hint=t.hint_end_date/>
-                          </div>
-                          <TextField id="initiative-horaires" label=t.field_schedule value=fields.schedule error=err("schedule") hint=t.hint_schedule/>
-                          <TextField id="initiative-public" label=t.field_audience value=fields.audience error=err("audience") hint=t.hint_audience/>
-                          <div class="champ champ--case">
-                              <input type="checkbox" id="initiative-benevoles"
-                                  prop:checked=move || fields.welcomes_volunteers.get()
-                                  on:change=move |ev| fields.welcomes_volunteers.set(event_target_checked(&ev))/>
-                              " "
-                              <label for="initiative-benevoles">{crate::i18n::freshness::t().welcomes_volunteers}</label>
-                          </div>
-                      </fieldset>
-
-                      <fieldset class="groupe">
-                          <legend>{t.section_contact}</legend>
-                          <p class="champ__aide">{t.hint_contact}</p>
-                          <TextField id="initiative-courriel" label=t.field_email value=fields.email error=err("contact.email") kind="email" autocomplete="email"/>
-                          <TextField id="initiative-telephone" label=t.field_phone value=fields.phone error=err("contact.phone") kind="tel" autocomplete="tel" hint=t.hint_phone/>
-                          <TextField id="initiative-site" label=t.field_url value=fields.url error=err("contact.url") kind="url" autocomplete="url" hint=t.hint_url/>
-                      </fieldset>
-
-                      {with_actor.then(|| view! { <ActorFields fields=fields errors=errors actor_kinds=actor_kinds/> })}
-
-                      <div class="formulaire__actions">
-                          <button type="submit" class="bouton bouton--plein" aria-disabled=move || pending.get().then_some("true")>
-                              {move || if pending.get() { t.sending } else { submit_label }}
-                          </button>
-                      </div>
-                  </form>
-              }
+/// The public contact: e-mail, phone, site.
+#[component]
+fn ContactFields(fields: FormFields, errors: Errors) -> impl IntoView {
+    let t = i18n::t();
+    let err = move |key: &'static str| field_error(errors, key);
+    view! {
+        <fieldset class="groupe">
+            <legend>{t.section_contact}</legend>
+            <p class="champ__aide">{t.hint_contact}</p>
+            <TextField id="initiative-courriel" label=t.field_email value=fields.email error=err("contact.email") kind="email" autocomplete="email"/>
+            <TextField id="initiative-telephone" label=t.field_phone value=fields.phone error=err("contact.phone") kind="tel" autocomplete="tel" hint=t.hint_phone/>
+            <TextField id="initiative-site" label=t.field_url value=fields.url error=err("contact.url") kind="url" autocomplete="url" hint=t.hint_url/>
+        </fieldset>
+    }
 }
 
 /// « Qui mène cette initiative ? »: an actor already published, or a new one.

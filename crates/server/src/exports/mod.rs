@@ -18,7 +18,7 @@ use std::{
 
 use actix_web::{
     http::header::{self, ContentDisposition, DispositionParam, DispositionType},
-    HttpResponse,
+    HttpResponse, HttpResponseBuilder,
 };
 use bytes::Bytes;
 use tokio::{runtime::Handle, sync::mpsc};
@@ -117,14 +117,25 @@ where
             }
         }
     });
-    HttpResponse::Ok()
+    attachment(content_type, filename).streaming(ChunkStream(rx))
+}
+
+/// A `200` download named `filename` whose whole `body` is already written.
+pub fn download(content_type: &'static str, filename: &str, body: Vec<u8>) -> HttpResponse {
+    attachment(content_type, filename).body(body)
+}
+
+/// The head of a download: its type, its file name, never kept by caches.
+fn attachment(content_type: &'static str, filename: &str) -> HttpResponseBuilder {
+    let mut response = HttpResponse::Ok();
+    response
         .content_type(content_type)
         .insert_header(ContentDisposition {
             disposition: DispositionType::Attachment,
             parameters: vec![DispositionParam::Filename(filename.to_owned())],
         })
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .streaming(ChunkStream(rx))
+        .insert_header((header::CACHE_CONTROL, "no-store"));
+    response
 }
 
 /// `12,5` for a French spreadsheet: decimal comma, no thousands separator, at most

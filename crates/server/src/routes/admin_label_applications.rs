@@ -20,7 +20,7 @@ use super::{
     initiatives::today,
     label_applications::{application_error, application_response, full_response, label_not_found},
     labels::label_response,
-    paging::parse_paging,
+    paging::parse_paging_pairs,
 };
 use crate::{
     auth::{Role, StaffUser},
@@ -63,13 +63,7 @@ pub async fn list_label_applications(
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Committee)?;
     let mut errors = FieldErrors::new();
-    let paging = parse_paging(
-        single(&query, "page"),
-        single(&query, "per_page"),
-        DEFAULT_PER_PAGE,
-        MAX_PER_PAGE,
-        &mut errors,
-    );
+    let paging = parse_paging_pairs(&query, DEFAULT_PER_PAGE, MAX_PER_PAGE, &mut errors);
     let status = match single(&query, "status").unwrap_or("pending") {
         "all" => None,
         raw => match ApplicationStatus::parse(raw) {

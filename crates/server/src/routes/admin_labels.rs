@@ -16,7 +16,7 @@ use super::{
     admin_carte::{carte_error, parse_name, parse_slug},
     carte_query::{invalid_query, single, Pairs},
     initiatives::today,
-    paging::{parse_paging, Paging},
+    paging::{parse_paging_pairs, Paging},
 };
 use crate::{
     auth::{Role, StaffUser},
@@ -67,13 +67,7 @@ fn grant_response(
 }
 
 fn paging_of(pairs: &Pairs, errors: &mut FieldErrors) -> Paging {
-    parse_paging(
-        single(pairs, "page"),
-        single(pairs, "per_page"),
-        DEFAULT_PER_PAGE,
-        MAX_PER_PAGE,
-        errors,
-    )
+    parse_paging_pairs(pairs, DEFAULT_PER_PAGE, MAX_PER_PAGE, errors)
 }
 
 async fn respond(

@@ -16,7 +16,7 @@ use uuid::Uuid;
 use super::{
     admin_moderation::{moderation_error, refresh_map},
     carte_query::{invalid_query, single, Pairs},
-    paging::parse_paging,
+    paging::parse_paging_pairs,
 };
 use crate::{
     auth::{Role, StaffUser},
@@ -74,13 +74,7 @@ pub async fn list_stale(
     staff.require(Role::Moderator)?;
     let mut errors = FieldErrors::new();
     let kinds = parse_kind(&query, &mut errors);
-    let paging = parse_paging(
-        single(&query, "page"),
-        single(&query, "per_page"),
-        DEFAULT_PER_PAGE,
-        MAX_PER_PAGE,
-        &mut errors,
-    );
+    let paging = parse_paging_pairs(&query, DEFAULT_PER_PAGE, MAX_PER_PAGE, &mut errors);
     if !errors.is_empty() {
         return Err(invalid_query(errors));
     }

@@ -4,12 +4,10 @@
 //! administrators; the purge (an irreversible bulk deletion) for administrators. The
 //! export and the purge are audited.
 
-use actix_web::{
-    get,
-    http::header::{self, ContentDisposition, DispositionParam, DispositionType},
-    post, web, HttpResponse,
-};
-use std::collections::HashMap;
+use actix_web::{get, http::header, post, web, HttpResponse};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+use uuid::Uuid;
 
 use solidarites_api_types::{
     MatchedListingResponse, PurgeVolunteersRequest, PurgeVolunteersResponse, VolunteerListResponse,
@@ -18,7 +16,7 @@ use solidarites_api_types::{
 use solidarites_domain::{
     freshness::ListingKind,
     matching::{near_km, shares_theme, Place},
-    results::gaps::haversine_km,
+    results::gaps::{haversine_km, GapTerritory},
     InseeCode, LonLat,
 };
 
@@ -26,20 +24,22 @@ use super::{
     carte_query::{
         invalid_query, parse_commune, single, Pairs, MAX_NEAR_RADIUS_KM, MIN_NEAR_RADIUS_KM,
     },
-    paging::parse_paging,
+    paging::parse_paging_pairs,
 };
 use crate::{
     auth::{Role, StaffUser},
     error::{ApiError, ErrorCode},
-    exports::{french_csv, CSV_CONTENT_TYPE, UTF8_BOM},
+    exports::{download, french_csv, CSV_CONTENT_TYPE, UTF8_BOM},
     json_body::ApiJson,
     state::AppState,
     storage::{
         self,
+        freshness::PublicDay,
         initiatives::{Near, PublicFilter},
         volunteers::{VolunteerFilter, RETENTION_MONTHS},
     },
     submission::FieldErrors,
+    territory::LoadedTerritory,
 };
 
 const DEFAULT_PER_PAGE: u64 = 50;
@@ -104,13 +104,7 @@ pub async fn list_volunteers(
     staff.require(Role::Moderator)?;
     let mut errors = FieldErrors::new();
     let filter = parse_filter(&query, &mut errors);
-    let paging = parse_paging(
-        single(&query, "page"),
-        single(&query, "per_page"),
-        DEFAULT_PER_PAGE,
-        MAX_PER_PAGE,
-        &mut errors,
-    );
+    let paging = parse_paging_pairs(&query, DEFAULT_PER_PAGE, MAX_PER_PAGE, &mut errors);
     if !errors.is_empty() {
         return Err(invalid_query(errors));
     }
@@ -171,14 +165,7 @@ pub async fn export_volunteers_csv(
         })),
     )
     .await?;
-    Ok(HttpResponse::Ok()
-        .content_type(CSV_CONTENT_TYPE)
-        .insert_header(ContentDisposition {
-            disposition: DispositionType::Attachment,
-            parameters: vec![DispositionParam::Filename("benevoles.csv".to_owned())],
-        })
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(body))
+    Ok(download(CSV_CONTENT_TYPE, "benevoles.csv", body))
 }
 
 fn volunteers_csv(
@@ -304,107 +291,28 @@ async fn volunteer_matches(
     }
     let day = state.public_day();
     let territory = state.territory.current();
-    let points = state.results.gap_territory(&territory).await;
-    let point_of = |code: &str| InseeCode::parse(code).ok().and_then(|c| points.point(&c));
-    let name_of = |code: &str| {
-        InseeCode::parse(code)
-            .ok()
-            .and_then(|c| territory.index.get(&c).map(|c| c.name.clone()))
-            .unwrap_or_default()
+    let matcher = Matcher {
+        state,
+        points: state.results.gap_territory(&territory).await,
+        territory: &territory,
+        actors: storage::actors::welcoming_volunteers(&state.db, &day).await?,
+        actor_themes: storage::initiative_exports::themes_by_actor(&state.db, &day).await?,
+        day,
+        radius_km,
     };
-    let actors = storage::actors::welcoming_volunteers(&state.db, &day).await?;
-    let actor_themes = storage::initiative_exports::themes_by_actor(&state.db, &day).await?;
     // One `near` query per volunteers' commune (volunteers of a commune share it).
     let mut near_cache: HashMap<String, Vec<(storage::Initiative, f64)>> = HashMap::new();
     let mut out = Vec::new();
     for volunteer in volunteers {
+        let commune = volunteer.commune_code.clone();
+        if !near_cache.contains_key(&commune) {
+            let found = matcher.initiatives_near(&commune).await?;
+            near_cache.insert(commune.clone(), found);
+        }
+        let initiatives = near_cache.get(&commune).map_or(&[][..], Vec::as_slice);
         let themes = storage::volunteers::themes_of(&volunteer);
-        let from = Place {
-            commune: &volunteer.commune_code,
-            point: point_of(&volunteer.commune_code),
-        };
-        if !near_cache.contains_key(&volunteer.commune_code) {
-            let found = match from.point {
-                Some(point) => {
-                    let near = Near {
-                        commune: volunteer.commune_code.clone(),
-                        point,
-                        radius_km,
-                    };
-                    let welcoming = PublicFilter {
-                        welcomes_volunteers: true,
-                        ..PublicFilter::default()
-                    };
-                    storage::initiatives::all_near(&state.db, &welcoming, &near, &day, MAX_MATCHES)
-                        .await?
-                        .into_iter()
-                        .map(|row| {
-                            let d = LonLat::new(row.lon, row.lat)
-                                .ok()
-                                .map_or(0.0, |p| haversine_km(point, p));
-                            (row, d)
-                        })
-                        .collect()
-                }
-                None => Vec::new(),
-            };
-            near_cache.insert(volunteer.commune_code.clone(), found);
-        }
-        let initiatives = near_cache
-            .get(&volunteer.commune_code)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        let initiative_actors =
-            storage::actors::by_ids(&state.db, initiatives.iter().map(|(r, _)| r.actor_id)).await?;
-        let mut matches: Vec<MatchedListingResponse> = initiatives
-            .iter()
-            .filter(|(row, _)| shares_theme(&themes, &storage::initiatives::themes_of(row)))
-            .map(|(row, d)| MatchedListingResponse {
-                kind: ListingKind::Initiative.as_str().to_owned(),
-                id: row.id.to_string(),
-                name: row.title.clone(),
-                actor_name: initiative_actors.get(&row.actor_id).map(|a| a.name.clone()),
-                commune: row.commune_code.clone(),
-                commune_name: name_of(&row.commune_code),
-                distance_km: round_km(*d),
-                themes: storage::initiatives::themes_of(row),
-                contact_email: row.contact_email.clone(),
-                contact_phone: row.contact_phone.clone(),
-                contact_url: row.contact_url.clone(),
-            })
-            .collect();
-        for actor in &actors {
-            let Some(code) = actor.commune_code.as_deref() else {
-                continue;
-            };
-            let to = Place {
-                commune: code,
-                point: point_of(code),
-            };
-            let offered: Vec<String> = actor_themes
-                .get(&actor.id)
-                .map(|t| t.iter().cloned().collect())
-                .unwrap_or_default();
-            let Some(d) = near_km(from, to, radius_km) else {
-                continue;
-            };
-            if !shares_theme(&themes, &offered) {
-                continue;
-            }
-            matches.push(MatchedListingResponse {
-                kind: ListingKind::Actor.as_str().to_owned(),
-                id: actor.id.to_string(),
-                name: actor.name.clone(),
-                actor_name: None,
-                commune: code.to_owned(),
-                commune_name: name_of(code),
-                distance_km: round_km(d),
-                themes: offered,
-                contact_email: actor.contact_email.clone(),
-                contact_phone: actor.contact_phone.clone(),
-                contact_url: actor.website.clone(),
-            });
-        }
+        let mut matches = matcher.initiative_matches(&themes, initiatives).await?;
+        matches.extend(matcher.actor_matches(&commune, &themes));
         if matches.is_empty() {
             continue;
         }
@@ -417,6 +325,135 @@ async fn volunteer_matches(
         out.push((volunteer, matches));
     }
     Ok(out)
+}
+
+/// What the matching of one request reads once: the communes' representative points,
+/// the actors welcoming volunteers and their themes.
+struct Matcher<'a> {
+    state: &'a AppState,
+    territory: &'a LoadedTerritory,
+    points: Arc<GapTerritory>,
+    actors: Vec<storage::Actor>,
+    actor_themes: HashMap<Uuid, BTreeSet<String>>,
+    day: PublicDay,
+    radius_km: f64,
+}
+
+impl Matcher<'_> {
+    fn point_of(&self, code: &str) -> Option<LonLat> {
+        InseeCode::parse(code)
+            .ok()
+            .and_then(|c| self.points.point(&c))
+    }
+
+    fn name_of(&self, code: &str) -> String {
+        InseeCode::parse(code)
+            .ok()
+            .and_then(|c| self.territory.index.get(&c).map(|c| c.name.clone()))
+            .unwrap_or_default()
+    }
+
+    /// The public initiatives welcoming volunteers within the radius of `commune`'s
+    /// point (or in it), with their distance in km.
+    async fn initiatives_near(
+        &self,
+        commune: &str,
+    ) -> Result<Vec<(storage::Initiative, f64)>, ApiError> {
+        let Some(point) = self.point_of(commune) else {
+            return Ok(Vec::new());
+        };
+        let near = Near {
+            commune: commune.to_owned(),
+            point,
+            radius_km: self.radius_km,
+        };
+        let welcoming = PublicFilter {
+            welcomes_volunteers: true,
+            ..PublicFilter::default()
+        };
+        let db = &self.state.db;
+        let rows =
+            storage::initiatives::all_near(db, &welcoming, &near, &self.day, MAX_MATCHES).await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                let d = LonLat::new(row.lon, row.lat)
+                    .ok()
+                    .map_or(0.0, |p| haversine_km(point, p));
+                (row, d)
+            })
+            .collect())
+    }
+
+    /// Those of `initiatives` sharing one of `themes`.
+    async fn initiative_matches(
+        &self,
+        themes: &[String],
+        initiatives: &[(storage::Initiative, f64)],
+    ) -> Result<Vec<MatchedListingResponse>, ApiError> {
+        let ids = initiatives.iter().map(|(r, _)| r.actor_id);
+        let initiative_actors = storage::actors::by_ids(&self.state.db, ids).await?;
+        Ok(initiatives
+            .iter()
+            .filter(|(row, _)| shares_theme(themes, &storage::initiatives::themes_of(row)))
+            .map(|(row, d)| MatchedListingResponse {
+                kind: ListingKind::Initiative.as_str().to_owned(),
+                id: row.id.to_string(),
+                name: row.title.clone(),
+                actor_name: initiative_actors.get(&row.actor_id).map(|a| a.name.clone()),
+                commune: row.commune_code.clone(),
+                commune_name: self.name_of(&row.commune_code),
+                distance_km: round_km(*d),
+                themes: storage::initiatives::themes_of(row),
+                contact_email: row.contact_email.clone(),
+                contact_phone: row.contact_phone.clone(),
+                contact_url: row.contact_url.clone(),
+            })
+            .collect())
+    }
+
+    /// The actors within the radius of `commune` (or in it) sharing one of `themes`.
+    fn actor_matches(&self, commune: &str, themes: &[String]) -> Vec<MatchedListingResponse> {
+        let from = Place {
+            commune,
+            point: self.point_of(commune),
+        };
+        let mut found = Vec::new();
+        for actor in &self.actors {
+            let Some(code) = actor.commune_code.as_deref() else {
+                continue;
+            };
+            let to = Place {
+                commune: code,
+                point: self.point_of(code),
+            };
+            let offered: Vec<String> = self
+                .actor_themes
+                .get(&actor.id)
+                .map(|t| t.iter().cloned().collect())
+                .unwrap_or_default();
+            let Some(d) = near_km(from, to, self.radius_km) else {
+                continue;
+            };
+            if !shares_theme(themes, &offered) {
+                continue;
+            }
+            found.push(MatchedListingResponse {
+                kind: ListingKind::Actor.as_str().to_owned(),
+                id: actor.id.to_string(),
+                name: actor.name.clone(),
+                actor_name: None,
+                commune: code.to_owned(),
+                commune_name: self.name_of(code),
+                distance_km: round_km(d),
+                themes: offered,
+                contact_email: actor.contact_email.clone(),
+                contact_phone: actor.contact_phone.clone(),
+                contact_url: actor.website.clone(),
+            });
+        }
+        found
+    }
 }
 
 /// Most initiatives offered to one volunteer.
@@ -451,13 +488,7 @@ pub async fn list_volunteer_matches(
     let mut errors = FieldErrors::new();
     let filter = parse_filter(&query, &mut errors);
     let radius_km = parse_radius(&query, &mut errors);
-    let paging = parse_paging(
-        single(&query, "page"),
-        single(&query, "per_page"),
-        DEFAULT_PER_PAGE,
-        MAX_PER_PAGE,
-        &mut errors,
-    );
+    let paging = parse_paging_pairs(&query, DEFAULT_PER_PAGE, MAX_PER_PAGE, &mut errors);
     if !errors.is_empty() {
         return Err(invalid_query(errors));
     }
@@ -532,16 +563,11 @@ pub async fn export_volunteer_matches_csv(
         })),
     )
     .await?;
-    Ok(HttpResponse::Ok()
-        .content_type(CSV_CONTENT_TYPE)
-        .insert_header(ContentDisposition {
-            disposition: DispositionType::Attachment,
-            parameters: vec![DispositionParam::Filename(
-                "benevoles-et-structures.csv".to_owned(),
-            )],
-        })
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(body))
+    Ok(download(
+        CSV_CONTENT_TYPE,
+        "benevoles-et-structures.csv",
+        body,
+    ))
 }
 
 fn matches_csv(

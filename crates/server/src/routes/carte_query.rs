@@ -99,13 +99,7 @@ pub(super) fn parse_q(pairs: &Pairs) -> Option<String> {
 }
 
 pub(super) fn parse_page(pairs: &Pairs, errors: &mut FieldErrors) -> (u64, u64) {
-    let paging = super::paging::parse_paging(
-        single(pairs, "page"),
-        single(pairs, "per_page"),
-        DEFAULT_PER_PAGE,
-        MAX_PER_PAGE,
-        errors,
-    );
+    let paging = super::paging::parse_paging_pairs(pairs, DEFAULT_PER_PAGE, MAX_PER_PAGE, errors);
     (paging.page, paging.per_page)
 }
 

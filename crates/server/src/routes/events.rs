@@ -16,7 +16,7 @@ use solidarites_api_types::{
 };
 use solidarites_domain::{
     drafts::{self, EventDraft, LOCAL_DATE_TIME_FORMAT},
-    freshness::Freshness,
+    freshness::{Freshness, ListingKind},
     lifecycle::EventStatus,
     notify::parse_notify_email,
     time::{paris_midnight, today_in_paris},
@@ -765,7 +765,9 @@ async fn confirm_by_token(
 ) -> Result<HttpResponse, ApiError> {
     let hash = token_hash(req, path)?;
     let now = state.settings.clock.now();
-    match crate::services::freshness::confirm_event_by_token(&state.db, &hash, now).await? {
+    match crate::services::freshness::confirm_by_token(&state.db, ListingKind::Event, &hash, now)
+        .await?
+    {
         TokenConfirmation::Unknown => Err(unknown_token()),
         TokenConfirmation::NotPublished(_) => Err(ApiError::Conflict {
             code: ErrorCode::InvalidState,

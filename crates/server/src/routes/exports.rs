@@ -304,16 +304,11 @@ pub async fn export_results_geojson(
     .await
     .map_err(ApiError::internal)?
     .map_err(ApiError::Internal)?;
-    Ok(HttpResponse::Ok()
-        .content_type(GEOJSON_CONTENT_TYPE)
-        .insert_header(actix_web::http::header::ContentDisposition {
-            disposition: actix_web::http::header::DispositionType::Attachment,
-            parameters: vec![actix_web::http::header::DispositionParam::Filename(
-                format!("{}-resultats.geojson", file_stem(&campaign)),
-            )],
-        })
-        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
-        .body(body))
+    Ok(exports::download(
+        GEOJSON_CONTENT_TYPE,
+        &format!("{}-resultats.geojson", file_stem(&campaign)),
+        body,
+    ))
 }
 
 async fn initiatives_export(

@@ -13,7 +13,12 @@ use solidarites_api_types::{
     InitiativeContentResponse, InitiativeListResponse, InitiativeResponse, NearResponse,
     SubmitterInitiativeResponse, UpdateInitiativeRequest,
 };
-use solidarites_domain::{drafts, freshness::Freshness, notify::parse_notify_email, InseeCode};
+use solidarites_domain::{
+    drafts,
+    freshness::{Freshness, ListingKind},
+    notify::parse_notify_email,
+    InseeCode,
+};
 use uuid::Uuid;
 
 use super::carte_query::{parse_cluster_query, parse_initiative_query, Pairs};
@@ -722,7 +727,14 @@ async fn confirm_by_token(
 ) -> Result<HttpResponse, ApiError> {
     let (_, hash) = find_by_token(state, req, path).await?;
     let now = state.settings.clock.now();
-    match crate::services::freshness::confirm_by_token(&state.db, &hash, now).await? {
+    match crate::services::freshness::confirm_by_token(
+        &state.db,
+        ListingKind::Initiative,
+        &hash,
+        now,
+    )
+    .await?
+    {
         TokenConfirmation::Unknown => Err(unknown_token()),
         TokenConfirmation::NotPublished(_) => Err(ApiError::Conflict {
             code: ErrorCode::InvalidState,

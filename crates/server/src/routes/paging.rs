@@ -53,6 +53,23 @@ pub fn parse_paging(
     Paging { page, per_page }
 }
 
+/// [`parse_paging`] of the `page` and `per_page` pairs of a query string.
+pub fn parse_paging_pairs(
+    pairs: &super::carte_query::Pairs,
+    default_per_page: u64,
+    max_per_page: u64,
+    errors: &mut FieldErrors,
+) -> Paging {
+    use super::carte_query::single;
+    parse_paging(
+        single(pairs, "page"),
+        single(pairs, "per_page"),
+        default_per_page,
+        max_per_page,
+        errors,
+    )
+}
+
 /// `default` when absent or blank, the value when within `1..=max`, else `None`.
 fn bounded(raw: Option<&str>, default: u64, max: u64) -> Option<u64> {
     match raw.map(str::trim).filter(|s| !s.is_empty()) {

@@ -88,59 +88,40 @@ pub enum TokenConfirmation {
     Unknown,
 }
 
-/// The submitter confirms, through the private link, that the initiative is current. Its
-/// actor, if published, is confirmed with it (the actor has no private link of its own,
-/// and a submitter keeping an initiative current shows the actor is active).
+/// The submitter confirms, through the private link, that the initiative or event
+/// (`kind`) is current. An initiative's actor, if published, is confirmed with it (the
+/// actor has no private link of its own, and a submitter keeping an initiative current
+/// shows the actor is active). Actors have no private link: [`TokenConfirmation::Unknown`].
 pub async fn confirm_by_token(
     db: &DatabaseConnection,
+    kind: ListingKind,
     token_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<TokenConfirmation, sea_orm::DbErr> {
     let txn = crate::storage::begin_write(db).await?;
-    let Some(row) = storage::initiatives::find_by_token_hash(&txn, token_hash).await? else {
+    let found = match kind {
+        ListingKind::Initiative => storage::initiatives::find_by_token_hash(&txn, token_hash)
+            .await?
+            .map(|row| (row.id, Some(row.actor_id))),
+        ListingKind::Event => storage::events::find_by_token_hash(&txn, token_hash)
+            .await?
+            .map(|row| (row.id, None)),
+        ListingKind::Actor => None,
+    };
+    let Some((id, actor)) = found else {
         return Ok(TokenConfirmation::Unknown);
     };
-    let outcome =
-        match storage::freshness::confirm(&txn, ListingKind::Initiative, row.id, now).await? {
-            Confirmed::Done => {
-                storage::freshness::confirm(&txn, ListingKind::Actor, row.actor_id, now).await?;
-                storage::audit::record(
-                    &txn,
-                    None,
-                    "freshness.confirm",
-                    ListingKind::Initiative.as_str(),
-                    &row.id.to_string(),
-                    None,
-                    Some(serde_json::json!({"by": "submitter", "at": now.to_rfc3339()})),
-                )
-                .await?;
-                TokenConfirmation::Confirmed(now)
-            }
-            Confirmed::NotPublished(status) => TokenConfirmation::NotPublished(status),
-            Confirmed::Unknown => TokenConfirmation::Unknown,
-        };
-    txn.commit().await?;
-    Ok(outcome)
-}
-
-/// The submitter confirms, through the private link, that the event is current.
-pub async fn confirm_event_by_token(
-    db: &DatabaseConnection,
-    token_hash: &str,
-    now: DateTime<Utc>,
-) -> Result<TokenConfirmation, sea_orm::DbErr> {
-    let txn = crate::storage::begin_write(db).await?;
-    let Some(row) = storage::events::find_by_token_hash(&txn, token_hash).await? else {
-        return Ok(TokenConfirmation::Unknown);
-    };
-    let outcome = match storage::freshness::confirm(&txn, ListingKind::Event, row.id, now).await? {
+    let outcome = match storage::freshness::confirm(&txn, kind, id, now).await? {
         Confirmed::Done => {
+            if let Some(actor) = actor {
+                storage::freshness::confirm(&txn, ListingKind::Actor, actor, now).await?;
+            }
             storage::audit::record(
                 &txn,
                 None,
                 "freshness.confirm",
-                ListingKind::Event.as_str(),
-                &row.id.to_string(),
+                kind.as_str(),
+                &id.to_string(),
                 None,
                 Some(serde_json::json!({"by": "submitter", "at": now.to_rfc3339()})),
             )

@@ -21,6 +21,7 @@ use crate::{
     storage::{
         self,
         moderation::{Decision, Outcome},
+        outbox::NotifyTarget,
     },
 };
 
@@ -54,26 +55,22 @@ pub async fn moderation_decided(
     decision: &Decision,
 ) -> Result<bool, DbErr> {
     let id = outcome.entity_id;
-    match outcome.entity_type {
-        "initiative" => initiative_decided(txn, settings, id, Decided::Initiative, decision).await,
+    let (listing, id, what) = match outcome.entity_type {
+        "initiative" => (ListingKind::Initiative, id, Decided::Initiative),
         "initiative_revision" => match storage::outbox::initiative_of_revision(txn, id).await? {
-            Some(initiative) => {
-                initiative_decided(
-                    txn,
-                    settings,
-                    initiative,
-                    Decided::InitiativeChange,
-                    decision,
-                )
-                .await
-            }
-            None => Ok(false),
+            Some(initiative) => (
+                ListingKind::Initiative,
+                initiative,
+                Decided::InitiativeChange,
+            ),
+            None => return Ok(false),
         },
-        "event" => event_decided(txn, settings, id, Decided::Event, decision).await,
-        "event_revision" => event_decided(txn, settings, id, Decided::EventChange, decision).await,
-        "proposal" => proposal_decided(txn, settings, id, decision).await,
-        _ => Ok(false),
-    }
+        "event" => (ListingKind::Event, id, Decided::Event),
+        "event_revision" => (ListingKind::Event, id, Decided::EventChange),
+        "proposal" => return proposal_decided(txn, settings, id, decision).await,
+        _ => return Ok(false),
+    };
+    listing_decided(txn, settings, listing, id, what, decision).await
 }
 
 /// A new e-mailed edit key of `listing` (the key shown at submission is stored hashed
@@ -100,41 +97,26 @@ async fn mailed_edit_link(
     Ok(Some(settings.absolute_url(&path)))
 }
 
-/// Tells the submitter of the initiative `id` of a decision on it or on its change, with a
-/// private edit link.
-pub async fn initiative_decided(
+/// The address and title the submitter of the listing `id` left; `None` for an actor
+/// (no address) or without an address.
+async fn listing_target(
     txn: &impl ConnectionTrait,
-    settings: &Settings,
+    listing: ListingKind,
     id: Uuid,
-    what: Decided,
-    decision: &Decision,
-) -> Result<bool, DbErr> {
-    let Some(verdict) = verdict(decision) else {
-        return Ok(false);
-    };
-    let Some(target) = storage::outbox::initiative_target(txn, id).await? else {
-        return Ok(false);
-    };
-    let Some(link) = mailed_edit_link(txn, settings, ListingKind::Initiative, id).await? else {
-        return Ok(false);
-    };
-    let mail = mail_texts::decided(what, &target.title, verdict, &link);
-    storage::outbox::enqueue(
-        txn,
-        kind::INITIATIVE_DECIDED,
-        &target.email,
-        &mail,
-        Utc::now(),
-    )
-    .await?;
-    Ok(true)
+) -> Result<Option<NotifyTarget>, DbErr> {
+    match listing {
+        ListingKind::Initiative => storage::outbox::initiative_target(txn, id).await,
+        ListingKind::Event => storage::outbox::event_target(txn, id).await,
+        ListingKind::Actor => Ok(None),
+    }
 }
 
-/// Tells the submitter of the event `id` of a decision on it or on its change, with a
-/// private edit link.
-pub async fn event_decided(
+/// Tells the submitter of the initiative or event `id` of a decision on it or on its
+/// change, with a private edit link.
+async fn listing_decided(
     txn: &impl ConnectionTrait,
     settings: &Settings,
+    listing: ListingKind,
     id: Uuid,
     what: Decided,
     decision: &Decision,
@@ -142,14 +124,18 @@ pub async fn event_decided(
     let Some(verdict) = verdict(decision) else {
         return Ok(false);
     };
-    let Some(target) = storage::outbox::event_target(txn, id).await? else {
+    let Some(target) = listing_target(txn, listing, id).await? else {
         return Ok(false);
     };
-    let Some(link) = mailed_edit_link(txn, settings, ListingKind::Event, id).await? else {
+    let Some(link) = mailed_edit_link(txn, settings, listing, id).await? else {
         return Ok(false);
     };
     let mail = mail_texts::decided(what, &target.title, verdict, &link);
-    storage::outbox::enqueue(txn, kind::EVENT_DECIDED, &target.email, &mail, Utc::now()).await?;
+    let message = match listing {
+        ListingKind::Event => kind::EVENT_DECIDED,
+        ListingKind::Initiative | ListingKind::Actor => kind::INITIATIVE_DECIDED,
+    };
+    storage::outbox::enqueue(txn, message, &target.email, &mail, Utc::now()).await?;
     Ok(true)
 }
 
@@ -165,18 +151,12 @@ pub async fn listing_stale(
     hidden_from: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    let (target, text_kind) = match listing {
-        ListingKind::Initiative => (
-            storage::outbox::initiative_target(txn, id).await?,
-            StaleListing::Initiative,
-        ),
-        ListingKind::Event => (
-            storage::outbox::event_target(txn, id).await?,
-            StaleListing::Event,
-        ),
+    let text_kind = match listing {
+        ListingKind::Initiative => StaleListing::Initiative,
+        ListingKind::Event => StaleListing::Event,
         ListingKind::Actor => return Ok(false),
     };
-    let Some(target) = target else {
+    let Some(target) = listing_target(txn, listing, id).await? else {
         return Ok(false);
     };
     let Some(link) = mailed_edit_link(txn, settings, listing, id).await? else {

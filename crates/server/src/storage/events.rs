@@ -156,13 +156,8 @@ pub async fn list_public(
 ) -> Result<(Vec<event::Model>, u64), sea_orm::DbErr> {
     let found = upcoming_ids(db, filter, day).await?;
     let total = found.len() as u64;
-    let start = usize::try_from(page.saturating_sub(1).saturating_mul(per_page))
-        .unwrap_or(usize::MAX)
-        .min(found.len());
-    let end = start
-        .saturating_add(usize::try_from(per_page).unwrap_or(usize::MAX))
-        .min(found.len());
-    Ok((rows_in_order(db, &found[start..end]).await?, total))
+    let shown = super::page_of(&found, page, per_page);
+    Ok((rows_in_order(db, shown).await?, total))
 }
 
 /// Up to `limit` public events matching `filter`, upcoming first (feeds and the map).

@@ -54,7 +54,7 @@ use std::{path::Path, time::Duration};
 use anyhow::Context;
 use sea_orm::{
     sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend,
 };
 use solidarites_migration::{Migrator, MigratorTrait};
 
@@ -72,6 +72,17 @@ pub async fn has_content(db: &impl ConnectionTrait) -> Result<bool, sea_orm::DbE
             .count(db)
             .await?
             > 0)
+}
+
+/// The part of `found` (ids in list order) shown on `page` (from 1) of `per_page` items.
+fn page_of<T>(found: &[T], page: u64, per_page: u64) -> &[T] {
+    let start = usize::try_from(page.saturating_sub(1).saturating_mul(per_page))
+        .unwrap_or(usize::MAX)
+        .min(found.len());
+    let end = start
+        .saturating_add(usize::try_from(per_page).unwrap_or(usize::MAX))
+        .min(found.len());
+    &found[start..end]
 }
 
 /// The default database: an SQLite file next to where the server runs.

@@ -14,7 +14,7 @@ use solidarites_server::{
 };
 
 use crate::{
-    helpers::{for_each_backend, spawn_app, TestApp},
+    helpers::{approve, for_each_backend, spawn_app, TestApp},
     initiatives::{list, submission, submit, wait_for_map},
 };
 
@@ -55,13 +55,7 @@ async fn moderators_approve_reject_and_archive_and_each_decision_is_audited() {
         assert_eq!(res.status(), StatusCode::FORBIDDEN);
 
         let moderator = app.login_as(Role::Moderator).await;
-        let res = moderator
-            .post_json(
-                &format!("/api/v1/admin/moderation/{}/approve", a.id),
-                &json!({}),
-            )
-            .await;
-        assert_eq!(res.status(), StatusCode::OK);
+        approve(&moderator, &a.id).await;
         assert_eq!(list(&app, "").await.total, 1);
         wait_for_map(&app, 1).await;
         let rows = audit_rows(&app, &a.id).await;
@@ -192,12 +186,7 @@ async fn an_approved_revision_replaces_the_published_version() {
         let app = spawn_app(db.with_communes(&demo_communes()).await).await;
         let a = submit(&app, &submission("Version publiée", "sante", 0)).await;
         let moderator = app.login_as(Role::Moderator).await;
-        moderator
-            .post_json(
-                &format!("/api/v1/admin/moderation/{}/approve", a.id),
-                &json!({}),
-            )
-            .await;
+        approve(&moderator, &a.id).await;
         app.client
             .put(format!(
                 "{}/api/v1/initiatives/edit/{}",
@@ -227,13 +216,7 @@ async fn an_approved_revision_replaces_the_published_version() {
             .await
             .unwrap();
         assert_eq!(public.content.title, "Version publiée");
-        let res = moderator
-            .post_json(
-                &format!("/api/v1/admin/moderation/{}/approve", rev.id),
-                &json!({}),
-            )
-            .await;
-        assert_eq!(res.status(), StatusCode::OK);
+        approve(&moderator, &rev.id).await;
         let public: InitiativeResponse = app
             .get(&format!("/api/v1/initiatives/{}", a.id))
             .await
@@ -256,9 +239,7 @@ async fn admins_define_labels_moderators_grant_them_and_public_pages_show_curren
         let a = submit(&app, &submission("Visites", "isolement", 0)).await;
         let admin = app.login_as(Role::Admin).await;
         let moderator = app.login_as(Role::Moderator).await;
-        moderator
-            .post_json(&format!("/api/v1/admin/moderation/{}/approve", a.id), &json!({}))
-            .await;
+        approve(&moderator, &a.id).await;
 
         let label = json!({"slug": "anti-solitude", "name": "Label anti-solitude", "criteria": "Visites régulières."});
         let res = moderator.post_json("/api/v1/admin/labels", &label).await;

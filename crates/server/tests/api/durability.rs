@@ -16,7 +16,7 @@ use solidarites_domain::demo::demo_communes;
 
 use crate::{
     cli_users::solidarites_with_stdin,
-    helpers::for_each_backend,
+    helpers::{eventually_within, for_each_backend, holds},
     multi_instance::start_server_with,
     results::{answer, commune},
 };
@@ -168,12 +168,16 @@ async fn no_acknowledged_answer_is_lost_or_doubled_when_the_server_is_killed() {
             }));
         }
         // Kill (SIGKILL) once enough answers were acknowledged, mid-load; bounded wait.
-        for _ in 0..600 {
-            if outcomes.lock().unwrap().acknowledged.len() >= KILL_AFTER {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        eventually_within(
+            "enough answers acknowledged before the kill",
+            Duration::from_secs(12),
+            Duration::from_millis(20),
+            async || {
+                let acknowledged = outcomes.lock().unwrap().acknowledged.len();
+                holds(acknowledged >= KILL_AFTER, acknowledged)
+            },
+        )
+        .await;
         server.child.kill().unwrap();
         server.child.wait().unwrap();
         for worker in workers {

@@ -14,7 +14,7 @@ use solidarites_domain::demo::demo_communes;
 use solidarites_server::auth::Role;
 
 use crate::{
-    helpers::{for_each_backend, spawn_app, StaffClient, TestApp},
+    helpers::{approve, for_each_backend, spawn_app, StaffClient, TestApp},
     initiatives::{point_in, submission, submit_published},
 };
 
@@ -55,16 +55,6 @@ pub async fn submit_event(app: &TestApp, body: &Value) -> CreateEventResponse {
     let res = app.post_json("/api/v1/events", body).await;
     assert_eq!(res.status(), StatusCode::CREATED);
     res.json().await.unwrap()
-}
-
-pub async fn approve(moderator: &StaffClient, id: &str) {
-    let res = moderator
-        .post_json(
-            &format!("/api/v1/admin/moderation/{id}/approve"),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
 }
 
 async fn published(app: &TestApp, moderator: &StaffClient, body: &Value) -> CreateEventResponse {

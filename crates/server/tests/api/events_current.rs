@@ -15,10 +15,12 @@ use solidarites_domain::{demo::demo_communes, freshness::FreshnessPolicy};
 use solidarites_server::{auth::Role, clock::Clock, storage};
 
 use crate::{
-    events::{approve, event, submit_event},
-    helpers::{eventually, for_each_backend, holds, spawn_app_with, StaffClient, TestApp, TestDb},
+    events::{event, submit_event},
+    helpers::{
+        approve, eventually, for_each_backend, holds, spawn_app_with, StaffClient, TestApp, TestDb,
+    },
     initiatives::{submission, submit_published},
-    outbox::{mail_settings, outbox, settle, with_notify, PUBLIC_URL},
+    outbox::{mail_settings, outbox, private_link_token, settle, with_notify},
     smtp_sink::SmtpSink,
 };
 
@@ -218,15 +220,6 @@ async fn a_stale_event_disappears_from_every_public_endpoint_and_comes_back_when
     .await;
 }
 
-fn private_link_token(body: &str, path: &str) -> String {
-    let prefix = format!("{PUBLIC_URL}{path}");
-    let start = body.find(&prefix).expect("a private link in the message") + prefix.len();
-    body[start..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect()
-}
-
 #[tokio::test]
 async fn event_decisions_reach_the_submitter_with_the_reason_and_a_working_private_link() {
     for_each_backend(|db| async move {
@@ -261,12 +254,7 @@ async fn event_decisions_reach_the_submitter_with_the_reason_and_a_working_priva
             )
             .await;
         assert_eq!(res.status(), StatusCode::OK);
-        let received = eventually("the rejection e-mail", async || {
-            let messages = sink.messages();
-            holds(messages.len() == 1, messages.len())?;
-            Ok(messages[0].clone())
-        })
-        .await;
+        let received = sink.one_message("the rejection e-mail").await;
         assert_eq!(received.to, ["eve@exemple.fr"]);
         assert_eq!(
             received.subject(),
@@ -372,13 +360,7 @@ async fn a_decision_on_a_change_of_an_initiative_is_told_to_its_submitter() {
             .await
             .unwrap();
         let revision = &queue.items[0].id;
-        let res = moderator
-            .post_json(
-                &format!("/api/v1/admin/moderation/{revision}/approve"),
-                &json!({}),
-            )
-            .await;
-        assert_eq!(res.status(), StatusCode::OK);
+        approve(&moderator, revision).await;
         // (The initiative was published by storage directly: only the change is told.)
         assert_eq!(
             kinds_to(&app, "ines@exemple.fr").await,

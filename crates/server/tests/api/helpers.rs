@@ -13,7 +13,11 @@ use solidarites_server::{
     auth::{self, Role},
     config::Settings,
     startup::Application,
-    storage::{self, users::NewUser},
+    storage::{
+        self,
+        audit::{self, AuditFilter},
+        users::NewUser,
+    },
 };
 
 #[derive(Debug, Clone)]
@@ -169,6 +173,36 @@ impl TestDb {
             .expect("store communes");
         self
     }
+}
+
+/// Approves the submission `id` through the moderation endpoint; panics, with the
+/// answer's body, unless it is a 200.
+pub async fn approve(moderator: &StaffClient, id: &str) {
+    let res = moderator
+        .post_json(
+            &format!("/api/v1/admin/moderation/{id}/approve"),
+            &serde_json::json!({}),
+        )
+        .await;
+    let status = res.status();
+    assert_eq!(status, 200, "{}", res.text().await.unwrap_or_default());
+}
+
+/// The audit actions recorded on `entity_id`, oldest first.
+pub async fn audit_actions(app: &TestApp, entity_id: &str) -> Vec<String> {
+    let filter = AuditFilter {
+        entity_id: Some(entity_id.to_owned()),
+        ..AuditFilter::default()
+    };
+    let mut actions: Vec<String> = audit::page(&app.db.conn, &filter, 1, 100)
+        .await
+        .expect("audit page")
+        .0
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    actions.reverse();
+    actions
 }
 
 /// The JSON of a request built from its `solidarites_api_types` struct: a renamed or
@@ -344,60 +378,35 @@ pub struct StaffClient {
 }
 
 impl StaffClient {
-    fn url(&self, path: &str) -> String {
-        format!("{}{}", self.address, path)
+    /// A request to `path` with the session's CSRF header.
+    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, format!("{}{}", self.address, path))
+            .header("X-CSRF-Token", &self.csrf)
+    }
+
+    async fn send(request: reqwest::RequestBuilder) -> reqwest::Response {
+        request.send().await.expect("request")
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(self.url(path))
-            .header("X-CSRF-Token", &self.csrf)
-            .send()
-            .await
-            .expect("request")
+        Self::send(self.request(reqwest::Method::GET, path)).await
     }
 
     pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
-        self.client
-            .post(self.url(path))
-            .header("X-CSRF-Token", &self.csrf)
-            .json(body)
-            .send()
-            .await
-            .expect("request")
+        Self::send(self.request(reqwest::Method::POST, path).json(body)).await
     }
 
     pub async fn patch_json(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
-        self.client
-            .patch(self.url(path))
-            .header("X-CSRF-Token", &self.csrf)
-            .json(body)
-            .send()
-            .await
-            .expect("request")
+        Self::send(self.request(reqwest::Method::PATCH, path).json(body)).await
     }
 
-    // For the PUT routes of the back office (questionnaires).
-    #[allow(dead_code)]
     pub async fn put_json(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
-        self.client
-            .put(self.url(path))
-            .header("X-CSRF-Token", &self.csrf)
-            .json(body)
-            .send()
-            .await
-            .expect("request")
+        Self::send(self.request(reqwest::Method::PUT, path).json(body)).await
     }
 
-    // For the DELETE routes of the back office (moderation).
-    #[allow(dead_code)]
     pub async fn delete(&self, path: &str) -> reqwest::Response {
-        self.client
-            .delete(self.url(path))
-            .header("X-CSRF-Token", &self.csrf)
-            .send()
-            .await
-            .expect("request")
+        Self::send(self.request(reqwest::Method::DELETE, path)).await
     }
 }
 

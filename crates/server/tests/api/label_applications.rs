@@ -15,19 +15,13 @@ use solidarites_api_types::{
     SubmitterInitiativeResponse,
 };
 use solidarites_domain::demo::demo_communes;
-use solidarites_server::{
-    auth::Role,
-    storage::{
-        self,
-        audit::{self, AuditFilter},
-    },
-};
+use solidarites_server::{auth::Role, storage};
 use uuid::Uuid;
 
 use crate::{
-    helpers::{eventually, for_each_backend, holds, spawn_app, TestApp},
+    helpers::{self, for_each_backend, spawn_app, TestApp},
     initiatives::{submission, submit_published},
-    outbox::{app_with, outbox, PUBLIC_URL},
+    outbox::{app_with, outbox, private_link_token},
     smtp_sink::SmtpSink,
 };
 
@@ -92,18 +86,9 @@ async fn withdraw(app: &TestApp, token: &str) -> reqwest::Response {
         .unwrap()
 }
 
+/// The audit actions recorded on `entity_id`, sorted.
 async fn audit_actions(app: &TestApp, entity_id: &str) -> Vec<String> {
-    let filter = AuditFilter {
-        entity_id: Some(entity_id.to_owned()),
-        ..AuditFilter::default()
-    };
-    let mut actions: Vec<String> = audit::page(&app.db.conn, &filter, 1, 100)
-        .await
-        .unwrap()
-        .0
-        .into_iter()
-        .map(|e| e.action)
-        .collect();
+    let mut actions = helpers::audit_actions(app, entity_id).await;
     actions.sort();
     actions
 }
@@ -392,24 +377,14 @@ async fn a_refusal_needs_a_reason_which_reaches_the_applicant_with_a_working_pri
             ["label_application.refuse"]
         );
 
-        let received = eventually("the refusal e-mail", async || {
-            let messages = sink.messages();
-            holds(messages.len() == 1, messages.len())?;
-            Ok(messages[0].clone())
-        })
-        .await;
+        let received = sink.one_message("the refusal e-mail").await;
         assert_eq!(received.to, ["benevoles@asso.exemple.fr"]);
         let body = received.body_text();
         assert!(
             body.contains("Motif du refus : Les rencontres ne sont pas encore régulières."),
             "{body}"
         );
-        let prefix = format!("{PUBLIC_URL}/labels/candidature/");
-        let start = body.find(&prefix).expect("a private link") + prefix.len();
-        let token: String = body[start..]
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-            .collect();
+        let token = private_link_token(&body, "/labels/candidature/");
         let view = private_view(&app, &token).await;
         assert_eq!(view.status, "refused");
         assert_eq!(

@@ -18,8 +18,8 @@ use solidarites_server::{
 
 use crate::{
     helpers::{
-        create_user, eventually, for_each_backend, holds, spawn_app_with, test_settings, TestApp,
-        TestDb,
+        approve, create_user, eventually, for_each_backend, holds, spawn_app_with, test_settings,
+        TestApp, TestDb,
     },
     initiatives::{self, submission},
     smtp_sink::{free_port, SmtpSink},
@@ -80,8 +80,9 @@ pub async fn settle() {
     tokio::time::sleep(Duration::from_millis(400)).await;
 }
 
-fn private_link_token(body: &str) -> String {
-    let prefix = format!("{PUBLIC_URL}/initiatives/modifier/");
+/// The token of the private link under `path` (`/initiatives/modifier/`) in a message.
+pub fn private_link_token(body: &str, path: &str) -> String {
+    let prefix = format!("{PUBLIC_URL}{path}");
     let start = body.find(&prefix).expect("a private link in the message") + prefix.len();
     body[start..]
         .chars()
@@ -109,12 +110,7 @@ async fn a_rejection_reaches_the_submitter_once_with_the_reason_and_a_working_pr
             .await;
         assert_eq!(res.status(), StatusCode::OK);
 
-        let received = eventually("the rejection e-mail", async || {
-            let messages = sink.messages();
-            holds(messages.len() == 1, messages.len())?;
-            Ok(messages[0].clone())
-        })
-        .await;
+        let received = sink.one_message("the rejection e-mail").await;
         assert_eq!(received.to, ["jeanne@exemple.fr"]);
         assert_eq!(
             received.subject(),
@@ -127,7 +123,7 @@ async fn a_rejection_reaches_the_submitter_once_with_the_reason_and_a_working_pr
         );
         // The HTML part escapes what the moderator typed.
         assert!(body.contains("voyez l&#39;autre fiche"), "{body}");
-        let token = private_link_token(&body);
+        let token = private_link_token(&body, "/initiatives/modifier/");
         let res = app.get(&format!("/api/v1/initiatives/edit/{token}")).await;
         assert_eq!(res.status(), StatusCode::OK, "the e-mailed link works");
         let res = app
@@ -210,19 +206,8 @@ async fn a_proposal_author_is_told_of_the_decision_and_the_address_is_then_forgo
             .unwrap()
             .to_owned();
         let moderator = app.login_as(Role::Moderator).await;
-        let res = moderator
-            .post_json(
-                &format!("/api/v1/admin/moderation/{id}/approve"),
-                &json!({}),
-            )
-            .await;
-        assert_eq!(res.status(), StatusCode::OK);
-        let received = eventually("the approval e-mail", async || {
-            let messages = sink.messages();
-            holds(messages.len() == 1, messages.len())?;
-            Ok(messages[0].clone())
-        })
-        .await;
+        approve(&moderator, &id).await;
+        let received = sink.one_message("the approval e-mail").await;
         assert_eq!(received.to, ["marc@exemple.fr"]);
         assert_eq!(
             received.subject(),
@@ -250,13 +235,7 @@ async fn messages_wait_while_the_smtp_server_is_down_and_are_delivered_once_it_i
         let app = app_with(db, Some(port)).await;
         let created = submit_notified(&app, "Jardin partagé", 1, "paul@exemple.fr").await;
         let moderator = app.login_as(Role::Moderator).await;
-        let res = moderator
-            .post_json(
-                &format!("/api/v1/admin/moderation/{}/approve", created.id),
-                &json!({}),
-            )
-            .await;
-        assert_eq!(res.status(), StatusCode::OK);
+        approve(&moderator, &created.id).await;
 
         // Refused connections: retried with backoff, never lost.
         let row = eventually("failed tries recorded", async || {
@@ -365,13 +344,7 @@ async fn without_an_smtp_server_messages_are_only_logged_and_marked_so() {
         let app = app_with(db, None).await;
         let created = submit_notified(&app, "Repas partagés", 0, "jeanne@exemple.fr").await;
         let moderator = app.login_as(Role::Moderator).await;
-        let res = moderator
-            .post_json(
-                &format!("/api/v1/admin/moderation/{}/approve", created.id),
-                &json!({}),
-            )
-            .await;
-        assert_eq!(res.status(), StatusCode::OK);
+        approve(&moderator, &created.id).await;
         eventually("marked sent to the log", async || {
             let rows = outbox(&app).await;
             holds(
@@ -392,13 +365,7 @@ async fn a_submission_without_an_address_queues_nothing() {
         let created =
             initiatives::submit(&app, &submission("Repas partagés", "aide-alimentaire", 0)).await;
         let moderator = app.login_as(Role::Moderator).await;
-        let res = moderator
-            .post_json(
-                &format!("/api/v1/admin/moderation/{}/approve", created.id),
-                &json!({}),
-            )
-            .await;
-        assert_eq!(res.status(), StatusCode::OK);
+        approve(&moderator, &created.id).await;
         assert!(outbox(&app).await.is_empty());
     })
     .await;

@@ -17,14 +17,11 @@ use solidarites_api_types::{
     ResultCell, ResultGroup, ResultsResponse,
 };
 use solidarites_domain::demo::demo_communes;
-use solidarites_server::{
-    auth::Role,
-    storage::audit::{self, AuditFilter},
-};
+use solidarites_server::auth::Role;
 
 use crate::helpers::{
-    self, eventually, for_each_backend, spawn_app, spawn_app_with, test_settings, StaffClient,
-    TestApp,
+    self, approve, audit_actions, eventually, for_each_backend, spawn_app, spawn_app_with,
+    test_settings, StaffClient, TestApp,
 };
 
 fn code(n: usize) -> String {
@@ -49,21 +46,6 @@ async fn propose(app: &TestApp, body: &Value) -> String {
     let created: CreateProposalResponse = res.json().await.unwrap();
     assert_eq!(created.moderation_status, "pending");
     created.id
-}
-
-async fn approve(moderator: &StaffClient, id: &str) {
-    let res = moderator
-        .post_json(
-            &format!("/api/v1/admin/moderation/{id}/approve"),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(
-        res.status(),
-        StatusCode::OK,
-        "{}",
-        res.text().await.unwrap()
-    );
 }
 
 /// Proposes and publishes.
@@ -121,22 +103,6 @@ async fn list(app: &TestApp, query: &str) -> ProposalListResponse {
 
 fn titles(list: &ProposalListResponse) -> Vec<String> {
     list.items.iter().map(|p| p.content.title.clone()).collect()
-}
-
-async fn audit_actions(app: &TestApp, entity_id: &str) -> Vec<String> {
-    let filter = AuditFilter {
-        entity_id: Some(entity_id.to_owned()),
-        ..AuditFilter::default()
-    };
-    let mut actions: Vec<String> = audit::page(&app.db.conn, &filter, 1, 100)
-        .await
-        .unwrap()
-        .0
-        .into_iter()
-        .map(|e| e.action)
-        .collect();
-    actions.reverse();
-    actions
 }
 
 async fn set_status(

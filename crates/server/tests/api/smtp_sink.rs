@@ -178,6 +178,16 @@ impl SmtpSink {
     pub fn messages(&self) -> Vec<Received> {
         self.received.lock().unwrap().clone()
     }
+
+    /// The one message accepted, once it is there (`what`: which message, for the failure).
+    pub async fn one_message(&self, what: &str) -> Received {
+        crate::helpers::eventually(what, async || {
+            let messages = self.messages();
+            crate::helpers::holds(messages.len() == 1, messages.len())?;
+            Ok(messages[0].clone())
+        })
+        .await
+    }
 }
 
 async fn session(stream: TcpStream, store: Arc<Mutex<Vec<Received>>>) {

@@ -21,7 +21,7 @@ use crate::carte::data;
 use crate::carte::leaflet::{options_json, MapController, MapView};
 use crate::components::themes;
 use crate::i18n::{agenda, common};
-use crate::router::{self, build_query, use_location, Location};
+use crate::router::{self, use_location, Location};
 
 /// Events per page.
 const PER_PAGE: u64 = 10;
@@ -49,33 +49,26 @@ impl Filters {
             from: get("from"),
             to: get("to"),
             actor: get("actor"),
-            page: get("page").parse().ok().filter(|&p| p >= 1).unwrap_or(1),
+            page: router::page_param(location),
         }
     }
 
     /// The page's query string.
     pub fn query(&self) -> String {
-        let page = if self.page > 1 {
-            self.page.to_string()
-        } else {
-            String::new()
-        };
-        build_query(&[
-            ("theme", &self.theme),
-            ("commune", &self.commune),
-            ("from", &self.from),
-            ("to", &self.to),
-            ("actor", &self.actor),
-            ("page", &page),
-        ])
+        router::paged_query(
+            &[
+                ("theme", &self.theme),
+                ("commune", &self.commune),
+                ("from", &self.from),
+                ("to", &self.to),
+                ("actor", &self.actor),
+            ],
+            self.page,
+        )
     }
 
     pub fn api_url(&self) -> String {
-        let mut query = self.query();
-        if !query.is_empty() {
-            query.push('&');
-        }
-        format!("/api/v1/events?{query}per_page={PER_PAGE}")
+        router::list_api_url("/api/v1/events", &self.query(), PER_PAGE)
     }
 
     /// The query of the map's `events.geojson`: the list's filters, without page.

@@ -63,70 +63,176 @@ pub fn NewEventPage() -> impl IntoView {
     }
 }
 
+/// Errors of the last submission, by API field.
+type Errors = RwSignal<BTreeMap<String, String>>;
+
+/// What the form holds, one signal per field.
+#[derive(Clone, Copy)]
+struct EventFields {
+    title: RwSignal<String>,
+    description: RwSignal<String>,
+    theme: RwSignal<String>,
+    dates: RwSignal<Vec<DateRow>>,
+    attendance: RwSignal<String>,
+    commune_code: RwSignal<Option<String>>,
+    address: RwSignal<String>,
+    online_url: RwSignal<String>,
+    audience: RwSignal<String>,
+    age_min: RwSignal<String>,
+    age_max: RwSignal<String>,
+    accessibility: RwSignal<Vec<String>>,
+    registration: RwSignal<String>,
+    registration_value: RwSignal<String>,
+    actor: RwSignal<String>,
+    notify_email: RwSignal<String>,
+    notify_consent: RwSignal<bool>,
+}
+
+impl EventFields {
+    /// An empty form: one empty date, in person, free entry.
+    fn new() -> Self {
+        let text = || RwSignal::new(String::new());
+        Self {
+            title: text(),
+            description: text(),
+            theme: text(),
+            dates: RwSignal::new(vec![(0, text(), text())]),
+            attendance: RwSignal::new("in_person".to_owned()),
+            commune_code: RwSignal::new(None),
+            address: text(),
+            online_url: text(),
+            audience: text(),
+            age_min: text(),
+            age_max: text(),
+            accessibility: RwSignal::new(Vec::new()),
+            registration: RwSignal::new("free".to_owned()),
+            registration_value: text(),
+            actor: text(),
+            notify_email: text(),
+            notify_consent: RwSignal::new(false),
+        }
+    }
+
+    /// The request for what the form holds (blank fields left out).
+    fn request(self) -> CreateEventRequest {
+        let optional = |s: RwSignal<String>| {
+            let s = s.get_untracked().trim().to_owned();
+            (!s.is_empty()).then_some(s)
+        };
+        let age = |s: RwSignal<String>| s.get_untracked().trim().parse::<i64>().ok();
+        let kind = self.registration.get_untracked();
+        CreateEventRequest {
+            content: EventContentRequest {
+                title: optional(self.title),
+                description: optional(self.description),
+                themes: optional(self.theme).into_iter().collect(),
+                occurrences: self
+                    .dates
+                    .get_untracked()
+                    .iter()
+                    .map(|(_, s, e)| EventOccurrenceRequest {
+                        start: optional(*s),
+                        end: optional(*e),
+                    })
+                    .collect(),
+                attendance_mode: Some(self.attendance.get_untracked()),
+                location: self
+                    .commune_code
+                    .get_untracked()
+                    .map(|code| LocationRequest {
+                        commune_code: Some(code),
+                        ..LocationRequest::default()
+                    }),
+                address: optional(self.address),
+                online_url: optional(self.online_url),
+                audience: optional(self.audience),
+                age_min: age(self.age_min),
+                age_max: age(self.age_max),
+                accessibility: self.accessibility.get_untracked(),
+                registration: Some(RegistrationRequest {
+                    value: (kind != "free").then(|| self.registration_value.get_untracked()),
+                    kind: Some(kind),
+                }),
+                event_status: None,
+            },
+            actor_id: optional(self.actor),
+            notify_email: optional(self.notify_email),
+            notify_consent: self.notify_consent.get_untracked(),
+        }
+    }
+}
+
+/// The label of the field an API error key names, for the error summary.
+fn label_of(key: &str) -> String {
+    let t = agenda::t();
+    let base = key.split(['[', '.']).next().unwrap_or(key);
+    match base {
+        "title" => t.form_title.to_owned(),
+        "description" => t.form_description.to_owned(),
+        "themes" => t.form_theme.to_owned(),
+        "occurrences" => {
+            let n: usize = key
+                .split(['[', ']'])
+                .nth(1)
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0);
+            let part = if key.ends_with("end") {
+                t.form_end
+            } else {
+                t.form_start
+            };
+            format!("{} — {part}", (t.form_date_legend)(n + 1))
+        }
+        "attendance_mode" => t.form_attendance.to_owned(),
+        "location" => t.form_commune.to_owned(),
+        "address" => t.form_address.to_owned(),
+        "online_url" => t.form_online_url.to_owned(),
+        "audience" => t.form_audience.to_owned(),
+        "age_min" => t.form_age_min.to_owned(),
+        "age_max" => t.form_age_max.to_owned(),
+        "accessibility" => t.form_accessibility.to_owned(),
+        "registration" => t.form_registration_value.to_owned(),
+        "actor_id" => t.form_actor.to_owned(),
+        "notify_email" => common::t().notify_email.to_owned(),
+        "notify_consent" => common::t().notify_consent.to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+/// `aria-describedby` of the control of `key` (its hint when `help`, its error if any).
+fn described(
+    errors: Errors,
+    key: &'static str,
+    help: bool,
+) -> impl Fn() -> Option<String> + Send + Sync + 'static {
+    let error = error_in(errors, key.to_owned());
+    move || described_by(&fid(key), help, error.with(Option::is_some))
+}
+
+/// `aria-invalid` of the control of `key`.
+fn invalid(
+    errors: Errors,
+    key: &'static str,
+) -> impl Fn() -> Option<&'static str> + Send + Sync + 'static {
+    let error = error_in(errors, key.to_owned());
+    move || error.with(Option::is_some).then_some("true")
+}
+
+fn required() -> impl IntoView {
+    view! { <span class="champ__mention">" (" {common::t().required_mark} ")"</span> }
+}
+
+fn optional_mark() -> impl IntoView {
+    view! { <span class="champ__mention">" (" {common::t().optional_mark} ")"</span> }
+}
+
 #[component]
 fn EventForm(sent: RwSignal<Option<CreateEventResponse>>) -> impl IntoView {
     let t = agenda::t();
-    let title = RwSignal::new(String::new());
-    let description = RwSignal::new(String::new());
-    let theme = RwSignal::new(String::new());
-    let dates: RwSignal<Vec<DateRow>> = RwSignal::new(vec![(
-        0,
-        RwSignal::new(String::new()),
-        RwSignal::new(String::new()),
-    )]);
-    let attendance = RwSignal::new("in_person".to_owned());
-    let commune_code: RwSignal<Option<String>> = RwSignal::new(None);
-    let address = RwSignal::new(String::new());
-    let online_url = RwSignal::new(String::new());
-    let audience = RwSignal::new(String::new());
-    let age_min = RwSignal::new(String::new());
-    let age_max = RwSignal::new(String::new());
-    let accessibility: RwSignal<Vec<String>> = RwSignal::new(Vec::new());
-    let registration = RwSignal::new("free".to_owned());
-    let registration_value = RwSignal::new(String::new());
-    let actor = RwSignal::new(String::new());
-    let notify_email = RwSignal::new(String::new());
-    let notify_consent = RwSignal::new(false);
-    let errors: RwSignal<BTreeMap<String, String>> = RwSignal::new(BTreeMap::new());
+    let fields = EventFields::new();
+    let errors: Errors = RwSignal::new(BTreeMap::new());
     let failure: RwSignal<Option<String>> = RwSignal::new(None);
     let pending = RwSignal::new(false);
-    let theme_list = api::load(themes::all());
-    let actors = api::load(api::get::<ActorListResponse>("/api/v1/actors?per_page=100"));
-
-    let label_of = move |key: &str| -> String {
-        let base = key.split(['[', '.']).next().unwrap_or(key);
-        match base {
-            "title" => t.form_title.to_owned(),
-            "description" => t.form_description.to_owned(),
-            "themes" => t.form_theme.to_owned(),
-            "occurrences" => {
-                let n: usize = key
-                    .split(['[', ']'])
-                    .nth(1)
-                    .and_then(|n| n.parse().ok())
-                    .unwrap_or(0);
-                let part = if key.ends_with("end") {
-                    t.form_end
-                } else {
-                    t.form_start
-                };
-                format!("{} — {part}", (t.form_date_legend)(n + 1))
-            }
-            "attendance_mode" => t.form_attendance.to_owned(),
-            "location" => t.form_commune.to_owned(),
-            "address" => t.form_address.to_owned(),
-            "online_url" => t.form_online_url.to_owned(),
-            "audience" => t.form_audience.to_owned(),
-            "age_min" => t.form_age_min.to_owned(),
-            "age_max" => t.form_age_max.to_owned(),
-            "accessibility" => t.form_accessibility.to_owned(),
-            "registration" => t.form_registration_value.to_owned(),
-            "actor_id" => t.form_actor.to_owned(),
-            "notify_email" => common::t().notify_email.to_owned(),
-            "notify_consent" => common::t().notify_consent.to_owned(),
-            other => other.to_owned(),
-        }
-    };
     let summary = Signal::derive(move || {
         errors.with(|errors| {
             errors
@@ -143,61 +249,12 @@ fn EventForm(sent: RwSignal<Option<CreateEventResponse>>) -> impl IntoView {
                 .collect()
         })
     });
-    let error_of = move |key: String| Signal::derive(move || errors.with(|e| e.get(&key).cloned()));
-    let described = move |key: &'static str, help: bool| {
-        let error = error_of(key.to_owned());
-        move || described_by(&fid(key), help, error.with(Option::is_some))
-    };
-    let invalid = move |key: &'static str| {
-        let error = error_of(key.to_owned());
-        move || error.with(Option::is_some).then_some("true")
-    };
-
     let send = move || {
         if pending.get_untracked() {
             return;
         }
         failure.set(None);
-        let optional = |s: String| {
-            let s = s.trim().to_owned();
-            (!s.is_empty()).then_some(s)
-        };
-        let age = |s: String| s.trim().parse::<i64>().ok();
-        let kind = registration.get_untracked();
-        let body = CreateEventRequest {
-            content: EventContentRequest {
-                title: optional(title.get_untracked()),
-                description: optional(description.get_untracked()),
-                themes: optional(theme.get_untracked()).into_iter().collect(),
-                occurrences: dates
-                    .get_untracked()
-                    .iter()
-                    .map(|(_, s, e)| EventOccurrenceRequest {
-                        start: optional(s.get_untracked()),
-                        end: optional(e.get_untracked()),
-                    })
-                    .collect(),
-                attendance_mode: Some(attendance.get_untracked()),
-                location: commune_code.get_untracked().map(|code| LocationRequest {
-                    commune_code: Some(code),
-                    ..LocationRequest::default()
-                }),
-                address: optional(address.get_untracked()),
-                online_url: optional(online_url.get_untracked()),
-                audience: optional(audience.get_untracked()),
-                age_min: age(age_min.get_untracked()),
-                age_max: age(age_max.get_untracked()),
-                accessibility: accessibility.get_untracked(),
-                registration: Some(RegistrationRequest {
-                    value: (kind != "free").then(|| registration_value.get_untracked()),
-                    kind: Some(kind),
-                }),
-                event_status: None,
-            },
-            actor_id: optional(actor.get_untracked()),
-            notify_email: optional(notify_email.get_untracked()),
-            notify_consent: notify_consent.get_untracked(),
-        };
+        let body = fields.request();
         pending.set(true);
         leptos::task::spawn_local(async move {
             let result = api::post::<_, CreateEventResponse>("/api/v1/events", &body, &[]).await;
@@ -216,32 +273,6 @@ fn EventForm(sent: RwSignal<Option<CreateEventResponse>>) -> impl IntoView {
         });
     };
 
-    let required =
-        || view! { <span class="champ__mention">" (" {common::t().required_mark} ")"</span> };
-    let optional_mark =
-        || view! { <span class="champ__mention">" (" {common::t().optional_mark} ")"</span> };
-    let text_field = move |key: &'static str,
-                           label: &'static str,
-                           kind: &'static str,
-                           value: RwSignal<String>| {
-        view! {
-            <div class="champ">
-                <label for=fid(key)>{label} {optional_mark()}</label>
-                <FieldError field_id=fid(key) message=error_of(key.to_owned())/>
-                <input
-                    id=fid(key)
-                    class="saisie"
-                    type=kind
-                    aria-describedby=described(key, false)
-                    aria-invalid=invalid(key)
-                    prop:value=move || value.get()
-                    on:input=move |event| value.set(event_target_value(&event))
-                />
-            </div>
-        }
-    };
-    let commune_error = error_of("location".to_owned());
-
     view! {
         <h1>{t.new_title}</h1>
         <p class="intro">{t.form_intro}</p>
@@ -250,138 +281,16 @@ fn EventForm(sent: RwSignal<Option<CreateEventResponse>>) -> impl IntoView {
             send();
         }>
             <ErrorSummary items=summary/>
-            <div class="champ">
-                <label for=fid("title")>{t.form_title} {required()}</label>
-                <FieldError field_id=fid("title") message=error_of("title".to_owned())/>
-                <input
-                    id=fid("title")
-                    class="saisie"
-                    type="text"
-                    maxlength=drafts::TITLE_MAX
-                    aria-required="true"
-                    aria-describedby=described("title", false)
-                    aria-invalid=invalid("title")
-                    prop:value=move || title.get()
-                    on:input=move |event| title.set(event_target_value(&event))
-                />
-            </div>
-            <div class="champ">
-                <label for=fid("description")>{t.form_description} {required()}</label>
-                <FieldError field_id=fid("description") message=error_of("description".to_owned())/>
-                <textarea
-                    id=fid("description")
-                    class="saisie"
-                    rows="6"
-                    maxlength=drafts::DESCRIPTION_MAX
-                    aria-required="true"
-                    aria-describedby=described("description", false)
-                    aria-invalid=invalid("description")
-                    prop:value=move || description.get()
-                    on:input=move |event| description.set(event_target_value(&event))
-                ></textarea>
-            </div>
-            <div class="champ">
-                <label for=fid("themes")>{t.form_theme} {required()}</label>
-                <FieldError field_id=fid("themes") message=error_of("themes".to_owned())/>
-                <select
-                    id=fid("themes")
-                    class="saisie"
-                    aria-required="true"
-                    aria-describedby=described("themes", false)
-                    aria-invalid=invalid("themes")
-                    on:change=move |event| theme.set(event_target_value(&event))
-                >
-                    <option value="">{t.form_choose}</option>
-                    {move || {
-                        theme_list
-                            .get()
-                            .and_then(Result::ok)
-                            .unwrap_or_default()
-                            .into_iter()
-                            .filter(|theme| !theme.retired)
-                            .map(|th| view! { <option value=th.slug>{th.label}</option> })
-                            .collect_view()
-                    }}
-                </select>
-            </div>
-            <DateFields dates=dates errors=errors/>
-            <div class="champ">
-                <label for=fid("attendance_mode")>{t.form_attendance} {required()}</label>
-                <FieldError field_id=fid("attendance_mode") message=error_of("attendance_mode".to_owned())/>
-                <select
-                    id=fid("attendance_mode")
-                    class="saisie"
-                    on:change=move |event| attendance.set(event_target_value(&event))
-                >
-                    {["in_person", "mixed", "online"]
-                        .map(|m| view! { <option value=m selected=move || attendance.get() == m>{(t.attendance)(m)}</option> })
-                        .collect_view()}
-                </select>
-            </div>
-            <div class="champ">
-                <label for=fid("location")>{t.form_commune}</label>
-                <p id=help_id(&fid("location")) class="champ__aide">{t.form_commune_hint}</p>
-                <FieldError field_id=fid("location") message=commune_error/>
-                <CommunePicker
-                    input_id=fid("location")
-                    described_by=Signal::derive(move || {
-                        described_by(&fid("location"), true, commune_error.with(Option::is_some))
-                    })
-                    invalid=Signal::derive(move || commune_error.with(Option::is_some))
-                    on_text=Callback::new(|_: String| {})
-                    on_choose=Callback::new(move |choice: Option<(String, String)>| {
-                        commune_code.set(choice.map(|(code, _)| code));
-                    })
-                />
-            </div>
-            {text_field("address", t.form_address, "text", address)}
-            {text_field("online_url", t.form_online_url, "url", online_url)}
-            {text_field("audience", t.form_audience, "text", audience)}
-            {text_field("age_min", t.form_age_min, "number", age_min)}
-            {text_field("age_max", t.form_age_max, "number", age_max)}
-            <AccessibilityFields accessibility=accessibility errors=errors/>
-            <div class="champ">
-                <label for=fid("registration.kind")>{t.form_registration}</label>
-                <select
-                    id=fid("registration.kind")
-                    class="saisie"
-                    on:change=move |event| registration.set(event_target_value(&event))
-                >
-                    {["free", "link", "phone", "email"]
-                        .map(|k| view! { <option value=k selected=move || registration.get() == k>{(t.registration_kind)(k)}</option> })
-                        .collect_view()}
-                </select>
-            </div>
-            <Show when=move || registration.get() != "free">
-                {text_field("registration.value", t.form_registration_value, "text", registration_value)}
-            </Show>
-            <div class="champ">
-                <label for=fid("actor_id")>{t.form_actor} {optional_mark()}</label>
-                <FieldError field_id=fid("actor_id") message=error_of("actor_id".to_owned())/>
-                <select
-                    id=fid("actor_id")
-                    class="saisie"
-                    on:change=move |event| actor.set(event_target_value(&event))
-                >
-                    <option value="">{t.form_actor_none}</option>
-                    {move || {
-                        actors
-                            .get()
-                            .and_then(Result::ok)
-                            .map(|l| l.items)
-                            .unwrap_or_default()
-                            .into_iter()
-                            .map(|a| view! { <option value=a.id>{a.name}</option> })
-                            .collect_view()
-                    }}
-                </select>
-            </div>
+            <WhatFields fields=fields errors=errors/>
+            <DateFields dates=fields.dates errors=errors/>
+            <WhereFields fields=fields errors=errors/>
+            <WhoFields fields=fields errors=errors/>
             <NotifyFields
                 prefix="evenement"
-                email=notify_email
-                consent=notify_consent
-                email_error=error_of("notify_email".to_owned())
-                consent_error=error_of("notify_consent".to_owned())
+                email=fields.notify_email
+                consent=fields.notify_consent
+                email_error=error_in(errors, "notify_email".to_owned())
+                consent_error=error_in(errors, "notify_consent".to_owned())
             />
             {move || failure.get().map(|m| view! { <p class="statut statut--erreur" role="alert">{m}</p> })}
             <div class="boutons">
@@ -397,8 +306,200 @@ fn EventForm(sent: RwSignal<Option<CreateEventResponse>>) -> impl IntoView {
     }
 }
 
+/// An optional one-line field of the form.
+#[component]
+fn OptionalText(
+    key: &'static str,
+    label: &'static str,
+    kind: &'static str,
+    value: RwSignal<String>,
+    errors: Errors,
+) -> impl IntoView {
+    view! {
+        <div class="champ">
+            <label for=fid(key)>{label} {optional_mark()}</label>
+            <FieldError field_id=fid(key) message=error_in(errors, key.to_owned())/>
+            <input
+                id=fid(key)
+                class="saisie"
+                type=kind
+                aria-describedby=described(errors, key, false)
+                aria-invalid=invalid(errors, key)
+                prop:value=move || value.get()
+                on:input=move |event| value.set(event_target_value(&event))
+            />
+        </div>
+    }
+}
+
+/// Title, description and theme.
+#[component]
+fn WhatFields(fields: EventFields, errors: Errors) -> impl IntoView {
+    let t = agenda::t();
+    let EventFields {
+        title,
+        description,
+        theme,
+        ..
+    } = fields;
+    let theme_list = api::load(themes::all());
+    view! {
+        <div class="champ">
+            <label for=fid("title")>{t.form_title} {required()}</label>
+            <FieldError field_id=fid("title") message=error_in(errors, "title".to_owned())/>
+            <input
+                id=fid("title")
+                class="saisie"
+                type="text"
+                maxlength=drafts::TITLE_MAX
+                aria-required="true"
+                aria-describedby=described(errors, "title", false)
+                aria-invalid=invalid(errors, "title")
+                prop:value=move || title.get()
+                on:input=move |event| title.set(event_target_value(&event))
+            />
+        </div>
+        <div class="champ">
+            <label for=fid("description")>{t.form_description} {required()}</label>
+            <FieldError field_id=fid("description") message=error_in(errors, "description".to_owned())/>
+            <textarea
+                id=fid("description")
+                class="saisie"
+                rows="6"
+                maxlength=drafts::DESCRIPTION_MAX
+                aria-required="true"
+                aria-describedby=described(errors, "description", false)
+                aria-invalid=invalid(errors, "description")
+                prop:value=move || description.get()
+                on:input=move |event| description.set(event_target_value(&event))
+            ></textarea>
+        </div>
+        <div class="champ">
+            <label for=fid("themes")>{t.form_theme} {required()}</label>
+            <FieldError field_id=fid("themes") message=error_in(errors, "themes".to_owned())/>
+            <select
+                id=fid("themes")
+                class="saisie"
+                aria-required="true"
+                aria-describedby=described(errors, "themes", false)
+                aria-invalid=invalid(errors, "themes")
+                on:change=move |event| theme.set(event_target_value(&event))
+            >
+                <option value="">{t.form_choose}</option>
+                {move || {
+                    theme_list
+                        .get()
+                        .and_then(Result::ok)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|theme| !theme.retired)
+                        .map(|th| view! { <option value=th.slug>{th.label}</option> })
+                        .collect_view()
+                }}
+            </select>
+        </div>
+    }
+}
+
+/// Attendance mode, commune, address and online link.
+#[component]
+fn WhereFields(fields: EventFields, errors: Errors) -> impl IntoView {
+    let t = agenda::t();
+    let (attendance, commune_code) = (fields.attendance, fields.commune_code);
+    let commune_error = error_in(errors, "location".to_owned());
+    view! {
+        <div class="champ">
+            <label for=fid("attendance_mode")>{t.form_attendance} {required()}</label>
+            <FieldError field_id=fid("attendance_mode") message=error_in(errors, "attendance_mode".to_owned())/>
+            <select
+                id=fid("attendance_mode")
+                class="saisie"
+                on:change=move |event| attendance.set(event_target_value(&event))
+            >
+                {["in_person", "mixed", "online"]
+                    .map(|m| view! { <option value=m selected=move || attendance.get() == m>{(t.attendance)(m)}</option> })
+                    .collect_view()}
+            </select>
+        </div>
+        <div class="champ">
+            <label for=fid("location")>{t.form_commune}</label>
+            <p id=help_id(&fid("location")) class="champ__aide">{t.form_commune_hint}</p>
+            <FieldError field_id=fid("location") message=commune_error/>
+            <CommunePicker
+                input_id=fid("location")
+                described_by=Signal::derive(move || {
+                    described_by(&fid("location"), true, commune_error.with(Option::is_some))
+                })
+                invalid=Signal::derive(move || commune_error.with(Option::is_some))
+                on_text=Callback::new(|_: String| {})
+                on_choose=Callback::new(move |choice: Option<(String, String)>| {
+                    commune_code.set(choice.map(|(code, _)| code));
+                })
+            />
+        </div>
+        <OptionalText key="address" label=t.form_address kind="text" value=fields.address errors=errors/>
+        <OptionalText key="online_url" label=t.form_online_url kind="url" value=fields.online_url errors=errors/>
+    }
+}
+
+/// Audience, ages, accessibility, registration and the organising actor.
+#[component]
+fn WhoFields(fields: EventFields, errors: Errors) -> impl IntoView {
+    let t = agenda::t();
+    let (registration, actor) = (fields.registration, fields.actor);
+    let actors = api::load(api::get::<ActorListResponse>("/api/v1/actors?per_page=100"));
+    view! {
+        <OptionalText key="audience" label=t.form_audience kind="text" value=fields.audience errors=errors/>
+        <OptionalText key="age_min" label=t.form_age_min kind="number" value=fields.age_min errors=errors/>
+        <OptionalText key="age_max" label=t.form_age_max kind="number" value=fields.age_max errors=errors/>
+        <AccessibilityFields accessibility=fields.accessibility errors=errors/>
+        <div class="champ">
+            <label for=fid("registration.kind")>{t.form_registration}</label>
+            <select
+                id=fid("registration.kind")
+                class="saisie"
+                on:change=move |event| registration.set(event_target_value(&event))
+            >
+                {["free", "link", "phone", "email"]
+                    .map(|k| view! { <option value=k selected=move || registration.get() == k>{(t.registration_kind)(k)}</option> })
+                    .collect_view()}
+            </select>
+        </div>
+        <Show when=move || registration.get() != "free">
+            <OptionalText
+                key="registration.value"
+                label=t.form_registration_value
+                kind="text"
+                value=fields.registration_value
+                errors=errors
+            />
+        </Show>
+        <div class="champ">
+            <label for=fid("actor_id")>{t.form_actor} {optional_mark()}</label>
+            <FieldError field_id=fid("actor_id") message=error_in(errors, "actor_id".to_owned())/>
+            <select
+                id=fid("actor_id")
+                class="saisie"
+                on:change=move |event| actor.set(event_target_value(&event))
+            >
+                <option value="">{t.form_actor_none}</option>
+                {move || {
+                    actors
+                        .get()
+                        .and_then(Result::ok)
+                        .map(|l| l.items)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|a| view! { <option value=a.id>{a.name}</option> })
+                        .collect_view()
+                }}
+            </select>
+        </div>
+    }
+}
+
 /// The error of the API field `key` among `errors`.
-fn error_in(errors: RwSignal<BTreeMap<String, String>>, key: String) -> Signal<Option<String>> {
+fn error_in(errors: Errors, key: String) -> Signal<Option<String>> {
     Signal::derive(move || errors.with(|e| e.get(&key).cloned()))
 }
 
@@ -413,8 +514,6 @@ fn DateFields(
     // The form starts with one date, key 0.
     let next_key = StoredValue::new(1u32);
     let error_of = move |key: String| error_in(errors, key);
-    let required =
-        || view! { <span class="champ__mention">" (" {common::t().required_mark} ")"</span> };
     view! {
             <p id=help_id(&fid("occurrences")) class="champ__aide">{t.form_dates_hint}</p>
             {move || {
@@ -487,8 +586,6 @@ fn AccessibilityFields(
 ) -> impl IntoView {
     let t = agenda::t();
     let error_of = move |key: String| error_in(errors, key);
-    let optional_mark =
-        || view! { <span class="champ__mention">" (" {common::t().optional_mark} ")"</span> };
     view! {
             <fieldset class="champ">
                 <legend>{t.form_accessibility} {optional_mark()}</legend>

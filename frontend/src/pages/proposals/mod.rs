@@ -20,7 +20,7 @@ use crate::app::set_page_title;
 use crate::components::commune::{display_name, CommunePicker};
 use crate::components::themes;
 use crate::i18n::{common, proposals};
-use crate::router::{self, build_query, percent_encode, use_location, Location, Route};
+use crate::router::{self, percent_encode, use_location, Location, Route};
 
 /// Proposals per page.
 const PER_PAGE: u64 = 10;
@@ -58,34 +58,27 @@ impl Filters {
             commune: get("commune"),
             status: get("status"),
             sort: get("sort"),
-            page: get("page").parse().ok().filter(|&p| p >= 1).unwrap_or(1),
+            page: router::page_param(location),
         }
     }
 
     /// The page's query string.
     pub fn query(&self) -> String {
-        let page = if self.page > 1 {
-            self.page.to_string()
-        } else {
-            String::new()
-        };
-        build_query(&[
-            ("q", &self.q),
-            ("theme", &self.theme),
-            ("commune", &self.commune),
-            ("status", &self.status),
-            ("sort", &self.sort),
-            ("page", &page),
-        ])
+        router::paged_query(
+            &[
+                ("q", &self.q),
+                ("theme", &self.theme),
+                ("commune", &self.commune),
+                ("status", &self.status),
+                ("sort", &self.sort),
+            ],
+            self.page,
+        )
     }
 
     /// `GET /api/v1/proposals` for these filters.
     pub fn api_url(&self) -> String {
-        let mut query = self.query();
-        if !query.is_empty() {
-            query.push('&');
-        }
-        format!("/api/v1/proposals?{query}per_page={PER_PAGE}")
+        router::list_api_url("/api/v1/proposals", &self.query(), PER_PAGE)
     }
 }
 
