@@ -129,7 +129,7 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
 /// `disallowed-methods` forbids `TransactionTrait::begin`).
 pub async fn begin_write<C>(db: &C) -> Result<C::Transaction, sea_orm::DbErr>
 where
-    C: TransactionTrait,
+    C: sea_orm::TransactionTrait,
 {
     db.begin_with_options(sea_orm::TransactionOptions {
         sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
