@@ -68,8 +68,12 @@ test('an association submits an event, a moderator approves it, it shows everywh
   await page.getByRole('button', { name: 'Envoyer l’événement' }).click();
   await page.locator('#resume-erreurs').waitFor();
   assert.equal(await page.locator('#evenement-notify_consent').getAttribute('aria-invalid'), 'true');
+  // The summary takes the focus once rendered: only then move to the box, or the focus
+  // would be taken back before the Space reaches it.
+  await page.waitForFunction(() => document.activeElement?.id === 'resume-erreurs');
   await page.locator('#evenement-notify_consent').focus();
   await page.keyboard.press('Space');
+  assert.equal(await page.locator('#evenement-notify_consent').isChecked(), true);
   await page.getByRole('button', { name: 'Envoyer l’événement' }).click();
   await page.locator('#evenement-envoye').waitFor();
   const editLink = await page.locator('main a[href^="/agenda/modifier/"]').getAttribute('href');
