@@ -192,6 +192,24 @@ async fn insert_rows(
     txn.commit().await.unwrap();
 }
 
+/// A client signed in as the benchmark's analyst on the instance at `port`, and the API's
+/// base URL.
+async fn signed_in_analyst(port: u16, password: &str) -> (reqwest::Client, String) {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}/api/v1");
+    let login = client
+        .post(format!("{base}/auth/login"))
+        .json(&serde_json::json!({"email": "analyste@bench.example.org", "password": password}))
+        .send()
+        .await
+        .unwrap();
+    assert!(login.status().is_success());
+    (client, base)
+}
+
 async fn get(client: &reqwest::Client, url: &str) -> (Duration, usize) {
     let t = Instant::now();
     let res = client.get(url).send().await.expect("request");
@@ -313,18 +331,7 @@ async fn bench(label: &str, url: &str, answers: i64, requests: usize) {
     )
     .await
     .unwrap();
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let base = format!("http://127.0.0.1:{port}/api/v1");
-    let login = client
-        .post(format!("{base}/auth/login"))
-        .json(&serde_json::json!({"email": "analyste@bench.example.org", "password": password}))
-        .send()
-        .await
-        .unwrap();
-    assert!(login.status().is_success());
+    let (client, base) = signed_in_analyst(port, &password).await;
     let results_url =
         |query: &str| format!("{base}/admin/campaigns/{}/results?{query}", campaign.id);
 
@@ -493,18 +500,7 @@ async fn first_request_after_start(
     let port = app.port();
     let handle = app.handle();
     tokio::spawn(app.run_until_stopped());
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let base = format!("http://127.0.0.1:{port}/api/v1");
-    let login = client
-        .post(format!("{base}/auth/login"))
-        .json(&serde_json::json!({"email": "analyste@bench.example.org", "password": password}))
-        .send()
-        .await
-        .unwrap();
-    assert!(login.status().is_success());
+    let (client, base) = signed_in_analyst(port, password).await;
     let (first, _) = get(
         &client,
         &format!(
