@@ -73,7 +73,10 @@ impl Application {
         let results =
             crate::results::ResultsCache::with_checkpoint_rows(settings.results_checkpoint_rows);
         let state = AppState {
-            answers: crate::services::answers::AnswerWriter::start(db.clone()),
+            answers: crate::services::answers::AnswerWriter::start(
+                db.clone(),
+                &settings.database_url,
+            ),
             db,
             territory,
             settings: Arc::new(settings),
