@@ -1,7 +1,9 @@
 //! In-memory sign-in throttling of one server instance.
 //!
-//! - Per client address: a token bucket, so one address cannot try passwords fast. Addresses
-//!   live only in this map (never on disk, never in logs) and the map is bounded.
+//! - Per client address: a token bucket (the GCRA of the `governor` crate), so one address
+//!   cannot try passwords (or send answers, proposals) fast. Addresses live only in this
+//!   limiter (never on disk, never in logs); addresses whose bucket is full again are
+//!   dropped once it holds [`MAX_ENTRIES`].
 //! - Per (email, address) pair: after 5 failures in a row the pair is locked for a growing
 //!   while, for real accounts and unknown emails alike. Another address is not locked: a
 //!   remote attacker who knows a staff email cannot lock its owner out.
@@ -12,10 +14,12 @@
 use std::{
     collections::HashMap,
     net::IpAddr,
+    num::NonZeroU32,
     sync::{Mutex, MutexGuard},
     time::{Duration, Instant},
 };
 
+use governor::{clock::Clock, DefaultKeyedRateLimiter, Quota, RateLimiter};
 use sha2::{Digest, Sha256};
 
 use crate::auth::{account_lockout_after, lockout_after};
@@ -25,17 +29,9 @@ const MAX_ENTRIES: usize = 10_000;
 
 #[derive(Debug)]
 pub struct LoginThrottle {
-    burst: f64,
-    refill_per_sec: f64,
-    buckets: Mutex<HashMap<IpAddr, Bucket>>,
+    per_address: DefaultKeyedRateLimiter<IpAddr>,
     unknown: Mutex<HashMap<[u8; 32], Failures>>,
     pairs: Mutex<HashMap<[u8; 32], Failures>>,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Bucket {
-    tokens: f64,
-    updated: Instant,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -53,10 +49,12 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl LoginThrottle {
     /// `burst` attempts at once per address, then one more every `refill`.
     pub fn new(burst: u32, refill: Duration) -> Self {
+        let burst = NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN);
+        let quota = Quota::with_period(refill.max(Duration::from_millis(1)))
+            .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
+            .allow_burst(burst);
         Self {
-            burst: f64::from(burst.max(1)),
-            refill_per_sec: 1.0 / refill.as_secs_f64().max(0.001),
-            buckets: Mutex::new(HashMap::new()),
+            per_address: RateLimiter::keyed(quota),
             unknown: Mutex::new(HashMap::new()),
             pairs: Mutex::new(HashMap::new()),
         }
@@ -64,31 +62,15 @@ impl LoginThrottle {
 
     /// Takes one attempt from `ip`'s bucket, or says how many seconds to wait.
     pub fn check_ip(&self, ip: IpAddr) -> Result<(), u64> {
-        let now = Instant::now();
-        let mut buckets = lock(&self.buckets);
-        if buckets.len() >= MAX_ENTRIES && !buckets.contains_key(&ip) {
-            let (burst, rate) = (self.burst, self.refill_per_sec);
-            buckets.retain(|_, b| {
-                b.tokens + now.duration_since(b.updated).as_secs_f64() * rate < burst
-            });
-            if buckets.len() >= MAX_ENTRIES {
-                buckets.clear();
-            }
+        if self.per_address.len() >= MAX_ENTRIES {
+            // An address whose bucket is full again is the same as one never seen.
+            self.per_address.retain_recent();
+            self.per_address.shrink_to_fit();
         }
-        let bucket = buckets.entry(ip).or_insert(Bucket {
-            tokens: self.burst,
-            updated: now,
-        });
-        let elapsed = now.duration_since(bucket.updated).as_secs_f64();
-        bucket.tokens = (bucket.tokens + elapsed * self.refill_per_sec).min(self.burst);
-        bucket.updated = now;
-        if bucket.tokens >= 1.0 {
-            bucket.tokens -= 1.0;
-            Ok(())
-        } else {
-            let wait = (1.0 - bucket.tokens) / self.refill_per_sec;
-            Err(seconds_up(wait))
-        }
+        self.per_address.check_key(&ip).map_err(|not_until| {
+            let wait = not_until.wait_time_from(self.per_address.clock().now());
+            seconds_up(wait.as_secs_f64())
+        })
     }
 
     /// Seconds left while an unknown email is locked out (account-wide ceiling).
