@@ -76,6 +76,33 @@ fn coordinate(field: &[u8], delimiter: u8) -> Option<f64> {
     value.is_finite().then_some(value)
 }
 
+/// The commonest line, `x<delimiter>y` with nothing around the two numbers: both parsed
+/// where they stand, without splitting the line. `None` for any other line (the general
+/// reading below then decides). `parse_partial` and `parse` are the same parser, so a
+/// line read here has the values the general reading gives it.
+fn two_numbers(line: &[u8], delimiter: u8) -> Option<(f64, f64)> {
+    let (first, n) = fast_float2::parse_partial::<f64, _>(line).ok()?;
+    if line.get(n) != Some(&delimiter) {
+        return None;
+    }
+    let rest = &line[n + 1..];
+    let (second, m) = fast_float2::parse_partial::<f64, _>(rest).ok()?;
+    (m == rest.len()).then_some((first, second))
+}
+
+/// The point of `line` read by [`two_numbers`] when the layout has its coordinates in the
+/// first two columns, in range.
+fn plain_point(line: &[u8], layout: PointsLayout) -> Option<(f64, f64)> {
+    let (first, second) = two_numbers(line, layout.delimiter)?;
+    let (lon, lat) = match (layout.lon_column, layout.lat_column) {
+        (0, 1) => (first, second),
+        (1, 0) => (second, first),
+        _ => return None,
+    };
+    (lon.is_finite() && lat.is_finite() && lon.abs() <= 180.0 && lat.abs() <= 90.0)
+        .then_some((lon, lat))
+}
+
 /// Calls `point` with each point of `chunk`, in order; `false` as soon as a line is not
 /// one the fast path reads exactly as the csv path would.
 fn each_point(chunk: &[u8], layout: PointsLayout, mut point: impl FnMut(f64, f64)) -> bool {
@@ -87,6 +114,10 @@ fn each_point(chunk: &[u8], layout: PointsLayout, mut point: impl FnMut(f64, f64
         let end = line_end(rest);
         let line = strip_cr(&rest[..end]);
         rest = rest.get(end + 1..).unwrap_or_default();
+        if let Some((lon, lat)) = plain_point(line, layout) {
+            point(lon, lat);
+            continue;
+        }
         if line.iter().all(u8::is_ascii_whitespace) {
             // Empty lines are no record; blank ones are skipped by the csv path too.
             continue;
