@@ -44,7 +44,7 @@ async fn label_and_actor(app: &TestApp) -> (String, String) {
     .await
     .unwrap();
     let created = submit_published(app, &submission("Visites", "isolement", 0)).await;
-    let view = initiatives::submitter_view(&app, &created.edit_token).await;
+    let view = initiatives::submitter_view(app, &created.edit_token).await;
     (view.actor.id, created.id)
 }
 
