@@ -46,7 +46,7 @@ pub struct CampaignDetailResponse {
 
 /// Where the respondent lives: an INSEE code, a postal code and the chosen commune, or a
 /// point (WGS 84) assigned to its commune.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RespondentCommune {
     #[serde(default)]
@@ -61,7 +61,7 @@ pub struct RespondentCommune {
 
 /// `POST /api/v1/campaigns/{id}/responses` (anonymous) and, with `channel`,
 /// `POST /api/v1/admin/campaigns/{id}/responses` (assisted entry by staff).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubmitResponseRequest {
     /// Question id → answer (JSON form per question kind).

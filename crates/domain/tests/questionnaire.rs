@@ -1,6 +1,8 @@
 //! Questionnaire definitions and answers, by example: each refusal names the
 //! field at fault.
 
+mod common;
+
 use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
@@ -9,6 +11,8 @@ use solidarites_domain::questionnaire::{
     QuestionnaireDefinition, Section,
 };
 use solidarites_domain::InseeCode;
+
+use common::{one_section, question, scale};
 
 fn themes() -> Vec<(String, String)> {
     [
@@ -36,17 +40,6 @@ fn opt(value: &str) -> ChoiceOption {
     }
 }
 
-fn q(id: &str, kind: QuestionKind) -> Question {
-    Question {
-        id: id.into(),
-        label: format!("Question {id}"),
-        help: None,
-        required: false,
-        kind,
-        show_if: None,
-    }
-}
-
 fn when(mut question: Question, trigger: &str, any_of: &[&str]) -> Question {
     question.show_if = Some(Condition {
         question: trigger.into(),
@@ -60,21 +53,8 @@ fn required(mut question: Question) -> Question {
     question
 }
 
-fn definition(questions: Vec<Question>) -> QuestionnaireDefinition {
-    QuestionnaireDefinition {
-        title: "Test".into(),
-        description: String::new(),
-        sections: vec![Section {
-            id: "s".into(),
-            title: "Section".into(),
-            description: None,
-            questions,
-        }],
-    }
-}
-
 fn choice(id: &str) -> Question {
-    q(
+    question(
         id,
         QuestionKind::SingleChoice {
             options: vec![opt("a"), opt("b"), opt("c")],
@@ -83,7 +63,7 @@ fn choice(id: &str) -> Question {
 }
 
 fn multi(id: &str, allow_other: bool, max_choices: Option<u32>) -> Question {
-    q(
+    question(
         id,
         QuestionKind::MultipleChoice {
             options: vec![opt("a"), opt("b"), opt("c")],
@@ -192,7 +172,7 @@ fn definition_round_trips_through_json_with_the_documented_shape() {
 
 #[test]
 fn empty_title_and_no_sections_are_refused() {
-    let mut definition = definition(vec![choice("x")]);
+    let mut definition = one_section(vec![choice("x")]);
     definition.title = "  ".into();
     definition.sections.clear();
     let errors = refused(&definition);
@@ -202,7 +182,7 @@ fn empty_title_and_no_sections_are_refused() {
 
 #[test]
 fn duplicate_and_malformed_ids_are_refused() {
-    let mut definition = definition(vec![
+    let mut definition = one_section(vec![
         choice("x"),
         choice("y"),
         choice("x"),
@@ -220,20 +200,20 @@ fn duplicate_and_malformed_ids_are_refused() {
 
 #[test]
 fn choice_questions_need_two_distinct_options() {
-    let definition = definition(vec![
-        q(
+    let definition = one_section(vec![
+        question(
             "one",
             QuestionKind::SingleChoice {
                 options: vec![opt("a")],
             },
         ),
-        q(
+        question(
             "dup",
             QuestionKind::SingleChoice {
                 options: vec![opt("a"), opt("a")],
             },
         ),
-        q(
+        question(
             "none",
             QuestionKind::MultipleChoice {
                 options: vec![],
@@ -241,7 +221,7 @@ fn choice_questions_need_two_distinct_options() {
                 max_choices: None,
             },
         ),
-        q(
+        question(
             "bad",
             QuestionKind::SingleChoice {
                 options: vec![opt("a"), opt("B é")],
@@ -262,19 +242,9 @@ fn choice_questions_need_two_distinct_options() {
 
 #[test]
 fn bounds_of_scales_numbers_texts_and_dates_are_checked() {
-    let scale = |min, max| {
-        q(
-            "s",
-            QuestionKind::Scale {
-                min,
-                max,
-                min_label: None,
-                max_label: None,
-            },
-        )
-    };
+    let scale = |min, max| question("s", common::scale(min, max));
     let number = |min, max| {
-        q(
+        question(
             "n",
             QuestionKind::Number {
                 min,
@@ -285,7 +255,7 @@ fn bounds_of_scales_numbers_texts_and_dates_are_checked() {
         )
     };
     let date = |min: Option<&str>, max: Option<&str>| {
-        q(
+        question(
             "d",
             QuestionKind::Date {
                 min: min.map(Into::into),
@@ -302,42 +272,42 @@ fn bounds_of_scales_numbers_texts_and_dates_are_checked() {
         (number(Some(f64::NAN), None), "kind.min"),
         (number(None, Some(f64::INFINITY)), "kind.max"),
         (
-            q("t", QuestionKind::ShortText { max_length: 0 }),
+            question("t", QuestionKind::ShortText { max_length: 0 }),
             "kind.max_length",
         ),
         (
-            q("t", QuestionKind::ShortText { max_length: 501 }),
+            question("t", QuestionKind::ShortText { max_length: 501 }),
             "kind.max_length",
         ),
         (
-            q("t", QuestionKind::LongText { max_length: 10_001 }),
+            question("t", QuestionKind::LongText { max_length: 10_001 }),
             "kind.max_length",
         ),
         (date(Some("2024-02-30"), None), "kind.min"),
         (date(None, Some("24-01-01")), "kind.max"),
         (date(Some("2024-02-01"), Some("2024-01-01")), "kind.max"),
     ] {
-        let errors = refused(&definition(vec![question.clone()]));
+        let errors = refused(&one_section(vec![question.clone()]));
         assert_names(&errors, &format!("sections[0].questions[0].{key}"));
     }
     for question in [
         scale(0, 100),
         scale(-2, 2),
         number(Some(1.0), Some(1.0)),
-        q("t", QuestionKind::ShortText { max_length: 500 }),
-        q("t", QuestionKind::LongText { max_length: 10_000 }),
+        question("t", QuestionKind::ShortText { max_length: 500 }),
+        question("t", QuestionKind::LongText { max_length: 10_000 }),
         date(Some("2020-01-01"), Some("2020-01-01")),
     ] {
-        definition(vec![question]).validate().unwrap();
+        one_section(vec![question]).validate().unwrap();
     }
 }
 
 #[test]
 fn conditions_must_refer_to_earlier_choice_questions_and_known_values() {
-    let text = q("texte", QuestionKind::ShortText { max_length: 10 });
-    let definition = definition(vec![
+    let text = question("texte", QuestionKind::ShortText { max_length: 10 });
+    let definition = one_section(vec![
         choice("c"),
-        q("yn", QuestionKind::YesNo),
+        question("yn", QuestionKind::YesNo),
         text,
         when(choice("later"), "after", &["a"]),
         when(choice("on_text"), "texte", &["a"]),
@@ -365,7 +335,7 @@ fn conditions_must_refer_to_earlier_choice_questions_and_known_values() {
 
 #[test]
 fn a_cycle_of_forward_conditions_is_reported_as_such() {
-    let definition = definition(vec![
+    let definition = one_section(vec![
         when(choice("a"), "b", &["a"]),
         when(choice("b"), "a", &["a"]),
     ]);
@@ -378,7 +348,7 @@ fn a_cycle_of_forward_conditions_is_reported_as_such() {
 
 #[test]
 fn conditions_across_sections_follow_display_order() {
-    let mut definition = definition(vec![choice("first")]);
+    let mut definition = one_section(vec![choice("first")]);
     definition.sections.push(Section {
         id: "s2".into(),
         title: "Deux".into(),
@@ -497,21 +467,13 @@ fn errors_for(definition: &QuestionnaireDefinition, answer: Value) -> FieldError
 
 #[test]
 fn each_kind_of_invalid_answer_is_refused_with_the_question_named() {
-    let definition = definition(vec![
+    let definition = one_section(vec![
         choice("single"),
         multi("multi", false, Some(2)),
         multi("multi_other", true, None),
-        q("yn", QuestionKind::YesNo),
-        q(
-            "scale",
-            QuestionKind::Scale {
-                min: 1,
-                max: 4,
-                min_label: None,
-                max_label: None,
-            },
-        ),
-        q(
+        question("yn", QuestionKind::YesNo),
+        question("scale", scale(1, 4)),
+        question(
             "number",
             QuestionKind::Number {
                 min: Some(0.0),
@@ -520,18 +482,18 @@ fn each_kind_of_invalid_answer_is_refused_with_the_question_named() {
                 unit: None,
             },
         ),
-        q("short", QuestionKind::ShortText { max_length: 5 }),
-        q("long", QuestionKind::LongText { max_length: 8 }),
-        q(
+        question("short", QuestionKind::ShortText { max_length: 5 }),
+        question("long", QuestionKind::LongText { max_length: 8 }),
+        question(
             "date",
             QuestionKind::Date {
                 min: Some("2020-03-17".into()),
                 max: Some("2021-12-31".into()),
             },
         ),
-        q("commune", QuestionKind::Commune),
-        required(q("needed", QuestionKind::YesNo)),
-        when(q("hidden", QuestionKind::YesNo), "yn", &["yes"]),
+        question("commune", QuestionKind::Commune),
+        required(question("needed", QuestionKind::YesNo)),
+        when(question("hidden", QuestionKind::YesNo), "yn", &["yes"]),
     ]);
     definition.validate().unwrap();
     let base = json!({"needed": true, "yn": false});
@@ -621,10 +583,10 @@ fn each_kind_of_invalid_answer_is_refused_with_the_question_named() {
 
 #[test]
 fn blank_answers_count_as_no_answer_even_on_hidden_questions() {
-    let definition = definition(vec![
-        q("yn", QuestionKind::YesNo),
+    let definition = one_section(vec![
+        question("yn", QuestionKind::YesNo),
         when(
-            q("text", QuestionKind::ShortText { max_length: 5 }),
+            question("text", QuestionKind::ShortText { max_length: 5 }),
             "yn",
             &["yes"],
         ),
@@ -676,11 +638,14 @@ fn severity_questions_follow_the_chosen_domains() {
 
 #[test]
 fn hiding_a_parent_hides_its_children() {
-    let definition = definition(vec![
-        q("parent", QuestionKind::YesNo),
+    let definition = one_section(vec![
+        question("parent", QuestionKind::YesNo),
         when(choice("child"), "parent", &["yes"]),
         when(
-            required(q("grandchild", QuestionKind::ShortText { max_length: 20 })),
+            required(question(
+                "grandchild",
+                QuestionKind::ShortText { max_length: 20 },
+            )),
             "child",
             &["b", "c"],
         ),
@@ -718,9 +683,9 @@ fn hiding_a_parent_hides_its_children() {
 
 #[test]
 fn multiple_choice_triggers_match_any_chosen_value() {
-    let definition = definition(vec![
+    let definition = one_section(vec![
         multi("m", true, None),
-        when(q("x", QuestionKind::YesNo), "m", &["b", "c"]),
+        when(question("x", QuestionKind::YesNo), "m", &["b", "c"]),
     ]);
     let visible = |answer: Value| definition.visible_question_ids(&raw(answer));
     assert_eq!(visible(json!({"m": ["a", "c"]})), ["m", "x"]);

@@ -3,13 +3,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
+mod common;
+
 use std::collections::BTreeMap;
 
 use geo::{polygon, MultiPolygon};
 use proptest::prelude::*;
 use solidarites_domain::questionnaire::{
-    AnswerValue, ChoiceOption, Question, QuestionKind, QuestionnaireDefinition, Section,
-    ValidatedAnswers,
+    AnswerValue, ChoiceOption, Question, QuestionKind, QuestionnaireDefinition, ValidatedAnswers,
 };
 use solidarites_domain::results::zones::ZoneAssignment;
 use solidarites_domain::results::{
@@ -18,82 +19,46 @@ use solidarites_domain::results::{
 };
 use solidarites_domain::{landes_template, Commune, InseeCode};
 
-fn options(values: &[&str]) -> Vec<ChoiceOption> {
-    values
-        .iter()
-        .map(|v| ChoiceOption {
-            value: (*v).into(),
-            label: v.to_uppercase(),
-        })
-        .collect()
-}
-
-fn question(id: &str, kind: QuestionKind) -> Question {
-    Question {
-        id: id.into(),
-        label: format!("Question {id}"),
-        help: None,
-        required: false,
-        kind,
-        show_if: None,
-    }
-}
+use common::{one_section, options, question, scale};
 
 /// Every kind of question, aggregated or not.
 fn definition() -> QuestionnaireDefinition {
-    QuestionnaireDefinition {
-        title: "Test".into(),
-        description: String::new(),
-        sections: vec![Section {
-            id: "s".into(),
-            title: "S".into(),
-            description: None,
-            questions: vec![
-                question("aide", QuestionKind::YesNo),
-                question(
-                    "tranche_age",
-                    QuestionKind::SingleChoice {
-                        options: options(&["jeune", "adulte", "senior"]),
-                    },
-                ),
-                question(
-                    "domaines",
-                    QuestionKind::MultipleChoice {
-                        options: options(&["a", "b", "c"]),
-                        allow_other: true,
-                        max_choices: None,
-                    },
-                ),
-                question(
-                    "gravite",
-                    QuestionKind::Scale {
-                        min: 1,
-                        max: 4,
-                        min_label: None,
-                        max_label: None,
-                    },
-                ),
-                question(
-                    "budget",
-                    QuestionKind::Number {
-                        min: None,
-                        max: None,
-                        integer: false,
-                        unit: Some("€".into()),
-                    },
-                ),
-                question("remarque", QuestionKind::ShortText { max_length: 100 }),
-                question(
-                    "le_jour",
-                    QuestionKind::Date {
-                        min: None,
-                        max: None,
-                    },
-                ),
-                question("commune", QuestionKind::Commune),
-            ],
-        }],
-    }
+    one_section(vec![
+        question("aide", QuestionKind::YesNo),
+        question(
+            "tranche_age",
+            QuestionKind::SingleChoice {
+                options: options(&["jeune", "adulte", "senior"]),
+            },
+        ),
+        question(
+            "domaines",
+            QuestionKind::MultipleChoice {
+                options: options(&["a", "b", "c"]),
+                allow_other: true,
+                max_choices: None,
+            },
+        ),
+        question("gravite", scale(1, 4)),
+        question(
+            "budget",
+            QuestionKind::Number {
+                min: None,
+                max: None,
+                integer: false,
+                unit: Some("€".into()),
+            },
+        ),
+        question("remarque", QuestionKind::ShortText { max_length: 100 }),
+        question(
+            "le_jour",
+            QuestionKind::Date {
+                min: None,
+                max: None,
+            },
+        ),
+        question("commune", QuestionKind::Commune),
+    ])
 }
 
 fn square(x: f64) -> MultiPolygon<f64> {
@@ -271,79 +236,54 @@ fn counts_by_commune_match_the_hand_checked_fixture() {
         .collect();
     assert_eq!(respondents, [("40001", 3), ("40002", 2), ("40003", 0)]);
 
-    assert_eq!(
-        q(&table, "40001", "aide"),
-        (3, vec![1, 2], None, None, None)
-    );
-    assert_eq!(
-        q(&table, "40001", "tranche_age"),
-        (2, vec![1, 1, 0], None, None, None)
-    );
-    // The "other"-only answer counts as answered.
-    assert_eq!(
-        q(&table, "40001", "domaines"),
-        (3, vec![2, 1, 0], Some(1), None, None)
-    );
-    assert_eq!(
-        q(&table, "40001", "gravite"),
-        (2, vec![], None, Some(3.0), Some(3.0))
-    );
-    assert_eq!(
-        q(&table, "40001", "budget"),
-        (3, vec![], None, Some(20.0), Some(20.0))
-    );
-
-    assert_eq!(
-        q(&table, "40002", "tranche_age"),
-        (2, vec![0, 0, 2], None, None, None)
-    );
-    assert_eq!(
-        q(&table, "40002", "domaines"),
-        (1, vec![0, 0, 1], Some(0), None, None)
-    );
-    assert_eq!(
-        q(&table, "40002", "gravite"),
-        (2, vec![], None, Some(2.0), Some(2.0))
-    );
-    assert_eq!(
-        q(&table, "40002", "budget"),
-        (1, vec![], None, Some(5.0), Some(5.0))
-    );
-
-    assert_eq!(
-        q(&table, "40003", "aide"),
-        (0, vec![0, 0], None, None, None)
-    );
-    assert_eq!(q(&table, "40003", "gravite"), (0, vec![], None, None, None));
-
-    // The row without a commune counts for the territory only.
+    let expected = [
+        ("40001", "aide", (3, vec![1, 2], None, None, None)),
+        ("40001", "tranche_age", (2, vec![1, 1, 0], None, None, None)),
+        // The "other"-only answer counts as answered.
+        ("40001", "domaines", (3, vec![2, 1, 0], Some(1), None, None)),
+        ("40001", "gravite", (2, vec![], None, Some(3.0), Some(3.0))),
+        ("40001", "budget", (3, vec![], None, Some(20.0), Some(20.0))),
+        ("40002", "tranche_age", (2, vec![0, 0, 2], None, None, None)),
+        ("40002", "domaines", (1, vec![0, 0, 1], Some(0), None, None)),
+        ("40002", "gravite", (2, vec![], None, Some(2.0), Some(2.0))),
+        ("40002", "budget", (1, vec![], None, Some(5.0), Some(5.0))),
+        ("40003", "aide", (0, vec![0, 0], None, None, None)),
+        ("40003", "gravite", (0, vec![], None, None, None)),
+        // The row without a commune counts for the territory only.
+        ("territoire", "aide", (6, vec![3, 3], None, None, None)),
+        (
+            "territoire",
+            "tranche_age",
+            (5, vec![2, 1, 2], None, None, None),
+        ),
+        (
+            "territoire",
+            "domaines",
+            (4, vec![2, 1, 1], Some(1), None, None),
+        ),
+        // Scale 2, 4, 1, 3; numbers 10, 20, 30, 5: even counts, median between the
+        // middle two.
+        (
+            "territoire",
+            "gravite",
+            (4, vec![], None, Some(2.5), Some(2.5)),
+        ),
+        (
+            "territoire",
+            "budget",
+            (4, vec![], None, Some(16.25), Some(15.0)),
+        ),
+    ];
+    for (group, id, counts) in expected {
+        assert_eq!(q(&table, group, id), counts, "{group}, {id}");
+    }
+    // The row without a commune.
     let unassigned = table.unassigned.as_ref().unwrap();
     assert_eq!(
         (unassigned.code.as_str(), unassigned.respondents),
         (UNASSIGNED_CODE, 1)
     );
     assert_eq!(table.total.respondents, 6);
-    assert_eq!(
-        q(&table, "territoire", "aide"),
-        (6, vec![3, 3], None, None, None)
-    );
-    assert_eq!(
-        q(&table, "territoire", "tranche_age"),
-        (5, vec![2, 1, 2], None, None, None)
-    );
-    assert_eq!(
-        q(&table, "territoire", "domaines"),
-        (4, vec![2, 1, 1], Some(1), None, None)
-    );
-    // Scale 2, 4, 1, 3; numbers 10, 20, 30, 5: even counts, median between the middle two.
-    assert_eq!(
-        q(&table, "territoire", "gravite"),
-        (4, vec![], None, Some(2.5), Some(2.5))
-    );
-    assert_eq!(
-        q(&table, "territoire", "budget"),
-        (4, vec![], None, Some(16.25), Some(15.0))
-    );
 }
 
 #[test]
@@ -637,12 +577,7 @@ fn arb_definition() -> impl Strategy<Value = QuestionnaireDefinition> {
             allow_other,
             max_choices: None,
         }),
-        (-3i32..3, 1i32..100).prop_map(|(min, span)| QuestionKind::Scale {
-            min,
-            max: min + span,
-            min_label: None,
-            max_label: None,
-        }),
+        (-3i32..3, 1i32..100).prop_map(|(min, span)| scale(min, min + span)),
         Just(QuestionKind::Number {
             min: None,
             max: None,
@@ -650,19 +585,14 @@ fn arb_definition() -> impl Strategy<Value = QuestionnaireDefinition> {
             unit: None
         }),
     ];
-    prop::collection::vec(kind, 1..6).prop_map(|kinds| QuestionnaireDefinition {
-        title: "Random".into(),
-        description: String::new(),
-        sections: vec![Section {
-            id: "s".into(),
-            title: "S".into(),
-            description: None,
-            questions: kinds
+    prop::collection::vec(kind, 1..6).prop_map(|kinds| {
+        one_section(
+            kinds
                 .into_iter()
                 .enumerate()
                 .map(|(i, kind)| question(&format!("q{i}"), kind))
                 .collect(),
-        }],
+        )
     })
 }
 

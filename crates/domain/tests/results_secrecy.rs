@@ -6,13 +6,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
+mod common;
+
 use std::collections::BTreeMap;
 
-use geo::{polygon, MultiPolygon};
 use proptest::prelude::*;
 use solidarites_domain::questionnaire::{
-    AnswerValue, ChoiceOption, Question, QuestionKind, QuestionnaireDefinition, Section,
-    ValidatedAnswers,
+    AnswerValue, QuestionKind, QuestionnaireDefinition, ValidatedAnswers,
 };
 use solidarites_domain::results::zones::ZoneAssignment;
 use solidarites_domain::results::{
@@ -20,79 +20,29 @@ use solidarites_domain::results::{
     ResultKind, ResultsSchema, ResultsTable, SecretGroup, SecretTable, Stat, ZoneLevel,
     ZoneMapping, DEFAULT_K,
 };
-use solidarites_domain::{Commune, InseeCode};
+use solidarites_domain::Commune;
 
-fn options(values: &[&str]) -> Vec<ChoiceOption> {
-    values
-        .iter()
-        .map(|v| ChoiceOption {
-            value: (*v).into(),
-            label: v.to_uppercase(),
-        })
-        .collect()
-}
+use common::{one_section, options, question, scale, square_communes as communes};
 
 fn definition() -> QuestionnaireDefinition {
-    let question = |id: &str, kind| Question {
-        id: id.into(),
-        label: id.into(),
-        help: None,
-        required: false,
-        kind,
-        show_if: None,
-    };
-    QuestionnaireDefinition {
-        title: "T".into(),
-        description: String::new(),
-        sections: vec![Section {
-            id: "s".into(),
-            title: "S".into(),
-            description: None,
-            questions: vec![
-                question("aide", QuestionKind::YesNo),
-                question(
-                    "age",
-                    QuestionKind::SingleChoice {
-                        options: options(&["jeune", "adulte", "senior"]),
-                    },
-                ),
-                question(
-                    "domaines",
-                    QuestionKind::MultipleChoice {
-                        options: options(&["a", "b"]),
-                        allow_other: true,
-                        max_choices: None,
-                    },
-                ),
-                question(
-                    "gravite",
-                    QuestionKind::Scale {
-                        min: 1,
-                        max: 4,
-                        min_label: None,
-                        max_label: None,
-                    },
-                ),
-            ],
-        }],
-    }
-}
-
-fn communes(n: usize) -> Vec<Commune> {
-    (0..n)
-        .map(|i| {
-            let x = i as f64 * 0.1;
-            Commune {
-                code: InseeCode::parse(&format!("400{:02}", i + 1)).unwrap(),
-                name: format!("Commune {i}"),
-                population: Some(100 * (i as u32 + 1)),
-                postal_codes: vec![],
-                geometry: MultiPolygon(vec![polygon![
-                    (x: x, y: 43.0), (x: x + 0.1, y: 43.0), (x: x + 0.1, y: 43.1), (x: x, y: 43.1),
-                ]]),
-            }
-        })
-        .collect()
+    one_section(vec![
+        question("aide", QuestionKind::YesNo),
+        question(
+            "age",
+            QuestionKind::SingleChoice {
+                options: options(&["jeune", "adulte", "senior"]),
+            },
+        ),
+        question(
+            "domaines",
+            QuestionKind::MultipleChoice {
+                options: options(&["a", "b"]),
+                allow_other: true,
+                max_choices: None,
+            },
+        ),
+        question("gravite", scale(1, 4)),
+    ])
 }
 
 /// One respondent: (commune position or none, aide, age option, domaines bits, gravite).
@@ -135,6 +85,17 @@ fn dataset(rows: &[Row], commune_count: usize) -> Dataset {
     data
 }
 
+/// The unfiltered table of `rows` by commune, over `commune_count` communes.
+fn by_commune(rows: &[Row], commune_count: usize) -> ResultsTable {
+    aggregate(
+        &dataset(rows, commune_count),
+        &communes(commune_count),
+        Grouping::Commune,
+        &Filter::default(),
+    )
+    .unwrap()
+}
+
 /// `n` respondents of commune `pos`, all alike.
 fn alike(pos: u32, n: usize, aide: bool, age: usize) -> Vec<Row> {
     vec![(Some(pos), Some(aide), Some(age), 0b001, Some(2)); n]
@@ -146,14 +107,7 @@ fn small_commune_is_secret_and_a_second_one_hides_it_from_the_total() {
     rows.extend(alike(1, 3, true, 0));
     rows.extend(alike(2, 9, true, 0));
     rows.extend(alike(3, 20, true, 0));
-    let communes = communes(4);
-    let table = aggregate(
-        &dataset(&rows, 4),
-        &communes,
-        Grouping::Commune,
-        &Filter::default(),
-    )
-    .unwrap();
+    let table = by_commune(&rows, 4);
     let secret = protect(&table, 5);
     let shown: Vec<Option<u64>> = secret
         .groups
@@ -195,14 +149,7 @@ fn small_option_cell_is_hidden_with_another_in_its_row_and_column() {
     for age in 0..3 {
         rows.extend(alike(1, 10, false, age));
     }
-    let communes = communes(2);
-    let table = aggregate(
-        &dataset(&rows, 2),
-        &communes,
-        Grouping::Commune,
-        &Filter::default(),
-    )
-    .unwrap();
+    let table = by_commune(&rows, 2);
     let secret = protect(&table, 5);
     let ages = |g: &SecretGroup| -> Vec<Option<u64>> {
         g.questions[1]
@@ -233,14 +180,7 @@ fn small_option_cell_is_hidden_with_another_in_its_row_and_column() {
 fn secret_values_serialise_as_the_word_secret() {
     let mut rows = alike(0, 12, true, 0);
     rows.extend(alike(1, 2, true, 1));
-    let communes = communes(2);
-    let table = aggregate(
-        &dataset(&rows, 2),
-        &communes,
-        Grouping::Commune,
-        &Filter::default(),
-    )
-    .unwrap();
+    let table = by_commune(&rows, 2);
     let secret = protect(&table, DEFAULT_K);
     let json = serde_json::to_value(&secret).unwrap();
     assert_eq!(json["k"], 5);
@@ -286,14 +226,7 @@ fn secret_values_serialise_as_the_word_secret() {
 #[test]
 fn k_of_one_hides_nothing() {
     let rows = alike(0, 1, true, 0);
-    let communes = communes(2);
-    let table = aggregate(
-        &dataset(&rows, 2),
-        &communes,
-        Grouping::Commune,
-        &Filter::default(),
-    )
-    .unwrap();
+    let table = by_commune(&rows, 2);
     let secret = protect(&table, 1);
     assert_eq!(secret.groups[0].respondents.count(), Some(1));
     assert_eq!(secret.groups[0].questions[3].mean, Some(Stat::Value(2.0)));
@@ -600,6 +533,20 @@ fn mappings(
     ]
 }
 
+/// A random case's zones and its unfiltered tables at every level.
+fn levels(
+    n: usize,
+    rows: &[Row],
+    cantons: &[usize],
+    arrondissements: &[usize],
+) -> (Vec<ZoneMapping>, Vec<ResultsTable>) {
+    let communes = communes(n);
+    let zones = mappings(&communes, cantons, arrondissements);
+    let refs: Vec<&ZoneMapping> = zones.iter().collect();
+    let raw = aggregate_levels(&dataset(rows, n), &communes, &refs, &Filter::default()).unwrap();
+    (zones, raw)
+}
+
 fn all_groups(table: &SecretTable) -> impl Iterator<Item = &SecretGroup> {
     table
         .groups
@@ -615,10 +562,7 @@ proptest! {
     fn no_visible_value_rests_on_fewer_than_k_respondents(
         (n, rows, cantons, arrondissements, k) in arb_case()
     ) {
-        let communes = communes(n);
-        let zones = mappings(&communes, &cantons, &arrondissements);
-        let refs: Vec<&ZoneMapping> = zones.iter().collect();
-        let raw = aggregate_levels(&dataset(&rows, n), &communes, &refs, &Filter::default()).unwrap();
+        let (_, raw) = levels(n, &rows, &cantons, &arrondissements);
         let k64 = u64::from(k);
         for table in protect_levels(&raw, k) {
             for g in all_groups(&table) {
@@ -660,10 +604,7 @@ proptest! {
     fn no_relation_has_one_hidden_member_and_no_column_determines_a_hidden_count(
         (n, rows, cantons, arrondissements, k) in arb_case()
     ) {
-        let communes = communes(n);
-        let zones = mappings(&communes, &cantons, &arrondissements);
-        let refs: Vec<&ZoneMapping> = zones.iter().collect();
-        let raw = aggregate_levels(&dataset(&rows, n), &communes, &refs, &Filter::default()).unwrap();
+        let (zones, raw) = levels(n, &rows, &cantons, &arrondissements);
         let secret = protect_levels(&raw, k);
         let relations = relations(&secret, &zones);
         for (_, (total, parts)) in &relations {
@@ -680,10 +621,7 @@ proptest! {
     fn visible_values_are_the_raw_values_and_levels_add_up(
         (n, rows, cantons, arrondissements, k) in arb_case()
     ) {
-        let communes = communes(n);
-        let zones = mappings(&communes, &cantons, &arrondissements);
-        let refs: Vec<&ZoneMapping> = zones.iter().collect();
-        let raw = aggregate_levels(&dataset(&rows, n), &communes, &refs, &Filter::default()).unwrap();
+        let (zones, raw) = levels(n, &rows, &cantons, &arrondissements);
         let secret = protect_levels(&raw, k);
         // Unsuppressed data adds up at every level.
         let total = raw[0].total.respondents;
@@ -738,14 +676,7 @@ fn protect_alone_equals_protect_levels_of_one_table() {
     let mut rows = alike(0, 12, true, 0);
     rows.extend(alike(1, 3, false, 2));
     rows.extend(alike(2, 7, true, 1));
-    let communes = communes(3);
-    let table: ResultsTable = aggregate(
-        &dataset(&rows, 3),
-        &communes,
-        Grouping::Commune,
-        &Filter::default(),
-    )
-    .unwrap();
+    let table = by_commune(&rows, 3);
     assert_eq!(
         protect_levels(std::slice::from_ref(&table), 5),
         vec![protect(&table, 5)]

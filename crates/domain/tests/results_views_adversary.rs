@@ -17,75 +17,37 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
+mod common;
+
 use std::collections::{BTreeMap, HashMap};
 
-use geo::{polygon, MultiPolygon};
 use proptest::prelude::*;
 use solidarites_domain::questionnaire::{
-    AnswerValue, ChoiceOption, Question, QuestionKind, QuestionnaireDefinition, Section,
-    ValidatedAnswers,
+    AnswerValue, QuestionKind, QuestionnaireDefinition, ValidatedAnswers,
 };
 use solidarites_domain::results::zones::ZoneAssignment;
 use solidarites_domain::results::{
     protect_view, AnswerFilter, Cell, Channel, Dataset, Filter, ResultsSchema, SecretGroup,
     SecretTable, ZoneLevel, ZoneMapping, TERRITORY_CODE, UNASSIGNED_CODE,
 };
-use solidarites_domain::{Commune, InseeCode};
+use solidarites_domain::Commune;
+
+use common::{one_section, options, question, square_communes as communes};
 
 const AGES: [&str; 5] = ["jeune", "adulte", "senior", "tres_age", "autre"];
 const AGE_CODES: usize = AGES.len() + 1;
 const CHANNELS: [Channel; 2] = [Channel::Web, Channel::Telephone];
 
 fn definition() -> QuestionnaireDefinition {
-    let question = |id: &str, kind| Question {
-        id: id.into(),
-        label: id.into(),
-        help: None,
-        required: false,
-        kind,
-        show_if: None,
-    };
-    QuestionnaireDefinition {
-        title: "T".into(),
-        description: String::new(),
-        sections: vec![Section {
-            id: "s".into(),
-            title: "S".into(),
-            description: None,
-            questions: vec![
-                question(
-                    "age",
-                    QuestionKind::SingleChoice {
-                        options: AGES
-                            .iter()
-                            .map(|v| ChoiceOption {
-                                value: (*v).into(),
-                                label: v.to_uppercase(),
-                            })
-                            .collect(),
-                    },
-                ),
-                question("aide", QuestionKind::YesNo),
-            ],
-        }],
-    }
-}
-
-fn communes(n: usize) -> Vec<Commune> {
-    (0..n)
-        .map(|i| {
-            let x = i as f64 * 0.1;
-            Commune {
-                code: InseeCode::parse(&format!("400{:02}", i + 1)).unwrap(),
-                name: format!("Commune {i}"),
-                population: Some(100 * (i as u32 + 1)),
-                postal_codes: vec![],
-                geometry: MultiPolygon(vec![polygon![
-                    (x: x, y: 43.0), (x: x + 0.1, y: 43.0), (x: x + 0.1, y: 43.1), (x: x, y: 43.1),
-                ]]),
-            }
-        })
-        .collect()
+    one_section(vec![
+        question(
+            "age",
+            QuestionKind::SingleChoice {
+                options: options(&AGES),
+            },
+        ),
+        question("aide", QuestionKind::YesNo),
+    ])
 }
 
 /// One respondent: commune position (`None`: outside the territory),

@@ -17,137 +17,56 @@ use common::percentile;
 
 use std::{
     collections::{BTreeMap, HashSet},
-    path::PathBuf,
     sync::Arc,
     time::{Duration, Instant},
 };
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use solidarites_api_types::{InitiativeContentRequest, LocationRequest, NewActorRequest};
-use solidarites_domain::{
-    demo::demo_communes,
-    drafts::{parse_initiative, parse_initiative_submission},
-    parse_communes_geojson, CommuneIndex, LonLat,
-};
-use solidarites_server::{
-    config::Settings,
-    startup::Application,
-    storage::{self, moderation::Decision},
-    submission::ParseContext,
-};
+use solidarites_domain::CommuneIndex;
+use solidarites_server::{startup::Application, storage, submission::ParseContext};
 
-const THEMES: &[&str] = &[
-    "aide-alimentaire",
-    "isolement",
-    "sante",
-    "emploi",
-    "logement",
-    "numerique",
-    "mobilite",
-    "education",
-    "acces-aux-droits",
-    "seniors",
-    "handicap",
-    "violences",
-    "culture-sport",
-    "autre",
-];
 /// Time cap of the request phase.
 const TIME_CAP: Duration = Duration::from_secs(120);
 
-fn content(title: String, theme: &str, lon: f64, lat: f64) -> InitiativeContentRequest {
-    InitiativeContentRequest {
-        title: Some(title),
-        description: Some("Initiative générée pour le banc d'essai.".to_owned()),
-        themes: vec![theme.to_owned()],
-        location: Some(LocationRequest {
-            lon: Some(lon),
-            lat: Some(lat),
-            commune_code: None,
-        }),
-        ..Default::default()
-    }
-}
-
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> anyhow::Result<()> {
-    let args: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
+    let args = common::numeric_args();
     let total = args.first().copied().unwrap_or(100_000);
     let requests = args.get(1).copied().unwrap_or(2_000);
     let concurrency = args.get(2).copied().unwrap_or(4).max(1);
 
-    let landes = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/communes-40-landes.geojson");
-    let (communes, territory_name) = if landes.is_file() {
-        let text = std::fs::read_to_string(&landes)?;
-        (
-            parse_communes_geojson(&text).map_err(|e| anyhow::anyhow!("{e}"))?,
-            "Landes (330 communes)",
-        )
+    let (communes, landes) = common::territory()?;
+    let territory_name = if landes {
+        "Landes (330 communes)"
     } else {
-        (demo_communes(), "demo territory (62 communes)")
+        "demo territory (62 communes)"
     };
 
     let dir = tempfile::tempdir()?;
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
-    let db = storage::connect(&url).await?;
-    storage::migrate(&db).await?;
-    storage::communes::replace_all(&db, &communes, "bench").await?;
+    let db = common::prepare_database(&url, &communes).await?;
     storage::themes::seed_defaults(&db).await?;
 
-    // Deterministic points inside the territory (rejection sampling in its bbox).
+    // Deterministic points inside the territory, one actor running them all.
     let started = Instant::now();
+    let themes = common::theme_slugs(usize::MAX);
     let index = CommuneIndex::new(communes);
     let bbox = index.bbox().expect("non-empty territory");
-    let allowed: HashSet<String> = THEMES.iter().map(|s| (*s).to_owned()).collect();
+    let allowed: HashSet<String> = themes.iter().map(|s| (*s).to_owned()).collect();
     let ctx = ParseContext {
         communes: &index,
         allowed_themes: &allowed,
     };
     let mut rng = ChaCha8Rng::seed_from_u64(0x5011_DA21);
-    let mut drafts = Vec::with_capacity(total);
-    while drafts.len() < total {
-        let lon = rng.gen_range(bbox.min().x..bbox.max().x);
-        let lat = rng.gen_range(bbox.min().y..bbox.max().y);
-        if index.locate(LonLat::new(lon, lat)?).is_none() {
-            continue;
-        }
-        let theme = THEMES[rng.gen_range(0..THEMES.len())];
-        let req = content(format!("Initiative {}", drafts.len()), theme, lon, lat);
-        drafts.push(parse_initiative(&req, &ctx).expect("valid draft"));
-    }
-    // One published actor runs them all.
-    let (lon, lat) = (drafts[0].placement.lon, drafts[0].placement.lat);
-    let (_, actor) = parse_initiative_submission::<uuid::Uuid>(
-        &content("Banc d'essai".into(), THEMES[0], lon, lat),
-        None,
-        Some(&NewActorRequest {
-            name: Some("Banc d'essai".into()),
-            kind: Some("autre".into()),
-            ..Default::default()
-        }),
-        |_| None,
-        &ctx,
-    )
-    .expect("valid actor");
-    let first = storage::initiatives::create(&db, &drafts[0], &actor, "bench-first").await?;
-    storage::moderation::decide(&db, first, &Decision::Approve).await?;
-    let row = storage::initiatives::find_by_token_hash(&db, "bench-first")
-        .await?
-        .expect("stored");
-    storage::initiatives::create_published_batch(&db, row.actor_id, &drafts[1..]).await?;
+    let drafts = common::random_initiatives(&ctx, &mut rng, total, &themes)?;
+    common::publish_initiatives(&db, &ctx, &drafts, themes[0]).await?;
     println!(
         "filled {total} published initiatives in {:.1} s ({territory_name})",
         started.elapsed().as_secs_f64()
     );
 
-    let mut settings = Settings::local(url.clone());
-    settings.bind = "127.0.0.1:0".to_owned();
-    let app = Application::build(settings).await?;
+    let app = Application::build(common::settings(&url)).await?;
     let (index_bytes, points_bytes) = app.state().map.current().heap_bytes();
     #[allow(clippy::cast_precision_loss)]
     let mib = |bytes: usize| bytes as f64 / (1024.0 * 1024.0);
@@ -156,8 +75,7 @@ async fn main() -> anyhow::Result<()> {
         mib(index_bytes),
         mib(points_bytes)
     );
-    let origin = format!("http://127.0.0.1:{}", app.port());
-    tokio::spawn(app.run_until_stopped());
+    let origin = format!("http://127.0.0.1:{}", common::serve(app));
 
     // Scenarios: whole territory at low zooms, then 1280×800-pixel viewports at random
     // centres at higher zooms.

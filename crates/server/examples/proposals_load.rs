@@ -26,7 +26,7 @@ mod common;
 use common::Phase;
 
 use std::{
-    sync::Arc,
+    sync::{Arc, LazyLock},
     time::{Duration, Instant},
 };
 
@@ -34,37 +34,19 @@ use chrono::Utc;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::{json, Value};
-use solidarites_api_types::{
-    CreateProposalRequest, InitiativeContentRequest, LocationRequest, NewActorRequest,
-};
-use solidarites_domain::{
-    demo::demo_communes,
-    drafts::{parse_initiative, parse_initiative_submission},
-    CommuneIndex, LonLat,
-};
+use solidarites_api_types::CreateProposalRequest;
+use solidarites_domain::{demo::demo_communes, CommuneIndex};
 use solidarites_server::{
-    config::Settings,
     startup::Application,
-    storage::{
-        self,
-        moderation::Decision,
-        questionnaires::{GeneratedResponse, NewCampaign},
-    },
+    storage::{self, moderation::Decision, questionnaires::GeneratedResponse},
     submission::ParseContext,
 };
 
 const TIME_CAP: Duration = Duration::from_secs(60);
 const PROPOSALS: usize = 200;
 const SUPPORTS_EACH: usize = 20;
-const THEMES: &[&str] = &[
-    "aide-alimentaire",
-    "isolement",
-    "sante",
-    "logement",
-    "mobilite",
-    "numerique",
-    "emploi",
-];
+/// The themes of the generated answers, proposals and initiatives.
+static THEMES: LazyLock<Vec<&'static str>> = LazyLock::new(|| common::theme_slugs(7));
 
 /// A stored answer (the JSON of `ValidatedAnswers`), as the server writes it.
 fn stored_answer(rng: &mut ChaCha8Rng, commune: &str) -> String {
@@ -92,64 +74,6 @@ fn stored_answer(rng: &mut ChaCha8Rng, commune: &str) -> String {
 
 /// The goal of issue 17, point 4, for a list of 20 items.
 const GOAL_PER_SECOND: f64 = 5_000.0;
-
-fn initiative_content(title: String, theme: &str, lon: f64, lat: f64) -> InitiativeContentRequest {
-    InitiativeContentRequest {
-        title: Some(title),
-        description: Some("Initiative générée pour le banc d'essai.".to_owned()),
-        themes: vec![theme.to_owned()],
-        location: Some(LocationRequest {
-            lon: Some(lon),
-            lat: Some(lat),
-            commune_code: None,
-        }),
-        ..Default::default()
-    }
-}
-
-/// `count` published initiatives at random points of the territory, one actor for all.
-async fn publish_initiatives(
-    db: &sea_orm::DatabaseConnection,
-    ctx: &ParseContext<'_>,
-    count: usize,
-) -> anyhow::Result<()> {
-    if count == 0 {
-        return Ok(());
-    }
-    let bbox = ctx.communes.bbox().expect("non-empty territory");
-    let mut rng = ChaCha8Rng::seed_from_u64(0x0049_4E17);
-    let mut drafts = Vec::with_capacity(count);
-    while drafts.len() < count {
-        let lon = rng.gen_range(bbox.min().x..bbox.max().x);
-        let lat = rng.gen_range(bbox.min().y..bbox.max().y);
-        if ctx.communes.locate(LonLat::new(lon, lat)?).is_none() {
-            continue;
-        }
-        let theme = THEMES[rng.gen_range(0..THEMES.len())];
-        let req = initiative_content(format!("Initiative {}", drafts.len()), theme, lon, lat);
-        drafts.push(parse_initiative(&req, ctx).expect("valid draft"));
-    }
-    let (lon, lat) = (drafts[0].placement.lon, drafts[0].placement.lat);
-    let (_, actor) = parse_initiative_submission::<uuid::Uuid>(
-        &initiative_content("Banc d'essai".into(), THEMES[0], lon, lat),
-        None,
-        Some(&NewActorRequest {
-            name: Some("Banc d'essai".into()),
-            kind: Some("autre".into()),
-            ..Default::default()
-        }),
-        |_| None,
-        ctx,
-    )
-    .expect("valid actor");
-    let first = storage::initiatives::create(db, &drafts[0], &actor, "bench-first").await?;
-    storage::moderation::decide(db, first, &Decision::Approve).await?;
-    let row = storage::initiatives::find_by_token_hash(db, "bench-first")
-        .await?
-        .expect("stored");
-    storage::initiatives::create_published_batch(db, row.actor_id, &drafts[1..]).await?;
-    Ok(())
-}
 
 /// A list phase against the ceiling of the same run, and the goal.
 fn print_goal(phase: &Phase, ceiling: &Phase) {
@@ -199,18 +123,12 @@ async fn bench(
     concurrency: usize,
     initiatives: usize,
 ) -> anyhow::Result<()> {
-    let db = storage::connect(url).await?;
-    storage::migrate(&db).await?;
     let communes = demo_communes();
-    storage::communes::replace_all(&db, &communes, "bench").await?;
-
-    let mut settings = Settings::local(url.to_owned());
-    settings.bind = "127.0.0.1:0".to_owned();
+    let db = common::prepare_database(url, &communes).await?;
+    let mut settings = common::settings(url);
     // One client address sends everything here.
     settings.proposal_burst_per_ip = u32::MAX;
-    let app = Application::build(settings).await?;
-    let port = app.port();
-    tokio::spawn(app.run_until_stopped());
+    let port = common::serve(Application::build(settings).await?);
 
     // One campaign and its answers.
     let version = storage::questionnaires::list(&db)
@@ -219,17 +137,9 @@ async fn bench(
         .next()
         .and_then(|q| q.latest().cloned())
         .expect("default questionnaire");
-    let now = Utc::now();
     let campaign = storage::questionnaires::create_campaign_from_cli(
         &db,
-        NewCampaign {
-            title: "Banc d'essai".to_owned(),
-            description: String::new(),
-            questionnaire_version_id: version.id.clone(),
-            opens_at: now - chrono::Duration::hours(1),
-            closes_at: now + chrono::Duration::days(1),
-            status: "open".to_owned(),
-        },
+        common::open_campaign("Banc d'essai".to_owned(), version.id.clone(), 1),
     )
     .await?;
     let mut rng = ChaCha8Rng::seed_from_u64(0x0090_5A15);
@@ -237,7 +147,7 @@ async fn bench(
         .iter()
         .map(|c| c.code.as_str().to_owned())
         .collect();
-    let today = now.date_naive();
+    let today = Utc::now().date_naive();
     let mut batch = Vec::with_capacity(500);
     for (i, seq) in (0..answers).zip(1_i64..) {
         let commune = &codes[rng.gen_range(0..codes.len())];
@@ -282,7 +192,11 @@ async fn bench(
         storage::proposals::add_demo_supports(&db, id, SUPPORTS_EACH).await?;
         ids.push(id);
     }
-    publish_initiatives(&db, &ctx, initiatives).await?;
+    if initiatives > 0 {
+        let mut rng = ChaCha8Rng::seed_from_u64(0x0049_4E17);
+        let drafts = common::random_initiatives(&ctx, &mut rng, initiatives, &THEMES)?;
+        common::publish_initiatives(&db, &ctx, &drafts, THEMES[0]).await?;
+    }
 
     println!(
         "{label}: {answers} answers, {PROPOSALS} proposals × {SUPPORTS_EACH} supports, \
@@ -374,10 +288,7 @@ async fn bench(
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> anyhow::Result<()> {
-    let args: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
+    let args = common::numeric_args();
     let answers = args.first().copied().unwrap_or(50_000);
     let requests = args.get(1).copied().unwrap_or(2_000);
     let concurrency = args.get(2).copied().unwrap_or(8).max(1);

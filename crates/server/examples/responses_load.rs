@@ -20,43 +20,27 @@
 mod common;
 use common::Phase;
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::{Arc, LazyLock},
+    time::Duration,
+};
 
-use chrono::Utc;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::{json, Value};
 use solidarites_domain::demo::demo_communes;
-use solidarites_server::{
-    auth::{Role, Staff},
-    config::Settings,
-    startup::Application,
-    storage::{self, questionnaires::NewCampaign},
-};
+use solidarites_server::{startup::Application, storage};
 
 /// Time cap of each request phase.
 const TIME_CAP: Duration = Duration::from_secs(60);
 
-const THEMES: &[&str] = &[
-    "aide-alimentaire",
-    "isolement",
-    "sante",
-    "logement",
-    "mobilite",
-];
+/// The themes the generated answers name.
+static THEMES: LazyLock<Vec<&'static str>> = LazyLock::new(|| common::theme_slugs(5));
 
 /// A varied, complete and valid answer.
 fn answer(rng: &mut ChaCha8Rng, communes: &[String]) -> Value {
     let commune = &communes[rng.gen_range(0..communes.len())];
-    let role = ["benevole", "voisin_solidaire", "non"][rng.gen_range(0..3)];
-    let age = ["moins_de_25", "25_39", "40_59", "60_74", "75_et_plus"][rng.gen_range(0..5)];
-    let menage = [
-        "seul",
-        "couple_sans_enfant",
-        "couple_avec_enfants",
-        "famille_monoparentale",
-        "autre",
-    ][rng.gen_range(0..5)];
+    let (role, age, menage) = common::random_profile(rng);
     let mut answers = json!({
         "difficultes": rng.gen_bool(0.7),
         "aide": rng.gen_bool(0.5),
@@ -114,22 +98,17 @@ async fn bench(
     requests: usize,
     concurrencies: &[usize],
 ) -> anyhow::Result<()> {
-    let db = storage::connect(url).await?;
-    storage::migrate(&db).await?;
     let communes = demo_communes();
-    storage::communes::replace_all(&db, &communes, "bench").await?;
+    let db = common::prepare_database(url, &communes).await?;
     let codes: Vec<String> = communes
         .iter()
         .map(|c| c.code.as_str().to_owned())
         .collect();
 
-    let mut settings = Settings::local(url.to_owned());
-    settings.bind = "127.0.0.1:0".to_owned();
+    let mut settings = common::settings(url);
     // One client address sends everything here.
     settings.answer_burst_per_ip = u32::MAX;
-    let app = Application::build(settings).await?;
-    let port = app.port();
-    tokio::spawn(app.run_until_stopped());
+    let port = common::serve(Application::build(settings).await?);
 
     let questionnaire = storage::questionnaires::list(&db)
         .await?
@@ -137,27 +116,15 @@ async fn bench(
         .next()
         .expect("default questionnaire");
     let version = questionnaire.latest().expect("version").id.clone();
-    let bench_user = Staff {
-        id: uuid::Uuid::new_v4(),
-        email: "bench@example.org".to_owned(),
-        display_name: "Banc d'essai".to_owned(),
-        role: Role::Admin,
-    };
+    let bench_user = common::bench_admin();
     let base = format!("http://127.0.0.1:{port}/api/v1");
     let mut stored_before = 0;
     for &concurrency in concurrencies {
-        let now = Utc::now();
         // A campaign per run: its arrival numbers start at 1.
+        let title = format!("Banc d'essai, {concurrency} à la fois");
         let campaign = storage::questionnaires::create_campaign(
             &db,
-            NewCampaign {
-                title: format!("Banc d'essai, {concurrency} à la fois"),
-                description: String::new(),
-                questionnaire_version_id: version.clone(),
-                opens_at: now - chrono::Duration::hours(1),
-                closes_at: now + chrono::Duration::days(1),
-                status: "open".to_owned(),
-            },
+            common::open_campaign(title, version.clone(), 1),
             &bench_user,
         )
         .await?;
@@ -209,10 +176,7 @@ async fn bench(
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> anyhow::Result<()> {
-    let args: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
+    let args = common::numeric_args();
     let requests = args.first().copied().unwrap_or(3_000);
     let mut concurrencies: Vec<usize> = args.iter().skip(1).map(|&c| c.max(1)).collect();
     if concurrencies.is_empty() {

@@ -36,46 +36,25 @@ mod common;
 
 use std::{
     path::PathBuf,
+    sync::LazyLock,
     time::{Duration, Instant},
 };
 
 use chrono::Utc;
 use rand::{distributions::WeightedIndex, prelude::Distribution, Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use solidarites_domain::{
-    demo::demo_communes, parse_communes_geojson, AnswerValue, Commune, InseeCode, ValidatedAnswers,
-};
+use solidarites_domain::{AnswerValue, Commune, InseeCode, ValidatedAnswers};
 use solidarites_server::{
-    auth::{self, Role, Staff},
-    config::Settings,
+    auth::{self, Role},
     results,
     startup::Application,
-    storage::{
-        self,
-        questionnaires::{GeneratedResponse, NewCampaign},
-        users::NewUser,
-    },
+    storage::{self, questionnaires::GeneratedResponse, users::NewUser},
     territory::LoadedTerritory,
 };
 
 const PHASE_CAP: Duration = Duration::from_secs(120);
-const THEMES: &[&str] = &[
-    "aide-alimentaire",
-    "isolement",
-    "sante",
-    "emploi",
-    "logement",
-    "numerique",
-    "mobilite",
-    "seniors",
-];
-
-fn shared_data(name: &str) -> Option<PathBuf> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
-        .join(name);
-    path.is_file().then_some(path)
-}
+/// The themes the generated answers name.
+static THEMES: LazyLock<Vec<&'static str>> = LazyLock::new(|| common::theme_slugs(8));
 
 /// A valid stored answer set (the JSON of `ValidatedAnswers`).
 fn answers_json(rng: &mut ChaCha8Rng, commune: &InseeCode) -> String {
@@ -116,20 +95,12 @@ fn answers_json(rng: &mut ChaCha8Rng, commune: &InseeCode) -> String {
             },
         );
     }
-    let role = ["benevole", "voisin_solidaire", "non"][rng.gen_range(0..3)];
+    let (role, age, menage) = common::random_profile(rng);
     a.insert("role".to_owned(), AnswerValue::Choice(role.to_owned()));
-    let age = ["moins_de_25", "25_39", "40_59", "60_74", "75_et_plus"][rng.gen_range(0..5)];
     a.insert(
         "tranche_age".to_owned(),
         AnswerValue::Choice(age.to_owned()),
     );
-    let menage = [
-        "seul",
-        "couple_sans_enfant",
-        "couple_avec_enfants",
-        "famille_monoparentale",
-        "autre",
-    ][rng.gen_range(0..5)];
     a.insert("menage".to_owned(), AnswerValue::Choice(menage.to_owned()));
     a.insert("commune".to_owned(), AnswerValue::Commune(commune.clone()));
     serde_json::to_string(&ValidatedAnswers(a)).unwrap()
@@ -221,24 +192,15 @@ async fn get(client: &reqwest::Client, url: &str) -> (Duration, usize) {
 
 async fn bench(label: &str, url: &str, answers: i64, requests: usize) {
     println!("\n== {label}: {answers} answers ==");
-    let db = storage::connect(url).await.unwrap();
-    storage::migrate(&db).await.unwrap();
-    let (communes, source) = match shared_data("communes-40-landes.geojson") {
-        Some(path) => (
-            parse_communes_geojson(&std::fs::read_to_string(path).unwrap()).unwrap(),
-            "Landes",
-        ),
-        None => (demo_communes(), "demo"),
-    };
+    let (communes, landes) = common::territory().unwrap();
+    let source = if landes { "Landes" } else { "demo" };
     println!("territory: {source}, {} communes", communes.len());
-    storage::communes::replace_all(&db, &communes, "bench")
-        .await
-        .unwrap();
+    let db = common::prepare_database(url, &communes).await.unwrap();
     for (level, file) in [
         ("canton", "cantons-40-landes.geojson"),
         ("arrondissement", "arrondissements-40-landes.geojson"),
     ] {
-        if let (Some(path), "Landes") = (shared_data(file), source) {
+        if let (Some(path), true) = (common::shared_data(file), landes) {
             let out = solidarites_server::results_import::import_zones(url, level, &path)
                 .await
                 .unwrap();
@@ -252,24 +214,10 @@ async fn bench(label: &str, url: &str, answers: i64, requests: usize) {
         .unwrap()
         .id
         .clone();
-    let bench_user = Staff {
-        id: uuid::Uuid::new_v4(),
-        email: "bench@example.org".to_owned(),
-        display_name: "Banc d'essai".to_owned(),
-        role: Role::Admin,
-    };
-    let now = Utc::now();
     let campaign = storage::questionnaires::create_campaign(
         &db,
-        NewCampaign {
-            title: "Banc d'essai".to_owned(),
-            description: String::new(),
-            questionnaire_version_id: version,
-            opens_at: now - chrono::Duration::hours(1),
-            closes_at: now + chrono::Duration::days(30),
-            status: "open".to_owned(),
-        },
-        &bench_user,
+        common::open_campaign("Banc d'essai".to_owned(), version, 30),
+        &common::bench_admin(),
     )
     .await
     .unwrap();
@@ -312,11 +260,7 @@ async fn bench(label: &str, url: &str, answers: i64, requests: usize) {
         heap as f64 / 1_048_576.0
     );
 
-    let mut settings = Settings::local(url.to_owned());
-    settings.bind = "127.0.0.1:0".to_owned();
-    let app = Application::build(settings).await.unwrap();
-    let port = app.port();
-    tokio::spawn(app.run_until_stopped());
+    let port = common::serve(Application::build(common::settings(url)).await.unwrap());
     let password = "banc-d-essai-1234".to_owned();
     storage::users::create(
         &db,
@@ -394,14 +338,8 @@ async fn bench(label: &str, url: &str, answers: i64, requests: usize) {
     }
     // The dashboard's requests: one question at a time (`question=`), as the browser
     // receives them (gzip), against the ceiling of 200 KiB per answer.
-    let schema: serde_json::Value = client
-        .get(results_url("level=territory"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let response = client.get(results_url("level=territory")).send().await;
+    let schema: serde_json::Value = response.unwrap().json().await.unwrap();
     let questions: Vec<String> = schema["questions"]
         .as_array()
         .unwrap()
@@ -493,8 +431,7 @@ async fn first_request_after_start(
     password: &str,
 ) -> (Duration, Duration) {
     let started = Instant::now();
-    let mut settings = Settings::local(url.to_owned());
-    settings.bind = "127.0.0.1:0".to_owned();
+    let mut settings = common::settings(url);
     settings.results_checkpoint_rows = checkpoint_rows;
     let app = Application::build(settings).await.unwrap();
     let port = app.port();

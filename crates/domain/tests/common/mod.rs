@@ -1,5 +1,6 @@
 //! Shared test helpers: the real Landes data when present, the demo
-//! territory otherwise, and an independent reference locator.
+//! territory otherwise, an independent reference locator, and the pieces of
+//! hand-written questionnaires.
 
 #![allow(dead_code)]
 #![allow(
@@ -10,9 +11,12 @@
 
 use std::path::PathBuf;
 
-use geo::{BoundingRect, Coord};
+use geo::{polygon, BoundingRect, Coord};
 use solidarites_domain::demo::demo_communes;
 use solidarites_domain::index::geometry_contains;
+use solidarites_domain::questionnaire::{
+    ChoiceOption, Question, QuestionKind, QuestionnaireDefinition, Section,
+};
 use solidarites_domain::{parse_communes_geojson, Commune};
 
 pub fn landes_path() -> PathBuf {
@@ -95,6 +99,72 @@ pub fn all_edges(communes: &[Commune]) -> Vec<(Coord<f64>, Coord<f64>)> {
         .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
         .flat_map(|ring| ring.0.windows(2).map(|w| (w[0], w[1])))
         .filter(|(a, b)| a != b)
+        .collect()
+}
+
+/// Choice options labelled with their value in capitals.
+pub fn options(values: &[&str]) -> Vec<ChoiceOption> {
+    values
+        .iter()
+        .map(|v| ChoiceOption {
+            value: (*v).into(),
+            label: v.to_uppercase(),
+        })
+        .collect()
+}
+
+/// An optional, unconditional question of `kind`.
+pub fn question(id: &str, kind: QuestionKind) -> Question {
+    Question {
+        id: id.into(),
+        label: format!("Question {id}"),
+        help: None,
+        required: false,
+        kind,
+        show_if: None,
+    }
+}
+
+/// A scale from `min` to `max`, its ends unlabelled.
+pub fn scale(min: i32, max: i32) -> QuestionKind {
+    QuestionKind::Scale {
+        min,
+        max,
+        min_label: None,
+        max_label: None,
+    }
+}
+
+/// A questionnaire of one section holding `questions`.
+pub fn one_section(questions: Vec<Question>) -> QuestionnaireDefinition {
+    QuestionnaireDefinition {
+        title: "Test".into(),
+        description: String::new(),
+        sections: vec![Section {
+            id: "s".into(),
+            title: "Section".into(),
+            description: None,
+            questions,
+        }],
+    }
+}
+
+/// `n` communes 40001, 40002…, squares of 0.1° side in a row along 43° N, of
+/// 100, 200… inhabitants.
+pub fn square_communes(n: usize) -> Vec<Commune> {
+    (0..n)
+        .map(|i| {
+            let x = i as f64 * 0.1;
+            Commune {
+                code: solidarites_domain::InseeCode::parse(&format!("400{:02}", i + 1)).unwrap(),
+                name: format!("Commune {i}"),
+                population: Some(100 * (i as u32 + 1)),
+                postal_codes: vec![],
+                geometry: geo::MultiPolygon(vec![polygon![
+                    (x: x, y: 43.0), (x: x + 0.1, y: 43.0), (x: x + 0.1, y: 43.1), (x: x, y: 43.1),
+                ]]),
+            }
+        })
         .collect()
 }
 

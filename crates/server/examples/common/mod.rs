@@ -1,10 +1,206 @@
-//! What the load examples share: latency percentiles and a phase's summary line.
+//! What the load examples share: their arguments, territory, database and application
+//! set-up, generated initiatives, latency percentiles and a phase's summary line.
 //! (`examples/common/` is not an example itself: cargo only takes `main.rs` from a folder.)
 
 // Each example uses part of this module.
 #![allow(dead_code)]
 
-use std::time::Duration;
+use std::{path::PathBuf, sync::LazyLock, time::Duration};
+
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use sea_orm::DatabaseConnection;
+use solidarites_api_types::{InitiativeContentRequest, LocationRequest, NewActorRequest};
+use solidarites_domain::{
+    demo::demo_communes,
+    drafts::{parse_initiative, parse_initiative_submission, InitiativeDraft},
+    landes_template, parse_communes_geojson, Commune, LonLat,
+};
+use solidarites_server::{
+    auth::{Role, Staff},
+    config::Settings,
+    startup::Application,
+    storage::{self, moderation::Decision, questionnaires::NewCampaign},
+    submission::ParseContext,
+};
+
+/// The numeric command-line arguments, in order (others, such as `keep=PATH`, are skipped).
+pub fn numeric_args() -> Vec<usize> {
+    std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect()
+}
+
+/// The slugs of the first `n` default themes (those the server seeds).
+pub fn theme_slugs(n: usize) -> Vec<&'static str> {
+    storage::themes::DEFAULT_THEMES
+        .iter()
+        .take(n)
+        .map(|(slug, ..)| *slug)
+        .collect()
+}
+
+/// The options of the Landes questionnaire's profile questions: role, age bracket,
+/// household.
+static PROFILE_OPTIONS: LazyLock<[Vec<String>; 3]> = LazyLock::new(|| {
+    let template = landes_template(&[]);
+    ["role", "tranche_age", "menage"].map(|id| {
+        let question = template.question(id).expect("a profile question");
+        let values = question.kind.condition_values().expect("a choice question");
+        values.into_iter().map(str::to_owned).collect()
+    })
+});
+
+/// A respondent's answers to the profile questions, drawn from `rng`: role, age bracket
+/// and household.
+pub fn random_profile(rng: &mut ChaCha8Rng) -> (&'static str, &'static str, &'static str) {
+    let [role, age, household] = PROFILE_OPTIONS
+        .each_ref()
+        .map(|options| options[rng.gen_range(0..options.len())].as_str());
+    (role, age, household)
+}
+
+/// `name` in `shared/data/` beside the project, when present.
+pub fn shared_data(name: &str) -> Option<PathBuf> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data")
+        .join(name);
+    path.is_file().then_some(path)
+}
+
+/// The communes of the Landes when `shared/data/communes-40-landes.geojson` is present
+/// (and `true`), else the demo territory (and `false`).
+pub fn territory() -> anyhow::Result<(Vec<Commune>, bool)> {
+    match shared_data("communes-40-landes.geojson") {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)?;
+            let communes = parse_communes_geojson(&text).map_err(|e| anyhow::anyhow!("{e}"))?;
+            Ok((communes, true))
+        }
+        None => Ok((demo_communes(), false)),
+    }
+}
+
+/// Connects to `url`, migrates, and stores `communes` as the territory.
+pub async fn prepare_database(
+    url: &str,
+    communes: &[Commune],
+) -> anyhow::Result<DatabaseConnection> {
+    let db = storage::connect(url).await?;
+    storage::migrate(&db).await?;
+    storage::communes::replace_all(&db, communes, "bench").await?;
+    Ok(db)
+}
+
+/// The local settings over `url`, on a free port of 127.0.0.1.
+pub fn settings(url: &str) -> Settings {
+    let mut settings = Settings::local(url.to_owned());
+    settings.bind = "127.0.0.1:0".to_owned();
+    settings
+}
+
+/// Starts `app` in the background; returns its port.
+pub fn serve(app: Application) -> u16 {
+    let port = app.port();
+    tokio::spawn(app.run_until_stopped());
+    port
+}
+
+/// The administrator the examples act as when storage functions want a staff member.
+pub fn bench_admin() -> Staff {
+    Staff {
+        id: uuid::Uuid::new_v4(),
+        email: "bench@example.org".to_owned(),
+        display_name: "Banc d'essai".to_owned(),
+        role: Role::Admin,
+    }
+}
+
+/// An open campaign on `version_id`, opened an hour ago and closing in `days` days.
+pub fn open_campaign(title: String, version_id: String, days: i64) -> NewCampaign {
+    let now = chrono::Utc::now();
+    NewCampaign {
+        title,
+        description: String::new(),
+        questionnaire_version_id: version_id,
+        opens_at: now - chrono::Duration::hours(1),
+        closes_at: now + chrono::Duration::days(days),
+        status: "open".to_owned(),
+    }
+}
+
+/// The content of a generated initiative of `theme` at (`lon`, `lat`).
+pub fn initiative_content(
+    title: String,
+    theme: &str,
+    lon: f64,
+    lat: f64,
+) -> InitiativeContentRequest {
+    InitiativeContentRequest {
+        title: Some(title),
+        description: Some("Initiative générée pour le banc d'essai.".to_owned()),
+        themes: vec![theme.to_owned()],
+        location: Some(LocationRequest {
+            lon: Some(lon),
+            lat: Some(lat),
+            commune_code: None,
+        }),
+        ..Default::default()
+    }
+}
+
+/// `count` initiatives at points drawn from `rng` inside the territory (rejection sampling
+/// in its bounding box), each of one of `themes`.
+pub fn random_initiatives(
+    ctx: &ParseContext<'_>,
+    rng: &mut ChaCha8Rng,
+    count: usize,
+    themes: &[&str],
+) -> anyhow::Result<Vec<InitiativeDraft>> {
+    let bbox = ctx.communes.bbox().expect("non-empty territory");
+    let mut drafts = Vec::with_capacity(count);
+    while drafts.len() < count {
+        let lon = rng.gen_range(bbox.min().x..bbox.max().x);
+        let lat = rng.gen_range(bbox.min().y..bbox.max().y);
+        if ctx.communes.locate(LonLat::new(lon, lat)?).is_none() {
+            continue;
+        }
+        let theme = themes[rng.gen_range(0..themes.len())];
+        let req = initiative_content(format!("Initiative {}", drafts.len()), theme, lon, lat);
+        drafts.push(parse_initiative(&req, ctx).expect("valid draft"));
+    }
+    Ok(drafts)
+}
+
+/// Publishes `drafts` (at least one), all run by one published actor.
+pub async fn publish_initiatives(
+    db: &DatabaseConnection,
+    ctx: &ParseContext<'_>,
+    drafts: &[InitiativeDraft],
+    theme: &str,
+) -> anyhow::Result<()> {
+    let (lon, lat) = (drafts[0].placement.lon, drafts[0].placement.lat);
+    let (_, actor) = parse_initiative_submission::<uuid::Uuid>(
+        &initiative_content("Banc d'essai".into(), theme, lon, lat),
+        None,
+        Some(&NewActorRequest {
+            name: Some("Banc d'essai".into()),
+            kind: Some("autre".into()),
+            ..Default::default()
+        }),
+        |_| None,
+        ctx,
+    )
+    .expect("valid actor");
+    let first = storage::initiatives::create(db, &drafts[0], &actor, "bench-first").await?;
+    storage::moderation::decide(db, first, &Decision::Approve).await?;
+    let row = storage::initiatives::find_by_token_hash(db, "bench-first")
+        .await?
+        .expect("stored");
+    storage::initiatives::create_published_batch(db, row.actor_id, &drafts[1..]).await?;
+    Ok(())
+}
 
 /// The `p` quantile (0–1) of `sorted` latencies, nearest rank; zero when empty.
 pub fn percentile(sorted: &[Duration], p: f64) -> Duration {

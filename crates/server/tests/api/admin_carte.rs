@@ -4,8 +4,9 @@
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use solidarites_api_types::{
-    BulkModerationResponse, ErrorResponse, InitiativeResponse, LabelGrantResponse,
-    ModerationQueueResponse, SubmitterInitiativeResponse, ThemeListResponse,
+    ActorCharterRequest, BulkModerationResponse, CreateLabelRequest, ErrorResponse,
+    InitiativeResponse, LabelGrantResponse, ModerationQueueResponse, ThemeListResponse,
+    UpdateThemeRequest,
 };
 use solidarites_domain::demo::demo_communes;
 use solidarites_server::{
@@ -14,8 +15,12 @@ use solidarites_server::{
 };
 
 use crate::{
-    helpers::{approve, for_each_backend, spawn_app, TestApp},
-    initiatives::{list, submission, submit, wait_for_map},
+    fixtures,
+    helpers::{
+        approve, bulk_moderation, demo_app_as, for_each_backend, moderation_action, spawn_app,
+        TestApp,
+    },
+    initiatives::{self, list, submission, submit, wait_for_map},
 };
 
 async fn audit_rows(app: &TestApp, entity_id: &str) -> Vec<audit::AuditEntry> {
@@ -24,6 +29,12 @@ async fn audit_rows(app: &TestApp, entity_id: &str) -> Vec<audit::AuditEntry> {
         ..AuditFilter::default()
     };
     audit::page(&app.db.conn, &filter, 1, 100).await.unwrap().0
+}
+
+fn signed_on(day: &str) -> ActorCharterRequest {
+    ActorCharterRequest {
+        signed_on: Some(day.to_owned()),
+    }
 }
 
 #[tokio::test]
@@ -38,20 +49,10 @@ async fn moderators_approve_reject_and_archive_and_each_decision_is_audited() {
         let b = submit(&app, &submission("Atelier vélo", "mobilite", 1)).await;
 
         let analyst = app.login_as(Role::Analyst).await;
-        let queue: ModerationQueueResponse = analyst
-            .get("/api/v1/admin/moderation")
-            .await
-            .json()
-            .await
-            .unwrap();
+        let queue: ModerationQueueResponse = analyst.get_json("/api/v1/admin/moderation").await;
         let kinds: Vec<&str> = queue.items.iter().map(|i| i.kind.as_str()).collect();
         assert_eq!(kinds, ["initiative", "initiative", "actor", "actor"]);
-        let res = analyst
-            .post_json(
-                &format!("/api/v1/admin/moderation/{}/approve", a.id),
-                &json!({}),
-            )
-            .await;
+        let res = moderation_action(&analyst, &a.id, "approve").await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN);
 
         let moderator = app.login_as(Role::Moderator).await;
@@ -71,31 +72,21 @@ async fn moderators_approve_reject_and_archive_and_each_decision_is_audited() {
         assert_eq!(rows[0].after.as_ref().unwrap()["actor_published"], true);
 
         // Approving twice is a conflict, and is not audited.
-        let res = moderator
-            .post_json(
-                &format!("/api/v1/admin/moderation/{}/approve", a.id),
-                &json!({}),
-            )
-            .await;
+        let res = moderation_action(&moderator, &a.id, "approve").await;
         assert_eq!(res.status(), StatusCode::CONFLICT);
         assert_eq!(audit_rows(&app, &a.id).await.len(), 1);
 
         // Rejecting needs a reason, which the submitter reads.
         let url = format!("/api/v1/admin/moderation/{}/reject", b.id);
-        let res = moderator.post_json(&url, &json!({"message": " "})).await;
+        let res = moderator.post_json(&url, &fixtures::message(" ")).await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let err: ErrorResponse = res.json().await.unwrap();
         assert!(err.fields.contains_key("message"));
         let res = moderator
-            .post_json(&url, &json!({"message": "Doublon."}))
+            .post_json(&url, &fixtures::message("Doublon."))
             .await;
         assert_eq!(res.status(), StatusCode::OK);
-        let view: SubmitterInitiativeResponse = app
-            .get(&format!("/api/v1/initiatives/edit/{}", b.edit_token))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let view = initiatives::submitter_view(&app, &b.edit_token).await;
         assert_eq!(
             (view.status.as_str(), view.moderation_message.as_deref()),
             ("rejected", Some("Doublon."))
@@ -103,22 +94,12 @@ async fn moderators_approve_reject_and_archive_and_each_decision_is_audited() {
         assert_eq!(audit_rows(&app, &b.id).await[0].action, "moderation.reject");
 
         // Archive takes it off the map.
-        let res = moderator
-            .post_json(
-                &format!("/api/v1/admin/moderation/{}/archive", a.id),
-                &json!({}),
-            )
-            .await;
+        let res = moderation_action(&moderator, &a.id, "archive").await;
         assert_eq!(res.status(), StatusCode::OK);
         assert_eq!(list(&app, "").await.total, 0);
         wait_for_map(&app, 0).await;
         let unknown = uuid::Uuid::new_v4();
-        let res = moderator
-            .post_json(
-                &format!("/api/v1/admin/moderation/{unknown}/approve"),
-                &json!({}),
-            )
-            .await;
+        let res = moderation_action(&moderator, &unknown.to_string(), "approve").await;
         assert_eq!(res.status(), StatusCode::NOT_FOUND);
     })
     .await;
@@ -132,44 +113,36 @@ async fn bulk_moderation_is_all_or_nothing_and_names_unknown_ids() {
         let b = submit(&app, &submission("Initiative B", "sante", 1)).await;
         let moderator = app.login_as(Role::Moderator).await;
         let unknown = uuid::Uuid::new_v4().to_string();
-        let res = moderator
-            .post_json(
-                "/api/v1/admin/moderation/bulk",
-                &json!({"action": "approve", "ids": [a.id, unknown, b.id]}),
-            )
-            .await;
+        let res = bulk_moderation(
+            &moderator,
+            "approve",
+            vec![a.id.clone(), unknown.clone(), b.id.clone()],
+            None,
+        )
+        .await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let err: ErrorResponse = res.json().await.unwrap();
         assert!(err.fields["ids"].contains(&unknown), "{:?}", err.fields);
         assert_eq!(list(&app, "").await.total, 0);
         assert!(audit_rows(&app, &a.id).await.is_empty());
 
-        let res = moderator
-            .post_json(
-                "/api/v1/admin/moderation/bulk",
-                &json!({"action": "reject", "ids": [a.id]}),
-            )
-            .await;
+        let res = bulk_moderation(&moderator, "reject", vec![a.id.clone()], None).await;
         assert_eq!(
             res.status(),
             StatusCode::UNPROCESSABLE_ENTITY,
             "a rejection needs a reason"
         );
-        let res = moderator
-            .post_json(
-                "/api/v1/admin/moderation/bulk",
-                &json!({"action": "publish", "ids": ["x"]}),
-            )
-            .await;
+        let res = bulk_moderation(&moderator, "publish", vec!["x".to_owned()], None).await;
         let err: ErrorResponse = res.json().await.unwrap();
         assert_eq!(err.fields.len(), 2, "{:?}", err.fields);
 
-        let res = moderator
-            .post_json(
-                "/api/v1/admin/moderation/bulk",
-                &json!({"action": "approve", "ids": [a.id, b.id]}),
-            )
-            .await;
+        let res = bulk_moderation(
+            &moderator,
+            "approve",
+            vec![a.id.clone(), b.id.clone()],
+            None,
+        )
+        .await;
         assert_eq!(res.status(), StatusCode::OK);
         let body: BulkModerationResponse = res.json().await.unwrap();
         assert!(body.outcomes.iter().all(|o| o.status == "published"));
@@ -187,21 +160,13 @@ async fn an_approved_revision_replaces_the_published_version() {
         let a = submit(&app, &submission("Version publiée", "sante", 0)).await;
         let moderator = app.login_as(Role::Moderator).await;
         approve(&moderator, &a.id).await;
-        app.client
-            .put(format!(
-                "{}/api/v1/initiatives/edit/{}",
-                app.address, a.edit_token
-            ))
-            .json(&submission("Version modifiée", "sante", 0))
-            .send()
-            .await
-            .unwrap();
-        let queue: ModerationQueueResponse = moderator
-            .get("/api/v1/admin/moderation")
-            .await
-            .json()
-            .await
-            .unwrap();
+        initiatives::edit(
+            &app,
+            &a.edit_token,
+            &submission("Version modifiée", "sante", 0),
+        )
+        .await;
+        let queue: ModerationQueueResponse = moderator.get_json("/api/v1/admin/moderation").await;
         let rev = queue
             .items
             .iter()
@@ -209,20 +174,12 @@ async fn an_approved_revision_replaces_the_published_version() {
             .unwrap();
         assert_eq!(rev.initiative_id.as_deref(), Some(a.id.as_str()));
         assert_eq!(rev.title, "Version modifiée");
-        let public: InitiativeResponse = app
-            .get(&format!("/api/v1/initiatives/{}", a.id))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let public: InitiativeResponse =
+            app.get_json(&format!("/api/v1/initiatives/{}", a.id)).await;
         assert_eq!(public.content.title, "Version publiée");
         approve(&moderator, &rev.id).await;
-        let public: InitiativeResponse = app
-            .get(&format!("/api/v1/initiatives/{}", a.id))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let public: InitiativeResponse =
+            app.get_json(&format!("/api/v1/initiatives/{}", a.id)).await;
         assert_eq!(public.content.title, "Version modifiée");
         assert_eq!(
             audit_rows(&app, &rev.id).await[0].entity_type,
@@ -241,10 +198,15 @@ async fn admins_define_labels_moderators_grant_them_and_public_pages_show_curren
         let moderator = app.login_as(Role::Moderator).await;
         approve(&moderator, &a.id).await;
 
-        let label = json!({"slug": "anti-solitude", "name": "Label anti-solitude", "criteria": "Visites régulières."});
+        let label = fixtures::anti_solitude();
         let res = moderator.post_json("/api/v1/admin/labels", &label).await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN);
-        let res = admin.post_json("/api/v1/admin/labels", &json!({"slug": "Pas Bon", "name": ""})).await;
+        let bad = CreateLabelRequest {
+            slug: Some("Pas Bon".to_owned()),
+            name: Some(String::new()),
+            criteria: None,
+        };
+        let res = admin.post_json("/api/v1/admin/labels", &bad).await;
         let err: ErrorResponse = res.json().await.unwrap();
         assert_eq!(err.fields.keys().collect::<Vec<_>>(), ["name", "slug"]);
         let res = admin.post_json("/api/v1/admin/labels", &label).await;
@@ -254,62 +216,54 @@ async fn admins_define_labels_moderators_grant_them_and_public_pages_show_curren
 
         let grant_url = "/api/v1/admin/labels/anti-solitude/grants";
         let res = moderator
-            .post_json(grant_url, &json!({"initiative_id": a.id, "expires_on": "2020-01-01"}))
+            .post_json(
+                grant_url,
+                &fixtures::grant_to_initiative(&a.id, "2020-01-01"),
+            )
             .await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let res = moderator
-            .post_json(grant_url, &json!({"initiative_id": a.id, "expires_on": "2099-12-31"}))
+            .post_json(
+                grant_url,
+                &fixtures::grant_to_initiative(&a.id, "2099-12-31"),
+            )
             .await;
         assert_eq!(res.status(), StatusCode::CREATED);
         let grant: LabelGrantResponse = res.json().await.unwrap();
         assert_eq!(audit_rows(&app, &grant.id).await[0].action, "label.grant");
         let public: InitiativeResponse =
-            app.get(&format!("/api/v1/initiatives/{}", a.id)).await.json().await.unwrap();
+            app.get_json(&format!("/api/v1/initiatives/{}", a.id)).await;
         assert_eq!(public.labels[0].slug, "anti-solitude");
         assert_eq!(list(&app, "label=anti-solitude").await.total, 1);
 
-        let res = moderator.delete(&format!("/api/v1/admin/label-grants/{}", grant.id)).await;
+        let res = moderator
+            .delete(&format!("/api/v1/admin/label-grants/{}", grant.id))
+            .await;
         assert_eq!(res.status(), StatusCode::OK);
         let public: InitiativeResponse =
-            app.get(&format!("/api/v1/initiatives/{}", a.id)).await.json().await.unwrap();
+            app.get_json(&format!("/api/v1/initiatives/{}", a.id)).await;
         assert!(public.labels.is_empty());
         assert_eq!(list(&app, "label=anti-solitude").await.total, 0);
         assert_eq!(audit_rows(&app, &grant.id).await.len(), 2);
 
         // The charter signature is set by staff and shown on the actor page.
-        let view: SubmitterInitiativeResponse = app
-            .get(&format!("/api/v1/initiatives/edit/{}", a.edit_token))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let view = initiatives::submitter_view(&app, &a.edit_token).await;
         let charter = format!("/api/v1/admin/actors/{}/charter", view.actor.id);
-        let res = moderator
-            .client
-            .put(format!("{}{charter}", app.address))
-            .header("X-CSRF-Token", &moderator.csrf)
-            .json(&json!({"signed_on": "2099-01-01"}))
-            .send()
-            .await
-            .unwrap();
+        let res = moderator.put_json(&charter, &signed_on("2099-01-01")).await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-        let res = moderator
-            .client
-            .put(format!("{}{charter}", app.address))
-            .header("X-CSRF-Token", &moderator.csrf)
-            .json(&json!({"signed_on": "2026-01-15"}))
-            .send()
-            .await
-            .unwrap();
+        let res = moderator.put_json(&charter, &signed_on("2026-01-15")).await;
         assert_eq!(res.status(), StatusCode::NO_CONTENT);
         let actor: Value = app
-            .get(&format!("/api/v1/actors/{}", view.actor.id))
+            .get_json(&format!("/api/v1/actors/{}", view.actor.id))
+            .await;
+        assert!(actor["charter_signed_at"]
+            .as_str()
+            .unwrap()
+            .starts_with("2026-01-15"));
+        assert!(audit_rows(&app, &view.actor.id)
             .await
-            .json()
-            .await
-            .unwrap();
-        assert!(actor["charter_signed_at"].as_str().unwrap().starts_with("2026-01-15"));
-        assert!(audit_rows(&app, &view.actor.id).await.iter().any(|r| r.action == "actor.charter"));
+            .iter()
+            .any(|r| r.action == "actor.charter"));
     })
     .await;
 }
@@ -317,28 +271,24 @@ async fn admins_define_labels_moderators_grant_them_and_public_pages_show_curren
 #[tokio::test]
 async fn admins_add_recolour_and_retire_themes() {
     for_each_backend(|db| async move {
-        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
-        let admin = app.login_as(Role::Admin).await;
+        let (app, admin) = demo_app_as(db, Role::Admin).await;
         let res = admin
-            .post_json(
-                "/api/v1/admin/themes",
-                &json!({"slug": "energie", "label": "Énergie", "color": "#FFFF00", "icon": "bolt"}),
-            )
+            .post_json("/api/v1/admin/themes", &fixtures::energie("#FFFF00"))
             .await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let err: ErrorResponse = res.json().await.unwrap();
         assert_eq!(err.fields.keys().collect::<Vec<_>>(), ["color"]);
         let res = admin
-            .post_json(
-                "/api/v1/admin/themes",
-                &json!({"slug": "energie", "label": "Énergie", "color": "#8a4b00", "icon": "bolt"}),
-            )
+            .post_json("/api/v1/admin/themes", &fixtures::energie("#8a4b00"))
             .await;
         assert_eq!(res.status(), StatusCode::CREATED);
         let res = admin
             .patch_json(
                 "/api/v1/admin/themes/energie",
-                &json!({"label": "Précarité énergétique"}),
+                &UpdateThemeRequest {
+                    label: Some("Précarité énergétique".to_owned()),
+                    ..UpdateThemeRequest::default()
+                },
             )
             .await;
         assert_eq!(res.status(), StatusCode::OK);
@@ -346,7 +296,7 @@ async fn admins_add_recolour_and_retire_themes() {
             .post_json("/api/v1/admin/themes/energie/retire", &json!({}))
             .await;
         assert_eq!(res.status(), StatusCode::OK);
-        let themes: ThemeListResponse = app.get("/api/v1/themes").await.json().await.unwrap();
+        let themes: ThemeListResponse = app.get_json("/api/v1/themes").await;
         let energie = themes.themes.iter().find(|t| t.slug == "energie").unwrap();
         assert_eq!(
             (energie.label.as_str(), energie.retired, energie.position),

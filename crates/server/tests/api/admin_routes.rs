@@ -2,201 +2,92 @@
 //! [`ADMIN_ROUTES`]; the test below then checks them like the others.
 
 use serde_json::json;
-use solidarites_server::auth::Role;
+use solidarites_server::auth::Role::{self, Admin, Analyst, Committee, Moderator};
 
 use crate::helpers::{for_each_backend, spawn_app};
 
-/// `(method, path, minimum role)`. `{id}` is replaced by a random UUID.
-pub const ADMIN_ROUTES: &[(&str, &str, Role)] = &[
-    ("GET", "/api/v1/admin/users", Role::Admin),
-    ("POST", "/api/v1/admin/users", Role::Admin),
-    ("PATCH", "/api/v1/admin/users/{id}", Role::Admin),
-    (
-        "POST",
-        "/api/v1/admin/users/{id}/password-link",
-        Role::Admin,
-    ),
-    ("GET", "/api/v1/admin/audit", Role::Admin),
-    ("GET", "/api/v1/admin/outbox", Role::Admin),
-    ("GET", "/api/v1/admin/settings", Role::Admin),
-    ("PUT", "/api/v1/admin/settings", Role::Admin),
-    ("GET", "/api/v1/admin/moderation", Role::Analyst),
-    ("POST", "/api/v1/admin/moderation/bulk", Role::Moderator),
-    (
-        "POST",
-        "/api/v1/admin/moderation/{id}/approve",
-        Role::Moderator,
-    ),
-    (
-        "POST",
-        "/api/v1/admin/moderation/{id}/reject",
-        Role::Moderator,
-    ),
-    (
-        "POST",
-        "/api/v1/admin/moderation/{id}/request-changes",
-        Role::Moderator,
-    ),
-    (
-        "POST",
-        "/api/v1/admin/moderation/{id}/archive",
-        Role::Moderator,
-    ),
-    ("GET", "/api/v1/admin/labels", Role::Moderator),
-    ("POST", "/api/v1/admin/labels", Role::Admin),
-    ("POST", "/api/v1/admin/labels/{id}/grants", Role::Moderator),
-    ("GET", "/api/v1/admin/labels/{id}/grants", Role::Moderator),
-    ("GET", "/api/v1/admin/label-grants", Role::Moderator),
-    ("DELETE", "/api/v1/admin/label-grants/{id}", Role::Moderator),
-    (
-        "POST",
-        "/api/v1/admin/label-grants/{id}/renewal-invitation",
-        Role::Moderator,
-    ),
-    ("PUT", "/api/v1/admin/labels/{id}/criteria", Role::Admin),
-    ("GET", "/api/v1/admin/label-applications", Role::Committee),
-    (
-        "GET",
-        "/api/v1/admin/label-applications/{id}",
-        Role::Committee,
-    ),
-    (
-        "POST",
-        "/api/v1/admin/label-applications/{id}/approve",
-        Role::Committee,
-    ),
-    (
-        "POST",
-        "/api/v1/admin/label-applications/{id}/refuse",
-        Role::Committee,
-    ),
-    ("POST", "/api/v1/admin/themes", Role::Admin),
-    ("PATCH", "/api/v1/admin/themes/{id}", Role::Admin),
-    ("POST", "/api/v1/admin/themes/{id}/retire", Role::Admin),
-    ("PUT", "/api/v1/admin/actors/{id}/charter", Role::Moderator),
-    ("GET", "/api/v1/admin/questionnaires", Role::Analyst),
-    ("POST", "/api/v1/admin/questionnaires", Role::Moderator),
-    ("GET", "/api/v1/admin/questionnaires/{id}", Role::Analyst),
-    ("PUT", "/api/v1/admin/questionnaires/{id}", Role::Moderator),
-    (
-        "POST",
-        "/api/v1/admin/questionnaires/{id}/preview",
-        Role::Analyst,
-    ),
-    ("GET", "/api/v1/admin/campaigns", Role::Committee),
-    ("POST", "/api/v1/admin/campaigns", Role::Moderator),
-    ("GET", "/api/v1/admin/campaigns/{id}", Role::Analyst),
-    ("PATCH", "/api/v1/admin/campaigns/{id}", Role::Moderator),
-    (
-        "POST",
-        "/api/v1/admin/campaigns/{id}/open-now",
-        Role::Moderator,
-    ),
-    (
-        "POST",
-        "/api/v1/admin/campaigns/{id}/close",
-        Role::Moderator,
-    ),
-    ("GET", "/api/v1/admin/campaigns/{id}/counts", Role::Analyst),
-    (
-        "POST",
-        "/api/v1/admin/campaigns/{id}/responses",
-        Role::Moderator,
-    ),
-    ("GET", "/api/v1/admin/volunteers", Role::Moderator),
-    (
-        "GET",
-        "/api/v1/admin/exports/volunteers.csv",
-        Role::Moderator,
-    ),
-    ("POST", "/api/v1/admin/volunteers/purge", Role::Admin),
-    ("GET", "/api/v1/admin/volunteers/matches", Role::Moderator),
-    (
-        "GET",
-        "/api/v1/admin/exports/volunteer-matches.csv",
-        Role::Moderator,
-    ),
-    ("GET", "/api/v1/admin/stale", Role::Moderator),
-    ("POST", "/api/v1/admin/stale/confirm", Role::Moderator),
-    ("POST", "/api/v1/admin/stale/archive", Role::Moderator),
-    ("GET", "/api/v1/admin/proposals", Role::Committee),
-    ("GET", "/api/v1/admin/proposals/{id}", Role::Committee),
-    (
-        "POST",
-        "/api/v1/admin/proposals/{id}/status",
-        Role::Moderator,
-    ),
-    ("PUT", "/api/v1/admin/proposals/{id}/note", Role::Moderator),
-    (
-        "PUT",
-        "/api/v1/admin/proposals/{id}/priority",
-        Role::Committee,
-    ),
-    ("PUT", "/api/v1/admin/proposal-priorities", Role::Committee),
-    (
-        "POST",
-        "/api/v1/admin/proposals/{id}/merge",
-        Role::Moderator,
-    ),
-    (
-        "GET",
-        "/api/v1/admin/campaigns/{id}/results",
-        Role::Committee,
-    ),
-    ("GET", "/api/v1/admin/campaigns/{id}/gaps", Role::Committee),
-    (
-        "GET",
-        "/api/v1/admin/campaigns/{id}/gaps.geojson",
-        Role::Committee,
-    ),
-    ("GET", "/api/v1/admin/indicators", Role::Committee),
-    ("GET", "/api/v1/admin/zones?level=canton", Role::Committee),
-    (
-        "GET",
-        "/api/v1/admin/campaigns/{id}/exports/answers.csv",
-        Role::Admin,
-    ),
-    (
-        "GET",
-        "/api/v1/admin/campaigns/{id}/exports/answers.xlsx",
-        Role::Admin,
-    ),
-    (
-        "GET",
-        "/api/v1/admin/campaigns/{id}/exports/results.csv",
-        Role::Committee,
-    ),
-    (
-        "GET",
-        "/api/v1/admin/campaigns/{id}/exports/results.xlsx",
-        Role::Committee,
-    ),
-    (
-        "GET",
-        "/api/v1/admin/campaigns/{id}/exports/results.geojson",
-        Role::Committee,
-    ),
-    (
-        "GET",
-        "/api/v1/admin/exports/initiatives.geojson",
-        Role::Analyst,
-    ),
-    (
-        "GET",
-        "/api/v1/admin/exports/initiatives.csv",
-        Role::Analyst,
-    ),
-    (
-        "GET",
-        "/api/v1/admin/exports/data-inclusion/structures.json",
-        Role::Analyst,
-    ),
-    (
-        "GET",
-        "/api/v1/admin/exports/data-inclusion/services.json",
-        Role::Analyst,
-    ),
+/// `("METHOD path", minimum role)`, the path under `/api/v1/admin`. `{id}` is replaced by a
+/// random UUID.
+pub const ADMIN_ROUTES: &[(&str, Role)] = &[
+    ("GET /users", Admin),
+    ("POST /users", Admin),
+    ("PATCH /users/{id}", Admin),
+    ("POST /users/{id}/password-link", Admin),
+    ("GET /audit", Admin),
+    ("GET /outbox", Admin),
+    ("GET /settings", Admin),
+    ("PUT /settings", Admin),
+    ("GET /moderation", Analyst),
+    ("POST /moderation/bulk", Moderator),
+    ("POST /moderation/{id}/approve", Moderator),
+    ("POST /moderation/{id}/reject", Moderator),
+    ("POST /moderation/{id}/request-changes", Moderator),
+    ("POST /moderation/{id}/archive", Moderator),
+    ("GET /labels", Moderator),
+    ("POST /labels", Admin),
+    ("POST /labels/{id}/grants", Moderator),
+    ("GET /labels/{id}/grants", Moderator),
+    ("GET /label-grants", Moderator),
+    ("DELETE /label-grants/{id}", Moderator),
+    ("POST /label-grants/{id}/renewal-invitation", Moderator),
+    ("PUT /labels/{id}/criteria", Admin),
+    ("GET /label-applications", Committee),
+    ("GET /label-applications/{id}", Committee),
+    ("POST /label-applications/{id}/approve", Committee),
+    ("POST /label-applications/{id}/refuse", Committee),
+    ("POST /themes", Admin),
+    ("PATCH /themes/{id}", Admin),
+    ("POST /themes/{id}/retire", Admin),
+    ("PUT /actors/{id}/charter", Moderator),
+    ("GET /questionnaires", Analyst),
+    ("POST /questionnaires", Moderator),
+    ("GET /questionnaires/{id}", Analyst),
+    ("PUT /questionnaires/{id}", Moderator),
+    ("POST /questionnaires/{id}/preview", Analyst),
+    ("GET /campaigns", Committee),
+    ("POST /campaigns", Moderator),
+    ("GET /campaigns/{id}", Analyst),
+    ("PATCH /campaigns/{id}", Moderator),
+    ("POST /campaigns/{id}/open-now", Moderator),
+    ("POST /campaigns/{id}/close", Moderator),
+    ("GET /campaigns/{id}/counts", Analyst),
+    ("POST /campaigns/{id}/responses", Moderator),
+    ("GET /volunteers", Moderator),
+    ("GET /exports/volunteers.csv", Moderator),
+    ("POST /volunteers/purge", Admin),
+    ("GET /volunteers/matches", Moderator),
+    ("GET /exports/volunteer-matches.csv", Moderator),
+    ("GET /stale", Moderator),
+    ("POST /stale/confirm", Moderator),
+    ("POST /stale/archive", Moderator),
+    ("GET /proposals", Committee),
+    ("GET /proposals/{id}", Committee),
+    ("POST /proposals/{id}/status", Moderator),
+    ("PUT /proposals/{id}/note", Moderator),
+    ("PUT /proposals/{id}/priority", Committee),
+    ("PUT /proposal-priorities", Committee),
+    ("POST /proposals/{id}/merge", Moderator),
+    ("GET /campaigns/{id}/results", Committee),
+    ("GET /campaigns/{id}/gaps", Committee),
+    ("GET /campaigns/{id}/gaps.geojson", Committee),
+    ("GET /indicators", Committee),
+    ("GET /zones?level=canton", Committee),
+    ("GET /campaigns/{id}/exports/answers.csv", Admin),
+    ("GET /campaigns/{id}/exports/answers.xlsx", Admin),
+    ("GET /campaigns/{id}/exports/results.csv", Committee),
+    ("GET /campaigns/{id}/exports/results.xlsx", Committee),
+    ("GET /campaigns/{id}/exports/results.geojson", Committee),
+    ("GET /exports/initiatives.geojson", Analyst),
+    ("GET /exports/initiatives.csv", Analyst),
+    ("GET /exports/data-inclusion/structures.json", Analyst),
+    ("GET /exports/data-inclusion/services.json", Analyst),
 ];
+
+/// The method and the whole path of an [`ADMIN_ROUTES`] entry.
+fn method_and_path(route: &str) -> (&str, String) {
+    let (method, path) = route.split_once(' ').expect("METHOD path");
+    (method, format!("/api/v1/admin{path}"))
+}
 
 async fn send(
     client: &reqwest::Client,
@@ -223,7 +114,8 @@ async fn every_admin_route_checks_the_session_and_the_role() {
         for role in Role::ALL {
             staff.push((role, app.login_as(role).await));
         }
-        for &(method, path, minimum) in ADMIN_ROUTES {
+        for &(route, minimum) in ADMIN_ROUTES {
+            let (method, path) = method_and_path(route);
             let url = format!(
                 "{}{}",
                 app.address,
@@ -253,6 +145,19 @@ async fn every_admin_route_checks_the_session_and_the_role() {
     .await;
 }
 
+/// The operations of a documented path, by method.
+fn operations(
+    item: &utoipa::openapi::PathItem,
+) -> [(&'static str, &Option<utoipa::openapi::path::Operation>); 5] {
+    [
+        ("GET", &item.get),
+        ("POST", &item.post),
+        ("PUT", &item.put),
+        ("PATCH", &item.patch),
+        ("DELETE", &item.delete),
+    ]
+}
+
 /// The router and the OpenAPI document are built from one list (`api_routes!` in
 /// `routes/mod.rs`), so a route cannot be served undocumented. This checks the other half
 /// against the running app: every documented operation reaches a handler (no answer from
@@ -271,13 +176,7 @@ async fn every_documented_route_is_served_and_every_staff_route_declares_its_acc
             let app = spawn_app(db).await;
             let mut unserved = Vec::new();
             for (path, item) in &doc.paths.paths {
-                for (method, operation) in [
-                    ("GET", &item.get),
-                    ("POST", &item.post),
-                    ("PUT", &item.put),
-                    ("PATCH", &item.patch),
-                    ("DELETE", &item.delete),
-                ] {
+                for (method, operation) in operations(item) {
                     if operation.is_none() {
                         continue;
                     }
@@ -319,7 +218,10 @@ async fn every_documented_route_is_served_and_every_staff_route_declares_its_acc
     };
     let declared: std::collections::BTreeSet<(String, String)> = ADMIN_ROUTES
         .iter()
-        .map(|(m, p, _)| ((*m).to_owned(), normalise(p)))
+        .map(|(route, _)| {
+            let (method, path) = method_and_path(route);
+            (method.to_owned(), normalise(&path))
+        })
         .collect();
     let mut missing = Vec::new();
     let mut staff_operations = 0;
@@ -327,13 +229,7 @@ async fn every_documented_route_is_served_and_every_staff_route_declares_its_acc
         if !path.starts_with("/api/v1/admin") {
             continue;
         }
-        for (method, operation) in [
-            ("GET", &item.get),
-            ("POST", &item.post),
-            ("PUT", &item.put),
-            ("PATCH", &item.patch),
-            ("DELETE", &item.delete),
-        ] {
+        for (method, operation) in operations(item) {
             if operation.is_some() {
                 staff_operations += 1;
                 if !declared.contains(&(method.to_owned(), normalise(path))) {

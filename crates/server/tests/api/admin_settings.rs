@@ -2,8 +2,10 @@
 //! force on every instance without a restart.
 
 use reqwest::StatusCode;
-use serde_json::{json, Value};
-use solidarites_api_types::{AdminSettingsResponse, PublicConfigResponse, ResultsResponse};
+use serde_json::Value;
+use solidarites_api_types::{
+    AdminSettingsResponse, PublicConfigResponse, ResultsResponse, UpdateSettingsRequest,
+};
 use solidarites_domain::demo::demo_communes;
 use solidarites_server::{auth::Role, config::DEFAULT_TILE_URL};
 
@@ -20,7 +22,7 @@ async fn settings(admin: &crate::helpers::StaffClient) -> AdminSettingsResponse 
 }
 
 async fn public_config(app: &TestApp) -> PublicConfigResponse {
-    app.get("/api/v1/config").await.json().await.unwrap()
+    app.get_json("/api/v1/config").await
 }
 
 #[tokio::test]
@@ -38,13 +40,13 @@ async fn settings_show_their_defaults_then_what_is_stored_and_are_audited() {
         let res = admin
             .put_json(
                 "/api/v1/admin/settings",
-                &json!({
-                    "public_results": true,
-                    "secrecy_k": 8,
-                    "gap_distance_km": 15.5,
-                    "tile_url": "",
-                    "tile_attribution": "© <a href=\"https://ign.fr\">IGN</a>",
-                }),
+                &UpdateSettingsRequest {
+                    public_results: Some(true),
+                    secrecy_k: Some(8),
+                    gap_distance_km: Some(15.5),
+                    tile_url: Some(String::new()),
+                    tile_attribution: Some("© <a href=\"https://ign.fr\">IGN</a>".to_owned()),
+                },
             )
             .await;
         assert_eq!(res.status(), StatusCode::OK);
@@ -60,13 +62,13 @@ async fn settings_show_their_defaults_then_what_is_stored_and_are_audited() {
         let res = admin
             .put_json(
                 "/api/v1/admin/settings",
-                &json!({
-                    "public_results": false,
-                    "secrecy_k": 2,
-                    "gap_distance_km": 0,
-                    "tile_url": "ftp://tuiles.example.fr/{z}/{x}/{y}.png",
-                    "tile_attribution": "<script>alert(1)</script>",
-                }),
+                &UpdateSettingsRequest {
+                    public_results: Some(false),
+                    secrecy_k: Some(2),
+                    gap_distance_km: Some(0.0),
+                    tile_url: Some("ftp://tuiles.example.fr/{z}/{x}/{y}.png".to_owned()),
+                    tile_attribution: Some("<script>alert(1)</script>".to_owned()),
+                },
             )
             .await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -88,7 +90,13 @@ async fn settings_show_their_defaults_then_what_is_stored_and_are_audited() {
 
         // Nulls go back to the defaults.
         let res = admin
-            .put_json("/api/v1/admin/settings", &json!({"secrecy_k": 4}))
+            .put_json(
+                "/api/v1/admin/settings",
+                &UpdateSettingsRequest {
+                    secrecy_k: Some(4),
+                    ..UpdateSettingsRequest::default()
+                },
+            )
             .await;
         assert_eq!(res.status(), StatusCode::OK);
         let back: AdminSettingsResponse = res.json().await.unwrap();
@@ -104,18 +112,15 @@ async fn settings_show_their_defaults_then_what_is_stored_and_are_audited() {
         let res = admin
             .client
             .put(format!("{}/api/v1/admin/settings", app.address))
-            .json(&json!({}))
+            .json(&UpdateSettingsRequest::default())
             .send()
             .await
             .unwrap();
         assert_eq!(res.status(), StatusCode::FORBIDDEN);
 
         let audit: Value = admin
-            .get("/api/v1/admin/audit?entity_type=settings")
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json("/api/v1/admin/audit?entity_type=settings")
+            .await;
         assert_eq!(audit["total"], 2);
         let latest = &audit["entries"][0];
         assert_eq!(latest["action"], "settings.update");
@@ -142,7 +147,7 @@ async fn a_setting_changed_through_one_instance_takes_effect_on_a_second_instanc
         let analyst = second.login_as(Role::Analyst).await;
         let admin_results = format!("/api/v1/admin/campaigns/{campaign}/results?level=commune");
         let k_of = |body: &ResultsResponse| body.k;
-        let before: ResultsResponse = analyst.get(&admin_results).await.json().await.unwrap();
+        let before: ResultsResponse = analyst.get_json(&admin_results).await;
         assert_eq!(k_of(&before), 5);
         // Commune B has 3 respondents: secret under k = 5.
         let b = commune(1);
@@ -151,11 +156,12 @@ async fn a_setting_changed_through_one_instance_takes_effect_on_a_second_instanc
         let res = admin
             .put_json(
                 "/api/v1/admin/settings",
-                &json!({
-                    "public_results": true,
-                    "secrecy_k": 3,
-                    "tile_url": "https://tuiles.example.fr/{z}/{x}/{y}.png",
-                }),
+                &UpdateSettingsRequest {
+                    public_results: Some(true),
+                    secrecy_k: Some(3),
+                    tile_url: Some("https://tuiles.example.fr/{z}/{x}/{y}.png".to_owned()),
+                    ..UpdateSettingsRequest::default()
+                },
             )
             .await;
         assert_eq!(res.status(), StatusCode::OK);
@@ -176,17 +182,23 @@ async fn a_setting_changed_through_one_instance_takes_effect_on_a_second_instanc
             )
         })
         .await;
-        let after: ResultsResponse = analyst.get(&admin_results).await.json().await.unwrap();
+        let after: ResultsResponse = analyst.get_json(&admin_results).await;
         assert_eq!(k_of(&after), 3);
         let group_b = after.groups.iter().find(|g| g.code == b).unwrap();
         assert!(!group_b.secret);
         assert_eq!(group_b.respondents.count(), Some(3));
-        let public_body: ResultsResponse = second.get(&public).await.json().await.unwrap();
+        let public_body: ResultsResponse = second.get_json(&public).await;
         assert_eq!(public_body.k, 3);
 
         // And back off.
         let res = admin
-            .put_json("/api/v1/admin/settings", &json!({"public_results": false}))
+            .put_json(
+                "/api/v1/admin/settings",
+                &UpdateSettingsRequest {
+                    public_results: Some(false),
+                    ..UpdateSettingsRequest::default()
+                },
+            )
             .await;
         assert_eq!(res.status(), StatusCode::OK);
         eventually("public results off on the second instance", async || {
@@ -194,7 +206,7 @@ async fn a_setting_changed_through_one_instance_takes_effect_on_a_second_instanc
             holds(status == StatusCode::NOT_FOUND, status)
         })
         .await;
-        let reset: ResultsResponse = analyst.get(&admin_results).await.json().await.unwrap();
+        let reset: ResultsResponse = analyst.get_json(&admin_results).await;
         assert_eq!(reset.k, 5);
     })
     .await;

@@ -1,15 +1,28 @@
 //! Staff account management by administrators, and the audit trail it leaves.
 
 use serde_json::{json, Value};
+use solidarites_api_types::{CreateUserRequest, UpdateUserRequest};
 use solidarites_server::auth::Role;
 
 use crate::helpers::{for_each_backend, spawn_app};
 
-fn new_user(email: &str, role: &str) -> Value {
-    json!({
-        "email": email, "display_name": "Camille Martin", "role": role,
-        "password": "une phrase de passe assez longue"
-    })
+fn new_user(email: &str, role: &str) -> CreateUserRequest {
+    CreateUserRequest {
+        email: email.to_owned(),
+        display_name: "Camille Martin".to_owned(),
+        role: role.to_owned(),
+        password: "une phrase de passe assez longue".to_owned(),
+        set_password_link: false,
+    }
+}
+
+/// A change of an account's role and display name (`None`: unchanged).
+fn change(role: Option<&str>, display_name: Option<&str>) -> UpdateUserRequest {
+    UpdateUserRequest {
+        role: role.map(str::to_owned),
+        display_name: display_name.map(str::to_owned),
+        disabled: None,
+    }
 }
 
 #[tokio::test]
@@ -40,7 +53,7 @@ async fn admins_create_list_and_update_accounts_and_each_change_is_audited() {
             .await;
         assert_eq!(camille.get("/api/v1/auth/me").await.status(), 200);
 
-        let list: Value = admin.get("/api/v1/admin/users").await.json().await.unwrap();
+        let list: Value = admin.get_json("/api/v1/admin/users").await;
         let emails: Vec<&str> = list["users"]
             .as_array()
             .unwrap()
@@ -53,7 +66,7 @@ async fn admins_create_list_and_update_accounts_and_each_change_is_audited() {
         let updated = admin
             .patch_json(
                 &format!("/api/v1/admin/users/{id}"),
-                &json!({"role": "moderator", "display_name": "Camille M."}),
+                &change(Some("moderator"), Some("Camille M.")),
             )
             .await;
         assert_eq!(updated.status(), 200);
@@ -62,7 +75,7 @@ async fn admins_create_list_and_update_accounts_and_each_change_is_audited() {
         assert_eq!(updated["display_name"], "Camille M.");
 
         // The role change applies to the open session at once.
-        let me: Value = camille.get("/api/v1/auth/me").await.json().await.unwrap();
+        let me: Value = camille.get_json("/api/v1/auth/me").await;
         assert_eq!(me["user"]["role"], "moderator");
 
         let audit = admin
@@ -101,8 +114,11 @@ async fn creating_an_account_names_each_bad_field() {
         let response = admin
             .post_json(
                 "/api/v1/admin/users",
-                &json!({"email": "pas-une-adresse", "display_name": "", "role": "chef",
-                        "password": "court"}),
+                &CreateUserRequest {
+                    display_name: String::new(),
+                    password: "court".to_owned(),
+                    ..new_user("pas-une-adresse", "chef")
+                },
             )
             .await;
         assert_eq!(response.status(), 422);
@@ -151,18 +167,20 @@ async fn an_admin_cannot_disable_or_demote_themself() {
         let app = spawn_app(db).await;
         let admin = app.login_as(Role::Admin).await;
         let path = format!("/api/v1/admin/users/{}", admin.user_id);
-        for change in [json!({"disabled": true}), json!({"role": "moderator"})] {
-            let response = admin.patch_json(&path, &change).await;
-            assert_eq!(response.status(), 409, "{change}");
+        let disable = UpdateUserRequest {
+            disabled: Some(true),
+            ..UpdateUserRequest::default()
+        };
+        for lockout in [disable, change(Some("moderator"), None)] {
+            let response = admin.patch_json(&path, &lockout).await;
+            assert_eq!(response.status(), 409, "{lockout:?}");
             let body: Value = response.json().await.unwrap();
             assert_eq!(body["error"], "self_lockout");
         }
         // Renaming oneself is fine.
-        let renamed = admin
-            .patch_json(&path, &json!({"display_name": "Moi"}))
-            .await;
+        let renamed = admin.patch_json(&path, &change(None, Some("Moi"))).await;
         assert_eq!(renamed.status(), 200);
-        let me: Value = admin.get("/api/v1/auth/me").await.json().await.unwrap();
+        let me: Value = admin.get_json("/api/v1/auth/me").await;
         assert_eq!(me["user"]["role"], "admin");
         assert_eq!(me["user"]["display_name"], "Moi");
     })
@@ -178,7 +196,7 @@ async fn updating_rejects_bad_values_and_unknown_accounts() {
         let response = admin
             .patch_json(
                 &format!("/api/v1/admin/users/{}", other.user_id),
-                &json!({"role": "boss", "display_name": "  "}),
+                &change(Some("boss"), Some("  ")),
             )
             .await;
         assert_eq!(response.status(), 422);
@@ -189,7 +207,7 @@ async fn updating_rejects_bad_values_and_unknown_accounts() {
         let missing = admin
             .patch_json(
                 &format!("/api/v1/admin/users/{}", uuid::Uuid::new_v4()),
-                &json!({"role": "admin"}),
+                &change(Some("admin"), None),
             )
             .await;
         assert_eq!(missing.status(), 404);
@@ -212,33 +230,24 @@ async fn the_audit_trail_filters_by_actor_and_paginates() {
             assert_eq!(response.status(), 201);
         }
         // login_as created the admin through storage with no actor: 4 lines in all.
-        let all: Value = admin.get("/api/v1/admin/audit").await.json().await.unwrap();
+        let all: Value = admin.get_json("/api/v1/admin/audit").await;
         assert_eq!(all["total"], 4);
 
         let by_admin: Value = admin
-            .get(&format!("/api/v1/admin/audit?actor={}", admin.email))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/admin/audit?actor={}", admin.email))
+            .await;
         assert_eq!(by_admin["total"], 3);
         let by_id: Value = admin
-            .get(&format!("/api/v1/admin/audit?actor={}", admin.user_id))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/admin/audit?actor={}", admin.user_id))
+            .await;
         assert_eq!(by_id["total"], 3);
 
         let page2: Value = admin
-            .get(&format!(
+            .get_json(&format!(
                 "/api/v1/admin/audit?actor={}&per_page=2&page=2",
                 admin.email
             ))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .await;
         assert_eq!(page2["page"], 2);
         assert_eq!(page2["per_page"], 2);
         let entries = page2["entries"].as_array().unwrap();
@@ -265,7 +274,7 @@ async fn the_audit_trail_filters_by_action_family_and_french_days() {
                 .await;
             assert_eq!(res.status(), 201);
         }
-        let list: Value = admin.get("/api/v1/admin/users").await.json().await.unwrap();
+        let list: Value = admin.get_json("/api/v1/admin/users").await;
         let id = list["users"]
             .as_array()
             .unwrap()
@@ -278,7 +287,7 @@ async fn the_audit_trail_filters_by_action_family_and_french_days() {
         let res = admin
             .patch_json(
                 &format!("/api/v1/admin/users/{id}"),
-                &json!({"role": "moderator"}),
+                &change(Some("moderator"), None),
             )
             .await;
         assert_eq!(res.status(), 200);

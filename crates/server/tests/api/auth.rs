@@ -5,10 +5,15 @@ use std::time::Duration;
 use chrono::Utc;
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use serde_json::{json, Value};
+use solidarites_api_types::{CreateUserRequest, UpdateUserRequest};
 use solidarites_server::auth::Role;
 
-use crate::helpers::{
-    create_user, for_each_backend, spawn_app, spawn_app_with, test_settings, TestApp,
+use crate::{
+    fixtures,
+    helpers::{
+        count_rows, create_user, for_each_backend, spawn_app, spawn_app_with, test_settings,
+        TestApp,
+    },
 };
 
 /// Sets `column` of every session row (SQL: the entities are private to the server's storage).
@@ -30,11 +35,8 @@ async fn set_every_session(app: &TestApp, column: &str, at: chrono::DateTime<Utc
 }
 
 async fn login_raw(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
-    app.post_json(
-        "/api/v1/auth/login",
-        &json!({"email": email, "password": password}),
-    )
-    .await
+    app.post_json("/api/v1/auth/login", &fixtures::login(email, password))
+        .await
 }
 
 fn set_cookie(response: &reqwest::Response) -> String {
@@ -74,19 +76,7 @@ async fn login_me_and_logout_round_trip() {
         assert_eq!(body["error"], "unauthorized");
 
         // The session row is gone, not merely forgotten by the client.
-        let left = app
-            .db
-            .conn
-            .query_one_raw(Statement::from_string(
-                app.db.conn.get_database_backend(),
-                "SELECT COUNT(*) AS n FROM sessions",
-            ))
-            .await
-            .unwrap()
-            .unwrap()
-            .try_get::<i64>("", "n")
-            .unwrap();
-        assert_eq!(left, 0);
+        assert_eq!(count_rows(&app.db.conn, "sessions").await, 0);
     })
     .await;
 }
@@ -101,12 +91,12 @@ async fn me_without_a_session_is_unauthorized() {
         assert_eq!(body["error"], "unauthorized");
 
         let forged = app
-            .client
-            .get(format!("{}/api/v1/auth/me", app.address))
-            .header("Cookie", "solidarites_session=forged-token")
-            .send()
-            .await
-            .unwrap();
+            .get_with_header(
+                "/api/v1/auth/me",
+                "Cookie",
+                "solidarites_session=forged-token",
+            )
+            .await;
         assert_eq!(forged.status(), 401);
     })
     .await;
@@ -130,7 +120,7 @@ async fn session_cookie_is_http_only_strict_and_secure_only_over_https() {
             .client
             .post(format!("{}/api/v1/auth/login", app.address))
             .header("X-Forwarded-Proto", "https")
-            .json(&json!({"email": "cookie@landes.fr", "password": password}))
+            .json(&fixtures::login("cookie@landes.fr", &password))
             .send()
             .await
             .unwrap();
@@ -235,7 +225,7 @@ async fn login_from(
     app.client
         .post(format!("{}/api/v1/auth/login", app.address))
         .header("X-Forwarded-For", address)
-        .json(&json!({"email": email, "password": password}))
+        .json(&fixtures::login(email, password))
         .send()
         .await
         .unwrap()
@@ -306,10 +296,13 @@ async fn state_changing_requests_without_the_csrf_token_are_refused() {
     for_each_backend(|db| async move {
         let app = spawn_app(db).await;
         let admin = app.login_as(Role::Admin).await;
-        let new_user = json!({
-            "email": "new@landes.fr", "display_name": "Nouvelle", "role": "analyst",
-            "password": "a long enough password"
-        });
+        let new_user = CreateUserRequest {
+            email: "new@landes.fr".to_owned(),
+            display_name: "Nouvelle".to_owned(),
+            role: "analyst".to_owned(),
+            password: "a long enough password".to_owned(),
+            set_password_link: false,
+        };
         let url = format!("{}/api/v1/admin/users", app.address);
 
         let missing = admin
@@ -344,7 +337,7 @@ async fn state_changing_requests_without_the_csrf_token_are_refused() {
         assert_eq!(logout.status(), 403);
 
         // Nothing was created; with the token it works.
-        let list: Value = admin.get("/api/v1/admin/users").await.json().await.unwrap();
+        let list: Value = admin.get_json("/api/v1/admin/users").await;
         assert_eq!(list["users"].as_array().unwrap().len(), 1);
         let ok = admin.post_json("/api/v1/admin/users", &new_user).await;
         assert_eq!(ok.status(), 201);
@@ -391,7 +384,10 @@ async fn a_disabled_user_is_signed_out_and_cannot_sign_in() {
         let disabled = admin
             .patch_json(
                 &format!("/api/v1/admin/users/{}", leaving.user_id),
-                &json!({"disabled": true}),
+                &UpdateUserRequest {
+                    disabled: Some(true),
+                    ..UpdateUserRequest::default()
+                },
             )
             .await;
         assert_eq!(disabled.status(), 200);

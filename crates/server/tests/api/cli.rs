@@ -10,7 +10,7 @@ use solidarites_domain::{
     parse_communes_geojson, Commune,
 };
 
-use crate::helpers::{backends, landes_geojson_path, TestDb};
+use crate::helpers::{backends, landes_geojson_path, Backend, TestDb};
 
 /// Runs the real binary on `db_url` and waits for it.
 pub(crate) fn solidarites(db_url: &str, args: &[&str]) -> std::process::Output {
@@ -20,6 +20,17 @@ pub(crate) fn solidarites(db_url: &str, args: &[&str]) -> std::process::Output {
         .env("RUST_LOG", "warn")
         .output()
         .expect("run solidarites")
+}
+
+/// A fresh database on `backend` with the demo territory imported through the binary, and
+/// the temporary folder of its GeoJSON file (`demo.geojson`).
+pub(crate) async fn demo_db(backend: &Backend) -> (TestDb, tempfile::TempDir) {
+    let db = TestDb::create(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let geo = dir.path().join("demo.geojson");
+    std::fs::write(&geo, demo_communes_geojson()).unwrap();
+    import_file(&db.url, &geo);
+    (db, dir)
 }
 
 fn import_file(db_url: &str, path: &Path) {
@@ -34,11 +45,7 @@ fn import_file(db_url: &str, path: &Path) {
 #[tokio::test]
 async fn import_of_a_broken_file_exits_non_zero_and_names_the_feature() {
     for backend in backends() {
-        let db = TestDb::create(&backend).await;
-        let dir = tempfile::tempdir().unwrap();
-        let good = dir.path().join("demo.geojson");
-        std::fs::write(&good, demo_communes_geojson()).unwrap();
-        import_file(&db.url, &good);
+        let (db, dir) = demo_db(&backend).await;
 
         let mut json: serde_json::Value = serde_json::from_str(&demo_communes_geojson()).unwrap();
         json["features"][7]["properties"]["code"] = serde_json::json!("ABCDE");
@@ -58,11 +65,7 @@ async fn import_of_a_broken_file_exits_non_zero_and_names_the_feature() {
 
 #[tokio::test]
 async fn assign_appends_the_commune_code_to_each_line() {
-    let db = TestDb::create(&backends()[0]).await;
-    let dir = tempfile::tempdir().unwrap();
-    let geo = dir.path().join("demo.geojson");
-    std::fs::write(&geo, demo_communes_geojson()).unwrap();
-    import_file(&db.url, &geo);
+    let (db, dir) = demo_db(&backends()[0]).await;
 
     let communes = demo_communes();
     let inside: Vec<(f64, f64, &Commune)> = communes

@@ -2,21 +2,15 @@
 //! the real Landes communes, cantons and arrondissements when `shared/data` is there.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::{path::PathBuf, process::Command};
+use std::path::PathBuf;
 
-use solidarites_domain::demo::{demo_communes, demo_communes_geojson};
+use solidarites_domain::demo::demo_communes;
 use solidarites_server::storage;
 
-use crate::helpers::{backends, landes_geojson_path, TestDb};
-
-fn solidarites(db_url: &str, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_solidarites"))
-        .args(args)
-        .env("DATABASE_URL", db_url)
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("run solidarites")
-}
+use crate::{
+    cli::{demo_db, solidarites},
+    helpers::{backends, landes_geojson_path, TestDb},
+};
 
 fn ok(out: &std::process::Output) -> String {
     assert!(
@@ -25,6 +19,20 @@ fn ok(out: &std::process::Output) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+/// `solidarites zones import --level <level> <path>`.
+fn import_zones(db_url: &str, level: &str, path: &std::path::Path) -> std::process::Output {
+    let path = path.to_str().unwrap();
+    solidarites(db_url, &["zones", "import", "--level", level, path])
+}
+
+/// The INSEE codes of the demo communes.
+fn demo_codes() -> Vec<String> {
+    demo_communes()
+        .iter()
+        .map(|c| c.code.as_str().to_owned())
+        .collect()
 }
 
 fn shared_data(name: &str) -> Option<PathBuf> {
@@ -46,30 +54,12 @@ async fn landes_cantons_and_arrondissements_cover_every_commune_once() {
             &db.url,
             &["communes", "import", communes.to_str().unwrap()],
         ));
-        let out = ok(&solidarites(
-            &db.url,
-            &[
-                "zones",
-                "import",
-                "--level",
-                "canton",
-                cantons.to_str().unwrap(),
-            ],
-        ));
+        let out = ok(&import_zones(&db.url, "canton", &cantons));
         assert!(
             out.contains("imported 15 canton zone(s) covering 330 commune(s)"),
             "{out}"
         );
-        let out = ok(&solidarites(
-            &db.url,
-            &[
-                "zones",
-                "import",
-                "--level",
-                "arrondissement",
-                arrondissements.to_str().unwrap(),
-            ],
-        ));
+        let out = ok(&import_zones(&db.url, "arrondissement", &arrondissements));
         assert!(
             out.contains("imported 2 arrondissement zone(s) covering 330 commune(s)"),
             "{out}"
@@ -98,18 +88,8 @@ async fn landes_cantons_and_arrondissements_cover_every_commune_once() {
 #[tokio::test]
 async fn zones_import_from_a_csv_table_and_a_bad_table_changes_nothing() {
     for backend in backends() {
-        let db = TestDb::create(&backend).await;
-        let dir = tempfile::tempdir().unwrap();
-        let geo = dir.path().join("demo.geojson");
-        std::fs::write(&geo, demo_communes_geojson()).unwrap();
-        ok(&solidarites(
-            &db.url,
-            &["communes", "import", geo.to_str().unwrap()],
-        ));
-        let codes: Vec<String> = demo_communes()
-            .iter()
-            .map(|c| c.code.as_str().to_owned())
-            .collect();
+        let (db, dir) = demo_db(&backend).await;
+        let codes = demo_codes();
 
         let mut table = String::from("\u{feff}code_commune;code_zone;nom_zone\n");
         for (i, code) in codes.iter().enumerate() {
@@ -122,10 +102,7 @@ async fn zones_import_from_a_csv_table_and_a_bad_table_changes_nothing() {
         }
         let good = dir.path().join("epci.csv");
         std::fs::write(&good, &table).unwrap();
-        let out = ok(&solidarites(
-            &db.url,
-            &["zones", "import", "--level", "epci", good.to_str().unwrap()],
-        ));
+        let out = ok(&import_zones(&db.url, "epci", &good));
         assert!(
             out.contains(&format!(
                 "imported 2 epci zone(s) covering {} commune(s)",
@@ -141,10 +118,7 @@ async fn zones_import_from_a_csv_table_and_a_bad_table_changes_nothing() {
         );
         let bad = dir.path().join("bad.csv");
         std::fs::write(&bad, bad_table).unwrap();
-        let out = solidarites(
-            &db.url,
-            &["zones", "import", "--level", "epci", bad.to_str().unwrap()],
-        );
+        let out = import_zones(&db.url, "epci", &bad);
         assert!(!out.status.success());
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains("line 3"), "{stderr}");
@@ -157,16 +131,7 @@ async fn zones_import_from_a_csv_table_and_a_bad_table_changes_nothing() {
         );
         assert_eq!(stored[0].name, "Cœur de lande");
 
-        let out = solidarites(
-            &db.url,
-            &[
-                "zones",
-                "import",
-                "--level",
-                "region",
-                good.to_str().unwrap(),
-            ],
-        );
+        let out = import_zones(&db.url, "region", &good);
         assert!(!out.status.success());
         assert!(String::from_utf8_lossy(&out.stderr).contains("--level"));
     }
@@ -175,18 +140,8 @@ async fn zones_import_from_a_csv_table_and_a_bad_table_changes_nothing() {
 #[tokio::test]
 async fn indicators_import_with_metadata_or_flags_and_a_bad_file_names_its_line() {
     for backend in backends() {
-        let db = TestDb::create(&backend).await;
-        let dir = tempfile::tempdir().unwrap();
-        let geo = dir.path().join("demo.geojson");
-        std::fs::write(&geo, demo_communes_geojson()).unwrap();
-        ok(&solidarites(
-            &db.url,
-            &["communes", "import", geo.to_str().unwrap()],
-        ));
-        let codes: Vec<String> = demo_communes()
-            .iter()
-            .map(|c| c.code.as_str().to_owned())
-            .collect();
+        let (db, dir) = demo_db(&backend).await;
+        let codes = demo_codes();
 
         let data = format!(
             "code;taux_pauvrete;part_75_seuls\n{};14,5;9.2\n{};;11\n99999;3;4\n",

@@ -30,6 +30,12 @@ pub fn solidarites_with_stdin(db_url: &str, args: &[&str], stdin: &str) -> Outpu
     child.wait_with_output().expect("wait for solidarites")
 }
 
+/// `solidarites users create` of `email` with `role`, the password typed on stdin.
+fn create_account(db_url: &str, email: &str, role: &str, password: &str) -> Output {
+    let args = ["users", "create", "--email", email, "--role", role];
+    solidarites_with_stdin(db_url, &args, &format!("{password}\n"))
+}
+
 #[tokio::test]
 async fn users_create_reads_the_password_from_stdin_and_the_account_signs_in() {
     for_each_backend(|db| async move {
@@ -64,7 +70,7 @@ async fn users_create_reads_the_password_from_stdin_and_the_account_signs_in() {
 
         let app = spawn_app(db).await;
         let chef = app.login("chef@landes.fr", "mot de passe du chef").await;
-        let me: Value = chef.get("/api/v1/auth/me").await.json().await.unwrap();
+        let me: Value = chef.get_json("/api/v1/auth/me").await;
         assert_eq!(me["user"]["role"], "admin");
         assert_eq!(me["user"]["display_name"], "Chef");
     })
@@ -74,51 +80,22 @@ async fn users_create_reads_the_password_from_stdin_and_the_account_signs_in() {
 #[tokio::test]
 async fn users_create_refuses_a_short_password_and_a_duplicate_email() {
     for_each_backend(|db| async move {
-        let short = solidarites_with_stdin(
-            &db.url,
-            &[
-                "users",
-                "create",
-                "--email",
-                "a@landes.fr",
-                "--role",
-                "analyst",
-            ],
-            "court\n",
-        );
+        let short = create_account(&db.url, "a@landes.fr", "analyst", "court");
         assert!(!short.status.success());
         let stderr = String::from_utf8_lossy(&short.stderr);
         assert!(stderr.contains("12"), "{stderr}");
         assert!(storage::users::list(&db.conn).await.unwrap().is_empty());
 
-        let args = [
-            "users",
-            "create",
-            "--email",
-            "a@landes.fr",
-            "--role",
-            "analyst",
-        ];
-        let first = solidarites_with_stdin(&db.url, &args, "assez long mot de passe\n");
-        assert!(first.status.success());
-        let again = solidarites_with_stdin(&db.url, &args, "assez long mot de passe\n");
+        let create =
+            || create_account(&db.url, "a@landes.fr", "analyst", "assez long mot de passe");
+        assert!(create().status.success());
+        let again = create();
         assert!(!again.status.success());
         let stderr = String::from_utf8_lossy(&again.stderr);
         assert!(stderr.contains("already exists"), "{stderr}");
         assert_eq!(storage::users::list(&db.conn).await.unwrap().len(), 1);
 
-        let bad_role = solidarites_with_stdin(
-            &db.url,
-            &[
-                "users",
-                "create",
-                "--email",
-                "b@landes.fr",
-                "--role",
-                "boss",
-            ],
-            "assez long mot de passe\n",
-        );
+        let bad_role = create_account(&db.url, "b@landes.fr", "boss", "assez long mot de passe");
         assert!(!bad_role.status.success());
     })
     .await;
@@ -127,18 +104,7 @@ async fn users_create_refuses_a_short_password_and_a_duplicate_email() {
 #[tokio::test]
 async fn users_list_set_role_and_disable_change_accounts_and_are_audited() {
     for_each_backend(|db| async move {
-        let create = solidarites_with_stdin(
-            &db.url,
-            &[
-                "users",
-                "create",
-                "--email",
-                "x@landes.fr",
-                "--role",
-                "analyst",
-            ],
-            "assez long mot de passe\n",
-        );
+        let create = create_account(&db.url, "x@landes.fr", "analyst", "assez long mot de passe");
         assert!(create.status.success());
 
         let set_role = solidarites_with_stdin(

@@ -25,7 +25,7 @@ async fn health_reports_the_database_and_the_territory() {
 async fn lists_every_commune_sorted_by_code() {
     for_each_backend(|db| async move {
         let app = spawn_app(db.with_communes(&demo_communes()).await).await;
-        let list: CommuneListResponse = app.get("/api/v1/communes").await.json().await.unwrap();
+        let list: CommuneListResponse = app.get_json("/api/v1/communes").await;
         let mut expected = demo_communes();
         expected.sort_by(|a, b| a.code.cmp(&b.code));
         assert_eq!(list.communes.len(), expected.len());
@@ -55,23 +55,15 @@ async fn filters_communes_by_postal_code_spanning_several_communes() {
             .expect("the demo territory has a postal code shared by several communes");
         let app = spawn_app(db.with_communes(&communes).await).await;
         let list: CommuneListResponse = app
-            .get(&format!("/api/v1/communes?postal_code={shared}"))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/communes?postal_code={shared}"))
+            .await;
         let mut got: Vec<&str> = list.communes.iter().map(|c| c.code.as_str()).collect();
         got.sort_unstable();
         let mut want = codes.clone();
         want.sort_unstable();
         assert_eq!(got, want);
 
-        let none: CommuneListResponse = app
-            .get("/api/v1/communes?postal_code=99999")
-            .await
-            .json()
-            .await
-            .unwrap();
+        let none: CommuneListResponse = app.get_json("/api/v1/communes?postal_code=99999").await;
         assert!(none.communes.is_empty());
     })
     .await;
@@ -180,23 +172,15 @@ async fn serves_simplified_boundaries_with_etag_and_304() {
             "*".into(),
         ] {
             let res = app
-                .client
-                .get(format!("{}/api/v1/communes.geojson", app.address))
-                .header("If-None-Match", &if_none_match)
-                .send()
-                .await
-                .unwrap();
+                .get_with_header("/api/v1/communes.geojson", "If-None-Match", &if_none_match)
+                .await;
             assert_eq!(res.status(), StatusCode::NOT_MODIFIED, "{if_none_match}");
             assert_eq!(res.headers()["etag"].to_str().unwrap(), etag);
             assert!(res.bytes().await.unwrap().is_empty());
         }
         let res = app
-            .client
-            .get(format!("{}/api/v1/communes.geojson", app.address))
-            .header("If-None-Match", "\"stale\"")
-            .send()
-            .await
-            .unwrap();
+            .get_with_header("/api/v1/communes.geojson", "If-None-Match", "\"stale\"")
+            .await;
         assert_eq!(res.status(), StatusCode::OK);
     })
     .await;
@@ -218,7 +202,7 @@ async fn unknown_api_routes_answer_json_404() {
 async fn publishes_an_openapi_description_of_the_routes() {
     for_each_backend(|db| async move {
         let app = spawn_app(db).await;
-        let doc: serde_json::Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+        let doc: serde_json::Value = app.get_json("/api/v1/openapi.json").await;
         let paths = doc["paths"].as_object().unwrap();
         for path in [
             "/api/v1/health",

@@ -3,7 +3,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use reqwest::StatusCode;
-use sea_orm::{ConnectionTrait, Statement};
 use serde_json::Value;
 use solidarites_api_types::{
     ActorListResponse, InitiativeListResponse, ModerationQueueResponse, ProposalListResponse,
@@ -14,19 +13,13 @@ use solidarites_server::{
     demo_data::{self, DemoAccounts, DemoSummary, DEMO_ANSWERS},
 };
 
-use crate::helpers::{create_user, eventually_within, for_each_backend, spawn_app, TestDb};
+use crate::{
+    fixtures,
+    helpers::{count_rows, create_user, eventually_within, for_each_backend, spawn_app, TestDb},
+};
 
 async fn count(db: &TestDb, table: &str) -> i64 {
-    let conn = &db.conn;
-    let row = conn
-        .query_one_raw(Statement::from_string(
-            conn.get_database_backend(),
-            format!("SELECT COUNT(*) AS n FROM {table}"),
-        ))
-        .await
-        .unwrap()
-        .unwrap();
-    row.try_get::<i64>("", "n").unwrap()
+    count_rows(&db.conn, table).await
 }
 
 async fn counts(db: &TestDb) -> Vec<i64> {
@@ -87,12 +80,8 @@ async fn demo_content_fills_an_empty_database_once() {
 
         // What the public sees.
         let app = spawn_app(db).await;
-        let initiatives: InitiativeListResponse = app
-            .get("/api/v1/initiatives?per_page=100")
-            .await
-            .json()
-            .await
-            .unwrap();
+        let initiatives: InitiativeListResponse =
+            app.get_json("/api/v1/initiatives?per_page=100").await;
         assert_eq!(initiatives.total, 40);
         let mut themes: Vec<&str> = initiatives
             .items
@@ -103,12 +92,7 @@ async fn demo_content_fills_an_empty_database_once() {
         themes.dedup();
         assert!(themes.len() >= 8, "{themes:?}");
         assert!(initiatives.items.iter().all(|i| i.content.has_point));
-        let actors: ActorListResponse = app
-            .get("/api/v1/actors?per_page=100")
-            .await
-            .json()
-            .await
-            .unwrap();
+        let actors: ActorListResponse = app.get_json("/api/v1/actors?per_page=100").await;
         assert_eq!(actors.total, 10);
         assert!(
             actors
@@ -119,15 +103,12 @@ async fn demo_content_fills_an_empty_database_once() {
                 >= 3
         );
         assert!(actors.items.iter().any(|a| !a.labels.is_empty()));
-        let campaigns: Value = app.get("/api/v1/campaigns").await.json().await.unwrap();
+        let campaigns: Value = app.get_json("/api/v1/campaigns").await;
         assert_eq!(campaigns["campaigns"].as_array().unwrap().len(), 1);
 
         let proposals: ProposalListResponse = app
-            .get("/api/v1/proposals?sort=priority&per_page=100")
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json("/api/v1/proposals?sort=priority&per_page=100")
+            .await;
         // 11 published, one of them merged into another.
         assert_eq!(proposals.total, 10);
         assert_eq!(proposals.items[0].priority, Some(1));
@@ -203,7 +184,7 @@ async fn the_demo_creates_one_account_per_role_once_and_each_signs_in() {
         );
         for (email, role) in &accounts {
             let staff = app.login(email, demo_data::DEMO_PASSWORD).await;
-            let me: Value = staff.get("/api/v1/auth/me").await.json().await.unwrap();
+            let me: Value = staff.get_json("/api/v1/auth/me").await;
             assert_eq!(me["user"]["role"], role.as_str(), "{email}");
         }
         // Only the admin manages accounts.
@@ -236,10 +217,7 @@ async fn serving_creates_no_account() {
         let refused = app
             .post_json(
                 "/api/v1/auth/login",
-                &serde_json::json!({
-                    "email": "admin@demo.solidarites.invalid",
-                    "password": demo_data::DEMO_PASSWORD,
-                }),
+                &fixtures::login("admin@demo.solidarites.invalid", demo_data::DEMO_PASSWORD),
             )
             .await;
         assert_eq!(refused.status(), 401);
@@ -320,10 +298,10 @@ async fn the_demo_prints_its_accounts_and_password_and_serve_creates_none() {
         assert!(log.contains("/admin"), "{log}");
         let login = reqwest::Client::new()
             .post(format!("{address}/api/v1/auth/login"))
-            .json(&serde_json::json!({
-                "email": "committee@demo.solidarites.invalid",
-                "password": demo_data::DEMO_PASSWORD,
-            }))
+            .json(&fixtures::login(
+                "committee@demo.solidarites.invalid",
+                demo_data::DEMO_PASSWORD,
+            ))
             .send()
             .await
             .unwrap();

@@ -9,15 +9,19 @@ use std::{
     time::Duration,
 };
 
-use chrono::Utc;
 use sea_orm::{ConnectionTrait, Statement};
-use serde_json::{json, Value};
+use serde_json::Value;
+use solidarites_api_types::CreateCampaignRequest;
 use solidarites_domain::demo::demo_communes;
 
 use crate::{
     cli_users::solidarites_with_stdin,
-    helpers::{eventually_within, for_each_backend, holds},
-    multi_instance::start_server_with,
+    fixtures,
+    helpers::{
+        count_sql, create_campaign, default_questionnaire_id, eventually_within, for_each_backend,
+        holds, StaffClient, TestDb,
+    },
+    multi_instance::{start_server_with, ServerProcess},
     results::{answer, commune},
 };
 
@@ -56,50 +60,24 @@ pub(crate) fn create_durable_admin(db_url: &str) {
     );
 }
 
+/// `solidarites serve --trust-proxy` on `db`, with a staff account made by the CLI and an
+/// open campaign; the server and the campaign's id.
+pub(crate) async fn serve_open_campaign(db: &TestDb) -> (ServerProcess, String) {
+    create_durable_admin(&db.url);
+    let server = start_server_with(&db.url, &["--trust-proxy"]).await;
+    let campaign = open_campaign(&server.address).await;
+    (server, campaign)
+}
+
 pub(crate) async fn open_campaign(address: &str) -> String {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let login = client
-        .post(format!("{address}/api/v1/auth/login"))
-        .json(&json!({"email": "durable@landes.fr", "password": "mot de passe durable"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(login.status(), 200);
-    let csrf = login.json::<Value>().await.unwrap()["csrf_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let list: Value = client
-        .get(format!("{address}/api/v1/admin/questionnaires"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let now = Utc::now();
-    let res = client
-        .post(format!("{address}/api/v1/admin/campaigns"))
-        .header("X-CSRF-Token", csrf)
-        .json(&json!({
-            "title": "Consultation de crise",
-            "description": "",
-            "questionnaire_id": list["questionnaires"][0]["id"],
-            "opens_at": (now - chrono::Duration::hours(1)).to_rfc3339(),
-            "closes_at": (now + chrono::Duration::hours(24)).to_rfc3339(),
-            "status": "open",
-        }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
-    res.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+    let admin = StaffClient::sign_in(address, "durable@landes.fr", "mot de passe durable").await;
+    let questionnaire = default_questionnaire_id(&admin).await;
+    let campaign = CreateCampaignRequest {
+        title: "Consultation de crise".to_owned(),
+        description: String::new(),
+        ..fixtures::campaign(&questionnaire, -1, 24)
+    };
+    create_campaign(&admin, &campaign).await
 }
 
 /// Sends answer `i` with its key; `None` when no answer came back.
@@ -131,9 +109,7 @@ pub(crate) async fn send(
 async fn no_acknowledged_answer_is_lost_or_doubled_when_the_server_is_killed() {
     for_each_backend(|db| async move {
         let db = db.with_communes(&demo_communes()).await;
-        create_durable_admin(&db.url);
-        let mut server = start_server_with(&db.url, &["--trust-proxy"]).await;
-        let campaign = open_campaign(&server.address).await;
+        let (mut server, campaign) = serve_open_campaign(&db).await;
         let url = format!("{}/api/v1/campaigns/{campaign}/responses", server.address);
 
         let outcomes = Arc::new(Mutex::new(Outcomes::default()));
@@ -218,17 +194,8 @@ async fn no_acknowledged_answer_is_lost_or_doubled_when_the_server_is_killed() {
             let (status, _) = send(&client, &url, i, key).await.unwrap();
             assert!(status == 200 || status == 201, "{key}: {status}");
         }
-        let count = db
-            .conn
-            .query_one_raw(Statement::from_string(
-                db.conn.get_database_backend(),
-                format!("SELECT COUNT(*) AS n FROM responses WHERE campaign_id = '{campaign}'"),
-            ))
-            .await
-            .unwrap()
-            .unwrap()
-            .try_get::<i64>("", "n")
-            .unwrap();
+        let sql = format!("SELECT COUNT(*) AS n FROM responses WHERE campaign_id = '{campaign}'");
+        let count = count_sql(&db.conn, &sql).await;
         let keys = outcomes.acknowledged.len() + outcomes.in_doubt.len();
         assert_eq!(
             usize::try_from(count).unwrap(),

@@ -7,14 +7,16 @@ use icalendar::{Calendar, CalendarComponent, Component};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use solidarites_api_types::{
-    CreateEventResponse, ErrorResponse, EventListResponse, EventResponse, ModerationQueueResponse,
-    SubmitterEventResponse,
+    CreateEventRequest, CreateEventResponse, ErrorResponse, EventContentRequest, EventListResponse,
+    EventOccurrenceRequest, EventResponse, LocationRequest, ModerationQueueResponse,
+    RegistrationRequest, SubmitterEventResponse,
 };
 use solidarites_domain::demo::demo_communes;
 use solidarites_server::auth::Role;
 
 use crate::{
-    helpers::{approve, for_each_backend, spawn_app, StaffClient, TestApp},
+    fixtures,
+    helpers::{approve, demo_app_as, for_each_backend, reject, spawn_app, StaffClient, TestApp},
     initiatives::{point_in, submission, submit_published},
 };
 
@@ -36,28 +38,53 @@ pub fn day(days: i64) -> String {
 }
 
 /// A valid event in the `n`-th demo commune (by commune), on the day `days` from today.
-pub fn event(title: &str, theme: &str, n: usize, days: i64) -> Value {
-    let code = demo_communes()[n].code.to_string();
+pub fn event(title: &str, theme: &str, n: usize, days: i64) -> CreateEventRequest {
     let d = day(days);
-    json!({
-        "title": title,
-        "description": "Rencontre ouverte à toutes et tous.",
-        "themes": [theme],
-        "occurrences": [{"start": format!("{d}T14:00"), "end": format!("{d}T17:00")}],
-        "attendance_mode": "in_person",
-        "location": {"commune_code": code},
-        "accessibility": ["motor", "hearing"],
-        "registration": {"kind": "free"}
-    })
+    CreateEventRequest {
+        content: EventContentRequest {
+            title: some(title),
+            description: some("Rencontre ouverte à toutes et tous."),
+            themes: vec![theme.to_owned()],
+            occurrences: vec![occurrence(format!("{d}T14:00"), format!("{d}T17:00"))],
+            attendance_mode: some("in_person"),
+            location: Some(LocationRequest {
+                commune_code: Some(demo_communes()[n].code.to_string()),
+                ..LocationRequest::default()
+            }),
+            accessibility: fixtures::strings(&["motor", "hearing"]),
+            registration: Some(RegistrationRequest {
+                kind: some("free"),
+                value: None,
+            }),
+            ..EventContentRequest::default()
+        },
+        ..CreateEventRequest::default()
+    }
 }
 
-pub async fn submit_event(app: &TestApp, body: &Value) -> CreateEventResponse {
+fn some(s: &str) -> Option<String> {
+    Some(s.to_owned())
+}
+
+/// A date of an event, from `start` to `end` (local times, `YYYY-MM-DDTHH:MM`).
+fn occurrence(start: String, end: String) -> EventOccurrenceRequest {
+    EventOccurrenceRequest {
+        start: Some(start),
+        end: Some(end),
+    }
+}
+
+pub async fn submit_event(app: &TestApp, body: &CreateEventRequest) -> CreateEventResponse {
     let res = app.post_json("/api/v1/events", body).await;
     assert_eq!(res.status(), StatusCode::CREATED);
     res.json().await.unwrap()
 }
 
-async fn published(app: &TestApp, moderator: &StaffClient, body: &Value) -> CreateEventResponse {
+async fn published(
+    app: &TestApp,
+    moderator: &StaffClient,
+    body: &CreateEventRequest,
+) -> CreateEventResponse {
     let created = submit_event(app, body).await;
     approve(moderator, &created.id).await;
     created
@@ -73,13 +100,19 @@ fn titles(list: &EventListResponse) -> Vec<String> {
     list.items.iter().map(|e| e.content.title.clone()).collect()
 }
 
-async fn edit(app: &TestApp, token: &str, body: &Value) -> reqwest::Response {
+/// Replaces the content of the event behind the private link `token` with `body`'s.
+async fn edit(app: &TestApp, token: &str, body: &CreateEventRequest) -> reqwest::Response {
     app.client
         .put(format!("{}/api/v1/events/edit/{token}", app.address))
-        .json(body)
+        .json(&body.content)
         .send()
         .await
         .unwrap()
+}
+
+/// [`edit`], and what the submitter then sees.
+async fn edited(app: &TestApp, token: &str, body: &CreateEventRequest) -> SubmitterEventResponse {
+    edit(app, token, body).await.json().await.unwrap()
 }
 
 async fn ics(app: &TestApp, path: &str) -> (String, reqwest::header::HeaderMap) {
@@ -104,11 +137,14 @@ fn vevents(text: &str) -> Vec<icalendar::Event> {
 #[tokio::test]
 async fn a_submitted_event_shows_after_approval_in_the_agenda_the_map_and_the_feed() {
     for_each_backend(|db| async move {
-        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
-        let moderator = app.login_as(Role::Moderator).await;
+        let (app, moderator) = demo_app_as(db, Role::Moderator).await;
         let (lon, lat) = point_in(&demo_communes()[1]);
         let mut body = event("Atelier cuisine", "aide-alimentaire", 1, 10);
-        body["location"] = json!({"lon": lon, "lat": lat});
+        body.content.location = Some(LocationRequest {
+            lon: Some(lon),
+            lat: Some(lat),
+            commune_code: None,
+        });
         let created = submit_event(&app, &body).await;
         assert_eq!(created.status, "pending");
         assert!(created.edit_url.starts_with("/agenda/modifier/"));
@@ -120,11 +156,8 @@ async fn a_submitted_event_shows_after_approval_in_the_agenda_the_map_and_the_fe
 
         // In the staff console's queue, as an event, then approved.
         let queue: ModerationQueueResponse = moderator
-            .get("/api/v1/admin/moderation?kind=event")
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json("/api/v1/admin/moderation?kind=event")
+            .await;
         assert_eq!((queue.total, queue.counts.event), (1, 1));
         let item = &queue.items[0];
         assert_eq!(
@@ -146,19 +179,11 @@ async fn a_submitted_event_shows_after_approval_in_the_agenda_the_map_and_the_fe
         assert_eq!(e.content.occurrences[0].start, format!("{}T14:00", day(10)));
         assert_eq!(e.page_url, format!("/agenda/evenement/{}", created.id));
         let detail: EventResponse = app
-            .get(&format!("/api/v1/events/{}", created.id))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/events/{}", created.id))
+            .await;
         assert_eq!(&detail, e);
 
-        let map: Value = app
-            .get("/api/v1/events.geojson")
-            .await
-            .json()
-            .await
-            .unwrap();
+        let map: Value = app.get_json("/api/v1/events.geojson").await;
         let features = map["features"].as_array().unwrap();
         assert_eq!(features.len(), 1);
         assert_eq!(features[0]["properties"]["id"], created.id.as_str());
@@ -183,20 +208,27 @@ async fn refuses_bad_events_naming_each_field_in_french_and_stores_nothing() {
         let app = spawn_app(db.with_communes(&demo_communes()).await).await;
         let (spring_saturday, _) = spring_change_weekend();
         let sunday = spring_saturday + Duration::days(1);
-        let body = json!({
-            "title": "ab",
-            "themes": ["pas-un-theme"],
-            "occurrences": [
-                {"start": format!("{sunday}T02:30"), "end": format!("{sunday}T04:00")},
-                {"start": "2027-05-01T10:00", "end": "2027-05-01T09:00"}
-            ],
-            "attendance_mode": "in_person",
-            "age_min": -1,
-            "accessibility": ["telepathie"],
-            "registration": {"kind": "phone", "value": "123"},
-            "event_status": "peut-etre",
-            "actor_id": "00000000-0000-0000-0000-000000000000"
-        });
+        let body = CreateEventRequest {
+            content: EventContentRequest {
+                title: some("ab"),
+                themes: fixtures::strings(&["pas-un-theme"]),
+                occurrences: vec![
+                    occurrence(format!("{sunday}T02:30"), format!("{sunday}T04:00")),
+                    occurrence("2027-05-01T10:00".into(), "2027-05-01T09:00".into()),
+                ],
+                attendance_mode: some("in_person"),
+                age_min: Some(-1),
+                accessibility: fixtures::strings(&["telepathie"]),
+                registration: Some(RegistrationRequest {
+                    kind: some("phone"),
+                    value: some("123"),
+                }),
+                event_status: some("peut-etre"),
+                ..EventContentRequest::default()
+            },
+            actor_id: some("00000000-0000-0000-0000-000000000000"),
+            ..CreateEventRequest::default()
+        };
         let res = app.post_json("/api/v1/events", &body).await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let err: ErrorResponse = res.json().await.unwrap();
@@ -226,12 +258,7 @@ async fn refuses_bad_events_naming_each_field_in_french_and_stores_nothing() {
         let res = app.get("/api/v1/admin/moderation?kind=event").await;
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
         let moderator = app.login_as(Role::Moderator).await;
-        let queue: ModerationQueueResponse = moderator
-            .get("/api/v1/admin/moderation")
-            .await
-            .json()
-            .await
-            .unwrap();
+        let queue: ModerationQueueResponse = moderator.get_json("/api/v1/admin/moderation").await;
         assert_eq!(queue.total, 0);
     })
     .await;
@@ -240,8 +267,7 @@ async fn refuses_bad_events_naming_each_field_in_french_and_stores_nothing() {
 #[tokio::test]
 async fn lists_upcoming_first_and_filters_by_theme_commune_dates_and_actor() {
     for_each_backend(|db| async move {
-        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
-        let moderator = app.login_as(Role::Moderator).await;
+        let (app, moderator) = demo_app_as(db, Role::Moderator).await;
         // A published actor (through an approved initiative with a new actor).
         let initiative =
             submit_published(&app, &submission("Épicerie", "aide-alimentaire", 0)).await;
@@ -255,16 +281,20 @@ async fn lists_upcoming_first_and_filters_by_theme_commune_dates_and_actor() {
             .unwrap()
             .to_owned();
 
-        let mut late = event("Tard", "culture-sport", 0, 30);
-        late["actor_id"] = json!(actor_id);
+        let late = CreateEventRequest {
+            actor_id: Some(actor_id.clone()),
+            ..event("Tard", "culture-sport", 0, 30)
+        };
         published(&app, &moderator, &late).await;
         published(&app, &moderator, &event("Bientôt", "isolement", 1, 2)).await;
         published(&app, &moderator, &event("Entre-deux", "isolement", 0, 12)).await;
         // Over: not in the default list.
         let mut past = event("Passé", "isolement", 0, 0);
         let yesterday = day(-1);
-        past["occurrences"] =
-            json!([{"start": format!("{yesterday}T10:00"), "end": format!("{yesterday}T11:00")}]);
+        past.content.occurrences = vec![occurrence(
+            format!("{yesterday}T10:00"),
+            format!("{yesterday}T11:00"),
+        )];
         published(&app, &moderator, &past).await;
 
         assert_eq!(
@@ -312,29 +342,29 @@ async fn lists_upcoming_first_and_filters_by_theme_commune_dates_and_actor() {
 #[tokio::test]
 async fn the_feed_parses_back_with_time_zones_cancellations_escaping_and_folding() {
     for_each_backend(|db| async move {
-        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
-        let moderator = app.login_as(Role::Moderator).await;
+        let (app, moderator) = demo_app_as(db, Role::Moderator).await;
         let (saturday, monday) = spring_change_weekend();
         let long_title = "Grand week-end des solidarités à Mont-de-Marsan : ateliers, \
                           jeux, repas partagé et concert";
         let description = "Venez nombreux, petits et grands ; il y aura du café.\n\
                            Deuxième ligne : crêpes, thé, « gâteaux » \\ œufs.";
         let mut weekend = event(long_title, "culture-sport", 0, 0);
-        weekend["description"] = json!(description);
-        weekend["occurrences"] = json!([
-            {"start": format!("{saturday}T10:00"), "end": format!("{monday}T18:00")}
-        ]);
+        weekend.content.description = some(description);
+        weekend.content.occurrences = vec![occurrence(
+            format!("{saturday}T10:00"),
+            format!("{monday}T18:00"),
+        )];
         let weekend = published(&app, &moderator, &weekend).await;
         let mut concert_body = event("Concert", "culture-sport", 1, 20);
-        concert_body["occurrences"] = json!([
-            {"start": format!("{}T20:00", day(20)), "end": format!("{}T22:00", day(20))},
-            {"start": format!("{}T20:00", day(27)), "end": format!("{}T22:00", day(27))}
-        ]);
+        concert_body.content.occurrences = [day(20), day(27)]
+            .iter()
+            .map(|d| occurrence(format!("{d}T20:00"), format!("{d}T22:00")))
+            .collect();
         let concert = published(&app, &moderator, &concert_body).await;
 
         // The organisers cancel the concert through the private link: at once, no
         // moderation, SEQUENCE bumped.
-        concert_body["event_status"] = json!("cancelled");
+        concert_body.content.event_status = some("cancelled");
         let res = edit(&app, &concert.edit_token, &concert_body).await;
         assert_eq!(res.status(), StatusCode::OK);
         let view: SubmitterEventResponse = res.json().await.unwrap();
@@ -381,11 +411,8 @@ async fn the_feed_parses_back_with_time_zones_cancellations_escaping_and_folding
         );
         // The same instants the API gives: UTC+1 on Saturday, UTC+2 on Monday.
         let detail: EventResponse = app
-            .get(&format!("/api/v1/events/{}", weekend.id))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/events/{}", weekend.id))
+            .await;
         let o = &detail.content.occurrences[0];
         assert_eq!(o.start_utc, format!("{saturday}T09:00:00+00:00"));
         assert_eq!(o.end_utc, format!("{monday}T16:00:00+00:00"));
@@ -408,14 +435,10 @@ async fn the_feed_parses_back_with_time_zones_cancellations_escaping_and_folding
         // ETag: the same feed gives 304; a change gives a new one.
         let etag = headers["etag"].to_str().unwrap().to_owned();
         let res = app
-            .client
-            .get(format!("{}/api/v1/events.ics", app.address))
-            .header("If-None-Match", &etag)
-            .send()
-            .await
-            .unwrap();
+            .get_with_header("/api/v1/events.ics", "If-None-Match", &etag)
+            .await;
         assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
-        concert_body["event_status"] = json!("scheduled");
+        concert_body.content.event_status = some("scheduled");
         assert_eq!(
             edit(&app, &concert.edit_token, &concert_body)
                 .await
@@ -447,18 +470,13 @@ async fn the_feed_parses_back_with_time_zones_cancellations_escaping_and_folding
 #[tokio::test]
 async fn a_published_event_changes_through_moderation_and_can_be_withdrawn() {
     for_each_backend(|db| async move {
-        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
-        let moderator = app.login_as(Role::Moderator).await;
+        let (app, moderator) = demo_app_as(db, Role::Moderator).await;
         let mut body = event("Marche", "sante", 0, 5);
         let created = submit_event(&app, &body).await;
 
         // Before moderation, an edit replaces the content.
-        body["title"] = json!("Marche solidaire");
-        let view: SubmitterEventResponse = edit(&app, &created.edit_token, &body)
-            .await
-            .json()
-            .await
-            .unwrap();
+        body.content.title = some("Marche solidaire");
+        let view = edited(&app, &created.edit_token, &body).await;
         assert_eq!(
             (view.status.as_str(), view.content.title.as_str()),
             ("pending", "Marche solidaire")
@@ -466,23 +484,16 @@ async fn a_published_event_changes_through_moderation_and_can_be_withdrawn() {
         approve(&moderator, &created.id).await;
 
         // Once published, a change waits in the queue; the public keeps the published one.
-        body["title"] = json!("Marche solidaire et pique-nique");
-        let view: SubmitterEventResponse = edit(&app, &created.edit_token, &body)
-            .await
-            .json()
-            .await
-            .unwrap();
+        body.content.title = some("Marche solidaire et pique-nique");
+        let view = edited(&app, &created.edit_token, &body).await;
         assert_eq!(
             view.pending_revision.unwrap().title,
             "Marche solidaire et pique-nique"
         );
         assert_eq!(titles(&list(&app, "").await), ["Marche solidaire"]);
         let queue: ModerationQueueResponse = moderator
-            .get("/api/v1/admin/moderation?kind=event_revision")
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json("/api/v1/admin/moderation?kind=event_revision")
+            .await;
         assert_eq!(queue.counts.event_revision, 1);
         let item = &queue.items[0];
         assert_eq!(item.kind, "event_revision");
@@ -492,19 +503,11 @@ async fn a_published_event_changes_through_moderation_and_can_be_withdrawn() {
         );
 
         // Refused with a reason the submitter reads; then a new change approved.
-        let res = moderator
-            .post_json(
-                &format!("/api/v1/admin/moderation/{}/reject", created.id),
-                &json!({"message": "Précisez le lieu du pique-nique."}),
-            )
-            .await;
+        let res = reject(&moderator, &created.id, "Précisez le lieu du pique-nique.").await;
         assert_eq!(res.status(), StatusCode::OK);
         let view: SubmitterEventResponse = app
-            .get(&format!("/api/v1/events/edit/{}", created.edit_token))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/events/edit/{}", created.edit_token))
+            .await;
         assert_eq!(
             view.moderation_message.as_deref(),
             Some("Précisez le lieu du pique-nique.")

@@ -8,8 +8,8 @@
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use solidarites_api_types::{
-    ConfirmListingResponse, ErrorResponse, ModerationQueueResponse, StaleBulkResponse,
-    StaleListResponse, SubmitterEventResponse,
+    ConfirmListingResponse, CreateEventRequest, ErrorResponse, ModerationQueueResponse,
+    StaleBulkResponse, StaleListResponse, SubmitterEventResponse,
 };
 use solidarites_domain::{demo::demo_communes, freshness::FreshnessPolicy};
 use solidarites_server::{auth::Role, clock::Clock, storage};
@@ -17,9 +17,10 @@ use solidarites_server::{auth::Role, clock::Clock, storage};
 use crate::{
     events::{event, submit_event},
     helpers::{
-        approve, eventually, for_each_backend, holds, spawn_app_with, StaffClient, TestApp, TestDb,
+        approve, eventually, for_each_backend, holds, reject, spawn_app_with, stale_bulk,
+        StaffClient, TestApp, TestDb,
     },
-    initiatives::{submission, submit_published},
+    initiatives::{self, submission, submit_published},
     outbox::{mail_settings, outbox, private_link_token, settle, with_notify},
     smtp_sink::SmtpSink,
 };
@@ -74,6 +75,12 @@ async fn public_sightings(app: &TestApp, (id, title, actor): (&str, &str, &str))
     ]
 }
 
+/// The submitter's one-click confirmation through the private link `token`.
+async fn confirm(app: &TestApp, token: &str) -> reqwest::Response {
+    let path = format!("/api/v1/events/edit/{token}/confirm");
+    app.post_json(&path, &json!({})).await
+}
+
 async fn submitter_view(app: &TestApp, token: &str) -> SubmitterEventResponse {
     let res = app.get(&format!("/api/v1/events/edit/{token}")).await;
     assert_eq!(res.status(), StatusCode::OK);
@@ -115,12 +122,16 @@ async fn a_stale_event_disappears_from_every_public_endpoint_and_comes_back_when
         )
         .unwrap();
         let actor = v["actor"]["id"].as_str().unwrap().to_owned();
-        let mut body = with_notify(event("Bal des aînés", "isolement", 0, 60), "eve@exemple.fr");
-        body["actor_id"] = json!(actor);
+        let body = CreateEventRequest {
+            actor_id: Some(actor.clone()),
+            ..with_notify(event("Bal des aînés", "isolement", 0, 60), "eve@exemple.fr")
+        };
         let a = submit_event(&app, &body).await;
         approve(&moderator, &a.id).await;
-        let mut body = event("Bal du quartier", "isolement", 0, 61);
-        body["actor_id"] = json!(actor);
+        let body = CreateEventRequest {
+            actor_id: Some(actor.clone()),
+            ..event("Bal du quartier", "isolement", 0, 61)
+        };
         let b = submit_event(&app, &body).await;
         approve(&moderator, &b.id).await;
         let (everywhere, nowhere) = (vec![true; 10], vec![false; 10]);
@@ -167,12 +178,7 @@ async fn a_stale_event_disappears_from_every_public_endpoint_and_comes_back_when
         assert!(listed.items.iter().all(|i| i.freshness == "hidden"));
 
         // One click from the private link: back everywhere, for a full period.
-        let res = app
-            .post_json(
-                &format!("/api/v1/events/edit/{}/confirm", a.edit_token),
-                &json!({}),
-            )
-            .await;
+        let res = confirm(&app, &a.edit_token).await;
         assert_eq!(res.status(), StatusCode::OK);
         let confirmed: ConfirmListingResponse = res.json().await.unwrap();
         assert_eq!(
@@ -184,12 +190,7 @@ async fn a_stale_event_disappears_from_every_public_endpoint_and_comes_back_when
         assert_eq!(submitter_view(&app, &a.edit_token).await.freshness, "fresh");
 
         // Staff confirm B in bulk.
-        let res = moderator
-            .post_json(
-                "/api/v1/admin/stale/confirm",
-                &json!({"items": [{"kind": "event", "id": b.id}]}),
-            )
-            .await;
+        let res = stale_bulk(&moderator, "confirm", &[("event", &b.id)]).await;
         assert_eq!(res.status(), StatusCode::OK);
         let done: StaleBulkResponse = res.json().await.unwrap();
         assert_eq!(done.changed, 1);
@@ -197,24 +198,12 @@ async fn a_stale_event_disappears_from_every_public_endpoint_and_comes_back_when
         assert_eq!(stale_events(&moderator).await.total, 0);
 
         // Staff archive one: off the agenda for good; it cannot be confirmed any more.
-        let res = moderator
-            .post_json(
-                "/api/v1/admin/stale/archive",
-                &json!({"items": [{"kind": "event", "id": b.id}]}),
-            )
-            .await;
+        let res = stale_bulk(&moderator, "archive", &[("event", &b.id)]).await;
         assert_eq!(res.status(), StatusCode::OK);
         assert_eq!(public_sightings(&app, sight_b).await, nowhere);
-        let res = app
-            .post_json(
-                &format!("/api/v1/events/edit/{}/confirm", b.edit_token),
-                &json!({}),
-            )
-            .await;
+        let res = confirm(&app, &b.edit_token).await;
         assert_eq!(res.status(), StatusCode::CONFLICT);
-        let res = app
-            .post_json("/api/v1/events/edit/inconnu/confirm", &json!({}))
-            .await;
+        let res = confirm(&app, "inconnu").await;
         assert_eq!(res.status(), StatusCode::NOT_FOUND);
     })
     .await;
@@ -228,8 +217,10 @@ async fn event_decisions_reach_the_submitter_with_the_reason_and_a_working_priva
         let moderator = app.login_as(Role::Moderator).await;
 
         // The address needs consent and a valid shape, every bad field named.
-        let mut bad = event("", "isolement", 0, 20);
-        bad["notify_email"] = json!("pas-une-adresse");
+        let bad = CreateEventRequest {
+            notify_email: Some("pas-une-adresse".to_owned()),
+            ..event("", "isolement", 0, 20)
+        };
         let res = app.post_json("/api/v1/events", &bad).await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let err: ErrorResponse = res.json().await.unwrap();
@@ -247,12 +238,7 @@ async fn event_decisions_reach_the_submitter_with_the_reason_and_a_working_priva
         .await;
         settle().await;
         assert!(sink.messages().is_empty(), "nothing at submission");
-        let res = moderator
-            .post_json(
-                &format!("/api/v1/admin/moderation/{}/reject", created.id),
-                &json!({"message": "Date déjà prise ; voyez l'agenda."}),
-            )
-            .await;
+        let res = reject(&moderator, &created.id, "Date déjà prise ; voyez l'agenda.").await;
         assert_eq!(res.status(), StatusCode::OK);
         let received = sink.one_message("the rejection e-mail").await;
         assert_eq!(received.to, ["eve@exemple.fr"]);
@@ -288,12 +274,7 @@ async fn event_decisions_reach_the_submitter_with_the_reason_and_a_working_priva
             .await
             .unwrap();
         assert_eq!(res.status(), StatusCode::OK);
-        let res = moderator
-            .post_json(
-                &format!("/api/v1/admin/moderation/{}/reject", published.id),
-                &json!({"message": "Titre trompeur."}),
-            )
-            .await;
+        let res = reject(&moderator, &published.id, "Titre trompeur.").await;
         assert_eq!(res.status(), StatusCode::OK);
         let subjects = eventually("both messages to Léo", async || {
             let subjects: Vec<String> = sink
@@ -342,23 +323,16 @@ async fn a_decision_on_a_change_of_an_initiative_is_told_to_its_submitter() {
             &with_notify(submission("Jardin", "sante", 0), "ines@exemple.fr"),
         )
         .await;
-        let res = app
-            .client
-            .put(format!(
-                "{}/api/v1/initiatives/edit/{}",
-                app.address, created.edit_token
-            ))
-            .json(&submission("Jardin partagé", "sante", 0))
-            .send()
-            .await
-            .unwrap();
+        let res = initiatives::edit(
+            &app,
+            &created.edit_token,
+            &submission("Jardin partagé", "sante", 0),
+        )
+        .await;
         assert!(res.status().is_success(), "{}", res.status());
         let queue: ModerationQueueResponse = moderator
-            .get("/api/v1/admin/moderation?kind=initiative_revision")
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json("/api/v1/admin/moderation?kind=initiative_revision")
+            .await;
         let revision = &queue.items[0].id;
         approve(&moderator, revision).await;
         // (The initiative was published by storage directly: only the change is told.)

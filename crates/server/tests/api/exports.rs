@@ -154,11 +154,8 @@ async fn raw_answers_export_as_french_csv_and_xlsx_for_admins_only_and_audited()
 
         // Audited: who, which export, which campaign — no answers.
         let audit: Value = admin
-            .get("/api/v1/admin/audit?entity_type=campaign")
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json("/api/v1/admin/audit?entity_type=campaign")
+            .await;
         let entries = audit["entries"].as_array().unwrap();
         for action in ["export.answers_csv", "export.answers_xlsx"] {
             let entry = entries.iter().find(|e| e["action"] == action).unwrap();
@@ -268,11 +265,8 @@ async fn aggregated_exports_apply_secrecy_in_csv_xlsx_and_geojson() {
         let audit_count = {
             let admin = app.login_as(Role::Admin).await;
             let audit: Value = admin
-                .get("/api/v1/admin/audit?entity_type=campaign")
-                .await
-                .json()
-                .await
-                .unwrap();
+                .get_json("/api/v1/admin/audit?entity_type=campaign")
+                .await;
             audit["entries"]
                 .as_array()
                 .unwrap()
@@ -382,8 +376,8 @@ async fn csv_exports_neutralise_formulas_and_keep_negative_numbers() {
     for_each_backend(|db| async move {
         let app = spawn_app(db.with_communes(&demo_communes()).await).await;
         let mut body = submission("=HYPERLINK(\"http://x.example\";\"clic\")", "isolement", 0);
-        body["address"] = "-2+3 rue du Port".into();
-        body["schedule"] = "@SUM(A1:A9)".into();
+        body.content.address = Some("-2+3 rue du Port".to_owned());
+        body.content.schedule = Some("@SUM(A1:A9)".to_owned());
         submit_published(&app, &body).await;
         let admin = app.login_as(Role::Admin).await;
 
@@ -406,8 +400,10 @@ async fn csv_exports_neutralise_formulas_and_keep_negative_numbers() {
 
         let campaign = crate::results::open_campaign(&admin).await;
         let mut answer = crate::results::answer(&commune(0), &[], None, "25_39");
-        answer["answers"]["propositions"] = "=1+1".into();
-        crate::results::send_answer(&app, &campaign, &answer).await;
+        answer
+            .answers
+            .insert("propositions".to_owned(), "=1+1".into());
+        crate::helpers::send_answer(&app, &campaign, &answer).await;
         let (_, bytes) = download(
             &admin,
             &format!("/api/v1/admin/campaigns/{campaign}/exports/answers.csv"),

@@ -192,12 +192,8 @@ async fn hashed_files_are_immutable_and_each_page_preloads_its_modules() {
     let res = app.get("/questionnaire").await;
     let etag = res.headers()["etag"].to_str().unwrap().to_owned();
     let again = app
-        .client
-        .get(format!("{}/questionnaire", app.address))
-        .header("If-None-Match", &etag)
-        .send()
-        .await
-        .unwrap();
+        .get_with_header("/questionnaire", "If-None-Match", &etag)
+        .await;
     assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
     assert_eq!(cache(&again), "no-cache");
     // The browser updates its copy's headers from the 304: the page's policy, not the
@@ -205,13 +201,7 @@ async fn hashed_files_are_immutable_and_each_page_preloads_its_modules() {
     let policy = again.headers()["content-security-policy"].to_str().unwrap();
     assert!(policy.contains("'wasm-unsafe-eval'"), "{policy}");
     // Another route's page differs (its preloads), so its tag does not match.
-    let other = app
-        .client
-        .get(format!("{}/", app.address))
-        .header("If-None-Match", &etag)
-        .send()
-        .await
-        .unwrap();
+    let other = app.get_with_header("/", "If-None-Match", &etag).await;
     assert_eq!(other.status(), StatusCode::OK);
 }
 
@@ -421,12 +411,8 @@ async fn every_answer_carries_the_browser_security_headers() {
 
     // Over HTTPS (a proxy says so): HSTS.
     let res = app
-        .client
-        .get(format!("{}/api/v1/health", app.address))
-        .header("X-Forwarded-Proto", "https")
-        .send()
-        .await
-        .unwrap();
+        .get_with_header("/api/v1/health", "X-Forwarded-Proto", "https")
+        .await;
     assert_eq!(
         header(&res, "strict-transport-security").as_deref(),
         Some("max-age=31536000")

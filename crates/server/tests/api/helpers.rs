@@ -178,14 +178,154 @@ impl TestDb {
 /// Approves the submission `id` through the moderation endpoint; panics, with the
 /// answer's body, unless it is a 200.
 pub async fn approve(moderator: &StaffClient, id: &str) {
-    let res = moderator
+    moderate(moderator, id, "approve").await;
+}
+
+/// Takes the bodiless moderation `action` (`approve`, `archive`) on the submission `id`;
+/// panics, with the answer's body, unless it is a 200.
+pub async fn moderate(moderator: &StaffClient, id: &str, action: &str) {
+    let res = moderation_action(moderator, id, action).await;
+    expect_status(res, reqwest::StatusCode::OK).await;
+}
+
+/// Sends the bodiless moderation `action` (`approve`, `archive`) on the submission `id`.
+pub async fn moderation_action(staff: &StaffClient, id: &str, action: &str) -> reqwest::Response {
+    staff
         .post_json(
-            &format!("/api/v1/admin/moderation/{id}/approve"),
+            &format!("/api/v1/admin/moderation/{id}/{action}"),
             &serde_json::json!({}),
         )
+        .await
+}
+
+/// Rejects the submission `id` with `reason`, which its submitter reads.
+pub async fn reject(moderator: &StaffClient, id: &str, reason: &str) -> reqwest::Response {
+    let body = solidarites_api_types::ModerationMessageRequest {
+        message: Some(reason.to_owned()),
+    };
+    moderator
+        .post_json(&format!("/api/v1/admin/moderation/{id}/reject"), &body)
+        .await
+}
+
+/// Takes the moderation `action` on every submission of `ids` at once, with `message`.
+pub async fn bulk_moderation(
+    moderator: &StaffClient,
+    action: &str,
+    ids: Vec<String>,
+    message: Option<&str>,
+) -> reqwest::Response {
+    let body = solidarites_api_types::BulkModerationRequest {
+        action: Some(action.to_owned()),
+        ids,
+        message: message.map(str::to_owned),
+    };
+    moderator
+        .post_json("/api/v1/admin/moderation/bulk", &body)
+        .await
+}
+
+/// Panics, with the answer's body, unless `res` has `status`; else returns the body.
+pub async fn expect_status(res: reqwest::Response, status: reqwest::StatusCode) -> String {
+    let got = res.status();
+    let text = res.text().await.unwrap_or_default();
+    assert_eq!(got, status, "{text}");
+    text
+}
+
+/// The default questionnaire's id (created on first start).
+pub async fn default_questionnaire_id(staff: &StaffClient) -> String {
+    let list: solidarites_api_types::QuestionnaireListResponse =
+        staff.get_json("/api/v1/admin/questionnaires").await;
+    list.questionnaires[0].id.clone()
+}
+
+/// Creates `campaign` through the API; panics, with the answer's body, unless it is a 201.
+/// Returns its id.
+pub async fn create_campaign(
+    staff: &StaffClient,
+    campaign: &solidarites_api_types::CreateCampaignRequest,
+) -> String {
+    let res = staff.post_json("/api/v1/admin/campaigns", campaign).await;
+    let text = expect_status(res, reqwest::StatusCode::CREATED).await;
+    let created: solidarites_api_types::AdminCampaignResponse =
+        serde_json::from_str(&text).expect("a campaign");
+    created.campaign.id
+}
+
+/// Sends an anonymous answer to `campaign`; panics, with the answer's body, unless it is
+/// stored (201).
+pub async fn send_answer(app: &TestApp, campaign: &str, body: &impl serde::Serialize) {
+    let res = app
+        .post_json(&format!("/api/v1/campaigns/{campaign}/responses"), body)
         .await;
-    let status = res.status();
-    assert_eq!(status, 200, "{}", res.text().await.unwrap_or_default());
+    expect_status(res, reqwest::StatusCode::CREATED).await;
+}
+
+/// Enters `body` as staff (assisted entry, with its channel) in `campaign`.
+pub async fn assisted_entry(
+    staff: &StaffClient,
+    campaign: &str,
+    body: &solidarites_api_types::SubmitResponseRequest,
+) -> reqwest::Response {
+    staff
+        .post_json(
+            &format!("/api/v1/admin/campaigns/{campaign}/responses"),
+            body,
+        )
+        .await
+}
+
+/// Staff's bulk `action` (`confirm`, `archive`) on the stale listings `(kind, id)`.
+pub async fn stale_bulk(
+    staff: &StaffClient,
+    action: &str,
+    items: &[(&str, &str)],
+) -> reqwest::Response {
+    let body = solidarites_api_types::StaleBulkRequest {
+        items: items
+            .iter()
+            .map(|(kind, id)| solidarites_api_types::ListingRef {
+                kind: (*kind).to_owned(),
+                id: (*id).to_owned(),
+            })
+            .collect(),
+    };
+    staff
+        .post_json(&format!("/api/v1/admin/stale/{action}"), &body)
+        .await
+}
+
+/// The count a `SELECT COUNT(*) AS n …` statement returns.
+pub async fn count_of(db: &impl ConnectionTrait, statement: sea_orm::Statement) -> i64 {
+    db.query_one_raw(statement)
+        .await
+        .expect("count query")
+        .expect("one row")
+        .try_get::<i64>("", "n")
+        .expect("a count")
+}
+
+/// The count of rows `sql` (a `SELECT COUNT(*) AS n …` without placeholders) returns.
+pub async fn count_sql(db: &impl ConnectionTrait, sql: &str) -> i64 {
+    let statement = sea_orm::Statement::from_string(db.get_database_backend(), sql.to_owned());
+    count_of(db, statement).await
+}
+
+/// Rows of `table` (SQL: the entities are private to the server's storage).
+pub async fn count_rows(db: &impl ConnectionTrait, table: &str) -> i64 {
+    count_sql(db, &format!("SELECT COUNT(*) AS n FROM {table}")).await
+}
+
+/// The `name` column of every row `sql` returns.
+pub async fn name_column(db: &impl ConnectionTrait, sql: &str) -> Vec<String> {
+    let statement = sea_orm::Statement::from_string(db.get_database_backend(), sql.to_owned());
+    db.query_all_raw(statement)
+        .await
+        .expect("query")
+        .iter()
+        .map(|row| row.try_get::<String>("", "name").expect("a name"))
+        .collect()
 }
 
 /// The audit actions recorded on `entity_id`, oldest first.
@@ -205,12 +345,6 @@ pub async fn audit_actions(app: &TestApp, entity_id: &str) -> Vec<String> {
     actions
 }
 
-/// The JSON of a request built from its `solidarites_api_types` struct: a renamed or
-/// retyped field breaks the test's compilation instead of silently sending an unknown one.
-pub fn body(request: &impl serde::Serialize) -> serde_json::Value {
-    serde_json::to_value(request).expect("a request serialises")
-}
-
 /// Polls `probe` until it returns `Ok`, every 50 ms, for at most 10 s; then fails naming
 /// `what` and the last `Err` (what was seen instead). For what the application does on its
 /// own timers (snapshot refreshes, reloads, a process starting or stopping).
@@ -221,6 +355,25 @@ pub async fn eventually<T>(what: &str, probe: impl AsyncFnMut() -> Result<T, Str
         Duration::from_millis(50),
         probe,
     )
+    .await
+}
+
+/// What `fetch` returns once `ready` holds for it (polled as by [`eventually`]); `seen` says
+/// what was seen instead.
+pub async fn eventually_ready<T, S: std::fmt::Debug>(
+    what: &str,
+    fetch: impl AsyncFn() -> T,
+    ready: impl Fn(&T) -> bool,
+    seen: impl Fn(&T) -> S,
+) -> T {
+    eventually(what, async || {
+        let value = fetch().await;
+        if ready(&value) {
+            Ok(value)
+        } else {
+            Err(format!("{:?}", seen(&value)))
+        }
+    })
     .await
 }
 
@@ -285,6 +438,24 @@ impl TestApp {
             .await
             .expect("request")
     }
+
+    /// GETs `path` with the header `name: value`.
+    pub async fn get_with_header(&self, path: &str, name: &str, value: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{}", self.address, path))
+            .header(name, value)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// GETs `path` and reads the answer's JSON as `T`, whatever its status.
+    pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
+        let res = self.get(path).await;
+        res.json()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path}: not the expected JSON: {e}"))
+    }
 }
 
 pub fn test_settings(db: &TestDb) -> Settings {
@@ -298,10 +469,29 @@ pub fn test_settings(db: &TestDb) -> Settings {
     settings
 }
 
+/// The application on the demo territory, and a member of staff with `role` signed in.
+pub async fn demo_app_as(db: TestDb, role: Role) -> (TestApp, StaffClient) {
+    let app = spawn_app(
+        db.with_communes(&solidarites_domain::demo::demo_communes())
+            .await,
+    )
+    .await;
+    let staff = app.login_as(role).await;
+    (app, staff)
+}
+
 /// Starts the real application on a free port of 127.0.0.1.
 pub async fn spawn_app(db: TestDb) -> TestApp {
     let settings = test_settings(&db);
     spawn_app_with(db, settings).await
+}
+
+/// Two instances of the application with `settings`, on one database.
+pub async fn two_instances(db: TestDb, settings: Settings) -> (TestApp, TestApp) {
+    let other_db = TestDb::reopen(&db).await;
+    let app = spawn_app_with(db, settings.clone()).await;
+    let other = spawn_app_with(other_db, settings).await;
+    (app, other)
 }
 
 /// How long test clients keep an idle connection: well under the server's keep-alive
@@ -378,6 +568,36 @@ pub struct StaffClient {
 }
 
 impl StaffClient {
+    /// Signs in an existing account on the server at `address`; panics unless the answer
+    /// is 200.
+    pub async fn sign_in(address: &str, email: &str, password: &str) -> StaffClient {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .pool_idle_timeout(CLIENT_IDLE)
+            .build()
+            .expect("client");
+        let login = solidarites_api_types::LoginRequest {
+            email: email.to_owned(),
+            password: password.to_owned(),
+        };
+        let response = client
+            .post(format!("{address}/api/v1/auth/login"))
+            .json(&login)
+            .send()
+            .await
+            .expect("login request");
+        assert_eq!(response.status(), 200, "login of {email} failed");
+        let body: serde_json::Value = response.json().await.expect("login body");
+        StaffClient {
+            client,
+            csrf: body["csrf_token"].as_str().expect("csrf_token").to_owned(),
+            address: address.to_owned(),
+            email: email.to_owned(),
+            user_id: body["user"]["id"].as_str().expect("user id").to_owned(),
+        }
+    }
+
     /// A request to `path` with the session's CSRF header.
     fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
         self.client
@@ -393,25 +613,33 @@ impl StaffClient {
         Self::send(self.request(reqwest::Method::GET, path)).await
     }
 
-    pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
+    pub async fn post_json(&self, path: &str, body: &impl serde::Serialize) -> reqwest::Response {
         Self::send(self.request(reqwest::Method::POST, path).json(body)).await
     }
 
-    pub async fn patch_json(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
+    pub async fn patch_json(&self, path: &str, body: &impl serde::Serialize) -> reqwest::Response {
         Self::send(self.request(reqwest::Method::PATCH, path).json(body)).await
     }
 
-    pub async fn put_json(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
+    pub async fn put_json(&self, path: &str, body: &impl serde::Serialize) -> reqwest::Response {
         Self::send(self.request(reqwest::Method::PUT, path).json(body)).await
     }
 
     pub async fn delete(&self, path: &str) -> reqwest::Response {
         Self::send(self.request(reqwest::Method::DELETE, path)).await
     }
+
+    /// GETs `path` and reads the answer's JSON as `T`, whatever its status.
+    pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
+        let res = self.get(path).await;
+        res.json()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path}: not the expected JSON: {e}"))
+    }
 }
 
 impl TestApp {
-    pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
+    pub async fn post_json(&self, path: &str, body: &impl serde::Serialize) -> reqwest::Response {
         self.client
             .post(format!("{}{}", self.address, path))
             .json(body)
@@ -432,27 +660,7 @@ impl TestApp {
 
     /// Signs in an existing account; panics unless the answer is 200.
     pub async fn login(&self, email: &str, password: &str) -> StaffClient {
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .pool_idle_timeout(CLIENT_IDLE)
-            .build()
-            .expect("client");
-        let response = client
-            .post(format!("{}/api/v1/auth/login", self.address))
-            .json(&serde_json::json!({"email": email, "password": password}))
-            .send()
-            .await
-            .expect("login request");
-        assert_eq!(response.status(), 200, "login of {email} failed");
-        let body: serde_json::Value = response.json().await.expect("login body");
-        StaffClient {
-            client,
-            csrf: body["csrf_token"].as_str().expect("csrf_token").to_owned(),
-            address: self.address.clone(),
-            email: email.to_owned(),
-            user_id: body["user"]["id"].as_str().expect("user id").to_owned(),
-        }
+        StaffClient::sign_in(&self.address, email, password).await
     }
 }
 
@@ -482,15 +690,7 @@ async fn a_panicking_test_still_drops_its_postgres_database() {
     let url = receiver.recv().expect("the test created its database");
     let name = url.rsplit('/').next().expect("a database name").to_owned();
     let admin = storage::connect(admin_url).await.expect("connect");
-    let left = admin
-        .query_one_raw(sea_orm::Statement::from_string(
-            admin.get_database_backend(),
-            format!("SELECT COUNT(*) AS n FROM pg_database WHERE datname = '{name}'"),
-        ))
-        .await
-        .expect("query")
-        .expect("one row")
-        .try_get::<i64>("", "n")
-        .expect("count");
+    let sql = format!("SELECT COUNT(*) AS n FROM pg_database WHERE datname = '{name}'");
+    let left = count_sql(&admin, &sql).await;
     assert_eq!(left, 0, "{name} was left behind");
 }

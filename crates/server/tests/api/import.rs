@@ -213,18 +213,12 @@ async fn joins_a_population_csv_on_import() {
         import_communes(&db.url, &geo, Some(&csv)).await.unwrap();
         let app = spawn_app(db).await;
         let c0: CommuneResponse = app
-            .get(&format!("/api/v1/communes/{}", communes[0].code))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/communes/{}", communes[0].code))
+            .await;
         assert_eq!(c0.population, Some(1234));
         let c1: CommuneResponse = app
-            .get(&format!("/api/v1/communes/{}", communes[1].code))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/communes/{}", communes[1].code))
+            .await;
         assert_eq!(c1.population, Some(0));
 
         // A bad population file refuses the whole import.

@@ -15,25 +15,27 @@ use std::{
 use reqwest::StatusCode;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use serde_json::Value;
+use solidarites_api_types::SubmitResponseRequest;
 use solidarites_domain::demo::demo_communes;
 use solidarites_server::{auth::Role, storage};
 
 use crate::{
-    helpers::{for_each_backend, spawn_app, Backend, TestApp, TestDb},
+    helpers::{count_of, demo_app_as, for_each_backend, spawn_app, Backend, TestApp, TestDb},
     questionnaire::{full_answer, open_campaign},
 };
 
 /// A valid answer; `n` varies the commune.
-fn body(n: usize) -> Value {
+fn body(n: usize) -> SubmitResponseRequest {
     full_answer(n % demo_communes().len())
 }
 
 /// Marks an answer so that the test's trigger refuses to store it.
 const MARKER: &str = "PANNE-SIMULEE";
 
-fn marked(n: usize) -> Value {
+fn marked(n: usize) -> SubmitResponseRequest {
     let mut b = body(n);
-    b["answers"]["propositions"] = Value::from(MARKER);
+    b.answers
+        .insert("propositions".to_owned(), Value::from(MARKER));
     b
 }
 
@@ -41,7 +43,7 @@ async fn post(
     client: &reqwest::Client,
     address: &str,
     campaign: &str,
-    body: &Value,
+    body: &SubmitResponseRequest,
     key: Option<&str>,
 ) -> (StatusCode, Value) {
     let mut req = client
@@ -83,7 +85,7 @@ fn assert_gap_free(rows: &[(String, i64)]) {
 async fn send_all(
     app: &TestApp,
     campaign: &str,
-    bodies: Vec<(Value, Option<String>)>,
+    bodies: Vec<(SubmitResponseRequest, Option<String>)>,
 ) -> Vec<(StatusCode, Value)> {
     let tasks: Vec<_> = bodies
         .into_iter()
@@ -105,8 +107,7 @@ async fn send_all(
 #[tokio::test]
 async fn parallel_answers_are_each_stored_once_with_arrival_numbers_without_gaps() {
     for_each_backend(|db| async move {
-        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
-        let staff = app.login_as(Role::Moderator).await;
+        let (app, staff) = demo_app_as(db, Role::Moderator).await;
         let campaign = open_campaign(&staff).await;
         const N: usize = 300;
         // Half with an idempotency key, half without.
@@ -134,8 +135,7 @@ async fn parallel_answers_are_each_stored_once_with_arrival_numbers_without_gaps
 #[tokio::test]
 async fn twins_sent_at_once_with_one_key_are_stored_once_and_answered_with_its_id() {
     for_each_backend(|db| async move {
-        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
-        let staff = app.login_as(Role::Moderator).await;
+        let (app, staff) = demo_app_as(db, Role::Moderator).await;
         let campaign = open_campaign(&staff).await;
         const KEYS: usize = 40;
         const COPIES: usize = 4;
@@ -217,8 +217,7 @@ async fn install_failing_trigger(db: &TestDb) {
 #[tokio::test]
 async fn a_failing_batch_stores_nothing_of_itself_and_no_acknowledged_answer_is_lost() {
     for_each_backend(|db| async move {
-        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
-        let staff = app.login_as(Role::Moderator).await;
+        let (app, staff) = demo_app_as(db, Role::Moderator).await;
         let campaign = open_campaign(&staff).await;
         install_failing_trigger(&app.db).await;
         const N: usize = 240;
@@ -337,22 +336,16 @@ async fn two_instances_on_one_database_number_answers_in_commit_order_without_ga
                 assert_eq!(status, StatusCode::CREATED, "{body}");
                 let id = body["id"].as_str().unwrap().to_owned();
                 // Acknowledged only once committed: visible to another connection now.
-                let seen = check
-                    .query_one_raw(Statement::from_sql_and_values(
-                        check.get_database_backend(),
-                        match check.get_database_backend() {
-                            DbBackend::Postgres => {
-                                "SELECT COUNT(*) AS n FROM responses WHERE id = $1"
-                            }
-                            _ => "SELECT COUNT(*) AS n FROM responses WHERE id = ?",
-                        },
-                        [id.clone().into()],
-                    ))
-                    .await
-                    .unwrap()
-                    .unwrap()
-                    .try_get::<i64>("", "n")
-                    .unwrap();
+                let sql = match check.get_database_backend() {
+                    DbBackend::Postgres => "SELECT COUNT(*) AS n FROM responses WHERE id = $1",
+                    _ => "SELECT COUNT(*) AS n FROM responses WHERE id = ?",
+                };
+                let statement = Statement::from_sql_and_values(
+                    check.get_database_backend(),
+                    sql,
+                    [id.clone().into()],
+                );
+                let seen = count_of(&check, statement).await;
                 assert_eq!(seen, 1, "acknowledged answer {id} not visible");
                 id
             }));

@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use geo::InteriorPoint;
 use reqwest::StatusCode;
-use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{json, Value};
 use solidarites_api_types::{
     ActorDetailResponse, ActorListResponse, ClusterListResponse, ContactRequest,
@@ -22,8 +21,12 @@ use solidarites_server::storage::{
 };
 use uuid::Uuid;
 
-use crate::helpers::{
-    self, eventually, for_each_backend, holds, spawn_app, spawn_app_with, test_settings, TestApp,
+use crate::{
+    fixtures,
+    helpers::{
+        self, count_rows, eventually, eventually_ready, for_each_backend, holds, spawn_app,
+        test_settings, two_instances, TestApp, TestDb,
+    },
 };
 
 pub fn point_in(commune: &Commune) -> (f64, f64) {
@@ -32,11 +35,10 @@ pub fn point_in(commune: &Commune) -> (f64, f64) {
 }
 
 /// A valid submission with a new actor, at a point of the `n`-th demo commune.
-pub fn submission(title: &str, theme: &str, n: usize) -> Value {
+pub fn submission(title: &str, theme: &str, n: usize) -> CreateInitiativeRequest {
     let communes = demo_communes();
     let (lon, lat) = point_in(&communes[n]);
-    let some = |s: &str| Some(s.to_owned());
-    helpers::body(&CreateInitiativeRequest {
+    CreateInitiativeRequest {
         content: InitiativeContentRequest {
             title: some(title),
             description: some("Distribution de colis chaque semaine."),
@@ -56,17 +58,41 @@ pub fn submission(title: &str, theme: &str, n: usize) -> Value {
             ..InitiativeContentRequest::default()
         },
         actor_id: None,
-        new_actor: Some(NewActorRequest {
-            name: Some(format!("Acteur de {title}")),
-            kind: some("association"),
-            ..NewActorRequest::default()
-        }),
+        new_actor: Some(actor(&format!("Acteur de {title}"), "association")),
         notify_email: None,
         notify_consent: false,
-    })
+    }
 }
 
-pub async fn post(app: &TestApp, path: &str, body: &Value) -> reqwest::Response {
+fn some(s: &str) -> Option<String> {
+    Some(s.to_owned())
+}
+
+/// A new actor named `name`, of `kind`.
+fn actor(name: &str, kind: &str) -> NewActorRequest {
+    NewActorRequest {
+        name: some(name),
+        kind: some(kind),
+        ..NewActorRequest::default()
+    }
+}
+
+/// A whole commune, by INSEE code, as where an initiative happens.
+fn in_commune(code: &str) -> LocationRequest {
+    LocationRequest {
+        commune_code: some(code),
+        ..LocationRequest::default()
+    }
+}
+
+/// `body` running from `start` to `end`.
+fn dated(mut body: CreateInitiativeRequest, start: &str, end: &str) -> CreateInitiativeRequest {
+    body.content.start_date = some(start);
+    body.content.end_date = some(end);
+    body
+}
+
+pub async fn post(app: &TestApp, path: &str, body: &impl serde::Serialize) -> reqwest::Response {
     app.client
         .post(format!("{}{}", app.address, path))
         .json(body)
@@ -75,7 +101,23 @@ pub async fn post(app: &TestApp, path: &str, body: &Value) -> reqwest::Response 
         .unwrap()
 }
 
-pub async fn submit(app: &TestApp, body: &Value) -> CreateInitiativeResponse {
+/// What the submitter sees at the private link `token`.
+pub async fn submitter_view(app: &TestApp, token: &str) -> SubmitterInitiativeResponse {
+    app.get_json(&format!("/api/v1/initiatives/edit/{token}"))
+        .await
+}
+
+/// Replaces the content of the initiative behind the private link `token` with `body`'s.
+pub async fn edit(app: &TestApp, token: &str, body: &CreateInitiativeRequest) -> reqwest::Response {
+    app.client
+        .put(format!("{}/api/v1/initiatives/edit/{token}", app.address))
+        .json(&body.content)
+        .send()
+        .await
+        .unwrap()
+}
+
+pub async fn submit(app: &TestApp, body: &CreateInitiativeRequest) -> CreateInitiativeResponse {
     let res = post(app, "/api/v1/initiatives", body).await;
     assert_eq!(res.status(), StatusCode::CREATED);
     res.json().await.unwrap()
@@ -91,7 +133,10 @@ pub async fn approve(app: &TestApp, id: &str) {
     .unwrap();
 }
 
-pub async fn submit_published(app: &TestApp, body: &Value) -> CreateInitiativeResponse {
+pub async fn submit_published(
+    app: &TestApp,
+    body: &CreateInitiativeRequest,
+) -> CreateInitiativeResponse {
     let created = submit(app, body).await;
     approve(app, &created.id).await;
     created
@@ -129,18 +174,7 @@ pub async fn wait_for_map(app: &TestApp, total: u32) {
 
 /// Rows of `table` (SQL: the entities are private to the server's storage).
 async fn row_count(app: &TestApp, table: &str) -> u64 {
-    let conn = &app.db.conn;
-    let n = conn
-        .query_one_raw(Statement::from_string(
-            conn.get_database_backend(),
-            format!("SELECT COUNT(*) AS n FROM {table}"),
-        ))
-        .await
-        .unwrap()
-        .unwrap()
-        .try_get::<i64>("", "n")
-        .unwrap();
-    u64::try_from(n).unwrap()
+    u64::try_from(count_rows(&app.db.conn, table).await).unwrap()
 }
 
 async fn counts(app: &TestApp) -> (u64, u64, u64) {
@@ -162,7 +196,7 @@ async fn lists_the_default_themes_once_in_order() {
         let app = demo_app(db).await;
         // A second instance on the same database seeds again: nothing is duplicated.
         let second = spawn_app(crate::helpers::TestDb::reopen(&app.db).await).await;
-        let themes: ThemeListResponse = second.get("/api/v1/themes").await.json().await.unwrap();
+        let themes: ThemeListResponse = second.get_json("/api/v1/themes").await;
         assert_eq!(themes.themes.len(), 14, "{url}");
         assert_eq!(themes.themes[0].slug, "aide-alimentaire");
         assert_eq!(themes.themes[0].label, "Aide alimentaire");
@@ -180,15 +214,28 @@ async fn refuses_a_submission_with_bad_fields_naming_each_and_stores_nothing() {
     for_each_backend(|db| async move {
         let app = demo_app(db).await;
         let before = counts(&app).await;
-        let body = json!({
-            "title": "ab",
-            "description": "x".repeat(5001),
-            "themes": ["pas-un-theme"],
-            "location": {"commune_code": "99999"},
-            "start_date": "2026-13-01",
-            "contact": {"email": "pas-un-mail", "phone": "12345", "url": "javascript:alert(1)"},
-            "new_actor": {"name": "", "kind": "secte", "commune_code": "abc"}
-        });
+        let body = CreateInitiativeRequest {
+            content: InitiativeContentRequest {
+                title: some("ab"),
+                description: Some("x".repeat(5001)),
+                themes: fixtures::strings(&["pas-un-theme"]),
+                location: Some(in_commune("99999")),
+                start_date: some("2026-13-01"),
+                contact: ContactRequest {
+                    email: some("pas-un-mail"),
+                    phone: some("12345"),
+                    url: some("javascript:alert(1)"),
+                },
+                ..InitiativeContentRequest::default()
+            },
+            new_actor: Some(NewActorRequest {
+                name: some(""),
+                kind: some("secte"),
+                commune_code: some("abc"),
+                ..NewActorRequest::default()
+            }),
+            ..CreateInitiativeRequest::default()
+        };
         let res = post(&app, "/api/v1/initiatives", &body).await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let err: ErrorResponse = res.json().await.unwrap();
@@ -221,9 +268,11 @@ async fn refuses_a_submission_with_bad_fields_naming_each_and_stores_nothing() {
             assert!(err.fields.contains_key(f), "{f}: {:?}", err.fields);
         }
         // An unknown or unpublished actor id.
-        let mut body = submission("Épicerie", "aide-alimentaire", 0);
-        body.as_object_mut().unwrap().remove("new_actor");
-        body["actor_id"] = json!(Uuid::new_v4().to_string());
+        let body = CreateInitiativeRequest {
+            new_actor: None,
+            actor_id: Some(Uuid::new_v4().to_string()),
+            ..submission("Épicerie", "aide-alimentaire", 0)
+        };
         let res = post(&app, "/api/v1/initiatives", &body).await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let err: ErrorResponse = res.json().await.unwrap();
@@ -238,7 +287,11 @@ async fn refuses_a_point_outside_the_territory() {
     for_each_backend(|db| async move {
         let app = demo_app(db).await;
         let mut body = submission("Épicerie solidaire", "aide-alimentaire", 0);
-        body["location"] = json!({"lon": 2.35, "lat": 48.85});
+        body.content.location = Some(LocationRequest {
+            lon: Some(2.35),
+            lat: Some(48.85),
+            commune_code: None,
+        });
         let res = post(&app, "/api/v1/initiatives", &body).await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let err: ErrorResponse = res.json().await.unwrap();
@@ -256,31 +309,20 @@ async fn derives_the_commune_from_the_point_and_accepts_a_commune_wide_action() 
         let communes = demo_communes();
         let created = submit_published(&app, &submission("Au point", "logement", 3)).await;
         let got: InitiativeResponse = app
-            .get(&format!("/api/v1/initiatives/{}", created.id))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/initiatives/{}", created.id))
+            .await;
         assert_eq!(got.content.commune.code, communes[3].code.as_str());
         assert!(got.content.has_point);
 
         let mut body = submission("Toute la commune", "logement", 0);
-        body["location"] = json!({"commune_code": communes[5].code.as_str()});
+        body.content.location = Some(in_commune(communes[5].code.as_str()));
         let created = submit_published(&app, &body).await;
         let got: InitiativeResponse = app
-            .get(&format!("/api/v1/initiatives/{}", created.id))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/initiatives/{}", created.id))
+            .await;
         assert_eq!(got.content.commune.code, communes[5].code.as_str());
         assert!(!got.content.has_point);
-        let geojson: Value = app
-            .get("/api/v1/initiatives.geojson")
-            .await
-            .json()
-            .await
-            .unwrap();
+        let geojson: Value = app.get_json("/api/v1/initiatives.geojson").await;
         let feature = geojson["features"]
             .as_array()
             .unwrap()
@@ -310,12 +352,7 @@ async fn a_pending_initiative_never_appears_publicly() {
         );
 
         assert_eq!(list(&app, "").await.total, 0);
-        let geojson: Value = app
-            .get("/api/v1/initiatives.geojson")
-            .await
-            .json()
-            .await
-            .unwrap();
+        let geojson: Value = app.get_json("/api/v1/initiatives.geojson").await;
         assert_eq!(geojson["features"].as_array().unwrap().len(), 0);
         assert_eq!(clusters(&app, "zoom=5").await.total, 0);
         let res = app
@@ -323,16 +360,11 @@ async fn a_pending_initiative_never_appears_publicly() {
             .await;
         assert_eq!(res.status(), StatusCode::NOT_FOUND);
         // Its new actor is pending too.
-        let view: SubmitterInitiativeResponse = app
-            .get(&format!("/api/v1/initiatives/edit/{}", created.edit_token))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let view = submitter_view(&app, &created.edit_token).await;
         assert_eq!(view.status, "pending");
         let res = app.get(&format!("/api/v1/actors/{}", view.actor.id)).await;
         assert_eq!(res.status(), StatusCode::NOT_FOUND);
-        let actors: ActorListResponse = app.get("/api/v1/actors").await.json().await.unwrap();
+        let actors: ActorListResponse = app.get_json("/api/v1/actors").await;
         assert_eq!(actors.total, 0);
 
         // Once approved, it shows everywhere, with its actor.
@@ -340,11 +372,8 @@ async fn a_pending_initiative_never_appears_publicly() {
         wait_for_map(&app, 1).await;
         assert_eq!(list(&app, "").await.total, 1);
         let actor: ActorDetailResponse = app
-            .get(&format!("/api/v1/actors/{}", view.actor.id))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/actors/{}", view.actor.id))
+            .await;
         assert_eq!(actor.initiatives.len(), 1);
     })
     .await;
@@ -368,12 +397,8 @@ async fn refuses_unknown_or_wrong_edit_tokens() {
             let del = app.client.delete(&url).send().await.unwrap();
             assert_eq!(del.status(), StatusCode::NOT_FOUND);
             let header = app
-                .client
-                .get(format!("{}/api/v1/initiatives/edit", app.address))
-                .header("X-Edit-Token", token)
-                .send()
-                .await
-                .unwrap();
+                .get_with_header("/api/v1/initiatives/edit", "X-Edit-Token", token)
+                .await;
             assert_eq!(header.status(), StatusCode::NOT_FOUND);
         }
         // No token at all: a malformed request, naming the header.
@@ -385,12 +410,12 @@ async fn refuses_unknown_or_wrong_edit_tokens() {
 
         // The right token works by header and by path, and the title did not change.
         let by_header: SubmitterInitiativeResponse = app
-            .client
-            .get(format!("{}/api/v1/initiatives/edit", app.address))
-            .header("X-Edit-Token", &created.edit_token)
-            .send()
+            .get_with_header(
+                "/api/v1/initiatives/edit",
+                "X-Edit-Token",
+                &created.edit_token,
+            )
             .await
-            .unwrap()
             .json()
             .await
             .unwrap();
@@ -421,11 +446,8 @@ async fn an_edit_of_a_published_initiative_keeps_the_published_version_until_app
         );
 
         let public: InitiativeResponse = app
-            .get(&format!("/api/v1/initiatives/{}", created.id))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/initiatives/{}", created.id))
+            .await;
         assert_eq!(public.content.title, "Version publiée");
         assert_eq!(titles(&list(&app, "").await), ["Version publiée"]);
         assert_eq!(list(&app, "q=modifiee").await.total, 0);
@@ -441,15 +463,7 @@ async fn an_edit_of_a_published_initiative_keeps_the_published_version_until_app
         )
         .await
         .unwrap();
-        let view: SubmitterInitiativeResponse = app
-            .client
-            .get(&url)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let view = submitter_view(&app, &created.edit_token).await;
         assert_eq!(
             view.moderation_message.as_deref(),
             Some("Adresse inexacte.")
@@ -464,11 +478,8 @@ async fn an_edit_of_a_published_initiative_keeps_the_published_version_until_app
             .unwrap();
         assert_eq!(titles(&list(&app, "").await), ["Version modifiée"]);
         let public: InitiativeResponse = app
-            .get(&format!("/api/v1/initiatives/{}", created.id))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/initiatives/{}", created.id))
+            .await;
         assert_eq!(
             public.content.commune.code,
             demo_communes()[1].code.as_str()
@@ -514,9 +525,9 @@ async fn returns_xss_looking_text_verbatim() {
         let script = "<script>alert(1)</script>";
         let img = "\"><img src=x onerror=alert(1)>";
         let mut body = submission(script, "autre", 0);
-        body["description"] = json!(format!("{img}\n& « guillemets »"));
-        body["schedule"] = json!(img);
-        body["new_actor"]["name"] = json!(img);
+        body.content.description = Some(format!("{img}\n& « guillemets »"));
+        body.content.schedule = some(img);
+        body.new_actor = Some(actor(img, "association"));
         let created = submit_published(&app, &body).await;
         let res = app
             .get(&format!("/api/v1/initiatives/{}", created.id))
@@ -533,12 +544,7 @@ async fn returns_xss_looking_text_verbatim() {
         assert_eq!(got.content.description, format!("{img}\n& « guillemets »"));
         assert_eq!(got.content.schedule.as_deref(), Some(img));
         assert_eq!(got.actor.name, img);
-        let geojson: Value = app
-            .get("/api/v1/initiatives.geojson")
-            .await
-            .json()
-            .await
-            .unwrap();
+        let geojson: Value = app.get_json("/api/v1/initiatives.geojson").await;
         assert_eq!(geojson["features"][0]["properties"]["title"], script);
     })
     .await;
@@ -555,12 +561,12 @@ async fn filters_by_theme_commune_bbox_text_actor_and_label() {
         )
         .await;
         let mut body_b = submission("Atelier numérique", "numerique", 10);
-        body_b["themes"] = json!(["numerique", "education"]);
-        body_b["description"] = json!("Aide aux démarches en ligne.");
+        body_b.content.themes = fixtures::strings(&["numerique", "education"]);
+        body_b.content.description = some("Aide aux démarches en ligne.");
         submit_published(&app, &body_b).await;
         let mut body_c = submission("Visites de convivialité", "isolement", 20);
-        body_c["description"] = json!("Des bénévoles rendent visite.");
-        body_c["new_actor"]["name"] = json!("Les Petits Frères de l'Île");
+        body_c.content.description = some("Des bénévoles rendent visite.");
+        body_c.new_actor = Some(actor("Les Petits Frères de l'Île", "association"));
         let c = submit_published(&app, &body_c).await;
 
         // theme: one, several (repeated or comma list), none matching
@@ -613,11 +619,8 @@ async fn filters_by_theme_commune_bbox_text_actor_and_label() {
             assert!(err.fields.contains_key("bbox"), "{bad}");
         }
         let geojson: Value = app
-            .get(&format!("/api/v1/initiatives.geojson?{bbox}"))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/initiatives.geojson?{bbox}"))
+            .await;
         assert_eq!(geojson["features"].as_array().unwrap().len(), 1);
 
         // q: accents and case ignored, over title, description and actor name
@@ -640,12 +643,7 @@ async fn filters_by_theme_commune_bbox_text_actor_and_label() {
         assert_eq!(list(&app, "q=boulangerie").await.total, 0);
 
         // actor
-        let view: SubmitterInitiativeResponse = app
-            .get(&format!("/api/v1/initiatives/edit/{}", c.edit_token))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let view = submitter_view(&app, &c.edit_token).await;
         assert_eq!(
             titles(&list(&app, &format!("actor={}", view.actor.id)).await),
             ["Visites de convivialité"]
@@ -683,20 +681,11 @@ async fn filters_by_theme_commune_bbox_text_actor_and_label() {
             titles(&list(&app, "label=anti-solitude").await),
             ["Épicerie solidaire"]
         );
-        let labelled: InitiativeResponse = app
-            .get(&format!("/api/v1/initiatives/{}", a.id))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let labelled: InitiativeResponse =
+            app.get_json(&format!("/api/v1/initiatives/{}", a.id)).await;
         assert_eq!(labelled.labels.len(), 1);
         assert_eq!(labelled.labels[0].name, "Label anti-solitude");
-        let actors: ActorListResponse = app
-            .get("/api/v1/actors?label=anti-solitude")
-            .await
-            .json()
-            .await
-            .unwrap();
+        let actors: ActorListResponse = app.get_json("/api/v1/actors?label=anti-solitude").await;
         assert_eq!(actors.total, 0, "the actor's grant expired");
         storage::labels::grant(
             &app.db.conn,
@@ -707,12 +696,7 @@ async fn filters_by_theme_commune_bbox_text_actor_and_label() {
         .await
         .unwrap();
         assert_eq!(list(&app, "label=anti-solitude").await.total, 2);
-        let actors: ActorListResponse = app
-            .get("/api/v1/actors?label=anti-solitude")
-            .await
-            .json()
-            .await
-            .unwrap();
+        let actors: ActorListResponse = app.get_json("/api/v1/actors?label=anti-solitude").await;
         assert_eq!(
             actors
                 .items
@@ -729,12 +713,8 @@ async fn filters_by_theme_commune_bbox_text_actor_and_label() {
             titles(&list(&app, "label=anti-solitude").await),
             ["Visites de convivialité"]
         );
-        let unlabelled: InitiativeResponse = app
-            .get(&format!("/api/v1/initiatives/{}", a.id))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let unlabelled: InitiativeResponse =
+            app.get_json(&format!("/api/v1/initiatives/{}", a.id)).await;
         assert!(unlabelled.labels.is_empty());
         assert_eq!(list(&app, "label=inconnu").await.total, 0);
     })
@@ -840,13 +820,10 @@ async fn lists_the_initiatives_near_a_commune_nearest_first_within_the_radius() 
 
         // The map layer: the same initiatives.
         let geojson: Value = app
-            .get(&format!(
+            .get_json(&format!(
                 "/api/v1/initiatives.geojson?theme={theme}&near={code}"
             ))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .await;
         let mut features: Vec<&str> = geojson["features"]
             .as_array()
             .unwrap()
@@ -894,10 +871,13 @@ async fn filters_the_actors_directory() {
         let app = demo_app(db).await;
         let communes = demo_communes();
         let mut body = submission("Épicerie", "aide-alimentaire", 0);
-        body["new_actor"] = json!({"name": "Épicerie des Îles", "kind": "association", "commune_code": communes[0].code.as_str()});
+        body.new_actor = Some(NewActorRequest {
+            commune_code: some(communes[0].code.as_str()),
+            ..actor("Épicerie des Îles", "association")
+        });
         submit_published(&app, &body).await;
         let mut body = submission("Café numérique", "numerique", 1);
-        body["new_actor"] = json!({"name": "CCAS de Port-Fictif", "kind": "ccas"});
+        body.new_actor = Some(actor("CCAS de Port-Fictif", "ccas"));
         submit_published(&app, &body).await;
         let names = |r: ActorListResponse| r.items.into_iter().map(|a| a.name).collect::<Vec<_>>();
         let get = |q: &'static str| {
@@ -911,11 +891,16 @@ async fn filters_the_actors_directory() {
         assert_eq!(get("").await.total, 2);
         assert_eq!(names(get("kind=ccas").await), ["CCAS de Port-Fictif"]);
         assert_eq!(get("kind=entreprise").await.total, 0);
-        assert_eq!(names(get("q=epicerie%20des%20iles").await), ["Épicerie des Îles"]);
+        assert_eq!(
+            names(get("q=epicerie%20des%20iles").await),
+            ["Épicerie des Îles"]
+        );
         assert_eq!(get("q=boulangerie").await.total, 0);
         assert_eq!(names(get("theme=numerique").await), ["CCAS de Port-Fictif"]);
         assert_eq!(get("theme=logement").await.total, 0);
-        let res = app.get(&format!("/api/v1/actors?commune={}", communes[0].code)).await;
+        let res = app
+            .get(&format!("/api/v1/actors?commune={}", communes[0].code))
+            .await;
         let r: ActorListResponse = res.json().await.unwrap();
         assert_eq!(names(r), ["Épicerie des Îles"]);
         let res = app.get("/api/v1/actors?kind=secte&commune=x").await;
@@ -930,13 +915,17 @@ async fn filters_the_actors_directory() {
 async fn hides_expired_initiatives() {
     for_each_backend(|db| async move {
         let app = demo_app(db).await;
-        let mut body = submission("Terminée", "sante", 0);
-        body["start_date"] = json!("2020-01-01");
-        body["end_date"] = json!("2020-06-30");
+        let body = dated(
+            submission("Terminée", "sante", 0),
+            "2020-01-01",
+            "2020-06-30",
+        );
         let expired = submit_published(&app, &body).await;
-        let mut body = submission("En cours", "sante", 1);
-        body["start_date"] = json!("2020-01-01");
-        body["end_date"] = json!("2099-12-31");
+        let body = dated(
+            submission("En cours", "sante", 1),
+            "2020-01-01",
+            "2099-12-31",
+        );
         submit_published(&app, &body).await;
         submit_published(&app, &submission("Permanente", "sante", 2)).await;
         wait_for_map(&app, 2).await;
@@ -945,17 +934,14 @@ async fn hides_expired_initiatives() {
             .get(&format!("/api/v1/initiatives/{}", expired.id))
             .await;
         assert_eq!(res.status(), StatusCode::NOT_FOUND);
-        let geojson: Value = app
-            .get("/api/v1/initiatives.geojson")
-            .await
-            .json()
-            .await
-            .unwrap();
+        let geojson: Value = app.get_json("/api/v1/initiatives.geojson").await;
         assert_eq!(geojson["features"].as_array().unwrap().len(), 2);
         // End before start is refused.
-        let mut body = submission("À l'envers", "sante", 0);
-        body["start_date"] = json!("2026-02-01");
-        body["end_date"] = json!("2026-01-01");
+        let body = dated(
+            submission("À l'envers", "sante", 0),
+            "2026-02-01",
+            "2026-01-01",
+        );
         let res = post(&app, "/api/v1/initiatives", &body).await;
         let err: ErrorResponse = res.json().await.unwrap();
         assert_eq!(err.fields.keys().collect::<Vec<_>>(), ["end_date"]);
@@ -1070,29 +1056,22 @@ async fn retired_themes_are_refused_for_new_submissions_but_kept_on_old_ones() {
         )
         .await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-        let themes: ThemeListResponse = app.get("/api/v1/themes").await.json().await.unwrap();
+        let themes: ThemeListResponse = app.get_json("/api/v1/themes").await;
         assert!(themes
             .themes
             .iter()
             .any(|t| t.slug == "mobilite" && t.retired));
         let got: InitiativeResponse = app
-            .get(&format!("/api/v1/initiatives/{}", old.id))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/initiatives/{}", old.id))
+            .await;
         assert_eq!(got.content.themes, ["mobilite"]);
         // Its submitter can still edit it without changing theme.
-        let res = app
-            .client
-            .put(format!(
-                "{}/api/v1/initiatives/edit/{}",
-                app.address, old.edit_token
-            ))
-            .json(&submission("Ancienne, corrigée", "mobilite", 0))
-            .send()
-            .await
-            .unwrap();
+        let res = edit(
+            &app,
+            &old.edit_token,
+            &submission("Ancienne, corrigée", "mobilite", 0),
+        )
+        .await;
         assert_eq!(res.status(), StatusCode::OK);
     })
     .await;
@@ -1154,27 +1133,19 @@ async fn moderation_decisions_follow_the_workflow_and_bulk_is_all_or_nothing() {
         )
         .await
         .unwrap();
-        let view: SubmitterInitiativeResponse = app
-            .get(&format!("/api/v1/initiatives/edit/{}", d.edit_token))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let view = submitter_view(&app, &d.edit_token).await;
         assert_eq!(view.status, "changes_requested");
         assert_eq!(
             view.moderation_message.as_deref(),
             Some("Précisez l'horaire.")
         );
         // The submitter's edit sends it back to the queue.
-        app.client
-            .put(format!(
-                "{}/api/v1/initiatives/edit/{}",
-                app.address, d.edit_token
-            ))
-            .json(&submission("Initiative D corrigée", "sante", 3))
-            .send()
-            .await
-            .unwrap();
+        edit(
+            &app,
+            &d.edit_token,
+            &submission("Initiative D corrigée", "sante", 3),
+        )
+        .await;
         let queue = storage::moderation::queue(&app.db.conn).await.unwrap();
         assert_eq!(
             queue
@@ -1187,12 +1158,7 @@ async fn moderation_decisions_follow_the_workflow_and_bulk_is_all_or_nothing() {
         storage::moderation::decide(&app.db.conn, d_id, &Decision::Reject("Hors sujet.".into()))
             .await
             .unwrap();
-        let view: SubmitterInitiativeResponse = app
-            .get(&format!("/api/v1/initiatives/edit/{}", d.edit_token))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let view = submitter_view(&app, &d.edit_token).await;
         assert_eq!(
             (view.status.as_str(), view.moderation_message.as_deref()),
             ("rejected", Some("Hors sujet."))
@@ -1251,13 +1217,8 @@ async fn anonymous_submissions_are_throttled_per_address_and_the_refused_one_sto
 #[tokio::test]
 async fn clusters_follow_a_change_made_on_another_instance_at_once() {
     for_each_backend(|db| async move {
-        let db = db.with_communes(&demo_communes()).await;
         // Periodic refreshes far away: only the per-request check can bring the change.
-        let mut settings = test_settings(&db);
-        settings.territory_refresh = Duration::from_secs(3600);
-        let app = spawn_app_with(db, settings.clone()).await;
-        let other_db = crate::helpers::TestDb::reopen(&app.db).await;
-        let other = spawn_app_with(other_db, settings).await;
+        let (app, other) = unrefreshed_instances(db).await;
         let kept = submit_published(&app, &submission("Épicerie", "aide-alimentaire", 0)).await;
         let gone = submit_published(&app, &submission("Café", "isolement", 1)).await;
         assert_eq!(clusters(&other, "zoom=5").await.total, 2);
@@ -1266,45 +1227,28 @@ async fn clusters_follow_a_change_made_on_another_instance_at_once() {
         assert_eq!(res.headers()["cache-control"], "no-cache");
         let etag = res.headers()["etag"].to_str().unwrap().to_owned();
         let again = other
-            .client
-            .get(format!(
-                "{}/api/v1/initiatives/clusters?zoom=5",
-                other.address
-            ))
-            .header("If-None-Match", &etag)
-            .send()
-            .await
-            .unwrap();
+            .get_with_header(
+                "/api/v1/initiatives/clusters?zoom=5",
+                "If-None-Match",
+                &etag,
+            )
+            .await;
         assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
 
         let moderator = app
             .login_as(solidarites_server::auth::Role::Moderator)
             .await;
-        let res = moderator
-            .post_json(
-                &format!("/api/v1/admin/moderation/{}/archive", gone.id),
-                &json!({}),
-            )
-            .await;
-        assert_eq!(
-            res.status(),
-            StatusCode::OK,
-            "{}",
-            res.text().await.unwrap()
-        );
+        helpers::moderate(&moderator, &gone.id, "archive").await;
         let after = clusters(&other, "zoom=5").await;
         assert_eq!(after.total, 1);
         assert_eq!(list(&other, "").await.items.len(), 1);
         let changed = other
-            .client
-            .get(format!(
-                "{}/api/v1/initiatives/clusters?zoom=5",
-                other.address
-            ))
-            .header("If-None-Match", &etag)
-            .send()
-            .await
-            .unwrap();
+            .get_with_header(
+                "/api/v1/initiatives/clusters?zoom=5",
+                "If-None-Match",
+                &etag,
+            )
+            .await;
         assert_eq!(
             changed.status(),
             StatusCode::OK,
@@ -1322,15 +1266,16 @@ async fn list_when(
     what: &str,
     ready: impl Fn(&InitiativeListResponse) -> bool,
 ) -> InitiativeListResponse {
-    eventually(what, async || {
-        let page = list(app, query).await;
-        if ready(&page) {
-            Ok(page)
-        } else {
-            Err(format!("{:?}", titles(&page)))
-        }
-    })
-    .await
+    eventually_ready(what, async || list(app, query).await, ready, titles).await
+}
+
+/// Two instances on one database of the demo territory whose periodic refreshes are an
+/// hour away.
+async fn unrefreshed_instances(db: TestDb) -> (TestApp, TestApp) {
+    let db = db.with_communes(&demo_communes()).await;
+    let mut settings = test_settings(&db);
+    settings.territory_refresh = Duration::from_secs(3600);
+    two_instances(db, settings).await
 }
 
 /// The list answers from pages kept by revision (issue 17, point 4): after each kind of
@@ -1340,13 +1285,8 @@ async fn list_when(
 #[tokio::test]
 async fn the_public_list_follows_every_kind_of_write_on_every_instance() {
     for_each_backend(|db| async move {
-        let db = db.with_communes(&demo_communes()).await;
-        let mut settings = test_settings(&db);
         // Periodic refreshes far away: only the per-request revision check can help.
-        settings.territory_refresh = Duration::from_secs(3600);
-        let app = spawn_app_with(db, settings.clone()).await;
-        let other_db = crate::helpers::TestDb::reopen(&app.db).await;
-        let other = spawn_app_with(other_db, settings).await;
+        let (app, other) = unrefreshed_instances(db).await;
         let grocery = submit_published(&app, &submission("Épicerie", "aide-alimentaire", 0)).await;
         let queries = ["", "per_page=1", "theme=isolement", "label=anti-solitude"];
         for instance in [&app, &other] {
@@ -1366,10 +1306,7 @@ async fn the_public_list_follows_every_kind_of_write_on_every_instance() {
         let moderator = app
             .login_as(solidarites_server::auth::Role::Moderator)
             .await;
-        let res = moderator
-            .post_json(&format!("/api/v1/admin/moderation/{}/approve", cafe.id), &json!({}))
-            .await;
-        assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+        helpers::approve(&moderator, &cafe.id).await;
         for instance in [&app, &other] {
             list_when(instance, "", "the approval", |p| p.total == 2).await;
             list_when(instance, "theme=isolement", "the approval", |p| {
@@ -1381,16 +1318,15 @@ async fn the_public_list_follows_every_kind_of_write_on_every_instance() {
         }
 
         // A label granted, then revoked.
-        let admin = app
-            .login_as(solidarites_server::auth::Role::Admin)
+        let admin = app.login_as(solidarites_server::auth::Role::Admin).await;
+        let res = admin
+            .post_json("/api/v1/admin/labels", &fixtures::anti_solitude())
             .await;
-        let label = json!({"slug": "anti-solitude", "name": "Label anti-solitude", "criteria": "Visites régulières."});
-        let res = admin.post_json("/api/v1/admin/labels", &label).await;
         assert_eq!(res.status(), StatusCode::CREATED);
         let res = moderator
             .post_json(
                 "/api/v1/admin/labels/anti-solitude/grants",
-                &json!({"initiative_id": cafe.id, "expires_on": "2099-12-31"}),
+                &fixtures::grant_to_initiative(&cafe.id, "2099-12-31"),
             )
             .await;
         assert_eq!(res.status(), StatusCode::CREATED);
@@ -1421,10 +1357,7 @@ async fn the_public_list_follows_every_kind_of_write_on_every_instance() {
         }
 
         // Archived by moderators, withdrawn by the submitter: gone from every page.
-        let res = moderator
-            .post_json(&format!("/api/v1/admin/moderation/{}/archive", cafe.id), &json!({}))
-            .await;
-        assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+        helpers::moderate(&moderator, &cafe.id, "archive").await;
         let res = app
             .client
             .delete(format!(

@@ -10,17 +10,18 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use solidarites_api_types::{
     ActorDetailResponse, ActorListResponse, AdminLabelGrantListResponse,
-    CreateLabelApplicationResponse, ErrorResponse, InitiativeListResponse, InitiativeResponse,
-    LabelApplicationListResponse, LabelApplicationResponse, LabelResponse,
-    SubmitterInitiativeResponse,
+    ApproveLabelApplicationRequest, CreateLabelApplicationRequest, CreateLabelApplicationResponse,
+    ErrorResponse, InitiativeListResponse, InitiativeResponse, LabelApplicationListResponse,
+    LabelApplicationResponse, LabelResponse, RefuseLabelApplicationRequest,
+    UpdateLabelCriteriaRequest,
 };
 use solidarites_domain::demo::demo_communes;
 use solidarites_server::{auth::Role, storage};
 use uuid::Uuid;
 
 use crate::{
-    helpers::{self, for_each_backend, spawn_app, TestApp},
-    initiatives::{submission, submit_published},
+    helpers::{self, for_each_backend, spawn_app, StaffClient, TestApp},
+    initiatives::{self, submission, submit_published},
     outbox::{app_with, outbox, private_link_token},
     smtp_sink::SmtpSink,
 };
@@ -43,26 +44,52 @@ async fn label_and_actor(app: &TestApp) -> (String, String) {
     .await
     .unwrap();
     let created = submit_published(app, &submission("Visites", "isolement", 0)).await;
-    let view: SubmitterInitiativeResponse = app
-        .get(&format!("/api/v1/initiatives/edit/{}", created.edit_token))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let view = initiatives::submitter_view(app, &created.edit_token).await;
     (view.actor.id, created.id)
 }
 
-fn application(actor_id: &str) -> Value {
-    json!({
-        "actor_id": actor_id,
-        "answers": ["Oui, sans inscription.", "Un café-rencontre chaque jeudi."],
-        "attachment_url": "https://asso.exemple.fr/charte.pdf",
-        "notify_email": "benevoles@asso.exemple.fr",
-        "notify_consent": true,
-    })
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| (*s).to_owned()).collect()
 }
 
-async fn apply(app: &TestApp, body: &Value) -> CreateLabelApplicationResponse {
+/// A complete application of `actor_id`, with an address for the answer.
+fn application(actor_id: &str) -> CreateLabelApplicationRequest {
+    CreateLabelApplicationRequest {
+        actor_id: Some(actor_id.to_owned()),
+        answers: strings(&["Oui, sans inscription.", "Un café-rencontre chaque jeudi."]),
+        attachment_url: Some("https://asso.exemple.fr/charte.pdf".to_owned()),
+        notify_email: Some("benevoles@asso.exemple.fr".to_owned()),
+        notify_consent: true,
+    }
+}
+
+/// An approval granting the label until `day`.
+fn until(day: chrono::NaiveDate) -> ApproveLabelApplicationRequest {
+    ApproveLabelApplicationRequest {
+        expires_on: Some(day.to_string()),
+    }
+}
+
+fn refusal(reason: &str) -> RefuseLabelApplicationRequest {
+    RefuseLabelApplicationRequest {
+        reason: Some(reason.to_owned()),
+    }
+}
+
+/// Approves the application `id` until `day`.
+async fn approve(committee: &StaffClient, id: &str, day: chrono::NaiveDate) -> reqwest::Response {
+    committee
+        .post_json(
+            &format!("/api/v1/admin/label-applications/{id}/approve"),
+            &until(day),
+        )
+        .await
+}
+
+async fn apply(
+    app: &TestApp,
+    body: &CreateLabelApplicationRequest,
+) -> CreateLabelApplicationResponse {
     let res = app
         .post_json(&format!("/api/v1/labels/{SLUG}/applications"), body)
         .await;
@@ -100,12 +127,7 @@ async fn an_actor_applies_follows_its_application_at_the_private_link_and_withdr
         let (actor_id, _) = label_and_actor(&app).await;
 
         // The label's criteria, split from the old text into an ordered list.
-        let label: LabelResponse = app
-            .get(&format!("/api/v1/labels/{SLUG}"))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let label: LabelResponse = app.get_json(&format!("/api/v1/labels/{SLUG}")).await;
         assert_eq!(
             label.criteria_list,
             ["Ouvert à tous", "Au moins une rencontre par mois"]
@@ -148,7 +170,7 @@ async fn an_actor_applies_follows_its_application_at_the_private_link_and_withdr
         let res = committee
             .post_json(
                 &format!("/api/v1/admin/label-applications/{}/refuse", created.id),
-                &json!({"reason": "Trop tard."}),
+                &refusal("Trop tard."),
             )
             .await;
         assert_eq!(res.status(), StatusCode::CONFLICT);
@@ -166,44 +188,86 @@ async fn each_bad_field_of_an_application_is_named_in_french() {
         let app = spawn_app(db.with_communes(&demo_communes()).await).await;
         let (actor_id, _) = label_and_actor(&app).await;
         let url = format!("/api/v1/labels/{SLUG}/applications");
-        let cases: Vec<(Value, &[&str])> = vec![
-            (json!({"actor_id": null}), &["actor_id"]),
+        let base = application(&actor_id);
+        let cases: Vec<(CreateLabelApplicationRequest, &[&str])> = vec![
             (
-                json!({"actor_id": Uuid::new_v4().to_string()}),
+                CreateLabelApplicationRequest {
+                    actor_id: None,
+                    ..base.clone()
+                },
                 &["actor_id"],
             ),
-            (json!({"actor_id": "pas-un-uuid"}), &["actor_id"]),
-            (json!({"answers": ["Oui"]}), &["answers", "answers[1]"]),
-            (json!({"answers": ["", "Oui"]}), &["answers[0]"]),
             (
-                json!({"answers": ["Oui", "x".repeat(3001)]}),
+                CreateLabelApplicationRequest {
+                    actor_id: Some(Uuid::new_v4().to_string()),
+                    ..base.clone()
+                },
+                &["actor_id"],
+            ),
+            (
+                CreateLabelApplicationRequest {
+                    actor_id: Some("pas-un-uuid".to_owned()),
+                    ..base.clone()
+                },
+                &["actor_id"],
+            ),
+            (
+                CreateLabelApplicationRequest {
+                    answers: strings(&["Oui"]),
+                    ..base.clone()
+                },
+                &["answers", "answers[1]"],
+            ),
+            (
+                CreateLabelApplicationRequest {
+                    answers: strings(&["", "Oui"]),
+                    ..base.clone()
+                },
+                &["answers[0]"],
+            ),
+            (
+                CreateLabelApplicationRequest {
+                    answers: vec!["Oui".to_owned(), "x".repeat(3001)],
+                    ..base.clone()
+                },
                 &["answers[1]"],
             ),
             (
-                json!({"attachment_url": "ftp://asso.fr/a.pdf"}),
+                CreateLabelApplicationRequest {
+                    attachment_url: Some("ftp://asso.fr/a.pdf".to_owned()),
+                    ..base.clone()
+                },
                 &["attachment_url"],
             ),
             (
-                json!({"attachment_url": "javascript:alert(1)"}),
+                CreateLabelApplicationRequest {
+                    attachment_url: Some("javascript:alert(1)".to_owned()),
+                    ..base.clone()
+                },
                 &["attachment_url"],
             ),
             (
-                json!({"notify_email": "pas-une-adresse"}),
+                CreateLabelApplicationRequest {
+                    notify_email: Some("pas-une-adresse".to_owned()),
+                    ..base.clone()
+                },
                 &["notify_email"],
             ),
-            (json!({"notify_consent": false}), &["notify_consent"]),
+            (
+                CreateLabelApplicationRequest {
+                    notify_consent: false,
+                    ..base.clone()
+                },
+                &["notify_consent"],
+            ),
         ];
-        for (change, fields) in cases {
-            let mut body = application(&actor_id);
-            for (key, value) in change.as_object().unwrap() {
-                body[key] = value.clone();
-            }
+        for (body, fields) in cases {
             let res = app.post_json(&url, &body).await;
-            assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{change}");
+            assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{body:?}");
             let err: ErrorResponse = res.json().await.unwrap();
             assert_eq!(err.error, "invalid_fields");
             let keys: Vec<&str> = err.fields.keys().map(String::as_str).collect();
-            assert_eq!(keys, fields, "{change}");
+            assert_eq!(keys, fields, "{body:?}");
             assert!(err.fields.values().all(|m| !m.is_empty()));
         }
         let res = app
@@ -229,7 +293,7 @@ async fn the_committee_approves_with_an_expiry_and_the_label_shows_on_the_actors
         let (actor_id, _) = label_and_actor(&app).await;
         let created = apply(&app, &application(&actor_id)).await;
         let approve_url = format!("/api/v1/admin/label-applications/{}/approve", created.id);
-        let until = today() + Duration::days(365);
+        let day = today() + Duration::days(365);
 
         // Anonymous: 401 on every review route.
         for path in [
@@ -238,19 +302,13 @@ async fn the_committee_approves_with_an_expiry_and_the_label_shows_on_the_actors
         ] {
             assert_eq!(app.get(&path).await.status(), StatusCode::UNAUTHORIZED);
         }
-        let res = app
-            .post_json(&approve_url, &json!({"expires_on": until.to_string()}))
-            .await;
+        let res = app.post_json(&approve_url, &until(day)).await;
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 
         // The committee reviews: the pending list, then the criteria next to the answers.
         let committee = app.login_as(Role::Committee).await;
-        let list: LabelApplicationListResponse = committee
-            .get("/api/v1/admin/label-applications")
-            .await
-            .json()
-            .await
-            .unwrap();
+        let list: LabelApplicationListResponse =
+            committee.get_json("/api/v1/admin/label-applications").await;
         assert_eq!(list.total, 1);
         assert_eq!(list.applications[0].actor_name, "Acteur de Visites");
         let res = committee
@@ -258,50 +316,35 @@ async fn the_committee_approves_with_an_expiry_and_the_label_shows_on_the_actors
             .await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let detail: LabelApplicationResponse = committee
-            .get(&format!("/api/v1/admin/label-applications/{}", created.id))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/admin/label-applications/{}", created.id))
+            .await;
         assert_eq!(detail.answers[0].criterion, "Ouvert à tous");
         assert_eq!(detail.answers[0].answer, "Oui, sans inscription.");
         assert_eq!(detail.current_expires_on, None);
 
         // The expiry must be a day in the future.
-        for bad in [
-            json!({}),
-            json!({"expires_on": today().to_string()}),
-            json!({"expires_on": "demain"}),
-        ] {
-            let res = committee.post_json(&approve_url, &bad).await;
-            assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        for bad in [None, Some(today().to_string()), Some("demain".to_owned())] {
+            let body = ApproveLabelApplicationRequest { expires_on: bad };
+            let res = committee.post_json(&approve_url, &body).await;
+            assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{body:?}");
             let err: ErrorResponse = res.json().await.unwrap();
             assert!(err.fields.contains_key("expires_on"));
         }
-        let res = committee
-            .post_json(&approve_url, &json!({"expires_on": until.to_string()}))
-            .await;
+        let res = approve(&committee, &created.id, day).await;
         assert_eq!(res.status(), StatusCode::OK);
         let approved: LabelApplicationResponse = res.json().await.unwrap();
         assert_eq!(approved.status, "approved");
-        assert_eq!(approved.granted_until, Some(until.to_string()));
-        assert_eq!(approved.current_expires_on, Some(until.to_string()));
+        assert_eq!(approved.granted_until, Some(day.to_string()));
+        assert_eq!(approved.current_expires_on, Some(day.to_string()));
         // Decided once.
-        let res = committee
-            .post_json(&approve_url, &json!({"expires_on": until.to_string()}))
-            .await;
+        let res = approve(&committee, &created.id, day).await;
         assert_eq!(res.status(), StatusCode::CONFLICT);
 
         // The label shows on the actor's public page and in the actors' label filter.
-        let page: ActorDetailResponse = app
-            .get(&format!("/api/v1/actors/{actor_id}"))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let page: ActorDetailResponse = app.get_json(&format!("/api/v1/actors/{actor_id}")).await;
         assert_eq!(page.actor.labels.len(), 1);
         assert_eq!(page.actor.labels[0].slug, SLUG);
-        assert_eq!(page.actor.labels[0].expires_on, until.to_string());
+        assert_eq!(page.actor.labels[0].expires_on, day.to_string());
 
         // The decision, its grant and its message were written together.
         assert_eq!(
@@ -319,29 +362,16 @@ async fn the_committee_approves_with_an_expiry_and_the_label_shows_on_the_actors
 
         // A renewal: approving a new application extends the same grant.
         let again = apply(&app, &application(&actor_id)).await;
-        let later = until + Duration::days(365);
-        let res = committee
-            .post_json(
-                &format!("/api/v1/admin/label-applications/{}/approve", again.id),
-                &json!({"expires_on": later.to_string()}),
-            )
-            .await;
+        let later = day + Duration::days(365);
+        let res = approve(&committee, &again.id, later).await;
         assert_eq!(res.status(), StatusCode::OK);
-        let page: ActorDetailResponse = app
-            .get(&format!("/api/v1/actors/{actor_id}"))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let page: ActorDetailResponse = app.get_json(&format!("/api/v1/actors/{actor_id}")).await;
         assert_eq!(page.actor.labels.len(), 1);
         assert_eq!(page.actor.labels[0].expires_on, later.to_string());
         let moderator = app.login_as(Role::Moderator).await;
         let grants: AdminLabelGrantListResponse = moderator
-            .get(&format!("/api/v1/admin/labels/{SLUG}/grants"))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/admin/labels/{SLUG}/grants"))
+            .await;
         assert_eq!(grants.total, 1, "renewed, not granted twice");
     })
     .await;
@@ -356,7 +386,7 @@ async fn a_refusal_needs_a_reason_which_reaches_the_applicant_with_a_working_pri
         let created = apply(&app, &application(&actor_id)).await;
         let url = format!("/api/v1/admin/label-applications/{}/refuse", created.id);
         let committee = app.login_as(Role::Committee).await;
-        for bad in [json!({}), json!({"reason": "   "})] {
+        for bad in [RefuseLabelApplicationRequest::default(), refusal("   ")] {
             let res = committee.post_json(&url, &bad).await;
             assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
             let err: ErrorResponse = res.json().await.unwrap();
@@ -366,7 +396,7 @@ async fn a_refusal_needs_a_reason_which_reaches_the_applicant_with_a_working_pri
         let res = committee
             .post_json(
                 &url,
-                &json!({"reason": "Les rencontres ne sont pas encore régulières."}),
+                &refusal("Les rencontres ne sont pas encore régulières."),
             )
             .await;
         assert_eq!(res.status(), StatusCode::OK);
@@ -392,12 +422,7 @@ async fn a_refusal_needs_a_reason_which_reaches_the_applicant_with_a_working_pri
             Some("Les rencontres ne sont pas encore régulières.")
         );
         // No grant.
-        let page: ActorDetailResponse = app
-            .get(&format!("/api/v1/actors/{actor_id}"))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let page: ActorDetailResponse = app.get_json(&format!("/api/v1/actors/{actor_id}")).await;
         assert!(page.actor.labels.is_empty());
     })
     .await;
@@ -411,22 +436,13 @@ async fn grants_near_their_end_are_listed_and_their_holder_invited_once_per_peri
         let created = apply(&app, &application(&actor_id)).await;
         let committee = app.login_as(Role::Committee).await;
         let soon = today() + Duration::days(50);
-        let res = committee
-            .post_json(
-                &format!("/api/v1/admin/label-applications/{}/approve", created.id),
-                &json!({"expires_on": soon.to_string()}),
-            )
-            .await;
+        let res = approve(&committee, &created.id, soon).await;
         assert_eq!(res.status(), StatusCode::OK);
 
         // The default window is 60 days: the grant ending in 50 is listed.
         let moderator = app.login_as(Role::Moderator).await;
-        let renew: AdminLabelGrantListResponse = moderator
-            .get("/api/v1/admin/label-grants")
-            .await
-            .json()
-            .await
-            .unwrap();
+        let renew: AdminLabelGrantListResponse =
+            moderator.get_json("/api/v1/admin/label-grants").await;
         assert_eq!(renew.total, 1);
         let grant = &renew.grants[0];
         assert!(grant.can_invite);
@@ -452,12 +468,8 @@ async fn grants_near_their_end_are_listed_and_their_holder_invited_once_per_peri
         assert_eq!(rows.len(), before + 1, "one invitation");
         assert_eq!(rows[0].kind, "label_renewal_invitation");
         assert_eq!(rows[0].recipient, "benevoles@asso.exemple.fr");
-        let renew: AdminLabelGrantListResponse = moderator
-            .get("/api/v1/admin/label-grants")
-            .await
-            .json()
-            .await
-            .unwrap();
+        let renew: AdminLabelGrantListResponse =
+            moderator.get_json("/api/v1/admin/label-grants").await;
         assert!(renew.grants[0].renewal_invited_at.is_some());
         assert!(!renew.grants[0].can_invite);
         assert_eq!(
@@ -467,19 +479,11 @@ async fn grants_near_their_end_are_listed_and_their_holder_invited_once_per_peri
 
         // The actor applies again; the approval extends the grant and opens a new period.
         let again = apply(&app, &application(&actor_id)).await;
-        let res = committee
-            .post_json(
-                &format!("/api/v1/admin/label-applications/{}/approve", again.id),
-                &json!({"expires_on": (soon + Duration::days(200)).to_string()}),
-            )
-            .await;
+        let res = approve(&committee, &again.id, soon + Duration::days(200)).await;
         assert_eq!(res.status(), StatusCode::OK);
         let renew: AdminLabelGrantListResponse = moderator
-            .get("/api/v1/admin/label-grants?within_days=366")
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json("/api/v1/admin/label-grants?within_days=366")
+            .await;
         assert_eq!(renew.total, 1);
         assert!(renew.grants[0].can_invite, "a new period");
         let res = moderator
@@ -493,31 +497,19 @@ async fn grants_near_their_end_are_listed_and_their_holder_invited_once_per_peri
         // A holder who left no address cannot be invited.
         let (other, _) = {
             let created = submit_published(&app, &submission("Repas", "aide-alimentaire", 1)).await;
-            let view: SubmitterInitiativeResponse = app
-                .get(&format!("/api/v1/initiatives/edit/{}", created.edit_token))
-                .await
-                .json()
-                .await
-                .unwrap();
+            let view = initiatives::submitter_view(&app, &created.edit_token).await;
             (view.actor.id, created.id)
         };
-        let mut body = application(&other);
-        body["notify_email"] = Value::Null;
-        body["notify_consent"] = json!(false);
-        let silent = apply(&app, &body).await;
-        let res = committee
-            .post_json(
-                &format!("/api/v1/admin/label-applications/{}/approve", silent.id),
-                &json!({"expires_on": soon.to_string()}),
-            )
-            .await;
+        let silent = CreateLabelApplicationRequest {
+            notify_email: None,
+            notify_consent: false,
+            ..application(&other)
+        };
+        let silent = apply(&app, &silent).await;
+        let res = approve(&committee, &silent.id, soon).await;
         assert_eq!(res.status(), StatusCode::OK);
-        let renew: AdminLabelGrantListResponse = moderator
-            .get("/api/v1/admin/label-grants")
-            .await
-            .json()
-            .await
-            .unwrap();
+        let renew: AdminLabelGrantListResponse =
+            moderator.get_json("/api/v1/admin/label-grants").await;
         assert_eq!(renew.total, 1);
         assert!(!renew.grants[0].can_invite);
         let res = moderator
@@ -543,7 +535,9 @@ async fn administrators_edit_the_criteria_as_a_list() {
         let (actor_id, _) = label_and_actor(&app).await;
         let old = apply(&app, &application(&actor_id)).await;
         let url = format!("/api/v1/admin/labels/{SLUG}/criteria");
-        let criteria = json!({"criteria": ["Ouvert à tous", "Gratuit", "Accessible en fauteuil"]});
+        let criteria = UpdateLabelCriteriaRequest {
+            criteria: strings(&["Ouvert à tous", "Gratuit", "Accessible en fauteuil"]),
+        };
         assert_eq!(
             app.client
                 .put(format!("{}{url}", app.address))
@@ -561,13 +555,20 @@ async fn administrators_edit_the_criteria_as_a_list() {
         );
         let admin = app.login_as(Role::Admin).await;
         let res = admin
-            .put_json(&url, &json!({"criteria": ["Gratuit", "", "Gratuit"]}))
+            .put_json(
+                &url,
+                &UpdateLabelCriteriaRequest {
+                    criteria: strings(&["Gratuit", "", "Gratuit"]),
+                },
+            )
             .await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let err: ErrorResponse = res.json().await.unwrap();
         let keys: Vec<&str> = err.fields.keys().map(String::as_str).collect();
         assert_eq!(keys, ["criteria[1]", "criteria[2]"]);
-        let res = admin.put_json(&url, &json!({"criteria": []})).await;
+        let res = admin
+            .put_json(&url, &UpdateLabelCriteriaRequest::default())
+            .await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
         let res = admin.put_json(&url, &criteria).await;
@@ -581,12 +582,7 @@ async fn administrators_edit_the_criteria_as_a_list() {
             label.criteria,
             "Ouvert à tous\nGratuit\nAccessible en fauteuil"
         );
-        let label: LabelResponse = app
-            .get(&format!("/api/v1/labels/{SLUG}"))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let label: LabelResponse = app.get_json(&format!("/api/v1/labels/{SLUG}")).await;
         assert_eq!(label.criteria_list.len(), 3);
         let label_id = label.id.clone();
         assert_eq!(audit_actions(&app, &label_id).await, ["label.criteria"]);
@@ -599,8 +595,10 @@ async fn administrators_edit_the_criteria_as_a_list() {
             )
             .await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-        let mut body = application(&actor_id);
-        body["answers"] = json!(["Oui", "Oui", "Oui, une rampe."]);
+        let body = CreateLabelApplicationRequest {
+            answers: strings(&["Oui", "Oui", "Oui, une rampe."]),
+            ..application(&actor_id)
+        };
         apply(&app, &body).await;
         let view = private_view(&app, &old.private_token).await;
         assert_eq!(view.answers[1].criterion, "Au moins une rencontre par mois");
@@ -628,47 +626,28 @@ async fn an_expired_grant_shows_on_no_public_endpoint() {
                 .await
                 .unwrap();
         }
-        let actor_page: ActorDetailResponse = app
-            .get(&format!("/api/v1/actors/{actor_id}"))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let actor_page: ActorDetailResponse =
+            app.get_json(&format!("/api/v1/actors/{actor_id}")).await;
         assert!(actor_page.actor.labels.is_empty());
         assert!(actor_page.initiatives.iter().all(|i| i.labels.is_empty()));
-        let actors: ActorListResponse = app.get("/api/v1/actors").await.json().await.unwrap();
+        let actors: ActorListResponse = app.get_json("/api/v1/actors").await;
         assert!(actors.items.iter().all(|a| a.labels.is_empty()));
-        let actors: ActorListResponse = app
-            .get(&format!("/api/v1/actors?label={SLUG}"))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let actors: ActorListResponse = app.get_json(&format!("/api/v1/actors?label={SLUG}")).await;
         assert_eq!(actors.total, 0);
         let detail: InitiativeResponse = app
-            .get(&format!("/api/v1/initiatives/{initiative_id}"))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/initiatives/{initiative_id}"))
+            .await;
         assert!(detail.labels.is_empty());
-        let list: InitiativeListResponse =
-            app.get("/api/v1/initiatives").await.json().await.unwrap();
+        let list: InitiativeListResponse = app.get_json("/api/v1/initiatives").await;
         assert_eq!(list.total, 1);
         assert!(list.items.iter().all(|i| i.labels.is_empty()));
         let filtered: InitiativeListResponse = app
-            .get(&format!("/api/v1/initiatives?label={SLUG}"))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/initiatives?label={SLUG}"))
+            .await;
         assert_eq!(filtered.total, 0, "the map's label filter");
         let geojson: Value = app
-            .get(&format!("/api/v1/initiatives.geojson?label={SLUG}"))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/initiatives.geojson?label={SLUG}"))
+            .await;
         assert_eq!(geojson["features"].as_array().map(Vec::len), Some(0));
 
         // The same grants in force show everywhere (the test can fail).
@@ -681,26 +660,16 @@ async fn an_expired_grant_shows_on_no_public_endpoint() {
                 .await
                 .unwrap();
         }
-        let actor_page: ActorDetailResponse = app
-            .get(&format!("/api/v1/actors/{actor_id}"))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let actor_page: ActorDetailResponse =
+            app.get_json(&format!("/api/v1/actors/{actor_id}")).await;
         assert_eq!(actor_page.actor.labels.len(), 1);
         let filtered: InitiativeListResponse = app
-            .get(&format!("/api/v1/initiatives?label={SLUG}"))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/initiatives?label={SLUG}"))
+            .await;
         assert_eq!(filtered.total, 1);
         let geojson: Value = app
-            .get(&format!("/api/v1/initiatives.geojson?label={SLUG}"))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/initiatives.geojson?label={SLUG}"))
+            .await;
         assert_eq!(geojson["features"].as_array().map(Vec::len), Some(1));
     })
     .await;
@@ -742,7 +711,7 @@ async fn the_retention_purge_forgets_the_applicants_addresses() {
         let res = committee
             .post_json(
                 &format!("/api/v1/admin/label-applications/{}/refuse", created.id),
-                &json!({"reason": "Incomplet."}),
+                &refusal("Incomplet."),
             )
             .await;
         assert_eq!(res.status(), StatusCode::OK);

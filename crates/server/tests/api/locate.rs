@@ -98,7 +98,7 @@ async fn imports_the_real_landes_and_locates_the_prefecture() {
                 .await
                 .expect("import Landes");
             let app = spawn_app(db).await;
-            let health: HealthResponse = app.get("/api/v1/health").await.json().await.unwrap();
+            let health: HealthResponse = app.get_json("/api/v1/health").await;
             assert_eq!(health.communes, 330);
 
             // Préfecture des Landes, rue Victor Hugo, Mont-de-Marsan.

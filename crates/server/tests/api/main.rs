@@ -19,6 +19,7 @@ mod errors;
 mod events;
 mod events_current;
 mod exports;
+mod fixtures;
 mod frontend;
 mod helpers;
 mod import;

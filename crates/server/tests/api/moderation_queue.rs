@@ -3,14 +3,13 @@
 //! would replace.
 
 use reqwest::StatusCode;
-use serde_json::json;
 use solidarites_api_types::{ErrorResponse, ModerationCountsResponse, ModerationQueueResponse};
 use solidarites_domain::demo::demo_communes;
 use solidarites_server::auth::Role;
 
 use crate::{
     helpers::{for_each_backend, spawn_app},
-    initiatives::{approve, submission, submit},
+    initiatives::{self, approve, submission, submit},
 };
 
 async fn queue(staff: &crate::helpers::StaffClient, query: &str) -> ModerationQueueResponse {
@@ -120,17 +119,8 @@ async fn a_change_in_the_queue_carries_the_published_content_it_would_replace() 
         let created = submit(&app, &submission("Version publiée", "sante", 0)).await;
         approve(&app, &created.id).await;
         let mut edit = submission("Version modifiée", "sante", 0);
-        edit["schedule"] = json!("Jeudi 9 h – 12 h");
-        let res = app
-            .client
-            .put(format!(
-                "{}/api/v1/initiatives/edit/{}",
-                app.address, created.edit_token
-            ))
-            .json(&edit)
-            .send()
-            .await
-            .unwrap();
+        edit.content.schedule = Some("Jeudi 9 h – 12 h".to_owned());
+        let res = initiatives::edit(&app, &created.edit_token, &edit).await;
         assert!(res.status().is_success(), "{}", res.status());
 
         let moderator = app.login_as(Role::Moderator).await;

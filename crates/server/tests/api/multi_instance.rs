@@ -6,10 +6,11 @@ use std::{
     time::Duration,
 };
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::{
     cli_users::solidarites_with_stdin,
+    fixtures,
     helpers::{eventually_within, for_each_backend},
 };
 
@@ -109,7 +110,7 @@ async fn two_serve_processes_on_one_database_a_session_opened_on_one_is_accepted
         let client = reqwest::Client::new();
         let login = client
             .post(format!("{}/api/v1/auth/login", a.address))
-            .json(&json!({"email": "ops@landes.fr", "password": "mot de passe partagé"}))
+            .json(&fixtures::login("ops@landes.fr", "mot de passe partagé"))
             .send()
             .await
             .unwrap();

@@ -38,7 +38,7 @@ async fn field_errors(res: reqwest::Response) -> (StatusCode, Value) {
 async fn the_openapi_document_states_the_limits_the_server_enforces() {
     for_each_backend(|db| async move {
         let app = spawn_app(db.with_communes(&demo_communes()).await).await;
-        let doc: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+        let doc: Value = app.get_json("/api/v1/openapi.json").await;
         let schemas = &doc["components"]["schemas"];
 
         // The INSEE code pattern is the domain's, and agrees with the server's parser on

@@ -13,16 +13,17 @@ use std::{
 };
 
 use sea_orm::{ConnectionTrait, Statement};
-use serde_json::{json, Value};
+use serde_json::Value;
 use solidarites_domain::demo::demo_communes;
 use solidarites_server::storage;
 
 use crate::{
     cli::solidarites,
-    durability::{create_durable_admin, open_campaign, send},
+    durability::{send, serve_open_campaign},
+    fixtures,
     helpers::{
-        eventually_within, for_each_backend, holds, spawn_app, spawn_app_with, test_settings,
-        Backend, TestDb,
+        count_rows, eventually_within, for_each_backend, holds, spawn_app, spawn_app_with,
+        test_settings, Backend, TestDb,
     },
     multi_instance::{start_server_with, ServerProcess},
 };
@@ -156,9 +157,7 @@ async fn backup_under_write_load_then_restore_keeps_every_acknowledged_answer() 
         .await
         .with_communes(&demo_communes())
         .await;
-    create_durable_admin(&db.url);
-    let mut server = start_server_with(&db.url, &["--trust-proxy"]).await;
-    let campaign = open_campaign(&server.address).await;
+    let (mut server, campaign) = serve_open_campaign(&db).await;
     let url = format!("{}/api/v1/campaigns/{campaign}/responses", server.address);
     let load = Load::start(url, 8, 2_000, "backup");
     load.wait_for(40).await;
@@ -298,25 +297,11 @@ async fn restore_refuses_a_backup_of_an_unknown_schema_and_changes_nothing() {
     assert!(String::from_utf8_lossy(&pg.stderr).contains("pg_dump"));
 }
 
-async fn count_rows(db: &impl ConnectionTrait, table: &str) -> i64 {
-    db.query_one_raw(Statement::from_string(
-        db.get_database_backend(),
-        format!("SELECT COUNT(*) AS n FROM {table}"),
-    ))
-    .await
-    .unwrap()
-    .unwrap()
-    .try_get::<i64>("", "n")
-    .unwrap()
-}
-
 #[tokio::test]
 async fn sigterm_during_a_burst_of_answers_loses_none_acknowledged_and_exits_cleanly() {
     for_each_backend(|db| async move {
         let db = db.with_communes(&demo_communes()).await;
-        create_durable_admin(&db.url);
-        let mut server = start_server_with(&db.url, &["--trust-proxy"]).await;
-        let campaign = open_campaign(&server.address).await;
+        let (mut server, campaign) = serve_open_campaign(&db).await;
         let url = format!("{}/api/v1/campaigns/{campaign}/responses", server.address);
         let load = Load::start(url, 8, 2_000, "sigterm");
         load.wait_for(40).await;
@@ -358,12 +343,12 @@ async fn metrics_count_requests_by_route_and_hold_no_client_address() {
         let before = sample(&first.text().await.unwrap(), health);
         for _ in 0..3 {
             let res = app
-                .client
-                .get(format!("{}/api/v1/health?secret=token-123", app.address))
-                .header("User-Agent", "agent-de-test")
-                .send()
-                .await
-                .unwrap();
+                .get_with_header(
+                    "/api/v1/health?secret=token-123",
+                    "User-Agent",
+                    "agent-de-test",
+                )
+                .await;
             assert_eq!(res.status(), 200);
         }
         let text = app.get("/metrics").await.text().await.unwrap();
@@ -383,12 +368,8 @@ async fn metrics_count_requests_by_route_and_hold_no_client_address() {
 
         // Through a proxy nobody vouched for (forwarding headers, no --trust-proxy): refused.
         let proxied = app
-            .client
-            .get(format!("{}/metrics", app.address))
-            .header("X-Forwarded-For", "203.0.113.7")
-            .send()
-            .await
-            .unwrap();
+            .get_with_header("/metrics", "X-Forwarded-For", "203.0.113.7")
+            .await;
         assert_eq!(proxied.status(), 403);
         let body: Value = proxied.json().await.unwrap();
         assert_eq!(body["error"], "forbidden");
@@ -410,20 +391,12 @@ async fn metrics_are_refused_to_addresses_not_allowed() {
     settings.trust_proxy = true;
     let app = spawn_app_with(db, settings).await;
     let allowed = app
-        .client
-        .get(format!("{}/metrics", app.address))
-        .header("X-Forwarded-For", "10.1.2.3")
-        .send()
-        .await
-        .unwrap();
+        .get_with_header("/metrics", "X-Forwarded-For", "10.1.2.3")
+        .await;
     assert_eq!(allowed.status(), 200);
     let refused = app
-        .client
-        .get(format!("{}/metrics", app.address))
-        .header("X-Forwarded-For", "203.0.113.7")
-        .send()
-        .await
-        .unwrap();
+        .get_with_header("/metrics", "X-Forwarded-For", "203.0.113.7")
+        .await;
     assert_eq!(refused.status(), 403);
 }
 
@@ -504,12 +477,11 @@ async fn with_an_https_public_url_session_cookies_are_secure_even_over_plain_htt
         .await;
         let app = spawn_app_with(db, settings).await;
         let res = app
-            .client
-            .post(format!("{}/api/v1/auth/login", app.address))
-            .json(&json!({"email": "agent@landes.fr", "password": password}))
-            .send()
-            .await
-            .unwrap();
+            .post_json(
+                "/api/v1/auth/login",
+                &fixtures::login("agent@landes.fr", &password),
+            )
+            .await;
         assert_eq!(res.status(), 200);
         let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
         assert!(cookie.contains("Secure"), "{cookie}");
@@ -525,12 +497,11 @@ async fn with_an_https_public_url_session_cookies_are_secure_even_over_plain_htt
         .await;
         let app = spawn_app(db).await;
         let res = app
-            .client
-            .post(format!("{}/api/v1/auth/login", app.address))
-            .json(&json!({"email": "agent@landes.fr", "password": password}))
-            .send()
-            .await
-            .unwrap();
+            .post_json(
+                "/api/v1/auth/login",
+                &fixtures::login("agent@landes.fr", &password),
+            )
+            .await;
         let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
         assert!(!cookie.contains("Secure"), "{cookie}");
     })

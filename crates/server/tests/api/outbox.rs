@@ -7,8 +7,11 @@
 use std::{collections::HashSet, time::Duration};
 
 use reqwest::StatusCode;
-use serde_json::{json, Value};
-use solidarites_api_types::{CreateInitiativeResponse, ErrorResponse, OutboxListResponse};
+use serde_json::Value;
+use solidarites_api_types::{
+    CreateEventRequest, CreateInitiativeRequest, CreateInitiativeResponse, CreateProposalRequest,
+    ErrorResponse, OutboxListResponse,
+};
 use solidarites_domain::demo::demo_communes;
 use solidarites_server::{
     auth::Role,
@@ -18,8 +21,8 @@ use solidarites_server::{
 
 use crate::{
     helpers::{
-        approve, create_user, eventually, for_each_backend, holds, spawn_app_with, test_settings,
-        TestApp, TestDb,
+        approve, bulk_moderation, create_user, eventually, for_each_backend, holds, reject,
+        spawn_app_with, test_settings, TestApp, TestDb,
     },
     initiatives::{self, submission},
     smtp_sink::{free_port, SmtpSink},
@@ -52,10 +55,48 @@ pub async fn app_with(db: TestDb, smtp_port: Option<u16>) -> TestApp {
     spawn_app_with(db, settings).await
 }
 
-pub fn with_notify(mut body: Value, email: &str) -> Value {
-    body["notify_email"] = json!(email);
-    body["notify_consent"] = json!(true);
-    body
+/// A submission whose author asks to be told of the decisions.
+pub trait Notify {
+    /// The same submission, its author told of the decisions at `email`.
+    fn notifying(self, email: &str) -> Self;
+}
+
+impl Notify for CreateInitiativeRequest {
+    fn notifying(self, email: &str) -> Self {
+        CreateInitiativeRequest {
+            notify_email: Some(email.to_owned()),
+            notify_consent: true,
+            ..self
+        }
+    }
+}
+
+impl Notify for CreateEventRequest {
+    fn notifying(self, email: &str) -> Self {
+        CreateEventRequest {
+            notify_email: Some(email.to_owned()),
+            notify_consent: true,
+            ..self
+        }
+    }
+}
+
+/// `body`, its author told of the decisions at `email`.
+pub fn with_notify<T: Notify>(body: T, email: &str) -> T {
+    body.notifying(email)
+}
+
+/// The proposal of a minibus, its author told of the decision at `marc@exemple.fr` if
+/// `consent`.
+fn minibus(consent: bool) -> CreateProposalRequest {
+    CreateProposalRequest {
+        title: Some("Un minibus pour le marché".to_owned()),
+        description: Some("Le samedi matin.".to_owned()),
+        themes: vec!["mobilite".to_owned()],
+        notify_email: Some("marc@exemple.fr".to_owned()),
+        notify_consent: consent,
+        ..CreateProposalRequest::default()
+    }
 }
 
 async fn submit_notified(
@@ -102,12 +143,12 @@ async fn a_rejection_reaches_the_submitter_once_with_the_reason_and_a_working_pr
         assert!(sink.messages().is_empty());
 
         let moderator = app.login_as(Role::Moderator).await;
-        let res = moderator
-            .post_json(
-                &format!("/api/v1/admin/moderation/{}/reject", created.id),
-                &json!({"message": "Doublon de « Repas du jeudi » ; voyez l'autre fiche."}),
-            )
-            .await;
+        let res = reject(
+            &moderator,
+            &created.id,
+            "Doublon de « Repas du jeudi » ; voyez l'autre fiche.",
+        )
+        .await;
         assert_eq!(res.status(), StatusCode::OK);
 
         let received = sink.one_message("the rejection e-mail").await;
@@ -155,21 +196,15 @@ async fn an_address_needs_consent_and_a_valid_shape() {
         let db = db.with_communes(&demo_communes()).await;
         let app = app_with(db, None).await;
         let mut body = submission("Repas partagés", "aide-alimentaire", 0);
-        body["notify_email"] = json!("pas-une-adresse");
-        body["title"] = json!("");
+        body.notify_email = Some("pas-une-adresse".to_owned());
+        body.content.title = Some(String::new());
         let res = initiatives::post(&app, "/api/v1/initiatives", &body).await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let err: ErrorResponse = res.json().await.unwrap();
         for field in ["notify_email", "notify_consent", "title"] {
             assert!(err.fields.contains_key(field), "{field}: {:?}", err.fields);
         }
-        let proposal = json!({
-            "title": "Un minibus pour le marché",
-            "description": "Le samedi matin.",
-            "themes": ["mobilite"],
-            "notify_email": "marc@exemple.fr",
-        });
-        let res = app.post_json("/api/v1/proposals", &proposal).await;
+        let res = app.post_json("/api/v1/proposals", &minibus(false)).await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let err: ErrorResponse = res.json().await.unwrap();
         assert_eq!(
@@ -188,18 +223,7 @@ async fn a_proposal_author_is_told_of_the_decision_and_the_address_is_then_forgo
         let sink = SmtpSink::start().await;
         let db = db.with_communes(&demo_communes()).await;
         let app = app_with(db, Some(sink.port)).await;
-        let res = app
-            .post_json(
-                "/api/v1/proposals",
-                &json!({
-                    "title": "Un minibus pour le marché",
-                    "description": "Le samedi matin.",
-                    "themes": ["mobilite"],
-                    "notify_email": "marc@exemple.fr",
-                    "notify_consent": true,
-                }),
-            )
-            .await;
+        let res = app.post_json("/api/v1/proposals", &minibus(true)).await;
         assert_eq!(res.status(), StatusCode::CREATED);
         let id = res.json::<Value>().await.unwrap()["id"]
             .as_str()
@@ -303,12 +327,7 @@ async fn two_instances_on_one_database_deliver_each_message_exactly_once() {
             );
         }
         let moderator = second.login_as(Role::Moderator).await;
-        let res = moderator
-            .post_json(
-                "/api/v1/admin/moderation/bulk",
-                &json!({"action": "approve", "ids": ids}),
-            )
-            .await;
+        let res = bulk_moderation(&moderator, "approve", ids, None).await;
         assert_eq!(res.status(), StatusCode::OK);
 
         eventually("every message delivered", async || {
@@ -423,21 +442,11 @@ async fn administrators_list_the_outbox_without_texts_and_with_masked_recipients
         let app = app_with(db, Some(port)).await;
         let created = submit_notified(&app, "Repas partagés", 0, "jeanne@exemple.fr").await;
         let moderator = app.login_as(Role::Moderator).await;
-        let res = moderator
-            .post_json(
-                &format!("/api/v1/admin/moderation/{}/reject", created.id),
-                &json!({"message": "Doublon."}),
-            )
-            .await;
+        let res = reject(&moderator, &created.id, "Doublon.").await;
         assert_eq!(res.status(), StatusCode::OK);
         let admin = app.login_as(Role::Admin).await;
         let listed: OutboxListResponse = eventually("a failed try listed", async || {
-            let listed: OutboxListResponse = admin
-                .get("/api/v1/admin/outbox")
-                .await
-                .json()
-                .await
-                .unwrap();
+            let listed: OutboxListResponse = admin.get_json("/api/v1/admin/outbox").await;
             // (The moderators' daily digest may be queued too, when its pass runs between
             // the moderator's sign-in and the decision: only the decision's message counts.)
             holds(

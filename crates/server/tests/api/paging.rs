@@ -105,12 +105,7 @@ async fn staff_lists_page_through_the_server_with_their_total() {
                 .await;
         }
         // 5 accounts: the admin and four agents, sorted by email.
-        let first: Value = admin
-            .get("/api/v1/admin/users?per_page=2")
-            .await
-            .json()
-            .await
-            .unwrap();
+        let first: Value = admin.get_json("/api/v1/admin/users?per_page=2").await;
         assert_eq!(first["total"], 5);
         let emails = |page: &Value| -> Vec<String> {
             page["users"]
@@ -122,18 +117,10 @@ async fn staff_lists_page_through_the_server_with_their_total() {
         };
         assert_eq!(emails(&first).len(), 2);
         let third: Value = admin
-            .get("/api/v1/admin/users?per_page=2&page=3")
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json("/api/v1/admin/users?per_page=2&page=3")
+            .await;
         assert_eq!(emails(&third).len(), 1);
-        let all: Value = admin
-            .get("/api/v1/admin/users?per_page=200")
-            .await
-            .json()
-            .await
-            .unwrap();
+        let all: Value = admin.get_json("/api/v1/admin/users?per_page=200").await;
         let mut sorted = emails(&all);
         assert_eq!(sorted.len(), 5);
         let listed = sorted.clone();
@@ -141,11 +128,8 @@ async fn staff_lists_page_through_the_server_with_their_total() {
         assert_eq!(listed, sorted);
         let mut paged = emails(&first);
         let second: Value = admin
-            .get("/api/v1/admin/users?per_page=2&page=2")
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json("/api/v1/admin/users?per_page=2&page=2")
+            .await;
         paged.extend(emails(&second));
         paged.extend(emails(&third));
         assert_eq!(paged, listed);

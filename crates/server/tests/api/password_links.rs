@@ -3,6 +3,7 @@
 use reqwest::StatusCode;
 use sea_orm::{sea_query::Expr, EntityTrait};
 use serde_json::{json, Value};
+use solidarites_api_types::{CreateUserRequest, SetPasswordRequest};
 use solidarites_server::{auth::Role, storage::password_tokens::password_token};
 
 use crate::helpers::{for_each_backend, spawn_app, TestApp};
@@ -15,7 +16,10 @@ fn token_of(path: &str) -> &str {
 async fn set_password(app: &TestApp, token: &str, password: &str) -> reqwest::Response {
     app.post_json(
         "/api/v1/auth/password",
-        &json!({"token": token, "password": password}),
+        &SetPasswordRequest {
+            token: token.to_owned(),
+            password: password.to_owned(),
+        },
     )
     .await
 }
@@ -34,14 +38,17 @@ async fn an_account_created_with_a_link_gets_its_password_once_through_it() {
     for_each_backend(|db| async move {
         let app = spawn_app(db).await;
         let admin = app.login_as(Role::Admin).await;
-        let request = json!({
-            "email": "Camille.Agent@Landes.fr",
-            "display_name": "Camille Agent",
-            "role": "moderator",
-            "set_password_link": true,
-        });
-        let mut with_password = request.clone();
-        with_password["password"] = json!("un mot de passe choisi");
+        let request = CreateUserRequest {
+            email: "Camille.Agent@Landes.fr".to_owned(),
+            display_name: "Camille Agent".to_owned(),
+            role: "moderator".to_owned(),
+            password: String::new(),
+            set_password_link: true,
+        };
+        let with_password = CreateUserRequest {
+            password: "un mot de passe choisi".to_owned(),
+            ..request.clone()
+        };
         let res = admin.post_json("/api/v1/admin/users", &with_password).await;
         field_error(res, "password").await;
 
@@ -84,7 +91,7 @@ async fn an_account_created_with_a_link_gets_its_password_once_through_it() {
         let camille = app
             .login("camille.agent@landes.fr", "un mot de passe solide")
             .await;
-        let me: Value = camille.get("/api/v1/auth/me").await.json().await.unwrap();
+        let me: Value = camille.get_json("/api/v1/auth/me").await;
         assert_eq!(me["user"]["role"], "moderator");
 
         // Single use.
@@ -95,14 +102,11 @@ async fn an_account_created_with_a_link_gets_its_password_once_through_it() {
         .await;
 
         let audit: Value = admin
-            .get(&format!(
+            .get_json(&format!(
                 "/api/v1/admin/audit?entity_type=user&entity_id={}",
                 created["id"].as_str().unwrap()
             ))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .await;
         let actions: Vec<&str> = audit["entries"]
             .as_array()
             .unwrap()

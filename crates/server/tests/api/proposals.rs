@@ -5,31 +5,36 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Duration, Utc};
 use reqwest::StatusCode;
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{json, Value};
 use solidarites_api_types::{
-    AdminProposalResponse, CreateProposalRequest, CreateProposalResponse, MergeProposalRequest,
-    MergeProposalResponse, ModerationQueueResponse, NeedsScopeResponse, ProposalListResponse,
-    ProposalNeedsResponse, ProposalNoteRequest, ProposalPriorityRequest, ProposalRank,
-    ProposalRanksRequest, ProposalResponse, ProposalStatusRequest, ProposalSupportResponse,
-    ResultCell, ResultGroup, ResultsResponse,
+    AdminProposalResponse, CreateCampaignRequest, CreateProposalRequest, CreateProposalResponse,
+    MergeProposalRequest, MergeProposalResponse, ModerationQueueResponse, NeedsScopeResponse,
+    ProposalListResponse, ProposalNeedsResponse, ProposalNoteRequest, ProposalPriorityRequest,
+    ProposalRank, ProposalRanksRequest, ProposalResponse, ProposalStatusRequest,
+    ProposalSupportResponse, ResultCell, ResultGroup, ResultsResponse,
 };
 use solidarites_domain::demo::demo_communes;
-use solidarites_server::auth::Role;
+use solidarites_domain::drafts::PROPOSAL_THEMES_MAX;
+use solidarites_server::{auth::Role, storage::themes::DEFAULT_THEMES};
 
-use crate::helpers::{
-    self, approve, audit_actions, eventually, for_each_backend, spawn_app, spawn_app_with,
-    test_settings, StaffClient, TestApp,
+use crate::{
+    fixtures,
+    helpers::{
+        approve, audit_actions, bulk_moderation, create_campaign, default_questionnaire_id,
+        demo_app_as, eventually, eventually_ready, expect_status, for_each_backend, moderate,
+        moderation_action, reject, send_answer, spawn_app, spawn_app_with, test_settings,
+        two_instances, StaffClient, TestApp,
+    },
 };
 
 fn code(n: usize) -> String {
     demo_communes()[n].code.as_str().to_owned()
 }
 
-fn body(title: &str, themes: &[&str], commune: Option<usize>) -> Value {
-    helpers::body(&CreateProposalRequest {
+fn body(title: &str, themes: &[&str], commune: Option<usize>) -> CreateProposalRequest {
+    CreateProposalRequest {
         title: Some(title.to_owned()),
         description: Some(format!("{title} : une action proposée par des habitants.")),
         themes: themes.iter().map(|t| (*t).to_owned()).collect(),
@@ -37,10 +42,10 @@ fn body(title: &str, themes: &[&str], commune: Option<usize>) -> Value {
         pseudonym: Some("Une voisine".to_owned()),
         notify_email: None,
         notify_consent: false,
-    })
+    }
 }
 
-async fn propose(app: &TestApp, body: &Value) -> String {
+async fn propose(app: &TestApp, body: &CreateProposalRequest) -> String {
     let res = app.post_json("/api/v1/proposals", body).await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let created: CreateProposalResponse = res.json().await.unwrap();
@@ -49,7 +54,7 @@ async fn propose(app: &TestApp, body: &Value) -> String {
 }
 
 /// Proposes and publishes.
-async fn published(app: &TestApp, moderator: &StaffClient, body: &Value) -> String {
+async fn published(app: &TestApp, moderator: &StaffClient, body: &CreateProposalRequest) -> String {
     let id = propose(app, body).await;
     approve(moderator, &id).await;
     id
@@ -114,10 +119,22 @@ async fn set_status(
     staff
         .post_json(
             &format!("/api/v1/admin/proposals/{id}/status"),
-            &helpers::body(&ProposalStatusRequest {
+            &ProposalStatusRequest {
                 status: Some(status.to_owned()),
                 answer: Some(answer.to_owned()),
-            }),
+            },
+        )
+        .await
+}
+
+/// Merges the proposal `from` into `into` (none: the field left out).
+async fn merge(staff: &StaffClient, from: &str, into: Option<&str>) -> reqwest::Response {
+    staff
+        .post_json(
+            &format!("/api/v1/admin/proposals/{from}/merge"),
+            &MergeProposalRequest {
+                into: into.map(str::to_owned),
+            },
         )
         .await
 }
@@ -152,12 +169,7 @@ async fn proposals_wait_for_moderation_in_the_shared_queue_and_decisions_are_aud
 
         // In the moderation queue, with its content.
         let analyst = app.login_as(Role::Analyst).await;
-        let queue: ModerationQueueResponse = analyst
-            .get("/api/v1/admin/moderation")
-            .await
-            .json()
-            .await
-            .unwrap();
+        let queue: ModerationQueueResponse = analyst.get_json("/api/v1/admin/moderation").await;
         let item = queue.items.iter().find(|i| i.id == id).unwrap();
         assert_eq!(item.kind, "proposal");
         assert_eq!(item.status, "pending");
@@ -182,19 +194,9 @@ async fn proposals_wait_for_moderation_in_the_shared_queue_and_decisions_are_aud
         assert_eq!(list(&app, "").await.total, 1);
 
         // Approving twice is refused; the queue no longer shows it.
-        let res = moderator
-            .post_json(
-                &format!("/api/v1/admin/moderation/{id}/approve"),
-                &json!({}),
-            )
-            .await;
+        let res = moderation_action(&moderator, &id, "approve").await;
         assert_eq!(res.status(), StatusCode::CONFLICT);
-        let queue: ModerationQueueResponse = analyst
-            .get("/api/v1/admin/moderation")
-            .await
-            .json()
-            .await
-            .unwrap();
+        let queue: ModerationQueueResponse = analyst.get_json("/api/v1/admin/moderation").await;
         assert!(queue.items.iter().all(|i| i.id != id));
 
         // Request-changes does not apply to proposals (no private edit link).
@@ -202,27 +204,17 @@ async fn proposals_wait_for_moderation_in_the_shared_queue_and_decisions_are_aud
         let res = moderator
             .post_json(
                 &format!("/api/v1/admin/moderation/{other}/request-changes"),
-                &json!({"message": "Précisez"}),
+                &fixtures::message("Précisez"),
             )
             .await;
         assert_eq!(res.status(), StatusCode::CONFLICT);
-        let res = moderator
-            .post_json(
-                &format!("/api/v1/admin/moderation/{other}/reject"),
-                &json!({"message": "Hors du champ de la consultation."}),
-            )
-            .await;
+        let res = reject(&moderator, &other, "Hors du champ de la consultation.").await;
         assert_eq!(res.status(), StatusCode::OK);
         let res = app.get(&format!("/api/v1/proposals/{other}")).await;
         assert_eq!(res.status(), StatusCode::NOT_FOUND);
 
         // Archiving takes a published one off the public lists.
-        let res = moderator
-            .post_json(
-                &format!("/api/v1/admin/moderation/{id}/archive"),
-                &json!({}),
-            )
-            .await;
+        let res = moderation_action(&moderator, &id, "archive").await;
         assert_eq!(res.status(), StatusCode::OK);
         assert_eq!(list(&app, "").await.total, 0);
 
@@ -255,21 +247,12 @@ async fn bulk_moderation_decides_proposals_with_the_other_submissions() {
         let moderator = app.login_as(Role::Moderator).await;
         // All or nothing: one unknown id and nothing changes.
         let unknown = uuid::Uuid::new_v4().to_string();
-        let res = moderator
-            .post_json(
-                "/api/v1/admin/moderation/bulk",
-                &json!({"action": "approve", "ids": [a, unknown]}),
-            )
-            .await;
+        let res = bulk_moderation(&moderator, "approve", vec![a.clone(), unknown], None).await;
         expect_422(res, &["ids"]).await;
         assert_eq!(list(&app, "").await.total, 0);
 
-        let res = moderator
-            .post_json(
-                "/api/v1/admin/moderation/bulk",
-                &json!({"action": "approve", "ids": [a, b, initiative]}),
-            )
-            .await;
+        let ids = vec![a.clone(), b.clone(), initiative];
+        let res = bulk_moderation(&moderator, "approve", ids, None).await;
         assert_eq!(res.status(), StatusCode::OK);
         let outcome: Value = res.json().await.unwrap();
         let kinds: Vec<&str> = outcome["outcomes"]
@@ -279,12 +262,8 @@ async fn bulk_moderation_decides_proposals_with_the_other_submissions() {
             .map(|o| o["kind"].as_str().unwrap())
             .collect();
         assert_eq!(kinds, ["proposal", "proposal", "initiative"]);
-        let res = moderator
-            .post_json(
-                "/api/v1/admin/moderation/bulk",
-                &json!({"action": "reject", "ids": [c], "message": "Doublon d'une autre proposition."}),
-            )
-            .await;
+        let reason = Some("Doublon d'une autre proposition.");
+        let res = bulk_moderation(&moderator, "reject", vec![c.clone()], reason).await;
         assert_eq!(res.status(), StatusCode::OK);
 
         let mut shown = titles(&list(&app, "").await);
@@ -292,11 +271,8 @@ async fn bulk_moderation_decides_proposals_with_the_other_submissions() {
         assert_eq!(shown, ["Repair café", "Épicerie mobile"]);
         let admin = app.login_as(Role::Admin).await;
         let rejected: AdminProposalResponse = admin
-            .get(&format!("/api/v1/admin/proposals/{c}"))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/admin/proposals/{c}"))
+            .await;
         assert_eq!(rejected.moderation_status, "rejected");
         assert_eq!(
             rejected.moderation_message.as_deref(),
@@ -314,18 +290,15 @@ async fn bad_proposals_are_refused_naming_each_field() {
         let app = spawn_app(db.with_communes(&demo_communes()).await).await;
         let res = app.post_json("/api/v1/proposals", &json!({})).await;
         expect_422(res, &["title", "description", "themes"]).await;
-        let res = app
-            .post_json(
-                "/api/v1/proposals",
-                &json!({
-                    "title": "ab",
-                    "description": "x".repeat(5001),
-                    "themes": ["pas-un-theme"],
-                    "commune_code": "99999",
-                    "pseudonym": "x",
-                }),
-            )
-            .await;
+        let bad = CreateProposalRequest {
+            title: Some("ab".to_owned()),
+            description: Some("x".repeat(5001)),
+            themes: fixtures::strings(&["pas-un-theme"]),
+            commune_code: Some("99999".to_owned()),
+            pseudonym: Some("x".to_owned()),
+            ..CreateProposalRequest::default()
+        };
+        let res = app.post_json("/api/v1/proposals", &bad).await;
         expect_422(
             res,
             &[
@@ -337,25 +310,30 @@ async fn bad_proposals_are_refused_naming_each_field() {
             ],
         )
         .await;
-        let res = app
-            .post_json(
-                "/api/v1/proposals",
-                &json!({
-                    "title": "Six thèmes",
-                    "description": "Trop de thèmes.",
-                    "themes": ["isolement", "sante", "emploi", "logement", "numerique", "mobilite"],
-                    "commune_code": "nope",
-                }),
-            )
-            .await;
+        let six_themes = CreateProposalRequest {
+            title: Some("Six thèmes".to_owned()),
+            description: Some("Trop de thèmes.".to_owned()),
+            themes: DEFAULT_THEMES
+                .iter()
+                .take(PROPOSAL_THEMES_MAX + 1)
+                .map(|(slug, ..)| (*slug).to_owned())
+                .collect(),
+            commune_code: Some("nope".to_owned()),
+            ..CreateProposalRequest::default()
+        };
+        let res = app.post_json("/api/v1/proposals", &six_themes).await;
         expect_422(res, &["themes", "commune_code"]).await;
         // Optional fields may be absent or empty.
+        let optional_left_empty = CreateProposalRequest {
+            title: Some("Sans commune".to_owned()),
+            description: Some("Pour tout le territoire.".to_owned()),
+            themes: fixtures::strings(&["sante"]),
+            commune_code: Some(String::new()),
+            pseudonym: Some(" ".to_owned()),
+            ..CreateProposalRequest::default()
+        };
         let res = app
-            .post_json(
-                "/api/v1/proposals",
-                &json!({"title": "Sans commune", "description": "Pour tout le territoire.",
-                        "themes": ["sante"], "commune_code": "", "pseudonym": " "}),
-            )
+            .post_json("/api/v1/proposals", &optional_left_empty)
             .await;
         assert_eq!(res.status(), StatusCode::CREATED);
         let res = app
@@ -374,8 +352,7 @@ async fn bad_proposals_are_refused_naming_each_field() {
 #[tokio::test]
 async fn the_public_list_filters_and_sorts() {
     for_each_backend(|db| async move {
-        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
-        let moderator = app.login_as(Role::Moderator).await;
+        let (app, moderator) = demo_app_as(db, Role::Moderator).await;
         let a = published(
             &app,
             &moderator,
@@ -439,15 +416,12 @@ async fn the_public_list_filters_and_sorts() {
 
         // Support counts in the list, and this device's supports.
         let res = app
-            .client
-            .get(format!(
-                "{}/api/v1/proposals?sort=most_supported",
-                app.address
-            ))
-            .header("X-Device-Token", device(9))
-            .send()
-            .await
-            .unwrap();
+            .get_with_header(
+                "/api/v1/proposals?sort=most_supported",
+                "X-Device-Token",
+                &device(9),
+            )
+            .await;
         let mine: ProposalListResponse = res.json().await.unwrap();
         let flags: Vec<(u64, Option<bool>)> = mine
             .items
@@ -471,8 +445,7 @@ async fn the_public_list_filters_and_sorts() {
 #[tokio::test]
 async fn one_device_supports_once_and_can_withdraw() {
     for_each_backend(|db| async move {
-        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
-        let moderator = app.login_as(Role::Moderator).await;
+        let (app, moderator) = demo_app_as(db, Role::Moderator).await;
         let id = published(
             &app,
             &moderator,
@@ -570,8 +543,7 @@ async fn one_device_supports_once_and_can_withdraw() {
 #[tokio::test]
 async fn concurrent_supports_from_one_device_are_counted_once() {
     for_each_backend(|db| async move {
-        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
-        let moderator = app.login_as(Role::Moderator).await;
+        let (app, moderator) = demo_app_as(db, Role::Moderator).await;
         let id = published(
             &app,
             &moderator,
@@ -648,8 +620,7 @@ async fn supports_and_proposals_are_throttled_per_address() {
 #[tokio::test]
 async fn staff_follow_up_builds_an_ordered_public_timeline() {
     for_each_backend(|db| async move {
-        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
-        let moderator = app.login_as(Role::Moderator).await;
+        let (app, moderator) = demo_app_as(db, Role::Moderator).await;
         let id = published(
             &app,
             &moderator,
@@ -736,8 +707,7 @@ async fn staff_follow_up_builds_an_ordered_public_timeline() {
 #[tokio::test]
 async fn internal_notes_are_staff_only_and_never_public() {
     for_each_backend(|db| async move {
-        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
-        let moderator = app.login_as(Role::Moderator).await;
+        let (app, moderator) = demo_app_as(db, Role::Moderator).await;
         let id = published(
             &app,
             &moderator,
@@ -748,9 +718,9 @@ async fn internal_notes_are_staff_only_and_never_public() {
         let res = moderator
             .put_json(
                 &format!("/api/v1/admin/proposals/{id}/note"),
-                &helpers::body(&ProposalNoteRequest {
+                &ProposalNoteRequest {
                     note: Some(note.to_owned()),
-                }),
+                },
             )
             .await;
         assert_eq!(res.status(), StatusCode::OK);
@@ -781,11 +751,8 @@ async fn internal_notes_are_staff_only_and_never_public() {
         }
         let analyst = app.login_as(Role::Analyst).await;
         let seen: AdminProposalResponse = analyst
-            .get(&format!("/api/v1/admin/proposals/{id}"))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/admin/proposals/{id}"))
+            .await;
         let seen_note = seen.internal_note.unwrap();
         assert_eq!(seen_note.text, note);
         assert!(seen_note.updated_at.is_some());
@@ -793,18 +760,18 @@ async fn internal_notes_are_staff_only_and_never_public() {
         let res = analyst
             .put_json(
                 &format!("/api/v1/admin/proposals/{id}/note"),
-                &helpers::body(&ProposalNoteRequest {
+                &ProposalNoteRequest {
                     note: Some("autre".to_owned()),
-                }),
+                },
             )
             .await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN);
         let res = moderator
             .put_json(
                 &format!("/api/v1/admin/proposals/{id}/note"),
-                &helpers::body(&ProposalNoteRequest {
+                &ProposalNoteRequest {
                     note: Some("x".repeat(10_001)),
-                }),
+                },
             )
             .await;
         expect_422(res, &["note"]).await;
@@ -812,9 +779,9 @@ async fn internal_notes_are_staff_only_and_never_public() {
         let res = moderator
             .put_json(
                 &format!("/api/v1/admin/proposals/{id}/note"),
-                &helpers::body(&ProposalNoteRequest {
+                &ProposalNoteRequest {
                     note: Some("".to_owned()),
-                }),
+                },
             )
             .await;
         let cleared: AdminProposalResponse = res.json().await.unwrap();
@@ -830,21 +797,18 @@ async fn internal_notes_are_staff_only_and_never_public() {
 #[tokio::test]
 async fn two_ranks_are_swapped_in_one_transaction_all_or_none() {
     for_each_backend(|db| async move {
-        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
-        let moderator = app.login_as(Role::Moderator).await;
+        let (app, moderator) = demo_app_as(db, Role::Moderator).await;
         let a = published(&app, &moderator, &body("Alpha", &["sante"], None)).await;
         let b = published(&app, &moderator, &body("Bravo", &["sante"], None)).await;
         let committee = app.login_as(Role::Committee).await;
-        let ranks = |pairs: &[(&str, Option<i32>)]| {
-            helpers::body(&ProposalRanksRequest {
-                ranks: pairs
-                    .iter()
-                    .map(|(id, priority)| ProposalRank {
-                        id: (*id).to_owned(),
-                        priority: *priority,
-                    })
-                    .collect(),
-            })
+        let ranks = |pairs: &[(&str, Option<i32>)]| ProposalRanksRequest {
+            ranks: pairs
+                .iter()
+                .map(|(id, priority)| ProposalRank {
+                    id: (*id).to_owned(),
+                    priority: *priority,
+                })
+                .collect(),
         };
         let res = committee
             .put_json(
@@ -899,7 +863,10 @@ async fn two_ranks_are_swapped_in_one_transaction_all_or_none() {
             .await;
         expect_422(res, &["ranks[0].priority", "ranks[1].id", "ranks[2].id"]).await;
         let res = committee
-            .put_json("/api/v1/admin/proposal-priorities", &json!({"ranks": []}))
+            .put_json(
+                "/api/v1/admin/proposal-priorities",
+                &ProposalRanksRequest::default(),
+            )
             .await;
         expect_422(res, &["ranks"]).await;
         assert_eq!(
@@ -917,8 +884,7 @@ async fn two_ranks_are_swapped_in_one_transaction_all_or_none() {
 #[tokio::test]
 async fn the_committee_ranks_proposals_and_the_priority_sort_follows() {
     for_each_backend(|db| async move {
-        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
-        let moderator = app.login_as(Role::Moderator).await;
+        let (app, moderator) = demo_app_as(db, Role::Moderator).await;
         let a = published(&app, &moderator, &body("Alpha", &["sante"], None)).await;
         let b = published(&app, &moderator, &body("Bravo", &["sante"], None)).await;
         let c = published(&app, &moderator, &body("Charlie", &["sante"], None)).await;
@@ -929,9 +895,9 @@ async fn the_committee_ranks_proposals_and_the_priority_sort_follows() {
             let res = committee
                 .put_json(
                     &format!("/api/v1/admin/proposals/{id}/priority"),
-                    &helpers::body(&ProposalPriorityRequest {
+                    &ProposalPriorityRequest {
                         priority: Some(rank),
-                    }),
+                    },
                 )
                 .await;
             assert_eq!(res.status(), StatusCode::OK);
@@ -945,7 +911,7 @@ async fn the_committee_ranks_proposals_and_the_priority_sort_follows() {
         let res = committee
             .put_json(
                 &format!("/api/v1/admin/proposals/{b}/priority"),
-                &helpers::body(&ProposalPriorityRequest { priority: None }),
+                &ProposalPriorityRequest { priority: None },
             )
             .await;
         assert_eq!(res.status(), StatusCode::OK);
@@ -954,9 +920,9 @@ async fn the_committee_ranks_proposals_and_the_priority_sort_follows() {
             let res = committee
                 .put_json(
                     &format!("/api/v1/admin/proposals/{c}/priority"),
-                    &helpers::body(&ProposalPriorityRequest {
+                    &ProposalPriorityRequest {
                         priority: Some(bad),
-                    }),
+                    },
                 )
                 .await;
             expect_422(res, &["priority"]).await;
@@ -966,14 +932,7 @@ async fn the_committee_ranks_proposals_and_the_priority_sort_follows() {
             set_status(&committee, &a, "accepted", "Oui").await.status(),
             StatusCode::FORBIDDEN
         );
-        let res = committee
-            .post_json(
-                &format!("/api/v1/admin/proposals/{a}/merge"),
-                &helpers::body(&MergeProposalRequest {
-                    into: Some(b.clone()),
-                }),
-            )
-            .await;
+        let res = merge(&committee, &a, Some(&b)).await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN);
         assert_eq!(
             audit_actions(&app, &b).await,
@@ -990,8 +949,7 @@ async fn the_committee_ranks_proposals_and_the_priority_sort_follows() {
 #[tokio::test]
 async fn merging_moves_supports_without_counting_a_device_twice() {
     for_each_backend(|db| async move {
-        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
-        let moderator = app.login_as(Role::Moderator).await;
+        let (app, moderator) = demo_app_as(db, Role::Moderator).await;
         let kept = published(
             &app,
             &moderator,
@@ -1019,26 +977,12 @@ async fn merging_moves_supports_without_counting_a_device_twice() {
         }
         // `older` was first merged into `dup`.
         supported(&app, &older, &device(5)).await;
-        let res = moderator
-            .post_json(
-                &format!("/api/v1/admin/proposals/{older}/merge"),
-                &helpers::body(&MergeProposalRequest {
-                    into: Some(dup.clone()),
-                }),
-            )
-            .await;
+        let res = merge(&moderator, &older, Some(&dup)).await;
         assert_eq!(res.status(), StatusCode::OK);
         let first: MergeProposalResponse = res.json().await.unwrap();
         assert_eq!((first.moved_supports, first.support_count), (1, 4));
 
-        let res = moderator
-            .post_json(
-                &format!("/api/v1/admin/proposals/{dup}/merge"),
-                &helpers::body(&MergeProposalRequest {
-                    into: Some(kept.clone()),
-                }),
-            )
-            .await;
+        let res = merge(&moderator, &dup, Some(&kept)).await;
         assert_eq!(res.status(), StatusCode::OK);
         let merged: MergeProposalResponse = res.json().await.unwrap();
         // 2 (kept) + 4 (dup: devices 2, 3, 4, 5) − 1 (device 2 supported both) = 5.
@@ -1073,46 +1017,16 @@ async fn merging_moves_supports_without_counting_a_device_twice() {
         assert_eq!((again.changed, again.support_count), (false, 5));
 
         // Refused merges.
-        let res = moderator
-            .post_json(
-                &format!("/api/v1/admin/proposals/{kept}/merge"),
-                &helpers::body(&MergeProposalRequest {
-                    into: Some(kept.clone()),
-                }),
-            )
-            .await;
+        let res = merge(&moderator, &kept, Some(&kept)).await;
         expect_422(res, &["into"]).await;
-        let res = moderator
-            .post_json(
-                &format!("/api/v1/admin/proposals/{kept}/merge"),
-                &helpers::body(&MergeProposalRequest {
-                    into: Some(dup.clone()),
-                }),
-            )
-            .await;
+        let res = merge(&moderator, &kept, Some(&dup)).await;
         expect_422(res, &["into"]).await;
-        let res = moderator
-            .post_json(
-                &format!("/api/v1/admin/proposals/{dup}/merge"),
-                &helpers::body(&MergeProposalRequest {
-                    into: Some(kept.clone()),
-                }),
-            )
-            .await;
+        let res = merge(&moderator, &dup, Some(&kept)).await;
         assert_eq!(res.status(), StatusCode::CONFLICT);
         let pending = propose(&app, &body("En attente", &["sante"], None)).await;
-        let res = moderator
-            .post_json(
-                &format!("/api/v1/admin/proposals/{kept}/merge"),
-                &helpers::body(&MergeProposalRequest {
-                    into: Some(pending.clone()),
-                }),
-            )
-            .await;
+        let res = merge(&moderator, &kept, Some(&pending)).await;
         expect_422(res, &["into"]).await;
-        let res = moderator
-            .post_json(&format!("/api/v1/admin/proposals/{kept}/merge"), &json!({}))
-            .await;
+        let res = merge(&moderator, &kept, None).await;
         expect_422(res, &["into"]).await;
         let res = set_status(&moderator, &dup, "accepted", "Oui").await;
         assert_eq!(res.status(), StatusCode::CONFLICT);
@@ -1120,11 +1034,8 @@ async fn merging_moves_supports_without_counting_a_device_twice() {
         // Staff lists show merged duplicates on request.
         let admin = app.login_as(Role::Admin).await;
         let all: Value = admin
-            .get("/api/v1/admin/proposals?merged=true&moderation=published")
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json("/api/v1/admin/proposals?merged=true&moderation=published")
+            .await;
         assert_eq!(all["total"], 3);
         assert_eq!(
             audit_actions(&app, &dup).await,
@@ -1138,35 +1049,13 @@ async fn merging_moves_supports_without_counting_a_device_twice() {
 // Needs
 
 async fn open_campaign(staff: &StaffClient, title: &str, opened_hours_ago: i64) -> String {
-    let list: Value = staff
-        .get("/api/v1/admin/questionnaires")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let questionnaire = list["questionnaires"][0]["id"].clone();
-    let now = Utc::now();
-    let res = staff
-        .post_json(
-            "/api/v1/admin/campaigns",
-            &json!({
-                "title": title,
-                "description": "Consultation des habitants.",
-                "questionnaire_id": questionnaire,
-                "opens_at": (now - Duration::hours(opened_hours_ago)).to_rfc3339(),
-                "closes_at": (now + Duration::hours(24)).to_rfc3339(),
-                "status": "open",
-            }),
-        )
-        .await;
-    assert_eq!(
-        res.status(),
-        StatusCode::CREATED,
-        "{}",
-        res.text().await.unwrap()
-    );
-    let body: Value = res.json().await.unwrap();
-    body["id"].as_str().unwrap().to_owned()
+    let questionnaire = default_questionnaire_id(staff).await;
+    let campaign = CreateCampaignRequest {
+        title: title.to_owned(),
+        description: "Consultation des habitants.".to_owned(),
+        ..fixtures::campaign(&questionnaire, -opened_hours_ago, 24)
+    };
+    create_campaign(staff, &campaign).await
 }
 
 /// One anonymous answer from commune `n`: a difficulty in `themes`, or none when empty.
@@ -1176,18 +1065,7 @@ async fn answer(app: &TestApp, campaign: &str, n: usize, themes: &[&str]) {
     } else {
         json!({"difficultes": true, "domaines": themes, "commune": code(n)})
     };
-    let res = app
-        .post_json(
-            &format!("/api/v1/campaigns/{campaign}/responses"),
-            &json!({"answers": answers, "commune": {"code": code(n)}}),
-        )
-        .await;
-    assert_eq!(
-        res.status(),
-        StatusCode::CREATED,
-        "{}",
-        res.text().await.unwrap()
-    );
+    send_answer(app, campaign, &fixtures::response(answers, &code(n))).await;
 }
 
 /// The needs of proposal `id` once `ready` holds: each instance rechecks the answers at
@@ -1280,8 +1158,7 @@ fn assert_needs_match_results(
 #[tokio::test]
 async fn each_proposal_carries_the_measured_needs_of_its_themes_under_statistical_secrecy() {
     for_each_backend(|db| async move {
-        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
-        let moderator = app.login_as(Role::Moderator).await;
+        let (app, moderator) = demo_app_as(db, Role::Moderator).await;
         let here = published(
             &app,
             &moderator,
@@ -1412,10 +1289,7 @@ async fn each_proposal_carries_the_measured_needs_of_its_themes_under_statistica
         // A theme the questionnaire did not offer has no measure.
         let admin = app.login_as(Role::Admin).await;
         let res = admin
-            .post_json(
-                "/api/v1/admin/themes",
-                &json!({"slug": "energie", "label": "Énergie", "color": "#1A5FB4", "icon": "bolt"}),
-            )
+            .post_json("/api/v1/admin/themes", &fixtures::energie("#1A5FB4"))
             .await;
         assert_eq!(res.status(), StatusCode::CREATED);
         let energy = published(
@@ -1598,7 +1472,7 @@ async fn no_public_answer_reveals_a_count_under_the_threshold() {
 async fn the_proposal_routes_are_in_the_openapi_description() {
     for_each_backend(|db| async move {
         let app = spawn_app(db).await;
-        let doc: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+        let doc: Value = app.get_json("/api/v1/openapi.json").await;
         for path in [
             "/api/v1/proposals",
             "/api/v1/proposals/{id}",
@@ -1627,15 +1501,7 @@ async fn list_when(
     what: &str,
     ready: impl Fn(&ProposalListResponse) -> bool,
 ) -> ProposalListResponse {
-    eventually(what, async || {
-        let page = list(app, query).await;
-        if ready(&page) {
-            Ok(page)
-        } else {
-            Err(format!("{:?}", titles(&page)))
-        }
-    })
-    .await
+    eventually_ready(what, async || list(app, query).await, ready, titles).await
 }
 
 fn item<'a>(page: &'a ProposalListResponse, id: &str) -> Option<&'a ProposalResponse> {
@@ -1662,9 +1528,7 @@ async fn the_public_list_follows_every_kind_of_write_on_every_instance() {
     for_each_backend(|db| async move {
         let db = db.with_communes(&demo_communes()).await;
         let settings = test_settings(&db);
-        let app = spawn_app_with(db, settings.clone()).await;
-        let other_db = helpers::TestDb::reopen(&app.db).await;
-        let other = spawn_app_with(other_db, settings).await;
+        let (app, other) = two_instances(db, settings).await;
         let moderator = app.login_as(Role::Moderator).await;
         let garden = published(
             &app,
@@ -1743,12 +1607,7 @@ async fn the_public_list_follows_every_kind_of_write_on_every_instance() {
             "À l'étude en commission.",
         )
         .await;
-        assert_eq!(
-            res.status(),
-            StatusCode::OK,
-            "{}",
-            res.text().await.unwrap()
-        );
+        expect_status(res, StatusCode::OK).await;
         for instance in [&app, &other] {
             let page = list_when(instance, "per_page=20", "the follow-up", |p| {
                 item(p, &garden).is_some_and(|x| x.status == "under_study" && x.timeline.len() == 2)
@@ -1775,20 +1634,8 @@ async fn the_public_list_follows_every_kind_of_write_on_every_instance() {
         }
 
         // Merge, then archive: gone from every page.
-        let res = moderator
-            .post_json(
-                &format!("/api/v1/admin/proposals/{shuttle}/merge"),
-                &helpers::body(&MergeProposalRequest {
-                    into: Some(garden.clone()),
-                }),
-            )
-            .await;
-        assert_eq!(
-            res.status(),
-            StatusCode::OK,
-            "{}",
-            res.text().await.unwrap()
-        );
+        let res = merge(&moderator, &shuttle, Some(&garden)).await;
+        expect_status(res, StatusCode::OK).await;
         for instance in [&app, &other] {
             list_when(instance, "per_page=20", "the merge", |p| {
                 titles(p) == ["Jardin partagé"] && p.total == 1
@@ -1799,18 +1646,7 @@ async fn the_public_list_follows_every_kind_of_write_on_every_instance() {
             })
             .await;
         }
-        let res = moderator
-            .post_json(
-                &format!("/api/v1/admin/moderation/{garden}/archive"),
-                &json!({}),
-            )
-            .await;
-        assert_eq!(
-            res.status(),
-            StatusCode::OK,
-            "{}",
-            res.text().await.unwrap()
-        );
+        moderate(&moderator, &garden, "archive").await;
         for instance in [&app, &other] {
             for query in queries {
                 list_when(instance, query, "the archive", |p| {

@@ -2,8 +2,7 @@
 //! territory extent) and `GET /api/v1/labels`.
 
 use reqwest::StatusCode;
-use serde_json::json;
-use solidarites_api_types::{LabelListResponse, PublicConfigResponse};
+use solidarites_api_types::{CreateLabelRequest, LabelListResponse, PublicConfigResponse};
 use solidarites_domain::demo::demo_communes;
 use solidarites_server::{
     auth::Role,
@@ -86,7 +85,7 @@ async fn tiles_can_be_replaced_or_disabled_and_no_territory_means_no_extent() {
 async fn the_config_route_is_in_the_openapi_description() {
     for_each_backend(|db| async move {
         let app = spawn_app(db).await;
-        let doc: serde_json::Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+        let doc: serde_json::Value = app.get_json("/api/v1/openapi.json").await;
         assert!(doc["paths"]["/api/v1/config"]["get"].is_object());
         assert!(doc["paths"]["/api/v1/labels"]["get"].is_object());
         assert!(doc["components"]["schemas"]["PublicConfigResponse"].is_object());
@@ -98,14 +97,21 @@ async fn the_config_route_is_in_the_openapi_description() {
 async fn anyone_reads_the_labels_staff_define_with_their_criteria() {
     for_each_backend(|db| async move {
         let app = spawn_app(db).await;
-        let empty: LabelListResponse = app.get("/api/v1/labels").await.json().await.unwrap();
+        let empty: LabelListResponse = app.get_json("/api/v1/labels").await;
         assert!(empty.labels.is_empty());
         let admin = app.login_as(Role::Admin).await;
-        for (slug, name) in [("zero-gaspi", "Zéro gaspillage"), ("anti-solitude", "Anti-solitude")] {
+        for (slug, name) in [
+            ("zero-gaspi", "Zéro gaspillage"),
+            ("anti-solitude", "Anti-solitude"),
+        ] {
             let res = admin
                 .post_json(
                     "/api/v1/admin/labels",
-                    &json!({"slug": slug, "name": name, "criteria": format!("Critères de {name}.")}),
+                    &CreateLabelRequest {
+                        slug: Some(slug.to_owned()),
+                        name: Some(name.to_owned()),
+                        criteria: Some(format!("Critères de {name}.")),
+                    },
                 )
                 .await;
             assert_eq!(res.status(), StatusCode::CREATED);
@@ -114,7 +120,11 @@ async fn anyone_reads_the_labels_staff_define_with_their_criteria() {
         assert_eq!(res.status(), StatusCode::OK);
         let body: LabelListResponse = res.json().await.unwrap();
         let names: Vec<&str> = body.labels.iter().map(|l| l.name.as_str()).collect();
-        assert_eq!(names, ["Anti-solitude", "Zéro gaspillage"], "sorted by name");
+        assert_eq!(
+            names,
+            ["Anti-solitude", "Zéro gaspillage"],
+            "sorted by name"
+        );
         assert_eq!(body.labels[0].slug, "anti-solitude");
         assert_eq!(body.labels[0].criteria, "Critères de Anti-solitude.");
     })

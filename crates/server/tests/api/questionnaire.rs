@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 
 use chrono::{Duration, Utc};
 use reqwest::StatusCode;
-use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{json, Value};
 use solidarites_api_types::{
-    CreateCampaignRequest, CreateVolunteerRequest, RespondentCommune, SubmitResponseRequest,
+    CreateCampaignRequest, CreateVolunteerRequest, PreviewRequest, RespondentCommune,
+    SaveQuestionnaireRequest, SaveQuestionnaireResponse, SubmitResponseRequest,
     UpdateCampaignRequest,
 };
 use solidarites_domain::{demo::demo_communes, Commune};
@@ -21,7 +21,11 @@ use solidarites_server::{
 
 use crate::{
     cli_users::solidarites_with_stdin,
-    helpers::{self, for_each_backend, spawn_app, StaffClient, TestApp},
+    fixtures,
+    helpers::{
+        count_rows, count_sql, create_campaign, demo_app_as, expect_status, for_each_backend,
+        name_column, spawn_app, StaffClient, TestApp,
+    },
     initiatives::point_in,
 };
 
@@ -52,29 +56,19 @@ async fn campaign_with(
     closes_in_hours: i64,
     status: &str,
 ) -> String {
-    let now = Utc::now();
-    let res = staff
-        .post_json(
-            "/api/v1/admin/campaigns",
-            &helpers::body(&CreateCampaignRequest {
-                title: "Consultation d'automne".to_owned(),
-                description: "Dites-nous ce qui vous manque.".to_owned(),
-                questionnaire_id: questionnaire_id.as_str().unwrap().to_owned(),
-                opens_at: (now + Duration::hours(opens_in_hours)).to_rfc3339(),
-                closes_at: (now + Duration::hours(closes_in_hours)).to_rfc3339(),
-                status: Some(status.to_owned()),
-            }),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::CREATED);
-    let body: Value = res.json().await.unwrap();
-    body["id"].as_str().unwrap().to_owned()
+    let questionnaire_id = questionnaire_id.as_str().unwrap();
+    let campaign = CreateCampaignRequest {
+        status: Some(status.to_owned()),
+        ..fixtures::campaign(questionnaire_id, opens_in_hours, closes_in_hours)
+    };
+    create_campaign(staff, &campaign).await
 }
 
 /// A complete, valid answer to the Landes template from the `n`-th demo commune.
-pub(crate) fn full_answer(n: usize) -> Value {
-    let c = &demo_communes()[n];
-    let answers = json!({
+pub(crate) fn full_answer(n: usize) -> SubmitResponseRequest {
+    let c = code(&demo_communes()[n]);
+    fixtures::response(
+        json!({
             "difficultes": true,
             "domaines": {"values": ["aide-alimentaire", "logement"], "other": "Garde d'enfants"},
             "gravite_aide_alimentaire": 4,
@@ -86,21 +80,13 @@ pub(crate) fn full_answer(n: usize) -> Value {
             "role": "voisin_solidaire",
             "tranche_age": "60_74",
             "menage": "seul",
-            "commune": code(c),
-    });
-    helpers::body(&SubmitResponseRequest {
-        answers: serde_json::from_value(answers).unwrap(),
-        commune: Some(RespondentCommune {
-            code: Some(code(c)),
-            postal_code: None,
-            lon: None,
-            lat: None,
+            "commune": c,
         }),
-        channel: None,
-    })
+        &c,
+    )
 }
 
-async fn answer(app: &TestApp, campaign: &str, body: &Value) -> reqwest::Response {
+async fn answer(app: &TestApp, campaign: &str, body: &impl serde::Serialize) -> reqwest::Response {
     app.client
         .post(format!(
             "{}/api/v1/campaigns/{campaign}/responses",
@@ -115,7 +101,7 @@ async fn answer(app: &TestApp, campaign: &str, body: &Value) -> reqwest::Respons
 async fn answer_with_key(
     app: &TestApp,
     campaign: &str,
-    body: &Value,
+    body: &SubmitResponseRequest,
     key: &str,
 ) -> reqwest::Response {
     app.client
@@ -130,17 +116,18 @@ async fn answer_with_key(
         .unwrap()
 }
 
+/// Saves `definition` as the questionnaire at `path`; panics unless it is accepted.
+async fn save(staff: &StaffClient, path: &str, definition: &Value) -> SaveQuestionnaireResponse {
+    let body = SaveQuestionnaireRequest {
+        definition: definition.clone(),
+    };
+    let res = staff.put_json(path, &body).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    res.json().await.unwrap()
+}
+
 async fn count(app: &TestApp, table: &str) -> i64 {
-    let db = &app.db.conn;
-    let row = db
-        .query_one_raw(Statement::from_string(
-            db.get_database_backend(),
-            format!("SELECT COUNT(*) AS n FROM {table}"),
-        ))
-        .await
-        .unwrap()
-        .unwrap();
-    row.try_get::<i64>("", "n").unwrap()
+    count_rows(&app.db.conn, table).await
 }
 
 async fn expect_422(res: reqwest::Response, field: &str) -> BTreeMap<String, String> {
@@ -155,22 +142,16 @@ async fn expect_422(res: reqwest::Response, field: &str) -> BTreeMap<String, Str
 #[tokio::test]
 async fn a_full_answer_to_the_default_template_is_stored_and_counted() {
     for_each_backend(|db| async move {
-        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
-        let staff = app.login_as(Role::Moderator).await;
+        let (app, staff) = demo_app_as(db, Role::Moderator).await;
         let q = default_questionnaire(&staff).await;
         assert_eq!(q["title"], "Questionnaire Landes — nouvelles solidarités");
         assert_eq!(q["latest"]["version"], 1);
         let campaign = open_campaign(&staff).await;
 
-        let listed: Value = app.get("/api/v1/campaigns").await.json().await.unwrap();
+        let listed: Value = app.get_json("/api/v1/campaigns").await;
         assert_eq!(listed["campaigns"][0]["id"], campaign.as_str());
         assert_eq!(listed["campaigns"][0]["accepting_answers"], true);
-        let detail: Value = app
-            .get(&format!("/api/v1/campaigns/{campaign}"))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let detail: Value = app.get_json(&format!("/api/v1/campaigns/{campaign}")).await;
         assert_eq!(detail["version"], 1);
         assert!(detail["definition"]["sections"].is_array());
 
@@ -182,11 +163,8 @@ async fn a_full_answer_to_the_default_template_is_stored_and_counted() {
         assert_eq!(count(&app, "responses").await, 1);
 
         let counts: Value = staff
-            .get(&format!("/api/v1/admin/campaigns/{campaign}/counts"))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/admin/campaigns/{campaign}/counts"))
+            .await;
         assert_eq!(counts["total"], 1);
         assert_eq!(counts["by_channel"]["web"], 1);
         assert_eq!(counts["by_commune"][code(&demo_communes()[3])], 1);
@@ -202,17 +180,16 @@ async fn a_full_answer_to_the_default_template_is_stored_and_counted() {
 #[tokio::test]
 async fn each_invalid_answer_is_refused_naming_the_question_and_nothing_is_stored() {
     for_each_backend(|db| async move {
-        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
-        let staff = app.login_as(Role::Moderator).await;
+        let (app, staff) = demo_app_as(db, Role::Moderator).await;
         let campaign = open_campaign(&staff).await;
         let with = |id: &str, value: Value| {
             let mut body = full_answer(2);
-            body["answers"][id] = value;
+            body.answers.insert(id.to_owned(), value);
             body
         };
         let without = |id: &str| {
             let mut body = full_answer(2);
-            body["answers"].as_object_mut().unwrap().remove(id);
+            body.answers.remove(id);
             body
         };
         let cases = [
@@ -235,7 +212,7 @@ async fn each_invalid_answer_is_refused_naming_the_question_and_nothing_is_store
         }
         // Several problems at once: all named.
         let mut body = with("role", json!("chef"));
-        body["answers"]["menage"] = json!("château");
+        body.answers.insert("menage".to_owned(), json!("château"));
         let fields = expect_422(answer(&app, &campaign, &body).await, "role").await;
         assert!(fields.contains_key("menage"), "{fields:?}");
         // Malformed JSON types never give a 500.
@@ -250,11 +227,10 @@ async fn each_invalid_answer_is_refused_naming_the_question_and_nothing_is_store
 #[tokio::test]
 async fn conditional_questions_are_required_only_when_shown_and_refused_when_hidden() {
     for_each_backend(|db| async move {
-        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
-        let staff = app.login_as(Role::Moderator).await;
+        let (app, staff) = demo_app_as(db, Role::Moderator).await;
         let campaign = open_campaign(&staff).await;
         let c = code(&demo_communes()[1]);
-        let base = |answers: Value| json!({"answers": answers, "commune": {"code": c}});
+        let base = |answers: Value| fixtures::response(answers, &c);
 
         // No difficulty: the domains are hidden, so answering them is refused…
         let hidden = base(json!({"difficultes": false, "domaines": ["logement"], "commune": c}));
@@ -293,7 +269,9 @@ async fn conditional_questions_are_required_only_when_shown_and_refused_when_hid
                     "/api/v1/admin/questionnaires/{}/preview",
                     q["id"].as_str().unwrap()
                 ),
-                &json!({"answers": {"difficultes": true}}),
+                &PreviewRequest {
+                    answers: fixtures::answers(json!({"difficultes": true})),
+                },
             )
             .await
             .json()
@@ -313,8 +291,7 @@ async fn conditional_questions_are_required_only_when_shown_and_refused_when_hid
 #[tokio::test]
 async fn a_frozen_version_is_never_edited_in_place() {
     for_each_backend(|db| async move {
-        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
-        let staff = app.login_as(Role::Moderator).await;
+        let (app, staff) = demo_app_as(db, Role::Moderator).await;
         let q = default_questionnaire(&staff).await;
         let id = q["id"].as_str().unwrap().to_owned();
         let campaign = open_campaign(&staff).await;
@@ -323,20 +300,15 @@ async fn a_frozen_version_is_never_edited_in_place() {
         // Not answered yet: edited in place.
         let mut definition = q["latest"]["definition"].clone();
         definition["description"] = json!("Première retouche.");
-        let res = staff
-            .put_json(&path, &json!({"definition": definition}))
-            .await;
-        assert_eq!(res.status(), StatusCode::OK);
-        let saved: Value = res.json().await.unwrap();
-        assert_eq!(
-            (saved["version"].clone(), saved["new_version"].clone()),
-            (json!(1), json!(false))
-        );
+        let saved = save(&staff, &path, &definition).await;
+        assert_eq!((saved.version, saved.new_version), (1, false));
 
         // An invalid definition is refused, naming the path.
         let mut bad = definition.clone();
         bad["sections"][0]["questions"][0]["id"] = json!("Pas Un Id");
-        let res = staff.put_json(&path, &json!({"definition": bad})).await;
+        let res = staff
+            .put_json(&path, &SaveQuestionnaireRequest { definition: bad })
+            .await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let body: Value = res.json().await.unwrap();
         assert!(
@@ -354,49 +326,23 @@ async fn a_frozen_version_is_never_edited_in_place() {
             StatusCode::CREATED
         );
         definition["description"] = json!("Seconde retouche.");
-        let saved: Value = staff
-            .put_json(&path, &json!({"definition": definition}))
-            .await
-            .json()
-            .await
-            .unwrap();
-        assert_eq!(
-            (saved["version"].clone(), saved["new_version"].clone()),
-            (json!(2), json!(true))
-        );
-        assert_eq!(saved["questionnaire"]["versions"], json!([1, 2]));
+        let saved = save(&staff, &path, &definition).await;
+        assert_eq!((saved.version, saved.new_version), (2, true));
+        assert_eq!(saved.questionnaire.versions, [1, 2]);
 
         // The campaign keeps version 1, frozen, with the first retouch.
-        let detail: Value = app
-            .get(&format!("/api/v1/campaigns/{campaign}"))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let detail: Value = app.get_json(&format!("/api/v1/campaigns/{campaign}")).await;
         assert_eq!(detail["version"], 1);
         assert_eq!(detail["definition"]["description"], "Première retouche.");
-        let admin: Value = staff
-            .get("/api/v1/admin/campaigns")
-            .await
-            .json()
-            .await
-            .unwrap();
+        let admin: Value = staff.get_json("/api/v1/admin/campaigns").await;
         assert_eq!(admin["campaigns"][0]["version"], 1);
         assert_eq!(
             answer(&app, &campaign, &full_answer(1)).await.status(),
             StatusCode::CREATED
         );
         // Version 2 is not frozen: edited in place.
-        let saved: Value = staff
-            .put_json(&path, &json!({"definition": definition}))
-            .await
-            .json()
-            .await
-            .unwrap();
-        assert_eq!(
-            (saved["version"].clone(), saved["new_version"].clone()),
-            (json!(2), json!(false))
-        );
+        let saved = save(&staff, &path, &definition).await;
+        assert_eq!((saved.version, saved.new_version), (2, false));
     })
     .await;
 }
@@ -404,8 +350,7 @@ async fn a_frozen_version_is_never_edited_in_place() {
 #[tokio::test]
 async fn an_idempotency_key_stores_one_answer_even_when_sent_twice_at_once() {
     for_each_backend(|db| async move {
-        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
-        let staff = app.login_as(Role::Moderator).await;
+        let (app, staff) = demo_app_as(db, Role::Moderator).await;
         let campaign = open_campaign(&staff).await;
         let body = full_answer(4);
 
@@ -439,8 +384,7 @@ async fn an_idempotency_key_stores_one_answer_even_when_sent_twice_at_once() {
 #[tokio::test]
 async fn answers_are_accepted_only_while_the_campaign_is_open() {
     for_each_backend(|db| async move {
-        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
-        let staff = app.login_as(Role::Moderator).await;
+        let (app, staff) = demo_app_as(db, Role::Moderator).await;
         let q = default_questionnaire(&staff).await;
         let body = full_answer(0);
 
@@ -462,12 +406,7 @@ async fn answers_are_accepted_only_while_the_campaign_is_open() {
             .await;
         assert_eq!(res.status(), StatusCode::OK);
         let res = answer(&app, &later, &body).await;
-        assert_eq!(
-            res.status(),
-            StatusCode::CREATED,
-            "{}",
-            res.text().await.unwrap()
-        );
+        expect_status(res, StatusCode::CREATED).await;
 
         let res = staff
             .post_json(
@@ -502,17 +441,17 @@ async fn answers_are_accepted_only_while_the_campaign_is_open() {
             answer(&app, &draft, &body).await.status(),
             StatusCode::NOT_FOUND
         );
-        let listed: Value = app.get("/api/v1/campaigns").await.json().await.unwrap();
+        let listed: Value = app.get_json("/api/v1/campaigns").await;
         assert_eq!(listed["campaigns"], json!([]));
 
         // Dates in the wrong order are refused by PATCH, naming the field.
         let res = staff
             .patch_json(
                 &format!("/api/v1/admin/campaigns/{draft}"),
-                &helpers::body(&UpdateCampaignRequest {
+                &UpdateCampaignRequest {
                     closes_at: Some((Utc::now() - Duration::days(30)).to_rfc3339()),
                     ..UpdateCampaignRequest::default()
-                }),
+                },
             )
             .await;
         expect_422(res, "closes_at").await;
@@ -540,60 +479,64 @@ async fn the_commune_comes_from_a_code_a_postal_code_choice_or_a_point() {
             .iter()
             .find(|c| !c.postal_codes.contains(&(*shared).to_owned()))
             .unwrap();
-        let with_commune = |answer_code: &str, commune: Value| {
+        let with_commune = |answer_code: &str, commune: RespondentCommune| {
             let mut body = full_answer(0);
-            body["answers"]["commune"] = json!(answer_code);
-            body["commune"] = commune;
+            body.answers
+                .insert("commune".to_owned(), json!(answer_code));
+            body.commune = Some(commune);
             body
+        };
+        let postal = |code: Option<String>| RespondentCommune {
+            postal_code: Some((*shared).to_owned()),
+            code,
+            ..RespondentCommune::default()
+        };
+        let point = |lon: f64, lat: f64| RespondentCommune {
+            lon: Some(lon),
+            lat: Some(lat),
+            ..RespondentCommune::default()
         };
 
         // Postal code shared by several communes, with the chosen one.
-        let ok = with_commune(
-            &code(chosen),
-            json!({"postal_code": shared, "code": code(chosen)}),
-        );
+        let ok = with_commune(&code(chosen), postal(Some(code(chosen))));
         assert_eq!(
             answer(&app, &campaign, &ok).await.status(),
             StatusCode::CREATED
         );
         // Without choosing, or choosing a commune of another postal code.
-        let unchosen = with_commune(&code(chosen), json!({"postal_code": shared}));
+        let unchosen = with_commune(&code(chosen), postal(None));
         expect_422(answer(&app, &campaign, &unchosen).await, "commune.code").await;
-        let wrong = with_commune(
-            &code(elsewhere),
-            json!({"postal_code": shared, "code": code(elsewhere)}),
-        );
+        let wrong = with_commune(&code(elsewhere), postal(Some(code(elsewhere))));
         expect_422(answer(&app, &campaign, &wrong).await, "commune.code").await;
         // A point inside a commune.
         let (lon, lat) = point_in(&communes[5]);
-        let point = with_commune(&code(&communes[5]), json!({"lon": lon, "lat": lat}));
+        let inside = with_commune(&code(&communes[5]), point(lon, lat));
         assert_eq!(
-            answer(&app, &campaign, &point).await.status(),
+            answer(&app, &campaign, &inside).await.status(),
             StatusCode::CREATED
         );
         // A point outside the territory.
-        let outside = with_commune(&code(&communes[5]), json!({"lon": 120.0, "lat": -40.0}));
+        let outside = with_commune(&code(&communes[5]), point(120.0, -40.0));
         expect_422(answer(&app, &campaign, &outside).await, "commune").await;
         // An unknown INSEE code.
-        let unknown = with_commune(&code(&communes[5]), json!({"code": "99999"}));
+        let unknown = with_commune(&code(&communes[5]), fixtures::commune("99999"));
         expect_422(answer(&app, &campaign, &unknown).await, "commune.code").await;
         // The commune question must agree with the commune given.
-        let disagree = with_commune(&code(&communes[6]), json!({"code": code(&communes[5])}));
+        let disagree = with_commune(&code(&communes[6]), fixtures::commune(&code(&communes[5])));
         expect_422(answer(&app, &campaign, &disagree).await, "commune").await;
         // The commune question alone is enough.
-        let mut alone = full_answer(7);
-        alone.as_object_mut().unwrap().remove("commune");
+        let alone = SubmitResponseRequest {
+            commune: None,
+            ..full_answer(7)
+        };
         assert_eq!(
             answer(&app, &campaign, &alone).await.status(),
             StatusCode::CREATED
         );
 
         let counts: Value = staff
-            .get(&format!("/api/v1/admin/campaigns/{campaign}/counts"))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/admin/campaigns/{campaign}/counts"))
+            .await;
         assert_eq!(counts["total"], 3);
         assert_eq!(counts["by_commune"][code(chosen)], 1);
         assert_eq!(counts["by_commune"][code(&communes[5])], 1);
@@ -610,12 +553,7 @@ async fn column_names(db: &sea_orm::DatabaseConnection, table: &str) -> Vec<Stri
         ),
         _ => format!("SELECT name FROM pragma_table_info('{table}')"),
     };
-    db.query_all_raw(Statement::from_string(db.get_database_backend(), sql))
-        .await
-        .unwrap()
-        .iter()
-        .map(|row| row.try_get::<String>("", "name").unwrap())
-        .collect()
+    name_column(db, &sql).await
 }
 
 async fn foreign_key_count(db: &sea_orm::DatabaseConnection, table: &str) -> i64 {
@@ -626,12 +564,7 @@ async fn foreign_key_count(db: &sea_orm::DatabaseConnection, table: &str) -> i64
         ),
         _ => format!("SELECT COUNT(*) AS n FROM pragma_foreign_key_list('{table}')"),
     };
-    db.query_one_raw(Statement::from_string(db.get_database_backend(), sql))
-        .await
-        .unwrap()
-        .unwrap()
-        .try_get::<i64>("", "n")
-        .unwrap()
+    count_sql(db, &sql).await
 }
 
 #[tokio::test]
@@ -661,8 +594,8 @@ async fn responses_hold_nothing_identifying_and_volunteers_are_not_linked_to_the
     .await;
 }
 
-fn volunteer(commune: &str) -> Value {
-    helpers::body(&CreateVolunteerRequest {
+fn volunteer(commune: &str) -> CreateVolunteerRequest {
+    CreateVolunteerRequest {
         name: "Camille Martin".to_owned(),
         email: Some("camille@example.org".to_owned()),
         phone: Some("06 12 34 56 78".to_owned()),
@@ -672,7 +605,7 @@ fn volunteer(commune: &str) -> Value {
         consent: true,
         consent_text: "J'accepte que la commune conserve mes coordonnées pendant 12 mois."
             .to_owned(),
-    })
+    }
 }
 
 #[tokio::test]
@@ -681,8 +614,10 @@ async fn volunteers_need_consent_and_only_moderators_see_them() {
         let app = spawn_app(db.with_communes(&demo_communes()).await).await;
         let c = code(&demo_communes()[2]);
 
-        let mut no_consent = volunteer(&c);
-        no_consent["consent"] = json!(false);
+        let no_consent = CreateVolunteerRequest {
+            consent: false,
+            ..volunteer(&c)
+        };
         let res = app.post_json("/api/v1/volunteers", &no_consent).await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let body: Value = res.json().await.unwrap();
@@ -692,17 +627,21 @@ async fn volunteers_need_consent_and_only_moderators_see_them() {
             "{body}"
         );
 
-        let mut bad = volunteer("99999");
-        bad["email"] = json!("pas-une-adresse");
-        bad["phone"] = json!("12");
-        bad["themes"] = json!(["inconnu"]);
+        let bad = CreateVolunteerRequest {
+            email: Some("pas-une-adresse".to_owned()),
+            phone: Some("12".to_owned()),
+            themes: fixtures::strings(&["inconnu"]),
+            ..volunteer("99999")
+        };
         let fields = expect_422(app.post_json("/api/v1/volunteers", &bad).await, "email").await;
         for f in ["phone", "commune", "themes"] {
             assert!(fields.contains_key(f), "{f}: {fields:?}");
         }
-        let mut no_contact = volunteer(&c);
-        no_contact["email"] = json!(null);
-        no_contact["phone"] = json!("");
+        let no_contact = CreateVolunteerRequest {
+            email: None,
+            phone: Some(String::new()),
+            ..volunteer(&c)
+        };
         expect_422(
             app.post_json("/api/v1/volunteers", &no_contact).await,
             "email",
@@ -721,12 +660,7 @@ async fn volunteers_need_consent_and_only_moderators_see_them() {
             StatusCode::FORBIDDEN
         );
         let moderator = app.login_as(Role::Moderator).await;
-        let list: Value = moderator
-            .get("/api/v1/admin/volunteers")
-            .await
-            .json()
-            .await
-            .unwrap();
+        let list: Value = moderator.get_json("/api/v1/admin/volunteers").await;
         assert_eq!(list["volunteers"][0]["email"], "camille@example.org");
         assert_eq!(
             list["volunteers"][0]["themes"],
@@ -811,24 +745,20 @@ fn purge_durations_are_days_months_or_years() {
 #[tokio::test]
 async fn assisted_entry_is_audited_without_the_answers() {
     for_each_backend(|db| async move {
-        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
-        let staff = app.login_as(Role::Moderator).await;
+        let (app, staff) = demo_app_as(db, Role::Moderator).await;
         let campaign = open_campaign(&staff).await;
         let path = format!("/api/v1/admin/campaigns/{campaign}/responses");
 
         let mut body = full_answer(1);
-        body["channel"] = json!("pigeon");
+        body.channel = Some("pigeon".to_owned());
         expect_422(staff.post_json(&path, &body).await, "channel").await;
-        body["channel"] = json!("papier");
+        body.channel = Some("papier".to_owned());
         let res = staff.post_json(&path, &body).await;
         assert_eq!(res.status(), StatusCode::CREATED);
 
         let counts: Value = staff
-            .get(&format!("/api/v1/admin/campaigns/{campaign}/counts"))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/admin/campaigns/{campaign}/counts"))
+            .await;
         assert_eq!(counts["by_channel"], json!({"papier": 1}));
 
         let filter = AuditFilter {
@@ -856,12 +786,13 @@ async fn assisted_entry_is_audited_without_the_answers() {
 #[tokio::test]
 async fn assisted_entry_accepts_home_visits_counts_filters_and_exports_them() {
     for_each_backend(|db| async move {
-        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
-        let staff = app.login_as(Role::Moderator).await;
+        let (app, staff) = demo_app_as(db, Role::Moderator).await;
         let campaign = open_campaign(&staff).await;
         let path = format!("/api/v1/admin/campaigns/{campaign}/responses");
-        let mut body = full_answer(2);
-        body["channel"] = json!("visite");
+        let body = SubmitResponseRequest {
+            channel: Some("visite".to_owned()),
+            ..full_answer(2)
+        };
         // What the offline queue of the web app sends: the key kept with the answer.
         let send = || {
             staff
@@ -877,11 +808,8 @@ async fn assisted_entry_accepts_home_visits_counts_filters_and_exports_them() {
         assert_eq!(send().await.unwrap().status(), StatusCode::OK);
 
         let counts: Value = staff
-            .get(&format!("/api/v1/admin/campaigns/{campaign}/counts"))
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/api/v1/admin/campaigns/{campaign}/counts"))
+            .await;
         assert_eq!(counts["by_channel"], json!({"visite": 1}));
 
         let admin = app.login_as(Role::Admin).await;
@@ -928,8 +856,10 @@ async fn answers_are_throttled_per_address_in_memory() {
         assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(count(&app, "responses").await, 2);
         // Staff entering answers are not throttled.
-        let mut body = full_answer(4);
-        body["channel"] = json!("telephone");
+        let body = SubmitResponseRequest {
+            channel: Some("telephone".to_owned()),
+            ..full_answer(4)
+        };
         let res = staff
             .post_json(
                 &format!("/api/v1/admin/campaigns/{campaign}/responses"),
@@ -976,7 +906,7 @@ async fn concurrent_theme_seeding_stores_each_default_theme_once() {
 async fn the_questionnaire_routes_are_in_the_openapi_description() {
     for_each_backend(|db| async move {
         let app = spawn_app(db).await;
-        let doc: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+        let doc: Value = app.get_json("/api/v1/openapi.json").await;
         let paths = doc["paths"].as_object().unwrap();
         for path in [
             "/api/v1/campaigns",

@@ -13,17 +13,19 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Duration, Utc};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use solidarites_api_types::{GapListResponse, ResultGroup, ResultsResponse};
+use solidarites_api_types::{
+    CreateCampaignRequest, GapListResponse, ResultGroup, ResultsResponse, SubmitResponseRequest,
+};
 use solidarites_domain::demo::demo_communes;
 use solidarites_server::{auth::Role, storage};
 
 use crate::{
+    fixtures,
     helpers::{
-        eventually, for_each_backend, spawn_app, spawn_app_with, test_settings, StaffClient,
-        TestApp,
+        create_campaign, default_questionnaire_id, eventually, for_each_backend, send_answer,
+        spawn_app, spawn_app_with, test_settings, StaffClient, TestApp,
     },
     initiatives::{submission, submit_published},
 };
@@ -33,7 +35,12 @@ pub fn commune(n: usize) -> String {
 }
 
 /// An answer to the Landes questionnaire.
-pub fn answer(commune: &str, difficulties: &[&str], gravity: Option<i32>, age: &str) -> Value {
+pub fn answer(
+    commune: &str,
+    difficulties: &[&str],
+    gravity: Option<i32>,
+    age: &str,
+) -> SubmitResponseRequest {
     let mut answers = json!({
         "difficultes": !difficulties.is_empty(),
         "tranche_age": age,
@@ -46,46 +53,18 @@ pub fn answer(commune: &str, difficulties: &[&str], gravity: Option<i32>, age: &
     if let Some(g) = gravity {
         answers["gravite_aide_alimentaire"] = json!(g);
     }
-    json!({"answers": answers, "commune": {"code": commune}})
-}
-
-pub async fn send_answer(app: &TestApp, campaign: &str, body: &Value) {
-    let res = app
-        .post_json(&format!("/api/v1/campaigns/{campaign}/responses"), body)
-        .await;
-    assert_eq!(
-        res.status(),
-        StatusCode::CREATED,
-        "{}",
-        res.text().await.unwrap()
-    );
+    fixtures::response(answers, commune)
 }
 
 /// An open campaign on the default questionnaire.
 pub async fn open_campaign(staff: &StaffClient) -> String {
-    let list: Value = staff
-        .get("/api/v1/admin/questionnaires")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let now = Utc::now();
-    let res = staff
-        .post_json(
-            "/api/v1/admin/campaigns",
-            &json!({
-                "title": "Consultation 2026",
-                "description": "",
-                "questionnaire_id": list["questionnaires"][0]["id"],
-                "opens_at": (now - Duration::hours(1)).to_rfc3339(),
-                "closes_at": (now + Duration::hours(24)).to_rfc3339(),
-                "status": "open",
-            }),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::CREATED);
-    let body: Value = res.json().await.unwrap();
-    body["id"].as_str().unwrap().to_owned()
+    let questionnaire = default_questionnaire_id(staff).await;
+    let campaign = CreateCampaignRequest {
+        title: "Consultation 2026".to_owned(),
+        description: String::new(),
+        ..fixtures::campaign(&questionnaire, -1, 24)
+    };
+    create_campaign(staff, &campaign).await
 }
 
 /// The answers described in the module comment.
@@ -376,12 +355,7 @@ async fn zone_levels_aggregate_communes_and_never_reveal_a_hidden_commune() {
         // Communes in no zone are reported apart; the territory adds up.
         assert_eq!(cantons.total.respondents.count(), Some(29));
 
-        let zones: Value = admin
-            .get("/api/v1/admin/zones?level=canton")
-            .await
-            .json()
-            .await
-            .unwrap();
+        let zones: Value = admin.get_json("/api/v1/admin/zones?level=canton").await;
         assert_eq!(zones["zones"][0]["code"], "Z1");
         assert_eq!(zones["zones"][0]["communes"].as_array().unwrap().len(), 2);
     })
@@ -560,12 +534,7 @@ async fn indicators_are_listed_and_shown_beside_commune_results() {
         .await
         .unwrap();
         let committee = app.login_as(Role::Committee).await;
-        let list: Value = committee
-            .get("/api/v1/admin/indicators")
-            .await
-            .json()
-            .await
-            .unwrap();
+        let list: Value = committee.get_json("/api/v1/admin/indicators").await;
         assert_eq!(list["indicators"][0]["label"], "Taux de pauvreté");
         assert_eq!(list["values"][commune(0)]["taux_pauvrete"], 14.5);
         let (r, _) = results(&admin, &campaign, "level=commune").await;

@@ -10,15 +10,16 @@ use std::collections::BTreeMap;
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
+use solidarites_api_types::SubmitResponseRequest;
 use solidarites_domain::demo::demo_communes;
 use solidarites_server::{auth::Role, storage};
 
 use crate::{
     helpers::{
-        eventually, for_each_backend, holds, spawn_app_with, test_settings, StaffClient, TestApp,
-        TestDb,
+        eventually, expect_status, for_each_backend, holds, send_answer, spawn_app_with,
+        test_settings, StaffClient, TestApp, TestDb,
     },
-    results::{answer, commune, results, seeded_app, send_answer},
+    results::{answer, commune, results, seeded_app},
 };
 
 /// Tiny chunks, so that a test's few answers fill several.
@@ -78,20 +79,17 @@ async fn cantons(db: &TestDb) {
 /// An answer entered by staff from a paper form.
 async fn paper_answer(app: &TestApp, campaign: &str, commune: &str) {
     let staff = app.login_as(Role::Moderator).await;
-    let mut body = answer(commune, &["logement"], None, "60_74");
-    body["channel"] = json!("papier");
+    let body = SubmitResponseRequest {
+        channel: Some("papier".to_owned()),
+        ..answer(commune, &["logement"], None, "60_74")
+    };
     let res = staff
         .post_json(
             &format!("/api/v1/admin/campaigns/{campaign}/responses"),
             &body,
         )
         .await;
-    assert_eq!(
-        res.status(),
-        StatusCode::CREATED,
-        "{}",
-        res.text().await.unwrap()
-    );
+    expect_status(res, StatusCode::CREATED).await;
 }
 
 /// Waits until the campaign's stored chunks hold `rows` rows.

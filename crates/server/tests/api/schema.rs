@@ -1,9 +1,8 @@
-use sea_orm::{ConnectionTrait, Statement};
 use sea_orm_migration::MigratorTrait;
 use solidarites_migration::Migrator;
 use solidarites_server::storage;
 
-use crate::helpers::for_each_backend;
+use crate::helpers::{for_each_backend, name_column};
 
 async fn table_names(db: &sea_orm::DatabaseConnection) -> Vec<String> {
     let sql = match db.get_database_backend() {
@@ -13,12 +12,7 @@ async fn table_names(db: &sea_orm::DatabaseConnection) -> Vec<String> {
         }
         _ => "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY 1",
     };
-    db.query_all_raw(Statement::from_string(db.get_database_backend(), sql))
-        .await
-        .unwrap()
-        .iter()
-        .map(|row| row.try_get::<String>("", "name").unwrap())
-        .collect()
+    name_column(db, sql).await
 }
 
 #[tokio::test]

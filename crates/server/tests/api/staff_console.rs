@@ -4,8 +4,11 @@
 use chrono::{Duration, Utc};
 use reqwest::StatusCode;
 use sea_orm::{ConnectionTrait, Statement};
-use serde_json::{json, Value};
-use solidarites_api_types::{AdminLabelGrantListResponse, CampaignCountsResponse};
+use serde_json::Value;
+use solidarites_api_types::{
+    AdminLabelGrantListResponse, CampaignCountsResponse, CreateLabelRequest,
+    PurgeVolunteersRequest, SubmitResponseRequest,
+};
 use solidarites_domain::demo::demo_communes;
 use solidarites_server::{
     auth::Role,
@@ -14,18 +17,16 @@ use solidarites_server::{
 };
 
 use crate::{
-    helpers::{for_each_backend, spawn_app, StaffClient, TestApp},
+    fixtures,
+    helpers::{assisted_entry, demo_app_as, for_each_backend, spawn_app, StaffClient, TestApp},
     initiatives::{submission, submit_published},
     results::{answer, commune, seeded_app},
 };
 
 async fn audit_actions(admin: &StaffClient, entity_type: &str) -> Vec<Value> {
     let body: Value = admin
-        .get(&format!("/api/v1/admin/audit?entity_type={entity_type}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/admin/audit?entity_type={entity_type}"))
+        .await;
     body["entries"].as_array().unwrap().clone()
 }
 
@@ -41,12 +42,7 @@ async fn one_campaign_is_read_by_its_id_as_in_the_list() {
         assert_eq!(res.status(), StatusCode::OK);
         assert_eq!(res.headers()["cache-control"], "no-store");
         let one: Value = res.json().await.unwrap();
-        let list: Value = admin
-            .get("/api/v1/admin/campaigns?per_page=200")
-            .await
-            .json()
-            .await
-            .unwrap();
+        let list: Value = admin.get_json("/api/v1/admin/campaigns?per_page=200").await;
         let listed = list["campaigns"]
             .as_array()
             .unwrap()
@@ -74,14 +70,11 @@ async fn campaign_counts_give_the_answers_per_day_and_channel() {
         let app = spawn_app(db.with_communes(&demo_communes()).await).await;
         // 29 web answers today.
         let (campaign, admin) = seeded_app(&app).await;
-        let mut body = answer(&commune(0), &[], None, "25_39");
-        body["channel"] = json!("telephone");
-        let res = admin
-            .post_json(
-                &format!("/api/v1/admin/campaigns/{campaign}/responses"),
-                &body,
-            )
-            .await;
+        let body = SubmitResponseRequest {
+            channel: Some("telephone".to_owned()),
+            ..answer(&commune(0), &[], None, "25_39")
+        };
+        let res = assisted_entry(&admin, &campaign, &body).await;
         assert_eq!(res.status(), StatusCode::CREATED);
         // Three of the answers came in on an earlier day.
         let conn = &app.db.conn;
@@ -271,49 +264,40 @@ async fn the_volunteers_csv_is_for_french_excel_and_neutralises_formulas() {
     .await;
 }
 
+fn older_than(months: Option<i64>) -> PurgeVolunteersRequest {
+    PurgeVolunteersRequest {
+        older_than_months: months,
+    }
+}
+
 #[tokio::test]
 async fn administrators_purge_volunteers_older_than_an_age_and_it_is_audited() {
     for_each_backend(|db| async move {
         let app = spawn_app(db.with_communes(&demo_communes()).await).await;
         seed_volunteers(&app).await;
         let admin = app.login_as(Role::Admin).await;
-        for bad in [
-            json!({}),
-            json!({"older_than_months": 0}),
-            json!({"older_than_months": 121}),
-        ] {
+        for bad in [None, Some(0), Some(121)] {
             let res = admin
-                .post_json("/api/v1/admin/volunteers/purge", &bad)
+                .post_json("/api/v1/admin/volunteers/purge", &older_than(bad))
                 .await;
-            assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+            assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad:?}");
             let err: Value = res.json().await.unwrap();
             assert!(err["fields"]["older_than_months"].is_string());
         }
         let moderator = app.login_as(Role::Moderator).await;
         let res = moderator
-            .post_json(
-                "/api/v1/admin/volunteers/purge",
-                &json!({"older_than_months": 12}),
-            )
+            .post_json("/api/v1/admin/volunteers/purge", &older_than(Some(12)))
             .await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN);
 
         let res = admin
-            .post_json(
-                "/api/v1/admin/volunteers/purge",
-                &json!({"older_than_months": 12}),
-            )
+            .post_json("/api/v1/admin/volunteers/purge", &older_than(Some(12)))
             .await;
         assert_eq!(res.status(), StatusCode::OK);
         let body: Value = res.json().await.unwrap();
         assert_eq!(body["deleted"], 1);
         assert_eq!(body["retention_months"], 12);
-        let left: Value = moderator
-            .get("/api/v1/admin/volunteers")
-            .await
-            .json()
-            .await
-            .unwrap();
+        let left: Value = moderator.get_json("/api/v1/admin/volunteers").await;
         assert_eq!(left["total"], 3);
         assert!(!names(&left).contains(&"Ancien".to_owned()));
         let entries = audit_actions(&admin, "volunteer").await;
@@ -328,14 +312,17 @@ async fn administrators_purge_volunteers_older_than_an_age_and_it_is_audited() {
 #[tokio::test]
 async fn label_grants_are_listed_with_their_expiry_and_the_renewal_list_spans_labels() {
     for_each_backend(|db| async move {
-        let app = spawn_app(db.with_communes(&demo_communes()).await).await;
-        let admin = app.login_as(Role::Admin).await;
+        let (app, admin) = demo_app_as(db, Role::Admin).await;
         let moderator = app.login_as(Role::Moderator).await;
         for slug in ["anti-solitude", "epicerie"] {
             let res = admin
                 .post_json(
                     "/api/v1/admin/labels",
-                    &json!({"slug": slug, "name": format!("Label {slug}"), "criteria": ""}),
+                    &CreateLabelRequest {
+                        slug: Some(slug.to_owned()),
+                        name: Some(format!("Label {slug}")),
+                        criteria: Some(String::new()),
+                    },
                 )
                 .await;
             assert_eq!(res.status(), StatusCode::CREATED);
@@ -346,11 +333,15 @@ async fn label_grants_are_listed_with_their_expiry_and_the_renewal_list_spans_la
         let grant = |slug: &str, id: &str, days: i64| {
             let moderator = moderator.clone();
             let url = format!("/api/v1/admin/labels/{slug}/grants");
-            let body = json!({"initiative_id": id, "expires_on": (today + Duration::days(days)).to_string()});
+            let body =
+                fixtures::grant_to_initiative(id, &(today + Duration::days(days)).to_string());
             async move {
                 let res = moderator.post_json(&url, &body).await;
                 assert_eq!(res.status(), StatusCode::CREATED);
-                res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned()
+                res.json::<Value>().await.unwrap()["id"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
             }
         };
         let soon = grant("anti-solitude", &visits.id, 10).await;
@@ -362,7 +353,9 @@ async fn label_grants_are_listed_with_their_expiry_and_the_renewal_list_spans_la
             .await;
         assert_eq!(res.status(), StatusCode::OK);
 
-        let res = moderator.get("/api/v1/admin/labels/anti-solitude/grants").await;
+        let res = moderator
+            .get("/api/v1/admin/labels/anti-solitude/grants")
+            .await;
         assert_eq!(res.status(), StatusCode::OK);
         assert_eq!(res.headers()["cache-control"], "no-store");
         let of_label: AdminLabelGrantListResponse = res.json().await.unwrap();
@@ -378,31 +371,27 @@ async fn label_grants_are_listed_with_their_expiry_and_the_renewal_list_spans_la
         assert_eq!(first.initiative_id.as_deref(), Some(visits.id.as_str()));
 
         let renew: AdminLabelGrantListResponse = moderator
-            .get("/api/v1/admin/label-grants?within_days=30")
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json("/api/v1/admin/label-grants?within_days=30")
+            .await;
         let ids: Vec<&str> = renew.grants.iter().map(|g| g.id.as_str()).collect();
-        assert_eq!(ids, [soon.as_str(), other.as_str()], "across labels, revoked left out");
+        assert_eq!(
+            ids,
+            [soon.as_str(), other.as_str()],
+            "across labels, revoked left out"
+        );
         assert_eq!(renew.grants[1].label, "epicerie");
-        let default_window: AdminLabelGrantListResponse = moderator
-            .get("/api/v1/admin/label-grants")
-            .await
-            .json()
-            .await
-            .unwrap();
+        let default_window: AdminLabelGrantListResponse =
+            moderator.get_json("/api/v1/admin/label-grants").await;
         assert_eq!(default_window.total, 3, "the default window is 60 days");
         let wide: AdminLabelGrantListResponse = moderator
-            .get("/api/v1/admin/label-grants?within_days=60&per_page=1&page=3")
-            .await
-            .json()
-            .await
-            .unwrap();
+            .get_json("/api/v1/admin/label-grants?within_days=60&per_page=1&page=3")
+            .await;
         assert_eq!(wide.total, 3);
         assert_eq!(wide.grants[0].id, later);
 
-        let res = moderator.get("/api/v1/admin/label-grants?within_days=999").await;
+        let res = moderator
+            .get("/api/v1/admin/label-grants?within_days=999")
+            .await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let err: Value = res.json().await.unwrap();
         assert!(err["fields"]["within_days"].is_string());
@@ -416,7 +405,7 @@ async fn label_grants_are_listed_with_their_expiry_and_the_renewal_list_spans_la
 async fn the_staff_console_routes_are_in_the_openapi_description() {
     for_each_backend(|db| async move {
         let app = spawn_app(db).await;
-        let doc: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+        let doc: Value = app.get_json("/api/v1/openapi.json").await;
         for (path, method) in [
             ("/api/v1/admin/settings", "get"),
             ("/api/v1/admin/settings", "put"),

@@ -14,7 +14,7 @@ use solidarites_domain::{demo::demo_communes, freshness::FreshnessPolicy};
 use solidarites_server::{auth::Role, clock::Clock, services};
 
 use crate::helpers::{
-    eventually, for_each_backend, holds, spawn_app_with, test_settings, TestApp, TestDb,
+    eventually, for_each_backend, holds, spawn_app_with, stale_bulk, test_settings, TestApp, TestDb,
 };
 use crate::initiatives::{clusters, post, submission, submit, submit_published};
 
@@ -30,6 +30,12 @@ async fn app_with_clock(db: TestDb, clock: &Clock) -> TestApp {
     settings.clock = clock.clone();
     settings.freshness = POLICY;
     spawn_app_with(db, settings).await
+}
+
+/// The submitter's one-click confirmation through the private link `token`.
+async fn confirm(app: &TestApp, token: &str) -> reqwest::Response {
+    let path = format!("/api/v1/initiatives/edit/{token}/confirm");
+    post(app, &path, &json!({})).await
 }
 
 fn days(n: i64) -> chrono::Duration {
@@ -72,17 +78,12 @@ async fn public_sightings(
         .clusters
         .iter()
         .any(|c| c.id.as_deref() == Some(id) || c.count > 1);
-    let directory: ActorListResponse = app.get("/api/v1/actors").await.json().await.unwrap();
+    let directory: ActorListResponse = app.get_json("/api/v1/actors").await;
     let actor_detail = app
         .get(&format!("/api/v1/actors/{actor_id}"))
         .await
         .status();
-    let by_theme: ActorListResponse = app
-        .get("/api/v1/actors?theme=aide-alimentaire")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let by_theme: ActorListResponse = app.get_json("/api/v1/actors?theme=aide-alimentaire").await;
     vec![
         has_title(&list, "items"),
         has_title(&searched, "items"),
@@ -186,12 +187,7 @@ async fn stale_listings_disappear_from_every_public_endpoint_and_come_back_when_
         assert!(listed.items.iter().all(|i| i.freshness == "hidden"));
 
         // The submitter confirms in one click: the initiative and its actor come back.
-        let res = post(
-            &app,
-            &format!("/api/v1/initiatives/edit/{}/confirm", a.edit_token),
-            &json!({}),
-        )
-        .await;
+        let res = confirm(&app, &a.edit_token).await;
         assert_eq!(res.status(), StatusCode::OK);
         let confirmed: ConfirmListingResponse = res.json().await.unwrap();
         let today = clock.today();
@@ -210,15 +206,8 @@ async fn stale_listings_disappear_from_every_public_endpoint_and_come_back_when_
         assert_eq!(listed.total, 2, "B and its actor are left");
 
         // Staff confirm B and its actor in bulk.
-        let res = staff
-            .post_json(
-                "/api/v1/admin/stale/confirm",
-                &json!({"items": [
-                    {"kind": "initiative", "id": b.id},
-                    {"kind": "actor", "id": actor_b},
-                ]}),
-            )
-            .await;
+        let items = [("initiative", b.id.as_str()), ("actor", &actor_b)];
+        let res = stale_bulk(&staff, "confirm", &items).await;
         assert_eq!(res.status(), StatusCode::OK);
         let done: StaleBulkResponse = res.json().await.unwrap();
         assert_eq!(done.changed, 2);
@@ -244,42 +233,33 @@ async fn staff_archive_stale_listings_in_bulk_and_bad_requests_are_named() {
         clock.advance(days(20));
 
         // Every bad item is named; nothing changes.
-        let res = staff
-            .post_json(
-                "/api/v1/admin/stale/confirm",
-                &json!({"items": [{"kind": "label", "id": a.id}, {"kind": "initiative", "id": "x"}]}),
-            )
-            .await;
+        let res = stale_bulk(&staff, "confirm", &[("label", &a.id), ("initiative", "x")]).await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let err: ErrorResponse = res.json().await.unwrap();
         assert_eq!(
             err.fields.keys().collect::<Vec<_>>(),
             ["items[0].kind", "items[1].id"]
         );
-        let res = staff
-            .post_json("/api/v1/admin/stale/confirm", &json!({"items": []}))
-            .await;
+        let res = stale_bulk(&staff, "confirm", &[]).await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let unknown = uuid::Uuid::new_v4();
-        let res = staff
-            .post_json(
-                "/api/v1/admin/stale/confirm",
-                &json!({"items": [{"kind": "initiative", "id": a.id}, {"kind": "actor", "id": unknown}]}),
-            )
-            .await;
+        let unknown = unknown.to_string();
+        let res = stale_bulk(
+            &staff,
+            "confirm",
+            &[("initiative", &a.id), ("actor", &unknown)],
+        )
+        .await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
         // All or nothing: A was not confirmed either.
         assert_eq!(
-            app.get(&format!("/api/v1/initiatives/{}", a.id)).await.status(),
+            app.get(&format!("/api/v1/initiatives/{}", a.id))
+                .await
+                .status(),
             StatusCode::NOT_FOUND
         );
         // Only published listings are confirmed.
-        let res = staff
-            .post_json(
-                "/api/v1/admin/stale/confirm",
-                &json!({"items": [{"kind": "initiative", "id": pending.id}]}),
-            )
-            .await;
+        let res = stale_bulk(&staff, "confirm", &[("initiative", &pending.id)]).await;
         assert_eq!(res.status(), StatusCode::CONFLICT);
         let res = staff.get("/api/v1/admin/stale?kind=label&page=0").await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -287,14 +267,9 @@ async fn staff_archive_stale_listings_in_bulk_and_bad_requests_are_named() {
         assert_eq!(err.fields.keys().collect::<Vec<_>>(), ["kind", "page"]);
 
         // The submitter of a pending initiative cannot confirm it; an unknown link is a 404.
-        let res = post(
-            &app,
-            &format!("/api/v1/initiatives/edit/{}/confirm", pending.edit_token),
-            &json!({}),
-        )
-        .await;
+        let res = confirm(&app, &pending.edit_token).await;
         assert_eq!(res.status(), StatusCode::CONFLICT);
-        let res = post(&app, "/api/v1/initiatives/edit/inconnu/confirm", &json!({})).await;
+        let res = confirm(&app, "inconnu").await;
         assert_eq!(res.status(), StatusCode::NOT_FOUND);
 
         // Analysts do not moderate.
@@ -304,30 +279,15 @@ async fn staff_archive_stale_listings_in_bulk_and_bad_requests_are_named() {
         );
 
         // Archived: off the stale list, still stored, and confirming it is refused.
-        let res = staff
-            .post_json(
-                "/api/v1/admin/stale/archive",
-                &json!({"items": [{"kind": "initiative", "id": a.id}]}),
-            )
-            .await;
+        let res = stale_bulk(&staff, "archive", &[("initiative", &a.id)]).await;
         assert_eq!(res.status(), StatusCode::OK);
         let listed = stale_list(&staff, "?kind=initiative").await;
         assert_eq!(listed.total, 0);
         assert_eq!(submitter_view(&app, &a.edit_token).await.status, "archived");
-        let res = post(
-            &app,
-            &format!("/api/v1/initiatives/edit/{}/confirm", a.edit_token),
-            &json!({}),
-        )
-        .await;
+        let res = confirm(&app, &a.edit_token).await;
         assert_eq!(res.status(), StatusCode::CONFLICT);
         // Archiving by the wrong kind is refused.
-        let res = staff
-            .post_json(
-                "/api/v1/admin/stale/archive",
-                &json!({"items": [{"kind": "actor", "id": a.id}]}),
-            )
-            .await;
+        let res = stale_bulk(&staff, "archive", &[("actor", &a.id)]).await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     })
     .await;

@@ -5,16 +5,18 @@
 
 use chrono::{Duration, Utc};
 use reqwest::StatusCode;
-use sea_orm::{ConnectionTrait, Statement};
-use serde_json::{json, Value};
-use solidarites_api_types::{ErrorResponse, VolunteerMatchListResponse};
+use sea_orm::Statement;
+use serde_json::Value;
+use solidarites_api_types::{
+    ErrorResponse, NewActorRequest, PurgeVolunteersRequest, VolunteerMatchListResponse,
+};
 use solidarites_domain::demo::demo_communes;
 use solidarites_server::{
     auth::Role,
     storage::{self, volunteers::NewVolunteer},
 };
 
-use crate::helpers::{for_each_backend, spawn_app, StaffClient, TestApp};
+use crate::helpers::{count_of, for_each_backend, spawn_app, StaffClient, TestApp};
 use crate::initiatives::{submission, submit_published};
 
 fn volunteer(name: &str, commune: usize, themes: &[&str]) -> NewVolunteer {
@@ -32,20 +34,18 @@ fn volunteer(name: &str, commune: usize, themes: &[&str]) -> NewVolunteer {
 /// A published initiative at the first demo commune, its new actor placed there too.
 async fn listing(app: &TestApp, title: &str, theme: &str, welcomes: bool) -> (String, String) {
     let mut body = submission(title, theme, 0);
-    body["welcomes_volunteers"] = json!(welcomes);
-    body["new_actor"] = json!({
-        "name": format!("Acteur {title}"),
-        "kind": "association",
-        "commune_code": demo_communes()[0].code.as_str(),
-        "welcomes_volunteers": welcomes,
+    body.content.welcomes_volunteers = Some(welcomes);
+    body.new_actor = Some(NewActorRequest {
+        name: Some(format!("Acteur {title}")),
+        kind: Some("association".to_owned()),
+        commune_code: Some(demo_communes()[0].code.to_string()),
+        welcomes_volunteers: Some(welcomes),
+        ..NewActorRequest::default()
     });
     let created = submit_published(app, &body).await;
     let detail: Value = app
-        .get(&format!("/api/v1/initiatives/{}", created.id))
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/initiatives/{}", created.id))
+        .await;
     assert_eq!(detail["welcomes_volunteers"], welcomes);
     (
         created.id,
@@ -75,21 +75,15 @@ async fn csv(staff: &StaffClient, query: &str) -> String {
 
 async fn audit_count(app: &TestApp, action: &str) -> i64 {
     let conn = &app.db.conn;
-    conn.query_one_raw(Statement::from_sql_and_values(
-        conn.get_database_backend(),
-        match conn.get_database_backend() {
-            sea_orm::DatabaseBackend::Postgres => {
-                "SELECT COUNT(*) AS n FROM audit_log WHERE action = $1"
-            }
-            _ => "SELECT COUNT(*) AS n FROM audit_log WHERE action = ?",
-        },
-        [action.into()],
-    ))
-    .await
-    .unwrap()
-    .unwrap()
-    .try_get::<i64>("", "n")
-    .unwrap()
+    let sql = match conn.get_database_backend() {
+        sea_orm::DatabaseBackend::Postgres => {
+            "SELECT COUNT(*) AS n FROM audit_log WHERE action = $1"
+        }
+        _ => "SELECT COUNT(*) AS n FROM audit_log WHERE action = ?",
+    };
+    let statement =
+        Statement::from_sql_and_values(conn.get_database_backend(), sql, [action.into()]);
+    count_of(conn, statement).await
 }
 
 #[tokio::test]
@@ -197,7 +191,9 @@ async fn volunteers_are_matched_with_listings_nearby_that_welcome_them() {
         let res = admin
             .post_json(
                 "/api/v1/admin/volunteers/purge",
-                &json!({"older_than_months": 12}),
+                &PurgeVolunteersRequest {
+                    older_than_months: Some(12),
+                },
             )
             .await;
         assert_eq!(res.status(), StatusCode::OK);

@@ -15,12 +15,11 @@ use std::{
 
 use reqwest::StatusCode;
 use sea_orm::ConnectionTrait;
-use serde_json::json;
 use solidarites_domain::demo::demo_communes;
 use solidarites_server::auth::Role;
 
 use crate::{
-    helpers::{for_each_backend, spawn_app, TestDb},
+    helpers::{for_each_backend, moderation_action, reject, spawn_app, TestDb},
     initiatives::{submission, submit},
 };
 
@@ -62,15 +61,11 @@ async fn moderation_decisions_succeed_while_another_connection_keeps_committing(
         // Let the other connection start committing before the first decision.
         tokio::time::sleep(Duration::from_millis(20)).await;
         for (n, id) in ids.iter().enumerate() {
-            let action = if n % 2 == 0 { "approve" } else { "reject" };
-            let body = if action == "reject" {
-                json!({ "message": "Hors du territoire." })
+            let res = if n % 2 == 0 {
+                moderation_action(&moderator, id, "approve").await
             } else {
-                json!({})
+                reject(&moderator, id, "Hors du territoire.").await
             };
-            let res = moderator
-                .post_json(&format!("/api/v1/admin/moderation/{id}/{action}"), &body)
-                .await;
             let status = res.status();
             assert_eq!(
                 status,
