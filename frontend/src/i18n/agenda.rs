@@ -1,7 +1,6 @@
 //! Strings of the agenda: the list of events, an event's page, the subscription help,
 //! the submission form and the private edit page.
 
-use super::{lang, Lang};
 
 #[derive(Debug)]
 pub struct Strings {
@@ -263,8 +262,4 @@ pub const FR: Strings = Strings {
 };
 
 /// The strings of the current language.
-pub fn t() -> &'static Strings {
-    match lang() {
-        Lang::Fr => &FR,
-    }
-}
+languages!(FR);

@@ -1,7 +1,6 @@
 //! Strings of the page frame (header, navigation, footer), the 404 page, and the messages
 //! every page shares (loading, network and server errors, form errors).
 
-use super::{lang, Lang};
 
 #[derive(Debug)]
 pub struct Strings {
@@ -100,11 +99,7 @@ pub const FR: Strings = Strings {
     notify_consent: "J’accepte d’être prévenu par e-mail à cette adresse.",
 };
 
-pub fn t() -> &'static Strings {
-    match lang() {
-        Lang::Fr => &FR,
-    }
-}
+languages!(FR);
 
 #[cfg(test)]
 mod tests {

@@ -1,6 +1,5 @@
 //! Strings of the proposals pages.
 
-use super::{lang, Lang};
 
 #[derive(Debug)]
 pub struct Strings {
@@ -186,11 +185,7 @@ pub const FR: Strings = Strings {
     home_latest_supports: |n| crate::format::plural(n, "soutien", "soutiens"),
 };
 
-pub fn t() -> &'static Strings {
-    match lang() {
-        Lang::Fr => &FR,
-    }
-}
+languages!(FR);
 
 #[cfg(test)]
 mod tests {

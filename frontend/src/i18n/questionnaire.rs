@@ -1,6 +1,5 @@
 //! Strings of the needs questionnaire.
 
-use super::{lang, Lang};
 
 #[derive(Debug)]
 pub struct Strings {
@@ -152,8 +151,4 @@ pub const FR: Strings = Strings {
     error_contact: "Indiquez une adresse électronique ou un numéro de téléphone.",
 };
 
-pub fn t() -> &'static Strings {
-    match lang() {
-        Lang::Fr => &FR,
-    }
-}
+languages!(FR);
