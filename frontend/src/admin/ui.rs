@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
+use solidarites_api_types::AdminCampaignListResponse;
 
 use crate::api::ApiError;
 use crate::i18n::console as i18n;
@@ -137,6 +138,33 @@ pub fn Pager(
                     }
                 })}
         </nav>
+    }
+}
+
+/// A field to pick one of `list`'s campaigns (`current` selected), the choice written to
+/// `chosen`.
+pub fn campaign_select(
+    id: &'static str,
+    label: &'static str,
+    list: &AdminCampaignListResponse,
+    current: &str,
+    chosen: RwSignal<String>,
+) -> impl IntoView {
+    let options = list
+        .campaigns
+        .iter()
+        .map(|c| {
+            let selected = c.campaign.id == current;
+            view! { <option value=c.campaign.id.clone() selected=selected>{c.campaign.title.clone()}</option> }
+        })
+        .collect_view();
+    view! {
+        <div class="champ">
+            <label for=id>{label}</label>
+            <select class="saisie" id=id on:change=move |ev| chosen.set(event_target_value(&ev))>
+                {options}
+            </select>
+        </div>
     }
 }
 

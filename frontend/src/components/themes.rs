@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use leptos::prelude::*;
 use solidarites_api_types::{ThemeListResponse, ThemeResponse};
 
-use crate::api::{self, ApiError};
+use crate::api::{self, ApiError, Loaded};
 
 thread_local! {
     static CACHE: RefCell<Option<Vec<ThemeResponse>>> = const { RefCell::new(None) };
@@ -35,6 +35,32 @@ pub fn label(themes: &[ThemeResponse], slug: &str) -> String {
         .iter()
         .find(|t| t.slug == slug)
         .map_or_else(|| slug.to_owned(), |t| t.label.clone())
+}
+
+/// The themes still offered (not retired) once `list` is loaded; none before or on error.
+pub fn active(list: Loaded<Vec<ThemeResponse>>) -> Vec<ThemeResponse> {
+    list.get()
+        .and_then(Result::ok)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|theme| !theme.retired)
+        .collect()
+}
+
+/// The `<option>`s of the themes still offered, each selected while `selected(slug)`.
+pub fn options(
+    list: Loaded<Vec<ThemeResponse>>,
+    selected: impl Fn(&str) -> bool + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    move || {
+        active(list)
+            .into_iter()
+            .map(|theme| {
+                let slug = theme.slug.clone();
+                view! { <option value=theme.slug selected=move || selected(&slug)>{theme.label}</option> }
+            })
+            .collect_view()
+    }
 }
 
 /// A list item with a checkbox for `theme`, ticked while `selected` holds its slug.

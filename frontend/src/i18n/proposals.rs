@@ -193,14 +193,7 @@ mod tests {
 
     #[test]
     fn every_status_has_a_french_label() {
-        for status in [
-            "submitted",
-            "under_study",
-            "accepted",
-            "in_progress",
-            "done",
-            "declined",
-        ] {
+        for status in crate::pages::proposals::STATUSES {
             assert_ne!((FR.status)(status), "Statut inconnu", "{status}");
         }
         assert_eq!((FR.count)(0), "Aucune proposition ne correspond.");

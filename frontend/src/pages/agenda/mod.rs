@@ -308,20 +308,7 @@ fn AgendaFilters(filters: Memo<Filters>) -> impl IntoView {
                         <option value="" selected=move || filters.with(|f| f.theme.is_empty())>
                             {t.filter_all}
                         </option>
-                        {move || {
-                            theme_list
-                                .get()
-                                .and_then(Result::ok)
-                                .unwrap_or_default()
-                                .into_iter()
-                                .filter(|theme| !theme.retired)
-                                .map(|theme| {
-                                    let slug = theme.slug.clone();
-                                    let selected = move || filters.with(|f| f.theme == slug);
-                                    view! { <option value=theme.slug selected=selected>{theme.label}</option> }
-                                })
-                                .collect_view()
-                        }}
+                        {themes::options(theme_list, move |slug| filters.with(|f| f.theme == slug))}
                     </select>
                 </div>
                 <div class="champ">

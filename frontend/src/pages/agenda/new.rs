@@ -386,16 +386,7 @@ fn WhatFields(fields: EventFields, errors: Errors) -> impl IntoView {
                 on:change=move |event| theme.set(event_target_value(&event))
             >
                 <option value="">{t.form_choose}</option>
-                {move || {
-                    theme_list
-                        .get()
-                        .and_then(Result::ok)
-                        .unwrap_or_default()
-                        .into_iter()
-                        .filter(|theme| !theme.retired)
-                        .map(|th| view! { <option value=th.slug>{th.label}</option> })
-                        .collect_view()
-                }}
+                {themes::options(theme_list, move |slug| theme.with(|current| current == slug))}
             </select>
         </div>
     }

@@ -260,20 +260,6 @@ fn ProposalFilters(filters: Memo<Filters>) -> impl IntoView {
         };
         view! { <option value=value selected=selected>{label}</option> }
     };
-    let theme_options = move || {
-        theme_list
-            .get()
-            .and_then(Result::ok)
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|theme| !theme.retired)
-            .map(|theme| {
-                let slug = theme.slug.clone();
-                let selected = move || filters.with(|f| f.theme == slug);
-                view! { <option value=theme.slug selected=selected>{theme.label}</option> }
-            })
-            .collect_view()
-    };
     view! {
         <section class="filtres" aria-labelledby="filtres-titre">
             <h2 id="filtres-titre">{t.filters_title}</h2>
@@ -295,7 +281,7 @@ fn ProposalFilters(filters: Memo<Filters>) -> impl IntoView {
                             <option value="" selected=move || filters.with(|f| f.theme.is_empty())>
                                 {t.filter_all}
                             </option>
-                            {theme_options}
+                            {themes::options(theme_list, move |slug| filters.with(|f| f.theme == slug))}
                         </select>
                     </div>
                     <div class="champ">

@@ -222,12 +222,8 @@ fn ProposalForm(sent: RwSignal<bool>) -> impl IntoView {
                 <p class="champ__aide">{t.form_other_themes_hint}</p>
                 <ul class="choix">
                     {move || {
-                        theme_list
-                            .get()
-                            .and_then(Result::ok)
-                            .unwrap_or_default()
+                        themes::active(theme_list)
                             .into_iter()
-                            .filter(|theme| !theme.retired)
                             .enumerate()
                             .map(|(k, theme)| {
                                 let id = format!("{}-autre-{k}", fid("themes"));
@@ -282,26 +278,7 @@ fn MainTheme(p: Proposal, theme_list: api::Loaded<Vec<ThemeResponse>>) -> impl I
                 on:change=move |event| main_theme.set(event_target_value(&event))
             >
                 <option value="">{t.form_choose}</option>
-                {move || {
-                    theme_list
-                        .get()
-                        .and_then(Result::ok)
-                        .unwrap_or_default()
-                        .into_iter()
-                        .filter(|theme| !theme.retired)
-                        .map(|theme| {
-                            let slug = theme.slug.clone();
-                            view! {
-                                <option
-                                    value=theme.slug
-                                    selected=move || main_theme.with(|m| *m == slug)
-                                >
-                                    {theme.label}
-                                </option>
-                            }
-                        })
-                        .collect_view()
-                }}
+                {themes::options(theme_list, move |slug| main_theme.with(|m| m == slug))}
             </select>
         </div>
     }
