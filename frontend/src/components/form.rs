@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 
+use crate::api::ApiError;
 use crate::i18n::common;
 
 /// `id` of the element holding the error message of the field `field_id`.
@@ -58,6 +59,72 @@ pub fn field_error(
     key: &'static str,
 ) -> Signal<Option<String>> {
     Signal::derive(move || errors.with(|e| e.get(key).cloned()))
+}
+
+/// A form's sending: the errors by API field (for the summary and the fields), a failure
+/// of no field (network, server), and whether a request is under way.
+#[derive(Debug, Clone, Copy)]
+pub struct Submission {
+    pub errors: RwSignal<BTreeMap<String, String>>,
+    pub failure: RwSignal<Option<String>>,
+    pub pending: RwSignal<bool>,
+}
+
+impl Default for Submission {
+    fn default() -> Self {
+        Self {
+            errors: RwSignal::new(BTreeMap::new()),
+            failure: RwSignal::new(None),
+            pending: RwSignal::new(false),
+        }
+    }
+}
+
+impl Submission {
+    /// The error of the API field `key`, if any.
+    pub fn error_of(self, key: &'static str) -> Signal<Option<String>> {
+        field_error(self.errors, key)
+    }
+
+    /// Errors by field found before sending: shown by their fields and in the summary,
+    /// which takes the focus.
+    pub fn refuse(self, errors: BTreeMap<String, String>) {
+        self.failure.set(None);
+        self.errors.set(errors);
+        crate::browser::after_render(|| crate::browser::focus_id(SUMMARY_ID));
+    }
+
+    /// Sends `request` unless a sending is under way: `done` gets the answer, the API's
+    /// errors by field are [refused](Self::refuse), another failure goes to `failure`.
+    pub fn send<T: 'static>(
+        self,
+        request: impl Future<Output = Result<T, ApiError>> + 'static,
+        done: impl FnOnce(T) + 'static,
+    ) {
+        if self.pending.get_untracked() {
+            return;
+        }
+        self.failure.set(None);
+        self.pending.set(true);
+        leptos::task::spawn_local(async move {
+            let result = request.await;
+            self.pending.set(false);
+            match result {
+                Ok(answer) => done(answer),
+                Err(error) if !error.fields().is_empty() => self.refuse(error.fields()),
+                Err(error) => self.failure.set(Some(error.message())),
+            }
+        });
+    }
+
+    /// The failure, as an alert under the form.
+    pub fn failure_line(self) -> impl IntoView {
+        move || {
+            self.failure
+                .get()
+                .map(|message| view! { <p class="statut statut--erreur" role="alert">{message}</p> })
+        }
+    }
 }
 
 /// The label's mark: « (obligatoire) » or « (facultatif) ».
@@ -404,6 +471,94 @@ mod tests {
     }
 }
 
+/// A form's submit button, `aria-disabled` while `pending`, then saying `pending_label`
+/// (when given) instead of `label`.
+#[component]
+pub fn SubmitButton(
+    #[prop(into)] pending: Signal<bool>,
+    label: &'static str,
+    #[prop(optional)] pending_label: Option<&'static str>,
+) -> impl IntoView {
+    view! {
+        <button
+            type="submit"
+            class="bouton bouton--plein"
+            aria-disabled=move || pending.get().then_some("true")
+        >
+            {move || match pending_label {
+                Some(pending_label) if pending.get() => pending_label,
+                _ => label,
+            }}
+        </button>
+    }
+}
+
+/// A list item with a checkbox for `value` (`label` beside it), ticked while `selected`
+/// holds it: one of several choices.
+#[component]
+pub fn CheckboxItem(
+    id: String,
+    value: String,
+    #[prop(into)] label: String,
+    selected: RwSignal<Vec<String>>,
+) -> impl IntoView {
+    let checked = {
+        let value = value.clone();
+        move || selected.with(|s| s.contains(&value))
+    };
+    view! {
+        <li>
+            <label for=id.clone()>
+                <input
+                    type="checkbox"
+                    id=id
+                    prop:checked=checked
+                    on:change=move |event| {
+                        let on = event_target_checked(&event);
+                        selected.update(|s| {
+                            s.retain(|other| *other != value);
+                            if on {
+                                s.push(value.clone());
+                            }
+                        });
+                    }
+                />
+                <span>{label}</span>
+            </label>
+        </li>
+    }
+}
+
+/// A checkbox giving a consent (`label`), with its error.
+#[component]
+pub fn ConsentBox(
+    id: String,
+    label: &'static str,
+    checked: RwSignal<bool>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let described = {
+        let id = id.clone();
+        move || described_by(&id, false, error.with(Option::is_some))
+    };
+    view! {
+        <FieldError field_id=id.clone() message=error/>
+        <div class="choix">
+            <label for=id.clone()>
+                <input
+                    type="checkbox"
+                    id=id
+                    aria-describedby=described
+                    aria-invalid=move || error.with(Option::is_some).then_some("true")
+                    prop:checked=move || checked.get()
+                    on:change=move |event| checked.set(event_target_checked(&event))
+                />
+                <span>{label}</span>
+            </label>
+        </div>
+    }
+}
+
 /// The optional « e-mail pour être prévenu » of a submission (API fields `notify_email`
 /// and `notify_consent`): the address, its help text, the consent box, and their errors.
 /// The controls get the ids `{prefix}-notify_email` and `{prefix}-notify_consent`, as the
@@ -420,9 +575,8 @@ pub fn NotifyFields(
     let t = common::t();
     let email_id = format!("{prefix}-notify_email");
     let consent_id = format!("{prefix}-notify_consent");
-    let (eid, cid) = (email_id.clone(), consent_id.clone());
+    let eid = email_id.clone();
     let email_described = move || described_by(&eid, true, email_error.with(Option::is_some));
-    let consent_described = move || described_by(&cid, false, consent_error.with(Option::is_some));
     view! {
         <div class="champ">
             <label for=email_id.clone()>
@@ -442,20 +596,7 @@ pub fn NotifyFields(
                 prop:value=move || email.get()
                 on:input=move |event| email.set(event_target_value(&event))
             />
-            <FieldError field_id=consent_id.clone() message=consent_error/>
-            <div class="choix">
-                <label for=consent_id.clone()>
-                    <input
-                        type="checkbox"
-                        id=consent_id.clone()
-                        aria-describedby=consent_described
-                        aria-invalid=move || consent_error.with(Option::is_some).then_some("true")
-                        prop:checked=move || consent.get()
-                        on:change=move |event| consent.set(event_target_checked(&event))
-                    />
-                    <span>{t.notify_consent}</span>
-                </label>
-            </div>
+            <ConsentBox id=consent_id label=t.notify_consent checked=consent error=consent_error/>
         </div>
     }
 }

@@ -1,5 +1,5 @@
 //! The themes of the platform (`GET /api/v1/themes`), loaded once per visit, and the
-//! checkbox that picks one.
+//! fields that pick them.
 
 use std::cell::RefCell;
 
@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use solidarites_api_types::{ThemeListResponse, ThemeResponse};
 
 use crate::api::{self, ApiError, Loaded};
+use crate::components::form::CheckboxItem;
 
 thread_local! {
     static CACHE: RefCell<Option<Vec<ThemeResponse>>> = const { RefCell::new(None) };
@@ -70,30 +71,5 @@ pub fn ThemeCheckbox(
     theme: ThemeResponse,
     selected: RwSignal<Vec<String>>,
 ) -> impl IntoView {
-    let slug = theme.slug;
-    let checked = {
-        let slug = slug.clone();
-        move || selected.with(|s| s.contains(&slug))
-    };
-    view! {
-        <li>
-            <label for=id.clone()>
-                <input
-                    type="checkbox"
-                    id=id.clone()
-                    prop:checked=checked
-                    on:change=move |event| {
-                        let on = event_target_checked(&event);
-                        selected.update(|s| {
-                            s.retain(|other| *other != slug);
-                            if on {
-                                s.push(slug.clone());
-                            }
-                        });
-                    }
-                />
-                <span>{theme.label}</span>
-            </label>
-        </li>
-    }
+    view! { <CheckboxItem id=id value=theme.slug label=theme.label selected=selected/> }
 }

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use solidarites_api_types::{
-    CommuneResponse, CreateInitiativeRequest, CreateInitiativeResponse, InitiativeListResponse,
+    CommuneResponse, ConfirmListingResponse, CreateInitiativeRequest, CreateInitiativeResponse,
+    InitiativeListResponse,
     InitiativeResponse, LabelResponse, NearResponse, PublicConfigResponse,
     SubmitterInitiativeResponse, ThemeResponse,
 };
@@ -13,6 +14,7 @@ use solidarites_api_types::{
 use crate::api::{self, ApiError};
 use crate::app::set_page_title;
 use crate::browser;
+use crate::components::freshness;
 use crate::carte::data;
 use crate::carte::detail::{item_button_id, FocusReturn, InitiativeDetail, InitiativeItem};
 use crate::carte::filters::{page_count, CarteFilter};
@@ -574,6 +576,19 @@ pub fn AddInitiativePage() -> impl IntoView {
     }
 }
 
+/// A refused submission: its errors by field, or its message when it has none; the
+/// summary takes the focus.
+fn show_refusal(
+    error: &ApiError,
+    errors: RwSignal<BTreeMap<String, String>>,
+    general: RwSignal<Option<String>>,
+) {
+    let fields = error.fields();
+    general.set(fields.is_empty().then(|| error.message()));
+    errors.set(fields);
+    browser::after_render(|| browser::focus_id(SUMMARY_ID));
+}
+
 #[component]
 fn AddForm(
     config: PublicConfigResponse,
@@ -606,12 +621,7 @@ fn AddForm(
                     }
                     browser::after_render(|| browser::focus_id("envoi-titre"));
                 }
-                Err(error) => {
-                    let fields = error.fields();
-                    general.set(fields.is_empty().then(|| error.message()));
-                    errors.set(fields);
-                    browser::after_render(|| browser::focus_id(SUMMARY_ID));
-                }
+                Err(error) => show_refusal(&error, errors, general),
             }
         });
     });
@@ -805,12 +815,7 @@ fn EditView(
                     view.set(updated);
                     browser::after_render(|| browser::focus_id("modification-etat"));
                 }
-                Err(error) => {
-                    let fields = error.fields();
-                    general.set(fields.is_empty().then(|| error.message()));
-                    errors.set(fields);
-                    browser::after_render(|| browser::focus_id(SUMMARY_ID));
-                }
+                Err(error) => show_refusal(&error, errors, general),
             }
         });
     });
@@ -852,76 +857,25 @@ fn EditView(
     }
 }
 
-/// « Je confirme que ces informations sont à jour »: one click keeps a published
-/// initiative public for a full period again (listings kept current).
+/// The confirmation that the initiative is current, which updates `view`.
 #[component]
 fn ConfirmCurrent(
     token: StoredValue<String>,
     view: RwSignal<SubmitterInitiativeResponse>,
 ) -> impl IntoView {
-    let t = crate::i18n::freshness::t();
-    let done = RwSignal::new(None::<String>);
-    let error = RwSignal::new(None::<String>);
-    let pending = RwSignal::new(false);
-    let confirm = move |_| {
-        if pending.get_untracked() {
-            return;
-        }
-        pending.set(true);
-        leptos::task::spawn_local(async move {
-            let url = format!(
-                "/api/v1/initiatives/edit/{}/confirm",
-                percent_encode(&token.get_value())
-            );
-            let answer: Result<solidarites_api_types::ConfirmListingResponse, ApiError> =
-                api::post(&url, &serde_json::json!({}), &[]).await;
-            pending.set(false);
-            match answer {
-                Ok(confirmed) => {
-                    error.set(None);
-                    view.update(|v| {
-                        v.freshness = "fresh".to_owned();
-                        v.last_confirmed_at = Some(confirmed.last_confirmed_at.clone());
-                        v.hidden_from = Some(confirmed.hidden_from.clone());
-                    });
-                    done.set(Some((t.confirm_done)(&crate::format::date_text(
-                        &confirmed.hidden_from,
-                    ))));
-                }
-                Err(e) => error.set(Some(e.message())),
-            }
+    let url = format!(
+        "/api/v1/initiatives/edit/{}/confirm",
+        percent_encode(&token.get_value())
+    );
+    let state = Signal::derive(move || view.with(|v| (v.freshness.clone(), v.hidden_from.clone())));
+    let on_confirmed = Callback::new(move |confirmed: ConfirmListingResponse| {
+        view.update(|v| {
+            v.freshness = "fresh".to_owned();
+            v.last_confirmed_at = Some(confirmed.last_confirmed_at);
+            v.hidden_from = Some(confirmed.hidden_from);
         });
-    };
-    let state = move || {
-        view.with(|v| {
-            let day = v
-                .hidden_from
-                .as_deref()
-                .map(crate::format::date_text)
-                .unwrap_or_default();
-            match v.freshness.as_str() {
-                "hidden" => (t.confirm_hidden.to_owned(), "statut statut--erreur"),
-                "flagged" => ((t.confirm_flagged)(&day), "statut statut--alerte"),
-                _ => ((t.confirm_fresh)(&day), "statut statut--attente"),
-            }
-        })
-    };
-    view! {
-        <section class="confirmation-a-jour" aria-labelledby="a-jour-titre">
-            <h2 id="a-jour-titre">{t.confirm_title}</h2>
-            {move || done.get().is_none().then(|| {
-                let (text, class) = state();
-                view! { <p class=class>{text}</p> }
-            })}
-            <button type="button" class="bouton" on:click=confirm aria-disabled=move || pending.get().then_some("true")>
-                {t.confirm_button}
-            </button>
-            <div role="status">
-                {move || done.get().map(|m| view! { <p class="statut statut--ok">{m}</p> })}
-            </div>
-            {move || error.get().map(|m| view! { <p class="statut statut--erreur" role="alert">{m}</p> })}
-        </section>
-    }
+    });
+    view! { <freshness::ConfirmCurrent url=url state=state on_confirmed=on_confirmed/> }
 }
 
 /// « Retirer l’initiative », with a confirmation step.

@@ -445,6 +445,27 @@ fn commune_input(field: &Field) -> AnyView {
     })
 }
 
+/// The fields of `questions`, each shown while its conditions hold.
+pub fn visible_questions(questions: Vec<Question>, form: Form) -> impl IntoView {
+    questions
+        .into_iter()
+        .map(|question| {
+            let qid = question.id.clone();
+            let visible = move || {
+                form.answers.with(|a| {
+                    form.definition
+                        .with_value(|d| d.visible_question_ids(a).contains(&qid))
+                })
+            };
+            view! {
+                <Show when=visible>
+                    <QuestionField question=question.clone() form=form/>
+                </Show>
+            }
+        })
+        .collect_view()
+}
+
 /// A text answer (short/long text, date) bound to an input: its value, and the handler
 /// that stores what is typed (an emptied field removes the answer).
 fn text_binding(
