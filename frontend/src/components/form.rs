@@ -64,13 +64,13 @@ pub fn field_error(
 /// A form's sending: the errors by API field (for the summary and the fields), a failure
 /// of no field (network, server), and whether a request is under way.
 #[derive(Debug, Clone, Copy)]
-pub struct Submission {
+pub struct Sending {
     pub errors: RwSignal<BTreeMap<String, String>>,
     pub failure: RwSignal<Option<String>>,
     pub pending: RwSignal<bool>,
 }
 
-impl Default for Submission {
+impl Default for Sending {
     fn default() -> Self {
         Self {
             errors: RwSignal::new(BTreeMap::new()),
@@ -80,7 +80,7 @@ impl Default for Submission {
     }
 }
 
-impl Submission {
+impl Sending {
     /// The error of the API field `key`, if any.
     pub fn error_of(self, key: &'static str) -> Signal<Option<String>> {
         field_error(self.errors, key)
@@ -138,6 +138,81 @@ pub fn RequiredMark(required: bool) -> impl IntoView {
     }
 }
 
+/// A text control: an `<input>` of type `kind`, or a `<textarea>` of `rows` lines when
+/// `rows` is given, tied to its label's hint and error by `describedby`.
+pub struct TextControl {
+    pub id: String,
+    /// The control's `name`, when it has one.
+    pub name: Option<String>,
+    pub kind: &'static str,
+    pub rows: Option<u32>,
+    pub maxlength: Option<u32>,
+    pub autocomplete: Option<&'static str>,
+    pub inputmode: Option<&'static str>,
+    pub required: bool,
+    pub describedby: Signal<Option<String>>,
+    pub invalid: Signal<bool>,
+}
+
+impl TextControl {
+    /// The control, showing `value()` and calling `on_input` as it is typed in.
+    pub fn view(
+        self,
+        value: impl Fn() -> String + Send + Sync + 'static,
+        on_input: impl FnMut(leptos::ev::Event) + 'static,
+    ) -> AnyView {
+        let Self {
+            id,
+            name,
+            kind,
+            rows,
+            maxlength,
+            autocomplete,
+            inputmode,
+            required,
+            describedby,
+            invalid,
+        } = self;
+        let describedby = move || describedby.get();
+        let invalid = move || invalid.get().then_some("true");
+        let required = required.then_some("true");
+        match rows {
+            Some(rows) => view! {
+                <textarea
+                    id=id
+                    name=name
+                    class="saisie"
+                    rows=rows
+                    maxlength=maxlength
+                    aria-describedby=describedby
+                    aria-invalid=invalid
+                    aria-required=required
+                    prop:value=value
+                    on:input=on_input
+                ></textarea>
+            }
+            .into_any(),
+            None => view! {
+                <input
+                    id=id
+                    name=name
+                    class="saisie"
+                    type=kind
+                    autocomplete=autocomplete
+                    inputmode=inputmode
+                    maxlength=maxlength
+                    aria-describedby=describedby
+                    aria-invalid=invalid
+                    aria-required=required
+                    prop:value=value
+                    on:input=on_input
+                />
+            }
+            .into_any(),
+        }
+    }
+}
+
 /// A labelled text input (or `<textarea>` when `multiline`), its hint and its error.
 #[component]
 pub fn TextField(
@@ -167,44 +242,19 @@ pub fn TextField(
 ) -> impl IntoView {
     let hint_id = help_id(id);
     let has_hint = hint.is_some();
-    let describedby = move || described_by(id, has_hint, error.with(Option::is_some));
-    let invalid = move || error.with(Option::is_some).then_some("true");
-    let on_input = move |ev| value.set(event_target_value(&ev));
-    let input = if multiline {
-        view! {
-            <textarea
-                id=id
-                name=name.unwrap_or(id)
-                class="saisie"
-                rows=rows
-                maxlength=maxlength
-                aria-describedby=describedby
-                aria-invalid=invalid
-                aria-required=required.then_some("true")
-                prop:value=move || value.get()
-                on:input=on_input
-            ></textarea>
-        }
-        .into_any()
-    } else {
-        view! {
-            <input
-                id=id
-                name=name.unwrap_or(id)
-                class="saisie"
-                type=kind.unwrap_or("text")
-                autocomplete=autocomplete
-                inputmode=inputmode
-                maxlength=maxlength
-                aria-describedby=describedby
-                aria-invalid=invalid
-                aria-required=required.then_some("true")
-                prop:value=move || value.get()
-                on:input=on_input
-            />
-        }
-        .into_any()
-    };
+    let input = TextControl {
+        id: id.to_owned(),
+        name: Some(name.unwrap_or(id).to_owned()),
+        kind: kind.unwrap_or("text"),
+        rows: multiline.then_some(rows),
+        maxlength,
+        autocomplete,
+        inputmode,
+        required,
+        describedby: Signal::derive(move || described_by(id, has_hint, error.with(Option::is_some))),
+        invalid: Signal::derive(move || error.with(Option::is_some)),
+    }
+    .view(move || value.get(), move |ev| value.set(event_target_value(&ev)));
     view! {
         <div class="champ" class:champ--erreur=move || error.with(Option::is_some)>
             <label for=id>
@@ -395,28 +445,36 @@ pub fn focus_field(field_id: &str) {
 mod tests {
     use super::*;
 
+    /// Error maps and summaries written as `(key or field id, label, message)` lines.
+    fn errors_of(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, m)| ((*k).to_owned(), (*m).to_owned()))
+            .collect()
+    }
+
+    fn lines(items: &[SummaryItem]) -> Vec<(&str, &str, &str)> {
+        items
+            .iter()
+            .map(|i| (i.field_id.as_str(), i.label.as_str(), i.message.as_str()))
+            .collect()
+    }
+
     #[test]
     fn summary_lines_follow_the_form_then_name_unknown_keys() {
-        let errors: BTreeMap<String, String> = [
+        let errors = errors_of(&[
             ("zzz", "inconnu"),
             ("title", "obligatoire"),
             ("address", "trop long"),
-        ]
-        .into_iter()
-        .map(|(k, m)| (k.to_owned(), m.to_owned()))
-        .collect();
+        ]);
         let fields = [
             ("title", "titre", "Titre"),
             ("themes", "theme", "Thème"),
             ("address", "adresse", "Adresse"),
         ];
         let items = summary_items(&errors, Some("Réseau".into()), &fields);
-        let lines: Vec<(&str, &str, &str)> = items
-            .iter()
-            .map(|i| (i.field_id.as_str(), i.label.as_str(), i.message.as_str()))
-            .collect();
         assert_eq!(
-            lines,
+            lines(&items),
             [
                 ("", "", "Réseau"),
                 ("titre", "Titre", "obligatoire"),
@@ -429,22 +487,15 @@ mod tests {
 
     #[test]
     fn ordered_summaries_follow_the_order_then_the_other_keys() {
-        let errors: BTreeMap<String, String> = [("a", "1"), ("zz", "2"), ("email", "3")]
-            .into_iter()
-            .map(|(k, m)| (k.to_owned(), m.to_owned()))
-            .collect();
+        let errors = errors_of(&[("a", "1"), ("zz", "2"), ("email", "3")]);
         let items = ordered_summary(
             &errors,
             &["email", "a"],
             |k| format!("f-{k}"),
             str::to_uppercase,
         );
-        let lines: Vec<(&str, &str, &str)> = items
-            .iter()
-            .map(|i| (i.field_id.as_str(), i.label.as_str(), i.message.as_str()))
-            .collect();
         assert_eq!(
-            lines,
+            lines(&items),
             [
                 ("f-email", "EMAIL", "3"),
                 ("f-a", "A", "1"),

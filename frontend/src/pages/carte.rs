@@ -19,6 +19,7 @@ use crate::carte::data;
 use crate::carte::detail::{item_button_id, FocusReturn, InitiativeDetail, InitiativeItem};
 use crate::carte::filters::{page_count, CarteFilter};
 use crate::carte::form::{ContentInput, InitiativeForm, Submission, SUMMARY_ID};
+use crate::components::form::Sending;
 use crate::carte::leaflet::{copy_text, options_json, MapController, MapView};
 use crate::carte::widgets::{CommuneChoice, CommuneSearch, Pagination, ThemeIcon};
 use crate::format;
@@ -576,16 +577,12 @@ pub fn AddInitiativePage() -> impl IntoView {
     }
 }
 
-/// A refused submission: its errors by field, or its message when it has none; the
-/// summary takes the focus.
-fn show_refusal(
-    error: &ApiError,
-    errors: RwSignal<BTreeMap<String, String>>,
-    general: RwSignal<Option<String>>,
-) {
+/// A refused submission: its errors by field, or its message when it has none (the form
+/// shows it in the summary); the summary takes the focus.
+fn show_refusal(error: &ApiError, sending: Sending) {
     let fields = error.fields();
-    general.set(fields.is_empty().then(|| error.message()));
-    errors.set(fields);
+    sending.failure.set(fields.is_empty().then(|| error.message()));
+    sending.errors.set(fields);
     browser::after_render(|| browser::focus_id(SUMMARY_ID));
 }
 
@@ -596,9 +593,8 @@ fn AddForm(
     created: RwSignal<Option<CreateInitiativeResponse>>,
 ) -> impl IntoView {
     let t = i18n::t();
-    let errors: RwSignal<BTreeMap<String, String>> = RwSignal::new(BTreeMap::new());
-    let general = RwSignal::new(None::<String>);
-    let pending = RwSignal::new(false);
+    let sending = Sending::default();
+    let (errors, pending) = (sending.errors, sending.pending);
     let on_submit = UnsyncCallback::new(move |submission: Submission| {
         pending.set(true);
         leptos::task::spawn_local(async move {
@@ -621,7 +617,7 @@ fn AddForm(
                     }
                     browser::after_render(|| browser::focus_id("envoi-titre"));
                 }
-                Err(error) => show_refusal(&error, errors, general),
+                Err(error) => show_refusal(&error, sending),
             }
         });
     });
@@ -633,9 +629,7 @@ fn AddForm(
             with_actor=true
             submit_label=t.submit_add
             on_submit=on_submit
-            errors=errors
-            general_error=general
-            pending=pending.into()
+            sending=sending
         />
     }
 }
@@ -787,9 +781,8 @@ fn EditView(
         code: shown.commune.code.clone(),
         name: shown.commune.name.clone(),
     });
-    let errors: RwSignal<BTreeMap<String, String>> = RwSignal::new(BTreeMap::new());
-    let general = RwSignal::new(None::<String>);
-    let pending = RwSignal::new(false);
+    let sending = Sending::default();
+    let (errors, pending) = (sending.errors, sending.pending);
     let saved = RwSignal::new(None::<&'static str>);
     let token = StoredValue::new(token);
     let on_submit = UnsyncCallback::new(move |submission: Submission| {
@@ -806,7 +799,7 @@ fn EditView(
             match answer {
                 Ok(updated) => {
                     errors.set(BTreeMap::new());
-                    general.set(None);
+                    sending.failure.set(None);
                     saved.set(Some(if updated.status == "published" {
                         t.saved_revision
                     } else {
@@ -815,7 +808,7 @@ fn EditView(
                     view.set(updated);
                     browser::after_render(|| browser::focus_id("modification-etat"));
                 }
-                Err(error) => show_refusal(&error, errors, general),
+                Err(error) => show_refusal(&error, sending),
             }
         });
     });
@@ -848,9 +841,7 @@ fn EditView(
                 initial_commune=initial_commune
                 submit_label=t.submit_edit
                 on_submit=on_submit
-                errors=errors
-                general_error=general
-                pending=pending.into()
+                sending=sending
             />
             <Withdraw token=token withdrawn=withdrawn/>
         })}

@@ -293,6 +293,15 @@ fn AgendaFilters(filters: Memo<Filters>) -> impl IntoView {
             });
         }
     };
+    let date_field = move |id: &'static str, label: &'static str, key: &'static str| {
+        let value = move || filters.with(|f| if key == "from" { f.from.clone() } else { f.to.clone() });
+        view! {
+            <div class="champ">
+                <label for=id>{label}</label>
+                <input id=id class="saisie" type="date" prop:value=value on:change=on_change(key)/>
+            </div>
+        }
+    };
     let theme_list = api::load(themes::all());
     let communes = api::load(api::get::<solidarites_api_types::CommuneListResponse>(
         "/api/v1/communes",
@@ -335,26 +344,8 @@ fn AgendaFilters(filters: Memo<Filters>) -> impl IntoView {
                         }}
                     </select>
                 </div>
-                <div class="champ">
-                    <label for="agenda-du">{t.filter_from}</label>
-                    <input
-                        id="agenda-du"
-                        class="saisie"
-                        type="date"
-                        prop:value=move || filters.with(|f| f.from.clone())
-                        on:change=on_change("from")
-                    />
-                </div>
-                <div class="champ">
-                    <label for="agenda-au">{t.filter_to}</label>
-                    <input
-                        id="agenda-au"
-                        class="saisie"
-                        type="date"
-                        prop:value=move || filters.with(|f| f.to.clone())
-                        on:change=on_change("to")
-                    />
-                </div>
+                {date_field("agenda-du", t.filter_from, "from")}
+                {date_field("agenda-au", t.filter_to, "to")}
             </div>
             {move || {
                 (!filters.with(|f| f.actor.is_empty()))

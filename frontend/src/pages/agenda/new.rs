@@ -15,7 +15,7 @@ use crate::app::set_page_title;
 use crate::browser;
 use crate::components::commune::CommuneField;
 use crate::components::form::{
-    described_by, help_id, ErrorSummary, FieldError, CheckboxItem, NotifyFields, SubmitButton, Submission, SummaryItem, SUMMARY_ID,
+    described_by, help_id, ErrorSummary, FieldError, CheckboxItem, NotifyFields, SubmitButton, Sending, SummaryItem, SUMMARY_ID,
 };
 use crate::components::themes;
 use crate::i18n::{agenda, common};
@@ -63,7 +63,7 @@ pub fn NewEventPage() -> impl IntoView {
     }
 }
 
-/// Errors of the last submission, by API field.
+/// Errors of the last sending, by API field.
 type Errors = RwSignal<BTreeMap<String, String>>;
 
 /// What the form holds, one signal per field.
@@ -230,8 +230,8 @@ fn optional_mark() -> impl IntoView {
 fn EventForm(sent: RwSignal<Option<CreateEventResponse>>) -> impl IntoView {
     let t = agenda::t();
     let fields = EventFields::new();
-    let submission = Submission::default();
-    let errors = submission.errors;
+    let sending = Sending::default();
+    let errors = sending.errors;
     let summary = Signal::derive(move || {
         errors.with(|errors| {
             errors
@@ -250,7 +250,7 @@ fn EventForm(sent: RwSignal<Option<CreateEventResponse>>) -> impl IntoView {
     });
     let send = move || {
         let body = fields.request();
-        submission.send(
+        sending.send(
             async move { api::post::<_, CreateEventResponse>("/api/v1/events", &body, &[]).await },
             move |created| {
                 sent.set(Some(created));
@@ -278,9 +278,9 @@ fn EventForm(sent: RwSignal<Option<CreateEventResponse>>) -> impl IntoView {
                 email_error=error_in(errors, "notify_email".to_owned())
                 consent_error=error_in(errors, "notify_consent".to_owned())
             />
-            {submission.failure_line()}
+            {sending.failure_line()}
             <div class="boutons">
-                <SubmitButton pending=submission.pending label=t.form_send pending_label=t.form_sending/>
+                <SubmitButton pending=sending.pending label=t.form_send pending_label=t.form_sending/>
             </div>
         </form>
     }

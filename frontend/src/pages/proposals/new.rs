@@ -12,7 +12,7 @@ use crate::app::set_page_title;
 use crate::browser;
 use crate::components::commune::CommuneField;
 use crate::components::form::{
-    described_by, help_id, ordered_summary, ErrorSummary, FieldError, RequiredMark, SubmitButton, Submission, SummaryItem,
+    described_by, help_id, ordered_summary, ErrorSummary, FieldError, RequiredMark, SubmitButton, Sending, SummaryItem,
     TextField, SUMMARY_ID,
 };
 use crate::components::themes::{self, ThemeCheckbox};
@@ -78,7 +78,7 @@ struct Proposal {
     pseudonym: RwSignal<String>,
     notify_email: RwSignal<String>,
     notify_consent: RwSignal<bool>,
-    submission: Submission,
+    sending: Sending,
 }
 
 /// The label of the field an API error key names.
@@ -119,12 +119,12 @@ impl Proposal {
             pseudonym: RwSignal::new(String::new()),
             notify_email: RwSignal::new(String::new()),
             notify_consent: RwSignal::new(false),
-            submission: Submission::default(),
+            sending: Sending::default(),
         }
     }
 
     fn error_of(self, key: &'static str) -> Signal<Option<String>> {
-        self.submission.error_of(key)
+        self.sending.error_of(key)
     }
 
     /// The request: the main theme first, then the others.
@@ -153,14 +153,14 @@ impl Proposal {
             && !self.commune_typed.get_untracked().trim().is_empty()
         {
             let message = crate::i18n::questionnaire::t().error_commune_pick;
-            self.submission.refuse(BTreeMap::from([(
+            self.sending.refuse(BTreeMap::from([(
                 "commune_code".to_owned(),
                 message.to_owned(),
             )]));
             return;
         }
         let body = self.request();
-        self.submission.send(
+        self.sending.send(
             async move {
                 api::post::<_, CreateProposalResponse>("/api/v1/proposals", &body, &[]).await
             },
@@ -176,7 +176,7 @@ impl Proposal {
 fn ProposalForm(sent: RwSignal<bool>) -> impl IntoView {
     let t = proposals::t();
     let p = Proposal::new();
-    let errors = p.submission.errors;
+    let errors = p.sending.errors;
     let summary = Signal::derive(move || errors.with(summary_lines));
     let theme_list = api::load(themes::all());
     view! {
@@ -222,9 +222,9 @@ fn ProposalForm(sent: RwSignal<bool>) -> impl IntoView {
                 value=p.notify_email error=p.error_of("notify_email")
                 hint=t.form_notify_email_hint kind="email" autocomplete="email" maxlength=254/>
             <NotifyConsent p=p/>
-            {p.submission.failure_line()}
+            {p.sending.failure_line()}
             <div class="boutons">
-                <SubmitButton pending=p.submission.pending label=t.form_send pending_label=t.form_sending/>
+                <SubmitButton pending=p.sending.pending label=t.form_send pending_label=t.form_sending/>
             </div>
         </form>
     }

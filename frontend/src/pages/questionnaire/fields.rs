@@ -11,7 +11,7 @@ use solidarites_domain::questionnaire::{Question, QuestionKind, QuestionnaireDef
 
 use super::logic::{self, field_id, Answers};
 use crate::components::commune::CommunePicker;
-use crate::components::form::{described_by, help_id, FieldError};
+use crate::components::form::{described_by, help_id, FieldError, TextControl};
 use crate::format;
 use crate::i18n::{common, questionnaire};
 
@@ -378,39 +378,19 @@ fn number_input(field: &Field, integer: bool) -> AnyView {
 /// A short text (`<input>`) or a long one (`<textarea>`).
 fn text_input(field: &Field, long: bool, max_length: u32) -> AnyView {
     let (text, on_input) = text_binding(field.form, &field.question.id);
-    let (describedby, invalid) = (field.describedby, field.invalid);
-    let required = field.required().then_some("true");
-    let input = if long {
-        view! {
-            <textarea
-                id=field.fid.clone()
-                class="saisie"
-                rows="5"
-                maxlength=max_length.to_string()
-                aria-describedby=move || describedby.get()
-                aria-invalid=move || invalid.get().then_some("true")
-                aria-required=required
-                prop:value=text
-                on:input=on_input
-            ></textarea>
-        }
-        .into_any()
-    } else {
-        view! {
-            <input
-                id=field.fid.clone()
-                class="saisie"
-                type="text"
-                maxlength=max_length.to_string()
-                aria-describedby=move || describedby.get()
-                aria-invalid=move || invalid.get().then_some("true")
-                aria-required=required
-                prop:value=text
-                on:input=on_input
-            />
-        }
-        .into_any()
-    };
+    let input = TextControl {
+        id: field.fid.clone(),
+        name: None,
+        kind: "text",
+        rows: long.then_some(5),
+        maxlength: Some(max_length),
+        autocomplete: None,
+        inputmode: None,
+        required: field.required(),
+        describedby: field.describedby,
+        invalid: field.invalid,
+    }
+    .view(text, on_input);
     field.labelled(input)
 }
 

@@ -11,7 +11,7 @@ use crate::api;
 use crate::browser;
 use crate::components::commune::CommuneField;
 use crate::components::form::{
-    described_by, ordered_summary, ConsentBox, ErrorSummary, FieldError, SubmitButton, Submission, SummaryItem, TextField, SUMMARY_ID,
+    described_by, ordered_summary, ConsentBox, ErrorSummary, FieldError, SubmitButton, Sending, SummaryItem, TextField, SUMMARY_ID,
 };
 use crate::components::themes::ThemeCheckbox;
 use crate::i18n::{common, questionnaire};
@@ -32,7 +32,7 @@ struct Contact {
     commune_text: RwSignal<String>,
     themes: RwSignal<Vec<String>>,
     consent: RwSignal<bool>,
-    submission: Submission,
+    sending: Sending,
 }
 
 /// The fields in the order of the form, for the error summary.
@@ -86,12 +86,12 @@ impl Contact {
             commune_text: RwSignal::new(text.unwrap_or_default()),
             themes: RwSignal::new(Vec::new()),
             consent: RwSignal::new(false),
-            submission: Submission::default(),
+            sending: Sending::default(),
         }
     }
 
     fn error_of(self, key: &'static str) -> Signal<Option<String>> {
-        self.submission.error_of(key)
+        self.sending.error_of(key)
     }
 
     /// What the browser can check before sending: a commune chosen, a way to call back.
@@ -112,7 +112,7 @@ impl Contact {
     fn send(self, on_done: Callback<bool>) {
         let missing = self.missing();
         if !missing.is_empty() {
-            self.submission.refuse(missing);
+            self.sending.refuse(missing);
             return;
         }
         let optional = |s: String| {
@@ -129,7 +129,7 @@ impl Contact {
             consent: self.consent.get_untracked(),
             consent_text: questionnaire::t().volunteer_consent.to_owned(),
         };
-        self.submission.send(
+        self.sending.send(
             async move {
                 api::post::<_, CreateVolunteerResponse>("/api/v1/volunteers", &body, &[]).await
             },
@@ -147,7 +147,7 @@ pub fn VolunteerForm(
 ) -> impl IntoView {
     let t = questionnaire::t();
     let contact = Contact::new(commune);
-    let errors = contact.submission.errors;
+    let errors = contact.sending.errors;
     let summary = Signal::derive(move || errors.with(summary_lines));
     view! {
         <h2 id="etape-titre" tabindex="-1">{t.volunteer_title}</h2>
@@ -175,9 +175,9 @@ pub fn VolunteerForm(
                 hint=t.volunteer_availability_hint multiline=true rows=3 maxlength=1000 mark=false/>
             <ThemeChoices contact=contact/>
             <Consent contact=contact/>
-            {contact.submission.failure_line()}
+            {contact.sending.failure_line()}
             <div class="boutons">
-                <SubmitButton pending=contact.submission.pending label=t.volunteer_send/>
+                <SubmitButton pending=contact.sending.pending label=t.volunteer_send/>
                 <button type="button" class="bouton" on:click=move |_| on_done.run(false)>
                     {t.volunteer_skip}
                 </button>
@@ -237,7 +237,7 @@ fn ThemeChoices(contact: Contact) -> impl IntoView {
 #[component]
 fn Consent(contact: Contact) -> impl IntoView {
     let t = questionnaire::t();
-    let errors = contact.submission.errors;
+    let errors = contact.sending.errors;
     let error = Signal::derive(move || {
         errors.with(|e| e.get("consent").or_else(|| e.get("consent_text")).cloned())
     });
