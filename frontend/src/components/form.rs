@@ -176,37 +176,23 @@ impl TextControl {
         let describedby = move || describedby.get();
         let invalid = move || invalid.get().then_some("true");
         let required = required.then_some("true");
+        let shared = view! {
+            <{..}
+                id=id
+                name=name
+                class="saisie"
+                maxlength=maxlength
+                aria-describedby=describedby
+                aria-invalid=invalid
+                aria-required=required
+                prop:value=value
+                on:input=on_input
+            />
+        };
         match rows {
-            Some(rows) => view! {
-                <textarea
-                    id=id
-                    name=name
-                    class="saisie"
-                    rows=rows
-                    maxlength=maxlength
-                    aria-describedby=describedby
-                    aria-invalid=invalid
-                    aria-required=required
-                    prop:value=value
-                    on:input=on_input
-                ></textarea>
-            }
-            .into_any(),
+            Some(rows) => view! { <textarea rows=rows {..shared}></textarea> }.into_any(),
             None => view! {
-                <input
-                    id=id
-                    name=name
-                    class="saisie"
-                    type=kind
-                    autocomplete=autocomplete
-                    inputmode=inputmode
-                    maxlength=maxlength
-                    aria-describedby=describedby
-                    aria-invalid=invalid
-                    aria-required=required
-                    prop:value=value
-                    on:input=on_input
-                />
+                <input type=kind autocomplete=autocomplete inputmode=inputmode {..shared}/>
             }
             .into_any(),
         }

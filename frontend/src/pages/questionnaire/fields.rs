@@ -180,6 +180,38 @@ impl Field {
     }
 
     /// The `id` of the `k`-th control of a group: the first has the field's.
+    /// The `k`-th choice of the question, a checkbox or a radio button (`kind`), with its
+    /// label; a radio button of a required question is required.
+    fn choice(
+        &self,
+        k: usize,
+        kind: &'static str,
+        value: Option<String>,
+        label: String,
+        checked: impl Fn() -> bool + Send + 'static,
+        on_change: impl FnMut(leptos::ev::Event) + 'static,
+    ) -> AnyView {
+        let input_id = self.item_id(k);
+        let required = kind == "radio" && self.required();
+        view! {
+            <li>
+                <label for=input_id.clone()>
+                    <input
+                        type=kind
+                        id=input_id
+                        name=self.fid.clone()
+                        value=value
+                        required=required
+                        prop:checked=checked
+                        on:change=on_change
+                    />
+                    <span>{label}</span>
+                </label>
+            </li>
+        }
+        .into_any()
+    }
+
     fn item_id(&self, k: usize) -> String {
         if k == 0 {
             self.fid.clone()
@@ -270,7 +302,6 @@ pub fn QuestionField(question: Question, form: Form) -> impl IntoView {
 /// One checkbox of a multiple choice question.
 fn checkbox(field: &Field, k: usize, value: String, label: String) -> impl IntoView {
     let form = field.form;
-    let input_id = field.item_id(k);
     let checked = {
         let qid = field.question.id.clone();
         let value = value.clone();
@@ -293,21 +324,7 @@ fn checkbox(field: &Field, k: usize, value: String, label: String) -> impl IntoV
             logic::choices_value(&question, &values, &other),
         );
     };
-    view! {
-        <li>
-            <label for=input_id.clone()>
-                <input
-                    type="checkbox"
-                    id=input_id.clone()
-                    name=field.fid.clone()
-                    value=value
-                    prop:checked=checked
-                    on:change=toggle
-                />
-                <span>{label}</span>
-            </label>
-        </li>
-    }
+    field.choice(k, "checkbox", Some(value), label, checked, toggle)
 }
 
 /// The « Autre » text of a multiple choice question that allows it.
@@ -479,12 +496,10 @@ fn text_binding(
 /// Radio buttons in a fieldset; `inline` lays them out in a row (yes/no, scales).
 fn radio_group(field: &Field, choices: Vec<(Value, String)>, inline: bool) -> AnyView {
     let form = field.form;
-    let required = field.required();
     let radios = choices
         .into_iter()
         .enumerate()
         .map(|(k, (value, label))| {
-            let input_id = field.item_id(k);
             let qid = field.question.id.clone();
             let checked = {
                 let qid = qid.clone();
@@ -492,21 +507,7 @@ fn radio_group(field: &Field, choices: Vec<(Value, String)>, inline: bool) -> An
                 move || form.answers.with(|a| a.get(&qid) == Some(&value))
             };
             let choose = move |_| form.set(&qid, Some(value.clone()));
-            view! {
-                <li>
-                    <label for=input_id.clone()>
-                        <input
-                            type="radio"
-                            id=input_id.clone()
-                            name=field.fid.clone()
-                            required=required
-                            prop:checked=checked
-                            on:change=choose
-                        />
-                        <span>{label}</span>
-                    </label>
-                </li>
-            }
+            field.choice(k, "radio", None, label, checked, choose)
         })
         .collect_view();
     let class = if inline {
