@@ -21,7 +21,7 @@ use crate::carte::filters::{page_count, CarteFilter};
 use crate::carte::form::{ContentInput, InitiativeForm, Submission, SUMMARY_ID};
 use crate::components::form::Sending;
 use crate::carte::leaflet::{copy_text, options_json, MapController, MapView};
-use crate::carte::widgets::{CommuneChoice, CommuneSearch, Pagination, ThemeIcon};
+use crate::carte::widgets::{self, CommuneChoice, CommuneSearch, Pagination, ThemeIcon};
 use crate::format;
 use crate::i18n::{carte as i18n, common};
 use crate::router::{self, percent_encode, use_location};
@@ -439,12 +439,7 @@ fn ResultList(
 ) -> impl IntoView {
     let t = i18n::t();
     let page = Signal::derive(move || filter.with(|f| f.page));
-    let pages = Signal::derive(move || {
-        results
-            .get()
-            .and_then(|(_, r)| r.ok())
-            .map_or(1, |l| page_count(l.total))
-    });
+    let pages = widgets::pages_of(results, |l| l.total);
     let items = move || {
         match results.get() {
         None => view! { <p class="statut statut--attente">{common::t().loading}</p> }.into_any(),
@@ -503,19 +498,7 @@ fn apply_filter(next: CarteFilter) {
 
 /// The carte's URL for page `n` of the current filters.
 fn page_href(n: u64) -> String {
-    let query = router::use_router()
-        .location
-        .with_untracked(|l| l.query.clone());
-    let filter = CarteFilter {
-        page: n,
-        ..CarteFilter::from_query(&query)
-    };
-    let query = filter.to_query();
-    if query.is_empty() {
-        "/carte#resultats".to_owned()
-    } else {
-        format!("/carte?{query}")
-    }
+    widgets::page_href::<CarteFilter>("/carte", "/carte#resultats", n)
 }
 
 /// The label filter, when the instance has labels (or the URL names one).

@@ -180,6 +180,35 @@ impl Field {
     }
 
     /// The `id` of the `k`-th control of a group: the first has the field's.
+    /// A short `<input>` of type `kind` (a date, a number) under the label, between the
+    /// `[min, max]` bounds given, showing `text()` and calling `on_input` as it is typed in.
+    fn short_input(
+        &self,
+        kind: &'static str,
+        [min, max]: [Option<String>; 2],
+        inputmode: Option<&'static str>,
+        text: impl Fn() -> String + Send + Sync + 'static,
+        on_input: impl FnMut(leptos::ev::Event) + 'static,
+    ) -> AnyView {
+        let (describedby, invalid) = (self.describedby, self.invalid);
+        self.labelled(view! {
+            <input
+                id=self.fid.clone()
+                class="saisie saisie--courte"
+                type=kind
+                min=min
+                max=max
+                inputmode=inputmode
+                autocomplete="off"
+                aria-describedby=move || describedby.get()
+                aria-invalid=move || invalid.get().then_some("true")
+                aria-required=self.required().then_some("true")
+                prop:value=text
+                on:input=on_input
+            />
+        })
+    }
+
     /// The `k`-th choice of the question, a checkbox or a radio button (`kind`), with its
     /// label; a radio button of a required question is required.
     fn choice(
@@ -279,21 +308,7 @@ pub fn QuestionField(question: Question, form: Form) -> impl IntoView {
         QuestionKind::LongText { max_length } => text_input(&field, true, max_length),
         QuestionKind::Date { min, max } => {
             let (text, on_input) = text_binding(form, &field.question.id);
-            let (describedby, invalid) = (field.describedby, field.invalid);
-            field.labelled(view! {
-                <input
-                    id=field.fid.clone()
-                    class="saisie saisie--courte"
-                    type="date"
-                    min=min
-                    max=max
-                    aria-describedby=move || describedby.get()
-                    aria-invalid=move || invalid.get().then_some("true")
-                    aria-required=field.required().then_some("true")
-                    prop:value=text
-                    on:input=on_input
-                />
-            })
+            field.short_input("date", [min, max], None, text, on_input)
         }
         QuestionKind::Commune => commune_input(&field),
     }
@@ -375,21 +390,8 @@ fn number_input(field: &Field, integer: bool) -> AnyView {
             form.set(&qid, logic::parse_number(&event_target_value(&event)));
         }
     };
-    let (describedby, invalid) = (field.describedby, field.invalid);
-    field.labelled(view! {
-        <input
-            id=field.fid.clone()
-            class="saisie saisie--courte"
-            type="text"
-            inputmode=if integer { "numeric" } else { "decimal" }
-            autocomplete="off"
-            aria-describedby=move || describedby.get()
-            aria-invalid=move || invalid.get().then_some("true")
-            aria-required=field.required().then_some("true")
-            prop:value=text
-            on:input=on_input
-        />
-    })
+    let inputmode = if integer { "numeric" } else { "decimal" };
+    field.short_input("text", [None, None], Some(inputmode), text, on_input)
 }
 
 /// A short text (`<input>`) or a long one (`<textarea>`).
