@@ -38,6 +38,15 @@ pub fn label(themes: &[ThemeResponse], slug: &str) -> String {
         .map_or_else(|| slug.to_owned(), |t| t.label.clone())
 }
 
+/// The labels of the themes `slugs`, joined by commas.
+pub fn names(themes: &[ThemeResponse], slugs: &[String]) -> String {
+    slugs
+        .iter()
+        .map(|slug| label(themes, slug))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The themes still offered (not retired) once `list` is loaded; none before or on error.
 pub fn active(list: Loaded<Vec<ThemeResponse>>) -> Vec<ThemeResponse> {
     list.get()

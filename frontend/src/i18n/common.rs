@@ -22,6 +22,10 @@ pub struct Strings {
     pub not_found_text: &'static str,
     pub not_found_home: &'static str,
     pub loading: &'static str,
+    /// The pagination of a list page (agenda, proposals).
+    pub page_of: fn(u64, u64) -> String,
+    pub page_previous: &'static str,
+    pub page_next: &'static str,
     pub retry: &'static str,
     pub error_network: &'static str,
     pub error_body: &'static str,
@@ -66,6 +70,9 @@ pub const FR: Strings = Strings {
                      déplacée, ou une faute de frappe s’est glissée dans l’adresse.",
     not_found_home: "Revenir à l’accueil",
     loading: "Chargement…",
+    page_of: |page, pages| format!("Page {page} sur {pages}"),
+    page_previous: "Page précédente",
+    page_next: "Page suivante",
     retry: "Réessayer",
     error_network: "Le service n’a pas pu être joint. Vérifiez votre connexion ou réessayez \
                     dans quelques instants.",

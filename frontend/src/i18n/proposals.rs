@@ -23,9 +23,6 @@ pub struct Strings {
     /// "12 propositions".
     pub count: fn(u64) -> String,
     pub none: &'static str,
-    pub page_of: fn(u64, u64) -> String,
-    pub page_previous: &'static str,
-    pub page_next: &'static str,
     pub pagination: &'static str,
     /// French label of a follow-up status.
     pub status: fn(&str) -> &'static str,
@@ -119,9 +116,6 @@ pub const FR: Strings = Strings {
         n => format!("{} propositions", crate::format::count(n)),
     },
     none: "Aucune proposition ne correspond à ces critères.",
-    page_of: |page, pages| format!("Page {page} sur {pages}"),
-    page_previous: "Page précédente",
-    page_next: "Page suivante",
     pagination: "Pages de résultats",
     status: status_fr,
     status_label: "Avancement\u{a0}:",
