@@ -73,6 +73,30 @@ pub fn options(
     }
 }
 
+/// A filter by theme: a `<select>` of the themes still offered after `any_label` (no
+/// filter), the theme `current` selected; `on_change` gets the changes.
+#[component]
+pub fn ThemeFilter(
+    id: &'static str,
+    label: &'static str,
+    any_label: &'static str,
+    /// The slug of the theme filtered on (empty for none).
+    #[prop(into)]
+    current: Signal<String>,
+    on_change: impl FnMut(leptos::ev::Event) + 'static,
+) -> impl IntoView {
+    let list = api::load(all());
+    view! {
+        <div class="champ">
+            <label for=id>{label}</label>
+            <select id=id class="saisie" on:change=on_change>
+                <option value="" selected=move || current.with(String::is_empty)>{any_label}</option>
+                {options(list, move |slug| current.with(|c| c == slug))}
+            </select>
+        </div>
+    }
+}
+
 /// A list item with a checkbox for `theme`, ticked while `selected` holds its slug.
 #[component]
 pub fn ThemeCheckbox(

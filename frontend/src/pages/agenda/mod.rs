@@ -20,7 +20,7 @@ use crate::api;
 use crate::app::set_page_title;
 use crate::carte::data;
 use crate::carte::leaflet::{options_json, MapController, MapView};
-use crate::components::themes;
+use crate::components::themes::{self, ThemeFilter};
 use crate::i18n::{agenda, common};
 use crate::router::{self, use_location};
 
@@ -221,7 +221,6 @@ fn AgendaFilters(filters: Memo<Filters>) -> impl IntoView {
             </div>
         }
     };
-    let theme_list = api::load(themes::all());
     let communes = api::load(api::get::<solidarites_api_types::CommuneListResponse>(
         "/api/v1/communes",
     ));
@@ -230,15 +229,13 @@ fn AgendaFilters(filters: Memo<Filters>) -> impl IntoView {
         <section class="filtres" aria-labelledby="filtres-titre">
             <h2 id="filtres-titre">{t.filters_title}</h2>
             <div class="filtres__grille">
-                <div class="champ">
-                    <label for="agenda-theme">{t.filter_theme}</label>
-                    <select id="agenda-theme" class="saisie" on:change=on_change("theme")>
-                        <option value="" selected=move || filters.with(|f| f.theme.is_empty())>
-                            {t.filter_all}
-                        </option>
-                        {themes::options(theme_list, move |slug| filters.with(|f| f.theme == slug))}
-                    </select>
-                </div>
+                <ThemeFilter
+                    id="agenda-theme"
+                    label=t.filter_theme
+                    any_label=t.filter_all
+                    current=Signal::derive(move || filters.with(|f| f.theme.clone()))
+                    on_change=on_change("theme")
+                />
                 <div class="champ">
                     <label for="agenda-commune">{t.filter_commune}</label>
                     <select id="agenda-commune" class="saisie" on:change=on_change("commune")>

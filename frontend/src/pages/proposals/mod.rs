@@ -19,7 +19,7 @@ use super::listing::{self, list_filters, ListShape, Page};
 use crate::api;
 use crate::app::set_page_title;
 use crate::components::commune::{display_name, CommunePicker};
-use crate::components::themes;
+use crate::components::themes::{self, ThemeFilter};
 use crate::i18n::{common, proposals};
 use crate::router::{self, percent_encode, use_location, Route};
 
@@ -156,7 +156,6 @@ fn ProposalFilters(filters: Memo<Filters>) -> impl IntoView {
         let q = text.get_untracked();
         Filters::apply(filters, move |f| f.q = q.trim().to_owned());
     };
-    let theme_list = api::load(themes::all());
     let select = move |key: &'static str| {
         move |event: leptos::ev::Event| {
             let value = event_target_value(&event);
@@ -211,15 +210,13 @@ fn ProposalFilters(filters: Memo<Filters>) -> impl IntoView {
                             on:input=move |event| text.set(event_target_value(&event))
                         />
                     </div>
-                    <div class="champ">
-                        <label for="filtre-theme">{t.filter_theme}</label>
-                        <select id="filtre-theme" class="saisie" on:change=select("theme")>
-                            <option value="" selected=move || filters.with(|f| f.theme.is_empty())>
-                                {t.filter_all}
-                            </option>
-                            {themes::options(theme_list, move |slug| filters.with(|f| f.theme == slug))}
-                        </select>
-                    </div>
+                    <ThemeFilter
+                        id="filtre-theme"
+                        label=t.filter_theme
+                        any_label=t.filter_all
+                        current=Signal::derive(move || filters.with(|f| f.theme.clone()))
+                        on_change=select("theme")
+                    />
                     <div class="champ">
                         <label for="filtre-commune">{t.filter_commune}</label>
                         {move || {
