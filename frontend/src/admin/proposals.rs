@@ -20,7 +20,7 @@ use solidarites_api_types::{
 use super::campaigns::TextField;
 use super::session::{self, Session};
 use super::shell::set_title;
-use super::ui::{self, Feedback, FeedbackLine, Pager, Table};
+use super::ui::{self, Feedback, FeedbackLine, FilterSelect, Pager, Table};
 use super::Role;
 use crate::api::{self, ApiError};
 use crate::components::form::{described_by, help_id, FieldError};
@@ -57,12 +57,12 @@ struct Filters {
 }
 
 impl Filters {
-    fn pairs(&self) -> Vec<(&'static str, String)> {
+    fn pairs(&self) -> Vec<(&'static str, &str)> {
         vec![
-            ("status", self.status.clone()),
-            ("theme", self.theme.clone()),
-            ("q", self.q.clone()),
-            ("sort", self.sort.clone()),
+            ("status", self.status.as_str()),
+            ("theme", self.theme.as_str()),
+            ("q", self.q.as_str()),
+            ("sort", self.sort.as_str()),
         ]
     }
 }
@@ -86,23 +86,12 @@ pub fn ProposalsPage() -> impl IntoView {
     let page = ui::page_param();
     let version = RwSignal::new(0u32);
     let feedback: RwSignal<Option<Feedback>> = RwSignal::new(None);
-    let list: RwSignal<Option<Result<AdminProposalListResponse, ApiError>>> = RwSignal::new(None);
-    Effect::new(move |_| {
-        version.track();
+    let list = ui::reload::<AdminProposalListResponse>(version, move || {
         let f = filters.get();
-        let mut pairs: Vec<(&str, String)> = f.pairs();
-        pairs.push(("page", page.get().to_string()));
-        pairs.push(("per_page", PER_PAGE.to_string()));
-        let query: Vec<(&str, &str)> = pairs
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| (*k, v.as_str()))
-            .collect();
-        let url = router::with_query("/api/v1/admin/proposals", &query);
-        leptos::task::spawn_local(async move {
-            let result = session::get::<AdminProposalListResponse>(&url).await;
-            let _ = list.try_set(Some(result));
-        });
+        let (page, per_page) = (page.get().to_string(), PER_PAGE.to_string());
+        let mut pairs = f.pairs();
+        pairs.extend([("page", page.as_str()), ("per_page", per_page.as_str())]);
+        router::with_query("/api/v1/admin/proposals", &pairs)
     });
     let theme_list = api::load(themes::all());
 
@@ -119,13 +108,7 @@ pub fn ProposalsPage() -> impl IntoView {
             q: q.get_untracked().trim().to_owned(),
             sort: sort.get_untracked(),
         };
-        let pairs = f.pairs();
-        let query: Vec<(&str, &str)> = pairs
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| (*k, v.as_str()))
-            .collect();
-        router::navigate(&router::with_query("/admin/propositions", &query));
+        router::navigate(&router::with_query("/admin/propositions", &f.pairs()));
     };
     let sort_label = |s: &str| match s {
         "most_supported" => t.sort_supported,
@@ -138,35 +121,22 @@ pub fn ProposalsPage() -> impl IntoView {
         <p class="intro">{t.proposals_intro}</p>
         <form class="filtres" role="search" aria-label=t.filters_title on:submit=apply>
             <div class="formulaire-console formulaire-console--ligne">
-                <div class="champ">
-                    <label for="filtre-statut">{t.filter_status}</label>
-                    <select class="saisie" id="filtre-statut" on:change=move |ev| status.set(event_target_value(&ev))>
-                        <option value="" selected=status.get_untracked().is_empty()>{t.filter_all}</option>
-                        {STATUSES
-                            .iter()
-                            .map(|s| view! {
-                                <option value=*s selected=status.get_untracked() == *s>{status_name(s)}</option>
-                            })
-                            .collect_view()}
-                    </select>
-                </div>
-                <div class="champ">
-                    <label for="filtre-theme">{t.filter_theme}</label>
-                    <select class="saisie" id="filtre-theme" on:change=move |ev| theme.set(event_target_value(&ev))>
-                        <option value="" selected=theme.get_untracked().is_empty()>{t.filter_all}</option>
-                        {move || match theme_list.get() {
-                            Some(Ok(list)) => list
-                                .into_iter()
-                                .map(|th| {
-                                    let selected = theme.get_untracked() == th.slug;
-                                    view! { <option value=th.slug selected=selected>{th.label}</option> }
-                                })
-                                .collect_view()
-                                .into_any(),
-                            _ => ().into_any(),
-                        }}
-                    </select>
-                </div>
+                <FilterSelect
+                    id="filtre-statut"
+                    label=t.filter_status
+                    any_label=t.filter_all
+                    value=status
+                    choices=Signal::stored(
+                        STATUSES.map(|s| (s.to_owned(), status_name(s).to_owned())).to_vec(),
+                    )
+                />
+                <FilterSelect
+                    id="filtre-theme"
+                    label=t.filter_theme
+                    any_label=t.filter_all
+                    value=theme
+                    choices=ui::theme_choices(theme_list)
+                />
                 <div class="champ">
                     <label for="filtre-texte">{t.filter_text}</label>
                     <input class="saisie"

@@ -4,9 +4,11 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
-use solidarites_api_types::AdminCampaignListResponse;
+use serde::de::DeserializeOwned;
+use solidarites_api_types::{AdminCampaignListResponse, ThemeResponse};
 
-use crate::api::ApiError;
+use super::session;
+use crate::api::{ApiError, Loaded};
 use crate::i18n::console as i18n;
 use crate::router;
 
@@ -41,6 +43,66 @@ pub fn FeedbackLine(feedback: RwSignal<Option<Feedback>>) -> impl IntoView {
             }}
         </div>
     }
+}
+
+/// Loads `url()` with the session, again whenever it or `version` changes.
+pub fn reload<T: DeserializeOwned + Send + Sync + 'static>(
+    version: RwSignal<u32>,
+    url: impl Fn() -> String + 'static,
+) -> Loaded<T> {
+    let loaded = RwSignal::new(None);
+    Effect::new(move |_| {
+        version.track();
+        let url = url();
+        leptos::task::spawn_local(async move {
+            let result = session::get::<T>(&url).await;
+            let _ = loaded.try_set(Some(result));
+        });
+    });
+    loaded
+}
+
+/// A filter of a console list: a labelled `<select>` of `choices` (value, label) after
+/// `any_label` (no filter), the choice kept in `value`.
+#[component]
+pub fn FilterSelect(
+    id: &'static str,
+    label: &'static str,
+    any_label: &'static str,
+    value: RwSignal<String>,
+    #[prop(into)] choices: Signal<Vec<(String, String)>>,
+) -> impl IntoView {
+    let options = move || {
+        choices
+            .get()
+            .into_iter()
+            .map(|(choice, text)| {
+                let selected = value.get_untracked() == choice;
+                view! { <option value=choice selected=selected>{text}</option> }
+            })
+            .collect_view()
+    };
+    view! {
+        <div class="champ">
+            <label for=id>{label}</label>
+            <select class="saisie" id=id on:change=move |ev| value.set(event_target_value(&ev))>
+                <option value="" selected=value.get_untracked().is_empty()>{any_label}</option>
+                {options}
+            </select>
+        </div>
+    }
+}
+
+/// The themes of `list` (retired ones included) as filter choices: slug and label.
+pub fn theme_choices(list: Loaded<Vec<ThemeResponse>>) -> Signal<Vec<(String, String)>> {
+    Signal::derive(move || {
+        list.get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|theme| (theme.slug, theme.label))
+            .collect()
+    })
 }
 
 /// The line shown while a page's data loads.
