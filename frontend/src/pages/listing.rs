@@ -5,6 +5,9 @@
 use std::future::Future;
 
 use leptos::prelude::*;
+use solidarites_api_types::{
+    EventListResponse, EventResponse, ProposalListResponse, ProposalResponse, ThemeResponse,
+};
 
 use crate::api::{self, ApiError};
 use crate::i18n::common;
@@ -33,6 +36,12 @@ macro_rules! list_filters {
                     $($field: get(stringify!($field)),)*
                     page: $crate::router::page_param(location),
                 }
+            }
+
+            /// The filters of the current address, following it.
+            pub fn from_address() -> ::leptos::prelude::Memo<Self> {
+                let location = $crate::router::use_location();
+                ::leptos::prelude::Memo::new(move |_| Self::from_location(&location.get()))
             }
 
             /// The page's query string.
@@ -92,12 +101,24 @@ where
     results
 }
 
-/// One page of a list: its total, its page number and its items.
-pub struct Page {
-    pub total: u64,
-    pub page: u64,
-    pub items: AnyView,
+/// A page of a list from the API: its items, its number and the total over all pages.
+pub trait ListPage {
+    type Item;
+    fn split(self) -> (Vec<Self::Item>, u64, u64);
 }
+
+macro_rules! list_pages {
+    ($($list:ty => $item:ty),*) => {
+        $(impl ListPage for $list {
+            type Item = $item;
+            fn split(self) -> (Vec<$item>, u64, u64) {
+                (self.items, self.page, self.total)
+            }
+        })*
+    };
+}
+
+list_pages!(EventListResponse => EventResponse, ProposalListResponse => ProposalResponse);
 
 /// How a list page shows its results: the `<ul>` of class `class`, the count (`count`),
 /// `per_page` results a page, the pagination named `pagination`.
@@ -109,13 +130,13 @@ pub struct ListShape {
     pub pagination: &'static str,
 }
 
-/// A list page's results: loading, the error, or the count, the items and the links to
-/// the other pages (page `n` at `href(n)`).
-pub fn results_view<T>(
-    results: Option<Result<T, ApiError>>,
+/// A list page's results (a page and the themes): loading, the error, or the count, each
+/// item's `card` and the links to the other pages (page `n` at `href(n)`).
+pub fn results_view<L: ListPage>(
+    results: Option<Result<(L, Vec<ThemeResponse>), ApiError>>,
     shape: ListShape,
     href: impl Fn(u64) -> String,
-    page_of: impl FnOnce(T) -> Page,
+    card: impl Fn(L::Item, Vec<ThemeResponse>) -> AnyView,
 ) -> AnyView {
     let c = common::t();
     match results {
@@ -123,8 +144,12 @@ pub fn results_view<T>(
         Some(Err(error)) => {
             view! { <p class="statut statut--erreur" role="alert">{error.message()}</p> }.into_any()
         }
-        Some(Ok(list)) => {
-            let Page { total, page, items } = page_of(list);
+        Some(Ok((list, themes))) => {
+            let (items, page, total) = list.split();
+            let items = items
+                .into_iter()
+                .map(|item| card(item, themes.clone()))
+                .collect_view();
             let pages = total.div_ceil(shape.per_page).max(1);
             let nav = (pages > 1).then(|| {
                 view! {

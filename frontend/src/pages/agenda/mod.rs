@@ -15,14 +15,14 @@ pub use detail::EventPage;
 pub use edit::EditEventPage;
 pub use new::NewEventPage;
 
-use super::listing::{self, list_filters, ListShape, Page};
+use super::listing::{self, list_filters, ListShape};
 use crate::api;
 use crate::app::set_page_title;
 use crate::carte::data;
 use crate::carte::leaflet::{options_json, MapController, MapView};
 use crate::components::themes::{self, ThemeFilter};
 use crate::i18n::{agenda, common};
-use crate::router::{self, use_location};
+use crate::router;
 
 /// Events per page.
 const PER_PAGE: u64 = 10;
@@ -157,8 +157,7 @@ pub fn Subscribe(#[prop(into)] path: Signal<String>) -> impl IntoView {
 pub fn AgendaPage() -> impl IntoView {
     let t = agenda::t();
     set_page_title(t.title);
-    let location = use_location();
-    let filters = Memo::new(move |_| Filters::from_location(&location.get()));
+    let filters = Filters::from_address();
     let results = listing::latest(
         move || filters.get().api_url(),
         |url| async move {
@@ -174,15 +173,8 @@ pub fn AgendaPage() -> impl IntoView {
     };
     let href = move |to| filters.with_untracked(|f| f.page_href("/agenda", to));
     let list = move || {
-        listing::results_view(results.get(), shape, href, |(list, themes)| Page {
-            total: list.total,
-            page: list.page,
-            items: list
-                .items
-                .into_iter()
-                .map(|e| view! { <EventCard event=e themes=themes.clone() level3=false/> })
-                .collect_view()
-                .into_any(),
+        listing::results_view(results.get(), shape, href, |event, themes| {
+            view! { <EventCard event=event themes=themes level3=false/> }.into_any()
         })
     };
 

@@ -15,13 +15,13 @@ pub use detail::ProposalPage;
 pub use new::NewProposalPage;
 pub use support::device_headers;
 
-use super::listing::{self, list_filters, ListShape, Page};
+use super::listing::{self, list_filters, ListShape};
 use crate::api;
 use crate::app::set_page_title;
 use crate::components::commune::{display_name, CommunePicker};
 use crate::components::themes::{self, ThemeFilter};
 use crate::i18n::{common, proposals};
-use crate::router::{self, percent_encode, use_location, Route};
+use crate::router::{self, percent_encode, Route};
 
 /// Proposals per page.
 const PER_PAGE: u64 = 10;
@@ -130,8 +130,7 @@ pub fn ProposalCard(
 pub fn ProposalsPage() -> impl IntoView {
     let t = proposals::t();
     set_page_title(t.title);
-    let location = use_location();
-    let filters = Memo::new(move |_| Filters::from_location(&location.get()));
+    let filters = Filters::from_address();
     let results = listing::latest(move || filters.get().api_url(), fetch);
     view! {
         <h1>{t.title}</h1>
@@ -288,15 +287,8 @@ fn ProposalList(
     };
     let href = move |to| filters.with_untracked(|f| f.page_href(&Route::Proposals.path(), to));
     move || {
-        listing::results_view(results.get(), shape, href, |(list, themes)| Page {
-            total: list.total,
-            page: list.page,
-            items: list
-                .items
-                .into_iter()
-                .map(|p| view! { <ProposalCard proposal=p themes=themes.clone()/> })
-                .collect_view()
-                .into_any(),
+        listing::results_view(results.get(), shape, href, |proposal, themes| {
+            view! { <ProposalCard proposal=proposal themes=themes/> }.into_any()
         })
     }
 }
