@@ -213,6 +213,18 @@ pub fn kind_of(name: &str, previous: &QuestionKind) -> QuestionKind {
     }
 }
 
+/// A new yes/no question for `d`, with an id no other question has.
+fn new_question(d: &QuestionnaireDefinition) -> Question {
+    Question {
+        id: fresh_id("question", d.questions().map(|(_, _, q)| q.id.as_str())),
+        label: i18n::t().new_question_label.to_owned(),
+        help: None,
+        required: false,
+        kind: QuestionKind::YesNo,
+        show_if: None,
+    }
+}
+
 /// `{prefix}_{n}` with the smallest `n` from 1 that `taken` does not hold.
 pub fn fresh_id<'a>(prefix: &str, taken: impl Iterator<Item = &'a str>) -> String {
     let taken: Vec<&str> = taken.collect();
@@ -695,19 +707,12 @@ fn Structure(ed: Editor) -> impl IntoView {
         ed.reshape(
             |d| {
                 let id = fresh_id("section", d.sections.iter().map(|s| s.id.as_str()));
-                let qid = fresh_id("question", d.questions().map(|(_, _, q)| q.id.as_str()));
+                let question = new_question(d);
                 d.sections.push(Section {
                     id,
                     title: t.new_section_title.to_owned(),
                     description: None,
-                    questions: vec![Question {
-                        id: qid,
-                        label: t.new_question_label.to_owned(),
-                        help: None,
-                        required: false,
-                        kind: QuestionKind::YesNo,
-                        show_if: None,
-                    }],
+                    questions: vec![question],
                 });
             },
             Some(focus),
@@ -821,16 +826,9 @@ fn SectionBlock(ed: Editor, s: usize, section: Section, count: usize) -> impl In
         let focus = dom_id(&format!("{}.label", question_path(s, question_count)));
         ed.reshape(
             move |d| {
-                let id = fresh_id("question", d.questions().map(|(_, _, q)| q.id.as_str()));
+                let question = new_question(d);
                 if let Some(section) = d.sections.get_mut(s) {
-                    section.questions.push(Question {
-                        id,
-                        label: t.new_question_label.to_owned(),
-                        help: None,
-                        required: false,
-                        kind: QuestionKind::YesNo,
-                        show_if: None,
-                    });
+                    section.questions.push(question);
                 }
             },
             Some(focus),

@@ -22,6 +22,7 @@ use super::shell::set_title;
 use crate::api::{self, ApiError};
 use crate::browser;
 use crate::carte::leaflet::{options_json, MapController, MapView};
+use crate::components::form::AppForm;
 use crate::components::themes;
 use crate::format;
 use crate::i18n::{admin as i18n, common};
@@ -634,14 +635,7 @@ fn RejectForm(queue: Queue, key: String, item: Option<ModerationItemResponse>) -
     };
     let problem_id_attr = problem_id.clone();
     view! {
-        <form
-            class="moderation__motif"
-            novalidate
-            on:submit=move |event| {
-                event.prevent_default();
-                send();
-            }
-        >
+        <AppForm class="moderation__motif" on_submit=send>
             <div class="champ">
                 <label for=reason_id.clone()>{t.reason_label}</label>
                 {move || {
@@ -705,7 +699,7 @@ fn RejectForm(queue: Queue, key: String, item: Option<ModerationItemResponse>) -
                     {t.cancel}
                 </button>
             </div>
-        </form>
+        </AppForm>
     }
 }
 

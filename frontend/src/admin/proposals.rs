@@ -20,7 +20,7 @@ use solidarites_api_types::{
 use super::campaigns::TextField;
 use super::session::{self, Session};
 use super::shell::set_title;
-use super::ui::{self, Feedback, FeedbackLine, FilterSelect, Pager, Table};
+use super::ui::{self, Feedback, FeedbackLine, FilterSelect, FormSection, Pager, Table};
 use super::Role;
 use crate::api::{self, ApiError};
 use crate::components::form::{described_by, help_id, FieldError};
@@ -501,60 +501,48 @@ fn StatusForm(
     let answer = RwSignal::new(String::new());
     let errors: RwSignal<BTreeMap<String, String>> = RwSignal::new(BTreeMap::new());
     let id = StoredValue::new(proposal.proposal.id.clone());
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let submit = move || {
         let body = ProposalStatusRequest {
             status: Some(status.get_untracked()),
             answer: Some(answer.get_untracked()),
         };
         let url = proposal_url(&id.get_value(), "status");
-        leptos::task::spawn_local(async move {
-            match session::post::<_, AdminProposalResponse>(&url, &body).await {
-                Ok(p) => {
-                    errors.set(BTreeMap::new());
-                    feedback.set(Some(Feedback::Done((t.status_done)(status_name(
-                        &p.proposal.status,
-                    )))));
-                    version.update(|v| *v += 1);
-                }
-                Err(error) => ui::refused(errors, feedback, &error),
-            }
-        });
+        ui::send_form(
+            async move { session::post::<_, AdminProposalResponse>(&url, &body).await },
+            errors,
+            feedback,
+            version,
+            move |p| (t.status_done)(status_name(&p.proposal.status)),
+        );
     };
     let status_error = Signal::derive(move || errors.with(|e| e.get("status").cloned()));
     view! {
-        <section aria-labelledby="statut-titre">
-            <h2 id="statut-titre">{t.proposal_status_title}</h2>
-            <form class="formulaire-console" novalidate on:submit=submit>
-                <div class="champ">
-                    <label for="proposition-nouveau-statut">{t.new_status}</label>
-                    <FieldError field_id="proposition-nouveau-statut".to_owned() message=status_error/>
-                    <select class="saisie"
-                        id="proposition-nouveau-statut"
-                        on:change=move |ev| status.set(event_target_value(&ev))
-                        aria-describedby=move || described_by("proposition-nouveau-statut", false, status_error.with(Option::is_some))
-                    >
-                        {STATUSES
-                            .iter()
-                            .map(|s| view! {
-                                <option value=*s selected=status.get_untracked() == *s>{status_name(s)}</option>
-                            })
-                            .collect_view()}
-                    </select>
-                </div>
-                <TextArea
-                    id="proposition-reponse"
-                    label=t.public_answer
-                    hint=t.public_answer_hint
-                    value=answer
-                    errors=errors
-                    field="answer"
-                />
-                <div class="boutons">
-                    <button type="submit" class="bouton bouton--plein">{t.status_button}</button>
-                </div>
-            </form>
-        </section>
+        <FormSection heading_id="statut-titre" title=t.proposal_status_title button=t.status_button primary=true on_submit=submit>
+            <div class="champ">
+                <label for="proposition-nouveau-statut">{t.new_status}</label>
+                <FieldError field_id="proposition-nouveau-statut".to_owned() message=status_error/>
+                <select class="saisie"
+                    id="proposition-nouveau-statut"
+                    on:change=move |ev| status.set(event_target_value(&ev))
+                    aria-describedby=move || described_by("proposition-nouveau-statut", false, status_error.with(Option::is_some))
+                >
+                    {STATUSES
+                        .iter()
+                        .map(|s| view! {
+                            <option value=*s selected=status.get_untracked() == *s>{status_name(s)}</option>
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <TextArea
+                id="proposition-reponse"
+                label=t.public_answer
+                hint=t.public_answer_hint
+                value=answer
+                errors=errors
+                field="answer"
+            />
+        </FormSection>
     }
 }
 
@@ -574,40 +562,30 @@ fn NoteForm(
     );
     let errors: RwSignal<BTreeMap<String, String>> = RwSignal::new(BTreeMap::new());
     let id = StoredValue::new(proposal.proposal.id.clone());
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let submit = move || {
         let body = ProposalNoteRequest {
             note: Some(note.get_untracked()),
         };
         let url = proposal_url(&id.get_value(), "note");
-        leptos::task::spawn_local(async move {
-            match session::put::<_, AdminProposalResponse>(&url, &body).await {
-                Ok(_) => {
-                    errors.set(BTreeMap::new());
-                    feedback.set(Some(Feedback::Done(t.note_done.to_owned())));
-                    version.update(|v| *v += 1);
-                }
-                Err(error) => ui::refused(errors, feedback, &error),
-            }
-        });
+        ui::send_form(
+            async move { session::put::<_, AdminProposalResponse>(&url, &body).await },
+            errors,
+            feedback,
+            version,
+            move |_| t.note_done.to_owned(),
+        );
     };
     view! {
-        <section aria-labelledby="note-titre">
-            <h2 id="note-titre">{t.note_title}</h2>
-            <form class="formulaire-console" novalidate on:submit=submit>
-                <TextArea
-                    id="proposition-note"
-                    label=t.note_label
-                    hint=t.note_hint
-                    value=note
-                    errors=errors
-                    field="note"
-                />
-                <div class="boutons">
-                    <button type="submit" class="bouton">{t.note_button}</button>
-                </div>
-            </form>
-        </section>
+        <FormSection heading_id="note-titre" title=t.note_title button=t.note_button on_submit=submit>
+            <TextArea
+                id="proposition-note"
+                label=t.note_label
+                hint=t.note_hint
+                value=note
+                errors=errors
+                field="note"
+            />
+        </FormSection>
     }
 }
 
@@ -628,8 +606,7 @@ fn PriorityForm(
     let errors: RwSignal<BTreeMap<String, String>> = RwSignal::new(BTreeMap::new());
     let id = StoredValue::new(proposal.proposal.id.clone());
     let title = StoredValue::new(proposal.proposal.content.title.clone());
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let submit = move || {
         let text = rank.get_untracked();
         let priority = if text.trim().is_empty() {
             None
@@ -646,40 +623,27 @@ fn PriorityForm(
             }
         };
         let url = proposal_url(&id.get_value(), "priority");
-        leptos::task::spawn_local(async move {
-            match session::put::<_, AdminProposalResponse>(
-                &url,
-                &ProposalPriorityRequest { priority },
-            )
-            .await
-            {
-                Ok(_) => {
-                    errors.set(BTreeMap::new());
-                    feedback.set(Some(Feedback::Done((t.ranked)(&title.get_value()))));
-                    version.update(|v| *v += 1);
-                }
-                Err(error) => ui::refused(errors, feedback, &error),
-            }
-        });
+        let body = ProposalPriorityRequest { priority };
+        ui::send_form(
+            async move { session::put::<_, AdminProposalResponse>(&url, &body).await },
+            errors,
+            feedback,
+            version,
+            move |_| (t.ranked)(&title.get_value()),
+        );
     };
     view! {
-        <section aria-labelledby="rang-titre">
-            <h2 id="rang-titre">{t.priority_title}</h2>
-            <form class="formulaire-console formulaire-console--ligne" novalidate on:submit=submit>
-                <TextField
-                    id="proposition-rang"
-                    label=t.priority_label
-                    hint=t.priority_hint
-                    kind="number"
-                    value=rank
-                    errors=errors
-                    field="priority"
-                />
-                <div class="boutons">
-                    <button type="submit" class="bouton">{t.priority_button}</button>
-                </div>
-            </form>
-        </section>
+        <FormSection heading_id="rang-titre" title=t.priority_title inline=true button=t.priority_button on_submit=submit>
+            <TextField
+                id="proposition-rang"
+                label=t.priority_label
+                hint=t.priority_hint
+                kind="number"
+                value=rank
+                errors=errors
+                field="priority"
+            />
+        </FormSection>
     }
 }
 

@@ -2,6 +2,7 @@
 //! the server, the feedback line of an action, and dates typed in `datetime-local` fields.
 
 use std::collections::BTreeMap;
+use std::future::Future;
 
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
@@ -9,6 +10,7 @@ use solidarites_api_types::{AdminCampaignListResponse, ThemeResponse};
 
 use super::session;
 use crate::api::{ApiError, Loaded};
+use crate::components::form::AppForm;
 use crate::i18n::console as i18n;
 use crate::router;
 
@@ -147,6 +149,61 @@ pub fn refused(
 ) {
     errors.set(error.fields());
     feedback.set(Some(Feedback::failed(error)));
+}
+
+/// Sends a console form's request. Done: the form's `errors` cleared, `done(answer)` in
+/// the feedback line and the page's data loaded again (`version`); refused: the errors by
+/// the fields and in the feedback line.
+pub fn send_form<T: 'static>(
+    request: impl Future<Output = Result<T, ApiError>> + 'static,
+    errors: RwSignal<BTreeMap<String, String>>,
+    feedback: RwSignal<Option<Feedback>>,
+    version: RwSignal<u32>,
+    done: impl FnOnce(T) -> String + 'static,
+) {
+    leptos::task::spawn_local(async move {
+        match request.await {
+            Ok(answer) => {
+                errors.set(BTreeMap::new());
+                feedback.set(Some(Feedback::Done(done(answer))));
+                version.update(|v| *v += 1);
+            }
+            Err(error) => refused(errors, feedback, &error),
+        }
+    });
+}
+
+/// A console form in its own section: its heading (`heading_id`, `title`), its fields
+/// (`children`, on one line when `inline`) and its submit button (`button`, the page's
+/// main action when `primary`); submitting it calls `on_submit`.
+#[component]
+pub fn FormSection(
+    heading_id: &'static str,
+    title: &'static str,
+    #[prop(optional)] inline: bool,
+    button: &'static str,
+    #[prop(optional)] primary: bool,
+    on_submit: impl Fn() + 'static,
+    children: Children,
+) -> impl IntoView {
+    let form_class = if inline {
+        "formulaire-console formulaire-console--ligne"
+    } else {
+        "formulaire-console"
+    };
+    view! {
+        <section aria-labelledby=heading_id>
+            <h2 id=heading_id>{title}</h2>
+            <AppForm class=form_class on_submit=on_submit>
+                {children()}
+                <div class="boutons">
+                    <button type="submit" class=if primary { "bouton bouton--plein" } else { "bouton" }>
+                        {button}
+                    </button>
+                </div>
+            </AppForm>
+        </section>
+    }
 }
 
 /// The page number asked for in the URL (`?page=`), from 1.

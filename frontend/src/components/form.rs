@@ -508,6 +508,28 @@ mod tests {
     }
 }
 
+/// A form the app checks itself (`novalidate`): submitting it (its button, Entrée) calls
+/// `on_submit` instead of loading a page.
+#[component]
+pub fn AppForm(
+    #[prop(optional)] class: Option<&'static str>,
+    on_submit: impl Fn() + 'static,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <form
+            class=class
+            novalidate
+            on:submit=move |event| {
+                event.prevent_default();
+                on_submit();
+            }
+        >
+            {children()}
+        </form>
+    }
+}
+
 /// A form's submit button, `aria-disabled` while `pending`, then saying `pending_label`
 /// (when given) instead of `label`.
 #[component]

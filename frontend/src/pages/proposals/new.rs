@@ -12,7 +12,7 @@ use crate::app::set_page_title;
 use crate::browser;
 use crate::components::commune::CommuneField;
 use crate::components::form::{
-    described_by, help_id, ordered_summary, ErrorSummary, FieldError, RequiredMark, SubmitButton, Sending, SummaryItem,
+    described_by, help_id, ordered_summary, AppForm, ErrorSummary, FieldError, RequiredMark, SubmitButton, Sending, SummaryItem,
     TextField, SUMMARY_ID,
 };
 use crate::components::themes::{self, ThemeCheckbox};
@@ -182,13 +182,7 @@ fn ProposalForm(sent: RwSignal<bool>) -> impl IntoView {
     view! {
         <h1>{t.new_title}</h1>
         <p class="intro">{t.form_intro}</p>
-        <form
-            novalidate
-            on:submit=move |event| {
-                event.prevent_default();
-                p.send(sent);
-            }
-        >
+        <AppForm on_submit=move || p.send(sent)>
             <ErrorSummary items=summary/>
             <TextField id="proposition-title" label=t.form_title value=p.title
                 error=p.error_of("title") hint=t.form_title_hint required=true
@@ -226,7 +220,7 @@ fn ProposalForm(sent: RwSignal<bool>) -> impl IntoView {
             <div class="boutons">
                 <SubmitButton pending=p.sending.pending label=t.form_send pending_label=t.form_sending/>
             </div>
-        </form>
+        </AppForm>
     }
 }
 

@@ -26,7 +26,7 @@ use crate::app::set_page_title;
 use crate::browser;
 use crate::components::commune::CommunePicker;
 use crate::components::form::{
-    described_by, help_id, ErrorSummary, FieldError, SubmitButton, SummaryItem, SUMMARY_ID,
+    described_by, help_id, AppForm, ErrorSummary, FieldError, SubmitButton, SummaryItem, SUMMARY_ID,
 };
 use crate::i18n::{common, offline as offline_i18n, questionnaire};
 use crate::offline::{self, PendingAnswers, QueuedAnswer, PUBLIC_OWNER};
@@ -461,17 +461,10 @@ fn StepForm(
     children: Children,
 ) -> impl IntoView {
     view! {
-        <form
-            class="etape"
-            novalidate
-            on:submit=move |event| {
-                event.prevent_default();
-                on_submit();
-            }
-        >
+        <AppForm class="etape" on_submit=on_submit>
             <h2 id=STEP_HEADING_ID tabindex="-1">{title}</h2>
             {children()}
-        </form>
+        </AppForm>
     }
 }
 

@@ -11,7 +11,7 @@ use crate::api;
 use crate::browser;
 use crate::components::commune::CommuneField;
 use crate::components::form::{
-    described_by, ordered_summary, ConsentBox, ErrorSummary, FieldError, SubmitButton, Sending, SummaryItem, TextField, SUMMARY_ID,
+    described_by, ordered_summary, AppForm, ConsentBox, ErrorSummary, FieldError, SubmitButton, Sending, SummaryItem, TextField, SUMMARY_ID,
 };
 use crate::components::themes::ThemeCheckbox;
 use crate::i18n::{common, questionnaire};
@@ -153,14 +153,7 @@ pub fn VolunteerForm(
         <h2 id="etape-titre" tabindex="-1">{t.volunteer_title}</h2>
         <p class="statut statut--ok">{t.volunteer_received}</p>
         <p>{t.volunteer_intro}</p>
-        <form
-            class="etape"
-            novalidate
-            on:submit=move |event| {
-                event.prevent_default();
-                contact.send(on_done);
-            }
-        >
+        <AppForm class="etape" on_submit=move || contact.send(on_done)>
             <ErrorSummary items=summary/>
             <TextField id="benevole-name" label=t.volunteer_name value=contact.name
                 error=contact.error_of("name") autocomplete="name" mark=false/>
@@ -182,7 +175,7 @@ pub fn VolunteerForm(
                     {t.volunteer_skip}
                 </button>
             </div>
-        </form>
+        </AppForm>
         <p class="visuellement-cache">{common::t().optional_mark}</p>
     }
 }
