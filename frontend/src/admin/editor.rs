@@ -750,24 +750,29 @@ fn item_buttons(
     let t = i18n::t();
     view! {
         <div class="boutons boutons--serres">
-            <button type="button" class="bouton bouton--discret" id=format!("{id_base}-monter")
-                aria-label=(t.action_of)(t.move_up, &what)
-                aria-disabled=(!can_up).then_some("true")
-                on:click=move |_| if can_up { up() }>
-                {t.move_up}
-            </button>
-            <button type="button" class="bouton bouton--discret" id=format!("{id_base}-descendre")
-                aria-label=(t.action_of)(t.move_down, &what)
-                aria-disabled=(!can_down).then_some("true")
-                on:click=move |_| if can_down { down() }>
-                {t.move_down}
-            </button>
-            <button type="button" class="bouton bouton--discret" id=format!("{id_base}-supprimer")
-                aria-label=(t.action_of)(t.remove, &what)
-                on:click=move |_| remove()>
-                {t.remove}
-            </button>
+            {item_button(format!("{id_base}-monter"), t.move_up, &what, can_up, up)}
+            {item_button(format!("{id_base}-descendre"), t.move_down, &what, can_down, down)}
+            {item_button(format!("{id_base}-supprimer"), t.remove, &what, true, remove)}
         </div>
+    }
+}
+
+/// One of [`item_buttons`]: `text`, said with the item (`what`) to screen readers;
+/// `act` when `enabled`.
+fn item_button(
+    id: String,
+    text: &'static str,
+    what: &str,
+    enabled: bool,
+    act: impl Fn() + 'static,
+) -> impl IntoView {
+    view! {
+        <button type="button" class="bouton bouton--discret" id=id
+            aria-label=(i18n::t().action_of)(text, what)
+            aria-disabled=(!enabled).then_some("true")
+            on:click=move |_| if enabled { act() }>
+            {text}
+        </button>
     }
 }
 
