@@ -191,15 +191,18 @@ pub fn FormSection(
     } else {
         "formulaire-console"
     };
+    let button_class = if primary {
+        "bouton bouton--plein"
+    } else {
+        "bouton"
+    };
     view! {
         <section aria-labelledby=heading_id>
             <h2 id=heading_id>{title}</h2>
             <AppForm class=form_class on_submit=on_submit>
                 {children()}
                 <div class="boutons">
-                    <button type="submit" class=if primary { "bouton bouton--plein" } else { "bouton" }>
-                        {button}
-                    </button>
+                    <button type="submit" class=button_class>{button}</button>
                 </div>
             </AppForm>
         </section>

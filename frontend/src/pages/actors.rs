@@ -11,7 +11,7 @@ use crate::app::set_page_title;
 use crate::browser;
 use crate::carte::data;
 use crate::carte::detail::{item_button_id, FocusReturn, InitiativeDetail, InitiativeItem};
-use crate::carte::filters::{page_count, ActorFilter};
+use crate::carte::filters::ActorFilter;
 use crate::carte::leaflet::{options_json, MapController, MapView};
 use crate::carte::widgets::{self, CommuneChoice, CommuneSearch, LabelBadges, Pagination};
 use crate::format;

@@ -14,10 +14,10 @@ use solidarites_api_types::{
 use crate::api::{self, ApiError};
 use crate::app::set_page_title;
 use crate::browser;
-use crate::components::freshness;
+use crate::components::freshness::ConfirmCurrent as ConfirmListing;
 use crate::carte::data;
 use crate::carte::detail::{item_button_id, FocusReturn, InitiativeDetail, InitiativeItem};
-use crate::carte::filters::{page_count, CarteFilter};
+use crate::carte::filters::CarteFilter;
 use crate::carte::form::{ContentInput, InitiativeForm, Submission, SUMMARY_ID};
 use crate::components::form::Sending;
 use crate::carte::leaflet::{copy_text, options_json, MapController, MapView};
@@ -849,7 +849,7 @@ fn ConfirmCurrent(
             v.hidden_from = Some(confirmed.hidden_from);
         });
     });
-    view! { <freshness::ConfirmCurrent url=url state=state on_confirmed=on_confirmed/> }
+    view! { <ConfirmListing url=url state=state on_confirmed=on_confirmed/> }
 }
 
 /// « Retirer l’initiative », with a confirmation step.

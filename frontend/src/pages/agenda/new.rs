@@ -15,7 +15,8 @@ use crate::app::set_page_title;
 use crate::browser;
 use crate::components::commune::CommuneField;
 use crate::components::form::{
-    described_by, help_id, ErrorSummary, FieldError, CheckboxItem, NotifyFields, SubmitButton, Sending, SummaryItem, SUMMARY_ID,
+    described_by, help_id, CheckboxItem, ErrorSummary, FieldError, NotifyFields, Sending,
+    SubmitButton, SummaryItem,
 };
 use crate::components::themes;
 use crate::i18n::{agenda, common};

@@ -20,7 +20,7 @@ use crate::api;
 use crate::app::set_page_title;
 use crate::components::commune::{display_name, CommunePicker};
 use crate::components::themes::{self, ThemeFilter};
-use crate::i18n::{common, proposals};
+use crate::i18n::proposals;
 use crate::router::{self, percent_encode, Route};
 
 /// Proposals per page.

@@ -12,8 +12,8 @@ use crate::app::set_page_title;
 use crate::browser;
 use crate::components::commune::CommuneField;
 use crate::components::form::{
-    described_by, help_id, ordered_summary, AppForm, ErrorSummary, FieldError, RequiredMark, SubmitButton, Sending, SummaryItem,
-    TextField, SUMMARY_ID,
+    described_by, ordered_summary, AppForm, ErrorSummary, FieldError, RequiredMark, Sending,
+    SubmitButton, SummaryItem, TextField,
 };
 use crate::components::themes::{self, ThemeCheckbox};
 use crate::i18n::proposals;

@@ -8,10 +8,10 @@ use leptos::prelude::*;
 use solidarites_api_types::{CreateVolunteerRequest, CreateVolunteerResponse, ThemeListResponse};
 
 use crate::api;
-use crate::browser;
 use crate::components::commune::CommuneField;
 use crate::components::form::{
-    described_by, ordered_summary, AppForm, ConsentBox, ErrorSummary, FieldError, SubmitButton, Sending, SummaryItem, TextField, SUMMARY_ID,
+    ordered_summary, AppForm, ConsentBox, ErrorSummary, FieldError, Sending, SubmitButton,
+    SummaryItem, TextField,
 };
 use crate::components::themes::ThemeCheckbox;
 use crate::i18n::{common, questionnaire};
