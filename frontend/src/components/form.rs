@@ -4,6 +4,7 @@
 //! each field. The commune field is `components::commune`.
 
 use std::collections::BTreeMap;
+use std::future::Future;
 
 use leptos::prelude::*;
 
