@@ -66,8 +66,14 @@ pub fn GapsPage() -> impl IntoView {
     let picker = move || match campaigns.get() {
         Some(Ok(list)) if !list.campaigns.is_empty() => {
             let current = campaign.get().unwrap_or_default();
-            ui::campaign_select("besoins-campagne", t.field_campaign, &list, &current, chosen)
-                .into_any()
+            ui::campaign_select(
+                "besoins-campagne",
+                t.field_campaign,
+                &list,
+                &current,
+                chosen,
+            )
+            .into_any()
         }
         Some(Ok(_)) => view! { <p>{t.no_campaign}</p> }.into_any(),
         Some(Err(error)) => {

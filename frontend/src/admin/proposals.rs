@@ -276,7 +276,7 @@ fn ProposalTable(
         </Table>
         <Pager
             path="/admin/propositions"
-            pairs=filters.pairs()
+            pairs=filters.pairs().into_iter().map(|(k, v)| (k, v.to_owned())).collect()
             page=list.page
             per_page=list.per_page
             total=list.total

@@ -16,7 +16,7 @@ use super::session::{self, Session};
 use super::shell::set_title;
 use super::ui::{self, Feedback, FeedbackLine, FilterSelect, Pager, Table};
 use super::Role;
-use crate::api::{self, ApiError, Loaded};
+use crate::api::{self, Loaded};
 use crate::components::themes;
 use crate::i18n::console as i18n;
 use crate::router;

@@ -1,7 +1,9 @@
-//! The app's one form kit: labelled fields ([`TextField`], [`SelectField`]) with their
-//! hint and error tied to the control (`aria-describedby`, `aria-invalid`), a message
-//! under each bad field, and a summary above the form that takes the focus and links to
-//! each field. The commune field is `components::commune`.
+//! The app's one form kit: labelled fields ([`TextField`], [`SelectField`], the bare
+//! [`TextControl`], checkboxes) with their hint and error tied to the control
+//! (`aria-describedby`, `aria-invalid`), a message under each bad field, a summary above
+//! the form that takes the focus and links to each field, the form itself ([`AppForm`])
+//! with its submit button, and the state of its sending ([`Sending`]). The commune field
+//! is `components::commune`.
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -121,9 +123,9 @@ impl Sending {
     /// The failure, as an alert under the form.
     pub fn failure_line(self) -> impl IntoView {
         move || {
-            self.failure
-                .get()
-                .map(|message| view! { <p class="statut statut--erreur" role="alert">{message}</p> })
+            self.failure.get().map(
+                |message| view! { <p class="statut statut--erreur" role="alert">{message}</p> },
+            )
         }
     }
 }
@@ -141,6 +143,7 @@ pub fn RequiredMark(required: bool) -> impl IntoView {
 
 /// A text control: an `<input>` of type `kind`, or a `<textarea>` of `rows` lines when
 /// `rows` is given, tied to its label's hint and error by `describedby`.
+#[derive(Debug)]
 pub struct TextControl {
     pub id: String,
     /// The control's `name`, when it has one.
@@ -191,9 +194,9 @@ impl TextControl {
             />
         };
         match rows {
-            Some(rows) => view! { <textarea rows=rows {..shared}></textarea> }.into_any(),
+            Some(rows) => view! { <textarea rows={rows} {..shared}></textarea> }.into_any(),
             None => view! {
-                <input type=kind autocomplete=autocomplete inputmode=inputmode {..shared}/>
+                <input type={kind} autocomplete={autocomplete} inputmode={inputmode} {..shared}/>
             }
             .into_any(),
         }
@@ -238,10 +241,15 @@ pub fn TextField(
         autocomplete,
         inputmode,
         required,
-        describedby: Signal::derive(move || described_by(id, has_hint, error.with(Option::is_some))),
+        describedby: Signal::derive(move || {
+            described_by(id, has_hint, error.with(Option::is_some))
+        }),
         invalid: Signal::derive(move || error.with(Option::is_some)),
     }
-    .view(move || value.get(), move |ev| value.set(event_target_value(&ev)));
+    .view(
+        move || value.get(),
+        move |ev| value.set(event_target_value(&ev)),
+    );
     view! {
         <div class="champ" class:champ--erreur=move || error.with(Option::is_some)>
             <label for=id>
@@ -571,7 +579,7 @@ pub fn CheckboxItem(
             <label for=id.clone()>
                 <input
                     type="checkbox"
-                    id=id
+                    id=id.clone()
                     prop:checked=checked
                     on:change=move |event| {
                         let on = event_target_checked(&event);
@@ -607,7 +615,7 @@ pub fn ConsentBox(
             <label for=id.clone()>
                 <input
                     type="checkbox"
-                    id=id
+                    id=id.clone()
                     aria-describedby=described
                     aria-invalid=move || error.with(Option::is_some).then_some("true")
                     prop:checked=move || checked.get()

@@ -1,6 +1,5 @@
 //! Strings of the staff console (`/admin`): its frame, sign-in, home and moderation.
 
-
 #[derive(Debug)]
 pub struct Strings {
     pub console_name: &'static str,

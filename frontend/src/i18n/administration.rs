@@ -1,6 +1,5 @@
 //! Strings of the console's administration pages: accounts and settings.
 
-
 #[derive(Debug)]
 pub struct Strings {
     pub title: &'static str,

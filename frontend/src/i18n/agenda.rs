@@ -1,7 +1,6 @@
 //! Strings of the agenda: the list of events, an event's page, the subscription help,
 //! the submission form and the private edit page.
 
-
 #[derive(Debug)]
 pub struct Strings {
     pub title: &'static str,
@@ -255,5 +254,4 @@ pub const FR: Strings = Strings {
     edit_withdrawn: "L’événement a été retiré de l’agenda.",
 };
 
-/// The strings of the current language.
 languages!(FR);

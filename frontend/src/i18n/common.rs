@@ -1,7 +1,6 @@
 //! Strings of the page frame (header, navigation, footer), the 404 page, and the messages
 //! every page shares (loading, network and server errors, form errors).
 
-
 #[derive(Debug)]
 pub struct Strings {
     pub site_name: &'static str,

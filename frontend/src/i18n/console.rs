@@ -1,6 +1,5 @@
 //! Strings of the console's operations pages: campaigns, assisted entry.
 
-
 #[derive(Debug)]
 pub struct Strings {
     // Shared

@@ -1,6 +1,5 @@
 //! Strings of the console's questionnaires pages: the list and the editor.
 
-
 #[derive(Debug)]
 pub struct Strings {
     // List

@@ -1,7 +1,6 @@
 //! Strings of listings kept current: the submitter's confirmation on the edit page and
 //! the console's page of listings to confirm.
 
-
 #[derive(Debug)]
 pub struct Strings {
     // Edit page (private link)

@@ -1,6 +1,5 @@
 //! Strings of the home page.
 
-
 #[derive(Debug)]
 pub struct Strings {
     pub title: &'static str,

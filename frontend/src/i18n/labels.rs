@@ -2,7 +2,6 @@
 //! page of an application (« Votre candidature »), the console's review pages, the
 //! criteria editor and the renewal invitation.
 
-
 #[derive(Debug)]
 pub struct Strings {
     // Public form

@@ -1,7 +1,6 @@
 //! Strings of the console's pages of the actors' network: « Courriels » (the e-mail
 //! outbox) and « Bénévoles à mettre en relation » (volunteers matched with listings).
 
-
 #[derive(Debug)]
 pub struct Strings {
     // « Courriels »

@@ -1,6 +1,5 @@
 //! Strings of working without a connection: the banner, the answers waiting to be sent.
 
-
 #[derive(Debug)]
 pub struct Strings {
     pub offline_banner: &'static str,

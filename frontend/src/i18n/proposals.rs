@@ -1,6 +1,5 @@
 //! Strings of the proposals pages.
 
-
 #[derive(Debug)]
 pub struct Strings {
     pub title: &'static str,

@@ -1,6 +1,5 @@
 //! Strings of the needs questionnaire.
 
-
 #[derive(Debug)]
 pub struct Strings {
     pub title: &'static str,

@@ -1,6 +1,5 @@
 //! Strings of the console's administration registers: audit trail and themes.
 
-
 #[derive(Debug)]
 pub struct Strings {
     // Audit trail

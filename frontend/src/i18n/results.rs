@@ -1,6 +1,5 @@
 //! Strings of the console's results pages: dashboard and exports.
 
-
 #[derive(Debug)]
 pub struct Strings {
     pub dashboard_title: &'static str,

@@ -6,22 +6,21 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use solidarites_api_types::{
     CommuneResponse, ConfirmListingResponse, CreateInitiativeRequest, CreateInitiativeResponse,
-    InitiativeListResponse,
-    InitiativeResponse, LabelResponse, NearResponse, PublicConfigResponse,
+    InitiativeListResponse, InitiativeResponse, LabelResponse, NearResponse, PublicConfigResponse,
     SubmitterInitiativeResponse, ThemeResponse,
 };
 
 use crate::api::{self, ApiError};
 use crate::app::set_page_title;
 use crate::browser;
-use crate::components::freshness::ConfirmCurrent as ConfirmListing;
 use crate::carte::data;
 use crate::carte::detail::{item_button_id, FocusReturn, InitiativeDetail, InitiativeItem};
 use crate::carte::filters::CarteFilter;
 use crate::carte::form::{ContentInput, InitiativeForm, Submission, SUMMARY_ID};
-use crate::components::form::Sending;
 use crate::carte::leaflet::{copy_text, options_json, MapController, MapView};
 use crate::carte::widgets::{self, CommuneChoice, CommuneSearch, Pagination, ThemeIcon};
+use crate::components::form::Sending;
+use crate::components::freshness::ConfirmCurrent as ConfirmListing;
 use crate::format;
 use crate::i18n::{carte as i18n, common};
 use crate::router::{self, percent_encode, use_location};
@@ -564,7 +563,9 @@ pub fn AddInitiativePage() -> impl IntoView {
 /// shows it in the summary); the summary takes the focus.
 fn show_refusal(error: &ApiError, sending: Sending) {
     let fields = error.fields();
-    sending.failure.set(fields.is_empty().then(|| error.message()));
+    sending
+        .failure
+        .set(fields.is_empty().then(|| error.message()));
     sending.errors.set(fields);
     browser::after_render(|| browser::focus_id(SUMMARY_ID));
 }

@@ -122,7 +122,7 @@ list_pages!(EventListResponse => EventResponse, ProposalListResponse => Proposal
 
 /// How a list page shows its results: the `<ul>` of class `class`, the count (`count`),
 /// `per_page` results a page, the pagination named `pagination`.
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 pub struct ListShape {
     pub class: &'static str,
     pub count: fn(u64) -> String,

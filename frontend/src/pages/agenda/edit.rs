@@ -10,8 +10,8 @@ use solidarites_api_types::{
 
 use super::status_badge;
 use crate::api;
-use crate::components::freshness::ConfirmCurrent;
 use crate::app::set_page_title;
+use crate::components::freshness::ConfirmCurrent;
 use crate::i18n::{agenda, common};
 use crate::router::percent_encode;
 

@@ -93,7 +93,8 @@ fn names(address: &str, name: &str) -> bool {
 /// scheduled.
 pub fn status_badge(status: &str) -> Option<impl IntoView> {
     let t = agenda::t();
-    (status != "scheduled").then(|| listing::status_badge(status, t.status_label, (t.status)(status)))
+    (status != "scheduled")
+        .then(|| listing::status_badge(status, t.status_label, (t.status)(status)))
 }
 
 /// One event in a list: title, next dates, place, status.
@@ -205,7 +206,15 @@ fn AgendaFilters(filters: Memo<Filters>) -> impl IntoView {
         }
     };
     let date_field = move |id: &'static str, label: &'static str, key: &'static str| {
-        let value = move || filters.with(|f| if key == "from" { f.from.clone() } else { f.to.clone() });
+        let value = move || {
+            filters.with(|f| {
+                if key == "from" {
+                    f.from.clone()
+                } else {
+                    f.to.clone()
+                }
+            })
+        };
         view! {
             <div class="champ">
                 <label for=id>{label}</label>

@@ -227,7 +227,7 @@ impl Field {
                 <label for=input_id.clone()>
                     <input
                         type=kind
-                        id=input_id
+                        id=input_id.clone()
                         name=self.fid.clone()
                         value=value
                         required=required
