@@ -288,36 +288,25 @@ fn CampaignActions(
             }
         });
     };
+    // The button of `action`, named with the campaign's title for screen readers.
+    let button = move |action: &'static str, text: &'static str, named: fn(&str) -> String| {
+        view! {
+            <button
+                type="button"
+                class="bouton bouton--discret"
+                aria-label=named(&title.get_value())
+                on:click=move |_| act(action)
+            >
+                {text}
+            </button>
+        }
+    };
     let can_open = !campaign.campaign.accepting_answers;
     let can_close = campaign.campaign.status != "closed";
     view! {
         <div class="boutons boutons--serres">
-            {can_open
-                .then(|| {
-                    view! {
-                        <button
-                            type="button"
-                            class="bouton bouton--discret"
-                            aria-label=(t.open_now_of)(&title.get_value())
-                            on:click=move |_| act("open-now")
-                        >
-                            {t.open_now}
-                        </button>
-                    }
-                })}
-            {can_close
-                .then(|| {
-                    view! {
-                        <button
-                            type="button"
-                            class="bouton bouton--discret"
-                            aria-label=(t.close_of)(&title.get_value())
-                            on:click=move |_| act("close")
-                        >
-                            {t.close}
-                        </button>
-                    }
-                })}
+            {can_open.then(|| button("open-now", t.open_now, t.open_now_of))}
+            {can_close.then(|| button("close", t.close, t.close_of))}
         </div>
     }
 }

@@ -213,6 +213,18 @@ pub fn kind_of(name: &str, previous: &QuestionKind) -> QuestionKind {
     }
 }
 
+/// A new yes/no question for `d`, with an id no other question has.
+fn new_question(d: &QuestionnaireDefinition) -> Question {
+    Question {
+        id: fresh_id("question", d.questions().map(|(_, _, q)| q.id.as_str())),
+        label: i18n::t().new_question_label.to_owned(),
+        help: None,
+        required: false,
+        kind: QuestionKind::YesNo,
+        show_if: None,
+    }
+}
+
 /// `{prefix}_{n}` with the smallest `n` from 1 that `taken` does not hold.
 pub fn fresh_id<'a>(prefix: &str, taken: impl Iterator<Item = &'a str>) -> String {
     let taken: Vec<&str> = taken.collect();
@@ -695,19 +707,12 @@ fn Structure(ed: Editor) -> impl IntoView {
         ed.reshape(
             |d| {
                 let id = fresh_id("section", d.sections.iter().map(|s| s.id.as_str()));
-                let qid = fresh_id("question", d.questions().map(|(_, _, q)| q.id.as_str()));
+                let question = new_question(d);
                 d.sections.push(Section {
                     id,
                     title: t.new_section_title.to_owned(),
                     description: None,
-                    questions: vec![Question {
-                        id: qid,
-                        label: t.new_question_label.to_owned(),
-                        help: None,
-                        required: false,
-                        kind: QuestionKind::YesNo,
-                        show_if: None,
-                    }],
+                    questions: vec![question],
                 });
             },
             Some(focus),
@@ -745,24 +750,29 @@ fn item_buttons(
     let t = i18n::t();
     view! {
         <div class="boutons boutons--serres">
-            <button type="button" class="bouton bouton--discret" id=format!("{id_base}-monter")
-                aria-label=(t.action_of)(t.move_up, &what)
-                aria-disabled=(!can_up).then_some("true")
-                on:click=move |_| if can_up { up() }>
-                {t.move_up}
-            </button>
-            <button type="button" class="bouton bouton--discret" id=format!("{id_base}-descendre")
-                aria-label=(t.action_of)(t.move_down, &what)
-                aria-disabled=(!can_down).then_some("true")
-                on:click=move |_| if can_down { down() }>
-                {t.move_down}
-            </button>
-            <button type="button" class="bouton bouton--discret" id=format!("{id_base}-supprimer")
-                aria-label=(t.action_of)(t.remove, &what)
-                on:click=move |_| remove()>
-                {t.remove}
-            </button>
+            {item_button(format!("{id_base}-monter"), t.move_up, &what, can_up, up)}
+            {item_button(format!("{id_base}-descendre"), t.move_down, &what, can_down, down)}
+            {item_button(format!("{id_base}-supprimer"), t.remove, &what, true, remove)}
         </div>
+    }
+}
+
+/// One of [`item_buttons`]: `text`, said with the item (`what`) to screen readers;
+/// `act` when `enabled`.
+fn item_button(
+    id: String,
+    text: &'static str,
+    what: &str,
+    enabled: bool,
+    act: impl Fn() + 'static,
+) -> impl IntoView {
+    view! {
+        <button type="button" class="bouton bouton--discret" id=id
+            aria-label=(i18n::t().action_of)(text, what)
+            aria-disabled=(!enabled).then_some("true")
+            on:click=move |_| if enabled { act() }>
+            {text}
+        </button>
     }
 }
 
@@ -821,16 +831,9 @@ fn SectionBlock(ed: Editor, s: usize, section: Section, count: usize) -> impl In
         let focus = dom_id(&format!("{}.label", question_path(s, question_count)));
         ed.reshape(
             move |d| {
-                let id = fresh_id("question", d.questions().map(|(_, _, q)| q.id.as_str()));
+                let question = new_question(d);
                 if let Some(section) = d.sections.get_mut(s) {
-                    section.questions.push(Question {
-                        id,
-                        label: t.new_question_label.to_owned(),
-                        help: None,
-                        required: false,
-                        kind: QuestionKind::YesNo,
-                        show_if: None,
-                    });
+                    section.questions.push(question);
                 }
             },
             Some(focus),

@@ -8,6 +8,7 @@ use solidarites_api_types::AdminCampaignListResponse;
 
 use super::session::{self, Session};
 use super::shell::set_title;
+use super::ui;
 use super::Role;
 use crate::api;
 use crate::i18n::{common, results as i18n};
@@ -147,21 +148,8 @@ pub fn ExportsPage() -> impl IntoView {
             } else {
                 list.campaigns[0].campaign.id.clone()
             };
-            let options = list
-                .campaigns
-                .iter()
-                .map(|c| {
-                    let selected = c.campaign.id == current;
-                    view! { <option value=c.campaign.id.clone() selected=selected>{c.campaign.title.clone()}</option> }
-                })
-                .collect_view();
             view! {
-                <div class="champ">
-                    <label for="exports-campagne">{t.field_campaign}</label>
-                    <select class="saisie" id="exports-campagne" on:change=move |ev| chosen.set(event_target_value(&ev))>
-                        {options}
-                    </select>
-                </div>
+                {ui::campaign_select("exports-campagne", t.field_campaign, &list, &current, chosen)}
                 {export_list(exports_for(CAMPAIGN_EXPORTS, role).collect(), Some(current))}
             }
             .into_any()

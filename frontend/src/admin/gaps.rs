@@ -14,6 +14,7 @@ use super::choropleth::{self, class_colour, Outline};
 
 use super::session;
 use super::shell::set_title;
+use super::ui;
 use crate::api;
 use crate::format;
 use crate::i18n::{common, results as i18n};
@@ -65,22 +66,13 @@ pub fn GapsPage() -> impl IntoView {
     let picker = move || match campaigns.get() {
         Some(Ok(list)) if !list.campaigns.is_empty() => {
             let current = campaign.get().unwrap_or_default();
-            let options = list
-                .campaigns
-                .iter()
-                .map(|c| {
-                    let selected = c.campaign.id == current;
-                    view! { <option value=c.campaign.id.clone() selected=selected>{c.campaign.title.clone()}</option> }
-                })
-                .collect_view();
-            view! {
-                <div class="champ">
-                    <label for="besoins-campagne">{t.field_campaign}</label>
-                    <select class="saisie" id="besoins-campagne" on:change=move |ev| chosen.set(event_target_value(&ev))>
-                        {options}
-                    </select>
-                </div>
-            }
+            ui::campaign_select(
+                "besoins-campagne",
+                t.field_campaign,
+                &list,
+                &current,
+                chosen,
+            )
             .into_any()
         }
         Some(Ok(_)) => view! { <p>{t.no_campaign}</p> }.into_any(),

@@ -10,7 +10,7 @@ use super::session::{self, Session};
 use super::shell::set_title;
 use crate::api;
 use crate::browser;
-use crate::components::form::{ErrorSummary, SummaryItem, TextField, SUMMARY_ID};
+use crate::components::form::{AppForm, ErrorSummary, SummaryItem, TextField, SUMMARY_ID};
 use crate::i18n::admin as i18n;
 use crate::router;
 
@@ -90,13 +90,7 @@ pub fn LoginPage() -> impl IntoView {
             <h1>{t.login_title}</h1>
             <p class="intro">{t.login_intro}</p>
             {came_back.then(|| view! { <p class="statut statut--alerte">{t.login_expired_note}</p> })}
-            <form
-                novalidate
-                on:submit=move |event| {
-                    event.prevent_default();
-                    send.with_value(|send| send());
-                }
-            >
+            <AppForm on_submit=move || send.with_value(|send| send())>
                 <ErrorSummary items=summary/>
                 {move || {
                     failure
@@ -124,7 +118,7 @@ pub fn LoginPage() -> impl IntoView {
                     </button>
                     <a class="bouton bouton--discret" href="/">{t.login_back_public}</a>
                 </div>
-            </form>
+            </AppForm>
         </div>
     }
 }

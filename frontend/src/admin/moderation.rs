@@ -22,6 +22,7 @@ use super::shell::set_title;
 use crate::api::{self, ApiError};
 use crate::browser;
 use crate::carte::leaflet::{options_json, MapController, MapView};
+use crate::components::form::AppForm;
 use crate::components::themes;
 use crate::format;
 use crate::i18n::{admin as i18n, common};
@@ -634,14 +635,7 @@ fn RejectForm(queue: Queue, key: String, item: Option<ModerationItemResponse>) -
     };
     let problem_id_attr = problem_id.clone();
     view! {
-        <form
-            class="moderation__motif"
-            novalidate
-            on:submit=move |event| {
-                event.prevent_default();
-                send();
-            }
-        >
+        <AppForm class="moderation__motif" on_submit=send>
             <div class="champ">
                 <label for=reason_id.clone()>{t.reason_label}</label>
                 {move || {
@@ -687,25 +681,14 @@ fn RejectForm(queue: Queue, key: String, item: Option<ModerationItemResponse>) -
                     on:input=move |event| details.set(event_target_value(&event))
                 ></textarea>
             </div>
-            <div class="boutons">
-                <button type="submit" class="bouton bouton--plein" aria-disabled=move || queue.busy.get().then_some("true")>
-                    {confirm}
-                </button>
-                <button
-                    type="button"
-                    class="bouton bouton--discret"
-                    on:click=move |_| {
-                        reason.set(String::new());
-                        details.set(String::new());
-                        queue.rejecting.update(|r| {
-                            r.remove(&key_close);
-                        });
-                    }
-                >
-                    {t.cancel}
-                </button>
-            </div>
-        </form>
+            {decision_buttons(queue, confirm, move || {
+                reason.set(String::new());
+                details.set(String::new());
+                queue.rejecting.update(|r| {
+                    r.remove(&key_close);
+                });
+            })}
+        </AppForm>
     }
 }
 
@@ -720,21 +703,17 @@ fn ChangesForm(queue: Queue, item: ModerationItemResponse) -> impl IntoView {
     let id = item.id.clone();
     let item = StoredValue::new(item);
     let problem_id_attr = problem_id.clone();
+    let send = move || {
+        let text = message.get_untracked().trim().to_owned();
+        if text.is_empty() {
+            problem.set(Some(t.reason_missing.to_owned()));
+            return;
+        }
+        problem.set(None);
+        queue.decide(&item.get_value(), Action::RequestChanges, Some(text));
+    };
     view! {
-        <form
-            class="moderation__motif"
-            novalidate
-            on:submit=move |event| {
-                event.prevent_default();
-                let text = message.get_untracked().trim().to_owned();
-                if text.is_empty() {
-                    problem.set(Some(t.reason_missing.to_owned()));
-                    return;
-                }
-                problem.set(None);
-                queue.decide(&item.get_value(), Action::RequestChanges, Some(text));
-            }
-        >
+        <AppForm class="moderation__motif" on_submit=send>
             <div class="champ">
                 <label for=field_id.clone()>{t.changes_label}</label>
                 {move || {
@@ -753,24 +732,32 @@ fn ChangesForm(queue: Queue, item: ModerationItemResponse) -> impl IntoView {
                     on:input=move |event| message.set(event_target_value(&event))
                 ></textarea>
             </div>
-            <div class="boutons">
-                <button type="submit" class="bouton bouton--plein" aria-disabled=move || queue.busy.get().then_some("true")>
-                    {t.send_changes}
-                </button>
-                <button
-                    type="button"
-                    class="bouton bouton--discret"
-                    on:click=move |_| {
-                        message.set(String::new());
-                        queue.changing.update(|c| {
-                            c.remove(&id);
-                        });
-                    }
-                >
-                    {t.cancel}
-                </button>
-            </div>
-        </form>
+            {decision_buttons(queue, t.send_changes, move || {
+                message.set(String::new());
+                queue.changing.update(|c| {
+                    c.remove(&id);
+                });
+            })}
+        </AppForm>
+    }
+}
+
+/// The buttons of a decision's form: send it (`send`, unavailable while the queue is
+/// busy), or cancel it.
+fn decision_buttons(
+    queue: Queue,
+    send: impl IntoView + 'static,
+    cancel: impl Fn() + 'static,
+) -> impl IntoView {
+    view! {
+        <div class="boutons">
+            <button type="submit" class="bouton bouton--plein" aria-disabled=move || queue.busy.get().then_some("true")>
+                {send}
+            </button>
+            <button type="button" class="bouton bouton--discret" on:click=move |_| cancel()>
+                {i18n::t().cancel}
+            </button>
+        </div>
     }
 }
 

@@ -20,7 +20,7 @@ use solidarites_api_types::{
 use super::campaigns::TextField;
 use super::session::{self, Session};
 use super::shell::set_title;
-use super::ui::{self, Feedback, FeedbackLine, Pager, Table};
+use super::ui::{self, Feedback, FeedbackLine, FilterSelect, FormSection, Pager, Table};
 use super::Role;
 use crate::api::{self, ApiError};
 use crate::components::form::{described_by, help_id, FieldError};
@@ -57,12 +57,12 @@ struct Filters {
 }
 
 impl Filters {
-    fn pairs(&self) -> Vec<(&'static str, String)> {
+    fn pairs(&self) -> Vec<(&'static str, &str)> {
         vec![
-            ("status", self.status.clone()),
-            ("theme", self.theme.clone()),
-            ("q", self.q.clone()),
-            ("sort", self.sort.clone()),
+            ("status", self.status.as_str()),
+            ("theme", self.theme.as_str()),
+            ("q", self.q.as_str()),
+            ("sort", self.sort.as_str()),
         ]
     }
 }
@@ -86,23 +86,12 @@ pub fn ProposalsPage() -> impl IntoView {
     let page = ui::page_param();
     let version = RwSignal::new(0u32);
     let feedback: RwSignal<Option<Feedback>> = RwSignal::new(None);
-    let list: RwSignal<Option<Result<AdminProposalListResponse, ApiError>>> = RwSignal::new(None);
-    Effect::new(move |_| {
-        version.track();
+    let list = ui::reload::<AdminProposalListResponse>(version, move || {
         let f = filters.get();
-        let mut pairs: Vec<(&str, String)> = f.pairs();
-        pairs.push(("page", page.get().to_string()));
-        pairs.push(("per_page", PER_PAGE.to_string()));
-        let query: Vec<(&str, &str)> = pairs
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| (*k, v.as_str()))
-            .collect();
-        let url = router::with_query("/api/v1/admin/proposals", &query);
-        leptos::task::spawn_local(async move {
-            let result = session::get::<AdminProposalListResponse>(&url).await;
-            let _ = list.try_set(Some(result));
-        });
+        let (page, per_page) = (page.get().to_string(), PER_PAGE.to_string());
+        let mut pairs = f.pairs();
+        pairs.extend([("page", page.as_str()), ("per_page", per_page.as_str())]);
+        router::with_query("/api/v1/admin/proposals", &pairs)
     });
     let theme_list = api::load(themes::all());
 
@@ -119,13 +108,7 @@ pub fn ProposalsPage() -> impl IntoView {
             q: q.get_untracked().trim().to_owned(),
             sort: sort.get_untracked(),
         };
-        let pairs = f.pairs();
-        let query: Vec<(&str, &str)> = pairs
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| (*k, v.as_str()))
-            .collect();
-        router::navigate(&router::with_query("/admin/propositions", &query));
+        router::navigate(&router::with_query("/admin/propositions", &f.pairs()));
     };
     let sort_label = |s: &str| match s {
         "most_supported" => t.sort_supported,
@@ -138,35 +121,22 @@ pub fn ProposalsPage() -> impl IntoView {
         <p class="intro">{t.proposals_intro}</p>
         <form class="filtres" role="search" aria-label=t.filters_title on:submit=apply>
             <div class="formulaire-console formulaire-console--ligne">
-                <div class="champ">
-                    <label for="filtre-statut">{t.filter_status}</label>
-                    <select class="saisie" id="filtre-statut" on:change=move |ev| status.set(event_target_value(&ev))>
-                        <option value="" selected=status.get_untracked().is_empty()>{t.filter_all}</option>
-                        {STATUSES
-                            .iter()
-                            .map(|s| view! {
-                                <option value=*s selected=status.get_untracked() == *s>{status_name(s)}</option>
-                            })
-                            .collect_view()}
-                    </select>
-                </div>
-                <div class="champ">
-                    <label for="filtre-theme">{t.filter_theme}</label>
-                    <select class="saisie" id="filtre-theme" on:change=move |ev| theme.set(event_target_value(&ev))>
-                        <option value="" selected=theme.get_untracked().is_empty()>{t.filter_all}</option>
-                        {move || match theme_list.get() {
-                            Some(Ok(list)) => list
-                                .into_iter()
-                                .map(|th| {
-                                    let selected = theme.get_untracked() == th.slug;
-                                    view! { <option value=th.slug selected=selected>{th.label}</option> }
-                                })
-                                .collect_view()
-                                .into_any(),
-                            _ => ().into_any(),
-                        }}
-                    </select>
-                </div>
+                <FilterSelect
+                    id="filtre-statut"
+                    label=t.filter_status
+                    any_label=t.filter_all
+                    value=status
+                    choices=Signal::stored(
+                        STATUSES.map(|s| (s.to_owned(), status_name(s).to_owned())).to_vec(),
+                    )
+                />
+                <FilterSelect
+                    id="filtre-theme"
+                    label=t.filter_theme
+                    any_label=t.filter_all
+                    value=theme
+                    choices=ui::theme_choices(theme_list)
+                />
                 <div class="champ">
                     <label for="filtre-texte">{t.filter_text}</label>
                     <input class="saisie"
@@ -306,7 +276,7 @@ fn ProposalTable(
         </Table>
         <Pager
             path="/admin/propositions"
-            pairs=filters.pairs()
+            pairs=filters.pairs().into_iter().map(|(k, v)| (k, v.to_owned())).collect()
             page=list.page
             per_page=list.per_page
             total=list.total
@@ -531,60 +501,48 @@ fn StatusForm(
     let answer = RwSignal::new(String::new());
     let errors: RwSignal<BTreeMap<String, String>> = RwSignal::new(BTreeMap::new());
     let id = StoredValue::new(proposal.proposal.id.clone());
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let submit = move || {
         let body = ProposalStatusRequest {
             status: Some(status.get_untracked()),
             answer: Some(answer.get_untracked()),
         };
         let url = proposal_url(&id.get_value(), "status");
-        leptos::task::spawn_local(async move {
-            match session::post::<_, AdminProposalResponse>(&url, &body).await {
-                Ok(p) => {
-                    errors.set(BTreeMap::new());
-                    feedback.set(Some(Feedback::Done((t.status_done)(status_name(
-                        &p.proposal.status,
-                    )))));
-                    version.update(|v| *v += 1);
-                }
-                Err(error) => ui::refused(errors, feedback, &error),
-            }
-        });
+        ui::send_form(
+            async move { session::post::<_, AdminProposalResponse>(&url, &body).await },
+            errors,
+            feedback,
+            version,
+            move |p| (t.status_done)(status_name(&p.proposal.status)),
+        );
     };
     let status_error = Signal::derive(move || errors.with(|e| e.get("status").cloned()));
     view! {
-        <section aria-labelledby="statut-titre">
-            <h2 id="statut-titre">{t.proposal_status_title}</h2>
-            <form class="formulaire-console" novalidate on:submit=submit>
-                <div class="champ">
-                    <label for="proposition-nouveau-statut">{t.new_status}</label>
-                    <FieldError field_id="proposition-nouveau-statut".to_owned() message=status_error/>
-                    <select class="saisie"
-                        id="proposition-nouveau-statut"
-                        on:change=move |ev| status.set(event_target_value(&ev))
-                        aria-describedby=move || described_by("proposition-nouveau-statut", false, status_error.with(Option::is_some))
-                    >
-                        {STATUSES
-                            .iter()
-                            .map(|s| view! {
-                                <option value=*s selected=status.get_untracked() == *s>{status_name(s)}</option>
-                            })
-                            .collect_view()}
-                    </select>
-                </div>
-                <TextArea
-                    id="proposition-reponse"
-                    label=t.public_answer
-                    hint=t.public_answer_hint
-                    value=answer
-                    errors=errors
-                    field="answer"
-                />
-                <div class="boutons">
-                    <button type="submit" class="bouton bouton--plein">{t.status_button}</button>
-                </div>
-            </form>
-        </section>
+        <FormSection heading_id="statut-titre" title=t.proposal_status_title button=t.status_button primary=true on_submit=submit>
+            <div class="champ">
+                <label for="proposition-nouveau-statut">{t.new_status}</label>
+                <FieldError field_id="proposition-nouveau-statut".to_owned() message=status_error/>
+                <select class="saisie"
+                    id="proposition-nouveau-statut"
+                    on:change=move |ev| status.set(event_target_value(&ev))
+                    aria-describedby=move || described_by("proposition-nouveau-statut", false, status_error.with(Option::is_some))
+                >
+                    {STATUSES
+                        .iter()
+                        .map(|s| view! {
+                            <option value=*s selected=status.get_untracked() == *s>{status_name(s)}</option>
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <TextArea
+                id="proposition-reponse"
+                label=t.public_answer
+                hint=t.public_answer_hint
+                value=answer
+                errors=errors
+                field="answer"
+            />
+        </FormSection>
     }
 }
 
@@ -604,40 +562,30 @@ fn NoteForm(
     );
     let errors: RwSignal<BTreeMap<String, String>> = RwSignal::new(BTreeMap::new());
     let id = StoredValue::new(proposal.proposal.id.clone());
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let submit = move || {
         let body = ProposalNoteRequest {
             note: Some(note.get_untracked()),
         };
         let url = proposal_url(&id.get_value(), "note");
-        leptos::task::spawn_local(async move {
-            match session::put::<_, AdminProposalResponse>(&url, &body).await {
-                Ok(_) => {
-                    errors.set(BTreeMap::new());
-                    feedback.set(Some(Feedback::Done(t.note_done.to_owned())));
-                    version.update(|v| *v += 1);
-                }
-                Err(error) => ui::refused(errors, feedback, &error),
-            }
-        });
+        ui::send_form(
+            async move { session::put::<_, AdminProposalResponse>(&url, &body).await },
+            errors,
+            feedback,
+            version,
+            move |_| t.note_done.to_owned(),
+        );
     };
     view! {
-        <section aria-labelledby="note-titre">
-            <h2 id="note-titre">{t.note_title}</h2>
-            <form class="formulaire-console" novalidate on:submit=submit>
-                <TextArea
-                    id="proposition-note"
-                    label=t.note_label
-                    hint=t.note_hint
-                    value=note
-                    errors=errors
-                    field="note"
-                />
-                <div class="boutons">
-                    <button type="submit" class="bouton">{t.note_button}</button>
-                </div>
-            </form>
-        </section>
+        <FormSection heading_id="note-titre" title=t.note_title button=t.note_button on_submit=submit>
+            <TextArea
+                id="proposition-note"
+                label=t.note_label
+                hint=t.note_hint
+                value=note
+                errors=errors
+                field="note"
+            />
+        </FormSection>
     }
 }
 
@@ -658,8 +606,7 @@ fn PriorityForm(
     let errors: RwSignal<BTreeMap<String, String>> = RwSignal::new(BTreeMap::new());
     let id = StoredValue::new(proposal.proposal.id.clone());
     let title = StoredValue::new(proposal.proposal.content.title.clone());
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let submit = move || {
         let text = rank.get_untracked();
         let priority = if text.trim().is_empty() {
             None
@@ -676,40 +623,27 @@ fn PriorityForm(
             }
         };
         let url = proposal_url(&id.get_value(), "priority");
-        leptos::task::spawn_local(async move {
-            match session::put::<_, AdminProposalResponse>(
-                &url,
-                &ProposalPriorityRequest { priority },
-            )
-            .await
-            {
-                Ok(_) => {
-                    errors.set(BTreeMap::new());
-                    feedback.set(Some(Feedback::Done((t.ranked)(&title.get_value()))));
-                    version.update(|v| *v += 1);
-                }
-                Err(error) => ui::refused(errors, feedback, &error),
-            }
-        });
+        let body = ProposalPriorityRequest { priority };
+        ui::send_form(
+            async move { session::put::<_, AdminProposalResponse>(&url, &body).await },
+            errors,
+            feedback,
+            version,
+            move |_| (t.ranked)(&title.get_value()),
+        );
     };
     view! {
-        <section aria-labelledby="rang-titre">
-            <h2 id="rang-titre">{t.priority_title}</h2>
-            <form class="formulaire-console formulaire-console--ligne" novalidate on:submit=submit>
-                <TextField
-                    id="proposition-rang"
-                    label=t.priority_label
-                    hint=t.priority_hint
-                    kind="number"
-                    value=rank
-                    errors=errors
-                    field="priority"
-                />
-                <div class="boutons">
-                    <button type="submit" class="bouton">{t.priority_button}</button>
-                </div>
-            </form>
-        </section>
+        <FormSection heading_id="rang-titre" title=t.priority_title inline=true button=t.priority_button on_submit=submit>
+            <TextField
+                id="proposition-rang"
+                label=t.priority_label
+                hint=t.priority_hint
+                kind="number"
+                value=rank
+                errors=errors
+                field="priority"
+            />
+        </FormSection>
     }
 }
 

@@ -15,7 +15,7 @@ use solidarites_domain::color::{contrast_with_white, MIN_CONTRAST};
 use super::campaigns::TextField;
 use super::session;
 use super::shell::set_title;
-use super::ui::{self, Feedback, FeedbackLine, Table};
+use super::ui::{self, Feedback, FeedbackLine, FormSection, Table};
 use crate::api::{self, ApiError};
 use crate::i18n::registers as i18n;
 use crate::router::percent_encode;
@@ -276,8 +276,7 @@ fn CreateTheme(
     let color = RwSignal::new("#1D4ED8".to_owned());
     let icon = RwSignal::new(String::new());
     let errors: RwSignal<BTreeMap<String, String>> = RwSignal::new(BTreeMap::new());
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let submit = move || {
         let text = |s: RwSignal<String>| Some(s.get_untracked()).filter(|v| !v.trim().is_empty());
         let body = CreateThemeRequest {
             slug: text(slug),
@@ -299,18 +298,12 @@ fn CreateTheme(
         });
     };
     view! {
-        <section aria-labelledby="theme-creer-titre">
-            <h2 id="theme-creer-titre">{t.create_theme}</h2>
-            <form class="formulaire-console" novalidate on:submit=submit>
-                <TextField id="theme-nom" label=t.field_label value=label errors=errors field="label"/>
-                <TextField id="theme-slug" label=t.field_slug hint=t.field_slug_hint value=slug errors=errors field="slug"/>
-                <ColorField id="theme-couleur" value=color errors=errors/>
-                <TextField id="theme-icone" label=t.field_icon hint=t.field_icon_hint value=icon errors=errors field="icon"/>
-                <div class="boutons">
-                    <button type="submit" class="bouton bouton--plein">{t.create_button}</button>
-                </div>
-            </form>
-        </section>
+        <FormSection heading_id="theme-creer-titre" title=t.create_theme button=t.create_button primary=true on_submit=submit>
+            <TextField id="theme-nom" label=t.field_label value=label errors=errors field="label"/>
+            <TextField id="theme-slug" label=t.field_slug hint=t.field_slug_hint value=slug errors=errors field="slug"/>
+            <ColorField id="theme-couleur" value=color errors=errors/>
+            <TextField id="theme-icone" label=t.field_icon hint=t.field_icon_hint value=icon errors=errors field="icon"/>
+        </FormSection>
     }
 }
 

@@ -2,10 +2,15 @@
 //! the server, the feedback line of an action, and dates typed in `datetime-local` fields.
 
 use std::collections::BTreeMap;
+use std::future::Future;
 
 use leptos::prelude::*;
+use serde::de::DeserializeOwned;
+use solidarites_api_types::{AdminCampaignListResponse, ThemeResponse};
 
-use crate::api::ApiError;
+use super::session;
+use crate::api::{ApiError, Loaded};
+use crate::components::form::AppForm;
 use crate::i18n::console as i18n;
 use crate::router;
 
@@ -40,6 +45,66 @@ pub fn FeedbackLine(feedback: RwSignal<Option<Feedback>>) -> impl IntoView {
             }}
         </div>
     }
+}
+
+/// Loads `url()` with the session, again whenever it or `version` changes.
+pub fn reload<T: DeserializeOwned + Send + Sync + 'static>(
+    version: RwSignal<u32>,
+    url: impl Fn() -> String + 'static,
+) -> Loaded<T> {
+    let loaded = RwSignal::new(None);
+    Effect::new(move |_| {
+        version.track();
+        let url = url();
+        leptos::task::spawn_local(async move {
+            let result = session::get::<T>(&url).await;
+            let _ = loaded.try_set(Some(result));
+        });
+    });
+    loaded
+}
+
+/// A filter of a console list: a labelled `<select>` of `choices` (value, label) after
+/// `any_label` (no filter), the choice kept in `value`.
+#[component]
+pub fn FilterSelect(
+    id: &'static str,
+    label: &'static str,
+    any_label: &'static str,
+    value: RwSignal<String>,
+    #[prop(into)] choices: Signal<Vec<(String, String)>>,
+) -> impl IntoView {
+    let options = move || {
+        choices
+            .get()
+            .into_iter()
+            .map(|(choice, text)| {
+                let selected = value.get_untracked() == choice;
+                view! { <option value=choice selected=selected>{text}</option> }
+            })
+            .collect_view()
+    };
+    view! {
+        <div class="champ">
+            <label for=id>{label}</label>
+            <select class="saisie" id=id on:change=move |ev| value.set(event_target_value(&ev))>
+                <option value="" selected=value.get_untracked().is_empty()>{any_label}</option>
+                {options}
+            </select>
+        </div>
+    }
+}
+
+/// The themes of `list` (retired ones included) as filter choices: slug and label.
+pub fn theme_choices(list: Loaded<Vec<ThemeResponse>>) -> Signal<Vec<(String, String)>> {
+    Signal::derive(move || {
+        list.get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|theme| (theme.slug, theme.label))
+            .collect()
+    })
 }
 
 /// The line shown while a page's data loads.
@@ -84,6 +149,64 @@ pub fn refused(
 ) {
     errors.set(error.fields());
     feedback.set(Some(Feedback::failed(error)));
+}
+
+/// Sends a console form's request. Done: the form's `errors` cleared, `done(answer)` in
+/// the feedback line and the page's data loaded again (`version`); refused: the errors by
+/// the fields and in the feedback line.
+pub fn send_form<T: 'static>(
+    request: impl Future<Output = Result<T, ApiError>> + 'static,
+    errors: RwSignal<BTreeMap<String, String>>,
+    feedback: RwSignal<Option<Feedback>>,
+    version: RwSignal<u32>,
+    done: impl FnOnce(T) -> String + 'static,
+) {
+    leptos::task::spawn_local(async move {
+        match request.await {
+            Ok(answer) => {
+                errors.set(BTreeMap::new());
+                feedback.set(Some(Feedback::Done(done(answer))));
+                version.update(|v| *v += 1);
+            }
+            Err(error) => refused(errors, feedback, &error),
+        }
+    });
+}
+
+/// A console form in its own section: its heading (`heading_id`, `title`), its fields
+/// (`children`, on one line when `inline`) and its submit button (`button`, the page's
+/// main action when `primary`); submitting it calls `on_submit`.
+#[component]
+pub fn FormSection(
+    heading_id: &'static str,
+    title: &'static str,
+    #[prop(optional)] inline: bool,
+    button: &'static str,
+    #[prop(optional)] primary: bool,
+    on_submit: impl Fn() + 'static,
+    children: Children,
+) -> impl IntoView {
+    let form_class = if inline {
+        "formulaire-console formulaire-console--ligne"
+    } else {
+        "formulaire-console"
+    };
+    let button_class = if primary {
+        "bouton bouton--plein"
+    } else {
+        "bouton"
+    };
+    view! {
+        <section aria-labelledby=heading_id>
+            <h2 id=heading_id>{title}</h2>
+            <AppForm class=form_class on_submit=on_submit>
+                {children()}
+                <div class="boutons">
+                    <button type="submit" class=button_class>{button}</button>
+                </div>
+            </AppForm>
+        </section>
+    }
 }
 
 /// The page number asked for in the URL (`?page=`), from 1.
@@ -137,6 +260,33 @@ pub fn Pager(
                     }
                 })}
         </nav>
+    }
+}
+
+/// A field to pick one of `list`'s campaigns (`current` selected), the choice written to
+/// `chosen`.
+pub fn campaign_select(
+    id: &'static str,
+    label: &'static str,
+    list: &AdminCampaignListResponse,
+    current: &str,
+    chosen: RwSignal<String>,
+) -> impl IntoView {
+    let options = list
+        .campaigns
+        .iter()
+        .map(|c| {
+            let selected = c.campaign.id == current;
+            view! { <option value=c.campaign.id.clone() selected=selected>{c.campaign.title.clone()}</option> }
+        })
+        .collect_view();
+    view! {
+        <div class="champ">
+            <label for=id>{label}</label>
+            <select class="saisie" id=id on:change=move |ev| chosen.set(event_target_value(&ev))>
+                {options}
+            </select>
+        </div>
     }
 }
 

@@ -14,23 +14,14 @@ use solidarites_api_types::{
 use super::campaigns::TextField;
 use super::session::{self, Session};
 use super::shell::set_title;
-use super::ui::{self, Feedback, FeedbackLine, Pager, Table};
+use super::ui::{self, Feedback, FeedbackLine, FilterSelect, Pager, Table};
 use super::Role;
-use crate::api::{self, ApiError, Loaded};
+use crate::api::{self, Loaded};
 use crate::components::themes;
 use crate::i18n::console as i18n;
 use crate::router;
 
 const PER_PAGE: u64 = 25;
-
-/// `pairs` without the empty values, for a query string.
-fn non_empty<'a>(pairs: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
-    pairs
-        .iter()
-        .copied()
-        .filter(|(_, v)| !v.is_empty())
-        .collect()
-}
 
 #[component]
 pub fn VolunteersPage() -> impl IntoView {
@@ -43,23 +34,17 @@ pub fn VolunteersPage() -> impl IntoView {
     let page = ui::page_param();
     let version = RwSignal::new(0u32);
     let feedback: RwSignal<Option<Feedback>> = RwSignal::new(None);
-    let list: RwSignal<Option<Result<VolunteerListResponse, ApiError>>> = RwSignal::new(None);
-    Effect::new(move |_| {
-        version.track();
+    let list = ui::reload::<VolunteerListResponse>(version, move || {
         let (commune, theme, page) = (commune_filter.get(), theme_filter.get(), page.get());
-        let page = page.to_string();
-        let per_page = PER_PAGE.to_string();
-        let pairs = non_empty(&[
-            ("commune", commune.as_str()),
-            ("theme", theme.as_str()),
-            ("page", page.as_str()),
-            ("per_page", per_page.as_str()),
-        ]);
-        let url = router::with_query("/api/v1/admin/volunteers", &pairs);
-        leptos::task::spawn_local(async move {
-            let result = session::get::<VolunteerListResponse>(&url).await;
-            let _ = list.try_set(Some(result));
-        });
+        router::with_query(
+            "/api/v1/admin/volunteers",
+            &[
+                ("commune", commune.as_str()),
+                ("theme", theme.as_str()),
+                ("page", &page.to_string()),
+                ("per_page", &PER_PAGE.to_string()),
+            ],
+        )
     });
     let communes = api::load(api::get::<CommuneListResponse>("/api/v1/communes"));
     let theme_list = api::load(themes::all());
@@ -108,50 +93,39 @@ fn Filters(
     let t = i18n::t();
     let commune = RwSignal::new(commune);
     let theme = RwSignal::new(theme);
+    let commune_choices = Signal::derive(move || {
+        communes.with(|c| match c {
+            Some(Ok(list)) => list
+                .communes
+                .iter()
+                .map(|c| (c.code.clone(), c.name.clone()))
+                .collect(),
+            _ => Vec::new(),
+        })
+    });
     let apply = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let (c, th) = (commune.get_untracked(), theme.get_untracked());
-        let pairs = non_empty(&[("commune", c.as_str()), ("theme", th.as_str())]);
+        let pairs = [("commune", c.as_str()), ("theme", th.as_str())];
         router::navigate(&router::with_query("/admin/benevoles", &pairs));
     };
     view! {
         <form class="filtres" role="search" aria-label=t.filters_title on:submit=apply>
             <div class="formulaire-console formulaire-console--ligne">
-                <div class="champ">
-                    <label for="benevoles-commune">{t.filter_commune}</label>
-                    <select class="saisie" id="benevoles-commune" on:change=move |ev| commune.set(event_target_value(&ev))>
-                        <option value="">{t.filter_all_f}</option>
-                        {move || match communes.get() {
-                            Some(Ok(list)) => list
-                                .communes
-                                .into_iter()
-                                .map(|c| {
-                                    let selected = commune.get_untracked() == c.code;
-                                    view! { <option value=c.code selected=selected>{c.name}</option> }
-                                })
-                                .collect_view()
-                                .into_any(),
-                            _ => ().into_any(),
-                        }}
-                    </select>
-                </div>
-                <div class="champ">
-                    <label for="benevoles-theme">{t.filter_theme}</label>
-                    <select class="saisie" id="benevoles-theme" on:change=move |ev| theme.set(event_target_value(&ev))>
-                        <option value="">{t.filter_all}</option>
-                        {move || match theme_list.get() {
-                            Some(Ok(list)) => list
-                                .into_iter()
-                                .map(|th| {
-                                    let selected = theme.get_untracked() == th.slug;
-                                    view! { <option value=th.slug selected=selected>{th.label}</option> }
-                                })
-                                .collect_view()
-                                .into_any(),
-                            _ => ().into_any(),
-                        }}
-                    </select>
-                </div>
+                <FilterSelect
+                    id="benevoles-commune"
+                    label=t.filter_commune
+                    any_label=t.filter_all_f
+                    value=commune
+                    choices=commune_choices
+                />
+                <FilterSelect
+                    id="benevoles-theme"
+                    label=t.filter_theme
+                    any_label=t.filter_all
+                    value=theme
+                    choices=ui::theme_choices(theme_list)
+                />
                 <div class="boutons">
                     <button type="submit" class="bouton">{t.filter_apply}</button>
                 </div>
@@ -171,7 +145,7 @@ fn VolunteerList(
 ) -> impl IntoView {
     let t = i18n::t();
     let (c, th) = filters;
-    let csv_pairs = non_empty(&[("commune", c.as_str()), ("theme", th.as_str())]);
+    let csv_pairs = [("commune", c.as_str()), ("theme", th.as_str())];
     let csv = router::with_query("/api/v1/admin/exports/volunteers.csv", &csv_pairs);
     let commune_name = move |code: &str| {
         communes

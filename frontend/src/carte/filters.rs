@@ -235,6 +235,32 @@ pub fn page_count(total: u64) -> u64 {
     total.div_ceil(PER_PAGE).max(1)
 }
 
+/// Filters that a list page keeps in its address, with the page of the list.
+pub trait AddressFilter: Clone {
+    fn read(query: &str) -> Self;
+    fn at_page(self, page: u64) -> Self;
+    fn query(&self) -> String;
+}
+
+/// Each filter reads and writes its address with its own `from_query` and `to_query`.
+macro_rules! address_filters {
+    ($($filter:ty),*) => {
+        $(impl AddressFilter for $filter {
+            fn read(query: &str) -> Self {
+                Self::from_query(query)
+            }
+            fn at_page(self, page: u64) -> Self {
+                Self { page, ..self }
+            }
+            fn query(&self) -> String {
+                self.to_query()
+            }
+        })*
+    };
+}
+
+address_filters!(CarteFilter, ActorFilter);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,7 +19,9 @@ use crate::carte::widgets::{
     field_error, CommuneChoice, CommuneSearch, FieldError, RequiredMark, SelectField, TextField,
     ThemeIcon,
 };
-use crate::components::form::{summary_items, ErrorSummary, NotifyFields, SummaryField};
+use crate::components::form::{
+    summary_items, ErrorSummary, NotifyFields, Sending, SubmitButton, SummaryField,
+};
 use crate::i18n::{actors as actors_i18n, carte as i18n, common};
 use crate::router::percent_encode;
 
@@ -438,13 +440,16 @@ pub fn InitiativeForm(
     with_actor: bool,
     submit_label: &'static str,
     on_submit: UnsyncCallback<Submission, ()>,
-    /// Errors of the last answer (set by the page), field → message.
-    errors: Errors,
-    /// An error not tied to a field.
-    general_error: RwSignal<Option<String>>,
-    pending: Signal<bool>,
+    /// The last answer's errors (set by the page): by field, and `failure`, one not tied
+    /// to a field, shown in the summary.
+    sending: Sending,
 ) -> impl IntoView {
     let t = i18n::t();
+    let Sending {
+        errors,
+        failure: general_error,
+        pending,
+    } = sending;
     let fields = FormFields::new(&initial, initial_commune);
     let active_themes: Vec<ThemeResponse> = themes
         .iter()
@@ -499,9 +504,7 @@ pub fn InitiativeForm(
             <ContactFields fields=fields errors=errors/>
             {with_actor.then(|| view! { <ActorFields fields=fields errors=errors actor_kinds=actor_kinds/> })}
             <div class="formulaire__actions">
-                <button type="submit" class="bouton bouton--plein" aria-disabled=move || pending.get().then_some("true")>
-                    {move || if pending.get() { t.sending } else { submit_label }}
-                </button>
+                <SubmitButton pending=pending label=submit_label pending_label=t.sending/>
             </div>
         </form>
     }

@@ -6,11 +6,14 @@
 use leptos::prelude::*;
 use solidarites_api_types::{CurrentLabelResponse, ThemeResponse};
 
+use crate::api::ApiError;
+use crate::carte::filters::{page_count, AddressFilter};
 use crate::carte::icons;
 pub use crate::components::commune::{CommuneChoice, CommuneSearch};
 pub use crate::components::form::{field_error, FieldError, RequiredMark, SelectField, TextField};
 use crate::format;
 use crate::i18n::carte as i18n;
+use crate::router;
 
 /// The icon of a theme, white on its colour (decorative: the label says it).
 #[component]
@@ -57,6 +60,37 @@ pub fn LabelBadges(labels: Vec<CurrentLabelResponse>) -> impl IntoView {
                     .collect_view()}
             </ul>
         }
+    })
+}
+
+/// The address of page `n` of the list at `path` with the current address's filters;
+/// `bare` when they and the page make no query.
+pub fn page_href<F: AddressFilter>(path: &str, bare: &str, n: u64) -> String {
+    let query = router::use_router()
+        .location
+        .with_untracked(|l| l.query.clone());
+    let query = F::read(&query).at_page(n).query();
+    if query.is_empty() {
+        bare.to_owned()
+    } else {
+        format!("{path}?{query}")
+    }
+}
+
+/// The number of pages of the list that `results` holds (1 while it loads or failed).
+pub fn pages_of<F, L>(
+    results: LocalResource<(F, Result<L, ApiError>)>,
+    total: fn(&L) -> u64,
+) -> Signal<u64>
+where
+    F: Clone + 'static,
+    L: Clone + 'static,
+{
+    Signal::derive(move || {
+        results
+            .get()
+            .and_then(|(_, r)| r.ok())
+            .map_or(1, |l| page_count(total(&l)))
     })
 }
 

@@ -441,6 +441,52 @@ async fn locate_point(lon: f64, lat: f64) -> Result<CommuneResponse, api::ApiErr
         .map(|found| found.commune)
 }
 
+/// A form's commune field around a [`CommunePicker`]: label (with its mark when `mark`
+/// says whether it is required), hint, error; the code chosen goes to `code`, the text
+/// typed to `text`.
+#[component]
+pub fn CommuneField(
+    id: String,
+    label: &'static str,
+    #[prop(optional)] mark: Option<bool>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(into)] error: Signal<Option<String>>,
+    code: RwSignal<Option<String>>,
+    #[prop(optional)] text: Option<RwSignal<String>>,
+) -> impl IntoView {
+    let has_help = hint.is_some();
+    let described = {
+        let id = id.clone();
+        Signal::derive(move || described_by(&id, has_help, error.with(Option::is_some)))
+    };
+    let help = help_id(&id);
+    view! {
+        <div class="champ">
+            <label for=id.clone()>
+                {label}
+                {mark.map(|required| view! { <RequiredMark required=required/> })}
+            </label>
+            {hint.map(|hint| view! { <p id=help class="champ__aide">{hint}</p> })}
+            <FieldError field_id=id.clone() message=error/>
+            <CommunePicker
+                input_id=id
+                initial_text=text.map(|text| text.get_untracked()).unwrap_or_default()
+                initially_chosen=code.with_untracked(Option::is_some)
+                described_by=described
+                invalid=Signal::derive(move || error.with(Option::is_some))
+                on_text=Callback::new(move |typed| {
+                    if let Some(text) = text {
+                        text.set(typed);
+                    }
+                })
+                on_choose=Callback::new(move |choice: Option<(String, String)>| {
+                    code.set(choice.map(|(code, _)| code));
+                })
+            />
+        </div>
+    }
+}
+
 /// A commune chosen in a [`CommuneSearch`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommuneChoice {

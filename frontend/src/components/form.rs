@@ -1,12 +1,16 @@
-//! The app's one form kit: labelled fields ([`TextField`], [`SelectField`]) with their
-//! hint and error tied to the control (`aria-describedby`, `aria-invalid`), a message
-//! under each bad field, and a summary above the form that takes the focus and links to
-//! each field. The commune field is `components::commune`.
+//! The app's one form kit: labelled fields ([`TextField`], [`SelectField`], the bare
+//! [`TextControl`], checkboxes) with their hint and error tied to the control
+//! (`aria-describedby`, `aria-invalid`), a message under each bad field, a summary above
+//! the form that takes the focus and links to each field, the form itself ([`AppForm`])
+//! with its submit button, and the state of its sending ([`Sending`]). The commune field
+//! is `components::commune`.
 
 use std::collections::BTreeMap;
+use std::future::Future;
 
 use leptos::prelude::*;
 
+use crate::api::ApiError;
 use crate::i18n::common;
 
 /// `id` of the element holding the error message of the field `field_id`.
@@ -60,6 +64,72 @@ pub fn field_error(
     Signal::derive(move || errors.with(|e| e.get(key).cloned()))
 }
 
+/// A form's sending: the errors by API field (for the summary and the fields), a failure
+/// of no field (network, server), and whether a request is under way.
+#[derive(Debug, Clone, Copy)]
+pub struct Sending {
+    pub errors: RwSignal<BTreeMap<String, String>>,
+    pub failure: RwSignal<Option<String>>,
+    pub pending: RwSignal<bool>,
+}
+
+impl Default for Sending {
+    fn default() -> Self {
+        Self {
+            errors: RwSignal::new(BTreeMap::new()),
+            failure: RwSignal::new(None),
+            pending: RwSignal::new(false),
+        }
+    }
+}
+
+impl Sending {
+    /// The error of the API field `key`, if any.
+    pub fn error_of(self, key: &'static str) -> Signal<Option<String>> {
+        field_error(self.errors, key)
+    }
+
+    /// Errors by field found before sending: shown by their fields and in the summary,
+    /// which takes the focus.
+    pub fn refuse(self, errors: BTreeMap<String, String>) {
+        self.failure.set(None);
+        self.errors.set(errors);
+        crate::browser::after_render(|| crate::browser::focus_id(SUMMARY_ID));
+    }
+
+    /// Sends `request` unless a sending is under way: `done` gets the answer, the API's
+    /// errors by field are [refused](Self::refuse), another failure goes to `failure`.
+    pub fn send<T: 'static>(
+        self,
+        request: impl Future<Output = Result<T, ApiError>> + 'static,
+        done: impl FnOnce(T) + 'static,
+    ) {
+        if self.pending.get_untracked() {
+            return;
+        }
+        self.failure.set(None);
+        self.pending.set(true);
+        leptos::task::spawn_local(async move {
+            let result = request.await;
+            self.pending.set(false);
+            match result {
+                Ok(answer) => done(answer),
+                Err(error) if !error.fields().is_empty() => self.refuse(error.fields()),
+                Err(error) => self.failure.set(Some(error.message())),
+            }
+        });
+    }
+
+    /// The failure, as an alert under the form.
+    pub fn failure_line(self) -> impl IntoView {
+        move || {
+            self.failure.get().map(
+                |message| view! { <p class="statut statut--erreur" role="alert">{message}</p> },
+            )
+        }
+    }
+}
+
 /// The label's mark: « (obligatoire) » or « (facultatif) ».
 #[component]
 pub fn RequiredMark(required: bool) -> impl IntoView {
@@ -68,6 +138,68 @@ pub fn RequiredMark(required: bool) -> impl IntoView {
         <span class="champ__mention">
             {format!(" ({})", if required { c.required_mark } else { c.optional_mark })}
         </span>
+    }
+}
+
+/// A text control: an `<input>` of type `kind`, or a `<textarea>` of `rows` lines when
+/// `rows` is given, tied to its label's hint and error by `describedby`.
+#[derive(Debug)]
+pub struct TextControl {
+    pub id: String,
+    /// The control's `name`, when it has one.
+    pub name: Option<String>,
+    pub kind: &'static str,
+    pub rows: Option<u32>,
+    pub maxlength: Option<u32>,
+    pub autocomplete: Option<&'static str>,
+    pub inputmode: Option<&'static str>,
+    pub required: bool,
+    pub describedby: Signal<Option<String>>,
+    pub invalid: Signal<bool>,
+}
+
+impl TextControl {
+    /// The control, showing `value()` and calling `on_input` as it is typed in.
+    pub fn view(
+        self,
+        value: impl Fn() -> String + Send + Sync + 'static,
+        on_input: impl FnMut(leptos::ev::Event) + 'static,
+    ) -> AnyView {
+        let Self {
+            id,
+            name,
+            kind,
+            rows,
+            maxlength,
+            autocomplete,
+            inputmode,
+            required,
+            describedby,
+            invalid,
+        } = self;
+        let describedby = move || describedby.get();
+        let invalid = move || invalid.get().then_some("true");
+        let required = required.then_some("true");
+        let shared = view! {
+            <{..}
+                id=id
+                name=name
+                class="saisie"
+                maxlength=maxlength
+                aria-describedby=describedby
+                aria-invalid=invalid
+                aria-required=required
+                prop:value=value
+                on:input=on_input
+            />
+        };
+        match rows {
+            Some(rows) => view! { <textarea rows={rows} {..shared}></textarea> }.into_any(),
+            None => view! {
+                <input type={kind} autocomplete={autocomplete} inputmode={inputmode} {..shared}/>
+            }
+            .into_any(),
+        }
     }
 }
 
@@ -100,44 +232,24 @@ pub fn TextField(
 ) -> impl IntoView {
     let hint_id = help_id(id);
     let has_hint = hint.is_some();
-    let describedby = move || described_by(id, has_hint, error.with(Option::is_some));
-    let invalid = move || error.with(Option::is_some).then_some("true");
-    let on_input = move |ev| value.set(event_target_value(&ev));
-    let input = if multiline {
-        view! {
-            <textarea
-                id=id
-                name=name.unwrap_or(id)
-                class="saisie"
-                rows=rows
-                maxlength=maxlength
-                aria-describedby=describedby
-                aria-invalid=invalid
-                aria-required=required.then_some("true")
-                prop:value=move || value.get()
-                on:input=on_input
-            ></textarea>
-        }
-        .into_any()
-    } else {
-        view! {
-            <input
-                id=id
-                name=name.unwrap_or(id)
-                class="saisie"
-                type=kind.unwrap_or("text")
-                autocomplete=autocomplete
-                inputmode=inputmode
-                maxlength=maxlength
-                aria-describedby=describedby
-                aria-invalid=invalid
-                aria-required=required.then_some("true")
-                prop:value=move || value.get()
-                on:input=on_input
-            />
-        }
-        .into_any()
-    };
+    let input = TextControl {
+        id: id.to_owned(),
+        name: Some(name.unwrap_or(id).to_owned()),
+        kind: kind.unwrap_or("text"),
+        rows: multiline.then_some(rows),
+        maxlength,
+        autocomplete,
+        inputmode,
+        required,
+        describedby: Signal::derive(move || {
+            described_by(id, has_hint, error.with(Option::is_some))
+        }),
+        invalid: Signal::derive(move || error.with(Option::is_some)),
+    }
+    .view(
+        move || value.get(),
+        move |ev| value.set(event_target_value(&ev)),
+    );
     view! {
         <div class="champ" class:champ--erreur=move || error.with(Option::is_some)>
             <label for=id>
@@ -328,28 +440,36 @@ pub fn focus_field(field_id: &str) {
 mod tests {
     use super::*;
 
+    /// Error maps and summaries written as `(key or field id, label, message)` lines.
+    fn errors_of(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, m)| ((*k).to_owned(), (*m).to_owned()))
+            .collect()
+    }
+
+    fn lines(items: &[SummaryItem]) -> Vec<(&str, &str, &str)> {
+        items
+            .iter()
+            .map(|i| (i.field_id.as_str(), i.label.as_str(), i.message.as_str()))
+            .collect()
+    }
+
     #[test]
     fn summary_lines_follow_the_form_then_name_unknown_keys() {
-        let errors: BTreeMap<String, String> = [
+        let errors = errors_of(&[
             ("zzz", "inconnu"),
             ("title", "obligatoire"),
             ("address", "trop long"),
-        ]
-        .into_iter()
-        .map(|(k, m)| (k.to_owned(), m.to_owned()))
-        .collect();
+        ]);
         let fields = [
             ("title", "titre", "Titre"),
             ("themes", "theme", "Thème"),
             ("address", "adresse", "Adresse"),
         ];
         let items = summary_items(&errors, Some("Réseau".into()), &fields);
-        let lines: Vec<(&str, &str, &str)> = items
-            .iter()
-            .map(|i| (i.field_id.as_str(), i.label.as_str(), i.message.as_str()))
-            .collect();
         assert_eq!(
-            lines,
+            lines(&items),
             [
                 ("", "", "Réseau"),
                 ("titre", "Titre", "obligatoire"),
@@ -362,22 +482,15 @@ mod tests {
 
     #[test]
     fn ordered_summaries_follow_the_order_then_the_other_keys() {
-        let errors: BTreeMap<String, String> = [("a", "1"), ("zz", "2"), ("email", "3")]
-            .into_iter()
-            .map(|(k, m)| (k.to_owned(), m.to_owned()))
-            .collect();
+        let errors = errors_of(&[("a", "1"), ("zz", "2"), ("email", "3")]);
         let items = ordered_summary(
             &errors,
             &["email", "a"],
             |k| format!("f-{k}"),
             str::to_uppercase,
         );
-        let lines: Vec<(&str, &str, &str)> = items
-            .iter()
-            .map(|i| (i.field_id.as_str(), i.label.as_str(), i.message.as_str()))
-            .collect();
         assert_eq!(
-            lines,
+            lines(&items),
             [
                 ("f-email", "EMAIL", "3"),
                 ("f-a", "A", "1"),
@@ -404,6 +517,116 @@ mod tests {
     }
 }
 
+/// A form the app checks itself (`novalidate`): submitting it (its button, Entrée) calls
+/// `on_submit` instead of loading a page.
+#[component]
+pub fn AppForm(
+    #[prop(optional)] class: Option<&'static str>,
+    on_submit: impl Fn() + 'static,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <form
+            class=class
+            novalidate
+            on:submit=move |event| {
+                event.prevent_default();
+                on_submit();
+            }
+        >
+            {children()}
+        </form>
+    }
+}
+
+/// A form's submit button, `aria-disabled` while `pending`, then saying `pending_label`
+/// (when given) instead of `label`.
+#[component]
+pub fn SubmitButton(
+    #[prop(into)] pending: Signal<bool>,
+    label: &'static str,
+    #[prop(optional)] pending_label: Option<&'static str>,
+) -> impl IntoView {
+    view! {
+        <button
+            type="submit"
+            class="bouton bouton--plein"
+            aria-disabled=move || pending.get().then_some("true")
+        >
+            {move || match pending_label {
+                Some(pending_label) if pending.get() => pending_label,
+                _ => label,
+            }}
+        </button>
+    }
+}
+
+/// A list item with a checkbox for `value` (`label` beside it), ticked while `selected`
+/// holds it: one of several choices.
+#[component]
+pub fn CheckboxItem(
+    id: String,
+    value: String,
+    #[prop(into)] label: String,
+    selected: RwSignal<Vec<String>>,
+) -> impl IntoView {
+    let checked = {
+        let value = value.clone();
+        move || selected.with(|s| s.contains(&value))
+    };
+    view! {
+        <li>
+            <label for=id.clone()>
+                <input
+                    type="checkbox"
+                    id=id.clone()
+                    prop:checked=checked
+                    on:change=move |event| {
+                        let on = event_target_checked(&event);
+                        selected.update(|s| {
+                            s.retain(|other| *other != value);
+                            if on {
+                                s.push(value.clone());
+                            }
+                        });
+                    }
+                />
+                <span>{label}</span>
+            </label>
+        </li>
+    }
+}
+
+/// A checkbox giving a consent (`label`), with its error.
+#[component]
+pub fn ConsentBox(
+    id: String,
+    label: &'static str,
+    checked: RwSignal<bool>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let described = {
+        let id = id.clone();
+        move || described_by(&id, false, error.with(Option::is_some))
+    };
+    view! {
+        <FieldError field_id=id.clone() message=error/>
+        <div class="choix">
+            <label for=id.clone()>
+                <input
+                    type="checkbox"
+                    id=id.clone()
+                    aria-describedby=described
+                    aria-invalid=move || error.with(Option::is_some).then_some("true")
+                    prop:checked=move || checked.get()
+                    on:change=move |event| checked.set(event_target_checked(&event))
+                />
+                <span>{label}</span>
+            </label>
+        </div>
+    }
+}
+
 /// The optional « e-mail pour être prévenu » of a submission (API fields `notify_email`
 /// and `notify_consent`): the address, its help text, the consent box, and their errors.
 /// The controls get the ids `{prefix}-notify_email` and `{prefix}-notify_consent`, as the
@@ -420,9 +643,8 @@ pub fn NotifyFields(
     let t = common::t();
     let email_id = format!("{prefix}-notify_email");
     let consent_id = format!("{prefix}-notify_consent");
-    let (eid, cid) = (email_id.clone(), consent_id.clone());
+    let eid = email_id.clone();
     let email_described = move || described_by(&eid, true, email_error.with(Option::is_some));
-    let consent_described = move || described_by(&cid, false, consent_error.with(Option::is_some));
     view! {
         <div class="champ">
             <label for=email_id.clone()>
@@ -442,20 +664,7 @@ pub fn NotifyFields(
                 prop:value=move || email.get()
                 on:input=move |event| email.set(event_target_value(&event))
             />
-            <FieldError field_id=consent_id.clone() message=consent_error/>
-            <div class="choix">
-                <label for=consent_id.clone()>
-                    <input
-                        type="checkbox"
-                        id=consent_id.clone()
-                        aria-describedby=consent_described
-                        aria-invalid=move || consent_error.with(Option::is_some).then_some("true")
-                        prop:checked=move || consent.get()
-                        on:change=move |event| consent.set(event_target_checked(&event))
-                    />
-                    <span>{t.notify_consent}</span>
-                </label>
-            </div>
+            <ConsentBox id=consent_id label=t.notify_consent checked=consent error=consent_error/>
         </div>
     }
 }

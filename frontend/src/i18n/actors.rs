@@ -1,6 +1,5 @@
 //! Strings of the directory of actors and of an actor's page.
 
-use super::{lang, Lang};
 use crate::format;
 
 /// The kinds of actor the API knows, in the order the filters offer them.
@@ -91,11 +90,7 @@ pub const FR: Strings = Strings {
     field_commune: "Commune de la structure",
 };
 
-pub fn t() -> &'static Strings {
-    match lang() {
-        Lang::Fr => &FR,
-    }
-}
+languages!(FR);
 
 #[cfg(test)]
 mod tests {

@@ -1,7 +1,5 @@
 //! Strings of the staff console (`/admin`): its frame, sign-in, home and moderation.
 
-use super::{lang, Lang};
-
 #[derive(Debug)]
 pub struct Strings {
     pub console_name: &'static str,
@@ -288,11 +286,7 @@ pub const FR: Strings = Strings {
     shortcuts_note: "Les raccourcis ne s’appliquent pas pendant la saisie dans un champ.",
 };
 
-pub fn t() -> &'static Strings {
-    match lang() {
-        Lang::Fr => &FR,
-    }
-}
+languages!(FR);
 
 #[cfg(test)]
 mod tests {

@@ -1,7 +1,5 @@
 //! Strings of the console's administration pages: accounts and settings.
 
-use super::{lang, Lang};
-
 #[derive(Debug)]
 pub struct Strings {
     pub title: &'static str,
@@ -120,8 +118,4 @@ pub const FR: Strings = Strings {
     last_change: |at, rev| format!("Dernière modification\u{a0}: {at} (révision {rev})."),
 };
 
-pub fn t() -> &'static Strings {
-    match lang() {
-        Lang::Fr => &FR,
-    }
-}
+languages!(FR);

@@ -1,8 +1,6 @@
 //! Strings of the agenda: the list of events, an event's page, the subscription help,
 //! the submission form and the private edit page.
 
-use super::{lang, Lang};
-
 #[derive(Debug)]
 pub struct Strings {
     pub title: &'static str,
@@ -24,9 +22,6 @@ pub struct Strings {
     pub filter_actor_remove: &'static str,
     pub filter_reset: &'static str,
     pub count: fn(u64) -> String,
-    pub page_of: fn(u64, u64) -> String,
-    pub page_previous: &'static str,
-    pub page_next: &'static str,
     pub pagination: &'static str,
     pub online: &'static str,
     pub whole_commune: &'static str,
@@ -127,9 +122,6 @@ pub const FR: Strings = Strings {
         1 => "1 événement".to_owned(),
         n => format!("{n} événements"),
     },
-    page_of: |page, pages| format!("Page {page} sur {pages}"),
-    page_previous: "Page précédente",
-    page_next: "Page suivante",
     pagination: "Pages de l’agenda",
     online: "En ligne",
     whole_commune: "toute la commune",
@@ -262,9 +254,4 @@ pub const FR: Strings = Strings {
     edit_withdrawn: "L’événement a été retiré de l’agenda.",
 };
 
-/// The strings of the current language.
-pub fn t() -> &'static Strings {
-    match lang() {
-        Lang::Fr => &FR,
-    }
-}
+languages!(FR);

@@ -1,6 +1,5 @@
 //! Strings of the carte des solidarités (map, list, detail, add and edit an initiative).
 
-use super::{lang, Lang};
 use crate::format;
 
 #[derive(Debug)]
@@ -367,11 +366,7 @@ pub const FR: Strings = Strings {
     withdrawn_done: "Votre initiative a été retirée de la carte.",
 };
 
-pub fn t() -> &'static Strings {
-    match lang() {
-        Lang::Fr => &FR,
-    }
-}
+languages!(FR);
 
 #[cfg(test)]
 mod tests {

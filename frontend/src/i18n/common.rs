@@ -1,8 +1,6 @@
 //! Strings of the page frame (header, navigation, footer), the 404 page, and the messages
 //! every page shares (loading, network and server errors, form errors).
 
-use super::{lang, Lang};
-
 #[derive(Debug)]
 pub struct Strings {
     pub site_name: &'static str,
@@ -23,6 +21,10 @@ pub struct Strings {
     pub not_found_text: &'static str,
     pub not_found_home: &'static str,
     pub loading: &'static str,
+    /// The pagination of a list page (agenda, proposals).
+    pub page_of: fn(u64, u64) -> String,
+    pub page_previous: &'static str,
+    pub page_next: &'static str,
     pub retry: &'static str,
     pub error_network: &'static str,
     pub error_body: &'static str,
@@ -67,6 +69,9 @@ pub const FR: Strings = Strings {
                      déplacée, ou une faute de frappe s’est glissée dans l’adresse.",
     not_found_home: "Revenir à l’accueil",
     loading: "Chargement…",
+    page_of: |page, pages| format!("Page {page} sur {pages}"),
+    page_previous: "Page précédente",
+    page_next: "Page suivante",
     retry: "Réessayer",
     error_network: "Le service n’a pas pu être joint. Vérifiez votre connexion ou réessayez \
                     dans quelques instants.",
@@ -100,11 +105,7 @@ pub const FR: Strings = Strings {
     notify_consent: "J’accepte d’être prévenu par e-mail à cette adresse.",
 };
 
-pub fn t() -> &'static Strings {
-    match lang() {
-        Lang::Fr => &FR,
-    }
-}
+languages!(FR);
 
 #[cfg(test)]
 mod tests {

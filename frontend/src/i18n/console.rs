@@ -1,7 +1,5 @@
 //! Strings of the console's operations pages: campaigns, assisted entry.
 
-use super::{lang, Lang};
-
 #[derive(Debug)]
 pub struct Strings {
     // Shared
@@ -383,11 +381,7 @@ pub const FR: Strings = Strings {
     },
 };
 
-pub fn t() -> &'static Strings {
-    match lang() {
-        Lang::Fr => &FR,
-    }
-}
+languages!(FR);
 
 /// French name of an answer channel.
 pub fn channel_label(channel: &str) -> String {

@@ -1,7 +1,5 @@
 //! Strings of the console's questionnaires pages: the list and the editor.
 
-use super::{lang, Lang};
-
 #[derive(Debug)]
 pub struct Strings {
     // List
@@ -227,8 +225,4 @@ pub const FR: Strings = Strings {
     whole_questionnaire: "Questionnaire",
 };
 
-pub fn t() -> &'static Strings {
-    match lang() {
-        Lang::Fr => &FR,
-    }
-}
+languages!(FR);

@@ -1,8 +1,6 @@
 //! Strings of listings kept current: the submitter's confirmation on the edit page and
 //! the console's page of listings to confirm.
 
-use super::{lang, Lang};
-
 #[derive(Debug)]
 pub struct Strings {
     // Edit page (private link)
@@ -87,8 +85,4 @@ pub const FR: Strings = Strings {
     actor_welcomes_volunteers: "Cet acteur accueille des bénévoles",
 };
 
-pub fn t() -> &'static Strings {
-    match lang() {
-        Lang::Fr => &FR,
-    }
-}
+languages!(FR);

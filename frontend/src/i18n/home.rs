@@ -1,7 +1,5 @@
 //! Strings of the home page.
 
-use super::{lang, Lang};
-
 #[derive(Debug)]
 pub struct Strings {
     pub title: &'static str,
@@ -52,8 +50,4 @@ pub const FR: Strings = Strings {
     proposals_new: "Faire une proposition",
 };
 
-pub fn t() -> &'static Strings {
-    match lang() {
-        Lang::Fr => &FR,
-    }
-}
+languages!(FR);

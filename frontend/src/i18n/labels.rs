@@ -2,8 +2,6 @@
 //! page of an application (« Votre candidature »), the console's review pages, the
 //! criteria editor and the renewal invitation.
 
-use super::{lang, Lang};
-
 #[derive(Debug)]
 pub struct Strings {
     // Public form
@@ -210,8 +208,4 @@ pub const FR: Strings = Strings {
     criteria_saved: "Critères enregistrés.",
 };
 
-pub fn t() -> &'static Strings {
-    match lang() {
-        Lang::Fr => &FR,
-    }
-}
+languages!(FR);

@@ -3,10 +3,23 @@
 //! Each area has a `Strings` struct (one field per message; messages with values are
 //! `fn` fields), a `FR` constant holding the French table, and `t()` returning the table
 //! of the current language. Adding a language is adding a [`Lang`] variant and an `EN`
-//! table next to each `FR` one: the compiler then lists every `t()` to extend, and a
-//! table missing a message does not compile.
+//! table next to each `FR` one and an arm to `languages!`, and a table missing a message
+//! does not compile.
 //!
 //! Dates and numbers are written by [`crate::format`].
+
+/// Defines an area's `t()`, the table of the current language, from the area's tables
+/// (`languages!(FR)`). Adding a language adds a parameter and an arm here.
+macro_rules! languages {
+    ($fr:ident) => {
+        /// The strings of this area in the current language.
+        pub fn t() -> &'static Strings {
+            match $crate::i18n::lang() {
+                $crate::i18n::Lang::Fr => &$fr,
+            }
+        }
+    };
+}
 
 pub mod actors;
 pub mod admin;

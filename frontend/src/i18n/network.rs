@@ -1,8 +1,6 @@
 //! Strings of the console's pages of the actors' network: « Courriels » (the e-mail
 //! outbox) and « Bénévoles à mettre en relation » (volunteers matched with listings).
 
-use super::{lang, Lang};
-
 #[derive(Debug)]
 pub struct Strings {
     // « Courriels »
@@ -110,8 +108,4 @@ pub const FR: Strings = Strings {
     kind_actor: "Acteur",
 };
 
-pub fn t() -> &'static Strings {
-    match lang() {
-        Lang::Fr => &FR,
-    }
-}
+languages!(FR);

@@ -1,7 +1,5 @@
 //! Strings of working without a connection: the banner, the answers waiting to be sent.
 
-use super::{lang, Lang};
-
 #[derive(Debug)]
 pub struct Strings {
     pub offline_banner: &'static str,
@@ -95,8 +93,4 @@ const FR: Strings = Strings {
     signout_cancel: "Annuler",
 };
 
-pub fn t() -> &'static Strings {
-    match lang() {
-        Lang::Fr => &FR,
-    }
-}
+languages!(FR);

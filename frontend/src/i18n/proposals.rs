@@ -1,7 +1,5 @@
 //! Strings of the proposals pages.
 
-use super::{lang, Lang};
-
 #[derive(Debug)]
 pub struct Strings {
     pub title: &'static str,
@@ -24,9 +22,6 @@ pub struct Strings {
     /// "12 propositions".
     pub count: fn(u64) -> String,
     pub none: &'static str,
-    pub page_of: fn(u64, u64) -> String,
-    pub page_previous: &'static str,
-    pub page_next: &'static str,
     pub pagination: &'static str,
     /// French label of a follow-up status.
     pub status: fn(&str) -> &'static str,
@@ -120,9 +115,6 @@ pub const FR: Strings = Strings {
         n => format!("{} propositions", crate::format::count(n)),
     },
     none: "Aucune proposition ne correspond à ces critères.",
-    page_of: |page, pages| format!("Page {page} sur {pages}"),
-    page_previous: "Page précédente",
-    page_next: "Page suivante",
     pagination: "Pages de résultats",
     status: status_fr,
     status_label: "Avancement\u{a0}:",
@@ -186,11 +178,7 @@ pub const FR: Strings = Strings {
     home_latest_supports: |n| crate::format::plural(n, "soutien", "soutiens"),
 };
 
-pub fn t() -> &'static Strings {
-    match lang() {
-        Lang::Fr => &FR,
-    }
-}
+languages!(FR);
 
 #[cfg(test)]
 mod tests {
@@ -198,14 +186,7 @@ mod tests {
 
     #[test]
     fn every_status_has_a_french_label() {
-        for status in [
-            "submitted",
-            "under_study",
-            "accepted",
-            "in_progress",
-            "done",
-            "declined",
-        ] {
+        for status in crate::pages::proposals::STATUSES {
             assert_ne!((FR.status)(status), "Statut inconnu", "{status}");
         }
         assert_eq!((FR.count)(0), "Aucune proposition ne correspond.");

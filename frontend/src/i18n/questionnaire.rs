@@ -1,7 +1,5 @@
 //! Strings of the needs questionnaire.
 
-use super::{lang, Lang};
-
 #[derive(Debug)]
 pub struct Strings {
     pub title: &'static str,
@@ -152,8 +150,4 @@ pub const FR: Strings = Strings {
     error_contact: "Indiquez une adresse électronique ou un numéro de téléphone.",
 };
 
-pub fn t() -> &'static Strings {
-    match lang() {
-        Lang::Fr => &FR,
-    }
-}
+languages!(FR);

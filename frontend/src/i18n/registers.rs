@@ -1,7 +1,5 @@
 //! Strings of the console's administration registers: audit trail and themes.
 
-use super::{lang, Lang};
-
 #[derive(Debug)]
 pub struct Strings {
     // Audit trail
@@ -239,8 +237,4 @@ pub const FR: Strings = Strings {
     },
 };
 
-pub fn t() -> &'static Strings {
-    match lang() {
-        Lang::Fr => &FR,
-    }
-}
+languages!(FR);

@@ -1,7 +1,5 @@
 //! Strings of the console's results pages: dashboard and exports.
 
-use super::{lang, Lang};
-
 #[derive(Debug)]
 pub struct Strings {
     pub dashboard_title: &'static str,
@@ -278,11 +276,7 @@ pub const FR: Strings = Strings {
     gaps_link: |theme, commune| format!("Initiatives « {theme} » près de {commune}"),
 };
 
-pub fn t() -> &'static Strings {
-    match lang() {
-        Lang::Fr => &FR,
-    }
-}
+languages!(FR);
 
 /// French name of a results level.
 pub fn level_label(level: &str) -> &'static str {

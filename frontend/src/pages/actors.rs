@@ -11,9 +11,9 @@ use crate::app::set_page_title;
 use crate::browser;
 use crate::carte::data;
 use crate::carte::detail::{item_button_id, FocusReturn, InitiativeDetail, InitiativeItem};
-use crate::carte::filters::{page_count, ActorFilter};
+use crate::carte::filters::ActorFilter;
 use crate::carte::leaflet::{options_json, MapController, MapView};
-use crate::carte::widgets::{CommuneChoice, CommuneSearch, LabelBadges, Pagination};
+use crate::carte::widgets::{self, CommuneChoice, CommuneSearch, LabelBadges, Pagination};
 use crate::format;
 use crate::i18n::{actors as i18n, carte as carte_i18n, common};
 use crate::router::{self, percent_encode, use_location};
@@ -207,12 +207,7 @@ fn ActorList(results: ActorResults, filter: Memo<ActorFilter>) -> impl IntoView 
         Some((f, Ok(list))) => (t.results_count)(list.total, f.is_filtered()),
     };
     let page = Signal::derive(move || filter.with(|f| f.page));
-    let pages = Signal::derive(move || {
-        results
-            .get()
-            .and_then(|(_, r)| r.ok())
-            .map_or(1, |l| page_count(l.total))
-    });
+    let pages = widgets::pages_of(results, |l| l.total);
     view! {
         <section aria-labelledby="acteurs-liste-titre" class="resultats">
             <h2 id="acteurs-liste-titre">{t.list_title}</h2>
@@ -233,20 +228,9 @@ fn ActorList(results: ActorResults, filter: Memo<ActorFilter>) -> impl IntoView 
     }
 }
 
+/// The directory's URL for page `n` of the current filters.
 fn page_href(n: u64) -> String {
-    let query = router::use_router()
-        .location
-        .with_untracked(|l| l.query.clone());
-    let filter = ActorFilter {
-        page: n,
-        ..ActorFilter::from_query(&query)
-    };
-    let query = filter.to_query();
-    if query.is_empty() {
-        "/acteurs".to_owned()
-    } else {
-        format!("/acteurs?{query}")
-    }
+    widgets::page_href::<ActorFilter>("/acteurs", "/acteurs", n)
 }
 
 /// One actor of the directory.

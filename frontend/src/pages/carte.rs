@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use solidarites_api_types::{
-    CommuneResponse, CreateInitiativeRequest, CreateInitiativeResponse, InitiativeListResponse,
-    InitiativeResponse, LabelResponse, NearResponse, PublicConfigResponse,
+    CommuneResponse, ConfirmListingResponse, CreateInitiativeRequest, CreateInitiativeResponse,
+    InitiativeListResponse, InitiativeResponse, LabelResponse, NearResponse, PublicConfigResponse,
     SubmitterInitiativeResponse, ThemeResponse,
 };
 
@@ -15,10 +15,12 @@ use crate::app::set_page_title;
 use crate::browser;
 use crate::carte::data;
 use crate::carte::detail::{item_button_id, FocusReturn, InitiativeDetail, InitiativeItem};
-use crate::carte::filters::{page_count, CarteFilter};
+use crate::carte::filters::CarteFilter;
 use crate::carte::form::{ContentInput, InitiativeForm, Submission, SUMMARY_ID};
 use crate::carte::leaflet::{copy_text, options_json, MapController, MapView};
-use crate::carte::widgets::{CommuneChoice, CommuneSearch, Pagination, ThemeIcon};
+use crate::carte::widgets::{self, CommuneChoice, CommuneSearch, Pagination, ThemeIcon};
+use crate::components::form::Sending;
+use crate::components::freshness::ConfirmCurrent as ConfirmListing;
 use crate::format;
 use crate::i18n::{carte as i18n, common};
 use crate::router::{self, percent_encode, use_location};
@@ -436,12 +438,7 @@ fn ResultList(
 ) -> impl IntoView {
     let t = i18n::t();
     let page = Signal::derive(move || filter.with(|f| f.page));
-    let pages = Signal::derive(move || {
-        results
-            .get()
-            .and_then(|(_, r)| r.ok())
-            .map_or(1, |l| page_count(l.total))
-    });
+    let pages = widgets::pages_of(results, |l| l.total);
     let items = move || {
         match results.get() {
         None => view! { <p class="statut statut--attente">{common::t().loading}</p> }.into_any(),
@@ -500,19 +497,7 @@ fn apply_filter(next: CarteFilter) {
 
 /// The carte's URL for page `n` of the current filters.
 fn page_href(n: u64) -> String {
-    let query = router::use_router()
-        .location
-        .with_untracked(|l| l.query.clone());
-    let filter = CarteFilter {
-        page: n,
-        ..CarteFilter::from_query(&query)
-    };
-    let query = filter.to_query();
-    if query.is_empty() {
-        "/carte#resultats".to_owned()
-    } else {
-        format!("/carte?{query}")
-    }
+    widgets::page_href::<CarteFilter>("/carte", "/carte#resultats", n)
 }
 
 /// The label filter, when the instance has labels (or the URL names one).
@@ -574,6 +559,17 @@ pub fn AddInitiativePage() -> impl IntoView {
     }
 }
 
+/// A refused submission: its errors by field, or its message when it has none (the form
+/// shows it in the summary); the summary takes the focus.
+fn show_refusal(error: &ApiError, sending: Sending) {
+    let fields = error.fields();
+    sending
+        .failure
+        .set(fields.is_empty().then(|| error.message()));
+    sending.errors.set(fields);
+    browser::after_render(|| browser::focus_id(SUMMARY_ID));
+}
+
 #[component]
 fn AddForm(
     config: PublicConfigResponse,
@@ -581,9 +577,8 @@ fn AddForm(
     created: RwSignal<Option<CreateInitiativeResponse>>,
 ) -> impl IntoView {
     let t = i18n::t();
-    let errors: RwSignal<BTreeMap<String, String>> = RwSignal::new(BTreeMap::new());
-    let general = RwSignal::new(None::<String>);
-    let pending = RwSignal::new(false);
+    let sending = Sending::default();
+    let (errors, pending) = (sending.errors, sending.pending);
     let on_submit = UnsyncCallback::new(move |submission: Submission| {
         pending.set(true);
         leptos::task::spawn_local(async move {
@@ -606,12 +601,7 @@ fn AddForm(
                     }
                     browser::after_render(|| browser::focus_id("envoi-titre"));
                 }
-                Err(error) => {
-                    let fields = error.fields();
-                    general.set(fields.is_empty().then(|| error.message()));
-                    errors.set(fields);
-                    browser::after_render(|| browser::focus_id(SUMMARY_ID));
-                }
+                Err(error) => show_refusal(&error, sending),
             }
         });
     });
@@ -623,9 +613,7 @@ fn AddForm(
             with_actor=true
             submit_label=t.submit_add
             on_submit=on_submit
-            errors=errors
-            general_error=general
-            pending=pending.into()
+            sending=sending
         />
     }
 }
@@ -777,9 +765,8 @@ fn EditView(
         code: shown.commune.code.clone(),
         name: shown.commune.name.clone(),
     });
-    let errors: RwSignal<BTreeMap<String, String>> = RwSignal::new(BTreeMap::new());
-    let general = RwSignal::new(None::<String>);
-    let pending = RwSignal::new(false);
+    let sending = Sending::default();
+    let (errors, pending) = (sending.errors, sending.pending);
     let saved = RwSignal::new(None::<&'static str>);
     let token = StoredValue::new(token);
     let on_submit = UnsyncCallback::new(move |submission: Submission| {
@@ -796,7 +783,7 @@ fn EditView(
             match answer {
                 Ok(updated) => {
                     errors.set(BTreeMap::new());
-                    general.set(None);
+                    sending.failure.set(None);
                     saved.set(Some(if updated.status == "published" {
                         t.saved_revision
                     } else {
@@ -805,12 +792,7 @@ fn EditView(
                     view.set(updated);
                     browser::after_render(|| browser::focus_id("modification-etat"));
                 }
-                Err(error) => {
-                    let fields = error.fields();
-                    general.set(fields.is_empty().then(|| error.message()));
-                    errors.set(fields);
-                    browser::after_render(|| browser::focus_id(SUMMARY_ID));
-                }
+                Err(error) => show_refusal(&error, sending),
             }
         });
     });
@@ -843,85 +825,32 @@ fn EditView(
                 initial_commune=initial_commune
                 submit_label=t.submit_edit
                 on_submit=on_submit
-                errors=errors
-                general_error=general
-                pending=pending.into()
+                sending=sending
             />
             <Withdraw token=token withdrawn=withdrawn/>
         })}
     }
 }
 
-/// « Je confirme que ces informations sont à jour »: one click keeps a published
-/// initiative public for a full period again (listings kept current).
+/// The confirmation that the initiative is current, which updates `view`.
 #[component]
 fn ConfirmCurrent(
     token: StoredValue<String>,
     view: RwSignal<SubmitterInitiativeResponse>,
 ) -> impl IntoView {
-    let t = crate::i18n::freshness::t();
-    let done = RwSignal::new(None::<String>);
-    let error = RwSignal::new(None::<String>);
-    let pending = RwSignal::new(false);
-    let confirm = move |_| {
-        if pending.get_untracked() {
-            return;
-        }
-        pending.set(true);
-        leptos::task::spawn_local(async move {
-            let url = format!(
-                "/api/v1/initiatives/edit/{}/confirm",
-                percent_encode(&token.get_value())
-            );
-            let answer: Result<solidarites_api_types::ConfirmListingResponse, ApiError> =
-                api::post(&url, &serde_json::json!({}), &[]).await;
-            pending.set(false);
-            match answer {
-                Ok(confirmed) => {
-                    error.set(None);
-                    view.update(|v| {
-                        v.freshness = "fresh".to_owned();
-                        v.last_confirmed_at = Some(confirmed.last_confirmed_at.clone());
-                        v.hidden_from = Some(confirmed.hidden_from.clone());
-                    });
-                    done.set(Some((t.confirm_done)(&crate::format::date_text(
-                        &confirmed.hidden_from,
-                    ))));
-                }
-                Err(e) => error.set(Some(e.message())),
-            }
+    let url = format!(
+        "/api/v1/initiatives/edit/{}/confirm",
+        percent_encode(&token.get_value())
+    );
+    let state = Signal::derive(move || view.with(|v| (v.freshness.clone(), v.hidden_from.clone())));
+    let on_confirmed = Callback::new(move |confirmed: ConfirmListingResponse| {
+        view.update(|v| {
+            v.freshness = "fresh".to_owned();
+            v.last_confirmed_at = Some(confirmed.last_confirmed_at);
+            v.hidden_from = Some(confirmed.hidden_from);
         });
-    };
-    let state = move || {
-        view.with(|v| {
-            let day = v
-                .hidden_from
-                .as_deref()
-                .map(crate::format::date_text)
-                .unwrap_or_default();
-            match v.freshness.as_str() {
-                "hidden" => (t.confirm_hidden.to_owned(), "statut statut--erreur"),
-                "flagged" => ((t.confirm_flagged)(&day), "statut statut--alerte"),
-                _ => ((t.confirm_fresh)(&day), "statut statut--attente"),
-            }
-        })
-    };
-    view! {
-        <section class="confirmation-a-jour" aria-labelledby="a-jour-titre">
-            <h2 id="a-jour-titre">{t.confirm_title}</h2>
-            {move || done.get().is_none().then(|| {
-                let (text, class) = state();
-                view! { <p class=class>{text}</p> }
-            })}
-            <button type="button" class="bouton" on:click=confirm aria-disabled=move || pending.get().then_some("true")>
-                {t.confirm_button}
-            </button>
-            <div role="status">
-                {move || done.get().map(|m| view! { <p class="statut statut--ok">{m}</p> })}
-            </div>
-            {move || error.get().map(|m| view! { <p class="statut statut--erreur" role="alert">{m}</p> })}
-        </section>
-    }
+    });
+    view! { <ConfirmListing url=url state=state on_confirmed=on_confirmed/> }
 }
 
 /// « Retirer l’initiative », with a confirmation step.

@@ -6,6 +6,7 @@ pub mod carte;
 pub mod home;
 pub mod labels;
 pub mod lazy;
+pub mod listing;
 pub mod not_found;
 pub mod proposals;
 pub mod questionnaire;

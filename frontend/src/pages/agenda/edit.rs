@@ -11,6 +11,7 @@ use solidarites_api_types::{
 use super::status_badge;
 use crate::api;
 use crate::app::set_page_title;
+use crate::components::freshness::ConfirmCurrent;
 use crate::i18n::{agenda, common};
 use crate::router::percent_encode;
 
@@ -126,8 +127,7 @@ pub fn EditEventPage(token: String) -> impl IntoView {
                 {(view.status == "published").then(|| view! {
                     <ConfirmCurrent
                         url=format!("{}/confirm", confirm_base.get_value())
-                        freshness=view.freshness.clone()
-                        hidden_from=view.hidden_from.clone()
+                        state=Signal::stored((view.freshness.clone(), view.hidden_from.clone()))
                     />
                 })}
                 {(view.status == "published" || view.status == "pending").then(|| {
@@ -170,57 +170,5 @@ pub fn EditEventPage(token: String) -> impl IntoView {
         {body}
         <p role="status">{move || said.get()}</p>
         <p><a href="/agenda">{t.back_to_list}</a></p>
-    }
-}
-
-/// « Je confirme que ces informations sont à jour »: one click keeps the published event
-/// public for a full period again (listings kept current). `url` is the confirmation's.
-#[component]
-fn ConfirmCurrent(url: String, freshness: String, hidden_from: Option<String>) -> impl IntoView {
-    let t = crate::i18n::freshness::t();
-    let day = hidden_from
-        .as_deref()
-        .map(crate::format::date_text)
-        .unwrap_or_default();
-    let (text, class) = match freshness.as_str() {
-        "hidden" => (t.confirm_hidden.to_owned(), "statut statut--erreur"),
-        "flagged" => ((t.confirm_flagged)(&day), "statut statut--alerte"),
-        _ => ((t.confirm_fresh)(&day), "statut statut--attente"),
-    };
-    let done = RwSignal::new(None::<String>);
-    let error = RwSignal::new(None::<String>);
-    let pending = RwSignal::new(false);
-    let url = StoredValue::new(url);
-    let confirm = move |_| {
-        if pending.get_untracked() {
-            return;
-        }
-        pending.set(true);
-        leptos::task::spawn_local(async move {
-            let answer: Result<solidarites_api_types::ConfirmListingResponse, api::ApiError> =
-                api::post(&url.get_value(), &serde_json::json!({}), &[]).await;
-            pending.set(false);
-            match answer {
-                Ok(confirmed) => {
-                    error.set(None);
-                    let day = crate::format::date_text(&confirmed.hidden_from);
-                    done.set(Some((t.confirm_done)(&day)));
-                }
-                Err(e) => error.set(Some(e.message())),
-            }
-        });
-    };
-    view! {
-        <section class="confirmation-a-jour" aria-labelledby="a-jour-titre">
-            <h2 id="a-jour-titre">{t.confirm_title}</h2>
-            {move || done.get().is_none().then(|| view! { <p class=class>{text.clone()}</p> })}
-            <button type="button" class="bouton" on:click=confirm aria-disabled=move || pending.get().then_some("true")>
-                {t.confirm_button}
-            </button>
-            <div role="status">
-                {move || done.get().map(|m| view! { <p class="statut statut--ok">{m}</p> })}
-            </div>
-            {move || error.get().map(|m| view! { <p class="statut statut--erreur" role="alert">{m}</p> })}
-        </section>
     }
 }

@@ -15,58 +15,33 @@ pub use detail::EventPage;
 pub use edit::EditEventPage;
 pub use new::NewEventPage;
 
+use super::listing::{self, list_filters, ListShape};
 use crate::api;
 use crate::app::set_page_title;
 use crate::carte::data;
 use crate::carte::leaflet::{options_json, MapController, MapView};
-use crate::components::themes;
+use crate::components::themes::{self, ThemeFilter};
 use crate::i18n::{agenda, common};
-use crate::router::{self, use_location, Location};
+use crate::router;
 
 /// Events per page.
 const PER_PAGE: u64 = 10;
 
-/// The list's filters, read from and written to the page's query string (the API's names).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Filters {
-    pub theme: String,
-    /// INSEE code.
-    pub commune: String,
-    /// `YYYY-MM-DD`.
-    pub from: String,
-    pub to: String,
-    /// Actor id.
-    pub actor: String,
-    pub page: u64,
+list_filters! {
+    /// The list's filters, in the page's query string.
+    pub struct Filters {
+        pub theme,
+        /// INSEE code.
+        pub commune,
+        /// `YYYY-MM-DD`.
+        pub from,
+        pub to,
+        /// Actor id.
+        pub actor,
+    }
 }
 
 impl Filters {
-    pub fn from_location(location: &Location) -> Filters {
-        let get = |key: &str| location.param(key).unwrap_or_default().trim().to_owned();
-        Filters {
-            theme: get("theme"),
-            commune: get("commune"),
-            from: get("from"),
-            to: get("to"),
-            actor: get("actor"),
-            page: router::page_param(location),
-        }
-    }
-
-    /// The page's query string.
-    pub fn query(&self) -> String {
-        router::paged_query(
-            &[
-                ("theme", &self.theme),
-                ("commune", &self.commune),
-                ("from", &self.from),
-                ("to", &self.to),
-                ("actor", &self.actor),
-            ],
-            self.page,
-        )
-    }
-
     pub fn api_url(&self) -> String {
         router::list_api_url("/api/v1/events", &self.query(), PER_PAGE)
     }
@@ -118,14 +93,8 @@ fn names(address: &str, name: &str) -> bool {
 /// scheduled.
 pub fn status_badge(status: &str) -> Option<impl IntoView> {
     let t = agenda::t();
-    (status != "scheduled").then(|| {
-        view! {
-            <span class=format!("etiquette etiquette--{status}")>
-                <span class="visuellement-cache">{t.status_label}" "</span>
-                {(t.status)(status)}
-            </span>
-        }
-    })
+    (status != "scheduled")
+        .then(|| listing::status_badge(status, t.status_label, (t.status)(status)))
 }
 
 /// One event in a list: title, next dates, place, status.
@@ -134,11 +103,7 @@ pub fn EventCard(event: EventResponse, themes: Vec<ThemeResponse>, level3: bool)
     let t = agenda::t();
     let href = event.page_url.clone();
     let link = view! { <a href=href>{event.content.title.clone()}</a> };
-    let heading = if level3 {
-        view! { <h3 class="evenement__titre">{link}</h3> }.into_any()
-    } else {
-        view! { <h2 class="evenement__titre">{link}</h2> }.into_any()
-    };
+    let heading = listing::card_heading(level3, "evenement__titre", link);
     let dates: Vec<String> = event
         .content
         .occurrences
@@ -147,13 +112,7 @@ pub fn EventCard(event: EventResponse, themes: Vec<ThemeResponse>, level3: bool)
         .map(|o| (t.dates)(&o.start, &o.end))
         .collect();
     let more = event.content.occurrences.len().saturating_sub(3);
-    let theme_names = event
-        .content
-        .themes
-        .iter()
-        .map(|slug| themes::label(&themes, slug))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let theme_names = themes::names(&themes, &event.content.themes);
     view! {
         <li class="evenement">
             {heading}
@@ -199,66 +158,25 @@ pub fn Subscribe(#[prop(into)] path: Signal<String>) -> impl IntoView {
 pub fn AgendaPage() -> impl IntoView {
     let t = agenda::t();
     set_page_title(t.title);
-    let location = use_location();
-    let filters = Memo::new(move |_| Filters::from_location(&location.get()));
-    let results: api::Loaded<(EventListResponse, Vec<ThemeResponse>)> = RwSignal::new(None);
-    let generation = StoredValue::new(0u32);
-    Effect::new(move |_| {
-        let url = filters.get().api_url();
-        let current = generation.get_value().wrapping_add(1);
-        generation.set_value(current);
-        leptos::task::spawn_local(async move {
-            let outcome = async {
-                let list = api::get::<EventListResponse>(&url).await?;
-                Ok((list, themes::all().await.unwrap_or_default()))
-            }
-            .await;
-            if generation.try_get_value() == Some(current) {
-                let _ = results.try_set(Some(outcome));
-            }
-        });
-    });
-    let list = move || match results.get() {
-        None => view! { <p class="texte-doux" role="status">{common::t().loading}</p> }.into_any(),
-        Some(Err(error)) => {
-            view! { <p class="statut statut--erreur" role="alert">{error.message()}</p> }.into_any()
-        }
-        Some(Ok((list, themes))) => {
-            let pages = list.total.div_ceil(PER_PAGE).max(1);
-            let page = list.page;
-            let go = move |to: u64| {
-                let mut next = filters.get_untracked();
-                next.page = to;
-                let q = next.query();
-                if q.is_empty() {
-                    "/agenda".to_owned()
-                } else {
-                    format!("/agenda?{q}")
-                }
-            };
-            let cards = list
-                .items
-                .into_iter()
-                .map(|e| view! { <EventCard event=e themes=themes.clone() level3=false/> })
-                .collect_view();
-            view! {
-                <p class="resultats__nombre" role="status">{(t.count)(list.total)}</p>
-                <ul class="evenements">{cards}</ul>
-                {(pages > 1)
-                    .then(|| {
-                        view! {
-                            <nav class="pagination" aria-label=t.pagination>
-                                {(page > 1)
-                                    .then(|| view! { <a class="bouton" href=go(page - 1)>{t.page_previous}</a> })}
-                                <span>{(t.page_of)(page, pages)}</span>
-                                {(page < pages)
-                                    .then(|| view! { <a class="bouton" href=go(page + 1)>{t.page_next}</a> })}
-                            </nav>
-                        }
-                    })}
-            }
-            .into_any()
-        }
+    let filters = Filters::from_address();
+    let results = listing::latest(
+        move || filters.get().api_url(),
+        |url| async move {
+            let list = api::get::<EventListResponse>(&url).await?;
+            Ok((list, themes::all().await.unwrap_or_default()))
+        },
+    );
+    let shape = ListShape {
+        class: "evenements",
+        count: t.count,
+        per_page: PER_PAGE,
+        pagination: t.pagination,
+    };
+    let href = move |to| filters.with_untracked(|f| f.page_href("/agenda", to));
+    let list = move || {
+        listing::results_view(results.get(), shape, href, |event, themes| {
+            view! { <EventCard event=event themes=themes level3=false/> }.into_any()
+        })
     };
 
     view! {
@@ -276,24 +194,34 @@ pub fn AgendaPage() -> impl IntoView {
 #[component]
 fn AgendaFilters(filters: Memo<Filters>) -> impl IntoView {
     let t = agenda::t();
-    let apply = move |change: &dyn Fn(&mut Filters)| {
-        let mut next = filters.get_untracked();
-        change(&mut next);
-        next.page = 1;
-        router::replace_query(&next.query());
-    };
     let on_change = move |key: &'static str| {
         move |event: leptos::ev::Event| {
             let value = event_target_value(&event);
-            apply(&move |f| match key {
-                "theme" => f.theme = value.clone(),
-                "commune" => f.commune = value.clone(),
-                "from" => f.from = value.clone(),
-                _ => f.to = value.clone(),
+            Filters::apply(filters, move |f| match key {
+                "theme" => f.theme = value,
+                "commune" => f.commune = value,
+                "from" => f.from = value,
+                _ => f.to = value,
             });
         }
     };
-    let theme_list = api::load(themes::all());
+    let date_field = move |id: &'static str, label: &'static str, key: &'static str| {
+        let value = move || {
+            filters.with(|f| {
+                if key == "from" {
+                    f.from.clone()
+                } else {
+                    f.to.clone()
+                }
+            })
+        };
+        view! {
+            <div class="champ">
+                <label for=id>{label}</label>
+                <input id=id class="saisie" type="date" prop:value=value on:change=on_change(key)/>
+            </div>
+        }
+    };
     let communes = api::load(api::get::<solidarites_api_types::CommuneListResponse>(
         "/api/v1/communes",
     ));
@@ -302,28 +230,13 @@ fn AgendaFilters(filters: Memo<Filters>) -> impl IntoView {
         <section class="filtres" aria-labelledby="filtres-titre">
             <h2 id="filtres-titre">{t.filters_title}</h2>
             <div class="filtres__grille">
-                <div class="champ">
-                    <label for="agenda-theme">{t.filter_theme}</label>
-                    <select id="agenda-theme" class="saisie" on:change=on_change("theme")>
-                        <option value="" selected=move || filters.with(|f| f.theme.is_empty())>
-                            {t.filter_all}
-                        </option>
-                        {move || {
-                            theme_list
-                                .get()
-                                .and_then(Result::ok)
-                                .unwrap_or_default()
-                                .into_iter()
-                                .filter(|theme| !theme.retired)
-                                .map(|theme| {
-                                    let slug = theme.slug.clone();
-                                    let selected = move || filters.with(|f| f.theme == slug);
-                                    view! { <option value=theme.slug selected=selected>{theme.label}</option> }
-                                })
-                                .collect_view()
-                        }}
-                    </select>
-                </div>
+                <ThemeFilter
+                    id="agenda-theme"
+                    label=t.filter_theme
+                    any_label=t.filter_all
+                    current=Signal::derive(move || filters.with(|f| f.theme.clone()))
+                    on_change=on_change("theme")
+                />
                 <div class="champ">
                     <label for="agenda-commune">{t.filter_commune}</label>
                     <select id="agenda-commune" class="saisie" on:change=on_change("commune")>
@@ -348,26 +261,8 @@ fn AgendaFilters(filters: Memo<Filters>) -> impl IntoView {
                         }}
                     </select>
                 </div>
-                <div class="champ">
-                    <label for="agenda-du">{t.filter_from}</label>
-                    <input
-                        id="agenda-du"
-                        class="saisie"
-                        type="date"
-                        prop:value=move || filters.with(|f| f.from.clone())
-                        on:change=on_change("from")
-                    />
-                </div>
-                <div class="champ">
-                    <label for="agenda-au">{t.filter_to}</label>
-                    <input
-                        id="agenda-au"
-                        class="saisie"
-                        type="date"
-                        prop:value=move || filters.with(|f| f.to.clone())
-                        on:change=on_change("to")
-                    />
-                </div>
+                {date_field("agenda-du", t.filter_from, "from")}
+                {date_field("agenda-au", t.filter_to, "to")}
             </div>
             {move || {
                 (!filters.with(|f| f.actor.is_empty()))
@@ -378,7 +273,7 @@ fn AgendaFilters(filters: Memo<Filters>) -> impl IntoView {
                                 <button
                                     type="button"
                                     class="bouton bouton--discret"
-                                    on:click=move |_| apply(&|f| f.actor = String::new())
+                                    on:click=move |_| Filters::apply(filters, |f| f.actor = String::new())
                                 >
                                     {t.filter_actor_remove}
                                 </button>
@@ -488,6 +383,7 @@ pub fn ActorEvents(actor_id: String) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::router::Location;
 
     #[test]
     fn filters_go_to_the_address_the_api_and_the_feed() {

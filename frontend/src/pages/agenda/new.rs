@@ -13,9 +13,10 @@ use solidarites_domain::drafts;
 use crate::api;
 use crate::app::set_page_title;
 use crate::browser;
-use crate::components::commune::CommunePicker;
+use crate::components::commune::CommuneField;
 use crate::components::form::{
-    described_by, help_id, ErrorSummary, FieldError, NotifyFields, SummaryItem, SUMMARY_ID,
+    described_by, help_id, CheckboxItem, ErrorSummary, FieldError, NotifyFields, Sending,
+    SubmitButton, SummaryItem,
 };
 use crate::components::themes;
 use crate::i18n::{agenda, common};
@@ -63,7 +64,7 @@ pub fn NewEventPage() -> impl IntoView {
     }
 }
 
-/// Errors of the last submission, by API field.
+/// Errors of the last sending, by API field.
 type Errors = RwSignal<BTreeMap<String, String>>;
 
 /// What the form holds, one signal per field.
@@ -230,9 +231,8 @@ fn optional_mark() -> impl IntoView {
 fn EventForm(sent: RwSignal<Option<CreateEventResponse>>) -> impl IntoView {
     let t = agenda::t();
     let fields = EventFields::new();
-    let errors: Errors = RwSignal::new(BTreeMap::new());
-    let failure: RwSignal<Option<String>> = RwSignal::new(None);
-    let pending = RwSignal::new(false);
+    let sending = Sending::default();
+    let errors = sending.errors;
     let summary = Signal::derive(move || {
         errors.with(|errors| {
             errors
@@ -250,27 +250,14 @@ fn EventForm(sent: RwSignal<Option<CreateEventResponse>>) -> impl IntoView {
         })
     });
     let send = move || {
-        if pending.get_untracked() {
-            return;
-        }
-        failure.set(None);
         let body = fields.request();
-        pending.set(true);
-        leptos::task::spawn_local(async move {
-            let result = api::post::<_, CreateEventResponse>("/api/v1/events", &body, &[]).await;
-            pending.set(false);
-            match result {
-                Ok(created) => {
-                    sent.set(Some(created));
-                    browser::after_render(|| browser::focus_id("evenement-envoye"));
-                }
-                Err(error) if !error.fields().is_empty() => {
-                    errors.set(error.fields());
-                    browser::after_render(|| browser::focus_id(SUMMARY_ID));
-                }
-                Err(error) => failure.set(Some(error.message())),
-            }
-        });
+        sending.send(
+            async move { api::post::<_, CreateEventResponse>("/api/v1/events", &body, &[]).await },
+            move |created| {
+                sent.set(Some(created));
+                browser::after_render(|| browser::focus_id("evenement-envoye"));
+            },
+        );
     };
 
     view! {
@@ -292,15 +279,9 @@ fn EventForm(sent: RwSignal<Option<CreateEventResponse>>) -> impl IntoView {
                 email_error=error_in(errors, "notify_email".to_owned())
                 consent_error=error_in(errors, "notify_consent".to_owned())
             />
-            {move || failure.get().map(|m| view! { <p class="statut statut--erreur" role="alert">{m}</p> })}
+            {sending.failure_line()}
             <div class="boutons">
-                <button
-                    type="submit"
-                    class="bouton bouton--plein"
-                    aria-disabled=move || pending.get().then_some("true")
-                >
-                    {move || if pending.get() { t.form_sending } else { t.form_send }}
-                </button>
+                <SubmitButton pending=sending.pending label=t.form_send pending_label=t.form_sending/>
             </div>
         </form>
     }
@@ -386,16 +367,7 @@ fn WhatFields(fields: EventFields, errors: Errors) -> impl IntoView {
                 on:change=move |event| theme.set(event_target_value(&event))
             >
                 <option value="">{t.form_choose}</option>
-                {move || {
-                    theme_list
-                        .get()
-                        .and_then(Result::ok)
-                        .unwrap_or_default()
-                        .into_iter()
-                        .filter(|theme| !theme.retired)
-                        .map(|th| view! { <option value=th.slug>{th.label}</option> })
-                        .collect_view()
-                }}
+                {themes::options(theme_list, move |slug| theme.with(|current| current == slug))}
             </select>
         </div>
     }
@@ -421,22 +393,13 @@ fn WhereFields(fields: EventFields, errors: Errors) -> impl IntoView {
                     .collect_view()}
             </select>
         </div>
-        <div class="champ">
-            <label for=fid("location")>{t.form_commune}</label>
-            <p id=help_id(&fid("location")) class="champ__aide">{t.form_commune_hint}</p>
-            <FieldError field_id=fid("location") message=commune_error/>
-            <CommunePicker
-                input_id=fid("location")
-                described_by=Signal::derive(move || {
-                    described_by(&fid("location"), true, commune_error.with(Option::is_some))
-                })
-                invalid=Signal::derive(move || commune_error.with(Option::is_some))
-                on_text=Callback::new(|_: String| {})
-                on_choose=Callback::new(move |choice: Option<(String, String)>| {
-                    commune_code.set(choice.map(|(code, _)| code));
-                })
-            />
-        </div>
+        <CommuneField
+            id=fid("location")
+            label=t.form_commune
+            hint=t.form_commune_hint
+            error=commune_error
+            code=commune_code
+        />
         <OptionalText key="address" label=t.form_address kind="text" value=fields.address errors=errors/>
         <OptionalText key="online_url" label=t.form_online_url kind="url" value=fields.online_url errors=errors/>
     }
@@ -595,25 +558,12 @@ fn AccessibilityFields(
                         .map(|a| {
                             let id = format!("{}-{a}", fid("accessibility"));
                             view! {
-                                <li>
-                                    <label for=id.clone()>
-                                        <input
-                                            type="checkbox"
-                                            id=id.clone()
-                                            prop:checked=move || accessibility.with(|s| s.iter().any(|x| x == a))
-                                            on:change=move |event| {
-                                                let on = event_target_checked(&event);
-                                                accessibility.update(|s| {
-                                                    s.retain(|x| x != a);
-                                                    if on {
-                                                        s.push(a.to_owned());
-                                                    }
-                                                });
-                                            }
-                                        />
-                                        " " {(t.accessibility)(a)}
-                                    </label>
-                                </li>
+                                <CheckboxItem
+                                    id=id
+                                    value=a.to_owned()
+                                    label=(t.accessibility)(a)
+                                    selected=accessibility
+                                />
                             }
                         })
                         .collect_view()}

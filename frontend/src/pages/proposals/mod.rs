@@ -15,12 +15,13 @@ pub use detail::ProposalPage;
 pub use new::NewProposalPage;
 pub use support::device_headers;
 
+use super::listing::{self, list_filters, ListShape};
 use crate::api;
 use crate::app::set_page_title;
 use crate::components::commune::{display_name, CommunePicker};
-use crate::components::themes;
-use crate::i18n::{common, proposals};
-use crate::router::{self, percent_encode, use_location, Location, Route};
+use crate::components::themes::{self, ThemeFilter};
+use crate::i18n::proposals;
+use crate::router::{self, percent_encode, Route};
 
 /// Proposals per page.
 const PER_PAGE: u64 = 10;
@@ -34,48 +35,20 @@ pub const STATUSES: [&str; 6] = [
     "declined",
 ];
 
-/// The list's filters, read from and written to the page's query string (same names as
-/// the API's).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Filters {
-    pub q: String,
-    pub theme: String,
-    /// INSEE code.
-    pub commune: String,
-    pub status: String,
-    /// `newest` (default), `most_supported` or `priority`.
-    pub sort: String,
-    /// From 1.
-    pub page: u64,
+list_filters! {
+    /// The list's filters, in the page's query string.
+    pub struct Filters {
+        pub q,
+        pub theme,
+        /// INSEE code.
+        pub commune,
+        pub status,
+        /// `newest` (default), `most_supported` or `priority`.
+        pub sort,
+    }
 }
 
 impl Filters {
-    pub fn from_location(location: &Location) -> Filters {
-        let get = |key: &str| location.param(key).unwrap_or_default().trim().to_owned();
-        Filters {
-            q: get("q"),
-            theme: get("theme"),
-            commune: get("commune"),
-            status: get("status"),
-            sort: get("sort"),
-            page: router::page_param(location),
-        }
-    }
-
-    /// The page's query string.
-    pub fn query(&self) -> String {
-        router::paged_query(
-            &[
-                ("q", &self.q),
-                ("theme", &self.theme),
-                ("commune", &self.commune),
-                ("status", &self.status),
-                ("sort", &self.sort),
-            ],
-            self.page,
-        )
-    }
-
     /// `GET /api/v1/proposals` for these filters.
     pub fn api_url(&self) -> String {
         router::list_api_url("/api/v1/proposals", &self.query(), PER_PAGE)
@@ -109,12 +82,7 @@ async fn fetch(url: String) -> Result<(ProposalListResponse, Vec<ThemeResponse>)
 /// The status of a proposal, as a labelled badge (words, not only a colour).
 pub fn status_badge(status: &str) -> impl IntoView {
     let t = proposals::t();
-    view! {
-        <span class=format!("etiquette etiquette--{status}")>
-            <span class="visuellement-cache">{t.status_label}" "</span>
-            {(t.status)(status)}
-        </span>
-    }
+    listing::status_badge(status, t.status_label, (t.status)(status))
 }
 
 /// One proposal in a list.
@@ -130,23 +98,13 @@ pub fn ProposalCard(
     let href = Route::Proposal(proposal.id.clone()).path();
     let title = proposal.content.title.clone();
     let link = view! { <a href=href>{title.clone()}</a> };
-    let heading = if level3 {
-        view! { <h3 class="proposition__titre">{link}</h3> }.into_any()
-    } else {
-        view! { <h2 class="proposition__titre">{link}</h2> }.into_any()
-    };
+    let heading = listing::card_heading(level3, "proposition__titre", link);
     let place = proposal
         .content
         .commune
         .as_ref()
         .map_or_else(|| t.whole_territory.to_owned(), |c| c.name.clone());
-    let theme_names = proposal
-        .content
-        .themes
-        .iter()
-        .map(|slug| themes::label(&themes, slug))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let theme_names = themes::names(&themes, &proposal.content.themes);
     view! {
         <li class="proposition">
             {heading}
@@ -172,23 +130,8 @@ pub fn ProposalCard(
 pub fn ProposalsPage() -> impl IntoView {
     let t = proposals::t();
     set_page_title(t.title);
-    let location = use_location();
-    let filters = Memo::new(move |_| Filters::from_location(&location.get()));
-    // The results of the current filters; the previous ones stay shown while the next
-    // ones load, and an answer that arrives after a newer request is dropped.
-    let results: api::Loaded<(ProposalListResponse, Vec<ThemeResponse>)> = RwSignal::new(None);
-    let generation = StoredValue::new(0u32);
-    Effect::new(move |_| {
-        let url = filters.get().api_url();
-        let current = generation.get_value().wrapping_add(1);
-        generation.set_value(current);
-        leptos::task::spawn_local(async move {
-            let outcome = fetch(url).await;
-            if generation.try_get_value() == Some(current) {
-                let _ = results.try_set(Some(outcome));
-            }
-        });
-    });
+    let filters = Filters::from_address();
+    let results = listing::latest(move || filters.get().api_url(), fetch);
     view! {
         <h1>{t.title}</h1>
         <p class="intro">{t.intro}</p>
@@ -198,14 +141,6 @@ pub fn ProposalsPage() -> impl IntoView {
             <ProposalList results=results filters=filters/>
         </section>
     }
-}
-
-/// Applies a change of the filters: back to the first page, in the address.
-fn apply(filters: Memo<Filters>, change: impl FnOnce(&mut Filters)) {
-    let mut next = filters.get_untracked();
-    change(&mut next);
-    next.page = 1;
-    router::replace_query(&next.query());
 }
 
 /// The filters' form: words, theme, commune, status and sort.
@@ -218,13 +153,12 @@ fn ProposalFilters(filters: Memo<Filters>) -> impl IntoView {
     let on_submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let q = text.get_untracked();
-        apply(filters, move |f| f.q = q.trim().to_owned());
+        Filters::apply(filters, move |f| f.q = q.trim().to_owned());
     };
-    let theme_list = api::load(themes::all());
     let select = move |key: &'static str| {
         move |event: leptos::ev::Event| {
             let value = event_target_value(&event);
-            apply(filters, move |f| match key {
+            Filters::apply(filters, move |f| match key {
                 "theme" => f.theme = value,
                 "status" => f.status = value,
                 _ => f.sort = value,
@@ -260,20 +194,6 @@ fn ProposalFilters(filters: Memo<Filters>) -> impl IntoView {
         };
         view! { <option value=value selected=selected>{label}</option> }
     };
-    let theme_options = move || {
-        theme_list
-            .get()
-            .and_then(Result::ok)
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|theme| !theme.retired)
-            .map(|theme| {
-                let slug = theme.slug.clone();
-                let selected = move || filters.with(|f| f.theme == slug);
-                view! { <option value=theme.slug selected=selected>{theme.label}</option> }
-            })
-            .collect_view()
-    };
     view! {
         <section class="filtres" aria-labelledby="filtres-titre">
             <h2 id="filtres-titre">{t.filters_title}</h2>
@@ -289,15 +209,13 @@ fn ProposalFilters(filters: Memo<Filters>) -> impl IntoView {
                             on:input=move |event| text.set(event_target_value(&event))
                         />
                     </div>
-                    <div class="champ">
-                        <label for="filtre-theme">{t.filter_theme}</label>
-                        <select id="filtre-theme" class="saisie" on:change=select("theme")>
-                            <option value="" selected=move || filters.with(|f| f.theme.is_empty())>
-                                {t.filter_all}
-                            </option>
-                            {theme_options}
-                        </select>
-                    </div>
+                    <ThemeFilter
+                        id="filtre-theme"
+                        label=t.filter_theme
+                        any_label=t.filter_all
+                        current=Signal::derive(move || filters.with(|f| f.theme.clone()))
+                        on_change=select("theme")
+                    />
                     <div class="champ">
                         <label for="filtre-commune">{t.filter_commune}</label>
                         {move || {
@@ -348,7 +266,7 @@ fn CommuneFilter(filters: Memo<Filters>, text: StoredValue<String>) -> impl Into
             on_text=Callback::new(move |typed| text.set_value(typed))
             on_choose=Callback::new(move |choice: Option<(String, String)>| {
                 let code = choice.map(|(code, _)| code).unwrap_or_default();
-                apply(filters, move |f| f.commune = code);
+                Filters::apply(filters, move |f| f.commune = code);
             })
         />
     }
@@ -361,53 +279,24 @@ fn ProposalList(
     filters: Memo<Filters>,
 ) -> impl IntoView {
     let t = proposals::t();
-    move || match results.get() {
-        None => view! { <p class="texte-doux" role="status">{common::t().loading}</p> }.into_any(),
-        Some(Err(error)) => {
-            view! { <p class="statut statut--erreur" role="alert">{error.message()}</p> }.into_any()
-        }
-        Some(Ok((list, themes))) => {
-            let pages = page_count(list.total);
-            let page = list.page;
-            let go = move |to: u64| {
-                let mut next = filters.get_untracked();
-                next.page = to;
-                let query = next.query();
-                if query.is_empty() {
-                    Route::Proposals.path()
-                } else {
-                    format!("{}?{query}", Route::Proposals.path())
-                }
-            };
-            let cards = list
-                .items
-                .into_iter()
-                .map(|p| view! { <ProposalCard proposal=p themes=themes.clone()/> })
-                .collect_view();
-            view! {
-                <p class="resultats__nombre" role="status">{(t.count)(list.total)}</p>
-                <ul class="propositions">{cards}</ul>
-                {(pages > 1)
-                    .then(|| {
-                        view! {
-                            <nav class="pagination" aria-label=t.pagination>
-                                {(page > 1)
-                                    .then(|| view! { <a class="bouton" href=go(page - 1)>{t.page_previous}</a> })}
-                                <span>{(t.page_of)(page, pages)}</span>
-                                {(page < pages)
-                                    .then(|| view! { <a class="bouton" href=go(page + 1)>{t.page_next}</a> })}
-                            </nav>
-                        }
-                    })}
-            }
-            .into_any()
-        }
+    let shape = ListShape {
+        class: "propositions",
+        count: t.count,
+        per_page: PER_PAGE,
+        pagination: t.pagination,
+    };
+    let href = move |to| filters.with_untracked(|f| f.page_href(&Route::Proposals.path(), to));
+    move || {
+        listing::results_view(results.get(), shape, href, |proposal, themes| {
+            view! { <ProposalCard proposal=proposal themes=themes/> }.into_any()
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::router::Location;
 
     #[test]
     fn filters_go_to_the_address_and_to_the_api() {

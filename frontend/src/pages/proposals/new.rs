@@ -10,10 +10,10 @@ use solidarites_domain::drafts;
 use crate::api;
 use crate::app::set_page_title;
 use crate::browser;
-use crate::components::commune::CommunePicker;
+use crate::components::commune::CommuneField;
 use crate::components::form::{
-    described_by, help_id, ordered_summary, ErrorSummary, FieldError, RequiredMark, SummaryItem,
-    TextField, SUMMARY_ID,
+    described_by, ordered_summary, AppForm, ErrorSummary, FieldError, RequiredMark, Sending,
+    SubmitButton, SummaryItem, TextField,
 };
 use crate::components::themes::{self, ThemeCheckbox};
 use crate::i18n::proposals;
@@ -78,9 +78,7 @@ struct Proposal {
     pseudonym: RwSignal<String>,
     notify_email: RwSignal<String>,
     notify_consent: RwSignal<bool>,
-    errors: RwSignal<BTreeMap<String, String>>,
-    failure: RwSignal<Option<String>>,
-    pending: RwSignal<bool>,
+    sending: Sending,
 }
 
 /// The label of the field an API error key names.
@@ -121,15 +119,12 @@ impl Proposal {
             pseudonym: RwSignal::new(String::new()),
             notify_email: RwSignal::new(String::new()),
             notify_consent: RwSignal::new(false),
-            errors: RwSignal::new(BTreeMap::new()),
-            failure: RwSignal::new(None),
-            pending: RwSignal::new(false),
+            sending: Sending::default(),
         }
     }
 
     fn error_of(self, key: &'static str) -> Signal<Option<String>> {
-        let errors = self.errors;
-        Signal::derive(move || errors.with(|e| e.get(key).cloned()))
+        self.sending.error_of(key)
     }
 
     /// The request: the main theme first, then the others.
@@ -154,39 +149,26 @@ impl Proposal {
     }
 
     fn send(self, sent: RwSignal<bool>) {
-        if self.pending.get_untracked() {
-            return;
-        }
-        self.failure.set(None);
         if self.commune_code.get_untracked().is_none()
             && !self.commune_typed.get_untracked().trim().is_empty()
         {
             let message = crate::i18n::questionnaire::t().error_commune_pick;
-            self.errors.set(BTreeMap::from([(
+            self.sending.refuse(BTreeMap::from([(
                 "commune_code".to_owned(),
                 message.to_owned(),
             )]));
-            browser::after_render(|| browser::focus_id(SUMMARY_ID));
             return;
         }
         let body = self.request();
-        self.pending.set(true);
-        leptos::task::spawn_local(async move {
-            let result =
-                api::post::<_, CreateProposalResponse>("/api/v1/proposals", &body, &[]).await;
-            self.pending.set(false);
-            match result {
-                Ok(_) => {
-                    sent.set(true);
-                    browser::after_render(|| browser::focus_id("proposition-envoyee"));
-                }
-                Err(error) if !error.fields().is_empty() => {
-                    self.errors.set(error.fields());
-                    browser::after_render(|| browser::focus_id(SUMMARY_ID));
-                }
-                Err(error) => self.failure.set(Some(error.message())),
-            }
-        });
+        self.sending.send(
+            async move {
+                api::post::<_, CreateProposalResponse>("/api/v1/proposals", &body, &[]).await
+            },
+            move |_| {
+                sent.set(true);
+                browser::after_render(|| browser::focus_id("proposition-envoyee"));
+            },
+        );
     }
 }
 
@@ -194,20 +176,13 @@ impl Proposal {
 fn ProposalForm(sent: RwSignal<bool>) -> impl IntoView {
     let t = proposals::t();
     let p = Proposal::new();
-    let errors = p.errors;
+    let errors = p.sending.errors;
     let summary = Signal::derive(move || errors.with(summary_lines));
     let theme_list = api::load(themes::all());
-    let (failure, pending) = (p.failure, p.pending);
     view! {
         <h1>{t.new_title}</h1>
         <p class="intro">{t.form_intro}</p>
-        <form
-            novalidate
-            on:submit=move |event| {
-                event.prevent_default();
-                p.send(sent);
-            }
-        >
+        <AppForm on_submit=move || p.send(sent)>
             <ErrorSummary items=summary/>
             <TextField id="proposition-title" label=t.form_title value=p.title
                 error=p.error_of("title") hint=t.form_title_hint required=true
@@ -222,12 +197,8 @@ fn ProposalForm(sent: RwSignal<bool>) -> impl IntoView {
                 <p class="champ__aide">{t.form_other_themes_hint}</p>
                 <ul class="choix">
                     {move || {
-                        theme_list
-                            .get()
-                            .and_then(Result::ok)
-                            .unwrap_or_default()
+                        themes::active(theme_list)
                             .into_iter()
-                            .filter(|theme| !theme.retired)
                             .enumerate()
                             .map(|(k, theme)| {
                                 let id = format!("{}-autre-{k}", fid("themes"));
@@ -245,21 +216,11 @@ fn ProposalForm(sent: RwSignal<bool>) -> impl IntoView {
                 value=p.notify_email error=p.error_of("notify_email")
                 hint=t.form_notify_email_hint kind="email" autocomplete="email" maxlength=254/>
             <NotifyConsent p=p/>
-            {move || {
-                failure
-                    .get()
-                    .map(|m| view! { <p class="statut statut--erreur" role="alert">{m}</p> })
-            }}
+            {p.sending.failure_line()}
             <div class="boutons">
-                <button
-                    type="submit"
-                    class="bouton bouton--plein"
-                    aria-disabled=move || pending.get().then_some("true")
-                >
-                    {move || if pending.get() { t.form_sending } else { t.form_send }}
-                </button>
+                <SubmitButton pending=p.sending.pending label=t.form_send pending_label=t.form_sending/>
             </div>
-        </form>
+        </AppForm>
     }
 }
 
@@ -282,26 +243,7 @@ fn MainTheme(p: Proposal, theme_list: api::Loaded<Vec<ThemeResponse>>) -> impl I
                 on:change=move |event| main_theme.set(event_target_value(&event))
             >
                 <option value="">{t.form_choose}</option>
-                {move || {
-                    theme_list
-                        .get()
-                        .and_then(Result::ok)
-                        .unwrap_or_default()
-                        .into_iter()
-                        .filter(|theme| !theme.retired)
-                        .map(|theme| {
-                            let slug = theme.slug.clone();
-                            view! {
-                                <option
-                                    value=theme.slug
-                                    selected=move || main_theme.with(|m| *m == slug)
-                                >
-                                    {theme.label}
-                                </option>
-                            }
-                        })
-                        .collect_view()
-                }}
+                {themes::options(theme_list, move |slug| main_theme.with(|m| m == slug))}
             </select>
         </div>
     }
@@ -311,25 +253,16 @@ fn MainTheme(p: Proposal, theme_list: api::Loaded<Vec<ThemeResponse>>) -> impl I
 #[component]
 fn ProposalCommune(p: Proposal) -> impl IntoView {
     let t = proposals::t();
-    let error = p.error_of("commune_code");
-    let (code, typed) = (p.commune_code, p.commune_typed);
     view! {
-        <div class="champ">
-            <label for=fid("commune_code")>{t.form_commune} <RequiredMark required=false/></label>
-            <p id=help_id(&fid("commune_code")) class="champ__aide">{t.form_commune_hint}</p>
-            <FieldError field_id=fid("commune_code") message=error/>
-            <CommunePicker
-                input_id=fid("commune_code")
-                described_by=Signal::derive(move || {
-                    described_by(&fid("commune_code"), true, error.with(Option::is_some))
-                })
-                invalid=Signal::derive(move || error.with(Option::is_some))
-                on_text=Callback::new(move |text| typed.set(text))
-                on_choose=Callback::new(move |choice: Option<(String, String)>| {
-                    code.set(choice.map(|(code, _)| code));
-                })
-            />
-        </div>
+        <CommuneField
+            id=fid("commune_code")
+            label=t.form_commune
+            mark=false
+            hint=t.form_commune_hint
+            error=p.error_of("commune_code")
+            code=p.commune_code
+            text=p.commune_typed
+        />
     }
 }
 

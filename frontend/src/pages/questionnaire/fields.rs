@@ -11,7 +11,7 @@ use solidarites_domain::questionnaire::{Question, QuestionKind, QuestionnaireDef
 
 use super::logic::{self, field_id, Answers};
 use crate::components::commune::CommunePicker;
-use crate::components::form::{described_by, help_id, FieldError};
+use crate::components::form::{described_by, help_id, FieldError, TextControl};
 use crate::format;
 use crate::i18n::{common, questionnaire};
 
@@ -180,6 +180,67 @@ impl Field {
     }
 
     /// The `id` of the `k`-th control of a group: the first has the field's.
+    /// A short `<input>` of type `kind` (a date, a number) under the label, between the
+    /// `[min, max]` bounds given, showing `text()` and calling `on_input` as it is typed in.
+    fn short_input(
+        &self,
+        kind: &'static str,
+        [min, max]: [Option<String>; 2],
+        inputmode: Option<&'static str>,
+        text: impl Fn() -> String + Send + Sync + 'static,
+        on_input: impl FnMut(leptos::ev::Event) + 'static,
+    ) -> AnyView {
+        let (describedby, invalid) = (self.describedby, self.invalid);
+        self.labelled(view! {
+            <input
+                id=self.fid.clone()
+                class="saisie saisie--courte"
+                type=kind
+                min=min
+                max=max
+                inputmode=inputmode
+                autocomplete="off"
+                aria-describedby=move || describedby.get()
+                aria-invalid=move || invalid.get().then_some("true")
+                aria-required=self.required().then_some("true")
+                prop:value=text
+                on:input=on_input
+            />
+        })
+    }
+
+    /// The `k`-th choice of the question, a checkbox or a radio button (`kind`), with its
+    /// label; a radio button of a required question is required.
+    fn choice(
+        &self,
+        k: usize,
+        kind: &'static str,
+        value: Option<String>,
+        label: String,
+        checked: impl Fn() -> bool + Send + 'static,
+        on_change: impl FnMut(leptos::ev::Event) + 'static,
+    ) -> AnyView {
+        let input_id = self.item_id(k);
+        let required = kind == "radio" && self.required();
+        view! {
+            <li>
+                <label for=input_id.clone()>
+                    <input
+                        type=kind
+                        id=input_id.clone()
+                        name=self.fid.clone()
+                        value=value
+                        required=required
+                        prop:checked=checked
+                        on:change=on_change
+                    />
+                    <span>{label}</span>
+                </label>
+            </li>
+        }
+        .into_any()
+    }
+
     fn item_id(&self, k: usize) -> String {
         if k == 0 {
             self.fid.clone()
@@ -247,21 +308,7 @@ pub fn QuestionField(question: Question, form: Form) -> impl IntoView {
         QuestionKind::LongText { max_length } => text_input(&field, true, max_length),
         QuestionKind::Date { min, max } => {
             let (text, on_input) = text_binding(form, &field.question.id);
-            let (describedby, invalid) = (field.describedby, field.invalid);
-            field.labelled(view! {
-                <input
-                    id=field.fid.clone()
-                    class="saisie saisie--courte"
-                    type="date"
-                    min=min
-                    max=max
-                    aria-describedby=move || describedby.get()
-                    aria-invalid=move || invalid.get().then_some("true")
-                    aria-required=field.required().then_some("true")
-                    prop:value=text
-                    on:input=on_input
-                />
-            })
+            field.short_input("date", [min, max], None, text, on_input)
         }
         QuestionKind::Commune => commune_input(&field),
     }
@@ -270,7 +317,6 @@ pub fn QuestionField(question: Question, form: Form) -> impl IntoView {
 /// One checkbox of a multiple choice question.
 fn checkbox(field: &Field, k: usize, value: String, label: String) -> impl IntoView {
     let form = field.form;
-    let input_id = field.item_id(k);
     let checked = {
         let qid = field.question.id.clone();
         let value = value.clone();
@@ -293,21 +339,7 @@ fn checkbox(field: &Field, k: usize, value: String, label: String) -> impl IntoV
             logic::choices_value(&question, &values, &other),
         );
     };
-    view! {
-        <li>
-            <label for=input_id.clone()>
-                <input
-                    type="checkbox"
-                    id=input_id.clone()
-                    name=field.fid.clone()
-                    value=value
-                    prop:checked=checked
-                    on:change=toggle
-                />
-                <span>{label}</span>
-            </label>
-        </li>
-    }
+    field.choice(k, "checkbox", Some(value), label, checked, toggle)
 }
 
 /// The « Autre » text of a multiple choice question that allows it.
@@ -358,59 +390,26 @@ fn number_input(field: &Field, integer: bool) -> AnyView {
             form.set(&qid, logic::parse_number(&event_target_value(&event)));
         }
     };
-    let (describedby, invalid) = (field.describedby, field.invalid);
-    field.labelled(view! {
-        <input
-            id=field.fid.clone()
-            class="saisie saisie--courte"
-            type="text"
-            inputmode=if integer { "numeric" } else { "decimal" }
-            autocomplete="off"
-            aria-describedby=move || describedby.get()
-            aria-invalid=move || invalid.get().then_some("true")
-            aria-required=field.required().then_some("true")
-            prop:value=text
-            on:input=on_input
-        />
-    })
+    let inputmode = if integer { "numeric" } else { "decimal" };
+    field.short_input("text", [None, None], Some(inputmode), text, on_input)
 }
 
 /// A short text (`<input>`) or a long one (`<textarea>`).
 fn text_input(field: &Field, long: bool, max_length: u32) -> AnyView {
     let (text, on_input) = text_binding(field.form, &field.question.id);
-    let (describedby, invalid) = (field.describedby, field.invalid);
-    let required = field.required().then_some("true");
-    let input = if long {
-        view! {
-            <textarea
-                id=field.fid.clone()
-                class="saisie"
-                rows="5"
-                maxlength=max_length.to_string()
-                aria-describedby=move || describedby.get()
-                aria-invalid=move || invalid.get().then_some("true")
-                aria-required=required
-                prop:value=text
-                on:input=on_input
-            ></textarea>
-        }
-        .into_any()
-    } else {
-        view! {
-            <input
-                id=field.fid.clone()
-                class="saisie"
-                type="text"
-                maxlength=max_length.to_string()
-                aria-describedby=move || describedby.get()
-                aria-invalid=move || invalid.get().then_some("true")
-                aria-required=required
-                prop:value=text
-                on:input=on_input
-            />
-        }
-        .into_any()
-    };
+    let input = TextControl {
+        id: field.fid.clone(),
+        name: None,
+        kind: "text",
+        rows: long.then_some(5),
+        maxlength: Some(max_length),
+        autocomplete: None,
+        inputmode: None,
+        required: field.required(),
+        describedby: field.describedby,
+        invalid: field.invalid,
+    }
+    .view(text, on_input);
     field.labelled(input)
 }
 
@@ -443,6 +442,27 @@ fn commune_input(field: &Field) -> AnyView {
             on_choose=on_choose
         />
     })
+}
+
+/// The fields of `questions`, each shown while its conditions hold.
+pub fn visible_questions(questions: Vec<Question>, form: Form) -> impl IntoView {
+    questions
+        .into_iter()
+        .map(|question| {
+            let qid = question.id.clone();
+            let visible = move || {
+                form.answers.with(|a| {
+                    form.definition
+                        .with_value(|d| d.visible_question_ids(a).contains(&qid))
+                })
+            };
+            view! {
+                <Show when=visible>
+                    <QuestionField question=question.clone() form=form/>
+                </Show>
+            }
+        })
+        .collect_view()
 }
 
 /// A text answer (short/long text, date) bound to an input: its value, and the handler
@@ -478,12 +498,10 @@ fn text_binding(
 /// Radio buttons in a fieldset; `inline` lays them out in a row (yes/no, scales).
 fn radio_group(field: &Field, choices: Vec<(Value, String)>, inline: bool) -> AnyView {
     let form = field.form;
-    let required = field.required();
     let radios = choices
         .into_iter()
         .enumerate()
         .map(|(k, (value, label))| {
-            let input_id = field.item_id(k);
             let qid = field.question.id.clone();
             let checked = {
                 let qid = qid.clone();
@@ -491,21 +509,7 @@ fn radio_group(field: &Field, choices: Vec<(Value, String)>, inline: bool) -> An
                 move || form.answers.with(|a| a.get(&qid) == Some(&value))
             };
             let choose = move |_| form.set(&qid, Some(value.clone()));
-            view! {
-                <li>
-                    <label for=input_id.clone()>
-                        <input
-                            type="radio"
-                            id=input_id.clone()
-                            name=field.fid.clone()
-                            required=required
-                            prop:checked=checked
-                            on:change=choose
-                        />
-                        <span>{label}</span>
-                    </label>
-                </li>
-            }
+            field.choice(k, "radio", None, label, checked, choose)
         })
         .collect_view();
     let class = if inline {

@@ -26,13 +26,13 @@ use crate::app::set_page_title;
 use crate::browser;
 use crate::components::commune::CommunePicker;
 use crate::components::form::{
-    described_by, help_id, ErrorSummary, FieldError, SummaryItem, SUMMARY_ID,
+    described_by, help_id, AppForm, ErrorSummary, FieldError, SubmitButton, SummaryItem, SUMMARY_ID,
 };
 use crate::i18n::{common, offline as offline_i18n, questionnaire};
 use crate::offline::{self, PendingAnswers, QueuedAnswer, PUBLIC_OWNER};
 use crate::router::{percent_encode, Route};
 use draft::{Draft, Step};
-use fields::{Form, QuestionField};
+use fields::{visible_questions, Form};
 use logic::{field_id, FALLBACK_COMMUNE};
 
 /// `id` of each step's heading, focused when the step changes.
@@ -452,6 +452,22 @@ fn Progress(flow: Flow) -> impl IntoView {
     }
 }
 
+/// A step's form under its heading (which takes the focus between steps): submitting it
+/// calls `on_submit`.
+#[component]
+fn StepForm(
+    #[prop(into)] title: String,
+    on_submit: impl Fn() + 'static,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <AppForm class="etape" on_submit=on_submit>
+            <h2 id=STEP_HEADING_ID tabindex="-1">{title}</h2>
+            {children()}
+        </AppForm>
+    }
+}
+
 /// One section of the questionnaire: its visible questions, « Précédent » (but on the
 /// first step) and « Suivant ».
 #[component]
@@ -465,37 +481,11 @@ fn SectionStep(flow: Flow, index: usize) -> impl IntoView {
         return ().into_any();
     };
     let is_first = move || flow.steps.with(|s| s.first() == Some(&index));
-    let questions = section
-        .questions
-        .into_iter()
-        .map(|question| {
-            let qid = question.id.clone();
-            let visible = move || {
-                form.answers.with(|a| {
-                    form.definition
-                        .with_value(|d| d.visible_question_ids(a).contains(&qid))
-                })
-            };
-            view! {
-                <Show when=visible>
-                    <QuestionField question=question.clone() form=form/>
-                </Show>
-            }
-        })
-        .collect_view();
     view! {
-        <form
-            class="etape"
-            novalidate
-            on:submit=move |event| {
-                event.prevent_default();
-                flow.next();
-            }
-        >
-            <h2 id=STEP_HEADING_ID tabindex="-1">{section.title}</h2>
+        <StepForm title=section.title on_submit=move || flow.next()>
             {section.description.map(|d| view! { <p>{d}</p> })}
             <ErrorSummary items=flow.summary/>
-            {questions}
+            {visible_questions(section.questions, form)}
             <div class="boutons">
                 {move || {
                     (!is_first())
@@ -509,7 +499,7 @@ fn SectionStep(flow: Flow, index: usize) -> impl IntoView {
                 }}
                 <button type="submit" class="bouton bouton--plein">{t.next}</button>
             </div>
-        </form>
+        </StepForm>
     }
     .into_any()
 }
@@ -520,15 +510,7 @@ fn ReviewStep(flow: Flow) -> impl IntoView {
     let t = questionnaire::t();
     let pending = flow.pending;
     view! {
-        <form
-            class="etape"
-            novalidate
-            on:submit=move |event| {
-                event.prevent_default();
-                flow.submit();
-            }
-        >
-            <h2 id=STEP_HEADING_ID tabindex="-1">{t.review_title}</h2>
+        <StepForm title=t.review_title on_submit=move || flow.submit()>
             <p>{t.review_intro}</p>
             <ErrorSummary items=flow.summary/>
             <Review form=flow.form step=flow.step/>
@@ -544,18 +526,12 @@ fn ReviewStep(flow: Flow) -> impl IntoView {
                 <button type="button" class="bouton" on:click=move |_| flow.previous()>
                     {t.previous}
                 </button>
-                <button
-                    type="submit"
-                    class="bouton bouton--plein"
-                    aria-disabled=move || pending.get().then_some("true")
-                >
-                    {move || if pending.get() { t.submitting } else { t.submit }}
-                </button>
+                <SubmitButton pending=pending label=t.submit pending_label=t.submitting/>
             </div>
             <p class="visuellement-cache" role="status">
                 {move || if pending.get() { t.submitting } else { "" }}
             </p>
-        </form>
+        </StepForm>
     }
 }
 

@@ -8,10 +8,10 @@ use leptos::prelude::*;
 use solidarites_api_types::{CreateVolunteerRequest, CreateVolunteerResponse, ThemeListResponse};
 
 use crate::api;
-use crate::browser;
-use crate::components::commune::CommunePicker;
+use crate::components::commune::CommuneField;
 use crate::components::form::{
-    described_by, ordered_summary, ErrorSummary, FieldError, SummaryItem, TextField, SUMMARY_ID,
+    ordered_summary, AppForm, ConsentBox, ErrorSummary, FieldError, Sending, SubmitButton,
+    SummaryItem, TextField,
 };
 use crate::components::themes::ThemeCheckbox;
 use crate::i18n::{common, questionnaire};
@@ -32,9 +32,7 @@ struct Contact {
     commune_text: RwSignal<String>,
     themes: RwSignal<Vec<String>>,
     consent: RwSignal<bool>,
-    errors: RwSignal<BTreeMap<String, String>>,
-    failure: RwSignal<Option<String>>,
-    pending: RwSignal<bool>,
+    sending: Sending,
 }
 
 /// The fields in the order of the form, for the error summary.
@@ -88,15 +86,12 @@ impl Contact {
             commune_text: RwSignal::new(text.unwrap_or_default()),
             themes: RwSignal::new(Vec::new()),
             consent: RwSignal::new(false),
-            errors: RwSignal::new(BTreeMap::new()),
-            failure: RwSignal::new(None),
-            pending: RwSignal::new(false),
+            sending: Sending::default(),
         }
     }
 
     fn error_of(self, key: &'static str) -> Signal<Option<String>> {
-        let errors = self.errors;
-        Signal::derive(move || errors.with(|e| e.get(key).cloned()))
+        self.sending.error_of(key)
     }
 
     /// What the browser can check before sending: a commune chosen, a way to call back.
@@ -115,14 +110,9 @@ impl Contact {
     }
 
     fn send(self, on_done: Callback<bool>) {
-        if self.pending.get_untracked() {
-            return;
-        }
-        self.failure.set(None);
         let missing = self.missing();
         if !missing.is_empty() {
-            self.errors.set(missing);
-            browser::after_render(|| browser::focus_id(SUMMARY_ID));
+            self.sending.refuse(missing);
             return;
         }
         let optional = |s: String| {
@@ -139,20 +129,12 @@ impl Contact {
             consent: self.consent.get_untracked(),
             consent_text: questionnaire::t().volunteer_consent.to_owned(),
         };
-        self.pending.set(true);
-        leptos::task::spawn_local(async move {
-            let result =
-                api::post::<_, CreateVolunteerResponse>("/api/v1/volunteers", &body, &[]).await;
-            self.pending.set(false);
-            match result {
-                Ok(_) => on_done.run(true),
-                Err(error) if !error.fields().is_empty() => {
-                    self.errors.set(error.fields());
-                    browser::after_render(|| browser::focus_id(SUMMARY_ID));
-                }
-                Err(error) => self.failure.set(Some(error.message())),
-            }
-        });
+        self.sending.send(
+            async move {
+                api::post::<_, CreateVolunteerResponse>("/api/v1/volunteers", &body, &[]).await
+            },
+            move |_| on_done.run(true),
+        );
     }
 }
 
@@ -165,21 +147,13 @@ pub fn VolunteerForm(
 ) -> impl IntoView {
     let t = questionnaire::t();
     let contact = Contact::new(commune);
-    let errors = contact.errors;
+    let errors = contact.sending.errors;
     let summary = Signal::derive(move || errors.with(summary_lines));
-    let (failure, pending) = (contact.failure, contact.pending);
     view! {
         <h2 id="etape-titre" tabindex="-1">{t.volunteer_title}</h2>
         <p class="statut statut--ok">{t.volunteer_received}</p>
         <p>{t.volunteer_intro}</p>
-        <form
-            class="etape"
-            novalidate
-            on:submit=move |event| {
-                event.prevent_default();
-                contact.send(on_done);
-            }
-        >
+        <AppForm class="etape" on_submit=move || contact.send(on_done)>
             <ErrorSummary items=summary/>
             <TextField id="benevole-name" label=t.volunteer_name value=contact.name
                 error=contact.error_of("name") autocomplete="name" mark=false/>
@@ -194,24 +168,14 @@ pub fn VolunteerForm(
                 hint=t.volunteer_availability_hint multiline=true rows=3 maxlength=1000 mark=false/>
             <ThemeChoices contact=contact/>
             <Consent contact=contact/>
-            {move || {
-                failure
-                    .get()
-                    .map(|message| view! { <p class="statut statut--erreur" role="alert">{message}</p> })
-            }}
+            {contact.sending.failure_line()}
             <div class="boutons">
-                <button
-                    type="submit"
-                    class="bouton bouton--plein"
-                    aria-disabled=move || pending.get().then_some("true")
-                >
-                    {t.volunteer_send}
-                </button>
+                <SubmitButton pending=contact.sending.pending label=t.volunteer_send/>
                 <button type="button" class="bouton" on:click=move |_| on_done.run(false)>
                     {t.volunteer_skip}
                 </button>
             </div>
-        </form>
+        </AppForm>
         <p class="visuellement-cache">{common::t().optional_mark}</p>
     }
 }
@@ -219,30 +183,14 @@ pub fn VolunteerForm(
 /// The commune, starting with the one of the answers.
 #[component]
 fn VolunteerCommune(contact: Contact) -> impl IntoView {
-    let t = questionnaire::t();
-    let error = contact.error_of("commune");
-    let id = fid("commune");
-    let described = {
-        let id = id.clone();
-        Signal::derive(move || described_by(&id, false, error.with(Option::is_some)))
-    };
-    let (code, text) = (contact.commune_code, contact.commune_text);
     view! {
-        <div class="champ">
-            <label for=id.clone()>{t.volunteer_commune}</label>
-            <FieldError field_id=id.clone() message=error/>
-            <CommunePicker
-                input_id=id
-                initial_text=text.get_untracked()
-                initially_chosen=code.with_untracked(Option::is_some)
-                described_by=described
-                invalid=Signal::derive(move || error.with(Option::is_some))
-                on_text=Callback::new(move |typed| text.set(typed))
-                on_choose=Callback::new(move |choice: Option<(String, String)>| {
-                    code.set(choice.map(|(code, _)| code));
-                })
-            />
-        </div>
+        <CommuneField
+            id=fid("commune")
+            label=questionnaire::t().volunteer_commune
+            error=contact.error_of("commune")
+            code=contact.commune_code
+            text=contact.commune_text
+        />
     }
 }
 
@@ -282,33 +230,14 @@ fn ThemeChoices(contact: Contact) -> impl IntoView {
 #[component]
 fn Consent(contact: Contact) -> impl IntoView {
     let t = questionnaire::t();
-    let errors = contact.errors;
+    let errors = contact.sending.errors;
     let error = Signal::derive(move || {
         errors.with(|e| e.get("consent").or_else(|| e.get("consent_text")).cloned())
     });
-    let id = fid("consent");
-    let consent = contact.consent;
-    let describedby = {
-        let id = id.clone();
-        move || described_by(&id, false, error.with(Option::is_some))
-    };
     view! {
         <fieldset class="champ consentement">
             <legend>{t.volunteer_consent_title}</legend>
-            <FieldError field_id=id.clone() message=error/>
-            <div class="choix">
-                <label for=id.clone()>
-                    <input
-                        type="checkbox"
-                        id=id.clone()
-                        aria-describedby=describedby
-                        aria-invalid=move || error.with(Option::is_some).then_some("true")
-                        prop:checked=move || consent.get()
-                        on:change=move |event| consent.set(event_target_checked(&event))
-                    />
-                    <span>{t.volunteer_consent}</span>
-                </label>
-            </div>
+            <ConsentBox id=fid("consent") label=t.volunteer_consent checked=contact.consent error=error/>
         </fieldset>
     }
 }

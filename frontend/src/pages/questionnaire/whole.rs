@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::fields::{Form, QuestionField};
+use super::fields::{visible_questions, Form};
 use super::logic::field_id;
 use super::FallbackCommune;
 
@@ -30,30 +30,12 @@ pub fn WholeQuestionnaire(form: Form) -> impl IntoView {
         .into_iter()
         .enumerate()
         .map(|(index, section)| {
-            let questions = section
-                .questions
-                .into_iter()
-                .map(|question| {
-                    let qid = question.id.clone();
-                    let visible = move || {
-                        form.answers.with(|a| {
-                            form.definition
-                                .with_value(|d| d.visible_question_ids(a).contains(&qid))
-                        })
-                    };
-                    view! {
-                        <Show when=visible>
-                            <QuestionField question=question.clone() form=form/>
-                        </Show>
-                    }
-                })
-                .collect_view();
             let heading = format!("section-{index}");
             let labelled_by = heading.clone();
             view! {
                 <section class="questionnaire-section" aria-labelledby=labelled_by>
                     <h2 id=heading>{section.title}</h2>
-                    {questions}
+                    {visible_questions(section.questions, form)}
                 </section>
             }
         })
