@@ -73,10 +73,7 @@ impl Application {
         let results =
             crate::results::ResultsCache::with_checkpoint_rows(settings.results_checkpoint_rows);
         let state = AppState {
-            answers: crate::services::answers::AnswerWriter::start(
-                db.clone(),
-                &settings.database_url,
-            ),
+            answers: crate::services::answers::AnswerWriter::start(db.clone()),
             db,
             territory,
             settings: Arc::new(settings),

@@ -37,7 +37,7 @@ use std::{
 
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqlErr};
+use sea_orm::{DatabaseConnection, DatabaseTransaction, DbErr, SqlErr};
 use solidarites_api_types::SubmitResponseRequest;
 use solidarites_domain::{AnswerValue, InseeCode, QuestionnaireDefinition, ValidatedAnswers};
 use tokio::sync::{mpsc, oneshot};
@@ -173,21 +173,11 @@ impl std::fmt::Debug for AnswerWriter {
 }
 
 impl AnswerWriter {
-    /// Starts the writer task. It ends once every handle on the service is dropped.
-    ///
-    /// On PostgreSQL the writer runs on a thread of its own, on connections it opens there
-    /// (`database_url`): a pool's connection is driven by the runtime that opened it, and
-    /// under a burst the HTTP workers that open most of the shared pool's connections are
-    /// busy with requests, which left the writer waiting 50–130 ms between two statements
-    /// of a batch while it held the campaign's lock. On SQLite (one connection thread per
-    /// connection, no socket) it runs on the current runtime with the shared pool.
-    pub fn start(db: DatabaseConnection, database_url: &str) -> Arc<Self> {
+    /// Starts the writer task on the current Tokio runtime. It ends once every handle on
+    /// the service is dropped.
+    pub fn start(db: DatabaseConnection) -> Arc<Self> {
         let (sender, receiver) = mpsc::channel(QUEUE);
-        if db.get_database_backend() == DbBackend::Postgres {
-            spawn_dedicated(db.clone(), database_url.to_owned(), receiver);
-        } else {
-            tokio::spawn(run_writer(db.clone(), receiver));
-        }
+        tokio::spawn(run_writer(db.clone(), receiver));
         Arc::new(Self {
             db,
             sender,
@@ -362,53 +352,6 @@ fn refusal(phase: Window, campaign: &Campaign) -> AnswerError {
 
 // ---------------------------------------------------------------------------------------
 // The writer
-
-/// Connections the writer opens for itself on PostgreSQL: one transaction at a time.
-const WRITER_CONNECTIONS: u32 = 2;
-
-/// Runs the writer on a thread of its own with a current-thread runtime and a pool opened
-/// there; should the runtime or the thread not start, on the current runtime, and should
-/// the pool not open, with the shared pool.
-fn spawn_dedicated(shared: DatabaseConnection, url: String, receiver: mpsc::Receiver<Pending>) {
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(err) => {
-            tracing::warn!(error = %err, "the answer writer runs on the current runtime");
-            tokio::spawn(run_writer(shared, receiver));
-            return;
-        }
-    };
-    // Taken by the thread; left for the fallback if the thread cannot be spawned.
-    let slot = Arc::new(Mutex::new(Some(receiver)));
-    let taken = Arc::clone(&slot);
-    let fallback = shared.clone();
-    let spawned = std::thread::Builder::new()
-        .name("answer-writer".to_owned())
-        .spawn(move || {
-            let Some(receiver) = lock(&taken).take() else {
-                return;
-            };
-            runtime.block_on(async move {
-                let db = match storage::connect_dedicated(&url, WRITER_CONNECTIONS).await {
-                    Ok(db) => db,
-                    Err(err) => {
-                        tracing::warn!(error = %err, "the answer writer uses the shared pool");
-                        shared
-                    }
-                };
-                run_writer(db, receiver).await;
-            });
-        });
-    if let Err(err) = spawned {
-        tracing::warn!(error = %err, "the answer writer runs on the current runtime");
-        if let Some(receiver) = lock(&slot).take() {
-            tokio::spawn(run_writer(fallback, receiver));
-        }
-    }
-}
 
 /// Takes every pending row (at most [`MAX_BATCH`]) and stores them together, until every
 /// sender is gone. Each batch runs in a task of its own: should it panic, its waiters are

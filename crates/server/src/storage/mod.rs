@@ -93,24 +93,7 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/solidarites.db";
 /// SQLite files (and their folder) are created on first use, in WAL mode with foreign keys
 /// enforced and durable commits (`synchronous = FULL`).
 pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
-    connect_with(url, ConnectOptions::new(url.to_owned())).await
-}
-
-/// Opens a small pool of its own on `url` for one task (at most `connections`, none kept
-/// while idle), driven by the runtime that calls it: see `services::answers`.
-pub async fn connect_dedicated(url: &str, connections: u32) -> anyhow::Result<DatabaseConnection> {
     let mut options = ConnectOptions::new(url.to_owned());
-    options
-        .max_connections(connections)
-        .min_connections(0)
-        .idle_timeout(Duration::from_secs(10));
-    connect_with(url, options).await
-}
-
-async fn connect_with(
-    url: &str,
-    mut options: ConnectOptions,
-) -> anyhow::Result<DatabaseConnection> {
     options
         .sqlx_logging(false)
         .connect_timeout(Duration::from_secs(10))
