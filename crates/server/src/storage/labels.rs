@@ -11,6 +11,7 @@ use solidarites_domain::labels::{criteria_from_text, criteria_to_text};
 use uuid::Uuid;
 
 use super::carte_entities::{label, label_grant};
+use crate::ids::LabelGrantId;
 
 fn criteria_json(criteria: &[String]) -> String {
     serde_json::to_string(criteria).unwrap_or_else(|_| "[]".to_owned())
@@ -91,7 +92,7 @@ pub async fn grant_or_extend(
 /// clicks or two instances send one invitation).
 pub async fn mark_renewal_invited(
     db: &impl ConnectionTrait,
-    id: Uuid,
+    id: LabelGrantId,
     now: chrono::DateTime<Utc>,
 ) -> Result<bool, sea_orm::DbErr> {
     use sea_orm::sea_query::Expr;
@@ -280,7 +281,7 @@ pub async fn grants_page(
 
 pub async fn find_grant(
     db: &impl ConnectionTrait,
-    grant_id: Uuid,
+    grant_id: LabelGrantId,
 ) -> Result<Option<label_grant::Model>, sea_orm::DbErr> {
     label_grant::Entity::find_by_id(grant_id).one(db).await
 }
@@ -288,7 +289,7 @@ pub async fn find_grant(
 /// Revokes a grant. `None` when it does not exist.
 pub async fn revoke(
     db: &impl ConnectionTrait,
-    grant_id: Uuid,
+    grant_id: LabelGrantId,
 ) -> Result<Option<label_grant::Model>, sea_orm::DbErr> {
     let Some(found) = label_grant::Entity::find_by_id(grant_id).one(db).await? else {
         return Ok(None);
