@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     sea_query::Query, ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
 };
 use serde_json::{json, Value};
 use solidarites_domain::{
@@ -411,14 +411,14 @@ pub async fn pending_page(
     offset: u64,
     limit: u64,
 ) -> Result<Vec<event::Model>, sea_orm::DbErr> {
-    event::Entity::find()
-        .filter(pending_new())
-        .order_by_asc(event::Column::UpdatedAt)
-        .order_by_asc(event::Column::Id)
-        .offset(offset)
-        .limit(limit)
-        .all(db)
-        .await
+    super::page_by(
+        db,
+        event::Entity::find().filter(pending_new()),
+        (event::Column::UpdatedAt, event::Column::Id),
+        offset,
+        limit,
+    )
+    .await
 }
 
 /// Published events with a change waiting, oldest change first.
@@ -427,14 +427,14 @@ pub async fn pending_change_page(
     offset: u64,
     limit: u64,
 ) -> Result<Vec<event::Model>, sea_orm::DbErr> {
-    event::Entity::find()
-        .filter(pending_change())
-        .order_by_asc(event::Column::PendingAt)
-        .order_by_asc(event::Column::Id)
-        .offset(offset)
-        .limit(limit)
-        .all(db)
-        .await
+    super::page_by(
+        db,
+        event::Entity::find().filter(pending_change()),
+        (event::Column::PendingAt, event::Column::Id),
+        offset,
+        limit,
+    )
+    .await
 }
 
 fn state(row: &event::Model) -> Value {

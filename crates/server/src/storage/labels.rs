@@ -208,7 +208,7 @@ pub async fn grants_page(
     offset: u64,
     limit: u64,
 ) -> Result<(Vec<GrantRow>, u64), sea_orm::DbErr> {
-    use sea_orm::{PaginatorTrait, QuerySelect};
+    use sea_orm::PaginatorTrait;
 
     use super::carte_entities::{actor, initiative};
     let select = match query {
@@ -221,13 +221,14 @@ pub async fn grants_page(
             .filter(label_grant::Column::ExpiresOn.lte(to)),
     };
     let total = select.clone().count(db).await?;
-    let grants = select
-        .order_by_asc(label_grant::Column::ExpiresOn)
-        .order_by_asc(label_grant::Column::Id)
-        .offset(offset)
-        .limit(limit)
-        .all(db)
-        .await?;
+    let grants = super::page_by(
+        db,
+        select,
+        (label_grant::Column::ExpiresOn, label_grant::Column::Id),
+        offset,
+        limit,
+    )
+    .await?;
     let label_ids: Vec<Uuid> = grants.iter().map(|g| g.label_id).collect();
     let labels: HashMap<Uuid, label::Model> = label::Entity::find()
         .filter(label::Column::Id.is_in(label_ids))

@@ -74,6 +74,25 @@ pub async fn has_content(db: &impl ConnectionTrait) -> Result<bool, sea_orm::DbE
             > 0)
 }
 
+/// A page of `query`: `limit` rows from `offset`, by `first` then `id` ascending (a queue,
+/// oldest first; the id keeps the order of ties stable from one page to the next).
+async fn page_by<E: sea_orm::EntityTrait>(
+    db: &impl ConnectionTrait,
+    query: sea_orm::Select<E>,
+    (first, id): (E::Column, E::Column),
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<E::Model>, sea_orm::DbErr> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    query
+        .order_by_asc(first)
+        .order_by_asc(id)
+        .offset(offset)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
 /// Inserts `rows` in one statement, or nothing when there are none.
 async fn insert_rows<A>(db: &impl ConnectionTrait, rows: Vec<A>) -> Result<(), sea_orm::DbErr>
 where

@@ -369,14 +369,15 @@ pub async fn pending_page(
     offset: u64,
     limit: u64,
 ) -> Result<Vec<proposal::Model>, DbErr> {
-    proposal::Entity::find()
-        .filter(proposal::Column::ModerationStatus.eq(moderation_status::PENDING))
-        .order_by_asc(proposal::Column::CreatedAt)
-        .order_by_asc(proposal::Column::Id)
-        .offset(offset)
-        .limit(limit)
-        .all(db)
-        .await
+    crate::storage::page_by(
+        db,
+        proposal::Entity::find()
+            .filter(proposal::Column::ModerationStatus.eq(moderation_status::PENDING)),
+        (proposal::Column::CreatedAt, proposal::Column::Id),
+        offset,
+        limit,
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------------
