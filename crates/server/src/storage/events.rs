@@ -405,36 +405,29 @@ pub async fn pending_change_count(db: &impl ConnectionTrait) -> Result<u64, sea_
         .await
 }
 
-/// New events waiting, oldest first.
-pub async fn pending_page(
-    db: &impl ConnectionTrait,
-    offset: u64,
-    limit: u64,
-) -> Result<Vec<event::Model>, sea_orm::DbErr> {
-    super::page_by(
-        db,
-        event::Entity::find().filter(pending_new()),
-        (event::Column::UpdatedAt, event::Column::Id),
-        offset,
-        limit,
-    )
-    .await
+/// What of an event waits for moderation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Waiting {
+    /// A new event, not published yet.
+    New,
+    /// A change of a published event.
+    Change,
 }
 
-/// Published events with a change waiting, oldest change first.
-pub async fn pending_change_page(
+/// Events with `waiting` for moderation, oldest first (a new event by its last update, a
+/// change by when it was sent).
+pub async fn pending_page(
     db: &impl ConnectionTrait,
+    waiting: Waiting,
     offset: u64,
     limit: u64,
 ) -> Result<Vec<event::Model>, sea_orm::DbErr> {
-    super::page_by(
-        db,
-        event::Entity::find().filter(pending_change()),
-        (event::Column::PendingAt, event::Column::Id),
-        offset,
-        limit,
-    )
-    .await
+    let (condition, since) = match waiting {
+        Waiting::New => (pending_new(), event::Column::UpdatedAt),
+        Waiting::Change => (pending_change(), event::Column::PendingAt),
+    };
+    let query = event::Entity::find().filter(condition);
+    super::page_by(db, query, (since, event::Column::Id), offset, limit).await
 }
 
 fn state(row: &event::Model) -> Value {
