@@ -11,6 +11,12 @@ use crate::Commune;
 /// Decimal places kept in output coordinates: 1e-5 degree is about 1 m.
 const DECIMALS: f64 = 1e5;
 
+/// The INSEE code of a feature of [`simplified_feature_collection`] (its `code` property).
+#[must_use]
+pub fn feature_code(feature: &Feature) -> Option<&str> {
+    feature.properties.as_ref()?.get("code")?.as_str()
+}
+
 /// One GeoJSON Feature per commune, with simplified boundaries, for map display.
 ///
 /// Input and output are WGS 84 lon/lat degrees; `tolerance_deg` is the

@@ -628,7 +628,7 @@ async fn seed_carte(
         let id = actor_id.context("demo actor without initiative")?;
         if actor.charter {
             let signed = Utc::now() - Duration::days(60 + 15 * i64::try_from(a).unwrap_or(0));
-            storage::actors::set_charter_signed(db, id, Some(signed)).await?;
+            storage::actors::set_charter_signed(db, id.into(), Some(signed)).await?;
         }
         actor_ids.push(id);
     }
@@ -659,7 +659,7 @@ async fn actor_of(
         today,
         solidarites_domain::freshness::FreshnessPolicy::default(),
     );
-    let row = storage::initiatives::get_public(db, initiative, &day)
+    let row = storage::initiatives::get_public(db, initiative.into(), &day)
         .await?
         .context("demo initiative not visible")?;
     Ok(row.actor_id)
@@ -1124,25 +1124,25 @@ async fn seed_proposals(db: &DatabaseConnection, index: &CommuneIndex) -> anyhow
         for (k, (new_status, answer)) in (1..).zip(p.steps) {
             let at = published_at + Duration::weeks(p.weeks_ago) * k / (steps + 1);
             debug_assert!(status::ALL.contains(new_status));
-            storage::proposals::set_status(db, id, new_status, answer, at)
+            storage::proposals::set_status(db, id.into(), new_status, answer, at)
                 .await
                 .map_err(|e| anyhow!("demo proposal status: {e}"))?;
         }
         storage::proposals::add_demo_supports(db, id, p.supports).await?;
         if let Some(rank) = p.priority {
-            storage::proposals::set_priority(db, id, Some(rank), now)
+            storage::proposals::set_priority(db, id.into(), Some(rank), now)
                 .await
                 .map_err(|e| anyhow!("demo proposal priority: {e}"))?;
         }
         if let Some(note) = p.note {
-            storage::proposals::set_note(db, id, Some(note), now)
+            storage::proposals::set_note(db, id.into(), Some(note), now)
                 .await
                 .map_err(|e| anyhow!("demo proposal note: {e}"))?;
         }
         ids.push(id);
     }
     let (dup, kept) = DUPLICATE_OF;
-    storage::proposals::merge(db, ids[dup], ids[kept], now)
+    storage::proposals::merge(db, ids[dup].into(), ids[kept].into(), now)
         .await
         .map_err(|e| anyhow!("demo merge: {e}"))?;
 

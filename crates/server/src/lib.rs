@@ -14,6 +14,7 @@ pub mod edit_token;
 pub mod error;
 pub mod exports;
 pub mod ical;
+pub mod ids;
 pub mod json_body;
 pub mod lists;
 pub mod mail;

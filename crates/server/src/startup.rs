@@ -85,6 +85,7 @@ impl Application {
             lists: Arc::new(crate::lists::PublicLists::default()),
             results: Arc::new(results),
             site_settings,
+            preloads: Arc::default(),
         };
         let server = run(listener, state.clone())?;
         let shutdown = CancellationToken::new();
@@ -185,9 +186,7 @@ fn spawn_refresh(state: AppState, shutdown: CancellationToken) -> Option<JoinHan
             if let Err(err) = state.territory.refresh(&state.db).await {
                 tracing::warn!(error = ?err, "territory refresh failed");
             }
-            if let Err(err) = state.map.refresh(&state.db).await {
-                tracing::warn!(error = ?err, "map snapshot refresh failed");
-            }
+            state.refresh_map().await;
             if let Err(err) = state.site_settings.refresh(&state.db).await {
                 tracing::warn!(error = ?err, "settings refresh failed");
             }

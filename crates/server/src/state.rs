@@ -34,6 +34,8 @@ pub struct AppState {
     /// The settings administrators change without a restart, over the flags' defaults.
     /// Read these (not `settings`) for public results, secrecy, gap distance and tiles.
     pub site_settings: Arc<SettingsCache>,
+    /// The web app's `preload.json`, read again only when a new build replaces it.
+    pub preloads: Arc<crate::routes::PreloadCache>,
 }
 
 impl AppState {
@@ -44,6 +46,15 @@ impl AppState {
             self.settings.clock.today(),
             self.settings.freshness,
         )
+    }
+
+    /// Reloads this instance's map snapshot after a change it made, so that it shows the
+    /// change at once (the other instances see it at their next refresh). A failure is
+    /// logged: the periodic refresh tries again.
+    pub async fn refresh_map(&self) {
+        if let Err(err) = self.map.refresh(&self.db).await {
+            tracing::warn!(error = ?err, "map snapshot refresh failed");
+        }
     }
 
     /// The settings in force: public results, secrecy `k`, gap distance, tiles.

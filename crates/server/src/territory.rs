@@ -7,7 +7,10 @@ use std::{collections::BTreeMap, sync::Arc};
 
 use sea_orm::DatabaseConnection;
 use sha2::{Digest, Sha256};
-use solidarites_domain::{display::simplified_feature_collection, Commune, CommuneIndex};
+use solidarites_api_types::CommuneRef;
+use solidarites_domain::{
+    display::simplified_feature_collection, Commune, CommuneIndex, InseeCode,
+};
 
 use crate::{
     search::fold,
@@ -35,6 +38,22 @@ pub struct LoadedTerritory {
 }
 
 impl LoadedTerritory {
+    /// The name of the commune `code` of the territory; empty when it is not one.
+    pub fn commune_name(&self, code: &str) -> String {
+        InseeCode::parse(code)
+            .ok()
+            .and_then(|c| self.index.get(&c).map(|c| c.name.clone()))
+            .unwrap_or_default()
+    }
+
+    /// A commune as the API names it, code and name.
+    pub fn commune_ref(&self, code: &str) -> CommuneRef {
+        CommuneRef {
+            code: code.to_owned(),
+            name: self.commune_name(code),
+        }
+    }
+
     pub fn new(revision: i64, communes: Vec<Commune>) -> anyhow::Result<Self> {
         let index = CommuneIndex::new(communes);
         let collection = simplified_feature_collection(index.communes(), DISPLAY_TOLERANCE_DEG);

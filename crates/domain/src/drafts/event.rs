@@ -7,8 +7,10 @@ use solidarites_api_types::{EventContentRequest, EventOccurrenceRequest, Registr
 
 use super::{
     initiative::parse_location,
-    text::{optional_text, parse_email, parse_phone, parse_themes, parse_url, required_text},
-    ParseContext, Placement, DESCRIPTION_MAX, SHORT_TEXT_MAX, TITLE_MAX, TITLE_MIN,
+    text::{
+        optional_text, parse_email, parse_phone, parse_themes, parse_url, title_and_description,
+    },
+    ParseContext, Placement, SHORT_TEXT_MAX,
 };
 use crate::{
     contact::{Email, FrenchPhone, WebUrl},
@@ -197,19 +199,10 @@ pub fn parse_event(
     ctx: &ParseContext<'_>,
 ) -> Result<EventDraft, FieldErrors> {
     let mut errors = FieldErrors::new();
-    let title = required_text(
+    let (title, description) = title_and_description(
         req.title.as_deref(),
-        "title",
-        (TITLE_MIN, TITLE_MAX),
-        &mut errors,
-        true,
-    );
-    let description = required_text(
         req.description.as_deref(),
-        "description",
-        (1, DESCRIPTION_MAX),
         &mut errors,
-        false,
     );
     let themes = parse_themes(&req.themes, ctx.allowed_themes, &mut errors);
     let occurrences = parse_occurrences(&req.occurrences, &mut errors);

@@ -7,10 +7,9 @@ use solidarites_api_types::{InitiativeContentRequest, LocationRequest, NewActorR
 use super::{
     text::{
         optional_commune, optional_text, parse_commune, parse_date, parse_email, parse_phone,
-        parse_themes, parse_url, required_text,
+        parse_themes, parse_url, required_text, title_and_description,
     },
-    ParseContext, ACTOR_DESCRIPTION_MAX, ACTOR_NAME_MAX, ACTOR_NAME_MIN, DESCRIPTION_MAX,
-    SHORT_TEXT_MAX, TITLE_MAX, TITLE_MIN,
+    ParseContext, ACTOR_DESCRIPTION_MAX, ACTOR_NAME_MAX, ACTOR_NAME_MIN, SHORT_TEXT_MAX,
 };
 use crate::{
     contact::{Email, FrenchPhone, WebUrl},
@@ -179,20 +178,8 @@ fn content(
     ctx: &ParseContext<'_>,
     errors: &mut FieldErrors,
 ) -> Option<InitiativeDraft> {
-    let title = required_text(
-        req.title.as_deref(),
-        "title",
-        (TITLE_MIN, TITLE_MAX),
-        errors,
-        true,
-    );
-    let description = required_text(
-        req.description.as_deref(),
-        "description",
-        (1, DESCRIPTION_MAX),
-        errors,
-        false,
-    );
+    let (title, description) =
+        title_and_description(req.title.as_deref(), req.description.as_deref(), errors);
     let themes = parse_themes(&req.themes, ctx.allowed_themes, errors);
     let placement = parse_location(req.location.as_ref(), ctx.communes, errors);
     let address = optional_text(req.address.as_deref(), "address", SHORT_TEXT_MAX, errors);

@@ -3,9 +3,10 @@
 use solidarites_api_types::CreateProposalRequest;
 
 use super::{
-    text::{has_bad_controls, optional_commune, optional_text, parse_themes, required_text},
-    ParseContext, DESCRIPTION_MAX, PROPOSAL_THEMES_MAX, PSEUDONYM_MAX, PSEUDONYM_MIN, TITLE_MAX,
-    TITLE_MIN,
+    text::{
+        has_bad_controls, optional_commune, optional_text, parse_themes, title_and_description,
+    },
+    ParseContext, PROPOSAL_THEMES_MAX, PSEUDONYM_MAX, PSEUDONYM_MIN,
 };
 use crate::{FieldErrors, InseeCode};
 
@@ -32,19 +33,10 @@ pub fn parse_proposal(
     ctx: &ParseContext<'_>,
 ) -> Result<ProposalDraft, FieldErrors> {
     let mut errors = FieldErrors::new();
-    let title = required_text(
+    let (title, description) = title_and_description(
         req.title.as_deref(),
-        "title",
-        (TITLE_MIN, TITLE_MAX),
-        &mut errors,
-        true,
-    );
-    let description = required_text(
         req.description.as_deref(),
-        "description",
-        (1, DESCRIPTION_MAX),
         &mut errors,
-        false,
     );
     let themes = parse_themes(&req.themes, ctx.allowed_themes, &mut errors);
     if themes

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use chrono::NaiveDate;
 
-use super::THEME_COLOR_MIN_CONTRAST;
+use super::{DESCRIPTION_MAX, THEME_COLOR_MIN_CONTRAST, TITLE_MAX, TITLE_MIN};
 use crate::{
     color::contrast_with_white,
     contact::{ContactError, Email, FrenchPhone, WebUrl},
@@ -34,6 +34,24 @@ pub(super) fn required_text(
     };
     errors.set(field, message);
     None
+}
+
+/// The `title` (one line) and `description` every submission has, with their limits.
+pub(super) fn title_and_description(
+    title: Option<&str>,
+    description: Option<&str>,
+    errors: &mut FieldErrors,
+) -> (Option<String>, Option<String>) {
+    (
+        required_text(title, "title", (TITLE_MIN, TITLE_MAX), errors, true),
+        required_text(
+            description,
+            "description",
+            (1, DESCRIPTION_MAX),
+            errors,
+            false,
+        ),
+    )
 }
 
 /// `Some(None)` when absent or blank, `None` when invalid.

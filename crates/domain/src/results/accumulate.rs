@@ -188,7 +188,11 @@ fn accumulate_with(
     let buckets = dataset.commune_count() + 2;
     let rows = dataset.len();
     let chunks = rows.div_ceil(CHUNK);
-    let chunk_range = |i: usize| i * CHUNK..rows.min((i + 1) * CHUNK);
+    // Chunk `i` into `counters`; `scratch` is reused from one chunk to the next.
+    let count = |i: usize, counters: &mut Counters, scratch: &mut Vec<u32>| {
+        let chunk = i * CHUNK..rows.min((i + 1) * CHUNK);
+        count_chunk(dataset, layout, filter, keys, chunk, counters, scratch);
+    };
 
     #[cfg(feature = "parallel")]
     if chunks > 1 {
@@ -198,15 +202,7 @@ fn accumulate_with(
             .fold(
                 || (Counters::new(layout, buckets), Vec::with_capacity(CHUNK)),
                 |(mut counters, mut scratch), i| {
-                    count_chunk(
-                        dataset,
-                        layout,
-                        filter,
-                        keys,
-                        chunk_range(i),
-                        &mut counters,
-                        &mut scratch,
-                    );
+                    count(i, &mut counters, &mut scratch);
                     (counters, scratch)
                 },
             )
@@ -217,15 +213,7 @@ fn accumulate_with(
     let mut counters = Counters::new(layout, buckets);
     let mut scratch = Vec::with_capacity(CHUNK.min(rows));
     for i in 0..chunks {
-        count_chunk(
-            dataset,
-            layout,
-            filter,
-            keys,
-            chunk_range(i),
-            &mut counters,
-            &mut scratch,
-        );
+        count(i, &mut counters, &mut scratch);
     }
     counters
 }
@@ -297,38 +285,33 @@ fn count_chunk(
     let weights = keys.map(|keys| view(keys, &rows, picked, &mut key_tmp));
     let slots = layout.slots;
     let counts = &mut counters.counts;
+    let tally = Tally {
+        bucket,
+        rows: &rows,
+        picked,
+        weights,
+        slots,
+    };
     for (column, place) in dataset.columns.iter().zip(&layout.questions) {
         match (column, *place) {
-            (Column::Code8(codes) | Column::Scale(codes), Slots::Codes { offset, .. })
-            | (Column::Code8(codes) | Column::Scale(codes), Slots::Scale { offset, .. }) => {
-                let mut tmp = Vec::new();
-                let codes = view(codes, &rows, picked, &mut tmp);
-                count_codes(bucket, codes, weights, counts, slots, offset);
-            }
+            (
+                Column::Code8(codes) | Column::Scale(codes),
+                Slots::Codes { offset, .. } | Slots::Scale { offset, .. },
+            ) => tally.codes(codes, counts, offset),
             (Column::Code16(codes), Slots::Codes { offset, .. }) => {
-                let mut tmp = Vec::new();
-                let codes = view(codes, &rows, picked, &mut tmp);
-                count_codes(bucket, codes, weights, counts, slots, offset);
+                tally.codes(codes, counts, offset);
             }
             (Column::Mask8(masks), Slots::Mask { offset, .. }) => {
-                let mut tmp = Vec::new();
-                let masks = view(masks, &rows, picked, &mut tmp);
-                count_masks(bucket, masks, weights, counts, slots, offset);
+                tally.masks(masks, counts, offset);
             }
             (Column::Mask16(masks), Slots::Mask { offset, .. }) => {
-                let mut tmp = Vec::new();
-                let masks = view(masks, &rows, picked, &mut tmp);
-                count_masks(bucket, masks, weights, counts, slots, offset);
+                tally.masks(masks, counts, offset);
             }
             (Column::Mask32(masks), Slots::Mask { offset, .. }) => {
-                let mut tmp = Vec::new();
-                let masks = view(masks, &rows, picked, &mut tmp);
-                count_masks(bucket, masks, weights, counts, slots, offset);
+                tally.masks(masks, counts, offset);
             }
             (Column::Mask64(masks), Slots::Mask { offset, .. }) => {
-                let mut tmp = Vec::new();
-                let masks = view(masks, &rows, picked, &mut tmp);
-                count_masks(bucket, masks, weights, counts, slots, offset);
+                tally.masks(masks, counts, offset);
             }
             (Column::MaskWide { words, data }, Slots::Mask { offset, bits }) => {
                 let words = *words;
@@ -378,6 +361,32 @@ fn count_chunk(
             // A column always matches its layout (both come from the schema).
             _ => {}
         }
+    }
+}
+
+/// What the counts of every column over one range of rows share: the rows' buckets, the
+/// rows kept (all of `rows`, or `picked`), their weights and the slots of a bucket.
+struct Tally<'a> {
+    bucket: &'a [u32],
+    rows: &'a Range<usize>,
+    picked: Option<&'a [u32]>,
+    weights: Option<&'a [u32]>,
+    slots: usize,
+}
+
+impl Tally<'_> {
+    /// Counts a single-choice (or scale) column into the slots from `offset`.
+    fn codes<T: Copy + Into<usize>>(&self, column: &[T], counts: &mut [u64], offset: usize) {
+        let mut tmp = Vec::new();
+        let codes = view(column, self.rows, self.picked, &mut tmp);
+        count_codes(self.bucket, codes, self.weights, counts, self.slots, offset);
+    }
+
+    /// Counts a multiple-choice column (one bit per option) into the slots from `offset`.
+    fn masks<T: Copy + Into<u64>>(&self, column: &[T], counts: &mut [u64], offset: usize) {
+        let mut tmp = Vec::new();
+        let masks = view(column, self.rows, self.picked, &mut tmp);
+        count_masks(self.bucket, masks, self.weights, counts, self.slots, offset);
     }
 }
 

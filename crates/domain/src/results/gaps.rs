@@ -283,12 +283,7 @@ pub fn gaps_feature_collection(
     }
     let mut collection = simplified_feature_collection(communes, tolerance_deg);
     for feature in &mut collection.features {
-        let code = feature
-            .properties
-            .as_ref()
-            .and_then(|p| p.get("code"))
-            .and_then(Value::as_str)
-            .map(str::to_owned);
+        let code = crate::display::feature_code(feature).map(str::to_owned);
         let gap = code.as_deref().and_then(|c| largest.get(c));
         let mut properties = Map::new();
         if let Some(props) = &feature.properties {

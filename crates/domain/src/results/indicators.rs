@@ -25,7 +25,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::zones::parse_commune_code;
+use super::zones::{first_mention, parse_commune_code};
 use crate::import::{ImportError, ImportErrors};
 use crate::questionnaire::is_valid_id;
 use crate::InseeCode;
@@ -256,14 +256,9 @@ pub fn parse(
         let Some(code) = code.filter(|_| !bad) else {
             continue;
         };
-        if let Some(&earlier) = first_line.get(&code) {
-            errors.push(ImportError::line(
-                number,
-                format!("commune {code} is given twice (already on line {earlier})"),
-            ));
+        if !first_mention(&code, number, &mut first_line, &mut errors) {
             continue;
         }
-        first_line.insert(code.clone(), number);
         if is_commune(&code) {
             values.insert(code, row);
         } else {

@@ -326,13 +326,7 @@ pub fn protect_levels(tables: &[ResultsTable], k: u32) -> Vec<SecretTable> {
     if !linked {
         return tables.iter().map(|t| protect(t, k)).collect();
     }
-    let mut graph = Graph::new(tables, None);
-    graph.suppress(k);
-    tables
-        .iter()
-        .enumerate()
-        .map(|(t, table)| graph.table(table, t, k))
-        .collect()
+    protect_linked(tables, None, k)
 }
 
 /// Protects the tables of one **filtered** view (as
@@ -393,7 +387,17 @@ pub fn protect_levels_perturbed(
             })
             .collect();
     }
-    let mut graph = Graph::new(tables, Some(keys));
+    protect_linked(tables, Some(keys), k)
+}
+
+/// Protects tables of one dataset and filter together (their cells linked through the
+/// shared totals), with their cell keys for a perturbed view.
+fn protect_linked(
+    tables: &[ResultsTable],
+    keys: Option<&[ResultsTable]>,
+    k: u32,
+) -> Vec<SecretTable> {
+    let mut graph = Graph::new(tables, keys);
     graph.suppress(k);
     tables
         .iter()

@@ -465,14 +465,9 @@ pub fn parse_csv(text: &str) -> Result<Vec<ZoneAssignment>, ImportErrors> {
         let Some(code) = code.filter(|_| !bad) else {
             continue;
         };
-        if let Some(&earlier) = first_line.get(&code) {
-            errors.push(ImportError::line(
-                number,
-                format!("commune {code} is given twice (already on line {earlier})"),
-            ));
+        if !first_mention(&code, number, &mut first_line, &mut errors) {
             continue;
         }
-        first_line.insert(code.clone(), number);
         assignments.push(ZoneAssignment {
             commune: code,
             zone_code: (*zone_code).to_owned(),
@@ -487,6 +482,25 @@ pub fn parse_csv(text: &str) -> Result<Vec<ZoneAssignment>, ImportErrors> {
     } else {
         Err(ImportErrors(errors))
     }
+}
+
+/// Whether line `number` is the first of the file to give the commune `code` (it is then
+/// remembered in `first_line`); else an error naming the earlier line.
+pub(crate) fn first_mention(
+    code: &InseeCode,
+    number: usize,
+    first_line: &mut BTreeMap<InseeCode, usize>,
+    errors: &mut Vec<ImportError>,
+) -> bool {
+    if let Some(&earlier) = first_line.get(code) {
+        errors.push(ImportError::line(
+            number,
+            format!("commune {code} is given twice (already on line {earlier})"),
+        ));
+        return false;
+    }
+    first_line.insert(code.clone(), number);
+    true
 }
 
 /// An INSEE code as spreadsheets write it: a 4-digit code lost its leading zero.

@@ -9,6 +9,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::{
     auth::{self, NewAccount},
+    ids::UserId,
     storage::{
         self,
         users::{CreateUserError, NewUser, StoredUser, UpdateUserError, UserChanges},
@@ -111,7 +112,7 @@ async fn users_command(db: &DatabaseConnection, command: UsersCommand) -> anyhow
                 role: Some(role),
                 ..UserChanges::default()
             };
-            update_account(db, user.id, changes, "cli.user.set_role").await?;
+            update_account(db, user.id.into(), changes, "cli.user.set_role").await?;
             writeln!(out, "{} is now {role}", user.email)?;
         }
         UsersCommand::Disable { email } => {
@@ -120,7 +121,7 @@ async fn users_command(db: &DatabaseConnection, command: UsersCommand) -> anyhow
                 disabled: Some(true),
                 ..UserChanges::default()
             };
-            update_account(db, user.id, changes, "cli.user.disable").await?;
+            update_account(db, user.id.into(), changes, "cli.user.disable").await?;
             writeln!(out, "{} is disabled", user.email)?;
         }
     }
@@ -135,7 +136,7 @@ async fn find_account(db: &DatabaseConnection, email: &str) -> anyhow::Result<St
 
 async fn update_account(
     db: &DatabaseConnection,
-    id: uuid::Uuid,
+    id: UserId,
     changes: UserChanges,
     action: &str,
 ) -> anyhow::Result<()> {

@@ -8,7 +8,7 @@ use anyhow::Context;
 use rust_xlsxwriter::{Format, Workbook};
 use serde_json::{json, Map, Value};
 use solidarites_domain::{
-    display::simplified_feature_collection,
+    display::{feature_code, simplified_feature_collection},
     results::{
         Cell as SecretCell, ResultKind, SchemaQuestion, SecretGroup, SecretQuestion, SecretTable,
         Stat,
@@ -393,12 +393,7 @@ pub fn geojson(
     let simplified = simplified_feature_collection(communes, GEOJSON_TOLERANCE_DEG);
     let mut commune_geometry: BTreeMap<String, Value> = BTreeMap::new();
     for feature in simplified.features {
-        let code = feature
-            .properties
-            .as_ref()
-            .and_then(|p| p.get("code"))
-            .and_then(Value::as_str)
-            .map(str::to_owned);
+        let code = feature_code(&feature).map(str::to_owned);
         if let (Some(code), Some(geometry)) = (code, feature.geometry) {
             commune_geometry.insert(code, serde_json::to_value(geometry)?);
         }

@@ -1,7 +1,5 @@
 use actix_web::{get, web, HttpResponse};
-use solidarites_api_types::{ActorDetailResponse, ActorListResponse, ActorResponse, CommuneRef};
-use solidarites_domain::InseeCode;
-use uuid::Uuid;
+use solidarites_api_types::{ActorDetailResponse, ActorListResponse, ActorResponse};
 
 use super::{
     carte_query::{parse_actor_query, Pairs},
@@ -9,10 +7,25 @@ use super::{
 };
 use crate::{
     error::ApiError,
+    ids::ActorId,
     state::AppState,
     storage::{self, initiatives::PublicFilter, labels::CurrentLabel},
     territory::LoadedTerritory,
 };
+
+/// The actor a submission names (`actor_id`), when the text is the id of an actor the
+/// public sees today.
+pub(super) async fn published_actor(
+    state: &AppState,
+    raw: &str,
+) -> Result<Option<ActorId>, ApiError> {
+    Ok(match raw.parse::<ActorId>() {
+        Ok(id) if storage::actors::is_published(&state.db, id, &state.public_day()).await? => {
+            Some(id)
+        }
+        _ => None,
+    })
+}
 
 /// Most initiatives listed on an actor's page.
 const ACTOR_PAGE_INITIATIVES: u64 = 200;
@@ -30,13 +43,10 @@ fn actor_response(
         website: a.website.clone(),
         contact_email: a.contact_email.clone(),
         contact_phone: a.contact_phone.clone(),
-        commune: a.commune_code.as_deref().map(|code| CommuneRef {
-            code: code.to_owned(),
-            name: InseeCode::parse(code)
-                .ok()
-                .and_then(|c| territory.index.get(&c).map(|c| c.name.clone()))
-                .unwrap_or_default(),
-        }),
+        commune: a
+            .commune_code
+            .as_deref()
+            .map(|code| territory.commune_ref(code)),
         charter_signed_at: a.charter_signed_at.map(|t| t.to_rfc3339()),
         labels: label_responses(labels),
         welcomes_volunteers: a.welcomes_volunteers,
@@ -95,12 +105,12 @@ pub async fn get_actor(
 ) -> Result<HttpResponse, ApiError> {
     let not_found =
         || ApiError::NotFound("Cet acteur n'existe pas ou n'est pas publié.".to_owned());
-    let id = Uuid::parse_str(&id).map_err(|_| not_found())?;
+    let id: ActorId = super::parse_id(&id, not_found)?;
     let day = state.public_day();
     let actor = storage::actors::get_public(&state.db, id, &day)
         .await?
         .ok_or_else(not_found)?;
-    let labels = storage::labels::current_for_actors(&state.db, vec![id], day.today).await?;
+    let labels = storage::labels::current_for_actors(&state.db, vec![id.uuid()], day.today).await?;
     let filter = PublicFilter {
         actor: Some(id),
         ..PublicFilter::default()
@@ -109,7 +119,7 @@ pub async fn get_actor(
         storage::initiatives::all_public(&state.db, &filter, &day, ACTOR_PAGE_INITIATIVES).await?;
     let territory = state.territory.current();
     Ok(HttpResponse::Ok().json(ActorDetailResponse {
-        actor: actor_response(&territory, &actor, labels.get(&id)),
+        actor: actor_response(&territory, &actor, labels.get(&actor.id)),
         initiatives: public_responses(&state, &rows, day.today).await?,
     }))
 }

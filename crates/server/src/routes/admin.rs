@@ -9,12 +9,12 @@ use solidarites_api_types::{
     CreateUserRequest, PasswordLinkResponse, UpdateUserRequest,
 };
 use solidarites_domain::time;
-use uuid::Uuid;
 
 use super::paging::{paging_or_422, PageQuery};
 use crate::{
     auth::{self, NewAccount, Role, StaffUser},
     error::{ApiError, ErrorCode},
+    ids::UserId,
     json_body::ApiJson,
     services::accounts::{self, LinkToStore},
     state::AppState,
@@ -193,7 +193,7 @@ pub async fn create_password_link(
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Admin)?;
     let not_found = || ApiError::NotFound("Aucun compte ne correspond à cet identifiant.".into());
-    let id = Uuid::parse_str(id.trim()).map_err(|_| not_found())?;
+    let id = super::parse_id(id.trim(), not_found)?;
     let user = storage::users::find_by_id(&state.db, id)
         .await?
         .ok_or_else(not_found)?;
@@ -233,7 +233,7 @@ pub async fn update_user(
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Admin)?;
     let not_found = || ApiError::NotFound("Aucun compte ne correspond à cet identifiant.".into());
-    let id = Uuid::parse_str(id.trim()).map_err(|_| not_found())?;
+    let id: UserId = super::parse_id(id.trim(), not_found)?;
     let UpdateUserRequest {
         role,
         disabled,
@@ -259,7 +259,7 @@ pub async fn update_user(
             fields,
         });
     }
-    if id == staff.id && (disabled == Some(true) || role.is_some_and(|r| r < Role::Admin)) {
+    if id.uuid() == staff.id && (disabled == Some(true) || role.is_some_and(|r| r < Role::Admin)) {
         return Err(ApiError::Conflict {
             code: ErrorCode::SelfLockout,
             message: "Vous ne pouvez pas désactiver votre propre compte ni retirer votre rôle \

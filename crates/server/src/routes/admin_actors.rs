@@ -4,7 +4,6 @@
 use actix_web::{put, web, HttpResponse};
 use chrono::NaiveDate;
 use solidarites_api_types::ActorCharterRequest;
-use uuid::Uuid;
 
 use super::admin_carte::carte_error;
 use crate::{
@@ -33,7 +32,7 @@ pub async fn set_actor_charter(
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Moderator)?;
     let not_found = || ApiError::NotFound("Cet acteur n'existe pas.".to_owned());
-    let id = Uuid::parse_str(&id).map_err(|_| not_found())?;
+    let id = super::parse_id(&id, not_found)?;
     let signed_at = match body.signed_on.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(raw) => match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {

@@ -200,7 +200,7 @@ pub async fn invite_label_renewal(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Moderator)?;
-    let id = parse_id(&id, grant_not_found)?;
+    let id = super::parse_id(id.trim(), grant_not_found)?;
     let invited_at = service::invite_renewal(&state.db, &state.settings, &staff, id)
         .await
         .map_err(|e| application_error(e, grant_not_found))?;

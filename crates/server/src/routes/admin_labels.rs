@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::{
     admin_carte::{carte_error, parse_name, parse_slug},
-    carte_query::{invalid_query, single, Pairs},
+    carte_query::{invalid_query, parse_query, single, Pairs},
     initiatives::today,
     paging::{parse_paging_pairs, Paging},
 };
@@ -115,11 +115,7 @@ pub async fn list_label_grants(
     query: web::Query<Pairs>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Moderator)?;
-    let mut errors = FieldErrors::new();
-    let paging = paging_of(&query, &mut errors);
-    if !errors.is_empty() {
-        return Err(invalid_query(errors));
-    }
+    let paging = parse_query(|errors| paging_of(&query, errors))?;
     let label = storage::labels::find_by_slug(&state.db, slug.trim())
         .await?
         .ok_or_else(|| ApiError::NotFound("Ce label n'existe pas.".to_owned()))?;
@@ -269,7 +265,7 @@ pub async fn grant_label(
             Some(GrantTarget::Actor(id))
         }
         (None, Some(Ok(id))) => {
-            if storage::initiatives::exists(&state.db, id).await? {
+            if storage::initiatives::exists(&state.db, id.into()).await? {
                 Some(GrantTarget::Initiative(id))
             } else {
                 errors.insert(
@@ -342,7 +338,7 @@ pub async fn revoke_label_grant(
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Moderator)?;
     let not_found = || ApiError::NotFound("Cette attribution de label n'existe pas.".to_owned());
-    let id = Uuid::parse_str(&id).map_err(|_| not_found())?;
+    let id = super::parse_id(&id, not_found)?;
     let after = carte::revoke_grant(&state.db, &staff, id)
         .await
         .map_err(|e| carte_error(e, "", "Cette attribution de label n'existe pas."))?;

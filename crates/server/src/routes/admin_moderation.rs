@@ -356,15 +356,8 @@ async fn decide(
         Err(ModerationError::UnknownIds(_)) => return Err(not_found()),
         other => other.map_err(moderation_error)?,
     };
-    refresh_map(state).await;
+    state.refresh_map().await;
     Ok(HttpResponse::Ok().json(outcome_response(&outcome)))
-}
-
-/// This instance shows the change at once; the others at their next refresh.
-pub(super) async fn refresh_map(state: &AppState) {
-    if let Err(err) = state.map.refresh(&state.db).await {
-        tracing::warn!(error = ?err, "map snapshot refresh failed");
-    }
 }
 
 /// Publishes a pending initiative (and its new actor), applies a pending change (of an
@@ -510,7 +503,7 @@ pub async fn bulk_moderate(
         services::moderation::decide_all(&state.db, &state.settings, &staff, &ids, &decision)
             .await
             .map_err(moderation_error)?;
-    refresh_map(&state).await;
+    state.refresh_map().await;
     Ok(HttpResponse::Ok().json(BulkModerationResponse {
         outcomes: outcomes.iter().map(outcome_response).collect(),
     }))

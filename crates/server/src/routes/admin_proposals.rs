@@ -14,12 +14,12 @@ use solidarites_api_types::{
     MergeProposalResponse, ProposalNoteRequest, ProposalPriorityRequest, ProposalRanksRequest,
     ProposalRanksResponse, ProposalStatusRequest,
 };
-use uuid::Uuid;
 
 use super::{carte_query::Pairs, proposals};
 use crate::{
     auth::{Role, StaffUser},
     error::{ApiError, ErrorCode},
+    ids::ProposalId,
     json_body::ApiJson,
     services::{
         self,
@@ -40,8 +40,8 @@ fn not_found() -> ApiError {
     ApiError::NotFound("Cette proposition n'existe pas.".to_owned())
 }
 
-fn parse_id(raw: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(raw.trim()).map_err(|_| not_found())
+fn parse_id(raw: &str) -> Result<ProposalId, ApiError> {
+    super::parse_id(raw.trim(), not_found)
 }
 
 fn follow_up_error(err: FollowUpError) -> ApiError {
@@ -92,7 +92,7 @@ async fn admin_responses(
 async fn follow_up_and_answer(
     state: &AppState,
     staff: &StaffUser,
-    id: Uuid,
+    id: ProposalId,
     change: FollowUp<'_>,
 ) -> Result<HttpResponse, ApiError> {
     services::proposals::follow_up(&state.db, staff, id, change)
@@ -104,7 +104,7 @@ async fn follow_up_and_answer(
 async fn admin_response(
     state: &AppState,
     staff: &StaffUser,
-    id: Uuid,
+    id: ProposalId,
 ) -> Result<AdminProposalResponse, ApiError> {
     let row = storage::proposals::get(&state.db, id)
         .await?
@@ -297,7 +297,7 @@ pub async fn set_proposal_priorities(
     }
     let mut ids = Vec::new();
     for (k, rank) in body.ranks.iter().enumerate() {
-        match Uuid::parse_str(rank.id.trim()) {
+        match rank.id.trim().parse::<ProposalId>() {
             Ok(id) if ids.contains(&id) => {
                 errors.insert(
                     format!("ranks[{k}].id"),
@@ -322,7 +322,7 @@ pub async fn set_proposal_priorities(
     if !errors.is_empty() {
         return Err(invalid(errors));
     }
-    let ranks: Vec<(Uuid, Option<i32>)> = ids
+    let ranks: Vec<(ProposalId, Option<i32>)> = ids
         .iter()
         .zip(&body.ranks)
         .map(|(id, rank)| (*id, rank.priority))
@@ -357,7 +357,7 @@ pub async fn merge_proposal(
     let dup = parse_id(&id)?;
     let into_field =
         |message: &str| invalid(FieldErrors::from([("into".to_owned(), message.to_owned())]));
-    let kept = match body.into.as_deref().map(|s| Uuid::parse_str(s.trim())) {
+    let kept = match body.into.as_deref().map(|s| s.trim().parse::<ProposalId>()) {
         Some(Ok(kept)) => kept,
         _ => {
             return Err(into_field(

@@ -14,8 +14,8 @@ use solidarites_domain::{
 use uuid::Uuid;
 
 use super::{
-    admin_moderation::{moderation_error, refresh_map},
-    carte_query::{invalid_query, single, Pairs},
+    admin_moderation::moderation_error,
+    carte_query::{parse_query, single, Pairs},
     paging::parse_paging_pairs,
 };
 use crate::{
@@ -72,12 +72,12 @@ pub async fn list_stale(
     query: web::Query<Pairs>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Moderator)?;
-    let mut errors = FieldErrors::new();
-    let kinds = parse_kind(&query, &mut errors);
-    let paging = parse_paging_pairs(&query, DEFAULT_PER_PAGE, MAX_PER_PAGE, &mut errors);
-    if !errors.is_empty() {
-        return Err(invalid_query(errors));
-    }
+    let (kinds, paging) = parse_query(|errors| {
+        (
+            parse_kind(&query, errors),
+            parse_paging_pairs(&query, DEFAULT_PER_PAGE, MAX_PER_PAGE, errors),
+        )
+    })?;
     let policy = state.settings.freshness;
     let today = state.settings.clock.today();
     let before = paris_midnight(policy.fresh_since(today));
@@ -175,6 +175,14 @@ fn parse_items(body: &StaleBulkRequest) -> Result<Vec<Listing>, ApiError> {
     }
 }
 
+/// The 422 naming the listings that do not exist.
+fn unknown_listings(unknown: &[Listing]) -> ApiError {
+    invalid(FieldErrors::from([(
+        "items".to_owned(),
+        format!("Fiches inconnues : {}.", named(unknown)),
+    )]))
+}
+
 fn named(listings: &[Listing]) -> String {
     listings
         .iter()
@@ -210,12 +218,7 @@ pub async fn confirm_stale(
     .await
     {
         Ok(n) => n,
-        Err(BulkError::Unknown(unknown)) => {
-            return Err(invalid(FieldErrors::from([(
-                "items".to_owned(),
-                format!("Fiches inconnues : {}.", named(&unknown)),
-            )])))
-        }
+        Err(BulkError::Unknown(unknown)) => return Err(unknown_listings(&unknown)),
         Err(BulkError::NotPublished(listings)) => {
             return Err(ApiError::Conflict {
                 code: crate::error::ErrorCode::InvalidState,
@@ -227,7 +230,7 @@ pub async fn confirm_stale(
         }
         Err(BulkError::Db(err)) => return Err(err.into()),
     };
-    refresh_map(&state).await;
+    state.refresh_map().await;
     Ok(HttpResponse::Ok().json(StaleBulkResponse {
         changed: changed as u64,
     }))
@@ -259,10 +262,7 @@ pub async fn archive_stale(
         }
     }
     if !unknown.is_empty() {
-        return Err(invalid(FieldErrors::from([(
-            "items".to_owned(),
-            format!("Fiches inconnues : {}.", named(&unknown)),
-        )])));
+        return Err(unknown_listings(&unknown));
     }
     let ids: Vec<Uuid> = listings.iter().map(|l| l.id).collect();
     let outcomes = services::moderation::decide_all(
@@ -274,7 +274,7 @@ pub async fn archive_stale(
     )
     .await
     .map_err(moderation_error)?;
-    refresh_map(&state).await;
+    state.refresh_map().await;
     Ok(HttpResponse::Ok().json(StaleBulkResponse {
         changed: outcomes.len() as u64,
     }))

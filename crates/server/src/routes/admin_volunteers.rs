@@ -21,9 +21,7 @@ use solidarites_domain::{
 };
 
 use super::{
-    carte_query::{
-        invalid_query, parse_commune, single, Pairs, MAX_NEAR_RADIUS_KM, MIN_NEAR_RADIUS_KM,
-    },
+    carte_query::{parse_commune, parse_query, parse_radius_km, single, Pairs},
     paging::parse_paging_pairs,
 };
 use crate::{
@@ -102,12 +100,12 @@ pub async fn list_volunteers(
     query: web::Query<Pairs>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Moderator)?;
-    let mut errors = FieldErrors::new();
-    let filter = parse_filter(&query, &mut errors);
-    let paging = parse_paging_pairs(&query, DEFAULT_PER_PAGE, MAX_PER_PAGE, &mut errors);
-    if !errors.is_empty() {
-        return Err(invalid_query(errors));
-    }
+    let (filter, paging) = parse_query(|errors| {
+        (
+            parse_filter(&query, errors),
+            parse_paging_pairs(&query, DEFAULT_PER_PAGE, MAX_PER_PAGE, errors),
+        )
+    })?;
     let (rows, total) =
         storage::volunteers::page(&state.db, &filter, paging.offset(), paging.per_page).await?;
     Ok(HttpResponse::Ok()
@@ -139,33 +137,50 @@ pub async fn export_volunteers_csv(
     query: web::Query<Pairs>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Moderator)?;
-    let mut errors = FieldErrors::new();
-    let filter = parse_filter(&query, &mut errors);
-    if !errors.is_empty() {
-        return Err(invalid_query(errors));
-    }
+    let filter = parse_query(|errors| parse_filter(&query, errors))?;
     let rows = storage::volunteers::matching(&state.db, &filter).await?;
+    let audit = serde_json::json!({
+        "commune": filter.commune,
+        "theme": filter.theme,
+        "rows": rows.len(),
+    });
+    let file = ContactsFile {
+        action: "volunteers.export",
+        name: "benevoles.csv",
+        audit,
+    };
+    contacts_download(&state, &staff, file, |name| volunteers_csv(&rows, name)).await
+}
+
+/// A CSV of volunteers' contacts for staff: its audit line (`action`, what was asked and
+/// how many rows, never the contacts) and its file name.
+struct ContactsFile {
+    action: &'static str,
+    name: &'static str,
+    audit: serde_json::Value,
+}
+
+/// Writes the CSV (`write` gets each commune's name by code), audits it and answers it as
+/// a download.
+async fn contacts_download(
+    state: &AppState,
+    staff: &StaffUser,
+    file: ContactsFile,
+    write: impl FnOnce(&dyn Fn(&str) -> String) -> anyhow::Result<Vec<u8>>,
+) -> Result<HttpResponse, ApiError> {
     let territory = state.territory.current();
-    let names = commune_names(&territory.index);
-    let body = volunteers_csv(&rows, |code| {
-        names.get(code).copied().unwrap_or_default().to_owned()
-    })
-    .map_err(ApiError::internal)?;
+    let body = write(&|code| territory.commune_name(code)).map_err(ApiError::internal)?;
     storage::audit::record(
         &state.db,
-        Some(&staff),
-        "volunteers.export",
+        Some(staff),
+        file.action,
         "volunteer",
         "*",
         None,
-        Some(serde_json::json!({
-            "commune": filter.commune,
-            "theme": filter.theme,
-            "rows": rows.len(),
-        })),
+        Some(file.audit),
     )
     .await?;
-    Ok(download(CSV_CONTENT_TYPE, "benevoles.csv", body))
+    Ok(download(CSV_CONTENT_TYPE, file.name, body))
 }
 
 fn volunteers_csv(
@@ -254,22 +269,7 @@ pub async fn purge_volunteers(
 
 /// `radius_km` of the matching: 1 to 100 km, default 10.
 fn parse_radius(pairs: &Pairs, errors: &mut FieldErrors) -> f64 {
-    match single(pairs, "radius_km") {
-        None => DEFAULT_MATCH_RADIUS_KM,
-        Some(raw) => match raw.parse::<f64>() {
-            Ok(r) if (MIN_NEAR_RADIUS_KM..=MAX_NEAR_RADIUS_KM).contains(&r) => r,
-            _ => {
-                errors.insert(
-                    "radius_km".to_owned(),
-                    format!(
-                        "Rayon attendu en kilomètres, de {MIN_NEAR_RADIUS_KM} à \
-                         {MAX_NEAR_RADIUS_KM} ({DEFAULT_MATCH_RADIUS_KM} par défaut)."
-                    ),
-                );
-                DEFAULT_MATCH_RADIUS_KM
-            }
-        },
-    }
+    parse_radius_km(pairs, DEFAULT_MATCH_RADIUS_KM, errors).unwrap_or(DEFAULT_MATCH_RADIUS_KM)
 }
 
 /// Radius of the matching when `radius_km` is not given, km.
@@ -346,13 +346,6 @@ impl Matcher<'_> {
             .and_then(|c| self.points.point(&c))
     }
 
-    fn name_of(&self, code: &str) -> String {
-        InseeCode::parse(code)
-            .ok()
-            .and_then(|c| self.territory.index.get(&c).map(|c| c.name.clone()))
-            .unwrap_or_default()
-    }
-
     /// The public initiatives welcoming volunteers within the radius of `commune`'s
     /// point (or in it), with their distance in km.
     async fn initiatives_near(
@@ -402,7 +395,7 @@ impl Matcher<'_> {
                 name: row.title.clone(),
                 actor_name: initiative_actors.get(&row.actor_id).map(|a| a.name.clone()),
                 commune: row.commune_code.clone(),
-                commune_name: self.name_of(&row.commune_code),
+                commune_name: self.territory.commune_name(&row.commune_code),
                 distance_km: round_km(*d),
                 themes: storage::initiatives::themes_of(row),
                 contact_email: row.contact_email.clone(),
@@ -444,7 +437,7 @@ impl Matcher<'_> {
                 name: actor.name.clone(),
                 actor_name: None,
                 commune: code.to_owned(),
-                commune_name: self.name_of(code),
+                commune_name: self.territory.commune_name(code),
                 distance_km: round_km(d),
                 themes: offered,
                 contact_email: actor.contact_email.clone(),
@@ -485,13 +478,13 @@ pub async fn list_volunteer_matches(
     query: web::Query<Pairs>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Moderator)?;
-    let mut errors = FieldErrors::new();
-    let filter = parse_filter(&query, &mut errors);
-    let radius_km = parse_radius(&query, &mut errors);
-    let paging = parse_paging_pairs(&query, DEFAULT_PER_PAGE, MAX_PER_PAGE, &mut errors);
-    if !errors.is_empty() {
-        return Err(invalid_query(errors));
-    }
+    let (filter, radius_km, paging) = parse_query(|errors| {
+        (
+            parse_filter(&query, errors),
+            parse_radius(&query, errors),
+            parse_paging_pairs(&query, DEFAULT_PER_PAGE, MAX_PER_PAGE, errors),
+        )
+    })?;
     let all = volunteer_matches(&state, &filter, radius_km).await?;
     let total = all.len() as u64;
     let items = all
@@ -534,40 +527,22 @@ pub async fn export_volunteer_matches_csv(
     query: web::Query<Pairs>,
 ) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Moderator)?;
-    let mut errors = FieldErrors::new();
-    let filter = parse_filter(&query, &mut errors);
-    let radius_km = parse_radius(&query, &mut errors);
-    if !errors.is_empty() {
-        return Err(invalid_query(errors));
-    }
+    let (filter, radius_km) =
+        parse_query(|errors| (parse_filter(&query, errors), parse_radius(&query, errors)))?;
     let all = volunteer_matches(&state, &filter, radius_km).await?;
-    let territory = state.territory.current();
-    let names = commune_names(&territory.index);
-    let body = matches_csv(&all, |code| {
-        names.get(code).copied().unwrap_or_default().to_owned()
-    })
-    .map_err(ApiError::internal)?;
-    storage::audit::record(
-        &state.db,
-        Some(&staff),
-        "volunteers.matches_export",
-        "volunteer",
-        "*",
-        None,
-        Some(serde_json::json!({
-            "commune": filter.commune,
-            "theme": filter.theme,
-            "radius_km": radius_km,
-            "volunteers": all.len(),
-            "rows": all.iter().map(|(_, m)| m.len()).sum::<usize>(),
-        })),
-    )
-    .await?;
-    Ok(download(
-        CSV_CONTENT_TYPE,
-        "benevoles-et-structures.csv",
-        body,
-    ))
+    let audit = serde_json::json!({
+        "commune": filter.commune,
+        "theme": filter.theme,
+        "radius_km": radius_km,
+        "volunteers": all.len(),
+        "rows": all.iter().map(|(_, m)| m.len()).sum::<usize>(),
+    });
+    let file = ContactsFile {
+        action: "volunteers.matches_export",
+        name: "benevoles-et-structures.csv",
+        audit,
+    };
+    contacts_download(&state, &staff, file, |name| matches_csv(&all, name)).await
 }
 
 fn matches_csv(
@@ -621,13 +596,4 @@ fn matches_csv(
         csv.flush()?;
     }
     Ok(out)
-}
-
-/// Commune names by INSEE code, for the CSV exports' commune columns.
-fn commune_names(index: &solidarites_domain::CommuneIndex) -> HashMap<&str, &str> {
-    index
-        .communes()
-        .iter()
-        .map(|c| (c.code.as_str(), c.name.as_str()))
-        .collect()
 }

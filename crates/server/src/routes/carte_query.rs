@@ -3,10 +3,10 @@
 //! (`theme=a,b`) are both accepted.
 
 use solidarites_domain::{InseeCode, LonLat};
-use uuid::Uuid;
 
 use crate::{
     error::{ApiError, ErrorCode},
+    ids::ActorId,
     search::fold,
     storage::{
         actors::ActorFilter,
@@ -54,6 +54,17 @@ pub(super) fn invalid_query(fields: FieldErrors) -> ApiError {
         code: ErrorCode::InvalidQuery,
         message: "Certains paramètres de la requête sont invalides.".to_owned(),
         fields,
+    }
+}
+
+/// What `parse` reads from a query, or the 422 naming every bad parameter it found.
+pub(super) fn parse_query<T>(parse: impl FnOnce(&mut FieldErrors) -> T) -> Result<T, ApiError> {
+    let mut errors = FieldErrors::new();
+    let parsed = parse(&mut errors);
+    if errors.is_empty() {
+        Ok(parsed)
+    } else {
+        Err(invalid_query(errors))
     }
 }
 
@@ -105,27 +116,37 @@ pub(super) fn parse_page(pairs: &Pairs, errors: &mut FieldErrors) -> (u64, u64) 
 
 /// `near` (an INSEE code of the territory, resolved to its representative point by
 /// `point_of`) and `radius_km` (default [`DEFAULT_NEAR_RADIUS_KM`]).
+/// `radius_km`: kilometres from [`MIN_NEAR_RADIUS_KM`] to [`MAX_NEAR_RADIUS_KM`],
+/// `default` when absent; `None` (and the error) when invalid.
+pub(super) fn parse_radius_km(
+    pairs: &Pairs,
+    default: f64,
+    errors: &mut FieldErrors,
+) -> Option<f64> {
+    let Some(raw) = single(pairs, "radius_km") else {
+        return Some(default);
+    };
+    match raw.parse::<f64>() {
+        Ok(r) if (MIN_NEAR_RADIUS_KM..=MAX_NEAR_RADIUS_KM).contains(&r) => Some(r),
+        _ => {
+            errors.insert(
+                "radius_km".to_owned(),
+                format!(
+                    "Rayon attendu en kilomètres, de {MIN_NEAR_RADIUS_KM} à \
+                     {MAX_NEAR_RADIUS_KM} ({default} par défaut)."
+                ),
+            );
+            None
+        }
+    }
+}
+
 fn parse_near(
     pairs: &Pairs,
     point_of: &dyn Fn(&InseeCode) -> Option<LonLat>,
     errors: &mut FieldErrors,
 ) -> Option<Near> {
-    let radius_km = match single(pairs, "radius_km") {
-        None => Some(DEFAULT_NEAR_RADIUS_KM),
-        Some(raw) => match raw.parse::<f64>() {
-            Ok(r) if (MIN_NEAR_RADIUS_KM..=MAX_NEAR_RADIUS_KM).contains(&r) => Some(r),
-            _ => {
-                errors.insert(
-                    "radius_km".to_owned(),
-                    format!(
-                        "Rayon attendu en kilomètres, de {MIN_NEAR_RADIUS_KM} à \
-                         {MAX_NEAR_RADIUS_KM} ({DEFAULT_NEAR_RADIUS_KM} par défaut)."
-                    ),
-                );
-                None
-            }
-        },
-    };
+    let radius_km = parse_radius_km(pairs, DEFAULT_NEAR_RADIUS_KM, errors);
     let Some(raw) = single(pairs, "near") else {
         if single(pairs, "radius_km").is_some() {
             errors.insert(
@@ -162,6 +183,21 @@ fn parse_near(
 }
 
 /// Filters and page of `GET /api/v1/initiatives` (and `.geojson`, which ignores the page).
+/// The `actor` parameter, the id of an actor (which the lists then narrow to).
+pub(super) fn parse_actor(pairs: &Pairs, errors: &mut FieldErrors) -> Option<ActorId> {
+    let raw = single(pairs, "actor")?;
+    match raw.parse() {
+        Ok(id) => Some(id),
+        Err(_) => {
+            errors.insert(
+                "actor".to_owned(),
+                "Identifiant d'acteur invalide.".to_owned(),
+            );
+            None
+        }
+    }
+}
+
 /// `point_of` gives the representative point of a commune of the territory (for `near`).
 pub fn parse_initiative_query(
     pairs: &Pairs,
@@ -171,17 +207,7 @@ pub fn parse_initiative_query(
     let bbox = single(pairs, "bbox").and_then(|raw| parse_bbox(raw, &mut errors));
     let commune = parse_commune(pairs, &mut errors);
     let near = parse_near(pairs, point_of, &mut errors);
-    let actor = match single(pairs, "actor").map(Uuid::parse_str) {
-        None => None,
-        Some(Ok(id)) => Some(id),
-        Some(Err(_)) => {
-            errors.insert(
-                "actor".to_owned(),
-                "Identifiant d'acteur invalide.".to_owned(),
-            );
-            None
-        }
-    };
+    let actor = parse_actor(pairs, &mut errors);
     let (page, per_page) = parse_page(pairs, &mut errors);
     if !errors.is_empty() {
         return Err(invalid_query(errors));

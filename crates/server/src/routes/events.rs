@@ -2,7 +2,7 @@
 //! published ones (list upcoming first, GeoJSON for the map, detail) and their iCalendar
 //! feeds (all events, or by commune, theme or actor; one event).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use actix_web::{
     delete, get, http::header, post, put, web, HttpMessage, HttpRequest, HttpResponse,
@@ -16,29 +16,29 @@ use solidarites_api_types::{
 };
 use solidarites_domain::{
     drafts::{self, EventDraft, LOCAL_DATE_TIME_FORMAT},
-    freshness::{Freshness, ListingKind},
+    freshness::ListingKind,
     lifecycle::EventStatus,
     notify::parse_notify_email,
-    time::{paris_midnight, today_in_paris},
+    time::paris_midnight,
 };
 use uuid::Uuid;
 
 use super::{
-    carte_query::{invalid_query, list, parse_commune, parse_page, parse_q, single, Pairs},
-    initiatives::{actor_summary, commune_ref, token_from},
+    carte_query::{
+        list, parse_actor, parse_commune, parse_page, parse_q, parse_query, single, Pairs,
+    },
+    edit_links::{self, submitter_freshness, token_hash, unknown_token},
+    initiatives::actor_summary,
 };
 use crate::{
     edit_token,
-    error::{ApiError, ErrorCode},
+    error::ApiError,
     ical,
     json_body::ApiJson,
-    services::{
-        events::{self as service, EditOutcome, EventError},
-        freshness::TokenConfirmation,
-    },
+    services::events::{self as service, EditOutcome, EventError},
     state::AppState,
     storage::{self, events::EventFilter, initiatives::status, EventRow},
-    submission::{self, FieldErrors, ParseContext},
+    submission::{self, FieldErrors},
     territory::LoadedTerritory,
 };
 
@@ -77,7 +77,7 @@ pub(super) fn event_content(territory: &LoadedTerritory, d: &EventDraft) -> Even
         place: d.place.kind().to_owned(),
         lon: placement.map(|p| p.lon),
         lat: placement.map(|p| p.lat),
-        commune: placement.map(|p| commune_ref(territory, p.commune_code.as_str())),
+        commune: placement.map(|p| territory.commune_ref(p.commune_code.as_str())),
         address: d.address.clone(),
         online_url: d.online_url.as_ref().map(ToString::to_string),
         audience: d.audience.clone(),
@@ -140,16 +140,7 @@ fn parse_event_filter(
     errors: &mut FieldErrors,
 ) -> EventFilter {
     let commune = parse_commune(pairs, errors);
-    let actor = single(pairs, "actor").and_then(|raw| match Uuid::parse_str(raw) {
-        Ok(id) => Some(id),
-        Err(_) => {
-            errors.insert(
-                "actor".to_owned(),
-                "Identifiant d'acteur invalide.".to_owned(),
-            );
-            None
-        }
-    });
+    let actor = parse_actor(pairs, errors);
     let from_day = parse_day(pairs, "from", errors);
     let to_day = parse_day(pairs, "to", errors);
     if let (Some(f), Some(t)) = (from_day, to_day) {
@@ -189,12 +180,12 @@ pub async fn list_events(
     state: web::Data<AppState>,
     query: web::Query<Pairs>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut errors = FieldErrors::new();
-    let filter = parse_event_filter(&query, Utc::now(), &mut errors);
-    let (page, per_page) = parse_page(&query, &mut errors);
-    if !errors.is_empty() {
-        return Err(invalid_query(errors));
-    }
+    let (filter, (page, per_page)) = parse_query(|errors| {
+        (
+            parse_event_filter(&query, Utc::now(), errors),
+            parse_page(&query, errors),
+        )
+    })?;
     let (rows, total) =
         storage::events::list_public(&state.db, &filter, &state.public_day(), page, per_page)
             .await?;
@@ -224,11 +215,7 @@ pub async fn get_events_geojson(
     state: web::Data<AppState>,
     query: web::Query<Pairs>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut errors = FieldErrors::new();
-    let filter = parse_event_filter(&query, Utc::now(), &mut errors);
-    if !errors.is_empty() {
-        return Err(invalid_query(errors));
-    }
+    let filter = parse_query(|errors| parse_event_filter(&query, Utc::now(), errors))?;
     let rows = storage::events::all_public(&state.db, &filter, &state.public_day(), FEED_LIMIT + 1)
         .await?;
     let truncated = rows.len() > FEED_LIMIT;
@@ -239,7 +226,7 @@ pub async fn get_events_geojson(
         let Some(p) = draft.place.placement() else {
             continue;
         };
-        let commune = commune_ref(&territory, p.commune_code.as_str());
+        let commune = territory.commune_ref(p.commune_code.as_str());
         let next = draft
             .occurrences
             .iter()
@@ -294,7 +281,7 @@ fn event_not_found() -> ApiError {
 }
 
 async fn public_event(state: &AppState, id: &str) -> Result<EventRow, ApiError> {
-    let id = Uuid::parse_str(id).map_err(|_| event_not_found())?;
+    let id = super::parse_id(id, event_not_found)?;
     storage::events::get_public(&state.db, id, &state.public_day())
         .await?
         .ok_or_else(event_not_found)
@@ -336,7 +323,7 @@ async fn vevents(
             None => d.title.clone(),
         };
         let place = d.place.placement().map(|p| {
-            let commune = commune_ref(&territory, p.commune_code.as_str()).name;
+            let commune = territory.commune_name(p.commune_code.as_str());
             match &d.address {
                 // An address that names its commune already is not followed by it again.
                 Some(address) if address.to_lowercase().contains(&commune.to_lowercase()) => {
@@ -437,15 +424,9 @@ pub async fn get_events_ics(
     req: HttpRequest,
     query: web::Query<Pairs>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut errors = FieldErrors::new();
-    let mut filter = parse_event_filter(
-        &query,
-        Utc::now() - Duration::days(FEED_PAST_DAYS),
-        &mut errors,
-    );
-    if !errors.is_empty() {
-        return Err(invalid_query(errors));
-    }
+    let mut filter = parse_query(|errors| {
+        parse_event_filter(&query, Utc::now() - Duration::days(FEED_PAST_DAYS), errors)
+    })?;
     // A feed is a subscription to what comes: no upper bound, no text search.
     filter.to = None;
     filter.q = None;
@@ -454,10 +435,7 @@ pub async fn get_events_ics(
     let base = base_url(&state, &req);
     let mut name = "Agenda des solidarités".to_owned();
     if let Some(code) = &filter.commune {
-        name = format!(
-            "{name} – {}",
-            commune_ref(&state.territory.current(), code).name
-        );
+        name = format!("{name} – {}", state.territory.current().commune_name(code));
     }
     let body = ical::calendar(&name, &vevents(&state, &rows, &base).await?);
     Ok(calendar_response(&req, body, "agenda.ics"))
@@ -506,12 +484,8 @@ pub async fn create_event(
     body: ApiJson<CreateEventRequest>,
 ) -> Result<HttpResponse, ApiError> {
     super::questionnaire::throttle(&state, &req)?;
-    let territory = state.territory.current();
-    let allowed_themes = storage::themes::active_slugs(&state.db).await?;
-    let ctx = ParseContext {
-        communes: &territory.index,
-        allowed_themes: &allowed_themes,
-    };
+    let choices = super::SubmissionChoices::load(&state).await?;
+    let ctx = choices.context();
     let parsed = drafts::parse_event(&body.content, &ctx);
     let actor = match body
         .actor_id
@@ -520,11 +494,9 @@ pub async fn create_event(
         .filter(|s| !s.is_empty())
     {
         None => Ok(None),
-        Some(raw) => match Uuid::parse_str(raw) {
-            Ok(id) if storage::actors::is_published(&state.db, id, &state.public_day()).await? => {
-                Ok(Some(id))
-            }
-            _ => Err("Cet acteur n'existe pas ou n'est pas encore publié."),
+        Some(raw) => match super::actors::published_actor(&state, raw).await? {
+            Some(id) => Ok(Some(id.uuid())),
+            None => Err("Cet acteur n'existe pas ou n'est pas encore publié."),
         },
     };
     let notify = parse_notify_email(body.notify_email.as_deref(), body.notify_consent);
@@ -559,18 +531,6 @@ pub async fn create_event(
         }))
 }
 
-fn unknown_token() -> ApiError {
-    ApiError::NotFound("Ce lien de modification est inconnu.".to_owned())
-}
-
-fn token_hash(req: &HttpRequest, path: Option<&str>) -> Result<String, ApiError> {
-    let token = token_from(req, path).ok_or(ApiError::MissingHeader {
-        header: "X-Edit-Token",
-        message: "Le jeton de modification est manquant : utilisez le lien privé reçu à l'envoi.",
-    })?;
-    Ok(edit_token::hash(&token))
-}
-
 async fn submitter_view(state: &AppState, row: &EventRow) -> Result<HttpResponse, ApiError> {
     let territory = state.territory.current();
     let actor = match row.actor_id {
@@ -581,14 +541,11 @@ async fn submitter_view(state: &AppState, row: &EventRow) -> Result<HttpResponse
     };
     let content = storage::events::content_of(row)?;
     let pending = storage::events::pending_of(row)?;
-    let policy = state.settings.freshness;
-    let confirmed_on = row.last_confirmed_at.map(today_in_paris);
-    let published = row.status == status::PUBLISHED;
-    let freshness = match confirmed_on {
-        Some(on) if published => policy.freshness(on, state.settings.clock.today()),
-        None if published => Freshness::Hidden,
-        _ => Freshness::Fresh,
-    };
+    let (freshness, hidden_from) = submitter_freshness(
+        state,
+        row.last_confirmed_at,
+        row.status == status::PUBLISHED,
+    );
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(SubmitterEventResponse {
@@ -599,10 +556,8 @@ async fn submitter_view(state: &AppState, row: &EventRow) -> Result<HttpResponse
             pending_revision: pending.map(|d| event_content(&territory, &d)),
             moderation_message: row.moderation_message.clone(),
             last_confirmed_at: row.last_confirmed_at.map(|t| t.to_rfc3339()),
-            freshness: freshness.as_str().to_owned(),
-            hidden_from: confirmed_on
-                .filter(|_| published)
-                .map(|on| policy.hidden_from(on).to_string()),
+            freshness,
+            hidden_from,
         }))
 }
 
@@ -638,14 +593,11 @@ async fn update_by_token(
     let row = storage::events::find_by_token_hash(&state.db, &hash)
         .await?
         .ok_or_else(unknown_token)?;
-    let territory = state.territory.current();
     // Themes retired since the submission stay allowed on it.
-    let mut allowed: HashSet<String> = storage::themes::active_slugs(&state.db).await?;
-    allowed.extend(storage::events::content_of(&row)?.themes);
-    let ctx = ParseContext {
-        communes: &territory.index,
-        allowed_themes: &allowed,
-    };
+    let choices = super::SubmissionChoices::load(state)
+        .await?
+        .keeping(storage::events::content_of(&row)?.themes);
+    let ctx = choices.context();
     let draft = drafts::parse_event(body, &ctx).map_err(submission::invalid)?;
     let (outcome, row) = service::edit(&state.db, &hash, &draft)
         .await
@@ -763,26 +715,15 @@ async fn confirm_by_token(
     req: &HttpRequest,
     path: Option<&str>,
 ) -> Result<HttpResponse, ApiError> {
-    let hash = token_hash(req, path)?;
-    let now = state.settings.clock.now();
-    match crate::services::freshness::confirm_by_token(&state.db, ListingKind::Event, &hash, now)
-        .await?
-    {
-        TokenConfirmation::Unknown => Err(unknown_token()),
-        TokenConfirmation::NotPublished(_) => Err(ApiError::Conflict {
-            code: ErrorCode::InvalidState,
-            message: "Seul un événement publié peut être confirmé comme à jour.".to_owned(),
-        }),
-        TokenConfirmation::Confirmed(at) => {
-            let hidden_from = state.settings.freshness.hidden_from(today_in_paris(at));
-            Ok(HttpResponse::Ok()
-                .insert_header((header::CACHE_CONTROL, "no-store"))
-                .json(ConfirmListingResponse {
-                    last_confirmed_at: at.to_rfc3339(),
-                    hidden_from: hidden_from.to_string(),
-                }))
-        }
-    }
+    let at = edit_links::confirm(
+        state,
+        req,
+        path,
+        ListingKind::Event,
+        "Seul un événement publié peut être confirmé comme à jour.",
+    )
+    .await?;
+    Ok(edit_links::confirmed(state, at))
 }
 
 /// The submitter confirms in one click that the published event is current (token in the

@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use actix_web::{get, web, HttpResponse};
+use tokio::runtime::Handle;
 
 use super::{
     carte_query::Pairs,
@@ -19,7 +20,7 @@ use crate::{
         answers::{AnswerTable, AnswersExport},
         initiatives::InitiativesExport,
         results::ZoneGeometries,
-        CSV_CONTENT_TYPE, GEOJSON_CONTENT_TYPE, JSON_CONTENT_TYPE, XLSX_CONTENT_TYPE,
+        ChunkWriter, CSV_CONTENT_TYPE, GEOJSON_CONTENT_TYPE, JSON_CONTENT_TYPE, XLSX_CONTENT_TYPE,
     },
     results::{campaign_definition, indicator_values_for},
     state::AppState,
@@ -311,11 +312,46 @@ pub async fn export_results_geojson(
     ))
 }
 
-async fn initiatives_export(
+/// One format of the export of what the public map shows: its audit name, its file and
+/// the writer that streams it.
+struct MapExport {
+    audit: &'static str,
+    content_type: &'static str,
+    file_name: &'static str,
+    write: fn(&InitiativesExport, &mut ChunkWriter, &Handle) -> anyhow::Result<()>,
+}
+
+const MAP_GEOJSON: MapExport = MapExport {
+    audit: "initiatives_geojson",
+    content_type: GEOJSON_CONTENT_TYPE,
+    file_name: "initiatives.geojson",
+    write: InitiativesExport::write_geojson,
+};
+const MAP_CSV: MapExport = MapExport {
+    audit: "initiatives_csv",
+    content_type: CSV_CONTENT_TYPE,
+    file_name: "initiatives.csv",
+    write: InitiativesExport::write_csv,
+};
+const DATA_INCLUSION_STRUCTURES: MapExport = MapExport {
+    audit: "data_inclusion_structures",
+    content_type: JSON_CONTENT_TYPE,
+    file_name: "structures.json",
+    write: InitiativesExport::write_structures,
+};
+const DATA_INCLUSION_SERVICES: MapExport = MapExport {
+    audit: "data_inclusion_services",
+    content_type: JSON_CONTENT_TYPE,
+    file_name: "services.json",
+    write: InitiativesExport::write_services,
+};
+
+/// Streams `format` of what the map shows (analysts and above), audited.
+async fn map_export(
     state: &AppState,
     staff: &StaffUser,
-    export: &str,
-) -> Result<InitiativesExport, ApiError> {
+    format: MapExport,
+) -> Result<HttpResponse, ApiError> {
     staff.require(Role::Analyst)?;
     let theme_labels = storage::themes::list(&state.db)
         .await?
@@ -325,18 +361,24 @@ async fn initiatives_export(
     audit_export(
         state,
         staff,
-        export,
+        format.audit,
         "initiative",
         "*",
-        serde_json::json!({"format": export}),
+        serde_json::json!({"format": format.audit}),
     )
     .await?;
-    Ok(InitiativesExport {
+    let export = InitiativesExport {
         db: state.db.clone(),
         territory: state.territory.current(),
         theme_labels,
         day: state.public_day(),
-    })
+    };
+    let write = format.write;
+    Ok(exports::streamed(
+        format.content_type,
+        format.file_name,
+        move |out, handle| write(&export, out, handle),
+    ))
 }
 
 /// Initiatives shown on the public map, as GeoJSON points (WGS 84). Audited.
@@ -350,12 +392,7 @@ pub async fn export_initiatives_geojson(
     state: web::Data<AppState>,
     staff: StaffUser,
 ) -> Result<HttpResponse, ApiError> {
-    let export = initiatives_export(&state, &staff, "initiatives_geojson").await?;
-    Ok(exports::streamed(
-        GEOJSON_CONTENT_TYPE,
-        "initiatives.geojson",
-        move |out, handle| export.write_geojson(out, handle),
-    ))
+    map_export(&state, &staff, MAP_GEOJSON).await
 }
 
 /// Initiatives shown on the public map, as CSV for a French Excel. Audited.
@@ -369,12 +406,7 @@ pub async fn export_initiatives_csv(
     state: web::Data<AppState>,
     staff: StaffUser,
 ) -> Result<HttpResponse, ApiError> {
-    let export = initiatives_export(&state, &staff, "initiatives_csv").await?;
-    Ok(exports::streamed(
-        CSV_CONTENT_TYPE,
-        "initiatives.csv",
-        move |out, handle| export.write_csv(out, handle),
-    ))
+    map_export(&state, &staff, MAP_CSV).await
 }
 
 /// Published actors in the shape of data·inclusion `structures` (docs/data-inclusion.md).
@@ -388,12 +420,7 @@ pub async fn export_data_inclusion_structures(
     state: web::Data<AppState>,
     staff: StaffUser,
 ) -> Result<HttpResponse, ApiError> {
-    let export = initiatives_export(&state, &staff, "data_inclusion_structures").await?;
-    Ok(exports::streamed(
-        JSON_CONTENT_TYPE,
-        "structures.json",
-        move |out, handle| export.write_structures(out, handle),
-    ))
+    map_export(&state, &staff, DATA_INCLUSION_STRUCTURES).await
 }
 
 /// Initiatives shown on the public map in the shape of data·inclusion `services`.
@@ -407,10 +434,5 @@ pub async fn export_data_inclusion_services(
     state: web::Data<AppState>,
     staff: StaffUser,
 ) -> Result<HttpResponse, ApiError> {
-    let export = initiatives_export(&state, &staff, "data_inclusion_services").await?;
-    Ok(exports::streamed(
-        JSON_CONTENT_TYPE,
-        "services.json",
-        move |out, handle| export.write_services(out, handle),
-    ))
+    map_export(&state, &staff, DATA_INCLUSION_SERVICES).await
 }

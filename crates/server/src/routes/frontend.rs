@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::SystemTime;
 
 use actix_files::NamedFile;
 use actix_web::{http::header, web, HttpRequest, HttpResponse, Responder};
@@ -33,7 +35,7 @@ pub async fn serve_frontend(req: HttpRequest, state: web::Data<AppState>) -> Htt
         return not_built_response();
     }
     match std::fs::read_to_string(&index) {
-        Ok(html) => page_response(&req, dir, &html),
+        Ok(html) => page_response(&req, &state, &html),
         Err(err) => {
             tracing::error!(error = %err, path = %index.display(), "cannot read the app's page");
             HttpResponse::InternalServerError().finish()
@@ -88,8 +90,9 @@ fn is_content_hashed(relative: &Path) -> bool {
 /// The app's page for a route: `index.html` with the modules of the route's lazy area
 /// preloaded ([`route_preloads`]), revalidated at each visit (`no-cache`, with an ETag),
 /// under a policy that allows its own inline start-up script, by hash.
-fn page_response(req: &HttpRequest, dir: &Path, html: &str) -> HttpResponse {
-    let html = with_preloads(html, &route_preloads(dir, req.path()));
+fn page_response(req: &HttpRequest, state: &AppState, html: &str) -> HttpResponse {
+    let preloads = route_preloads(&state.preloads, &state.settings.frontend_dir, req.path());
+    let html = with_preloads(html, &preloads);
     let etag = page_etag(&html);
     let not_modified = req
         .headers()
@@ -129,32 +132,64 @@ fn page_etag(html: &str) -> String {
 /// its modules.
 const PRELOAD_MANIFEST: &str = "preload.json";
 
+/// Each lazy area's module URLs, as `preload.json` lists them.
+type Areas = HashMap<String, Vec<String>>;
+
+/// [`PRELOAD_MANIFEST`] as last read, kept while the file keeps its modification time and
+/// size (a new build rewrites it), so that a page costs one `stat` instead of reading and
+/// parsing the file at each request.
+#[derive(Debug, Default)]
+pub struct PreloadCache {
+    last: Mutex<Option<(FileStamp, Arc<Areas>)>>,
+}
+
+type FileStamp = (SystemTime, u64);
+
+impl PreloadCache {
+    /// The manifest of the build in `dir`; `None` when the build has none or it cannot be
+    /// read.
+    fn areas(&self, dir: &Path) -> Option<Arc<Areas>> {
+        let path = dir.join(PRELOAD_MANIFEST);
+        let meta = std::fs::metadata(&path).ok()?;
+        let stamp = (meta.modified().ok()?, meta.len());
+        let mut last = self.last.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, areas)) = last.as_ref().filter(|(read, _)| *read == stamp) {
+            return Some(Arc::clone(areas));
+        }
+        let bytes = std::fs::read(&path).ok()?;
+        let areas: Areas = match serde_json::from_slice(&bytes) {
+            Ok(areas) => areas,
+            Err(err) => {
+                tracing::warn!(error = %err, "unreadable {PRELOAD_MANIFEST}: no preloads");
+                return None;
+            }
+        };
+        let areas = Arc::new(areas);
+        *last = Some((stamp, Arc::clone(&areas)));
+        Some(areas)
+    }
+}
+
 /// The URLs of the modules the page at `path` needs beyond the main module, from
 /// [`PRELOAD_MANIFEST`]; none for the pages of the main module, or when the build has no
 /// manifest.
-fn route_preloads(dir: &Path, path: &str) -> Vec<String> {
+fn route_preloads(preloads: &PreloadCache, dir: &Path, path: &str) -> Vec<String> {
     let Some(area) = lazy_area(path) else {
         return Vec::new();
     };
-    let Ok(bytes) = std::fs::read(dir.join(PRELOAD_MANIFEST)) else {
+    let Some(areas) = preloads.areas(dir) else {
         return Vec::new();
     };
-    let mut areas: HashMap<String, Vec<String>> = match serde_json::from_slice(&bytes) {
-        Ok(areas) => areas,
-        Err(err) => {
-            tracing::warn!(error = %err, "unreadable {PRELOAD_MANIFEST}: no preloads");
-            return Vec::new();
-        }
-    };
     areas
-        .remove(area)
-        .unwrap_or_default()
+        .get(area)
         .into_iter()
+        .flatten()
         // Our build's URLs; anything else is not written into the page.
         .filter(|url| {
             url.bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b"/._-:".contains(&b))
         })
+        .cloned()
         .collect()
 }
 
@@ -310,5 +345,19 @@ mod tests {
         let html = with_preloads("<head>\n</head>", &["/a.0.wasm".to_owned()]);
         assert!(html.starts_with("<head>\n<link rel=\"preload\" href=\"/a.0.wasm\" as=\"fetch\""));
         assert!(html.ends_with("</head>"));
+    }
+
+    #[test]
+    fn the_preload_manifest_is_read_again_when_a_build_replaces_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = PreloadCache::default();
+        assert!(route_preloads(&cache, dir.path(), "/").is_empty());
+        let manifest = dir.path().join(PRELOAD_MANIFEST);
+        std::fs::write(&manifest, r#"{"area_home":["/a.0.wasm"]}"#).unwrap();
+        assert_eq!(route_preloads(&cache, dir.path(), "/"), ["/a.0.wasm"]);
+        assert_eq!(route_preloads(&cache, dir.path(), "/"), ["/a.0.wasm"]);
+        assert!(route_preloads(&cache, dir.path(), "/carte").is_empty());
+        std::fs::write(&manifest, r#"{"area_home":["/b.1.wasm","/c<.wasm"]}"#).unwrap();
+        assert_eq!(route_preloads(&cache, dir.path(), "/"), ["/b.1.wasm"]);
     }
 }

@@ -1,33 +1,28 @@
 //! The carte des solidarités: submitting initiatives, editing them through the private
 //! link, and reading the published ones (list, GeoJSON, clusters, detail).
 
-use std::collections::HashSet;
-
 use actix_web::{
     delete, get, http::header, post, put, web, HttpMessage, HttpRequest, HttpResponse,
 };
 use chrono::NaiveDate;
 use solidarites_api_types::{
-    ActorSummary, ClusterListResponse, ClusterResponse, CommuneRef, ConfirmListingResponse,
-    ContactResponse, CreateInitiativeRequest, CreateInitiativeResponse, CurrentLabelResponse,
+    ActorSummary, ClusterListResponse, ClusterResponse, ConfirmListingResponse, ContactResponse,
+    CreateInitiativeRequest, CreateInitiativeResponse, CurrentLabelResponse,
     InitiativeContentResponse, InitiativeListResponse, InitiativeResponse, NearResponse,
     SubmitterInitiativeResponse, UpdateInitiativeRequest,
 };
-use solidarites_domain::{
-    drafts,
-    freshness::{Freshness, ListingKind},
-    notify::parse_notify_email,
-    InseeCode,
-};
-use uuid::Uuid;
+use solidarites_domain::{drafts, freshness::ListingKind, notify::parse_notify_email};
 
-use super::carte_query::{parse_cluster_query, parse_initiative_query, Pairs};
+use super::{
+    carte_query::{parse_cluster_query, parse_initiative_query, Pairs},
+    edit_links::{self, submitter_freshness, token_hash, unknown_token},
+};
 use crate::{
     edit_token,
-    error::{ApiError, ErrorCode},
+    error::ApiError,
+    ids::ActorId,
     json_body::ApiJson,
     lists::{InitiativesStamp, Same},
-    services::freshness::TokenConfirmation,
     state::AppState,
     storage::{
         self,
@@ -36,7 +31,7 @@ use crate::{
         labels::CurrentLabel,
         list_revisions::List,
     },
-    submission::{self, InitiativeDraft, ParseContext},
+    submission::{self, InitiativeDraft},
     territory::LoadedTerritory,
 };
 
@@ -46,17 +41,6 @@ const GEOJSON_LIMIT: u64 = 20_000;
 /// Today in France, for expiry (end dates are inclusive local dates).
 pub fn today() -> NaiveDate {
     crate::questionnaire::today()
-}
-
-pub(super) fn commune_ref(territory: &LoadedTerritory, code: &str) -> CommuneRef {
-    let name = InseeCode::parse(code)
-        .ok()
-        .and_then(|c| territory.index.get(&c).map(|c| c.name.clone()))
-        .unwrap_or_default();
-    CommuneRef {
-        code: code.to_owned(),
-        name,
-    }
 }
 
 pub fn label_responses(labels: Option<&Vec<CurrentLabel>>) -> Vec<CurrentLabelResponse> {
@@ -84,7 +68,7 @@ pub(super) fn content_of_row(
         lon: row.lon,
         lat: row.lat,
         has_point: row.has_point,
-        commune: commune_ref(territory, &row.commune_code),
+        commune: territory.commune_ref(&row.commune_code),
         address: row.address.clone(),
         start_date: row.start_date.map(|d| d.to_string()),
         end_date: row.end_date.map(|d| d.to_string()),
@@ -111,7 +95,7 @@ pub(super) fn content_of_draft(
         lon: d.placement.lon,
         lat: d.placement.lat,
         has_point: d.placement.has_point,
-        commune: commune_ref(territory, d.placement.commune_code.as_str()),
+        commune: territory.commune_ref(d.placement.commune_code.as_str()),
         address: d.address.clone(),
         start_date: d.start_date.map(|x| x.to_string()),
         end_date: d.end_date.map(|x| x.to_string()),
@@ -265,7 +249,7 @@ async fn initiatives_page(
             per_page,
             total,
             near: Some(NearResponse {
-                commune: commune_ref(&territory, &near.commune),
+                commune: territory.commune_ref(&near.commune),
                 lon: near.point.lon(),
                 lat: near.point.lat(),
                 radius_km: near.radius_km,
@@ -321,7 +305,7 @@ pub async fn get_initiatives_geojson(
     let features: Vec<serde_json::Value> = rows
         .iter()
         .map(|row| {
-            let commune = commune_ref(&territory, &row.commune_code);
+            let commune = territory.commune_ref(&row.commune_code);
             let actor = actors.get(&row.actor_id);
             serde_json::json!({
                 "type": "Feature",
@@ -429,7 +413,7 @@ pub async fn get_initiative(
 ) -> Result<HttpResponse, ApiError> {
     let not_found =
         || ApiError::NotFound("Cette initiative n'existe pas ou n'est pas publiée.".to_owned());
-    let id = Uuid::parse_str(&id).map_err(|_| not_found())?;
+    let id = super::parse_id(&id, not_found)?;
     let day = state.public_day();
     let row = storage::initiatives::get_public(&state.db, id, &day)
         .await?
@@ -454,26 +438,18 @@ pub async fn create_initiative(
     body: ApiJson<CreateInitiativeRequest>,
 ) -> Result<HttpResponse, ApiError> {
     super::questionnaire::throttle(&state, &req)?;
-    let territory = state.territory.current();
-    let allowed_themes = storage::themes::active_slugs(&state.db).await?;
-    let existing_actor = match body.actor_id.as_deref().map(|s| Uuid::parse_str(s.trim())) {
-        Some(Ok(id))
-            if storage::actors::is_published(&state.db, id, &state.public_day()).await? =>
-        {
-            Some(id)
-        }
-        _ => None,
-    };
-    let ctx = ParseContext {
-        communes: &territory.index,
-        allowed_themes: &allowed_themes,
+    let choices = super::SubmissionChoices::load(&state).await?;
+    let ctx = choices.context();
+    let existing_actor = match body.actor_id.as_deref() {
+        Some(raw) => super::actors::published_actor(&state, raw.trim()).await?,
+        None => None,
     };
     let ((draft, actor), notify_email) = submission::with_notify_email(
         drafts::parse_initiative_submission(
             &body.content,
             body.actor_id.as_deref(),
             body.new_actor.as_ref(),
-            |_| existing_actor,
+            |_| existing_actor.map(ActorId::uuid),
             &ctx,
         ),
         parse_notify_email(body.notify_email.as_deref(), body.notify_consent),
@@ -498,32 +474,12 @@ pub async fn create_initiative(
         }))
 }
 
-pub(super) fn token_from(req: &HttpRequest, path: Option<&str>) -> Option<String> {
-    path.map(str::to_owned)
-        .or_else(|| {
-            req.headers()
-                .get("X-Edit-Token")
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        })
-        .map(|t| t.trim().to_owned())
-        .filter(|t| !t.is_empty())
-}
-
-fn unknown_token() -> ApiError {
-    ApiError::NotFound("Ce lien de modification est inconnu.".to_owned())
-}
-
 async fn find_by_token(
     state: &AppState,
     req: &HttpRequest,
     path: Option<&str>,
 ) -> Result<(storage::Initiative, String), ApiError> {
-    let token = token_from(req, path).ok_or(ApiError::MissingHeader {
-        header: "X-Edit-Token",
-        message: "Le jeton de modification est manquant : utilisez le lien privé reçu à l'envoi.",
-    })?;
-    let hash = edit_token::hash(&token);
+    let hash = token_hash(req, path)?;
     let row = storage::initiatives::find_by_token_hash(&state.db, &hash)
         .await?
         .ok_or_else(unknown_token)?;
@@ -546,16 +502,11 @@ async fn submitter_view(
             }
         }
     }
-    let policy = state.settings.freshness;
-    let confirmed_on = row
-        .last_confirmed_at
-        .map(solidarites_domain::time::today_in_paris);
-    let published = row.status == status::PUBLISHED;
-    let freshness = match confirmed_on {
-        Some(on) if published => policy.freshness(on, state.settings.clock.today()),
-        None if published => Freshness::Hidden,
-        _ => Freshness::Fresh,
-    };
+    let (freshness, hidden_from) = submitter_freshness(
+        state,
+        row.last_confirmed_at,
+        row.status == status::PUBLISHED,
+    );
     Ok(SubmitterInitiativeResponse {
         id: row.id.to_string(),
         status: row.status.clone(),
@@ -564,10 +515,8 @@ async fn submitter_view(
         pending_revision: pending.map(|(_, d)| content_of_draft(&territory, &d)),
         moderation_message,
         last_confirmed_at: row.last_confirmed_at.map(|t| t.to_rfc3339()),
-        freshness: freshness.as_str().to_owned(),
-        hidden_from: confirmed_on
-            .filter(|_| published)
-            .map(|on| policy.hidden_from(on).to_string()),
+        freshness,
+        hidden_from,
     })
 }
 
@@ -589,14 +538,11 @@ async fn update_by_token(
     body: &UpdateInitiativeRequest,
 ) -> Result<HttpResponse, ApiError> {
     let (row, hash) = find_by_token(state, req, path).await?;
-    let territory = state.territory.current();
     // Themes retired since the submission stay allowed on it.
-    let mut allowed: HashSet<String> = storage::themes::active_slugs(&state.db).await?;
-    allowed.extend(storage::initiatives::themes_of(&row));
-    let ctx = ParseContext {
-        communes: &territory.index,
-        allowed_themes: &allowed,
-    };
+    let choices = super::SubmissionChoices::load(state)
+        .await?
+        .keeping(storage::initiatives::themes_of(&row));
+    let ctx = choices.context();
     let draft = drafts::parse_initiative(body, &ctx).map_err(submission::invalid)?;
     match storage::initiatives::update_by_token(&state.db, &hash, &draft).await? {
         None => Err(unknown_token()),
@@ -624,10 +570,7 @@ async fn withdraw_by_token(
     match storage::initiatives::withdraw_by_token(&state.db, &hash).await? {
         None => Err(unknown_token()),
         Some(_) => {
-            // This instance shows the change at once; the others at their next refresh.
-            if let Err(err) = state.map.refresh(&state.db).await {
-                tracing::warn!(error = ?err, "map snapshot refresh failed");
-            }
+            state.refresh_map().await;
             Ok(HttpResponse::NoContent().finish())
         }
     }
@@ -725,38 +668,16 @@ async fn confirm_by_token(
     req: &HttpRequest,
     path: Option<&str>,
 ) -> Result<HttpResponse, ApiError> {
-    let (_, hash) = find_by_token(state, req, path).await?;
-    let now = state.settings.clock.now();
-    match crate::services::freshness::confirm_by_token(
-        &state.db,
+    let at = edit_links::confirm(
+        state,
+        req,
+        path,
         ListingKind::Initiative,
-        &hash,
-        now,
+        "Seule une initiative publiée peut être confirmée comme à jour.",
     )
-    .await?
-    {
-        TokenConfirmation::Unknown => Err(unknown_token()),
-        TokenConfirmation::NotPublished(_) => Err(ApiError::Conflict {
-            code: ErrorCode::InvalidState,
-            message: "Seule une initiative publiée peut être confirmée comme à jour.".to_owned(),
-        }),
-        TokenConfirmation::Confirmed(at) => {
-            // This instance shows the change at once; the others at their next refresh.
-            if let Err(err) = state.map.refresh(&state.db).await {
-                tracing::warn!(error = ?err, "map snapshot refresh failed");
-            }
-            let hidden_from = state
-                .settings
-                .freshness
-                .hidden_from(solidarites_domain::time::today_in_paris(at));
-            Ok(HttpResponse::Ok()
-                .insert_header((header::CACHE_CONTROL, "no-store"))
-                .json(ConfirmListingResponse {
-                    last_confirmed_at: at.to_rfc3339(),
-                    hidden_from: hidden_from.to_string(),
-                }))
-        }
-    }
+    .await?;
+    state.refresh_map().await;
+    Ok(edit_links::confirmed(state, at))
 }
 
 /// The submitter confirms in one click that the published initiative is current (token

@@ -8,11 +8,11 @@ use solidarites_api_types::{
     LabelApplicationResponse,
 };
 use solidarites_domain::labels::{parse_application, ApplicationStatus};
-use uuid::Uuid;
 
 use crate::{
     edit_token,
     error::{ApiError, ErrorCode},
+    ids::ActorId,
     json_body::ApiJson,
     services::label_applications::{self as service, ApplicationError},
     state::AppState,
@@ -106,12 +106,10 @@ pub async fn create_label_application(
         .filter(|s| !s.is_empty())
     {
         None => Err("Choisissez l'acteur qui candidate."),
-        Some(raw) => match Uuid::parse_str(raw) {
-            Ok(id) if storage::actors::is_published(&state.db, id, &state.public_day()).await? => {
-                Ok(id)
-            }
-            _ => Err("Cet acteur n'existe pas ou n'est pas publié."),
-        },
+        Some(raw) => super::actors::published_actor(&state, raw)
+            .await?
+            .map(ActorId::uuid)
+            .ok_or("Cet acteur n'existe pas ou n'est pas publié."),
     };
     let (draft, actor_id) = match (parsed, actor) {
         (Ok(draft), Ok(actor)) => (draft, actor),

@@ -165,6 +165,7 @@ mod admin_volunteers;
 pub(crate) mod auth;
 mod carte_query;
 mod communes;
+mod edit_links;
 mod events;
 mod exports;
 mod frontend;
@@ -187,6 +188,7 @@ use crate::error::ErrorCode;
 use actix_web::{web, HttpResponse};
 use solidarites_api_types::ErrorResponse;
 
+pub use frontend::PreloadCache;
 pub use openapi::ApiDoc;
 
 /// Registers the routes of [`api_routes!`], inside and outside `/api/v1`.
@@ -202,6 +204,47 @@ macro_rules! register_routes {
             .default_service(web::to(frontend::serve_frontend));
         }
     };
+}
+
+/// The id of a path (or of a request field), parsed once here at the edge; a text that is
+/// no id gets the handler's own refusal (`missing`, its "not found" answer), as an id that
+/// names nothing would.
+pub(crate) fn parse_id<T>(
+    raw: &str,
+    missing: impl FnOnce() -> crate::error::ApiError,
+) -> Result<crate::ids::Id<T>, crate::error::ApiError> {
+    raw.parse().map_err(|_| missing())
+}
+
+/// What a submission's parsers check it against: the territory's communes and the themes
+/// one may choose (the active ones; an edit adds those the listing already had).
+pub(crate) struct SubmissionChoices {
+    territory: std::sync::Arc<crate::territory::LoadedTerritory>,
+    themes: std::collections::HashSet<String>,
+}
+
+impl SubmissionChoices {
+    pub(crate) async fn load(
+        state: &crate::state::AppState,
+    ) -> Result<Self, crate::error::ApiError> {
+        Ok(Self {
+            territory: state.territory.current(),
+            themes: crate::storage::themes::active_slugs(&state.db).await?,
+        })
+    }
+
+    /// Also allows `themes` (those of the listing being edited, even if retired since).
+    pub(crate) fn keeping(mut self, themes: impl IntoIterator<Item = String>) -> Self {
+        self.themes.extend(themes);
+        self
+    }
+
+    pub(crate) fn context(&self) -> crate::submission::ParseContext<'_> {
+        crate::submission::ParseContext {
+            communes: &self.territory.index,
+            allowed_themes: &self.themes,
+        }
+    }
 }
 
 /// The whole router, used by the binary and by the tests alike.

@@ -6,11 +6,11 @@ use std::{collections::HashSet, sync::Arc};
 
 use actix_web::{delete, get, http::header, post, web, HttpRequest, HttpResponse};
 use solidarites_api_types::{
-    CommuneRef, CreateProposalRequest, CreateProposalResponse, NeedsScopeResponse,
-    ProposalContentResponse, ProposalListResponse, ProposalNeedsResponse, ProposalResponse,
-    ProposalStatusEventResponse, ProposalSupportResponse, ThemeNeedResponse, DEVICE_TOKEN_HEADER,
+    CreateProposalRequest, CreateProposalResponse, NeedsScopeResponse, ProposalContentResponse,
+    ProposalListResponse, ProposalNeedsResponse, ProposalResponse, ProposalStatusEventResponse,
+    ProposalSupportResponse, ThemeNeedResponse, DEVICE_TOKEN_HEADER,
 };
-use solidarites_domain::{drafts, InseeCode};
+use solidarites_domain::drafts;
 use uuid::Uuid;
 
 use super::{
@@ -20,6 +20,7 @@ use super::{
 use crate::{
     edit_token,
     error::{ApiError, ErrorCode},
+    ids::ProposalId,
     json_body::ApiJson,
     lists::{ProposalsPage, ProposalsStamp, Same},
     needs::{NeedsScope, NeedsTable},
@@ -27,9 +28,11 @@ use crate::{
     storage::{
         self,
         list_revisions::List,
-        proposals::{moderation_status, status, ProposalFilter, ProposalSort, SupportOutcome},
+        proposals::{
+            moderation_status, status, ProposalFilter, ProposalSort, SupportChange, SupportOutcome,
+        },
     },
-    submission::{self, FieldErrors, ParseContext},
+    submission::{self, FieldErrors},
     territory::LoadedTerritory,
 };
 
@@ -79,17 +82,6 @@ fn required_device_token_hash(req: &HttpRequest) -> Result<String, ApiError> {
     })
 }
 
-fn commune_ref(territory: &LoadedTerritory, code: &str) -> CommuneRef {
-    let name = InseeCode::parse(code)
-        .ok()
-        .and_then(|c| territory.index.get(&c).map(|c| c.name.clone()))
-        .unwrap_or_default();
-    CommuneRef {
-        code: code.to_owned(),
-        name,
-    }
-}
-
 pub(super) fn content_of(
     territory: &LoadedTerritory,
     row: &storage::Proposal,
@@ -101,7 +93,7 @@ pub(super) fn content_of(
         commune: row
             .commune_code
             .as_deref()
-            .map(|c| commune_ref(territory, c)),
+            .map(|c| territory.commune_ref(c)),
         pseudonym: row.pseudonym.clone(),
     }
 }
@@ -396,7 +388,7 @@ pub async fn get_proposal(
     req: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = Uuid::parse_str(id.trim()).map_err(|_| proposal_not_found())?;
+    let id = super::parse_id(id.trim(), proposal_not_found)?;
     let device = device_token_hash(&req)?;
     let row = storage::proposals::get_public(&state.db, id)
         .await?
@@ -421,12 +413,8 @@ pub async fn create_proposal(
     body: ApiJson<CreateProposalRequest>,
 ) -> Result<HttpResponse, ApiError> {
     throttle(&state, &req)?;
-    let territory = state.territory.current();
-    let allowed_themes = storage::themes::active_slugs(&state.db).await?;
-    let ctx = ParseContext {
-        communes: &territory.index,
-        allowed_themes: &allowed_themes,
-    };
+    let choices = super::SubmissionChoices::load(&state).await?;
+    let ctx = choices.context();
     let (draft, notify_email) = submission::with_notify_email(
         drafts::parse_proposal(&body, &ctx),
         solidarites_domain::notify::parse_notify_email(
@@ -449,7 +437,7 @@ pub async fn create_proposal(
 }
 
 fn support_answer(
-    id: Uuid,
+    id: ProposalId,
     outcome: SupportOutcome,
     supported: bool,
 ) -> Result<HttpResponse, ApiError> {
@@ -502,11 +490,7 @@ pub async fn support_proposal(
     req: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    throttle(&state, &req)?;
-    let id = Uuid::parse_str(id.trim()).map_err(|_| proposal_not_found())?;
-    let hash = required_device_token_hash(&req)?;
-    let outcome = storage::proposals::add_support(&state.db, id, &hash).await?;
-    support_answer(id, outcome, true)
+    change_support(&state, &req, &id, SupportChange::Add).await
 }
 
 /// Withdraws this device's support (`X-Device-Token` header); 200 even when it had none.
@@ -524,9 +508,19 @@ pub async fn withdraw_support(
     req: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    throttle(&state, &req)?;
-    let id = Uuid::parse_str(id.trim()).map_err(|_| proposal_not_found())?;
-    let hash = required_device_token_hash(&req)?;
-    let outcome = storage::proposals::remove_support(&state.db, id, &hash).await?;
-    support_answer(id, outcome, false)
+    change_support(&state, &req, &id, SupportChange::Withdraw).await
+}
+
+/// Applies one device's support change to the proposal of the path.
+async fn change_support(
+    state: &AppState,
+    req: &HttpRequest,
+    id: &str,
+    change: SupportChange,
+) -> Result<HttpResponse, ApiError> {
+    throttle(state, req)?;
+    let id = super::parse_id(id.trim(), proposal_not_found)?;
+    let hash = required_device_token_hash(req)?;
+    let outcome = storage::proposals::change_support(&state.db, id, &hash, change).await?;
+    support_answer(id, outcome, change == SupportChange::Add)
 }

@@ -7,7 +7,7 @@ use solidarites_api_types::{
     CampaignDetailResponse, CampaignListResponse, CampaignSummary, CreateVolunteerRequest,
     CreateVolunteerResponse, SubmitResponseRequest, SubmitResponseResponse,
 };
-use solidarites_domain::drafts::{self, ParseContext};
+use solidarites_domain::drafts;
 
 use super::auth::client_ip;
 use crate::{
@@ -203,12 +203,8 @@ pub async fn create_volunteer(
     body: ApiJson<CreateVolunteerRequest>,
 ) -> Result<HttpResponse, ApiError> {
     throttle(&state, &req)?;
-    let territory = state.territory.current();
-    let allowed_themes = storage::themes::active_slugs(&state.db).await?;
-    let ctx = ParseContext {
-        communes: &territory.index,
-        allowed_themes: &allowed_themes,
-    };
+    let choices = super::SubmissionChoices::load(&state).await?;
+    let ctx = choices.context();
     let draft = drafts::parse_volunteer(&body, &ctx).map_err(|fields| ApiError::Validation {
         code: ErrorCode::InvalidVolunteer,
         message: fields.get("consent").map_or_else(

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 pub use crate::storage::labels::GrantTarget;
 use crate::{
+    ids::{ActorId, LabelGrantId},
     staff::Staff,
     storage::{self, Actor, Label, LabelGrant, Theme},
 };
@@ -67,7 +68,7 @@ pub async fn grant_label(
 pub async fn revoke_grant(
     db: &DatabaseConnection,
     staff: &Staff,
-    id: Uuid,
+    id: LabelGrantId,
 ) -> Result<LabelGrant, CarteError> {
     let txn = crate::storage::begin_write(db).await?;
     let before = storage::labels::find_grant(&txn, id)
@@ -179,13 +180,13 @@ fn theme_state(t: &Theme) -> Value {
 pub async fn set_charter(
     db: &DatabaseConnection,
     staff: &Staff,
-    actor: Uuid,
+    actor: ActorId,
     signed_at: Option<DateTime<Utc>>,
 ) -> Result<(), CarteError> {
     let txn = crate::storage::begin_write(db).await?;
-    let before = storage::actors::by_ids(&txn, [actor])
+    let before = storage::actors::by_ids(&txn, [actor.uuid()])
         .await?
-        .remove(&actor)
+        .remove(&actor.uuid())
         .ok_or(CarteError::NotFound)?;
     let after = storage::actors::set_charter_signed(&txn, actor, signed_at)
         .await?

@@ -17,6 +17,7 @@ use uuid::Uuid;
 use crate::{
     config::Settings,
     edit_token,
+    ids::LabelGrantId,
     staff::Staff,
     storage::{
         self,
@@ -182,7 +183,7 @@ pub async fn invite_renewal(
     db: &DatabaseConnection,
     settings: &Settings,
     staff: &Staff,
-    grant_id: Uuid,
+    grant_id: LabelGrantId,
 ) -> Result<DateTime<Utc>, ApplicationError> {
     let now = Utc::now();
     let txn = crate::storage::begin_write(db).await?;

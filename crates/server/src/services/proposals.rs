@@ -5,10 +5,9 @@
 use chrono::Utc;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 use serde_json::json;
-use uuid::Uuid;
 
 pub use crate::storage::proposals::{FollowUpError, MergeError, MergeOutcome};
-use crate::{staff::Staff, storage};
+use crate::{ids::ProposalId, staff::Staff, storage};
 
 /// One follow-up change to a published proposal.
 #[derive(Debug, Clone, Copy)]
@@ -26,7 +25,7 @@ pub enum FollowUp<'a> {
 pub async fn follow_up(
     db: &DatabaseConnection,
     staff: &Staff,
-    id: Uuid,
+    id: ProposalId,
     change: FollowUp<'_>,
 ) -> Result<(), FollowUpError> {
     let txn = crate::storage::begin_write(db).await?;
@@ -40,7 +39,7 @@ pub async fn follow_up(
 pub async fn set_priorities(
     db: &DatabaseConnection,
     staff: &Staff,
-    ranks: &[(Uuid, Option<i32>)],
+    ranks: &[(ProposalId, Option<i32>)],
 ) -> Result<(), FollowUpError> {
     let txn = crate::storage::begin_write(db).await?;
     for (id, priority) in ranks {
@@ -53,7 +52,7 @@ pub async fn set_priorities(
 async fn apply(
     txn: &impl ConnectionTrait,
     staff: &Staff,
-    id: Uuid,
+    id: ProposalId,
     change: FollowUp<'_>,
 ) -> Result<(), FollowUpError> {
     let now = Utc::now();
@@ -89,8 +88,8 @@ async fn apply(
 pub async fn merge(
     db: &DatabaseConnection,
     staff: &Staff,
-    duplicate: Uuid,
-    kept: Uuid,
+    duplicate: ProposalId,
+    kept: ProposalId,
 ) -> Result<MergeOutcome, MergeError> {
     let txn = crate::storage::begin_write(db).await?;
     let outcome = storage::proposals::merge(&txn, duplicate, kept, Utc::now()).await?;
@@ -102,8 +101,8 @@ pub async fn merge(
 async fn record_merge(
     txn: &impl ConnectionTrait,
     staff: &Staff,
-    duplicate: Uuid,
-    kept: Uuid,
+    duplicate: ProposalId,
+    kept: ProposalId,
     outcome: &MergeOutcome,
 ) -> Result<(), DbErr> {
     storage::audit::record(

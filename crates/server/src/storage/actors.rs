@@ -12,6 +12,8 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use crate::ids::ActorId;
+
 use super::{
     carte_entities::{actor, initiative, initiative_theme},
     freshness::{actor_confirmed, initiative_confirmed, PublicDay},
@@ -34,7 +36,7 @@ pub struct ActorFilter {
 /// Whether `id` is an actor the public sees on `day`.
 pub async fn is_published(
     db: &impl ConnectionTrait,
-    id: Uuid,
+    id: ActorId,
     day: &PublicDay,
 ) -> Result<bool, sea_orm::DbErr> {
     Ok(get_public(db, id, day).await?.is_some())
@@ -43,7 +45,7 @@ pub async fn is_published(
 /// A published actor confirmed recently enough.
 pub async fn get_public(
     db: &impl ConnectionTrait,
-    id: Uuid,
+    id: ActorId,
     day: &PublicDay,
 ) -> Result<Option<actor::Model>, sea_orm::DbErr> {
     actor::Entity::find_by_id(id)
@@ -77,24 +79,20 @@ fn condition(f: &ActorFilter, day: &PublicDay) -> Condition {
                             .add(initiative::Column::EndDate.gte(today)),
                     )
                     .cond_where(initiative_confirmed(day))
-                    .and_where(
-                        Expr::col(initiative::Column::Id).in_subquery(
-                            Query::select()
-                                .column(initiative_theme::Column::InitiativeId)
-                                .from(initiative_theme::Entity)
-                                .and_where(
-                                    initiative_theme::Column::ThemeSlug.is_in(f.themes.clone()),
-                                )
-                                .to_owned(),
-                        ),
-                    )
+                    .and_where(super::with_any_theme(
+                        initiative::Column::Id,
+                        initiative_theme::Column::InitiativeId,
+                        initiative_theme::Column::ThemeSlug,
+                        &f.themes,
+                    ))
                     .to_owned(),
             ),
         );
     }
-    if let Some(q) = f.q.as_deref().filter(|q| !q.is_empty()) {
-        c = c.add(actor::Column::SearchText.like(format!("%{q}%")));
-    }
+    c = c.add_option(super::text_search(
+        actor::Column::SearchText,
+        f.q.as_deref(),
+    ));
     if let Some(slug) = &f.label {
         c = c.add(label_condition_for_actors(slug, today));
     }
@@ -158,7 +156,7 @@ pub async fn by_ids(
 /// Records (or clears) the actor's signature of the charter. Staff only.
 pub async fn set_charter_signed(
     db: &impl ConnectionTrait,
-    id: Uuid,
+    id: ActorId,
     at: Option<DateTime<Utc>>,
 ) -> Result<Option<actor::Model>, sea_orm::DbErr> {
     let Some(found) = actor::Entity::find_by_id(id).one(db).await? else {

@@ -54,10 +54,21 @@ pub async fn after_seq(
     after_seq: i64,
     limit: u64,
 ) -> Result<Vec<StoredAnswer>, DbErr> {
-    Ok(columns()
+    let query = columns()
         .filter(response::Column::CampaignId.eq(campaign_id))
-        .filter(response::Column::Seq.gt(after_seq))
-        .order_by_asc(response::Column::Seq)
+        .filter(response::Column::Seq.gt(after_seq));
+    first(db, query, response::Column::Seq, limit).await
+}
+
+/// The first `limit` answers `query` finds, by `order`.
+async fn first(
+    db: &impl ConnectionTrait,
+    query: sea_orm::Select<response::Entity>,
+    order: response::Column,
+    limit: u64,
+) -> Result<Vec<StoredAnswer>, DbErr> {
+    Ok(query
+        .order_by_asc(order)
         .limit(limit)
         .into_tuple::<Row>()
         .all(db)
@@ -94,15 +105,7 @@ pub async fn page_by_id(
     if let Some(after) = after_id {
         query = query.filter(response::Column::Id.gt(after));
     }
-    Ok(query
-        .order_by_asc(response::Column::Id)
-        .limit(limit)
-        .into_tuple::<Row>()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(to_answer)
-        .collect())
+    first(db, query, response::Column::Id, limit).await
 }
 
 /// The installation's secret for record keys (table `results_key`, one row): the stored

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     sea_query::Query, ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
 };
 use serde_json::{json, Value};
 use solidarites_domain::{
@@ -23,7 +23,10 @@ use super::{
     initiatives::status,
     moderation::{Decision, ModerationError, Outcome},
 };
-use crate::search::fold;
+use crate::{
+    ids::{ActorId, EventId},
+    search::fold,
+};
 
 /// Filters of the public lists and feeds. Every field narrows the result.
 #[derive(Debug, Clone, Default)]
@@ -32,7 +35,7 @@ pub struct EventFilter {
     pub themes: Vec<String>,
     /// INSEE code.
     pub commune: Option<String>,
-    pub actor: Option<Uuid>,
+    pub actor: Option<ActorId>,
     /// Folded text (see [`fold`]) searched in title and description.
     pub q: Option<String>,
     /// Only dates ending at or after this instant.
@@ -69,15 +72,12 @@ fn public_condition(f: &EventFilter, day: &PublicDay) -> Condition {
         .add(event::Column::Status.eq(status::PUBLISHED))
         .add(event_confirmed(day));
     if !f.themes.is_empty() {
-        c = c.add(
-            event::Column::Id.in_subquery(
-                Query::select()
-                    .column(event_theme::Column::EventId)
-                    .from(event_theme::Entity)
-                    .and_where(event_theme::Column::ThemeSlug.is_in(f.themes.clone()))
-                    .to_owned(),
-            ),
-        );
+        c = c.add(super::with_any_theme(
+            event::Column::Id,
+            event_theme::Column::EventId,
+            event_theme::Column::ThemeSlug,
+            &f.themes,
+        ));
     }
     if let Some(commune) = &f.commune {
         c = c.add(event::Column::CommuneCode.eq(commune.clone()));
@@ -85,11 +85,10 @@ fn public_condition(f: &EventFilter, day: &PublicDay) -> Condition {
     if let Some(actor) = f.actor {
         c = c.add(event::Column::ActorId.eq(actor));
     }
-    if let Some(q) = f.q.as_deref().filter(|q| !q.is_empty()) {
-        // `fold` leaves only letters, digits and single spaces: no LIKE wildcard to escape.
-        c = c.add(event::Column::SearchText.like(format!("%{q}%")));
-    }
-    c
+    c.add_option(super::text_search(
+        event::Column::SearchText,
+        f.q.as_deref(),
+    ))
 }
 
 /// Ids of the public events matching `filter`, each with the start of its first date in
@@ -175,7 +174,7 @@ pub async fn all_public(
 /// A published event confirmed recently enough on `day`, whatever its dates.
 pub async fn get_public(
     db: &impl ConnectionTrait,
-    id: Uuid,
+    id: EventId,
     day: &PublicDay,
 ) -> Result<Option<event::Model>, sea_orm::DbErr> {
     event::Entity::find_by_id(id)
@@ -187,7 +186,7 @@ pub async fn get_public(
 
 pub async fn find(
     db: &impl ConnectionTrait,
-    id: Uuid,
+    id: EventId,
 ) -> Result<Option<event::Model>, sea_orm::DbErr> {
     event::Entity::find_by_id(id).one(db).await
 }
@@ -246,11 +245,7 @@ async fn replace_children(
             ends_at: Set(o.end),
         })
         .collect();
-    if !occurrences.is_empty() {
-        event_occurrence::Entity::insert_many(occurrences)
-            .exec_without_returning(db)
-            .await?;
-    }
+    super::insert_rows(db, occurrences).await?;
     let themes: Vec<_> = draft
         .themes
         .iter()
@@ -259,11 +254,7 @@ async fn replace_children(
             theme_slug: Set(slug.clone()),
         })
         .collect();
-    if !themes.is_empty() {
-        event_theme::Entity::insert_many(themes)
-            .exec_without_returning(db)
-            .await?;
-    }
+    super::insert_rows(db, themes).await?;
     Ok(())
 }
 
@@ -414,36 +405,29 @@ pub async fn pending_change_count(db: &impl ConnectionTrait) -> Result<u64, sea_
         .await
 }
 
-/// New events waiting, oldest first.
-pub async fn pending_page(
-    db: &impl ConnectionTrait,
-    offset: u64,
-    limit: u64,
-) -> Result<Vec<event::Model>, sea_orm::DbErr> {
-    event::Entity::find()
-        .filter(pending_new())
-        .order_by_asc(event::Column::UpdatedAt)
-        .order_by_asc(event::Column::Id)
-        .offset(offset)
-        .limit(limit)
-        .all(db)
-        .await
+/// What of an event waits for moderation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Waiting {
+    /// A new event, not published yet.
+    New,
+    /// A change of a published event.
+    Change,
 }
 
-/// Published events with a change waiting, oldest change first.
-pub async fn pending_change_page(
+/// Events with `waiting` for moderation, oldest first (a new event by its last update, a
+/// change by when it was sent).
+pub async fn pending_page(
     db: &impl ConnectionTrait,
+    waiting: Waiting,
     offset: u64,
     limit: u64,
 ) -> Result<Vec<event::Model>, sea_orm::DbErr> {
-    event::Entity::find()
-        .filter(pending_change())
-        .order_by_asc(event::Column::PendingAt)
-        .order_by_asc(event::Column::Id)
-        .offset(offset)
-        .limit(limit)
-        .all(db)
-        .await
+    let (condition, since) = match waiting {
+        Waiting::New => (pending_new(), event::Column::UpdatedAt),
+        Waiting::Change => (pending_change(), event::Column::PendingAt),
+    };
+    let query = event::Entity::find().filter(condition);
+    super::page_by(db, query, (since, event::Column::Id), offset, limit).await
 }
 
 fn state(row: &event::Model) -> Value {
@@ -557,6 +541,6 @@ async fn decide_revision(
 }
 
 /// Whether an event with this id exists, whatever its status.
-pub async fn exists(db: &impl ConnectionTrait, id: Uuid) -> Result<bool, sea_orm::DbErr> {
+pub async fn exists(db: &impl ConnectionTrait, id: EventId) -> Result<bool, sea_orm::DbErr> {
     Ok(event::Entity::find_by_id(id).one(db).await?.is_some())
 }

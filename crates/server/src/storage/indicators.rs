@@ -67,11 +67,7 @@ pub async fn import(
             imported_at: Set(now),
         })
         .collect();
-    if !rows.is_empty() {
-        indicator::Entity::insert_many(rows)
-            .exec_without_returning(&txn)
-            .await?;
-    }
+    super::insert_rows(&txn, rows).await?;
     let value_rows: Vec<indicator_value::ActiveModel> = values
         .iter()
         .map(|v| indicator_value::ActiveModel {

@@ -22,6 +22,7 @@ use solidarites_domain::{
 
 use super::freshness::{initiative_confirmed, PublicDay};
 use crate::{
+    ids::{ActorId, InitiativeId},
     search::fold,
     submission::{ActorChoice, InitiativeDraft},
 };
@@ -49,7 +50,7 @@ pub struct PublicFilter {
     /// Any of these themes.
     pub themes: Vec<String>,
     pub commune: Option<String>,
-    pub actor: Option<Uuid>,
+    pub actor: Option<ActorId>,
     /// Slug of a label held (currently) by the initiative or by its actor.
     pub label: Option<String>,
     /// Folded text (see [`fold`]) searched in title, description and actor name.
@@ -151,15 +152,12 @@ fn public_condition(f: &PublicFilter, day: &PublicDay) -> Condition {
             .add(initiative::Column::Lat.between(min_lat, max_lat));
     }
     if !f.themes.is_empty() {
-        c = c.add(
-            initiative::Column::Id.in_subquery(
-                Query::select()
-                    .column(initiative_theme::Column::InitiativeId)
-                    .from(initiative_theme::Entity)
-                    .and_where(initiative_theme::Column::ThemeSlug.is_in(f.themes.clone()))
-                    .to_owned(),
-            ),
-        );
+        c = c.add(super::with_any_theme(
+            initiative::Column::Id,
+            initiative_theme::Column::InitiativeId,
+            initiative_theme::Column::ThemeSlug,
+            &f.themes,
+        ));
     }
     if let Some(commune) = &f.commune {
         c = c.add(initiative::Column::CommuneCode.eq(commune.clone()));
@@ -336,7 +334,7 @@ pub async fn all_public(
 /// A published, unexpired, recently confirmed initiative.
 pub async fn get_public(
     db: &impl ConnectionTrait,
-    id: Uuid,
+    id: InitiativeId,
     day: &PublicDay,
 ) -> Result<Option<initiative::Model>, sea_orm::DbErr> {
     initiative::Entity::find_by_id(id)
@@ -346,7 +344,7 @@ pub async fn get_public(
 }
 
 /// Whether an initiative with this id exists, whatever its status.
-pub async fn exists(db: &impl ConnectionTrait, id: Uuid) -> Result<bool, sea_orm::DbErr> {
+pub async fn exists(db: &impl ConnectionTrait, id: InitiativeId) -> Result<bool, sea_orm::DbErr> {
     Ok(initiative::Entity::find_by_id(id).one(db).await?.is_some())
 }
 
@@ -408,11 +406,7 @@ pub(crate) async fn replace_themes(
             theme_slug: Set(slug.clone()),
         })
         .collect();
-    if !rows.is_empty() {
-        initiative_theme::Entity::insert_many(rows)
-            .exec_without_returning(db)
-            .await?;
-    }
+    super::insert_rows(db, rows).await?;
     Ok(())
 }
 

@@ -127,13 +127,7 @@ pub async fn page(
         select = select.filter(Column::Status.eq(status.as_str()));
     }
     let total = select.clone().count(db).await?;
-    let rows = select
-        .order_by_asc(Column::CreatedAt)
-        .order_by_asc(Column::Id)
-        .offset(offset)
-        .limit(limit)
-        .all(db)
-        .await?;
+    let rows = super::page_by(db, select, (Column::CreatedAt, Column::Id), offset, limit).await?;
     Ok((rows, total))
 }
 

@@ -11,6 +11,7 @@ use solidarites_domain::labels::{criteria_from_text, criteria_to_text};
 use uuid::Uuid;
 
 use super::carte_entities::{label, label_grant};
+use crate::ids::LabelGrantId;
 
 fn criteria_json(criteria: &[String]) -> String {
     serde_json::to_string(criteria).unwrap_or_else(|_| "[]".to_owned())
@@ -91,7 +92,7 @@ pub async fn grant_or_extend(
 /// clicks or two instances send one invitation).
 pub async fn mark_renewal_invited(
     db: &impl ConnectionTrait,
-    id: Uuid,
+    id: LabelGrantId,
     now: chrono::DateTime<Utc>,
 ) -> Result<bool, sea_orm::DbErr> {
     use sea_orm::sea_query::Expr;
@@ -207,7 +208,7 @@ pub async fn grants_page(
     offset: u64,
     limit: u64,
 ) -> Result<(Vec<GrantRow>, u64), sea_orm::DbErr> {
-    use sea_orm::{PaginatorTrait, QuerySelect};
+    use sea_orm::PaginatorTrait;
 
     use super::carte_entities::{actor, initiative};
     let select = match query {
@@ -220,13 +221,14 @@ pub async fn grants_page(
             .filter(label_grant::Column::ExpiresOn.lte(to)),
     };
     let total = select.clone().count(db).await?;
-    let grants = select
-        .order_by_asc(label_grant::Column::ExpiresOn)
-        .order_by_asc(label_grant::Column::Id)
-        .offset(offset)
-        .limit(limit)
-        .all(db)
-        .await?;
+    let grants = super::page_by(
+        db,
+        select,
+        (label_grant::Column::ExpiresOn, label_grant::Column::Id),
+        offset,
+        limit,
+    )
+    .await?;
     let label_ids: Vec<Uuid> = grants.iter().map(|g| g.label_id).collect();
     let labels: HashMap<Uuid, label::Model> = label::Entity::find()
         .filter(label::Column::Id.is_in(label_ids))
@@ -280,7 +282,7 @@ pub async fn grants_page(
 
 pub async fn find_grant(
     db: &impl ConnectionTrait,
-    grant_id: Uuid,
+    grant_id: LabelGrantId,
 ) -> Result<Option<label_grant::Model>, sea_orm::DbErr> {
     label_grant::Entity::find_by_id(grant_id).one(db).await
 }
@@ -288,7 +290,7 @@ pub async fn find_grant(
 /// Revokes a grant. `None` when it does not exist.
 pub async fn revoke(
     db: &impl ConnectionTrait,
-    grant_id: Uuid,
+    grant_id: LabelGrantId,
 ) -> Result<Option<label_grant::Model>, sea_orm::DbErr> {
     let Some(found) = label_grant::Entity::find_by_id(grant_id).one(db).await? else {
         return Ok(None);

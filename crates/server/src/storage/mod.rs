@@ -74,6 +74,65 @@ pub async fn has_content(db: &impl ConnectionTrait) -> Result<bool, sea_orm::DbE
             > 0)
 }
 
+/// A page of `query`: `limit` rows from `offset`, by `first` then `id` ascending (a queue,
+/// oldest first; the id keeps the order of ties stable from one page to the next).
+async fn page_by<E: sea_orm::EntityTrait>(
+    db: &impl ConnectionTrait,
+    query: sea_orm::Select<E>,
+    (first, id): (E::Column, E::Column),
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<E::Model>, sea_orm::DbErr> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    query
+        .order_by_asc(first)
+        .order_by_asc(id)
+        .offset(offset)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
+/// Inserts `rows` in one statement, or nothing when there are none.
+async fn insert_rows<A>(db: &impl ConnectionTrait, rows: Vec<A>) -> Result<(), sea_orm::DbErr>
+where
+    A: sea_orm::ActiveModelTrait,
+{
+    use sea_orm::EntityTrait;
+    if !rows.is_empty() {
+        A::Entity::insert_many(rows)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The rows whose id (`id`) has at least one of `themes` in their theme table, whose
+/// `owner` column names the row and `slug` column the theme.
+fn with_any_theme<I, T>(id: I, owner: T, slug: T, themes: &[String]) -> sea_orm::sea_query::Expr
+where
+    I: sea_orm::ColumnTrait,
+    T: sea_orm::ColumnTrait,
+{
+    id.in_subquery(
+        sea_orm::sea_query::Query::select()
+            .column(owner)
+            .from(T::EntityName::default())
+            .and_where(slug.is_in(themes.to_vec()))
+            .to_owned(),
+    )
+}
+
+/// The rows whose folded search text (`column`) holds the folded query `q`, when there is
+/// one: `fold` leaves only letters, digits and single spaces, so no LIKE wildcard to escape.
+fn text_search(
+    column: impl sea_orm::ColumnTrait,
+    q: Option<&str>,
+) -> Option<sea_orm::sea_query::Expr> {
+    q.filter(|q| !q.is_empty())
+        .map(|q| column.like(format!("%{q}%")))
+}
+
 /// The part of `found` (ids in list order) shown on `page` (from 1) of `per_page` items.
 fn page_of<T>(found: &[T], page: u64, per_page: u64) -> &[T] {
     let start = usize::try_from(page.saturating_sub(1).saturating_mul(per_page))

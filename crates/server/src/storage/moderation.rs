@@ -18,6 +18,7 @@ use uuid::Uuid;
 use super::{
     carte_entities::{actor, initiative, initiative_revision},
     event_entities::event,
+    events::{self, Waiting},
     initiatives::{apply_content, bump_map_revision, revision_content, status},
     proposal_entities::proposal,
 };
@@ -67,8 +68,8 @@ pub async fn queue(db: &impl ConnectionTrait) -> Result<ModerationQueue, sea_orm
         revisions,
         actors,
         proposals,
-        events: super::events::pending_page(db, 0, u64::MAX >> 1).await?,
-        event_changes: super::events::pending_change_page(db, 0, u64::MAX >> 1).await?,
+        events: events::pending_page(db, Waiting::New, 0, u64::MAX >> 1).await?,
+        event_changes: events::pending_page(db, Waiting::Change, 0, u64::MAX >> 1).await?,
     })
 }
 
@@ -231,10 +232,10 @@ pub async fn queue_page(
                 out.proposals = super::proposals::pending_page(db, offset, take).await?;
             }
             QueueKind::Event => {
-                out.events = super::events::pending_page(db, offset, take).await?;
+                out.events = events::pending_page(db, Waiting::New, offset, take).await?;
             }
             QueueKind::EventRevision => {
-                out.event_changes = super::events::pending_change_page(db, offset, take).await?;
+                out.event_changes = events::pending_page(db, Waiting::Change, offset, take).await?;
             }
         }
         offset = 0;

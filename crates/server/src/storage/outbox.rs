@@ -15,7 +15,7 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait, OnConflict},
     ActiveValue::Set,
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    QueryOrder, QuerySelect, UpdateMany,
 };
 use solidarites_domain::mail_texts::MailText;
 use uuid::Uuid;
@@ -182,22 +182,10 @@ pub async fn mark_sent(
     via: SentVia,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    let result = message::Entity::update_many()
+    let update = message::Entity::update_many()
         .col_expr(message::Column::SentAt, Expr::value(now))
-        .col_expr(message::Column::SentVia, Expr::value(via.as_str()))
-        .col_expr(
-            message::Column::Attempts,
-            Expr::col(message::Column::Attempts).add(1),
-        )
-        .col_expr(
-            message::Column::ClaimedUntil,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .filter(message::Column::Id.eq(id))
-        .filter(message::Column::ClaimedBy.eq(instance))
-        .filter(message::Column::SentAt.is_null())
-        .exec(db)
-        .await?;
+        .col_expr(message::Column::SentVia, Expr::value(via.as_str()));
+    let result = release_attempt(update, id, instance).exec(db).await?;
     Ok(result.rows_affected == 1)
 }
 
@@ -210,13 +198,34 @@ pub async fn mark_failed(
     error: &str,
     next_attempt_at: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    let result = message::Entity::update_many()
+    let update = message::Entity::update_many()
         .col_expr(message::Column::LastError, Expr::value(error))
-        .col_expr(
-            message::Column::Attempts,
-            Expr::col(message::Column::Attempts).add(1),
-        )
-        .col_expr(message::Column::NextAttemptAt, Expr::value(next_attempt_at))
+        .col_expr(message::Column::NextAttemptAt, Expr::value(next_attempt_at));
+    let result = release_attempt(update, id, instance).exec(db).await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// `update` of the unsent message `id` while `instance` holds it, counting one more
+/// attempt and ending the lease.
+fn release_attempt(
+    update: UpdateMany<message::Entity>,
+    id: Uuid,
+    instance: &str,
+) -> UpdateMany<message::Entity> {
+    let update = update.col_expr(
+        message::Column::Attempts,
+        Expr::col(message::Column::Attempts).add(1),
+    );
+    release_claim(update, id, instance)
+}
+
+/// `update` of the unsent message `id` while `instance` holds it, ending the lease.
+fn release_claim(
+    update: UpdateMany<message::Entity>,
+    id: Uuid,
+    instance: &str,
+) -> UpdateMany<message::Entity> {
+    update
         .col_expr(
             message::Column::ClaimedUntil,
             Expr::value(Option::<DateTime<Utc>>::None),
@@ -224,21 +233,11 @@ pub async fn mark_failed(
         .filter(message::Column::Id.eq(id))
         .filter(message::Column::ClaimedBy.eq(instance))
         .filter(message::Column::SentAt.is_null())
-        .exec(db)
-        .await?;
-    Ok(result.rows_affected == 1)
 }
 
 /// Gives back a message `instance` claimed but will not send (it is stopping).
 pub async fn release(db: &impl ConnectionTrait, id: Uuid, instance: &str) -> Result<(), DbErr> {
-    message::Entity::update_many()
-        .col_expr(
-            message::Column::ClaimedUntil,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .filter(message::Column::Id.eq(id))
-        .filter(message::Column::ClaimedBy.eq(instance))
-        .filter(message::Column::SentAt.is_null())
+    release_claim(message::Entity::update_many(), id, instance)
         .exec(db)
         .await?;
     Ok(())
@@ -338,19 +337,26 @@ pub struct NotifyTarget {
     pub title: String,
 }
 
-/// The address and title of the row `id` of a table with `notify_email` and `title`.
-macro_rules! notify_target {
-    ($table:ident, $db:expr, $id:expr) => {
-        $table::Entity::find_by_id($id)
-            .one($db)
-            .await?
-            .and_then(|row| {
-                row.notify_email.map(|email| NotifyTarget {
-                    email,
-                    title: row.title,
-                })
-            })
-    };
+/// Defines, for each table with `notify_email` and `title`, the function giving the
+/// notification address and title of its row `id`, if it has an address.
+macro_rules! notify_targets {
+    ($($function:ident: $table:ident, $what:literal;)*) => {$(
+        #[doc = concat!("The notification address and title of the ", $what, " `id`, if it has an address.")]
+        pub async fn $function(
+            db: &impl ConnectionTrait,
+            id: Uuid,
+        ) -> Result<Option<NotifyTarget>, DbErr> {
+            Ok($table::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .and_then(|row| {
+                    row.notify_email.map(|email| NotifyTarget {
+                        email,
+                        title: row.title,
+                    })
+                }))
+        }
+    )*};
 }
 
 /// Clears `notify_email` of the rows of a table created before `cutoff`; how many.
@@ -369,28 +375,10 @@ macro_rules! forget_notify_emails {
     };
 }
 
-/// The notification address and title of the initiative `id`, if it has an address.
-pub async fn initiative_target(
-    db: &impl ConnectionTrait,
-    id: Uuid,
-) -> Result<Option<NotifyTarget>, DbErr> {
-    Ok(notify_target!(initiative, db, id))
-}
-
-/// The notification address and title of the proposal `id`, if it has an address.
-pub async fn proposal_target(
-    db: &impl ConnectionTrait,
-    id: Uuid,
-) -> Result<Option<NotifyTarget>, DbErr> {
-    Ok(notify_target!(proposal, db, id))
-}
-
-/// The notification address and title of the event `id`, if it has an address.
-pub async fn event_target(
-    db: &impl ConnectionTrait,
-    id: Uuid,
-) -> Result<Option<NotifyTarget>, DbErr> {
-    Ok(notify_target!(event, db, id))
+notify_targets! {
+    initiative_target: initiative, "initiative";
+    proposal_target: proposal, "proposal";
+    event_target: event, "event";
 }
 
 /// The initiative a revision (a change of a published initiative) is about.
@@ -404,34 +392,29 @@ pub async fn initiative_of_revision(
         .map(|r| r.initiative_id))
 }
 
-/// Gives the event `id` a new e-mailed edit key (its hash), replacing the one an earlier
-/// message carried; the key shown at submission keeps working.
-pub async fn set_event_mail_token(
-    db: &impl ConnectionTrait,
-    event_id: Uuid,
-    token_hash: &str,
-) -> Result<(), DbErr> {
-    event::Entity::update_many()
-        .col_expr(event::Column::MailTokenHash, Expr::value(token_hash))
-        .filter(event::Column::Id.eq(event_id))
-        .exec(db)
-        .await?;
-    Ok(())
+/// Defines, for each table with `mail_token_hash`, the function that gives its row `id` a
+/// new e-mailed edit key (its hash), replacing the one an earlier message carried; the key
+/// shown at submission keeps working.
+macro_rules! mail_token_setters {
+    ($($function:ident: $table:ident;)*) => {$(
+        pub async fn $function(
+            db: &impl ConnectionTrait,
+            id: Uuid,
+            token_hash: &str,
+        ) -> Result<(), DbErr> {
+            $table::Entity::update_many()
+                .col_expr($table::Column::MailTokenHash, Expr::value(token_hash))
+                .filter($table::Column::Id.eq(id))
+                .exec(db)
+                .await?;
+            Ok(())
+        }
+    )*};
 }
 
-/// Gives the initiative `id` a new e-mailed edit key (its hash), replacing the one an
-/// earlier message carried; the key shown at submission keeps working.
-pub async fn set_mail_token(
-    db: &impl ConnectionTrait,
-    initiative_id: Uuid,
-    token_hash: &str,
-) -> Result<(), DbErr> {
-    initiative::Entity::update_many()
-        .col_expr(initiative::Column::MailTokenHash, Expr::value(token_hash))
-        .filter(initiative::Column::Id.eq(initiative_id))
-        .exec(db)
-        .await?;
-    Ok(())
+mail_token_setters! {
+    set_mail_token: initiative;
+    set_event_mail_token: event;
 }
 
 /// Forgets the notification address of a proposal (once its decision is told, nothing

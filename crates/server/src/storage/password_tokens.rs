@@ -15,7 +15,7 @@ use super::{
     entities::{session, user},
     users::{self, StoredUser},
 };
-use crate::staff::Staff;
+use crate::{ids::UserId, staff::Staff};
 
 pub mod password_token {
     use sea_orm::entity::prelude::*;
@@ -106,7 +106,7 @@ pub async fn consume(
     if token.used_at.is_some() || token.expires_at <= now {
         return Err(UseTokenError::Invalid);
     }
-    let user_id = Uuid::parse_str(&token.user_id).map_err(|_| UseTokenError::Invalid)?;
+    let user_id: UserId = token.user_id.parse().map_err(|_| UseTokenError::Invalid)?;
     let Some(account) = users::find_by_id(&txn, user_id).await? else {
         return Err(UseTokenError::Invalid);
     };

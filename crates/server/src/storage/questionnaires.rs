@@ -799,19 +799,7 @@ pub async fn next_response_seq(
         .into_tuple::<String>()
         .one(txn)
         .await?;
-    let last = response::Entity::find()
-        .select_only()
-        .column_as(
-            Expr::expr(Func::max(Expr::col(response::Column::Seq))),
-            "last",
-        )
-        .filter(response::Column::CampaignId.eq(campaign_id))
-        .into_tuple::<Option<i64>>()
-        .one(txn)
-        .await?
-        .flatten()
-        .unwrap_or(0);
-    Ok(last + 1)
+    Ok(super::answers::last_seq(txn, campaign_id).await? + 1)
 }
 
 /// Number of stored responses (all campaigns), for tests and the benchmark.

@@ -10,7 +10,10 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::{audit, entities::session, entities::user};
-use crate::staff::{account_lockout_after, Role, Staff};
+use crate::{
+    ids::UserId,
+    staff::{account_lockout_after, Role, Staff},
+};
 
 /// A staff account, without its password hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,7 +122,7 @@ pub async fn create(
     // connection commits in between; the unique index on `email` tells a taken address.
     let txn = crate::storage::begin_write(db).await?;
     let now = Utc::now();
-    let id = Uuid::new_v4();
+    let id = UserId::new(Uuid::new_v4());
     let row = user::ActiveModel {
         id: Set(id.to_string()),
         email: Set(new.email.to_lowercase()),
@@ -141,16 +144,7 @@ pub async fn create(
     let created = find_by_id(&txn, id)
         .await?
         .ok_or_else(|| DbErr::RecordNotFound("user just created".to_owned()))?;
-    audit::record(
-        &txn,
-        actor,
-        action,
-        "user",
-        &id.to_string(),
-        None,
-        Some(created.audit_snapshot()),
-    )
-    .await?;
+    record_change(&txn, actor, action, None, &created).await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -159,7 +153,7 @@ pub async fn create(
 /// also ends its sessions.
 pub async fn update(
     db: &DatabaseConnection,
-    id: Uuid,
+    id: UserId,
     changes: UserChanges,
     actor: Option<&Staff>,
     action: &str,
@@ -192,18 +186,29 @@ pub async fn update(
     let after = find_by_id(&txn, id)
         .await?
         .ok_or(UpdateUserError::NotFound)?;
+    record_change(&txn, actor, action, Some(&before), &after).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// The audit row of a change to an account, from `before` (`None`: created) to `after`.
+async fn record_change(
+    txn: &impl ConnectionTrait,
+    actor: Option<&Staff>,
+    action: &str,
+    before: Option<&StoredUser>,
+    after: &StoredUser,
+) -> Result<(), DbErr> {
     audit::record(
-        &txn,
+        txn,
         actor,
         action,
         "user",
-        &id.to_string(),
-        Some(before.audit_snapshot()),
+        &after.id.to_string(),
+        before.map(StoredUser::audit_snapshot),
         Some(after.audit_snapshot()),
     )
-    .await?;
-    txn.commit().await?;
-    Ok(after)
+    .await
 }
 
 /// Every account, sorted by email.
@@ -237,7 +242,10 @@ pub async fn page(
     Ok((rows, total))
 }
 
-pub async fn find_by_id(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<StoredUser>, DbErr> {
+pub async fn find_by_id(
+    db: &impl ConnectionTrait,
+    id: UserId,
+) -> Result<Option<StoredUser>, DbErr> {
     user::Entity::find_by_id(id.to_string())
         .one(db)
         .await?
@@ -286,7 +294,7 @@ pub async fn record_login_failure(
         .filter(user::Column::Id.eq(id.to_string()))
         .exec(&txn)
         .await?;
-    let Some(current) = find_by_id(&txn, id).await? else {
+    let Some(current) = find_by_id(&txn, id.into()).await? else {
         txn.commit().await?;
         return Ok(None);
     };

@@ -706,7 +706,7 @@ async fn filters_by_theme_commune_bbox_text_actor_and_label() {
             [view.actor.id.as_str()]
         );
         assert_eq!(actors.items[0].labels.len(), 1);
-        storage::labels::revoke(&app.db.conn, grant.id)
+        storage::labels::revoke(&app.db.conn, grant.id.into())
             .await
             .unwrap();
         assert_eq!(

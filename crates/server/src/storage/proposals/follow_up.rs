@@ -8,6 +8,8 @@ use sea_orm::{
 use serde_json::{json, Value};
 use uuid::Uuid;
 
+use crate::ids::ProposalId;
+
 use super::{add_event, moderation_status, proposal};
 
 /// Why a follow-up change was refused.
@@ -28,7 +30,7 @@ pub enum FollowUpError {
 /// The published, unmerged proposal `id`, locked for the change.
 async fn for_follow_up(
     db: &impl ConnectionTrait,
-    id: Uuid,
+    id: ProposalId,
 ) -> Result<proposal::Model, FollowUpError> {
     let row = proposal::Entity::find_by_id(id)
         .lock_exclusive()
@@ -55,7 +57,7 @@ pub struct Change {
 /// to its public timeline.
 pub async fn set_status(
     db: &impl ConnectionTrait,
-    id: Uuid,
+    id: ProposalId,
     new_status: &str,
     answer: &str,
     now: DateTime<Utc>,
@@ -66,7 +68,7 @@ pub async fn set_status(
     active.status = Set(new_status.to_owned());
     active.updated_at = Set(now);
     active.update(db).await?;
-    add_event(db, id, new_status, Some(answer.to_owned()), now).await?;
+    add_event(db, id.uuid(), new_status, Some(answer.to_owned()), now).await?;
     Ok(Change {
         before,
         after: json!({"status": new_status, "answer": answer}),
@@ -76,7 +78,7 @@ pub async fn set_status(
 /// Replaces the internal note (`None` clears it). Allowed whatever the moderation status.
 pub async fn set_note(
     db: &impl ConnectionTrait,
-    id: Uuid,
+    id: ProposalId,
     note: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Change, FollowUpError> {
@@ -100,7 +102,7 @@ pub async fn set_note(
 /// Sets or clears the priority rank.
 pub async fn set_priority(
     db: &impl ConnectionTrait,
-    id: Uuid,
+    id: ProposalId,
     priority: Option<i32>,
     now: DateTime<Utc>,
 ) -> Result<Change, FollowUpError> {

@@ -4,12 +4,13 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    sea_query::{Expr, OnConflict, Query},
+    sea_query::{Expr, Query},
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
 };
 use uuid::Uuid;
 
-use super::{moderation_status, proposal, proposal_support, support_count};
+use super::{moderation_status, once_per_device, proposal, proposal_support, support_count};
+use crate::ids::ProposalId;
 
 /// Why a merge was refused.
 #[derive(Debug, thiserror::Error)]
@@ -49,18 +50,18 @@ pub struct MergeOutcome {
 /// and proposals earlier merged into `dup` now point to `kept`.
 pub async fn merge(
     db: &impl ConnectionTrait,
-    dup: Uuid,
-    kept: Uuid,
+    dup: ProposalId,
+    kept: ProposalId,
     now: DateTime<Utc>,
 ) -> Result<MergeOutcome, MergeError> {
     if dup == kept {
         return Err(MergeError::SameProposal);
     }
     lock_pair(db, dup, kept).await?;
-    let duplicate_supports = support_count(db, dup).await?;
-    let kept_before = support_count(db, kept).await?;
+    let duplicate_supports = support_count(db, dup.uuid()).await?;
+    let kept_before = support_count(db, kept.uuid()).await?;
     move_supports(db, dup, kept).await?;
-    let kept_after = support_count(db, kept).await?;
+    let kept_after = support_count(db, kept.uuid()).await?;
     proposal::Entity::update_many()
         .col_expr(proposal::Column::MergedInto, Expr::val(kept))
         .col_expr(proposal::Column::UpdatedAt, Expr::val(now))
@@ -81,7 +82,11 @@ pub async fn merge(
 
 /// Locks both proposals (in id order, so that two opposite merges cannot deadlock) and
 /// checks that `dup` can be merged into `kept`.
-async fn lock_pair(db: &impl ConnectionTrait, dup: Uuid, kept: Uuid) -> Result<(), MergeError> {
+async fn lock_pair(
+    db: &impl ConnectionTrait,
+    dup: ProposalId,
+    kept: ProposalId,
+) -> Result<(), MergeError> {
     // The exclusive lock on the duplicate waits for supports being added to it.
     let mut locked = HashMap::new();
     let mut ids = [dup, kept];
@@ -116,7 +121,11 @@ async fn lock_pair(db: &impl ConnectionTrait, dup: Uuid, kept: Uuid) -> Result<(
 
 /// Gives `kept` the supports of `dup` (a device that supported both counting once) and
 /// deletes those of `dup`.
-async fn move_supports(db: &impl ConnectionTrait, dup: Uuid, kept: Uuid) -> Result<(), DbErr> {
+async fn move_supports(
+    db: &impl ConnectionTrait,
+    dup: ProposalId,
+    kept: ProposalId,
+) -> Result<(), DbErr> {
     let copy = Query::insert()
         .into_table(proposal_support::Entity)
         .columns([
@@ -132,14 +141,7 @@ async fn move_supports(db: &impl ConnectionTrait, dup: Uuid, kept: Uuid) -> Resu
                 .to_owned(),
         )
         .map_err(|e| DbErr::Custom(e.to_string()))?
-        .on_conflict(
-            OnConflict::columns([
-                proposal_support::Column::ProposalId,
-                proposal_support::Column::DeviceTokenHash,
-            ])
-            .do_nothing()
-            .to_owned(),
-        )
+        .on_conflict(once_per_device())
         .to_owned();
     db.execute(&copy).await?;
     proposal_support::Entity::delete_many()

@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    sea_query::{Expr, NullOrdering, Query},
+    sea_query::{Expr, NullOrdering, OnConflict},
     ActiveModelTrait,
     ActiveValue::{NotSet, Set},
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, Order, PaginatorTrait,
@@ -23,7 +23,7 @@ use super::{
     moderation::{Decision, ModerationError, Outcome},
     proposal_entities::{proposal, proposal_status_event, proposal_support, proposal_theme},
 };
-use crate::{search::fold, submission::ProposalDraft};
+use crate::{ids::ProposalId, search::fold, submission::ProposalDraft};
 use solidarites_domain::lifecycle::{ModerationStatus, ProposalStatus};
 
 mod follow_up;
@@ -33,7 +33,7 @@ mod supports;
 pub use follow_up::{set_note, set_priority, set_status, Change, FollowUpError};
 pub use merge::{merge, MergeError, MergeOutcome};
 pub use supports::{
-    add_demo_supports, add_support, backdate_publication, remove_support, SupportOutcome,
+    add_demo_supports, backdate_publication, change_support, SupportChange, SupportOutcome,
 };
 
 /// Moderation statuses: whether the public sees the proposal.
@@ -144,23 +144,22 @@ async fn create_row<C: ConnectionTrait + TransactionTrait>(
             theme_slug: Set(slug.clone()),
         })
         .collect();
-    if !rows.is_empty() {
-        proposal_theme::Entity::insert_many(rows)
-            .exec_without_returning(&txn)
-            .await?;
-    }
+    crate::storage::insert_rows(&txn, rows).await?;
     txn.commit().await?;
     Ok(id)
 }
 
-pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<proposal::Model>, DbErr> {
+pub async fn get(
+    db: &impl ConnectionTrait,
+    id: ProposalId,
+) -> Result<Option<proposal::Model>, DbErr> {
     proposal::Entity::find_by_id(id).one(db).await
 }
 
 /// A published proposal (merged ones included: their page says where they went).
 pub async fn get_public(
     db: &impl ConnectionTrait,
-    id: Uuid,
+    id: ProposalId,
 ) -> Result<Option<proposal::Model>, DbErr> {
     proposal::Entity::find_by_id(id)
         .filter(proposal::Column::ModerationStatus.eq(moderation_status::PUBLISHED))
@@ -207,15 +206,12 @@ fn condition(f: &ProposalFilter) -> Condition {
         c = c.add(proposal::Column::MergedInto.is_null());
     }
     if !f.themes.is_empty() {
-        c = c.add(
-            proposal::Column::Id.in_subquery(
-                Query::select()
-                    .column(proposal_theme::Column::ProposalId)
-                    .from(proposal_theme::Entity)
-                    .and_where(proposal_theme::Column::ThemeSlug.is_in(f.themes.clone()))
-                    .to_owned(),
-            ),
-        );
+        c = c.add(super::with_any_theme(
+            proposal::Column::Id,
+            proposal_theme::Column::ProposalId,
+            proposal_theme::Column::ThemeSlug,
+            &f.themes,
+        ));
     }
     if let Some(commune) = &f.commune {
         c = c.add(proposal::Column::CommuneCode.eq(commune.clone()));
@@ -223,11 +219,10 @@ fn condition(f: &ProposalFilter) -> Condition {
     if !f.statuses.is_empty() {
         c = c.add(proposal::Column::Status.is_in(f.statuses.clone()));
     }
-    if let Some(q) = f.q.as_deref().filter(|q| !q.is_empty()) {
-        // `fold` leaves only letters, digits and single spaces: no LIKE wildcard to escape.
-        c = c.add(proposal::Column::SearchText.like(format!("%{q}%")));
-    }
-    c
+    c.add_option(super::text_search(
+        proposal::Column::SearchText,
+        f.q.as_deref(),
+    ))
 }
 
 /// The number of supports of the row being selected, for ordering.
@@ -291,6 +286,16 @@ pub async fn support_counts(
         .into_iter()
         .map(|(id, n)| (id, u64::try_from(n).unwrap_or(0)))
         .collect())
+}
+
+/// A device supports a proposal once: a second row for the same pair is dropped.
+fn once_per_device() -> OnConflict {
+    OnConflict::columns([
+        proposal_support::Column::ProposalId,
+        proposal_support::Column::DeviceTokenHash,
+    ])
+    .do_nothing()
+    .to_owned()
 }
 
 async fn support_count(db: &impl ConnectionTrait, id: Uuid) -> Result<u64, DbErr> {
@@ -364,14 +369,15 @@ pub async fn pending_page(
     offset: u64,
     limit: u64,
 ) -> Result<Vec<proposal::Model>, DbErr> {
-    proposal::Entity::find()
-        .filter(proposal::Column::ModerationStatus.eq(moderation_status::PENDING))
-        .order_by_asc(proposal::Column::CreatedAt)
-        .order_by_asc(proposal::Column::Id)
-        .offset(offset)
-        .limit(limit)
-        .all(db)
-        .await
+    crate::storage::page_by(
+        db,
+        proposal::Entity::find()
+            .filter(proposal::Column::ModerationStatus.eq(moderation_status::PENDING)),
+        (proposal::Column::CreatedAt, proposal::Column::Id),
+        offset,
+        limit,
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------------

@@ -2,17 +2,16 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    sea_query::{Expr, OnConflict},
-    ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, TransactionSession,
-    TransactionTrait,
+    sea_query::Expr, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    QueryFilter, QuerySelect, TransactionSession, TransactionTrait,
 };
 use uuid::Uuid;
 
 use super::{
-    accepts_supports, moderation_status, proposal, proposal_status_event, proposal_support, status,
-    support_count,
+    accepts_supports, moderation_status, once_per_device, proposal, proposal_status_event,
+    proposal_support, status, support_count,
 };
+use crate::ids::ProposalId;
 
 /// What a support or a withdrawal did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,17 +27,28 @@ pub enum SupportOutcome {
     Applied { changed: bool, count: u64 },
 }
 
-/// Adds the support of the device whose token hashes to `device_token_hash`. A second
-/// support from the same device changes nothing, even when both arrive at once: the
-/// primary key (proposal, hash) refuses the second row.
-pub async fn add_support<C: ConnectionTrait + TransactionTrait>(
+/// A device's support to add or withdraw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SupportChange {
+    /// A second support from the same device changes nothing, even when both arrive at
+    /// once: the primary key (proposal, hash) refuses the second row. A closed proposal
+    /// refuses new supports.
+    Add,
+    /// Withdraws the support of this device, if it had one (closed proposals included).
+    Withdraw,
+}
+
+/// Adds or withdraws the support of the device whose token hashes to
+/// `device_token_hash` to the published proposal `id`.
+pub async fn change_support<C: ConnectionTrait + TransactionTrait>(
     db: &C,
-    id: Uuid,
+    id: ProposalId,
     device_token_hash: &str,
+    change: SupportChange,
 ) -> Result<SupportOutcome, DbErr> {
     let txn = crate::storage::begin_write(db).await?;
     // A shared lock: supports do not wait for each other, but a merge (which locks the
-    // proposal exclusively) cannot move the supports while one is being added.
+    // proposal exclusively) cannot move the supports while one is being changed.
     let Some(row) = proposal::Entity::find_by_id(id)
         .filter(proposal::Column::ModerationStatus.eq(moderation_status::PUBLISHED))
         .lock_shared()
@@ -50,59 +60,30 @@ pub async fn add_support<C: ConnectionTrait + TransactionTrait>(
     if let Some(kept) = row.merged_into {
         return Ok(SupportOutcome::Merged(kept));
     }
-    if !accepts_supports(&row) {
-        return Ok(SupportOutcome::Closed);
-    }
-    let inserted = proposal_support::Entity::insert(proposal_support::ActiveModel {
-        proposal_id: Set(id),
-        device_token_hash: Set(device_token_hash.to_owned()),
-    })
-    .on_conflict(
-        OnConflict::columns([
-            proposal_support::Column::ProposalId,
-            proposal_support::Column::DeviceTokenHash,
-        ])
-        .do_nothing()
-        .to_owned(),
-    )
-    .exec_without_returning(&txn)
-    .await?;
-    let count = support_count(&txn, id).await?;
-    txn.commit().await?;
-    Ok(SupportOutcome::Applied {
-        changed: inserted > 0,
-        count,
-    })
-}
-
-/// Withdraws the support of this device, if it had one.
-pub async fn remove_support<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
-    id: Uuid,
-    device_token_hash: &str,
-) -> Result<SupportOutcome, DbErr> {
-    let txn = crate::storage::begin_write(db).await?;
-    let Some(row) = proposal::Entity::find_by_id(id)
-        .filter(proposal::Column::ModerationStatus.eq(moderation_status::PUBLISHED))
-        .lock_shared()
-        .one(&txn)
-        .await?
-    else {
-        return Ok(SupportOutcome::NotFound);
+    let changed = match change {
+        SupportChange::Add if !accepts_supports(&row) => return Ok(SupportOutcome::Closed),
+        SupportChange::Add => {
+            proposal_support::Entity::insert(proposal_support::ActiveModel {
+                proposal_id: Set(id.uuid()),
+                device_token_hash: Set(device_token_hash.to_owned()),
+            })
+            .on_conflict(once_per_device())
+            .exec_without_returning(&txn)
+            .await?
+        }
+        SupportChange::Withdraw => {
+            proposal_support::Entity::delete_many()
+                .filter(proposal_support::Column::ProposalId.eq(id))
+                .filter(proposal_support::Column::DeviceTokenHash.eq(device_token_hash))
+                .exec(&txn)
+                .await?
+                .rows_affected
+        }
     };
-    if let Some(kept) = row.merged_into {
-        return Ok(SupportOutcome::Merged(kept));
-    }
-    let deleted = proposal_support::Entity::delete_many()
-        .filter(proposal_support::Column::ProposalId.eq(id))
-        .filter(proposal_support::Column::DeviceTokenHash.eq(device_token_hash))
-        .exec(&txn)
-        .await?
-        .rows_affected;
-    let count = support_count(&txn, id).await?;
+    let count = support_count(&txn, id.uuid()).await?;
     txn.commit().await?;
     Ok(SupportOutcome::Applied {
-        changed: deleted > 0,
+        changed: changed > 0,
         count,
     })
 }
