@@ -97,8 +97,10 @@ test('the default questionnaire can be answered end to end with the keyboard onl
   await tabTo(page, 'the next button', () => document.activeElement?.textContent === 'Étape suivante');
   await page.keyboard.press('Enter');
 
-  // Step 2: the focus is on the step's heading.
+  // Step 2: the focus is on the step's heading (moved there at the frame after the step
+  // is drawn, so the heading can be seen a moment before it has the focus).
   await page.locator('#etape-titre', { hasText: 'L\'aide reçue' }).waitFor();
+  await page.waitForFunction((id) => document.activeElement?.id === id, 'etape-titre', { timeout: 5000 }).catch(() => {});
   assert.equal(await focusedId(page), 'etape-titre');
   assert.match(await page.locator('.progression__texte').textContent(), /Étape 2 sur 5/);
   await tabToId(page, 'q-aide');
