@@ -4,7 +4,8 @@
 //!
 //! Used by the territory ([`crate::territory::TerritoryCache`]), the map
 //! ([`crate::map::MapCache`]) and the results' zones, offers and gap territory
-//! ([`crate::results::ResultsCache`]). Concurrent readers that see a new revision
+//! ([`crate::results::ResultsCache`]), and the web app's preload manifest
+//! ([`crate::routes::PreloadCache`], its file's stamp as revision). Concurrent readers that see a new revision
 //! together wait for one load, not one each.
 
 use std::{

@@ -85,7 +85,7 @@ impl Application {
             lists: Arc::new(crate::lists::PublicLists::default()),
             results: Arc::new(results),
             site_settings,
-            preloads: Arc::default(),
+            preloads: Arc::new(crate::routes::preload_cache()),
         };
         let server = run(listener, state.clone())?;
         let shutdown = CancellationToken::new();

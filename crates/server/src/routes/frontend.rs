@@ -2,14 +2,18 @@
 //! that is not a file and has no extension) fall back to `index.html`.
 
 use std::collections::HashMap;
+use std::convert::Infallible;
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
 use std::time::SystemTime;
 
 use actix_files::NamedFile;
 use actix_web::{http::header, web, HttpRequest, HttpResponse, Responder};
 
-use crate::{security_headers, state::AppState};
+use crate::{
+    security_headers,
+    snapshot::{Snapshot, Tagged},
+    state::AppState,
+};
 
 pub async fn serve_frontend(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     if req.method() != actix_web::http::Method::GET && req.method() != actix_web::http::Method::HEAD
@@ -35,7 +39,7 @@ pub async fn serve_frontend(req: HttpRequest, state: web::Data<AppState>) -> Htt
         return not_built_response();
     }
     match std::fs::read_to_string(&index) {
-        Ok(html) => page_response(&req, &state, &html),
+        Ok(html) => page_response(&req, &state, &html).await,
         Err(err) => {
             tracing::error!(error = %err, path = %index.display(), "cannot read the app's page");
             HttpResponse::InternalServerError().finish()
@@ -90,8 +94,8 @@ fn is_content_hashed(relative: &Path) -> bool {
 /// The app's page for a route: `index.html` with the modules of the route's lazy area
 /// preloaded ([`route_preloads`]), revalidated at each visit (`no-cache`, with an ETag),
 /// under a policy that allows its own inline start-up script, by hash.
-fn page_response(req: &HttpRequest, state: &AppState, html: &str) -> HttpResponse {
-    let preloads = route_preloads(&state.preloads, &state.settings.frontend_dir, req.path());
+async fn page_response(req: &HttpRequest, state: &AppState, html: &str) -> HttpResponse {
+    let preloads = route_preloads(&state.preloads, &state.settings.frontend_dir, req.path()).await;
     let html = with_preloads(html, &preloads);
     let etag = page_etag(&html);
     let not_modified = req
@@ -135,52 +139,58 @@ const PRELOAD_MANIFEST: &str = "preload.json";
 /// Each lazy area's module URLs, as `preload.json` lists them.
 type Areas = HashMap<String, Vec<String>>;
 
-/// [`PRELOAD_MANIFEST`] as last read, kept while the file keeps its modification time and
-/// size (a new build rewrites it), so that a page costs one `stat` instead of reading and
-/// parsing the file at each request.
-#[derive(Debug, Default)]
-pub struct PreloadCache {
-    last: Mutex<Option<(FileStamp, Arc<Areas>)>>,
-}
+/// [`PRELOAD_MANIFEST`] as last read: the project's one revisioned [`Snapshot`], with the
+/// file's stamp (modification time and size, `None` without a file) as its revision. A
+/// new build rewrites the file and it is read again; otherwise a page costs one `stat`.
+pub type PreloadCache = Snapshot<Tagged<Option<FileStamp>, Areas>>;
 
 type FileStamp = (SystemTime, u64);
 
-impl PreloadCache {
-    /// The manifest of the build in `dir`; `None` when the build has none or it cannot be
-    /// read.
-    fn areas(&self, dir: &Path) -> Option<Arc<Areas>> {
-        let path = dir.join(PRELOAD_MANIFEST);
-        let meta = std::fs::metadata(&path).ok()?;
-        let stamp = (meta.modified().ok()?, meta.len());
-        let mut last = self.last.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some((_, areas)) = last.as_ref().filter(|(read, _)| *read == stamp) {
-            return Some(Arc::clone(areas));
+/// An empty cache: no manifest read yet.
+pub fn preload_cache() -> PreloadCache {
+    Snapshot::new(Tagged {
+        revision: None,
+        value: Areas::new(),
+    })
+}
+
+fn file_stamp(path: &Path) -> Option<FileStamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.modified().ok()?, meta.len()))
+}
+
+/// The manifest at `path` with the stamp read before it; no areas when it is missing or
+/// unreadable (no preloads, the pages work without them).
+fn read_areas(path: &Path) -> Tagged<Option<FileStamp>, Areas> {
+    let revision = file_stamp(path);
+    let value = match std::fs::read(path).map(|bytes| serde_json::from_slice(&bytes)) {
+        Ok(Ok(areas)) => areas,
+        Ok(Err(err)) => {
+            tracing::warn!(error = %err, "unreadable {PRELOAD_MANIFEST}: no preloads");
+            Areas::new()
         }
-        let bytes = std::fs::read(&path).ok()?;
-        let areas: Areas = match serde_json::from_slice(&bytes) {
-            Ok(areas) => areas,
-            Err(err) => {
-                tracing::warn!(error = %err, "unreadable {PRELOAD_MANIFEST}: no preloads");
-                return None;
-            }
-        };
-        let areas = Arc::new(areas);
-        *last = Some((stamp, Arc::clone(&areas)));
-        Some(areas)
-    }
+        Err(_) => Areas::new(),
+    };
+    Tagged { revision, value }
 }
 
 /// The URLs of the modules the page at `path` needs beyond the main module, from
 /// [`PRELOAD_MANIFEST`]; none for the pages of the main module, or when the build has no
 /// manifest.
-fn route_preloads(preloads: &PreloadCache, dir: &Path, path: &str) -> Vec<String> {
+async fn route_preloads(preloads: &PreloadCache, dir: &Path, path: &str) -> Vec<String> {
     let Some(area) = lazy_area(path) else {
         return Vec::new();
     };
-    let Some(areas) = preloads.areas(dir) else {
-        return Vec::new();
-    };
-    areas
+    let manifest = dir.join(PRELOAD_MANIFEST);
+    let Ok(_) = preloads
+        .refresh(
+            || async { Ok::<_, Infallible>(file_stamp(&manifest)) },
+            || async { Ok(read_areas(&manifest)) },
+        )
+        .await;
+    preloads
+        .current()
+        .value
         .get(area)
         .into_iter()
         .flatten()
@@ -347,17 +357,19 @@ mod tests {
         assert!(html.ends_with("</head>"));
     }
 
-    #[test]
-    fn the_preload_manifest_is_read_again_when_a_build_replaces_it() {
+    #[tokio::test]
+    async fn the_preload_manifest_is_read_again_when_a_build_replaces_it() {
         let dir = tempfile::tempdir().unwrap();
-        let cache = PreloadCache::default();
-        assert!(route_preloads(&cache, dir.path(), "/").is_empty());
+        let cache = preload_cache();
+        assert!(route_preloads(&cache, dir.path(), "/").await.is_empty());
         let manifest = dir.path().join(PRELOAD_MANIFEST);
         std::fs::write(&manifest, r#"{"area_home":["/a.0.wasm"]}"#).unwrap();
-        assert_eq!(route_preloads(&cache, dir.path(), "/"), ["/a.0.wasm"]);
-        assert_eq!(route_preloads(&cache, dir.path(), "/"), ["/a.0.wasm"]);
-        assert!(route_preloads(&cache, dir.path(), "/carte").is_empty());
+        assert_eq!(route_preloads(&cache, dir.path(), "/").await, ["/a.0.wasm"]);
+        assert_eq!(route_preloads(&cache, dir.path(), "/").await, ["/a.0.wasm"]);
+        assert!(route_preloads(&cache, dir.path(), "/carte")
+            .await
+            .is_empty());
         std::fs::write(&manifest, r#"{"area_home":["/b.1.wasm","/c<.wasm"]}"#).unwrap();
-        assert_eq!(route_preloads(&cache, dir.path(), "/"), ["/b.1.wasm"]);
+        assert_eq!(route_preloads(&cache, dir.path(), "/").await, ["/b.1.wasm"]);
     }
 }

@@ -188,7 +188,7 @@ use crate::error::ErrorCode;
 use actix_web::{web, HttpResponse};
 use solidarites_api_types::ErrorResponse;
 
-pub use frontend::PreloadCache;
+pub use frontend::{preload_cache, PreloadCache};
 pub use openapi::ApiDoc;
 
 /// Registers the routes of [`api_routes!`], inside and outside `/api/v1`.
