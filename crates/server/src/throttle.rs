@@ -3,7 +3,7 @@
 //! - Per client address: a token bucket (the GCRA of the `governor` crate), so one address
 //!   cannot try passwords (or send answers, proposals) fast. Addresses live only in this
 //!   limiter (never on disk, never in logs); addresses whose bucket is full again are
-//!   dropped once it holds [`MAX_ENTRIES`].
+//!   dropped once it holds [`MAX_ENTRIES`] (or twice what the last sweep kept).
 //! - Per (email, address) pair: after 5 failures in a row the pair is locked for a growing
 //!   while, for real accounts and unknown emails alike. Another address is not locked: a
 //!   remote attacker who knows a staff email cannot lock its owner out.
@@ -15,7 +15,10 @@ use std::{
     collections::HashMap,
     net::IpAddr,
     num::NonZeroU32,
-    sync::{Mutex, MutexGuard},
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        Mutex, MutexGuard,
+    },
     time::{Duration, Instant},
 };
 
@@ -30,6 +33,10 @@ const MAX_ENTRIES: usize = 10_000;
 #[derive(Debug)]
 pub struct LoginThrottle {
     per_address: DefaultKeyedRateLimiter<IpAddr>,
+    /// Size of `per_address` at which the next sweep runs: [`MAX_ENTRIES`], or twice what
+    /// the last sweep left when most addresses were recent, so that a crowd of recent
+    /// addresses does not make every request sweep them all.
+    sweep_at: AtomicUsize,
     unknown: Mutex<HashMap<[u8; 32], Failures>>,
     pairs: Mutex<HashMap<[u8; 32], Failures>>,
 }
@@ -55,6 +62,7 @@ impl LoginThrottle {
             .allow_burst(burst);
         Self {
             per_address: RateLimiter::keyed(quota),
+            sweep_at: AtomicUsize::new(MAX_ENTRIES),
             unknown: Mutex::new(HashMap::new()),
             pairs: Mutex::new(HashMap::new()),
         }
@@ -62,10 +70,13 @@ impl LoginThrottle {
 
     /// Takes one attempt from `ip`'s bucket, or says how many seconds to wait.
     pub fn check_ip(&self, ip: IpAddr) -> Result<(), u64> {
-        if self.per_address.len() >= MAX_ENTRIES {
+        if self.per_address.len() >= self.sweep_at.load(Ordering::Relaxed) {
             // An address whose bucket is full again is the same as one never seen.
             self.per_address.retain_recent();
             self.per_address.shrink_to_fit();
+            let left = self.per_address.len();
+            self.sweep_at
+                .store(left.saturating_mul(2).max(MAX_ENTRIES), Ordering::Relaxed);
         }
         self.per_address.check_key(&ip).map_err(|not_until| {
             let wait = not_until.wait_time_from(self.per_address.clock().now());
@@ -155,6 +166,21 @@ fn seconds_up(secs: f64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sweep_keeps_recent_buckets_and_waits_for_twice_as_many_addresses() {
+        let throttle = LoginThrottle::new(1, Duration::from_secs(60));
+        let first: IpAddr = [192, 0, 2, 1].into();
+        assert!(throttle.check_ip(first).is_ok());
+        for i in 0..u32::try_from(MAX_ENTRIES).unwrap() {
+            let other = IpAddr::from(std::net::Ipv4Addr::from(0x0a00_0000 + i));
+            assert!(throttle.check_ip(other).is_ok());
+        }
+        // The sweep at 10,000 addresses found them all recent: all kept, the next sweep
+        // at twice as many, and the first address still has to wait.
+        assert_eq!(throttle.sweep_at.load(Ordering::Relaxed), 2 * MAX_ENTRIES);
+        assert!(throttle.check_ip(first).is_err());
+    }
 
     #[test]
     fn an_address_gets_its_burst_then_waits() {
