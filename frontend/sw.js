@@ -111,7 +111,12 @@ function shell(text, headers) {
   const kept = new Headers(headers);
   kept.delete("Content-Length");
   kept.delete("ETag");
-  return new Response(text.replace(/<link [^>]*\bdata-route>\s*/g, ""), { headers: kept });
+  // Without the route's preloads and first screen (crates/server/src/first_screen.rs,
+  // written last in the body): the page kept serves every route.
+  const page = text
+    .replace(/<link [^>]*\bdata-route>\s*/g, "")
+    .replace(/<div class="premier-ecran">[\s\S]*?<\/div>\n<\/body>/, "</body>");
+  return new Response(page, { headers: kept });
 }
 
 /** The build's files: the copy kept, else the network (and keep it). */

@@ -220,6 +220,8 @@ pub fn load<T: Send + Sync + 'static>(
     future: impl Future<Output = Result<T, ApiError>> + 'static,
 ) -> Loaded<T> {
     let loaded = RwSignal::new(None);
+    // The server's first screen stays until the first page has what it loads.
+    let future = crate::first_screen::holding(future);
     leptos::task::spawn_local(async move {
         let outcome = future.await;
         // The page may be gone by then.

@@ -35,6 +35,7 @@ pub fn App() -> impl IntoView {
         Suspend::new(async move {
             let view = pages::lazy::view(route).await;
             loading.set(false);
+            crate::first_screen::area_ready();
             view
         })
     };

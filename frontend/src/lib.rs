@@ -8,6 +8,7 @@
 //! - [`format`]: French dates and numbers;
 //! - [`api`]: typed calls to `/api/v1`;
 //! - [`pages`]: one module per area of the site;
+//! - [`first_screen`]: the server's pre-rendered first screen, replaced once the first page is complete;
 //! - [`offline`]: the service worker, the « hors connexion » banner, answers kept to send later;
 //! - [`admin`]: the staff console (`/admin`), its own lazy area.
 
@@ -17,6 +18,7 @@ pub mod app;
 pub mod browser;
 pub mod carte;
 pub mod components;
+pub mod first_screen;
 pub mod format;
 pub mod i18n;
 pub mod offline;
@@ -26,5 +28,6 @@ pub mod router;
 /// Installs the panic hook and mounts the app to `<body>`.
 pub fn start() {
     console_error_panic_hook::set_once();
+    first_screen::init();
     leptos::mount::mount_to_body(app::App);
 }

@@ -259,3 +259,5 @@ pub struct AuditPageResponse {
     pub per_page: u64,
     pub total: u64,
 }
+
+pub mod first_screen;

@@ -13,6 +13,7 @@ pub mod demo_data;
 pub mod edit_token;
 pub mod error;
 pub mod exports;
+pub mod first_screen;
 pub mod ical;
 pub mod ids;
 pub mod json_body;

@@ -987,7 +987,11 @@ fn version_tag(bytes: &[u8]) -> String {
 
 /// The `<head>` tags that load the app, by the files' content-hashed names: the
 /// stylesheet, the JS glue and the modules it imports (preloaded, rather than found one
-/// after the other), the main `.wasm` (preloaded), and the start-up script. The console's
+/// after the other) and the main `.wasm`, preloaded from an inert `<template>` that the
+/// start-up script puts into the page after its first frame, then starts the app: the
+/// first screen the server wrote into the page (`crates/server/src/first_screen.rs`) is
+/// painted with the HTML and the stylesheet alone, nothing else competing for the
+/// network. The console's
 /// stylesheet is only named (`data-console`), not loaded.
 fn assets_html(public_url: &str, names: &Names) -> Result<String> {
     let url = |original: &str| {
@@ -1011,22 +1015,43 @@ fn assets_html(public_url: &str, names: &Names) -> Result<String> {
         .collect();
     Ok(format!(
         r#"<link rel="stylesheet" href="{css_url}" data-console="{console_url}">
+    <template id="{PRELOADS_TEMPLATE}">
     <link rel="modulepreload" href="{js_url}">{module_preloads}
     <link rel="preload" href="{wasm_url}" as="fetch" type="application/wasm" crossorigin>
+    </template>
     <script type="module">
-      import init from "{js_url}";
-      init({{ module_or_path: "{wasm_url}" }}).catch((error) => {{
-        console.error(error);
-        const p = document.createElement("p");
-        p.className = "erreur-demarrage";
-        p.setAttribute("role", "alert");
-        p.textContent = "L’application n’a pas pu démarrer dans ce navigateur. " +
-          "Merci de recharger la page ou d’essayer avec un navigateur à jour.";
-        document.body.prepend(p);
-      }});
+      let started = false;
+      const start = () => {{
+        if (started) return;
+        started = true;
+        // The app's files (and the route's modules, which the server adds) are fetched
+        // from now on, all at once.
+        const preloads = document.getElementById("{PRELOADS_TEMPLATE}");
+        if (preloads) document.head.append(preloads.content.cloneNode(true));
+        import("{js_url}")
+          .then(({{ default: init }}) => init({{ module_or_path: "{wasm_url}" }}))
+          .catch((error) => {{
+            console.error(error);
+            const p = document.createElement("p");
+            p.className = "erreur-demarrage";
+            p.setAttribute("role", "alert");
+            p.textContent = "L’application n’a pas pu démarrer dans ce navigateur. " +
+              "Merci de recharger la page ou d’essayer avec un navigateur à jour.";
+            document.body.prepend(p);
+          }});
+      }};
+      // After the first frame: the first screen the server wrote is painted before
+      // anything else is fetched (a hidden tab, which paints no frame, starts after 200 ms).
+      requestAnimationFrame(() => setTimeout(start, 0));
+      setTimeout(start, 200);
     </script>"#
     ))
 }
+
+/// `id` of the inert `<template>` holding the app's preloads, which the start-up script
+/// puts into the page after the first frame; the server adds a route's modules to it
+/// (crates/server/src/routes/frontend.rs, `with_preloads`).
+const PRELOADS_TEMPLATE: &str = "prechargements";
 
 /// Replaces the `<!-- xtask:assets … -->` comment of the template by `assets`.
 fn render_index(template: &str, assets: &str) -> Result<String> {
@@ -1312,8 +1337,17 @@ mod tests {
         // Named for the console, not loaded.
         assert!(html.contains(r#" data-console="/console.02.css""#));
         assert_eq!(html.matches("rel=\"stylesheet\"").count(), 1);
-        assert!(html.contains(r#"import init from "/solidarites.03.js""#));
+        assert!(html.contains(r#"import("/solidarites.03.js")"#));
         assert!(html.contains(r#"init({ module_or_path: "/solidarites_bg.04.wasm" })"#));
+        // Every preload is in the inert template, put into the page after the first frame.
+        let template = &html[html.find("<template id=\"prechargements\">").unwrap()
+            ..html.find("</template>").unwrap()];
+        assert_eq!(
+            template.matches("<link rel=").count(),
+            html.matches("<link rel=\"modulepreload\"").count() + 1
+        );
+        // Started after the first frame, so that the server's first screen is painted first.
+        assert!(html.contains("requestAnimationFrame(() => setTimeout(start, 0));"));
         // What the glue imports is fetched beside it, not after it.
         for url in [
             "/solidarites.03.js",

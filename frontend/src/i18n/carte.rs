@@ -1,6 +1,7 @@
 //! Strings of the carte des solidarités (map, list, detail, add and edit an initiative).
 
 use crate::format;
+use solidarites_api_types::first_screen;
 
 #[derive(Debug)]
 pub struct Strings {
@@ -169,12 +170,9 @@ pub struct Strings {
 }
 
 pub const FR: Strings = Strings {
-    title: "Carte des solidarités",
-    intro: "Les associations, les CCAS, les communes et les collectifs du territoire \
-            recensent ici ce qu’ils proposent\u{a0}: aide alimentaire, visites aux personnes \
-            isolées, aide aux démarches, transport… Filtrez par thème ou par commune\u{a0}; \
-            la liste sous la carte donne les mêmes résultats.",
-    add_link: "Ajouter une initiative",
+    title: first_screen::CARTE_TITLE,
+    intro: first_screen::CARTE_INTRO,
+    add_link: first_screen::CARTE_ADD_LINK,
     add_title: "Ajouter une initiative",
     add_intro: "Vous menez une action solidaire sur le territoire\u{a0}? Décrivez-la ici. \
                 Elle sera relue par l’équipe de modération avant d’apparaître sur la carte. \

@@ -1,6 +1,8 @@
 //! Strings of the page frame (header, navigation, footer), the 404 page, and the messages
 //! every page shares (loading, network and server errors, form errors).
 
+use solidarites_api_types::first_screen;
+
 #[derive(Debug)]
 pub struct Strings {
     pub site_name: &'static str,
@@ -46,24 +48,19 @@ pub struct Strings {
 }
 
 pub const FR: Strings = Strings {
-    site_name: "Solidarités",
-    tagline: "Politiques sociales participatives",
-    skip_link: "Aller au contenu principal",
-    nav_label: "Menu principal",
-    nav_home: "Accueil",
-    nav_carte: "Carte des solidarités",
-    nav_actors: "Acteurs",
-    nav_questionnaire: "Questionnaire",
-    nav_proposals: "Propositions",
-    nav_agenda: "Agenda",
+    site_name: first_screen::SITE_NAME,
+    tagline: first_screen::TAGLINE,
+    skip_link: first_screen::SKIP_LINK,
+    nav_label: first_screen::NAV_LABEL,
+    nav_home: first_screen::NAV_HOME,
+    nav_carte: first_screen::NAV_CARTE,
+    nav_actors: first_screen::NAV_ACTORS,
+    nav_questionnaire: first_screen::NAV_QUESTIONNAIRE,
+    nav_proposals: first_screen::NAV_PROPOSALS,
+    nav_agenda: first_screen::NAV_AGENDA,
     page_title: |page| format!("{page} — Solidarités"),
-    footer: |version| {
-        format!(
-            "Solidarités {version} — logiciel libre (licence AGPL-3.0) au service des \
-             collectivités locales."
-        )
-    },
-    footer_api: "API ouverte",
+    footer: first_screen::footer,
+    footer_api: first_screen::FOOTER_API,
     not_found_title: "Page introuvable",
     not_found_text: "L’adresse demandée ne correspond à aucune page. Elle a peut-être été \
                      déplacée, ou une faute de frappe s’est glissée dans l’adresse.",

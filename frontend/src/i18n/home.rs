@@ -1,5 +1,7 @@
 //! Strings of the home page.
 
+use solidarites_api_types::first_screen;
+
 #[derive(Debug)]
 pub struct Strings {
     pub title: &'static str,
@@ -25,12 +27,8 @@ pub struct Strings {
 
 pub const FR: Strings = Strings {
     title: "Accueil",
-    heading: "Construisons ensemble les solidarités de notre territoire",
-    intro: "Solidarités est la plateforme ouverte qui permet aux collectivités locales de \
-            construire leur politique sociale avec les habitantes et les habitants\u{a0}: une \
-            carte des solidarités qui recense les services et les lieux d’entraide du \
-            territoire, un questionnaire des besoins pour dire ce qui manque, et des \
-            propositions à déposer et à soutenir.",
+    heading: first_screen::HOME_HEADING,
+    intro: first_screen::HOME_INTRO,
     doors_title: "Par où commencer\u{a0}?",
     door_carte_title: "Trouver de l’aide près de chez vous",
     door_carte_text: "Les associations, services et lieux d’entraide de votre commune, sur \

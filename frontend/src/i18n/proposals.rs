@@ -1,5 +1,7 @@
 //! Strings of the proposals pages.
 
+use solidarites_api_types::first_screen;
+
 #[derive(Debug)]
 pub struct Strings {
     pub title: &'static str,
@@ -147,7 +149,7 @@ pub const FR: Strings = Strings {
     needs_secret: "Trop peu de réponses pour publier un chiffre (secret statistique).",
     needs_not_asked: "non mesuré",
     needs_share: |theme, share| format!("{theme}\u{a0}: {share}"),
-    back_to_list: "Toutes les propositions",
+    back_to_list: first_screen::PROPOSALS_BACK_TO_LIST,
     form_intro: "Décrivez l’action de solidarité que vous aimeriez voir naître. Votre \
                  proposition sera relue par l’équipe de modération avant d’être publiée.",
     form_title: "Titre de la proposition",

@@ -1,5 +1,7 @@
 //! Strings of the needs questionnaire.
 
+use solidarites_api_types::first_screen;
+
 #[derive(Debug)]
 pub struct Strings {
     pub title: &'static str,
@@ -68,14 +70,12 @@ pub struct Strings {
 }
 
 pub const FR: Strings = Strings {
-    title: "Questionnaire des besoins",
+    title: first_screen::QUESTIONNAIRE_TITLE,
     choose_title: "Choisissez une consultation",
     choose_intro: "Plusieurs consultations sont ouvertes en ce moment\u{a0}:",
     none_open: "Aucune consultation n’est ouverte en ce moment. Revenez bientôt\u{a0}!",
     closed: "Cette consultation n’accepte plus de réponses. Merci de votre intérêt\u{a0}!",
-    anonymous_note: "Vos réponses sont anonymes\u{a0}: ni votre nom, ni votre adresse IP ne \
-                     sont enregistrés avec elles. Les questions marquées «\u{a0}obligatoire\u{a0}» \
-                     doivent avoir une réponse.",
+    anonymous_note: first_screen::QUESTIONNAIRE_ANONYMOUS_NOTE,
     restored: "Vos réponses en cours ont été retrouvées sur cet appareil.",
     start_over: "Tout effacer et recommencer",
     step_of: |n, total| format!("Étape {n} sur {total}"),

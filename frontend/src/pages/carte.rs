@@ -67,7 +67,7 @@ pub fn CartePage() -> impl IntoView {
     // Loaded again when the connection returns.
     let basics = LocalResource::new(move || {
         offline.online.track();
-        map_basics()
+        crate::first_screen::holding(map_basics())
     });
     view! {
         <div class="carte-page">
@@ -202,11 +202,11 @@ fn CarteExplorer(config: PublicConfigResponse, themes: Vec<ThemeResponse>) -> im
     // The list, tagged with the question it answers.
     let results: Results = LocalResource::new(move || {
         let filter = filter.get();
-        async move {
+        crate::first_screen::holding(async move {
             let answer: Result<InitiativeListResponse, ApiError> =
                 api::get(&filter.list_url()).await;
             (filter, answer)
-        }
+        })
     });
     let map = MapController::new();
     let selected: RwSignal<Option<String>> = RwSignal::new(None);

@@ -106,9 +106,13 @@ export function assertNoProblems(page) {
   assert.deepEqual(page.problems, [], 'the page had errors');
 }
 
-/** Opens `path` and waits until the app has rendered its `<h1>`. */
+/**
+ * Opens `path` and waits until the app has rendered its `<h1>`: the app has replaced the
+ * first screen the server wrote into the page (crates/server/src/first_screen.rs).
+ */
 export async function visit(page, path) {
   await page.goto(path);
+  await page.locator('.premier-ecran').waitFor({ state: 'detached' });
   await page.locator('main h1').first().waitFor();
 }
 

@@ -69,6 +69,10 @@ function watch(page) {
 async function offlineReady(page) {
   await page.evaluate(() => navigator.serviceWorker.ready);
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30000 });
+  // The page kept stands for every route: without the preloads and first screen of one.
+  const kept = await page.evaluate(async () => (await (await caches.match('/')).text()));
+  assert.ok(kept.includes('</body>'), kept);
+  assert.ok(!kept.includes('premier-ecran') && !kept.includes('data-route'), kept);
 }
 
 /** Answers the default questionnaire (« Non », Saint-Prétexte by postal code) and sends. */

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import {
-  DESKTOP, PHONE, assertNoProblems, checkA11y, launchBrowser, newPage, visit,
+  BASE_URL, DESKTOP, PHONE, assertNoProblems, checkA11y, launchBrowser, newPage, visit,
 } from './helpers.mjs';
 
 let browser;
@@ -49,6 +49,58 @@ test('the menu follows links without reloading the page and marks the current pa
   await page.goBack();
   await page.waitForURL(`${new URL(page.url()).origin}/`);
   assert.equal(await current.textContent(), 'Accueil');
+  assertNoProblems(page);
+});
+
+test('the server paints the first screen and the app replaces it whole: nothing moves, no larger paint', async () => {
+  // Without JavaScript, what the server wrote is the page: heading, introduction, menu.
+  const still = await browser.newContext({
+    viewport: PHONE, locale: 'fr-FR', baseURL: BASE_URL, javaScriptEnabled: false,
+  });
+  const bare = await still.newPage();
+  await bare.goto('/');
+  const heading = 'Construisons ensemble les solidarités de notre territoire';
+  assert.equal(await bare.locator('main h1').textContent(), heading);
+  assert.ok(await bare.locator('main p.intro').isVisible());
+  assert.equal(await bare.locator('nav a[aria-current="page"]').textContent(), 'Accueil');
+  await still.close();
+
+  // With it: layout shifts, largest paints and the moment the first screen goes.
+  const page = await newPage(browser, PHONE);
+  await page.addInitScript(() => {
+    window.__shifts = 0;
+    window.__paints = [];
+    window.__replacedAt = null;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        if (!entry.hadRecentInput) window.__shifts += entry.value;
+      }
+    }).observe({ type: 'layout-shift', buffered: true });
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.__paints.push(entry.startTime);
+    }).observe({ type: 'largest-contentful-paint', buffered: true });
+    let seen = false;
+    new MutationObserver(() => {
+      const there = document.querySelector('.premier-ecran') !== null;
+      if (there) seen = true;
+      if (seen && !there && window.__replacedAt === null) window.__replacedAt = performance.now();
+    }).observe(document, { childList: true, subtree: true });
+  });
+  await visit(page, '/');
+  // The app shows the page complete at once: its lists are there when it appears.
+  assert.equal(await page.locator('.dernieres-propositions .texte-doux', { hasText: 'Chargement' }).count(), 0);
+  await page.waitForLoadState('networkidle');
+  const seen = await page.evaluate(() => ({
+    shifts: window.__shifts, paints: window.__paints, replacedAt: window.__replacedAt,
+  }));
+  assert.ok(seen.replacedAt !== null, 'the first screen was there, then replaced');
+  assert.ok(seen.paints.length > 0, 'a largest paint was recorded');
+  for (const at of seen.paints) {
+    assert.ok(at < seen.replacedAt, `a larger paint came after the app took over: ${JSON.stringify(seen)}`);
+  }
+  assert.ok(seen.shifts < 0.01, `layout shifts: ${seen.shifts}`);
+  assert.equal(await page.locator('main h1').count(), 1);
+  assert.equal(await page.locator('main h1').textContent(), heading);
   assertNoProblems(page);
 });
 

@@ -10,7 +10,7 @@ use actix_files::NamedFile;
 use actix_web::{http::header, web, HttpRequest, HttpResponse, Responder};
 
 use crate::{
-    security_headers,
+    first_screen, security_headers,
     snapshot::{Snapshot, Tagged},
     state::AppState,
 };
@@ -92,11 +92,15 @@ fn is_content_hashed(relative: &Path) -> bool {
 }
 
 /// The app's page for a route: `index.html` with the modules of the route's lazy area
-/// preloaded ([`route_preloads`]), revalidated at each visit (`no-cache`, with an ETag),
+/// preloaded ([`route_preloads`]) and, on the main public pages, the route's first screen
+/// ([`first_screen`]), revalidated at each visit (`no-cache`, with an ETag),
 /// under a policy that allows its own inline start-up script, by hash.
 async fn page_response(req: &HttpRequest, state: &AppState, html: &str) -> HttpResponse {
     let preloads = route_preloads(&state.preloads, &state.settings.frontend_dir, req.path()).await;
-    let html = with_preloads(html, &preloads);
+    let mut html = with_preloads(html, &preloads);
+    if let Some(screen) = first_screen::render(state, req.path()).await {
+        html = first_screen::insert(&html, &screen);
+    }
     let etag = page_etag(&html);
     let not_modified = req
         .headers()
@@ -203,12 +207,19 @@ async fn route_preloads(preloads: &PreloadCache, dir: &Path, path: &str) -> Vec<
         .collect()
 }
 
-/// `html` with a `<link rel="preload">` per URL of a `.wasm` module before `</head>`,
-/// fetched as `__wasm_split.js` fetches it (`fetch()`: CORS mode, same-origin
-/// credentials), so that the browser uses the preloaded answer. Each link carries
-/// `data-route` so that the service worker can keep the page without them (sw.js).
+/// `html` with a `<link rel="preload">` per URL of a `.wasm` module, fetched as
+/// `__wasm_split.js` fetches it (`fetch()`: CORS mode, same-origin credentials), so that
+/// the browser uses the preloaded answer. They go into the page's inert template of
+/// preloads ([`PRELOADS_TEMPLATE`]), which the start-up script puts into the page after
+/// its first frame, beside the main module's; before `</head>` in a page without one.
+/// Each link carries `data-route` so that the service worker can keep the page without
+/// them (sw.js).
 fn with_preloads(html: &str, urls: &[String]) -> String {
-    let Some(head_end) = html.find("</head>") else {
+    let at = html
+        .find(PRELOADS_TEMPLATE)
+        .and_then(|start| html[start..].find("</template>").map(|end| start + end))
+        .or_else(|| html.find("</head>"));
+    let Some(at) = at else {
         return html.to_owned();
     };
     let mut links = String::new();
@@ -217,8 +228,12 @@ fn with_preloads(html: &str, urls: &[String]) -> String {
             "<link rel=\"preload\" href=\"{url}\" as=\"fetch\" type=\"application/wasm\" crossorigin data-route>\n  "
         ));
     }
-    format!("{}{links}{}", &html[..head_end], &html[head_end..])
+    format!("{}{links}{}", &html[..at], &html[at..])
 }
+
+/// How `cargo xtask frontend` opens the template of the page's preloads
+/// (crates/xtask/src/frontend.rs, `assets_html`).
+const PRELOADS_TEMPLATE: &str = "<template id=\"prechargements\">";
 
 /// The lazy area (a `#[lazy]` function of `frontend/src/pages/lazy.rs`) that shows the
 /// page at `path`, as the web app's router reads paths (`frontend/src/router.rs`,
@@ -355,6 +370,14 @@ mod tests {
         let html = with_preloads("<head>\n</head>", &["/a.0.wasm".to_owned()]);
         assert!(html.starts_with("<head>\n<link rel=\"preload\" href=\"/a.0.wasm\" as=\"fetch\""));
         assert!(html.ends_with("</head>"));
+        // Into the inert template when the page has one.
+        let page = "<head><template id=\"prechargements\">\n<link rel=\"modulepreload\" href=\"/m.js\">\n</template><template></template></head>";
+        let html = with_preloads(page, &["/a.0.wasm".to_owned()]);
+        assert!(html.starts_with("<head><template id=\"prechargements\">\n<link rel=\"modulepreload\" href=\"/m.js\">\n<link rel=\"preload\" href=\"/a.0.wasm\""));
+        assert!(
+            html.ends_with("data-route>\n  </template><template></template></head>"),
+            "{html}"
+        );
     }
 
     #[tokio::test]

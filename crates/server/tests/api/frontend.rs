@@ -446,3 +446,80 @@ async fn every_answer_carries_the_browser_security_headers() {
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(header(&res, "cache-control").as_deref(), Some("no-store"));
 }
+
+/// The main public pages carry their first screen (frame and top of the page, from the
+/// database where it shows data), escaped, with the current menu entry; other pages and
+/// unknown proposals have none.
+#[tokio::test]
+async fn main_public_pages_carry_their_first_screen() {
+    use solidarites_api_types::{first_screen, CreateProposalRequest, CreateProposalResponse};
+    use solidarites_server::auth::Role;
+
+    use crate::{fixtures, helpers::*};
+
+    for_each_backend(|db| async move {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("index.html"),
+            "<!doctype html><html lang=\"fr\"><head></head><body>\n<noscript>JS</noscript>\n</body></html>",
+        )
+        .unwrap();
+        let mut settings = test_settings(&db);
+        settings.frontend_dir = dir.path().to_path_buf();
+        let app = spawn_app_with(db, settings).await;
+        let home = screen(&page(&app, "/").await).expect("first screen of /");
+        assert!(home.contains(&format!("<h1>{}</h1>", first_screen::HOME_HEADING)));
+        assert!(home.contains("href=\"/\" aria-current=\"page\""));
+        assert!(home.ends_with("</div>\n</body></html>"), "{home}");
+        let carte = screen(&page(&app, "/carte").await).expect("first screen of /carte");
+        assert!(carte.contains("class=\"conteneur conteneur--large\""));
+        assert!(carte.contains("href=\"/carte\" aria-current=\"page\""));
+        // No campaign open: the page's heading.
+        let questionnaire = screen(&page(&app, "/questionnaire").await).unwrap();
+        assert!(questionnaire.contains(&format!("<h1>{}</h1>", first_screen::QUESTIONNAIRE_TITLE)));
+        for path in ["/agenda", "/admin", "/propositions/nouvelle", "/propositions/00000000-0000-0000-0000-000000000000"] {
+            assert_eq!(screen(&page(&app, &path).await), None, "{path}");
+        }
+
+        let admin = app.login_as(Role::Admin).await;
+        let questionnaire_id = default_questionnaire_id(&admin).await;
+        let mut campaign = fixtures::campaign(&questionnaire_id, -1, 24);
+        campaign.title = "Vos besoins <cet hiver> & après".to_owned();
+        create_campaign(&admin, &campaign).await;
+        let questionnaire = screen(&page(&app, "/questionnaire").await).unwrap();
+        assert!(questionnaire.contains("<h1>Vos besoins &lt;cet hiver&gt; &amp; après</h1>"));
+        assert!(questionnaire.contains(&format!("<p class=\"intro\">{}</p>", campaign.description)));
+
+        let proposal = CreateProposalRequest {
+            title: Some("Un jardin <partagé>".to_owned()),
+            description: Some("Des bacs & des graines, près de la mairie.".to_owned()),
+            themes: fixtures::strings(&["isolement"]),
+            ..CreateProposalRequest::default()
+        };
+        let res = app.post_json("/api/v1/proposals", &proposal).await;
+        let created: CreateProposalResponse =
+            serde_json::from_str(&expect_status(res, StatusCode::CREATED).await).unwrap();
+        let path = format!("/propositions/{}", created.id);
+        // Not published yet: no first screen (the app says it is not found).
+        assert_eq!(screen(&page(&app, &path).await), None);
+        approve(&app.login_as(Role::Moderator).await, &created.id).await;
+        let shown = screen(&page(&app, &path).await).expect("first screen of a published proposal");
+        assert!(shown.contains("<h1>Un jardin &lt;partagé&gt;</h1>"));
+        assert!(shown.contains("<div class=\"texte-libre\">Des bacs &amp; des graines, près de la mairie.</div>"));
+        assert!(shown.contains("href=\"/propositions\" aria-current=\"page\""));
+    })
+    .await;
+}
+
+/// The page the server sends for `path`; panics unless it is a 200.
+async fn page(app: &crate::helpers::TestApp, path: &str) -> String {
+    let res = app.get(path).await;
+    assert_eq!(res.status(), StatusCode::OK, "{path}");
+    res.text().await.unwrap()
+}
+
+/// The first screen written into `html` and what follows it, if any.
+fn screen(html: &str) -> Option<String> {
+    html.find("<div class=\"premier-ecran\">")
+        .map(|start| html[start..].to_owned())
+}
