@@ -406,14 +406,8 @@ impl CommuneIndex {
     #[must_use]
     pub fn count_batch(&self, points: &[(f64, f64)]) -> (Vec<u64>, u64) {
         let slots = self.communes.len() + 1;
-        let outside = self.communes.len();
         let count_chunk = |mut counts: Vec<u64>, chunk: &[(f64, f64)]| {
-            self.for_each_located(chunk, |_, found| {
-                let slot = found.map_or(outside, |i| i as usize);
-                if let Some(count) = counts.get_mut(slot) {
-                    *count += 1;
-                }
-            });
+            self.count_into(chunk, &mut counts);
             counts
         };
         #[cfg(feature = "parallel")]
@@ -433,6 +427,21 @@ impl CommuneIndex {
             .fold(vec![0u64; slots], count_chunk);
         let none = counts.pop().unwrap_or(0);
         (counts, none)
+    }
+
+    /// Adds (lon, lat) points to `counts`, on the calling thread: `counts[i]` for
+    /// the commune at [`communes`](Self::communes)`[i]`, `counts[communes.len()]`
+    /// for the points in no commune (slots beyond the slice's end are not counted).
+    /// For callers that share the work out themselves, e.g. block by block as a
+    /// file is read.
+    pub fn count_into(&self, points: &[(f64, f64)], counts: &mut [u64]) {
+        let outside = self.communes.len();
+        self.for_each_located(points, |_, found| {
+            let slot = found.map_or(outside, |i| i as usize);
+            if let Some(count) = counts.get_mut(slot) {
+                *count += 1;
+            }
+        });
     }
 
     /// Locates `points` in blocks: grid values for a whole block first, then

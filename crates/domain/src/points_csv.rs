@@ -8,13 +8,20 @@
 //!
 //! The common file (no quotes, one point per line) is read by [`fast`]: parallel chunks,
 //! no allocation per line; any other file, or one with a bad line, by the csv reader,
-//! which names every bad line. Both read the same points.
+//! which names every bad line. Both read the same points. `--counts` on a file can also
+//! go through [`StreamedCounts`]: the fast path block by block as the file is read,
+//! started before the index exists.
 
 use std::io::{self, Write};
 
 use crate::CommuneIndex;
 
 mod fast;
+#[cfg(feature = "parallel")]
+mod stream;
+
+#[cfg(feature = "parallel")]
+pub use stream::StreamedCounts;
 
 /// Why a points file cannot be assigned.
 #[derive(Debug, thiserror::Error)]
@@ -70,12 +77,7 @@ pub fn assign_points(
             Some(counted) => counted,
             None => index.count_batch(&parse_points(input, layout)?),
         };
-        writeln!(out, "code,count")?;
-        for (commune, count) in communes.iter().zip(per_commune) {
-            writeln!(out, "{},{count}", commune.code)?;
-        }
-        writeln!(out, "none,{outside}")?;
-        return Ok(());
+        return write_counts(index, &per_commune, outside, out);
     }
     let points = match fast::points(input, layout) {
         Some(points) => points,
@@ -112,6 +114,25 @@ pub fn assign_points(
         i += 1;
     }
     writer.flush()?;
+    Ok(())
+}
+
+/// Writes counts as `assign_points` does: `code,count`, a row per commune of the index
+/// (`per_commune` in its order), then `none` and the points outside every commune.
+///
+/// # Errors
+/// A failed write.
+pub fn write_counts(
+    index: &CommuneIndex,
+    per_commune: &[u64],
+    outside: u64,
+    out: &mut impl Write,
+) -> Result<(), PointsError> {
+    writeln!(out, "code,count")?;
+    for (commune, count) in index.communes().iter().zip(per_commune) {
+        writeln!(out, "{},{count}", commune.code)?;
+    }
+    writeln!(out, "none,{outside}")?;
     Ok(())
 }
 

@@ -15,7 +15,7 @@ const MIN_CHUNK: usize = 256 * 1024;
 const MAX_FIELD: usize = 64;
 
 /// The input after its header line (the first non-empty line), when it has one.
-fn body(input: &[u8], layout: PointsLayout) -> &[u8] {
+pub(super) fn body(input: &[u8], layout: PointsLayout) -> &[u8] {
     if !layout.has_header {
         return input;
     }
@@ -105,7 +105,11 @@ fn plain_point(line: &[u8], layout: PointsLayout) -> Option<(f64, f64)> {
 
 /// Calls `point` with each point of `chunk`, in order; `false` as soon as a line is not
 /// one the fast path reads exactly as the csv path would.
-fn each_point(chunk: &[u8], layout: PointsLayout, mut point: impl FnMut(f64, f64)) -> bool {
+pub(super) fn each_point(
+    chunk: &[u8],
+    layout: PointsLayout,
+    mut point: impl FnMut(f64, f64),
+) -> bool {
     let last_column = layout.lon_column.max(layout.lat_column);
     // One search of the whole chunk instead of one per line in the common file.
     let plain = memchr::memchr2(b'"', b'\r', chunk).is_none();

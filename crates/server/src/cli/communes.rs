@@ -2,14 +2,18 @@
 //! points assigned to communes.
 
 use std::{
+    fs::File,
     io::{self, Read, Write},
     path::{Path, PathBuf},
+    sync::Arc,
 };
 
 use anyhow::{bail, Context};
 use clap::Subcommand;
 use solidarites_domain::{
-    apply_population, parse_communes_geojson, parse_population_csv, CommuneIndex,
+    apply_population, parse_communes_geojson, parse_population_csv,
+    points_csv::{self, StreamedCounts},
+    CommuneIndex,
 };
 
 use crate::storage;
@@ -46,11 +50,21 @@ pub(super) async fn run(database_url: &str, command: CommunesCommand) -> anyhow:
 
 /// Writes each `lon,lat` line of `file` followed by the INSEE code of its commune.
 async fn assign(database_url: &str, file: &Path, counts: bool) -> anyhow::Result<()> {
-    // The file is read on another thread while the communes are loaded and indexed (each
-    // takes about a tenth of the command's time).
-    let reading = {
-        let file = file.to_owned();
-        std::thread::spawn(move || read_input(&file))
+    // The file is read on other threads while the communes are loaded and indexed (each
+    // takes about a tenth of the command's time). `--counts` on a regular file: read in
+    // blocks, parsed meanwhile and counted as soon as the index is there, with no copy of
+    // the whole file. Anything else (stdin, a pipe, the records written back): the whole
+    // file read into memory.
+    let streamed = counts
+        .then(|| regular_file(file))
+        .flatten()
+        .map(StreamedCounts::start);
+    let reading = match streamed {
+        Some(_) => None,
+        None => {
+            let file = file.to_owned();
+            Some(std::thread::spawn(move || read_input(&file)))
+        }
     };
     let db = storage::connect(database_url).await?;
     storage::migrate(&db).await?;
@@ -59,14 +73,36 @@ async fn assign(database_url: &str, file: &Path, counts: bool) -> anyhow::Result
     if communes.is_empty() {
         bail!("no communes in the database: run `solidarites communes import` first");
     }
-    let index = CommuneIndex::new(communes);
-    let input = reading
-        .join()
-        .map_err(|_| anyhow::anyhow!("reading {} failed", file.display()))??;
+    let index = Arc::new(CommuneIndex::new(communes));
     let mut out = io::BufWriter::new(io::stdout().lock());
-    solidarites_domain::points_csv::assign_points(&index, &input, counts, &mut out)?;
+    let counted = streamed.and_then(|streamed| streamed.finish(Arc::clone(&index)));
+    if let Some((per_commune, outside)) = counted {
+        points_csv::write_counts(&index, &per_commune, outside, &mut out)?;
+    } else {
+        // Also when the blocks were not for the fast path: the file is read again whole,
+        // and the csv reader names its bad lines.
+        let input = match reading {
+            Some(reading) => reading
+                .join()
+                .map_err(|_| anyhow::anyhow!("reading {} failed", file.display()))??,
+            None => read_input(file)?,
+        };
+        points_csv::assign_points(&index, &input, counts, &mut out)?;
+    }
     out.flush()?;
     Ok(())
+}
+
+/// `file` opened, when it is a regular file (which can be read a second time).
+fn regular_file(file: &Path) -> Option<File> {
+    if file.as_os_str() == "-" {
+        return None;
+    }
+    let opened = File::open(file).ok()?;
+    opened
+        .metadata()
+        .is_ok_and(|m| m.is_file())
+        .then_some(opened)
 }
 
 /// Parses everything first, then replaces the communes in one transaction: a bad file
