@@ -354,20 +354,9 @@ mod tests {
     #[test]
     fn counts_are_the_same_through_either_path() {
         let index = CommuneIndex::new(demo_communes());
-        let bbox = index.bbox().unwrap();
-        let mut state = 7u64;
-        let mut next = || {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1);
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        };
-        let mut text = String::from("lon;lat\n");
-        for _ in 0..60_000 {
-            let lon = bbox.min().x + next() * bbox.width();
-            let lat = bbox.min().y + next() * bbox.height();
-            text.push_str(&format!("{lon:.6};{lat:.6}\n").replace('.', ","));
-        }
+        let text = points_text(60_000, 7, "lon;lat\n", |x, y| {
+            format!("{x:.6};{y:.6}\n").replace('.', ",")
+        });
         let input = text.as_bytes();
         let layout = detect_layout(input).unwrap();
         let fast = fast::counts(&index, input, layout).unwrap();
@@ -381,5 +370,30 @@ mod tests {
             written.ends_with(&format!("none,{}\n", reference.1)),
             "{written}"
         );
+    }
+
+    /// `n` seeded random points of the demo territory's box, after `header`, each written
+    /// as `format` gives it.
+    pub(super) fn points_text(
+        n: usize,
+        seed: u64,
+        header: &str,
+        format: impl Fn(f64, f64) -> String,
+    ) -> String {
+        let bbox = CommuneIndex::new(demo_communes()).bbox().unwrap();
+        let mut state = seed;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut text = String::from(header);
+        for _ in 0..n {
+            let lon = bbox.min().x + next() * bbox.width();
+            let lat = bbox.min().y + next() * bbox.height();
+            text.push_str(&format(lon, lat));
+        }
+        text
     }
 }

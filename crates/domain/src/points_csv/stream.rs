@@ -423,22 +423,7 @@ mod tests {
 
     /// Points of the demo territory's box written as `format` gives them.
     fn points_text(n: usize, header: &str, format: impl Fn(f64, f64) -> String) -> String {
-        let index = demo_index();
-        let bbox = index.bbox().unwrap();
-        let mut state = 11u64;
-        let mut next = || {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1);
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        };
-        let mut text = String::from(header);
-        for _ in 0..n {
-            let lon = bbox.min().x + next() * bbox.width();
-            let lat = bbox.min().y + next() * bbox.height();
-            text.push_str(&format(lon, lat));
-        }
-        text
+        super::super::tests::points_text(n, 11, header, format)
     }
 
     #[test]

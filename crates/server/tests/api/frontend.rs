@@ -478,7 +478,7 @@ async fn main_public_pages_carry_their_first_screen() {
         let questionnaire = screen(&page(&app, "/questionnaire").await).unwrap();
         assert!(questionnaire.contains(&format!("<h1>{}</h1>", first_screen::QUESTIONNAIRE_TITLE)));
         for path in ["/agenda", "/admin", "/propositions/nouvelle", "/propositions/00000000-0000-0000-0000-000000000000"] {
-            assert_eq!(screen(&page(&app, &path).await), None, "{path}");
+            assert_eq!(screen(&page(&app, path).await), None, "{path}");
         }
 
         let admin = app.login_as(Role::Admin).await;
