@@ -2,9 +2,10 @@
 //! the frame and the top of the page asked for, painted with the HTML and the stylesheet,
 //! before the app has arrived. The app's own nodes are laid out but kept invisible while it
 //! is there (`style.css`, `.premier-ecran ~ *`); the app removes it once its first page is
-//! complete: the page's area has loaded ([`area_ready`]) and every load started by then has
-//! answered ([`holding`]: `api::load` and the map's loads). The whole screen then changes in one frame, and
-//! what was painted first does not move (no layout shift): it is replaced.
+//! complete: the page's area has loaded ([`area_ready`]), every load started by then has
+//! answered ([`holding`]: `api::load` and the map's loads) and the browser has painted
+//! the first screen. The whole screen then changes in one frame, and what was painted
+//! first does not move (no layout shift): it is replaced.
 //!
 //! A page that never completes does not keep the app hidden: the first screen goes
 //! [`GIVE_UP`] after the area has loaded, whatever is still loading.
