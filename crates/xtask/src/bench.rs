@@ -30,13 +30,18 @@ Runs the benchmarks behind docs/benchmarks.md:
   6. clusters: `GET /initiatives/clusters` over 100,000 initiatives at concurrency 4
      (crates/server/examples/clusters_load.rs), health interleaved as the ceiling, the
      memory of the cluster hierarchy and the goal (p99 ≤ 5 ms).
+  7. public pages: Lighthouse's mobile preset on `/`, `/carte`, `/questionnaire` and a
+     proposal's page of the demo (frontend/tests/bench/lighthouse.mjs, npm `lighthouse`),
+     after `cargo xtask frontend`: median of 3 runs per page and the goal (performance
+     ≥ 95, LCP ≤ 2.5 s).
 The territory is the real Landes (../shared/data) when present, else the demo fixture.
 
 Options:
   --cli-only      Only steps 2 and 3 (communes assign and GeoPandas).
   --answers-only  Only the answers benchmark (4).
   --lists-only    Only the public lists benchmark (5).
-  --clusters-only Only the clusters benchmark (6).";
+  --clusters-only Only the clusters benchmark (6).
+  --pages-only    Only the public pages in Lighthouse (7).";
 
 const POINTS: usize = 1_000_000;
 const RUNS: usize = 5;
@@ -51,6 +56,9 @@ pub fn run(args: &[String]) -> Result<()> {
     }
     if args.iter().any(|a| a == "--clusters-only") {
         return clusters(&root);
+    }
+    if args.iter().any(|a| a == "--pages-only") {
+        return pages(&root);
     }
     if !args.iter().any(|a| a == "--cli-only") {
         util::step("criterion: cargo bench -p solidarites-domain --bench assign");
@@ -147,7 +155,8 @@ pub fn run(args: &[String]) -> Result<()> {
     }
     answers(&root)?;
     lists(&root)?;
-    clusters(&root)
+    clusters(&root)?;
+    pages(&root)
 }
 
 /// A load example of the server crate, in release, with its arguments.
@@ -178,6 +187,30 @@ fn lists(root: &Path) -> Result<()> {
 fn clusters(root: &Path) -> Result<()> {
     util::step("clusters: clusters_load, 100,000 initiatives, concurrency 4 (release)");
     example(root, "clusters_load", &["100000", "4000", "4"])
+}
+
+/// The public pages in Lighthouse: the web app as shipped and the release server, then
+/// the script that starts a demo and audits the four pages (it prints the goal).
+fn pages(root: &Path) -> Result<()> {
+    util::step("public pages: the web app (release) and the server (release)");
+    crate::frontend::build(&[])?;
+    util::run(util::cargo().current_dir(root).args([
+        "build",
+        "--release",
+        "--package",
+        "solidarites-server",
+        "--bin",
+        "solidarites",
+    ]))?;
+    let binary = util::target_dir(root)?.join("release").join("solidarites");
+    util::step("public pages: Lighthouse, mobile preset, 3 runs per page");
+    util::run(
+        Command::new("node")
+            .current_dir(root)
+            .arg("frontend/tests/bench/lighthouse.mjs")
+            .args(["--runs", "3", "--binary"])
+            .arg(&binary),
+    )
 }
 
 /// The answers load example (release), which prints its own ratios to the ceiling.
