@@ -15,7 +15,7 @@ use std::future::Future;
 use std::time::Duration;
 
 /// Class of the server's first screen (the one element that wraps it).
-pub const CLASS: &str = "premier-ecran";
+pub use solidarites_api_types::first_screen::CLASS;
 
 /// Longest wait, once the first page's area has loaded, for its data.
 const GIVE_UP: Duration = Duration::from_secs(3);

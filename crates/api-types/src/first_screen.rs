@@ -4,6 +4,9 @@
 //! writes that first screen into the page it sends (`crates/server/src/first_screen.rs`)
 //! so that a phone paints it before the app has arrived and started.
 
+/// Class of the one element that wraps the first screen in the page.
+pub const CLASS: &str = "premier-ecran";
+
 pub const SITE_NAME: &str = "Solidarités";
 pub const TAGLINE: &str = "Politiques sociales participatives";
 pub const SKIP_LINK: &str = "Aller au contenu principal";

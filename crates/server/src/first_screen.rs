@@ -23,7 +23,7 @@ use crate::{
 };
 
 /// Class of the one element that wraps the first screen (`frontend/src/first_screen.rs`).
-pub const CLASS: &str = "premier-ecran";
+pub use fr::CLASS;
 
 /// The entries of the main menu, as `frontend/src/app.rs` (`Menu`) lists them.
 const MENU: [(&str, &str); 6] = [

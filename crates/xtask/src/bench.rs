@@ -3,7 +3,7 @@
 use std::{
     fs,
     io::{BufWriter, Write},
-    path::Path,
+    path::{Path, PathBuf},
     process::{Command, Stdio},
     time::Instant,
 };
@@ -71,16 +71,8 @@ pub fn run(args: &[String]) -> Result<()> {
         ]))?;
     }
     util::step("building the server (release)");
-    util::run(util::cargo().current_dir(&root).args([
-        "build",
-        "--release",
-        "--package",
-        "solidarites-server",
-        "--bin",
-        "solidarites",
-    ]))?;
+    let binary = release_server(&root)?;
     let target = util::target_dir(&root)?;
-    let binary = target.join("release").join("solidarites");
     let work = target.join("xtask").join("bench");
     fs::create_dir_all(&work)?;
 
@@ -189,11 +181,8 @@ fn clusters(root: &Path) -> Result<()> {
     example(root, "clusters_load", &["100000", "4000", "4"])
 }
 
-/// The public pages in Lighthouse: the web app as shipped and the release server, then
-/// the script that starts a demo and audits the four pages (it prints the goal).
-fn pages(root: &Path) -> Result<()> {
-    util::step("public pages: the web app (release) and the server (release)");
-    crate::frontend::build(&[])?;
+/// Builds the server's binary in release and returns its path.
+fn release_server(root: &Path) -> Result<PathBuf> {
     util::run(util::cargo().current_dir(root).args([
         "build",
         "--release",
@@ -202,7 +191,15 @@ fn pages(root: &Path) -> Result<()> {
         "--bin",
         "solidarites",
     ]))?;
-    let binary = util::target_dir(root)?.join("release").join("solidarites");
+    Ok(util::target_dir(root)?.join("release").join("solidarites"))
+}
+
+/// The public pages in Lighthouse: the web app as shipped and the release server, then
+/// the script that starts a demo and audits the four pages (it prints the goal).
+fn pages(root: &Path) -> Result<()> {
+    util::step("public pages: the web app (release) and the server (release)");
+    crate::frontend::build(&[])?;
+    let binary = release_server(root)?;
     util::step("public pages: Lighthouse, mobile preset, 3 runs per page");
     util::run(
         Command::new("node")
