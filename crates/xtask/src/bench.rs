@@ -22,7 +22,9 @@ Runs the benchmarks behind docs/benchmarks.md:
      median of 3 whole-process runs, and the ratio.
   4. answers: `POST …/responses` through the group-commit writer at concurrency 8 and
      64 (crates/server/examples/responses_load.rs), with the `GET /health` ceiling in the
-     same run and the ratio; SQLite, and PostgreSQL when TEST_DATABASE_URL is set.
+     same run and the ratio; SQLite, and PostgreSQL when TEST_DATABASE_URL is set; then
+     the floor of a durable commit on this disk, N answers per transaction, no HTTP
+     (crates/xtask/bench/sqlite_commit_floor.py, with python3 when there is one).
   5. public lists: `GET /proposals` and `GET /initiatives`, 20 items, the needs of 50,000
      answers included (crates/server/examples/proposals_load.rs), with the `GET /health`
      ceiling in the same run, the ratios and the goal (≥ 5,000 req/s); SQLite, and
@@ -210,7 +212,9 @@ fn pages(root: &Path) -> Result<()> {
     )
 }
 
-/// The answers load example (release), which prints its own ratios to the ceiling.
+/// The answers load example (release), which prints its own ratios to the ceiling, then
+/// the floor of a durable SQLite commit on this disk (what a batch of N answers costs at
+/// least, with no HTTP around it).
 fn answers(root: &Path) -> Result<()> {
     util::step("answers: responses_load at concurrency 8 and 64 (release)");
     util::run(util::cargo().current_dir(root).args([
@@ -221,10 +225,29 @@ fn answers(root: &Path) -> Result<()> {
         "--example",
         "responses_load",
         "--",
-        "3000",
+        "6000",
         "8",
         "64",
-    ]))
+    ]))?;
+    util::step("answers: the floor of a durable SQLite commit (python3)");
+    let has_python = Command::new("python3")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has_python {
+        eprintln!("no python3: no commit floor");
+        return Ok(());
+    }
+    let scratch = root.join("target").join("commit-floor");
+    std::fs::create_dir_all(&scratch)?;
+    util::run(
+        Command::new("python3")
+            .current_dir(root)
+            .arg("crates/xtask/bench/sqlite_commit_floor.py")
+            .arg(&scratch),
+    )
 }
 
 /// GeoPandas `sjoin` on the same files, whole process, and how many times slower it is.

@@ -12,15 +12,19 @@
 //! 1. lock the batch's campaigns (`SELECT … FOR UPDATE` on PostgreSQL; `BEGIN IMMEDIATE`
 //!    on SQLite) and check their window again (the source of truth: the copy in memory is
 //!    only a shortcut);
-//! 2. look up the batch's idempotency keys (one query per campaign): a key already stored
-//!    is a replay, answered with the stored answer, and twins inside the batch are stored
-//!    once;
-//! 3. freeze each questionnaire version not yet known frozen (the first answer stored
+//! 2. freeze each questionnaire version not yet known frozen (the first answer stored
 //!    against a version freezes it in its own transaction) and check that the text frozen
 //!    is the text the row was validated against (else the handler validates again);
-//! 4. read each campaign's last arrival number once and number the rows in order;
-//! 5. insert them in one statement (row by row, each under a savepoint, if a unique index
-//!    refuses the batch), write the audit lines of assisted entries, commit.
+//! 3. keep one row of each idempotency key (twins inside the batch are answered as its
+//!    replays) and insert the rows in ONE statement that skips a key stored already,
+//!    numbers the others after their campaign's last arrival number in batch order and
+//!    returns what it inserted ([`storage::questionnaires::insert_numbered`]);
+//! 4. only when a row was not inserted (its key is stored, or its campaign is no longer
+//!    open), look its key up: a stored key is a replay, answered with the stored answer;
+//! 5. write the audit lines of assisted entries, commit.
+//!
+//! In the common case a batch is four round trips to the database, whatever its size:
+//! begin, lock, insert, commit.
 //!
 //! Each waiter is answered only after the commit (durability unchanged: SQLite keeps
 //! `synchronous = FULL`). A batch that fails before its commit is stored again answer by
@@ -37,7 +41,7 @@ use std::{
 
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{DatabaseConnection, DatabaseTransaction, DbErr, SqlErr};
+use sea_orm::{DatabaseConnection, DatabaseTransaction, DbErr};
 use solidarites_api_types::SubmitResponseRequest;
 use solidarites_domain::{AnswerValue, InseeCode, QuestionnaireDefinition, ValidatedAnswers};
 use tokio::sync::{mpsc, oneshot};
@@ -46,7 +50,7 @@ use uuid::Uuid;
 use crate::{
     questionnaire::{commune_from_body, today, window, Window, WEB},
     staff::Staff,
-    storage::{self, questionnaires::ResponseRow, Campaign},
+    storage::{self, questionnaires::NewRow, Campaign},
     territory::LoadedTerritory,
 };
 
@@ -439,10 +443,6 @@ fn counted(outcomes: Vec<Written>) -> Vec<Written> {
     outcomes
 }
 
-fn is_unique_violation(err: &DbErr) -> bool {
-    matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
-}
-
 /// One try of a batch's transaction (steps in the module documentation).
 async fn try_batch(
     db: &DatabaseConnection,
@@ -463,6 +463,8 @@ enum Plan {
     Insert,
     /// Same campaign and key as row `usize`, earlier in the batch: its replay.
     TwinOf(usize),
+    /// Not inserted: its key is stored already (the answer is looked up).
+    KeyStored,
 }
 
 /// Decides and writes every row of the batch in `txn` (not committed).
@@ -475,61 +477,22 @@ async fn decide(txn: &DatabaseTransaction, rows: &[PendingRow]) -> Result<Vec<Wr
             .into_iter()
             .map(|c| (c.id.clone(), c))
             .collect();
-    let stored_keys = stored_keys(txn, rows, &ids).await?;
     let mut plans: Vec<Plan> = rows
         .iter()
-        .map(|row| first_plan(row, &campaigns, &stored_keys, now))
+        .map(|row| first_plan(row, &campaigns, now))
         .collect();
     freeze_versions(txn, rows, &mut plans).await?;
     mark_twins(rows, &mut plans);
     insert_planned(txn, rows, &mut plans).await?;
+    replays(txn, rows, &mut plans).await?;
     audit_assisted(txn, rows, &plans).await?;
     Ok(outcomes(&plans))
 }
 
-/// Campaign id → idempotency key hash → (answer id, day received) of the batch's keys
-/// stored already (by anyone: the lock orders us after them).
-type StoredKeys<'a> = HashMap<&'a str, BTreeMap<String, (String, NaiveDate)>>;
-
-/// The keys of the batch's rows that are stored already, per campaign.
-async fn stored_keys<'a>(
-    txn: &DatabaseTransaction,
-    rows: &[PendingRow],
-    ids: &BTreeSet<&'a str>,
-) -> Result<StoredKeys<'a>, DbErr> {
-    let mut stored: StoredKeys<'a> = HashMap::new();
-    for &id in ids {
-        let keys: Vec<String> = rows
-            .iter()
-            .filter(|r| r.campaign_id == id)
-            .filter_map(|r| r.idempotency_key_hash.clone())
-            .collect();
-        stored.insert(
-            id,
-            storage::questionnaires::find_by_idempotency_keys(txn, id, keys).await?,
-        );
-    }
-    Ok(stored)
-}
-
-/// A row's plan before versions and twins: a replay of a stored key, a refusal (campaign
-/// not open, questionnaire changed), or an insert.
-fn first_plan(
-    row: &PendingRow,
-    campaigns: &HashMap<String, Campaign>,
-    stored_keys: &StoredKeys<'_>,
-    now: DateTime<Utc>,
-) -> Plan {
-    let replay = row
-        .idempotency_key_hash
-        .as_ref()
-        .and_then(|k| stored_keys.get(row.campaign_id.as_str())?.get(k));
-    if let Some((id, received_on)) = replay {
-        return Plan::Done(Written::Stored(Submitted::Replayed {
-            id: id.clone(),
-            received_on: *received_on,
-        }));
-    }
+/// A row's plan before versions and twins: a refusal (campaign not open, questionnaire
+/// changed) or an insert. A row with a stored key is a replay, found after the insert
+/// ([`replays`]): whatever the campaign's state, a repeat gets the stored answer.
+fn first_plan(row: &PendingRow, campaigns: &HashMap<String, Campaign>, now: DateTime<Utc>) -> Plan {
     let Some(campaign) = campaigns.get(&row.campaign_id) else {
         return Plan::Done(Written::Refused(Window::Draft, now));
     };
@@ -604,7 +567,7 @@ fn outcomes(plans: &[Plan]) -> Vec<Written> {
                 // Its first was not stored: neither is it; the client may send it again.
                 _ => Written::Unavailable,
             },
-            Plan::Insert => Written::Unavailable,
+            Plan::Insert | Plan::KeyStored => Written::Unavailable,
         })
         .collect()
 }
@@ -649,8 +612,8 @@ async fn freeze_versions(
     Ok(())
 }
 
-/// Numbers the rows to insert (per campaign, after its last arrival number, in batch
-/// order) and inserts them in one statement; if a unique index refuses it, row by row.
+/// Inserts the rows to insert in one statement, which numbers them; a row it skipped has
+/// a stored key ([`Plan::KeyStored`]).
 async fn insert_planned(
     txn: &DatabaseTransaction,
     rows: &[PendingRow],
@@ -662,76 +625,70 @@ async fn insert_planned(
     if to_insert.is_empty() {
         return Ok(());
     }
-    // One read of the last arrival number per campaign of the batch, under its lock.
-    let campaigns: BTreeSet<&str> = to_insert
-        .iter()
-        .map(|&i| rows[i].campaign_id.as_str())
-        .collect();
-    let mut next: HashMap<&str, i64> = HashMap::new();
-    for campaign in campaigns {
-        next.insert(campaign, storage::answers::last_seq(txn, campaign).await?);
+    let new: Vec<NewRow> = to_insert.iter().map(|&i| new_row(&rows[i])).collect();
+    let numbered = storage::questionnaires::insert_numbered(txn, &new).await?;
+    for (&i, row) in to_insert.iter().zip(new) {
+        plans[i] = if numbered.contains_key(&row.id) {
+            Plan::Done(Written::Stored(Submitted::Created {
+                id: row.id,
+                received_on: row.submitted_on,
+            }))
+        } else {
+            Plan::KeyStored
+        };
     }
-    let built: Vec<ResponseRow> = to_insert
-        .iter()
-        .map(|&i| {
-            let seq = next.entry(rows[i].campaign_id.as_str()).or_insert(0);
-            *seq += 1;
-            response_row(&rows[i], *seq)
-        })
-        .collect();
-    let savepoint = crate::storage::begin_write(txn).await?;
-    match storage::questionnaires::insert_responses(&savepoint, &built).await {
-        Ok(()) => {
-            savepoint.commit().await?;
-            for (&i, row) in to_insert.iter().zip(built) {
-                plans[i] = Plan::Done(Written::Stored(Submitted::Created {
-                    id: row.id,
-                    received_on: row.submitted_on,
-                }));
-            }
-            return Ok(());
+    Ok(())
+}
+
+/// Answers each row whose key is stored already with the stored answer: the rows the
+/// insert skipped, and the refused ones (a repeat is answered even once its campaign
+/// closed). One look-up per campaign, only when there is such a row.
+async fn replays(
+    txn: &DatabaseTransaction,
+    rows: &[PendingRow],
+    plans: &mut [Plan],
+) -> Result<(), DbErr> {
+    let mut keys: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (row, plan) in rows.iter().zip(plans.iter()) {
+        let unanswered = matches!(
+            plan,
+            Plan::KeyStored | Plan::Done(Written::Refused(..) | Written::Recheck)
+        );
+        if let (true, Some(key)) = (unanswered, &row.idempotency_key_hash) {
+            keys.entry(row.campaign_id.as_str())
+                .or_default()
+                .push(key.clone());
         }
-        Err(err) if is_unique_violation(&err) => savepoint.rollback().await?,
-        Err(err) => return Err(err),
     }
-    // Row by row: a key stored meanwhile becomes a replay, the other rows are kept.
-    tracing::warn!("answer batch refused by a unique index: storing it row by row");
-    for &i in &to_insert {
-        let row = &rows[i];
-        if let Some(key) = &row.idempotency_key_hash {
-            if let Some((id, received_on)) =
-                storage::questionnaires::find_by_idempotency(txn, &row.campaign_id, key).await?
-            {
-                plans[i] = Plan::Done(Written::Stored(Submitted::Replayed { id, received_on }));
+    for (campaign, keys) in keys {
+        let stored = storage::questionnaires::find_by_idempotency_keys(txn, campaign, keys).await?;
+        for (row, plan) in rows.iter().zip(plans.iter_mut()) {
+            if row.campaign_id != campaign {
                 continue;
             }
-        }
-        // The last number again: a writer outside this lock may have taken some.
-        let seq = storage::answers::last_seq(txn, &row.campaign_id).await? + 1;
-        let built = response_row(row, seq);
-        let savepoint = crate::storage::begin_write(txn).await?;
-        match storage::questionnaires::insert_responses(&savepoint, std::slice::from_ref(&built))
-            .await
-        {
-            Ok(()) => {
-                savepoint.commit().await?;
-                plans[i] = Plan::Done(Written::Stored(Submitted::Created {
-                    id: built.id,
-                    received_on: built.submitted_on,
-                }));
+            let found = row
+                .idempotency_key_hash
+                .as_ref()
+                .and_then(|k| stored.get(k));
+            match (found, &*plan) {
+                (Some((id, received_on)), Plan::KeyStored | Plan::Done(_)) => {
+                    *plan = Plan::Done(Written::Stored(Submitted::Replayed {
+                        id: id.clone(),
+                        received_on: *received_on,
+                    }));
+                }
+                // Skipped for its key, yet the key is not found: cannot happen under the
+                // lock; the client may send it again.
+                (None, Plan::KeyStored) => *plan = Plan::Done(Written::Unavailable),
+                _ => {}
             }
-            Err(err) if is_unique_violation(&err) => {
-                savepoint.rollback().await?;
-                plans[i] = Plan::Done(Written::Unavailable);
-            }
-            Err(err) => return Err(err),
         }
     }
     Ok(())
 }
 
-fn response_row(row: &PendingRow, seq: i64) -> ResponseRow {
-    ResponseRow {
+fn new_row(row: &PendingRow) -> NewRow {
+    NewRow {
         id: Uuid::new_v4().to_string(),
         campaign_id: row.campaign_id.clone(),
         version_id: row.version_id.clone(),
@@ -740,7 +697,6 @@ fn response_row(row: &PendingRow, seq: i64) -> ResponseRow {
         answers: row.answers.clone(),
         submitted_on: row.received_on,
         idempotency_key_hash: row.idempotency_key_hash.clone(),
-        seq,
     }
 }
 

@@ -4,7 +4,7 @@
 //! transaction); a frozen version is never edited again: saving a questionnaire whose
 //! latest version is frozen creates the next version instead.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
@@ -691,9 +691,9 @@ pub async fn find_by_idempotency_keys(
         .collect())
 }
 
-/// A validated answer with its id and arrival number, for [`insert_responses`].
+/// A validated answer for [`insert_numbered`], which gives it its arrival number.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ResponseRow {
+pub struct NewRow {
     pub id: String,
     pub campaign_id: String,
     pub version_id: String,
@@ -703,34 +703,81 @@ pub struct ResponseRow {
     pub answers: String,
     pub submitted_on: NaiveDate,
     pub idempotency_key_hash: Option<String>,
-    /// Arrival number, taken by the caller under [`lock_campaigns`].
-    pub seq: i64,
 }
 
-/// Inserts these responses in one statement, in the caller's transaction. A unique-index
-/// refusal (same idempotency key, or the same `seq`) is left to the caller.
-pub async fn insert_responses(
+/// Inserts in ONE statement those of `rows` whose idempotency key is not stored yet for
+/// their campaign, numbering them after their campaign's last arrival number in the order
+/// given, and returns the ids inserted with their numbers (a row missing from the answer
+/// was not inserted: its key is stored). The caller holds the lock of every campaign of
+/// `rows` ([`lock_campaigns`], taken by an earlier statement of its transaction: on
+/// PostgreSQL this statement's snapshot is then taken after the lock was granted and sees
+/// every answer committed before) and gives each key at most once. A unique-index refusal
+/// fails the whole statement: nothing of it is stored.
+///
+/// Written as SQL text rather than with the query builder: one statement for both
+/// databases (a `WITH` of `VALUES` with named columns, a window function and a
+/// correlated sub-query, `RETURNING`), where only the placeholders differ.
+pub async fn insert_numbered(
     txn: &impl ConnectionTrait,
-    rows: &[ResponseRow],
-) -> Result<(), DbErr> {
+    rows: &[NewRow],
+) -> Result<HashMap<String, i64>, DbErr> {
     if rows.is_empty() {
-        return Ok(());
+        return Ok(HashMap::new());
     }
-    let rows = rows.iter().map(|r| response::ActiveModel {
-        id: Set(r.id.clone()),
-        campaign_id: Set(r.campaign_id.clone()),
-        questionnaire_version_id: Set(r.version_id.clone()),
-        commune_code: Set(r.commune_code.clone()),
-        channel: Set(r.channel.clone()),
-        answers: Set(r.answers.clone()),
-        submitted_on: Set(r.submitted_on),
-        idempotency_key_hash: Set(r.idempotency_key_hash.clone()),
-        seq: Set(r.seq),
-    });
-    response::Entity::insert_many(rows)
-        .exec_without_returning(txn)
+    const COLUMNS: usize = 9;
+    let backend = txn.get_database_backend();
+    let mut values: Vec<sea_orm::Value> = Vec::with_capacity(rows.len() * COLUMNS);
+    let mut tuples = Vec::with_capacity(rows.len());
+    for (ord, row) in rows.iter().enumerate() {
+        let first = values.len();
+        values.extend([
+            i64::try_from(ord).unwrap_or(i64::MAX).into(),
+            row.id.clone().into(),
+            row.campaign_id.clone().into(),
+            row.version_id.clone().into(),
+            row.commune_code.clone().into(),
+            row.channel.clone().into(),
+            row.answers.clone().into(),
+            row.submitted_on.into(),
+            row.idempotency_key_hash.clone().into(),
+        ]);
+        let placeholders: Vec<String> = (first + 1..=values.len())
+            .map(|n| match backend {
+                sea_orm::DbBackend::Postgres => format!("${n}"),
+                _ => "?".to_owned(),
+            })
+            .collect();
+        tuples.push(format!("({})", placeholders.join(", ")));
+    }
+    let sql = format!(
+        "WITH v (ord, id, campaign_id, version_id, commune_code, channel, answers, \
+         submitted_on, key_hash) AS (VALUES {}) \
+         INSERT INTO responses (id, campaign_id, questionnaire_version_id, commune_code, \
+         channel, answers, submitted_on, idempotency_key_hash, seq) \
+         SELECT v.id, v.campaign_id, v.version_id, v.commune_code, v.channel, v.answers, \
+         v.submitted_on, v.key_hash, \
+         COALESCE((SELECT MAX(r.seq) FROM responses r WHERE r.campaign_id = v.campaign_id), 0) \
+         + row_number() OVER (PARTITION BY v.campaign_id ORDER BY v.ord) \
+         FROM v \
+         WHERE v.key_hash IS NULL OR NOT EXISTS (SELECT 1 FROM responses r \
+         WHERE r.campaign_id = v.campaign_id AND r.idempotency_key_hash = v.key_hash) \
+         RETURNING id, seq",
+        tuples.join(", ")
+    );
+    let inserted = txn
+        .query_all_raw(sea_orm::Statement::from_sql_and_values(
+            backend, sql, values,
+        ))
         .await?;
-    Ok(())
+    inserted
+        .iter()
+        .map(|row| {
+            Ok((
+                row.try_get::<String>("", "id")?,
+                row.try_get::<i64>("", "seq")?,
+            ))
+        })
+        .collect()
 }
 
 /// An answer made up by a load test or a benchmark, valid by construction.

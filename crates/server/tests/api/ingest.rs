@@ -367,3 +367,97 @@ async fn two_instances_on_one_database_number_answers_in_commit_order_without_ga
     })
     .await;
 }
+
+#[tokio::test]
+async fn one_statement_skips_stored_keys_and_numbers_the_others_in_order() {
+    for_each_backend(|db| async move {
+        let (app, staff) = demo_app_as(db, Role::Moderator).await;
+        let campaign = open_campaign(&staff).await;
+        for key in ["cle-a", "cle-b"] {
+            let (status, body) =
+                post(&app.client, &app.address, &campaign, &body(1), Some(key)).await;
+            assert_eq!(status, StatusCode::CREATED, "{body}");
+        }
+        let conn = &app.db.conn;
+        let model = conn
+            .query_one_raw(Statement::from_string(
+                conn.get_database_backend(),
+                format!(
+                    "SELECT questionnaire_version_id, commune_code, answers, submitted_on \
+                     FROM responses WHERE campaign_id = '{campaign}' AND seq = 1"
+                ),
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        let row = |n: usize, key: Option<&str>| storage::questionnaires::NewRow {
+            id: format!("00000000-0000-4000-8000-00000000000{n}"),
+            campaign_id: campaign.clone(),
+            version_id: model.try_get("", "questionnaire_version_id").unwrap(),
+            commune_code: model.try_get("", "commune_code").unwrap(),
+            channel: "papier".to_owned(),
+            answers: model.try_get("", "answers").unwrap(),
+            submitted_on: model.try_get("", "submitted_on").unwrap(),
+            idempotency_key_hash: key.map(str::to_owned),
+        };
+        // The stored keys are the hashes of "cle-a" and "cle-b": read them back.
+        let hashes: Vec<String> = conn
+            .query_all_raw(Statement::from_string(
+                conn.get_database_backend(),
+                format!(
+                    "SELECT idempotency_key_hash FROM responses \
+                     WHERE campaign_id = '{campaign}' ORDER BY seq"
+                ),
+            ))
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.try_get("", "idempotency_key_hash").unwrap())
+            .collect();
+        let rows = vec![
+            row(1, Some(&hashes[0])),
+            row(2, None),
+            row(3, Some("une-cle-nouvelle")),
+            row(4, Some(&hashes[1])),
+            row(5, None),
+        ];
+        let txn = storage::begin_write(conn).await.unwrap();
+        storage::questionnaires::lock_campaigns(&txn, vec![campaign.clone()])
+            .await
+            .unwrap();
+        let numbered = storage::questionnaires::insert_numbered(&txn, &rows)
+            .await
+            .unwrap();
+        txn.commit().await.unwrap();
+        let expected: std::collections::HashMap<String, i64> = [
+            (rows[1].id.clone(), 3),
+            (rows[2].id.clone(), 4),
+            (rows[4].id.clone(), 5),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(
+            numbered,
+            expected,
+            "stored keys skipped, the others numbered after 2 in the order given ({})",
+            app.db.backend.name()
+        );
+        let rows_stored = stored(conn, &campaign).await;
+        assert_gap_free(&rows_stored);
+        assert_eq!(rows_stored.len(), 5);
+
+        // A key stored twice in one statement is refused whole by the unique index.
+        let txn = storage::begin_write(conn).await.unwrap();
+        let twice = vec![row(6, Some("deux-fois")), row(7, Some("deux-fois"))];
+        assert!(storage::questionnaires::insert_numbered(&txn, &twice)
+            .await
+            .is_err());
+        drop(txn);
+        assert_eq!(
+            stored(conn, &campaign).await.len(),
+            5,
+            "nothing of it stored"
+        );
+    })
+    .await;
+}
