@@ -18,6 +18,17 @@ const MAX_ZOOM = 18;
 let leafletLoading = null;
 let boundariesLoading = null;
 
+// Work split into tasks of about this many milliseconds at most, so that the page keeps
+// answering while the map draws (a long task delays every click and key on a slow phone).
+const TASK_BUDGET_MS = 6;
+
+/** Resolves in a later task of the event loop (after the browser could paint and handle input). */
+function nextTask() {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+const countFormat = new Intl.NumberFormat("fr-FR");
+
 function loadScript(src) {
   return new Promise((resolve, reject) => {
     const script = document.createElement("script");
@@ -59,6 +70,8 @@ function loadLeaflet() {
       if (!window.L || !window.L.MarkerClusterGroup) {
         throw new Error("Leaflet is missing from #carte-assets");
       }
+      // The map is built in a task of its own, not in the last script's load event.
+      await nextTask();
       return window.L;
     })();
     // A failed load (network) may be retried by the next map.
@@ -193,26 +206,45 @@ function build(handle, L, element) {
     map.on("click", (e) => handle.onPick(e.latlng.lng, e.latlng.lat));
   }
   loadBoundaries()
-    .then((geojson) => {
-      if (handle.destroyed) {
-        return;
-      }
-      handle.boundaries = L.geoJSON(geojson, {
-        interactive: false,
-        style: () => ({
-          color: "#5b6170",
-          weight: 1,
-          opacity: 0.9,
-          fillColor: "#ffffff",
-          fillOpacity: options.tileUrl ? 0 : 0.75,
-        }),
-      }).addTo(map);
-      handle.boundaries.bringToBack();
-      if (handle.pendingCommune) {
-        fitCommune(handle, handle.pendingCommune);
-      }
-    })
+    .then((geojson) => drawBoundaries(handle, geojson))
     .catch((error) => console.error(error));
+}
+
+/**
+ * The communes' outlines, a few at a time: each task draws polygons for at most
+ * TASK_BUDGET_MS, then lets the browser paint and answer input (hundreds of communes
+ * in one task would block the page for a long moment on a phone).
+ */
+async function drawBoundaries(handle, geojson) {
+  const { L, map, options } = handle;
+  const boundaries = L.geoJSON(null, {
+    interactive: false,
+    style: () => ({
+      color: "#5b6170",
+      weight: 1,
+      opacity: 0.9,
+      fillColor: "#ffffff",
+      fillOpacity: options.tileUrl ? 0 : 0.75,
+    }),
+  }).addTo(map);
+  const features = geojson.features || [];
+  for (let i = 0; i < features.length; ) {
+    await nextTask();
+    if (handle.destroyed || !handle.map) {
+      return;
+    }
+    const until = performance.now() + TASK_BUDGET_MS;
+    do {
+      boundaries.addData(features[i]);
+      i += 1;
+    } while (i < features.length && performance.now() < until);
+    boundaries.bringToBack();
+  }
+  // Complete: a commune asked for meanwhile is found now.
+  handle.boundaries = boundaries;
+  if (handle.pendingCommune) {
+    fitCommune(handle, handle.pendingCommune);
+  }
 }
 
 function themeFor(handle, slug) {
@@ -278,7 +310,7 @@ function clusterIcon(handle, count, themes) {
     html: `<span>${count}</span>`,
     iconSize: [size, size],
     iconAnchor: [size / 2, size / 2],
-    label: fill(text.cluster, { count: count.toLocaleString("fr-FR"), themes: parts }),
+    label: fill(text.cluster, { count: countFormat.format(count), themes: parts }),
   });
 }
 
@@ -340,7 +372,10 @@ function clusterGroup(handle) {
   return handle.L.markerClusterGroup({
     showCoverageOnHover: false,
     maxClusterRadius: 44,
+    // Many markers are grouped a few milliseconds at a time, not in one long task.
     chunkedLoading: true,
+    chunkInterval: TASK_BUDGET_MS,
+    chunkDelay: 0,
     iconCreateFunction: (cluster) => {
       const themes = {};
       for (const m of cluster.getAllChildMarkers()) {

@@ -29,10 +29,19 @@ pub fn App() -> impl IntoView {
     // Until then the previous page stays, `<main>` is marked busy and a status line says
     // that the next one is loading.
     let loading = RwSignal::new(false);
+    // The frame is mounted in the start-up task, the first page in a task of its own: two
+    // shorter tasks instead of one long one, so that a slow phone answers in between.
+    let first_page = StoredValue::new(true);
     let page = move || {
         let route = route.get();
         loading.set(true);
+        let first = first_page
+            .try_update_value(|first| std::mem::replace(first, false))
+            .unwrap_or(false);
         Suspend::new(async move {
+            if first {
+                crate::browser::next_task().await;
+            }
             let view = pages::lazy::view(route).await;
             loading.set(false);
             crate::first_screen::area_ready();

@@ -69,6 +69,62 @@ pub fn after_render(f: impl FnOnce() + 'static) {
     leptos::prelude::request_animation_frame(f);
 }
 
+/// Resolves in a later task of the browser's event loop (`setTimeout(0)`), after the
+/// browser could paint and handle input: long work split at such points never blocks the
+/// page for long on a slow phone. Resolves at once outside a browser. `Send`, as Leptos'
+/// `Suspend` wants its futures.
+pub fn next_task() -> impl std::future::Future<Output = ()> + Send {
+    NextTask {
+        state: std::sync::Arc::default(),
+        scheduled: false,
+    }
+}
+
+/// Whether the timer fired, and who waits for it.
+type TaskState = std::sync::Arc<std::sync::Mutex<(bool, Option<std::task::Waker>)>>;
+
+struct NextTask {
+    state: TaskState,
+    scheduled: bool,
+}
+
+impl std::future::Future for NextTask {
+    type Output = ();
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        let Ok(mut state) = self.state.lock() else {
+            return std::task::Poll::Ready(());
+        };
+        if state.0 {
+            return std::task::Poll::Ready(());
+        }
+        state.1 = Some(cx.waker().clone());
+        drop(state);
+        if !self.scheduled {
+            self.scheduled = true;
+            let shared = self.state.clone();
+            let fire = wasm_bindgen::closure::Closure::once_into_js(move || {
+                let waker = shared.lock().ok().and_then(|mut s| {
+                    s.0 = true;
+                    s.1.take()
+                });
+                if let Some(waker) = waker {
+                    waker.wake();
+                }
+            });
+            let scheduled = web_sys::window()
+                .is_some_and(|w| w.set_timeout_with_callback(fire.unchecked_ref()).is_ok());
+            if !scheduled {
+                return std::task::Poll::Ready(());
+            }
+        }
+        std::task::Poll::Pending
+    }
+}
+
 /// A random identifier (32 hex digits from `crypto.getRandomValues`), for idempotency keys
 /// and the device token; `None` without Web Crypto.
 pub fn random_id() -> Option<String> {

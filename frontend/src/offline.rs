@@ -127,9 +127,6 @@ pub fn start() -> Offline {
     if web_sys::window().is_none() {
         return offline;
     }
-    let on_new = Closure::<dyn Fn()>::new(move || offline.new_version.set(true));
-    register_service_worker(&on_new);
-    on_new.forget();
     let on_line = Closure::<dyn Fn(bool)>::new(move |online| offline.online.set(online));
     watch_connection(&on_line);
     on_line.forget();
@@ -141,8 +138,17 @@ pub fn start() -> Offline {
     });
     on_queue_change(&on_change);
     on_change.forget();
-    // The residents' answers kept on an earlier visit go now.
-    auto_send_js(PUBLIC_OWNER, "");
+    // In a later task than the app's start (which mounts the page): registering the worker
+    // and looking for answers kept on the device (a read of `localStorage`) need not make
+    // that task longer.
+    leptos::task::spawn_local(async move {
+        crate::browser::next_task().await;
+        let on_new = Closure::<dyn Fn()>::new(move || offline.new_version.set(true));
+        register_service_worker(&on_new);
+        on_new.forget();
+        // The residents' answers kept on an earlier visit go now.
+        auto_send_js(PUBLIC_OWNER, "");
+    });
     offline
 }
 

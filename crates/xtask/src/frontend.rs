@@ -1024,10 +1024,18 @@ fn assets_html(public_url: &str, names: &Names) -> Result<String> {
       const start = () => {{
         if (started) return;
         started = true;
-        // The app's files (and the route's modules, which the server adds) are fetched
-        // from now on, all at once.
+        // The app's files, then the route's modules (which the server adds), are fetched
+        // from now on. Each link put into the page costs the browser a moment: a few
+        // milliseconds' worth per task, so that no task is long on a slow phone.
         const preloads = document.getElementById("{PRELOADS_TEMPLATE}");
-        if (preloads) document.head.append(preloads.content.cloneNode(true));
+        const links = preloads ? [...preloads.content.cloneNode(true).children] : [];
+        const preload = () => {{
+          const until = performance.now() + 4;
+          do document.head.append(links.shift());
+          while (links.length && performance.now() < until);
+          if (links.length) setTimeout(preload, 0);
+        }};
+        if (links.length) preload();
         import("{js_url}")
           .then(({{ default: init }}) => init({{ module_or_path: "{wasm_url}" }}))
           .catch((error) => {{

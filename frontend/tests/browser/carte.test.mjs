@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import {
-  PHONE, Staff, assertNoProblems, checkA11y, launchBrowser, newPage, press, visit,
+  BASE_URL, PHONE, Staff, assertNoProblems, checkA11y, launchBrowser, newPage, press, visit,
   expectFocus,
 } from './helpers.mjs';
 
@@ -234,6 +234,24 @@ test('the carte is readable on a phone and the map works without tiles', async (
     () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
   );
   assert.ok(overflow <= 0, `the page is ${overflow} px wider than the screen`);
+  assertNoProblems(page);
+});
+
+test('the map draws the outline of every commune and the markers (in several short tasks)', async () => {
+  const geojson = await (await fetch(`${BASE_URL}/api/v1/communes.geojson`)).json();
+  assert.ok(geojson.features.length > 10, 'the demo territory is imported');
+  const page = await newPage(browser);
+  await visit(page, '/carte');
+  // carte.js adds the outlines a few at a time (one Leaflet path per commune): all in the end.
+  await page.waitForFunction(
+    (count) => document.querySelectorAll('.carte-leaflet .leaflet-overlay-pane path').length === count,
+    geojson.features.length,
+  );
+  await page.locator('.carte-leaflet .leaflet-marker-icon').first().waitFor();
+  // The filters and the list are there too.
+  await page.locator('#filtre-commune').waitFor();
+  await page.locator('.filtres input[name="theme"]').first().waitFor();
+  await page.locator('#resultats .resultats__liste, #resultats p').first().waitFor();
   assertNoProblems(page);
 });
 

@@ -104,6 +104,32 @@ test('the server paints the first screen and the app replaces it whole: nothing 
   assertNoProblems(page);
 });
 
+test('the start-up script puts every preload into the page and the app registers its service worker', async () => {
+  const page = await newPage(browser);
+  await visit(page, '/questionnaire');
+  // The links go into <head> a few per task: all of them in the end, the route's last.
+  const route = await page.evaluate(
+    () => document.getElementById('prechargements').content.querySelectorAll('link[data-route]').length,
+  );
+  assert.ok(route > 0, 'the questionnaire preloads its area');
+  await page.waitForFunction(
+    (count) => document.head.querySelectorAll(':scope > link[data-route]').length === count,
+    route,
+  );
+  for (const rel of ['modulepreload', 'preload']) {
+    const inTemplate = await page.evaluate(
+      (r) => document.getElementById('prechargements').content.querySelectorAll(`link[rel="${r}"]`).length,
+      rel,
+    );
+    const inHead = await page.locator(`head > link[rel="${rel}"]`).count();
+    assert.ok(inHead >= inTemplate, `${inHead} ${rel} links in <head>, ${inTemplate} in the template`);
+  }
+  // Registered in a task after the app's start, once the page has loaded.
+  const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+  assert.equal(new URL(scope).pathname, '/');
+  assertNoProblems(page);
+});
+
 test('an unknown address shows the French 404 page', async () => {
   const page = await newPage(browser);
   await visit(page, '/cette-page-nexiste-pas');
