@@ -240,8 +240,8 @@ fn answers(root: &Path) -> Result<()> {
         eprintln!("no python3: no commit floor");
         return Ok(());
     }
-    let scratch = root.join("target").join("commit-floor");
-    std::fs::create_dir_all(&scratch)?;
+    let scratch = util::target_dir(root)?.join("xtask").join("commit-floor");
+    fs::create_dir_all(&scratch)?;
     util::run(
         Command::new("python3")
             .current_dir(root)
