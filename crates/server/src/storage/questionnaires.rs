@@ -603,36 +603,6 @@ pub async fn freeze_version(
         .await
 }
 
-/// Inserts one response in the caller's transaction, with the campaign's next arrival
-/// number (`seq`), taken under a lock on the campaign row held until commit (SQLite
-/// serialises writers anyway): numbers are committed in order, so a reader that has seen
-/// `seq` n has seen every answer before it. Returns its id. A unique-index refusal (same
-/// idempotency key, or the same `seq`) is left to the caller.
-pub async fn insert_response(
-    txn: &impl ConnectionTrait,
-    new: &NewResponse<'_>,
-) -> Result<String, DbErr> {
-    let id = Uuid::new_v4().to_string();
-    let seq = next_response_seq(txn, new.campaign_id).await?;
-    let answers = serde_json::to_string(new.answers)
-        .map_err(|e| DbErr::Custom(format!("answers not serialisable: {e}")))?;
-    let row = response::ActiveModel {
-        id: Set(id.clone()),
-        campaign_id: Set(new.campaign_id.to_owned()),
-        questionnaire_version_id: Set(new.version_id.to_owned()),
-        commune_code: Set(new.commune.as_str().to_owned()),
-        channel: Set(new.channel.to_owned()),
-        answers: Set(answers),
-        submitted_on: Set(new.submitted_on),
-        idempotency_key_hash: Set(new.idempotency_key_hash.map(str::to_owned)),
-        seq: Set(seq),
-    };
-    response::Entity::insert(row)
-        .exec_without_returning(txn)
-        .await?;
-    Ok(id)
-}
-
 /// A questionnaire version's definition text and whether it is frozen (its text final).
 pub async fn version_definition(
     db: &impl ConnectionTrait,
@@ -826,27 +796,31 @@ pub async fn store_response(
     db: &DatabaseConnection,
     new: &NewResponse<'_>,
 ) -> Result<String, DbErr> {
+    let answers = serde_json::to_string(new.answers)
+        .map_err(|e| DbErr::Custom(format!("answers not serialisable: {e}")))?;
+    let row = NewRow {
+        id: Uuid::new_v4().to_string(),
+        campaign_id: new.campaign_id.to_owned(),
+        version_id: new.version_id.to_owned(),
+        commune_code: new.commune.as_str().to_owned(),
+        channel: new.channel.to_owned(),
+        answers,
+        submitted_on: new.submitted_on,
+        idempotency_key_hash: new.idempotency_key_hash.map(str::to_owned),
+    };
     let txn = crate::storage::begin_write(db).await?;
     freeze_version(&txn, new.version_id).await?;
-    let id = insert_response(&txn, new).await?;
+    // Numbered as the answer writer numbers: under the campaign's lock, by the one
+    // statement that gives arrival numbers.
+    lock_campaigns(&txn, vec![row.campaign_id.clone()]).await?;
+    let inserted = insert_numbered(&txn, std::slice::from_ref(&row)).await?;
+    if !inserted.contains_key(&row.id) {
+        return Err(DbErr::Custom(
+            "answer not stored: its idempotency key is stored already".to_owned(),
+        ));
+    }
     txn.commit().await?;
-    Ok(id)
-}
-
-/// The next arrival number of a campaign's answers, locking the campaign row until the
-/// caller's transaction ends (PostgreSQL; SQLite has a single writer).
-pub async fn next_response_seq(
-    txn: &impl ConnectionTrait,
-    campaign_id: &str,
-) -> Result<i64, DbErr> {
-    campaign::Entity::find_by_id(campaign_id.to_owned())
-        .select_only()
-        .column(campaign::Column::Id)
-        .lock_exclusive()
-        .into_tuple::<String>()
-        .one(txn)
-        .await?;
-    Ok(super::answers::last_seq(txn, campaign_id).await? + 1)
+    Ok(row.id)
 }
 
 /// Number of stored responses (all campaigns), for tests and the benchmark.
