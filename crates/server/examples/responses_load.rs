@@ -8,7 +8,9 @@
 //! complete answers (varied, each with its own `Idempotency-Key`) with a fixed
 //! concurrency and a time cap, and as many health requests just before. Prints answers/s,
 //! p50 and p99, the ratio of answers/s to the health ceiling measured in the same run (goal
-//! ≥ 25 %, p99 < 50 ms at concurrency 8), and checks the number of stored rows. Each
+//! ≥ 25 %, p99 < 50 ms at concurrency 8), the answer writer's transactions during the
+//! phase (from `/metrics`: how many, their mean size and time, and the share of the phase
+//! the writer was busy), and checks the number of stored rows. Each
 //! concurrency given (default 8 then 64) is a run of its own, on a campaign of its own.
 //!
 //! ```sh
@@ -90,6 +92,27 @@ async fn run_phase(
     .await
 }
 
+/// The answer writer's transactions so far, read from `/metrics`: (transactions, answers,
+/// seconds spent in them).
+async fn writer_totals(metrics_url: &str) -> (f64, f64, f64) {
+    let text = reqwest::get(metrics_url)
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("metrics body");
+    let value = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (
+        value("solidarites_answer_batch_rows_count"),
+        value("solidarites_answer_batch_rows_sum"),
+        value("solidarites_answer_batch_duration_seconds_sum"),
+    )
+}
+
 /// One backend: a fresh database, the real application, then for each concurrency the
 /// health ceiling and the answers, one after the other, and their ratio.
 async fn bench(
@@ -139,6 +162,8 @@ async fn bench(
             concurrency,
         )
         .await;
+        let metrics_url = format!("http://127.0.0.1:{port}/metrics");
+        let before = writer_totals(&metrics_url).await;
         let answers = run_phase(
             "POST …/responses",
             format!("{base}/campaigns/{}/responses", campaign.id),
@@ -147,8 +172,19 @@ async fn bench(
             concurrency,
         )
         .await;
+        let after = writer_totals(&metrics_url).await;
         health.print();
         answers.print();
+        let (batches, rows, busy) = (after.0 - before.0, after.1 - before.1, after.2 - before.2);
+        if batches > 0.0 {
+            println!(
+                "  writer: {batches:.0} transactions of {:.1} answers on average, {:.2} ms each, \
+                 busy {:.0} % of the phase",
+                rows / batches,
+                busy / batches * 1000.0,
+                busy / answers.elapsed.as_secs_f64() * 100.0,
+            );
+        }
         let stored = storage::questionnaires::count_responses(&db).await?;
         println!("  stored responses: {}", stored - stored_before);
         assert_eq!(usize::try_from(stored - stored_before)?, answers.ok);

@@ -1,9 +1,9 @@
 //! Prometheus metrics at `/metrics` (OpenMetrics text, `prometheus-client`).
 //!
 //! What is measured: requests by method, route pattern (never the path itself: it may hold
-//! an edit token) and status, with their latency; answers stored; the duration of full
-//! results passes; and, read when scraped, the moderation queues, the e-mail outbox's
-//! backlog, the database pool and the version. Never a client address, a query string or anything a person typed.
+//! an edit token) and status, with their latency; answers stored; the size and time of the
+//! answer writer's transactions; the duration of full results passes; and, read when
+//! scraped, the moderation queues, the e-mail outbox's backlog, the database pool and the version. Never a client address, a query string or anything a person typed.
 //!
 //! Only clients whose address is in `--metrics-allow` (loopback by default) may read it.
 //! The address is the peer's; behind a reverse proxy (`--trust-proxy`) the forwarded one,
@@ -60,6 +60,16 @@ fn latency_histogram() -> Histogram {
     Histogram::new(exponential_buckets(0.0005, 2.0, 16))
 }
 
+fn batch_rows_histogram() -> Histogram {
+    // 1 … 256 answers (the writer's largest batch).
+    Histogram::new(exponential_buckets(1.0, 2.0, 9))
+}
+
+fn batch_duration_histogram() -> Histogram {
+    // 0.1 ms … ~0.8 s.
+    Histogram::new(exponential_buckets(0.0001, 2.0, 14))
+}
+
 fn pass_histogram() -> Histogram {
     // 10 ms … ~160 s.
     Histogram::new(exponential_buckets(0.01, 2.0, 15))
@@ -73,6 +83,8 @@ struct Metrics {
     requests: Family<RequestLabels, Counter>,
     latency: Family<RouteLabels, Histogram>,
     answers: Counter,
+    batch_rows: Histogram,
+    batch_duration: Histogram,
     results_pass: Histogram,
     queues: Family<QueueLabels, Gauge>,
     pool: Family<PoolLabels, Gauge>,
@@ -99,6 +111,18 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         "answers_stored",
         "Questionnaire answers stored (replays of an Idempotency-Key not counted)",
         answers.clone(),
+    );
+    let batch_rows = batch_rows_histogram();
+    registry.register(
+        "answer_batch_rows",
+        "Answers in each transaction of the answer writer (group commit)",
+        batch_rows.clone(),
+    );
+    let batch_duration = batch_duration_histogram();
+    registry.register(
+        "answer_batch_duration_seconds",
+        "Time of each transaction of the answer writer, from its start to its commit",
+        batch_duration.clone(),
     );
     let results_pass = pass_histogram();
     registry.register(
@@ -141,6 +165,8 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         requests,
         latency,
         answers,
+        batch_rows,
+        batch_duration,
         results_pass,
         queues,
         pool,
@@ -171,6 +197,15 @@ pub fn observe_request(method: &str, route: &str, status: u16, elapsed: Duration
 /// Counts one newly stored answer.
 pub fn answer_stored() {
     METRICS.answers.inc();
+}
+
+/// Records one transaction of the answer writer: its answers and its time.
+pub fn answer_batch(rows: usize, elapsed: Duration) {
+    let metrics = &*METRICS;
+    metrics
+        .batch_rows
+        .observe(f64::from(u32::try_from(rows).unwrap_or(u32::MAX)));
+    metrics.batch_duration.observe(elapsed.as_secs_f64());
 }
 
 /// Records the duration of one full results pass.

@@ -24,7 +24,9 @@ Runs the benchmarks behind docs/benchmarks.md:
      64 (crates/server/examples/responses_load.rs), with the `GET /health` ceiling in the
      same run and the ratio; SQLite, and PostgreSQL when TEST_DATABASE_URL is set; then
      the floor of a durable commit on this disk, N answers per transaction, no HTTP
-     (crates/xtask/bench/sqlite_commit_floor.py, with python3 when there is one).
+     (crates/xtask/bench/sqlite_commit_floor.py, with python3 when there is one), and
+     on PostgreSQL when TEST_DATABASE_URL is set and pgbench is installed
+     (crates/xtask/bench/postgres_commit_floor.py).
   5. public lists: `GET /proposals` and `GET /initiatives`, 20 items, the needs of 50,000
      answers included (crates/server/examples/proposals_load.rs), with the `GET /health`
      ceiling in the same run, the ratios and the goal (≥ 5,000 req/s); SQLite, and
@@ -213,8 +215,8 @@ fn pages(root: &Path) -> Result<()> {
 }
 
 /// The answers load example (release), which prints its own ratios to the ceiling, then
-/// the floor of a durable SQLite commit on this disk (what a batch of N answers costs at
-/// least, with no HTTP around it).
+/// the floor of a durable commit on this disk, SQLite and PostgreSQL (what a batch of N
+/// answers costs at least, with no HTTP around it).
 fn answers(root: &Path) -> Result<()> {
     util::step("answers: responses_load at concurrency 8 and 64 (release)");
     util::run(util::cargo().current_dir(root).args([
@@ -247,6 +249,26 @@ fn answers(root: &Path) -> Result<()> {
             .current_dir(root)
             .arg("crates/xtask/bench/sqlite_commit_floor.py")
             .arg(&scratch),
+    )?;
+    let Ok(url) = std::env::var("TEST_DATABASE_URL") else {
+        return Ok(());
+    };
+    util::step("answers: the floor of a durable PostgreSQL commit (pgbench)");
+    let has_pgbench = Command::new("pgbench")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has_pgbench {
+        eprintln!("no pgbench (Debian: the postgresql package): no PostgreSQL commit floor");
+        return Ok(());
+    }
+    util::run(
+        Command::new("python3")
+            .current_dir(root)
+            .arg("crates/xtask/bench/postgres_commit_floor.py")
+            .arg(url),
     )
 }
 

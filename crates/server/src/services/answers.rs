@@ -449,9 +449,11 @@ async fn try_batch(
     rows: &[PendingRow],
 ) -> Result<Vec<Written>, BatchFailure> {
     let before = BatchFailure::BeforeCommit;
+    let started = std::time::Instant::now();
     let txn = storage::begin_write(db).await.map_err(before)?;
     let outcomes = decide(&txn, rows).await.map_err(before)?;
     txn.commit().await.map_err(BatchFailure::AtCommit)?;
+    crate::metrics::answer_batch(rows.len(), started.elapsed());
     Ok(outcomes)
 }
 

@@ -104,11 +104,27 @@ async fn send_all(
     out
 }
 
+/// The answer writer's (transactions, answers) so far, from `/metrics` (process-wide: other
+/// tests running meanwhile add to them).
+async fn writer_totals(app: &TestApp) -> (f64, f64) {
+    let text = app.get("/metrics").await.text().await.unwrap();
+    let value = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse::<f64>().ok())
+            .unwrap_or_else(|| panic!("{name} missing from the metrics:\n{text}"))
+    };
+    (
+        value("solidarites_answer_batch_rows_count"),
+        value("solidarites_answer_batch_rows_sum"),
+    )
+}
+
 #[tokio::test]
 async fn parallel_answers_are_each_stored_once_with_arrival_numbers_without_gaps() {
     for_each_backend(|db| async move {
         let (app, staff) = demo_app_as(db, Role::Moderator).await;
         let campaign = open_campaign(&staff).await;
+        let (batches_before, rows_before) = writer_totals(&app).await;
         const N: usize = 300;
         // Half with an idempotency key, half without.
         let bodies = (0..N)
@@ -128,6 +144,10 @@ async fn parallel_answers_are_each_stored_once_with_arrival_numbers_without_gaps
         assert_gap_free(&rows);
         let stored_ids: BTreeSet<String> = rows.into_iter().map(|(id, _)| id).collect();
         assert_eq!(stored_ids, ids);
+        // The writer's metrics counted them, in at least one transaction.
+        let (batches, rows) = writer_totals(&app).await;
+        assert!(batches > batches_before, "{batches_before} → {batches}");
+        assert!(rows - rows_before >= N as f64, "{rows_before} → {rows}");
     })
     .await;
 }
