@@ -421,7 +421,8 @@ function addItems(handle, items, parent) {
   const group = clusterGroup(handle).addTo(parent);
   const drawn = handle.drawn;
   let next = 0;
-  let batch = 8;
+  // The first markers also make the plug-in's code ready: a small first batch.
+  let batch = 2;
   const add = () => {
     if (handle.destroyed || handle.drawn !== drawn) {
       return;

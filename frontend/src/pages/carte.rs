@@ -212,7 +212,8 @@ fn after_tasks(tasks: u8) -> ReadSignal<bool> {
 }
 
 /// The filters, the map, the detail panel and the list, all following the URL's query:
-/// the themes and the map first, the other filters in the next task, the list after.
+/// the explorer's state and frame first, then in a task each the map, the themes, the
+/// other filters and the list.
 #[component]
 fn CarteExplorer(config: PublicConfigResponse, themes: Vec<ThemeResponse>) -> impl IntoView {
     let location = use_location();
@@ -257,13 +258,16 @@ fn CarteExplorer(config: PublicConfigResponse, themes: Vec<ThemeResponse>) -> im
         }
     });
     let options = options_json(&config, &themes, false);
-    let list = after_tasks(2);
+    let (panel, list) = (after_tasks(1), after_tasks(4));
+    let panel_themes = themes.clone();
     view! {
         <div class="carte-page__grille">
             <CarteFilters themes=themes.clone() filter=filter commune=commune/>
             <div class="carte-page__carte">
                 <NearNotice near=near filter=filter/>
-                <MapPanel map=map options=options results=results detail=detail themes=themes.clone() open=open close=close/>
+                {move || panel.get().then(|| view! {
+                    <MapPanel map=map options=options.clone() results=results detail=detail themes=panel_themes.clone() open=open close=close/>
+                })}
             </div>
         </div>
         {move || list.get().then(|| view! {
@@ -303,13 +307,13 @@ fn CarteFilters(
         commune.set(None);
         router::replace_query("");
     };
-    let rest = after_tasks(1);
+    let (theme_boxes, rest) = (after_tasks(2), after_tasks(3));
     view! {
         <form class="filtres" role="search" aria-labelledby="filtres-titre" on:submit=on_search>
             <h2 id="filtres-titre">{t.filters_title}</h2>
             <details class="filtres__repli" open=wide_screen()>
                 <summary>{move || (t.filters_summary)(filter.with(active_filters))}</summary>
-                <ThemeFilter themes=themes filter=filter/>
+                {move || theme_boxes.get().then(|| view! { <ThemeFilter themes=themes.clone() filter=filter/> })}
                 {move || rest.get().then(|| view! {
                     <CommuneSearch id="filtre-commune" label=t.filter_commune selected=commune on_change=on_commune/>
                     <LabelFilter labels=labels filter=filter/>
