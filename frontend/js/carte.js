@@ -436,9 +436,10 @@ function addItems(handle, items, parent) {
     next += markers.length;
     group.addLayers(markers);
     if (next < items.length) {
-      // The next batch sized after this one's time.
+      // The next batch sized after this one's time, at most twice as big: each batch
+      // also costs the clusters already drawn (their icons, the plug-in's walk of them).
       const spent = Math.max(performance.now() - start, 0.5);
-      batch = Math.max(1, Math.min(4 * batch, Math.floor((batch * TASK_BUDGET_MS) / spent)));
+      batch = Math.max(1, Math.min(2 * batch, Math.floor((batch * TASK_BUDGET_MS) / spent)));
       setTimeout(add, 0);
     }
   };
