@@ -18,7 +18,9 @@
 //!    then `frontend/results.css`: the staff console adds it when it first shows, see
 //!    [`CONSOLE_STYLESHEETS`]), `offline-queue.js` (see [`OFFLINE_QUEUE`]),
 //!    the JS glue and the `.wasm` modules, and Leaflet from npm under `vendor/` (see
-//!    `vendor.rs`); every file the page loads by URL is renamed after a hash of its
+//!    `vendor.rs`); our own JS is minified by terser from npm and the stylesheets lose
+//!    their comments (see [`minify_our_js`], [`strip_css_comments`]);
+//!    every file the page loads by URL is renamed after a hash of its
 //!    content (`names.rs`) and `preload.json` lists each lazy area's modules (see
 //!    [`PRELOAD_MANIFEST`]); then prints their sizes, raw and gzipped, and the first load
 //!    of the map page (checked against [`MAP_PAGE_BUDGET`] by `cargo xtask test`).
@@ -749,11 +751,15 @@ fn tag_offline_queue_import(dist: &Path, public_url: &str, queue: &str) -> Resul
 /// less than without their comments). Without terser in `node_modules/`, only their
 /// whole-line comments go ([`strip_comment_lines`]), with a note.
 fn minify_our_js(layout: &Layout) -> Result<()> {
-    let terser = layout.root.join("node_modules").join(".bin").join(if cfg!(windows) {
-        "terser.cmd"
-    } else {
-        "terser"
-    });
+    let terser = layout
+        .root
+        .join("node_modules")
+        .join(".bin")
+        .join(if cfg!(windows) {
+            "terser.cmd"
+        } else {
+            "terser"
+        });
     let files = our_js(&layout.dist)?;
     if !terser.is_file() {
         note(&format!(
