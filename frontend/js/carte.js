@@ -27,7 +27,14 @@ function nextTask() {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-const countFormat = new Intl.NumberFormat("fr-FR");
+/**
+ * A count as French writes it (`12 345`, a narrow no-break space between thousands), as
+ * `Intl.NumberFormat("fr-FR")` would: making one costs milliseconds of loading locale
+ * data, which this module's evaluation would pay on every page.
+ */
+function formatCount(count) {
+  return String(count).replace(/\B(?=(\d{3})+$)/g, "\u202f");
+}
 
 function loadScript(src) {
   return new Promise((resolve, reject) => {
@@ -112,18 +119,23 @@ function bboxBounds(L, bbox) {
   return L.latLngBounds([bbox[1], bbox[0]], [bbox[3], bbox[2]]);
 }
 
+// The class of `labelledIcon`, made once Leaflet is there.
+let LabelledIcon = null;
+
 // A DivIcon whose element carries an accessible name (and a role that allows one).
 function labelledIcon(L, options) {
-  const Labelled = L.DivIcon.extend({
-    createIcon(old) {
-      const div = L.DivIcon.prototype.createIcon.call(this, old);
-      // An image with a name; Leaflet makes keyboard markers `role="button"` after this.
-      div.setAttribute("role", "img");
-      div.setAttribute("aria-label", this.options.label);
-      return div;
-    },
-  });
-  return new Labelled(options);
+  if (!LabelledIcon) {
+    LabelledIcon = L.DivIcon.extend({
+      createIcon(old) {
+        const div = L.DivIcon.prototype.createIcon.call(this, old);
+        // An image with a name; Leaflet makes keyboard markers `role="button"` after this.
+        div.setAttribute("role", "img");
+        div.setAttribute("aria-label", this.options.label);
+        return div;
+      },
+    });
+  }
+  return new LabelledIcon(options);
 }
 
 /**
@@ -153,14 +165,11 @@ export function mount(element, optionsJson, onSelect, onPick, onError) {
     selected: null,
     request: null,
     moveHandler: null,
+    // Bumped when the markers drawn are replaced: `addItems` still at work stops.
+    drawn: 0,
   };
   handle.ready = loadLeaflet()
-    .then((L) => {
-      if (handle.destroyed) {
-        return;
-      }
-      build(handle, L, element);
-    })
+    .then((L) => (handle.destroyed ? undefined : build(handle, L, element)))
     .catch((error) => {
       console.error(error);
       if (!handle.destroyed) {
@@ -170,7 +179,11 @@ export function mount(element, optionsJson, onSelect, onPick, onError) {
   return handle;
 }
 
-function build(handle, L, element) {
+/**
+ * Builds the map in three tasks (the map and its controls; its view, whose size read lays
+ * the page out; the tiles), each short on a slow phone. Calls made meanwhile wait for it.
+ */
+async function build(handle, L, element) {
   const { options } = handle;
   const map = L.map(element, {
     maxZoom: MAX_ZOOM,
@@ -184,18 +197,27 @@ function build(handle, L, element) {
     .zoom({ zoomInTitle: options.text.zoomIn, zoomOutTitle: options.text.zoomOut })
     .addTo(map);
   const attribution = L.control.attribution({ prefix: false }).addTo(map);
-  if (options.tileUrl) {
-    L.tileLayer(options.tileUrl, { maxZoom: 19 }).addTo(map);
-    if (options.attribution) {
-      attribution.addAttribution(options.attribution);
-    }
-  } else {
+  if (options.tileUrl && options.attribution) {
+    attribution.addAttribution(options.attribution);
+  }
+  if (!options.tileUrl) {
     element.classList.add("carte-leaflet--sans-fond");
+  }
+  await nextTask();
+  if (handle.destroyed) {
+    return;
   }
   if (options.bbox) {
     map.fitBounds(bboxBounds(L, options.bbox));
   } else {
     map.setView([46.6, 2.4], 5);
+  }
+  if (options.tileUrl) {
+    await nextTask();
+    if (handle.destroyed) {
+      return;
+    }
+    L.tileLayer(options.tileUrl, { maxZoom: 19 }).addTo(map);
   }
   // The container may change size after the map is made (fonts, a panel, the window).
   if (window.ResizeObserver) {
@@ -310,11 +332,12 @@ function clusterIcon(handle, count, themes) {
     html: `<span>${count}</span>`,
     iconSize: [size, size],
     iconAnchor: [size / 2, size / 2],
-    label: fill(text.cluster, { count: countFormat.format(count), themes: parts }),
+    label: fill(text.cluster, { count: formatCount(count), themes: parts }),
   });
 }
 
 function clearLayer(handle) {
+  handle.drawn += 1;
   if (handle.request) {
     handle.request.abort();
     handle.request = null;
@@ -387,15 +410,40 @@ function clusterGroup(handle) {
   });
 }
 
-function drawItems(handle, items) {
-  const group = clusterGroup(handle);
-  group.addLayers(
-    items.map((item) => {
+/**
+ * Draws `items` as markers grouped by leaflet.markercluster into `parent` (the map or a
+ * layer), a few at a time: the group is added empty, then each task adds about
+ * TASK_BUDGET_MS worth of markers (their icons are made as they reach the map), in the
+ * items' order, so that the clusters are those of adding them all at once. Stops when the
+ * layer is cleared meanwhile. Returns the group.
+ */
+function addItems(handle, items, parent) {
+  const group = clusterGroup(handle).addTo(parent);
+  const drawn = handle.drawn;
+  let next = 0;
+  // The first markers also make the plug-in's code ready: a small first batch.
+  let batch = 2;
+  const add = () => {
+    if (handle.destroyed || handle.drawn !== drawn) {
+      return;
+    }
+    const start = performance.now();
+    const markers = items.slice(next, next + batch).map((item) => {
       const marker = initiativeMarker(handle, item);
       marker.options.themeSlug = item.themes[0];
       return marker;
-    }),
-  );
+    });
+    next += markers.length;
+    group.addLayers(markers);
+    if (next < items.length) {
+      // The next batch sized after this one's time, at most twice as big: each batch
+      // also costs the clusters already drawn (their icons, the plug-in's walk of them).
+      const spent = Math.max(performance.now() - start, 0.5);
+      batch = Math.max(1, Math.min(2 * batch, Math.floor((batch * TASK_BUDGET_MS) / spent)));
+      setTimeout(add, 0);
+    }
+  };
+  setTimeout(add, 0);
   return group;
 }
 
@@ -460,7 +508,8 @@ export function showInitiatives(handle, query, total, filtered, fit) {
           .then((geojson) => {
             layer.clearLayers();
             handle.markers.clear();
-            layer.addLayer(drawItems(handle, itemsOfGeojson(geojson)));
+            handle.drawn += 1;
+            addItems(handle, itemsOfGeojson(geojson), layer);
           })
           .catch((error) => error.name !== "AbortError" && console.error(error));
       };
@@ -475,11 +524,12 @@ export function showInitiatives(handle, query, total, filtered, fit) {
     fetchJson(handle, `${API}/initiatives.geojson?${query}`)
       .then((geojson) => {
         const items = itemsOfGeojson(geojson);
-        handle.layer = drawItems(handle, items).addTo(map);
+        // Fitted first: the markers are then grouped once, at the zoom they are seen at.
         if (fit && items.length) {
           const bounds = L.latLngBounds(items.map((i) => [i.lat, i.lon]));
           map.fitBounds(bounds.pad(0.2), { maxZoom: 12 });
         }
+        handle.layer = addItems(handle, items, map);
       })
       .catch((error) => error.name !== "AbortError" && console.error(error));
   });
@@ -499,11 +549,11 @@ export function showEvents(handle, query, fit) {
     fetchJson(handle, `${API}/events.geojson${query ? "?" : ""}${query}`)
       .then((geojson) => {
         const items = itemsOfGeojson(geojson);
-        handle.layer = drawItems(handle, items).addTo(handle.map);
         if (fit && items.length) {
           const bounds = handle.L.latLngBounds(items.map((i) => [i.lat, i.lon]));
           handle.map.fitBounds(bounds.pad(0.2), { maxZoom: 12 });
         }
+        handle.layer = addItems(handle, items, handle.map);
       })
       .catch((error) => error.name !== "AbortError" && console.error(error));
   });

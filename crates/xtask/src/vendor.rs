@@ -109,6 +109,15 @@ pub fn copy_into(root: &Path, dist: &Path, public_url: &str) -> Result<Vendored>
             fs::copy(&src, &dst)
                 .with_context(|| format!("cannot copy {} to {}", src.display(), dst.display()))?;
         }
+        // The stylesheets the map pages load, without their comments (part of the map
+        // page's first-load budget).
+        for file in package.css {
+            let path = to.join(file);
+            let css = fs::read_to_string(&path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            fs::write(&path, crate::frontend::strip_css_comments(&css))
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
         for dir in package.dirs {
             util::copy_dir(&from.join(dir), &to.join(dir), &[])?;
         }

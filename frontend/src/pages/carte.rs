@@ -194,7 +194,26 @@ fn load_detail(selected: RwSignal<Option<String>>) -> Detail {
     })
 }
 
-/// The filters, the map, the detail panel and the list, all following the URL's query.
+/// `true` once `tasks` more tasks of the event loop have run, the first screen held until
+/// then: a part of the explorer drawn after the rest, so that none of its tasks is long
+/// on a slow phone (all of it at once was one task of 50–80 ms on this machine, ×4 on a
+/// phone). The first screen stays until the last part is there, so nothing moves.
+fn after_tasks(tasks: u8) -> ReadSignal<bool> {
+    let (ready, set_ready) = signal(false);
+    let hold = crate::first_screen::hold();
+    leptos::task::spawn_local(async move {
+        for _ in 0..tasks {
+            browser::next_task().await;
+        }
+        set_ready.set(true);
+        drop(hold);
+    });
+    ready
+}
+
+/// The filters, the map, the detail panel and the list, all following the URL's query:
+/// the explorer's state and frame first, then in a task each the map, the themes, the
+/// other filters and the list.
 #[component]
 fn CarteExplorer(config: PublicConfigResponse, themes: Vec<ThemeResponse>) -> impl IntoView {
     let location = use_location();
@@ -239,15 +258,21 @@ fn CarteExplorer(config: PublicConfigResponse, themes: Vec<ThemeResponse>) -> im
         }
     });
     let options = options_json(&config, &themes, false);
+    let (panel, list) = (after_tasks(1), after_tasks(4));
+    let panel_themes = themes.clone();
     view! {
         <div class="carte-page__grille">
             <CarteFilters themes=themes.clone() filter=filter commune=commune/>
             <div class="carte-page__carte">
                 <NearNotice near=near filter=filter/>
-                <MapPanel map=map options=options results=results detail=detail themes=themes.clone() open=open close=close/>
+                {move || panel.get().then(|| view! {
+                    <MapPanel map=map options=options.clone() results=results detail=detail themes=panel_themes.clone() open=open close=close/>
+                })}
             </div>
         </div>
-        <ResultList results=results filter=filter selected=selected themes=themes open=open/>
+        {move || list.get().then(|| view! {
+            <ResultList results=results filter=filter selected=selected themes=themes.clone() open=open/>
+        })}
     }
 }
 
@@ -282,31 +307,34 @@ fn CarteFilters(
         commune.set(None);
         router::replace_query("");
     };
+    let (theme_boxes, rest) = (after_tasks(2), after_tasks(3));
     view! {
         <form class="filtres" role="search" aria-labelledby="filtres-titre" on:submit=on_search>
             <h2 id="filtres-titre">{t.filters_title}</h2>
             <details class="filtres__repli" open=wide_screen()>
                 <summary>{move || (t.filters_summary)(filter.with(active_filters))}</summary>
-                <ThemeFilter themes=themes filter=filter/>
-                <CommuneSearch id="filtre-commune" label=t.filter_commune selected=commune on_change=on_commune/>
-                <LabelFilter labels=labels filter=filter/>
-                <div class="champ">
-                    <label for="filtre-texte">{t.filter_text}</label>
-                    <p class="champ__aide" id="filtre-texte-aide">{t.filter_text_hint}</p>
-                    <div class="recherche-texte">
-                        <input
-                            id="filtre-texte" class="saisie"
-                            type="search"
-                            aria-describedby="filtre-texte-aide"
-                            prop:value=move || q_text.get()
-                            on:input=move |ev| q_text.set(event_target_value(&ev))
-                        />
-                        <button type="submit" class="bouton">{t.filter_search}</button>
+                {move || theme_boxes.get().then(|| view! { <ThemeFilter themes=themes.clone() filter=filter/> })}
+                {move || rest.get().then(|| view! {
+                    <CommuneSearch id="filtre-commune" label=t.filter_commune selected=commune on_change=on_commune/>
+                    <LabelFilter labels=labels filter=filter/>
+                    <div class="champ">
+                        <label for="filtre-texte">{t.filter_text}</label>
+                        <p class="champ__aide" id="filtre-texte-aide">{t.filter_text_hint}</p>
+                        <div class="recherche-texte">
+                            <input
+                                id="filtre-texte" class="saisie"
+                                type="search"
+                                aria-describedby="filtre-texte-aide"
+                                prop:value=move || q_text.get()
+                                on:input=move |ev| q_text.set(event_target_value(&ev))
+                            />
+                            <button type="submit" class="bouton">{t.filter_search}</button>
+                        </div>
                     </div>
-                </div>
-                <Show when=move || filter.with(CarteFilter::is_filtered)>
-                    <button type="button" class="bouton bouton--discret" on:click=clear>{t.filters_clear}</button>
-                </Show>
+                    <Show when=move || filter.with(CarteFilter::is_filtered)>
+                        <button type="button" class="bouton bouton--discret" on:click=clear>{t.filters_clear}</button>
+                    </Show>
+                })}
             </details>
         </form>
     }
