@@ -232,13 +232,7 @@ fn answers(root: &Path) -> Result<()> {
         "64",
     ]))?;
     util::step("answers: the floor of a durable SQLite commit (python3)");
-    let has_python = Command::new("python3")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !has_python {
+    if !is_installed("python3") {
         eprintln!("no python3: no commit floor");
         return Ok(());
     }
@@ -254,13 +248,7 @@ fn answers(root: &Path) -> Result<()> {
         return Ok(());
     };
     util::step("answers: the floor of a durable PostgreSQL commit (pgbench)");
-    let has_pgbench = Command::new("pgbench")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !has_pgbench {
+    if !is_installed("pgbench") {
         eprintln!("no pgbench (Debian: the postgresql package): no PostgreSQL commit floor");
         return Ok(());
     }
@@ -270,6 +258,16 @@ fn answers(root: &Path) -> Result<()> {
             .arg("crates/xtask/bench/postgres_commit_floor.py")
             .arg(url),
     )
+}
+
+/// Whether `program --version` runs and succeeds (the program is installed).
+fn is_installed(program: &str) -> bool {
+    Command::new(program)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// GeoPandas `sjoin` on the same files, whole process, and how many times slower it is.
