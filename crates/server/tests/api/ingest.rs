@@ -21,6 +21,7 @@ use solidarites_server::{auth::Role, storage};
 
 use crate::{
     helpers::{count_of, demo_app_as, for_each_backend, spawn_app, Backend, TestApp, TestDb},
+    operations::sample,
     questionnaire::{full_answer, open_campaign},
 };
 
@@ -108,14 +109,9 @@ async fn send_all(
 /// tests running meanwhile add to them).
 async fn writer_totals(app: &TestApp) -> (f64, f64) {
     let text = app.get("/metrics").await.text().await.unwrap();
-    let value = |name: &str| {
-        text.lines()
-            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse::<f64>().ok())
-            .unwrap_or_else(|| panic!("{name} missing from the metrics:\n{text}"))
-    };
     (
-        value("solidarites_answer_batch_rows_count"),
-        value("solidarites_answer_batch_rows_sum"),
+        sample(&text, "solidarites_answer_batch_rows_count"),
+        sample(&text, "solidarites_answer_batch_rows_sum"),
     )
 }
 

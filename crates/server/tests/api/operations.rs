@@ -320,7 +320,7 @@ async fn sigterm_during_a_burst_of_answers_loses_none_acknowledged_and_exits_cle
 
 /// The value of one sample line of the metrics text, e.g.
 /// `solidarites_http_requests_total{method="GET",route="/api/v1/health",status="200"}`.
-fn sample(text: &str, prefix: &str) -> f64 {
+pub(crate) fn sample(text: &str, prefix: &str) -> f64 {
     text.lines()
         .find(|line| line.starts_with(prefix))
         .and_then(|line| line.rsplit(' ').next())
