@@ -2,7 +2,8 @@
 //!
 //! What is measured: requests by method, route pattern (never the path itself: it may hold
 //! an edit token) and status, with their latency; answers stored; the size and time of the
-//! answer writer's transactions; the duration of full results passes; and, read when
+//! answer writer's transactions; the duration of full results passes; SQLite's write-ahead
+//! log checkpoints (how many, and the log's length at the last); and, read when
 //! scraped, the moderation queues, the e-mail outbox's backlog, the database pool and the version. Never a client address, a query string or anything a person typed.
 //!
 //! Only clients whose address is in `--metrics-allow` (loopback by default) may read it.
@@ -89,6 +90,8 @@ struct Metrics {
     queues: Family<QueueLabels, Gauge>,
     pool: Family<PoolLabels, Gauge>,
     outbox_backlog: Gauge,
+    checkpoints: Counter,
+    wal_frames: Gauge,
 }
 
 static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
@@ -148,6 +151,18 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         "Database connections of this instance's pool, idle or in use",
         pool.clone(),
     );
+    let checkpoints = Counter::default();
+    registry.register(
+        "sqlite_wal_checkpoints",
+        "Checkpoints of SQLite's write-ahead log made by the server",
+        checkpoints.clone(),
+    );
+    let wal_frames = Gauge::default();
+    registry.register(
+        "sqlite_wal_frames",
+        "Frames (pages) in SQLite's write-ahead log at the last checkpoint",
+        wal_frames.clone(),
+    );
     let build = Family::<BuildLabels, Gauge>::default();
     build
         .get_or_create(&BuildLabels {
@@ -171,6 +186,8 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         queues,
         pool,
         outbox_backlog,
+        checkpoints,
+        wal_frames,
     }
 });
 
@@ -206,6 +223,13 @@ pub fn answer_batch(rows: usize, elapsed: Duration) {
         .batch_rows
         .observe(f64::from(u32::try_from(rows).unwrap_or(u32::MAX)));
     metrics.batch_duration.observe(elapsed.as_secs_f64());
+}
+
+/// Records one checkpoint of SQLite's write-ahead log, which held `frames` frames.
+pub fn wal_checkpoint(frames: i64) {
+    let metrics = &*METRICS;
+    metrics.checkpoints.inc();
+    metrics.wal_frames.set(frames);
 }
 
 /// Records the duration of one full results pass.

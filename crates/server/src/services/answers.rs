@@ -7,7 +7,19 @@
 //! per version and kept in memory once frozen) and serialises them, all concurrently with
 //! the other requests. It then hands the validated row to the [`AnswerWriter`]: one task
 //! per database connection pool that takes every pending row (at most [`MAX_BATCH`]) and
-//! stores them in ONE transaction (group commit):
+//! stores them together (group commit). On SQLite it commits through a connection of its
+//! own, whose page cache stays warm ([`storage::writer_pool`]).
+//!
+//! The common case is ONE statement, its own transaction, one round trip to the database
+//! ([`storage::questionnaires::insert_numbered_if_open`]): the rows typed by residents
+//! against a version known frozen, one row of each idempotency key (twins inside the batch
+//! are answered as its replays). It inserts the rows whose campaign is open on their
+//! version, skipping a key stored already, numbers them after their campaign's last
+//! arrival number in batch order and returns what it inserted.
+//!
+//! The rows it left (assisted entries, versions not known frozen, rows it did not insert,
+//! or all of them when the database refused the statement) take the path with the lock, in
+//! ONE transaction:
 //!
 //! 1. lock the batch's campaigns (`SELECT … FOR UPDATE` on PostgreSQL; `BEGIN IMMEDIATE`
 //!    on SQLite) and check their window again (the source of truth: the copy in memory is
@@ -15,24 +27,25 @@
 //! 2. freeze each questionnaire version not yet known frozen (the first answer stored
 //!    against a version freezes it in its own transaction) and check that the text frozen
 //!    is the text the row was validated against (else the handler validates again);
-//! 3. keep one row of each idempotency key (twins inside the batch are answered as its
-//!    replays) and insert the rows in ONE statement that skips a key stored already,
-//!    numbers the others after their campaign's last arrival number in batch order and
-//!    returns what it inserted ([`storage::questionnaires::insert_numbered`]);
+//! 3. keep one row of each idempotency key and insert the rows in one statement, as
+//!    above but under the lock ([`storage::questionnaires::insert_numbered`]);
 //! 4. only when a row was not inserted (its key is stored, or its campaign is no longer
 //!    open), look its key up: a stored key is a replay, answered with the stored answer;
 //! 5. write the audit lines of assisted entries, commit.
 //!
-//! In the common case a batch is four round trips to the database, whatever its size:
-//! begin, lock, insert, commit.
+//! That path is four round trips to the database in the common case, whatever the
+//! batch's size: begin, lock, insert, commit. A resident's answer takes it when it is the
+//! first against its version, when it repeats a stored key, when its campaign is not open,
+//! or when another instance's writer on the same PostgreSQL database held the campaign's
+//! lock meanwhile.
 //!
 //! Each waiter is answered only after the commit (durability unchanged: SQLite keeps
-//! `synchronous = FULL`). A batch that fails before its commit is stored again answer by
-//! answer, each in its own transaction: only an answer that fails alone gets
+//! `synchronous = FULL`). A locked batch that fails before its commit is stored again
+//! answer by answer, each in its own transaction: only an answer that fails alone gets
 //! [`AnswerError::Unavailable`] (and nothing of it is stored).
 
 use std::{
-    collections::{BTreeMap, BTreeSet, HashMap},
+    collections::{hash_map, BTreeMap, BTreeSet, HashMap},
     sync::{
         atomic::{AtomicBool, Ordering},
         Arc, Mutex,
@@ -127,7 +140,7 @@ struct CachedDefinition {
 }
 
 /// A validated answer on its way to the writer.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct PendingRow {
     campaign_id: String,
     version_id: String,
@@ -163,6 +176,8 @@ struct Pending {
 /// The answers service: the in-memory shortcuts and the group-commit writer.
 pub struct AnswerWriter {
     db: DatabaseConnection,
+    /// The writer's own connection, if it has one ([`storage::writer_pool`]).
+    writer_db: Option<DatabaseConnection>,
     sender: mpsc::Sender<Pending>,
     /// Campaigns last seen open, by id (re-checked under the lock by the writer).
     campaigns: Mutex<HashMap<String, Campaign>>,
@@ -181,13 +196,28 @@ impl AnswerWriter {
     /// the service is dropped.
     pub fn start(db: DatabaseConnection) -> Arc<Self> {
         let (sender, receiver) = mpsc::channel(QUEUE);
-        tokio::spawn(run_writer(db.clone(), receiver));
+        let writer_db = storage::writer_pool(&db);
+        tokio::spawn(run_writer(
+            writer_db.clone().unwrap_or_else(|| db.clone()),
+            receiver,
+        ));
         Arc::new(Self {
             db,
+            writer_db,
             sender,
             campaigns: Mutex::new(HashMap::new()),
             definitions: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// Closes the writer's own connection, if it has one (when the server stops, after
+    /// the last request).
+    pub async fn close(&self) {
+        if let Some(db) = &self.writer_db {
+            if let Err(err) = db.clone().close().await {
+                tracing::warn!(error = %err, "closing the answer writer's connection failed");
+            }
+        }
     }
 
     /// The campaign, from memory when it was last seen open, else from the database.
@@ -403,11 +433,117 @@ enum BatchFailure {
     AtCommit(DbErr),
 }
 
-/// Stores a batch. If its transaction fails before the commit, its answers are tried
-/// again one by one, each in its own transaction, so that one answer the database refuses
-/// costs only its own waiter a 503 (a failure at the commit is not retried: the outcome is
-/// unknown and a retry could store keyless answers twice).
+/// Stores a batch: the common case in one statement ([`in_one_statement`]), then the rows
+/// it left, if any, in a transaction that locks their campaigns first ([`store_locked`]).
 async fn store_batch(db: &DatabaseConnection, rows: &[PendingRow]) -> Vec<Written> {
+    let mut outcomes = in_one_statement(db, rows).await;
+    let left: Vec<usize> = (0..rows.len()).filter(|&i| outcomes[i].is_none()).collect();
+    if !left.is_empty() {
+        let left_rows: Vec<PendingRow> = left.iter().map(|&i| rows[i].clone()).collect();
+        for (i, outcome) in left.into_iter().zip(store_locked(db, &left_rows).await) {
+            outcomes[i] = Some(outcome);
+        }
+    }
+    outcomes
+        .into_iter()
+        .map(|o| o.unwrap_or(Written::Unavailable))
+        .collect()
+}
+
+/// The common case in one round trip to the database: the rows typed by residents against
+/// a version known frozen, each key once, inserted in a transaction of their own by
+/// [`storage::questionnaires::insert_numbered_if_open`] (which checks the campaign's window
+/// and version in the same statement). Gives the outcome of each row it stored and of its
+/// twins, `None` for the others: not sent (assisted, version not known frozen), or not
+/// inserted (a refusal or a replay to tell), or the statement refused whole (nothing
+/// stored); those take the path with the lock.
+async fn in_one_statement(db: &DatabaseConnection, rows: &[PendingRow]) -> Vec<Option<Written>> {
+    let mut outcomes = vec![None; rows.len()];
+    let mut first_of_key: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut sent = Vec::with_capacity(rows.len());
+    let mut twins = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        if row.assisted_by.is_some() || !row.definition.frozen.load(Ordering::Acquire) {
+            continue;
+        }
+        if let Some(key) = &row.idempotency_key_hash {
+            match first_of_key.entry((row.campaign_id.as_str(), key.as_str())) {
+                hash_map::Entry::Occupied(first) => {
+                    twins.push((i, *first.get()));
+                    continue;
+                }
+                hash_map::Entry::Vacant(slot) => {
+                    slot.insert(i);
+                }
+            }
+        }
+        sent.push(i);
+    }
+    if sent.is_empty() {
+        return outcomes;
+    }
+    let new: Vec<NewRow> = sent.iter().map(|&i| new_row(&rows[i])).collect();
+    let started = std::time::Instant::now();
+    match storage::questionnaires::insert_numbered_if_open(db, &new, Utc::now()).await {
+        Ok(numbered) => {
+            crate::metrics::answer_batch(new.len(), started.elapsed());
+            for (&i, row) in sent.iter().zip(new) {
+                if numbered.contains_key(&row.id) {
+                    crate::metrics::answer_stored();
+                    outcomes[i] = Some(Written::Stored(Submitted::Created {
+                        id: row.id,
+                        received_on: row.submitted_on,
+                    }));
+                }
+            }
+            for (twin, first) in twins {
+                if let Some(Written::Stored(Submitted::Created { id, received_on })) =
+                    &outcomes[first]
+                {
+                    outcomes[twin] = Some(Written::Stored(Submitted::Replayed {
+                        id: id.clone(),
+                        received_on: *received_on,
+                    }));
+                }
+            }
+        }
+        // Refused by the database (a collision with a writer that held a campaign's lock,
+        // a row it refuses): nothing stored, the path with the lock tries them all.
+        Err(err) if refused_whole(&err) => {
+            tracing::debug!(error = %err, rows = new.len(), "one-statement insert refused");
+        }
+        Err(err) => {
+            tracing::error!(error = %err, rows = new.len(), "answer batch not stored");
+            for i in sent
+                .into_iter()
+                .chain(twins.into_iter().map(|(twin, _)| twin))
+            {
+                outcomes[i] = Some(Written::Unavailable);
+            }
+        }
+    }
+    outcomes
+}
+
+/// Whether a statement that failed with `err` surely stored nothing: no connection was
+/// had, or the database answered with an error (the statement's transaction is then
+/// rolled back). Any other failure (the connection lost midway) leaves the outcome
+/// unknown.
+fn refused_whole(err: &DbErr) -> bool {
+    match err {
+        DbErr::ConnectionAcquire(_) => true,
+        DbErr::Query(sea_orm::RuntimeErr::SqlxError(e))
+        | DbErr::Exec(sea_orm::RuntimeErr::SqlxError(e)) => e.as_database_error().is_some(),
+        _ => false,
+    }
+}
+
+/// Stores a batch in a transaction that locks its campaigns first. If the transaction
+/// fails before the commit, its answers are tried again one by one, each in its own
+/// transaction, so that one answer the database refuses costs only its own waiter a 503
+/// (a failure at the commit is not retried: the outcome is unknown and a retry could store
+/// keyless answers twice).
+async fn store_locked(db: &DatabaseConnection, rows: &[PendingRow]) -> Vec<Written> {
     let err = match try_batch(db, rows).await {
         Ok(outcomes) => return counted(outcomes),
         Err(BatchFailure::AtCommit(err)) => {

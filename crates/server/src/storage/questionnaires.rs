@@ -683,20 +683,54 @@ pub struct NewRow {
 /// PostgreSQL this statement's snapshot is then taken after the lock was granted and sees
 /// every answer committed before) and gives each key at most once. A unique-index refusal
 /// fails the whole statement: nothing of it is stored.
-///
-/// Written as SQL text rather than with the query builder: one statement for both
-/// databases (a `WITH` of `VALUES` with named columns, a window function and a
-/// correlated sub-query, `RETURNING`), where only the placeholders differ.
 pub async fn insert_numbered(
     txn: &impl ConnectionTrait,
     rows: &[NewRow],
+) -> Result<HashMap<String, i64>, DbErr> {
+    numbered_insert(txn, rows, None).await
+}
+
+/// [`insert_numbered`] as a transaction of its own (one round trip to the database), for
+/// the rows whose campaign is open at `now` on the row's questionnaire version (a row
+/// missing from the answer was not inserted: its campaign is not open on its version, or
+/// its key is stored). The versions must be frozen, each key given at most once.
+///
+/// Without a lock held before the statement, the numbers are taken from the statement's
+/// own snapshot. On PostgreSQL the statement locks the campaigns as it reads them (every
+/// writer numbers a campaign's answers only under its lock); should it wait for that lock,
+/// its snapshot is older than the answers committed meanwhile, and its numbers or keys
+/// collide with theirs on the unique indexes: the statement fails whole and stores
+/// nothing (the caller then takes the path with the lock first). The numbers stay
+/// gap-free and in commit order either way.
+pub async fn insert_numbered_if_open(
+    db: &impl ConnectionTrait,
+    rows: &[NewRow],
+    now: DateTime<Utc>,
+) -> Result<HashMap<String, i64>, DbErr> {
+    numbered_insert(db, rows, Some(now)).await
+}
+
+/// The statement of [`insert_numbered`] (`open_at: None`: the caller holds the locks) and
+/// of [`insert_numbered_if_open`].
+///
+/// Written as SQL text rather than with the query builder: one statement for both
+/// databases (a `WITH` of `VALUES` with named columns, a window function and a
+/// correlated sub-query, `RETURNING`), where only the placeholders and the lock differ.
+async fn numbered_insert(
+    db: &impl ConnectionTrait,
+    rows: &[NewRow],
+    open_at: Option<DateTime<Utc>>,
 ) -> Result<HashMap<String, i64>, DbErr> {
     if rows.is_empty() {
         return Ok(HashMap::new());
     }
     const COLUMNS: usize = 9;
-    let backend = txn.get_database_backend();
-    let mut values: Vec<sea_orm::Value> = Vec::with_capacity(rows.len() * COLUMNS);
+    let backend = db.get_database_backend();
+    let mut values: Vec<sea_orm::Value> = Vec::with_capacity(rows.len() * COLUMNS + 3);
+    let placeholder = |n: usize| match backend {
+        sea_orm::DbBackend::Postgres => format!("${n}"),
+        _ => "?".to_owned(),
+    };
     let mut tuples = Vec::with_capacity(rows.len());
     for (ord, row) in rows.iter().enumerate() {
         let first = values.len();
@@ -711,30 +745,48 @@ pub async fn insert_numbered(
             row.submitted_on.into(),
             row.idempotency_key_hash.clone().into(),
         ]);
-        let placeholders: Vec<String> = (first + 1..=values.len())
-            .map(|n| match backend {
-                sea_orm::DbBackend::Postgres => format!("${n}"),
-                _ => "?".to_owned(),
-            })
-            .collect();
+        let placeholders: Vec<String> = (first + 1..=values.len()).map(placeholder).collect();
         tuples.push(format!("({})", placeholders.join(", ")));
     }
+    // The campaigns open at `now`, each on the version its rows were checked against.
+    let (open, join) = match open_at {
+        None => (String::new(), ""),
+        Some(now) => {
+            let first = values.len();
+            values.extend([campaign_status::OPEN.into(), now.into(), now.into()]);
+            let lock = match backend {
+                sea_orm::DbBackend::Postgres => " ORDER BY id FOR UPDATE",
+                _ => "",
+            };
+            (
+                format!(
+                    ", c AS (SELECT id, questionnaire_version_id FROM campaigns \
+                     WHERE id IN (SELECT campaign_id FROM v) AND status = {} \
+                     AND opens_at <= {} AND closes_at > {}{lock})",
+                    placeholder(first + 1),
+                    placeholder(first + 2),
+                    placeholder(first + 3)
+                ),
+                " JOIN c ON c.id = v.campaign_id AND c.questionnaire_version_id = v.version_id",
+            )
+        }
+    };
     let sql = format!(
         "WITH v (ord, id, campaign_id, version_id, commune_code, channel, answers, \
-         submitted_on, key_hash) AS (VALUES {}) \
+         submitted_on, key_hash) AS (VALUES {}){open} \
          INSERT INTO responses (id, campaign_id, questionnaire_version_id, commune_code, \
          channel, answers, submitted_on, idempotency_key_hash, seq) \
          SELECT v.id, v.campaign_id, v.version_id, v.commune_code, v.channel, v.answers, \
          v.submitted_on, v.key_hash, \
          COALESCE((SELECT MAX(r.seq) FROM responses r WHERE r.campaign_id = v.campaign_id), 0) \
          + row_number() OVER (PARTITION BY v.campaign_id ORDER BY v.ord) \
-         FROM v \
+         FROM v{join} \
          WHERE v.key_hash IS NULL OR NOT EXISTS (SELECT 1 FROM responses r \
          WHERE r.campaign_id = v.campaign_id AND r.idempotency_key_hash = v.key_hash) \
          RETURNING id, seq",
         tuples.join(", ")
     );
-    let inserted = txn
+    let inserted = db
         .query_all_raw(sea_orm::Statement::from_sql_and_values(
             backend, sql, values,
         ))

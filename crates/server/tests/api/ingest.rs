@@ -477,3 +477,271 @@ async fn one_statement_skips_stored_keys_and_numbers_the_others_in_order() {
     })
     .await;
 }
+
+/// A `NewRow` like the stored answer of arrival number 1 of `campaign`, with its own id.
+async fn like_first(
+    conn: &DatabaseConnection,
+    campaign: &str,
+) -> impl Fn(usize, Option<&str>) -> storage::questionnaires::NewRow {
+    let model = conn
+        .query_one_raw(Statement::from_string(
+            conn.get_database_backend(),
+            format!(
+                "SELECT questionnaire_version_id, commune_code, answers, submitted_on \
+                 FROM responses WHERE campaign_id = '{campaign}' AND seq = 1"
+            ),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    let campaign = campaign.to_owned();
+    let version: String = model.try_get("", "questionnaire_version_id").unwrap();
+    let commune: String = model.try_get("", "commune_code").unwrap();
+    let answers: String = model.try_get("", "answers").unwrap();
+    let day: chrono::NaiveDate = model.try_get("", "submitted_on").unwrap();
+    move |n, key| storage::questionnaires::NewRow {
+        id: format!("10000000-0000-4000-8000-{n:012}"),
+        campaign_id: campaign.clone(),
+        version_id: version.clone(),
+        commune_code: commune.clone(),
+        channel: "web".to_owned(),
+        answers: answers.clone(),
+        submitted_on: day,
+        idempotency_key_hash: key.map(str::to_owned),
+    }
+}
+
+/// Sets one column of a campaign (a status text or a date).
+async fn set_campaign(
+    conn: &DatabaseConnection,
+    campaign: &str,
+    column: &str,
+    value: sea_orm::Value,
+) {
+    let backend = conn.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => format!("UPDATE campaigns SET {column} = $1 WHERE id = $2"),
+        _ => format!("UPDATE campaigns SET {column} = ? WHERE id = ?"),
+    };
+    conn.execute_raw(Statement::from_sql_and_values(
+        backend,
+        sql,
+        [value, campaign.to_owned().into()],
+    ))
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn the_statement_of_its_own_inserts_only_while_the_campaign_is_open_on_the_version() {
+    for_each_backend(|db| async move {
+        let (app, staff) = demo_app_as(db, Role::Moderator).await;
+        let campaign = open_campaign(&staff).await;
+        let (status, body) = post(
+            &app.client,
+            &app.address,
+            &campaign,
+            &body(1),
+            Some("cle-a"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let conn = &app.db.conn;
+        let row = like_first(conn, &campaign).await;
+        let stored_key: String = conn
+            .query_one_raw(Statement::from_string(
+                conn.get_database_backend(),
+                format!(
+                    "SELECT idempotency_key_hash FROM responses WHERE campaign_id = '{campaign}'"
+                ),
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get("", "idempotency_key_hash")
+            .unwrap();
+        let insert = |rows: Vec<storage::questionnaires::NewRow>| async move {
+            storage::questionnaires::insert_numbered_if_open(conn, &rows, chrono::Utc::now())
+                .await
+                .unwrap()
+        };
+
+        let mut other_version = row(4, None);
+        other_version.version_id = "une-autre-version".to_owned();
+        let rows = vec![
+            row(1, Some(&stored_key)),
+            row(2, None),
+            other_version,
+            row(3, Some("une-cle-nouvelle")),
+            row(5, None),
+        ];
+        let expected: std::collections::HashMap<String, i64> = [
+            (rows[1].id.clone(), 2),
+            (rows[3].id.clone(), 3),
+            (rows[4].id.clone(), 4),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(
+            insert(rows).await,
+            expected,
+            "a stored key and another version skipped, the others numbered after 1 ({})",
+            app.db.backend.name()
+        );
+
+        // Not open: closed, closing date past, opening date to come. Nothing inserted.
+        let now = chrono::Utc::now();
+        let day = chrono::Duration::days(1);
+        let (opens, closes): (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>) = {
+            let r = conn
+                .query_one_raw(Statement::from_string(
+                    conn.get_database_backend(),
+                    format!("SELECT opens_at, closes_at FROM campaigns WHERE id = '{campaign}'"),
+                ))
+                .await
+                .unwrap()
+                .unwrap();
+            (
+                r.try_get("", "opens_at").unwrap(),
+                r.try_get("", "closes_at").unwrap(),
+            )
+        };
+        set_campaign(conn, &campaign, "status", "closed".into()).await;
+        assert!(insert(vec![row(6, None)]).await.is_empty(), "closed");
+        set_campaign(conn, &campaign, "status", "open".into()).await;
+        set_campaign(conn, &campaign, "closes_at", (now - day).into()).await;
+        assert!(
+            insert(vec![row(7, None)]).await.is_empty(),
+            "closing date past"
+        );
+        set_campaign(conn, &campaign, "closes_at", closes.into()).await;
+        set_campaign(conn, &campaign, "opens_at", (now + day).into()).await;
+        assert!(
+            insert(vec![row(8, None)]).await.is_empty(),
+            "opening to come"
+        );
+        set_campaign(conn, &campaign, "opens_at", opens.into()).await;
+        let again = insert(vec![row(9, None)]).await;
+        assert_eq!(
+            again.values().copied().collect::<Vec<_>>(),
+            vec![5],
+            "open again"
+        );
+        let rows = stored(conn, &campaign).await;
+        assert_eq!(rows.len(), 5);
+        assert_gap_free(&rows);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_statement_of_its_own_waiting_for_a_locked_batch_stores_nothing_or_numbers_after_it() {
+    for_each_backend(|db| async move {
+        let second = TestDb::reopen(&db).await;
+        let (app, staff) = demo_app_as(db, Role::Moderator).await;
+        let campaign = open_campaign(&staff).await;
+        let (status, body) = post(&app.client, &app.address, &campaign, &body(1), None).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let conn = &app.db.conn;
+        let row = like_first(conn, &campaign).await;
+
+        // A writer holding the campaign's lock, its batch inserted and not yet committed.
+        let txn = storage::begin_write(conn).await.unwrap();
+        storage::questionnaires::lock_campaigns(&txn, vec![campaign.clone()])
+            .await
+            .unwrap();
+        let held = vec![row(1, Some("cle-tenue")), row(2, None)];
+        storage::questionnaires::insert_numbered(&txn, &held)
+            .await
+            .unwrap();
+        // Meanwhile, from another connection, a statement of its own with the same key.
+        let waiting = tokio::spawn({
+            let (conn, rows) = (
+                second.conn.clone(),
+                vec![row(3, None), row(4, Some("cle-tenue")), row(5, None)],
+            );
+            async move {
+                storage::questionnaires::insert_numbered_if_open(&conn, &rows, chrono::Utc::now())
+                    .await
+            }
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        assert!(!waiting.is_finished(), "the statement waits for the lock");
+        txn.commit().await.unwrap();
+        let outcome = waiting.await.unwrap();
+        let rows = stored(conn, &campaign).await;
+        assert_gap_free(&rows);
+        match (&app.db.backend, outcome) {
+            // PostgreSQL: its snapshot predates the commit, so its numbers and key collide
+            // with the batch's on the unique indexes: refused whole.
+            (Backend::Postgres { .. }, outcome) => {
+                assert!(outcome.is_err(), "{outcome:?}");
+                assert_eq!(rows.len(), 3, "nothing of it stored");
+            }
+            // SQLite: it waited for the write lock before reading: the held key skipped,
+            // the others numbered after the batch.
+            (Backend::Sqlite, outcome) => {
+                let mut numbers: Vec<i64> = outcome.unwrap().values().copied().collect();
+                numbers.sort_unstable();
+                assert_eq!(numbers, vec![4, 5]);
+                assert_eq!(rows.len(), 5);
+            }
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_writer_s_own_sqlite_connection_is_opened_like_the_server_s() {
+    let pragmas = |conn: DatabaseConnection| async move {
+        let mut values = Vec::new();
+        for pragma in [
+            "journal_mode",
+            "synchronous",
+            "foreign_keys",
+            "busy_timeout",
+            "wal_autocheckpoint",
+        ] {
+            let row = conn
+                .query_one_raw(Statement::from_string(
+                    DbBackend::Sqlite,
+                    format!("PRAGMA {pragma}"),
+                ))
+                .await
+                .unwrap()
+                .unwrap();
+            let value = row
+                .try_get_by_index::<String>(0)
+                .or_else(|_| row.try_get_by_index::<i64>(0).map(|n| n.to_string()))
+                .unwrap();
+            values.push(format!("{pragma}={value}"));
+        }
+        values
+    };
+    for backend in crate::helpers::backends() {
+        let db = TestDb::create(&backend).await;
+        let server = storage::connect_server(&db.url).await.unwrap();
+        let writer = storage::writer_pool(&server);
+        match backend {
+            // PostgreSQL: the writer shares the server's pool.
+            Backend::Postgres { .. } => assert!(writer.is_none()),
+            // SQLite: a connection of its own, as durable as the others (WAL,
+            // synchronous = FULL) and leaving the checkpoints to the server.
+            Backend::Sqlite => {
+                let writer = writer.expect("a connection of its own");
+                let expected = pragmas(server.clone()).await;
+                assert_eq!(
+                    expected,
+                    [
+                        "journal_mode=wal",
+                        "synchronous=2",
+                        "foreign_keys=1",
+                        "busy_timeout=10000",
+                        "wal_autocheckpoint=0"
+                    ]
+                );
+                assert_eq!(pragmas(writer).await, expected);
+            }
+        }
+    }
+}

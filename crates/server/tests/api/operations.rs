@@ -12,7 +12,7 @@ use std::{
     time::Duration,
 };
 
-use sea_orm::{ConnectionTrait, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use serde_json::Value;
 use solidarites_domain::demo::demo_communes;
 use solidarites_server::storage;
@@ -22,8 +22,8 @@ use crate::{
     durability::{send, serve_open_campaign},
     fixtures,
     helpers::{
-        count_rows, eventually_within, for_each_backend, holds, spawn_app, spawn_app_with,
-        test_settings, Backend, TestDb,
+        backends, count_rows, eventually_within, for_each_backend, holds, spawn_app,
+        spawn_app_with, test_settings, Backend, TestDb,
     },
     multi_instance::{start_server_with, ServerProcess},
 };
@@ -586,4 +586,58 @@ async fn a_configuration_file_sets_what_flags_and_environment_leave_unset() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+#[tokio::test]
+async fn the_server_checkpoints_sqlite_s_log_itself_and_counts_it() {
+    // A server's connections leave the checkpoints to it; other programs' keep SQLite's.
+    let db = TestDb::create(&Backend::Sqlite).await;
+    let autocheckpoint = |conn: DatabaseConnection| async move {
+        conn.query_one_raw(Statement::from_string(
+            DbBackend::Sqlite,
+            "PRAGMA wal_autocheckpoint",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index::<i64>(0)
+        .unwrap()
+    };
+    let server = storage::connect_server(&db.url).await.unwrap();
+    assert_eq!(autocheckpoint(server.clone()).await, 0);
+    assert_eq!(
+        autocheckpoint(storage::connect(&db.url).await.unwrap()).await,
+        1000
+    );
+    // The migrations wrote to the log: a checkpoint copies all of it (no reader holds it).
+    let (frames, copied) = storage::checkpoint(&server).await.unwrap().unwrap();
+    assert!(frames > 0, "the log holds the migrations");
+    assert_eq!(copied, frames);
+
+    // The running server checkpoints every second, and counts it.
+    let app = spawn_app(db).await;
+    let counter = "solidarites_sqlite_wal_checkpoints_total";
+    let before = sample(&app.get("/metrics").await.text().await.unwrap(), counter);
+    eventually_within(
+        "a checkpoint counted",
+        Duration::from_secs(5),
+        Duration::from_millis(100),
+        async || {
+            let now = sample(&app.get("/metrics").await.text().await.unwrap(), counter);
+            if now > before {
+                Ok(())
+            } else {
+                Err(format!("{before} → {now}"))
+            }
+        },
+    )
+    .await;
+
+    // Nothing to checkpoint on PostgreSQL.
+    for backend in backends() {
+        if let Backend::Postgres { .. } = backend {
+            let db = TestDb::create(&backend).await;
+            assert_eq!(storage::checkpoint(&db.conn).await.unwrap(), None);
+        }
+    }
 }
