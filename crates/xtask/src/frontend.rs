@@ -18,8 +18,9 @@
 //!    then `frontend/results.css`: the staff console adds it when it first shows, see
 //!    [`CONSOLE_STYLESHEETS`]), `offline-queue.js` (see [`OFFLINE_QUEUE`]),
 //!    the JS glue and the `.wasm` modules, and Leaflet from npm under `vendor/` (see
-//!    `vendor.rs`); our own JS is minified by terser from npm and the stylesheets lose
-//!    their comments (see [`minify_our_js`], [`strip_css_comments`]);
+//!    `vendor.rs`); our own JS and wasm-bindgen's and wasm-split's (the glue and the
+//!    split loader) are minified by terser from npm and the stylesheets lose their
+//!    comments (see [`minify_js`], [`strip_css_comments`]);
 //!    every file the page loads by URL is renamed after a hash of its
 //!    content (`names.rs`) and `preload.json` lists each lazy area's modules (see
 //!    [`PRELOAD_MANIFEST`]); then prints their sizes, raw and gzipped, and the first load
@@ -639,7 +640,7 @@ fn write_dist(layout: &Layout, options: &Options) -> Result<(vendor::Vendored, N
         read_stylesheets(&layout.frontend, CONSOLE_STYLESHEETS)?,
     )?;
     copy_offline_queue(layout)?;
-    minify_our_js(layout)?;
+    minify_js(layout)?;
     let names = names::name_by_content(&layout.dist, &options.public_url)?;
     let manifest = read_manifest(layout)?;
     write_preload_manifest(&layout.dist, &options.public_url, &manifest, &names)?;
@@ -743,14 +744,18 @@ fn tag_offline_queue_import(dist: &Path, public_url: &str, queue: &str) -> Resul
     Ok(())
 }
 
-/// Minifies our own JS in `dist/` (the snippets `frontend/js/*.js` that wasm-bindgen
-/// copies, and `offline-queue.js`) with terser (npm devDependency `terser`: ES modules,
-/// compressed, local names mangled; exports and strings stay): they are written for the
-/// reader of `frontend/js/`, and the map page's first load has a budget
-/// ([`MAP_PAGE_BUDGET`]; minified, `carte.js` and `offline.js` are about 1.3 KB gzipped
-/// less than without their comments). Without terser in `node_modules/`, only their
-/// whole-line comments go ([`strip_comment_lines`]), with a note.
-fn minify_our_js(layout: &Layout) -> Result<()> {
+/// Minifies the JS of `dist/` with terser (npm devDependency `terser`: ES modules,
+/// compressed, local names mangled; exports, property names and strings stay, so the
+/// glue's imports object still names the `.wasm`'s imports): our own (the snippets
+/// `frontend/js/*.js` that wasm-bindgen copies, and `offline-queue.js`), written for the
+/// reader of `frontend/js/`, and the generated glue and split loader, which every page
+/// loads first. The map page's first load has a budget ([`MAP_PAGE_BUDGET`]; minified,
+/// `carte.js` and `offline.js` are about 1.3 KB gzipped less than without their comments,
+/// the glue and the loader about 3 KB less than as generated). Runs before the files are
+/// named after their content (`names.rs` rewrites the minified `from"./…"` imports).
+/// Without terser in `node_modules/`, only our JS loses its whole-line comments
+/// ([`strip_comment_lines`]), with a note, and the generated JS stays as it is.
+fn minify_js(layout: &Layout) -> Result<()> {
     let terser = layout
         .root
         .join("node_modules")
@@ -768,7 +773,9 @@ fn minify_our_js(layout: &Layout) -> Result<()> {
         ));
         return strip_our_js_comments(&files);
     }
-    for path in files {
+    let generated =
+        [format!("{OUT_NAME}.js"), SPLIT_LINK.to_owned()].map(|name| layout.dist.join(name));
+    for path in files.into_iter().chain(generated) {
         util::run(
             Command::new(&terser)
                 .arg(&path)

@@ -12,7 +12,8 @@
 // Without --base, starts `<binary> demo` on a fresh SQLite database in a temporary folder
 // (the demo territory and its sample content), serving <dist>, and stops it at the end.
 // CHROME_PATH picks the browser (default /usr/bin/chromium). `--json FILE` also writes
-// every run's figures.
+// every run's figures. `--pages /carte,/` audits only those pages (`/propositions` stands
+// for the proposal's page), to keep a comparison short.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,6 +30,9 @@ const RUNS = Number(option('runs', '3'));
 const BINARY = resolve(option('binary', 'target/release/solidarites'));
 const DIST = resolve(option('dist', 'frontend/dist'));
 const JSON_OUT = option('json', '');
+const ONLY = option('pages', '')
+  .split(',')
+  .filter((p) => p);
 const CHROME_PATH = process.env.CHROME_PATH || '/usr/bin/chromium';
 const LIGHTHOUSE = resolve('node_modules/.bin/lighthouse');
 
@@ -120,6 +124,7 @@ function audit(url) {
     si: audits['speed-index'].numericValue,
     lcpElement: audits['largest-contentful-paint-element']?.details?.items?.[0]?.items?.[0]?.node?.snippet ?? '',
     benchmarkIndex: report.environment.benchmarkIndex,
+    longTasks: (audits['long-tasks']?.details?.items ?? []).map((t) => `${t.url.replace(/^.*\//, '')} ${Math.round(t.duration)}`),
     version: report.lighthouseVersion,
     userAgent: report.environment.hostUserAgent,
     failed: Object.values(audits)
@@ -141,7 +146,9 @@ try {
   if (!proposal) {
     throw new Error('no proposal in the demo data');
   }
-  const pages = ['/', '/carte', '/questionnaire', `/propositions/${proposal}`];
+  const pages = ['/', '/carte', '/questionnaire', `/propositions/${proposal}`].filter(
+    (page) => !ONLY.length || ONLY.some((p) => page === p || (p === '/propositions' && page.startsWith('/propositions/'))),
+  );
   const all = {};
   for (const page of pages) {
     all[page] = [];
@@ -162,6 +169,7 @@ try {
     console.log(
       `${label.padEnd(24)} ${String(m.performance).padStart(5)} ${(m.lcp / 1000).toFixed(2).padStart(7)} ${(m.fcp / 1000).toFixed(2).padStart(7)} ${Math.round(m.tbt).toString().padStart(8)} ${m.cls.toFixed(3).padStart(7)} ${(m.si / 1000).toFixed(2).padStart(7)} ${String(m.accessibility).padStart(6)} ${String(m.bestPractices).padStart(5)}  (${all[page].map((r) => r.performance).join(', ')})`,
     );
+    console.log(`    TBT of each run: ${all[page].map((r) => Math.round(r.tbt)).join(', ')} ms; benchmarkIndex ${all[page].map((r) => Math.round(r.benchmarkIndex)).join(', ')}`);
     if (m.failed.length) {
       console.log(`    failed audits: ${m.failed.join(', ')}`);
     }

@@ -166,17 +166,20 @@ fn import_snippets_by_hashed_name(
     Ok(glue)
 }
 
-/// `js` with its `from "./<name>"` statements (either quote) naming `./<hashed>` instead.
+/// `js` with its `from "./<name>"` statements (either quote, with or without the space that
+/// terser leaves out) naming `./<hashed>` instead.
 /// Only those: wasm-bindgen's glue also uses the same string as the key of the module's
 /// imports object, which must keep matching the import names inside the `.wasm`.
 fn replace_imports(js: &str, name: &str, hashed: &str) -> Result<String> {
     let mut out = js.to_owned();
     let mut found = false;
-    for quote in ['"', '\''] {
-        let from = format!("from {quote}./{name}{quote}");
-        if out.contains(&from) {
-            found = true;
-            out = out.replace(&from, &format!("from {quote}./{hashed}{quote}"));
+    for space in [" ", ""] {
+        for quote in ['"', '\''] {
+            let from = format!("from{space}{quote}./{name}{quote}");
+            if out.contains(&from) {
+                found = true;
+                out = out.replace(&from, &format!("from{space}{quote}./{hashed}{quote}"));
+            }
         }
     }
     if !found {
@@ -215,6 +218,12 @@ mod tests {
             "import * as a from \"./__wasm_split.00.js\";\nimports['./__wasm_split.js'] = a;\n"
         );
         assert!(replace_imports(glue, "other.js", "x").is_err());
+        // As terser writes it.
+        let minified = "import*as a from\"./__wasm_split.js\";const i={\"./__wasm_split.js\":a};";
+        assert_eq!(
+            replace_imports(minified, "__wasm_split.js", "__wasm_split.00.js").unwrap(),
+            "import*as a from\"./__wasm_split.00.js\";const i={\"./__wasm_split.js\":a};"
+        );
     }
 
     #[test]
