@@ -395,27 +395,7 @@ async fn one_statement_skips_stored_keys_and_numbers_the_others_in_order() {
             assert_eq!(status, StatusCode::CREATED, "{body}");
         }
         let conn = &app.db.conn;
-        let model = conn
-            .query_one_raw(Statement::from_string(
-                conn.get_database_backend(),
-                format!(
-                    "SELECT questionnaire_version_id, commune_code, answers, submitted_on \
-                     FROM responses WHERE campaign_id = '{campaign}' AND seq = 1"
-                ),
-            ))
-            .await
-            .unwrap()
-            .unwrap();
-        let row = |n: usize, key: Option<&str>| storage::questionnaires::NewRow {
-            id: format!("00000000-0000-4000-8000-00000000000{n}"),
-            campaign_id: campaign.clone(),
-            version_id: model.try_get("", "questionnaire_version_id").unwrap(),
-            commune_code: model.try_get("", "commune_code").unwrap(),
-            channel: "papier".to_owned(),
-            answers: model.try_get("", "answers").unwrap(),
-            submitted_on: model.try_get("", "submitted_on").unwrap(),
-            idempotency_key_hash: key.map(str::to_owned),
-        };
+        let row = like_first(conn, &campaign).await;
         // The stored keys are the hashes of "cle-a" and "cle-b": read them back.
         let hashes: Vec<String> = conn
             .query_all_raw(Statement::from_string(
