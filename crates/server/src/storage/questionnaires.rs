@@ -748,28 +748,12 @@ async fn numbered_insert(
         let placeholders: Vec<String> = (first + 1..=values.len()).map(placeholder).collect();
         tuples.push(format!("({})", placeholders.join(", ")));
     }
-    // The campaigns open at `now`, each on the version its rows were checked against.
     let (open, join) = match open_at {
         None => (String::new(), ""),
-        Some(now) => {
-            let first = values.len();
-            values.extend([campaign_status::OPEN.into(), now.into(), now.into()]);
-            let lock = match backend {
-                sea_orm::DbBackend::Postgres => " ORDER BY id FOR UPDATE",
-                _ => "",
-            };
-            (
-                format!(
-                    ", c AS (SELECT id, questionnaire_version_id FROM campaigns \
-                     WHERE id IN (SELECT campaign_id FROM v) AND status = {} \
-                     AND opens_at <= {} AND closes_at > {}{lock})",
-                    placeholder(first + 1),
-                    placeholder(first + 2),
-                    placeholder(first + 3)
-                ),
-                " JOIN c ON c.id = v.campaign_id AND c.questionnaire_version_id = v.version_id",
-            )
-        }
+        Some(now) => (
+            open_campaigns(backend, &mut values, now),
+            " JOIN c ON c.id = v.campaign_id AND c.questionnaire_version_id = v.version_id",
+        ),
     };
     let sql = format!(
         "WITH v (ord, id, campaign_id, version_id, commune_code, channel, answers, \
@@ -800,6 +784,31 @@ async fn numbered_insert(
             ))
         })
         .collect()
+}
+
+/// The `WITH` clause `c` of [`numbered_insert`]: the campaigns of `v` open at `now`, with
+/// their version, locked on PostgreSQL as they are read; its three values go to `values`.
+fn open_campaigns(
+    backend: sea_orm::DbBackend,
+    values: &mut Vec<sea_orm::Value>,
+    now: DateTime<Utc>,
+) -> String {
+    values.extend([campaign_status::OPEN.into(), now.into(), now.into()]);
+    let n = values.len();
+    let (status, opens, closes, lock) = match backend {
+        sea_orm::DbBackend::Postgres => (
+            format!("${}", n - 2),
+            format!("${}", n - 1),
+            format!("${n}"),
+            " ORDER BY id FOR UPDATE",
+        ),
+        _ => ("?".to_owned(), "?".to_owned(), "?".to_owned(), ""),
+    };
+    format!(
+        ", c AS (SELECT id, questionnaire_version_id FROM campaigns \
+         WHERE id IN (SELECT campaign_id FROM v) AND status = {status} \
+         AND opens_at <= {opens} AND closes_at > {closes}{lock})"
+    )
 }
 
 /// An answer made up by a load test or a benchmark, valid by construction.
