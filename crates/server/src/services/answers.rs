@@ -45,7 +45,7 @@
 //! [`AnswerError::Unavailable`] (and nothing of it is stored).
 
 use std::{
-    collections::{hash_map, BTreeMap, BTreeSet, HashMap},
+    collections::{BTreeMap, BTreeSet, HashMap},
     sync::{
         atomic::{AtomicBool, Ordering},
         Arc, Mutex,
@@ -459,26 +459,29 @@ async fn store_batch(db: &DatabaseConnection, rows: &[PendingRow]) -> Vec<Writte
 /// stored); those take the path with the lock.
 async fn in_one_statement(db: &DatabaseConnection, rows: &[PendingRow]) -> Vec<Option<Written>> {
     let mut outcomes = vec![None; rows.len()];
-    let mut first_of_key: HashMap<(&str, &str), usize> = HashMap::new();
-    let mut sent = Vec::with_capacity(rows.len());
-    let mut twins = Vec::new();
-    for (i, row) in rows.iter().enumerate() {
-        if row.assisted_by.is_some() || !row.definition.frozen.load(Ordering::Acquire) {
-            continue;
-        }
-        if let Some(key) = &row.idempotency_key_hash {
-            match first_of_key.entry((row.campaign_id.as_str(), key.as_str())) {
-                hash_map::Entry::Occupied(first) => {
-                    twins.push((i, *first.get()));
-                    continue;
-                }
-                hash_map::Entry::Vacant(slot) => {
-                    slot.insert(i);
-                }
+    // Rows not sent are left out of the twins as `Done` (their outcome stays `None`).
+    let mut plans: Vec<Plan> = rows
+        .iter()
+        .map(|row| {
+            if row.assisted_by.is_none() && row.definition.frozen.load(Ordering::Acquire) {
+                Plan::Insert
+            } else {
+                Plan::Done(Written::Unavailable)
             }
-        }
-        sent.push(i);
-    }
+        })
+        .collect();
+    mark_twins(rows, &mut plans);
+    let sent: Vec<usize> = (0..rows.len())
+        .filter(|&i| plans[i] == Plan::Insert)
+        .collect();
+    let twins: Vec<(usize, usize)> = plans
+        .iter()
+        .enumerate()
+        .filter_map(|(i, plan)| match plan {
+            Plan::TwinOf(first) => Some((i, *first)),
+            _ => None,
+        })
+        .collect();
     if sent.is_empty() {
         return outcomes;
     }
