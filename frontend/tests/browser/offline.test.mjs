@@ -191,6 +191,9 @@ test('two answers an agent typed offline are sent on reconnection with their cha
   await signIn(page, ACCOUNTS.moderator);
   await page.waitForURL((url) => url.pathname + url.search === path);
   await page.locator('#q-difficultes').waitFor();
+  // The form can come before the list of open campaigns, which brings the channel choice:
+  // allTextContents() does not wait for it.
+  await page.locator('#saisie-canal').waitFor();
   assert.ok(
     (await page.locator('#saisie-canal option').allTextContents()).includes('Visite à domicile'),
     'the home visit channel is offered',
