@@ -500,14 +500,7 @@ async fn in_one_statement(db: &DatabaseConnection, rows: &[PendingRow]) -> Vec<O
                 }
             }
             for (twin, first) in twins {
-                if let Some(Written::Stored(Submitted::Created { id, received_on })) =
-                    &outcomes[first]
-                {
-                    outcomes[twin] = Some(Written::Stored(Submitted::Replayed {
-                        id: id.clone(),
-                        received_on: *received_on,
-                    }));
-                }
+                outcomes[twin] = outcomes[first].as_ref().and_then(as_replay);
             }
         }
         // Refused by the database (a collision with a writer that held a campaign's lock,
@@ -698,19 +691,28 @@ fn outcomes(plans: &[Plan]) -> Vec<Written> {
         .map(|plan| match plan {
             Plan::Done(w) => w.clone(),
             Plan::TwinOf(first) => match &plans[*first] {
-                Plan::Done(Written::Stored(
-                    Submitted::Created { id, received_on }
-                    | Submitted::Replayed { id, received_on },
-                )) => Written::Stored(Submitted::Replayed {
-                    id: id.clone(),
-                    received_on: *received_on,
-                }),
-                // Its first was not stored: neither is it; the client may send it again.
-                _ => Written::Unavailable,
-            },
+                Plan::Done(first) => as_replay(first),
+                _ => None,
+            }
+            // Its first was not stored: neither is it; the client may send it again.
+            .unwrap_or(Written::Unavailable),
             Plan::Insert | Plan::KeyStored => Written::Unavailable,
         })
         .collect()
+}
+
+/// What a twin is told when its first was written as `first`: the same answer, as a
+/// replay; `None` when its first was not stored.
+fn as_replay(first: &Written) -> Option<Written> {
+    match first {
+        Written::Stored(
+            Submitted::Created { id, received_on } | Submitted::Replayed { id, received_on },
+        ) => Some(Written::Stored(Submitted::Replayed {
+            id: id.clone(),
+            received_on: *received_on,
+        })),
+        _ => None,
+    }
 }
 
 /// Freezes the versions of the rows to insert that are not known frozen, each in a

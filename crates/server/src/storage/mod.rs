@@ -165,6 +165,9 @@ pub async fn connect_server(url: &str) -> anyhow::Result<DatabaseConnection> {
     connect_with(url, Checkpoints::ByTheServer).await
 }
 
+/// How long a request waits for a pooled connection before it fails.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// A pooled connection unused for this long is pinged before it is handed out.
 pub const PING_WHEN_IDLE: Duration = Duration::from_secs(5);
 
@@ -182,7 +185,7 @@ async fn connect_with(url: &str, checkpoints: Checkpoints) -> anyhow::Result<Dat
     options
         .sqlx_logging(false)
         .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(30))
+        .acquire_timeout(ACQUIRE_TIMEOUT)
         .test_before_acquire_if_idle_for(PING_WHEN_IDLE);
     if url.starts_with("sqlite:") {
         if let Some(path) = sqlite_file_path(url) {
@@ -233,7 +236,7 @@ pub fn writer_pool(db: &DatabaseConnection) -> Option<DatabaseConnection> {
     }
     let pool = sea_orm::sqlx::sqlite::SqlitePoolOptions::new()
         .max_connections(1)
-        .acquire_timeout(Duration::from_secs(30))
+        .acquire_timeout(ACQUIRE_TIMEOUT)
         .test_before_acquire(false)
         .connect_lazy_with((*options).clone());
     Some(sea_orm::SqlxSqliteConnector::from_sqlx_sqlite_pool(pool))

@@ -727,10 +727,6 @@ async fn numbered_insert(
     const COLUMNS: usize = 9;
     let backend = db.get_database_backend();
     let mut values: Vec<sea_orm::Value> = Vec::with_capacity(rows.len() * COLUMNS + 3);
-    let placeholder = |n: usize| match backend {
-        sea_orm::DbBackend::Postgres => format!("${n}"),
-        _ => "?".to_owned(),
-    };
     let mut tuples = Vec::with_capacity(rows.len());
     for (ord, row) in rows.iter().enumerate() {
         let first = values.len();
@@ -745,7 +741,9 @@ async fn numbered_insert(
             row.submitted_on.into(),
             row.idempotency_key_hash.clone().into(),
         ]);
-        let placeholders: Vec<String> = (first + 1..=values.len()).map(placeholder).collect();
+        let placeholders: Vec<String> = (first + 1..=values.len())
+            .map(|n| placeholder(backend, n))
+            .collect();
         tuples.push(format!("({})", placeholders.join(", ")));
     }
     let (open, join) = match open_at {
@@ -786,6 +784,14 @@ async fn numbered_insert(
         .collect()
 }
 
+/// The placeholder of the `n`-th value (from 1) of a statement on `backend`.
+fn placeholder(backend: sea_orm::DbBackend, n: usize) -> String {
+    match backend {
+        sea_orm::DbBackend::Postgres => format!("${n}"),
+        _ => "?".to_owned(),
+    }
+}
+
 /// The `WITH` clause `c` of [`numbered_insert`]: the campaigns of `v` open at `now`, with
 /// their version, locked on PostgreSQL as they are read; its three values go to `values`.
 fn open_campaigns(
@@ -795,14 +801,10 @@ fn open_campaigns(
 ) -> String {
     values.extend([campaign_status::OPEN.into(), now.into(), now.into()]);
     let n = values.len();
-    let (status, opens, closes, lock) = match backend {
-        sea_orm::DbBackend::Postgres => (
-            format!("${}", n - 2),
-            format!("${}", n - 1),
-            format!("${n}"),
-            " ORDER BY id FOR UPDATE",
-        ),
-        _ => ("?".to_owned(), "?".to_owned(), "?".to_owned(), ""),
+    let [status, opens, closes] = [n - 2, n - 1, n].map(|k| placeholder(backend, k));
+    let lock = match backend {
+        sea_orm::DbBackend::Postgres => " ORDER BY id FOR UPDATE",
+        _ => "",
     };
     format!(
         ", c AS (SELECT id, questionnaire_version_id FROM campaigns \
